@@ -1,0 +1,4 @@
+//! The Nexudus client generator: loads `spec/` ([`spec`]) and emits the `nexudus` crate.
+
+pub mod names;
+pub mod spec;
