@@ -1,4 +1,5 @@
 //! The Nexudus client generator: loads `spec/` ([`spec`]) and emits the `nexudus` crate.
 
+pub mod emit;
 pub mod names;
 pub mod spec;

@@ -1,4 +1,10 @@
-//! Project commands. `cargo xtask gen` loads and validates `spec/`, then writes `generated/`.
+//! Project commands, run from anywhere in the workspace:
+//!
+//! - `cargo xtask gen` validates `spec/` and writes the generated files of `generated/`;
+//! - `cargo xtask gen --check` writes nothing and fails, listing the files, when `generated/`
+//!   is not what `spec/` produces.
+
+mod generate;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -17,11 +23,17 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Validate spec/ and write the generated crate.
+    /// Validate spec/ and write the generated crate (generated/).
     Gen {
-        /// Write nothing; fail and list the files that differ when generated/ is stale.
+        /// Write nothing; fail and list the stale files when generated/ differs from spec/.
         #[arg(long)]
         check: bool,
+        /// Write the crate's generated files into this folder instead of generated/.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Read the spec from this folder instead of spec/.
+        #[arg(long, value_name = "DIR")]
+        spec: Option<PathBuf>,
     },
 }
 
@@ -36,16 +48,18 @@ fn main() -> ExitCode {
         );
         return ExitCode::FAILURE;
     }
-    match cli.command {
-        Command::Gen { check: _ } => match codegen::spec::load("spec".as_ref()) {
-            Ok(spec) => {
-                println!("spec/ is valid: {} entities", spec.entities.len());
-                ExitCode::SUCCESS
-            }
-            Err(errors) => {
-                eprintln!("{errors}");
-                ExitCode::FAILURE
-            }
-        },
+    let result = match cli.command {
+        Command::Gen { check, out, spec } => generate::run(
+            spec.as_deref().unwrap_or(generate::SPEC_DIR.as_ref()),
+            out.as_deref().unwrap_or(generate::CRATE_DIR.as_ref()),
+            check,
+        ),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
     }
 }

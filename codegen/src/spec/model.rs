@@ -592,6 +592,12 @@ pub struct Command {
     pub sources: Vec<Spanned<String>>,
 }
 
+/// The wire name of the base field that identifies a record; updates and paths use it.
+pub const ID_FIELD: &str = "Id";
+
+/// Rust field names the generated records use for themselves.
+pub const RESERVED_FIELD_NAMES: &[&str] = &["extra"];
+
 /// The role actions an endpoint may require (`CoworkerDiscountCode-Edit`).
 pub const ROLE_ACTIONS: &[&str] = &["List", "Read", "Create", "Edit", "Delete"];
 
@@ -645,5 +651,23 @@ impl RangeFilter {
             format!("From{}", self.field.as_str()),
             format!("To{}", self.field.as_str()),
         ]
+    }
+}
+
+impl RangeFilterNaming {
+    /// The documents' `YYYY-MM-DDTHH:mm` notation as a chrono format string (`%Y-%m-%dT%H:%M`).
+    pub fn chrono_datetime_format(&self) -> String {
+        [
+            ("YYYY", "%Y"),
+            ("MM", "%m"),
+            ("DD", "%d"),
+            ("HH", "%H"),
+            ("mm", "%M"),
+            ("ss", "%S"),
+        ]
+        .iter()
+        .fold(self.datetime_format.to_string(), |acc, (from, to)| {
+            acc.replace(from, to)
+        })
     }
 }

@@ -9,7 +9,8 @@ use marked_yaml::{Span, Spanned};
 use super::error::did_you_mean;
 use super::load::Files;
 use super::model::{
-    EndpointKind, Entity, Field, ROLE_ACTIONS, Service, Spec, TYPE_NAMES, TypeExpr,
+    EndpointKind, Entity, Field, ID_FIELD, RESERVED_FIELD_NAMES, ROLE_ACTIONS, Service, Spec,
+    TYPE_NAMES, TypeExpr,
 };
 use crate::names;
 
@@ -200,6 +201,36 @@ impl Validator<'_> {
             );
         }
         self.record(s.base_fields.iter(), "the base fields");
+        match s.base_fields.iter().find(|f| f.wire.as_str() == ID_FIELD) {
+            Some(id) if *id.ty == TypeExpr::Integer && !id.is_nullable() => {}
+            Some(id) => self.error(
+                id.wire.span(),
+                format!("base field `{ID_FIELD}` must be a non-nullable integer"),
+                None,
+            ),
+            None => self.error(
+                s.name.span(),
+                format!(
+                    "the base fields need `{ID_FIELD}`, which names records in paths and updates"
+                ),
+                None,
+            ),
+        }
+        let format = s.range_filters.chrono_datetime_format();
+        if format
+            .chars()
+            .filter(|c| c.is_ascii_alphabetic())
+            .any(|c| !"YmdHMST".contains(c))
+        {
+            self.error(
+                s.range_filters.datetime_format.span(),
+                format!(
+                    "datetime_format `{}` uses letters other than YYYY, MM, DD, HH, mm, ss and T",
+                    s.range_filters.datetime_format.as_str()
+                ),
+                None,
+            );
+        }
     }
 
     fn query_name(&mut self, name: &Spanned<String>, seen: &mut BTreeSet<String>) {
@@ -265,6 +296,15 @@ impl Validator<'_> {
 
     fn field(&mut self, f: &Field) {
         let name_span = f.rust.as_ref().map(|r| r.span()).unwrap_or(f.wire.span());
+        if let Ok(ident) = names::snake_ident(f.rust_source_name()) {
+            if RESERVED_FIELD_NAMES.contains(&ident.to_string().as_str()) {
+                self.error(
+                    name_span,
+                    format!("field name `{ident}` is taken by the generated records"),
+                    Some("add `rust: SomeOtherName`".into()),
+                );
+            }
+        }
         if let Err(names::NameError(why)) = names::snake_ident(f.rust_source_name()) {
             let help = if f.rust.is_none() {
                 Some("add `rust: SomeName` to name it in Rust".to_owned())

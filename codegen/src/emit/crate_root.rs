@@ -1,0 +1,47 @@
+//! `src/lib.rs` and each area's `mod.rs`: the module tree.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::docs;
+use crate::names;
+use crate::spec::{Entity, Spec};
+
+pub fn lib_rs(spec: &Spec) -> TokenStream {
+    let doc = docs::inner(&docs::paragraphs([
+        spec.service.docs.as_str(),
+        "The hand-written runtime (`runtime`: client, authentication, errors, paging, retries) is \
+         re-exported at the crate root; everything else is generated from `spec/`.",
+    ]));
+    let mut areas: Vec<&str> = spec.entities.iter().map(|e| e.area.as_str()).collect();
+    areas.dedup();
+    let areas = areas.into_iter().map(|a| format_ident!("{}", a));
+    quote! {
+        #doc
+        #![forbid(unsafe_code)]
+        #![warn(missing_docs)]
+
+        pub mod runtime;
+        pub mod service;
+        #(pub mod #areas;)*
+
+        pub use runtime::*;
+    }
+}
+
+pub fn area_rs(area: &str, entities: &[&Entity]) -> TokenStream {
+    let doc = docs::inner(&format!("The `{area}` area of the API: `/api/{area}/...`."));
+    let modules = entities.iter().map(|e| {
+        let module = names::entity_module(&e.def.entity).expect("validated entity name");
+        let doc = docs::outer(&format!(
+            "`{}`: {}",
+            e.def.entity.as_str(),
+            docs::first_sentence(&e.def.docs)
+        ));
+        quote!(#doc pub mod #module;)
+    });
+    quote! {
+        #doc
+        #(#modules)*
+    }
+}

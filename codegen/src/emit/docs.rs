@@ -1,0 +1,105 @@
+//! Documentation from spec text. Text always becomes `#[doc = "..."]` string literals, never
+//! tokens, so no spec text can turn into code.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// Outer doc attributes (`///`), one per line so the output reads like hand-written rustdoc.
+pub fn outer(text: &str) -> TokenStream {
+    lines(text)
+        .into_iter()
+        .map(|line| quote!(#[doc = #line]))
+        .collect()
+}
+
+/// Inner doc attributes (`//!`) for a module or crate.
+pub fn inner(text: &str) -> TokenStream {
+    lines(text)
+        .into_iter()
+        .map(|line| quote!(#![doc = #line]))
+        .collect()
+}
+
+/// Prose is reflowed to lines of at most this many characters.
+const WIDTH: usize = 92;
+
+/// The text's lines, each with the leading space rustdoc expects after `///`. Prose
+/// paragraphs and list items are reflowed; code blocks and table rows are kept as written.
+fn lines(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut paragraph = String::new();
+    let mut in_code = false;
+    let flush = |paragraph: &mut String, out: &mut Vec<String>| {
+        if !paragraph.is_empty() {
+            out.extend(wrap(paragraph));
+            paragraph.clear();
+        }
+    };
+    for line in text.trim_end().lines() {
+        let line = line.trim_end();
+        let trimmed = line.trim_start();
+        let fence = trimmed.starts_with("```");
+        if in_code || fence || trimmed.starts_with('|') {
+            flush(&mut paragraph, &mut out);
+            out.push(format!(" {line}"));
+            in_code ^= fence;
+        } else if trimmed.is_empty() {
+            flush(&mut paragraph, &mut out);
+            out.push(String::new());
+        } else {
+            let list_item = trimmed.starts_with("- ") || trimmed.starts_with("* ");
+            if list_item {
+                flush(&mut paragraph, &mut out);
+            }
+            if !paragraph.is_empty() {
+                paragraph.push(' ');
+            }
+            paragraph.push_str(trimmed);
+        }
+    }
+    flush(&mut paragraph, &mut out);
+    out
+}
+
+fn wrap(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for word in text.split_whitespace() {
+        if !current.is_empty() && current.len() + 1 + word.len() > WIDTH {
+            out.push(format!(" {current}"));
+            current.clear();
+        }
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(word);
+    }
+    if !current.is_empty() {
+        out.push(format!(" {current}"));
+    }
+    out
+}
+
+/// Joins paragraphs with a blank doc line between them, skipping empty ones.
+pub fn paragraphs<I: IntoIterator<Item = S>, S: AsRef<str>>(parts: I) -> String {
+    parts
+        .into_iter()
+        .map(|p| p.as_ref().trim().to_owned())
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+/// The first sentence of a text, for one-line summaries.
+pub fn first_sentence(text: &str) -> String {
+    let flat = flat(text);
+    match flat.find(". ") {
+        Some(end) => flat[..=end].to_owned(),
+        None => flat,
+    }
+}
+
+/// The text on one line: for docs that embed spec text in a sentence.
+pub fn flat(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}

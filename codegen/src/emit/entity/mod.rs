@@ -1,0 +1,119 @@
+//! One entity's module: records, bodies, query enums and endpoints, each from its own emitter.
+
+mod bodies;
+mod endpoints;
+mod query;
+mod records;
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use super::docs;
+use crate::names;
+use crate::spec::{Entity, EntityDef, Field, Service};
+
+/// The Rust names of everything an entity's module defines.
+pub struct Names {
+    /// `coworker_discount_codes`: the module and the `Client` accessor.
+    pub module: Ident,
+    /// `CoworkerDiscountCode`: the full record.
+    pub record: Ident,
+    /// `CoworkerDiscountCodeListItem`: what list endpoints answer.
+    pub list_item: Ident,
+    /// `NewCoworkerDiscountCode`: the create body.
+    pub new_body: Ident,
+    /// `CoworkerDiscountCodeUpdate`: the update body.
+    pub update_body: Ident,
+    /// `CoworkerDiscountCodeFilter`.
+    pub filter: Ident,
+    /// `CoworkerDiscountCodeSort`.
+    pub sort: Ident,
+    /// `CoworkerDiscountCodeQuery`: the list query type.
+    pub query: Ident,
+    /// `CoworkerDiscountCodes`: the endpoint handle.
+    pub api: Ident,
+}
+
+impl Names {
+    /// Names of a validated entity (validation checked that each is an identifier).
+    pub fn of(entity: &Entity) -> Names {
+        let name = entity.def.entity.as_str();
+        let module = names::entity_module(name).expect("validated entity name");
+        let api = names::camel_ident(&module.to_string()).expect("validated entity name");
+        Names {
+            record: format_ident!("{name}"),
+            list_item: format_ident!("{name}ListItem"),
+            new_body: format_ident!("New{name}"),
+            update_body: format_ident!("{name}Update"),
+            filter: format_ident!("{name}Filter"),
+            sort: format_ident!("{name}Sort"),
+            query: format_ident!("{name}Query"),
+            module,
+            api,
+        }
+    }
+}
+
+/// A field's Rust identifier (validated).
+pub fn field_ident(field: &Field) -> Ident {
+    names::snake_ident(field.rust_source_name()).expect("validated field name")
+}
+
+/// The field's docs, with its wire name, flags and sources, for rustdoc.
+pub fn field_docs(field: &Field) -> TokenStream {
+    let mut flags = vec![format!("`{}`", field.wire.as_str())];
+    if field.required {
+        flags.push("required on create".into());
+    }
+    if field.read_only {
+        flags.push("read-only".into());
+    }
+    if field.api_only {
+        flags.push("API-only".into());
+    }
+    docs::outer(&docs::paragraphs([
+        field.docs.as_str(),
+        &format!("Wire: {}.", flags.join(", ")),
+    ]))
+}
+
+/// The whole module file of one entity.
+pub fn entity_rs(service: &Service, entity: &Entity, names: &Names) -> TokenStream {
+    let def: &EntityDef = &entity.def;
+    let endpoints_table = def
+        .endpoints
+        .iter()
+        .map(|(kind, e)| {
+            format!(
+                "| `{}` | `{} {}` | `{}` |",
+                kind.key(),
+                e.method.as_str(),
+                e.path.as_str(),
+                e.role.as_str()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let module_doc = docs::inner(&docs::paragraphs([
+        format!("`{}`: {}", def.entity.as_str(), def.docs.as_str()),
+        format!(
+            "Call the endpoints through [`{api}`], from [`crate::Client::{module}`]. Each needs \
+             its role unless the user is a full unrestricted administrator:",
+            api = names.api,
+            module = names.module
+        ),
+        format!("| endpoint | request | role |\n|---|---|---|\n{endpoints_table}"),
+    ]));
+    let records = records::emit(service, entity, names);
+    let bodies = bodies::emit(service, def, names);
+    let query = query::emit(service, def, names);
+    let endpoints = endpoints::emit(def, names);
+    quote! {
+        #module_doc
+
+        #records
+        #bodies
+        #query
+        #endpoints
+    }
+}

@@ -1,0 +1,80 @@
+//! The full record (what GET one answers) and the list record (what GET list answers).
+
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+
+use super::{Names, field_docs, field_ident};
+use crate::emit::{docs, rust_types};
+use crate::spec::{EndpointKind, Entity, Field, Service};
+
+pub fn emit(service: &Service, entity: &Entity, names: &Names) -> TokenStream {
+    let def = &entity.def;
+    let area = &entity.area;
+    let name = def.entity.as_str();
+    let get = def
+        .endpoints
+        .get(EndpointKind::Get)
+        .map(|e| format!(" `GET {}` answers it.", e.path.as_str()));
+    let record_doc = docs::paragraphs([
+        def.docs.as_str(),
+        &format!(
+            "The full record.{} Make an update from it with [`{}::to_update`]: fields this client \
+             does not know are kept in `extra` and sent back, so an update never clears them.",
+            get.unwrap_or_default(),
+            names.record
+        ),
+    ]);
+    let list_doc = docs::paragraphs([
+        format!("A `{name}` as list endpoints answer it: a summary, not the full record."),
+        def.list
+            .docs
+            .as_deref()
+            .map(String::as_str)
+            .unwrap_or_default()
+            .to_owned(),
+        format!(
+            "There is deliberately no way to turn it into a [`{update}`]: fetch the full record \
+             with `get` first. This does not compile:\n\n```compile_fail\n\
+             fn update_from_summary(item: nexudus::{area}::{module}::{list_item}) {{\n    \
+             let _ = nexudus::{area}::{module}::{update}::from(item);\n}}\n```",
+            update = names.update_body,
+            list_item = names.list_item,
+            module = names.module,
+        ),
+    ]);
+    let record = record_struct(&names.record, &record_doc, def.full_record(service));
+    let list_item = record_struct(&names.list_item, &list_doc, def.list_record(service));
+    quote! {
+        #record
+        #list_item
+    }
+}
+
+fn record_struct<'a>(
+    ident: &Ident,
+    doc: &str,
+    fields: impl Iterator<Item = &'a Field>,
+) -> TokenStream {
+    let doc = docs::outer(doc);
+    let fields = fields.map(|f| {
+        let doc = field_docs(f);
+        let serde = rust_types::serde_attr(f, f.is_nullable(), false);
+        let name = field_ident(f);
+        let ty = rust_types::field_type(f);
+        quote! {
+            #doc
+            #serde
+            pub #name: #ty,
+        }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        pub struct #ident {
+            #(#fields)*
+            /// Properties the spec does not describe, kept as the API sent them.
+            #[serde(flatten)]
+            pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+        }
+    }
+}

@@ -1,0 +1,163 @@
+//! `cargo xtask gen [--check]`: spec/ in, generated/ out.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use codegen::emit::{self, HEADER};
+
+/// Where the spec and the generated crate live, relative to the workspace root.
+pub const SPEC_DIR: &str = "spec";
+pub const CRATE_DIR: &str = "generated";
+
+/// How a generated file differs from what the spec produces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Change {
+    Missing,
+    Differs,
+    /// Generated earlier, but its entity (or area) is gone from the spec.
+    Obsolete,
+}
+
+pub fn run(spec_dir: &Path, crate_dir: &Path, check: bool) -> Result<(), String> {
+    let spec = codegen::spec::load(spec_dir).map_err(|e| e.to_string())?;
+    let output = emit::generate(&spec).map_err(|e| e.to_string())?;
+    let changes = compare(crate_dir, &output.files)?;
+    if check {
+        if changes.is_empty() {
+            println!(
+                "{} is up to date with {} ({} files)",
+                crate_dir.display(),
+                spec_dir.display(),
+                output.files.len()
+            );
+            return Ok(());
+        }
+        let list = changes
+            .iter()
+            .map(|(path, change)| format!("  {}: {}", path.display(), describe(*change)))
+            .collect::<Vec<_>>()
+            .join("\n");
+        return Err(format!(
+            "{} is stale; run `cargo xtask gen` and commit the result:\n{list}",
+            crate_dir.display()
+        ));
+    }
+    for (path, change) in &changes {
+        match change {
+            Change::Obsolete => fs::remove_file(path)
+                .map_err(|e| format!("cannot remove {}: {e}", path.display()))?,
+            Change::Missing | Change::Differs => {
+                let relative = path.strip_prefix(crate_dir).unwrap_or(path);
+                write_atomically(path, &output.files[relative])?;
+            }
+        }
+    }
+    remove_empty_dirs(&crate_dir.join("src"));
+    println!(
+        "wrote {} from {}: {} entities, {} files, {} changed",
+        crate_dir.display(),
+        spec_dir.display(),
+        spec.entities.len(),
+        output.files.len(),
+        changes.len()
+    );
+    Ok(())
+}
+
+fn describe(change: Change) -> &'static str {
+    match change {
+        Change::Missing => "missing",
+        Change::Differs => "differs from what spec/ produces",
+        Change::Obsolete => "no longer produced by spec/ (to be removed)",
+    }
+}
+
+/// Every file that must be written or removed, in path order.
+fn compare(
+    crate_dir: &Path,
+    files: &BTreeMap<PathBuf, String>,
+) -> Result<Vec<(PathBuf, Change)>, String> {
+    let mut changes = BTreeMap::new();
+    for (relative, text) in files {
+        let path = crate_dir.join(relative);
+        match fs::read_to_string(&path) {
+            Ok(current) if current == *text => {}
+            Ok(_) => {
+                changes.insert(path, Change::Differs);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                changes.insert(path, Change::Missing);
+            }
+            Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+        }
+    }
+    for path in generated_files(&crate_dir.join("src"))? {
+        let relative = path.strip_prefix(crate_dir).unwrap_or(&path);
+        if !files.contains_key(relative) {
+            changes.insert(path, Change::Obsolete);
+        }
+    }
+    Ok(changes.into_iter().collect())
+}
+
+/// The files under `dir` that an earlier run generated: those starting with the header.
+/// Hand-written files (the runtime) never start with it, so they are never touched.
+fn generated_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut found = Vec::new();
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Ok(found);
+    };
+    for entry in entries {
+        let path = entry
+            .map_err(|e| format!("cannot list {}: {e}", dir.display()))?
+            .path();
+        if path.is_dir() {
+            found.extend(generated_files(&path)?);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            let text = fs::read_to_string(&path).unwrap_or_default();
+            if text.starts_with(HEADER) {
+                found.push(path);
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// Writes through a temporary file in the same folder and renames it over the target, so an
+/// interrupted run leaves the old file or the new one, never half of one.
+fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temporary = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let write = || -> std::io::Result<()> {
+        let mut file = fs::File::create(&temporary)?;
+        file.write_all(text.as_bytes())?;
+        file.sync_all()?;
+        fs::rename(&temporary, path)
+    };
+    write().map_err(|e| {
+        let _ = fs::remove_file(&temporary);
+        format!("cannot write {}: {e}", path.display())
+    })
+}
+
+/// Removes folders left empty by removed entities (never the runtime's, which has files).
+fn remove_empty_dirs(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            remove_empty_dirs(&path);
+            // Fails, as it should, when the folder still has files.
+            let _ = fs::remove_dir(&path);
+        }
+    }
+}
