@@ -2,8 +2,10 @@
 //!
 //! - `cargo xtask gen` validates `spec/` and writes the generated files of `generated/`;
 //! - `cargo xtask gen --check` writes nothing and fails, listing the files, when `generated/`
-//!   is not what `spec/` produces.
+//!   is not what `spec/` produces;
+//! - `cargo xtask ci` runs every check and test (what `.ci/run` runs).
 
+mod ci;
 mod generate;
 
 use std::path::PathBuf;
@@ -35,6 +37,8 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         spec: Option<PathBuf>,
     },
+    /// Run every check and test, as CI does: gen --check, fmt, clippy -D warnings, tests.
+    Ci,
 }
 
 fn main() -> ExitCode {
@@ -54,6 +58,7 @@ fn main() -> ExitCode {
             out.as_deref().unwrap_or(generate::CRATE_DIR.as_ref()),
             check,
         ),
+        Command::Ci => ci::run(),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -22,8 +22,11 @@ pub fn lib_rs(spec: &Spec) -> TokenStream {
         #![warn(missing_docs)]
 
         pub mod runtime;
+        // Generated modules keep prettyplease's layout; rustfmt would reformat them and make
+        // `cargo xtask gen --check` fail.
+        #[rustfmt::skip]
         pub mod service;
-        #(pub mod #areas;)*
+        #(#[rustfmt::skip] pub mod #areas;)*
 
         pub use runtime::*;
     }

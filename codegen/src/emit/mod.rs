@@ -91,7 +91,8 @@ fn space_items(code: &str) -> String {
     for line in code.lines() {
         if let Some(prev) = previous {
             let indent = |l: &str| l.len() - l.trim_start().len();
-            let closes = matches!(prev.trim(), "}" | "};");
+            let is_comment = prev.trim_start().starts_with("//");
+            let closes = !is_comment && (prev.trim_end().ends_with('}') || prev.trim() == "};");
             let opens_item = ITEM_STARTS.iter().any(|s| line.trim_start().starts_with(s));
             let inner = |l: &str| l.starts_with("//!") || l.starts_with("#!");
             let first_after_docs = inner(prev) && !inner(line);

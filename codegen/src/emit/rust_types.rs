@@ -21,14 +21,10 @@ pub fn value_type(ty: &TypeExpr) -> TokenStream {
     }
 }
 
-/// The Rust type of a record field: `Option` when answers may omit it or send null.
-pub fn field_type(field: &Field) -> TokenStream {
+/// The Rust type of a field: `Option<T>` when `nullable`, else `T`.
+pub fn field_type(field: &Field, nullable: bool) -> TokenStream {
     let ty = value_type(&field.ty);
-    if field.is_nullable() {
-        quote!(Option<#ty>)
-    } else {
-        ty
-    }
+    if nullable { quote!(Option<#ty>) } else { ty }
 }
 
 /// `#[serde(...)]` for a record or body field: the wire name, money as JSON numbers, and

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use marked_yaml::{FromYamlError, LoadError, LoaderOptions, Span};
+use marked_yaml::{LoadError, LoaderOptions, Marker, Node, Span};
 
 use super::error::{SpecError, SpecErrors, did_you_mean};
 use super::model::{Entity, EntityDef, Service, Spec};
@@ -165,19 +165,38 @@ impl Files {
     }
 
     fn parse<T: serde::de::DeserializeOwned>(&mut self, index: usize, text: &str) -> Option<T> {
+        if let Some(line) = later_document(text) {
+            // The YAML parser reads one document and silently drops the rest of the file.
+            self.errors.push(SpecError {
+                file: self.paths[index].clone(),
+                line,
+                column: 1,
+                message: "a second YAML document starts here; a spec file holds one".into(),
+                help: Some("remove the `---` or `...` line".into()),
+            });
+            return None;
+        }
         let options = LoaderOptions::default().error_on_duplicate_keys(true);
-        match marked_yaml::from_yaml_with_options::<T>(index, text, options) {
-            Ok(value) => Some(value),
-            Err(FromYamlError::ParseYaml(e)) => {
+        let node = match marked_yaml::parse_yaml_with_options(index, text, options) {
+            Ok(node) => node,
+            Err(e) => {
                 self.load_error(index, e);
-                None
+                return None;
             }
-            Err(FromYamlError::FromNode(e)) => {
+        };
+        match marked_yaml::from_node::<T>(&node) {
+            Ok(value) => Some(value),
+            Err(e) => {
                 let path = self.paths[index].clone();
-                let (line, column) = e
-                    .start_mark()
-                    .map(|m| (m.line(), m.column()))
-                    .unwrap_or((1, 1));
+                let mut mark = e.start_mark();
+                // A missing key is reported at its mapping, whose start mark sits at the
+                // first key's colon; point at the first key instead.
+                if let (Some(at), marked_yaml::Error::Other(text, _)) = (mark, &*e) {
+                    if text.starts_with("missing field") {
+                        mark = first_key_of_mapping_at(&node, &at).or(mark);
+                    }
+                }
+                let (line, column) = mark.map(|m| (m.line(), m.column())).unwrap_or((1, 1));
                 let (message, help) = match &*e {
                     marked_yaml::Error::UnknownFieldError(key, expected, _) => (
                         format!("unknown key `{key}`; expected {}", one_of(expected)),
@@ -249,6 +268,39 @@ impl Files {
             message,
             help: None,
         });
+    }
+}
+
+/// The 1-based line of a document marker (`---`, `...`) that follows content, if any.
+fn later_document(text: &str) -> Option<usize> {
+    let mut content = false;
+    for (i, line) in text.lines().enumerate() {
+        let marker = |m: &str| {
+            line.strip_prefix(m)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t']))
+        };
+        if marker("...") || (marker("---") && content) {
+            return Some(i + 1);
+        }
+        let trimmed = line.trim_start();
+        if !trimmed.is_empty() && !trimmed.starts_with('#') && !line.starts_with('%') {
+            content = true;
+        }
+    }
+    None
+}
+
+/// The start of the first key of the mapping that starts at `at`, searching the whole tree.
+fn first_key_of_mapping_at(node: &Node, at: &Marker) -> Option<Marker> {
+    let same =
+        |m: Option<&Marker>| m.is_some_and(|m| (m.line(), m.column()) == (at.line(), at.column()));
+    match node {
+        Node::Scalar(_) => None,
+        Node::Sequence(seq) => seq.iter().find_map(|n| first_key_of_mapping_at(n, at)),
+        Node::Mapping(map) if same(map.span().start()) => {
+            map.keys().next().and_then(|k| k.span().start().copied())
+        }
+        Node::Mapping(map) => map.values().find_map(|n| first_key_of_mapping_at(n, at)),
     }
 }
 

@@ -245,6 +245,13 @@ impl Field {
         self.nullable.unwrap_or(!self.required)
     }
 
+    /// Whether list records may omit the field or send null: all but `Id` may. List records
+    /// are summaries whose shape differs between the documents (002 and 003 name the same
+    /// ids `CoworkerId` and `Coworker`), so they are decoded leniently.
+    pub fn is_nullable_in_list(&self) -> bool {
+        self.wire.as_str() != ID_FIELD
+    }
+
     /// The name case conversion starts from: the Rust override, else the wire name.
     pub fn rust_source_name(&self) -> &str {
         self.rust

@@ -544,6 +544,8 @@ impl Validator<'_> {
                 .find(|f| f.wire.as_str() == range.field.as_str())
             {
                 None => self.unknown_field(&range.field, "range filter", &field_names),
+                // An unparsed type is reported at the field already.
+                Some(f) if matches!(*f.ty, TypeExpr::Invalid { .. }) => {}
                 Some(f) if !f.ty.has_range() => self.error(
                     range.field.span(),
                     format!(

@@ -141,7 +141,7 @@ fn update_body(service: &Service, def: &EntityDef, names: &Names) -> TokenStream
         // Sent even when `None`: null clears exactly what the record had as null.
         let serde = rust_types::serde_attr(f, f.is_nullable(), false);
         let name = field_ident(f);
-        let ty = rust_types::field_type(f);
+        let ty = rust_types::field_type(f, f.is_nullable());
         quote!(#doc #serde pub #name: #ty,)
     });
     let copies = writable.iter().map(|f| {

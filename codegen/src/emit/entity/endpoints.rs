@@ -33,6 +33,7 @@ pub fn emit(def: &EntityDef, names: &Names) -> TokenStream {
         .iter()
         .map(|(kind, e)| method(kind, e, def, names));
     let modify = modify(def, names);
+    let command_keys = command_keys(def);
     let handle_doc = docs::outer(&format!(
         "The `{entity}` endpoints. Get one with [`crate::Client::{module}`]; it borrows the client."
     ));
@@ -59,6 +60,33 @@ pub fn emit(def: &EntityDef, names: &Names) -> TokenStream {
         impl #api<'_> {
             #(#methods)*
             #modify
+        }
+
+        #command_keys
+    }
+}
+
+/// The command keys the documents name, as constants for [`crate::RunCommand::new`]. The
+/// server's live list comes from the `commands` endpoint.
+fn command_keys(def: &EntityDef) -> TokenStream {
+    if def.commands.is_empty() {
+        return TokenStream::new();
+    }
+    let keys = def.commands.iter().map(|c| {
+        let ident = names::const_ident(&c.key).expect("validated command key");
+        let key = c.key.as_str();
+        let doc = docs::outer(&c.docs);
+        quote!(#doc pub const #ident: &str = #key;)
+    });
+    let doc = docs::inner(&format!(
+        "Keys of the `{}` commands the documents name; the `commands` endpoint lists the live set.",
+        def.entity.as_str()
+    ));
+    quote! {
+        /// Command keys for [`crate::RunCommand::new`].
+        pub mod command_keys {
+            #doc
+            #(#keys)*
         }
     }
 }

@@ -42,25 +42,35 @@ pub fn emit(service: &Service, entity: &Entity, names: &Names) -> TokenStream {
             module = names.module,
         ),
     ]);
-    let record = record_struct(&names.record, &record_doc, def.full_record(service));
-    let list_item = record_struct(&names.list_item, &list_doc, def.list_record(service));
+    let record = record_struct(
+        &names.record,
+        &record_doc,
+        def.full_record(service).map(|f| (f, f.is_nullable())),
+    );
+    let list_item = record_struct(
+        &names.list_item,
+        &list_doc,
+        def.list_record(service)
+            .map(|f| (f, f.is_nullable_in_list())),
+    );
     quote! {
         #record
         #list_item
     }
 }
 
+/// A record struct of `(field, nullable)` pairs, plus the map of properties it does not know.
 fn record_struct<'a>(
     ident: &Ident,
     doc: &str,
-    fields: impl Iterator<Item = &'a Field>,
+    fields: impl Iterator<Item = (&'a Field, bool)>,
 ) -> TokenStream {
     let doc = docs::outer(doc);
-    let fields = fields.map(|f| {
+    let fields = fields.map(|(f, nullable)| {
         let doc = field_docs(f);
-        let serde = rust_types::serde_attr(f, f.is_nullable(), false);
+        let serde = rust_types::serde_attr(f, nullable, false);
         let name = field_ident(f);
-        let ty = rust_types::field_type(f);
+        let ty = rust_types::field_type(f, nullable);
         quote! {
             #doc
             #serde

@@ -1,0 +1,819 @@
+//! The HTTP client: URLs, authentication, retries, answer classification and decoding.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use futures::{Stream, StreamExt as _, TryStreamExt as _};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue, RETRY_AFTER, USER_AGENT};
+use reqwest::{Response, Url};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use tracing::Instrument as _;
+
+use crate::runtime::auth::{Auth, CachedToken, Secret, TokenErrorResponse, TokenResponse};
+use crate::runtime::endpoint::{Endpoint, Method};
+use crate::runtime::envelope::{ActionResponse, CommandInfo, Page, ValidationError};
+use crate::runtime::error::{Error, Result, snippet};
+use crate::runtime::query::{ListQuery, QueryFilter, SortField, encode_query};
+use crate::runtime::retry::RetryPolicy;
+use crate::service::{
+    DEFAULT_BASE_URL, DEFAULT_PAGE, THROTTLE_MESSAGE, THROTTLE_STATUSES, TOKEN_PATH,
+    VALIDATION_STATUS,
+};
+
+/// Default timeout of a whole request.
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default timeout of establishing a connection.
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The largest successful answer read; a page of 1000 full records is far smaller.
+const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
+/// The largest error answer read: enough for any envelope, and errors quote only a snippet.
+const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
+/// The answer statuses worth another try besides throttling: the gateway's, not the API's.
+const RETRY_STATUSES: &[u16] = &[502, 503, 504];
+
+/// The client of the Nexudus API. Cloning is cheap and clones share connections and the
+/// cached token.
+///
+/// ```no_run
+/// # async fn demo() -> nexudus::Result<()> {
+/// use nexudus::{Auth, Client};
+/// let client = Client::new(Auth::password("admin@example.com", "s3cret"))?;
+/// # let _ = client; Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base_url: String,
+    auth: Auth,
+    retry: RetryPolicy,
+    /// Set per request only on a caller's `reqwest::Client` (ours has them built in).
+    request_timeout: Option<Duration>,
+    request_user_agent: Option<HeaderValue>,
+    /// The password grant's token; the lock is held while a grant runs, so concurrent
+    /// requests wait for one grant rather than each making their own.
+    token: tokio::sync::Mutex<Option<CachedToken>>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // `Auth`'s Debug redacts the secrets; the token cache is left out altogether.
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("auth", &self.inner.auth)
+            .field("retry", &self.inner.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Configures a [`Client`]; get one from [`Client::builder`].
+#[derive(Debug, Clone)]
+pub struct ClientBuilder {
+    base_url: String,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    user_agent: Option<String>,
+    http_client: Option<reqwest::Client>,
+    auth: Auth,
+    retry: RetryPolicy,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Self {
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            timeout: None,
+            connect_timeout: None,
+            user_agent: None,
+            http_client: None,
+            auth: Auth::None,
+            retry: RetryPolicy::default(),
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// The API's base URL, [`DEFAULT_BASE_URL`] unless set. It may have a path prefix; it
+    /// must not carry credentials, a query or a fragment.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// Timeout of each whole request attempt (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Timeout of establishing a connection (default 10 s). Ignored with
+    /// [`http_client`](Self::http_client): configure that client instead.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// The `User-Agent` header (default `nexudus-rust/<version>`).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// Sends requests through the caller's `reqwest::Client` (proxies, TLS roots, ...).
+    /// Explicit [`timeout`](Self::timeout) and [`user_agent`](Self::user_agent) are then
+    /// applied per request; the defaults are left to that client.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// How to authenticate (default [`Auth::None`]).
+    pub fn auth(mut self, auth: Auth) -> Self {
+        self.auth = auth;
+        self
+    }
+
+    /// How to retry (default [`RetryPolicy::default`]).
+    pub fn retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Builds the client; fails with [`Error::Config`] on a bad base URL or user agent.
+    pub fn build(self) -> Result<Client> {
+        let base_url = validate_base_url(&self.base_url)?;
+        let user_agent = match &self.user_agent {
+            Some(agent) => Some(
+                HeaderValue::from_str(agent)
+                    .map_err(|_| Error::Config(format!("invalid user agent `{agent}`")))?,
+            ),
+            None => None,
+        };
+        let (http, request_timeout, request_user_agent) = match self.http_client {
+            Some(http) => (http, self.timeout, user_agent),
+            None => {
+                let agent = user_agent.unwrap_or_else(|| {
+                    HeaderValue::from_static(concat!("nexudus-rust/", env!("CARGO_PKG_VERSION")))
+                });
+                let http = reqwest::Client::builder()
+                    .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
+                    .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                    .user_agent(agent)
+                    .build()
+                    .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
+                (http, None, None)
+            }
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                auth: self.auth,
+                retry: self.retry,
+                request_timeout,
+                request_user_agent,
+                token: tokio::sync::Mutex::new(None),
+            }),
+        })
+    }
+}
+
+/// Checks the base URL and returns it without a trailing slash, ready for paths.
+fn validate_base_url(raw: &str) -> Result<String> {
+    let url = Url::parse(raw).map_err(|e| Error::Config(format!("invalid base URL: {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(Error::Config(
+            "invalid base URL: it must be an http or https URL with a host".into(),
+        ));
+    }
+    // Credentials in the URL would end up in error messages; use `Auth` instead.
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::Config(
+            "invalid base URL: it must not contain credentials; use `Auth`".into(),
+        ));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(Error::Config(
+            "invalid base URL: it must not have a query or fragment".into(),
+        ));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+/// How one attempt ended.
+enum Outcome {
+    /// 2xx: the status and body.
+    Done(u16, Vec<u8>),
+    /// A failure no retry can fix.
+    Failed(Error),
+    /// A failure another attempt may fix, after `retry_after` if the API said so.
+    Retry {
+        error: Error,
+        retry_after: Option<Duration>,
+    },
+    /// 401 with a cached token: get a new token and try once more.
+    Reauthorize { error: Error, token: Secret },
+}
+
+/// The credentials of one attempt.
+enum Credentials {
+    None,
+    Bearer(Secret),
+    Basic(String, Secret),
+}
+
+/// Which grant to ask the token endpoint for.
+enum Grant<'a> {
+    Password,
+    Refresh(&'a Secret),
+}
+
+impl Client {
+    /// A builder with the defaults: [`DEFAULT_BASE_URL`], no authentication,
+    /// [`RetryPolicy::default`].
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client of the production API with `auth` and the other defaults.
+    pub fn new(auth: Auth) -> Result<Client> {
+        Self::builder().auth(auth).build()
+    }
+
+    /// The base URL, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// Fetches one page of a list endpoint; `query` comes from [`ListQuery::query_pairs`]
+    /// or is built by generated code.
+    pub async fn get_page<T: DeserializeOwned>(
+        &self,
+        endpoint: &'static Endpoint,
+        query: Vec<(&'static str, String)>,
+    ) -> Result<Page<T>> {
+        let (_, body) = self.execute(endpoint, None, &query, None).await?;
+        decode(&body, true)
+    }
+
+    /// All records of all pages of a list query, from its page (default 1) on.
+    ///
+    /// Lazy: page N+1 is fetched only once the records of page N are consumed, so taking
+    /// a few records costs one request. Stops after a page with `HasNextPage` false or
+    /// without records. An error ends the stream after it is yielded.
+    pub fn stream_pages<T, F, S>(
+        &self,
+        endpoint: &'static Endpoint,
+        query: ListQuery<F, S>,
+    ) -> impl Stream<Item = Result<T>> + Send + Unpin + 'static
+    where
+        T: DeserializeOwned + Send + 'static,
+        F: QueryFilter + Send + 'static,
+        S: SortField + Send + 'static,
+    {
+        let first = query.current_page().unwrap_or(DEFAULT_PAGE);
+        let pages = futures::stream::try_unfold(
+            (self.clone(), query, Some(first)),
+            move |(client, query, next)| async move {
+                let Some(number) = next else {
+                    return Ok(None);
+                };
+                let query = query.page(number);
+                let page: Page<T> = client.get_page(endpoint, query.query_pairs()).await?;
+                let more = page.has_next_page && !page.records.is_empty();
+                let next = if more { number.checked_add(1) } else { None };
+                Ok(Some((page.records, (client, query, next))))
+            },
+        );
+        // Boxed so callers can `.next().await` without pinning it themselves.
+        Box::pin(
+            pages
+                .map_ok(|records| futures::stream::iter(records.into_iter().map(Ok)))
+                .try_flatten()
+                .fuse(),
+        )
+    }
+
+    /// Fetches one record: the endpoint's `{Id}` becomes `id`, and the answer is the bare
+    /// record.
+    pub async fn get_record<T: DeserializeOwned>(
+        &self,
+        endpoint: &'static Endpoint,
+        id: i64,
+    ) -> Result<T> {
+        self.get_json(endpoint, Some(id), Vec::new()).await
+    }
+
+    /// GETs any JSON answer, e.g. the bare array of the batch read `?id=[1,2,3]`.
+    pub async fn get_json<T: DeserializeOwned>(
+        &self,
+        endpoint: &'static Endpoint,
+        id: Option<i64>,
+        query: Vec<(&'static str, String)>,
+    ) -> Result<T> {
+        let (_, body) = self.execute(endpoint, id, &query, None).await?;
+        decode(&body, true)
+    }
+
+    /// Sends a create, update, delete or run-command and reads its [`ActionResponse`].
+    ///
+    /// `id` fills the endpoint's `{Id}` (an id for a path without `{Id}` is ignored);
+    /// `body` is sent as JSON. A 2xx answer with `WasSuccessful` false becomes
+    /// [`Error::Action`], with its validation errors; a 2xx answer without a body counts
+    /// as success.
+    pub async fn send_action<B: Serialize + ?Sized>(
+        &self,
+        endpoint: &'static Endpoint,
+        id: Option<i64>,
+        body: Option<&B>,
+    ) -> Result<ActionResponse> {
+        let body = body
+            .map(serde_json::to_vec)
+            .transpose()
+            .map_err(|e| Error::Config(format!("cannot serialize the request body: {e}")))?;
+        let (status, answer) = self.execute(endpoint, id, &[], body).await?;
+        if answer.iter().all(u8::is_ascii_whitespace) {
+            return Ok(ActionResponse {
+                status: Some(i64::from(status)),
+                message: None,
+                value: None,
+                was_successful: true,
+                errors: None,
+            });
+        }
+        let response: ActionResponse = decode(&answer, true)?;
+        if !response.was_successful {
+            return Err(Error::Action {
+                message: response.message.unwrap_or_default(),
+                errors: response.errors.unwrap_or_default(),
+            });
+        }
+        Ok(response)
+    }
+
+    /// Fetches the commands of an entity (a bare JSON array).
+    pub async fn get_commands(&self, endpoint: &'static Endpoint) -> Result<Vec<CommandInfo>> {
+        self.get_json(endpoint, None, Vec::new()).await
+    }
+
+    /// Runs a request with retries and re-authorization; answers the 2xx status and body.
+    async fn execute(
+        &self,
+        endpoint: &'static Endpoint,
+        id: Option<i64>,
+        query: &[(&'static str, String)],
+        body: Option<Vec<u8>>,
+    ) -> Result<(u16, Vec<u8>)> {
+        let path = endpoint.concrete_path(id).ok_or_else(|| {
+            Error::Config(format!(
+                "{} {} needs a record id",
+                endpoint.method, endpoint.path
+            ))
+        })?;
+        let mut url = self.url(&path)?;
+        if !query.is_empty() {
+            url.set_query(Some(&encode_query(query)));
+        }
+        let policy = self.inner.retry;
+        let max_attempts = if policy.retries(endpoint.method) {
+            policy.max_attempts.max(1)
+        } else {
+            1
+        };
+        let mut reauthorized = false;
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            let span = tracing::debug_span!(
+                "nexudus_request",
+                method = endpoint.method.as_str(),
+                path = endpoint.path,
+                attempt,
+                status = tracing::field::Empty,
+            );
+            let outcome = self
+                .attempt(endpoint, &path, &url, body.as_deref())
+                .instrument(span.clone())
+                .await;
+            match outcome {
+                Outcome::Done(status, body) => return Ok((status, body)),
+                Outcome::Failed(error) => return Err(error),
+                Outcome::Reauthorize { error, token } => {
+                    if reauthorized {
+                        return Err(error);
+                    }
+                    reauthorized = true;
+                    self.forget_token(&token).await;
+                    span.in_scope(|| tracing::debug!("token refused; getting a new one"));
+                }
+                Outcome::Retry { error, retry_after } => {
+                    let wait = match retry_after {
+                        // The API asks for longer than we are willing to wait.
+                        Some(wait) if wait > policy.max_delay => return Err(error),
+                        _ if attempt >= max_attempts => return Err(error),
+                        Some(wait) => wait,
+                        None => policy.backoff(attempt),
+                    };
+                    span.in_scope(|| tracing::debug!(?wait, "retrying"));
+                    tokio::time::sleep(wait).await;
+                }
+            }
+        }
+    }
+
+    /// One attempt: authenticate, send, read and classify the answer.
+    async fn attempt(
+        &self,
+        endpoint: &'static Endpoint,
+        path: &str,
+        url: &Url,
+        body: Option<&[u8]>,
+    ) -> Outcome {
+        let credentials = match self.credentials().await {
+            Ok(credentials) => credentials,
+            Err(error) => return Outcome::Failed(error),
+        };
+        let mut request = self
+            .inner
+            .http
+            .request(endpoint.method.to_reqwest(), url.clone())
+            .header(ACCEPT, "application/json");
+        request = match &credentials {
+            Credentials::None => request,
+            Credentials::Bearer(token) => request.bearer_auth(token.expose()),
+            Credentials::Basic(user, password) => request.basic_auth(user, Some(password.expose())),
+        };
+        if let Some(body) = body {
+            request = request
+                .header(CONTENT_TYPE, "application/json")
+                .body(body.to_vec());
+        }
+        request = self.per_request_settings(request);
+
+        let response = match request.send().await {
+            Ok(response) => response,
+            Err(error) => return transport_outcome(error),
+        };
+        let status = response.status().as_u16();
+        tracing::Span::current().record("status", status);
+
+        if response.status().is_success() {
+            return match read_body(response, MAX_BODY_BYTES).await {
+                Ok((body, false)) => Outcome::Done(status, body),
+                Ok((body, true)) => Outcome::Failed(Error::Decode {
+                    path: String::new(),
+                    message: format!("the answer is larger than {MAX_BODY_BYTES} bytes"),
+                    snippet: snippet(&body),
+                }),
+                Err(error) => transport_outcome(error),
+            };
+        }
+
+        let retry_after = parse_retry_after(response.headers());
+        // The status decides; a body cut short only loses detail.
+        let body = read_body(response, MAX_ERROR_BODY_BYTES)
+            .await
+            .map(|(body, _)| body)
+            .unwrap_or_default();
+        let error = classify(status, &body, endpoint, path, retry_after);
+        match (&error, credentials) {
+            (Error::Unauthorized { .. }, Credentials::Bearer(token))
+                if matches!(self.inner.auth, Auth::Password { .. }) =>
+            {
+                Outcome::Reauthorize { error, token }
+            }
+            (Error::Throttled { .. }, _) => Outcome::Retry { error, retry_after },
+            (Error::Server { status, .. }, _) if RETRY_STATUSES.contains(status) => {
+                Outcome::Retry { error, retry_after }
+            }
+            _ => Outcome::Failed(error),
+        }
+    }
+
+    fn per_request_settings(
+        &self,
+        mut request: reqwest::RequestBuilder,
+    ) -> reqwest::RequestBuilder {
+        if let Some(timeout) = self.inner.request_timeout {
+            request = request.timeout(timeout);
+        }
+        if let Some(agent) = &self.inner.request_user_agent {
+            request = request.header(USER_AGENT, agent.clone());
+        }
+        request
+    }
+
+    fn url(&self, path: &str) -> Result<Url> {
+        Url::parse(&format!("{}{path}", self.inner.base_url))
+            .map_err(|e| Error::Config(format!("invalid request URL for `{path}`: {e}")))
+    }
+
+    /// The credentials for the next attempt, getting or renewing a token if needed.
+    async fn credentials(&self) -> Result<Credentials> {
+        Ok(match &self.inner.auth {
+            Auth::None => Credentials::None,
+            Auth::Bearer(token) => Credentials::Bearer(token.clone()),
+            Auth::Basic { username, password } => {
+                Credentials::Basic(username.clone(), password.clone())
+            }
+            Auth::Password { .. } => Credentials::Bearer(self.token().await?),
+        })
+    }
+
+    /// The cached token, renewed when near expiry; a new one from the password grant if
+    /// there is none or the refresh grant is refused.
+    async fn token(&self) -> Result<Secret> {
+        let mut cached = self.inner.token.lock().await;
+        let now = Instant::now();
+        if let Some(token) = cached.as_ref() {
+            if !token.needs_refresh(now) {
+                return Ok(token.access.clone());
+            }
+            if let Some(refresh) = token.refresh.clone() {
+                match self.grant(Grant::Refresh(&refresh)).await {
+                    Ok(mut renewed) => {
+                        // Keep the old refresh token only if the API did not send a new one.
+                        renewed.refresh = renewed.refresh.or(Some(refresh));
+                        let access = renewed.access.clone();
+                        *cached = Some(renewed);
+                        return Ok(access);
+                    }
+                    // Refused (e.g. the refresh token was revoked): log in again below.
+                    Err(Error::TokenGrant { .. }) => {}
+                    Err(error) => {
+                        // A failed renewal of a still valid token can wait for next time.
+                        let valid = token
+                            .expiry
+                            .is_some_and(|(expires_at, _)| expires_at > Instant::now());
+                        if valid {
+                            return Ok(token.access.clone());
+                        }
+                        return Err(error);
+                    }
+                }
+            }
+        }
+        *cached = None;
+        let token = self.grant(Grant::Password).await?;
+        let access = token.access.clone();
+        *cached = Some(token);
+        Ok(access)
+    }
+
+    /// Drops the cached token if it is still the one the API refused.
+    async fn forget_token(&self, refused: &Secret) {
+        let mut cached = self.inner.token.lock().await;
+        if cached
+            .as_ref()
+            .is_some_and(|token| &token.access == refused)
+        {
+            *cached = None;
+        }
+    }
+
+    /// Asks the token endpoint for a token. Tried once: it is a `POST`.
+    async fn grant(&self, grant: Grant<'_>) -> Result<CachedToken> {
+        let Auth::Password {
+            username,
+            password,
+            totp,
+            client_id,
+        } = &self.inner.auth
+        else {
+            return Err(Error::Config(
+                "token grant without password credentials".into(),
+            ));
+        };
+        let mut form: Vec<(&str, &str)> = match grant {
+            Grant::Password => {
+                let mut form = vec![
+                    ("grant_type", "password"),
+                    ("username", username.as_str()),
+                    ("password", password.expose()),
+                ];
+                if let Some(totp) = totp {
+                    form.push(("totp", totp.expose()));
+                }
+                form
+            }
+            Grant::Refresh(refresh) => vec![
+                ("grant_type", "refresh_token"),
+                ("refresh_token", refresh.expose()),
+            ],
+        };
+        if let Some(client_id) = client_id {
+            form.push(("client_id", client_id.as_str()));
+        }
+        let grant_type = form.first().map_or("", |(_, value)| *value);
+        let span = tracing::debug_span!(
+            "nexudus_token",
+            method = "POST",
+            path = TOKEN_PATH,
+            grant_type,
+            status = tracing::field::Empty,
+        );
+        async {
+            let url = self.url(TOKEN_PATH)?;
+            let request = self
+                .inner
+                .http
+                .post(url)
+                .header(ACCEPT, "application/json")
+                .form(&form);
+            let response = self
+                .per_request_settings(request)
+                .send()
+                .await
+                .map_err(Error::Transport)?;
+            let status = response.status().as_u16();
+            tracing::Span::current().record("status", status);
+            let success = response.status().is_success();
+            let retry_after = parse_retry_after(response.headers());
+            let limit = if success {
+                MAX_BODY_BYTES
+            } else {
+                MAX_ERROR_BODY_BYTES
+            };
+            let (body, _) = read_body(response, limit).await.map_err(Error::Transport)?;
+            if success {
+                // The body holds tokens: never quote it.
+                let answer: TokenResponse = decode(&body, false)?;
+                return Ok(CachedToken::from_response(answer, Instant::now()));
+            }
+            if let Ok(refusal) = serde_json::from_slice::<TokenErrorResponse>(&body) {
+                return Err(Error::TokenGrant {
+                    error: refusal.error,
+                    description: refusal.error_description,
+                });
+            }
+            if status == 400 {
+                return Err(Error::TokenGrant {
+                    error: "invalid_request".into(),
+                    description: Some(format!("HTTP 400: {}", snippet(&body))),
+                });
+            }
+            Err(classify(
+                status,
+                &body,
+                &TOKEN_ENDPOINT,
+                TOKEN_PATH,
+                retry_after,
+            ))
+        }
+        .instrument(span)
+        .await
+    }
+}
+
+/// The token endpoint, for classifying its unexpected answers.
+static TOKEN_ENDPOINT: Endpoint = Endpoint {
+    method: Method::Post,
+    path: TOKEN_PATH,
+    role: "(token grant)",
+};
+
+/// Connection failures and timeouts may pass; other transport errors will not.
+fn transport_outcome(error: reqwest::Error) -> Outcome {
+    if error.is_connect() || error.is_timeout() {
+        Outcome::Retry {
+            error: Error::Transport(error),
+            retry_after: None,
+        }
+    } else {
+        Outcome::Failed(Error::Transport(error))
+    }
+}
+
+/// Reads at most `limit` bytes of the body; `true` if it was longer.
+async fn read_body(
+    mut response: Response,
+    limit: usize,
+) -> std::result::Result<(Vec<u8>, bool), reqwest::Error> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        let room = limit - body.len();
+        if chunk.len() > room {
+            body.extend_from_slice(&chunk[..room]);
+            return Ok((body, true));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok((body, false))
+}
+
+/// `Retry-After` as delta-seconds (fractions allowed) or an HTTP date.
+fn parse_retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = value.parse::<f64>() {
+        return Duration::try_from_secs_f64(seconds).ok();
+    }
+    let when = httpdate::parse_http_date(value).ok()?;
+    Some(
+        when.duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
+}
+
+/// The parts of an error envelope worth reading; anything else may be missing.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct ErrorEnvelope {
+    #[serde(default)]
+    message: Option<String>,
+    #[serde(default)]
+    errors: Option<Vec<ValidationError>>,
+}
+
+/// Turns a non-2xx answer into an [`Error`].
+fn classify(
+    status: u16,
+    body: &[u8],
+    endpoint: &'static Endpoint,
+    path: &str,
+    retry_after: Option<Duration>,
+) -> Error {
+    let envelope = serde_json::from_slice::<ErrorEnvelope>(body).ok();
+    let (message, errors) = match envelope {
+        Some(envelope) => (
+            envelope.message.filter(|m| !m.is_empty()),
+            envelope.errors.unwrap_or_default(),
+        ),
+        None => (None, Vec::new()),
+    };
+    let message_or = |default: &str| {
+        message.clone().unwrap_or_else(|| {
+            if body.is_empty() {
+                default.to_owned()
+            } else {
+                snippet(body)
+            }
+        })
+    };
+    let throttle_message = body
+        .windows(THROTTLE_MESSAGE.len())
+        .any(|window| window == THROTTLE_MESSAGE.as_bytes());
+    match status {
+        VALIDATION_STATUS => Error::Validation {
+            status,
+            message: message_or("the request was rejected"),
+            errors,
+        },
+        401 => Error::Unauthorized {
+            message: message_or("the credentials were not accepted"),
+        },
+        403 => Error::Forbidden {
+            role: endpoint.role,
+            message: message_or("access denied"),
+        },
+        404 => Error::NotFound {
+            method: endpoint.method,
+            path: path.to_owned(),
+        },
+        // 409 is throttling only with the throttle message: otherwise a real conflict.
+        s if THROTTLE_STATUSES.contains(&s) && (s != 409 || throttle_message) => {
+            Error::Throttled { retry_after }
+        }
+        409 => Error::Conflict {
+            message: message_or("conflict"),
+        },
+        // The older API answered validation failures with 500.
+        500 if !errors.is_empty() => Error::Validation {
+            status,
+            message: message_or("the request was rejected"),
+            errors,
+        },
+        _ => Error::Server {
+            status,
+            body: snippet(body),
+        },
+    }
+}
+
+/// Decodes JSON, naming the path of the failure; `quote` puts the start of the body in
+/// the error (not for bodies with secrets).
+fn decode<T: DeserializeOwned>(body: &[u8], quote: bool) -> Result<T> {
+    let quoted = || {
+        if quote {
+            snippet(body)
+        } else {
+            String::from("(redacted)")
+        }
+    };
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| Error::Decode {
+        path: e.path().to_string(),
+        message: e.inner().to_string(),
+        snippet: quoted(),
+    })?;
+    deserializer.end().map_err(|e| Error::Decode {
+        path: String::new(),
+        message: e.to_string(),
+        snippet: quoted(),
+    })?;
+    Ok(value)
+}

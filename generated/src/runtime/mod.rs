@@ -1,0 +1,35 @@
+//! The hand-written runtime every generated entity module calls.
+//!
+//! It owns everything that is the same for all entities: the HTTP [`Client`] with its
+//! authentication ([`Auth`]) and retry ([`RetryPolicy`]) handling, the answer envelopes
+//! ([`Page`], [`ActionResponse`], [`CommandInfo`]), list queries ([`ListQuery`]), the
+//! lenient [`DateTime`] the API writes, and the one [`Error`] type callers match on.
+//!
+//! Generated code describes each endpoint with an [`Endpoint`] constant and hands it to
+//! the generic request functions of [`Client`].
+
+mod auth;
+mod client;
+mod datetime;
+mod endpoint;
+mod envelope;
+mod error;
+mod query;
+mod retry;
+
+pub use auth::{Auth, Secret};
+pub use client::{Client, ClientBuilder};
+pub use datetime::{DateTime, ParseDateTimeError};
+pub use endpoint::{Endpoint, Method};
+pub use envelope::{
+    ActionResponse, CommandInfo, CommandParameter, CommandParameterInfo, Page, RunCommand,
+    ValidationError,
+};
+pub use error::{Error, Result};
+pub use query::{ListQuery, QueryFilter, SortDirection, SortField, id_list};
+pub use retry::RetryPolicy;
+
+/// Money amounts are exact decimals.
+pub use rust_decimal::Decimal;
+/// Globally unique identifiers (`UniqueId` and friends).
+pub use uuid::Uuid;
