@@ -16,3 +16,8 @@ pub mod service;
 #[rustfmt::skip]
 pub mod billing;
 pub use runtime::*;
+/// Every entity of the spec, as data, in area then name order.
+pub const ENTITIES: &[EntitySchema] = &[
+    billing::coworker_booking_credits::SCHEMA,
+    billing::coworker_discount_codes::SCHEMA,
+];

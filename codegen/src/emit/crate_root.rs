@@ -16,6 +16,11 @@ pub fn lib_rs(spec: &Spec) -> TokenStream {
     let mut areas: Vec<&str> = spec.entities.iter().map(|e| e.area.as_str()).collect();
     areas.dedup();
     let areas = areas.into_iter().map(|a| format_ident!("{}", a));
+    let schemas = spec.entities.iter().map(|e| {
+        let area = format_ident!("{}", e.area);
+        let module = names::entity_module(&e.def.entity).expect("validated entity name");
+        quote!(#area::#module::SCHEMA)
+    });
     quote! {
         #doc
         #![forbid(unsafe_code)]
@@ -29,6 +34,9 @@ pub fn lib_rs(spec: &Spec) -> TokenStream {
         #(#[rustfmt::skip] pub mod #areas;)*
 
         pub use runtime::*;
+
+        /// Every entity of the spec, as data, in area then name order.
+        pub const ENTITIES: &[EntitySchema] = &[#(#schemas),*];
     }
 }
 

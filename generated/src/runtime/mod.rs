@@ -16,6 +16,7 @@ mod envelope;
 mod error;
 mod query;
 mod retry;
+mod schema;
 
 pub use auth::{Auth, Secret};
 pub use client::{Client, ClientBuilder};
@@ -28,6 +29,10 @@ pub use envelope::{
 pub use error::{Error, Result};
 pub use query::{ListQuery, QueryFilter, SortDirection, SortField, id_list};
 pub use retry::RetryPolicy;
+pub use schema::{
+    EndpointKind, EndpointSchema, EntitySchema, FieldKind, FieldSchema, FilterSchema,
+    RangeFilterSchema,
+};
 
 /// Money amounts are exact decimals.
 pub use rust_decimal::Decimal;

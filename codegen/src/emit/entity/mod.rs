@@ -4,6 +4,7 @@ mod bodies;
 mod endpoints;
 mod query;
 mod records;
+mod schema;
 
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
@@ -108,6 +109,7 @@ pub fn entity_rs(service: &Service, entity: &Entity, names: &Names) -> TokenStre
     let bodies = bodies::emit(service, def, names);
     let query = query::emit(service, def, names);
     let endpoints = endpoints::emit(def, names);
+    let schema = schema::emit(service, entity);
     quote! {
         #module_doc
 
@@ -115,5 +117,6 @@ pub fn entity_rs(service: &Service, entity: &Entity, names: &Names) -> TokenStre
         #bodies
         #query
         #endpoints
+        #schema
     }
 }
