@@ -161,3 +161,116 @@ fn remove_empty_dirs(dir: &Path) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A fresh folder under the system temp dir, removed when dropped.
+    struct TempDir(PathBuf);
+
+    impl TempDir {
+        fn new(name: &str) -> TempDir {
+            let dir = std::env::temp_dir().join(format!("xtask-{name}-{}", std::process::id()));
+            let _ = fs::remove_dir_all(&dir);
+            fs::create_dir_all(&dir).expect("temp dir");
+            TempDir(dir)
+        }
+    }
+
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn real_spec() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec")
+    }
+
+    #[test]
+    fn writes_then_checks_clean_then_reports_and_repairs_every_kind_of_staleness() {
+        let out = TempDir::new("gen");
+        run(&real_spec(), &out.0, false).expect("generates");
+        run(&real_spec(), &out.0, true).expect("fresh output is up to date");
+
+        let entity = out.0.join("src/billing/coworker_discount_codes.rs");
+        fs::write(&entity, "// edited by hand\n").expect("write");
+        let obsolete = out.0.join("src/gone/old_entities.rs");
+        fs::create_dir_all(obsolete.parent().expect("parent")).expect("dir");
+        fs::write(&obsolete, format!("{HEADER}\npub struct Old;\n")).expect("write");
+        let hand_written = out.0.join("src/runtime/mine.rs");
+        fs::create_dir_all(hand_written.parent().expect("parent")).expect("dir");
+        fs::write(&hand_written, "pub struct Mine;\n").expect("write");
+        fs::remove_file(out.0.join("src/service.rs")).expect("remove");
+
+        let message = run(&real_spec(), &out.0, true).expect_err("stale output fails the check");
+        assert!(
+            message.contains("coworker_discount_codes.rs: differs"),
+            "{message}"
+        );
+        assert!(
+            message.contains("old_entities.rs: no longer produced"),
+            "{message}"
+        );
+        assert!(message.contains("service.rs: missing"), "{message}");
+        assert!(
+            !message.contains("mine.rs"),
+            "hand-written files are never listed: {message}"
+        );
+        assert_eq!(
+            fs::read_to_string(&entity).expect("read"),
+            "// edited by hand\n",
+            "--check writes nothing"
+        );
+
+        run(&real_spec(), &out.0, false).expect("regenerates");
+        run(&real_spec(), &out.0, true).expect("up to date again");
+        assert!(!obsolete.exists(), "the obsolete generated file is removed");
+        assert!(
+            !obsolete.parent().expect("parent").exists(),
+            "and its empty folder"
+        );
+        assert!(hand_written.exists(), "hand-written files are kept");
+        assert!(
+            fs::read_dir(out.0.join("src/billing"))
+                .expect("dir")
+                .all(|e| {
+                    !e.expect("entry")
+                        .file_name()
+                        .to_string_lossy()
+                        .contains(".tmp-")
+                }),
+            "no temporary files are left behind"
+        );
+    }
+
+    #[test]
+    fn a_broken_spec_writes_nothing() {
+        let spec = TempDir::new("broken-spec");
+        let out = TempDir::new("broken-out");
+        fs::create_dir_all(spec.0.join("billing")).expect("dir");
+        fs::copy(
+            real_spec().join("service.yaml"),
+            spec.0.join("service.yaml"),
+        )
+        .expect("copy");
+        let entity = fs::read_to_string(real_spec().join("billing/coworker_discount_code.yaml"))
+            .expect("read");
+        fs::write(
+            spec.0.join("billing/coworker_discount_code.yaml"),
+            entity.replace("type: id<Coworker>", "type: id<>"),
+        )
+        .expect("write");
+        let message = run(&spec.0, &out.0, false).expect_err("the spec is invalid");
+        assert!(
+            message.contains("coworker_discount_code.yaml:"),
+            "{message}"
+        );
+        assert_eq!(
+            fs::read_dir(&out.0).expect("dir").count(),
+            0,
+            "nothing was written"
+        );
+    }
+}
