@@ -2,4 +2,6 @@
 
 pub mod emit;
 pub mod names;
+pub mod openapi;
 pub mod spec;
+pub mod timings;

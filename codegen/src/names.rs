@@ -12,6 +12,16 @@ pub struct NameError(pub String);
 /// Keywords that cannot even be raw identifiers.
 const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 
+/// Every strict and reserved keyword of Rust 2024 (the generated crate's edition), which
+/// become raw identifiers. Kept as a list: syn accepts some of them (`gen`) as identifiers.
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn",
+    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let",
+    "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return",
+    "static", "struct", "trait", "true", "try", "type", "typeof", "unsafe", "unsized", "use",
+    "virtual", "where", "while", "yield",
+];
+
 /// A `snake_case` identifier (fields, modules, functions); keywords become raw (`r#type`).
 pub fn snake_ident(name: &str) -> Result<Ident, NameError> {
     ident(&name.to_snake_case(), name)
@@ -71,11 +81,10 @@ fn ident(converted: &str, original: &str) -> Result<Ident, NameError> {
             "`{original}` becomes `{converted}`, a Rust keyword that cannot be a raw identifier"
         )));
     }
-    // syn refuses keywords as plain identifiers; those become raw identifiers.
-    if syn::parse_str::<Ident>(converted).is_ok() {
-        Ok(Ident::new(converted, Span::call_site()))
-    } else {
+    if KEYWORDS.contains(&converted) {
         Ok(Ident::new_raw(converted, Span::call_site()))
+    } else {
+        Ok(Ident::new(converted, Span::call_site()))
     }
 }
 
@@ -90,6 +99,9 @@ mod tests {
             "coworker_id"
         );
         assert_eq!(snake_ident("Type").unwrap().to_string(), "r#type");
+        // Reserved in edition 2024, which the generated crate uses.
+        assert_eq!(snake_ident("Gen").unwrap().to_string(), "r#gen");
+        assert_eq!(snake_ident("Async").unwrap().to_string(), "r#async");
         assert_eq!(
             camel_ident("coworker_type").unwrap().to_string(),
             "CoworkerType"

@@ -7,17 +7,24 @@
 //!
 //! The hand-written runtime (`runtime`: client, authentication, errors, paging, retries) is
 //! re-exported at the crate root; everything else is generated from `spec/`.
+//!
+//! Each entity has a cargo feature named after its module, each area one named after the area,
+//! and `full` (the default) enables them all: a crate that needs two entities can set
+//! `default-features = false` and compile only those two.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod runtime;
 #[rustfmt::skip]
 pub mod service;
+#[cfg(any(feature = "coworker_booking_credits", feature = "coworker_discount_codes"))]
 #[rustfmt::skip]
 pub mod billing;
 pub use runtime::*;
-/// Every entity of the spec, as data, in area then name order.
+/// Every entity of the spec whose feature is on, as data, in area then name order.
 pub const ENTITIES: &[EntitySchema] = &[
+    #[cfg(feature = "coworker_booking_credits")]
     billing::coworker_booking_credits::SCHEMA,
+    #[cfg(feature = "coworker_discount_codes")]
     billing::coworker_discount_codes::SCHEMA,
 ];

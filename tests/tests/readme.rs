@@ -1,20 +1,80 @@
-//! The README's client example is `generated/examples/quickstart.rs`, which `cargo test`
-//! compiles; this keeps the two identical so the README never shows code that does not build.
+//! The README's Rust examples are files under `generated/examples/`, which `cargo test`
+//! compiles; this keeps each README block identical to its file, so the README never shows
+//! code that does not build.
+//!
+//! A block is tied to its file by an HTML comment on the line before its fence:
+//! `<!-- example: generated/examples/quickstart.rs -->`. Every `rust` block must have one.
+
+use std::path::Path;
+
+const MARKER: &str = "<!-- example: ";
+
+/// Each `rust` block of the README: the file its marker names (if any) and its code.
+fn rust_blocks(readme: &str) -> Vec<(Option<String>, String)> {
+    let lines: Vec<&str> = readme.lines().collect();
+    let mut blocks = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        if lines[i].starts_with("```rust") {
+            let file = i
+                .checked_sub(1)
+                .and_then(|previous| lines[previous].strip_prefix(MARKER))
+                .and_then(|rest| rest.strip_suffix(" -->"))
+                .map(str::to_owned);
+            let end = (i + 1..lines.len())
+                .find(|&j| lines[j].starts_with("```"))
+                .expect("every rust block of the README ends");
+            let code: String = lines[i + 1..end]
+                .iter()
+                .map(|line| format!("{line}\n"))
+                .collect();
+            blocks.push((file, code));
+            i = end;
+        }
+        i += 1;
+    }
+    blocks
+}
 
 #[test]
-fn readme_example_is_the_compiled_quickstart() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+fn every_readme_example_is_a_compiled_example_file() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
-    let example = std::fs::read_to_string(root.join("generated/examples/quickstart.rs"))
-        .expect("quickstart.rs");
-    let start = readme
-        .find("```rust,no_run\n")
-        .expect("the README has a rust example")
-        + "```rust,no_run\n".len();
-    let end = start + readme[start..].find("```").expect("the example block ends");
-    let shown = &readme[start..end];
+    let blocks = rust_blocks(&readme);
     assert!(
-        example.contains(shown),
-        "README.md's example differs from generated/examples/quickstart.rs; copy one to the other"
+        blocks.iter().all(|(file, _)| file.is_some()),
+        "each README rust block needs a `{MARKER}<file> -->` line before it"
+    );
+    let files: Vec<&str> = blocks
+        .iter()
+        .filter_map(|(file, _)| file.as_deref())
+        .collect();
+    assert_eq!(
+        files,
+        [
+            "generated/examples/quickstart.rs",
+            "generated/examples/emulator.rs"
+        ]
+    );
+    for (file, code) in &blocks {
+        let file = file.as_deref().unwrap_or_default();
+        let example = std::fs::read_to_string(root.join(file)).expect(file);
+        assert!(
+            example.contains(code.as_str()),
+            "README.md's example differs from {file}; copy one to the other"
+        );
+    }
+}
+
+#[test]
+fn blocks_are_found_with_their_markers() {
+    let readme =
+        "text\n<!-- example: a.rs -->\n```rust,no_run\nfn a() {}\n```\n\n```rust\nfn b() {}\n```\n";
+    assert_eq!(
+        rust_blocks(readme),
+        [
+            (Some("a.rs".to_owned()), "fn a() {}\n".to_owned()),
+            (None, "fn b() {}\n".to_owned()),
+        ]
     );
 }

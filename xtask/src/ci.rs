@@ -20,9 +20,78 @@ pub fn run() -> Result<(), String> {
         "-D",
         "warnings",
     ])?;
-    cargo(&["test", "--workspace"])?;
+    let totals = cargo_test(&["test", "--workspace"])?;
     println!("xtask ci: all checks passed");
+    // One closing line for the whole run: cargo prints a `test result` per test binary, the
+    // last of which is often a crate with no doc tests ("0 passed").
+    println!(
+        "ci: {} passed, {} failed, {} ignored",
+        totals.passed, totals.failed, totals.ignored
+    );
     Ok(())
+}
+
+/// Test counts summed over every `test result:` line.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Totals {
+    passed: u64,
+    failed: u64,
+    ignored: u64,
+}
+
+/// Runs `cargo test`, echoing its output, and sums its `test result:` lines.
+fn cargo_test(args: &[&str]) -> Result<Totals, String> {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    println!("xtask ci: cargo {}", args.join(" "));
+    let mut child = Command::new(&cargo)
+        .args(args)
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run {cargo}: {e}"))?;
+    let mut totals = Totals::default();
+    if let Some(stdout) = child.stdout.take() {
+        for line in BufReader::new(stdout).lines() {
+            let line = line.map_err(|e| format!("cannot read cargo's output: {e}"))?;
+            println!("{line}");
+            add_result_line(&line, &mut totals);
+        }
+    }
+    let status = child.wait().map_err(|e| e.to_string())?;
+    if status.success() {
+        Ok(totals)
+    } else {
+        Err(format!(
+            "`cargo {}` failed ({status}): {} passed, {} failed",
+            args.join(" "),
+            totals.passed,
+            totals.failed
+        ))
+    }
+}
+
+/// Adds `test result: ok. 5 passed; 0 failed; 1 ignored; ...` to the totals.
+fn add_result_line(line: &str, totals: &mut Totals) {
+    let Some(rest) = line.strip_prefix("test result: ") else {
+        return;
+    };
+    for part in rest.split(';') {
+        let mut words = part.split_whitespace().rev();
+        let (Some(what), Some(count)) = (words.next(), words.next()) else {
+            continue;
+        };
+        let Ok(count) = count.parse::<u64>() else {
+            continue;
+        };
+        match what {
+            "passed" => totals.passed += count,
+            "failed" => totals.failed += count,
+            "ignored" => totals.ignored += count,
+            _ => {}
+        }
+    }
 }
 
 fn cargo(args: &[&str]) -> Result<(), String> {
@@ -36,5 +105,32 @@ fn cargo(args: &[&str]) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!("`cargo {}` failed ({status})", args.join(" ")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sums_test_result_lines() {
+        let mut totals = Totals::default();
+        add_result_line(
+            "test result: ok. 5 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; finished in 0.01s",
+            &mut totals,
+        );
+        add_result_line(
+            "test result: FAILED. 2 passed; 3 failed; 0 ignored; 0 measured; 0 filtered out",
+            &mut totals,
+        );
+        add_result_line("running 7 tests", &mut totals);
+        assert_eq!(
+            totals,
+            Totals {
+                passed: 7,
+                failed: 3,
+                ignored: 1
+            }
+        );
     }
 }

@@ -22,15 +22,30 @@ enum Change {
 
 pub fn run(spec_dir: &Path, crate_dir: &Path, check: bool) -> Result<(), String> {
     let spec = codegen::spec::load(spec_dir).map_err(|e| e.to_string())?;
-    let output = emit::generate(&spec).map_err(|e| e.to_string())?;
-    let changes = compare(crate_dir, &output.files)?;
+    let mut output = emit::generate(&spec).map_err(|e| e.to_string())?;
+    let features = emit::features::cargo_features(&spec);
+    if let Some(manifest) = manifest_with_features(crate_dir, &features)? {
+        output.files.insert(PathBuf::from(MANIFEST), manifest);
+    }
+    // Every expected file by its path: the crate's, and for the workspace's own crate (not an
+    // `--out` folder) the OpenAPI document, which describes the same spec.
+    let mut expected: BTreeMap<PathBuf, String> = output
+        .files
+        .into_iter()
+        .map(|(relative, text)| (crate_dir.join(relative), text))
+        .collect();
+    if crate_dir == Path::new(CRATE_DIR) {
+        let (path, text) = crate::openapi::expected(&spec);
+        expected.insert(path, text);
+    }
+    let changes = compare(crate_dir, &expected)?;
     if check {
         if changes.is_empty() {
             println!(
                 "{} is up to date with {} ({} files)",
                 crate_dir.display(),
                 spec_dir.display(),
-                output.files.len()
+                expected.len()
             );
             return Ok(());
         }
@@ -48,10 +63,7 @@ pub fn run(spec_dir: &Path, crate_dir: &Path, check: bool) -> Result<(), String>
         match change {
             Change::Obsolete => fs::remove_file(path)
                 .map_err(|e| format!("cannot remove {}: {e}", path.display()))?,
-            Change::Missing | Change::Differs => {
-                let relative = path.strip_prefix(crate_dir).unwrap_or(path);
-                write_atomically(path, &output.files[relative])?;
-            }
+            Change::Missing | Change::Differs => write_atomically(path, &expected[path])?,
         }
     }
     remove_empty_dirs(&crate_dir.join("src"));
@@ -60,10 +72,77 @@ pub fn run(spec_dir: &Path, crate_dir: &Path, check: bool) -> Result<(), String>
         crate_dir.display(),
         spec_dir.display(),
         spec.entities.len(),
-        output.files.len(),
+        expected.len(),
         changes.len()
     );
     Ok(())
+}
+
+/// The generated crate's manifest: hand-written, except for the features `gen` manages.
+const MANIFEST: &str = "Cargo.toml";
+
+/// The manifest with the generated features set. The names `gen` owns are listed under
+/// `[package.metadata.codegen]`, so that features it made and no longer makes are removed,
+/// while hand-written ones (like `emulator`) are never touched. `None` when the folder has no
+/// manifest (a bare `--out` folder).
+pub(crate) fn manifest_with_features(
+    crate_dir: &Path,
+    features: &BTreeMap<String, Vec<String>>,
+) -> Result<Option<String>, String> {
+    use toml_edit::{Array, DocumentMut, Item, Table, value};
+
+    let path = crate_dir.join(MANIFEST);
+    let Ok(text) = fs::read_to_string(&path) else {
+        return Ok(None);
+    };
+    let mut doc: DocumentMut = text
+        .parse()
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let owned: Vec<String> = doc
+        .get("package")
+        .and_then(|p| p.get("metadata"))
+        .and_then(|m| m.get("codegen"))
+        .and_then(|c| c.get("features"))
+        .and_then(Item::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    let table = doc
+        .entry("features")
+        .or_insert_with(|| Item::Table(Table::new()))
+        .as_table_mut()
+        .ok_or_else(|| format!("{}: [features] is not a table", path.display()))?;
+    for name in owned.iter().map(String::as_str).chain(["default"]) {
+        table.remove(name);
+    }
+    table.insert("default", value(Array::from_iter([emit::features::FULL])));
+    for (name, enables) in features {
+        table.insert(
+            name,
+            value(Array::from_iter(enables.iter().map(String::as_str))),
+        );
+    }
+    let metadata = doc["package"]
+        .as_table_mut()
+        .ok_or_else(|| format!("{}: [package] is not a table", path.display()))?
+        .entry("metadata")
+        .or_insert_with(|| Item::Table(implicit_table()));
+    let codegen = metadata
+        .as_table_mut()
+        .ok_or_else(|| format!("{}: [package.metadata] is not a table", path.display()))?
+        .entry("codegen")
+        .or_insert_with(|| Item::Table(Table::new()));
+    fn implicit_table() -> Table {
+        // Written only as the `[package.metadata.codegen]` header, not an empty `[package.metadata]`.
+        let mut table = Table::new();
+        table.set_implicit(true);
+        table
+    }
+    codegen["features"] = value(Array::from_iter(features.keys().map(String::as_str)));
+    Ok(Some(doc.to_string()))
 }
 
 fn describe(change: Change) -> &'static str {
@@ -74,14 +153,15 @@ fn describe(change: Change) -> &'static str {
     }
 }
 
-/// Every file that must be written or removed, in path order.
+/// Every file that must be written or removed, in path order. `files` are the expected
+/// files by path (not relative to `crate_dir`).
 fn compare(
     crate_dir: &Path,
     files: &BTreeMap<PathBuf, String>,
 ) -> Result<Vec<(PathBuf, Change)>, String> {
     let mut changes = BTreeMap::new();
-    for (relative, text) in files {
-        let path = crate_dir.join(relative);
+    for (path, text) in files {
+        let path = path.clone();
         match fs::read_to_string(&path) {
             Ok(current) if current == *text => {}
             Ok(_) => {
@@ -94,8 +174,7 @@ fn compare(
         }
     }
     for path in generated_files(&crate_dir.join("src"))? {
-        let relative = path.strip_prefix(crate_dir).unwrap_or(&path);
-        if !files.contains_key(relative) {
+        if !files.contains_key(&path) {
             changes.insert(path, Change::Obsolete);
         }
     }
@@ -126,8 +205,9 @@ fn generated_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
 }
 
 /// Writes through a temporary file in the same folder and renames it over the target, so an
-/// interrupted run leaves the old file or the new one, never half of one.
-fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
+/// interrupted run leaves the old file or the new one, never half of one. (No fsync: that
+/// would guard against power loss, not interruption, and it dominated the write time.)
+pub(crate) fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
     let dir = path.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let name = path
@@ -138,7 +218,6 @@ fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
     let write = || -> std::io::Result<()> {
         let mut file = fs::File::create(&temporary)?;
         file.write_all(text.as_bytes())?;
-        file.sync_all()?;
         fs::rename(&temporary, path)
     };
     write().map_err(|e| {
@@ -243,6 +322,37 @@ mod tests {
                 }),
             "no temporary files are left behind"
         );
+    }
+
+    #[test]
+    fn manages_only_the_generated_features_of_the_manifest() {
+        let out = TempDir::new("manifest");
+        let manifest = out.0.join(MANIFEST);
+        fs::write(
+            &manifest,
+            "[package]\nname = \"x\"\n\n[package.metadata.codegen]\nfeatures = [\"gone\"]\n\n\
+             [features]\nemulator = [\"dep:axum\"]\ngone = []\n",
+        )
+        .expect("write");
+        run(&real_spec(), &out.0, false).expect("generates");
+        let text = fs::read_to_string(&manifest).expect("read");
+        let doc: toml_edit::DocumentMut = text.parse().expect("valid TOML");
+        let features = doc["features"].as_table().expect("features");
+        assert!(
+            features.contains_key("emulator"),
+            "hand-written features are kept:\n{text}"
+        );
+        assert!(
+            !features.contains_key("gone"),
+            "features gen no longer makes are removed:\n{text}"
+        );
+        assert_eq!(features["default"].to_string().trim(), r#"["full"]"#);
+        assert_eq!(features["full"].to_string().trim(), r#"["billing"]"#);
+        assert_eq!(
+            features["billing"].to_string().trim(),
+            r#"["coworker_booking_credits", "coworker_discount_codes"]"#
+        );
+        run(&real_spec(), &out.0, true).expect("and the check is clean");
     }
 
     #[test]

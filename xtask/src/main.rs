@@ -5,8 +5,11 @@
 //!   is not what `spec/` produces;
 //! - `cargo xtask ci` runs every check and test (what `.ci/run` runs).
 
+mod bench;
 mod ci;
 mod generate;
+mod openapi;
+mod synth;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -39,6 +42,48 @@ enum Command {
     },
     /// Run every check and test, as CI does: gen --check, fmt, clippy -D warnings, tests.
     Ci,
+    /// Write the OpenAPI 3.1 document of spec/ (docs/openapi.json; `gen` writes it too).
+    Openapi {
+        /// Write nothing; fail when the document differs from what spec/ produces.
+        #[arg(long)]
+        check: bool,
+        /// Read the spec from this folder instead of spec/.
+        #[arg(long, value_name = "DIR")]
+        spec: Option<PathBuf>,
+        /// Write the document to this file instead of docs/openapi.json.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Measure generation and compilation at scale (run with --release; see docs/performance.md).
+    Bench {
+        /// Entity counts of the synthetic specs to generate.
+        #[arg(long = "gen", value_delimiter = ',', default_value = "10,50,250")]
+        generate: Vec<usize>,
+        /// Entity counts of the synthetic specs to compile (0 = the real spec).
+        #[arg(long, value_delimiter = ',', default_value = "0,50,200,250")]
+        compile: Vec<usize>,
+        /// Skip the compile table.
+        #[arg(long)]
+        no_compile: bool,
+        /// Runs of each generation (the fastest is reported).
+        #[arg(long, default_value_t = 5)]
+        repeat: usize,
+    },
+    /// Run a command and print its wall time (s) and peak memory (KiB); used by bench.
+    #[command(hide = true)]
+    Measure {
+        #[arg(trailing_var_arg = true, required = true)]
+        command: Vec<String>,
+    },
+    /// Write a valid spec of N entities modelled on the real ones (for benchmarks).
+    Synth {
+        /// How many entities.
+        #[arg(long)]
+        entities: usize,
+        /// The folder to write the spec into (replaced).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -59,6 +104,23 @@ fn main() -> ExitCode {
             check,
         ),
         Command::Ci => ci::run(),
+        Command::Openapi { check, spec, out } => openapi::run(
+            spec.as_deref().unwrap_or(generate::SPEC_DIR.as_ref()),
+            out.as_deref().unwrap_or(openapi::DOCUMENT.as_ref()),
+            check,
+        ),
+        Command::Bench {
+            generate,
+            compile,
+            no_compile,
+            repeat,
+        } => bench::run(&bench::Options {
+            gen_sizes: generate,
+            compile_sizes: if no_compile { Vec::new() } else { compile },
+            repeat,
+        }),
+        Command::Measure { command } => bench::measure(&command),
+        Command::Synth { entities, out } => synth::run(generate::SPEC_DIR.as_ref(), entities, &out),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

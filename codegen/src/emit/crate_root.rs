@@ -4,6 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs;
+use super::features::{FULL, entity_feature};
 use crate::names;
 use crate::spec::{Entity, Spec};
 
@@ -12,14 +13,33 @@ pub fn lib_rs(spec: &Spec) -> TokenStream {
         spec.service.docs.as_str(),
         "The hand-written runtime (`runtime`: client, authentication, errors, paging, retries) is \
          re-exported at the crate root; everything else is generated from `spec/`.",
+        &format!(
+            "Each entity has a cargo feature named after its module, each area one named after the \
+             area, and `{FULL}` (the default) enables them all: a crate that needs two entities can \
+             set `default-features = false` and compile only those two."
+        ),
     ]));
     let mut areas: Vec<&str> = spec.entities.iter().map(|e| e.area.as_str()).collect();
     areas.dedup();
-    let areas = areas.into_iter().map(|a| format_ident!("{}", a));
+    // An area module exists when any of its entities' features is on.
+    let areas = areas.into_iter().map(|area| {
+        let ident = format_ident!("{}", area);
+        let features = spec
+            .entities
+            .iter()
+            .filter(|e| e.area == area)
+            .map(entity_feature);
+        quote! {
+            #[cfg(any(#(feature = #features),*))]
+            #[rustfmt::skip]
+            pub mod #ident;
+        }
+    });
     let schemas = spec.entities.iter().map(|e| {
         let area = format_ident!("{}", e.area);
         let module = names::entity_module(&e.def.entity).expect("validated entity name");
-        quote!(#area::#module::SCHEMA)
+        let feature = entity_feature(e);
+        quote!(#[cfg(feature = #feature)] #area::#module::SCHEMA)
     });
     quote! {
         #doc
@@ -31,11 +51,11 @@ pub fn lib_rs(spec: &Spec) -> TokenStream {
         // `cargo xtask gen --check` fail.
         #[rustfmt::skip]
         pub mod service;
-        #(#[rustfmt::skip] pub mod #areas;)*
+        #(#areas)*
 
         pub use runtime::*;
 
-        /// Every entity of the spec, as data, in area then name order.
+        /// Every entity of the spec whose feature is on, as data, in area then name order.
         pub const ENTITIES: &[EntitySchema] = &[#(#schemas),*];
     }
 }
@@ -49,7 +69,8 @@ pub fn area_rs(area: &str, entities: &[&Entity]) -> TokenStream {
             e.def.entity.as_str(),
             docs::first_sentence(&e.def.docs)
         ));
-        quote!(#doc pub mod #module;)
+        let feature = entity_feature(e);
+        quote!(#doc #[cfg(feature = #feature)] pub mod #module;)
     });
     quote! {
         #doc

@@ -7,6 +7,7 @@
 mod crate_root;
 mod docs;
 mod entity;
+pub mod features;
 mod rust_types;
 mod service;
 
@@ -16,6 +17,7 @@ use std::path::PathBuf;
 use proc_macro2::TokenStream;
 
 use crate::spec::Spec;
+use crate::timings::Timings;
 
 /// The first line of every generated file; `cargo xtask gen` only ever deletes files that
 /// start with it.
@@ -38,21 +40,65 @@ pub struct EmitError {
 
 /// Emits every file of the generated crate from a validated spec.
 pub fn generate(spec: &Spec) -> Result<Output, EmitError> {
+    generate_timed(spec, &mut Timings::default())
+}
+
+/// [`generate`], adding the time spent building, parsing and printing to `timings` (summed
+/// over the threads, so it is CPU time, not wall time).
+///
+/// Entity files are independent, so they are generated on all cores; the ordered map makes
+/// the result the same whatever the threads' timing.
+pub fn generate_timed(spec: &Spec, timings: &mut Timings) -> Result<Output, EmitError> {
     let mut out = Output::default();
-    out.add("src/lib.rs", crate_root::lib_rs(spec))?;
-    out.add("src/service.rs", service::service_rs(&spec.service))?;
+    let tokens = timings.time(|t| &mut t.tokens, || crate_root::lib_rs(spec));
+    out.add("src/lib.rs", tokens, timings)?;
+    let tokens = timings.time(|t| &mut t.tokens, || service::service_rs(&spec.service));
+    out.add("src/service.rs", tokens, timings)?;
+    let mut jobs = Vec::new();
     for (area, entities) in areas(spec) {
-        out.add(
-            format!("src/{area}/mod.rs"),
-            crate_root::area_rs(area, &entities),
-        )?;
-        for entity in entities {
-            let names = entity::Names::of(entity);
-            out.add(
-                format!("src/{area}/{}.rs", names.module),
-                entity::entity_rs(&spec.service, entity, &names),
-            )?;
-        }
+        let tokens = timings.time(|t| &mut t.tokens, || crate_root::area_rs(area, &entities));
+        out.add(format!("src/{area}/mod.rs"), tokens, timings)?;
+        jobs.extend(entities.into_iter().map(|entity| (area, entity)));
+    }
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, jobs.len().max(1));
+    let chunk = jobs.len().div_ceil(threads).max(1);
+    let results: Vec<Result<(Output, Timings), EmitError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = jobs
+            .chunks(chunk)
+            .map(|jobs| {
+                scope.spawn(move || {
+                    let mut out = Output::default();
+                    let mut timings = Timings::default();
+                    for (area, entity) in jobs {
+                        let names = entity::Names::of(entity);
+                        let tokens = timings.time(
+                            |t| &mut t.tokens,
+                            || entity::entity_rs(&spec.service, entity, &names),
+                        );
+                        out.add(
+                            format!("src/{area}/{}.rs", names.module),
+                            tokens,
+                            &mut timings,
+                        )?;
+                    }
+                    Ok((out, timings))
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    for result in results {
+        let (part, part_timings) = result?;
+        out.files.extend(part.files);
+        timings.add(&part_timings);
     }
     Ok(out)
 }
@@ -67,13 +113,23 @@ fn areas(spec: &Spec) -> BTreeMap<&str, Vec<&crate::spec::Entity>> {
 }
 
 impl Output {
-    fn add(&mut self, path: impl Into<PathBuf>, tokens: TokenStream) -> Result<(), EmitError> {
+    fn add(
+        &mut self,
+        path: impl Into<PathBuf>,
+        tokens: TokenStream,
+        timings: &mut Timings,
+    ) -> Result<(), EmitError> {
         let path = path.into();
-        let file = syn::parse2::<syn::File>(tokens).map_err(|source| EmitError {
-            file: path.clone(),
-            source,
-        })?;
-        let text = format!("{HEADER}\n{}", space_items(&prettyplease::unparse(&file)));
+        let file = timings
+            .time(|t| &mut t.parse, || syn::parse2::<syn::File>(tokens))
+            .map_err(|source| EmitError {
+                file: path.clone(),
+                source,
+            })?;
+        let text = timings.time(
+            |t| &mut t.print,
+            || format!("{HEADER}\n{}", space_items(&prettyplease::unparse(&file))),
+        );
         self.files.insert(path, text);
         Ok(())
     }

@@ -7,6 +7,7 @@ use marked_yaml::{LoadError, LoaderOptions, Marker, Node, Span};
 use super::error::{SpecError, SpecErrors, did_you_mean};
 use super::model::{Entity, EntityDef, Service, Spec};
 use super::validate;
+use crate::timings::Timings;
 
 /// The service file's name inside the spec folder.
 pub const SERVICE_FILE: &str = "service.yaml";
@@ -20,6 +21,11 @@ pub struct SourceFile {
 
 /// Reads `dir/service.yaml` and every `dir/<area>/<entity>.yaml`, then validates them.
 pub fn load(dir: &Path) -> Result<Spec, SpecErrors> {
+    load_sources(dir, read_sources(dir)?)
+}
+
+/// Reads the spec files of `dir` (`service.yaml` and `<area>/<entity>.yaml`), in path order.
+pub fn read_sources(dir: &Path) -> Result<Vec<SourceFile>, SpecErrors> {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     let mut read = |path: PathBuf, errors: &mut Vec<SpecError>| match std::fs::read(&path) {
@@ -52,11 +58,11 @@ pub fn load(dir: &Path) -> Result<Spec, SpecErrors> {
         }
         Err(e) => errors.push(file_error(dir, format!("cannot list the spec folder: {e}"))),
     }
-    if !errors.is_empty() {
-        return Err(SpecErrors(errors));
+    if errors.is_empty() {
+        Ok(files)
+    } else {
+        Err(SpecErrors(errors))
     }
-    // Messages name files relative to the spec folder's parent, as a user would type them.
-    load_sources(dir, files)
 }
 
 fn sorted_entries(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
@@ -80,6 +86,15 @@ fn file_error(path: &Path, message: String) -> SpecError {
 /// Parses and validates spec files already in memory. `root` is the spec folder: the service
 /// file is `root/service.yaml`, entity files are `root/<area>/<name>.yaml`.
 pub fn load_sources(root: &Path, files: Vec<SourceFile>) -> Result<Spec, SpecErrors> {
+    load_sources_timed(root, files, &mut Timings::default())
+}
+
+/// [`load_sources`], adding the time spent parsing and validating to `timings`.
+pub fn load_sources_timed(
+    root: &Path,
+    files: Vec<SourceFile>,
+    timings: &mut Timings,
+) -> Result<Spec, SpecErrors> {
     let mut ctx = Files {
         paths: files.iter().map(|f| f.path.clone()).collect(),
         errors: Vec::new(),
@@ -94,10 +109,10 @@ pub fn load_sources(root: &Path, files: Vec<SourceFile>) -> Result<Spec, SpecErr
             .collect();
         match parts.as_slice() {
             [name] if name == SERVICE_FILE => {
-                service = ctx.parse::<Service>(index, &file.text);
+                service = timings.time(|t| &mut t.yaml, || ctx.parse::<Service>(index, &file.text));
             }
             [area, _file] => {
-                if let Some(def) = ctx.parse::<EntityDef>(index, &file.text) {
+                if let Some(def) = timings.time(|t| &mut t.yaml, || ctx.parse::<EntityDef>(index, &file.text)) {
                     entities.push(Entity { area: area.clone(), file: file.path.clone(), def });
                 }
             }
@@ -123,7 +138,7 @@ pub fn load_sources(root: &Path, files: Vec<SourceFile>) -> Result<Spec, SpecErr
     entities
         .sort_by(|a, b| (&a.area, a.def.entity.as_str()).cmp(&(&b.area, b.def.entity.as_str())));
     let spec = Spec { service, entities };
-    validate::validate(&spec, &mut ctx);
+    timings.time(|t| &mut t.validate, || validate::validate(&spec, &mut ctx));
     if ctx.errors.is_empty() {
         Ok(spec)
     } else {

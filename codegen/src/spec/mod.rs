@@ -9,5 +9,5 @@ mod model;
 mod validate;
 
 pub use error::{SpecError, SpecErrors};
-pub use load::{SERVICE_FILE, SourceFile, load, load_sources};
+pub use load::{SERVICE_FILE, SourceFile, load, load_sources, load_sources_timed, read_sources};
 pub use model::*;

@@ -2,8 +2,10 @@
 //! The `billing` area of the API: `/api/billing/...`.
 
 /// `CoworkerBookingCredit`: An amount of monetary credit assigned to a customer.
+#[cfg(feature = "coworker_booking_credits")]
 pub mod coworker_booking_credits;
 /// `CoworkerDiscountCode`: A discount code assigned to a customer (coworker) at a location
 /// (business), optionally within a customer-specific validity window, or as part of the
 /// referral programme.
+#[cfg(feature = "coworker_discount_codes")]
 pub mod coworker_discount_codes;

@@ -677,9 +677,10 @@ static TOKEN_ENDPOINT: Endpoint = Endpoint {
     role: "(token grant)",
 };
 
-/// Connection failures and timeouts may pass; other transport errors will not.
+/// Connection failures (a refused connection, or one closed before the answer came) and
+/// timeouts may pass; other transport errors will not.
 fn transport_outcome(error: reqwest::Error) -> Outcome {
-    if error.is_connect() || error.is_timeout() {
+    if error.is_connect() || error.is_timeout() || error.is_request() {
         Outcome::Retry {
             error: Error::Transport(error),
             retry_after: None,

@@ -11,6 +11,8 @@
 mod auth;
 mod client;
 mod datetime;
+#[cfg(feature = "emulator")]
+pub mod emulator;
 mod endpoint;
 mod envelope;
 mod error;

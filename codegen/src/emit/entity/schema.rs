@@ -66,22 +66,22 @@ fn field(f: &Field) -> TokenStream {
         TypeExpr::Guid => quote!(crate::FieldKind::Guid),
         TypeExpr::Json => quote!(crate::FieldKind::Json),
     };
-    let (required, read_only, api_only, nullable, in_list) = (
-        f.required,
-        f.read_only,
-        f.api_only,
-        f.is_nullable(),
-        f.in_list,
-    );
-    quote! {
-        crate::FieldSchema {
-            wire: #wire,
-            kind: #kind,
-            required: #required,
-            read_only: #read_only,
-            api_only: #api_only,
-            nullable: #nullable,
-            in_list: #in_list,
-        }
+    // `new` is optional, writable, nullable and listed; only the differences are written.
+    let mut flags = Vec::new();
+    if f.required {
+        flags.push(quote!(.required()));
     }
+    if f.read_only {
+        flags.push(quote!(.read_only()));
+    }
+    if f.api_only {
+        flags.push(quote!(.api_only()));
+    }
+    if !f.is_nullable() && !f.required {
+        flags.push(quote!(.not_null()));
+    }
+    if !f.in_list {
+        flags.push(quote!(.not_in_list()));
+    }
+    quote!(crate::FieldSchema::new(#wire, #kind) #(#flags)*)
 }

@@ -1,0 +1,101 @@
+//! Runs the API emulator on 127.0.0.1 until Ctrl-C, for trying the client by hand.
+//!
+//! ```sh
+//! cargo run -p nexudus --features emulator --bin nexudus-emulator -- \
+//!     --port 8080 [--seed records.json] [--token TOKEN] [--user EMAIL:PASSWORD]
+//! ```
+//!
+//! The token and the user are full administrators; without `--token` and `--user` the
+//! token `emulator-token` and the user `admin@example.com:secret` are configured.
+
+use std::process::ExitCode;
+
+use nexudus::emulator::{Emulator, EmulatorConfig};
+
+const USAGE: &str = "usage: nexudus-emulator [--port N] [--seed FILE.json] [--token TOKEN] \
+                     [--user EMAIL:PASSWORD]";
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let config = match parse(std::env::args().skip(1)) {
+        Ok(Some(config)) => config,
+        Ok(None) => {
+            println!("Runs the Nexudus API emulator on 127.0.0.1 until Ctrl-C.\n{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(message) => {
+            eprintln!("{message}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let emulator = match Emulator::start(config.emulator).await {
+        Ok(emulator) => emulator,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("Nexudus API emulator listening on {}", emulator.base_url());
+    for token in &config.tokens {
+        println!("  bearer token (administrator): {token}");
+    }
+    for (user, password) in &config.users {
+        println!("  user (administrator, Basic or password grant): {user} / {password}");
+    }
+    println!("Press Ctrl-C to stop.");
+    if let Err(error) = tokio::signal::ctrl_c().await {
+        eprintln!("error: cannot wait for Ctrl-C: {error}");
+    }
+    emulator.shutdown().await;
+    ExitCode::SUCCESS
+}
+
+/// The emulator's configuration and the credentials to print.
+struct Parsed {
+    emulator: EmulatorConfig,
+    tokens: Vec<String>,
+    users: Vec<(String, String)>,
+}
+
+/// The parsed arguments; `None` for `--help`.
+fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<Parsed>, String> {
+    let mut emulator = EmulatorConfig::new();
+    let mut tokens = Vec::new();
+    let mut users = Vec::new();
+    while let Some(arg) = args.next() {
+        let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value"));
+        match arg.as_str() {
+            "--port" => {
+                let port = value()?;
+                emulator =
+                    emulator.port(port.parse().map_err(|_| format!("invalid port `{port}`"))?);
+            }
+            "--seed" => emulator = emulator.seed_file(value()?),
+            "--token" => tokens.push(value()?),
+            "--user" => {
+                let user = value()?;
+                let (name, password) = user
+                    .split_once(':')
+                    .ok_or_else(|| format!("--user takes EMAIL:PASSWORD, not `{user}`"))?;
+                users.push((name.to_owned(), password.to_owned()));
+            }
+            "-h" | "--help" => return Ok(None),
+            other => return Err(format!("unknown argument `{other}`")),
+        }
+    }
+    if tokens.is_empty() && users.is_empty() {
+        tokens.push("emulator-token".into());
+        users.push(("admin@example.com".into(), "secret".into()));
+    }
+    for token in &tokens {
+        emulator = emulator.admin_token(token.as_str());
+    }
+    for (user, password) in &users {
+        emulator = emulator.admin(user.as_str(), password.as_str());
+    }
+    Ok(Some(Parsed {
+        emulator,
+        tokens,
+        users,
+    }))
+}

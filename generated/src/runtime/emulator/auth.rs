@@ -1,0 +1,266 @@
+//! Who is calling: bearer tokens (configured or issued by the token path), HTTP Basic
+//! users, and the password and refresh-token grants.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use super::config::{EmulatorConfig, Roles};
+
+/// The name `UpdatedBy` shows for changes made with a configured bearer token.
+const TOKEN_USER: &str = "api@emulator.local";
+
+/// An authenticated caller.
+#[derive(Debug, Clone)]
+pub(crate) struct Principal {
+    pub(crate) name: String,
+    pub(crate) roles: Roles,
+}
+
+/// An access token the token path issued.
+#[derive(Debug)]
+struct Issued {
+    username: String,
+    expires_at: Instant,
+}
+
+/// Credentials and tokens.
+#[derive(Debug)]
+pub(crate) struct AuthState {
+    users: Vec<(String, String, Roles)>,
+    tokens: HashMap<String, Roles>,
+    issued: HashMap<String, Issued>,
+    /// Refresh token → username; a refresh grant consumes its token.
+    refresh: HashMap<String, String>,
+    lifetime: Duration,
+}
+
+/// A refused grant: the HTTP status and the OAuth2 error body.
+pub(crate) type Refusal = (u16, Value);
+
+impl AuthState {
+    pub(crate) fn new(config: &EmulatorConfig) -> Self {
+        Self {
+            users: config
+                .users
+                .iter()
+                .map(|u| {
+                    (
+                        u.username.clone(),
+                        u.password.expose().to_owned(),
+                        u.roles.clone(),
+                    )
+                })
+                .collect(),
+            tokens: config
+                .tokens
+                .iter()
+                .map(|t| (t.token.expose().to_owned(), t.roles.clone()))
+                .collect(),
+            issued: HashMap::new(),
+            refresh: HashMap::new(),
+            lifetime: config.token_lifetime,
+        }
+    }
+
+    fn user(&self, username: &str, password: &str) -> Option<&(String, String, Roles)> {
+        self.users
+            .iter()
+            .find(|(u, p, _)| u == username && p == password)
+    }
+
+    /// The caller of a request with this `Authorization` header, if its credentials are
+    /// valid.
+    pub(crate) fn authenticate(&self, authorization: Option<&str>) -> Option<Principal> {
+        let (scheme, credentials) = authorization?.trim().split_once(' ')?;
+        let credentials = credentials.trim();
+        if scheme.eq_ignore_ascii_case("bearer") {
+            if let Some(roles) = self.tokens.get(credentials) {
+                return Some(Principal {
+                    name: TOKEN_USER.to_owned(),
+                    roles: roles.clone(),
+                });
+            }
+            let issued = self.issued.get(credentials)?;
+            if issued.expires_at <= Instant::now() {
+                return None;
+            }
+            let (name, _, roles) = self.users.iter().find(|(u, _, _)| *u == issued.username)?;
+            return Some(Principal {
+                name: name.clone(),
+                roles: roles.clone(),
+            });
+        }
+        if scheme.eq_ignore_ascii_case("basic") {
+            let decoded = String::from_utf8(base64_decode(credentials)?).ok()?;
+            let (username, password) = decoded.split_once(':')?;
+            let (name, _, roles) = self.user(username, password)?;
+            return Some(Principal {
+                name: name.clone(),
+                roles: roles.clone(),
+            });
+        }
+        None
+    }
+
+    /// Answers a form-encoded grant of the token path.
+    pub(crate) fn grant(&mut self, form: &[(String, String)]) -> Result<Value, Refusal> {
+        let field = |name: &str| {
+            form.iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.as_str())
+        };
+        let username = match field("grant_type") {
+            Some("password") => {
+                let (username, password) = (
+                    field("username").unwrap_or_default(),
+                    field("password").unwrap_or_default(),
+                );
+                match self.user(username, password) {
+                    Some((name, _, _)) => name.clone(),
+                    None => {
+                        return Err(refusal(
+                            "invalid_grant",
+                            "The user name or password is incorrect.",
+                        ));
+                    }
+                }
+            }
+            Some("refresh_token") => {
+                let token = field("refresh_token").unwrap_or_default();
+                match self.refresh.remove(token) {
+                    Some(username) => username,
+                    None => {
+                        return Err(refusal(
+                            "invalid_grant",
+                            "The refresh token is invalid or was already used.",
+                        ));
+                    }
+                }
+            }
+            _ => {
+                return Err(refusal(
+                    "unsupported_grant_type",
+                    "grant_type must be `password` or `refresh_token`.",
+                ));
+            }
+        };
+        let access = random_token();
+        let refresh = random_token();
+        let expires_at = Instant::now()
+            .checked_add(self.lifetime)
+            .unwrap_or_else(Instant::now);
+        self.issued.insert(
+            access.clone(),
+            Issued {
+                username: username.clone(),
+                expires_at,
+            },
+        );
+        self.refresh.insert(refresh.clone(), username);
+        Ok(json!({
+            "access_token": access,
+            "token_type": "bearer",
+            "expires_in": self.lifetime.as_secs(),
+            "refresh_token": refresh,
+        }))
+    }
+
+    /// Invalidates every issued access token (not the configured ones), so that clients
+    /// must log in or refresh again.
+    pub(crate) fn revoke_issued(&mut self) {
+        self.issued.clear();
+    }
+}
+
+fn refusal(error: &str, description: &str) -> Refusal {
+    (
+        400,
+        json!({"error": error, "error_description": description}),
+    )
+}
+
+/// 32 random hex digits.
+fn random_token() -> String {
+    format!("{:032x}", fastrand::u128(..))
+}
+
+/// Decodes standard base64 (with or without padding); `None` if it is not base64.
+fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    let text = text.trim_end_matches('=');
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let mut buffer = 0u32;
+    let mut bits = 0u32;
+    for byte in text.bytes() {
+        let value = match byte {
+            b'A'..=b'Z' => byte - b'A',
+            b'a'..=b'z' => byte - b'a' + 26,
+            b'0'..=b'9' => byte - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        };
+        buffer = (buffer << 6) | u32::from(value);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            // Only the low 8 bits are wanted.
+            out.push((buffer >> bits) as u8);
+            buffer &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_decodes_with_and_without_padding() {
+        assert_eq!(
+            base64_decode("YWRtaW46cw==").as_deref(),
+            Some(&b"admin:s"[..])
+        );
+        assert_eq!(
+            base64_decode("YWRtaW46cw").as_deref(),
+            Some(&b"admin:s"[..])
+        );
+        assert_eq!(base64_decode("not base64!"), None);
+    }
+
+    #[test]
+    fn refresh_tokens_work_once() {
+        let config = EmulatorConfig::new().admin("a@b.c", "pw");
+        let mut auth = AuthState::new(&config);
+        let form = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+            pairs
+                .iter()
+                .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+                .collect()
+        };
+        let token = auth
+            .grant(&form(&[
+                ("grant_type", "password"),
+                ("username", "a@b.c"),
+                ("password", "pw"),
+            ]))
+            .expect("a token");
+        let refresh = token["refresh_token"]
+            .as_str()
+            .expect("a refresh token")
+            .to_owned();
+        let access = token["access_token"].as_str().expect("an access token");
+        assert!(
+            auth.authenticate(Some(&format!("Bearer {access}")))
+                .is_some()
+        );
+        let refresh_form = form(&[("grant_type", "refresh_token"), ("refresh_token", &refresh)]);
+        assert!(auth.grant(&refresh_form).is_ok());
+        assert_eq!(
+            auth.grant(&refresh_form).expect_err("used").1["error"],
+            "invalid_grant"
+        );
+    }
+}

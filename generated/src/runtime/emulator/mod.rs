@@ -1,0 +1,313 @@
+//! A stateful, in-memory emulator of the API for tests and offline use (feature `emulator`).
+//!
+//! It serves every entity and endpoint of [`crate::ENTITIES`] over real HTTP on
+//! 127.0.0.1, driven only by that data and the constants of [`crate::service`]: adding an
+//! entity to the spec makes it served. Records live in memory, per entity, as JSON
+//! objects.
+//!
+//! ```no_run
+//! use nexudus::emulator::{Emulator, EmulatorConfig};
+//! use nexudus::Auth;
+//!
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! let emulator = Emulator::start(EmulatorConfig::new().admin_token("token")).await?;
+//! let client = emulator.client_builder().auth(Auth::bearer("token")).build()?;
+//! let page = client.coworker_discount_codes().list(&Default::default()).await?;
+//! assert_eq!(page.total_items, 0);
+//! # Ok(()) }
+//! ```
+//!
+//! # What it does
+//!
+//! - **List** answers the page envelope (`Records`, `CurrentPage`, `CurrentPageSize`,
+//!   `CurrentOrderField`, `CurrentSortDirection`, `FirstItem`, `LastItem`, `TotalItems`,
+//!   `TotalPages`, `HasNextPage`, `HasPreviousPage`) with every filter and range filter of
+//!   the entity, `orderBy`/`dir`, and `page`/`size` (defaults [`DEFAULT_PAGE`] and
+//!   [`DEFAULT_SIZE`]; sizes clamped to 1..=[`MAX_SIZE`]). List records leave out the
+//!   fields with `in_list: false` and carry the joined display fields. The same path with
+//!   the find-by-ids parameter (`?CoworkerDiscountCode_Id=[1,2]`) answers those records as
+//!   a page.
+//! - **Get one** answers the full record, 404 when there is none.
+//! - **Create** checks the body: a 400 envelope lists every missing required field and
+//!   every value of the wrong type, each with `PropertyName`, `Message` and
+//!   `AttemptedValue`. Read-only fields of the body are ignored; the server sets `Id`,
+//!   `UniqueId`, `CreatedOn`, `UpdatedOn`, `UpdatedBy` (the caller's user name) and
+//!   `IsNew`.
+//! - **Update** (PUT, the `Id` in the body) clears every writable field the body leaves
+//!   out, as 003 documents: null, `false` for booleans, `[]` for id lists; read-only
+//!   fields keep their values. 404 when the record does not exist.
+//! - **Delete** removes the record; 404 when there is none.
+//! - **Commands** lists the commands of [`EmulatorConfig::command`]; **run command**
+//!   answers 200 with `WasSuccessful: false` for an unknown key or an unknown record id,
+//!   and succeeds (changing nothing) otherwise.
+//! - **Auth**: bearer tokens and HTTP Basic users with [`Roles`]; 401 without valid
+//!   credentials, 403 when the endpoint's role is missing (a full administrator has every
+//!   role). [`TOKEN_PATH`] answers the password and refresh-token grants; a refresh
+//!   consumes its refresh token; a bad login is 400 `invalid_grant`.
+//! - **Throttling** (off by default, [`EmulatorConfig::throttle`]) answers 409 with the
+//!   throttle message and `Retry-After`.
+//! - **Faults** ([`Emulator::inject`]): a status, a malformed or truncated body, a delay,
+//!   an unknown extra field in records, a dropped connection.
+//!
+//! # Guesses where the documents are silent
+//!
+//! - String filters match case-insensitively by "contains"; GUIDs, numbers and booleans
+//!   (`true`/`false`/`1`/`0`) exactly; date-time filters (`YYYY-MM-DDTHH:mm`) compare the
+//!   stored value truncated to the minute, as naive wall-clock times (a `Z` is ignored).
+//!   Range filters are inclusive at both ends, to the minute for date-times. A record
+//!   without the field matches no filter on it. An id-list field filter matches records
+//!   whose list contains the value. A filter value that does not parse is a 400 envelope
+//!   naming the parameter.
+//! - `orderBy` must be one of the entity's sort fields (compared ignoring case); any other
+//!   is ignored and the list is ordered by `Id`, which `CurrentOrderField` then reports.
+//!   `dir` is descending for `-1` (or `descending`), ascending otherwise. Nulls sort first
+//!   when ascending, strings ignore case, and ties are in `Id` order.
+//! - A `page` or `size` that is not a number is ignored; `page` beyond the last gives an
+//!   empty page with `FirstItem` and `LastItem` 0. Find by ids answers all the given ids on
+//!   one page unless `size` says otherwise.
+//! - Joined display fields (`CoworkerFullName`) are what the record was seeded with; a
+//!   string joined field that was not seeded and is named after an id field of the record
+//!   reads `"<Prefix> <id>"` (`CoworkerFullName` of `CoworkerId` 12 is `"Coworker 12"`);
+//!   other joined fields are null. They are never returned by get one, and a PUT keeps
+//!   them.
+//! - Unknown properties of a create or update body are stored and returned by get one and
+//!   list, as the real API keeps data the client does not know; a PUT replaces them with
+//!   the body's, like every writable field.
+//! - Money values are stored as the JSON number received (an `f64` in `serde_json`, so
+//!   values with more than ~15 significant digits lose precision).
+//! - Validation messages: `is a required field` (document 000) and `is not <kind>`; the
+//!   envelope's `Message` joins `PropertyName: message` lines.
+//! - 401 and 403 answer `{"Message": ..}` with ASP.NET's usual wording; throttling answers
+//!   `{"Message": <throttle message>, "WasSuccessful": false}`.
+//! - `UpdatedBy` of a change made with a configured bearer token is
+//!   `api@emulator.local`; records seeded without it have `System`.
+//!
+//! # What it does not reproduce
+//!
+//! Business rules (discount code validity, credit balances), relations between entities
+//! (ids are not checked against other entities; joined fields are not looked up),
+//! `ToStringText` and `LocalizationDetails`, the effects of commands and their
+//! parameters, two-factor codes (`totp` is ignored) and `client_id`, per-user throttling,
+//! the batch read `?id=[1,2]` that answers a bare array, the 500 status the older API
+//! used for validation failures, exact error texts, time zones of date-times, and
+//! persistence across restarts.
+//!
+//! [`DEFAULT_PAGE`]: crate::service::DEFAULT_PAGE
+//! [`DEFAULT_SIZE`]: crate::service::DEFAULT_SIZE
+//! [`MAX_SIZE`]: crate::service::MAX_SIZE
+//! [`TOKEN_PATH`]: crate::service::TOKEN_PATH
+
+mod auth;
+mod config;
+mod faults;
+mod query;
+mod router;
+mod seed;
+mod state;
+mod store;
+mod throttle;
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+
+use serde_json::Value;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use config::{EmulatorConfig, Roles, ThrottleLimits};
+pub use faults::Fault;
+pub use state::RequestRecord;
+
+use state::{Shared, lock};
+
+/// Why the emulator could not start, or a handle call failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EmulatorError {
+    /// The port could not be bound.
+    #[error("cannot listen on 127.0.0.1:{port}: {source}")]
+    Bind {
+        /// The port asked for (0 for any).
+        port: u16,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Seed data could not be read or is not `{"Entity": [records]}`.
+    #[error("cannot load the seed data of {origin}: {message}")]
+    Seed {
+        /// The seed file, or `seed_json`.
+        origin: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The spec has no entity of this name.
+    #[error("the spec has no entity `{0}`")]
+    UnknownEntity(String),
+    /// A record given to [`Emulator::insert`] is not a JSON object with an integer `Id`.
+    #[error("invalid record: {0}")]
+    InvalidRecord(String),
+}
+
+/// A running emulator; it stops when dropped.
+///
+/// Start it with [`Emulator::start`]; point a client at it with
+/// [`client_builder`](Self::client_builder). The handle seeds and inspects records
+/// ([`insert`](Self::insert), [`records`](Self::records)), injects faults
+/// ([`inject`](Self::inject)) and lists the requests it received
+/// ([`requests`](Self::requests)).
+#[derive(Debug)]
+pub struct Emulator {
+    base_url: String,
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: JoinHandle<()>,
+}
+
+impl Emulator {
+    /// Loads the seed data, binds 127.0.0.1 on the configured port (by default a free
+    /// one) and serves in a task of the current tokio runtime.
+    pub async fn start(config: EmulatorConfig) -> Result<Emulator, EmulatorError> {
+        let shared = Arc::new(Shared::new(&config)?);
+        let bind_error = |source| EmulatorError::Bind {
+            port: config.port,
+            source,
+        };
+        let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, config.port))
+            .await
+            .map_err(bind_error)?;
+        let addr = listener.local_addr().map_err(bind_error)?;
+        let app = router::router(Arc::clone(&shared));
+        let (shutdown, stop) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let stopped = async {
+                // A dropped sender stops the server too.
+                let _ = stop.await;
+            };
+            if let Err(error) = axum::serve(listener, app)
+                .with_graceful_shutdown(stopped)
+                .await
+            {
+                tracing::error!(%error, "the emulator stopped");
+            }
+        });
+        Ok(Emulator {
+            base_url: format!("http://{addr}"),
+            addr,
+            shared,
+            shutdown: Some(shutdown),
+            task,
+        })
+    }
+
+    /// The base URL, e.g. `http://127.0.0.1:41234`.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// A client builder with the emulator's base URL; add the credentials.
+    pub fn client_builder(&self) -> crate::ClientBuilder {
+        crate::Client::builder().base_url(&self.base_url)
+    }
+
+    /// Stores a record of `entity` (its name, e.g. `CoworkerDiscountCode`) as given,
+    /// without validation; answers its id.
+    ///
+    /// An `Id` is kept (or the next one assigned); `UniqueId`, `CreatedOn`, `UpdatedOn`,
+    /// `UpdatedBy` and `IsNew` are filled in when absent. Read-only fields, joined display
+    /// fields and unknown properties are stored as they are.
+    pub fn insert(&self, entity: &str, record: Value) -> Result<i64, EmulatorError> {
+        let mut store = lock(&self.shared.store);
+        let table = store
+            .by_name(entity)
+            .ok_or_else(|| EmulatorError::UnknownEntity(entity.to_owned()))?;
+        table
+            .insert_raw(record)
+            .map_err(EmulatorError::InvalidRecord)
+    }
+
+    /// The stored records of `entity`, in id order, as stored (seeded joined fields
+    /// included).
+    pub fn records(&self, entity: &str) -> Result<Vec<Value>, EmulatorError> {
+        let mut store = lock(&self.shared.store);
+        let table = store
+            .by_name(entity)
+            .ok_or_else(|| EmulatorError::UnknownEntity(entity.to_owned()))?;
+        Ok(table
+            .records
+            .values()
+            .map(|record| Value::Object(record.clone()))
+            .collect())
+    }
+
+    /// One stored record of `entity`, if it exists.
+    pub fn record(&self, entity: &str, id: i64) -> Result<Option<Value>, EmulatorError> {
+        let mut store = lock(&self.shared.store);
+        let table = store
+            .by_name(entity)
+            .ok_or_else(|| EmulatorError::UnknownEntity(entity.to_owned()))?;
+        Ok(table.records.get(&id).map(|r| Value::Object(r.clone())))
+    }
+
+    /// Queues a fault for the next matching request(s); see [`Fault`].
+    pub fn inject(&self, fault: Fault) {
+        lock(&self.shared.faults).push(fault);
+    }
+
+    /// Drops every queued fault.
+    pub fn clear_faults(&self) {
+        lock(&self.shared.faults).clear();
+    }
+
+    /// Every request received so far, in arrival order.
+    pub fn requests(&self) -> Vec<RequestRecord> {
+        lock(&self.shared.log).clone()
+    }
+
+    /// How many requests of `method` (e.g. `"GET"`) on `path` were received.
+    pub fn count(&self, method: &str, path: &str) -> usize {
+        lock(&self.shared.log)
+            .iter()
+            .filter(|r| r.method == method && r.path == path)
+            .count()
+    }
+
+    /// Forgets the requests received so far.
+    pub fn clear_requests(&self) {
+        lock(&self.shared.log).clear();
+    }
+
+    /// Turns throttling on with `limits`, or off with `None`.
+    pub fn set_throttle(&self, limits: Option<ThrottleLimits>) {
+        lock(&self.shared.throttle).set(limits);
+    }
+
+    /// Invalidates every access token the token path issued (configured tokens stay
+    /// valid), as if they had expired.
+    pub fn revoke_tokens(&self) {
+        lock(&self.shared.auth).revoke_issued();
+    }
+
+    /// Stops accepting connections and waits for the open ones to finish.
+    pub async fn shutdown(mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        let _ = (&mut self.task).await;
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        self.task.abort();
+    }
+}

@@ -1,0 +1,377 @@
+//! List queries: the entity's filters and range filters, `orderBy`/`dir`, `page`/`size`,
+//! and the page envelope.
+//!
+//! Matching, as far as the documents leave it open, is a guess (see the module docs of
+//! [`crate::emulator`]): strings match case-insensitively by "contains", date-times to the
+//! minute, other values exactly; range filters are inclusive; a record without the field
+//! matches no filter on it.
+
+use std::str::FromStr as _;
+
+use chrono::{NaiveDateTime, Timelike as _};
+use percent_encoding::percent_decode_str;
+use rust_decimal::Decimal;
+use serde_json::Value;
+
+use super::store::{Record, Table};
+use crate::service::{
+    ASCENDING, DEFAULT_PAGE, DEFAULT_SIZE, DESCENDING, DIRECTION_QUERY, FILTER_DATETIME_FORMAT,
+    MAX_SIZE, ORDER_BY_QUERY, PAGE_QUERY, SIZE_QUERY,
+};
+use crate::{DateTime, FieldKind, Page, Uuid, ValidationError};
+
+/// The field a list is ordered by when the query names none (003: `default=Id`).
+const DEFAULT_ORDER: &str = "Id";
+
+/// Splits a query string or form body into decoded name-value pairs (`+` is a space).
+pub(crate) fn parse_pairs(raw: &str) -> Vec<(String, String)> {
+    let decode = |s: &str| {
+        let s = s.replace('+', " ");
+        percent_decode_str(&s).decode_utf8_lossy().into_owned()
+    };
+    raw.split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| match pair.split_once('=') {
+            Some((name, value)) => (decode(name), decode(value)),
+            None => (decode(pair), String::new()),
+        })
+        .collect()
+}
+
+/// A value made comparable according to its field's kind.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Key {
+    /// Absent, null, or not a value of the kind: sorts first, matches nothing.
+    Null,
+    Bool(bool),
+    Int(i64),
+    Decimal(Decimal),
+    Time(NaiveDateTime),
+    /// Strings and GUIDs, lowercased: SQL Server's default collation ignores case.
+    Text(String),
+}
+
+/// Reads a stored value as a key of `kind`.
+fn stored_key(kind: FieldKind, value: Option<&Value>) -> Key {
+    let Some(value) = value else {
+        return Key::Null;
+    };
+    let key = match kind {
+        FieldKind::Integer | FieldKind::Id(_) => value.as_i64().map(Key::Int),
+        FieldKind::Money => value
+            .as_number()
+            .and_then(|n| decimal(&n.to_string()))
+            .map(Key::Decimal),
+        FieldKind::Boolean => value.as_bool().map(Key::Bool),
+        FieldKind::String => value.as_str().map(|s| Key::Text(s.to_lowercase())),
+        FieldKind::DateTime => value
+            .as_str()
+            .and_then(|s| DateTime::parse(s).ok())
+            .map(|t| Key::Time(t.naive())),
+        FieldKind::Guid => value
+            .as_str()
+            .and_then(|s| Uuid::parse_str(s).ok())
+            .map(|u| Key::Text(u.to_string())),
+        FieldKind::Ids(_) | FieldKind::Json => None,
+    };
+    key.unwrap_or(Key::Null)
+}
+
+fn decimal(text: &str) -> Option<Decimal> {
+    Decimal::from_str(text)
+        .ok()
+        .or_else(|| Decimal::from_scientific(text).ok())
+}
+
+/// Reads a query value as a key of `kind`; `None` if it is not one.
+fn query_key(kind: FieldKind, raw: &str) -> Option<Key> {
+    let raw = raw.trim();
+    match kind {
+        FieldKind::Integer | FieldKind::Id(_) | FieldKind::Ids(_) => raw.parse().ok().map(Key::Int),
+        FieldKind::Money => decimal(raw).map(Key::Decimal),
+        FieldKind::Boolean => match raw.to_ascii_lowercase().as_str() {
+            "true" | "1" => Some(Key::Bool(true)),
+            "false" | "0" => Some(Key::Bool(false)),
+            _ => None,
+        },
+        FieldKind::String => Some(Key::Text(raw.to_lowercase())),
+        FieldKind::DateTime => NaiveDateTime::parse_from_str(raw, FILTER_DATETIME_FORMAT)
+            .ok()
+            .or_else(|| DateTime::parse(raw).ok().map(|t| t.naive()))
+            .map(|t| Key::Time(to_minute(t))),
+        FieldKind::Guid => Uuid::parse_str(raw).ok().map(|u| Key::Text(u.to_string())),
+        FieldKind::Json => None,
+    }
+}
+
+/// Filter values have minutes at most (`YYYY-MM-DDTHH:mm`), so records compare to the minute.
+fn to_minute(t: NaiveDateTime) -> NaiveDateTime {
+    t.with_second(0)
+        .and_then(|t| t.with_nanosecond(0))
+        .unwrap_or(t)
+}
+
+/// The record's key for comparing with a filter value.
+fn filter_key(kind: FieldKind, value: Option<&Value>) -> Key {
+    match stored_key(kind, value) {
+        Key::Time(t) => Key::Time(to_minute(t)),
+        key => key,
+    }
+}
+
+/// One condition on a record.
+enum Condition {
+    /// Equality (contains, for strings).
+    Equals {
+        field: &'static str,
+        kind: FieldKind,
+        value: Key,
+    },
+    /// `from <= value`, `value <= to`.
+    AtLeast {
+        field: &'static str,
+        kind: FieldKind,
+        value: Key,
+    },
+    AtMost {
+        field: &'static str,
+        kind: FieldKind,
+        value: Key,
+    },
+    /// The record's id is one of these.
+    IdIn(Vec<i64>),
+}
+
+impl Condition {
+    fn matches(&self, record: &Record) -> bool {
+        match self {
+            Condition::Equals {
+                field,
+                kind: FieldKind::Ids(_),
+                value: Key::Int(wanted),
+            } => record
+                .get(*field)
+                .and_then(Value::as_array)
+                .is_some_and(|ids| ids.iter().any(|id| id.as_i64() == Some(*wanted))),
+            Condition::Equals { field, kind, value } => {
+                match (filter_key(*kind, record.get(*field)), value) {
+                    (Key::Null, _) => false,
+                    (Key::Text(text), Key::Text(part)) if *kind == FieldKind::String => {
+                        text.contains(part.as_str())
+                    }
+                    (key, value) => key == *value,
+                }
+            }
+            Condition::AtLeast { field, kind, value } => {
+                let key = filter_key(*kind, record.get(*field));
+                key != Key::Null && key >= *value
+            }
+            Condition::AtMost { field, kind, value } => {
+                let key = filter_key(*kind, record.get(*field));
+                key != Key::Null && key <= *value
+            }
+            Condition::IdIn(ids) => record
+                .get("Id")
+                .and_then(Value::as_i64)
+                .is_some_and(|id| ids.contains(&id)),
+        }
+    }
+}
+
+fn invalid(query: &str, raw: &str, what: &str) -> ValidationError {
+    ValidationError {
+        property_name: Some(query.to_owned()),
+        message: format!("is not {what}"),
+        attempted_value: Some(Value::String(raw.to_owned())),
+    }
+}
+
+/// `[1,2]`, `1,2` or `1` as ids.
+fn parse_ids(raw: &str) -> Option<Vec<i64>> {
+    let inner = raw.trim().trim_start_matches('[').trim_end_matches(']');
+    inner
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse().ok())
+        .collect()
+}
+
+/// Answers a list (or, with `ids_query`, find-by-ids) query as a page of list records.
+pub(crate) fn list(
+    table: &Table,
+    pairs: &[(String, String)],
+    ids_query: Option<&str>,
+) -> Result<Page<Value>, Vec<ValidationError>> {
+    let schema = table.schema;
+    // The last value of a repeated parameter wins.
+    let param = |name: &str| {
+        pairs
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let mut conditions = Vec::new();
+    let mut errors = Vec::new();
+
+    let mut ids_count = None;
+    if let Some(raw) = ids_query.and_then(param) {
+        match parse_ids(raw) {
+            Some(ids) => {
+                ids_count = Some(ids.len());
+                conditions.push(Condition::IdIn(ids));
+            }
+            None => errors.push(invalid(
+                ids_query.unwrap_or_default(),
+                raw,
+                "a list of ids such as [1,2]",
+            )),
+        }
+    }
+    for filter in schema.filters {
+        let (Some(raw), Some(field)) = (param(filter.query), schema.field(filter.field)) else {
+            continue;
+        };
+        match query_key(field.kind, raw) {
+            Some(value) => conditions.push(Condition::Equals {
+                field: field.wire,
+                kind: field.kind,
+                value,
+            }),
+            None => errors.push(invalid(filter.query, raw, "a valid filter value")),
+        }
+    }
+    for range in schema.range_filters {
+        let Some(field) = schema.field(range.field) else {
+            continue;
+        };
+        for (query, is_from) in [(range.from, true), (range.to, false)] {
+            let Some(raw) = param(query) else { continue };
+            match query_key(field.kind, raw) {
+                Some(value) if is_from => conditions.push(Condition::AtLeast {
+                    field: field.wire,
+                    kind: field.kind,
+                    value,
+                }),
+                Some(value) => conditions.push(Condition::AtMost {
+                    field: field.wire,
+                    kind: field.kind,
+                    value,
+                }),
+                None => errors.push(invalid(query, raw, "a valid range bound")),
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+
+    // An unknown orderBy is ignored (the page reports the order used); names match
+    // ignoring case, as 003 spells it `orderby=Id`.
+    let order_field = param(ORDER_BY_QUERY)
+        .and_then(|name| {
+            schema
+                .sort
+                .iter()
+                .find(|s| s.eq_ignore_ascii_case(name.trim()))
+        })
+        .copied()
+        .unwrap_or(DEFAULT_ORDER);
+    let descending = param(DIRECTION_QUERY).is_some_and(|d| {
+        let d = d.trim();
+        d == DESCENDING || d.eq_ignore_ascii_case("descending")
+    });
+    let order_kind = schema
+        .field(order_field)
+        .map_or(FieldKind::Integer, |f| f.kind);
+
+    let mut matched: Vec<(Key, i64, Record)> = table
+        .records
+        .iter()
+        .map(|(id, record)| (*id, table.view(record)))
+        .filter(|(_, view)| conditions.iter().all(|c| c.matches(view)))
+        .map(|(id, view)| (stored_key(order_kind, view.get(order_field)), id, view))
+        .collect();
+    matched.sort_by(|(a, a_id, _), (b, b_id, _)| {
+        let order = a.cmp(b);
+        let order = if descending { order.reverse() } else { order };
+        // Ties in id order, so paging is stable.
+        order.then(a_id.cmp(b_id))
+    });
+
+    let default_size = ids_count.map_or(DEFAULT_SIZE, |n| u32::try_from(n).unwrap_or(MAX_SIZE));
+    let size = param(SIZE_QUERY)
+        .and_then(|s| s.trim().parse::<u64>().ok())
+        .map_or(default_size, |s| u32::try_from(s).unwrap_or(MAX_SIZE))
+        .clamp(1, MAX_SIZE);
+    let page = param(PAGE_QUERY)
+        .and_then(|p| p.trim().parse::<u64>().ok())
+        .filter(|p| *p >= 1)
+        .unwrap_or(u64::from(DEFAULT_PAGE));
+
+    let total = u64::try_from(matched.len()).unwrap_or(u64::MAX);
+    let size64 = u64::from(size);
+    let total_pages = total.div_ceil(size64);
+    let skip = (page - 1).saturating_mul(size64);
+    let records: Vec<Value> = matched
+        .iter()
+        .skip(usize::try_from(skip).unwrap_or(usize::MAX))
+        .take(usize::try_from(size).unwrap_or(usize::MAX))
+        .map(|(_, _, view)| table.list_record(view))
+        .collect();
+    let shown = u64::try_from(records.len()).unwrap_or(u64::MAX);
+    let (first, last) = if shown == 0 {
+        (0, 0)
+    } else {
+        (skip + 1, skip + shown)
+    };
+    let int = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+    let direction = if descending { DESCENDING } else { ASCENDING };
+    Ok(Page {
+        records,
+        current_page: int(page),
+        current_page_size: i64::from(size),
+        current_order_field: Some(order_field.to_owned()),
+        current_sort_direction: direction.parse().ok(),
+        first_item: int(first),
+        last_item: int(last),
+        total_items: int(total),
+        total_pages: int(total_pages),
+        has_next_page: page < total_pages,
+        has_previous_page: page > 1,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pairs_are_decoded() {
+        assert_eq!(
+            parse_pairs("a=%5B1%2C2%5D&b=x+y&c&=v"),
+            vec![
+                ("a".into(), "[1,2]".into()),
+                ("b".into(), "x y".into()),
+                ("c".into(), String::new()),
+                (String::new(), "v".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn ids_parse_in_every_documented_form() {
+        assert_eq!(parse_ids("[1, 2]"), Some(vec![1, 2]));
+        assert_eq!(parse_ids("3"), Some(vec![3]));
+        assert_eq!(parse_ids("[]"), Some(vec![]));
+        assert_eq!(parse_ids("[1,x]"), None);
+    }
+
+    #[test]
+    fn filter_date_times_compare_to_the_minute() {
+        let key = query_key(FieldKind::DateTime, "2025-01-15T10:30").expect("a date-time");
+        let stored = Value::String("2025-01-15T10:30:59Z".into());
+        assert_eq!(filter_key(FieldKind::DateTime, Some(&stored)), key);
+    }
+}

@@ -1,0 +1,482 @@
+//! The HTTP side: routes built from every endpoint of [`crate::ENTITIES`], and the one
+//! pipeline every request goes through: log, fault, throttle, authenticate, authorize,
+//! handle.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::Request;
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::Response;
+use axum::routing::{MethodFilter, MethodRouter, post};
+use percent_encoding::percent_decode_str;
+use serde_json::{Value, json};
+
+use super::faults::{self, FaultKind};
+use super::query;
+use super::state::{Shared, lock};
+use super::store::{UpdateError, body_object};
+use crate::service::{THROTTLE_MESSAGE, TOKEN_PATH, VALIDATION_STATUS};
+use crate::{
+    ActionResponse, EndpointKind, EndpointSchema, EntitySchema, Method, RunCommand, ValidationError,
+};
+
+/// The largest request body read.
+const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+
+/// The endpoints of one entity served at one path with one method: one, or list and find
+/// by ids, which share `GET` of the list path.
+#[derive(Debug)]
+struct Route {
+    entity: usize,
+    endpoints: Vec<&'static EndpointSchema>,
+}
+
+/// What a request is for.
+#[derive(Debug, Clone)]
+enum Target {
+    Token,
+    Entity(Arc<Route>),
+    /// A known path with another method.
+    MethodNotAllowed,
+    Unknown,
+}
+
+/// An answer before it becomes a response, so faults can change it.
+struct Answer {
+    status: u16,
+    body: Option<Value>,
+    retry_after: Option<Duration>,
+}
+
+impl Answer {
+    fn json(status: u16, body: impl serde::Serialize) -> Self {
+        Self {
+            status,
+            body: Some(serde_json::to_value(body).unwrap_or(Value::Null)),
+            retry_after: None,
+        }
+    }
+
+    fn message(status: u16, message: impl Into<String>) -> Self {
+        Self::json(status, json!({ "Message": message.into() }))
+    }
+
+    fn bytes(&self) -> Vec<u8> {
+        self.body
+            .as_ref()
+            .map(Value::to_string)
+            .unwrap_or_default()
+            .into_bytes()
+    }
+}
+
+fn response(status: u16, body: impl Into<Body>, retry_after: Option<Duration>) -> Response {
+    let mut response = Response::new(body.into());
+    *response.status_mut() =
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    response.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
+    if let Some(wait) = retry_after {
+        // Whole seconds, rounded up, as HTTP writes them.
+        let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        response
+            .headers_mut()
+            .insert(RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    response
+}
+
+/// Builds the router of every entity's endpoints, the token path and a fallback.
+pub(crate) fn router(shared: Arc<Shared>) -> Router {
+    // Path → method → the endpoints there.
+    let mut paths: BTreeMap<&'static str, BTreeMap<&'static str, Route>> = BTreeMap::new();
+    for (entity, schema) in crate::ENTITIES.iter().enumerate() {
+        for endpoint in schema.endpoints {
+            let path = endpoint.endpoint.path;
+            if path == TOKEN_PATH || !routable(path) {
+                tracing::warn!(path, "the emulator cannot serve this path");
+                continue;
+            }
+            let route = paths
+                .entry(path)
+                .or_default()
+                .entry(endpoint.endpoint.method.as_str())
+                .or_insert_with(|| Route {
+                    entity,
+                    endpoints: Vec::new(),
+                });
+            // The spec's checks keep list paths unique per entity; never mix two.
+            if route.entity == entity {
+                route.endpoints.push(endpoint);
+            }
+        }
+    }
+
+    let handler = |shared: &Arc<Shared>, target: Target| {
+        let shared = Arc::clone(shared);
+        move |request: Request| serve(Arc::clone(&shared), target.clone(), request)
+    };
+    let mut router = Router::new().route(
+        TOKEN_PATH,
+        post(handler(&shared, Target::Token)).fallback(handler(&shared, Target::MethodNotAllowed)),
+    );
+    for (path, methods) in paths {
+        let mut method_router = MethodRouter::new();
+        for (method, route) in methods {
+            let filter = match method {
+                "GET" => MethodFilter::GET,
+                "POST" => MethodFilter::POST,
+                "PUT" => MethodFilter::PUT,
+                _ => MethodFilter::DELETE,
+            };
+            method_router =
+                method_router.on(filter, handler(&shared, Target::Entity(Arc::new(route))));
+        }
+        method_router = method_router.fallback(handler(&shared, Target::MethodNotAllowed));
+        router = router.route(path, method_router);
+    }
+    router.fallback(handler(&shared, Target::Unknown))
+}
+
+/// Whether axum can route the path as is: absolute, and its only placeholder `{Id}`.
+fn routable(path: &str) -> bool {
+    path.starts_with('/')
+        && path.split('/').skip(1).all(|segment| {
+            segment == "{Id}" || !(segment.contains(['{', '}']) || segment.starts_with([':', '*']))
+        })
+}
+
+fn method_of(method: &axum::http::Method) -> Option<Method> {
+    match method.as_str() {
+        "GET" => Some(Method::Get),
+        "POST" => Some(Method::Post),
+        "PUT" => Some(Method::Put),
+        "DELETE" => Some(Method::Delete),
+        _ => None,
+    }
+}
+
+/// Every request: log it, meet a fault, then answer.
+async fn serve(shared: Arc<Shared>, target: Target, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let method = method_of(&parts.method);
+    let path = parts.uri.path().to_owned();
+    let query = parts.uri.query().unwrap_or_default().to_owned();
+    let entry = shared.log(parts.method.as_str(), &path, &query);
+    let fault = faults::take(&mut lock(&shared.faults), method, &path);
+    let body = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+        Ok(body) => Ok(body),
+        Err(_) => Err(Answer::message(
+            413,
+            "The request body is too large or was cut short.",
+        )),
+    };
+    let answer = |shared: Arc<Shared>| async move {
+        match body {
+            Ok(body) => answer(
+                &shared,
+                &target,
+                method,
+                &path,
+                &query,
+                &parts.headers,
+                &body,
+            ),
+            Err(answer) => answer,
+        }
+    };
+
+    let response = match fault {
+        Some(FaultKind::DropConnection) => {
+            shared.set_status(entry, None);
+            return dropped_connection();
+        }
+        Some(FaultKind::Status {
+            status,
+            body,
+            retry_after,
+        }) => response(status, body, retry_after),
+        Some(FaultKind::Malformed) => response(200, r#"{"Records": [{"Id": 1,, "#, None),
+        Some(FaultKind::Truncated) => {
+            let answer = answer(Arc::clone(&shared)).await;
+            let mut bytes = answer.bytes();
+            bytes.truncate(bytes.len() / 2);
+            response(answer.status, bytes, answer.retry_after)
+        }
+        Some(FaultKind::ExtraField { name, value }) => {
+            let mut answer = answer(Arc::clone(&shared)).await;
+            if let Some(body) = &mut answer.body {
+                faults::add_field(body, &name, &value);
+            }
+            response(answer.status, answer.bytes(), answer.retry_after)
+        }
+        Some(FaultKind::Delay(delay)) => {
+            tokio::time::sleep(delay).await;
+            let answer = answer(Arc::clone(&shared)).await;
+            response(answer.status, answer.bytes(), answer.retry_after)
+        }
+        None => {
+            let answer = answer(Arc::clone(&shared)).await;
+            response(answer.status, answer.bytes(), answer.retry_after)
+        }
+    };
+    shared.set_status(entry, Some(response.status().as_u16()));
+    response
+}
+
+/// A response whose body fails at once: the server closes the connection without sending
+/// a complete answer.
+fn dropped_connection() -> Response {
+    let failing = futures::stream::once(async {
+        Err::<Bytes, std::io::Error>(std::io::Error::other("connection dropped by a fault"))
+    });
+    Response::new(Body::from_stream(failing))
+}
+
+/// Throttles, authenticates, authorizes and handles a request.
+fn answer(
+    shared: &Shared,
+    target: &Target,
+    method: Option<Method>,
+    path: &str,
+    query: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Answer {
+    let write = method != Some(Method::Get);
+    if let Err(wait) = lock(&shared.throttle).check(write) {
+        let mut answer = Answer::json(
+            409,
+            json!({ "Message": THROTTLE_MESSAGE, "WasSuccessful": false }),
+        );
+        answer.retry_after = Some(wait);
+        return answer;
+    }
+    let route = match target {
+        Target::Token => {
+            let form = query::parse_pairs(&String::from_utf8_lossy(body));
+            return match lock(&shared.auth).grant(&form) {
+                Ok(token) => Answer::json(200, token),
+                Err((status, refusal)) => Answer::json(status, refusal),
+            };
+        }
+        Target::Unknown => {
+            return Answer::message(
+                404,
+                format!("No HTTP resource was found that matches the request URI '{path}'."),
+            );
+        }
+        Target::MethodNotAllowed => {
+            let method = method.map_or("this", Method::as_str);
+            return Answer::message(
+                405,
+                format!("The requested resource does not support http method '{method}'."),
+            );
+        }
+        Target::Entity(route) => route,
+    };
+    let pairs = query::parse_pairs(query);
+    let endpoint = choose_endpoint(route, &pairs);
+    let Some(endpoint) = endpoint else {
+        return Answer::message(404, "No such endpoint.");
+    };
+
+    let authorization = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok());
+    let Some(principal) = lock(&shared.auth).authenticate(authorization) else {
+        return Answer::message(401, "Authorization has been denied for this request.");
+    };
+    let role = endpoint.endpoint.role;
+    if !principal.roles.allows(role) {
+        return Answer::message(
+            403,
+            format!("The user must be a full unrestricted administrator or have the {role} role."),
+        );
+    }
+
+    let mut store = lock(&shared.store);
+    let Some(table) = store.at(route.entity) else {
+        return Answer::message(404, "No such entity.");
+    };
+    let schema: &EntitySchema = table.schema;
+    match endpoint.kind {
+        EndpointKind::List | EndpointKind::FindByIds => {
+            match query::list(table, &pairs, endpoint.ids_query) {
+                Ok(page) => Answer::json(200, page),
+                Err(errors) => validation_failure(errors),
+            }
+        }
+        EndpointKind::Get => match path_id(path).and_then(|id| table.records.get(&id)) {
+            Some(record) => Answer::json(200, table.full_record(record)),
+            None => not_found(schema),
+        },
+        EndpointKind::Create => {
+            match body_object(body).and_then(|body| table.create(&body, &principal.name)) {
+                Ok(id) => success(
+                    format!("{} was successfully created.", schema.name),
+                    Some(json!({ "Id": id })),
+                ),
+                Err(errors) => validation_failure(errors),
+            }
+        }
+        EndpointKind::Update => {
+            let updated = body_object(body)
+                .map_err(UpdateError::Invalid)
+                .and_then(|body| table.update(&body, &principal.name));
+            match updated {
+                Ok(id) => success(
+                    format!("{} was successfully updated.", schema.name),
+                    Some(json!({ "Id": id })),
+                ),
+                Err(UpdateError::Invalid(errors)) => validation_failure(errors),
+                Err(UpdateError::NotFound) => not_found(schema),
+            }
+        }
+        EndpointKind::Delete => match path_id(path).and_then(|id| table.records.remove(&id)) {
+            Some(_) => success("The record was deleted successfully.".into(), None),
+            None => not_found(schema),
+        },
+        EndpointKind::Commands => {
+            let commands: Vec<_> = shared
+                .commands
+                .iter()
+                .filter(|(entity, _)| entity == schema.name)
+                .map(|(_, command)| command)
+                .collect();
+            Answer::json(200, commands)
+        }
+        EndpointKind::RunCommand => {
+            let Ok(command) = serde_json::from_slice::<RunCommand>(body) else {
+                return validation_failure(vec![ValidationError {
+                    property_name: None,
+                    message: "the body must be {\"Key\": .., \"Ids\": [..], \"Parameters\": [..]}"
+                        .into(),
+                    attempted_value: Some(Value::Null),
+                }]);
+            };
+            let known = shared
+                .commands
+                .iter()
+                .any(|(entity, c)| entity == schema.name && c.key == command.key);
+            let missing = command
+                .ids
+                .iter()
+                .find(|id| !table.records.contains_key(id));
+            // runcommand answers 200 even when the command failed (NOTES.md).
+            match (known, missing) {
+                (false, _) => failure(format!("Unknown command: {}", command.key)),
+                (true, Some(id)) => failure(format!("There is no {} with Id {id}.", schema.name)),
+                (true, None) => success(
+                    format!("{} ran on {} record(s).", command.key, command.ids.len()),
+                    None,
+                ),
+            }
+        }
+    }
+}
+
+/// The endpoint a request on a route is for: find by ids when its query parameter is
+/// present, else the route's other endpoint.
+fn choose_endpoint(route: &Route, pairs: &[(String, String)]) -> Option<&'static EndpointSchema> {
+    let has = |name: &str| pairs.iter().any(|(n, _)| n == name);
+    route
+        .endpoints
+        .iter()
+        .find(|e| e.kind == EndpointKind::FindByIds && e.ids_query.is_some_and(has))
+        .or_else(|| {
+            route
+                .endpoints
+                .iter()
+                .find(|e| e.kind != EndpointKind::FindByIds)
+        })
+        .or_else(|| route.endpoints.first())
+        .copied()
+}
+
+/// The record id at the end of a `/{Id}` path.
+fn path_id(path: &str) -> Option<i64> {
+    let segment = path.rsplit('/').next()?;
+    percent_decode_str(segment)
+        .decode_utf8()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+fn not_found(schema: &EntitySchema) -> Answer {
+    Answer::message(404, format!("The {} was not found.", schema.name))
+}
+
+fn success(message: String, value: Option<Value>) -> Answer {
+    Answer::json(
+        200,
+        ActionResponse {
+            status: Some(200),
+            message: Some(message),
+            value,
+            was_successful: true,
+            errors: None,
+        },
+    )
+}
+
+/// A 200 answer of an action that did not succeed, as `runcommand` answers.
+fn failure(message: String) -> Answer {
+    Answer::json(
+        200,
+        ActionResponse {
+            status: Some(200),
+            message: Some(message),
+            value: None,
+            was_successful: false,
+            errors: None,
+        },
+    )
+}
+
+/// The validation failure envelope: the message is `PropertyName: message` of each error.
+fn validation_failure(errors: Vec<ValidationError>) -> Answer {
+    let message = errors
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n");
+    Answer::json(
+        VALIDATION_STATUS,
+        ActionResponse {
+            status: Some(i64::from(VALIDATION_STATUS)),
+            message: Some(message),
+            value: None,
+            was_successful: false,
+            errors: Some(errors),
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_id_placeholders_are_routable() {
+        assert!(routable("/api/billing/things/{Id}"));
+        assert!(routable("/api/billing/things"));
+        assert!(!routable("/api/billing/{Other}"));
+        assert!(!routable("/api/:id"));
+        assert!(!routable("api/things"));
+    }
+
+    #[test]
+    fn path_ids_parse_or_are_absent() {
+        assert_eq!(path_id("/api/x/12"), Some(12));
+        assert_eq!(path_id("/api/x/abc"), None);
+        assert_eq!(path_id("/api/x/99999999999999999999999"), None);
+    }
+}

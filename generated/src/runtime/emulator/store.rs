@@ -1,0 +1,360 @@
+//! The records: one table per entity of [`crate::ENTITIES`], and the rules of writing them.
+//!
+//! Records are JSON objects as the API writes them. Known fields are checked against their
+//! [`FieldKind`] on create and update; unknown properties are kept as sent.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
+
+use crate::{DateTime, EntitySchema, FieldKind, FieldSchema, Uuid, ValidationError};
+
+/// One stored record.
+pub(crate) type Record = Map<String, Value>;
+
+/// The message of a missing required field, as document 000's example writes it.
+const REQUIRED: &str = "is a required field";
+
+/// The records of one entity.
+#[derive(Debug)]
+pub(crate) struct Table {
+    pub(crate) schema: &'static EntitySchema,
+    pub(crate) records: BTreeMap<i64, Record>,
+    next_id: i64,
+}
+
+/// Why an update did not happen.
+#[derive(Debug)]
+pub(crate) enum UpdateError {
+    /// The body is invalid.
+    Invalid(Vec<ValidationError>),
+    /// No record has the body's `Id`.
+    NotFound,
+}
+
+/// All tables, in the order of [`crate::ENTITIES`].
+#[derive(Debug)]
+pub(crate) struct Store {
+    tables: Vec<Table>,
+}
+
+impl Store {
+    pub(crate) fn new(first_id: i64) -> Self {
+        Self {
+            tables: crate::ENTITIES
+                .iter()
+                .map(|schema| Table {
+                    schema,
+                    records: BTreeMap::new(),
+                    next_id: first_id,
+                })
+                .collect(),
+        }
+    }
+
+    /// The table of the entity at `index` of [`crate::ENTITIES`].
+    pub(crate) fn at(&mut self, index: usize) -> Option<&mut Table> {
+        self.tables.get_mut(index)
+    }
+
+    /// The table of an entity, by its name.
+    pub(crate) fn by_name(&mut self, entity: &str) -> Option<&mut Table> {
+        self.tables.iter_mut().find(|t| t.schema.name == entity)
+    }
+}
+
+/// The current time as the API writes it (`2025-01-15T10:30:00Z`).
+pub(crate) fn now() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// A random version-4 GUID.
+fn new_guid() -> Value {
+    let bytes = fastrand::u128(..).to_le_bytes();
+    Value::String(
+        uuid::Builder::from_random_bytes(bytes)
+            .into_uuid()
+            .to_string(),
+    )
+}
+
+fn error(property: &str, message: impl Into<String>, attempted: Option<&Value>) -> ValidationError {
+    ValidationError {
+        property_name: Some(property.to_owned()),
+        message: message.into(),
+        attempted_value: Some(attempted.cloned().unwrap_or(Value::Null)),
+    }
+}
+
+/// Whether `value` is a valid value of `kind` (null aside).
+fn fits(kind: FieldKind, value: &Value) -> bool {
+    match kind {
+        FieldKind::Integer | FieldKind::Id(_) => value.as_i64().is_some(),
+        FieldKind::Ids(_) => value
+            .as_array()
+            .is_some_and(|ids| ids.iter().all(|id| id.as_i64().is_some())),
+        FieldKind::Money => value.is_number(),
+        FieldKind::Boolean => value.is_boolean(),
+        FieldKind::String => value.is_string(),
+        FieldKind::DateTime => value.as_str().is_some_and(|s| DateTime::parse(s).is_ok()),
+        FieldKind::Guid => value.as_str().is_some_and(|s| Uuid::parse_str(s).is_ok()),
+        FieldKind::Json => true,
+    }
+}
+
+/// What a kind is called in validation messages.
+fn kind_name(kind: FieldKind) -> &'static str {
+    match kind {
+        FieldKind::Integer | FieldKind::Id(_) => "an integer",
+        FieldKind::Ids(_) => "a list of integers",
+        FieldKind::Money => "a number",
+        FieldKind::Boolean => "true or false",
+        FieldKind::String => "a string",
+        FieldKind::DateTime => "a date-time such as 2025-01-15T10:30:00Z",
+        FieldKind::Guid => "a GUID",
+        FieldKind::Json => "JSON",
+    }
+}
+
+/// Checks the writable fields of a create or update body and returns them with the
+/// body's unknown properties. Read-only and joined fields of the body are dropped.
+fn writable_values(
+    schema: &EntitySchema,
+    body: &Record,
+    errors: &mut Vec<ValidationError>,
+) -> Record {
+    let mut out = Record::new();
+    for field in schema.fields.iter().filter(|f| !f.read_only) {
+        let value = body.get(field.wire).filter(|v| !v.is_null());
+        match value {
+            None if field.required => errors.push(error(field.wire, REQUIRED, None)),
+            None => {}
+            Some(value) if fits(field.kind, value) => {
+                // Money is stored as the JSON number received, so it comes back as sent.
+                out.insert(field.wire.to_owned(), value.clone());
+            }
+            Some(value) => errors.push(error(
+                field.wire,
+                format!("is not {}", kind_name(field.kind)),
+                Some(value),
+            )),
+        }
+    }
+    for (name, value) in body {
+        if schema.field(name).is_none() {
+            out.insert(name.clone(), value.clone());
+        }
+    }
+    out
+}
+
+/// The request body as a JSON object, or the validation error that says it is not one.
+pub(crate) fn body_object(body: &[u8]) -> Result<Record, Vec<ValidationError>> {
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(object)) => Ok(object),
+        _ => Err(vec![ValidationError {
+            property_name: None,
+            message: "the request body is not a JSON object".to_owned(),
+            attempted_value: Some(Value::Null),
+        }]),
+    }
+}
+
+impl Table {
+    /// The next free id; `None` once ids reach `i64::MAX`.
+    fn allocate_id(&mut self) -> Option<i64> {
+        while self.records.contains_key(&self.next_id) {
+            self.next_id = self.next_id.checked_add(1)?;
+        }
+        let id = self.next_id;
+        self.next_id = self.next_id.saturating_add(1);
+        Some(id)
+    }
+
+    /// Creates a record from a create body; answers its id.
+    pub(crate) fn create(
+        &mut self,
+        body: &Record,
+        user: &str,
+    ) -> Result<i64, Vec<ValidationError>> {
+        let mut errors = Vec::new();
+        let mut record = writable_values(self.schema, body, &mut errors);
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let Some(id) = self.allocate_id() else {
+            return Err(vec![error("Id", "no record ids are left", None)]);
+        };
+        let now = now();
+        record.insert("Id".into(), id.into());
+        record.insert("UniqueId".into(), new_guid());
+        record.insert("CreatedOn".into(), now.clone().into());
+        record.insert("UpdatedOn".into(), now.into());
+        record.insert("UpdatedBy".into(), user.into());
+        record.insert("IsNew".into(), false.into());
+        self.records.insert(id, record);
+        Ok(id)
+    }
+
+    /// Replaces a record's writable fields and unknown properties with the body's, as PUT
+    /// does: what the body leaves out is cleared (false for booleans, `[]` for id lists,
+    /// null otherwise). Read-only fields and seeded joined values stay.
+    pub(crate) fn update(&mut self, body: &Record, user: &str) -> Result<i64, UpdateError> {
+        let Some(id) = body.get("Id").and_then(Value::as_i64) else {
+            return Err(UpdateError::Invalid(vec![error(
+                "Id",
+                REQUIRED,
+                body.get("Id"),
+            )]));
+        };
+        let mut errors = Vec::new();
+        let mut values = writable_values(self.schema, body, &mut errors);
+        if !errors.is_empty() {
+            return Err(UpdateError::Invalid(errors));
+        }
+        let Some(stored) = self.records.get(&id) else {
+            return Err(UpdateError::NotFound);
+        };
+        let mut record: Record = stored
+            .iter()
+            .filter(|(name, _)| self.keeps_on_update(name))
+            .map(|(name, value)| (name.clone(), value.clone()))
+            .collect();
+        for field in self.schema.fields.iter().filter(|f| is_writable(f)) {
+            let value = values.remove(field.wire).unwrap_or(match field.kind {
+                FieldKind::Boolean => Value::Bool(false),
+                FieldKind::Ids(_) => Value::Array(Vec::new()),
+                _ => Value::Null,
+            });
+            record.insert(field.wire.to_owned(), value);
+        }
+        // What is left are the body's unknown properties.
+        record.extend(values);
+        record.insert("UpdatedOn".into(), now().into());
+        record.insert("UpdatedBy".into(), user.into());
+        self.records.insert(id, record);
+        Ok(id)
+    }
+
+    /// Whether a stored property survives a PUT whatever the body says: read-only fields
+    /// and joined display fields, which the body cannot write.
+    fn keeps_on_update(&self, name: &str) -> bool {
+        self.schema
+            .fields
+            .iter()
+            .any(|f| f.wire == name && f.read_only)
+            || self.schema.joined.iter().any(|f| f.wire == name)
+    }
+
+    /// Stores a record as given, filling in what the server sets when it is absent.
+    pub(crate) fn insert_raw(&mut self, record: Value) -> Result<i64, String> {
+        let Value::Object(mut record) = record else {
+            return Err(format!(
+                "a {} record must be a JSON object",
+                self.schema.name
+            ));
+        };
+        let id = match record.get("Id") {
+            None | Some(Value::Null) => self
+                .allocate_id()
+                .ok_or_else(|| format!("no {} ids are left", self.schema.name))?,
+            Some(id) => id.as_i64().ok_or_else(|| {
+                format!("the Id of a {} record must be an integer", self.schema.name)
+            })?,
+        };
+        if id >= self.next_id {
+            self.next_id = id.saturating_add(1);
+        }
+        let now = now();
+        record.insert("Id".into(), id.into());
+        for (name, value) in [
+            ("UniqueId", new_guid()),
+            ("CreatedOn", now.clone().into()),
+            ("UpdatedOn", now.into()),
+            ("UpdatedBy", "System".into()),
+            ("IsNew", false.into()),
+        ] {
+            if record.get(name).is_none_or(Value::is_null) {
+                record.insert(name.into(), value);
+            }
+        }
+        self.records.insert(id, record);
+        Ok(id)
+    }
+
+    /// The record as GET one answers it: every field of the full record (null when unset)
+    /// and the unknown properties, without joined display fields.
+    pub(crate) fn full_record(&self, record: &Record) -> Value {
+        let mut out = Record::new();
+        for field in self.schema.fields {
+            out.insert(
+                field.wire.to_owned(),
+                record.get(field.wire).cloned().unwrap_or(Value::Null),
+            );
+        }
+        for (name, value) in record {
+            if self.schema.field(name).is_none() {
+                out.insert(name.clone(), value.clone());
+            }
+        }
+        Value::Object(out)
+    }
+
+    /// The record with its joined display fields filled in (see [`joined_value`]): what
+    /// filters and sorting look at.
+    pub(crate) fn view(&self, record: &Record) -> Record {
+        let mut view = record.clone();
+        for field in self.schema.joined {
+            if view.get(field.wire).is_none() {
+                view.insert(field.wire.to_owned(), self.joined_value(record, field));
+            }
+        }
+        view
+    }
+
+    /// The list record of a [`view`](Self::view): the fields list records carry, the
+    /// joined fields and the unknown properties.
+    pub(crate) fn list_record(&self, view: &Record) -> Value {
+        let mut out = Record::new();
+        for field in self.schema.list_fields() {
+            out.insert(
+                field.wire.to_owned(),
+                view.get(field.wire).cloned().unwrap_or(Value::Null),
+            );
+        }
+        for (name, value) in view {
+            if self.schema.field(name).is_none() {
+                out.insert(name.clone(), value.clone());
+            }
+        }
+        Value::Object(out)
+    }
+
+    /// A joined display field the record was not seeded with: a string field named after
+    /// one of the record's id fields (`CoworkerFullName` after `CoworkerId`) reads
+    /// `"Coworker 12"`; anything else is null.
+    fn joined_value(&self, record: &Record, field: &FieldSchema) -> Value {
+        if field.kind != FieldKind::String {
+            return Value::Null;
+        }
+        self.schema
+            .fields
+            .iter()
+            .filter(|f| matches!(f.kind, FieldKind::Id(_)))
+            .filter_map(|f| {
+                let prefix = f.wire.strip_suffix("Id")?;
+                (!prefix.is_empty() && field.wire.starts_with(prefix)).then_some((prefix, f.wire))
+            })
+            .max_by_key(|(prefix, _)| prefix.len())
+            .and_then(|(prefix, id_field)| {
+                let id = record.get(id_field)?.as_i64()?;
+                Some(Value::String(format!("{prefix} {id}")))
+            })
+            .unwrap_or(Value::Null)
+    }
+}
+
+/// Writable by create and update bodies: not read-only.
+fn is_writable(field: &FieldSchema) -> bool {
+    !field.read_only
+}

@@ -1,0 +1,1580 @@
+//! End-to-end tests: the generated client against the emulator (`nexudus::emulator`), over
+//! loopback HTTP.
+//!
+//! Requests go through the generated entity API (`client.coworker_discount_codes()`,
+//! `client.coworker_booking_credits()`), except where a test must send what the typed API
+//! cannot (a body missing required fields) or walks `nexudus::ENTITIES` generically: those
+//! use the client's generic request functions with the generated endpoint constants. The
+//! emulator handle seeds records, inspects them, injects faults and counts requests.
+
+use std::collections::{BTreeSet, HashSet};
+use std::time::{Duration, Instant};
+
+use futures::TryStreamExt as _;
+use nexudus::billing::coworker_booking_credits::{
+    self as credits, CoworkerBookingCreditFilter, CoworkerBookingCreditQuery,
+    CoworkerBookingCreditSort, NewCoworkerBookingCredit,
+};
+use nexudus::billing::coworker_discount_codes::{
+    self as codes, CoworkerDiscountCodeFilter, CoworkerDiscountCodeQuery, CoworkerDiscountCodeSort,
+    NewCoworkerDiscountCode,
+};
+use nexudus::emulator::{Emulator, EmulatorConfig, EmulatorError, Fault, Roles, ThrottleLimits};
+use nexudus::{
+    Auth, Client, DateTime, Decimal, EndpointKind, Error, FieldKind, Method, RetryPolicy,
+    RunCommand, SortDirection, Uuid,
+};
+use serde_json::{Value, json};
+
+const TOKEN: &str = "admin-token";
+const CODE: &str = codes::SCHEMA.name;
+const CREDIT: &str = credits::SCHEMA.name;
+const CODES_PATH: &str = codes::LIST.path;
+const CREDITS_PATH: &str = credits::LIST.path;
+
+/// Retries fast enough for tests, within the default number of attempts (4).
+fn fast_retries() -> RetryPolicy {
+    RetryPolicy::default()
+        .base_delay(Duration::from_millis(1))
+        .max_delay(Duration::from_secs(3))
+}
+
+/// The configuration every test starts from: an administrator token, the commands used.
+fn config() -> EmulatorConfig {
+    EmulatorConfig::new()
+        .admin_token(TOKEN)
+        .command(CODE, "COMMAND_KEY_1", "Recount uses")
+        .command(CREDIT, "RECALCULATE", "Recalculate the remaining credit")
+}
+
+async fn start(config: EmulatorConfig) -> Emulator {
+    Emulator::start(config).await.expect("the emulator starts")
+}
+
+fn client_with(emulator: &Emulator, auth: Auth, retry: RetryPolicy) -> Client {
+    emulator
+        .client_builder()
+        .auth(auth)
+        .retry(retry)
+        .timeout(Duration::from_secs(5))
+        .build()
+        .expect("a client")
+}
+
+fn admin(emulator: &Emulator) -> Client {
+    client_with(emulator, Auth::bearer(TOKEN), fast_retries())
+}
+
+fn dt(text: &str) -> DateTime {
+    text.parse().expect("a date-time")
+}
+
+fn money(text: &str) -> Decimal {
+    text.parse().expect("a decimal")
+}
+
+/// The statuses the emulator answered to `method` on `path`, in order.
+fn statuses(emulator: &Emulator, method: &str, path: &str) -> Vec<Option<u16>> {
+    emulator
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == method && r.path == path)
+        .map(|r| r.status)
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------
+// Every endpoint of both entities
+// ---------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn every_discount_code_endpoint_works_end_to_end() {
+    let emulator = start(config()).await;
+    let client = admin(&emulator);
+    let api = client.coworker_discount_codes();
+    let referer = Uuid::parse_str("a1b2c3d4-e5f6-7890-abcd-ef1234567890").expect("a GUID");
+
+    // create
+    let id = api
+        .create(
+            &NewCoworkerDiscountCode::new(12, 34, 56)
+                .with_notes("spring promotion")
+                .with_valid_from(dt("2025-01-01T00:00:00Z"))
+                .with_referer_guid(referer)
+                .with_system_id("ext-1"),
+        )
+        .await
+        .expect("create");
+    let second = api
+        .create(&NewCoworkerDiscountCode::new(13, 34, 57))
+        .await
+        .expect("create");
+    assert_eq!(
+        (id, second),
+        (1, 2),
+        "ids are assigned incrementally from 1"
+    );
+
+    // get: the full record, with what the server sets
+    let record = api.get(id).await.expect("get");
+    assert_eq!(
+        (
+            record.coworker_id,
+            record.business_id,
+            record.discount_code_id
+        ),
+        (12, 34, 56)
+    );
+    assert_eq!(record.notes.as_deref(), Some("spring promotion"));
+    assert_eq!(record.valid_from, Some(dt("2025-01-01T00:00:00Z")));
+    assert_eq!(record.referer_guid, Some(referer));
+    assert_eq!(record.system_id.as_deref(), Some("ext-1"));
+    assert_eq!(record.updated_by.as_deref(), Some("api@emulator.local"));
+    assert!(record.created_on.is_some() && record.updated_on.is_some());
+    assert_ne!(record.unique_id, Uuid::nil());
+    assert!(
+        record.extra.is_empty(),
+        "no unknown fields: {:?}",
+        record.extra
+    );
+
+    // list: list records leave Notes out and carry the joined display fields
+    let page = api
+        .list(&CoworkerDiscountCodeQuery::new())
+        .await
+        .expect("list");
+    assert_eq!(page.total_items, 2);
+    assert_eq!(page.records.len(), 2);
+    let first = &page.records[0];
+    assert_eq!(first.id, id);
+    assert_eq!(first.coworker_full_name.as_deref(), Some("Coworker 12"));
+    assert_eq!(first.business_name.as_deref(), Some("Business 34"));
+    assert_eq!(first.discount_code_code.as_deref(), Some("DiscountCode 56"));
+    assert!(
+        !first.extra.contains_key("Notes"),
+        "list records leave Notes out"
+    );
+
+    // find by ids
+    let found = api.find_by_ids(&[second, 999]).await.expect("find by ids");
+    assert_eq!(
+        found.records.iter().map(|r| r.id).collect::<Vec<_>>(),
+        [second]
+    );
+    assert_eq!(found.total_items, 1);
+
+    // update: what the body leaves out is cleared, read-only fields stay
+    let mut update = record.to_update();
+    update.notes = Some("extended".into());
+    update.referer_guid = None;
+    api.update(&update).await.expect("update");
+    let updated = api.get(id).await.expect("get");
+    assert_eq!(updated.notes.as_deref(), Some("extended"));
+    assert_eq!(updated.referer_guid, None);
+    assert_eq!(updated.unique_id, record.unique_id);
+    assert_eq!(updated.created_on, record.created_on);
+    let modified = api
+        .modify(id, |u| u.expires_on = Some(dt("2025-12-31T23:59:00Z")))
+        .await
+        .expect("modify");
+    assert_eq!(modified.notes.as_deref(), Some("extended"));
+    assert_eq!(
+        emulator.record(CODE, id).expect("entity").expect("stored")["ExpiresOn"],
+        "2025-12-31T23:59:00Z"
+    );
+
+    // commands and run command
+    let commands = api.commands().await.expect("commands");
+    assert_eq!(commands.len(), 1);
+    assert_eq!(commands[0].key, "COMMAND_KEY_1");
+    let ran = api
+        .run_command(&RunCommand::new("COMMAND_KEY_1", [id, second]))
+        .await
+        .expect("run command");
+    assert!(ran.was_successful);
+    let unknown = api
+        .run_command(&RunCommand::new("NO_SUCH_COMMAND", [id]))
+        .await
+        .expect_err("an unknown command fails");
+    assert!(
+        matches!(&unknown, Error::Action { message, .. } if message.contains("NO_SUCH_COMMAND")),
+        "{unknown:?}"
+    );
+    assert_eq!(
+        statuses(&emulator, "POST", codes::RUN_COMMAND.path),
+        [Some(200), Some(200)]
+    );
+
+    // delete
+    api.delete(id).await.expect("delete");
+    assert!(matches!(api.get(id).await, Err(Error::NotFound { .. })));
+    assert!(matches!(api.delete(id).await, Err(Error::NotFound { .. })));
+    assert_eq!(emulator.records(CODE).expect("entity").len(), 1);
+}
+
+#[tokio::test]
+async fn every_booking_credit_endpoint_works_end_to_end() {
+    let emulator = start(config()).await;
+    let client = admin(&emulator);
+    let api = client.coworker_booking_credits();
+
+    let id = api
+        .create(
+            &NewCoworkerBookingCredit::new(7, 3, money("123.45"))
+                .with_description("welcome credit")
+                .with_remaining_credit(money("0.1"))
+                .with_eligible_products(vec![1, 2, 3])
+                .with_can_be_used_for_bookings(true)
+                .with_expire_date(dt("2026-01-31T00:00:00Z")),
+        )
+        .await
+        .expect("create");
+    let record = api.get(id).await.expect("get");
+    // Money comes back exactly as sent.
+    assert_eq!(record.total_credit, money("123.45"));
+    assert_eq!(record.remaining_credit, Some(money("0.1")));
+    assert_eq!(record.eligible_products, Some(vec![1, 2, 3]));
+    assert_eq!(record.can_be_used_for_bookings, Some(true));
+    assert_eq!(record.description.as_deref(), Some("welcome credit"));
+    let stored = emulator
+        .record(CREDIT, id)
+        .expect("entity")
+        .expect("stored");
+    assert_eq!(stored["TotalCredit"].to_string(), "123.45");
+
+    // list leaves out the restriction lists
+    let page = api
+        .list(&CoworkerBookingCreditQuery::new())
+        .await
+        .expect("list");
+    assert_eq!(page.records.len(), 1);
+    assert_eq!(page.records[0].total_credit, Some(money("123.45")));
+    assert!(!page.records[0].extra.contains_key("ElegibleProducts"));
+
+    let found = api.find_by_ids(&[id]).await.expect("find by ids");
+    assert_eq!(found.records[0].id, id);
+
+    let mut update = record.to_update();
+    update.total_credit = money("99.99");
+    update.eligible_products = Some(vec![4]);
+    update.description = None;
+    api.update(&update).await.expect("update");
+    let updated = api.get(id).await.expect("get");
+    assert_eq!(updated.total_credit, money("99.99"));
+    assert_eq!(updated.eligible_products, Some(vec![4]));
+    assert_eq!(updated.description, None);
+    assert_eq!(updated.can_be_used_for_bookings, Some(true));
+    api.modify(id, |u| u.can_be_used_for_bookings = Some(false))
+        .await
+        .expect("modify");
+    assert_eq!(
+        api.get(id).await.expect("get").can_be_used_for_bookings,
+        Some(false)
+    );
+
+    let commands = api.commands().await.expect("commands");
+    assert_eq!(
+        commands.iter().map(|c| c.key.as_str()).collect::<Vec<_>>(),
+        ["RECALCULATE"]
+    );
+    assert!(
+        api.run_command(&RunCommand::new("RECALCULATE", [id]))
+            .await
+            .expect("run")
+            .was_successful
+    );
+    let missing = api
+        .run_command(&RunCommand::new("RECALCULATE", [id + 100]))
+        .await
+        .expect_err("a command on a missing record fails");
+    assert!(matches!(missing, Error::Action { .. }), "{missing:?}");
+    assert!(
+        matches!(
+            api.run_command(&RunCommand::new("COMMAND_KEY_1", [id]))
+                .await,
+            Err(Error::Action { .. })
+        ),
+        "another entity's command is unknown here"
+    );
+
+    api.delete(id).await.expect("delete");
+    assert!(matches!(api.get(id).await, Err(Error::NotFound { .. })));
+    assert!(emulator.records(CREDIT).expect("entity").is_empty());
+}
+
+/// A sample value of a field kind, for records built from the schema alone.
+fn sample(kind: FieldKind) -> Value {
+    match kind {
+        FieldKind::Integer | FieldKind::Id(_) => json!(5),
+        FieldKind::Ids(_) => json!([1, 2]),
+        FieldKind::Money => json!(12.5),
+        FieldKind::Boolean => json!(true),
+        FieldKind::String => json!("text"),
+        FieldKind::DateTime => json!("2025-01-15T10:30:00Z"),
+        FieldKind::Guid => json!("1b111175-a839-4170-b894-0f3066ab5d0b"),
+        FieldKind::Json => json!({"any": "thing"}),
+    }
+}
+
+/// The emulator serves whatever `ENTITIES` holds: every endpoint of every entity answers,
+/// driven by the schema alone.
+#[tokio::test]
+async fn every_endpoint_of_every_entity_in_the_spec_is_served() {
+    let emulator = start(EmulatorConfig::new().admin_token(TOKEN)).await;
+    let client = admin(&emulator);
+    for schema in nexudus::ENTITIES {
+        let endpoint = |kind| &schema.endpoint(kind).expect("the endpoint").endpoint;
+        let body: serde_json::Map<String, Value> = schema
+            .fields
+            .iter()
+            .filter(|f| !f.read_only)
+            .map(|f| (f.wire.to_owned(), sample(f.kind)))
+            .collect();
+        let created = client
+            .send_action(endpoint(EndpointKind::Create), None, Some(&body))
+            .await
+            .expect("create");
+        let id = created.new_id().expect("an id");
+        let record: Value = client
+            .get_record(endpoint(EndpointKind::Get), id)
+            .await
+            .expect("get");
+        for (name, value) in &body {
+            assert_eq!(
+                &record[name], value,
+                "{}.{name} comes back as sent",
+                schema.name
+            );
+        }
+        let page = client
+            .get_page::<Value>(endpoint(EndpointKind::List), Vec::new())
+            .await
+            .expect("list");
+        assert_eq!(page.total_items, 1, "{}", schema.name);
+        for field in schema.fields.iter().filter(|f| !f.in_list) {
+            assert!(
+                page.records[0].get(field.wire).is_none(),
+                "{}.{} is not listed",
+                schema.name,
+                field.wire
+            );
+        }
+        let ids_query = schema
+            .endpoint(EndpointKind::FindByIds)
+            .and_then(|e| e.ids_query)
+            .expect("ids query");
+        let found = client
+            .get_page::<Value>(
+                endpoint(EndpointKind::FindByIds),
+                vec![(ids_query, format!("[{id}]"))],
+            )
+            .await
+            .expect("find by ids");
+        assert_eq!(found.records.len(), 1);
+        let mut update = body.clone();
+        update.insert("Id".into(), json!(id));
+        client
+            .send_action(endpoint(EndpointKind::Update), None, Some(&update))
+            .await
+            .expect("update");
+        client
+            .get_commands(endpoint(EndpointKind::Commands))
+            .await
+            .expect("commands");
+        let failed = client
+            .send_action(
+                endpoint(EndpointKind::RunCommand),
+                None,
+                Some(&RunCommand::new("X", [id])),
+            )
+            .await;
+        assert!(matches!(failed, Err(Error::Action { .. })), "{failed:?}");
+        client
+            .send_action::<()>(endpoint(EndpointKind::Delete), Some(id), None)
+            .await
+            .expect("delete");
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Listing: filters, sorting, paging, streams
+// ---------------------------------------------------------------------------------------
+
+/// 1,000 discount codes with varied fields; record `i` (from 0) has Id `i + 1`.
+fn thousand_codes() -> Vec<Value> {
+    (0..1000i64)
+        .map(|i| {
+            let created = chrono::NaiveDate::from_ymd_opt(2025, 1, 1)
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .expect("a date")
+                + chrono::Duration::hours(i * 7);
+            json!({
+                "CoworkerId": 100 + i % 37,
+                "BusinessId": 1 + i % 3,
+                "DiscountCodeId": 500 + i % 11,
+                "TimesUsed": (i * 7919) % 50,
+                "Notes": if i % 4 == 0 { "VIP customer" } else { "regular" },
+                "CreatedOn": created.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+                "ExpiresOn": if i % 5 == 0 { Value::Null } else { json!("2026-06-30T00:00:00Z") },
+            })
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_stream_over_a_thousand_records_in_pages_of_100_equals_what_the_emulator_holds() {
+    let seeded = thousand_codes();
+    let emulator = start(config().seed_json(json!({ CODE: seeded }))).await;
+    let client = admin(&emulator);
+    let api = client.coworker_discount_codes();
+
+    // Everything, by TimesUsed descending (ties in Id order): 10 pages of 100.
+    let query = CoworkerDiscountCodeQuery::new().size(100).order_by(
+        CoworkerDiscountCodeSort::TimesUsed,
+        SortDirection::Descending,
+    );
+    let all: Vec<_> = api.stream(query).try_collect().await.expect("stream");
+    let mut expected: Vec<(i64, i64)> = seeded
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r["TimesUsed"].as_i64().expect("int"), i as i64 + 1))
+        .collect();
+    expected.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    assert_eq!(
+        all.iter().map(|r| r.id).collect::<Vec<_>>(),
+        expected.iter().map(|(_, id)| *id).collect::<Vec<_>>()
+    );
+    assert_eq!(emulator.count("GET", CODES_PATH), 10);
+    let stored: BTreeSet<i64> = emulator
+        .records(CODE)
+        .expect("entity")
+        .iter()
+        .filter_map(|r| r["Id"].as_i64())
+        .collect();
+    assert_eq!(all.iter().map(|r| r.id).collect::<BTreeSet<_>>(), stored);
+
+    // A filter, a range filter, a string filter and a date range, sorted by CreatedOn
+    // descending, computed independently from the seed.
+    emulator.clear_requests();
+    let from = chrono::NaiveDate::from_ymd_opt(2025, 2, 1)
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .expect("date");
+    let query = CoworkerDiscountCodeQuery::new()
+        .size(100)
+        .filter(CoworkerDiscountCodeFilter::Business(2))
+        .filter(CoworkerDiscountCodeFilter::FromTimesUsed(10))
+        .filter(CoworkerDiscountCodeFilter::ToTimesUsed(40))
+        .filter(CoworkerDiscountCodeFilter::FromCreatedOn(dt(
+            "2025-02-01T00:00",
+        )))
+        .filter(CoworkerDiscountCodeFilter::Notes("vip".into()))
+        .order_by(
+            CoworkerDiscountCodeSort::CreatedOn,
+            SortDirection::Descending,
+        );
+    let filtered: Vec<_> = api.stream(query).try_collect().await.expect("stream");
+    let mut expected: Vec<(String, i64)> = seeded
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r["BusinessId"] == 2)
+        .filter(|(_, r)| (10..=40).contains(&r["TimesUsed"].as_i64().expect("int")))
+        .filter(|(_, r)| {
+            r["Notes"]
+                .as_str()
+                .expect("notes")
+                .to_lowercase()
+                .contains("vip")
+        })
+        .filter(|(_, r)| {
+            let created = r["CreatedOn"].as_str().expect("date");
+            chrono::NaiveDateTime::parse_from_str(created, "%Y-%m-%dT%H:%M:%SZ").expect("date")
+                >= from
+        })
+        .map(|(i, r)| {
+            (
+                r["CreatedOn"].as_str().expect("date").to_owned(),
+                i as i64 + 1,
+            )
+        })
+        .collect();
+    expected.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    assert!(
+        expected.len() > 20,
+        "the filters leave a sizeable set: {}",
+        expected.len()
+    );
+    assert_eq!(
+        filtered.iter().map(|r| r.id).collect::<Vec<_>>(),
+        expected.iter().map(|(_, id)| *id).collect::<Vec<_>>()
+    );
+    let pages = expected.len().div_ceil(100);
+    assert_eq!(emulator.count("GET", CODES_PATH), pages);
+}
+
+#[tokio::test]
+async fn list_pages_carry_the_full_envelope_with_the_documented_defaults() {
+    let records: Vec<Value> = (0..30)
+        .map(|i| json!({"CoworkerId": i, "BusinessId": 1, "DiscountCodeId": 2}))
+        .collect();
+    let emulator = start(config().seed_json(json!({ CODE: records }))).await;
+    let client = admin(&emulator);
+    let api = client.coworker_discount_codes();
+
+    let first = api
+        .list(&CoworkerDiscountCodeQuery::new())
+        .await
+        .expect("list");
+    assert_eq!(first.records.len(), 25, "default size 25");
+    assert_eq!((first.current_page, first.current_page_size), (1, 25));
+    assert_eq!((first.first_item, first.last_item), (1, 25));
+    assert_eq!((first.total_items, first.total_pages), (30, 2));
+    assert!(first.has_next_page && !first.has_previous_page);
+    assert_eq!(first.current_order_field.as_deref(), Some("Id"));
+    assert_eq!(first.current_sort_direction, Some(1));
+
+    let second = api
+        .list(&CoworkerDiscountCodeQuery::new().page(2))
+        .await
+        .expect("list");
+    assert_eq!(second.records.len(), 5);
+    assert_eq!((second.first_item, second.last_item), (26, 30));
+    assert!(!second.has_next_page && second.has_previous_page);
+
+    let beyond = api
+        .list(&CoworkerDiscountCodeQuery::new().page(u32::MAX))
+        .await
+        .expect("list");
+    assert!(beyond.records.is_empty() && !beyond.has_next_page);
+    assert_eq!(
+        (beyond.first_item, beyond.last_item, beyond.total_items),
+        (0, 0, 30)
+    );
+
+    let big = api
+        .list(&CoworkerDiscountCodeQuery::new().size(5000))
+        .await
+        .expect("list");
+    assert_eq!((big.records.len(), big.current_page_size), (30, 1000));
+
+    let descending = api
+        .list(&CoworkerDiscountCodeQuery::new().size(3).order_by(
+            CoworkerDiscountCodeSort::CoworkerId,
+            SortDirection::Descending,
+        ))
+        .await
+        .expect("list");
+    assert_eq!(
+        descending
+            .records
+            .iter()
+            .map(|r| r.coworker_id)
+            .collect::<Vec<_>>(),
+        [Some(29), Some(28), Some(27)]
+    );
+    assert_eq!(descending.current_sort_direction, Some(-1));
+    assert_eq!(
+        descending.current_order_field.as_deref(),
+        Some("CoworkerId")
+    );
+}
+
+#[tokio::test]
+async fn every_kind_of_filter_selects_the_right_records() {
+    let guid = "77ff96dd-32a0-46f8-95e7-e2e637f0fabe";
+    let emulator = start(config().seed_json(json!({
+        CODE: [
+            {"CoworkerId": 1, "BusinessId": 10, "DiscountCodeId": 100, "TimesUsed": 3,
+             "CoworkerFullName": "Ada Lovelace", "DiscountCodeActive": true,
+             "ValidFrom": "2025-03-01T09:15:42Z", "RefererGuid": guid,
+             "CreatedOn": "2025-01-10T08:00:00Z", "UpdatedOn": "2025-01-15T10:30:00Z"},
+            {"CoworkerId": 2, "BusinessId": 10, "DiscountCodeId": 101, "TimesUsed": 7,
+             "DiscountCodeActive": false, "ValidFrom": "2025-04-01T00:00:00Z",
+             "CreatedOn": "2025-02-10T08:00:00Z", "UpdatedOn": "2025-12-31T23:59:30Z"},
+            {"CoworkerId": 3, "BusinessId": 11, "DiscountCodeId": 100,
+             "CreatedOn": "2025-03-10T08:00:00Z"}
+        ],
+        CREDIT: [
+            {"CoworkerId": 1, "BusinessId": 10, "TotalCredit": 50, "BusinessName": "Main Street",
+             "BusinessCurrencyCode": "EUR", "Description": "Monthly credit"},
+            {"CoworkerId": 2, "BusinessId": 11, "TotalCredit": 20.5, "BusinessName": "Harbour",
+             "BusinessCurrencyCode": "GBP", "TariffBookingCreditId": 9}
+        ]
+    })))
+    .await;
+    let client = admin(&emulator);
+    let ids = |filters: Vec<CoworkerDiscountCodeFilter>| {
+        let query = filters
+            .into_iter()
+            .fold(CoworkerDiscountCodeQuery::new(), |q, f| q.filter(f));
+        let api = client.coworker_discount_codes();
+        async move {
+            api.list(&query)
+                .await
+                .expect("list")
+                .records
+                .iter()
+                .map(|r| r.id)
+                .collect::<Vec<_>>()
+        }
+    };
+    use CoworkerDiscountCodeFilter as F;
+    assert_eq!(ids(vec![F::Id(2)]).await, [2]);
+    assert_eq!(ids(vec![F::Business(10)]).await, [1, 2]);
+    assert_eq!(ids(vec![F::DiscountCode(100), F::Business(11)]).await, [3]);
+    // Strings: case-insensitive "contains"; seeded joined values win over derived ones.
+    assert_eq!(ids(vec![F::CoworkerFullName("lovelace".into())]).await, [1]);
+    assert_eq!(
+        ids(vec![F::CoworkerFullName("Coworker 3".into())]).await,
+        [3]
+    );
+    assert_eq!(
+        ids(vec![F::BusinessName("business 1".into())]).await,
+        [1, 2, 3]
+    );
+    assert_eq!(ids(vec![F::DiscountCodeActive(false)]).await, [2]);
+    assert_eq!(ids(vec![F::TimesUsed(7)]).await, [2]);
+    assert_eq!(
+        ids(vec![F::FromTimesUsed(4)]).await,
+        [2],
+        "records without the field never match"
+    );
+    // Date-times compare to the minute, ranges inclusive.
+    assert_eq!(ids(vec![F::ValidFrom(dt("2025-03-01T09:15"))]).await, [1]);
+    assert_eq!(
+        ids(vec![F::ToUpdatedOn(dt("2025-12-31T23:59"))]).await,
+        [1, 2]
+    );
+    assert_eq!(
+        ids(vec![
+            F::FromCreatedOn(dt("2025-02-10T08:00")),
+            F::ToCreatedOn(dt("2025-03-10T08:00"))
+        ])
+        .await,
+        [2, 3]
+    );
+    assert_eq!(ids(vec![F::CreatedOn(dt("2025-01-10T08:00"))]).await, [1]);
+    assert_eq!(
+        ids(vec![F::RefererGuid(Uuid::parse_str(guid).expect("guid"))]).await,
+        [1]
+    );
+    assert_eq!(
+        ids(vec![F::Business(10), F::Coworker(3)]).await,
+        Vec::<i64>::new()
+    );
+
+    let credit_api = client.coworker_booking_credits();
+    let credit_ids = |filter: CoworkerBookingCreditFilter| {
+        let query = CoworkerBookingCreditQuery::new().filter(filter).order_by(
+            CoworkerBookingCreditSort::TotalCredit,
+            SortDirection::Ascending,
+        );
+        async move {
+            credit_api
+                .list(&query)
+                .await
+                .expect("list")
+                .records
+                .iter()
+                .map(|r| r.id)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        credit_ids(CoworkerBookingCreditFilter::BusinessName("street".into())).await,
+        [1]
+    );
+    assert_eq!(
+        credit_ids(CoworkerBookingCreditFilter::BusinessCurrencyCode(
+            "gbp".into()
+        ))
+        .await,
+        [2]
+    );
+    assert_eq!(
+        credit_ids(CoworkerBookingCreditFilter::Description("monthly".into())).await,
+        [1]
+    );
+    assert_eq!(
+        credit_ids(CoworkerBookingCreditFilter::TariffBookingCredit(9)).await,
+        [2]
+    );
+    assert_eq!(
+        credit_ids(CoworkerBookingCreditFilter::FromCreatedOn(dt(
+            "2000-01-01T00:00"
+        )))
+        .await,
+        [2, 1],
+        "sorted by TotalCredit"
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Errors
+// ---------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn validation_failures_list_every_field_with_its_attempted_value() {
+    let emulator = start(config()).await;
+    let client = admin(&emulator);
+    let error = client
+        .send_action(
+            &codes::CREATE,
+            None,
+            Some(&json!({"Notes": 5, "TimesUsed": 9})),
+        )
+        .await
+        .expect_err("invalid");
+    let Error::Validation {
+        status,
+        message,
+        errors,
+    } = &error
+    else {
+        panic!("expected a validation error, got {error:?}");
+    };
+    assert_eq!(*status, 400);
+    let properties: Vec<_> = errors
+        .iter()
+        .map(|e| e.property_name.as_deref().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        properties,
+        ["CoworkerId", "BusinessId", "DiscountCodeId", "Notes"],
+        "TimesUsed is read-only, so ignored"
+    );
+    assert!(
+        errors[..3]
+            .iter()
+            .all(|e| e.message == "is a required field" && e.attempted_value.is_none())
+    );
+    assert_eq!(errors[3].attempted_value, Some(json!(5)));
+    assert!(
+        message.contains("CoworkerId: is a required field"),
+        "{message}"
+    );
+
+    let error = client
+        .send_action(
+            &credits::CREATE,
+            None,
+            Some(&json!({"CoworkerId": "seven", "BusinessId": 1, "TotalCredit": "lots"})),
+        )
+        .await
+        .expect_err("invalid");
+    let properties: Vec<_> = error
+        .validation_errors()
+        .iter()
+        .map(|e| e.property_name.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(properties, ["CoworkerId", "TotalCredit"]);
+    assert_eq!(
+        error.validation_errors()[0].attempted_value,
+        Some(json!("seven"))
+    );
+
+    // An update is checked the same way, and names a missing Id.
+    let error = client
+        .send_action(&codes::UPDATE, None, Some(&json!({"CoworkerId": 1})))
+        .await
+        .expect_err("invalid");
+    assert_eq!(
+        error.validation_errors()[0].property_name.as_deref(),
+        Some("Id")
+    );
+    assert!(
+        emulator.records(CODE).expect("entity").is_empty(),
+        "nothing was created"
+    );
+    assert_eq!(
+        statuses(&emulator, "POST", CODES_PATH),
+        [Some(400)],
+        "a 400 is not retried"
+    );
+}
+
+#[tokio::test]
+async fn missing_credentials_and_roles_are_401_and_403_naming_the_role() {
+    let emulator = start(
+        config()
+            .bearer_token("lister", Roles::of([codes::LIST.role, credits::LIST.role]))
+            .user("reader@example.com", "pw", Roles::of([codes::GET.role]))
+            .bearer_token("nobody", Roles::none()),
+    )
+    .await;
+    emulator
+        .insert(
+            CODE,
+            json!({"CoworkerId": 1, "BusinessId": 2, "DiscountCodeId": 3}),
+        )
+        .expect("insert");
+    emulator
+        .insert(
+            CREDIT,
+            json!({"CoworkerId": 1, "BusinessId": 2, "TotalCredit": 5}),
+        )
+        .expect("insert");
+    let client = |auth| client_with(&emulator, auth, fast_retries());
+
+    for auth in [
+        Auth::None,
+        Auth::bearer("wrong"),
+        Auth::basic("reader@example.com", "wrong"),
+    ] {
+        let error = client(auth)
+            .coworker_discount_codes()
+            .get(1)
+            .await
+            .expect_err("401");
+        assert!(matches!(error, Error::Unauthorized { .. }), "{error:?}");
+    }
+
+    let lister = client(Auth::bearer("lister"));
+    assert_eq!(
+        lister
+            .coworker_discount_codes()
+            .list(&Default::default())
+            .await
+            .expect("list")
+            .total_items,
+        1
+    );
+    assert_eq!(
+        lister
+            .coworker_booking_credits()
+            .list(&Default::default())
+            .await
+            .expect("list")
+            .total_items,
+        1
+    );
+    let error = lister
+        .coworker_discount_codes()
+        .get(1)
+        .await
+        .expect_err("403");
+    assert!(
+        matches!(error, Error::Forbidden { role, .. } if role == "CoworkerDiscountCode-Read"),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("CoworkerDiscountCode-Read"));
+    let error = lister
+        .coworker_booking_credits()
+        .delete(1)
+        .await
+        .expect_err("403");
+    assert!(
+        matches!(error, Error::Forbidden { role, .. } if role == credits::DELETE.role),
+        "{error:?}"
+    );
+    let error = lister
+        .coworker_booking_credits()
+        .create(&NewCoworkerBookingCredit::new(1, 2, money("1")))
+        .await
+        .expect_err("403");
+    assert!(
+        matches!(error, Error::Forbidden { role, .. } if role == credits::CREATE.role),
+        "{error:?}"
+    );
+    let error = lister
+        .coworker_discount_codes()
+        .run_command(&RunCommand::new("COMMAND_KEY_1", [1]))
+        .await
+        .expect_err("403");
+    assert!(
+        matches!(error, Error::Forbidden { role, .. } if role == codes::RUN_COMMAND.role),
+        "{error:?}"
+    );
+
+    let reader = client(Auth::basic("reader@example.com", "pw"));
+    assert_eq!(
+        reader
+            .coworker_discount_codes()
+            .get(1)
+            .await
+            .expect("get")
+            .coworker_id,
+        1
+    );
+    let error = reader
+        .coworker_discount_codes()
+        .list(&Default::default())
+        .await
+        .expect_err("403");
+    assert!(
+        matches!(error, Error::Forbidden { role, .. } if role == codes::LIST.role),
+        "{error:?}"
+    );
+    let error = client(Auth::bearer("nobody"))
+        .coworker_booking_credits()
+        .commands()
+        .await
+        .expect_err("403");
+    assert!(
+        matches!(error, Error::Forbidden { role, .. } if role == credits::COMMANDS.role),
+        "{error:?}"
+    );
+
+    // 404s, for an administrator.
+    let admin = admin(&emulator);
+    assert!(matches!(
+        admin.coworker_discount_codes().get(42).await,
+        Err(Error::NotFound { .. })
+    ));
+    assert!(matches!(
+        admin.coworker_booking_credits().get(42).await,
+        Err(Error::NotFound { .. })
+    ));
+    assert!(matches!(
+        admin.coworker_booking_credits().delete(42).await,
+        Err(Error::NotFound { .. })
+    ));
+    let mut update = admin
+        .coworker_discount_codes()
+        .get(1)
+        .await
+        .expect("get")
+        .to_update();
+    admin
+        .coworker_discount_codes()
+        .delete(1)
+        .await
+        .expect("delete");
+    update.notes = Some("gone".into());
+    let error = admin
+        .coworker_discount_codes()
+        .update(&update)
+        .await
+        .expect_err("404");
+    assert!(
+        matches!(
+            error,
+            Error::NotFound {
+                method: Method::Put,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_password_grant_logs_in_refreshes_and_logs_in_again_after_a_revocation() {
+    // A lifetime this short is always within the refresh margin: every call refreshes.
+    let emulator = start(
+        config()
+            .admin("admin@example.com", "secret")
+            .token_lifetime(Duration::from_secs(30)),
+    )
+    .await;
+    let client = client_with(
+        &emulator,
+        Auth::password("admin@example.com", "secret"),
+        fast_retries(),
+    );
+    let api = client.coworker_discount_codes();
+    api.create(&NewCoworkerDiscountCode::new(1, 2, 3))
+        .await
+        .expect("create");
+    assert_eq!(
+        api.get(1).await.expect("get").updated_by.as_deref(),
+        Some("admin@example.com")
+    );
+    api.list(&Default::default()).await.expect("list");
+    let grants = statuses(&emulator, "POST", nexudus::service::TOKEN_PATH);
+    assert_eq!(
+        grants,
+        [Some(200), Some(200), Some(200)],
+        "a password grant, then a refresh per call"
+    );
+
+    // Revoked tokens are refused with 401; the client logs in again once.
+    let long_lived = start(config().admin("admin@example.com", "secret")).await;
+    let client = client_with(
+        &long_lived,
+        Auth::password("admin@example.com", "secret"),
+        fast_retries(),
+    );
+    client
+        .coworker_discount_codes()
+        .list(&Default::default())
+        .await
+        .expect("list");
+    long_lived.revoke_tokens();
+    client
+        .coworker_discount_codes()
+        .list(&Default::default())
+        .await
+        .expect("list after a revocation");
+    let statuses: Vec<_> = long_lived
+        .requests()
+        .iter()
+        .map(|r| (r.method.clone(), r.status))
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            ("POST".to_owned(), Some(200)),
+            ("GET".to_owned(), Some(200)),
+            ("GET".to_owned(), Some(401)),
+            ("POST".to_owned(), Some(200)),
+            ("GET".to_owned(), Some(200)),
+        ]
+    );
+
+    let wrong = client_with(
+        &long_lived,
+        Auth::password("admin@example.com", "nope"),
+        fast_retries(),
+    );
+    let error = wrong
+        .coworker_discount_codes()
+        .get(1)
+        .await
+        .expect_err("bad login");
+    assert!(
+        matches!(&error, Error::TokenGrant { error, .. } if error == "invalid_grant"),
+        "{error:?}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Retries, throttling and faults
+// ---------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn throttling_is_retried_within_the_configured_bounds() {
+    let emulator = start(config()).await;
+    emulator
+        .insert(
+            CODE,
+            json!({"CoworkerId": 1, "BusinessId": 2, "DiscountCodeId": 3}),
+        )
+        .expect("insert");
+    let client = admin(&emulator);
+    let get_path = format!("{CODES_PATH}/1");
+
+    // Two throttled answers, then the record: three attempts.
+    emulator.inject(
+        Fault::throttled(Duration::ZERO)
+            .method(Method::Get)
+            .times(2),
+    );
+    client
+        .coworker_discount_codes()
+        .get(1)
+        .await
+        .expect("get after two throttles");
+    assert_eq!(
+        statuses(&emulator, "GET", &get_path),
+        [Some(409), Some(409), Some(200)]
+    );
+
+    // The emulator's own throttling: over the limit every attempt is refused, and the
+    // client gives up after its four attempts.
+    emulator.clear_requests();
+    emulator.set_throttle(Some(
+        ThrottleLimits::new()
+            .requests(2, Duration::from_secs(60))
+            .retry_after(Duration::ZERO),
+    ));
+    client.coworker_discount_codes().get(1).await.expect("1st");
+    client.coworker_discount_codes().get(1).await.expect("2nd");
+    let error = client
+        .coworker_discount_codes()
+        .get(1)
+        .await
+        .expect_err("throttled");
+    assert!(
+        matches!(error, Error::Throttled { retry_after: Some(wait) } if wait.is_zero()),
+        "{error:?}"
+    );
+    assert_eq!(
+        statuses(&emulator, "GET", &get_path),
+        [
+            Some(200),
+            Some(200),
+            Some(409),
+            Some(409),
+            Some(409),
+            Some(409)
+        ]
+    );
+
+    // A Retry-After longer than the client's max_delay: it gives up at once.
+    emulator.set_throttle(Some(
+        ThrottleLimits::new().requests(1, Duration::from_secs(60)),
+    ));
+    emulator.clear_requests();
+    client
+        .coworker_booking_credits()
+        .list(&Default::default())
+        .await
+        .expect("1st");
+    let patient = client_with(
+        &emulator,
+        Auth::bearer(TOKEN),
+        fast_retries().max_delay(Duration::from_millis(500)),
+    );
+    let error = patient
+        .coworker_booking_credits()
+        .list(&Default::default())
+        .await
+        .expect_err("throttled");
+    assert!(
+        matches!(error, Error::Throttled { retry_after: Some(wait) } if wait == Duration::from_secs(60)),
+        "{error:?}"
+    );
+    assert_eq!(
+        statuses(&emulator, "GET", CREDITS_PATH),
+        [Some(200), Some(409)]
+    );
+
+    // Writes have their own limit; POST is never retried.
+    emulator.set_throttle(Some(
+        ThrottleLimits::new()
+            .writes(1, Duration::from_secs(60))
+            .retry_after(Duration::ZERO),
+    ));
+    emulator.clear_requests();
+    client
+        .coworker_booking_credits()
+        .create(&NewCoworkerBookingCredit::new(1, 2, money("3")))
+        .await
+        .expect("1st write");
+    let error = client
+        .coworker_booking_credits()
+        .create(&NewCoworkerBookingCredit::new(1, 2, money("3")))
+        .await
+        .expect_err("throttled");
+    assert!(matches!(error, Error::Throttled { .. }), "{error:?}");
+    assert_eq!(
+        statuses(&emulator, "POST", CREDITS_PATH),
+        [Some(200), Some(409)]
+    );
+    client
+        .coworker_booking_credits()
+        .list(&Default::default())
+        .await
+        .expect("reads are not writes");
+    assert_eq!(emulator.records(CREDIT).expect("entity").len(), 1);
+}
+
+#[tokio::test]
+async fn a_retry_after_of_one_second_is_waited_then_the_request_succeeds() {
+    let emulator =
+        start(config().throttle(ThrottleLimits::new().requests(1, Duration::from_millis(900))))
+            .await;
+    let client = admin(&emulator);
+    client
+        .coworker_discount_codes()
+        .list(&Default::default())
+        .await
+        .expect("1st");
+    let started = Instant::now();
+    client
+        .coworker_discount_codes()
+        .list(&Default::default())
+        .await
+        .expect("2nd, after waiting");
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "waited {:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        statuses(&emulator, "GET", CODES_PATH),
+        [Some(200), Some(409), Some(200)]
+    );
+    let throttled = emulator
+        .requests()
+        .into_iter()
+        .find(|r| r.status == Some(409));
+    assert!(throttled.is_some());
+}
+
+#[tokio::test]
+async fn server_errors_are_retried_within_bounds_but_post_is_not() {
+    let emulator = start(config()).await;
+    emulator
+        .insert(
+            CREDIT,
+            json!({"CoworkerId": 1, "BusinessId": 2, "TotalCredit": 5}),
+        )
+        .expect("insert");
+    let client = admin(&emulator);
+    let api = client.coworker_booking_credits();
+
+    emulator.inject(Fault::status(503).method(Method::Get).times(2));
+    assert_eq!(
+        api.list(&Default::default())
+            .await
+            .expect("list")
+            .total_items,
+        1
+    );
+    assert_eq!(
+        statuses(&emulator, "GET", CREDITS_PATH),
+        [Some(503), Some(503), Some(200)]
+    );
+
+    emulator.clear_requests();
+    emulator.inject(Fault::status_with_body(502, "<html>Bad gateway</html>").times(10));
+    let error = api.get(1).await.expect_err("gives up");
+    assert!(
+        matches!(error, Error::Server { status: 502, ref body } if body.contains("Bad gateway")),
+        "{error:?}"
+    );
+    assert_eq!(
+        emulator.requests().len(),
+        4,
+        "the default policy makes 4 attempts"
+    );
+    emulator.clear_faults();
+
+    // PUT is retried; POST (create, run command) is not.
+    emulator.clear_requests();
+    emulator.inject(Fault::status(504).method(Method::Put));
+    api.modify(1, |u| u.description = Some("retried".into()))
+        .await
+        .expect("modify");
+    assert_eq!(
+        statuses(&emulator, "PUT", CREDITS_PATH),
+        [Some(504), Some(200)]
+    );
+    emulator.inject(Fault::status(503).method(Method::Post).times(2));
+    let error = api
+        .create(&NewCoworkerBookingCredit::new(1, 2, money("1")))
+        .await
+        .expect_err("not retried");
+    assert!(
+        matches!(error, Error::Server { status: 503, .. }),
+        "{error:?}"
+    );
+    let error = api
+        .run_command(&RunCommand::new("RECALCULATE", [1]))
+        .await
+        .expect_err("not retried");
+    assert!(
+        matches!(error, Error::Server { status: 503, .. }),
+        "{error:?}"
+    );
+    assert_eq!(statuses(&emulator, "POST", CREDITS_PATH), [Some(503)]);
+    assert_eq!(emulator.records(CREDIT).expect("entity").len(), 1);
+
+    // A 500 without an envelope is not the gateway's: not retried.
+    emulator.clear_requests();
+    emulator.inject(Fault::status(500));
+    assert!(matches!(
+        api.get(1).await,
+        Err(Error::Server { status: 500, .. })
+    ));
+    assert_eq!(emulator.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn slow_answers_and_dropped_connections_are_retried_except_post() {
+    let emulator = start(config()).await;
+    emulator
+        .insert(
+            CODE,
+            json!({"CoworkerId": 1, "BusinessId": 2, "DiscountCodeId": 3}),
+        )
+        .expect("insert");
+    let client = emulator
+        .client_builder()
+        .auth(Auth::bearer(TOKEN))
+        .retry(fast_retries())
+        .timeout(Duration::from_millis(300))
+        .build()
+        .expect("client");
+    emulator.inject(Fault::delay(Duration::from_secs(2)));
+    let started = Instant::now();
+    assert_eq!(
+        client
+            .coworker_discount_codes()
+            .get(1)
+            .await
+            .expect("get")
+            .id,
+        1
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "the retry did not wait for the slow answer"
+    );
+    assert_eq!(emulator.count("GET", &format!("{CODES_PATH}/1")), 2);
+
+    // A connection closed before the answer is retried like a refused one, except POST.
+    emulator.clear_requests();
+    emulator.inject(Fault::drop_connection().method(Method::Get));
+    assert_eq!(
+        client
+            .coworker_discount_codes()
+            .get(1)
+            .await
+            .expect("retried")
+            .id,
+        1
+    );
+    assert_eq!(
+        statuses(&emulator, "GET", &format!("{CODES_PATH}/1")),
+        [None, Some(200)]
+    );
+    emulator.inject(Fault::drop_connection().method(Method::Post));
+    let error = client
+        .coworker_discount_codes()
+        .create(&NewCoworkerDiscountCode::new(1, 2, 3))
+        .await
+        .expect_err("not retried");
+    assert!(matches!(error, Error::Transport(_)), "{error:?}");
+    assert_eq!(statuses(&emulator, "POST", CODES_PATH), [None]);
+}
+
+#[tokio::test]
+async fn malformed_and_truncated_bodies_are_decode_errors_never_panics() {
+    let emulator = start(config()).await;
+    emulator
+        .insert(
+            CODE,
+            json!({"CoworkerId": 1, "BusinessId": 2, "DiscountCodeId": 3}),
+        )
+        .expect("insert");
+    emulator
+        .insert(
+            CREDIT,
+            json!({"CoworkerId": 1, "BusinessId": 2, "TotalCredit": 5}),
+        )
+        .expect("insert");
+    let client = admin(&emulator);
+    let codes_api = client.coworker_discount_codes();
+    let credits_api = client.coworker_booking_credits();
+    let is_decode = |result: Result<(), Error>| matches!(result, Err(Error::Decode { .. }));
+
+    emulator.inject(Fault::malformed_body());
+    assert!(is_decode(
+        codes_api.list(&Default::default()).await.map(drop)
+    ));
+    emulator.inject(Fault::truncated_body());
+    assert!(is_decode(codes_api.get(1).await.map(drop)));
+    emulator.inject(Fault::truncated_body());
+    assert!(is_decode(
+        credits_api.list(&Default::default()).await.map(drop)
+    ));
+    emulator.inject(Fault::malformed_body());
+    assert!(is_decode(credits_api.get(1).await.map(drop)));
+    emulator.inject(Fault::truncated_body());
+    assert!(is_decode(credits_api.commands().await.map(drop)));
+    emulator.inject(Fault::malformed_body().method(Method::Post));
+    assert!(is_decode(
+        codes_api
+            .create(&NewCoworkerDiscountCode::new(1, 2, 3))
+            .await
+            .map(drop)
+    ));
+    emulator.inject(Fault::truncated_body().method(Method::Put));
+    assert!(is_decode(credits_api.modify(1, |_| {}).await.map(drop)));
+    emulator.inject(Fault::truncated_body());
+    assert!(is_decode(
+        credits_api
+            .stream(Default::default())
+            .try_collect::<Vec<_>>()
+            .await
+            .map(drop)
+    ));
+    // Still serving afterwards.
+    assert_eq!(codes_api.get(1).await.expect("get").id, 1);
+}
+
+// ---------------------------------------------------------------------------------------
+// Nothing lost, and concurrency
+// ---------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn read_change_write_back_keeps_fields_the_client_does_not_know() {
+    let emulator = start(config()).await;
+    let code = emulator
+        .insert(CODE, json!({
+            "CoworkerId": 1, "BusinessId": 2, "DiscountCodeId": 3, "Notes": "old",
+            "LoyaltyTier": {"level": 3, "since": "2020-01-01"}, "CustomFields": {"Colour": "red"}
+        }))
+        .expect("insert");
+    let credit = emulator
+        .insert(
+            CREDIT,
+            json!({
+                "CoworkerId": 1, "BusinessId": 2, "TotalCredit": 10.25, "RemainingCredit": 4.75,
+                "ElegibleTariffs": [7, 8], "FutureFlag": true, "BusinessName": "Main Street"
+            }),
+        )
+        .expect("insert");
+    let client = admin(&emulator);
+
+    let record = client
+        .coworker_discount_codes()
+        .get(code)
+        .await
+        .expect("get");
+    assert_eq!(record.extra["LoyaltyTier"]["level"], 3);
+    client
+        .coworker_discount_codes()
+        .modify(code, |u| u.notes = Some("new".into()))
+        .await
+        .expect("modify");
+    let stored = emulator
+        .record(CODE, code)
+        .expect("entity")
+        .expect("stored");
+    assert_eq!(stored["Notes"], "new");
+    assert_eq!(
+        stored["LoyaltyTier"],
+        json!({"level": 3, "since": "2020-01-01"})
+    );
+    assert_eq!(stored["CustomFields"], json!({"Colour": "red"}));
+
+    // A field the API starts sending tomorrow survives too.
+    emulator.inject(Fault::extra_field("AddedTomorrow", json!([1, 2])).method(Method::Get));
+    client
+        .coworker_booking_credits()
+        .modify(credit, |u| u.description = Some("changed".into()))
+        .await
+        .expect("modify");
+    let stored = emulator
+        .record(CREDIT, credit)
+        .expect("entity")
+        .expect("stored");
+    assert_eq!(stored["Description"], "changed");
+    assert_eq!(stored["FutureFlag"], true);
+    assert_eq!(stored["AddedTomorrow"], json!([1, 2]));
+    assert_eq!(stored["ElegibleTariffs"], json!([7, 8]));
+    assert_eq!(stored["TotalCredit"].to_string(), "10.25");
+    assert_eq!(stored["RemainingCredit"].to_string(), "4.75");
+    assert_eq!(
+        stored["BusinessName"], "Main Street",
+        "read-only fields stay"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fifty_concurrent_creates_and_reads_lose_and_duplicate_nothing() {
+    let emulator = start(config()).await;
+    let client = admin(&emulator);
+    let tasks: Vec<tokio::task::JoinHandle<nexudus::Result<i64>>> = (0..50i64)
+        .map(|i| {
+            let client = client.clone();
+            tokio::spawn(async move {
+                let api = client.coworker_discount_codes();
+                let id = api
+                    .create(&NewCoworkerDiscountCode::new(i, 1, 2).with_notes(format!("task {i}")))
+                    .await?;
+                let record = api.get(id).await?;
+                assert_eq!(record.notes, Some(format!("task {i}")));
+                let listed = api.find_by_ids(&[id]).await?;
+                assert_eq!(listed.records.len(), 1);
+                Ok(id)
+            })
+        })
+        .collect();
+    let mut ids = Vec::new();
+    for task in tasks {
+        ids.push(task.await.expect("no panic").expect("create and read"));
+    }
+    let unique: HashSet<i64> = ids.iter().copied().collect();
+    assert_eq!(unique.len(), 50, "every id once");
+    let stored = emulator.records(CODE).expect("entity");
+    assert_eq!(stored.len(), 50);
+    let notes: HashSet<String> = stored
+        .iter()
+        .map(|r| r["Notes"].as_str().expect("notes").to_owned())
+        .collect();
+    assert_eq!(
+        notes,
+        (0..50).map(|i| format!("task {i}")).collect::<HashSet<_>>()
+    );
+    let listed: Vec<_> = client
+        .coworker_discount_codes()
+        .stream(CoworkerDiscountCodeQuery::new().size(7))
+        .try_collect()
+        .await
+        .expect("stream");
+    assert_eq!(listed.iter().map(|r| r.id).collect::<HashSet<_>>(), unique);
+    assert_eq!(listed.len(), 50);
+}
+
+// ---------------------------------------------------------------------------------------
+// Start-up
+// ---------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn seed_files_are_loaded_and_bad_seeds_are_reported() {
+    let path = std::env::temp_dir().join(format!("nexudus-seed-{}.json", std::process::id()));
+    std::fs::write(
+        &path,
+        json!({
+            CODE: [{"Id": 40, "CoworkerId": 1, "BusinessId": 2, "DiscountCodeId": 3}],
+            CREDIT: [{"CoworkerId": 1, "BusinessId": 2, "TotalCredit": 1.5}]
+        })
+        .to_string(),
+    )
+    .expect("write the seed");
+    let emulator = start(config().seed_file(&path).first_id(1000)).await;
+    let _ = std::fs::remove_file(&path);
+    let client = admin(&emulator);
+    assert_eq!(
+        client
+            .coworker_discount_codes()
+            .get(40)
+            .await
+            .expect("seeded")
+            .coworker_id,
+        1
+    );
+    assert_eq!(
+        client
+            .coworker_booking_credits()
+            .get(1000)
+            .await
+            .expect("seeded")
+            .total_credit,
+        money("1.5")
+    );
+    let next = client
+        .coworker_discount_codes()
+        .create(&NewCoworkerDiscountCode::new(1, 2, 3))
+        .await
+        .expect("create");
+    assert_eq!(next, 1000, "ids start at first_id");
+
+    let bad = Emulator::start(EmulatorConfig::new().seed_json(json!({"NoSuchEntity": []}))).await;
+    assert!(matches!(bad, Err(EmulatorError::Seed { .. })), "{bad:?}");
+    let missing = Emulator::start(EmulatorConfig::new().seed_file("/no/such/seed.json")).await;
+    assert!(
+        matches!(missing, Err(EmulatorError::Seed { .. })),
+        "{missing:?}"
+    );
+    assert!(matches!(
+        emulator.insert("Nope", json!({})),
+        Err(EmulatorError::UnknownEntity(_))
+    ));
+    assert!(matches!(
+        emulator.insert(CODE, json!({"Id": "x"})),
+        Err(EmulatorError::InvalidRecord(_))
+    ));
+}
+
+#[tokio::test]
+async fn the_server_stops_when_the_handle_is_dropped() {
+    let emulator = start(config()).await;
+    let client = client_with(&emulator, Auth::bearer(TOKEN), RetryPolicy::none());
+    client
+        .coworker_discount_codes()
+        .list(&Default::default())
+        .await
+        .expect("serving");
+    let addr = emulator.addr();
+    drop(emulator);
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert!(
+        tokio::net::TcpStream::connect(addr).await.is_err(),
+        "nothing listens any more"
+    );
+}

@@ -1,0 +1,374 @@
+//! `cargo xtask bench`: how generation and the generated crate's compilation scale, printed
+//! as tables (run in release: `cargo xtask bench` builds itself in debug, so use
+//! `cargo run --release -p xtask -- bench`; see docs/performance.md).
+//!
+//! - Generation: read, YAML, validation, token building, syn parse, prettyplease and file
+//!   writes, for the real spec and synthetic specs of N entities (`xtask synth`).
+//! - Compilation: a debug build of the generated crate alone (its dependencies built
+//!   beforehand), whole and with one entity's feature, with wall time and peak memory.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use codegen::timings::Timings;
+
+use crate::generate;
+
+/// Where the benchmark's synthetic specs, crates and build artefacts live.
+const BENCH_DIR: &str = "target/bench";
+
+pub struct Options {
+    /// Entity counts of the synthetic specs for the generation table.
+    pub gen_sizes: Vec<usize>,
+    /// Entity counts of the synthetic specs to compile (0 = the real spec).
+    pub compile_sizes: Vec<usize>,
+    /// How many times each generation is repeated (the fastest run is reported).
+    pub repeat: usize,
+}
+
+pub fn run(options: &Options) -> Result<(), String> {
+    let bench = Path::new(BENCH_DIR);
+    fs::create_dir_all(bench).map_err(|e| format!("cannot create {BENCH_DIR}: {e}"))?;
+    println!(
+        "## Generation (load + validate + emit + format + write), fastest of {} runs\n",
+        options.repeat
+    );
+    println!(
+        "| spec | entities | files | lines | read | YAML | validate | tokens | syn parse | prettyplease | write | total | per entity |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    generation_row("real spec/", Path::new(generate::SPEC_DIR), options.repeat)?;
+    for &n in &options.gen_sizes {
+        let spec = synthetic_spec(n)?;
+        generation_row(&format!("synth {n}"), &spec, options.repeat)?;
+    }
+    if options.compile_sizes.is_empty() {
+        return Ok(());
+    }
+    println!("\n## Compile: `cargo build --lib` (debug) of the generated crate alone\n");
+    println!("| spec | features | generated lines | wall time | peak memory |");
+    println!("|---|---|---|---|---|");
+    for &n in &options.compile_sizes {
+        let spec = if n == 0 {
+            PathBuf::from(generate::SPEC_DIR)
+        } else {
+            synthetic_spec(n)?
+        };
+        let label = if n == 0 {
+            "real spec/ (2)".to_owned()
+        } else {
+            format!("synth {n}")
+        };
+        let krate = bench_crate(&spec, n)?;
+        let lines = count_lines(&krate.join("src"))?;
+        // Dependencies first, untimed: the figures are for the generated crate alone.
+        cargo_build(&krate, &[])?;
+        let full = timed_crate_build(&krate, &[])?;
+        println!(
+            "| {label} | default (all) | {lines} | {:.1} s | {} |",
+            full.0.as_secs_f64(),
+            megabytes(full.1)
+        );
+        let one = one_entity_feature(&spec)?;
+        let single = timed_crate_build(&krate, &["--no-default-features", "--features", &one])?;
+        println!(
+            "| {label} | `{one}` only | {lines} | {:.1} s | {} |",
+            single.0.as_secs_f64(),
+            megabytes(single.1)
+        );
+    }
+    Ok(())
+}
+
+fn megabytes(kib: u64) -> String {
+    format!("{:.0} MB", kib as f64 / 1024.0)
+}
+
+/// One generation row: the fastest of `repeat` runs, phase by phase.
+fn generation_row(label: &str, spec_dir: &Path, repeat: usize) -> Result<(), String> {
+    let out = Path::new(BENCH_DIR).join("gen-out");
+    let mut best: Option<(Duration, Duration, Duration, Timings, usize, usize, usize)> = None;
+    for _ in 0..repeat.max(1) {
+        let _ = fs::remove_dir_all(&out);
+        let start = Instant::now();
+        let sources = codegen::spec::read_sources(spec_dir).map_err(|e| e.to_string())?;
+        let read = start.elapsed();
+        let mut timings = Timings::default();
+        let spec = codegen::spec::load_sources_timed(spec_dir, sources, &mut timings)
+            .map_err(|e| e.to_string())?;
+        let output =
+            codegen::emit::generate_timed(&spec, &mut timings).map_err(|e| e.to_string())?;
+        let write_start = Instant::now();
+        for (path, text) in &output.files {
+            generate::write_atomically(&out.join(path), text)?;
+        }
+        let write = write_start.elapsed();
+        let total = start.elapsed();
+        let lines = output.files.values().map(|t| t.lines().count()).sum();
+        if best.as_ref().is_none_or(|b| total < b.0) {
+            best = Some((
+                total,
+                read,
+                write,
+                timings,
+                spec.entities.len(),
+                output.files.len(),
+                lines,
+            ));
+        }
+    }
+    let (total, read, write, t, entities, files, lines) = best.ok_or("no run")?;
+    let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1000.0);
+    println!(
+        "| {label} | {entities} | {files} | {lines} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+        ms(read),
+        ms(t.yaml),
+        ms(t.validate),
+        ms(t.tokens),
+        ms(t.parse),
+        ms(t.print),
+        ms(write),
+        ms(total),
+        ms(total / entities.max(1) as u32),
+    );
+    Ok(())
+}
+
+/// The synthetic spec of `n` entities, written once under target/bench.
+fn synthetic_spec(n: usize) -> Result<PathBuf, String> {
+    let dir = Path::new(BENCH_DIR).join(format!("spec-{n}"));
+    let complete = codegen::spec::load(&dir)
+        .map(|s| s.entities.len() == n)
+        .unwrap_or(false);
+    if !complete {
+        crate::synth::run(generate::SPEC_DIR.as_ref(), n, &dir)?;
+    }
+    Ok(dir)
+}
+
+/// A standalone copy of the generated crate for `spec`: the hand-written runtime, the
+/// generated files, and a manifest with the workspace's dependency versions written out.
+fn bench_crate(spec: &Path, n: usize) -> Result<PathBuf, String> {
+    let krate = Path::new(BENCH_DIR).join(format!("crate-{n}"));
+    let _ = fs::remove_dir_all(&krate);
+    copy_dir(Path::new("generated/src"), &krate.join("src"))?;
+    // Only the runtime is kept from the real crate; the rest is generated for `spec`.
+    for entry in fs::read_dir(krate.join("src")).map_err(|e| e.to_string())? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        let keep = path
+            .file_name()
+            .is_some_and(|n| n == "runtime" || n == "emulator");
+        if !keep {
+            if path.is_dir() {
+                fs::remove_dir_all(&path)
+            } else {
+                fs::remove_file(&path)
+            }
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        }
+    }
+    fs::write(krate.join("Cargo.toml"), standalone_manifest()?).map_err(|e| e.to_string())?;
+    fs::copy("Cargo.lock", krate.join("Cargo.lock")).map_err(|e| e.to_string())?;
+    generate::run(spec, &krate, false)?;
+    Ok(krate)
+}
+
+/// generated/Cargo.toml with `workspace = true` entries replaced by the workspace's own
+/// specifications, its own `[workspace]`, and no binaries, examples or dev-dependencies.
+fn standalone_manifest() -> Result<String, String> {
+    use toml_edit::{DocumentMut, Item, Table, Value};
+    let parse = |path: &str| -> Result<DocumentMut, String> {
+        fs::read_to_string(path)
+            .map_err(|e| format!("{path}: {e}"))?
+            .parse()
+            .map_err(|e| format!("{path}: {e}"))
+    };
+    let root = parse("Cargo.toml")?;
+    let mut manifest = parse("generated/Cargo.toml")?;
+    let workspace_deps = root["workspace"]["dependencies"]
+        .as_table()
+        .ok_or("no [workspace.dependencies]")?;
+    let workspace_package = root["workspace"]["package"]
+        .as_table()
+        .ok_or("no [workspace.package]")?;
+    let package = manifest["package"].as_table_mut().ok_or("no [package]")?;
+    for key in ["edition", "rust-version", "license", "publish"] {
+        if let Some(item) = workspace_package.get(key) {
+            package.insert(key, item.clone());
+        }
+    }
+    let deps = manifest["dependencies"]
+        .as_table_mut()
+        .ok_or("no [dependencies]")?;
+    let names: Vec<String> = deps.iter().map(|(k, _)| k.to_owned()).collect();
+    for name in names {
+        let inherited = workspace_deps
+            .get(&name)
+            .ok_or_else(|| format!("{name} is not a workspace dependency"))?;
+        let optional = deps[name.as_str()]
+            .get("optional")
+            .and_then(Item::as_bool)
+            .unwrap_or(false);
+        let mut spec = match inherited.as_value() {
+            Some(Value::String(version)) => {
+                let mut t = toml_edit::InlineTable::new();
+                t.insert("version", Value::from(version.value().as_str()));
+                t
+            }
+            Some(Value::InlineTable(t)) => t.clone(),
+            _ => return Err(format!("unsupported workspace dependency {name}")),
+        };
+        if optional {
+            spec.insert("optional", Value::from(true));
+        }
+        deps.insert(&name, Item::Value(Value::InlineTable(spec)));
+    }
+    for key in ["bin", "example", "dev-dependencies"] {
+        manifest.remove(key);
+    }
+    manifest.insert("workspace", Item::Table(Table::new()));
+    Ok(manifest.to_string())
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
+    fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
+    for entry in fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        let target = to.join(path.file_name().ok_or("no file name")?);
+        if path.is_dir() {
+            copy_dir(&path, &target)?;
+        } else {
+            fs::copy(&path, &target).map_err(|e| format!("{}: {e}", path.display()))?;
+        }
+    }
+    Ok(())
+}
+
+fn count_lines(dir: &Path) -> Result<usize, String> {
+    let mut lines = 0;
+    for entry in fs::read_dir(dir).map_err(|e| e.to_string())? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if path.is_dir() {
+            if !path.ends_with("runtime") && !path.ends_with("emulator") {
+                lines += count_lines(&path)?;
+            }
+        } else {
+            let text = fs::read_to_string(&path).map_err(|e| e.to_string())?;
+            if text.starts_with(codegen::emit::HEADER) {
+                lines += text.lines().count();
+            }
+        }
+    }
+    Ok(lines)
+}
+
+/// The feature of the spec's first entity.
+fn one_entity_feature(spec: &Path) -> Result<String, String> {
+    let spec = codegen::spec::load(spec).map_err(|e| e.to_string())?;
+    spec.entities
+        .first()
+        .map(codegen::emit::features::entity_feature)
+        .ok_or_else(|| "no entity".into())
+}
+
+fn cargo_command(krate: &Path, args: &[&str]) -> Command {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let mut command = Command::new(cargo);
+    command
+        .args(["build", "--lib", "--quiet", "--manifest-path"])
+        .arg(krate.join("Cargo.toml"))
+        .args(args)
+        .env(
+            "CARGO_TARGET_DIR",
+            fs::canonicalize(BENCH_DIR)
+                .unwrap_or_else(|_| BENCH_DIR.into())
+                .join("target"),
+        );
+    command
+}
+
+fn cargo_build(krate: &Path, args: &[&str]) -> Result<(), String> {
+    let status = cargo_command(krate, args)
+        .status()
+        .map_err(|e| e.to_string())?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("cargo build failed in {}", krate.display()))
+    }
+}
+
+/// Rebuilds only the generated crate (its dependencies stay built) and measures it in a
+/// child `xtask measure`, so that peak memory is this build's alone.
+fn timed_crate_build(krate: &Path, args: &[&str]) -> Result<(Duration, u64), String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let target = fs::canonicalize(BENCH_DIR)
+        .map_err(|e| e.to_string())?
+        .join("target");
+    let clean = Command::new(&cargo)
+        .args(["clean", "--quiet", "-p", "nexudus", "--manifest-path"])
+        .arg(krate.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", &target)
+        .status()
+        .map_err(|e| e.to_string())?;
+    if !clean.success() {
+        return Err("cargo clean -p nexudus failed".into());
+    }
+    let me = std::env::current_exe().map_err(|e| e.to_string())?;
+    let output = Command::new(me)
+        .arg("measure")
+        .arg("--")
+        .arg(&cargo)
+        // `--manifest-path`: xtask starts in the workspace root, whatever its working folder.
+        .args(["build", "--lib", "--quiet", "--manifest-path"])
+        .arg(krate.join("Cargo.toml"))
+        .args(args)
+        .env("CARGO_TARGET_DIR", &target)
+        .output()
+        .map_err(|e| e.to_string())?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    if !output.status.success() {
+        return Err(format!(
+            "the build failed: {}{}",
+            text,
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    let mut fields = text.split_whitespace();
+    let seconds: f64 = fields
+        .next()
+        .and_then(|s| s.parse().ok())
+        .ok_or("no time measured")?;
+    let kib: u64 = fields
+        .next()
+        .and_then(|s| s.parse().ok())
+        .ok_or("no memory measured")?;
+    Ok((Duration::from_secs_f64(seconds), kib))
+}
+
+/// `xtask measure -- CMD ARGS`: runs the command and prints its wall time in seconds and the
+/// peak resident memory of it and its descendants in KiB.
+pub fn measure(command: &[String]) -> Result<(), String> {
+    let (program, args) = command.split_first().ok_or("nothing to measure")?;
+    let start = Instant::now();
+    let status = Command::new(program)
+        .args(args)
+        .status()
+        .map_err(|e| format!("{program}: {e}"))?;
+    let elapsed = start.elapsed();
+    if !status.success() {
+        return Err(format!("{program} failed ({status})"));
+    }
+    // SAFETY: getrusage only writes the struct it is given.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        if libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) != 0 {
+            return Err("getrusage failed".into());
+        }
+        usage
+    };
+    println!("{:.3} {}", elapsed.as_secs_f64(), usage.ru_maxrss);
+    Ok(())
+}
