@@ -798,6 +798,14 @@ fn classify(
 /// Decodes JSON, naming the path of the failure; `quote` puts the start of the body in
 /// the error (not for bodies with secrets).
 fn decode<T: DeserializeOwned>(body: &[u8], quote: bool) -> Result<T> {
+    // The fast path: plain serde_json. Only a failure pays for tracking the JSON path, by
+    // decoding once more with serde_path_to_error.
+    serde_json::from_slice(body).or_else(|_| decode_with_path(body, quote))
+}
+
+/// Decodes again, tracking the path, to say where a failed decode failed.
+#[cold]
+fn decode_with_path<T: DeserializeOwned>(body: &[u8], quote: bool) -> Result<T> {
     let quoted = || {
         if quote {
             snippet(body)
