@@ -118,12 +118,33 @@ const OAUTH2: &str = "oauth2Password";
 /// The tag of the token endpoint.
 const AUTH_TAG: &str = "Authentication";
 
+/// A calendar date `YYYY-MM-DD` that exists: 30-day months stop at 30, February at 28, or
+/// 29 in leap years (divisible by 4, and centuries only when divisible by 400), so that a
+/// date matching the pattern is one the API (and the emulator) can read.
+macro_rules! date_regex {
+    () => {
+        concat!(
+            "(",
+            "[0-9]{4}-(0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])",
+            "|[0-9]{4}-(0[469]|11)-(0[1-9]|[12][0-9]|30)",
+            "|[0-9]{4}-02-(0[1-9]|1[0-9]|2[0-8])",
+            "|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[048]|[2468][048]|[13579][26])00)-02-29",
+            ")"
+        )
+    };
+}
+
 /// Date-times as the API writes them: with or without seconds, fractions and `Z` (NOTES.md).
 /// Digits are `[0-9]`, not `\d`, which some generators read as any Unicode digit.
-const DATETIME_PATTERN: &str = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?Z?$";
+const DATETIME_PATTERN: &str = concat!(
+    "^",
+    date_regex!(),
+    r"T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?Z?$"
+);
 
-/// An id list as the find-by-ids parameter and `ids<>` filters take it: `[1,2]`.
-const ID_LIST_PATTERN: &str = r"^\[[0-9]+(,[0-9]+)*\]$";
+/// An id list as the find-by-ids parameter and `ids<>` filters take it, and as the client
+/// writes any `&[i64]`: `[1,2]`, `[-1]`, `[]`.
+const ID_LIST_PATTERN: &str = r"^\[(-?[0-9]+(,-?[0-9]+)*)?\]$";
 
 // Names of shared components.
 const ACTION_RESPONSE: &str = "ActionResponse";
@@ -692,11 +713,18 @@ fn shared_parameters(service: &Service) -> Value {
     if let Some(default) = &paging.size.default {
         size["default"] = json!(**default);
     }
-    if let Some(max) = &paging.size.max {
-        size["maximum"] = json!(**max);
-    }
+    // "At most N" reads as a cap, not as a refusal of larger sizes: no `maximum`, which
+    // would make larger sizes invalid requests; the description and an extension say it.
+    let size_cap = paging.size.max.as_deref().map(|max| {
+        format!(
+            "The API answers at most {max} records per page. The schema sets no `maximum`: \
+             the documents do not say that a larger size is refused, so it reads as a cap \
+             (the client and the emulator clamp it to {max}; `CurrentPageSize` says the size \
+             used)."
+        )
+    });
     let direction = &paging.direction;
-    json!({
+    let mut parameters = json!({
         PAGE_PARAM: {
             "name": paging.page.query.as_str(),
             "in": "query",
@@ -706,7 +734,11 @@ fn shared_parameters(service: &Service) -> Value {
         SIZE_PARAM: {
             "name": paging.size.query.as_str(),
             "in": "query",
-            "description": paragraphs([text(&paging.size.docs), decision(paging.size.decision.as_deref())]),
+            "description": paragraphs([
+                text(&paging.size.docs),
+                size_cap.unwrap_or_default(),
+                decision(paging.size.decision.as_deref()),
+            ]),
             "schema": size,
         },
         DIRECTION_PARAM: {
@@ -735,7 +767,11 @@ fn shared_parameters(service: &Service) -> Value {
             "description": "The record's Id.",
             "schema": { "type": "integer", "format": "int64" },
         },
-    })
+    });
+    if let Some(max) = &paging.size.max {
+        parameters[SIZE_PARAM]["x-nexudus-maximum"] = json!(**max);
+    }
+    parameters
 }
 
 fn shared_responses(service: &Service) -> Value {
@@ -795,6 +831,8 @@ fn query_schema(ty: &TypeExpr, naming: &RangeFilterNaming) -> Value {
 
 /// The tokens of the documents' date-time notation (`YYYY-MM-DDTHH:mm`): regex, example.
 const DATETIME_TOKENS: &[(&str, &str, &str)] = &[
+    // A whole date first, so that only dates that exist match.
+    ("YYYY-MM-DD", date_regex!(), "2025-01-15"),
     ("YYYY", "[0-9]{4}", "2025"),
     ("MM", "(0[1-9]|1[0-2])", "01"),
     ("DD", "(0[1-9]|[12][0-9]|3[01])", "15"),
@@ -998,7 +1036,7 @@ fn operation(
     }
     responses.insert("401".into(), component_ref("responses", UNAUTHORIZED));
     responses.insert("403".into(), component_ref("responses", FORBIDDEN));
-    if group.iter().any(|(kind, _)| kind.has_id_in_path()) {
+    if group.iter().any(|(kind, _)| may_be_not_found(*kind)) {
         responses.insert("404".into(), component_ref("responses", NOT_FOUND));
     }
     for status in &service.throttling.statuses {
@@ -1009,6 +1047,12 @@ fn operation(
     }
     op.insert("responses".into(), responses.into());
     Value::Object(op)
+}
+
+/// Whether the endpoint names one record that may not exist: by the `{Id}` of its path
+/// (get, delete) or the `Id` of its body (update, which answers 404 for an unknown `Id`).
+fn may_be_not_found(kind: EndpointKind) -> bool {
+    kind.has_id_in_path() || kind == EndpointKind::Update
 }
 
 fn success_description(kind: EndpointKind) -> &'static str {
@@ -1033,9 +1077,11 @@ fn list_parameters(
 ) -> Vec<Value> {
     let def = &entity.def;
     let paging = &service.paging;
+    // The sortable properties are `examples`, not an `enum`: the documents do not say that
+    // another name is refused (the page reports the field it used in `CurrentOrderField`).
     let mut order_by = json!({ "type": "string" });
     if !def.sort.is_empty() {
-        order_by["enum"] = json!(def.sort.iter().map(|s| s.as_str()).collect::<Vec<_>>());
+        order_by["examples"] = json!(def.sort.iter().map(|s| s.as_str()).collect::<Vec<_>>());
     }
     let mut parameters = vec![
         component_ref("parameters", PAGE_PARAM),
@@ -1045,7 +1091,10 @@ fn list_parameters(
             "in": "query",
             "description": paragraphs([
                 format!(
-                    "{} One of the list record's sortable properties.",
+                    "{} One of the list record's sortable properties, listed in `examples`. \
+                     The documents do not say that another name is refused, and the page \
+                     reports the field it sorted by in `CurrentOrderField`, so the schema \
+                     does not restrict the value.",
                     flat(&paging.order_by.docs)
                 ),
                 decision(paging.order_by.decision.as_deref()),

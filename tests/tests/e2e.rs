@@ -1578,3 +1578,227 @@ async fn the_server_stops_when_the_handle_is_dropped() {
         "nothing listens any more"
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// What schemathesis found (`.ci/schemathesis.sh`): the emulator against the OpenAPI document
+// ---------------------------------------------------------------------------------------
+
+/// The property names of a validation failure.
+fn failed_properties(error: &Error) -> Vec<String> {
+    error
+        .validation_errors()
+        .iter()
+        .map(|e| e.property_name.clone().unwrap_or_default())
+        .collect()
+}
+
+/// JSON Schema's `integer` admits `7.0`: integer fields, id lists, an update's `Id` and a
+/// run command's `Ids` take whole numbers written with a fraction or an exponent, stored as
+/// integers. Fractions and numbers beyond `i64` are still refused.
+#[tokio::test]
+async fn whole_numbers_written_as_floats_are_integers() {
+    let emulator = start(config()).await;
+    let client = admin(&emulator);
+    let created = client
+        .send_action(
+            &credits::CREATE,
+            None,
+            Some(&json!({
+                "CoworkerId": 7.0,
+                "BusinessId": 2e0,
+                "TotalCredit": 384.0,
+                "ElegibleResourceTypes": [1.0, 2, -3.0],
+                "TariffBookingCreditId": 2216640254734759.0,
+            })),
+        )
+        .await
+        .expect("whole floats are integers");
+    let id = created.value.expect("a value")["Id"]
+        .as_i64()
+        .expect("an id");
+    let stored = emulator
+        .record(CREDIT, id)
+        .expect("entity")
+        .expect("stored");
+    assert_eq!(stored["CoworkerId"], json!(7));
+    assert_eq!(stored["BusinessId"], json!(2));
+    assert_eq!(stored["ElegibleResourceTypes"], json!([1, 2, -3]));
+    assert_eq!(
+        stored["TariffBookingCreditId"],
+        json!(2_216_640_254_734_759_i64)
+    );
+    let credit = client
+        .coworker_booking_credits()
+        .get(id)
+        .await
+        .expect("the typed client reads it back");
+    assert_eq!(credit.coworker_id, 7);
+
+    let updated = client
+        .send_action(
+            &credits::UPDATE,
+            None,
+            Some(&json!({"Id": id as f64, "CoworkerId": 8.0, "BusinessId": 2, "TotalCredit": 1})),
+        )
+        .await
+        .expect("an Id written as a float names the record");
+    assert!(updated.was_successful);
+    assert_eq!(
+        emulator
+            .record(CREDIT, id)
+            .expect("entity")
+            .expect("stored")["CoworkerId"],
+        json!(8)
+    );
+
+    let ran = client
+        .send_action(
+            &credits::RUN_COMMAND,
+            None,
+            Some(&json!({"Key": "RECALCULATE", "Ids": [id as f64], "Parameters": []})),
+        )
+        .await
+        .expect("a run command with float ids");
+    assert!(ran.was_successful, "{ran:?}");
+
+    // A fraction, and an integer beyond i64 (which serde_json would read as a float that
+    // looks like i64::MIN), are not integers.
+    let body = br#"{"CoworkerId": 7.5, "BusinessId": -9223372036854775809, "TotalCredit": 1}"#;
+    let raw: Value = serde_json::from_slice(body).expect("JSON");
+    let error = client
+        .send_action(&credits::CREATE, None, Some(&raw))
+        .await
+        .expect_err("invalid");
+    assert_eq!(failed_properties(&error), ["CoworkerId", "BusinessId"]);
+}
+
+/// `page` and `size` are whole numbers from 1 (the document's `minimum`); anything else is
+/// a 400 naming the parameter. A size above 1000 is a cap, not an error; a page however
+/// far beyond the last is an empty page.
+#[tokio::test]
+async fn paging_values_are_checked_and_sizes_capped() {
+    let records: Vec<Value> = (0..3)
+        .map(|i| json!({"CoworkerId": i, "BusinessId": 1, "DiscountCodeId": 2}))
+        .collect();
+    let emulator = start(config().seed_json(json!({ CODE: records }))).await;
+    let client = admin(&emulator);
+    for (name, value) in [
+        ("page", "0"),
+        ("page", "-1"),
+        ("page", "abc"),
+        ("size", "0"),
+        ("size", "1.5"),
+        ("size", ""),
+        ("dir", "sideways"),
+    ] {
+        let error = client
+            .get_page::<Value>(&codes::LIST, vec![(name, value.to_owned())])
+            .await
+            .expect_err("invalid");
+        assert_eq!(failed_properties(&error), [name], "{name}={value}");
+    }
+    let huge = "99999999999999999999999".to_owned();
+    let page = client
+        .get_page::<Value>(&codes::LIST, vec![("size", huge.clone())])
+        .await
+        .expect("a size above the maximum is capped");
+    assert_eq!((page.current_page_size, page.records.len()), (1000, 3));
+    let page = client
+        .get_page::<Value>(&codes::LIST, vec![("page", huge)])
+        .await
+        .expect("a page beyond the last");
+    assert!(page.records.is_empty() && page.total_items == 3);
+    for dir in ["1", "-1", "ascending", "Descending"] {
+        client
+            .get_page::<Value>(&codes::LIST, vec![("dir", dir.to_owned())])
+            .await
+            .unwrap_or_else(|e| panic!("dir={dir}: {e}"));
+    }
+    // An unknown orderBy is ignored, as the document's schema (no enum) allows.
+    let page = client
+        .get_page::<Value>(&codes::LIST, vec![("orderBy", "NoSuchField".to_owned())])
+        .await
+        .expect("an unknown orderBy");
+    assert_eq!(page.current_order_field.as_deref(), Some("Id"));
+}
+
+/// A list parameter given twice is a 400 naming it: which value the API would use is not
+/// documented (schemathesis sends `orderBy=null&orderBy=null` as a value of the wrong type).
+#[tokio::test]
+async fn a_list_parameter_given_twice_is_refused() {
+    let emulator = start(config()).await;
+    let client = admin(&emulator);
+    for name in [
+        "orderBy",
+        "page",
+        "CoworkerDiscountCode_Coworker",
+        "CoworkerDiscountCode_Id",
+    ] {
+        let value = if name.ends_with("_Id") { "[1]" } else { "1" };
+        let error = client
+            .get_page::<Value>(
+                &codes::LIST,
+                vec![(name, value.to_owned()), (name, value.to_owned())],
+            )
+            .await
+            .expect_err("repeated");
+        assert_eq!(failed_properties(&error), [name]);
+        assert_eq!(
+            error.validation_errors()[0].attempted_value,
+            Some(json!([value, value]))
+        );
+    }
+}
+
+/// Find by ids takes the documents' form `[1,2]` (and `[]`, `[-1]`, as the client writes
+/// any `&[i64]`), not a bare `1`; ids beyond `i64` match no record.
+#[tokio::test]
+async fn find_by_ids_takes_the_documented_form_only() {
+    let records: Vec<Value> = (1..=3)
+        .map(|i| json!({"Id": i, "CoworkerId": i, "BusinessId": 1, "DiscountCodeId": 2}))
+        .collect();
+    let emulator = start(config().seed_json(json!({ CODE: records }))).await;
+    let client = admin(&emulator);
+    let find = |ids: &str| {
+        client.get_page::<Value>(
+            &codes::FIND_BY_IDS,
+            vec![("CoworkerDiscountCode_Id", ids.to_owned())],
+        )
+    };
+    let ids = |page: nexudus::Page<Value>| -> Vec<i64> {
+        page.records
+            .iter()
+            .map(|r| r["Id"].as_i64().expect("an id"))
+            .collect()
+    };
+    assert_eq!(ids(find("[1,3]").await.expect("found")), [1, 3]);
+    assert_eq!(
+        ids(find("[2,99999999999999999999]").await.expect("found")),
+        [2]
+    );
+    assert!(ids(find("[]").await.expect("no ids")).is_empty());
+    for invalid in ["1", "1,2", "[1, 2]", "[x]"] {
+        let error = find(invalid).await.expect_err(invalid);
+        assert_eq!(
+            failed_properties(&error),
+            ["CoworkerDiscountCode_Id"],
+            "{invalid}"
+        );
+    }
+}
+
+/// An update whose `Id` no record has is 404, which the document now lists for PUT.
+#[tokio::test]
+async fn an_update_of_a_missing_record_is_404() {
+    let emulator = start(config()).await;
+    let client = admin(&emulator);
+    let error = client
+        .send_action(
+            &codes::UPDATE,
+            None,
+            Some(&json!({"Id": 42, "CoworkerId": 1, "BusinessId": 2, "DiscountCodeId": 3})),
+        )
+        .await
+        .expect_err("no such record");
+    assert!(matches!(error, Error::NotFound { .. }), "{error:?}");
+}

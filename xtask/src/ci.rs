@@ -95,10 +95,15 @@ fn add_result_line(line: &str, totals: &mut Totals) {
 }
 
 fn cargo(args: &[&str]) -> Result<(), String> {
+    cargo_with_env(args, &[])
+}
+
+fn cargo_with_env(args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     println!("xtask ci: cargo {}", args.join(" "));
     let status = Command::new(&cargo)
         .args(args)
+        .envs(env.iter().copied())
         .status()
         .map_err(|e| format!("cannot run {cargo}: {e}"))?;
     if status.success() {

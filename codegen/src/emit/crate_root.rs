@@ -10,7 +10,7 @@ use crate::spec::{Entity, Spec};
 
 pub fn lib_rs(spec: &Spec) -> TokenStream {
     let doc = docs::inner(&docs::paragraphs([
-        spec.service.docs.as_str(),
+        &docs::spec(&spec.service.docs),
         "The hand-written runtime (`runtime`: client, authentication, errors, paging, retries) is \
          re-exported at the crate root; everything else is generated from `spec/`.",
         &format!(
@@ -67,7 +67,7 @@ pub fn area_rs(area: &str, entities: &[&Entity]) -> TokenStream {
         let doc = docs::outer(&format!(
             "`{}`: {}",
             e.def.entity.as_str(),
-            docs::first_sentence(&e.def.docs)
+            docs::first_sentence(&docs::spec(&e.def.docs))
         ));
         let feature = entity_feature(e);
         quote!(#doc #[cfg(feature = #feature)] pub mod #module;)

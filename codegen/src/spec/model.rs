@@ -589,6 +589,30 @@ pub enum Answer {
     Commands,
 }
 
+impl Body {
+    /// The spec's spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Body::None => "none",
+            Body::Create => "create",
+            Body::Update => "update",
+            Body::RunCommand => "run_command",
+        }
+    }
+}
+
+impl Answer {
+    /// The spec's spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Answer::Page => "page",
+            Answer::Record => "record",
+            Answer::Action => "action",
+            Answer::Commands => "commands",
+        }
+    }
+}
+
 /// A command key the documents name.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -608,36 +608,29 @@ impl Validator<'_> {
             if *ep.body != kind.body() {
                 self.error(
                     ep.body.span(),
-                    format!("a `{key}` endpoint sends body `{:?}`", kind.body()).to_lowercase(),
+                    format!("a `{key}` endpoint sends body `{}`", kind.body().as_str()),
                     None,
                 );
             }
             if *ep.answer != kind.answer() {
                 self.error(
                     ep.answer.span(),
-                    format!("a `{key}` endpoint answers `{:?}`", kind.answer()).to_lowercase(),
+                    format!("a `{key}` endpoint answers `{}`", kind.answer().as_str()),
                     None,
                 );
             }
             if !ep.path.starts_with(&area_prefix) {
                 self.error(ep.path.span(), format!("path `{}` is outside the entity's area `{area_prefix}`", ep.path.as_str()), Some(format!("move the file to the area folder of its path, or start the path with `{area_prefix}`")));
             }
-            let placeholders: Vec<&str> = ep
-                .path
-                .match_indices('{')
-                .map(|(i, _)| &ep.path[i..])
-                .collect();
-            let has_id = ep.path.ends_with("/{Id}");
-            if kind.has_id_in_path() && !has_id {
+            // Only get and delete fill a placeholder, and only the trailing `{Id}`.
+            let placeholders = ep.path.matches('{').count();
+            if kind.has_id_in_path() && !ep.path.ends_with("/{Id}") {
                 self.error(
                     ep.path.span(),
                     format!("a `{key}` path ends with `/{{Id}}`"),
                     None,
                 );
-            }
-            if placeholders.len() > usize::from(kind.has_id_in_path() && has_id)
-                || (!kind.has_id_in_path() && has_id)
-            {
+            } else if placeholders > usize::from(kind.has_id_in_path()) {
                 self.error(
                     ep.path.span(),
                     format!(

@@ -10,9 +10,10 @@
 //! `AppliesToCharges`). An empty restriction list means "all". `ValidFrom` and `ExpireDate`
 //! bound its validity.
 //!
-//! Call the endpoints through [`CoworkerBookingCredits`], from
-//! [`crate::Client::coworker_booking_credits`]. Each needs its role unless the user is a full
-//! unrestricted administrator:
+//! Call the endpoints through
+//! [`CoworkerBookingCredits`](crate::billing::coworker_booking_credits::CoworkerBookingCredits),
+//! from [`crate::Client::coworker_booking_credits`]. Each needs its role unless the user is a
+//! full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

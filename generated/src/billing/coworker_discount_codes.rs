@@ -3,9 +3,10 @@
 //! (business), optionally within a customer-specific validity window, or as part of the
 //! referral programme.
 //!
-//! Call the endpoints through [`CoworkerDiscountCodes`], from
-//! [`crate::Client::coworker_discount_codes`]. Each needs its role unless the user is a full
-//! unrestricted administrator:
+//! Call the endpoints through
+//! [`CoworkerDiscountCodes`](crate::billing::coworker_discount_codes::CoworkerDiscountCodes),
+//! from [`crate::Client::coworker_discount_codes`]. Each needs its role unless the user is a
+//! full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -7,6 +7,10 @@
 //!
 //! The token and the user are full administrators; without `--token` and `--user` the
 //! token `emulator-token` and the user `admin@example.com:secret` are configured.
+//!
+//! Without `--port`, or with `--port 0`, it listens on a free port. The first line of
+//! stdout always ends with the base URL (`... listening on http://127.0.0.1:41234`), so a
+//! script can start it on a free port and read where it is (`.ci/schemathesis.sh` does).
 
 use std::process::ExitCode;
 
@@ -20,7 +24,11 @@ async fn main() -> ExitCode {
     let config = match parse(std::env::args().skip(1)) {
         Ok(Some(config)) => config,
         Ok(None) => {
-            println!("Runs the Nexudus API emulator on 127.0.0.1 until Ctrl-C.\n{USAGE}");
+            println!(
+                "Runs the Nexudus API emulator on 127.0.0.1 until Ctrl-C.\n{USAGE}\n\
+                 Without --port (or with --port 0) it listens on a free port; the first \
+                 line of stdout ends with the base URL."
+            );
             return ExitCode::SUCCESS;
         }
         Err(message) => {

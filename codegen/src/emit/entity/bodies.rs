@@ -72,7 +72,7 @@ fn create_body(service: &Service, def: &EntityDef, names: &Names) -> TokenStream
         let doc = docs::outer(&format!(
             "Sets `{}`: {}",
             f.wire.as_str(),
-            docs::flat(&f.docs)
+            docs::flat(&docs::spec(&f.docs))
         ));
         quote! {
             #doc

@@ -39,7 +39,7 @@ pub fn emit(def: &EntityDef, names: &Names) -> TokenStream {
     ));
     let accessor_doc = docs::outer(&format!(
         "The `{entity}` endpoints: {}",
-        docs::first_sentence(&def.docs)
+        docs::first_sentence(&docs::spec(&def.docs))
     ));
     quote! {
         #(#consts)*
@@ -75,7 +75,7 @@ fn command_keys(def: &EntityDef) -> TokenStream {
     let keys = def.commands.iter().map(|c| {
         let ident = names::const_ident(&c.key).expect("validated command key");
         let key = c.key.as_str();
-        let doc = docs::outer(&c.docs);
+        let doc = docs::outer(&docs::spec(&c.docs));
         quote!(#doc pub const #ident: &str = #key;)
     });
     let doc = docs::inner(&format!(
@@ -97,10 +97,10 @@ fn method_docs(kind: EndpointKind, e: &Endpoint, extra: &str) -> TokenStream {
     let decision = e
         .decision
         .as_deref()
-        .map(|d| format!("Spec decision: {}", d.trim()))
+        .map(|d| format!("Spec decision: {}", docs::spec(d.trim())))
         .unwrap_or_default();
     docs::outer(&docs::paragraphs([
-        e.docs.as_str(),
+        &docs::spec(&e.docs),
         extra,
         &format!(
             "`{} {}`; role `{}` (see [`{konst}`]).",

@@ -73,7 +73,7 @@ pub fn field_docs(field: &Field) -> TokenStream {
         flags.push("API-only".into());
     }
     docs::outer(&docs::paragraphs([
-        field.docs.as_str(),
+        &docs::spec(&field.docs),
         &format!("Wire: {}.", flags.join(", ")),
     ]))
 }
@@ -96,12 +96,15 @@ pub fn entity_rs(service: &Service, entity: &Entity, names: &Names) -> TokenStre
         .collect::<Vec<_>>()
         .join("\n");
     let module_doc = docs::inner(&docs::paragraphs([
-        format!("`{}`: {}", def.entity.as_str(), def.docs.as_str()),
+        format!("`{}`: {}", def.entity.as_str(), docs::spec(&def.docs)),
         format!(
-            "Call the endpoints through [`{api}`], from [`crate::Client::{module}`]. Each needs \
-             its role unless the user is a full unrestricted administrator:",
+            // A full path: rustdoc resolves a file module's inner docs from its parent.
+            "Call the endpoints through [`{api}`](crate::{area}::{module}::{api}), from \
+             [`crate::Client::{module}`]. Each needs its role unless the user is a full \
+             unrestricted administrator:",
             api = names.api,
-            module = names.module
+            module = names.module,
+            area = entity.area,
         ),
         format!("| endpoint | request | role |\n|---|---|---|\n{endpoints_table}"),
     ]));

@@ -29,7 +29,7 @@ pub fn emit(service: &Service, def: &EntityDef, names: &Names) -> TokenStream {
             .find_field(service, &f.field)
             .expect("validated filter field");
         let doc = docs::paragraphs([
-            f.docs.as_str(),
+            &docs::spec(&f.docs),
             &format!("Query: `{}={}`.", f.query.as_str(), example(&field.ty)),
         ]);
         variants.push((
@@ -49,7 +49,7 @@ pub fn emit(service: &Service, def: &EntityDef, names: &Names) -> TokenStream {
             (to, r.to.as_str(), "at most"),
         ] {
             let doc = docs::paragraphs([
-                r.docs.as_str(),
+                &docs::spec(&r.docs),
                 &format!(
                     "`{}` {bound} this value. Query: `{query}={}`.",
                     r.field.as_str(),
@@ -112,7 +112,7 @@ pub fn emit(service: &Service, def: &EntityDef, names: &Names) -> TokenStream {
             (
                 names::camel_ident(wire).expect("validated sort field"),
                 wire.as_str(),
-                field.docs.as_str(),
+                docs::spec(&field.docs),
             )
         })
         .collect();

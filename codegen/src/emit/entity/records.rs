@@ -16,7 +16,7 @@ pub fn emit(service: &Service, entity: &Entity, names: &Names) -> TokenStream {
         .get(EndpointKind::Get)
         .map(|e| format!(" `GET {}` answers it.", e.path.as_str()));
     let record_doc = docs::paragraphs([
-        def.docs.as_str(),
+        &docs::spec(&def.docs),
         &format!(
             "The full record.{} Make an update from it with [`{}::to_update`]: fields this client \
              does not know are kept in `extra` and sent back, so an update never clears them.",
@@ -29,9 +29,8 @@ pub fn emit(service: &Service, entity: &Entity, names: &Names) -> TokenStream {
         def.list
             .docs
             .as_deref()
-            .map(String::as_str)
-            .unwrap_or_default()
-            .to_owned(),
+            .map(|d| docs::spec(d))
+            .unwrap_or_default(),
         format!(
             "There is deliberately no way to turn it into a [`{update}`]: fetch the full record \
              with `get` first. This does not compile:\n\n```compile_fail\n\

@@ -23,10 +23,11 @@
 //!   `CurrentOrderField`, `CurrentSortDirection`, `FirstItem`, `LastItem`, `TotalItems`,
 //!   `TotalPages`, `HasNextPage`, `HasPreviousPage`) with every filter and range filter of
 //!   the entity, `orderBy`/`dir`, and `page`/`size` (defaults [`DEFAULT_PAGE`] and
-//!   [`DEFAULT_SIZE`]; sizes clamped to 1..=[`MAX_SIZE`]). List records leave out the
+//!   [`DEFAULT_SIZE`]; sizes above [`MAX_SIZE`] clamped to it). List records leave out the
 //!   fields with `in_list: false` and carry the joined display fields. The same path with
 //!   the find-by-ids parameter (`?CoworkerDiscountCode_Id=[1,2]`) answers those records as
-//!   a page.
+//!   a page. The ids must be written as the documents write them, `[1,2]` (`[]` is no
+//!   ids); ids beyond `i64` match no record.
 //! - **Get one** answers the full record, 404 when there is none.
 //! - **Create** checks the body: a 400 envelope lists every missing required field and
 //!   every value of the wrong type, each with `PropertyName`, `Message` and
@@ -60,11 +61,21 @@
 //!   naming the parameter.
 //! - `orderBy` must be one of the entity's sort fields (compared ignoring case); any other
 //!   is ignored and the list is ordered by `Id`, which `CurrentOrderField` then reports.
-//!   `dir` is descending for `-1` (or `descending`), ascending otherwise. Nulls sort first
-//!   when ascending, strings ignore case, and ties are in `Id` order.
-//! - A `page` or `size` that is not a number is ignored; `page` beyond the last gives an
-//!   empty page with `FirstItem` and `LastItem` 0. Find by ids answers all the given ids on
-//!   one page unless `size` says otherwise.
+//!   `dir` is `1` or `-1` (002), or `ascending` / `descending` (003, any case); any other
+//!   value is a 400 envelope. Nulls sort first when ascending, strings ignore case, and
+//!   ties are in `Id` order.
+//! - `page` and `size` must be whole numbers from 1, else a 400 envelope naming them;
+//!   "at most 1000" (NOTES.md) is read as a cap, so a larger `size` answers pages of
+//!   [`MAX_SIZE`]. A `page` beyond the last, however large, gives an empty page with
+//!   `FirstItem` and `LastItem` 0. Find by ids answers all the given ids on one page unless
+//!   `size` says otherwise.
+//! - A list parameter (paging, sorting, a filter) given more than once is a 400 envelope
+//!   naming it, since which value the API would use is not documented.
+//! - Whole numbers written with a fraction or an exponent (`7.0`, `2e0`) are integers in
+//!   request bodies: JSON does not tell `7.0` from `7`, and JSON Schema's `integer` (so the
+//!   OpenAPI document) admits both. They are stored as integers. Whether the real API
+//!   accepts them is not documented (Newtonsoft's integer reader, which ASP.NET uses,
+//!   probably refuses `7.0`).
 //! - Joined display fields (`CoworkerFullName`) are what the record was seeded with; a
 //!   string joined field that was not seeded and is named after an id field of the record
 //!   reads `"<Prefix> <id>"` (`CoworkerFullName` of `CoworkerId` 12 is `"Coworker 12"`);
@@ -100,6 +111,7 @@
 mod auth;
 mod config;
 mod faults;
+mod json;
 mod query;
 mod router;
 mod seed;

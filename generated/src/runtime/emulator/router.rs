@@ -352,7 +352,7 @@ fn answer(
             Answer::json(200, commands)
         }
         EndpointKind::RunCommand => {
-            let Ok(command) = serde_json::from_slice::<RunCommand>(body) else {
+            let Some(command) = run_command(body) else {
                 return validation_failure(vec![ValidationError {
                     property_name: None,
                     message: "the body must be {\"Key\": .., \"Ids\": [..], \"Parameters\": [..]}"
@@ -379,6 +379,12 @@ fn answer(
             }
         }
     }
+}
+
+/// A run-command body; whole numbers such as `12.0` are integers, as in records (see
+/// [`super::json`]). Unknown properties are ignored.
+fn run_command(body: &[u8]) -> Option<RunCommand> {
+    serde_json::from_value(super::json::parse(body).ok()?).ok()
 }
 
 /// The endpoint a request on a route is for: find by ids when its query parameter is
@@ -471,6 +477,15 @@ mod tests {
         assert!(!routable("/api/billing/{Other}"));
         assert!(!routable("/api/:id"));
         assert!(!routable("api/things"));
+    }
+
+    #[test]
+    fn run_command_ids_may_be_whole_floats() {
+        let command =
+            run_command(br#"{"Key": "x", "Ids": [2216640254734759.0, 3, 4e0], "Extra": 1}"#)
+                .expect("a run command");
+        assert_eq!(command.ids, vec![2_216_640_254_734_759, 3, 4]);
+        assert!(run_command(br#"{"Key": "x", "Ids": [1.5]}"#).is_none());
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! Records are JSON objects as the API writes them. Known fields are checked against their
 //! [`FieldKind`] on create and update; unknown properties are kept as sent.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
@@ -149,8 +150,10 @@ fn writable_values(
 }
 
 /// The request body as a JSON object, or the validation error that says it is not one.
+/// Whole numbers written with a fraction (`12.0`) are read as integers (see
+/// [`super::json`]).
 pub(crate) fn body_object(body: &[u8]) -> Result<Record, Vec<ValidationError>> {
-    match serde_json::from_slice::<Value>(body) {
+    match super::json::parse(body) {
         Ok(Value::Object(object)) => Ok(object),
         _ => Err(vec![ValidationError {
             property_name: None,
@@ -310,6 +313,19 @@ impl Table {
             }
         }
         view
+    }
+
+    /// One property of a record as [`view`](Self::view) would show it, without copying
+    /// the record: the stored value, or the joined display field's value.
+    pub(crate) fn value<'a>(&self, record: &'a Record, name: &str) -> Option<Cow<'a, Value>> {
+        if let Some(value) = record.get(name) {
+            return Some(Cow::Borrowed(value));
+        }
+        self.schema
+            .joined
+            .iter()
+            .find(|f| f.wire == name)
+            .map(|field| Cow::Owned(self.joined_value(record, field)))
     }
 
     /// The list record of a [`view`](Self::view): the fields list records carry, the

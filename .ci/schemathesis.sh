@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Runs schemathesis (PyPI) with docs/openapi.json against the emulator on 127.0.0.1, with an
+# administrator's bearer token: every check, a fixed seed and a bounded number of cases, so a
+# run is deterministic and takes well under a minute on 2 cores. Fails when schemathesis
+# reports any failure. Needs python3 with the venv module; installs into
+# target/schemathesis-venv (beside the validator's target/ci-venv: their jsonschema
+# requirements differ), reused by later runs.
+#
+# Extra arguments go to `schemathesis run`, e.g. `.ci/schemathesis.sh --max-examples 500`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+
+SCHEMATHESIS_VERSION=4.32.5
+VENV=target/schemathesis-venv
+DOCUMENT=docs/openapi.json
+TOKEN=schemathesis-token
+SEED=20250115
+MAX_EXAMPLES=50
+REPORTS=target/schemathesis
+
+if ! command -v python3 >/dev/null 2>&1; then
+    echo "error: python3 is needed to run schemathesis" >&2
+    exit 1
+fi
+if [[ ! -x "$VENV/bin/python" ]]; then
+    rm -rf "$VENV"
+    if ! python3 -m venv "$VENV"; then
+        echo "error: cannot create a virtual environment; install the venv module (e.g. apt-get install python3-venv)" >&2
+        rm -rf "$VENV"
+        exit 1
+    fi
+fi
+# Installs only when the pinned version is not there yet, so reruns work offline.
+if [[ "$("$VENV/bin/python" -m pip show schemathesis 2>/dev/null | sed -n 's/^Version: //p')" != "$SCHEMATHESIS_VERSION" ]]; then
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
+        "schemathesis==$SCHEMATHESIS_VERSION"
+fi
+
+cargo build --quiet -p nexudus --features emulator --bin nexudus-emulator
+rm -rf "$REPORTS"
+mkdir -p "$REPORTS"
+
+# `--port 0` binds a free port; the first line of stdout names the base URL.
+target/debug/nexudus-emulator --port 0 --token "$TOKEN" >"$REPORTS/emulator.log" 2>&1 &
+EMULATOR=$!
+trap 'kill "$EMULATOR" 2>/dev/null || true; wait "$EMULATOR" 2>/dev/null || true' EXIT
+
+BASE_URL=
+for _ in $(seq 1 100); do
+    BASE_URL=$(sed -n '1s|.* \(http://127\.0\.0\.1:[0-9]*\)$|\1|p' "$REPORTS/emulator.log")
+    [[ -n "$BASE_URL" ]] && break
+    if ! kill -0 "$EMULATOR" 2>/dev/null; then
+        echo "error: the emulator did not start:" >&2
+        cat "$REPORTS/emulator.log" >&2
+        exit 1
+    fi
+    sleep 0.1
+done
+if [[ -z "$BASE_URL" ]]; then
+    echo "error: the emulator printed no base URL within 10 s" >&2
+    exit 1
+fi
+# Wait until it answers (401 without credentials is an answer).
+for _ in $(seq 1 100); do
+    "$VENV/bin/python" - "$BASE_URL" <<'EOF' && break
+import sys, urllib.error, urllib.request
+try:
+    urllib.request.urlopen(sys.argv[1] + "/api/billing/coworkerdiscountcodes", timeout=1)
+except urllib.error.HTTPError:
+    pass
+except OSError:
+    sys.exit(1)
+EOF
+    sleep 0.1
+done
+
+echo "schemathesis $SCHEMATHESIS_VERSION: $DOCUMENT against the emulator at $BASE_URL"
+status=0
+# --checks all: every check schemathesis has, none excluded.
+# --mode all: valid data (must be accepted) and invalid data (must be refused with 4xx).
+# Phases: examples, coverage, fuzzing, stateful (the default: all of them).
+# --generation-database none: no examples carried over from earlier runs, so the seed
+# alone decides what is sent.
+# Not `--max-time`: that is a budget fuzzing keeps spending. `timeout` is only a safety net.
+# Run from the reports directory: schemathesis keeps a `.schemathesis/` cache in its cwd.
+(cd "$REPORTS" && timeout 600 "$ROOT/$VENV/bin/schemathesis" run "$ROOT/$DOCUMENT" \
+    --url "$BASE_URL" \
+    --header "Authorization: Bearer $TOKEN" \
+    --checks all \
+    --mode all \
+    --max-examples "$MAX_EXAMPLES" \
+    --seed "$SEED" \
+    --generation-database none \
+    --workers 1 \
+    --request-timeout 10 \
+    --no-color \
+    --report json \
+    --report-json-path report.json \
+    "$@") || status=$?
+
+# The numbers of the run, from its JSON report; the checks are what `--checks all` selects.
+# From the reports directory too: importing schemathesis makes a `.hypothesis/` in the cwd.
+(cd "$REPORTS" && "$ROOT/$VENV/bin/python" - report.json "$status") <<'EOF' || true
+import json, sys
+import schemathesis.specs.openapi.checks  # registers the OpenAPI checks
+from schemathesis.checks import CHECKS
+report = json.load(open(sys.argv[1]))
+operations = report["operations"]
+cases = report["test_cases"]
+checks = CHECKS.get_all_names()
+result = "passed" if sys.argv[2] == "0" else "FAILED"
+print(
+    f"schemathesis: {operations['tested']} of {operations['total']} operations, "
+    f"{cases['generated']} cases, {len(checks)} checks ({', '.join(checks)}), "
+    f"{cases['with_failures']} with failures, {cases['errored']} errored: {result}"
+)
+EOF
+exit "$status"
