@@ -27,26 +27,27 @@ pub fn field_type(field: &Field, nullable: bool) -> TokenStream {
     if nullable { quote!(Option<#ty>) } else { ty }
 }
 
-/// `#[serde(...)]` for a record or body field: the wire name, money as JSON numbers, and
-/// absent `Option`s read as `None`.
-pub fn serde_attr(field: &Field, optional: bool, skip_none: bool) -> TokenStream {
+/// The statement of a generated `Serialize` impl that writes `field` (the body's
+/// `self.<field>`, of type `Option<T>` when `optional`) into `object`: money as a JSON
+/// number, and unset optional fields left out when `skip_none`.
+pub fn write_field(field: &Field, optional: bool, skip_none: bool) -> TokenStream {
     let wire = field.wire.as_str();
-    let mut parts = vec![quote!(rename = #wire)];
-    if matches!(*field.ty, TypeExpr::Money) {
-        let with = if optional {
-            "::rust_decimal::serde::float_option"
-        } else {
-            "::rust_decimal::serde::float"
-        };
-        parts.push(quote!(with = #with));
+    let name = crate::emit::entity::field_ident(field);
+    let money = matches!(*field.ty, TypeExpr::Money);
+    match (optional, skip_none, money) {
+        (false, _, false) => quote!(object.field(#wire, &self.#name)?;),
+        (false, _, true) => quote!(object.field(#wire, &crate::wire::Money(&self.#name))?;),
+        (true, true, false) => quote!(object.field_if_set(#wire, &self.#name)?;),
+        (true, true, true) => quote! {
+            if let Some(value) = &self.#name {
+                object.field(#wire, &crate::wire::Money(value))?;
+            }
+        },
+        (true, false, false) => quote!(object.field(#wire, &self.#name)?;),
+        (true, false, true) => {
+            quote!(object.field(#wire, &crate::wire::OptionalMoney(&self.#name))?;)
+        }
     }
-    if optional {
-        parts.push(quote!(default));
-    }
-    if skip_none {
-        parts.push(quote!(skip_serializing_if = "Option::is_none"));
-    }
-    quote!(#[serde(#(#parts),*)])
 }
 
 /// An expression turning `value` (a reference to a filter's value) into its query string.

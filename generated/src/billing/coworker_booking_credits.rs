@@ -40,187 +40,193 @@
 /// The full record. `GET /api/billing/coworkerbookingcredits/{Id}` answers it. Make an update
 /// from it with [`CoworkerBookingCredit::to_update`]: fields this client does not know are kept
 /// in `extra` and sent back, so an update never clears them.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CoworkerBookingCredit {
     /// The unique identifier of the record; set by the server.
     ///
     /// Wire: `Id`, read-only.
-    #[serde(rename = "Id")]
     pub id: i64,
     /// The globally unique identifier of the record; set by the server.
     ///
     /// Wire: `UniqueId`, read-only.
-    #[serde(rename = "UniqueId")]
     pub unique_id: crate::Uuid,
     /// When the record was created.
     ///
     /// Wire: `CreatedOn`, read-only.
-    #[serde(rename = "CreatedOn", default)]
     pub created_on: Option<crate::DateTime>,
     /// When the record was last updated.
     ///
     /// Wire: `UpdatedOn`, read-only.
-    #[serde(rename = "UpdatedOn", default)]
     pub updated_on: Option<crate::DateTime>,
     /// Who last updated the record (an email address or `System`).
     ///
     /// Wire: `UpdatedBy`, read-only.
-    #[serde(rename = "UpdatedBy", default)]
     pub updated_by: Option<String>,
     /// Whether the record has not been saved yet; false in answers.
     ///
     /// Wire: `IsNew`, read-only.
-    #[serde(rename = "IsNew", default)]
     pub is_new: Option<bool>,
     /// User-defined data about the record. This property can only be seen and updated using the
     /// API.
     ///
     /// Wire: `SystemId`, API-only.
-    #[serde(rename = "SystemId", default)]
     pub system_id: Option<String>,
     /// The record's display text.
     ///
     /// Wire: `ToStringText`, read-only.
-    #[serde(rename = "ToStringText", default)]
     pub to_string_text: Option<String>,
     /// Localisation data of the record's texts.
     ///
     /// Wire: `LocalizationDetails`, read-only.
-    #[serde(rename = "LocalizationDetails", default)]
     pub localization_details: Option<::serde_json::Value>,
     /// The space's custom fields on this record.
     ///
     /// Wire: `CustomFields`.
-    #[serde(rename = "CustomFields", default)]
     pub custom_fields: Option<::serde_json::Value>,
     /// ID of the customer this credit is assigned to.
     ///
     /// Wire: `CoworkerId`, required on create.
-    #[serde(rename = "CoworkerId")]
     pub coworker_id: i64,
     /// ID of the location issuing the credit.
     ///
     /// Wire: `BusinessId`, required on create.
-    #[serde(rename = "BusinessId")]
     pub business_id: i64,
     /// Total credit amount originally assigned.
     ///
     /// Wire: `TotalCredit`, required on create.
-    #[serde(rename = "TotalCredit", with = "::rust_decimal::serde::float")]
     pub total_credit: crate::Decimal,
     /// Optional description or label for this credit.
     ///
     /// Wire: `Description`.
-    #[serde(rename = "Description", default)]
     pub description: Option<String>,
     /// Resource types this credit can be used for. If empty, the credit is valid for all resource
     /// types.
     ///
     /// Wire: `ElegibleResourceTypes`.
-    #[serde(rename = "ElegibleResourceTypes", default)]
     pub eligible_resource_types: Option<Vec<i64>>,
     /// Products this credit can be used for. If empty, applies to all products.
     ///
     /// Wire: `ElegibleProducts`.
-    #[serde(rename = "ElegibleProducts", default)]
     pub eligible_products: Option<Vec<i64>>,
     /// Plans (tariffs) this credit is restricted to. If empty, applies to customers on any plan.
     ///
     /// Wire: `ElegibleTariffs`.
-    #[serde(rename = "ElegibleTariffs", default)]
     pub eligible_tariffs: Option<Vec<i64>>,
     /// Date from which this credit is valid.
     ///
     /// Wire: `ValidFrom`.
-    #[serde(rename = "ValidFrom", default)]
     pub valid_from: Option<crate::DateTime>,
     /// Date on which this credit expires.
     ///
     /// Wire: `ExpireDate`.
-    #[serde(rename = "ExpireDate", default)]
     pub expire_date: Option<crate::DateTime>,
     /// Whether this credit can be used to pay for bookings. Restrict to specific resource types
     /// with `ElegibleResourceTypes`.
     ///
     /// Wire: `CaneBeUsedForBookings`.
-    #[serde(rename = "CaneBeUsedForBookings", default)]
     pub can_be_used_for_bookings: Option<bool>,
     /// Whether this credit can be used to pay for event sign-ups. Restrict to specific categories
     /// with `EventCategories`.
     ///
     /// Wire: `CaneBeUsedForEvents`.
-    #[serde(rename = "CaneBeUsedForEvents", default)]
     pub can_be_used_for_events: Option<bool>,
     /// Event categories this credit can be used for. If empty, applies to all event categories.
     ///
     /// Wire: `EventCategories`.
-    #[serde(rename = "EventCategories", default)]
     pub event_categories: Option<Vec<i64>>,
     /// Whether this is a universal credit applicable to products, time passes and other charges.
     /// Restrict with `ElegibleProducts`, `ElegiblePasses` and `AppliesToCharges`; if all are empty
     /// the credit applies to all products, passes and charges.
     ///
     /// Wire: `IsUniversalCredit`.
-    #[serde(rename = "IsUniversalCredit", default)]
     pub is_universal_credit: Option<bool>,
     /// Whether to use the credit price instead of the standard booking price when this credit is
     /// applied.
     ///
     /// Wire: `UseCreditPrice`.
-    #[serde(rename = "UseCreditPrice", default)]
     pub use_credit_price: Option<bool>,
     /// Unique ID of the contract that originated this credit.
     ///
     /// Wire: `CoworkerContractUniqueId`.
-    #[serde(rename = "CoworkerContractUniqueId", default)]
     pub coworker_contract_unique_id: Option<crate::Uuid>,
     /// Time passes this credit can be used for. If empty, applies to all passes.
     ///
     /// Wire: `ElegiblePasses`.
-    #[serde(rename = "ElegiblePasses", default)]
     pub eligible_passes: Option<Vec<i64>>,
     /// Whether this universal credit applies to other charges.
     ///
     /// Wire: `AppliesToCharges`.
-    #[serde(rename = "AppliesToCharges", default)]
     pub applies_to_charges: Option<bool>,
     /// The credit amount not yet spent.
     ///
     /// Wire: `RemainingCredit`.
-    #[serde(
-        rename = "RemainingCredit",
-        with = "::rust_decimal::serde::float_option",
-        default
-    )]
     pub remaining_credit: Option<crate::Decimal>,
     /// The plan booking credit whose renewal created this credit, if any.
     ///
     /// Wire: `TariffBookingCreditId`.
-    #[serde(rename = "TariffBookingCreditId", default)]
     pub tariff_booking_credit_id: Option<i64>,
     /// Unique ID of the customer's product that originated this credit, if any.
     ///
     /// Wire: `CoworkerProductUniqueId`.
-    #[serde(rename = "CoworkerProductUniqueId", default)]
     pub coworker_product_unique_id: Option<crate::Uuid>,
     /// The issuing location's name.
     ///
     /// Wire: `BusinessName`, read-only.
-    #[serde(rename = "BusinessName", default)]
     pub business_name: Option<String>,
     /// The currency code of the issuing location, in which the credit is counted.
     ///
     /// Wire: `BusinessCurrencyCode`, read-only.
-    #[serde(rename = "BusinessCurrencyCode", default)]
     pub business_currency_code: Option<String>,
     /// The name of the plan booking credit that created this credit.
     ///
     /// Wire: `TariffBookingCreditName`, read-only.
-    #[serde(rename = "TariffBookingCreditName", default)]
     pub tariff_booking_credit_name: Option<String>,
     /// Properties the spec does not describe, kept as the API sent them.
-    #[serde(flatten)]
     pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for CoworkerBookingCredit {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut fields = crate::wire::Fields::read(deserializer)?;
+        Ok(Self {
+            id: fields.required("Id")?,
+            unique_id: fields.required("UniqueId")?,
+            created_on: fields.optional("CreatedOn")?,
+            updated_on: fields.optional("UpdatedOn")?,
+            updated_by: fields.optional("UpdatedBy")?,
+            is_new: fields.optional("IsNew")?,
+            system_id: fields.optional("SystemId")?,
+            to_string_text: fields.optional("ToStringText")?,
+            localization_details: fields.optional("LocalizationDetails")?,
+            custom_fields: fields.optional("CustomFields")?,
+            coworker_id: fields.required("CoworkerId")?,
+            business_id: fields.required("BusinessId")?,
+            total_credit: fields.required("TotalCredit")?,
+            description: fields.optional("Description")?,
+            eligible_resource_types: fields.optional("ElegibleResourceTypes")?,
+            eligible_products: fields.optional("ElegibleProducts")?,
+            eligible_tariffs: fields.optional("ElegibleTariffs")?,
+            valid_from: fields.optional("ValidFrom")?,
+            expire_date: fields.optional("ExpireDate")?,
+            can_be_used_for_bookings: fields.optional("CaneBeUsedForBookings")?,
+            can_be_used_for_events: fields.optional("CaneBeUsedForEvents")?,
+            event_categories: fields.optional("EventCategories")?,
+            is_universal_credit: fields.optional("IsUniversalCredit")?,
+            use_credit_price: fields.optional("UseCreditPrice")?,
+            coworker_contract_unique_id: fields.optional("CoworkerContractUniqueId")?,
+            eligible_passes: fields.optional("ElegiblePasses")?,
+            applies_to_charges: fields.optional("AppliesToCharges")?,
+            remaining_credit: fields.optional("RemainingCredit")?,
+            tariff_booking_credit_id: fields.optional("TariffBookingCreditId")?,
+            coworker_product_unique_id: fields.optional("CoworkerProductUniqueId")?,
+            business_name: fields.optional("BusinessName")?,
+            business_currency_code: fields.optional("BusinessCurrencyCode")?,
+            tariff_booking_credit_name: fields.optional("TariffBookingCreditName")?,
+            extra: fields.rest(),
+        })
+    }
 }
 
 /// A `CoworkerBookingCredit` as list endpoints answer it: a summary, not the full record.
@@ -236,340 +242,310 @@ pub struct CoworkerBookingCredit {
 ///     let _ = nexudus::billing::coworker_booking_credits::CoworkerBookingCreditUpdate::from(item);
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CoworkerBookingCreditListItem {
     /// The unique identifier of the record; set by the server.
     ///
     /// Wire: `Id`, read-only.
-    #[serde(rename = "Id")]
     pub id: i64,
     /// The globally unique identifier of the record; set by the server.
     ///
     /// Wire: `UniqueId`, read-only.
-    #[serde(rename = "UniqueId", default)]
     pub unique_id: Option<crate::Uuid>,
     /// When the record was created.
     ///
     /// Wire: `CreatedOn`, read-only.
-    #[serde(rename = "CreatedOn", default)]
     pub created_on: Option<crate::DateTime>,
     /// When the record was last updated.
     ///
     /// Wire: `UpdatedOn`, read-only.
-    #[serde(rename = "UpdatedOn", default)]
     pub updated_on: Option<crate::DateTime>,
     /// Who last updated the record (an email address or `System`).
     ///
     /// Wire: `UpdatedBy`, read-only.
-    #[serde(rename = "UpdatedBy", default)]
     pub updated_by: Option<String>,
     /// Whether the record has not been saved yet; false in answers.
     ///
     /// Wire: `IsNew`, read-only.
-    #[serde(rename = "IsNew", default)]
     pub is_new: Option<bool>,
     /// User-defined data about the record. This property can only be seen and updated using the
     /// API.
     ///
     /// Wire: `SystemId`, API-only.
-    #[serde(rename = "SystemId", default)]
     pub system_id: Option<String>,
     /// The record's display text.
     ///
     /// Wire: `ToStringText`, read-only.
-    #[serde(rename = "ToStringText", default)]
     pub to_string_text: Option<String>,
     /// Localisation data of the record's texts.
     ///
     /// Wire: `LocalizationDetails`, read-only.
-    #[serde(rename = "LocalizationDetails", default)]
     pub localization_details: Option<::serde_json::Value>,
     /// The space's custom fields on this record.
     ///
     /// Wire: `CustomFields`.
-    #[serde(rename = "CustomFields", default)]
     pub custom_fields: Option<::serde_json::Value>,
     /// ID of the customer this credit is assigned to.
     ///
     /// Wire: `CoworkerId`, required on create.
-    #[serde(rename = "CoworkerId", default)]
     pub coworker_id: Option<i64>,
     /// ID of the location issuing the credit.
     ///
     /// Wire: `BusinessId`, required on create.
-    #[serde(rename = "BusinessId", default)]
     pub business_id: Option<i64>,
     /// Total credit amount originally assigned.
     ///
     /// Wire: `TotalCredit`, required on create.
-    #[serde(
-        rename = "TotalCredit",
-        with = "::rust_decimal::serde::float_option",
-        default
-    )]
     pub total_credit: Option<crate::Decimal>,
     /// Optional description or label for this credit.
     ///
     /// Wire: `Description`.
-    #[serde(rename = "Description", default)]
     pub description: Option<String>,
     /// Date from which this credit is valid.
     ///
     /// Wire: `ValidFrom`.
-    #[serde(rename = "ValidFrom", default)]
     pub valid_from: Option<crate::DateTime>,
     /// Date on which this credit expires.
     ///
     /// Wire: `ExpireDate`.
-    #[serde(rename = "ExpireDate", default)]
     pub expire_date: Option<crate::DateTime>,
     /// Whether this credit can be used to pay for bookings. Restrict to specific resource types
     /// with `ElegibleResourceTypes`.
     ///
     /// Wire: `CaneBeUsedForBookings`.
-    #[serde(rename = "CaneBeUsedForBookings", default)]
     pub can_be_used_for_bookings: Option<bool>,
     /// Whether this credit can be used to pay for event sign-ups. Restrict to specific categories
     /// with `EventCategories`.
     ///
     /// Wire: `CaneBeUsedForEvents`.
-    #[serde(rename = "CaneBeUsedForEvents", default)]
     pub can_be_used_for_events: Option<bool>,
     /// Whether this is a universal credit applicable to products, time passes and other charges.
     /// Restrict with `ElegibleProducts`, `ElegiblePasses` and `AppliesToCharges`; if all are empty
     /// the credit applies to all products, passes and charges.
     ///
     /// Wire: `IsUniversalCredit`.
-    #[serde(rename = "IsUniversalCredit", default)]
     pub is_universal_credit: Option<bool>,
     /// Whether to use the credit price instead of the standard booking price when this credit is
     /// applied.
     ///
     /// Wire: `UseCreditPrice`.
-    #[serde(rename = "UseCreditPrice", default)]
     pub use_credit_price: Option<bool>,
     /// Unique ID of the contract that originated this credit.
     ///
     /// Wire: `CoworkerContractUniqueId`.
-    #[serde(rename = "CoworkerContractUniqueId", default)]
     pub coworker_contract_unique_id: Option<crate::Uuid>,
     /// Whether this universal credit applies to other charges.
     ///
     /// Wire: `AppliesToCharges`.
-    #[serde(rename = "AppliesToCharges", default)]
     pub applies_to_charges: Option<bool>,
     /// The credit amount not yet spent.
     ///
     /// Wire: `RemainingCredit`.
-    #[serde(
-        rename = "RemainingCredit",
-        with = "::rust_decimal::serde::float_option",
-        default
-    )]
     pub remaining_credit: Option<crate::Decimal>,
     /// The plan booking credit whose renewal created this credit, if any.
     ///
     /// Wire: `TariffBookingCreditId`.
-    #[serde(rename = "TariffBookingCreditId", default)]
     pub tariff_booking_credit_id: Option<i64>,
     /// Unique ID of the customer's product that originated this credit, if any.
     ///
     /// Wire: `CoworkerProductUniqueId`.
-    #[serde(rename = "CoworkerProductUniqueId", default)]
     pub coworker_product_unique_id: Option<crate::Uuid>,
     /// The issuing location's name.
     ///
     /// Wire: `BusinessName`, read-only.
-    #[serde(rename = "BusinessName", default)]
     pub business_name: Option<String>,
     /// The currency code of the issuing location, in which the credit is counted.
     ///
     /// Wire: `BusinessCurrencyCode`, read-only.
-    #[serde(rename = "BusinessCurrencyCode", default)]
     pub business_currency_code: Option<String>,
     /// The name of the plan booking credit that created this credit.
     ///
     /// Wire: `TariffBookingCreditName`, read-only.
-    #[serde(rename = "TariffBookingCreditName", default)]
     pub tariff_booking_credit_name: Option<String>,
     /// Properties the spec does not describe, kept as the API sent them.
-    #[serde(flatten)]
     pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for CoworkerBookingCreditListItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut fields = crate::wire::Fields::read(deserializer)?;
+        Ok(Self {
+            id: fields.required("Id")?,
+            unique_id: fields.optional("UniqueId")?,
+            created_on: fields.optional("CreatedOn")?,
+            updated_on: fields.optional("UpdatedOn")?,
+            updated_by: fields.optional("UpdatedBy")?,
+            is_new: fields.optional("IsNew")?,
+            system_id: fields.optional("SystemId")?,
+            to_string_text: fields.optional("ToStringText")?,
+            localization_details: fields.optional("LocalizationDetails")?,
+            custom_fields: fields.optional("CustomFields")?,
+            coworker_id: fields.optional("CoworkerId")?,
+            business_id: fields.optional("BusinessId")?,
+            total_credit: fields.optional("TotalCredit")?,
+            description: fields.optional("Description")?,
+            valid_from: fields.optional("ValidFrom")?,
+            expire_date: fields.optional("ExpireDate")?,
+            can_be_used_for_bookings: fields.optional("CaneBeUsedForBookings")?,
+            can_be_used_for_events: fields.optional("CaneBeUsedForEvents")?,
+            is_universal_credit: fields.optional("IsUniversalCredit")?,
+            use_credit_price: fields.optional("UseCreditPrice")?,
+            coworker_contract_unique_id: fields.optional("CoworkerContractUniqueId")?,
+            applies_to_charges: fields.optional("AppliesToCharges")?,
+            remaining_credit: fields.optional("RemainingCredit")?,
+            tariff_booking_credit_id: fields.optional("TariffBookingCreditId")?,
+            coworker_product_unique_id: fields.optional("CoworkerProductUniqueId")?,
+            business_name: fields.optional("BusinessName")?,
+            business_currency_code: fields.optional("BusinessCurrencyCode")?,
+            tariff_booking_credit_name: fields.optional("TariffBookingCreditName")?,
+            extra: fields.rest(),
+        })
+    }
 }
 
 /// The body that creates a [`CoworkerBookingCredit`]. Required fields are the arguments of
 /// [`NewCoworkerBookingCredit::new`], so a body without one does not compile; set optional
 /// fields with the `with_` methods. Unset optional fields are not sent, and read-only fields
 /// cannot be set at all.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct NewCoworkerBookingCredit {
     /// User-defined data about the record. This property can only be seen and updated using the
     /// API.
     ///
     /// Wire: `SystemId`, API-only.
-    #[serde(rename = "SystemId", default, skip_serializing_if = "Option::is_none")]
     pub system_id: Option<String>,
     /// The space's custom fields on this record.
     ///
     /// Wire: `CustomFields`.
-    #[serde(rename = "CustomFields", default, skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<::serde_json::Value>,
     /// ID of the customer this credit is assigned to.
     ///
     /// Wire: `CoworkerId`, required on create.
-    #[serde(rename = "CoworkerId")]
     pub coworker_id: i64,
     /// ID of the location issuing the credit.
     ///
     /// Wire: `BusinessId`, required on create.
-    #[serde(rename = "BusinessId")]
     pub business_id: i64,
     /// Total credit amount originally assigned.
     ///
     /// Wire: `TotalCredit`, required on create.
-    #[serde(rename = "TotalCredit", with = "::rust_decimal::serde::float")]
     pub total_credit: crate::Decimal,
     /// Optional description or label for this credit.
     ///
     /// Wire: `Description`.
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Resource types this credit can be used for. If empty, the credit is valid for all resource
     /// types.
     ///
     /// Wire: `ElegibleResourceTypes`.
-    #[serde(
-        rename = "ElegibleResourceTypes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub eligible_resource_types: Option<Vec<i64>>,
     /// Products this credit can be used for. If empty, applies to all products.
     ///
     /// Wire: `ElegibleProducts`.
-    #[serde(
-        rename = "ElegibleProducts",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub eligible_products: Option<Vec<i64>>,
     /// Plans (tariffs) this credit is restricted to. If empty, applies to customers on any plan.
     ///
     /// Wire: `ElegibleTariffs`.
-    #[serde(
-        rename = "ElegibleTariffs",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub eligible_tariffs: Option<Vec<i64>>,
     /// Date from which this credit is valid.
     ///
     /// Wire: `ValidFrom`.
-    #[serde(rename = "ValidFrom", default, skip_serializing_if = "Option::is_none")]
     pub valid_from: Option<crate::DateTime>,
     /// Date on which this credit expires.
     ///
     /// Wire: `ExpireDate`.
-    #[serde(rename = "ExpireDate", default, skip_serializing_if = "Option::is_none")]
     pub expire_date: Option<crate::DateTime>,
     /// Whether this credit can be used to pay for bookings. Restrict to specific resource types
     /// with `ElegibleResourceTypes`.
     ///
     /// Wire: `CaneBeUsedForBookings`.
-    #[serde(
-        rename = "CaneBeUsedForBookings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub can_be_used_for_bookings: Option<bool>,
     /// Whether this credit can be used to pay for event sign-ups. Restrict to specific categories
     /// with `EventCategories`.
     ///
     /// Wire: `CaneBeUsedForEvents`.
-    #[serde(
-        rename = "CaneBeUsedForEvents",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub can_be_used_for_events: Option<bool>,
     /// Event categories this credit can be used for. If empty, applies to all event categories.
     ///
     /// Wire: `EventCategories`.
-    #[serde(
-        rename = "EventCategories",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub event_categories: Option<Vec<i64>>,
     /// Whether this is a universal credit applicable to products, time passes and other charges.
     /// Restrict with `ElegibleProducts`, `ElegiblePasses` and `AppliesToCharges`; if all are empty
     /// the credit applies to all products, passes and charges.
     ///
     /// Wire: `IsUniversalCredit`.
-    #[serde(
-        rename = "IsUniversalCredit",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub is_universal_credit: Option<bool>,
     /// Whether to use the credit price instead of the standard booking price when this credit is
     /// applied.
     ///
     /// Wire: `UseCreditPrice`.
-    #[serde(rename = "UseCreditPrice", default, skip_serializing_if = "Option::is_none")]
     pub use_credit_price: Option<bool>,
     /// Unique ID of the contract that originated this credit.
     ///
     /// Wire: `CoworkerContractUniqueId`.
-    #[serde(
-        rename = "CoworkerContractUniqueId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub coworker_contract_unique_id: Option<crate::Uuid>,
     /// Time passes this credit can be used for. If empty, applies to all passes.
     ///
     /// Wire: `ElegiblePasses`.
-    #[serde(rename = "ElegiblePasses", default, skip_serializing_if = "Option::is_none")]
     pub eligible_passes: Option<Vec<i64>>,
     /// Whether this universal credit applies to other charges.
     ///
     /// Wire: `AppliesToCharges`.
-    #[serde(
-        rename = "AppliesToCharges",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub applies_to_charges: Option<bool>,
     /// The credit amount not yet spent.
     ///
     /// Wire: `RemainingCredit`.
-    #[serde(
-        rename = "RemainingCredit",
-        with = "::rust_decimal::serde::float_option",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub remaining_credit: Option<crate::Decimal>,
     /// The plan booking credit whose renewal created this credit, if any.
     ///
     /// Wire: `TariffBookingCreditId`.
-    #[serde(
-        rename = "TariffBookingCreditId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub tariff_booking_credit_id: Option<i64>,
     /// Unique ID of the customer's product that originated this credit, if any.
     ///
     /// Wire: `CoworkerProductUniqueId`.
-    #[serde(
-        rename = "CoworkerProductUniqueId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub coworker_product_unique_id: Option<crate::Uuid>,
+}
+
+impl ::serde::Serialize for NewCoworkerBookingCredit {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::wire::Object::start(serializer)?;
+        object.field_if_set("SystemId", &self.system_id)?;
+        object.field_if_set("CustomFields", &self.custom_fields)?;
+        object.field("CoworkerId", &self.coworker_id)?;
+        object.field("BusinessId", &self.business_id)?;
+        object.field("TotalCredit", &crate::wire::Money(&self.total_credit))?;
+        object.field_if_set("Description", &self.description)?;
+        object.field_if_set("ElegibleResourceTypes", &self.eligible_resource_types)?;
+        object.field_if_set("ElegibleProducts", &self.eligible_products)?;
+        object.field_if_set("ElegibleTariffs", &self.eligible_tariffs)?;
+        object.field_if_set("ValidFrom", &self.valid_from)?;
+        object.field_if_set("ExpireDate", &self.expire_date)?;
+        object.field_if_set("CaneBeUsedForBookings", &self.can_be_used_for_bookings)?;
+        object.field_if_set("CaneBeUsedForEvents", &self.can_be_used_for_events)?;
+        object.field_if_set("EventCategories", &self.event_categories)?;
+        object.field_if_set("IsUniversalCredit", &self.is_universal_credit)?;
+        object.field_if_set("UseCreditPrice", &self.use_credit_price)?;
+        object
+            .field_if_set(
+                "CoworkerContractUniqueId",
+                &self.coworker_contract_unique_id,
+            )?;
+        object.field_if_set("ElegiblePasses", &self.eligible_passes)?;
+        object.field_if_set("AppliesToCharges", &self.applies_to_charges)?;
+        if let Some(value) = &self.remaining_credit {
+            object.field("RemainingCredit", &crate::wire::Money(value))?;
+        }
+        object.field_if_set("TariffBookingCreditId", &self.tariff_booking_credit_id)?;
+        object
+            .field_if_set("CoworkerProductUniqueId", &self.coworker_product_unique_id)?;
+        object.end()
+    }
 }
 
 impl NewCoworkerBookingCredit {
@@ -741,135 +717,144 @@ impl NewCoworkerBookingCredit {
 /// (`extra`). Change the public fields, then send it.
 ///
 /// A [`CoworkerBookingCreditListItem`] cannot become one: list records leave fields out.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CoworkerBookingCreditUpdate {
     /// The record to update; fixed by the record the body was made from.
-    #[serde(rename = "Id")]
     id: i64,
     /// User-defined data about the record. This property can only be seen and updated using the
     /// API.
     ///
     /// Wire: `SystemId`, API-only.
-    #[serde(rename = "SystemId", default)]
     pub system_id: Option<String>,
     /// The space's custom fields on this record.
     ///
     /// Wire: `CustomFields`.
-    #[serde(rename = "CustomFields", default)]
     pub custom_fields: Option<::serde_json::Value>,
     /// ID of the customer this credit is assigned to.
     ///
     /// Wire: `CoworkerId`, required on create.
-    #[serde(rename = "CoworkerId")]
     pub coworker_id: i64,
     /// ID of the location issuing the credit.
     ///
     /// Wire: `BusinessId`, required on create.
-    #[serde(rename = "BusinessId")]
     pub business_id: i64,
     /// Total credit amount originally assigned.
     ///
     /// Wire: `TotalCredit`, required on create.
-    #[serde(rename = "TotalCredit", with = "::rust_decimal::serde::float")]
     pub total_credit: crate::Decimal,
     /// Optional description or label for this credit.
     ///
     /// Wire: `Description`.
-    #[serde(rename = "Description", default)]
     pub description: Option<String>,
     /// Resource types this credit can be used for. If empty, the credit is valid for all resource
     /// types.
     ///
     /// Wire: `ElegibleResourceTypes`.
-    #[serde(rename = "ElegibleResourceTypes", default)]
     pub eligible_resource_types: Option<Vec<i64>>,
     /// Products this credit can be used for. If empty, applies to all products.
     ///
     /// Wire: `ElegibleProducts`.
-    #[serde(rename = "ElegibleProducts", default)]
     pub eligible_products: Option<Vec<i64>>,
     /// Plans (tariffs) this credit is restricted to. If empty, applies to customers on any plan.
     ///
     /// Wire: `ElegibleTariffs`.
-    #[serde(rename = "ElegibleTariffs", default)]
     pub eligible_tariffs: Option<Vec<i64>>,
     /// Date from which this credit is valid.
     ///
     /// Wire: `ValidFrom`.
-    #[serde(rename = "ValidFrom", default)]
     pub valid_from: Option<crate::DateTime>,
     /// Date on which this credit expires.
     ///
     /// Wire: `ExpireDate`.
-    #[serde(rename = "ExpireDate", default)]
     pub expire_date: Option<crate::DateTime>,
     /// Whether this credit can be used to pay for bookings. Restrict to specific resource types
     /// with `ElegibleResourceTypes`.
     ///
     /// Wire: `CaneBeUsedForBookings`.
-    #[serde(rename = "CaneBeUsedForBookings", default)]
     pub can_be_used_for_bookings: Option<bool>,
     /// Whether this credit can be used to pay for event sign-ups. Restrict to specific categories
     /// with `EventCategories`.
     ///
     /// Wire: `CaneBeUsedForEvents`.
-    #[serde(rename = "CaneBeUsedForEvents", default)]
     pub can_be_used_for_events: Option<bool>,
     /// Event categories this credit can be used for. If empty, applies to all event categories.
     ///
     /// Wire: `EventCategories`.
-    #[serde(rename = "EventCategories", default)]
     pub event_categories: Option<Vec<i64>>,
     /// Whether this is a universal credit applicable to products, time passes and other charges.
     /// Restrict with `ElegibleProducts`, `ElegiblePasses` and `AppliesToCharges`; if all are empty
     /// the credit applies to all products, passes and charges.
     ///
     /// Wire: `IsUniversalCredit`.
-    #[serde(rename = "IsUniversalCredit", default)]
     pub is_universal_credit: Option<bool>,
     /// Whether to use the credit price instead of the standard booking price when this credit is
     /// applied.
     ///
     /// Wire: `UseCreditPrice`.
-    #[serde(rename = "UseCreditPrice", default)]
     pub use_credit_price: Option<bool>,
     /// Unique ID of the contract that originated this credit.
     ///
     /// Wire: `CoworkerContractUniqueId`.
-    #[serde(rename = "CoworkerContractUniqueId", default)]
     pub coworker_contract_unique_id: Option<crate::Uuid>,
     /// Time passes this credit can be used for. If empty, applies to all passes.
     ///
     /// Wire: `ElegiblePasses`.
-    #[serde(rename = "ElegiblePasses", default)]
     pub eligible_passes: Option<Vec<i64>>,
     /// Whether this universal credit applies to other charges.
     ///
     /// Wire: `AppliesToCharges`.
-    #[serde(rename = "AppliesToCharges", default)]
     pub applies_to_charges: Option<bool>,
     /// The credit amount not yet spent.
     ///
     /// Wire: `RemainingCredit`.
-    #[serde(
-        rename = "RemainingCredit",
-        with = "::rust_decimal::serde::float_option",
-        default
-    )]
     pub remaining_credit: Option<crate::Decimal>,
     /// The plan booking credit whose renewal created this credit, if any.
     ///
     /// Wire: `TariffBookingCreditId`.
-    #[serde(rename = "TariffBookingCreditId", default)]
     pub tariff_booking_credit_id: Option<i64>,
     /// Unique ID of the customer's product that originated this credit, if any.
     ///
     /// Wire: `CoworkerProductUniqueId`.
-    #[serde(rename = "CoworkerProductUniqueId", default)]
     pub coworker_product_unique_id: Option<crate::Uuid>,
     /// Properties the spec does not describe, sent back as they were read.
-    #[serde(flatten)]
     pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+impl ::serde::Serialize for CoworkerBookingCreditUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::wire::Object::start(serializer)?;
+        object.field("Id", &self.id)?;
+        object.field("SystemId", &self.system_id)?;
+        object.field("CustomFields", &self.custom_fields)?;
+        object.field("CoworkerId", &self.coworker_id)?;
+        object.field("BusinessId", &self.business_id)?;
+        object.field("TotalCredit", &crate::wire::Money(&self.total_credit))?;
+        object.field("Description", &self.description)?;
+        object.field("ElegibleResourceTypes", &self.eligible_resource_types)?;
+        object.field("ElegibleProducts", &self.eligible_products)?;
+        object.field("ElegibleTariffs", &self.eligible_tariffs)?;
+        object.field("ValidFrom", &self.valid_from)?;
+        object.field("ExpireDate", &self.expire_date)?;
+        object.field("CaneBeUsedForBookings", &self.can_be_used_for_bookings)?;
+        object.field("CaneBeUsedForEvents", &self.can_be_used_for_events)?;
+        object.field("EventCategories", &self.event_categories)?;
+        object.field("IsUniversalCredit", &self.is_universal_credit)?;
+        object.field("UseCreditPrice", &self.use_credit_price)?;
+        object.field("CoworkerContractUniqueId", &self.coworker_contract_unique_id)?;
+        object.field("ElegiblePasses", &self.eligible_passes)?;
+        object.field("AppliesToCharges", &self.applies_to_charges)?;
+        object
+            .field(
+                "RemainingCredit",
+                &crate::wire::OptionalMoney(&self.remaining_credit),
+            )?;
+        object.field("TariffBookingCreditId", &self.tariff_booking_credit_id)?;
+        object.field("CoworkerProductUniqueId", &self.coworker_product_unique_id)?;
+        object.end_with(&self.extra)
+    }
 }
 
 impl CoworkerBookingCreditUpdate {

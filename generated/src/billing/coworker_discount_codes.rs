@@ -25,108 +25,118 @@
 /// The full record. `GET /api/billing/coworkerdiscountcodes/{Id}` answers it. Make an update
 /// from it with [`CoworkerDiscountCode::to_update`]: fields this client does not know are kept
 /// in `extra` and sent back, so an update never clears them.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CoworkerDiscountCode {
     /// The unique identifier of the record; set by the server.
     ///
     /// Wire: `Id`, read-only.
-    #[serde(rename = "Id")]
     pub id: i64,
     /// The globally unique identifier of the record; set by the server.
     ///
     /// Wire: `UniqueId`, read-only.
-    #[serde(rename = "UniqueId")]
     pub unique_id: crate::Uuid,
     /// When the record was created.
     ///
     /// Wire: `CreatedOn`, read-only.
-    #[serde(rename = "CreatedOn", default)]
     pub created_on: Option<crate::DateTime>,
     /// When the record was last updated.
     ///
     /// Wire: `UpdatedOn`, read-only.
-    #[serde(rename = "UpdatedOn", default)]
     pub updated_on: Option<crate::DateTime>,
     /// Who last updated the record (an email address or `System`).
     ///
     /// Wire: `UpdatedBy`, read-only.
-    #[serde(rename = "UpdatedBy", default)]
     pub updated_by: Option<String>,
     /// Whether the record has not been saved yet; false in answers.
     ///
     /// Wire: `IsNew`, read-only.
-    #[serde(rename = "IsNew", default)]
     pub is_new: Option<bool>,
     /// User-defined data about the record. This property can only be seen and updated using the
     /// API.
     ///
     /// Wire: `SystemId`, API-only.
-    #[serde(rename = "SystemId", default)]
     pub system_id: Option<String>,
     /// The record's display text.
     ///
     /// Wire: `ToStringText`, read-only.
-    #[serde(rename = "ToStringText", default)]
     pub to_string_text: Option<String>,
     /// Localisation data of the record's texts.
     ///
     /// Wire: `LocalizationDetails`, read-only.
-    #[serde(rename = "LocalizationDetails", default)]
     pub localization_details: Option<::serde_json::Value>,
     /// The space's custom fields on this record.
     ///
     /// Wire: `CustomFields`.
-    #[serde(rename = "CustomFields", default)]
     pub custom_fields: Option<::serde_json::Value>,
     /// ID of the customer this discount code is assigned to.
     ///
     /// Wire: `CoworkerId`, required on create.
-    #[serde(rename = "CoworkerId")]
     pub coworker_id: i64,
     /// ID of the location this assignment belongs to.
     ///
     /// Wire: `BusinessId`, required on create.
-    #[serde(rename = "BusinessId")]
     pub business_id: i64,
     /// ID of the discount code assigned to this customer.
     ///
     /// Wire: `DiscountCodeId`, required on create.
-    #[serde(rename = "DiscountCodeId")]
     pub discount_code_id: i64,
     /// Optional notes about this discount code assignment.
     ///
     /// Wire: `Notes`.
-    #[serde(rename = "Notes", default)]
     pub notes: Option<String>,
     /// How many times the customer has used this discount code.
     ///
     /// Wire: `TimesUsed`, read-only.
-    #[serde(rename = "TimesUsed", default)]
     pub times_used: Option<i64>,
     /// Customer-specific date from which this discount code assignment becomes valid.
     ///
     /// Wire: `ValidFrom`.
-    #[serde(rename = "ValidFrom", default)]
     pub valid_from: Option<crate::DateTime>,
     /// Customer-specific date after which this discount code assignment expires.
     ///
     /// Wire: `ExpiresOn`.
-    #[serde(rename = "ExpiresOn", default)]
     pub expires_on: Option<crate::DateTime>,
     /// Unique identifier of the customer who referred this customer, when the discount is part of
     /// the referral programme.
     ///
     /// Wire: `RefererGuid`.
-    #[serde(rename = "RefererGuid", default)]
     pub referer_guid: Option<crate::Uuid>,
     /// Unique identifier of the booking to which this discount code was applied.
     ///
     /// Wire: `BookingUniqueId`.
-    #[serde(rename = "BookingUniqueId", default)]
     pub booking_unique_id: Option<crate::Uuid>,
     /// Properties the spec does not describe, kept as the API sent them.
-    #[serde(flatten)]
     pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for CoworkerDiscountCode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut fields = crate::wire::Fields::read(deserializer)?;
+        Ok(Self {
+            id: fields.required("Id")?,
+            unique_id: fields.required("UniqueId")?,
+            created_on: fields.optional("CreatedOn")?,
+            updated_on: fields.optional("UpdatedOn")?,
+            updated_by: fields.optional("UpdatedBy")?,
+            is_new: fields.optional("IsNew")?,
+            system_id: fields.optional("SystemId")?,
+            to_string_text: fields.optional("ToStringText")?,
+            localization_details: fields.optional("LocalizationDetails")?,
+            custom_fields: fields.optional("CustomFields")?,
+            coworker_id: fields.required("CoworkerId")?,
+            business_id: fields.required("BusinessId")?,
+            discount_code_id: fields.required("DiscountCodeId")?,
+            notes: fields.optional("Notes")?,
+            times_used: fields.optional("TimesUsed")?,
+            valid_from: fields.optional("ValidFrom")?,
+            expires_on: fields.optional("ExpiresOn")?,
+            referer_guid: fields.optional("RefererGuid")?,
+            booking_unique_id: fields.optional("BookingUniqueId")?,
+            extra: fields.rest(),
+        })
+    }
 }
 
 /// A `CoworkerDiscountCode` as list endpoints answer it: a summary, not the full record.
@@ -143,213 +153,229 @@ pub struct CoworkerDiscountCode {
 ///     let _ = nexudus::billing::coworker_discount_codes::CoworkerDiscountCodeUpdate::from(item);
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CoworkerDiscountCodeListItem {
     /// The unique identifier of the record; set by the server.
     ///
     /// Wire: `Id`, read-only.
-    #[serde(rename = "Id")]
     pub id: i64,
     /// The globally unique identifier of the record; set by the server.
     ///
     /// Wire: `UniqueId`, read-only.
-    #[serde(rename = "UniqueId", default)]
     pub unique_id: Option<crate::Uuid>,
     /// When the record was created.
     ///
     /// Wire: `CreatedOn`, read-only.
-    #[serde(rename = "CreatedOn", default)]
     pub created_on: Option<crate::DateTime>,
     /// When the record was last updated.
     ///
     /// Wire: `UpdatedOn`, read-only.
-    #[serde(rename = "UpdatedOn", default)]
     pub updated_on: Option<crate::DateTime>,
     /// Who last updated the record (an email address or `System`).
     ///
     /// Wire: `UpdatedBy`, read-only.
-    #[serde(rename = "UpdatedBy", default)]
     pub updated_by: Option<String>,
     /// Whether the record has not been saved yet; false in answers.
     ///
     /// Wire: `IsNew`, read-only.
-    #[serde(rename = "IsNew", default)]
     pub is_new: Option<bool>,
     /// User-defined data about the record. This property can only be seen and updated using the
     /// API.
     ///
     /// Wire: `SystemId`, API-only.
-    #[serde(rename = "SystemId", default)]
     pub system_id: Option<String>,
     /// The record's display text.
     ///
     /// Wire: `ToStringText`, read-only.
-    #[serde(rename = "ToStringText", default)]
     pub to_string_text: Option<String>,
     /// Localisation data of the record's texts.
     ///
     /// Wire: `LocalizationDetails`, read-only.
-    #[serde(rename = "LocalizationDetails", default)]
     pub localization_details: Option<::serde_json::Value>,
     /// The space's custom fields on this record.
     ///
     /// Wire: `CustomFields`.
-    #[serde(rename = "CustomFields", default)]
     pub custom_fields: Option<::serde_json::Value>,
     /// ID of the customer this discount code is assigned to.
     ///
     /// Wire: `CoworkerId`, required on create.
-    #[serde(rename = "CoworkerId", default)]
     pub coworker_id: Option<i64>,
     /// ID of the location this assignment belongs to.
     ///
     /// Wire: `BusinessId`, required on create.
-    #[serde(rename = "BusinessId", default)]
     pub business_id: Option<i64>,
     /// ID of the discount code assigned to this customer.
     ///
     /// Wire: `DiscountCodeId`, required on create.
-    #[serde(rename = "DiscountCodeId", default)]
     pub discount_code_id: Option<i64>,
     /// How many times the customer has used this discount code.
     ///
     /// Wire: `TimesUsed`, read-only.
-    #[serde(rename = "TimesUsed", default)]
     pub times_used: Option<i64>,
     /// Customer-specific date from which this discount code assignment becomes valid.
     ///
     /// Wire: `ValidFrom`.
-    #[serde(rename = "ValidFrom", default)]
     pub valid_from: Option<crate::DateTime>,
     /// Customer-specific date after which this discount code assignment expires.
     ///
     /// Wire: `ExpiresOn`.
-    #[serde(rename = "ExpiresOn", default)]
     pub expires_on: Option<crate::DateTime>,
     /// Unique identifier of the customer who referred this customer, when the discount is part of
     /// the referral programme.
     ///
     /// Wire: `RefererGuid`.
-    #[serde(rename = "RefererGuid", default)]
     pub referer_guid: Option<crate::Uuid>,
     /// Unique identifier of the booking to which this discount code was applied.
     ///
     /// Wire: `BookingUniqueId`.
-    #[serde(rename = "BookingUniqueId", default)]
     pub booking_unique_id: Option<crate::Uuid>,
     /// The customer's coworker type.
     ///
     /// Wire: `CoworkerCoworkerType`.
-    #[serde(rename = "CoworkerCoworkerType", default)]
     pub coworker_coworker_type: Option<String>,
     /// The customer's full name.
     ///
     /// Wire: `CoworkerFullName`.
-    #[serde(rename = "CoworkerFullName", default)]
     pub coworker_full_name: Option<String>,
     /// The customer's billing name.
     ///
     /// Wire: `CoworkerBillingName`.
-    #[serde(rename = "CoworkerBillingName", default)]
     pub coworker_billing_name: Option<String>,
     /// The customer's company name.
     ///
     /// Wire: `CoworkerCompanyName`.
-    #[serde(rename = "CoworkerCompanyName", default)]
     pub coworker_company_name: Option<String>,
     /// The location's name.
     ///
     /// Wire: `BusinessName`.
-    #[serde(rename = "BusinessName", default)]
     pub business_name: Option<String>,
     /// The discount code's code.
     ///
     /// Wire: `DiscountCodeCode`.
-    #[serde(rename = "DiscountCodeCode", default)]
     pub discount_code_code: Option<String>,
     /// Whether the discount code is active.
     ///
     /// Wire: `DiscountCodeActive`.
-    #[serde(rename = "DiscountCodeActive", default)]
     pub discount_code_active: Option<bool>,
     /// Date from which the discount code itself is valid.
     ///
     /// Wire: `DiscountCodeValidFrom`.
-    #[serde(rename = "DiscountCodeValidFrom", default)]
     pub discount_code_valid_from: Option<crate::DateTime>,
     /// Date until which the discount code itself is valid.
     ///
     /// Wire: `DiscountCodeValidTo`.
-    #[serde(rename = "DiscountCodeValidTo", default)]
     pub discount_code_valid_to: Option<crate::DateTime>,
     /// Properties the spec does not describe, kept as the API sent them.
-    #[serde(flatten)]
     pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for CoworkerDiscountCodeListItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut fields = crate::wire::Fields::read(deserializer)?;
+        Ok(Self {
+            id: fields.required("Id")?,
+            unique_id: fields.optional("UniqueId")?,
+            created_on: fields.optional("CreatedOn")?,
+            updated_on: fields.optional("UpdatedOn")?,
+            updated_by: fields.optional("UpdatedBy")?,
+            is_new: fields.optional("IsNew")?,
+            system_id: fields.optional("SystemId")?,
+            to_string_text: fields.optional("ToStringText")?,
+            localization_details: fields.optional("LocalizationDetails")?,
+            custom_fields: fields.optional("CustomFields")?,
+            coworker_id: fields.optional("CoworkerId")?,
+            business_id: fields.optional("BusinessId")?,
+            discount_code_id: fields.optional("DiscountCodeId")?,
+            times_used: fields.optional("TimesUsed")?,
+            valid_from: fields.optional("ValidFrom")?,
+            expires_on: fields.optional("ExpiresOn")?,
+            referer_guid: fields.optional("RefererGuid")?,
+            booking_unique_id: fields.optional("BookingUniqueId")?,
+            coworker_coworker_type: fields.optional("CoworkerCoworkerType")?,
+            coworker_full_name: fields.optional("CoworkerFullName")?,
+            coworker_billing_name: fields.optional("CoworkerBillingName")?,
+            coworker_company_name: fields.optional("CoworkerCompanyName")?,
+            business_name: fields.optional("BusinessName")?,
+            discount_code_code: fields.optional("DiscountCodeCode")?,
+            discount_code_active: fields.optional("DiscountCodeActive")?,
+            discount_code_valid_from: fields.optional("DiscountCodeValidFrom")?,
+            discount_code_valid_to: fields.optional("DiscountCodeValidTo")?,
+            extra: fields.rest(),
+        })
+    }
 }
 
 /// The body that creates a [`CoworkerDiscountCode`]. Required fields are the arguments of
 /// [`NewCoworkerDiscountCode::new`], so a body without one does not compile; set optional
 /// fields with the `with_` methods. Unset optional fields are not sent, and read-only fields
 /// cannot be set at all.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct NewCoworkerDiscountCode {
     /// User-defined data about the record. This property can only be seen and updated using the
     /// API.
     ///
     /// Wire: `SystemId`, API-only.
-    #[serde(rename = "SystemId", default, skip_serializing_if = "Option::is_none")]
     pub system_id: Option<String>,
     /// The space's custom fields on this record.
     ///
     /// Wire: `CustomFields`.
-    #[serde(rename = "CustomFields", default, skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<::serde_json::Value>,
     /// ID of the customer this discount code is assigned to.
     ///
     /// Wire: `CoworkerId`, required on create.
-    #[serde(rename = "CoworkerId")]
     pub coworker_id: i64,
     /// ID of the location this assignment belongs to.
     ///
     /// Wire: `BusinessId`, required on create.
-    #[serde(rename = "BusinessId")]
     pub business_id: i64,
     /// ID of the discount code assigned to this customer.
     ///
     /// Wire: `DiscountCodeId`, required on create.
-    #[serde(rename = "DiscountCodeId")]
     pub discount_code_id: i64,
     /// Optional notes about this discount code assignment.
     ///
     /// Wire: `Notes`.
-    #[serde(rename = "Notes", default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Customer-specific date from which this discount code assignment becomes valid.
     ///
     /// Wire: `ValidFrom`.
-    #[serde(rename = "ValidFrom", default, skip_serializing_if = "Option::is_none")]
     pub valid_from: Option<crate::DateTime>,
     /// Customer-specific date after which this discount code assignment expires.
     ///
     /// Wire: `ExpiresOn`.
-    #[serde(rename = "ExpiresOn", default, skip_serializing_if = "Option::is_none")]
     pub expires_on: Option<crate::DateTime>,
     /// Unique identifier of the customer who referred this customer, when the discount is part of
     /// the referral programme.
     ///
     /// Wire: `RefererGuid`.
-    #[serde(rename = "RefererGuid", default, skip_serializing_if = "Option::is_none")]
     pub referer_guid: Option<crate::Uuid>,
     /// Unique identifier of the booking to which this discount code was applied.
     ///
     /// Wire: `BookingUniqueId`.
-    #[serde(
-        rename = "BookingUniqueId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub booking_unique_id: Option<crate::Uuid>,
+}
+
+impl ::serde::Serialize for NewCoworkerDiscountCode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::wire::Object::start(serializer)?;
+        object.field_if_set("SystemId", &self.system_id)?;
+        object.field_if_set("CustomFields", &self.custom_fields)?;
+        object.field("CoworkerId", &self.coworker_id)?;
+        object.field("BusinessId", &self.business_id)?;
+        object.field("DiscountCodeId", &self.discount_code_id)?;
+        object.field_if_set("Notes", &self.notes)?;
+        object.field_if_set("ValidFrom", &self.valid_from)?;
+        object.field_if_set("ExpiresOn", &self.expires_on)?;
+        object.field_if_set("RefererGuid", &self.referer_guid)?;
+        object.field_if_set("BookingUniqueId", &self.booking_unique_id)?;
+        object.end()
+    }
 }
 
 impl NewCoworkerDiscountCode {
@@ -424,66 +450,75 @@ impl NewCoworkerDiscountCode {
 /// (`extra`). Change the public fields, then send it.
 ///
 /// A [`CoworkerDiscountCodeListItem`] cannot become one: list records leave fields out.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CoworkerDiscountCodeUpdate {
     /// The record to update; fixed by the record the body was made from.
-    #[serde(rename = "Id")]
     id: i64,
     /// User-defined data about the record. This property can only be seen and updated using the
     /// API.
     ///
     /// Wire: `SystemId`, API-only.
-    #[serde(rename = "SystemId", default)]
     pub system_id: Option<String>,
     /// The space's custom fields on this record.
     ///
     /// Wire: `CustomFields`.
-    #[serde(rename = "CustomFields", default)]
     pub custom_fields: Option<::serde_json::Value>,
     /// ID of the customer this discount code is assigned to.
     ///
     /// Wire: `CoworkerId`, required on create.
-    #[serde(rename = "CoworkerId")]
     pub coworker_id: i64,
     /// ID of the location this assignment belongs to.
     ///
     /// Wire: `BusinessId`, required on create.
-    #[serde(rename = "BusinessId")]
     pub business_id: i64,
     /// ID of the discount code assigned to this customer.
     ///
     /// Wire: `DiscountCodeId`, required on create.
-    #[serde(rename = "DiscountCodeId")]
     pub discount_code_id: i64,
     /// Optional notes about this discount code assignment.
     ///
     /// Wire: `Notes`.
-    #[serde(rename = "Notes", default)]
     pub notes: Option<String>,
     /// Customer-specific date from which this discount code assignment becomes valid.
     ///
     /// Wire: `ValidFrom`.
-    #[serde(rename = "ValidFrom", default)]
     pub valid_from: Option<crate::DateTime>,
     /// Customer-specific date after which this discount code assignment expires.
     ///
     /// Wire: `ExpiresOn`.
-    #[serde(rename = "ExpiresOn", default)]
     pub expires_on: Option<crate::DateTime>,
     /// Unique identifier of the customer who referred this customer, when the discount is part of
     /// the referral programme.
     ///
     /// Wire: `RefererGuid`.
-    #[serde(rename = "RefererGuid", default)]
     pub referer_guid: Option<crate::Uuid>,
     /// Unique identifier of the booking to which this discount code was applied.
     ///
     /// Wire: `BookingUniqueId`.
-    #[serde(rename = "BookingUniqueId", default)]
     pub booking_unique_id: Option<crate::Uuid>,
     /// Properties the spec does not describe, sent back as they were read.
-    #[serde(flatten)]
     pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+impl ::serde::Serialize for CoworkerDiscountCodeUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut object = crate::wire::Object::start(serializer)?;
+        object.field("Id", &self.id)?;
+        object.field("SystemId", &self.system_id)?;
+        object.field("CustomFields", &self.custom_fields)?;
+        object.field("CoworkerId", &self.coworker_id)?;
+        object.field("BusinessId", &self.business_id)?;
+        object.field("DiscountCodeId", &self.discount_code_id)?;
+        object.field("Notes", &self.notes)?;
+        object.field("ValidFrom", &self.valid_from)?;
+        object.field("ExpiresOn", &self.expires_on)?;
+        object.field("RefererGuid", &self.referer_guid)?;
+        object.field("BookingUniqueId", &self.booking_unique_id)?;
+        object.end_with(&self.extra)
+    }
 }
 
 impl CoworkerDiscountCodeUpdate {

@@ -19,6 +19,7 @@ mod error;
 mod query;
 mod retry;
 mod schema;
+pub mod wire;
 
 pub use auth::{Auth, Secret};
 pub use client::{Client, ClientBuilder};

@@ -41,12 +41,15 @@ fn create_body(service: &Service, def: &EntityDef, names: &Names) -> TokenStream
     ));
     let field_defs = fields.clone().map(|f| {
         let doc = field_docs(f);
-        let serde = rust_types::serde_attr(f, !f.required, !f.required);
         let name = field_ident(f);
         let ty = rust_types::value_type(&f.ty);
         let ty = if f.required { ty } else { quote!(Option<#ty>) };
-        quote!(#doc #serde pub #name: #ty,)
+        quote!(#doc pub #name: #ty,)
     });
+    // Unset optional fields are not sent: the API then keeps its defaults.
+    let writes = fields
+        .clone()
+        .map(|f| rust_types::write_field(f, !f.required, true));
     let params = required.iter().map(|f| {
         let name = field_ident(f);
         let (ty, _) = rust_types::setter_param(&f.ty);
@@ -94,10 +97,18 @@ fn create_body(service: &Service, def: &EntityDef, names: &Names) -> TokenStream
     ));
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+        #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub struct #new_body {
             #(#field_defs)*
+        }
+
+        impl ::serde::Serialize for #new_body {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let mut object = crate::wire::Object::start(serializer)?;
+                #(#writes)*
+                object.end()
+            }
         }
 
         impl #new_body {
@@ -138,27 +149,36 @@ fn update_body(service: &Service, def: &EntityDef, names: &Names) -> TokenStream
     let writable: Vec<&Field> = writable(service, def).collect();
     let field_defs = writable.iter().map(|f| {
         let doc = field_docs(f);
-        // Sent even when `None`: null clears exactly what the record had as null.
-        let serde = rust_types::serde_attr(f, f.is_nullable(), false);
         let name = field_ident(f);
         let ty = rust_types::field_type(f, f.is_nullable());
-        quote!(#doc #serde pub #name: #ty,)
+        quote!(#doc pub #name: #ty,)
     });
+    // Sent even when `None`: null clears exactly what the record had as null.
+    let writes = writable
+        .iter()
+        .map(|f| rust_types::write_field(f, f.is_nullable(), false));
     let copies = writable.iter().map(|f| {
         let name = field_ident(f);
         quote!(#name: record.#name,)
     });
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+        #[derive(Debug, Clone, PartialEq)]
         pub struct #update_body {
             /// The record to update; fixed by the record the body was made from.
-            #[serde(rename = #ID_FIELD)]
             #id_ident: i64,
             #(#field_defs)*
             /// Properties the spec does not describe, sent back as they were read.
-            #[serde(flatten)]
             pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+        }
+
+        impl ::serde::Serialize for #update_body {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let mut object = crate::wire::Object::start(serializer)?;
+                object.field(#ID_FIELD, &self.#id_ident)?;
+                #(#writes)*
+                object.end_with(&self.extra)
+            }
         }
 
         impl #update_body {
