@@ -101,9 +101,13 @@ fn generation_row(label: &str, spec_dir: &Path, repeat: usize) -> Result<(), Str
         let output =
             codegen::emit::generate_timed(&spec, &mut timings).map_err(|e| e.to_string())?;
         let write_start = Instant::now();
-        for (path, text) in &output.files {
-            generate::write_atomically(&out.join(path), text)?;
-        }
+        let paths: Vec<PathBuf> = output.files.keys().map(|p| out.join(p)).collect();
+        let files: Vec<(&Path, &str)> = paths
+            .iter()
+            .map(PathBuf::as_path)
+            .zip(output.files.values().map(String::as_str))
+            .collect();
+        generate::write_all(&files)?;
         let write = write_start.elapsed();
         let total = start.elapsed();
         let lines = output.files.values().map(|t| t.lines().count()).sum();

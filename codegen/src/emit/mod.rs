@@ -72,7 +72,7 @@ pub fn generate_timed(spec: &Spec, timings: &mut Timings) -> Result<Output, Emit
                     let mut out = Output::default();
                     let mut timings = Timings::default();
                     for (area, entity) in jobs {
-                        let names = entity::Names::of(entity);
+                        let names = entity::Names::of(&spec.service, entity);
                         let tokens = timings.time(
                             |t| &mut t.tokens,
                             || entity::entity_rs(&spec.service, entity, &names),
@@ -142,17 +142,23 @@ fn space_items(code: &str) -> String {
         "///", "#[", "pub ", "impl", "fn ", "async ", "const ", "type ", "enum ", "struct ",
         "mod ", "use ",
     ];
+    let inner = |l: &str| l.starts_with("//!") || l.starts_with("#!");
     let mut out = String::with_capacity(code.len() + code.len() / 16);
     let mut previous: Option<&str> = None;
     for line in code.lines() {
         if let Some(prev) = previous {
-            let indent = |l: &str| l.len() - l.trim_start().len();
-            let is_comment = prev.trim_start().starts_with("//");
-            let closes = !is_comment && (prev.trim_end().ends_with('}') || prev.trim() == "};");
-            let opens_item = ITEM_STARTS.iter().any(|s| line.trim_start().starts_with(s));
-            let inner = |l: &str| l.starts_with("//!") || l.starts_with("#!");
-            let first_after_docs = inner(prev) && !inner(line);
-            if (closes && opens_item && indent(prev) == indent(line)) || first_after_docs {
+            // Cheapest tests first: most lines end neither an item nor the module docs.
+            let prev_body = prev.trim_start();
+            let closes =
+                (prev.ends_with('}') || prev.ends_with("};")) && !prev_body.starts_with("//");
+            let separate = if closes {
+                let body = line.trim_start();
+                prev.len() - prev_body.len() == line.len() - body.len()
+                    && ITEM_STARTS.iter().any(|s| body.starts_with(s))
+            } else {
+                inner(prev) && !inner(line)
+            };
+            if separate {
                 out.push('\n');
             }
         }

@@ -1,6 +1,6 @@
 //! How spec types become Rust types, serde attributes and filter values.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use crate::spec::{Field, TypeExpr};
@@ -30,9 +30,8 @@ pub fn field_type(field: &Field, nullable: bool) -> TokenStream {
 /// The statement of a generated `Serialize` impl that writes `field` (the body's
 /// `self.<field>`, of type `Option<T>` when `optional`) into `object`: money as a JSON
 /// number, and unset optional fields left out when `skip_none`.
-pub fn write_field(field: &Field, optional: bool, skip_none: bool) -> TokenStream {
+pub fn write_field(field: &Field, name: &Ident, optional: bool, skip_none: bool) -> TokenStream {
     let wire = field.wire.as_str();
-    let name = crate::emit::entity::field_ident(field);
     let money = matches!(*field.ty, TypeExpr::Money);
     match (optional, skip_none, money) {
         (false, _, false) => quote!(object.field(#wire, &self.#name)?;),

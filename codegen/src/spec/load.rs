@@ -99,8 +99,8 @@ pub fn load_sources_timed(
         paths: files.iter().map(|f| f.path.clone()).collect(),
         errors: Vec::new(),
     };
-    let mut service = None;
-    let mut entities = Vec::new();
+    // Which file is what, by its place under `root`.
+    let mut jobs = Vec::new();
     for (index, file) in files.iter().enumerate() {
         let relative = file.path.strip_prefix(root).unwrap_or(&file.path);
         let parts: Vec<_> = relative
@@ -108,18 +108,75 @@ pub fn load_sources_timed(
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect();
         match parts.as_slice() {
-            [name] if name == SERVICE_FILE => {
-                service = timings.time(|t| &mut t.yaml, || ctx.parse::<Service>(index, &file.text));
-            }
-            [area, _file] => {
-                if let Some(def) = timings.time(|t| &mut t.yaml, || ctx.parse::<EntityDef>(index, &file.text)) {
-                    entities.push(Entity { area: area.clone(), file: file.path.clone(), def });
-                }
-            }
+            [name] if name == SERVICE_FILE => jobs.push((index, None)),
+            [area, _file] => jobs.push((index, Some(area.clone()))),
             _ => ctx.errors.push(file_error(
                 &file.path,
                 format!("spec files are `{SERVICE_FILE}` and `<area>/<entity>.yaml`; this one is neither"),
             )),
+        }
+    }
+    // Files parse independently, so on all cores; each thread collects its own errors.
+    let parsed = timings.time(
+        |t| &mut t.yaml,
+        || {
+            let threads = std::thread::available_parallelism()
+                .map_or(1, |n| n.get())
+                .clamp(1, jobs.len().max(1));
+            let chunk = jobs.len().div_ceil(threads).max(1);
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = jobs
+                    .chunks(chunk)
+                    .map(|jobs| {
+                        let (paths, files) = (&ctx.paths, &files);
+                        scope.spawn(move || {
+                            let mut local = Files {
+                                paths: paths.clone(),
+                                errors: Vec::new(),
+                            };
+                            let mut parsed = Vec::new();
+                            for (index, area) in jobs {
+                                let file = &files[*index];
+                                match area {
+                                    None => parsed.extend(
+                                        local
+                                            .parse::<Service>(*index, &file.text)
+                                            .map(Parsed::Service),
+                                    ),
+                                    Some(area) => parsed.extend(
+                                        local.parse::<EntityDef>(*index, &file.text).map(|def| {
+                                            Parsed::Entity(Entity {
+                                                area: area.clone(),
+                                                file: file.path.clone(),
+                                                def,
+                                            })
+                                        }),
+                                    ),
+                                }
+                            }
+                            (parsed, local.errors)
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| {
+                        h.join()
+                            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                    })
+                    .collect::<Vec<_>>()
+            })
+        },
+    );
+    let mut service = None;
+    let mut entities = Vec::new();
+    for (items, errors) in parsed {
+        ctx.errors.extend(errors);
+        for item in items {
+            match item {
+                Parsed::Service(s) => service = Some(s),
+                Parsed::Entity(e) => entities.push(e),
+            }
         }
     }
     let Some(service) = service else {
@@ -144,6 +201,12 @@ pub fn load_sources_timed(
     } else {
         Err(ctx.finish())
     }
+}
+
+/// What one spec file holds.
+enum Parsed {
+    Service(Service),
+    Entity(Entity),
 }
 
 /// The files of one load and the problems found in them; turns spans into locations.

@@ -582,128 +582,115 @@ impl NewCoworkerBookingCredit {
         }
     }
 
-    /// Sets `SystemId`: User-defined data about the record. This property can only be seen and
-    /// updated using the API.
+    /// Sets [`SystemId`](Self::system_id).
     pub fn with_system_id(mut self, value: impl Into<String>) -> Self {
         self.system_id = Some(value.into());
         self
     }
 
-    /// Sets `CustomFields`: The space's custom fields on this record.
+    /// Sets [`CustomFields`](Self::custom_fields).
     pub fn with_custom_fields(mut self, value: ::serde_json::Value) -> Self {
         self.custom_fields = Some(value);
         self
     }
 
-    /// Sets `Description`: Optional description or label for this credit.
+    /// Sets [`Description`](Self::description).
     pub fn with_description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `ElegibleResourceTypes`: Resource types this credit can be used for. If empty, the
-    /// credit is valid for all resource types.
+    /// Sets [`ElegibleResourceTypes`](Self::eligible_resource_types).
     pub fn with_eligible_resource_types(mut self, value: Vec<i64>) -> Self {
         self.eligible_resource_types = Some(value);
         self
     }
 
-    /// Sets `ElegibleProducts`: Products this credit can be used for. If empty, applies to all
-    /// products.
+    /// Sets [`ElegibleProducts`](Self::eligible_products).
     pub fn with_eligible_products(mut self, value: Vec<i64>) -> Self {
         self.eligible_products = Some(value);
         self
     }
 
-    /// Sets `ElegibleTariffs`: Plans (tariffs) this credit is restricted to. If empty, applies to
-    /// customers on any plan.
+    /// Sets [`ElegibleTariffs`](Self::eligible_tariffs).
     pub fn with_eligible_tariffs(mut self, value: Vec<i64>) -> Self {
         self.eligible_tariffs = Some(value);
         self
     }
 
-    /// Sets `ValidFrom`: Date from which this credit is valid.
+    /// Sets [`ValidFrom`](Self::valid_from).
     pub fn with_valid_from(mut self, value: crate::DateTime) -> Self {
         self.valid_from = Some(value);
         self
     }
 
-    /// Sets `ExpireDate`: Date on which this credit expires.
+    /// Sets [`ExpireDate`](Self::expire_date).
     pub fn with_expire_date(mut self, value: crate::DateTime) -> Self {
         self.expire_date = Some(value);
         self
     }
 
-    /// Sets `CaneBeUsedForBookings`: Whether this credit can be used to pay for bookings. Restrict
-    /// to specific resource types with `ElegibleResourceTypes`.
+    /// Sets [`CaneBeUsedForBookings`](Self::can_be_used_for_bookings).
     pub fn with_can_be_used_for_bookings(mut self, value: bool) -> Self {
         self.can_be_used_for_bookings = Some(value);
         self
     }
 
-    /// Sets `CaneBeUsedForEvents`: Whether this credit can be used to pay for event sign-ups.
-    /// Restrict to specific categories with `EventCategories`.
+    /// Sets [`CaneBeUsedForEvents`](Self::can_be_used_for_events).
     pub fn with_can_be_used_for_events(mut self, value: bool) -> Self {
         self.can_be_used_for_events = Some(value);
         self
     }
 
-    /// Sets `EventCategories`: Event categories this credit can be used for. If empty, applies to
-    /// all event categories.
+    /// Sets [`EventCategories`](Self::event_categories).
     pub fn with_event_categories(mut self, value: Vec<i64>) -> Self {
         self.event_categories = Some(value);
         self
     }
 
-    /// Sets `IsUniversalCredit`: Whether this is a universal credit applicable to products, time
-    /// passes and other charges. Restrict with `ElegibleProducts`, `ElegiblePasses` and
-    /// `AppliesToCharges`; if all are empty the credit applies to all products, passes and charges.
+    /// Sets [`IsUniversalCredit`](Self::is_universal_credit).
     pub fn with_is_universal_credit(mut self, value: bool) -> Self {
         self.is_universal_credit = Some(value);
         self
     }
 
-    /// Sets `UseCreditPrice`: Whether to use the credit price instead of the standard booking price
-    /// when this credit is applied.
+    /// Sets [`UseCreditPrice`](Self::use_credit_price).
     pub fn with_use_credit_price(mut self, value: bool) -> Self {
         self.use_credit_price = Some(value);
         self
     }
 
-    /// Sets `CoworkerContractUniqueId`: Unique ID of the contract that originated this credit.
+    /// Sets [`CoworkerContractUniqueId`](Self::coworker_contract_unique_id).
     pub fn with_coworker_contract_unique_id(mut self, value: crate::Uuid) -> Self {
         self.coworker_contract_unique_id = Some(value);
         self
     }
 
-    /// Sets `ElegiblePasses`: Time passes this credit can be used for. If empty, applies to all
-    /// passes.
+    /// Sets [`ElegiblePasses`](Self::eligible_passes).
     pub fn with_eligible_passes(mut self, value: Vec<i64>) -> Self {
         self.eligible_passes = Some(value);
         self
     }
 
-    /// Sets `AppliesToCharges`: Whether this universal credit applies to other charges.
+    /// Sets [`AppliesToCharges`](Self::applies_to_charges).
     pub fn with_applies_to_charges(mut self, value: bool) -> Self {
         self.applies_to_charges = Some(value);
         self
     }
 
-    /// Sets `RemainingCredit`: The credit amount not yet spent.
+    /// Sets [`RemainingCredit`](Self::remaining_credit).
     pub fn with_remaining_credit(mut self, value: crate::Decimal) -> Self {
         self.remaining_credit = Some(value);
         self
     }
 
-    /// Sets `TariffBookingCreditId`: The plan booking credit whose renewal created this credit, if
-    /// any.
+    /// Sets [`TariffBookingCreditId`](Self::tariff_booking_credit_id).
     pub fn with_tariff_booking_credit_id(mut self, value: i64) -> Self {
         self.tariff_booking_credit_id = Some(value);
         self
     }
 
-    /// Sets `CoworkerProductUniqueId`: Unique ID of the customer's product that originated this
-    /// credit, if any.
+    /// Sets [`CoworkerProductUniqueId`](Self::coworker_product_unique_id).
     pub fn with_coworker_product_unique_id(mut self, value: crate::Uuid) -> Self {
         self.coworker_product_unique_id = Some(value);
         self

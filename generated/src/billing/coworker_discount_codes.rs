@@ -396,47 +396,43 @@ impl NewCoworkerDiscountCode {
         }
     }
 
-    /// Sets `SystemId`: User-defined data about the record. This property can only be seen and
-    /// updated using the API.
+    /// Sets [`SystemId`](Self::system_id).
     pub fn with_system_id(mut self, value: impl Into<String>) -> Self {
         self.system_id = Some(value.into());
         self
     }
 
-    /// Sets `CustomFields`: The space's custom fields on this record.
+    /// Sets [`CustomFields`](Self::custom_fields).
     pub fn with_custom_fields(mut self, value: ::serde_json::Value) -> Self {
         self.custom_fields = Some(value);
         self
     }
 
-    /// Sets `Notes`: Optional notes about this discount code assignment.
+    /// Sets [`Notes`](Self::notes).
     pub fn with_notes(mut self, value: impl Into<String>) -> Self {
         self.notes = Some(value.into());
         self
     }
 
-    /// Sets `ValidFrom`: Customer-specific date from which this discount code assignment becomes
-    /// valid.
+    /// Sets [`ValidFrom`](Self::valid_from).
     pub fn with_valid_from(mut self, value: crate::DateTime) -> Self {
         self.valid_from = Some(value);
         self
     }
 
-    /// Sets `ExpiresOn`: Customer-specific date after which this discount code assignment expires.
+    /// Sets [`ExpiresOn`](Self::expires_on).
     pub fn with_expires_on(mut self, value: crate::DateTime) -> Self {
         self.expires_on = Some(value);
         self
     }
 
-    /// Sets `RefererGuid`: Unique identifier of the customer who referred this customer, when the
-    /// discount is part of the referral programme.
+    /// Sets [`RefererGuid`](Self::referer_guid).
     pub fn with_referer_guid(mut self, value: crate::Uuid) -> Self {
         self.referer_guid = Some(value);
         self
     }
 
-    /// Sets `BookingUniqueId`: Unique identifier of the booking to which this discount code was
-    /// applied.
+    /// Sets [`BookingUniqueId`](Self::booking_unique_id).
     pub fn with_booking_unique_id(mut self, value: crate::Uuid) -> Self {
         self.booking_unique_id = Some(value);
         self

@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{Names, field_docs, field_ident};
+use super::Names;
 use crate::emit::{docs, rust_types};
 use crate::spec::{EndpointKind, EntityDef, Field, ID_FIELD, Service};
 
@@ -40,8 +40,8 @@ fn create_body(service: &Service, def: &EntityDef, names: &Names) -> TokenStream
          Unset optional fields are not sent, and read-only fields cannot be set at all."
     ));
     let field_defs = fields.clone().map(|f| {
-        let doc = field_docs(f);
-        let name = field_ident(f);
+        let doc = names.docs(f);
+        let name = names.field(f);
         let ty = rust_types::value_type(&f.ty);
         let ty = if f.required { ty } else { quote!(Option<#ty>) };
         quote!(#doc pub #name: #ty,)
@@ -49,14 +49,14 @@ fn create_body(service: &Service, def: &EntityDef, names: &Names) -> TokenStream
     // Unset optional fields are not sent: the API then keeps its defaults.
     let writes = fields
         .clone()
-        .map(|f| rust_types::write_field(f, !f.required, true));
+        .map(|f| rust_types::write_field(f, names.field(f), !f.required, true));
     let params = required.iter().map(|f| {
-        let name = field_ident(f);
+        let name = names.field(f);
         let (ty, _) = rust_types::setter_param(&f.ty);
         quote!(#name: #ty)
     });
     let inits = fields.clone().map(|f| {
-        let name = field_ident(f);
+        let name = names.field(f);
         match (f.required, rust_types::setter_param(&f.ty).1) {
             (true, true) => quote!(#name: #name.into()),
             (true, false) => quote!(#name),
@@ -64,7 +64,7 @@ fn create_body(service: &Service, def: &EntityDef, names: &Names) -> TokenStream
         }
     });
     let setters = optional.iter().map(|f| {
-        let name = field_ident(f);
+        let name = names.field(f);
         let setter = format_ident!("with_{}", name.to_string().trim_start_matches("r#"));
         let (ty, into) = rust_types::setter_param(&f.ty);
         let value = if into {
@@ -72,10 +72,11 @@ fn create_body(service: &Service, def: &EntityDef, names: &Names) -> TokenStream
         } else {
             quote!(value)
         };
+        // A link, not a copy: the field's own docs say what it is.
         let doc = docs::outer(&format!(
-            "Sets `{}`: {}",
+            "Sets [`{}`](Self::{}).",
             f.wire.as_str(),
-            docs::flat(&docs::spec(&f.docs))
+            name.to_string().trim_start_matches("r#")
         ));
         quote! {
             #doc
@@ -135,7 +136,7 @@ fn update_body(service: &Service, def: &EntityDef, names: &Names) -> TokenStream
         .iter()
         .find(|f| f.wire.as_str() == ID_FIELD);
     let id_ident = id_field
-        .map(field_ident)
+        .map(|f| names.field(f).clone())
         .unwrap_or_else(|| format_ident!("id"));
     let doc = docs::outer(&docs::paragraphs([
         format!(
@@ -148,17 +149,17 @@ fn update_body(service: &Service, def: &EntityDef, names: &Names) -> TokenStream
     ]));
     let writable: Vec<&Field> = writable(service, def).collect();
     let field_defs = writable.iter().map(|f| {
-        let doc = field_docs(f);
-        let name = field_ident(f);
+        let doc = names.docs(f);
+        let name = names.field(f);
         let ty = rust_types::field_type(f, f.is_nullable());
         quote!(#doc pub #name: #ty,)
     });
     // Sent even when `None`: null clears exactly what the record had as null.
     let writes = writable
         .iter()
-        .map(|f| rust_types::write_field(f, f.is_nullable(), false));
+        .map(|f| rust_types::write_field(f, names.field(f), f.is_nullable(), false));
     let copies = writable.iter().map(|f| {
-        let name = field_ident(f);
+        let name = names.field(f);
         quote!(#name: record.#name,)
     });
     quote! {

@@ -6,6 +6,8 @@ mod query;
 mod records;
 mod schema;
 
+use std::collections::HashMap;
+
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
@@ -33,11 +35,15 @@ pub struct Names {
     pub query: Ident,
     /// `CoworkerDiscountCodes`: the endpoint handle.
     pub api: Ident,
+    /// Each field's identifier and docs by wire name, made once: every struct of the entity
+    /// repeats them, and making them (case conversion, doc wrapping) was a tenth of the
+    /// generation time.
+    fields: HashMap<String, (Ident, TokenStream)>,
 }
 
 impl Names {
     /// Names of a validated entity (validation checked that each is an identifier).
-    pub fn of(entity: &Entity) -> Names {
+    pub fn of(service: &Service, entity: &Entity) -> Names {
         let name = entity.def.entity.as_str();
         let module = names::entity_module(name).expect("validated entity name");
         let api = names::camel_ident(&module.to_string()).expect("validated entity name");
@@ -51,17 +57,33 @@ impl Names {
             query: format_ident!("{name}Query"),
             module,
             api,
+            fields: entity
+                .def
+                .full_record(service)
+                .chain(&entity.def.list.joined)
+                .map(|f| (f.wire.to_string(), (field_ident(f), field_docs(f))))
+                .collect(),
         }
+    }
+
+    /// A field's Rust identifier.
+    pub fn field(&self, field: &Field) -> &Ident {
+        &self.fields[field.wire.as_str()].0
+    }
+
+    /// A field's rustdoc.
+    pub fn docs(&self, field: &Field) -> &TokenStream {
+        &self.fields[field.wire.as_str()].1
     }
 }
 
 /// A field's Rust identifier (validated).
-pub fn field_ident(field: &Field) -> Ident {
+fn field_ident(field: &Field) -> Ident {
     names::snake_ident(field.rust_source_name()).expect("validated field name")
 }
 
 /// The field's docs, with its wire name, flags and sources, for rustdoc.
-pub fn field_docs(field: &Field) -> TokenStream {
+fn field_docs(field: &Field) -> TokenStream {
     let mut flags = vec![format!("`{}`", field.wire.as_str())];
     if field.required {
         flags.push("required on create".into());

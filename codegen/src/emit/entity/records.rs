@@ -3,7 +3,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use super::{Names, field_docs, field_ident};
+use super::Names;
 use crate::emit::{docs, rust_types};
 use crate::spec::{EndpointKind, Entity, Field, Service};
 
@@ -42,11 +42,13 @@ pub fn emit(service: &Service, entity: &Entity, names: &Names) -> TokenStream {
         ),
     ]);
     let record = record_struct(
+        names,
         &names.record,
         &record_doc,
         def.full_record(service).map(|f| (f, f.is_nullable())),
     );
     let list_item = record_struct(
+        names,
         &names.list_item,
         &list_doc,
         def.list_record(service)
@@ -62,14 +64,15 @@ pub fn emit(service: &Service, entity: &Entity, names: &Names) -> TokenStream {
 /// know, and its `Deserialize` impl: one line per field through the runtime's
 /// `wire::Fields`, far cheaper to compile than a derive with `flatten`.
 fn record_struct<'a>(
+    names: &Names,
     ident: &Ident,
     doc: &str,
     fields: impl Iterator<Item = (&'a Field, bool)> + Clone,
 ) -> TokenStream {
     let doc = docs::outer(doc);
     let definitions = fields.clone().map(|(f, nullable)| {
-        let doc = field_docs(f);
-        let name = field_ident(f);
+        let doc = names.docs(f);
+        let name = names.field(f);
         let ty = rust_types::field_type(f, nullable);
         quote! {
             #doc
@@ -77,7 +80,7 @@ fn record_struct<'a>(
         }
     });
     let reads = fields.map(|(f, nullable)| {
-        let name = field_ident(f);
+        let name = names.field(f);
         let wire = f.wire.as_str();
         let take = if nullable {
             quote!(optional)
