@@ -141,15 +141,15 @@ pub fn load_sources_timed(
                                     None => parsed.extend(
                                         local
                                             .parse::<Service>(*index, &file.text)
-                                            .map(Parsed::Service),
+                                            .map(|s| Parsed::Service(Box::new(s))),
                                     ),
                                     Some(area) => parsed.extend(
                                         local.parse::<EntityDef>(*index, &file.text).map(|def| {
-                                            Parsed::Entity(Entity {
+                                            Parsed::Entity(Box::new(Entity {
                                                 area: area.clone(),
                                                 file: file.path.clone(),
                                                 def,
-                                            })
+                                            }))
                                         }),
                                     ),
                                 }
@@ -174,8 +174,8 @@ pub fn load_sources_timed(
         ctx.errors.extend(errors);
         for item in items {
             match item {
-                Parsed::Service(s) => service = Some(s),
-                Parsed::Entity(e) => entities.push(e),
+                Parsed::Service(s) => service = Some(*s),
+                Parsed::Entity(e) => entities.push(*e),
             }
         }
     }
@@ -205,8 +205,8 @@ pub fn load_sources_timed(
 
 /// What one spec file holds.
 enum Parsed {
-    Service(Service),
-    Entity(Entity),
+    Service(Box<Service>),
+    Entity(Box<Entity>),
 }
 
 /// The files of one load and the problems found in them; turns spans into locations.
