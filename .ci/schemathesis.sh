@@ -19,23 +19,8 @@ SEED=20250115
 MAX_EXAMPLES=50
 REPORTS=target/schemathesis
 
-if ! command -v python3 >/dev/null 2>&1; then
-    echo "error: python3 is needed to run schemathesis" >&2
-    exit 1
-fi
-if [[ ! -x "$VENV/bin/python" ]]; then
-    rm -rf "$VENV"
-    if ! python3 -m venv "$VENV"; then
-        echo "error: cannot create a virtual environment; install the venv module (e.g. apt-get install python3-venv)" >&2
-        rm -rf "$VENV"
-        exit 1
-    fi
-fi
-# Installs only when the pinned version is not there yet, so reruns work offline.
-if [[ "$("$VENV/bin/python" -m pip show schemathesis 2>/dev/null | sed -n 's/^Version: //p')" != "$SCHEMATHESIS_VERSION" ]]; then
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
-        "schemathesis==$SCHEMATHESIS_VERSION"
-fi
+source .ci/python-tool.sh
+python_tool "$VENV" schemathesis "$SCHEMATHESIS_VERSION"
 
 cargo build --quiet -p nexudus --features emulator --bin nexudus-emulator
 rm -rf "$REPORTS"
