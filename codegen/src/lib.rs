@@ -3,5 +3,6 @@
 pub mod emit;
 pub mod names;
 pub mod openapi;
+pub mod parallel;
 pub mod spec;
 pub mod timings;

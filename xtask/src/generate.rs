@@ -211,30 +211,15 @@ fn generated_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
 /// Writes every file with [`write_atomically`], on all cores (a 250-entity crate is 260
 /// files). The first error is answered; the other files are written all the same.
 pub(crate) fn write_all(files: &[(&Path, &str)]) -> Result<(), String> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, files.len().max(1));
-    let chunk = files.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = files
-            .chunks(chunk)
-            .map(|files| {
-                scope.spawn(move || {
-                    files
-                        .iter()
-                        .map(|(path, text)| write_atomically(path, text))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| {
-                h.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect::<Result<(), String>>()
+    codegen::parallel::on_all_cores(files, |files| {
+        files
+            .iter()
+            .map(|(path, text)| write_atomically(path, text))
+            .collect::<Vec<_>>()
     })
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 /// Writes through a temporary file in the same folder and renames it over the target, so an

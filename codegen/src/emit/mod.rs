@@ -60,40 +60,22 @@ pub fn generate_timed(spec: &Spec, timings: &mut Timings) -> Result<Output, Emit
         out.add(format!("src/{area}/mod.rs"), tokens, timings)?;
         jobs.extend(entities.into_iter().map(|entity| (area, entity)));
     }
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, jobs.len().max(1));
-    let chunk = jobs.len().div_ceil(threads).max(1);
-    let results: Vec<Result<(Output, Timings), EmitError>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = jobs
-            .chunks(chunk)
-            .map(|jobs| {
-                scope.spawn(move || {
-                    let mut out = Output::default();
-                    let mut timings = Timings::default();
-                    for (area, entity) in jobs {
-                        let names = entity::Names::of(&spec.service, entity);
-                        let tokens = timings.time(
-                            |t| &mut t.tokens,
-                            || entity::entity_rs(&spec.service, entity, &names),
-                        );
-                        out.add(
-                            format!("src/{area}/{}.rs", names.module),
-                            tokens,
-                            &mut timings,
-                        )?;
-                    }
-                    Ok((out, timings))
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
+    let results = crate::parallel::on_all_cores(&jobs, |jobs| {
+        let mut out = Output::default();
+        let mut timings = Timings::default();
+        for (area, entity) in jobs {
+            let names = entity::Names::of(&spec.service, entity);
+            let tokens = timings.time(
+                |t| &mut t.tokens,
+                || entity::entity_rs(&spec.service, entity, &names),
+            );
+            out.add(
+                format!("src/{area}/{}.rs", names.module),
+                tokens,
+                &mut timings,
+            )?;
+        }
+        Ok::<_, EmitError>((out, timings))
     });
     for result in results {
         let (part, part_timings) = result?;

@@ -117,54 +117,36 @@ pub fn load_sources_timed(
         }
     }
     // Files parse independently, so on all cores; each thread collects its own errors.
+    let paths = &ctx.paths;
     let parsed = timings.time(
         |t| &mut t.yaml,
         || {
-            let threads = std::thread::available_parallelism()
-                .map_or(1, |n| n.get())
-                .clamp(1, jobs.len().max(1));
-            let chunk = jobs.len().div_ceil(threads).max(1);
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = jobs
-                    .chunks(chunk)
-                    .map(|jobs| {
-                        let (paths, files) = (&ctx.paths, &files);
-                        scope.spawn(move || {
-                            let mut local = Files {
-                                paths: paths.clone(),
-                                errors: Vec::new(),
-                            };
-                            let mut parsed = Vec::new();
-                            for (index, area) in jobs {
-                                let file = &files[*index];
-                                match area {
-                                    None => parsed.extend(
-                                        local
-                                            .parse::<Service>(*index, &file.text)
-                                            .map(|s| Parsed::Service(Box::new(s))),
-                                    ),
-                                    Some(area) => parsed.extend(
-                                        local.parse::<EntityDef>(*index, &file.text).map(|def| {
-                                            Parsed::Entity(Box::new(Entity {
-                                                area: area.clone(),
-                                                file: file.path.clone(),
-                                                def,
-                                            }))
-                                        }),
-                                    ),
-                                }
-                            }
-                            (parsed, local.errors)
-                        })
-                    })
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| {
-                        h.join()
-                            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                    })
-                    .collect::<Vec<_>>()
+            crate::parallel::on_all_cores(&jobs, |jobs| {
+                let mut local = Files {
+                    paths: paths.clone(),
+                    errors: Vec::new(),
+                };
+                let mut parsed = Vec::new();
+                for (index, area) in jobs {
+                    let file = &files[*index];
+                    match area {
+                        None => parsed.extend(
+                            local
+                                .parse::<Service>(*index, &file.text)
+                                .map(|s| Parsed::Service(Box::new(s))),
+                        ),
+                        Some(area) => {
+                            parsed.extend(local.parse::<EntityDef>(*index, &file.text).map(|def| {
+                                Parsed::Entity(Box::new(Entity {
+                                    area: area.clone(),
+                                    file: file.path.clone(),
+                                    def,
+                                }))
+                            }))
+                        }
+                    }
+                }
+                (parsed, local.errors)
             })
         },
     );
