@@ -45,7 +45,8 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         spec: Option<PathBuf>,
     },
-    /// Run every check and test, as CI does: gen --check, fmt, clippy -D warnings, tests.
+    /// Run every check and test, as CI does: gen --check, fmt, clippy, rustdoc, the OpenAPI
+    /// validator, schemathesis against the emulator, and every test.
     Ci,
     /// Write the OpenAPI 3.1 document of spec/ (docs/openapi.json; `gen` writes it too).
     Openapi {
