@@ -1802,3 +1802,61 @@ async fn an_update_of_a_missing_record_is_404() {
         .expect_err("no such record");
     assert!(matches!(error, Error::NotFound { .. }), "{error:?}");
 }
+
+// ---------------------------------------------------------------------------------------
+// Regressions found in review
+// ---------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn find_by_ids_gets_more_ids_than_a_default_page_and_none_without_a_request() {
+    let emulator = start(config()).await;
+    let api_client = admin(&emulator);
+    let api = api_client.coworker_discount_codes();
+    let mut ids = Vec::new();
+    for i in 0..30 {
+        ids.push(
+            api.create(&NewCoworkerDiscountCode::new(i, 1, 2))
+                .await
+                .expect("create"),
+        );
+    }
+    // The API's default page is 25 records: the client asks for a page holding all 30.
+    let page = api.find_by_ids(&ids).await.expect("find by ids");
+    let mut found: Vec<i64> = page.records.iter().map(|r| r.id).collect();
+    found.sort_unstable();
+    assert_eq!(found, ids);
+    assert!(!page.has_next_page);
+
+    emulator.clear_requests();
+    let none = api.find_by_ids(&[]).await.expect("no ids");
+    assert!(none.records.is_empty());
+    assert!(emulator.requests().is_empty(), "no ids, no request");
+}
+
+#[tokio::test]
+async fn a_retried_delete_that_finds_the_record_gone_succeeds() {
+    let emulator = start(config()).await;
+    let client = admin(&emulator);
+    let api = client.coworker_discount_codes();
+    let id = api
+        .create(&NewCoworkerDiscountCode::new(1, 2, 3))
+        .await
+        .expect("create");
+    // The first attempt's answer is lost after the record was deleted: delete it behind the
+    // client's back, then make the client's first attempt fail.
+    let url = format!("{}{}/{id}", emulator.base_url(), CODES_PATH);
+    let status = reqwest::Client::new()
+        .delete(&url)
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .expect("delete")
+        .status();
+    assert!(status.is_success());
+    emulator.inject(Fault::status(503).method(Method::Delete).times(1));
+    api.delete(id)
+        .await
+        .expect("the retry's 404 means the delete took effect");
+    // Without a lost answer, a 404 is still an error.
+    assert!(matches!(api.delete(id).await, Err(Error::NotFound { .. })));
+}

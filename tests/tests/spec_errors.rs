@@ -1221,3 +1221,38 @@ fn missing_top_level_key() {
         None,
     );
 }
+
+#[test]
+fn an_area_named_like_the_crates_own_modules_is_refused() {
+    let mut draft = Draft::new();
+    draft.entity_path = "runtime/coworker_discount_code.yaml".to_owned();
+    let errors = draft.errors();
+    let e = errors
+        .iter()
+        .find(|e| e.message.contains("name the generated crate uses itself"))
+        .unwrap_or_else(|| panic!("no reserved-area error in:\n{}", SpecErrors(errors.clone())));
+    assert_eq!(
+        e.file,
+        Path::new(ROOT).join("runtime/coworker_discount_code.yaml")
+    );
+    assert!(e.help.as_deref().is_some_and(|h| h.contains("runtime")));
+}
+
+#[test]
+fn a_sort_field_with_a_rust_name_generates_its_variant_from_it() {
+    let draft = Draft::new()
+        .entity(
+            "  - wire: TimesUsed\n",
+            "  - wire: 9Lives\n    rust: NineLives\n    type: integer\n    docs: A field whose wire name is no identifier.\n  - wire: TimesUsed\n",
+        )
+        .entity("sort: [Id,", "sort: [9Lives, Id,");
+    let spec = draft
+        .load()
+        .unwrap_or_else(|e| panic!("the spec loads:\n{e}"));
+    let output = codegen::emit::generate(&spec).expect("it generates");
+    let module = &output.files[Path::new("src/billing/coworker_discount_codes.rs")];
+    assert!(
+        module.contains("Self::NineLives => \"9Lives\""),
+        "the sort variant takes the rust name"
+    );
+}

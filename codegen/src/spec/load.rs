@@ -251,10 +251,10 @@ impl Files {
                 let mut mark = e.start_mark();
                 // A missing key is reported at its mapping, whose start mark sits at the
                 // first key's colon; point at the first key instead.
-                if let (Some(at), marked_yaml::Error::Other(text, _)) = (mark, &*e) {
-                    if text.starts_with("missing field") {
-                        mark = first_key_of_mapping_at(&node, &at).or(mark);
-                    }
+                if let (Some(at), marked_yaml::Error::Other(text, _)) = (mark, &*e)
+                    && text.starts_with("missing field")
+                {
+                    mark = first_key_of_mapping_at(&node, &at).or(mark);
                 }
                 let (line, column) = mark.map(|m| (m.line(), m.column())).unwrap_or((1, 1));
                 let (message, help) = match &*e {

@@ -14,6 +14,13 @@ use super::model::{
 };
 use crate::names;
 
+/// Areas cannot take these names: the crate root has them (`runtime`, `service`, and the
+/// runtime's `wire` and `emulator`), or they are its own features (`full`, `default`).
+const RESERVED_AREAS: &[&str] = &["runtime", "service", "wire", "emulator", "full", "default"];
+
+/// Statuses the runtime can read as a validation failure and nothing else.
+const VALIDATION_STATUSES: &[u16] = &[400, 422];
+
 pub(crate) fn validate(spec: &Spec, files: &mut Files) {
     let docs: BTreeSet<&str> = spec
         .service
@@ -28,8 +35,39 @@ pub(crate) fn validate(spec: &Spec, files: &mut Files) {
     v.service(&spec.service);
     let mut names: BTreeMap<String, &Spanned<String>> = BTreeMap::new();
     let mut paths: BTreeMap<String, &Spanned<String>> = BTreeMap::new();
+    let mut modules: BTreeMap<String, &Spanned<String>> = BTreeMap::new();
+    let areas: BTreeSet<&str> = spec.entities.iter().map(|e| e.area.as_str()).collect();
     for entity in &spec.entities {
         v.entity(&spec.service, entity);
+        // Each entity's module names its cargo feature, beside the areas' features.
+        if let Ok(module) = names::entity_module(&entity.def.entity) {
+            let module = module.to_string();
+            if areas.contains(module.as_str()) {
+                v.error(
+                    entity.def.entity.span(),
+                    format!(
+                        "entity `{}` has the module `{module}`, which is also an area",
+                        entity.def.entity.as_str()
+                    ),
+                    None,
+                );
+            }
+            // An entity defined twice is reported as such, below, not as a module clash.
+            if let Some(first) = modules
+                .insert(module.clone(), &entity.def.entity)
+                .filter(|first| !first.eq_ignore_ascii_case(&entity.def.entity))
+            {
+                v.error(
+                    entity.def.entity.span(),
+                    format!(
+                        "entities `{}` and `{}` both have the module `{module}`",
+                        first.as_str(),
+                        entity.def.entity.as_str()
+                    ),
+                    None,
+                );
+            }
+        }
         let name = &entity.def.entity;
         if let Some(first) = names.insert(name.to_ascii_lowercase(), name) {
             let at = line_of(first.span());
@@ -39,18 +77,18 @@ pub(crate) fn validate(spec: &Spec, files: &mut Files) {
                 None,
             );
         }
-        if let Some(list) = &entity.def.endpoints.list {
-            if let Some(first) = paths.insert(list.path.to_ascii_lowercase(), &list.path) {
-                let at = line_of(first.span());
-                v.error(
-                    list.path.span(),
-                    format!(
-                        "path `{}` is served by two entities (first{at})",
-                        list.path.as_str()
-                    ),
-                    None,
-                );
-            }
+        if let Some(list) = &entity.def.endpoints.list
+            && let Some(first) = paths.insert(list.path.to_ascii_lowercase(), &list.path)
+        {
+            let at = line_of(first.span());
+            v.error(
+                list.path.span(),
+                format!(
+                    "path `{}` is served by two entities (first{at})",
+                    list.path.as_str()
+                ),
+                None,
+            );
         }
     }
 }
@@ -148,17 +186,17 @@ impl Validator<'_> {
                 None,
             );
         }
-        if let (Some(default), Some(max)) = (&paging.size.default, &paging.size.max) {
-            if **default > **max || **default == 0 {
-                self.error(
-                    default.span(),
-                    format!(
-                        "default page size {} is not within 1..={}",
-                        **default, **max
-                    ),
-                    None,
-                );
-            }
+        if let (Some(default), Some(max)) = (&paging.size.default, &paging.size.max)
+            && (**default > **max || **default == 0)
+        {
+            self.error(
+                default.span(),
+                format!(
+                    "default page size {} is not within 1..={}",
+                    **default, **max
+                ),
+                None,
+            );
         }
         let rf = &s.range_filters;
         self.sources(&rf.sources);
@@ -193,10 +231,12 @@ impl Validator<'_> {
         ] {
             self.record(fields.iter(), what);
         }
-        if !(400..=599).contains(&*env.validation_status) {
+        // The runtime tells a validation failure by its status; others (401, 403, 404, 409,
+        // 429, 5xx) mean something else to it.
+        if !VALIDATION_STATUSES.contains(&*env.validation_status) {
             self.error(
                 env.validation_status.span(),
-                "the validation status must be an HTTP error status",
+                format!("the validation status must be one of {VALIDATION_STATUSES:?}"),
                 None,
             );
         }
@@ -296,14 +336,14 @@ impl Validator<'_> {
 
     fn field(&mut self, f: &Field) {
         let name_span = f.rust.as_ref().map(|r| r.span()).unwrap_or(f.wire.span());
-        if let Ok(ident) = names::snake_ident(f.rust_source_name()) {
-            if RESERVED_FIELD_NAMES.contains(&ident.to_string().as_str()) {
-                self.error(
-                    name_span,
-                    format!("field name `{ident}` is taken by the generated records"),
-                    Some("add `rust: SomeOtherName`".into()),
-                );
-            }
+        if let Ok(ident) = names::snake_ident(f.rust_source_name())
+            && RESERVED_FIELD_NAMES.contains(&ident.to_string().as_str())
+        {
+            self.error(
+                name_span,
+                format!("field name `{ident}` is taken by the generated records"),
+                Some("add `rust: SomeOtherName`".into()),
+            );
         }
         if let Err(names::NameError(why)) = names::snake_ident(f.rust_source_name()) {
             let help = if f.rust.is_none() {
@@ -378,6 +418,19 @@ impl Validator<'_> {
                 Some(format!("name the file `{}.yaml`", name.to_snake_case())),
             );
         }
+        if RESERVED_AREAS.contains(&entity.area.as_str()) {
+            self.error(
+                def.entity.span(),
+                format!(
+                    "area folder `{}` is a name the generated crate uses itself",
+                    entity.area
+                ),
+                Some(format!(
+                    "areas cannot be named {}",
+                    RESERVED_AREAS.join(", ")
+                )),
+            );
+        }
         if names::snake_ident(&entity.area)
             .map(|i| i != entity.area.as_str())
             .unwrap_or(true)
@@ -450,17 +503,18 @@ impl Validator<'_> {
                 continue;
             };
             let key = ident.to_string().trim_start_matches("r#").to_owned();
-            if let Some(first) = rusts.insert(key.clone(), f.wire.as_str()) {
-                if i >= joined_from && first != f.wire.as_str() {
-                    self.error(
-                        f.wire.span(),
-                        format!(
-                            "joined field `{}` and field `{first}` both become `{key}` in Rust",
-                            f.wire.as_str()
-                        ),
-                        Some("give one of them a `rust:` name".into()),
-                    );
-                }
+            if let Some(first) = rusts.insert(key.clone(), f.wire.as_str())
+                && i >= joined_from
+                && first != f.wire.as_str()
+            {
+                self.error(
+                    f.wire.span(),
+                    format!(
+                        "joined field `{}` and field `{first}` both become `{key}` in Rust",
+                        f.wire.as_str()
+                    ),
+                    Some("give one of them a `rust:` name".into()),
+                );
             }
         }
         let wires: BTreeSet<&str> = listed.iter().map(|f| f.wire.as_str()).collect();
@@ -565,20 +619,42 @@ impl Validator<'_> {
         // Sorting: fields of the list record, each once.
         let listed_names: Vec<&str> = listed.iter().map(|f| f.wire.as_str()).collect();
         let mut sorted = BTreeSet::new();
+        let mut sort_variants: BTreeMap<String, &str> = BTreeMap::new();
         for sort in &def.sort {
             if !wires.contains(sort.as_str()) {
                 self.unknown_field(sort, "sort field", &listed_names);
-            } else if let Some(f) = listed.iter().find(|f| f.wire.as_str() == sort.as_str()) {
-                if matches!(*f.ty, TypeExpr::Json | TypeExpr::Ids(_)) {
-                    self.error(
+            } else if let Some(f) = listed.iter().find(|f| f.wire.as_str() == sort.as_str())
+                && matches!(*f.ty, TypeExpr::Json | TypeExpr::Ids(_))
+            {
+                self.error(
+                    sort.span(),
+                    format!(
+                        "`{}` is a {} field and cannot order a list",
+                        sort.as_str(),
+                        *f.ty
+                    ),
+                    None,
+                );
+            }
+            // A field listed twice is reported as such, below, not as a variant clash.
+            if let Some(f) = listed
+                .iter()
+                .find(|f| f.wire.as_str() == sort.as_str())
+                .filter(|_| !sorted.contains(sort.as_str()))
+            {
+                match names::camel_ident(f.rust_source_name()) {
+                    Err(names::NameError(why)) => self.error(
                         sort.span(),
-                        format!(
-                            "`{}` is a {} field and cannot order a list",
-                            sort.as_str(),
-                            *f.ty
-                        ),
+                        format!("sort field cannot become an enum variant: {why}"),
                         None,
-                    );
+                    ),
+                    Ok(variant) => {
+                        if let Some(other) =
+                            sort_variants.insert(variant.to_string(), sort.as_str())
+                        {
+                            self.error(sort.span(), format!("sort fields `{other}` and `{}` both become the variant `{variant}`", sort.as_str()), Some("give one of the fields a `rust:` name".into()));
+                        }
+                    }
                 }
             }
             if !sorted.insert(sort.as_str()) {

@@ -1132,7 +1132,8 @@ impl CoworkerBookingCredits<'_> {
 
     /// Gets the CoworkerBookingCredit records with the given Ids, as list records.
     ///
-    /// Sends the ids as `?CoworkerBookingCredit_Id=[1,2]`.
+    /// Sends the ids as `?CoworkerBookingCredit_Id=[1,2]`, with a page size that holds them all (at
+    /// most 1000).
     ///
     /// `GET /api/billing/coworkerbookingcredits`; role `CoworkerBookingCredit-List` (see
     /// [`FIND_BY_IDS`]).
@@ -1143,12 +1144,7 @@ impl CoworkerBookingCredits<'_> {
         &self,
         ids: &[i64],
     ) -> crate::Result<crate::Page<CoworkerBookingCreditListItem>> {
-        self.client
-            .get_page(
-                &FIND_BY_IDS,
-                Vec::from([("CoworkerBookingCredit_Id", crate::id_list(ids))]),
-            )
-            .await
+        self.client.find_by_ids(&FIND_BY_IDS, "CoworkerBookingCredit_Id", ids).await
     }
 
     /// Gets one full CoworkerBookingCredit record by its Id.

@@ -968,7 +968,8 @@ impl CoworkerDiscountCodes<'_> {
 
     /// Gets the CoworkerDiscountCode records with the given Ids, as list records.
     ///
-    /// Sends the ids as `?CoworkerDiscountCode_Id=[1,2]`.
+    /// Sends the ids as `?CoworkerDiscountCode_Id=[1,2]`, with a page size that holds them all (at
+    /// most 1000).
     ///
     /// `GET /api/billing/coworkerdiscountcodes`; role `CoworkerDiscountCode-List` (see
     /// [`FIND_BY_IDS`]).
@@ -980,12 +981,7 @@ impl CoworkerDiscountCodes<'_> {
         &self,
         ids: &[i64],
     ) -> crate::Result<crate::Page<CoworkerDiscountCodeListItem>> {
-        self.client
-            .get_page(
-                &FIND_BY_IDS,
-                Vec::from([("CoworkerDiscountCode_Id", crate::id_list(ids))]),
-            )
-            .await
+        self.client.find_by_ids(&FIND_BY_IDS, "CoworkerDiscountCode_Id", ids).await
     }
 
     /// Gets one full CoworkerDiscountCode record by its Id.

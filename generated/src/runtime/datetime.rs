@@ -15,7 +15,8 @@ use crate::service::FILTER_DATETIME_FORMAT;
 /// time with a literal `Z`, and some lack the `Z`, the seconds, or carry fractions of a
 /// second. So the value is kept as the wall-clock time that was written
 /// ([`naive`](Self::naive)) plus whether it had a `Z` ([`is_utc`](Self::is_utc)), and it
-/// serializes back the way it came: `YYYY-MM-DDTHH:MM:SS[.fraction][Z]`.
+/// serializes back in one canonical form, `YYYY-MM-DDTHH:MM:SS[.fraction][Z]`, keeping the
+/// wall-clock time, the fraction and whether there was a `Z`.
 ///
 /// Parsing accepts `T` or a space between date and time, minutes-only times, any number
 /// of fraction digits, a trailing `Z`, an explicit offset such as `+02:00` (converted to

@@ -38,6 +38,25 @@ pub struct Page<T> {
     pub has_previous_page: bool,
 }
 
+impl<T> Page<T> {
+    /// A first page without records, as a query that matches nothing answers it.
+    pub fn empty() -> Self {
+        Page {
+            records: Vec::new(),
+            current_page: i64::from(crate::service::DEFAULT_PAGE),
+            current_page_size: 0,
+            current_order_field: None,
+            current_sort_direction: None,
+            first_item: 0,
+            last_item: 0,
+            total_items: 0,
+            total_pages: 0,
+            has_next_page: false,
+            has_previous_page: false,
+        }
+    }
+}
+
 /// The answer of create, update, delete and run-command.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]

@@ -61,6 +61,8 @@ fn decode<T: DeserializeOwned, E: de::Error>(name: &str, value: Value) -> Result
 /// A JSON object being written by a generated `Serialize` impl.
 pub struct Object<M> {
     map: M,
+    /// The properties written so far, which `extra` may not write again.
+    written: Vec<&'static str>,
 }
 
 impl<M: SerializeMap> Object<M> {
@@ -68,7 +70,10 @@ impl<M: SerializeMap> Object<M> {
     pub fn start<S: Serializer<SerializeMap = M, Error = M::Error>>(
         serializer: S,
     ) -> Result<Self, M::Error> {
-        serializer.serialize_map(None).map(|map| Object { map })
+        serializer.serialize_map(None).map(|map| Object {
+            map,
+            written: Vec::new(),
+        })
     }
 
     /// Writes a property.
@@ -77,6 +82,7 @@ impl<M: SerializeMap> Object<M> {
         name: &'static str,
         value: &T,
     ) -> Result<(), M::Error> {
+        self.written.push(name);
         self.map.serialize_entry(name, value)
     }
 
@@ -87,16 +93,19 @@ impl<M: SerializeMap> Object<M> {
         value: &Option<T>,
     ) -> Result<(), M::Error> {
         match value {
-            Some(value) => self.map.serialize_entry(name, value),
+            Some(value) => self.field(name, value),
             None => Ok(()),
         }
     }
 
     /// Writes the properties a record kept because the spec does not describe them, then
-    /// ends the object.
+    /// ends the object. A name the body wrote already is skipped: `extra` cannot send a
+    /// second `Id` (and so update another record) or override a field.
     pub fn end_with(mut self, extra: &Map<String, Value>) -> Result<M::Ok, M::Error> {
         for (name, value) in extra {
-            self.map.serialize_entry(name, value)?;
+            if !self.written.contains(&name.as_str()) {
+                self.map.serialize_entry(name, value)?;
+            }
         }
         self.map.end()
     }
@@ -161,7 +170,7 @@ mod tests {
     }
 
     #[test]
-    fn round_trips_with_unknown_properties_and_exact_money() {
+    fn round_trips_with_unknown_properties_and_money_as_numbers() {
         let record: Record =
             serde_json::from_value(json!({"Id": 1, "Total": 150.25, "New": [1]})).unwrap();
         assert_eq!(record.note, None);
@@ -169,6 +178,17 @@ mod tests {
         assert_eq!(
             serde_json::to_value(&record).unwrap(),
             json!({"Id": 1, "Total": 150.25, "New": [1]})
+        );
+    }
+
+    #[test]
+    fn extra_cannot_override_a_written_field() {
+        let mut record: Record = serde_json::from_value(json!({"Id": 1, "Total": 2})).unwrap();
+        record.extra.insert("Id".into(), json!(999));
+        record.extra.insert("Kept".into(), json!(true));
+        assert_eq!(
+            serde_json::to_string(&record).unwrap(),
+            r#"{"Id":1,"Total":2.0,"Kept":true}"#
         );
     }
 

@@ -154,13 +154,19 @@ fn method(kind: EndpointKind, e: &Endpoint, def: &EntityDef, names: &Names) -> T
         }
         EndpointKind::FindByIds => {
             let param = e.query.as_deref().map(String::as_str).unwrap_or_default();
-            let doc = method_docs(kind, e, &format!("Sends the ids as `?{param}=[1,2]`."));
+            let doc = method_docs(
+                kind,
+                e,
+                &format!(
+                    "Sends the ids as `?{param}=[1,2]`, with a page size that holds them all (at most 1000)."
+                ),
+            );
             quote! {
-                #doc
-                pub async fn find_by_ids(&self, ids: &[i64]) -> crate::Result<crate::Page<#list_item>> {
-                    self.client.get_page(&#konst, Vec::from([(#param, crate::id_list(ids))])).await
-                }
-            }
+                            #doc
+                            pub async fn find_by_ids(&self, ids: &[i64]) -> crate::Result<crate::Page<#list_item>> {
+            self.client.find_by_ids(&#konst, #param, ids).await
+                            }
+                        }
         }
         EndpointKind::Get => {
             let doc = method_docs(kind, e, "");

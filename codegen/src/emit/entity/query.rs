@@ -110,7 +110,7 @@ pub fn emit(service: &Service, def: &EntityDef, names: &Names) -> TokenStream {
         .map(|wire| {
             let field = def.find_field(service, wire).expect("validated sort field");
             (
-                names::camel_ident(wire).expect("validated sort field"),
+                names::camel_ident(field.rust_source_name()).expect("validated sort field"),
                 wire.as_str(),
                 docs::spec(&field.docs),
             )

@@ -28,13 +28,13 @@ fn whole_numbers(body: &[u8]) -> Cow<'_, [u8]> {
             b'-' | b'0'..=b'9' => {
                 let end = number_end(body, i);
                 let token = &body[i..end];
-                if token.iter().any(|b| matches!(b, b'.' | b'e' | b'E')) {
-                    if let Some(int) = whole_number(token) {
-                        let out = out.get_or_insert_with(|| Vec::with_capacity(body.len()));
-                        out.extend_from_slice(&body[copied..i]);
-                        out.extend_from_slice(int.to_string().as_bytes());
-                        copied = end;
-                    }
+                if token.iter().any(|b| matches!(b, b'.' | b'e' | b'E'))
+                    && let Some(int) = whole_number(token)
+                {
+                    let out = out.get_or_insert_with(|| Vec::with_capacity(body.len()));
+                    out.extend_from_slice(&body[copied..i]);
+                    out.extend_from_slice(int.to_string().as_bytes());
+                    copied = end;
                 }
                 i = end;
             }

@@ -67,8 +67,8 @@
 //! - `page` and `size` must be whole numbers from 1, else a 400 envelope naming them;
 //!   "at most 1000" (NOTES.md) is read as a cap, so a larger `size` answers pages of
 //!   [`MAX_SIZE`]. A `page` beyond the last, however large, gives an empty page with
-//!   `FirstItem` and `LastItem` 0. Find by ids answers all the given ids on one page unless
-//!   `size` says otherwise.
+//!   `FirstItem` and `LastItem` 0. Find by ids pages like any list, with the documented
+//!   default size of 25.
 //! - A list parameter (paging, sorting, a filter) given more than once is a 400 envelope
 //!   naming it, since which value the API would use is not documented.
 //! - Whole numbers written with a fraction or an exponent (`7.0`, `2e0`) are integers in

@@ -277,11 +277,9 @@ pub(crate) fn list(
     let mut conditions = Vec::new();
     let mut errors = repeated(schema, pairs, ids_query);
 
-    let mut ids_count = None;
     if let Some(raw) = ids_query.and_then(param) {
         match parse_ids(raw) {
             Some(ids) => {
-                ids_count = Some(ids.len());
                 conditions.push(Condition::IdIn(ids));
             }
             None => errors.push(invalid(
@@ -388,7 +386,9 @@ pub(crate) fn list(
         order.then(a_id.cmp(b_id))
     });
 
-    let default_size = ids_count.map_or(DEFAULT_SIZE, |n| u32::try_from(n).unwrap_or(MAX_SIZE));
+    // Find by ids pages like any list (003's example answers `CurrentPageSize: 25`); the
+    // client asks for a size that holds every id.
+    let default_size = DEFAULT_SIZE;
     // Sizes above the maximum are clamped to it, as "at most 1000" (NOTES.md) reads.
     let size = size
         .map_or(default_size, |s| u32::try_from(s).unwrap_or(MAX_SIZE))
