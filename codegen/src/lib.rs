@@ -1,6 +1,9 @@
-//! The Nexudus client generator: loads `spec/` ([`spec`]) and emits the `nexudus` crate.
+//! The Nexudus client generator: loads `spec/` ([`spec`]) into the resolved model
+//! ([`model`]) and emits the `nexudus` crate ([`emit`]) and the OpenAPI document ([`openapi`]).
 
+pub mod docs;
 pub mod emit;
+pub mod model;
 pub mod names;
 pub mod openapi;
 pub mod parallel;

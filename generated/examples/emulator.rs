@@ -5,6 +5,7 @@
 
 use nexudus::billing::coworker_discount_codes::NewCoworkerDiscountCode;
 use nexudus::emulator::{Emulator, EmulatorConfig, Fault};
+use nexudus::ids::{BusinessId, CoworkerId, DiscountCodeId};
 use nexudus::{Auth, Error};
 
 // In your crate: `#[tokio::test] async fn assigns_a_discount_code() { ... }`, with
@@ -19,9 +20,8 @@ async fn assigns_a_discount_code() -> Result<(), Box<dyn std::error::Error>> {
     let codes = client.coworker_discount_codes();
 
     // Your code under test would make these calls.
-    let id = codes
-        .create(&NewCoworkerDiscountCode::new(12, 34, 56).with_notes("welcome"))
-        .await?;
+    let new = NewCoworkerDiscountCode::new(CoworkerId(12), BusinessId(34), DiscountCodeId(56));
+    let id = codes.create(&new.with_notes("welcome")).await?;
     assert_eq!(codes.get(id).await?.notes.as_deref(), Some("welcome"));
 
     // Inspect what the "API" now holds, and make it fail on purpose.

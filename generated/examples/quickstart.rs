@@ -7,6 +7,7 @@ use nexudus::billing::coworker_discount_codes::{
     CoworkerDiscountCodeFilter, CoworkerDiscountCodeQuery, CoworkerDiscountCodeSort,
     NewCoworkerDiscountCode,
 };
+use nexudus::ids::{BusinessId, CoworkerId, DiscountCodeId};
 use nexudus::{Auth, Client, DateTime, SortDirection};
 
 async fn example() -> nexudus::Result<()> {
@@ -15,15 +16,15 @@ async fn example() -> nexudus::Result<()> {
         .build()?;
     let codes = client.coworker_discount_codes();
 
-    // Create: required fields are arguments, so a missing one does not compile.
-    let id = codes
-        .create(&NewCoworkerDiscountCode::new(12, 34, 56).with_notes("spring promotion"))
-        .await?;
+    // Create: required fields are arguments, so a missing one does not compile, and ids
+    // are typed, so a business id cannot be passed as a coworker's.
+    let new = NewCoworkerDiscountCode::new(CoworkerId(12), BusinessId(34), DiscountCodeId(56));
+    let id = codes.create(&new.with_notes("spring promotion")).await?;
 
     // List one page with filters, in the API's own query names.
     let since: DateTime = "2025-01-01T00:00".parse().expect("a valid date-time");
     let query = CoworkerDiscountCodeQuery::new()
-        .filter(CoworkerDiscountCodeFilter::Business(34))
+        .filter(CoworkerDiscountCodeFilter::Business(BusinessId(34)))
         .filter(CoworkerDiscountCodeFilter::FromCreatedOn(since))
         .order_by(
             CoworkerDiscountCodeSort::CreatedOn,

@@ -6,7 +6,9 @@
 //! full record, filter and sort enums, and one function per endpoint.
 //!
 //! The hand-written runtime (`runtime`: client, authentication, errors, paging, retries) is
-//! re-exported at the crate root; everything else is generated from `spec/`.
+//! re-exported at the crate root; everything else is generated from `spec/`: the typed ids of
+//! every entity ([`ids`]), the API's enumerations ([`enums`]), and one module per area and
+//! entity.
 //!
 //! Each entity has a cargo feature named after its module, each area one named after the area,
 //! and `full` (the default) enables them all: a crate that needs two entities can set
@@ -17,10 +19,15 @@
 pub mod runtime;
 #[rustfmt::skip]
 pub mod service;
+#[rustfmt::skip]
+pub mod ids;
+#[rustfmt::skip]
+pub mod enums;
 #[cfg(any(feature = "coworker_booking_credits", feature = "coworker_discount_codes"))]
 #[rustfmt::skip]
 pub mod billing;
 pub use runtime::*;
+pub use service::SERVICE;
 /// Every entity of the spec whose feature is on, as data, in area then name order.
 pub const ENTITIES: &[EntitySchema] = &[
     #[cfg(feature = "coworker_booking_credits")]

@@ -111,7 +111,7 @@ async fn generated_client(client: &nexudus::Client) -> (usize, usize) {
     let mut count = 0;
     while let Some(record) = stream.next().await {
         let record = record.expect("record");
-        count += usize::from(record.id > 0);
+        count += usize::from(record.id.0 > 0);
     }
     (count, peak_since(base))
 }
@@ -133,8 +133,8 @@ async fn hand_written(http: &reqwest::Client, base_url: &str) -> (usize, usize) 
             .await
             .expect("body");
         let decoded: Page<CoworkerDiscountCodeListItem> =
-            serde_json::from_slice(&body).expect("decode");
-        count += decoded.records.iter().filter(|r| r.id > 0).count();
+            nexudus::Page::from_slice(&body).expect("decode");
+        count += decoded.records.iter().filter(|r| r.id.0 > 0).count();
         if !decoded.has_next_page || decoded.records.is_empty() {
             break;
         }

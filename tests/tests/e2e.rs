@@ -20,9 +20,9 @@ use nexudus::billing::coworker_discount_codes::{
     NewCoworkerDiscountCode,
 };
 use nexudus::emulator::{Emulator, EmulatorConfig, EmulatorError, Fault, Roles, ThrottleLimits};
+use nexudus::ids::{BusinessId, CoworkerDiscountCodeId, CoworkerId, DiscountCodeId, ProductId};
 use nexudus::{
-    Auth, Client, DateTime, Decimal, EndpointKind, Error, FieldKind, Method, RetryPolicy,
-    RunCommand, SortDirection, Uuid,
+    Auth, Client, DateTime, Decimal, Error, Method, RetryPolicy, RunCommand, SortDirection, Uuid,
 };
 use serde_json::{Value, json};
 
@@ -97,7 +97,7 @@ async fn every_discount_code_endpoint_works_end_to_end() {
     // create
     let id = api
         .create(
-            &NewCoworkerDiscountCode::new(12, 34, 56)
+            &NewCoworkerDiscountCode::new(CoworkerId(12), BusinessId(34), DiscountCodeId(56))
                 .with_notes("spring promotion")
                 .with_valid_from(dt("2025-01-01T00:00:00Z"))
                 .with_referer_guid(referer)
@@ -106,11 +106,15 @@ async fn every_discount_code_endpoint_works_end_to_end() {
         .await
         .expect("create");
     let second = api
-        .create(&NewCoworkerDiscountCode::new(13, 34, 57))
+        .create(&NewCoworkerDiscountCode::new(
+            CoworkerId(13),
+            BusinessId(34),
+            DiscountCodeId(57),
+        ))
         .await
         .expect("create");
     assert_eq!(
-        (id, second),
+        (id.0, second.0),
         (1, 2),
         "ids are assigned incrementally from 1"
     );
@@ -123,7 +127,7 @@ async fn every_discount_code_endpoint_works_end_to_end() {
             record.business_id,
             record.discount_code_id
         ),
-        (12, 34, 56)
+        (CoworkerId(12), BusinessId(34), DiscountCodeId(56))
     );
     assert_eq!(record.notes.as_deref(), Some("spring promotion"));
     assert_eq!(record.valid_from, Some(dt("2025-01-01T00:00:00Z")));
@@ -156,7 +160,10 @@ async fn every_discount_code_endpoint_works_end_to_end() {
     );
 
     // find by ids
-    let found = api.find_by_ids(&[second, 999]).await.expect("find by ids");
+    let found = api
+        .find_by_ids(&[second, CoworkerDiscountCodeId(999)])
+        .await
+        .expect("find by ids");
     assert_eq!(
         found.records.iter().map(|r| r.id).collect::<Vec<_>>(),
         [second]
@@ -220,10 +227,10 @@ async fn every_booking_credit_endpoint_works_end_to_end() {
 
     let id = api
         .create(
-            &NewCoworkerBookingCredit::new(7, 3, money("123.45"))
+            &NewCoworkerBookingCredit::new(CoworkerId(7), BusinessId(3), money("123.45"))
                 .with_description("welcome credit")
                 .with_remaining_credit(money("0.1"))
-                .with_eligible_products(vec![1, 2, 3])
+                .with_eligible_products(vec![ProductId(1), ProductId(2), ProductId(3)])
                 .with_can_be_used_for_bookings(true)
                 .with_expire_date(dt("2026-01-31T00:00:00Z")),
         )
@@ -233,7 +240,10 @@ async fn every_booking_credit_endpoint_works_end_to_end() {
     // Money comes back exactly as sent.
     assert_eq!(record.total_credit, money("123.45"));
     assert_eq!(record.remaining_credit, Some(money("0.1")));
-    assert_eq!(record.eligible_products, Some(vec![1, 2, 3]));
+    assert_eq!(
+        record.eligible_products,
+        Some(vec![ProductId(1), ProductId(2), ProductId(3)])
+    );
     assert_eq!(record.can_be_used_for_bookings, Some(true));
     assert_eq!(record.description.as_deref(), Some("welcome credit"));
     let stored = emulator
@@ -256,12 +266,12 @@ async fn every_booking_credit_endpoint_works_end_to_end() {
 
     let mut update = record.to_update();
     update.total_credit = money("99.99");
-    update.eligible_products = Some(vec![4]);
+    update.eligible_products = Some(vec![ProductId(4)]);
     update.description = None;
     api.update(&update).await.expect("update");
     let updated = api.get(id).await.expect("get");
     assert_eq!(updated.total_credit, money("99.99"));
-    assert_eq!(updated.eligible_products, Some(vec![4]));
+    assert_eq!(updated.eligible_products, Some(vec![ProductId(4)]));
     assert_eq!(updated.description, None);
     assert_eq!(updated.can_be_used_for_bookings, Some(true));
     api.modify(id, |u| u.can_be_used_for_bookings = Some(false))
@@ -284,7 +294,7 @@ async fn every_booking_credit_endpoint_works_end_to_end() {
             .was_successful
     );
     let missing = api
-        .run_command(&RunCommand::new("RECALCULATE", [id + 100]))
+        .run_command(&RunCommand::new("RECALCULATE", [id.0 + 100]))
         .await
         .expect_err("a command on a missing record fails");
     assert!(matches!(missing, Error::Action { .. }), "{missing:?}");
@@ -300,100 +310,6 @@ async fn every_booking_credit_endpoint_works_end_to_end() {
     api.delete(id).await.expect("delete");
     assert!(matches!(api.get(id).await, Err(Error::NotFound { .. })));
     assert!(emulator.records(CREDIT).expect("entity").is_empty());
-}
-
-/// A sample value of a field kind, for records built from the schema alone.
-fn sample(kind: FieldKind) -> Value {
-    match kind {
-        FieldKind::Integer | FieldKind::Id(_) => json!(5),
-        FieldKind::Ids(_) => json!([1, 2]),
-        FieldKind::Money => json!(12.5),
-        FieldKind::Boolean => json!(true),
-        FieldKind::String => json!("text"),
-        FieldKind::DateTime => json!("2025-01-15T10:30:00Z"),
-        FieldKind::Guid => json!("1b111175-a839-4170-b894-0f3066ab5d0b"),
-        FieldKind::Json => json!({"any": "thing"}),
-    }
-}
-
-/// The emulator serves whatever `ENTITIES` holds: every endpoint of every entity answers,
-/// driven by the schema alone.
-#[tokio::test]
-async fn every_endpoint_of_every_entity_in_the_spec_is_served() {
-    let emulator = start(EmulatorConfig::new().admin_token(TOKEN)).await;
-    let client = admin(&emulator);
-    for schema in nexudus::ENTITIES {
-        let endpoint = |kind| &schema.endpoint(kind).expect("the endpoint").endpoint;
-        let body: serde_json::Map<String, Value> = schema
-            .fields
-            .iter()
-            .filter(|f| !f.read_only)
-            .map(|f| (f.wire.to_owned(), sample(f.kind)))
-            .collect();
-        let created = client
-            .send_action(endpoint(EndpointKind::Create), None, Some(&body))
-            .await
-            .expect("create");
-        let id = created.new_id().expect("an id");
-        let record: Value = client
-            .get_record(endpoint(EndpointKind::Get), id)
-            .await
-            .expect("get");
-        for (name, value) in &body {
-            assert_eq!(
-                &record[name], value,
-                "{}.{name} comes back as sent",
-                schema.name
-            );
-        }
-        let page = client
-            .get_page::<Value>(endpoint(EndpointKind::List), Vec::new())
-            .await
-            .expect("list");
-        assert_eq!(page.total_items, 1, "{}", schema.name);
-        for field in schema.fields.iter().filter(|f| !f.in_list) {
-            assert!(
-                page.records[0].get(field.wire).is_none(),
-                "{}.{} is not listed",
-                schema.name,
-                field.wire
-            );
-        }
-        let ids_query = schema
-            .endpoint(EndpointKind::FindByIds)
-            .and_then(|e| e.ids_query)
-            .expect("ids query");
-        let found = client
-            .get_page::<Value>(
-                endpoint(EndpointKind::FindByIds),
-                vec![(ids_query, format!("[{id}]"))],
-            )
-            .await
-            .expect("find by ids");
-        assert_eq!(found.records.len(), 1);
-        let mut update = body.clone();
-        update.insert("Id".into(), json!(id));
-        client
-            .send_action(endpoint(EndpointKind::Update), None, Some(&update))
-            .await
-            .expect("update");
-        client
-            .get_commands(endpoint(EndpointKind::Commands))
-            .await
-            .expect("commands");
-        let failed = client
-            .send_action(
-                endpoint(EndpointKind::RunCommand),
-                None,
-                Some(&RunCommand::new("X", [id])),
-            )
-            .await;
-        assert!(matches!(failed, Err(Error::Action { .. })), "{failed:?}");
-        client
-            .send_action::<()>(endpoint(EndpointKind::Delete), Some(id), None)
-            .await
-            .expect("delete");
-    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -441,7 +357,7 @@ async fn a_stream_over_a_thousand_records_in_pages_of_100_equals_what_the_emulat
         .collect();
     expected.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     assert_eq!(
-        all.iter().map(|r| r.id).collect::<Vec<_>>(),
+        all.iter().map(|r| r.id.0).collect::<Vec<_>>(),
         expected.iter().map(|(_, id)| *id).collect::<Vec<_>>()
     );
     assert_eq!(emulator.count("GET", CODES_PATH), 10);
@@ -451,7 +367,7 @@ async fn a_stream_over_a_thousand_records_in_pages_of_100_equals_what_the_emulat
         .iter()
         .filter_map(|r| r["Id"].as_i64())
         .collect();
-    assert_eq!(all.iter().map(|r| r.id).collect::<BTreeSet<_>>(), stored);
+    assert_eq!(all.iter().map(|r| r.id.0).collect::<BTreeSet<_>>(), stored);
 
     // A filter, a range filter, a string filter and a date range, sorted by CreatedOn
     // descending, computed independently from the seed.
@@ -461,7 +377,7 @@ async fn a_stream_over_a_thousand_records_in_pages_of_100_equals_what_the_emulat
         .expect("date");
     let query = CoworkerDiscountCodeQuery::new()
         .size(100)
-        .filter(CoworkerDiscountCodeFilter::Business(2))
+        .filter(CoworkerDiscountCodeFilter::Business(BusinessId(2)))
         .filter(CoworkerDiscountCodeFilter::FromTimesUsed(10))
         .filter(CoworkerDiscountCodeFilter::ToTimesUsed(40))
         .filter(CoworkerDiscountCodeFilter::FromCreatedOn(dt(
@@ -504,7 +420,7 @@ async fn a_stream_over_a_thousand_records_in_pages_of_100_equals_what_the_emulat
         expected.len()
     );
     assert_eq!(
-        filtered.iter().map(|r| r.id).collect::<Vec<_>>(),
+        filtered.iter().map(|r| r.id.0).collect::<Vec<_>>(),
         expected.iter().map(|(_, id)| *id).collect::<Vec<_>>()
     );
     let pages = expected.len().div_ceil(100);
@@ -567,7 +483,7 @@ async fn list_pages_carry_the_full_envelope_with_the_documented_defaults() {
         descending
             .records
             .iter()
-            .map(|r| r.coworker_id)
+            .map(|r| r.coworker_id.map(|id| id.0))
             .collect::<Vec<_>>(),
         [Some(29), Some(28), Some(27)]
     );
@@ -613,14 +529,21 @@ async fn every_kind_of_filter_selects_the_right_records() {
                 .expect("list")
                 .records
                 .iter()
-                .map(|r| r.id)
+                .map(|r| r.id.0)
                 .collect::<Vec<_>>()
         }
     };
     use CoworkerDiscountCodeFilter as F;
-    assert_eq!(ids(vec![F::Id(2)]).await, [2]);
-    assert_eq!(ids(vec![F::Business(10)]).await, [1, 2]);
-    assert_eq!(ids(vec![F::DiscountCode(100), F::Business(11)]).await, [3]);
+    assert_eq!(ids(vec![F::Id(CoworkerDiscountCodeId(2))]).await, [2]);
+    assert_eq!(ids(vec![F::Business(BusinessId(10))]).await, [1, 2]);
+    assert_eq!(
+        ids(vec![
+            F::DiscountCode(DiscountCodeId(100)),
+            F::Business(BusinessId(11))
+        ])
+        .await,
+        [3]
+    );
     // Strings: case-insensitive "contains"; seeded joined values win over derived ones.
     assert_eq!(ids(vec![F::CoworkerFullName("lovelace".into())]).await, [1]);
     assert_eq!(
@@ -658,7 +581,11 @@ async fn every_kind_of_filter_selects_the_right_records() {
         [1]
     );
     assert_eq!(
-        ids(vec![F::Business(10), F::Coworker(3)]).await,
+        ids(vec![
+            F::Business(BusinessId(10)),
+            F::Coworker(CoworkerId(3))
+        ])
+        .await,
         Vec::<i64>::new()
     );
 
@@ -675,7 +602,7 @@ async fn every_kind_of_filter_selects_the_right_records() {
                 .expect("list")
                 .records
                 .iter()
-                .map(|r| r.id)
+                .map(|r| r.id.0)
                 .collect::<Vec<_>>()
         }
     };
@@ -695,7 +622,7 @@ async fn every_kind_of_filter_selects_the_right_records() {
         [1]
     );
     assert_eq!(
-        credit_ids(CoworkerBookingCreditFilter::TariffBookingCredit(9)).await,
+        credit_ids(CoworkerBookingCreditFilter::TariffBookingCredit(9.into())).await,
         [2]
     );
     assert_eq!(
@@ -868,7 +795,11 @@ async fn missing_credentials_and_roles_are_401_and_403_naming_the_role() {
     );
     let error = lister
         .coworker_booking_credits()
-        .create(&NewCoworkerBookingCredit::new(1, 2, money("1")))
+        .create(&NewCoworkerBookingCredit::new(
+            CoworkerId(1),
+            BusinessId(2),
+            money("1"),
+        ))
         .await
         .expect_err("403");
     assert!(
@@ -892,7 +823,8 @@ async fn missing_credentials_and_roles_are_401_and_403_naming_the_role() {
             .get(1)
             .await
             .expect("get")
-            .coworker_id,
+            .coworker_id
+            .0,
         1
     );
     let error = reader
@@ -972,15 +904,19 @@ async fn the_password_grant_logs_in_refreshes_and_logs_in_again_after_a_revocati
         fast_retries(),
     );
     let api = client.coworker_discount_codes();
-    api.create(&NewCoworkerDiscountCode::new(1, 2, 3))
-        .await
-        .expect("create");
+    api.create(&NewCoworkerDiscountCode::new(
+        CoworkerId(1),
+        BusinessId(2),
+        DiscountCodeId(3),
+    ))
+    .await
+    .expect("create");
     assert_eq!(
         api.get(1).await.expect("get").updated_by.as_deref(),
         Some("admin@example.com")
     );
     api.list(&Default::default()).await.expect("list");
-    let grants = statuses(&emulator, "POST", nexudus::service::TOKEN_PATH);
+    let grants = statuses(&emulator, "POST", nexudus::SERVICE.token_path);
     assert_eq!(
         grants,
         [Some(200), Some(200), Some(200)],
@@ -1138,12 +1074,20 @@ async fn throttling_is_retried_within_the_configured_bounds() {
     emulator.clear_requests();
     client
         .coworker_booking_credits()
-        .create(&NewCoworkerBookingCredit::new(1, 2, money("3")))
+        .create(&NewCoworkerBookingCredit::new(
+            CoworkerId(1),
+            BusinessId(2),
+            money("3"),
+        ))
         .await
         .expect("1st write");
     let error = client
         .coworker_booking_credits()
-        .create(&NewCoworkerBookingCredit::new(1, 2, money("3")))
+        .create(&NewCoworkerBookingCredit::new(
+            CoworkerId(1),
+            BusinessId(2),
+            money("3"),
+        ))
         .await
         .expect_err("throttled");
     assert!(matches!(error, Error::Throttled { .. }), "{error:?}");
@@ -1243,7 +1187,11 @@ async fn server_errors_are_retried_within_bounds_but_post_is_not() {
     );
     emulator.inject(Fault::status(503).method(Method::Post).times(2));
     let error = api
-        .create(&NewCoworkerBookingCredit::new(1, 2, money("1")))
+        .create(&NewCoworkerBookingCredit::new(
+            CoworkerId(1),
+            BusinessId(2),
+            money("1"),
+        ))
         .await
         .expect_err("not retried");
     assert!(
@@ -1295,7 +1243,8 @@ async fn slow_answers_and_dropped_connections_are_retried_except_post() {
             .get(1)
             .await
             .expect("get")
-            .id,
+            .id
+            .0,
         1
     );
     assert!(
@@ -1313,7 +1262,8 @@ async fn slow_answers_and_dropped_connections_are_retried_except_post() {
             .get(1)
             .await
             .expect("retried")
-            .id,
+            .id
+            .0,
         1
     );
     assert_eq!(
@@ -1323,7 +1273,11 @@ async fn slow_answers_and_dropped_connections_are_retried_except_post() {
     emulator.inject(Fault::drop_connection().method(Method::Post));
     let error = client
         .coworker_discount_codes()
-        .create(&NewCoworkerDiscountCode::new(1, 2, 3))
+        .create(&NewCoworkerDiscountCode::new(
+            CoworkerId(1),
+            BusinessId(2),
+            DiscountCodeId(3),
+        ))
         .await
         .expect_err("not retried");
     assert!(matches!(error, Error::Transport(_)), "{error:?}");
@@ -1367,7 +1321,11 @@ async fn malformed_and_truncated_bodies_are_decode_errors_never_panics() {
     emulator.inject(Fault::malformed_body().method(Method::Post));
     assert!(is_decode(
         codes_api
-            .create(&NewCoworkerDiscountCode::new(1, 2, 3))
+            .create(&NewCoworkerDiscountCode::new(
+                CoworkerId(1),
+                BusinessId(2),
+                DiscountCodeId(3)
+            ))
             .await
             .map(drop)
     ));
@@ -1382,7 +1340,7 @@ async fn malformed_and_truncated_bodies_are_decode_errors_never_panics() {
             .map(drop)
     ));
     // Still serving afterwards.
-    assert_eq!(codes_api.get(1).await.expect("get").id, 1);
+    assert_eq!(codes_api.get(1).await.expect("get").id.0, 1);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1458,13 +1416,20 @@ async fn read_change_write_back_keeps_fields_the_client_does_not_know() {
 async fn fifty_concurrent_creates_and_reads_lose_and_duplicate_nothing() {
     let emulator = start(config()).await;
     let client = admin(&emulator);
-    let tasks: Vec<tokio::task::JoinHandle<nexudus::Result<i64>>> = (0..50i64)
+    let tasks: Vec<tokio::task::JoinHandle<nexudus::Result<CoworkerDiscountCodeId>>> = (0..50i64)
         .map(|i| {
             let client = client.clone();
             tokio::spawn(async move {
                 let api = client.coworker_discount_codes();
                 let id = api
-                    .create(&NewCoworkerDiscountCode::new(i, 1, 2).with_notes(format!("task {i}")))
+                    .create(
+                        &NewCoworkerDiscountCode::new(
+                            CoworkerId(i),
+                            BusinessId(1),
+                            DiscountCodeId(2),
+                        )
+                        .with_notes(format!("task {i}")),
+                    )
                     .await?;
                 let record = api.get(id).await?;
                 assert_eq!(record.notes, Some(format!("task {i}")));
@@ -1478,7 +1443,7 @@ async fn fifty_concurrent_creates_and_reads_lose_and_duplicate_nothing() {
     for task in tasks {
         ids.push(task.await.expect("no panic").expect("create and read"));
     }
-    let unique: HashSet<i64> = ids.iter().copied().collect();
+    let unique: HashSet<i64> = ids.iter().map(|id| id.0).collect();
     assert_eq!(unique.len(), 50, "every id once");
     let stored = emulator.records(CODE).expect("entity");
     assert_eq!(stored.len(), 50);
@@ -1496,7 +1461,10 @@ async fn fifty_concurrent_creates_and_reads_lose_and_duplicate_nothing() {
         .try_collect()
         .await
         .expect("stream");
-    assert_eq!(listed.iter().map(|r| r.id).collect::<HashSet<_>>(), unique);
+    assert_eq!(
+        listed.iter().map(|r| r.id.0).collect::<HashSet<_>>(),
+        unique
+    );
     assert_eq!(listed.len(), 50);
 }
 
@@ -1525,7 +1493,8 @@ async fn seed_files_are_loaded_and_bad_seeds_are_reported() {
             .get(40)
             .await
             .expect("seeded")
-            .coworker_id,
+            .coworker_id
+            .0,
         1
     );
     assert_eq!(
@@ -1539,10 +1508,14 @@ async fn seed_files_are_loaded_and_bad_seeds_are_reported() {
     );
     let next = client
         .coworker_discount_codes()
-        .create(&NewCoworkerDiscountCode::new(1, 2, 3))
+        .create(&NewCoworkerDiscountCode::new(
+            CoworkerId(1),
+            BusinessId(2),
+            DiscountCodeId(3),
+        ))
         .await
         .expect("create");
-    assert_eq!(next, 1000, "ids start at first_id");
+    assert_eq!(next.0, 1000, "ids start at first_id");
 
     let bad = Emulator::start(EmulatorConfig::new().seed_json(json!({"NoSuchEntity": []}))).await;
     assert!(matches!(bad, Err(EmulatorError::Seed { .. })), "{bad:?}");
@@ -1632,7 +1605,7 @@ async fn whole_numbers_written_as_floats_are_integers() {
         .get(id)
         .await
         .expect("the typed client reads it back");
-    assert_eq!(credit.coworker_id, 7);
+    assert_eq!(credit.coworker_id, CoworkerId(7));
 
     let updated = client
         .send_action(
@@ -1815,14 +1788,18 @@ async fn find_by_ids_gets_more_ids_than_a_default_page_and_none_without_a_reques
     let mut ids = Vec::new();
     for i in 0..30 {
         ids.push(
-            api.create(&NewCoworkerDiscountCode::new(i, 1, 2))
-                .await
-                .expect("create"),
+            api.create(&NewCoworkerDiscountCode::new(
+                CoworkerId(i),
+                BusinessId(1),
+                DiscountCodeId(2),
+            ))
+            .await
+            .expect("create"),
         );
     }
     // The API's default page is 25 records: the client asks for a page holding all 30.
     let page = api.find_by_ids(&ids).await.expect("find by ids");
-    let mut found: Vec<i64> = page.records.iter().map(|r| r.id).collect();
+    let mut found: Vec<CoworkerDiscountCodeId> = page.records.iter().map(|r| r.id).collect();
     found.sort_unstable();
     assert_eq!(found, ids);
     assert!(!page.has_next_page);
@@ -1839,7 +1816,11 @@ async fn a_retried_delete_that_finds_the_record_gone_succeeds() {
     let client = admin(&emulator);
     let api = client.coworker_discount_codes();
     let id = api
-        .create(&NewCoworkerDiscountCode::new(1, 2, 3))
+        .create(&NewCoworkerDiscountCode::new(
+            CoworkerId(1),
+            BusinessId(2),
+            DiscountCodeId(3),
+        ))
         .await
         .expect("create");
     // The first attempt's answer is lost after the record was deleted: delete it behind the

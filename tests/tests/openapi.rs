@@ -6,16 +6,42 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use codegen::spec::{EndpointKind, Spec, TypeExpr};
+use codegen::model::{Api, EndpointKind, Operation, Type};
 use serde_json::Value;
 
 fn root() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
 }
 
-fn spec() -> Spec {
+fn spec() -> Api {
     codegen::spec::load(&root().join("spec"))
         .unwrap_or_else(|e| panic!("the spec is invalid:\n{e}"))
+}
+
+/// The fixture spec of the snapshot tests (enums, write rules, downloads, an entity without
+/// most endpoints), with the real service file.
+fn fixture() -> Api {
+    let fixtures = root().join("tests/fixtures/spec");
+    let read = |path: std::path::PathBuf, as_path: std::path::PathBuf| codegen::spec::SourceFile {
+        text: std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
+        path: as_path,
+    };
+    let files = vec![
+        read(
+            root().join("spec/service.yaml"),
+            fixtures.join("service.yaml"),
+        ),
+        read(fixtures.join("enums.yaml"), fixtures.join("enums.yaml")),
+        read(
+            fixtures.join("inventory/widget.yaml"),
+            fixtures.join("inventory/widget.yaml"),
+        ),
+        read(
+            fixtures.join("catalog/gadget.yaml"),
+            fixtures.join("catalog/gadget.yaml"),
+        ),
+    ];
+    codegen::spec::load_sources(&fixtures, files).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Follows a local `$ref` (`#/components/...`), or returns the value itself.
@@ -36,15 +62,15 @@ fn operation<'a>(doc: &'a Value, path: &str, method: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no {method} {path}"))
 }
 
-/// The JSON type a query value of this spec type has in the document.
-fn query_type(ty: &TypeExpr) -> &'static str {
+/// The JSON type a query value of this type has in the document.
+fn query_type(ty: &Type) -> &'static str {
     match ty {
-        TypeExpr::Integer | TypeExpr::Id(_) => "integer",
-        TypeExpr::Money => "number",
-        TypeExpr::Boolean => "boolean",
-        // Date-times in the filter format, GUIDs, `[1,2]` id lists: text with a shape.
-        TypeExpr::String | TypeExpr::DateTime | TypeExpr::Guid | TypeExpr::Ids(_) => "string",
-        other => panic!("no filter can have type {other}"),
+        Type::Integer | Type::Id(_) | Type::Enum(_) => "integer",
+        Type::Decimal | Type::Money => "number",
+        Type::Boolean => "boolean",
+        // Date-times in the filter format and GUIDs: text with a shape.
+        Type::String | Type::DateTime | Type::Guid => "string",
+        other => panic!("no filter can have type {}", other.spec_name()),
     }
 }
 
@@ -62,12 +88,16 @@ fn names(value: &Value) -> BTreeSet<String> {
 
 #[test]
 fn every_filter_range_filter_and_paging_parameter_is_a_parameter_of_its_list_operation() {
-    let spec = spec();
-    let doc = codegen::openapi::document(&spec);
+    for spec in [spec(), fixture()] {
+        list_parameters_of(&spec);
+    }
+}
+
+fn list_parameters_of(spec: &Api) {
+    let doc = codegen::openapi::document(spec);
     let paging = &spec.service.paging;
     for entity in &spec.entities {
-        let def = &entity.def;
-        let Some(list) = &def.endpoints.list else {
+        let Some(list) = entity.endpoint(EndpointKind::List) else {
             continue;
         };
         let op = operation(&doc, &list.path, "get");
@@ -79,12 +109,7 @@ fn every_filter_range_filter_and_paging_parameter_is_a_parameter_of_its_list_ope
             .collect();
         let find = |name: &str| {
             let matching: Vec<_> = parameters.iter().filter(|p| p["name"] == name).collect();
-            assert_eq!(
-                matching.len(),
-                1,
-                "{}: query parameter {name}",
-                def.entity.as_str()
-            );
+            assert_eq!(matching.len(), 1, "{}: query parameter {name}", entity.name);
             assert_eq!(matching[0]["in"], "query", "{name}");
             matching[0]["schema"].clone()
         };
@@ -104,7 +129,7 @@ fn every_filter_range_filter_and_paging_parameter_is_a_parameter_of_its_list_ope
             .iter()
             .find(|p| p["name"] == paging.size.query.as_str())
             .expect("the size parameter");
-        let max = paging.size.max.as_deref().copied().expect("a maximum size");
+        let max = paging.max_size;
         assert_eq!(size_parameter["x-nexudus-maximum"], max);
         assert!(
             size_parameter["description"]
@@ -115,10 +140,7 @@ fn every_filter_range_filter_and_paging_parameter_is_a_parameter_of_its_list_ope
         let direction = find(&paging.direction.query);
         assert_eq!(
             names(&direction["enum"]),
-            BTreeSet::from([
-                paging.direction.ascending.to_string(),
-                paging.direction.descending.to_string()
-            ])
+            BTreeSet::from([paging.ascending.clone(), paging.descending.clone()])
         );
         // The sortable fields are examples, not an enum: another name is not documented as
         // refused (the emulator ignores it and reports `CurrentOrderField: Id`).
@@ -126,33 +148,29 @@ fn every_filter_range_filter_and_paging_parameter_is_a_parameter_of_its_list_ope
         assert!(order_by.get("enum").is_none(), "{order_by}");
         assert_eq!(
             names(&order_by["examples"]),
-            def.sort.iter().map(|s| s.to_string()).collect()
+            entity.sort.iter().map(|s| s.wire.clone()).collect()
         );
 
-        let field_type = |wire: &str| {
-            let field = def
-                .find_field(&spec.service, wire)
-                .unwrap_or_else(|| panic!("{wire} is a field"));
-            (*field.ty).clone()
-        };
-        for filter in &def.filters {
+        for filter in &entity.filters {
             let schema = find(&filter.query);
-            assert_eq!(
-                schema["type"],
-                query_type(&field_type(&filter.field)),
-                "{}",
-                filter.query.as_str()
-            );
+            assert_eq!(schema["type"], query_type(&filter.ty), "{}", filter.query);
+            if let Type::Enum(e) = &filter.ty
+                && !e.values.is_empty()
+            {
+                let values: Vec<i64> = e.values.iter().map(|v| v.value).collect();
+                assert_eq!(
+                    schema["enum"],
+                    serde_json::json!(values),
+                    "{}",
+                    filter.query
+                );
+            }
         }
-        for range in &def.range_filters {
+        for range in &entity.range_filters {
             for name in [&range.from, &range.to] {
                 let schema = find(name);
-                assert_eq!(
-                    schema["type"],
-                    query_type(&field_type(&range.field)),
-                    "{name:?}"
-                );
-                if field_type(&range.field) == TypeExpr::DateTime {
+                assert_eq!(schema["type"], query_type(&range.ty), "{name:?}");
+                if matches!(range.ty, Type::DateTime) {
                     // The filter format `YYYY-MM-DDTHH:mm`: minutes, no seconds, no zone.
                     let pattern = schema["pattern"].as_str().expect("a pattern");
                     assert!(
@@ -162,40 +180,49 @@ fn every_filter_range_filter_and_paging_parameter_is_a_parameter_of_its_list_ope
                 }
             }
         }
-        if let Some(find_by_ids) = &def.endpoints.find_by_ids {
-            let query = find_by_ids.query.as_ref().expect("find_by_ids has a query");
+        let find_by_ids = entity.endpoints.iter().find_map(|e| match &e.operation {
+            Operation::FindByIds { query } if e.path == list.path => Some(query),
+            _ => None,
+        });
+        if let Some(query) = find_by_ids {
             let schema = find(query);
             assert_eq!(schema["type"], "string");
             assert_eq!(schema["examples"][0], "[1,2]");
         }
         let expected = 4
-            + def.filters.len()
-            + 2 * def.range_filters.len()
-            + usize::from(def.endpoints.find_by_ids.is_some());
+            + entity.filters.len()
+            + 2 * entity.range_filters.len()
+            + usize::from(find_by_ids.is_some());
         assert_eq!(parameters.len(), expected, "no other parameters");
     }
 }
 
 #[test]
 fn every_endpoint_is_an_operation_with_its_role() {
-    let spec = spec();
-    let doc = codegen::openapi::document(&spec);
+    for spec in [spec(), fixture()] {
+        operations_of(&spec);
+    }
+}
+
+fn operations_of(spec: &Api) {
+    let doc = codegen::openapi::document(spec);
     let mut operation_ids = BTreeSet::new();
     for entity in &spec.entities {
-        for (kind, endpoint) in entity.def.endpoints.iter() {
+        for endpoint in &entity.endpoints {
+            let kind = endpoint.kind();
             let method = kind.method().as_str().to_ascii_lowercase();
             let op = operation(&doc, &endpoint.path, &method);
             let role = &op["x-nexudus-role"];
             assert!(
                 role == endpoint.role.as_str() || names(role).contains(endpoint.role.as_str()),
                 "{} {}: role {role}",
-                entity.def.entity.as_str(),
+                entity.name,
                 kind.key()
             );
             let description = op["description"].as_str().expect("a description");
-            assert!(description.contains(&format!("`{}`", endpoint.role.as_str())));
+            assert!(description.contains(&format!("`{}`", endpoint.role)));
             assert!(names(&op["x-nexudus-endpoints"]).contains(kind.key()));
-            assert_eq!(op["tags"][0], entity.def.entity.as_str());
+            assert_eq!(op["tags"][0], entity.name.as_str());
             let responses = op["responses"].as_object().expect("responses");
             for status in ["200", "401", "403", "409", "429"] {
                 assert!(responses.contains_key(status), "{} {status}", kind.key());
@@ -214,6 +241,13 @@ fn every_endpoint_is_an_operation_with_its_role() {
                     (Some("Id"), Some("path"))
                 );
             }
+            if kind == EndpointKind::Download {
+                let content = &op["responses"]["200"]["content"];
+                assert!(
+                    content.get("application/octet-stream").is_some(),
+                    "{content}"
+                );
+            }
             operation_ids.insert(
                 op["operationId"]
                     .as_str()
@@ -222,15 +256,17 @@ fn every_endpoint_is_an_operation_with_its_role() {
             );
         }
         // `list` and `find_by_ids` share their GET: one operation.
-        let list = operation(
-            &doc,
-            &entity.def.endpoints.list.as_ref().expect("list").path,
-            "get",
-        );
-        assert_eq!(
-            names(&list["x-nexudus-endpoints"]),
-            BTreeSet::from(["list".to_owned(), "find_by_ids".to_owned()])
-        );
+        if let (Some(list), Some(find)) = (
+            entity.endpoint(EndpointKind::List),
+            entity.endpoint(EndpointKind::FindByIds),
+        ) && list.path == find.path
+        {
+            let list = operation(&doc, &list.path, "get");
+            assert_eq!(
+                names(&list["x-nexudus-endpoints"]),
+                BTreeSet::from(["list".to_owned(), "find_by_ids".to_owned()])
+            );
+        }
     }
     let count: usize = doc["paths"]
         .as_object()
@@ -240,7 +276,7 @@ fn every_endpoint_is_an_operation_with_its_role() {
         .sum();
     // Every entity operation plus the token endpoint, each with its own id.
     assert_eq!(operation_ids.len() + 1, count);
-    let token = operation(&doc, &spec.service.auth.password_grant.path, "post");
+    let token = operation(&doc, &spec.service.auth.token_path, "post");
     assert_eq!(token["security"], serde_json::json!([]));
     assert!(
         token["requestBody"]["content"]
@@ -250,100 +286,145 @@ fn every_endpoint_is_an_operation_with_its_role() {
 }
 
 #[test]
-fn record_schemas_carry_the_specs_read_only_and_required_flags() {
-    let spec = spec();
-    let doc = codegen::openapi::document(&spec);
-    let schemas = &doc["components"]["schemas"];
-    for entity in &spec.entities {
-        let name = entity.def.entity.as_str();
-        let full: Vec<_> = entity.def.full_record(&spec.service).collect();
+fn record_schemas_carry_the_specs_write_rules_and_required_flags() {
+    for spec in [spec(), fixture()] {
+        schemas_of(&spec);
+    }
+}
 
+fn schemas_of(spec: &Api) {
+    let doc = codegen::openapi::document(spec);
+    let schemas = &doc["components"]["schemas"];
+    let wires = |fields: &mut dyn Iterator<Item = &codegen::model::Field>| -> BTreeSet<String> {
+        fields.map(|f| f.wire.clone()).collect()
+    };
+    let keys = |schema: &Value| -> BTreeSet<String> {
+        schema["properties"]
+            .as_object()
+            .expect("properties")
+            .keys()
+            .cloned()
+            .collect()
+    };
+    for entity in &spec.entities {
+        let name = entity.name.as_str();
         let record = &schemas[name];
-        for field in &full {
+        assert_eq!(keys(record), wires(&mut entity.record_fields()), "{name}");
+        for field in entity.record_fields() {
             let property = &record["properties"][field.wire.as_str()];
-            assert!(property.is_object(), "{name}.{}", field.wire.as_str());
             assert_eq!(
                 property.get("readOnly") == Some(&Value::Bool(true)),
-                field.read_only,
+                field.read_only(),
                 "{name}.{} readOnly",
-                field.wire.as_str()
+                field.wire
+            );
+            let write: BTreeSet<String> = [(field.create, "create"), (field.update, "update")]
+                .into_iter()
+                .filter(|(on, _)| *on)
+                .map(|(_, body)| body.to_owned())
+                .collect();
+            assert_eq!(
+                names(&property["x-nexudus-write"]),
+                write,
+                "{name}.{}",
+                field.wire
             );
         }
-        let non_nullable: BTreeSet<String> = full
-            .iter()
-            .filter(|f| !f.is_nullable())
-            .map(|f| f.wire.to_string())
-            .collect();
-        assert_eq!(names(&record["required"]), non_nullable, "{name} required");
-
-        let required: BTreeSet<String> = full
-            .iter()
-            .filter(|f| f.required)
-            .map(|f| f.wire.to_string())
-            .collect();
-        let writable: BTreeSet<String> = full
-            .iter()
-            .filter(|f| !f.read_only)
-            .map(|f| f.wire.to_string())
-            .collect();
-        let create = &schemas[format!("New{name}")];
-        assert_eq!(names(&create["required"]), required, "New{name} required");
-        let keys = |schema: &Value| -> BTreeSet<String> {
-            schema["properties"]
-                .as_object()
-                .expect("properties")
-                .keys()
-                .cloned()
-                .collect()
-        };
-        assert_eq!(keys(create), writable, "New{name} has the writable fields");
-
-        let update = &schemas[format!("{name}Update")];
-        let mut update_required = required.clone();
-        update_required.insert("Id".to_owned());
         assert_eq!(
-            names(&update["required"]),
-            update_required,
-            "{name}Update required"
+            names(&record["required"]),
+            wires(&mut entity.record_fields().filter(|f| !f.nullable)),
+            "{name} required"
         );
-        let mut update_fields = writable.clone();
-        update_fields.insert("Id".to_owned());
-        assert_eq!(
-            keys(update),
-            update_fields,
-            "{name}Update has Id and the writable fields"
-        );
-        for body in [create, update] {
+
+        if entity.has(EndpointKind::Create) {
+            let create = &schemas[format!("New{name}")];
+            assert_eq!(
+                names(&create["required"]),
+                wires(&mut entity.create_fields().filter(|f| f.required)),
+                "New{name} required"
+            );
+            assert_eq!(
+                keys(create),
+                wires(&mut entity.create_fields()),
+                "New{name}"
+            );
+        } else {
             assert!(
-                body["properties"]
-                    .as_object()
-                    .expect("properties")
-                    .values()
-                    .all(|p| p.get("readOnly").is_none()),
-                "request bodies have no readOnly properties (tools would leave them out)"
+                schemas.get(format!("New{name}")).is_none(),
+                "no create, no New{name}"
             );
         }
+        if entity.has(EndpointKind::Update) {
+            let update = &schemas[format!("{name}Update")];
+            let mut update_required = wires(&mut entity.update_fields().filter(|f| f.required));
+            update_required.insert("Id".to_owned());
+            assert_eq!(
+                names(&update["required"]),
+                update_required,
+                "{name}Update required"
+            );
+            let mut update_fields = wires(&mut entity.update_fields());
+            update_fields.insert("Id".to_owned());
+            assert_eq!(keys(update), update_fields, "{name}Update");
+        }
+        for body in [format!("New{name}"), format!("{name}Update")] {
+            if let Some(properties) = schemas[&body]["properties"].as_object() {
+                assert!(
+                    properties.values().all(|p| p.get("readOnly").is_none()),
+                    "request bodies have no readOnly properties (tools would leave them out)"
+                );
+            }
+        }
 
-        let item = &schemas[format!("{name}ListItem")];
-        let listed: BTreeSet<String> = entity
-            .def
-            .list_record(&spec.service)
-            .map(|f| f.wire.to_string())
-            .collect();
-        assert_eq!(keys(item), listed, "{name}ListItem");
-        assert_eq!(names(&item["required"]), BTreeSet::from(["Id".to_owned()]));
-
-        let page = &schemas[format!("{name}Page")];
-        assert_eq!(
-            page["properties"]["Records"]["items"]["$ref"],
-            format!("#/components/schemas/{name}ListItem")
-        );
+        if entity.has(EndpointKind::List) || entity.has(EndpointKind::FindByIds) {
+            let item = &schemas[format!("{name}ListItem")];
+            assert_eq!(
+                keys(item),
+                wires(&mut entity.list_fields()),
+                "{name}ListItem"
+            );
+            assert_eq!(names(&item["required"]), BTreeSet::from(["Id".to_owned()]));
+            let page = &schemas[format!("{name}Page")];
+            let records = &spec.service.envelopes.page.records.wire;
+            assert_eq!(
+                page["properties"][records]["items"]["$ref"],
+                format!("#/components/schemas/{name}ListItem")
+            );
+        }
     }
     let action = &schemas["ActionResponse"];
     assert_eq!(
         names(&action["required"]),
-        BTreeSet::from(["WasSuccessful".to_owned()])
+        BTreeSet::from([spec.service.envelopes.action.was_successful.wire.clone()])
     );
+}
+
+#[test]
+fn enumerations_are_integers_with_their_values_and_names() {
+    let spec = fixture();
+    let doc = codegen::openapi::document(&spec);
+    let schemas = &doc["components"]["schemas"];
+    let mut seen = 0;
+    for entity in &spec.entities {
+        for field in entity.record_fields() {
+            let Type::Enum(e) = &field.ty else { continue };
+            seen += 1;
+            let property = &schemas[&entity.name]["properties"][&field.wire];
+            assert_eq!(property["x-nexudus-type"], format!("enum<{}>", e.name));
+            if e.values.is_empty() {
+                assert!(property.get("enum").is_none(), "{property}");
+                continue;
+            }
+            let mut values: Vec<Value> = e.values.iter().map(|v| v.value.into()).collect();
+            if field.nullable {
+                values.push(Value::Null);
+            }
+            assert_eq!(property["enum"], Value::Array(values));
+            let names: Vec<&str> = e.values.iter().map(|v| v.name.as_str()).collect();
+            assert_eq!(property["x-enum-varnames"], serde_json::json!(names));
+        }
+    }
+    assert_eq!(seen, 2, "the fixture's two enum fields");
 }
 
 #[test]

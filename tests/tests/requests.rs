@@ -9,6 +9,10 @@ use nexudus::billing::coworker_discount_codes::{
     CoworkerDiscountCode, CoworkerDiscountCodeFilter as F, CoworkerDiscountCodeQuery,
     CoworkerDiscountCodeSort, NewCoworkerDiscountCode,
 };
+use nexudus::ids::{
+    BusinessId, CoworkerDiscountCodeId, CoworkerId, DiscountCodeId, ResourceTypeId,
+    TariffBookingCreditId,
+};
 use nexudus::{DateTime, Decimal, SortDirection, Uuid};
 use serde_json::json;
 
@@ -62,15 +66,15 @@ fn every_discount_code_filter() -> CoworkerDiscountCodeQuery {
     let e = date("2025-12-31T23:59");
     let g = guid("a1b2c3d4-e5f6-7890-abcd-ef1234567890");
     [
-        F::Id(87654321),
-        F::Coworker(12),
+        F::Id(CoworkerDiscountCodeId(87654321)),
+        F::Coworker(CoworkerId(12)),
         F::CoworkerCoworkerType("Member".into()),
         F::CoworkerFullName("Ada Lovelace & Co".into()),
         F::CoworkerBillingName("Ada".into()),
         F::CoworkerCompanyName("Analytical Engines".into()),
-        F::Business(34),
+        F::Business(BusinessId(34)),
         F::BusinessName("Soho".into()),
-        F::DiscountCode(56),
+        F::DiscountCode(DiscountCodeId(56)),
         F::DiscountCodeCode("SPRING25".into()),
         F::DiscountCodeActive(true),
         F::DiscountCodeValidFrom(d),
@@ -136,8 +140,8 @@ fn booking_credit_list_query_uses_notes_spelling() {
             CoworkerBookingCreditSort::ExpireDate,
             SortDirection::Ascending,
         )
-        .filter(CoworkerBookingCreditFilter::Coworker(1))
-        .filter(CoworkerBookingCreditFilter::Business(2))
+        .filter(CoworkerBookingCreditFilter::Coworker(CoworkerId(1)))
+        .filter(CoworkerBookingCreditFilter::Business(BusinessId(2)))
         .filter(CoworkerBookingCreditFilter::BusinessName("Soho".into()))
         .filter(CoworkerBookingCreditFilter::BusinessCurrencyCode(
             "GBP".into(),
@@ -145,7 +149,9 @@ fn booking_credit_list_query_uses_notes_spelling() {
         .filter(CoworkerBookingCreditFilter::Description(
             "Welcome credit".into(),
         ))
-        .filter(CoworkerBookingCreditFilter::TariffBookingCredit(3))
+        .filter(CoworkerBookingCreditFilter::TariffBookingCredit(
+            TariffBookingCreditId(3),
+        ))
         .filter(CoworkerBookingCreditFilter::FromCreatedOn(date(
             "2025-01-01T00:00",
         )))
@@ -168,7 +174,7 @@ fn booking_credit_list_query_uses_notes_spelling() {
 
 #[test]
 fn create_bodies() {
-    let code = NewCoworkerDiscountCode::new(12, 34, 56)
+    let code = NewCoworkerDiscountCode::new(CoworkerId(12), BusinessId(34), DiscountCodeId(56))
         .with_notes("first month")
         .with_valid_from(date("2025-01-01T00:00:00Z"))
         .with_expires_on(date("2025-12-31T23:59:59Z"))
@@ -179,12 +185,15 @@ fn create_bodies() {
         serde_json::to_string_pretty(&code).expect("serialises")
     );
 
-    let credit =
-        NewCoworkerBookingCredit::new(12, 34, "150.25".parse::<Decimal>().expect("decimal"))
-            .with_description("Welcome credit")
-            .with_eligible_resource_types(vec![7, 8])
-            .with_can_be_used_for_bookings(true)
-            .with_expire_date(date("2025-12-31T23:59:59Z"));
+    let credit = NewCoworkerBookingCredit::new(
+        CoworkerId(12),
+        BusinessId(34),
+        "150.25".parse::<Decimal>().expect("decimal"),
+    )
+    .with_description("Welcome credit")
+    .with_eligible_resource_types(vec![ResourceTypeId(7), ResourceTypeId(8)])
+    .with_can_be_used_for_bookings(true)
+    .with_expire_date(date("2025-12-31T23:59:59Z"));
     let json = serde_json::to_value(&credit).expect("serialises");
     // Money goes as a JSON number, and the typo'd wire names are kept.
     assert_eq!(json["TotalCredit"], json!(150.25));

@@ -702,7 +702,11 @@ async fn unsuccessful_action_on_200_is_an_action_error() {
     .await;
     let err = server
         .client(Auth::bearer("t"))
-        .send_action(&RUN_COMMAND, None, Some(&RunCommand::new("KEY", [1, 2])))
+        .send_action(
+            &RUN_COMMAND,
+            None,
+            Some(&RunCommand::new("KEY", [1, 2]).to_json()),
+        )
         .await
         .unwrap_err();
     match err {
@@ -812,7 +816,7 @@ async fn bad_base_url_is_a_config_error() {
     assert_eq!(client.base_url(), "http://localhost:8080/prefix");
     assert_eq!(
         Client::new(Auth::None).unwrap().base_url(),
-        nexudus::service::DEFAULT_BASE_URL
+        nexudus::SERVICE.base_url
     );
 }
 
@@ -842,7 +846,7 @@ async fn gateway_errors_are_retried_until_success() {
 fn throttled_409(retry_after: &str) -> Reply {
     Reply::json(
         409,
-        json!({"Message": nexudus::service::THROTTLE_MESSAGE, "WasSuccessful": false}),
+        json!({"Message": nexudus::SERVICE.throttle_message, "WasSuccessful": false}),
     )
     .header("retry-after", retry_after)
 }
@@ -1048,7 +1052,7 @@ async fn actions_send_json_and_fill_the_id() {
         .parameter("string", 987654321)
         .parameter("Boolean", true);
     client
-        .send_action(&RUN_COMMAND, None, Some(&command))
+        .send_action(&RUN_COMMAND, None, Some(&command.to_json()))
         .await
         .unwrap();
 

@@ -1,5 +1,6 @@
 //! Snapshots of the generator's output for the fixture specs in `tests/fixtures/spec`, which
-//! together use every field type, flag, filter kind and endpoint kind. A generator change
+//! together use every field type (enums and typed ids included), flag and write rule, filter
+//! kind and endpoint kind (downloads included), and an entity without most endpoints. A generator change
 //! shows as a readable diff of these files in review (`cargo insta review`).
 //!
 //! The real spec's output is not snapshotted here: it is the committed `generated/` crate,
@@ -9,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use codegen::spec::{SourceFile, load_sources};
 
-fn fixture_spec() -> codegen::spec::Spec {
+fn fixture_spec() -> codegen::model::Api {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let fixtures = root.join("fixtures/spec");
     let read = |path: PathBuf, as_path: PathBuf| SourceFile {
@@ -21,6 +22,7 @@ fn fixture_spec() -> codegen::spec::Spec {
             root.join("../spec/service.yaml"),
             fixtures.join("service.yaml"),
         ),
+        read(fixtures.join("enums.yaml"), fixtures.join("enums.yaml")),
         read(
             fixtures.join("inventory/widget.yaml"),
             fixtures.join("inventory/widget.yaml"),
@@ -46,6 +48,8 @@ fn generated_files_match_snapshots() {
         [
             "src/catalog/gadgets.rs",
             "src/catalog/mod.rs",
+            "src/enums.rs",
+            "src/ids.rs",
             "src/inventory/mod.rs",
             "src/inventory/widgets.rs",
             "src/lib.rs",

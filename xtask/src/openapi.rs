@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use codegen::spec::Spec;
+use codegen::model::Api;
 
 use crate::generate::write_atomically;
 
@@ -12,7 +12,7 @@ use crate::generate::write_atomically;
 pub const DOCUMENT: &str = "docs/openapi.json";
 
 /// The document's path and its text as the spec produces it, for `gen`.
-pub fn expected(spec: &Spec) -> (PathBuf, String) {
+pub fn expected(spec: &Api) -> (PathBuf, String) {
     (PathBuf::from(DOCUMENT), codegen::openapi::render(spec))
 }
 

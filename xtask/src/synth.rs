@@ -26,7 +26,7 @@ pub fn run(spec_dir: &Path, entities: usize, out: &Path) -> Result<(), String> {
         .map(|e| {
             let text = fs::read_to_string(&e.file)
                 .map_err(|err| format!("{}: {err}", e.file.display()))?;
-            Ok((e.def.entity.to_string(), e.area.clone(), text))
+            Ok((e.name.clone(), e.area.to_string(), text))
         })
         .collect::<Result<_, String>>()?;
     if out.exists() {
@@ -38,6 +38,13 @@ pub fn run(spec_dir: &Path, entities: usize, out: &Path) -> Result<(), String> {
         out.join(codegen::spec::SERVICE_FILE),
     )
     .map_err(|e| format!("cannot copy the service file: {e}"))?;
+    if spec_dir.join(codegen::spec::ENUMS_FILE).is_file() {
+        fs::copy(
+            spec_dir.join(codegen::spec::ENUMS_FILE),
+            out.join(codegen::spec::ENUMS_FILE),
+        )
+        .map_err(|e| format!("cannot copy the enums file: {e}"))?;
+    }
     for n in 0..entities {
         let (name, area, text) = &templates[n % templates.len()];
         let new_name = format!("Synth{n:04}{name}");
@@ -81,8 +88,8 @@ mod tests {
             spec.entities.iter().map(|e| e.area.clone()).collect();
         assert_eq!(areas.len(), AREAS);
         let output = codegen::emit::generate(&spec).expect("it generates");
-        // lib.rs, service.rs, one mod.rs per area, one file per entity.
-        assert_eq!(output.files.len(), 2 + AREAS + 23);
+        // lib.rs, service.rs, ids.rs, enums.rs, one mod.rs per area, one file per entity.
+        assert_eq!(output.files.len(), 4 + AREAS + 23);
         // Deterministic names: the same call writes the same files.
         let again = std::env::temp_dir().join(format!("xtask-synth-again-{}", std::process::id()));
         run(&spec_dir, 23, &again).expect("writes again");

@@ -1,43 +1,42 @@
 //! `src/lib.rs` and each area's `mod.rs`: the module tree.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
-use super::docs;
 use super::features::{FULL, entity_feature};
-use crate::names;
-use crate::spec::{Entity, Spec};
+use crate::docs;
+use crate::model::{Api, Entity};
+use crate::names::RustIdent;
 
-pub fn lib_rs(spec: &Spec) -> TokenStream {
+pub fn lib_rs(api: &Api) -> TokenStream {
     let doc = docs::inner(&docs::paragraphs([
-        &docs::spec(&spec.service.docs),
+        docs::spec(&api.service.docs),
         "The hand-written runtime (`runtime`: client, authentication, errors, paging, retries) is \
-         re-exported at the crate root; everything else is generated from `spec/`.",
-        &format!(
+         re-exported at the crate root; everything else is generated from `spec/`: the typed ids \
+         of every entity ([`ids`]), the API's enumerations ([`enums`]), and one module per area \
+         and entity."
+            .to_owned(),
+        format!(
             "Each entity has a cargo feature named after its module, each area one named after the \
              area, and `{FULL}` (the default) enables them all: a crate that needs two entities can \
              set `default-features = false` and compile only those two."
         ),
     ]));
-    let mut areas: Vec<&str> = spec.entities.iter().map(|e| e.area.as_str()).collect();
-    areas.dedup();
     // An area module exists when any of its entities' features is on.
-    let areas = areas.into_iter().map(|area| {
-        let ident = format_ident!("{}", area);
-        let features = spec
-            .entities
-            .iter()
-            .filter(|e| e.area == area)
-            .map(entity_feature);
+    let areas = api.areas().into_iter().map(|(area, entities)| {
+        let features: Vec<String> = entities.iter().map(|e| entity_feature(e)).collect();
+        let cfg = match features.as_slice() {
+            [one] => quote!(#[cfg(feature = #one)]),
+            many => quote!(#[cfg(any(#(feature = #many),*))]),
+        };
         quote! {
-            #[cfg(any(#(feature = #features),*))]
+            #cfg
             #[rustfmt::skip]
-            pub mod #ident;
+            pub mod #area;
         }
     });
-    let schemas = spec.entities.iter().map(|e| {
-        let area = format_ident!("{}", e.area);
-        let module = names::entity_module(&e.def.entity).expect("validated entity name");
+    let schemas = api.entities.iter().map(|e| {
+        let (area, module) = (&e.area, &e.names.module);
         let feature = entity_feature(e);
         quote!(#[cfg(feature = #feature)] #area::#module::SCHEMA)
     });
@@ -51,23 +50,28 @@ pub fn lib_rs(spec: &Spec) -> TokenStream {
         // `cargo xtask gen --check` fail.
         #[rustfmt::skip]
         pub mod service;
+        #[rustfmt::skip]
+        pub mod ids;
+        #[rustfmt::skip]
+        pub mod enums;
         #(#areas)*
 
         pub use runtime::*;
+        pub use service::SERVICE;
 
         /// Every entity of the spec whose feature is on, as data, in area then name order.
         pub const ENTITIES: &[EntitySchema] = &[#(#schemas),*];
     }
 }
 
-pub fn area_rs(area: &str, entities: &[&Entity]) -> TokenStream {
+pub fn area_rs(area: &RustIdent, entities: &[&Entity]) -> TokenStream {
     let doc = docs::inner(&format!("The `{area}` area of the API: `/api/{area}/...`."));
     let modules = entities.iter().map(|e| {
-        let module = names::entity_module(&e.def.entity).expect("validated entity name");
+        let module = &e.names.module;
         let doc = docs::outer(&format!(
             "`{}`: {}",
-            e.def.entity.as_str(),
-            docs::first_sentence(&docs::spec(&e.def.docs))
+            e.name,
+            docs::first_sentence(&docs::spec(&e.docs))
         ));
         let feature = entity_feature(e);
         quote!(#doc #[cfg(feature = #feature)] pub mod #module;)

@@ -3,34 +3,29 @@
 
 use std::collections::BTreeMap;
 
-use crate::names;
-use crate::spec::{Entity, Spec};
+use crate::model::{Api, Entity};
 
 /// The feature that enables everything the spec generates.
 pub const FULL: &str = "full";
 
 /// The feature of one entity: its module name (`coworker_discount_codes`).
 pub fn entity_feature(entity: &Entity) -> String {
-    names::entity_module(&entity.def.entity)
-        .expect("validated entity name")
-        .to_string()
+    entity.names.module.as_str().to_owned()
 }
 
 /// Every generated feature and what it enables, in name order: `full` enables the areas,
 /// an area enables its entities, an entity enables nothing else.
-pub fn cargo_features(spec: &Spec) -> BTreeMap<String, Vec<String>> {
+pub fn cargo_features(api: &Api) -> BTreeMap<String, Vec<String>> {
     let mut features: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for entity in &spec.entities {
+    for entity in &api.entities {
         let feature = entity_feature(entity);
+        let area = entity.area.as_str().to_owned();
         features
-            .entry(entity.area.clone())
+            .entry(area.clone())
             .or_default()
             .push(feature.clone());
         features.insert(feature, Vec::new());
-        features
-            .entry(FULL.to_owned())
-            .or_default()
-            .push(entity.area.clone());
+        features.entry(FULL.to_owned()).or_default().push(area);
     }
     for enabled in features.values_mut() {
         enabled.sort();

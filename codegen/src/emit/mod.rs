@@ -5,9 +5,10 @@
 //! deterministic by construction: same spec, same bytes.
 
 mod crate_root;
-mod docs;
 mod entity;
+mod enums;
 pub mod features;
+mod ids;
 mod rust_types;
 mod service;
 
@@ -16,7 +17,7 @@ use std::path::PathBuf;
 
 use proc_macro2::TokenStream;
 
-use crate::spec::Spec;
+use crate::model::Api;
 use crate::timings::Timings;
 
 /// The first line of every generated file; `cargo xtask gen` only ever deletes files that
@@ -38,9 +39,9 @@ pub struct EmitError {
     pub source: syn::Error,
 }
 
-/// Emits every file of the generated crate from a validated spec.
-pub fn generate(spec: &Spec) -> Result<Output, EmitError> {
-    generate_timed(spec, &mut Timings::default())
+/// Emits every file of the generated crate from the resolved model.
+pub fn generate(api: &Api) -> Result<Output, EmitError> {
+    generate_timed(api, &mut Timings::default())
 }
 
 /// [`generate`], adding the time spent building, parsing and printing to `timings` (summed
@@ -48,29 +49,27 @@ pub fn generate(spec: &Spec) -> Result<Output, EmitError> {
 ///
 /// Entity files are independent, so they are generated on all cores; the ordered map makes
 /// the result the same whatever the threads' timing.
-pub fn generate_timed(spec: &Spec, timings: &mut Timings) -> Result<Output, EmitError> {
+pub fn generate_timed(api: &Api, timings: &mut Timings) -> Result<Output, EmitError> {
     let mut out = Output::default();
-    let tokens = timings.time(|t| &mut t.tokens, || crate_root::lib_rs(spec));
+    let tokens = timings.time(|t| &mut t.tokens, || crate_root::lib_rs(api));
     out.add("src/lib.rs", tokens, timings)?;
-    let tokens = timings.time(|t| &mut t.tokens, || service::service_rs(&spec.service));
+    let tokens = timings.time(|t| &mut t.tokens, || service::service_rs(&api.service));
     out.add("src/service.rs", tokens, timings)?;
-    let mut jobs = Vec::new();
-    for (area, entities) in areas(spec) {
+    let tokens = timings.time(|t| &mut t.tokens, || ids::ids_rs(api));
+    out.add("src/ids.rs", tokens, timings)?;
+    let tokens = timings.time(|t| &mut t.tokens, || enums::enums_rs(api));
+    out.add("src/enums.rs", tokens, timings)?;
+    for (area, entities) in api.areas() {
         let tokens = timings.time(|t| &mut t.tokens, || crate_root::area_rs(area, &entities));
         out.add(format!("src/{area}/mod.rs"), tokens, timings)?;
-        jobs.extend(entities.into_iter().map(|entity| (area, entity)));
     }
-    let results = crate::parallel::on_all_cores(&jobs, |jobs| {
+    let results = crate::parallel::on_all_cores(&api.entities, |entities| {
         let mut out = Output::default();
         let mut timings = Timings::default();
-        for (area, entity) in jobs {
-            let names = entity::Names::of(&spec.service, entity);
-            let tokens = timings.time(
-                |t| &mut t.tokens,
-                || entity::entity_rs(&spec.service, entity, &names),
-            );
+        for entity in entities {
+            let tokens = timings.time(|t| &mut t.tokens, || entity::entity_rs(entity));
             out.add(
-                format!("src/{area}/{}.rs", names.module),
+                format!("src/{}/{}.rs", entity.area, entity.names.module),
                 tokens,
                 &mut timings,
             )?;
@@ -83,15 +82,6 @@ pub fn generate_timed(spec: &Spec, timings: &mut Timings) -> Result<Output, Emit
         timings.add(&part_timings);
     }
     Ok(out)
-}
-
-/// Entities grouped by area, in area then name order.
-fn areas(spec: &Spec) -> BTreeMap<&str, Vec<&crate::spec::Entity>> {
-    let mut areas: BTreeMap<&str, Vec<_>> = BTreeMap::new();
-    for entity in &spec.entities {
-        areas.entry(entity.area.as_str()).or_default().push(entity);
-    }
-    areas
 }
 
 impl Output {
@@ -122,7 +112,7 @@ impl Output {
 fn space_items(code: &str) -> String {
     const ITEM_STARTS: &[&str] = &[
         "///", "#[", "pub ", "impl", "fn ", "async ", "const ", "type ", "enum ", "struct ",
-        "mod ", "use ",
+        "mod ", "use ", "crate::",
     ];
     let inner = |l: &str| l.starts_with("//!") || l.starts_with("#!");
     let mut out = String::with_capacity(code.len() + code.len() / 16);
@@ -131,8 +121,9 @@ fn space_items(code: &str) -> String {
         if let Some(prev) = previous {
             // Cheapest tests first: most lines end neither an item nor the module docs.
             let prev_body = prev.trim_start();
-            let closes =
-                (prev.ends_with('}') || prev.ends_with("};")) && !prev_body.starts_with("//");
+            // `crate::typed_id!(..);` is an item too.
+            let closes = (prev.ends_with('}') || prev.ends_with("};") || prev.ends_with(");"))
+                && !prev_body.starts_with("//");
             let separate = if closes {
                 let body = line.trim_start();
                 prev.len() - prev_body.len() == line.len() - body.len()

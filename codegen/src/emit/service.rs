@@ -1,66 +1,84 @@
-//! `src/service.rs`: the service-wide constants the runtime reads (paging names, throttling,
-//! base URL), so a change in `spec/service.yaml` reaches the runtime without editing it.
+//! `src/service.rs`: `SERVICE`, the service-wide facts the runtime and the emulator read
+//! (paging names, throttling, token path, envelope wire names), so a change in
+//! `spec/service.yaml` reaches them without editing them.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs;
-use crate::spec::Service;
+use crate::docs;
+use crate::model::{Service, Slot};
+use crate::names;
 
 pub fn service_rs(s: &Service) -> TokenStream {
-    let doc = docs::inner("Service-wide constants from `spec/service.yaml`, used by the runtime.");
-    let base_url = s.base_url.as_str();
-    let paging = &s.paging;
-    let page = paging.page.query.as_str();
-    let default_page = paging.page.default.as_deref().copied().unwrap_or(1);
-    let size = paging.size.query.as_str();
-    let default_size = paging.size.default.as_deref().copied().unwrap_or(25);
-    let max_size = paging.size.max.as_deref().copied().unwrap_or(u32::MAX);
-    let order_by = paging.order_by.query.as_str();
-    let dir = paging.direction.query.as_str();
-    let asc = paging.direction.ascending.as_str();
-    let desc = paging.direction.descending.as_str();
-    let filter_format = s.range_filters.chrono_datetime_format();
-    let filter_format_doc = docs::outer(&format!(
-        "chrono format of date-times in filter values (`{}`).",
-        s.range_filters.datetime_format.as_str()
+    let doc = docs::inner("Service-wide facts from `spec/service.yaml`, read by the runtime.");
+    let (name, base_url, token_path) = (&s.name, &s.base_url, &s.auth.token_path);
+    let p = &s.paging;
+    let (page, default_page) = (&p.page.query, p.default_page);
+    let (size, default_size, max_size) = (&p.size.query, p.default_size, p.max_size);
+    let (order_by, direction) = (&p.order_by.query, &p.direction.query);
+    let (ascending, descending) = (&p.ascending, &p.descending);
+    let (from_prefix, to_prefix) = (&s.range.from_prefix, &s.range.to_prefix);
+    let filter_format = &s.range.chrono_format;
+    let statuses = &s.throttling.statuses;
+    let throttle_message = &s.throttling.message;
+    let e = &s.envelopes;
+    let validation_status = e.validation_status;
+    let action = names_struct(quote!(ActionNames), &e.action.slots());
+    let validation_error = names_struct(quote!(ValidationErrorNames), &e.validation_error.slots());
+    let page_names = names_struct(quote!(PageNames), &e.page.slots());
+    let command = names_struct(quote!(CommandNames), &e.command.slots());
+    let command_parameter =
+        names_struct(quote!(CommandParameterNames), &e.command_parameter.slots());
+    let run_command = names_struct(quote!(RunCommandNames), &e.run_command.slots());
+    let service_doc = docs::outer(&format!(
+        "The `{name}` service as `spec/service.yaml` describes it; date-time filter values are \
+         written `{}`.",
+        s.range.datetime_format
     ));
-    let token_path = s.auth.password_grant.path.as_str();
-    let throttle_statuses = s.throttling.statuses.iter().map(|s| **s);
-    let throttle_message = s.throttling.message.as_str();
-    let validation_status = *s.envelopes.validation_status;
     quote! {
         #doc
 
-        /// Default base URL of the API.
-        pub const DEFAULT_BASE_URL: &str = #base_url;
-        /// Query parameter of the page number.
-        pub const PAGE_QUERY: &str = #page;
-        /// The first page's number.
-        pub const DEFAULT_PAGE: u32 = #default_page;
-        /// Query parameter of the page size.
-        pub const SIZE_QUERY: &str = #size;
-        /// Page size when none is given.
-        pub const DEFAULT_SIZE: u32 = #default_size;
-        /// Largest page size the API serves.
-        pub const MAX_SIZE: u32 = #max_size;
-        /// Query parameter naming the field to order by.
-        pub const ORDER_BY_QUERY: &str = #order_by;
-        /// Query parameter of the sort direction.
-        pub const DIRECTION_QUERY: &str = #dir;
-        /// Sort direction value for ascending order.
-        pub const ASCENDING: &str = #asc;
-        /// Sort direction value for descending order.
-        pub const DESCENDING: &str = #desc;
-        #filter_format_doc
-        pub const FILTER_DATETIME_FORMAT: &str = #filter_format;
-        /// Path of the password and refresh-token grants.
-        pub const TOKEN_PATH: &str = #token_path;
-        /// HTTP statuses the API throttles with.
-        pub const THROTTLE_STATUSES: &[u16] = &[#(#throttle_statuses),*];
-        /// The message of a throttled answer (a 409 without it is a real conflict).
-        pub const THROTTLE_MESSAGE: &str = #throttle_message;
-        /// HTTP status of a validation failure.
-        pub const VALIDATION_STATUS: u16 = #validation_status;
+        #service_doc
+        pub const SERVICE: crate::ServiceSchema = crate::ServiceSchema {
+            name: #name,
+            base_url: #base_url,
+            token_path: #token_path,
+            paging: crate::PagingSchema {
+                page: #page,
+                default_page: #default_page,
+                size: #size,
+                default_size: #default_size,
+                max_size: #max_size,
+                order_by: #order_by,
+                direction: #direction,
+                ascending: #ascending,
+                descending: #descending,
+            },
+            from_prefix: #from_prefix,
+            to_prefix: #to_prefix,
+            filter_datetime_format: #filter_format,
+            throttle_statuses: &[#(#statuses),*],
+            throttle_message: #throttle_message,
+            validation_status: #validation_status,
+            envelopes: crate::EnvelopeNames {
+                action: #action,
+                validation_error: #validation_error,
+                page: #page_names,
+                command: #command,
+                command_parameter: #command_parameter,
+                run_command: #run_command,
+            },
+        };
     }
+}
+
+/// `crate::PageNames { records: "Records", ... }`.
+fn names_struct(ty: TokenStream, slots: &[(&'static str, &Slot)]) -> TokenStream {
+    let fields = slots.iter().filter_map(|(slot, s)| {
+        // Slot names are the runtime's field names, fixed snake_case words.
+        let ident = names::snake(slot).ok()?;
+        let wire = &s.wire;
+        Some(quote!(#ident: #wire))
+    });
+    quote!(crate::#ty { #(#fields),* })
 }

@@ -5,12 +5,16 @@ use std::path::{Path, PathBuf};
 use marked_yaml::{LoadError, LoaderOptions, Marker, Node, Span};
 
 use super::error::{SpecError, SpecErrors, did_you_mean};
-use super::model::{Entity, EntityDef, Service, Spec};
-use super::validate;
+use super::raw::{Entity, EntityDef, EnumsFile, RawSpec, Service};
+use super::resolve;
+use crate::model::Api;
 use crate::timings::Timings;
 
 /// The service file's name inside the spec folder.
 pub const SERVICE_FILE: &str = "service.yaml";
+
+/// The enumerations file's name inside the spec folder (optional).
+pub const ENUMS_FILE: &str = "enums.yaml";
 
 /// One spec file's text and the path messages call it by.
 #[derive(Debug, Clone)]
@@ -19,12 +23,14 @@ pub struct SourceFile {
     pub text: String,
 }
 
-/// Reads `dir/service.yaml` and every `dir/<area>/<entity>.yaml`, then validates them.
-pub fn load(dir: &Path) -> Result<Spec, SpecErrors> {
+/// Reads `dir/service.yaml`, `dir/enums.yaml` and every `dir/<area>/<entity>.yaml`, checks
+/// them and resolves them into the model.
+pub fn load(dir: &Path) -> Result<Api, SpecErrors> {
     load_sources(dir, read_sources(dir)?)
 }
 
-/// Reads the spec files of `dir` (`service.yaml` and `<area>/<entity>.yaml`), in path order.
+/// Reads the spec files of `dir` (`service.yaml`, `enums.yaml` and `<area>/<entity>.yaml`), in
+/// path order.
 pub fn read_sources(dir: &Path) -> Result<Vec<SourceFile>, SpecErrors> {
     let mut files = Vec::new();
     let mut errors = Vec::new();
@@ -36,6 +42,9 @@ pub fn read_sources(dir: &Path) -> Result<Vec<SourceFile>, SpecErrors> {
         Err(e) => errors.push(file_error(&path, format!("cannot read: {e}"))),
     };
     read(dir.join(SERVICE_FILE), &mut errors);
+    if dir.join(ENUMS_FILE).is_file() {
+        read(dir.join(ENUMS_FILE), &mut errors);
+    }
     match sorted_entries(dir) {
         Ok(entries) => {
             for area in entries.into_iter().filter(|p| p.is_dir()) {
@@ -83,18 +92,19 @@ fn file_error(path: &Path, message: String) -> SpecError {
     }
 }
 
-/// Parses and validates spec files already in memory. `root` is the spec folder: the service
-/// file is `root/service.yaml`, entity files are `root/<area>/<name>.yaml`.
-pub fn load_sources(root: &Path, files: Vec<SourceFile>) -> Result<Spec, SpecErrors> {
+/// Parses and resolves spec files already in memory. `root` is the spec folder: the service
+/// file is `root/service.yaml`, enums are in `root/enums.yaml`, entity files are
+/// `root/<area>/<name>.yaml`.
+pub fn load_sources(root: &Path, files: Vec<SourceFile>) -> Result<Api, SpecErrors> {
     load_sources_timed(root, files, &mut Timings::default())
 }
 
-/// [`load_sources`], adding the time spent parsing and validating to `timings`.
+/// [`load_sources`], adding the time spent parsing and resolving to `timings`.
 pub fn load_sources_timed(
     root: &Path,
     files: Vec<SourceFile>,
     timings: &mut Timings,
-) -> Result<Spec, SpecErrors> {
+) -> Result<Api, SpecErrors> {
     let mut ctx = Files {
         paths: files.iter().map(|f| f.path.clone()).collect(),
         errors: Vec::new(),
@@ -108,11 +118,12 @@ pub fn load_sources_timed(
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect();
         match parts.as_slice() {
-            [name] if name == SERVICE_FILE => jobs.push((index, None)),
-            [area, _file] => jobs.push((index, Some(area.clone()))),
+            [name] if name == SERVICE_FILE => jobs.push((index, Job::Service)),
+            [name] if name == ENUMS_FILE => jobs.push((index, Job::Enums)),
+            [area, _file] => jobs.push((index, Job::Entity(area.clone()))),
             _ => ctx.errors.push(file_error(
                 &file.path,
-                format!("spec files are `{SERVICE_FILE}` and `<area>/<entity>.yaml`; this one is neither"),
+                format!("spec files are `{SERVICE_FILE}`, `{ENUMS_FILE}` and `<area>/<entity>.yaml`; this one is none of them"),
             )),
         }
     }
@@ -127,15 +138,20 @@ pub fn load_sources_timed(
                     errors: Vec::new(),
                 };
                 let mut parsed = Vec::new();
-                for (index, area) in jobs {
+                for (index, job) in jobs {
                     let file = &files[*index];
-                    match area {
-                        None => parsed.extend(
+                    match job {
+                        Job::Service => parsed.extend(
                             local
                                 .parse::<Service>(*index, &file.text)
                                 .map(|s| Parsed::Service(Box::new(s))),
                         ),
-                        Some(area) => {
+                        Job::Enums => parsed.extend(
+                            local
+                                .parse::<EnumsFile>(*index, &file.text)
+                                .map(|e| Parsed::Enums(e.enums)),
+                        ),
+                        Job::Entity(area) => {
                             parsed.extend(local.parse::<EntityDef>(*index, &file.text).map(|def| {
                                 Parsed::Entity(Box::new(Entity {
                                     area: area.clone(),
@@ -151,12 +167,14 @@ pub fn load_sources_timed(
         },
     );
     let mut service = None;
+    let mut enums = Vec::new();
     let mut entities = Vec::new();
     for (items, errors) in parsed {
         ctx.errors.extend(errors);
         for item in items {
             match item {
                 Parsed::Service(s) => service = Some(*s),
+                Parsed::Enums(e) => enums = e,
                 Parsed::Entity(e) => entities.push(*e),
             }
         }
@@ -176,18 +194,29 @@ pub fn load_sources_timed(
     };
     entities
         .sort_by(|a, b| (&a.area, a.def.entity.as_str()).cmp(&(&b.area, b.def.entity.as_str())));
-    let spec = Spec { service, entities };
-    timings.time(|t| &mut t.validate, || validate::validate(&spec, &mut ctx));
-    if ctx.errors.is_empty() {
-        Ok(spec)
-    } else {
-        Err(ctx.finish())
+    let raw = RawSpec {
+        service,
+        enums,
+        entities,
+    };
+    let api = timings.time(|t| &mut t.validate, || resolve::resolve(&raw, &mut ctx));
+    match api {
+        Some(api) if ctx.errors.is_empty() => Ok(api),
+        _ => Err(ctx.finish()),
     }
+}
+
+/// What a spec file is, by its place in the folder.
+enum Job {
+    Service,
+    Enums,
+    Entity(String),
 }
 
 /// What one spec file holds.
 enum Parsed {
     Service(Box<Service>),
+    Enums(Vec<super::raw::EnumDef>),
     Entity(Box<Entity>),
 }
 

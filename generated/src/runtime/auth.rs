@@ -59,7 +59,7 @@ pub enum Auth {
         /// The user's password.
         password: Secret,
     },
-    /// The OAuth2 password grant at [`TOKEN_PATH`](crate::service::TOKEN_PATH): the client
+    /// The OAuth2 password grant at the token path of [`SERVICE`](crate::SERVICE): the client
     /// gets a token, caches it, refreshes it before it expires and gets a new one when the
     /// API answers 401.
     Password {

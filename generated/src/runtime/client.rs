@@ -13,14 +13,19 @@ use tracing::Instrument as _;
 
 use crate::runtime::auth::{Auth, CachedToken, Secret, TokenErrorResponse, TokenResponse};
 use crate::runtime::endpoint::{Endpoint, Method};
-use crate::runtime::envelope::{ActionResponse, CommandInfo, Page, ValidationError};
+use crate::runtime::envelope::{
+    ActionResponse, CommandInfo, Download, Page, decode_action, decode_commands, decode_page,
+    error_parts,
+};
 use crate::runtime::error::{Error, Result, snippet};
 use crate::runtime::query::{ListQuery, QueryFilter, SortField, encode_query, id_list};
 use crate::runtime::retry::RetryPolicy;
-use crate::service::{
-    DEFAULT_BASE_URL, DEFAULT_PAGE, MAX_SIZE, SIZE_QUERY, THROTTLE_MESSAGE, THROTTLE_STATUSES,
-    TOKEN_PATH, VALIDATION_STATUS,
-};
+use crate::service::SERVICE;
+
+/// What JSON endpoints accept.
+const JSON: &str = "application/json";
+/// What download endpoints accept: any file.
+const ANY: &str = "*/*";
 
 /// Default timeout of a whole request.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -86,7 +91,7 @@ pub struct ClientBuilder {
 impl Default for ClientBuilder {
     fn default() -> Self {
         Self {
-            base_url: DEFAULT_BASE_URL.to_owned(),
+            base_url: SERVICE.base_url.to_owned(),
             timeout: None,
             connect_timeout: None,
             user_agent: None,
@@ -98,7 +103,7 @@ impl Default for ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// The API's base URL, [`DEFAULT_BASE_URL`] unless set. It may have a path prefix; it
+    /// The API's base URL, [`SERVICE`]'s base URL unless set. It may have a path prefix; it
     /// must not carry credentials, a query or a fragment.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = url.into();
@@ -206,9 +211,16 @@ fn validate_base_url(raw: &str) -> Result<String> {
 }
 
 /// How one attempt ended.
+/// A 2xx answer.
+struct Answer {
+    status: u16,
+    content_type: Option<String>,
+    body: Vec<u8>,
+}
+
 enum Outcome {
-    /// 2xx: the status and body.
-    Done(u16, Vec<u8>),
+    /// 2xx.
+    Done(Answer),
     /// A failure no retry can fix.
     Failed(Error),
     /// A failure another attempt may fix, after `retry_after` if the API said so.
@@ -234,7 +246,7 @@ enum Grant<'a> {
 }
 
 impl Client {
-    /// A builder with the defaults: [`DEFAULT_BASE_URL`], no authentication,
+    /// A builder with the defaults: [`SERVICE`]'s base URL, no authentication,
     /// [`RetryPolicy::default`].
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
@@ -257,8 +269,8 @@ impl Client {
         endpoint: &'static Endpoint,
         query: Vec<(&'static str, String)>,
     ) -> Result<Page<T>> {
-        let (_, body) = self.execute(endpoint, None, &query, None).await?;
-        decode(&body, true)
+        let answer = self.execute(endpoint, None, &query, None, JSON).await?;
+        decode_page(&answer.body)
     }
 
     /// All records of all pages of a list query, from its page (default 1) on.
@@ -276,7 +288,7 @@ impl Client {
         F: QueryFilter + Send + 'static,
         S: SortField + Send + 'static,
     {
-        let first = query.current_page().unwrap_or(DEFAULT_PAGE);
+        let first = query.current_page().unwrap_or(SERVICE.paging.default_page);
         let pages = futures::stream::try_unfold(
             (self.clone(), query, Some(first)),
             move |(client, query, next)| async move {
@@ -305,7 +317,7 @@ impl Client {
     /// The records with the given ids, through a list endpoint's ids parameter
     /// (`?CoworkerDiscountCode_Id=[1,2]`), as one page: the page size is set to the number
     /// of ids, since the API's default page (25) would cut the answer short. No ids means no
-    /// records and no request; more than [`MAX_SIZE`] ids is an [`Error::Config`].
+    /// records and no request; more ids than the largest page size is an [`Error::Config`].
     pub async fn find_by_ids<T: DeserializeOwned>(
         &self,
         endpoint: &'static Endpoint,
@@ -315,18 +327,19 @@ impl Client {
         if ids.is_empty() {
             return Ok(Page::empty());
         }
+        let max = SERVICE.paging.max_size;
         let size = u32::try_from(ids.len())
             .ok()
-            .filter(|n| *n <= MAX_SIZE)
+            .filter(|n| *n <= max)
             .ok_or_else(|| {
-                Error::Config(format!(
-                    "at most {MAX_SIZE} ids per call, not {}",
-                    ids.len()
-                ))
+                Error::Config(format!("at most {max} ids per call, not {}", ids.len()))
             })?;
         self.get_page(
             endpoint,
-            vec![(ids_query, id_list(ids)), (SIZE_QUERY, size.to_string())],
+            vec![
+                (ids_query, id_list(ids)),
+                (SERVICE.paging.size, size.to_string()),
+            ],
         )
         .await
     }
@@ -348,8 +361,8 @@ impl Client {
         id: Option<i64>,
         query: Vec<(&'static str, String)>,
     ) -> Result<T> {
-        let (_, body) = self.execute(endpoint, id, &query, None).await?;
-        decode(&body, true)
+        let answer = self.execute(endpoint, id, &query, None, JSON).await?;
+        decode(&answer.body, true)
     }
 
     /// Sends a create, update, delete or run-command and reads its [`ActionResponse`].
@@ -368,17 +381,17 @@ impl Client {
             .map(serde_json::to_vec)
             .transpose()
             .map_err(|e| Error::Config(format!("cannot serialize the request body: {e}")))?;
-        let (status, answer) = self.execute(endpoint, id, &[], body).await?;
-        if answer.iter().all(u8::is_ascii_whitespace) {
+        let answer = self.execute(endpoint, id, &[], body, JSON).await?;
+        if answer.body.iter().all(u8::is_ascii_whitespace) {
             return Ok(ActionResponse {
-                status: Some(i64::from(status)),
+                status: Some(i64::from(answer.status)),
                 message: None,
                 value: None,
                 was_successful: true,
                 errors: None,
             });
         }
-        let response: ActionResponse = decode(&answer, true)?;
+        let response = decode_action(&answer.body)?;
         if !response.was_successful {
             return Err(Error::Action {
                 message: response.message.unwrap_or_default(),
@@ -390,17 +403,37 @@ impl Client {
 
     /// Fetches the commands of an entity (a bare JSON array).
     pub async fn get_commands(&self, endpoint: &'static Endpoint) -> Result<Vec<CommandInfo>> {
-        self.get_json(endpoint, None, Vec::new()).await
+        let answer = self.execute(endpoint, None, &[], None, JSON).await?;
+        decode_commands(&answer.body)
     }
 
-    /// Runs a request with retries and re-authorization; answers the 2xx status and body.
+    /// Fetches a binary file of the record `id`: its bytes and content type, or `None` when
+    /// the API answers that the record has none (an empty body or JSON `null`).
+    pub async fn download(&self, endpoint: &'static Endpoint, id: i64) -> Result<Option<Download>> {
+        let answer = self.execute(endpoint, Some(id), &[], None, ANY).await?;
+        let is_json = answer
+            .content_type
+            .as_deref()
+            .is_some_and(|t| t.starts_with(JSON));
+        let body = answer.body.trim_ascii();
+        if body.is_empty() || (is_json && body == b"null") {
+            return Ok(None);
+        }
+        Ok(Some(Download {
+            content_type: answer.content_type,
+            bytes: answer.body,
+        }))
+    }
+
+    /// Runs a request with retries and re-authorization; answers the 2xx answer.
     async fn execute(
         &self,
         endpoint: &'static Endpoint,
         id: Option<i64>,
         query: &[(&'static str, String)],
         body: Option<Vec<u8>>,
-    ) -> Result<(u16, Vec<u8>)> {
+        accept: &'static str,
+    ) -> Result<Answer> {
         let path = endpoint.concrete_path(id).ok_or_else(|| {
             Error::Config(format!(
                 "{} {} needs a record id",
@@ -429,17 +462,21 @@ impl Client {
                 status = tracing::field::Empty,
             );
             let outcome = self
-                .attempt(endpoint, &path, &url, body.as_deref())
+                .attempt(endpoint, &path, &url, body.as_deref(), accept)
                 .instrument(span.clone())
                 .await;
             match outcome {
-                Outcome::Done(status, body) => return Ok((status, body)),
+                Outcome::Done(answer) => return Ok(answer),
                 // A DELETE retried after a lost answer finds the record gone: the first
                 // attempt deleted it.
                 Outcome::Failed(Error::NotFound { .. })
                     if endpoint.method == Method::Delete && attempt > 1 =>
                 {
-                    return Ok((404, Vec::new()));
+                    return Ok(Answer {
+                        status: 404,
+                        content_type: None,
+                        body: Vec::new(),
+                    });
                 }
                 Outcome::Failed(error) => return Err(error),
                 Outcome::Reauthorize { error, token } => {
@@ -472,6 +509,7 @@ impl Client {
         path: &str,
         url: &Url,
         body: Option<&[u8]>,
+        accept: &'static str,
     ) -> Outcome {
         let credentials = match self.credentials().await {
             Ok(credentials) => credentials,
@@ -481,7 +519,7 @@ impl Client {
             .inner
             .http
             .request(endpoint.method.to_reqwest(), url.clone())
-            .header(ACCEPT, "application/json");
+            .header(ACCEPT, accept);
         request = match &credentials {
             Credentials::None => request,
             Credentials::Bearer(token) => request.bearer_auth(token.expose()),
@@ -502,8 +540,17 @@ impl Client {
         tracing::Span::current().record("status", status);
 
         if response.status().is_success() {
+            let content_type = response
+                .headers()
+                .get(CONTENT_TYPE)
+                .and_then(|t| t.to_str().ok())
+                .map(str::to_owned);
             return match read_body(response, MAX_BODY_BYTES).await {
-                Ok((body, false)) => Outcome::Done(status, body),
+                Ok((body, false)) => Outcome::Done(Answer {
+                    status,
+                    content_type,
+                    body,
+                }),
                 Ok((body, true)) => Outcome::Failed(Error::Decode {
                     path: String::new(),
                     message: format!("the answer is larger than {MAX_BODY_BYTES} bytes"),
@@ -652,12 +699,12 @@ impl Client {
         let span = tracing::debug_span!(
             "nexudus_token",
             method = "POST",
-            path = TOKEN_PATH,
+            path = SERVICE.token_path,
             grant_type,
             status = tracing::field::Empty,
         );
         async {
-            let url = self.url(TOKEN_PATH)?;
+            let url = self.url(SERVICE.token_path)?;
             let request = self
                 .inner
                 .http
@@ -700,7 +747,7 @@ impl Client {
                 status,
                 &body,
                 &TOKEN_ENDPOINT,
-                TOKEN_PATH,
+                SERVICE.token_path,
                 retry_after,
             ))
         }
@@ -712,7 +759,7 @@ impl Client {
 /// The token endpoint, for classifying its unexpected answers.
 static TOKEN_ENDPOINT: Endpoint = Endpoint {
     method: Method::Post,
-    path: TOKEN_PATH,
+    path: SERVICE.token_path,
     role: "(token grant)",
 };
 
@@ -759,16 +806,6 @@ fn parse_retry_after(headers: &HeaderMap) -> Option<Duration> {
     )
 }
 
-/// The parts of an error envelope worth reading; anything else may be missing.
-#[derive(serde::Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct ErrorEnvelope {
-    #[serde(default)]
-    message: Option<String>,
-    #[serde(default)]
-    errors: Option<Vec<ValidationError>>,
-}
-
 /// Turns a non-2xx answer into an [`Error`].
 fn classify(
     status: u16,
@@ -777,14 +814,8 @@ fn classify(
     path: &str,
     retry_after: Option<Duration>,
 ) -> Error {
-    let envelope = serde_json::from_slice::<ErrorEnvelope>(body).ok();
-    let (message, errors) = match envelope {
-        Some(envelope) => (
-            envelope.message.filter(|m| !m.is_empty()),
-            envelope.errors.unwrap_or_default(),
-        ),
-        None => (None, Vec::new()),
-    };
+    let (message, errors) = error_parts(body);
+    let message = message.filter(|m| !m.is_empty());
     let message_or = |default: &str| {
         message.clone().unwrap_or_else(|| {
             if body.is_empty() {
@@ -794,11 +825,12 @@ fn classify(
             }
         })
     };
+    let throttle = SERVICE.throttle_message.as_bytes();
     let throttle_message = body
-        .windows(THROTTLE_MESSAGE.len())
-        .any(|window| window == THROTTLE_MESSAGE.as_bytes());
+        .windows(throttle.len())
+        .any(|window| window == throttle);
     match status {
-        VALIDATION_STATUS => Error::Validation {
+        s if s == SERVICE.validation_status => Error::Validation {
             status,
             message: message_or("the request was rejected"),
             errors,
@@ -815,7 +847,7 @@ fn classify(
             path: path.to_owned(),
         },
         // 409 is throttling only with the throttle message: otherwise a real conflict.
-        s if THROTTLE_STATUSES.contains(&s) && (s != 409 || throttle_message) => {
+        s if SERVICE.throttle_statuses.contains(&s) && (s != 409 || throttle_message) => {
             Error::Throttled { retry_after }
         }
         409 => Error::Conflict {

@@ -7,7 +7,7 @@ use chrono::{NaiveDate, NaiveDateTime, Timelike};
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::service::FILTER_DATETIME_FORMAT;
+use crate::service::SERVICE;
 
 /// A date-time as the API writes it.
 ///
@@ -82,7 +82,9 @@ impl DateTime {
     /// The value in the filter format of the API (`2025-01-01T00:00`), as range filters
     /// such as `from_..._UpdatedOn` expect it. Seconds are dropped.
     pub fn to_filter_string(&self) -> String {
-        self.naive.format(FILTER_DATETIME_FORMAT).to_string()
+        self.naive
+            .format(SERVICE.filter_datetime_format)
+            .to_string()
     }
 }
 

@@ -19,6 +19,8 @@ mod error;
 mod query;
 mod retry;
 mod schema;
+mod typed;
+#[doc(hidden)]
 pub mod wire;
 
 pub use auth::{Auth, Secret};
@@ -33,9 +35,11 @@ pub use error::{Error, Result};
 pub use query::{ListQuery, QueryFilter, SortDirection, SortField, id_list};
 pub use retry::RetryPolicy;
 pub use schema::{
-    EndpointKind, EndpointSchema, EntitySchema, FieldKind, FieldSchema, FilterSchema,
-    RangeFilterSchema,
+    ActionNames, CommandNames, CommandParameterNames, EndpointKind, EndpointSchema, EntitySchema,
+    EnumSchema, EnvelopeNames, FieldKind, FieldSchema, FilterSchema, PageNames, PagingSchema,
+    RangeFilterSchema, RunCommandNames, ServiceSchema, ValidationErrorNames,
 };
+pub use typed::{ParseValueError, UnknownValue};
 
 /// Money amounts are exact decimals.
 pub use rust_decimal::Decimal;

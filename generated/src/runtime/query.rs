@@ -4,9 +4,7 @@ use std::fmt::Write as _;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
-use crate::service::{
-    ASCENDING, DESCENDING, DIRECTION_QUERY, MAX_SIZE, ORDER_BY_QUERY, PAGE_QUERY, SIZE_QUERY,
-};
+use crate::service::SERVICE;
 
 /// A filter of a list endpoint; generated per entity as an enum.
 pub trait QueryFilter {
@@ -35,8 +33,8 @@ impl SortDirection {
     /// The value of the `dir` parameter.
     pub const fn wire_value(self) -> &'static str {
         match self {
-            SortDirection::Ascending => ASCENDING,
-            SortDirection::Descending => DESCENDING,
+            SortDirection::Ascending => SERVICE.paging.ascending,
+            SortDirection::Descending => SERVICE.paging.descending,
         }
     }
 }
@@ -86,15 +84,15 @@ impl<F: QueryFilter, S: SortField> ListQuery<F, S> {
         Self::default()
     }
 
-    /// The page to fetch, from 1 ([`DEFAULT_PAGE`](crate::service::DEFAULT_PAGE)).
+    /// The page to fetch, from 1.
     pub fn page(mut self, page: u32) -> Self {
         self.page = Some(page);
         self
     }
 
-    /// Records per page; sizes above [`MAX_SIZE`] are clamped to it.
+    /// Records per page; sizes above the API's largest are clamped to it.
     pub fn size(mut self, size: u32) -> Self {
-        self.size = Some(size.min(MAX_SIZE));
+        self.size = Some(size.min(SERVICE.paging.max_size));
         self
     }
 
@@ -121,15 +119,15 @@ impl<F: QueryFilter, S: SortField> ListQuery<F, S> {
     pub fn query_pairs(&self) -> Vec<(&'static str, String)> {
         let mut pairs = Vec::with_capacity(4 + self.filters.len());
         if let Some(page) = self.page {
-            pairs.push((PAGE_QUERY, page.to_string()));
+            pairs.push((SERVICE.paging.page, page.to_string()));
         }
         if let Some(size) = self.size {
-            pairs.push((SIZE_QUERY, size.to_string()));
+            pairs.push((SERVICE.paging.size, size.to_string()));
         }
         if let Some(field) = &self.order_by {
-            pairs.push((ORDER_BY_QUERY, field.wire_name().to_owned()));
+            pairs.push((SERVICE.paging.order_by, field.wire_name().to_owned()));
             let direction = self.direction.unwrap_or_default();
-            pairs.push((DIRECTION_QUERY, direction.wire_value().to_owned()));
+            pairs.push((SERVICE.paging.direction, direction.wire_value().to_owned()));
         }
         pairs.extend(self.filters.iter().map(QueryFilter::query_pair));
         pairs

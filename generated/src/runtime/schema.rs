@@ -41,11 +41,14 @@ impl EntitySchema {
 
     /// The fields of a list record: the full record's listed fields, then the joined ones.
     pub fn list_fields(&self) -> impl Iterator<Item = &'static FieldSchema> {
-        self.fields.iter().filter(|f| f.in_list).chain(self.joined)
+        self.fields
+            .iter()
+            .filter(|f| f.read && f.in_list)
+            .chain(self.joined)
     }
 }
 
-/// One field of a record.
+/// One field of a record or body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FieldSchema {
     /// The JSON property name.
@@ -54,8 +57,12 @@ pub struct FieldSchema {
     pub kind: FieldKind,
     /// Must be given on create.
     pub required: bool,
-    /// Set by the server; create and update bodies do not carry it.
-    pub read_only: bool,
+    /// A create body may set it.
+    pub create: bool,
+    /// An update body may set it.
+    pub update: bool,
+    /// Answers carry it; false for fields that only bodies carry (`AddedEventCategories`).
+    pub read: bool,
     /// Only visible and writable through the API.
     pub api_only: bool,
     /// Answers may omit it or send null.
@@ -65,14 +72,17 @@ pub struct FieldSchema {
 }
 
 impl FieldSchema {
-    /// An optional, writable, nullable field that list records carry; the methods below
-    /// change that. `const`, so generated schemas stay one line per field.
+    /// An optional field that create and update may set, that answers and list records
+    /// carry and that may be null; the methods below change that. `const`, so generated
+    /// schemas stay one line per field.
     pub const fn new(wire: &'static str, kind: FieldKind) -> Self {
         FieldSchema {
             wire,
             kind,
             required: false,
-            read_only: false,
+            create: true,
+            update: true,
+            read: true,
             api_only: false,
             nullable: true,
             in_list: true,
@@ -86,10 +96,34 @@ impl FieldSchema {
         self
     }
 
-    /// Set by the server.
+    /// Set by the server: no body carries it.
     pub const fn read_only(mut self) -> Self {
-        self.read_only = true;
+        self.create = false;
+        self.update = false;
         self
+    }
+
+    /// Set on create; an update does not change it.
+    pub const fn create_only(mut self) -> Self {
+        self.update = false;
+        self
+    }
+
+    /// Set by updates only.
+    pub const fn update_only(mut self) -> Self {
+        self.create = false;
+        self
+    }
+
+    /// Only bodies carry it; answers never do.
+    pub const fn body_only(mut self) -> Self {
+        self.read = false;
+        self
+    }
+
+    /// Neither create nor update may set it.
+    pub const fn is_read_only(&self) -> bool {
+        !self.create && !self.update
     }
 
     /// Only visible and writable through the API.
@@ -120,8 +154,12 @@ pub enum FieldKind {
     Ids(&'static str),
     /// A whole number.
     Integer,
+    /// A decimal number (a JSON number).
+    Decimal,
     /// A decimal money amount (a JSON number).
     Money,
+    /// A number of one of the API's enumerations.
+    Enum(&'static EnumSchema),
     /// `true` or `false`.
     Boolean,
     /// Text.
@@ -139,8 +177,41 @@ impl FieldKind {
     pub fn has_range(self) -> bool {
         matches!(
             self,
-            FieldKind::Integer | FieldKind::Money | FieldKind::DateTime
+            FieldKind::Integer | FieldKind::Decimal | FieldKind::Money | FieldKind::DateTime
         )
+    }
+}
+
+/// One of the API's enumerations: its name and the values the spec names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EnumSchema {
+    /// The API's name (`eTimeSpanWeekMonth`).
+    pub name: &'static str,
+    /// `(number, name)` of each known value; may be empty.
+    pub values: &'static [(i64, &'static str)],
+}
+
+impl EnumSchema {
+    /// The name of a known value.
+    pub fn name_of(&self, value: i64) -> Option<&'static str> {
+        self.values
+            .iter()
+            .find(|(v, _)| *v == value)
+            .map(|(_, n)| *n)
+    }
+
+    /// The number of a value by its name, ignoring case.
+    pub fn value_of(&self, name: &str) -> Option<i64> {
+        self.values
+            .iter()
+            .find(|(_, n)| n.eq_ignore_ascii_case(name))
+            .map(|(v, _)| *v)
+    }
+
+    /// Whether the API may send `value`: a known value, or any number when the spec names
+    /// none.
+    pub fn admits(&self, value: i64) -> bool {
+        self.values.is_empty() || self.name_of(value).is_some()
     }
 }
 
@@ -183,6 +254,8 @@ pub enum EndpointKind {
     Commands,
     /// `POST` a command to run.
     RunCommand,
+    /// `GET` one binary file of a record by id (`getavatar/{Id}`).
+    Download,
 }
 
 /// One endpoint of an entity.
@@ -192,6 +265,200 @@ pub struct EndpointSchema {
     pub kind: EndpointKind,
     /// Method, path and role.
     pub endpoint: Endpoint,
-    /// For [`EndpointKind::FindByIds`]: the query parameter that takes `[1,2]`.
-    pub ids_query: Option<&'static str>,
+    /// For [`EndpointKind::FindByIds`] the query parameter that takes `[1,2]`; for
+    /// [`EndpointKind::Download`] the file's name (`Avatar`).
+    pub detail: Option<&'static str>,
 }
+
+impl EndpointSchema {
+    /// The find-by-ids query parameter.
+    pub fn ids_query(&self) -> Option<&'static str> {
+        self.detail.filter(|_| self.kind == EndpointKind::FindByIds)
+    }
+
+    /// The download's name.
+    pub fn download_name(&self) -> Option<&'static str> {
+        self.detail.filter(|_| self.kind == EndpointKind::Download)
+    }
+}
+
+/// What `spec/service.yaml` says every entity shares: [`crate::SERVICE`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServiceSchema {
+    /// The API's name.
+    pub name: &'static str,
+    /// The default base URL.
+    pub base_url: &'static str,
+    /// The path of the password and refresh-token grants.
+    pub token_path: &'static str,
+    /// Paging and sorting query parameters.
+    pub paging: PagingSchema,
+    /// How range filter parameters start (`from_`).
+    pub from_prefix: &'static str,
+    /// How range filter parameters start (`to_`).
+    pub to_prefix: &'static str,
+    /// chrono format of date-times in filter values (`%Y-%m-%dT%H:%M`).
+    pub filter_datetime_format: &'static str,
+    /// HTTP statuses the API throttles with.
+    pub throttle_statuses: &'static [u16],
+    /// The message of a throttled answer (a 409 without it is a real conflict).
+    pub throttle_message: &'static str,
+    /// HTTP status of a validation failure.
+    pub validation_status: u16,
+    /// The envelopes' wire names.
+    pub envelopes: EnvelopeNames,
+}
+
+/// The paging and sorting query parameters of every list endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PagingSchema {
+    /// The page number's parameter.
+    pub page: &'static str,
+    /// The first page's number.
+    pub default_page: u32,
+    /// The page size's parameter.
+    pub size: &'static str,
+    /// The page size when none is given.
+    pub default_size: u32,
+    /// The largest page size the API serves.
+    pub max_size: u32,
+    /// The parameter naming the field to order by.
+    pub order_by: &'static str,
+    /// The sort direction's parameter.
+    pub direction: &'static str,
+    /// The direction value for ascending order.
+    pub ascending: &'static str,
+    /// The direction value for descending order.
+    pub descending: &'static str,
+}
+
+/// Declares a struct of wire names, one per property the runtime reads or writes.
+macro_rules! names {
+    ($(#[$doc:meta])* $name:ident { $($(#[$fdoc:meta])* $field:ident),* $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub struct $name {
+            $($(#[$fdoc])* pub $field: &'static str,)*
+        }
+    };
+}
+
+/// The wire names of every envelope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EnvelopeNames {
+    /// The answer of create, update, delete and run command.
+    pub action: ActionNames,
+    /// One entry of the action's errors.
+    pub validation_error: ValidationErrorNames,
+    /// A list answer.
+    pub page: PageNames,
+    /// One entry of the commands list.
+    pub command: CommandNames,
+    /// A command's parameter.
+    pub command_parameter: CommandParameterNames,
+    /// The run-command body.
+    pub run_command: RunCommandNames,
+}
+
+names!(
+    /// Wire names of [`crate::ActionResponse`].
+    ActionNames {
+        /// `Status`.
+        status,
+        /// `Message`.
+        message,
+        /// `Value`.
+        value,
+        /// `WasSuccessful`.
+        was_successful,
+        /// `Errors`.
+        errors,
+    }
+);
+names!(
+    /// Wire names of [`crate::ValidationError`].
+    ValidationErrorNames {
+        /// `PropertyName`.
+        property_name,
+        /// `Message`.
+        message,
+        /// `AttemptedValue`.
+        attempted_value,
+    }
+);
+names!(
+    /// Wire names of [`crate::Page`].
+    PageNames {
+        /// `Records`.
+        records,
+        /// `CurrentPage`.
+        current_page,
+        /// `CurrentPageSize`.
+        current_page_size,
+        /// `CurrentOrderField`.
+        current_order_field,
+        /// `CurrentSortDirection`.
+        current_sort_direction,
+        /// `FirstItem`.
+        first_item,
+        /// `LastItem`.
+        last_item,
+        /// `TotalItems`.
+        total_items,
+        /// `TotalPages`.
+        total_pages,
+        /// `HasNextPage`.
+        has_next_page,
+        /// `HasPreviousPage`.
+        has_previous_page,
+    }
+);
+names!(
+    /// Wire names of [`crate::CommandInfo`].
+    CommandNames {
+        /// `Key`.
+        key,
+        /// `Name`.
+        name,
+        /// `AppliesOnlyToMultipleEntities`.
+        applies_only_to_multiple_entities,
+        /// `AppliesOnlyToOneEntity`.
+        applies_only_to_one_entity,
+        /// `AppliesOnlyToTwoEntities`.
+        applies_only_to_two_entities,
+        /// `DisplayInDropdown`.
+        display_in_dropdown,
+        /// `DisplayInDropdownV2`.
+        display_in_dropdown_v2,
+        /// `DisplayInGrid`.
+        display_in_grid,
+        /// `NeedsEntitiesToRun`.
+        needs_entities_to_run,
+        /// `Order`.
+        order,
+        /// `RequiresParameters`.
+        requires_parameters,
+    }
+);
+names!(
+    /// Wire names of [`crate::CommandParameterInfo`] and [`crate::CommandParameter`].
+    CommandParameterNames {
+        /// `Name`.
+        name,
+        /// `Type`.
+        r#type,
+        /// `Value`.
+        value,
+    }
+);
+names!(
+    /// Wire names of [`crate::RunCommand`].
+    RunCommandNames {
+        /// `Key`.
+        key,
+        /// `Ids`.
+        ids,
+        /// `Parameters`.
+        parameters,
+    }
+);

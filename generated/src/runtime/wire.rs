@@ -8,6 +8,9 @@
 
 use std::marker::PhantomData;
 
+/// serde, for the impls the runtime's macros write in generated code.
+pub use serde;
+
 use rust_decimal::Decimal;
 use serde::de::{self, Deserialize, DeserializeOwned, Deserializer};
 use serde::ser::{Serialize, SerializeMap, Serializer};
@@ -116,19 +119,19 @@ impl<M: SerializeMap> Object<M> {
     }
 }
 
-/// Money as the API writes it: a JSON number (a `Decimal` alone serialises as a string).
-pub struct Money<'a>(pub &'a Decimal);
+/// A decimal as the API writes it: a JSON number (a `Decimal` alone serialises as a string).
+pub struct Number<'a>(pub &'a Decimal);
 
-impl Serialize for Money<'_> {
+impl Serialize for Number<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rust_decimal::serde::float::serialize(self.0, serializer)
     }
 }
 
-/// Optional money as a JSON number or null.
-pub struct OptionalMoney<'a>(pub &'a Option<Decimal>);
+/// An optional decimal as a JSON number or null.
+pub struct OptionalNumber<'a>(pub &'a Option<Decimal>);
 
-impl Serialize for OptionalMoney<'_> {
+impl Serialize for OptionalNumber<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rust_decimal::serde::float_option::serialize(self.0, serializer)
     }
@@ -164,7 +167,7 @@ mod tests {
             let mut object = Object::start(serializer)?;
             object.field("Id", &self.id)?;
             object.field_if_set("Note", &self.note)?;
-            object.field("Total", &Money(&self.total))?;
+            object.field("Total", &Number(&self.total))?;
             object.end_with(&self.extra)
         }
     }

@@ -1,83 +1,82 @@
 //! The create body (required fields are constructor arguments) and the update body (made
-//! only from a full record, so it carries every writable field and the unknown ones).
+//! only from a full record, so it carries every field it may write as it was read, and the
+//! unknown ones). Each carries exactly the fields the spec lets it write.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
-use super::Names;
-use crate::emit::{docs, rust_types};
-use crate::spec::{EndpointKind, EntityDef, Field, ID_FIELD, Service};
+use super::records::FieldDocs;
+use crate::docs;
+use crate::emit::rust_types;
+use crate::model::{EndpointKind, Entity, Field};
 
-pub fn emit(service: &Service, def: &EntityDef, names: &Names) -> TokenStream {
+pub fn emit(entity: &Entity) -> TokenStream {
     let mut out = TokenStream::new();
-    if def.endpoints.get(EndpointKind::Create).is_some() {
-        out.extend(create_body(service, def, names));
+    if entity.has(EndpointKind::Create) {
+        out.extend(create_body(entity));
     }
-    if def.endpoints.get(EndpointKind::Update).is_some() {
-        out.extend(update_body(service, def, names));
+    if entity.has(EndpointKind::Update) {
+        out.extend(update_body(entity));
     }
     out
 }
 
-fn writable<'a>(
-    service: &'a Service,
-    def: &'a EntityDef,
-) -> impl Iterator<Item = &'a Field> + Clone {
-    def.full_record(service).filter(|f| !f.read_only)
+/// A field's docs in a body: a link to the record's field, or (for body-only fields) to
+/// the create body's, or written here.
+fn body_field_docs<'a>(entity: &'a Entity, field: &Field, in_update: bool) -> FieldDocs<'a> {
+    if field.read {
+        FieldDocs::Link(&entity.names.record)
+    } else if in_update && field.create && entity.has(EndpointKind::Create) {
+        FieldDocs::Link(&entity.names.new_body)
+    } else {
+        FieldDocs::Own
+    }
 }
 
-fn create_body(service: &Service, def: &EntityDef, names: &Names) -> TokenStream {
-    let Names {
-        new_body, record, ..
-    } = names;
-    let fields = writable(service, def);
-    let required: Vec<&Field> = fields.clone().filter(|f| f.required).collect();
-    let optional: Vec<&Field> = fields.clone().filter(|f| !f.required).collect();
+fn create_body(entity: &Entity) -> TokenStream {
+    let names = &entity.names;
+    let (new_body, record) = (&names.new_body, &names.record);
+    let fields: Vec<&Field> = entity.create_fields().collect();
+    let required: Vec<&Field> = fields.iter().copied().filter(|f| f.required).collect();
+    let optional: Vec<&Field> = fields.iter().copied().filter(|f| !f.required).collect();
 
     let doc = docs::outer(&format!(
         "The body that creates a [`{record}`]. Required fields are the arguments of [`{new_body}::new`], \
          so a body without one does not compile; set optional fields with the `with_` methods. \
-         Unset optional fields are not sent, and read-only fields cannot be set at all."
+         Unset optional fields are not sent, and fields the API does not take on create cannot be set."
     ));
-    let field_defs = fields.clone().map(|f| {
-        let doc = names.docs(f);
-        let name = names.field(f);
-        let ty = rust_types::value_type(&f.ty);
-        let ty = if f.required { ty } else { quote!(Option<#ty>) };
+    let field_defs = fields.iter().map(|f| {
+        let doc = body_field_docs(entity, f, false).of(f);
+        let name = &f.ident;
+        let ty = rust_types::field_type(f, !f.required);
         quote!(#doc pub #name: #ty,)
     });
     // Unset optional fields are not sent: the API then keeps its defaults.
     let writes = fields
-        .clone()
-        .map(|f| rust_types::write_field(f, names.field(f), !f.required, true));
+        .iter()
+        .map(|f| rust_types::write_field(f, !f.required, true));
     let params = required.iter().map(|f| {
-        let name = names.field(f);
-        let (ty, _) = rust_types::setter_param(&f.ty);
+        let name = &f.ident;
+        let (ty, _) = rust_types::param(&f.ty, &quote!(#name));
         quote!(#name: #ty)
     });
-    let inits = fields.clone().map(|f| {
-        let name = names.field(f);
-        match (f.required, rust_types::setter_param(&f.ty).1) {
-            (true, true) => quote!(#name: #name.into()),
-            (true, false) => quote!(#name),
-            (false, _) => quote!(#name: None),
+    let inits = fields.iter().map(|f| {
+        let name = &f.ident;
+        if !f.required {
+            return quote!(#name: None);
+        }
+        match rust_types::param(&f.ty, &quote!(#name)) {
+            (_, Some(value)) => quote!(#name: #value),
+            (_, None) => quote!(#name),
         }
     });
     let setters = optional.iter().map(|f| {
-        let name = names.field(f);
-        let setter = format_ident!("with_{}", name.to_string().trim_start_matches("r#"));
-        let (ty, into) = rust_types::setter_param(&f.ty);
-        let value = if into {
-            quote!(value.into())
-        } else {
-            quote!(value)
-        };
+        let name = &f.ident;
+        let setter = rust_types::setter(f);
+        let (ty, value) = rust_types::param(&f.ty, &quote!(value));
+        let value = value.unwrap_or_else(|| quote!(value));
         // A link, not a copy: the field's own docs say what it is.
-        let doc = docs::outer(&format!(
-            "Sets [`{}`](Self::{}).",
-            f.wire.as_str(),
-            name.to_string().trim_start_matches("r#")
-        ));
+        let doc = docs::outer(&format!("Sets [`{}`](Self::{}).", f.wire, name.as_str()));
         quote! {
             #doc
             pub fn #setter(mut self, value: #ty) -> Self {
@@ -88,14 +87,28 @@ fn create_body(service: &Service, def: &EntityDef, names: &Names) -> TokenStream
     });
     // Entities with many required fields take them all; that is the point of `new`.
     let allow_many = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let new_doc = docs::outer(&format!(
-        "A body with the required fields set ({}) and no optional one.",
-        required
-            .iter()
-            .map(|f| format!("`{}`", f.wire.as_str()))
-            .collect::<Vec<_>>()
-            .join(", ")
-    ));
+    let new_doc = docs::outer(&if required.is_empty() {
+        "A body with no field set.".to_owned()
+    } else {
+        format!(
+            "A body with the required fields set ({}) and no optional one.",
+            required
+                .iter()
+                .map(|f| format!("`{}`", f.wire))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    });
+    // A body without required fields also has `Default`, which clippy asks for.
+    let default = required.is_empty().then(|| {
+        quote! {
+            impl Default for #new_body {
+                fn default() -> Self {
+                    Self::new()
+                }
+            }
+        }
+    });
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq)]
@@ -121,53 +134,85 @@ fn create_body(service: &Service, def: &EntityDef, names: &Names) -> TokenStream
 
             #(#setters)*
         }
+
+        #default
     }
 }
 
-fn update_body(service: &Service, def: &EntityDef, names: &Names) -> TokenStream {
-    let Names {
-        update_body,
-        record,
-        list_item,
-        ..
-    } = names;
-    let id_field = service
-        .base_fields
-        .iter()
-        .find(|f| f.wire.as_str() == ID_FIELD);
-    let id_ident = id_field
-        .map(|f| names.field(f).clone())
-        .unwrap_or_else(|| format_ident!("id"));
+fn update_body(entity: &Entity) -> TokenStream {
+    let names = &entity.names;
+    let (update_body, record) = (&names.update_body, &names.record);
+    let id_field = entity.id_field();
+    let (id_ident, id_wire, id_type) = (&id_field.ident, &id_field.wire, &entity.id.rust);
+    let list_note = if entity.has(EndpointKind::List) || entity.has(EndpointKind::FindByIds) {
+        format!(
+            "A [`{}`] cannot become one: list records leave fields out.",
+            names.list_item
+        )
+    } else {
+        String::new()
+    };
+    let body_only: Vec<&Field> = entity.update_fields().filter(|f| !f.read).collect();
+    let body_only_note = if body_only.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "{} only exist in bodies: they start unset and are sent only when set.",
+            body_only
+                .iter()
+                .map(|f| format!("`{}`", f.wire))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
     let doc = docs::outer(&docs::paragraphs([
         format!(
             "The body that updates a [`{record}`]. The API's PUT clears every property it does not \
              receive, so this body can only be made from a full record ([`{record}::to_update`] or \
-             `From<{record}>`): it carries every writable field as read, the record's `Id`, and the \
-             properties this client does not know (`extra`). Change the public fields, then send it."
+             `From<{record}>`): it carries every field the API lets an update write, as read, the \
+             record's `Id`, and the properties this client does not know (`extra`). Change the \
+             public fields, then send it."
         ),
-        format!("A [`{list_item}`] cannot become one: list records leave fields out."),
+        body_only_note,
+        list_note,
     ]));
-    let writable: Vec<&Field> = writable(service, def).collect();
-    let field_defs = writable.iter().map(|f| {
-        let doc = names.docs(f);
-        let name = names.field(f);
-        let ty = rust_types::field_type(f, f.is_nullable());
+    let fields: Vec<&Field> = entity.update_fields().collect();
+    let field_defs = fields.iter().map(|f| {
+        let doc = body_field_docs(entity, f, true).of(f);
+        let name = &f.ident;
+        let ty = rust_types::field_type(f, !f.read || f.nullable);
         quote!(#doc pub #name: #ty,)
     });
-    // Sent even when `None`: null clears exactly what the record had as null.
-    let writes = writable
+    // Record fields are sent even when `None`: null clears exactly what the record had as
+    // null. Body-only fields are sent only when set.
+    let writes = fields
         .iter()
-        .map(|f| rust_types::write_field(f, names.field(f), f.is_nullable(), false));
-    let copies = writable.iter().map(|f| {
-        let name = names.field(f);
-        quote!(#name: record.#name,)
+        .map(|f| rust_types::write_field(f, !f.read || f.nullable, !f.read));
+    let copies = fields.iter().map(|f| {
+        let name = &f.ident;
+        if f.read {
+            quote!(#name: record.#name,)
+        } else {
+            quote!(#name: None,)
+        }
     });
+    let modify_note = if entity.has(EndpointKind::Get) {
+        format!(
+            " [`{}::modify`] reads, changes and writes back in one call.",
+            names.api
+        )
+    } else {
+        String::new()
+    };
+    let to_update_doc = docs::outer(&format!(
+        "An update body holding this record's writable fields and unknown properties.{modify_note}"
+    ));
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq)]
         pub struct #update_body {
             /// The record to update; fixed by the record the body was made from.
-            #id_ident: i64,
+            #id_ident: crate::ids::#id_type,
             #(#field_defs)*
             /// Properties the spec does not describe, sent back as they were read.
             pub extra: ::serde_json::Map<String, ::serde_json::Value>,
@@ -176,7 +221,7 @@ fn update_body(service: &Service, def: &EntityDef, names: &Names) -> TokenStream
         impl ::serde::Serialize for #update_body {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 let mut object = crate::wire::Object::start(serializer)?;
-                object.field(#ID_FIELD, &self.#id_ident)?;
+                object.field(#id_wire, &self.#id_ident)?;
                 #(#writes)*
                 object.end_with(&self.extra)
             }
@@ -184,7 +229,7 @@ fn update_body(service: &Service, def: &EntityDef, names: &Names) -> TokenStream
 
         impl #update_body {
             /// The `Id` of the record this body updates.
-            pub fn id(&self) -> i64 {
+            pub fn id(&self) -> crate::ids::#id_type {
                 self.#id_ident
             }
         }
@@ -200,7 +245,7 @@ fn update_body(service: &Service, def: &EntityDef, names: &Names) -> TokenStream
         }
 
         impl #record {
-            /// An update body holding this record's writable fields and unknown properties.
+            #to_update_doc
             pub fn to_update(&self) -> #update_body {
                 #update_body::from(self.clone())
             }

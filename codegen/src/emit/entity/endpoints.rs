@@ -4,42 +4,37 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::Names;
-use crate::emit::docs;
-use crate::names;
-use crate::spec::{Endpoint, EndpointKind, EntityDef, Method};
+use crate::docs;
+use crate::model::{Endpoint, EndpointKind, Entity, Method, Operation};
 
-pub fn emit(def: &EntityDef, names: &Names) -> TokenStream {
-    let Names { module, api, .. } = names;
-    let entity = def.entity.as_str();
-    let consts = def.endpoints.iter().map(|(kind, e)| {
-        let ident = names::const_ident(kind.key()).expect("fixed endpoint kind");
-        let method = match *e.method {
+pub fn emit(entity: &Entity) -> TokenStream {
+    let names = &entity.names;
+    let (module, api) = (&names.module, &names.api);
+    let name = &entity.name;
+    let consts = entity.endpoints.iter().map(|e| {
+        let konst = &e.konst;
+        let method = match e.method() {
             Method::Get => quote!(crate::Method::Get),
             Method::Post => quote!(crate::Method::Post),
             Method::Put => quote!(crate::Method::Put),
             Method::Delete => quote!(crate::Method::Delete),
         };
-        let path = e.path.as_str();
-        let role = e.role.as_str();
-        let doc = docs::outer(&format!("`{} {path}`, which needs the role `{role}`.", e.method.as_str()));
+        let (path, role) = (&e.path, &e.role);
+        let doc = docs::outer(&format!("`{}`, which needs the role `{role}`.", e.request()));
         quote! {
             #doc
-            pub const #ident: crate::Endpoint = crate::Endpoint { method: #method, path: #path, role: #role };
+            pub const #konst: crate::Endpoint = crate::Endpoint { method: #method, path: #path, role: #role };
         }
     });
-    let methods = def
-        .endpoints
-        .iter()
-        .map(|(kind, e)| method(kind, e, def, names));
-    let modify = modify(def, names);
-    let command_keys = command_keys(def);
+    let methods = entity.endpoints.iter().map(|e| method(e, entity));
+    let modify = modify(entity);
+    let command_keys = command_keys(entity);
     let handle_doc = docs::outer(&format!(
-        "The `{entity}` endpoints. Get one with [`crate::Client::{module}`]; it borrows the client."
+        "The `{name}` endpoints. Get one with [`crate::Client::{module}`]; it borrows the client."
     ));
     let accessor_doc = docs::outer(&format!(
-        "The `{entity}` endpoints: {}",
-        docs::first_sentence(&docs::spec(&def.docs))
+        "The `{name}` endpoints: {}",
+        docs::first_sentence(&docs::spec(&entity.docs))
     ));
     quote! {
         #(#consts)*
@@ -68,19 +63,18 @@ pub fn emit(def: &EntityDef, names: &Names) -> TokenStream {
 
 /// The command keys the documents name, as constants for [`crate::RunCommand::new`]. The
 /// server's live list comes from the `commands` endpoint.
-fn command_keys(def: &EntityDef) -> TokenStream {
-    if def.commands.is_empty() {
+fn command_keys(entity: &Entity) -> TokenStream {
+    if entity.commands.is_empty() {
         return TokenStream::new();
     }
-    let keys = def.commands.iter().map(|c| {
-        let ident = names::const_ident(&c.key).expect("validated command key");
-        let key = c.key.as_str();
+    let keys = entity.commands.iter().map(|c| {
+        let (konst, key) = (&c.konst, &c.key);
         let doc = docs::outer(&docs::spec(&c.docs));
-        quote!(#doc pub const #ident: &str = #key;)
+        quote!(#doc pub const #konst: &str = #key;)
     });
     let doc = docs::inner(&format!(
         "Keys of the `{}` commands the documents name; the `commands` endpoint lists the live set.",
-        def.entity.as_str()
+        entity.name
     ));
     quote! {
         /// Command keys for [`crate::RunCommand::new`].
@@ -92,53 +86,48 @@ fn command_keys(def: &EntityDef) -> TokenStream {
 }
 
 /// The rustdoc of an endpoint method: the spec's text, then the request and role.
-fn method_docs(kind: EndpointKind, e: &Endpoint, extra: &str) -> TokenStream {
-    let konst = names::const_ident(kind.key()).expect("fixed endpoint kind");
+fn method_docs(e: &Endpoint, extra: &str) -> TokenStream {
     let decision = e
         .decision
         .as_deref()
         .map(|d| format!("Spec decision: {}", docs::spec(d.trim())))
         .unwrap_or_default();
     docs::outer(&docs::paragraphs([
-        &docs::spec(&e.docs),
-        extra,
-        &format!(
-            "`{} {}`; role `{}` (see [`{konst}`]).",
-            e.method.as_str(),
-            e.path.as_str(),
-            e.role.as_str()
+        docs::spec(&e.docs),
+        extra.to_owned(),
+        format!(
+            "`{}`; role `{}` (see [`{}`]).",
+            e.request(),
+            e.role,
+            e.konst
         ),
-        &decision,
+        decision,
     ]))
 }
 
-fn method(kind: EndpointKind, e: &Endpoint, def: &EntityDef, names: &Names) -> TokenStream {
-    let Names {
-        record,
-        list_item,
-        new_body,
-        update_body,
-        query,
-        ..
-    } = names;
-    let konst = names::const_ident(kind.key()).expect("fixed endpoint kind");
-    match kind {
-        EndpointKind::List => {
-            let doc = method_docs(kind, e, "Answers one page with its paging metadata.");
+fn method(e: &Endpoint, entity: &Entity) -> TokenStream {
+    let names = &entity.names;
+    let (record, list_item, new_body, update_body, query) = (
+        &names.record,
+        &names.list_item,
+        &names.new_body,
+        &names.update_body,
+        &names.query,
+    );
+    let id = &entity.id.rust;
+    let konst = &e.konst;
+    match &e.operation {
+        Operation::List => {
+            let doc = method_docs(e, "Answers one page with its paging metadata.");
             let stream_doc = docs::outer(&docs::paragraphs([
                 format!(
                     "Every `{}` the query matches, page after page.",
-                    def.entity.as_str()
+                    entity.name
                 ),
                 "The stream starts at the query's page and asks for the next page only when the \
                  records of the current one have been consumed."
                     .to_owned(),
-                format!(
-                    "`{} {}`; role `{}` (see [`{konst}`]).",
-                    e.method.as_str(),
-                    e.path.as_str(),
-                    e.role.as_str()
-                ),
+                format!("`{}`; role `{}` (see [`{konst}`]).", e.request(), e.role),
             ]));
             quote! {
                 #doc
@@ -152,42 +141,42 @@ fn method(kind: EndpointKind, e: &Endpoint, def: &EntityDef, names: &Names) -> T
                 }
             }
         }
-        EndpointKind::FindByIds => {
-            let param = e.query.as_deref().map(String::as_str).unwrap_or_default();
+        Operation::FindByIds { query: param } => {
             let doc = method_docs(
-                kind,
                 e,
                 &format!(
                     "Sends the ids as `?{param}=[1,2]`, with a page size that holds them all (at most 1000)."
                 ),
             );
             quote! {
-                            #doc
-                            pub async fn find_by_ids(&self, ids: &[i64]) -> crate::Result<crate::Page<#list_item>> {
-            self.client.find_by_ids(&#konst, #param, ids).await
-                            }
-                        }
-        }
-        EndpointKind::Get => {
-            let doc = method_docs(kind, e, "");
-            quote! {
                 #doc
-                pub async fn get(&self, id: i64) -> crate::Result<#record> {
-                    self.client.get_record(&#konst, id).await
+                pub async fn find_by_ids(&self, ids: impl IntoIterator<Item = impl Into<crate::ids::#id>>) -> crate::Result<crate::Page<#list_item>> {
+                    let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
+                    self.client.find_by_ids(&#konst, #param, &ids).await
                 }
             }
         }
-        EndpointKind::Create => {
-            let doc = method_docs(kind, e, "Answers the new record's `Id`.");
+        Operation::Get => {
+            let doc = method_docs(e, "");
             quote! {
                 #doc
-                pub async fn create(&self, body: &#new_body) -> crate::Result<i64> {
-                    self.client.send_action(&#konst, None, Some(body)).await?.new_id()
+                pub async fn get(&self, id: impl Into<crate::ids::#id>) -> crate::Result<#record> {
+                    self.client.get_record(&#konst, id.into().0).await
                 }
             }
         }
-        EndpointKind::Update => {
-            let doc = method_docs(kind, e, "");
+        Operation::Create => {
+            let doc = method_docs(e, "Answers the new record's `Id`.");
+            quote! {
+                #doc
+                pub async fn create(&self, body: &#new_body) -> crate::Result<crate::ids::#id> {
+                    let answer = self.client.send_action(&#konst, None, Some(body)).await?;
+                    answer.new_id().map(crate::ids::#id)
+                }
+            }
+        }
+        Operation::Update => {
+            let doc = method_docs(e, "");
             quote! {
                 #doc
                 pub async fn update(&self, body: &#update_body) -> crate::Result<crate::ActionResponse> {
@@ -195,17 +184,17 @@ fn method(kind: EndpointKind, e: &Endpoint, def: &EntityDef, names: &Names) -> T
                 }
             }
         }
-        EndpointKind::Delete => {
-            let doc = method_docs(kind, e, "");
+        Operation::Delete => {
+            let doc = method_docs(e, "");
             quote! {
                 #doc
-                pub async fn delete(&self, id: i64) -> crate::Result<crate::ActionResponse> {
-                    self.client.send_action::<()>(&#konst, Some(id), None).await
+                pub async fn delete(&self, id: impl Into<crate::ids::#id>) -> crate::Result<crate::ActionResponse> {
+                    self.client.send_action::<()>(&#konst, Some(id.into().0), None).await
                 }
             }
         }
-        EndpointKind::Commands => {
-            let doc = method_docs(kind, e, "");
+        Operation::Commands => {
+            let doc = method_docs(e, "");
             quote! {
                 #doc
                 pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
@@ -213,16 +202,30 @@ fn method(kind: EndpointKind, e: &Endpoint, def: &EntityDef, names: &Names) -> T
                 }
             }
         }
-        EndpointKind::RunCommand => {
+        Operation::RunCommand => {
             let doc = method_docs(
-                kind,
                 e,
                 "An answer with `WasSuccessful: false` is an [`crate::Error::Action`].",
             );
             quote! {
                 #doc
                 pub async fn run_command(&self, command: &crate::RunCommand) -> crate::Result<crate::ActionResponse> {
-                    self.client.send_action(&#konst, None, Some(command)).await
+                    self.client.send_action(&#konst, None, Some(&command.to_json())).await
+                }
+            }
+        }
+        Operation::Download { name, method } => {
+            let doc = method_docs(
+                e,
+                &format!(
+                    "Answers the `{name}` file's bytes and content type, or `None` when the record \
+                     has none."
+                ),
+            );
+            quote! {
+                #doc
+                pub async fn #method(&self, id: impl Into<crate::ids::#id>) -> crate::Result<Option<crate::Download>> {
+                    self.client.download(&#konst, id.into().0).await
                 }
             }
         }
@@ -230,14 +233,15 @@ fn method(kind: EndpointKind, e: &Endpoint, def: &EntityDef, names: &Names) -> T
 }
 
 /// Read, change, write back: only where the entity has both get and update.
-fn modify(def: &EntityDef, names: &Names) -> TokenStream {
+fn modify(entity: &Entity) -> TokenStream {
     let (Some(get), Some(update)) = (
-        def.endpoints.get(EndpointKind::Get),
-        def.endpoints.get(EndpointKind::Update),
+        entity.endpoint(EndpointKind::Get),
+        entity.endpoint(EndpointKind::Update),
     ) else {
         return TokenStream::new();
     };
-    let update_body = &names.update_body;
+    let update_body = &entity.names.update_body;
+    let id = &entity.id.rust;
     let doc = docs::outer(&docs::paragraphs([
         format!(
             "Reads the full record, lets `change` edit its [`{update_body}`], and writes it back: \
@@ -246,13 +250,12 @@ fn modify(def: &EntityDef, names: &Names) -> TokenStream {
         ),
         format!(
             "Needs the roles `{}` and `{}`. Answers the body that was sent.",
-            get.role.as_str(),
-            update.role.as_str()
+            get.role, update.role
         ),
     ]));
     quote! {
         #doc
-        pub async fn modify(&self, id: i64, change: impl FnOnce(&mut #update_body)) -> crate::Result<#update_body> {
+        pub async fn modify(&self, id: impl Into<crate::ids::#id>, change: impl FnOnce(&mut #update_body)) -> crate::Result<#update_body> {
             let mut body = self.get(id).await?.to_update();
             change(&mut body);
             self.update(&body).await?;

@@ -4,157 +4,116 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::Names;
-use crate::emit::{docs, rust_types};
-use crate::names;
-use crate::spec::{EndpointKind, EntityDef, Service, TypeExpr};
+use crate::docs;
+use crate::emit::rust_types;
+use crate::model::{EndpointKind, Entity, Type};
+use crate::names::RustIdent;
 
-pub fn emit(service: &Service, def: &EntityDef, names: &Names) -> TokenStream {
-    if def.endpoints.get(EndpointKind::List).is_none() {
+pub fn emit(entity: &Entity) -> TokenStream {
+    if !entity.has(EndpointKind::List) {
         return TokenStream::new();
     }
-    let Names {
-        filter,
-        sort,
-        query,
-        list_item,
-        ..
-    } = names;
-    let entity = def.entity.as_str();
+    let names = &entity.names;
+    let (filter, sort, query, list_item) =
+        (&names.filter, &names.sort, &names.query, &names.list_item);
+    let name = &entity.name;
 
     // (variant, value type, query name, docs) for every filter and both ends of every range.
-    let mut variants = Vec::new();
-    for f in &def.filters {
-        let field = def
-            .find_field(service, &f.field)
-            .expect("validated filter field");
+    let mut variants: Vec<(&RustIdent, &Type, &str, String)> = Vec::new();
+    for f in &entity.filters {
         let doc = docs::paragraphs([
-            &docs::spec(&f.docs),
-            &format!("Query: `{}={}`.", f.query.as_str(), example(&field.ty)),
+            docs::spec(&f.docs),
+            format!("Query: `{}={}`.", f.query, example(&f.ty)),
         ]);
-        variants.push((
-            f.variant_source(entity).to_owned(),
-            &*field.ty,
-            f.query.as_str(),
-            doc,
-        ));
+        variants.push((&f.variant, &f.ty, &f.query, doc));
     }
-    for r in &def.range_filters {
-        let field = def
-            .find_field(service, &r.field)
-            .expect("validated range field");
-        let [from, to] = r.variant_sources();
+    for r in &entity.range_filters {
         for (variant, query, bound) in [
-            (from, r.from.as_str(), "at least"),
-            (to, r.to.as_str(), "at most"),
+            (&r.from_variant, &r.from, "at least"),
+            (&r.to_variant, &r.to, "at most"),
         ] {
             let doc = docs::paragraphs([
-                &docs::spec(&r.docs),
-                &format!(
+                docs::spec(&r.docs),
+                format!(
                     "`{}` {bound} this value. Query: `{query}={}`.",
-                    r.field.as_str(),
-                    example(&field.ty)
+                    r.field,
+                    example(&r.ty)
                 ),
             ]);
-            variants.push((variant, &*field.ty, query, doc));
+            variants.push((variant, &r.ty, query, doc));
         }
     }
-    let variant_defs = variants.iter().map(|(v, ty, _, doc)| {
-        let ident = names::camel_ident(v).expect("validated variant");
+    let variant_defs = variants.iter().map(|(ident, ty, _, doc)| {
         let ty = rust_types::value_type(ty);
         let doc = docs::outer(doc);
         quote!(#doc #ident(#ty),)
     });
-    let arms = variants.iter().map(|(v, ty, query, _)| {
-        let ident = names::camel_ident(v).expect("validated variant");
+    let arms = variants.iter().map(|(ident, ty, query, _)| {
         let value = rust_types::filter_value(ty, &quote!(value));
         quote!(Self::#ident(value) => (#query, #value),)
     });
     let filter_doc = docs::outer(&format!(
-        "A filter of the `{entity}` list: each variant is one query parameter, spelled as the API \
+        "A filter of the `{name}` list: each variant is one query parameter, spelled as the API \
          spells it. Add several to a [`{query}`] with `filter`; the API combines them with AND."
     ));
-    let filter_enum = if variants.is_empty() {
-        quote! {
-            #filter_doc
-            #[derive(Debug, Clone, PartialEq)]
-            pub enum #filter {}
-
-            impl crate::QueryFilter for #filter {
-                fn query_pair(&self) -> (&'static str, String) {
-                    match *self {}
-                }
-            }
-        }
+    // An empty enum's `match` must dereference: `match *self {}`.
+    let scrutinee = if variants.is_empty() {
+        quote!(*self)
     } else {
-        quote! {
-            #filter_doc
-            #[derive(Debug, Clone, PartialEq)]
-            pub enum #filter {
-                #(#variant_defs)*
-            }
+        quote!(self)
+    };
+    let filter_enum = quote! {
+        #filter_doc
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #filter {
+            #(#variant_defs)*
+        }
 
-            impl crate::QueryFilter for #filter {
-                fn query_pair(&self) -> (&'static str, String) {
-                    match self {
-                        #(#arms)*
-                    }
+        impl crate::QueryFilter for #filter {
+            fn query_pair(&self) -> (&'static str, String) {
+                match #scrutinee {
+                    #(#arms)*
                 }
             }
         }
     };
 
-    let sort_fields: Vec<_> = def
-        .sort
-        .iter()
-        .map(|wire| {
-            let field = def.find_field(service, wire).expect("validated sort field");
-            (
-                names::camel_ident(field.rust_source_name()).expect("validated sort field"),
-                wire.as_str(),
-                docs::spec(&field.docs),
-            )
-        })
-        .collect();
-    let sort_variants = sort_fields.iter().map(|(ident, wire, doc)| {
-        let doc = docs::outer(&format!("`{wire}`: {}", docs::first_sentence(doc)));
-        quote!(#doc #ident,)
+    let sort_variants = entity.sort.iter().map(|s| {
+        let doc = docs::outer(&format!(
+            "`{}`: {}",
+            s.wire,
+            docs::first_sentence(&docs::spec(&s.docs))
+        ));
+        let variant = &s.variant;
+        quote!(#doc #variant,)
     });
-    let sort_arms = sort_fields
-        .iter()
-        .map(|(ident, wire, _)| quote!(Self::#ident => #wire,));
-    let sort_doc = docs::outer(&format!("A field the `{entity}` list can be ordered by."));
-    let sort_enum = if sort_fields.is_empty() {
-        quote! {
-            #sort_doc
-            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-            pub enum #sort {}
-
-            impl crate::SortField for #sort {
-                fn wire_name(&self) -> &'static str {
-                    match *self {}
-                }
-            }
-        }
+    let sort_arms = entity.sort.iter().map(|s| {
+        let (variant, wire) = (&s.variant, &s.wire);
+        quote!(Self::#variant => #wire,)
+    });
+    let sort_doc = docs::outer(&format!("A field the `{name}` list can be ordered by."));
+    let scrutinee = if entity.sort.is_empty() {
+        quote!(*self)
     } else {
-        quote! {
-            #sort_doc
-            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-            pub enum #sort {
-                #(#sort_variants)*
-            }
+        quote!(self)
+    };
+    let sort_enum = quote! {
+        #sort_doc
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum #sort {
+            #(#sort_variants)*
+        }
 
-            impl crate::SortField for #sort {
-                fn wire_name(&self) -> &'static str {
-                    match self {
-                        #(#sort_arms)*
-                    }
+        impl crate::SortField for #sort {
+            fn wire_name(&self) -> &'static str {
+                match #scrutinee {
+                    #(#sort_arms)*
                 }
             }
         }
     };
     let query_doc = docs::outer(&format!(
-        "A query of the `{entity}` list: page, page size, order and [`{filter}`]s. It answers [`{list_item}`]s."
+        "A query of the `{name}` list: page, page size, order and [`{filter}`]s. It answers [`{list_item}`]s."
     ));
     quote! {
         #filter_enum
@@ -165,14 +124,17 @@ pub fn emit(service: &Service, def: &EntityDef, names: &Names) -> TokenStream {
 }
 
 /// A value as it appears in the documents' query examples.
-fn example(ty: &TypeExpr) -> &'static str {
+fn example(ty: &Type) -> String {
     match ty {
-        TypeExpr::Id(_) | TypeExpr::Integer => "12",
-        TypeExpr::Ids(_) => "[1,2]",
-        TypeExpr::Money => "10.5",
-        TypeExpr::Boolean => "true",
-        TypeExpr::DateTime => "2025-01-01T00:00",
-        TypeExpr::Guid => "a1b2c3d4-e5f6-7890-abcd-ef1234567890",
-        TypeExpr::String | TypeExpr::Json | TypeExpr::Invalid { .. } => "text",
+        Type::Id(_) | Type::Ids(_) | Type::Integer => "12".into(),
+        Type::Decimal | Type::Money => "10.5".into(),
+        Type::Boolean => "true".into(),
+        Type::DateTime => "2025-01-01T00:00".into(),
+        Type::Guid => "a1b2c3d4-e5f6-7890-abcd-ef1234567890".into(),
+        Type::Enum(e) => e
+            .values
+            .first()
+            .map_or_else(|| "1".to_owned(), |v| v.value.to_string()),
+        Type::String | Type::Json => "text".into(),
     }
 }

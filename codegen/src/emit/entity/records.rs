@@ -1,36 +1,42 @@
 //! The full record (what GET one answers) and the list record (what GET list answers).
 
-use proc_macro2::{Ident, TokenStream};
+use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::Names;
-use crate::emit::{docs, rust_types};
-use crate::spec::{EndpointKind, Entity, Field, Service};
+use crate::docs;
+use crate::emit::rust_types;
+use crate::model::{EndpointKind, Entity, Field};
+use crate::names::RustIdent;
 
-pub fn emit(service: &Service, entity: &Entity, names: &Names) -> TokenStream {
-    let def = &entity.def;
-    let area = &entity.area;
-    let name = def.entity.as_str();
-    let get = def
-        .endpoints
-        .get(EndpointKind::Get)
-        .map(|e| format!(" `GET {}` answers it.", e.path.as_str()));
-    let record_doc = docs::paragraphs([
-        &docs::spec(&def.docs),
-        &format!(
-            "The full record.{} Make an update from it with [`{}::to_update`]: fields this client \
-             does not know are kept in `extra` and sent back, so an update never clears them.",
-            get.unwrap_or_default(),
+pub fn emit(entity: &Entity) -> TokenStream {
+    let names = &entity.names;
+    let get = entity
+        .endpoint(EndpointKind::Get)
+        .map(|e| format!(" `GET {}` answers it.", e.path));
+    let to_update = if entity.has(EndpointKind::Update) {
+        format!(
+            " Make an update from it with [`{}::to_update`]: fields this client does not know \
+             are kept in `extra` and sent back, so an update never clears them.",
             names.record
-        ),
+        )
+    } else {
+        " Fields this client does not know are kept in `extra`.".to_owned()
+    };
+    let record_doc = docs::paragraphs([
+        docs::spec(&entity.docs),
+        format!("The full record.{}{to_update}", get.unwrap_or_default()),
     ]);
-    let list_doc = docs::paragraphs([
-        format!("A `{name}` as list endpoints answer it: a summary, not the full record."),
-        def.list
-            .docs
-            .as_deref()
-            .map(|d| docs::spec(d))
-            .unwrap_or_default(),
+    let record = record_struct(
+        &names.record,
+        &record_doc,
+        entity
+            .record_fields()
+            .map(|f| (f, f.nullable, FieldDocs::Own)),
+    );
+    if !entity.has(EndpointKind::List) && !entity.has(EndpointKind::FindByIds) {
+        return record;
+    }
+    let conversion = if entity.has(EndpointKind::Update) {
         format!(
             "There is deliberately no way to turn it into a [`{update}`]: fetch the full record \
              with `get` first. This does not compile:\n\n```compile_fail\n\
@@ -39,20 +45,38 @@ pub fn emit(service: &Service, entity: &Entity, names: &Names) -> TokenStream {
             update = names.update_body,
             list_item = names.list_item,
             module = names.module,
+            area = entity.area,
+        )
+    } else {
+        String::new()
+    };
+    let list_doc = docs::paragraphs([
+        format!(
+            "A `{}` as list endpoints answer it: a summary, not the full record. Every field but \
+             `Id` may be missing.",
+            entity.name
         ),
+        entity
+            .list_docs
+            .as_deref()
+            .map(docs::spec)
+            .unwrap_or_default(),
+        conversion,
     ]);
-    let record = record_struct(
-        names,
-        &names.record,
-        &record_doc,
-        def.full_record(service).map(|f| (f, f.is_nullable())),
-    );
+    // List records are decoded leniently: their shape differs between the documents (002
+    // and 003 name the same ids `CoworkerId` and `Coworker`), so only `Id` is required.
+    let id_wire = &entity.id_field().wire;
     let list_item = record_struct(
-        names,
         &names.list_item,
         &list_doc,
-        def.list_record(service)
-            .map(|f| (f, f.is_nullable_in_list())),
+        entity.list_fields().map(|f| {
+            let link = if entity.joined.iter().any(|j| j.wire == f.wire) {
+                FieldDocs::Own
+            } else {
+                FieldDocs::Link(&names.record)
+            };
+            (f, f.wire != *id_wire, link)
+        }),
     );
     quote! {
         #record
@@ -60,29 +84,48 @@ pub fn emit(service: &Service, entity: &Entity, names: &Names) -> TokenStream {
     }
 }
 
-/// A record struct of `(field, nullable)` pairs, plus the map of properties it does not
+/// Where a field's docs are: written here, or a link to the record's field.
+#[derive(Clone, Copy)]
+pub enum FieldDocs<'a> {
+    Own,
+    Link(&'a RustIdent),
+}
+
+impl FieldDocs<'_> {
+    pub fn of(self, field: &Field) -> TokenStream {
+        match self {
+            FieldDocs::Own => docs::outer(&docs::field(field)),
+            FieldDocs::Link(ty) => docs::outer(&format!(
+                "`{}`: see [`{ty}::{}`].",
+                field.wire,
+                field.ident.as_str()
+            )),
+        }
+    }
+}
+
+/// A record struct of `(field, optional, docs)`, plus the map of properties it does not
 /// know, and its `Deserialize` impl: one line per field through the runtime's
 /// `wire::Fields`, far cheaper to compile than a derive with `flatten`.
 fn record_struct<'a>(
-    names: &Names,
-    ident: &Ident,
+    ident: &RustIdent,
     doc: &str,
-    fields: impl Iterator<Item = (&'a Field, bool)> + Clone,
+    fields: impl Iterator<Item = (&'a Field, bool, FieldDocs<'a>)> + Clone,
 ) -> TokenStream {
     let doc = docs::outer(doc);
-    let definitions = fields.clone().map(|(f, nullable)| {
-        let doc = names.docs(f);
-        let name = names.field(f);
-        let ty = rust_types::field_type(f, nullable);
+    let definitions = fields.clone().map(|(f, optional, field_docs)| {
+        let doc = field_docs.of(f);
+        let name = &f.ident;
+        let ty = rust_types::field_type(f, optional);
         quote! {
             #doc
             pub #name: #ty,
         }
     });
-    let reads = fields.map(|(f, nullable)| {
-        let name = names.field(f);
+    let reads = fields.map(|(f, optional, _)| {
+        let name = &f.ident;
         let wire = f.wire.as_str();
-        let take = if nullable {
+        let take = if optional {
             quote!(optional)
         } else {
             quote!(required)

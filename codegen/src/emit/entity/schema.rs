@@ -4,36 +4,42 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit::docs;
-use crate::names;
-use crate::spec::{EndpointKind, Entity, Field, Service, TypeExpr};
+use crate::docs;
+use crate::model::{EndpointKind, Entity, Field, Operation, Type};
 
-pub fn emit(service: &Service, entity: &Entity) -> TokenStream {
-    let def = &entity.def;
-    let name = def.entity.as_str();
+pub fn emit(entity: &Entity) -> TokenStream {
+    let name = &entity.name;
     let area = entity.area.as_str();
-    let fields = def.full_record(service).map(field);
-    let joined = def.list.joined.iter().map(field);
-    let filters = def.filters.iter().map(|f| {
-        let (query, field) = (f.query.as_str(), f.field.as_str());
+    let fields = entity.fields.iter().map(field);
+    let joined = entity.joined.iter().map(field);
+    let filters = entity.filters.iter().map(|f| {
+        let (query, field) = (&f.query, &f.field);
         quote!(crate::FilterSchema { query: #query, field: #field })
     });
-    let ranges = def.range_filters.iter().map(|r| {
-        let (from, to, field) = (r.from.as_str(), r.to.as_str(), r.field.as_str());
+    let ranges = entity.range_filters.iter().map(|r| {
+        let (from, to, field) = (&r.from, &r.to, &r.field);
         quote!(crate::RangeFilterSchema { from: #from, to: #to, field: #field })
     });
-    let sort = def.sort.iter().map(|s| s.as_str());
-    let endpoints = def.endpoints.iter().map(|(kind, e)| {
-        let konst = names::const_ident(kind.key()).expect("fixed endpoint kind");
-        let kind_variant = names::camel_ident(kind.key()).expect("fixed endpoint kind");
-        let ids_query = match (kind, &e.query) {
-            (EndpointKind::FindByIds, Some(q)) => {
-                let q = q.as_str();
-                quote!(Some(#q))
-            }
+    let sort = entity.sort.iter().map(|s| s.wire.as_str());
+    let endpoints = entity.endpoints.iter().map(|e| {
+        let konst = &e.konst;
+        let kind = match e.kind() {
+            EndpointKind::List => quote!(List),
+            EndpointKind::FindByIds => quote!(FindByIds),
+            EndpointKind::Get => quote!(Get),
+            EndpointKind::Create => quote!(Create),
+            EndpointKind::Update => quote!(Update),
+            EndpointKind::Delete => quote!(Delete),
+            EndpointKind::Commands => quote!(Commands),
+            EndpointKind::RunCommand => quote!(RunCommand),
+            EndpointKind::Download => quote!(Download),
+        };
+        let detail = match &e.operation {
+            Operation::FindByIds { query } => quote!(Some(#query)),
+            Operation::Download { name, .. } => quote!(Some(#name)),
             _ => quote!(None),
         };
-        quote!(crate::EndpointSchema { kind: crate::EndpointKind::#kind_variant, endpoint: #konst, ids_query: #ids_query })
+        quote!(crate::EndpointSchema { kind: crate::EndpointKind::#kind, endpoint: #konst, detail: #detail })
     });
     let doc = docs::outer(&format!(
         "The `{name}` entity as data: what the spec says of its records, filters and endpoints."
@@ -55,29 +61,47 @@ pub fn emit(service: &Service, entity: &Entity) -> TokenStream {
 
 fn field(f: &Field) -> TokenStream {
     let wire = f.wire.as_str();
-    let kind = match &*f.ty {
-        TypeExpr::Id(entity) => quote!(crate::FieldKind::Id(#entity)),
-        TypeExpr::Ids(entity) => quote!(crate::FieldKind::Ids(#entity)),
-        TypeExpr::Integer => quote!(crate::FieldKind::Integer),
-        TypeExpr::Money => quote!(crate::FieldKind::Money),
-        TypeExpr::Boolean => quote!(crate::FieldKind::Boolean),
-        TypeExpr::String | TypeExpr::Invalid { .. } => quote!(crate::FieldKind::String),
-        TypeExpr::DateTime => quote!(crate::FieldKind::DateTime),
-        TypeExpr::Guid => quote!(crate::FieldKind::Guid),
-        TypeExpr::Json => quote!(crate::FieldKind::Json),
+    let kind = match &f.ty {
+        Type::Id(id) => {
+            let entity = &id.entity;
+            quote!(crate::FieldKind::Id(#entity))
+        }
+        Type::Ids(id) => {
+            let entity = &id.entity;
+            quote!(crate::FieldKind::Ids(#entity))
+        }
+        Type::Enum(e) => {
+            let rust = &e.rust;
+            quote!(crate::FieldKind::Enum(&crate::enums::#rust::SCHEMA))
+        }
+        Type::Integer => quote!(crate::FieldKind::Integer),
+        Type::Decimal => quote!(crate::FieldKind::Decimal),
+        Type::Money => quote!(crate::FieldKind::Money),
+        Type::Boolean => quote!(crate::FieldKind::Boolean),
+        Type::String => quote!(crate::FieldKind::String),
+        Type::DateTime => quote!(crate::FieldKind::DateTime),
+        Type::Guid => quote!(crate::FieldKind::Guid),
+        Type::Json => quote!(crate::FieldKind::Json),
     };
-    // `new` is optional, writable, nullable and listed; only the differences are written.
+    // `new` is optional, written on create and update, read, nullable and listed; only the
+    // differences are written.
     let mut flags = Vec::new();
     if f.required {
         flags.push(quote!(.required()));
     }
-    if f.read_only {
-        flags.push(quote!(.read_only()));
+    match (f.create, f.update) {
+        (true, true) => {}
+        (true, false) => flags.push(quote!(.create_only())),
+        (false, true) => flags.push(quote!(.update_only())),
+        (false, false) => flags.push(quote!(.read_only())),
+    }
+    if !f.read {
+        flags.push(quote!(.body_only()));
     }
     if f.api_only {
         flags.push(quote!(.api_only()));
     }
-    if !f.is_nullable() && !f.required {
+    if !f.nullable && !f.required {
         flags.push(quote!(.not_null()));
     }
     if !f.in_list {

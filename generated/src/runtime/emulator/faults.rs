@@ -77,9 +77,10 @@ impl Fault {
     /// Answers as the API's throttling does: 409 with the throttle message and
     /// `Retry-After: <wait in whole seconds, rounded up>`.
     pub fn throttled(retry_after: Duration) -> Self {
+        let names = &crate::SERVICE.envelopes.action;
         let body = serde_json::json!({
-            "Message": crate::service::THROTTLE_MESSAGE,
-            "WasSuccessful": false,
+            names.message: crate::SERVICE.throttle_message,
+            names.was_successful: false,
         });
         Self::new(FaultKind::Status {
             status: 409,

@@ -156,6 +156,14 @@ pub enum EmulatorError {
     /// The spec has no entity of this name.
     #[error("the spec has no entity `{0}`")]
     UnknownEntity(String),
+    /// The entity has no download of this name.
+    #[error("`{entity}` has no download `{download}`")]
+    UnknownDownload {
+        /// The entity.
+        entity: String,
+        /// The download asked for.
+        download: String,
+    },
     /// A record given to [`Emulator::insert`] is not a JSON object with an integer `Id`.
     #[error("invalid record: {0}")]
     InvalidRecord(String),
@@ -259,12 +267,48 @@ impl Emulator {
     }
 
     /// One stored record of `entity`, if it exists.
-    pub fn record(&self, entity: &str, id: i64) -> Result<Option<Value>, EmulatorError> {
+    pub fn record(&self, entity: &str, id: impl Into<i64>) -> Result<Option<Value>, EmulatorError> {
+        let id = id.into();
         let mut store = lock(&self.shared.store);
         let table = store
             .by_name(entity)
             .ok_or_else(|| EmulatorError::UnknownEntity(entity.to_owned()))?;
         Ok(table.records.get(&id).map(|r| Value::Object(r.clone())))
+    }
+
+    /// Stores the file a download endpoint of `entity` (`download` is its name, e.g.
+    /// `Avatar`) serves for the record `id`. Records without a stored file answer JSON
+    /// `null`, as the reference documents ("Binary stream or null").
+    pub fn put_file(
+        &self,
+        entity: &str,
+        download: &str,
+        id: impl Into<i64>,
+        content_type: &str,
+        bytes: impl Into<Vec<u8>>,
+    ) -> Result<(), EmulatorError> {
+        let id = id.into();
+        let mut store = lock(&self.shared.store);
+        let table = store
+            .by_name(entity)
+            .ok_or_else(|| EmulatorError::UnknownEntity(entity.to_owned()))?;
+        let name = table
+            .schema
+            .endpoints
+            .iter()
+            .find_map(|e| e.download_name().filter(|name| *name == download))
+            .ok_or_else(|| EmulatorError::UnknownDownload {
+                entity: entity.to_owned(),
+                download: download.to_owned(),
+            })?;
+        table.files.insert(
+            (name, id),
+            store::StoredFile {
+                content_type: content_type.to_owned(),
+                bytes: bytes.into(),
+            },
+        );
+        Ok(())
     }
 
     /// Queues a fault for the next matching request(s); see [`Fault`].

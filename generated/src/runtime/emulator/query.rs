@@ -14,10 +14,7 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 
 use super::store::{Record, Table};
-use crate::service::{
-    ASCENDING, DEFAULT_PAGE, DEFAULT_SIZE, DESCENDING, DIRECTION_QUERY, FILTER_DATETIME_FORMAT,
-    MAX_SIZE, ORDER_BY_QUERY, PAGE_QUERY, SIZE_QUERY,
-};
+use crate::service::SERVICE;
 use crate::{DateTime, EntitySchema, FieldKind, Page, Uuid, ValidationError};
 
 /// The field a list is ordered by when the query names none (003: `default=Id`).
@@ -57,8 +54,8 @@ fn stored_key(kind: FieldKind, value: Option<&Value>) -> Key {
         return Key::Null;
     };
     let key = match kind {
-        FieldKind::Integer | FieldKind::Id(_) => value.as_i64().map(Key::Int),
-        FieldKind::Money => value
+        FieldKind::Integer | FieldKind::Id(_) | FieldKind::Enum(_) => value.as_i64().map(Key::Int),
+        FieldKind::Decimal | FieldKind::Money => value
             .as_number()
             .and_then(|n| decimal(&n.to_string()))
             .map(Key::Decimal),
@@ -88,14 +85,21 @@ fn query_key(kind: FieldKind, raw: &str) -> Option<Key> {
     let raw = raw.trim();
     match kind {
         FieldKind::Integer | FieldKind::Id(_) | FieldKind::Ids(_) => raw.parse().ok().map(Key::Int),
-        FieldKind::Money => decimal(raw).map(Key::Decimal),
+        // A number the enumeration admits, or (a guess: .NET binds enum names too) a name.
+        FieldKind::Enum(schema) => raw
+            .parse()
+            .ok()
+            .or_else(|| schema.value_of(raw))
+            .filter(|v| schema.admits(*v))
+            .map(Key::Int),
+        FieldKind::Decimal | FieldKind::Money => decimal(raw).map(Key::Decimal),
         FieldKind::Boolean => match raw.to_ascii_lowercase().as_str() {
             "true" | "1" => Some(Key::Bool(true)),
             "false" | "0" => Some(Key::Bool(false)),
             _ => None,
         },
         FieldKind::String => Some(Key::Text(raw.to_lowercase())),
-        FieldKind::DateTime => NaiveDateTime::parse_from_str(raw, FILTER_DATETIME_FORMAT)
+        FieldKind::DateTime => NaiveDateTime::parse_from_str(raw, SERVICE.filter_datetime_format)
             .ok()
             .or_else(|| DateTime::parse(raw).ok().map(|t| t.naive()))
             .map(|t| Key::Time(to_minute(t))),
@@ -237,11 +241,16 @@ fn repeated(
     pairs: &[(String, String)],
     ids_query: Option<&str>,
 ) -> Vec<ValidationError> {
-    let names = [PAGE_QUERY, SIZE_QUERY, ORDER_BY_QUERY, DIRECTION_QUERY]
-        .into_iter()
-        .chain(ids_query)
-        .chain(schema.filters.iter().map(|f| f.query))
-        .chain(schema.range_filters.iter().flat_map(|r| [r.from, r.to]));
+    let names = [
+        SERVICE.paging.page,
+        SERVICE.paging.size,
+        SERVICE.paging.order_by,
+        SERVICE.paging.direction,
+    ]
+    .into_iter()
+    .chain(ids_query)
+    .chain(schema.filters.iter().map(|f| f.query))
+    .chain(schema.range_filters.iter().flat_map(|r| [r.from, r.to]));
     let mut errors = Vec::new();
     for name in names {
         let values: Vec<Value> = pairs
@@ -331,17 +340,20 @@ pub(crate) fn list(
         }
         number
     };
-    let page = paging(PAGE_QUERY);
-    let size = paging(SIZE_QUERY);
-    let descending = match param(DIRECTION_QUERY).map(str::trim) {
+    let page = paging(SERVICE.paging.page);
+    let size = paging(SERVICE.paging.size);
+    let descending = match param(SERVICE.paging.direction).map(str::trim) {
         None => false,
-        Some(d) if d == DESCENDING || d.eq_ignore_ascii_case("descending") => true,
-        Some(d) if d == ASCENDING || d.eq_ignore_ascii_case("ascending") => false,
+        Some(d) if d == SERVICE.paging.descending || d.eq_ignore_ascii_case("descending") => true,
+        Some(d) if d == SERVICE.paging.ascending || d.eq_ignore_ascii_case("ascending") => false,
         Some(d) => {
             errors.push(invalid(
-                DIRECTION_QUERY,
+                SERVICE.paging.direction,
                 d,
-                &format!("{ASCENDING} (ascending) or {DESCENDING} (descending)"),
+                &format!(
+                    "{} (ascending) or {} (descending)",
+                    SERVICE.paging.ascending, SERVICE.paging.descending
+                ),
             ));
             false
         }
@@ -352,7 +364,7 @@ pub(crate) fn list(
 
     // An unknown orderBy is ignored (the page reports the order used); names match
     // ignoring case, as 003 spells it `orderby=Id`.
-    let order_field = param(ORDER_BY_QUERY)
+    let order_field = param(SERVICE.paging.order_by)
         .and_then(|name| {
             schema
                 .sort
@@ -388,12 +400,14 @@ pub(crate) fn list(
 
     // Find by ids pages like any list (003's example answers `CurrentPageSize: 25`); the
     // client asks for a size that holds every id.
-    let default_size = DEFAULT_SIZE;
+    let default_size = SERVICE.paging.default_size;
     // Sizes above the maximum are clamped to it, as "at most 1000" (NOTES.md) reads.
     let size = size
-        .map_or(default_size, |s| u32::try_from(s).unwrap_or(MAX_SIZE))
-        .clamp(1, MAX_SIZE);
-    let page = page.unwrap_or(u64::from(DEFAULT_PAGE));
+        .map_or(default_size, |s| {
+            u32::try_from(s).unwrap_or(SERVICE.paging.max_size)
+        })
+        .clamp(1, SERVICE.paging.max_size);
+    let page = page.unwrap_or(u64::from(SERVICE.paging.default_page));
 
     let total = u64::try_from(matched.len()).unwrap_or(u64::MAX);
     let size64 = u64::from(size);
@@ -412,7 +426,11 @@ pub(crate) fn list(
         (skip + 1, skip + shown)
     };
     let int = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
-    let direction = if descending { DESCENDING } else { ASCENDING };
+    let direction = if descending {
+        SERVICE.paging.descending
+    } else {
+        SERVICE.paging.ascending
+    };
     Ok(Page {
         records,
         current_page: int(page),

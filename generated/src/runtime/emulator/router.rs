@@ -20,7 +20,7 @@ use super::faults::{self, FaultKind};
 use super::query;
 use super::state::{Shared, lock};
 use super::store::{UpdateError, body_object};
-use crate::service::{THROTTLE_MESSAGE, TOKEN_PATH, VALIDATION_STATUS};
+use crate::service::SERVICE;
 use crate::{
     ActionResponse, EndpointKind, EndpointSchema, EntitySchema, Method, RunCommand, ValidationError,
 };
@@ -50,28 +50,63 @@ enum Target {
 struct Answer {
     status: u16,
     body: Option<Value>,
+    /// A binary file instead of JSON: its content type and bytes.
+    file: Option<(String, Vec<u8>)>,
     retry_after: Option<Duration>,
 }
+
+/// The JSON content type of every answer but files.
+const JSON: &str = "application/json; charset=utf-8";
 
 impl Answer {
     fn json(status: u16, body: impl serde::Serialize) -> Self {
         Self {
             status,
             body: Some(serde_json::to_value(body).unwrap_or(Value::Null)),
+            file: None,
             retry_after: None,
         }
     }
 
     fn message(status: u16, message: impl Into<String>) -> Self {
-        Self::json(status, json!({ "Message": message.into() }))
+        let mut body = serde_json::Map::new();
+        body.insert(
+            SERVICE.envelopes.action.message.to_owned(),
+            message.into().into(),
+        );
+        Self::json(status, Value::Object(body))
+    }
+
+    fn file(content_type: String, bytes: Vec<u8>) -> Self {
+        Self {
+            status: 200,
+            body: None,
+            file: Some((content_type, bytes)),
+            retry_after: None,
+        }
     }
 
     fn bytes(&self) -> Vec<u8> {
+        if let Some((_, bytes)) = &self.file {
+            return bytes.clone();
+        }
         self.body
             .as_ref()
             .map(Value::to_string)
             .unwrap_or_default()
             .into_bytes()
+    }
+
+    fn content_type(&self) -> &str {
+        self.file.as_ref().map_or(JSON, |(t, _)| t.as_str())
+    }
+
+    fn into_response(self) -> Response {
+        let mut response = response(self.status, self.bytes(), self.retry_after);
+        if let Ok(content_type) = HeaderValue::from_str(self.content_type()) {
+            response.headers_mut().insert(CONTENT_TYPE, content_type);
+        }
+        response
     }
 }
 
@@ -79,10 +114,9 @@ fn response(status: u16, body: impl Into<Body>, retry_after: Option<Duration>) -
     let mut response = Response::new(body.into());
     *response.status_mut() =
         StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    response.headers_mut().insert(
-        CONTENT_TYPE,
-        HeaderValue::from_static("application/json; charset=utf-8"),
-    );
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static(JSON));
     if let Some(wait) = retry_after {
         // Whole seconds, rounded up, as HTTP writes them.
         let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
@@ -100,7 +134,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
     for (entity, schema) in crate::ENTITIES.iter().enumerate() {
         for endpoint in schema.endpoints {
             let path = endpoint.endpoint.path;
-            if path == TOKEN_PATH || !routable(path) {
+            if path == SERVICE.token_path || !routable(path) {
                 tracing::warn!(path, "the emulator cannot serve this path");
                 continue;
             }
@@ -124,7 +158,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         move |request: Request| serve(Arc::clone(&shared), target.clone(), request)
     };
     let mut router = Router::new().route(
-        TOKEN_PATH,
+        SERVICE.token_path,
         post(handler(&shared, Target::Token)).fallback(handler(&shared, Target::MethodNotAllowed)),
     );
     for (path, methods) in paths {
@@ -219,13 +253,9 @@ async fn serve(shared: Arc<Shared>, target: Target, request: Request) -> Respons
         }
         Some(FaultKind::Delay(delay)) => {
             tokio::time::sleep(delay).await;
-            let answer = answer(Arc::clone(&shared)).await;
-            response(answer.status, answer.bytes(), answer.retry_after)
+            answer(Arc::clone(&shared)).await.into_response()
         }
-        None => {
-            let answer = answer(Arc::clone(&shared)).await;
-            response(answer.status, answer.bytes(), answer.retry_after)
-        }
+        None => answer(Arc::clone(&shared)).await.into_response(),
     };
     shared.set_status(entry, Some(response.status().as_u16()));
     response
@@ -252,9 +282,10 @@ fn answer(
 ) -> Answer {
     let write = method != Some(Method::Get);
     if let Err(wait) = lock(&shared.throttle).check(write) {
+        let names = &SERVICE.envelopes.action;
         let mut answer = Answer::json(
             409,
-            json!({ "Message": THROTTLE_MESSAGE, "WasSuccessful": false }),
+            json!({ names.message: SERVICE.throttle_message, names.was_successful: false }),
         );
         answer.retry_after = Some(wait);
         return answer;
@@ -307,8 +338,8 @@ fn answer(
     let schema: &EntitySchema = table.schema;
     match endpoint.kind {
         EndpointKind::List | EndpointKind::FindByIds => {
-            match query::list(table, &pairs, endpoint.ids_query) {
-                Ok(page) => Answer::json(200, page),
+            match query::list(table, &pairs, endpoint.ids_query()) {
+                Ok(page) => Answer::json(200, page.to_json()),
                 Err(errors) => validation_failure(errors),
             }
         }
@@ -347,16 +378,30 @@ fn answer(
                 .commands
                 .iter()
                 .filter(|(entity, _)| entity == schema.name)
-                .map(|(_, command)| command)
+                .map(|(_, command)| command.to_json())
                 .collect();
             Answer::json(200, commands)
+        }
+        EndpointKind::Download => {
+            let id = path_id(path).filter(|id| table.records.contains_key(id));
+            let name = endpoint.download_name().unwrap_or_default();
+            match id.map(|id| table.files.get(&(name, id))) {
+                None => not_found(schema),
+                // "Binary stream or null" (the reference): a record without the file.
+                Some(None) => Answer::json(200, Value::Null),
+                Some(Some(file)) => Answer::file(file.content_type.clone(), file.bytes.clone()),
+            }
         }
         EndpointKind::RunCommand => {
             let Some(command) = run_command(body) else {
                 return validation_failure(vec![ValidationError {
                     property_name: None,
-                    message: "the body must be {\"Key\": .., \"Ids\": [..], \"Parameters\": [..]}"
-                        .into(),
+                    message: format!(
+                        "the body must be {{\"{}\": .., \"{}\": [..], \"{}\": [..]}}",
+                        SERVICE.envelopes.run_command.key,
+                        SERVICE.envelopes.run_command.ids,
+                        SERVICE.envelopes.run_command.parameters
+                    ),
                     attempted_value: Some(Value::Null),
                 }]);
             };
@@ -384,7 +429,7 @@ fn answer(
 /// A run-command body; whole numbers such as `12.0` are integers, as in records (see
 /// [`super::json`]). Unknown properties are ignored.
 fn run_command(body: &[u8]) -> Option<RunCommand> {
-    serde_json::from_value(super::json::parse(body).ok()?).ok()
+    RunCommand::from_json(super::json::parse(body).ok()?).ok()
 }
 
 /// The endpoint a request on a route is for: find by ids when its query parameter is
@@ -394,7 +439,7 @@ fn choose_endpoint(route: &Route, pairs: &[(String, String)]) -> Option<&'static
     route
         .endpoints
         .iter()
-        .find(|e| e.kind == EndpointKind::FindByIds && e.ids_query.is_some_and(has))
+        .find(|e| e.kind == EndpointKind::FindByIds && e.ids_query().is_some_and(has))
         .or_else(|| {
             route
                 .endpoints
@@ -421,30 +466,26 @@ fn not_found(schema: &EntitySchema) -> Answer {
 }
 
 fn success(message: String, value: Option<Value>) -> Answer {
-    Answer::json(
-        200,
-        ActionResponse {
-            status: Some(200),
-            message: Some(message),
-            value,
-            was_successful: true,
-            errors: None,
-        },
-    )
+    let answer = ActionResponse {
+        status: Some(200),
+        message: Some(message),
+        value,
+        was_successful: true,
+        errors: None,
+    };
+    Answer::json(200, answer.to_json())
 }
 
 /// A 200 answer of an action that did not succeed, as `runcommand` answers.
 fn failure(message: String) -> Answer {
-    Answer::json(
-        200,
-        ActionResponse {
-            status: Some(200),
-            message: Some(message),
-            value: None,
-            was_successful: false,
-            errors: None,
-        },
-    )
+    let answer = ActionResponse {
+        status: Some(200),
+        message: Some(message),
+        value: None,
+        was_successful: false,
+        errors: None,
+    };
+    Answer::json(200, answer.to_json())
 }
 
 /// The validation failure envelope: the message is `PropertyName: message` of each error.
@@ -454,16 +495,15 @@ fn validation_failure(errors: Vec<ValidationError>) -> Answer {
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join("\n");
-    Answer::json(
-        VALIDATION_STATUS,
-        ActionResponse {
-            status: Some(i64::from(VALIDATION_STATUS)),
-            message: Some(message),
-            value: None,
-            was_successful: false,
-            errors: Some(errors),
-        },
-    )
+    let status = SERVICE.validation_status;
+    let answer = ActionResponse {
+        status: Some(i64::from(status)),
+        message: Some(message),
+        value: None,
+        was_successful: false,
+        errors: Some(errors),
+    };
+    Answer::json(status, answer.to_json())
 }
 
 #[cfg(test)]

@@ -21,7 +21,16 @@ const REQUIRED: &str = "is a required field";
 pub(crate) struct Table {
     pub(crate) schema: &'static EntitySchema,
     pub(crate) records: BTreeMap<i64, Record>,
+    /// The binary files of the records, by download name and record id.
+    pub(crate) files: BTreeMap<(&'static str, i64), StoredFile>,
     next_id: i64,
+}
+
+/// A binary file a download endpoint serves.
+#[derive(Debug, Clone)]
+pub(crate) struct StoredFile {
+    pub(crate) content_type: String,
+    pub(crate) bytes: Vec<u8>,
 }
 
 /// Why an update did not happen.
@@ -47,6 +56,7 @@ impl Store {
                 .map(|schema| Table {
                     schema,
                     records: BTreeMap::new(),
+                    files: BTreeMap::new(),
                     next_id: first_id,
                 })
                 .collect(),
@@ -94,7 +104,8 @@ fn fits(kind: FieldKind, value: &Value) -> bool {
         FieldKind::Ids(_) => value
             .as_array()
             .is_some_and(|ids| ids.iter().all(|id| id.as_i64().is_some())),
-        FieldKind::Money => value.is_number(),
+        FieldKind::Enum(schema) => value.as_i64().is_some_and(|v| schema.admits(v)),
+        FieldKind::Decimal | FieldKind::Money => value.is_number(),
         FieldKind::Boolean => value.is_boolean(),
         FieldKind::String => value.is_string(),
         FieldKind::DateTime => value.as_str().is_some_and(|s| DateTime::parse(s).is_ok()),
@@ -104,36 +115,57 @@ fn fits(kind: FieldKind, value: &Value) -> bool {
 }
 
 /// What a kind is called in validation messages.
-fn kind_name(kind: FieldKind) -> &'static str {
-    match kind {
+fn kind_name(kind: FieldKind) -> Cow<'static, str> {
+    Cow::Borrowed(match kind {
         FieldKind::Integer | FieldKind::Id(_) => "an integer",
         FieldKind::Ids(_) => "a list of integers",
-        FieldKind::Money => "a number",
+        FieldKind::Enum(schema) if schema.values.is_empty() => "an integer",
+        FieldKind::Enum(schema) => {
+            let values: Vec<String> = schema
+                .values
+                .iter()
+                .map(|(value, name)| format!("{value} ({name})"))
+                .collect();
+            return Cow::Owned(format!("one of {}", values.join(", ")));
+        }
+        FieldKind::Decimal | FieldKind::Money => "a number",
         FieldKind::Boolean => "true or false",
         FieldKind::String => "a string",
         FieldKind::DateTime => "a date-time such as 2025-01-15T10:30:00Z",
         FieldKind::Guid => "a GUID",
         FieldKind::Json => "JSON",
-    }
+    })
 }
 
-/// Checks the writable fields of a create or update body and returns them with the
-/// body's unknown properties. Read-only and joined fields of the body are dropped.
+/// Which body a write comes in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Write {
+    Create,
+    Update,
+}
+
+/// Checks the fields a create or update body may write and returns the record fields
+/// among them with the body's unknown properties. Fields the body may not write (read-only,
+/// create-only on update, joined) are dropped; body-only fields (`AddedEventCategories`)
+/// are checked but not stored, since what they do is not in the spec.
 fn writable_values(
     schema: &EntitySchema,
     body: &Record,
+    write: Write,
     errors: &mut Vec<ValidationError>,
 ) -> Record {
     let mut out = Record::new();
-    for field in schema.fields.iter().filter(|f| !f.read_only) {
+    for field in schema.fields.iter().filter(|f| writes(f, write)) {
         let value = body.get(field.wire).filter(|v| !v.is_null());
         match value {
+            // Required on update too, where the update may write it (001).
             None if field.required => errors.push(error(field.wire, REQUIRED, None)),
             None => {}
-            Some(value) if fits(field.kind, value) => {
-                // Money is stored as the JSON number received, so it comes back as sent.
+            // Decimals are stored as the JSON number received, so they come back as sent.
+            Some(value) if fits(field.kind, value) && field.read => {
                 out.insert(field.wire.to_owned(), value.clone());
             }
+            Some(value) if fits(field.kind, value) => {}
             Some(value) => errors.push(error(
                 field.wire,
                 format!("is not {}", kind_name(field.kind)),
@@ -181,7 +213,7 @@ impl Table {
         user: &str,
     ) -> Result<i64, Vec<ValidationError>> {
         let mut errors = Vec::new();
-        let mut record = writable_values(self.schema, body, &mut errors);
+        let mut record = writable_values(self.schema, body, Write::Create, &mut errors);
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -211,7 +243,7 @@ impl Table {
             )]));
         };
         let mut errors = Vec::new();
-        let mut values = writable_values(self.schema, body, &mut errors);
+        let mut values = writable_values(self.schema, body, Write::Update, &mut errors);
         if !errors.is_empty() {
             return Err(UpdateError::Invalid(errors));
         }
@@ -223,7 +255,12 @@ impl Table {
             .filter(|(name, _)| self.keeps_on_update(name))
             .map(|(name, value)| (name.clone(), value.clone()))
             .collect();
-        for field in self.schema.fields.iter().filter(|f| is_writable(f)) {
+        for field in self
+            .schema
+            .fields
+            .iter()
+            .filter(|f| f.read && writes(f, Write::Update))
+        {
             let value = values.remove(field.wire).unwrap_or(match field.kind {
                 FieldKind::Boolean => Value::Bool(false),
                 FieldKind::Ids(_) => Value::Array(Vec::new()),
@@ -239,13 +276,13 @@ impl Table {
         Ok(id)
     }
 
-    /// Whether a stored property survives a PUT whatever the body says: read-only fields
-    /// and joined display fields, which the body cannot write.
+    /// Whether a stored property survives a PUT whatever the body says: fields an update
+    /// cannot write (read-only, create-only) and joined display fields.
     fn keeps_on_update(&self, name: &str) -> bool {
         self.schema
             .fields
             .iter()
-            .any(|f| f.wire == name && f.read_only)
+            .any(|f| f.wire == name && !f.update)
             || self.schema.joined.iter().any(|f| f.wire == name)
     }
 
@@ -289,7 +326,7 @@ impl Table {
     /// and the unknown properties, without joined display fields.
     pub(crate) fn full_record(&self, record: &Record) -> Value {
         let mut out = Record::new();
-        for field in self.schema.fields {
+        for field in self.schema.fields.iter().filter(|f| f.read) {
             out.insert(
                 field.wire.to_owned(),
                 record.get(field.wire).cloned().unwrap_or(Value::Null),
@@ -370,7 +407,10 @@ impl Table {
     }
 }
 
-/// Writable by create and update bodies: not read-only.
-fn is_writable(field: &FieldSchema) -> bool {
-    !field.read_only
+/// Whether a body of `write`'s kind may set the field.
+fn writes(field: &FieldSchema, write: Write) -> bool {
+    match write {
+        Write::Create => field.create,
+        Write::Update => field.update,
+    }
 }

@@ -1,8 +1,11 @@
-//! Documentation from spec text. Text always becomes `#[doc = "..."]` string literals, never
-//! tokens, so no spec text can turn into code.
+//! Documentation from spec text, for the Rust emitters and the OpenAPI document alike.
+//! Text always becomes `#[doc = "..."]` string literals, never tokens, so no spec text can
+//! turn into code.
 
 use proc_macro2::TokenStream;
 use quote::quote;
+
+use crate::model::Field;
 
 /// Outer doc attributes (`///`), one per line so the output reads like hand-written rustdoc.
 pub fn outer(text: &str) -> TokenStream {
@@ -119,4 +122,34 @@ pub fn spec(text: &str) -> String {
         out.push(c);
     }
     out
+}
+
+/// A field's rustdoc where it is defined: the spec's text, then its wire name and flags.
+pub fn field(field: &Field) -> String {
+    let mut flags = vec![format!("`{}`", field.wire)];
+    if field.required {
+        flags.push("required on create".into());
+    }
+    match (field.create, field.update) {
+        (true, true) => {}
+        (true, false) => flags.push("set on create only".into()),
+        (false, true) => flags.push("set on update only".into()),
+        (false, false) => flags.push("read-only".into()),
+    }
+    if !field.read {
+        flags.push("sent only, never in answers".into());
+    }
+    if field.api_only {
+        flags.push("API-only".into());
+    }
+    let decision = field
+        .decision
+        .as_deref()
+        .map(|d| format!("Spec decision: {}", spec(d.trim())))
+        .unwrap_or_default();
+    paragraphs([
+        spec(&field.docs),
+        format!("Wire: {}.", flags.join(", ")),
+        decision,
+    ])
 }
