@@ -932,6 +932,52 @@ async fn post_is_retried_only_when_allowed() {
     assert_eq!(server.requests().len(), 3);
 }
 
+/// A server whose DELETE answers `first` once, then 404 (the record never existed).
+async fn delete_refused_then_missing(first: fn() -> Reply) -> TestServer {
+    TestServer::start(move |req, n| match req.method.as_str() {
+        "POST" => token(&format!("A{n}"), "R", 3600),
+        _ if n == 1 => first(),
+        _ => Reply::json(
+            404,
+            json!({"Message": "The CoworkerDiscountCode was not found."}),
+        ),
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_delete_refused_unprocessed_then_404_is_not_found() {
+    // Throttled: the API did not process the first attempt, so the 404 is the record's.
+    for first in [(|| throttled_409("0")) as fn() -> Reply, || {
+        Reply::raw(429, "Too Many Requests")
+    }] {
+        let server = delete_refused_then_missing(first).await;
+        let result = server
+            .client(Auth::bearer("t"))
+            .send_action::<()>(&DELETE, Some(77), None)
+            .await;
+        assert!(matches!(result, Err(Error::NotFound { .. })), "{result:?}");
+        assert_eq!(server.count("DELETE", &format!("{BASE}/77")), 2);
+    }
+
+    // Refused with 401, then sent again with a new token.
+    let server = delete_refused_then_missing(|| Reply::raw(401, "")).await;
+    let result = server
+        .client(Auth::password("admin@example.com", "pa55word"))
+        .send_action::<()>(&DELETE, Some(77), None)
+        .await;
+    assert!(matches!(result, Err(Error::NotFound { .. })), "{result:?}");
+    assert_eq!(server.count("POST", "/api/token"), 2);
+
+    // A gateway error may hide a delete that took effect: then 404 means done.
+    let server = delete_refused_then_missing(|| Reply::raw(502, "Bad Gateway")).await;
+    server
+        .client(Auth::bearer("t"))
+        .send_action::<()>(&DELETE, Some(77), None)
+        .await
+        .expect("the first attempt may have deleted it");
+}
+
 #[tokio::test]
 async fn retry_policy_none_tries_once() {
     let server = TestServer::start(|_, _| Reply::raw(503, "busy")).await;

@@ -215,9 +215,21 @@ enum Outcome {
     Retry {
         error: Error,
         retry_after: Option<Duration>,
+        kind: RetryKind,
     },
     /// 401 with a cached token: get a new token and try once more.
     Reauthorize { error: Error, token: Secret },
+}
+
+/// What a retryable failure says about the request.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum RetryKind {
+    /// Refused unprocessed: throttled.
+    Refused,
+    /// Never sent: the connection failed.
+    NotSent,
+    /// It may have reached the API: a timeout, a broken answer, 502-504.
+    MaybeProcessed,
 }
 
 /// The credentials of one attempt.
@@ -418,6 +430,8 @@ impl Client {
             1
         };
         let mut reauthorized = false;
+        // Whether an earlier attempt may have taken effect, for a DELETE's 404.
+        let mut maybe_processed = false;
         let mut attempt = 0u32;
         loop {
             attempt += 1;
@@ -434,10 +448,10 @@ impl Client {
                 .await;
             match outcome {
                 Outcome::Done(status, body) => return Ok((status, body)),
-                // A DELETE retried after a lost answer finds the record gone: the first
-                // attempt deleted it.
+                // A DELETE retried after an attempt that may have deleted the record finds
+                // it gone. After attempts refused unprocessed, 404 means it never existed.
                 Outcome::Failed(Error::NotFound { .. })
-                    if endpoint.method == Method::Delete && attempt > 1 =>
+                    if endpoint.method == Method::Delete && maybe_processed =>
                 {
                     return Ok((404, Vec::new()));
                 }
@@ -450,7 +464,12 @@ impl Client {
                     self.forget_token(&token).await;
                     span.in_scope(|| tracing::debug!("token refused; getting a new one"));
                 }
-                Outcome::Retry { error, retry_after } => {
+                Outcome::Retry {
+                    error,
+                    retry_after,
+                    kind,
+                } => {
+                    maybe_processed |= kind == RetryKind::MaybeProcessed;
                     let wait = match retry_after {
                         // The API asks for longer than we are willing to wait.
                         Some(wait) if wait > policy.max_delay => return Err(error),
@@ -526,9 +545,17 @@ impl Client {
             {
                 Outcome::Reauthorize { error, token }
             }
-            (Error::Throttled { .. }, _) => Outcome::Retry { error, retry_after },
+            (Error::Throttled { .. }, _) => Outcome::Retry {
+                error,
+                retry_after,
+                kind: RetryKind::Refused,
+            },
             (Error::Server { status, .. }, _) if RETRY_STATUSES.contains(status) => {
-                Outcome::Retry { error, retry_after }
+                Outcome::Retry {
+                    error,
+                    retry_after,
+                    kind: RetryKind::MaybeProcessed,
+                }
             }
             _ => Outcome::Failed(error),
         }
@@ -720,9 +747,16 @@ static TOKEN_ENDPOINT: Endpoint = Endpoint {
 /// timeouts may pass; other transport errors will not.
 fn transport_outcome(error: reqwest::Error) -> Outcome {
     if error.is_connect() || error.is_timeout() || error.is_request() {
+        // A failed connection sent nothing; anything later may have reached the API.
+        let kind = if error.is_connect() {
+            RetryKind::NotSent
+        } else {
+            RetryKind::MaybeProcessed
+        };
         Outcome::Retry {
             error: Error::Transport(error),
             retry_after: None,
+            kind,
         }
     } else {
         Outcome::Failed(Error::Transport(error))
