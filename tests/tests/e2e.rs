@@ -1129,7 +1129,7 @@ async fn throttling_is_retried_within_the_configured_bounds() {
         [Some(200), Some(409)]
     );
 
-    // Writes have their own limit; POST is never retried.
+    // Writes have their own limit; a throttled POST was not processed, so it is retried too.
     emulator.set_throttle(Some(
         ThrottleLimits::new()
             .writes(1, Duration::from_secs(60))
@@ -1149,7 +1149,7 @@ async fn throttling_is_retried_within_the_configured_bounds() {
     assert!(matches!(error, Error::Throttled { .. }), "{error:?}");
     assert_eq!(
         statuses(&emulator, "POST", CREDITS_PATH),
-        [Some(200), Some(409)]
+        [Some(200), Some(409), Some(409), Some(409), Some(409)]
     );
     client
         .coworker_booking_credits()
@@ -1157,6 +1157,60 @@ async fn throttling_is_retried_within_the_configured_bounds() {
         .await
         .expect("reads are not writes");
     assert_eq!(emulator.records(CREDIT).expect("entity").len(), 1);
+}
+
+#[tokio::test]
+async fn throttled_creates_and_token_grants_are_retried() {
+    let emulator = start(config().admin("admin@example.com", "secret")).await;
+    let client = client_with(
+        &emulator,
+        Auth::password("admin@example.com", "secret"),
+        fast_retries(),
+    );
+    let api = client.coworker_discount_codes();
+    emulator.inject(
+        Fault::throttled(Duration::ZERO)
+            .path(nexudus::service::TOKEN_PATH)
+            .times(2),
+    );
+    emulator.inject(
+        Fault::throttled(Duration::ZERO)
+            .method(Method::Post)
+            .path(CODES_PATH),
+    );
+    let id = api
+        .create(&NewCoworkerDiscountCode::new(1, 2, 3))
+        .await
+        .expect("created after two throttled grants and a throttled create");
+    assert_eq!(
+        statuses(&emulator, "POST", nexudus::service::TOKEN_PATH),
+        [Some(409), Some(409), Some(200)]
+    );
+    assert_eq!(
+        statuses(&emulator, "POST", CODES_PATH),
+        [Some(409), Some(200)]
+    );
+    assert_eq!(emulator.records(CODE).expect("entity").len(), 1);
+
+    // An unavailable token endpoint is retried like a throttled one, here for a GET.
+    let emulator = start(config().admin("admin@example.com", "secret")).await;
+    let client = client_with(
+        &emulator,
+        Auth::password("admin@example.com", "secret"),
+        fast_retries(),
+    );
+    emulator.inject(Fault::status(503).path(nexudus::service::TOKEN_PATH));
+    emulator.inject(Fault::drop_connection().path(nexudus::service::TOKEN_PATH));
+    let error = client
+        .coworker_discount_codes()
+        .get(id)
+        .await
+        .expect_err("none yet");
+    assert!(matches!(error, Error::NotFound { .. }), "{error:?}");
+    assert_eq!(
+        statuses(&emulator, "POST", nexudus::service::TOKEN_PATH),
+        [Some(503), None, Some(200)]
+    );
 }
 
 #[tokio::test]

@@ -903,6 +903,105 @@ async fn exhausted_429_retries_are_throttled() {
 }
 
 #[tokio::test]
+async fn a_throttled_post_is_retried_by_default() {
+    for first in [(|| throttled_409("0")) as fn() -> Reply, || {
+        Reply::raw(429, "Too Many Requests")
+    }] {
+        let server = TestServer::start(move |_, n| {
+            if n == 1 {
+                first()
+            } else {
+                Reply::json(200, ok_action(9))
+            }
+        })
+        .await;
+        let answer = server
+            .client(Auth::bearer("t"))
+            .send_action(&CREATE, None, Some(&json!({"CoworkerId": 1})))
+            .await
+            .expect("the throttled create is sent again");
+        assert_eq!(answer.id(), Some(9));
+        let run = server
+            .client(Auth::bearer("t"))
+            .send_action(&RUN_COMMAND, None, Some(&RunCommand::new("KEY", [1])))
+            .await;
+        assert!(run.is_ok(), "{run:?}");
+        assert_eq!(server.count("POST", BASE), 2);
+        assert_eq!(server.count("POST", &format!("{BASE}/runcommand")), 2);
+    }
+
+    // Throttled every time: the policy's attempts, then Throttled.
+    let server = TestServer::start(|_, _| Reply::raw(429, "")).await;
+    let err = server
+        .client_with(Auth::bearer("t"), fast_retries().max_attempts(3))
+        .send_action(&CREATE, None, Some(&json!({"CoworkerId": 1})))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Throttled { .. }), "{err:?}");
+    assert_eq!(server.requests().len(), 3);
+}
+
+#[tokio::test]
+async fn a_throttled_or_unavailable_token_endpoint_is_retried() {
+    let replies: [fn() -> Reply; 4] = [
+        || throttled_409("0"),
+        || Reply::raw(429, ""),
+        || Reply::raw(503, "Service Unavailable"),
+        || Reply::raw(502, "Bad Gateway"),
+    ];
+    for first in replies {
+        let server = TestServer::start(move |req, n| match (req.path.as_str(), n) {
+            ("/api/token", 1) => first(),
+            ("/api/token", _) => token("A2", "R2", 3600),
+            (_, _) if req.method == "POST" => Reply::json(200, ok_action(9)),
+            _ => Reply::json(200, record(1)),
+        })
+        .await;
+        let client = server.client(Auth::password("admin@example.com", "pa55word"));
+        let code: Code = client.get_record(&GET, 1).await.expect("a GET");
+        assert_eq!(code.id, 1);
+        assert_eq!(server.count("POST", "/api/token"), 2);
+        assert_eq!(
+            server
+                .requests()
+                .last()
+                .and_then(|r| r.header("authorization").map(str::to_owned)),
+            Some("Bearer A2".to_owned())
+        );
+    }
+
+    // The same for a POST: the create itself was never sent.
+    let server = TestServer::start(|req, n| match (req.path.as_str(), n) {
+        ("/api/token", 1) => Reply::raw(503, ""),
+        ("/api/token", _) => token("A2", "R2", 3600),
+        _ => Reply::json(200, ok_action(9)),
+    })
+    .await;
+    let created = server
+        .client(Auth::password("admin@example.com", "pa55word"))
+        .send_action(&CREATE, None, Some(&json!({"CoworkerId": 1})))
+        .await
+        .expect("a create");
+    assert_eq!(created.id(), Some(9));
+    assert_eq!(server.count("POST", BASE), 1);
+
+    // Throttled every time: the policy's attempts, then Throttled; the resource is never
+    // asked.
+    let server = TestServer::start(|_, _| Reply::raw(429, "")).await;
+    let err = server
+        .client_with(
+            Auth::password("admin@example.com", "pa55word"),
+            fast_retries().max_attempts(3),
+        )
+        .get_record::<Code>(&GET, 1)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Throttled { .. }), "{err:?}");
+    assert_eq!(server.count("POST", "/api/token"), 3);
+    assert_eq!(server.requests().len(), 3);
+}
+
+#[tokio::test]
 async fn post_is_retried_only_when_allowed() {
     // The first two POSTs are refused, later ones succeed.
     let server = TestServer::start(|_, n| {

@@ -224,7 +224,7 @@ enum Outcome {
 /// What a retryable failure says about the request.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum RetryKind {
-    /// Refused unprocessed: throttled.
+    /// Not processed: throttled, or the token grant before it failed, so it was not sent.
     Refused,
     /// Never sent: the connection failed.
     NotSent,
@@ -424,11 +424,7 @@ impl Client {
             url.set_query(Some(&encode_query(query)));
         }
         let policy = self.inner.retry;
-        let max_attempts = if policy.retries(endpoint.method) {
-            policy.max_attempts.max(1)
-        } else {
-            1
-        };
+        let max_attempts = policy.max_attempts.max(1);
         let mut reauthorized = false;
         // Whether an earlier attempt may have taken effect, for a DELETE's 404.
         let mut maybe_processed = false;
@@ -470,6 +466,10 @@ impl Client {
                     kind,
                 } => {
                     maybe_processed |= kind == RetryKind::MaybeProcessed;
+                    // What was refused unprocessed is safe to send again, whatever the method.
+                    if kind != RetryKind::Refused && !policy.retries(endpoint.method) {
+                        return Err(error);
+                    }
                     let wait = match retry_after {
                         // The API asks for longer than we are willing to wait.
                         Some(wait) if wait > policy.max_delay => return Err(error),
@@ -494,7 +494,7 @@ impl Client {
     ) -> Outcome {
         let credentials = match self.credentials().await {
             Ok(credentials) => credentials,
-            Err(error) => return Outcome::Failed(error),
+            Err(error) => return grant_outcome(error),
         };
         let mut request = self
             .inner
@@ -642,7 +642,7 @@ impl Client {
         }
     }
 
-    /// Asks the token endpoint for a token. Tried once: it is a `POST`.
+    /// Asks the token endpoint for a token, once; [`execute`](Self::execute) retries it.
     async fn grant(&self, grant: Grant<'_>) -> Result<CachedToken> {
         let Auth::Password {
             username,
@@ -760,6 +760,23 @@ fn transport_outcome(error: reqwest::Error) -> Outcome {
         }
     } else {
         Outcome::Failed(Error::Transport(error))
+    }
+}
+
+/// A failed token grant: the request it was for was not sent, so throttling, 502-504 and
+/// transport failures of the grant may be retried whatever the request's method. A grant
+/// changes no data (a consumed refresh token falls back to the password grant).
+fn grant_outcome(error: Error) -> Outcome {
+    let retry_after = match &error {
+        Error::Throttled { retry_after } => *retry_after,
+        Error::Server { status, .. } if RETRY_STATUSES.contains(status) => None,
+        Error::Transport(e) if e.is_connect() || e.is_timeout() || e.is_request() => None,
+        _ => return Outcome::Failed(error),
+    };
+    Outcome::Retry {
+        error,
+        retry_after,
+        kind: RetryKind::Refused,
     }
 }
 
