@@ -888,6 +888,56 @@ async fn retry_after_beyond_max_delay_gives_up_at_once() {
 }
 
 #[tokio::test]
+async fn retry_after_as_a_past_http_date_means_now() {
+    let server = TestServer::start(|_, n| {
+        if n == 1 {
+            throttled_409("Sun, 06 Nov 1994 08:49:37 GMT")
+        } else {
+            Reply::json(200, record(1))
+        }
+    })
+    .await;
+    // A max_delay this short would give up on any wait the date could mean.
+    let code: Code = server
+        .client_with(
+            Auth::bearer("t"),
+            fast_retries().max_delay(Duration::from_millis(1)),
+        )
+        .get_record(&GET, 1)
+        .await
+        .expect("retried at once");
+    assert_eq!(code.id, 1);
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn unreadable_huge_or_infinite_retry_after_gives_up_at_once() {
+    for value in [
+        "soon",
+        "-1",
+        "NaN",
+        "inf",
+        "Infinity",
+        "1e400",
+        "99999999999999999999999",
+        "Sun, 06 Nov 99999 08:49:37 GMT",
+    ] {
+        let server = TestServer::start(move |_, _| throttled_409(value)).await;
+        let err = server
+            .client(Auth::bearer("t"))
+            .get_record::<Code>(&GET, 1)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::Throttled { retry_after: Some(wait) } if wait == Duration::MAX),
+            "{value}: {err:?}"
+        );
+        assert_eq!(server.requests().len(), 1, "{value}");
+        assert!(err.to_string().contains("unreadable or too long"), "{err}");
+    }
+}
+
+#[tokio::test]
 async fn exhausted_429_retries_are_throttled() {
     let server = TestServer::start(|_, _| Reply::raw(429, "Too Many Requests")).await;
     let err = server

@@ -797,10 +797,18 @@ async fn read_body(
     Ok((body, false))
 }
 
-/// `Retry-After` as delta-seconds (fractions allowed) or an HTTP date.
+/// `Retry-After` as delta-seconds (fractions allowed) or an HTTP date; a date in the past
+/// means now. A value that cannot be read, or is too long for a `Duration` (infinite, say),
+/// is [`Duration::MAX`], longer than any wait, so the client gives up rather than guess.
 fn parse_retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    let value = headers.get(RETRY_AFTER)?;
+    Some(read_retry_after(value).unwrap_or(Duration::MAX))
+}
+
+fn read_retry_after(value: &HeaderValue) -> Option<Duration> {
+    let value = value.to_str().ok()?.trim();
     if let Ok(seconds) = value.parse::<f64>() {
+        // Negative, NaN and infinite values fail here.
         return Duration::try_from_secs_f64(seconds).ok();
     }
     let when = httpdate::parse_http_date(value).ok()?;
