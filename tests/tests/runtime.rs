@@ -1362,6 +1362,100 @@ async fn stream_pages_ends_after_an_error() {
     assert!(matches!(items[1], Err(Error::Forbidden { .. })));
 }
 
+/// A list server answering each `page=N` with `answer(N)`.
+async fn pages(answer: fn(i64) -> Value) -> TestServer {
+    TestServer::start(move |req, _| {
+        let number = req
+            .query
+            .split('&')
+            .find_map(|pair| pair.strip_prefix("page="))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(1);
+        Reply::json(200, answer(number))
+    })
+    .await
+}
+
+/// The ids a stream yields (at most 20, so a stream that never ends fails rather than hangs)
+/// and its error, if it ends with one.
+async fn stream_ids(server: &TestServer) -> (Vec<i64>, Option<Error>) {
+    let items: Vec<Result<Code, Error>> = server
+        .client(Auth::bearer("t"))
+        .stream_pages(&LIST, Query::new().size(2))
+        .take(20)
+        .collect()
+        .await;
+    let mut ids = Vec::new();
+    let mut error = None;
+    for item in items {
+        match item {
+            Ok(code) => ids.push(code.id),
+            Err(e) => error = Some(e),
+        }
+    }
+    (ids, error)
+}
+
+#[tokio::test]
+async fn a_stream_from_a_server_that_ignores_page_ends_with_an_error_not_duplicates() {
+    // Always page 1 of 3, whatever was asked.
+    let server = pages(|_| page(vec![record(11), record(12)], 1, 3)).await;
+    let (ids, error) = stream_ids(&server).await;
+    assert_eq!(ids, [11, 12], "page 1 is not yielded twice");
+    match error {
+        Some(Error::Decode { path, message, .. }) => {
+            assert_eq!(path, "CurrentPage");
+            assert!(
+                message.contains("page 2") && message.contains("page 1"),
+                "{message}"
+            );
+        }
+        other => panic!("expected a Decode error, got {other:?}"),
+    }
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn a_stream_stops_where_total_pages_or_has_next_page_says_the_last_page_is() {
+    // HasNextPage is always true, but TotalPages is 3; pages beyond answer records anyway.
+    let server = pages(|n| {
+        let mut answer = page(vec![record(n * 10 + 1), record(n * 10 + 2)], n, 3);
+        answer["HasNextPage"] = json!(true);
+        answer
+    })
+    .await;
+    let (ids, error) = stream_ids(&server).await;
+    assert_eq!(ids, [11, 12, 21, 22, 31, 32]);
+    assert!(error.is_none(), "{error:?}");
+    assert_eq!(server.requests().len(), 3);
+
+    // TotalPages and HasNextPage both claim more than there is: the empty page ends it.
+    let server = pages(|n| {
+        let records = if n <= 2 {
+            vec![record(n * 10 + 1), record(n * 10 + 2)]
+        } else {
+            Vec::new()
+        };
+        page(records, n, 99)
+    })
+    .await;
+    let (ids, error) = stream_ids(&server).await;
+    assert_eq!(ids, [11, 12, 21, 22]);
+    assert!(error.is_none(), "{error:?}");
+    assert_eq!(server.requests().len(), 3);
+
+    // HasNextPage false ends it, whatever TotalPages says.
+    let server = pages(|n| {
+        let mut answer = page(vec![record(n * 10 + 1)], n, 3);
+        answer["HasNextPage"] = json!(false);
+        answer
+    })
+    .await;
+    let (ids, _) = stream_ids(&server).await;
+    assert_eq!(ids, [11]);
+    assert_eq!(server.requests().len(), 1);
+}
+
 // ---------------------------------------------------------------------------------------
 // DateTime
 // ---------------------------------------------------------------------------------------

@@ -276,8 +276,11 @@ impl Client {
     /// All records of all pages of a list query, from its page (default 1) on.
     ///
     /// Lazy: page N+1 is fetched only once the records of page N are consumed, so taking
-    /// a few records costs one request. Stops after a page with `HasNextPage` false or
-    /// without records. An error ends the stream after it is yielded.
+    /// a few records costs one request. Stops after the first page that has `HasNextPage`
+    /// false, is page `TotalPages` (or beyond), or has no records. A page whose
+    /// `CurrentPage` is not the one asked for (a server that ignores `page`) is not
+    /// yielded: the stream ends with [`Error::Decode`] at path `CurrentPage`. Any error
+    /// ends the stream after it is yielded.
     pub fn stream_pages<T, F, S>(
         &self,
         endpoint: &'static Endpoint,
@@ -297,10 +300,23 @@ impl Client {
                 };
                 let query = query.page(number);
                 let page: Page<T> = client.get_page(endpoint, query.query_pairs()).await?;
-                // A server that ignores `page` would otherwise be paged forever.
+                // Another page than the one asked for (a server that ignores `page`) would
+                // repeat or skip records.
+                if page.current_page != i64::from(number) {
+                    return Err(Error::Decode {
+                        path: "CurrentPage".to_owned(),
+                        message: format!(
+                            "asked for page {number}, the API answered page {}",
+                            page.current_page
+                        ),
+                        snippet: String::new(),
+                    });
+                }
+                // Whichever says so first ends it, so a server that lies in one cannot page
+                // forever.
                 let more = page.has_next_page
                     && !page.records.is_empty()
-                    && page.current_page == i64::from(number);
+                    && i64::from(number) < page.total_pages;
                 let next = if more { number.checked_add(1) } else { None };
                 Ok(Some((page.records, (client, query, next))))
             },
