@@ -507,6 +507,37 @@ async fn unauthorized_with_a_cached_token_gets_a_new_token_and_retries_once() {
 }
 
 #[tokio::test]
+async fn a_totp_code_is_sent_with_the_first_password_grant_only() {
+    let server = TestServer::start(|req, n| match (req.path.as_str(), n) {
+        // The first grant is throttled: not processed, so its retry sends the code again.
+        ("/api/token", 1) => Reply::raw(429, ""),
+        ("/api/token", _) => token(&format!("A{n}"), "R", 3600),
+        // The first token is refused later, as after a revocation: log in again.
+        (p, _) if p.ends_with("/2") && req.header("authorization") == Some("Bearer A2") => {
+            Reply::raw(401, "")
+        }
+        _ => Reply::json(200, record(1)),
+    })
+    .await;
+    let client = server.client(Auth::password("admin@example.com", "pa55word").totp("123456"));
+
+    let _: Code = client.get_record(&GET, 1).await.unwrap();
+    let _: Code = client.get_record(&GET, 2).await.unwrap();
+
+    let grants: Vec<_> = server
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/api/token")
+        .map(|r| form(&r.body))
+        .collect();
+    assert_eq!(grants.len(), 3);
+    assert_eq!(grants[0].get("totp").map(String::as_str), Some("123456"));
+    assert_eq!(grants[1].get("totp").map(String::as_str), Some("123456"));
+    assert_eq!(grants[2]["grant_type"], "password");
+    assert_eq!(grants[2].get("totp"), None, "the code has expired by now");
+}
+
+#[tokio::test]
 async fn invalid_grant_is_a_token_grant_error() {
     let server = TestServer::start(|_, _| {
         Reply::json(

@@ -1,7 +1,7 @@
 //! The HTTP client: URLs, authentication, retries, answer classification and decoding.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
 
 use futures::{Stream, StreamExt as _, TryStreamExt as _};
@@ -58,6 +58,9 @@ struct Inner {
     /// The password grant's token; the lock is held while a grant runs, so concurrent
     /// requests wait for one grant rather than each making their own.
     token: tokio::sync::Mutex<Option<CachedToken>>,
+    /// The two-factor code until a password grant answers: codes expire within seconds, so
+    /// later grants go without one.
+    totp: std::sync::Mutex<Option<Secret>>,
 }
 
 impl fmt::Debug for Client {
@@ -169,6 +172,10 @@ impl ClientBuilder {
                 (http, None, None)
             }
         };
+        let totp = match &self.auth {
+            Auth::Password { totp, .. } => totp.clone(),
+            _ => None,
+        };
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -178,6 +185,7 @@ impl ClientBuilder {
                 request_timeout,
                 request_user_agent,
                 token: tokio::sync::Mutex::new(None),
+                totp: std::sync::Mutex::new(totp),
             }),
         })
     }
@@ -241,7 +249,8 @@ enum Credentials {
 
 /// Which grant to ask the token endpoint for.
 enum Grant<'a> {
-    Password,
+    /// With the two-factor code, if there still is one.
+    Password(Option<&'a Secret>),
     Refresh(&'a Secret),
 }
 
@@ -641,7 +650,22 @@ impl Client {
             }
         }
         *cached = None;
-        let token = self.grant(Grant::Password).await?;
+        let totp = self
+            .inner
+            .totp
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        let result = self.grant(Grant::Password(totp.as_ref())).await;
+        // Unless the grant is tried again (not processed), the code was used or refused.
+        if !result.as_ref().is_err_and(grant_retryable) {
+            self.inner
+                .totp
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .take();
+        }
+        let token = result?;
         let access = token.access.clone();
         *cached = Some(token);
         Ok(access)
@@ -663,8 +687,8 @@ impl Client {
         let Auth::Password {
             username,
             password,
-            totp,
             client_id,
+            ..
         } = &self.inner.auth
         else {
             return Err(Error::Config(
@@ -672,7 +696,7 @@ impl Client {
             ));
         };
         let mut form: Vec<(&str, &str)> = match grant {
-            Grant::Password => {
+            Grant::Password(totp) => {
                 let mut form = vec![
                     ("grant_type", "password"),
                     ("username", username.as_str()),
@@ -783,16 +807,27 @@ fn transport_outcome(error: reqwest::Error) -> Outcome {
 /// transport failures of the grant may be retried whatever the request's method. A grant
 /// changes no data (a consumed refresh token falls back to the password grant).
 fn grant_outcome(error: Error) -> Outcome {
+    if !grant_retryable(&error) {
+        return Outcome::Failed(error);
+    }
     let retry_after = match &error {
         Error::Throttled { retry_after } => *retry_after,
-        Error::Server { status, .. } if RETRY_STATUSES.contains(status) => None,
-        Error::Transport(e) if e.is_connect() || e.is_timeout() || e.is_request() => None,
-        _ => return Outcome::Failed(error),
+        _ => None,
     };
     Outcome::Retry {
         error,
         retry_after,
         kind: RetryKind::Refused,
+    }
+}
+
+/// Whether a failed token grant is tried again: throttled, 502-504 or a transport failure.
+fn grant_retryable(error: &Error) -> bool {
+    match error {
+        Error::Throttled { .. } => true,
+        Error::Server { status, .. } => RETRY_STATUSES.contains(status),
+        Error::Transport(e) => e.is_connect() || e.is_timeout() || e.is_request(),
+        _ => false,
     }
 }
 
