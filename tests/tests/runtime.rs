@@ -1186,6 +1186,54 @@ async fn connection_failures_are_transport_errors() {
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
 }
 
+#[tokio::test]
+async fn transport_errors_name_the_path_and_query_names_but_no_values() {
+    let query = Query::new()
+        .filter(Filter::Notes("jane.doe@example.com".into()))
+        .page(7);
+    let check = |err: Error| {
+        assert!(matches!(err, Error::Transport(_)), "{err:?}");
+        for text in [err.to_string(), format!("{err:?}")] {
+            assert!(!text.contains("jane.doe"), "leaked in {text}");
+            assert!(!text.contains("=7"), "leaked in {text}");
+            assert!(text.contains(BASE), "{text}");
+            assert!(text.contains("CoworkerDiscountCode_Notes"), "{text}");
+        }
+    };
+
+    // Refused connections.
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let client = Client::builder()
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    check(
+        client
+            .get_page::<Code>(&LIST, query.query_pairs())
+            .await
+            .unwrap_err(),
+    );
+
+    // A server that accepts and never answers: a timeout.
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let client = Client::builder()
+        .base_url(format!("http://{}", silent.local_addr().unwrap()))
+        .retry(RetryPolicy::none())
+        .timeout(Duration::from_millis(50))
+        .build()
+        .unwrap();
+    check(
+        client
+            .get_page::<Code>(&LIST, query.query_pairs())
+            .await
+            .unwrap_err(),
+    );
+}
+
 // ---------------------------------------------------------------------------------------
 // Requests: query strings, bodies, paths
 // ---------------------------------------------------------------------------------------

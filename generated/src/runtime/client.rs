@@ -735,7 +735,7 @@ impl Client {
                 .per_request_settings(request)
                 .send()
                 .await
-                .map_err(Error::Transport)?;
+                .map_err(transport_error)?;
             let status = response.status().as_u16();
             tracing::Span::current().record("status", status);
             let success = response.status().is_success();
@@ -745,7 +745,7 @@ impl Client {
             } else {
                 MAX_ERROR_BODY_BYTES
             };
-            let (body, _) = read_body(response, limit).await.map_err(Error::Transport)?;
+            let (body, _) = read_body(response, limit).await.map_err(transport_error)?;
             if success {
                 // The body holds tokens: never quote it.
                 let answer: TokenResponse = decode(&body, false)?;
@@ -794,13 +794,32 @@ fn transport_outcome(error: reqwest::Error) -> Outcome {
             RetryKind::MaybeProcessed
         };
         Outcome::Retry {
-            error: Error::Transport(error),
+            error: transport_error(error),
             retry_after: None,
             kind,
         }
     } else {
-        Outcome::Failed(Error::Transport(error))
+        Outcome::Failed(transport_error(error))
     }
+}
+
+/// [`Error::Transport`] with the URL's query values left out: filters carry names and
+/// e-mails, which must not reach logs. The path and the query's names stay.
+fn transport_error(error: reqwest::Error) -> Error {
+    let redacted = error.url().and_then(|url| {
+        let query = url.query()?;
+        let names: Vec<&str> = query
+            .split('&')
+            .map(|pair| pair.split_once('=').map_or(pair, |(name, _)| name))
+            .collect();
+        let mut url = url.clone();
+        url.set_query(Some(&names.join("&")));
+        Some(url)
+    });
+    Error::Transport(match redacted {
+        Some(url) => error.with_url(url),
+        None => error,
+    })
 }
 
 /// A failed token grant: the request it was for was not sent, so throttling, 502-504 and

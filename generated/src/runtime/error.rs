@@ -85,7 +85,8 @@ pub enum Error {
         /// The validation errors the answer carried, if any.
         errors: Vec<ValidationError>,
     },
-    /// The request did not complete: connection failure, timeout, broken body.
+    /// The request did not complete: connection failure, timeout, broken body. Its URL
+    /// has the query's names but not their values (filters may hold personal data).
     #[error("transport error: {0}")]
     Transport(#[source] reqwest::Error),
     /// The answer is not what the client expected.
