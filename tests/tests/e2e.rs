@@ -1633,6 +1633,49 @@ async fn the_server_stops_when_the_handle_is_dropped() {
     );
 }
 
+#[tokio::test]
+async fn debug_output_of_the_emulator_never_shows_secrets() {
+    let config = EmulatorConfig::new()
+        .admin("admin@example.com", "password-secret")
+        .admin_token("configured-token-secret");
+    let emulator = start(config.clone()).await;
+    // Issue an access token and a refresh token.
+    let grant: Value = reqwest::Client::new()
+        .post(format!(
+            "{}{}",
+            emulator.base_url(),
+            nexudus::service::TOKEN_PATH
+        ))
+        .form(&[
+            ("grant_type", "password"),
+            ("username", "admin@example.com"),
+            ("password", "password-secret"),
+        ])
+        .send()
+        .await
+        .expect("a grant")
+        .json()
+        .await
+        .expect("JSON");
+    let issued = [&grant["access_token"], &grant["refresh_token"]]
+        .map(|token| token.as_str().expect("a token").to_owned());
+    for text in [
+        format!("{emulator:?}"),
+        format!("{emulator:#?}"),
+        format!("{config:?}"),
+    ] {
+        for secret in [
+            "password-secret",
+            "configured-token-secret",
+            &issued[0],
+            &issued[1],
+        ] {
+            assert!(!text.contains(secret), "{secret} leaked in {text}");
+        }
+        assert!(text.contains("admin@example.com"), "{text}");
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // What schemathesis found (`.ci/schemathesis.sh`): the emulator against the OpenAPI document
 // ---------------------------------------------------------------------------------------

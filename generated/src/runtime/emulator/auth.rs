@@ -2,11 +2,13 @@
 //! users, and the password and refresh-token grants.
 
 use std::collections::HashMap;
+use std::fmt;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
 use super::config::{EmulatorConfig, Roles};
+use crate::Secret;
 
 /// The name `UpdatedBy` shows for changes made with a configured bearer token.
 const TOKEN_USER: &str = "api@emulator.local";
@@ -25,8 +27,7 @@ struct Issued {
     expires_at: Instant,
 }
 
-/// Credentials and tokens.
-#[derive(Debug)]
+/// Credentials and tokens. `Debug` shows neither passwords nor tokens.
 pub(crate) struct AuthState {
     users: Vec<(String, String, Roles)>,
     tokens: HashMap<String, Roles>,
@@ -38,6 +39,28 @@ pub(crate) struct AuthState {
 
 /// A refused grant: the HTTP status and the OAuth2 error body.
 pub(crate) type Refusal = (u16, Value);
+
+impl fmt::Debug for AuthState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let users: Vec<_> = self
+            .users
+            .iter()
+            .map(|(name, _, roles)| (name, Secret::new(""), roles))
+            .collect();
+        let tokens: Vec<_> = self
+            .tokens
+            .values()
+            .map(|roles| (Secret::new(""), roles))
+            .collect();
+        f.debug_struct("AuthState")
+            .field("users", &users)
+            .field("tokens", &tokens)
+            .field("issued", &self.issued.len())
+            .field("refresh", &self.refresh.len())
+            .field("lifetime", &self.lifetime)
+            .finish()
+    }
+}
 
 impl AuthState {
     pub(crate) fn new(config: &EmulatorConfig) -> Self {
