@@ -44,7 +44,9 @@
 //! - **Auth**: bearer tokens and HTTP Basic users with [`Roles`]; 401 without valid
 //!   credentials, 403 when the endpoint's role is missing (a full administrator has every
 //!   role). [`TOKEN_PATH`] answers the password and refresh-token grants; a refresh
-//!   consumes its refresh token; a bad login is 400 `invalid_grant`.
+//!   consumes its refresh token; a bad login is 400 `invalid_grant`. At most
+//!   [`TOKEN_CAPACITY`] access and refresh tokens are kept, and the request log keeps the
+//!   last [`REQUEST_LOG_CAPACITY`] requests, so memory stays flat however long it runs.
 //! - **Throttling** (off by default, [`EmulatorConfig::throttle`]) answers 409 with the
 //!   throttle message and `Retry-After`.
 //! - **Faults** ([`Emulator::inject`]): a status, a malformed or truncated body, a delay,
@@ -131,6 +133,15 @@ pub use faults::Fault;
 pub use state::RequestRecord;
 
 use state::{Shared, lock};
+
+/// The most requests [`Emulator::requests`] keeps: a long-running emulator forgets the
+/// oldest first, so its memory stays flat.
+pub const REQUEST_LOG_CAPACITY: usize = 10_000;
+
+/// The most access tokens, and the most refresh tokens, the token path keeps: issuing one
+/// more forgets the oldest, whose holder then gets 401 (or `invalid_grant` for a refresh)
+/// and logs in again. Expired access tokens are forgotten too.
+pub const TOKEN_CAPACITY: usize = 10_000;
 
 /// Why the emulator could not start, or a handle call failed.
 #[derive(Debug, thiserror::Error)]
@@ -277,12 +288,13 @@ impl Emulator {
         lock(&self.shared.faults).clear();
     }
 
-    /// Every request received so far, in arrival order.
+    /// The requests received so far, in arrival order: the last [`REQUEST_LOG_CAPACITY`].
     pub fn requests(&self) -> Vec<RequestRecord> {
-        lock(&self.shared.log).clone()
+        lock(&self.shared.log).iter().cloned().collect()
     }
 
-    /// How many requests of `method` (e.g. `"GET"`) on `path` were received.
+    /// How many requests of `method` (e.g. `"GET"`) on `path` were received, among the
+    /// last [`REQUEST_LOG_CAPACITY`].
     pub fn count(&self, method: &str, path: &str) -> usize {
         lock(&self.shared.log)
             .iter()

@@ -488,6 +488,56 @@ mod tests {
         assert!(run_command(br#"{"Key": "x", "Ids": [1.5]}"#).is_none());
     }
 
+    /// A request as axum hands it to the handler.
+    fn request(method: &str, uri: &str, headers: &[(&str, &str)], body: Body) -> Request {
+        let mut builder = Request::builder().method(method).uri(uri);
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
+        }
+        builder.body(body).expect("a valid request")
+    }
+
+    fn password_grant() -> Request {
+        request(
+            "POST",
+            TOKEN_PATH,
+            &[("content-type", "application/x-www-form-urlencoded")],
+            Body::from("grant_type=password&username=a%40b.c&password=pw"),
+        )
+    }
+
+    #[tokio::test]
+    async fn a_hundred_thousand_grants_keep_the_log_and_the_token_maps_bounded() {
+        let config = super::super::EmulatorConfig::new().admin("a@b.c", "pw");
+        let shared = Arc::new(Shared::new(&config).expect("a valid config"));
+        let mut first = None;
+        let mut last = None;
+        for _ in 0..100_000 {
+            let response = serve(Arc::clone(&shared), Target::Token, password_grant()).await;
+            assert_eq!(response.status(), 200);
+            let body = axum::body::to_bytes(response.into_body(), 1024)
+                .await
+                .expect("a body");
+            let token: Value = serde_json::from_slice(&body).expect("JSON");
+            let access = token["access_token"].as_str().expect("a token").to_owned();
+            first.get_or_insert_with(|| access.clone());
+            last = Some(access);
+        }
+        let log = lock(&shared.log);
+        assert_eq!(log.len(), super::super::REQUEST_LOG_CAPACITY);
+        assert!(log.iter().all(|r| r.status == Some(200)));
+        drop(log);
+        let auth = lock(&shared.auth);
+        assert_eq!(
+            auth.token_counts(),
+            (super::super::TOKEN_CAPACITY, super::super::TOKEN_CAPACITY)
+        );
+        // The newest tokens work; the oldest were forgotten.
+        let bearer = |token: &Option<String>| format!("Bearer {}", token.as_deref().unwrap_or(""));
+        assert!(auth.authenticate(Some(&bearer(&last))).is_some());
+        assert!(auth.authenticate(Some(&bearer(&first))).is_none());
+    }
+
     #[test]
     fn path_ids_parse_or_are_absent() {
         assert_eq!(path_id("/api/x/12"), Some(12));
