@@ -135,6 +135,13 @@ impl AuthState {
                 .find(|(n, _)| n == name)
                 .map(|(_, v)| v.as_str())
         };
+        // Before a refresh token is consumed, so a failure here loses nothing.
+        let (Ok(access), Ok(refresh)) = (random_token(), random_token()) else {
+            return Err((
+                500,
+                json!({"error": "server_error", "error_description": "No random bytes for a token."}),
+            ));
+        };
         let username = match field("grant_type") {
             Some("password") => {
                 let (username, password) = (
@@ -170,8 +177,6 @@ impl AuthState {
                 ));
             }
         };
-        let access = random_token();
-        let refresh = random_token();
         let now = Instant::now();
         // Tokens all last as long, so the oldest expire first.
         self.issued
@@ -271,9 +276,12 @@ fn refusal(error: &str, description: &str) -> Refusal {
     )
 }
 
-/// 32 random hex digits.
-fn random_token() -> String {
-    format!("{:032x}", fastrand::u128(..))
+/// 32 random hex digits from the operating system's generator: tokens must not be
+/// predictable.
+fn random_token() -> Result<String, getrandom::Error> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes)?;
+    Ok(format!("{:032x}", u128::from_be_bytes(bytes)))
 }
 
 /// Decodes standard base64 (with or without padding); `None` if it is not base64.
@@ -352,6 +360,18 @@ mod tests {
             auth.grant(&refresh_form).expect_err("used").1["error"],
             "invalid_grant"
         );
+    }
+
+    #[test]
+    fn tokens_do_not_depend_on_a_seedable_generator() {
+        // fastrand's state can be seeded (and so predicted); the OS's cannot.
+        fastrand::seed(7);
+        let first = random_token().expect("random bytes");
+        fastrand::seed(7);
+        let second = random_token().expect("random bytes");
+        assert_ne!(first, second);
+        assert_eq!(first.len(), 32);
+        assert!(first.bytes().all(|b| b.is_ascii_hexdigit()), "{first}");
     }
 
     #[test]
