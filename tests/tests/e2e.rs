@@ -1065,7 +1065,7 @@ async fn throttling_is_retried_within_the_configured_bounds() {
         [Some(200), Some(409)]
     );
 
-    // Writes have their own limit; POST is never retried.
+    // Writes have their own limit; a throttled POST was not processed, so it is retried too.
     emulator.set_throttle(Some(
         ThrottleLimits::new()
             .writes(1, Duration::from_secs(60))
@@ -1093,7 +1093,7 @@ async fn throttling_is_retried_within_the_configured_bounds() {
     assert!(matches!(error, Error::Throttled { .. }), "{error:?}");
     assert_eq!(
         statuses(&emulator, "POST", CREDITS_PATH),
-        [Some(200), Some(409)]
+        [Some(200), Some(409), Some(409), Some(409), Some(409)]
     );
     client
         .coworker_booking_credits()
@@ -1101,6 +1101,60 @@ async fn throttling_is_retried_within_the_configured_bounds() {
         .await
         .expect("reads are not writes");
     assert_eq!(emulator.records(CREDIT).expect("entity").len(), 1);
+}
+
+#[tokio::test]
+async fn throttled_creates_and_token_grants_are_retried() {
+    let emulator = start(config().admin("admin@example.com", "secret")).await;
+    let client = client_with(
+        &emulator,
+        Auth::password("admin@example.com", "secret"),
+        fast_retries(),
+    );
+    let api = client.coworker_discount_codes();
+    emulator.inject(
+        Fault::throttled(Duration::ZERO)
+            .path(nexudus::SERVICE.token_path)
+            .times(2),
+    );
+    emulator.inject(
+        Fault::throttled(Duration::ZERO)
+            .method(Method::Post)
+            .path(CODES_PATH),
+    );
+    let id = api
+        .create(&NewCoworkerDiscountCode::new(1, 2, 3))
+        .await
+        .expect("created after two throttled grants and a throttled create");
+    assert_eq!(
+        statuses(&emulator, "POST", nexudus::SERVICE.token_path),
+        [Some(409), Some(409), Some(200)]
+    );
+    assert_eq!(
+        statuses(&emulator, "POST", CODES_PATH),
+        [Some(409), Some(200)]
+    );
+    assert_eq!(emulator.records(CODE).expect("entity").len(), 1);
+
+    // An unavailable token endpoint is retried like a throttled one, here for a GET.
+    let emulator = start(config().admin("admin@example.com", "secret")).await;
+    let client = client_with(
+        &emulator,
+        Auth::password("admin@example.com", "secret"),
+        fast_retries(),
+    );
+    emulator.inject(Fault::status(503).path(nexudus::SERVICE.token_path));
+    emulator.inject(Fault::drop_connection().path(nexudus::SERVICE.token_path));
+    let error = client
+        .coworker_discount_codes()
+        .get(id)
+        .await
+        .expect_err("none yet");
+    assert!(matches!(error, Error::NotFound { .. }), "{error:?}");
+    assert_eq!(
+        statuses(&emulator, "POST", nexudus::SERVICE.token_path),
+        [Some(503), None, Some(200)]
+    );
 }
 
 #[tokio::test]
@@ -1550,6 +1604,49 @@ async fn the_server_stops_when_the_handle_is_dropped() {
         tokio::net::TcpStream::connect(addr).await.is_err(),
         "nothing listens any more"
     );
+}
+
+#[tokio::test]
+async fn debug_output_of_the_emulator_never_shows_secrets() {
+    let config = EmulatorConfig::new()
+        .admin("admin@example.com", "password-secret")
+        .admin_token("configured-token-secret");
+    let emulator = start(config.clone()).await;
+    // Issue an access token and a refresh token.
+    let grant: Value = reqwest::Client::new()
+        .post(format!(
+            "{}{}",
+            emulator.base_url(),
+            nexudus::SERVICE.token_path
+        ))
+        .form(&[
+            ("grant_type", "password"),
+            ("username", "admin@example.com"),
+            ("password", "password-secret"),
+        ])
+        .send()
+        .await
+        .expect("a grant")
+        .json()
+        .await
+        .expect("JSON");
+    let issued = [&grant["access_token"], &grant["refresh_token"]]
+        .map(|token| token.as_str().expect("a token").to_owned());
+    for text in [
+        format!("{emulator:?}"),
+        format!("{emulator:#?}"),
+        format!("{config:?}"),
+    ] {
+        for secret in [
+            "password-secret",
+            "configured-token-secret",
+            &issued[0],
+            &issued[1],
+        ] {
+            assert!(!text.contains(secret), "{secret} leaked in {text}");
+        }
+        assert!(text.contains("admin@example.com"), "{text}");
+    }
 }
 
 // ---------------------------------------------------------------------------------------

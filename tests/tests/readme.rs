@@ -78,3 +78,38 @@ fn blocks_are_found_with_their_markers() {
         ]
     );
 }
+
+/// `docs/reliability.md`'s fault table names, per row, the tests that show it, as
+/// ``runtime `a`, `b`; e2e `c` ``: each must be a test function of that file.
+#[test]
+fn every_test_the_reliability_table_names_exists() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let doc = std::fs::read_to_string(root.join("docs/reliability.md")).expect("the doc");
+    let rows: Vec<&str> = doc
+        .lines()
+        .filter(|line| line.starts_with("| ") && !line.starts_with("| Fault"))
+        .collect();
+    assert!(rows.len() >= 14, "the table has a row per fault");
+    for row in rows {
+        let tests = row
+            .trim_end_matches('|')
+            .rsplit('|')
+            .next()
+            .unwrap_or_default();
+        for part in tests.split(';') {
+            let part = part.trim();
+            let (file, names) = part.split_once(' ').unwrap_or((part, ""));
+            let source = std::fs::read_to_string(root.join(format!("tests/tests/{file}.rs")))
+                .unwrap_or_else(|_| panic!("`{file}` in `{row}` is not a test file"));
+            let names: Vec<&str> = names.split('`').skip(1).step_by(2).collect();
+            assert!(!names.is_empty(), "no test named in `{row}`");
+            for name in names {
+                assert!(
+                    source.contains(&format!("async fn {name}()"))
+                        || source.contains(&format!("\nfn {name}()")),
+                    "{file}.rs has no test `{name}` (named in docs/reliability.md)"
+                );
+            }
+        }
+    }
+}

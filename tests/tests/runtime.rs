@@ -507,6 +507,37 @@ async fn unauthorized_with_a_cached_token_gets_a_new_token_and_retries_once() {
 }
 
 #[tokio::test]
+async fn a_totp_code_is_sent_with_the_first_password_grant_only() {
+    let server = TestServer::start(|req, n| match (req.path.as_str(), n) {
+        // The first grant is throttled: not processed, so its retry sends the code again.
+        ("/api/token", 1) => Reply::raw(429, ""),
+        ("/api/token", _) => token(&format!("A{n}"), "R", 3600),
+        // The first token is refused later, as after a revocation: log in again.
+        (p, _) if p.ends_with("/2") && req.header("authorization") == Some("Bearer A2") => {
+            Reply::raw(401, "")
+        }
+        _ => Reply::json(200, record(1)),
+    })
+    .await;
+    let client = server.client(Auth::password("admin@example.com", "pa55word").totp("123456"));
+
+    let _: Code = client.get_record(&GET, 1).await.unwrap();
+    let _: Code = client.get_record(&GET, 2).await.unwrap();
+
+    let grants: Vec<_> = server
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/api/token")
+        .map(|r| form(&r.body))
+        .collect();
+    assert_eq!(grants.len(), 3);
+    assert_eq!(grants[0].get("totp").map(String::as_str), Some("123456"));
+    assert_eq!(grants[1].get("totp").map(String::as_str), Some("123456"));
+    assert_eq!(grants[2]["grant_type"], "password");
+    assert_eq!(grants[2].get("totp"), None, "the code has expired by now");
+}
+
+#[tokio::test]
 async fn invalid_grant_is_a_token_grant_error() {
     let server = TestServer::start(|_, _| {
         Reply::json(
@@ -892,6 +923,56 @@ async fn retry_after_beyond_max_delay_gives_up_at_once() {
 }
 
 #[tokio::test]
+async fn retry_after_as_a_past_http_date_means_now() {
+    let server = TestServer::start(|_, n| {
+        if n == 1 {
+            throttled_409("Sun, 06 Nov 1994 08:49:37 GMT")
+        } else {
+            Reply::json(200, record(1))
+        }
+    })
+    .await;
+    // A max_delay this short would give up on any wait the date could mean.
+    let code: Code = server
+        .client_with(
+            Auth::bearer("t"),
+            fast_retries().max_delay(Duration::from_millis(1)),
+        )
+        .get_record(&GET, 1)
+        .await
+        .expect("retried at once");
+    assert_eq!(code.id, 1);
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn unreadable_huge_or_infinite_retry_after_gives_up_at_once() {
+    for value in [
+        "soon",
+        "-1",
+        "NaN",
+        "inf",
+        "Infinity",
+        "1e400",
+        "99999999999999999999999",
+        "Sun, 06 Nov 99999 08:49:37 GMT",
+    ] {
+        let server = TestServer::start(move |_, _| throttled_409(value)).await;
+        let err = server
+            .client(Auth::bearer("t"))
+            .get_record::<Code>(&GET, 1)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::Throttled { retry_after: Some(wait) } if wait == Duration::MAX),
+            "{value}: {err:?}"
+        );
+        assert_eq!(server.requests().len(), 1, "{value}");
+        assert!(err.to_string().contains("unreadable or too long"), "{err}");
+    }
+}
+
+#[tokio::test]
 async fn exhausted_429_retries_are_throttled() {
     let server = TestServer::start(|_, _| Reply::raw(429, "Too Many Requests")).await;
     let err = server
@@ -903,6 +984,105 @@ async fn exhausted_429_retries_are_throttled() {
         matches!(err, Error::Throttled { retry_after: None }),
         "{err:?}"
     );
+    assert_eq!(server.requests().len(), 3);
+}
+
+#[tokio::test]
+async fn a_throttled_post_is_retried_by_default() {
+    for first in [(|| throttled_409("0")) as fn() -> Reply, || {
+        Reply::raw(429, "Too Many Requests")
+    }] {
+        let server = TestServer::start(move |_, n| {
+            if n == 1 {
+                first()
+            } else {
+                Reply::json(200, ok_action(9))
+            }
+        })
+        .await;
+        let answer = server
+            .client(Auth::bearer("t"))
+            .send_action(&CREATE, None, Some(&json!({"CoworkerId": 1})))
+            .await
+            .expect("the throttled create is sent again");
+        assert_eq!(answer.id(), Some(9));
+        let run = server
+            .client(Auth::bearer("t"))
+            .send_action(&RUN_COMMAND, None, Some(&RunCommand::new("KEY", [1])))
+            .await;
+        assert!(run.is_ok(), "{run:?}");
+        assert_eq!(server.count("POST", BASE), 2);
+        assert_eq!(server.count("POST", &format!("{BASE}/runcommand")), 2);
+    }
+
+    // Throttled every time: the policy's attempts, then Throttled.
+    let server = TestServer::start(|_, _| Reply::raw(429, "")).await;
+    let err = server
+        .client_with(Auth::bearer("t"), fast_retries().max_attempts(3))
+        .send_action(&CREATE, None, Some(&json!({"CoworkerId": 1})))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Throttled { .. }), "{err:?}");
+    assert_eq!(server.requests().len(), 3);
+}
+
+#[tokio::test]
+async fn a_throttled_or_unavailable_token_endpoint_is_retried() {
+    let replies: [fn() -> Reply; 4] = [
+        || throttled_409("0"),
+        || Reply::raw(429, ""),
+        || Reply::raw(503, "Service Unavailable"),
+        || Reply::raw(502, "Bad Gateway"),
+    ];
+    for first in replies {
+        let server = TestServer::start(move |req, n| match (req.path.as_str(), n) {
+            ("/api/token", 1) => first(),
+            ("/api/token", _) => token("A2", "R2", 3600),
+            (_, _) if req.method == "POST" => Reply::json(200, ok_action(9)),
+            _ => Reply::json(200, record(1)),
+        })
+        .await;
+        let client = server.client(Auth::password("admin@example.com", "pa55word"));
+        let code: Code = client.get_record(&GET, 1).await.expect("a GET");
+        assert_eq!(code.id, 1);
+        assert_eq!(server.count("POST", "/api/token"), 2);
+        assert_eq!(
+            server
+                .requests()
+                .last()
+                .and_then(|r| r.header("authorization").map(str::to_owned)),
+            Some("Bearer A2".to_owned())
+        );
+    }
+
+    // The same for a POST: the create itself was never sent.
+    let server = TestServer::start(|req, n| match (req.path.as_str(), n) {
+        ("/api/token", 1) => Reply::raw(503, ""),
+        ("/api/token", _) => token("A2", "R2", 3600),
+        _ => Reply::json(200, ok_action(9)),
+    })
+    .await;
+    let created = server
+        .client(Auth::password("admin@example.com", "pa55word"))
+        .send_action(&CREATE, None, Some(&json!({"CoworkerId": 1})))
+        .await
+        .expect("a create");
+    assert_eq!(created.id(), Some(9));
+    assert_eq!(server.count("POST", BASE), 1);
+
+    // Throttled every time: the policy's attempts, then Throttled; the resource is never
+    // asked.
+    let server = TestServer::start(|_, _| Reply::raw(429, "")).await;
+    let err = server
+        .client_with(
+            Auth::password("admin@example.com", "pa55word"),
+            fast_retries().max_attempts(3),
+        )
+        .get_record::<Code>(&GET, 1)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Throttled { .. }), "{err:?}");
+    assert_eq!(server.count("POST", "/api/token"), 3);
     assert_eq!(server.requests().len(), 3);
 }
 
@@ -936,6 +1116,52 @@ async fn post_is_retried_only_when_allowed() {
     assert_eq!(server.requests().len(), 3);
 }
 
+/// A server whose DELETE answers `first` once, then 404 (the record never existed).
+async fn delete_refused_then_missing(first: fn() -> Reply) -> TestServer {
+    TestServer::start(move |req, n| match req.method.as_str() {
+        "POST" => token(&format!("A{n}"), "R", 3600),
+        _ if n == 1 => first(),
+        _ => Reply::json(
+            404,
+            json!({"Message": "The CoworkerDiscountCode was not found."}),
+        ),
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_delete_refused_unprocessed_then_404_is_not_found() {
+    // Throttled: the API did not process the first attempt, so the 404 is the record's.
+    for first in [(|| throttled_409("0")) as fn() -> Reply, || {
+        Reply::raw(429, "Too Many Requests")
+    }] {
+        let server = delete_refused_then_missing(first).await;
+        let result = server
+            .client(Auth::bearer("t"))
+            .send_action::<()>(&DELETE, Some(77), None)
+            .await;
+        assert!(matches!(result, Err(Error::NotFound { .. })), "{result:?}");
+        assert_eq!(server.count("DELETE", &format!("{BASE}/77")), 2);
+    }
+
+    // Refused with 401, then sent again with a new token.
+    let server = delete_refused_then_missing(|| Reply::raw(401, "")).await;
+    let result = server
+        .client(Auth::password("admin@example.com", "pa55word"))
+        .send_action::<()>(&DELETE, Some(77), None)
+        .await;
+    assert!(matches!(result, Err(Error::NotFound { .. })), "{result:?}");
+    assert_eq!(server.count("POST", "/api/token"), 2);
+
+    // A gateway error may hide a delete that took effect: then 404 means done.
+    let server = delete_refused_then_missing(|| Reply::raw(502, "Bad Gateway")).await;
+    server
+        .client(Auth::bearer("t"))
+        .send_action::<()>(&DELETE, Some(77), None)
+        .await
+        .expect("the first attempt may have deleted it");
+}
+
 #[tokio::test]
 async fn retry_policy_none_tries_once() {
     let server = TestServer::start(|_, _| Reply::raw(503, "busy")).await;
@@ -962,6 +1188,54 @@ async fn connection_failures_are_transport_errors() {
         .unwrap();
     let err = client.get_record::<Code>(&GET, 1).await.unwrap_err();
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
+}
+
+#[tokio::test]
+async fn transport_errors_name_the_path_and_query_names_but_no_values() {
+    let query = Query::new()
+        .filter(Filter::Notes("jane.doe@example.com".into()))
+        .page(7);
+    let check = |err: Error| {
+        assert!(matches!(err, Error::Transport(_)), "{err:?}");
+        for text in [err.to_string(), format!("{err:?}")] {
+            assert!(!text.contains("jane.doe"), "leaked in {text}");
+            assert!(!text.contains("=7"), "leaked in {text}");
+            assert!(text.contains(BASE), "{text}");
+            assert!(text.contains("CoworkerDiscountCode_Notes"), "{text}");
+        }
+    };
+
+    // Refused connections.
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let client = Client::builder()
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    check(
+        client
+            .get_page::<Code>(&LIST, query.query_pairs())
+            .await
+            .unwrap_err(),
+    );
+
+    // A server that accepts and never answers: a timeout.
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let client = Client::builder()
+        .base_url(format!("http://{}", silent.local_addr().unwrap()))
+        .retry(RetryPolicy::none())
+        .timeout(Duration::from_millis(50))
+        .build()
+        .unwrap();
+    check(
+        client
+            .get_page::<Code>(&LIST, query.query_pairs())
+            .await
+            .unwrap_err(),
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1169,6 +1443,100 @@ async fn stream_pages_ends_after_an_error() {
     assert_eq!(items.len(), 2);
     assert!(items[0].is_ok());
     assert!(matches!(items[1], Err(Error::Forbidden { .. })));
+}
+
+/// A list server answering each `page=N` with `answer(N)`.
+async fn pages(answer: fn(i64) -> Value) -> TestServer {
+    TestServer::start(move |req, _| {
+        let number = req
+            .query
+            .split('&')
+            .find_map(|pair| pair.strip_prefix("page="))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(1);
+        Reply::json(200, answer(number))
+    })
+    .await
+}
+
+/// The ids a stream yields (at most 20, so a stream that never ends fails rather than hangs)
+/// and its error, if it ends with one.
+async fn stream_ids(server: &TestServer) -> (Vec<i64>, Option<Error>) {
+    let items: Vec<Result<Code, Error>> = server
+        .client(Auth::bearer("t"))
+        .stream_pages(&LIST, Query::new().size(2))
+        .take(20)
+        .collect()
+        .await;
+    let mut ids = Vec::new();
+    let mut error = None;
+    for item in items {
+        match item {
+            Ok(code) => ids.push(code.id),
+            Err(e) => error = Some(e),
+        }
+    }
+    (ids, error)
+}
+
+#[tokio::test]
+async fn a_stream_from_a_server_that_ignores_page_ends_with_an_error_not_duplicates() {
+    // Always page 1 of 3, whatever was asked.
+    let server = pages(|_| page(vec![record(11), record(12)], 1, 3)).await;
+    let (ids, error) = stream_ids(&server).await;
+    assert_eq!(ids, [11, 12], "page 1 is not yielded twice");
+    match error {
+        Some(Error::Decode { path, message, .. }) => {
+            assert_eq!(path, "CurrentPage");
+            assert!(
+                message.contains("page 2") && message.contains("page 1"),
+                "{message}"
+            );
+        }
+        other => panic!("expected a Decode error, got {other:?}"),
+    }
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn a_stream_stops_where_total_pages_or_has_next_page_says_the_last_page_is() {
+    // HasNextPage is always true, but TotalPages is 3; pages beyond answer records anyway.
+    let server = pages(|n| {
+        let mut answer = page(vec![record(n * 10 + 1), record(n * 10 + 2)], n, 3);
+        answer["HasNextPage"] = json!(true);
+        answer
+    })
+    .await;
+    let (ids, error) = stream_ids(&server).await;
+    assert_eq!(ids, [11, 12, 21, 22, 31, 32]);
+    assert!(error.is_none(), "{error:?}");
+    assert_eq!(server.requests().len(), 3);
+
+    // TotalPages and HasNextPage both claim more than there is: the empty page ends it.
+    let server = pages(|n| {
+        let records = if n <= 2 {
+            vec![record(n * 10 + 1), record(n * 10 + 2)]
+        } else {
+            Vec::new()
+        };
+        page(records, n, 99)
+    })
+    .await;
+    let (ids, error) = stream_ids(&server).await;
+    assert_eq!(ids, [11, 12, 21, 22]);
+    assert!(error.is_none(), "{error:?}");
+    assert_eq!(server.requests().len(), 3);
+
+    // HasNextPage false ends it, whatever TotalPages says.
+    let server = pages(|n| {
+        let mut answer = page(vec![record(n * 10 + 1)], n, 3);
+        answer["HasNextPage"] = json!(false);
+        answer
+    })
+    .await;
+    let (ids, _) = stream_ids(&server).await;
+    assert_eq!(ids, [11]);
+    assert_eq!(server.requests().len(), 1);
 }
 
 // ---------------------------------------------------------------------------------------

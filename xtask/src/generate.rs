@@ -59,6 +59,7 @@ pub fn run(spec_dir: &Path, crate_dir: &Path, check: bool) -> Result<(), String>
             crate_dir.display()
         ));
     }
+    remove_temporaries(crate_dir, &expected)?;
     let mut writes = Vec::new();
     for (path, change) in &changes {
         match change {
@@ -186,19 +187,22 @@ fn compare(
 }
 
 /// The files under `dir` that an earlier run generated: those starting with the header.
-/// Hand-written files (the runtime) never start with it, so they are never touched.
+/// Hand-written files (the runtime) never start with it, so they are never touched. Links
+/// are not followed: what they point to is not the crate's.
 fn generated_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
     let mut found = Vec::new();
     let Ok(entries) = fs::read_dir(dir) else {
         return Ok(found);
     };
     for entry in entries {
-        let path = entry
-            .map_err(|e| format!("cannot list {}: {e}", dir.display()))?
-            .path();
-        if path.is_dir() {
+        let entry = entry.map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
+        let path = entry.path();
+        let kind = entry
+            .file_type()
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        if kind.is_dir() {
             found.extend(generated_files(&path)?);
-        } else if path.extension().is_some_and(|e| e == "rs") {
+        } else if kind.is_file() && path.extension().is_some_and(|e| e == "rs") {
             let text = fs::read_to_string(&path).unwrap_or_default();
             if text.starts_with(HEADER) {
                 found.push(path);
@@ -207,6 +211,60 @@ fn generated_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
     }
     Ok(found)
 }
+
+/// Removes the temporary files of [`write_atomically`] that an interrupted earlier run left
+/// next to the expected files or anywhere under `crate_dir/src` (links not followed).
+fn remove_temporaries(
+    crate_dir: &Path,
+    expected: &BTreeMap<PathBuf, String>,
+) -> Result<(), String> {
+    let mut dirs: Vec<PathBuf> = expected
+        .keys()
+        .filter_map(|path| path.parent().map(Path::to_path_buf))
+        .collect();
+    folders(&crate_dir.join("src"), &mut dirs);
+    dirs.sort();
+    dirs.dedup();
+    for dir in dirs {
+        let Ok(entries) = fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let temporary = entry.file_type().is_ok_and(|kind| kind.is_file())
+                && is_temporary(&entry.file_name().to_string_lossy());
+            if temporary {
+                let path = entry.path();
+                fs::remove_file(&path)
+                    .map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `dir` and every folder under it, links not followed.
+fn folders(dir: &Path, found: &mut Vec<PathBuf>) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    found.push(dir.to_path_buf());
+    for entry in entries.flatten() {
+        if entry.file_type().is_ok_and(|kind| kind.is_dir()) {
+            folders(&entry.path(), found);
+        }
+    }
+}
+
+/// Whether a file name is one of [`write_atomically`]'s temporaries: `.<name>.tmp-<pid>`.
+fn is_temporary(name: &str) -> bool {
+    name.starts_with('.')
+        && name
+            .rsplit_once(TEMPORARY_INFIX)
+            .is_some_and(|(_, pid)| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Between the file name and the process id in a temporary file's name.
+const TEMPORARY_INFIX: &str = ".tmp-";
 
 /// Writes every file with [`write_atomically`], on all cores (a 250-entity crate is 260
 /// files). The first error is answered; the other files are written all the same.
@@ -232,7 +290,7 @@ pub(crate) fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let temporary = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let temporary = dir.join(format!(".{name}{TEMPORARY_INFIX}{}", std::process::id()));
     let write = || -> std::io::Result<()> {
         let mut file = fs::File::create(&temporary)?;
         file.write_all(text.as_bytes())?;
@@ -251,7 +309,8 @@ fn remove_empty_dirs(dir: &Path) {
     };
     for entry in entries.flatten() {
         let path = entry.path();
-        if path.is_dir() {
+        // A link to a folder is not ours to empty.
+        if entry.file_type().is_ok_and(|kind| kind.is_dir()) {
             remove_empty_dirs(&path);
             // Fails, as it should, when the folder still has files.
             let _ = fs::remove_dir(&path);
@@ -340,6 +399,61 @@ mod tests {
                 }),
             "no temporary files are left behind"
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_are_not_followed_when_looking_for_obsolete_files() {
+        use std::os::unix::fs::symlink;
+
+        let out = TempDir::new("links");
+        let outside = TempDir::new("links-outside");
+        run(&real_spec(), &out.0, false).expect("generates");
+        // Files an earlier run could have written, but outside the crate.
+        let foreign = outside.0.join("old_entities.rs");
+        fs::write(&foreign, format!("{HEADER}\npub struct Old;\n")).expect("write");
+        fs::create_dir_all(outside.0.join("empty")).expect("dir");
+        symlink(&outside.0, out.0.join("src/linked")).expect("a folder link");
+        symlink(&foreign, out.0.join("src/billing/linked.rs")).expect("a file link");
+
+        run(&real_spec(), &out.0, true).expect("links are not the crate's files");
+        run(&real_spec(), &out.0, false).expect("generates");
+        assert!(foreign.exists(), "the file behind a link is kept");
+        assert!(outside.0.join("empty").is_dir(), "and empty folders there");
+        assert!(out.0.join("src/linked").exists(), "the links are kept");
+        assert!(
+            fs::symlink_metadata(out.0.join("src/billing/linked.rs")).is_ok(),
+            "the links are kept"
+        );
+    }
+
+    #[test]
+    fn temporary_files_of_an_interrupted_run_are_removed() {
+        let out = TempDir::new("temporaries");
+        run(&real_spec(), &out.0, false).expect("generates");
+        let leftovers = [
+            out.0
+                .join("src/billing/.coworker_discount_codes.rs.tmp-4242"),
+            out.0.join("src/.lib.rs.tmp-17"),
+            out.0.join("src/gone/.old_entities.rs.tmp-99"),
+        ];
+        let kept = out.0.join("src/billing/.notes.tmp-draft");
+        for path in leftovers.iter().chain([&kept]) {
+            fs::create_dir_all(path.parent().expect("parent")).expect("dir");
+            fs::write(path, "half a file").expect("write");
+        }
+        run(&real_spec(), &out.0, true).expect("--check does not mind them");
+        assert!(
+            leftovers.iter().all(|p| p.exists()),
+            "--check writes nothing"
+        );
+
+        run(&real_spec(), &out.0, false).expect("generates");
+        for path in &leftovers {
+            assert!(!path.exists(), "{} is removed", path.display());
+        }
+        assert!(!out.0.join("src/gone").exists(), "and the folder it left");
+        assert!(kept.exists(), "other files are kept");
     }
 
     #[test]

@@ -86,7 +86,8 @@ enum Command {
         /// How many entities.
         #[arg(long)]
         entities: usize,
-        /// The folder to write the spec into (replaced).
+        /// The folder to write the spec into: a new or empty one, or one synth wrote
+        /// before (replaced). Relative to the current folder.
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
     },
@@ -94,6 +95,8 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Where the user typed the command, for the paths they typed relative to it.
+    let invoked_in = std::env::current_dir();
     // Paths in messages are relative to the workspace root, as a user types them.
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     if let Err(e) = std::env::set_current_dir(&root) {
@@ -126,7 +129,10 @@ fn main() -> ExitCode {
             repeat,
         }),
         Command::Measure { command } => bench::measure(&command),
-        Command::Synth { entities, out } => synth::run(generate::SPEC_DIR.as_ref(), entities, &out),
+        Command::Synth { entities, out } => match invoked_in {
+            Ok(dir) => synth::run(generate::SPEC_DIR.as_ref(), entities, &dir.join(out)),
+            Err(e) => Err(format!("cannot tell the current folder: {e}")),
+        },
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

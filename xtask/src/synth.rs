@@ -14,7 +14,12 @@ use heck::ToSnakeCase;
 /// How many areas the synthetic entities are spread over.
 const AREAS: usize = 10;
 
-/// Writes the synthetic spec into `out` (which must not hold another spec).
+/// The file that marks a folder as written by synth, which a later run may replace. The spec
+/// loader reads only `service.yaml` and area folders, so it is not in the way.
+const MARKER: &str = ".xtask-synth";
+
+/// Writes the synthetic spec into `out`: a missing or empty folder, or one synth wrote
+/// before (which is replaced). Any other folder is refused, never deleted.
 pub fn run(spec_dir: &Path, entities: usize, out: &Path) -> Result<(), String> {
     let spec = codegen::spec::load(spec_dir).map_err(|e| e.to_string())?;
     if spec.entities.is_empty() {
@@ -29,10 +34,7 @@ pub fn run(spec_dir: &Path, entities: usize, out: &Path) -> Result<(), String> {
             Ok((e.name.clone(), e.area.to_string(), text))
         })
         .collect::<Result<_, String>>()?;
-    if out.exists() {
-        fs::remove_dir_all(out).map_err(|e| format!("cannot clear {}: {e}", out.display()))?;
-    }
-    fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+    prepare(out)?;
     fs::copy(
         spec_dir.join(codegen::spec::SERVICE_FILE),
         out.join(codegen::spec::SERVICE_FILE),
@@ -64,6 +66,41 @@ pub fn run(spec_dir: &Path, entities: usize, out: &Path) -> Result<(), String> {
         out.display()
     );
     Ok(())
+}
+
+/// Makes `out` an empty folder marked as synth's, or refuses (see [`run`]).
+fn prepare(out: &Path) -> Result<(), String> {
+    let refuse = |why: &str| {
+        Err(format!(
+            "{} {why}; choose another --out folder, or remove it yourself",
+            out.display()
+        ))
+    };
+    match fs::symlink_metadata(out) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(format!("cannot read {}: {e}", out.display())),
+        // A link to a folder is not followed either.
+        Ok(meta) if !meta.is_dir() => return refuse("exists and is not a folder"),
+        Ok(_) => {
+            let mut entries =
+                fs::read_dir(out).map_err(|e| format!("cannot list {}: {e}", out.display()))?;
+            if entries.next().is_some() {
+                let ours = fs::symlink_metadata(out.join(MARKER)).is_ok_and(|m| m.is_file());
+                if !ours {
+                    return refuse("exists and was not written by `cargo xtask synth`");
+                }
+                fs::remove_dir_all(out)
+                    .map_err(|e| format!("cannot clear {}: {e}", out.display()))?;
+            }
+        }
+    }
+    fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+    // First, so that even an interrupted run leaves a folder the next run may replace.
+    fs::write(
+        out.join(MARKER),
+        "Written by `cargo xtask synth`, which replaces this folder when run again.\n",
+    )
+    .map_err(|e| format!("cannot write in {}: {e}", out.display()))
 }
 
 /// The entity file with its entity name, path segment and area replaced everywhere.
@@ -104,5 +141,45 @@ mod tests {
         );
         let _ = fs::remove_dir_all(&out);
         let _ = fs::remove_dir_all(&again);
+    }
+
+    fn temp_dir(name: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("xtask-synth-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        dir
+    }
+
+    #[test]
+    fn refuses_a_folder_it_did_not_write() {
+        let spec_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
+        let out = temp_dir("foreign");
+        fs::create_dir_all(out.join("billing")).expect("dir");
+        fs::write(out.join("precious.txt"), "keep me").expect("write");
+        let message = run(&spec_dir, 3, &out).expect_err("a folder synth did not write");
+        assert!(message.contains("not written by"), "{message}");
+        assert_eq!(
+            fs::read_to_string(out.join("precious.txt")).expect("still there"),
+            "keep me"
+        );
+        assert!(out.join("billing").is_dir());
+
+        let file = out.join("precious.txt");
+        let message = run(&spec_dir, 3, &file).expect_err("a file");
+        assert!(message.contains("not a folder"), "{message}");
+        assert_eq!(fs::read_to_string(&file).expect("still there"), "keep me");
+        let _ = fs::remove_dir_all(&out);
+    }
+
+    #[test]
+    fn fills_an_empty_folder_and_replaces_its_own() {
+        let spec_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
+        let out = temp_dir("own");
+        fs::create_dir_all(&out).expect("dir");
+        run(&spec_dir, 3, &out).expect("an empty folder is filled");
+        fs::write(out.join("area0/stale.yaml"), "from an earlier run").expect("write");
+        run(&spec_dir, 2, &out).expect("its own folder is replaced");
+        assert!(!out.join("area0/stale.yaml").exists());
+        assert_eq!(codegen::spec::load(&out).expect("loads").entities.len(), 2);
+        let _ = fs::remove_dir_all(&out);
     }
 }

@@ -1091,7 +1091,7 @@ impl CoworkerBookingCredits<'_> {
         &self,
         command: &crate::RunCommand,
     ) -> crate::Result<crate::ActionResponse> {
-        self.client.send_action(&RUN_COMMAND, None, Some(&command.to_json())).await
+        self.client.send_action(&RUN_COMMAND, None, Some(command)).await
     }
 
     /// Reads the full record, lets `change` edit its [`CoworkerBookingCreditUpdate`], and writes it

@@ -1011,7 +1011,7 @@ impl CoworkerDiscountCodes<'_> {
         &self,
         command: &crate::RunCommand,
     ) -> crate::Result<crate::ActionResponse> {
-        self.client.send_action(&RUN_COMMAND, None, Some(&command.to_json())).await
+        self.client.send_action(&RUN_COMMAND, None, Some(command)).await
     }
 
     /// Reads the full record, lets `change` edit its [`CoworkerDiscountCodeUpdate`], and writes it

@@ -67,7 +67,10 @@ pub enum Auth {
         username: String,
         /// The user's password.
         password: Secret,
-        /// The current two-factor code, if the user has two-factor authentication.
+        /// The current two-factor code, if the user has two-factor authentication. It is
+        /// sent with the first password grant only (and that grant's retries when it is
+        /// throttled or the endpoint unavailable), since codes expire within seconds; see
+        /// [`Auth::totp`].
         totp: Option<Secret>,
         /// The OAuth2 client id, if one was issued.
         client_id: Option<String>,
@@ -100,6 +103,12 @@ impl Auth {
     }
 
     /// Sets the two-factor code of a [`Auth::Password`]; does nothing to other variants.
+    ///
+    /// The code goes with the client's first password grant only. After that the client
+    /// keeps its session with the refresh grant; when it must log in again (the refresh
+    /// token is refused, or a token is refused with 401) it sends no code, and an API that
+    /// wants one refuses with [`Error::TokenGrant`](crate::Error::TokenGrant): build a new
+    /// client with a fresh code.
     pub fn totp(mut self, code: impl Into<Secret>) -> Self {
         if let Auth::Password { totp, .. } = &mut self {
             *totp = Some(code.into());

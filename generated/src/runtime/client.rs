@@ -1,7 +1,7 @@
 //! The HTTP client: URLs, authentication, retries, answer classification and decoding.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
 
 use futures::{Stream, StreamExt as _, TryStreamExt as _};
@@ -63,6 +63,9 @@ struct Inner {
     /// The password grant's token; the lock is held while a grant runs, so concurrent
     /// requests wait for one grant rather than each making their own.
     token: tokio::sync::Mutex<Option<CachedToken>>,
+    /// The two-factor code until a password grant answers: codes expire within seconds, so
+    /// later grants go without one.
+    totp: std::sync::Mutex<Option<Secret>>,
 }
 
 impl fmt::Debug for Client {
@@ -174,6 +177,10 @@ impl ClientBuilder {
                 (http, None, None)
             }
         };
+        let totp = match &self.auth {
+            Auth::Password { totp, .. } => totp.clone(),
+            _ => None,
+        };
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -183,6 +190,7 @@ impl ClientBuilder {
                 request_timeout,
                 request_user_agent,
                 token: tokio::sync::Mutex::new(None),
+                totp: std::sync::Mutex::new(totp),
             }),
         })
     }
@@ -227,9 +235,21 @@ enum Outcome {
     Retry {
         error: Error,
         retry_after: Option<Duration>,
+        kind: RetryKind,
     },
     /// 401 with a cached token: get a new token and try once more.
     Reauthorize { error: Error, token: Secret },
+}
+
+/// What a retryable failure says about the request.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum RetryKind {
+    /// Not processed: throttled, or the token grant before it failed, so it was not sent.
+    Refused,
+    /// Never sent: the connection failed.
+    NotSent,
+    /// It may have reached the API: a timeout, a broken answer, 502-504.
+    MaybeProcessed,
 }
 
 /// The credentials of one attempt.
@@ -241,7 +261,8 @@ enum Credentials {
 
 /// Which grant to ask the token endpoint for.
 enum Grant<'a> {
-    Password,
+    /// With the two-factor code, if there still is one.
+    Password(Option<&'a Secret>),
     Refresh(&'a Secret),
 }
 
@@ -276,8 +297,11 @@ impl Client {
     /// All records of all pages of a list query, from its page (default 1) on.
     ///
     /// Lazy: page N+1 is fetched only once the records of page N are consumed, so taking
-    /// a few records costs one request. Stops after a page with `HasNextPage` false or
-    /// without records. An error ends the stream after it is yielded.
+    /// a few records costs one request. Stops after the first page that has `HasNextPage`
+    /// false, is page `TotalPages` (or beyond), or has no records. A page whose
+    /// `CurrentPage` is not the one asked for (a server that ignores `page`) is not
+    /// yielded: the stream ends with [`Error::Decode`] at path `CurrentPage`. Any error
+    /// ends the stream after it is yielded.
     pub fn stream_pages<T, F, S>(
         &self,
         endpoint: &'static Endpoint,
@@ -297,10 +321,23 @@ impl Client {
                 };
                 let query = query.page(number);
                 let page: Page<T> = client.get_page(endpoint, query.query_pairs()).await?;
-                // A server that ignores `page` would otherwise be paged forever.
+                // Another page than the one asked for (a server that ignores `page`) would
+                // repeat or skip records.
+                if page.current_page != i64::from(number) {
+                    return Err(Error::Decode {
+                        path: "CurrentPage".to_owned(),
+                        message: format!(
+                            "asked for page {number}, the API answered page {}",
+                            page.current_page
+                        ),
+                        snippet: String::new(),
+                    });
+                }
+                // Whichever says so first ends it, so a server that lies in one cannot page
+                // forever.
                 let more = page.has_next_page
                     && !page.records.is_empty()
-                    && page.current_page == i64::from(number);
+                    && i64::from(number) < page.total_pages;
                 let next = if more { number.checked_add(1) } else { None };
                 Ok(Some((page.records, (client, query, next))))
             },
@@ -445,12 +482,10 @@ impl Client {
             url.set_query(Some(&encode_query(query)));
         }
         let policy = self.inner.retry;
-        let max_attempts = if policy.retries(endpoint.method) {
-            policy.max_attempts.max(1)
-        } else {
-            1
-        };
+        let max_attempts = policy.max_attempts.max(1);
         let mut reauthorized = false;
+        // Whether an earlier attempt may have taken effect, for a DELETE's 404.
+        let mut maybe_processed = false;
         let mut attempt = 0u32;
         loop {
             attempt += 1;
@@ -467,10 +502,10 @@ impl Client {
                 .await;
             match outcome {
                 Outcome::Done(answer) => return Ok(answer),
-                // A DELETE retried after a lost answer finds the record gone: the first
-                // attempt deleted it.
+                // A DELETE retried after an attempt that may have deleted the record finds
+                // it gone. After attempts refused unprocessed, 404 means it never existed.
                 Outcome::Failed(Error::NotFound { .. })
-                    if endpoint.method == Method::Delete && attempt > 1 =>
+                    if endpoint.method == Method::Delete && maybe_processed =>
                 {
                     return Ok(Answer {
                         status: 404,
@@ -487,7 +522,16 @@ impl Client {
                     self.forget_token(&token).await;
                     span.in_scope(|| tracing::debug!("token refused; getting a new one"));
                 }
-                Outcome::Retry { error, retry_after } => {
+                Outcome::Retry {
+                    error,
+                    retry_after,
+                    kind,
+                } => {
+                    maybe_processed |= kind == RetryKind::MaybeProcessed;
+                    // What was refused unprocessed is safe to send again, whatever the method.
+                    if kind != RetryKind::Refused && !policy.retries(endpoint.method) {
+                        return Err(error);
+                    }
                     let wait = match retry_after {
                         // The API asks for longer than we are willing to wait.
                         Some(wait) if wait > policy.max_delay => return Err(error),
@@ -513,7 +557,7 @@ impl Client {
     ) -> Outcome {
         let credentials = match self.credentials().await {
             Ok(credentials) => credentials,
-            Err(error) => return Outcome::Failed(error),
+            Err(error) => return grant_outcome(error),
         };
         let mut request = self
             .inner
@@ -573,9 +617,17 @@ impl Client {
             {
                 Outcome::Reauthorize { error, token }
             }
-            (Error::Throttled { .. }, _) => Outcome::Retry { error, retry_after },
+            (Error::Throttled { .. }, _) => Outcome::Retry {
+                error,
+                retry_after,
+                kind: RetryKind::Refused,
+            },
             (Error::Server { status, .. }, _) if RETRY_STATUSES.contains(status) => {
-                Outcome::Retry { error, retry_after }
+                Outcome::Retry {
+                    error,
+                    retry_after,
+                    kind: RetryKind::MaybeProcessed,
+                }
             }
             _ => Outcome::Failed(error),
         }
@@ -645,7 +697,22 @@ impl Client {
             }
         }
         *cached = None;
-        let token = self.grant(Grant::Password).await?;
+        let totp = self
+            .inner
+            .totp
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        let result = self.grant(Grant::Password(totp.as_ref())).await;
+        // Unless the grant is tried again (not processed), the code was used or refused.
+        if !result.as_ref().is_err_and(grant_retryable) {
+            self.inner
+                .totp
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .take();
+        }
+        let token = result?;
         let access = token.access.clone();
         *cached = Some(token);
         Ok(access)
@@ -662,13 +729,13 @@ impl Client {
         }
     }
 
-    /// Asks the token endpoint for a token. Tried once: it is a `POST`.
+    /// Asks the token endpoint for a token, once; [`execute`](Self::execute) retries it.
     async fn grant(&self, grant: Grant<'_>) -> Result<CachedToken> {
         let Auth::Password {
             username,
             password,
-            totp,
             client_id,
+            ..
         } = &self.inner.auth
         else {
             return Err(Error::Config(
@@ -676,7 +743,7 @@ impl Client {
             ));
         };
         let mut form: Vec<(&str, &str)> = match grant {
-            Grant::Password => {
+            Grant::Password(totp) => {
                 let mut form = vec![
                     ("grant_type", "password"),
                     ("username", username.as_str()),
@@ -715,7 +782,7 @@ impl Client {
                 .per_request_settings(request)
                 .send()
                 .await
-                .map_err(Error::Transport)?;
+                .map_err(transport_error)?;
             let status = response.status().as_u16();
             tracing::Span::current().record("status", status);
             let success = response.status().is_success();
@@ -725,7 +792,7 @@ impl Client {
             } else {
                 MAX_ERROR_BODY_BYTES
             };
-            let (body, _) = read_body(response, limit).await.map_err(Error::Transport)?;
+            let (body, _) = read_body(response, limit).await.map_err(transport_error)?;
             if success {
                 // The body holds tokens: never quote it.
                 let answer: TokenResponse = decode(&body, false)?;
@@ -767,12 +834,66 @@ static TOKEN_ENDPOINT: Endpoint = Endpoint {
 /// timeouts may pass; other transport errors will not.
 fn transport_outcome(error: reqwest::Error) -> Outcome {
     if error.is_connect() || error.is_timeout() || error.is_request() {
+        // A failed connection sent nothing; anything later may have reached the API.
+        let kind = if error.is_connect() {
+            RetryKind::NotSent
+        } else {
+            RetryKind::MaybeProcessed
+        };
         Outcome::Retry {
-            error: Error::Transport(error),
+            error: transport_error(error),
             retry_after: None,
+            kind,
         }
     } else {
-        Outcome::Failed(Error::Transport(error))
+        Outcome::Failed(transport_error(error))
+    }
+}
+
+/// [`Error::Transport`] with the URL's query values left out: filters carry names and
+/// e-mails, which must not reach logs. The path and the query's names stay.
+fn transport_error(error: reqwest::Error) -> Error {
+    let redacted = error.url().and_then(|url| {
+        let query = url.query()?;
+        let names: Vec<&str> = query
+            .split('&')
+            .map(|pair| pair.split_once('=').map_or(pair, |(name, _)| name))
+            .collect();
+        let mut url = url.clone();
+        url.set_query(Some(&names.join("&")));
+        Some(url)
+    });
+    Error::Transport(match redacted {
+        Some(url) => error.with_url(url),
+        None => error,
+    })
+}
+
+/// A failed token grant: the request it was for was not sent, so throttling, 502-504 and
+/// transport failures of the grant may be retried whatever the request's method. A grant
+/// changes no data (a consumed refresh token falls back to the password grant).
+fn grant_outcome(error: Error) -> Outcome {
+    if !grant_retryable(&error) {
+        return Outcome::Failed(error);
+    }
+    let retry_after = match &error {
+        Error::Throttled { retry_after } => *retry_after,
+        _ => None,
+    };
+    Outcome::Retry {
+        error,
+        retry_after,
+        kind: RetryKind::Refused,
+    }
+}
+
+/// Whether a failed token grant is tried again: throttled, 502-504 or a transport failure.
+fn grant_retryable(error: &Error) -> bool {
+    match error {
+        Error::Throttled { .. } => true,
+        Error::Server { status, .. } => RETRY_STATUSES.contains(status),
+        Error::Transport(e) => e.is_connect() || e.is_timeout() || e.is_request(),
+        _ => false,
     }
 }
 
@@ -793,10 +914,18 @@ async fn read_body(
     Ok((body, false))
 }
 
-/// `Retry-After` as delta-seconds (fractions allowed) or an HTTP date.
+/// `Retry-After` as delta-seconds (fractions allowed) or an HTTP date; a date in the past
+/// means now. A value that cannot be read, or is too long for a `Duration` (infinite, say),
+/// is [`Duration::MAX`], longer than any wait, so the client gives up rather than guess.
 fn parse_retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    let value = headers.get(RETRY_AFTER)?;
+    Some(read_retry_after(value).unwrap_or(Duration::MAX))
+}
+
+fn read_retry_after(value: &HeaderValue) -> Option<Duration> {
+    let value = value.to_str().ok()?.trim();
     if let Ok(seconds) = value.parse::<f64>() {
+        // Negative, NaN and infinite values fail here.
         return Duration::try_from_secs_f64(seconds).ok();
     }
     let when = httpdate::parse_http_date(value).ok()?;

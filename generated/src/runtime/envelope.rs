@@ -631,6 +631,16 @@ impl RunCommand {
     }
 }
 
+/// Written as [`RunCommand::to_json`] writes it.
+impl serde::Serialize for RunCommand {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        self.to_json().serialize(serializer)
+    }
+}
+
 /// One parameter of a [`RunCommand`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CommandParameter {

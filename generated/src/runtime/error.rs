@@ -57,11 +57,13 @@ pub enum Error {
     /// The API throttled the request (HTTP 429, or 409 with the throttle message) and the
     /// [`RetryPolicy`](crate::RetryPolicy) gave up.
     #[error("throttled by the API{}", match retry_after {
+        Some(wait) if *wait == Duration::MAX => ", with a Retry-After that is unreadable or too long".to_owned(),
         Some(wait) => format!(", retry after {} s", wait.as_secs_f64()),
         None => String::new(),
     })]
     Throttled {
-        /// How long the API asked to wait (`Retry-After`), if it said.
+        /// How long the API asked to wait (`Retry-After`), if it said; [`Duration::MAX`]
+        /// when its value could not be read or does not fit a `Duration`.
         retry_after: Option<Duration>,
     },
     /// A 5xx or any other status the client does not expect.
@@ -83,7 +85,8 @@ pub enum Error {
         /// The validation errors the answer carried, if any.
         errors: Vec<ValidationError>,
     },
-    /// The request did not complete: connection failure, timeout, broken body.
+    /// The request did not complete: connection failure, timeout, broken body. Its URL
+    /// has the query's names but not their values (filters may hold personal data).
     #[error("transport error: {0}")]
     Transport(#[source] reqwest::Error),
     /// The answer is not what the client expected.

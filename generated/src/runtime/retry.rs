@@ -6,12 +6,15 @@ use crate::runtime::endpoint::Method;
 
 /// How the client retries throttled and failed requests.
 ///
-/// `GET`, `PUT` and `DELETE` are retried on throttling (429, or 409 with the throttle
-/// message), on 502/503/504 and on connection failures and timeouts. `POST` (create, run
-/// command) is not, since it might have taken effect, unless [`retry_post`](Self::retry_post)
-/// says so. Waits grow exponentially from [`base_delay`](Self::base_delay) up to
-/// [`max_delay`](Self::max_delay) with full jitter; a `Retry-After` from the API is waited
-/// exactly, and if it asks for longer than `max_delay` the client gives up at once.
+/// Every request is retried on throttling (429, or 409 with the throttle message): the API
+/// did not process it. So is a failed token grant (throttled, 502/503/504, a connection
+/// failure or timeout), since the request it was for was not sent yet. `GET`, `PUT` and
+/// `DELETE` are also retried on 502/503/504 and on connection failures and timeouts. `POST`
+/// (create, run command) is not, since it might have taken effect, unless
+/// [`retry_post`](Self::retry_post) says so. Waits grow exponentially from
+/// [`base_delay`](Self::base_delay) up to [`max_delay`](Self::max_delay) with full jitter; a
+/// `Retry-After` from the API is waited exactly, and if it asks for longer than `max_delay`
+/// the client gives up at once. All of these share [`max_attempts`](Self::max_attempts).
 ///
 /// ```
 /// # use nexudus::RetryPolicy;
@@ -28,12 +31,13 @@ pub struct RetryPolicy {
     pub base_delay: Duration,
     /// The longest wait between attempts, and the longest `Retry-After` honoured.
     pub max_delay: Duration,
-    /// Whether `POST` requests are retried too.
+    /// Whether `POST` requests are retried on 502/503/504, connection failures and timeouts
+    /// too (throttled ones always are).
     pub retry_post: bool,
 }
 
 impl Default for RetryPolicy {
-    /// 4 attempts in all, waits from 250 ms up to 10 s, `POST` not retried.
+    /// 4 attempts in all, waits from 250 ms up to 10 s, `POST` retried only when throttled.
     fn default() -> Self {
         Self {
             max_attempts: 4,
@@ -71,13 +75,15 @@ impl RetryPolicy {
         self
     }
 
-    /// Whether `POST` requests are retried too.
+    /// Whether `POST` requests are retried on 502/503/504, connection failures and timeouts
+    /// too (throttled ones always are).
     pub fn retry_post(mut self, retry: bool) -> Self {
         self.retry_post = retry;
         self
     }
 
-    /// Whether requests of `method` may be retried at all.
+    /// Whether requests of `method` may be retried after a failure that may have reached
+    /// the API (throttling is always retried).
     pub(crate) fn retries(&self, method: Method) -> bool {
         method != Method::Post || self.retry_post
     }

@@ -102,11 +102,12 @@ impl<M: SerializeMap> Object<M> {
     }
 
     /// Writes the properties a record kept because the spec does not describe them, then
-    /// ends the object. A name the body wrote already is skipped: `extra` cannot send a
-    /// second `Id` (and so update another record) or override a field.
+    /// ends the object. A name the body wrote already, in any ASCII case, is skipped:
+    /// `extra` cannot send a second `Id` (nor `ID`, which a case-insensitive JSON binder
+    /// such as ASP.NET's reads as the id) and so update another record, or override a field.
     pub fn end_with(mut self, extra: &Map<String, Value>) -> Result<M::Ok, M::Error> {
         for (name, value) in extra {
-            if !self.written.contains(&name.as_str()) {
+            if !self.written.iter().any(|w| w.eq_ignore_ascii_case(name)) {
                 self.map.serialize_entry(name, value)?;
             }
         }
@@ -188,6 +189,19 @@ mod tests {
     fn extra_cannot_override_a_written_field() {
         let mut record: Record = serde_json::from_value(json!({"Id": 1, "Total": 2})).unwrap();
         record.extra.insert("Id".into(), json!(999));
+        record.extra.insert("Kept".into(), json!(true));
+        assert_eq!(
+            serde_json::to_string(&record).unwrap(),
+            r#"{"Id":1,"Total":2.0,"Kept":true}"#
+        );
+    }
+
+    #[test]
+    fn extra_cannot_override_a_written_field_in_another_case() {
+        let mut record: Record = serde_json::from_value(json!({"Id": 1, "Total": 2})).unwrap();
+        record.extra.insert("ID".into(), json!(999));
+        record.extra.insert("id".into(), json!(998));
+        record.extra.insert("TOTAL".into(), json!(0));
         record.extra.insert("Kept".into(), json!(true));
         assert_eq!(
             serde_json::to_string(&record).unwrap(),

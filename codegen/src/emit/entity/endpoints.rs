@@ -210,7 +210,7 @@ fn method(e: &Endpoint, entity: &Entity) -> TokenStream {
             quote! {
                 #doc
                 pub async fn run_command(&self, command: &crate::RunCommand) -> crate::Result<crate::ActionResponse> {
-                    self.client.send_action(&#konst, None, Some(&command.to_json())).await
+                    self.client.send_action(&#konst, None, Some(command)).await
                 }
             }
         }

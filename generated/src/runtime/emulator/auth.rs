@@ -1,12 +1,15 @@
 //! Who is calling: bearer tokens (configured or issued by the token path), HTTP Basic
 //! users, and the password and refresh-token grants.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
+use std::fmt;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+use super::TOKEN_CAPACITY;
 use super::config::{EmulatorConfig, Roles};
+use crate::Secret;
 
 /// The name `UpdatedBy` shows for changes made with a configured bearer token.
 const TOKEN_USER: &str = "api@emulator.local";
@@ -25,19 +28,40 @@ struct Issued {
     expires_at: Instant,
 }
 
-/// Credentials and tokens.
-#[derive(Debug)]
+/// Credentials and tokens. `Debug` shows neither passwords nor tokens.
 pub(crate) struct AuthState {
     users: Vec<(String, String, Roles)>,
     tokens: HashMap<String, Roles>,
-    issued: HashMap<String, Issued>,
+    issued: Tokens<Issued>,
     /// Refresh token → username; a refresh grant consumes its token.
-    refresh: HashMap<String, String>,
+    refresh: Tokens<String>,
     lifetime: Duration,
 }
 
 /// A refused grant: the HTTP status and the OAuth2 error body.
 pub(crate) type Refusal = (u16, Value);
+
+impl fmt::Debug for AuthState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let users: Vec<_> = self
+            .users
+            .iter()
+            .map(|(name, _, roles)| (name, Secret::new(""), roles))
+            .collect();
+        let tokens: Vec<_> = self
+            .tokens
+            .values()
+            .map(|roles| (Secret::new(""), roles))
+            .collect();
+        f.debug_struct("AuthState")
+            .field("users", &users)
+            .field("tokens", &tokens)
+            .field("issued", &self.issued.len())
+            .field("refresh", &self.refresh.len())
+            .field("lifetime", &self.lifetime)
+            .finish()
+    }
+}
 
 impl AuthState {
     pub(crate) fn new(config: &EmulatorConfig) -> Self {
@@ -58,8 +82,8 @@ impl AuthState {
                 .iter()
                 .map(|t| (t.token.expose().to_owned(), t.roles.clone()))
                 .collect(),
-            issued: HashMap::new(),
-            refresh: HashMap::new(),
+            issued: Tokens::default(),
+            refresh: Tokens::default(),
             lifetime: config.token_lifetime,
         }
     }
@@ -111,6 +135,13 @@ impl AuthState {
                 .find(|(n, _)| n == name)
                 .map(|(_, v)| v.as_str())
         };
+        // Before a refresh token is consumed, so a failure here loses nothing.
+        let (Ok(access), Ok(refresh)) = (random_token(), random_token()) else {
+            return Err((
+                500,
+                json!({"error": "server_error", "error_description": "No random bytes for a token."}),
+            ));
+        };
         let username = match field("grant_type") {
             Some("password") => {
                 let (username, password) = (
@@ -146,11 +177,11 @@ impl AuthState {
                 ));
             }
         };
-        let access = random_token();
-        let refresh = random_token();
-        let expires_at = Instant::now()
-            .checked_add(self.lifetime)
-            .unwrap_or_else(Instant::now);
+        let now = Instant::now();
+        // Tokens all last as long, so the oldest expire first.
+        self.issued
+            .forget_oldest_while(|issued| issued.expires_at <= now);
+        let expires_at = now.checked_add(self.lifetime).unwrap_or(now);
         self.issued.insert(
             access.clone(),
             Issued {
@@ -167,10 +198,74 @@ impl AuthState {
         }))
     }
 
+    /// How many access and refresh tokens are kept.
+    #[cfg(test)]
+    pub(crate) fn token_counts(&self) -> (usize, usize) {
+        (self.issued.len(), self.refresh.len())
+    }
+
     /// Invalidates every issued access token (not the configured ones), so that clients
     /// must log in or refresh again.
     pub(crate) fn revoke_issued(&mut self) {
         self.issued.clear();
+    }
+}
+
+/// Tokens in the order they were issued, at most [`TOKEN_CAPACITY`]: issuing one more
+/// forgets the oldest.
+struct Tokens<V> {
+    values: HashMap<String, V>,
+    /// Issue order; it may still hold tokens already removed from `values`.
+    order: VecDeque<String>,
+}
+
+impl<V> Default for Tokens<V> {
+    fn default() -> Self {
+        Self {
+            values: HashMap::new(),
+            order: VecDeque::new(),
+        }
+    }
+}
+
+impl<V> Tokens<V> {
+    fn insert(&mut self, token: String, value: V) {
+        self.values.insert(token.clone(), value);
+        self.order.push_back(token);
+        while self.order.len() > TOKEN_CAPACITY {
+            if let Some(oldest) = self.order.pop_front() {
+                self.values.remove(&oldest);
+            }
+        }
+    }
+
+    fn get(&self, token: &str) -> Option<&V> {
+        self.values.get(token)
+    }
+
+    fn remove(&mut self, token: &str) -> Option<V> {
+        self.values.remove(token)
+    }
+
+    /// Forgets the oldest tokens as long as `expired` holds for them.
+    fn forget_oldest_while(&mut self, expired: impl Fn(&V) -> bool) {
+        while let Some(oldest) = self.order.front() {
+            if self.values.get(oldest).is_some_and(|value| !expired(value)) {
+                break;
+            }
+            if let Some(oldest) = self.order.pop_front() {
+                self.values.remove(&oldest);
+            }
+        }
+    }
+
+    fn clear(&mut self) {
+        self.values.clear();
+        self.order.clear();
+    }
+
+    fn len(&self) -> usize {
+        self.values.len()
     }
 }
 
@@ -181,9 +276,12 @@ fn refusal(error: &str, description: &str) -> Refusal {
     )
 }
 
-/// 32 random hex digits.
-fn random_token() -> String {
-    format!("{:032x}", fastrand::u128(..))
+/// 32 random hex digits from the operating system's generator: tokens must not be
+/// predictable.
+fn random_token() -> Result<String, getrandom::Error> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes)?;
+    Ok(format!("{:032x}", u128::from_be_bytes(bytes)))
 }
 
 /// Decodes standard base64 (with or without padding); `None` if it is not base64.
@@ -262,5 +360,38 @@ mod tests {
             auth.grant(&refresh_form).expect_err("used").1["error"],
             "invalid_grant"
         );
+    }
+
+    #[test]
+    fn tokens_do_not_depend_on_a_seedable_generator() {
+        // fastrand's state can be seeded (and so predicted); the OS's cannot.
+        fastrand::seed(7);
+        let first = random_token().expect("random bytes");
+        fastrand::seed(7);
+        let second = random_token().expect("random bytes");
+        assert_ne!(first, second);
+        assert_eq!(first.len(), 32);
+        assert!(first.bytes().all(|b| b.is_ascii_hexdigit()), "{first}");
+    }
+
+    #[test]
+    fn expired_access_tokens_are_forgotten() {
+        let config = EmulatorConfig::new()
+            .admin("a@b.c", "pw")
+            .token_lifetime(Duration::ZERO);
+        let mut auth = AuthState::new(&config);
+        let password: Vec<(String, String)> = [
+            ("grant_type", "password"),
+            ("username", "a@b.c"),
+            ("password", "pw"),
+        ]
+        .iter()
+        .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+        .collect();
+        for _ in 0..3 {
+            auth.grant(&password).expect("a token");
+        }
+        // Each grant forgets the tokens expired before it: only the newest is left.
+        assert_eq!(auth.token_counts(), (1, 3));
     }
 }

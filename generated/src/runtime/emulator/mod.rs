@@ -22,8 +22,8 @@
 //! - **List** answers the page envelope (`Records`, `CurrentPage`, `CurrentPageSize`,
 //!   `CurrentOrderField`, `CurrentSortDirection`, `FirstItem`, `LastItem`, `TotalItems`,
 //!   `TotalPages`, `HasNextPage`, `HasPreviousPage`) with every filter and range filter of
-//!   the entity, `orderBy`/`dir`, and `page`/`size` (defaults [`DEFAULT_PAGE`] and
-//!   [`DEFAULT_SIZE`]; sizes above [`MAX_SIZE`] clamped to it). List records leave out the
+//!   the entity, `orderBy`/`dir`, and `page`/`size` (with the spec's defaults;
+//!   sizes above the largest clamped to it). List records leave out the
 //!   fields with `in_list: false` and carry the joined display fields. The same path with
 //!   the find-by-ids parameter (`?CoworkerDiscountCode_Id=[1,2]`) answers those records as
 //!   a page. The ids must be written as the documents write them, `[1,2]` (`[]` is no
@@ -43,8 +43,10 @@
 //!   and succeeds (changing nothing) otherwise.
 //! - **Auth**: bearer tokens and HTTP Basic users with [`Roles`]; 401 without valid
 //!   credentials, 403 when the endpoint's role is missing (a full administrator has every
-//!   role). [`TOKEN_PATH`] answers the password and refresh-token grants; a refresh
-//!   consumes its refresh token; a bad login is 400 `invalid_grant`.
+//!   role). The token path answers the password and refresh-token grants; a refresh
+//!   consumes its refresh token; a bad login is 400 `invalid_grant`. At most
+//!   [`TOKEN_CAPACITY`] access and refresh tokens are kept, and the request log keeps the
+//!   last [`REQUEST_LOG_CAPACITY`] requests, so memory stays flat however long it runs.
 //! - **Throttling** (off by default, [`EmulatorConfig::throttle`]) answers 409 with the
 //!   throttle message and `Retry-After`.
 //! - **Faults** ([`Emulator::inject`]): a status, a malformed or truncated body, a delay,
@@ -66,7 +68,7 @@
 //!   ties are in `Id` order.
 //! - `page` and `size` must be whole numbers from 1, else a 400 envelope naming them;
 //!   "at most 1000" (NOTES.md) is read as a cap, so a larger `size` answers pages of
-//!   [`MAX_SIZE`]. A `page` beyond the last, however large, gives an empty page with
+//!   the largest size. A `page` beyond the last, however large, gives an empty page with
 //!   `FirstItem` and `LastItem` 0. Find by ids pages like any list, with the documented
 //!   default size of 25.
 //! - A list parameter (paging, sorting, a filter) given more than once is a 400 envelope
@@ -103,10 +105,6 @@
 //! used for validation failures, exact error texts, time zones of date-times, and
 //! persistence across restarts.
 //!
-//! [`DEFAULT_PAGE`]: crate::service::DEFAULT_PAGE
-//! [`DEFAULT_SIZE`]: crate::service::DEFAULT_SIZE
-//! [`MAX_SIZE`]: crate::service::MAX_SIZE
-//! [`TOKEN_PATH`]: crate::service::TOKEN_PATH
 
 mod auth;
 mod config;
@@ -131,6 +129,15 @@ pub use faults::Fault;
 pub use state::RequestRecord;
 
 use state::{Shared, lock};
+
+/// The most requests [`Emulator::requests`] keeps: a long-running emulator forgets the
+/// oldest first, so its memory stays flat.
+pub const REQUEST_LOG_CAPACITY: usize = 10_000;
+
+/// The most access tokens, and the most refresh tokens, the token path keeps: issuing one
+/// more forgets the oldest, whose holder then gets 401 (or `invalid_grant` for a refresh)
+/// and logs in again. Expired access tokens are forgotten too.
+pub const TOKEN_CAPACITY: usize = 10_000;
 
 /// Why the emulator could not start, or a handle call failed.
 #[derive(Debug, thiserror::Error)]
@@ -321,12 +328,13 @@ impl Emulator {
         lock(&self.shared.faults).clear();
     }
 
-    /// Every request received so far, in arrival order.
+    /// The requests received so far, in arrival order: the last [`REQUEST_LOG_CAPACITY`].
     pub fn requests(&self) -> Vec<RequestRecord> {
-        lock(&self.shared.log).clone()
+        lock(&self.shared.log).iter().cloned().collect()
     }
 
-    /// How many requests of `method` (e.g. `"GET"`) on `path` were received.
+    /// How many requests of `method` (e.g. `"GET"`) on `path` were received, among the
+    /// last [`REQUEST_LOG_CAPACITY`].
     pub fn count(&self, method: &str, path: &str) -> usize {
         lock(&self.shared.log)
             .iter()

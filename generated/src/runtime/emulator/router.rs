@@ -1,6 +1,6 @@
 //! The HTTP side: routes built from every endpoint of [`crate::ENTITIES`], and the one
 //! pipeline every request goes through: log, fault, throttle, authenticate, authorize,
-//! handle.
+//! read the body, handle.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -25,8 +25,11 @@ use crate::{
     ActionResponse, EndpointKind, EndpointSchema, EntitySchema, Method, RunCommand, ValidationError,
 };
 
-/// The largest request body read.
+/// The largest request body read, once the caller is authorized.
 const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+/// The largest token request read: it comes before authentication, and a form with a user
+/// name, a password and a code is far smaller.
+const MAX_TOKEN_BODY_BYTES: usize = 64 * 1024;
 
 /// The endpoints of one entity served at one path with one method: one, or list and find
 /// by ids, which share `GET` of the list path.
@@ -205,26 +208,17 @@ async fn serve(shared: Arc<Shared>, target: Target, request: Request) -> Respons
     let query = parts.uri.query().unwrap_or_default().to_owned();
     let entry = shared.log(parts.method.as_str(), &path, &query);
     let fault = faults::take(&mut lock(&shared.faults), method, &path);
-    let body = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
-        Ok(body) => Ok(body),
-        Err(_) => Err(Answer::message(
-            413,
-            "The request body is too large or was cut short.",
-        )),
-    };
     let answer = |shared: Arc<Shared>| async move {
-        match body {
-            Ok(body) => answer(
-                &shared,
-                &target,
-                method,
-                &path,
-                &query,
-                &parts.headers,
-                &body,
-            ),
-            Err(answer) => answer,
-        }
+        answer(
+            &shared,
+            &target,
+            method,
+            &path,
+            &query,
+            &parts.headers,
+            body,
+        )
+        .await
     };
 
     let response = match fault {
@@ -270,15 +264,22 @@ fn dropped_connection() -> Response {
     Response::new(Body::from_stream(failing))
 }
 
-/// Throttles, authenticates, authorizes and handles a request.
-fn answer(
+/// Reads a request body of at most `limit` bytes; 413 if it is longer or cut short.
+async fn read_body(body: Body, limit: usize) -> Result<Bytes, Answer> {
+    axum::body::to_bytes(body, limit)
+        .await
+        .map_err(|_| Answer::message(413, "The request body is too large or was cut short."))
+}
+
+/// Throttles, authenticates, authorizes, reads the body and handles a request.
+async fn answer(
     shared: &Shared,
     target: &Target,
     method: Option<Method>,
     path: &str,
     query: &str,
     headers: &HeaderMap,
-    body: &[u8],
+    body: Body,
 ) -> Answer {
     let write = method != Some(Method::Get);
     if let Err(wait) = lock(&shared.throttle).check(write) {
@@ -292,7 +293,11 @@ fn answer(
     }
     let route = match target {
         Target::Token => {
-            let form = query::parse_pairs(&String::from_utf8_lossy(body));
+            let body = match read_body(body, MAX_TOKEN_BODY_BYTES).await {
+                Ok(body) => body,
+                Err(answer) => return answer,
+            };
+            let form = query::parse_pairs(&String::from_utf8_lossy(&body));
             return match lock(&shared.auth).grant(&form) {
                 Ok(token) => Answer::json(200, token),
                 Err((status, refusal)) => Answer::json(status, refusal),
@@ -330,6 +335,12 @@ fn answer(
             format!("The user must be a full unrestricted administrator or have the {role} role."),
         );
     }
+    // Read only now: an unauthorized caller must not make the server buffer 16 MiB.
+    let body = match read_body(body, MAX_BODY_BYTES).await {
+        Ok(body) => body,
+        Err(answer) => return answer,
+    };
+    let body = &body[..];
 
     let mut store = lock(&shared.store);
     let Some(table) = store.at(route.entity) else {
@@ -526,6 +537,121 @@ mod tests {
                 .expect("a run command");
         assert_eq!(command.ids, vec![2_216_640_254_734_759, 3, 4]);
         assert!(run_command(br#"{"Key": "x", "Ids": [1.5]}"#).is_none());
+    }
+
+    /// A request as axum hands it to the handler.
+    fn request(method: &str, uri: &str, headers: &[(&str, &str)], body: Body) -> Request {
+        let mut builder = Request::builder().method(method).uri(uri);
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
+        }
+        builder.body(body).expect("a valid request")
+    }
+
+    fn password_grant() -> Request {
+        request(
+            "POST",
+            SERVICE.token_path,
+            &[("content-type", "application/x-www-form-urlencoded")],
+            Body::from("grant_type=password&username=a%40b.c&password=pw"),
+        )
+    }
+
+    #[tokio::test]
+    async fn a_hundred_thousand_grants_keep_the_log_and_the_token_maps_bounded() {
+        let config = super::super::EmulatorConfig::new().admin("a@b.c", "pw");
+        let shared = Arc::new(Shared::new(&config).expect("a valid config"));
+        let mut first = None;
+        let mut last = None;
+        for _ in 0..100_000 {
+            let response = serve(Arc::clone(&shared), Target::Token, password_grant()).await;
+            assert_eq!(response.status(), 200);
+            let body = axum::body::to_bytes(response.into_body(), 1024)
+                .await
+                .expect("a body");
+            let token: Value = serde_json::from_slice(&body).expect("JSON");
+            let access = token["access_token"].as_str().expect("a token").to_owned();
+            first.get_or_insert_with(|| access.clone());
+            last = Some(access);
+        }
+        let log = lock(&shared.log);
+        assert_eq!(log.len(), super::super::REQUEST_LOG_CAPACITY);
+        assert!(log.iter().all(|r| r.status == Some(200)));
+        drop(log);
+        let auth = lock(&shared.auth);
+        assert_eq!(
+            auth.token_counts(),
+            (super::super::TOKEN_CAPACITY, super::super::TOKEN_CAPACITY)
+        );
+        // The newest tokens work; the oldest were forgotten.
+        let bearer = |token: &Option<String>| format!("Bearer {}", token.as_deref().unwrap_or(""));
+        assert!(auth.authenticate(Some(&bearer(&last))).is_some());
+        assert!(auth.authenticate(Some(&bearer(&first))).is_none());
+    }
+
+    /// The create route of the first entity.
+    fn create_route() -> (Target, &'static str) {
+        let (entity, endpoint) = crate::ENTITIES
+            .iter()
+            .enumerate()
+            .find_map(|(index, schema)| {
+                let create = schema
+                    .endpoints
+                    .iter()
+                    .find(|e| e.kind == EndpointKind::Create)?;
+                Some((index, create))
+            })
+            .expect("an entity with a create endpoint");
+        let route = Route {
+            entity,
+            endpoints: vec![endpoint],
+        };
+        (Target::Entity(Arc::new(route)), endpoint.endpoint.path)
+    }
+
+    #[tokio::test]
+    async fn the_body_is_not_read_before_the_caller_is_authenticated() {
+        let config = super::super::EmulatorConfig::new().admin_token("token");
+        let shared = Arc::new(Shared::new(&config).expect("a valid config"));
+        let (target, path) = create_route();
+        let polled = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let body = {
+            let polled = Arc::clone(&polled);
+            // A body that notes it was read, then breaks.
+            Body::from_stream(futures::stream::poll_fn(move |_| {
+                polled.store(true, std::sync::atomic::Ordering::SeqCst);
+                std::task::Poll::Ready(Some(Err::<Bytes, _>(std::io::Error::other("cut"))))
+            }))
+        };
+        let unauthenticated = request("POST", path, &[], body);
+        let response = serve(Arc::clone(&shared), target.clone(), unauthenticated).await;
+        assert_eq!(response.status(), 401);
+        assert!(!polled.load(std::sync::atomic::Ordering::SeqCst));
+
+        // Authenticated, the body is read and checked.
+        let authorized = request(
+            "POST",
+            path,
+            &[("authorization", "Bearer token")],
+            Body::from("{}"),
+        );
+        let response = serve(Arc::clone(&shared), target, authorized).await;
+        assert_eq!(response.status(), SERVICE.validation_status);
+    }
+
+    #[tokio::test]
+    async fn token_requests_have_a_small_body_limit() {
+        let config = super::super::EmulatorConfig::new().admin("a@b.c", "pw");
+        let shared = Arc::new(Shared::new(&config).expect("a valid config"));
+        let huge = format!(
+            "grant_type=password&username=a%40b.c&password=pw&pad={}",
+            "x".repeat(MAX_TOKEN_BODY_BYTES)
+        );
+        let request = request("POST", SERVICE.token_path, &[], Body::from(huge));
+        let response = serve(Arc::clone(&shared), Target::Token, request).await;
+        assert_eq!(response.status(), 413);
+        let response = serve(shared, Target::Token, password_grant()).await;
+        assert_eq!(response.status(), 200);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! What the server's handlers share with the [`Emulator`](super::Emulator) handle.
 
+use std::collections::VecDeque;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use super::auth::AuthState;
@@ -7,7 +8,7 @@ use super::config::EmulatorConfig;
 use super::faults::Fault;
 use super::store::Store;
 use super::throttle::Throttle;
-use super::{EmulatorError, seed};
+use super::{EmulatorError, REQUEST_LOG_CAPACITY, seed};
 use crate::CommandInfo;
 
 /// One request the emulator received, as [`Emulator::requests`](super::Emulator::requests)
@@ -25,6 +26,31 @@ pub struct RequestRecord {
     pub status: Option<u16>,
 }
 
+/// The last [`REQUEST_LOG_CAPACITY`] requests, oldest first.
+#[derive(Debug, Default)]
+pub(crate) struct RequestLog {
+    entries: VecDeque<RequestRecord>,
+    /// How many requests were logged and then forgotten: the number of the first entry.
+    forgotten: usize,
+}
+
+impl RequestLog {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &RequestRecord> {
+        self.entries.iter()
+    }
+
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Forgets every entry; requests still being handled keep their numbers.
+    pub(crate) fn clear(&mut self) {
+        self.forgotten += self.entries.len();
+        self.entries.clear();
+    }
+}
+
 /// The server's state.
 #[derive(Debug)]
 pub(crate) struct Shared {
@@ -32,7 +58,7 @@ pub(crate) struct Shared {
     pub(crate) auth: Mutex<AuthState>,
     pub(crate) throttle: Mutex<Throttle>,
     pub(crate) faults: Mutex<Vec<Fault>>,
-    pub(crate) log: Mutex<Vec<RequestRecord>>,
+    pub(crate) log: Mutex<RequestLog>,
     /// Entity name and command.
     pub(crate) commands: Vec<(String, CommandInfo)>,
 }
@@ -55,25 +81,33 @@ impl Shared {
             auth: Mutex::new(AuthState::new(config)),
             throttle: Mutex::new(Throttle::new(config.throttle.clone())),
             faults: Mutex::new(Vec::new()),
-            log: Mutex::new(Vec::new()),
+            log: Mutex::new(RequestLog::default()),
             commands: config.commands.clone(),
         })
     }
 
-    /// Logs a request; answers its index for [`set_status`](Self::set_status).
+    /// Logs a request, forgetting the oldest beyond [`REQUEST_LOG_CAPACITY`]; answers its
+    /// number for [`set_status`](Self::set_status).
     pub(crate) fn log(&self, method: &str, path: &str, query: &str) -> usize {
         let mut log = lock(&self.log);
-        log.push(RequestRecord {
+        if log.entries.len() >= REQUEST_LOG_CAPACITY {
+            log.entries.pop_front();
+            log.forgotten += 1;
+        }
+        log.entries.push_back(RequestRecord {
             method: method.to_owned(),
             path: path.to_owned(),
             query: query.to_owned(),
             status: None,
         });
-        log.len() - 1
+        log.forgotten + log.entries.len() - 1
     }
 
-    pub(crate) fn set_status(&self, index: usize, status: Option<u16>) {
-        if let Some(entry) = lock(&self.log).get_mut(index) {
+    /// Sets the status of request number `number`, unless it was forgotten.
+    pub(crate) fn set_status(&self, number: usize, status: Option<u16>) {
+        let mut log = lock(&self.log);
+        let index = number.checked_sub(log.forgotten);
+        if let Some(entry) = index.and_then(|i| log.entries.get_mut(i)) {
             entry.status = status;
         }
     }
