@@ -3,10 +3,12 @@
 //! - `cargo xtask gen` validates `spec/` and writes the generated files of `generated/`;
 //! - `cargo xtask gen --check` writes nothing and fails, listing the files, when `generated/`
 //!   is not what `spec/` produces;
-//! - `cargo xtask ci` runs every check and test (what `.ci/run` runs).
+//! - `cargo xtask ci` runs every check and test (what `.ci/run` runs);
+//! - `cargo xtask draft PAGE.md` drafts a spec entity file from a 2020 reference page.
 
 mod bench;
 mod ci;
+mod draft;
 mod generate;
 mod openapi;
 mod synth;
@@ -81,6 +83,8 @@ enum Command {
         #[arg(trailing_var_arg = true, required = true)]
         command: Vec<String>,
     },
+    /// Draft a spec entity file (for review) from a page of the 2020 API reference.
+    Draft(draft::Options),
     /// Write a valid spec of N entities modelled on the real ones (for benchmarks).
     Synth {
         /// How many entities.
@@ -129,6 +133,7 @@ fn main() -> ExitCode {
             repeat,
         }),
         Command::Measure { command } => bench::measure(&command),
+        Command::Draft(options) => draft::run(&options),
         Command::Synth { entities, out } => match invoked_in {
             Ok(dir) => synth::run(generate::SPEC_DIR.as_ref(), entities, &dir.join(out)),
             Err(e) => Err(format!("cannot tell the current folder: {e}")),
