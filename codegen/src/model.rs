@@ -382,11 +382,12 @@ pub enum Type {
 }
 
 impl Type {
-    /// Whether `from_`/`to_` range filters make sense on values of this type.
+    /// Whether `from_`/`to_` range filters make sense on values of this type: numbers,
+    /// date-times, and ids (whole numbers the reference ranges over too).
     pub fn has_range(&self) -> bool {
         matches!(
             self,
-            Type::Integer | Type::Decimal | Type::Money | Type::DateTime
+            Type::Integer | Type::Decimal | Type::Money | Type::DateTime | Type::Id(_)
         )
     }
 

@@ -655,7 +655,7 @@ fn range_filter_on_a_type_without_range() {
         ENTITY,
         d.entity_at("Notes\n    docs: Times used"),
         "range filter on `Notes`, whose type has no range",
-        Some("range filters take integer, decimal, money or datetime fields"),
+        Some("range filters take integer, decimal, money, datetime and id fields"),
     );
 }
 

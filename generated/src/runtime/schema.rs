@@ -177,7 +177,11 @@ impl FieldKind {
     pub fn has_range(self) -> bool {
         matches!(
             self,
-            FieldKind::Integer | FieldKind::Decimal | FieldKind::Money | FieldKind::DateTime
+            FieldKind::Integer
+                | FieldKind::Decimal
+                | FieldKind::Money
+                | FieldKind::DateTime
+                | FieldKind::Id(_)
         )
     }
 }
