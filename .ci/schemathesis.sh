@@ -22,7 +22,7 @@ REPORTS=target/schemathesis
 source .ci/python-tool.sh
 python_tool "$VENV" schemathesis "$SCHEMATHESIS_VERSION"
 
-cargo build --quiet -p nexudus --features emulator --bin nexudus-emulator
+cargo build --quiet -p nexudus-emulator --bin nexudus-emulator
 rm -rf "$REPORTS"
 mkdir -p "$REPORTS"
 

@@ -325,6 +325,14 @@ impl Entity {
     pub fn update_fields(&self) -> impl Iterator<Item = &Field> + Clone {
         self.fields.iter().filter(|f| f.update)
     }
+
+    /// Record fields set on create only: an update cannot change them but sends them back as
+    /// read, so a PUT that clears what it does not receive cannot clear them.
+    pub fn kept_by_update(&self) -> impl Iterator<Item = &Field> + Clone {
+        self.fields
+            .iter()
+            .filter(|f| f.read && f.create && !f.update)
+    }
 }
 
 /// One property of a record or body.

@@ -505,8 +505,12 @@ fn entity_schemas(service: &Service, entity: &Entity, names: &Names) -> Map<Stri
         );
     }
     if entity.has(EndpointKind::Update) {
-        let mut properties: Map<String, Value> =
-            entity.update_fields().map(body_property).collect();
+        // The fields set on create only are sent back unchanged, so a PUT cannot clear them.
+        let mut properties: Map<String, Value> = entity
+            .update_fields()
+            .chain(entity.kept_by_update())
+            .map(body_property)
+            .collect();
         let id = entity.id_field();
         let flags = Flags {
             nullable: false,

@@ -5,10 +5,11 @@
 //! answers), a list record (what GET list answers), a create body, an update body made from a
 //! full record, filter and sort enums, and one function per endpoint.
 //!
-//! The hand-written runtime (`runtime`: client, authentication, errors, paging, retries) is
-//! re-exported at the crate root; everything else is generated from `spec/`: the typed ids of
-//! every entity ([`ids`]), the API's enumerations ([`enums`]), and one module per area and
-//! entity.
+//! The hand-written runtime (the `nexudus-runtime` crate: client, authentication, errors,
+//! paging, retries) is re-exported at the crate root; everything else is generated from
+//! `spec/`: the typed ids of every entity ([`ids`]), the API's enumerations ([`enums`]), one
+//! module per area and entity, and [`Api`], the trait that gives the [`Client`] one method per
+//! entity (`use nexudus::prelude::*;` brings it into scope).
 //!
 //! Each entity has a cargo feature named after its module, each area one named after the area,
 //! and `full` (the default) enables them all: a crate that needs two entities can set
@@ -16,7 +17,6 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-pub mod runtime;
 #[rustfmt::skip]
 pub mod service;
 #[rustfmt::skip]
@@ -26,7 +26,7 @@ pub mod enums;
 #[cfg(any(feature = "coworker_booking_credits", feature = "coworker_discount_codes"))]
 #[rustfmt::skip]
 pub mod billing;
-pub use runtime::*;
+pub use nexudus_runtime::*;
 pub use service::SERVICE;
 /// Every entity of the spec whose feature is on, as data, in area then name order.
 pub const ENTITIES: &[EntitySchema] = &[
@@ -35,3 +35,42 @@ pub const ENTITIES: &[EntitySchema] = &[
     #[cfg(feature = "coworker_discount_codes")]
     billing::coworker_discount_codes::SCHEMA,
 ];
+/// The endpoints of every entity, as methods of the [`Client`]: `client.coworkers()`
+/// answers the handle whose methods call the coworker endpoints. Bring it into scope
+/// with `use nexudus::prelude::*;` (or `use nexudus::Api as _;`).
+pub trait Api {
+    /// The `CoworkerBookingCredit` endpoints: An amount of monetary credit assigned to a customer.
+    #[cfg(feature = "coworker_booking_credits")]
+    fn coworker_booking_credits(
+        &self,
+    ) -> billing::coworker_booking_credits::CoworkerBookingCredits<'_>;
+    /// The `CoworkerDiscountCode` endpoints: A discount code assigned to a customer (coworker) at a
+    /// location (business), optionally within a customer-specific validity window, or as part of
+    /// the referral programme.
+    #[cfg(feature = "coworker_discount_codes")]
+    fn coworker_discount_codes(
+        &self,
+    ) -> billing::coworker_discount_codes::CoworkerDiscountCodes<'_>;
+}
+
+impl Api for Client {
+    #[cfg(feature = "coworker_booking_credits")]
+    fn coworker_booking_credits(
+        &self,
+    ) -> billing::coworker_booking_credits::CoworkerBookingCredits<'_> {
+        billing::coworker_booking_credits::CoworkerBookingCredits::new(self)
+    }
+
+    #[cfg(feature = "coworker_discount_codes")]
+    fn coworker_discount_codes(
+        &self,
+    ) -> billing::coworker_discount_codes::CoworkerDiscountCodes<'_> {
+        billing::coworker_discount_codes::CoworkerDiscountCodes::new(self)
+    }
+}
+
+/// What most code using the client needs: `use nexudus::prelude::*;`.
+pub mod prelude {
+    pub use crate::Api as _;
+    pub use crate::{Auth, Client, DateTime, Decimal, Error, Result, SortDirection};
+}

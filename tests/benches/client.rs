@@ -20,8 +20,8 @@ use futures::StreamExt;
 use nexudus::billing::coworker_discount_codes::{
     CoworkerDiscountCodeListItem, CoworkerDiscountCodeQuery, LIST,
 };
-use nexudus::emulator::{Emulator, EmulatorConfig};
-use nexudus::{Auth, Page, RetryPolicy};
+use nexudus::{Api as _, Auth, Page, RetryPolicy};
+use nexudus_emulator::{Emulator, EmulatorConfig};
 use serde_json::json;
 
 /// Counts each thread's live heap bytes and their peak, so the bench can report the
@@ -133,7 +133,7 @@ async fn hand_written(http: &reqwest::Client, base_url: &str) -> (usize, usize) 
             .await
             .expect("body");
         let decoded: Page<CoworkerDiscountCodeListItem> =
-            nexudus::Page::from_slice(&body).expect("decode");
+            nexudus::Page::from_slice(&nexudus::SERVICE.envelopes.page, &body).expect("decode");
         count += decoded.records.iter().filter(|r| r.id.0 > 0).count();
         if !decoded.has_next_page || decoded.records.is_empty() {
             break;

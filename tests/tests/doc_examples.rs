@@ -51,14 +51,14 @@ fn decode<T: DeserializeOwned>(document: &str, text: &str) -> T {
 
 /// An action envelope example, read with the spec's envelope names.
 fn decode_action(document: &str, text: &str) -> ActionResponse {
-    ActionResponse::from_json(decode(document, text))
+    ActionResponse::from_json(&nexudus::SERVICE.envelopes, decode(document, text))
         .unwrap_or_else(|e| panic!("{document}: example is no action envelope: {e}"))
 }
 
 /// A list answer example, read with the spec's envelope names.
 fn decode_page<T: DeserializeOwned>(document: &str, text: &str) -> Page<T> {
     let repaired = repair(text);
-    Page::from_slice(repaired.as_bytes())
+    Page::from_slice(&nexudus::SERVICE.envelopes.page, repaired.as_bytes())
         .unwrap_or_else(|e| panic!("{document}: example does not decode: {e}\n{repaired}"))
 }
 
@@ -449,7 +449,9 @@ fn full_record_examples_003_decode() {
 fn commands_example_003_decodes() {
     let commands: Vec<CommandInfo> = decode::<Vec<serde_json::Value>>("003", COMMANDS_003)
         .into_iter()
-        .map(|command| CommandInfo::from_json(command).expect("a command"))
+        .map(|command| {
+            CommandInfo::from_json(&nexudus::SERVICE.envelopes, command).expect("a command")
+        })
         .collect();
     assert_eq!(commands.len(), 2);
     assert_eq!(commands[0].key, "COMMAND_KEY_1");
@@ -517,7 +519,7 @@ fn run_command_body_has_003s_shape() {
         .parameter("string", json!(987654321))
         .parameter("Boolean", json!(true));
     assert_eq!(
-        body.to_json(),
+        body.to_json(&nexudus::SERVICE.envelopes),
         json!({
             "Ids": [1329961649],
             "Parameters": [{"Type": "string", "Value": 987654321}, {"Type": "Boolean", "Value": true}],

@@ -11,6 +11,7 @@ use std::collections::{BTreeSet, HashSet};
 use std::time::{Duration, Instant};
 
 use futures::TryStreamExt as _;
+use nexudus::Api as _;
 use nexudus::billing::coworker_booking_credits::{
     self as credits, CoworkerBookingCreditFilter, CoworkerBookingCreditQuery,
     CoworkerBookingCreditSort, NewCoworkerBookingCredit,
@@ -19,11 +20,11 @@ use nexudus::billing::coworker_discount_codes::{
     self as codes, CoworkerDiscountCodeFilter, CoworkerDiscountCodeQuery, CoworkerDiscountCodeSort,
     NewCoworkerDiscountCode,
 };
-use nexudus::emulator::{Emulator, EmulatorConfig, EmulatorError, Fault, Roles, ThrottleLimits};
 use nexudus::ids::{BusinessId, CoworkerDiscountCodeId, CoworkerId, DiscountCodeId, ProductId};
 use nexudus::{
     Auth, Client, DateTime, Decimal, Error, Method, RetryPolicy, RunCommand, SortDirection, Uuid,
 };
+use nexudus_emulator::{Emulator, EmulatorConfig, EmulatorError, Fault, Roles, ThrottleLimits};
 use serde_json::{Value, json};
 
 const TOKEN: &str = "admin-token";

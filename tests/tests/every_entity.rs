@@ -9,11 +9,11 @@
 
 use std::time::Duration;
 
-use nexudus::emulator::{Emulator, EmulatorConfig};
 use nexudus::{
     Auth, Client, EndpointKind, EntitySchema, Error, FieldKind, FieldSchema, RetryPolicy,
     RunCommand,
 };
+use nexudus_emulator::{Emulator, EmulatorConfig};
 use serde_json::{Map, Value, json};
 
 const TOKEN: &str = "admin-token";
@@ -191,9 +191,7 @@ async fn walk(emulator: &Emulator, client: &Client, schema: &'static EntitySchem
             .unwrap_or_else(|e| panic!("{name}: commands: {e}"));
     }
     if let Some(run) = endpoint(EndpointKind::RunCommand) {
-        let failed = client
-            .send_action(run, None, Some(&RunCommand::new("X", [id]).to_json()))
-            .await;
+        let failed = client.run_command(run, &RunCommand::new("X", [id])).await;
         assert!(
             matches!(failed, Err(Error::Action { .. })),
             "{name}: {failed:?}"

@@ -363,7 +363,15 @@ fn schemas_of(spec: &Api) {
                 update_required,
                 "{name}Update required"
             );
-            let mut update_fields = wires(&mut entity.update_fields());
+            // The fields set on create only are sent back too, unchanged.
+            let mut update_fields = wires(
+                &mut entity.update_fields().chain(
+                    entity
+                        .fields
+                        .iter()
+                        .filter(|f| f.read && f.create && !f.update),
+                ),
+            );
             update_fields.insert("Id".to_owned());
             assert_eq!(keys(update), update_fields, "{name}Update");
         }

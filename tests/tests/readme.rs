@@ -1,9 +1,10 @@
-//! The README's Rust examples are files under `generated/examples/`, which `cargo test`
+//! The README's Rust examples are files (`tests/examples/quickstart.rs`,
+//! `emulator/examples/emulator.rs`), which `cargo test`
 //! compiles; this keeps each README block identical to its file, so the README never shows
 //! code that does not build.
 //!
 //! A block is tied to its file by an HTML comment on the line before its fence:
-//! `<!-- example: generated/examples/quickstart.rs -->`. Every `rust` block must have one.
+//! `<!-- example: tests/examples/quickstart.rs -->`. Every `rust` block must have one.
 
 use std::path::Path;
 
@@ -52,8 +53,8 @@ fn every_readme_example_is_a_compiled_example_file() {
     assert_eq!(
         files,
         [
-            "generated/examples/quickstart.rs",
-            "generated/examples/emulator.rs"
+            "tests/examples/quickstart.rs",
+            "emulator/examples/emulator.rs"
         ]
     );
     for (file, code) in &blocks {

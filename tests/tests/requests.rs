@@ -113,7 +113,7 @@ fn every_discount_code_filter() -> CoworkerDiscountCodeQuery {
 
 #[test]
 fn list_query_with_every_filter() {
-    let query = every_discount_code_filter().query_string();
+    let query = every_discount_code_filter().query_string(&nexudus::SERVICE.paging);
     insta::assert_snapshot!(query.replace('&', "\n&"));
     let names: Vec<&str> = query
         .split('&')
@@ -159,7 +159,7 @@ fn booking_credit_list_query_uses_notes_spelling() {
             "2025-06-30T12:00",
         )));
     assert_eq!(
-        query.query_string(),
+        query.query_string(&nexudus::SERVICE.paging),
         "orderBy=ExpireDate&dir=1\
          &CoworkerBookingCredit_Coworker=1\
          &CoworkerBookingCredit_Business=2\

@@ -186,36 +186,43 @@ static LIST: Endpoint = Endpoint {
     method: Method::Get,
     path: "/api/billing/coworkerdiscountcodes",
     role: "CoworkerDiscountCode-List",
+    service: &nexudus::SERVICE,
 };
 static GET: Endpoint = Endpoint {
     method: Method::Get,
     path: "/api/billing/coworkerdiscountcodes/{Id}",
     role: "CoworkerDiscountCode-Read",
+    service: &nexudus::SERVICE,
 };
 static CREATE: Endpoint = Endpoint {
     method: Method::Post,
     path: "/api/billing/coworkerdiscountcodes",
     role: "CoworkerDiscountCode-Create",
+    service: &nexudus::SERVICE,
 };
 static UPDATE: Endpoint = Endpoint {
     method: Method::Put,
     path: "/api/billing/coworkerdiscountcodes",
     role: "CoworkerDiscountCode-Edit",
+    service: &nexudus::SERVICE,
 };
 static DELETE: Endpoint = Endpoint {
     method: Method::Delete,
     path: "/api/billing/coworkerdiscountcodes/{Id}",
     role: "CoworkerDiscountCode-Delete",
+    service: &nexudus::SERVICE,
 };
 static COMMANDS: Endpoint = Endpoint {
     method: Method::Get,
     path: "/api/billing/coworkerdiscountcodes/commands",
     role: "CoworkerDiscountCode-List",
+    service: &nexudus::SERVICE,
 };
 static RUN_COMMAND: Endpoint = Endpoint {
     method: Method::Post,
     path: "/api/billing/coworkerdiscountcodes/runcommand",
     role: "CoworkerDiscountCode-Edit",
+    service: &nexudus::SERVICE,
 };
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -239,9 +246,10 @@ impl QueryFilter for Filter {
     fn query_pair(&self) -> (&'static str, String) {
         match self {
             Filter::Ids(ids) => ("CoworkerDiscountCode_Id", nexudus::id_list(ids)),
-            Filter::UpdatedFrom(at) => {
-                ("from_CoworkerDiscountCode_UpdatedOn", at.to_filter_string())
-            }
+            Filter::UpdatedFrom(at) => (
+                "from_CoworkerDiscountCode_UpdatedOn",
+                at.to_filter_string(nexudus::SERVICE.filter_datetime_format),
+            ),
             Filter::Notes(notes) => ("CoworkerDiscountCode_Notes", notes.clone()),
         }
     }
@@ -733,11 +741,7 @@ async fn unsuccessful_action_on_200_is_an_action_error() {
     .await;
     let err = server
         .client(Auth::bearer("t"))
-        .send_action(
-            &RUN_COMMAND,
-            None,
-            Some(&RunCommand::new("KEY", [1, 2]).to_json()),
-        )
+        .run_command(&RUN_COMMAND, &RunCommand::new("KEY", [1, 2]))
         .await
         .unwrap_err();
     match err {
@@ -844,11 +848,9 @@ async fn bad_base_url_is_a_config_error() {
         .base_url("http://localhost:8080/prefix/")
         .build()
         .unwrap();
-    assert_eq!(client.base_url(), "http://localhost:8080/prefix");
-    assert_eq!(
-        Client::new(Auth::None).unwrap().base_url(),
-        nexudus::SERVICE.base_url
-    );
+    assert_eq!(client.base_url(), Some("http://localhost:8080/prefix"));
+    // Without one, requests go to the production URL of the spec.
+    assert_eq!(Client::new(Auth::None).unwrap().base_url(), None);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1008,7 +1010,7 @@ async fn a_throttled_post_is_retried_by_default() {
         assert_eq!(answer.id(), Some(9));
         let run = server
             .client(Auth::bearer("t"))
-            .send_action(&RUN_COMMAND, None, Some(&RunCommand::new("KEY", [1])))
+            .run_command(&RUN_COMMAND, &RunCommand::new("KEY", [1]))
             .await;
         assert!(run.is_ok(), "{run:?}");
         assert_eq!(server.count("POST", BASE), 2);
@@ -1217,7 +1219,7 @@ async fn transport_errors_name_the_path_and_query_names_but_no_values() {
         .unwrap();
     check(
         client
-            .get_page::<Code>(&LIST, query.query_pairs())
+            .get_page::<Code>(&LIST, query.query_pairs(&nexudus::SERVICE.paging))
             .await
             .unwrap_err(),
     );
@@ -1232,7 +1234,7 @@ async fn transport_errors_name_the_path_and_query_names_but_no_values() {
         .unwrap();
     check(
         client
-            .get_page::<Code>(&LIST, query.query_pairs())
+            .get_page::<Code>(&LIST, query.query_pairs(&nexudus::SERVICE.paging))
             .await
             .unwrap_err(),
     );
@@ -1255,7 +1257,7 @@ async fn query_string_matches_the_documents_spelling() {
         .filter(Filter::Notes("a b&c=d+#%é".into()));
 
     let page = client
-        .get_page::<Code>(&LIST, query.query_pairs())
+        .get_page::<Code>(&LIST, query.query_pairs(&nexudus::SERVICE.paging))
         .await
         .unwrap();
     assert_eq!(page.records.len(), 1);
@@ -1265,19 +1267,19 @@ async fn query_string_matches_the_documents_spelling() {
                     &from_CoworkerDiscountCode_UpdatedOn=2025-01-01T00:00\
                     &CoworkerDiscountCode_Notes=a%20b%26c%3Dd%2B%23%25%C3%A9";
     assert_eq!(server.requests()[0].query, expected);
-    assert_eq!(query.query_string(), expected);
+    assert_eq!(query.query_string(&nexudus::SERVICE.paging), expected);
     assert_eq!(nexudus::id_list(&[]), "[]");
 
     // Nothing set, nothing sent; ascending is `dir=1`.
     let _ = client
-        .get_page::<Code>(&LIST, Query::new().query_pairs())
+        .get_page::<Code>(&LIST, Query::new().query_pairs(&nexudus::SERVICE.paging))
         .await
         .unwrap();
     assert_eq!(server.requests()[1].query, "");
     assert_eq!(
         Query::new()
             .order_by(Sort::CreatedOn, SortDirection::Ascending)
-            .query_string(),
+            .query_string(&nexudus::SERVICE.paging),
         "orderBy=CreatedOn&dir=1"
     );
 }
@@ -1325,10 +1327,7 @@ async fn actions_send_json_and_fill_the_id() {
     let command = RunCommand::new("COMMAND_KEY_2", [1329961649])
         .parameter("string", 987654321)
         .parameter("Boolean", true);
-    client
-        .send_action(&RUN_COMMAND, None, Some(&command.to_json()))
-        .await
-        .unwrap();
+    client.run_command(&RUN_COMMAND, &command).await.unwrap();
 
     let commands = client.get_commands(&COMMANDS).await.unwrap();
     assert_eq!(commands.len(), 3);
@@ -1571,7 +1570,11 @@ fn datetime_is_lenient_and_round_trips() {
         assert_eq!(json, format!("\"{serialized}\""));
         let back: DateTime = serde_json::from_str(&json).unwrap();
         assert_eq!(back, parsed, "{input}");
-        assert_eq!(parsed.to_filter_string(), serialized[..16], "{input}");
+        assert_eq!(
+            parsed.to_filter_string(nexudus::SERVICE.filter_datetime_format),
+            serialized[..16],
+            "{input}"
+        );
     }
 
     for bad in [

@@ -152,102 +152,10 @@ fn synthetic_spec(n: usize) -> Result<PathBuf, String> {
     Ok(dir)
 }
 
-/// A standalone copy of the generated crate for `spec`: the hand-written runtime, the
-/// generated files, and a manifest with the workspace's dependency versions written out.
+/// The generated crate of `spec`, outside the workspace, under target/bench.
 fn bench_crate(spec: &Path, n: usize) -> Result<PathBuf, String> {
     let krate = Path::new(BENCH_DIR).join(format!("crate-{n}"));
-    let _ = fs::remove_dir_all(&krate);
-    copy_dir(Path::new("generated/src"), &krate.join("src"))?;
-    // Only the runtime is kept from the real crate; the rest is generated for `spec`.
-    for entry in fs::read_dir(krate.join("src")).map_err(|e| e.to_string())? {
-        let path = entry.map_err(|e| e.to_string())?.path();
-        let keep = path
-            .file_name()
-            .is_some_and(|n| n == "runtime" || n == "emulator");
-        if !keep {
-            if path.is_dir() {
-                fs::remove_dir_all(&path)
-            } else {
-                fs::remove_file(&path)
-            }
-            .map_err(|e| format!("{}: {e}", path.display()))?;
-        }
-    }
-    fs::write(krate.join("Cargo.toml"), standalone_manifest()?).map_err(|e| e.to_string())?;
-    fs::copy("Cargo.lock", krate.join("Cargo.lock")).map_err(|e| e.to_string())?;
-    generate::run(spec, &krate, false)?;
-    Ok(krate)
-}
-
-/// generated/Cargo.toml with `workspace = true` entries replaced by the workspace's own
-/// specifications, its own `[workspace]`, and no binaries, examples or dev-dependencies.
-fn standalone_manifest() -> Result<String, String> {
-    use toml_edit::{DocumentMut, Item, Table, Value};
-    let parse = |path: &str| -> Result<DocumentMut, String> {
-        fs::read_to_string(path)
-            .map_err(|e| format!("{path}: {e}"))?
-            .parse()
-            .map_err(|e| format!("{path}: {e}"))
-    };
-    let root = parse("Cargo.toml")?;
-    let mut manifest = parse("generated/Cargo.toml")?;
-    let workspace_deps = root["workspace"]["dependencies"]
-        .as_table()
-        .ok_or("no [workspace.dependencies]")?;
-    let workspace_package = root["workspace"]["package"]
-        .as_table()
-        .ok_or("no [workspace.package]")?;
-    let package = manifest["package"].as_table_mut().ok_or("no [package]")?;
-    for key in ["edition", "rust-version", "license", "publish"] {
-        if let Some(item) = workspace_package.get(key) {
-            package.insert(key, item.clone());
-        }
-    }
-    let deps = manifest["dependencies"]
-        .as_table_mut()
-        .ok_or("no [dependencies]")?;
-    let names: Vec<String> = deps.iter().map(|(k, _)| k.to_owned()).collect();
-    for name in names {
-        let inherited = workspace_deps
-            .get(&name)
-            .ok_or_else(|| format!("{name} is not a workspace dependency"))?;
-        let optional = deps[name.as_str()]
-            .get("optional")
-            .and_then(Item::as_bool)
-            .unwrap_or(false);
-        let mut spec = match inherited.as_value() {
-            Some(Value::String(version)) => {
-                let mut t = toml_edit::InlineTable::new();
-                t.insert("version", Value::from(version.value().as_str()));
-                t
-            }
-            Some(Value::InlineTable(t)) => t.clone(),
-            _ => return Err(format!("unsupported workspace dependency {name}")),
-        };
-        if optional {
-            spec.insert("optional", Value::from(true));
-        }
-        deps.insert(&name, Item::Value(Value::InlineTable(spec)));
-    }
-    for key in ["bin", "example", "dev-dependencies"] {
-        manifest.remove(key);
-    }
-    manifest.insert("workspace", Item::Table(Table::new()));
-    Ok(manifest.to_string())
-}
-
-fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
-    fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
-    for entry in fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))? {
-        let path = entry.map_err(|e| e.to_string())?.path();
-        let target = to.join(path.file_name().ok_or("no file name")?);
-        if path.is_dir() {
-            copy_dir(&path, &target)?;
-        } else {
-            fs::copy(&path, &target).map_err(|e| format!("{}: {e}", path.display()))?;
-        }
-    }
-    Ok(())
+    crate::standalone::write(Path::new("."), spec, &krate)
 }
 
 fn count_lines(dir: &Path) -> Result<usize, String> {
@@ -255,9 +163,7 @@ fn count_lines(dir: &Path) -> Result<usize, String> {
     for entry in fs::read_dir(dir).map_err(|e| e.to_string())? {
         let path = entry.map_err(|e| e.to_string())?.path();
         if path.is_dir() {
-            if !path.ends_with("runtime") && !path.ends_with("emulator") {
-                lines += count_lines(&path)?;
-            }
+            lines += count_lines(&path)?;
         } else {
             let text = fs::read_to_string(&path).map_err(|e| e.to_string())?;
             if text.starts_with(codegen::emit::HEADER) {
@@ -278,18 +184,11 @@ fn one_entity_feature(spec: &Path) -> Result<String, String> {
 }
 
 fn cargo_command(krate: &Path, args: &[&str]) -> Command {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let mut command = Command::new(cargo);
-    command
-        .args(["build", "--lib", "--quiet", "--manifest-path"])
-        .arg(krate.join("Cargo.toml"))
-        .args(args)
-        .env(
-            "CARGO_TARGET_DIR",
-            fs::canonicalize(BENCH_DIR)
-                .unwrap_or_else(|_| BENCH_DIR.into())
-                .join("target"),
-        );
+    let target = fs::canonicalize(BENCH_DIR)
+        .unwrap_or_else(|_| BENCH_DIR.into())
+        .join("target");
+    let mut command = crate::standalone::cargo(krate, &target, "build");
+    command.args(["--lib", "--quiet"]).args(args);
     command
 }
 

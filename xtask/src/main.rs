@@ -11,6 +11,7 @@ mod ci;
 mod draft;
 mod generate;
 mod openapi;
+mod standalone;
 mod synth;
 
 use std::path::PathBuf;
@@ -102,7 +103,11 @@ fn main() -> ExitCode {
     // Where the user typed the command, for the paths they typed relative to it.
     let invoked_in = std::env::current_dir();
     // Paths in messages are relative to the workspace root, as a user types them.
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    // `cargo run` says where xtask's manifest is at run time; the path compiled in would be
+    // another checkout's when two checkouts share a target folder.
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from);
+    let root = manifest_dir.join("..");
     if let Err(e) = std::env::set_current_dir(&root) {
         eprintln!(
             "error: cannot enter the workspace root {}: {e}",

@@ -11,10 +11,11 @@ use crate::names::RustIdent;
 pub fn lib_rs(api: &Api) -> TokenStream {
     let doc = docs::inner(&docs::paragraphs([
         docs::spec(&api.service.docs),
-        "The hand-written runtime (`runtime`: client, authentication, errors, paging, retries) is \
-         re-exported at the crate root; everything else is generated from `spec/`: the typed ids \
-         of every entity ([`ids`]), the API's enumerations ([`enums`]), and one module per area \
-         and entity."
+        "The hand-written runtime (the `nexudus-runtime` crate: client, authentication, errors, \
+         paging, retries) is re-exported at the crate root; everything else is generated from \
+         `spec/`: the typed ids of every entity ([`ids`]), the API's enumerations ([`enums`]), \
+         one module per area and entity, and [`Api`], the trait that gives the [`Client`] one \
+         method per entity (`use nexudus::prelude::*;` brings it into scope)."
             .to_owned(),
         format!(
             "Each entity has a cargo feature named after its module, each area one named after the \
@@ -40,12 +41,35 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         let feature = entity_feature(e);
         quote!(#[cfg(feature = #feature)] #area::#module::SCHEMA)
     });
+    let accessors = api.entities.iter().map(|e| {
+        let (area, module, handle) = (&e.area, &e.names.module, &e.names.api);
+        let feature = entity_feature(e);
+        let doc = docs::outer(&format!(
+            "The `{}` endpoints: {}",
+            e.name,
+            docs::first_sentence(&docs::spec(&e.docs))
+        ));
+        quote! {
+            #doc
+            #[cfg(feature = #feature)]
+            fn #module(&self) -> #area::#module::#handle<'_>;
+        }
+    });
+    let impls = api.entities.iter().map(|e| {
+        let (area, module, handle) = (&e.area, &e.names.module, &e.names.api);
+        let feature = entity_feature(e);
+        quote! {
+            #[cfg(feature = #feature)]
+            fn #module(&self) -> #area::#module::#handle<'_> {
+                #area::#module::#handle::new(self)
+            }
+        }
+    });
     quote! {
         #doc
         #![forbid(unsafe_code)]
         #![warn(missing_docs)]
 
-        pub mod runtime;
         // Generated modules keep prettyplease's layout; rustfmt would reformat them and make
         // `cargo xtask gen --check` fail.
         #[rustfmt::skip]
@@ -56,11 +80,28 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         pub mod enums;
         #(#areas)*
 
-        pub use runtime::*;
+        pub use nexudus_runtime::*;
         pub use service::SERVICE;
 
         /// Every entity of the spec whose feature is on, as data, in area then name order.
         pub const ENTITIES: &[EntitySchema] = &[#(#schemas),*];
+
+        /// The endpoints of every entity, as methods of the [`Client`]: `client.coworkers()`
+        /// answers the handle whose methods call the coworker endpoints. Bring it into scope
+        /// with `use nexudus::prelude::*;` (or `use nexudus::Api as _;`).
+        pub trait Api {
+            #(#accessors)*
+        }
+
+        impl Api for Client {
+            #(#impls)*
+        }
+
+        /// What most code using the client needs: `use nexudus::prelude::*;`.
+        pub mod prelude {
+            pub use crate::Api as _;
+            pub use crate::{Auth, Client, DateTime, Decimal, Error, Result, SortDirection};
+        }
     }
 }
 

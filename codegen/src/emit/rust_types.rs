@@ -62,7 +62,7 @@ pub fn write_field(field: &Field, optional: bool, skip_none: bool) -> TokenStrea
 pub fn filter_value(ty: &Type, value: &TokenStream) -> TokenStream {
     match ty {
         Type::String => quote!(#value.clone()),
-        Type::DateTime => quote!(#value.to_filter_string()),
+        Type::DateTime => quote!(#value.to_filter_string(crate::SERVICE.filter_datetime_format)),
         Type::Enum(_) => quote!(#value.value().to_string()),
         _ => quote!(#value.to_string()),
     }

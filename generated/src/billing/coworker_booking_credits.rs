@@ -12,8 +12,8 @@
 //!
 //! Call the endpoints through
 //! [`CoworkerBookingCredits`](crate::billing::coworker_booking_credits::CoworkerBookingCredits),
-//! from [`crate::Client::coworker_booking_credits`]. Each needs its role unless the user is a
-//! full unrestricted administrator:
+//! from [`crate::Api::coworker_booking_credits`] (`client.coworker_booking_credits()`). Each
+//! needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|
@@ -623,8 +623,9 @@ impl NewCoworkerBookingCredit {
 /// The body that updates a [`CoworkerBookingCredit`]. The API's PUT clears every property it
 /// does not receive, so this body can only be made from a full record
 /// ([`CoworkerBookingCredit::to_update`] or `From<CoworkerBookingCredit>`): it carries every
-/// field the API lets an update write, as read, the record's `Id`, and the properties this
-/// client does not know (`extra`). Change the public fields, then send it.
+/// field the API lets an update write, as read, the fields set on create only (sent back
+/// unchanged), the record's `Id`, and the properties this client does not know (`extra`).
+/// Change the public fields, then send it.
 ///
 /// A [`CoworkerBookingCreditListItem`] cannot become one: list records leave fields out.
 #[derive(Debug, Clone, PartialEq)]
@@ -835,16 +836,28 @@ impl crate::QueryFilter for CoworkerBookingCreditFilter {
                 ("CoworkerBookingCredit_TariffBookingCredit", value.to_string())
             }
             Self::FromCreatedOn(value) => {
-                ("from_CoworkerBookingCredit_CreatedOn", value.to_filter_string())
+                (
+                    "from_CoworkerBookingCredit_CreatedOn",
+                    value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                )
             }
             Self::ToCreatedOn(value) => {
-                ("to_CoworkerBookingCredit_CreatedOn", value.to_filter_string())
+                (
+                    "to_CoworkerBookingCredit_CreatedOn",
+                    value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                )
             }
             Self::FromUpdatedOn(value) => {
-                ("from_CoworkerBookingCredit_UpdatedOn", value.to_filter_string())
+                (
+                    "from_CoworkerBookingCredit_UpdatedOn",
+                    value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                )
             }
             Self::ToUpdatedOn(value) => {
-                ("to_CoworkerBookingCredit_UpdatedOn", value.to_filter_string())
+                (
+                    "to_CoworkerBookingCredit_UpdatedOn",
+                    value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                )
             }
         }
     }
@@ -901,6 +914,7 @@ pub const LIST: crate::Endpoint = crate::Endpoint {
     method: crate::Method::Get,
     path: "/api/billing/coworkerbookingcredits",
     role: "CoworkerBookingCredit-List",
+    service: &crate::SERVICE,
 };
 
 /// `GET /api/billing/coworkerbookingcredits`, which needs the role
@@ -909,6 +923,7 @@ pub const FIND_BY_IDS: crate::Endpoint = crate::Endpoint {
     method: crate::Method::Get,
     path: "/api/billing/coworkerbookingcredits",
     role: "CoworkerBookingCredit-List",
+    service: &crate::SERVICE,
 };
 
 /// `GET /api/billing/coworkerbookingcredits/{Id}`, which needs the role
@@ -917,6 +932,7 @@ pub const GET: crate::Endpoint = crate::Endpoint {
     method: crate::Method::Get,
     path: "/api/billing/coworkerbookingcredits/{Id}",
     role: "CoworkerBookingCredit-Read",
+    service: &crate::SERVICE,
 };
 
 /// `POST /api/billing/coworkerbookingcredits`, which needs the role
@@ -925,6 +941,7 @@ pub const CREATE: crate::Endpoint = crate::Endpoint {
     method: crate::Method::Post,
     path: "/api/billing/coworkerbookingcredits",
     role: "CoworkerBookingCredit-Create",
+    service: &crate::SERVICE,
 };
 
 /// `PUT /api/billing/coworkerbookingcredits`, which needs the role
@@ -933,6 +950,7 @@ pub const UPDATE: crate::Endpoint = crate::Endpoint {
     method: crate::Method::Put,
     path: "/api/billing/coworkerbookingcredits",
     role: "CoworkerBookingCredit-Edit",
+    service: &crate::SERVICE,
 };
 
 /// `DELETE /api/billing/coworkerbookingcredits/{Id}`, which needs the role
@@ -941,6 +959,7 @@ pub const DELETE: crate::Endpoint = crate::Endpoint {
     method: crate::Method::Delete,
     path: "/api/billing/coworkerbookingcredits/{Id}",
     role: "CoworkerBookingCredit-Delete",
+    service: &crate::SERVICE,
 };
 
 /// `GET /api/billing/coworkerbookingcredits/commands`, which needs the role
@@ -949,6 +968,7 @@ pub const COMMANDS: crate::Endpoint = crate::Endpoint {
     method: crate::Method::Get,
     path: "/api/billing/coworkerbookingcredits/commands",
     role: "CoworkerBookingCredit-List",
+    service: &crate::SERVICE,
 };
 
 /// `POST /api/billing/coworkerbookingcredits/runcommand`, which needs the role
@@ -957,21 +977,20 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
     method: crate::Method::Post,
     path: "/api/billing/coworkerbookingcredits/runcommand",
     role: "CoworkerBookingCredit-Edit",
+    service: &crate::SERVICE,
 };
 
-/// The `CoworkerBookingCredit` endpoints. Get one with
-/// [`crate::Client::coworker_booking_credits`]; it borrows the client.
+/// The `CoworkerBookingCredit` endpoints. Get one with [`crate::Api::coworker_booking_credits`]
+/// (`client.coworker_booking_credits()`); it borrows the client.
 #[derive(Debug, Clone, Copy)]
 pub struct CoworkerBookingCredits<'a> {
     client: &'a crate::Client,
 }
 
-impl crate::Client {
-    /// The `CoworkerBookingCredit` endpoints: An amount of monetary credit assigned to a customer.
-    pub fn coworker_booking_credits(&self) -> CoworkerBookingCredits<'_> {
-        CoworkerBookingCredits {
-            client: self,
-        }
+impl<'a> CoworkerBookingCredits<'a> {
+    /// The handle of `client`; [`crate::Api`] makes it.
+    pub(crate) fn new(client: &'a crate::Client) -> Self {
+        Self { client }
     }
 }
 
@@ -985,7 +1004,7 @@ impl CoworkerBookingCredits<'_> {
         &self,
         query: &CoworkerBookingCreditQuery,
     ) -> crate::Result<crate::Page<CoworkerBookingCreditListItem>> {
-        self.client.get_page(&LIST, query.query_pairs()).await
+        self.client.get_page(&LIST, query.query_pairs(&crate::SERVICE.paging)).await
     }
 
     /// Every `CoworkerBookingCredit` the query matches, page after page.
@@ -1091,7 +1110,7 @@ impl CoworkerBookingCredits<'_> {
         &self,
         command: &crate::RunCommand,
     ) -> crate::Result<crate::ActionResponse> {
-        self.client.send_action(&RUN_COMMAND, None, Some(command)).await
+        self.client.run_command(&RUN_COMMAND, command).await
     }
 
     /// Reads the full record, lets `change` edit its [`CoworkerBookingCreditUpdate`], and writes it

@@ -5,8 +5,8 @@
 //!
 //! Call the endpoints through
 //! [`CoworkerDiscountCodes`](crate::billing::coworker_discount_codes::CoworkerDiscountCodes),
-//! from [`crate::Client::coworker_discount_codes`]. Each needs its role unless the user is a
-//! full unrestricted administrator:
+//! from [`crate::Api::coworker_discount_codes`] (`client.coworker_discount_codes()`). Each
+//! needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|
@@ -417,8 +417,9 @@ impl NewCoworkerDiscountCode {
 /// The body that updates a [`CoworkerDiscountCode`]. The API's PUT clears every property it
 /// does not receive, so this body can only be made from a full record
 /// ([`CoworkerDiscountCode::to_update`] or `From<CoworkerDiscountCode>`): it carries every
-/// field the API lets an update write, as read, the record's `Id`, and the properties this
-/// client does not know (`extra`). Change the public fields, then send it.
+/// field the API lets an update write, as read, the fields set on create only (sent back
+/// unchanged), the record's `Id`, and the properties this client does not know (`extra`).
+/// Change the public fields, then send it.
 ///
 /// A [`CoworkerDiscountCodeListItem`] cannot become one: list records leave fields out.
 #[derive(Debug, Clone, PartialEq)]
@@ -686,20 +687,32 @@ impl crate::QueryFilter for CoworkerDiscountCodeFilter {
                 ("CoworkerDiscountCode_DiscountCode_Active", value.to_string())
             }
             Self::DiscountCodeValidFrom(value) => {
-                ("CoworkerDiscountCode_DiscountCode_ValidFrom", value.to_filter_string())
+                (
+                    "CoworkerDiscountCode_DiscountCode_ValidFrom",
+                    value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                )
             }
             Self::DiscountCodeValidTo(value) => {
-                ("CoworkerDiscountCode_DiscountCode_ValidTo", value.to_filter_string())
+                (
+                    "CoworkerDiscountCode_DiscountCode_ValidTo",
+                    value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                )
             }
             Self::Notes(value) => ("CoworkerDiscountCode_Notes", value.clone()),
             Self::TimesUsed(value) => {
                 ("CoworkerDiscountCode_TimesUsed", value.to_string())
             }
             Self::ValidFrom(value) => {
-                ("CoworkerDiscountCode_ValidFrom", value.to_filter_string())
+                (
+                    "CoworkerDiscountCode_ValidFrom",
+                    value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                )
             }
             Self::ExpiresOn(value) => {
-                ("CoworkerDiscountCode_ExpiresOn", value.to_filter_string())
+                (
+                    "CoworkerDiscountCode_ExpiresOn",
+                    value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                )
             }
             Self::RefererGuid(value) => {
                 ("CoworkerDiscountCode_RefererGuid", value.to_string())
@@ -708,28 +721,34 @@ impl crate::QueryFilter for CoworkerDiscountCodeFilter {
                 ("CoworkerDiscountCode_BookingUniqueId", value.to_string())
             }
             Self::CreatedOn(value) => {
-                ("CoworkerDiscountCode_CreatedOn", value.to_filter_string())
+                (
+                    "CoworkerDiscountCode_CreatedOn",
+                    value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                )
             }
             Self::FromDiscountCodeValidFrom(value) => {
                 (
                     "from_CoworkerDiscountCode_DiscountCodeValidFrom",
-                    value.to_filter_string(),
+                    value.to_filter_string(crate::SERVICE.filter_datetime_format),
                 )
             }
             Self::ToDiscountCodeValidFrom(value) => {
                 (
                     "to_CoworkerDiscountCode_DiscountCodeValidFrom",
-                    value.to_filter_string(),
+                    value.to_filter_string(crate::SERVICE.filter_datetime_format),
                 )
             }
             Self::FromDiscountCodeValidTo(value) => {
                 (
                     "from_CoworkerDiscountCode_DiscountCodeValidTo",
-                    value.to_filter_string(),
+                    value.to_filter_string(crate::SERVICE.filter_datetime_format),
                 )
             }
             Self::ToDiscountCodeValidTo(value) => {
-                ("to_CoworkerDiscountCode_DiscountCodeValidTo", value.to_filter_string())
+                (
+                    "to_CoworkerDiscountCode_DiscountCodeValidTo",
+                    value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                )
             }
             Self::FromTimesUsed(value) => {
                 ("from_CoworkerDiscountCode_TimesUsed", value.to_string())
@@ -738,28 +757,52 @@ impl crate::QueryFilter for CoworkerDiscountCodeFilter {
                 ("to_CoworkerDiscountCode_TimesUsed", value.to_string())
             }
             Self::FromValidFrom(value) => {
-                ("from_CoworkerDiscountCode_ValidFrom", value.to_filter_string())
+                (
+                    "from_CoworkerDiscountCode_ValidFrom",
+                    value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                )
             }
             Self::ToValidFrom(value) => {
-                ("to_CoworkerDiscountCode_ValidFrom", value.to_filter_string())
+                (
+                    "to_CoworkerDiscountCode_ValidFrom",
+                    value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                )
             }
             Self::FromExpiresOn(value) => {
-                ("from_CoworkerDiscountCode_ExpiresOn", value.to_filter_string())
+                (
+                    "from_CoworkerDiscountCode_ExpiresOn",
+                    value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                )
             }
             Self::ToExpiresOn(value) => {
-                ("to_CoworkerDiscountCode_ExpiresOn", value.to_filter_string())
+                (
+                    "to_CoworkerDiscountCode_ExpiresOn",
+                    value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                )
             }
             Self::FromCreatedOn(value) => {
-                ("from_CoworkerDiscountCode_CreatedOn", value.to_filter_string())
+                (
+                    "from_CoworkerDiscountCode_CreatedOn",
+                    value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                )
             }
             Self::ToCreatedOn(value) => {
-                ("to_CoworkerDiscountCode_CreatedOn", value.to_filter_string())
+                (
+                    "to_CoworkerDiscountCode_CreatedOn",
+                    value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                )
             }
             Self::FromUpdatedOn(value) => {
-                ("from_CoworkerDiscountCode_UpdatedOn", value.to_filter_string())
+                (
+                    "from_CoworkerDiscountCode_UpdatedOn",
+                    value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                )
             }
             Self::ToUpdatedOn(value) => {
-                ("to_CoworkerDiscountCode_UpdatedOn", value.to_filter_string())
+                (
+                    "to_CoworkerDiscountCode_UpdatedOn",
+                    value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                )
             }
         }
     }
@@ -818,6 +861,7 @@ pub const LIST: crate::Endpoint = crate::Endpoint {
     method: crate::Method::Get,
     path: "/api/billing/coworkerdiscountcodes",
     role: "CoworkerDiscountCode-List",
+    service: &crate::SERVICE,
 };
 
 /// `GET /api/billing/coworkerdiscountcodes`, which needs the role `CoworkerDiscountCode-List`.
@@ -825,6 +869,7 @@ pub const FIND_BY_IDS: crate::Endpoint = crate::Endpoint {
     method: crate::Method::Get,
     path: "/api/billing/coworkerdiscountcodes",
     role: "CoworkerDiscountCode-List",
+    service: &crate::SERVICE,
 };
 
 /// `GET /api/billing/coworkerdiscountcodes/{Id}`, which needs the role
@@ -833,6 +878,7 @@ pub const GET: crate::Endpoint = crate::Endpoint {
     method: crate::Method::Get,
     path: "/api/billing/coworkerdiscountcodes/{Id}",
     role: "CoworkerDiscountCode-Read",
+    service: &crate::SERVICE,
 };
 
 /// `POST /api/billing/coworkerdiscountcodes`, which needs the role
@@ -841,6 +887,7 @@ pub const CREATE: crate::Endpoint = crate::Endpoint {
     method: crate::Method::Post,
     path: "/api/billing/coworkerdiscountcodes",
     role: "CoworkerDiscountCode-Create",
+    service: &crate::SERVICE,
 };
 
 /// `PUT /api/billing/coworkerdiscountcodes`, which needs the role `CoworkerDiscountCode-Edit`.
@@ -848,6 +895,7 @@ pub const UPDATE: crate::Endpoint = crate::Endpoint {
     method: crate::Method::Put,
     path: "/api/billing/coworkerdiscountcodes",
     role: "CoworkerDiscountCode-Edit",
+    service: &crate::SERVICE,
 };
 
 /// `DELETE /api/billing/coworkerdiscountcodes/{Id}`, which needs the role
@@ -856,6 +904,7 @@ pub const DELETE: crate::Endpoint = crate::Endpoint {
     method: crate::Method::Delete,
     path: "/api/billing/coworkerdiscountcodes/{Id}",
     role: "CoworkerDiscountCode-Delete",
+    service: &crate::SERVICE,
 };
 
 /// `GET /api/billing/coworkerdiscountcodes/commands`, which needs the role
@@ -864,6 +913,7 @@ pub const COMMANDS: crate::Endpoint = crate::Endpoint {
     method: crate::Method::Get,
     path: "/api/billing/coworkerdiscountcodes/commands",
     role: "CoworkerDiscountCode-List",
+    service: &crate::SERVICE,
 };
 
 /// `POST /api/billing/coworkerdiscountcodes/runcommand`, which needs the role
@@ -872,23 +922,20 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
     method: crate::Method::Post,
     path: "/api/billing/coworkerdiscountcodes/runcommand",
     role: "CoworkerDiscountCode-Edit",
+    service: &crate::SERVICE,
 };
 
-/// The `CoworkerDiscountCode` endpoints. Get one with
-/// [`crate::Client::coworker_discount_codes`]; it borrows the client.
+/// The `CoworkerDiscountCode` endpoints. Get one with [`crate::Api::coworker_discount_codes`]
+/// (`client.coworker_discount_codes()`); it borrows the client.
 #[derive(Debug, Clone, Copy)]
 pub struct CoworkerDiscountCodes<'a> {
     client: &'a crate::Client,
 }
 
-impl crate::Client {
-    /// The `CoworkerDiscountCode` endpoints: A discount code assigned to a customer (coworker) at a
-    /// location (business), optionally within a customer-specific validity window, or as part of
-    /// the referral programme.
-    pub fn coworker_discount_codes(&self) -> CoworkerDiscountCodes<'_> {
-        CoworkerDiscountCodes {
-            client: self,
-        }
+impl<'a> CoworkerDiscountCodes<'a> {
+    /// The handle of `client`; [`crate::Api`] makes it.
+    pub(crate) fn new(client: &'a crate::Client) -> Self {
+        Self { client }
     }
 }
 
@@ -902,7 +949,7 @@ impl CoworkerDiscountCodes<'_> {
         &self,
         query: &CoworkerDiscountCodeQuery,
     ) -> crate::Result<crate::Page<CoworkerDiscountCodeListItem>> {
-        self.client.get_page(&LIST, query.query_pairs()).await
+        self.client.get_page(&LIST, query.query_pairs(&crate::SERVICE.paging)).await
     }
 
     /// Every `CoworkerDiscountCode` the query matches, page after page.
@@ -1011,7 +1058,7 @@ impl CoworkerDiscountCodes<'_> {
         &self,
         command: &crate::RunCommand,
     ) -> crate::Result<crate::ActionResponse> {
-        self.client.send_action(&RUN_COMMAND, None, Some(command)).await
+        self.client.run_command(&RUN_COMMAND, command).await
     }
 
     /// Reads the full record, lets `change` edit its [`CoworkerDiscountCodeUpdate`], and writes it

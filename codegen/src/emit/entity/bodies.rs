@@ -170,13 +170,32 @@ fn update_body(entity: &Entity) -> TokenStream {
             "The body that updates a [`{record}`]. The API's PUT clears every property it does not \
              receive, so this body can only be made from a full record ([`{record}::to_update`] or \
              `From<{record}>`): it carries every field the API lets an update write, as read, the \
-             record's `Id`, and the properties this client does not know (`extra`). Change the \
-             public fields, then send it."
+             fields set on create only (sent back unchanged), the record's `Id`, and the \
+             properties this client does not know (`extra`). Change the public fields, then send \
+             it."
         ),
         body_only_note,
         list_note,
     ]));
     let fields: Vec<&Field> = entity.update_fields().collect();
+    let kept: Vec<&Field> = entity.kept_by_update().collect();
+    let kept_defs = kept.iter().map(|f| {
+        let name = &f.ident;
+        let ty = rust_types::field_type(f, f.nullable);
+        let doc = docs::outer(&format!(
+            "`{}`: set on create only; sent back as read (see [`{record}::{}`]).",
+            f.wire,
+            name.as_str()
+        ));
+        quote!(#doc #name: #ty,)
+    });
+    let kept_writes = kept
+        .iter()
+        .map(|f| rust_types::write_field(f, f.nullable, false));
+    let kept_copies = kept.iter().map(|f| {
+        let name = &f.ident;
+        quote!(#name: record.#name,)
+    });
     let field_defs = fields.iter().map(|f| {
         let doc = body_field_docs(entity, f, true).of(f);
         let name = &f.ident;
@@ -213,6 +232,7 @@ fn update_body(entity: &Entity) -> TokenStream {
         pub struct #update_body {
             /// The record to update; fixed by the record the body was made from.
             #id_ident: crate::ids::#id_type,
+            #(#kept_defs)*
             #(#field_defs)*
             /// Properties the spec does not describe, sent back as they were read.
             pub extra: ::serde_json::Map<String, ::serde_json::Value>,
@@ -222,6 +242,7 @@ fn update_body(entity: &Entity) -> TokenStream {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 let mut object = crate::wire::Object::start(serializer)?;
                 object.field(#id_wire, &self.#id_ident)?;
+                #(#kept_writes)*
                 #(#writes)*
                 object.end_with(&self.extra)
             }
@@ -238,6 +259,7 @@ fn update_body(entity: &Entity) -> TokenStream {
             fn from(record: #record) -> Self {
                 Self {
                     #id_ident: record.#id_ident,
+                    #(#kept_copies)*
                     #(#copies)*
                     extra: record.extra,
                 }

@@ -23,18 +23,15 @@ pub fn emit(entity: &Entity) -> TokenStream {
         let doc = docs::outer(&format!("`{}`, which needs the role `{role}`.", e.request()));
         quote! {
             #doc
-            pub const #konst: crate::Endpoint = crate::Endpoint { method: #method, path: #path, role: #role };
+            pub const #konst: crate::Endpoint = crate::Endpoint { method: #method, path: #path, role: #role, service: &crate::SERVICE };
         }
     });
     let methods = entity.endpoints.iter().map(|e| method(e, entity));
     let modify = modify(entity);
     let command_keys = command_keys(entity);
     let handle_doc = docs::outer(&format!(
-        "The `{name}` endpoints. Get one with [`crate::Client::{module}`]; it borrows the client."
-    ));
-    let accessor_doc = docs::outer(&format!(
-        "The `{name}` endpoints: {}",
-        docs::first_sentence(&docs::spec(&entity.docs))
+        "The `{name}` endpoints. Get one with [`crate::Api::{module}`] (`client.{module}()`); \
+         it borrows the client."
     ));
     quote! {
         #(#consts)*
@@ -45,10 +42,10 @@ pub fn emit(entity: &Entity) -> TokenStream {
             client: &'a crate::Client,
         }
 
-        impl crate::Client {
-            #accessor_doc
-            pub fn #module(&self) -> #api<'_> {
-                #api { client: self }
+        impl<'a> #api<'a> {
+            /// The handle of `client`; [`crate::Api`] makes it.
+            pub(crate) fn new(client: &'a crate::Client) -> Self {
+                Self { client }
             }
         }
 
@@ -132,7 +129,7 @@ fn method(e: &Endpoint, entity: &Entity) -> TokenStream {
             quote! {
                 #doc
                 pub async fn list(&self, query: &#query) -> crate::Result<crate::Page<#list_item>> {
-                    self.client.get_page(&#konst, query.query_pairs()).await
+                    self.client.get_page(&#konst, query.query_pairs(&crate::SERVICE.paging)).await
                 }
 
                 #stream_doc
@@ -210,7 +207,7 @@ fn method(e: &Endpoint, entity: &Entity) -> TokenStream {
             quote! {
                 #doc
                 pub async fn run_command(&self, command: &crate::RunCommand) -> crate::Result<crate::ActionResponse> {
-                    self.client.send_action(&#konst, None, Some(command)).await
+                    self.client.run_command(&#konst, command).await
                 }
             }
         }

@@ -36,8 +36,8 @@ pub fn entity_rs(entity: &Entity) -> TokenStream {
         format!(
             // A full path: rustdoc resolves a file module's inner docs from its parent.
             "Call the endpoints through [`{api}`](crate::{area}::{module}::{api}), from \
-             [`crate::Client::{module}`]. Each needs its role unless the user is a full \
-             unrestricted administrator:",
+             [`crate::Api::{module}`] (`client.{module}()`). Each needs its role unless the user \
+             is a full unrestricted administrator:",
             api = names.api,
             module = names.module,
             area = entity.area,

@@ -707,7 +707,8 @@ impl Resolver<'_> {
                         range.field.span(),
                         format!("range filter on `{}`, whose type has no range", f.wire),
                         Some(
-                            "range filters take integer, decimal, money, datetime and id fields".into(),
+                            "range filters take integer, decimal, money, datetime and id fields"
+                                .into(),
                         ),
                     );
                     None

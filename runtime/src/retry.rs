@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::runtime::endpoint::Method;
+use crate::endpoint::Method;
 
 /// How the client retries throttled and failed requests.
 ///

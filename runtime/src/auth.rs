@@ -59,7 +59,7 @@ pub enum Auth {
         /// The user's password.
         password: Secret,
     },
-    /// The OAuth2 password grant at the token path of [`SERVICE`](crate::SERVICE): the client
+    /// The OAuth2 password grant at the spec's token path ([`ServiceSchema::token_path`](crate::ServiceSchema::token_path)): the client
     /// gets a token, caches it, refreshes it before it expires and gets a new one when the
     /// API answers 401.
     Password {

@@ -1,6 +1,6 @@
 //! The envelopes the API wraps answers in. Their wire names are not written here: they come
-//! from `spec/service.yaml`, through [`crate::SERVICE`]'s [`EnvelopeNames`], so the spec is
-//! their one source.
+//! from `spec/service.yaml`, through the generated crate's `SERVICE` ([`EnvelopeNames`]), so
+//! the spec is their one source. Each function that reads or writes an envelope takes them.
 //!
 //! Fields the API sends but the spec does not describe (`OpenInDialog`, `PageNumber`,
 //! `RedirectURL`, ...) are ignored.
@@ -12,13 +12,8 @@ use serde::Deserializer;
 use serde::de::{DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde_json::{Map, Value, json};
 
-use crate::runtime::error::{Error, Result, snippet};
-use crate::{EnvelopeNames, PageNames};
-
-/// The envelopes' wire names.
-pub(crate) fn names() -> &'static EnvelopeNames {
-    &crate::service::SERVICE.envelopes
-}
+use crate::error::{Error, Result, snippet};
+use crate::{CommandParameterNames, EnvelopeNames, PageNames, ValidationErrorNames};
 
 /// One page of a list answer.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,11 +43,12 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
-    /// A first page without records, as a query that matches nothing answers it.
-    pub fn empty() -> Self {
+    /// A page without records, numbered `first_page`, as a query that matches nothing
+    /// answers it.
+    pub fn empty(first_page: u32) -> Self {
         Page {
             records: Vec::new(),
-            current_page: i64::from(crate::service::SERVICE.paging.default_page),
+            current_page: i64::from(first_page),
             current_page_size: 0,
             current_order_field: None,
             current_sort_direction: None,
@@ -65,20 +61,21 @@ impl<T> Page<T> {
         }
     }
 
-    /// Reads a list answer, each record straight into `T`, with the spec's wire names.
-    pub fn from_slice(body: &[u8]) -> Result<Self>
+    /// Reads a list answer, each record straight into `T`, with the spec's wire names
+    /// (`&SERVICE.envelopes.page`).
+    pub fn from_slice(names: &PageNames, body: &[u8]) -> Result<Self>
     where
         T: DeserializeOwned,
     {
-        decode_page(body)
+        decode_page(names, body)
     }
 
-    /// The page as JSON, with the envelope's wire names (what the emulator answers).
-    pub fn to_json(&self) -> Value
+    /// The page as JSON, with the spec's wire names (what the emulator answers).
+    pub fn to_json(&self, names: &PageNames) -> Value
     where
         T: serde::Serialize,
     {
-        let n = &names().page;
+        let n = names;
         let mut map = Map::new();
         map.insert(n.records.into(), json!(self.records));
         map.insert(n.current_page.into(), json!(self.current_page));
@@ -102,12 +99,12 @@ impl<T> Page<T> {
 }
 
 /// Reads a page with the envelope's names, each record straight into `T`.
-struct PageSeed<T> {
-    names: &'static PageNames,
+struct PageSeed<'n, T> {
+    names: &'n PageNames,
     record: PhantomData<T>,
 }
 
-impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for PageSeed<T> {
+impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for PageSeed<'_, T> {
     type Value = Page<T>;
 
     fn deserialize<D: Deserializer<'de>>(
@@ -118,7 +115,7 @@ impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for PageSeed<T> {
     }
 }
 
-impl<'de, T: DeserializeOwned> Visitor<'de> for PageSeed<T> {
+impl<'de, T: DeserializeOwned> Visitor<'de> for PageSeed<'_, T> {
     type Value = Page<T>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -179,9 +176,9 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for PageSeed<T> {
 }
 
 /// Decodes a list answer; a failure names the JSON path and quotes the body.
-pub(crate) fn decode_page<T: DeserializeOwned>(body: &[u8]) -> Result<Page<T>> {
+pub(crate) fn decode_page<T: DeserializeOwned>(names: &PageNames, body: &[u8]) -> Result<Page<T>> {
     let seed = || PageSeed {
-        names: &names().page,
+        names,
         record: PhantomData,
     };
     // The fast path; only a failure pays for tracking the path.
@@ -271,10 +268,10 @@ impl ActionResponse {
         self.errors.as_deref().unwrap_or_default()
     }
 
-    /// Reads the envelope from JSON with the spec's wire names. `WasSuccessful` is
-    /// required; everything else may be missing or null.
-    pub fn from_json(value: Value) -> std::result::Result<Self, String> {
-        let n = &names().action;
+    /// Reads the envelope from JSON with the spec's wire names (`&SERVICE.envelopes`).
+    /// `WasSuccessful` is required; everything else may be missing or null.
+    pub fn from_json(names: &EnvelopeNames, value: Value) -> std::result::Result<Self, String> {
+        let n = &names.action;
         let mut object = object_of(value, "the action envelope")?;
         let errors: Option<Vec<Value>> = take(&mut object, n.errors)?;
         Ok(ActionResponse {
@@ -284,14 +281,19 @@ impl ActionResponse {
             was_successful: take(&mut object, n.was_successful)?
                 .ok_or_else(|| format!("missing field `{}`", n.was_successful))?,
             errors: errors
-                .map(|errors| errors.into_iter().map(ValidationError::from_json).collect())
+                .map(|errors| {
+                    errors
+                        .into_iter()
+                        .map(|e| ValidationError::from_json(&names.validation_error, e))
+                        .collect()
+                })
                 .transpose()?,
         })
     }
 
     /// The envelope as JSON, with the spec's wire names.
-    pub fn to_json(&self) -> Value {
-        let n = &names().action;
+    pub fn to_json(&self, names: &EnvelopeNames) -> Value {
+        let n = &names.action;
         let mut map = Map::new();
         map.insert(n.status.into(), json!(self.status));
         map.insert(n.message.into(), json!(self.message));
@@ -300,7 +302,12 @@ impl ActionResponse {
         map.insert(
             n.errors.into(),
             self.errors.as_ref().map_or(Value::Null, |errors| {
-                Value::Array(errors.iter().map(ValidationError::to_json).collect())
+                Value::Array(
+                    errors
+                        .iter()
+                        .map(|e| e.to_json(&names.validation_error))
+                        .collect(),
+                )
             }),
         );
         Value::Object(map)
@@ -308,14 +315,14 @@ impl ActionResponse {
 }
 
 /// Decodes an action envelope; a failure quotes the body.
-pub(crate) fn decode_action(body: &[u8]) -> Result<ActionResponse> {
+pub(crate) fn decode_action(names: &EnvelopeNames, body: &[u8]) -> Result<ActionResponse> {
     let fail = |message: String| Error::Decode {
         path: String::new(),
         message,
         snippet: snippet(body),
     };
     let value: Value = serde_json::from_slice(body).map_err(|e| fail(e.to_string()))?;
-    ActionResponse::from_json(value).map_err(fail)
+    ActionResponse::from_json(names, value).map_err(fail)
 }
 
 /// One failed validation of a create or update.
@@ -331,8 +338,11 @@ pub struct ValidationError {
 
 impl ValidationError {
     /// Reads one entry of an envelope's errors with the spec's wire names.
-    pub fn from_json(value: Value) -> std::result::Result<Self, String> {
-        let n = &names().validation_error;
+    pub fn from_json(
+        names: &ValidationErrorNames,
+        value: Value,
+    ) -> std::result::Result<Self, String> {
+        let n = names;
         let mut object = object_of(value, "a validation error")?;
         Ok(ValidationError {
             property_name: take(&mut object, n.property_name)?,
@@ -342,8 +352,8 @@ impl ValidationError {
     }
 
     /// The entry as JSON, with the spec's wire names.
-    pub fn to_json(&self) -> Value {
-        let n = &names().validation_error;
+    pub fn to_json(&self, names: &ValidationErrorNames) -> Value {
+        let n = names;
         let mut map = Map::new();
         map.insert(n.property_name.into(), json!(self.property_name));
         map.insert(n.message.into(), json!(self.message));
@@ -366,8 +376,11 @@ impl std::fmt::Display for ValidationError {
 
 /// What an error answer says, read leniently: its message and validation errors, if it is
 /// an envelope at all.
-pub(crate) fn error_parts(body: &[u8]) -> (Option<String>, Vec<ValidationError>) {
-    let n = &names().action;
+pub(crate) fn error_parts(
+    names: &EnvelopeNames,
+    body: &[u8],
+) -> (Option<String>, Vec<ValidationError>) {
+    let n = &names.action;
     let Ok(Value::Object(mut object)) = serde_json::from_slice::<Value>(body) else {
         return (None, Vec::new());
     };
@@ -377,7 +390,7 @@ pub(crate) fn error_parts(body: &[u8]) -> (Option<String>, Vec<ValidationError>)
         .flatten()
         .unwrap_or_default()
         .into_iter()
-        .filter_map(|e| ValidationError::from_json(e).ok())
+        .filter_map(|e| ValidationError::from_json(&names.validation_error, e).ok())
         .collect();
     (message, errors)
 }
@@ -414,8 +427,8 @@ pub struct CommandInfo {
 
 impl CommandInfo {
     /// Reads one entry of the commands list with the spec's wire names.
-    pub fn from_json(value: Value) -> std::result::Result<Self, String> {
-        let n = &names().command;
+    pub fn from_json(names: &EnvelopeNames, value: Value) -> std::result::Result<Self, String> {
+        let n = &names.command;
         let mut object = object_of(value, "a command")?;
         let mut flag = |name| take::<bool>(&mut object, name).map(Option::unwrap_or_default);
         let applies_only_to_multiple_entities = flag(n.applies_only_to_multiple_entities)?;
@@ -439,14 +452,14 @@ impl CommandInfo {
             order: take(&mut object, n.order)?,
             requires_parameters: parameters
                 .into_iter()
-                .map(CommandParameterInfo::from_json)
+                .map(|p| CommandParameterInfo::from_json(&names.command_parameter, p))
                 .collect::<std::result::Result<_, _>>()?,
         })
     }
 
     /// The entry as JSON, with the spec's wire names.
-    pub fn to_json(&self) -> Value {
-        let n = &names().command;
+    pub fn to_json(&self, names: &EnvelopeNames) -> Value {
+        let n = &names.command;
         let mut map = Map::new();
         map.insert(n.key.into(), json!(self.key));
         map.insert(n.name.into(), json!(self.name));
@@ -481,7 +494,7 @@ impl CommandInfo {
             Value::Array(
                 self.requires_parameters
                     .iter()
-                    .map(CommandParameterInfo::to_json)
+                    .map(|p| p.to_json(&names.command_parameter))
                     .collect(),
             ),
         );
@@ -490,7 +503,7 @@ impl CommandInfo {
 }
 
 /// Decodes the commands list; a failure quotes the body.
-pub(crate) fn decode_commands(body: &[u8]) -> Result<Vec<CommandInfo>> {
+pub(crate) fn decode_commands(names: &EnvelopeNames, body: &[u8]) -> Result<Vec<CommandInfo>> {
     let fail = |message: String| Error::Decode {
         path: String::new(),
         message,
@@ -498,7 +511,7 @@ pub(crate) fn decode_commands(body: &[u8]) -> Result<Vec<CommandInfo>> {
     };
     let list: Vec<Value> = serde_json::from_slice(body).map_err(|e| fail(e.to_string()))?;
     list.into_iter()
-        .map(CommandInfo::from_json)
+        .map(|command| CommandInfo::from_json(names, command))
         .collect::<std::result::Result<_, _>>()
         .map_err(fail)
 }
@@ -513,8 +526,8 @@ pub struct CommandParameterInfo {
 }
 
 impl CommandParameterInfo {
-    fn from_json(value: Value) -> std::result::Result<Self, String> {
-        let n = &names().command_parameter;
+    fn from_json(names: &CommandParameterNames, value: Value) -> std::result::Result<Self, String> {
+        let n = names;
         let mut object = object_of(value, "a command parameter")?;
         Ok(CommandParameterInfo {
             name: take(&mut object, n.name)?,
@@ -522,8 +535,8 @@ impl CommandParameterInfo {
         })
     }
 
-    fn to_json(&self) -> Value {
-        let n = &names().command_parameter;
+    fn to_json(&self, names: &CommandParameterNames) -> Value {
+        let n = names;
         json!({ n.name: self.name, n.r#type: self.r#type })
     }
 }
@@ -531,10 +544,10 @@ impl CommandParameterInfo {
 /// The body of `POST .../runcommand`.
 ///
 /// ```
-/// # use nexudus::RunCommand;
+/// # use nexudus::{RunCommand, SERVICE};
 /// let body = RunCommand::new("COMMAND_KEY_2", [1329961649]).parameter("Boolean", true);
 /// assert_eq!(
-///     body.to_json().to_string(),
+///     body.to_json(&SERVICE.envelopes).to_string(),
 ///     r#"{"Ids":[1329961649],"Key":"COMMAND_KEY_2","Parameters":[{"Type":"Boolean","Value":true}]}"#
 /// );
 /// ```
@@ -585,9 +598,8 @@ impl RunCommand {
     }
 
     /// The body as JSON, with the spec's wire names.
-    pub fn to_json(&self) -> Value {
-        let n = &names().run_command;
-        let p = &names().command_parameter;
+    pub fn to_json(&self, names: &EnvelopeNames) -> Value {
+        let (n, p) = (&names.run_command, &names.command_parameter);
         let parameters: Vec<Value> = self
             .parameters
             .iter()
@@ -605,9 +617,8 @@ impl RunCommand {
     }
 
     /// Reads a run-command body (what the emulator receives).
-    pub fn from_json(value: Value) -> std::result::Result<Self, String> {
-        let n = &names().run_command;
-        let p = &names().command_parameter;
+    pub fn from_json(names: &EnvelopeNames, value: Value) -> std::result::Result<Self, String> {
+        let (n, p) = (&names.run_command, &names.command_parameter);
         let mut object = object_of(value, "the run-command body")?;
         let parameters: Vec<Value> = take(&mut object, n.parameters)?.unwrap_or_default();
         Ok(RunCommand {
@@ -628,16 +639,6 @@ impl RunCommand {
                 })
                 .collect::<std::result::Result<_, String>>()?,
         })
-    }
-}
-
-/// Written as [`RunCommand::to_json`] writes it.
-impl serde::Serialize for RunCommand {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        self.to_json().serialize(serializer)
     }
 }
 

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::ServiceSchema;
+
 /// The HTTP method of an [`Endpoint`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Method {
@@ -55,6 +57,9 @@ pub struct Endpoint {
     /// The role the calling user needs, e.g. `CoworkerDiscountCode-Read`; named in
     /// [`Error::Forbidden`](crate::Error::Forbidden).
     pub role: &'static str,
+    /// What the API's endpoints share: paging names, envelope names, throttling, the
+    /// token path and the default base URL (the generated crate's `SERVICE`).
+    pub service: &'static ServiceSchema,
 }
 
 /// The placeholder in [`Endpoint::path`] that stands for the record id.

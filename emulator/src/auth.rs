@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use super::TOKEN_CAPACITY;
 use super::config::{EmulatorConfig, Roles};
-use crate::Secret;
+use nexudus::Secret;
 
 /// The name `UpdatedBy` shows for changes made with a configured bearer token.
 const TOKEN_USER: &str = "api@emulator.local";

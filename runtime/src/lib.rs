@@ -1,18 +1,19 @@
-//! The hand-written runtime every generated entity module calls.
+//! The hand-written runtime of the generated Nexudus client (the `nexudus` crate), which
+//! re-exports it: use it through `nexudus::...`.
 //!
 //! It owns everything that is the same for all entities: the HTTP [`Client`] with its
 //! authentication ([`Auth`]) and retry ([`RetryPolicy`]) handling, the answer envelopes
 //! ([`Page`], [`ActionResponse`], [`CommandInfo`]), list queries ([`ListQuery`]), the
 //! lenient [`DateTime`] the API writes, and the one [`Error`] type callers match on.
 //!
-//! Generated code describes each endpoint with an [`Endpoint`] constant and hands it to
-//! the generic request functions of [`Client`].
+//! Generated code describes each endpoint with an [`Endpoint`] constant, which names the
+//! service's [`ServiceSchema`] (paging and envelope names, throttling, token path), and
+//! hands it to the generic request functions of [`Client`]. The runtime knows no wire name
+//! of its own: they all come from the spec through those constants.
 
 mod auth;
 mod client;
 mod datetime;
-#[cfg(feature = "emulator")]
-pub mod emulator;
 mod endpoint;
 mod envelope;
 mod error;
@@ -28,8 +29,8 @@ pub use client::{Client, ClientBuilder};
 pub use datetime::{DateTime, ParseDateTimeError};
 pub use endpoint::{Endpoint, Method};
 pub use envelope::{
-    ActionResponse, CommandInfo, CommandParameter, CommandParameterInfo, Page, RunCommand,
-    ValidationError,
+    ActionResponse, CommandInfo, CommandParameter, CommandParameterInfo, Download, Page,
+    RunCommand, ValidationError,
 };
 pub use error::{Error, Result};
 pub use query::{ListQuery, QueryFilter, SortDirection, SortField, id_list};

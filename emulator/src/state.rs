@@ -9,7 +9,7 @@ use super::faults::Fault;
 use super::store::Store;
 use super::throttle::Throttle;
 use super::{EmulatorError, REQUEST_LOG_CAPACITY, seed};
-use crate::CommandInfo;
+use nexudus::CommandInfo;
 
 /// One request the emulator received, as [`Emulator::requests`](super::Emulator::requests)
 /// lists it.
@@ -72,7 +72,7 @@ impl Shared {
         if let Some((entity, _)) = config
             .commands
             .iter()
-            .find(|(entity, _)| crate::ENTITIES.iter().all(|e| e.name != entity))
+            .find(|(entity, _)| nexudus::ENTITIES.iter().all(|e| e.name != entity))
         {
             return Err(EmulatorError::UnknownEntity(entity.clone()));
         }

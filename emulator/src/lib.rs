@@ -1,13 +1,13 @@
-//! A stateful, in-memory emulator of the API for tests and offline use (feature `emulator`).
+//! A stateful, in-memory emulator of the Nexudus API for tests and offline use.
 //!
-//! It serves every entity and endpoint of [`crate::ENTITIES`] over real HTTP on
-//! 127.0.0.1, driven only by that data and the constants of [`crate::service`]: adding an
+//! It serves every entity and endpoint of [`nexudus::ENTITIES`] over real HTTP on
+//! 127.0.0.1, driven only by that data and `nexudus::SERVICE`: adding an
 //! entity to the spec makes it served. Records live in memory, per entity, as JSON
 //! objects.
 //!
 //! ```no_run
-//! use nexudus::emulator::{Emulator, EmulatorConfig};
-//! use nexudus::Auth;
+//! use nexudus::prelude::*;
+//! use nexudus_emulator::{Emulator, EmulatorConfig};
 //!
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! let emulator = Emulator::start(EmulatorConfig::new().admin_token("token")).await?;
@@ -239,8 +239,8 @@ impl Emulator {
     }
 
     /// A client builder with the emulator's base URL; add the credentials.
-    pub fn client_builder(&self) -> crate::ClientBuilder {
-        crate::Client::builder().base_url(&self.base_url)
+    pub fn client_builder(&self) -> nexudus::ClientBuilder {
+        nexudus::Client::builder().base_url(&self.base_url)
     }
 
     /// Stores a record of `entity` (its name, e.g. `CoworkerDiscountCode`) as given,

@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 
-use crate::runtime::endpoint::Method;
-use crate::runtime::envelope::ValidationError;
+use crate::endpoint::Method;
+use crate::envelope::ValidationError;
 
 /// A `Result` whose error defaults to [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;

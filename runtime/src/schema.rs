@@ -286,8 +286,8 @@ impl EndpointSchema {
     }
 }
 
-/// What `spec/service.yaml` says every entity shares: [`crate::SERVICE`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What `spec/service.yaml` says every entity shares: the generated crate's `SERVICE`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ServiceSchema {
     /// The API's name.
     pub name: &'static str,
@@ -314,7 +314,7 @@ pub struct ServiceSchema {
 }
 
 /// The paging and sorting query parameters of every list endpoint.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PagingSchema {
     /// The page number's parameter.
     pub page: &'static str,
@@ -340,7 +340,7 @@ pub struct PagingSchema {
 macro_rules! names {
     ($(#[$doc:meta])* $name:ident { $($(#[$fdoc:meta])* $field:ident),* $(,)? }) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub struct $name {
             $($(#[$fdoc])* pub $field: &'static str,)*
         }
@@ -348,7 +348,7 @@ macro_rules! names {
 }
 
 /// The wire names of every envelope.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct EnvelopeNames {
     /// The answer of create, update, delete and run command.
     pub action: ActionNames,

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::{CommandInfo, Secret};
+use nexudus::{CommandInfo, Secret};
 
 /// What a user or token may do: everything (a "full unrestricted administrator", as the API
 /// documents call it), or only the endpoints whose role is in the set.
@@ -58,7 +58,7 @@ impl Roles {
 /// header, and does not count against the limits.
 ///
 /// ```
-/// # use nexudus::emulator::ThrottleLimits;
+/// # use nexudus_emulator::ThrottleLimits;
 /// # use std::time::Duration;
 /// let limits = ThrottleLimits::new()
 ///     .requests(2, Duration::from_secs(1))
@@ -140,7 +140,7 @@ pub(crate) enum Seed {
 /// and no commands, ids from 1, and an ephemeral port.
 ///
 /// ```
-/// use nexudus::emulator::{EmulatorConfig, Roles};
+/// use nexudus_emulator::{EmulatorConfig, Roles};
 /// let config = EmulatorConfig::new()
 ///     .admin("admin@example.com", "secret")
 ///     .bearer_token("read-only", Roles::of(["CoworkerDiscountCode-List"]))

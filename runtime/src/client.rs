@@ -11,16 +11,16 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tracing::Instrument as _;
 
-use crate::runtime::auth::{Auth, CachedToken, Secret, TokenErrorResponse, TokenResponse};
-use crate::runtime::endpoint::{Endpoint, Method};
-use crate::runtime::envelope::{
-    ActionResponse, CommandInfo, Download, Page, decode_action, decode_commands, decode_page,
-    error_parts,
+use crate::auth::{Auth, CachedToken, Secret, TokenErrorResponse, TokenResponse};
+use crate::endpoint::{Endpoint, Method};
+use crate::envelope::{
+    ActionResponse, CommandInfo, Download, Page, RunCommand, decode_action, decode_commands,
+    decode_page, error_parts,
 };
-use crate::runtime::error::{Error, Result, snippet};
-use crate::runtime::query::{ListQuery, QueryFilter, SortField, encode_query, id_list};
-use crate::runtime::retry::RetryPolicy;
-use crate::service::SERVICE;
+use crate::error::{Error, Result, snippet};
+use crate::query::{ListQuery, QueryFilter, SortField, encode_query, id_list};
+use crate::retry::RetryPolicy;
+use crate::schema::ServiceSchema;
 
 /// What JSON endpoints accept.
 const JSON: &str = "application/json";
@@ -54,7 +54,8 @@ pub struct Client {
 
 struct Inner {
     http: reqwest::Client,
-    base_url: String,
+    /// `None`: the base URL of each endpoint's service.
+    base_url: Option<String>,
     auth: Auth,
     retry: RetryPolicy,
     /// Set per request only on a caller's `reqwest::Client` (ours has them built in).
@@ -82,7 +83,7 @@ impl fmt::Debug for Client {
 /// Configures a [`Client`]; get one from [`Client::builder`].
 #[derive(Debug, Clone)]
 pub struct ClientBuilder {
-    base_url: String,
+    base_url: Option<String>,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     user_agent: Option<String>,
@@ -94,7 +95,7 @@ pub struct ClientBuilder {
 impl Default for ClientBuilder {
     fn default() -> Self {
         Self {
-            base_url: SERVICE.base_url.to_owned(),
+            base_url: None,
             timeout: None,
             connect_timeout: None,
             user_agent: None,
@@ -106,10 +107,11 @@ impl Default for ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// The API's base URL, [`SERVICE`]'s base URL unless set. It may have a path prefix; it
-    /// must not carry credentials, a query or a fragment.
+    /// The API's base URL, instead of the production one the spec names
+    /// ([`ServiceSchema::base_url`]). It may have a path prefix; it must not carry
+    /// credentials, a query or a fragment.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = url.into();
+        self.base_url = Some(url.into());
         self
     }
 
@@ -154,7 +156,11 @@ impl ClientBuilder {
 
     /// Builds the client; fails with [`Error::Config`] on a bad base URL or user agent.
     pub fn build(self) -> Result<Client> {
-        let base_url = validate_base_url(&self.base_url)?;
+        let base_url = self
+            .base_url
+            .as_deref()
+            .map(validate_base_url)
+            .transpose()?;
         let user_agent = match &self.user_agent {
             Some(agent) => Some(
                 HeaderValue::from_str(agent)
@@ -267,7 +273,7 @@ enum Grant<'a> {
 }
 
 impl Client {
-    /// A builder with the defaults: [`SERVICE`]'s base URL, no authentication,
+    /// A builder with the defaults: the production base URL of the spec, no authentication,
     /// [`RetryPolicy::default`].
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
@@ -278,9 +284,10 @@ impl Client {
         Self::builder().auth(auth).build()
     }
 
-    /// The base URL, without a trailing slash.
-    pub fn base_url(&self) -> &str {
-        &self.inner.base_url
+    /// The base URL set with [`ClientBuilder::base_url`], without a trailing slash; `None`
+    /// when requests go to the production URL the spec names.
+    pub fn base_url(&self) -> Option<&str> {
+        self.inner.base_url.as_deref()
     }
 
     /// Fetches one page of a list endpoint; `query` comes from [`ListQuery::query_pairs`]
@@ -291,7 +298,7 @@ impl Client {
         query: Vec<(&'static str, String)>,
     ) -> Result<Page<T>> {
         let answer = self.execute(endpoint, None, &query, None, JSON).await?;
-        decode_page(&answer.body)
+        decode_page(&endpoint.service.envelopes.page, &answer.body)
     }
 
     /// All records of all pages of a list query, from its page (default 1) on.
@@ -312,7 +319,8 @@ impl Client {
         F: QueryFilter + Send + 'static,
         S: SortField + Send + 'static,
     {
-        let first = query.current_page().unwrap_or(SERVICE.paging.default_page);
+        let paging = &endpoint.service.paging;
+        let first = query.current_page().unwrap_or(paging.default_page);
         let pages = futures::stream::try_unfold(
             (self.clone(), query, Some(first)),
             move |(client, query, next)| async move {
@@ -320,7 +328,9 @@ impl Client {
                     return Ok(None);
                 };
                 let query = query.page(number);
-                let page: Page<T> = client.get_page(endpoint, query.query_pairs()).await?;
+                let page: Page<T> = client
+                    .get_page(endpoint, query.query_pairs(&endpoint.service.paging))
+                    .await?;
                 // Another page than the one asked for (a server that ignores `page`) would
                 // repeat or skip records.
                 if page.current_page != i64::from(number) {
@@ -361,10 +371,11 @@ impl Client {
         ids_query: &'static str,
         ids: &[i64],
     ) -> Result<Page<T>> {
+        let paging = &endpoint.service.paging;
         if ids.is_empty() {
-            return Ok(Page::empty());
+            return Ok(Page::empty(paging.default_page));
         }
-        let max = SERVICE.paging.max_size;
+        let max = paging.max_size;
         let size = u32::try_from(ids.len())
             .ok()
             .filter(|n| *n <= max)
@@ -373,10 +384,7 @@ impl Client {
             })?;
         self.get_page(
             endpoint,
-            vec![
-                (ids_query, id_list(ids)),
-                (SERVICE.paging.size, size.to_string()),
-            ],
+            vec![(ids_query, id_list(ids)), (paging.size, size.to_string())],
         )
         .await
     }
@@ -428,7 +436,7 @@ impl Client {
                 errors: None,
             });
         }
-        let response = decode_action(&answer.body)?;
+        let response = decode_action(&endpoint.service.envelopes, &answer.body)?;
         if !response.was_successful {
             return Err(Error::Action {
                 message: response.message.unwrap_or_default(),
@@ -441,7 +449,18 @@ impl Client {
     /// Fetches the commands of an entity (a bare JSON array).
     pub async fn get_commands(&self, endpoint: &'static Endpoint) -> Result<Vec<CommandInfo>> {
         let answer = self.execute(endpoint, None, &[], None, JSON).await?;
-        decode_commands(&answer.body)
+        decode_commands(&endpoint.service.envelopes, &answer.body)
+    }
+
+    /// Runs a command: sends the [`RunCommand`] body with the spec's wire names. An answer
+    /// with `WasSuccessful: false` is an [`Error::Action`].
+    pub async fn run_command(
+        &self,
+        endpoint: &'static Endpoint,
+        command: &RunCommand,
+    ) -> Result<ActionResponse> {
+        let body = command.to_json(&endpoint.service.envelopes);
+        self.send_action(endpoint, None, Some(&body)).await
     }
 
     /// Fetches a binary file of the record `id`: its bytes and content type, or `None` when
@@ -477,7 +496,7 @@ impl Client {
                 endpoint.method, endpoint.path
             ))
         })?;
-        let mut url = self.url(&path)?;
+        let mut url = self.url(endpoint.service, &path)?;
         if !query.is_empty() {
             url.set_query(Some(&encode_query(query)));
         }
@@ -555,7 +574,7 @@ impl Client {
         body: Option<&[u8]>,
         accept: &'static str,
     ) -> Outcome {
-        let credentials = match self.credentials().await {
+        let credentials = match self.credentials(endpoint.service).await {
             Ok(credentials) => credentials,
             Err(error) => return grant_outcome(error),
         };
@@ -646,26 +665,30 @@ impl Client {
         request
     }
 
-    fn url(&self, path: &str) -> Result<Url> {
-        Url::parse(&format!("{}{path}", self.inner.base_url))
+    fn url(&self, service: &ServiceSchema, path: &str) -> Result<Url> {
+        let base = match &self.inner.base_url {
+            Some(base) => base.as_str(),
+            None => service.base_url.trim_end_matches('/'),
+        };
+        Url::parse(&format!("{base}{path}"))
             .map_err(|e| Error::Config(format!("invalid request URL for `{path}`: {e}")))
     }
 
     /// The credentials for the next attempt, getting or renewing a token if needed.
-    async fn credentials(&self) -> Result<Credentials> {
+    async fn credentials(&self, service: &'static ServiceSchema) -> Result<Credentials> {
         Ok(match &self.inner.auth {
             Auth::None => Credentials::None,
             Auth::Bearer(token) => Credentials::Bearer(token.clone()),
             Auth::Basic { username, password } => {
                 Credentials::Basic(username.clone(), password.clone())
             }
-            Auth::Password { .. } => Credentials::Bearer(self.token().await?),
+            Auth::Password { .. } => Credentials::Bearer(self.token(service).await?),
         })
     }
 
     /// The cached token, renewed when near expiry; a new one from the password grant if
     /// there is none or the refresh grant is refused.
-    async fn token(&self) -> Result<Secret> {
+    async fn token(&self, service: &'static ServiceSchema) -> Result<Secret> {
         let mut cached = self.inner.token.lock().await;
         let now = Instant::now();
         if let Some(token) = cached.as_ref() {
@@ -673,7 +696,7 @@ impl Client {
                 return Ok(token.access.clone());
             }
             if let Some(refresh) = token.refresh.clone() {
-                match self.grant(Grant::Refresh(&refresh)).await {
+                match self.grant(service, Grant::Refresh(&refresh)).await {
                     Ok(mut renewed) => {
                         // Keep the old refresh token only if the API did not send a new one.
                         renewed.refresh = renewed.refresh.or(Some(refresh));
@@ -703,7 +726,7 @@ impl Client {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clone();
-        let result = self.grant(Grant::Password(totp.as_ref())).await;
+        let result = self.grant(service, Grant::Password(totp.as_ref())).await;
         // Unless the grant is tried again (not processed), the code was used or refused.
         if !result.as_ref().is_err_and(grant_retryable) {
             self.inner
@@ -730,7 +753,11 @@ impl Client {
     }
 
     /// Asks the token endpoint for a token, once; [`execute`](Self::execute) retries it.
-    async fn grant(&self, grant: Grant<'_>) -> Result<CachedToken> {
+    async fn grant(
+        &self,
+        service: &'static ServiceSchema,
+        grant: Grant<'_>,
+    ) -> Result<CachedToken> {
         let Auth::Password {
             username,
             password,
@@ -766,12 +793,12 @@ impl Client {
         let span = tracing::debug_span!(
             "nexudus_token",
             method = "POST",
-            path = SERVICE.token_path,
+            path = service.token_path,
             grant_type,
             status = tracing::field::Empty,
         );
         async {
-            let url = self.url(SERVICE.token_path)?;
+            let url = self.url(service, service.token_path)?;
             let request = self
                 .inner
                 .http
@@ -810,11 +837,18 @@ impl Client {
                     description: Some(format!("HTTP 400: {}", snippet(&body))),
                 });
             }
+            // The token endpoint, for classifying its unexpected answers.
+            let endpoint = Endpoint {
+                method: Method::Post,
+                path: service.token_path,
+                role: "(token grant)",
+                service,
+            };
             Err(classify(
                 status,
                 &body,
-                &TOKEN_ENDPOINT,
-                SERVICE.token_path,
+                &endpoint,
+                service.token_path,
                 retry_after,
             ))
         }
@@ -822,13 +856,6 @@ impl Client {
         .await
     }
 }
-
-/// The token endpoint, for classifying its unexpected answers.
-static TOKEN_ENDPOINT: Endpoint = Endpoint {
-    method: Method::Post,
-    path: SERVICE.token_path,
-    role: "(token grant)",
-};
 
 /// Connection failures (a refused connection, or one closed before the answer came) and
 /// timeouts may pass; other transport errors will not.
@@ -939,11 +966,12 @@ fn read_retry_after(value: &HeaderValue) -> Option<Duration> {
 fn classify(
     status: u16,
     body: &[u8],
-    endpoint: &'static Endpoint,
+    endpoint: &Endpoint,
     path: &str,
     retry_after: Option<Duration>,
 ) -> Error {
-    let (message, errors) = error_parts(body);
+    let service = endpoint.service;
+    let (message, errors) = error_parts(&service.envelopes, body);
     let message = message.filter(|m| !m.is_empty());
     let message_or = |default: &str| {
         message.clone().unwrap_or_else(|| {
@@ -954,12 +982,12 @@ fn classify(
             }
         })
     };
-    let throttle = SERVICE.throttle_message.as_bytes();
+    let throttle = service.throttle_message.as_bytes();
     let throttle_message = body
         .windows(throttle.len())
         .any(|window| window == throttle);
     match status {
-        s if s == SERVICE.validation_status => Error::Validation {
+        s if s == service.validation_status => Error::Validation {
             status,
             message: message_or("the request was rejected"),
             errors,
@@ -976,7 +1004,7 @@ fn classify(
             path: path.to_owned(),
         },
         // 409 is throttling only with the throttle message: otherwise a real conflict.
-        s if SERVICE.throttle_statuses.contains(&s) && (s != 409 || throttle_message) => {
+        s if service.throttle_statuses.contains(&s) && (s != 409 || throttle_message) => {
             Error::Throttled { retry_after }
         }
         409 => Error::Conflict {

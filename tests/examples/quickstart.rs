@@ -8,7 +8,7 @@ use nexudus::billing::coworker_discount_codes::{
     NewCoworkerDiscountCode,
 };
 use nexudus::ids::{BusinessId, CoworkerId, DiscountCodeId};
-use nexudus::{Auth, Client, DateTime, SortDirection};
+use nexudus::prelude::*;
 
 async fn example() -> nexudus::Result<()> {
     let client = Client::builder()

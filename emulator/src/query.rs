@@ -2,7 +2,7 @@
 //! and the page envelope.
 //!
 //! Matching, as far as the documents leave it open, is a guess (see the module docs of
-//! [`crate::emulator`]): strings match case-insensitively by "contains", date-times to the
+//! the crate docs): strings match case-insensitively by "contains", date-times to the
 //! minute, other values exactly; range filters are inclusive; a record without the field
 //! matches no filter on it.
 
@@ -14,8 +14,8 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 
 use super::store::{Record, Table};
-use crate::service::SERVICE;
-use crate::{DateTime, EntitySchema, FieldKind, Page, Uuid, ValidationError};
+use nexudus::SERVICE;
+use nexudus::{DateTime, EntitySchema, FieldKind, Page, Uuid, ValidationError};
 
 /// The field a list is ordered by when the query names none (003: `default=Id`).
 const DEFAULT_ORDER: &str = "Id";

@@ -14,7 +14,7 @@
 
 use std::process::ExitCode;
 
-use nexudus::emulator::{Emulator, EmulatorConfig};
+use nexudus_emulator::{Emulator, EmulatorConfig};
 
 const USAGE: &str = "usage: nexudus-emulator [--port N] [--seed FILE.json] [--token TOKEN] \
                      [--user EMAIL:PASSWORD]";

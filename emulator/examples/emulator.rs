@@ -1,15 +1,15 @@
 //! The README's emulator example: a test of your own code against the emulator.
-//! `cargo run -p nexudus --features emulator --example emulator` runs it; `cargo test`
+//! `cargo run -p nexudus-emulator --example emulator` runs it; `cargo test`
 //! compiles it, and `tests/tests/readme.rs` checks the README shows exactly this code (the
 //! part below this header, up to `main`).
 
 use nexudus::billing::coworker_discount_codes::NewCoworkerDiscountCode;
-use nexudus::emulator::{Emulator, EmulatorConfig, Fault};
 use nexudus::ids::{BusinessId, CoworkerId, DiscountCodeId};
-use nexudus::{Auth, Error};
+use nexudus::prelude::*;
+use nexudus_emulator::{Emulator, EmulatorConfig, Fault};
 
 // In your crate: `#[tokio::test] async fn assigns_a_discount_code() { ... }`, with
-// `nexudus = { version = "0.1", features = ["emulator"] }` in [dev-dependencies].
+// `nexudus-emulator = "0.1"` in [dev-dependencies].
 async fn assigns_a_discount_code() -> Result<(), Box<dyn std::error::Error>> {
     // Binds 127.0.0.1 on a free port; stops when `emulator` is dropped.
     let emulator = Emulator::start(EmulatorConfig::new().admin_token("test-token")).await?;

@@ -1,4 +1,4 @@
-//! The HTTP side: routes built from every endpoint of [`crate::ENTITIES`], and the one
+//! The HTTP side: routes built from every endpoint of [`nexudus::ENTITIES`], and the one
 //! pipeline every request goes through: log, fault, throttle, authenticate, authorize,
 //! read the body, handle.
 
@@ -20,8 +20,8 @@ use super::faults::{self, FaultKind};
 use super::query;
 use super::state::{Shared, lock};
 use super::store::{UpdateError, body_object};
-use crate::service::SERVICE;
-use crate::{
+use nexudus::SERVICE;
+use nexudus::{
     ActionResponse, EndpointKind, EndpointSchema, EntitySchema, Method, RunCommand, ValidationError,
 };
 
@@ -134,7 +134,7 @@ fn response(status: u16, body: impl Into<Body>, retry_after: Option<Duration>) -
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     // Path → method → the endpoints there.
     let mut paths: BTreeMap<&'static str, BTreeMap<&'static str, Route>> = BTreeMap::new();
-    for (entity, schema) in crate::ENTITIES.iter().enumerate() {
+    for (entity, schema) in nexudus::ENTITIES.iter().enumerate() {
         for endpoint in schema.endpoints {
             let path = endpoint.endpoint.path;
             if path == SERVICE.token_path || !routable(path) {
@@ -350,7 +350,7 @@ async fn answer(
     match endpoint.kind {
         EndpointKind::List | EndpointKind::FindByIds => {
             match query::list(table, &pairs, endpoint.ids_query()) {
-                Ok(page) => Answer::json(200, page.to_json()),
+                Ok(page) => Answer::json(200, page.to_json(&nexudus::SERVICE.envelopes.page)),
                 Err(errors) => validation_failure(errors),
             }
         }
@@ -389,7 +389,7 @@ async fn answer(
                 .commands
                 .iter()
                 .filter(|(entity, _)| entity == schema.name)
-                .map(|(_, command)| command.to_json())
+                .map(|(_, command)| command.to_json(&nexudus::SERVICE.envelopes))
                 .collect();
             Answer::json(200, commands)
         }
@@ -440,7 +440,7 @@ async fn answer(
 /// A run-command body; whole numbers such as `12.0` are integers, as in records (see
 /// [`super::json`]). Unknown properties are ignored.
 fn run_command(body: &[u8]) -> Option<RunCommand> {
-    RunCommand::from_json(super::json::parse(body).ok()?).ok()
+    RunCommand::from_json(&nexudus::SERVICE.envelopes, super::json::parse(body).ok()?).ok()
 }
 
 /// The endpoint a request on a route is for: find by ids when its query parameter is
@@ -484,7 +484,7 @@ fn success(message: String, value: Option<Value>) -> Answer {
         was_successful: true,
         errors: None,
     };
-    Answer::json(200, answer.to_json())
+    Answer::json(200, answer.to_json(&nexudus::SERVICE.envelopes))
 }
 
 /// A 200 answer of an action that did not succeed, as `runcommand` answers.
@@ -496,7 +496,7 @@ fn failure(message: String) -> Answer {
         was_successful: false,
         errors: None,
     };
-    Answer::json(200, answer.to_json())
+    Answer::json(200, answer.to_json(&nexudus::SERVICE.envelopes))
 }
 
 /// The validation failure envelope: the message is `PropertyName: message` of each error.
@@ -514,7 +514,7 @@ fn validation_failure(errors: Vec<ValidationError>) -> Answer {
         was_successful: false,
         errors: Some(errors),
     };
-    Answer::json(status, answer.to_json())
+    Answer::json(status, answer.to_json(&nexudus::SERVICE.envelopes))
 }
 
 #[cfg(test)]
@@ -591,7 +591,7 @@ mod tests {
 
     /// The create route of the first entity.
     fn create_route() -> (Target, &'static str) {
-        let (entity, endpoint) = crate::ENTITIES
+        let (entity, endpoint) = nexudus::ENTITIES
             .iter()
             .enumerate()
             .find_map(|(index, schema)| {

@@ -7,8 +7,6 @@ use chrono::{NaiveDate, NaiveDateTime, Timelike};
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::service::SERVICE;
-
 /// A date-time as the API writes it.
 ///
 /// Most values look like `2025-01-15T10:30:00Z`, but some are the space's local wall-clock
@@ -79,12 +77,15 @@ impl DateTime {
         self.utc
     }
 
-    /// The value in the filter format of the API (`2025-01-01T00:00`), as range filters
-    /// such as `from_..._UpdatedOn` expect it. Seconds are dropped.
-    pub fn to_filter_string(&self) -> String {
-        self.naive
-            .format(SERVICE.filter_datetime_format)
-            .to_string()
+    /// The value in the filter format of the API (the chrono `format` of the generated
+    /// crate's `SERVICE.filter_datetime_format`, `%Y-%m-%dT%H:%M`), as filters such as
+    /// `from_..._UpdatedOn` expect it. What the format leaves out (seconds) is dropped.
+    pub fn to_filter_string(&self, format: &str) -> String {
+        // The spec's checks admit only formats chrono writes without failing; a bad one
+        // written by hand gives an empty string rather than a panic.
+        let mut out = String::new();
+        let _ = std::fmt::Write::write_fmt(&mut out, format_args!("{}", self.naive.format(format)));
+        out
     }
 }
 

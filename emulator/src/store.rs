@@ -1,4 +1,4 @@
-//! The records: one table per entity of [`crate::ENTITIES`], and the rules of writing them.
+//! The records: one table per entity of [`nexudus::ENTITIES`], and the rules of writing them.
 //!
 //! Records are JSON objects as the API writes them. Known fields are checked against their
 //! [`FieldKind`] on create and update; unknown properties are kept as sent.
@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use crate::{DateTime, EntitySchema, FieldKind, FieldSchema, Uuid, ValidationError};
+use nexudus::{DateTime, EntitySchema, FieldKind, FieldSchema, Uuid, ValidationError};
 
 /// One stored record.
 pub(crate) type Record = Map<String, Value>;
@@ -42,7 +42,7 @@ pub(crate) enum UpdateError {
     NotFound,
 }
 
-/// All tables, in the order of [`crate::ENTITIES`].
+/// All tables, in the order of [`nexudus::ENTITIES`].
 #[derive(Debug)]
 pub(crate) struct Store {
     tables: Vec<Table>,
@@ -51,7 +51,7 @@ pub(crate) struct Store {
 impl Store {
     pub(crate) fn new(first_id: i64) -> Self {
         Self {
-            tables: crate::ENTITIES
+            tables: nexudus::ENTITIES
                 .iter()
                 .map(|schema| Table {
                     schema,
@@ -63,7 +63,7 @@ impl Store {
         }
     }
 
-    /// The table of the entity at `index` of [`crate::ENTITIES`].
+    /// The table of the entity at `index` of [`nexudus::ENTITIES`].
     pub(crate) fn at(&mut self, index: usize) -> Option<&mut Table> {
         self.tables.get_mut(index)
     }

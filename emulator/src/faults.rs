@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::Method;
+use nexudus::Method;
 
 /// What a [`Fault`] does to the request it meets.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,7 +38,7 @@ pub(crate) enum FaultKind {
 ///
 /// ```
 /// use nexudus::Method;
-/// use nexudus::emulator::Fault;
+/// use nexudus_emulator::Fault;
 /// let fault = Fault::status(503).method(Method::Get).times(2);
 /// # let _ = fault;
 /// ```
@@ -77,9 +77,9 @@ impl Fault {
     /// Answers as the API's throttling does: 409 with the throttle message and
     /// `Retry-After: <wait in whole seconds, rounded up>`.
     pub fn throttled(retry_after: Duration) -> Self {
-        let names = &crate::SERVICE.envelopes.action;
+        let names = &nexudus::SERVICE.envelopes.action;
         let body = serde_json::json!({
-            names.message: crate::SERVICE.throttle_message,
+            names.message: nexudus::SERVICE.throttle_message,
             names.was_successful: false,
         });
         Self::new(FaultKind::Status {

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
-use crate::service::SERVICE;
+use crate::PagingSchema;
 
 /// A filter of a list endpoint; generated per entity as an enum.
 pub trait QueryFilter {
@@ -30,11 +30,11 @@ pub enum SortDirection {
 }
 
 impl SortDirection {
-    /// The value of the `dir` parameter.
-    pub const fn wire_value(self) -> &'static str {
+    /// The value of the direction parameter, as `paging` spells it.
+    pub const fn wire_value(self, paging: &PagingSchema) -> &'static str {
         match self {
-            SortDirection::Ascending => SERVICE.paging.ascending,
-            SortDirection::Descending => SERVICE.paging.descending,
+            SortDirection::Ascending => paging.ascending,
+            SortDirection::Descending => paging.descending,
         }
     }
 }
@@ -55,7 +55,9 @@ impl SortDirection {
 ///     .size(50)
 ///     .order_by(Sort::CreatedOn, SortDirection::Descending)
 ///     .filter(Filter::Notes("vip".into()));
-/// assert_eq!(query.query_string(), "size=50&orderBy=CreatedOn&dir=-1&X_Notes=vip");
+/// // The paging names of the spec (the generated crate's `SERVICE.paging`).
+/// let paging = &nexudus::SERVICE.paging;
+/// assert_eq!(query.query_string(paging), "size=50&orderBy=CreatedOn&dir=-1&X_Notes=vip");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListQuery<F, S> {
@@ -90,9 +92,9 @@ impl<F: QueryFilter, S: SortField> ListQuery<F, S> {
         self
     }
 
-    /// Records per page; sizes above the API's largest are clamped to it.
+    /// Records per page; sizes above the API's largest are clamped to it when sent.
     pub fn size(mut self, size: u32) -> Self {
-        self.size = Some(size.min(SERVICE.paging.max_size));
+        self.size = Some(size);
         self
     }
 
@@ -114,28 +116,29 @@ impl<F: QueryFilter, S: SortField> ListQuery<F, S> {
         self.page
     }
 
-    /// The query parameters, not yet percent-encoded: `page`, `size`, `orderBy`, `dir`
-    /// (each only if set), then the filters in the order they were added.
-    pub fn query_pairs(&self) -> Vec<(&'static str, String)> {
+    /// The query parameters, not yet percent-encoded: page, size (at most the largest the
+    /// API serves), order and direction (each only if set), named as `paging` names them,
+    /// then the filters in the order they were added.
+    pub fn query_pairs(&self, paging: &PagingSchema) -> Vec<(&'static str, String)> {
         let mut pairs = Vec::with_capacity(4 + self.filters.len());
         if let Some(page) = self.page {
-            pairs.push((SERVICE.paging.page, page.to_string()));
+            pairs.push((paging.page, page.to_string()));
         }
         if let Some(size) = self.size {
-            pairs.push((SERVICE.paging.size, size.to_string()));
+            pairs.push((paging.size, size.min(paging.max_size).to_string()));
         }
         if let Some(field) = &self.order_by {
-            pairs.push((SERVICE.paging.order_by, field.wire_name().to_owned()));
+            pairs.push((paging.order_by, field.wire_name().to_owned()));
             let direction = self.direction.unwrap_or_default();
-            pairs.push((SERVICE.paging.direction, direction.wire_value().to_owned()));
+            pairs.push((paging.direction, direction.wire_value(paging).to_owned()));
         }
         pairs.extend(self.filters.iter().map(QueryFilter::query_pair));
         pairs
     }
 
     /// The query string as it goes on the wire, without the leading `?`.
-    pub fn query_string(&self) -> String {
-        encode_query(&self.query_pairs())
+    pub fn query_string(&self, paging: &PagingSchema) -> String {
+        encode_query(&self.query_pairs(paging))
     }
 }
 
