@@ -107,16 +107,16 @@ pub fn flat(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Spec text made safe for rustdoc: `[` and `]` outside code spans are escaped, so that
-/// prose like `[brackets]` is not read as an intra-doc link (broken links fail
-/// `cargo doc -D warnings`). Code spans are left as written.
+/// Spec text made safe for rustdoc: `[`, `]` and `<` outside code spans are escaped, so
+/// that prose like `[brackets]` is not read as an intra-doc link and `ids<Coworker>` not as
+/// an HTML tag (either fails `cargo doc -D warnings`). Code spans are left as written.
 pub fn spec(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut in_code = false;
     for c in text.chars() {
         match c {
             '`' => in_code = !in_code,
-            '[' | ']' if !in_code => out.push('\\'),
+            '[' | ']' | '<' if !in_code => out.push('\\'),
             _ => {}
         }
         out.push(c);

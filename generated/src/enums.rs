@@ -9,7 +9,7 @@
 /// The API's `eActiviyType`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ActiviyType {
+pub enum ActivityType {
     /// `1` (`Open`).
     Open,
     /// `2` (`Click`).
@@ -20,7 +20,7 @@ pub enum ActiviyType {
     Unknown(crate::UnknownValue),
 }
 
-impl ActiviyType {
+impl ActivityType {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
         name: "eActiviyType",
@@ -48,7 +48,77 @@ impl ActiviyType {
     }
 }
 
-crate::api_enum!(ActiviyType);
+crate::api_enum!(ActivityType);
+
+/// Anti-money-laundering check status of a contract contact.
+///
+/// The API's `eAmlCheckStatus`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AmlCheckStatus {
+    /// `0` (`NotStarted`).
+    NotStarted,
+    /// `1` (`Pending`).
+    Pending,
+    /// `2` (`Clear`).
+    Clear,
+    /// `3` (`PotentialMatch`).
+    PotentialMatch,
+    /// `4` (`ConfirmedMatch`).
+    ConfirmedMatch,
+    /// `5` (`Error`).
+    Error,
+    /// `6` (`ManuallyCleared`).
+    ManuallyCleared,
+    /// A value the spec does not name, kept as the API sent it.
+    Unknown(crate::UnknownValue),
+}
+
+impl AmlCheckStatus {
+    /// The enumeration as data: its API name and known values.
+    pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
+        name: "eAmlCheckStatus",
+        values: &[
+            (0, "NotStarted"),
+            (1, "Pending"),
+            (2, "Clear"),
+            (3, "PotentialMatch"),
+            (4, "ConfirmedMatch"),
+            (5, "Error"),
+            (6, "ManuallyCleared"),
+        ],
+    };
+
+    /// The number the API uses for this value.
+    pub const fn value(self) -> i64 {
+        match self {
+            Self::NotStarted => 0,
+            Self::Pending => 1,
+            Self::Clear => 2,
+            Self::PotentialMatch => 3,
+            Self::ConfirmedMatch => 4,
+            Self::Error => 5,
+            Self::ManuallyCleared => 6,
+            Self::Unknown(value) => value.get(),
+        }
+    }
+
+    /// The value of a number: a variant when the spec names it, else `Unknown`.
+    pub const fn from_value(value: i64) -> Self {
+        match value {
+            0 => Self::NotStarted,
+            1 => Self::Pending,
+            2 => Self::Clear,
+            3 => Self::PotentialMatch,
+            4 => Self::ConfirmedMatch,
+            5 => Self::Error,
+            6 => Self::ManuallyCleared,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+crate::api_enum!(AmlCheckStatus);
 
 /// What kind of change an audit-trail entry records.
 ///
@@ -255,6 +325,55 @@ impl CalendarEventRepeatCycle {
 }
 
 crate::api_enum!(CalendarEventRepeatCycle);
+
+/// How a resource's late-cancellation fee is worked out.
+///
+/// The API's `eCancellationFeeType`.
+///
+/// Spec decision: Only Nexudus's generated entity reference (skills) gives the values, not the
+/// enumeration's API name; the name is the project's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CancellationFeeType {
+    /// `0` (`None`).
+    None,
+    /// `1` (`Absolute`).
+    Absolute,
+    /// `2` (`Percentage`).
+    Percentage,
+    /// A value the spec does not name, kept as the API sent it.
+    Unknown(crate::UnknownValue),
+}
+
+impl CancellationFeeType {
+    /// The enumeration as data: its API name and known values.
+    pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
+        name: "eCancellationFeeType",
+        values: &[(0, "None"), (1, "Absolute"), (2, "Percentage")],
+    };
+
+    /// The number the API uses for this value.
+    pub const fn value(self) -> i64 {
+        match self {
+            Self::None => 0,
+            Self::Absolute => 1,
+            Self::Percentage => 2,
+            Self::Unknown(value) => value.get(),
+        }
+    }
+
+    /// The value of a number: a variant when the spec names it, else `Unknown`.
+    pub const fn from_value(value: i64) -> Self {
+        match value {
+            0 => Self::None,
+            1 => Self::Absolute,
+            2 => Self::Percentage,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+crate::api_enum!(CancellationFeeType);
 
 /// Why a customer's contract was cancelled.
 ///
@@ -556,6 +675,121 @@ impl CommunityThreadVisibility {
 
 crate::api_enum!(CommunityThreadVisibility);
 
+/// Role of a virtual-office contract contact.
+///
+/// The API's `eContractContactType`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ContractContactType {
+    /// `0` (`None`).
+    None,
+    /// `1` (`Director`).
+    Director,
+    /// `2` (`CompanyAlias`).
+    CompanyAlias,
+    /// `3` (`NominatedRecipient`).
+    NominatedRecipient,
+    /// A value the spec does not name, kept as the API sent it.
+    Unknown(crate::UnknownValue),
+}
+
+impl ContractContactType {
+    /// The enumeration as data: its API name and known values.
+    pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
+        name: "eContractContactType",
+        values: &[
+            (0, "None"),
+            (1, "Director"),
+            (2, "CompanyAlias"),
+            (3, "NominatedRecipient"),
+        ],
+    };
+
+    /// The number the API uses for this value.
+    pub const fn value(self) -> i64 {
+        match self {
+            Self::None => 0,
+            Self::Director => 1,
+            Self::CompanyAlias => 2,
+            Self::NominatedRecipient => 3,
+            Self::Unknown(value) => value.get(),
+        }
+    }
+
+    /// The value of a number: a variant when the spec names it, else `Unknown`.
+    pub const fn from_value(value: i64) -> Self {
+        match value {
+            0 => Self::None,
+            1 => Self::Director,
+            2 => Self::CompanyAlias,
+            3 => Self::NominatedRecipient,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+crate::api_enum!(ContractContactType);
+
+/// Where a customer works on a given weekday (MondayAttendance ... SundayAttendance).
+///
+/// The API's `eCoworkerAttendance`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CoworkerAttendance {
+    /// `1` (`WorkingFromOffice`).
+    WorkingFromOffice,
+    /// `2` (`WorkingFromHome`).
+    WorkingFromHome,
+    /// `3` (`WorkingFromAbroad`).
+    WorkingFromAbroad,
+    /// `4` (`NotWorking`).
+    NotWorking,
+    /// `5` (`Undefined`).
+    Undefined,
+    /// A value the spec does not name, kept as the API sent it.
+    Unknown(crate::UnknownValue),
+}
+
+impl CoworkerAttendance {
+    /// The enumeration as data: its API name and known values.
+    pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
+        name: "eCoworkerAttendance",
+        values: &[
+            (1, "WorkingFromOffice"),
+            (2, "WorkingFromHome"),
+            (3, "WorkingFromAbroad"),
+            (4, "NotWorking"),
+            (5, "Undefined"),
+        ],
+    };
+
+    /// The number the API uses for this value.
+    pub const fn value(self) -> i64 {
+        match self {
+            Self::WorkingFromOffice => 1,
+            Self::WorkingFromHome => 2,
+            Self::WorkingFromAbroad => 3,
+            Self::NotWorking => 4,
+            Self::Undefined => 5,
+            Self::Unknown(value) => value.get(),
+        }
+    }
+
+    /// The value of a number: a variant when the spec names it, else `Unknown`.
+    pub const fn from_value(value: i64) -> Self {
+        match value {
+            1 => Self::WorkingFromOffice,
+            2 => Self::WorkingFromHome,
+            3 => Self::WorkingFromAbroad,
+            4 => Self::NotWorking,
+            5 => Self::Undefined,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+crate::api_enum!(CoworkerAttendance);
+
 /// Tab of the customer record where a custom field is shown.
 ///
 /// The API's `eCoworkerFieldPosition`.
@@ -662,6 +896,52 @@ impl CoworkerRecordType {
 }
 
 crate::api_enum!(CoworkerRecordType);
+
+/// Which of a location's tax rates applies to a customer.
+///
+/// The API's `eCoworkerTaxRateType`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CoworkerTaxRateType {
+    /// `1` (`Default`).
+    Default,
+    /// `2` (`Reduced`).
+    Reduced,
+    /// `3` (`Exempt`).
+    Exempt,
+    /// A value the spec does not name, kept as the API sent it.
+    Unknown(crate::UnknownValue),
+}
+
+impl CoworkerTaxRateType {
+    /// The enumeration as data: its API name and known values.
+    pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
+        name: "eCoworkerTaxRateType",
+        values: &[(1, "Default"), (2, "Reduced"), (3, "Exempt")],
+    };
+
+    /// The number the API uses for this value.
+    pub const fn value(self) -> i64 {
+        match self {
+            Self::Default => 1,
+            Self::Reduced => 2,
+            Self::Exempt => 3,
+            Self::Unknown(value) => value.get(),
+        }
+    }
+
+    /// The value of a number: a variant when the spec names it, else `Unknown`.
+    pub const fn from_value(value: i64) -> Self {
+        match value {
+            1 => Self::Default,
+            2 => Self::Reduced,
+            3 => Self::Exempt,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+crate::api_enum!(CoworkerTaxRateType);
 
 /// Why a CRM opportunity was lost.
 ///
@@ -1221,6 +1501,166 @@ impl DayOfWeek {
 
 crate::api_enum!(DayOfWeek);
 
+/// How a virtual-office customer's mail of one kind is handled.
+///
+/// The API's `eDeliveryHandlingPreference`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DeliveryHandlingPreference {
+    /// `1` (`StoreForCollection`).
+    StoreForCollection,
+    /// `2` (`Forward`).
+    Forward,
+    /// `3` (`OpenScanForward`).
+    OpenScanForward,
+    /// `4` (`OpenScanRecycle`).
+    OpenScanRecycle,
+    /// `5` (`OpenScanShred`).
+    OpenScanShred,
+    /// `6` (`OpenScanStoreForCollection`).
+    OpenScanStoreForCollection,
+    /// `7` (`Recycle`).
+    Recycle,
+    /// `8` (`ReturnToSender`).
+    ReturnToSender,
+    /// `9` (`Shred`).
+    Shred,
+    /// `10` (`DepositCheck`).
+    DepositCheck,
+    /// `11` (`UnknownValue`).
+    ///
+    /// The API names it Unknown; renamed because the generator adds its own Unknown(i64).
+    UnknownValue,
+    /// A value the spec does not name, kept as the API sent it.
+    Unknown(crate::UnknownValue),
+}
+
+impl DeliveryHandlingPreference {
+    /// The enumeration as data: its API name and known values.
+    pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
+        name: "eDeliveryHandlingPreference",
+        values: &[
+            (1, "StoreForCollection"),
+            (2, "Forward"),
+            (3, "OpenScanForward"),
+            (4, "OpenScanRecycle"),
+            (5, "OpenScanShred"),
+            (6, "OpenScanStoreForCollection"),
+            (7, "Recycle"),
+            (8, "ReturnToSender"),
+            (9, "Shred"),
+            (10, "DepositCheck"),
+            (11, "UnknownValue"),
+        ],
+    };
+
+    /// The number the API uses for this value.
+    pub const fn value(self) -> i64 {
+        match self {
+            Self::StoreForCollection => 1,
+            Self::Forward => 2,
+            Self::OpenScanForward => 3,
+            Self::OpenScanRecycle => 4,
+            Self::OpenScanShred => 5,
+            Self::OpenScanStoreForCollection => 6,
+            Self::Recycle => 7,
+            Self::ReturnToSender => 8,
+            Self::Shred => 9,
+            Self::DepositCheck => 10,
+            Self::UnknownValue => 11,
+            Self::Unknown(value) => value.get(),
+        }
+    }
+
+    /// The value of a number: a variant when the spec names it, else `Unknown`.
+    pub const fn from_value(value: i64) -> Self {
+        match value {
+            1 => Self::StoreForCollection,
+            2 => Self::Forward,
+            3 => Self::OpenScanForward,
+            4 => Self::OpenScanRecycle,
+            5 => Self::OpenScanShred,
+            6 => Self::OpenScanStoreForCollection,
+            7 => Self::Recycle,
+            8 => Self::ReturnToSender,
+            9 => Self::Shred,
+            10 => Self::DepositCheck,
+            11 => Self::UnknownValue,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+crate::api_enum!(DeliveryHandlingPreference);
+
+/// The kind of item delivered for a customer.
+///
+/// The API's `eDeliveryType`.
+///
+/// Spec decision: Only Nexudus's generated entity reference (skills) gives the values, not the
+/// enumeration's API name; the name is the project's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DeliveryType {
+    /// `0` (`None`).
+    None,
+    /// `1` (`Mail`).
+    Mail,
+    /// `2` (`Parcel`).
+    Parcel,
+    /// `3` (`Check`).
+    Check,
+    /// `4` (`Publicity`).
+    Publicity,
+    /// `5` (`Other`).
+    Other,
+    /// A value the spec does not name, kept as the API sent it.
+    Unknown(crate::UnknownValue),
+}
+
+impl DeliveryType {
+    /// The enumeration as data: its API name and known values.
+    pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
+        name: "eDeliveryType",
+        values: &[
+            (0, "None"),
+            (1, "Mail"),
+            (2, "Parcel"),
+            (3, "Check"),
+            (4, "Publicity"),
+            (5, "Other"),
+        ],
+    };
+
+    /// The number the API uses for this value.
+    pub const fn value(self) -> i64 {
+        match self {
+            Self::None => 0,
+            Self::Mail => 1,
+            Self::Parcel => 2,
+            Self::Check => 3,
+            Self::Publicity => 4,
+            Self::Other => 5,
+            Self::Unknown(value) => value.get(),
+        }
+    }
+
+    /// The value of a number: a variant when the spec names it, else `Unknown`.
+    pub const fn from_value(value: i64) -> Self {
+        match value {
+            0 => Self::None,
+            1 => Self::Mail,
+            2 => Self::Parcel,
+            3 => Self::Check,
+            4 => Self::Publicity,
+            5 => Self::Other,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+crate::api_enum!(DeliveryType);
+
 /// Unit of the period after which a discount code expires.
 ///
 /// The API's `eDiscountExpirePeriod`.
@@ -1428,6 +1868,52 @@ impl FieldType {
 }
 
 crate::api_enum!(FieldType);
+
+/// Who can see and edit a custom field.
+///
+/// The API's `eFieldVisibility`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FieldVisibility {
+    /// `1` (`Visible`).
+    Visible,
+    /// `2` (`ReadOnly`).
+    ReadOnly,
+    /// `3` (`Internal`).
+    Internal,
+    /// A value the spec does not name, kept as the API sent it.
+    Unknown(crate::UnknownValue),
+}
+
+impl FieldVisibility {
+    /// The enumeration as data: its API name and known values.
+    pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
+        name: "eFieldVisibility",
+        values: &[(1, "Visible"), (2, "ReadOnly"), (3, "Internal")],
+    };
+
+    /// The number the API uses for this value.
+    pub const fn value(self) -> i64 {
+        match self {
+            Self::Visible => 1,
+            Self::ReadOnly => 2,
+            Self::Internal => 3,
+            Self::Unknown(value) => value.get(),
+        }
+    }
+
+    /// The value of a number: a variant when the spec names it, else `Unknown`.
+    pub const fn from_value(value: i64) -> Self {
+        match value {
+            1 => Self::Visible,
+            2 => Self::ReadOnly,
+            3 => Self::Internal,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+crate::api_enum!(FieldVisibility);
 
 /// Category of a bookkeeping account.
 ///
@@ -1653,6 +2139,52 @@ impl Gender {
 
 crate::api_enum!(Gender);
 
+/// Outcome of AI processing of a help-desk ticket.
+///
+/// The API's `eHelpDeskAiResult`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum HelpDeskAiResult {
+    /// `1` (`NotProcessed`).
+    NotProcessed,
+    /// `2` (`Responded`).
+    Responded,
+    /// `3` (`NotResponded`).
+    NotResponded,
+    /// A value the spec does not name, kept as the API sent it.
+    Unknown(crate::UnknownValue),
+}
+
+impl HelpDeskAiResult {
+    /// The enumeration as data: its API name and known values.
+    pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
+        name: "eHelpDeskAiResult",
+        values: &[(1, "NotProcessed"), (2, "Responded"), (3, "NotResponded")],
+    };
+
+    /// The number the API uses for this value.
+    pub const fn value(self) -> i64 {
+        match self {
+            Self::NotProcessed => 1,
+            Self::Responded => 2,
+            Self::NotResponded => 3,
+            Self::Unknown(value) => value.get(),
+        }
+    }
+
+    /// The value of a number: a variant when the spec names it, else `Unknown`.
+    pub const fn from_value(value: i64) -> Self {
+        match value {
+            1 => Self::NotProcessed,
+            2 => Self::Responded,
+            3 => Self::NotResponded,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+crate::api_enum!(HelpDeskAiResult);
+
 /// Urgency of a help-desk ticket.
 ///
 /// The API's `eHelpDeskMessagePriority`.
@@ -1777,6 +2309,108 @@ impl HelpItemFlag {
 
 crate::api_enum!(HelpItemFlag);
 
+/// Provider used for a plan's identity or address checks.
+///
+/// The API's `eIdentityCheckProvider`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum IdentityCheckProvider {
+    /// `1` (`Manual`).
+    Manual,
+    /// `2` (`StripeIdentity`).
+    StripeIdentity,
+    /// A value the spec does not name, kept as the API sent it.
+    Unknown(crate::UnknownValue),
+}
+
+impl IdentityCheckProvider {
+    /// The enumeration as data: its API name and known values.
+    pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
+        name: "eIdentityCheckProvider",
+        values: &[(1, "Manual"), (2, "StripeIdentity")],
+    };
+
+    /// The number the API uses for this value.
+    pub const fn value(self) -> i64 {
+        match self {
+            Self::Manual => 1,
+            Self::StripeIdentity => 2,
+            Self::Unknown(value) => value.get(),
+        }
+    }
+
+    /// The value of a number: a variant when the spec names it, else `Unknown`.
+    pub const fn from_value(value: i64) -> Self {
+        match value {
+            1 => Self::Manual,
+            2 => Self::StripeIdentity,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+crate::api_enum!(IdentityCheckProvider);
+
+/// How often a plan's identity or proof-of-address check is repeated.
+///
+/// The API's `eIdentityCheckRepeatPattern`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum IdentityCheckRepeatPattern {
+    /// `1` (`Never`).
+    Never,
+    /// `2` (`Every3Months`).
+    Every3Months,
+    /// `3` (`Every6Months`).
+    Every6Months,
+    /// `4` (`Every12Months`).
+    Every12Months,
+    /// `5` (`Every24Months`).
+    Every24Months,
+    /// A value the spec does not name, kept as the API sent it.
+    Unknown(crate::UnknownValue),
+}
+
+impl IdentityCheckRepeatPattern {
+    /// The enumeration as data: its API name and known values.
+    pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
+        name: "eIdentityCheckRepeatPattern",
+        values: &[
+            (1, "Never"),
+            (2, "Every3Months"),
+            (3, "Every6Months"),
+            (4, "Every12Months"),
+            (5, "Every24Months"),
+        ],
+    };
+
+    /// The number the API uses for this value.
+    pub const fn value(self) -> i64 {
+        match self {
+            Self::Never => 1,
+            Self::Every3Months => 2,
+            Self::Every6Months => 3,
+            Self::Every12Months => 4,
+            Self::Every24Months => 5,
+            Self::Unknown(value) => value.get(),
+        }
+    }
+
+    /// The value of a number: a variant when the spec names it, else `Unknown`.
+    pub const fn from_value(value: i64) -> Self {
+        match value {
+            1 => Self::Never,
+            2 => Self::Every3Months,
+            3 => Self::Every6Months,
+            4 => Self::Every12Months,
+            5 => Self::Every24Months,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+crate::api_enum!(IdentityCheckRepeatPattern);
+
 /// Language used for a location, user, newsletter or template file.
 ///
 /// The API's `eLanguage`.
@@ -1830,6 +2464,52 @@ impl Language {
 }
 
 crate::api_enum!(Language);
+
+/// How a booking rate's last-minute price adjustment is applied.
+///
+/// The API's `eLastMinuteDiscountType`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LastMinuteDiscountType {
+    /// `1` (`Disabled`).
+    Disabled,
+    /// `2` (`Fixed`).
+    Fixed,
+    /// `3` (`Gradual`).
+    Gradual,
+    /// A value the spec does not name, kept as the API sent it.
+    Unknown(crate::UnknownValue),
+}
+
+impl LastMinuteDiscountType {
+    /// The enumeration as data: its API name and known values.
+    pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
+        name: "eLastMinuteDiscountType",
+        values: &[(1, "Disabled"), (2, "Fixed"), (3, "Gradual")],
+    };
+
+    /// The number the API uses for this value.
+    pub const fn value(self) -> i64 {
+        match self {
+            Self::Disabled => 1,
+            Self::Fixed => 2,
+            Self::Gradual => 3,
+            Self::Unknown(value) => value.get(),
+        }
+    }
+
+    /// The value of a number: a variant when the spec names it, else `Unknown`.
+    pub const fn from_value(value: i64) -> Self {
+        match value {
+            1 => Self::Disabled,
+            2 => Self::Fixed,
+            3 => Self::Gradual,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+crate::api_enum!(LastMinuteDiscountType);
 
 /// When messages fetched from an email account are deleted on the server.
 ///
@@ -2880,6 +3560,76 @@ impl PaymentProvider {
 }
 
 crate::api_enum!(PaymentProvider);
+
+/// Category of a product.
+///
+/// The API's `eProductType`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ProductType {
+    /// `0` (`None`).
+    None,
+    /// `1` (`DayPass`).
+    DayPass,
+    /// `2` (`CreditBundle`).
+    CreditBundle,
+    /// `3` (`Stationery`).
+    Stationery,
+    /// `4` (`BookingFeature`).
+    BookingFeature,
+    /// `5` (`BookingProducts`).
+    BookingProducts,
+    /// `99` (`Other`).
+    Other,
+    /// A value the spec does not name, kept as the API sent it.
+    Unknown(crate::UnknownValue),
+}
+
+impl ProductType {
+    /// The enumeration as data: its API name and known values.
+    pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
+        name: "eProductType",
+        values: &[
+            (0, "None"),
+            (1, "DayPass"),
+            (2, "CreditBundle"),
+            (3, "Stationery"),
+            (4, "BookingFeature"),
+            (5, "BookingProducts"),
+            (99, "Other"),
+        ],
+    };
+
+    /// The number the API uses for this value.
+    pub const fn value(self) -> i64 {
+        match self {
+            Self::None => 0,
+            Self::DayPass => 1,
+            Self::CreditBundle => 2,
+            Self::Stationery => 3,
+            Self::BookingFeature => 4,
+            Self::BookingProducts => 5,
+            Self::Other => 99,
+            Self::Unknown(value) => value.get(),
+        }
+    }
+
+    /// The value of a number: a variant when the spec names it, else `Unknown`.
+    pub const fn from_value(value: i64) -> Self {
+        match value {
+            0 => Self::None,
+            1 => Self::DayPass,
+            2 => Self::CreditBundle,
+            3 => Self::Stationery,
+            4 => Self::BookingFeature,
+            5 => Self::BookingProducts,
+            99 => Self::Other,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+crate::api_enum!(ProductType);
 
 /// Lifecycle status of a proposal sent to a customer.
 ///
@@ -4141,6 +4891,66 @@ impl ReportType {
 
 crate::api_enum!(ReportType);
 
+/// Transfer status of an invoice sent to Storecove e-invoicing.
+///
+/// The API's `eStorecoveInvoiceStatus`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StorecoveInvoiceStatus {
+    /// `1` (`None`).
+    None,
+    /// `2` (`TransferFailed`).
+    TransferFailed,
+    /// `3` (`Processing`).
+    Processing,
+    /// `4` (`ProcessingFailed`).
+    ProcessingFailed,
+    /// `5` (`Processed`).
+    Processed,
+    /// A value the spec does not name, kept as the API sent it.
+    Unknown(crate::UnknownValue),
+}
+
+impl StorecoveInvoiceStatus {
+    /// The enumeration as data: its API name and known values.
+    pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
+        name: "eStorecoveInvoiceStatus",
+        values: &[
+            (1, "None"),
+            (2, "TransferFailed"),
+            (3, "Processing"),
+            (4, "ProcessingFailed"),
+            (5, "Processed"),
+        ],
+    };
+
+    /// The number the API uses for this value.
+    pub const fn value(self) -> i64 {
+        match self {
+            Self::None => 1,
+            Self::TransferFailed => 2,
+            Self::Processing => 3,
+            Self::ProcessingFailed => 4,
+            Self::Processed => 5,
+            Self::Unknown(value) => value.get(),
+        }
+    }
+
+    /// The value of a number: a variant when the spec names it, else `Unknown`.
+    pub const fn from_value(value: i64) -> Self {
+        match value {
+            1 => Self::None,
+            2 => Self::TransferFailed,
+            3 => Self::Processing,
+            4 => Self::ProcessingFailed,
+            5 => Self::Processed,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+crate::api_enum!(StorecoveInvoiceStatus);
+
 /// Time unit of a survey's delivery schedule.
 ///
 /// The API's `eSurveyDeliveryFrequency`.
@@ -4186,6 +4996,269 @@ impl SurveyDeliveryFrequency {
 }
 
 crate::api_enum!(SurveyDeliveryFrequency);
+
+/// The built-in category of a resource.
+///
+/// The API's `eSystemResourceType`.
+///
+/// Spec decision: The newer pages give the values but not the enumeration's API name; the name
+/// is the project's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SystemResourceType {
+    /// `0` (`None`).
+    None,
+    /// `1` (`MeetingRoom`).
+    MeetingRoom,
+    /// `2` (`HotDesk`).
+    HotDesk,
+    /// `3` (`PrivateOffice`).
+    PrivateOffice,
+    /// `4` (`EventSpace`).
+    EventSpace,
+    /// `5` (`Lab`).
+    Lab,
+    /// `6` (`Kitchen`).
+    Kitchen,
+    /// `7` (`TreatmentRoom`).
+    TreatmentRoom,
+    /// `9` (`StorageUnit`).
+    StorageUnit,
+    /// `10` (`Machine`).
+    Machine,
+    /// `11` (`DayPass`).
+    DayPass,
+    /// `12` (`PhoneBooth`).
+    PhoneBooth,
+    /// `99` (`Other`).
+    Other,
+    /// A value the spec does not name, kept as the API sent it.
+    Unknown(crate::UnknownValue),
+}
+
+impl SystemResourceType {
+    /// The enumeration as data: its API name and known values.
+    pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
+        name: "eSystemResourceType",
+        values: &[
+            (0, "None"),
+            (1, "MeetingRoom"),
+            (2, "HotDesk"),
+            (3, "PrivateOffice"),
+            (4, "EventSpace"),
+            (5, "Lab"),
+            (6, "Kitchen"),
+            (7, "TreatmentRoom"),
+            (9, "StorageUnit"),
+            (10, "Machine"),
+            (11, "DayPass"),
+            (12, "PhoneBooth"),
+            (99, "Other"),
+        ],
+    };
+
+    /// The number the API uses for this value.
+    pub const fn value(self) -> i64 {
+        match self {
+            Self::None => 0,
+            Self::MeetingRoom => 1,
+            Self::HotDesk => 2,
+            Self::PrivateOffice => 3,
+            Self::EventSpace => 4,
+            Self::Lab => 5,
+            Self::Kitchen => 6,
+            Self::TreatmentRoom => 7,
+            Self::StorageUnit => 9,
+            Self::Machine => 10,
+            Self::DayPass => 11,
+            Self::PhoneBooth => 12,
+            Self::Other => 99,
+            Self::Unknown(value) => value.get(),
+        }
+    }
+
+    /// The value of a number: a variant when the spec names it, else `Unknown`.
+    pub const fn from_value(value: i64) -> Self {
+        match value {
+            0 => Self::None,
+            1 => Self::MeetingRoom,
+            2 => Self::HotDesk,
+            3 => Self::PrivateOffice,
+            4 => Self::EventSpace,
+            5 => Self::Lab,
+            6 => Self::Kitchen,
+            7 => Self::TreatmentRoom,
+            9 => Self::StorageUnit,
+            10 => Self::Machine,
+            11 => Self::DayPass,
+            12 => Self::PhoneBooth,
+            99 => Self::Other,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+crate::api_enum!(SystemResourceType);
+
+/// When booking charges on a plan become due.
+///
+/// The API's `eTariffBookingDueDateStrategy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TariffBookingDueDateStrategy {
+    /// `0` (`None`).
+    None,
+    /// `1` (`RenewalDate`).
+    RenewalDate,
+    /// `2` (`BookingEndDate`).
+    BookingEndDate,
+    /// `3` (`BookingCreationDate`).
+    BookingCreationDate,
+    /// `4` (`NextNthOfMonth`).
+    NextNthOfMonth,
+    /// A value the spec does not name, kept as the API sent it.
+    Unknown(crate::UnknownValue),
+}
+
+impl TariffBookingDueDateStrategy {
+    /// The enumeration as data: its API name and known values.
+    pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
+        name: "eTariffBookingDueDateStrategy",
+        values: &[
+            (0, "None"),
+            (1, "RenewalDate"),
+            (2, "BookingEndDate"),
+            (3, "BookingCreationDate"),
+            (4, "NextNthOfMonth"),
+        ],
+    };
+
+    /// The number the API uses for this value.
+    pub const fn value(self) -> i64 {
+        match self {
+            Self::None => 0,
+            Self::RenewalDate => 1,
+            Self::BookingEndDate => 2,
+            Self::BookingCreationDate => 3,
+            Self::NextNthOfMonth => 4,
+            Self::Unknown(value) => value.get(),
+        }
+    }
+
+    /// The value of a number: a variant when the spec names it, else `Unknown`.
+    pub const fn from_value(value: i64) -> Self {
+        match value {
+            0 => Self::None,
+            1 => Self::RenewalDate,
+            2 => Self::BookingEndDate,
+            3 => Self::BookingCreationDate,
+            4 => Self::NextNthOfMonth,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+crate::api_enum!(TariffBookingDueDateStrategy);
+
+/// Category of a plan.
+///
+/// The API's `eTariffType`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TariffType {
+    /// `0` (`None`).
+    None,
+    /// `1` (`FullTimePrivateOffice`).
+    FullTimePrivateOffice,
+    /// `2` (`PartTimePrivateOffice`).
+    PartTimePrivateOffice,
+    /// `3` (`FullTimeDedicatedDesk`).
+    FullTimeDedicatedDesk,
+    /// `4` (`PartTimeDedicatedDesk`).
+    PartTimeDedicatedDesk,
+    /// `5` (`FullTimeHotDesk`).
+    FullTimeHotDesk,
+    /// `6` (`PartTimeHotDesk`).
+    PartTimeHotDesk,
+    /// `7` (`FullTimeOther`).
+    FullTimeOther,
+    /// `8` (`PartTimeOther`).
+    PartTimeOther,
+    /// `9` (`Storage`).
+    Storage,
+    /// `10` (`VirtualOffice`).
+    VirtualOffice,
+    /// `11` (`Virtual`).
+    Virtual,
+    /// `99` (`Other`).
+    Other,
+    /// A value the spec does not name, kept as the API sent it.
+    Unknown(crate::UnknownValue),
+}
+
+impl TariffType {
+    /// The enumeration as data: its API name and known values.
+    pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
+        name: "eTariffType",
+        values: &[
+            (0, "None"),
+            (1, "FullTimePrivateOffice"),
+            (2, "PartTimePrivateOffice"),
+            (3, "FullTimeDedicatedDesk"),
+            (4, "PartTimeDedicatedDesk"),
+            (5, "FullTimeHotDesk"),
+            (6, "PartTimeHotDesk"),
+            (7, "FullTimeOther"),
+            (8, "PartTimeOther"),
+            (9, "Storage"),
+            (10, "VirtualOffice"),
+            (11, "Virtual"),
+            (99, "Other"),
+        ],
+    };
+
+    /// The number the API uses for this value.
+    pub const fn value(self) -> i64 {
+        match self {
+            Self::None => 0,
+            Self::FullTimePrivateOffice => 1,
+            Self::PartTimePrivateOffice => 2,
+            Self::FullTimeDedicatedDesk => 3,
+            Self::PartTimeDedicatedDesk => 4,
+            Self::FullTimeHotDesk => 5,
+            Self::PartTimeHotDesk => 6,
+            Self::FullTimeOther => 7,
+            Self::PartTimeOther => 8,
+            Self::Storage => 9,
+            Self::VirtualOffice => 10,
+            Self::Virtual => 11,
+            Self::Other => 99,
+            Self::Unknown(value) => value.get(),
+        }
+    }
+
+    /// The value of a number: a variant when the spec names it, else `Unknown`.
+    pub const fn from_value(value: i64) -> Self {
+        match value {
+            0 => Self::None,
+            1 => Self::FullTimePrivateOffice,
+            2 => Self::PartTimePrivateOffice,
+            3 => Self::FullTimeDedicatedDesk,
+            4 => Self::PartTimeDedicatedDesk,
+            5 => Self::FullTimeHotDesk,
+            6 => Self::PartTimeHotDesk,
+            7 => Self::FullTimeOther,
+            8 => Self::PartTimeOther,
+            9 => Self::Storage,
+            10 => Self::VirtualOffice,
+            11 => Self::Virtual,
+            99 => Self::Other,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+crate::api_enum!(TariffType);
 
 /// Who can open a website template file.
 ///
@@ -4458,6 +5531,66 @@ impl VenueType {
 }
 
 crate::api_enum!(VenueType);
+
+/// Whether a visitor's host has approved the visit.
+///
+/// The API's `eVisitorHostApprovalStatus`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VisitorHostApprovalStatus {
+    /// `1` (`NotRequired`).
+    NotRequired,
+    /// `2` (`Requested`).
+    Requested,
+    /// `3` (`Rejected`).
+    Rejected,
+    /// `4` (`AcceptedAndHold`).
+    AcceptedAndHold,
+    /// `5` (`AcceptedAndGrant`).
+    AcceptedAndGrant,
+    /// A value the spec does not name, kept as the API sent it.
+    Unknown(crate::UnknownValue),
+}
+
+impl VisitorHostApprovalStatus {
+    /// The enumeration as data: its API name and known values.
+    pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
+        name: "eVisitorHostApprovalStatus",
+        values: &[
+            (1, "NotRequired"),
+            (2, "Requested"),
+            (3, "Rejected"),
+            (4, "AcceptedAndHold"),
+            (5, "AcceptedAndGrant"),
+        ],
+    };
+
+    /// The number the API uses for this value.
+    pub const fn value(self) -> i64 {
+        match self {
+            Self::NotRequired => 1,
+            Self::Requested => 2,
+            Self::Rejected => 3,
+            Self::AcceptedAndHold => 4,
+            Self::AcceptedAndGrant => 5,
+            Self::Unknown(value) => value.get(),
+        }
+    }
+
+    /// The value of a number: a variant when the spec names it, else `Unknown`.
+    pub const fn from_value(value: i64) -> Self {
+        match value {
+            1 => Self::NotRequired,
+            2 => Self::Requested,
+            3 => Self::Rejected,
+            4 => Self::AcceptedAndHold,
+            5 => Self::AcceptedAndGrant,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+crate::api_enum!(VisitorHostApprovalStatus);
 
 /// Where a visitor registration came from.
 ///

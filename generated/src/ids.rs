@@ -5,8 +5,92 @@
 //! An id of one entity is not an id of another; this does not compile:
 //!
 //! ```compile_fail
-//! let id: nexudus::ids::BusinessId = nexudus::ids::CoworkerBookingCreditId(12);
+//! let id: nexudus::ids::AccessTokenId = nexudus::ids::ApplicationId(12);
 //! ```
+
+/// The id of one `AccessToken` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct AccessTokenId(pub i64);
+
+crate::typed_id!(AccessTokenId, "AccessToken");
+
+/// The id of one `Application` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ApplicationId(pub i64);
+
+crate::typed_id!(ApplicationId, "Application");
+
+/// The id of one `AudioFile` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct AudioFileId(pub i64);
+
+crate::typed_id!(AudioFileId, "AudioFile");
+
+/// The id of one `AuditTrailEntry` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct AuditTrailEntryId(pub i64);
+
+crate::typed_id!(AuditTrailEntryId, "AuditTrailEntry");
+
+/// The id of one `BlogCategory` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct BlogCategoryId(pub i64);
+
+crate::typed_id!(BlogCategoryId, "BlogCategory");
+
+/// The id of one `BlogPostComment` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct BlogPostCommentId(pub i64);
+
+crate::typed_id!(BlogPostCommentId, "BlogPostComment");
+
+/// The id of one `BlogPost` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct BlogPostId(pub i64);
+
+crate::typed_id!(BlogPostId, "BlogPost");
+
+/// The id of one `BookingAvailabilityException` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct BookingAvailabilityExceptionId(pub i64);
+
+crate::typed_id!(BookingAvailabilityExceptionId, "BookingAvailabilityException");
+
+/// The id of one `Booking` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct BookingId(pub i64);
+
+crate::typed_id!(BookingId, "Booking");
+
+/// The id of one `BookingNote` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct BookingNoteId(pub i64);
+
+crate::typed_id!(BookingNoteId, "BookingNote");
+
+/// The id of one `BookingProduct` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct BookingProductId(pub i64);
+
+crate::typed_id!(BookingProductId, "BookingProduct");
+
+/// The id of one `BookingVisitor` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct BookingVisitorId(pub i64);
+
+crate::typed_id!(BookingVisitorId, "BookingVisitor");
+
+/// The id of one `BusinessCharge` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct BusinessChargeId(pub i64);
+
+crate::typed_id!(BusinessChargeId, "BusinessCharge");
+
+/// The id of one `BusinessDomain` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct BusinessDomainId(pub i64);
+
+crate::typed_id!(BusinessDomainId, "BusinessDomain");
 
 /// The id of one `Business` record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -14,11 +98,167 @@ pub struct BusinessId(pub i64);
 
 crate::typed_id!(BusinessId, "Business");
 
+/// The id of one `BusinessRedirection` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct BusinessRedirectionId(pub i64);
+
+crate::typed_id!(BusinessRedirectionId, "BusinessRedirection");
+
+/// The id of one `BusinessSetting` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct BusinessSettingId(pub i64);
+
+crate::typed_id!(BusinessSettingId, "BusinessSetting");
+
+/// The id of one `BusinessTimeSlot` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct BusinessTimeSlotId(pub i64);
+
+crate::typed_id!(BusinessTimeSlotId, "BusinessTimeSlot");
+
+/// The id of one `CalendarEventCategory` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CalendarEventCategoryId(pub i64);
+
+crate::typed_id!(CalendarEventCategoryId, "CalendarEventCategory");
+
+/// The id of one `CalendarEvent` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CalendarEventId(pub i64);
+
+crate::typed_id!(CalendarEventId, "CalendarEvent");
+
+/// The id of one `CannedResponse` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CannedResponseId(pub i64);
+
+crate::typed_id!(CannedResponseId, "CannedResponse");
+
+/// The id of one `Charge` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ChargeId(pub i64);
+
+crate::typed_id!(ChargeId, "Charge");
+
+/// The id of one `ChatRoom` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ChatRoomId(pub i64);
+
+crate::typed_id!(ChatRoomId, "ChatRoom");
+
+/// The id of one `ChatUserMessage` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ChatUserMessageId(pub i64);
+
+crate::typed_id!(ChatUserMessageId, "ChatUserMessage");
+
+/// The id of one `Checkin` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CheckinId(pub i64);
+
+crate::typed_id!(CheckinId, "Checkin");
+
+/// The id of one `CommunityGroup` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CommunityGroupId(pub i64);
+
+crate::typed_id!(CommunityGroupId, "CommunityGroup");
+
+/// The id of one `CommunityMessage` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CommunityMessageId(pub i64);
+
+crate::typed_id!(CommunityMessageId, "CommunityMessage");
+
+/// The id of one `CommunityMessageLike` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CommunityMessageLikeId(pub i64);
+
+crate::typed_id!(CommunityMessageLikeId, "CommunityMessageLike");
+
+/// The id of one `CommunityThreadFile` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CommunityThreadFileId(pub i64);
+
+crate::typed_id!(CommunityThreadFileId, "CommunityThreadFile");
+
+/// The id of one `CommunityThreadFollow` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CommunityThreadFollowId(pub i64);
+
+crate::typed_id!(CommunityThreadFollowId, "CommunityThreadFollow");
+
+/// The id of one `CommunityThread` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CommunityThreadId(pub i64);
+
+crate::typed_id!(CommunityThreadId, "CommunityThread");
+
+/// The id of one `CommunityThreadLike` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CommunityThreadLikeId(pub i64);
+
+crate::typed_id!(CommunityThreadLikeId, "CommunityThreadLike");
+
+/// The id of one `CommunityThreadMute` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CommunityThreadMuteId(pub i64);
+
+crate::typed_id!(CommunityThreadMuteId, "CommunityThreadMute");
+
+/// The id of one `ContractContact` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ContractContactId(pub i64);
+
+crate::typed_id!(ContractContactId, "ContractContact");
+
+/// The id of one `ContractDeposit` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ContractDepositId(pub i64);
+
+crate::typed_id!(ContractDepositId, "ContractDeposit");
+
+/// The id of one `Country` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CountryId(pub i64);
+
+crate::typed_id!(CountryId, "Country");
+
+/// The id of one `Course` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CourseId(pub i64);
+
+crate::typed_id!(CourseId, "Course");
+
 /// The id of one `CoworkerBookingCredit` record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct CoworkerBookingCreditId(pub i64);
 
 crate::typed_id!(CoworkerBookingCreditId, "CoworkerBookingCredit");
+
+/// The id of one `CoworkerBookingCreditUseHistory` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CoworkerBookingCreditUseHistoryId(pub i64);
+
+crate::typed_id!(CoworkerBookingCreditUseHistoryId, "CoworkerBookingCreditUseHistory");
+
+/// The id of one `CoworkerContract` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CoworkerContractId(pub i64);
+
+crate::typed_id!(CoworkerContractId, "CoworkerContract");
+
+/// The id of one `CoworkerDataFile` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CoworkerDataFileId(pub i64);
+
+crate::typed_id!(CoworkerDataFileId, "CoworkerDataFile");
+
+/// The id of one `CoworkerDelivery` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CoworkerDeliveryId(pub i64);
+
+crate::typed_id!(CoworkerDeliveryId, "CoworkerDelivery");
 
 /// The id of one `CoworkerDiscountCode` record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -26,11 +266,137 @@ pub struct CoworkerDiscountCodeId(pub i64);
 
 crate::typed_id!(CoworkerDiscountCodeId, "CoworkerDiscountCode");
 
+/// The id of one `CoworkerExtraService` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CoworkerExtraServiceId(pub i64);
+
+crate::typed_id!(CoworkerExtraServiceId, "CoworkerExtraService");
+
+/// The id of one `CoworkerExtraServiceUseHistory` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CoworkerExtraServiceUseHistoryId(pub i64);
+
+crate::typed_id!(CoworkerExtraServiceUseHistoryId, "CoworkerExtraServiceUseHistory");
+
 /// The id of one `Coworker` record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct CoworkerId(pub i64);
 
 crate::typed_id!(CoworkerId, "Coworker");
+
+/// The id of one `CoworkerInvoiceHistory` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CoworkerInvoiceHistoryId(pub i64);
+
+crate::typed_id!(CoworkerInvoiceHistoryId, "CoworkerInvoiceHistory");
+
+/// The id of one `CoworkerInvoice` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CoworkerInvoiceId(pub i64);
+
+crate::typed_id!(CoworkerInvoiceId, "CoworkerInvoice");
+
+/// The id of one `CoworkerInvoiceLine` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CoworkerInvoiceLineId(pub i64);
+
+crate::typed_id!(CoworkerInvoiceLineId, "CoworkerInvoiceLine");
+
+/// The id of one `CoworkerLedgerEntry` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CoworkerLedgerEntryId(pub i64);
+
+crate::typed_id!(CoworkerLedgerEntryId, "CoworkerLedgerEntry");
+
+/// The id of one `CoworkerMessage` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CoworkerMessageId(pub i64);
+
+crate::typed_id!(CoworkerMessageId, "CoworkerMessage");
+
+/// The id of one `CoworkerMsOfficeCalendar` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CoworkerMsOfficeCalendarId(pub i64);
+
+crate::typed_id!(CoworkerMsOfficeCalendarId, "CoworkerMsOfficeCalendar");
+
+/// The id of one `CoworkerNote` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CoworkerNoteId(pub i64);
+
+crate::typed_id!(CoworkerNoteId, "CoworkerNote");
+
+/// The id of one `CoworkerPricePlanHistory` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CoworkerPricePlanHistoryId(pub i64);
+
+crate::typed_id!(CoworkerPricePlanHistoryId, "CoworkerPricePlanHistory");
+
+/// The id of one `CoworkerProduct` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CoworkerProductId(pub i64);
+
+crate::typed_id!(CoworkerProductId, "CoworkerProduct");
+
+/// The id of one `CoworkerTask` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CoworkerTaskId(pub i64);
+
+crate::typed_id!(CoworkerTaskId, "CoworkerTask");
+
+/// The id of one `CoworkerTimePass` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CoworkerTimePassId(pub i64);
+
+crate::typed_id!(CoworkerTimePassId, "CoworkerTimePass");
+
+/// The id of one `CrmBoardColumn` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CrmBoardColumnId(pub i64);
+
+crate::typed_id!(CrmBoardColumnId, "CrmBoardColumn");
+
+/// The id of one `CrmBoard` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CrmBoardId(pub i64);
+
+crate::typed_id!(CrmBoardId, "CrmBoard");
+
+/// The id of one `CrmOpportunityHistory` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CrmOpportunityHistoryId(pub i64);
+
+crate::typed_id!(CrmOpportunityHistoryId, "CrmOpportunityHistory");
+
+/// The id of one `CrmOpportunity` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CrmOpportunityId(pub i64);
+
+crate::typed_id!(CrmOpportunityId, "CrmOpportunity");
+
+/// The id of one `CrmOpportunityImportFile` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CrmOpportunityImportFileId(pub i64);
+
+crate::typed_id!(CrmOpportunityImportFileId, "CrmOpportunityImportFile");
+
+/// The id of one `Currency` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CurrencyId(pub i64);
+
+crate::typed_id!(CurrencyId, "Currency");
+
+/// The id of one `CustomField` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CustomFieldId(pub i64);
+
+crate::typed_id!(CustomFieldId, "CustomField");
+
+/// The id of one `DataFile` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DataFileId(pub i64);
+
+crate::typed_id!(DataFileId, "DataFile");
 
 /// The id of one `DiscountCode` record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -38,11 +404,215 @@ pub struct DiscountCodeId(pub i64);
 
 crate::typed_id!(DiscountCodeId, "DiscountCode");
 
-/// The id of one `EventCategory` record.
+/// The id of one `DocumentTemplate` record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct EventCategoryId(pub i64);
+pub struct DocumentTemplateId(pub i64);
 
-crate::typed_id!(EventCategoryId, "EventCategory");
+crate::typed_id!(DocumentTemplateId, "DocumentTemplate");
+
+/// The id of one `EmailAccount` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EmailAccountId(pub i64);
+
+crate::typed_id!(EmailAccountId, "EmailAccount");
+
+/// The id of one `EmailQueueItemAttachment` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EmailQueueItemAttachmentId(pub i64);
+
+crate::typed_id!(EmailQueueItemAttachmentId, "EmailQueueItemAttachment");
+
+/// The id of one `EmailQueueItem` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EmailQueueItemId(pub i64);
+
+crate::typed_id!(EmailQueueItemId, "EmailQueueItem");
+
+/// The id of one `EmailTemplateFile` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EmailTemplateFileId(pub i64);
+
+crate::typed_id!(EmailTemplateFileId, "EmailTemplateFile");
+
+/// The id of one `EventAttendee` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EventAttendeeId(pub i64);
+
+crate::typed_id!(EventAttendeeId, "EventAttendee");
+
+/// The id of one `EventComment` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EventCommentId(pub i64);
+
+crate::typed_id!(EventCommentId, "EventComment");
+
+/// The id of one `EventProduct` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EventProductId(pub i64);
+
+crate::typed_id!(EventProductId, "EventProduct");
+
+/// The id of one `ExtraService` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ExtraServiceId(pub i64);
+
+crate::typed_id!(ExtraServiceId, "ExtraService");
+
+/// The id of one `ExtraServicePrice` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ExtraServicePriceId(pub i64);
+
+crate::typed_id!(ExtraServicePriceId, "ExtraServicePrice");
+
+/// The id of one `ExtraServiceTimeSlot` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ExtraServiceTimeSlotId(pub i64);
+
+crate::typed_id!(ExtraServiceTimeSlotId, "ExtraServiceTimeSlot");
+
+/// The id of one `FinancialAccount` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FinancialAccountId(pub i64);
+
+crate::typed_id!(FinancialAccountId, "FinancialAccount");
+
+/// The id of one `FloorPlanDesk` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FloorPlanDeskId(pub i64);
+
+crate::typed_id!(FloorPlanDeskId, "FloorPlanDesk");
+
+/// The id of one `FloorPlan` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FloorPlanId(pub i64);
+
+crate::typed_id!(FloorPlanId, "FloorPlan");
+
+/// The id of one `FloorPlanLayout` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FloorPlanLayoutId(pub i64);
+
+crate::typed_id!(FloorPlanLayoutId, "FloorPlanLayout");
+
+/// The id of one `FormPage` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FormPageId(pub i64);
+
+crate::typed_id!(FormPageId, "FormPage");
+
+/// The id of one `GlobalChatMessage` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct GlobalChatMessageId(pub i64);
+
+crate::typed_id!(GlobalChatMessageId, "GlobalChatMessage");
+
+/// The id of one `HelpDeskComment` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct HelpDeskCommentId(pub i64);
+
+crate::typed_id!(HelpDeskCommentId, "HelpDeskComment");
+
+/// The id of one `HelpDeskDepartment` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct HelpDeskDepartmentId(pub i64);
+
+crate::typed_id!(HelpDeskDepartmentId, "HelpDeskDepartment");
+
+/// The id of one `HelpDeskMessage` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct HelpDeskMessageId(pub i64);
+
+crate::typed_id!(HelpDeskMessageId, "HelpDeskMessage");
+
+/// The id of one `ImageFile` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ImageFileId(pub i64);
+
+crate::typed_id!(ImageFileId, "ImageFile");
+
+/// The id of one `InstalledApplication` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct InstalledApplicationId(pub i64);
+
+crate::typed_id!(InstalledApplicationId, "InstalledApplication");
+
+/// The id of one `Invoice` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct InvoiceId(pub i64);
+
+crate::typed_id!(InvoiceId, "Invoice");
+
+/// The id of one `Language` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LanguageId(pub i64);
+
+crate::typed_id!(LanguageId, "Language");
+
+/// The id of one `LanguageToken` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LanguageTokenId(pub i64);
+
+crate::typed_id!(LanguageTokenId, "LanguageToken");
+
+/// The id of one `LedgerEntry` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LedgerEntryId(pub i64);
+
+crate::typed_id!(LedgerEntryId, "LedgerEntry");
+
+/// The id of one `NewsLetter` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct NewsLetterId(pub i64);
+
+crate::typed_id!(NewsLetterId, "NewsLetter");
+
+/// The id of one `NewsLetterSubscriber` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct NewsLetterSubscriberId(pub i64);
+
+crate::typed_id!(NewsLetterSubscriberId, "NewsLetterSubscriber");
+
+/// The id of one `OpportunityType` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct OpportunityTypeId(pub i64);
+
+crate::typed_id!(OpportunityTypeId, "OpportunityType");
+
+/// The id of one `PassportCard` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PassportCardId(pub i64);
+
+crate::typed_id!(PassportCardId, "PassportCard");
+
+/// The id of one `PaymentGateway` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PaymentGatewayId(pub i64);
+
+crate::typed_id!(PaymentGatewayId, "PaymentGateway");
+
+/// The id of one `PayoutInvoice` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PayoutInvoiceId(pub i64);
+
+crate::typed_id!(PayoutInvoiceId, "PayoutInvoice");
+
+/// The id of one `PlatformChangeMessage` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PlatformChangeMessageId(pub i64);
+
+crate::typed_id!(PlatformChangeMessageId, "PlatformChangeMessage");
+
+/// The id of one `ProductBookingCredit` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ProductBookingCreditId(pub i64);
+
+crate::typed_id!(ProductBookingCreditId, "ProductBookingCredit");
+
+/// The id of one `ProductExtraService` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ProductExtraServiceId(pub i64);
+
+crate::typed_id!(ProductExtraServiceId, "ProductExtraService");
 
 /// The id of one `Product` record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -50,11 +620,169 @@ pub struct ProductId(pub i64);
 
 crate::typed_id!(ProductId, "Product");
 
+/// The id of one `ProductTimePass` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ProductTimePassId(pub i64);
+
+crate::typed_id!(ProductTimePassId, "ProductTimePass");
+
+/// The id of one `ProposalContract` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ProposalContractId(pub i64);
+
+crate::typed_id!(ProposalContractId, "ProposalContract");
+
+/// The id of one `Proposal` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ProposalId(pub i64);
+
+crate::typed_id!(ProposalId, "Proposal");
+
+/// The id of one `ProposalProduct` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ProposalProductId(pub i64);
+
+crate::typed_id!(ProposalProductId, "ProposalProduct");
+
+/// The id of one `RadiusServer` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RadiusServerId(pub i64);
+
+crate::typed_id!(RadiusServerId, "RadiusServer");
+
+/// The id of one `RefreshToken` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RefreshTokenId(pub i64);
+
+crate::typed_id!(RefreshTokenId, "RefreshToken");
+
+/// The id of one `Reminder` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ReminderId(pub i64);
+
+crate::typed_id!(ReminderId, "Reminder");
+
+/// The id of one `Report` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ReportId(pub i64);
+
+crate::typed_id!(ReportId, "Report");
+
+/// The id of one `ResellerAccount` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ResellerAccountId(pub i64);
+
+crate::typed_id!(ResellerAccountId, "ResellerAccount");
+
+/// The id of one `Reseller` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ResellerId(pub i64);
+
+crate::typed_id!(ResellerId, "Reseller");
+
+/// The id of one `ResellerPayout` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ResellerPayoutId(pub i64);
+
+crate::typed_id!(ResellerPayoutId, "ResellerPayout");
+
+/// The id of one `ResourceAccessRuleEligibleTimeSlot` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ResourceAccessRuleEligibleTimeSlotId(pub i64);
+
+crate::typed_id!(
+    ResourceAccessRuleEligibleTimeSlotId, "ResourceAccessRuleEligibleTimeSlot"
+);
+
+/// The id of one `ResourceAccessRule` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ResourceAccessRuleId(pub i64);
+
+crate::typed_id!(ResourceAccessRuleId, "ResourceAccessRule");
+
+/// The id of one `ResourceAccessRuleTimeSlot` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ResourceAccessRuleTimeSlotId(pub i64);
+
+crate::typed_id!(ResourceAccessRuleTimeSlotId, "ResourceAccessRuleTimeSlot");
+
+/// The id of one `Resource` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ResourceId(pub i64);
+
+crate::typed_id!(ResourceId, "Resource");
+
+/// The id of one `ResourceProduct` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ResourceProductId(pub i64);
+
+crate::typed_id!(ResourceProductId, "ResourceProduct");
+
+/// The id of one `ResourceTimeSlot` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ResourceTimeSlotId(pub i64);
+
+crate::typed_id!(ResourceTimeSlotId, "ResourceTimeSlot");
+
 /// The id of one `ResourceType` record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ResourceTypeId(pub i64);
 
 crate::typed_id!(ResourceTypeId, "ResourceType");
+
+/// The id of one `Role` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RoleId(pub i64);
+
+crate::typed_id!(RoleId, "Role");
+
+/// The id of one `Sensor` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SensorId(pub i64);
+
+crate::typed_id!(SensorId, "Sensor");
+
+/// The id of one `SimpleTimeZone` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SimpleTimeZoneId(pub i64);
+
+crate::typed_id!(SimpleTimeZoneId, "SimpleTimeZone");
+
+/// The id of one `SubscriberActivity` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SubscriberActivityId(pub i64);
+
+crate::typed_id!(SubscriberActivityId, "SubscriberActivity");
+
+/// The id of one `SubscriberGroup` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SubscriberGroupId(pub i64);
+
+crate::typed_id!(SubscriberGroupId, "SubscriberGroup");
+
+/// The id of one `SurveyAnswer` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SurveyAnswerId(pub i64);
+
+crate::typed_id!(SurveyAnswerId, "SurveyAnswer");
+
+/// The id of one `Survey` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SurveyId(pub i64);
+
+crate::typed_id!(SurveyId, "Survey");
+
+/// The id of one `SurveyQuestion` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SurveyQuestionId(pub i64);
+
+crate::typed_id!(SurveyQuestionId, "SurveyQuestion");
+
+/// The id of one `SurveyRun` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SurveyRunId(pub i64);
+
+crate::typed_id!(SurveyRunId, "SurveyRun");
 
 /// The id of one `TariffBookingCredit` record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -62,14 +790,140 @@ pub struct TariffBookingCreditId(pub i64);
 
 crate::typed_id!(TariffBookingCreditId, "TariffBookingCredit");
 
+/// The id of one `TariffExtraService` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TariffExtraServiceId(pub i64);
+
+crate::typed_id!(TariffExtraServiceId, "TariffExtraService");
+
 /// The id of one `Tariff` record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TariffId(pub i64);
 
 crate::typed_id!(TariffId, "Tariff");
 
+/// The id of one `TariffProduct` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TariffProductId(pub i64);
+
+crate::typed_id!(TariffProductId, "TariffProduct");
+
+/// The id of one `TariffSignupProduct` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TariffSignupProductId(pub i64);
+
+crate::typed_id!(TariffSignupProductId, "TariffSignupProduct");
+
+/// The id of one `TariffTimePass` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TariffTimePassId(pub i64);
+
+crate::typed_id!(TariffTimePassId, "TariffTimePass");
+
+/// The id of one `TaskItem` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TaskItemId(pub i64);
+
+crate::typed_id!(TaskItemId, "TaskItem");
+
+/// The id of one `TaskList` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TaskListId(pub i64);
+
+crate::typed_id!(TaskListId, "TaskList");
+
+/// The id of one `TaxRate` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TaxRateId(pub i64);
+
+crate::typed_id!(TaxRateId, "TaxRate");
+
+/// The id of one `Team` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TeamId(pub i64);
+
+crate::typed_id!(TeamId, "Team");
+
+/// The id of one `TemplateFile` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TemplateFileId(pub i64);
+
+crate::typed_id!(TemplateFileId, "TemplateFile");
+
+/// The id of one `TemplateVersion` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TemplateVersionId(pub i64);
+
+crate::typed_id!(TemplateVersionId, "TemplateVersion");
+
 /// The id of one `TimePass` record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TimePassId(pub i64);
 
 crate::typed_id!(TimePassId, "TimePass");
+
+/// The id of one `TimePassPrice` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TimePassPriceId(pub i64);
+
+crate::typed_id!(TimePassPriceId, "TimePassPrice");
+
+/// The id of one `TimePassTimeSlot` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TimePassTimeSlotId(pub i64);
+
+crate::typed_id!(TimePassTimeSlotId, "TimePassTimeSlot");
+
+/// The id of one `UserBookmark` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct UserBookmarkId(pub i64);
+
+crate::typed_id!(UserBookmarkId, "UserBookmark");
+
+/// The id of one `User` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct UserId(pub i64);
+
+crate::typed_id!(UserId, "User");
+
+/// The id of one `UserMessage` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct UserMessageId(pub i64);
+
+crate::typed_id!(UserMessageId, "UserMessage");
+
+/// The id of one `UserRole` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct UserRoleId(pub i64);
+
+crate::typed_id!(UserRoleId, "UserRole");
+
+/// The id of one `ValidationRule` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ValidationRuleId(pub i64);
+
+crate::typed_id!(ValidationRuleId, "ValidationRule");
+
+/// The id of one `VideoFile` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct VideoFileId(pub i64);
+
+crate::typed_id!(VideoFileId, "VideoFile");
+
+/// The id of one `Visitor` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct VisitorId(pub i64);
+
+crate::typed_id!(VisitorId, "Visitor");
+
+/// The id of one `WebHook` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct WebHookId(pub i64);
+
+crate::typed_id!(WebHookId, "WebHook");
+
+/// The id of one `Workspace` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct WorkspaceId(pub i64);
+
+crate::typed_id!(WorkspaceId, "Workspace");

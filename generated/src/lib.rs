@@ -23,52 +23,205 @@ pub mod service;
 pub mod ids;
 #[rustfmt::skip]
 pub mod enums;
-#[cfg(any(feature = "coworker_booking_credits", feature = "coworker_discount_codes"))]
+#[rustfmt::skip]
+mod entities;
+#[cfg(any(feature = "applications", feature = "installed_applications"))]
+#[rustfmt::skip]
+pub mod apps;
+#[cfg(
+    any(
+        feature = "business_charges",
+        feature = "charges",
+        feature = "contract_deposits",
+        feature = "coworker_booking_credits",
+        feature = "coworker_booking_credit_use_histories",
+        feature = "coworker_contracts",
+        feature = "coworker_discount_codes",
+        feature = "coworker_extra_services",
+        feature = "coworker_extra_service_use_histories",
+        feature = "coworker_invoices",
+        feature = "coworker_invoice_histories",
+        feature = "coworker_invoice_lines",
+        feature = "coworker_ledger_entries",
+        feature = "coworker_products",
+        feature = "coworker_time_passes",
+        feature = "discount_codes",
+        feature = "extra_services",
+        feature = "extra_service_prices",
+        feature = "extra_service_time_slots",
+        feature = "financial_accounts",
+        feature = "invoices",
+        feature = "ledger_entries",
+        feature = "payment_gateways",
+        feature = "products",
+        feature = "product_booking_credits",
+        feature = "product_extra_services",
+        feature = "product_time_passes",
+        feature = "proposals",
+        feature = "proposal_contracts",
+        feature = "proposal_products",
+        feature = "resource_products",
+        feature = "tariffs",
+        feature = "tariff_booking_credits",
+        feature = "tariff_extra_services",
+        feature = "tariff_products",
+        feature = "tariff_signup_products",
+        feature = "tariff_time_passes",
+        feature = "time_passes",
+        feature = "time_pass_prices",
+        feature = "time_pass_time_slots"
+    )
+)]
 #[rustfmt::skip]
 pub mod billing;
+#[cfg(feature = "workspaces")]
+#[rustfmt::skip]
+pub mod collaboration;
+#[cfg(
+    any(
+        feature = "community_groups",
+        feature = "community_messages",
+        feature = "community_message_likes",
+        feature = "community_threads",
+        feature = "community_thread_files",
+        feature = "community_thread_follows",
+        feature = "community_thread_likes",
+        feature = "community_thread_mutes"
+    )
+)]
+#[rustfmt::skip]
+pub mod community;
+#[cfg(
+    any(
+        feature = "audio_files",
+        feature = "blog_categories",
+        feature = "blog_posts",
+        feature = "blog_post_comments",
+        feature = "calendar_events",
+        feature = "calendar_event_categories",
+        feature = "data_files",
+        feature = "event_attendees",
+        feature = "event_comments",
+        feature = "event_products",
+        feature = "image_files",
+        feature = "news_letters",
+        feature = "news_letter_subscribers",
+        feature = "subscriber_activities",
+        feature = "subscriber_groups",
+        feature = "surveys",
+        feature = "survey_answers",
+        feature = "survey_questions",
+        feature = "survey_runs",
+        feature = "video_files"
+    )
+)]
+#[rustfmt::skip]
+pub mod content;
+#[cfg(
+    any(
+        feature = "canned_responses",
+        feature = "coworker_tasks",
+        feature = "crm_boards",
+        feature = "crm_board_columns",
+        feature = "crm_opportunities",
+        feature = "crm_opportunity_histories",
+        feature = "crm_opportunity_import_files",
+        feature = "custom_fields",
+        feature = "document_templates",
+        feature = "email_accounts",
+        feature = "opportunity_types",
+        feature = "reminders",
+        feature = "task_items",
+        feature = "task_lists"
+    )
+)]
+#[rustfmt::skip]
+pub mod crm;
+#[cfg(any(feature = "roles", feature = "user_roles"))]
+#[rustfmt::skip]
+pub mod security;
+#[cfg(
+    any(
+        feature = "access_tokens",
+        feature = "bookings",
+        feature = "booking_notes",
+        feature = "booking_products",
+        feature = "booking_visitors",
+        feature = "checkins",
+        feature = "coworkers",
+        feature = "coworker_data_files",
+        feature = "coworker_deliveries",
+        feature = "coworker_messages",
+        feature = "coworker_ms_office_calendars",
+        feature = "coworker_notes",
+        feature = "coworker_price_plan_histories",
+        feature = "resources",
+        feature = "resource_access_rules",
+        feature = "resource_access_rule_eligible_time_slots",
+        feature = "resource_access_rule_time_slots",
+        feature = "resource_time_slots",
+        feature = "resource_types",
+        feature = "teams",
+        feature = "visitors"
+    )
+)]
+#[rustfmt::skip]
+pub mod spaces;
+#[cfg(
+    any(
+        feature = "chat_rooms",
+        feature = "global_chat_messages",
+        feature = "help_desk_comments",
+        feature = "help_desk_departments",
+        feature = "help_desk_messages"
+    )
+)]
+#[rustfmt::skip]
+pub mod support;
+#[cfg(
+    any(
+        feature = "audit_trail_entries",
+        feature = "businesses",
+        feature = "business_domains",
+        feature = "business_redirections",
+        feature = "business_settings",
+        feature = "business_time_slots",
+        feature = "chat_user_messages",
+        feature = "countries",
+        feature = "currencies",
+        feature = "email_queue_items",
+        feature = "email_queue_item_attachments",
+        feature = "email_template_files",
+        feature = "floor_plans",
+        feature = "floor_plan_desks",
+        feature = "languages",
+        feature = "language_tokens",
+        feature = "passport_cards",
+        feature = "payout_invoices",
+        feature = "platform_change_messages",
+        feature = "radius_servers",
+        feature = "refresh_tokens",
+        feature = "reports",
+        feature = "resellers",
+        feature = "reseller_accounts",
+        feature = "reseller_payouts",
+        feature = "simple_time_zones",
+        feature = "tax_rates",
+        feature = "template_files",
+        feature = "template_versions",
+        feature = "users",
+        feature = "user_bookmarks",
+        feature = "user_messages",
+        feature = "validation_rules",
+        feature = "web_hooks"
+    )
+)]
+#[rustfmt::skip]
+pub mod sys;
+pub use entities::{Api, ENTITIES};
+
 pub use nexudus_runtime::*;
 pub use service::SERVICE;
-/// Every entity of the spec whose feature is on, as data, in area then name order.
-pub const ENTITIES: &[EntitySchema] = &[
-    #[cfg(feature = "coworker_booking_credits")]
-    billing::coworker_booking_credits::SCHEMA,
-    #[cfg(feature = "coworker_discount_codes")]
-    billing::coworker_discount_codes::SCHEMA,
-];
-/// The endpoints of every entity, as methods of the [`Client`]: `client.coworkers()`
-/// answers the handle whose methods call the coworker endpoints. Bring it into scope
-/// with `use nexudus::prelude::*;` (or `use nexudus::Api as _;`).
-pub trait Api {
-    /// The `CoworkerBookingCredit` endpoints: An amount of monetary credit assigned to a customer.
-    #[cfg(feature = "coworker_booking_credits")]
-    fn coworker_booking_credits(
-        &self,
-    ) -> billing::coworker_booking_credits::CoworkerBookingCredits<'_>;
-    /// The `CoworkerDiscountCode` endpoints: A discount code assigned to a customer (coworker) at a
-    /// location (business), optionally within a customer-specific validity window, or as part of
-    /// the referral programme.
-    #[cfg(feature = "coworker_discount_codes")]
-    fn coworker_discount_codes(
-        &self,
-    ) -> billing::coworker_discount_codes::CoworkerDiscountCodes<'_>;
-}
-
-impl Api for Client {
-    #[cfg(feature = "coworker_booking_credits")]
-    fn coworker_booking_credits(
-        &self,
-    ) -> billing::coworker_booking_credits::CoworkerBookingCredits<'_> {
-        billing::coworker_booking_credits::CoworkerBookingCredits::new(self)
-    }
-
-    #[cfg(feature = "coworker_discount_codes")]
-    fn coworker_discount_codes(
-        &self,
-    ) -> billing::coworker_discount_codes::CoworkerDiscountCodes<'_> {
-        billing::coworker_discount_codes::CoworkerDiscountCodes::new(self)
-    }
-}
-
 /// What most code using the client needs: `use nexudus::prelude::*;`.
 pub mod prelude {
     pub use crate::Api as _;

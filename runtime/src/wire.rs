@@ -1,64 +1,113 @@
 //! The JSON shape of generated records and bodies, called by their generated `serde`
 //! impls.
 //!
-//! Derived impls would expand to hundreds of lines per record (a field enum, a visitor and
-//! the buffering `#[serde(flatten)]` needs); compiling those for hundreds of entities made
-//! the crate slow to build. Instead, generated impls are one line per field calling these
-//! helpers, which are shared by every entity.
+//! A generated `Deserialize` impl reads each property straight from the deserializer into
+//! its field, matching keys without allocating ([`Key`]); properties the spec does not
+//! describe go to `extra` ([`keep`]); decimals are read from the JSON text itself
+//! ([`ExactDecimal`]), so money keeps every digit. Derived impls with `#[serde(flatten)]`
+//! would buffer every property first, and compile to far more code per record.
 
-use std::marker::PhantomData;
+use std::borrow::Cow;
+use std::fmt;
+use std::ops::Deref;
 
 /// serde, for the impls the runtime's macros write in generated code.
 pub use serde;
 
 use rust_decimal::Decimal;
-use serde::de::{self, Deserialize, DeserializeOwned, Deserializer};
+use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
-/// A record's JSON properties while a generated `Deserialize` impl takes its fields out;
-/// what is left are the properties the spec does not describe.
-pub struct Fields<E> {
-    properties: Map<String, Value>,
-    error: PhantomData<E>,
-}
+/// A property name, borrowed from the input when it has no escapes.
+pub struct Key<'de>(Cow<'de, str>);
 
-impl<E: de::Error> Fields<E> {
-    /// Reads a JSON object.
-    pub fn read<'de, D>(deserializer: D) -> Result<Self, E>
-    where
-        D: Deserializer<'de, Error = E>,
-    {
-        Map::deserialize(deserializer).map(|properties| Fields {
-            properties,
-            error: PhantomData,
-        })
-    }
+impl Deref for Key<'_> {
+    type Target = str;
 
-    /// Takes a property that must be present and not null.
-    pub fn required<T: DeserializeOwned>(&mut self, name: &'static str) -> Result<T, E> {
-        match self.properties.remove(name) {
-            None | Some(Value::Null) => Err(E::custom(format_args!("missing field `{name}`"))),
-            Some(value) => decode(name, value),
-        }
-    }
-
-    /// Takes a property that may be absent or null.
-    pub fn optional<T: DeserializeOwned>(&mut self, name: &'static str) -> Result<Option<T>, E> {
-        match self.properties.remove(name) {
-            None | Some(Value::Null) => Ok(None),
-            Some(value) => decode(name, value).map(Some),
-        }
-    }
-
-    /// The properties no field took.
-    pub fn rest(self) -> Map<String, Value> {
-        self.properties
+    fn deref(&self) -> &str {
+        &self.0
     }
 }
 
-fn decode<T: DeserializeOwned, E: de::Error>(name: &str, value: Value) -> Result<T, E> {
-    serde_json::from_value(value).map_err(|e| E::custom(format_args!("field `{name}`: {e}")))
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a property name")
+            }
+
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_owned())))
+            }
+
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+        }
+
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+/// A required property's value: present and not null, or an error naming it.
+pub fn required<T, E: de::Error>(value: Option<T>, name: &'static str) -> Result<T, E> {
+    value.ok_or_else(|| E::missing_field(name))
+}
+
+/// Keeps a property the spec does not describe, as the API sent it.
+pub fn keep<'de, A: MapAccess<'de>>(
+    extra: &mut Map<String, Value>,
+    key: Key<'de>,
+    map: &mut A,
+) -> Result<(), A::Error> {
+    let value = map.next_value()?;
+    extra.insert(key.0.into_owned(), value);
+    Ok(())
+}
+
+/// A decimal read from the JSON text of the number (or a string holding one), so that every
+/// digit the API wrote is kept: serde_json without `arbitrary_precision` would round it
+/// through an `f64` (exact to about 15 significant digits). `rust_decimal` holds up to 28.
+pub struct ExactDecimal(pub Decimal);
+
+impl<'de> Deserialize<'de> for ExactDecimal {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        // serde_json hands a `RawValue` the text of the value as written.
+        let raw = Box::<RawValue>::deserialize(deserializer)?;
+        let text = raw.get().trim();
+        let text = text
+            .strip_prefix('"')
+            .and_then(|t| t.strip_suffix('"'))
+            .unwrap_or(text);
+        Decimal::from_str_exact(text)
+            .or_else(|_| Decimal::from_scientific(text))
+            .map(ExactDecimal)
+            .map_err(|_| {
+                de::Error::invalid_value(de::Unexpected::Str(raw.get()), &"a decimal number")
+            })
+    }
+}
+
+/// An optional decimal property, read exactly (see [`ExactDecimal`]); null is `None`.
+pub fn decimal<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Option<Decimal>, A::Error> {
+    Ok(map.next_value::<Option<ExactDecimal>>()?.map(|d| d.0))
+}
+
+/// A list of decimals, read exactly.
+pub fn decimals<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Option<Vec<Decimal>>, A::Error> {
+    Ok(map
+        .next_value::<Option<Vec<ExactDecimal>>>()?
+        .map(|list| list.into_iter().map(|d| d.0).collect()))
 }
 
 /// A JSON object being written by a generated `Serialize` impl.
@@ -120,12 +169,17 @@ impl<M: SerializeMap> Object<M> {
     }
 }
 
-/// A decimal as the API writes it: a JSON number (a `Decimal` alone serialises as a string).
+/// A decimal as the API writes it: a JSON number with every digit (a `Decimal` alone
+/// serialises as a string, and through an `f64` it would lose digits).
 pub struct Number<'a>(pub &'a Decimal);
 
 impl Serialize for Number<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rust_decimal::serde::float::serialize(self.0, serializer)
+        // The decimal's own text is a valid JSON number; serde_json writes it as it is.
+        match RawValue::from_string(self.0.to_string()) {
+            Ok(raw) => raw.serialize(serializer),
+            Err(_) => rust_decimal::serde::float::serialize(self.0, serializer),
+        }
     }
 }
 
@@ -134,7 +188,10 @@ pub struct OptionalNumber<'a>(pub &'a Option<Decimal>);
 
 impl Serialize for OptionalNumber<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rust_decimal::serde::float_option::serialize(self.0, serializer)
+        match self.0 {
+            Some(value) => Number(value).serialize(serializer),
+            None => serializer.serialize_none(),
+        }
     }
 }
 
@@ -151,15 +208,35 @@ mod tests {
         extra: Map<String, Value>,
     }
 
+    /// What generated code writes for a record of three fields.
     impl<'de> Deserialize<'de> for Record {
         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            let mut fields = Fields::read(deserializer)?;
-            Ok(Record {
-                id: fields.required("Id")?,
-                note: fields.optional("Note")?,
-                total: fields.required("Total")?,
-                extra: fields.rest(),
-            })
+            struct RecordVisitor;
+            impl<'de> Visitor<'de> for RecordVisitor {
+                type Value = Record;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("a Record")
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Record, A::Error> {
+                    let (mut id, mut note, mut total) = (None, None, None);
+                    let mut extra = Map::new();
+                    while let Some(key) = map.next_key::<Key<'de>>()? {
+                        match &*key {
+                            "Id" => id = map.next_value()?,
+                            "Note" => note = map.next_value()?,
+                            "Total" => total = decimal(&mut map)?,
+                            _ => keep(&mut extra, key, &mut map)?,
+                        }
+                    }
+                    Ok(Record {
+                        id: required(id, "Id")?,
+                        note,
+                        total: required(total, "Total")?,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(RecordVisitor)
         }
     }
 
@@ -192,7 +269,7 @@ mod tests {
         record.extra.insert("Kept".into(), json!(true));
         assert_eq!(
             serde_json::to_string(&record).unwrap(),
-            r#"{"Id":1,"Total":2.0,"Kept":true}"#
+            r#"{"Id":1,"Total":2,"Kept":true}"#
         );
     }
 
@@ -205,8 +282,24 @@ mod tests {
         record.extra.insert("Kept".into(), json!(true));
         assert_eq!(
             serde_json::to_string(&record).unwrap(),
-            r#"{"Id":1,"Total":2.0,"Kept":true}"#
+            r#"{"Id":1,"Total":2,"Kept":true}"#
         );
+    }
+
+    #[test]
+    fn money_keeps_every_digit_both_ways() {
+        let record: Record =
+            serde_json::from_str(r#"{"Id":1,"Total":99999999999999999.99,"Note":"big"}"#).unwrap();
+        assert_eq!(record.total.to_string(), "99999999999999999.99");
+        assert_eq!(
+            serde_json::to_string(&record).unwrap(),
+            r#"{"Id":1,"Note":"big","Total":99999999999999999.99}"#
+        );
+        // Also from a serde_json value (the number is an f64 there) and from a string.
+        let from_value: Record = serde_json::from_value(json!({"Id": 1, "Total": 12.5})).unwrap();
+        assert_eq!(from_value.total.to_string(), "12.5");
+        let quoted: Record = serde_json::from_str(r#"{"Id":1,"Total":"3.10"}"#).unwrap();
+        assert_eq!(quoted.total.to_string(), "3.10");
     }
 
     #[test]
@@ -216,11 +309,16 @@ mod tests {
             missing.to_string().contains("missing field `Id`"),
             "{missing}"
         );
-        let wrong = serde_json::from_value::<Record>(json!({"Id": "x", "Total": 1})).unwrap_err();
-        assert!(
-            wrong.to_string().contains("field `Id`: invalid type"),
-            "{wrong}"
-        );
+        let null = serde_json::from_value::<Record>(json!({"Id": null, "Total": 1})).unwrap_err();
+        assert!(null.to_string().contains("missing field `Id`"), "{null}");
+        // The client tracks the JSON path of a failure (`serde_path_to_error`).
+        let text = r#"{"Id": "x", "Total": 1}"#;
+        let wrong = serde_path_to_error::deserialize::<_, Record>(
+            &mut serde_json::Deserializer::from_str(text),
+        )
+        .unwrap_err();
+        assert_eq!(wrong.path().to_string(), "Id");
+        assert!(wrong.to_string().contains("invalid type"), "{wrong}");
         let not_object = serde_json::from_value::<Record>(json!([1])).unwrap_err();
         assert!(
             not_object.to_string().contains("invalid type"),

@@ -48,6 +48,7 @@ fn generated_files_match_snapshots() {
         [
             "src/catalog/gadgets.rs",
             "src/catalog/mod.rs",
+            "src/entities.rs",
             "src/enums.rs",
             "src/ids.rs",
             "src/inventory/mod.rs",

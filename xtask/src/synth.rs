@@ -125,8 +125,9 @@ mod tests {
             spec.entities.iter().map(|e| e.area.clone()).collect();
         assert_eq!(areas.len(), AREAS);
         let output = codegen::emit::generate(&spec).expect("it generates");
-        // lib.rs, service.rs, ids.rs, enums.rs, one mod.rs per area, one file per entity.
-        assert_eq!(output.files.len(), 4 + AREAS + 23);
+        // lib.rs, service.rs, entities.rs, ids.rs, enums.rs, one mod.rs per area, one file
+        // per entity.
+        assert_eq!(output.files.len(), 5 + AREAS + 23);
         // Deterministic names: the same call writes the same files.
         let again = std::env::temp_dir().join(format!("xtask-synth-again-{}", std::process::id()));
         run(&spec_dir, 23, &again).expect("writes again");

@@ -36,35 +36,6 @@ pub fn lib_rs(api: &Api) -> TokenStream {
             pub mod #area;
         }
     });
-    let schemas = api.entities.iter().map(|e| {
-        let (area, module) = (&e.area, &e.names.module);
-        let feature = entity_feature(e);
-        quote!(#[cfg(feature = #feature)] #area::#module::SCHEMA)
-    });
-    let accessors = api.entities.iter().map(|e| {
-        let (area, module, handle) = (&e.area, &e.names.module, &e.names.api);
-        let feature = entity_feature(e);
-        let doc = docs::outer(&format!(
-            "The `{}` endpoints: {}",
-            e.name,
-            docs::first_sentence(&docs::spec(&e.docs))
-        ));
-        quote! {
-            #doc
-            #[cfg(feature = #feature)]
-            fn #module(&self) -> #area::#module::#handle<'_>;
-        }
-    });
-    let impls = api.entities.iter().map(|e| {
-        let (area, module, handle) = (&e.area, &e.names.module, &e.names.api);
-        let feature = entity_feature(e);
-        quote! {
-            #[cfg(feature = #feature)]
-            fn #module(&self) -> #area::#module::#handle<'_> {
-                #area::#module::#handle::new(self)
-            }
-        }
-    });
     quote! {
         #doc
         #![forbid(unsafe_code)]
@@ -78,29 +49,70 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         pub mod ids;
         #[rustfmt::skip]
         pub mod enums;
+        #[rustfmt::skip]
+        mod entities;
         #(#areas)*
 
+        pub use entities::{Api, ENTITIES};
         pub use nexudus_runtime::*;
         pub use service::SERVICE;
-
-        /// Every entity of the spec whose feature is on, as data, in area then name order.
-        pub const ENTITIES: &[EntitySchema] = &[#(#schemas),*];
-
-        /// The endpoints of every entity, as methods of the [`Client`]: `client.coworkers()`
-        /// answers the handle whose methods call the coworker endpoints. Bring it into scope
-        /// with `use nexudus::prelude::*;` (or `use nexudus::Api as _;`).
-        pub trait Api {
-            #(#accessors)*
-        }
-
-        impl Api for Client {
-            #(#impls)*
-        }
 
         /// What most code using the client needs: `use nexudus::prelude::*;`.
         pub mod prelude {
             pub use crate::Api as _;
             pub use crate::{Auth, Client, DateTime, Decimal, Error, Result, SortDirection};
+        }
+    }
+}
+
+/// `src/entities.rs`: every entity as data (`ENTITIES`), and the trait that gives the
+/// client one method per entity.
+pub fn entities_rs(api: &Api) -> TokenStream {
+    let schemas = api.entities.iter().map(|e| {
+        let (area, module) = (&e.area, &e.names.module);
+        let feature = entity_feature(e);
+        quote!(#[cfg(feature = #feature)] crate::#area::#module::SCHEMA)
+    });
+    let accessors = api.entities.iter().map(|e| {
+        let (area, module, handle) = (&e.area, &e.names.module, &e.names.api);
+        let feature = entity_feature(e);
+        let doc = docs::outer(&format!(
+            "The `{}` endpoints: {}",
+            e.name,
+            docs::first_sentence(&docs::spec(&e.docs))
+        ));
+        quote! {
+            #doc
+            #[cfg(feature = #feature)]
+            fn #module(&self) -> crate::#area::#module::#handle<'_>;
+        }
+    });
+    let impls = api.entities.iter().map(|e| {
+        let (area, module, handle) = (&e.area, &e.names.module, &e.names.api);
+        let feature = entity_feature(e);
+        quote! {
+            #[cfg(feature = #feature)]
+            fn #module(&self) -> crate::#area::#module::#handle<'_> {
+                crate::#area::#module::#handle::new(self)
+            }
+        }
+    });
+    let doc = docs::inner("Every entity of the spec, as data and as methods of the client.");
+    quote! {
+        #doc
+
+        /// Every entity of the spec whose feature is on, as data, in area then name order.
+        pub const ENTITIES: &[crate::EntitySchema] = &[#(#schemas),*];
+
+        /// The endpoints of every entity, as methods of the [`Client`](crate::Client):
+        /// `client.coworkers()` answers the handle whose methods call the coworker endpoints.
+        /// Bring it into scope with `use nexudus::prelude::*;` (or `use nexudus::Api as _;`).
+        pub trait Api {
+            #(#accessors)*
+        }
+
+        impl Api for crate::Client {
+            #(#impls)*
         }
     }
 }

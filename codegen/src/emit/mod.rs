@@ -55,6 +55,8 @@ pub fn generate_timed(api: &Api, timings: &mut Timings) -> Result<Output, EmitEr
     out.add("src/lib.rs", tokens, timings)?;
     let tokens = timings.time(|t| &mut t.tokens, || service::service_rs(&api.service));
     out.add("src/service.rs", tokens, timings)?;
+    let tokens = timings.time(|t| &mut t.tokens, || crate_root::entities_rs(api));
+    out.add("src/entities.rs", tokens, timings)?;
     let tokens = timings.time(|t| &mut t.tokens, || ids::ids_rs(api));
     out.add("src/ids.rs", tokens, timings)?;
     let tokens = timings.time(|t| &mut t.tokens, || enums::enums_rs(api));

@@ -146,7 +146,7 @@ pub struct CoworkerBookingCredit {
     /// Event categories this credit can be used for. If empty, applies to all event categories.
     ///
     /// Wire: `EventCategories`.
-    pub event_categories: Option<Vec<crate::ids::EventCategoryId>>,
+    pub event_categories: Option<Vec<crate::ids::CalendarEventCategoryId>>,
     /// Whether this is a universal credit applicable to products, time passes and other charges.
     /// Restrict with `ElegibleProducts`, `ElegiblePasses` and `AppliesToCharges`; if all are empty
     /// the credit applies to all products, passes and charges.
@@ -203,46 +203,154 @@ pub struct CoworkerBookingCredit {
 }
 
 impl<'de> ::serde::Deserialize<'de> for CoworkerBookingCredit {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut fields = crate::wire::Fields::read(deserializer)?;
-        Ok(Self {
-            id: fields.required("Id")?,
-            unique_id: fields.required("UniqueId")?,
-            created_on: fields.optional("CreatedOn")?,
-            updated_on: fields.optional("UpdatedOn")?,
-            updated_by: fields.optional("UpdatedBy")?,
-            is_new: fields.optional("IsNew")?,
-            system_id: fields.optional("SystemId")?,
-            to_string_text: fields.optional("ToStringText")?,
-            localization_details: fields.optional("LocalizationDetails")?,
-            custom_fields: fields.optional("CustomFields")?,
-            coworker_id: fields.required("CoworkerId")?,
-            business_id: fields.required("BusinessId")?,
-            total_credit: fields.required("TotalCredit")?,
-            description: fields.optional("Description")?,
-            eligible_resource_types: fields.optional("ElegibleResourceTypes")?,
-            eligible_products: fields.optional("ElegibleProducts")?,
-            eligible_tariffs: fields.optional("ElegibleTariffs")?,
-            valid_from: fields.optional("ValidFrom")?,
-            expire_date: fields.optional("ExpireDate")?,
-            can_be_used_for_bookings: fields.optional("CaneBeUsedForBookings")?,
-            can_be_used_for_events: fields.optional("CaneBeUsedForEvents")?,
-            event_categories: fields.optional("EventCategories")?,
-            is_universal_credit: fields.optional("IsUniversalCredit")?,
-            use_credit_price: fields.optional("UseCreditPrice")?,
-            coworker_contract_unique_id: fields.optional("CoworkerContractUniqueId")?,
-            eligible_passes: fields.optional("ElegiblePasses")?,
-            applies_to_charges: fields.optional("AppliesToCharges")?,
-            remaining_credit: fields.optional("RemainingCredit")?,
-            tariff_booking_credit_id: fields.optional("TariffBookingCreditId")?,
-            coworker_product_unique_id: fields.optional("CoworkerProductUniqueId")?,
-            business_name: fields.optional("BusinessName")?,
-            business_currency_code: fields.optional("BusinessCurrencyCode")?,
-            tariff_booking_credit_name: fields.optional("TariffBookingCreditName")?,
-            extra: fields.rest(),
-        })
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CoworkerBookingCredit;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("a `CoworkerBookingCredit` record")
+            }
+
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CoworkerBookingCredit, __A::Error> {
+                let mut v_id = None;
+                let mut v_unique_id = None;
+                let mut v_created_on = None;
+                let mut v_updated_on = None;
+                let mut v_updated_by = None;
+                let mut v_is_new = None;
+                let mut v_system_id = None;
+                let mut v_to_string_text = None;
+                let mut v_localization_details = None;
+                let mut v_custom_fields = None;
+                let mut v_coworker_id = None;
+                let mut v_business_id = None;
+                let mut v_total_credit = None;
+                let mut v_description = None;
+                let mut v_eligible_resource_types = None;
+                let mut v_eligible_products = None;
+                let mut v_eligible_tariffs = None;
+                let mut v_valid_from = None;
+                let mut v_expire_date = None;
+                let mut v_can_be_used_for_bookings = None;
+                let mut v_can_be_used_for_events = None;
+                let mut v_event_categories = None;
+                let mut v_is_universal_credit = None;
+                let mut v_use_credit_price = None;
+                let mut v_coworker_contract_unique_id = None;
+                let mut v_eligible_passes = None;
+                let mut v_applies_to_charges = None;
+                let mut v_remaining_credit = None;
+                let mut v_tariff_booking_credit_id = None;
+                let mut v_coworker_product_unique_id = None;
+                let mut v_business_name = None;
+                let mut v_business_currency_code = None;
+                let mut v_tariff_booking_credit_name = None;
+                let mut extra = ::serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match &*key {
+                        "Id" => v_id = map.next_value()?,
+                        "UniqueId" => v_unique_id = map.next_value()?,
+                        "CreatedOn" => v_created_on = map.next_value()?,
+                        "UpdatedOn" => v_updated_on = map.next_value()?,
+                        "UpdatedBy" => v_updated_by = map.next_value()?,
+                        "IsNew" => v_is_new = map.next_value()?,
+                        "SystemId" => v_system_id = map.next_value()?,
+                        "ToStringText" => v_to_string_text = map.next_value()?,
+                        "LocalizationDetails" => {
+                            v_localization_details = map.next_value()?;
+                        }
+                        "CustomFields" => v_custom_fields = map.next_value()?,
+                        "CoworkerId" => v_coworker_id = map.next_value()?,
+                        "BusinessId" => v_business_id = map.next_value()?,
+                        "TotalCredit" => v_total_credit = crate::wire::decimal(&mut map)?,
+                        "Description" => v_description = map.next_value()?,
+                        "ElegibleResourceTypes" => {
+                            v_eligible_resource_types = map.next_value()?;
+                        }
+                        "ElegibleProducts" => v_eligible_products = map.next_value()?,
+                        "ElegibleTariffs" => v_eligible_tariffs = map.next_value()?,
+                        "ValidFrom" => v_valid_from = map.next_value()?,
+                        "ExpireDate" => v_expire_date = map.next_value()?,
+                        "CaneBeUsedForBookings" => {
+                            v_can_be_used_for_bookings = map.next_value()?;
+                        }
+                        "CaneBeUsedForEvents" => {
+                            v_can_be_used_for_events = map.next_value()?;
+                        }
+                        "EventCategories" => v_event_categories = map.next_value()?,
+                        "IsUniversalCredit" => v_is_universal_credit = map.next_value()?,
+                        "UseCreditPrice" => v_use_credit_price = map.next_value()?,
+                        "CoworkerContractUniqueId" => {
+                            v_coworker_contract_unique_id = map.next_value()?;
+                        }
+                        "ElegiblePasses" => v_eligible_passes = map.next_value()?,
+                        "AppliesToCharges" => v_applies_to_charges = map.next_value()?,
+                        "RemainingCredit" => {
+                            v_remaining_credit = crate::wire::decimal(&mut map)?;
+                        }
+                        "TariffBookingCreditId" => {
+                            v_tariff_booking_credit_id = map.next_value()?;
+                        }
+                        "CoworkerProductUniqueId" => {
+                            v_coworker_product_unique_id = map.next_value()?;
+                        }
+                        "BusinessName" => v_business_name = map.next_value()?,
+                        "BusinessCurrencyCode" => {
+                            v_business_currency_code = map.next_value()?;
+                        }
+                        "TariffBookingCreditName" => {
+                            v_tariff_booking_credit_name = map.next_value()?;
+                        }
+                        _ => crate::wire::keep(&mut extra, key, &mut map)?,
+                    }
+                }
+                Ok(CoworkerBookingCredit {
+                    id: crate::wire::required(v_id, "Id")?,
+                    unique_id: crate::wire::required(v_unique_id, "UniqueId")?,
+                    created_on: v_created_on,
+                    updated_on: v_updated_on,
+                    updated_by: v_updated_by,
+                    is_new: v_is_new,
+                    system_id: v_system_id,
+                    to_string_text: v_to_string_text,
+                    localization_details: v_localization_details,
+                    custom_fields: v_custom_fields,
+                    coworker_id: crate::wire::required(v_coworker_id, "CoworkerId")?,
+                    business_id: crate::wire::required(v_business_id, "BusinessId")?,
+                    total_credit: crate::wire::required(v_total_credit, "TotalCredit")?,
+                    description: v_description,
+                    eligible_resource_types: v_eligible_resource_types,
+                    eligible_products: v_eligible_products,
+                    eligible_tariffs: v_eligible_tariffs,
+                    valid_from: v_valid_from,
+                    expire_date: v_expire_date,
+                    can_be_used_for_bookings: v_can_be_used_for_bookings,
+                    can_be_used_for_events: v_can_be_used_for_events,
+                    event_categories: v_event_categories,
+                    is_universal_credit: v_is_universal_credit,
+                    use_credit_price: v_use_credit_price,
+                    coworker_contract_unique_id: v_coworker_contract_unique_id,
+                    eligible_passes: v_eligible_passes,
+                    applies_to_charges: v_applies_to_charges,
+                    remaining_credit: v_remaining_credit,
+                    tariff_booking_credit_id: v_tariff_booking_credit_id,
+                    coworker_product_unique_id: v_coworker_product_unique_id,
+                    business_name: v_business_name,
+                    business_currency_code: v_business_currency_code,
+                    tariff_booking_credit_name: v_tariff_booking_credit_name,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -323,41 +431,137 @@ pub struct CoworkerBookingCreditListItem {
 }
 
 impl<'de> ::serde::Deserialize<'de> for CoworkerBookingCreditListItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut fields = crate::wire::Fields::read(deserializer)?;
-        Ok(Self {
-            id: fields.required("Id")?,
-            unique_id: fields.optional("UniqueId")?,
-            created_on: fields.optional("CreatedOn")?,
-            updated_on: fields.optional("UpdatedOn")?,
-            updated_by: fields.optional("UpdatedBy")?,
-            is_new: fields.optional("IsNew")?,
-            system_id: fields.optional("SystemId")?,
-            to_string_text: fields.optional("ToStringText")?,
-            localization_details: fields.optional("LocalizationDetails")?,
-            custom_fields: fields.optional("CustomFields")?,
-            coworker_id: fields.optional("CoworkerId")?,
-            business_id: fields.optional("BusinessId")?,
-            total_credit: fields.optional("TotalCredit")?,
-            description: fields.optional("Description")?,
-            valid_from: fields.optional("ValidFrom")?,
-            expire_date: fields.optional("ExpireDate")?,
-            can_be_used_for_bookings: fields.optional("CaneBeUsedForBookings")?,
-            can_be_used_for_events: fields.optional("CaneBeUsedForEvents")?,
-            is_universal_credit: fields.optional("IsUniversalCredit")?,
-            use_credit_price: fields.optional("UseCreditPrice")?,
-            coworker_contract_unique_id: fields.optional("CoworkerContractUniqueId")?,
-            applies_to_charges: fields.optional("AppliesToCharges")?,
-            remaining_credit: fields.optional("RemainingCredit")?,
-            tariff_booking_credit_id: fields.optional("TariffBookingCreditId")?,
-            coworker_product_unique_id: fields.optional("CoworkerProductUniqueId")?,
-            business_name: fields.optional("BusinessName")?,
-            business_currency_code: fields.optional("BusinessCurrencyCode")?,
-            tariff_booking_credit_name: fields.optional("TariffBookingCreditName")?,
-            extra: fields.rest(),
-        })
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CoworkerBookingCreditListItem;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("a `CoworkerBookingCreditListItem` record")
+            }
+
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CoworkerBookingCreditListItem, __A::Error> {
+                let mut v_id = None;
+                let mut v_unique_id = None;
+                let mut v_created_on = None;
+                let mut v_updated_on = None;
+                let mut v_updated_by = None;
+                let mut v_is_new = None;
+                let mut v_system_id = None;
+                let mut v_to_string_text = None;
+                let mut v_localization_details = None;
+                let mut v_custom_fields = None;
+                let mut v_coworker_id = None;
+                let mut v_business_id = None;
+                let mut v_total_credit = None;
+                let mut v_description = None;
+                let mut v_valid_from = None;
+                let mut v_expire_date = None;
+                let mut v_can_be_used_for_bookings = None;
+                let mut v_can_be_used_for_events = None;
+                let mut v_is_universal_credit = None;
+                let mut v_use_credit_price = None;
+                let mut v_coworker_contract_unique_id = None;
+                let mut v_applies_to_charges = None;
+                let mut v_remaining_credit = None;
+                let mut v_tariff_booking_credit_id = None;
+                let mut v_coworker_product_unique_id = None;
+                let mut v_business_name = None;
+                let mut v_business_currency_code = None;
+                let mut v_tariff_booking_credit_name = None;
+                let mut extra = ::serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match &*key {
+                        "Id" => v_id = map.next_value()?,
+                        "UniqueId" => v_unique_id = map.next_value()?,
+                        "CreatedOn" => v_created_on = map.next_value()?,
+                        "UpdatedOn" => v_updated_on = map.next_value()?,
+                        "UpdatedBy" => v_updated_by = map.next_value()?,
+                        "IsNew" => v_is_new = map.next_value()?,
+                        "SystemId" => v_system_id = map.next_value()?,
+                        "ToStringText" => v_to_string_text = map.next_value()?,
+                        "LocalizationDetails" => {
+                            v_localization_details = map.next_value()?;
+                        }
+                        "CustomFields" => v_custom_fields = map.next_value()?,
+                        "CoworkerId" => v_coworker_id = map.next_value()?,
+                        "BusinessId" => v_business_id = map.next_value()?,
+                        "TotalCredit" => v_total_credit = crate::wire::decimal(&mut map)?,
+                        "Description" => v_description = map.next_value()?,
+                        "ValidFrom" => v_valid_from = map.next_value()?,
+                        "ExpireDate" => v_expire_date = map.next_value()?,
+                        "CaneBeUsedForBookings" => {
+                            v_can_be_used_for_bookings = map.next_value()?;
+                        }
+                        "CaneBeUsedForEvents" => {
+                            v_can_be_used_for_events = map.next_value()?;
+                        }
+                        "IsUniversalCredit" => v_is_universal_credit = map.next_value()?,
+                        "UseCreditPrice" => v_use_credit_price = map.next_value()?,
+                        "CoworkerContractUniqueId" => {
+                            v_coworker_contract_unique_id = map.next_value()?;
+                        }
+                        "AppliesToCharges" => v_applies_to_charges = map.next_value()?,
+                        "RemainingCredit" => {
+                            v_remaining_credit = crate::wire::decimal(&mut map)?;
+                        }
+                        "TariffBookingCreditId" => {
+                            v_tariff_booking_credit_id = map.next_value()?;
+                        }
+                        "CoworkerProductUniqueId" => {
+                            v_coworker_product_unique_id = map.next_value()?;
+                        }
+                        "BusinessName" => v_business_name = map.next_value()?,
+                        "BusinessCurrencyCode" => {
+                            v_business_currency_code = map.next_value()?;
+                        }
+                        "TariffBookingCreditName" => {
+                            v_tariff_booking_credit_name = map.next_value()?;
+                        }
+                        _ => crate::wire::keep(&mut extra, key, &mut map)?,
+                    }
+                }
+                Ok(CoworkerBookingCreditListItem {
+                    id: crate::wire::required(v_id, "Id")?,
+                    unique_id: v_unique_id,
+                    created_on: v_created_on,
+                    updated_on: v_updated_on,
+                    updated_by: v_updated_by,
+                    is_new: v_is_new,
+                    system_id: v_system_id,
+                    to_string_text: v_to_string_text,
+                    localization_details: v_localization_details,
+                    custom_fields: v_custom_fields,
+                    coworker_id: v_coworker_id,
+                    business_id: v_business_id,
+                    total_credit: v_total_credit,
+                    description: v_description,
+                    valid_from: v_valid_from,
+                    expire_date: v_expire_date,
+                    can_be_used_for_bookings: v_can_be_used_for_bookings,
+                    can_be_used_for_events: v_can_be_used_for_events,
+                    is_universal_credit: v_is_universal_credit,
+                    use_credit_price: v_use_credit_price,
+                    coworker_contract_unique_id: v_coworker_contract_unique_id,
+                    applies_to_charges: v_applies_to_charges,
+                    remaining_credit: v_remaining_credit,
+                    tariff_booking_credit_id: v_tariff_booking_credit_id,
+                    coworker_product_unique_id: v_coworker_product_unique_id,
+                    business_name: v_business_name,
+                    business_currency_code: v_business_currency_code,
+                    tariff_booking_credit_name: v_tariff_booking_credit_name,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -382,6 +586,20 @@ pub struct NewCoworkerBookingCredit {
     pub description: Option<String>,
     /// `ElegibleResourceTypes`: see [`CoworkerBookingCredit::eligible_resource_types`].
     pub eligible_resource_types: Option<Vec<crate::ids::ResourceTypeId>>,
+    /// Resource types to add to `ElegibleResourceTypes`.
+    ///
+    /// Wire: `AddedElegibleResourceTypes`, sent only, never in answers.
+    ///
+    /// Spec decision: Only the 2020 reference lists it ("adds to list"), in its create example and
+    /// update parameters; the seed documents do not contradict it.
+    pub added_eligible_resource_types: Option<Vec<crate::ids::ResourceTypeId>>,
+    /// Resource types to remove from `ElegibleResourceTypes`.
+    ///
+    /// Wire: `RemovedElegibleResourceTypes`, sent only, never in answers.
+    ///
+    /// Spec decision: Only the 2020 reference lists it ("removes from list"), in its create example
+    /// and update parameters; the seed documents do not contradict it.
+    pub removed_eligible_resource_types: Option<Vec<crate::ids::ResourceTypeId>>,
     /// `ElegibleProducts`: see [`CoworkerBookingCredit::eligible_products`].
     pub eligible_products: Option<Vec<crate::ids::ProductId>>,
     /// `ElegibleTariffs`: see [`CoworkerBookingCredit::eligible_tariffs`].
@@ -395,7 +613,23 @@ pub struct NewCoworkerBookingCredit {
     /// `CaneBeUsedForEvents`: see [`CoworkerBookingCredit::can_be_used_for_events`].
     pub can_be_used_for_events: Option<bool>,
     /// `EventCategories`: see [`CoworkerBookingCredit::event_categories`].
-    pub event_categories: Option<Vec<crate::ids::EventCategoryId>>,
+    pub event_categories: Option<Vec<crate::ids::CalendarEventCategoryId>>,
+    /// Event categories to add to `EventCategories`.
+    ///
+    /// Wire: `AddedEventCategories`, sent only, never in answers.
+    ///
+    /// Spec decision: Only the 2020 reference lists it ("adds to list"), in its create example and
+    /// update parameters; the seed documents do not contradict it. Its ids are of the same entity
+    /// as `EventCategories`'.
+    pub added_event_categories: Option<Vec<crate::ids::CalendarEventCategoryId>>,
+    /// Event categories to remove from `EventCategories`.
+    ///
+    /// Wire: `RemovedEventCategories`, sent only, never in answers.
+    ///
+    /// Spec decision: Only the 2020 reference lists it ("removes from list"), in its create example
+    /// and update parameters; the seed documents do not contradict it. Its ids are of the same
+    /// entity as `EventCategories`'.
+    pub removed_event_categories: Option<Vec<crate::ids::CalendarEventCategoryId>>,
     /// `IsUniversalCredit`: see [`CoworkerBookingCredit::is_universal_credit`].
     pub is_universal_credit: Option<bool>,
     /// `UseCreditPrice`: see [`CoworkerBookingCredit::use_credit_price`].
@@ -427,6 +661,16 @@ impl ::serde::Serialize for NewCoworkerBookingCredit {
         object.field("TotalCredit", &crate::wire::Number(&self.total_credit))?;
         object.field_if_set("Description", &self.description)?;
         object.field_if_set("ElegibleResourceTypes", &self.eligible_resource_types)?;
+        object
+            .field_if_set(
+                "AddedElegibleResourceTypes",
+                &self.added_eligible_resource_types,
+            )?;
+        object
+            .field_if_set(
+                "RemovedElegibleResourceTypes",
+                &self.removed_eligible_resource_types,
+            )?;
         object.field_if_set("ElegibleProducts", &self.eligible_products)?;
         object.field_if_set("ElegibleTariffs", &self.eligible_tariffs)?;
         object.field_if_set("ValidFrom", &self.valid_from)?;
@@ -434,6 +678,8 @@ impl ::serde::Serialize for NewCoworkerBookingCredit {
         object.field_if_set("CaneBeUsedForBookings", &self.can_be_used_for_bookings)?;
         object.field_if_set("CaneBeUsedForEvents", &self.can_be_used_for_events)?;
         object.field_if_set("EventCategories", &self.event_categories)?;
+        object.field_if_set("AddedEventCategories", &self.added_event_categories)?;
+        object.field_if_set("RemovedEventCategories", &self.removed_event_categories)?;
         object.field_if_set("IsUniversalCredit", &self.is_universal_credit)?;
         object.field_if_set("UseCreditPrice", &self.use_credit_price)?;
         object
@@ -469,6 +715,8 @@ impl NewCoworkerBookingCredit {
             total_credit,
             description: None,
             eligible_resource_types: None,
+            added_eligible_resource_types: None,
+            removed_eligible_resource_types: None,
             eligible_products: None,
             eligible_tariffs: None,
             valid_from: None,
@@ -476,6 +724,8 @@ impl NewCoworkerBookingCredit {
             can_be_used_for_bookings: None,
             can_be_used_for_events: None,
             event_categories: None,
+            added_event_categories: None,
+            removed_event_categories: None,
             is_universal_credit: None,
             use_credit_price: None,
             coworker_contract_unique_id: None,
@@ -511,6 +761,28 @@ impl NewCoworkerBookingCredit {
         value: impl IntoIterator<Item = impl Into<crate::ids::ResourceTypeId>>,
     ) -> Self {
         self.eligible_resource_types = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`AddedElegibleResourceTypes`](Self::added_eligible_resource_types).
+    pub fn with_added_eligible_resource_types(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::ids::ResourceTypeId>>,
+    ) -> Self {
+        self.added_eligible_resource_types = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets [`RemovedElegibleResourceTypes`](Self::removed_eligible_resource_types).
+    pub fn with_removed_eligible_resource_types(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::ids::ResourceTypeId>>,
+    ) -> Self {
+        self.removed_eligible_resource_types = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
         self
     }
 
@@ -559,9 +831,29 @@ impl NewCoworkerBookingCredit {
     /// Sets [`EventCategories`](Self::event_categories).
     pub fn with_event_categories(
         mut self,
-        value: impl IntoIterator<Item = impl Into<crate::ids::EventCategoryId>>,
+        value: impl IntoIterator<Item = impl Into<crate::ids::CalendarEventCategoryId>>,
     ) -> Self {
         self.event_categories = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`AddedEventCategories`](Self::added_event_categories).
+    pub fn with_added_event_categories(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::ids::CalendarEventCategoryId>>,
+    ) -> Self {
+        self.added_event_categories = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets [`RemovedEventCategories`](Self::removed_event_categories).
+    pub fn with_removed_event_categories(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::ids::CalendarEventCategoryId>>,
+    ) -> Self {
+        self.removed_event_categories = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
         self
     }
 
@@ -627,6 +919,9 @@ impl NewCoworkerBookingCredit {
 /// unchanged), the record's `Id`, and the properties this client does not know (`extra`).
 /// Change the public fields, then send it.
 ///
+/// `AddedElegibleResourceTypes`, `RemovedElegibleResourceTypes`, `AddedEventCategories`,
+/// `RemovedEventCategories` only exist in bodies: they start unset and are sent only when set.
+///
 /// A [`CoworkerBookingCreditListItem`] cannot become one: list records leave fields out.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CoworkerBookingCreditUpdate {
@@ -646,6 +941,12 @@ pub struct CoworkerBookingCreditUpdate {
     pub description: Option<String>,
     /// `ElegibleResourceTypes`: see [`CoworkerBookingCredit::eligible_resource_types`].
     pub eligible_resource_types: Option<Vec<crate::ids::ResourceTypeId>>,
+    /// `AddedElegibleResourceTypes`: see
+    /// [`NewCoworkerBookingCredit::added_eligible_resource_types`].
+    pub added_eligible_resource_types: Option<Vec<crate::ids::ResourceTypeId>>,
+    /// `RemovedElegibleResourceTypes`: see
+    /// [`NewCoworkerBookingCredit::removed_eligible_resource_types`].
+    pub removed_eligible_resource_types: Option<Vec<crate::ids::ResourceTypeId>>,
     /// `ElegibleProducts`: see [`CoworkerBookingCredit::eligible_products`].
     pub eligible_products: Option<Vec<crate::ids::ProductId>>,
     /// `ElegibleTariffs`: see [`CoworkerBookingCredit::eligible_tariffs`].
@@ -659,7 +960,11 @@ pub struct CoworkerBookingCreditUpdate {
     /// `CaneBeUsedForEvents`: see [`CoworkerBookingCredit::can_be_used_for_events`].
     pub can_be_used_for_events: Option<bool>,
     /// `EventCategories`: see [`CoworkerBookingCredit::event_categories`].
-    pub event_categories: Option<Vec<crate::ids::EventCategoryId>>,
+    pub event_categories: Option<Vec<crate::ids::CalendarEventCategoryId>>,
+    /// `AddedEventCategories`: see [`NewCoworkerBookingCredit::added_event_categories`].
+    pub added_event_categories: Option<Vec<crate::ids::CalendarEventCategoryId>>,
+    /// `RemovedEventCategories`: see [`NewCoworkerBookingCredit::removed_event_categories`].
+    pub removed_event_categories: Option<Vec<crate::ids::CalendarEventCategoryId>>,
     /// `IsUniversalCredit`: see [`CoworkerBookingCredit::is_universal_credit`].
     pub is_universal_credit: Option<bool>,
     /// `UseCreditPrice`: see [`CoworkerBookingCredit::use_credit_price`].
@@ -694,6 +999,16 @@ impl ::serde::Serialize for CoworkerBookingCreditUpdate {
         object.field("TotalCredit", &crate::wire::Number(&self.total_credit))?;
         object.field("Description", &self.description)?;
         object.field("ElegibleResourceTypes", &self.eligible_resource_types)?;
+        object
+            .field_if_set(
+                "AddedElegibleResourceTypes",
+                &self.added_eligible_resource_types,
+            )?;
+        object
+            .field_if_set(
+                "RemovedElegibleResourceTypes",
+                &self.removed_eligible_resource_types,
+            )?;
         object.field("ElegibleProducts", &self.eligible_products)?;
         object.field("ElegibleTariffs", &self.eligible_tariffs)?;
         object.field("ValidFrom", &self.valid_from)?;
@@ -701,6 +1016,8 @@ impl ::serde::Serialize for CoworkerBookingCreditUpdate {
         object.field("CaneBeUsedForBookings", &self.can_be_used_for_bookings)?;
         object.field("CaneBeUsedForEvents", &self.can_be_used_for_events)?;
         object.field("EventCategories", &self.event_categories)?;
+        object.field_if_set("AddedEventCategories", &self.added_event_categories)?;
+        object.field_if_set("RemovedEventCategories", &self.removed_event_categories)?;
         object.field("IsUniversalCredit", &self.is_universal_credit)?;
         object.field("UseCreditPrice", &self.use_credit_price)?;
         object.field("CoworkerContractUniqueId", &self.coworker_contract_unique_id)?;
@@ -735,6 +1052,8 @@ impl From<CoworkerBookingCredit> for CoworkerBookingCreditUpdate {
             total_credit: record.total_credit,
             description: record.description,
             eligible_resource_types: record.eligible_resource_types,
+            added_eligible_resource_types: None,
+            removed_eligible_resource_types: None,
             eligible_products: record.eligible_products,
             eligible_tariffs: record.eligible_tariffs,
             valid_from: record.valid_from,
@@ -742,6 +1061,8 @@ impl From<CoworkerBookingCredit> for CoworkerBookingCreditUpdate {
             can_be_used_for_bookings: record.can_be_used_for_bookings,
             can_be_used_for_events: record.can_be_used_for_events,
             event_categories: record.event_categories,
+            added_event_categories: None,
+            removed_event_categories: None,
             is_universal_credit: record.is_universal_credit,
             use_credit_price: record.use_credit_price,
             coworker_contract_unique_id: record.coworker_contract_unique_id,
@@ -792,6 +1113,46 @@ pub enum CoworkerBookingCreditFilter {
     ///
     /// Query: `CoworkerBookingCredit_TariffBookingCredit=12`.
     TariffBookingCredit(crate::ids::TariffBookingCreditId),
+    /// Filter by the record's Id.
+    ///
+    /// Query: `Id=12`.
+    Id(crate::ids::CoworkerBookingCreditId),
+    /// Filter by the record's unique identifier.
+    ///
+    /// Query: `UniqueId=a1b2c3d4-e5f6-7890-abcd-ef1234567890`.
+    UniqueId(crate::Uuid),
+    /// Filter by the user-defined SystemId.
+    ///
+    /// Query: `CoworkerBookingCredit_SystemId=text`.
+    SystemId(String),
+    /// Filter by Remaining Credit.
+    ///
+    /// Query: `CoworkerBookingCredit_RemainingCredit=10.5`.
+    RemainingCredit(crate::Decimal),
+    /// Filter by Total Credit.
+    ///
+    /// Query: `CoworkerBookingCredit_TotalCredit=10.5`.
+    TotalCredit(crate::Decimal),
+    /// Filter by Expire Date.
+    ///
+    /// Query: `CoworkerBookingCredit_ExpireDate=2025-01-01T00:00`.
+    ExpireDate(crate::DateTime),
+    /// Filter by whether the credit can be used for events.
+    ///
+    /// Query: `CoworkerBookingCredit_CaneBeUsedForEvents=true`.
+    CanBeUsedForEvents(bool),
+    /// Filter by the plan booking credit's name.
+    ///
+    /// Query: `CoworkerBookingCredit_TariffBookingCredit_Name=text`.
+    TariffBookingCreditName(String),
+    /// Filter by one of the resource types the credit can be used for.
+    ///
+    /// Query: `CoworkerBookingCredit_ElegibleResourceTypes=12`.
+    EligibleResourceTypes(crate::ids::ResourceTypeId),
+    /// Filter by one of the event categories the credit can be used for.
+    ///
+    /// Query: `CoworkerBookingCredit_EventCategories=12`.
+    EventCategories(crate::ids::CalendarEventCategoryId),
     /// Records created within a range.
     ///
     /// `CreatedOn` at least this value. Query:
@@ -812,6 +1173,34 @@ pub enum CoworkerBookingCreditFilter {
     /// `UpdatedOn` at most this value. Query:
     /// `to_CoworkerBookingCredit_UpdatedOn=2025-01-01T00:00`.
     ToUpdatedOn(crate::DateTime),
+    /// Remaining credit, within a range.
+    ///
+    /// `RemainingCredit` at least this value. Query:
+    /// `from_CoworkerBookingCredit_RemainingCredit=10.5`.
+    FromRemainingCredit(crate::Decimal),
+    /// Remaining credit, within a range.
+    ///
+    /// `RemainingCredit` at most this value. Query:
+    /// `to_CoworkerBookingCredit_RemainingCredit=10.5`.
+    ToRemainingCredit(crate::Decimal),
+    /// Total credit, within a range.
+    ///
+    /// `TotalCredit` at least this value. Query: `from_CoworkerBookingCredit_TotalCredit=10.5`.
+    FromTotalCredit(crate::Decimal),
+    /// Total credit, within a range.
+    ///
+    /// `TotalCredit` at most this value. Query: `to_CoworkerBookingCredit_TotalCredit=10.5`.
+    ToTotalCredit(crate::Decimal),
+    /// Expire date, within a range.
+    ///
+    /// `ExpireDate` at least this value. Query:
+    /// `from_CoworkerBookingCredit_ExpireDate=2025-01-01T00:00`.
+    FromExpireDate(crate::DateTime),
+    /// Expire date, within a range.
+    ///
+    /// `ExpireDate` at most this value. Query:
+    /// `to_CoworkerBookingCredit_ExpireDate=2025-01-01T00:00`.
+    ToExpireDate(crate::DateTime),
 }
 
 impl crate::QueryFilter for CoworkerBookingCreditFilter {
@@ -835,6 +1224,33 @@ impl crate::QueryFilter for CoworkerBookingCreditFilter {
             Self::TariffBookingCredit(value) => {
                 ("CoworkerBookingCredit_TariffBookingCredit", value.to_string())
             }
+            Self::Id(value) => ("Id", value.to_string()),
+            Self::UniqueId(value) => ("UniqueId", value.to_string()),
+            Self::SystemId(value) => ("CoworkerBookingCredit_SystemId", value.clone()),
+            Self::RemainingCredit(value) => {
+                ("CoworkerBookingCredit_RemainingCredit", value.to_string())
+            }
+            Self::TotalCredit(value) => {
+                ("CoworkerBookingCredit_TotalCredit", value.to_string())
+            }
+            Self::ExpireDate(value) => {
+                (
+                    "CoworkerBookingCredit_ExpireDate",
+                    value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                )
+            }
+            Self::CanBeUsedForEvents(value) => {
+                ("CoworkerBookingCredit_CaneBeUsedForEvents", value.to_string())
+            }
+            Self::TariffBookingCreditName(value) => {
+                ("CoworkerBookingCredit_TariffBookingCredit_Name", value.clone())
+            }
+            Self::EligibleResourceTypes(value) => {
+                ("CoworkerBookingCredit_ElegibleResourceTypes", value.to_string())
+            }
+            Self::EventCategories(value) => {
+                ("CoworkerBookingCredit_EventCategories", value.to_string())
+            }
             Self::FromCreatedOn(value) => {
                 (
                     "from_CoworkerBookingCredit_CreatedOn",
@@ -856,6 +1272,30 @@ impl crate::QueryFilter for CoworkerBookingCreditFilter {
             Self::ToUpdatedOn(value) => {
                 (
                     "to_CoworkerBookingCredit_UpdatedOn",
+                    value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                )
+            }
+            Self::FromRemainingCredit(value) => {
+                ("from_CoworkerBookingCredit_RemainingCredit", value.to_string())
+            }
+            Self::ToRemainingCredit(value) => {
+                ("to_CoworkerBookingCredit_RemainingCredit", value.to_string())
+            }
+            Self::FromTotalCredit(value) => {
+                ("from_CoworkerBookingCredit_TotalCredit", value.to_string())
+            }
+            Self::ToTotalCredit(value) => {
+                ("to_CoworkerBookingCredit_TotalCredit", value.to_string())
+            }
+            Self::FromExpireDate(value) => {
+                (
+                    "from_CoworkerBookingCredit_ExpireDate",
+                    value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                )
+            }
+            Self::ToExpireDate(value) => {
+                (
+                    "to_CoworkerBookingCredit_ExpireDate",
                     value.to_filter_string(crate::SERVICE.filter_datetime_format),
                 )
             }
@@ -1163,6 +1603,16 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
                 crate::FieldKind::Ids("ResourceType"),
             )
             .not_in_list(),
+        crate::FieldSchema::new(
+                "AddedElegibleResourceTypes",
+                crate::FieldKind::Ids("ResourceType"),
+            )
+            .body_only(),
+        crate::FieldSchema::new(
+                "RemovedElegibleResourceTypes",
+                crate::FieldKind::Ids("ResourceType"),
+            )
+            .body_only(),
         crate::FieldSchema::new("ElegibleProducts", crate::FieldKind::Ids("Product"))
             .not_in_list(),
         crate::FieldSchema::new("ElegibleTariffs", crate::FieldKind::Ids("Tariff"))
@@ -1173,9 +1623,19 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("CaneBeUsedForEvents", crate::FieldKind::Boolean),
         crate::FieldSchema::new(
                 "EventCategories",
-                crate::FieldKind::Ids("EventCategory"),
+                crate::FieldKind::Ids("CalendarEventCategory"),
             )
             .not_in_list(),
+        crate::FieldSchema::new(
+                "AddedEventCategories",
+                crate::FieldKind::Ids("CalendarEventCategory"),
+            )
+            .body_only(),
+        crate::FieldSchema::new(
+                "RemovedEventCategories",
+                crate::FieldKind::Ids("CalendarEventCategory"),
+            )
+            .body_only(),
         crate::FieldSchema::new("IsUniversalCredit", crate::FieldKind::Boolean),
         crate::FieldSchema::new("UseCreditPrice", crate::FieldKind::Boolean),
         crate::FieldSchema::new("CoworkerContractUniqueId", crate::FieldKind::Guid),
@@ -1220,6 +1680,46 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             query: "CoworkerBookingCredit_TariffBookingCredit",
             field: "TariffBookingCreditId",
         },
+        crate::FilterSchema {
+            query: "Id",
+            field: "Id",
+        },
+        crate::FilterSchema {
+            query: "UniqueId",
+            field: "UniqueId",
+        },
+        crate::FilterSchema {
+            query: "CoworkerBookingCredit_SystemId",
+            field: "SystemId",
+        },
+        crate::FilterSchema {
+            query: "CoworkerBookingCredit_RemainingCredit",
+            field: "RemainingCredit",
+        },
+        crate::FilterSchema {
+            query: "CoworkerBookingCredit_TotalCredit",
+            field: "TotalCredit",
+        },
+        crate::FilterSchema {
+            query: "CoworkerBookingCredit_ExpireDate",
+            field: "ExpireDate",
+        },
+        crate::FilterSchema {
+            query: "CoworkerBookingCredit_CaneBeUsedForEvents",
+            field: "CaneBeUsedForEvents",
+        },
+        crate::FilterSchema {
+            query: "CoworkerBookingCredit_TariffBookingCredit_Name",
+            field: "TariffBookingCreditName",
+        },
+        crate::FilterSchema {
+            query: "CoworkerBookingCredit_ElegibleResourceTypes",
+            field: "ElegibleResourceTypes",
+        },
+        crate::FilterSchema {
+            query: "CoworkerBookingCredit_EventCategories",
+            field: "EventCategories",
+        },
     ],
     range_filters: &[
         crate::RangeFilterSchema {
@@ -1231,6 +1731,21 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             from: "from_CoworkerBookingCredit_UpdatedOn",
             to: "to_CoworkerBookingCredit_UpdatedOn",
             field: "UpdatedOn",
+        },
+        crate::RangeFilterSchema {
+            from: "from_CoworkerBookingCredit_RemainingCredit",
+            to: "to_CoworkerBookingCredit_RemainingCredit",
+            field: "RemainingCredit",
+        },
+        crate::RangeFilterSchema {
+            from: "from_CoworkerBookingCredit_TotalCredit",
+            to: "to_CoworkerBookingCredit_TotalCredit",
+            field: "TotalCredit",
+        },
+        crate::RangeFilterSchema {
+            from: "from_CoworkerBookingCredit_ExpireDate",
+            to: "to_CoworkerBookingCredit_ExpireDate",
+            field: "ExpireDate",
         },
     ],
     sort: &[

@@ -137,32 +137,97 @@ pub struct CoworkerDiscountCode {
 }
 
 impl<'de> ::serde::Deserialize<'de> for CoworkerDiscountCode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut fields = crate::wire::Fields::read(deserializer)?;
-        Ok(Self {
-            id: fields.required("Id")?,
-            unique_id: fields.required("UniqueId")?,
-            created_on: fields.optional("CreatedOn")?,
-            updated_on: fields.optional("UpdatedOn")?,
-            updated_by: fields.optional("UpdatedBy")?,
-            is_new: fields.optional("IsNew")?,
-            system_id: fields.optional("SystemId")?,
-            to_string_text: fields.optional("ToStringText")?,
-            localization_details: fields.optional("LocalizationDetails")?,
-            custom_fields: fields.optional("CustomFields")?,
-            coworker_id: fields.required("CoworkerId")?,
-            business_id: fields.required("BusinessId")?,
-            discount_code_id: fields.required("DiscountCodeId")?,
-            notes: fields.optional("Notes")?,
-            times_used: fields.optional("TimesUsed")?,
-            valid_from: fields.optional("ValidFrom")?,
-            expires_on: fields.optional("ExpiresOn")?,
-            referer_guid: fields.optional("RefererGuid")?,
-            booking_unique_id: fields.optional("BookingUniqueId")?,
-            extra: fields.rest(),
-        })
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CoworkerDiscountCode;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("a `CoworkerDiscountCode` record")
+            }
+
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CoworkerDiscountCode, __A::Error> {
+                let mut v_id = None;
+                let mut v_unique_id = None;
+                let mut v_created_on = None;
+                let mut v_updated_on = None;
+                let mut v_updated_by = None;
+                let mut v_is_new = None;
+                let mut v_system_id = None;
+                let mut v_to_string_text = None;
+                let mut v_localization_details = None;
+                let mut v_custom_fields = None;
+                let mut v_coworker_id = None;
+                let mut v_business_id = None;
+                let mut v_discount_code_id = None;
+                let mut v_notes = None;
+                let mut v_times_used = None;
+                let mut v_valid_from = None;
+                let mut v_expires_on = None;
+                let mut v_referer_guid = None;
+                let mut v_booking_unique_id = None;
+                let mut extra = ::serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match &*key {
+                        "Id" => v_id = map.next_value()?,
+                        "UniqueId" => v_unique_id = map.next_value()?,
+                        "CreatedOn" => v_created_on = map.next_value()?,
+                        "UpdatedOn" => v_updated_on = map.next_value()?,
+                        "UpdatedBy" => v_updated_by = map.next_value()?,
+                        "IsNew" => v_is_new = map.next_value()?,
+                        "SystemId" => v_system_id = map.next_value()?,
+                        "ToStringText" => v_to_string_text = map.next_value()?,
+                        "LocalizationDetails" => {
+                            v_localization_details = map.next_value()?;
+                        }
+                        "CustomFields" => v_custom_fields = map.next_value()?,
+                        "CoworkerId" => v_coworker_id = map.next_value()?,
+                        "BusinessId" => v_business_id = map.next_value()?,
+                        "DiscountCodeId" => v_discount_code_id = map.next_value()?,
+                        "Notes" => v_notes = map.next_value()?,
+                        "TimesUsed" => v_times_used = map.next_value()?,
+                        "ValidFrom" => v_valid_from = map.next_value()?,
+                        "ExpiresOn" => v_expires_on = map.next_value()?,
+                        "RefererGuid" => v_referer_guid = map.next_value()?,
+                        "BookingUniqueId" => v_booking_unique_id = map.next_value()?,
+                        _ => crate::wire::keep(&mut extra, key, &mut map)?,
+                    }
+                }
+                Ok(CoworkerDiscountCode {
+                    id: crate::wire::required(v_id, "Id")?,
+                    unique_id: crate::wire::required(v_unique_id, "UniqueId")?,
+                    created_on: v_created_on,
+                    updated_on: v_updated_on,
+                    updated_by: v_updated_by,
+                    is_new: v_is_new,
+                    system_id: v_system_id,
+                    to_string_text: v_to_string_text,
+                    localization_details: v_localization_details,
+                    custom_fields: v_custom_fields,
+                    coworker_id: crate::wire::required(v_coworker_id, "CoworkerId")?,
+                    business_id: crate::wire::required(v_business_id, "BusinessId")?,
+                    discount_code_id: crate::wire::required(
+                        v_discount_code_id,
+                        "DiscountCodeId",
+                    )?,
+                    notes: v_notes,
+                    times_used: v_times_used,
+                    valid_from: v_valid_from,
+                    expires_on: v_expires_on,
+                    referer_guid: v_referer_guid,
+                    booking_unique_id: v_booking_unique_id,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -263,40 +328,130 @@ pub struct CoworkerDiscountCodeListItem {
 }
 
 impl<'de> ::serde::Deserialize<'de> for CoworkerDiscountCodeListItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut fields = crate::wire::Fields::read(deserializer)?;
-        Ok(Self {
-            id: fields.required("Id")?,
-            unique_id: fields.optional("UniqueId")?,
-            created_on: fields.optional("CreatedOn")?,
-            updated_on: fields.optional("UpdatedOn")?,
-            updated_by: fields.optional("UpdatedBy")?,
-            is_new: fields.optional("IsNew")?,
-            system_id: fields.optional("SystemId")?,
-            to_string_text: fields.optional("ToStringText")?,
-            localization_details: fields.optional("LocalizationDetails")?,
-            custom_fields: fields.optional("CustomFields")?,
-            coworker_id: fields.optional("CoworkerId")?,
-            business_id: fields.optional("BusinessId")?,
-            discount_code_id: fields.optional("DiscountCodeId")?,
-            times_used: fields.optional("TimesUsed")?,
-            valid_from: fields.optional("ValidFrom")?,
-            expires_on: fields.optional("ExpiresOn")?,
-            referer_guid: fields.optional("RefererGuid")?,
-            booking_unique_id: fields.optional("BookingUniqueId")?,
-            coworker_coworker_type: fields.optional("CoworkerCoworkerType")?,
-            coworker_full_name: fields.optional("CoworkerFullName")?,
-            coworker_billing_name: fields.optional("CoworkerBillingName")?,
-            coworker_company_name: fields.optional("CoworkerCompanyName")?,
-            business_name: fields.optional("BusinessName")?,
-            discount_code_code: fields.optional("DiscountCodeCode")?,
-            discount_code_active: fields.optional("DiscountCodeActive")?,
-            discount_code_valid_from: fields.optional("DiscountCodeValidFrom")?,
-            discount_code_valid_to: fields.optional("DiscountCodeValidTo")?,
-            extra: fields.rest(),
-        })
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CoworkerDiscountCodeListItem;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("a `CoworkerDiscountCodeListItem` record")
+            }
+
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CoworkerDiscountCodeListItem, __A::Error> {
+                let mut v_id = None;
+                let mut v_unique_id = None;
+                let mut v_created_on = None;
+                let mut v_updated_on = None;
+                let mut v_updated_by = None;
+                let mut v_is_new = None;
+                let mut v_system_id = None;
+                let mut v_to_string_text = None;
+                let mut v_localization_details = None;
+                let mut v_custom_fields = None;
+                let mut v_coworker_id = None;
+                let mut v_business_id = None;
+                let mut v_discount_code_id = None;
+                let mut v_times_used = None;
+                let mut v_valid_from = None;
+                let mut v_expires_on = None;
+                let mut v_referer_guid = None;
+                let mut v_booking_unique_id = None;
+                let mut v_coworker_coworker_type = None;
+                let mut v_coworker_full_name = None;
+                let mut v_coworker_billing_name = None;
+                let mut v_coworker_company_name = None;
+                let mut v_business_name = None;
+                let mut v_discount_code_code = None;
+                let mut v_discount_code_active = None;
+                let mut v_discount_code_valid_from = None;
+                let mut v_discount_code_valid_to = None;
+                let mut extra = ::serde_json::Map::new();
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match &*key {
+                        "Id" => v_id = map.next_value()?,
+                        "UniqueId" => v_unique_id = map.next_value()?,
+                        "CreatedOn" => v_created_on = map.next_value()?,
+                        "UpdatedOn" => v_updated_on = map.next_value()?,
+                        "UpdatedBy" => v_updated_by = map.next_value()?,
+                        "IsNew" => v_is_new = map.next_value()?,
+                        "SystemId" => v_system_id = map.next_value()?,
+                        "ToStringText" => v_to_string_text = map.next_value()?,
+                        "LocalizationDetails" => {
+                            v_localization_details = map.next_value()?;
+                        }
+                        "CustomFields" => v_custom_fields = map.next_value()?,
+                        "CoworkerId" => v_coworker_id = map.next_value()?,
+                        "BusinessId" => v_business_id = map.next_value()?,
+                        "DiscountCodeId" => v_discount_code_id = map.next_value()?,
+                        "TimesUsed" => v_times_used = map.next_value()?,
+                        "ValidFrom" => v_valid_from = map.next_value()?,
+                        "ExpiresOn" => v_expires_on = map.next_value()?,
+                        "RefererGuid" => v_referer_guid = map.next_value()?,
+                        "BookingUniqueId" => v_booking_unique_id = map.next_value()?,
+                        "CoworkerCoworkerType" => {
+                            v_coworker_coworker_type = map.next_value()?;
+                        }
+                        "CoworkerFullName" => v_coworker_full_name = map.next_value()?,
+                        "CoworkerBillingName" => {
+                            v_coworker_billing_name = map.next_value()?;
+                        }
+                        "CoworkerCompanyName" => {
+                            v_coworker_company_name = map.next_value()?;
+                        }
+                        "BusinessName" => v_business_name = map.next_value()?,
+                        "DiscountCodeCode" => v_discount_code_code = map.next_value()?,
+                        "DiscountCodeActive" => {
+                            v_discount_code_active = map.next_value()?;
+                        }
+                        "DiscountCodeValidFrom" => {
+                            v_discount_code_valid_from = map.next_value()?;
+                        }
+                        "DiscountCodeValidTo" => {
+                            v_discount_code_valid_to = map.next_value()?;
+                        }
+                        _ => crate::wire::keep(&mut extra, key, &mut map)?,
+                    }
+                }
+                Ok(CoworkerDiscountCodeListItem {
+                    id: crate::wire::required(v_id, "Id")?,
+                    unique_id: v_unique_id,
+                    created_on: v_created_on,
+                    updated_on: v_updated_on,
+                    updated_by: v_updated_by,
+                    is_new: v_is_new,
+                    system_id: v_system_id,
+                    to_string_text: v_to_string_text,
+                    localization_details: v_localization_details,
+                    custom_fields: v_custom_fields,
+                    coworker_id: v_coworker_id,
+                    business_id: v_business_id,
+                    discount_code_id: v_discount_code_id,
+                    times_used: v_times_used,
+                    valid_from: v_valid_from,
+                    expires_on: v_expires_on,
+                    referer_guid: v_referer_guid,
+                    booking_unique_id: v_booking_unique_id,
+                    coworker_coworker_type: v_coworker_coworker_type,
+                    coworker_full_name: v_coworker_full_name,
+                    coworker_billing_name: v_coworker_billing_name,
+                    coworker_company_name: v_coworker_company_name,
+                    business_name: v_business_name,
+                    discount_code_code: v_discount_code_code,
+                    discount_code_active: v_discount_code_active,
+                    discount_code_valid_from: v_discount_code_valid_from,
+                    discount_code_valid_to: v_discount_code_valid_to,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -514,6 +669,14 @@ pub enum CoworkerDiscountCodeFilter {
     ///
     /// Query: `Id=12`.
     Id(crate::ids::CoworkerDiscountCodeId),
+    /// Filter by the record's unique identifier.
+    ///
+    /// Query: `UniqueId=a1b2c3d4-e5f6-7890-abcd-ef1234567890`.
+    UniqueId(crate::Uuid),
+    /// Filter by the user-defined SystemId.
+    ///
+    /// Query: `CoworkerDiscountCode_SystemId=text`.
+    SystemId(String),
     /// Filter by Coworker Id.
     ///
     /// Query: `CoworkerDiscountCode_Coworker=12`.
@@ -660,6 +823,8 @@ impl crate::QueryFilter for CoworkerDiscountCodeFilter {
     fn query_pair(&self) -> (&'static str, String) {
         match self {
             Self::Id(value) => ("Id", value.to_string()),
+            Self::UniqueId(value) => ("UniqueId", value.to_string()),
+            Self::SystemId(value) => ("CoworkerDiscountCode_SystemId", value.clone()),
             Self::Coworker(value) => ("CoworkerDiscountCode_Coworker", value.to_string()),
             Self::CoworkerCoworkerType(value) => {
                 ("CoworkerDiscountCode_Coworker_CoworkerType", value.clone())
@@ -1136,6 +1301,14 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FilterSchema {
             query: "Id",
             field: "Id",
+        },
+        crate::FilterSchema {
+            query: "UniqueId",
+            field: "UniqueId",
+        },
+        crate::FilterSchema {
+            query: "CoworkerDiscountCode_SystemId",
+            field: "SystemId",
         },
         crate::FilterSchema {
             query: "CoworkerDiscountCode_Coworker",

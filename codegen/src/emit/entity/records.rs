@@ -105,8 +105,10 @@ impl FieldDocs<'_> {
 }
 
 /// A record struct of `(field, optional, docs)`, plus the map of properties it does not
-/// know, and its `Deserialize` impl: one line per field through the runtime's
-/// `wire::Fields`, far cheaper to compile than a derive with `flatten`.
+/// know, and its `Deserialize` impl: a visitor that reads each property straight into its
+/// field (keys matched without allocating, unknown properties kept in `extra`), through the
+/// runtime's `wire` helpers. It is what a derive would expand to without `flatten`, which
+/// would buffer every property and compile to far more code.
 fn record_struct<'a>(
     ident: &RustIdent,
     doc: &str,
@@ -122,16 +124,30 @@ fn record_struct<'a>(
             pub #name: #ty,
         }
     });
-    let reads = fields.map(|(f, optional, _)| {
-        let name = &f.ident;
-        let wire = f.wire.as_str();
-        let take = if optional {
-            quote!(optional)
-        } else {
-            quote!(required)
-        };
-        quote!(#name: fields.#take(#wire)?,)
+    // Each field's value while the map is read, in a local prefixed `v_` so that no field
+    // name (`map`, `key`, `extra`) can take the name of another local.
+    let slot = |f: &Field| f.ident.prefixed("v_");
+    let slots = fields.clone().map(|(f, ..)| {
+        let slot = slot(f);
+        quote!(let mut #slot = None;)
     });
+    let arms = fields.clone().map(|(f, ..)| {
+        let (slot, wire) = (slot(f), f.wire.as_str());
+        if f.ty.is_decimal() {
+            quote!(#wire => #slot = crate::wire::decimal(&mut map)?,)
+        } else {
+            quote!(#wire => #slot = map.next_value()?,)
+        }
+    });
+    let inits = fields.map(|(f, optional, _)| {
+        let (name, slot, wire) = (&f.ident, slot(f), f.wire.as_str());
+        if optional {
+            quote!(#name: #slot,)
+        } else {
+            quote!(#name: crate::wire::required(#slot, #wire)?,)
+        }
+    });
+    let expecting = format!("a `{ident}` record");
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq)]
@@ -141,13 +157,36 @@ fn record_struct<'a>(
             pub extra: ::serde_json::Map<String, ::serde_json::Value>,
         }
 
+        // `__Visitor`, `__D` and `__A` cannot be the name of an entity (UpperCamelCase letters
+        // and digits), which the impl names.
         impl<'de> ::serde::Deserialize<'de> for #ident {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let mut fields = crate::wire::Fields::read(deserializer)?;
-                Ok(Self {
-                    #(#reads)*
-                    extra: fields.rest(),
-                })
+            fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+                struct __Visitor;
+
+                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+                    type Value = #ident;
+
+                    fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+
+                    fn visit_map<__A: ::serde::de::MapAccess<'de>>(self, mut map: __A) -> Result<#ident, __A::Error> {
+                        #(#slots)*
+                        let mut extra = ::serde_json::Map::new();
+                        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                            match &*key {
+                                #(#arms)*
+                                _ => crate::wire::keep(&mut extra, key, &mut map)?,
+                            }
+                        }
+                        Ok(#ident {
+                            #(#inits)*
+                            extra,
+                        })
+                    }
+                }
+
+                deserializer.deserialize_map(__Visitor)
             }
         }
     }

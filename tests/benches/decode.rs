@@ -1,0 +1,233 @@
+//! Decoding speed of the generated records against what a user would derive, in one run.
+//!
+//! `cargo bench -p nexudus-tests --bench decode` (release) prints one table: for full records,
+//! list records and pages of 1,000 records of two entities, the throughput (MB/s of JSON,
+//! best of several runs) of
+//! - the generated `Deserialize` impls (what the client uses),
+//! - a `#[derive(Deserialize)]` struct with the same fields and a `#[serde(flatten)]` map for
+//!   unknown properties (what keeping unknown properties costs with a derive),
+//! - the same derive without `flatten` (unknown properties dropped: the ceiling),
+//!
+//! and the ratios of the generated impls to both. Numbers are in docs/performance.md.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use nexudus::billing::coworker_booking_credits::CoworkerBookingCreditListItem;
+use nexudus::billing::coworker_discount_codes::{
+    CoworkerDiscountCode, CoworkerDiscountCodeListItem,
+};
+use nexudus::{DateTime, Decimal, Page, SERVICE, Uuid};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value, json};
+
+const RECORDS: usize = 1_000;
+/// Runs per measurement; the fastest is reported.
+const RUNS: usize = 15;
+
+/// Declares a derived struct of the given PascalCase fields, with and without `flatten`.
+macro_rules! derived {
+    ($flat:ident, $plain:ident { $($field:ident: $ty:ty),* $(,)? }) => {
+        #[allow(dead_code)]
+        #[derive(Deserialize)]
+        #[serde(rename_all = "PascalCase")]
+        struct $flat {
+            $(#[serde(default)] $field: $ty,)*
+            #[serde(flatten)]
+            extra: Map<String, Value>,
+        }
+
+        #[allow(dead_code)]
+        #[derive(Deserialize)]
+        #[serde(rename_all = "PascalCase")]
+        struct $plain {
+            $(#[serde(default)] $field: $ty,)*
+        }
+    };
+}
+
+derived!(CodeFlat, CodePlain {
+    id: i64, unique_id: Option<Uuid>, created_on: Option<DateTime>, updated_on: Option<DateTime>,
+    updated_by: Option<String>, is_new: Option<bool>, system_id: Option<String>,
+    to_string_text: Option<String>, localization_details: Option<Value>,
+    custom_fields: Option<Value>, coworker_id: i64, business_id: i64, discount_code_id: i64,
+    notes: Option<String>, times_used: Option<i64>, valid_from: Option<DateTime>,
+    expires_on: Option<DateTime>, referer_guid: Option<Uuid>, booking_unique_id: Option<Uuid>,
+});
+
+derived!(CodeItemFlat, CodeItemPlain {
+    id: i64, unique_id: Option<Uuid>, created_on: Option<DateTime>, updated_on: Option<DateTime>,
+    updated_by: Option<String>, is_new: Option<bool>, system_id: Option<String>,
+    to_string_text: Option<String>, localization_details: Option<Value>,
+    custom_fields: Option<Value>, coworker_id: Option<i64>, business_id: Option<i64>,
+    discount_code_id: Option<i64>, times_used: Option<i64>, valid_from: Option<DateTime>,
+    expires_on: Option<DateTime>, referer_guid: Option<Uuid>, booking_unique_id: Option<Uuid>,
+    coworker_coworker_type: Option<String>, coworker_full_name: Option<String>,
+    coworker_billing_name: Option<String>, coworker_company_name: Option<String>,
+    business_name: Option<String>, discount_code_code: Option<String>,
+    discount_code_active: Option<bool>, discount_code_valid_from: Option<DateTime>,
+    discount_code_valid_to: Option<DateTime>,
+});
+
+derived!(CreditItemFlat, CreditItemPlain {
+    id: i64, unique_id: Option<Uuid>, created_on: Option<DateTime>, updated_on: Option<DateTime>,
+    updated_by: Option<String>, coworker_id: Option<i64>, business_id: Option<i64>,
+    total_credit: Option<Decimal>, remaining_credit: Option<Decimal>,
+    description: Option<String>, valid_from: Option<DateTime>, expire_date: Option<DateTime>,
+    cane_be_used_for_bookings: Option<bool>, cane_be_used_for_events: Option<bool>,
+    is_universal_credit: Option<bool>, business_name: Option<String>,
+});
+
+/// A page as a user would derive it.
+#[allow(dead_code)]
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct DerivedPage<T> {
+    records: Vec<T>,
+    current_page: i64,
+    current_page_size: i64,
+    first_item: i64,
+    last_item: i64,
+    total_items: i64,
+    total_pages: i64,
+    has_next_page: bool,
+    has_previous_page: bool,
+}
+
+fn code(i: usize) -> Value {
+    json!({
+        "Id": i + 1, "UniqueId": "1b111175-a839-4170-b894-0f3066ab5d0b",
+        "CreatedOn": "2025-01-10T08:00:00Z", "UpdatedOn": "2025-01-15T10:30:00.123Z",
+        "UpdatedBy": "admin@example.com", "IsNew": false, "SystemId": null,
+        "ToStringText": format!("Code {i}"), "LocalizationDetails": null, "CustomFields": null,
+        "CoworkerId": 1000 + i, "BusinessId": 34, "DiscountCodeId": 56, "Notes": "spring",
+        "TimesUsed": i % 7, "ValidFrom": "2025-03-01T09:15:42Z", "ExpiresOn": null,
+        "RefererGuid": null, "BookingUniqueId": "a1b2c3d4-e5f6-7890-abcd-ef1234567890",
+        "AddedByANewerApi": {"Kept": true},
+    })
+}
+
+fn code_item(i: usize) -> Value {
+    let mut item = code(i);
+    let object = item.as_object_mut().expect("an object");
+    object.remove("Notes");
+    for (name, value) in [
+        ("CoworkerCoworkerType", json!("Member")),
+        ("CoworkerFullName", json!(format!("Ada Lovelace {i}"))),
+        ("CoworkerBillingName", json!("Ada")),
+        ("CoworkerCompanyName", json!("Analytical Engines")),
+        ("BusinessName", json!("Soho")),
+        ("DiscountCodeCode", json!("SPRING25")),
+        ("DiscountCodeActive", json!(true)),
+        ("DiscountCodeValidFrom", json!("2025-01-01T00:00:00Z")),
+        ("DiscountCodeValidTo", json!("2025-12-31T23:59:00Z")),
+    ] {
+        object.insert(name.into(), value);
+    }
+    item
+}
+
+fn credit_item(i: usize) -> Value {
+    json!({
+        "Id": i + 1, "UniqueId": "1b111175-a839-4170-b894-0f3066ab5d0b",
+        "CreatedOn": "2025-01-10T08:00:00Z", "UpdatedOn": "2025-01-15T10:30:00Z",
+        "UpdatedBy": "System", "CoworkerId": 12, "BusinessId": 34, "TotalCredit": 150.25,
+        "RemainingCredit": 99.5, "Description": "Welcome credit",
+        "ValidFrom": "2025-01-01T00:00:00Z", "ExpireDate": "2025-12-31T00:00:00Z",
+        "CaneBeUsedForBookings": true, "CaneBeUsedForEvents": false, "IsUniversalCredit": false,
+        "BusinessName": "Soho", "AddedByANewerApi": 7,
+    })
+}
+
+fn list(make: fn(usize) -> Value) -> Vec<u8> {
+    serde_json::to_vec(&(0..RECORDS).map(make).collect::<Vec<_>>()).expect("JSON")
+}
+
+fn page(make: fn(usize) -> Value) -> Vec<u8> {
+    let records: Vec<Value> = (0..RECORDS).map(make).collect();
+    serde_json::to_vec(&json!({
+        "Records": records, "CurrentPage": 1, "CurrentPageSize": RECORDS, "FirstItem": 1,
+        "LastItem": RECORDS, "TotalItems": RECORDS, "TotalPages": 1, "HasNextPage": false,
+        "HasPreviousPage": false, "CurrentOrderField": "Id", "CurrentSortDirection": 1,
+    }))
+    .expect("JSON")
+}
+
+/// The best throughput of `decode` over `bytes`, in MB/s.
+fn throughput(bytes: &[u8], decode: impl Fn(&[u8])) -> f64 {
+    let mut best = Duration::MAX;
+    for _ in 0..RUNS {
+        let start = Instant::now();
+        decode(black_box(bytes));
+        best = best.min(start.elapsed());
+    }
+    bytes.len() as f64 / best.as_secs_f64() / 1e6
+}
+
+fn vec_of<T: DeserializeOwned>(bytes: &[u8]) {
+    black_box(serde_json::from_slice::<Vec<T>>(bytes).expect("decodes"));
+}
+
+fn row(what: &str, bytes: &[u8], generated: f64, flat: f64, plain: f64) {
+    println!(
+        "| {what} | {:.0} KB | {generated:.0} | {flat:.0} | {plain:.0} | {:.2}× | {:.2}× |",
+        bytes.len() as f64 / 1e3,
+        generated / flat,
+        generated / plain
+    );
+}
+
+fn main() {
+    println!("## Decoding {RECORDS} records (MB/s of JSON, best of {RUNS} runs)\n");
+    println!(
+        "| what | JSON | generated | derive + flatten | derive, no flatten | vs flatten | vs no flatten |"
+    );
+    println!("|---|---|---|---|---|---|---|");
+
+    let bytes = list(code);
+    row(
+        "CoworkerDiscountCode full records",
+        &bytes,
+        throughput(&bytes, vec_of::<CoworkerDiscountCode>),
+        throughput(&bytes, vec_of::<CodeFlat>),
+        throughput(&bytes, vec_of::<CodePlain>),
+    );
+    let bytes = list(code_item);
+    row(
+        "CoworkerDiscountCode list records",
+        &bytes,
+        throughput(&bytes, vec_of::<CoworkerDiscountCodeListItem>),
+        throughput(&bytes, vec_of::<CodeItemFlat>),
+        throughput(&bytes, vec_of::<CodeItemPlain>),
+    );
+    let bytes = page(code_item);
+    row(
+        "CoworkerDiscountCode page",
+        &bytes,
+        throughput(&bytes, |b| {
+            black_box(
+                Page::<CoworkerDiscountCodeListItem>::from_slice(&SERVICE.envelopes.page, b)
+                    .expect("decodes"),
+            );
+        }),
+        throughput(&bytes, |b| {
+            black_box(serde_json::from_slice::<DerivedPage<CodeItemFlat>>(b).expect("decodes"));
+        }),
+        throughput(&bytes, |b| {
+            black_box(serde_json::from_slice::<DerivedPage<CodeItemPlain>>(b).expect("decodes"));
+        }),
+    );
+    let bytes = list(credit_item);
+    row(
+        "CoworkerBookingCredit list records (money)",
+        &bytes,
+        throughput(&bytes, vec_of::<CoworkerBookingCreditListItem>),
+        throughput(&bytes, vec_of::<CreditItemFlat>),
+        throughput(&bytes, vec_of::<CreditItemPlain>),
+    );
+    println!(
+        "\nThe generated impls keep unknown properties (as `flatten` does) and read money \
+         exactly from the JSON text; the derives read money through an f64."
+    );
+}
