@@ -480,8 +480,8 @@ fn entity_schemas(service: &Service, entity: &Entity, names: &Names) -> Map<Stri
     // and the update body must send `Id`.
     let body_property = |f: &Field| {
         let flags = Flags {
-            // Body-only fields are sent when set; record fields may be sent as null.
-            nullable: f.read && f.nullable,
+            // A null property is read as one left out, for body-only fields too.
+            nullable: f.nullable,
             read_only: false,
         };
         (f.wire.clone(), property(f, flags))

@@ -74,10 +74,26 @@ fn stored_key(kind: FieldKind, value: Option<&Value>) -> Key {
     key.unwrap_or(Key::Null)
 }
 
+/// Reads a JSON number as a decimal. The contract allows any JSON number where .NET binds a
+/// `decimal` (±7.9e28, 28 places), so numbers outside that range are clamped and smaller ones
+/// round to zero, the same way for stored values and filter values.
 fn decimal(text: &str) -> Option<Decimal> {
-    Decimal::from_str(text)
+    if let Some(exact) = Decimal::from_str(text)
         .ok()
         .or_else(|| Decimal::from_scientific(text).ok())
+    {
+        return Some(exact);
+    }
+    let float: f64 = text.parse().ok().filter(|f: &f64| f.is_finite())?;
+    Some(if float >= 1e28 {
+        Decimal::MAX
+    } else if float <= -1e28 {
+        Decimal::MIN
+    } else {
+        Decimal::from_f64_retain(float)
+            .map(|d| d.round_dp(28))
+            .unwrap_or(Decimal::ZERO)
+    })
 }
 
 /// Reads a query value as a key of `kind`; `None` if it is not one.
@@ -481,6 +497,27 @@ mod tests {
         assert_eq!(paging_number("99999999999999999999999"), Some(u64::MAX));
         for invalid in ["0", "-1", "1.5", "", "abc", "null"] {
             assert_eq!(paging_number(invalid), None, "{invalid}");
+        }
+    }
+
+    #[test]
+    fn every_json_number_is_a_decimal_key() {
+        let key = |raw| query_key(FieldKind::Decimal, raw);
+        assert_eq!(key("12.50"), Some(Key::Decimal(Decimal::new(1250, 2))));
+        assert_eq!(key("1.5e3"), Some(Key::Decimal(Decimal::new(1500, 0))));
+        assert_eq!(
+            key("1.7976931348623157e308"),
+            Some(Key::Decimal(Decimal::MAX))
+        );
+        assert_eq!(
+            key("-4.79e16"),
+            Some(Key::Decimal(
+                Decimal::new(-479, 0) * Decimal::new(100_000_000_000_000, 0)
+            ))
+        );
+        assert_eq!(key("-2.1e-146"), Some(Key::Decimal(Decimal::ZERO)));
+        for invalid in ["", "abc", "NaN", "inf", "1e999"] {
+            assert_eq!(key(invalid), None, "{invalid}");
         }
     }
 

@@ -156,8 +156,12 @@ fn writable_values(
 ) -> Record {
     let mut out = Record::new();
     for field in schema.fields.iter().filter(|f| writes(f, write)) {
-        let value = body.get(field.wire).filter(|v| !v.is_null());
-        match value {
+        let value = body.get(field.wire);
+        if value.is_some_and(Value::is_null) && !field.nullable && !field.required {
+            errors.push(error(field.wire, "cannot be null", Some(&Value::Null)));
+            continue;
+        }
+        match value.filter(|v| !v.is_null()) {
             // Required on update too, where the update may write it (001).
             None if field.required => errors.push(error(field.wire, REQUIRED, None)),
             None => {}

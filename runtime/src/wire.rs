@@ -89,7 +89,9 @@ impl<'de> Deserialize<'de> for ExactDecimal {
             .strip_prefix('"')
             .and_then(|t| t.strip_suffix('"'))
             .unwrap_or(text);
+        // Exact when it fits; digits past the 28th are rounded rather than refused.
         Decimal::from_str_exact(text)
+            .or_else(|_| text.parse::<Decimal>())
             .or_else(|_| Decimal::from_scientific(text))
             .map(ExactDecimal)
             .map_err(|_| {
@@ -295,6 +297,11 @@ mod tests {
             serde_json::to_string(&record).unwrap(),
             r#"{"Id":1,"Note":"big","Total":99999999999999999.99}"#
         );
+        // Past 28 significant digits, rounded; past the range, an error.
+        let long: Record =
+            serde_json::from_str(r#"{"Id":1,"Total":0.12345678901234567890123456789012}"#).unwrap();
+        assert_eq!(long.total.to_string(), "0.1234567890123456789012345679");
+        assert!(serde_json::from_str::<Record>(r#"{"Id":1,"Total":1e30}"#).is_err());
         // Also from a serde_json value (the number is an f64 there) and from a string.
         let from_value: Record = serde_json::from_value(json!({"Id": 1, "Total": 12.5})).unwrap();
         assert_eq!(from_value.total.to_string(), "12.5");

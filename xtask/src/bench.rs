@@ -48,16 +48,22 @@ pub fn run(options: &Options) -> Result<(), String> {
         return Ok(());
     }
     println!("\n## Compile: `cargo build --lib` (debug) of the generated crate alone\n");
-    println!("| spec | features | generated lines | wall time | peak memory |");
-    println!("|---|---|---|---|---|");
+    println!(
+        "| spec | features | generated lines | wall time | CPU time | peak memory | memory per entity |"
+    );
+    println!("|---|---|---|---|---|---|---|");
     for &n in &options.compile_sizes {
         let spec = if n == 0 {
             PathBuf::from(generate::SPEC_DIR)
         } else {
             synthetic_spec(n)?
         };
+        let entities = codegen::spec::load(&spec)
+            .map_err(|e| e.to_string())?
+            .entities
+            .len();
         let label = if n == 0 {
-            "real spec/ (2)".to_owned()
+            format!("real spec/ ({entities})")
         } else {
             format!("synth {n}")
         };
@@ -67,16 +73,19 @@ pub fn run(options: &Options) -> Result<(), String> {
         cargo_build(&krate, &[])?;
         let full = timed_crate_build(&krate, &[])?;
         println!(
-            "| {label} | default (all) | {lines} | {:.1} s | {} |",
-            full.0.as_secs_f64(),
-            megabytes(full.1)
+            "| {label} | default (all) | {lines} | {:.1} s | {:.1} s | {} | {:.1} MB |",
+            full.wall.as_secs_f64(),
+            full.cpu.as_secs_f64(),
+            megabytes(full.peak_kib),
+            full.peak_kib as f64 / 1024.0 / entities.max(1) as f64
         );
         let one = one_entity_feature(&spec)?;
         let single = timed_crate_build(&krate, &["--no-default-features", "--features", &one])?;
         println!(
-            "| {label} | `{one}` only | {lines} | {:.1} s | {} |",
-            single.0.as_secs_f64(),
-            megabytes(single.1)
+            "| {label} | `{one}` only | {lines} | {:.1} s | {:.1} s | {} | |",
+            single.wall.as_secs_f64(),
+            single.cpu.as_secs_f64(),
+            megabytes(single.peak_kib)
         );
     }
     Ok(())
@@ -203,9 +212,17 @@ fn cargo_build(krate: &Path, args: &[&str]) -> Result<(), String> {
     }
 }
 
+/// What one build of the generated crate cost.
+struct Build {
+    wall: Duration,
+    /// User + system time of every process of the build.
+    cpu: Duration,
+    peak_kib: u64,
+}
+
 /// Rebuilds only the generated crate (its dependencies stay built) and measures it in a
 /// child `xtask measure`, so that peak memory is this build's alone.
-fn timed_crate_build(krate: &Path, args: &[&str]) -> Result<(Duration, u64), String> {
+fn timed_crate_build(krate: &Path, args: &[&str]) -> Result<Build, String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let target = fs::canonicalize(BENCH_DIR)
         .map_err(|e| e.to_string())?
@@ -248,11 +265,20 @@ fn timed_crate_build(krate: &Path, args: &[&str]) -> Result<(Duration, u64), Str
         .next()
         .and_then(|s| s.parse().ok())
         .ok_or("no memory measured")?;
-    Ok((Duration::from_secs_f64(seconds), kib))
+    let cpu: f64 = fields
+        .next()
+        .and_then(|s| s.parse().ok())
+        .ok_or("no CPU time measured")?;
+    Ok(Build {
+        wall: Duration::from_secs_f64(seconds),
+        cpu: Duration::from_secs_f64(cpu),
+        peak_kib: kib,
+    })
 }
 
-/// `xtask measure -- CMD ARGS`: runs the command and prints its wall time in seconds and the
-/// peak resident memory of it and its descendants in KiB.
+/// `xtask measure -- CMD ARGS`: runs the command and prints its wall time in seconds, the
+/// peak resident memory of it and its descendants in KiB, and their CPU time (user + system)
+/// in seconds, which other work on the machine disturbs less than wall time.
 pub fn measure(command: &[String]) -> Result<(), String> {
     let (program, args) = command.split_first().ok_or("nothing to measure")?;
     let start = Instant::now();
@@ -272,6 +298,8 @@ pub fn measure(command: &[String]) -> Result<(), String> {
         }
         usage
     };
-    println!("{:.3} {}", elapsed.as_secs_f64(), usage.ru_maxrss);
+    let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    let cpu = seconds(usage.ru_utime) + seconds(usage.ru_stime);
+    println!("{:.3} {} {cpu:.3}", elapsed.as_secs_f64(), usage.ru_maxrss);
     Ok(())
 }
