@@ -103,11 +103,26 @@ fn prepare(out: &Path) -> Result<(), String> {
     .map_err(|e| format!("cannot write in {}: {e}", out.display()))
 }
 
-/// The entity file with its entity name, path segment and area replaced everywhere.
+/// The entity file with its entity name, path segment and area replaced. Line by line,
+/// by key: `type:` lines keep their names (enums and typed ids are the spec's, not the
+/// entity's: `eSystemResourceType` stays), paths get the lowercase name and the new area,
+/// and every other line the entity's name (so its filters' query names follow).
 fn rename(text: &str, name: &str, new_name: &str, area: &str, new_area: &str) -> String {
-    text.replace(name, new_name)
-        .replace(&name.to_ascii_lowercase(), &new_name.to_ascii_lowercase())
-        .replace(&format!("/api/{area}/"), &format!("/api/{new_area}/"))
+    let (lower, new_lower) = (name.to_ascii_lowercase(), new_name.to_ascii_lowercase());
+    let mut out = String::with_capacity(text.len() + 1024);
+    for line in text.lines() {
+        let key = line.trim_start().trim_start_matches("- ").split(':').next();
+        let renamed = match key {
+            Some("type") => line.to_owned(),
+            Some("path") => line
+                .replace(&lower, &new_lower)
+                .replace(&format!("/api/{area}/"), &format!("/api/{new_area}/")),
+            _ => line.replace(name, new_name),
+        };
+        out.push_str(&renamed);
+        out.push('\n');
+    }
+    out
 }
 
 #[cfg(test)]
@@ -142,6 +157,18 @@ mod tests {
         );
         let _ = fs::remove_dir_all(&out);
         let _ = fs::remove_dir_all(&again);
+    }
+
+    #[test]
+    fn every_real_entity_is_a_template() {
+        let spec_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
+        let real = codegen::spec::load(&spec_dir).expect("the real spec loads");
+        let out = temp_dir("every");
+        // Two copies of each: names and paths of copies of one template must not clash.
+        let n = real.entities.len() * 2;
+        run(&spec_dir, n, &out).expect("every renamed template loads");
+        assert_eq!(codegen::spec::load(&out).expect("loads").entities.len(), n);
+        let _ = fs::remove_dir_all(&out);
     }
 
     fn temp_dir(name: &str) -> std::path::PathBuf {
