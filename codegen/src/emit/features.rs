@@ -37,9 +37,8 @@ pub fn cargo_features(api: &Api) -> BTreeMap<String, Vec<String>> {
 /// The README's list of areas and entities with their cargo features, as markdown: one table
 /// row per entity, kept in step with the spec by `cargo xtask gen`.
 pub fn readme_table(api: &Api) -> String {
-    let mut out = String::from(
-        "| area (feature) | entity | feature | endpoints |\n|---|---|---|---|\n",
-    );
+    let mut out =
+        String::from("| area (feature) | entity | feature | endpoints |\n|---|---|---|---|\n");
     for (area, entities) in api.areas() {
         for (i, entity) in entities.iter().enumerate() {
             let area_cell = if i == 0 {
