@@ -1963,3 +1963,500 @@ impl Api for crate::Client {
         crate::sys::web_hooks::WebHooks::new(self)
     }
 }
+
+/// Invokes `$callback!(name, feature, schema, Record, ListItem);` once per entity, in
+/// area then name order: the entity's name as the API spells it and its cargo feature
+/// (string literals), then the paths of its `SCHEMA`, its full record and its list
+/// record. Invoke it where statements or items may stand. Not part of the API: it is
+/// for the project's own tests, and exists only with the `full` feature.
+#[doc(hidden)]
+#[cfg(feature = "full")]
+#[macro_export]
+macro_rules! __for_each_entity {
+    ($callback:ident) => {
+        $callback ! ("Application", "applications", $crate::apps::applications::SCHEMA,
+        $crate::apps::applications::Application,
+        $crate::apps::applications::ApplicationListItem); $callback !
+        ("InstalledApplication", "installed_applications",
+        $crate::apps::installed_applications::SCHEMA,
+        $crate::apps::installed_applications::InstalledApplication,
+        $crate::apps::installed_applications::InstalledApplicationListItem); $callback !
+        ("BusinessCharge", "business_charges", $crate::billing::business_charges::SCHEMA,
+        $crate::billing::business_charges::BusinessCharge,
+        $crate::billing::business_charges::BusinessChargeListItem); $callback !
+        ("Charge", "charges", $crate::billing::charges::SCHEMA,
+        $crate::billing::charges::Charge, $crate::billing::charges::ChargeListItem);
+        $callback ! ("ContractDeposit", "contract_deposits",
+        $crate::billing::contract_deposits::SCHEMA,
+        $crate::billing::contract_deposits::ContractDeposit,
+        $crate::billing::contract_deposits::ContractDepositListItem); $callback !
+        ("CoworkerBookingCredit", "coworker_booking_credits",
+        $crate::billing::coworker_booking_credits::SCHEMA,
+        $crate::billing::coworker_booking_credits::CoworkerBookingCredit,
+        $crate::billing::coworker_booking_credits::CoworkerBookingCreditListItem);
+        $callback ! ("CoworkerBookingCreditUseHistory",
+        "coworker_booking_credit_use_histories",
+        $crate::billing::coworker_booking_credit_use_histories::SCHEMA,
+        $crate::billing::coworker_booking_credit_use_histories::CoworkerBookingCreditUseHistory,
+        $crate::billing::coworker_booking_credit_use_histories::CoworkerBookingCreditUseHistoryListItem);
+        $callback ! ("CoworkerContract", "coworker_contracts",
+        $crate::billing::coworker_contracts::SCHEMA,
+        $crate::billing::coworker_contracts::CoworkerContract,
+        $crate::billing::coworker_contracts::CoworkerContractListItem); $callback !
+        ("CoworkerDiscountCode", "coworker_discount_codes",
+        $crate::billing::coworker_discount_codes::SCHEMA,
+        $crate::billing::coworker_discount_codes::CoworkerDiscountCode,
+        $crate::billing::coworker_discount_codes::CoworkerDiscountCodeListItem);
+        $callback ! ("CoworkerExtraService", "coworker_extra_services",
+        $crate::billing::coworker_extra_services::SCHEMA,
+        $crate::billing::coworker_extra_services::CoworkerExtraService,
+        $crate::billing::coworker_extra_services::CoworkerExtraServiceListItem);
+        $callback ! ("CoworkerExtraServiceUseHistory",
+        "coworker_extra_service_use_histories",
+        $crate::billing::coworker_extra_service_use_histories::SCHEMA,
+        $crate::billing::coworker_extra_service_use_histories::CoworkerExtraServiceUseHistory,
+        $crate::billing::coworker_extra_service_use_histories::CoworkerExtraServiceUseHistoryListItem);
+        $callback ! ("CoworkerInvoice", "coworker_invoices",
+        $crate::billing::coworker_invoices::SCHEMA,
+        $crate::billing::coworker_invoices::CoworkerInvoice,
+        $crate::billing::coworker_invoices::CoworkerInvoiceListItem); $callback !
+        ("CoworkerInvoiceHistory", "coworker_invoice_histories",
+        $crate::billing::coworker_invoice_histories::SCHEMA,
+        $crate::billing::coworker_invoice_histories::CoworkerInvoiceHistory,
+        $crate::billing::coworker_invoice_histories::CoworkerInvoiceHistoryListItem);
+        $callback ! ("CoworkerInvoiceLine", "coworker_invoice_lines",
+        $crate::billing::coworker_invoice_lines::SCHEMA,
+        $crate::billing::coworker_invoice_lines::CoworkerInvoiceLine,
+        $crate::billing::coworker_invoice_lines::CoworkerInvoiceLineListItem); $callback
+        ! ("CoworkerLedgerEntry", "coworker_ledger_entries",
+        $crate::billing::coworker_ledger_entries::SCHEMA,
+        $crate::billing::coworker_ledger_entries::CoworkerLedgerEntry,
+        $crate::billing::coworker_ledger_entries::CoworkerLedgerEntryListItem); $callback
+        ! ("CoworkerProduct", "coworker_products",
+        $crate::billing::coworker_products::SCHEMA,
+        $crate::billing::coworker_products::CoworkerProduct,
+        $crate::billing::coworker_products::CoworkerProductListItem); $callback !
+        ("CoworkerTimePass", "coworker_time_passes",
+        $crate::billing::coworker_time_passes::SCHEMA,
+        $crate::billing::coworker_time_passes::CoworkerTimePass,
+        $crate::billing::coworker_time_passes::CoworkerTimePassListItem); $callback !
+        ("DiscountCode", "discount_codes", $crate::billing::discount_codes::SCHEMA,
+        $crate::billing::discount_codes::DiscountCode,
+        $crate::billing::discount_codes::DiscountCodeListItem); $callback !
+        ("ExtraService", "extra_services", $crate::billing::extra_services::SCHEMA,
+        $crate::billing::extra_services::ExtraService,
+        $crate::billing::extra_services::ExtraServiceListItem); $callback !
+        ("ExtraServicePrice", "extra_service_prices",
+        $crate::billing::extra_service_prices::SCHEMA,
+        $crate::billing::extra_service_prices::ExtraServicePrice,
+        $crate::billing::extra_service_prices::ExtraServicePriceListItem); $callback !
+        ("ExtraServiceTimeSlot", "extra_service_time_slots",
+        $crate::billing::extra_service_time_slots::SCHEMA,
+        $crate::billing::extra_service_time_slots::ExtraServiceTimeSlot,
+        $crate::billing::extra_service_time_slots::ExtraServiceTimeSlotListItem);
+        $callback ! ("FinancialAccount", "financial_accounts",
+        $crate::billing::financial_accounts::SCHEMA,
+        $crate::billing::financial_accounts::FinancialAccount,
+        $crate::billing::financial_accounts::FinancialAccountListItem); $callback !
+        ("Invoice", "invoices", $crate::billing::invoices::SCHEMA,
+        $crate::billing::invoices::Invoice, $crate::billing::invoices::InvoiceListItem);
+        $callback ! ("LedgerEntry", "ledger_entries",
+        $crate::billing::ledger_entries::SCHEMA,
+        $crate::billing::ledger_entries::LedgerEntry,
+        $crate::billing::ledger_entries::LedgerEntryListItem); $callback !
+        ("PaymentGateway", "payment_gateways", $crate::billing::payment_gateways::SCHEMA,
+        $crate::billing::payment_gateways::PaymentGateway,
+        $crate::billing::payment_gateways::PaymentGatewayListItem); $callback !
+        ("Product", "products", $crate::billing::products::SCHEMA,
+        $crate::billing::products::Product, $crate::billing::products::ProductListItem);
+        $callback ! ("ProductBookingCredit", "product_booking_credits",
+        $crate::billing::product_booking_credits::SCHEMA,
+        $crate::billing::product_booking_credits::ProductBookingCredit,
+        $crate::billing::product_booking_credits::ProductBookingCreditListItem);
+        $callback ! ("ProductExtraService", "product_extra_services",
+        $crate::billing::product_extra_services::SCHEMA,
+        $crate::billing::product_extra_services::ProductExtraService,
+        $crate::billing::product_extra_services::ProductExtraServiceListItem); $callback
+        ! ("ProductTimePass", "product_time_passes",
+        $crate::billing::product_time_passes::SCHEMA,
+        $crate::billing::product_time_passes::ProductTimePass,
+        $crate::billing::product_time_passes::ProductTimePassListItem); $callback !
+        ("Proposal", "proposals", $crate::billing::proposals::SCHEMA,
+        $crate::billing::proposals::Proposal,
+        $crate::billing::proposals::ProposalListItem); $callback ! ("ProposalContract",
+        "proposal_contracts", $crate::billing::proposal_contracts::SCHEMA,
+        $crate::billing::proposal_contracts::ProposalContract,
+        $crate::billing::proposal_contracts::ProposalContractListItem); $callback !
+        ("ProposalProduct", "proposal_products",
+        $crate::billing::proposal_products::SCHEMA,
+        $crate::billing::proposal_products::ProposalProduct,
+        $crate::billing::proposal_products::ProposalProductListItem); $callback !
+        ("ResourceProduct", "resource_products",
+        $crate::billing::resource_products::SCHEMA,
+        $crate::billing::resource_products::ResourceProduct,
+        $crate::billing::resource_products::ResourceProductListItem); $callback !
+        ("Tariff", "tariffs", $crate::billing::tariffs::SCHEMA,
+        $crate::billing::tariffs::Tariff, $crate::billing::tariffs::TariffListItem);
+        $callback ! ("TariffBookingCredit", "tariff_booking_credits",
+        $crate::billing::tariff_booking_credits::SCHEMA,
+        $crate::billing::tariff_booking_credits::TariffBookingCredit,
+        $crate::billing::tariff_booking_credits::TariffBookingCreditListItem); $callback
+        ! ("TariffExtraService", "tariff_extra_services",
+        $crate::billing::tariff_extra_services::SCHEMA,
+        $crate::billing::tariff_extra_services::TariffExtraService,
+        $crate::billing::tariff_extra_services::TariffExtraServiceListItem); $callback !
+        ("TariffProduct", "tariff_products", $crate::billing::tariff_products::SCHEMA,
+        $crate::billing::tariff_products::TariffProduct,
+        $crate::billing::tariff_products::TariffProductListItem); $callback !
+        ("TariffSignupProduct", "tariff_signup_products",
+        $crate::billing::tariff_signup_products::SCHEMA,
+        $crate::billing::tariff_signup_products::TariffSignupProduct,
+        $crate::billing::tariff_signup_products::TariffSignupProductListItem); $callback
+        ! ("TariffTimePass", "tariff_time_passes",
+        $crate::billing::tariff_time_passes::SCHEMA,
+        $crate::billing::tariff_time_passes::TariffTimePass,
+        $crate::billing::tariff_time_passes::TariffTimePassListItem); $callback !
+        ("TimePass", "time_passes", $crate::billing::time_passes::SCHEMA,
+        $crate::billing::time_passes::TimePass,
+        $crate::billing::time_passes::TimePassListItem); $callback ! ("TimePassPrice",
+        "time_pass_prices", $crate::billing::time_pass_prices::SCHEMA,
+        $crate::billing::time_pass_prices::TimePassPrice,
+        $crate::billing::time_pass_prices::TimePassPriceListItem); $callback !
+        ("TimePassTimeSlot", "time_pass_time_slots",
+        $crate::billing::time_pass_time_slots::SCHEMA,
+        $crate::billing::time_pass_time_slots::TimePassTimeSlot,
+        $crate::billing::time_pass_time_slots::TimePassTimeSlotListItem); $callback !
+        ("Workspace", "workspaces", $crate::collaboration::workspaces::SCHEMA,
+        $crate::collaboration::workspaces::Workspace,
+        $crate::collaboration::workspaces::WorkspaceListItem); $callback !
+        ("CommunityGroup", "community_groups",
+        $crate::community::community_groups::SCHEMA,
+        $crate::community::community_groups::CommunityGroup,
+        $crate::community::community_groups::CommunityGroupListItem); $callback !
+        ("CommunityMessage", "community_messages",
+        $crate::community::community_messages::SCHEMA,
+        $crate::community::community_messages::CommunityMessage,
+        $crate::community::community_messages::CommunityMessageListItem); $callback !
+        ("CommunityMessageLike", "community_message_likes",
+        $crate::community::community_message_likes::SCHEMA,
+        $crate::community::community_message_likes::CommunityMessageLike,
+        $crate::community::community_message_likes::CommunityMessageLikeListItem);
+        $callback ! ("CommunityThread", "community_threads",
+        $crate::community::community_threads::SCHEMA,
+        $crate::community::community_threads::CommunityThread,
+        $crate::community::community_threads::CommunityThreadListItem); $callback !
+        ("CommunityThreadFile", "community_thread_files",
+        $crate::community::community_thread_files::SCHEMA,
+        $crate::community::community_thread_files::CommunityThreadFile,
+        $crate::community::community_thread_files::CommunityThreadFileListItem);
+        $callback ! ("CommunityThreadFollow", "community_thread_follows",
+        $crate::community::community_thread_follows::SCHEMA,
+        $crate::community::community_thread_follows::CommunityThreadFollow,
+        $crate::community::community_thread_follows::CommunityThreadFollowListItem);
+        $callback ! ("CommunityThreadLike", "community_thread_likes",
+        $crate::community::community_thread_likes::SCHEMA,
+        $crate::community::community_thread_likes::CommunityThreadLike,
+        $crate::community::community_thread_likes::CommunityThreadLikeListItem);
+        $callback ! ("CommunityThreadMute", "community_thread_mutes",
+        $crate::community::community_thread_mutes::SCHEMA,
+        $crate::community::community_thread_mutes::CommunityThreadMute,
+        $crate::community::community_thread_mutes::CommunityThreadMuteListItem);
+        $callback ! ("AudioFile", "audio_files", $crate::content::audio_files::SCHEMA,
+        $crate::content::audio_files::AudioFile,
+        $crate::content::audio_files::AudioFileListItem); $callback ! ("BlogCategory",
+        "blog_categories", $crate::content::blog_categories::SCHEMA,
+        $crate::content::blog_categories::BlogCategory,
+        $crate::content::blog_categories::BlogCategoryListItem); $callback ! ("BlogPost",
+        "blog_posts", $crate::content::blog_posts::SCHEMA,
+        $crate::content::blog_posts::BlogPost,
+        $crate::content::blog_posts::BlogPostListItem); $callback ! ("BlogPostComment",
+        "blog_post_comments", $crate::content::blog_post_comments::SCHEMA,
+        $crate::content::blog_post_comments::BlogPostComment,
+        $crate::content::blog_post_comments::BlogPostCommentListItem); $callback !
+        ("CalendarEvent", "calendar_events", $crate::content::calendar_events::SCHEMA,
+        $crate::content::calendar_events::CalendarEvent,
+        $crate::content::calendar_events::CalendarEventListItem); $callback !
+        ("CalendarEventCategory", "calendar_event_categories",
+        $crate::content::calendar_event_categories::SCHEMA,
+        $crate::content::calendar_event_categories::CalendarEventCategory,
+        $crate::content::calendar_event_categories::CalendarEventCategoryListItem);
+        $callback ! ("DataFile", "data_files", $crate::content::data_files::SCHEMA,
+        $crate::content::data_files::DataFile,
+        $crate::content::data_files::DataFileListItem); $callback ! ("EventAttendee",
+        "event_attendees", $crate::content::event_attendees::SCHEMA,
+        $crate::content::event_attendees::EventAttendee,
+        $crate::content::event_attendees::EventAttendeeListItem); $callback !
+        ("EventComment", "event_comments", $crate::content::event_comments::SCHEMA,
+        $crate::content::event_comments::EventComment,
+        $crate::content::event_comments::EventCommentListItem); $callback !
+        ("EventProduct", "event_products", $crate::content::event_products::SCHEMA,
+        $crate::content::event_products::EventProduct,
+        $crate::content::event_products::EventProductListItem); $callback ! ("ImageFile",
+        "image_files", $crate::content::image_files::SCHEMA,
+        $crate::content::image_files::ImageFile,
+        $crate::content::image_files::ImageFileListItem); $callback ! ("NewsLetter",
+        "news_letters", $crate::content::news_letters::SCHEMA,
+        $crate::content::news_letters::NewsLetter,
+        $crate::content::news_letters::NewsLetterListItem); $callback !
+        ("NewsLetterSubscriber", "news_letter_subscribers",
+        $crate::content::news_letter_subscribers::SCHEMA,
+        $crate::content::news_letter_subscribers::NewsLetterSubscriber,
+        $crate::content::news_letter_subscribers::NewsLetterSubscriberListItem);
+        $callback ! ("SubscriberActivity", "subscriber_activities",
+        $crate::content::subscriber_activities::SCHEMA,
+        $crate::content::subscriber_activities::SubscriberActivity,
+        $crate::content::subscriber_activities::SubscriberActivityListItem); $callback !
+        ("SubscriberGroup", "subscriber_groups",
+        $crate::content::subscriber_groups::SCHEMA,
+        $crate::content::subscriber_groups::SubscriberGroup,
+        $crate::content::subscriber_groups::SubscriberGroupListItem); $callback !
+        ("Survey", "surveys", $crate::content::surveys::SCHEMA,
+        $crate::content::surveys::Survey, $crate::content::surveys::SurveyListItem);
+        $callback ! ("SurveyAnswer", "survey_answers",
+        $crate::content::survey_answers::SCHEMA,
+        $crate::content::survey_answers::SurveyAnswer,
+        $crate::content::survey_answers::SurveyAnswerListItem); $callback !
+        ("SurveyQuestion", "survey_questions", $crate::content::survey_questions::SCHEMA,
+        $crate::content::survey_questions::SurveyQuestion,
+        $crate::content::survey_questions::SurveyQuestionListItem); $callback !
+        ("SurveyRun", "survey_runs", $crate::content::survey_runs::SCHEMA,
+        $crate::content::survey_runs::SurveyRun,
+        $crate::content::survey_runs::SurveyRunListItem); $callback ! ("VideoFile",
+        "video_files", $crate::content::video_files::SCHEMA,
+        $crate::content::video_files::VideoFile,
+        $crate::content::video_files::VideoFileListItem); $callback ! ("CannedResponse",
+        "canned_responses", $crate::crm::canned_responses::SCHEMA,
+        $crate::crm::canned_responses::CannedResponse,
+        $crate::crm::canned_responses::CannedResponseListItem); $callback !
+        ("CoworkerTask", "coworker_tasks", $crate::crm::coworker_tasks::SCHEMA,
+        $crate::crm::coworker_tasks::CoworkerTask,
+        $crate::crm::coworker_tasks::CoworkerTaskListItem); $callback ! ("CrmBoard",
+        "crm_boards", $crate::crm::crm_boards::SCHEMA, $crate::crm::crm_boards::CrmBoard,
+        $crate::crm::crm_boards::CrmBoardListItem); $callback ! ("CrmBoardColumn",
+        "crm_board_columns", $crate::crm::crm_board_columns::SCHEMA,
+        $crate::crm::crm_board_columns::CrmBoardColumn,
+        $crate::crm::crm_board_columns::CrmBoardColumnListItem); $callback !
+        ("CrmOpportunity", "crm_opportunities", $crate::crm::crm_opportunities::SCHEMA,
+        $crate::crm::crm_opportunities::CrmOpportunity,
+        $crate::crm::crm_opportunities::CrmOpportunityListItem); $callback !
+        ("CrmOpportunityHistory", "crm_opportunity_histories",
+        $crate::crm::crm_opportunity_histories::SCHEMA,
+        $crate::crm::crm_opportunity_histories::CrmOpportunityHistory,
+        $crate::crm::crm_opportunity_histories::CrmOpportunityHistoryListItem); $callback
+        ! ("CrmOpportunityImportFile", "crm_opportunity_import_files",
+        $crate::crm::crm_opportunity_import_files::SCHEMA,
+        $crate::crm::crm_opportunity_import_files::CrmOpportunityImportFile,
+        $crate::crm::crm_opportunity_import_files::CrmOpportunityImportFileListItem);
+        $callback ! ("CustomField", "custom_fields", $crate::crm::custom_fields::SCHEMA,
+        $crate::crm::custom_fields::CustomField,
+        $crate::crm::custom_fields::CustomFieldListItem); $callback !
+        ("DocumentTemplate", "document_templates",
+        $crate::crm::document_templates::SCHEMA,
+        $crate::crm::document_templates::DocumentTemplate,
+        $crate::crm::document_templates::DocumentTemplateListItem); $callback !
+        ("EmailAccount", "email_accounts", $crate::crm::email_accounts::SCHEMA,
+        $crate::crm::email_accounts::EmailAccount,
+        $crate::crm::email_accounts::EmailAccountListItem); $callback !
+        ("OpportunityType", "opportunity_types", $crate::crm::opportunity_types::SCHEMA,
+        $crate::crm::opportunity_types::OpportunityType,
+        $crate::crm::opportunity_types::OpportunityTypeListItem); $callback !
+        ("Reminder", "reminders", $crate::crm::reminders::SCHEMA,
+        $crate::crm::reminders::Reminder, $crate::crm::reminders::ReminderListItem);
+        $callback ! ("TaskItem", "task_items", $crate::crm::task_items::SCHEMA,
+        $crate::crm::task_items::TaskItem, $crate::crm::task_items::TaskItemListItem);
+        $callback ! ("TaskList", "task_lists", $crate::crm::task_lists::SCHEMA,
+        $crate::crm::task_lists::TaskList, $crate::crm::task_lists::TaskListListItem);
+        $callback ! ("Role", "roles", $crate::security::roles::SCHEMA,
+        $crate::security::roles::Role, $crate::security::roles::RoleListItem); $callback
+        ! ("UserRole", "user_roles", $crate::security::user_roles::SCHEMA,
+        $crate::security::user_roles::UserRole,
+        $crate::security::user_roles::UserRoleListItem); $callback ! ("AccessToken",
+        "access_tokens", $crate::spaces::access_tokens::SCHEMA,
+        $crate::spaces::access_tokens::AccessToken,
+        $crate::spaces::access_tokens::AccessTokenListItem); $callback ! ("Booking",
+        "bookings", $crate::spaces::bookings::SCHEMA, $crate::spaces::bookings::Booking,
+        $crate::spaces::bookings::BookingListItem); $callback ! ("BookingNote",
+        "booking_notes", $crate::spaces::booking_notes::SCHEMA,
+        $crate::spaces::booking_notes::BookingNote,
+        $crate::spaces::booking_notes::BookingNoteListItem); $callback !
+        ("BookingProduct", "booking_products", $crate::spaces::booking_products::SCHEMA,
+        $crate::spaces::booking_products::BookingProduct,
+        $crate::spaces::booking_products::BookingProductListItem); $callback !
+        ("BookingVisitor", "booking_visitors", $crate::spaces::booking_visitors::SCHEMA,
+        $crate::spaces::booking_visitors::BookingVisitor,
+        $crate::spaces::booking_visitors::BookingVisitorListItem); $callback !
+        ("Checkin", "checkins", $crate::spaces::checkins::SCHEMA,
+        $crate::spaces::checkins::Checkin, $crate::spaces::checkins::CheckinListItem);
+        $callback ! ("Coworker", "coworkers", $crate::spaces::coworkers::SCHEMA,
+        $crate::spaces::coworkers::Coworker,
+        $crate::spaces::coworkers::CoworkerListItem); $callback ! ("CoworkerDataFile",
+        "coworker_data_files", $crate::spaces::coworker_data_files::SCHEMA,
+        $crate::spaces::coworker_data_files::CoworkerDataFile,
+        $crate::spaces::coworker_data_files::CoworkerDataFileListItem); $callback !
+        ("CoworkerDelivery", "coworker_deliveries",
+        $crate::spaces::coworker_deliveries::SCHEMA,
+        $crate::spaces::coworker_deliveries::CoworkerDelivery,
+        $crate::spaces::coworker_deliveries::CoworkerDeliveryListItem); $callback !
+        ("CoworkerMessage", "coworker_messages",
+        $crate::spaces::coworker_messages::SCHEMA,
+        $crate::spaces::coworker_messages::CoworkerMessage,
+        $crate::spaces::coworker_messages::CoworkerMessageListItem); $callback !
+        ("CoworkerMsOfficeCalendar", "coworker_ms_office_calendars",
+        $crate::spaces::coworker_ms_office_calendars::SCHEMA,
+        $crate::spaces::coworker_ms_office_calendars::CoworkerMsOfficeCalendar,
+        $crate::spaces::coworker_ms_office_calendars::CoworkerMsOfficeCalendarListItem);
+        $callback ! ("CoworkerNote", "coworker_notes",
+        $crate::spaces::coworker_notes::SCHEMA,
+        $crate::spaces::coworker_notes::CoworkerNote,
+        $crate::spaces::coworker_notes::CoworkerNoteListItem); $callback !
+        ("CoworkerPricePlanHistory", "coworker_price_plan_histories",
+        $crate::spaces::coworker_price_plan_histories::SCHEMA,
+        $crate::spaces::coworker_price_plan_histories::CoworkerPricePlanHistory,
+        $crate::spaces::coworker_price_plan_histories::CoworkerPricePlanHistoryListItem);
+        $callback ! ("Resource", "resources", $crate::spaces::resources::SCHEMA,
+        $crate::spaces::resources::Resource,
+        $crate::spaces::resources::ResourceListItem); $callback ! ("ResourceAccessRule",
+        "resource_access_rules", $crate::spaces::resource_access_rules::SCHEMA,
+        $crate::spaces::resource_access_rules::ResourceAccessRule,
+        $crate::spaces::resource_access_rules::ResourceAccessRuleListItem); $callback !
+        ("ResourceAccessRuleEligibleTimeSlot",
+        "resource_access_rule_eligible_time_slots",
+        $crate::spaces::resource_access_rule_eligible_time_slots::SCHEMA,
+        $crate::spaces::resource_access_rule_eligible_time_slots::ResourceAccessRuleEligibleTimeSlot,
+        $crate::spaces::resource_access_rule_eligible_time_slots::ResourceAccessRuleEligibleTimeSlotListItem);
+        $callback ! ("ResourceAccessRuleTimeSlot", "resource_access_rule_time_slots",
+        $crate::spaces::resource_access_rule_time_slots::SCHEMA,
+        $crate::spaces::resource_access_rule_time_slots::ResourceAccessRuleTimeSlot,
+        $crate::spaces::resource_access_rule_time_slots::ResourceAccessRuleTimeSlotListItem);
+        $callback ! ("ResourceTimeSlot", "resource_time_slots",
+        $crate::spaces::resource_time_slots::SCHEMA,
+        $crate::spaces::resource_time_slots::ResourceTimeSlot,
+        $crate::spaces::resource_time_slots::ResourceTimeSlotListItem); $callback !
+        ("ResourceType", "resource_types", $crate::spaces::resource_types::SCHEMA,
+        $crate::spaces::resource_types::ResourceType,
+        $crate::spaces::resource_types::ResourceTypeListItem); $callback ! ("Team",
+        "teams", $crate::spaces::teams::SCHEMA, $crate::spaces::teams::Team,
+        $crate::spaces::teams::TeamListItem); $callback ! ("Visitor", "visitors",
+        $crate::spaces::visitors::SCHEMA, $crate::spaces::visitors::Visitor,
+        $crate::spaces::visitors::VisitorListItem); $callback ! ("ChatRoom",
+        "chat_rooms", $crate::support::chat_rooms::SCHEMA,
+        $crate::support::chat_rooms::ChatRoom,
+        $crate::support::chat_rooms::ChatRoomListItem); $callback ! ("GlobalChatMessage",
+        "global_chat_messages", $crate::support::global_chat_messages::SCHEMA,
+        $crate::support::global_chat_messages::GlobalChatMessage,
+        $crate::support::global_chat_messages::GlobalChatMessageListItem); $callback !
+        ("HelpDeskComment", "help_desk_comments",
+        $crate::support::help_desk_comments::SCHEMA,
+        $crate::support::help_desk_comments::HelpDeskComment,
+        $crate::support::help_desk_comments::HelpDeskCommentListItem); $callback !
+        ("HelpDeskDepartment", "help_desk_departments",
+        $crate::support::help_desk_departments::SCHEMA,
+        $crate::support::help_desk_departments::HelpDeskDepartment,
+        $crate::support::help_desk_departments::HelpDeskDepartmentListItem); $callback !
+        ("HelpDeskMessage", "help_desk_messages",
+        $crate::support::help_desk_messages::SCHEMA,
+        $crate::support::help_desk_messages::HelpDeskMessage,
+        $crate::support::help_desk_messages::HelpDeskMessageListItem); $callback !
+        ("AuditTrailEntry", "audit_trail_entries",
+        $crate::sys::audit_trail_entries::SCHEMA,
+        $crate::sys::audit_trail_entries::AuditTrailEntry,
+        $crate::sys::audit_trail_entries::AuditTrailEntryListItem); $callback !
+        ("Business", "businesses", $crate::sys::businesses::SCHEMA,
+        $crate::sys::businesses::Business, $crate::sys::businesses::BusinessListItem);
+        $callback ! ("BusinessDomain", "business_domains",
+        $crate::sys::business_domains::SCHEMA,
+        $crate::sys::business_domains::BusinessDomain,
+        $crate::sys::business_domains::BusinessDomainListItem); $callback !
+        ("BusinessRedirection", "business_redirections",
+        $crate::sys::business_redirections::SCHEMA,
+        $crate::sys::business_redirections::BusinessRedirection,
+        $crate::sys::business_redirections::BusinessRedirectionListItem); $callback !
+        ("BusinessSetting", "business_settings", $crate::sys::business_settings::SCHEMA,
+        $crate::sys::business_settings::BusinessSetting,
+        $crate::sys::business_settings::BusinessSettingListItem); $callback !
+        ("BusinessTimeSlot", "business_time_slots",
+        $crate::sys::business_time_slots::SCHEMA,
+        $crate::sys::business_time_slots::BusinessTimeSlot,
+        $crate::sys::business_time_slots::BusinessTimeSlotListItem); $callback !
+        ("ChatUserMessage", "chat_user_messages",
+        $crate::sys::chat_user_messages::SCHEMA,
+        $crate::sys::chat_user_messages::ChatUserMessage,
+        $crate::sys::chat_user_messages::ChatUserMessageListItem); $callback !
+        ("Country", "countries", $crate::sys::countries::SCHEMA,
+        $crate::sys::countries::Country, $crate::sys::countries::CountryListItem);
+        $callback ! ("Currency", "currencies", $crate::sys::currencies::SCHEMA,
+        $crate::sys::currencies::Currency, $crate::sys::currencies::CurrencyListItem);
+        $callback ! ("EmailQueueItem", "email_queue_items",
+        $crate::sys::email_queue_items::SCHEMA,
+        $crate::sys::email_queue_items::EmailQueueItem,
+        $crate::sys::email_queue_items::EmailQueueItemListItem); $callback !
+        ("EmailQueueItemAttachment", "email_queue_item_attachments",
+        $crate::sys::email_queue_item_attachments::SCHEMA,
+        $crate::sys::email_queue_item_attachments::EmailQueueItemAttachment,
+        $crate::sys::email_queue_item_attachments::EmailQueueItemAttachmentListItem);
+        $callback ! ("EmailTemplateFile", "email_template_files",
+        $crate::sys::email_template_files::SCHEMA,
+        $crate::sys::email_template_files::EmailTemplateFile,
+        $crate::sys::email_template_files::EmailTemplateFileListItem); $callback !
+        ("FloorPlan", "floor_plans", $crate::sys::floor_plans::SCHEMA,
+        $crate::sys::floor_plans::FloorPlan,
+        $crate::sys::floor_plans::FloorPlanListItem); $callback ! ("FloorPlanDesk",
+        "floor_plan_desks", $crate::sys::floor_plan_desks::SCHEMA,
+        $crate::sys::floor_plan_desks::FloorPlanDesk,
+        $crate::sys::floor_plan_desks::FloorPlanDeskListItem); $callback ! ("Language",
+        "languages", $crate::sys::languages::SCHEMA, $crate::sys::languages::Language,
+        $crate::sys::languages::LanguageListItem); $callback ! ("LanguageToken",
+        "language_tokens", $crate::sys::language_tokens::SCHEMA,
+        $crate::sys::language_tokens::LanguageToken,
+        $crate::sys::language_tokens::LanguageTokenListItem); $callback !
+        ("PassportCard", "passport_cards", $crate::sys::passport_cards::SCHEMA,
+        $crate::sys::passport_cards::PassportCard,
+        $crate::sys::passport_cards::PassportCardListItem); $callback ! ("PayoutInvoice",
+        "payout_invoices", $crate::sys::payout_invoices::SCHEMA,
+        $crate::sys::payout_invoices::PayoutInvoice,
+        $crate::sys::payout_invoices::PayoutInvoiceListItem); $callback !
+        ("PlatformChangeMessage", "platform_change_messages",
+        $crate::sys::platform_change_messages::SCHEMA,
+        $crate::sys::platform_change_messages::PlatformChangeMessage,
+        $crate::sys::platform_change_messages::PlatformChangeMessageListItem); $callback
+        ! ("RadiusServer", "radius_servers", $crate::sys::radius_servers::SCHEMA,
+        $crate::sys::radius_servers::RadiusServer,
+        $crate::sys::radius_servers::RadiusServerListItem); $callback ! ("RefreshToken",
+        "refresh_tokens", $crate::sys::refresh_tokens::SCHEMA,
+        $crate::sys::refresh_tokens::RefreshToken,
+        $crate::sys::refresh_tokens::RefreshTokenListItem); $callback ! ("Report",
+        "reports", $crate::sys::reports::SCHEMA, $crate::sys::reports::Report,
+        $crate::sys::reports::ReportListItem); $callback ! ("Reseller", "resellers",
+        $crate::sys::resellers::SCHEMA, $crate::sys::resellers::Reseller,
+        $crate::sys::resellers::ResellerListItem); $callback ! ("ResellerAccount",
+        "reseller_accounts", $crate::sys::reseller_accounts::SCHEMA,
+        $crate::sys::reseller_accounts::ResellerAccount,
+        $crate::sys::reseller_accounts::ResellerAccountListItem); $callback !
+        ("ResellerPayout", "reseller_payouts", $crate::sys::reseller_payouts::SCHEMA,
+        $crate::sys::reseller_payouts::ResellerPayout,
+        $crate::sys::reseller_payouts::ResellerPayoutListItem); $callback !
+        ("SimpleTimeZone", "simple_time_zones", $crate::sys::simple_time_zones::SCHEMA,
+        $crate::sys::simple_time_zones::SimpleTimeZone,
+        $crate::sys::simple_time_zones::SimpleTimeZoneListItem); $callback ! ("TaxRate",
+        "tax_rates", $crate::sys::tax_rates::SCHEMA, $crate::sys::tax_rates::TaxRate,
+        $crate::sys::tax_rates::TaxRateListItem); $callback ! ("TemplateFile",
+        "template_files", $crate::sys::template_files::SCHEMA,
+        $crate::sys::template_files::TemplateFile,
+        $crate::sys::template_files::TemplateFileListItem); $callback !
+        ("TemplateVersion", "template_versions", $crate::sys::template_versions::SCHEMA,
+        $crate::sys::template_versions::TemplateVersion,
+        $crate::sys::template_versions::TemplateVersionListItem); $callback ! ("User",
+        "users", $crate::sys::users::SCHEMA, $crate::sys::users::User,
+        $crate::sys::users::UserListItem); $callback ! ("UserBookmark", "user_bookmarks",
+        $crate::sys::user_bookmarks::SCHEMA, $crate::sys::user_bookmarks::UserBookmark,
+        $crate::sys::user_bookmarks::UserBookmarkListItem); $callback ! ("UserMessage",
+        "user_messages", $crate::sys::user_messages::SCHEMA,
+        $crate::sys::user_messages::UserMessage,
+        $crate::sys::user_messages::UserMessageListItem); $callback ! ("ValidationRule",
+        "validation_rules", $crate::sys::validation_rules::SCHEMA,
+        $crate::sys::validation_rules::ValidationRule,
+        $crate::sys::validation_rules::ValidationRuleListItem); $callback ! ("WebHook",
+        "web_hooks", $crate::sys::web_hooks::SCHEMA, $crate::sys::web_hooks::WebHook,
+        $crate::sys::web_hooks::WebHookListItem);
+    };
+}
