@@ -17,7 +17,8 @@ use std::path::PathBuf;
 
 use proc_macro2::TokenStream;
 
-use crate::model::Api;
+use crate::model::{Api, Entity};
+use crate::names::RustIdent;
 use crate::timings::Timings;
 
 /// The first line of every generated file; `cargo xtask gen` only ever deletes files that
@@ -47,43 +48,61 @@ pub fn generate(api: &Api) -> Result<Output, EmitError> {
 /// [`generate`], adding the time spent building, parsing and printing to `timings` (summed
 /// over the threads, so it is CPU time, not wall time).
 ///
-/// Entity files are independent, so they are generated on all cores; the ordered map makes
-/// the result the same whatever the threads' timing.
+/// Files are independent, so they are built, parsed and printed on all cores, each file from
+/// start to end on one thread; the ordered map makes the result the same whatever the
+/// threads' timing.
 pub fn generate_timed(api: &Api, timings: &mut Timings) -> Result<Output, EmitError> {
-    let mut out = Output::default();
-    let tokens = timings.time(|t| &mut t.tokens, || crate_root::lib_rs(api));
-    out.add("src/lib.rs", tokens, timings)?;
-    let tokens = timings.time(|t| &mut t.tokens, || service::service_rs(&api.service));
-    out.add("src/service.rs", tokens, timings)?;
-    let tokens = timings.time(|t| &mut t.tokens, || crate_root::entities_rs(api));
-    out.add("src/entities.rs", tokens, timings)?;
-    let tokens = timings.time(|t| &mut t.tokens, || ids::ids_rs(api));
-    out.add("src/ids.rs", tokens, timings)?;
-    let tokens = timings.time(|t| &mut t.tokens, || enums::enums_rs(api));
-    out.add("src/enums.rs", tokens, timings)?;
-    for (area, entities) in api.areas() {
-        let tokens = timings.time(|t| &mut t.tokens, || crate_root::area_rs(area, &entities));
-        out.add(format!("src/{area}/mod.rs"), tokens, timings)?;
-    }
-    let results = crate::parallel::on_all_cores(&api.entities, |entities| {
+    let mut jobs = vec![Job::Lib, Job::Service, Job::Entities, Job::Ids, Job::Enums];
+    jobs.extend(api.areas().into_iter().map(|(area, entities)| Job::Area(area, entities)));
+    jobs.extend(api.entities.iter().map(Job::Entity));
+    let results = crate::parallel::on_all_cores(&jobs, |jobs| {
         let mut out = Output::default();
         let mut timings = Timings::default();
-        for entity in entities {
-            let tokens = timings.time(|t| &mut t.tokens, || entity::entity_rs(entity));
-            out.add(
-                format!("src/{}/{}.rs", entity.area, entity.names.module),
-                tokens,
-                &mut timings,
-            )?;
+        for job in jobs {
+            let (path, tokens) = timings.time(|t| &mut t.tokens, || job.emit(api));
+            out.add(path, tokens, &mut timings)?;
         }
         Ok::<_, EmitError>((out, timings))
     });
+    let mut out = Output::default();
     for result in results {
         let (part, part_timings) = result?;
         out.files.extend(part.files);
         timings.add(&part_timings);
     }
     Ok(out)
+}
+
+/// One generated file.
+enum Job<'a> {
+    Lib,
+    Service,
+    Entities,
+    Ids,
+    Enums,
+    Area(&'a RustIdent, Vec<&'a Entity>),
+    Entity(&'a Entity),
+}
+
+impl Job<'_> {
+    /// The file's path and tokens.
+    fn emit(&self, api: &Api) -> (PathBuf, TokenStream) {
+        match self {
+            Job::Lib => ("src/lib.rs".into(), crate_root::lib_rs(api)),
+            Job::Service => ("src/service.rs".into(), service::service_rs(&api.service)),
+            Job::Entities => ("src/entities.rs".into(), crate_root::entities_rs(api)),
+            Job::Ids => ("src/ids.rs".into(), ids::ids_rs(api)),
+            Job::Enums => ("src/enums.rs".into(), enums::enums_rs(api)),
+            Job::Area(area, entities) => (
+                format!("src/{area}/mod.rs").into(),
+                crate_root::area_rs(area, entities),
+            ),
+            Job::Entity(entity) => (
+                format!("src/{}/{}.rs", entity.area, entity.names.module).into(),
+                entity::entity_rs(entity),
+            ),
+        }
+    }
 }
 
 impl Output {
