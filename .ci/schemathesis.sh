@@ -37,7 +37,7 @@ rm -rf "$REPORTS"
 mkdir -p "$REPORTS"
 
 # `--port 0` binds a free port; the first line of stdout names the base URL.
-target/debug/nexudus-emulator --port 0 --token "$TOKEN" >"$REPORTS/emulator.log" 2>&1 &
+"${CARGO_TARGET_DIR:-target}/debug/nexudus-emulator" --port 0 --token "$TOKEN" >"$REPORTS/emulator.log" 2>&1 &
 EMULATOR=$!
 trap 'kill "$EMULATOR" 2>/dev/null || true; wait "$EMULATOR" 2>/dev/null || true' EXIT
 

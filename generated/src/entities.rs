@@ -1964,499 +1964,891 @@ impl Api for crate::Client {
     }
 }
 
-/// Invokes `$callback!(name, feature, schema, Record, ListItem);` once per entity, in
-/// area then name order: the entity's name as the API spells it and its cargo feature
-/// (string literals), then the paths of its `SCHEMA`, its full record and its list
-/// record. Invoke it where statements or items may stand. Not part of the API: it is
-/// for the project's own tests, and exists only with the `full` feature.
+/// Calls `visitor.entity::<Record, ListItem>(SCHEMA)` once per entity whose feature is
+/// on, in [`ENTITIES`] order. Not part of the API: it is for the project's own tests.
 #[doc(hidden)]
-#[cfg(feature = "full")]
-#[macro_export]
-macro_rules! __for_each_entity {
-    ($callback:ident) => {
-        $callback ! ("Application", "applications", $crate::apps::applications::SCHEMA,
-        $crate::apps::applications::Application,
-        $crate::apps::applications::ApplicationListItem); $callback !
-        ("InstalledApplication", "installed_applications",
-        $crate::apps::installed_applications::SCHEMA,
-        $crate::apps::installed_applications::InstalledApplication,
-        $crate::apps::installed_applications::InstalledApplicationListItem); $callback !
-        ("BusinessCharge", "business_charges", $crate::billing::business_charges::SCHEMA,
-        $crate::billing::business_charges::BusinessCharge,
-        $crate::billing::business_charges::BusinessChargeListItem); $callback !
-        ("Charge", "charges", $crate::billing::charges::SCHEMA,
-        $crate::billing::charges::Charge, $crate::billing::charges::ChargeListItem);
-        $callback ! ("ContractDeposit", "contract_deposits",
-        $crate::billing::contract_deposits::SCHEMA,
-        $crate::billing::contract_deposits::ContractDeposit,
-        $crate::billing::contract_deposits::ContractDepositListItem); $callback !
-        ("CoworkerBookingCredit", "coworker_booking_credits",
-        $crate::billing::coworker_booking_credits::SCHEMA,
-        $crate::billing::coworker_booking_credits::CoworkerBookingCredit,
-        $crate::billing::coworker_booking_credits::CoworkerBookingCreditListItem);
-        $callback ! ("CoworkerBookingCreditUseHistory",
-        "coworker_booking_credit_use_histories",
-        $crate::billing::coworker_booking_credit_use_histories::SCHEMA,
-        $crate::billing::coworker_booking_credit_use_histories::CoworkerBookingCreditUseHistory,
-        $crate::billing::coworker_booking_credit_use_histories::CoworkerBookingCreditUseHistoryListItem);
-        $callback ! ("CoworkerContract", "coworker_contracts",
-        $crate::billing::coworker_contracts::SCHEMA,
-        $crate::billing::coworker_contracts::CoworkerContract,
-        $crate::billing::coworker_contracts::CoworkerContractListItem); $callback !
-        ("CoworkerDiscountCode", "coworker_discount_codes",
-        $crate::billing::coworker_discount_codes::SCHEMA,
-        $crate::billing::coworker_discount_codes::CoworkerDiscountCode,
-        $crate::billing::coworker_discount_codes::CoworkerDiscountCodeListItem);
-        $callback ! ("CoworkerExtraService", "coworker_extra_services",
-        $crate::billing::coworker_extra_services::SCHEMA,
-        $crate::billing::coworker_extra_services::CoworkerExtraService,
-        $crate::billing::coworker_extra_services::CoworkerExtraServiceListItem);
-        $callback ! ("CoworkerExtraServiceUseHistory",
-        "coworker_extra_service_use_histories",
-        $crate::billing::coworker_extra_service_use_histories::SCHEMA,
-        $crate::billing::coworker_extra_service_use_histories::CoworkerExtraServiceUseHistory,
-        $crate::billing::coworker_extra_service_use_histories::CoworkerExtraServiceUseHistoryListItem);
-        $callback ! ("CoworkerInvoice", "coworker_invoices",
-        $crate::billing::coworker_invoices::SCHEMA,
-        $crate::billing::coworker_invoices::CoworkerInvoice,
-        $crate::billing::coworker_invoices::CoworkerInvoiceListItem); $callback !
-        ("CoworkerInvoiceHistory", "coworker_invoice_histories",
-        $crate::billing::coworker_invoice_histories::SCHEMA,
-        $crate::billing::coworker_invoice_histories::CoworkerInvoiceHistory,
-        $crate::billing::coworker_invoice_histories::CoworkerInvoiceHistoryListItem);
-        $callback ! ("CoworkerInvoiceLine", "coworker_invoice_lines",
-        $crate::billing::coworker_invoice_lines::SCHEMA,
-        $crate::billing::coworker_invoice_lines::CoworkerInvoiceLine,
-        $crate::billing::coworker_invoice_lines::CoworkerInvoiceLineListItem); $callback
-        ! ("CoworkerLedgerEntry", "coworker_ledger_entries",
-        $crate::billing::coworker_ledger_entries::SCHEMA,
-        $crate::billing::coworker_ledger_entries::CoworkerLedgerEntry,
-        $crate::billing::coworker_ledger_entries::CoworkerLedgerEntryListItem); $callback
-        ! ("CoworkerProduct", "coworker_products",
-        $crate::billing::coworker_products::SCHEMA,
-        $crate::billing::coworker_products::CoworkerProduct,
-        $crate::billing::coworker_products::CoworkerProductListItem); $callback !
-        ("CoworkerTimePass", "coworker_time_passes",
-        $crate::billing::coworker_time_passes::SCHEMA,
-        $crate::billing::coworker_time_passes::CoworkerTimePass,
-        $crate::billing::coworker_time_passes::CoworkerTimePassListItem); $callback !
-        ("DiscountCode", "discount_codes", $crate::billing::discount_codes::SCHEMA,
-        $crate::billing::discount_codes::DiscountCode,
-        $crate::billing::discount_codes::DiscountCodeListItem); $callback !
-        ("ExtraService", "extra_services", $crate::billing::extra_services::SCHEMA,
-        $crate::billing::extra_services::ExtraService,
-        $crate::billing::extra_services::ExtraServiceListItem); $callback !
-        ("ExtraServicePrice", "extra_service_prices",
-        $crate::billing::extra_service_prices::SCHEMA,
-        $crate::billing::extra_service_prices::ExtraServicePrice,
-        $crate::billing::extra_service_prices::ExtraServicePriceListItem); $callback !
-        ("ExtraServiceTimeSlot", "extra_service_time_slots",
-        $crate::billing::extra_service_time_slots::SCHEMA,
-        $crate::billing::extra_service_time_slots::ExtraServiceTimeSlot,
-        $crate::billing::extra_service_time_slots::ExtraServiceTimeSlotListItem);
-        $callback ! ("FinancialAccount", "financial_accounts",
-        $crate::billing::financial_accounts::SCHEMA,
-        $crate::billing::financial_accounts::FinancialAccount,
-        $crate::billing::financial_accounts::FinancialAccountListItem); $callback !
-        ("Invoice", "invoices", $crate::billing::invoices::SCHEMA,
-        $crate::billing::invoices::Invoice, $crate::billing::invoices::InvoiceListItem);
-        $callback ! ("LedgerEntry", "ledger_entries",
-        $crate::billing::ledger_entries::SCHEMA,
-        $crate::billing::ledger_entries::LedgerEntry,
-        $crate::billing::ledger_entries::LedgerEntryListItem); $callback !
-        ("PaymentGateway", "payment_gateways", $crate::billing::payment_gateways::SCHEMA,
-        $crate::billing::payment_gateways::PaymentGateway,
-        $crate::billing::payment_gateways::PaymentGatewayListItem); $callback !
-        ("Product", "products", $crate::billing::products::SCHEMA,
-        $crate::billing::products::Product, $crate::billing::products::ProductListItem);
-        $callback ! ("ProductBookingCredit", "product_booking_credits",
-        $crate::billing::product_booking_credits::SCHEMA,
-        $crate::billing::product_booking_credits::ProductBookingCredit,
-        $crate::billing::product_booking_credits::ProductBookingCreditListItem);
-        $callback ! ("ProductExtraService", "product_extra_services",
-        $crate::billing::product_extra_services::SCHEMA,
-        $crate::billing::product_extra_services::ProductExtraService,
-        $crate::billing::product_extra_services::ProductExtraServiceListItem); $callback
-        ! ("ProductTimePass", "product_time_passes",
-        $crate::billing::product_time_passes::SCHEMA,
-        $crate::billing::product_time_passes::ProductTimePass,
-        $crate::billing::product_time_passes::ProductTimePassListItem); $callback !
-        ("Proposal", "proposals", $crate::billing::proposals::SCHEMA,
-        $crate::billing::proposals::Proposal,
-        $crate::billing::proposals::ProposalListItem); $callback ! ("ProposalContract",
-        "proposal_contracts", $crate::billing::proposal_contracts::SCHEMA,
-        $crate::billing::proposal_contracts::ProposalContract,
-        $crate::billing::proposal_contracts::ProposalContractListItem); $callback !
-        ("ProposalProduct", "proposal_products",
-        $crate::billing::proposal_products::SCHEMA,
-        $crate::billing::proposal_products::ProposalProduct,
-        $crate::billing::proposal_products::ProposalProductListItem); $callback !
-        ("ResourceProduct", "resource_products",
-        $crate::billing::resource_products::SCHEMA,
-        $crate::billing::resource_products::ResourceProduct,
-        $crate::billing::resource_products::ResourceProductListItem); $callback !
-        ("Tariff", "tariffs", $crate::billing::tariffs::SCHEMA,
-        $crate::billing::tariffs::Tariff, $crate::billing::tariffs::TariffListItem);
-        $callback ! ("TariffBookingCredit", "tariff_booking_credits",
-        $crate::billing::tariff_booking_credits::SCHEMA,
-        $crate::billing::tariff_booking_credits::TariffBookingCredit,
-        $crate::billing::tariff_booking_credits::TariffBookingCreditListItem); $callback
-        ! ("TariffExtraService", "tariff_extra_services",
-        $crate::billing::tariff_extra_services::SCHEMA,
-        $crate::billing::tariff_extra_services::TariffExtraService,
-        $crate::billing::tariff_extra_services::TariffExtraServiceListItem); $callback !
-        ("TariffProduct", "tariff_products", $crate::billing::tariff_products::SCHEMA,
-        $crate::billing::tariff_products::TariffProduct,
-        $crate::billing::tariff_products::TariffProductListItem); $callback !
-        ("TariffSignupProduct", "tariff_signup_products",
-        $crate::billing::tariff_signup_products::SCHEMA,
-        $crate::billing::tariff_signup_products::TariffSignupProduct,
-        $crate::billing::tariff_signup_products::TariffSignupProductListItem); $callback
-        ! ("TariffTimePass", "tariff_time_passes",
-        $crate::billing::tariff_time_passes::SCHEMA,
-        $crate::billing::tariff_time_passes::TariffTimePass,
-        $crate::billing::tariff_time_passes::TariffTimePassListItem); $callback !
-        ("TimePass", "time_passes", $crate::billing::time_passes::SCHEMA,
-        $crate::billing::time_passes::TimePass,
-        $crate::billing::time_passes::TimePassListItem); $callback ! ("TimePassPrice",
-        "time_pass_prices", $crate::billing::time_pass_prices::SCHEMA,
-        $crate::billing::time_pass_prices::TimePassPrice,
-        $crate::billing::time_pass_prices::TimePassPriceListItem); $callback !
-        ("TimePassTimeSlot", "time_pass_time_slots",
-        $crate::billing::time_pass_time_slots::SCHEMA,
-        $crate::billing::time_pass_time_slots::TimePassTimeSlot,
-        $crate::billing::time_pass_time_slots::TimePassTimeSlotListItem); $callback !
-        ("Workspace", "workspaces", $crate::collaboration::workspaces::SCHEMA,
-        $crate::collaboration::workspaces::Workspace,
-        $crate::collaboration::workspaces::WorkspaceListItem); $callback !
-        ("CommunityGroup", "community_groups",
-        $crate::community::community_groups::SCHEMA,
-        $crate::community::community_groups::CommunityGroup,
-        $crate::community::community_groups::CommunityGroupListItem); $callback !
-        ("CommunityMessage", "community_messages",
-        $crate::community::community_messages::SCHEMA,
-        $crate::community::community_messages::CommunityMessage,
-        $crate::community::community_messages::CommunityMessageListItem); $callback !
-        ("CommunityMessageLike", "community_message_likes",
-        $crate::community::community_message_likes::SCHEMA,
-        $crate::community::community_message_likes::CommunityMessageLike,
-        $crate::community::community_message_likes::CommunityMessageLikeListItem);
-        $callback ! ("CommunityThread", "community_threads",
-        $crate::community::community_threads::SCHEMA,
-        $crate::community::community_threads::CommunityThread,
-        $crate::community::community_threads::CommunityThreadListItem); $callback !
-        ("CommunityThreadFile", "community_thread_files",
-        $crate::community::community_thread_files::SCHEMA,
-        $crate::community::community_thread_files::CommunityThreadFile,
-        $crate::community::community_thread_files::CommunityThreadFileListItem);
-        $callback ! ("CommunityThreadFollow", "community_thread_follows",
-        $crate::community::community_thread_follows::SCHEMA,
-        $crate::community::community_thread_follows::CommunityThreadFollow,
-        $crate::community::community_thread_follows::CommunityThreadFollowListItem);
-        $callback ! ("CommunityThreadLike", "community_thread_likes",
-        $crate::community::community_thread_likes::SCHEMA,
-        $crate::community::community_thread_likes::CommunityThreadLike,
-        $crate::community::community_thread_likes::CommunityThreadLikeListItem);
-        $callback ! ("CommunityThreadMute", "community_thread_mutes",
-        $crate::community::community_thread_mutes::SCHEMA,
-        $crate::community::community_thread_mutes::CommunityThreadMute,
-        $crate::community::community_thread_mutes::CommunityThreadMuteListItem);
-        $callback ! ("AudioFile", "audio_files", $crate::content::audio_files::SCHEMA,
-        $crate::content::audio_files::AudioFile,
-        $crate::content::audio_files::AudioFileListItem); $callback ! ("BlogCategory",
-        "blog_categories", $crate::content::blog_categories::SCHEMA,
-        $crate::content::blog_categories::BlogCategory,
-        $crate::content::blog_categories::BlogCategoryListItem); $callback ! ("BlogPost",
-        "blog_posts", $crate::content::blog_posts::SCHEMA,
-        $crate::content::blog_posts::BlogPost,
-        $crate::content::blog_posts::BlogPostListItem); $callback ! ("BlogPostComment",
-        "blog_post_comments", $crate::content::blog_post_comments::SCHEMA,
-        $crate::content::blog_post_comments::BlogPostComment,
-        $crate::content::blog_post_comments::BlogPostCommentListItem); $callback !
-        ("CalendarEvent", "calendar_events", $crate::content::calendar_events::SCHEMA,
-        $crate::content::calendar_events::CalendarEvent,
-        $crate::content::calendar_events::CalendarEventListItem); $callback !
-        ("CalendarEventCategory", "calendar_event_categories",
-        $crate::content::calendar_event_categories::SCHEMA,
-        $crate::content::calendar_event_categories::CalendarEventCategory,
-        $crate::content::calendar_event_categories::CalendarEventCategoryListItem);
-        $callback ! ("DataFile", "data_files", $crate::content::data_files::SCHEMA,
-        $crate::content::data_files::DataFile,
-        $crate::content::data_files::DataFileListItem); $callback ! ("EventAttendee",
-        "event_attendees", $crate::content::event_attendees::SCHEMA,
-        $crate::content::event_attendees::EventAttendee,
-        $crate::content::event_attendees::EventAttendeeListItem); $callback !
-        ("EventComment", "event_comments", $crate::content::event_comments::SCHEMA,
-        $crate::content::event_comments::EventComment,
-        $crate::content::event_comments::EventCommentListItem); $callback !
-        ("EventProduct", "event_products", $crate::content::event_products::SCHEMA,
-        $crate::content::event_products::EventProduct,
-        $crate::content::event_products::EventProductListItem); $callback ! ("ImageFile",
-        "image_files", $crate::content::image_files::SCHEMA,
-        $crate::content::image_files::ImageFile,
-        $crate::content::image_files::ImageFileListItem); $callback ! ("NewsLetter",
-        "news_letters", $crate::content::news_letters::SCHEMA,
-        $crate::content::news_letters::NewsLetter,
-        $crate::content::news_letters::NewsLetterListItem); $callback !
-        ("NewsLetterSubscriber", "news_letter_subscribers",
-        $crate::content::news_letter_subscribers::SCHEMA,
-        $crate::content::news_letter_subscribers::NewsLetterSubscriber,
-        $crate::content::news_letter_subscribers::NewsLetterSubscriberListItem);
-        $callback ! ("SubscriberActivity", "subscriber_activities",
-        $crate::content::subscriber_activities::SCHEMA,
-        $crate::content::subscriber_activities::SubscriberActivity,
-        $crate::content::subscriber_activities::SubscriberActivityListItem); $callback !
-        ("SubscriberGroup", "subscriber_groups",
-        $crate::content::subscriber_groups::SCHEMA,
-        $crate::content::subscriber_groups::SubscriberGroup,
-        $crate::content::subscriber_groups::SubscriberGroupListItem); $callback !
-        ("Survey", "surveys", $crate::content::surveys::SCHEMA,
-        $crate::content::surveys::Survey, $crate::content::surveys::SurveyListItem);
-        $callback ! ("SurveyAnswer", "survey_answers",
-        $crate::content::survey_answers::SCHEMA,
-        $crate::content::survey_answers::SurveyAnswer,
-        $crate::content::survey_answers::SurveyAnswerListItem); $callback !
-        ("SurveyQuestion", "survey_questions", $crate::content::survey_questions::SCHEMA,
-        $crate::content::survey_questions::SurveyQuestion,
-        $crate::content::survey_questions::SurveyQuestionListItem); $callback !
-        ("SurveyRun", "survey_runs", $crate::content::survey_runs::SCHEMA,
-        $crate::content::survey_runs::SurveyRun,
-        $crate::content::survey_runs::SurveyRunListItem); $callback ! ("VideoFile",
-        "video_files", $crate::content::video_files::SCHEMA,
-        $crate::content::video_files::VideoFile,
-        $crate::content::video_files::VideoFileListItem); $callback ! ("CannedResponse",
-        "canned_responses", $crate::crm::canned_responses::SCHEMA,
-        $crate::crm::canned_responses::CannedResponse,
-        $crate::crm::canned_responses::CannedResponseListItem); $callback !
-        ("CoworkerTask", "coworker_tasks", $crate::crm::coworker_tasks::SCHEMA,
-        $crate::crm::coworker_tasks::CoworkerTask,
-        $crate::crm::coworker_tasks::CoworkerTaskListItem); $callback ! ("CrmBoard",
-        "crm_boards", $crate::crm::crm_boards::SCHEMA, $crate::crm::crm_boards::CrmBoard,
-        $crate::crm::crm_boards::CrmBoardListItem); $callback ! ("CrmBoardColumn",
-        "crm_board_columns", $crate::crm::crm_board_columns::SCHEMA,
-        $crate::crm::crm_board_columns::CrmBoardColumn,
-        $crate::crm::crm_board_columns::CrmBoardColumnListItem); $callback !
-        ("CrmOpportunity", "crm_opportunities", $crate::crm::crm_opportunities::SCHEMA,
-        $crate::crm::crm_opportunities::CrmOpportunity,
-        $crate::crm::crm_opportunities::CrmOpportunityListItem); $callback !
-        ("CrmOpportunityHistory", "crm_opportunity_histories",
-        $crate::crm::crm_opportunity_histories::SCHEMA,
-        $crate::crm::crm_opportunity_histories::CrmOpportunityHistory,
-        $crate::crm::crm_opportunity_histories::CrmOpportunityHistoryListItem); $callback
-        ! ("CrmOpportunityImportFile", "crm_opportunity_import_files",
-        $crate::crm::crm_opportunity_import_files::SCHEMA,
-        $crate::crm::crm_opportunity_import_files::CrmOpportunityImportFile,
-        $crate::crm::crm_opportunity_import_files::CrmOpportunityImportFileListItem);
-        $callback ! ("CustomField", "custom_fields", $crate::crm::custom_fields::SCHEMA,
-        $crate::crm::custom_fields::CustomField,
-        $crate::crm::custom_fields::CustomFieldListItem); $callback !
-        ("DocumentTemplate", "document_templates",
-        $crate::crm::document_templates::SCHEMA,
-        $crate::crm::document_templates::DocumentTemplate,
-        $crate::crm::document_templates::DocumentTemplateListItem); $callback !
-        ("EmailAccount", "email_accounts", $crate::crm::email_accounts::SCHEMA,
-        $crate::crm::email_accounts::EmailAccount,
-        $crate::crm::email_accounts::EmailAccountListItem); $callback !
-        ("OpportunityType", "opportunity_types", $crate::crm::opportunity_types::SCHEMA,
-        $crate::crm::opportunity_types::OpportunityType,
-        $crate::crm::opportunity_types::OpportunityTypeListItem); $callback !
-        ("Reminder", "reminders", $crate::crm::reminders::SCHEMA,
-        $crate::crm::reminders::Reminder, $crate::crm::reminders::ReminderListItem);
-        $callback ! ("TaskItem", "task_items", $crate::crm::task_items::SCHEMA,
-        $crate::crm::task_items::TaskItem, $crate::crm::task_items::TaskItemListItem);
-        $callback ! ("TaskList", "task_lists", $crate::crm::task_lists::SCHEMA,
-        $crate::crm::task_lists::TaskList, $crate::crm::task_lists::TaskListListItem);
-        $callback ! ("Role", "roles", $crate::security::roles::SCHEMA,
-        $crate::security::roles::Role, $crate::security::roles::RoleListItem); $callback
-        ! ("UserRole", "user_roles", $crate::security::user_roles::SCHEMA,
-        $crate::security::user_roles::UserRole,
-        $crate::security::user_roles::UserRoleListItem); $callback ! ("AccessToken",
-        "access_tokens", $crate::spaces::access_tokens::SCHEMA,
-        $crate::spaces::access_tokens::AccessToken,
-        $crate::spaces::access_tokens::AccessTokenListItem); $callback ! ("Booking",
-        "bookings", $crate::spaces::bookings::SCHEMA, $crate::spaces::bookings::Booking,
-        $crate::spaces::bookings::BookingListItem); $callback ! ("BookingNote",
-        "booking_notes", $crate::spaces::booking_notes::SCHEMA,
-        $crate::spaces::booking_notes::BookingNote,
-        $crate::spaces::booking_notes::BookingNoteListItem); $callback !
-        ("BookingProduct", "booking_products", $crate::spaces::booking_products::SCHEMA,
-        $crate::spaces::booking_products::BookingProduct,
-        $crate::spaces::booking_products::BookingProductListItem); $callback !
-        ("BookingVisitor", "booking_visitors", $crate::spaces::booking_visitors::SCHEMA,
-        $crate::spaces::booking_visitors::BookingVisitor,
-        $crate::spaces::booking_visitors::BookingVisitorListItem); $callback !
-        ("Checkin", "checkins", $crate::spaces::checkins::SCHEMA,
-        $crate::spaces::checkins::Checkin, $crate::spaces::checkins::CheckinListItem);
-        $callback ! ("Coworker", "coworkers", $crate::spaces::coworkers::SCHEMA,
-        $crate::spaces::coworkers::Coworker,
-        $crate::spaces::coworkers::CoworkerListItem); $callback ! ("CoworkerDataFile",
-        "coworker_data_files", $crate::spaces::coworker_data_files::SCHEMA,
-        $crate::spaces::coworker_data_files::CoworkerDataFile,
-        $crate::spaces::coworker_data_files::CoworkerDataFileListItem); $callback !
-        ("CoworkerDelivery", "coworker_deliveries",
-        $crate::spaces::coworker_deliveries::SCHEMA,
-        $crate::spaces::coworker_deliveries::CoworkerDelivery,
-        $crate::spaces::coworker_deliveries::CoworkerDeliveryListItem); $callback !
-        ("CoworkerMessage", "coworker_messages",
-        $crate::spaces::coworker_messages::SCHEMA,
-        $crate::spaces::coworker_messages::CoworkerMessage,
-        $crate::spaces::coworker_messages::CoworkerMessageListItem); $callback !
-        ("CoworkerMsOfficeCalendar", "coworker_ms_office_calendars",
-        $crate::spaces::coworker_ms_office_calendars::SCHEMA,
-        $crate::spaces::coworker_ms_office_calendars::CoworkerMsOfficeCalendar,
-        $crate::spaces::coworker_ms_office_calendars::CoworkerMsOfficeCalendarListItem);
-        $callback ! ("CoworkerNote", "coworker_notes",
-        $crate::spaces::coworker_notes::SCHEMA,
-        $crate::spaces::coworker_notes::CoworkerNote,
-        $crate::spaces::coworker_notes::CoworkerNoteListItem); $callback !
-        ("CoworkerPricePlanHistory", "coworker_price_plan_histories",
-        $crate::spaces::coworker_price_plan_histories::SCHEMA,
-        $crate::spaces::coworker_price_plan_histories::CoworkerPricePlanHistory,
-        $crate::spaces::coworker_price_plan_histories::CoworkerPricePlanHistoryListItem);
-        $callback ! ("Resource", "resources", $crate::spaces::resources::SCHEMA,
-        $crate::spaces::resources::Resource,
-        $crate::spaces::resources::ResourceListItem); $callback ! ("ResourceAccessRule",
-        "resource_access_rules", $crate::spaces::resource_access_rules::SCHEMA,
-        $crate::spaces::resource_access_rules::ResourceAccessRule,
-        $crate::spaces::resource_access_rules::ResourceAccessRuleListItem); $callback !
-        ("ResourceAccessRuleEligibleTimeSlot",
-        "resource_access_rule_eligible_time_slots",
-        $crate::spaces::resource_access_rule_eligible_time_slots::SCHEMA,
-        $crate::spaces::resource_access_rule_eligible_time_slots::ResourceAccessRuleEligibleTimeSlot,
-        $crate::spaces::resource_access_rule_eligible_time_slots::ResourceAccessRuleEligibleTimeSlotListItem);
-        $callback ! ("ResourceAccessRuleTimeSlot", "resource_access_rule_time_slots",
-        $crate::spaces::resource_access_rule_time_slots::SCHEMA,
-        $crate::spaces::resource_access_rule_time_slots::ResourceAccessRuleTimeSlot,
-        $crate::spaces::resource_access_rule_time_slots::ResourceAccessRuleTimeSlotListItem);
-        $callback ! ("ResourceTimeSlot", "resource_time_slots",
-        $crate::spaces::resource_time_slots::SCHEMA,
-        $crate::spaces::resource_time_slots::ResourceTimeSlot,
-        $crate::spaces::resource_time_slots::ResourceTimeSlotListItem); $callback !
-        ("ResourceType", "resource_types", $crate::spaces::resource_types::SCHEMA,
-        $crate::spaces::resource_types::ResourceType,
-        $crate::spaces::resource_types::ResourceTypeListItem); $callback ! ("Team",
-        "teams", $crate::spaces::teams::SCHEMA, $crate::spaces::teams::Team,
-        $crate::spaces::teams::TeamListItem); $callback ! ("Visitor", "visitors",
-        $crate::spaces::visitors::SCHEMA, $crate::spaces::visitors::Visitor,
-        $crate::spaces::visitors::VisitorListItem); $callback ! ("ChatRoom",
-        "chat_rooms", $crate::support::chat_rooms::SCHEMA,
-        $crate::support::chat_rooms::ChatRoom,
-        $crate::support::chat_rooms::ChatRoomListItem); $callback ! ("GlobalChatMessage",
-        "global_chat_messages", $crate::support::global_chat_messages::SCHEMA,
-        $crate::support::global_chat_messages::GlobalChatMessage,
-        $crate::support::global_chat_messages::GlobalChatMessageListItem); $callback !
-        ("HelpDeskComment", "help_desk_comments",
-        $crate::support::help_desk_comments::SCHEMA,
-        $crate::support::help_desk_comments::HelpDeskComment,
-        $crate::support::help_desk_comments::HelpDeskCommentListItem); $callback !
-        ("HelpDeskDepartment", "help_desk_departments",
-        $crate::support::help_desk_departments::SCHEMA,
-        $crate::support::help_desk_departments::HelpDeskDepartment,
-        $crate::support::help_desk_departments::HelpDeskDepartmentListItem); $callback !
-        ("HelpDeskMessage", "help_desk_messages",
-        $crate::support::help_desk_messages::SCHEMA,
-        $crate::support::help_desk_messages::HelpDeskMessage,
-        $crate::support::help_desk_messages::HelpDeskMessageListItem); $callback !
-        ("AuditTrailEntry", "audit_trail_entries",
-        $crate::sys::audit_trail_entries::SCHEMA,
-        $crate::sys::audit_trail_entries::AuditTrailEntry,
-        $crate::sys::audit_trail_entries::AuditTrailEntryListItem); $callback !
-        ("Business", "businesses", $crate::sys::businesses::SCHEMA,
-        $crate::sys::businesses::Business, $crate::sys::businesses::BusinessListItem);
-        $callback ! ("BusinessDomain", "business_domains",
-        $crate::sys::business_domains::SCHEMA,
-        $crate::sys::business_domains::BusinessDomain,
-        $crate::sys::business_domains::BusinessDomainListItem); $callback !
-        ("BusinessRedirection", "business_redirections",
-        $crate::sys::business_redirections::SCHEMA,
-        $crate::sys::business_redirections::BusinessRedirection,
-        $crate::sys::business_redirections::BusinessRedirectionListItem); $callback !
-        ("BusinessSetting", "business_settings", $crate::sys::business_settings::SCHEMA,
-        $crate::sys::business_settings::BusinessSetting,
-        $crate::sys::business_settings::BusinessSettingListItem); $callback !
-        ("BusinessTimeSlot", "business_time_slots",
-        $crate::sys::business_time_slots::SCHEMA,
-        $crate::sys::business_time_slots::BusinessTimeSlot,
-        $crate::sys::business_time_slots::BusinessTimeSlotListItem); $callback !
-        ("ChatUserMessage", "chat_user_messages",
-        $crate::sys::chat_user_messages::SCHEMA,
-        $crate::sys::chat_user_messages::ChatUserMessage,
-        $crate::sys::chat_user_messages::ChatUserMessageListItem); $callback !
-        ("Country", "countries", $crate::sys::countries::SCHEMA,
-        $crate::sys::countries::Country, $crate::sys::countries::CountryListItem);
-        $callback ! ("Currency", "currencies", $crate::sys::currencies::SCHEMA,
-        $crate::sys::currencies::Currency, $crate::sys::currencies::CurrencyListItem);
-        $callback ! ("EmailQueueItem", "email_queue_items",
-        $crate::sys::email_queue_items::SCHEMA,
-        $crate::sys::email_queue_items::EmailQueueItem,
-        $crate::sys::email_queue_items::EmailQueueItemListItem); $callback !
-        ("EmailQueueItemAttachment", "email_queue_item_attachments",
-        $crate::sys::email_queue_item_attachments::SCHEMA,
-        $crate::sys::email_queue_item_attachments::EmailQueueItemAttachment,
-        $crate::sys::email_queue_item_attachments::EmailQueueItemAttachmentListItem);
-        $callback ! ("EmailTemplateFile", "email_template_files",
-        $crate::sys::email_template_files::SCHEMA,
-        $crate::sys::email_template_files::EmailTemplateFile,
-        $crate::sys::email_template_files::EmailTemplateFileListItem); $callback !
-        ("FloorPlan", "floor_plans", $crate::sys::floor_plans::SCHEMA,
-        $crate::sys::floor_plans::FloorPlan,
-        $crate::sys::floor_plans::FloorPlanListItem); $callback ! ("FloorPlanDesk",
-        "floor_plan_desks", $crate::sys::floor_plan_desks::SCHEMA,
-        $crate::sys::floor_plan_desks::FloorPlanDesk,
-        $crate::sys::floor_plan_desks::FloorPlanDeskListItem); $callback ! ("Language",
-        "languages", $crate::sys::languages::SCHEMA, $crate::sys::languages::Language,
-        $crate::sys::languages::LanguageListItem); $callback ! ("LanguageToken",
-        "language_tokens", $crate::sys::language_tokens::SCHEMA,
-        $crate::sys::language_tokens::LanguageToken,
-        $crate::sys::language_tokens::LanguageTokenListItem); $callback !
-        ("PassportCard", "passport_cards", $crate::sys::passport_cards::SCHEMA,
-        $crate::sys::passport_cards::PassportCard,
-        $crate::sys::passport_cards::PassportCardListItem); $callback ! ("PayoutInvoice",
-        "payout_invoices", $crate::sys::payout_invoices::SCHEMA,
-        $crate::sys::payout_invoices::PayoutInvoice,
-        $crate::sys::payout_invoices::PayoutInvoiceListItem); $callback !
-        ("PlatformChangeMessage", "platform_change_messages",
-        $crate::sys::platform_change_messages::SCHEMA,
-        $crate::sys::platform_change_messages::PlatformChangeMessage,
-        $crate::sys::platform_change_messages::PlatformChangeMessageListItem); $callback
-        ! ("RadiusServer", "radius_servers", $crate::sys::radius_servers::SCHEMA,
-        $crate::sys::radius_servers::RadiusServer,
-        $crate::sys::radius_servers::RadiusServerListItem); $callback ! ("RefreshToken",
-        "refresh_tokens", $crate::sys::refresh_tokens::SCHEMA,
-        $crate::sys::refresh_tokens::RefreshToken,
-        $crate::sys::refresh_tokens::RefreshTokenListItem); $callback ! ("Report",
-        "reports", $crate::sys::reports::SCHEMA, $crate::sys::reports::Report,
-        $crate::sys::reports::ReportListItem); $callback ! ("Reseller", "resellers",
-        $crate::sys::resellers::SCHEMA, $crate::sys::resellers::Reseller,
-        $crate::sys::resellers::ResellerListItem); $callback ! ("ResellerAccount",
-        "reseller_accounts", $crate::sys::reseller_accounts::SCHEMA,
-        $crate::sys::reseller_accounts::ResellerAccount,
-        $crate::sys::reseller_accounts::ResellerAccountListItem); $callback !
-        ("ResellerPayout", "reseller_payouts", $crate::sys::reseller_payouts::SCHEMA,
-        $crate::sys::reseller_payouts::ResellerPayout,
-        $crate::sys::reseller_payouts::ResellerPayoutListItem); $callback !
-        ("SimpleTimeZone", "simple_time_zones", $crate::sys::simple_time_zones::SCHEMA,
-        $crate::sys::simple_time_zones::SimpleTimeZone,
-        $crate::sys::simple_time_zones::SimpleTimeZoneListItem); $callback ! ("TaxRate",
-        "tax_rates", $crate::sys::tax_rates::SCHEMA, $crate::sys::tax_rates::TaxRate,
-        $crate::sys::tax_rates::TaxRateListItem); $callback ! ("TemplateFile",
-        "template_files", $crate::sys::template_files::SCHEMA,
-        $crate::sys::template_files::TemplateFile,
-        $crate::sys::template_files::TemplateFileListItem); $callback !
-        ("TemplateVersion", "template_versions", $crate::sys::template_versions::SCHEMA,
-        $crate::sys::template_versions::TemplateVersion,
-        $crate::sys::template_versions::TemplateVersionListItem); $callback ! ("User",
-        "users", $crate::sys::users::SCHEMA, $crate::sys::users::User,
-        $crate::sys::users::UserListItem); $callback ! ("UserBookmark", "user_bookmarks",
-        $crate::sys::user_bookmarks::SCHEMA, $crate::sys::user_bookmarks::UserBookmark,
-        $crate::sys::user_bookmarks::UserBookmarkListItem); $callback ! ("UserMessage",
-        "user_messages", $crate::sys::user_messages::SCHEMA,
-        $crate::sys::user_messages::UserMessage,
-        $crate::sys::user_messages::UserMessageListItem); $callback ! ("ValidationRule",
-        "validation_rules", $crate::sys::validation_rules::SCHEMA,
-        $crate::sys::validation_rules::ValidationRule,
-        $crate::sys::validation_rules::ValidationRuleListItem); $callback ! ("WebHook",
-        "web_hooks", $crate::sys::web_hooks::SCHEMA, $crate::sys::web_hooks::WebHook,
-        $crate::sys::web_hooks::WebHookListItem);
-    };
+#[allow(unused_variables)]
+pub fn __visit_entities(visitor: &mut impl crate::EntityVisitor) {
+    #[cfg(feature = "applications")]
+    visitor
+        .entity::<
+            crate::apps::applications::Application,
+            crate::apps::applications::ApplicationListItem,
+        >(crate::apps::applications::SCHEMA);
+    #[cfg(feature = "installed_applications")]
+    visitor
+        .entity::<
+            crate::apps::installed_applications::InstalledApplication,
+            crate::apps::installed_applications::InstalledApplicationListItem,
+        >(crate::apps::installed_applications::SCHEMA);
+    #[cfg(feature = "business_charges")]
+    visitor
+        .entity::<
+            crate::billing::business_charges::BusinessCharge,
+            crate::billing::business_charges::BusinessChargeListItem,
+        >(crate::billing::business_charges::SCHEMA);
+    #[cfg(feature = "charges")]
+    visitor
+        .entity::<
+            crate::billing::charges::Charge,
+            crate::billing::charges::ChargeListItem,
+        >(crate::billing::charges::SCHEMA);
+    #[cfg(feature = "contract_deposits")]
+    visitor
+        .entity::<
+            crate::billing::contract_deposits::ContractDeposit,
+            crate::billing::contract_deposits::ContractDepositListItem,
+        >(crate::billing::contract_deposits::SCHEMA);
+    #[cfg(feature = "coworker_booking_credits")]
+    visitor
+        .entity::<
+            crate::billing::coworker_booking_credits::CoworkerBookingCredit,
+            crate::billing::coworker_booking_credits::CoworkerBookingCreditListItem,
+        >(crate::billing::coworker_booking_credits::SCHEMA);
+    #[cfg(feature = "coworker_booking_credit_use_histories")]
+    visitor
+        .entity::<
+            crate::billing::coworker_booking_credit_use_histories::CoworkerBookingCreditUseHistory,
+            crate::billing::coworker_booking_credit_use_histories::CoworkerBookingCreditUseHistoryListItem,
+        >(crate::billing::coworker_booking_credit_use_histories::SCHEMA);
+    #[cfg(feature = "coworker_contracts")]
+    visitor
+        .entity::<
+            crate::billing::coworker_contracts::CoworkerContract,
+            crate::billing::coworker_contracts::CoworkerContractListItem,
+        >(crate::billing::coworker_contracts::SCHEMA);
+    #[cfg(feature = "coworker_discount_codes")]
+    visitor
+        .entity::<
+            crate::billing::coworker_discount_codes::CoworkerDiscountCode,
+            crate::billing::coworker_discount_codes::CoworkerDiscountCodeListItem,
+        >(crate::billing::coworker_discount_codes::SCHEMA);
+    #[cfg(feature = "coworker_extra_services")]
+    visitor
+        .entity::<
+            crate::billing::coworker_extra_services::CoworkerExtraService,
+            crate::billing::coworker_extra_services::CoworkerExtraServiceListItem,
+        >(crate::billing::coworker_extra_services::SCHEMA);
+    #[cfg(feature = "coworker_extra_service_use_histories")]
+    visitor
+        .entity::<
+            crate::billing::coworker_extra_service_use_histories::CoworkerExtraServiceUseHistory,
+            crate::billing::coworker_extra_service_use_histories::CoworkerExtraServiceUseHistoryListItem,
+        >(crate::billing::coworker_extra_service_use_histories::SCHEMA);
+    #[cfg(feature = "coworker_invoices")]
+    visitor
+        .entity::<
+            crate::billing::coworker_invoices::CoworkerInvoice,
+            crate::billing::coworker_invoices::CoworkerInvoiceListItem,
+        >(crate::billing::coworker_invoices::SCHEMA);
+    #[cfg(feature = "coworker_invoice_histories")]
+    visitor
+        .entity::<
+            crate::billing::coworker_invoice_histories::CoworkerInvoiceHistory,
+            crate::billing::coworker_invoice_histories::CoworkerInvoiceHistoryListItem,
+        >(crate::billing::coworker_invoice_histories::SCHEMA);
+    #[cfg(feature = "coworker_invoice_lines")]
+    visitor
+        .entity::<
+            crate::billing::coworker_invoice_lines::CoworkerInvoiceLine,
+            crate::billing::coworker_invoice_lines::CoworkerInvoiceLineListItem,
+        >(crate::billing::coworker_invoice_lines::SCHEMA);
+    #[cfg(feature = "coworker_ledger_entries")]
+    visitor
+        .entity::<
+            crate::billing::coworker_ledger_entries::CoworkerLedgerEntry,
+            crate::billing::coworker_ledger_entries::CoworkerLedgerEntryListItem,
+        >(crate::billing::coworker_ledger_entries::SCHEMA);
+    #[cfg(feature = "coworker_products")]
+    visitor
+        .entity::<
+            crate::billing::coworker_products::CoworkerProduct,
+            crate::billing::coworker_products::CoworkerProductListItem,
+        >(crate::billing::coworker_products::SCHEMA);
+    #[cfg(feature = "coworker_time_passes")]
+    visitor
+        .entity::<
+            crate::billing::coworker_time_passes::CoworkerTimePass,
+            crate::billing::coworker_time_passes::CoworkerTimePassListItem,
+        >(crate::billing::coworker_time_passes::SCHEMA);
+    #[cfg(feature = "discount_codes")]
+    visitor
+        .entity::<
+            crate::billing::discount_codes::DiscountCode,
+            crate::billing::discount_codes::DiscountCodeListItem,
+        >(crate::billing::discount_codes::SCHEMA);
+    #[cfg(feature = "extra_services")]
+    visitor
+        .entity::<
+            crate::billing::extra_services::ExtraService,
+            crate::billing::extra_services::ExtraServiceListItem,
+        >(crate::billing::extra_services::SCHEMA);
+    #[cfg(feature = "extra_service_prices")]
+    visitor
+        .entity::<
+            crate::billing::extra_service_prices::ExtraServicePrice,
+            crate::billing::extra_service_prices::ExtraServicePriceListItem,
+        >(crate::billing::extra_service_prices::SCHEMA);
+    #[cfg(feature = "extra_service_time_slots")]
+    visitor
+        .entity::<
+            crate::billing::extra_service_time_slots::ExtraServiceTimeSlot,
+            crate::billing::extra_service_time_slots::ExtraServiceTimeSlotListItem,
+        >(crate::billing::extra_service_time_slots::SCHEMA);
+    #[cfg(feature = "financial_accounts")]
+    visitor
+        .entity::<
+            crate::billing::financial_accounts::FinancialAccount,
+            crate::billing::financial_accounts::FinancialAccountListItem,
+        >(crate::billing::financial_accounts::SCHEMA);
+    #[cfg(feature = "invoices")]
+    visitor
+        .entity::<
+            crate::billing::invoices::Invoice,
+            crate::billing::invoices::InvoiceListItem,
+        >(crate::billing::invoices::SCHEMA);
+    #[cfg(feature = "ledger_entries")]
+    visitor
+        .entity::<
+            crate::billing::ledger_entries::LedgerEntry,
+            crate::billing::ledger_entries::LedgerEntryListItem,
+        >(crate::billing::ledger_entries::SCHEMA);
+    #[cfg(feature = "payment_gateways")]
+    visitor
+        .entity::<
+            crate::billing::payment_gateways::PaymentGateway,
+            crate::billing::payment_gateways::PaymentGatewayListItem,
+        >(crate::billing::payment_gateways::SCHEMA);
+    #[cfg(feature = "products")]
+    visitor
+        .entity::<
+            crate::billing::products::Product,
+            crate::billing::products::ProductListItem,
+        >(crate::billing::products::SCHEMA);
+    #[cfg(feature = "product_booking_credits")]
+    visitor
+        .entity::<
+            crate::billing::product_booking_credits::ProductBookingCredit,
+            crate::billing::product_booking_credits::ProductBookingCreditListItem,
+        >(crate::billing::product_booking_credits::SCHEMA);
+    #[cfg(feature = "product_extra_services")]
+    visitor
+        .entity::<
+            crate::billing::product_extra_services::ProductExtraService,
+            crate::billing::product_extra_services::ProductExtraServiceListItem,
+        >(crate::billing::product_extra_services::SCHEMA);
+    #[cfg(feature = "product_time_passes")]
+    visitor
+        .entity::<
+            crate::billing::product_time_passes::ProductTimePass,
+            crate::billing::product_time_passes::ProductTimePassListItem,
+        >(crate::billing::product_time_passes::SCHEMA);
+    #[cfg(feature = "proposals")]
+    visitor
+        .entity::<
+            crate::billing::proposals::Proposal,
+            crate::billing::proposals::ProposalListItem,
+        >(crate::billing::proposals::SCHEMA);
+    #[cfg(feature = "proposal_contracts")]
+    visitor
+        .entity::<
+            crate::billing::proposal_contracts::ProposalContract,
+            crate::billing::proposal_contracts::ProposalContractListItem,
+        >(crate::billing::proposal_contracts::SCHEMA);
+    #[cfg(feature = "proposal_products")]
+    visitor
+        .entity::<
+            crate::billing::proposal_products::ProposalProduct,
+            crate::billing::proposal_products::ProposalProductListItem,
+        >(crate::billing::proposal_products::SCHEMA);
+    #[cfg(feature = "resource_products")]
+    visitor
+        .entity::<
+            crate::billing::resource_products::ResourceProduct,
+            crate::billing::resource_products::ResourceProductListItem,
+        >(crate::billing::resource_products::SCHEMA);
+    #[cfg(feature = "tariffs")]
+    visitor
+        .entity::<
+            crate::billing::tariffs::Tariff,
+            crate::billing::tariffs::TariffListItem,
+        >(crate::billing::tariffs::SCHEMA);
+    #[cfg(feature = "tariff_booking_credits")]
+    visitor
+        .entity::<
+            crate::billing::tariff_booking_credits::TariffBookingCredit,
+            crate::billing::tariff_booking_credits::TariffBookingCreditListItem,
+        >(crate::billing::tariff_booking_credits::SCHEMA);
+    #[cfg(feature = "tariff_extra_services")]
+    visitor
+        .entity::<
+            crate::billing::tariff_extra_services::TariffExtraService,
+            crate::billing::tariff_extra_services::TariffExtraServiceListItem,
+        >(crate::billing::tariff_extra_services::SCHEMA);
+    #[cfg(feature = "tariff_products")]
+    visitor
+        .entity::<
+            crate::billing::tariff_products::TariffProduct,
+            crate::billing::tariff_products::TariffProductListItem,
+        >(crate::billing::tariff_products::SCHEMA);
+    #[cfg(feature = "tariff_signup_products")]
+    visitor
+        .entity::<
+            crate::billing::tariff_signup_products::TariffSignupProduct,
+            crate::billing::tariff_signup_products::TariffSignupProductListItem,
+        >(crate::billing::tariff_signup_products::SCHEMA);
+    #[cfg(feature = "tariff_time_passes")]
+    visitor
+        .entity::<
+            crate::billing::tariff_time_passes::TariffTimePass,
+            crate::billing::tariff_time_passes::TariffTimePassListItem,
+        >(crate::billing::tariff_time_passes::SCHEMA);
+    #[cfg(feature = "time_passes")]
+    visitor
+        .entity::<
+            crate::billing::time_passes::TimePass,
+            crate::billing::time_passes::TimePassListItem,
+        >(crate::billing::time_passes::SCHEMA);
+    #[cfg(feature = "time_pass_prices")]
+    visitor
+        .entity::<
+            crate::billing::time_pass_prices::TimePassPrice,
+            crate::billing::time_pass_prices::TimePassPriceListItem,
+        >(crate::billing::time_pass_prices::SCHEMA);
+    #[cfg(feature = "time_pass_time_slots")]
+    visitor
+        .entity::<
+            crate::billing::time_pass_time_slots::TimePassTimeSlot,
+            crate::billing::time_pass_time_slots::TimePassTimeSlotListItem,
+        >(crate::billing::time_pass_time_slots::SCHEMA);
+    #[cfg(feature = "workspaces")]
+    visitor
+        .entity::<
+            crate::collaboration::workspaces::Workspace,
+            crate::collaboration::workspaces::WorkspaceListItem,
+        >(crate::collaboration::workspaces::SCHEMA);
+    #[cfg(feature = "community_groups")]
+    visitor
+        .entity::<
+            crate::community::community_groups::CommunityGroup,
+            crate::community::community_groups::CommunityGroupListItem,
+        >(crate::community::community_groups::SCHEMA);
+    #[cfg(feature = "community_messages")]
+    visitor
+        .entity::<
+            crate::community::community_messages::CommunityMessage,
+            crate::community::community_messages::CommunityMessageListItem,
+        >(crate::community::community_messages::SCHEMA);
+    #[cfg(feature = "community_message_likes")]
+    visitor
+        .entity::<
+            crate::community::community_message_likes::CommunityMessageLike,
+            crate::community::community_message_likes::CommunityMessageLikeListItem,
+        >(crate::community::community_message_likes::SCHEMA);
+    #[cfg(feature = "community_threads")]
+    visitor
+        .entity::<
+            crate::community::community_threads::CommunityThread,
+            crate::community::community_threads::CommunityThreadListItem,
+        >(crate::community::community_threads::SCHEMA);
+    #[cfg(feature = "community_thread_files")]
+    visitor
+        .entity::<
+            crate::community::community_thread_files::CommunityThreadFile,
+            crate::community::community_thread_files::CommunityThreadFileListItem,
+        >(crate::community::community_thread_files::SCHEMA);
+    #[cfg(feature = "community_thread_follows")]
+    visitor
+        .entity::<
+            crate::community::community_thread_follows::CommunityThreadFollow,
+            crate::community::community_thread_follows::CommunityThreadFollowListItem,
+        >(crate::community::community_thread_follows::SCHEMA);
+    #[cfg(feature = "community_thread_likes")]
+    visitor
+        .entity::<
+            crate::community::community_thread_likes::CommunityThreadLike,
+            crate::community::community_thread_likes::CommunityThreadLikeListItem,
+        >(crate::community::community_thread_likes::SCHEMA);
+    #[cfg(feature = "community_thread_mutes")]
+    visitor
+        .entity::<
+            crate::community::community_thread_mutes::CommunityThreadMute,
+            crate::community::community_thread_mutes::CommunityThreadMuteListItem,
+        >(crate::community::community_thread_mutes::SCHEMA);
+    #[cfg(feature = "audio_files")]
+    visitor
+        .entity::<
+            crate::content::audio_files::AudioFile,
+            crate::content::audio_files::AudioFileListItem,
+        >(crate::content::audio_files::SCHEMA);
+    #[cfg(feature = "blog_categories")]
+    visitor
+        .entity::<
+            crate::content::blog_categories::BlogCategory,
+            crate::content::blog_categories::BlogCategoryListItem,
+        >(crate::content::blog_categories::SCHEMA);
+    #[cfg(feature = "blog_posts")]
+    visitor
+        .entity::<
+            crate::content::blog_posts::BlogPost,
+            crate::content::blog_posts::BlogPostListItem,
+        >(crate::content::blog_posts::SCHEMA);
+    #[cfg(feature = "blog_post_comments")]
+    visitor
+        .entity::<
+            crate::content::blog_post_comments::BlogPostComment,
+            crate::content::blog_post_comments::BlogPostCommentListItem,
+        >(crate::content::blog_post_comments::SCHEMA);
+    #[cfg(feature = "calendar_events")]
+    visitor
+        .entity::<
+            crate::content::calendar_events::CalendarEvent,
+            crate::content::calendar_events::CalendarEventListItem,
+        >(crate::content::calendar_events::SCHEMA);
+    #[cfg(feature = "calendar_event_categories")]
+    visitor
+        .entity::<
+            crate::content::calendar_event_categories::CalendarEventCategory,
+            crate::content::calendar_event_categories::CalendarEventCategoryListItem,
+        >(crate::content::calendar_event_categories::SCHEMA);
+    #[cfg(feature = "data_files")]
+    visitor
+        .entity::<
+            crate::content::data_files::DataFile,
+            crate::content::data_files::DataFileListItem,
+        >(crate::content::data_files::SCHEMA);
+    #[cfg(feature = "event_attendees")]
+    visitor
+        .entity::<
+            crate::content::event_attendees::EventAttendee,
+            crate::content::event_attendees::EventAttendeeListItem,
+        >(crate::content::event_attendees::SCHEMA);
+    #[cfg(feature = "event_comments")]
+    visitor
+        .entity::<
+            crate::content::event_comments::EventComment,
+            crate::content::event_comments::EventCommentListItem,
+        >(crate::content::event_comments::SCHEMA);
+    #[cfg(feature = "event_products")]
+    visitor
+        .entity::<
+            crate::content::event_products::EventProduct,
+            crate::content::event_products::EventProductListItem,
+        >(crate::content::event_products::SCHEMA);
+    #[cfg(feature = "image_files")]
+    visitor
+        .entity::<
+            crate::content::image_files::ImageFile,
+            crate::content::image_files::ImageFileListItem,
+        >(crate::content::image_files::SCHEMA);
+    #[cfg(feature = "news_letters")]
+    visitor
+        .entity::<
+            crate::content::news_letters::NewsLetter,
+            crate::content::news_letters::NewsLetterListItem,
+        >(crate::content::news_letters::SCHEMA);
+    #[cfg(feature = "news_letter_subscribers")]
+    visitor
+        .entity::<
+            crate::content::news_letter_subscribers::NewsLetterSubscriber,
+            crate::content::news_letter_subscribers::NewsLetterSubscriberListItem,
+        >(crate::content::news_letter_subscribers::SCHEMA);
+    #[cfg(feature = "subscriber_activities")]
+    visitor
+        .entity::<
+            crate::content::subscriber_activities::SubscriberActivity,
+            crate::content::subscriber_activities::SubscriberActivityListItem,
+        >(crate::content::subscriber_activities::SCHEMA);
+    #[cfg(feature = "subscriber_groups")]
+    visitor
+        .entity::<
+            crate::content::subscriber_groups::SubscriberGroup,
+            crate::content::subscriber_groups::SubscriberGroupListItem,
+        >(crate::content::subscriber_groups::SCHEMA);
+    #[cfg(feature = "surveys")]
+    visitor
+        .entity::<
+            crate::content::surveys::Survey,
+            crate::content::surveys::SurveyListItem,
+        >(crate::content::surveys::SCHEMA);
+    #[cfg(feature = "survey_answers")]
+    visitor
+        .entity::<
+            crate::content::survey_answers::SurveyAnswer,
+            crate::content::survey_answers::SurveyAnswerListItem,
+        >(crate::content::survey_answers::SCHEMA);
+    #[cfg(feature = "survey_questions")]
+    visitor
+        .entity::<
+            crate::content::survey_questions::SurveyQuestion,
+            crate::content::survey_questions::SurveyQuestionListItem,
+        >(crate::content::survey_questions::SCHEMA);
+    #[cfg(feature = "survey_runs")]
+    visitor
+        .entity::<
+            crate::content::survey_runs::SurveyRun,
+            crate::content::survey_runs::SurveyRunListItem,
+        >(crate::content::survey_runs::SCHEMA);
+    #[cfg(feature = "video_files")]
+    visitor
+        .entity::<
+            crate::content::video_files::VideoFile,
+            crate::content::video_files::VideoFileListItem,
+        >(crate::content::video_files::SCHEMA);
+    #[cfg(feature = "canned_responses")]
+    visitor
+        .entity::<
+            crate::crm::canned_responses::CannedResponse,
+            crate::crm::canned_responses::CannedResponseListItem,
+        >(crate::crm::canned_responses::SCHEMA);
+    #[cfg(feature = "coworker_tasks")]
+    visitor
+        .entity::<
+            crate::crm::coworker_tasks::CoworkerTask,
+            crate::crm::coworker_tasks::CoworkerTaskListItem,
+        >(crate::crm::coworker_tasks::SCHEMA);
+    #[cfg(feature = "crm_boards")]
+    visitor
+        .entity::<
+            crate::crm::crm_boards::CrmBoard,
+            crate::crm::crm_boards::CrmBoardListItem,
+        >(crate::crm::crm_boards::SCHEMA);
+    #[cfg(feature = "crm_board_columns")]
+    visitor
+        .entity::<
+            crate::crm::crm_board_columns::CrmBoardColumn,
+            crate::crm::crm_board_columns::CrmBoardColumnListItem,
+        >(crate::crm::crm_board_columns::SCHEMA);
+    #[cfg(feature = "crm_opportunities")]
+    visitor
+        .entity::<
+            crate::crm::crm_opportunities::CrmOpportunity,
+            crate::crm::crm_opportunities::CrmOpportunityListItem,
+        >(crate::crm::crm_opportunities::SCHEMA);
+    #[cfg(feature = "crm_opportunity_histories")]
+    visitor
+        .entity::<
+            crate::crm::crm_opportunity_histories::CrmOpportunityHistory,
+            crate::crm::crm_opportunity_histories::CrmOpportunityHistoryListItem,
+        >(crate::crm::crm_opportunity_histories::SCHEMA);
+    #[cfg(feature = "crm_opportunity_import_files")]
+    visitor
+        .entity::<
+            crate::crm::crm_opportunity_import_files::CrmOpportunityImportFile,
+            crate::crm::crm_opportunity_import_files::CrmOpportunityImportFileListItem,
+        >(crate::crm::crm_opportunity_import_files::SCHEMA);
+    #[cfg(feature = "custom_fields")]
+    visitor
+        .entity::<
+            crate::crm::custom_fields::CustomField,
+            crate::crm::custom_fields::CustomFieldListItem,
+        >(crate::crm::custom_fields::SCHEMA);
+    #[cfg(feature = "document_templates")]
+    visitor
+        .entity::<
+            crate::crm::document_templates::DocumentTemplate,
+            crate::crm::document_templates::DocumentTemplateListItem,
+        >(crate::crm::document_templates::SCHEMA);
+    #[cfg(feature = "email_accounts")]
+    visitor
+        .entity::<
+            crate::crm::email_accounts::EmailAccount,
+            crate::crm::email_accounts::EmailAccountListItem,
+        >(crate::crm::email_accounts::SCHEMA);
+    #[cfg(feature = "opportunity_types")]
+    visitor
+        .entity::<
+            crate::crm::opportunity_types::OpportunityType,
+            crate::crm::opportunity_types::OpportunityTypeListItem,
+        >(crate::crm::opportunity_types::SCHEMA);
+    #[cfg(feature = "reminders")]
+    visitor
+        .entity::<
+            crate::crm::reminders::Reminder,
+            crate::crm::reminders::ReminderListItem,
+        >(crate::crm::reminders::SCHEMA);
+    #[cfg(feature = "task_items")]
+    visitor
+        .entity::<
+            crate::crm::task_items::TaskItem,
+            crate::crm::task_items::TaskItemListItem,
+        >(crate::crm::task_items::SCHEMA);
+    #[cfg(feature = "task_lists")]
+    visitor
+        .entity::<
+            crate::crm::task_lists::TaskList,
+            crate::crm::task_lists::TaskListListItem,
+        >(crate::crm::task_lists::SCHEMA);
+    #[cfg(feature = "roles")]
+    visitor
+        .entity::<
+            crate::security::roles::Role,
+            crate::security::roles::RoleListItem,
+        >(crate::security::roles::SCHEMA);
+    #[cfg(feature = "user_roles")]
+    visitor
+        .entity::<
+            crate::security::user_roles::UserRole,
+            crate::security::user_roles::UserRoleListItem,
+        >(crate::security::user_roles::SCHEMA);
+    #[cfg(feature = "access_tokens")]
+    visitor
+        .entity::<
+            crate::spaces::access_tokens::AccessToken,
+            crate::spaces::access_tokens::AccessTokenListItem,
+        >(crate::spaces::access_tokens::SCHEMA);
+    #[cfg(feature = "bookings")]
+    visitor
+        .entity::<
+            crate::spaces::bookings::Booking,
+            crate::spaces::bookings::BookingListItem,
+        >(crate::spaces::bookings::SCHEMA);
+    #[cfg(feature = "booking_notes")]
+    visitor
+        .entity::<
+            crate::spaces::booking_notes::BookingNote,
+            crate::spaces::booking_notes::BookingNoteListItem,
+        >(crate::spaces::booking_notes::SCHEMA);
+    #[cfg(feature = "booking_products")]
+    visitor
+        .entity::<
+            crate::spaces::booking_products::BookingProduct,
+            crate::spaces::booking_products::BookingProductListItem,
+        >(crate::spaces::booking_products::SCHEMA);
+    #[cfg(feature = "booking_visitors")]
+    visitor
+        .entity::<
+            crate::spaces::booking_visitors::BookingVisitor,
+            crate::spaces::booking_visitors::BookingVisitorListItem,
+        >(crate::spaces::booking_visitors::SCHEMA);
+    #[cfg(feature = "checkins")]
+    visitor
+        .entity::<
+            crate::spaces::checkins::Checkin,
+            crate::spaces::checkins::CheckinListItem,
+        >(crate::spaces::checkins::SCHEMA);
+    #[cfg(feature = "coworkers")]
+    visitor
+        .entity::<
+            crate::spaces::coworkers::Coworker,
+            crate::spaces::coworkers::CoworkerListItem,
+        >(crate::spaces::coworkers::SCHEMA);
+    #[cfg(feature = "coworker_data_files")]
+    visitor
+        .entity::<
+            crate::spaces::coworker_data_files::CoworkerDataFile,
+            crate::spaces::coworker_data_files::CoworkerDataFileListItem,
+        >(crate::spaces::coworker_data_files::SCHEMA);
+    #[cfg(feature = "coworker_deliveries")]
+    visitor
+        .entity::<
+            crate::spaces::coworker_deliveries::CoworkerDelivery,
+            crate::spaces::coworker_deliveries::CoworkerDeliveryListItem,
+        >(crate::spaces::coworker_deliveries::SCHEMA);
+    #[cfg(feature = "coworker_messages")]
+    visitor
+        .entity::<
+            crate::spaces::coworker_messages::CoworkerMessage,
+            crate::spaces::coworker_messages::CoworkerMessageListItem,
+        >(crate::spaces::coworker_messages::SCHEMA);
+    #[cfg(feature = "coworker_ms_office_calendars")]
+    visitor
+        .entity::<
+            crate::spaces::coworker_ms_office_calendars::CoworkerMsOfficeCalendar,
+            crate::spaces::coworker_ms_office_calendars::CoworkerMsOfficeCalendarListItem,
+        >(crate::spaces::coworker_ms_office_calendars::SCHEMA);
+    #[cfg(feature = "coworker_notes")]
+    visitor
+        .entity::<
+            crate::spaces::coworker_notes::CoworkerNote,
+            crate::spaces::coworker_notes::CoworkerNoteListItem,
+        >(crate::spaces::coworker_notes::SCHEMA);
+    #[cfg(feature = "coworker_price_plan_histories")]
+    visitor
+        .entity::<
+            crate::spaces::coworker_price_plan_histories::CoworkerPricePlanHistory,
+            crate::spaces::coworker_price_plan_histories::CoworkerPricePlanHistoryListItem,
+        >(crate::spaces::coworker_price_plan_histories::SCHEMA);
+    #[cfg(feature = "resources")]
+    visitor
+        .entity::<
+            crate::spaces::resources::Resource,
+            crate::spaces::resources::ResourceListItem,
+        >(crate::spaces::resources::SCHEMA);
+    #[cfg(feature = "resource_access_rules")]
+    visitor
+        .entity::<
+            crate::spaces::resource_access_rules::ResourceAccessRule,
+            crate::spaces::resource_access_rules::ResourceAccessRuleListItem,
+        >(crate::spaces::resource_access_rules::SCHEMA);
+    #[cfg(feature = "resource_access_rule_eligible_time_slots")]
+    visitor
+        .entity::<
+            crate::spaces::resource_access_rule_eligible_time_slots::ResourceAccessRuleEligibleTimeSlot,
+            crate::spaces::resource_access_rule_eligible_time_slots::ResourceAccessRuleEligibleTimeSlotListItem,
+        >(crate::spaces::resource_access_rule_eligible_time_slots::SCHEMA);
+    #[cfg(feature = "resource_access_rule_time_slots")]
+    visitor
+        .entity::<
+            crate::spaces::resource_access_rule_time_slots::ResourceAccessRuleTimeSlot,
+            crate::spaces::resource_access_rule_time_slots::ResourceAccessRuleTimeSlotListItem,
+        >(crate::spaces::resource_access_rule_time_slots::SCHEMA);
+    #[cfg(feature = "resource_time_slots")]
+    visitor
+        .entity::<
+            crate::spaces::resource_time_slots::ResourceTimeSlot,
+            crate::spaces::resource_time_slots::ResourceTimeSlotListItem,
+        >(crate::spaces::resource_time_slots::SCHEMA);
+    #[cfg(feature = "resource_types")]
+    visitor
+        .entity::<
+            crate::spaces::resource_types::ResourceType,
+            crate::spaces::resource_types::ResourceTypeListItem,
+        >(crate::spaces::resource_types::SCHEMA);
+    #[cfg(feature = "teams")]
+    visitor
+        .entity::<
+            crate::spaces::teams::Team,
+            crate::spaces::teams::TeamListItem,
+        >(crate::spaces::teams::SCHEMA);
+    #[cfg(feature = "visitors")]
+    visitor
+        .entity::<
+            crate::spaces::visitors::Visitor,
+            crate::spaces::visitors::VisitorListItem,
+        >(crate::spaces::visitors::SCHEMA);
+    #[cfg(feature = "chat_rooms")]
+    visitor
+        .entity::<
+            crate::support::chat_rooms::ChatRoom,
+            crate::support::chat_rooms::ChatRoomListItem,
+        >(crate::support::chat_rooms::SCHEMA);
+    #[cfg(feature = "global_chat_messages")]
+    visitor
+        .entity::<
+            crate::support::global_chat_messages::GlobalChatMessage,
+            crate::support::global_chat_messages::GlobalChatMessageListItem,
+        >(crate::support::global_chat_messages::SCHEMA);
+    #[cfg(feature = "help_desk_comments")]
+    visitor
+        .entity::<
+            crate::support::help_desk_comments::HelpDeskComment,
+            crate::support::help_desk_comments::HelpDeskCommentListItem,
+        >(crate::support::help_desk_comments::SCHEMA);
+    #[cfg(feature = "help_desk_departments")]
+    visitor
+        .entity::<
+            crate::support::help_desk_departments::HelpDeskDepartment,
+            crate::support::help_desk_departments::HelpDeskDepartmentListItem,
+        >(crate::support::help_desk_departments::SCHEMA);
+    #[cfg(feature = "help_desk_messages")]
+    visitor
+        .entity::<
+            crate::support::help_desk_messages::HelpDeskMessage,
+            crate::support::help_desk_messages::HelpDeskMessageListItem,
+        >(crate::support::help_desk_messages::SCHEMA);
+    #[cfg(feature = "audit_trail_entries")]
+    visitor
+        .entity::<
+            crate::sys::audit_trail_entries::AuditTrailEntry,
+            crate::sys::audit_trail_entries::AuditTrailEntryListItem,
+        >(crate::sys::audit_trail_entries::SCHEMA);
+    #[cfg(feature = "businesses")]
+    visitor
+        .entity::<
+            crate::sys::businesses::Business,
+            crate::sys::businesses::BusinessListItem,
+        >(crate::sys::businesses::SCHEMA);
+    #[cfg(feature = "business_domains")]
+    visitor
+        .entity::<
+            crate::sys::business_domains::BusinessDomain,
+            crate::sys::business_domains::BusinessDomainListItem,
+        >(crate::sys::business_domains::SCHEMA);
+    #[cfg(feature = "business_redirections")]
+    visitor
+        .entity::<
+            crate::sys::business_redirections::BusinessRedirection,
+            crate::sys::business_redirections::BusinessRedirectionListItem,
+        >(crate::sys::business_redirections::SCHEMA);
+    #[cfg(feature = "business_settings")]
+    visitor
+        .entity::<
+            crate::sys::business_settings::BusinessSetting,
+            crate::sys::business_settings::BusinessSettingListItem,
+        >(crate::sys::business_settings::SCHEMA);
+    #[cfg(feature = "business_time_slots")]
+    visitor
+        .entity::<
+            crate::sys::business_time_slots::BusinessTimeSlot,
+            crate::sys::business_time_slots::BusinessTimeSlotListItem,
+        >(crate::sys::business_time_slots::SCHEMA);
+    #[cfg(feature = "chat_user_messages")]
+    visitor
+        .entity::<
+            crate::sys::chat_user_messages::ChatUserMessage,
+            crate::sys::chat_user_messages::ChatUserMessageListItem,
+        >(crate::sys::chat_user_messages::SCHEMA);
+    #[cfg(feature = "countries")]
+    visitor
+        .entity::<
+            crate::sys::countries::Country,
+            crate::sys::countries::CountryListItem,
+        >(crate::sys::countries::SCHEMA);
+    #[cfg(feature = "currencies")]
+    visitor
+        .entity::<
+            crate::sys::currencies::Currency,
+            crate::sys::currencies::CurrencyListItem,
+        >(crate::sys::currencies::SCHEMA);
+    #[cfg(feature = "email_queue_items")]
+    visitor
+        .entity::<
+            crate::sys::email_queue_items::EmailQueueItem,
+            crate::sys::email_queue_items::EmailQueueItemListItem,
+        >(crate::sys::email_queue_items::SCHEMA);
+    #[cfg(feature = "email_queue_item_attachments")]
+    visitor
+        .entity::<
+            crate::sys::email_queue_item_attachments::EmailQueueItemAttachment,
+            crate::sys::email_queue_item_attachments::EmailQueueItemAttachmentListItem,
+        >(crate::sys::email_queue_item_attachments::SCHEMA);
+    #[cfg(feature = "email_template_files")]
+    visitor
+        .entity::<
+            crate::sys::email_template_files::EmailTemplateFile,
+            crate::sys::email_template_files::EmailTemplateFileListItem,
+        >(crate::sys::email_template_files::SCHEMA);
+    #[cfg(feature = "floor_plans")]
+    visitor
+        .entity::<
+            crate::sys::floor_plans::FloorPlan,
+            crate::sys::floor_plans::FloorPlanListItem,
+        >(crate::sys::floor_plans::SCHEMA);
+    #[cfg(feature = "floor_plan_desks")]
+    visitor
+        .entity::<
+            crate::sys::floor_plan_desks::FloorPlanDesk,
+            crate::sys::floor_plan_desks::FloorPlanDeskListItem,
+        >(crate::sys::floor_plan_desks::SCHEMA);
+    #[cfg(feature = "languages")]
+    visitor
+        .entity::<
+            crate::sys::languages::Language,
+            crate::sys::languages::LanguageListItem,
+        >(crate::sys::languages::SCHEMA);
+    #[cfg(feature = "language_tokens")]
+    visitor
+        .entity::<
+            crate::sys::language_tokens::LanguageToken,
+            crate::sys::language_tokens::LanguageTokenListItem,
+        >(crate::sys::language_tokens::SCHEMA);
+    #[cfg(feature = "passport_cards")]
+    visitor
+        .entity::<
+            crate::sys::passport_cards::PassportCard,
+            crate::sys::passport_cards::PassportCardListItem,
+        >(crate::sys::passport_cards::SCHEMA);
+    #[cfg(feature = "payout_invoices")]
+    visitor
+        .entity::<
+            crate::sys::payout_invoices::PayoutInvoice,
+            crate::sys::payout_invoices::PayoutInvoiceListItem,
+        >(crate::sys::payout_invoices::SCHEMA);
+    #[cfg(feature = "platform_change_messages")]
+    visitor
+        .entity::<
+            crate::sys::platform_change_messages::PlatformChangeMessage,
+            crate::sys::platform_change_messages::PlatformChangeMessageListItem,
+        >(crate::sys::platform_change_messages::SCHEMA);
+    #[cfg(feature = "radius_servers")]
+    visitor
+        .entity::<
+            crate::sys::radius_servers::RadiusServer,
+            crate::sys::radius_servers::RadiusServerListItem,
+        >(crate::sys::radius_servers::SCHEMA);
+    #[cfg(feature = "refresh_tokens")]
+    visitor
+        .entity::<
+            crate::sys::refresh_tokens::RefreshToken,
+            crate::sys::refresh_tokens::RefreshTokenListItem,
+        >(crate::sys::refresh_tokens::SCHEMA);
+    #[cfg(feature = "reports")]
+    visitor
+        .entity::<
+            crate::sys::reports::Report,
+            crate::sys::reports::ReportListItem,
+        >(crate::sys::reports::SCHEMA);
+    #[cfg(feature = "resellers")]
+    visitor
+        .entity::<
+            crate::sys::resellers::Reseller,
+            crate::sys::resellers::ResellerListItem,
+        >(crate::sys::resellers::SCHEMA);
+    #[cfg(feature = "reseller_accounts")]
+    visitor
+        .entity::<
+            crate::sys::reseller_accounts::ResellerAccount,
+            crate::sys::reseller_accounts::ResellerAccountListItem,
+        >(crate::sys::reseller_accounts::SCHEMA);
+    #[cfg(feature = "reseller_payouts")]
+    visitor
+        .entity::<
+            crate::sys::reseller_payouts::ResellerPayout,
+            crate::sys::reseller_payouts::ResellerPayoutListItem,
+        >(crate::sys::reseller_payouts::SCHEMA);
+    #[cfg(feature = "simple_time_zones")]
+    visitor
+        .entity::<
+            crate::sys::simple_time_zones::SimpleTimeZone,
+            crate::sys::simple_time_zones::SimpleTimeZoneListItem,
+        >(crate::sys::simple_time_zones::SCHEMA);
+    #[cfg(feature = "tax_rates")]
+    visitor
+        .entity::<
+            crate::sys::tax_rates::TaxRate,
+            crate::sys::tax_rates::TaxRateListItem,
+        >(crate::sys::tax_rates::SCHEMA);
+    #[cfg(feature = "template_files")]
+    visitor
+        .entity::<
+            crate::sys::template_files::TemplateFile,
+            crate::sys::template_files::TemplateFileListItem,
+        >(crate::sys::template_files::SCHEMA);
+    #[cfg(feature = "template_versions")]
+    visitor
+        .entity::<
+            crate::sys::template_versions::TemplateVersion,
+            crate::sys::template_versions::TemplateVersionListItem,
+        >(crate::sys::template_versions::SCHEMA);
+    #[cfg(feature = "users")]
+    visitor
+        .entity::<
+            crate::sys::users::User,
+            crate::sys::users::UserListItem,
+        >(crate::sys::users::SCHEMA);
+    #[cfg(feature = "user_bookmarks")]
+    visitor
+        .entity::<
+            crate::sys::user_bookmarks::UserBookmark,
+            crate::sys::user_bookmarks::UserBookmarkListItem,
+        >(crate::sys::user_bookmarks::SCHEMA);
+    #[cfg(feature = "user_messages")]
+    visitor
+        .entity::<
+            crate::sys::user_messages::UserMessage,
+            crate::sys::user_messages::UserMessageListItem,
+        >(crate::sys::user_messages::SCHEMA);
+    #[cfg(feature = "validation_rules")]
+    visitor
+        .entity::<
+            crate::sys::validation_rules::ValidationRule,
+            crate::sys::validation_rules::ValidationRuleListItem,
+        >(crate::sys::validation_rules::SCHEMA);
+    #[cfg(feature = "web_hooks")]
+    visitor
+        .entity::<
+            crate::sys::web_hooks::WebHook,
+            crate::sys::web_hooks::WebHookListItem,
+        >(crate::sys::web_hooks::SCHEMA);
 }

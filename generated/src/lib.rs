@@ -220,6 +220,8 @@ pub mod support;
 pub mod sys;
 pub use entities::{Api, ENTITIES};
 
+#[doc(hidden)]
+pub use entities::__visit_entities;
 pub use nexudus_runtime::*;
 pub use service::SERVICE;
 /// What most code using the client needs: `use nexudus::prelude::*;`.

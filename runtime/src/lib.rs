@@ -37,8 +37,8 @@ pub use query::{ListQuery, QueryFilter, SortDirection, SortField, id_list};
 pub use retry::RetryPolicy;
 pub use schema::{
     ActionNames, CommandNames, CommandParameterNames, EndpointKind, EndpointSchema, EntitySchema,
-    EnumSchema, EnvelopeNames, FieldKind, FieldSchema, FilterSchema, PageNames, PagingSchema,
-    RangeFilterSchema, RunCommandNames, ServiceSchema, ValidationErrorNames,
+    EntityVisitor, EnumSchema, EnvelopeNames, FieldKind, FieldSchema, FilterSchema, PageNames,
+    PagingSchema, RangeFilterSchema, RunCommandNames, ServiceSchema, ValidationErrorNames,
 };
 pub use typed::{ParseValueError, UnknownValue};
 

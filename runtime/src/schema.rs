@@ -466,3 +466,15 @@ names!(
         parameters,
     }
 );
+
+/// Receives every entity's record types from the generated crate's `__visit_entities`, for
+/// code that must name each type (the project's check of the reference's JSON examples).
+/// Not part of the API.
+#[doc(hidden)]
+pub trait EntityVisitor {
+    /// Called once per entity, in `ENTITIES` order, with its full and list record types.
+    fn entity<Record, ListItem>(&mut self, schema: EntitySchema)
+    where
+        Record: serde::de::DeserializeOwned + 'static,
+        ListItem: serde::de::DeserializeOwned + 'static;
+}

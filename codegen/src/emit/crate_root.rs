@@ -54,6 +54,8 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         #(#areas)*
 
         pub use entities::{Api, ENTITIES};
+        #[doc(hidden)]
+        pub use entities::__visit_entities;
         pub use nexudus_runtime::*;
         pub use service::SERVICE;
 
@@ -97,7 +99,7 @@ pub fn entities_rs(api: &Api) -> TokenStream {
             }
         }
     });
-    let for_each = for_each_entity(api);
+    let visit = visit_entities(api);
     let doc = docs::inner("Every entity of the spec, as data and as methods of the client.");
     quote! {
         #doc
@@ -116,44 +118,33 @@ pub fn entities_rs(api: &Api) -> TokenStream {
             #(#impls)*
         }
 
-        #for_each
+        #visit
     }
 }
 
-/// `__for_each_entity!`: a hidden macro that hands a caller's macro every entity's names and
-/// types, for code that must name each record type (the reference-examples check of
-/// `tests/`). A `macro_rules!` costs nothing until it is invoked, so users pay nothing for
-/// it, and the crate's API gains no per-entity function. It exists only with the `full`
-/// feature, which enables every entity, so every path it names exists. prettyplease fills
-/// a macro body like a paragraph, so adding an entity rewraps the lines after it.
-fn for_each_entity(api: &Api) -> TokenStream {
-    let entries = api.entities.iter().map(|e| {
-        let (name, area, module) = (&e.name, &e.area, &e.names.module);
+/// `__visit_entities`: hands a caller's `EntityVisitor` (runtime) every entity's record types, for
+/// code that must name each one (the reference-examples check of `tests/`). A generic
+/// function costs nothing until it is called, so users pay nothing for it; one statement per
+/// entity keeps the diff of an added entity to its own lines.
+fn visit_entities(api: &Api) -> TokenStream {
+    let calls = api.entities.iter().map(|e| {
+        let (area, module) = (&e.area, &e.names.module);
         let (record, list_item) = (&e.names.record, &e.names.list_item);
         let feature = entity_feature(e);
         quote! {
-            $callback!(
-                #name,
-                #feature,
-                $crate::#area::#module::SCHEMA,
-                $crate::#area::#module::#record,
-                $crate::#area::#module::#list_item
+            #[cfg(feature = #feature)]
+            visitor.entity::<crate::#area::#module::#record, crate::#area::#module::#list_item>(
+                crate::#area::#module::SCHEMA,
             );
         }
     });
     quote! {
-        /// Invokes `$callback!(name, feature, schema, Record, ListItem);` once per entity, in
-        /// area then name order: the entity's name as the API spells it and its cargo feature
-        /// (string literals), then the paths of its `SCHEMA`, its full record and its list
-        /// record. Invoke it where statements or items may stand. Not part of the API: it is
-        /// for the project's own tests, and exists only with the `full` feature.
+        /// Calls `visitor.entity::<Record, ListItem>(SCHEMA)` once per entity whose feature is
+        /// on, in [`ENTITIES`] order. Not part of the API: it is for the project's own tests.
         #[doc(hidden)]
-        #[cfg(feature = #FULL)]
-        #[macro_export]
-        macro_rules! __for_each_entity {
-            ($callback:ident) => {
-                #(#entries)*
-            };
+        #[allow(unused_variables)]
+        pub fn __visit_entities(visitor: &mut impl crate::EntityVisitor) {
+            #(#calls)*
         }
     }
 }

@@ -53,7 +53,11 @@ pub fn generate(api: &Api) -> Result<Output, EmitError> {
 /// threads' timing.
 pub fn generate_timed(api: &Api, timings: &mut Timings) -> Result<Output, EmitError> {
     let mut jobs = vec![Job::Lib, Job::Service, Job::Entities, Job::Ids, Job::Enums];
-    jobs.extend(api.areas().into_iter().map(|(area, entities)| Job::Area(area, entities)));
+    jobs.extend(
+        api.areas()
+            .into_iter()
+            .map(|(area, entities)| Job::Area(area, entities)),
+    );
     jobs.extend(api.entities.iter().map(Job::Entity));
     let results = crate::parallel::on_all_cores(&jobs, |jobs| {
         let mut out = Output::default();

@@ -1,14 +1,16 @@
 //! Decoding an example into the generated type it shows.
 //!
 //! The generated crate has no per-entity decode function. Its hidden
-//! `nexudus::__for_each_entity!` macro names every entity's record and list-record types,
-//! and [`entity_types`] turns that into a table of monomorphised decoders, here in the tests
-//! crate.
+//! `nexudus::__visit_entities` hands an [`EntityVisitor`] every entity's record and
+//! list-record types, and [`entity_types`] turns that into a table of monomorphised
+//! decoders, here in the tests crate.
 
 use std::collections::BTreeMap;
 use std::fmt;
 
-use nexudus::{ActionResponse, CommandInfo, EntitySchema, EnumSchema, FieldKind, Page};
+use nexudus::{
+    ActionResponse, CommandInfo, EntitySchema, EntityVisitor, EnumSchema, FieldKind, Page,
+};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
@@ -92,19 +94,24 @@ impl fmt::Debug for EntityTypes {
 
 /// Every entity of `nexudus::ENTITIES`, in its order, with its decoders.
 pub fn entity_types() -> Vec<EntityTypes> {
-    let mut all = Vec::new();
-    macro_rules! entity {
-        ($name:literal, $feature:literal, $schema:path, $record:ty, $list:ty) => {
-            all.push(EntityTypes {
-                name: $name,
-                schema: $schema,
-                record: decode_record::<$record>,
-                page: decode_page::<$list>,
+    struct Collect(Vec<EntityTypes>);
+    impl EntityVisitor for Collect {
+        fn entity<Record, ListItem>(&mut self, schema: EntitySchema)
+        where
+            Record: DeserializeOwned + 'static,
+            ListItem: DeserializeOwned + 'static,
+        {
+            self.0.push(EntityTypes {
+                name: schema.name,
+                schema,
+                record: decode_record::<Record>,
+                page: decode_page::<ListItem>,
             });
-        };
+        }
     }
-    nexudus::__for_each_entity!(entity);
-    all
+    let mut all = Collect(Vec::new());
+    nexudus::__visit_entities(&mut all);
+    all.0
 }
 
 /// Decodes a record straight from the text, naming the path of a failure.
