@@ -41,10 +41,11 @@ enum Command {
         /// Write nothing; fail and list the stale files when generated/ differs from spec/.
         #[arg(long)]
         check: bool,
-        /// Write the crate's generated files into this folder instead of generated/.
+        /// Write the crate's generated files into this folder instead of generated/ (relative
+        /// to the current folder).
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
-        /// Read the spec from this folder instead of spec/.
+        /// Read the spec from this folder instead of spec/ (relative to the current folder).
         #[arg(long, value_name = "DIR")]
         spec: Option<PathBuf>,
     },
@@ -56,10 +57,11 @@ enum Command {
         /// Write nothing; fail when the document differs from what spec/ produces.
         #[arg(long)]
         check: bool,
-        /// Read the spec from this folder instead of spec/.
+        /// Read the spec from this folder instead of spec/ (relative to the current folder).
         #[arg(long, value_name = "DIR")]
         spec: Option<PathBuf>,
-        /// Write the document to this file instead of docs/openapi.json.
+        /// Write the document to this file instead of docs/openapi.json (relative to the
+        /// current folder).
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
@@ -115,16 +117,28 @@ fn main() -> ExitCode {
         );
         return ExitCode::FAILURE;
     }
+    // A path the user typed, relative to where they typed it (the defaults are the root's).
+    let typed = |path: Option<PathBuf>| match (&invoked_in, path) {
+        (Ok(dir), Some(path)) => Some(dir.join(path)),
+        (Err(_), Some(path)) => Some(path),
+        (_, None) => None,
+    };
     let result = match cli.command {
         Command::Gen { check, out, spec } => generate::run(
-            spec.as_deref().unwrap_or(generate::SPEC_DIR.as_ref()),
-            out.as_deref().unwrap_or(generate::CRATE_DIR.as_ref()),
+            typed(spec)
+                .as_deref()
+                .unwrap_or(generate::SPEC_DIR.as_ref()),
+            typed(out)
+                .as_deref()
+                .unwrap_or(generate::CRATE_DIR.as_ref()),
             check,
         ),
         Command::Ci => ci::run(),
         Command::Openapi { check, spec, out } => openapi::run(
-            spec.as_deref().unwrap_or(generate::SPEC_DIR.as_ref()),
-            out.as_deref().unwrap_or(openapi::DOCUMENT.as_ref()),
+            typed(spec)
+                .as_deref()
+                .unwrap_or(generate::SPEC_DIR.as_ref()),
+            typed(out).as_deref().unwrap_or(openapi::DOCUMENT.as_ref()),
             check,
         ),
         Command::Bench {
