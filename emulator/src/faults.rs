@@ -26,6 +26,9 @@ pub(crate) enum FaultKind {
     ExtraField { name: String, value: Value },
     /// Close the connection without an answer.
     DropConnection,
+    /// Handle the request, send the status, the headers and half the body, then close the
+    /// connection.
+    DropMidBody,
 }
 
 /// A fault to inject with [`Emulator::inject`](super::Emulator::inject).
@@ -117,6 +120,12 @@ impl Fault {
     /// Closes the connection without answering.
     pub fn drop_connection() -> Self {
         Self::new(FaultKind::DropConnection)
+    }
+
+    /// Handles the request, sends the answer's status, headers and first half of its body,
+    /// then closes the connection: the answer was under way when the connection dropped.
+    pub fn drop_mid_body() -> Self {
+        Self::new(FaultKind::DropMidBody)
     }
 
     /// Meets only requests of this method.

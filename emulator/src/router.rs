@@ -13,6 +13,7 @@ use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 use axum::routing::{MethodFilter, MethodRouter, post};
+use futures::StreamExt;
 use percent_encoding::percent_decode_str;
 use serde_json::{Value, json};
 
@@ -238,6 +239,12 @@ async fn serve(shared: Arc<Shared>, target: Target, request: Request) -> Respons
             bytes.truncate(bytes.len() / 2);
             response(answer.status, bytes, answer.retry_after)
         }
+        Some(FaultKind::DropMidBody) => {
+            let answer = answer(Arc::clone(&shared)).await;
+            let mut bytes = answer.bytes();
+            bytes.truncate(bytes.len() / 2);
+            response(answer.status, dropped_mid_body(bytes), answer.retry_after)
+        }
         Some(FaultKind::ExtraField { name, value }) => {
             let mut answer = answer(Arc::clone(&shared)).await;
             if let Some(body) = &mut answer.body {
@@ -262,6 +269,18 @@ fn dropped_connection() -> Response {
         Err::<Bytes, std::io::Error>(std::io::Error::other("connection dropped by a fault"))
     });
     Response::new(Body::from_stream(failing))
+}
+
+/// A body that sends `first` and then fails, after a pause that lets `first` leave: the
+/// connection closes with the answer under way.
+fn dropped_mid_body(first: Vec<u8>) -> Body {
+    let rest = futures::stream::once(async {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        Err::<Bytes, std::io::Error>(std::io::Error::other(
+            "connection dropped mid-body by a fault",
+        ))
+    });
+    Body::from_stream(futures::stream::iter([Ok(Bytes::from(first))]).chain(rest))
 }
 
 /// Reads a request body of at most `limit` bytes; 413 if it is longer or cut short.

@@ -860,7 +860,10 @@ impl Client {
 /// Connection failures (a refused connection, or one closed before the answer came) and
 /// timeouts may pass; other transport errors will not.
 fn transport_outcome(error: reqwest::Error) -> Outcome {
-    if error.is_connect() || error.is_timeout() || error.is_request() {
+    // `is_body`, `is_decode`: the connection dropped while the answer was being read (the
+    // client decodes JSON itself, so reqwest's decode errors are about reading the body).
+    let mid_body = error.is_body() || error.is_decode();
+    if error.is_connect() || error.is_timeout() || error.is_request() || mid_body {
         // A failed connection sent nothing; anything later may have reached the API.
         let kind = if error.is_connect() {
             RetryKind::NotSent
@@ -904,7 +907,7 @@ fn grant_outcome(error: Error) -> Outcome {
         return Outcome::Failed(error);
     }
     let retry_after = match &error {
-        Error::Throttled { retry_after } => *retry_after,
+        Error::Throttled { retry_after } | Error::Server { retry_after, .. } => *retry_after,
         _ => None,
     };
     Outcome::Retry {
@@ -1019,6 +1022,7 @@ fn classify(
         _ => Error::Server {
             status,
             body: snippet(body),
+            retry_after,
         },
     }
 }

@@ -73,6 +73,9 @@ pub enum Error {
         status: u16,
         /// The start of the body.
         body: String,
+        /// How long the API asked to wait (`Retry-After`, as for [`Error::Throttled`]), if
+        /// it said; 502-504 are retried after it.
+        retry_after: Option<Duration>,
     },
     /// The API answered 2xx but `WasSuccessful` is false (`runcommand` does this).
     ///

@@ -1220,7 +1220,7 @@ async fn server_errors_are_retried_within_bounds_but_post_is_not() {
     emulator.inject(Fault::status_with_body(502, "<html>Bad gateway</html>").times(10));
     let error = api.get(1).await.expect_err("gives up");
     assert!(
-        matches!(error, Error::Server { status: 502, ref body } if body.contains("Bad gateway")),
+        matches!(error, Error::Server { status: 502, ref body, .. } if body.contains("Bad gateway")),
         "{error:?}"
     );
     assert_eq!(
@@ -1324,6 +1324,23 @@ async fn slow_answers_and_dropped_connections_are_retried_except_post() {
     assert_eq!(
         statuses(&emulator, "GET", &format!("{CODES_PATH}/1")),
         [None, Some(200)]
+    );
+    // Dropped with the answer under way: sent again too.
+    emulator.clear_requests();
+    emulator.inject(Fault::drop_mid_body().method(Method::Get));
+    assert_eq!(
+        client
+            .coworker_discount_codes()
+            .get(1)
+            .await
+            .expect("retried")
+            .id
+            .0,
+        1
+    );
+    assert_eq!(
+        statuses(&emulator, "GET", &format!("{CODES_PATH}/1")),
+        [Some(200), Some(200)]
     );
     emulator.inject(Fault::drop_connection().method(Method::Post));
     let error = client

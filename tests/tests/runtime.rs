@@ -714,7 +714,7 @@ async fn unauthorized_forbidden_and_not_found() {
 async fn server_error_keeps_status_and_a_bounded_body() {
     let err = error_for(|| Reply::raw(500, "Internal kaboom")).await;
     match &err {
-        Error::Server { status, body } => {
+        Error::Server { status, body, .. } => {
             assert_eq!(*status, 500);
             assert_eq!(body, "Internal kaboom");
         }
@@ -725,7 +725,9 @@ async fn server_error_keeps_status_and_a_bounded_body() {
     // A huge body of multi-byte characters is cut on a character boundary.
     let err = error_for(|| Reply::raw(418, "é".repeat(100_000))).await;
     match err {
-        Error::Server { status: 418, body } => assert!(body.chars().count() <= 201, "{body}"),
+        Error::Server {
+            status: 418, body, ..
+        } => assert!(body.chars().count() <= 201, "{body}"),
         other => panic!("expected Server, got {other:?}"),
     }
 }
@@ -1086,6 +1088,25 @@ async fn a_throttled_or_unavailable_token_endpoint_is_retried() {
     assert!(matches!(err, Error::Throttled { .. }), "{err:?}");
     assert_eq!(server.count("POST", "/api/token"), 3);
     assert_eq!(server.requests().len(), 3);
+
+    // An unavailable token endpoint's Retry-After is honoured: longer than the policy will
+    // wait (3 s here), so the client gives up at once instead of retrying sooner.
+    let server =
+        TestServer::start(|_, _| Reply::raw(503, "maintenance").header("retry-after", "3600"))
+            .await;
+    let err = server
+        .client_with(
+            Auth::password("admin@example.com", "pa55word"),
+            fast_retries().max_attempts(3),
+        )
+        .get_record::<Code>(&GET, 1)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Server { status: 503, retry_after: Some(wait), .. } if wait == Duration::from_secs(3600)),
+        "{err:?}"
+    );
+    assert_eq!(server.count("POST", "/api/token"), 1);
 }
 
 #[tokio::test]
