@@ -298,6 +298,11 @@ impl Entity {
         self.endpoint(kind).is_some()
     }
 
+    /// Whether the entity has list records (`XListItem`): list and find-by-ids answer them.
+    pub fn has_list_records(&self) -> bool {
+        self.has(EndpointKind::List) || self.has(EndpointKind::FindByIds)
+    }
+
     /// The `Id` base field.
     pub fn id_field(&self) -> &Field {
         // The resolver puts the base field `Id` first in every entity.

@@ -442,7 +442,7 @@ fn entity_schemas(service: &Service, entity: &Entity, names: &Names) -> Map<Stri
     );
 
     let id_wire = &entity.id_field().wire;
-    if entity.has(EndpointKind::List) || entity.has(EndpointKind::FindByIds) {
+    if entity.has_list_records() {
         schemas.insert(
             names.list_item.clone(),
             object(

@@ -1964,891 +1964,1422 @@ impl Api for crate::Client {
     }
 }
 
-/// Calls `visitor.entity::<Record, ListItem>(SCHEMA)` once per entity whose feature is
-/// on, in [`ENTITIES`] order. Not part of the API: it is for the project's own tests.
+/// Calls `visitor.record::<Record>(SCHEMA)`, then `visitor.list_record::<ListItem>(SCHEMA)`
+/// if the entity has list records, for every entity whose feature is on, in [`ENTITIES`]
+/// order. Not part of the API: it is for the project's own tests.
 #[doc(hidden)]
 #[allow(unused_variables)]
 pub fn __visit_entities(visitor: &mut impl crate::EntityVisitor) {
     #[cfg(feature = "applications")]
     visitor
-        .entity::<
+        .record::<
             crate::apps::applications::Application,
+        >(crate::apps::applications::SCHEMA);
+    #[cfg(feature = "applications")]
+    visitor
+        .list_record::<
             crate::apps::applications::ApplicationListItem,
         >(crate::apps::applications::SCHEMA);
     #[cfg(feature = "installed_applications")]
     visitor
-        .entity::<
+        .record::<
             crate::apps::installed_applications::InstalledApplication,
+        >(crate::apps::installed_applications::SCHEMA);
+    #[cfg(feature = "installed_applications")]
+    visitor
+        .list_record::<
             crate::apps::installed_applications::InstalledApplicationListItem,
         >(crate::apps::installed_applications::SCHEMA);
     #[cfg(feature = "business_charges")]
     visitor
-        .entity::<
+        .record::<
             crate::billing::business_charges::BusinessCharge,
+        >(crate::billing::business_charges::SCHEMA);
+    #[cfg(feature = "business_charges")]
+    visitor
+        .list_record::<
             crate::billing::business_charges::BusinessChargeListItem,
         >(crate::billing::business_charges::SCHEMA);
     #[cfg(feature = "charges")]
+    visitor.record::<crate::billing::charges::Charge>(crate::billing::charges::SCHEMA);
+
+    #[cfg(feature = "charges")]
     visitor
-        .entity::<
-            crate::billing::charges::Charge,
+        .list_record::<
             crate::billing::charges::ChargeListItem,
         >(crate::billing::charges::SCHEMA);
     #[cfg(feature = "contract_deposits")]
     visitor
-        .entity::<
+        .record::<
             crate::billing::contract_deposits::ContractDeposit,
+        >(crate::billing::contract_deposits::SCHEMA);
+    #[cfg(feature = "contract_deposits")]
+    visitor
+        .list_record::<
             crate::billing::contract_deposits::ContractDepositListItem,
         >(crate::billing::contract_deposits::SCHEMA);
     #[cfg(feature = "coworker_booking_credits")]
     visitor
-        .entity::<
+        .record::<
             crate::billing::coworker_booking_credits::CoworkerBookingCredit,
+        >(crate::billing::coworker_booking_credits::SCHEMA);
+    #[cfg(feature = "coworker_booking_credits")]
+    visitor
+        .list_record::<
             crate::billing::coworker_booking_credits::CoworkerBookingCreditListItem,
         >(crate::billing::coworker_booking_credits::SCHEMA);
     #[cfg(feature = "coworker_booking_credit_use_histories")]
     visitor
-        .entity::<
+        .record::<
             crate::billing::coworker_booking_credit_use_histories::CoworkerBookingCreditUseHistory,
+        >(crate::billing::coworker_booking_credit_use_histories::SCHEMA);
+    #[cfg(feature = "coworker_booking_credit_use_histories")]
+    visitor
+        .list_record::<
             crate::billing::coworker_booking_credit_use_histories::CoworkerBookingCreditUseHistoryListItem,
         >(crate::billing::coworker_booking_credit_use_histories::SCHEMA);
     #[cfg(feature = "coworker_contracts")]
     visitor
-        .entity::<
+        .record::<
             crate::billing::coworker_contracts::CoworkerContract,
+        >(crate::billing::coworker_contracts::SCHEMA);
+    #[cfg(feature = "coworker_contracts")]
+    visitor
+        .list_record::<
             crate::billing::coworker_contracts::CoworkerContractListItem,
         >(crate::billing::coworker_contracts::SCHEMA);
     #[cfg(feature = "coworker_discount_codes")]
     visitor
-        .entity::<
+        .record::<
             crate::billing::coworker_discount_codes::CoworkerDiscountCode,
+        >(crate::billing::coworker_discount_codes::SCHEMA);
+    #[cfg(feature = "coworker_discount_codes")]
+    visitor
+        .list_record::<
             crate::billing::coworker_discount_codes::CoworkerDiscountCodeListItem,
         >(crate::billing::coworker_discount_codes::SCHEMA);
     #[cfg(feature = "coworker_extra_services")]
     visitor
-        .entity::<
+        .record::<
             crate::billing::coworker_extra_services::CoworkerExtraService,
+        >(crate::billing::coworker_extra_services::SCHEMA);
+    #[cfg(feature = "coworker_extra_services")]
+    visitor
+        .list_record::<
             crate::billing::coworker_extra_services::CoworkerExtraServiceListItem,
         >(crate::billing::coworker_extra_services::SCHEMA);
     #[cfg(feature = "coworker_extra_service_use_histories")]
     visitor
-        .entity::<
+        .record::<
             crate::billing::coworker_extra_service_use_histories::CoworkerExtraServiceUseHistory,
+        >(crate::billing::coworker_extra_service_use_histories::SCHEMA);
+    #[cfg(feature = "coworker_extra_service_use_histories")]
+    visitor
+        .list_record::<
             crate::billing::coworker_extra_service_use_histories::CoworkerExtraServiceUseHistoryListItem,
         >(crate::billing::coworker_extra_service_use_histories::SCHEMA);
     #[cfg(feature = "coworker_invoices")]
     visitor
-        .entity::<
+        .record::<
             crate::billing::coworker_invoices::CoworkerInvoice,
+        >(crate::billing::coworker_invoices::SCHEMA);
+    #[cfg(feature = "coworker_invoices")]
+    visitor
+        .list_record::<
             crate::billing::coworker_invoices::CoworkerInvoiceListItem,
         >(crate::billing::coworker_invoices::SCHEMA);
     #[cfg(feature = "coworker_invoice_histories")]
     visitor
-        .entity::<
+        .record::<
             crate::billing::coworker_invoice_histories::CoworkerInvoiceHistory,
+        >(crate::billing::coworker_invoice_histories::SCHEMA);
+    #[cfg(feature = "coworker_invoice_histories")]
+    visitor
+        .list_record::<
             crate::billing::coworker_invoice_histories::CoworkerInvoiceHistoryListItem,
         >(crate::billing::coworker_invoice_histories::SCHEMA);
     #[cfg(feature = "coworker_invoice_lines")]
     visitor
-        .entity::<
+        .record::<
             crate::billing::coworker_invoice_lines::CoworkerInvoiceLine,
+        >(crate::billing::coworker_invoice_lines::SCHEMA);
+    #[cfg(feature = "coworker_invoice_lines")]
+    visitor
+        .list_record::<
             crate::billing::coworker_invoice_lines::CoworkerInvoiceLineListItem,
         >(crate::billing::coworker_invoice_lines::SCHEMA);
     #[cfg(feature = "coworker_ledger_entries")]
     visitor
-        .entity::<
+        .record::<
             crate::billing::coworker_ledger_entries::CoworkerLedgerEntry,
+        >(crate::billing::coworker_ledger_entries::SCHEMA);
+    #[cfg(feature = "coworker_ledger_entries")]
+    visitor
+        .list_record::<
             crate::billing::coworker_ledger_entries::CoworkerLedgerEntryListItem,
         >(crate::billing::coworker_ledger_entries::SCHEMA);
     #[cfg(feature = "coworker_products")]
     visitor
-        .entity::<
+        .record::<
             crate::billing::coworker_products::CoworkerProduct,
+        >(crate::billing::coworker_products::SCHEMA);
+    #[cfg(feature = "coworker_products")]
+    visitor
+        .list_record::<
             crate::billing::coworker_products::CoworkerProductListItem,
         >(crate::billing::coworker_products::SCHEMA);
     #[cfg(feature = "coworker_time_passes")]
     visitor
-        .entity::<
+        .record::<
             crate::billing::coworker_time_passes::CoworkerTimePass,
+        >(crate::billing::coworker_time_passes::SCHEMA);
+    #[cfg(feature = "coworker_time_passes")]
+    visitor
+        .list_record::<
             crate::billing::coworker_time_passes::CoworkerTimePassListItem,
         >(crate::billing::coworker_time_passes::SCHEMA);
     #[cfg(feature = "discount_codes")]
     visitor
-        .entity::<
+        .record::<
             crate::billing::discount_codes::DiscountCode,
+        >(crate::billing::discount_codes::SCHEMA);
+    #[cfg(feature = "discount_codes")]
+    visitor
+        .list_record::<
             crate::billing::discount_codes::DiscountCodeListItem,
         >(crate::billing::discount_codes::SCHEMA);
     #[cfg(feature = "extra_services")]
     visitor
-        .entity::<
+        .record::<
             crate::billing::extra_services::ExtraService,
+        >(crate::billing::extra_services::SCHEMA);
+    #[cfg(feature = "extra_services")]
+    visitor
+        .list_record::<
             crate::billing::extra_services::ExtraServiceListItem,
         >(crate::billing::extra_services::SCHEMA);
     #[cfg(feature = "extra_service_prices")]
     visitor
-        .entity::<
+        .record::<
             crate::billing::extra_service_prices::ExtraServicePrice,
+        >(crate::billing::extra_service_prices::SCHEMA);
+    #[cfg(feature = "extra_service_prices")]
+    visitor
+        .list_record::<
             crate::billing::extra_service_prices::ExtraServicePriceListItem,
         >(crate::billing::extra_service_prices::SCHEMA);
     #[cfg(feature = "extra_service_time_slots")]
     visitor
-        .entity::<
+        .record::<
             crate::billing::extra_service_time_slots::ExtraServiceTimeSlot,
+        >(crate::billing::extra_service_time_slots::SCHEMA);
+    #[cfg(feature = "extra_service_time_slots")]
+    visitor
+        .list_record::<
             crate::billing::extra_service_time_slots::ExtraServiceTimeSlotListItem,
         >(crate::billing::extra_service_time_slots::SCHEMA);
     #[cfg(feature = "financial_accounts")]
     visitor
-        .entity::<
+        .record::<
             crate::billing::financial_accounts::FinancialAccount,
+        >(crate::billing::financial_accounts::SCHEMA);
+    #[cfg(feature = "financial_accounts")]
+    visitor
+        .list_record::<
             crate::billing::financial_accounts::FinancialAccountListItem,
         >(crate::billing::financial_accounts::SCHEMA);
     #[cfg(feature = "invoices")]
     visitor
-        .entity::<
-            crate::billing::invoices::Invoice,
+        .record::<crate::billing::invoices::Invoice>(crate::billing::invoices::SCHEMA);
+    #[cfg(feature = "invoices")]
+    visitor
+        .list_record::<
             crate::billing::invoices::InvoiceListItem,
         >(crate::billing::invoices::SCHEMA);
     #[cfg(feature = "ledger_entries")]
     visitor
-        .entity::<
+        .record::<
             crate::billing::ledger_entries::LedgerEntry,
+        >(crate::billing::ledger_entries::SCHEMA);
+    #[cfg(feature = "ledger_entries")]
+    visitor
+        .list_record::<
             crate::billing::ledger_entries::LedgerEntryListItem,
         >(crate::billing::ledger_entries::SCHEMA);
     #[cfg(feature = "payment_gateways")]
     visitor
-        .entity::<
+        .record::<
             crate::billing::payment_gateways::PaymentGateway,
+        >(crate::billing::payment_gateways::SCHEMA);
+    #[cfg(feature = "payment_gateways")]
+    visitor
+        .list_record::<
             crate::billing::payment_gateways::PaymentGatewayListItem,
         >(crate::billing::payment_gateways::SCHEMA);
     #[cfg(feature = "products")]
     visitor
-        .entity::<
-            crate::billing::products::Product,
+        .record::<crate::billing::products::Product>(crate::billing::products::SCHEMA);
+    #[cfg(feature = "products")]
+    visitor
+        .list_record::<
             crate::billing::products::ProductListItem,
         >(crate::billing::products::SCHEMA);
     #[cfg(feature = "product_booking_credits")]
     visitor
-        .entity::<
+        .record::<
             crate::billing::product_booking_credits::ProductBookingCredit,
+        >(crate::billing::product_booking_credits::SCHEMA);
+    #[cfg(feature = "product_booking_credits")]
+    visitor
+        .list_record::<
             crate::billing::product_booking_credits::ProductBookingCreditListItem,
         >(crate::billing::product_booking_credits::SCHEMA);
     #[cfg(feature = "product_extra_services")]
     visitor
-        .entity::<
+        .record::<
             crate::billing::product_extra_services::ProductExtraService,
+        >(crate::billing::product_extra_services::SCHEMA);
+    #[cfg(feature = "product_extra_services")]
+    visitor
+        .list_record::<
             crate::billing::product_extra_services::ProductExtraServiceListItem,
         >(crate::billing::product_extra_services::SCHEMA);
     #[cfg(feature = "product_time_passes")]
     visitor
-        .entity::<
+        .record::<
             crate::billing::product_time_passes::ProductTimePass,
+        >(crate::billing::product_time_passes::SCHEMA);
+    #[cfg(feature = "product_time_passes")]
+    visitor
+        .list_record::<
             crate::billing::product_time_passes::ProductTimePassListItem,
         >(crate::billing::product_time_passes::SCHEMA);
     #[cfg(feature = "proposals")]
     visitor
-        .entity::<
+        .record::<
             crate::billing::proposals::Proposal,
+        >(crate::billing::proposals::SCHEMA);
+    #[cfg(feature = "proposals")]
+    visitor
+        .list_record::<
             crate::billing::proposals::ProposalListItem,
         >(crate::billing::proposals::SCHEMA);
     #[cfg(feature = "proposal_contracts")]
     visitor
-        .entity::<
+        .record::<
             crate::billing::proposal_contracts::ProposalContract,
+        >(crate::billing::proposal_contracts::SCHEMA);
+    #[cfg(feature = "proposal_contracts")]
+    visitor
+        .list_record::<
             crate::billing::proposal_contracts::ProposalContractListItem,
         >(crate::billing::proposal_contracts::SCHEMA);
     #[cfg(feature = "proposal_products")]
     visitor
-        .entity::<
+        .record::<
             crate::billing::proposal_products::ProposalProduct,
+        >(crate::billing::proposal_products::SCHEMA);
+    #[cfg(feature = "proposal_products")]
+    visitor
+        .list_record::<
             crate::billing::proposal_products::ProposalProductListItem,
         >(crate::billing::proposal_products::SCHEMA);
     #[cfg(feature = "resource_products")]
     visitor
-        .entity::<
+        .record::<
             crate::billing::resource_products::ResourceProduct,
+        >(crate::billing::resource_products::SCHEMA);
+    #[cfg(feature = "resource_products")]
+    visitor
+        .list_record::<
             crate::billing::resource_products::ResourceProductListItem,
         >(crate::billing::resource_products::SCHEMA);
     #[cfg(feature = "tariffs")]
+    visitor.record::<crate::billing::tariffs::Tariff>(crate::billing::tariffs::SCHEMA);
+
+    #[cfg(feature = "tariffs")]
     visitor
-        .entity::<
-            crate::billing::tariffs::Tariff,
+        .list_record::<
             crate::billing::tariffs::TariffListItem,
         >(crate::billing::tariffs::SCHEMA);
     #[cfg(feature = "tariff_booking_credits")]
     visitor
-        .entity::<
+        .record::<
             crate::billing::tariff_booking_credits::TariffBookingCredit,
+        >(crate::billing::tariff_booking_credits::SCHEMA);
+    #[cfg(feature = "tariff_booking_credits")]
+    visitor
+        .list_record::<
             crate::billing::tariff_booking_credits::TariffBookingCreditListItem,
         >(crate::billing::tariff_booking_credits::SCHEMA);
     #[cfg(feature = "tariff_extra_services")]
     visitor
-        .entity::<
+        .record::<
             crate::billing::tariff_extra_services::TariffExtraService,
+        >(crate::billing::tariff_extra_services::SCHEMA);
+    #[cfg(feature = "tariff_extra_services")]
+    visitor
+        .list_record::<
             crate::billing::tariff_extra_services::TariffExtraServiceListItem,
         >(crate::billing::tariff_extra_services::SCHEMA);
     #[cfg(feature = "tariff_products")]
     visitor
-        .entity::<
+        .record::<
             crate::billing::tariff_products::TariffProduct,
+        >(crate::billing::tariff_products::SCHEMA);
+    #[cfg(feature = "tariff_products")]
+    visitor
+        .list_record::<
             crate::billing::tariff_products::TariffProductListItem,
         >(crate::billing::tariff_products::SCHEMA);
     #[cfg(feature = "tariff_signup_products")]
     visitor
-        .entity::<
+        .record::<
             crate::billing::tariff_signup_products::TariffSignupProduct,
+        >(crate::billing::tariff_signup_products::SCHEMA);
+    #[cfg(feature = "tariff_signup_products")]
+    visitor
+        .list_record::<
             crate::billing::tariff_signup_products::TariffSignupProductListItem,
         >(crate::billing::tariff_signup_products::SCHEMA);
     #[cfg(feature = "tariff_time_passes")]
     visitor
-        .entity::<
+        .record::<
             crate::billing::tariff_time_passes::TariffTimePass,
+        >(crate::billing::tariff_time_passes::SCHEMA);
+    #[cfg(feature = "tariff_time_passes")]
+    visitor
+        .list_record::<
             crate::billing::tariff_time_passes::TariffTimePassListItem,
         >(crate::billing::tariff_time_passes::SCHEMA);
     #[cfg(feature = "time_passes")]
     visitor
-        .entity::<
+        .record::<
             crate::billing::time_passes::TimePass,
+        >(crate::billing::time_passes::SCHEMA);
+    #[cfg(feature = "time_passes")]
+    visitor
+        .list_record::<
             crate::billing::time_passes::TimePassListItem,
         >(crate::billing::time_passes::SCHEMA);
     #[cfg(feature = "time_pass_prices")]
     visitor
-        .entity::<
+        .record::<
             crate::billing::time_pass_prices::TimePassPrice,
+        >(crate::billing::time_pass_prices::SCHEMA);
+    #[cfg(feature = "time_pass_prices")]
+    visitor
+        .list_record::<
             crate::billing::time_pass_prices::TimePassPriceListItem,
         >(crate::billing::time_pass_prices::SCHEMA);
     #[cfg(feature = "time_pass_time_slots")]
     visitor
-        .entity::<
+        .record::<
             crate::billing::time_pass_time_slots::TimePassTimeSlot,
+        >(crate::billing::time_pass_time_slots::SCHEMA);
+    #[cfg(feature = "time_pass_time_slots")]
+    visitor
+        .list_record::<
             crate::billing::time_pass_time_slots::TimePassTimeSlotListItem,
         >(crate::billing::time_pass_time_slots::SCHEMA);
     #[cfg(feature = "workspaces")]
     visitor
-        .entity::<
+        .record::<
             crate::collaboration::workspaces::Workspace,
+        >(crate::collaboration::workspaces::SCHEMA);
+    #[cfg(feature = "workspaces")]
+    visitor
+        .list_record::<
             crate::collaboration::workspaces::WorkspaceListItem,
         >(crate::collaboration::workspaces::SCHEMA);
     #[cfg(feature = "community_groups")]
     visitor
-        .entity::<
+        .record::<
             crate::community::community_groups::CommunityGroup,
+        >(crate::community::community_groups::SCHEMA);
+    #[cfg(feature = "community_groups")]
+    visitor
+        .list_record::<
             crate::community::community_groups::CommunityGroupListItem,
         >(crate::community::community_groups::SCHEMA);
     #[cfg(feature = "community_messages")]
     visitor
-        .entity::<
+        .record::<
             crate::community::community_messages::CommunityMessage,
+        >(crate::community::community_messages::SCHEMA);
+    #[cfg(feature = "community_messages")]
+    visitor
+        .list_record::<
             crate::community::community_messages::CommunityMessageListItem,
         >(crate::community::community_messages::SCHEMA);
     #[cfg(feature = "community_message_likes")]
     visitor
-        .entity::<
+        .record::<
             crate::community::community_message_likes::CommunityMessageLike,
+        >(crate::community::community_message_likes::SCHEMA);
+    #[cfg(feature = "community_message_likes")]
+    visitor
+        .list_record::<
             crate::community::community_message_likes::CommunityMessageLikeListItem,
         >(crate::community::community_message_likes::SCHEMA);
     #[cfg(feature = "community_threads")]
     visitor
-        .entity::<
+        .record::<
             crate::community::community_threads::CommunityThread,
+        >(crate::community::community_threads::SCHEMA);
+    #[cfg(feature = "community_threads")]
+    visitor
+        .list_record::<
             crate::community::community_threads::CommunityThreadListItem,
         >(crate::community::community_threads::SCHEMA);
     #[cfg(feature = "community_thread_files")]
     visitor
-        .entity::<
+        .record::<
             crate::community::community_thread_files::CommunityThreadFile,
+        >(crate::community::community_thread_files::SCHEMA);
+    #[cfg(feature = "community_thread_files")]
+    visitor
+        .list_record::<
             crate::community::community_thread_files::CommunityThreadFileListItem,
         >(crate::community::community_thread_files::SCHEMA);
     #[cfg(feature = "community_thread_follows")]
     visitor
-        .entity::<
+        .record::<
             crate::community::community_thread_follows::CommunityThreadFollow,
+        >(crate::community::community_thread_follows::SCHEMA);
+    #[cfg(feature = "community_thread_follows")]
+    visitor
+        .list_record::<
             crate::community::community_thread_follows::CommunityThreadFollowListItem,
         >(crate::community::community_thread_follows::SCHEMA);
     #[cfg(feature = "community_thread_likes")]
     visitor
-        .entity::<
+        .record::<
             crate::community::community_thread_likes::CommunityThreadLike,
+        >(crate::community::community_thread_likes::SCHEMA);
+    #[cfg(feature = "community_thread_likes")]
+    visitor
+        .list_record::<
             crate::community::community_thread_likes::CommunityThreadLikeListItem,
         >(crate::community::community_thread_likes::SCHEMA);
     #[cfg(feature = "community_thread_mutes")]
     visitor
-        .entity::<
+        .record::<
             crate::community::community_thread_mutes::CommunityThreadMute,
+        >(crate::community::community_thread_mutes::SCHEMA);
+    #[cfg(feature = "community_thread_mutes")]
+    visitor
+        .list_record::<
             crate::community::community_thread_mutes::CommunityThreadMuteListItem,
         >(crate::community::community_thread_mutes::SCHEMA);
     #[cfg(feature = "audio_files")]
     visitor
-        .entity::<
+        .record::<
             crate::content::audio_files::AudioFile,
+        >(crate::content::audio_files::SCHEMA);
+    #[cfg(feature = "audio_files")]
+    visitor
+        .list_record::<
             crate::content::audio_files::AudioFileListItem,
         >(crate::content::audio_files::SCHEMA);
     #[cfg(feature = "blog_categories")]
     visitor
-        .entity::<
+        .record::<
             crate::content::blog_categories::BlogCategory,
+        >(crate::content::blog_categories::SCHEMA);
+    #[cfg(feature = "blog_categories")]
+    visitor
+        .list_record::<
             crate::content::blog_categories::BlogCategoryListItem,
         >(crate::content::blog_categories::SCHEMA);
     #[cfg(feature = "blog_posts")]
     visitor
-        .entity::<
+        .record::<
             crate::content::blog_posts::BlogPost,
+        >(crate::content::blog_posts::SCHEMA);
+    #[cfg(feature = "blog_posts")]
+    visitor
+        .list_record::<
             crate::content::blog_posts::BlogPostListItem,
         >(crate::content::blog_posts::SCHEMA);
     #[cfg(feature = "blog_post_comments")]
     visitor
-        .entity::<
+        .record::<
             crate::content::blog_post_comments::BlogPostComment,
+        >(crate::content::blog_post_comments::SCHEMA);
+    #[cfg(feature = "blog_post_comments")]
+    visitor
+        .list_record::<
             crate::content::blog_post_comments::BlogPostCommentListItem,
         >(crate::content::blog_post_comments::SCHEMA);
     #[cfg(feature = "calendar_events")]
     visitor
-        .entity::<
+        .record::<
             crate::content::calendar_events::CalendarEvent,
+        >(crate::content::calendar_events::SCHEMA);
+    #[cfg(feature = "calendar_events")]
+    visitor
+        .list_record::<
             crate::content::calendar_events::CalendarEventListItem,
         >(crate::content::calendar_events::SCHEMA);
     #[cfg(feature = "calendar_event_categories")]
     visitor
-        .entity::<
+        .record::<
             crate::content::calendar_event_categories::CalendarEventCategory,
+        >(crate::content::calendar_event_categories::SCHEMA);
+    #[cfg(feature = "calendar_event_categories")]
+    visitor
+        .list_record::<
             crate::content::calendar_event_categories::CalendarEventCategoryListItem,
         >(crate::content::calendar_event_categories::SCHEMA);
     #[cfg(feature = "data_files")]
     visitor
-        .entity::<
+        .record::<
             crate::content::data_files::DataFile,
+        >(crate::content::data_files::SCHEMA);
+    #[cfg(feature = "data_files")]
+    visitor
+        .list_record::<
             crate::content::data_files::DataFileListItem,
         >(crate::content::data_files::SCHEMA);
     #[cfg(feature = "event_attendees")]
     visitor
-        .entity::<
+        .record::<
             crate::content::event_attendees::EventAttendee,
+        >(crate::content::event_attendees::SCHEMA);
+    #[cfg(feature = "event_attendees")]
+    visitor
+        .list_record::<
             crate::content::event_attendees::EventAttendeeListItem,
         >(crate::content::event_attendees::SCHEMA);
     #[cfg(feature = "event_comments")]
     visitor
-        .entity::<
+        .record::<
             crate::content::event_comments::EventComment,
+        >(crate::content::event_comments::SCHEMA);
+    #[cfg(feature = "event_comments")]
+    visitor
+        .list_record::<
             crate::content::event_comments::EventCommentListItem,
         >(crate::content::event_comments::SCHEMA);
     #[cfg(feature = "event_products")]
     visitor
-        .entity::<
+        .record::<
             crate::content::event_products::EventProduct,
+        >(crate::content::event_products::SCHEMA);
+    #[cfg(feature = "event_products")]
+    visitor
+        .list_record::<
             crate::content::event_products::EventProductListItem,
         >(crate::content::event_products::SCHEMA);
     #[cfg(feature = "image_files")]
     visitor
-        .entity::<
+        .record::<
             crate::content::image_files::ImageFile,
+        >(crate::content::image_files::SCHEMA);
+    #[cfg(feature = "image_files")]
+    visitor
+        .list_record::<
             crate::content::image_files::ImageFileListItem,
         >(crate::content::image_files::SCHEMA);
     #[cfg(feature = "news_letters")]
     visitor
-        .entity::<
+        .record::<
             crate::content::news_letters::NewsLetter,
+        >(crate::content::news_letters::SCHEMA);
+    #[cfg(feature = "news_letters")]
+    visitor
+        .list_record::<
             crate::content::news_letters::NewsLetterListItem,
         >(crate::content::news_letters::SCHEMA);
     #[cfg(feature = "news_letter_subscribers")]
     visitor
-        .entity::<
+        .record::<
             crate::content::news_letter_subscribers::NewsLetterSubscriber,
+        >(crate::content::news_letter_subscribers::SCHEMA);
+    #[cfg(feature = "news_letter_subscribers")]
+    visitor
+        .list_record::<
             crate::content::news_letter_subscribers::NewsLetterSubscriberListItem,
         >(crate::content::news_letter_subscribers::SCHEMA);
     #[cfg(feature = "subscriber_activities")]
     visitor
-        .entity::<
+        .record::<
             crate::content::subscriber_activities::SubscriberActivity,
+        >(crate::content::subscriber_activities::SCHEMA);
+    #[cfg(feature = "subscriber_activities")]
+    visitor
+        .list_record::<
             crate::content::subscriber_activities::SubscriberActivityListItem,
         >(crate::content::subscriber_activities::SCHEMA);
     #[cfg(feature = "subscriber_groups")]
     visitor
-        .entity::<
+        .record::<
             crate::content::subscriber_groups::SubscriberGroup,
+        >(crate::content::subscriber_groups::SCHEMA);
+    #[cfg(feature = "subscriber_groups")]
+    visitor
+        .list_record::<
             crate::content::subscriber_groups::SubscriberGroupListItem,
         >(crate::content::subscriber_groups::SCHEMA);
     #[cfg(feature = "surveys")]
+    visitor.record::<crate::content::surveys::Survey>(crate::content::surveys::SCHEMA);
+
+    #[cfg(feature = "surveys")]
     visitor
-        .entity::<
-            crate::content::surveys::Survey,
+        .list_record::<
             crate::content::surveys::SurveyListItem,
         >(crate::content::surveys::SCHEMA);
     #[cfg(feature = "survey_answers")]
     visitor
-        .entity::<
+        .record::<
             crate::content::survey_answers::SurveyAnswer,
+        >(crate::content::survey_answers::SCHEMA);
+    #[cfg(feature = "survey_answers")]
+    visitor
+        .list_record::<
             crate::content::survey_answers::SurveyAnswerListItem,
         >(crate::content::survey_answers::SCHEMA);
     #[cfg(feature = "survey_questions")]
     visitor
-        .entity::<
+        .record::<
             crate::content::survey_questions::SurveyQuestion,
+        >(crate::content::survey_questions::SCHEMA);
+    #[cfg(feature = "survey_questions")]
+    visitor
+        .list_record::<
             crate::content::survey_questions::SurveyQuestionListItem,
         >(crate::content::survey_questions::SCHEMA);
     #[cfg(feature = "survey_runs")]
     visitor
-        .entity::<
+        .record::<
             crate::content::survey_runs::SurveyRun,
+        >(crate::content::survey_runs::SCHEMA);
+    #[cfg(feature = "survey_runs")]
+    visitor
+        .list_record::<
             crate::content::survey_runs::SurveyRunListItem,
         >(crate::content::survey_runs::SCHEMA);
     #[cfg(feature = "video_files")]
     visitor
-        .entity::<
+        .record::<
             crate::content::video_files::VideoFile,
+        >(crate::content::video_files::SCHEMA);
+    #[cfg(feature = "video_files")]
+    visitor
+        .list_record::<
             crate::content::video_files::VideoFileListItem,
         >(crate::content::video_files::SCHEMA);
     #[cfg(feature = "canned_responses")]
     visitor
-        .entity::<
+        .record::<
             crate::crm::canned_responses::CannedResponse,
+        >(crate::crm::canned_responses::SCHEMA);
+    #[cfg(feature = "canned_responses")]
+    visitor
+        .list_record::<
             crate::crm::canned_responses::CannedResponseListItem,
         >(crate::crm::canned_responses::SCHEMA);
     #[cfg(feature = "coworker_tasks")]
     visitor
-        .entity::<
+        .record::<
             crate::crm::coworker_tasks::CoworkerTask,
+        >(crate::crm::coworker_tasks::SCHEMA);
+    #[cfg(feature = "coworker_tasks")]
+    visitor
+        .list_record::<
             crate::crm::coworker_tasks::CoworkerTaskListItem,
         >(crate::crm::coworker_tasks::SCHEMA);
     #[cfg(feature = "crm_boards")]
+    visitor.record::<crate::crm::crm_boards::CrmBoard>(crate::crm::crm_boards::SCHEMA);
+
+    #[cfg(feature = "crm_boards")]
     visitor
-        .entity::<
-            crate::crm::crm_boards::CrmBoard,
+        .list_record::<
             crate::crm::crm_boards::CrmBoardListItem,
         >(crate::crm::crm_boards::SCHEMA);
     #[cfg(feature = "crm_board_columns")]
     visitor
-        .entity::<
+        .record::<
             crate::crm::crm_board_columns::CrmBoardColumn,
+        >(crate::crm::crm_board_columns::SCHEMA);
+    #[cfg(feature = "crm_board_columns")]
+    visitor
+        .list_record::<
             crate::crm::crm_board_columns::CrmBoardColumnListItem,
         >(crate::crm::crm_board_columns::SCHEMA);
     #[cfg(feature = "crm_opportunities")]
     visitor
-        .entity::<
+        .record::<
             crate::crm::crm_opportunities::CrmOpportunity,
+        >(crate::crm::crm_opportunities::SCHEMA);
+    #[cfg(feature = "crm_opportunities")]
+    visitor
+        .list_record::<
             crate::crm::crm_opportunities::CrmOpportunityListItem,
         >(crate::crm::crm_opportunities::SCHEMA);
     #[cfg(feature = "crm_opportunity_histories")]
     visitor
-        .entity::<
+        .record::<
             crate::crm::crm_opportunity_histories::CrmOpportunityHistory,
+        >(crate::crm::crm_opportunity_histories::SCHEMA);
+    #[cfg(feature = "crm_opportunity_histories")]
+    visitor
+        .list_record::<
             crate::crm::crm_opportunity_histories::CrmOpportunityHistoryListItem,
         >(crate::crm::crm_opportunity_histories::SCHEMA);
     #[cfg(feature = "crm_opportunity_import_files")]
     visitor
-        .entity::<
+        .record::<
             crate::crm::crm_opportunity_import_files::CrmOpportunityImportFile,
+        >(crate::crm::crm_opportunity_import_files::SCHEMA);
+    #[cfg(feature = "crm_opportunity_import_files")]
+    visitor
+        .list_record::<
             crate::crm::crm_opportunity_import_files::CrmOpportunityImportFileListItem,
         >(crate::crm::crm_opportunity_import_files::SCHEMA);
     #[cfg(feature = "custom_fields")]
     visitor
-        .entity::<
+        .record::<
             crate::crm::custom_fields::CustomField,
+        >(crate::crm::custom_fields::SCHEMA);
+    #[cfg(feature = "custom_fields")]
+    visitor
+        .list_record::<
             crate::crm::custom_fields::CustomFieldListItem,
         >(crate::crm::custom_fields::SCHEMA);
     #[cfg(feature = "document_templates")]
     visitor
-        .entity::<
+        .record::<
             crate::crm::document_templates::DocumentTemplate,
+        >(crate::crm::document_templates::SCHEMA);
+    #[cfg(feature = "document_templates")]
+    visitor
+        .list_record::<
             crate::crm::document_templates::DocumentTemplateListItem,
         >(crate::crm::document_templates::SCHEMA);
     #[cfg(feature = "email_accounts")]
     visitor
-        .entity::<
+        .record::<
             crate::crm::email_accounts::EmailAccount,
+        >(crate::crm::email_accounts::SCHEMA);
+    #[cfg(feature = "email_accounts")]
+    visitor
+        .list_record::<
             crate::crm::email_accounts::EmailAccountListItem,
         >(crate::crm::email_accounts::SCHEMA);
     #[cfg(feature = "opportunity_types")]
     visitor
-        .entity::<
+        .record::<
             crate::crm::opportunity_types::OpportunityType,
+        >(crate::crm::opportunity_types::SCHEMA);
+    #[cfg(feature = "opportunity_types")]
+    visitor
+        .list_record::<
             crate::crm::opportunity_types::OpportunityTypeListItem,
         >(crate::crm::opportunity_types::SCHEMA);
     #[cfg(feature = "reminders")]
+    visitor.record::<crate::crm::reminders::Reminder>(crate::crm::reminders::SCHEMA);
+
+    #[cfg(feature = "reminders")]
     visitor
-        .entity::<
-            crate::crm::reminders::Reminder,
+        .list_record::<
             crate::crm::reminders::ReminderListItem,
         >(crate::crm::reminders::SCHEMA);
     #[cfg(feature = "task_items")]
+    visitor.record::<crate::crm::task_items::TaskItem>(crate::crm::task_items::SCHEMA);
+
+    #[cfg(feature = "task_items")]
     visitor
-        .entity::<
-            crate::crm::task_items::TaskItem,
+        .list_record::<
             crate::crm::task_items::TaskItemListItem,
         >(crate::crm::task_items::SCHEMA);
     #[cfg(feature = "task_lists")]
+    visitor.record::<crate::crm::task_lists::TaskList>(crate::crm::task_lists::SCHEMA);
+
+    #[cfg(feature = "task_lists")]
     visitor
-        .entity::<
-            crate::crm::task_lists::TaskList,
+        .list_record::<
             crate::crm::task_lists::TaskListListItem,
         >(crate::crm::task_lists::SCHEMA);
     #[cfg(feature = "roles")]
+    visitor.record::<crate::security::roles::Role>(crate::security::roles::SCHEMA);
+
+    #[cfg(feature = "roles")]
     visitor
-        .entity::<
-            crate::security::roles::Role,
+        .list_record::<
             crate::security::roles::RoleListItem,
         >(crate::security::roles::SCHEMA);
     #[cfg(feature = "user_roles")]
     visitor
-        .entity::<
+        .record::<
             crate::security::user_roles::UserRole,
+        >(crate::security::user_roles::SCHEMA);
+    #[cfg(feature = "user_roles")]
+    visitor
+        .list_record::<
             crate::security::user_roles::UserRoleListItem,
         >(crate::security::user_roles::SCHEMA);
     #[cfg(feature = "access_tokens")]
     visitor
-        .entity::<
+        .record::<
             crate::spaces::access_tokens::AccessToken,
+        >(crate::spaces::access_tokens::SCHEMA);
+    #[cfg(feature = "access_tokens")]
+    visitor
+        .list_record::<
             crate::spaces::access_tokens::AccessTokenListItem,
         >(crate::spaces::access_tokens::SCHEMA);
     #[cfg(feature = "bookings")]
+    visitor.record::<crate::spaces::bookings::Booking>(crate::spaces::bookings::SCHEMA);
+
+    #[cfg(feature = "bookings")]
     visitor
-        .entity::<
-            crate::spaces::bookings::Booking,
+        .list_record::<
             crate::spaces::bookings::BookingListItem,
         >(crate::spaces::bookings::SCHEMA);
     #[cfg(feature = "booking_notes")]
     visitor
-        .entity::<
+        .record::<
             crate::spaces::booking_notes::BookingNote,
+        >(crate::spaces::booking_notes::SCHEMA);
+    #[cfg(feature = "booking_notes")]
+    visitor
+        .list_record::<
             crate::spaces::booking_notes::BookingNoteListItem,
         >(crate::spaces::booking_notes::SCHEMA);
     #[cfg(feature = "booking_products")]
     visitor
-        .entity::<
+        .record::<
             crate::spaces::booking_products::BookingProduct,
+        >(crate::spaces::booking_products::SCHEMA);
+    #[cfg(feature = "booking_products")]
+    visitor
+        .list_record::<
             crate::spaces::booking_products::BookingProductListItem,
         >(crate::spaces::booking_products::SCHEMA);
     #[cfg(feature = "booking_visitors")]
     visitor
-        .entity::<
+        .record::<
             crate::spaces::booking_visitors::BookingVisitor,
+        >(crate::spaces::booking_visitors::SCHEMA);
+    #[cfg(feature = "booking_visitors")]
+    visitor
+        .list_record::<
             crate::spaces::booking_visitors::BookingVisitorListItem,
         >(crate::spaces::booking_visitors::SCHEMA);
     #[cfg(feature = "checkins")]
+    visitor.record::<crate::spaces::checkins::Checkin>(crate::spaces::checkins::SCHEMA);
+
+    #[cfg(feature = "checkins")]
     visitor
-        .entity::<
-            crate::spaces::checkins::Checkin,
+        .list_record::<
             crate::spaces::checkins::CheckinListItem,
         >(crate::spaces::checkins::SCHEMA);
     #[cfg(feature = "coworkers")]
     visitor
-        .entity::<
-            crate::spaces::coworkers::Coworker,
+        .record::<crate::spaces::coworkers::Coworker>(crate::spaces::coworkers::SCHEMA);
+    #[cfg(feature = "coworkers")]
+    visitor
+        .list_record::<
             crate::spaces::coworkers::CoworkerListItem,
         >(crate::spaces::coworkers::SCHEMA);
     #[cfg(feature = "coworker_data_files")]
     visitor
-        .entity::<
+        .record::<
             crate::spaces::coworker_data_files::CoworkerDataFile,
+        >(crate::spaces::coworker_data_files::SCHEMA);
+    #[cfg(feature = "coworker_data_files")]
+    visitor
+        .list_record::<
             crate::spaces::coworker_data_files::CoworkerDataFileListItem,
         >(crate::spaces::coworker_data_files::SCHEMA);
     #[cfg(feature = "coworker_deliveries")]
     visitor
-        .entity::<
+        .record::<
             crate::spaces::coworker_deliveries::CoworkerDelivery,
+        >(crate::spaces::coworker_deliveries::SCHEMA);
+    #[cfg(feature = "coworker_deliveries")]
+    visitor
+        .list_record::<
             crate::spaces::coworker_deliveries::CoworkerDeliveryListItem,
         >(crate::spaces::coworker_deliveries::SCHEMA);
     #[cfg(feature = "coworker_messages")]
     visitor
-        .entity::<
+        .record::<
             crate::spaces::coworker_messages::CoworkerMessage,
+        >(crate::spaces::coworker_messages::SCHEMA);
+    #[cfg(feature = "coworker_messages")]
+    visitor
+        .list_record::<
             crate::spaces::coworker_messages::CoworkerMessageListItem,
         >(crate::spaces::coworker_messages::SCHEMA);
     #[cfg(feature = "coworker_ms_office_calendars")]
     visitor
-        .entity::<
+        .record::<
             crate::spaces::coworker_ms_office_calendars::CoworkerMsOfficeCalendar,
+        >(crate::spaces::coworker_ms_office_calendars::SCHEMA);
+    #[cfg(feature = "coworker_ms_office_calendars")]
+    visitor
+        .list_record::<
             crate::spaces::coworker_ms_office_calendars::CoworkerMsOfficeCalendarListItem,
         >(crate::spaces::coworker_ms_office_calendars::SCHEMA);
     #[cfg(feature = "coworker_notes")]
     visitor
-        .entity::<
+        .record::<
             crate::spaces::coworker_notes::CoworkerNote,
+        >(crate::spaces::coworker_notes::SCHEMA);
+    #[cfg(feature = "coworker_notes")]
+    visitor
+        .list_record::<
             crate::spaces::coworker_notes::CoworkerNoteListItem,
         >(crate::spaces::coworker_notes::SCHEMA);
     #[cfg(feature = "coworker_price_plan_histories")]
     visitor
-        .entity::<
+        .record::<
             crate::spaces::coworker_price_plan_histories::CoworkerPricePlanHistory,
+        >(crate::spaces::coworker_price_plan_histories::SCHEMA);
+    #[cfg(feature = "coworker_price_plan_histories")]
+    visitor
+        .list_record::<
             crate::spaces::coworker_price_plan_histories::CoworkerPricePlanHistoryListItem,
         >(crate::spaces::coworker_price_plan_histories::SCHEMA);
     #[cfg(feature = "resources")]
     visitor
-        .entity::<
-            crate::spaces::resources::Resource,
+        .record::<crate::spaces::resources::Resource>(crate::spaces::resources::SCHEMA);
+    #[cfg(feature = "resources")]
+    visitor
+        .list_record::<
             crate::spaces::resources::ResourceListItem,
         >(crate::spaces::resources::SCHEMA);
     #[cfg(feature = "resource_access_rules")]
     visitor
-        .entity::<
+        .record::<
             crate::spaces::resource_access_rules::ResourceAccessRule,
+        >(crate::spaces::resource_access_rules::SCHEMA);
+    #[cfg(feature = "resource_access_rules")]
+    visitor
+        .list_record::<
             crate::spaces::resource_access_rules::ResourceAccessRuleListItem,
         >(crate::spaces::resource_access_rules::SCHEMA);
     #[cfg(feature = "resource_access_rule_eligible_time_slots")]
     visitor
-        .entity::<
+        .record::<
             crate::spaces::resource_access_rule_eligible_time_slots::ResourceAccessRuleEligibleTimeSlot,
+        >(crate::spaces::resource_access_rule_eligible_time_slots::SCHEMA);
+    #[cfg(feature = "resource_access_rule_eligible_time_slots")]
+    visitor
+        .list_record::<
             crate::spaces::resource_access_rule_eligible_time_slots::ResourceAccessRuleEligibleTimeSlotListItem,
         >(crate::spaces::resource_access_rule_eligible_time_slots::SCHEMA);
     #[cfg(feature = "resource_access_rule_time_slots")]
     visitor
-        .entity::<
+        .record::<
             crate::spaces::resource_access_rule_time_slots::ResourceAccessRuleTimeSlot,
+        >(crate::spaces::resource_access_rule_time_slots::SCHEMA);
+    #[cfg(feature = "resource_access_rule_time_slots")]
+    visitor
+        .list_record::<
             crate::spaces::resource_access_rule_time_slots::ResourceAccessRuleTimeSlotListItem,
         >(crate::spaces::resource_access_rule_time_slots::SCHEMA);
     #[cfg(feature = "resource_time_slots")]
     visitor
-        .entity::<
+        .record::<
             crate::spaces::resource_time_slots::ResourceTimeSlot,
+        >(crate::spaces::resource_time_slots::SCHEMA);
+    #[cfg(feature = "resource_time_slots")]
+    visitor
+        .list_record::<
             crate::spaces::resource_time_slots::ResourceTimeSlotListItem,
         >(crate::spaces::resource_time_slots::SCHEMA);
     #[cfg(feature = "resource_types")]
     visitor
-        .entity::<
+        .record::<
             crate::spaces::resource_types::ResourceType,
+        >(crate::spaces::resource_types::SCHEMA);
+    #[cfg(feature = "resource_types")]
+    visitor
+        .list_record::<
             crate::spaces::resource_types::ResourceTypeListItem,
         >(crate::spaces::resource_types::SCHEMA);
     #[cfg(feature = "teams")]
+    visitor.record::<crate::spaces::teams::Team>(crate::spaces::teams::SCHEMA);
+
+    #[cfg(feature = "teams")]
     visitor
-        .entity::<
-            crate::spaces::teams::Team,
-            crate::spaces::teams::TeamListItem,
-        >(crate::spaces::teams::SCHEMA);
+        .list_record::<crate::spaces::teams::TeamListItem>(crate::spaces::teams::SCHEMA);
+    #[cfg(feature = "visitors")]
+    visitor.record::<crate::spaces::visitors::Visitor>(crate::spaces::visitors::SCHEMA);
+
     #[cfg(feature = "visitors")]
     visitor
-        .entity::<
-            crate::spaces::visitors::Visitor,
+        .list_record::<
             crate::spaces::visitors::VisitorListItem,
         >(crate::spaces::visitors::SCHEMA);
     #[cfg(feature = "chat_rooms")]
     visitor
-        .entity::<
+        .record::<
             crate::support::chat_rooms::ChatRoom,
+        >(crate::support::chat_rooms::SCHEMA);
+    #[cfg(feature = "chat_rooms")]
+    visitor
+        .list_record::<
             crate::support::chat_rooms::ChatRoomListItem,
         >(crate::support::chat_rooms::SCHEMA);
     #[cfg(feature = "global_chat_messages")]
     visitor
-        .entity::<
+        .record::<
             crate::support::global_chat_messages::GlobalChatMessage,
+        >(crate::support::global_chat_messages::SCHEMA);
+    #[cfg(feature = "global_chat_messages")]
+    visitor
+        .list_record::<
             crate::support::global_chat_messages::GlobalChatMessageListItem,
         >(crate::support::global_chat_messages::SCHEMA);
     #[cfg(feature = "help_desk_comments")]
     visitor
-        .entity::<
+        .record::<
             crate::support::help_desk_comments::HelpDeskComment,
+        >(crate::support::help_desk_comments::SCHEMA);
+    #[cfg(feature = "help_desk_comments")]
+    visitor
+        .list_record::<
             crate::support::help_desk_comments::HelpDeskCommentListItem,
         >(crate::support::help_desk_comments::SCHEMA);
     #[cfg(feature = "help_desk_departments")]
     visitor
-        .entity::<
+        .record::<
             crate::support::help_desk_departments::HelpDeskDepartment,
+        >(crate::support::help_desk_departments::SCHEMA);
+    #[cfg(feature = "help_desk_departments")]
+    visitor
+        .list_record::<
             crate::support::help_desk_departments::HelpDeskDepartmentListItem,
         >(crate::support::help_desk_departments::SCHEMA);
     #[cfg(feature = "help_desk_messages")]
     visitor
-        .entity::<
+        .record::<
             crate::support::help_desk_messages::HelpDeskMessage,
+        >(crate::support::help_desk_messages::SCHEMA);
+    #[cfg(feature = "help_desk_messages")]
+    visitor
+        .list_record::<
             crate::support::help_desk_messages::HelpDeskMessageListItem,
         >(crate::support::help_desk_messages::SCHEMA);
     #[cfg(feature = "audit_trail_entries")]
     visitor
-        .entity::<
+        .record::<
             crate::sys::audit_trail_entries::AuditTrailEntry,
+        >(crate::sys::audit_trail_entries::SCHEMA);
+    #[cfg(feature = "audit_trail_entries")]
+    visitor
+        .list_record::<
             crate::sys::audit_trail_entries::AuditTrailEntryListItem,
         >(crate::sys::audit_trail_entries::SCHEMA);
     #[cfg(feature = "businesses")]
+    visitor.record::<crate::sys::businesses::Business>(crate::sys::businesses::SCHEMA);
+
+    #[cfg(feature = "businesses")]
     visitor
-        .entity::<
-            crate::sys::businesses::Business,
+        .list_record::<
             crate::sys::businesses::BusinessListItem,
         >(crate::sys::businesses::SCHEMA);
     #[cfg(feature = "business_domains")]
     visitor
-        .entity::<
+        .record::<
             crate::sys::business_domains::BusinessDomain,
+        >(crate::sys::business_domains::SCHEMA);
+    #[cfg(feature = "business_domains")]
+    visitor
+        .list_record::<
             crate::sys::business_domains::BusinessDomainListItem,
         >(crate::sys::business_domains::SCHEMA);
     #[cfg(feature = "business_redirections")]
     visitor
-        .entity::<
+        .record::<
             crate::sys::business_redirections::BusinessRedirection,
+        >(crate::sys::business_redirections::SCHEMA);
+    #[cfg(feature = "business_redirections")]
+    visitor
+        .list_record::<
             crate::sys::business_redirections::BusinessRedirectionListItem,
         >(crate::sys::business_redirections::SCHEMA);
     #[cfg(feature = "business_settings")]
     visitor
-        .entity::<
+        .record::<
             crate::sys::business_settings::BusinessSetting,
+        >(crate::sys::business_settings::SCHEMA);
+    #[cfg(feature = "business_settings")]
+    visitor
+        .list_record::<
             crate::sys::business_settings::BusinessSettingListItem,
         >(crate::sys::business_settings::SCHEMA);
     #[cfg(feature = "business_time_slots")]
     visitor
-        .entity::<
+        .record::<
             crate::sys::business_time_slots::BusinessTimeSlot,
+        >(crate::sys::business_time_slots::SCHEMA);
+    #[cfg(feature = "business_time_slots")]
+    visitor
+        .list_record::<
             crate::sys::business_time_slots::BusinessTimeSlotListItem,
         >(crate::sys::business_time_slots::SCHEMA);
     #[cfg(feature = "chat_user_messages")]
     visitor
-        .entity::<
+        .record::<
             crate::sys::chat_user_messages::ChatUserMessage,
+        >(crate::sys::chat_user_messages::SCHEMA);
+    #[cfg(feature = "chat_user_messages")]
+    visitor
+        .list_record::<
             crate::sys::chat_user_messages::ChatUserMessageListItem,
         >(crate::sys::chat_user_messages::SCHEMA);
     #[cfg(feature = "countries")]
+    visitor.record::<crate::sys::countries::Country>(crate::sys::countries::SCHEMA);
+
+    #[cfg(feature = "countries")]
     visitor
-        .entity::<
-            crate::sys::countries::Country,
+        .list_record::<
             crate::sys::countries::CountryListItem,
         >(crate::sys::countries::SCHEMA);
     #[cfg(feature = "currencies")]
+    visitor.record::<crate::sys::currencies::Currency>(crate::sys::currencies::SCHEMA);
+
+    #[cfg(feature = "currencies")]
     visitor
-        .entity::<
-            crate::sys::currencies::Currency,
+        .list_record::<
             crate::sys::currencies::CurrencyListItem,
         >(crate::sys::currencies::SCHEMA);
     #[cfg(feature = "email_queue_items")]
     visitor
-        .entity::<
+        .record::<
             crate::sys::email_queue_items::EmailQueueItem,
+        >(crate::sys::email_queue_items::SCHEMA);
+    #[cfg(feature = "email_queue_items")]
+    visitor
+        .list_record::<
             crate::sys::email_queue_items::EmailQueueItemListItem,
         >(crate::sys::email_queue_items::SCHEMA);
     #[cfg(feature = "email_queue_item_attachments")]
     visitor
-        .entity::<
+        .record::<
             crate::sys::email_queue_item_attachments::EmailQueueItemAttachment,
+        >(crate::sys::email_queue_item_attachments::SCHEMA);
+    #[cfg(feature = "email_queue_item_attachments")]
+    visitor
+        .list_record::<
             crate::sys::email_queue_item_attachments::EmailQueueItemAttachmentListItem,
         >(crate::sys::email_queue_item_attachments::SCHEMA);
     #[cfg(feature = "email_template_files")]
     visitor
-        .entity::<
+        .record::<
             crate::sys::email_template_files::EmailTemplateFile,
+        >(crate::sys::email_template_files::SCHEMA);
+    #[cfg(feature = "email_template_files")]
+    visitor
+        .list_record::<
             crate::sys::email_template_files::EmailTemplateFileListItem,
         >(crate::sys::email_template_files::SCHEMA);
     #[cfg(feature = "floor_plans")]
     visitor
-        .entity::<
-            crate::sys::floor_plans::FloorPlan,
+        .record::<crate::sys::floor_plans::FloorPlan>(crate::sys::floor_plans::SCHEMA);
+    #[cfg(feature = "floor_plans")]
+    visitor
+        .list_record::<
             crate::sys::floor_plans::FloorPlanListItem,
         >(crate::sys::floor_plans::SCHEMA);
     #[cfg(feature = "floor_plan_desks")]
     visitor
-        .entity::<
+        .record::<
             crate::sys::floor_plan_desks::FloorPlanDesk,
+        >(crate::sys::floor_plan_desks::SCHEMA);
+    #[cfg(feature = "floor_plan_desks")]
+    visitor
+        .list_record::<
             crate::sys::floor_plan_desks::FloorPlanDeskListItem,
         >(crate::sys::floor_plan_desks::SCHEMA);
     #[cfg(feature = "languages")]
+    visitor.record::<crate::sys::languages::Language>(crate::sys::languages::SCHEMA);
+
+    #[cfg(feature = "languages")]
     visitor
-        .entity::<
-            crate::sys::languages::Language,
+        .list_record::<
             crate::sys::languages::LanguageListItem,
         >(crate::sys::languages::SCHEMA);
     #[cfg(feature = "language_tokens")]
     visitor
-        .entity::<
+        .record::<
             crate::sys::language_tokens::LanguageToken,
+        >(crate::sys::language_tokens::SCHEMA);
+    #[cfg(feature = "language_tokens")]
+    visitor
+        .list_record::<
             crate::sys::language_tokens::LanguageTokenListItem,
         >(crate::sys::language_tokens::SCHEMA);
     #[cfg(feature = "passport_cards")]
     visitor
-        .entity::<
+        .record::<
             crate::sys::passport_cards::PassportCard,
+        >(crate::sys::passport_cards::SCHEMA);
+    #[cfg(feature = "passport_cards")]
+    visitor
+        .list_record::<
             crate::sys::passport_cards::PassportCardListItem,
         >(crate::sys::passport_cards::SCHEMA);
     #[cfg(feature = "payout_invoices")]
     visitor
-        .entity::<
+        .record::<
             crate::sys::payout_invoices::PayoutInvoice,
+        >(crate::sys::payout_invoices::SCHEMA);
+    #[cfg(feature = "payout_invoices")]
+    visitor
+        .list_record::<
             crate::sys::payout_invoices::PayoutInvoiceListItem,
         >(crate::sys::payout_invoices::SCHEMA);
     #[cfg(feature = "platform_change_messages")]
     visitor
-        .entity::<
+        .record::<
             crate::sys::platform_change_messages::PlatformChangeMessage,
+        >(crate::sys::platform_change_messages::SCHEMA);
+    #[cfg(feature = "platform_change_messages")]
+    visitor
+        .list_record::<
             crate::sys::platform_change_messages::PlatformChangeMessageListItem,
         >(crate::sys::platform_change_messages::SCHEMA);
     #[cfg(feature = "radius_servers")]
     visitor
-        .entity::<
+        .record::<
             crate::sys::radius_servers::RadiusServer,
+        >(crate::sys::radius_servers::SCHEMA);
+    #[cfg(feature = "radius_servers")]
+    visitor
+        .list_record::<
             crate::sys::radius_servers::RadiusServerListItem,
         >(crate::sys::radius_servers::SCHEMA);
     #[cfg(feature = "refresh_tokens")]
     visitor
-        .entity::<
+        .record::<
             crate::sys::refresh_tokens::RefreshToken,
+        >(crate::sys::refresh_tokens::SCHEMA);
+    #[cfg(feature = "refresh_tokens")]
+    visitor
+        .list_record::<
             crate::sys::refresh_tokens::RefreshTokenListItem,
         >(crate::sys::refresh_tokens::SCHEMA);
     #[cfg(feature = "reports")]
+    visitor.record::<crate::sys::reports::Report>(crate::sys::reports::SCHEMA);
+
+    #[cfg(feature = "reports")]
     visitor
-        .entity::<
-            crate::sys::reports::Report,
-            crate::sys::reports::ReportListItem,
-        >(crate::sys::reports::SCHEMA);
+        .list_record::<crate::sys::reports::ReportListItem>(crate::sys::reports::SCHEMA);
+    #[cfg(feature = "resellers")]
+    visitor.record::<crate::sys::resellers::Reseller>(crate::sys::resellers::SCHEMA);
+
     #[cfg(feature = "resellers")]
     visitor
-        .entity::<
-            crate::sys::resellers::Reseller,
+        .list_record::<
             crate::sys::resellers::ResellerListItem,
         >(crate::sys::resellers::SCHEMA);
     #[cfg(feature = "reseller_accounts")]
     visitor
-        .entity::<
+        .record::<
             crate::sys::reseller_accounts::ResellerAccount,
+        >(crate::sys::reseller_accounts::SCHEMA);
+    #[cfg(feature = "reseller_accounts")]
+    visitor
+        .list_record::<
             crate::sys::reseller_accounts::ResellerAccountListItem,
         >(crate::sys::reseller_accounts::SCHEMA);
     #[cfg(feature = "reseller_payouts")]
     visitor
-        .entity::<
+        .record::<
             crate::sys::reseller_payouts::ResellerPayout,
+        >(crate::sys::reseller_payouts::SCHEMA);
+    #[cfg(feature = "reseller_payouts")]
+    visitor
+        .list_record::<
             crate::sys::reseller_payouts::ResellerPayoutListItem,
         >(crate::sys::reseller_payouts::SCHEMA);
     #[cfg(feature = "simple_time_zones")]
     visitor
-        .entity::<
+        .record::<
             crate::sys::simple_time_zones::SimpleTimeZone,
+        >(crate::sys::simple_time_zones::SCHEMA);
+    #[cfg(feature = "simple_time_zones")]
+    visitor
+        .list_record::<
             crate::sys::simple_time_zones::SimpleTimeZoneListItem,
         >(crate::sys::simple_time_zones::SCHEMA);
     #[cfg(feature = "tax_rates")]
+    visitor.record::<crate::sys::tax_rates::TaxRate>(crate::sys::tax_rates::SCHEMA);
+
+    #[cfg(feature = "tax_rates")]
     visitor
-        .entity::<
-            crate::sys::tax_rates::TaxRate,
+        .list_record::<
             crate::sys::tax_rates::TaxRateListItem,
         >(crate::sys::tax_rates::SCHEMA);
     #[cfg(feature = "template_files")]
     visitor
-        .entity::<
+        .record::<
             crate::sys::template_files::TemplateFile,
+        >(crate::sys::template_files::SCHEMA);
+    #[cfg(feature = "template_files")]
+    visitor
+        .list_record::<
             crate::sys::template_files::TemplateFileListItem,
         >(crate::sys::template_files::SCHEMA);
     #[cfg(feature = "template_versions")]
     visitor
-        .entity::<
+        .record::<
             crate::sys::template_versions::TemplateVersion,
+        >(crate::sys::template_versions::SCHEMA);
+    #[cfg(feature = "template_versions")]
+    visitor
+        .list_record::<
             crate::sys::template_versions::TemplateVersionListItem,
         >(crate::sys::template_versions::SCHEMA);
     #[cfg(feature = "users")]
-    visitor
-        .entity::<
-            crate::sys::users::User,
-            crate::sys::users::UserListItem,
-        >(crate::sys::users::SCHEMA);
+    visitor.record::<crate::sys::users::User>(crate::sys::users::SCHEMA);
+
+    #[cfg(feature = "users")]
+    visitor.list_record::<crate::sys::users::UserListItem>(crate::sys::users::SCHEMA);
+
     #[cfg(feature = "user_bookmarks")]
     visitor
-        .entity::<
+        .record::<
             crate::sys::user_bookmarks::UserBookmark,
+        >(crate::sys::user_bookmarks::SCHEMA);
+    #[cfg(feature = "user_bookmarks")]
+    visitor
+        .list_record::<
             crate::sys::user_bookmarks::UserBookmarkListItem,
         >(crate::sys::user_bookmarks::SCHEMA);
     #[cfg(feature = "user_messages")]
     visitor
-        .entity::<
+        .record::<
             crate::sys::user_messages::UserMessage,
+        >(crate::sys::user_messages::SCHEMA);
+    #[cfg(feature = "user_messages")]
+    visitor
+        .list_record::<
             crate::sys::user_messages::UserMessageListItem,
         >(crate::sys::user_messages::SCHEMA);
     #[cfg(feature = "validation_rules")]
     visitor
-        .entity::<
+        .record::<
             crate::sys::validation_rules::ValidationRule,
+        >(crate::sys::validation_rules::SCHEMA);
+    #[cfg(feature = "validation_rules")]
+    visitor
+        .list_record::<
             crate::sys::validation_rules::ValidationRuleListItem,
         >(crate::sys::validation_rules::SCHEMA);
     #[cfg(feature = "web_hooks")]
+    visitor.record::<crate::sys::web_hooks::WebHook>(crate::sys::web_hooks::SCHEMA);
+
+    #[cfg(feature = "web_hooks")]
     visitor
-        .entity::<
-            crate::sys::web_hooks::WebHook,
+        .list_record::<
             crate::sys::web_hooks::WebHookListItem,
         >(crate::sys::web_hooks::SCHEMA);
 }

@@ -472,9 +472,13 @@ names!(
 /// Not part of the API.
 #[doc(hidden)]
 pub trait EntityVisitor {
-    /// Called once per entity, in `ENTITIES` order, with its full and list record types.
-    fn entity<Record, ListItem>(&mut self, schema: EntitySchema)
-    where
-        Record: serde::de::DeserializeOwned + 'static,
-        ListItem: serde::de::DeserializeOwned + 'static;
+    /// Called once per entity, in `ENTITIES` order, with its full record type.
+    fn record<Record: serde::de::DeserializeOwned + 'static>(&mut self, schema: EntitySchema);
+
+    /// Called after [`record`](Self::record) for an entity that has list records (a list
+    /// or find-by-ids endpoint), with their type.
+    fn list_record<ListItem: serde::de::DeserializeOwned + 'static>(
+        &mut self,
+        schema: EntitySchema,
+    );
 }

@@ -131,16 +131,22 @@ fn visit_entities(api: &Api) -> TokenStream {
         let (area, module) = (&e.area, &e.names.module);
         let (record, list_item) = (&e.names.record, &e.names.list_item);
         let feature = entity_feature(e);
+        let list = e.has_list_records().then(|| {
+            quote! {
+                #[cfg(feature = #feature)]
+                visitor.list_record::<crate::#area::#module::#list_item>(crate::#area::#module::SCHEMA);
+            }
+        });
         quote! {
             #[cfg(feature = #feature)]
-            visitor.entity::<crate::#area::#module::#record, crate::#area::#module::#list_item>(
-                crate::#area::#module::SCHEMA,
-            );
+            visitor.record::<crate::#area::#module::#record>(crate::#area::#module::SCHEMA);
+            #list
         }
     });
     quote! {
-        /// Calls `visitor.entity::<Record, ListItem>(SCHEMA)` once per entity whose feature is
-        /// on, in [`ENTITIES`] order. Not part of the API: it is for the project's own tests.
+        /// Calls `visitor.record::<Record>(SCHEMA)`, then `visitor.list_record::<ListItem>(SCHEMA)`
+        /// if the entity has list records, for every entity whose feature is on, in [`ENTITIES`]
+        /// order. Not part of the API: it is for the project's own tests.
         #[doc(hidden)]
         #[allow(unused_variables)]
         pub fn __visit_entities(visitor: &mut impl crate::EntityVisitor) {

@@ -80,8 +80,9 @@ pub struct EntityTypes {
     pub schema: EntitySchema,
     /// Decodes JSON into the full record (`nexudus::billing::tariffs::Tariff`).
     record: Decoder,
-    /// Decodes JSON into a page of list records (`Page<TariffListItem>`).
-    page: Decoder,
+    /// Decodes JSON into a page of list records (`Page<TariffListItem>`), for an entity
+    /// that has list records.
+    page: Option<Decoder>,
 }
 
 impl fmt::Debug for EntityTypes {
@@ -96,17 +97,19 @@ impl fmt::Debug for EntityTypes {
 pub fn entity_types() -> Vec<EntityTypes> {
     struct Collect(Vec<EntityTypes>);
     impl EntityVisitor for Collect {
-        fn entity<Record, ListItem>(&mut self, schema: EntitySchema)
-        where
-            Record: DeserializeOwned + 'static,
-            ListItem: DeserializeOwned + 'static,
-        {
+        fn record<Record: DeserializeOwned + 'static>(&mut self, schema: EntitySchema) {
             self.0.push(EntityTypes {
                 name: schema.name,
                 schema,
                 record: decode_record::<Record>,
-                page: decode_page::<ListItem>,
+                page: None,
             });
+        }
+
+        fn list_record<ListItem: DeserializeOwned + 'static>(&mut self, schema: EntitySchema) {
+            if let Some(last) = self.0.last_mut().filter(|e| e.name == schema.name) {
+                last.page = Some(decode_page::<ListItem>);
+            }
         }
     }
     let mut all = Collect(Vec::new());
@@ -199,7 +202,8 @@ pub fn decode(shows: Shows, json: &str, entity: Option<&EntityTypes>) -> Option<
             };
             let supplied = supply(shows, &mut value, &entity.schema);
             let decoder = if shows == Shows::Page {
-                entity.page
+                // A list page of an entity without list records has no type to decode into.
+                entity.page?
             } else {
                 entity.record
             };

@@ -144,7 +144,7 @@ fn update_body(entity: &Entity) -> TokenStream {
     let (update_body, record) = (&names.update_body, &names.record);
     let id_field = entity.id_field();
     let (id_ident, id_wire, id_type) = (&id_field.ident, &id_field.wire, &entity.id.rust);
-    let list_note = if entity.has(EndpointKind::List) || entity.has(EndpointKind::FindByIds) {
+    let list_note = if entity.has_list_records() {
         format!(
             "A [`{}`] cannot become one: list records leave fields out.",
             names.list_item

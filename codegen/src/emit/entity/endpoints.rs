@@ -69,14 +69,15 @@ fn command_keys(entity: &Entity) -> TokenStream {
         let doc = docs::outer(&docs::spec(&c.docs));
         quote!(#doc pub const #konst: &str = #key;)
     });
-    let doc = docs::inner(&format!(
-        "Keys of the `{}` commands the documents name; the `commands` endpoint lists the live set.",
+    // One doc, outside: clippy refuses a module documented both outside and inside.
+    let doc = docs::outer(&format!(
+        "Keys of the `{}` commands the documents name, for [`crate::RunCommand::new`]; the \
+         `commands` endpoint lists the live set.",
         entity.name
     ));
     quote! {
-        /// Command keys for [`crate::RunCommand::new`].
+        #doc
         pub mod command_keys {
-            #doc
             #(#keys)*
         }
     }

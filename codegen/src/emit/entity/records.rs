@@ -33,7 +33,7 @@ pub fn emit(entity: &Entity) -> TokenStream {
             .record_fields()
             .map(|f| (f, f.nullable, FieldDocs::Own)),
     );
-    if !entity.has(EndpointKind::List) && !entity.has(EndpointKind::FindByIds) {
+    if !entity.has_list_records() {
         return record;
     }
     let conversion = if entity.has(EndpointKind::Update) {
