@@ -88,10 +88,13 @@ fn page(make: fn(usize) -> Value) -> Vec<u8> {
     .expect("JSON")
 }
 
+/// The generated decoder, then the derive with `flatten`, then the derive without.
+type Decoders<'a> = [&'a dyn Fn(&[u8]); 3];
+
 /// The best throughput of each decoder over `bytes`, in MB/s. The decoders take turns run
 /// by run, so that warm-up (the heap's first growth) and the machine's other work weigh on
 /// all three alike.
-fn throughputs(bytes: &[u8], decoders: [&dyn Fn(&[u8]); 3]) -> [f64; 3] {
+fn throughputs(bytes: &[u8], decoders: Decoders) -> [f64; 3] {
     let mut best = [Duration::MAX; 3];
     for _ in 0..RUNS {
         for (decode, best) in decoders.iter().zip(&mut best) {
@@ -107,7 +110,7 @@ fn vec_of<T: DeserializeOwned>(bytes: &[u8]) {
     black_box(serde_json::from_slice::<Vec<T>>(bytes).expect("decodes"));
 }
 
-fn row(what: &str, bytes: &[u8], decoders: [&dyn Fn(&[u8]); 3]) {
+fn row(what: &str, bytes: &[u8], decoders: Decoders) {
     let [generated, flat, plain] = throughputs(bytes, decoders);
     println!(
         "| {what} | {:.0} KB | {generated:.0} | {flat:.0} | {plain:.0} | {:.2}× | {:.2}× |",
