@@ -304,16 +304,41 @@ impl Client {
     /// All records of all pages of a list query, from its page (default 1) on.
     ///
     /// Lazy: page N+1 is fetched only once the records of page N are consumed, so taking
-    /// a few records costs one request. Stops after the first page that has `HasNextPage`
-    /// false, is page `TotalPages` (or beyond), or has no records. A page whose
-    /// `CurrentPage` is not the one asked for (a server that ignores `page`) is not
-    /// yielded: the stream ends with [`Error::Decode`] at path `CurrentPage`. Any error
+    /// a few records costs one request. Pages end as [`pages`](Self::pages) says. Any error
     /// ends the stream after it is yielded.
     pub fn stream_pages<T, F, S>(
         &self,
         endpoint: &'static Endpoint,
         query: ListQuery<F, S>,
     ) -> impl Stream<Item = Result<T>> + Send + Unpin + 'static
+    where
+        T: DeserializeOwned + Send + 'static,
+        F: QueryFilter + Send + 'static,
+        S: SortField + Send + 'static,
+    {
+        // Boxed so callers can `.next().await` without pinning it themselves.
+        Box::pin(
+            self.pages(endpoint, query)
+                .map_ok(|page| futures::stream::iter(page.records.into_iter().map(Ok)))
+                .try_flatten()
+                .fuse(),
+        )
+    }
+
+    /// Every page of a list query, from its page (default 1) on, each with its paging
+    /// envelope (`TotalItems`, `TotalPages`, ...), for callers that report progress or
+    /// work a page at a time.
+    ///
+    /// Lazy: page N+1 is fetched only when asked for. Stops after the first page that has
+    /// `HasNextPage` false, is page `TotalPages` (or beyond), or has no records. A page
+    /// whose `CurrentPage` is not the one asked for (a server that ignores `page`) is not
+    /// yielded: the stream ends with [`Error::Decode`] at path `CurrentPage`. Any error
+    /// ends the stream after it is yielded.
+    pub fn pages<T, F, S>(
+        &self,
+        endpoint: &'static Endpoint,
+        query: ListQuery<F, S>,
+    ) -> impl Stream<Item = Result<Page<T>>> + Send + Unpin + 'static
     where
         T: DeserializeOwned + Send + 'static,
         F: QueryFilter + Send + 'static,
@@ -349,16 +374,10 @@ impl Client {
                     && !page.records.is_empty()
                     && i64::from(number) < page.total_pages;
                 let next = if more { number.checked_add(1) } else { None };
-                Ok(Some((page.records, (client, query, next))))
+                Ok(Some((page, (client, query, next))))
             },
         );
-        // Boxed so callers can `.next().await` without pinning it themselves.
-        Box::pin(
-            pages
-                .map_ok(|records| futures::stream::iter(records.into_iter().map(Ok)))
-                .try_flatten()
-                .fuse(),
-        )
+        Box::pin(pages.fuse())
     }
 
     /// The records with the given ids, through a list endpoint's ids parameter

@@ -1,0 +1,28 @@
+//! `nexudus`: every entity of the Nexudus API from the command line.
+//!
+//! The commands are built at run time from the generated crate's `ENTITIES`, as the
+//! emulator serves them: `nexudus <entity> list|get|find|create|update|delete|commands|
+//! run-command|download`. See the README's "Command line" section.
+
+mod app;
+mod config;
+mod error;
+mod exec;
+mod names;
+mod output;
+mod values;
+
+use std::io::Write as _;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    match exec::run(std::env::args_os().collect()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            if !error.is_silent() {
+                let _ = writeln!(std::io::stderr(), "error: {error}");
+            }
+            error.exit_code()
+        }
+    }
+}

@@ -1,0 +1,455 @@
+//! Records out: a table for people, JSON, JSON lines or CSV for scripts. Every format but
+//! the table writes each batch (page) as it comes; a table needs every row to size its
+//! columns, so it is drawn at the end.
+
+use std::io::{self, IsTerminal as _, Write};
+
+use clap::ValueEnum;
+use comfy_table::{ContentArrangement, Table, presets};
+use serde::ser::{Serialize, SerializeMap as _, Serializer};
+use serde_json::{Map, Value};
+
+/// An output format (`--output`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A table for reading (the default on a terminal).
+    Table,
+    /// Pretty JSON: an array of records, or one object.
+    Json,
+    /// One compact JSON object per line (the default when piped).
+    Jsonl,
+    /// CSV with a header row.
+    Csv,
+}
+
+impl Format {
+    /// `--output`, else a table on a terminal and JSON lines when piped.
+    pub fn or_default(chosen: Option<Format>) -> Format {
+        chosen.unwrap_or_else(|| {
+            if io::stdout().is_terminal() {
+                Format::Table
+            } else {
+                Format::Jsonl
+            }
+        })
+    }
+}
+
+/// A value as one cell of a table or CSV: text as is, null empty, lists and objects as
+/// compact JSON.
+pub fn cell(value: &Value) -> String {
+    match value {
+        Value::Null => String::new(),
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// A record serialized with its properties in `order` (the schema's), then the rest; with
+/// `only`, just the properties in `order`. serde_json's own map keeps them sorted by name.
+struct Ordered<'a> {
+    record: &'a Map<String, Value>,
+    order: &'a [String],
+    only: bool,
+}
+
+impl Serialize for Ordered<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        for key in self.order {
+            match self.record.get(key) {
+                Some(value) => map.serialize_entry(key, value)?,
+                None if self.only => map.serialize_entry(key, &Value::Null)?,
+                None => {}
+            }
+        }
+        if !self.only {
+            for (key, value) in self.record {
+                if !self.order.contains(key) {
+                    map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        map.end()
+    }
+}
+
+/// A table, sized to the terminal when stdout is one; otherwise as wide as its content, so
+/// output written to a file or a test does not depend on the terminal.
+fn new_table() -> Table {
+    let mut table = Table::new();
+    table.load_style(presets::UTF8_FULL_CONDENSED);
+    match terminal_width() {
+        Some(width) => table
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_width(width),
+        None => table.set_content_arrangement(ContentArrangement::Disabled),
+    };
+    table
+}
+
+/// The terminal's width, when standard output is a terminal.
+fn terminal_width() -> Option<u16> {
+    if !io::stdout().is_terminal() {
+        return None;
+    }
+    terminal_size::terminal_size().map(|(terminal_size::Width(width), _)| width)
+}
+
+/// How many of `columns`, from the first, fit in `width` without wrapping a cell, at least
+/// one: records have dozens of fields, and squeezing them all into a terminal makes every
+/// cell unreadable.
+fn fitting(columns: &[&String], rows: &[Map<String, Value>], width: u16) -> usize {
+    // Each column takes its text, a space either side and a border.
+    let mut used = 1;
+    for (n, column) in columns.iter().enumerate() {
+        let widest = rows
+            .iter()
+            .filter_map(|row| row.get(*column))
+            .map(|value| {
+                cell(value)
+                    .lines()
+                    .map(|l| l.chars().count())
+                    .max()
+                    .unwrap_or(0)
+            })
+            .chain([column.chars().count()])
+            .max()
+            .unwrap_or(0);
+        used += widest + 3;
+        if used > usize::from(width) {
+            return n.max(1);
+        }
+    }
+    columns.len()
+}
+
+/// Writes records in a format, batch by batch.
+pub struct Records<W: Write> {
+    out: W,
+    format: Format,
+    /// The columns: given (`--columns`), or the schema's, then unknown properties of the
+    /// first batch.
+    columns: Vec<String>,
+    fixed: bool,
+    /// Whether a table shows only the columns some row has a value in.
+    drop_empty: bool,
+    rows: Vec<Map<String, Value>>,
+    written: usize,
+    started: bool,
+}
+
+impl<W: Write> Records<W> {
+    /// `columns` are the schema's (extended by unknown properties of the first batch)
+    /// unless `chosen` (`--columns`) fixes them.
+    pub fn new(out: W, format: Format, columns: Vec<String>, chosen: Option<Vec<String>>) -> Self {
+        let fixed = chosen.is_some();
+        Self {
+            out,
+            format,
+            columns: chosen.unwrap_or(columns),
+            fixed,
+            drop_empty: !fixed,
+            rows: Vec::new(),
+            written: 0,
+            started: false,
+        }
+    }
+
+    /// How many records were written (or are waiting to be drawn).
+    pub fn count(&self) -> usize {
+        self.written + self.rows.len()
+    }
+
+    /// Writes one batch; the first fixes the columns of a CSV.
+    pub fn batch(&mut self, records: Vec<Value>) -> io::Result<()> {
+        let records: Vec<Map<String, Value>> = records
+            .into_iter()
+            .map(|record| match record {
+                Value::Object(map) => map,
+                other => Map::from_iter([("Value".to_owned(), other)]),
+            })
+            .collect();
+        if !self.started && !self.fixed {
+            for record in &records {
+                for key in record.keys() {
+                    if !self.columns.contains(key) {
+                        self.columns.push(key.clone());
+                    }
+                }
+            }
+        }
+        let first = !self.started;
+        self.started = true;
+        match self.format {
+            Format::Table => self.rows.extend(records),
+            Format::Jsonl => {
+                for record in &records {
+                    let ordered = Ordered {
+                        record,
+                        order: &self.columns,
+                        only: self.fixed,
+                    };
+                    serde_json::to_writer(&mut self.out, &ordered)?;
+                    self.out.write_all(b"\n")?;
+                }
+                self.written += records.len();
+            }
+            Format::Json => {
+                for (i, record) in records.iter().enumerate() {
+                    let lead = if first && i == 0 { "[\n" } else { ",\n" };
+                    self.out.write_all(lead.as_bytes())?;
+                    let text = serde_json::to_string_pretty(&Ordered {
+                        record,
+                        order: &self.columns,
+                        only: self.fixed,
+                    })?;
+                    for (n, line) in text.lines().enumerate() {
+                        if n > 0 {
+                            self.out.write_all(b"\n")?;
+                        }
+                        write!(self.out, "  {line}")?;
+                    }
+                }
+                self.written += records.len();
+                if self.written == 0 {
+                    // Nothing yet: `finish` writes `[]`.
+                    self.started = false;
+                }
+            }
+            Format::Csv => {
+                let mut csv = csv::Writer::from_writer(Vec::new());
+                if first {
+                    csv.write_record(&self.columns)?;
+                }
+                for record in &records {
+                    csv.write_record(
+                        self.columns
+                            .iter()
+                            .map(|c| record.get(c).map(cell).unwrap_or_default()),
+                    )?;
+                }
+                let bytes = csv.into_inner().map_err(|e| e.into_error())?;
+                self.out.write_all(&bytes)?;
+                self.written += records.len();
+            }
+        }
+        self.out.flush()
+    }
+
+    /// Ends the output: closes the JSON array, draws the table.
+    pub fn finish(mut self) -> io::Result<()> {
+        match self.format {
+            Format::Json if self.written == 0 => self.out.write_all(b"[]\n")?,
+            Format::Json => self.out.write_all(b"\n]\n")?,
+            Format::Csv if !self.started => {
+                let mut csv = csv::Writer::from_writer(Vec::new());
+                csv.write_record(&self.columns)?;
+                let bytes = csv.into_inner().map_err(|e| e.into_error())?;
+                self.out.write_all(&bytes)?;
+            }
+            Format::Table if self.rows.is_empty() => self.out.write_all(b"No records.\n")?,
+            Format::Table => {
+                let columns: Vec<&String> = self
+                    .columns
+                    .iter()
+                    .filter(|c| {
+                        !self.drop_empty
+                            || self
+                                .rows
+                                .iter()
+                                .any(|row| row.get(*c).is_some_and(|v| !v.is_null()))
+                    })
+                    .collect();
+                let mut columns = columns;
+                let mut hidden = Vec::new();
+                if let Some(width) = terminal_width().filter(|_| !self.fixed) {
+                    let shown = fitting(&columns, &self.rows, width);
+                    hidden = columns.split_off(shown);
+                }
+                let mut table = new_table();
+                table.set_header(columns.iter().map(|c| c.as_str()));
+                for row in &self.rows {
+                    table.add_row(
+                        columns
+                            .iter()
+                            .map(|c| row.get(*c).map(cell).unwrap_or_default()),
+                    );
+                }
+                writeln!(self.out, "{table}")?;
+                if !hidden.is_empty() {
+                    let names: Vec<&str> = hidden.iter().map(|c| c.as_str()).collect();
+                    let _ = writeln!(
+                        io::stderr(),
+                        "{} more columns ({}): choose with --columns, or -o json",
+                        names.len(),
+                        names.join(", ")
+                    );
+                }
+            }
+            Format::Jsonl | Format::Csv => {}
+        }
+        self.out.flush()
+    }
+}
+
+/// Writes one record: a two-column table of field and value, or the record in the other
+/// formats. `columns` orders the fields (the schema's first, then the rest).
+pub fn record<W: Write>(
+    mut out: W,
+    format: Format,
+    record: Value,
+    columns: Vec<String>,
+    chosen: Option<Vec<String>>,
+) -> io::Result<()> {
+    match format {
+        Format::Table => {
+            let Value::Object(map) = &record else {
+                return writeln!(out, "{}", cell(&record));
+            };
+            let names: Vec<String> = match chosen {
+                Some(chosen) => chosen,
+                None => {
+                    let mut names: Vec<String> = columns
+                        .into_iter()
+                        .filter(|c| map.contains_key(c))
+                        .collect();
+                    let rest: Vec<String> =
+                        map.keys().filter(|k| !names.contains(k)).cloned().collect();
+                    names.extend(rest);
+                    names
+                }
+            };
+            let mut table = new_table();
+            table.set_header(["Field", "Value"]);
+            for name in names {
+                let value = map.get(&name).map(cell).unwrap_or_default();
+                table.add_row([name, value]);
+            }
+            writeln!(out, "{table}")?;
+        }
+        Format::Json => {
+            let only = chosen.is_some();
+            let order = chosen.unwrap_or(columns);
+            match &record {
+                Value::Object(record) => serde_json::to_writer_pretty(
+                    &mut out,
+                    &Ordered {
+                        record,
+                        order: &order,
+                        only,
+                    },
+                )?,
+                other => serde_json::to_writer_pretty(&mut out, other)?,
+            }
+            out.write_all(b"\n")?;
+        }
+        Format::Jsonl | Format::Csv => {
+            let mut records = Records::new(out, format, columns, chosen);
+            records.batch(vec![record])?;
+            records.finish()?;
+            return Ok(());
+        }
+    }
+    out.flush()
+}
+
+/// The progress of `--all` on standard error, on one line rewritten in place; silent
+/// unless standard error is a terminal.
+pub struct Progress {
+    enabled: bool,
+}
+
+impl Progress {
+    pub fn new() -> Self {
+        Self {
+            enabled: io::stderr().is_terminal(),
+        }
+    }
+
+    /// After each page.
+    pub fn page(&self, page: i64, pages: i64, records: usize, total: i64) {
+        if self.enabled {
+            let mut err = io::stderr().lock();
+            // Errors writing progress are not worth failing the command for.
+            let _ = write!(
+                err,
+                "\r\x1b[Kpage {page} of {pages}, {records} of {total} records"
+            );
+            let _ = err.flush();
+        }
+    }
+
+    /// Clears the line.
+    pub fn done(&self) {
+        if self.enabled {
+            let mut err = io::stderr().lock();
+            let _ = write!(err, "\r\x1b[K");
+            let _ = err.flush();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn render(format: Format, batches: Vec<Vec<Value>>, chosen: Option<Vec<String>>) -> String {
+        let mut out = Vec::new();
+        let mut records = Records::new(&mut out, format, vec!["Id".into(), "Notes".into()], chosen);
+        for batch in batches {
+            records.batch(batch).expect("written");
+        }
+        records.finish().expect("written");
+        String::from_utf8(out).expect("UTF-8")
+    }
+
+    #[test]
+    fn json_streams_one_array_over_batches() {
+        let text = render(
+            Format::Json,
+            vec![vec![json!({"Id": 1})], vec![], vec![json!({"Id": 2})]],
+            None,
+        );
+        let parsed: Value = serde_json::from_str(&text).expect("valid JSON");
+        assert_eq!(parsed, json!([{"Id": 1}, {"Id": 2}]));
+        assert_eq!(render(Format::Json, vec![vec![]], None), "[]\n");
+    }
+
+    #[test]
+    fn csv_has_one_header_and_unknown_properties_of_the_first_batch() {
+        let text = render(
+            Format::Csv,
+            vec![
+                vec![json!({"Id": 1, "Notes": "a, b", "Extra": [1, 2]})],
+                vec![json!({"Id": 2, "Later": true})],
+            ],
+            None,
+        );
+        assert_eq!(text, "Id,Notes,Extra\n1,\"a, b\",\"[1,2]\"\n2,,\n");
+        assert_eq!(render(Format::Csv, vec![], None), "Id,Notes\n");
+    }
+
+    #[test]
+    fn json_follows_the_schema_order_and_the_chosen_columns() {
+        let record = json!({"Notes": "n", "Zeta": 1, "Id": 1});
+        let text = render(Format::Jsonl, vec![vec![record.clone()]], None);
+        assert_eq!(text, "{\"Id\":1,\"Notes\":\"n\",\"Zeta\":1}\n");
+        let text = render(
+            Format::Jsonl,
+            vec![vec![record]],
+            Some(vec!["Zeta".into(), "Gone".into()]),
+        );
+        assert_eq!(text, "{\"Zeta\":1,\"Gone\":null}\n");
+    }
+
+    #[test]
+    fn tables_leave_out_empty_columns_unless_chosen() {
+        let rows = vec![vec![json!({"Id": 1, "Notes": null})]];
+        let text = render(Format::Table, rows.clone(), None);
+        assert!(text.contains("Id") && !text.contains("Notes"), "{text}");
+        let text = render(Format::Table, rows, Some(vec!["Notes".into()]));
+        assert!(text.contains("Notes") && !text.contains("Id"), "{text}");
+    }
+}

@@ -1,0 +1,1238 @@
+//! The real `nexudus` binary against the emulator: every command on two entities (and a
+//! download on a third), each output format (tables as snapshots), `--all` over several
+//! pages, an update that keeps what the CLI does not know, each kind of bad input with its
+//! message and exit code, credentials from the environment and from a profile file (never
+//! printed), and the completion scripts.
+//!
+//! Each test starts its own emulator in this process, on 127.0.0.1 port 0, served by one
+//! shared tokio runtime on a background thread, and runs the binary with
+//! `std::process::Command` and a clean environment.
+
+use std::io::Write as _;
+
+use heck::ToKebabCase as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+
+use nexudus_emulator::{Emulator, EmulatorConfig, Fault, Roles};
+use serde_json::{Value, json};
+
+const TOKEN: &str = "cli-test-token-5f2b";
+const USER: &str = "admin@example.com";
+const PASSWORD: &str = "pa55-word-9c1d";
+
+/// The runtime the emulators are served on; its worker threads run while tests block on
+/// the binary.
+fn runtime() -> &'static tokio::runtime::Runtime {
+    static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("a tokio runtime")
+    })
+}
+
+/// An emulator with an administrator token and user, and a home folder of its own for the
+/// binary (so no profile file of the machine is read).
+struct Server {
+    emulator: Emulator,
+    home: tempfile::TempDir,
+}
+
+impl Server {
+    fn start() -> Server {
+        Self::with(EmulatorConfig::new())
+    }
+
+    fn with(config: EmulatorConfig) -> Server {
+        let config = config.admin_token(TOKEN).admin(USER, PASSWORD);
+        let emulator = runtime()
+            .block_on(Emulator::start(config))
+            .expect("the emulator starts");
+        Server {
+            emulator,
+            home: tempfile::tempdir().expect("a temp dir"),
+        }
+    }
+
+    /// The binary with only the base URL set, no credentials.
+    fn bare(&self) -> Cli {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_nexudus"));
+        command
+            .env_clear()
+            .env("HOME", self.home.path())
+            .env("XDG_CONFIG_HOME", self.home.path().join("config"))
+            .env("NEXUDUS_BASE_URL", self.emulator.base_url())
+            // Failures in tests are quick: no waiting between retries.
+            .args(["--retries", "0"]);
+        Cli {
+            command,
+            stdin: None,
+        }
+    }
+
+    /// The binary with the administrator's bearer token.
+    fn cli(&self) -> Cli {
+        let mut cli = self.bare();
+        cli.command.env("NEXUDUS_TOKEN", TOKEN);
+        cli
+    }
+
+    fn config_dir(&self) -> PathBuf {
+        self.home.path().join("config").join("nexudus")
+    }
+
+    /// Requests the emulator received.
+    fn requests(&self) -> usize {
+        self.emulator.requests().len()
+    }
+}
+
+struct Cli {
+    command: Command,
+    stdin: Option<Vec<u8>>,
+}
+
+/// What a run of the binary did.
+#[derive(Debug)]
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+    /// Standard output as written (`stdout` is it read as UTF-8, lossily).
+    bytes: Vec<u8>,
+}
+
+impl Run {
+    /// Succeeded; answers standard output.
+    fn ok(self) -> String {
+        assert_eq!(self.code, 0, "{self:?}");
+        self.stdout
+    }
+
+    /// Failed with `code`; answers the one line of standard error.
+    fn fails(self, code: i32) -> String {
+        assert_eq!(self.code, code, "{self:?}");
+        assert!(self.stdout.is_empty(), "{self:?}");
+        assert_eq!(self.stderr.lines().count(), 1, "one line: {self:?}");
+        self.stderr.trim_end().to_owned()
+    }
+
+    fn json(self) -> Value {
+        serde_json::from_str(&self.ok()).expect("JSON output")
+    }
+
+    fn lines(self) -> Vec<Value> {
+        self.ok()
+            .lines()
+            .map(|line| serde_json::from_str(line).expect("a JSON line"))
+            .collect()
+    }
+}
+
+impl Cli {
+    fn env(mut self, name: &str, value: &str) -> Self {
+        self.command.env(name, value);
+        self
+    }
+
+    fn stdin(mut self, input: &str) -> Self {
+        self.stdin = Some(input.as_bytes().to_vec());
+        self
+    }
+
+    fn run(mut self, args: &[&str]) -> Run {
+        let mut child = self
+            .command
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the binary runs");
+        let input = self.stdin.take().unwrap_or_default();
+        if let Some(mut stdin) = child.stdin.take() {
+            stdin.write_all(&input).expect("stdin written");
+        }
+        let output = child.wait_with_output().expect("the binary ends");
+        Run {
+            code: output.status.code().expect("an exit code"),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8(output.stderr).expect("UTF-8"),
+            bytes: output.stdout,
+        }
+    }
+}
+
+/// A record seeded with every server-set field fixed, so tables are the same on every run.
+fn seeded(mut record: Value, id: i64) -> Value {
+    let fixed = json!({
+        "Id": id,
+        "UniqueId": format!("00000000-0000-4000-8000-{id:012}"),
+        "CreatedOn": "2025-01-15T10:30:00Z",
+        "UpdatedOn": "2025-01-16T08:00:00Z",
+        "UpdatedBy": "seed@example.com",
+        "IsNew": false,
+    });
+    if let (Value::Object(record), Value::Object(fixed)) = (&mut record, fixed) {
+        record.extend(fixed);
+    }
+    record
+}
+
+// ---------------------------------------------------------------------------------------
+// Every command on two entities.
+// ---------------------------------------------------------------------------------------
+
+/// create, get, list, find, update, delete, commands and run-command of one entity, with
+/// the entity named as the API spells it and in kebab-case.
+fn every_command(entity: &str, kebab: &str, create: &[&str], set: &str, changed: (&str, Value)) {
+    let server = Server::with(EmulatorConfig::new().command(entity, "DO_IT", "Does it"));
+    let cli = || server.cli();
+
+    // create: flags in kebab-case and as the API spells them.
+    let created = cli()
+        .run(&[&[kebab, "create", "-o", "json"], create].concat())
+        .json();
+    let id = created["Id"].as_i64().expect("an id");
+    let second = cli()
+        .run(&[&[entity, "create", "-o", "jsonl"], create].concat())
+        .lines();
+    let second_id = second[0]["Id"].as_i64().expect("an id");
+
+    // get
+    let record = cli()
+        .run(&[kebab, "get", &id.to_string(), "-o", "json"])
+        .json();
+    assert_eq!(record["Id"], id);
+    let stored = server
+        .emulator
+        .record(entity, id)
+        .expect("entity")
+        .expect("stored");
+    for (key, value) in stored.as_object().expect("an object") {
+        assert_eq!(&record[key], value, "{key}");
+    }
+
+    // list, and find by ids
+    let listed = cli().run(&[kebab, "list"]).lines();
+    let ids: Vec<&Value> = listed.iter().map(|r| &r["Id"]).collect();
+    assert_eq!(ids, [&json!(id), &json!(second_id)]);
+    let found = cli()
+        .run(&[kebab, "find", &format!("{second_id},{id}")])
+        .lines();
+    assert_eq!(found.len(), 2);
+
+    // update: one field changes, the rest stays.
+    let out = cli()
+        .run(&[
+            kebab,
+            "update",
+            &id.to_string(),
+            "--set",
+            set,
+            "-o",
+            "jsonl",
+        ])
+        .lines();
+    assert_eq!(out, [json!({"Id": id})]);
+    let after = server
+        .emulator
+        .record(entity, id)
+        .expect("entity")
+        .expect("stored");
+    assert_eq!(after[changed.0], changed.1, "{after}");
+    // (The emulator stores a boolean sent back as null as false.)
+    for (key, value) in record.as_object().expect("an object") {
+        if key != changed.0 && key != "UpdatedOn" && !value.is_null() {
+            assert_eq!(&after[key], value, "{key} kept");
+        }
+    }
+
+    // commands and run-command
+    let commands = cli().run(&[kebab, "commands"]).lines();
+    assert_eq!(commands.len(), 1);
+    assert_eq!(commands[0]["Key"], "DO_IT");
+    let ran = cli()
+        .run(&[
+            kebab,
+            "run-command",
+            "DO_IT",
+            "--ids",
+            &format!("{id},{second_id}"),
+            "-o",
+            "jsonl",
+        ])
+        .lines();
+    assert_eq!(ran[0]["Ids"], json!([id, second_id]));
+    let text = cli()
+        .run(&[
+            kebab,
+            "run-command",
+            "DO_IT",
+            "--ids",
+            &id.to_string(),
+            "-o",
+            "table",
+        ])
+        .ok();
+    assert!(
+        text.starts_with(&format!("Ran DO_IT on {entity} {id}")),
+        "{text}"
+    );
+
+    // delete, then it is gone.
+    let text = cli()
+        .run(&[kebab, "delete", &second_id.to_string(), "-o", "table"])
+        .ok();
+    assert_eq!(text, format!("Deleted {entity} {second_id}.\n"));
+    let error = cli().run(&[kebab, "get", &second_id.to_string()]).fails(4);
+    assert_eq!(error, format!("error: {entity} {second_id} not found"));
+    let error = cli()
+        .run(&[kebab, "delete", &second_id.to_string()])
+        .fails(4);
+    assert_eq!(error, format!("error: {entity} {second_id} not found"));
+}
+
+#[test]
+fn every_command_of_coworker_discount_code() {
+    every_command(
+        "CoworkerDiscountCode",
+        "coworker-discount-code",
+        &[
+            "--coworker-id",
+            "12",
+            "--BusinessId",
+            "34",
+            "--discount-code-id",
+            "56",
+            "--valid-from",
+            "2025-03-01T09:00",
+            "--notes",
+            "spring",
+        ],
+        "expires-on=2025-06-30T18:00:00Z",
+        ("ExpiresOn", json!("2025-06-30T18:00:00Z")),
+    );
+}
+
+#[test]
+fn every_command_of_coworker_booking_credit() {
+    every_command(
+        "CoworkerBookingCredit",
+        "coworker-booking-credit",
+        &[
+            "--coworker-id",
+            "12",
+            "--business-id",
+            "34",
+            "--total-credit",
+            "120.50",
+            "--elegible-tariffs",
+            "3,4",
+            "--cane-be-used-for-bookings",
+            "true",
+            "--set",
+            "Description=ten hours",
+        ],
+        "ElegibleTariffs=5,6,7",
+        ("ElegibleTariffs", json!([5, 6, 7])),
+    );
+}
+
+#[test]
+fn create_reads_a_json_body_and_flags_override_it() {
+    let server = Server::start();
+    let body = r#"{"CoworkerId": 1, "BusinessId": 2, "DiscountCodeId": 3, "Notes": "from json"}"#;
+    let id = server
+        .cli()
+        .stdin(body)
+        .run(&[
+            "coworker-discount-code",
+            "create",
+            "--json",
+            "-",
+            "--coworker-id",
+            "9",
+        ])
+        .lines()[0]["Id"]
+        .as_i64()
+        .expect("an id");
+    let stored = server
+        .emulator
+        .record("CoworkerDiscountCode", id)
+        .expect("entity");
+    let stored = stored.expect("stored");
+    assert_eq!(
+        (stored["CoworkerId"].clone(), stored["Notes"].clone()),
+        (json!(9), json!("from json"))
+    );
+}
+
+#[test]
+fn update_keeps_properties_the_cli_does_not_know() {
+    let server = Server::start();
+    let body = json!({
+        "CoworkerId": 12, "BusinessId": 34, "DiscountCodeId": 56,
+        "Notes": "before", "AddedByANewerApi": {"kept": [1, 2]},
+    });
+    let file = server.home.path().join("body.json");
+    std::fs::write(&file, body.to_string()).expect("written");
+    let created = server
+        .cli()
+        .run(&[
+            "coworker-discount-code",
+            "create",
+            "--json",
+            file.to_str().expect("UTF-8"),
+        ])
+        .lines();
+    let id = created[0]["Id"].as_i64().expect("an id").to_string();
+
+    server
+        .cli()
+        .run(&[
+            "coworker-discount-code",
+            "update",
+            &id,
+            "--set",
+            "notes=after",
+        ])
+        .ok();
+    let after = server
+        .cli()
+        .run(&["coworker-discount-code", "get", &id, "-o", "json"])
+        .json();
+    assert_eq!(after["Notes"], "after");
+    assert_eq!(after["AddedByANewerApi"], json!({"kept": [1, 2]}));
+    assert_eq!(after["DiscountCodeId"], 56);
+
+    // --unset clears one field and nothing else; a JSON patch sets several.
+    server
+        .cli()
+        .stdin(r#"{"ValidFrom": "2025-01-01T00:00:00", "Another": 7}"#)
+        .run(&[
+            "coworker-discount-code",
+            "update",
+            &id,
+            "--unset",
+            "Notes",
+            "--json",
+            "-",
+        ])
+        .ok();
+    let after = server
+        .cli()
+        .run(&["coworker-discount-code", "get", &id, "-o", "json"])
+        .json();
+    assert_eq!(after["Notes"], Value::Null);
+    assert_eq!(after["ValidFrom"], "2025-01-01T00:00:00");
+    assert_eq!(after["Another"], 7);
+    assert_eq!(after["AddedByANewerApi"], json!({"kept": [1, 2]}));
+}
+
+#[test]
+fn download_writes_the_file_of_a_record() {
+    let server = Server::start();
+    let entity = "CoworkerDataFile";
+    let id = server
+        .emulator
+        .insert(
+            entity,
+            json!({"BusinessId": 1, "CoworkerId": 2, "Name": "contract"}),
+        )
+        .expect("seeded");
+    let bytes: Vec<u8> = (0..=255).collect();
+    server
+        .emulator
+        .put_file(
+            entity,
+            "SignedFileData",
+            id,
+            "application/pdf",
+            bytes.clone(),
+        )
+        .expect("stored");
+    let out = server.home.path().join("signed.pdf");
+    let id = id.to_string();
+    let result = server
+        .cli()
+        .run(&[
+            "coworker-data-file",
+            "download",
+            &id,
+            "--file",
+            "signed-file-data",
+            "--out",
+            out.to_str().expect("UTF-8"),
+            "-o",
+            "jsonl",
+        ])
+        .lines();
+    assert_eq!(std::fs::read(&out).expect("written"), bytes);
+    assert_eq!(result[0]["ContentType"], "application/pdf");
+    assert_eq!(result[0]["Bytes"], 256);
+
+    // To standard output, the file named as the API spells it.
+    let run = server.cli().run(&[
+        "coworker-data-file",
+        "download",
+        &id,
+        "--file",
+        "SignedFileData",
+        "-O",
+        "-",
+    ]);
+    assert_eq!(run.code, 0);
+    assert_eq!(run.bytes, bytes);
+
+    // A record without that file, and an entity with two files needs --file.
+    let error = server
+        .cli()
+        .run(&[
+            "coworker-data-file",
+            "download",
+            &id,
+            "--file",
+            "file-data",
+            "--out",
+            "-",
+        ])
+        .fails(4);
+    assert_eq!(
+        error,
+        format!("error: CoworkerDataFile {id} has no FileData file")
+    );
+    let error = server
+        .cli()
+        .run(&["coworker-data-file", "download", &id, "--out", "-"])
+        .fails(2);
+    assert_eq!(
+        error,
+        "error: the following required arguments were not provided: --file <NAME>; try --help"
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Output formats.
+// ---------------------------------------------------------------------------------------
+
+/// Two discount codes and a booking credit with every server-set field fixed.
+fn seeded_server() -> Server {
+    let server = Server::start();
+    let codes = [
+        json!({"CoworkerId": 12, "BusinessId": 34, "DiscountCodeId": 56, "Notes": "spring",
+               "ValidFrom": "2025-03-01T09:00:00"}),
+        json!({"CoworkerId": 13, "BusinessId": 34, "DiscountCodeId": 57, "TimesUsed": 2,
+               "CoworkerFullName": "Ada Lovelace"}),
+    ];
+    for (i, code) in codes.into_iter().enumerate() {
+        let id = i64::try_from(i).expect("small") + 1;
+        server
+            .emulator
+            .insert("CoworkerDiscountCode", seeded(code, id))
+            .expect("seeded");
+    }
+    let credit = json!({"CoworkerId": 12, "BusinessId": 34, "TotalCredit": 120.5,
+                        "RemainingCredit": 80, "Description": "ten hours",
+                        "ElegibleTariffs": [3, 4], "CaneBeUsedForBookings": true});
+    server
+        .emulator
+        .insert("CoworkerBookingCredit", seeded(credit, 1))
+        .expect("seeded");
+    server
+}
+
+#[test]
+fn tables_of_lists_and_records() {
+    let server = seeded_server();
+    let table = |args: &[&str]| server.cli().run(&[args, &["-o", "table"]].concat()).ok();
+    insta::assert_snapshot!(
+        "discount_code_list",
+        table(&["coworker-discount-code", "list"])
+    );
+    insta::assert_snapshot!(
+        "discount_code_get",
+        table(&["coworker-discount-code", "get", "1"])
+    );
+    insta::assert_snapshot!(
+        "booking_credit_list",
+        table(&["coworker-booking-credit", "list"])
+    );
+    insta::assert_snapshot!(
+        "booking_credit_get",
+        table(&["coworker-booking-credit", "get", "1"])
+    );
+    insta::assert_snapshot!(
+        "discount_code_columns",
+        table(&[
+            "coworker-discount-code",
+            "list",
+            "--columns",
+            "Id,coworker-full-name,times-used"
+        ])
+    );
+    assert_eq!(
+        table(&["coworker-discount-code", "list", "--filter", "coworker=99"]),
+        "No records.\n"
+    );
+}
+
+#[test]
+fn json_jsonl_and_csv() {
+    let server = seeded_server();
+    let run = |args: &[&str]| {
+        server
+            .cli()
+            .run(&[&["coworker-discount-code"], args].concat())
+    };
+
+    // JSON: one array (or one object), properties in the schema's order.
+    let listed = run(&["list", "-o", "json"]).json();
+    assert_eq!(listed.as_array().map(Vec::len), Some(2));
+    assert_eq!(listed[1]["CoworkerFullName"], "Ada Lovelace");
+    let text = run(&["get", "2", "-o", "json"]).ok();
+    assert!(
+        text.starts_with("{\n  \"Id\": 2,\n  \"UniqueId\""),
+        "{text}"
+    );
+    let empty = run(&["list", "--filter", "coworker=99", "-o", "json"]).ok();
+    assert_eq!(empty, "[]\n");
+
+    // JSON lines, the default when standard output is not a terminal.
+    let lines = run(&["list"]).lines();
+    assert_eq!(lines, run(&["list", "-o", "jsonl"]).lines());
+    assert_eq!(lines[0]["Notes"], Value::Null, "not in list records");
+    assert_eq!(lines[0]["CoworkerFullName"], "Coworker 12", "joined");
+
+    // CSV: a header of the chosen columns, then one row per record.
+    let csv = run(&[
+        "list",
+        "-o",
+        "csv",
+        "--columns",
+        "id,CoworkerId,coworker-full-name,times-used",
+    ])
+    .ok();
+    assert_eq!(
+        csv,
+        "Id,CoworkerId,CoworkerFullName,TimesUsed\n1,12,Coworker 12,\n2,13,Ada Lovelace,2\n"
+    );
+    let csv = server
+        .cli()
+        .run(&[
+            "coworker-booking-credit",
+            "get",
+            "1",
+            "-o",
+            "csv",
+            "--columns",
+            "Id,ElegibleTariffs,TotalCredit",
+        ])
+        .ok();
+    assert_eq!(csv, "Id,ElegibleTariffs,TotalCredit\n1,\"[3,4]\",120.5\n");
+}
+
+#[test]
+fn entities_are_listed() {
+    let server = Server::start();
+    let csv = server.bare().run(&["entities", "-o", "csv"]).ok();
+    assert!(csv.starts_with("Entity,Command,Area,Commands\n"), "{csv}");
+    assert!(
+        csv.contains(
+            "\nCoworkerDiscountCode,coworker-discount-code,billing,list get find create update \
+             delete commands run-command\n"
+        ),
+        "{csv}"
+    );
+    assert_eq!(csv.lines().count(), nexudus::ENTITIES.len() + 1);
+}
+
+// ---------------------------------------------------------------------------------------
+// Lists: paging, filters, sorting.
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn all_streams_every_page() {
+    let server = Server::start();
+    for n in 0..25 {
+        let record = json!({"CoworkerId": 100 + n, "BusinessId": 1, "DiscountCodeId": 2});
+        server
+            .emulator
+            .insert("CoworkerDiscountCode", record)
+            .expect("seeded");
+    }
+    server.emulator.clear_requests();
+    let lines = server
+        .cli()
+        .run(&["coworker-discount-code", "list", "--size", "10", "--all"])
+        .lines();
+    let ids: Vec<i64> = lines.iter().filter_map(|r| r["Id"].as_i64()).collect();
+    assert_eq!(ids, (1..=25).collect::<Vec<_>>());
+    let pages: Vec<String> = server
+        .emulator
+        .requests()
+        .into_iter()
+        .map(|r| r.query)
+        .collect();
+    assert_eq!(
+        pages,
+        ["page=1&size=10", "page=2&size=10", "page=3&size=10"]
+    );
+
+    // From a later page on; and one JSON array across pages.
+    let lines = server
+        .cli()
+        .run(&[
+            "coworker-discount-code",
+            "list",
+            "--size",
+            "10",
+            "--all",
+            "--page",
+            "2",
+        ])
+        .lines();
+    assert_eq!(lines.len(), 15);
+    let all = server
+        .cli()
+        .run(&[
+            "coworker-discount-code",
+            "list",
+            "--size",
+            "7",
+            "--all",
+            "-o",
+            "json",
+        ])
+        .json();
+    assert_eq!(all.as_array().map(Vec::len), Some(25));
+
+    // Without --all: one page.
+    let page = server
+        .cli()
+        .run(&[
+            "coworker-discount-code",
+            "list",
+            "--size",
+            "10",
+            "--page",
+            "3",
+        ])
+        .lines();
+    assert_eq!(page.len(), 5);
+}
+
+#[test]
+fn filters_ranges_and_order_go_on_the_query() {
+    let server = seeded_server();
+    server.emulator.clear_requests();
+    let lines = server
+        .cli()
+        .run(&[
+            "coworker-discount-code",
+            "list",
+            "--filter",
+            "business=34",
+            "--filter",
+            "CoworkerDiscountCode_Coworker_FullName=ada",
+            "--from-created-on",
+            "2025-01-15T10:30:45Z",
+            "--to-times-used",
+            "5",
+            "--order-by",
+            "CoworkerId",
+            "--desc",
+        ])
+        .lines();
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["Id"], 2);
+    let query = server.emulator.requests().pop().expect("a request").query;
+    assert_eq!(
+        query,
+        "orderBy=CoworkerId&dir=-1&CoworkerDiscountCode_Business=34\
+         &CoworkerDiscountCode_Coworker_FullName=ada\
+         &to_CoworkerDiscountCode_TimesUsed=5\
+         &from_CoworkerDiscountCode_CreatedOn=2025-01-15T10:30"
+    );
+    let ids: Vec<Value> = server
+        .cli()
+        .run(&[
+            "coworker-discount-code",
+            "list",
+            "--order-by",
+            "id",
+            "--desc",
+        ])
+        .lines()
+        .into_iter()
+        .map(|r| r["Id"].clone())
+        .collect();
+    assert_eq!(ids, [json!(2), json!(1)]);
+}
+
+// ---------------------------------------------------------------------------------------
+// Bad input: refused before any request, naming the bad part, exit code 2.
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn bad_input_is_refused_before_any_request() {
+    let server = seeded_server();
+    server.emulator.clear_requests();
+    let refused = |args: &[&str]| server.cli().run(args).fails(2);
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["coworkr-discount-code", "list"],
+            "error: unknown entity or command `coworkr-discount-code` (did you mean \
+             `coworker-discount-code`?); `nexudus entities` lists the entities",
+        ),
+        (
+            &["coworker-discount-code", "list", "--filter", "coworkr=1"],
+            "error: CoworkerDiscountCode has no filter `coworkr` (did you mean `coworker`?); \
+             `nexudus coworker-discount-code --help` lists its filters",
+        ),
+        (
+            &["coworker-discount-code", "update", "1", "--set", "notse=x"],
+            "error: CoworkerDiscountCode has no field `notse` (did you mean `notes`?); \
+             `nexudus coworker-discount-code --help` lists its fields",
+        ),
+        (
+            &["coworker-discount-code", "get", "1", "--columns", "id,nope"],
+            "error: CoworkerDiscountCode has no field `nope` (did you mean `notes`?); `nexudus \
+             coworker-discount-code --help` lists its fields",
+        ),
+        (
+            &[
+                "coworker-discount-code",
+                "create",
+                "--coworker-id",
+                "twelve",
+            ],
+            "error: --coworker-id: `twelve` is not an id (a whole number)",
+        ),
+        (
+            &[
+                "coworker-booking-credit",
+                "update",
+                "1",
+                "--set",
+                "total-credit=12,50",
+            ],
+            "error: --set total-credit: `12,50` is not a decimal number",
+        ),
+        (
+            &[
+                "coworker-booking-credit",
+                "update",
+                "1",
+                "--set",
+                "CaneBeUsedForEvents=maybe",
+            ],
+            "error: --set CaneBeUsedForEvents: `maybe` is not true or false",
+        ),
+        (
+            &[
+                "coworker-booking-credit",
+                "update",
+                "1",
+                "--set",
+                "elegible-tariffs=1,two",
+            ],
+            "error: --set elegible-tariffs: `two` is not an id (a whole number)",
+        ),
+        (
+            &[
+                "coworker-discount-code",
+                "update",
+                "1",
+                "--set",
+                "valid-from=2025-02-30T10:00",
+            ],
+            "error: --set valid-from: `2025-02-30T10:00` is not a date-time (write e.g. \
+             2025-01-15T10:30 or 2025-01-15T10:30:00Z)",
+        ),
+        (
+            &[
+                "coworker-discount-code",
+                "list",
+                "--to-valid-from",
+                "next week",
+            ],
+            "error: --to-valid-from: `next week` is not a date-time (write e.g. \
+             2025-01-15T10:30 or 2025-01-15T10:30:00Z)",
+        ),
+        (
+            &[
+                "coworker-discount-code",
+                "list",
+                "--filter",
+                "referer-guid=abc",
+            ],
+            "error: --filter referer-guid: `abc` is not a GUID",
+        ),
+        (
+            &["coworker-discount-code", "create", "--coworker-id", "1"],
+            "error: create CoworkerDiscountCode needs --business-id (BusinessId), \
+             --discount-code-id (DiscountCodeId)",
+        ),
+        (
+            &[
+                "coworker-discount-code",
+                "update",
+                "1",
+                "--unset",
+                "coworker-id",
+            ],
+            "error: CoworkerDiscountCode.CoworkerId is required; it cannot be cleared",
+        ),
+        (
+            &[
+                "coworker-discount-code",
+                "update",
+                "1",
+                "--set",
+                "times-used=3",
+            ],
+            "error: CoworkerDiscountCode.TimesUsed is read-only: the API sets it",
+        ),
+        (
+            &["coworker-discount-code", "update", "1"],
+            "error: nothing to change: give --set FIELD=VALUE, --unset FIELD or --json FILE",
+        ),
+        (
+            &["coworker-discount-code", "update", "1", "--set", "notes"],
+            "error: --set takes NAME=VALUE, not `notes`",
+        ),
+        (
+            &["coworker-discount-code", "get", "one"],
+            "error: invalid value 'one' for '<ID>': invalid digit found in string; try --help",
+        ),
+        (
+            &["coworker-discount-code", "list", "--order-by", "notes"],
+            "error: invalid value 'notes' for '--order-by <FIELD>' [possible values: id, \
+             created-on, updated-on, updated-by, coworker-id, business-id, discount-code-id, \
+             times-used, valid-from, expires-on]; try --help",
+        ),
+        (
+            &["coworker-discount-code", "list", "--size", "5000"],
+            "error: invalid value '5000' for '--size <N>': 5000 is not in 1..=1000; try --help",
+        ),
+        (
+            &["coworker-discount-code", "lst"],
+            "error: unrecognized subcommand 'lst' (tip: a similar subcommand exists: 'list'); \
+             try --help",
+        ),
+        (
+            &["coworker-discount-code", "create", "--bogus", "1"],
+            "error: unexpected argument '--bogus' found; try --help",
+        ),
+    ];
+    for (args, message) in cases {
+        assert_eq!(&refused(args), message, "{args:?}");
+    }
+
+    // A --json body: not JSON, not an object, a value of the wrong type, a missing file.
+    let json_refused = |input: &str| {
+        server
+            .cli()
+            .stdin(input)
+            .run(&["coworker-discount-code", "create", "--json", "-"])
+            .fails(2)
+    };
+    assert!(json_refused("{").starts_with("error: - is not JSON: EOF while parsing"));
+    assert_eq!(json_refused("[1]"), "error: -: not a JSON object");
+    assert_eq!(
+        json_refused(r#"{"CoworkerId": "12", "BusinessId": 1, "DiscountCodeId": 2}"#),
+        r#"error: -: CoworkerId: "12" is not an id (a whole number)"#
+    );
+    assert_eq!(
+        json_refused(
+            r#"{"CoworkerId": 1, "BusinessId": 1, "DiscountCodeId": 2, "ExpiresOn": "soon"}"#
+        ),
+        "error: -: ExpiresOn: `soon` is not a date-time (write e.g. 2025-01-15T10:30 or \
+         2025-01-15T10:30:00Z)"
+    );
+    let error = server
+        .cli()
+        .run(&[
+            "coworker-discount-code",
+            "create",
+            "--json",
+            "/nonexistent/body.json",
+        ])
+        .fails(2);
+    assert!(
+        error.starts_with("error: cannot read /nonexistent/body.json: "),
+        "{error}"
+    );
+
+    assert_eq!(server.requests(), 0, "nothing was sent");
+}
+
+// ---------------------------------------------------------------------------------------
+// The API refuses, the record is missing, the network fails.
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn api_refusals_not_found_and_network_failures_have_their_exit_codes() {
+    let server = Server::with(
+        EmulatorConfig::new().bearer_token("read-only", Roles::of(["CoworkerDiscountCode-List"])),
+    );
+    let create = [
+        "coworker-discount-code",
+        "create",
+        "--coworker-id",
+        "1",
+        "--business-id",
+        "2",
+        "--discount-code-id",
+        "3",
+    ];
+
+    // 403: the role the endpoint needs.
+    let error = server
+        .bare()
+        .env("NEXUDUS_TOKEN", "read-only")
+        .run(&create)
+        .fails(3);
+    assert_eq!(
+        error,
+        "error: forbidden: to create CoworkerDiscountCode the user needs the role \
+         `CoworkerDiscountCode-Create` (or full administrator rights)"
+    );
+
+    // The API's validation messages, per property.
+    let envelope = json!({
+        "Status": 400, "Message": "CoworkerId: unknown coworker\nNotes: too long",
+        "WasSuccessful": false, "Value": null,
+        "Errors": [
+            {"PropertyName": "CoworkerId", "Message": "unknown coworker", "AttemptedValue": 1},
+            {"PropertyName": "Notes", "Message": "too long", "AttemptedValue": "x"},
+        ],
+    });
+    server
+        .emulator
+        .inject(Fault::status_with_body(400, envelope.to_string()));
+    let error = server.cli().run(&create).fails(3);
+    assert_eq!(
+        error,
+        "error: the API refused to create CoworkerDiscountCode: CoworkerId: unknown coworker; \
+         Notes: too long"
+    );
+
+    // 401, and a refused login.
+    let error = server
+        .bare()
+        .env("NEXUDUS_TOKEN", "wrong")
+        .run(&["coworker-discount-code", "list"])
+        .fails(3);
+    assert!(
+        error.starts_with("error: the API did not accept the credentials (HTTP 401)"),
+        "{error}"
+    );
+    let error = server
+        .bare()
+        .env("NEXUDUS_USERNAME", USER)
+        .env("NEXUDUS_PASSWORD", "not-the-password")
+        .run(&["coworker-discount-code", "list"])
+        .fails(3);
+    assert!(
+        error.starts_with("error: login refused: invalid_grant"),
+        "{error}"
+    );
+
+    // Not found.
+    let error = server
+        .cli()
+        .run(&["coworker-discount-code", "get", "404"])
+        .fails(4);
+    assert_eq!(error, "error: CoworkerDiscountCode 404 not found");
+
+    // 5xx after the retries, and no server at all.
+    server.emulator.inject(Fault::status(503).times(2));
+    let error = server
+        .cli()
+        .run(&["coworker-discount-code", "list", "--retries", "1"])
+        .fails(5);
+    assert!(
+        error.starts_with("error: the API failed to list CoworkerDiscountCode (HTTP 503)"),
+        "{error}"
+    );
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+    let url = format!("http://{}", closed.local_addr().expect("an address"));
+    drop(closed);
+    let error = server
+        .cli()
+        .run(&["--base-url", &url, "coworker-discount-code", "get", "1"])
+        .fails(5);
+    assert!(
+        error.starts_with(&format!(
+            "error: get CoworkerDiscountCode 1: cannot connect to {url}"
+        )),
+        "{error}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Credentials.
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn verbose_logs_requests_but_never_a_secret() {
+    let server = seeded_server();
+    let bearer = server
+        .cli()
+        .run(&["-v", "coworker-discount-code", "get", "1"]);
+    let password = server
+        .bare()
+        .env("NEXUDUS_USERNAME", USER)
+        .env("NEXUDUS_PASSWORD", PASSWORD)
+        .run(&["coworker-discount-code", "list", "--verbose"]);
+    let refused = server
+        .bare()
+        .env("NEXUDUS_USERNAME", USER)
+        .env("NEXUDUS_PASSWORD", "wrong-pa55-3e8f")
+        .run(&["coworker-discount-code", "list", "--verbose"]);
+    assert_eq!((bearer.code, password.code, refused.code), (0, 0, 3));
+    assert!(
+        bearer
+            .stderr
+            .contains("method=\"GET\" path=\"/api/billing/coworkerdiscountcodes/{Id}\""),
+        "{}",
+        bearer.stderr
+    );
+    assert!(bearer.stderr.contains("status=200"), "{}", bearer.stderr);
+    assert!(
+        password.stderr.contains("path=\"/api/token\""),
+        "{}",
+        password.stderr
+    );
+    assert!(
+        password
+            .stderr
+            .contains("credentials: password grant from NEXUDUS_USERNAME")
+    );
+    for run in [&bearer, &password, &refused] {
+        for secret in [TOKEN, PASSWORD, "wrong-pa55-3e8f"] {
+            assert!(
+                !run.stdout.contains(secret) && !run.stderr.contains(secret),
+                "{run:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn credentials_come_from_a_profile_file() {
+    let server = seeded_server();
+    std::fs::create_dir_all(server.config_dir()).expect("a config folder");
+    let profiles = format!(
+        "[profiles.default]\nbase_url = \"{url}\"\ntoken = \"{TOKEN}\"\n\n\
+         [profiles.staging]\nbase_url = \"{url}\"\nusername = \"{USER}\"\npassword = \"{PASSWORD}\"\n\n\
+         [profiles.broken]\nbase_url = \"{url}\"\n",
+        url = server.emulator.base_url()
+    );
+    std::fs::write(server.config_dir().join("config.toml"), profiles).expect("written");
+    let profile_only = || {
+        let cli = server.bare();
+        let mut command = cli.command;
+        command.env_remove("NEXUDUS_BASE_URL");
+        Cli {
+            command,
+            stdin: None,
+        }
+    };
+    let get = ["coworker-discount-code", "get", "1", "--columns", "Id"];
+
+    assert_eq!(profile_only().run(&get).lines(), [json!({"Id": 1})]);
+    let run = profile_only().run(&[&get[..], &["--profile", "staging", "-v"]].concat());
+    assert!(
+        run.stderr.contains("password grant of profile `staging`"),
+        "{run:?}"
+    );
+    assert!(
+        !run.stderr.contains(PASSWORD) && !run.stderr.contains(TOKEN),
+        "{run:?}"
+    );
+    assert_eq!(run.lines(), [json!({"Id": 1})]);
+    let run = profile_only().env("NEXUDUS_PROFILE", "staging").run(&get);
+    assert_eq!(run.lines(), [json!({"Id": 1})]);
+
+    // The environment wins over the profile.
+    let error = profile_only()
+        .env("NEXUDUS_TOKEN", "wrong")
+        .run(&get)
+        .fails(3);
+    assert!(error.contains("HTTP 401"), "{error}");
+
+    let error = profile_only()
+        .run(&[&get[..], &["--profile", "prod"]].concat())
+        .fails(2);
+    assert!(
+        error.starts_with("error: no profile `prod` in ")
+            && error.ends_with("(it has: broken, default, staging)"),
+        "{error}"
+    );
+    let error = profile_only()
+        .run(&[&get[..], &["--profile", "broken"]].concat())
+        .fails(2);
+    assert!(
+        error.ends_with("has no `token`, nor `username` and `password`"),
+        "{error}"
+    );
+
+    // No profile file, no credentials.
+    std::fs::remove_file(server.config_dir().join("config.toml")).expect("removed");
+    let error = server.bare().run(&get).fails(2);
+    let path = server.config_dir().join("config.toml");
+    assert_eq!(
+        error,
+        format!(
+            "error: no credentials: set NEXUDUS_TOKEN, or NEXUDUS_USERNAME and NEXUDUS_PASSWORD, \
+             or write a profile in {}",
+            path.display()
+        )
+    );
+    assert!(Path::new(&path).parent().is_some());
+}
+
+// ---------------------------------------------------------------------------------------
+// Help and completions.
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn entity_help_lists_fields_filters_sort_fields_and_roles() {
+    let server = Server::start();
+    let help = server
+        .bare()
+        .run(&["coworker-discount-code", "--help"])
+        .ok();
+    insta::assert_snapshot!("discount_code_help", help);
+    let top = server.bare().run(&["--help"]).ok();
+    assert!(top.contains("  billing: business-charge, charge,"), "{top}");
+    let create = server
+        .bare()
+        .run(&["CoworkerDiscountCode", "create", "-h"])
+        .ok();
+    assert!(
+        create.contains("--coworker-id <ID>          id of Coworker (required)"),
+        "{create}"
+    );
+}
+
+#[test]
+fn completion_scripts_know_every_entity() {
+    let server = Server::start();
+    for shell in ["bash", "zsh", "fish"] {
+        let script = server.bare().run(&["completions", shell]).ok();
+        assert!(script.len() > 1000, "{shell}");
+        for schema in nexudus::ENTITIES {
+            let name = schema.name.to_kebab_case();
+            assert!(script.contains(&name), "{shell}: {name}");
+        }
+        assert!(script.contains("discount-code-id"), "{shell}");
+    }
+}
