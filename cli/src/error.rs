@@ -122,11 +122,11 @@ impl CliError {
                 Kind::Network,
                 format!("{what}: the API kept throttling the requests; try again later"),
             ),
-            E::Server { status, body } if status >= 500 => (
+            E::Server { status, body, .. } if status >= 500 => (
                 Kind::Network,
                 format!("the API failed to {what} (HTTP {status}): {body}"),
             ),
-            E::Server { status, body } => (
+            E::Server { status, body, .. } => (
                 Kind::Refused,
                 format!("the API refused to {what} (HTTP {status}): {body}"),
             ),
