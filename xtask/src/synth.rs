@@ -103,11 +103,27 @@ fn prepare(out: &Path) -> Result<(), String> {
     .map_err(|e| format!("cannot write in {}: {e}", out.display()))
 }
 
-/// The entity file with its entity name, path segment and area replaced everywhere.
+/// The entity file with its entity name, path segment and area replaced everywhere but in
+/// enum references (`enum<eTariffType>`): the enums file is copied unchanged, so they keep
+/// their names.
 fn rename(text: &str, name: &str, new_name: &str, area: &str, new_area: &str) -> String {
-    text.replace(name, new_name)
-        .replace(&name.to_ascii_lowercase(), &new_name.to_ascii_lowercase())
-        .replace(&format!("/api/{area}/"), &format!("/api/{new_area}/"))
+    let replace = |part: &str| {
+        part.replace(name, new_name)
+            .replace(&name.to_ascii_lowercase(), &new_name.to_ascii_lowercase())
+            .replace(&format!("/api/{area}/"), &format!("/api/{new_area}/"))
+    };
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut rest = text;
+    while let Some(start) = rest.find("enum<") {
+        let end = rest[start..]
+            .find('>')
+            .map_or(rest.len(), |e| start + e + 1);
+        out.push_str(&replace(&rest[..start]));
+        out.push_str(&rest[start..end]);
+        rest = &rest[end..];
+    }
+    out.push_str(&replace(rest));
+    out
 }
 
 #[cfg(test)]
@@ -148,6 +164,15 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("xtask-synth-{name}-{}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
         dir
+    }
+
+    #[test]
+    fn enum_references_keep_their_names() {
+        let text = "type: enum<eTariffType>\nwire: SystemTariffType\npath: /api/billing/tariffs\n";
+        assert_eq!(
+            rename(text, "Tariff", "Synth0001Tariff", "billing", "area1"),
+            "type: enum<eTariffType>\nwire: SystemSynth0001TariffType\npath: /api/area1/synth0001tariffs\n"
+        );
     }
 
     #[test]
