@@ -276,13 +276,12 @@ impl Conversions {
 fn convert(value: &mut Value, at: &str, log: &mut Conversions) {
     match value {
         Value::Object(map) => {
-            if at.is_empty() {
-                if let Some(Value::String(version)) = map.get_mut("openapi") {
-                    if version.starts_with("3.1") {
-                        *version = "3.0.3".to_owned();
-                        log.record("`openapi: 3.1.x` → `3.0.3`", "/openapi");
-                    }
-                }
+            if at.is_empty()
+                && let Some(Value::String(version)) = map.get_mut("openapi")
+                && version.starts_with("3.1")
+            {
+                *version = "3.0.3".to_owned();
+                log.record("`openapi: 3.1.x` → `3.0.3`", "/openapi");
             }
             convert_schema_keywords(map, at, log);
             for (key, child) in map.iter_mut() {
@@ -405,15 +404,16 @@ fn convert_schema_keywords(map: &mut Map<String, Value>, at: &str, log: &mut Con
     }
     // A schema's `examples` array parses (openapiv3 drops unknown keys), but 3.0's key is
     // `example`: keep the first, so the information progenitor could use stays.
-    if let Some(Value::Array(examples)) = map.get("examples") {
-        if examples.iter().all(|e| !e.is_object()) && map.contains_key("type") {
-            let first = examples.first().cloned();
-            map.remove("examples");
-            if let Some(first) = first {
-                map.entry("example").or_insert(first);
-            }
-            log.record("schema `examples: [..]` → `example: <first>`", at);
+    if let Some(Value::Array(examples)) = map.get("examples")
+        && examples.iter().all(|e| !e.is_object())
+        && map.contains_key("type")
+    {
+        let first = examples.first().cloned();
+        map.remove("examples");
+        if let Some(first) = first {
+            map.entry("example").or_insert(first);
         }
+        log.record("schema `examples: [..]` → `example: <first>`", at);
     }
 }
 
@@ -468,16 +468,16 @@ fn adapt_for_progenitor(doc: &mut Value, log: &mut Conversions) {
                 else {
                     continue;
                 };
-                if content.len() > 1 && content.contains_key("application/octet-stream") {
-                    if let Some(json) = content.get("application/json") {
-                        if json.pointer("/schema/enum") == Some(&serde_json::json!([null])) {
-                            content.remove("application/json");
-                            log.record(
+                if content.len() > 1
+                    && content.contains_key("application/octet-stream")
+                    && let Some(json) = content.get("application/json")
+                    && json.pointer("/schema/enum") == Some(&serde_json::json!([null]))
+                {
+                    content.remove("application/json");
+                    log.record(
                                 "download 200: JSON `null` | `application/octet-stream` → the octet-stream only",
                                 &format!("{at}/{code}"),
                             );
-                        }
-                    }
                 }
             }
             // Errors: a JSON body beside bodiless ones.
@@ -493,14 +493,14 @@ fn adapt_for_progenitor(doc: &mut Value, log: &mut Conversions) {
                         continue;
                     }
                     let mut inline = resolve(response);
-                    if let Some(map) = inline.as_object_mut() {
-                        if map.remove("content").is_some() {
-                            *response = inline;
-                            log.record(
+                    if let Some(map) = inline.as_object_mut()
+                        && map.remove("content").is_some()
+                    {
+                        *response = inline;
+                        log.record(
                                 "error response with a JSON body among bodiless ones → inlined without its body",
                                 &format!("{at}/{code}"),
                             );
-                        }
                     }
                 }
             }
