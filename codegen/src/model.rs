@@ -298,6 +298,16 @@ impl Entity {
         self.endpoint(kind).is_some()
     }
 
+    /// The types of its fields, joined fields, filters and range filters.
+    pub fn types(&self) -> impl Iterator<Item = &Type> {
+        self.fields
+            .iter()
+            .chain(&self.joined)
+            .map(|f| &f.ty)
+            .chain(self.filters.iter().map(|f| &f.ty))
+            .chain(self.range_filters.iter().map(|f| &f.ty))
+    }
+
     /// Whether the entity has list records (`XListItem`): list and find-by-ids answer them.
     pub fn has_list_records(&self) -> bool {
         self.has(EndpointKind::List) || self.has(EndpointKind::FindByIds)

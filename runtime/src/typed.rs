@@ -48,12 +48,17 @@ impl ParseValueError {
     }
 }
 
-/// The trait impls of a generated typed id `pub struct CoworkerId(pub i64);`: conversions
-/// from and to `i64`, `Display` and `FromStr` as a number, and serde as a JSON number.
+/// A generated typed id, `typed_id!(CoworkerId, "Coworker")`: the newtype
+/// `pub struct CoworkerId(pub i64);`, conversions from and to `i64`, `Display` and `FromStr`
+/// as a number, and serde as a JSON number. One item, so one `#[cfg]` gates all of it.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! typed_id {
     ($name:ident, $entity:literal) => {
+        #[doc = concat!("The id of one `", $entity, "` record.")]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(pub i64);
+
         impl ::core::convert::From<i64> for $name {
             fn from(id: i64) -> Self {
                 $name(id)

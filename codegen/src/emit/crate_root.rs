@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::features::{FULL, entity_feature};
+use super::features::{FULL, cfg_any, entity_feature};
 use crate::docs;
 use crate::model::{Api, Entity};
 use crate::names::RustIdent;
@@ -26,10 +26,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
     // An area module exists when any of its entities' features is on.
     let areas = api.areas().into_iter().map(|(area, entities)| {
         let features: Vec<String> = entities.iter().map(|e| entity_feature(e)).collect();
-        let cfg = match features.as_slice() {
-            [one] => quote!(#[cfg(feature = #one)]),
-            many => quote!(#[cfg(any(#(feature = #many),*))]),
-        };
+        let cfg = cfg_any(&features);
         quote! {
             #cfg
             #[rustfmt::skip]

@@ -5,22 +5,26 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use crate::docs;
+use crate::emit::features::UsedBy;
 use crate::model::{Api, Enum};
 
 pub fn enums_rs(api: &Api) -> TokenStream {
     let doc = docs::inner(
         "The API's enumerations. Each is a number on the wire; the values the documents name are \
          variants, and any other number is kept in `Unknown` (made only by `from_value`, so it \
-         never holds a named value) and written back as it came.",
+         never holds a named value) and written back as it came. Each exists when the feature of \
+         an entity that uses it is on.",
     );
-    let enums = api.enums.iter().map(|e| enum_type(e));
+    let used_by = UsedBy::new(api);
+    let enums = api.enums.iter().map(|e| enum_type(e, &used_by.cfg(e.rust.as_str())));
     quote! {
         #doc
         #(#enums)*
     }
 }
 
-fn enum_type(e: &Enum) -> TokenStream {
+/// The enumeration, its impls and its schema, each under `cfg` (the features that use it).
+fn enum_type(e: &Enum, cfg: &TokenStream) -> TokenStream {
     let rust = &e.rust;
     let name = &e.name;
     let values_doc = if e.values.is_empty() {
@@ -62,6 +66,7 @@ fn enum_type(e: &Enum) -> TokenStream {
     });
     quote! {
         #doc
+        #cfg
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum #rust {
@@ -70,6 +75,7 @@ fn enum_type(e: &Enum) -> TokenStream {
             Unknown(crate::UnknownValue),
         }
 
+        #cfg
         impl #rust {
             /// The enumeration as data: its API name and known values.
             pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -94,6 +100,7 @@ fn enum_type(e: &Enum) -> TokenStream {
             }
         }
 
+        #cfg
         crate::api_enum!(#rust);
     }
 }

@@ -1,9 +1,12 @@
 //! The generated crate's cargo features: one per entity and one per area, and `full` (the
 //! default) for everything, so that a user who needs two entities compiles two entities.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::{Api, Entity};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::model::{Api, Entity, Type};
 
 /// The feature that enables everything the spec generates.
 pub const FULL: &str = "full";
@@ -11,6 +14,53 @@ pub const FULL: &str = "full";
 /// The feature of one entity: its module name (`coworker_discount_codes`).
 pub fn entity_feature(entity: &Entity) -> String {
     entity.names.module.as_str().to_owned()
+}
+
+/// `#[cfg(...)]` for an item that exists when any of `features` is on; nothing when the set
+/// is empty (an item no entity uses is always compiled: it is part of the API all the same).
+pub fn cfg_any<'a>(features: impl IntoIterator<Item = &'a String>) -> TokenStream {
+    let features: Vec<&String> = features.into_iter().collect();
+    match features.as_slice() {
+        [] => TokenStream::new(),
+        // clippy's `non_minimal_cfg` refuses `any` of one.
+        [one] => quote!(#[cfg(feature = #one)]),
+        many => quote!(#[cfg(any(#(feature = #many),*))]),
+    }
+}
+
+/// The features of the entities that use each enumeration and each typed id, keyed by the
+/// Rust type's name, so that `enums.rs` and `ids.rs` compile only what the enabled entities
+/// need.
+#[derive(Debug, Default)]
+pub struct UsedBy(BTreeMap<String, BTreeSet<String>>);
+
+impl UsedBy {
+    pub fn new(api: &Api) -> Self {
+        let mut used = UsedBy::default();
+        for entity in &api.entities {
+            let feature = entity_feature(entity);
+            let mut add = |name: &str| {
+                used.0
+                    .entry(name.to_owned())
+                    .or_default()
+                    .insert(feature.clone());
+            };
+            add(entity.id.rust.as_str());
+            for ty in entity.types() {
+                match ty {
+                    Type::Id(id) | Type::Ids(id) => add(id.rust.as_str()),
+                    Type::Enum(e) => add(e.rust.as_str()),
+                    _ => {}
+                }
+            }
+        }
+        used
+    }
+
+    /// The cfg of the enumeration or typed id named `rust`.
+    pub fn cfg(&self, rust: &str) -> TokenStream {
+        cfg_any(self.0.get(rust).into_iter().flatten())
+    }
 }
 
 /// Every generated feature and what it enables, in name order: `full` enables the areas,

@@ -5,6 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::docs;
+use crate::emit::features::UsedBy;
 use crate::model::Api;
 
 pub fn ids_rs(api: &Api) -> TokenStream {
@@ -20,16 +21,17 @@ pub fn ids_rs(api: &Api) -> TokenStream {
     };
     let doc = docs::inner(&format!(
         "Typed ids: `CoworkerId` is the id of a `Coworker` record. Each is an `i64` on the wire, \
-         printed and parsed as a number, and made from one with `CoworkerId(12)` or `.into()`.{example}"
+         printed and parsed as a number, and made from one with `CoworkerId(12)` or `.into()`. \
+         Each exists when the feature of an entity that uses it is on.{example}"
     ));
+    let used_by = UsedBy::new(api);
     let ids = api.ids.iter().map(|id| {
         let (rust, entity) = (&id.rust, &id.entity);
-        let doc = docs::outer(&format!("The id of one `{entity}` record."));
+        // The newtype and its impls (documented `The id of one `Coworker` record.`), only
+        // with the features of the entities that use it.
+        let cfg = used_by.cfg(rust.as_str());
         quote! {
-            #doc
-            #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-            pub struct #rust(pub i64);
-
+            #cfg
             crate::typed_id!(#rust, #entity);
         }
     });
