@@ -16,7 +16,10 @@ pub fn enums_rs(api: &Api) -> TokenStream {
          an entity that uses it is on.",
     );
     let used_by = UsedBy::new(api);
-    let enums = api.enums.iter().map(|e| enum_type(e, &used_by.cfg(e.rust.as_str())));
+    let enums = api
+        .enums
+        .iter()
+        .map(|e| enum_type(e, &used_by.cfg(e.rust.as_str())));
     quote! {
         #doc
         #(#enums)*
