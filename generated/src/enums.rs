@@ -8,7 +8,7 @@
 /// the second t).
 ///
 /// The API's `eActiviyType`.
-#[cfg(feature = "subscriber_activities")]
+#[cfg(any(feature = "schemas", feature = "subscriber_activities"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ActivityType {
@@ -22,7 +22,7 @@ pub enum ActivityType {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(feature = "subscriber_activities")]
+#[cfg(any(feature = "schemas", feature = "subscriber_activities"))]
 impl ActivityType {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -51,7 +51,7 @@ impl ActivityType {
     }
 }
 
-#[cfg(feature = "subscriber_activities")]
+#[cfg(any(feature = "schemas", feature = "subscriber_activities"))]
 crate::api_enum!(ActivityType);
 
 /// Anti-money-laundering check status of a contract contact.
@@ -127,7 +127,7 @@ crate::api_enum!(AmlCheckStatus);
 /// What kind of change an audit-trail entry records.
 ///
 /// The API's `eAuditType`.
-#[cfg(feature = "audit_trail_entries")]
+#[cfg(any(feature = "audit_trail_entries", feature = "schemas"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuditType {
@@ -141,7 +141,7 @@ pub enum AuditType {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(feature = "audit_trail_entries")]
+#[cfg(any(feature = "audit_trail_entries", feature = "schemas"))]
 impl AuditType {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -170,13 +170,13 @@ impl AuditType {
     }
 }
 
-#[cfg(feature = "audit_trail_entries")]
+#[cfg(any(feature = "audit_trail_entries", feature = "schemas"))]
 crate::api_enum!(AuditType);
 
 /// How often a repeating booking series recurs.
 ///
 /// The API's `eBookingRepeatCycle`.
-#[cfg(feature = "bookings")]
+#[cfg(any(feature = "bookings", feature = "schemas"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BookingRepeatCycle {
@@ -202,7 +202,7 @@ pub enum BookingRepeatCycle {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(feature = "bookings")]
+#[cfg(any(feature = "bookings", feature = "schemas"))]
 impl BookingRepeatCycle {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -253,13 +253,13 @@ impl BookingRepeatCycle {
     }
 }
 
-#[cfg(feature = "bookings")]
+#[cfg(any(feature = "bookings", feature = "schemas"))]
 crate::api_enum!(BookingRepeatCycle);
 
 /// How often a repeating event series recurs.
 ///
 /// The API's `eCalendarEventRepeatCycle`.
-#[cfg(feature = "calendar_events")]
+#[cfg(any(feature = "calendar_events", feature = "schemas"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CalendarEventRepeatCycle {
@@ -285,7 +285,7 @@ pub enum CalendarEventRepeatCycle {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(feature = "calendar_events")]
+#[cfg(any(feature = "calendar_events", feature = "schemas"))]
 impl CalendarEventRepeatCycle {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -336,7 +336,7 @@ impl CalendarEventRepeatCycle {
     }
 }
 
-#[cfg(feature = "calendar_events")]
+#[cfg(any(feature = "calendar_events", feature = "schemas"))]
 crate::api_enum!(CalendarEventRepeatCycle);
 
 /// How a resource's late-cancellation fee is worked out.
@@ -345,7 +345,7 @@ crate::api_enum!(CalendarEventRepeatCycle);
 ///
 /// Spec decision: Only Nexudus's generated entity reference (skills) gives the values, not the
 /// enumeration's API name; the name is the project's.
-#[cfg(feature = "resources")]
+#[cfg(any(feature = "resources", feature = "schemas"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CancellationFeeType {
@@ -359,7 +359,7 @@ pub enum CancellationFeeType {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(feature = "resources")]
+#[cfg(any(feature = "resources", feature = "schemas"))]
 impl CancellationFeeType {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -388,7 +388,7 @@ impl CancellationFeeType {
     }
 }
 
-#[cfg(feature = "resources")]
+#[cfg(any(feature = "resources", feature = "schemas"))]
 crate::api_enum!(CancellationFeeType);
 
 /// Why a customer's contract was cancelled.
@@ -399,7 +399,7 @@ crate::api_enum!(CancellationFeeType);
 /// (no values). The 2020 reference's JSON example writes eCancellationReason.Price; the newer
 /// pages name value 1 PriceTooHigh. The newer name is kept. Spellings LackCommunityInterations
 /// and Rellocated are the API's own.
-#[cfg(feature = "coworker_contracts")]
+#[cfg(any(feature = "coworker_contracts", feature = "schemas"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CancellationReason {
@@ -437,7 +437,7 @@ pub enum CancellationReason {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(feature = "coworker_contracts")]
+#[cfg(any(feature = "coworker_contracts", feature = "schemas"))]
 impl CancellationReason {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -506,7 +506,7 @@ impl CancellationReason {
     }
 }
 
-#[cfg(feature = "coworker_contracts")]
+#[cfg(any(feature = "coworker_contracts", feature = "schemas"))]
 crate::api_enum!(CancellationReason);
 
 /// Unit in which a booking rate or a time credit is measured and charged.
@@ -515,7 +515,13 @@ crate::api_enum!(CancellationReason);
 ///
 /// Spec decision: C# match: enum ChargePeriod, documented as (eChargePeriod); values agree with
 /// the newer pages.
-#[cfg(any(feature = "coworker_extra_services", feature = "extra_services"))]
+#[cfg(
+    any(
+        feature = "coworker_extra_services",
+        feature = "extra_services",
+        feature = "schemas"
+    )
+)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ChargePeriod {
@@ -535,7 +541,13 @@ pub enum ChargePeriod {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(any(feature = "coworker_extra_services", feature = "extra_services"))]
+#[cfg(
+    any(
+        feature = "coworker_extra_services",
+        feature = "extra_services",
+        feature = "schemas"
+    )
+)]
 impl ChargePeriod {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -577,13 +589,19 @@ impl ChargePeriod {
     }
 }
 
-#[cfg(any(feature = "coworker_extra_services", feature = "extra_services"))]
+#[cfg(
+    any(
+        feature = "coworker_extra_services",
+        feature = "extra_services",
+        feature = "schemas"
+    )
+)]
 crate::api_enum!(ChargePeriod);
 
 /// How a check-in was recorded.
 ///
 /// The API's `eCheckinSource`.
-#[cfg(feature = "checkins")]
+#[cfg(any(feature = "checkins", feature = "schemas"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckinSource {
@@ -603,7 +621,7 @@ pub enum CheckinSource {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(feature = "checkins")]
+#[cfg(any(feature = "checkins", feature = "schemas"))]
 impl CheckinSource {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -645,13 +663,13 @@ impl CheckinSource {
     }
 }
 
-#[cfg(feature = "checkins")]
+#[cfg(any(feature = "checkins", feature = "schemas"))]
 crate::api_enum!(CheckinSource);
 
 /// Who can see and post in a community group's conversations.
 ///
 /// The API's `eCommunityThreadVisibility`.
-#[cfg(feature = "community_groups")]
+#[cfg(any(feature = "community_groups", feature = "schemas"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CommunityThreadVisibility {
@@ -671,7 +689,7 @@ pub enum CommunityThreadVisibility {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(feature = "community_groups")]
+#[cfg(any(feature = "community_groups", feature = "schemas"))]
 impl CommunityThreadVisibility {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -700,7 +718,7 @@ impl CommunityThreadVisibility {
     }
 }
 
-#[cfg(feature = "community_groups")]
+#[cfg(any(feature = "community_groups", feature = "schemas"))]
 crate::api_enum!(CommunityThreadVisibility);
 
 /// Role of a virtual-office contract contact.
@@ -761,7 +779,7 @@ crate::api_enum!(ContractContactType);
 /// Where a customer works on a given weekday (MondayAttendance ... SundayAttendance).
 ///
 /// The API's `eCoworkerAttendance`.
-#[cfg(feature = "coworkers")]
+#[cfg(any(feature = "coworkers", feature = "schemas"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CoworkerAttendance {
@@ -779,7 +797,7 @@ pub enum CoworkerAttendance {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(feature = "coworkers")]
+#[cfg(any(feature = "coworkers", feature = "schemas"))]
 impl CoworkerAttendance {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -818,13 +836,13 @@ impl CoworkerAttendance {
     }
 }
 
-#[cfg(feature = "coworkers")]
+#[cfg(any(feature = "coworkers", feature = "schemas"))]
 crate::api_enum!(CoworkerAttendance);
 
 /// Tab of the customer record where a custom field is shown.
 ///
 /// The API's `eCoworkerFieldPosition`.
-#[cfg(feature = "custom_fields")]
+#[cfg(any(feature = "custom_fields", feature = "schemas"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CoworkerFieldPosition {
@@ -844,7 +862,7 @@ pub enum CoworkerFieldPosition {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(feature = "custom_fields")]
+#[cfg(any(feature = "custom_fields", feature = "schemas"))]
 impl CoworkerFieldPosition {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -886,13 +904,13 @@ impl CoworkerFieldPosition {
     }
 }
 
-#[cfg(feature = "custom_fields")]
+#[cfg(any(feature = "custom_fields", feature = "schemas"))]
 crate::api_enum!(CoworkerFieldPosition);
 
 /// Whether a customer record is a person or a company.
 ///
 /// The API's `eCoworkerRecordType`.
-#[cfg(feature = "coworkers")]
+#[cfg(any(feature = "coworkers", feature = "schemas"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CoworkerRecordType {
@@ -904,7 +922,7 @@ pub enum CoworkerRecordType {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(feature = "coworkers")]
+#[cfg(any(feature = "coworkers", feature = "schemas"))]
 impl CoworkerRecordType {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -931,13 +949,13 @@ impl CoworkerRecordType {
     }
 }
 
-#[cfg(feature = "coworkers")]
+#[cfg(any(feature = "coworkers", feature = "schemas"))]
 crate::api_enum!(CoworkerRecordType);
 
 /// Which of a location's tax rates applies to a customer.
 ///
 /// The API's `eCoworkerTaxRateType`.
-#[cfg(feature = "coworkers")]
+#[cfg(any(feature = "coworkers", feature = "schemas"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CoworkerTaxRateType {
@@ -951,7 +969,7 @@ pub enum CoworkerTaxRateType {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(feature = "coworkers")]
+#[cfg(any(feature = "coworkers", feature = "schemas"))]
 impl CoworkerTaxRateType {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -980,13 +998,13 @@ impl CoworkerTaxRateType {
     }
 }
 
-#[cfg(feature = "coworkers")]
+#[cfg(any(feature = "coworkers", feature = "schemas"))]
 crate::api_enum!(CoworkerTaxRateType);
 
 /// Why a CRM opportunity was lost.
 ///
 /// The API's `eCrmOpportunityLossReason`.
-#[cfg(feature = "crm_opportunities")]
+#[cfg(any(feature = "crm_opportunities", feature = "schemas"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CrmOpportunityLossReason {
@@ -1036,7 +1054,7 @@ pub enum CrmOpportunityLossReason {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(feature = "crm_opportunities")]
+#[cfg(any(feature = "crm_opportunities", feature = "schemas"))]
 impl CrmOpportunityLossReason {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -1123,7 +1141,7 @@ impl CrmOpportunityLossReason {
     }
 }
 
-#[cfg(feature = "crm_opportunities")]
+#[cfg(any(feature = "crm_opportunities", feature = "schemas"))]
 crate::api_enum!(CrmOpportunityLossReason);
 
 /// Channel through which a CRM opportunity was acquired.
@@ -1133,7 +1151,7 @@ crate::api_enum!(CrmOpportunityLossReason);
 /// Spec decision: The nexudus.mintlify.app copy leaves the names of 13 to 16 blank;
 /// developers.nexudus.com names them Facebook, Linkedin, Instagram and Twitter, which are kept.
 /// No value 3 is documented.
-#[cfg(feature = "crm_opportunities")]
+#[cfg(any(feature = "crm_opportunities", feature = "schemas"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CrmOpportunitySource {
@@ -1195,7 +1213,7 @@ pub enum CrmOpportunitySource {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(feature = "crm_opportunities")]
+#[cfg(any(feature = "crm_opportunities", feature = "schemas"))]
 impl CrmOpportunitySource {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -1300,13 +1318,13 @@ impl CrmOpportunitySource {
     }
 }
 
-#[cfg(feature = "crm_opportunities")]
+#[cfg(any(feature = "crm_opportunities", feature = "schemas"))]
 crate::api_enum!(CrmOpportunitySource);
 
 /// Whether a CRM opportunity is still open, won or lost.
 ///
 /// The API's `eCrmOpportunityStatus`.
-#[cfg(feature = "crm_opportunities")]
+#[cfg(any(feature = "crm_opportunities", feature = "schemas"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CrmOpportunityStatus {
@@ -1320,7 +1338,7 @@ pub enum CrmOpportunityStatus {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(feature = "crm_opportunities")]
+#[cfg(any(feature = "crm_opportunities", feature = "schemas"))]
 impl CrmOpportunityStatus {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -1349,13 +1367,13 @@ impl CrmOpportunityStatus {
     }
 }
 
-#[cfg(feature = "crm_opportunities")]
+#[cfg(any(feature = "crm_opportunities", feature = "schemas"))]
 crate::api_enum!(CrmOpportunityStatus);
 
 /// Kind of record a custom field is defined for.
 ///
 /// The API's `eCustomFieldRecordType`.
-#[cfg(feature = "custom_fields")]
+#[cfg(any(feature = "custom_fields", feature = "schemas"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CustomFieldRecordType {
@@ -1399,7 +1417,7 @@ pub enum CustomFieldRecordType {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(feature = "custom_fields")]
+#[cfg(any(feature = "custom_fields", feature = "schemas"))]
 impl CustomFieldRecordType {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -1477,7 +1495,7 @@ impl CustomFieldRecordType {
     }
 }
 
-#[cfg(feature = "custom_fields")]
+#[cfg(any(feature = "custom_fields", feature = "schemas"))]
 crate::api_enum!(CustomFieldRecordType);
 
 /// Day of the week, numbered as .NET's System.DayOfWeek with Sunday as zero.
@@ -1493,6 +1511,7 @@ crate::api_enum!(CustomFieldRecordType);
         feature = "resource_access_rule_eligible_time_slots",
         feature = "resource_access_rule_time_slots",
         feature = "resource_time_slots",
+        feature = "schemas",
         feature = "time_pass_time_slots"
     )
 )]
@@ -1524,6 +1543,7 @@ pub enum DayOfWeek {
         feature = "resource_access_rule_eligible_time_slots",
         feature = "resource_access_rule_time_slots",
         feature = "resource_time_slots",
+        feature = "schemas",
         feature = "time_pass_time_slots"
     )
 )]
@@ -1578,6 +1598,7 @@ impl DayOfWeek {
         feature = "resource_access_rule_eligible_time_slots",
         feature = "resource_access_rule_time_slots",
         feature = "resource_time_slots",
+        feature = "schemas",
         feature = "time_pass_time_slots"
     )
 )]
@@ -1586,7 +1607,7 @@ crate::api_enum!(DayOfWeek);
 /// How a virtual-office customer's mail of one kind is handled.
 ///
 /// The API's `eDeliveryHandlingPreference`.
-#[cfg(feature = "tariffs")]
+#[cfg(any(feature = "schemas", feature = "tariffs"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DeliveryHandlingPreference {
@@ -1618,7 +1639,7 @@ pub enum DeliveryHandlingPreference {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(feature = "tariffs")]
+#[cfg(any(feature = "schemas", feature = "tariffs"))]
 impl DeliveryHandlingPreference {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -1675,7 +1696,7 @@ impl DeliveryHandlingPreference {
     }
 }
 
-#[cfg(feature = "tariffs")]
+#[cfg(any(feature = "schemas", feature = "tariffs"))]
 crate::api_enum!(DeliveryHandlingPreference);
 
 /// The kind of item delivered for a customer.
@@ -1684,7 +1705,7 @@ crate::api_enum!(DeliveryHandlingPreference);
 ///
 /// Spec decision: Only Nexudus's generated entity reference (skills) gives the values, not the
 /// enumeration's API name; the name is the project's.
-#[cfg(feature = "coworker_deliveries")]
+#[cfg(any(feature = "coworker_deliveries", feature = "schemas"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DeliveryType {
@@ -1704,7 +1725,7 @@ pub enum DeliveryType {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(feature = "coworker_deliveries")]
+#[cfg(any(feature = "coworker_deliveries", feature = "schemas"))]
 impl DeliveryType {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -1746,7 +1767,7 @@ impl DeliveryType {
     }
 }
 
-#[cfg(feature = "coworker_deliveries")]
+#[cfg(any(feature = "coworker_deliveries", feature = "schemas"))]
 crate::api_enum!(DeliveryType);
 
 /// Unit of the period after which a discount code expires.
@@ -1756,7 +1777,7 @@ crate::api_enum!(DeliveryType);
 /// Spec decision: C# match: no enum type; DiscountCode.ExpirationType is an int whose comment
 /// lists Day / Week / Month / Year, the same names in the same order as the newer pages (no
 /// numbers).
-#[cfg(feature = "discount_codes")]
+#[cfg(any(feature = "discount_codes", feature = "schemas"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DiscountExpirePeriod {
@@ -1772,7 +1793,7 @@ pub enum DiscountExpirePeriod {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(feature = "discount_codes")]
+#[cfg(any(feature = "discount_codes", feature = "schemas"))]
 impl DiscountExpirePeriod {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -1803,13 +1824,13 @@ impl DiscountExpirePeriod {
     }
 }
 
-#[cfg(feature = "discount_codes")]
+#[cfg(any(feature = "discount_codes", feature = "schemas"))]
 crate::api_enum!(DiscountExpirePeriod);
 
 /// Output format of a document template.
 ///
 /// The API's `eDocumentTemplateFormat`.
-#[cfg(feature = "document_templates")]
+#[cfg(any(feature = "document_templates", feature = "schemas"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DocumentTemplateFormat {
@@ -1823,7 +1844,7 @@ pub enum DocumentTemplateFormat {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(feature = "document_templates")]
+#[cfg(any(feature = "document_templates", feature = "schemas"))]
 impl DocumentTemplateFormat {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -1852,13 +1873,13 @@ impl DocumentTemplateFormat {
     }
 }
 
-#[cfg(feature = "document_templates")]
+#[cfg(any(feature = "document_templates", feature = "schemas"))]
 crate::api_enum!(DocumentTemplateFormat);
 
 /// Protocol of an email account's incoming server.
 ///
 /// The API's `eEmailServerType`.
-#[cfg(feature = "email_accounts")]
+#[cfg(any(feature = "email_accounts", feature = "schemas"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EmailServerType {
@@ -1868,7 +1889,7 @@ pub enum EmailServerType {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(feature = "email_accounts")]
+#[cfg(any(feature = "email_accounts", feature = "schemas"))]
 impl EmailServerType {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -1893,13 +1914,13 @@ impl EmailServerType {
     }
 }
 
-#[cfg(feature = "email_accounts")]
+#[cfg(any(feature = "email_accounts", feature = "schemas"))]
 crate::api_enum!(EmailServerType);
 
 /// Data type of a custom field's value.
 ///
 /// The API's `eFieldType`.
-#[cfg(feature = "custom_fields")]
+#[cfg(any(feature = "custom_fields", feature = "schemas"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FieldType {
@@ -1921,7 +1942,7 @@ pub enum FieldType {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(feature = "custom_fields")]
+#[cfg(any(feature = "custom_fields", feature = "schemas"))]
 impl FieldType {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -1966,13 +1987,13 @@ impl FieldType {
     }
 }
 
-#[cfg(feature = "custom_fields")]
+#[cfg(any(feature = "custom_fields", feature = "schemas"))]
 crate::api_enum!(FieldType);
 
 /// Who can see and edit a custom field.
 ///
 /// The API's `eFieldVisibility`.
-#[cfg(feature = "custom_fields")]
+#[cfg(any(feature = "custom_fields", feature = "schemas"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FieldVisibility {
@@ -1986,7 +2007,7 @@ pub enum FieldVisibility {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(feature = "custom_fields")]
+#[cfg(any(feature = "custom_fields", feature = "schemas"))]
 impl FieldVisibility {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -2015,7 +2036,7 @@ impl FieldVisibility {
     }
 }
 
-#[cfg(feature = "custom_fields")]
+#[cfg(any(feature = "custom_fields", feature = "schemas"))]
 crate::api_enum!(FieldVisibility);
 
 /// Category of a bookkeeping account.
@@ -2024,7 +2045,7 @@ crate::api_enum!(FieldVisibility);
 ///
 /// Spec decision: C# match: enum FinancialAccountType in FinancialAccount.cs, documented as
 /// (eFinancialAccountType); values agree.
-#[cfg(feature = "financial_accounts")]
+#[cfg(any(feature = "financial_accounts", feature = "schemas"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FinancialAccountType {
@@ -2040,7 +2061,7 @@ pub enum FinancialAccountType {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(feature = "financial_accounts")]
+#[cfg(any(feature = "financial_accounts", feature = "schemas"))]
 impl FinancialAccountType {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -2071,13 +2092,13 @@ impl FinancialAccountType {
     }
 }
 
-#[cfg(feature = "financial_accounts")]
+#[cfg(any(feature = "financial_accounts", feature = "schemas"))]
 crate::api_enum!(FinancialAccountType);
 
 /// Kind of unit placed on a floor plan.
 ///
 /// The API's `eFloorPlanItemType`.
-#[cfg(feature = "floor_plan_desks")]
+#[cfg(any(feature = "floor_plan_desks", feature = "schemas"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FloorPlanItemType {
@@ -2095,7 +2116,7 @@ pub enum FloorPlanItemType {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(feature = "floor_plan_desks")]
+#[cfg(any(feature = "floor_plan_desks", feature = "schemas"))]
 impl FloorPlanItemType {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -2134,13 +2155,13 @@ impl FloorPlanItemType {
     }
 }
 
-#[cfg(feature = "floor_plan_desks")]
+#[cfg(any(feature = "floor_plan_desks", feature = "schemas"))]
 crate::api_enum!(FloorPlanItemType);
 
 /// Unit in which a location's floor space is measured.
 ///
 /// The API's `eFloorUnit`.
-#[cfg(feature = "businesses")]
+#[cfg(any(feature = "businesses", feature = "schemas"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FloorUnit {
@@ -2156,7 +2177,7 @@ pub enum FloorUnit {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(feature = "businesses")]
+#[cfg(any(feature = "businesses", feature = "schemas"))]
 impl FloorUnit {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -2183,13 +2204,13 @@ impl FloorUnit {
     }
 }
 
-#[cfg(feature = "businesses")]
+#[cfg(any(feature = "businesses", feature = "schemas"))]
 crate::api_enum!(FloorUnit);
 
 /// Gender recorded for a customer.
 ///
 /// The API's `eGender`.
-#[cfg(feature = "coworkers")]
+#[cfg(any(feature = "coworkers", feature = "schemas"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Gender {
@@ -2209,7 +2230,7 @@ pub enum Gender {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(feature = "coworkers")]
+#[cfg(any(feature = "coworkers", feature = "schemas"))]
 impl Gender {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -2251,13 +2272,13 @@ impl Gender {
     }
 }
 
-#[cfg(feature = "coworkers")]
+#[cfg(any(feature = "coworkers", feature = "schemas"))]
 crate::api_enum!(Gender);
 
 /// Outcome of AI processing of a help-desk ticket.
 ///
 /// The API's `eHelpDeskAiResult`.
-#[cfg(feature = "help_desk_messages")]
+#[cfg(any(feature = "help_desk_messages", feature = "schemas"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HelpDeskAiResult {
@@ -2271,7 +2292,7 @@ pub enum HelpDeskAiResult {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(feature = "help_desk_messages")]
+#[cfg(any(feature = "help_desk_messages", feature = "schemas"))]
 impl HelpDeskAiResult {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -2300,7 +2321,7 @@ impl HelpDeskAiResult {
     }
 }
 
-#[cfg(feature = "help_desk_messages")]
+#[cfg(any(feature = "help_desk_messages", feature = "schemas"))]
 crate::api_enum!(HelpDeskAiResult);
 
 /// Urgency of a help-desk ticket.
@@ -2311,7 +2332,7 @@ crate::api_enum!(HelpDeskAiResult);
 /// tables, and the page's fields in order are Priority (eHelpDeskMessagePriority) then
 /// AiProcessingResult (eHelpDeskAiResult), so 1-4 Low..Critical belong here. The 2020 example
 /// value Normal agrees.
-#[cfg(feature = "help_desk_messages")]
+#[cfg(any(feature = "help_desk_messages", feature = "schemas"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HelpDeskMessagePriority {
@@ -2327,7 +2348,7 @@ pub enum HelpDeskMessagePriority {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(feature = "help_desk_messages")]
+#[cfg(any(feature = "help_desk_messages", feature = "schemas"))]
 impl HelpDeskMessagePriority {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -2358,7 +2379,7 @@ impl HelpDeskMessagePriority {
     }
 }
 
-#[cfg(feature = "help_desk_messages")]
+#[cfg(any(feature = "help_desk_messages", feature = "schemas"))]
 crate::api_enum!(HelpDeskMessagePriority);
 
 /// Set of admin help pages a location has already seen; values are bit flags and combine by
@@ -2368,7 +2389,7 @@ crate::api_enum!(HelpDeskMessagePriority);
 ///
 /// Spec decision: The values are powers of two, so the field can hold a sum of several flags;
 /// such sums arrive as the generator's Unknown(i64) unless the generator learns flag sets.
-#[cfg(feature = "businesses")]
+#[cfg(any(feature = "businesses", feature = "schemas"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HelpItemFlag {
@@ -2388,7 +2409,7 @@ pub enum HelpItemFlag {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(feature = "businesses")]
+#[cfg(any(feature = "businesses", feature = "schemas"))]
 impl HelpItemFlag {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -2430,13 +2451,13 @@ impl HelpItemFlag {
     }
 }
 
-#[cfg(feature = "businesses")]
+#[cfg(any(feature = "businesses", feature = "schemas"))]
 crate::api_enum!(HelpItemFlag);
 
 /// Provider used for a plan's identity or address checks.
 ///
 /// The API's `eIdentityCheckProvider`.
-#[cfg(feature = "tariffs")]
+#[cfg(any(feature = "schemas", feature = "tariffs"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IdentityCheckProvider {
@@ -2448,7 +2469,7 @@ pub enum IdentityCheckProvider {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(feature = "tariffs")]
+#[cfg(any(feature = "schemas", feature = "tariffs"))]
 impl IdentityCheckProvider {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -2475,13 +2496,13 @@ impl IdentityCheckProvider {
     }
 }
 
-#[cfg(feature = "tariffs")]
+#[cfg(any(feature = "schemas", feature = "tariffs"))]
 crate::api_enum!(IdentityCheckProvider);
 
 /// How often a plan's identity or proof-of-address check is repeated.
 ///
 /// The API's `eIdentityCheckRepeatPattern`.
-#[cfg(feature = "tariffs")]
+#[cfg(any(feature = "schemas", feature = "tariffs"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IdentityCheckRepeatPattern {
@@ -2499,7 +2520,7 @@ pub enum IdentityCheckRepeatPattern {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(feature = "tariffs")]
+#[cfg(any(feature = "schemas", feature = "tariffs"))]
 impl IdentityCheckRepeatPattern {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -2538,7 +2559,7 @@ impl IdentityCheckRepeatPattern {
     }
 }
 
-#[cfg(feature = "tariffs")]
+#[cfg(any(feature = "schemas", feature = "tariffs"))]
 crate::api_enum!(IdentityCheckRepeatPattern);
 
 /// Language used for a location, user, newsletter or template file.
@@ -2553,6 +2574,7 @@ crate::api_enum!(IdentityCheckRepeatPattern);
         feature = "businesses",
         feature = "news_letter_subscribers",
         feature = "news_letters",
+        feature = "schemas",
         feature = "users"
     )
 )]
@@ -2578,6 +2600,7 @@ pub enum Language {
         feature = "businesses",
         feature = "news_letter_subscribers",
         feature = "news_letters",
+        feature = "schemas",
         feature = "users"
     )
 )]
@@ -2614,6 +2637,7 @@ impl Language {
         feature = "businesses",
         feature = "news_letter_subscribers",
         feature = "news_letters",
+        feature = "schemas",
         feature = "users"
     )
 )]
@@ -2668,7 +2692,7 @@ crate::api_enum!(LastMinuteDiscountType);
 /// When messages fetched from an email account are deleted on the server.
 ///
 /// The API's `eMessageDeletionPolicy`.
-#[cfg(feature = "email_accounts")]
+#[cfg(any(feature = "email_accounts", feature = "schemas"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MessageDeletionPolicy {
@@ -2684,7 +2708,7 @@ pub enum MessageDeletionPolicy {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(feature = "email_accounts")]
+#[cfg(any(feature = "email_accounts", feature = "schemas"))]
 impl MessageDeletionPolicy {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -2713,13 +2737,13 @@ impl MessageDeletionPolicy {
     }
 }
 
-#[cfg(feature = "email_accounts")]
+#[cfg(any(feature = "email_accounts", feature = "schemas"))]
 crate::api_enum!(MessageDeletionPolicy);
 
 /// Who may see a location's members, events, community or articles on Nexudus Passport.
 ///
 /// The API's `ePassportAccess`.
-#[cfg(feature = "businesses")]
+#[cfg(any(feature = "businesses", feature = "schemas"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PassportAccess {
@@ -2737,7 +2761,7 @@ pub enum PassportAccess {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(feature = "businesses")]
+#[cfg(any(feature = "businesses", feature = "schemas"))]
 impl PassportAccess {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -2773,7 +2797,7 @@ impl PassportAccess {
     }
 }
 
-#[cfg(feature = "businesses")]
+#[cfg(any(feature = "businesses", feature = "schemas"))]
 crate::api_enum!(PassportAccess);
 
 /// Card payment gateway a payment-gateway connection uses (mostly Spreedly gateway keys).
@@ -2790,7 +2814,7 @@ crate::api_enum!(PassportAccess);
 /// example writes ePaymentGatewayType.AutorizeNET; the newer pages name value 2 authorize_net,
 /// which is kept. The API's names are lower snake_case and are converted to UpperCamelCase;
 /// each value's docs give the original.
-#[cfg(feature = "payment_gateways")]
+#[cfg(any(feature = "payment_gateways", feature = "schemas"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentGatewayType {
@@ -3152,7 +3176,7 @@ pub enum PaymentGatewayType {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(feature = "payment_gateways")]
+#[cfg(any(feature = "payment_gateways", feature = "schemas"))]
 impl PaymentGatewayType {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -3443,7 +3467,7 @@ impl PaymentGatewayType {
     }
 }
 
-#[cfg(feature = "payment_gateways")]
+#[cfg(any(feature = "payment_gateways", feature = "schemas"))]
 crate::api_enum!(PaymentGatewayType);
 
 /// Payment provider or method that settled a customer ledger transaction.
@@ -3460,7 +3484,7 @@ crate::api_enum!(PaymentGatewayType);
 /// developers.nexudus.com/rest-api/billing/get-coworkerledgerentries lists 1 None next to 1
 /// PayPalStandard (a clash) and the mintlify copies omit it; value 0 None is taken from the C#
 /// client.
-#[cfg(feature = "coworker_ledger_entries")]
+#[cfg(any(feature = "coworker_ledger_entries", feature = "schemas"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentProvider {
@@ -3562,7 +3586,7 @@ pub enum PaymentProvider {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(feature = "coworker_ledger_entries")]
+#[cfg(any(feature = "coworker_ledger_entries", feature = "schemas"))]
 impl PaymentProvider {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -3724,13 +3748,13 @@ impl PaymentProvider {
     }
 }
 
-#[cfg(feature = "coworker_ledger_entries")]
+#[cfg(any(feature = "coworker_ledger_entries", feature = "schemas"))]
 crate::api_enum!(PaymentProvider);
 
 /// Category of a product.
 ///
 /// The API's `eProductType`.
-#[cfg(feature = "products")]
+#[cfg(any(feature = "products", feature = "schemas"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ProductType {
@@ -3752,7 +3776,7 @@ pub enum ProductType {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(feature = "products")]
+#[cfg(any(feature = "products", feature = "schemas"))]
 impl ProductType {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -3797,7 +3821,7 @@ impl ProductType {
     }
 }
 
-#[cfg(feature = "products")]
+#[cfg(any(feature = "products", feature = "schemas"))]
 crate::api_enum!(ProductType);
 
 /// Lifecycle status of a proposal sent to a customer.
@@ -3805,7 +3829,7 @@ crate::api_enum!(ProductType);
 /// The API's `eProposalStatus`.
 ///
 /// Spec decision: C# match: enum ProposalStatus, documented as (eProposalStatus); values agree.
-#[cfg(feature = "proposals")]
+#[cfg(any(feature = "proposals", feature = "schemas"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ProposalStatus {
@@ -3821,7 +3845,7 @@ pub enum ProposalStatus {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(feature = "proposals")]
+#[cfg(any(feature = "proposals", feature = "schemas"))]
 impl ProposalStatus {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -3852,7 +3876,7 @@ impl ProposalStatus {
     }
 }
 
-#[cfg(feature = "proposals")]
+#[cfg(any(feature = "proposals", feature = "schemas"))]
 crate::api_enum!(ProposalStatus);
 
 /// Kind of answer a survey question asks for.
@@ -3861,7 +3885,7 @@ crate::api_enum!(ProposalStatus);
 ///
 /// Spec decision: The table is unlabelled on the pages found, but it is the page's only enum
 /// table and QuestionType its only enum field; the page text lists the same six types.
-#[cfg(feature = "survey_questions")]
+#[cfg(any(feature = "schemas", feature = "survey_questions"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QuestionType {
@@ -3881,7 +3905,7 @@ pub enum QuestionType {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(feature = "survey_questions")]
+#[cfg(any(feature = "schemas", feature = "survey_questions"))]
 impl QuestionType {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -3923,13 +3947,13 @@ impl QuestionType {
     }
 }
 
-#[cfg(feature = "survey_questions")]
+#[cfg(any(feature = "schemas", feature = "survey_questions"))]
 crate::api_enum!(QuestionType);
 
 /// Make of the Wi-Fi controller a RADIUS server integrates with.
 ///
 /// The API's `eRadiusServerVendor`.
-#[cfg(feature = "radius_servers")]
+#[cfg(any(feature = "radius_servers", feature = "schemas"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RadiusServerVendor {
@@ -4045,7 +4069,7 @@ pub enum RadiusServerVendor {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(feature = "radius_servers")]
+#[cfg(any(feature = "radius_servers", feature = "schemas"))]
 impl RadiusServerVendor {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -4174,7 +4198,7 @@ impl RadiusServerVendor {
     }
 }
 
-#[cfg(feature = "radius_servers")]
+#[cfg(any(feature = "radius_servers", feature = "schemas"))]
 crate::api_enum!(RadiusServerVendor);
 
 /// Cycle on which a recurring sale repeats, or the unit in which a product benefit expires.
@@ -4192,7 +4216,8 @@ crate::api_enum!(RadiusServerVendor);
         feature = "product_booking_credits",
         feature = "product_extra_services",
         feature = "product_time_passes",
-        feature = "proposal_products"
+        feature = "proposal_products",
+        feature = "schemas"
     )
 )]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -4222,7 +4247,8 @@ pub enum RecurrentChargePattern {
         feature = "product_booking_credits",
         feature = "product_extra_services",
         feature = "product_time_passes",
-        feature = "proposal_products"
+        feature = "proposal_products",
+        feature = "schemas"
     )
 )]
 impl RecurrentChargePattern {
@@ -4272,7 +4298,8 @@ impl RecurrentChargePattern {
         feature = "product_booking_credits",
         feature = "product_extra_services",
         feature = "product_time_passes",
-        feature = "proposal_products"
+        feature = "proposal_products",
+        feature = "schemas"
     )
 )]
 crate::api_enum!(RecurrentChargePattern);
@@ -4283,7 +4310,7 @@ crate::api_enum!(RecurrentChargePattern);
 ///
 /// Spec decision: C# match: enum RecurrentProductOptions in Product.cs, documented as
 /// (eRecurrentProductOptions); values agree.
-#[cfg(feature = "products")]
+#[cfg(any(feature = "products", feature = "schemas"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RecurrentProductOptions {
@@ -4299,7 +4326,7 @@ pub enum RecurrentProductOptions {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(feature = "products")]
+#[cfg(any(feature = "products", feature = "schemas"))]
 impl RecurrentProductOptions {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -4335,7 +4362,7 @@ impl RecurrentProductOptions {
     }
 }
 
-#[cfg(feature = "products")]
+#[cfg(any(feature = "products", feature = "schemas"))]
 crate::api_enum!(RecurrentProductOptions);
 
 /// Payment provider used to collect a customer's regular payments.
@@ -4349,7 +4376,7 @@ crate::api_enum!(RecurrentProductOptions);
 /// C# client has no enum of this name; its PaymentProvider, used for
 /// CoworkerPaymentMethod.RegularPaymentProvider, carries this enum's numbers (Stripe 2,
 /// StripeACH 11, GoCardless 12, StripeBACS 13), which agree.
-#[cfg(feature = "coworkers")]
+#[cfg(any(feature = "coworkers", feature = "schemas"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RegularPaymentProvider {
@@ -4397,7 +4424,7 @@ pub enum RegularPaymentProvider {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(feature = "coworkers")]
+#[cfg(any(feature = "coworkers", feature = "schemas"))]
 impl RegularPaymentProvider {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -4481,7 +4508,7 @@ impl RegularPaymentProvider {
     }
 }
 
-#[cfg(feature = "coworkers")]
+#[cfg(any(feature = "coworkers", feature = "schemas"))]
 crate::api_enum!(RegularPaymentProvider);
 
 /// What an automated reminder does when it fires.
@@ -4491,7 +4518,7 @@ crate::api_enum!(RegularPaymentProvider);
 /// Spec decision: The pages found show the two reminder tables unlabelled; the second (1-3) is
 /// taken as eReminderAction because the fields are listed ReminderType then ReminderAction and
 /// the 2020 example values (FixedDate, SendEmail) fall in the matching tables.
-#[cfg(feature = "reminders")]
+#[cfg(any(feature = "reminders", feature = "schemas"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ReminderAction {
@@ -4505,7 +4532,7 @@ pub enum ReminderAction {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(feature = "reminders")]
+#[cfg(any(feature = "reminders", feature = "schemas"))]
 impl ReminderAction {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -4534,7 +4561,7 @@ impl ReminderAction {
     }
 }
 
-#[cfg(feature = "reminders")]
+#[cfg(any(feature = "reminders", feature = "schemas"))]
 crate::api_enum!(ReminderAction);
 
 /// Event or schedule that triggers an automated reminder.
@@ -4543,7 +4570,7 @@ crate::api_enum!(ReminderAction);
 ///
 /// Spec decision: The pages found show the two reminder tables unlabelled; the first (1-22) is
 /// taken as eReminderType (see eReminderAction).
-#[cfg(feature = "reminders")]
+#[cfg(any(feature = "reminders", feature = "schemas"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ReminderType {
@@ -4595,7 +4622,7 @@ pub enum ReminderType {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(feature = "reminders")]
+#[cfg(any(feature = "reminders", feature = "schemas"))]
 impl ReminderType {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -4685,13 +4712,13 @@ impl ReminderType {
     }
 }
 
-#[cfg(feature = "reminders")]
+#[cfg(any(feature = "reminders", feature = "schemas"))]
 crate::api_enum!(ReminderType);
 
 /// Which bookings of a repeating series an update or delete applies to.
 ///
 /// The API's `eRepeatedBookingUpdateAction`.
-#[cfg(feature = "bookings")]
+#[cfg(any(feature = "bookings", feature = "schemas"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RepeatedBookingUpdateAction {
@@ -4715,7 +4742,7 @@ pub enum RepeatedBookingUpdateAction {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(feature = "bookings")]
+#[cfg(any(feature = "bookings", feature = "schemas"))]
 impl RepeatedBookingUpdateAction {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -4763,13 +4790,13 @@ impl RepeatedBookingUpdateAction {
     }
 }
 
-#[cfg(feature = "bookings")]
+#[cfg(any(feature = "bookings", feature = "schemas"))]
 crate::api_enum!(RepeatedBookingUpdateAction);
 
 /// Which events of a repeating series an update or delete applies to.
 ///
 /// The API's `eRepeatedCalendarEventUpdateAction`.
-#[cfg(feature = "calendar_events")]
+#[cfg(any(feature = "calendar_events", feature = "schemas"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RepeatedCalendarEventUpdateAction {
@@ -4789,7 +4816,7 @@ pub enum RepeatedCalendarEventUpdateAction {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(feature = "calendar_events")]
+#[cfg(any(feature = "calendar_events", feature = "schemas"))]
 impl RepeatedCalendarEventUpdateAction {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -4831,13 +4858,13 @@ impl RepeatedCalendarEventUpdateAction {
     }
 }
 
-#[cfg(feature = "calendar_events")]
+#[cfg(any(feature = "calendar_events", feature = "schemas"))]
 crate::api_enum!(RepeatedCalendarEventUpdateAction);
 
 /// Built-in report a saved report is based on.
 ///
 /// The API's `eReportType`.
-#[cfg(feature = "reports")]
+#[cfg(any(feature = "reports", feature = "schemas"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ReportType {
@@ -4943,7 +4970,7 @@ pub enum ReportType {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(feature = "reports")]
+#[cfg(any(feature = "reports", feature = "schemas"))]
 impl ReportType {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -5114,7 +5141,7 @@ impl ReportType {
     }
 }
 
-#[cfg(feature = "reports")]
+#[cfg(any(feature = "reports", feature = "schemas"))]
 crate::api_enum!(ReportType);
 
 /// Transfer status of an invoice sent to Storecove e-invoicing.
@@ -5180,7 +5207,7 @@ crate::api_enum!(StorecoveInvoiceStatus);
 /// Time unit of a survey's delivery schedule.
 ///
 /// The API's `eSurveyDeliveryFrequency`.
-#[cfg(feature = "surveys")]
+#[cfg(any(feature = "schemas", feature = "surveys"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SurveyDeliveryFrequency {
@@ -5194,7 +5221,7 @@ pub enum SurveyDeliveryFrequency {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(feature = "surveys")]
+#[cfg(any(feature = "schemas", feature = "surveys"))]
 impl SurveyDeliveryFrequency {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -5223,7 +5250,7 @@ impl SurveyDeliveryFrequency {
     }
 }
 
-#[cfg(feature = "surveys")]
+#[cfg(any(feature = "schemas", feature = "surveys"))]
 crate::api_enum!(SurveyDeliveryFrequency);
 
 /// The built-in category of a resource.
@@ -5232,7 +5259,7 @@ crate::api_enum!(SurveyDeliveryFrequency);
 ///
 /// Spec decision: The newer pages give the values but not the enumeration's API name; the name
 /// is the project's.
-#[cfg(feature = "resources")]
+#[cfg(any(feature = "resources", feature = "schemas"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SystemResourceType {
@@ -5266,7 +5293,7 @@ pub enum SystemResourceType {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(feature = "resources")]
+#[cfg(any(feature = "resources", feature = "schemas"))]
 impl SystemResourceType {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -5329,13 +5356,13 @@ impl SystemResourceType {
     }
 }
 
-#[cfg(feature = "resources")]
+#[cfg(any(feature = "resources", feature = "schemas"))]
 crate::api_enum!(SystemResourceType);
 
 /// When booking charges on a plan become due.
 ///
 /// The API's `eTariffBookingDueDateStrategy`.
-#[cfg(feature = "tariffs")]
+#[cfg(any(feature = "schemas", feature = "tariffs"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TariffBookingDueDateStrategy {
@@ -5353,7 +5380,7 @@ pub enum TariffBookingDueDateStrategy {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(feature = "tariffs")]
+#[cfg(any(feature = "schemas", feature = "tariffs"))]
 impl TariffBookingDueDateStrategy {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -5392,13 +5419,13 @@ impl TariffBookingDueDateStrategy {
     }
 }
 
-#[cfg(feature = "tariffs")]
+#[cfg(any(feature = "schemas", feature = "tariffs"))]
 crate::api_enum!(TariffBookingDueDateStrategy);
 
 /// Category of a plan.
 ///
 /// The API's `eTariffType`.
-#[cfg(feature = "tariffs")]
+#[cfg(any(feature = "schemas", feature = "tariffs"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TariffType {
@@ -5432,7 +5459,7 @@ pub enum TariffType {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(feature = "tariffs")]
+#[cfg(any(feature = "schemas", feature = "tariffs"))]
 impl TariffType {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -5495,13 +5522,13 @@ impl TariffType {
     }
 }
 
-#[cfg(feature = "tariffs")]
+#[cfg(any(feature = "schemas", feature = "tariffs"))]
 crate::api_enum!(TariffType);
 
 /// Who can open a website template file.
 ///
 /// The API's `eTemplateFileVisibility`.
-#[cfg(feature = "template_files")]
+#[cfg(any(feature = "schemas", feature = "template_files"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TemplateFileVisibility {
@@ -5517,7 +5544,7 @@ pub enum TemplateFileVisibility {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(feature = "template_files")]
+#[cfg(any(feature = "schemas", feature = "template_files"))]
 impl TemplateFileVisibility {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -5553,7 +5580,7 @@ impl TemplateFileVisibility {
     }
 }
 
-#[cfg(feature = "template_files")]
+#[cfg(any(feature = "schemas", feature = "template_files"))]
 crate::api_enum!(TemplateFileVisibility);
 
 /// Period after which a plan benefit (booking credit, extra service or pass) is renewed.
@@ -5564,6 +5591,7 @@ crate::api_enum!(TemplateFileVisibility);
 /// agree.
 #[cfg(
     any(
+        feature = "schemas",
         feature = "tariff_booking_credits",
         feature = "tariff_extra_services",
         feature = "tariff_time_passes"
@@ -5592,6 +5620,7 @@ pub enum TimeSpanWeekMonth {
 
 #[cfg(
     any(
+        feature = "schemas",
         feature = "tariff_booking_credits",
         feature = "tariff_extra_services",
         feature = "tariff_time_passes"
@@ -5637,6 +5666,7 @@ impl TimeSpanWeekMonth {
 
 #[cfg(
     any(
+        feature = "schemas",
         feature = "tariff_booking_credits",
         feature = "tariff_extra_services",
         feature = "tariff_time_passes"
@@ -5647,7 +5677,7 @@ crate::api_enum!(TimeSpanWeekMonth);
 /// Kind of record a validation rule checks.
 ///
 /// The API's `eValidationRuleEntity`.
-#[cfg(feature = "validation_rules")]
+#[cfg(any(feature = "schemas", feature = "validation_rules"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ValidationRuleEntity {
@@ -5673,7 +5703,7 @@ pub enum ValidationRuleEntity {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(feature = "validation_rules")]
+#[cfg(any(feature = "schemas", feature = "validation_rules"))]
 impl ValidationRuleEntity {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -5724,13 +5754,13 @@ impl ValidationRuleEntity {
     }
 }
 
-#[cfg(feature = "validation_rules")]
+#[cfg(any(feature = "schemas", feature = "validation_rules"))]
 crate::api_enum!(ValidationRuleEntity);
 
 /// Kind of venue a location is.
 ///
 /// The API's `eVenueType`.
-#[cfg(feature = "businesses")]
+#[cfg(any(feature = "businesses", feature = "schemas"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VenueType {
@@ -5752,7 +5782,7 @@ pub enum VenueType {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(feature = "businesses")]
+#[cfg(any(feature = "businesses", feature = "schemas"))]
 impl VenueType {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -5797,13 +5827,13 @@ impl VenueType {
     }
 }
 
-#[cfg(feature = "businesses")]
+#[cfg(any(feature = "businesses", feature = "schemas"))]
 crate::api_enum!(VenueType);
 
 /// Whether a visitor's host has approved the visit.
 ///
 /// The API's `eVisitorHostApprovalStatus`.
-#[cfg(feature = "visitors")]
+#[cfg(any(feature = "schemas", feature = "visitors"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VisitorHostApprovalStatus {
@@ -5821,7 +5851,7 @@ pub enum VisitorHostApprovalStatus {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(feature = "visitors")]
+#[cfg(any(feature = "schemas", feature = "visitors"))]
 impl VisitorHostApprovalStatus {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -5860,13 +5890,13 @@ impl VisitorHostApprovalStatus {
     }
 }
 
-#[cfg(feature = "visitors")]
+#[cfg(any(feature = "schemas", feature = "visitors"))]
 crate::api_enum!(VisitorHostApprovalStatus);
 
 /// Where a visitor registration came from.
 ///
 /// The API's `eVisitorSource`.
-#[cfg(feature = "visitors")]
+#[cfg(any(feature = "schemas", feature = "visitors"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VisitorSource {
@@ -5882,7 +5912,7 @@ pub enum VisitorSource {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(feature = "visitors")]
+#[cfg(any(feature = "schemas", feature = "visitors"))]
 impl VisitorSource {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -5911,7 +5941,7 @@ impl VisitorSource {
     }
 }
 
-#[cfg(feature = "visitors")]
+#[cfg(any(feature = "schemas", feature = "visitors"))]
 crate::api_enum!(VisitorSource);
 
 /// Event that triggers a webhook.
@@ -5922,7 +5952,7 @@ crate::api_enum!(VisitorSource);
 /// (the list goes on past 46 HelpD...); only 1-45 are transcribed. Later actions (help-desk
 /// replies, teams, deliveries, etc. per the product's webhook list) arrive as Unknown(i64)
 /// until someone reads the full page. HelDeskMessageCreated is the API's spelling.
-#[cfg(feature = "web_hooks")]
+#[cfg(any(feature = "schemas", feature = "web_hooks"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WebhookAction {
@@ -6020,7 +6050,7 @@ pub enum WebhookAction {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(feature = "web_hooks")]
+#[cfg(any(feature = "schemas", feature = "web_hooks"))]
 impl WebhookAction {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -6179,5 +6209,5 @@ impl WebhookAction {
     }
 }
 
-#[cfg(feature = "web_hooks")]
+#[cfg(any(feature = "schemas", feature = "web_hooks"))]
 crate::api_enum!(WebhookAction);

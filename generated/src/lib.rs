@@ -13,7 +13,9 @@
 //!
 //! Each entity has a cargo feature named after its module, each area one named after the area,
 //! and `full` (the default) enables them all: a crate that needs two entities can set
-//! `default-features = false` and compile only those two.
+//! `default-features = false` and compile only those two. `schemas` compiles every entity's
+//! `SCHEMA` (all of [`ENTITIES`]) and endpoint constants without its records, bodies or handle,
+//! for programs that drive the API from data.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -25,7 +27,13 @@ pub mod ids;
 pub mod enums;
 #[rustfmt::skip]
 mod entities;
-#[cfg(any(feature = "applications", feature = "installed_applications"))]
+#[cfg(
+    any(
+        feature = "applications",
+        feature = "installed_applications",
+        feature = "schemas"
+    )
+)]
 #[rustfmt::skip]
 pub mod apps;
 #[cfg(
@@ -69,12 +77,13 @@ pub mod apps;
         feature = "tariff_time_passes",
         feature = "time_passes",
         feature = "time_pass_prices",
-        feature = "time_pass_time_slots"
+        feature = "time_pass_time_slots",
+        feature = "schemas"
     )
 )]
 #[rustfmt::skip]
 pub mod billing;
-#[cfg(feature = "workspaces")]
+#[cfg(any(feature = "workspaces", feature = "schemas"))]
 #[rustfmt::skip]
 pub mod collaboration;
 #[cfg(
@@ -86,7 +95,8 @@ pub mod collaboration;
         feature = "community_thread_files",
         feature = "community_thread_follows",
         feature = "community_thread_likes",
-        feature = "community_thread_mutes"
+        feature = "community_thread_mutes",
+        feature = "schemas"
     )
 )]
 #[rustfmt::skip]
@@ -112,7 +122,8 @@ pub mod community;
         feature = "survey_answers",
         feature = "survey_questions",
         feature = "survey_runs",
-        feature = "video_files"
+        feature = "video_files",
+        feature = "schemas"
     )
 )]
 #[rustfmt::skip]
@@ -132,12 +143,13 @@ pub mod content;
         feature = "opportunity_types",
         feature = "reminders",
         feature = "task_items",
-        feature = "task_lists"
+        feature = "task_lists",
+        feature = "schemas"
     )
 )]
 #[rustfmt::skip]
 pub mod crm;
-#[cfg(any(feature = "roles", feature = "user_roles"))]
+#[cfg(any(feature = "roles", feature = "user_roles", feature = "schemas"))]
 #[rustfmt::skip]
 pub mod security;
 #[cfg(
@@ -162,7 +174,8 @@ pub mod security;
         feature = "resource_time_slots",
         feature = "resource_types",
         feature = "teams",
-        feature = "visitors"
+        feature = "visitors",
+        feature = "schemas"
     )
 )]
 #[rustfmt::skip]
@@ -173,7 +186,8 @@ pub mod spaces;
         feature = "global_chat_messages",
         feature = "help_desk_comments",
         feature = "help_desk_departments",
-        feature = "help_desk_messages"
+        feature = "help_desk_messages",
+        feature = "schemas"
     )
 )]
 #[rustfmt::skip]
@@ -213,7 +227,8 @@ pub mod support;
         feature = "user_bookmarks",
         feature = "user_messages",
         feature = "validation_rules",
-        feature = "web_hooks"
+        feature = "web_hooks",
+        feature = "schemas"
     )
 )]
 #[rustfmt::skip]

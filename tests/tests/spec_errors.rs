@@ -1462,6 +1462,22 @@ fn entity_whose_accessor_the_client_has_already() {
 }
 
 #[test]
+fn entity_whose_feature_the_crate_defines_itself() {
+    let d = renamed("Schema", "billing");
+    let e = &d.errors()[0];
+    assert!(
+        e.message.contains(
+            "entity `Schema` has the module `schemas`, which would name the same cargo feature as the crate's own `schemas`"
+        ),
+        "{e}"
+    );
+    assert_eq!(
+        (e.line, e.column),
+        d.entity_at("entity: Schema").into_value(8)
+    );
+}
+
+#[test]
 fn area_that_is_a_rust_keyword() {
     let d = renamed("CoworkerDiscountCode", "type");
     let errors = d.errors();

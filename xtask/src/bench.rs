@@ -188,7 +188,7 @@ fn count_lines(dir: &Path) -> Result<usize, String> {
 }
 
 /// The feature of the spec's first entity.
-fn one_entity_feature(spec: &Path) -> Result<String, String> {
+pub fn one_entity_feature(spec: &Path) -> Result<String, String> {
     let spec = codegen::spec::load(spec).map_err(|e| e.to_string())?;
     spec.entities
         .first()

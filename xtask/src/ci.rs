@@ -20,6 +20,17 @@ pub fn run() -> Result<(), String> {
         "-D",
         "warnings",
     ])?;
+    // The workspace builds the generated crate with every feature; users also pick none,
+    // `schemas` alone (the command line does) or one entity: each must be warning-free too.
+    let one = crate::bench::one_entity_feature(generate::SPEC_DIR.as_ref())?;
+    for features in ["", "schemas", one.as_str()] {
+        let mut args = vec!["clippy", "-p", "nexudus", "--no-default-features"];
+        if !features.is_empty() {
+            args.extend(["--features", features]);
+        }
+        args.extend(["--", "-D", "warnings"]);
+        cargo(&args)?;
+    }
     // Docs are read in review too: broken intra-doc links fail like warnings.
     cargo_with_env(
         &["doc", "--workspace", "--no-deps", "--quiet"],

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::features::{FULL, cfg_any, entity_feature};
+use super::features::{FULL, SCHEMAS, cfg_any, data_features, entity_feature};
 use crate::docs;
 use crate::model::{Api, Entity};
 use crate::names::RustIdent;
@@ -20,12 +20,18 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         format!(
             "Each entity has a cargo feature named after its module, each area one named after the \
              area, and `{FULL}` (the default) enables them all: a crate that needs two entities can \
-             set `default-features = false` and compile only those two."
+             set `default-features = false` and compile only those two. `{SCHEMAS}` compiles \
+             every entity's `SCHEMA` (all of [`ENTITIES`]) and endpoint constants without its \
+             records, bodies or handle, for programs that drive the API from data."
         ),
     ]));
-    // An area module exists when any of its entities' features is on.
+    // An area module exists when any of its entities' features is on, or `schemas`.
     let areas = api.areas().into_iter().map(|(area, entities)| {
-        let features: Vec<String> = entities.iter().map(|e| entity_feature(e)).collect();
+        let features: Vec<String> = entities
+            .iter()
+            .map(|e| entity_feature(e))
+            .chain([SCHEMAS.to_owned()])
+            .collect();
         let cfg = cfg_any(&features);
         quote! {
             #cfg
@@ -69,8 +75,8 @@ pub fn lib_rs(api: &Api) -> TokenStream {
 pub fn entities_rs(api: &Api) -> TokenStream {
     let schemas = api.entities.iter().map(|e| {
         let (area, module) = (&e.area, &e.names.module);
-        let feature = entity_feature(e);
-        quote!(#[cfg(feature = #feature)] crate::#area::#module::SCHEMA)
+        let cfg = cfg_any(&data_features(e));
+        quote!(#cfg crate::#area::#module::SCHEMA)
     });
     let accessors = api.entities.iter().map(|e| {
         let (area, module, handle) = (&e.area, &e.names.module, &e.names.api);
@@ -101,7 +107,8 @@ pub fn entities_rs(api: &Api) -> TokenStream {
     quote! {
         #doc
 
-        /// Every entity of the spec whose feature is on, as data, in area then name order.
+        /// Every entity of the spec whose feature is on (every entity with `schemas`), as data,
+        /// in area then name order.
         pub const ENTITIES: &[crate::EntitySchema] = &[#(#schemas),*];
 
         /// The endpoints of every entity, as methods of the [`Client`](crate::Client):
@@ -161,8 +168,8 @@ pub fn area_rs(area: &RustIdent, entities: &[&Entity]) -> TokenStream {
             e.name,
             docs::first_sentence(&docs::spec(&e.docs))
         ));
-        let feature = entity_feature(e);
-        quote!(#doc #[cfg(feature = #feature)] pub mod #module;)
+        let cfg = cfg_any(&data_features(e));
+        quote!(#doc #cfg pub mod #module;)
     });
     quote! {
         #doc

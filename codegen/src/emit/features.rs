@@ -1,5 +1,6 @@
-//! The generated crate's cargo features: one per entity and one per area, and `full` (the
-//! default) for everything, so that a user who needs two entities compiles two entities.
+//! The generated crate's cargo features: one per entity and one per area, `full` (the
+//! default) for everything, so that a user who needs two entities compiles two entities, and
+//! `schemas` for every entity's data without its types.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -11,9 +12,20 @@ use crate::model::{Api, Entity, Type};
 /// The feature that enables everything the spec generates.
 pub const FULL: &str = "full";
 
+/// The feature that compiles every entity's `SCHEMA` (so `ENTITIES` holds them all), its
+/// endpoint constants and the enumerations they name, but no records, bodies or handles: for
+/// programs that drive the API from data (the command line, the emulator).
+pub const SCHEMAS: &str = "schemas";
+
 /// The feature of one entity: its module name (`coworker_discount_codes`).
 pub fn entity_feature(entity: &Entity) -> String {
     entity.names.module.as_str().to_owned()
+}
+
+/// Features that compile an entity's data (its module, endpoint constants and `SCHEMA`): its
+/// own and `schemas`.
+pub fn data_features(entity: &Entity) -> [String; 2] {
+    [entity_feature(entity), SCHEMAS.to_owned()]
 }
 
 /// `#[cfg(...)]` for an item that exists when any of `features` is on; nothing when the set
@@ -30,7 +42,7 @@ pub fn cfg_any<'a>(features: impl IntoIterator<Item = &'a String>) -> TokenStrea
 
 /// The features of the entities that use each enumeration and each typed id, keyed by the
 /// Rust type's name, so that `enums.rs` and `ids.rs` compile only what the enabled entities
-/// need.
+/// need; enumerations also with `schemas`, since `SCHEMA` names them.
 #[derive(Debug, Default)]
 pub struct UsedBy(BTreeMap<String, BTreeSet<String>>);
 
@@ -39,17 +51,21 @@ impl UsedBy {
         let mut used = UsedBy::default();
         for entity in &api.entities {
             let feature = entity_feature(entity);
-            let mut add = |name: &str| {
+            let mut add = |name: &str, feature: &str| {
                 used.0
                     .entry(name.to_owned())
                     .or_default()
-                    .insert(feature.clone());
+                    .insert(feature.to_owned());
             };
-            add(entity.id.rust.as_str());
+            add(entity.id.rust.as_str(), &feature);
             for ty in entity.types() {
                 match ty {
-                    Type::Id(id) | Type::Ids(id) => add(id.rust.as_str()),
-                    Type::Enum(e) => add(e.rust.as_str()),
+                    Type::Id(id) | Type::Ids(id) => add(id.rust.as_str(), &feature),
+                    // `SCHEMA` names the enumerations of fields and filters (not typed ids).
+                    Type::Enum(e) => {
+                        add(e.rust.as_str(), &feature);
+                        add(e.rust.as_str(), SCHEMAS);
+                    }
                     _ => {}
                 }
             }
@@ -64,7 +80,8 @@ impl UsedBy {
 }
 
 /// Every generated feature and what it enables, in name order: `full` enables the areas,
-/// an area enables its entities, an entity enables nothing else.
+/// an area enables its entities, an entity enables nothing else, and `schemas` enables no
+/// other feature (it compiles every entity's data).
 pub fn cargo_features(api: &Api) -> BTreeMap<String, Vec<String>> {
     let mut features: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for entity in &api.entities {
@@ -77,6 +94,7 @@ pub fn cargo_features(api: &Api) -> BTreeMap<String, Vec<String>> {
         features.insert(feature, Vec::new());
         features.entry(FULL.to_owned()).or_default().push(area);
     }
+    features.insert(SCHEMAS.to_owned(), Vec::new());
     for enabled in features.values_mut() {
         enabled.sort();
         enabled.dedup();

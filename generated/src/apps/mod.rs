@@ -3,9 +3,9 @@
 
 /// `Application`: An application of the Nexudus apps marketplace: its name, descriptions, the
 /// URL that installs it, whether it is published, and the user roles it needs.
-#[cfg(feature = "applications")]
+#[cfg(any(feature = "applications", feature = "schemas"))]
 pub mod applications;
 /// `InstalledApplication`: An application of the marketplace installed at a location, with
 /// whether its use there needs approval.
-#[cfg(feature = "installed_applications")]
+#[cfg(any(feature = "installed_applications", feature = "schemas"))]
 pub mod installed_applications;

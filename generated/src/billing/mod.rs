@@ -4,177 +4,177 @@
 /// `BusinessCharge`: A charge raised against a location (business), for example by a
 /// third-party application, with its amounts, due date, approval by both sides and whether it
 /// has been invoiced yet.
-#[cfg(feature = "business_charges")]
+#[cfg(any(feature = "business_charges", feature = "schemas"))]
 pub mod business_charges;
 /// `Charge`: A one-off or regular debit on a customer's account (a "charge"), waiting to be
 /// billed on the customer's next invoice.
-#[cfg(feature = "charges")]
+#[cfg(any(feature = "charges", feature = "schemas"))]
 pub mod charges;
 /// `ContractDeposit`: A deposit (security deposit) taken for a customer's contract, billed as a
 /// product, that may be refundable and is later invoiced or credited back.
-#[cfg(feature = "contract_deposits")]
+#[cfg(any(feature = "contract_deposits", feature = "schemas"))]
 pub mod contract_deposits;
 /// `CoworkerBookingCredit`: An amount of monetary credit assigned to a customer.
-#[cfg(feature = "coworker_booking_credits")]
+#[cfg(any(feature = "coworker_booking_credits", feature = "schemas"))]
 pub mod coworker_booking_credits;
 /// `CoworkerBookingCreditUseHistory`: One use of a customer's booking credit
 /// (CoworkerBookingCredit): how much of the credit was spent, and on which booking or event
 /// ticket.
-#[cfg(feature = "coworker_booking_credit_use_histories")]
+#[cfg(any(feature = "coworker_booking_credit_use_histories", feature = "schemas"))]
 pub mod coworker_booking_credit_use_histories;
 /// `CoworkerContract`: A customer's contract on a plan (tariff) at a location: what drives
 /// automatic billing.
-#[cfg(feature = "coworker_contracts")]
+#[cfg(any(feature = "coworker_contracts", feature = "schemas"))]
 pub mod coworker_contracts;
 /// `CoworkerDiscountCode`: A discount code assigned to a customer (coworker) at a location
 /// (business), optionally within a customer-specific validity window, or as part of the
 /// referral programme.
-#[cfg(feature = "coworker_discount_codes")]
+#[cfg(any(feature = "coworker_discount_codes", feature = "schemas"))]
 pub mod coworker_discount_codes;
 /// `CoworkerExtraService`: An extra service (ExtraService) sold or given to a customer: a
 /// number of uses, counted in the service's charge period (minutes, days, uses, ...), that
 /// bookings consume, with its price, expiry date and invoicing state.
-#[cfg(feature = "coworker_extra_services")]
+#[cfg(any(feature = "coworker_extra_services", feature = "schemas"))]
 pub mod coworker_extra_services;
 /// `CoworkerExtraServiceUseHistory`: One use of a customer's extra service
 /// (CoworkerExtraService) by a booking, and how many of its uses that booking consumed.
-#[cfg(feature = "coworker_extra_service_use_histories")]
+#[cfg(any(feature = "coworker_extra_service_use_histories", feature = "schemas"))]
 pub mod coworker_extra_service_use_histories;
 /// `CoworkerInvoice`: An invoice issued to a customer by a location: who is billed and where,
 /// the period it covers, its amounts and currency, and its state (draft, sent, paid, refunded,
 /// credit note, transferred to accounting).
-#[cfg(feature = "coworker_invoices")]
+#[cfg(any(feature = "coworker_invoices", feature = "schemas"))]
 pub mod coworker_invoices;
 /// `CoworkerInvoiceHistory`: An entry in a customer invoice's history: something that happened
 /// to the invoice (sent, paid, a failed payment, ...), flagged when it is a problem.
-#[cfg(feature = "coworker_invoice_histories")]
+#[cfg(any(feature = "coworker_invoice_histories", feature = "schemas"))]
 pub mod coworker_invoice_histories;
 /// `CoworkerInvoiceLine`: One line of a customer invoice: what is billed, how many, its amounts
 /// and tax, the ledger account it is booked to, and the unique id of the contract, booking,
 /// product, pass, charge or ticket it bills.
-#[cfg(feature = "coworker_invoice_lines")]
+#[cfg(any(feature = "coworker_invoice_lines", feature = "schemas"))]
 pub mod coworker_invoice_lines;
 /// `CoworkerLedgerEntry`: One transaction in a customer's ledger at a location: a debit (such
 /// as an invoice) or a credit (such as a payment), the running balance after it, the invoice it
 /// concerns and the payment provider that processed it.
-#[cfg(feature = "coworker_ledger_entries")]
+#[cfg(any(feature = "coworker_ledger_entries", feature = "schemas"))]
 pub mod coworker_ledger_entries;
 /// `CoworkerProduct`: A product sold to a customer, once or repeating on a cycle, with its
 /// price and quantity, when it is invoiced, and whether its benefits (credits, passes) are
 /// released before it is paid.
-#[cfg(feature = "coworker_products")]
+#[cfg(any(feature = "coworker_products", feature = "schemas"))]
 pub mod coworker_products;
 /// `CoworkerTimePass`: A time pass (TimePass) held by a customer, such as a day pass: its uses,
 /// price, expiry date, whether it has been used or checked in with, and whether it has been
 /// invoiced.
-#[cfg(feature = "coworker_time_passes")]
+#[cfg(any(feature = "coworker_time_passes", feature = "schemas"))]
 pub mod coworker_time_passes;
 /// `DiscountCode`: A discount code a location offers: a percentage or a fixed amount off plans,
 /// bookings, products or events (optionally only some of each), within publish and validity
 /// dates, with caps on its uses and on who may use it.
-#[cfg(feature = "discount_codes")]
+#[cfg(any(feature = "discount_codes", feature = "schemas"))]
 pub mod discount_codes;
 /// `ExtraService`: A charge rule for time or uses at a location, the newer pages' "booking
 /// rate": what booking resources of some types costs per charge period (minutes, days, uses,
 /// ...), with optional limits on the time of day, booking length, plans and audience.
-#[cfg(feature = "extra_services")]
+#[cfg(any(feature = "extra_services", feature = "schemas"))]
 pub mod extra_services;
 /// `ExtraServicePrice`: A price of an extra service (booking rate) for customers on one plan,
 /// overriding the extra service's own price and maximum.
-#[cfg(feature = "extra_service_prices")]
+#[cfg(any(feature = "extra_service_prices", feature = "schemas"))]
 pub mod extra_service_prices;
 /// `ExtraServiceTimeSlot`: A weekly time window of an extra service (booking rate): on a day of
 /// the week, between two times, the rate is available, or not.
-#[cfg(feature = "extra_service_time_slots")]
+#[cfg(any(feature = "extra_service_time_slots", feature = "schemas"))]
 pub mod extra_service_time_slots;
 /// `FinancialAccount`: A bookkeeping (ledger) account of a location, with its code and type
 /// (sales, payments, deposits), to which charges, products and invoice lines are booked for
 /// accounting exports.
-#[cfg(feature = "financial_accounts")]
+#[cfg(any(feature = "financial_accounts", feature = "schemas"))]
 pub mod financial_accounts;
 /// `Invoice`: An invoice that Nexudus issues to the operator (the business running the space)
 /// for its use of the platform: a snapshot, taken when it is issued, of the bill-to details,
 /// the period, the amounts and the payment state.
-#[cfg(feature = "invoices")]
+#[cfg(any(feature = "invoices", feature = "schemas"))]
 pub mod invoices;
 /// `LedgerEntry`: A debit or credit in the operator's account with Nexudus, next to the
 /// invoices Nexudus issues to the operator (Invoice), with the running balance.
-#[cfg(feature = "ledger_entries")]
+#[cfg(any(feature = "ledger_entries", feature = "schemas"))]
 pub mod ledger_entries;
 /// `PaymentGateway`: A location's connection to a card payment provider (Stripe, Braintree,
 /// Adyen, ...): the provider, its configuration and credentials, whether to attempt 3-D Secure,
 /// and the fee, tax rate and financial account of payments through it.
-#[cfg(feature = "payment_gateways")]
+#[cfg(any(feature = "payment_gateways", feature = "schemas"))]
 pub mod payment_gateways;
 /// `Product`: An item or service sold to customers, once or on a recurring basis: its price,
 /// tax and accounting settings, optional stock tracking, and who may buy it (members, contacts,
 /// customers on given plans).
-#[cfg(feature = "products")]
+#[cfg(any(feature = "products", feature = "schemas"))]
 pub mod products;
 /// `ProductBookingCredit`: An amount of money credit attached to a product: when a customer
 /// buys the product it is released to them as a CoworkerBookingCredit.
-#[cfg(feature = "product_booking_credits")]
+#[cfg(any(feature = "product_booking_credits", feature = "schemas"))]
 pub mod product_booking_credits;
 /// `ProductExtraService`: An allowance of an extra service (booking time at a rate, or printing
 /// credit) that a product gives the customer who buys it, optionally expiring after a while.
-#[cfg(feature = "product_extra_services")]
+#[cfg(any(feature = "product_extra_services", feature = "schemas"))]
 pub mod product_extra_services;
 /// `ProductTimePass`: Time passes (or day passes) that a product gives the customer who buys
 /// it, optionally expiring after a while.
-#[cfg(feature = "product_time_passes")]
+#[cfg(any(feature = "product_time_passes", feature = "schemas"))]
 pub mod product_time_passes;
 /// `Proposal`: A commercial offer made to a customer: one or more contracts (ProposalContract)
 /// and products (ProposalProduct), with the documents sent to and signed by the customer.
-#[cfg(feature = "proposals")]
+#[cfg(any(feature = "proposals", feature = "schemas"))]
 pub mod proposals;
 /// `ProposalContract`: A contract offered in a proposal: the plan, price, dates, billing day
 /// and desks that become a CoworkerContract when the customer accepts the proposal.
-#[cfg(feature = "proposal_contracts")]
+#[cfg(any(feature = "proposal_contracts", feature = "schemas"))]
 pub mod proposal_contracts;
 /// `ProposalProduct`: A product offered in a proposal, once or as a recurring charge, with its
 /// quantity and price; it is sold to the customer when they accept the proposal.
-#[cfg(feature = "proposal_products")]
+#[cfg(any(feature = "proposal_products", feature = "schemas"))]
 pub mod proposal_products;
 /// `ResourceProduct`: A product offered as an add-on when a resource is booked (catering,
 /// equipment, room set-up), optionally at a price of its own.
-#[cfg(feature = "resource_products")]
+#[cfg(any(feature = "resource_products", feature = "schemas"))]
 pub mod resource_products;
 /// `Tariff`: A plan (tariff) that customers sign up to: its price and billing cycle, sign-up
 /// fee, tax and accounting settings, cancellation and proration rules, and usage limits
 /// (check-ins, hours, booking minutes, visitors).
-#[cfg(feature = "tariffs")]
+#[cfg(any(feature = "tariffs", feature = "schemas"))]
 pub mod tariffs;
 /// `TariffBookingCredit`: An amount of money credit that a plan (tariff) gives each of its
 /// customers every renewal period; on each renewal it is released to the customer as a
 /// CoworkerBookingCredit.
-#[cfg(feature = "tariff_booking_credits")]
+#[cfg(any(feature = "tariff_booking_credits", feature = "schemas"))]
 pub mod tariff_booking_credits;
 /// `TariffExtraService`: An allowance of an extra service (a booking rate, or printing credit)
 /// that a plan (tariff) includes for each of its customers every renewal period, e.g.
-#[cfg(feature = "tariff_extra_services")]
+#[cfg(any(feature = "tariff_extra_services", feature = "schemas"))]
 pub mod tariff_extra_services;
 /// `TariffProduct`: A product included in a plan (tariff): customers on the plan get it as part
 /// of what the plan offers.
-#[cfg(feature = "tariff_products")]
+#[cfg(any(feature = "tariff_products", feature = "schemas"))]
 pub mod tariff_products;
 /// `TariffSignupProduct`: A product charged once to customers when they sign up to a plan
 /// (tariff), such as a deposit or a key fee; it is added to their first invoice.
-#[cfg(feature = "tariff_signup_products")]
+#[cfg(any(feature = "tariff_signup_products", feature = "schemas"))]
 pub mod tariff_signup_products;
 /// `TariffTimePass`: A number of time passes (or day passes) that a plan (tariff) includes for
 /// each of its customers every renewal period.
-#[cfg(feature = "tariff_time_passes")]
+#[cfg(any(feature = "tariff_time_passes", feature = "schemas"))]
 pub mod tariff_time_passes;
 /// `TimePass`: A pass that lets a customer check in to the space: a day pass (no
 /// MinutesIncluded) is valid for one day, a time pass for a number of minutes spread over
 /// several days.
-#[cfg(feature = "time_passes")]
+#[cfg(any(feature = "time_passes", feature = "schemas"))]
 pub mod time_passes;
 /// `TimePassPrice`: The price of a time pass for customers on a given plan (tariff), used
 /// instead of the pass's own price.
-#[cfg(feature = "time_pass_prices")]
+#[cfg(any(feature = "time_pass_prices", feature = "schemas"))]
 pub mod time_pass_prices;
 /// `TimePassTimeSlot`: A weekly window, a day of the week and a time range, within which a time
 /// pass can be used; a pass with no slots can be used at any time.
-#[cfg(feature = "time_pass_time_slots")]
+#[cfg(any(feature = "time_pass_time_slots", feature = "schemas"))]
 pub mod time_pass_time_slots;

@@ -4,5 +4,5 @@
 /// `Workspace`: A collaboration area of a location where a group of customers share files and
 /// coordinate work, run by one customer as its administrator; it can be shown in the members'
 /// portal, opened to everyone, or archived.
-#[cfg(feature = "workspaces")]
+#[cfg(any(feature = "workspaces", feature = "schemas"))]
 pub mod workspaces;

@@ -3,34 +3,34 @@
 
 /// `CommunityGroup`: A group of customers on a location's discussion board, run by an admin
 /// user.
-#[cfg(feature = "community_groups")]
+#[cfg(any(feature = "community_groups", feature = "schemas"))]
 pub mod community_groups;
 /// `CommunityMessage`: A reply in a discussion board conversation (CommunityThread), posted by
 /// a user.
-#[cfg(feature = "community_messages")]
+#[cfg(any(feature = "community_messages", feature = "schemas"))]
 pub mod community_messages;
 /// `CommunityMessageLike`: One user's like of one reply (CommunityMessage) in a discussion
 /// board conversation.
-#[cfg(feature = "community_message_likes")]
+#[cfg(any(feature = "community_message_likes", feature = "schemas"))]
 pub mod community_message_likes;
 /// `CommunityThread`: A conversation on a location's discussion board: its subject and opening
 /// message, posted by a user, optionally in a group whose access level decides who sees and
 /// replies.
-#[cfg(feature = "community_threads")]
+#[cfg(any(feature = "community_threads", feature = "schemas"))]
 pub mod community_threads;
 /// `CommunityThreadFile`: A picture or file attached to a discussion board conversation
 /// (CommunityThread) when it was started.
-#[cfg(feature = "community_thread_files")]
+#[cfg(any(feature = "community_thread_files", feature = "schemas"))]
 pub mod community_thread_files;
 /// `CommunityThreadFollow`: One user following one discussion board conversation
 /// (CommunityThread): followers are notified of new replies.
-#[cfg(feature = "community_thread_follows")]
+#[cfg(any(feature = "community_thread_follows", feature = "schemas"))]
 pub mod community_thread_follows;
 /// `CommunityThreadLike`: One user's like of one discussion board conversation
 /// (CommunityThread).
-#[cfg(feature = "community_thread_likes")]
+#[cfg(any(feature = "community_thread_likes", feature = "schemas"))]
 pub mod community_thread_likes;
 /// `CommunityThreadMute`: One user muting one discussion board conversation (CommunityThread):
 /// the user gets no notifications of its new replies.
-#[cfg(feature = "community_thread_mutes")]
+#[cfg(any(feature = "community_thread_mutes", feature = "schemas"))]
 pub mod community_thread_mutes;

@@ -3,84 +3,84 @@
 
 /// `AudioFile`: Audio kept in a location's account for embedding in newsletters, document
 /// templates and custom Members Portal or app pages.
-#[cfg(feature = "audio_files")]
+#[cfg(any(feature = "audio_files", feature = "schemas"))]
 pub mod audio_files;
 /// `BlogCategory`: A heading under which a location files its blog articles, optionally for one
 /// language only.
-#[cfg(feature = "blog_categories")]
+#[cfg(any(feature = "blog_categories", feature = "schemas"))]
 pub mod blog_categories;
 /// `BlogPost`: An article published on a location's Members Portal blog, with a short summary
 /// and a full body, optional images, categories and customer comments.
-#[cfg(feature = "blog_posts")]
+#[cfg(any(feature = "blog_posts", feature = "schemas"))]
 pub mod blog_posts;
 /// `BlogPostComment`: A comment posted on a blog post (article) of a location, with a title, a
 /// text and the user who wrote it.
-#[cfg(feature = "blog_post_comments")]
+#[cfg(any(feature = "blog_post_comments", feature = "schemas"))]
 pub mod blog_post_comments;
 /// `CalendarEvent`: An event of a location, published on the Members Portal: physical
 /// (optionally held in a bookable `Resource`, which is then blocked for its duration), virtual
 /// through the Zoom integration, or both.
-#[cfg(feature = "calendar_events")]
+#[cfg(any(feature = "calendar_events", feature = "schemas"))]
 pub mod calendar_events;
 /// `CalendarEventCategory`: A label for grouping a location's events by kind or topic.
-#[cfg(feature = "calendar_event_categories")]
+#[cfg(any(feature = "calendar_event_categories", feature = "schemas"))]
 pub mod calendar_event_categories;
 /// `DataFile`: A file kept in a location's account for use wherever customers see content:
 /// Members Portal pages, invoices, emails and templates.
-#[cfg(feature = "data_files")]
+#[cfg(any(feature = "data_files", feature = "schemas"))]
 pub mod data_files;
 /// `EventAttendee`: A person signed up for an event with one of its ticket products
 /// (EventProduct): a customer (`CoworkerId`) or anyone named by `FullName` and `Email`.
-#[cfg(feature = "event_attendees")]
+#[cfg(any(feature = "event_attendees", feature = "schemas"))]
 pub mod event_attendees;
 /// `EventComment`: A comment posted on an event of a location, with a title, a text and the
 /// user who wrote it.
-#[cfg(feature = "event_comments")]
+#[cfg(any(feature = "event_comments", feature = "schemas"))]
 pub mod event_comments;
 /// `EventProduct`: A ticket type of an event (standard, early-bird, add-ons such as catering),
 /// with its price, sale window, allocation and audience.
-#[cfg(feature = "event_products")]
+#[cfg(any(feature = "event_products", feature = "schemas"))]
 pub mod event_products;
 /// `ImageFile`: An image stored in a location's account, for branding, page content or the
 /// Members Portal gallery (`UseInGallery`).
-#[cfg(feature = "image_files")]
+#[cfg(any(feature = "image_files", feature = "schemas"))]
 pub mod image_files;
 /// `NewsLetter`: An email newsletter of a location: its content (and design), its language, and
 /// when it was last sent, with counts of the opens and clicks it got.
-#[cfg(feature = "news_letters")]
+#[cfg(any(feature = "news_letters", feature = "schemas"))]
 pub mod news_letters;
 /// `NewsLetterSubscriber`: A person on a location's newsletter mailing list (a customer, a lead
 /// or anyone else), with a preferred language and the subscriber groups they belong to.
-#[cfg(feature = "news_letter_subscribers")]
+#[cfg(any(feature = "news_letter_subscribers", feature = "schemas"))]
 pub mod news_letter_subscribers;
 /// `SubscriberActivity`: One interaction of a newsletter subscriber: opening a newsletter,
 /// clicking one of its links or visiting the site, with data about it (such as the link
 /// clicked).
-#[cfg(feature = "subscriber_activities")]
+#[cfg(any(feature = "subscriber_activities", feature = "schemas"))]
 pub mod subscriber_activities;
 /// `SubscriberGroup`: A set of a location's newsletter subscribers, used to address a
 /// newsletter to part of the list.
-#[cfg(feature = "subscriber_groups")]
+#[cfg(any(feature = "subscriber_groups", feature = "schemas"))]
 pub mod subscriber_groups;
 /// `Survey`: A questionnaire of a location (its questions are SurveyQuestion records) sent to
 /// customers on a schedule: every `DeliveryRate` periods of `DeliveryFrequency`, from
 /// `NextDeliveryDate`.
-#[cfg(feature = "surveys")]
+#[cfg(any(feature = "surveys", feature = "schemas"))]
 pub mod surveys;
 /// `SurveyAnswer`: A customer's answer to one survey question, as part of a survey run (one
 /// sending of the survey).
-#[cfg(feature = "survey_answers")]
+#[cfg(any(feature = "survey_answers", feature = "schemas"))]
 pub mod survey_answers;
 /// `SurveyQuestion`: One question of a survey: its text and help text, its kind of answer
 /// (`QuestionType`: text, yes/no, long text, date, a choice among `AvailableOptions`, or a
 /// file) and its place in the survey.
-#[cfg(feature = "survey_questions")]
+#[cfg(any(feature = "survey_questions", feature = "schemas"))]
 pub mod survey_questions;
 /// `SurveyRun`: One sending of a survey to a customer: when it was mailed and whether the
 /// customer submitted it.
-#[cfg(feature = "survey_runs")]
+#[cfg(any(feature = "survey_runs", feature = "schemas"))]
 pub mod survey_runs;
 /// `VideoFile`: A video file stored in a location's account, which pages and templates can
 /// embed.
-#[cfg(feature = "video_files")]
+#[cfg(any(feature = "video_files", feature = "schemas"))]
 pub mod video_files;

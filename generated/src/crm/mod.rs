@@ -3,62 +3,62 @@
 
 /// `CannedResponse`: A reusable message template of a location ("message macro" in the admin
 /// panel).
-#[cfg(feature = "canned_responses")]
+#[cfg(any(feature = "canned_responses", feature = "schemas"))]
 pub mod canned_responses;
 /// `CoworkerTask`: A to-do item about a customer, assigned to an admin user who is responsible
 /// for it (onboarding steps, follow-ups and the like).
-#[cfg(feature = "coworker_tasks")]
+#[cfg(any(feature = "coworker_tasks", feature = "schemas"))]
 pub mod coworker_tasks;
 /// `CrmBoard`: A CRM board of a location: one sales or operations process (a sales pipeline,
 /// onboarding, cancellations), made of ordered stages (CrmBoardColumn) that opportunities move
 /// through.
-#[cfg(feature = "crm_boards")]
+#[cfg(any(feature = "crm_boards", feature = "schemas"))]
 pub mod crm_boards;
 /// `CrmBoardColumn`: A stage of a CRM board ("CRM stage" in the admin panel), ordered by
 /// `Position`.
-#[cfg(feature = "crm_board_columns")]
+#[cfg(any(feature = "crm_board_columns", feature = "schemas"))]
 pub mod crm_board_columns;
 /// `CrmOpportunity`: A potential or current deal with a customer, placed in one stage
 /// (CrmBoardColumn) of a CRM board and moved from stage to stage until it is won or lost.
-#[cfg(feature = "crm_opportunities")]
+#[cfg(any(feature = "crm_opportunities", feature = "schemas"))]
 pub mod crm_opportunities;
 /// `CrmOpportunityHistory`: One move of a CRM opportunity from one stage to another: the stage
 /// it left, the stage it entered, when it had entered the old stage and when it moved, and
 /// which admin moved it (none when it moved automatically).
-#[cfg(feature = "crm_opportunity_histories")]
+#[cfg(any(feature = "crm_opportunity_histories", feature = "schemas"))]
 pub mod crm_opportunity_histories;
 /// `CrmOpportunityImportFile`: A file uploaded to a location to import CRM opportunities in
 /// bulk, with whether its rows have been imported yet.
-#[cfg(feature = "crm_opportunity_import_files")]
+#[cfg(any(feature = "crm_opportunity_import_files", feature = "schemas"))]
 pub mod crm_opportunity_import_files;
 /// `CustomField`: An extra field a location defines for one kind of record (customers, teams,
 /// bookings, products, resources...), whose values travel in those records' `CustomFields`.
-#[cfg(feature = "custom_fields")]
+#[cfg(any(feature = "custom_fields", feature = "schemas"))]
 pub mod custom_fields;
 /// `DocumentTemplate`: A location's template for generated documents such as contracts and
 /// proposals, filled in with customer and location data.
-#[cfg(feature = "document_templates")]
+#[cfg(any(feature = "document_templates", feature = "schemas"))]
 pub mod document_templates;
 /// `EmailAccount`: A mailbox a location connects to Nexudus: the incoming (IMAP) and outgoing
 /// servers, their ports, TLS and credentials, what happens to fetched messages on the server,
 /// and who is told of new messages.
-#[cfg(feature = "email_accounts")]
+#[cfg(any(feature = "email_accounts", feature = "schemas"))]
 pub mod email_accounts;
 /// `OpportunityType`: A category of CRM opportunities of a location (new member, office rental,
 /// event...), used to classify and filter the pipeline.
-#[cfg(feature = "opportunity_types")]
+#[cfg(any(feature = "opportunity_types", feature = "schemas"))]
 pub mod opportunity_types;
 /// `Reminder`: An automated message of a location: when its trigger fires (a fixed date, some
 /// days after sign-up or before a renewal, a birthday, a booking, a purchase, a due
 /// invoice...), it sends an email, a message template or a survey to the customers it targets
 /// (contacts, members, one customer, customers on some plans).
-#[cfg(feature = "reminders")]
+#[cfg(any(feature = "reminders", feature = "schemas"))]
 pub mod reminders;
 /// `TaskItem`: One step of a task list: when the list is started for a customer, each item
 /// becomes a customer task (CoworkerTask), assigned to the item's responsible admin and due the
 /// item's delay after the start.
-#[cfg(feature = "task_items")]
+#[cfg(any(feature = "task_items", feature = "schemas"))]
 pub mod task_items;
 /// `TaskList`: A named series of task items (e.g.
-#[cfg(feature = "task_lists")]
+#[cfg(any(feature = "task_lists", feature = "schemas"))]
 pub mod task_lists;

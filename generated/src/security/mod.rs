@@ -3,9 +3,9 @@
 
 /// `Role`: One permission of the API and the admin panel, such as `Coworker-List` or
 /// `Tariff-Edit`; roles are granted to users through the UserRole groups that include them.
-#[cfg(feature = "roles")]
+#[cfg(any(feature = "roles", feature = "schemas"))]
 pub mod roles;
 /// `UserRole`: A named group of roles (permissions) at a location, given to a list of users:
 /// every user in the group holds every role in it there.
-#[cfg(feature = "user_roles")]
+#[cfg(any(feature = "user_roles", feature = "schemas"))]
 pub mod user_roles;

@@ -3,80 +3,80 @@
 
 /// `AccessToken`: A network access code issued by a location: it grants a number of minutes of
 /// (WiFi) access, optionally within a validity window and for a limited number of users.
-#[cfg(feature = "access_tokens")]
+#[cfg(any(feature = "access_tokens", feature = "schemas"))]
 pub mod access_tokens;
 /// `Booking`: A reservation of a resource for a time span, usually for a customer.
-#[cfg(feature = "bookings")]
+#[cfg(any(feature = "bookings", feature = "schemas"))]
 pub mod bookings;
 /// `BookingNote`: A free-text note attached to a booking.
-#[cfg(feature = "booking_notes")]
+#[cfg(any(feature = "booking_notes", feature = "schemas"))]
 pub mod booking_notes;
 /// `BookingProduct`: A product added to a booking, such as catering for a meeting room, with
 /// the quantity ordered.
-#[cfg(feature = "booking_products")]
+#[cfg(any(feature = "booking_products", feature = "schemas"))]
 pub mod booking_products;
 /// `BookingVisitor`: Links a visitor to a booking, making the visitor a guest of that booking.
-#[cfg(feature = "booking_visitors")]
+#[cfg(any(feature = "booking_visitors", feature = "schemas"))]
 pub mod booking_visitors;
 /// `Checkin`: A customer's presence at a location: when they checked in, when they checked out
 /// (null while still in), and how the check-in was recorded (manually, by door access, network
 /// activity, ...).
-#[cfg(feature = "checkins")]
+#[cfg(any(feature = "checkins", feature = "schemas"))]
 pub mod checkins;
 /// `Coworker`: A customer of the space: a person or a company, with or without a plan.
-#[cfg(feature = "coworkers")]
+#[cfg(any(feature = "coworkers", feature = "schemas"))]
 pub mod coworkers;
 /// `CoworkerDataFile`: A document stored on a customer's record, such as a signed agreement.
-#[cfg(feature = "coworker_data_files")]
+#[cfg(any(feature = "coworker_data_files", feature = "schemas"))]
 pub mod coworker_data_files;
 /// `CoworkerDelivery`: A delivery (a letter, a parcel, ...) received at a location for a
 /// customer, with where it is kept and whether it has been collected and signed for.
-#[cfg(feature = "coworker_deliveries")]
+#[cfg(any(feature = "coworker_deliveries", feature = "schemas"))]
 pub mod coworker_deliveries;
 /// `CoworkerMessage`: An email message exchanged with a customer through one of the space's
 /// email accounts, either sent to the customer or received from them.
-#[cfg(feature = "coworker_messages")]
+#[cfg(any(feature = "coworker_messages", feature = "schemas"))]
 pub mod coworker_messages;
 /// `CoworkerMsOfficeCalendar`: A Microsoft Office 365 calendar linked to a resource, through a
 /// change subscription, so that its events and the resource's bookings stay in step; it may
 /// belong to a customer.
-#[cfg(feature = "coworker_ms_office_calendars")]
+#[cfg(any(feature = "coworker_ms_office_calendars", feature = "schemas"))]
 pub mod coworker_ms_office_calendars;
 /// `CoworkerNote`: An internal note on a customer record, written by staff.
-#[cfg(feature = "coworker_notes")]
+#[cfg(any(feature = "coworker_notes", feature = "schemas"))]
 pub mod coworker_notes;
 /// `CoworkerPricePlanHistory`: One change of a customer's plan (tariff): the old and new plan
 /// names, prices and quantities, and whether it was an upgrade.
-#[cfg(feature = "coworker_price_plan_histories")]
+#[cfg(any(feature = "coworker_price_plan_histories", feature = "schemas"))]
 pub mod coworker_price_plan_histories;
 /// `Resource`: Something bookable at a location: a meeting room, desk, office, phone booth,
 /// event space, ...
-#[cfg(feature = "resources")]
+#[cfg(any(feature = "resources", feature = "schemas"))]
 pub mod resources;
 /// `ResourceAccessRule`: An extra booking policy for a resource that applies to some customers
 /// (by plan, team, membership, ...) or some dates.
-#[cfg(feature = "resource_access_rules")]
+#[cfg(any(feature = "resource_access_rules", feature = "schemas"))]
 pub mod resource_access_rules;
 /// `ResourceAccessRuleEligibleTimeSlot`: One of the eligible weekly time windows of a resource
 /// access rule: a day of the week and a start and end time.
-#[cfg(feature = "resource_access_rule_eligible_time_slots")]
+#[cfg(any(feature = "resource_access_rule_eligible_time_slots", feature = "schemas"))]
 pub mod resource_access_rule_eligible_time_slots;
 /// `ResourceAccessRuleTimeSlot`: One of the weekly time windows that scope a resource access
 /// rule by time: a day of the week and a start and end time.
-#[cfg(feature = "resource_access_rule_time_slots")]
+#[cfg(any(feature = "resource_access_rule_time_slots", feature = "schemas"))]
 pub mod resource_access_rule_time_slots;
 /// `ResourceTimeSlot`: A weekly time window in which a resource can be booked: a day of the
 /// week and a start and end time.
-#[cfg(feature = "resource_time_slots")]
+#[cfg(any(feature = "resource_time_slots", feature = "schemas"))]
 pub mod resource_time_slots;
 /// `ResourceType`: A category of bookable resources at a location, such as meeting rooms or hot
 /// desks.
-#[cfg(feature = "resource_types")]
+#[cfg(any(feature = "resource_types", feature = "schemas"))]
 pub mod resource_types;
 /// `Team`: A group of customers at a location, typically the staff of one company.
-#[cfg(feature = "teams")]
+#[cfg(any(feature = "teams", feature = "schemas"))]
 pub mod teams;
 /// `Visitor`: A guest expected at a location, usually invited by a customer: who they are, when
 /// they are expected, and whether and when they arrived.
-#[cfg(feature = "visitors")]
+#[cfg(any(feature = "visitors", feature = "schemas"))]
 pub mod visitors;

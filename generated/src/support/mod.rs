@@ -3,23 +3,23 @@
 
 /// `ChatRoom`: A chat room of a location: a named conversation among a list of users, with the
 /// time a help-desk agent last looked at it.
-#[cfg(feature = "chat_rooms")]
+#[cfg(any(feature = "chat_rooms", feature = "schemas"))]
 pub mod chat_rooms;
 /// `GlobalChatMessage`: A message posted by a user to a location's location-wide chat channel,
 /// which every member of the location can read.
-#[cfg(feature = "global_chat_messages")]
+#[cfg(any(feature = "global_chat_messages", feature = "schemas"))]
 pub mod global_chat_messages;
 /// `HelpDeskComment`: A reply in the conversation of a help-desk ticket (HelpDeskMessage),
 /// written for a customer; a comment may be marked internal, a note for staff only.
-#[cfg(feature = "help_desk_comments")]
+#[cfg(any(feature = "help_desk_comments", feature = "schemas"))]
 pub mod help_desk_comments;
 /// `HelpDeskDepartment`: A department of a location's help desk (billing, facilities, IT, ...)
 /// to which tickets are routed; its managers are the staff who look after its tickets, and it
 /// may name a task list.
-#[cfg(feature = "help_desk_departments")]
+#[cfg(any(feature = "help_desk_departments", feature = "schemas"))]
 pub mod help_desk_departments;
 /// `HelpDeskMessage`: A help-desk ticket: a subject and text raised by or for a customer at a
 /// location, optionally routed to a help-desk department and assigned to a staff owner, with a
 /// priority, and closed once resolved.
-#[cfg(feature = "help_desk_messages")]
+#[cfg(any(feature = "help_desk_messages", feature = "schemas"))]
 pub mod help_desk_messages;

@@ -3,146 +3,146 @@
 
 /// `AuditTrailEntry`: One line of a location's audit trail: a change (creation, update or
 /// deletion) made to one property of some record, with its old and new values and who made it.
-#[cfg(feature = "audit_trail_entries")]
+#[cfg(any(feature = "audit_trail_entries", feature = "schemas"))]
 pub mod audit_trail_entries;
 /// `Business`: A location (a space) of the operator's account: its name, public web address,
 /// country, currency, time zone, address and contact details, opening hours, website and
 /// Passport profile texts, and branding images.
-#[cfg(feature = "businesses")]
+#[cfg(any(feature = "businesses", feature = "schemas"))]
 pub mod businesses;
 /// `BusinessDomain`: A custom domain or subdomain that serves a location's members portal
 /// instead of its default Nexudus address, optionally only within a date window.
-#[cfg(feature = "business_domains")]
+#[cfg(any(feature = "business_domains", feature = "schemas"))]
 pub mod business_domains;
 /// `BusinessRedirection`: A redirection of an address of a location's website or portal to
 /// another address, optionally only within a date window.
-#[cfg(feature = "business_redirections")]
+#[cfg(any(feature = "business_redirections", feature = "schemas"))]
 pub mod business_redirections;
 /// `BusinessSetting`: One named configuration value of a location (billing, portal, check-in,
 /// apps, communications and more).
-#[cfg(feature = "business_settings")]
+#[cfg(any(feature = "business_settings", feature = "schemas"))]
 pub mod business_settings;
 /// `BusinessTimeSlot`: A window of a weekday during which a location is open.
-#[cfg(feature = "business_time_slots")]
+#[cfg(any(feature = "business_time_slots", feature = "schemas"))]
 pub mod business_time_slots;
 /// `ChatUserMessage`: A chat message sent by one user to one or more other users, with whether
 /// it has been delivered.
-#[cfg(feature = "chat_user_messages")]
+#[cfg(any(feature = "chat_user_messages", feature = "schemas"))]
 pub mod chat_user_messages;
 /// `Country`: A country known to the platform, with its two-letter code and culture; locations
 /// and customers' addresses name one.
-#[cfg(feature = "countries")]
+#[cfg(any(feature = "countries", feature = "schemas"))]
 pub mod countries;
 /// `Currency`: A currency the platform can charge in, with its code and the pattern used to
 /// display amounts; each location names one.
-#[cfg(feature = "currencies")]
+#[cfg(any(feature = "currencies", feature = "schemas"))]
 pub mod currencies;
 /// `EmailQueueItem`: An email waiting in (or sent from) a location's outgoing queue: its
 /// sender, recipients, subject and body, and the state of its delivery attempts.
-#[cfg(feature = "email_queue_items")]
+#[cfg(any(feature = "email_queue_items", feature = "schemas"))]
 pub mod email_queue_items;
 /// `EmailQueueItemAttachment`: A file attached to a queued email; its contents are downloaded
 /// with the Binary endpoint.
-#[cfg(feature = "email_queue_item_attachments")]
+#[cfg(any(feature = "email_queue_item_attachments", feature = "schemas"))]
 pub mod email_queue_item_attachments;
 /// `EmailTemplateFile`: A location's template for an email it sends (subject and contents),
 /// possibly in a given language and as plain text only.
-#[cfg(feature = "email_template_files")]
+#[cfg(any(feature = "email_template_files", feature = "schemas"))]
 pub mod email_template_files;
 /// `FloorPlan`: A drawing of one floor of a location, on which floor plan units (FloorPlanDesk
 /// records: offices, desks, rooms) are placed.
-#[cfg(feature = "floor_plans")]
+#[cfg(any(feature = "floor_plans", feature = "schemas"))]
 pub mod floor_plans;
 /// `FloorPlanDesk`: A unit placed on a floor plan (an office, a dedicated or hot desk, a room
 /// or another area).
-#[cfg(feature = "floor_plan_desks")]
+#[cfg(any(feature = "floor_plan_desks", feature = "schemas"))]
 pub mod floor_plan_desks;
 /// `Language`: A language a location offers on its website and portal, with its culture code
 /// and display order; language tokens hold its translated texts.
-#[cfg(feature = "languages")]
+#[cfg(any(feature = "languages", feature = "schemas"))]
 pub mod languages;
 /// `LanguageToken`: One translated text of a language: a named token and its text, used to
 /// localise a location's website and portal.
-#[cfg(feature = "language_tokens")]
+#[cfg(any(feature = "language_tokens", feature = "schemas"))]
 pub mod language_tokens;
 /// `PassportCard`: A Nexudus Passport card, known by its code, which can be active or not and
 /// carry notes.
-#[cfg(feature = "passport_cards")]
+#[cfg(any(feature = "passport_cards", feature = "schemas"))]
 pub mod passport_cards;
 /// `PayoutInvoice`: One Nexudus invoice (Invoice) of a reseller's customer location counted in
 /// a commission payout (ResellerPayout), with the commission it adds to the payout.
-#[cfg(feature = "payout_invoices")]
+#[cfg(any(feature = "payout_invoices", feature = "schemas"))]
 pub mod payout_invoices;
 /// `PlatformChangeMessage`: An announcement of a change to the Nexudus platform (a new feature,
 /// a fix), shown to administrators, with its text in English and Spanish.
-#[cfg(feature = "platform_change_messages")]
+#[cfg(any(feature = "platform_change_messages", feature = "schemas"))]
 pub mod platform_change_messages;
 /// `RadiusServer`: The RADIUS service Nexudus provides for a location's Wi-Fi, so that
 /// customers sign in to the network with their Nexudus accounts.
-#[cfg(feature = "radius_servers")]
+#[cfg(any(feature = "radius_servers", feature = "schemas"))]
 pub mod radius_servers;
 /// `RefreshToken`: An OAuth refresh token the server issued to a client application, kept so
 /// that the client can get new access tokens without signing in again.
-#[cfg(feature = "refresh_tokens")]
+#[cfg(any(feature = "refresh_tokens", feature = "schemas"))]
 pub mod refresh_tokens;
 /// `Report`: A saved report of a location (business): one of the built-in report kinds
 /// (`ReportType`) with the settings chosen for it, filed under a folder name so it can be run
 /// again.
-#[cfg(feature = "reports")]
+#[cfg(any(feature = "reports", feature = "schemas"))]
 pub mod reports;
 /// `Reseller`: A Nexudus partner who brings in and looks after customer locations in return for
 /// commission: its public profile (area, web address, contact details, testimonials, avatar and
 /// logo), the user account behind it, the currency it is paid in and its payout status.
-#[cfg(feature = "resellers")]
+#[cfg(any(feature = "resellers", feature = "schemas"))]
 pub mod resellers;
 /// `ResellerAccount`: The link between a reseller (Reseller) and a customer location (Business)
 /// it looks after: the commission it earns on the location's Nexudus invoices, the location's
 /// billing state, and notes on the work the reseller does for it.
-#[cfg(feature = "reseller_accounts")]
+#[cfg(any(feature = "reseller_accounts", feature = "schemas"))]
 pub mod reseller_accounts;
 /// `ResellerPayout`: A commission payment Nexudus makes to a reseller (Reseller): its amount,
 /// whether it was approved and paid out (when, with what reference, or why it failed), and the
 /// reseller's invoice for it.
-#[cfg(feature = "reseller_payouts")]
+#[cfg(any(feature = "reseller_payouts", feature = "schemas"))]
 pub mod reseller_payouts;
 /// `SimpleTimeZone`: A time zone that locations (businesses) and other records can be set to:
 /// its name, a description, its offset from UTC and whether it observes daylight saving time.
-#[cfg(feature = "simple_time_zones")]
+#[cfg(any(feature = "simple_time_zones", feature = "schemas"))]
 pub mod simple_time_zones;
 /// `TaxRate`: A named tax percentage defined by a location (business), which it can apply to
 /// what it sells (products, plans, charges, invoices).
-#[cfg(feature = "tax_rates")]
+#[cfg(any(feature = "tax_rates", feature = "schemas"))]
 pub mod tax_rates;
 /// `TemplateFile`: A file of a location's website or email templates (a page, stylesheet,
 /// script or image): its address (`Permalink`), language, who may open it (`Visibility`),
 /// whether it is published, and its contents.
-#[cfg(feature = "template_files")]
+#[cfg(any(feature = "template_files", feature = "schemas"))]
 pub mod template_files;
 /// `TemplateVersion`: A named version of a location's website and email templates, grouping the
 /// template files (TemplateFile) that make it up so that a set of changes can be kept apart and
 /// rolled back.
-#[cfg(feature = "template_versions")]
+#[cfg(any(feature = "template_versions", feature = "schemas"))]
 pub mod template_versions;
 /// `User`: A login of a person who works in the Nexudus admin panel (an administrator or staff
 /// member, not a customer): the name and email it signs in with, its credentials, the locations
 /// (businesses) and role groups (user roles) that decide what it may see and do, and its email
 /// notification preferences.
-#[cfg(feature = "users")]
+#[cfg(any(feature = "users", feature = "schemas"))]
 pub mod users;
 /// `UserBookmark`: A shortcut an admin-panel user (User) saved to a record or page, so that it
 /// can be reopened quickly.
-#[cfg(feature = "user_bookmarks")]
+#[cfg(any(feature = "user_bookmarks", feature = "schemas"))]
 pub mod user_bookmarks;
 /// `UserMessage`: A message shown inside the admin panel to one or more users (User) of a
 /// location, sent by another user or by the system.
-#[cfg(feature = "user_messages")]
+#[cfg(any(feature = "user_messages", feature = "schemas"))]
 pub mod user_messages;
 /// `ValidationRule`: A custom check a location (business) adds to one kind of record
 /// (customers, bookings, contracts, visitors, ...): a formula evaluated whenever such a record
 /// is saved, and the error message shown when the record fails it.
-#[cfg(feature = "validation_rules")]
+#[cfg(any(feature = "validation_rules", feature = "schemas"))]
 pub mod validation_rules;
 /// `WebHook`: A subscription of one location (business) to one kind of event: whenever the
 /// event (`Action`) happens, Nexudus sends an HTTP POST with the affected record to `URL`.
-#[cfg(feature = "web_hooks")]
+#[cfg(any(feature = "web_hooks", feature = "schemas"))]
 pub mod web_hooks;

@@ -7,10 +7,9 @@ use quote::quote;
 use crate::docs;
 use crate::model::{Endpoint, EndpointKind, Entity, Method, Operation};
 
-pub fn emit(entity: &Entity) -> TokenStream {
-    let names = &entity.names;
-    let (module, api) = (&names.module, &names.api);
-    let name = &entity.name;
+/// The endpoint constants and the command keys: data, which `SCHEMA` names, so they exist
+/// with the `schemas` feature too.
+pub fn consts(entity: &Entity) -> TokenStream {
     let consts = entity.endpoints.iter().map(|e| {
         let konst = &e.konst;
         let method = match e.method() {
@@ -26,16 +25,25 @@ pub fn emit(entity: &Entity) -> TokenStream {
             pub const #konst: crate::Endpoint = crate::Endpoint { method: #method, path: #path, role: #role, service: &crate::SERVICE };
         }
     });
+    let command_keys = command_keys(entity);
+    quote! {
+        #(#consts)*
+        #command_keys
+    }
+}
+
+/// The handle whose methods call the endpoints (typed: only with the entity's feature).
+pub fn handle(entity: &Entity) -> TokenStream {
+    let names = &entity.names;
+    let (module, api) = (&names.module, &names.api);
+    let name = &entity.name;
     let methods = entity.endpoints.iter().map(|e| method(e, entity));
     let modify = modify(entity);
-    let command_keys = command_keys(entity);
     let handle_doc = docs::outer(&format!(
         "The `{name}` endpoints. Get one with [`crate::Api::{module}`] (`client.{module}()`); \
          it borrows the client."
     ));
     quote! {
-        #(#consts)*
-
         #handle_doc
         #[derive(Debug, Clone, Copy)]
         pub struct #api<'a> {
@@ -53,8 +61,6 @@ pub fn emit(entity: &Entity) -> TokenStream {
             #(#methods)*
             #modify
         }
-
-        #command_keys
     }
 }
 
@@ -94,10 +100,10 @@ fn method_docs(e: &Endpoint, extra: &str) -> TokenStream {
         docs::spec(&e.docs),
         extra.to_owned(),
         format!(
-            "`{}`; role `{}` (see [`{}`]).",
+            "`{}`; role `{}` (see [`{konst}`](super::{konst})).",
             e.request(),
             e.role,
-            e.konst
+            konst = e.konst
         ),
         decision,
     ]))
@@ -113,6 +119,7 @@ fn method(e: &Endpoint, entity: &Entity) -> TokenStream {
         &names.query,
     );
     let id = &entity.id.rust;
+    // The handle lives in the entity's `typed` module; the constants in the entity module.
     let konst = &e.konst;
     match &e.operation {
         Operation::List => {
@@ -125,17 +132,21 @@ fn method(e: &Endpoint, entity: &Entity) -> TokenStream {
                 "The stream starts at the query's page and asks for the next page only when the \
                  records of the current one have been consumed."
                     .to_owned(),
-                format!("`{}`; role `{}` (see [`{konst}`]).", e.request(), e.role),
+                format!(
+                    "`{}`; role `{}` (see [`{konst}`](super::{konst})).",
+                    e.request(),
+                    e.role
+                ),
             ]));
             quote! {
                 #doc
                 pub async fn list(&self, query: &#query) -> crate::Result<crate::Page<#list_item>> {
-                    self.client.get_page(&#konst, query.query_pairs(&crate::SERVICE.paging)).await
+                    self.client.get_page(&super::#konst, query.query_pairs(&crate::SERVICE.paging)).await
                 }
 
                 #stream_doc
                 pub fn stream(&self, query: #query) -> impl ::futures::Stream<Item = crate::Result<#list_item>> + Send + 'static {
-                    self.client.stream_pages(&#konst, query)
+                    self.client.stream_pages(&super::#konst, query)
                 }
             }
         }
@@ -150,7 +161,7 @@ fn method(e: &Endpoint, entity: &Entity) -> TokenStream {
                 #doc
                 pub async fn find_by_ids(&self, ids: impl IntoIterator<Item = impl Into<crate::ids::#id>>) -> crate::Result<crate::Page<#list_item>> {
                     let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-                    self.client.find_by_ids(&#konst, #param, &ids).await
+                    self.client.find_by_ids(&super::#konst, #param, &ids).await
                 }
             }
         }
@@ -159,7 +170,7 @@ fn method(e: &Endpoint, entity: &Entity) -> TokenStream {
             quote! {
                 #doc
                 pub async fn get(&self, id: impl Into<crate::ids::#id>) -> crate::Result<#record> {
-                    self.client.get_record(&#konst, id.into().0).await
+                    self.client.get_record(&super::#konst, id.into().0).await
                 }
             }
         }
@@ -168,7 +179,7 @@ fn method(e: &Endpoint, entity: &Entity) -> TokenStream {
             quote! {
                 #doc
                 pub async fn create(&self, body: &#new_body) -> crate::Result<crate::ids::#id> {
-                    let answer = self.client.send_action(&#konst, None, Some(body)).await?;
+                    let answer = self.client.send_action(&super::#konst, None, Some(body)).await?;
                     answer.new_id().map(crate::ids::#id)
                 }
             }
@@ -178,7 +189,7 @@ fn method(e: &Endpoint, entity: &Entity) -> TokenStream {
             quote! {
                 #doc
                 pub async fn update(&self, body: &#update_body) -> crate::Result<crate::ActionResponse> {
-                    self.client.send_action(&#konst, None, Some(body)).await
+                    self.client.send_action(&super::#konst, None, Some(body)).await
                 }
             }
         }
@@ -187,7 +198,7 @@ fn method(e: &Endpoint, entity: &Entity) -> TokenStream {
             quote! {
                 #doc
                 pub async fn delete(&self, id: impl Into<crate::ids::#id>) -> crate::Result<crate::ActionResponse> {
-                    self.client.send_action::<()>(&#konst, Some(id.into().0), None).await
+                    self.client.send_action::<()>(&super::#konst, Some(id.into().0), None).await
                 }
             }
         }
@@ -196,7 +207,7 @@ fn method(e: &Endpoint, entity: &Entity) -> TokenStream {
             quote! {
                 #doc
                 pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-                    self.client.get_commands(&#konst).await
+                    self.client.get_commands(&super::#konst).await
                 }
             }
         }
@@ -208,7 +219,7 @@ fn method(e: &Endpoint, entity: &Entity) -> TokenStream {
             quote! {
                 #doc
                 pub async fn run_command(&self, command: &crate::RunCommand) -> crate::Result<crate::ActionResponse> {
-                    self.client.run_command(&#konst, command).await
+                    self.client.run_command(&super::#konst, command).await
                 }
             }
         }
@@ -223,7 +234,7 @@ fn method(e: &Endpoint, entity: &Entity) -> TokenStream {
             quote! {
                 #doc
                 pub async fn #method(&self, id: impl Into<crate::ids::#id>) -> crate::Result<Option<crate::Download>> {
-                    self.client.download(&#konst, id.into().0).await
+                    self.client.download(&super::#konst, id.into().0).await
                 }
             }
         }

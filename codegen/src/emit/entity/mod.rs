@@ -9,6 +9,7 @@ mod schema;
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::features::entity_feature;
 use crate::docs;
 use crate::model::Entity;
 
@@ -49,18 +50,36 @@ pub fn entity_rs(entity: &Entity) -> TokenStream {
     let records = records::emit(entity);
     let bodies = bodies::emit(entity);
     let query = query::emit(entity);
-    let endpoints = endpoints::emit(entity);
+    let consts = endpoints::consts(entity);
+    let handle = endpoints::handle(entity);
     let schema = schema::emit(entity);
+    let feature = entity_feature(entity);
+    // A private module re-exported whole, so that one `cfg` covers the typed API.
+    let typed_doc = docs::outer(&format!(
+        "The typed API of `{}` (id, records, bodies, query, handle), re-exported above: it \
+         exists with the feature `{feature}`, while the constants and `SCHEMA` also exist with \
+         `schemas`.",
+        entity.name
+    ));
     quote! {
         #module_doc
 
-        #id_doc
-        pub use crate::ids::#id;
-
-        #records
-        #bodies
-        #query
-        #endpoints
+        #consts
         #schema
+
+        #[cfg(feature = #feature)]
+        pub use typed::*;
+
+        #typed_doc
+        #[cfg(feature = #feature)]
+        mod typed {
+            #id_doc
+            pub use crate::ids::#id;
+
+            #records
+            #bodies
+            #query
+            #handle
+        }
     }
 }

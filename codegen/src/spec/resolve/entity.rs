@@ -17,8 +17,12 @@ use crate::spec::raw::{self, RawSpec, SELF_ENTITY, TYPE_NAMES, TypeExpr, WriteTa
 
 /// Area names the generated crate uses itself, at its root or as features.
 pub const RESERVED_AREAS: &[&str] = &[
-    "runtime", "service", "wire", "emulator", "ids", "enums", "full", "default",
+    "runtime", "service", "wire", "emulator", "ids", "enums", "full", "default", "schemas",
 ];
+
+/// Cargo features the generated crate defines itself, which no entity's feature (its module
+/// name) may take.
+const RESERVED_FEATURES: &[&str] = &["default", "full", "schemas"];
 
 /// Rust field names the generated records use for themselves.
 const RESERVED_FIELD_NAMES: &[&str] = &["extra"];
@@ -243,6 +247,13 @@ impl Resolver<'_> {
                 def.entity.span(),
                 format!("entity `{name}` has the module `{module}`, a Rust keyword, which would name a file and a feature"),
                 None,
+            );
+        }
+        if RESERVED_FEATURES.contains(&module.as_str()) {
+            self.error(
+                def.entity.span(),
+                format!("entity `{name}` has the module `{module}`, which would name the same cargo feature as the crate's own `{module}`"),
+                Some(format!("the crate's own features are {}", RESERVED_FEATURES.join(", "))),
             );
         }
         if CLIENT_METHODS.contains(&module.as_str()) {
