@@ -91,6 +91,15 @@ pub fn run(options: &Options) -> Result<(), String> {
             single.cpu.as_secs_f64(),
             megabytes(single.peak_kib)
         );
+        // Every entity's data without its types: what the command line builds.
+        let schemas =
+            timed_crate_build(&krate, &["--no-default-features", "--features", "schemas"])?;
+        println!(
+            "| {label} | `schemas` only | {lines} | {:.1} s | {:.1} s | {} | |",
+            schemas.wall.as_secs_f64(),
+            schemas.cpu.as_secs_f64(),
+            megabytes(schemas.peak_kib)
+        );
     }
     Ok(())
 }
