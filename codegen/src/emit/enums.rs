@@ -59,10 +59,21 @@ fn enum_type(e: &Enum, cfg: &TokenStream) -> TokenStream {
         let (variant, value) = (&v.variant, number(v.value));
         quote!(Self::#variant => #value,)
     });
-    let from_value = e.values.iter().map(|v| {
+    let arms = e.values.iter().map(|v| {
         let (variant, value) = (&v.variant, number(v.value));
         quote!(#value => Self::#variant,)
     });
+    // No named value: a `match` of one catch-all arm is what clippy calls a needless match.
+    let from_value = if e.values.is_empty() {
+        quote!(Self::Unknown(crate::UnknownValue::new(value)))
+    } else {
+        quote! {
+            match value {
+                #(#arms)*
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            }
+        }
+    };
     let schema_values = e.values.iter().map(|v| {
         let (value, name) = (number(v.value), &v.name);
         quote!((#value, #name))
@@ -96,10 +107,7 @@ fn enum_type(e: &Enum, cfg: &TokenStream) -> TokenStream {
 
             /// The value of a number: a variant when the spec names it, else `Unknown`.
             pub const fn from_value(value: i64) -> Self {
-                match value {
-                    #(#from_value)*
-                    other => Self::Unknown(crate::UnknownValue::new(other)),
-                }
+                #from_value
             }
         }
 
