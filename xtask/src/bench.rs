@@ -85,21 +85,19 @@ pub fn run(options: &Options) -> Result<(), String> {
             full.cpu.as_secs_f64(),
             megabytes(full.peak_kib),
         );
-        println!(
-            "| {label} | `{one}` only | {lines} | {:.1} s | {:.1} s | {} | |",
-            single.wall.as_secs_f64(),
-            single.cpu.as_secs_f64(),
-            megabytes(single.peak_kib)
-        );
+        let feature_row = |feature: &str, build: &Build| {
+            println!(
+                "| {label} | `{feature}` only | {lines} | {:.1} s | {:.1} s | {} | |",
+                build.wall.as_secs_f64(),
+                build.cpu.as_secs_f64(),
+                megabytes(build.peak_kib)
+            );
+        };
+        feature_row(&one, &single);
         // Every entity's data without its types: what the command line builds.
         let schemas =
             timed_crate_build(&krate, &["--no-default-features", "--features", "schemas"])?;
-        println!(
-            "| {label} | `schemas` only | {lines} | {:.1} s | {:.1} s | {} | |",
-            schemas.wall.as_secs_f64(),
-            schemas.cpu.as_secs_f64(),
-            megabytes(schemas.peak_kib)
-        );
+        feature_row("schemas", &schemas);
     }
     Ok(())
 }
