@@ -239,6 +239,7 @@ pub use entities::{Api, ENTITIES};
 pub use entities::__visit_entities;
 pub use nexudus_runtime::*;
 pub use service::SERVICE;
+
 /// What most code using the client needs: `use nexudus::prelude::*;`.
 pub mod prelude {
     pub use crate::Api as _;

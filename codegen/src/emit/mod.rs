@@ -147,7 +147,12 @@ fn space_items(code: &str) -> String {
             // Cheapest tests first: most lines end neither an item nor the module docs.
             let prev_body = prev.trim_start();
             // `crate::typed_id!(..);` is an item too.
-            let closes = (prev.ends_with('}') || prev.ends_with("};") || prev.ends_with(");"))
+            // A run of `use` lines stays together; the item after it is set apart.
+            let is_use = |body: &str| body.starts_with("use ") || body.starts_with("pub use ");
+            let closes = (prev.ends_with('}')
+                || prev.ends_with("};")
+                || prev.ends_with(");")
+                || (is_use(prev_body) && !is_use(line.trim_start())))
                 && !prev_body.starts_with("//");
             let separate = if closes {
                 let body = line.trim_start();

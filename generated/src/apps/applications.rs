@@ -226,6 +226,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "applications")]
 pub use typed::*;
+
 /// The typed API of `Application` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `applications`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -233,6 +234,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `Application` record.
     pub use crate::ids::ApplicationId;
+
     /// An application of the Nexudus apps marketplace: its name, descriptions, the URL that
     /// installs it, whether it is published, and the user roles it needs. Locations install
     /// applications as InstalledApplication records.

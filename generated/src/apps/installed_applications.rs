@@ -206,6 +206,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "installed_applications")]
 pub use typed::*;
+
 /// The typed API of `InstalledApplication` (id, records, bodies, query, handle), re-exported
 /// above: it exists with the feature `installed_applications`, while the constants and `SCHEMA`
 /// also exist with `schemas`.
@@ -213,6 +214,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `InstalledApplication` record.
     pub use crate::ids::InstalledApplicationId;
+
     /// An application of the marketplace installed at a location, with whether its use there needs
     /// approval.
     ///

@@ -264,6 +264,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "business_charges")]
 pub use typed::*;
+
 /// The typed API of `BusinessCharge` (id, records, bodies, query, handle), re-exported above:
 /// it exists with the feature `business_charges`, while the constants and `SCHEMA` also exist
 /// with `schemas`.
@@ -271,6 +272,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `BusinessCharge` record.
     pub use crate::ids::BusinessChargeId;
+
     /// A charge raised against a location (business), for example by a third-party application,
     /// with its amounts, due date, approval by both sides and whether it has been invoiced yet.
     ///

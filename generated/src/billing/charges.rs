@@ -363,12 +363,14 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "charges")]
 pub use typed::*;
+
 /// The typed API of `Charge` (id, records, bodies, query, handle), re-exported above: it exists
 /// with the feature `charges`, while the constants and `SCHEMA` also exist with `schemas`.
 #[cfg(feature = "charges")]
 mod typed {
     /// The id of a `Charge` record.
     pub use crate::ids::ChargeId;
+
     /// A one-off or regular debit on a customer's account (a "charge"), waiting to be billed on the
     /// customer's next invoice. Charges are also created by the system for contracts, products,
     /// passes, extra services and event tickets, whose unique ids link them back to their origin.

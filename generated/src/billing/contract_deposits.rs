@@ -314,6 +314,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "contract_deposits")]
 pub use typed::*;
+
 /// The typed API of `ContractDeposit` (id, records, bodies, query, handle), re-exported above:
 /// it exists with the feature `contract_deposits`, while the constants and `SCHEMA` also exist
 /// with `schemas`.
@@ -321,6 +322,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `ContractDeposit` record.
     pub use crate::ids::ContractDepositId;
+
     /// A deposit (security deposit) taken for a customer's contract, billed as a product, that may
     /// be refundable and is later invoiced or credited back.
     ///

@@ -272,6 +272,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "coworker_booking_credit_use_histories")]
 pub use typed::*;
+
 /// The typed API of `CoworkerBookingCreditUseHistory` (id, records, bodies, query, handle),
 /// re-exported above: it exists with the feature `coworker_booking_credit_use_histories`, while
 /// the constants and `SCHEMA` also exist with `schemas`.
@@ -279,6 +280,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `CoworkerBookingCreditUseHistory` record.
     pub use crate::ids::CoworkerBookingCreditUseHistoryId;
+
     /// One use of a customer's booking credit (CoworkerBookingCredit): how much of the credit was
     /// spent, and on which booking or event ticket.
     ///

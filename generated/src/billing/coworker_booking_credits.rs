@@ -332,6 +332,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "coworker_booking_credits")]
 pub use typed::*;
+
 /// The typed API of `CoworkerBookingCredit` (id, records, bodies, query, handle), re-exported
 /// above: it exists with the feature `coworker_booking_credits`, while the constants and
 /// `SCHEMA` also exist with `schemas`.
@@ -339,6 +340,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `CoworkerBookingCredit` record.
     pub use crate::ids::CoworkerBookingCreditId;
+
     /// An amount of monetary credit assigned to a customer. Credits are typically created
     /// automatically when a customer's contract on a plan that includes a TariffBookingCredit
     /// renews, but can also be created manually.

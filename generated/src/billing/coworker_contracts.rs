@@ -499,6 +499,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "coworker_contracts")]
 pub use typed::*;
+
 /// The typed API of `CoworkerContract` (id, records, bodies, query, handle), re-exported above:
 /// it exists with the feature `coworker_contracts`, while the constants and `SCHEMA` also exist
 /// with `schemas`.
@@ -506,6 +507,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `CoworkerContract` record.
     pub use crate::ids::CoworkerContractId;
+
     /// A customer's contract on a plan (tariff) at a location: what drives automatic billing. It
     /// sets the price (fixed, or the plan's), the billing day and renewal dates, the desks it
     /// covers, and how and when it is cancelled. A customer with an active contract is a member.

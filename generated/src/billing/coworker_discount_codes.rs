@@ -326,6 +326,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "coworker_discount_codes")]
 pub use typed::*;
+
 /// The typed API of `CoworkerDiscountCode` (id, records, bodies, query, handle), re-exported
 /// above: it exists with the feature `coworker_discount_codes`, while the constants and
 /// `SCHEMA` also exist with `schemas`.
@@ -333,6 +334,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `CoworkerDiscountCode` record.
     pub use crate::ids::CoworkerDiscountCodeId;
+
     /// A discount code assigned to a customer (coworker) at a location (business), optionally
     /// within a customer-specific validity window, or as part of the referral programme.
     ///

@@ -239,6 +239,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "coworker_extra_service_use_histories")]
 pub use typed::*;
+
 /// The typed API of `CoworkerExtraServiceUseHistory` (id, records, bodies, query, handle),
 /// re-exported above: it exists with the feature `coworker_extra_service_use_histories`, while
 /// the constants and `SCHEMA` also exist with `schemas`.
@@ -246,6 +247,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `CoworkerExtraServiceUseHistory` record.
     pub use crate::ids::CoworkerExtraServiceUseHistoryId;
+
     /// One use of a customer's extra service (CoworkerExtraService) by a booking, and how many of
     /// its uses that booking consumed.
     ///

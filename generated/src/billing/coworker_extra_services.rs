@@ -418,6 +418,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "coworker_extra_services")]
 pub use typed::*;
+
 /// The typed API of `CoworkerExtraService` (id, records, bodies, query, handle), re-exported
 /// above: it exists with the feature `coworker_extra_services`, while the constants and
 /// `SCHEMA` also exist with `schemas`.
@@ -425,6 +426,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `CoworkerExtraService` record.
     pub use crate::ids::CoworkerExtraServiceId;
+
     /// An extra service (ExtraService) sold or given to a customer: a number of uses, counted in
     /// the service's charge period (minutes, days, uses, ...), that bookings consume, with its
     /// price, expiry date and invoicing state. Some are added by plans, products or bookings.

@@ -285,6 +285,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "coworker_invoice_histories")]
 pub use typed::*;
+
 /// The typed API of `CoworkerInvoiceHistory` (id, records, bodies, query, handle), re-exported
 /// above: it exists with the feature `coworker_invoice_histories`, while the constants and
 /// `SCHEMA` also exist with `schemas`.
@@ -292,6 +293,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `CoworkerInvoiceHistory` record.
     pub use crate::ids::CoworkerInvoiceHistoryId;
+
     /// An entry in a customer invoice's history: something that happened to the invoice (sent,
     /// paid, a failed payment, ...), flagged when it is a problem.
     ///

@@ -406,6 +406,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "coworker_invoice_lines")]
 pub use typed::*;
+
 /// The typed API of `CoworkerInvoiceLine` (id, records, bodies, query, handle), re-exported
 /// above: it exists with the feature `coworker_invoice_lines`, while the constants and `SCHEMA`
 /// also exist with `schemas`.
@@ -413,6 +414,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `CoworkerInvoiceLine` record.
     pub use crate::ids::CoworkerInvoiceLineId;
+
     /// One line of a customer invoice: what is billed, how many, its amounts and tax, the ledger
     /// account it is booked to, and the unique id of the contract, booking, product, pass, charge
     /// or ticket it bills.

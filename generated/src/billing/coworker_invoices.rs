@@ -606,6 +606,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "coworker_invoices")]
 pub use typed::*;
+
 /// The typed API of `CoworkerInvoice` (id, records, bodies, query, handle), re-exported above:
 /// it exists with the feature `coworker_invoices`, while the constants and `SCHEMA` also exist
 /// with `schemas`.
@@ -613,6 +614,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `CoworkerInvoice` record.
     pub use crate::ids::CoworkerInvoiceId;
+
     /// An invoice issued to a customer by a location: who is billed and where, the period it
     /// covers, its amounts and currency, and its state (draft, sent, paid, refunded, credit note,
     /// transferred to accounting). Its lines are CoworkerInvoiceLine records.

@@ -364,6 +364,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "coworker_ledger_entries")]
 pub use typed::*;
+
 /// The typed API of `CoworkerLedgerEntry` (id, records, bodies, query, handle), re-exported
 /// above: it exists with the feature `coworker_ledger_entries`, while the constants and
 /// `SCHEMA` also exist with `schemas`.
@@ -371,6 +372,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `CoworkerLedgerEntry` record.
     pub use crate::ids::CoworkerLedgerEntryId;
+
     /// One transaction in a customer's ledger at a location: a debit (such as an invoice) or a
     /// credit (such as a payment), the running balance after it, the invoice it concerns and the
     /// payment provider that processed it. A positive balance means the customer owes money.

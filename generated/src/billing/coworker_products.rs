@@ -380,6 +380,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "coworker_products")]
 pub use typed::*;
+
 /// The typed API of `CoworkerProduct` (id, records, bodies, query, handle), re-exported above:
 /// it exists with the feature `coworker_products`, while the constants and `SCHEMA` also exist
 /// with `schemas`.
@@ -387,6 +388,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `CoworkerProduct` record.
     pub use crate::ids::CoworkerProductId;
+
     /// A product sold to a customer, once or repeating on a cycle, with its price and quantity,
     /// when it is invoiced, and whether its benefits (credits, passes) are released before it is
     /// paid. Products that repeat with the customer's contract are better sold as ContractProduct.

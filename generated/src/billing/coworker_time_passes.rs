@@ -340,6 +340,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "coworker_time_passes")]
 pub use typed::*;
+
 /// The typed API of `CoworkerTimePass` (id, records, bodies, query, handle), re-exported above:
 /// it exists with the feature `coworker_time_passes`, while the constants and `SCHEMA` also
 /// exist with `schemas`.
@@ -347,6 +348,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `CoworkerTimePass` record.
     pub use crate::ids::CoworkerTimePassId;
+
     /// A time pass (TimePass) held by a customer, such as a day pass: its uses, price, expiry date,
     /// whether it has been used or checked in with, and whether it has been invoiced. Some are
     /// granted by the customer's plan or by a product.

@@ -420,6 +420,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "discount_codes")]
 pub use typed::*;
+
 /// The typed API of `DiscountCode` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `discount_codes`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -427,6 +428,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `DiscountCode` record.
     pub use crate::ids::DiscountCodeId;
+
     /// A discount code a location offers: a percentage or a fixed amount off plans, bookings,
     /// products or events (optionally only some of each), within publish and validity dates, with
     /// caps on its uses and on who may use it. CoworkerDiscountCode assigns one to a customer.

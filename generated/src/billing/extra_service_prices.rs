@@ -232,6 +232,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "extra_service_prices")]
 pub use typed::*;
+
 /// The typed API of `ExtraServicePrice` (id, records, bodies, query, handle), re-exported
 /// above: it exists with the feature `extra_service_prices`, while the constants and `SCHEMA`
 /// also exist with `schemas`.
@@ -239,6 +240,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `ExtraServicePrice` record.
     pub use crate::ids::ExtraServicePriceId;
+
     /// A price of an extra service (booking rate) for customers on one plan, overriding the extra
     /// service's own price and maximum.
     ///

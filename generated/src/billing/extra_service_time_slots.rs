@@ -231,6 +231,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "extra_service_time_slots")]
 pub use typed::*;
+
 /// The typed API of `ExtraServiceTimeSlot` (id, records, bodies, query, handle), re-exported
 /// above: it exists with the feature `extra_service_time_slots`, while the constants and
 /// `SCHEMA` also exist with `schemas`.
@@ -238,6 +239,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `ExtraServiceTimeSlot` record.
     pub use crate::ids::ExtraServiceTimeSlotId;
+
     /// A weekly time window of an extra service (booking rate): on a day of the week, between two
     /// times, the rate is available, or not.
     ///

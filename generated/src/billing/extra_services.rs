@@ -426,6 +426,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "extra_services")]
 pub use typed::*;
+
 /// The typed API of `ExtraService` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `extra_services`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -433,6 +434,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `ExtraService` record.
     pub use crate::ids::ExtraServiceId;
+
     /// A charge rule for time or uses at a location, the newer pages' "booking rate": what booking
     /// resources of some types costs per charge period (minutes, days, uses, ...), with optional
     /// limits on the time of day, booking length, plans and audience. It can also be sold as

@@ -219,6 +219,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "financial_accounts")]
 pub use typed::*;
+
 /// The typed API of `FinancialAccount` (id, records, bodies, query, handle), re-exported above:
 /// it exists with the feature `financial_accounts`, while the constants and `SCHEMA` also exist
 /// with `schemas`.
@@ -226,6 +227,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `FinancialAccount` record.
     pub use crate::ids::FinancialAccountId;
+
     /// A bookkeeping (ledger) account of a location, with its code and type (sales, payments,
     /// deposits), to which charges, products and invoice lines are booked for accounting exports.
     ///

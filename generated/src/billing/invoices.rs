@@ -356,6 +356,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "invoices")]
 pub use typed::*;
+
 /// The typed API of `Invoice` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `invoices`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -363,6 +364,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `Invoice` record.
     pub use crate::ids::InvoiceId;
+
     /// An invoice that Nexudus issues to the operator (the business running the space) for its use
     /// of the platform: a snapshot, taken when it is issued, of the bill-to details, the period,
     /// the amounts and the payment state. The invoices a location issues to its own customers are

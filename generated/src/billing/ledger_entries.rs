@@ -209,6 +209,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "ledger_entries")]
 pub use typed::*;
+
 /// The typed API of `LedgerEntry` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `ledger_entries`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -216,6 +217,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `LedgerEntry` record.
     pub use crate::ids::LedgerEntryId;
+
     /// A debit or credit in the operator's account with Nexudus, next to the invoices Nexudus
     /// issues to the operator (Invoice), with the running balance. The ledger of a location's own
     /// customers is CoworkerLedgerEntry.

@@ -256,6 +256,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "payment_gateways")]
 pub use typed::*;
+
 /// The typed API of `PaymentGateway` (id, records, bodies, query, handle), re-exported above:
 /// it exists with the feature `payment_gateways`, while the constants and `SCHEMA` also exist
 /// with `schemas`.
@@ -263,6 +264,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `PaymentGateway` record.
     pub use crate::ids::PaymentGatewayId;
+
     /// A location's connection to a card payment provider (Stripe, Braintree, Adyen, ...): the
     /// provider, its configuration and credentials, whether to attempt 3-D Secure, and the fee, tax
     /// rate and financial account of payments through it.

@@ -300,6 +300,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "product_booking_credits")]
 pub use typed::*;
+
 /// The typed API of `ProductBookingCredit` (id, records, bodies, query, handle), re-exported
 /// above: it exists with the feature `product_booking_credits`, while the constants and
 /// `SCHEMA` also exist with `schemas`.
@@ -307,6 +308,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `ProductBookingCredit` record.
     pub use crate::ids::ProductBookingCreditId;
+
     /// An amount of money credit attached to a product: when a customer buys the product it is
     /// released to them as a CoworkerBookingCredit. The credit can pay for bookings (restricted to
     /// ElegibleResourceTypes), event sign-ups (restricted to EventCategories) and, as universal

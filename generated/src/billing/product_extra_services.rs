@@ -264,6 +264,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "product_extra_services")]
 pub use typed::*;
+
 /// The typed API of `ProductExtraService` (id, records, bodies, query, handle), re-exported
 /// above: it exists with the feature `product_extra_services`, while the constants and `SCHEMA`
 /// also exist with `schemas`.
@@ -271,6 +272,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `ProductExtraService` record.
     pub use crate::ids::ProductExtraServiceId;
+
     /// An allowance of an extra service (booking time at a rate, or printing credit) that a product
     /// gives the customer who buys it, optionally expiring after a while.
     ///

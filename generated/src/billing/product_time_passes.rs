@@ -239,6 +239,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "product_time_passes")]
 pub use typed::*;
+
 /// The typed API of `ProductTimePass` (id, records, bodies, query, handle), re-exported above:
 /// it exists with the feature `product_time_passes`, while the constants and `SCHEMA` also
 /// exist with `schemas`.
@@ -246,6 +247,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `ProductTimePass` record.
     pub use crate::ids::ProductTimePassId;
+
     /// Time passes (or day passes) that a product gives the customer who buys it, optionally
     /// expiring after a while.
     ///

@@ -371,6 +371,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "products")]
 pub use typed::*;
+
 /// The typed API of `Product` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `products`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -378,6 +379,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `Product` record.
     pub use crate::ids::ProductId;
+
     /// An item or service sold to customers, once or on a recurring basis: its price, tax and
     /// accounting settings, optional stock tracking, and who may buy it (members, contacts,
     /// customers on given plans). Products are sold through contracts (ContractProduct), added to

@@ -327,6 +327,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "proposal_contracts")]
 pub use typed::*;
+
 /// The typed API of `ProposalContract` (id, records, bodies, query, handle), re-exported above:
 /// it exists with the feature `proposal_contracts`, while the constants and `SCHEMA` also exist
 /// with `schemas`.
@@ -334,6 +335,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `ProposalContract` record.
     pub use crate::ids::ProposalContractId;
+
     /// A contract offered in a proposal: the plan, price, dates, billing day and desks that become
     /// a CoworkerContract when the customer accepts the proposal.
     ///

@@ -275,6 +275,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "proposal_products")]
 pub use typed::*;
+
 /// The typed API of `ProposalProduct` (id, records, bodies, query, handle), re-exported above:
 /// it exists with the feature `proposal_products`, while the constants and `SCHEMA` also exist
 /// with `schemas`.
@@ -282,6 +283,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `ProposalProduct` record.
     pub use crate::ids::ProposalProductId;
+
     /// A product offered in a proposal, once or as a recurring charge, with its quantity and price;
     /// it is sold to the customer when they accept the proposal.
     ///

@@ -511,6 +511,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "proposals")]
 pub use typed::*;
+
 /// The typed API of `Proposal` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `proposals`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -518,6 +519,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `Proposal` record.
     pub use crate::ids::ProposalId;
+
     /// A commercial offer made to a customer: one or more contracts (ProposalContract) and products
     /// (ProposalProduct), with the documents sent to and signed by the customer. When the customer
     /// accepts it, each proposed contract becomes a CoworkerContract. Creating a proposal also

@@ -224,6 +224,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "resource_products")]
 pub use typed::*;
+
 /// The typed API of `ResourceProduct` (id, records, bodies, query, handle), re-exported above:
 /// it exists with the feature `resource_products`, while the constants and `SCHEMA` also exist
 /// with `schemas`.
@@ -231,6 +232,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `ResourceProduct` record.
     pub use crate::ids::ResourceProductId;
+
     /// A product offered as an add-on when a resource is booked (catering, equipment, room set-up),
     /// optionally at a price of its own.
     ///

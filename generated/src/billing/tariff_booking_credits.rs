@@ -285,6 +285,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "tariff_booking_credits")]
 pub use typed::*;
+
 /// The typed API of `TariffBookingCredit` (id, records, bodies, query, handle), re-exported
 /// above: it exists with the feature `tariff_booking_credits`, while the constants and `SCHEMA`
 /// also exist with `schemas`.
@@ -292,6 +293,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `TariffBookingCredit` record.
     pub use crate::ids::TariffBookingCreditId;
+
     /// An amount of money credit that a plan (tariff) gives each of its customers every renewal
     /// period; on each renewal it is released to the customer as a CoworkerBookingCredit. The
     /// credit can pay for bookings (restricted to ElegibleResourceTypes), event sign-ups

@@ -249,6 +249,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "tariff_extra_services")]
 pub use typed::*;
+
 /// The typed API of `TariffExtraService` (id, records, bodies, query, handle), re-exported
 /// above: it exists with the feature `tariff_extra_services`, while the constants and `SCHEMA`
 /// also exist with `schemas`.
@@ -256,6 +257,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `TariffExtraService` record.
     pub use crate::ids::TariffExtraServiceId;
+
     /// An allowance of an extra service (a booking rate, or printing credit) that a plan (tariff)
     /// includes for each of its customers every renewal period, e.g. ten hours of meeting-room
     /// bookings a month.

@@ -214,6 +214,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "tariff_products")]
 pub use typed::*;
+
 /// The typed API of `TariffProduct` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `tariff_products`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -221,6 +222,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `TariffProduct` record.
     pub use crate::ids::TariffProductId;
+
     /// A product included in a plan (tariff): customers on the plan get it as part of what the plan
     /// offers.
     ///

@@ -229,6 +229,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "tariff_signup_products")]
 pub use typed::*;
+
 /// The typed API of `TariffSignupProduct` (id, records, bodies, query, handle), re-exported
 /// above: it exists with the feature `tariff_signup_products`, while the constants and `SCHEMA`
 /// also exist with `schemas`.
@@ -236,6 +237,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `TariffSignupProduct` record.
     pub use crate::ids::TariffSignupProductId;
+
     /// A product charged once to customers when they sign up to a plan (tariff), such as a deposit
     /// or a key fee; it is added to their first invoice.
     ///

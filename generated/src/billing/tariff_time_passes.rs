@@ -225,6 +225,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "tariff_time_passes")]
 pub use typed::*;
+
 /// The typed API of `TariffTimePass` (id, records, bodies, query, handle), re-exported above:
 /// it exists with the feature `tariff_time_passes`, while the constants and `SCHEMA` also exist
 /// with `schemas`.
@@ -232,6 +233,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `TariffTimePass` record.
     pub use crate::ids::TariffTimePassId;
+
     /// A number of time passes (or day passes) that a plan (tariff) includes for each of its
     /// customers every renewal period.
     ///

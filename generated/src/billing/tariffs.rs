@@ -781,12 +781,14 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "tariffs")]
 pub use typed::*;
+
 /// The typed API of `Tariff` (id, records, bodies, query, handle), re-exported above: it exists
 /// with the feature `tariffs`, while the constants and `SCHEMA` also exist with `schemas`.
 #[cfg(feature = "tariffs")]
 mod typed {
     /// The id of a `Tariff` record.
     pub use crate::ids::TariffId;
+
     /// A plan (tariff) that customers sign up to: its price and billing cycle, sign-up fee, tax and
     /// accounting settings, cancellation and proration rules, and usage limits (check-ins, hours,
     /// booking minutes, visitors). Each customer on a plan has a CoworkerContract made from it; a

@@ -209,6 +209,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "time_pass_prices")]
 pub use typed::*;
+
 /// The typed API of `TimePassPrice` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `time_pass_prices`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -216,6 +217,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `TimePassPrice` record.
     pub use crate::ids::TimePassPriceId;
+
     /// The price of a time pass for customers on a given plan (tariff), used instead of the pass's
     /// own price.
     ///

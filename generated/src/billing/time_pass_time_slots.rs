@@ -222,6 +222,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "time_pass_time_slots")]
 pub use typed::*;
+
 /// The typed API of `TimePassTimeSlot` (id, records, bodies, query, handle), re-exported above:
 /// it exists with the feature `time_pass_time_slots`, while the constants and `SCHEMA` also
 /// exist with `schemas`.
@@ -229,6 +230,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `TimePassTimeSlot` record.
     pub use crate::ids::TimePassTimeSlotId;
+
     /// A weekly window, a day of the week and a time range, within which a time pass can be used; a
     /// pass with no slots can be used at any time.
     ///

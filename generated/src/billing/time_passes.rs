@@ -282,6 +282,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "time_passes")]
 pub use typed::*;
+
 /// The typed API of `TimePass` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `time_passes`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -289,6 +290,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `TimePass` record.
     pub use crate::ids::TimePassId;
+
     /// A pass that lets a customer check in to the space: a day pass (no MinutesIncluded) is valid
     /// for one day, a time pass for a number of minutes spread over several days. Customers buy
     /// passes (CoworkerTimePass), get them with a plan (TariffTimePass) or a product

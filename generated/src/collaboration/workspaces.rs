@@ -234,6 +234,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "workspaces")]
 pub use typed::*;
+
 /// The typed API of `Workspace` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `workspaces`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -241,6 +242,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `Workspace` record.
     pub use crate::ids::WorkspaceId;
+
     /// A collaboration area of a location where a group of customers share files and coordinate
     /// work, run by one customer as its administrator; it can be shown in the members' portal,
     /// opened to everyone, or archived.

@@ -238,6 +238,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "community_groups")]
 pub use typed::*;
+
 /// The typed API of `CommunityGroup` (id, records, bodies, query, handle), re-exported above:
 /// it exists with the feature `community_groups`, while the constants and `SCHEMA` also exist
 /// with `schemas`.
@@ -245,6 +246,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `CommunityGroup` record.
     pub use crate::ids::CommunityGroupId;
+
     /// A group of customers on a location's discussion board, run by an admin user. Conversations
     /// assigned to it follow its access level: everyone reads and only members post (Restricted),
     /// everyone reads and posts (Public), or only members read and post (Private). Groups are also

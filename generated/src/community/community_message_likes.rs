@@ -197,6 +197,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "community_message_likes")]
 pub use typed::*;
+
 /// The typed API of `CommunityMessageLike` (id, records, bodies, query, handle), re-exported
 /// above: it exists with the feature `community_message_likes`, while the constants and
 /// `SCHEMA` also exist with `schemas`.
@@ -204,6 +205,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `CommunityMessageLike` record.
     pub use crate::ids::CommunityMessageLikeId;
+
     /// One user's like of one reply (CommunityMessage) in a discussion board conversation.
     ///
     /// The full record. `GET /api/community/communitymessagelikes/{Id}` answers it. Make an update

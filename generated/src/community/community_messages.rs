@@ -213,6 +213,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "community_messages")]
 pub use typed::*;
+
 /// The typed API of `CommunityMessage` (id, records, bodies, query, handle), re-exported above:
 /// it exists with the feature `community_messages`, while the constants and `SCHEMA` also exist
 /// with `schemas`.
@@ -220,6 +221,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `CommunityMessage` record.
     pub use crate::ids::CommunityMessageId;
+
     /// A reply in a discussion board conversation (CommunityThread), posted by a user. Admins may
     /// delete any reply; customers only their own.
     ///

@@ -242,6 +242,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "community_thread_files")]
 pub use typed::*;
+
 /// The typed API of `CommunityThreadFile` (id, records, bodies, query, handle), re-exported
 /// above: it exists with the feature `community_thread_files`, while the constants and `SCHEMA`
 /// also exist with `schemas`.
@@ -249,6 +250,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `CommunityThreadFile` record.
     pub use crate::ids::CommunityThreadFileId;
+
     /// A picture or file attached to a discussion board conversation (CommunityThread) when it was
     /// started. Its content is read with the `FileData` download and replaced by giving
     /// `NewFileDataUrl`.

@@ -198,6 +198,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "community_thread_follows")]
 pub use typed::*;
+
 /// The typed API of `CommunityThreadFollow` (id, records, bodies, query, handle), re-exported
 /// above: it exists with the feature `community_thread_follows`, while the constants and
 /// `SCHEMA` also exist with `schemas`.
@@ -205,6 +206,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `CommunityThreadFollow` record.
     pub use crate::ids::CommunityThreadFollowId;
+
     /// One user following one discussion board conversation (CommunityThread): followers are
     /// notified of new replies. Users mentioned in a conversation follow it automatically.
     ///

@@ -194,6 +194,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "community_thread_likes")]
 pub use typed::*;
+
 /// The typed API of `CommunityThreadLike` (id, records, bodies, query, handle), re-exported
 /// above: it exists with the feature `community_thread_likes`, while the constants and `SCHEMA`
 /// also exist with `schemas`.
@@ -201,6 +202,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `CommunityThreadLike` record.
     pub use crate::ids::CommunityThreadLikeId;
+
     /// One user's like of one discussion board conversation (CommunityThread).
     ///
     /// The full record. `GET /api/community/communitythreadlikes/{Id}` answers it. Make an update

@@ -194,6 +194,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "community_thread_mutes")]
 pub use typed::*;
+
 /// The typed API of `CommunityThreadMute` (id, records, bodies, query, handle), re-exported
 /// above: it exists with the feature `community_thread_mutes`, while the constants and `SCHEMA`
 /// also exist with `schemas`.
@@ -201,6 +202,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `CommunityThreadMute` record.
     pub use crate::ids::CommunityThreadMuteId;
+
     /// One user muting one discussion board conversation (CommunityThread): the user gets no
     /// notifications of its new replies.
     ///

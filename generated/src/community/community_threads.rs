@@ -269,6 +269,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "community_threads")]
 pub use typed::*;
+
 /// The typed API of `CommunityThread` (id, records, bodies, query, handle), re-exported above:
 /// it exists with the feature `community_threads`, while the constants and `SCHEMA` also exist
 /// with `schemas`.
@@ -276,6 +277,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `CommunityThread` record.
     pub use crate::ids::CommunityThreadId;
+
     /// A conversation on a location's discussion board: its subject and opening message, posted by
     /// a user, optionally in a group whose access level decides who sees and replies. Customers
     /// follow, like and reply to it (CommunityMessage); a private conversation is seen only by the

@@ -241,6 +241,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "audio_files")]
 pub use typed::*;
+
 /// The typed API of `AudioFile` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `audio_files`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -248,6 +249,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `AudioFile` record.
     pub use crate::ids::AudioFileId;
+
     /// Audio kept in a location's account for embedding in newsletters, document templates and
     /// custom Members Portal or app pages. The file itself is uploaded from a URL (`NewAudioUrl`)
     /// and downloaded with `audio(id)`.

@@ -204,6 +204,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "blog_categories")]
 pub use typed::*;
+
 /// The typed API of `BlogCategory` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `blog_categories`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -211,6 +212,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `BlogCategory` record.
     pub use crate::ids::BlogCategoryId;
+
     /// A heading under which a location files its blog articles, optionally for one language only.
     /// Its `BlogPosts` list says which articles it holds.
     ///

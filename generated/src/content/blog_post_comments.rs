@@ -226,6 +226,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "blog_post_comments")]
 pub use typed::*;
+
 /// The typed API of `BlogPostComment` (id, records, bodies, query, handle), re-exported above:
 /// it exists with the feature `blog_post_comments`, while the constants and `SCHEMA` also exist
 /// with `schemas`.
@@ -233,6 +234,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `BlogPostComment` record.
     pub use crate::ids::BlogPostCommentId;
+
     /// A comment posted on a blog post (article) of a location, with a title, a text and the user
     /// who wrote it. Unpublished comments are hidden from customers.
     ///

@@ -342,6 +342,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "blog_posts")]
 pub use typed::*;
+
 /// The typed API of `BlogPost` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `blog_posts`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -349,6 +350,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `BlogPost` record.
     pub use crate::ids::BlogPostId;
+
     /// An article published on a location's Members Portal blog, with a short summary and a full
     /// body, optional images, categories and customer comments. `PublishDate` schedules it (a past
     /// date publishes at once) and `UnpublishDate` withdraws it; `OnlyForMembers` and

@@ -219,6 +219,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "calendar_event_categories")]
 pub use typed::*;
+
 /// The typed API of `CalendarEventCategory` (id, records, bodies, query, handle), re-exported
 /// above: it exists with the feature `calendar_event_categories`, while the constants and
 /// `SCHEMA` also exist with `schemas`.
@@ -226,6 +227,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `CalendarEventCategory` record.
     pub use crate::ids::CalendarEventCategoryId;
+
     /// A label for grouping a location's events by kind or topic. The Members Portal's events page
     /// lets customers filter by it and suggests events with the same label as related. The link is
     /// set from either side (`CalendarEvents` here, `EventCategories` on the event).

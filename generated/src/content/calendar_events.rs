@@ -512,6 +512,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "calendar_events")]
 pub use typed::*;
+
 /// The typed API of `CalendarEvent` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `calendar_events`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -519,6 +520,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `CalendarEvent` record.
     pub use crate::ids::CalendarEventId;
+
     /// An event of a location, published on the Members Portal: physical (optionally held in a
     /// bookable `Resource`, which is then blocked for its duration), virtual through the Zoom
     /// integration, or both. It is free or sold through ticket products (EventProduct); customers

@@ -242,6 +242,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "data_files")]
 pub use typed::*;
+
 /// The typed API of `DataFile` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `data_files`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -249,6 +250,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `DataFile` record.
     pub use crate::ids::DataFileId;
+
     /// A file kept in a location's account for use wherever customers see content: Members Portal
     /// pages, invoices, emails and templates. Anyone with its URL can fetch it. The file itself is
     /// uploaded from a URL (`NewFileDataUrl`) and downloaded with `file_data(id)`.

@@ -361,6 +361,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "event_attendees")]
 pub use typed::*;
+
 /// The typed API of `EventAttendee` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `event_attendees`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -368,6 +369,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `EventAttendee` record.
     pub use crate::ids::EventAttendeeId;
+
     /// A person signed up for an event with one of its ticket products (EventProduct): a customer
     /// (`CoworkerId`) or anyone named by `FullName` and `Email`. It records check-in, whether the
     /// ticket was invoiced and paid, and the attendee code printed on the ticket.

@@ -223,6 +223,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "event_comments")]
 pub use typed::*;
+
 /// The typed API of `EventComment` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `event_comments`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -230,6 +231,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `EventComment` record.
     pub use crate::ids::EventCommentId;
+
     /// A comment posted on an event of a location, with a title, a text and the user who wrote it.
     /// Unpublished comments are hidden from customers.
     ///

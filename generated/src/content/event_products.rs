@@ -339,6 +339,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "event_products")]
 pub use typed::*;
+
 /// The typed API of `EventProduct` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `event_products`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -346,6 +347,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `EventProduct` record.
     pub use crate::ids::EventProductId;
+
     /// A ticket type of an event (standard, early-bird, add-ons such as catering), with its price,
     /// sale window, allocation and audience. Customers sign up for an event by buying one of its
     /// products, which makes an EventAttendee. `Tariffs` restricts a product to customers on given

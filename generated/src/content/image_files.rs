@@ -256,6 +256,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "image_files")]
 pub use typed::*;
+
 /// The typed API of `ImageFile` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `image_files`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -263,6 +264,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `ImageFile` record.
     pub use crate::ids::ImageFileId;
+
     /// An image stored in a location's account, for branding, page content or the Members Portal
     /// gallery (`UseInGallery`). The image itself is uploaded from a URL (`NewImageUrl`) and
     /// downloaded with `image(id)`.

@@ -260,6 +260,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "news_letter_subscribers")]
 pub use typed::*;
+
 /// The typed API of `NewsLetterSubscriber` (id, records, bodies, query, handle), re-exported
 /// above: it exists with the feature `news_letter_subscribers`, while the constants and
 /// `SCHEMA` also exist with `schemas`.
@@ -267,6 +268,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `NewsLetterSubscriber` record.
     pub use crate::ids::NewsLetterSubscriberId;
+
     /// A person on a location's newsletter mailing list (a customer, a lead or anyone else), with a
     /// preferred language and the subscriber groups they belong to. `Active` says whether they
     /// still receive newsletters.

@@ -238,6 +238,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "news_letters")]
 pub use typed::*;
+
 /// The typed API of `NewsLetter` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `news_letters`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -245,6 +246,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `NewsLetter` record.
     pub use crate::ids::NewsLetterId;
+
     /// An email newsletter of a location: its content (and design), its language, and when it was
     /// last sent, with counts of the opens and clicks it got. Subscribers' interactions with it are
     /// recorded as SubscriberActivity records.

@@ -218,6 +218,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "subscriber_activities")]
 pub use typed::*;
+
 /// The typed API of `SubscriberActivity` (id, records, bodies, query, handle), re-exported
 /// above: it exists with the feature `subscriber_activities`, while the constants and `SCHEMA`
 /// also exist with `schemas`.
@@ -225,6 +226,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `SubscriberActivity` record.
     pub use crate::ids::SubscriberActivityId;
+
     /// One interaction of a newsletter subscriber: opening a newsletter, clicking one of its links
     /// or visiting the site, with data about it (such as the link clicked).
     ///

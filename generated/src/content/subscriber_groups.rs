@@ -267,6 +267,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "subscriber_groups")]
 pub use typed::*;
+
 /// The typed API of `SubscriberGroup` (id, records, bodies, query, handle), re-exported above:
 /// it exists with the feature `subscriber_groups`, while the constants and `SCHEMA` also exist
 /// with `schemas`.
@@ -274,6 +275,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `SubscriberGroup` record.
     pub use crate::ids::SubscriberGroupId;
+
     /// A set of a location's newsletter subscribers, used to address a newsletter to part of the
     /// list. Besides its explicit `NewsLetterSubscribers` list, the `AutoAdd...` flags make the
     /// location add new members, contacts, bookers, event attendees, visitors or paying members to

@@ -208,6 +208,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "survey_answers")]
 pub use typed::*;
+
 /// The typed API of `SurveyAnswer` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `survey_answers`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -215,6 +216,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `SurveyAnswer` record.
     pub use crate::ids::SurveyAnswerId;
+
     /// A customer's answer to one survey question, as part of a survey run (one sending of the
     /// survey).
     ///

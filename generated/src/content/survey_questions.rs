@@ -244,6 +244,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "survey_questions")]
 pub use typed::*;
+
 /// The typed API of `SurveyQuestion` (id, records, bodies, query, handle), re-exported above:
 /// it exists with the feature `survey_questions`, while the constants and `SCHEMA` also exist
 /// with `schemas`.
@@ -251,6 +252,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `SurveyQuestion` record.
     pub use crate::ids::SurveyQuestionId;
+
     /// One question of a survey: its text and help text, its kind of answer (`QuestionType`: text,
     /// yes/no, long text, date, a choice among `AvailableOptions`, or a file) and its place in the
     /// survey.

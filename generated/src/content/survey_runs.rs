@@ -210,6 +210,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "survey_runs")]
 pub use typed::*;
+
 /// The typed API of `SurveyRun` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `survey_runs`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -217,6 +218,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `SurveyRun` record.
     pub use crate::ids::SurveyRunId;
+
     /// One sending of a survey to a customer: when it was mailed and whether the customer submitted
     /// it. The customer's replies are SurveyAnswer records of this run.
     ///

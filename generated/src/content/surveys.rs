@@ -267,12 +267,14 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "surveys")]
 pub use typed::*;
+
 /// The typed API of `Survey` (id, records, bodies, query, handle), re-exported above: it exists
 /// with the feature `surveys`, while the constants and `SCHEMA` also exist with `schemas`.
 #[cfg(feature = "surveys")]
 mod typed {
     /// The id of a `Survey` record.
     pub use crate::ids::SurveyId;
+
     /// A questionnaire of a location (its questions are SurveyQuestion records) sent to customers
     /// on a schedule: every `DeliveryRate` periods of `DeliveryFrequency`, from `NextDeliveryDate`.
     /// Each sending to a customer is a SurveyRun, and the replies are SurveyAnswer records. The

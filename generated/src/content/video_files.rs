@@ -206,6 +206,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "video_files")]
 pub use typed::*;
+
 /// The typed API of `VideoFile` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `video_files`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -213,6 +214,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `VideoFile` record.
     pub use crate::ids::VideoFileId;
+
     /// A video file stored in a location's account, which pages and templates can embed. The video
     /// itself is downloaded with `video(id)`.
     ///

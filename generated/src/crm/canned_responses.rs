@@ -206,6 +206,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "canned_responses")]
 pub use typed::*;
+
 /// The typed API of `CannedResponse` (id, records, bodies, query, handle), re-exported above:
 /// it exists with the feature `canned_responses`, while the constants and `SCHEMA` also exist
 /// with `schemas`.
@@ -213,6 +214,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `CannedResponse` record.
     pub use crate::ids::CannedResponseId;
+
     /// A reusable message template of a location ("message macro" in the admin panel). It can be
     /// sent to customers by hand, by a reminder or when an opportunity reaches a CRM stage, and its
     /// text may hold placeholders that are filled in with the customer's and location's data when

@@ -307,6 +307,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "coworker_tasks")]
 pub use typed::*;
+
 /// The typed API of `CoworkerTask` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `coworker_tasks`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -314,6 +315,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `CoworkerTask` record.
     pub use crate::ids::CoworkerTaskId;
+
     /// A to-do item about a customer, assigned to an admin user who is responsible for it
     /// (onboarding steps, follow-ups and the like). Tasks may come from a task list, may email the
     /// responsible admin when due, and may be shown to every admin rather than only the responsible

@@ -358,6 +358,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "crm_board_columns")]
 pub use typed::*;
+
 /// The typed API of `CrmBoardColumn` (id, records, bodies, query, handle), re-exported above:
 /// it exists with the feature `crm_board_columns`, while the constants and `SCHEMA` also exist
 /// with `schemas`.
@@ -365,6 +366,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `CrmBoardColumn` record.
     pub use crate::ids::CrmBoardColumnId;
+
     /// A stage of a CRM board ("CRM stage" in the admin panel), ordered by `Position`. Its
     /// auto-assignment switches put an opportunity into the stage when an event happens (a tour
     /// request, a sign-up, a cancellation, a purchase...); its auto-actions run when an opportunity

@@ -189,6 +189,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "crm_boards")]
 pub use typed::*;
+
 /// The typed API of `CrmBoard` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `crm_boards`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -196,6 +197,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `CrmBoard` record.
     pub use crate::ids::CrmBoardId;
+
     /// A CRM board of a location: one sales or operations process (a sales pipeline, onboarding,
     /// cancellations), made of ordered stages (CrmBoardColumn) that opportunities move through.
     ///

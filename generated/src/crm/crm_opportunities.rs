@@ -448,6 +448,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "crm_opportunities")]
 pub use typed::*;
+
 /// The typed API of `CrmOpportunity` (id, records, bodies, query, handle), re-exported above:
 /// it exists with the feature `crm_opportunities`, while the constants and `SCHEMA` also exist
 /// with `schemas`.
@@ -455,6 +456,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `CrmOpportunity` record.
     pub use crate::ids::CrmOpportunityId;
+
     /// A potential or current deal with a customer, placed in one stage (CrmBoardColumn) of a CRM
     /// board and moved from stage to stage until it is won or lost. It records where the lead came
     /// from, its expected value, its follow-up date, who is responsible for it and, when closed,

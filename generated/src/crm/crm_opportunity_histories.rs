@@ -266,6 +266,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "crm_opportunity_histories")]
 pub use typed::*;
+
 /// The typed API of `CrmOpportunityHistory` (id, records, bodies, query, handle), re-exported
 /// above: it exists with the feature `crm_opportunity_histories`, while the constants and
 /// `SCHEMA` also exist with `schemas`.
@@ -273,6 +274,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `CrmOpportunityHistory` record.
     pub use crate::ids::CrmOpportunityHistoryId;
+
     /// One move of a CRM opportunity from one stage to another: the stage it left, the stage it
     /// entered, when it had entered the old stage and when it moved, and which admin moved it (none
     /// when it moved automatically). The opportunity's history tab lists these records.

@@ -230,6 +230,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "crm_opportunity_import_files")]
 pub use typed::*;
+
 /// The typed API of `CrmOpportunityImportFile` (id, records, bodies, query, handle),
 /// re-exported above: it exists with the feature `crm_opportunity_import_files`, while the
 /// constants and `SCHEMA` also exist with `schemas`.
@@ -237,6 +238,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `CrmOpportunityImportFile` record.
     pub use crate::ids::CrmOpportunityImportFileId;
+
     /// A file uploaded to a location to import CRM opportunities in bulk, with whether its rows
     /// have been imported yet. Its content is read with the `FileData` download and replaced by
     /// giving `NewFileDataUrl`.

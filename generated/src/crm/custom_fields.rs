@@ -361,6 +361,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "custom_fields")]
 pub use typed::*;
+
 /// The typed API of `CustomField` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `custom_fields`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -368,6 +369,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `CustomField` record.
     pub use crate::ids::CustomFieldId;
+
     /// An extra field a location defines for one kind of record (customers, teams, bookings,
     /// products, resources...), whose values travel in those records' `CustomFields`. It sets the
     /// value's type, the choices of a dropdown, the slot (`CustomFieldIndex`) that maps the values,

@@ -250,6 +250,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "document_templates")]
 pub use typed::*;
+
 /// The typed API of `DocumentTemplate` (id, records, bodies, query, handle), re-exported above:
 /// it exists with the feature `document_templates`, while the constants and `SCHEMA` also exist
 /// with `schemas`.
@@ -257,6 +258,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `DocumentTemplate` record.
     pub use crate::ids::DocumentTemplateId;
+
     /// A location's template for generated documents such as contracts and proposals, filled in
     /// with customer and location data. It is either text (`Document`, output as HTML or Word) or
     /// an uploaded file, read with the `BinaryDocument` download and replaced by giving

@@ -341,6 +341,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "email_accounts")]
 pub use typed::*;
+
 /// The typed API of `EmailAccount` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `email_accounts`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -348,6 +349,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `EmailAccount` record.
     pub use crate::ids::EmailAccountId;
+
     /// A mailbox a location connects to Nexudus: the incoming (IMAP) and outgoing servers, their
     /// ports, TLS and credentials, what happens to fetched messages on the server, and who is told
     /// of new messages. Incoming mail feeds the help desk and other workflows.

@@ -195,6 +195,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "opportunity_types")]
 pub use typed::*;
+
 /// The typed API of `OpportunityType` (id, records, bodies, query, handle), re-exported above:
 /// it exists with the feature `opportunity_types`, while the constants and `SCHEMA` also exist
 /// with `schemas`.
@@ -202,6 +203,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `OpportunityType` record.
     pub use crate::ids::OpportunityTypeId;
+
     /// A category of CRM opportunities of a location (new member, office rental, event...), used to
     /// classify and filter the pipeline. Its notes template pre-fills the notes of new
     /// opportunities of the type.

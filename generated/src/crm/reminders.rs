@@ -379,6 +379,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "reminders")]
 pub use typed::*;
+
 /// The typed API of `Reminder` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `reminders`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -386,6 +387,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `Reminder` record.
     pub use crate::ids::ReminderId;
+
     /// An automated message of a location: when its trigger fires (a fixed date, some days after
     /// sign-up or before a renewal, a birthday, a booking, a purchase, a due invoice...), it sends
     /// an email, a message template or a survey to the customers it targets (contacts, members, one

@@ -237,6 +237,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "task_items")]
 pub use typed::*;
+
 /// The typed API of `TaskItem` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `task_items`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -244,6 +245,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `TaskItem` record.
     pub use crate::ids::TaskItemId;
+
     /// One step of a task list: when the list is started for a customer, each item becomes a
     /// customer task (CoworkerTask), assigned to the item's responsible admin and due the item's
     /// delay after the start.

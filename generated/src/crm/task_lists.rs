@@ -229,6 +229,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "task_lists")]
 pub use typed::*;
+
 /// The typed API of `TaskList` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `task_lists`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -236,6 +237,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `TaskList` record.
     pub use crate::ids::TaskListId;
+
     /// A named series of task items (e.g. the onboarding steps: access card, locker keys, welcome
     /// tour) that a location starts for a customer, turning each item into a customer task. It can
     /// start by itself for new contacts, new members on some plans, or cancellations.

@@ -176,12 +176,14 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "roles")]
 pub use typed::*;
+
 /// The typed API of `Role` (id, records, bodies, query, handle), re-exported above: it exists
 /// with the feature `roles`, while the constants and `SCHEMA` also exist with `schemas`.
 #[cfg(feature = "roles")]
 mod typed {
     /// The id of a `Role` record.
     pub use crate::ids::RoleId;
+
     /// One permission of the API and the admin panel, such as `Coworker-List` or `Tariff-Edit`;
     /// roles are granted to users through the UserRole groups that include them.
     ///

@@ -208,6 +208,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "user_roles")]
 pub use typed::*;
+
 /// The typed API of `UserRole` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `user_roles`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -215,6 +216,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `UserRole` record.
     pub use crate::ids::UserRoleId;
+
     /// A named group of roles (permissions) at a location, given to a list of users: every user in
     /// the group holds every role in it there.
     ///

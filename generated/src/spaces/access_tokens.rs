@@ -269,6 +269,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "access_tokens")]
 pub use typed::*;
+
 /// The typed API of `AccessToken` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `access_tokens`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -276,6 +277,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `AccessToken` record.
     pub use crate::ids::AccessTokenId;
+
     /// A network access code issued by a location: it grants a number of minutes of (WiFi) access,
     /// optionally within a validity window and for a limited number of users. Codes can be handed
     /// to customers and visitors.

@@ -191,6 +191,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "booking_notes")]
 pub use typed::*;
+
 /// The typed API of `BookingNote` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `booking_notes`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -198,6 +199,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `BookingNote` record.
     pub use crate::ids::BookingNoteId;
+
     /// A free-text note attached to a booking. Unlike the booking's internal notes, these notes are
     /// meant for the customer and go out with booking confirmations.
     ///

@@ -217,6 +217,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "booking_products")]
 pub use typed::*;
+
 /// The typed API of `BookingProduct` (id, records, bodies, query, handle), re-exported above:
 /// it exists with the feature `booking_products`, while the constants and `SCHEMA` also exist
 /// with `schemas`.
@@ -224,6 +225,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `BookingProduct` record.
     pub use crate::ids::BookingProductId;
+
     /// A product added to a booking, such as catering for a meeting room, with the quantity
     /// ordered. The product must be one offered with the booked resource.
     ///

@@ -194,6 +194,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "booking_visitors")]
 pub use typed::*;
+
 /// The typed API of `BookingVisitor` (id, records, bodies, query, handle), re-exported above:
 /// it exists with the feature `booking_visitors`, while the constants and `SCHEMA` also exist
 /// with `schemas`.
@@ -201,6 +202,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `BookingVisitor` record.
     pub use crate::ids::BookingVisitorId;
+
     /// Links a visitor to a booking, making the visitor a guest of that booking. Visitors can only
     /// be added to bookings made for a customer.
     ///

@@ -547,6 +547,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "bookings")]
 pub use typed::*;
+
 /// The typed API of `Booking` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `bookings`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -554,6 +555,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `Booking` record.
     pub use crate::ids::BookingId;
+
     /// A reservation of a resource for a time span, usually for a customer. Charging a booking
     /// posts a charge (a CoworkerExtraService) to the customer's account, priced by a fixed rate or
     /// worked out from the resource type; invoicing that charge invoices the booking. A booking can

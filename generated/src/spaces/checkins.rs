@@ -275,6 +275,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "checkins")]
 pub use typed::*;
+
 /// The typed API of `Checkin` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `checkins`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -282,6 +283,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `Checkin` record.
     pub use crate::ids::CheckinId;
+
     /// A customer's presence at a location: when they checked in, when they checked out (null while
     /// still in), and how the check-in was recorded (manually, by door access, network activity,
     /// ...).

@@ -267,6 +267,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "coworker_data_files")]
 pub use typed::*;
+
 /// The typed API of `CoworkerDataFile` (id, records, bodies, query, handle), re-exported above:
 /// it exists with the feature `coworker_data_files`, while the constants and `SCHEMA` also
 /// exist with `schemas`.
@@ -274,6 +275,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `CoworkerDataFile` record.
     pub use crate::ids::CoworkerDataFileId;
+
     /// A document stored on a customer's record, such as a signed agreement. It can stay internal
     /// or be shared with the customer on the members portal, and a digital signature can be
     /// requested; the file and its signed copy are downloads.

@@ -295,6 +295,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "coworker_deliveries")]
 pub use typed::*;
+
 /// The typed API of `CoworkerDelivery` (id, records, bodies, query, handle), re-exported above:
 /// it exists with the feature `coworker_deliveries`, while the constants and `SCHEMA` also
 /// exist with `schemas`.
@@ -302,6 +303,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `CoworkerDelivery` record.
     pub use crate::ids::CoworkerDeliveryId;
+
     /// A delivery (a letter, a parcel, ...) received at a location for a customer, with where it is
     /// kept and whether it has been collected and signed for. A picture of the item and the
     /// collection signature are downloads.

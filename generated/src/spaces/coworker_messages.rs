@@ -255,6 +255,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "coworker_messages")]
 pub use typed::*;
+
 /// The typed API of `CoworkerMessage` (id, records, bodies, query, handle), re-exported above:
 /// it exists with the feature `coworker_messages`, while the constants and `SCHEMA` also exist
 /// with `schemas`.
@@ -262,6 +263,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `CoworkerMessage` record.
     pub use crate::ids::CoworkerMessageId;
+
     /// An email message exchanged with a customer through one of the space's email accounts, either
     /// sent to the customer or received from them.
     ///

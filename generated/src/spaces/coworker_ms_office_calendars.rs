@@ -240,6 +240,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "coworker_ms_office_calendars")]
 pub use typed::*;
+
 /// The typed API of `CoworkerMsOfficeCalendar` (id, records, bodies, query, handle),
 /// re-exported above: it exists with the feature `coworker_ms_office_calendars`, while the
 /// constants and `SCHEMA` also exist with `schemas`.
@@ -247,6 +248,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `CoworkerMsOfficeCalendar` record.
     pub use crate::ids::CoworkerMsOfficeCalendarId;
+
     /// A Microsoft Office 365 calendar linked to a resource, through a change subscription, so that
     /// its events and the resource's bookings stay in step; it may belong to a customer.
     ///

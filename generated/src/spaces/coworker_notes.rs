@@ -192,6 +192,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "coworker_notes")]
 pub use typed::*;
+
 /// The typed API of `CoworkerNote` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `coworker_notes`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -199,6 +200,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `CoworkerNote` record.
     pub use crate::ids::CoworkerNoteId;
+
     /// An internal note on a customer record, written by staff. Customers never see these notes.
     ///
     /// The full record. `GET /api/spaces/coworkernotes/{Id}` answers it. Make an update from it

@@ -252,6 +252,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "coworker_price_plan_histories")]
 pub use typed::*;
+
 /// The typed API of `CoworkerPricePlanHistory` (id, records, bodies, query, handle),
 /// re-exported above: it exists with the feature `coworker_price_plan_histories`, while the
 /// constants and `SCHEMA` also exist with `schemas`.
@@ -259,6 +260,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `CoworkerPricePlanHistory` record.
     pub use crate::ids::CoworkerPricePlanHistoryId;
+
     /// One change of a customer's plan (tariff): the old and new plan names, prices and quantities,
     /// and whether it was an upgrade. The API documents no delete for these records.
     ///

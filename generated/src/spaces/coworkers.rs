@@ -1125,6 +1125,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "coworkers")]
 pub use typed::*;
+
 /// The typed API of `Coworker` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `coworkers`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -1132,6 +1133,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `Coworker` record.
     pub use crate::ids::CoworkerId;
+
     /// A customer of the space: a person or a company, with or without a plan. The record holds
     /// contact and profile details, billing and payment settings, door-access credentials and what
     /// the customer may do (book, buy, use the community). The API documents no delete for

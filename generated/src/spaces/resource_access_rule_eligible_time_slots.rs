@@ -236,6 +236,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "resource_access_rule_eligible_time_slots")]
 pub use typed::*;
+
 /// The typed API of `ResourceAccessRuleEligibleTimeSlot` (id, records, bodies, query, handle),
 /// re-exported above: it exists with the feature `resource_access_rule_eligible_time_slots`,
 /// while the constants and `SCHEMA` also exist with `schemas`.
@@ -243,6 +244,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `ResourceAccessRuleEligibleTimeSlot` record.
     pub use crate::ids::ResourceAccessRuleEligibleTimeSlotId;
+
     /// One of the eligible weekly time windows of a resource access rule: a day of the week and a
     /// start and end time. The windows that scope the rule itself are ResourceAccessRuleTimeSlot
     /// records.

@@ -233,6 +233,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "resource_access_rule_time_slots")]
 pub use typed::*;
+
 /// The typed API of `ResourceAccessRuleTimeSlot` (id, records, bodies, query, handle),
 /// re-exported above: it exists with the feature `resource_access_rule_time_slots`, while the
 /// constants and `SCHEMA` also exist with `schemas`.
@@ -240,6 +241,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `ResourceAccessRuleTimeSlot` record.
     pub use crate::ids::ResourceAccessRuleTimeSlotId;
+
     /// One of the weekly time windows that scope a resource access rule by time: a day of the week
     /// and a start and end time. The rule's eligible windows are ResourceAccessRuleEligibleTimeSlot
     /// records.

@@ -419,6 +419,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "resource_access_rules")]
 pub use typed::*;
+
 /// The typed API of `ResourceAccessRule` (id, records, bodies, query, handle), re-exported
 /// above: it exists with the feature `resource_access_rules`, while the constants and `SCHEMA`
 /// also exist with `schemas`.
@@ -426,6 +427,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `ResourceAccessRule` record.
     pub use crate::ids::ResourceAccessRuleId;
+
     /// An extra booking policy for a resource that applies to some customers (by plan, team,
     /// membership, ...) or some dates. When it matches, its limits override the resource's own, or
     /// it rejects the booking with a message; a resource's rules are evaluated in order.

@@ -221,6 +221,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "resource_time_slots")]
 pub use typed::*;
+
 /// The typed API of `ResourceTimeSlot` (id, records, bodies, query, handle), re-exported above:
 /// it exists with the feature `resource_time_slots`, while the constants and `SCHEMA` also
 /// exist with `schemas`.
@@ -228,6 +229,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `ResourceTimeSlot` record.
     pub use crate::ids::ResourceTimeSlotId;
+
     /// A weekly time window in which a resource can be booked: a day of the week and a start and
     /// end time.
     ///

@@ -188,6 +188,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "resource_types")]
 pub use typed::*;
+
 /// The typed API of `ResourceType` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `resource_types`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -195,6 +196,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `ResourceType` record.
     pub use crate::ids::ResourceTypeId;
+
     /// A category of bookable resources at a location, such as meeting rooms or hot desks. Every
     /// resource belongs to one type, and booking prices (booking rates) are attached to the type
     /// rather than to the resource.

@@ -608,6 +608,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "resources")]
 pub use typed::*;
+
 /// The typed API of `Resource` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `resources`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -615,6 +616,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `Resource` record.
     pub use crate::ids::ResourceId;
+
     /// Something bookable at a location: a meeting room, desk, office, phone booth, event space,
     /// ... Each resource has one ResourceType, which carries its booking rates; the resource holds
     /// its capacity, amenities, booking policies (notice, length, cancellation, no-return) and who

@@ -532,12 +532,14 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "teams")]
 pub use typed::*;
+
 /// The typed API of `Team` (id, records, bodies, query, handle), re-exported above: it exists
 /// with the feature `teams`, while the constants and `SCHEMA` also exist with `schemas`.
 #[cfg(feature = "teams")]
 mod typed {
     /// The id of a `Team` record.
     pub use crate::ids::TeamId;
+
     /// A group of customers at a location, typically the staff of one company. A team can be billed
     /// as one (a paying member, a single invoice), share credits, passes and extra services, get
     /// discounts, and have a public profile.

@@ -303,6 +303,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "visitors")]
 pub use typed::*;
+
 /// The typed API of `Visitor` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `visitors`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -310,6 +311,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `Visitor` record.
     pub use crate::ids::VisitorId;
+
     /// A guest expected at a location, usually invited by a customer: who they are, when they are
     /// expected, and whether and when they arrived. A visitor may also be booked for a tour of the
     /// space.

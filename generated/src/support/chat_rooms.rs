@@ -219,6 +219,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "chat_rooms")]
 pub use typed::*;
+
 /// The typed API of `ChatRoom` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `chat_rooms`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -226,6 +227,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `ChatRoom` record.
     pub use crate::ids::ChatRoomId;
+
     /// A chat room of a location: a named conversation among a list of users, with the time a
     /// help-desk agent last looked at it. Deprecated by Nexudus in favour of community threads and
     /// groups.

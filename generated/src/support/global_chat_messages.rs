@@ -197,6 +197,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "global_chat_messages")]
 pub use typed::*;
+
 /// The typed API of `GlobalChatMessage` (id, records, bodies, query, handle), re-exported
 /// above: it exists with the feature `global_chat_messages`, while the constants and `SCHEMA`
 /// also exist with `schemas`.
@@ -204,6 +205,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `GlobalChatMessage` record.
     pub use crate::ids::GlobalChatMessageId;
+
     /// A message posted by a user to a location's location-wide chat channel, which every member of
     /// the location can read.
     ///

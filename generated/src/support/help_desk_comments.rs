@@ -218,6 +218,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "help_desk_comments")]
 pub use typed::*;
+
 /// The typed API of `HelpDeskComment` (id, records, bodies, query, handle), re-exported above:
 /// it exists with the feature `help_desk_comments`, while the constants and `SCHEMA` also exist
 /// with `schemas`.
@@ -225,6 +226,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `HelpDeskComment` record.
     pub use crate::ids::HelpDeskCommentId;
+
     /// A reply in the conversation of a help-desk ticket (HelpDeskMessage), written for a customer;
     /// a comment may be marked internal, a note for staff only.
     ///

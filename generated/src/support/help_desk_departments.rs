@@ -226,6 +226,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "help_desk_departments")]
 pub use typed::*;
+
 /// The typed API of `HelpDeskDepartment` (id, records, bodies, query, handle), re-exported
 /// above: it exists with the feature `help_desk_departments`, while the constants and `SCHEMA`
 /// also exist with `schemas`.
@@ -233,6 +234,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `HelpDeskDepartment` record.
     pub use crate::ids::HelpDeskDepartmentId;
+
     /// A department of a location's help desk (billing, facilities, IT, ...) to which tickets are
     /// routed; its managers are the staff who look after its tickets, and it may name a task list.
     ///

@@ -303,6 +303,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "help_desk_messages")]
 pub use typed::*;
+
 /// The typed API of `HelpDeskMessage` (id, records, bodies, query, handle), re-exported above:
 /// it exists with the feature `help_desk_messages`, while the constants and `SCHEMA` also exist
 /// with `schemas`.
@@ -310,6 +311,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `HelpDeskMessage` record.
     pub use crate::ids::HelpDeskMessageId;
+
     /// A help-desk ticket: a subject and text raised by or for a customer at a location, optionally
     /// routed to a help-desk department and assigned to a staff owner, with a priority, and closed
     /// once resolved. Replies to it are HelpDeskComment records.

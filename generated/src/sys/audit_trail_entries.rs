@@ -231,6 +231,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "audit_trail_entries")]
 pub use typed::*;
+
 /// The typed API of `AuditTrailEntry` (id, records, bodies, query, handle), re-exported above:
 /// it exists with the feature `audit_trail_entries`, while the constants and `SCHEMA` also
 /// exist with `schemas`.
@@ -238,6 +239,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `AuditTrailEntry` record.
     pub use crate::ids::AuditTrailEntryId;
+
     /// One line of a location's audit trail: a change (creation, update or deletion) made to one
     /// property of some record, with its old and new values and who made it.
     ///

@@ -235,6 +235,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "business_domains")]
 pub use typed::*;
+
 /// The typed API of `BusinessDomain` (id, records, bodies, query, handle), re-exported above:
 /// it exists with the feature `business_domains`, while the constants and `SCHEMA` also exist
 /// with `schemas`.
@@ -242,6 +243,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `BusinessDomain` record.
     pub use crate::ids::BusinessDomainId;
+
     /// A custom domain or subdomain that serves a location's members portal instead of its default
     /// Nexudus address, optionally only within a date window.
     ///

@@ -232,6 +232,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "business_redirections")]
 pub use typed::*;
+
 /// The typed API of `BusinessRedirection` (id, records, bodies, query, handle), re-exported
 /// above: it exists with the feature `business_redirections`, while the constants and `SCHEMA`
 /// also exist with `schemas`.
@@ -239,6 +240,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `BusinessRedirection` record.
     pub use crate::ids::BusinessRedirectionId;
+
     /// A redirection of an address of a location's website or portal to another address, optionally
     /// only within a date window.
     ///

@@ -195,6 +195,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "business_settings")]
 pub use typed::*;
+
 /// The typed API of `BusinessSetting` (id, records, bodies, query, handle), re-exported above:
 /// it exists with the feature `business_settings`, while the constants and `SCHEMA` also exist
 /// with `schemas`.
@@ -202,6 +203,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `BusinessSetting` record.
     pub use crate::ids::BusinessSettingId;
+
     /// One named configuration value of a location (billing, portal, check-in, apps, communications
     /// and more). To read a setting, list the location's settings filtered by Name; to change one,
     /// update its Value.

@@ -220,6 +220,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "business_time_slots")]
 pub use typed::*;
+
 /// The typed API of `BusinessTimeSlot` (id, records, bodies, query, handle), re-exported above:
 /// it exists with the feature `business_time_slots`, while the constants and `SCHEMA` also
 /// exist with `schemas`.
@@ -227,6 +228,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `BusinessTimeSlot` record.
     pub use crate::ids::BusinessTimeSlotId;
+
     /// A window of a weekday during which a location is open. A location with no slots counts as
     /// always open; adding slots limits its opening hours to them.
     ///

@@ -828,6 +828,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "businesses")]
 pub use typed::*;
+
 /// The typed API of `Business` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `businesses`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -835,6 +836,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `Business` record.
     pub use crate::ids::BusinessId;
+
     /// A location (a space) of the operator's account: its name, public web address, country,
     /// currency, time zone, address and contact details, opening hours, website and Passport
     /// profile texts, and branding images. Most other records belong to a location, which also

@@ -202,6 +202,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "chat_user_messages")]
 pub use typed::*;
+
 /// The typed API of `ChatUserMessage` (id, records, bodies, query, handle), re-exported above:
 /// it exists with the feature `chat_user_messages`, while the constants and `SCHEMA` also exist
 /// with `schemas`.
@@ -209,6 +210,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `ChatUserMessage` record.
     pub use crate::ids::ChatUserMessageId;
+
     /// A chat message sent by one user to one or more other users, with whether it has been
     /// delivered.
     ///

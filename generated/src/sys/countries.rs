@@ -177,6 +177,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "countries")]
 pub use typed::*;
+
 /// The typed API of `Country` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `countries`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -184,6 +185,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `Country` record.
     pub use crate::ids::CountryId;
+
     /// A country known to the platform, with its two-letter code and culture; locations and
     /// customers' addresses name one.
     ///

@@ -177,6 +177,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "currencies")]
 pub use typed::*;
+
 /// The typed API of `Currency` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `currencies`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -184,6 +185,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `Currency` record.
     pub use crate::ids::CurrencyId;
+
     /// A currency the platform can charge in, with its code and the pattern used to display
     /// amounts; each location names one.
     ///

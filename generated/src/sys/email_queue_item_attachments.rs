@@ -200,6 +200,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "email_queue_item_attachments")]
 pub use typed::*;
+
 /// The typed API of `EmailQueueItemAttachment` (id, records, bodies, query, handle),
 /// re-exported above: it exists with the feature `email_queue_item_attachments`, while the
 /// constants and `SCHEMA` also exist with `schemas`.
@@ -207,6 +208,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `EmailQueueItemAttachment` record.
     pub use crate::ids::EmailQueueItemAttachmentId;
+
     /// A file attached to a queued email; its contents are downloaded with the Binary endpoint.
     ///
     /// The full record. `GET /api/sys/emailqueueitemattachments/{Id}` answers it. Make an update

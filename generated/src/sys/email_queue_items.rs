@@ -263,6 +263,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "email_queue_items")]
 pub use typed::*;
+
 /// The typed API of `EmailQueueItem` (id, records, bodies, query, handle), re-exported above:
 /// it exists with the feature `email_queue_items`, while the constants and `SCHEMA` also exist
 /// with `schemas`.
@@ -270,6 +271,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `EmailQueueItem` record.
     pub use crate::ids::EmailQueueItemId;
+
     /// An email waiting in (or sent from) a location's outgoing queue: its sender, recipients,
     /// subject and body, and the state of its delivery attempts.
     ///

@@ -220,6 +220,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "email_template_files")]
 pub use typed::*;
+
 /// The typed API of `EmailTemplateFile` (id, records, bodies, query, handle), re-exported
 /// above: it exists with the feature `email_template_files`, while the constants and `SCHEMA`
 /// also exist with `schemas`.
@@ -227,6 +228,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `EmailTemplateFile` record.
     pub use crate::ids::EmailTemplateFileId;
+
     /// A location's template for an email it sends (subject and contents), possibly in a given
     /// language and as plain text only.
     ///

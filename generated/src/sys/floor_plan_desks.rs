@@ -423,6 +423,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "floor_plan_desks")]
 pub use typed::*;
+
 /// The typed API of `FloorPlanDesk` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `floor_plan_desks`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -430,6 +431,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `FloorPlanDesk` record.
     pub use crate::ids::FloorPlanDeskId;
+
     /// A unit placed on a floor plan (an office, a dedicated or hot desk, a room or another area).
     /// It can be assigned to a customer or to contracts to track occupancy, linked to a bookable
     /// resource, and watched by an IoT sensor.

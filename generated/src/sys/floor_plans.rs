@@ -282,6 +282,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "floor_plans")]
 pub use typed::*;
+
 /// The typed API of `FloorPlan` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `floor_plans`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -289,6 +290,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `FloorPlan` record.
     pub use crate::ids::FloorPlanId;
+
     /// A drawing of one floor of a location, on which floor plan units (FloorPlanDesk records:
     /// offices, desks, rooms) are placed. It can carry a background image, positioned and scaled on
     /// the canvas, and a real-world scale.

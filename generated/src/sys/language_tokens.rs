@@ -193,6 +193,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "language_tokens")]
 pub use typed::*;
+
 /// The typed API of `LanguageToken` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `language_tokens`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -200,6 +201,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `LanguageToken` record.
     pub use crate::ids::LanguageTokenId;
+
     /// One translated text of a language: a named token and its text, used to localise a location's
     /// website and portal.
     ///

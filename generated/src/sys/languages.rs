@@ -222,6 +222,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "languages")]
 pub use typed::*;
+
 /// The typed API of `Language` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `languages`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -229,6 +230,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `Language` record.
     pub use crate::ids::LanguageId;
+
     /// A language a location offers on its website and portal, with its culture code and display
     /// order; language tokens hold its translated texts.
     ///

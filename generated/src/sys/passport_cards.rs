@@ -191,6 +191,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "passport_cards")]
 pub use typed::*;
+
 /// The typed API of `PassportCard` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `passport_cards`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -198,6 +199,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `PassportCard` record.
     pub use crate::ids::PassportCardId;
+
     /// A Nexudus Passport card, known by its code, which can be active or not and carry notes.
     ///
     /// The full record. `GET /api/sys/passportcards/{Id}` answers it. Make an update from it with

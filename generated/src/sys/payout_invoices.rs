@@ -262,6 +262,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "payout_invoices")]
 pub use typed::*;
+
 /// The typed API of `PayoutInvoice` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `payout_invoices`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -269,6 +270,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `PayoutInvoice` record.
     pub use crate::ids::PayoutInvoiceId;
+
     /// One Nexudus invoice (Invoice) of a reseller's customer location counted in a commission
     /// payout (ResellerPayout), with the commission it adds to the payout. Every field is kept by
     /// Nexudus.

@@ -204,6 +204,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "platform_change_messages")]
 pub use typed::*;
+
 /// The typed API of `PlatformChangeMessage` (id, records, bodies, query, handle), re-exported
 /// above: it exists with the feature `platform_change_messages`, while the constants and
 /// `SCHEMA` also exist with `schemas`.
@@ -211,6 +212,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `PlatformChangeMessage` record.
     pub use crate::ids::PlatformChangeMessageId;
+
     /// An announcement of a change to the Nexudus platform (a new feature, a fix), shown to
     /// administrators, with its text in English and Spanish.
     ///

@@ -270,6 +270,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "radius_servers")]
 pub use typed::*;
+
 /// The typed API of `RadiusServer` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `radius_servers`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -277,6 +278,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `RadiusServer` record.
     pub use crate::ids::RadiusServerId;
+
     /// The RADIUS service Nexudus provides for a location's Wi-Fi, so that customers sign in to the
     /// network with their Nexudus accounts. The record names the make of Wi-Fi controller it works
     /// with (`Vendor`); Nexudus fills in the connection details (addresses, ports, identifiers and

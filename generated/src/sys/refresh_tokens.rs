@@ -223,6 +223,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "refresh_tokens")]
 pub use typed::*;
+
 /// The typed API of `RefreshToken` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `refresh_tokens`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -230,6 +231,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `RefreshToken` record.
     pub use crate::ids::RefreshTokenId;
+
     /// An OAuth refresh token the server issued to a client application, kept so that the client
     /// can get new access tokens without signing in again. Several fields are security values
     /// (`ProtectedTicket`, `TicketHash`, `TicketSalt`): they are transcribed as the API gives them;

@@ -215,12 +215,14 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "reports")]
 pub use typed::*;
+
 /// The typed API of `Report` (id, records, bodies, query, handle), re-exported above: it exists
 /// with the feature `reports`, while the constants and `SCHEMA` also exist with `schemas`.
 #[cfg(feature = "reports")]
 mod typed {
     /// The id of a `Report` record.
     pub use crate::ids::ReportId;
+
     /// A saved report of a location (business): one of the built-in report kinds (`ReportType`)
     /// with the settings chosen for it, filed under a folder name so it can be run again.
     ///

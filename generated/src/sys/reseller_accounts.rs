@@ -365,6 +365,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "reseller_accounts")]
 pub use typed::*;
+
 /// The typed API of `ResellerAccount` (id, records, bodies, query, handle), re-exported above:
 /// it exists with the feature `reseller_accounts`, while the constants and `SCHEMA` also exist
 /// with `schemas`.
@@ -372,6 +373,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `ResellerAccount` record.
     pub use crate::ids::ResellerAccountId;
+
     /// The link between a reseller (Reseller) and a customer location (Business) it looks after:
     /// the commission it earns on the location's Nexudus invoices, the location's billing state,
     /// and notes on the work the reseller does for it. Nexudus keeps every field but `Notes` and

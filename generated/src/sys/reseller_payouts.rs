@@ -326,6 +326,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "reseller_payouts")]
 pub use typed::*;
+
 /// The typed API of `ResellerPayout` (id, records, bodies, query, handle), re-exported above:
 /// it exists with the feature `reseller_payouts`, while the constants and `SCHEMA` also exist
 /// with `schemas`.
@@ -333,6 +334,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `ResellerPayout` record.
     pub use crate::ids::ResellerPayoutId;
+
     /// A commission payment Nexudus makes to a reseller (Reseller): its amount, whether it was
     /// approved and paid out (when, with what reference, or why it failed), and the reseller's
     /// invoice for it. The invoices it covers are PayoutInvoice records. Nexudus keeps every field

@@ -390,6 +390,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "resellers")]
 pub use typed::*;
+
 /// The typed API of `Reseller` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `resellers`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -397,6 +398,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `Reseller` record.
     pub use crate::ids::ResellerId;
+
     /// A Nexudus partner who brings in and looks after customer locations in return for commission:
     /// its public profile (area, web address, contact details, testimonials, avatar and logo), the
     /// user account behind it, the currency it is paid in and its payout status.

@@ -192,6 +192,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "simple_time_zones")]
 pub use typed::*;
+
 /// The typed API of `SimpleTimeZone` (id, records, bodies, query, handle), re-exported above:
 /// it exists with the feature `simple_time_zones`, while the constants and `SCHEMA` also exist
 /// with `schemas`.
@@ -199,6 +200,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `SimpleTimeZone` record.
     pub use crate::ids::SimpleTimeZoneId;
+
     /// A time zone that locations (businesses) and other records can be set to: its name, a
     /// description, its offset from UTC and whether it observes daylight saving time.
     ///

@@ -197,6 +197,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "tax_rates")]
 pub use typed::*;
+
 /// The typed API of `TaxRate` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `tax_rates`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -204,6 +205,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `TaxRate` record.
     pub use crate::ids::TaxRateId;
+
     /// A named tax percentage defined by a location (business), which it can apply to what it sells
     /// (products, plans, charges, invoices).
     ///

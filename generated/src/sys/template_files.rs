@@ -300,6 +300,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "template_files")]
 pub use typed::*;
+
 /// The typed API of `TemplateFile` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `template_files`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -307,6 +308,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `TemplateFile` record.
     pub use crate::ids::TemplateFileId;
+
     /// A file of a location's website or email templates (a page, stylesheet, script or image): its
     /// address (`Permalink`), language, who may open it (`Visibility`), whether it is published,
     /// and its contents. Files can belong to a template version (TemplateVersion).

@@ -198,6 +198,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "template_versions")]
 pub use typed::*;
+
 /// The typed API of `TemplateVersion` (id, records, bodies, query, handle), re-exported above:
 /// it exists with the feature `template_versions`, while the constants and `SCHEMA` also exist
 /// with `schemas`.
@@ -205,6 +206,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `TemplateVersion` record.
     pub use crate::ids::TemplateVersionId;
+
     /// A named version of a location's website and email templates, grouping the template files
     /// (TemplateFile) that make it up so that a set of changes can be kept apart and rolled back.
     ///

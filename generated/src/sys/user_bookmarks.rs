@@ -201,6 +201,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "user_bookmarks")]
 pub use typed::*;
+
 /// The typed API of `UserBookmark` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `user_bookmarks`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -208,6 +209,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `UserBookmark` record.
     pub use crate::ids::UserBookmarkId;
+
     /// A shortcut an admin-panel user (User) saved to a record or page, so that it can be reopened
     /// quickly.
     ///

@@ -228,6 +228,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "user_messages")]
 pub use typed::*;
+
 /// The typed API of `UserMessage` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `user_messages`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -235,6 +236,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `UserMessage` record.
     pub use crate::ids::UserMessageId;
+
     /// A message shown inside the admin panel to one or more users (User) of a location, sent by
     /// another user or by the system.
     ///

@@ -574,12 +574,14 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "users")]
 pub use typed::*;
+
 /// The typed API of `User` (id, records, bodies, query, handle), re-exported above: it exists
 /// with the feature `users`, while the constants and `SCHEMA` also exist with `schemas`.
 #[cfg(feature = "users")]
 mod typed {
     /// The id of a `User` record.
     pub use crate::ids::UserId;
+
     /// A login of a person who works in the Nexudus admin panel (an administrator or staff member,
     /// not a customer): the name and email it signs in with, its credentials, the locations
     /// (businesses) and role groups (user roles) that decide what it may see and do, and its email

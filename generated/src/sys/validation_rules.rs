@@ -229,6 +229,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "validation_rules")]
 pub use typed::*;
+
 /// The typed API of `ValidationRule` (id, records, bodies, query, handle), re-exported above:
 /// it exists with the feature `validation_rules`, while the constants and `SCHEMA` also exist
 /// with `schemas`.
@@ -236,6 +237,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `ValidationRule` record.
     pub use crate::ids::ValidationRuleId;
+
     /// A custom check a location (business) adds to one kind of record (customers, bookings,
     /// contracts, visitors, ...): a formula evaluated whenever such a record is saved, and the
     /// error message shown when the record fails it.

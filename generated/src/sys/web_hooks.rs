@@ -250,6 +250,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
 
 #[cfg(feature = "web_hooks")]
 pub use typed::*;
+
 /// The typed API of `WebHook` (id, records, bodies, query, handle), re-exported above: it
 /// exists with the feature `web_hooks`, while the constants and `SCHEMA` also exist with
 /// `schemas`.
@@ -257,6 +258,7 @@ pub use typed::*;
 mod typed {
     /// The id of a `WebHook` record.
     pub use crate::ids::WebHookId;
+
     /// A subscription of one location (business) to one kind of event: whenever the event
     /// (`Action`) happens, Nexudus sends an HTTP POST with the affected record to `URL`. Delivery
     /// failures are counted in `ErrorCount` and described in `LastError`; a webhook that keeps
