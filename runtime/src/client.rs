@@ -4,7 +4,8 @@ use std::fmt;
 use std::sync::{Arc, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
 
-use futures::{Stream, StreamExt as _, TryStreamExt as _};
+use futures::stream::BoxStream;
+use futures::{StreamExt as _, TryStreamExt as _};
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue, RETRY_AFTER, USER_AGENT};
 use reqwest::{Response, Url};
 use serde::Serialize;
@@ -12,6 +13,7 @@ use serde::de::DeserializeOwned;
 use tracing::Instrument as _;
 
 use crate::auth::{Auth, CachedToken, Secret, TokenErrorResponse, TokenResponse};
+use crate::call::{Call, Decode};
 use crate::endpoint::{Endpoint, Method};
 use crate::envelope::{
     ActionResponse, CommandInfo, Download, Page, RunCommand, decode_action, decode_commands,
@@ -224,14 +226,14 @@ fn validate_base_url(raw: &str) -> Result<String> {
     Ok(url.as_str().trim_end_matches('/').to_owned())
 }
 
-/// How one attempt ended.
 /// A 2xx answer.
-struct Answer {
+pub(crate) struct Answer {
     status: u16,
     content_type: Option<String>,
     body: Vec<u8>,
 }
 
+/// How one attempt ended.
 enum Outcome {
     /// 2xx.
     Done(Answer),
@@ -292,13 +294,14 @@ impl Client {
 
     /// Fetches one page of a list endpoint; `query` comes from [`ListQuery::query_pairs`]
     /// or is built by generated code.
-    pub async fn get_page<T: DeserializeOwned>(
+    pub fn get_page<T: DeserializeOwned>(
         &self,
         endpoint: &'static Endpoint,
         query: Vec<(&'static str, String)>,
-    ) -> Result<Page<T>> {
-        let answer = self.execute(endpoint, None, &query, None, JSON).await?;
-        decode_page(&endpoint.service.envelopes.page, &answer.body)
+    ) -> Call<Page<T>> {
+        self.call(endpoint, None, query, None, JSON, |endpoint, answer| {
+            decode_page(&endpoint.service.envelopes.page, &answer.body)
+        })
     }
 
     /// All records of all pages of a list query, from its page (default 1) on.
@@ -310,7 +313,7 @@ impl Client {
         &self,
         endpoint: &'static Endpoint,
         query: ListQuery<F, S>,
-    ) -> impl Stream<Item = Result<T>> + Send + Unpin + 'static
+    ) -> BoxStream<'static, Result<T>>
     where
         T: DeserializeOwned + Send + 'static,
         F: QueryFilter + Send + 'static,
@@ -338,7 +341,7 @@ impl Client {
         &self,
         endpoint: &'static Endpoint,
         query: ListQuery<F, S>,
-    ) -> impl Stream<Item = Result<Page<T>>> + Send + Unpin + 'static
+    ) -> BoxStream<'static, Result<Page<T>>>
     where
         T: DeserializeOwned + Send + 'static,
         F: QueryFilter + Send + 'static,
@@ -384,120 +387,175 @@ impl Client {
     /// (`?CoworkerDiscountCode_Id=[1,2]`), as one page: the page size is set to the number
     /// of ids, since the API's default page (25) would cut the answer short. No ids means no
     /// records and no request; more ids than the largest page size is an [`Error::Config`].
-    pub async fn find_by_ids<T: DeserializeOwned>(
+    pub fn find_by_ids<T: DeserializeOwned>(
         &self,
         endpoint: &'static Endpoint,
         ids_query: &'static str,
         ids: &[i64],
-    ) -> Result<Page<T>> {
+    ) -> Call<Page<T>> {
         let paging = &endpoint.service.paging;
         if ids.is_empty() {
-            return Ok(Page::empty(paging.default_page));
+            return Call::ready(endpoint, Ok(Page::empty(paging.default_page)));
         }
         let max = paging.max_size;
-        let size = u32::try_from(ids.len())
-            .ok()
-            .filter(|n| *n <= max)
-            .ok_or_else(|| {
-                Error::Config(format!("at most {max} ids per call, not {}", ids.len()))
-            })?;
-        self.get_page(
-            endpoint,
-            vec![(ids_query, id_list(ids)), (paging.size, size.to_string())],
-        )
-        .await
+        match u32::try_from(ids.len()).ok().filter(|n| *n <= max) {
+            Some(size) => self.get_page(
+                endpoint,
+                vec![(ids_query, id_list(ids)), (paging.size, size.to_string())],
+            ),
+            None => Call::ready(
+                endpoint,
+                Err(Error::Config(format!(
+                    "at most {max} ids per call, not {}",
+                    ids.len()
+                ))),
+            ),
+        }
     }
 
     /// Fetches one record: the endpoint's `{Id}` becomes `id`, and the answer is the bare
     /// record.
-    pub async fn get_record<T: DeserializeOwned>(
-        &self,
-        endpoint: &'static Endpoint,
-        id: i64,
-    ) -> Result<T> {
-        self.get_json(endpoint, Some(id), Vec::new()).await
+    pub fn get_record<T: DeserializeOwned>(&self, endpoint: &'static Endpoint, id: i64) -> Call<T> {
+        self.get_json(endpoint, Some(id), Vec::new())
     }
 
     /// GETs any JSON answer, e.g. the bare array of the batch read `?id=[1,2,3]`.
-    pub async fn get_json<T: DeserializeOwned>(
+    pub fn get_json<T: DeserializeOwned>(
         &self,
         endpoint: &'static Endpoint,
         id: Option<i64>,
         query: Vec<(&'static str, String)>,
-    ) -> Result<T> {
-        let answer = self.execute(endpoint, id, &query, None, JSON).await?;
-        decode(&answer.body, true)
+    ) -> Call<T> {
+        self.call(endpoint, id, query, None, JSON, |_, answer| {
+            decode(&answer.body, true)
+        })
     }
 
     /// Sends a create, update, delete or run-command and reads its [`ActionResponse`].
     ///
     /// `id` fills the endpoint's `{Id}` (an id for a path without `{Id}` is ignored);
-    /// `body` is sent as JSON. A 2xx answer with `WasSuccessful` false becomes
-    /// [`Error::Action`], with its validation errors; a 2xx answer without a body counts
-    /// as success.
-    pub async fn send_action<B: Serialize + ?Sized>(
+    /// `body` is serialized to JSON at once and sent when the call is awaited. A 2xx
+    /// answer with `WasSuccessful` false becomes [`Error::Action`], with its validation
+    /// errors; a 2xx answer without a body counts as success.
+    pub fn send_action<B: Serialize + ?Sized>(
         &self,
         endpoint: &'static Endpoint,
         id: Option<i64>,
         body: Option<&B>,
-    ) -> Result<ActionResponse> {
-        let body = body
-            .map(serde_json::to_vec)
-            .transpose()
-            .map_err(|e| Error::Config(format!("cannot serialize the request body: {e}")))?;
-        let answer = self.execute(endpoint, id, &[], body, JSON).await?;
-        if answer.body.iter().all(u8::is_ascii_whitespace) {
-            return Ok(ActionResponse {
-                status: Some(i64::from(answer.status)),
-                message: None,
-                value: None,
-                was_successful: true,
-                errors: None,
-            });
-        }
-        let response = decode_action(&endpoint.service.envelopes, &answer.body)?;
-        if !response.was_successful {
-            return Err(Error::Action {
-                message: response.message.unwrap_or_default(),
-                errors: response.errors.unwrap_or_default(),
-            });
-        }
-        Ok(response)
+    ) -> Call<ActionResponse> {
+        self.send_body(endpoint, id, body, action_answer)
+    }
+
+    /// Sends a create and answers the new record's id, read from the [`ActionResponse`]
+    /// as [`ActionResponse::new_id`] does.
+    pub fn create_record<B: Serialize + ?Sized, I: From<i64>>(
+        &self,
+        endpoint: &'static Endpoint,
+        body: &B,
+    ) -> Call<I> {
+        self.send_body(endpoint, None, Some(body), |endpoint, answer| {
+            action_answer(endpoint, answer)?.new_id().map(I::from)
+        })
+    }
+
+    /// Reads the record `id` through `get`, turns it into its update body `U`, lets `change`
+    /// edit that, and writes it back through `update`: the PUT then carries every field
+    /// `change` left alone as it was read. Answers the body that was sent.
+    pub async fn modify<R, U>(
+        &self,
+        get: &'static Endpoint,
+        update: &'static Endpoint,
+        id: i64,
+        change: impl FnOnce(&mut U),
+    ) -> Result<U>
+    where
+        R: DeserializeOwned,
+        U: From<R> + Serialize,
+    {
+        let record: R = self.get_record(get, id).await?;
+        let mut body = U::from(record);
+        change(&mut body);
+        self.send_action(update, None, Some(&body)).await?;
+        Ok(body)
     }
 
     /// Fetches the commands of an entity (a bare JSON array).
-    pub async fn get_commands(&self, endpoint: &'static Endpoint) -> Result<Vec<CommandInfo>> {
-        let answer = self.execute(endpoint, None, &[], None, JSON).await?;
-        decode_commands(&endpoint.service.envelopes, &answer.body)
+    pub fn get_commands(&self, endpoint: &'static Endpoint) -> Call<Vec<CommandInfo>> {
+        self.call(
+            endpoint,
+            None,
+            Vec::new(),
+            None,
+            JSON,
+            |endpoint, answer| decode_commands(&endpoint.service.envelopes, &answer.body),
+        )
     }
 
     /// Runs a command: sends the [`RunCommand`] body with the spec's wire names. An answer
     /// with `WasSuccessful: false` is an [`Error::Action`].
-    pub async fn run_command(
+    pub fn run_command(
         &self,
         endpoint: &'static Endpoint,
         command: &RunCommand,
-    ) -> Result<ActionResponse> {
+    ) -> Call<ActionResponse> {
         let body = command.to_json(&endpoint.service.envelopes);
-        self.send_action(endpoint, None, Some(&body)).await
+        self.send_action(endpoint, None, Some(&body))
     }
 
     /// Fetches a binary file of the record `id`: its bytes and content type, or `None` when
     /// the API answers that the record has none (an empty body or JSON `null`).
-    pub async fn download(&self, endpoint: &'static Endpoint, id: i64) -> Result<Option<Download>> {
-        let answer = self.execute(endpoint, Some(id), &[], None, ANY).await?;
-        let is_json = answer
-            .content_type
-            .as_deref()
-            .is_some_and(|t| t.starts_with(JSON));
-        let body = answer.body.trim_ascii();
-        if body.is_empty() || (is_json && body == b"null") {
-            return Ok(None);
+    pub fn download(&self, endpoint: &'static Endpoint, id: i64) -> Call<Option<Download>> {
+        self.call(endpoint, Some(id), Vec::new(), None, ANY, |_, answer| {
+            let is_json = answer
+                .content_type
+                .as_deref()
+                .is_some_and(|t| t.starts_with(JSON));
+            let body = answer.body.trim_ascii();
+            if body.is_empty() || (is_json && body == b"null") {
+                return Ok(None);
+            }
+            Ok(Some(Download {
+                content_type: answer.content_type,
+                bytes: answer.body,
+            }))
+        })
+    }
+
+    /// Serializes `body` now, and sends it when the call is awaited; a body that cannot be
+    /// serialized answers an error without a request.
+    fn send_body<B: Serialize + ?Sized, T>(
+        &self,
+        endpoint: &'static Endpoint,
+        id: Option<i64>,
+        body: Option<&B>,
+        decode: Decode<T>,
+    ) -> Call<T> {
+        match body.map(serde_json::to_vec).transpose() {
+            Ok(body) => self.call(endpoint, id, Vec::new(), body, JSON, decode),
+            Err(e) => Call::ready(
+                endpoint,
+                Err(Error::Config(format!(
+                    "cannot serialize the request body: {e}"
+                ))),
+            ),
         }
-        Ok(Some(Download {
-            content_type: answer.content_type,
-            bytes: answer.body,
-        }))
+    }
+
+    /// The one request future every endpoint shares (it owns a clone of the client), and
+    /// how its answer is read.
+    fn call<T>(
+        &self,
+        endpoint: &'static Endpoint,
+        id: Option<i64>,
+        query: Vec<(&'static str, String)>,
+        body: Option<Vec<u8>>,
+        accept: &'static str,
+        decode: Decode<T>,
+    ) -> Call<T> {
+        let client = self.clone();
+        let answer =
+            Box::pin(async move { client.execute(endpoint, id, &query, body, accept).await });
+        Call::sending(endpoint, answer, decode)
     }
 
     /// Runs a request with retries and re-authorization; answers the 2xx answer.
@@ -1044,6 +1102,28 @@ fn classify(
             retry_after,
         },
     }
+}
+
+/// Reads the [`ActionResponse`] of a create, update, delete or run-command: an empty
+/// answer is a success, `WasSuccessful: false` is [`Error::Action`].
+fn action_answer(endpoint: &'static Endpoint, answer: Answer) -> Result<ActionResponse> {
+    if answer.body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(ActionResponse {
+            status: Some(i64::from(answer.status)),
+            message: None,
+            value: None,
+            was_successful: true,
+            errors: None,
+        });
+    }
+    let response = decode_action(&endpoint.service.envelopes, &answer.body)?;
+    if !response.was_successful {
+        return Err(Error::Action {
+            message: response.message.unwrap_or_default(),
+            errors: response.errors.unwrap_or_default(),
+        });
+    }
+    Ok(response)
 }
 
 /// Decodes JSON, naming the path of the failure; `quote` puts the start of the body in

@@ -12,6 +12,7 @@
 //! of its own: they all come from the spec through those constants.
 
 mod auth;
+mod call;
 mod client;
 mod datetime;
 mod endpoint;
@@ -25,6 +26,7 @@ mod typed;
 pub mod wire;
 
 pub use auth::{Auth, Secret};
+pub use call::Call;
 pub use client::{Client, ClientBuilder};
 pub use datetime::{DateTime, ParseDateTimeError};
 pub use endpoint::{Endpoint, Method};

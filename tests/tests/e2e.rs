@@ -1538,6 +1538,37 @@ async fn fifty_concurrent_creates_and_reads_lose_and_duplicate_nothing() {
         unique
     );
     assert_eq!(listed.len(), 50);
+
+    // An endpoint's `Call` owns what it needs, so it is spawned as it is; `modify` runs on
+    // another task too (its future is `Send`).
+    let reads: Vec<_> = ids
+        .iter()
+        .map(|&id| tokio::spawn(client.coworker_discount_codes().get(id)))
+        .collect();
+    for (read, id) in reads.into_iter().zip(&ids) {
+        assert_eq!(read.await.expect("no panic").expect("get").id, *id);
+    }
+    let (first, other) = (ids[0], client.clone());
+    let modified = tokio::spawn(async move {
+        other
+            .coworker_discount_codes()
+            .modify(first, |u| u.notes = Some("changed".into()))
+            .await
+    })
+    .await
+    .expect("no panic")
+    .expect("modify");
+    assert_eq!(modified.notes.as_deref(), Some("changed"));
+    assert_eq!(
+        client
+            .coworker_discount_codes()
+            .get(first)
+            .await
+            .expect("get")
+            .notes
+            .as_deref(),
+        Some("changed")
+    );
 }
 
 // ---------------------------------------------------------------------------------------

@@ -1386,6 +1386,60 @@ async fn actions_send_json_and_fill_the_id() {
 }
 
 // ---------------------------------------------------------------------------------------
+// Calls
+// ---------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_call_is_sent_when_awaited_and_owns_what_it_needs() {
+    let server = TestServer::start(|_, _| Reply::json(200, record(7))).await;
+    let client = server.client(Auth::bearer("t"));
+
+    let call = client.get_record::<Code>(&GET, 7);
+    assert!(format!("{call:?}").contains("/api/billing/coworkerdiscountcodes/{Id}"));
+    // Built, not sent.
+    assert!(server.requests().is_empty());
+    // It holds its own clone of the client, so it outlives this one and runs on
+    // another task.
+    drop(client);
+    let code = tokio::spawn(call).await.unwrap().unwrap();
+    assert_eq!(code.id, 7);
+    assert_eq!(server.count("GET", &format!("{BASE}/7")), 1);
+}
+
+#[tokio::test]
+async fn a_call_polled_after_its_answer_is_an_error_not_a_second_request() {
+    let server = TestServer::start(|_, _| Reply::json(200, record(7))).await;
+    let client = server.client(Auth::bearer("t"));
+
+    let mut call = client.get_record::<Code>(&GET, 7);
+    assert_eq!((&mut call).await.unwrap().id, 7);
+    let again = (&mut call).await.unwrap_err();
+    assert!(
+        matches!(&again, Error::Config(m) if m.contains("polled after it completed")),
+        "{again:?}"
+    );
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn a_body_that_cannot_be_json_is_an_error_without_a_request() {
+    let server = TestServer::start(|_, _| Reply::json(200, ok_action(1))).await;
+    let client = server.client(Auth::bearer("t"));
+
+    // JSON object keys must be strings.
+    let body = std::collections::BTreeMap::from([((1, 2), 3)]);
+    let err = client
+        .send_action(&CREATE, None, Some(&body))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Config(m) if m.contains("cannot serialize the request body")),
+        "{err:?}"
+    );
+    assert!(server.requests().is_empty());
+}
+
+// ---------------------------------------------------------------------------------------
 // Streaming
 // ---------------------------------------------------------------------------------------
 

@@ -947,7 +947,8 @@ mod typed {
     /// answers [`ApplicationListItem`]s.
     pub type ApplicationQuery = crate::ListQuery<ApplicationFilter, ApplicationSort>;
     /// The `Application` endpoints. Get one with [`crate::Api::applications`]
-    /// (`client.applications()`); it borrows the client.
+    /// (`client.applications()`); it borrows the client. Each method builds a [`crate::Call`], sent
+    /// when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct Applications<'a> {
         client: &'a crate::Client,
@@ -966,13 +967,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/apps/applications`; role `Application-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &ApplicationQuery,
-        ) -> crate::Result<crate::Page<ApplicationListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<ApplicationListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `Application` the query matches, page after page.
@@ -981,12 +981,11 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/apps/applications`; role `Application-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: ApplicationQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<ApplicationListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<'static, crate::Result<ApplicationListItem>> {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -997,22 +996,24 @@ mod typed {
         ///
         /// `GET /api/apps/applications`; role `Application-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::ApplicationId>>,
-        ) -> crate::Result<crate::Page<ApplicationListItem>> {
+        ) -> crate::Call<crate::Page<ApplicationListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "Application_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "Application_Id", &ids)
         }
 
         /// Gets one full Application record by its Id.
         ///
         /// `GET /api/apps/applications/{Id}`; role `Application-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::ApplicationId>,
-        ) -> crate::Result<Application> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<Application> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates an Application; the answer carries the new record's Id.
@@ -1020,37 +1021,36 @@ mod typed {
         /// Answers the new record's `Id`.
         ///
         /// `POST /api/apps/applications`; role `Application-Create` (see [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewApplication,
-        ) -> crate::Result<crate::ids::ApplicationId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::ApplicationId)
+        ) -> crate::Call<crate::ids::ApplicationId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates an Application, named by the Id in the body. PUT clears every property it does not
         /// send, so the body is made from the full record.
         ///
         /// `PUT /api/apps/applications`; role `Application-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &ApplicationUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes an Application by its Id.
         ///
         /// `DELETE /api/apps/applications/{Id}`; role `Application-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::ApplicationId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on Application records.
@@ -1060,8 +1060,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for commands; the List role is assumed, as it only
         /// reads metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more Application records. The API answers 200 even when the command
@@ -1074,26 +1075,28 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents run command as GET; the spec's POST follows document
         /// 003 and the newer pages.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`ApplicationUpdate`], and writes it back: the
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `Application-Read` and `Application-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::ApplicationId>,
             change: impl FnOnce(&mut ApplicationUpdate),
-        ) -> crate::Result<ApplicationUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<ApplicationUpdate>> {
+            self.client
+                .modify::<
+                    Application,
+                    ApplicationUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -756,7 +756,8 @@ mod typed {
         InstalledApplicationSort,
     >;
     /// The `InstalledApplication` endpoints. Get one with [`crate::Api::installed_applications`]
-    /// (`client.installed_applications()`); it borrows the client.
+    /// (`client.installed_applications()`); it borrows the client. Each method builds a
+    /// [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct InstalledApplications<'a> {
         client: &'a crate::Client,
@@ -776,13 +777,12 @@ mod typed {
         ///
         /// `GET /api/apps/installedapplications`; role `InstalledApplication-List` (see
         /// [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &InstalledApplicationQuery,
-        ) -> crate::Result<crate::Page<InstalledApplicationListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<InstalledApplicationListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `InstalledApplication` the query matches, page after page.
@@ -792,12 +792,14 @@ mod typed {
         ///
         /// `GET /api/apps/installedapplications`; role `InstalledApplication-List` (see
         /// [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: InstalledApplicationQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<InstalledApplicationListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<InstalledApplicationListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -808,25 +810,25 @@ mod typed {
         ///
         /// `GET /api/apps/installedapplications`; role `InstalledApplication-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::InstalledApplicationId>>,
-        ) -> crate::Result<crate::Page<InstalledApplicationListItem>> {
+        ) -> crate::Call<crate::Page<InstalledApplicationListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client
-                .find_by_ids(&super::FIND_BY_IDS, "InstalledApplication_Id", &ids)
-                .await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "InstalledApplication_Id", &ids)
         }
 
         /// Gets one full InstalledApplication record by its Id.
         ///
         /// `GET /api/apps/installedapplications/{Id}`; role `InstalledApplication-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::InstalledApplicationId>,
-        ) -> crate::Result<InstalledApplication> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<InstalledApplication> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates an InstalledApplication; the answer carries the new record's Id.
@@ -835,15 +837,12 @@ mod typed {
         ///
         /// `POST /api/apps/installedapplications`; role `InstalledApplication-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewInstalledApplication,
-        ) -> crate::Result<crate::ids::InstalledApplicationId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::InstalledApplicationId)
+        ) -> crate::Call<crate::ids::InstalledApplicationId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates an InstalledApplication, named by the Id in the body. PUT clears every property it
@@ -851,22 +850,24 @@ mod typed {
         ///
         /// `PUT /api/apps/installedapplications`; role `InstalledApplication-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &InstalledApplicationUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes an InstalledApplication by its Id.
         ///
         /// `DELETE /api/apps/installedapplications/{Id}`; role `InstalledApplication-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::InstalledApplicationId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on InstalledApplication records.
@@ -876,8 +877,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for commands; the List role is assumed, as it only
         /// reads metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more InstalledApplication records. The API answers 200 even when
@@ -890,11 +892,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents run command as GET; the spec's POST follows document
         /// 003 and the newer pages.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`InstalledApplicationUpdate`], and writes it
@@ -903,15 +906,18 @@ mod typed {
         ///
         /// Needs the roles `InstalledApplication-Read` and `InstalledApplication-Edit`. Answers the
         /// body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::InstalledApplicationId>,
             change: impl FnOnce(&mut InstalledApplicationUpdate),
-        ) -> crate::Result<InstalledApplicationUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<
+            Output = crate::Result<InstalledApplicationUpdate>,
+        > {
+            self.client
+                .modify::<
+                    InstalledApplication,
+                    InstalledApplicationUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

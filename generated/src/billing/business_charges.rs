@@ -1092,7 +1092,8 @@ mod typed {
         BusinessChargeSort,
     >;
     /// The `BusinessCharge` endpoints. Get one with [`crate::Api::business_charges`]
-    /// (`client.business_charges()`); it borrows the client.
+    /// (`client.business_charges()`); it borrows the client. Each method builds a [`crate::Call`],
+    /// sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct BusinessCharges<'a> {
         client: &'a crate::Client,
@@ -1111,13 +1112,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/billing/businesscharges`; role `BusinessCharge-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &BusinessChargeQuery,
-        ) -> crate::Result<crate::Page<BusinessChargeListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<BusinessChargeListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `BusinessCharge` the query matches, page after page.
@@ -1126,12 +1126,14 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/billing/businesscharges`; role `BusinessCharge-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: BusinessChargeQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<BusinessChargeListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<BusinessChargeListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1142,23 +1144,25 @@ mod typed {
         ///
         /// `GET /api/billing/businesscharges`; role `BusinessCharge-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::BusinessChargeId>>,
-        ) -> crate::Result<crate::Page<BusinessChargeListItem>> {
+        ) -> crate::Call<crate::Page<BusinessChargeListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "BusinessCharge_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "BusinessCharge_Id", &ids)
         }
 
         /// Gets one full BusinessCharge record by its Id.
         ///
         /// `GET /api/billing/businesscharges/{Id}`; role `BusinessCharge-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::BusinessChargeId>,
-        ) -> crate::Result<BusinessCharge> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<BusinessCharge> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a BusinessCharge; the answer carries the new record's Id.
@@ -1167,15 +1171,12 @@ mod typed {
         ///
         /// `POST /api/billing/businesscharges`; role `BusinessCharge-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewBusinessCharge,
-        ) -> crate::Result<crate::ids::BusinessChargeId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::BusinessChargeId)
+        ) -> crate::Call<crate::ids::BusinessChargeId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a BusinessCharge, named by the Id in the body. PUT clears every property it does not
@@ -1183,11 +1184,12 @@ mod typed {
         ///
         /// `PUT /api/billing/businesscharges`; role `BusinessCharge-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &BusinessChargeUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Lists the commands that can run on BusinessCharge records.
@@ -1197,8 +1199,9 @@ mod typed {
         ///
         /// Spec decision: No document names its role; the list role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more BusinessCharge records. The API answers 200 even when the
@@ -1211,11 +1214,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; it is POST, as 003, NOTES.md and the newer
         /// pages say (spec/README.md).
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`BusinessChargeUpdate`], and writes it back:
@@ -1223,15 +1227,16 @@ mod typed {
         ///
         /// Needs the roles `BusinessCharge-Read` and `BusinessCharge-Edit`. Answers the body that was
         /// sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::BusinessChargeId>,
             change: impl FnOnce(&mut BusinessChargeUpdate),
-        ) -> crate::Result<BusinessChargeUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<BusinessChargeUpdate>> {
+            self.client
+                .modify::<
+                    BusinessCharge,
+                    BusinessChargeUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -1929,7 +1929,7 @@ mod typed {
     /// [`ChargeListItem`]s.
     pub type ChargeQuery = crate::ListQuery<ChargeFilter, ChargeSort>;
     /// The `Charge` endpoints. Get one with [`crate::Api::charges`] (`client.charges()`); it
-    /// borrows the client.
+    /// borrows the client. Each method builds a [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct Charges<'a> {
         client: &'a crate::Client,
@@ -1948,13 +1948,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/billing/charges`; role `Charge-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &ChargeQuery,
-        ) -> crate::Result<crate::Page<ChargeListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<ChargeListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `Charge` the query matches, page after page.
@@ -1963,12 +1962,11 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/billing/charges`; role `Charge-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: ChargeQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<ChargeListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<'static, crate::Result<ChargeListItem>> {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1977,22 +1975,21 @@ mod typed {
         /// Sends the ids as `?Charge_Id=[1,2]`, with a page size that holds them all (at most 1000).
         ///
         /// `GET /api/billing/charges`; role `Charge-List` (see [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::ChargeId>>,
-        ) -> crate::Result<crate::Page<ChargeListItem>> {
+        ) -> crate::Call<crate::Page<ChargeListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "Charge_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "Charge_Id", &ids)
         }
 
         /// Gets one full Charge record by its Id.
         ///
         /// `GET /api/billing/charges/{Id}`; role `Charge-Read` (see [`GET`](super::GET)).
-        pub async fn get(
-            &self,
-            id: impl Into<crate::ids::ChargeId>,
-        ) -> crate::Result<Charge> {
-            self.client.get_record(&super::GET, id.into().0).await
+        #[inline]
+        pub fn get(&self, id: impl Into<crate::ids::ChargeId>) -> crate::Call<Charge> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a Charge; the answer carries the new record's Id.
@@ -2000,36 +1997,29 @@ mod typed {
         /// Answers the new record's `Id`.
         ///
         /// `POST /api/billing/charges`; role `Charge-Create` (see [`CREATE`](super::CREATE)).
-        pub async fn create(
-            &self,
-            body: &NewCharge,
-        ) -> crate::Result<crate::ids::ChargeId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::ChargeId)
+        #[inline]
+        pub fn create(&self, body: &NewCharge) -> crate::Call<crate::ids::ChargeId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a Charge, named by the Id in the body. PUT clears every property it does not send,
         /// so the body is made from the full record.
         ///
         /// `PUT /api/billing/charges`; role `Charge-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
-            &self,
-            body: &ChargeUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        #[inline]
+        pub fn update(&self, body: &ChargeUpdate) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a Charge by its Id.
         ///
         /// `DELETE /api/billing/charges/{Id}`; role `Charge-Delete` (see [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::ChargeId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on Charge records.
@@ -2038,8 +2028,9 @@ mod typed {
         ///
         /// Spec decision: No document names its role; the list role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more Charge records. The API answers 200 even when the command
@@ -2052,26 +2043,28 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; it is POST, as 003, NOTES.md and the newer
         /// pages say (spec/README.md).
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`ChargeUpdate`], and writes it back: the safe
         /// way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `Charge-Read` and `Charge-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::ChargeId>,
             change: impl FnOnce(&mut ChargeUpdate),
-        ) -> crate::Result<ChargeUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<ChargeUpdate>> {
+            self.client
+                .modify::<
+                    Charge,
+                    ChargeUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

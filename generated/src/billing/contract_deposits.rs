@@ -1208,7 +1208,8 @@ mod typed {
         ContractDepositSort,
     >;
     /// The `ContractDeposit` endpoints. Get one with [`crate::Api::contract_deposits`]
-    /// (`client.contract_deposits()`); it borrows the client.
+    /// (`client.contract_deposits()`); it borrows the client. Each method builds a [`crate::Call`],
+    /// sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct ContractDeposits<'a> {
         client: &'a crate::Client,
@@ -1228,13 +1229,12 @@ mod typed {
         ///
         /// `GET /api/billing/contractdeposits`; role `ContractDeposit-List` (see
         /// [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &ContractDepositQuery,
-        ) -> crate::Result<crate::Page<ContractDepositListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<ContractDepositListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `ContractDeposit` the query matches, page after page.
@@ -1244,12 +1244,14 @@ mod typed {
         ///
         /// `GET /api/billing/contractdeposits`; role `ContractDeposit-List` (see
         /// [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: ContractDepositQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<ContractDepositListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<ContractDepositListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1260,25 +1262,25 @@ mod typed {
         ///
         /// `GET /api/billing/contractdeposits`; role `ContractDeposit-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::ContractDepositId>>,
-        ) -> crate::Result<crate::Page<ContractDepositListItem>> {
+        ) -> crate::Call<crate::Page<ContractDepositListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client
-                .find_by_ids(&super::FIND_BY_IDS, "ContractDeposit_Id", &ids)
-                .await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "ContractDeposit_Id", &ids)
         }
 
         /// Gets one full ContractDeposit record by its Id.
         ///
         /// `GET /api/billing/contractdeposits/{Id}`; role `ContractDeposit-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::ContractDepositId>,
-        ) -> crate::Result<ContractDeposit> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<ContractDeposit> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a ContractDeposit; the answer carries the new record's Id.
@@ -1287,15 +1289,12 @@ mod typed {
         ///
         /// `POST /api/billing/contractdeposits`; role `ContractDeposit-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewContractDeposit,
-        ) -> crate::Result<crate::ids::ContractDepositId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::ContractDepositId)
+        ) -> crate::Call<crate::ids::ContractDepositId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a ContractDeposit, named by the Id in the body. PUT clears every property it does
@@ -1303,22 +1302,24 @@ mod typed {
         ///
         /// `PUT /api/billing/contractdeposits`; role `ContractDeposit-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &ContractDepositUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a ContractDeposit by its Id.
         ///
         /// `DELETE /api/billing/contractdeposits/{Id}`; role `ContractDeposit-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::ContractDepositId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on ContractDeposit records.
@@ -1328,8 +1329,9 @@ mod typed {
         ///
         /// Spec decision: No document names its role; the list role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more ContractDeposit records. The API answers 200 even when the
@@ -1342,11 +1344,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; it is POST, as 003, NOTES.md and the newer
         /// pages say (spec/README.md).
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`ContractDepositUpdate`], and writes it back:
@@ -1354,15 +1357,16 @@ mod typed {
         ///
         /// Needs the roles `ContractDeposit-Read` and `ContractDeposit-Edit`. Answers the body that was
         /// sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::ContractDepositId>,
             change: impl FnOnce(&mut ContractDepositUpdate),
-        ) -> crate::Result<ContractDepositUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<ContractDepositUpdate>> {
+            self.client
+                .modify::<
+                    ContractDeposit,
+                    ContractDepositUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

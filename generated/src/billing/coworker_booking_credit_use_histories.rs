@@ -1095,7 +1095,8 @@ mod typed {
     >;
     /// The `CoworkerBookingCreditUseHistory` endpoints. Get one with
     /// [`crate::Api::coworker_booking_credit_use_histories`]
-    /// (`client.coworker_booking_credit_use_histories()`); it borrows the client.
+    /// (`client.coworker_booking_credit_use_histories()`); it borrows the client. Each method
+    /// builds a [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct CoworkerBookingCreditUseHistories<'a> {
         client: &'a crate::Client,
@@ -1115,13 +1116,12 @@ mod typed {
         ///
         /// `GET /api/billing/coworkerbookingcreditusehistories`; role
         /// `CoworkerBookingCreditUseHistory-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &CoworkerBookingCreditUseHistoryQuery,
-        ) -> crate::Result<crate::Page<CoworkerBookingCreditUseHistoryListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<CoworkerBookingCreditUseHistoryListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `CoworkerBookingCreditUseHistory` the query matches, page after page.
@@ -1131,12 +1131,14 @@ mod typed {
         ///
         /// `GET /api/billing/coworkerbookingcreditusehistories`; role
         /// `CoworkerBookingCreditUseHistory-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: CoworkerBookingCreditUseHistoryQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<CoworkerBookingCreditUseHistoryListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<CoworkerBookingCreditUseHistoryListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1147,12 +1149,13 @@ mod typed {
         ///
         /// `GET /api/billing/coworkerbookingcreditusehistories`; role
         /// `CoworkerBookingCreditUseHistory-List` (see [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<
                 Item = impl Into<crate::ids::CoworkerBookingCreditUseHistoryId>,
             >,
-        ) -> crate::Result<crate::Page<CoworkerBookingCreditUseHistoryListItem>> {
+        ) -> crate::Call<crate::Page<CoworkerBookingCreditUseHistoryListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
             self.client
                 .find_by_ids(
@@ -1160,18 +1163,18 @@ mod typed {
                     "CoworkerBookingCreditUseHistory_Id",
                     &ids,
                 )
-                .await
         }
 
         /// Gets one full CoworkerBookingCreditUseHistory record by its Id.
         ///
         /// `GET /api/billing/coworkerbookingcreditusehistories/{Id}`; role
         /// `CoworkerBookingCreditUseHistory-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::CoworkerBookingCreditUseHistoryId>,
-        ) -> crate::Result<CoworkerBookingCreditUseHistory> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<CoworkerBookingCreditUseHistory> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a CoworkerBookingCreditUseHistory; the answer carries the new record's Id.
@@ -1180,15 +1183,12 @@ mod typed {
         ///
         /// `POST /api/billing/coworkerbookingcreditusehistories`; role
         /// `CoworkerBookingCreditUseHistory-Create` (see [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewCoworkerBookingCreditUseHistory,
-        ) -> crate::Result<crate::ids::CoworkerBookingCreditUseHistoryId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::CoworkerBookingCreditUseHistoryId)
+        ) -> crate::Call<crate::ids::CoworkerBookingCreditUseHistoryId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a CoworkerBookingCreditUseHistory, named by the Id in the body. PUT clears every
@@ -1196,11 +1196,12 @@ mod typed {
         ///
         /// `PUT /api/billing/coworkerbookingcreditusehistories`; role
         /// `CoworkerBookingCreditUseHistory-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &CoworkerBookingCreditUseHistoryUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Lists the commands that can run on CoworkerBookingCreditUseHistory records.
@@ -1210,8 +1211,9 @@ mod typed {
         ///
         /// Spec decision: No document names its role; the list role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more CoworkerBookingCreditUseHistory records. The API answers 200
@@ -1224,11 +1226,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; it is POST, as 003, NOTES.md and the newer
         /// pages say (spec/README.md).
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`CoworkerBookingCreditUseHistoryUpdate`], and
@@ -1237,15 +1240,18 @@ mod typed {
         ///
         /// Needs the roles `CoworkerBookingCreditUseHistory-Read` and
         /// `CoworkerBookingCreditUseHistory-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::CoworkerBookingCreditUseHistoryId>,
             change: impl FnOnce(&mut CoworkerBookingCreditUseHistoryUpdate),
-        ) -> crate::Result<CoworkerBookingCreditUseHistoryUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<
+            Output = crate::Result<CoworkerBookingCreditUseHistoryUpdate>,
+        > {
+            self.client
+                .modify::<
+                    CoworkerBookingCreditUseHistory,
+                    CoworkerBookingCreditUseHistoryUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -1696,7 +1696,8 @@ mod typed {
         CoworkerBookingCreditSort,
     >;
     /// The `CoworkerBookingCredit` endpoints. Get one with [`crate::Api::coworker_booking_credits`]
-    /// (`client.coworker_booking_credits()`); it borrows the client.
+    /// (`client.coworker_booking_credits()`); it borrows the client. Each method builds a
+    /// [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct CoworkerBookingCredits<'a> {
         client: &'a crate::Client,
@@ -1716,13 +1717,12 @@ mod typed {
         ///
         /// `GET /api/billing/coworkerbookingcredits`; role `CoworkerBookingCredit-List` (see
         /// [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &CoworkerBookingCreditQuery,
-        ) -> crate::Result<crate::Page<CoworkerBookingCreditListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<CoworkerBookingCreditListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `CoworkerBookingCredit` the query matches, page after page.
@@ -1732,12 +1732,14 @@ mod typed {
         ///
         /// `GET /api/billing/coworkerbookingcredits`; role `CoworkerBookingCredit-List` (see
         /// [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: CoworkerBookingCreditQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<CoworkerBookingCreditListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<CoworkerBookingCreditListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1751,25 +1753,26 @@ mod typed {
         ///
         /// Spec decision: NOTES.md says the endpoints follow CoworkerDiscountCode's pattern; see its
         /// find_by_ids.
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::CoworkerBookingCreditId>>,
-        ) -> crate::Result<crate::Page<CoworkerBookingCreditListItem>> {
+        ) -> crate::Call<crate::Page<CoworkerBookingCreditListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
             self.client
                 .find_by_ids(&super::FIND_BY_IDS, "CoworkerBookingCredit_Id", &ids)
-                .await
         }
 
         /// Gets one full CoworkerBookingCredit record by its Id.
         ///
         /// `GET /api/billing/coworkerbookingcredits/{Id}`; role `CoworkerBookingCredit-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::CoworkerBookingCreditId>,
-        ) -> crate::Result<CoworkerBookingCredit> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<CoworkerBookingCredit> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a CoworkerBookingCredit; the answer carries the new record's Id.
@@ -1778,15 +1781,12 @@ mod typed {
         ///
         /// `POST /api/billing/coworkerbookingcredits`; role `CoworkerBookingCredit-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewCoworkerBookingCredit,
-        ) -> crate::Result<crate::ids::CoworkerBookingCreditId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::CoworkerBookingCreditId)
+        ) -> crate::Call<crate::ids::CoworkerBookingCreditId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a CoworkerBookingCredit, named by the Id in the body. PUT clears every property it
@@ -1794,22 +1794,24 @@ mod typed {
         ///
         /// `PUT /api/billing/coworkerbookingcredits`; role `CoworkerBookingCredit-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &CoworkerBookingCreditUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a CoworkerBookingCredit by its Id.
         ///
         /// `DELETE /api/billing/coworkerbookingcredits/{Id}`; role `CoworkerBookingCredit-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::CoworkerBookingCreditId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on CoworkerBookingCredit records.
@@ -1819,8 +1821,9 @@ mod typed {
         ///
         /// Spec decision: No document names its role; the list role is assumed, as for
         /// CoworkerDiscountCode.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more CoworkerBookingCredit records. The API answers 200 even when
@@ -1830,11 +1833,12 @@ mod typed {
         ///
         /// `POST /api/billing/coworkerbookingcredits/runcommand`; role `CoworkerBookingCredit-Edit`
         /// (see [`RUN_COMMAND`](super::RUN_COMMAND)).
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`CoworkerBookingCreditUpdate`], and writes it
@@ -1843,15 +1847,18 @@ mod typed {
         ///
         /// Needs the roles `CoworkerBookingCredit-Read` and `CoworkerBookingCredit-Edit`. Answers the
         /// body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::CoworkerBookingCreditId>,
             change: impl FnOnce(&mut CoworkerBookingCreditUpdate),
-        ) -> crate::Result<CoworkerBookingCreditUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<
+            Output = crate::Result<CoworkerBookingCreditUpdate>,
+        > {
+            self.client
+                .modify::<
+                    CoworkerBookingCredit,
+                    CoworkerBookingCreditUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

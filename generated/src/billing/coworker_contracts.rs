@@ -2488,7 +2488,8 @@ mod typed {
         CoworkerContractSort,
     >;
     /// The `CoworkerContract` endpoints. Get one with [`crate::Api::coworker_contracts`]
-    /// (`client.coworker_contracts()`); it borrows the client.
+    /// (`client.coworker_contracts()`); it borrows the client. Each method builds a
+    /// [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct CoworkerContracts<'a> {
         client: &'a crate::Client,
@@ -2508,13 +2509,12 @@ mod typed {
         ///
         /// `GET /api/billing/coworkercontracts`; role `CoworkerContract-List` (see
         /// [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &CoworkerContractQuery,
-        ) -> crate::Result<crate::Page<CoworkerContractListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<CoworkerContractListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `CoworkerContract` the query matches, page after page.
@@ -2524,12 +2524,14 @@ mod typed {
         ///
         /// `GET /api/billing/coworkercontracts`; role `CoworkerContract-List` (see
         /// [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: CoworkerContractQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<CoworkerContractListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<CoworkerContractListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -2540,25 +2542,25 @@ mod typed {
         ///
         /// `GET /api/billing/coworkercontracts`; role `CoworkerContract-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::CoworkerContractId>>,
-        ) -> crate::Result<crate::Page<CoworkerContractListItem>> {
+        ) -> crate::Call<crate::Page<CoworkerContractListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client
-                .find_by_ids(&super::FIND_BY_IDS, "CoworkerContract_Id", &ids)
-                .await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "CoworkerContract_Id", &ids)
         }
 
         /// Gets one full CoworkerContract record by its Id.
         ///
         /// `GET /api/billing/coworkercontracts/{Id}`; role `CoworkerContract-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::CoworkerContractId>,
-        ) -> crate::Result<CoworkerContract> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<CoworkerContract> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a CoworkerContract; the answer carries the new record's Id.
@@ -2567,15 +2569,12 @@ mod typed {
         ///
         /// `POST /api/billing/coworkercontracts`; role `CoworkerContract-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewCoworkerContract,
-        ) -> crate::Result<crate::ids::CoworkerContractId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::CoworkerContractId)
+        ) -> crate::Call<crate::ids::CoworkerContractId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a CoworkerContract, named by the Id in the body. PUT clears every property it does
@@ -2583,11 +2582,12 @@ mod typed {
         ///
         /// `PUT /api/billing/coworkercontracts`; role `CoworkerContract-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &CoworkerContractUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Lists the commands that can run on CoworkerContract records.
@@ -2597,8 +2597,9 @@ mod typed {
         ///
         /// Spec decision: No document names its role; the list role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more CoworkerContract records. The API answers 200 even when the
@@ -2611,11 +2612,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; it is POST, as 003, NOTES.md and the newer
         /// pages say (spec/README.md).
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`CoworkerContractUpdate`], and writes it
@@ -2624,15 +2626,18 @@ mod typed {
         ///
         /// Needs the roles `CoworkerContract-Read` and `CoworkerContract-Edit`. Answers the body that
         /// was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::CoworkerContractId>,
             change: impl FnOnce(&mut CoworkerContractUpdate),
-        ) -> crate::Result<CoworkerContractUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<
+            Output = crate::Result<CoworkerContractUpdate>,
+        > {
+            self.client
+                .modify::<
+                    CoworkerContract,
+                    CoworkerContractUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -1344,7 +1344,8 @@ mod typed {
         CoworkerDiscountCodeSort,
     >;
     /// The `CoworkerDiscountCode` endpoints. Get one with [`crate::Api::coworker_discount_codes`]
-    /// (`client.coworker_discount_codes()`); it borrows the client.
+    /// (`client.coworker_discount_codes()`); it borrows the client. Each method builds a
+    /// [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct CoworkerDiscountCodes<'a> {
         client: &'a crate::Client,
@@ -1364,13 +1365,12 @@ mod typed {
         ///
         /// `GET /api/billing/coworkerdiscountcodes`; role `CoworkerDiscountCode-List` (see
         /// [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &CoworkerDiscountCodeQuery,
-        ) -> crate::Result<crate::Page<CoworkerDiscountCodeListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<CoworkerDiscountCodeListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `CoworkerDiscountCode` the query matches, page after page.
@@ -1380,12 +1380,14 @@ mod typed {
         ///
         /// `GET /api/billing/coworkerdiscountcodes`; role `CoworkerDiscountCode-List` (see
         /// [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: CoworkerDiscountCodeQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<CoworkerDiscountCodeListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<CoworkerDiscountCodeListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1400,25 +1402,25 @@ mod typed {
         /// Spec decision: 003 documents `?CoworkerDiscountCode_Id=[1,2]` answering a page; NOTES.md
         /// reports a newer `?id=[1,2]` answering a bare array of full records. The documented page form
         /// is used: it has the same shape as list and needs no second record decoder.
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::CoworkerDiscountCodeId>>,
-        ) -> crate::Result<crate::Page<CoworkerDiscountCodeListItem>> {
+        ) -> crate::Call<crate::Page<CoworkerDiscountCodeListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client
-                .find_by_ids(&super::FIND_BY_IDS, "CoworkerDiscountCode_Id", &ids)
-                .await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "CoworkerDiscountCode_Id", &ids)
         }
 
         /// Gets one full CoworkerDiscountCode record by its Id.
         ///
         /// `GET /api/billing/coworkerdiscountcodes/{Id}`; role `CoworkerDiscountCode-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::CoworkerDiscountCodeId>,
-        ) -> crate::Result<CoworkerDiscountCode> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<CoworkerDiscountCode> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a CoworkerDiscountCode; the answer carries the new record's Id.
@@ -1427,15 +1429,12 @@ mod typed {
         ///
         /// `POST /api/billing/coworkerdiscountcodes`; role `CoworkerDiscountCode-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewCoworkerDiscountCode,
-        ) -> crate::Result<crate::ids::CoworkerDiscountCodeId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::CoworkerDiscountCodeId)
+        ) -> crate::Call<crate::ids::CoworkerDiscountCodeId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a CoworkerDiscountCode, named by the Id in the body. PUT clears every property it
@@ -1443,22 +1442,24 @@ mod typed {
         ///
         /// `PUT /api/billing/coworkerdiscountcodes`; role `CoworkerDiscountCode-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &CoworkerDiscountCodeUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a CoworkerDiscountCode by its Id.
         ///
         /// `DELETE /api/billing/coworkerdiscountcodes/{Id}`; role `CoworkerDiscountCode-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::CoworkerDiscountCodeId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on CoworkerDiscountCode records.
@@ -1468,8 +1469,9 @@ mod typed {
         ///
         /// Spec decision: 003 names no role for it; the list role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more CoworkerDiscountCode records. The API answers 200 even when
@@ -1482,11 +1484,12 @@ mod typed {
         ///
         /// Spec decision: 003's heading says `runacommand`, its example and NOTES.md `runcommand`; two
         /// sources against one.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`CoworkerDiscountCodeUpdate`], and writes it
@@ -1495,15 +1498,18 @@ mod typed {
         ///
         /// Needs the roles `CoworkerDiscountCode-Read` and `CoworkerDiscountCode-Edit`. Answers the
         /// body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::CoworkerDiscountCodeId>,
             change: impl FnOnce(&mut CoworkerDiscountCodeUpdate),
-        ) -> crate::Result<CoworkerDiscountCodeUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<
+            Output = crate::Result<CoworkerDiscountCodeUpdate>,
+        > {
+            self.client
+                .modify::<
+                    CoworkerDiscountCode,
+                    CoworkerDiscountCodeUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -877,7 +877,8 @@ mod typed {
     >;
     /// The `CoworkerExtraServiceUseHistory` endpoints. Get one with
     /// [`crate::Api::coworker_extra_service_use_histories`]
-    /// (`client.coworker_extra_service_use_histories()`); it borrows the client.
+    /// (`client.coworker_extra_service_use_histories()`); it borrows the client. Each method builds
+    /// a [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct CoworkerExtraServiceUseHistories<'a> {
         client: &'a crate::Client,
@@ -897,13 +898,12 @@ mod typed {
         ///
         /// `GET /api/billing/coworkerextraserviceusehistories`; role
         /// `CoworkerExtraServiceUseHistory-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &CoworkerExtraServiceUseHistoryQuery,
-        ) -> crate::Result<crate::Page<CoworkerExtraServiceUseHistoryListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<CoworkerExtraServiceUseHistoryListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `CoworkerExtraServiceUseHistory` the query matches, page after page.
@@ -913,12 +913,14 @@ mod typed {
         ///
         /// `GET /api/billing/coworkerextraserviceusehistories`; role
         /// `CoworkerExtraServiceUseHistory-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: CoworkerExtraServiceUseHistoryQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<CoworkerExtraServiceUseHistoryListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<CoworkerExtraServiceUseHistoryListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -929,12 +931,13 @@ mod typed {
         ///
         /// `GET /api/billing/coworkerextraserviceusehistories`; role
         /// `CoworkerExtraServiceUseHistory-List` (see [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<
                 Item = impl Into<crate::ids::CoworkerExtraServiceUseHistoryId>,
             >,
-        ) -> crate::Result<crate::Page<CoworkerExtraServiceUseHistoryListItem>> {
+        ) -> crate::Call<crate::Page<CoworkerExtraServiceUseHistoryListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
             self.client
                 .find_by_ids(
@@ -942,18 +945,18 @@ mod typed {
                     "CoworkerExtraServiceUseHistory_Id",
                     &ids,
                 )
-                .await
         }
 
         /// Gets one full CoworkerExtraServiceUseHistory record by its Id.
         ///
         /// `GET /api/billing/coworkerextraserviceusehistories/{Id}`; role
         /// `CoworkerExtraServiceUseHistory-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::CoworkerExtraServiceUseHistoryId>,
-        ) -> crate::Result<CoworkerExtraServiceUseHistory> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<CoworkerExtraServiceUseHistory> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a CoworkerExtraServiceUseHistory; the answer carries the new record's Id.
@@ -962,15 +965,12 @@ mod typed {
         ///
         /// `POST /api/billing/coworkerextraserviceusehistories`; role
         /// `CoworkerExtraServiceUseHistory-Create` (see [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewCoworkerExtraServiceUseHistory,
-        ) -> crate::Result<crate::ids::CoworkerExtraServiceUseHistoryId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::CoworkerExtraServiceUseHistoryId)
+        ) -> crate::Call<crate::ids::CoworkerExtraServiceUseHistoryId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a CoworkerExtraServiceUseHistory, named by the Id in the body. PUT clears every
@@ -978,22 +978,24 @@ mod typed {
         ///
         /// `PUT /api/billing/coworkerextraserviceusehistories`; role
         /// `CoworkerExtraServiceUseHistory-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &CoworkerExtraServiceUseHistoryUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a CoworkerExtraServiceUseHistory by its Id.
         ///
         /// `DELETE /api/billing/coworkerextraserviceusehistories/{Id}`; role
         /// `CoworkerExtraServiceUseHistory-Delete` (see [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::CoworkerExtraServiceUseHistoryId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on CoworkerExtraServiceUseHistory records.
@@ -1003,8 +1005,9 @@ mod typed {
         ///
         /// Spec decision: No document names its role; the list role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more CoworkerExtraServiceUseHistory records. The API answers 200
@@ -1017,11 +1020,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; it is POST, as 003, NOTES.md and the newer
         /// pages say (spec/README.md).
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`CoworkerExtraServiceUseHistoryUpdate`], and
@@ -1030,15 +1034,18 @@ mod typed {
         ///
         /// Needs the roles `CoworkerExtraServiceUseHistory-Read` and
         /// `CoworkerExtraServiceUseHistory-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::CoworkerExtraServiceUseHistoryId>,
             change: impl FnOnce(&mut CoworkerExtraServiceUseHistoryUpdate),
-        ) -> crate::Result<CoworkerExtraServiceUseHistoryUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<
+            Output = crate::Result<CoworkerExtraServiceUseHistoryUpdate>,
+        > {
+            self.client
+                .modify::<
+                    CoworkerExtraServiceUseHistory,
+                    CoworkerExtraServiceUseHistoryUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

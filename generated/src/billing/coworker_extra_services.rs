@@ -1888,7 +1888,8 @@ mod typed {
         CoworkerExtraServiceSort,
     >;
     /// The `CoworkerExtraService` endpoints. Get one with [`crate::Api::coworker_extra_services`]
-    /// (`client.coworker_extra_services()`); it borrows the client.
+    /// (`client.coworker_extra_services()`); it borrows the client. Each method builds a
+    /// [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct CoworkerExtraServices<'a> {
         client: &'a crate::Client,
@@ -1908,13 +1909,12 @@ mod typed {
         ///
         /// `GET /api/billing/coworkerextraservices`; role `CoworkerExtraService-List` (see
         /// [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &CoworkerExtraServiceQuery,
-        ) -> crate::Result<crate::Page<CoworkerExtraServiceListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<CoworkerExtraServiceListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `CoworkerExtraService` the query matches, page after page.
@@ -1924,12 +1924,14 @@ mod typed {
         ///
         /// `GET /api/billing/coworkerextraservices`; role `CoworkerExtraService-List` (see
         /// [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: CoworkerExtraServiceQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<CoworkerExtraServiceListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<CoworkerExtraServiceListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1940,25 +1942,25 @@ mod typed {
         ///
         /// `GET /api/billing/coworkerextraservices`; role `CoworkerExtraService-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::CoworkerExtraServiceId>>,
-        ) -> crate::Result<crate::Page<CoworkerExtraServiceListItem>> {
+        ) -> crate::Call<crate::Page<CoworkerExtraServiceListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client
-                .find_by_ids(&super::FIND_BY_IDS, "CoworkerExtraService_Id", &ids)
-                .await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "CoworkerExtraService_Id", &ids)
         }
 
         /// Gets one full CoworkerExtraService record by its Id.
         ///
         /// `GET /api/billing/coworkerextraservices/{Id}`; role `CoworkerExtraService-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::CoworkerExtraServiceId>,
-        ) -> crate::Result<CoworkerExtraService> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<CoworkerExtraService> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a CoworkerExtraService; the answer carries the new record's Id.
@@ -1967,15 +1969,12 @@ mod typed {
         ///
         /// `POST /api/billing/coworkerextraservices`; role `CoworkerExtraService-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewCoworkerExtraService,
-        ) -> crate::Result<crate::ids::CoworkerExtraServiceId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::CoworkerExtraServiceId)
+        ) -> crate::Call<crate::ids::CoworkerExtraServiceId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a CoworkerExtraService, named by the Id in the body. PUT clears every property it
@@ -1983,22 +1982,24 @@ mod typed {
         ///
         /// `PUT /api/billing/coworkerextraservices`; role `CoworkerExtraService-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &CoworkerExtraServiceUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a CoworkerExtraService by its Id.
         ///
         /// `DELETE /api/billing/coworkerextraservices/{Id}`; role `CoworkerExtraService-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::CoworkerExtraServiceId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on CoworkerExtraService records.
@@ -2008,8 +2009,9 @@ mod typed {
         ///
         /// Spec decision: No document names its role; the list role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more CoworkerExtraService records. The API answers 200 even when
@@ -2022,11 +2024,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; it is POST, as 003, NOTES.md and the newer
         /// pages say (spec/README.md).
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`CoworkerExtraServiceUpdate`], and writes it
@@ -2035,15 +2038,18 @@ mod typed {
         ///
         /// Needs the roles `CoworkerExtraService-Read` and `CoworkerExtraService-Edit`. Answers the
         /// body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::CoworkerExtraServiceId>,
             change: impl FnOnce(&mut CoworkerExtraServiceUpdate),
-        ) -> crate::Result<CoworkerExtraServiceUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<
+            Output = crate::Result<CoworkerExtraServiceUpdate>,
+        > {
+            self.client
+                .modify::<
+                    CoworkerExtraService,
+                    CoworkerExtraServiceUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -1127,7 +1127,7 @@ mod typed {
     >;
     /// The `CoworkerInvoiceHistory` endpoints. Get one with
     /// [`crate::Api::coworker_invoice_histories`] (`client.coworker_invoice_histories()`); it
-    /// borrows the client.
+    /// borrows the client. Each method builds a [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct CoworkerInvoiceHistories<'a> {
         client: &'a crate::Client,
@@ -1147,13 +1147,12 @@ mod typed {
         ///
         /// `GET /api/billing/coworkerinvoicehistories`; role `CoworkerInvoiceHistory-List` (see
         /// [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &CoworkerInvoiceHistoryQuery,
-        ) -> crate::Result<crate::Page<CoworkerInvoiceHistoryListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<CoworkerInvoiceHistoryListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `CoworkerInvoiceHistory` the query matches, page after page.
@@ -1163,12 +1162,14 @@ mod typed {
         ///
         /// `GET /api/billing/coworkerinvoicehistories`; role `CoworkerInvoiceHistory-List` (see
         /// [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: CoworkerInvoiceHistoryQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<CoworkerInvoiceHistoryListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<CoworkerInvoiceHistoryListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1179,27 +1180,28 @@ mod typed {
         ///
         /// `GET /api/billing/coworkerinvoicehistories`; role `CoworkerInvoiceHistory-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<
                 Item = impl Into<crate::ids::CoworkerInvoiceHistoryId>,
             >,
-        ) -> crate::Result<crate::Page<CoworkerInvoiceHistoryListItem>> {
+        ) -> crate::Call<crate::Page<CoworkerInvoiceHistoryListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
             self.client
                 .find_by_ids(&super::FIND_BY_IDS, "CoworkerInvoiceHistory_Id", &ids)
-                .await
         }
 
         /// Gets one full CoworkerInvoiceHistory record by its Id.
         ///
         /// `GET /api/billing/coworkerinvoicehistories/{Id}`; role `CoworkerInvoiceHistory-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::CoworkerInvoiceHistoryId>,
-        ) -> crate::Result<CoworkerInvoiceHistory> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<CoworkerInvoiceHistory> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a CoworkerInvoiceHistory; the answer carries the new record's Id.
@@ -1208,15 +1210,12 @@ mod typed {
         ///
         /// `POST /api/billing/coworkerinvoicehistories`; role `CoworkerInvoiceHistory-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewCoworkerInvoiceHistory,
-        ) -> crate::Result<crate::ids::CoworkerInvoiceHistoryId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::CoworkerInvoiceHistoryId)
+        ) -> crate::Call<crate::ids::CoworkerInvoiceHistoryId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a CoworkerInvoiceHistory, named by the Id in the body. PUT clears every property it
@@ -1224,11 +1223,12 @@ mod typed {
         ///
         /// `PUT /api/billing/coworkerinvoicehistories`; role `CoworkerInvoiceHistory-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &CoworkerInvoiceHistoryUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Lists the commands that can run on CoworkerInvoiceHistory records.
@@ -1238,8 +1238,9 @@ mod typed {
         ///
         /// Spec decision: No document names its role; the list role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more CoworkerInvoiceHistory records. The API answers 200 even when
@@ -1252,11 +1253,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; it is POST, as 003, NOTES.md and the newer
         /// pages say (spec/README.md).
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`CoworkerInvoiceHistoryUpdate`], and writes
@@ -1265,15 +1267,18 @@ mod typed {
         ///
         /// Needs the roles `CoworkerInvoiceHistory-Read` and `CoworkerInvoiceHistory-Edit`. Answers the
         /// body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::CoworkerInvoiceHistoryId>,
             change: impl FnOnce(&mut CoworkerInvoiceHistoryUpdate),
-        ) -> crate::Result<CoworkerInvoiceHistoryUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<
+            Output = crate::Result<CoworkerInvoiceHistoryUpdate>,
+        > {
+            self.client
+                .modify::<
+                    CoworkerInvoiceHistory,
+                    CoworkerInvoiceHistoryUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

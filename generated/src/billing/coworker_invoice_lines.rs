@@ -1813,7 +1813,8 @@ mod typed {
         CoworkerInvoiceLineSort,
     >;
     /// The `CoworkerInvoiceLine` endpoints. Get one with [`crate::Api::coworker_invoice_lines`]
-    /// (`client.coworker_invoice_lines()`); it borrows the client.
+    /// (`client.coworker_invoice_lines()`); it borrows the client. Each method builds a
+    /// [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct CoworkerInvoiceLines<'a> {
         client: &'a crate::Client,
@@ -1833,13 +1834,12 @@ mod typed {
         ///
         /// `GET /api/billing/coworkerinvoicelines`; role `CoworkerInvoiceLine-List` (see
         /// [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &CoworkerInvoiceLineQuery,
-        ) -> crate::Result<crate::Page<CoworkerInvoiceLineListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<CoworkerInvoiceLineListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `CoworkerInvoiceLine` the query matches, page after page.
@@ -1849,12 +1849,14 @@ mod typed {
         ///
         /// `GET /api/billing/coworkerinvoicelines`; role `CoworkerInvoiceLine-List` (see
         /// [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: CoworkerInvoiceLineQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<CoworkerInvoiceLineListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<CoworkerInvoiceLineListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1865,25 +1867,25 @@ mod typed {
         ///
         /// `GET /api/billing/coworkerinvoicelines`; role `CoworkerInvoiceLine-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::CoworkerInvoiceLineId>>,
-        ) -> crate::Result<crate::Page<CoworkerInvoiceLineListItem>> {
+        ) -> crate::Call<crate::Page<CoworkerInvoiceLineListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client
-                .find_by_ids(&super::FIND_BY_IDS, "CoworkerInvoiceLine_Id", &ids)
-                .await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "CoworkerInvoiceLine_Id", &ids)
         }
 
         /// Gets one full CoworkerInvoiceLine record by its Id.
         ///
         /// `GET /api/billing/coworkerinvoicelines/{Id}`; role `CoworkerInvoiceLine-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::CoworkerInvoiceLineId>,
-        ) -> crate::Result<CoworkerInvoiceLine> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<CoworkerInvoiceLine> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a CoworkerInvoiceLine; the answer carries the new record's Id.
@@ -1892,15 +1894,12 @@ mod typed {
         ///
         /// `POST /api/billing/coworkerinvoicelines`; role `CoworkerInvoiceLine-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewCoworkerInvoiceLine,
-        ) -> crate::Result<crate::ids::CoworkerInvoiceLineId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::CoworkerInvoiceLineId)
+        ) -> crate::Call<crate::ids::CoworkerInvoiceLineId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a CoworkerInvoiceLine, named by the Id in the body. PUT clears every property it
@@ -1908,11 +1907,12 @@ mod typed {
         ///
         /// `PUT /api/billing/coworkerinvoicelines`; role `CoworkerInvoiceLine-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &CoworkerInvoiceLineUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Lists the commands that can run on CoworkerInvoiceLine records.
@@ -1922,8 +1922,9 @@ mod typed {
         ///
         /// Spec decision: No document names its role; the list role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more CoworkerInvoiceLine records. The API answers 200 even when the
@@ -1936,11 +1937,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; it is POST, as 003, NOTES.md and the newer
         /// pages say (spec/README.md).
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`CoworkerInvoiceLineUpdate`], and writes it
@@ -1949,15 +1951,18 @@ mod typed {
         ///
         /// Needs the roles `CoworkerInvoiceLine-Read` and `CoworkerInvoiceLine-Edit`. Answers the body
         /// that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::CoworkerInvoiceLineId>,
             change: impl FnOnce(&mut CoworkerInvoiceLineUpdate),
-        ) -> crate::Result<CoworkerInvoiceLineUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<
+            Output = crate::Result<CoworkerInvoiceLineUpdate>,
+        > {
+            self.client
+                .modify::<
+                    CoworkerInvoiceLine,
+                    CoworkerInvoiceLineUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

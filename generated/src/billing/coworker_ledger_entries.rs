@@ -1582,7 +1582,8 @@ mod typed {
         CoworkerLedgerEntrySort,
     >;
     /// The `CoworkerLedgerEntry` endpoints. Get one with [`crate::Api::coworker_ledger_entries`]
-    /// (`client.coworker_ledger_entries()`); it borrows the client.
+    /// (`client.coworker_ledger_entries()`); it borrows the client. Each method builds a
+    /// [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct CoworkerLedgerEntries<'a> {
         client: &'a crate::Client,
@@ -1602,13 +1603,12 @@ mod typed {
         ///
         /// `GET /api/billing/coworkerledgerentries`; role `CoworkerLedgerEntry-List` (see
         /// [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &CoworkerLedgerEntryQuery,
-        ) -> crate::Result<crate::Page<CoworkerLedgerEntryListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<CoworkerLedgerEntryListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `CoworkerLedgerEntry` the query matches, page after page.
@@ -1618,12 +1618,14 @@ mod typed {
         ///
         /// `GET /api/billing/coworkerledgerentries`; role `CoworkerLedgerEntry-List` (see
         /// [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: CoworkerLedgerEntryQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<CoworkerLedgerEntryListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<CoworkerLedgerEntryListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1634,25 +1636,25 @@ mod typed {
         ///
         /// `GET /api/billing/coworkerledgerentries`; role `CoworkerLedgerEntry-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::CoworkerLedgerEntryId>>,
-        ) -> crate::Result<crate::Page<CoworkerLedgerEntryListItem>> {
+        ) -> crate::Call<crate::Page<CoworkerLedgerEntryListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client
-                .find_by_ids(&super::FIND_BY_IDS, "CoworkerLedgerEntry_Id", &ids)
-                .await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "CoworkerLedgerEntry_Id", &ids)
         }
 
         /// Gets one full CoworkerLedgerEntry record by its Id.
         ///
         /// `GET /api/billing/coworkerledgerentries/{Id}`; role `CoworkerLedgerEntry-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::CoworkerLedgerEntryId>,
-        ) -> crate::Result<CoworkerLedgerEntry> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<CoworkerLedgerEntry> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a CoworkerLedgerEntry; the answer carries the new record's Id.
@@ -1661,15 +1663,12 @@ mod typed {
         ///
         /// `POST /api/billing/coworkerledgerentries`; role `CoworkerLedgerEntry-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewCoworkerLedgerEntry,
-        ) -> crate::Result<crate::ids::CoworkerLedgerEntryId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::CoworkerLedgerEntryId)
+        ) -> crate::Call<crate::ids::CoworkerLedgerEntryId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a CoworkerLedgerEntry, named by the Id in the body. PUT clears every property it
@@ -1677,22 +1676,24 @@ mod typed {
         ///
         /// `PUT /api/billing/coworkerledgerentries`; role `CoworkerLedgerEntry-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &CoworkerLedgerEntryUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a CoworkerLedgerEntry by its Id.
         ///
         /// `DELETE /api/billing/coworkerledgerentries/{Id}`; role `CoworkerLedgerEntry-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::CoworkerLedgerEntryId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on CoworkerLedgerEntry records.
@@ -1702,8 +1703,9 @@ mod typed {
         ///
         /// Spec decision: No document names its role; the list role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more CoworkerLedgerEntry records. The API answers 200 even when the
@@ -1716,11 +1718,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; it is POST, as 003, NOTES.md and the newer
         /// pages say (spec/README.md).
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`CoworkerLedgerEntryUpdate`], and writes it
@@ -1729,15 +1732,18 @@ mod typed {
         ///
         /// Needs the roles `CoworkerLedgerEntry-Read` and `CoworkerLedgerEntry-Edit`. Answers the body
         /// that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::CoworkerLedgerEntryId>,
             change: impl FnOnce(&mut CoworkerLedgerEntryUpdate),
-        ) -> crate::Result<CoworkerLedgerEntryUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<
+            Output = crate::Result<CoworkerLedgerEntryUpdate>,
+        > {
+            self.client
+                .modify::<
+                    CoworkerLedgerEntry,
+                    CoworkerLedgerEntryUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

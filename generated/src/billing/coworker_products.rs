@@ -1899,7 +1899,8 @@ mod typed {
         CoworkerProductSort,
     >;
     /// The `CoworkerProduct` endpoints. Get one with [`crate::Api::coworker_products`]
-    /// (`client.coworker_products()`); it borrows the client.
+    /// (`client.coworker_products()`); it borrows the client. Each method builds a [`crate::Call`],
+    /// sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct CoworkerProducts<'a> {
         client: &'a crate::Client,
@@ -1919,13 +1920,12 @@ mod typed {
         ///
         /// `GET /api/billing/coworkerproducts`; role `CoworkerProduct-List` (see
         /// [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &CoworkerProductQuery,
-        ) -> crate::Result<crate::Page<CoworkerProductListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<CoworkerProductListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `CoworkerProduct` the query matches, page after page.
@@ -1935,12 +1935,14 @@ mod typed {
         ///
         /// `GET /api/billing/coworkerproducts`; role `CoworkerProduct-List` (see
         /// [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: CoworkerProductQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<CoworkerProductListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<CoworkerProductListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1951,25 +1953,25 @@ mod typed {
         ///
         /// `GET /api/billing/coworkerproducts`; role `CoworkerProduct-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::CoworkerProductId>>,
-        ) -> crate::Result<crate::Page<CoworkerProductListItem>> {
+        ) -> crate::Call<crate::Page<CoworkerProductListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client
-                .find_by_ids(&super::FIND_BY_IDS, "CoworkerProduct_Id", &ids)
-                .await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "CoworkerProduct_Id", &ids)
         }
 
         /// Gets one full CoworkerProduct record by its Id.
         ///
         /// `GET /api/billing/coworkerproducts/{Id}`; role `CoworkerProduct-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::CoworkerProductId>,
-        ) -> crate::Result<CoworkerProduct> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<CoworkerProduct> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a CoworkerProduct; the answer carries the new record's Id.
@@ -1978,15 +1980,12 @@ mod typed {
         ///
         /// `POST /api/billing/coworkerproducts`; role `CoworkerProduct-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewCoworkerProduct,
-        ) -> crate::Result<crate::ids::CoworkerProductId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::CoworkerProductId)
+        ) -> crate::Call<crate::ids::CoworkerProductId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a CoworkerProduct, named by the Id in the body. PUT clears every property it does
@@ -1994,22 +1993,24 @@ mod typed {
         ///
         /// `PUT /api/billing/coworkerproducts`; role `CoworkerProduct-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &CoworkerProductUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a CoworkerProduct by its Id.
         ///
         /// `DELETE /api/billing/coworkerproducts/{Id}`; role `CoworkerProduct-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::CoworkerProductId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on CoworkerProduct records.
@@ -2019,8 +2020,9 @@ mod typed {
         ///
         /// Spec decision: No document names its role; the list role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more CoworkerProduct records. The API answers 200 even when the
@@ -2033,11 +2035,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; it is POST, as 003, NOTES.md and the newer
         /// pages say (spec/README.md).
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`CoworkerProductUpdate`], and writes it back:
@@ -2045,15 +2048,16 @@ mod typed {
         ///
         /// Needs the roles `CoworkerProduct-Read` and `CoworkerProduct-Edit`. Answers the body that was
         /// sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::CoworkerProductId>,
             change: impl FnOnce(&mut CoworkerProductUpdate),
-        ) -> crate::Result<CoworkerProductUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<CoworkerProductUpdate>> {
+            self.client
+                .modify::<
+                    CoworkerProduct,
+                    CoworkerProductUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

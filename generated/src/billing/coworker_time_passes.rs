@@ -1434,7 +1434,8 @@ mod typed {
         CoworkerTimePassSort,
     >;
     /// The `CoworkerTimePass` endpoints. Get one with [`crate::Api::coworker_time_passes`]
-    /// (`client.coworker_time_passes()`); it borrows the client.
+    /// (`client.coworker_time_passes()`); it borrows the client. Each method builds a
+    /// [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct CoworkerTimePasses<'a> {
         client: &'a crate::Client,
@@ -1454,13 +1455,12 @@ mod typed {
         ///
         /// `GET /api/billing/coworkertimepasses`; role `CoworkerTimePass-List` (see
         /// [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &CoworkerTimePassQuery,
-        ) -> crate::Result<crate::Page<CoworkerTimePassListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<CoworkerTimePassListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `CoworkerTimePass` the query matches, page after page.
@@ -1470,12 +1470,14 @@ mod typed {
         ///
         /// `GET /api/billing/coworkertimepasses`; role `CoworkerTimePass-List` (see
         /// [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: CoworkerTimePassQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<CoworkerTimePassListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<CoworkerTimePassListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1486,25 +1488,25 @@ mod typed {
         ///
         /// `GET /api/billing/coworkertimepasses`; role `CoworkerTimePass-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::CoworkerTimePassId>>,
-        ) -> crate::Result<crate::Page<CoworkerTimePassListItem>> {
+        ) -> crate::Call<crate::Page<CoworkerTimePassListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client
-                .find_by_ids(&super::FIND_BY_IDS, "CoworkerTimePass_Id", &ids)
-                .await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "CoworkerTimePass_Id", &ids)
         }
 
         /// Gets one full CoworkerTimePass record by its Id.
         ///
         /// `GET /api/billing/coworkertimepasses/{Id}`; role `CoworkerTimePass-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::CoworkerTimePassId>,
-        ) -> crate::Result<CoworkerTimePass> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<CoworkerTimePass> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a CoworkerTimePass; the answer carries the new record's Id.
@@ -1513,15 +1515,12 @@ mod typed {
         ///
         /// `POST /api/billing/coworkertimepasses`; role `CoworkerTimePass-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewCoworkerTimePass,
-        ) -> crate::Result<crate::ids::CoworkerTimePassId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::CoworkerTimePassId)
+        ) -> crate::Call<crate::ids::CoworkerTimePassId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a CoworkerTimePass, named by the Id in the body. PUT clears every property it does
@@ -1529,22 +1528,24 @@ mod typed {
         ///
         /// `PUT /api/billing/coworkertimepasses`; role `CoworkerTimePass-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &CoworkerTimePassUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a CoworkerTimePass by its Id.
         ///
         /// `DELETE /api/billing/coworkertimepasses/{Id}`; role `CoworkerTimePass-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::CoworkerTimePassId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on CoworkerTimePass records.
@@ -1554,8 +1555,9 @@ mod typed {
         ///
         /// Spec decision: No document names its role; the list role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more CoworkerTimePass records. The API answers 200 even when the
@@ -1568,11 +1570,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; it is POST, as 003, NOTES.md and the newer
         /// pages say (spec/README.md).
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`CoworkerTimePassUpdate`], and writes it
@@ -1581,15 +1584,18 @@ mod typed {
         ///
         /// Needs the roles `CoworkerTimePass-Read` and `CoworkerTimePass-Edit`. Answers the body that
         /// was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::CoworkerTimePassId>,
             change: impl FnOnce(&mut CoworkerTimePassUpdate),
-        ) -> crate::Result<CoworkerTimePassUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<
+            Output = crate::Result<CoworkerTimePassUpdate>,
+        > {
+            self.client
+                .modify::<
+                    CoworkerTimePass,
+                    CoworkerTimePassUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

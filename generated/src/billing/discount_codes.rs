@@ -2166,7 +2166,8 @@ mod typed {
     /// answers [`DiscountCodeListItem`]s.
     pub type DiscountCodeQuery = crate::ListQuery<DiscountCodeFilter, DiscountCodeSort>;
     /// The `DiscountCode` endpoints. Get one with [`crate::Api::discount_codes`]
-    /// (`client.discount_codes()`); it borrows the client.
+    /// (`client.discount_codes()`); it borrows the client. Each method builds a [`crate::Call`],
+    /// sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct DiscountCodes<'a> {
         client: &'a crate::Client,
@@ -2185,13 +2186,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/billing/discountcodes`; role `DiscountCode-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &DiscountCodeQuery,
-        ) -> crate::Result<crate::Page<DiscountCodeListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<DiscountCodeListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `DiscountCode` the query matches, page after page.
@@ -2200,12 +2200,11 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/billing/discountcodes`; role `DiscountCode-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: DiscountCodeQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<DiscountCodeListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<'static, crate::Result<DiscountCodeListItem>> {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -2216,22 +2215,24 @@ mod typed {
         ///
         /// `GET /api/billing/discountcodes`; role `DiscountCode-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::DiscountCodeId>>,
-        ) -> crate::Result<crate::Page<DiscountCodeListItem>> {
+        ) -> crate::Call<crate::Page<DiscountCodeListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "DiscountCode_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "DiscountCode_Id", &ids)
         }
 
         /// Gets one full DiscountCode record by its Id.
         ///
         /// `GET /api/billing/discountcodes/{Id}`; role `DiscountCode-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::DiscountCodeId>,
-        ) -> crate::Result<DiscountCode> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<DiscountCode> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a DiscountCode; the answer carries the new record's Id.
@@ -2240,37 +2241,36 @@ mod typed {
         ///
         /// `POST /api/billing/discountcodes`; role `DiscountCode-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewDiscountCode,
-        ) -> crate::Result<crate::ids::DiscountCodeId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::DiscountCodeId)
+        ) -> crate::Call<crate::ids::DiscountCodeId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a DiscountCode, named by the Id in the body. PUT clears every property it does not
         /// send, so the body is made from the full record.
         ///
         /// `PUT /api/billing/discountcodes`; role `DiscountCode-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &DiscountCodeUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a DiscountCode by its Id.
         ///
         /// `DELETE /api/billing/discountcodes/{Id}`; role `DiscountCode-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::DiscountCodeId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on DiscountCode records.
@@ -2280,8 +2280,9 @@ mod typed {
         ///
         /// Spec decision: No document names its role; the list role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more DiscountCode records. The API answers 200 even when the
@@ -2294,26 +2295,28 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; it is POST, as 003, NOTES.md and the newer
         /// pages say (spec/README.md).
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`DiscountCodeUpdate`], and writes it back:
         /// the safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `DiscountCode-Read` and `DiscountCode-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::DiscountCodeId>,
             change: impl FnOnce(&mut DiscountCodeUpdate),
-        ) -> crate::Result<DiscountCodeUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<DiscountCodeUpdate>> {
+            self.client
+                .modify::<
+                    DiscountCode,
+                    DiscountCodeUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -874,7 +874,8 @@ mod typed {
         ExtraServicePriceSort,
     >;
     /// The `ExtraServicePrice` endpoints. Get one with [`crate::Api::extra_service_prices`]
-    /// (`client.extra_service_prices()`); it borrows the client.
+    /// (`client.extra_service_prices()`); it borrows the client. Each method builds a
+    /// [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct ExtraServicePrices<'a> {
         client: &'a crate::Client,
@@ -894,13 +895,12 @@ mod typed {
         ///
         /// `GET /api/billing/extraserviceprices`; role `ExtraServicePrice-List` (see
         /// [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &ExtraServicePriceQuery,
-        ) -> crate::Result<crate::Page<ExtraServicePriceListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<ExtraServicePriceListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `ExtraServicePrice` the query matches, page after page.
@@ -910,12 +910,14 @@ mod typed {
         ///
         /// `GET /api/billing/extraserviceprices`; role `ExtraServicePrice-List` (see
         /// [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: ExtraServicePriceQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<ExtraServicePriceListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<ExtraServicePriceListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -926,25 +928,25 @@ mod typed {
         ///
         /// `GET /api/billing/extraserviceprices`; role `ExtraServicePrice-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::ExtraServicePriceId>>,
-        ) -> crate::Result<crate::Page<ExtraServicePriceListItem>> {
+        ) -> crate::Call<crate::Page<ExtraServicePriceListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client
-                .find_by_ids(&super::FIND_BY_IDS, "ExtraServicePrice_Id", &ids)
-                .await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "ExtraServicePrice_Id", &ids)
         }
 
         /// Gets one full ExtraServicePrice record by its Id.
         ///
         /// `GET /api/billing/extraserviceprices/{Id}`; role `ExtraServicePrice-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::ExtraServicePriceId>,
-        ) -> crate::Result<ExtraServicePrice> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<ExtraServicePrice> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a ExtraServicePrice; the answer carries the new record's Id.
@@ -953,15 +955,12 @@ mod typed {
         ///
         /// `POST /api/billing/extraserviceprices`; role `ExtraServicePrice-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewExtraServicePrice,
-        ) -> crate::Result<crate::ids::ExtraServicePriceId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::ExtraServicePriceId)
+        ) -> crate::Call<crate::ids::ExtraServicePriceId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a ExtraServicePrice, named by the Id in the body. PUT clears every property it does
@@ -969,22 +968,24 @@ mod typed {
         ///
         /// `PUT /api/billing/extraserviceprices`; role `ExtraServicePrice-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &ExtraServicePriceUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a ExtraServicePrice by its Id.
         ///
         /// `DELETE /api/billing/extraserviceprices/{Id}`; role `ExtraServicePrice-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::ExtraServicePriceId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on ExtraServicePrice records.
@@ -994,8 +995,9 @@ mod typed {
         ///
         /// Spec decision: No document names its role; the list role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more ExtraServicePrice records. The API answers 200 even when the
@@ -1008,11 +1010,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; it is POST, as 003, NOTES.md and the newer
         /// pages say (spec/README.md).
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`ExtraServicePriceUpdate`], and writes it
@@ -1021,15 +1024,18 @@ mod typed {
         ///
         /// Needs the roles `ExtraServicePrice-Read` and `ExtraServicePrice-Edit`. Answers the body that
         /// was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::ExtraServicePriceId>,
             change: impl FnOnce(&mut ExtraServicePriceUpdate),
-        ) -> crate::Result<ExtraServicePriceUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<
+            Output = crate::Result<ExtraServicePriceUpdate>,
+        > {
+            self.client
+                .modify::<
+                    ExtraServicePrice,
+                    ExtraServicePriceUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -899,7 +899,8 @@ mod typed {
         ExtraServiceTimeSlotSort,
     >;
     /// The `ExtraServiceTimeSlot` endpoints. Get one with [`crate::Api::extra_service_time_slots`]
-    /// (`client.extra_service_time_slots()`); it borrows the client.
+    /// (`client.extra_service_time_slots()`); it borrows the client. Each method builds a
+    /// [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct ExtraServiceTimeSlots<'a> {
         client: &'a crate::Client,
@@ -919,13 +920,12 @@ mod typed {
         ///
         /// `GET /api/billing/extraservicetimeslots`; role `ExtraServiceTimeSlot-List` (see
         /// [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &ExtraServiceTimeSlotQuery,
-        ) -> crate::Result<crate::Page<ExtraServiceTimeSlotListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<ExtraServiceTimeSlotListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `ExtraServiceTimeSlot` the query matches, page after page.
@@ -935,12 +935,14 @@ mod typed {
         ///
         /// `GET /api/billing/extraservicetimeslots`; role `ExtraServiceTimeSlot-List` (see
         /// [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: ExtraServiceTimeSlotQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<ExtraServiceTimeSlotListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<ExtraServiceTimeSlotListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -951,25 +953,25 @@ mod typed {
         ///
         /// `GET /api/billing/extraservicetimeslots`; role `ExtraServiceTimeSlot-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::ExtraServiceTimeSlotId>>,
-        ) -> crate::Result<crate::Page<ExtraServiceTimeSlotListItem>> {
+        ) -> crate::Call<crate::Page<ExtraServiceTimeSlotListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client
-                .find_by_ids(&super::FIND_BY_IDS, "ExtraServiceTimeSlot_Id", &ids)
-                .await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "ExtraServiceTimeSlot_Id", &ids)
         }
 
         /// Gets one full ExtraServiceTimeSlot record by its Id.
         ///
         /// `GET /api/billing/extraservicetimeslots/{Id}`; role `ExtraServiceTimeSlot-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::ExtraServiceTimeSlotId>,
-        ) -> crate::Result<ExtraServiceTimeSlot> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<ExtraServiceTimeSlot> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a ExtraServiceTimeSlot; the answer carries the new record's Id.
@@ -978,15 +980,12 @@ mod typed {
         ///
         /// `POST /api/billing/extraservicetimeslots`; role `ExtraServiceTimeSlot-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewExtraServiceTimeSlot,
-        ) -> crate::Result<crate::ids::ExtraServiceTimeSlotId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::ExtraServiceTimeSlotId)
+        ) -> crate::Call<crate::ids::ExtraServiceTimeSlotId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a ExtraServiceTimeSlot, named by the Id in the body. PUT clears every property it
@@ -994,22 +993,24 @@ mod typed {
         ///
         /// `PUT /api/billing/extraservicetimeslots`; role `ExtraServiceTimeSlot-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &ExtraServiceTimeSlotUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a ExtraServiceTimeSlot by its Id.
         ///
         /// `DELETE /api/billing/extraservicetimeslots/{Id}`; role `ExtraServiceTimeSlot-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::ExtraServiceTimeSlotId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on ExtraServiceTimeSlot records.
@@ -1019,8 +1020,9 @@ mod typed {
         ///
         /// Spec decision: No document names its role; the list role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more ExtraServiceTimeSlot records. The API answers 200 even when
@@ -1033,11 +1035,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; it is POST, as 003, NOTES.md and the newer
         /// pages say (spec/README.md).
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`ExtraServiceTimeSlotUpdate`], and writes it
@@ -1046,15 +1049,18 @@ mod typed {
         ///
         /// Needs the roles `ExtraServiceTimeSlot-Read` and `ExtraServiceTimeSlot-Edit`. Answers the
         /// body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::ExtraServiceTimeSlotId>,
             change: impl FnOnce(&mut ExtraServiceTimeSlotUpdate),
-        ) -> crate::Result<ExtraServiceTimeSlotUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<
+            Output = crate::Result<ExtraServiceTimeSlotUpdate>,
+        > {
+            self.client
+                .modify::<
+                    ExtraServiceTimeSlot,
+                    ExtraServiceTimeSlotUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -2149,7 +2149,8 @@ mod typed {
     /// answers [`ExtraServiceListItem`]s.
     pub type ExtraServiceQuery = crate::ListQuery<ExtraServiceFilter, ExtraServiceSort>;
     /// The `ExtraService` endpoints. Get one with [`crate::Api::extra_services`]
-    /// (`client.extra_services()`); it borrows the client.
+    /// (`client.extra_services()`); it borrows the client. Each method builds a [`crate::Call`],
+    /// sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct ExtraServices<'a> {
         client: &'a crate::Client,
@@ -2168,13 +2169,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/billing/extraservices`; role `ExtraService-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &ExtraServiceQuery,
-        ) -> crate::Result<crate::Page<ExtraServiceListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<ExtraServiceListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `ExtraService` the query matches, page after page.
@@ -2183,12 +2183,11 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/billing/extraservices`; role `ExtraService-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: ExtraServiceQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<ExtraServiceListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<'static, crate::Result<ExtraServiceListItem>> {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -2199,22 +2198,24 @@ mod typed {
         ///
         /// `GET /api/billing/extraservices`; role `ExtraService-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::ExtraServiceId>>,
-        ) -> crate::Result<crate::Page<ExtraServiceListItem>> {
+        ) -> crate::Call<crate::Page<ExtraServiceListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "ExtraService_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "ExtraService_Id", &ids)
         }
 
         /// Gets one full ExtraService record by its Id.
         ///
         /// `GET /api/billing/extraservices/{Id}`; role `ExtraService-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::ExtraServiceId>,
-        ) -> crate::Result<ExtraService> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<ExtraService> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a ExtraService; the answer carries the new record's Id.
@@ -2223,37 +2224,36 @@ mod typed {
         ///
         /// `POST /api/billing/extraservices`; role `ExtraService-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewExtraService,
-        ) -> crate::Result<crate::ids::ExtraServiceId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::ExtraServiceId)
+        ) -> crate::Call<crate::ids::ExtraServiceId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a ExtraService, named by the Id in the body. PUT clears every property it does not
         /// send, so the body is made from the full record.
         ///
         /// `PUT /api/billing/extraservices`; role `ExtraService-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &ExtraServiceUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a ExtraService by its Id.
         ///
         /// `DELETE /api/billing/extraservices/{Id}`; role `ExtraService-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::ExtraServiceId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on ExtraService records.
@@ -2263,8 +2263,9 @@ mod typed {
         ///
         /// Spec decision: No document names its role; the list role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more ExtraService records. The API answers 200 even when the
@@ -2277,26 +2278,28 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; it is POST, as 003, NOTES.md and the newer
         /// pages say (spec/README.md).
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`ExtraServiceUpdate`], and writes it back:
         /// the safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `ExtraService-Read` and `ExtraService-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::ExtraServiceId>,
             change: impl FnOnce(&mut ExtraServiceUpdate),
-        ) -> crate::Result<ExtraServiceUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<ExtraServiceUpdate>> {
+            self.client
+                .modify::<
+                    ExtraService,
+                    ExtraServiceUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -825,7 +825,8 @@ mod typed {
         FinancialAccountSort,
     >;
     /// The `FinancialAccount` endpoints. Get one with [`crate::Api::financial_accounts`]
-    /// (`client.financial_accounts()`); it borrows the client.
+    /// (`client.financial_accounts()`); it borrows the client. Each method builds a
+    /// [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct FinancialAccounts<'a> {
         client: &'a crate::Client,
@@ -845,13 +846,12 @@ mod typed {
         ///
         /// `GET /api/billing/financialaccounts`; role `FinancialAccount-List` (see
         /// [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &FinancialAccountQuery,
-        ) -> crate::Result<crate::Page<FinancialAccountListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<FinancialAccountListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `FinancialAccount` the query matches, page after page.
@@ -861,12 +861,14 @@ mod typed {
         ///
         /// `GET /api/billing/financialaccounts`; role `FinancialAccount-List` (see
         /// [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: FinancialAccountQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<FinancialAccountListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<FinancialAccountListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -877,25 +879,25 @@ mod typed {
         ///
         /// `GET /api/billing/financialaccounts`; role `FinancialAccount-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::FinancialAccountId>>,
-        ) -> crate::Result<crate::Page<FinancialAccountListItem>> {
+        ) -> crate::Call<crate::Page<FinancialAccountListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client
-                .find_by_ids(&super::FIND_BY_IDS, "FinancialAccount_Id", &ids)
-                .await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "FinancialAccount_Id", &ids)
         }
 
         /// Gets one full FinancialAccount record by its Id.
         ///
         /// `GET /api/billing/financialaccounts/{Id}`; role `FinancialAccount-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::FinancialAccountId>,
-        ) -> crate::Result<FinancialAccount> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<FinancialAccount> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a FinancialAccount; the answer carries the new record's Id.
@@ -904,15 +906,12 @@ mod typed {
         ///
         /// `POST /api/billing/financialaccounts`; role `FinancialAccount-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewFinancialAccount,
-        ) -> crate::Result<crate::ids::FinancialAccountId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::FinancialAccountId)
+        ) -> crate::Call<crate::ids::FinancialAccountId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a FinancialAccount, named by the Id in the body. PUT clears every property it does
@@ -920,22 +919,24 @@ mod typed {
         ///
         /// `PUT /api/billing/financialaccounts`; role `FinancialAccount-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &FinancialAccountUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a FinancialAccount by its Id.
         ///
         /// `DELETE /api/billing/financialaccounts/{Id}`; role `FinancialAccount-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::FinancialAccountId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on FinancialAccount records.
@@ -945,8 +946,9 @@ mod typed {
         ///
         /// Spec decision: No document names its role; the list role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more FinancialAccount records. The API answers 200 even when the
@@ -959,11 +961,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; it is POST, as 003, NOTES.md and the newer
         /// pages say (spec/README.md).
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`FinancialAccountUpdate`], and writes it
@@ -972,15 +975,18 @@ mod typed {
         ///
         /// Needs the roles `FinancialAccount-Read` and `FinancialAccount-Edit`. Answers the body that
         /// was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::FinancialAccountId>,
             change: impl FnOnce(&mut FinancialAccountUpdate),
-        ) -> crate::Result<FinancialAccountUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<
+            Output = crate::Result<FinancialAccountUpdate>,
+        > {
+            self.client
+                .modify::<
+                    FinancialAccount,
+                    FinancialAccountUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

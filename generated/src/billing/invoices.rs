@@ -1508,7 +1508,7 @@ mod typed {
     /// [`InvoiceListItem`]s.
     pub type InvoiceQuery = crate::ListQuery<InvoiceFilter, InvoiceSort>;
     /// The `Invoice` endpoints. Get one with [`crate::Api::invoices`] (`client.invoices()`); it
-    /// borrows the client.
+    /// borrows the client. Each method builds a [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct Invoices<'a> {
         client: &'a crate::Client,
@@ -1527,13 +1527,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/billing/invoices`; role `Invoice-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &InvoiceQuery,
-        ) -> crate::Result<crate::Page<InvoiceListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<InvoiceListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `Invoice` the query matches, page after page.
@@ -1542,12 +1541,11 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/billing/invoices`; role `Invoice-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: InvoiceQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<InvoiceListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<'static, crate::Result<InvoiceListItem>> {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1556,22 +1554,21 @@ mod typed {
         /// Sends the ids as `?Invoice_Id=[1,2]`, with a page size that holds them all (at most 1000).
         ///
         /// `GET /api/billing/invoices`; role `Invoice-List` (see [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::InvoiceId>>,
-        ) -> crate::Result<crate::Page<InvoiceListItem>> {
+        ) -> crate::Call<crate::Page<InvoiceListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "Invoice_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "Invoice_Id", &ids)
         }
 
         /// Gets one full Invoice record by its Id.
         ///
         /// `GET /api/billing/invoices/{Id}`; role `Invoice-Read` (see [`GET`](super::GET)).
-        pub async fn get(
-            &self,
-            id: impl Into<crate::ids::InvoiceId>,
-        ) -> crate::Result<Invoice> {
-            self.client.get_record(&super::GET, id.into().0).await
+        #[inline]
+        pub fn get(&self, id: impl Into<crate::ids::InvoiceId>) -> crate::Call<Invoice> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates an Invoice; the answer carries the new record's Id.
@@ -1585,15 +1582,9 @@ mod typed {
         /// against one. The 2020 page also documents update (PUT); the newer pages say invoices cannot
         /// be updated or deleted and win, so there is no update endpoint, and the bill-to fields are
         /// written on create only (the C# client, which has update but not create, disagrees).
-        pub async fn create(
-            &self,
-            body: &NewInvoice,
-        ) -> crate::Result<crate::ids::InvoiceId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::InvoiceId)
+        #[inline]
+        pub fn create(&self, body: &NewInvoice) -> crate::Call<crate::ids::InvoiceId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Lists the commands that can run on Invoice records.
@@ -1603,8 +1594,9 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it and names no role; the List role is assumed, as it
         /// only reads metadata (spec/README.md). The newer pages read do not mention commands.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more Invoice records. The API answers 200 even when the command
@@ -1617,11 +1609,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; POST with the run-command body, as decided
         /// for every entity in spec/README.md.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
     }
 }

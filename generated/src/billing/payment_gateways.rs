@@ -1068,7 +1068,8 @@ mod typed {
         PaymentGatewaySort,
     >;
     /// The `PaymentGateway` endpoints. Get one with [`crate::Api::payment_gateways`]
-    /// (`client.payment_gateways()`); it borrows the client.
+    /// (`client.payment_gateways()`); it borrows the client. Each method builds a [`crate::Call`],
+    /// sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct PaymentGateways<'a> {
         client: &'a crate::Client,
@@ -1087,13 +1088,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/billing/paymentgateways`; role `PaymentGateway-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &PaymentGatewayQuery,
-        ) -> crate::Result<crate::Page<PaymentGatewayListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<PaymentGatewayListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `PaymentGateway` the query matches, page after page.
@@ -1102,12 +1102,14 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/billing/paymentgateways`; role `PaymentGateway-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: PaymentGatewayQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<PaymentGatewayListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<PaymentGatewayListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1118,23 +1120,25 @@ mod typed {
         ///
         /// `GET /api/billing/paymentgateways`; role `PaymentGateway-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::PaymentGatewayId>>,
-        ) -> crate::Result<crate::Page<PaymentGatewayListItem>> {
+        ) -> crate::Call<crate::Page<PaymentGatewayListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "PaymentGateway_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "PaymentGateway_Id", &ids)
         }
 
         /// Gets one full PaymentGateway record by its Id.
         ///
         /// `GET /api/billing/paymentgateways/{Id}`; role `PaymentGateway-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::PaymentGatewayId>,
-        ) -> crate::Result<PaymentGateway> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<PaymentGateway> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a PaymentGateway; the answer carries the new record's Id.
@@ -1143,15 +1147,12 @@ mod typed {
         ///
         /// `POST /api/billing/paymentgateways`; role `PaymentGateway-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewPaymentGateway,
-        ) -> crate::Result<crate::ids::PaymentGatewayId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::PaymentGatewayId)
+        ) -> crate::Call<crate::ids::PaymentGatewayId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a PaymentGateway, named by the Id in the body. PUT clears every property it does not
@@ -1159,22 +1160,24 @@ mod typed {
         ///
         /// `PUT /api/billing/paymentgateways`; role `PaymentGateway-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &PaymentGatewayUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a PaymentGateway by its Id.
         ///
         /// `DELETE /api/billing/paymentgateways/{Id}`; role `PaymentGateway-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::PaymentGatewayId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on PaymentGateway records.
@@ -1184,8 +1187,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata (spec/README.md).
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more PaymentGateway records. The API answers 200 even when the
@@ -1198,11 +1202,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; POST with the run-command body, as decided
         /// for every entity in spec/README.md.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`PaymentGatewayUpdate`], and writes it back:
@@ -1210,15 +1215,16 @@ mod typed {
         ///
         /// Needs the roles `PaymentGateway-Read` and `PaymentGateway-Edit`. Answers the body that was
         /// sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::PaymentGatewayId>,
             change: impl FnOnce(&mut PaymentGatewayUpdate),
-        ) -> crate::Result<PaymentGatewayUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<PaymentGatewayUpdate>> {
+            self.client
+                .modify::<
+                    PaymentGateway,
+                    PaymentGatewayUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

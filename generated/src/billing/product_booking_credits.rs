@@ -1464,7 +1464,8 @@ mod typed {
         ProductBookingCreditSort,
     >;
     /// The `ProductBookingCredit` endpoints. Get one with [`crate::Api::product_booking_credits`]
-    /// (`client.product_booking_credits()`); it borrows the client.
+    /// (`client.product_booking_credits()`); it borrows the client. Each method builds a
+    /// [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct ProductBookingCredits<'a> {
         client: &'a crate::Client,
@@ -1484,13 +1485,12 @@ mod typed {
         ///
         /// `GET /api/billing/productbookingcredits`; role `ProductBookingCredit-List` (see
         /// [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &ProductBookingCreditQuery,
-        ) -> crate::Result<crate::Page<ProductBookingCreditListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<ProductBookingCreditListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `ProductBookingCredit` the query matches, page after page.
@@ -1500,12 +1500,14 @@ mod typed {
         ///
         /// `GET /api/billing/productbookingcredits`; role `ProductBookingCredit-List` (see
         /// [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: ProductBookingCreditQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<ProductBookingCreditListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<ProductBookingCreditListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1516,25 +1518,25 @@ mod typed {
         ///
         /// `GET /api/billing/productbookingcredits`; role `ProductBookingCredit-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::ProductBookingCreditId>>,
-        ) -> crate::Result<crate::Page<ProductBookingCreditListItem>> {
+        ) -> crate::Call<crate::Page<ProductBookingCreditListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client
-                .find_by_ids(&super::FIND_BY_IDS, "ProductBookingCredit_Id", &ids)
-                .await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "ProductBookingCredit_Id", &ids)
         }
 
         /// Gets one full ProductBookingCredit record by its Id.
         ///
         /// `GET /api/billing/productbookingcredits/{Id}`; role `ProductBookingCredit-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::ProductBookingCreditId>,
-        ) -> crate::Result<ProductBookingCredit> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<ProductBookingCredit> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a ProductBookingCredit; the answer carries the new record's Id.
@@ -1543,15 +1545,12 @@ mod typed {
         ///
         /// `POST /api/billing/productbookingcredits`; role `ProductBookingCredit-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewProductBookingCredit,
-        ) -> crate::Result<crate::ids::ProductBookingCreditId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::ProductBookingCreditId)
+        ) -> crate::Call<crate::ids::ProductBookingCreditId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a ProductBookingCredit, named by the Id in the body. PUT clears every property it
@@ -1559,22 +1558,24 @@ mod typed {
         ///
         /// `PUT /api/billing/productbookingcredits`; role `ProductBookingCredit-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &ProductBookingCreditUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a ProductBookingCredit by its Id.
         ///
         /// `DELETE /api/billing/productbookingcredits/{Id}`; role `ProductBookingCredit-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::ProductBookingCreditId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on ProductBookingCredit records.
@@ -1584,8 +1585,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata (spec/README.md).
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more ProductBookingCredit records. The API answers 200 even when
@@ -1598,11 +1600,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; POST with the run-command body, as decided
         /// for every entity in spec/README.md.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`ProductBookingCreditUpdate`], and writes it
@@ -1611,15 +1614,18 @@ mod typed {
         ///
         /// Needs the roles `ProductBookingCredit-Read` and `ProductBookingCredit-Edit`. Answers the
         /// body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::ProductBookingCreditId>,
             change: impl FnOnce(&mut ProductBookingCreditUpdate),
-        ) -> crate::Result<ProductBookingCreditUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<
+            Output = crate::Result<ProductBookingCreditUpdate>,
+        > {
+            self.client
+                .modify::<
+                    ProductBookingCredit,
+                    ProductBookingCreditUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

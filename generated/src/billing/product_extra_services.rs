@@ -1113,7 +1113,8 @@ mod typed {
         ProductExtraServiceSort,
     >;
     /// The `ProductExtraService` endpoints. Get one with [`crate::Api::product_extra_services`]
-    /// (`client.product_extra_services()`); it borrows the client.
+    /// (`client.product_extra_services()`); it borrows the client. Each method builds a
+    /// [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct ProductExtraServices<'a> {
         client: &'a crate::Client,
@@ -1133,13 +1134,12 @@ mod typed {
         ///
         /// `GET /api/billing/productextraservices`; role `ProductExtraService-List` (see
         /// [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &ProductExtraServiceQuery,
-        ) -> crate::Result<crate::Page<ProductExtraServiceListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<ProductExtraServiceListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `ProductExtraService` the query matches, page after page.
@@ -1149,12 +1149,14 @@ mod typed {
         ///
         /// `GET /api/billing/productextraservices`; role `ProductExtraService-List` (see
         /// [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: ProductExtraServiceQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<ProductExtraServiceListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<ProductExtraServiceListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1165,25 +1167,25 @@ mod typed {
         ///
         /// `GET /api/billing/productextraservices`; role `ProductExtraService-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::ProductExtraServiceId>>,
-        ) -> crate::Result<crate::Page<ProductExtraServiceListItem>> {
+        ) -> crate::Call<crate::Page<ProductExtraServiceListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client
-                .find_by_ids(&super::FIND_BY_IDS, "ProductExtraService_Id", &ids)
-                .await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "ProductExtraService_Id", &ids)
         }
 
         /// Gets one full ProductExtraService record by its Id.
         ///
         /// `GET /api/billing/productextraservices/{Id}`; role `ProductExtraService-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::ProductExtraServiceId>,
-        ) -> crate::Result<ProductExtraService> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<ProductExtraService> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a ProductExtraService; the answer carries the new record's Id.
@@ -1192,15 +1194,12 @@ mod typed {
         ///
         /// `POST /api/billing/productextraservices`; role `ProductExtraService-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewProductExtraService,
-        ) -> crate::Result<crate::ids::ProductExtraServiceId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::ProductExtraServiceId)
+        ) -> crate::Call<crate::ids::ProductExtraServiceId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a ProductExtraService, named by the Id in the body. PUT clears every property it
@@ -1208,22 +1207,24 @@ mod typed {
         ///
         /// `PUT /api/billing/productextraservices`; role `ProductExtraService-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &ProductExtraServiceUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a ProductExtraService by its Id.
         ///
         /// `DELETE /api/billing/productextraservices/{Id}`; role `ProductExtraService-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::ProductExtraServiceId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on ProductExtraService records.
@@ -1233,8 +1234,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata (spec/README.md).
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more ProductExtraService records. The API answers 200 even when the
@@ -1247,11 +1249,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; POST with the run-command body, as decided
         /// for every entity in spec/README.md.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`ProductExtraServiceUpdate`], and writes it
@@ -1260,15 +1263,18 @@ mod typed {
         ///
         /// Needs the roles `ProductExtraService-Read` and `ProductExtraService-Edit`. Answers the body
         /// that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::ProductExtraServiceId>,
             change: impl FnOnce(&mut ProductExtraServiceUpdate),
-        ) -> crate::Result<ProductExtraServiceUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<
+            Output = crate::Result<ProductExtraServiceUpdate>,
+        > {
+            self.client
+                .modify::<
+                    ProductExtraService,
+                    ProductExtraServiceUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -991,7 +991,8 @@ mod typed {
         ProductTimePassSort,
     >;
     /// The `ProductTimePass` endpoints. Get one with [`crate::Api::product_time_passes`]
-    /// (`client.product_time_passes()`); it borrows the client.
+    /// (`client.product_time_passes()`); it borrows the client. Each method builds a
+    /// [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct ProductTimePasses<'a> {
         client: &'a crate::Client,
@@ -1011,13 +1012,12 @@ mod typed {
         ///
         /// `GET /api/billing/producttimepasses`; role `ProductTimePass-List` (see
         /// [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &ProductTimePassQuery,
-        ) -> crate::Result<crate::Page<ProductTimePassListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<ProductTimePassListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `ProductTimePass` the query matches, page after page.
@@ -1027,12 +1027,14 @@ mod typed {
         ///
         /// `GET /api/billing/producttimepasses`; role `ProductTimePass-List` (see
         /// [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: ProductTimePassQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<ProductTimePassListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<ProductTimePassListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1043,25 +1045,25 @@ mod typed {
         ///
         /// `GET /api/billing/producttimepasses`; role `ProductTimePass-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::ProductTimePassId>>,
-        ) -> crate::Result<crate::Page<ProductTimePassListItem>> {
+        ) -> crate::Call<crate::Page<ProductTimePassListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client
-                .find_by_ids(&super::FIND_BY_IDS, "ProductTimePass_Id", &ids)
-                .await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "ProductTimePass_Id", &ids)
         }
 
         /// Gets one full ProductTimePass record by its Id.
         ///
         /// `GET /api/billing/producttimepasses/{Id}`; role `ProductTimePass-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::ProductTimePassId>,
-        ) -> crate::Result<ProductTimePass> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<ProductTimePass> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a ProductTimePass; the answer carries the new record's Id.
@@ -1070,15 +1072,12 @@ mod typed {
         ///
         /// `POST /api/billing/producttimepasses`; role `ProductTimePass-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewProductTimePass,
-        ) -> crate::Result<crate::ids::ProductTimePassId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::ProductTimePassId)
+        ) -> crate::Call<crate::ids::ProductTimePassId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a ProductTimePass, named by the Id in the body. PUT clears every property it does
@@ -1086,22 +1085,24 @@ mod typed {
         ///
         /// `PUT /api/billing/producttimepasses`; role `ProductTimePass-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &ProductTimePassUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a ProductTimePass by its Id.
         ///
         /// `DELETE /api/billing/producttimepasses/{Id}`; role `ProductTimePass-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::ProductTimePassId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on ProductTimePass records.
@@ -1111,8 +1112,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata (spec/README.md).
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more ProductTimePass records. The API answers 200 even when the
@@ -1125,11 +1127,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; POST with the run-command body, as decided
         /// for every entity in spec/README.md.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`ProductTimePassUpdate`], and writes it back:
@@ -1137,15 +1140,16 @@ mod typed {
         ///
         /// Needs the roles `ProductTimePass-Read` and `ProductTimePass-Edit`. Answers the body that was
         /// sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::ProductTimePassId>,
             change: impl FnOnce(&mut ProductTimePassUpdate),
-        ) -> crate::Result<ProductTimePassUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<ProductTimePassUpdate>> {
+            self.client
+                .modify::<
+                    ProductTimePass,
+                    ProductTimePassUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -2150,7 +2150,7 @@ mod typed {
     /// [`ProductListItem`]s.
     pub type ProductQuery = crate::ListQuery<ProductFilter, ProductSort>;
     /// The `Product` endpoints. Get one with [`crate::Api::products`] (`client.products()`); it
-    /// borrows the client.
+    /// borrows the client. Each method builds a [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct Products<'a> {
         client: &'a crate::Client,
@@ -2169,13 +2169,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/billing/products`; role `Product-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &ProductQuery,
-        ) -> crate::Result<crate::Page<ProductListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<ProductListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `Product` the query matches, page after page.
@@ -2184,12 +2183,11 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/billing/products`; role `Product-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: ProductQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<ProductListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<'static, crate::Result<ProductListItem>> {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -2198,22 +2196,21 @@ mod typed {
         /// Sends the ids as `?Product_Id=[1,2]`, with a page size that holds them all (at most 1000).
         ///
         /// `GET /api/billing/products`; role `Product-List` (see [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::ProductId>>,
-        ) -> crate::Result<crate::Page<ProductListItem>> {
+        ) -> crate::Call<crate::Page<ProductListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "Product_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "Product_Id", &ids)
         }
 
         /// Gets one full Product record by its Id.
         ///
         /// `GET /api/billing/products/{Id}`; role `Product-Read` (see [`GET`](super::GET)).
-        pub async fn get(
-            &self,
-            id: impl Into<crate::ids::ProductId>,
-        ) -> crate::Result<Product> {
-            self.client.get_record(&super::GET, id.into().0).await
+        #[inline]
+        pub fn get(&self, id: impl Into<crate::ids::ProductId>) -> crate::Call<Product> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a Product; the answer carries the new record's Id.
@@ -2221,36 +2218,32 @@ mod typed {
         /// Answers the new record's `Id`.
         ///
         /// `POST /api/billing/products`; role `Product-Create` (see [`CREATE`](super::CREATE)).
-        pub async fn create(
-            &self,
-            body: &NewProduct,
-        ) -> crate::Result<crate::ids::ProductId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::ProductId)
+        #[inline]
+        pub fn create(&self, body: &NewProduct) -> crate::Call<crate::ids::ProductId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a Product, named by the Id in the body. PUT clears every property it does not send,
         /// so the body is made from the full record.
         ///
         /// `PUT /api/billing/products`; role `Product-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &ProductUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a Product by its Id.
         ///
         /// `DELETE /api/billing/products/{Id}`; role `Product-Delete` (see [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::ProductId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on Product records.
@@ -2260,8 +2253,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata (spec/README.md).
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more Product records. The API answers 200 even when the command
@@ -2274,26 +2268,28 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; POST with the run-command body, as decided
         /// for every entity in spec/README.md.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`ProductUpdate`], and writes it back: the
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `Product-Read` and `Product-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::ProductId>,
             change: impl FnOnce(&mut ProductUpdate),
-        ) -> crate::Result<ProductUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<ProductUpdate>> {
+            self.client
+                .modify::<
+                    Product,
+                    ProductUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -1632,7 +1632,8 @@ mod typed {
         ProposalContractSort,
     >;
     /// The `ProposalContract` endpoints. Get one with [`crate::Api::proposal_contracts`]
-    /// (`client.proposal_contracts()`); it borrows the client.
+    /// (`client.proposal_contracts()`); it borrows the client. Each method builds a
+    /// [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct ProposalContracts<'a> {
         client: &'a crate::Client,
@@ -1652,13 +1653,12 @@ mod typed {
         ///
         /// `GET /api/billing/proposalcontracts`; role `ProposalContract-List` (see
         /// [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &ProposalContractQuery,
-        ) -> crate::Result<crate::Page<ProposalContractListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<ProposalContractListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `ProposalContract` the query matches, page after page.
@@ -1668,12 +1668,14 @@ mod typed {
         ///
         /// `GET /api/billing/proposalcontracts`; role `ProposalContract-List` (see
         /// [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: ProposalContractQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<ProposalContractListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<ProposalContractListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1684,25 +1686,25 @@ mod typed {
         ///
         /// `GET /api/billing/proposalcontracts`; role `ProposalContract-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::ProposalContractId>>,
-        ) -> crate::Result<crate::Page<ProposalContractListItem>> {
+        ) -> crate::Call<crate::Page<ProposalContractListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client
-                .find_by_ids(&super::FIND_BY_IDS, "ProposalContract_Id", &ids)
-                .await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "ProposalContract_Id", &ids)
         }
 
         /// Gets one full ProposalContract record by its Id.
         ///
         /// `GET /api/billing/proposalcontracts/{Id}`; role `ProposalContract-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::ProposalContractId>,
-        ) -> crate::Result<ProposalContract> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<ProposalContract> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a ProposalContract; the answer carries the new record's Id.
@@ -1711,15 +1713,12 @@ mod typed {
         ///
         /// `POST /api/billing/proposalcontracts`; role `ProposalContract-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewProposalContract,
-        ) -> crate::Result<crate::ids::ProposalContractId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::ProposalContractId)
+        ) -> crate::Call<crate::ids::ProposalContractId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a ProposalContract, named by the Id in the body. PUT clears every property it does
@@ -1727,22 +1726,24 @@ mod typed {
         ///
         /// `PUT /api/billing/proposalcontracts`; role `ProposalContract-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &ProposalContractUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a ProposalContract by its Id.
         ///
         /// `DELETE /api/billing/proposalcontracts/{Id}`; role `ProposalContract-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::ProposalContractId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on ProposalContract records.
@@ -1752,8 +1753,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata (spec/README.md).
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more ProposalContract records. The API answers 200 even when the
@@ -1766,11 +1768,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; POST with the run-command body, as decided
         /// for every entity in spec/README.md.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`ProposalContractUpdate`], and writes it
@@ -1779,15 +1782,18 @@ mod typed {
         ///
         /// Needs the roles `ProposalContract-Read` and `ProposalContract-Edit`. Answers the body that
         /// was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::ProposalContractId>,
             change: impl FnOnce(&mut ProposalContractUpdate),
-        ) -> crate::Result<ProposalContractUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<
+            Output = crate::Result<ProposalContractUpdate>,
+        > {
+            self.client
+                .modify::<
+                    ProposalContract,
+                    ProposalContractUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

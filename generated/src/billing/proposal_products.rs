@@ -1322,7 +1322,8 @@ mod typed {
         ProposalProductSort,
     >;
     /// The `ProposalProduct` endpoints. Get one with [`crate::Api::proposal_products`]
-    /// (`client.proposal_products()`); it borrows the client.
+    /// (`client.proposal_products()`); it borrows the client. Each method builds a [`crate::Call`],
+    /// sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct ProposalProducts<'a> {
         client: &'a crate::Client,
@@ -1342,13 +1343,12 @@ mod typed {
         ///
         /// `GET /api/billing/proposalproducts`; role `ProposalProduct-List` (see
         /// [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &ProposalProductQuery,
-        ) -> crate::Result<crate::Page<ProposalProductListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<ProposalProductListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `ProposalProduct` the query matches, page after page.
@@ -1358,12 +1358,14 @@ mod typed {
         ///
         /// `GET /api/billing/proposalproducts`; role `ProposalProduct-List` (see
         /// [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: ProposalProductQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<ProposalProductListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<ProposalProductListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1374,25 +1376,25 @@ mod typed {
         ///
         /// `GET /api/billing/proposalproducts`; role `ProposalProduct-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::ProposalProductId>>,
-        ) -> crate::Result<crate::Page<ProposalProductListItem>> {
+        ) -> crate::Call<crate::Page<ProposalProductListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client
-                .find_by_ids(&super::FIND_BY_IDS, "ProposalProduct_Id", &ids)
-                .await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "ProposalProduct_Id", &ids)
         }
 
         /// Gets one full ProposalProduct record by its Id.
         ///
         /// `GET /api/billing/proposalproducts/{Id}`; role `ProposalProduct-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::ProposalProductId>,
-        ) -> crate::Result<ProposalProduct> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<ProposalProduct> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a ProposalProduct; the answer carries the new record's Id.
@@ -1401,15 +1403,12 @@ mod typed {
         ///
         /// `POST /api/billing/proposalproducts`; role `ProposalProduct-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewProposalProduct,
-        ) -> crate::Result<crate::ids::ProposalProductId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::ProposalProductId)
+        ) -> crate::Call<crate::ids::ProposalProductId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a ProposalProduct, named by the Id in the body. PUT clears every property it does
@@ -1417,22 +1416,24 @@ mod typed {
         ///
         /// `PUT /api/billing/proposalproducts`; role `ProposalProduct-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &ProposalProductUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a ProposalProduct by its Id.
         ///
         /// `DELETE /api/billing/proposalproducts/{Id}`; role `ProposalProduct-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::ProposalProductId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on ProposalProduct records.
@@ -1442,8 +1443,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata (spec/README.md).
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more ProposalProduct records. The API answers 200 even when the
@@ -1456,11 +1458,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; POST with the run-command body, as decided
         /// for every entity in spec/README.md.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`ProposalProductUpdate`], and writes it back:
@@ -1468,15 +1471,16 @@ mod typed {
         ///
         /// Needs the roles `ProposalProduct-Read` and `ProposalProduct-Edit`. Answers the body that was
         /// sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::ProposalProductId>,
             change: impl FnOnce(&mut ProposalProductUpdate),
-        ) -> crate::Result<ProposalProductUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<ProposalProductUpdate>> {
+            self.client
+                .modify::<
+                    ProposalProduct,
+                    ProposalProductUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -2578,7 +2578,7 @@ mod typed {
     /// [`ProposalListItem`]s.
     pub type ProposalQuery = crate::ListQuery<ProposalFilter, ProposalSort>;
     /// The `Proposal` endpoints. Get one with [`crate::Api::proposals`] (`client.proposals()`); it
-    /// borrows the client.
+    /// borrows the client. Each method builds a [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct Proposals<'a> {
         client: &'a crate::Client,
@@ -2597,13 +2597,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/billing/proposals`; role `Proposal-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &ProposalQuery,
-        ) -> crate::Result<crate::Page<ProposalListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<ProposalListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `Proposal` the query matches, page after page.
@@ -2612,12 +2611,11 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/billing/proposals`; role `Proposal-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: ProposalQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<ProposalListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<'static, crate::Result<ProposalListItem>> {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -2627,22 +2625,24 @@ mod typed {
         ///
         /// `GET /api/billing/proposals`; role `Proposal-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::ProposalId>>,
-        ) -> crate::Result<crate::Page<ProposalListItem>> {
+        ) -> crate::Call<crate::Page<ProposalListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "Proposal_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "Proposal_Id", &ids)
         }
 
         /// Gets one full Proposal record by its Id.
         ///
         /// `GET /api/billing/proposals/{Id}`; role `Proposal-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::ProposalId>,
-        ) -> crate::Result<Proposal> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<Proposal> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a Proposal; the answer carries the new record's Id.
@@ -2650,37 +2650,33 @@ mod typed {
         /// Answers the new record's `Id`.
         ///
         /// `POST /api/billing/proposals`; role `Proposal-Create` (see [`CREATE`](super::CREATE)).
-        pub async fn create(
-            &self,
-            body: &NewProposal,
-        ) -> crate::Result<crate::ids::ProposalId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::ProposalId)
+        #[inline]
+        pub fn create(&self, body: &NewProposal) -> crate::Call<crate::ids::ProposalId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a Proposal, named by the Id in the body. PUT clears every property it does not send,
         /// so the body is made from the full record.
         ///
         /// `PUT /api/billing/proposals`; role `Proposal-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &ProposalUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a Proposal by its Id.
         ///
         /// `DELETE /api/billing/proposals/{Id}`; role `Proposal-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::ProposalId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on Proposal records.
@@ -2690,8 +2686,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata (spec/README.md).
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more Proposal records. The API answers 200 even when the command
@@ -2704,11 +2701,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; POST with the run-command body, as decided
         /// for every entity in spec/README.md.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Downloads the uploaded document the customer signs, or null when there is none.
@@ -2721,13 +2719,13 @@ mod typed {
         ///
         /// Spec decision: The page names no role for binary files; the Read role is assumed
         /// (spec/README.md).
-        pub async fn document_to_sign_binary_document(
+        #[inline]
+        pub fn document_to_sign_binary_document(
             &self,
             id: impl Into<crate::ids::ProposalId>,
-        ) -> crate::Result<Option<crate::Download>> {
+        ) -> crate::Call<Option<crate::Download>> {
             self.client
                 .download(&super::DOWNLOAD_DOCUMENT_TO_SIGN_BINARY_DOCUMENT, id.into().0)
-                .await
         }
 
         /// Downloads the uploaded document sent to the customer, or null when there is none.
@@ -2740,13 +2738,13 @@ mod typed {
         ///
         /// Spec decision: The page names no role for binary files; the Read role is assumed
         /// (spec/README.md).
-        pub async fn document_to_send_binary_document(
+        #[inline]
+        pub fn document_to_send_binary_document(
             &self,
             id: impl Into<crate::ids::ProposalId>,
-        ) -> crate::Result<Option<crate::Download>> {
+        ) -> crate::Call<Option<crate::Download>> {
             self.client
                 .download(&super::DOWNLOAD_DOCUMENT_TO_SEND_BINARY_DOCUMENT, id.into().0)
-                .await
         }
 
         /// Downloads the proposal file, or null when there is none.
@@ -2759,26 +2757,28 @@ mod typed {
         ///
         /// Spec decision: The page names no role for binary files; the Read role is assumed
         /// (spec/README.md).
-        pub async fn proposal_file(
+        #[inline]
+        pub fn proposal_file(
             &self,
             id: impl Into<crate::ids::ProposalId>,
-        ) -> crate::Result<Option<crate::Download>> {
-            self.client.download(&super::DOWNLOAD_PROPOSAL_FILE, id.into().0).await
+        ) -> crate::Call<Option<crate::Download>> {
+            self.client.download(&super::DOWNLOAD_PROPOSAL_FILE, id.into().0)
         }
 
         /// Reads the full record, lets `change` edit its [`ProposalUpdate`], and writes it back: the
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `Proposal-Read` and `Proposal-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::ProposalId>,
             change: impl FnOnce(&mut ProposalUpdate),
-        ) -> crate::Result<ProposalUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<ProposalUpdate>> {
+            self.client
+                .modify::<
+                    Proposal,
+                    ProposalUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -939,7 +939,8 @@ mod typed {
         ResourceProductSort,
     >;
     /// The `ResourceProduct` endpoints. Get one with [`crate::Api::resource_products`]
-    /// (`client.resource_products()`); it borrows the client.
+    /// (`client.resource_products()`); it borrows the client. Each method builds a [`crate::Call`],
+    /// sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct ResourceProducts<'a> {
         client: &'a crate::Client,
@@ -959,13 +960,12 @@ mod typed {
         ///
         /// `GET /api/billing/resourceproducts`; role `ResourceProduct-List` (see
         /// [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &ResourceProductQuery,
-        ) -> crate::Result<crate::Page<ResourceProductListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<ResourceProductListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `ResourceProduct` the query matches, page after page.
@@ -975,12 +975,14 @@ mod typed {
         ///
         /// `GET /api/billing/resourceproducts`; role `ResourceProduct-List` (see
         /// [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: ResourceProductQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<ResourceProductListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<ResourceProductListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -991,25 +993,25 @@ mod typed {
         ///
         /// `GET /api/billing/resourceproducts`; role `ResourceProduct-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::ResourceProductId>>,
-        ) -> crate::Result<crate::Page<ResourceProductListItem>> {
+        ) -> crate::Call<crate::Page<ResourceProductListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client
-                .find_by_ids(&super::FIND_BY_IDS, "ResourceProduct_Id", &ids)
-                .await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "ResourceProduct_Id", &ids)
         }
 
         /// Gets one full ResourceProduct record by its Id.
         ///
         /// `GET /api/billing/resourceproducts/{Id}`; role `ResourceProduct-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::ResourceProductId>,
-        ) -> crate::Result<ResourceProduct> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<ResourceProduct> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a ResourceProduct; the answer carries the new record's Id.
@@ -1018,15 +1020,12 @@ mod typed {
         ///
         /// `POST /api/billing/resourceproducts`; role `ResourceProduct-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewResourceProduct,
-        ) -> crate::Result<crate::ids::ResourceProductId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::ResourceProductId)
+        ) -> crate::Call<crate::ids::ResourceProductId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a ResourceProduct, named by the Id in the body. PUT clears every property it does
@@ -1034,22 +1033,24 @@ mod typed {
         ///
         /// `PUT /api/billing/resourceproducts`; role `ResourceProduct-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &ResourceProductUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a ResourceProduct by its Id.
         ///
         /// `DELETE /api/billing/resourceproducts/{Id}`; role `ResourceProduct-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::ResourceProductId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on ResourceProduct records.
@@ -1059,8 +1060,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata (spec/README.md).
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more ResourceProduct records. The API answers 200 even when the
@@ -1073,11 +1075,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; POST with the run-command body, as decided
         /// for every entity in spec/README.md.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`ResourceProductUpdate`], and writes it back:
@@ -1085,15 +1088,16 @@ mod typed {
         ///
         /// Needs the roles `ResourceProduct-Read` and `ResourceProduct-Edit`. Answers the body that was
         /// sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::ResourceProductId>,
             change: impl FnOnce(&mut ResourceProductUpdate),
-        ) -> crate::Result<ResourceProductUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<ResourceProductUpdate>> {
+            self.client
+                .modify::<
+                    ResourceProduct,
+                    ResourceProductUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

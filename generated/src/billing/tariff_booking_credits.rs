@@ -1337,7 +1337,8 @@ mod typed {
         TariffBookingCreditSort,
     >;
     /// The `TariffBookingCredit` endpoints. Get one with [`crate::Api::tariff_booking_credits`]
-    /// (`client.tariff_booking_credits()`); it borrows the client.
+    /// (`client.tariff_booking_credits()`); it borrows the client. Each method builds a
+    /// [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct TariffBookingCredits<'a> {
         client: &'a crate::Client,
@@ -1357,13 +1358,12 @@ mod typed {
         ///
         /// `GET /api/billing/tariffbookingcredits`; role `TariffBookingCredit-List` (see
         /// [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &TariffBookingCreditQuery,
-        ) -> crate::Result<crate::Page<TariffBookingCreditListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<TariffBookingCreditListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `TariffBookingCredit` the query matches, page after page.
@@ -1373,12 +1373,14 @@ mod typed {
         ///
         /// `GET /api/billing/tariffbookingcredits`; role `TariffBookingCredit-List` (see
         /// [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: TariffBookingCreditQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<TariffBookingCreditListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<TariffBookingCreditListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1389,25 +1391,25 @@ mod typed {
         ///
         /// `GET /api/billing/tariffbookingcredits`; role `TariffBookingCredit-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::TariffBookingCreditId>>,
-        ) -> crate::Result<crate::Page<TariffBookingCreditListItem>> {
+        ) -> crate::Call<crate::Page<TariffBookingCreditListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client
-                .find_by_ids(&super::FIND_BY_IDS, "TariffBookingCredit_Id", &ids)
-                .await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "TariffBookingCredit_Id", &ids)
         }
 
         /// Gets one full TariffBookingCredit record by its Id.
         ///
         /// `GET /api/billing/tariffbookingcredits/{Id}`; role `TariffBookingCredit-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::TariffBookingCreditId>,
-        ) -> crate::Result<TariffBookingCredit> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<TariffBookingCredit> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a TariffBookingCredit; the answer carries the new record's Id.
@@ -1416,15 +1418,12 @@ mod typed {
         ///
         /// `POST /api/billing/tariffbookingcredits`; role `TariffBookingCredit-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewTariffBookingCredit,
-        ) -> crate::Result<crate::ids::TariffBookingCreditId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::TariffBookingCreditId)
+        ) -> crate::Call<crate::ids::TariffBookingCreditId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a TariffBookingCredit, named by the Id in the body. PUT clears every property it
@@ -1432,22 +1431,24 @@ mod typed {
         ///
         /// `PUT /api/billing/tariffbookingcredits`; role `TariffBookingCredit-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &TariffBookingCreditUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a TariffBookingCredit by its Id.
         ///
         /// `DELETE /api/billing/tariffbookingcredits/{Id}`; role `TariffBookingCredit-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::TariffBookingCreditId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on TariffBookingCredit records.
@@ -1457,8 +1458,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata (spec/README.md).
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more TariffBookingCredit records. The API answers 200 even when the
@@ -1471,11 +1473,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; POST with the run-command body, as decided
         /// for every entity in spec/README.md.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`TariffBookingCreditUpdate`], and writes it
@@ -1484,15 +1487,18 @@ mod typed {
         ///
         /// Needs the roles `TariffBookingCredit-Read` and `TariffBookingCredit-Edit`. Answers the body
         /// that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::TariffBookingCreditId>,
             change: impl FnOnce(&mut TariffBookingCreditUpdate),
-        ) -> crate::Result<TariffBookingCreditUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<
+            Output = crate::Result<TariffBookingCreditUpdate>,
+        > {
+            self.client
+                .modify::<
+                    TariffBookingCredit,
+                    TariffBookingCreditUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -983,7 +983,8 @@ mod typed {
         TariffExtraServiceSort,
     >;
     /// The `TariffExtraService` endpoints. Get one with [`crate::Api::tariff_extra_services`]
-    /// (`client.tariff_extra_services()`); it borrows the client.
+    /// (`client.tariff_extra_services()`); it borrows the client. Each method builds a
+    /// [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct TariffExtraServices<'a> {
         client: &'a crate::Client,
@@ -1003,13 +1004,12 @@ mod typed {
         ///
         /// `GET /api/billing/tariffextraservices`; role `TariffExtraService-List` (see
         /// [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &TariffExtraServiceQuery,
-        ) -> crate::Result<crate::Page<TariffExtraServiceListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<TariffExtraServiceListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `TariffExtraService` the query matches, page after page.
@@ -1019,12 +1019,14 @@ mod typed {
         ///
         /// `GET /api/billing/tariffextraservices`; role `TariffExtraService-List` (see
         /// [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: TariffExtraServiceQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<TariffExtraServiceListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<TariffExtraServiceListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1035,25 +1037,25 @@ mod typed {
         ///
         /// `GET /api/billing/tariffextraservices`; role `TariffExtraService-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::TariffExtraServiceId>>,
-        ) -> crate::Result<crate::Page<TariffExtraServiceListItem>> {
+        ) -> crate::Call<crate::Page<TariffExtraServiceListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client
-                .find_by_ids(&super::FIND_BY_IDS, "TariffExtraService_Id", &ids)
-                .await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "TariffExtraService_Id", &ids)
         }
 
         /// Gets one full TariffExtraService record by its Id.
         ///
         /// `GET /api/billing/tariffextraservices/{Id}`; role `TariffExtraService-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::TariffExtraServiceId>,
-        ) -> crate::Result<TariffExtraService> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<TariffExtraService> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a TariffExtraService; the answer carries the new record's Id.
@@ -1062,15 +1064,12 @@ mod typed {
         ///
         /// `POST /api/billing/tariffextraservices`; role `TariffExtraService-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewTariffExtraService,
-        ) -> crate::Result<crate::ids::TariffExtraServiceId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::TariffExtraServiceId)
+        ) -> crate::Call<crate::ids::TariffExtraServiceId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a TariffExtraService, named by the Id in the body. PUT clears every property it does
@@ -1078,22 +1077,24 @@ mod typed {
         ///
         /// `PUT /api/billing/tariffextraservices`; role `TariffExtraService-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &TariffExtraServiceUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a TariffExtraService by its Id.
         ///
         /// `DELETE /api/billing/tariffextraservices/{Id}`; role `TariffExtraService-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::TariffExtraServiceId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on TariffExtraService records.
@@ -1103,8 +1104,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata (spec/README.md).
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more TariffExtraService records. The API answers 200 even when the
@@ -1117,11 +1119,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; POST with the run-command body, as decided
         /// for every entity in spec/README.md.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`TariffExtraServiceUpdate`], and writes it
@@ -1130,15 +1133,18 @@ mod typed {
         ///
         /// Needs the roles `TariffExtraService-Read` and `TariffExtraService-Edit`. Answers the body
         /// that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::TariffExtraServiceId>,
             change: impl FnOnce(&mut TariffExtraServiceUpdate),
-        ) -> crate::Result<TariffExtraServiceUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<
+            Output = crate::Result<TariffExtraServiceUpdate>,
+        > {
+            self.client
+                .modify::<
+                    TariffExtraService,
+                    TariffExtraServiceUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -823,7 +823,8 @@ mod typed {
         TariffProductSort,
     >;
     /// The `TariffProduct` endpoints. Get one with [`crate::Api::tariff_products`]
-    /// (`client.tariff_products()`); it borrows the client.
+    /// (`client.tariff_products()`); it borrows the client. Each method builds a [`crate::Call`],
+    /// sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct TariffProducts<'a> {
         client: &'a crate::Client,
@@ -842,13 +843,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/billing/tariffproducts`; role `TariffProduct-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &TariffProductQuery,
-        ) -> crate::Result<crate::Page<TariffProductListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<TariffProductListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `TariffProduct` the query matches, page after page.
@@ -857,12 +857,14 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/billing/tariffproducts`; role `TariffProduct-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: TariffProductQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<TariffProductListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<TariffProductListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -873,22 +875,24 @@ mod typed {
         ///
         /// `GET /api/billing/tariffproducts`; role `TariffProduct-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::TariffProductId>>,
-        ) -> crate::Result<crate::Page<TariffProductListItem>> {
+        ) -> crate::Call<crate::Page<TariffProductListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "TariffProduct_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "TariffProduct_Id", &ids)
         }
 
         /// Gets one full TariffProduct record by its Id.
         ///
         /// `GET /api/billing/tariffproducts/{Id}`; role `TariffProduct-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::TariffProductId>,
-        ) -> crate::Result<TariffProduct> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<TariffProduct> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a TariffProduct; the answer carries the new record's Id.
@@ -897,15 +901,12 @@ mod typed {
         ///
         /// `POST /api/billing/tariffproducts`; role `TariffProduct-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewTariffProduct,
-        ) -> crate::Result<crate::ids::TariffProductId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::TariffProductId)
+        ) -> crate::Call<crate::ids::TariffProductId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a TariffProduct, named by the Id in the body. PUT clears every property it does not
@@ -913,22 +914,24 @@ mod typed {
         ///
         /// `PUT /api/billing/tariffproducts`; role `TariffProduct-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &TariffProductUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a TariffProduct by its Id.
         ///
         /// `DELETE /api/billing/tariffproducts/{Id}`; role `TariffProduct-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::TariffProductId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on TariffProduct records.
@@ -938,8 +941,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata (spec/README.md).
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more TariffProduct records. The API answers 200 even when the
@@ -952,11 +956,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; POST with the run-command body, as decided
         /// for every entity in spec/README.md.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`TariffProductUpdate`], and writes it back:
@@ -964,15 +969,16 @@ mod typed {
         ///
         /// Needs the roles `TariffProduct-Read` and `TariffProduct-Edit`. Answers the body that was
         /// sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::TariffProductId>,
             change: impl FnOnce(&mut TariffProductUpdate),
-        ) -> crate::Result<TariffProductUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<TariffProductUpdate>> {
+            self.client
+                .modify::<
+                    TariffProduct,
+                    TariffProductUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

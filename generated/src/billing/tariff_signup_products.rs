@@ -943,7 +943,8 @@ mod typed {
         TariffSignupProductSort,
     >;
     /// The `TariffSignupProduct` endpoints. Get one with [`crate::Api::tariff_signup_products`]
-    /// (`client.tariff_signup_products()`); it borrows the client.
+    /// (`client.tariff_signup_products()`); it borrows the client. Each method builds a
+    /// [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct TariffSignupProducts<'a> {
         client: &'a crate::Client,
@@ -963,13 +964,12 @@ mod typed {
         ///
         /// `GET /api/billing/tariffsignupproducts`; role `TariffSignupProduct-List` (see
         /// [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &TariffSignupProductQuery,
-        ) -> crate::Result<crate::Page<TariffSignupProductListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<TariffSignupProductListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `TariffSignupProduct` the query matches, page after page.
@@ -979,12 +979,14 @@ mod typed {
         ///
         /// `GET /api/billing/tariffsignupproducts`; role `TariffSignupProduct-List` (see
         /// [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: TariffSignupProductQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<TariffSignupProductListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<TariffSignupProductListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -995,25 +997,25 @@ mod typed {
         ///
         /// `GET /api/billing/tariffsignupproducts`; role `TariffSignupProduct-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::TariffSignupProductId>>,
-        ) -> crate::Result<crate::Page<TariffSignupProductListItem>> {
+        ) -> crate::Call<crate::Page<TariffSignupProductListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client
-                .find_by_ids(&super::FIND_BY_IDS, "TariffSignupProduct_Id", &ids)
-                .await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "TariffSignupProduct_Id", &ids)
         }
 
         /// Gets one full TariffSignupProduct record by its Id.
         ///
         /// `GET /api/billing/tariffsignupproducts/{Id}`; role `TariffSignupProduct-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::TariffSignupProductId>,
-        ) -> crate::Result<TariffSignupProduct> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<TariffSignupProduct> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a TariffSignupProduct; the answer carries the new record's Id.
@@ -1022,15 +1024,12 @@ mod typed {
         ///
         /// `POST /api/billing/tariffsignupproducts`; role `TariffSignupProduct-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewTariffSignupProduct,
-        ) -> crate::Result<crate::ids::TariffSignupProductId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::TariffSignupProductId)
+        ) -> crate::Call<crate::ids::TariffSignupProductId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a TariffSignupProduct, named by the Id in the body. PUT clears every property it
@@ -1038,22 +1037,24 @@ mod typed {
         ///
         /// `PUT /api/billing/tariffsignupproducts`; role `TariffSignupProduct-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &TariffSignupProductUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a TariffSignupProduct by its Id.
         ///
         /// `DELETE /api/billing/tariffsignupproducts/{Id}`; role `TariffSignupProduct-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::TariffSignupProductId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on TariffSignupProduct records.
@@ -1063,8 +1064,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata (spec/README.md).
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more TariffSignupProduct records. The API answers 200 even when the
@@ -1077,11 +1079,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; POST with the run-command body, as decided
         /// for every entity in spec/README.md.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`TariffSignupProductUpdate`], and writes it
@@ -1090,15 +1093,18 @@ mod typed {
         ///
         /// Needs the roles `TariffSignupProduct-Read` and `TariffSignupProduct-Edit`. Answers the body
         /// that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::TariffSignupProductId>,
             change: impl FnOnce(&mut TariffSignupProductUpdate),
-        ) -> crate::Result<TariffSignupProductUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<
+            Output = crate::Result<TariffSignupProductUpdate>,
+        > {
+            self.client
+                .modify::<
+                    TariffSignupProduct,
+                    TariffSignupProductUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -864,7 +864,8 @@ mod typed {
         TariffTimePassSort,
     >;
     /// The `TariffTimePass` endpoints. Get one with [`crate::Api::tariff_time_passes`]
-    /// (`client.tariff_time_passes()`); it borrows the client.
+    /// (`client.tariff_time_passes()`); it borrows the client. Each method builds a
+    /// [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct TariffTimePasses<'a> {
         client: &'a crate::Client,
@@ -883,13 +884,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/billing/tarifftimepasses`; role `TariffTimePass-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &TariffTimePassQuery,
-        ) -> crate::Result<crate::Page<TariffTimePassListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<TariffTimePassListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `TariffTimePass` the query matches, page after page.
@@ -898,12 +898,14 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/billing/tarifftimepasses`; role `TariffTimePass-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: TariffTimePassQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<TariffTimePassListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<TariffTimePassListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -914,23 +916,25 @@ mod typed {
         ///
         /// `GET /api/billing/tarifftimepasses`; role `TariffTimePass-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::TariffTimePassId>>,
-        ) -> crate::Result<crate::Page<TariffTimePassListItem>> {
+        ) -> crate::Call<crate::Page<TariffTimePassListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "TariffTimePass_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "TariffTimePass_Id", &ids)
         }
 
         /// Gets one full TariffTimePass record by its Id.
         ///
         /// `GET /api/billing/tarifftimepasses/{Id}`; role `TariffTimePass-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::TariffTimePassId>,
-        ) -> crate::Result<TariffTimePass> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<TariffTimePass> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a TariffTimePass; the answer carries the new record's Id.
@@ -939,15 +943,12 @@ mod typed {
         ///
         /// `POST /api/billing/tarifftimepasses`; role `TariffTimePass-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewTariffTimePass,
-        ) -> crate::Result<crate::ids::TariffTimePassId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::TariffTimePassId)
+        ) -> crate::Call<crate::ids::TariffTimePassId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a TariffTimePass, named by the Id in the body. PUT clears every property it does not
@@ -955,22 +956,24 @@ mod typed {
         ///
         /// `PUT /api/billing/tarifftimepasses`; role `TariffTimePass-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &TariffTimePassUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a TariffTimePass by its Id.
         ///
         /// `DELETE /api/billing/tarifftimepasses/{Id}`; role `TariffTimePass-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::TariffTimePassId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on TariffTimePass records.
@@ -980,8 +983,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata (spec/README.md).
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more TariffTimePass records. The API answers 200 even when the
@@ -994,11 +998,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; POST with the run-command body, as decided
         /// for every entity in spec/README.md.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`TariffTimePassUpdate`], and writes it back:
@@ -1006,15 +1011,16 @@ mod typed {
         ///
         /// Needs the roles `TariffTimePass-Read` and `TariffTimePass-Edit`. Answers the body that was
         /// sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::TariffTimePassId>,
             change: impl FnOnce(&mut TariffTimePassUpdate),
-        ) -> crate::Result<TariffTimePassUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<TariffTimePassUpdate>> {
+            self.client
+                .modify::<
+                    TariffTimePass,
+                    TariffTimePassUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -5522,7 +5522,7 @@ mod typed {
     /// [`TariffListItem`]s.
     pub type TariffQuery = crate::ListQuery<TariffFilter, TariffSort>;
     /// The `Tariff` endpoints. Get one with [`crate::Api::tariffs`] (`client.tariffs()`); it
-    /// borrows the client.
+    /// borrows the client. Each method builds a [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct Tariffs<'a> {
         client: &'a crate::Client,
@@ -5541,13 +5541,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/billing/tariffs`; role `Tariff-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &TariffQuery,
-        ) -> crate::Result<crate::Page<TariffListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<TariffListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `Tariff` the query matches, page after page.
@@ -5556,12 +5555,11 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/billing/tariffs`; role `Tariff-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: TariffQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<TariffListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<'static, crate::Result<TariffListItem>> {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -5570,22 +5568,21 @@ mod typed {
         /// Sends the ids as `?Tariff_Id=[1,2]`, with a page size that holds them all (at most 1000).
         ///
         /// `GET /api/billing/tariffs`; role `Tariff-List` (see [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::TariffId>>,
-        ) -> crate::Result<crate::Page<TariffListItem>> {
+        ) -> crate::Call<crate::Page<TariffListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "Tariff_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "Tariff_Id", &ids)
         }
 
         /// Gets one full Tariff record by its Id.
         ///
         /// `GET /api/billing/tariffs/{Id}`; role `Tariff-Read` (see [`GET`](super::GET)).
-        pub async fn get(
-            &self,
-            id: impl Into<crate::ids::TariffId>,
-        ) -> crate::Result<Tariff> {
-            self.client.get_record(&super::GET, id.into().0).await
+        #[inline]
+        pub fn get(&self, id: impl Into<crate::ids::TariffId>) -> crate::Call<Tariff> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a Tariff; the answer carries the new record's Id.
@@ -5593,36 +5590,29 @@ mod typed {
         /// Answers the new record's `Id`.
         ///
         /// `POST /api/billing/tariffs`; role `Tariff-Create` (see [`CREATE`](super::CREATE)).
-        pub async fn create(
-            &self,
-            body: &NewTariff,
-        ) -> crate::Result<crate::ids::TariffId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::TariffId)
+        #[inline]
+        pub fn create(&self, body: &NewTariff) -> crate::Call<crate::ids::TariffId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a Tariff, named by the Id in the body. PUT clears every property it does not send,
         /// so the body is made from the full record.
         ///
         /// `PUT /api/billing/tariffs`; role `Tariff-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
-            &self,
-            body: &TariffUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        #[inline]
+        pub fn update(&self, body: &TariffUpdate) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a Tariff by its Id.
         ///
         /// `DELETE /api/billing/tariffs/{Id}`; role `Tariff-Delete` (see [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::TariffId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on Tariff records.
@@ -5631,8 +5621,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata (spec/README.md).
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more Tariff records. The API answers 200 even when the command
@@ -5645,11 +5636,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; POST with the run-command body, as decided
         /// for every entity in spec/README.md.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Downloads the plan's contract document (ContractDocumentFileName), or null when it has none.
@@ -5662,26 +5654,28 @@ mod typed {
         ///
         /// Spec decision: The page names no role for binary files; the Read role is assumed
         /// (spec/README.md).
-        pub async fn contract_document(
+        #[inline]
+        pub fn contract_document(
             &self,
             id: impl Into<crate::ids::TariffId>,
-        ) -> crate::Result<Option<crate::Download>> {
-            self.client.download(&super::DOWNLOAD_CONTRACT_DOCUMENT, id.into().0).await
+        ) -> crate::Call<Option<crate::Download>> {
+            self.client.download(&super::DOWNLOAD_CONTRACT_DOCUMENT, id.into().0)
         }
 
         /// Reads the full record, lets `change` edit its [`TariffUpdate`], and writes it back: the safe
         /// way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `Tariff-Read` and `Tariff-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::TariffId>,
             change: impl FnOnce(&mut TariffUpdate),
-        ) -> crate::Result<TariffUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<TariffUpdate>> {
+            self.client
+                .modify::<
+                    Tariff,
+                    TariffUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -799,7 +799,8 @@ mod typed {
         TimePassPriceSort,
     >;
     /// The `TimePassPrice` endpoints. Get one with [`crate::Api::time_pass_prices`]
-    /// (`client.time_pass_prices()`); it borrows the client.
+    /// (`client.time_pass_prices()`); it borrows the client. Each method builds a [`crate::Call`],
+    /// sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct TimePassPrices<'a> {
         client: &'a crate::Client,
@@ -818,13 +819,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/billing/timepassprices`; role `TimePassPrice-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &TimePassPriceQuery,
-        ) -> crate::Result<crate::Page<TimePassPriceListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<TimePassPriceListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `TimePassPrice` the query matches, page after page.
@@ -833,12 +833,14 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/billing/timepassprices`; role `TimePassPrice-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: TimePassPriceQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<TimePassPriceListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<TimePassPriceListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -849,22 +851,24 @@ mod typed {
         ///
         /// `GET /api/billing/timepassprices`; role `TimePassPrice-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::TimePassPriceId>>,
-        ) -> crate::Result<crate::Page<TimePassPriceListItem>> {
+        ) -> crate::Call<crate::Page<TimePassPriceListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "TimePassPrice_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "TimePassPrice_Id", &ids)
         }
 
         /// Gets one full TimePassPrice record by its Id.
         ///
         /// `GET /api/billing/timepassprices/{Id}`; role `TimePassPrice-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::TimePassPriceId>,
-        ) -> crate::Result<TimePassPrice> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<TimePassPrice> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a TimePassPrice; the answer carries the new record's Id.
@@ -873,15 +877,12 @@ mod typed {
         ///
         /// `POST /api/billing/timepassprices`; role `TimePassPrice-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewTimePassPrice,
-        ) -> crate::Result<crate::ids::TimePassPriceId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::TimePassPriceId)
+        ) -> crate::Call<crate::ids::TimePassPriceId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a TimePassPrice, named by the Id in the body. PUT clears every property it does not
@@ -889,22 +890,24 @@ mod typed {
         ///
         /// `PUT /api/billing/timepassprices`; role `TimePassPrice-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &TimePassPriceUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a TimePassPrice by its Id.
         ///
         /// `DELETE /api/billing/timepassprices/{Id}`; role `TimePassPrice-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::TimePassPriceId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on TimePassPrice records.
@@ -914,8 +917,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata (spec/README.md).
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more TimePassPrice records. The API answers 200 even when the
@@ -928,11 +932,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; POST with the run-command body, as decided
         /// for every entity in spec/README.md.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`TimePassPriceUpdate`], and writes it back:
@@ -940,15 +945,16 @@ mod typed {
         ///
         /// Needs the roles `TimePassPrice-Read` and `TimePassPrice-Edit`. Answers the body that was
         /// sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::TimePassPriceId>,
             change: impl FnOnce(&mut TimePassPriceUpdate),
-        ) -> crate::Result<TimePassPriceUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<TimePassPriceUpdate>> {
+            self.client
+                .modify::<
+                    TimePassPrice,
+                    TimePassPriceUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

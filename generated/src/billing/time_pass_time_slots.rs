@@ -850,7 +850,8 @@ mod typed {
         TimePassTimeSlotSort,
     >;
     /// The `TimePassTimeSlot` endpoints. Get one with [`crate::Api::time_pass_time_slots`]
-    /// (`client.time_pass_time_slots()`); it borrows the client.
+    /// (`client.time_pass_time_slots()`); it borrows the client. Each method builds a
+    /// [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct TimePassTimeSlots<'a> {
         client: &'a crate::Client,
@@ -870,13 +871,12 @@ mod typed {
         ///
         /// `GET /api/billing/timepasstimeslots`; role `TimePassTimeSlot-List` (see
         /// [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &TimePassTimeSlotQuery,
-        ) -> crate::Result<crate::Page<TimePassTimeSlotListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<TimePassTimeSlotListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `TimePassTimeSlot` the query matches, page after page.
@@ -886,12 +886,14 @@ mod typed {
         ///
         /// `GET /api/billing/timepasstimeslots`; role `TimePassTimeSlot-List` (see
         /// [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: TimePassTimeSlotQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<TimePassTimeSlotListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<TimePassTimeSlotListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -902,25 +904,25 @@ mod typed {
         ///
         /// `GET /api/billing/timepasstimeslots`; role `TimePassTimeSlot-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::TimePassTimeSlotId>>,
-        ) -> crate::Result<crate::Page<TimePassTimeSlotListItem>> {
+        ) -> crate::Call<crate::Page<TimePassTimeSlotListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client
-                .find_by_ids(&super::FIND_BY_IDS, "TimePassTimeSlot_Id", &ids)
-                .await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "TimePassTimeSlot_Id", &ids)
         }
 
         /// Gets one full TimePassTimeSlot record by its Id.
         ///
         /// `GET /api/billing/timepasstimeslots/{Id}`; role `TimePassTimeSlot-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::TimePassTimeSlotId>,
-        ) -> crate::Result<TimePassTimeSlot> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<TimePassTimeSlot> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a TimePassTimeSlot; the answer carries the new record's Id.
@@ -929,15 +931,12 @@ mod typed {
         ///
         /// `POST /api/billing/timepasstimeslots`; role `TimePassTimeSlot-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewTimePassTimeSlot,
-        ) -> crate::Result<crate::ids::TimePassTimeSlotId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::TimePassTimeSlotId)
+        ) -> crate::Call<crate::ids::TimePassTimeSlotId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a TimePassTimeSlot, named by the Id in the body. PUT clears every property it does
@@ -945,22 +944,24 @@ mod typed {
         ///
         /// `PUT /api/billing/timepasstimeslots`; role `TimePassTimeSlot-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &TimePassTimeSlotUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a TimePassTimeSlot by its Id.
         ///
         /// `DELETE /api/billing/timepasstimeslots/{Id}`; role `TimePassTimeSlot-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::TimePassTimeSlotId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on TimePassTimeSlot records.
@@ -970,8 +971,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata (spec/README.md).
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more TimePassTimeSlot records. The API answers 200 even when the
@@ -984,11 +986,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; POST with the run-command body, as decided
         /// for every entity in spec/README.md.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`TimePassTimeSlotUpdate`], and writes it
@@ -997,15 +1000,18 @@ mod typed {
         ///
         /// Needs the roles `TimePassTimeSlot-Read` and `TimePassTimeSlot-Edit`. Answers the body that
         /// was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::TimePassTimeSlotId>,
             change: impl FnOnce(&mut TimePassTimeSlotUpdate),
-        ) -> crate::Result<TimePassTimeSlotUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<
+            Output = crate::Result<TimePassTimeSlotUpdate>,
+        > {
+            self.client
+                .modify::<
+                    TimePassTimeSlot,
+                    TimePassTimeSlotUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -1597,7 +1597,7 @@ mod typed {
     /// [`TimePassListItem`]s.
     pub type TimePassQuery = crate::ListQuery<TimePassFilter, TimePassSort>;
     /// The `TimePass` endpoints. Get one with [`crate::Api::time_passes`] (`client.time_passes()`);
-    /// it borrows the client.
+    /// it borrows the client. Each method builds a [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct TimePasses<'a> {
         client: &'a crate::Client,
@@ -1616,13 +1616,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/billing/timepasses`; role `TimePass-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &TimePassQuery,
-        ) -> crate::Result<crate::Page<TimePassListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<TimePassListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `TimePass` the query matches, page after page.
@@ -1631,12 +1630,11 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/billing/timepasses`; role `TimePass-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: TimePassQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<TimePassListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<'static, crate::Result<TimePassListItem>> {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1646,22 +1644,24 @@ mod typed {
         ///
         /// `GET /api/billing/timepasses`; role `TimePass-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::TimePassId>>,
-        ) -> crate::Result<crate::Page<TimePassListItem>> {
+        ) -> crate::Call<crate::Page<TimePassListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "TimePass_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "TimePass_Id", &ids)
         }
 
         /// Gets one full TimePass record by its Id.
         ///
         /// `GET /api/billing/timepasses/{Id}`; role `TimePass-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::TimePassId>,
-        ) -> crate::Result<TimePass> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<TimePass> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a TimePass; the answer carries the new record's Id.
@@ -1669,37 +1669,33 @@ mod typed {
         /// Answers the new record's `Id`.
         ///
         /// `POST /api/billing/timepasses`; role `TimePass-Create` (see [`CREATE`](super::CREATE)).
-        pub async fn create(
-            &self,
-            body: &NewTimePass,
-        ) -> crate::Result<crate::ids::TimePassId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::TimePassId)
+        #[inline]
+        pub fn create(&self, body: &NewTimePass) -> crate::Call<crate::ids::TimePassId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a TimePass, named by the Id in the body. PUT clears every property it does not send,
         /// so the body is made from the full record.
         ///
         /// `PUT /api/billing/timepasses`; role `TimePass-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &TimePassUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a TimePass by its Id.
         ///
         /// `DELETE /api/billing/timepasses/{Id}`; role `TimePass-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::TimePassId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on TimePass records.
@@ -1709,8 +1705,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata (spec/README.md).
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more TimePass records. The API answers 200 even when the command
@@ -1723,26 +1720,28 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; POST with the run-command body, as decided
         /// for every entity in spec/README.md.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`TimePassUpdate`], and writes it back: the
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `TimePass-Read` and `TimePass-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::TimePassId>,
             change: impl FnOnce(&mut TimePassUpdate),
-        ) -> crate::Result<TimePassUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<TimePassUpdate>> {
+            self.client
+                .modify::<
+                    TimePass,
+                    TimePassUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

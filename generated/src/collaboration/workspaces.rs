@@ -1010,7 +1010,7 @@ mod typed {
     /// [`WorkspaceListItem`]s.
     pub type WorkspaceQuery = crate::ListQuery<WorkspaceFilter, WorkspaceSort>;
     /// The `Workspace` endpoints. Get one with [`crate::Api::workspaces`] (`client.workspaces()`);
-    /// it borrows the client.
+    /// it borrows the client. Each method builds a [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct Workspaces<'a> {
         client: &'a crate::Client,
@@ -1029,13 +1029,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/collaboration/workspaces`; role `Workspace-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &WorkspaceQuery,
-        ) -> crate::Result<crate::Page<WorkspaceListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<WorkspaceListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `Workspace` the query matches, page after page.
@@ -1044,12 +1043,11 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/collaboration/workspaces`; role `Workspace-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: WorkspaceQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<WorkspaceListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<'static, crate::Result<WorkspaceListItem>> {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1059,22 +1057,24 @@ mod typed {
         ///
         /// `GET /api/collaboration/workspaces`; role `Workspace-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::WorkspaceId>>,
-        ) -> crate::Result<crate::Page<WorkspaceListItem>> {
+        ) -> crate::Call<crate::Page<WorkspaceListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "Workspace_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "Workspace_Id", &ids)
         }
 
         /// Gets one full Workspace record by its Id.
         ///
         /// `GET /api/collaboration/workspaces/{Id}`; role `Workspace-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::WorkspaceId>,
-        ) -> crate::Result<Workspace> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<Workspace> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a Workspace; the answer carries the new record's Id.
@@ -1083,37 +1083,36 @@ mod typed {
         ///
         /// `POST /api/collaboration/workspaces`; role `Workspace-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewWorkspace,
-        ) -> crate::Result<crate::ids::WorkspaceId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::WorkspaceId)
+        ) -> crate::Call<crate::ids::WorkspaceId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a Workspace, named by the Id in the body. PUT clears every property it does not
         /// send, so the body is made from the full record.
         ///
         /// `PUT /api/collaboration/workspaces`; role `Workspace-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &WorkspaceUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a Workspace by its Id.
         ///
         /// `DELETE /api/collaboration/workspaces/{Id}`; role `Workspace-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::WorkspaceId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on Workspace records.
@@ -1123,8 +1122,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for commands; the List role is assumed, as it only
         /// reads metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more Workspace records. The API answers 200 even when the command
@@ -1137,26 +1137,28 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents run command as GET; the spec's POST follows document
         /// 003 and the newer pages.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`WorkspaceUpdate`], and writes it back: the
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `Workspace-Read` and `Workspace-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::WorkspaceId>,
             change: impl FnOnce(&mut WorkspaceUpdate),
-        ) -> crate::Result<WorkspaceUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<WorkspaceUpdate>> {
+            self.client
+                .modify::<
+                    Workspace,
+                    WorkspaceUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -1018,7 +1018,8 @@ mod typed {
         CommunityGroupSort,
     >;
     /// The `CommunityGroup` endpoints. Get one with [`crate::Api::community_groups`]
-    /// (`client.community_groups()`); it borrows the client.
+    /// (`client.community_groups()`); it borrows the client. Each method builds a [`crate::Call`],
+    /// sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct CommunityGroups<'a> {
         client: &'a crate::Client,
@@ -1038,13 +1039,12 @@ mod typed {
         ///
         /// `GET /api/community/communitygroups`; role `CommunityGroup-List` (see
         /// [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &CommunityGroupQuery,
-        ) -> crate::Result<crate::Page<CommunityGroupListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<CommunityGroupListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `CommunityGroup` the query matches, page after page.
@@ -1054,12 +1054,14 @@ mod typed {
         ///
         /// `GET /api/community/communitygroups`; role `CommunityGroup-List` (see
         /// [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: CommunityGroupQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<CommunityGroupListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<CommunityGroupListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1070,23 +1072,25 @@ mod typed {
         ///
         /// `GET /api/community/communitygroups`; role `CommunityGroup-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::CommunityGroupId>>,
-        ) -> crate::Result<crate::Page<CommunityGroupListItem>> {
+        ) -> crate::Call<crate::Page<CommunityGroupListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "CommunityGroup_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "CommunityGroup_Id", &ids)
         }
 
         /// Gets one full CommunityGroup record by its Id.
         ///
         /// `GET /api/community/communitygroups/{Id}`; role `CommunityGroup-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::CommunityGroupId>,
-        ) -> crate::Result<CommunityGroup> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<CommunityGroup> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a CommunityGroup; the answer carries the new record's Id.
@@ -1095,15 +1099,12 @@ mod typed {
         ///
         /// `POST /api/community/communitygroups`; role `CommunityGroup-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewCommunityGroup,
-        ) -> crate::Result<crate::ids::CommunityGroupId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::CommunityGroupId)
+        ) -> crate::Call<crate::ids::CommunityGroupId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a CommunityGroup, named by the Id in the body. PUT clears every property it does not
@@ -1111,22 +1112,24 @@ mod typed {
         ///
         /// `PUT /api/community/communitygroups`; role `CommunityGroup-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &CommunityGroupUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a CommunityGroup by its Id.
         ///
         /// `DELETE /api/community/communitygroups/{Id}`; role `CommunityGroup-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::CommunityGroupId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on CommunityGroup records.
@@ -1136,8 +1139,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more CommunityGroup records. The API answers 200 even when the
@@ -1150,11 +1154,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; the spec's POST follows document 003 and
         /// the newer pages.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`CommunityGroupUpdate`], and writes it back:
@@ -1162,15 +1167,16 @@ mod typed {
         ///
         /// Needs the roles `CommunityGroup-Read` and `CommunityGroup-Edit`. Answers the body that was
         /// sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::CommunityGroupId>,
             change: impl FnOnce(&mut CommunityGroupUpdate),
-        ) -> crate::Result<CommunityGroupUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<CommunityGroupUpdate>> {
+            self.client
+                .modify::<
+                    CommunityGroup,
+                    CommunityGroupUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

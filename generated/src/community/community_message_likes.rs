@@ -705,7 +705,8 @@ mod typed {
         CommunityMessageLikeSort,
     >;
     /// The `CommunityMessageLike` endpoints. Get one with [`crate::Api::community_message_likes`]
-    /// (`client.community_message_likes()`); it borrows the client.
+    /// (`client.community_message_likes()`); it borrows the client. Each method builds a
+    /// [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct CommunityMessageLikes<'a> {
         client: &'a crate::Client,
@@ -725,13 +726,12 @@ mod typed {
         ///
         /// `GET /api/community/communitymessagelikes`; role `CommunityMessageLike-List` (see
         /// [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &CommunityMessageLikeQuery,
-        ) -> crate::Result<crate::Page<CommunityMessageLikeListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<CommunityMessageLikeListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `CommunityMessageLike` the query matches, page after page.
@@ -741,12 +741,14 @@ mod typed {
         ///
         /// `GET /api/community/communitymessagelikes`; role `CommunityMessageLike-List` (see
         /// [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: CommunityMessageLikeQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<CommunityMessageLikeListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<CommunityMessageLikeListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -757,25 +759,25 @@ mod typed {
         ///
         /// `GET /api/community/communitymessagelikes`; role `CommunityMessageLike-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::CommunityMessageLikeId>>,
-        ) -> crate::Result<crate::Page<CommunityMessageLikeListItem>> {
+        ) -> crate::Call<crate::Page<CommunityMessageLikeListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client
-                .find_by_ids(&super::FIND_BY_IDS, "CommunityMessageLike_Id", &ids)
-                .await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "CommunityMessageLike_Id", &ids)
         }
 
         /// Gets one full CommunityMessageLike record by its Id.
         ///
         /// `GET /api/community/communitymessagelikes/{Id}`; role `CommunityMessageLike-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::CommunityMessageLikeId>,
-        ) -> crate::Result<CommunityMessageLike> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<CommunityMessageLike> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a CommunityMessageLike; the answer carries the new record's Id.
@@ -784,15 +786,12 @@ mod typed {
         ///
         /// `POST /api/community/communitymessagelikes`; role `CommunityMessageLike-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewCommunityMessageLike,
-        ) -> crate::Result<crate::ids::CommunityMessageLikeId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::CommunityMessageLikeId)
+        ) -> crate::Call<crate::ids::CommunityMessageLikeId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a CommunityMessageLike, named by the Id in the body. PUT clears every property it
@@ -800,22 +799,24 @@ mod typed {
         ///
         /// `PUT /api/community/communitymessagelikes`; role `CommunityMessageLike-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &CommunityMessageLikeUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a CommunityMessageLike by its Id.
         ///
         /// `DELETE /api/community/communitymessagelikes/{Id}`; role `CommunityMessageLike-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::CommunityMessageLikeId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on CommunityMessageLike records.
@@ -825,8 +826,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more CommunityMessageLike records. The API answers 200 even when
@@ -839,11 +841,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; the spec's POST follows document 003 and
         /// the newer pages.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`CommunityMessageLikeUpdate`], and writes it
@@ -852,15 +855,18 @@ mod typed {
         ///
         /// Needs the roles `CommunityMessageLike-Read` and `CommunityMessageLike-Edit`. Answers the
         /// body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::CommunityMessageLikeId>,
             change: impl FnOnce(&mut CommunityMessageLikeUpdate),
-        ) -> crate::Result<CommunityMessageLikeUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<
+            Output = crate::Result<CommunityMessageLikeUpdate>,
+        > {
+            self.client
+                .modify::<
+                    CommunityMessageLike,
+                    CommunityMessageLikeUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

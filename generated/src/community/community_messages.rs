@@ -802,7 +802,8 @@ mod typed {
         CommunityMessageSort,
     >;
     /// The `CommunityMessage` endpoints. Get one with [`crate::Api::community_messages`]
-    /// (`client.community_messages()`); it borrows the client.
+    /// (`client.community_messages()`); it borrows the client. Each method builds a
+    /// [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct CommunityMessages<'a> {
         client: &'a crate::Client,
@@ -822,13 +823,12 @@ mod typed {
         ///
         /// `GET /api/community/communitymessages`; role `CommunityMessage-List` (see
         /// [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &CommunityMessageQuery,
-        ) -> crate::Result<crate::Page<CommunityMessageListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<CommunityMessageListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `CommunityMessage` the query matches, page after page.
@@ -838,12 +838,14 @@ mod typed {
         ///
         /// `GET /api/community/communitymessages`; role `CommunityMessage-List` (see
         /// [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: CommunityMessageQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<CommunityMessageListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<CommunityMessageListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -854,25 +856,25 @@ mod typed {
         ///
         /// `GET /api/community/communitymessages`; role `CommunityMessage-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::CommunityMessageId>>,
-        ) -> crate::Result<crate::Page<CommunityMessageListItem>> {
+        ) -> crate::Call<crate::Page<CommunityMessageListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client
-                .find_by_ids(&super::FIND_BY_IDS, "CommunityMessage_Id", &ids)
-                .await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "CommunityMessage_Id", &ids)
         }
 
         /// Gets one full CommunityMessage record by its Id.
         ///
         /// `GET /api/community/communitymessages/{Id}`; role `CommunityMessage-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::CommunityMessageId>,
-        ) -> crate::Result<CommunityMessage> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<CommunityMessage> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a CommunityMessage; the answer carries the new record's Id.
@@ -881,15 +883,12 @@ mod typed {
         ///
         /// `POST /api/community/communitymessages`; role `CommunityMessage-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewCommunityMessage,
-        ) -> crate::Result<crate::ids::CommunityMessageId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::CommunityMessageId)
+        ) -> crate::Call<crate::ids::CommunityMessageId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a CommunityMessage, named by the Id in the body. PUT clears every property it does
@@ -897,22 +896,24 @@ mod typed {
         ///
         /// `PUT /api/community/communitymessages`; role `CommunityMessage-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &CommunityMessageUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a CommunityMessage by its Id.
         ///
         /// `DELETE /api/community/communitymessages/{Id}`; role `CommunityMessage-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::CommunityMessageId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on CommunityMessage records.
@@ -922,8 +923,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more CommunityMessage records. The API answers 200 even when the
@@ -936,11 +938,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; the spec's POST follows document 003 and
         /// the newer pages.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`CommunityMessageUpdate`], and writes it
@@ -949,15 +952,18 @@ mod typed {
         ///
         /// Needs the roles `CommunityMessage-Read` and `CommunityMessage-Edit`. Answers the body that
         /// was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::CommunityMessageId>,
             change: impl FnOnce(&mut CommunityMessageUpdate),
-        ) -> crate::Result<CommunityMessageUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<
+            Output = crate::Result<CommunityMessageUpdate>,
+        > {
+            self.client
+                .modify::<
+                    CommunityMessage,
+                    CommunityMessageUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

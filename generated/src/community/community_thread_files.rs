@@ -904,7 +904,8 @@ mod typed {
         CommunityThreadFileSort,
     >;
     /// The `CommunityThreadFile` endpoints. Get one with [`crate::Api::community_thread_files`]
-    /// (`client.community_thread_files()`); it borrows the client.
+    /// (`client.community_thread_files()`); it borrows the client. Each method builds a
+    /// [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct CommunityThreadFiles<'a> {
         client: &'a crate::Client,
@@ -924,13 +925,12 @@ mod typed {
         ///
         /// `GET /api/community/communitythreadfiles`; role `CommunityThreadFile-List` (see
         /// [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &CommunityThreadFileQuery,
-        ) -> crate::Result<crate::Page<CommunityThreadFileListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<CommunityThreadFileListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `CommunityThreadFile` the query matches, page after page.
@@ -940,12 +940,14 @@ mod typed {
         ///
         /// `GET /api/community/communitythreadfiles`; role `CommunityThreadFile-List` (see
         /// [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: CommunityThreadFileQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<CommunityThreadFileListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<CommunityThreadFileListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -956,25 +958,25 @@ mod typed {
         ///
         /// `GET /api/community/communitythreadfiles`; role `CommunityThreadFile-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::CommunityThreadFileId>>,
-        ) -> crate::Result<crate::Page<CommunityThreadFileListItem>> {
+        ) -> crate::Call<crate::Page<CommunityThreadFileListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client
-                .find_by_ids(&super::FIND_BY_IDS, "CommunityThreadFile_Id", &ids)
-                .await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "CommunityThreadFile_Id", &ids)
         }
 
         /// Gets one full CommunityThreadFile record by its Id.
         ///
         /// `GET /api/community/communitythreadfiles/{Id}`; role `CommunityThreadFile-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::CommunityThreadFileId>,
-        ) -> crate::Result<CommunityThreadFile> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<CommunityThreadFile> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a CommunityThreadFile; the answer carries the new record's Id.
@@ -983,15 +985,12 @@ mod typed {
         ///
         /// `POST /api/community/communitythreadfiles`; role `CommunityThreadFile-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewCommunityThreadFile,
-        ) -> crate::Result<crate::ids::CommunityThreadFileId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::CommunityThreadFileId)
+        ) -> crate::Call<crate::ids::CommunityThreadFileId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a CommunityThreadFile, named by the Id in the body. PUT clears every property it
@@ -999,22 +998,24 @@ mod typed {
         ///
         /// `PUT /api/community/communitythreadfiles`; role `CommunityThreadFile-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &CommunityThreadFileUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a CommunityThreadFile by its Id.
         ///
         /// `DELETE /api/community/communitythreadfiles/{Id}`; role `CommunityThreadFile-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::CommunityThreadFileId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on CommunityThreadFile records.
@@ -1024,8 +1025,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more CommunityThreadFile records. The API answers 200 even when the
@@ -1038,11 +1040,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; the spec's POST follows document 003 and
         /// the newer pages.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Downloads the attached file; the answer is its bytes and content type, or null.
@@ -1053,11 +1056,12 @@ mod typed {
         /// (see [`DOWNLOAD_FILE_DATA`](super::DOWNLOAD_FILE_DATA)).
         ///
         /// Spec decision: No document names its role; the entity's Read role is assumed.
-        pub async fn file_data(
+        #[inline]
+        pub fn file_data(
             &self,
             id: impl Into<crate::ids::CommunityThreadFileId>,
-        ) -> crate::Result<Option<crate::Download>> {
-            self.client.download(&super::DOWNLOAD_FILE_DATA, id.into().0).await
+        ) -> crate::Call<Option<crate::Download>> {
+            self.client.download(&super::DOWNLOAD_FILE_DATA, id.into().0)
         }
 
         /// Reads the full record, lets `change` edit its [`CommunityThreadFileUpdate`], and writes it
@@ -1066,15 +1070,18 @@ mod typed {
         ///
         /// Needs the roles `CommunityThreadFile-Read` and `CommunityThreadFile-Edit`. Answers the body
         /// that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::CommunityThreadFileId>,
             change: impl FnOnce(&mut CommunityThreadFileUpdate),
-        ) -> crate::Result<CommunityThreadFileUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<
+            Output = crate::Result<CommunityThreadFileUpdate>,
+        > {
+            self.client
+                .modify::<
+                    CommunityThreadFile,
+                    CommunityThreadFileUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

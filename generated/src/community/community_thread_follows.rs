@@ -711,7 +711,8 @@ mod typed {
         CommunityThreadFollowSort,
     >;
     /// The `CommunityThreadFollow` endpoints. Get one with [`crate::Api::community_thread_follows`]
-    /// (`client.community_thread_follows()`); it borrows the client.
+    /// (`client.community_thread_follows()`); it borrows the client. Each method builds a
+    /// [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct CommunityThreadFollows<'a> {
         client: &'a crate::Client,
@@ -731,13 +732,12 @@ mod typed {
         ///
         /// `GET /api/community/communitythreadfollows`; role `CommunityThreadFollow-List` (see
         /// [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &CommunityThreadFollowQuery,
-        ) -> crate::Result<crate::Page<CommunityThreadFollowListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<CommunityThreadFollowListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `CommunityThreadFollow` the query matches, page after page.
@@ -747,12 +747,14 @@ mod typed {
         ///
         /// `GET /api/community/communitythreadfollows`; role `CommunityThreadFollow-List` (see
         /// [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: CommunityThreadFollowQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<CommunityThreadFollowListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<CommunityThreadFollowListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -763,25 +765,26 @@ mod typed {
         ///
         /// `GET /api/community/communitythreadfollows`; role `CommunityThreadFollow-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::CommunityThreadFollowId>>,
-        ) -> crate::Result<crate::Page<CommunityThreadFollowListItem>> {
+        ) -> crate::Call<crate::Page<CommunityThreadFollowListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
             self.client
                 .find_by_ids(&super::FIND_BY_IDS, "CommunityThreadFollow_Id", &ids)
-                .await
         }
 
         /// Gets one full CommunityThreadFollow record by its Id.
         ///
         /// `GET /api/community/communitythreadfollows/{Id}`; role `CommunityThreadFollow-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::CommunityThreadFollowId>,
-        ) -> crate::Result<CommunityThreadFollow> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<CommunityThreadFollow> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a CommunityThreadFollow; the answer carries the new record's Id.
@@ -790,15 +793,12 @@ mod typed {
         ///
         /// `POST /api/community/communitythreadfollows`; role `CommunityThreadFollow-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewCommunityThreadFollow,
-        ) -> crate::Result<crate::ids::CommunityThreadFollowId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::CommunityThreadFollowId)
+        ) -> crate::Call<crate::ids::CommunityThreadFollowId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a CommunityThreadFollow, named by the Id in the body. PUT clears every property it
@@ -806,22 +806,24 @@ mod typed {
         ///
         /// `PUT /api/community/communitythreadfollows`; role `CommunityThreadFollow-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &CommunityThreadFollowUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a CommunityThreadFollow by its Id.
         ///
         /// `DELETE /api/community/communitythreadfollows/{Id}`; role `CommunityThreadFollow-Delete`
         /// (see [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::CommunityThreadFollowId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on CommunityThreadFollow records.
@@ -831,8 +833,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more CommunityThreadFollow records. The API answers 200 even when
@@ -845,11 +848,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; the spec's POST follows document 003 and
         /// the newer pages.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`CommunityThreadFollowUpdate`], and writes it
@@ -858,15 +862,18 @@ mod typed {
         ///
         /// Needs the roles `CommunityThreadFollow-Read` and `CommunityThreadFollow-Edit`. Answers the
         /// body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::CommunityThreadFollowId>,
             change: impl FnOnce(&mut CommunityThreadFollowUpdate),
-        ) -> crate::Result<CommunityThreadFollowUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<
+            Output = crate::Result<CommunityThreadFollowUpdate>,
+        > {
+            self.client
+                .modify::<
+                    CommunityThreadFollow,
+                    CommunityThreadFollowUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

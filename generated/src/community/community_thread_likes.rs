@@ -700,7 +700,8 @@ mod typed {
         CommunityThreadLikeSort,
     >;
     /// The `CommunityThreadLike` endpoints. Get one with [`crate::Api::community_thread_likes`]
-    /// (`client.community_thread_likes()`); it borrows the client.
+    /// (`client.community_thread_likes()`); it borrows the client. Each method builds a
+    /// [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct CommunityThreadLikes<'a> {
         client: &'a crate::Client,
@@ -720,13 +721,12 @@ mod typed {
         ///
         /// `GET /api/community/communitythreadlikes`; role `CommunityThreadLike-List` (see
         /// [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &CommunityThreadLikeQuery,
-        ) -> crate::Result<crate::Page<CommunityThreadLikeListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<CommunityThreadLikeListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `CommunityThreadLike` the query matches, page after page.
@@ -736,12 +736,14 @@ mod typed {
         ///
         /// `GET /api/community/communitythreadlikes`; role `CommunityThreadLike-List` (see
         /// [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: CommunityThreadLikeQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<CommunityThreadLikeListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<CommunityThreadLikeListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -752,25 +754,25 @@ mod typed {
         ///
         /// `GET /api/community/communitythreadlikes`; role `CommunityThreadLike-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::CommunityThreadLikeId>>,
-        ) -> crate::Result<crate::Page<CommunityThreadLikeListItem>> {
+        ) -> crate::Call<crate::Page<CommunityThreadLikeListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client
-                .find_by_ids(&super::FIND_BY_IDS, "CommunityThreadLike_Id", &ids)
-                .await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "CommunityThreadLike_Id", &ids)
         }
 
         /// Gets one full CommunityThreadLike record by its Id.
         ///
         /// `GET /api/community/communitythreadlikes/{Id}`; role `CommunityThreadLike-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::CommunityThreadLikeId>,
-        ) -> crate::Result<CommunityThreadLike> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<CommunityThreadLike> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a CommunityThreadLike; the answer carries the new record's Id.
@@ -779,15 +781,12 @@ mod typed {
         ///
         /// `POST /api/community/communitythreadlikes`; role `CommunityThreadLike-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewCommunityThreadLike,
-        ) -> crate::Result<crate::ids::CommunityThreadLikeId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::CommunityThreadLikeId)
+        ) -> crate::Call<crate::ids::CommunityThreadLikeId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a CommunityThreadLike, named by the Id in the body. PUT clears every property it
@@ -795,22 +794,24 @@ mod typed {
         ///
         /// `PUT /api/community/communitythreadlikes`; role `CommunityThreadLike-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &CommunityThreadLikeUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a CommunityThreadLike by its Id.
         ///
         /// `DELETE /api/community/communitythreadlikes/{Id}`; role `CommunityThreadLike-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::CommunityThreadLikeId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on CommunityThreadLike records.
@@ -820,8 +821,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more CommunityThreadLike records. The API answers 200 even when the
@@ -834,11 +836,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; the spec's POST follows document 003 and
         /// the newer pages.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`CommunityThreadLikeUpdate`], and writes it
@@ -847,15 +850,18 @@ mod typed {
         ///
         /// Needs the roles `CommunityThreadLike-Read` and `CommunityThreadLike-Edit`. Answers the body
         /// that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::CommunityThreadLikeId>,
             change: impl FnOnce(&mut CommunityThreadLikeUpdate),
-        ) -> crate::Result<CommunityThreadLikeUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<
+            Output = crate::Result<CommunityThreadLikeUpdate>,
+        > {
+            self.client
+                .modify::<
+                    CommunityThreadLike,
+                    CommunityThreadLikeUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

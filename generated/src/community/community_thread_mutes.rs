@@ -701,7 +701,8 @@ mod typed {
         CommunityThreadMuteSort,
     >;
     /// The `CommunityThreadMute` endpoints. Get one with [`crate::Api::community_thread_mutes`]
-    /// (`client.community_thread_mutes()`); it borrows the client.
+    /// (`client.community_thread_mutes()`); it borrows the client. Each method builds a
+    /// [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct CommunityThreadMutes<'a> {
         client: &'a crate::Client,
@@ -721,13 +722,12 @@ mod typed {
         ///
         /// `GET /api/community/communitythreadmutes`; role `CommunityThreadMute-List` (see
         /// [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &CommunityThreadMuteQuery,
-        ) -> crate::Result<crate::Page<CommunityThreadMuteListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<CommunityThreadMuteListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `CommunityThreadMute` the query matches, page after page.
@@ -737,12 +737,14 @@ mod typed {
         ///
         /// `GET /api/community/communitythreadmutes`; role `CommunityThreadMute-List` (see
         /// [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: CommunityThreadMuteQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<CommunityThreadMuteListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<CommunityThreadMuteListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -753,25 +755,25 @@ mod typed {
         ///
         /// `GET /api/community/communitythreadmutes`; role `CommunityThreadMute-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::CommunityThreadMuteId>>,
-        ) -> crate::Result<crate::Page<CommunityThreadMuteListItem>> {
+        ) -> crate::Call<crate::Page<CommunityThreadMuteListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client
-                .find_by_ids(&super::FIND_BY_IDS, "CommunityThreadMute_Id", &ids)
-                .await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "CommunityThreadMute_Id", &ids)
         }
 
         /// Gets one full CommunityThreadMute record by its Id.
         ///
         /// `GET /api/community/communitythreadmutes/{Id}`; role `CommunityThreadMute-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::CommunityThreadMuteId>,
-        ) -> crate::Result<CommunityThreadMute> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<CommunityThreadMute> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a CommunityThreadMute; the answer carries the new record's Id.
@@ -780,15 +782,12 @@ mod typed {
         ///
         /// `POST /api/community/communitythreadmutes`; role `CommunityThreadMute-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewCommunityThreadMute,
-        ) -> crate::Result<crate::ids::CommunityThreadMuteId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::CommunityThreadMuteId)
+        ) -> crate::Call<crate::ids::CommunityThreadMuteId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a CommunityThreadMute, named by the Id in the body. PUT clears every property it
@@ -796,22 +795,24 @@ mod typed {
         ///
         /// `PUT /api/community/communitythreadmutes`; role `CommunityThreadMute-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &CommunityThreadMuteUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a CommunityThreadMute by its Id.
         ///
         /// `DELETE /api/community/communitythreadmutes/{Id}`; role `CommunityThreadMute-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::CommunityThreadMuteId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on CommunityThreadMute records.
@@ -821,8 +822,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more CommunityThreadMute records. The API answers 200 even when the
@@ -835,11 +837,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; the spec's POST follows document 003 and
         /// the newer pages.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`CommunityThreadMuteUpdate`], and writes it
@@ -848,15 +851,18 @@ mod typed {
         ///
         /// Needs the roles `CommunityThreadMute-Read` and `CommunityThreadMute-Edit`. Answers the body
         /// that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::CommunityThreadMuteId>,
             change: impl FnOnce(&mut CommunityThreadMuteUpdate),
-        ) -> crate::Result<CommunityThreadMuteUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<
+            Output = crate::Result<CommunityThreadMuteUpdate>,
+        > {
+            self.client
+                .modify::<
+                    CommunityThreadMute,
+                    CommunityThreadMuteUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -1219,7 +1219,8 @@ mod typed {
         CommunityThreadSort,
     >;
     /// The `CommunityThread` endpoints. Get one with [`crate::Api::community_threads`]
-    /// (`client.community_threads()`); it borrows the client.
+    /// (`client.community_threads()`); it borrows the client. Each method builds a [`crate::Call`],
+    /// sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct CommunityThreads<'a> {
         client: &'a crate::Client,
@@ -1239,13 +1240,12 @@ mod typed {
         ///
         /// `GET /api/community/communitythreads`; role `CommunityThread-List` (see
         /// [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &CommunityThreadQuery,
-        ) -> crate::Result<crate::Page<CommunityThreadListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<CommunityThreadListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `CommunityThread` the query matches, page after page.
@@ -1255,12 +1255,14 @@ mod typed {
         ///
         /// `GET /api/community/communitythreads`; role `CommunityThread-List` (see
         /// [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: CommunityThreadQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<CommunityThreadListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<CommunityThreadListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1271,25 +1273,25 @@ mod typed {
         ///
         /// `GET /api/community/communitythreads`; role `CommunityThread-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::CommunityThreadId>>,
-        ) -> crate::Result<crate::Page<CommunityThreadListItem>> {
+        ) -> crate::Call<crate::Page<CommunityThreadListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client
-                .find_by_ids(&super::FIND_BY_IDS, "CommunityThread_Id", &ids)
-                .await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "CommunityThread_Id", &ids)
         }
 
         /// Gets one full CommunityThread record by its Id.
         ///
         /// `GET /api/community/communitythreads/{Id}`; role `CommunityThread-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::CommunityThreadId>,
-        ) -> crate::Result<CommunityThread> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<CommunityThread> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a CommunityThread; the answer carries the new record's Id.
@@ -1298,15 +1300,12 @@ mod typed {
         ///
         /// `POST /api/community/communitythreads`; role `CommunityThread-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewCommunityThread,
-        ) -> crate::Result<crate::ids::CommunityThreadId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::CommunityThreadId)
+        ) -> crate::Call<crate::ids::CommunityThreadId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a CommunityThread, named by the Id in the body. PUT clears every property it does
@@ -1314,22 +1313,24 @@ mod typed {
         ///
         /// `PUT /api/community/communitythreads`; role `CommunityThread-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &CommunityThreadUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a CommunityThread by its Id.
         ///
         /// `DELETE /api/community/communitythreads/{Id}`; role `CommunityThread-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::CommunityThreadId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on CommunityThread records.
@@ -1339,8 +1340,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more CommunityThread records. The API answers 200 even when the
@@ -1353,11 +1355,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; the spec's POST follows document 003 and
         /// the newer pages.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`CommunityThreadUpdate`], and writes it back:
@@ -1365,15 +1368,16 @@ mod typed {
         ///
         /// Needs the roles `CommunityThread-Read` and `CommunityThread-Edit`. Answers the body that was
         /// sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::CommunityThreadId>,
             change: impl FnOnce(&mut CommunityThreadUpdate),
-        ) -> crate::Result<CommunityThreadUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<CommunityThreadUpdate>> {
+            self.client
+                .modify::<
+                    CommunityThread,
+                    CommunityThreadUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -919,7 +919,8 @@ mod typed {
     /// [`AudioFileListItem`]s.
     pub type AudioFileQuery = crate::ListQuery<AudioFileFilter, AudioFileSort>;
     /// The `AudioFile` endpoints. Get one with [`crate::Api::audio_files`]
-    /// (`client.audio_files()`); it borrows the client.
+    /// (`client.audio_files()`); it borrows the client. Each method builds a [`crate::Call`], sent
+    /// when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct AudioFiles<'a> {
         client: &'a crate::Client,
@@ -938,13 +939,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/content/audiofiles`; role `AudioFile-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &AudioFileQuery,
-        ) -> crate::Result<crate::Page<AudioFileListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<AudioFileListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `AudioFile` the query matches, page after page.
@@ -953,12 +953,11 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/content/audiofiles`; role `AudioFile-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: AudioFileQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<AudioFileListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<'static, crate::Result<AudioFileListItem>> {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -972,22 +971,24 @@ mod typed {
         /// Spec decision: The 2020 page documents `?AudioFile_Id=[1,2]` answering a page; the newer
         /// pages document `?id=[1,2]` answering a bare array. The page form is kept, as for every
         /// entity (see CoworkerDiscountCode's find_by_ids).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::AudioFileId>>,
-        ) -> crate::Result<crate::Page<AudioFileListItem>> {
+        ) -> crate::Call<crate::Page<AudioFileListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "AudioFile_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "AudioFile_Id", &ids)
         }
 
         /// Gets one full audio file record by its Id.
         ///
         /// `GET /api/content/audiofiles/{Id}`; role `AudioFile-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::AudioFileId>,
-        ) -> crate::Result<AudioFile> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<AudioFile> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a audio file; the answer carries the new record's Id.
@@ -995,37 +996,36 @@ mod typed {
         /// Answers the new record's `Id`.
         ///
         /// `POST /api/content/audiofiles`; role `AudioFile-Create` (see [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewAudioFile,
-        ) -> crate::Result<crate::ids::AudioFileId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::AudioFileId)
+        ) -> crate::Call<crate::ids::AudioFileId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a audio file, named by the Id in the body. A PUT clears every property it does not
         /// send, so the body is built from the full record.
         ///
         /// `PUT /api/content/audiofiles`; role `AudioFile-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &AudioFileUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a audio file by its Id.
         ///
         /// `DELETE /api/content/audiofiles/{Id}`; role `AudioFile-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::AudioFileId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on audio file records.
@@ -1035,8 +1035,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for commands; the List role is assumed, as it only
         /// reads metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more audio file records. The API answers 200 even when the command
@@ -1049,11 +1050,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents run command as GET; the spec sends POST with a body,
         /// as decided for every entity.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Downloads the stored audio file.
@@ -1064,26 +1066,28 @@ mod typed {
         /// [`DOWNLOAD_AUDIO`](super::DOWNLOAD_AUDIO)).
         ///
         /// Spec decision: No document names a role for binary downloads; the Read role is assumed.
-        pub async fn audio(
+        #[inline]
+        pub fn audio(
             &self,
             id: impl Into<crate::ids::AudioFileId>,
-        ) -> crate::Result<Option<crate::Download>> {
-            self.client.download(&super::DOWNLOAD_AUDIO, id.into().0).await
+        ) -> crate::Call<Option<crate::Download>> {
+            self.client.download(&super::DOWNLOAD_AUDIO, id.into().0)
         }
 
         /// Reads the full record, lets `change` edit its [`AudioFileUpdate`], and writes it back: the
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `AudioFile-Read` and `AudioFile-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::AudioFileId>,
             change: impl FnOnce(&mut AudioFileUpdate),
-        ) -> crate::Result<AudioFileUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<AudioFileUpdate>> {
+            self.client
+                .modify::<
+                    AudioFile,
+                    AudioFileUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

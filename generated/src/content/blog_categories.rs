@@ -800,7 +800,8 @@ mod typed {
     /// answers [`BlogCategoryListItem`]s.
     pub type BlogCategoryQuery = crate::ListQuery<BlogCategoryFilter, BlogCategorySort>;
     /// The `BlogCategory` endpoints. Get one with [`crate::Api::blog_categories`]
-    /// (`client.blog_categories()`); it borrows the client.
+    /// (`client.blog_categories()`); it borrows the client. Each method builds a [`crate::Call`],
+    /// sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct BlogCategories<'a> {
         client: &'a crate::Client,
@@ -819,13 +820,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/content/blogcategories`; role `BlogCategory-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &BlogCategoryQuery,
-        ) -> crate::Result<crate::Page<BlogCategoryListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<BlogCategoryListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `BlogCategory` the query matches, page after page.
@@ -834,12 +834,11 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/content/blogcategories`; role `BlogCategory-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: BlogCategoryQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<BlogCategoryListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<'static, crate::Result<BlogCategoryListItem>> {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -854,22 +853,24 @@ mod typed {
         /// Spec decision: The 2020 page documents `?BlogCategory_Id=[1,2]` answering a page; the newer
         /// pages document `?id=[1,2]` answering a bare array. The page form is kept, as for every
         /// entity (see CoworkerDiscountCode's find_by_ids).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::BlogCategoryId>>,
-        ) -> crate::Result<crate::Page<BlogCategoryListItem>> {
+        ) -> crate::Call<crate::Page<BlogCategoryListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "BlogCategory_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "BlogCategory_Id", &ids)
         }
 
         /// Gets one full blog category record by its Id.
         ///
         /// `GET /api/content/blogcategories/{Id}`; role `BlogCategory-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::BlogCategoryId>,
-        ) -> crate::Result<BlogCategory> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<BlogCategory> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a blog category; the answer carries the new record's Id.
@@ -878,37 +879,36 @@ mod typed {
         ///
         /// `POST /api/content/blogcategories`; role `BlogCategory-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewBlogCategory,
-        ) -> crate::Result<crate::ids::BlogCategoryId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::BlogCategoryId)
+        ) -> crate::Call<crate::ids::BlogCategoryId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a blog category, named by the Id in the body. A PUT clears every property it does
         /// not send, so the body is built from the full record.
         ///
         /// `PUT /api/content/blogcategories`; role `BlogCategory-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &BlogCategoryUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a blog category by its Id.
         ///
         /// `DELETE /api/content/blogcategories/{Id}`; role `BlogCategory-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::BlogCategoryId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on blog category records.
@@ -918,8 +918,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for commands; the List role is assumed, as it only
         /// reads metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more blog category records. The API answers 200 even when the
@@ -932,26 +933,28 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents run command as GET; the spec sends POST with a body,
         /// as decided for every entity.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`BlogCategoryUpdate`], and writes it back:
         /// the safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `BlogCategory-Read` and `BlogCategory-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::BlogCategoryId>,
             change: impl FnOnce(&mut BlogCategoryUpdate),
-        ) -> crate::Result<BlogCategoryUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<BlogCategoryUpdate>> {
+            self.client
+                .modify::<
+                    BlogCategory,
+                    BlogCategoryUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

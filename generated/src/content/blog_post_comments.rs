@@ -882,7 +882,8 @@ mod typed {
         BlogPostCommentSort,
     >;
     /// The `BlogPostComment` endpoints. Get one with [`crate::Api::blog_post_comments`]
-    /// (`client.blog_post_comments()`); it borrows the client.
+    /// (`client.blog_post_comments()`); it borrows the client. Each method builds a
+    /// [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct BlogPostComments<'a> {
         client: &'a crate::Client,
@@ -902,13 +903,12 @@ mod typed {
         ///
         /// `GET /api/content/blogpostcomments`; role `BlogPostComment-List` (see
         /// [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &BlogPostCommentQuery,
-        ) -> crate::Result<crate::Page<BlogPostCommentListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<BlogPostCommentListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `BlogPostComment` the query matches, page after page.
@@ -918,12 +918,14 @@ mod typed {
         ///
         /// `GET /api/content/blogpostcomments`; role `BlogPostComment-List` (see
         /// [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: BlogPostCommentQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<BlogPostCommentListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<BlogPostCommentListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -938,25 +940,25 @@ mod typed {
         /// Spec decision: The 2020 page documents `?BlogPostComment_Id=[1,2]` answering a page; the
         /// newer pages document `?id=[1,2]` answering a bare array. The page form is kept, as for every
         /// entity (see CoworkerDiscountCode's find_by_ids).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::BlogPostCommentId>>,
-        ) -> crate::Result<crate::Page<BlogPostCommentListItem>> {
+        ) -> crate::Call<crate::Page<BlogPostCommentListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client
-                .find_by_ids(&super::FIND_BY_IDS, "BlogPostComment_Id", &ids)
-                .await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "BlogPostComment_Id", &ids)
         }
 
         /// Gets one full blog post comment record by its Id.
         ///
         /// `GET /api/content/blogpostcomments/{Id}`; role `BlogPostComment-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::BlogPostCommentId>,
-        ) -> crate::Result<BlogPostComment> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<BlogPostComment> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a blog post comment; the answer carries the new record's Id.
@@ -965,15 +967,12 @@ mod typed {
         ///
         /// `POST /api/content/blogpostcomments`; role `BlogPostComment-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewBlogPostComment,
-        ) -> crate::Result<crate::ids::BlogPostCommentId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::BlogPostCommentId)
+        ) -> crate::Call<crate::ids::BlogPostCommentId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a blog post comment, named by the Id in the body. A PUT clears every property it
@@ -981,22 +980,24 @@ mod typed {
         ///
         /// `PUT /api/content/blogpostcomments`; role `BlogPostComment-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &BlogPostCommentUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a blog post comment by its Id.
         ///
         /// `DELETE /api/content/blogpostcomments/{Id}`; role `BlogPostComment-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::BlogPostCommentId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on blog post comment records.
@@ -1006,8 +1007,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for commands; the List role is assumed, as it only
         /// reads metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more blog post comment records. The API answers 200 even when the
@@ -1020,11 +1022,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents run command as GET; the spec sends POST with a body,
         /// as decided for every entity.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`BlogPostCommentUpdate`], and writes it back:
@@ -1032,15 +1035,16 @@ mod typed {
         ///
         /// Needs the roles `BlogPostComment-Read` and `BlogPostComment-Edit`. Answers the body that was
         /// sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::BlogPostCommentId>,
             change: impl FnOnce(&mut BlogPostCommentUpdate),
-        ) -> crate::Result<BlogPostCommentUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<BlogPostCommentUpdate>> {
+            self.client
+                .modify::<
+                    BlogPostComment,
+                    BlogPostCommentUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

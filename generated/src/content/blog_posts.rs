@@ -1596,7 +1596,7 @@ mod typed {
     /// [`BlogPostListItem`]s.
     pub type BlogPostQuery = crate::ListQuery<BlogPostFilter, BlogPostSort>;
     /// The `BlogPost` endpoints. Get one with [`crate::Api::blog_posts`] (`client.blog_posts()`);
-    /// it borrows the client.
+    /// it borrows the client. Each method builds a [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct BlogPosts<'a> {
         client: &'a crate::Client,
@@ -1615,13 +1615,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/content/blogposts`; role `BlogPost-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &BlogPostQuery,
-        ) -> crate::Result<crate::Page<BlogPostListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<BlogPostListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `BlogPost` the query matches, page after page.
@@ -1630,12 +1629,11 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/content/blogposts`; role `BlogPost-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: BlogPostQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<BlogPostListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<'static, crate::Result<BlogPostListItem>> {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1649,22 +1647,24 @@ mod typed {
         /// Spec decision: The 2020 page documents `?BlogPost_Id=[1,2]` answering a page; the newer
         /// pages document `?id=[1,2]` answering a bare array. The page form is kept, as for every
         /// entity (see CoworkerDiscountCode's find_by_ids).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::BlogPostId>>,
-        ) -> crate::Result<crate::Page<BlogPostListItem>> {
+        ) -> crate::Call<crate::Page<BlogPostListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "BlogPost_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "BlogPost_Id", &ids)
         }
 
         /// Gets one full blog post record by its Id.
         ///
         /// `GET /api/content/blogposts/{Id}`; role `BlogPost-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::BlogPostId>,
-        ) -> crate::Result<BlogPost> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<BlogPost> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a blog post; the answer carries the new record's Id.
@@ -1672,37 +1672,33 @@ mod typed {
         /// Answers the new record's `Id`.
         ///
         /// `POST /api/content/blogposts`; role `BlogPost-Create` (see [`CREATE`](super::CREATE)).
-        pub async fn create(
-            &self,
-            body: &NewBlogPost,
-        ) -> crate::Result<crate::ids::BlogPostId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::BlogPostId)
+        #[inline]
+        pub fn create(&self, body: &NewBlogPost) -> crate::Call<crate::ids::BlogPostId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a blog post, named by the Id in the body. A PUT clears every property it does not
         /// send, so the body is built from the full record.
         ///
         /// `PUT /api/content/blogposts`; role `BlogPost-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &BlogPostUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a blog post by its Id.
         ///
         /// `DELETE /api/content/blogposts/{Id}`; role `BlogPost-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::BlogPostId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on blog post records.
@@ -1712,8 +1708,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for commands; the List role is assumed, as it only
         /// reads metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more blog post records. The API answers 200 even when the command
@@ -1726,11 +1723,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents run command as GET; the spec sends POST with a body,
         /// as decided for every entity.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Downloads the article's image.
@@ -1741,11 +1739,12 @@ mod typed {
         /// [`DOWNLOAD_IMAGE`](super::DOWNLOAD_IMAGE)).
         ///
         /// Spec decision: No document names a role for binary downloads; the Read role is assumed.
-        pub async fn image(
+        #[inline]
+        pub fn image(
             &self,
             id: impl Into<crate::ids::BlogPostId>,
-        ) -> crate::Result<Option<crate::Download>> {
-            self.client.download(&super::DOWNLOAD_IMAGE, id.into().0).await
+        ) -> crate::Call<Option<crate::Download>> {
+            self.client.download(&super::DOWNLOAD_IMAGE, id.into().0)
         }
 
         /// Downloads the article's large (banner) image.
@@ -1756,26 +1755,28 @@ mod typed {
         /// [`DOWNLOAD_LARGE_IMAGE`](super::DOWNLOAD_LARGE_IMAGE)).
         ///
         /// Spec decision: No document names a role for binary downloads; the Read role is assumed.
-        pub async fn large_image(
+        #[inline]
+        pub fn large_image(
             &self,
             id: impl Into<crate::ids::BlogPostId>,
-        ) -> crate::Result<Option<crate::Download>> {
-            self.client.download(&super::DOWNLOAD_LARGE_IMAGE, id.into().0).await
+        ) -> crate::Call<Option<crate::Download>> {
+            self.client.download(&super::DOWNLOAD_LARGE_IMAGE, id.into().0)
         }
 
         /// Reads the full record, lets `change` edit its [`BlogPostUpdate`], and writes it back: the
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `BlogPost-Read` and `BlogPost-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::BlogPostId>,
             change: impl FnOnce(&mut BlogPostUpdate),
-        ) -> crate::Result<BlogPostUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<BlogPostUpdate>> {
+            self.client
+                .modify::<
+                    BlogPost,
+                    BlogPostUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -793,7 +793,7 @@ mod typed {
     >;
     /// The `CalendarEventCategory` endpoints. Get one with
     /// [`crate::Api::calendar_event_categories`] (`client.calendar_event_categories()`); it borrows
-    /// the client.
+    /// the client. Each method builds a [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct CalendarEventCategories<'a> {
         client: &'a crate::Client,
@@ -813,13 +813,12 @@ mod typed {
         ///
         /// `GET /api/content/calendareventcategories`; role `CalendarEventCategory-List` (see
         /// [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &CalendarEventCategoryQuery,
-        ) -> crate::Result<crate::Page<CalendarEventCategoryListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<CalendarEventCategoryListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `CalendarEventCategory` the query matches, page after page.
@@ -829,12 +828,14 @@ mod typed {
         ///
         /// `GET /api/content/calendareventcategories`; role `CalendarEventCategory-List` (see
         /// [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: CalendarEventCategoryQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<CalendarEventCategoryListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<CalendarEventCategoryListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -849,25 +850,26 @@ mod typed {
         /// Spec decision: The 2020 page documents `?CalendarEventCategory_Id=[1,2]` answering a page;
         /// the newer pages document `?id=[1,2]` answering a bare array. The page form is kept, as for
         /// every entity (see CoworkerDiscountCode's find_by_ids).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::CalendarEventCategoryId>>,
-        ) -> crate::Result<crate::Page<CalendarEventCategoryListItem>> {
+        ) -> crate::Call<crate::Page<CalendarEventCategoryListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
             self.client
                 .find_by_ids(&super::FIND_BY_IDS, "CalendarEventCategory_Id", &ids)
-                .await
         }
 
         /// Gets one full event category record by its Id.
         ///
         /// `GET /api/content/calendareventcategories/{Id}`; role `CalendarEventCategory-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::CalendarEventCategoryId>,
-        ) -> crate::Result<CalendarEventCategory> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<CalendarEventCategory> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a event category; the answer carries the new record's Id.
@@ -876,15 +878,12 @@ mod typed {
         ///
         /// `POST /api/content/calendareventcategories`; role `CalendarEventCategory-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewCalendarEventCategory,
-        ) -> crate::Result<crate::ids::CalendarEventCategoryId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::CalendarEventCategoryId)
+        ) -> crate::Call<crate::ids::CalendarEventCategoryId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a event category, named by the Id in the body. A PUT clears every property it does
@@ -892,22 +891,24 @@ mod typed {
         ///
         /// `PUT /api/content/calendareventcategories`; role `CalendarEventCategory-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &CalendarEventCategoryUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a event category by its Id.
         ///
         /// `DELETE /api/content/calendareventcategories/{Id}`; role `CalendarEventCategory-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::CalendarEventCategoryId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on event category records.
@@ -917,8 +918,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for commands; the List role is assumed, as it only
         /// reads metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more event category records. The API answers 200 even when the
@@ -931,11 +933,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents run command as GET; the spec sends POST with a body,
         /// as decided for every entity.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`CalendarEventCategoryUpdate`], and writes it
@@ -944,15 +947,18 @@ mod typed {
         ///
         /// Needs the roles `CalendarEventCategory-Read` and `CalendarEventCategory-Edit`. Answers the
         /// body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::CalendarEventCategoryId>,
             change: impl FnOnce(&mut CalendarEventCategoryUpdate),
-        ) -> crate::Result<CalendarEventCategoryUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<
+            Output = crate::Result<CalendarEventCategoryUpdate>,
+        > {
+            self.client
+                .modify::<
+                    CalendarEventCategory,
+                    CalendarEventCategoryUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

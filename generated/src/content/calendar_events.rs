@@ -3118,7 +3118,8 @@ mod typed {
         CalendarEventSort,
     >;
     /// The `CalendarEvent` endpoints. Get one with [`crate::Api::calendar_events`]
-    /// (`client.calendar_events()`); it borrows the client.
+    /// (`client.calendar_events()`); it borrows the client. Each method builds a [`crate::Call`],
+    /// sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct CalendarEvents<'a> {
         client: &'a crate::Client,
@@ -3137,13 +3138,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/content/calendarevents`; role `CalendarEvent-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &CalendarEventQuery,
-        ) -> crate::Result<crate::Page<CalendarEventListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<CalendarEventListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `CalendarEvent` the query matches, page after page.
@@ -3152,12 +3152,14 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/content/calendarevents`; role `CalendarEvent-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: CalendarEventQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<CalendarEventListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<CalendarEventListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -3172,22 +3174,24 @@ mod typed {
         /// Spec decision: The 2020 page documents `?CalendarEvent_Id=[1,2]` answering a page; the newer
         /// pages document `?id=[1,2]` answering a bare array. The page form is kept, as for every
         /// entity (see CoworkerDiscountCode's find_by_ids).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::CalendarEventId>>,
-        ) -> crate::Result<crate::Page<CalendarEventListItem>> {
+        ) -> crate::Call<crate::Page<CalendarEventListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "CalendarEvent_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "CalendarEvent_Id", &ids)
         }
 
         /// Gets one full calendar event record by its Id.
         ///
         /// `GET /api/content/calendarevents/{Id}`; role `CalendarEvent-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::CalendarEventId>,
-        ) -> crate::Result<CalendarEvent> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<CalendarEvent> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a calendar event; the answer carries the new record's Id.
@@ -3196,15 +3200,12 @@ mod typed {
         ///
         /// `POST /api/content/calendarevents`; role `CalendarEvent-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewCalendarEvent,
-        ) -> crate::Result<crate::ids::CalendarEventId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::CalendarEventId)
+        ) -> crate::Call<crate::ids::CalendarEventId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a calendar event, named by the Id in the body. A PUT clears every property it does
@@ -3212,22 +3213,24 @@ mod typed {
         ///
         /// `PUT /api/content/calendarevents`; role `CalendarEvent-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &CalendarEventUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a calendar event by its Id.
         ///
         /// `DELETE /api/content/calendarevents/{Id}`; role `CalendarEvent-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::CalendarEventId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on calendar event records.
@@ -3237,8 +3240,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for commands; the List role is assumed, as it only
         /// reads metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more calendar event records. The API answers 200 even when the
@@ -3251,11 +3255,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents run command as GET; the spec sends POST with a body,
         /// as decided for every entity.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Downloads the event's small logo.
@@ -3266,11 +3271,12 @@ mod typed {
         /// [`DOWNLOAD_SMALL_LOGO`](super::DOWNLOAD_SMALL_LOGO)).
         ///
         /// Spec decision: No document names a role for binary downloads; the Read role is assumed.
-        pub async fn small_logo(
+        #[inline]
+        pub fn small_logo(
             &self,
             id: impl Into<crate::ids::CalendarEventId>,
-        ) -> crate::Result<Option<crate::Download>> {
-            self.client.download(&super::DOWNLOAD_SMALL_LOGO, id.into().0).await
+        ) -> crate::Call<Option<crate::Download>> {
+            self.client.download(&super::DOWNLOAD_SMALL_LOGO, id.into().0)
         }
 
         /// Downloads the event's large logo.
@@ -3281,11 +3287,12 @@ mod typed {
         /// [`DOWNLOAD_LARGE_LOGO`](super::DOWNLOAD_LARGE_LOGO)).
         ///
         /// Spec decision: No document names a role for binary downloads; the Read role is assumed.
-        pub async fn large_logo(
+        #[inline]
+        pub fn large_logo(
             &self,
             id: impl Into<crate::ids::CalendarEventId>,
-        ) -> crate::Result<Option<crate::Download>> {
-            self.client.download(&super::DOWNLOAD_LARGE_LOGO, id.into().0).await
+        ) -> crate::Call<Option<crate::Download>> {
+            self.client.download(&super::DOWNLOAD_LARGE_LOGO, id.into().0)
         }
 
         /// Reads the full record, lets `change` edit its [`CalendarEventUpdate`], and writes it back:
@@ -3293,15 +3300,16 @@ mod typed {
         ///
         /// Needs the roles `CalendarEvent-Read` and `CalendarEvent-Edit`. Answers the body that was
         /// sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::CalendarEventId>,
             change: impl FnOnce(&mut CalendarEventUpdate),
-        ) -> crate::Result<CalendarEventUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<CalendarEventUpdate>> {
+            self.client
+                .modify::<
+                    CalendarEvent,
+                    CalendarEventUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

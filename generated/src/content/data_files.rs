@@ -929,7 +929,7 @@ mod typed {
     /// [`DataFileListItem`]s.
     pub type DataFileQuery = crate::ListQuery<DataFileFilter, DataFileSort>;
     /// The `DataFile` endpoints. Get one with [`crate::Api::data_files`] (`client.data_files()`);
-    /// it borrows the client.
+    /// it borrows the client. Each method builds a [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct DataFiles<'a> {
         client: &'a crate::Client,
@@ -948,13 +948,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/content/datafiles`; role `DataFile-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &DataFileQuery,
-        ) -> crate::Result<crate::Page<DataFileListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<DataFileListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `DataFile` the query matches, page after page.
@@ -963,12 +962,11 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/content/datafiles`; role `DataFile-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: DataFileQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<DataFileListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<'static, crate::Result<DataFileListItem>> {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -982,22 +980,24 @@ mod typed {
         /// Spec decision: The 2020 page documents `?DataFile_Id=[1,2]` answering a page; the newer
         /// pages document `?id=[1,2]` answering a bare array. The page form is kept, as for every
         /// entity (see CoworkerDiscountCode's find_by_ids).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::DataFileId>>,
-        ) -> crate::Result<crate::Page<DataFileListItem>> {
+        ) -> crate::Call<crate::Page<DataFileListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "DataFile_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "DataFile_Id", &ids)
         }
 
         /// Gets one full data file record by its Id.
         ///
         /// `GET /api/content/datafiles/{Id}`; role `DataFile-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::DataFileId>,
-        ) -> crate::Result<DataFile> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<DataFile> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a data file; the answer carries the new record's Id.
@@ -1005,37 +1005,33 @@ mod typed {
         /// Answers the new record's `Id`.
         ///
         /// `POST /api/content/datafiles`; role `DataFile-Create` (see [`CREATE`](super::CREATE)).
-        pub async fn create(
-            &self,
-            body: &NewDataFile,
-        ) -> crate::Result<crate::ids::DataFileId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::DataFileId)
+        #[inline]
+        pub fn create(&self, body: &NewDataFile) -> crate::Call<crate::ids::DataFileId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a data file, named by the Id in the body. A PUT clears every property it does not
         /// send, so the body is built from the full record.
         ///
         /// `PUT /api/content/datafiles`; role `DataFile-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &DataFileUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a data file by its Id.
         ///
         /// `DELETE /api/content/datafiles/{Id}`; role `DataFile-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::DataFileId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on data file records.
@@ -1045,8 +1041,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for commands; the List role is assumed, as it only
         /// reads metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more data file records. The API answers 200 even when the command
@@ -1059,11 +1056,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents run command as GET; the spec sends POST with a body,
         /// as decided for every entity.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Downloads the stored file.
@@ -1074,26 +1072,28 @@ mod typed {
         /// [`DOWNLOAD_FILE_DATA`](super::DOWNLOAD_FILE_DATA)).
         ///
         /// Spec decision: No document names a role for binary downloads; the Read role is assumed.
-        pub async fn file_data(
+        #[inline]
+        pub fn file_data(
             &self,
             id: impl Into<crate::ids::DataFileId>,
-        ) -> crate::Result<Option<crate::Download>> {
-            self.client.download(&super::DOWNLOAD_FILE_DATA, id.into().0).await
+        ) -> crate::Call<Option<crate::Download>> {
+            self.client.download(&super::DOWNLOAD_FILE_DATA, id.into().0)
         }
 
         /// Reads the full record, lets `change` edit its [`DataFileUpdate`], and writes it back: the
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `DataFile-Read` and `DataFile-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::DataFileId>,
             change: impl FnOnce(&mut DataFileUpdate),
-        ) -> crate::Result<DataFileUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<DataFileUpdate>> {
+            self.client
+                .modify::<
+                    DataFile,
+                    DataFileUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -1798,7 +1798,8 @@ mod typed {
         EventAttendeeSort,
     >;
     /// The `EventAttendee` endpoints. Get one with [`crate::Api::event_attendees`]
-    /// (`client.event_attendees()`); it borrows the client.
+    /// (`client.event_attendees()`); it borrows the client. Each method builds a [`crate::Call`],
+    /// sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct EventAttendees<'a> {
         client: &'a crate::Client,
@@ -1817,13 +1818,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/content/eventattendees`; role `EventAttendee-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &EventAttendeeQuery,
-        ) -> crate::Result<crate::Page<EventAttendeeListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<EventAttendeeListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `EventAttendee` the query matches, page after page.
@@ -1832,12 +1832,14 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/content/eventattendees`; role `EventAttendee-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: EventAttendeeQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<EventAttendeeListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<EventAttendeeListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1852,22 +1854,24 @@ mod typed {
         /// Spec decision: The 2020 page documents `?EventAttendee_Id=[1,2]` answering a page; the newer
         /// pages document `?id=[1,2]` answering a bare array. The page form is kept, as for every
         /// entity (see CoworkerDiscountCode's find_by_ids).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::EventAttendeeId>>,
-        ) -> crate::Result<crate::Page<EventAttendeeListItem>> {
+        ) -> crate::Call<crate::Page<EventAttendeeListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "EventAttendee_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "EventAttendee_Id", &ids)
         }
 
         /// Gets one full event attendee record by its Id.
         ///
         /// `GET /api/content/eventattendees/{Id}`; role `EventAttendee-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::EventAttendeeId>,
-        ) -> crate::Result<EventAttendee> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<EventAttendee> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a event attendee; the answer carries the new record's Id.
@@ -1876,15 +1880,12 @@ mod typed {
         ///
         /// `POST /api/content/eventattendees`; role `EventAttendee-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewEventAttendee,
-        ) -> crate::Result<crate::ids::EventAttendeeId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::EventAttendeeId)
+        ) -> crate::Call<crate::ids::EventAttendeeId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a event attendee, named by the Id in the body. A PUT clears every property it does
@@ -1892,22 +1893,24 @@ mod typed {
         ///
         /// `PUT /api/content/eventattendees`; role `EventAttendee-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &EventAttendeeUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a event attendee by its Id.
         ///
         /// `DELETE /api/content/eventattendees/{Id}`; role `EventAttendee-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::EventAttendeeId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on event attendee records.
@@ -1917,8 +1920,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for commands; the List role is assumed, as it only
         /// reads metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more event attendee records. The API answers 200 even when the
@@ -1931,11 +1935,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents run command as GET; the spec sends POST with a body,
         /// as decided for every entity.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`EventAttendeeUpdate`], and writes it back:
@@ -1943,15 +1948,16 @@ mod typed {
         ///
         /// Needs the roles `EventAttendee-Read` and `EventAttendee-Edit`. Answers the body that was
         /// sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::EventAttendeeId>,
             change: impl FnOnce(&mut EventAttendeeUpdate),
-        ) -> crate::Result<EventAttendeeUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<EventAttendeeUpdate>> {
+            self.client
+                .modify::<
+                    EventAttendee,
+                    EventAttendeeUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -876,7 +876,8 @@ mod typed {
     /// answers [`EventCommentListItem`]s.
     pub type EventCommentQuery = crate::ListQuery<EventCommentFilter, EventCommentSort>;
     /// The `EventComment` endpoints. Get one with [`crate::Api::event_comments`]
-    /// (`client.event_comments()`); it borrows the client.
+    /// (`client.event_comments()`); it borrows the client. Each method builds a [`crate::Call`],
+    /// sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct EventComments<'a> {
         client: &'a crate::Client,
@@ -895,13 +896,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/content/eventcomments`; role `EventComment-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &EventCommentQuery,
-        ) -> crate::Result<crate::Page<EventCommentListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<EventCommentListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `EventComment` the query matches, page after page.
@@ -910,12 +910,11 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/content/eventcomments`; role `EventComment-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: EventCommentQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<EventCommentListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<'static, crate::Result<EventCommentListItem>> {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -930,22 +929,24 @@ mod typed {
         /// Spec decision: The 2020 page documents `?EventComment_Id=[1,2]` answering a page; the newer
         /// pages document `?id=[1,2]` answering a bare array. The page form is kept, as for every
         /// entity (see CoworkerDiscountCode's find_by_ids).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::EventCommentId>>,
-        ) -> crate::Result<crate::Page<EventCommentListItem>> {
+        ) -> crate::Call<crate::Page<EventCommentListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "EventComment_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "EventComment_Id", &ids)
         }
 
         /// Gets one full event comment record by its Id.
         ///
         /// `GET /api/content/eventcomments/{Id}`; role `EventComment-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::EventCommentId>,
-        ) -> crate::Result<EventComment> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<EventComment> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a event comment; the answer carries the new record's Id.
@@ -954,37 +955,36 @@ mod typed {
         ///
         /// `POST /api/content/eventcomments`; role `EventComment-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewEventComment,
-        ) -> crate::Result<crate::ids::EventCommentId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::EventCommentId)
+        ) -> crate::Call<crate::ids::EventCommentId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a event comment, named by the Id in the body. A PUT clears every property it does
         /// not send, so the body is built from the full record.
         ///
         /// `PUT /api/content/eventcomments`; role `EventComment-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &EventCommentUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a event comment by its Id.
         ///
         /// `DELETE /api/content/eventcomments/{Id}`; role `EventComment-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::EventCommentId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on event comment records.
@@ -994,8 +994,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for commands; the List role is assumed, as it only
         /// reads metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more event comment records. The API answers 200 even when the
@@ -1008,26 +1009,28 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents run command as GET; the spec sends POST with a body,
         /// as decided for every entity.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`EventCommentUpdate`], and writes it back:
         /// the safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `EventComment-Read` and `EventComment-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::EventCommentId>,
             change: impl FnOnce(&mut EventCommentUpdate),
-        ) -> crate::Result<EventCommentUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<EventCommentUpdate>> {
+            self.client
+                .modify::<
+                    EventComment,
+                    EventCommentUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

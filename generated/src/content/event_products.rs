@@ -1538,7 +1538,8 @@ mod typed {
     /// answers [`EventProductListItem`]s.
     pub type EventProductQuery = crate::ListQuery<EventProductFilter, EventProductSort>;
     /// The `EventProduct` endpoints. Get one with [`crate::Api::event_products`]
-    /// (`client.event_products()`); it borrows the client.
+    /// (`client.event_products()`); it borrows the client. Each method builds a [`crate::Call`],
+    /// sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct EventProducts<'a> {
         client: &'a crate::Client,
@@ -1557,13 +1558,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/content/eventproducts`; role `EventProduct-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &EventProductQuery,
-        ) -> crate::Result<crate::Page<EventProductListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<EventProductListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `EventProduct` the query matches, page after page.
@@ -1572,12 +1572,11 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/content/eventproducts`; role `EventProduct-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: EventProductQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<EventProductListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<'static, crate::Result<EventProductListItem>> {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1592,22 +1591,24 @@ mod typed {
         /// Spec decision: The 2020 page documents `?EventProduct_Id=[1,2]` answering a page; the newer
         /// pages document `?id=[1,2]` answering a bare array. The page form is kept, as for every
         /// entity (see CoworkerDiscountCode's find_by_ids).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::EventProductId>>,
-        ) -> crate::Result<crate::Page<EventProductListItem>> {
+        ) -> crate::Call<crate::Page<EventProductListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "EventProduct_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "EventProduct_Id", &ids)
         }
 
         /// Gets one full event product record by its Id.
         ///
         /// `GET /api/content/eventproducts/{Id}`; role `EventProduct-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::EventProductId>,
-        ) -> crate::Result<EventProduct> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<EventProduct> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a event product; the answer carries the new record's Id.
@@ -1616,37 +1617,36 @@ mod typed {
         ///
         /// `POST /api/content/eventproducts`; role `EventProduct-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewEventProduct,
-        ) -> crate::Result<crate::ids::EventProductId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::EventProductId)
+        ) -> crate::Call<crate::ids::EventProductId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a event product, named by the Id in the body. A PUT clears every property it does
         /// not send, so the body is built from the full record.
         ///
         /// `PUT /api/content/eventproducts`; role `EventProduct-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &EventProductUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a event product by its Id.
         ///
         /// `DELETE /api/content/eventproducts/{Id}`; role `EventProduct-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::EventProductId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on event product records.
@@ -1656,8 +1656,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for commands; the List role is assumed, as it only
         /// reads metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more event product records. The API answers 200 even when the
@@ -1670,26 +1671,28 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents run command as GET; the spec sends POST with a body,
         /// as decided for every entity.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`EventProductUpdate`], and writes it back:
         /// the safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `EventProduct-Read` and `EventProduct-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::EventProductId>,
             change: impl FnOnce(&mut EventProductUpdate),
-        ) -> crate::Result<EventProductUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<EventProductUpdate>> {
+            self.client
+                .modify::<
+                    EventProduct,
+                    EventProductUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -1020,7 +1020,8 @@ mod typed {
     /// [`ImageFileListItem`]s.
     pub type ImageFileQuery = crate::ListQuery<ImageFileFilter, ImageFileSort>;
     /// The `ImageFile` endpoints. Get one with [`crate::Api::image_files`]
-    /// (`client.image_files()`); it borrows the client.
+    /// (`client.image_files()`); it borrows the client. Each method builds a [`crate::Call`], sent
+    /// when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct ImageFiles<'a> {
         client: &'a crate::Client,
@@ -1039,13 +1040,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/content/imagefiles`; role `ImageFile-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &ImageFileQuery,
-        ) -> crate::Result<crate::Page<ImageFileListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<ImageFileListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `ImageFile` the query matches, page after page.
@@ -1054,12 +1054,11 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/content/imagefiles`; role `ImageFile-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: ImageFileQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<ImageFileListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<'static, crate::Result<ImageFileListItem>> {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1073,22 +1072,24 @@ mod typed {
         /// Spec decision: The 2020 page documents `?ImageFile_Id=[1,2]` answering a page; the newer
         /// pages document `?id=[1,2]` answering a bare array. The page form is kept, as for every
         /// entity (see CoworkerDiscountCode's find_by_ids).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::ImageFileId>>,
-        ) -> crate::Result<crate::Page<ImageFileListItem>> {
+        ) -> crate::Call<crate::Page<ImageFileListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "ImageFile_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "ImageFile_Id", &ids)
         }
 
         /// Gets one full image file record by its Id.
         ///
         /// `GET /api/content/imagefiles/{Id}`; role `ImageFile-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::ImageFileId>,
-        ) -> crate::Result<ImageFile> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<ImageFile> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a image file; the answer carries the new record's Id.
@@ -1096,37 +1097,36 @@ mod typed {
         /// Answers the new record's `Id`.
         ///
         /// `POST /api/content/imagefiles`; role `ImageFile-Create` (see [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewImageFile,
-        ) -> crate::Result<crate::ids::ImageFileId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::ImageFileId)
+        ) -> crate::Call<crate::ids::ImageFileId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a image file, named by the Id in the body. A PUT clears every property it does not
         /// send, so the body is built from the full record.
         ///
         /// `PUT /api/content/imagefiles`; role `ImageFile-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &ImageFileUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a image file by its Id.
         ///
         /// `DELETE /api/content/imagefiles/{Id}`; role `ImageFile-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::ImageFileId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on image file records.
@@ -1136,8 +1136,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for commands; the List role is assumed, as it only
         /// reads metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more image file records. The API answers 200 even when the command
@@ -1150,11 +1151,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents run command as GET; the spec sends POST with a body,
         /// as decided for every entity.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Downloads the stored image.
@@ -1165,26 +1167,28 @@ mod typed {
         /// [`DOWNLOAD_IMAGE`](super::DOWNLOAD_IMAGE)).
         ///
         /// Spec decision: No document names a role for binary downloads; the Read role is assumed.
-        pub async fn image(
+        #[inline]
+        pub fn image(
             &self,
             id: impl Into<crate::ids::ImageFileId>,
-        ) -> crate::Result<Option<crate::Download>> {
-            self.client.download(&super::DOWNLOAD_IMAGE, id.into().0).await
+        ) -> crate::Call<Option<crate::Download>> {
+            self.client.download(&super::DOWNLOAD_IMAGE, id.into().0)
         }
 
         /// Reads the full record, lets `change` edit its [`ImageFileUpdate`], and writes it back: the
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `ImageFile-Read` and `ImageFile-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::ImageFileId>,
             change: impl FnOnce(&mut ImageFileUpdate),
-        ) -> crate::Result<ImageFileUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<ImageFileUpdate>> {
+            self.client
+                .modify::<
+                    ImageFile,
+                    ImageFileUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -1053,7 +1053,8 @@ mod typed {
         NewsLetterSubscriberSort,
     >;
     /// The `NewsLetterSubscriber` endpoints. Get one with [`crate::Api::news_letter_subscribers`]
-    /// (`client.news_letter_subscribers()`); it borrows the client.
+    /// (`client.news_letter_subscribers()`); it borrows the client. Each method builds a
+    /// [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct NewsLetterSubscribers<'a> {
         client: &'a crate::Client,
@@ -1073,13 +1074,12 @@ mod typed {
         ///
         /// `GET /api/content/newslettersubscribers`; role `NewsLetterSubscriber-List` (see
         /// [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &NewsLetterSubscriberQuery,
-        ) -> crate::Result<crate::Page<NewsLetterSubscriberListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<NewsLetterSubscriberListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `NewsLetterSubscriber` the query matches, page after page.
@@ -1089,12 +1089,14 @@ mod typed {
         ///
         /// `GET /api/content/newslettersubscribers`; role `NewsLetterSubscriber-List` (see
         /// [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: NewsLetterSubscriberQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<NewsLetterSubscriberListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<NewsLetterSubscriberListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1109,25 +1111,25 @@ mod typed {
         /// Spec decision: The 2020 page documents `?NewsLetterSubscriber_Id=[1,2]` answering a page;
         /// the newer pages document `?id=[1,2]` answering a bare array. The page form is kept, as for
         /// every entity (see CoworkerDiscountCode's find_by_ids).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::NewsLetterSubscriberId>>,
-        ) -> crate::Result<crate::Page<NewsLetterSubscriberListItem>> {
+        ) -> crate::Call<crate::Page<NewsLetterSubscriberListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client
-                .find_by_ids(&super::FIND_BY_IDS, "NewsLetterSubscriber_Id", &ids)
-                .await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "NewsLetterSubscriber_Id", &ids)
         }
 
         /// Gets one full newsletter subscriber record by its Id.
         ///
         /// `GET /api/content/newslettersubscribers/{Id}`; role `NewsLetterSubscriber-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::NewsLetterSubscriberId>,
-        ) -> crate::Result<NewsLetterSubscriber> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<NewsLetterSubscriber> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a newsletter subscriber; the answer carries the new record's Id.
@@ -1136,15 +1138,12 @@ mod typed {
         ///
         /// `POST /api/content/newslettersubscribers`; role `NewsLetterSubscriber-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewNewsLetterSubscriber,
-        ) -> crate::Result<crate::ids::NewsLetterSubscriberId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::NewsLetterSubscriberId)
+        ) -> crate::Call<crate::ids::NewsLetterSubscriberId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a newsletter subscriber, named by the Id in the body. A PUT clears every property it
@@ -1152,22 +1151,24 @@ mod typed {
         ///
         /// `PUT /api/content/newslettersubscribers`; role `NewsLetterSubscriber-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &NewsLetterSubscriberUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a newsletter subscriber by its Id.
         ///
         /// `DELETE /api/content/newslettersubscribers/{Id}`; role `NewsLetterSubscriber-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::NewsLetterSubscriberId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on newsletter subscriber records.
@@ -1177,8 +1178,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for commands; the List role is assumed, as it only
         /// reads metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more newsletter subscriber records. The API answers 200 even when
@@ -1191,11 +1193,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents run command as GET; the spec sends POST with a body,
         /// as decided for every entity.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`NewsLetterSubscriberUpdate`], and writes it
@@ -1204,15 +1207,18 @@ mod typed {
         ///
         /// Needs the roles `NewsLetterSubscriber-Read` and `NewsLetterSubscriber-Edit`. Answers the
         /// body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::NewsLetterSubscriberId>,
             change: impl FnOnce(&mut NewsLetterSubscriberUpdate),
-        ) -> crate::Result<NewsLetterSubscriberUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<
+            Output = crate::Result<NewsLetterSubscriberUpdate>,
+        > {
+            self.client
+                .modify::<
+                    NewsLetterSubscriber,
+                    NewsLetterSubscriberUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -969,7 +969,8 @@ mod typed {
     /// answers [`NewsLetterListItem`]s.
     pub type NewsLetterQuery = crate::ListQuery<NewsLetterFilter, NewsLetterSort>;
     /// The `NewsLetter` endpoints. Get one with [`crate::Api::news_letters`]
-    /// (`client.news_letters()`); it borrows the client.
+    /// (`client.news_letters()`); it borrows the client. Each method builds a [`crate::Call`], sent
+    /// when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct NewsLetters<'a> {
         client: &'a crate::Client,
@@ -988,13 +989,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/content/newsletters`; role `NewsLetter-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &NewsLetterQuery,
-        ) -> crate::Result<crate::Page<NewsLetterListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<NewsLetterListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `NewsLetter` the query matches, page after page.
@@ -1003,12 +1003,11 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/content/newsletters`; role `NewsLetter-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: NewsLetterQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<NewsLetterListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<'static, crate::Result<NewsLetterListItem>> {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1023,22 +1022,24 @@ mod typed {
         /// Spec decision: The 2020 page documents `?NewsLetter_Id=[1,2]` answering a page; the newer
         /// pages document `?id=[1,2]` answering a bare array. The page form is kept, as for every
         /// entity (see CoworkerDiscountCode's find_by_ids).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::NewsLetterId>>,
-        ) -> crate::Result<crate::Page<NewsLetterListItem>> {
+        ) -> crate::Call<crate::Page<NewsLetterListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "NewsLetter_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "NewsLetter_Id", &ids)
         }
 
         /// Gets one full newsletter record by its Id.
         ///
         /// `GET /api/content/newsletters/{Id}`; role `NewsLetter-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::NewsLetterId>,
-        ) -> crate::Result<NewsLetter> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<NewsLetter> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a newsletter; the answer carries the new record's Id.
@@ -1046,37 +1047,36 @@ mod typed {
         /// Answers the new record's `Id`.
         ///
         /// `POST /api/content/newsletters`; role `NewsLetter-Create` (see [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewNewsLetter,
-        ) -> crate::Result<crate::ids::NewsLetterId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::NewsLetterId)
+        ) -> crate::Call<crate::ids::NewsLetterId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a newsletter, named by the Id in the body. A PUT clears every property it does not
         /// send, so the body is built from the full record.
         ///
         /// `PUT /api/content/newsletters`; role `NewsLetter-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &NewsLetterUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a newsletter by its Id.
         ///
         /// `DELETE /api/content/newsletters/{Id}`; role `NewsLetter-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::NewsLetterId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on newsletter records.
@@ -1086,8 +1086,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for commands; the List role is assumed, as it only
         /// reads metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more newsletter records. The API answers 200 even when the command
@@ -1100,26 +1101,28 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents run command as GET; the spec sends POST with a body,
         /// as decided for every entity.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`NewsLetterUpdate`], and writes it back: the
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `NewsLetter-Read` and `NewsLetter-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::NewsLetterId>,
             change: impl FnOnce(&mut NewsLetterUpdate),
-        ) -> crate::Result<NewsLetterUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<NewsLetterUpdate>> {
+            self.client
+                .modify::<
+                    NewsLetter,
+                    NewsLetterUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

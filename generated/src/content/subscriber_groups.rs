@@ -1177,7 +1177,8 @@ mod typed {
         SubscriberGroupSort,
     >;
     /// The `SubscriberGroup` endpoints. Get one with [`crate::Api::subscriber_groups`]
-    /// (`client.subscriber_groups()`); it borrows the client.
+    /// (`client.subscriber_groups()`); it borrows the client. Each method builds a [`crate::Call`],
+    /// sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct SubscriberGroups<'a> {
         client: &'a crate::Client,
@@ -1197,13 +1198,12 @@ mod typed {
         ///
         /// `GET /api/content/subscribergroups`; role `SubscriberGroup-List` (see
         /// [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &SubscriberGroupQuery,
-        ) -> crate::Result<crate::Page<SubscriberGroupListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<SubscriberGroupListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `SubscriberGroup` the query matches, page after page.
@@ -1213,12 +1213,14 @@ mod typed {
         ///
         /// `GET /api/content/subscribergroups`; role `SubscriberGroup-List` (see
         /// [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: SubscriberGroupQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<SubscriberGroupListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<SubscriberGroupListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1234,25 +1236,25 @@ mod typed {
         /// (the older community page has no find by ids); the newer pages document `?id=[1,2]`
         /// answering a bare array. The page form is kept, as for every entity (see
         /// CoworkerDiscountCode's find_by_ids).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::SubscriberGroupId>>,
-        ) -> crate::Result<crate::Page<SubscriberGroupListItem>> {
+        ) -> crate::Call<crate::Page<SubscriberGroupListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client
-                .find_by_ids(&super::FIND_BY_IDS, "SubscriberGroup_Id", &ids)
-                .await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "SubscriberGroup_Id", &ids)
         }
 
         /// Gets one full subscriber group record by its Id.
         ///
         /// `GET /api/content/subscribergroups/{Id}`; role `SubscriberGroup-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::SubscriberGroupId>,
-        ) -> crate::Result<SubscriberGroup> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<SubscriberGroup> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a subscriber group; the answer carries the new record's Id.
@@ -1261,15 +1263,12 @@ mod typed {
         ///
         /// `POST /api/content/subscribergroups`; role `SubscriberGroup-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewSubscriberGroup,
-        ) -> crate::Result<crate::ids::SubscriberGroupId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::SubscriberGroupId)
+        ) -> crate::Call<crate::ids::SubscriberGroupId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a subscriber group, named by the Id in the body. A PUT clears every property it does
@@ -1277,22 +1276,24 @@ mod typed {
         ///
         /// `PUT /api/content/subscribergroups`; role `SubscriberGroup-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &SubscriberGroupUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a subscriber group by its Id.
         ///
         /// `DELETE /api/content/subscribergroups/{Id}`; role `SubscriberGroup-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::SubscriberGroupId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on subscriber group records.
@@ -1302,8 +1303,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for commands; the List role is assumed, as it only
         /// reads metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more subscriber group records. The API answers 200 even when the
@@ -1316,11 +1318,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents run command as GET; the spec sends POST with a body,
         /// as decided for every entity.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`SubscriberGroupUpdate`], and writes it back:
@@ -1328,15 +1331,16 @@ mod typed {
         ///
         /// Needs the roles `SubscriberGroup-Read` and `SubscriberGroup-Edit`. Answers the body that was
         /// sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::SubscriberGroupId>,
             change: impl FnOnce(&mut SubscriberGroupUpdate),
-        ) -> crate::Result<SubscriberGroupUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<SubscriberGroupUpdate>> {
+            self.client
+                .modify::<
+                    SubscriberGroup,
+                    SubscriberGroupUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -798,7 +798,8 @@ mod typed {
     /// answers [`SurveyAnswerListItem`]s.
     pub type SurveyAnswerQuery = crate::ListQuery<SurveyAnswerFilter, SurveyAnswerSort>;
     /// The `SurveyAnswer` endpoints. Get one with [`crate::Api::survey_answers`]
-    /// (`client.survey_answers()`); it borrows the client.
+    /// (`client.survey_answers()`); it borrows the client. Each method builds a [`crate::Call`],
+    /// sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct SurveyAnswers<'a> {
         client: &'a crate::Client,
@@ -817,13 +818,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/content/surveyanswers`; role `SurveyAnswer-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &SurveyAnswerQuery,
-        ) -> crate::Result<crate::Page<SurveyAnswerListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<SurveyAnswerListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `SurveyAnswer` the query matches, page after page.
@@ -832,12 +832,11 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/content/surveyanswers`; role `SurveyAnswer-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: SurveyAnswerQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<SurveyAnswerListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<'static, crate::Result<SurveyAnswerListItem>> {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -852,22 +851,24 @@ mod typed {
         /// Spec decision: The 2020 page documents `?SurveyAnswer_Id=[1,2]` answering a page; the newer
         /// pages document `?id=[1,2]` answering a bare array. The page form is kept, as for every
         /// entity (see CoworkerDiscountCode's find_by_ids).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::SurveyAnswerId>>,
-        ) -> crate::Result<crate::Page<SurveyAnswerListItem>> {
+        ) -> crate::Call<crate::Page<SurveyAnswerListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "SurveyAnswer_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "SurveyAnswer_Id", &ids)
         }
 
         /// Gets one full survey answer record by its Id.
         ///
         /// `GET /api/content/surveyanswers/{Id}`; role `SurveyAnswer-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::SurveyAnswerId>,
-        ) -> crate::Result<SurveyAnswer> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<SurveyAnswer> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a survey answer; the answer carries the new record's Id.
@@ -876,37 +877,36 @@ mod typed {
         ///
         /// `POST /api/content/surveyanswers`; role `SurveyAnswer-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewSurveyAnswer,
-        ) -> crate::Result<crate::ids::SurveyAnswerId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::SurveyAnswerId)
+        ) -> crate::Call<crate::ids::SurveyAnswerId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a survey answer, named by the Id in the body. A PUT clears every property it does
         /// not send, so the body is built from the full record.
         ///
         /// `PUT /api/content/surveyanswers`; role `SurveyAnswer-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &SurveyAnswerUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a survey answer by its Id.
         ///
         /// `DELETE /api/content/surveyanswers/{Id}`; role `SurveyAnswer-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::SurveyAnswerId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on survey answer records.
@@ -916,8 +916,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for commands; the List role is assumed, as it only
         /// reads metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more survey answer records. The API answers 200 even when the
@@ -930,26 +931,28 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents run command as GET; the spec sends POST with a body,
         /// as decided for every entity.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`SurveyAnswerUpdate`], and writes it back:
         /// the safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `SurveyAnswer-Read` and `SurveyAnswer-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::SurveyAnswerId>,
             change: impl FnOnce(&mut SurveyAnswerUpdate),
-        ) -> crate::Result<SurveyAnswerUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<SurveyAnswerUpdate>> {
+            self.client
+                .modify::<
+                    SurveyAnswer,
+                    SurveyAnswerUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -990,7 +990,8 @@ mod typed {
         SurveyQuestionSort,
     >;
     /// The `SurveyQuestion` endpoints. Get one with [`crate::Api::survey_questions`]
-    /// (`client.survey_questions()`); it borrows the client.
+    /// (`client.survey_questions()`); it borrows the client. Each method builds a [`crate::Call`],
+    /// sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct SurveyQuestions<'a> {
         client: &'a crate::Client,
@@ -1009,13 +1010,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/content/surveyquestions`; role `SurveyQuestion-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &SurveyQuestionQuery,
-        ) -> crate::Result<crate::Page<SurveyQuestionListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<SurveyQuestionListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `SurveyQuestion` the query matches, page after page.
@@ -1024,12 +1024,14 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/content/surveyquestions`; role `SurveyQuestion-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: SurveyQuestionQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<SurveyQuestionListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<SurveyQuestionListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1044,23 +1046,25 @@ mod typed {
         /// Spec decision: The 2020 page documents `?SurveyQuestion_Id=[1,2]` answering a page; the
         /// newer pages document `?id=[1,2]` answering a bare array. The page form is kept, as for every
         /// entity (see CoworkerDiscountCode's find_by_ids).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::SurveyQuestionId>>,
-        ) -> crate::Result<crate::Page<SurveyQuestionListItem>> {
+        ) -> crate::Call<crate::Page<SurveyQuestionListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "SurveyQuestion_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "SurveyQuestion_Id", &ids)
         }
 
         /// Gets one full survey question record by its Id.
         ///
         /// `GET /api/content/surveyquestions/{Id}`; role `SurveyQuestion-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::SurveyQuestionId>,
-        ) -> crate::Result<SurveyQuestion> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<SurveyQuestion> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a survey question; the answer carries the new record's Id.
@@ -1069,15 +1073,12 @@ mod typed {
         ///
         /// `POST /api/content/surveyquestions`; role `SurveyQuestion-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewSurveyQuestion,
-        ) -> crate::Result<crate::ids::SurveyQuestionId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::SurveyQuestionId)
+        ) -> crate::Call<crate::ids::SurveyQuestionId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a survey question, named by the Id in the body. A PUT clears every property it does
@@ -1085,22 +1086,24 @@ mod typed {
         ///
         /// `PUT /api/content/surveyquestions`; role `SurveyQuestion-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &SurveyQuestionUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a survey question by its Id.
         ///
         /// `DELETE /api/content/surveyquestions/{Id}`; role `SurveyQuestion-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::SurveyQuestionId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on survey question records.
@@ -1110,8 +1113,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for commands; the List role is assumed, as it only
         /// reads metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more survey question records. The API answers 200 even when the
@@ -1124,11 +1128,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents run command as GET; the spec sends POST with a body,
         /// as decided for every entity.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`SurveyQuestionUpdate`], and writes it back:
@@ -1136,15 +1141,16 @@ mod typed {
         ///
         /// Needs the roles `SurveyQuestion-Read` and `SurveyQuestion-Edit`. Answers the body that was
         /// sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::SurveyQuestionId>,
             change: impl FnOnce(&mut SurveyQuestionUpdate),
-        ) -> crate::Result<SurveyQuestionUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<SurveyQuestionUpdate>> {
+            self.client
+                .modify::<
+                    SurveyQuestion,
+                    SurveyQuestionUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

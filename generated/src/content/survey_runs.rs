@@ -801,7 +801,8 @@ mod typed {
     /// [`SurveyRunListItem`]s.
     pub type SurveyRunQuery = crate::ListQuery<SurveyRunFilter, SurveyRunSort>;
     /// The `SurveyRun` endpoints. Get one with [`crate::Api::survey_runs`]
-    /// (`client.survey_runs()`); it borrows the client.
+    /// (`client.survey_runs()`); it borrows the client. Each method builds a [`crate::Call`], sent
+    /// when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct SurveyRuns<'a> {
         client: &'a crate::Client,
@@ -820,13 +821,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/content/surveyruns`; role `SurveyRun-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &SurveyRunQuery,
-        ) -> crate::Result<crate::Page<SurveyRunListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<SurveyRunListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `SurveyRun` the query matches, page after page.
@@ -835,12 +835,11 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/content/surveyruns`; role `SurveyRun-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: SurveyRunQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<SurveyRunListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<'static, crate::Result<SurveyRunListItem>> {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -854,22 +853,24 @@ mod typed {
         /// Spec decision: The 2020 page documents `?SurveyRun_Id=[1,2]` answering a page; the newer
         /// pages document `?id=[1,2]` answering a bare array. The page form is kept, as for every
         /// entity (see CoworkerDiscountCode's find_by_ids).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::SurveyRunId>>,
-        ) -> crate::Result<crate::Page<SurveyRunListItem>> {
+        ) -> crate::Call<crate::Page<SurveyRunListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "SurveyRun_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "SurveyRun_Id", &ids)
         }
 
         /// Gets one full survey run record by its Id.
         ///
         /// `GET /api/content/surveyruns/{Id}`; role `SurveyRun-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::SurveyRunId>,
-        ) -> crate::Result<SurveyRun> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<SurveyRun> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a survey run; the answer carries the new record's Id.
@@ -877,37 +878,36 @@ mod typed {
         /// Answers the new record's `Id`.
         ///
         /// `POST /api/content/surveyruns`; role `SurveyRun-Create` (see [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewSurveyRun,
-        ) -> crate::Result<crate::ids::SurveyRunId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::SurveyRunId)
+        ) -> crate::Call<crate::ids::SurveyRunId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a survey run, named by the Id in the body. A PUT clears every property it does not
         /// send, so the body is built from the full record.
         ///
         /// `PUT /api/content/surveyruns`; role `SurveyRun-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &SurveyRunUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a survey run by its Id.
         ///
         /// `DELETE /api/content/surveyruns/{Id}`; role `SurveyRun-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::SurveyRunId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on survey run records.
@@ -917,8 +917,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for commands; the List role is assumed, as it only
         /// reads metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more survey run records. The API answers 200 even when the command
@@ -931,26 +932,28 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents run command as GET; the spec sends POST with a body,
         /// as decided for every entity.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`SurveyRunUpdate`], and writes it back: the
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `SurveyRun-Read` and `SurveyRun-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::SurveyRunId>,
             change: impl FnOnce(&mut SurveyRunUpdate),
-        ) -> crate::Result<SurveyRunUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<SurveyRunUpdate>> {
+            self.client
+                .modify::<
+                    SurveyRun,
+                    SurveyRunUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -1251,7 +1251,7 @@ mod typed {
     /// [`SurveyListItem`]s.
     pub type SurveyQuery = crate::ListQuery<SurveyFilter, SurveySort>;
     /// The `Survey` endpoints. Get one with [`crate::Api::surveys`] (`client.surveys()`); it
-    /// borrows the client.
+    /// borrows the client. Each method builds a [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct Surveys<'a> {
         client: &'a crate::Client,
@@ -1270,13 +1270,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/content/surveys`; role `Survey-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &SurveyQuery,
-        ) -> crate::Result<crate::Page<SurveyListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<SurveyListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `Survey` the query matches, page after page.
@@ -1285,12 +1284,11 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/content/surveys`; role `Survey-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: SurveyQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<SurveyListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<'static, crate::Result<SurveyListItem>> {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1303,22 +1301,21 @@ mod typed {
         /// Spec decision: The 2020 page documents `?Survey_Id=[1,2]` answering a page; the newer pages
         /// document `?id=[1,2]` answering a bare array. The page form is kept, as for every entity (see
         /// CoworkerDiscountCode's find_by_ids).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::SurveyId>>,
-        ) -> crate::Result<crate::Page<SurveyListItem>> {
+        ) -> crate::Call<crate::Page<SurveyListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "Survey_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "Survey_Id", &ids)
         }
 
         /// Gets one full survey record by its Id.
         ///
         /// `GET /api/content/surveys/{Id}`; role `Survey-Read` (see [`GET`](super::GET)).
-        pub async fn get(
-            &self,
-            id: impl Into<crate::ids::SurveyId>,
-        ) -> crate::Result<Survey> {
-            self.client.get_record(&super::GET, id.into().0).await
+        #[inline]
+        pub fn get(&self, id: impl Into<crate::ids::SurveyId>) -> crate::Call<Survey> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a survey; the answer carries the new record's Id.
@@ -1326,36 +1323,29 @@ mod typed {
         /// Answers the new record's `Id`.
         ///
         /// `POST /api/content/surveys`; role `Survey-Create` (see [`CREATE`](super::CREATE)).
-        pub async fn create(
-            &self,
-            body: &NewSurvey,
-        ) -> crate::Result<crate::ids::SurveyId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::SurveyId)
+        #[inline]
+        pub fn create(&self, body: &NewSurvey) -> crate::Call<crate::ids::SurveyId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a survey, named by the Id in the body. A PUT clears every property it does not send,
         /// so the body is built from the full record.
         ///
         /// `PUT /api/content/surveys`; role `Survey-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
-            &self,
-            body: &SurveyUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        #[inline]
+        pub fn update(&self, body: &SurveyUpdate) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a survey by its Id.
         ///
         /// `DELETE /api/content/surveys/{Id}`; role `Survey-Delete` (see [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::SurveyId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on survey records.
@@ -1364,8 +1354,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for commands; the List role is assumed, as it only
         /// reads metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more survey records. The API answers 200 even when the command
@@ -1378,26 +1369,28 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents run command as GET; the spec sends POST with a body,
         /// as decided for every entity.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`SurveyUpdate`], and writes it back: the safe
         /// way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `Survey-Read` and `Survey-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::SurveyId>,
             change: impl FnOnce(&mut SurveyUpdate),
-        ) -> crate::Result<SurveyUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<SurveyUpdate>> {
+            self.client
+                .modify::<
+                    Survey,
+                    SurveyUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

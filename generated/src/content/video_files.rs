@@ -738,7 +738,8 @@ mod typed {
     /// [`VideoFileListItem`]s.
     pub type VideoFileQuery = crate::ListQuery<VideoFileFilter, VideoFileSort>;
     /// The `VideoFile` endpoints. Get one with [`crate::Api::video_files`]
-    /// (`client.video_files()`); it borrows the client.
+    /// (`client.video_files()`); it borrows the client. Each method builds a [`crate::Call`], sent
+    /// when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct VideoFiles<'a> {
         client: &'a crate::Client,
@@ -757,13 +758,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/content/videofiles`; role `VideoFile-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &VideoFileQuery,
-        ) -> crate::Result<crate::Page<VideoFileListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<VideoFileListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `VideoFile` the query matches, page after page.
@@ -772,12 +772,11 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/content/videofiles`; role `VideoFile-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: VideoFileQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<VideoFileListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<'static, crate::Result<VideoFileListItem>> {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -791,22 +790,24 @@ mod typed {
         /// Spec decision: The 2020 page documents `?VideoFile_Id=[1,2]` answering a page; the newer
         /// pages document `?id=[1,2]` answering a bare array. The page form is kept, as for every
         /// entity (see CoworkerDiscountCode's find_by_ids).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::VideoFileId>>,
-        ) -> crate::Result<crate::Page<VideoFileListItem>> {
+        ) -> crate::Call<crate::Page<VideoFileListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "VideoFile_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "VideoFile_Id", &ids)
         }
 
         /// Gets one full video file record by its Id.
         ///
         /// `GET /api/content/videofiles/{Id}`; role `VideoFile-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::VideoFileId>,
-        ) -> crate::Result<VideoFile> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<VideoFile> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a video file; the answer carries the new record's Id.
@@ -814,37 +815,36 @@ mod typed {
         /// Answers the new record's `Id`.
         ///
         /// `POST /api/content/videofiles`; role `VideoFile-Create` (see [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewVideoFile,
-        ) -> crate::Result<crate::ids::VideoFileId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::VideoFileId)
+        ) -> crate::Call<crate::ids::VideoFileId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a video file, named by the Id in the body. A PUT clears every property it does not
         /// send, so the body is built from the full record.
         ///
         /// `PUT /api/content/videofiles`; role `VideoFile-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &VideoFileUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a video file by its Id.
         ///
         /// `DELETE /api/content/videofiles/{Id}`; role `VideoFile-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::VideoFileId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on video file records.
@@ -854,8 +854,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for commands; the List role is assumed, as it only
         /// reads metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more video file records. The API answers 200 even when the command
@@ -868,11 +869,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents run command as GET; the spec sends POST with a body,
         /// as decided for every entity.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Downloads the stored video.
@@ -883,26 +885,28 @@ mod typed {
         /// [`DOWNLOAD_VIDEO`](super::DOWNLOAD_VIDEO)).
         ///
         /// Spec decision: No document names a role for binary downloads; the Read role is assumed.
-        pub async fn video(
+        #[inline]
+        pub fn video(
             &self,
             id: impl Into<crate::ids::VideoFileId>,
-        ) -> crate::Result<Option<crate::Download>> {
-            self.client.download(&super::DOWNLOAD_VIDEO, id.into().0).await
+        ) -> crate::Call<Option<crate::Download>> {
+            self.client.download(&super::DOWNLOAD_VIDEO, id.into().0)
         }
 
         /// Reads the full record, lets `change` edit its [`VideoFileUpdate`], and writes it back: the
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `VideoFile-Read` and `VideoFile-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::VideoFileId>,
             change: impl FnOnce(&mut VideoFileUpdate),
-        ) -> crate::Result<VideoFileUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<VideoFileUpdate>> {
+            self.client
+                .modify::<
+                    VideoFile,
+                    VideoFileUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

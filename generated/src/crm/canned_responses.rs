@@ -794,7 +794,8 @@ mod typed {
         CannedResponseSort,
     >;
     /// The `CannedResponse` endpoints. Get one with [`crate::Api::canned_responses`]
-    /// (`client.canned_responses()`); it borrows the client.
+    /// (`client.canned_responses()`); it borrows the client. Each method builds a [`crate::Call`],
+    /// sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct CannedResponses<'a> {
         client: &'a crate::Client,
@@ -813,13 +814,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/crm/cannedresponses`; role `CannedResponse-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &CannedResponseQuery,
-        ) -> crate::Result<crate::Page<CannedResponseListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<CannedResponseListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `CannedResponse` the query matches, page after page.
@@ -828,12 +828,14 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/crm/cannedresponses`; role `CannedResponse-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: CannedResponseQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<CannedResponseListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<CannedResponseListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -844,22 +846,24 @@ mod typed {
         ///
         /// `GET /api/crm/cannedresponses`; role `CannedResponse-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::CannedResponseId>>,
-        ) -> crate::Result<crate::Page<CannedResponseListItem>> {
+        ) -> crate::Call<crate::Page<CannedResponseListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "CannedResponse_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "CannedResponse_Id", &ids)
         }
 
         /// Gets one full CannedResponse record by its Id.
         ///
         /// `GET /api/crm/cannedresponses/{Id}`; role `CannedResponse-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::CannedResponseId>,
-        ) -> crate::Result<CannedResponse> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<CannedResponse> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a CannedResponse; the answer carries the new record's Id.
@@ -868,37 +872,36 @@ mod typed {
         ///
         /// `POST /api/crm/cannedresponses`; role `CannedResponse-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewCannedResponse,
-        ) -> crate::Result<crate::ids::CannedResponseId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::CannedResponseId)
+        ) -> crate::Call<crate::ids::CannedResponseId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a CannedResponse, named by the Id in the body. PUT clears every property it does not
         /// send, so the body is made from the full record.
         ///
         /// `PUT /api/crm/cannedresponses`; role `CannedResponse-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &CannedResponseUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a CannedResponse by its Id.
         ///
         /// `DELETE /api/crm/cannedresponses/{Id}`; role `CannedResponse-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::CannedResponseId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on CannedResponse records.
@@ -908,8 +911,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more CannedResponse records. The API answers 200 even when the
@@ -922,11 +926,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; the spec's POST follows document 003 and
         /// the newer pages.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`CannedResponseUpdate`], and writes it back:
@@ -934,15 +939,16 @@ mod typed {
         ///
         /// Needs the roles `CannedResponse-Read` and `CannedResponse-Edit`. Answers the body that was
         /// sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::CannedResponseId>,
             change: impl FnOnce(&mut CannedResponseUpdate),
-        ) -> crate::Result<CannedResponseUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<CannedResponseUpdate>> {
+            self.client
+                .modify::<
+                    CannedResponse,
+                    CannedResponseUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

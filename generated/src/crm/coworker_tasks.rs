@@ -1393,7 +1393,8 @@ mod typed {
     /// answers [`CoworkerTaskListItem`]s.
     pub type CoworkerTaskQuery = crate::ListQuery<CoworkerTaskFilter, CoworkerTaskSort>;
     /// The `CoworkerTask` endpoints. Get one with [`crate::Api::coworker_tasks`]
-    /// (`client.coworker_tasks()`); it borrows the client.
+    /// (`client.coworker_tasks()`); it borrows the client. Each method builds a [`crate::Call`],
+    /// sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct CoworkerTasks<'a> {
         client: &'a crate::Client,
@@ -1412,13 +1413,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/crm/coworkertasks`; role `CoworkerTask-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &CoworkerTaskQuery,
-        ) -> crate::Result<crate::Page<CoworkerTaskListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<CoworkerTaskListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `CoworkerTask` the query matches, page after page.
@@ -1427,12 +1427,11 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/crm/coworkertasks`; role `CoworkerTask-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: CoworkerTaskQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<CoworkerTaskListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<'static, crate::Result<CoworkerTaskListItem>> {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1443,22 +1442,24 @@ mod typed {
         ///
         /// `GET /api/crm/coworkertasks`; role `CoworkerTask-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::CoworkerTaskId>>,
-        ) -> crate::Result<crate::Page<CoworkerTaskListItem>> {
+        ) -> crate::Call<crate::Page<CoworkerTaskListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "CoworkerTask_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "CoworkerTask_Id", &ids)
         }
 
         /// Gets one full CoworkerTask record by its Id.
         ///
         /// `GET /api/crm/coworkertasks/{Id}`; role `CoworkerTask-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::CoworkerTaskId>,
-        ) -> crate::Result<CoworkerTask> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<CoworkerTask> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a CoworkerTask; the answer carries the new record's Id.
@@ -1466,37 +1467,36 @@ mod typed {
         /// Answers the new record's `Id`.
         ///
         /// `POST /api/crm/coworkertasks`; role `CoworkerTask-Create` (see [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewCoworkerTask,
-        ) -> crate::Result<crate::ids::CoworkerTaskId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::CoworkerTaskId)
+        ) -> crate::Call<crate::ids::CoworkerTaskId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a CoworkerTask, named by the Id in the body. PUT clears every property it does not
         /// send, so the body is made from the full record.
         ///
         /// `PUT /api/crm/coworkertasks`; role `CoworkerTask-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &CoworkerTaskUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a CoworkerTask by its Id.
         ///
         /// `DELETE /api/crm/coworkertasks/{Id}`; role `CoworkerTask-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::CoworkerTaskId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on CoworkerTask records.
@@ -1506,8 +1506,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more CoworkerTask records. The API answers 200 even when the
@@ -1520,26 +1521,28 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; the spec's POST follows document 003 and
         /// the newer pages.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`CoworkerTaskUpdate`], and writes it back:
         /// the safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `CoworkerTask-Read` and `CoworkerTask-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::CoworkerTaskId>,
             change: impl FnOnce(&mut CoworkerTaskUpdate),
-        ) -> crate::Result<CoworkerTaskUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<CoworkerTaskUpdate>> {
+            self.client
+                .modify::<
+                    CoworkerTask,
+                    CoworkerTaskUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -1915,7 +1915,8 @@ mod typed {
         CrmBoardColumnSort,
     >;
     /// The `CrmBoardColumn` endpoints. Get one with [`crate::Api::crm_board_columns`]
-    /// (`client.crm_board_columns()`); it borrows the client.
+    /// (`client.crm_board_columns()`); it borrows the client. Each method builds a [`crate::Call`],
+    /// sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct CrmBoardColumns<'a> {
         client: &'a crate::Client,
@@ -1934,13 +1935,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/crm/crmboardcolumns`; role `CrmBoardColumn-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &CrmBoardColumnQuery,
-        ) -> crate::Result<crate::Page<CrmBoardColumnListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<CrmBoardColumnListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `CrmBoardColumn` the query matches, page after page.
@@ -1949,12 +1949,14 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/crm/crmboardcolumns`; role `CrmBoardColumn-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: CrmBoardColumnQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<CrmBoardColumnListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<CrmBoardColumnListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1965,22 +1967,24 @@ mod typed {
         ///
         /// `GET /api/crm/crmboardcolumns`; role `CrmBoardColumn-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::CrmBoardColumnId>>,
-        ) -> crate::Result<crate::Page<CrmBoardColumnListItem>> {
+        ) -> crate::Call<crate::Page<CrmBoardColumnListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "CrmBoardColumn_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "CrmBoardColumn_Id", &ids)
         }
 
         /// Gets one full CrmBoardColumn record by its Id.
         ///
         /// `GET /api/crm/crmboardcolumns/{Id}`; role `CrmBoardColumn-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::CrmBoardColumnId>,
-        ) -> crate::Result<CrmBoardColumn> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<CrmBoardColumn> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a CrmBoardColumn; the answer carries the new record's Id.
@@ -1989,37 +1993,36 @@ mod typed {
         ///
         /// `POST /api/crm/crmboardcolumns`; role `CrmBoardColumn-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewCrmBoardColumn,
-        ) -> crate::Result<crate::ids::CrmBoardColumnId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::CrmBoardColumnId)
+        ) -> crate::Call<crate::ids::CrmBoardColumnId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a CrmBoardColumn, named by the Id in the body. PUT clears every property it does not
         /// send, so the body is made from the full record.
         ///
         /// `PUT /api/crm/crmboardcolumns`; role `CrmBoardColumn-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &CrmBoardColumnUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a CrmBoardColumn by its Id.
         ///
         /// `DELETE /api/crm/crmboardcolumns/{Id}`; role `CrmBoardColumn-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::CrmBoardColumnId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on CrmBoardColumn records.
@@ -2029,8 +2032,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more CrmBoardColumn records. The API answers 200 even when the
@@ -2043,11 +2047,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; the spec's POST follows document 003 and
         /// the newer pages.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`CrmBoardColumnUpdate`], and writes it back:
@@ -2055,15 +2060,16 @@ mod typed {
         ///
         /// Needs the roles `CrmBoardColumn-Read` and `CrmBoardColumn-Edit`. Answers the body that was
         /// sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::CrmBoardColumnId>,
             change: impl FnOnce(&mut CrmBoardColumnUpdate),
-        ) -> crate::Result<CrmBoardColumnUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<CrmBoardColumnUpdate>> {
+            self.client
+                .modify::<
+                    CrmBoardColumn,
+                    CrmBoardColumnUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -722,7 +722,7 @@ mod typed {
     /// [`CrmBoardListItem`]s.
     pub type CrmBoardQuery = crate::ListQuery<CrmBoardFilter, CrmBoardSort>;
     /// The `CrmBoard` endpoints. Get one with [`crate::Api::crm_boards`] (`client.crm_boards()`);
-    /// it borrows the client.
+    /// it borrows the client. Each method builds a [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct CrmBoards<'a> {
         client: &'a crate::Client,
@@ -741,13 +741,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/crm/crmboards`; role `CrmBoard-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &CrmBoardQuery,
-        ) -> crate::Result<crate::Page<CrmBoardListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<CrmBoardListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `CrmBoard` the query matches, page after page.
@@ -756,12 +755,11 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/crm/crmboards`; role `CrmBoard-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: CrmBoardQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<CrmBoardListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<'static, crate::Result<CrmBoardListItem>> {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -770,22 +768,24 @@ mod typed {
         /// Sends the ids as `?CrmBoard_Id=[1,2]`, with a page size that holds them all (at most 1000).
         ///
         /// `GET /api/crm/crmboards`; role `CrmBoard-List` (see [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::CrmBoardId>>,
-        ) -> crate::Result<crate::Page<CrmBoardListItem>> {
+        ) -> crate::Call<crate::Page<CrmBoardListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "CrmBoard_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "CrmBoard_Id", &ids)
         }
 
         /// Gets one full CrmBoard record by its Id.
         ///
         /// `GET /api/crm/crmboards/{Id}`; role `CrmBoard-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::CrmBoardId>,
-        ) -> crate::Result<CrmBoard> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<CrmBoard> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a CrmBoard; the answer carries the new record's Id.
@@ -793,36 +793,32 @@ mod typed {
         /// Answers the new record's `Id`.
         ///
         /// `POST /api/crm/crmboards`; role `CrmBoard-Create` (see [`CREATE`](super::CREATE)).
-        pub async fn create(
-            &self,
-            body: &NewCrmBoard,
-        ) -> crate::Result<crate::ids::CrmBoardId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::CrmBoardId)
+        #[inline]
+        pub fn create(&self, body: &NewCrmBoard) -> crate::Call<crate::ids::CrmBoardId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a CrmBoard, named by the Id in the body. PUT clears every property it does not send,
         /// so the body is made from the full record.
         ///
         /// `PUT /api/crm/crmboards`; role `CrmBoard-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &CrmBoardUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a CrmBoard by its Id.
         ///
         /// `DELETE /api/crm/crmboards/{Id}`; role `CrmBoard-Delete` (see [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::CrmBoardId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on CrmBoard records.
@@ -831,8 +827,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more CrmBoard records. The API answers 200 even when the command
@@ -845,26 +842,28 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; the spec's POST follows document 003 and
         /// the newer pages.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`CrmBoardUpdate`], and writes it back: the
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `CrmBoard-Read` and `CrmBoard-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::CrmBoardId>,
             change: impl FnOnce(&mut CrmBoardUpdate),
-        ) -> crate::Result<CrmBoardUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<CrmBoardUpdate>> {
+            self.client
+                .modify::<
+                    CrmBoard,
+                    CrmBoardUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -2237,7 +2237,8 @@ mod typed {
         CrmOpportunitySort,
     >;
     /// The `CrmOpportunity` endpoints. Get one with [`crate::Api::crm_opportunities`]
-    /// (`client.crm_opportunities()`); it borrows the client.
+    /// (`client.crm_opportunities()`); it borrows the client. Each method builds a [`crate::Call`],
+    /// sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct CrmOpportunities<'a> {
         client: &'a crate::Client,
@@ -2256,13 +2257,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/crm/crmopportunities`; role `CrmOpportunity-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &CrmOpportunityQuery,
-        ) -> crate::Result<crate::Page<CrmOpportunityListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<CrmOpportunityListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `CrmOpportunity` the query matches, page after page.
@@ -2271,12 +2271,14 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/crm/crmopportunities`; role `CrmOpportunity-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: CrmOpportunityQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<CrmOpportunityListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<CrmOpportunityListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -2287,22 +2289,24 @@ mod typed {
         ///
         /// `GET /api/crm/crmopportunities`; role `CrmOpportunity-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::CrmOpportunityId>>,
-        ) -> crate::Result<crate::Page<CrmOpportunityListItem>> {
+        ) -> crate::Call<crate::Page<CrmOpportunityListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "CrmOpportunity_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "CrmOpportunity_Id", &ids)
         }
 
         /// Gets one full CrmOpportunity record by its Id.
         ///
         /// `GET /api/crm/crmopportunities/{Id}`; role `CrmOpportunity-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::CrmOpportunityId>,
-        ) -> crate::Result<CrmOpportunity> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<CrmOpportunity> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a CrmOpportunity; the answer carries the new record's Id.
@@ -2311,37 +2315,36 @@ mod typed {
         ///
         /// `POST /api/crm/crmopportunities`; role `CrmOpportunity-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewCrmOpportunity,
-        ) -> crate::Result<crate::ids::CrmOpportunityId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::CrmOpportunityId)
+        ) -> crate::Call<crate::ids::CrmOpportunityId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a CrmOpportunity, named by the Id in the body. PUT clears every property it does not
         /// send, so the body is made from the full record.
         ///
         /// `PUT /api/crm/crmopportunities`; role `CrmOpportunity-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &CrmOpportunityUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a CrmOpportunity by its Id.
         ///
         /// `DELETE /api/crm/crmopportunities/{Id}`; role `CrmOpportunity-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::CrmOpportunityId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on CrmOpportunity records.
@@ -2351,8 +2354,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more CrmOpportunity records. The API answers 200 even when the
@@ -2365,11 +2369,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; the spec's POST follows document 003 and
         /// the newer pages.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`CrmOpportunityUpdate`], and writes it back:
@@ -2377,15 +2382,16 @@ mod typed {
         ///
         /// Needs the roles `CrmOpportunity-Read` and `CrmOpportunity-Edit`. Answers the body that was
         /// sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::CrmOpportunityId>,
             change: impl FnOnce(&mut CrmOpportunityUpdate),
-        ) -> crate::Result<CrmOpportunityUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<CrmOpportunityUpdate>> {
+            self.client
+                .modify::<
+                    CrmOpportunity,
+                    CrmOpportunityUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -1079,7 +1079,7 @@ mod typed {
     >;
     /// The `CrmOpportunityHistory` endpoints. Get one with
     /// [`crate::Api::crm_opportunity_histories`] (`client.crm_opportunity_histories()`); it borrows
-    /// the client.
+    /// the client. Each method builds a [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct CrmOpportunityHistories<'a> {
         client: &'a crate::Client,
@@ -1099,13 +1099,12 @@ mod typed {
         ///
         /// `GET /api/crm/crmopportunityhistories`; role `CrmOpportunityHistory-List` (see
         /// [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &CrmOpportunityHistoryQuery,
-        ) -> crate::Result<crate::Page<CrmOpportunityHistoryListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<CrmOpportunityHistoryListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `CrmOpportunityHistory` the query matches, page after page.
@@ -1115,12 +1114,14 @@ mod typed {
         ///
         /// `GET /api/crm/crmopportunityhistories`; role `CrmOpportunityHistory-List` (see
         /// [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: CrmOpportunityHistoryQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<CrmOpportunityHistoryListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<CrmOpportunityHistoryListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1131,25 +1132,26 @@ mod typed {
         ///
         /// `GET /api/crm/crmopportunityhistories`; role `CrmOpportunityHistory-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::CrmOpportunityHistoryId>>,
-        ) -> crate::Result<crate::Page<CrmOpportunityHistoryListItem>> {
+        ) -> crate::Call<crate::Page<CrmOpportunityHistoryListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
             self.client
                 .find_by_ids(&super::FIND_BY_IDS, "CrmOpportunityHistory_Id", &ids)
-                .await
         }
 
         /// Gets one full CrmOpportunityHistory record by its Id.
         ///
         /// `GET /api/crm/crmopportunityhistories/{Id}`; role `CrmOpportunityHistory-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::CrmOpportunityHistoryId>,
-        ) -> crate::Result<CrmOpportunityHistory> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<CrmOpportunityHistory> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a CrmOpportunityHistory; the answer carries the new record's Id.
@@ -1158,15 +1160,12 @@ mod typed {
         ///
         /// `POST /api/crm/crmopportunityhistories`; role `CrmOpportunityHistory-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewCrmOpportunityHistory,
-        ) -> crate::Result<crate::ids::CrmOpportunityHistoryId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::CrmOpportunityHistoryId)
+        ) -> crate::Call<crate::ids::CrmOpportunityHistoryId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a CrmOpportunityHistory, named by the Id in the body. PUT clears every property it
@@ -1174,22 +1173,24 @@ mod typed {
         ///
         /// `PUT /api/crm/crmopportunityhistories`; role `CrmOpportunityHistory-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &CrmOpportunityHistoryUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a CrmOpportunityHistory by its Id.
         ///
         /// `DELETE /api/crm/crmopportunityhistories/{Id}`; role `CrmOpportunityHistory-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::CrmOpportunityHistoryId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on CrmOpportunityHistory records.
@@ -1199,8 +1200,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more CrmOpportunityHistory records. The API answers 200 even when
@@ -1213,11 +1215,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; the spec's POST follows document 003 and
         /// the newer pages.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`CrmOpportunityHistoryUpdate`], and writes it
@@ -1226,15 +1229,18 @@ mod typed {
         ///
         /// Needs the roles `CrmOpportunityHistory-Read` and `CrmOpportunityHistory-Edit`. Answers the
         /// body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::CrmOpportunityHistoryId>,
             change: impl FnOnce(&mut CrmOpportunityHistoryUpdate),
-        ) -> crate::Result<CrmOpportunityHistoryUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<
+            Output = crate::Result<CrmOpportunityHistoryUpdate>,
+        > {
+            self.client
+                .modify::<
+                    CrmOpportunityHistory,
+                    CrmOpportunityHistoryUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -864,7 +864,7 @@ mod typed {
     >;
     /// The `CrmOpportunityImportFile` endpoints. Get one with
     /// [`crate::Api::crm_opportunity_import_files`] (`client.crm_opportunity_import_files()`); it
-    /// borrows the client.
+    /// borrows the client. Each method builds a [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct CrmOpportunityImportFiles<'a> {
         client: &'a crate::Client,
@@ -884,13 +884,12 @@ mod typed {
         ///
         /// `GET /api/crm/crmopportunityimportfiles`; role `CrmOpportunityImportFile-List` (see
         /// [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &CrmOpportunityImportFileQuery,
-        ) -> crate::Result<crate::Page<CrmOpportunityImportFileListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<CrmOpportunityImportFileListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `CrmOpportunityImportFile` the query matches, page after page.
@@ -900,12 +899,14 @@ mod typed {
         ///
         /// `GET /api/crm/crmopportunityimportfiles`; role `CrmOpportunityImportFile-List` (see
         /// [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: CrmOpportunityImportFileQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<CrmOpportunityImportFileListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<CrmOpportunityImportFileListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -916,27 +917,28 @@ mod typed {
         ///
         /// `GET /api/crm/crmopportunityimportfiles`; role `CrmOpportunityImportFile-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<
                 Item = impl Into<crate::ids::CrmOpportunityImportFileId>,
             >,
-        ) -> crate::Result<crate::Page<CrmOpportunityImportFileListItem>> {
+        ) -> crate::Call<crate::Page<CrmOpportunityImportFileListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
             self.client
                 .find_by_ids(&super::FIND_BY_IDS, "CrmOpportunityImportFile_Id", &ids)
-                .await
         }
 
         /// Gets one full CrmOpportunityImportFile record by its Id.
         ///
         /// `GET /api/crm/crmopportunityimportfiles/{Id}`; role `CrmOpportunityImportFile-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::CrmOpportunityImportFileId>,
-        ) -> crate::Result<CrmOpportunityImportFile> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<CrmOpportunityImportFile> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a CrmOpportunityImportFile; the answer carries the new record's Id.
@@ -945,15 +947,12 @@ mod typed {
         ///
         /// `POST /api/crm/crmopportunityimportfiles`; role `CrmOpportunityImportFile-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewCrmOpportunityImportFile,
-        ) -> crate::Result<crate::ids::CrmOpportunityImportFileId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::CrmOpportunityImportFileId)
+        ) -> crate::Call<crate::ids::CrmOpportunityImportFileId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a CrmOpportunityImportFile, named by the Id in the body. PUT clears every property
@@ -961,22 +960,24 @@ mod typed {
         ///
         /// `PUT /api/crm/crmopportunityimportfiles`; role `CrmOpportunityImportFile-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &CrmOpportunityImportFileUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a CrmOpportunityImportFile by its Id.
         ///
         /// `DELETE /api/crm/crmopportunityimportfiles/{Id}`; role `CrmOpportunityImportFile-Delete`
         /// (see [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::CrmOpportunityImportFileId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on CrmOpportunityImportFile records.
@@ -986,8 +987,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more CrmOpportunityImportFile records. The API answers 200 even
@@ -1000,11 +1002,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; the spec's POST follows document 003 and
         /// the newer pages.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Downloads the uploaded import file; the answer is its bytes and content type, or null.
@@ -1015,11 +1018,12 @@ mod typed {
         /// `CrmOpportunityImportFile-Read` (see [`DOWNLOAD_FILE_DATA`](super::DOWNLOAD_FILE_DATA)).
         ///
         /// Spec decision: No document names its role; the entity's Read role is assumed.
-        pub async fn file_data(
+        #[inline]
+        pub fn file_data(
             &self,
             id: impl Into<crate::ids::CrmOpportunityImportFileId>,
-        ) -> crate::Result<Option<crate::Download>> {
-            self.client.download(&super::DOWNLOAD_FILE_DATA, id.into().0).await
+        ) -> crate::Call<Option<crate::Download>> {
+            self.client.download(&super::DOWNLOAD_FILE_DATA, id.into().0)
         }
 
         /// Reads the full record, lets `change` edit its [`CrmOpportunityImportFileUpdate`], and writes
@@ -1028,15 +1032,18 @@ mod typed {
         ///
         /// Needs the roles `CrmOpportunityImportFile-Read` and `CrmOpportunityImportFile-Edit`. Answers
         /// the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::CrmOpportunityImportFileId>,
             change: impl FnOnce(&mut CrmOpportunityImportFileUpdate),
-        ) -> crate::Result<CrmOpportunityImportFileUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<
+            Output = crate::Result<CrmOpportunityImportFileUpdate>,
+        > {
+            self.client
+                .modify::<
+                    CrmOpportunityImportFile,
+                    CrmOpportunityImportFileUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

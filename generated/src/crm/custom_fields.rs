@@ -1926,7 +1926,8 @@ mod typed {
     /// answers [`CustomFieldListItem`]s.
     pub type CustomFieldQuery = crate::ListQuery<CustomFieldFilter, CustomFieldSort>;
     /// The `CustomField` endpoints. Get one with [`crate::Api::custom_fields`]
-    /// (`client.custom_fields()`); it borrows the client.
+    /// (`client.custom_fields()`); it borrows the client. Each method builds a [`crate::Call`],
+    /// sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct CustomFields<'a> {
         client: &'a crate::Client,
@@ -1945,13 +1946,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/crm/customfields`; role `CustomField-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &CustomFieldQuery,
-        ) -> crate::Result<crate::Page<CustomFieldListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<CustomFieldListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `CustomField` the query matches, page after page.
@@ -1960,12 +1960,11 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/crm/customfields`; role `CustomField-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: CustomFieldQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<CustomFieldListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<'static, crate::Result<CustomFieldListItem>> {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1976,22 +1975,24 @@ mod typed {
         ///
         /// `GET /api/crm/customfields`; role `CustomField-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::CustomFieldId>>,
-        ) -> crate::Result<crate::Page<CustomFieldListItem>> {
+        ) -> crate::Call<crate::Page<CustomFieldListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "CustomField_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "CustomField_Id", &ids)
         }
 
         /// Gets one full CustomField record by its Id.
         ///
         /// `GET /api/crm/customfields/{Id}`; role `CustomField-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::CustomFieldId>,
-        ) -> crate::Result<CustomField> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<CustomField> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a CustomField; the answer carries the new record's Id.
@@ -1999,37 +2000,36 @@ mod typed {
         /// Answers the new record's `Id`.
         ///
         /// `POST /api/crm/customfields`; role `CustomField-Create` (see [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewCustomField,
-        ) -> crate::Result<crate::ids::CustomFieldId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::CustomFieldId)
+        ) -> crate::Call<crate::ids::CustomFieldId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a CustomField, named by the Id in the body. PUT clears every property it does not
         /// send, so the body is made from the full record.
         ///
         /// `PUT /api/crm/customfields`; role `CustomField-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &CustomFieldUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a CustomField by its Id.
         ///
         /// `DELETE /api/crm/customfields/{Id}`; role `CustomField-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::CustomFieldId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on CustomField records.
@@ -2039,8 +2039,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more CustomField records. The API answers 200 even when the command
@@ -2053,26 +2054,28 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; the spec's POST follows document 003 and
         /// the newer pages.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`CustomFieldUpdate`], and writes it back: the
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `CustomField-Read` and `CustomField-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::CustomFieldId>,
             change: impl FnOnce(&mut CustomFieldUpdate),
-        ) -> crate::Result<CustomFieldUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<CustomFieldUpdate>> {
+            self.client
+                .modify::<
+                    CustomField,
+                    CustomFieldUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

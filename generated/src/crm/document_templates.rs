@@ -970,7 +970,8 @@ mod typed {
         DocumentTemplateSort,
     >;
     /// The `DocumentTemplate` endpoints. Get one with [`crate::Api::document_templates`]
-    /// (`client.document_templates()`); it borrows the client.
+    /// (`client.document_templates()`); it borrows the client. Each method builds a
+    /// [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct DocumentTemplates<'a> {
         client: &'a crate::Client,
@@ -989,13 +990,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/crm/documenttemplates`; role `DocumentTemplate-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &DocumentTemplateQuery,
-        ) -> crate::Result<crate::Page<DocumentTemplateListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<DocumentTemplateListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `DocumentTemplate` the query matches, page after page.
@@ -1004,12 +1004,14 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/crm/documenttemplates`; role `DocumentTemplate-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: DocumentTemplateQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<DocumentTemplateListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<DocumentTemplateListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1020,25 +1022,25 @@ mod typed {
         ///
         /// `GET /api/crm/documenttemplates`; role `DocumentTemplate-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::DocumentTemplateId>>,
-        ) -> crate::Result<crate::Page<DocumentTemplateListItem>> {
+        ) -> crate::Call<crate::Page<DocumentTemplateListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client
-                .find_by_ids(&super::FIND_BY_IDS, "DocumentTemplate_Id", &ids)
-                .await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "DocumentTemplate_Id", &ids)
         }
 
         /// Gets one full DocumentTemplate record by its Id.
         ///
         /// `GET /api/crm/documenttemplates/{Id}`; role `DocumentTemplate-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::DocumentTemplateId>,
-        ) -> crate::Result<DocumentTemplate> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<DocumentTemplate> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a DocumentTemplate; the answer carries the new record's Id.
@@ -1047,15 +1049,12 @@ mod typed {
         ///
         /// `POST /api/crm/documenttemplates`; role `DocumentTemplate-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewDocumentTemplate,
-        ) -> crate::Result<crate::ids::DocumentTemplateId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::DocumentTemplateId)
+        ) -> crate::Call<crate::ids::DocumentTemplateId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a DocumentTemplate, named by the Id in the body. PUT clears every property it does
@@ -1063,22 +1062,24 @@ mod typed {
         ///
         /// `PUT /api/crm/documenttemplates`; role `DocumentTemplate-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &DocumentTemplateUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a DocumentTemplate by its Id.
         ///
         /// `DELETE /api/crm/documenttemplates/{Id}`; role `DocumentTemplate-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::DocumentTemplateId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on DocumentTemplate records.
@@ -1088,8 +1089,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more DocumentTemplate records. The API answers 200 even when the
@@ -1102,11 +1104,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; the spec's POST follows document 003 and
         /// the newer pages.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Downloads the uploaded template file; the answer is its bytes and content type, or null.
@@ -1118,11 +1121,12 @@ mod typed {
         /// [`DOWNLOAD_BINARY_DOCUMENT`](super::DOWNLOAD_BINARY_DOCUMENT)).
         ///
         /// Spec decision: No document names its role; the entity's Read role is assumed.
-        pub async fn binary_document(
+        #[inline]
+        pub fn binary_document(
             &self,
             id: impl Into<crate::ids::DocumentTemplateId>,
-        ) -> crate::Result<Option<crate::Download>> {
-            self.client.download(&super::DOWNLOAD_BINARY_DOCUMENT, id.into().0).await
+        ) -> crate::Call<Option<crate::Download>> {
+            self.client.download(&super::DOWNLOAD_BINARY_DOCUMENT, id.into().0)
         }
 
         /// Reads the full record, lets `change` edit its [`DocumentTemplateUpdate`], and writes it
@@ -1131,15 +1135,18 @@ mod typed {
         ///
         /// Needs the roles `DocumentTemplate-Read` and `DocumentTemplate-Edit`. Answers the body that
         /// was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::DocumentTemplateId>,
             change: impl FnOnce(&mut DocumentTemplateUpdate),
-        ) -> crate::Result<DocumentTemplateUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<
+            Output = crate::Result<DocumentTemplateUpdate>,
+        > {
+            self.client
+                .modify::<
+                    DocumentTemplate,
+                    DocumentTemplateUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

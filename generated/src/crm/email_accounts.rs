@@ -1735,7 +1735,8 @@ mod typed {
     /// answers [`EmailAccountListItem`]s.
     pub type EmailAccountQuery = crate::ListQuery<EmailAccountFilter, EmailAccountSort>;
     /// The `EmailAccount` endpoints. Get one with [`crate::Api::email_accounts`]
-    /// (`client.email_accounts()`); it borrows the client.
+    /// (`client.email_accounts()`); it borrows the client. Each method builds a [`crate::Call`],
+    /// sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct EmailAccounts<'a> {
         client: &'a crate::Client,
@@ -1754,13 +1755,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/crm/emailaccounts`; role `EmailAccount-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &EmailAccountQuery,
-        ) -> crate::Result<crate::Page<EmailAccountListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<EmailAccountListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `EmailAccount` the query matches, page after page.
@@ -1769,12 +1769,11 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/crm/emailaccounts`; role `EmailAccount-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: EmailAccountQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<EmailAccountListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<'static, crate::Result<EmailAccountListItem>> {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1785,22 +1784,24 @@ mod typed {
         ///
         /// `GET /api/crm/emailaccounts`; role `EmailAccount-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::EmailAccountId>>,
-        ) -> crate::Result<crate::Page<EmailAccountListItem>> {
+        ) -> crate::Call<crate::Page<EmailAccountListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "EmailAccount_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "EmailAccount_Id", &ids)
         }
 
         /// Gets one full EmailAccount record by its Id.
         ///
         /// `GET /api/crm/emailaccounts/{Id}`; role `EmailAccount-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::EmailAccountId>,
-        ) -> crate::Result<EmailAccount> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<EmailAccount> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates an EmailAccount; the answer carries the new record's Id.
@@ -1808,37 +1809,36 @@ mod typed {
         /// Answers the new record's `Id`.
         ///
         /// `POST /api/crm/emailaccounts`; role `EmailAccount-Create` (see [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewEmailAccount,
-        ) -> crate::Result<crate::ids::EmailAccountId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::EmailAccountId)
+        ) -> crate::Call<crate::ids::EmailAccountId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates an EmailAccount, named by the Id in the body. PUT clears every property it does not
         /// send, so the body is made from the full record.
         ///
         /// `PUT /api/crm/emailaccounts`; role `EmailAccount-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &EmailAccountUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes an EmailAccount by its Id.
         ///
         /// `DELETE /api/crm/emailaccounts/{Id}`; role `EmailAccount-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::EmailAccountId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on EmailAccount records.
@@ -1848,8 +1848,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more EmailAccount records. The API answers 200 even when the
@@ -1862,26 +1863,28 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; the spec's POST follows document 003 and
         /// the newer pages.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`EmailAccountUpdate`], and writes it back:
         /// the safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `EmailAccount-Read` and `EmailAccount-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::EmailAccountId>,
             change: impl FnOnce(&mut EmailAccountUpdate),
-        ) -> crate::Result<EmailAccountUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<EmailAccountUpdate>> {
+            self.client
+                .modify::<
+                    EmailAccount,
+                    EmailAccountUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

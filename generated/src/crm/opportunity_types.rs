@@ -736,7 +736,8 @@ mod typed {
         OpportunityTypeSort,
     >;
     /// The `OpportunityType` endpoints. Get one with [`crate::Api::opportunity_types`]
-    /// (`client.opportunity_types()`); it borrows the client.
+    /// (`client.opportunity_types()`); it borrows the client. Each method builds a [`crate::Call`],
+    /// sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct OpportunityTypes<'a> {
         client: &'a crate::Client,
@@ -755,13 +756,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/crm/opportunitytypes`; role `OpportunityType-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &OpportunityTypeQuery,
-        ) -> crate::Result<crate::Page<OpportunityTypeListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<OpportunityTypeListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `OpportunityType` the query matches, page after page.
@@ -770,12 +770,14 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/crm/opportunitytypes`; role `OpportunityType-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: OpportunityTypeQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<OpportunityTypeListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<OpportunityTypeListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -786,24 +788,24 @@ mod typed {
         ///
         /// `GET /api/crm/opportunitytypes`; role `OpportunityType-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::OpportunityTypeId>>,
-        ) -> crate::Result<crate::Page<OpportunityTypeListItem>> {
+        ) -> crate::Call<crate::Page<OpportunityTypeListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client
-                .find_by_ids(&super::FIND_BY_IDS, "OpportunityType_Id", &ids)
-                .await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "OpportunityType_Id", &ids)
         }
 
         /// Gets one full OpportunityType record by its Id.
         ///
         /// `GET /api/crm/opportunitytypes/{Id}`; role `OpportunityType-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::OpportunityTypeId>,
-        ) -> crate::Result<OpportunityType> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<OpportunityType> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates an OpportunityType; the answer carries the new record's Id.
@@ -812,15 +814,12 @@ mod typed {
         ///
         /// `POST /api/crm/opportunitytypes`; role `OpportunityType-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewOpportunityType,
-        ) -> crate::Result<crate::ids::OpportunityTypeId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::OpportunityTypeId)
+        ) -> crate::Call<crate::ids::OpportunityTypeId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates an OpportunityType, named by the Id in the body. PUT clears every property it does
@@ -828,22 +827,24 @@ mod typed {
         ///
         /// `PUT /api/crm/opportunitytypes`; role `OpportunityType-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &OpportunityTypeUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes an OpportunityType by its Id.
         ///
         /// `DELETE /api/crm/opportunitytypes/{Id}`; role `OpportunityType-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::OpportunityTypeId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on OpportunityType records.
@@ -853,8 +854,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more OpportunityType records. The API answers 200 even when the
@@ -867,11 +869,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; the spec's POST follows document 003 and
         /// the newer pages.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`OpportunityTypeUpdate`], and writes it back:
@@ -879,15 +882,16 @@ mod typed {
         ///
         /// Needs the roles `OpportunityType-Read` and `OpportunityType-Edit`. Answers the body that was
         /// sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::OpportunityTypeId>,
             change: impl FnOnce(&mut OpportunityTypeUpdate),
-        ) -> crate::Result<OpportunityTypeUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<OpportunityTypeUpdate>> {
+            self.client
+                .modify::<
+                    OpportunityType,
+                    OpportunityTypeUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

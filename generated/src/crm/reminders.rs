@@ -1897,7 +1897,7 @@ mod typed {
     /// [`ReminderListItem`]s.
     pub type ReminderQuery = crate::ListQuery<ReminderFilter, ReminderSort>;
     /// The `Reminder` endpoints. Get one with [`crate::Api::reminders`] (`client.reminders()`); it
-    /// borrows the client.
+    /// borrows the client. Each method builds a [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct Reminders<'a> {
         client: &'a crate::Client,
@@ -1916,13 +1916,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/crm/reminders`; role `Reminder-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &ReminderQuery,
-        ) -> crate::Result<crate::Page<ReminderListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<ReminderListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `Reminder` the query matches, page after page.
@@ -1931,12 +1930,11 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/crm/reminders`; role `Reminder-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: ReminderQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<ReminderListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<'static, crate::Result<ReminderListItem>> {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1945,22 +1943,24 @@ mod typed {
         /// Sends the ids as `?Reminder_Id=[1,2]`, with a page size that holds them all (at most 1000).
         ///
         /// `GET /api/crm/reminders`; role `Reminder-List` (see [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::ReminderId>>,
-        ) -> crate::Result<crate::Page<ReminderListItem>> {
+        ) -> crate::Call<crate::Page<ReminderListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "Reminder_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "Reminder_Id", &ids)
         }
 
         /// Gets one full Reminder record by its Id.
         ///
         /// `GET /api/crm/reminders/{Id}`; role `Reminder-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::ReminderId>,
-        ) -> crate::Result<Reminder> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<Reminder> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a Reminder; the answer carries the new record's Id.
@@ -1968,36 +1968,32 @@ mod typed {
         /// Answers the new record's `Id`.
         ///
         /// `POST /api/crm/reminders`; role `Reminder-Create` (see [`CREATE`](super::CREATE)).
-        pub async fn create(
-            &self,
-            body: &NewReminder,
-        ) -> crate::Result<crate::ids::ReminderId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::ReminderId)
+        #[inline]
+        pub fn create(&self, body: &NewReminder) -> crate::Call<crate::ids::ReminderId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a Reminder, named by the Id in the body. PUT clears every property it does not send,
         /// so the body is made from the full record.
         ///
         /// `PUT /api/crm/reminders`; role `Reminder-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &ReminderUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a Reminder by its Id.
         ///
         /// `DELETE /api/crm/reminders/{Id}`; role `Reminder-Delete` (see [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::ReminderId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on Reminder records.
@@ -2006,8 +2002,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more Reminder records. The API answers 200 even when the command
@@ -2020,26 +2017,28 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; the spec's POST follows document 003 and
         /// the newer pages.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`ReminderUpdate`], and writes it back: the
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `Reminder-Read` and `Reminder-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::ReminderId>,
             change: impl FnOnce(&mut ReminderUpdate),
-        ) -> crate::Result<ReminderUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<ReminderUpdate>> {
+            self.client
+                .modify::<
+                    Reminder,
+                    ReminderUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -951,7 +951,7 @@ mod typed {
     /// [`TaskItemListItem`]s.
     pub type TaskItemQuery = crate::ListQuery<TaskItemFilter, TaskItemSort>;
     /// The `TaskItem` endpoints. Get one with [`crate::Api::task_items`] (`client.task_items()`);
-    /// it borrows the client.
+    /// it borrows the client. Each method builds a [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct TaskItems<'a> {
         client: &'a crate::Client,
@@ -970,13 +970,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/crm/taskitems`; role `TaskItem-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &TaskItemQuery,
-        ) -> crate::Result<crate::Page<TaskItemListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<TaskItemListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `TaskItem` the query matches, page after page.
@@ -985,12 +984,11 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/crm/taskitems`; role `TaskItem-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: TaskItemQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<TaskItemListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<'static, crate::Result<TaskItemListItem>> {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -999,22 +997,24 @@ mod typed {
         /// Sends the ids as `?TaskItem_Id=[1,2]`, with a page size that holds them all (at most 1000).
         ///
         /// `GET /api/crm/taskitems`; role `TaskItem-List` (see [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::TaskItemId>>,
-        ) -> crate::Result<crate::Page<TaskItemListItem>> {
+        ) -> crate::Call<crate::Page<TaskItemListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "TaskItem_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "TaskItem_Id", &ids)
         }
 
         /// Gets one full TaskItem record by its Id.
         ///
         /// `GET /api/crm/taskitems/{Id}`; role `TaskItem-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::TaskItemId>,
-        ) -> crate::Result<TaskItem> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<TaskItem> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a TaskItem; the answer carries the new record's Id.
@@ -1022,36 +1022,32 @@ mod typed {
         /// Answers the new record's `Id`.
         ///
         /// `POST /api/crm/taskitems`; role `TaskItem-Create` (see [`CREATE`](super::CREATE)).
-        pub async fn create(
-            &self,
-            body: &NewTaskItem,
-        ) -> crate::Result<crate::ids::TaskItemId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::TaskItemId)
+        #[inline]
+        pub fn create(&self, body: &NewTaskItem) -> crate::Call<crate::ids::TaskItemId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a TaskItem, named by the Id in the body. PUT clears every property it does not send,
         /// so the body is made from the full record.
         ///
         /// `PUT /api/crm/taskitems`; role `TaskItem-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &TaskItemUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a TaskItem by its Id.
         ///
         /// `DELETE /api/crm/taskitems/{Id}`; role `TaskItem-Delete` (see [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::TaskItemId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on TaskItem records.
@@ -1060,8 +1056,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more TaskItem records. The API answers 200 even when the command
@@ -1074,26 +1071,28 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; the spec's POST follows document 003 and
         /// the newer pages.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`TaskItemUpdate`], and writes it back: the
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `TaskItem-Read` and `TaskItem-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::TaskItemId>,
             change: impl FnOnce(&mut TaskItemUpdate),
-        ) -> crate::Result<TaskItemUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<TaskItemUpdate>> {
+            self.client
+                .modify::<
+                    TaskItem,
+                    TaskItemUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

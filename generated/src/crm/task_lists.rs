@@ -978,7 +978,7 @@ mod typed {
     /// [`TaskListListItem`]s.
     pub type TaskListQuery = crate::ListQuery<TaskListFilter, TaskListSort>;
     /// The `TaskList` endpoints. Get one with [`crate::Api::task_lists`] (`client.task_lists()`);
-    /// it borrows the client.
+    /// it borrows the client. Each method builds a [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct TaskLists<'a> {
         client: &'a crate::Client,
@@ -997,13 +997,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/crm/tasklists`; role `TaskList-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &TaskListQuery,
-        ) -> crate::Result<crate::Page<TaskListListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<TaskListListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `TaskList` the query matches, page after page.
@@ -1012,12 +1011,11 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/crm/tasklists`; role `TaskList-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: TaskListQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<TaskListListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<'static, crate::Result<TaskListListItem>> {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1026,22 +1024,24 @@ mod typed {
         /// Sends the ids as `?TaskList_Id=[1,2]`, with a page size that holds them all (at most 1000).
         ///
         /// `GET /api/crm/tasklists`; role `TaskList-List` (see [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::TaskListId>>,
-        ) -> crate::Result<crate::Page<TaskListListItem>> {
+        ) -> crate::Call<crate::Page<TaskListListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "TaskList_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "TaskList_Id", &ids)
         }
 
         /// Gets one full TaskList record by its Id.
         ///
         /// `GET /api/crm/tasklists/{Id}`; role `TaskList-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::TaskListId>,
-        ) -> crate::Result<TaskList> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<TaskList> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a TaskList; the answer carries the new record's Id.
@@ -1049,36 +1049,32 @@ mod typed {
         /// Answers the new record's `Id`.
         ///
         /// `POST /api/crm/tasklists`; role `TaskList-Create` (see [`CREATE`](super::CREATE)).
-        pub async fn create(
-            &self,
-            body: &NewTaskList,
-        ) -> crate::Result<crate::ids::TaskListId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::TaskListId)
+        #[inline]
+        pub fn create(&self, body: &NewTaskList) -> crate::Call<crate::ids::TaskListId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a TaskList, named by the Id in the body. PUT clears every property it does not send,
         /// so the body is made from the full record.
         ///
         /// `PUT /api/crm/tasklists`; role `TaskList-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &TaskListUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a TaskList by its Id.
         ///
         /// `DELETE /api/crm/tasklists/{Id}`; role `TaskList-Delete` (see [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::TaskListId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on TaskList records.
@@ -1087,8 +1083,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more TaskList records. The API answers 200 even when the command
@@ -1101,26 +1098,28 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; the spec's POST follows document 003 and
         /// the newer pages.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`TaskListUpdate`], and writes it back: the
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `TaskList-Read` and `TaskList-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::TaskListId>,
             change: impl FnOnce(&mut TaskListUpdate),
-        ) -> crate::Result<TaskListUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<TaskListUpdate>> {
+            self.client
+                .modify::<
+                    TaskList,
+                    TaskListUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -728,7 +728,7 @@ mod typed {
     /// [`RoleListItem`]s.
     pub type RoleQuery = crate::ListQuery<RoleFilter, RoleSort>;
     /// The `Role` endpoints. Get one with [`crate::Api::roles`] (`client.roles()`); it borrows the
-    /// client.
+    /// client. Each method builds a [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct Roles<'a> {
         client: &'a crate::Client,
@@ -747,13 +747,9 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/security/roles`; role `Role-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
-            &self,
-            query: &RoleQuery,
-        ) -> crate::Result<crate::Page<RoleListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        #[inline]
+        pub fn list(&self, query: &RoleQuery) -> crate::Call<crate::Page<RoleListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `Role` the query matches, page after page.
@@ -762,12 +758,11 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/security/roles`; role `Role-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: RoleQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<RoleListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<'static, crate::Result<RoleListItem>> {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -776,22 +771,21 @@ mod typed {
         /// Sends the ids as `?Role_Id=[1,2]`, with a page size that holds them all (at most 1000).
         ///
         /// `GET /api/security/roles`; role `Role-List` (see [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::RoleId>>,
-        ) -> crate::Result<crate::Page<RoleListItem>> {
+        ) -> crate::Call<crate::Page<RoleListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "Role_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "Role_Id", &ids)
         }
 
         /// Gets one full Role record by its Id.
         ///
         /// `GET /api/security/roles/{Id}`; role `Role-Read` (see [`GET`](super::GET)).
-        pub async fn get(
-            &self,
-            id: impl Into<crate::ids::RoleId>,
-        ) -> crate::Result<Role> {
-            self.client.get_record(&super::GET, id.into().0).await
+        #[inline]
+        pub fn get(&self, id: impl Into<crate::ids::RoleId>) -> crate::Call<Role> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a Role; the answer carries the new record's Id.
@@ -799,23 +793,18 @@ mod typed {
         /// Answers the new record's `Id`.
         ///
         /// `POST /api/security/roles`; role `Role-Create` (see [`CREATE`](super::CREATE)).
-        pub async fn create(&self, body: &NewRole) -> crate::Result<crate::ids::RoleId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::RoleId)
+        #[inline]
+        pub fn create(&self, body: &NewRole) -> crate::Call<crate::ids::RoleId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a Role, named by the Id in the body. PUT clears every property it does not send, so
         /// the body is made from the full record.
         ///
         /// `PUT /api/security/roles`; role `Role-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
-            &self,
-            body: &RoleUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        #[inline]
+        pub fn update(&self, body: &RoleUpdate) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Lists the commands that can run on Role records.
@@ -824,8 +813,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for commands; the List role is assumed, as it only
         /// reads metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more Role records. The API answers 200 even when the command
@@ -838,26 +828,28 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents run command as GET; the spec's POST follows document
         /// 003 and the newer pages.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`RoleUpdate`], and writes it back: the safe
         /// way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `Role-Read` and `Role-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::RoleId>,
             change: impl FnOnce(&mut RoleUpdate),
-        ) -> crate::Result<RoleUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<RoleUpdate>> {
+            self.client
+                .modify::<
+                    Role,
+                    RoleUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -897,7 +897,7 @@ mod typed {
     /// [`UserRoleListItem`]s.
     pub type UserRoleQuery = crate::ListQuery<UserRoleFilter, UserRoleSort>;
     /// The `UserRole` endpoints. Get one with [`crate::Api::user_roles`] (`client.user_roles()`);
-    /// it borrows the client.
+    /// it borrows the client. Each method builds a [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct UserRoles<'a> {
         client: &'a crate::Client,
@@ -916,13 +916,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/security/userroles`; role `UserRole-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &UserRoleQuery,
-        ) -> crate::Result<crate::Page<UserRoleListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<UserRoleListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `UserRole` the query matches, page after page.
@@ -931,12 +930,11 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/security/userroles`; role `UserRole-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: UserRoleQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<UserRoleListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<'static, crate::Result<UserRoleListItem>> {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -946,22 +944,24 @@ mod typed {
         ///
         /// `GET /api/security/userroles`; role `UserRole-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::UserRoleId>>,
-        ) -> crate::Result<crate::Page<UserRoleListItem>> {
+        ) -> crate::Call<crate::Page<UserRoleListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "UserRole_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "UserRole_Id", &ids)
         }
 
         /// Gets one full UserRole record by its Id.
         ///
         /// `GET /api/security/userroles/{Id}`; role `UserRole-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::UserRoleId>,
-        ) -> crate::Result<UserRole> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<UserRole> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a UserRole; the answer carries the new record's Id.
@@ -969,37 +969,33 @@ mod typed {
         /// Answers the new record's `Id`.
         ///
         /// `POST /api/security/userroles`; role `UserRole-Create` (see [`CREATE`](super::CREATE)).
-        pub async fn create(
-            &self,
-            body: &NewUserRole,
-        ) -> crate::Result<crate::ids::UserRoleId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::UserRoleId)
+        #[inline]
+        pub fn create(&self, body: &NewUserRole) -> crate::Call<crate::ids::UserRoleId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a UserRole, named by the Id in the body. PUT clears every property it does not send,
         /// so the body is made from the full record.
         ///
         /// `PUT /api/security/userroles`; role `UserRole-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &UserRoleUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a UserRole by its Id.
         ///
         /// `DELETE /api/security/userroles/{Id}`; role `UserRole-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::UserRoleId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on UserRole records.
@@ -1009,8 +1005,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for commands; the List role is assumed, as it only
         /// reads metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more UserRole records. The API answers 200 even when the command
@@ -1023,26 +1020,28 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents run command as GET; the spec's POST follows document
         /// 003 and the newer pages.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`UserRoleUpdate`], and writes it back: the
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `UserRole-Read` and `UserRole-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::UserRoleId>,
             change: impl FnOnce(&mut UserRoleUpdate),
-        ) -> crate::Result<UserRoleUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<UserRoleUpdate>> {
+            self.client
+                .modify::<
+                    UserRole,
+                    UserRoleUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

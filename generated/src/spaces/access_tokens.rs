@@ -1196,7 +1196,8 @@ mod typed {
     /// answers [`AccessTokenListItem`]s.
     pub type AccessTokenQuery = crate::ListQuery<AccessTokenFilter, AccessTokenSort>;
     /// The `AccessToken` endpoints. Get one with [`crate::Api::access_tokens`]
-    /// (`client.access_tokens()`); it borrows the client.
+    /// (`client.access_tokens()`); it borrows the client. Each method builds a [`crate::Call`],
+    /// sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct AccessTokens<'a> {
         client: &'a crate::Client,
@@ -1215,13 +1216,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/spaces/accesstokens`; role `AccessToken-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &AccessTokenQuery,
-        ) -> crate::Result<crate::Page<AccessTokenListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<AccessTokenListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `AccessToken` the query matches, page after page.
@@ -1230,12 +1230,11 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/spaces/accesstokens`; role `AccessToken-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: AccessTokenQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<AccessTokenListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<'static, crate::Result<AccessTokenListItem>> {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1249,22 +1248,24 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents `?AccessToken_Id=[1,2]` answering a page, the form
         /// every entity of the spec uses (see CoworkerDiscountCode).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::AccessTokenId>>,
-        ) -> crate::Result<crate::Page<AccessTokenListItem>> {
+        ) -> crate::Call<crate::Page<AccessTokenListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "AccessToken_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "AccessToken_Id", &ids)
         }
 
         /// Gets one full AccessToken record by its Id.
         ///
         /// `GET /api/spaces/accesstokens/{Id}`; role `AccessToken-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::AccessTokenId>,
-        ) -> crate::Result<AccessToken> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<AccessToken> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a AccessToken; the answer carries the new record's Id.
@@ -1272,37 +1273,36 @@ mod typed {
         /// Answers the new record's `Id`.
         ///
         /// `POST /api/spaces/accesstokens`; role `AccessToken-Create` (see [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewAccessToken,
-        ) -> crate::Result<crate::ids::AccessTokenId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::AccessTokenId)
+        ) -> crate::Call<crate::ids::AccessTokenId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a AccessToken, named by the Id in the body. PUT clears every property it does not
         /// send, so the body is made from the full record.
         ///
         /// `PUT /api/spaces/accesstokens`; role `AccessToken-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &AccessTokenUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a AccessToken by its Id.
         ///
         /// `DELETE /api/spaces/accesstokens/{Id}`; role `AccessToken-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::AccessTokenId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on AccessToken records.
@@ -1312,8 +1312,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more AccessToken records. The API answers 200 even when the command
@@ -1326,26 +1327,28 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; the spec sends POST with the run-command
         /// body, as decided once for every entity (spec/README.md).
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`AccessTokenUpdate`], and writes it back: the
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `AccessToken-Read` and `AccessToken-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::AccessTokenId>,
             change: impl FnOnce(&mut AccessTokenUpdate),
-        ) -> crate::Result<AccessTokenUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<AccessTokenUpdate>> {
+            self.client
+                .modify::<
+                    AccessToken,
+                    AccessTokenUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -723,7 +723,8 @@ mod typed {
     /// answers [`BookingNoteListItem`]s.
     pub type BookingNoteQuery = crate::ListQuery<BookingNoteFilter, BookingNoteSort>;
     /// The `BookingNote` endpoints. Get one with [`crate::Api::booking_notes`]
-    /// (`client.booking_notes()`); it borrows the client.
+    /// (`client.booking_notes()`); it borrows the client. Each method builds a [`crate::Call`],
+    /// sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct BookingNotes<'a> {
         client: &'a crate::Client,
@@ -742,13 +743,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/spaces/bookingnotes`; role `BookingNote-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &BookingNoteQuery,
-        ) -> crate::Result<crate::Page<BookingNoteListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<BookingNoteListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `BookingNote` the query matches, page after page.
@@ -757,12 +757,11 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/spaces/bookingnotes`; role `BookingNote-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: BookingNoteQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<BookingNoteListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<'static, crate::Result<BookingNoteListItem>> {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -776,22 +775,24 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents `?BookingNote_Id=[1,2]` answering a page, the form
         /// every entity of the spec uses (see CoworkerDiscountCode).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::BookingNoteId>>,
-        ) -> crate::Result<crate::Page<BookingNoteListItem>> {
+        ) -> crate::Call<crate::Page<BookingNoteListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "BookingNote_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "BookingNote_Id", &ids)
         }
 
         /// Gets one full BookingNote record by its Id.
         ///
         /// `GET /api/spaces/bookingnotes/{Id}`; role `BookingNote-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::BookingNoteId>,
-        ) -> crate::Result<BookingNote> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<BookingNote> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a BookingNote; the answer carries the new record's Id.
@@ -799,37 +800,36 @@ mod typed {
         /// Answers the new record's `Id`.
         ///
         /// `POST /api/spaces/bookingnotes`; role `BookingNote-Create` (see [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewBookingNote,
-        ) -> crate::Result<crate::ids::BookingNoteId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::BookingNoteId)
+        ) -> crate::Call<crate::ids::BookingNoteId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a BookingNote, named by the Id in the body. PUT clears every property it does not
         /// send, so the body is made from the full record.
         ///
         /// `PUT /api/spaces/bookingnotes`; role `BookingNote-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &BookingNoteUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a BookingNote by its Id.
         ///
         /// `DELETE /api/spaces/bookingnotes/{Id}`; role `BookingNote-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::BookingNoteId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on BookingNote records.
@@ -839,8 +839,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more BookingNote records. The API answers 200 even when the command
@@ -853,26 +854,28 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; the spec sends POST with the run-command
         /// body, as decided once for every entity (spec/README.md).
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`BookingNoteUpdate`], and writes it back: the
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `BookingNote-Read` and `BookingNote-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::BookingNoteId>,
             change: impl FnOnce(&mut BookingNoteUpdate),
-        ) -> crate::Result<BookingNoteUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<BookingNoteUpdate>> {
+            self.client
+                .modify::<
+                    BookingNote,
+                    BookingNoteUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

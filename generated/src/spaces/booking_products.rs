@@ -826,7 +826,8 @@ mod typed {
         BookingProductSort,
     >;
     /// The `BookingProduct` endpoints. Get one with [`crate::Api::booking_products`]
-    /// (`client.booking_products()`); it borrows the client.
+    /// (`client.booking_products()`); it borrows the client. Each method builds a [`crate::Call`],
+    /// sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct BookingProducts<'a> {
         client: &'a crate::Client,
@@ -845,13 +846,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/spaces/bookingproducts`; role `BookingProduct-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &BookingProductQuery,
-        ) -> crate::Result<crate::Page<BookingProductListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<BookingProductListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `BookingProduct` the query matches, page after page.
@@ -860,12 +860,14 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/spaces/bookingproducts`; role `BookingProduct-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: BookingProductQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<BookingProductListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<BookingProductListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -879,23 +881,25 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents `?BookingProduct_Id=[1,2]` answering a page, the form
         /// every entity of the spec uses (see CoworkerDiscountCode).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::BookingProductId>>,
-        ) -> crate::Result<crate::Page<BookingProductListItem>> {
+        ) -> crate::Call<crate::Page<BookingProductListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "BookingProduct_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "BookingProduct_Id", &ids)
         }
 
         /// Gets one full BookingProduct record by its Id.
         ///
         /// `GET /api/spaces/bookingproducts/{Id}`; role `BookingProduct-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::BookingProductId>,
-        ) -> crate::Result<BookingProduct> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<BookingProduct> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a BookingProduct; the answer carries the new record's Id.
@@ -904,15 +908,12 @@ mod typed {
         ///
         /// `POST /api/spaces/bookingproducts`; role `BookingProduct-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewBookingProduct,
-        ) -> crate::Result<crate::ids::BookingProductId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::BookingProductId)
+        ) -> crate::Call<crate::ids::BookingProductId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a BookingProduct, named by the Id in the body. PUT clears every property it does not
@@ -920,22 +921,24 @@ mod typed {
         ///
         /// `PUT /api/spaces/bookingproducts`; role `BookingProduct-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &BookingProductUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a BookingProduct by its Id.
         ///
         /// `DELETE /api/spaces/bookingproducts/{Id}`; role `BookingProduct-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::BookingProductId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on BookingProduct records.
@@ -945,8 +948,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more BookingProduct records. The API answers 200 even when the
@@ -959,11 +963,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; the spec sends POST with the run-command
         /// body, as decided once for every entity (spec/README.md).
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`BookingProductUpdate`], and writes it back:
@@ -971,15 +976,16 @@ mod typed {
         ///
         /// Needs the roles `BookingProduct-Read` and `BookingProduct-Edit`. Answers the body that was
         /// sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::BookingProductId>,
             change: impl FnOnce(&mut BookingProductUpdate),
-        ) -> crate::Result<BookingProductUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<BookingProductUpdate>> {
+            self.client
+                .modify::<
+                    BookingProduct,
+                    BookingProductUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -715,7 +715,8 @@ mod typed {
         BookingVisitorSort,
     >;
     /// The `BookingVisitor` endpoints. Get one with [`crate::Api::booking_visitors`]
-    /// (`client.booking_visitors()`); it borrows the client.
+    /// (`client.booking_visitors()`); it borrows the client. Each method builds a [`crate::Call`],
+    /// sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct BookingVisitors<'a> {
         client: &'a crate::Client,
@@ -734,13 +735,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/spaces/bookingvisitors`; role `BookingVisitor-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &BookingVisitorQuery,
-        ) -> crate::Result<crate::Page<BookingVisitorListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<BookingVisitorListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `BookingVisitor` the query matches, page after page.
@@ -749,12 +749,14 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/spaces/bookingvisitors`; role `BookingVisitor-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: BookingVisitorQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<BookingVisitorListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<BookingVisitorListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -768,23 +770,25 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents `?BookingVisitor_Id=[1,2]` answering a page, the form
         /// every entity of the spec uses (see CoworkerDiscountCode).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::BookingVisitorId>>,
-        ) -> crate::Result<crate::Page<BookingVisitorListItem>> {
+        ) -> crate::Call<crate::Page<BookingVisitorListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "BookingVisitor_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "BookingVisitor_Id", &ids)
         }
 
         /// Gets one full BookingVisitor record by its Id.
         ///
         /// `GET /api/spaces/bookingvisitors/{Id}`; role `BookingVisitor-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::BookingVisitorId>,
-        ) -> crate::Result<BookingVisitor> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<BookingVisitor> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a BookingVisitor; the answer carries the new record's Id.
@@ -793,15 +797,12 @@ mod typed {
         ///
         /// `POST /api/spaces/bookingvisitors`; role `BookingVisitor-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewBookingVisitor,
-        ) -> crate::Result<crate::ids::BookingVisitorId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::BookingVisitorId)
+        ) -> crate::Call<crate::ids::BookingVisitorId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a BookingVisitor, named by the Id in the body. PUT clears every property it does not
@@ -809,22 +810,24 @@ mod typed {
         ///
         /// `PUT /api/spaces/bookingvisitors`; role `BookingVisitor-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &BookingVisitorUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a BookingVisitor by its Id.
         ///
         /// `DELETE /api/spaces/bookingvisitors/{Id}`; role `BookingVisitor-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::BookingVisitorId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on BookingVisitor records.
@@ -834,8 +837,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more BookingVisitor records. The API answers 200 even when the
@@ -848,11 +852,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; the spec sends POST with the run-command
         /// body, as decided once for every entity (spec/README.md).
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`BookingVisitorUpdate`], and writes it back:
@@ -860,15 +865,16 @@ mod typed {
         ///
         /// Needs the roles `BookingVisitor-Read` and `BookingVisitor-Edit`. Answers the body that was
         /// sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::BookingVisitorId>,
             change: impl FnOnce(&mut BookingVisitorUpdate),
-        ) -> crate::Result<BookingVisitorUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<BookingVisitorUpdate>> {
+            self.client
+                .modify::<
+                    BookingVisitor,
+                    BookingVisitorUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

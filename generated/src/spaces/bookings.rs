@@ -3091,7 +3091,7 @@ mod typed {
     /// [`BookingListItem`]s.
     pub type BookingQuery = crate::ListQuery<BookingFilter, BookingSort>;
     /// The `Booking` endpoints. Get one with [`crate::Api::bookings`] (`client.bookings()`); it
-    /// borrows the client.
+    /// borrows the client. Each method builds a [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct Bookings<'a> {
         client: &'a crate::Client,
@@ -3110,13 +3110,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/spaces/bookings`; role `Booking-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &BookingQuery,
-        ) -> crate::Result<crate::Page<BookingListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<BookingListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `Booking` the query matches, page after page.
@@ -3125,12 +3124,11 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/spaces/bookings`; role `Booking-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: BookingQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<BookingListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<'static, crate::Result<BookingListItem>> {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -3142,22 +3140,21 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents `?Booking_Id=[1,2]` answering a page, the form every
         /// entity of the spec uses (see CoworkerDiscountCode).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::BookingId>>,
-        ) -> crate::Result<crate::Page<BookingListItem>> {
+        ) -> crate::Call<crate::Page<BookingListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "Booking_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "Booking_Id", &ids)
         }
 
         /// Gets one full Booking record by its Id.
         ///
         /// `GET /api/spaces/bookings/{Id}`; role `Booking-Read` (see [`GET`](super::GET)).
-        pub async fn get(
-            &self,
-            id: impl Into<crate::ids::BookingId>,
-        ) -> crate::Result<Booking> {
-            self.client.get_record(&super::GET, id.into().0).await
+        #[inline]
+        pub fn get(&self, id: impl Into<crate::ids::BookingId>) -> crate::Call<Booking> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a Booking; the answer carries the new record's Id.
@@ -3165,36 +3162,32 @@ mod typed {
         /// Answers the new record's `Id`.
         ///
         /// `POST /api/spaces/bookings`; role `Booking-Create` (see [`CREATE`](super::CREATE)).
-        pub async fn create(
-            &self,
-            body: &NewBooking,
-        ) -> crate::Result<crate::ids::BookingId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::BookingId)
+        #[inline]
+        pub fn create(&self, body: &NewBooking) -> crate::Call<crate::ids::BookingId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a Booking, named by the Id in the body. PUT clears every property it does not send,
         /// so the body is made from the full record.
         ///
         /// `PUT /api/spaces/bookings`; role `Booking-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &BookingUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a Booking by its Id.
         ///
         /// `DELETE /api/spaces/bookings/{Id}`; role `Booking-Delete` (see [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::BookingId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on Booking records.
@@ -3204,8 +3197,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more Booking records. The API answers 200 even when the command
@@ -3218,26 +3212,28 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; the spec sends POST with the run-command
         /// body, as decided once for every entity (spec/README.md).
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`BookingUpdate`], and writes it back: the
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `Booking-Read` and `Booking-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::BookingId>,
             change: impl FnOnce(&mut BookingUpdate),
-        ) -> crate::Result<BookingUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<BookingUpdate>> {
+            self.client
+                .modify::<
+                    Booking,
+                    BookingUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

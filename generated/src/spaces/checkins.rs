@@ -1253,7 +1253,7 @@ mod typed {
     /// [`CheckinListItem`]s.
     pub type CheckinQuery = crate::ListQuery<CheckinFilter, CheckinSort>;
     /// The `Checkin` endpoints. Get one with [`crate::Api::checkins`] (`client.checkins()`); it
-    /// borrows the client.
+    /// borrows the client. Each method builds a [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct Checkins<'a> {
         client: &'a crate::Client,
@@ -1272,13 +1272,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/spaces/checkins`; role `Checkin-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &CheckinQuery,
-        ) -> crate::Result<crate::Page<CheckinListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<CheckinListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `Checkin` the query matches, page after page.
@@ -1287,12 +1286,11 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/spaces/checkins`; role `Checkin-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: CheckinQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<CheckinListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<'static, crate::Result<CheckinListItem>> {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1304,22 +1302,21 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents `?Checkin_Id=[1,2]` answering a page, the form every
         /// entity of the spec uses (see CoworkerDiscountCode).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::CheckinId>>,
-        ) -> crate::Result<crate::Page<CheckinListItem>> {
+        ) -> crate::Call<crate::Page<CheckinListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "Checkin_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "Checkin_Id", &ids)
         }
 
         /// Gets one full Checkin record by its Id.
         ///
         /// `GET /api/spaces/checkins/{Id}`; role `Checkin-Read` (see [`GET`](super::GET)).
-        pub async fn get(
-            &self,
-            id: impl Into<crate::ids::CheckinId>,
-        ) -> crate::Result<Checkin> {
-            self.client.get_record(&super::GET, id.into().0).await
+        #[inline]
+        pub fn get(&self, id: impl Into<crate::ids::CheckinId>) -> crate::Call<Checkin> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a Checkin; the answer carries the new record's Id.
@@ -1327,36 +1324,32 @@ mod typed {
         /// Answers the new record's `Id`.
         ///
         /// `POST /api/spaces/checkins`; role `Checkin-Create` (see [`CREATE`](super::CREATE)).
-        pub async fn create(
-            &self,
-            body: &NewCheckin,
-        ) -> crate::Result<crate::ids::CheckinId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::CheckinId)
+        #[inline]
+        pub fn create(&self, body: &NewCheckin) -> crate::Call<crate::ids::CheckinId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a Checkin, named by the Id in the body. PUT clears every property it does not send,
         /// so the body is made from the full record.
         ///
         /// `PUT /api/spaces/checkins`; role `Checkin-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &CheckinUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a Checkin by its Id.
         ///
         /// `DELETE /api/spaces/checkins/{Id}`; role `Checkin-Delete` (see [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::CheckinId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on Checkin records.
@@ -1366,8 +1359,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more Checkin records. The API answers 200 even when the command
@@ -1380,26 +1374,28 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; the spec sends POST with the run-command
         /// body, as decided once for every entity (spec/README.md).
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`CheckinUpdate`], and writes it back: the
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `Checkin-Read` and `Checkin-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::CheckinId>,
             change: impl FnOnce(&mut CheckinUpdate),
-        ) -> crate::Result<CheckinUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<CheckinUpdate>> {
+            self.client
+                .modify::<
+                    Checkin,
+                    CheckinUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -1268,7 +1268,8 @@ mod typed {
         CoworkerDataFileSort,
     >;
     /// The `CoworkerDataFile` endpoints. Get one with [`crate::Api::coworker_data_files`]
-    /// (`client.coworker_data_files()`); it borrows the client.
+    /// (`client.coworker_data_files()`); it borrows the client. Each method builds a
+    /// [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct CoworkerDataFiles<'a> {
         client: &'a crate::Client,
@@ -1288,13 +1289,12 @@ mod typed {
         ///
         /// `GET /api/spaces/coworkerdatafiles`; role `CoworkerDataFile-List` (see
         /// [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &CoworkerDataFileQuery,
-        ) -> crate::Result<crate::Page<CoworkerDataFileListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<CoworkerDataFileListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `CoworkerDataFile` the query matches, page after page.
@@ -1304,12 +1304,14 @@ mod typed {
         ///
         /// `GET /api/spaces/coworkerdatafiles`; role `CoworkerDataFile-List` (see
         /// [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: CoworkerDataFileQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<CoworkerDataFileListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<CoworkerDataFileListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1323,25 +1325,25 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents `?CoworkerDataFile_Id=[1,2]` answering a page, the
         /// form every entity of the spec uses (see CoworkerDiscountCode).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::CoworkerDataFileId>>,
-        ) -> crate::Result<crate::Page<CoworkerDataFileListItem>> {
+        ) -> crate::Call<crate::Page<CoworkerDataFileListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client
-                .find_by_ids(&super::FIND_BY_IDS, "CoworkerDataFile_Id", &ids)
-                .await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "CoworkerDataFile_Id", &ids)
         }
 
         /// Gets one full CoworkerDataFile record by its Id.
         ///
         /// `GET /api/spaces/coworkerdatafiles/{Id}`; role `CoworkerDataFile-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::CoworkerDataFileId>,
-        ) -> crate::Result<CoworkerDataFile> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<CoworkerDataFile> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a CoworkerDataFile; the answer carries the new record's Id.
@@ -1350,15 +1352,12 @@ mod typed {
         ///
         /// `POST /api/spaces/coworkerdatafiles`; role `CoworkerDataFile-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewCoworkerDataFile,
-        ) -> crate::Result<crate::ids::CoworkerDataFileId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::CoworkerDataFileId)
+        ) -> crate::Call<crate::ids::CoworkerDataFileId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a CoworkerDataFile, named by the Id in the body. PUT clears every property it does
@@ -1366,22 +1365,24 @@ mod typed {
         ///
         /// `PUT /api/spaces/coworkerdatafiles`; role `CoworkerDataFile-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &CoworkerDataFileUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a CoworkerDataFile by its Id.
         ///
         /// `DELETE /api/spaces/coworkerdatafiles/{Id}`; role `CoworkerDataFile-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::CoworkerDataFileId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on CoworkerDataFile records.
@@ -1391,8 +1392,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more CoworkerDataFile records. The API answers 200 even when the
@@ -1405,11 +1407,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; the spec sends POST with the run-command
         /// body, as decided once for every entity (spec/README.md).
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Downloads the stored document: its bytes and content type, or nothing when no file was
@@ -1421,11 +1424,12 @@ mod typed {
         /// [`DOWNLOAD_FILE_DATA`](super::DOWNLOAD_FILE_DATA)).
         ///
         /// Spec decision: No document names a role for binary downloads; the Read role is assumed.
-        pub async fn file_data(
+        #[inline]
+        pub fn file_data(
             &self,
             id: impl Into<crate::ids::CoworkerDataFileId>,
-        ) -> crate::Result<Option<crate::Download>> {
-            self.client.download(&super::DOWNLOAD_FILE_DATA, id.into().0).await
+        ) -> crate::Call<Option<crate::Download>> {
+            self.client.download(&super::DOWNLOAD_FILE_DATA, id.into().0)
         }
 
         /// Downloads the signed copy of the document: its bytes and content type, or nothing when it
@@ -1438,11 +1442,12 @@ mod typed {
         /// (see [`DOWNLOAD_SIGNED_FILE_DATA`](super::DOWNLOAD_SIGNED_FILE_DATA)).
         ///
         /// Spec decision: No document names a role for binary downloads; the Read role is assumed.
-        pub async fn signed_file_data(
+        #[inline]
+        pub fn signed_file_data(
             &self,
             id: impl Into<crate::ids::CoworkerDataFileId>,
-        ) -> crate::Result<Option<crate::Download>> {
-            self.client.download(&super::DOWNLOAD_SIGNED_FILE_DATA, id.into().0).await
+        ) -> crate::Call<Option<crate::Download>> {
+            self.client.download(&super::DOWNLOAD_SIGNED_FILE_DATA, id.into().0)
         }
 
         /// Reads the full record, lets `change` edit its [`CoworkerDataFileUpdate`], and writes it
@@ -1451,15 +1456,18 @@ mod typed {
         ///
         /// Needs the roles `CoworkerDataFile-Read` and `CoworkerDataFile-Edit`. Answers the body that
         /// was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::CoworkerDataFileId>,
             change: impl FnOnce(&mut CoworkerDataFileUpdate),
-        ) -> crate::Result<CoworkerDataFileUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<
+            Output = crate::Result<CoworkerDataFileUpdate>,
+        > {
+            self.client
+                .modify::<
+                    CoworkerDataFile,
+                    CoworkerDataFileUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -1328,7 +1328,8 @@ mod typed {
         CoworkerDeliverySort,
     >;
     /// The `CoworkerDelivery` endpoints. Get one with [`crate::Api::coworker_deliveries`]
-    /// (`client.coworker_deliveries()`); it borrows the client.
+    /// (`client.coworker_deliveries()`); it borrows the client. Each method builds a
+    /// [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct CoworkerDeliveries<'a> {
         client: &'a crate::Client,
@@ -1348,13 +1349,12 @@ mod typed {
         ///
         /// `GET /api/spaces/coworkerdeliveries`; role `CoworkerDelivery-List` (see
         /// [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &CoworkerDeliveryQuery,
-        ) -> crate::Result<crate::Page<CoworkerDeliveryListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<CoworkerDeliveryListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `CoworkerDelivery` the query matches, page after page.
@@ -1364,12 +1364,14 @@ mod typed {
         ///
         /// `GET /api/spaces/coworkerdeliveries`; role `CoworkerDelivery-List` (see
         /// [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: CoworkerDeliveryQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<CoworkerDeliveryListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<CoworkerDeliveryListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1383,25 +1385,25 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents `?CoworkerDelivery_Id=[1,2]` answering a page, the
         /// form every entity of the spec uses (see CoworkerDiscountCode).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::CoworkerDeliveryId>>,
-        ) -> crate::Result<crate::Page<CoworkerDeliveryListItem>> {
+        ) -> crate::Call<crate::Page<CoworkerDeliveryListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client
-                .find_by_ids(&super::FIND_BY_IDS, "CoworkerDelivery_Id", &ids)
-                .await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "CoworkerDelivery_Id", &ids)
         }
 
         /// Gets one full CoworkerDelivery record by its Id.
         ///
         /// `GET /api/spaces/coworkerdeliveries/{Id}`; role `CoworkerDelivery-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::CoworkerDeliveryId>,
-        ) -> crate::Result<CoworkerDelivery> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<CoworkerDelivery> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a CoworkerDelivery; the answer carries the new record's Id.
@@ -1410,15 +1412,12 @@ mod typed {
         ///
         /// `POST /api/spaces/coworkerdeliveries`; role `CoworkerDelivery-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewCoworkerDelivery,
-        ) -> crate::Result<crate::ids::CoworkerDeliveryId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::CoworkerDeliveryId)
+        ) -> crate::Call<crate::ids::CoworkerDeliveryId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a CoworkerDelivery, named by the Id in the body. PUT clears every property it does
@@ -1426,22 +1425,24 @@ mod typed {
         ///
         /// `PUT /api/spaces/coworkerdeliveries`; role `CoworkerDelivery-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &CoworkerDeliveryUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a CoworkerDelivery by its Id.
         ///
         /// `DELETE /api/spaces/coworkerdeliveries/{Id}`; role `CoworkerDelivery-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::CoworkerDeliveryId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on CoworkerDelivery records.
@@ -1451,8 +1452,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more CoworkerDelivery records. The API answers 200 even when the
@@ -1465,11 +1467,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; the spec sends POST with the run-command
         /// body, as decided once for every entity (spec/README.md).
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Downloads the file stored with the delivery (e.g. a picture of it): its bytes and content
@@ -1481,11 +1484,12 @@ mod typed {
         /// [`DOWNLOAD_FILE_DATA`](super::DOWNLOAD_FILE_DATA)).
         ///
         /// Spec decision: No document names a role for binary downloads; the Read role is assumed.
-        pub async fn file_data(
+        #[inline]
+        pub fn file_data(
             &self,
             id: impl Into<crate::ids::CoworkerDeliveryId>,
-        ) -> crate::Result<Option<crate::Download>> {
-            self.client.download(&super::DOWNLOAD_FILE_DATA, id.into().0).await
+        ) -> crate::Call<Option<crate::Download>> {
+            self.client.download(&super::DOWNLOAD_FILE_DATA, id.into().0)
         }
 
         /// Downloads the signature the customer gave on collection: its bytes and content type, or
@@ -1497,11 +1501,12 @@ mod typed {
         /// [`DOWNLOAD_SIGNATURE`](super::DOWNLOAD_SIGNATURE)).
         ///
         /// Spec decision: No document names a role for binary downloads; the Read role is assumed.
-        pub async fn signature(
+        #[inline]
+        pub fn signature(
             &self,
             id: impl Into<crate::ids::CoworkerDeliveryId>,
-        ) -> crate::Result<Option<crate::Download>> {
-            self.client.download(&super::DOWNLOAD_SIGNATURE, id.into().0).await
+        ) -> crate::Call<Option<crate::Download>> {
+            self.client.download(&super::DOWNLOAD_SIGNATURE, id.into().0)
         }
 
         /// Reads the full record, lets `change` edit its [`CoworkerDeliveryUpdate`], and writes it
@@ -1510,15 +1515,18 @@ mod typed {
         ///
         /// Needs the roles `CoworkerDelivery-Read` and `CoworkerDelivery-Edit`. Answers the body that
         /// was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::CoworkerDeliveryId>,
             change: impl FnOnce(&mut CoworkerDeliveryUpdate),
-        ) -> crate::Result<CoworkerDeliveryUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<
+            Output = crate::Result<CoworkerDeliveryUpdate>,
+        > {
+            self.client
+                .modify::<
+                    CoworkerDelivery,
+                    CoworkerDeliveryUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

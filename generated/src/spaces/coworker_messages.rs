@@ -982,7 +982,8 @@ mod typed {
         CoworkerMessageSort,
     >;
     /// The `CoworkerMessage` endpoints. Get one with [`crate::Api::coworker_messages`]
-    /// (`client.coworker_messages()`); it borrows the client.
+    /// (`client.coworker_messages()`); it borrows the client. Each method builds a [`crate::Call`],
+    /// sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct CoworkerMessages<'a> {
         client: &'a crate::Client,
@@ -1001,13 +1002,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/spaces/coworkermessages`; role `CoworkerMessage-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &CoworkerMessageQuery,
-        ) -> crate::Result<crate::Page<CoworkerMessageListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<CoworkerMessageListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `CoworkerMessage` the query matches, page after page.
@@ -1016,12 +1016,14 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/spaces/coworkermessages`; role `CoworkerMessage-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: CoworkerMessageQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<CoworkerMessageListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<CoworkerMessageListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1035,25 +1037,25 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents `?CoworkerMessage_Id=[1,2]` answering a page, the
         /// form every entity of the spec uses (see CoworkerDiscountCode).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::CoworkerMessageId>>,
-        ) -> crate::Result<crate::Page<CoworkerMessageListItem>> {
+        ) -> crate::Call<crate::Page<CoworkerMessageListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client
-                .find_by_ids(&super::FIND_BY_IDS, "CoworkerMessage_Id", &ids)
-                .await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "CoworkerMessage_Id", &ids)
         }
 
         /// Gets one full CoworkerMessage record by its Id.
         ///
         /// `GET /api/spaces/coworkermessages/{Id}`; role `CoworkerMessage-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::CoworkerMessageId>,
-        ) -> crate::Result<CoworkerMessage> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<CoworkerMessage> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a CoworkerMessage; the answer carries the new record's Id.
@@ -1062,15 +1064,12 @@ mod typed {
         ///
         /// `POST /api/spaces/coworkermessages`; role `CoworkerMessage-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewCoworkerMessage,
-        ) -> crate::Result<crate::ids::CoworkerMessageId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::CoworkerMessageId)
+        ) -> crate::Call<crate::ids::CoworkerMessageId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a CoworkerMessage, named by the Id in the body. PUT clears every property it does
@@ -1078,22 +1077,24 @@ mod typed {
         ///
         /// `PUT /api/spaces/coworkermessages`; role `CoworkerMessage-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &CoworkerMessageUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a CoworkerMessage by its Id.
         ///
         /// `DELETE /api/spaces/coworkermessages/{Id}`; role `CoworkerMessage-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::CoworkerMessageId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on CoworkerMessage records.
@@ -1103,8 +1104,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more CoworkerMessage records. The API answers 200 even when the
@@ -1117,11 +1119,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; the spec sends POST with the run-command
         /// body, as decided once for every entity (spec/README.md).
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`CoworkerMessageUpdate`], and writes it back:
@@ -1129,15 +1132,16 @@ mod typed {
         ///
         /// Needs the roles `CoworkerMessage-Read` and `CoworkerMessage-Edit`. Answers the body that was
         /// sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::CoworkerMessageId>,
             change: impl FnOnce(&mut CoworkerMessageUpdate),
-        ) -> crate::Result<CoworkerMessageUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<CoworkerMessageUpdate>> {
+            self.client
+                .modify::<
+                    CoworkerMessage,
+                    CoworkerMessageUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -942,7 +942,7 @@ mod typed {
     >;
     /// The `CoworkerMsOfficeCalendar` endpoints. Get one with
     /// [`crate::Api::coworker_ms_office_calendars`] (`client.coworker_ms_office_calendars()`); it
-    /// borrows the client.
+    /// borrows the client. Each method builds a [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct CoworkerMsOfficeCalendars<'a> {
         client: &'a crate::Client,
@@ -962,13 +962,12 @@ mod typed {
         ///
         /// `GET /api/spaces/coworkermsofficecalendars`; role `CoworkerMsOfficeCalendar-List` (see
         /// [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &CoworkerMsOfficeCalendarQuery,
-        ) -> crate::Result<crate::Page<CoworkerMsOfficeCalendarListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<CoworkerMsOfficeCalendarListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `CoworkerMsOfficeCalendar` the query matches, page after page.
@@ -978,12 +977,14 @@ mod typed {
         ///
         /// `GET /api/spaces/coworkermsofficecalendars`; role `CoworkerMsOfficeCalendar-List` (see
         /// [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: CoworkerMsOfficeCalendarQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<CoworkerMsOfficeCalendarListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<CoworkerMsOfficeCalendarListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -997,27 +998,28 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents `?CoworkerMsOfficeCalendar_Id=[1,2]` answering a
         /// page, the form every entity of the spec uses (see CoworkerDiscountCode).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<
                 Item = impl Into<crate::ids::CoworkerMsOfficeCalendarId>,
             >,
-        ) -> crate::Result<crate::Page<CoworkerMsOfficeCalendarListItem>> {
+        ) -> crate::Call<crate::Page<CoworkerMsOfficeCalendarListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
             self.client
                 .find_by_ids(&super::FIND_BY_IDS, "CoworkerMsOfficeCalendar_Id", &ids)
-                .await
         }
 
         /// Gets one full CoworkerMsOfficeCalendar record by its Id.
         ///
         /// `GET /api/spaces/coworkermsofficecalendars/{Id}`; role `CoworkerMsOfficeCalendar-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::CoworkerMsOfficeCalendarId>,
-        ) -> crate::Result<CoworkerMsOfficeCalendar> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<CoworkerMsOfficeCalendar> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a CoworkerMsOfficeCalendar; the answer carries the new record's Id.
@@ -1026,15 +1028,12 @@ mod typed {
         ///
         /// `POST /api/spaces/coworkermsofficecalendars`; role `CoworkerMsOfficeCalendar-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewCoworkerMsOfficeCalendar,
-        ) -> crate::Result<crate::ids::CoworkerMsOfficeCalendarId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::CoworkerMsOfficeCalendarId)
+        ) -> crate::Call<crate::ids::CoworkerMsOfficeCalendarId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a CoworkerMsOfficeCalendar, named by the Id in the body. PUT clears every property
@@ -1042,22 +1041,24 @@ mod typed {
         ///
         /// `PUT /api/spaces/coworkermsofficecalendars`; role `CoworkerMsOfficeCalendar-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &CoworkerMsOfficeCalendarUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a CoworkerMsOfficeCalendar by its Id.
         ///
         /// `DELETE /api/spaces/coworkermsofficecalendars/{Id}`; role `CoworkerMsOfficeCalendar-Delete`
         /// (see [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::CoworkerMsOfficeCalendarId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on CoworkerMsOfficeCalendar records.
@@ -1067,8 +1068,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more CoworkerMsOfficeCalendar records. The API answers 200 even
@@ -1081,11 +1083,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; the spec sends POST with the run-command
         /// body, as decided once for every entity (spec/README.md).
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`CoworkerMsOfficeCalendarUpdate`], and writes
@@ -1094,15 +1097,18 @@ mod typed {
         ///
         /// Needs the roles `CoworkerMsOfficeCalendar-Read` and `CoworkerMsOfficeCalendar-Edit`. Answers
         /// the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::CoworkerMsOfficeCalendarId>,
             change: impl FnOnce(&mut CoworkerMsOfficeCalendarUpdate),
-        ) -> crate::Result<CoworkerMsOfficeCalendarUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<
+            Output = crate::Result<CoworkerMsOfficeCalendarUpdate>,
+        > {
+            self.client
+                .modify::<
+                    CoworkerMsOfficeCalendar,
+                    CoworkerMsOfficeCalendarUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

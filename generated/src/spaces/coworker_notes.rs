@@ -723,7 +723,8 @@ mod typed {
     /// answers [`CoworkerNoteListItem`]s.
     pub type CoworkerNoteQuery = crate::ListQuery<CoworkerNoteFilter, CoworkerNoteSort>;
     /// The `CoworkerNote` endpoints. Get one with [`crate::Api::coworker_notes`]
-    /// (`client.coworker_notes()`); it borrows the client.
+    /// (`client.coworker_notes()`); it borrows the client. Each method builds a [`crate::Call`],
+    /// sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct CoworkerNotes<'a> {
         client: &'a crate::Client,
@@ -742,13 +743,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/spaces/coworkernotes`; role `CoworkerNote-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &CoworkerNoteQuery,
-        ) -> crate::Result<crate::Page<CoworkerNoteListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<CoworkerNoteListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `CoworkerNote` the query matches, page after page.
@@ -757,12 +757,11 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/spaces/coworkernotes`; role `CoworkerNote-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: CoworkerNoteQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<CoworkerNoteListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<'static, crate::Result<CoworkerNoteListItem>> {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -776,22 +775,24 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents `?CoworkerNote_Id=[1,2]` answering a page, the form
         /// every entity of the spec uses (see CoworkerDiscountCode).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::CoworkerNoteId>>,
-        ) -> crate::Result<crate::Page<CoworkerNoteListItem>> {
+        ) -> crate::Call<crate::Page<CoworkerNoteListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "CoworkerNote_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "CoworkerNote_Id", &ids)
         }
 
         /// Gets one full CoworkerNote record by its Id.
         ///
         /// `GET /api/spaces/coworkernotes/{Id}`; role `CoworkerNote-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::CoworkerNoteId>,
-        ) -> crate::Result<CoworkerNote> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<CoworkerNote> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a CoworkerNote; the answer carries the new record's Id.
@@ -800,37 +801,36 @@ mod typed {
         ///
         /// `POST /api/spaces/coworkernotes`; role `CoworkerNote-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewCoworkerNote,
-        ) -> crate::Result<crate::ids::CoworkerNoteId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::CoworkerNoteId)
+        ) -> crate::Call<crate::ids::CoworkerNoteId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a CoworkerNote, named by the Id in the body. PUT clears every property it does not
         /// send, so the body is made from the full record.
         ///
         /// `PUT /api/spaces/coworkernotes`; role `CoworkerNote-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &CoworkerNoteUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a CoworkerNote by its Id.
         ///
         /// `DELETE /api/spaces/coworkernotes/{Id}`; role `CoworkerNote-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::CoworkerNoteId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on CoworkerNote records.
@@ -840,8 +840,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more CoworkerNote records. The API answers 200 even when the
@@ -854,26 +855,28 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; the spec sends POST with the run-command
         /// body, as decided once for every entity (spec/README.md).
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`CoworkerNoteUpdate`], and writes it back:
         /// the safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `CoworkerNote-Read` and `CoworkerNote-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::CoworkerNoteId>,
             change: impl FnOnce(&mut CoworkerNoteUpdate),
-        ) -> crate::Result<CoworkerNoteUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<CoworkerNoteUpdate>> {
+            self.client
+                .modify::<
+                    CoworkerNote,
+                    CoworkerNoteUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -1086,7 +1086,7 @@ mod typed {
     >;
     /// The `CoworkerPricePlanHistory` endpoints. Get one with
     /// [`crate::Api::coworker_price_plan_histories`] (`client.coworker_price_plan_histories()`); it
-    /// borrows the client.
+    /// borrows the client. Each method builds a [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct CoworkerPricePlanHistories<'a> {
         client: &'a crate::Client,
@@ -1106,13 +1106,12 @@ mod typed {
         ///
         /// `GET /api/spaces/coworkerpriceplanhistories`; role `CoworkerPricePlanHistory-List` (see
         /// [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &CoworkerPricePlanHistoryQuery,
-        ) -> crate::Result<crate::Page<CoworkerPricePlanHistoryListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<CoworkerPricePlanHistoryListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `CoworkerPricePlanHistory` the query matches, page after page.
@@ -1122,12 +1121,14 @@ mod typed {
         ///
         /// `GET /api/spaces/coworkerpriceplanhistories`; role `CoworkerPricePlanHistory-List` (see
         /// [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: CoworkerPricePlanHistoryQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<CoworkerPricePlanHistoryListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<CoworkerPricePlanHistoryListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1141,27 +1142,28 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents `?CoworkerPricePlanHistory_Id=[1,2]` answering a
         /// page, the form every entity of the spec uses (see CoworkerDiscountCode).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<
                 Item = impl Into<crate::ids::CoworkerPricePlanHistoryId>,
             >,
-        ) -> crate::Result<crate::Page<CoworkerPricePlanHistoryListItem>> {
+        ) -> crate::Call<crate::Page<CoworkerPricePlanHistoryListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
             self.client
                 .find_by_ids(&super::FIND_BY_IDS, "CoworkerPricePlanHistory_Id", &ids)
-                .await
         }
 
         /// Gets one full CoworkerPricePlanHistory record by its Id.
         ///
         /// `GET /api/spaces/coworkerpriceplanhistories/{Id}`; role `CoworkerPricePlanHistory-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::CoworkerPricePlanHistoryId>,
-        ) -> crate::Result<CoworkerPricePlanHistory> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<CoworkerPricePlanHistory> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a CoworkerPricePlanHistory; the answer carries the new record's Id.
@@ -1170,15 +1172,12 @@ mod typed {
         ///
         /// `POST /api/spaces/coworkerpriceplanhistories`; role `CoworkerPricePlanHistory-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewCoworkerPricePlanHistory,
-        ) -> crate::Result<crate::ids::CoworkerPricePlanHistoryId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::CoworkerPricePlanHistoryId)
+        ) -> crate::Call<crate::ids::CoworkerPricePlanHistoryId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a CoworkerPricePlanHistory, named by the Id in the body. PUT clears every property
@@ -1186,11 +1185,12 @@ mod typed {
         ///
         /// `PUT /api/spaces/coworkerpriceplanhistories`; role `CoworkerPricePlanHistory-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &CoworkerPricePlanHistoryUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Lists the commands that can run on CoworkerPricePlanHistory records.
@@ -1200,8 +1200,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more CoworkerPricePlanHistory records. The API answers 200 even
@@ -1214,11 +1215,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; the spec sends POST with the run-command
         /// body, as decided once for every entity (spec/README.md).
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`CoworkerPricePlanHistoryUpdate`], and writes
@@ -1227,15 +1229,18 @@ mod typed {
         ///
         /// Needs the roles `CoworkerPricePlanHistory-Read` and `CoworkerPricePlanHistory-Edit`. Answers
         /// the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::CoworkerPricePlanHistoryId>,
             change: impl FnOnce(&mut CoworkerPricePlanHistoryUpdate),
-        ) -> crate::Result<CoworkerPricePlanHistoryUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<
+            Output = crate::Result<CoworkerPricePlanHistoryUpdate>,
+        > {
+            self.client
+                .modify::<
+                    CoworkerPricePlanHistory,
+                    CoworkerPricePlanHistoryUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -7841,7 +7841,7 @@ mod typed {
     /// [`CoworkerListItem`]s.
     pub type CoworkerQuery = crate::ListQuery<CoworkerFilter, CoworkerSort>;
     /// The `Coworker` endpoints. Get one with [`crate::Api::coworkers`] (`client.coworkers()`); it
-    /// borrows the client.
+    /// borrows the client. Each method builds a [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct Coworkers<'a> {
         client: &'a crate::Client,
@@ -7860,13 +7860,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/spaces/coworkers`; role `Coworker-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &CoworkerQuery,
-        ) -> crate::Result<crate::Page<CoworkerListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<CoworkerListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `Coworker` the query matches, page after page.
@@ -7875,12 +7874,11 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/spaces/coworkers`; role `Coworker-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: CoworkerQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<CoworkerListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<'static, crate::Result<CoworkerListItem>> {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -7892,22 +7890,24 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents `?Coworker_Id=[1,2]` answering a page, the form every
         /// entity of the spec uses (see CoworkerDiscountCode).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::CoworkerId>>,
-        ) -> crate::Result<crate::Page<CoworkerListItem>> {
+        ) -> crate::Call<crate::Page<CoworkerListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "Coworker_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "Coworker_Id", &ids)
         }
 
         /// Gets one full Coworker record by its Id.
         ///
         /// `GET /api/spaces/coworkers/{Id}`; role `Coworker-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::CoworkerId>,
-        ) -> crate::Result<Coworker> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<Coworker> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a Coworker; the answer carries the new record's Id.
@@ -7915,26 +7915,21 @@ mod typed {
         /// Answers the new record's `Id`.
         ///
         /// `POST /api/spaces/coworkers`; role `Coworker-Create` (see [`CREATE`](super::CREATE)).
-        pub async fn create(
-            &self,
-            body: &NewCoworker,
-        ) -> crate::Result<crate::ids::CoworkerId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::CoworkerId)
+        #[inline]
+        pub fn create(&self, body: &NewCoworker) -> crate::Call<crate::ids::CoworkerId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a Coworker, named by the Id in the body. PUT clears every property it does not send,
         /// so the body is made from the full record.
         ///
         /// `PUT /api/spaces/coworkers`; role `Coworker-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &CoworkerUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Lists the commands that can run on Coworker records.
@@ -7944,8 +7939,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more Coworker records. The API answers 200 even when the command
@@ -7958,11 +7954,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; the spec sends POST with the run-command
         /// body, as decided once for every entity (spec/README.md).
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Downloads the customer's avatar image: its bytes and content type, or nothing when there is
@@ -7974,11 +7971,12 @@ mod typed {
         /// [`DOWNLOAD_AVATAR`](super::DOWNLOAD_AVATAR)).
         ///
         /// Spec decision: No document names a role for binary downloads; the Read role is assumed.
-        pub async fn avatar(
+        #[inline]
+        pub fn avatar(
             &self,
             id: impl Into<crate::ids::CoworkerId>,
-        ) -> crate::Result<Option<crate::Download>> {
-            self.client.download(&super::DOWNLOAD_AVATAR, id.into().0).await
+        ) -> crate::Call<Option<crate::Download>> {
+            self.client.download(&super::DOWNLOAD_AVATAR, id.into().0)
         }
 
         /// Downloads the customer's profile banner image: its bytes and content type, or nothing when
@@ -7990,26 +7988,28 @@ mod typed {
         /// [`DOWNLOAD_BANNER_IMAGE`](super::DOWNLOAD_BANNER_IMAGE)).
         ///
         /// Spec decision: No document names a role for binary downloads; the Read role is assumed.
-        pub async fn banner_image(
+        #[inline]
+        pub fn banner_image(
             &self,
             id: impl Into<crate::ids::CoworkerId>,
-        ) -> crate::Result<Option<crate::Download>> {
-            self.client.download(&super::DOWNLOAD_BANNER_IMAGE, id.into().0).await
+        ) -> crate::Call<Option<crate::Download>> {
+            self.client.download(&super::DOWNLOAD_BANNER_IMAGE, id.into().0)
         }
 
         /// Reads the full record, lets `change` edit its [`CoworkerUpdate`], and writes it back: the
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `Coworker-Read` and `Coworker-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::CoworkerId>,
             change: impl FnOnce(&mut CoworkerUpdate),
-        ) -> crate::Result<CoworkerUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<CoworkerUpdate>> {
+            self.client
+                .modify::<
+                    Coworker,
+                    CoworkerUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -894,7 +894,8 @@ mod typed {
     >;
     /// The `ResourceAccessRuleEligibleTimeSlot` endpoints. Get one with
     /// [`crate::Api::resource_access_rule_eligible_time_slots`]
-    /// (`client.resource_access_rule_eligible_time_slots()`); it borrows the client.
+    /// (`client.resource_access_rule_eligible_time_slots()`); it borrows the client. Each method
+    /// builds a [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct ResourceAccessRuleEligibleTimeSlots<'a> {
         client: &'a crate::Client,
@@ -914,13 +915,12 @@ mod typed {
         ///
         /// `GET /api/spaces/resourceaccessruleeligibletimeslots`; role
         /// `ResourceAccessRuleEligibleTimeSlot-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &ResourceAccessRuleEligibleTimeSlotQuery,
-        ) -> crate::Result<crate::Page<ResourceAccessRuleEligibleTimeSlotListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<ResourceAccessRuleEligibleTimeSlotListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `ResourceAccessRuleEligibleTimeSlot` the query matches, page after page.
@@ -930,12 +930,14 @@ mod typed {
         ///
         /// `GET /api/spaces/resourceaccessruleeligibletimeslots`; role
         /// `ResourceAccessRuleEligibleTimeSlot-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: ResourceAccessRuleEligibleTimeSlotQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<ResourceAccessRuleEligibleTimeSlotListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<ResourceAccessRuleEligibleTimeSlotListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -949,12 +951,13 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents `?ResourceAccessRuleEligibleTimeSlot_Id=[1,2]`
         /// answering a page, the form every entity of the spec uses (see CoworkerDiscountCode).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<
                 Item = impl Into<crate::ids::ResourceAccessRuleEligibleTimeSlotId>,
             >,
-        ) -> crate::Result<crate::Page<ResourceAccessRuleEligibleTimeSlotListItem>> {
+        ) -> crate::Call<crate::Page<ResourceAccessRuleEligibleTimeSlotListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
             self.client
                 .find_by_ids(
@@ -962,18 +965,18 @@ mod typed {
                     "ResourceAccessRuleEligibleTimeSlot_Id",
                     &ids,
                 )
-                .await
         }
 
         /// Gets one full ResourceAccessRuleEligibleTimeSlot record by its Id.
         ///
         /// `GET /api/spaces/resourceaccessruleeligibletimeslots/{Id}`; role
         /// `ResourceAccessRuleEligibleTimeSlot-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::ResourceAccessRuleEligibleTimeSlotId>,
-        ) -> crate::Result<ResourceAccessRuleEligibleTimeSlot> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<ResourceAccessRuleEligibleTimeSlot> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a ResourceAccessRuleEligibleTimeSlot; the answer carries the new record's Id.
@@ -982,15 +985,12 @@ mod typed {
         ///
         /// `POST /api/spaces/resourceaccessruleeligibletimeslots`; role
         /// `ResourceAccessRuleEligibleTimeSlot-Create` (see [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewResourceAccessRuleEligibleTimeSlot,
-        ) -> crate::Result<crate::ids::ResourceAccessRuleEligibleTimeSlotId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::ResourceAccessRuleEligibleTimeSlotId)
+        ) -> crate::Call<crate::ids::ResourceAccessRuleEligibleTimeSlotId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a ResourceAccessRuleEligibleTimeSlot, named by the Id in the body. PUT clears every
@@ -998,22 +998,24 @@ mod typed {
         ///
         /// `PUT /api/spaces/resourceaccessruleeligibletimeslots`; role
         /// `ResourceAccessRuleEligibleTimeSlot-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &ResourceAccessRuleEligibleTimeSlotUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a ResourceAccessRuleEligibleTimeSlot by its Id.
         ///
         /// `DELETE /api/spaces/resourceaccessruleeligibletimeslots/{Id}`; role
         /// `ResourceAccessRuleEligibleTimeSlot-Delete` (see [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::ResourceAccessRuleEligibleTimeSlotId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on ResourceAccessRuleEligibleTimeSlot records.
@@ -1023,8 +1025,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more ResourceAccessRuleEligibleTimeSlot records. The API answers
@@ -1037,11 +1040,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; the spec sends POST with the run-command
         /// body, as decided once for every entity (spec/README.md).
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`ResourceAccessRuleEligibleTimeSlotUpdate`],
@@ -1050,15 +1054,18 @@ mod typed {
         ///
         /// Needs the roles `ResourceAccessRuleEligibleTimeSlot-Read` and
         /// `ResourceAccessRuleEligibleTimeSlot-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::ResourceAccessRuleEligibleTimeSlotId>,
             change: impl FnOnce(&mut ResourceAccessRuleEligibleTimeSlotUpdate),
-        ) -> crate::Result<ResourceAccessRuleEligibleTimeSlotUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<
+            Output = crate::Result<ResourceAccessRuleEligibleTimeSlotUpdate>,
+        > {
+            self.client
+                .modify::<
+                    ResourceAccessRuleEligibleTimeSlot,
+                    ResourceAccessRuleEligibleTimeSlotUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -881,7 +881,8 @@ mod typed {
     >;
     /// The `ResourceAccessRuleTimeSlot` endpoints. Get one with
     /// [`crate::Api::resource_access_rule_time_slots`]
-    /// (`client.resource_access_rule_time_slots()`); it borrows the client.
+    /// (`client.resource_access_rule_time_slots()`); it borrows the client. Each method builds a
+    /// [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct ResourceAccessRuleTimeSlots<'a> {
         client: &'a crate::Client,
@@ -901,13 +902,12 @@ mod typed {
         ///
         /// `GET /api/spaces/resourceaccessruletimeslots`; role `ResourceAccessRuleTimeSlot-List` (see
         /// [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &ResourceAccessRuleTimeSlotQuery,
-        ) -> crate::Result<crate::Page<ResourceAccessRuleTimeSlotListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<ResourceAccessRuleTimeSlotListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `ResourceAccessRuleTimeSlot` the query matches, page after page.
@@ -917,12 +917,14 @@ mod typed {
         ///
         /// `GET /api/spaces/resourceaccessruletimeslots`; role `ResourceAccessRuleTimeSlot-List` (see
         /// [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: ResourceAccessRuleTimeSlotQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<ResourceAccessRuleTimeSlotListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<ResourceAccessRuleTimeSlotListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -936,27 +938,28 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents `?ResourceAccessRuleTimeSlot_Id=[1,2]` answering a
         /// page, the form every entity of the spec uses (see CoworkerDiscountCode).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<
                 Item = impl Into<crate::ids::ResourceAccessRuleTimeSlotId>,
             >,
-        ) -> crate::Result<crate::Page<ResourceAccessRuleTimeSlotListItem>> {
+        ) -> crate::Call<crate::Page<ResourceAccessRuleTimeSlotListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
             self.client
                 .find_by_ids(&super::FIND_BY_IDS, "ResourceAccessRuleTimeSlot_Id", &ids)
-                .await
         }
 
         /// Gets one full ResourceAccessRuleTimeSlot record by its Id.
         ///
         /// `GET /api/spaces/resourceaccessruletimeslots/{Id}`; role `ResourceAccessRuleTimeSlot-Read`
         /// (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::ResourceAccessRuleTimeSlotId>,
-        ) -> crate::Result<ResourceAccessRuleTimeSlot> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<ResourceAccessRuleTimeSlot> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a ResourceAccessRuleTimeSlot; the answer carries the new record's Id.
@@ -965,15 +968,12 @@ mod typed {
         ///
         /// `POST /api/spaces/resourceaccessruletimeslots`; role `ResourceAccessRuleTimeSlot-Create`
         /// (see [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewResourceAccessRuleTimeSlot,
-        ) -> crate::Result<crate::ids::ResourceAccessRuleTimeSlotId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::ResourceAccessRuleTimeSlotId)
+        ) -> crate::Call<crate::ids::ResourceAccessRuleTimeSlotId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a ResourceAccessRuleTimeSlot, named by the Id in the body. PUT clears every property
@@ -981,22 +981,24 @@ mod typed {
         ///
         /// `PUT /api/spaces/resourceaccessruletimeslots`; role `ResourceAccessRuleTimeSlot-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &ResourceAccessRuleTimeSlotUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a ResourceAccessRuleTimeSlot by its Id.
         ///
         /// `DELETE /api/spaces/resourceaccessruletimeslots/{Id}`; role
         /// `ResourceAccessRuleTimeSlot-Delete` (see [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::ResourceAccessRuleTimeSlotId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on ResourceAccessRuleTimeSlot records.
@@ -1006,8 +1008,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more ResourceAccessRuleTimeSlot records. The API answers 200 even
@@ -1020,11 +1023,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; the spec sends POST with the run-command
         /// body, as decided once for every entity (spec/README.md).
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`ResourceAccessRuleTimeSlotUpdate`], and
@@ -1033,15 +1037,18 @@ mod typed {
         ///
         /// Needs the roles `ResourceAccessRuleTimeSlot-Read` and `ResourceAccessRuleTimeSlot-Edit`.
         /// Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::ResourceAccessRuleTimeSlotId>,
             change: impl FnOnce(&mut ResourceAccessRuleTimeSlotUpdate),
-        ) -> crate::Result<ResourceAccessRuleTimeSlotUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<
+            Output = crate::Result<ResourceAccessRuleTimeSlotUpdate>,
+        > {
+            self.client
+                .modify::<
+                    ResourceAccessRuleTimeSlot,
+                    ResourceAccessRuleTimeSlotUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -2086,7 +2086,8 @@ mod typed {
         ResourceAccessRuleSort,
     >;
     /// The `ResourceAccessRule` endpoints. Get one with [`crate::Api::resource_access_rules`]
-    /// (`client.resource_access_rules()`); it borrows the client.
+    /// (`client.resource_access_rules()`); it borrows the client. Each method builds a
+    /// [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct ResourceAccessRules<'a> {
         client: &'a crate::Client,
@@ -2106,13 +2107,12 @@ mod typed {
         ///
         /// `GET /api/spaces/resourceaccessrules`; role `ResourceAccessRule-List` (see
         /// [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &ResourceAccessRuleQuery,
-        ) -> crate::Result<crate::Page<ResourceAccessRuleListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<ResourceAccessRuleListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `ResourceAccessRule` the query matches, page after page.
@@ -2122,12 +2122,14 @@ mod typed {
         ///
         /// `GET /api/spaces/resourceaccessrules`; role `ResourceAccessRule-List` (see
         /// [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: ResourceAccessRuleQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<ResourceAccessRuleListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<ResourceAccessRuleListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -2141,25 +2143,25 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents `?ResourceAccessRule_Id=[1,2]` answering a page, the
         /// form every entity of the spec uses (see CoworkerDiscountCode).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::ResourceAccessRuleId>>,
-        ) -> crate::Result<crate::Page<ResourceAccessRuleListItem>> {
+        ) -> crate::Call<crate::Page<ResourceAccessRuleListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client
-                .find_by_ids(&super::FIND_BY_IDS, "ResourceAccessRule_Id", &ids)
-                .await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "ResourceAccessRule_Id", &ids)
         }
 
         /// Gets one full ResourceAccessRule record by its Id.
         ///
         /// `GET /api/spaces/resourceaccessrules/{Id}`; role `ResourceAccessRule-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::ResourceAccessRuleId>,
-        ) -> crate::Result<ResourceAccessRule> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<ResourceAccessRule> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a ResourceAccessRule; the answer carries the new record's Id.
@@ -2168,15 +2170,12 @@ mod typed {
         ///
         /// `POST /api/spaces/resourceaccessrules`; role `ResourceAccessRule-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewResourceAccessRule,
-        ) -> crate::Result<crate::ids::ResourceAccessRuleId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::ResourceAccessRuleId)
+        ) -> crate::Call<crate::ids::ResourceAccessRuleId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a ResourceAccessRule, named by the Id in the body. PUT clears every property it does
@@ -2184,22 +2183,24 @@ mod typed {
         ///
         /// `PUT /api/spaces/resourceaccessrules`; role `ResourceAccessRule-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &ResourceAccessRuleUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a ResourceAccessRule by its Id.
         ///
         /// `DELETE /api/spaces/resourceaccessrules/{Id}`; role `ResourceAccessRule-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::ResourceAccessRuleId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on ResourceAccessRule records.
@@ -2209,8 +2210,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more ResourceAccessRule records. The API answers 200 even when the
@@ -2223,11 +2225,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; the spec sends POST with the run-command
         /// body, as decided once for every entity (spec/README.md).
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`ResourceAccessRuleUpdate`], and writes it
@@ -2236,15 +2239,18 @@ mod typed {
         ///
         /// Needs the roles `ResourceAccessRule-Read` and `ResourceAccessRule-Edit`. Answers the body
         /// that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::ResourceAccessRuleId>,
             change: impl FnOnce(&mut ResourceAccessRuleUpdate),
-        ) -> crate::Result<ResourceAccessRuleUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<
+            Output = crate::Result<ResourceAccessRuleUpdate>,
+        > {
+            self.client
+                .modify::<
+                    ResourceAccessRule,
+                    ResourceAccessRuleUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -849,7 +849,8 @@ mod typed {
         ResourceTimeSlotSort,
     >;
     /// The `ResourceTimeSlot` endpoints. Get one with [`crate::Api::resource_time_slots`]
-    /// (`client.resource_time_slots()`); it borrows the client.
+    /// (`client.resource_time_slots()`); it borrows the client. Each method builds a
+    /// [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct ResourceTimeSlots<'a> {
         client: &'a crate::Client,
@@ -869,13 +870,12 @@ mod typed {
         ///
         /// `GET /api/spaces/resourcetimeslots`; role `ResourceTimeSlot-List` (see
         /// [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &ResourceTimeSlotQuery,
-        ) -> crate::Result<crate::Page<ResourceTimeSlotListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<ResourceTimeSlotListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `ResourceTimeSlot` the query matches, page after page.
@@ -885,12 +885,14 @@ mod typed {
         ///
         /// `GET /api/spaces/resourcetimeslots`; role `ResourceTimeSlot-List` (see
         /// [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: ResourceTimeSlotQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<ResourceTimeSlotListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<ResourceTimeSlotListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -904,25 +906,25 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents `?ResourceTimeSlot_Id=[1,2]` answering a page, the
         /// form every entity of the spec uses (see CoworkerDiscountCode).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::ResourceTimeSlotId>>,
-        ) -> crate::Result<crate::Page<ResourceTimeSlotListItem>> {
+        ) -> crate::Call<crate::Page<ResourceTimeSlotListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client
-                .find_by_ids(&super::FIND_BY_IDS, "ResourceTimeSlot_Id", &ids)
-                .await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "ResourceTimeSlot_Id", &ids)
         }
 
         /// Gets one full ResourceTimeSlot record by its Id.
         ///
         /// `GET /api/spaces/resourcetimeslots/{Id}`; role `ResourceTimeSlot-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::ResourceTimeSlotId>,
-        ) -> crate::Result<ResourceTimeSlot> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<ResourceTimeSlot> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a ResourceTimeSlot; the answer carries the new record's Id.
@@ -931,15 +933,12 @@ mod typed {
         ///
         /// `POST /api/spaces/resourcetimeslots`; role `ResourceTimeSlot-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewResourceTimeSlot,
-        ) -> crate::Result<crate::ids::ResourceTimeSlotId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::ResourceTimeSlotId)
+        ) -> crate::Call<crate::ids::ResourceTimeSlotId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a ResourceTimeSlot, named by the Id in the body. PUT clears every property it does
@@ -947,22 +946,24 @@ mod typed {
         ///
         /// `PUT /api/spaces/resourcetimeslots`; role `ResourceTimeSlot-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &ResourceTimeSlotUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a ResourceTimeSlot by its Id.
         ///
         /// `DELETE /api/spaces/resourcetimeslots/{Id}`; role `ResourceTimeSlot-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::ResourceTimeSlotId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on ResourceTimeSlot records.
@@ -972,8 +973,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more ResourceTimeSlot records. The API answers 200 even when the
@@ -986,11 +988,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; the spec sends POST with the run-command
         /// body, as decided once for every entity (spec/README.md).
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`ResourceTimeSlotUpdate`], and writes it
@@ -999,15 +1002,18 @@ mod typed {
         ///
         /// Needs the roles `ResourceTimeSlot-Read` and `ResourceTimeSlot-Edit`. Answers the body that
         /// was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::ResourceTimeSlotId>,
             change: impl FnOnce(&mut ResourceTimeSlotUpdate),
-        ) -> crate::Result<ResourceTimeSlotUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<
+            Output = crate::Result<ResourceTimeSlotUpdate>,
+        > {
+            self.client
+                .modify::<
+                    ResourceTimeSlot,
+                    ResourceTimeSlotUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

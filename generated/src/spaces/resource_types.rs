@@ -687,7 +687,8 @@ mod typed {
     /// answers [`ResourceTypeListItem`]s.
     pub type ResourceTypeQuery = crate::ListQuery<ResourceTypeFilter, ResourceTypeSort>;
     /// The `ResourceType` endpoints. Get one with [`crate::Api::resource_types`]
-    /// (`client.resource_types()`); it borrows the client.
+    /// (`client.resource_types()`); it borrows the client. Each method builds a [`crate::Call`],
+    /// sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct ResourceTypes<'a> {
         client: &'a crate::Client,
@@ -706,13 +707,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/spaces/resourcetypes`; role `ResourceType-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &ResourceTypeQuery,
-        ) -> crate::Result<crate::Page<ResourceTypeListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<ResourceTypeListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `ResourceType` the query matches, page after page.
@@ -721,12 +721,11 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/spaces/resourcetypes`; role `ResourceType-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: ResourceTypeQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<ResourceTypeListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<'static, crate::Result<ResourceTypeListItem>> {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -740,22 +739,24 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents `?ResourceType_Id=[1,2]` answering a page, the form
         /// every entity of the spec uses (see CoworkerDiscountCode).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::ResourceTypeId>>,
-        ) -> crate::Result<crate::Page<ResourceTypeListItem>> {
+        ) -> crate::Call<crate::Page<ResourceTypeListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "ResourceType_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "ResourceType_Id", &ids)
         }
 
         /// Gets one full ResourceType record by its Id.
         ///
         /// `GET /api/spaces/resourcetypes/{Id}`; role `ResourceType-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::ResourceTypeId>,
-        ) -> crate::Result<ResourceType> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<ResourceType> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a ResourceType; the answer carries the new record's Id.
@@ -764,37 +765,36 @@ mod typed {
         ///
         /// `POST /api/spaces/resourcetypes`; role `ResourceType-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewResourceType,
-        ) -> crate::Result<crate::ids::ResourceTypeId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::ResourceTypeId)
+        ) -> crate::Call<crate::ids::ResourceTypeId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a ResourceType, named by the Id in the body. PUT clears every property it does not
         /// send, so the body is made from the full record.
         ///
         /// `PUT /api/spaces/resourcetypes`; role `ResourceType-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &ResourceTypeUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a ResourceType by its Id.
         ///
         /// `DELETE /api/spaces/resourcetypes/{Id}`; role `ResourceType-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::ResourceTypeId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on ResourceType records.
@@ -804,8 +804,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more ResourceType records. The API answers 200 even when the
@@ -818,26 +819,28 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; the spec sends POST with the run-command
         /// body, as decided once for every entity (spec/README.md).
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`ResourceTypeUpdate`], and writes it back:
         /// the safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `ResourceType-Read` and `ResourceType-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::ResourceTypeId>,
             change: impl FnOnce(&mut ResourceTypeUpdate),
-        ) -> crate::Result<ResourceTypeUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<ResourceTypeUpdate>> {
+            self.client
+                .modify::<
+                    ResourceType,
+                    ResourceTypeUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

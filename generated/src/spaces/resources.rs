@@ -4047,7 +4047,7 @@ mod typed {
     /// [`ResourceListItem`]s.
     pub type ResourceQuery = crate::ListQuery<ResourceFilter, ResourceSort>;
     /// The `Resource` endpoints. Get one with [`crate::Api::resources`] (`client.resources()`); it
-    /// borrows the client.
+    /// borrows the client. Each method builds a [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct Resources<'a> {
         client: &'a crate::Client,
@@ -4066,13 +4066,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/spaces/resources`; role `Resource-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &ResourceQuery,
-        ) -> crate::Result<crate::Page<ResourceListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<ResourceListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `Resource` the query matches, page after page.
@@ -4081,12 +4080,11 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/spaces/resources`; role `Resource-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: ResourceQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<ResourceListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<'static, crate::Result<ResourceListItem>> {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -4098,22 +4096,24 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents `?Resource_Id=[1,2]` answering a page, the form every
         /// entity of the spec uses (see CoworkerDiscountCode).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::ResourceId>>,
-        ) -> crate::Result<crate::Page<ResourceListItem>> {
+        ) -> crate::Call<crate::Page<ResourceListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "Resource_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "Resource_Id", &ids)
         }
 
         /// Gets one full Resource record by its Id.
         ///
         /// `GET /api/spaces/resources/{Id}`; role `Resource-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::ResourceId>,
-        ) -> crate::Result<Resource> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<Resource> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a Resource; the answer carries the new record's Id.
@@ -4121,36 +4121,32 @@ mod typed {
         /// Answers the new record's `Id`.
         ///
         /// `POST /api/spaces/resources`; role `Resource-Create` (see [`CREATE`](super::CREATE)).
-        pub async fn create(
-            &self,
-            body: &NewResource,
-        ) -> crate::Result<crate::ids::ResourceId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::ResourceId)
+        #[inline]
+        pub fn create(&self, body: &NewResource) -> crate::Call<crate::ids::ResourceId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a Resource, named by the Id in the body. PUT clears every property it does not send,
         /// so the body is made from the full record.
         ///
         /// `PUT /api/spaces/resources`; role `Resource-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &ResourceUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a Resource by its Id.
         ///
         /// `DELETE /api/spaces/resources/{Id}`; role `Resource-Delete` (see [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::ResourceId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on Resource records.
@@ -4160,8 +4156,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more Resource records. The API answers 200 even when the command
@@ -4174,11 +4171,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; the spec sends POST with the run-command
         /// body, as decided once for every entity (spec/README.md).
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Downloads the resource's picture: its bytes and content type, or nothing when there is none.
@@ -4189,26 +4187,28 @@ mod typed {
         /// [`DOWNLOAD_PICTURE`](super::DOWNLOAD_PICTURE)).
         ///
         /// Spec decision: No document names a role for binary downloads; the Read role is assumed.
-        pub async fn picture(
+        #[inline]
+        pub fn picture(
             &self,
             id: impl Into<crate::ids::ResourceId>,
-        ) -> crate::Result<Option<crate::Download>> {
-            self.client.download(&super::DOWNLOAD_PICTURE, id.into().0).await
+        ) -> crate::Call<Option<crate::Download>> {
+            self.client.download(&super::DOWNLOAD_PICTURE, id.into().0)
         }
 
         /// Reads the full record, lets `change` edit its [`ResourceUpdate`], and writes it back: the
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `Resource-Read` and `Resource-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::ResourceId>,
             change: impl FnOnce(&mut ResourceUpdate),
-        ) -> crate::Result<ResourceUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<ResourceUpdate>> {
+            self.client
+                .modify::<
+                    Resource,
+                    ResourceUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -3020,7 +3020,7 @@ mod typed {
     /// [`TeamListItem`]s.
     pub type TeamQuery = crate::ListQuery<TeamFilter, TeamSort>;
     /// The `Team` endpoints. Get one with [`crate::Api::teams`] (`client.teams()`); it borrows the
-    /// client.
+    /// client. Each method builds a [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct Teams<'a> {
         client: &'a crate::Client,
@@ -3039,13 +3039,9 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/spaces/teams`; role `Team-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
-            &self,
-            query: &TeamQuery,
-        ) -> crate::Result<crate::Page<TeamListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        #[inline]
+        pub fn list(&self, query: &TeamQuery) -> crate::Call<crate::Page<TeamListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `Team` the query matches, page after page.
@@ -3054,12 +3050,11 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/spaces/teams`; role `Team-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: TeamQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<TeamListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<'static, crate::Result<TeamListItem>> {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -3071,22 +3066,21 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents `?Team_Id=[1,2]` answering a page, the form every
         /// entity of the spec uses (see CoworkerDiscountCode).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::TeamId>>,
-        ) -> crate::Result<crate::Page<TeamListItem>> {
+        ) -> crate::Call<crate::Page<TeamListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "Team_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "Team_Id", &ids)
         }
 
         /// Gets one full Team record by its Id.
         ///
         /// `GET /api/spaces/teams/{Id}`; role `Team-Read` (see [`GET`](super::GET)).
-        pub async fn get(
-            &self,
-            id: impl Into<crate::ids::TeamId>,
-        ) -> crate::Result<Team> {
-            self.client.get_record(&super::GET, id.into().0).await
+        #[inline]
+        pub fn get(&self, id: impl Into<crate::ids::TeamId>) -> crate::Call<Team> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a Team; the answer carries the new record's Id.
@@ -3094,33 +3088,29 @@ mod typed {
         /// Answers the new record's `Id`.
         ///
         /// `POST /api/spaces/teams`; role `Team-Create` (see [`CREATE`](super::CREATE)).
-        pub async fn create(&self, body: &NewTeam) -> crate::Result<crate::ids::TeamId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::TeamId)
+        #[inline]
+        pub fn create(&self, body: &NewTeam) -> crate::Call<crate::ids::TeamId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a Team, named by the Id in the body. PUT clears every property it does not send, so
         /// the body is made from the full record.
         ///
         /// `PUT /api/spaces/teams`; role `Team-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
-            &self,
-            body: &TeamUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        #[inline]
+        pub fn update(&self, body: &TeamUpdate) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a Team by its Id.
         ///
         /// `DELETE /api/spaces/teams/{Id}`; role `Team-Delete` (see [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::TeamId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on Team records.
@@ -3129,8 +3119,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more Team records. The API answers 200 even when the command
@@ -3143,11 +3134,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; the spec sends POST with the run-command
         /// body, as decided once for every entity (spec/README.md).
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Downloads the team's logo: its bytes and content type, or nothing when there is none.
@@ -3158,11 +3150,12 @@ mod typed {
         /// [`DOWNLOAD_TEAM_LOGO`](super::DOWNLOAD_TEAM_LOGO)).
         ///
         /// Spec decision: No document names a role for binary downloads; the Read role is assumed.
-        pub async fn team_logo(
+        #[inline]
+        pub fn team_logo(
             &self,
             id: impl Into<crate::ids::TeamId>,
-        ) -> crate::Result<Option<crate::Download>> {
-            self.client.download(&super::DOWNLOAD_TEAM_LOGO, id.into().0).await
+        ) -> crate::Call<Option<crate::Download>> {
+            self.client.download(&super::DOWNLOAD_TEAM_LOGO, id.into().0)
         }
 
         /// Downloads picture 1 of the team's profile: its bytes and content type, or nothing when there
@@ -3174,11 +3167,12 @@ mod typed {
         /// [`DOWNLOAD_TEAM_IMAGE1`](super::DOWNLOAD_TEAM_IMAGE1)).
         ///
         /// Spec decision: No document names a role for binary downloads; the Read role is assumed.
-        pub async fn team_image1(
+        #[inline]
+        pub fn team_image1(
             &self,
             id: impl Into<crate::ids::TeamId>,
-        ) -> crate::Result<Option<crate::Download>> {
-            self.client.download(&super::DOWNLOAD_TEAM_IMAGE1, id.into().0).await
+        ) -> crate::Call<Option<crate::Download>> {
+            self.client.download(&super::DOWNLOAD_TEAM_IMAGE1, id.into().0)
         }
 
         /// Downloads picture 2 of the team's profile: its bytes and content type, or nothing when there
@@ -3190,11 +3184,12 @@ mod typed {
         /// [`DOWNLOAD_TEAM_IMAGE2`](super::DOWNLOAD_TEAM_IMAGE2)).
         ///
         /// Spec decision: No document names a role for binary downloads; the Read role is assumed.
-        pub async fn team_image2(
+        #[inline]
+        pub fn team_image2(
             &self,
             id: impl Into<crate::ids::TeamId>,
-        ) -> crate::Result<Option<crate::Download>> {
-            self.client.download(&super::DOWNLOAD_TEAM_IMAGE2, id.into().0).await
+        ) -> crate::Call<Option<crate::Download>> {
+            self.client.download(&super::DOWNLOAD_TEAM_IMAGE2, id.into().0)
         }
 
         /// Downloads picture 3 of the team's profile: its bytes and content type, or nothing when there
@@ -3206,26 +3201,28 @@ mod typed {
         /// [`DOWNLOAD_TEAM_IMAGE3`](super::DOWNLOAD_TEAM_IMAGE3)).
         ///
         /// Spec decision: No document names a role for binary downloads; the Read role is assumed.
-        pub async fn team_image3(
+        #[inline]
+        pub fn team_image3(
             &self,
             id: impl Into<crate::ids::TeamId>,
-        ) -> crate::Result<Option<crate::Download>> {
-            self.client.download(&super::DOWNLOAD_TEAM_IMAGE3, id.into().0).await
+        ) -> crate::Call<Option<crate::Download>> {
+            self.client.download(&super::DOWNLOAD_TEAM_IMAGE3, id.into().0)
         }
 
         /// Reads the full record, lets `change` edit its [`TeamUpdate`], and writes it back: the safe
         /// way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `Team-Read` and `Team-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::TeamId>,
             change: impl FnOnce(&mut TeamUpdate),
-        ) -> crate::Result<TeamUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<TeamUpdate>> {
+            self.client
+                .modify::<
+                    Team,
+                    TeamUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -1499,7 +1499,7 @@ mod typed {
     /// [`VisitorListItem`]s.
     pub type VisitorQuery = crate::ListQuery<VisitorFilter, VisitorSort>;
     /// The `Visitor` endpoints. Get one with [`crate::Api::visitors`] (`client.visitors()`); it
-    /// borrows the client.
+    /// borrows the client. Each method builds a [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct Visitors<'a> {
         client: &'a crate::Client,
@@ -1518,13 +1518,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/spaces/visitors`; role `Visitor-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &VisitorQuery,
-        ) -> crate::Result<crate::Page<VisitorListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<VisitorListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `Visitor` the query matches, page after page.
@@ -1533,12 +1532,11 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/spaces/visitors`; role `Visitor-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: VisitorQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<VisitorListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<'static, crate::Result<VisitorListItem>> {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1550,22 +1548,21 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents `?Visitor_Id=[1,2]` answering a page, the form every
         /// entity of the spec uses (see CoworkerDiscountCode).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::VisitorId>>,
-        ) -> crate::Result<crate::Page<VisitorListItem>> {
+        ) -> crate::Call<crate::Page<VisitorListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "Visitor_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "Visitor_Id", &ids)
         }
 
         /// Gets one full Visitor record by its Id.
         ///
         /// `GET /api/spaces/visitors/{Id}`; role `Visitor-Read` (see [`GET`](super::GET)).
-        pub async fn get(
-            &self,
-            id: impl Into<crate::ids::VisitorId>,
-        ) -> crate::Result<Visitor> {
-            self.client.get_record(&super::GET, id.into().0).await
+        #[inline]
+        pub fn get(&self, id: impl Into<crate::ids::VisitorId>) -> crate::Call<Visitor> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a Visitor; the answer carries the new record's Id.
@@ -1573,36 +1570,32 @@ mod typed {
         /// Answers the new record's `Id`.
         ///
         /// `POST /api/spaces/visitors`; role `Visitor-Create` (see [`CREATE`](super::CREATE)).
-        pub async fn create(
-            &self,
-            body: &NewVisitor,
-        ) -> crate::Result<crate::ids::VisitorId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::VisitorId)
+        #[inline]
+        pub fn create(&self, body: &NewVisitor) -> crate::Call<crate::ids::VisitorId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a Visitor, named by the Id in the body. PUT clears every property it does not send,
         /// so the body is made from the full record.
         ///
         /// `PUT /api/spaces/visitors`; role `Visitor-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &VisitorUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a Visitor by its Id.
         ///
         /// `DELETE /api/spaces/visitors/{Id}`; role `Visitor-Delete` (see [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::VisitorId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on Visitor records.
@@ -1612,8 +1605,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more Visitor records. The API answers 200 even when the command
@@ -1626,26 +1620,28 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; the spec sends POST with the run-command
         /// body, as decided once for every entity (spec/README.md).
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`VisitorUpdate`], and writes it back: the
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `Visitor-Read` and `Visitor-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::VisitorId>,
             change: impl FnOnce(&mut VisitorUpdate),
-        ) -> crate::Result<VisitorUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<VisitorUpdate>> {
+            self.client
+                .modify::<
+                    Visitor,
+                    VisitorUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

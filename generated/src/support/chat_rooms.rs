@@ -901,7 +901,7 @@ mod typed {
     /// [`ChatRoomListItem`]s.
     pub type ChatRoomQuery = crate::ListQuery<ChatRoomFilter, ChatRoomSort>;
     /// The `ChatRoom` endpoints. Get one with [`crate::Api::chat_rooms`] (`client.chat_rooms()`);
-    /// it borrows the client.
+    /// it borrows the client. Each method builds a [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct ChatRooms<'a> {
         client: &'a crate::Client,
@@ -920,13 +920,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/support/chatrooms`; role `ChatRoom-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &ChatRoomQuery,
-        ) -> crate::Result<crate::Page<ChatRoomListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<ChatRoomListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `ChatRoom` the query matches, page after page.
@@ -935,12 +934,11 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/support/chatrooms`; role `ChatRoom-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: ChatRoomQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<ChatRoomListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<'static, crate::Result<ChatRoomListItem>> {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -950,22 +948,24 @@ mod typed {
         ///
         /// `GET /api/support/chatrooms`; role `ChatRoom-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::ChatRoomId>>,
-        ) -> crate::Result<crate::Page<ChatRoomListItem>> {
+        ) -> crate::Call<crate::Page<ChatRoomListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "ChatRoom_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "ChatRoom_Id", &ids)
         }
 
         /// Gets one full ChatRoom record by its Id.
         ///
         /// `GET /api/support/chatrooms/{Id}`; role `ChatRoom-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::ChatRoomId>,
-        ) -> crate::Result<ChatRoom> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<ChatRoom> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a ChatRoom; the answer carries the new record's Id.
@@ -973,37 +973,33 @@ mod typed {
         /// Answers the new record's `Id`.
         ///
         /// `POST /api/support/chatrooms`; role `ChatRoom-Create` (see [`CREATE`](super::CREATE)).
-        pub async fn create(
-            &self,
-            body: &NewChatRoom,
-        ) -> crate::Result<crate::ids::ChatRoomId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::ChatRoomId)
+        #[inline]
+        pub fn create(&self, body: &NewChatRoom) -> crate::Call<crate::ids::ChatRoomId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a ChatRoom, named by the Id in the body. PUT clears every property it does not send,
         /// so the body is made from the full record.
         ///
         /// `PUT /api/support/chatrooms`; role `ChatRoom-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &ChatRoomUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a ChatRoom by its Id.
         ///
         /// `DELETE /api/support/chatrooms/{Id}`; role `ChatRoom-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::ChatRoomId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on ChatRoom records.
@@ -1013,8 +1009,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for commands; the List role is assumed, as it only
         /// reads metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more ChatRoom records. The API answers 200 even when the command
@@ -1027,26 +1024,28 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents run command as GET; the spec's POST follows document
         /// 003 and the newer pages.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`ChatRoomUpdate`], and writes it back: the
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `ChatRoom-Read` and `ChatRoom-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::ChatRoomId>,
             change: impl FnOnce(&mut ChatRoomUpdate),
-        ) -> crate::Result<ChatRoomUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<ChatRoomUpdate>> {
+            self.client
+                .modify::<
+                    ChatRoom,
+                    ChatRoomUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

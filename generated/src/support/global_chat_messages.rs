@@ -744,7 +744,8 @@ mod typed {
         GlobalChatMessageSort,
     >;
     /// The `GlobalChatMessage` endpoints. Get one with [`crate::Api::global_chat_messages`]
-    /// (`client.global_chat_messages()`); it borrows the client.
+    /// (`client.global_chat_messages()`); it borrows the client. Each method builds a
+    /// [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct GlobalChatMessages<'a> {
         client: &'a crate::Client,
@@ -764,13 +765,12 @@ mod typed {
         ///
         /// `GET /api/support/globalchatmessages`; role `GlobalChatMessage-List` (see
         /// [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &GlobalChatMessageQuery,
-        ) -> crate::Result<crate::Page<GlobalChatMessageListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<GlobalChatMessageListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `GlobalChatMessage` the query matches, page after page.
@@ -780,12 +780,14 @@ mod typed {
         ///
         /// `GET /api/support/globalchatmessages`; role `GlobalChatMessage-List` (see
         /// [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: GlobalChatMessageQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<GlobalChatMessageListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<GlobalChatMessageListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -796,25 +798,25 @@ mod typed {
         ///
         /// `GET /api/support/globalchatmessages`; role `GlobalChatMessage-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::GlobalChatMessageId>>,
-        ) -> crate::Result<crate::Page<GlobalChatMessageListItem>> {
+        ) -> crate::Call<crate::Page<GlobalChatMessageListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client
-                .find_by_ids(&super::FIND_BY_IDS, "GlobalChatMessage_Id", &ids)
-                .await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "GlobalChatMessage_Id", &ids)
         }
 
         /// Gets one full GlobalChatMessage record by its Id.
         ///
         /// `GET /api/support/globalchatmessages/{Id}`; role `GlobalChatMessage-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::GlobalChatMessageId>,
-        ) -> crate::Result<GlobalChatMessage> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<GlobalChatMessage> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a GlobalChatMessage; the answer carries the new record's Id.
@@ -823,15 +825,12 @@ mod typed {
         ///
         /// `POST /api/support/globalchatmessages`; role `GlobalChatMessage-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewGlobalChatMessage,
-        ) -> crate::Result<crate::ids::GlobalChatMessageId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::GlobalChatMessageId)
+        ) -> crate::Call<crate::ids::GlobalChatMessageId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a GlobalChatMessage, named by the Id in the body. PUT clears every property it does
@@ -839,22 +838,24 @@ mod typed {
         ///
         /// `PUT /api/support/globalchatmessages`; role `GlobalChatMessage-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &GlobalChatMessageUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a GlobalChatMessage by its Id.
         ///
         /// `DELETE /api/support/globalchatmessages/{Id}`; role `GlobalChatMessage-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::GlobalChatMessageId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on GlobalChatMessage records.
@@ -864,8 +865,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for commands; the List role is assumed, as it only
         /// reads metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more GlobalChatMessage records. The API answers 200 even when the
@@ -878,11 +880,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents run command as GET; the spec's POST follows document
         /// 003 and the newer pages.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`GlobalChatMessageUpdate`], and writes it
@@ -891,15 +894,18 @@ mod typed {
         ///
         /// Needs the roles `GlobalChatMessage-Read` and `GlobalChatMessage-Edit`. Answers the body that
         /// was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::GlobalChatMessageId>,
             change: impl FnOnce(&mut GlobalChatMessageUpdate),
-        ) -> crate::Result<GlobalChatMessageUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<
+            Output = crate::Result<GlobalChatMessageUpdate>,
+        > {
+            self.client
+                .modify::<
+                    GlobalChatMessage,
+                    GlobalChatMessageUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

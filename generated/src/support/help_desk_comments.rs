@@ -822,7 +822,8 @@ mod typed {
         HelpDeskCommentSort,
     >;
     /// The `HelpDeskComment` endpoints. Get one with [`crate::Api::help_desk_comments`]
-    /// (`client.help_desk_comments()`); it borrows the client.
+    /// (`client.help_desk_comments()`); it borrows the client. Each method builds a
+    /// [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct HelpDeskComments<'a> {
         client: &'a crate::Client,
@@ -842,13 +843,12 @@ mod typed {
         ///
         /// `GET /api/support/helpdeskcomments`; role `HelpDeskComment-List` (see
         /// [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &HelpDeskCommentQuery,
-        ) -> crate::Result<crate::Page<HelpDeskCommentListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<HelpDeskCommentListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `HelpDeskComment` the query matches, page after page.
@@ -858,12 +858,14 @@ mod typed {
         ///
         /// `GET /api/support/helpdeskcomments`; role `HelpDeskComment-List` (see
         /// [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: HelpDeskCommentQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<HelpDeskCommentListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<HelpDeskCommentListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -874,25 +876,25 @@ mod typed {
         ///
         /// `GET /api/support/helpdeskcomments`; role `HelpDeskComment-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::HelpDeskCommentId>>,
-        ) -> crate::Result<crate::Page<HelpDeskCommentListItem>> {
+        ) -> crate::Call<crate::Page<HelpDeskCommentListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client
-                .find_by_ids(&super::FIND_BY_IDS, "HelpDeskComment_Id", &ids)
-                .await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "HelpDeskComment_Id", &ids)
         }
 
         /// Gets one full HelpDeskComment record by its Id.
         ///
         /// `GET /api/support/helpdeskcomments/{Id}`; role `HelpDeskComment-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::HelpDeskCommentId>,
-        ) -> crate::Result<HelpDeskComment> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<HelpDeskComment> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a HelpDeskComment; the answer carries the new record's Id.
@@ -901,15 +903,12 @@ mod typed {
         ///
         /// `POST /api/support/helpdeskcomments`; role `HelpDeskComment-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewHelpDeskComment,
-        ) -> crate::Result<crate::ids::HelpDeskCommentId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::HelpDeskCommentId)
+        ) -> crate::Call<crate::ids::HelpDeskCommentId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a HelpDeskComment, named by the Id in the body. PUT clears every property it does
@@ -917,22 +916,24 @@ mod typed {
         ///
         /// `PUT /api/support/helpdeskcomments`; role `HelpDeskComment-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &HelpDeskCommentUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a HelpDeskComment by its Id.
         ///
         /// `DELETE /api/support/helpdeskcomments/{Id}`; role `HelpDeskComment-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::HelpDeskCommentId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on HelpDeskComment records.
@@ -942,8 +943,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for commands; the List role is assumed, as it only
         /// reads metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more HelpDeskComment records. The API answers 200 even when the
@@ -956,11 +958,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents run command as GET; the spec's POST follows document
         /// 003 and the newer pages.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`HelpDeskCommentUpdate`], and writes it back:
@@ -968,15 +971,16 @@ mod typed {
         ///
         /// Needs the roles `HelpDeskComment-Read` and `HelpDeskComment-Edit`. Answers the body that was
         /// sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::HelpDeskCommentId>,
             change: impl FnOnce(&mut HelpDeskCommentUpdate),
-        ) -> crate::Result<HelpDeskCommentUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<HelpDeskCommentUpdate>> {
+            self.client
+                .modify::<
+                    HelpDeskComment,
+                    HelpDeskCommentUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

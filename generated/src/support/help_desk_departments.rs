@@ -931,7 +931,8 @@ mod typed {
         HelpDeskDepartmentSort,
     >;
     /// The `HelpDeskDepartment` endpoints. Get one with [`crate::Api::help_desk_departments`]
-    /// (`client.help_desk_departments()`); it borrows the client.
+    /// (`client.help_desk_departments()`); it borrows the client. Each method builds a
+    /// [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct HelpDeskDepartments<'a> {
         client: &'a crate::Client,
@@ -951,13 +952,12 @@ mod typed {
         ///
         /// `GET /api/support/helpdeskdepartments`; role `HelpDeskDepartment-List` (see
         /// [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &HelpDeskDepartmentQuery,
-        ) -> crate::Result<crate::Page<HelpDeskDepartmentListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<HelpDeskDepartmentListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `HelpDeskDepartment` the query matches, page after page.
@@ -967,12 +967,14 @@ mod typed {
         ///
         /// `GET /api/support/helpdeskdepartments`; role `HelpDeskDepartment-List` (see
         /// [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: HelpDeskDepartmentQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<HelpDeskDepartmentListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<HelpDeskDepartmentListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -983,25 +985,25 @@ mod typed {
         ///
         /// `GET /api/support/helpdeskdepartments`; role `HelpDeskDepartment-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::HelpDeskDepartmentId>>,
-        ) -> crate::Result<crate::Page<HelpDeskDepartmentListItem>> {
+        ) -> crate::Call<crate::Page<HelpDeskDepartmentListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client
-                .find_by_ids(&super::FIND_BY_IDS, "HelpDeskDepartment_Id", &ids)
-                .await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "HelpDeskDepartment_Id", &ids)
         }
 
         /// Gets one full HelpDeskDepartment record by its Id.
         ///
         /// `GET /api/support/helpdeskdepartments/{Id}`; role `HelpDeskDepartment-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::HelpDeskDepartmentId>,
-        ) -> crate::Result<HelpDeskDepartment> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<HelpDeskDepartment> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a HelpDeskDepartment; the answer carries the new record's Id.
@@ -1010,15 +1012,12 @@ mod typed {
         ///
         /// `POST /api/support/helpdeskdepartments`; role `HelpDeskDepartment-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewHelpDeskDepartment,
-        ) -> crate::Result<crate::ids::HelpDeskDepartmentId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::HelpDeskDepartmentId)
+        ) -> crate::Call<crate::ids::HelpDeskDepartmentId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a HelpDeskDepartment, named by the Id in the body. PUT clears every property it does
@@ -1026,22 +1025,24 @@ mod typed {
         ///
         /// `PUT /api/support/helpdeskdepartments`; role `HelpDeskDepartment-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &HelpDeskDepartmentUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a HelpDeskDepartment by its Id.
         ///
         /// `DELETE /api/support/helpdeskdepartments/{Id}`; role `HelpDeskDepartment-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::HelpDeskDepartmentId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on HelpDeskDepartment records.
@@ -1051,8 +1052,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for commands; the List role is assumed, as it only
         /// reads metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more HelpDeskDepartment records. The API answers 200 even when the
@@ -1065,11 +1067,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents run command as GET; the spec's POST follows document
         /// 003 and the newer pages.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`HelpDeskDepartmentUpdate`], and writes it
@@ -1078,15 +1081,18 @@ mod typed {
         ///
         /// Needs the roles `HelpDeskDepartment-Read` and `HelpDeskDepartment-Edit`. Answers the body
         /// that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::HelpDeskDepartmentId>,
             change: impl FnOnce(&mut HelpDeskDepartmentUpdate),
-        ) -> crate::Result<HelpDeskDepartmentUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<
+            Output = crate::Result<HelpDeskDepartmentUpdate>,
+        > {
+            self.client
+                .modify::<
+                    HelpDeskDepartment,
+                    HelpDeskDepartmentUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

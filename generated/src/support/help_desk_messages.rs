@@ -1339,7 +1339,8 @@ mod typed {
         HelpDeskMessageSort,
     >;
     /// The `HelpDeskMessage` endpoints. Get one with [`crate::Api::help_desk_messages`]
-    /// (`client.help_desk_messages()`); it borrows the client.
+    /// (`client.help_desk_messages()`); it borrows the client. Each method builds a
+    /// [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct HelpDeskMessages<'a> {
         client: &'a crate::Client,
@@ -1359,13 +1360,12 @@ mod typed {
         ///
         /// `GET /api/support/helpdeskmessages`; role `HelpDeskMessage-List` (see
         /// [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &HelpDeskMessageQuery,
-        ) -> crate::Result<crate::Page<HelpDeskMessageListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<HelpDeskMessageListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `HelpDeskMessage` the query matches, page after page.
@@ -1375,12 +1375,14 @@ mod typed {
         ///
         /// `GET /api/support/helpdeskmessages`; role `HelpDeskMessage-List` (see
         /// [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: HelpDeskMessageQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<HelpDeskMessageListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<HelpDeskMessageListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1391,25 +1393,25 @@ mod typed {
         ///
         /// `GET /api/support/helpdeskmessages`; role `HelpDeskMessage-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::HelpDeskMessageId>>,
-        ) -> crate::Result<crate::Page<HelpDeskMessageListItem>> {
+        ) -> crate::Call<crate::Page<HelpDeskMessageListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client
-                .find_by_ids(&super::FIND_BY_IDS, "HelpDeskMessage_Id", &ids)
-                .await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "HelpDeskMessage_Id", &ids)
         }
 
         /// Gets one full HelpDeskMessage record by its Id.
         ///
         /// `GET /api/support/helpdeskmessages/{Id}`; role `HelpDeskMessage-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::HelpDeskMessageId>,
-        ) -> crate::Result<HelpDeskMessage> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<HelpDeskMessage> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a HelpDeskMessage; the answer carries the new record's Id.
@@ -1418,15 +1420,12 @@ mod typed {
         ///
         /// `POST /api/support/helpdeskmessages`; role `HelpDeskMessage-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewHelpDeskMessage,
-        ) -> crate::Result<crate::ids::HelpDeskMessageId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::HelpDeskMessageId)
+        ) -> crate::Call<crate::ids::HelpDeskMessageId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a HelpDeskMessage, named by the Id in the body. PUT clears every property it does
@@ -1434,22 +1433,24 @@ mod typed {
         ///
         /// `PUT /api/support/helpdeskmessages`; role `HelpDeskMessage-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &HelpDeskMessageUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a HelpDeskMessage by its Id.
         ///
         /// `DELETE /api/support/helpdeskmessages/{Id}`; role `HelpDeskMessage-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::HelpDeskMessageId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on HelpDeskMessage records.
@@ -1459,8 +1460,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for commands; the List role is assumed, as it only
         /// reads metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more HelpDeskMessage records. The API answers 200 even when the
@@ -1473,11 +1475,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents run command as GET; the spec's POST follows document
         /// 003 and the newer pages.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`HelpDeskMessageUpdate`], and writes it back:
@@ -1485,15 +1488,16 @@ mod typed {
         ///
         /// Needs the roles `HelpDeskMessage-Read` and `HelpDeskMessage-Edit`. Answers the body that was
         /// sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::HelpDeskMessageId>,
             change: impl FnOnce(&mut HelpDeskMessageUpdate),
-        ) -> crate::Result<HelpDeskMessageUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<HelpDeskMessageUpdate>> {
+            self.client
+                .modify::<
+                    HelpDeskMessage,
+                    HelpDeskMessageUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -997,7 +997,8 @@ mod typed {
         AuditTrailEntrySort,
     >;
     /// The `AuditTrailEntry` endpoints. Get one with [`crate::Api::audit_trail_entries`]
-    /// (`client.audit_trail_entries()`); it borrows the client.
+    /// (`client.audit_trail_entries()`); it borrows the client. Each method builds a
+    /// [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct AuditTrailEntries<'a> {
         client: &'a crate::Client,
@@ -1016,13 +1017,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/sys/audittrailentries`; role `AuditTrailEntry-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &AuditTrailEntryQuery,
-        ) -> crate::Result<crate::Page<AuditTrailEntryListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<AuditTrailEntryListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `AuditTrailEntry` the query matches, page after page.
@@ -1031,12 +1031,14 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/sys/audittrailentries`; role `AuditTrailEntry-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: AuditTrailEntryQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<AuditTrailEntryListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<AuditTrailEntryListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1047,25 +1049,25 @@ mod typed {
         ///
         /// `GET /api/sys/audittrailentries`; role `AuditTrailEntry-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::AuditTrailEntryId>>,
-        ) -> crate::Result<crate::Page<AuditTrailEntryListItem>> {
+        ) -> crate::Call<crate::Page<AuditTrailEntryListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client
-                .find_by_ids(&super::FIND_BY_IDS, "AuditTrailEntry_Id", &ids)
-                .await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "AuditTrailEntry_Id", &ids)
         }
 
         /// Gets one audit-trail entry's full record by its Id.
         ///
         /// `GET /api/sys/audittrailentries/{Id}`; role `AuditTrailEntry-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::AuditTrailEntryId>,
-        ) -> crate::Result<AuditTrailEntry> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<AuditTrailEntry> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a audit-trail entry; the answer carries the new record's Id.
@@ -1074,15 +1076,12 @@ mod typed {
         ///
         /// `POST /api/sys/audittrailentries`; role `AuditTrailEntry-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewAuditTrailEntry,
-        ) -> crate::Result<crate::ids::AuditTrailEntryId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::AuditTrailEntryId)
+        ) -> crate::Call<crate::ids::AuditTrailEntryId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a audit-trail entry, named by the Id in the body. PUT clears every property it does
@@ -1090,11 +1089,12 @@ mod typed {
         ///
         /// `PUT /api/sys/audittrailentries`; role `AuditTrailEntry-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &AuditTrailEntryUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Lists the commands that can run on audit-trail entries.
@@ -1104,8 +1104,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for commands; the List role is assumed, as it only
         /// reads metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more audit-trail entries. The API answers 200 even when the command
@@ -1118,11 +1119,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents run command as GET; the spec sends POST with the
         /// run-command body, as spec/README.md decides for every entity.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`AuditTrailEntryUpdate`], and writes it back:
@@ -1130,15 +1132,16 @@ mod typed {
         ///
         /// Needs the roles `AuditTrailEntry-Read` and `AuditTrailEntry-Edit`. Answers the body that was
         /// sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::AuditTrailEntryId>,
             change: impl FnOnce(&mut AuditTrailEntryUpdate),
-        ) -> crate::Result<AuditTrailEntryUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<AuditTrailEntryUpdate>> {
+            self.client
+                .modify::<
+                    AuditTrailEntry,
+                    AuditTrailEntryUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

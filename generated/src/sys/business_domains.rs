@@ -955,7 +955,8 @@ mod typed {
         BusinessDomainSort,
     >;
     /// The `BusinessDomain` endpoints. Get one with [`crate::Api::business_domains`]
-    /// (`client.business_domains()`); it borrows the client.
+    /// (`client.business_domains()`); it borrows the client. Each method builds a [`crate::Call`],
+    /// sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct BusinessDomains<'a> {
         client: &'a crate::Client,
@@ -974,13 +975,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/sys/businessdomains`; role `BusinessDomain-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &BusinessDomainQuery,
-        ) -> crate::Result<crate::Page<BusinessDomainListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<BusinessDomainListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `BusinessDomain` the query matches, page after page.
@@ -989,12 +989,14 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/sys/businessdomains`; role `BusinessDomain-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: BusinessDomainQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<BusinessDomainListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<BusinessDomainListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1005,22 +1007,24 @@ mod typed {
         ///
         /// `GET /api/sys/businessdomains`; role `BusinessDomain-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::BusinessDomainId>>,
-        ) -> crate::Result<crate::Page<BusinessDomainListItem>> {
+        ) -> crate::Call<crate::Page<BusinessDomainListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "BusinessDomain_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "BusinessDomain_Id", &ids)
         }
 
         /// Gets one location domain's full record by its Id.
         ///
         /// `GET /api/sys/businessdomains/{Id}`; role `BusinessDomain-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::BusinessDomainId>,
-        ) -> crate::Result<BusinessDomain> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<BusinessDomain> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a location domain; the answer carries the new record's Id.
@@ -1029,37 +1033,36 @@ mod typed {
         ///
         /// `POST /api/sys/businessdomains`; role `BusinessDomain-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewBusinessDomain,
-        ) -> crate::Result<crate::ids::BusinessDomainId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::BusinessDomainId)
+        ) -> crate::Call<crate::ids::BusinessDomainId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a location domain, named by the Id in the body. PUT clears every property it does
         /// not send, so the body is made from the full record.
         ///
         /// `PUT /api/sys/businessdomains`; role `BusinessDomain-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &BusinessDomainUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a location domain by its Id.
         ///
         /// `DELETE /api/sys/businessdomains/{Id}`; role `BusinessDomain-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::BusinessDomainId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on location domains.
@@ -1069,8 +1072,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for commands; the List role is assumed, as it only
         /// reads metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more location domains. The API answers 200 even when the command
@@ -1083,11 +1087,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents run command as GET; the spec sends POST with the
         /// run-command body, as spec/README.md decides for every entity.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`BusinessDomainUpdate`], and writes it back:
@@ -1095,15 +1100,16 @@ mod typed {
         ///
         /// Needs the roles `BusinessDomain-Read` and `BusinessDomain-Edit`. Answers the body that was
         /// sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::BusinessDomainId>,
             change: impl FnOnce(&mut BusinessDomainUpdate),
-        ) -> crate::Result<BusinessDomainUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<BusinessDomainUpdate>> {
+            self.client
+                .modify::<
+                    BusinessDomain,
+                    BusinessDomainUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

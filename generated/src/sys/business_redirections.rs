@@ -932,7 +932,8 @@ mod typed {
         BusinessRedirectionSort,
     >;
     /// The `BusinessRedirection` endpoints. Get one with [`crate::Api::business_redirections`]
-    /// (`client.business_redirections()`); it borrows the client.
+    /// (`client.business_redirections()`); it borrows the client. Each method builds a
+    /// [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct BusinessRedirections<'a> {
         client: &'a crate::Client,
@@ -952,13 +953,12 @@ mod typed {
         ///
         /// `GET /api/sys/businessredirections`; role `BusinessRedirection-List` (see
         /// [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &BusinessRedirectionQuery,
-        ) -> crate::Result<crate::Page<BusinessRedirectionListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<BusinessRedirectionListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `BusinessRedirection` the query matches, page after page.
@@ -968,12 +968,14 @@ mod typed {
         ///
         /// `GET /api/sys/businessredirections`; role `BusinessRedirection-List` (see
         /// [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: BusinessRedirectionQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<BusinessRedirectionListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<BusinessRedirectionListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -984,25 +986,25 @@ mod typed {
         ///
         /// `GET /api/sys/businessredirections`; role `BusinessRedirection-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::BusinessRedirectionId>>,
-        ) -> crate::Result<crate::Page<BusinessRedirectionListItem>> {
+        ) -> crate::Call<crate::Page<BusinessRedirectionListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client
-                .find_by_ids(&super::FIND_BY_IDS, "BusinessRedirection_Id", &ids)
-                .await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "BusinessRedirection_Id", &ids)
         }
 
         /// Gets one location redirection's full record by its Id.
         ///
         /// `GET /api/sys/businessredirections/{Id}`; role `BusinessRedirection-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::BusinessRedirectionId>,
-        ) -> crate::Result<BusinessRedirection> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<BusinessRedirection> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a location redirection; the answer carries the new record's Id.
@@ -1011,15 +1013,12 @@ mod typed {
         ///
         /// `POST /api/sys/businessredirections`; role `BusinessRedirection-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewBusinessRedirection,
-        ) -> crate::Result<crate::ids::BusinessRedirectionId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::BusinessRedirectionId)
+        ) -> crate::Call<crate::ids::BusinessRedirectionId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a location redirection, named by the Id in the body. PUT clears every property it
@@ -1027,22 +1026,24 @@ mod typed {
         ///
         /// `PUT /api/sys/businessredirections`; role `BusinessRedirection-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &BusinessRedirectionUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a location redirection by its Id.
         ///
         /// `DELETE /api/sys/businessredirections/{Id}`; role `BusinessRedirection-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::BusinessRedirectionId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on location redirections.
@@ -1052,8 +1053,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for commands; the List role is assumed, as it only
         /// reads metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more location redirections. The API answers 200 even when the
@@ -1066,11 +1068,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents run command as GET; the spec sends POST with the
         /// run-command body, as spec/README.md decides for every entity.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`BusinessRedirectionUpdate`], and writes it
@@ -1079,15 +1082,18 @@ mod typed {
         ///
         /// Needs the roles `BusinessRedirection-Read` and `BusinessRedirection-Edit`. Answers the body
         /// that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::BusinessRedirectionId>,
             change: impl FnOnce(&mut BusinessRedirectionUpdate),
-        ) -> crate::Result<BusinessRedirectionUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<
+            Output = crate::Result<BusinessRedirectionUpdate>,
+        > {
+            self.client
+                .modify::<
+                    BusinessRedirection,
+                    BusinessRedirectionUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -735,7 +735,8 @@ mod typed {
         BusinessSettingSort,
     >;
     /// The `BusinessSetting` endpoints. Get one with [`crate::Api::business_settings`]
-    /// (`client.business_settings()`); it borrows the client.
+    /// (`client.business_settings()`); it borrows the client. Each method builds a [`crate::Call`],
+    /// sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct BusinessSettings<'a> {
         client: &'a crate::Client,
@@ -754,13 +755,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/sys/businesssettings`; role `BusinessSetting-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &BusinessSettingQuery,
-        ) -> crate::Result<crate::Page<BusinessSettingListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<BusinessSettingListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `BusinessSetting` the query matches, page after page.
@@ -769,12 +769,14 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/sys/businesssettings`; role `BusinessSetting-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: BusinessSettingQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<BusinessSettingListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<BusinessSettingListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -785,24 +787,24 @@ mod typed {
         ///
         /// `GET /api/sys/businesssettings`; role `BusinessSetting-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::BusinessSettingId>>,
-        ) -> crate::Result<crate::Page<BusinessSettingListItem>> {
+        ) -> crate::Call<crate::Page<BusinessSettingListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client
-                .find_by_ids(&super::FIND_BY_IDS, "BusinessSetting_Id", &ids)
-                .await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "BusinessSetting_Id", &ids)
         }
 
         /// Gets one location setting's full record by its Id.
         ///
         /// `GET /api/sys/businesssettings/{Id}`; role `BusinessSetting-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::BusinessSettingId>,
-        ) -> crate::Result<BusinessSetting> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<BusinessSetting> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a location setting; the answer carries the new record's Id.
@@ -811,15 +813,12 @@ mod typed {
         ///
         /// `POST /api/sys/businesssettings`; role `BusinessSetting-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewBusinessSetting,
-        ) -> crate::Result<crate::ids::BusinessSettingId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::BusinessSettingId)
+        ) -> crate::Call<crate::ids::BusinessSettingId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a location setting, named by the Id in the body. PUT clears every property it does
@@ -827,22 +826,24 @@ mod typed {
         ///
         /// `PUT /api/sys/businesssettings`; role `BusinessSetting-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &BusinessSettingUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a location setting by its Id.
         ///
         /// `DELETE /api/sys/businesssettings/{Id}`; role `BusinessSetting-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::BusinessSettingId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on location settings.
@@ -852,8 +853,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for commands; the List role is assumed, as it only
         /// reads metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more location settings. The API answers 200 even when the command
@@ -866,11 +868,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents run command as GET; the spec sends POST with the
         /// run-command body, as spec/README.md decides for every entity.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`BusinessSettingUpdate`], and writes it back:
@@ -878,15 +881,16 @@ mod typed {
         ///
         /// Needs the roles `BusinessSetting-Read` and `BusinessSetting-Edit`. Answers the body that was
         /// sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::BusinessSettingId>,
             change: impl FnOnce(&mut BusinessSettingUpdate),
-        ) -> crate::Result<BusinessSettingUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<BusinessSettingUpdate>> {
+            self.client
+                .modify::<
+                    BusinessSetting,
+                    BusinessSettingUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -4907,7 +4907,7 @@ mod typed {
     /// [`BusinessListItem`]s.
     pub type BusinessQuery = crate::ListQuery<BusinessFilter, BusinessSort>;
     /// The `Business` endpoints. Get one with [`crate::Api::businesses`] (`client.businesses()`);
-    /// it borrows the client.
+    /// it borrows the client. Each method builds a [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct Businesses<'a> {
         client: &'a crate::Client,
@@ -4926,13 +4926,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/sys/businesses`; role `Business-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &BusinessQuery,
-        ) -> crate::Result<crate::Page<BusinessListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<BusinessListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `Business` the query matches, page after page.
@@ -4941,12 +4940,11 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/sys/businesses`; role `Business-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: BusinessQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<BusinessListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<'static, crate::Result<BusinessListItem>> {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -4958,22 +4956,24 @@ mod typed {
         ///
         /// Spec decision: Only sys/business.md documents it; Sys/business.md leaves it out. The fuller
         /// page is followed.
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::BusinessId>>,
-        ) -> crate::Result<crate::Page<BusinessListItem>> {
+        ) -> crate::Call<crate::Page<BusinessListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "Business_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "Business_Id", &ids)
         }
 
         /// Gets one location's full record by its Id.
         ///
         /// `GET /api/sys/businesses/{Id}`; role `Business-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::BusinessId>,
-        ) -> crate::Result<Business> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<Business> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a location; the answer carries the new record's Id.
@@ -4981,26 +4981,21 @@ mod typed {
         /// Answers the new record's `Id`.
         ///
         /// `POST /api/sys/businesses`; role `Business-Create` (see [`CREATE`](super::CREATE)).
-        pub async fn create(
-            &self,
-            body: &NewBusiness,
-        ) -> crate::Result<crate::ids::BusinessId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::BusinessId)
+        #[inline]
+        pub fn create(&self, body: &NewBusiness) -> crate::Call<crate::ids::BusinessId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a location, named by the Id in the body. PUT clears every property it does not send,
         /// so the body is made from the full record.
         ///
         /// `PUT /api/sys/businesses`; role `Business-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &BusinessUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Lists the commands that can run on locations.
@@ -5010,8 +5005,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for commands; the List role is assumed, as it only
         /// reads metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more locations. The API answers 200 even when the command failed;
@@ -5024,11 +5020,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents run command as GET; the spec sends POST with the
         /// run-command body, as spec/README.md decides for every entity.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Downloads the location's logo image, or null when it has none.
@@ -5039,11 +5036,12 @@ mod typed {
         /// [`DOWNLOAD_LOGO`](super::DOWNLOAD_LOGO)).
         ///
         /// Spec decision: No document names a role for binary files; the Read role is assumed.
-        pub async fn logo(
+        #[inline]
+        pub fn logo(
             &self,
             id: impl Into<crate::ids::BusinessId>,
-        ) -> crate::Result<Option<crate::Download>> {
-            self.client.download(&super::DOWNLOAD_LOGO, id.into().0).await
+        ) -> crate::Call<Option<crate::Download>> {
+            self.client.download(&super::DOWNLOAD_LOGO, id.into().0)
         }
 
         /// Downloads the location's banner image, or null when it has none.
@@ -5054,11 +5052,12 @@ mod typed {
         /// [`DOWNLOAD_BANNER_IMAGE`](super::DOWNLOAD_BANNER_IMAGE)).
         ///
         /// Spec decision: No document names a role for binary files; the Read role is assumed.
-        pub async fn banner_image(
+        #[inline]
+        pub fn banner_image(
             &self,
             id: impl Into<crate::ids::BusinessId>,
-        ) -> crate::Result<Option<crate::Download>> {
-            self.client.download(&super::DOWNLOAD_BANNER_IMAGE, id.into().0).await
+        ) -> crate::Call<Option<crate::Download>> {
+            self.client.download(&super::DOWNLOAD_BANNER_IMAGE, id.into().0)
         }
 
         /// Downloads the location's Passport banner image, or null when it has none.
@@ -5070,26 +5069,28 @@ mod typed {
         /// [`DOWNLOAD_PASSPORT_BANNER`](super::DOWNLOAD_PASSPORT_BANNER)).
         ///
         /// Spec decision: No document names a role for binary files; the Read role is assumed.
-        pub async fn passport_banner(
+        #[inline]
+        pub fn passport_banner(
             &self,
             id: impl Into<crate::ids::BusinessId>,
-        ) -> crate::Result<Option<crate::Download>> {
-            self.client.download(&super::DOWNLOAD_PASSPORT_BANNER, id.into().0).await
+        ) -> crate::Call<Option<crate::Download>> {
+            self.client.download(&super::DOWNLOAD_PASSPORT_BANNER, id.into().0)
         }
 
         /// Reads the full record, lets `change` edit its [`BusinessUpdate`], and writes it back: the
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `Business-Read` and `Business-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::BusinessId>,
             change: impl FnOnce(&mut BusinessUpdate),
-        ) -> crate::Result<BusinessUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<BusinessUpdate>> {
+            self.client
+                .modify::<
+                    Business,
+                    BusinessUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -833,7 +833,8 @@ mod typed {
         ChatUserMessageSort,
     >;
     /// The `ChatUserMessage` endpoints. Get one with [`crate::Api::chat_user_messages`]
-    /// (`client.chat_user_messages()`); it borrows the client.
+    /// (`client.chat_user_messages()`); it borrows the client. Each method builds a
+    /// [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct ChatUserMessages<'a> {
         client: &'a crate::Client,
@@ -852,13 +853,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/sys/chatusermessages`; role `ChatUserMessage-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &ChatUserMessageQuery,
-        ) -> crate::Result<crate::Page<ChatUserMessageListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<ChatUserMessageListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `ChatUserMessage` the query matches, page after page.
@@ -867,12 +867,14 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/sys/chatusermessages`; role `ChatUserMessage-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: ChatUserMessageQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<ChatUserMessageListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<ChatUserMessageListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -883,24 +885,24 @@ mod typed {
         ///
         /// `GET /api/sys/chatusermessages`; role `ChatUserMessage-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::ChatUserMessageId>>,
-        ) -> crate::Result<crate::Page<ChatUserMessageListItem>> {
+        ) -> crate::Call<crate::Page<ChatUserMessageListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client
-                .find_by_ids(&super::FIND_BY_IDS, "ChatUserMessage_Id", &ids)
-                .await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "ChatUserMessage_Id", &ids)
         }
 
         /// Gets one chat message's full record by its Id.
         ///
         /// `GET /api/sys/chatusermessages/{Id}`; role `ChatUserMessage-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::ChatUserMessageId>,
-        ) -> crate::Result<ChatUserMessage> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<ChatUserMessage> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a chat message; the answer carries the new record's Id.
@@ -909,15 +911,12 @@ mod typed {
         ///
         /// `POST /api/sys/chatusermessages`; role `ChatUserMessage-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewChatUserMessage,
-        ) -> crate::Result<crate::ids::ChatUserMessageId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::ChatUserMessageId)
+        ) -> crate::Call<crate::ids::ChatUserMessageId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a chat message, named by the Id in the body. PUT clears every property it does not
@@ -925,22 +924,24 @@ mod typed {
         ///
         /// `PUT /api/sys/chatusermessages`; role `ChatUserMessage-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &ChatUserMessageUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a chat message by its Id.
         ///
         /// `DELETE /api/sys/chatusermessages/{Id}`; role `ChatUserMessage-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::ChatUserMessageId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on chat messages.
@@ -950,8 +951,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for commands; the List role is assumed, as it only
         /// reads metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more chat messages. The API answers 200 even when the command
@@ -964,11 +966,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents run command as GET; the spec sends POST with the
         /// run-command body, as spec/README.md decides for every entity.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`ChatUserMessageUpdate`], and writes it back:
@@ -976,15 +979,16 @@ mod typed {
         ///
         /// Needs the roles `ChatUserMessage-Read` and `ChatUserMessage-Edit`. Answers the body that was
         /// sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::ChatUserMessageId>,
             change: impl FnOnce(&mut ChatUserMessageUpdate),
-        ) -> crate::Result<ChatUserMessageUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<ChatUserMessageUpdate>> {
+            self.client
+                .modify::<
+                    ChatUserMessage,
+                    ChatUserMessageUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -706,7 +706,7 @@ mod typed {
     /// [`CurrencyListItem`]s.
     pub type CurrencyQuery = crate::ListQuery<CurrencyFilter, CurrencySort>;
     /// The `Currency` endpoints. Get one with [`crate::Api::currencies`] (`client.currencies()`);
-    /// it borrows the client.
+    /// it borrows the client. Each method builds a [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct Currencies<'a> {
         client: &'a crate::Client,
@@ -725,13 +725,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/sys/currencies`; role `Currency-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &CurrencyQuery,
-        ) -> crate::Result<crate::Page<CurrencyListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<CurrencyListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `Currency` the query matches, page after page.
@@ -740,12 +739,11 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/sys/currencies`; role `Currency-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: CurrencyQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<CurrencyListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<'static, crate::Result<CurrencyListItem>> {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -757,22 +755,24 @@ mod typed {
         ///
         /// Spec decision: Only sys/currency.md documents it; Sys/currency.md leaves it out. The fuller
         /// page is followed.
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::CurrencyId>>,
-        ) -> crate::Result<crate::Page<CurrencyListItem>> {
+        ) -> crate::Call<crate::Page<CurrencyListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "Currency_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "Currency_Id", &ids)
         }
 
         /// Gets one currency's full record by its Id.
         ///
         /// `GET /api/sys/currencies/{Id}`; role `Currency-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::CurrencyId>,
-        ) -> crate::Result<Currency> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<Currency> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a currency; the answer carries the new record's Id.
@@ -780,26 +780,21 @@ mod typed {
         /// Answers the new record's `Id`.
         ///
         /// `POST /api/sys/currencies`; role `Currency-Create` (see [`CREATE`](super::CREATE)).
-        pub async fn create(
-            &self,
-            body: &NewCurrency,
-        ) -> crate::Result<crate::ids::CurrencyId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::CurrencyId)
+        #[inline]
+        pub fn create(&self, body: &NewCurrency) -> crate::Call<crate::ids::CurrencyId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a currency, named by the Id in the body. PUT clears every property it does not send,
         /// so the body is made from the full record.
         ///
         /// `PUT /api/sys/currencies`; role `Currency-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &CurrencyUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Lists the commands that can run on currencies.
@@ -809,8 +804,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for commands; the List role is assumed, as it only
         /// reads metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more currencies. The API answers 200 even when the command failed;
@@ -823,26 +819,28 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents run command as GET; the spec sends POST with the
         /// run-command body, as spec/README.md decides for every entity.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`CurrencyUpdate`], and writes it back: the
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `Currency-Read` and `Currency-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::CurrencyId>,
             change: impl FnOnce(&mut CurrencyUpdate),
-        ) -> crate::Result<CurrencyUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<CurrencyUpdate>> {
+            self.client
+                .modify::<
+                    Currency,
+                    CurrencyUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -720,7 +720,7 @@ mod typed {
     >;
     /// The `EmailQueueItemAttachment` endpoints. Get one with
     /// [`crate::Api::email_queue_item_attachments`] (`client.email_queue_item_attachments()`); it
-    /// borrows the client.
+    /// borrows the client. Each method builds a [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct EmailQueueItemAttachments<'a> {
         client: &'a crate::Client,
@@ -740,13 +740,12 @@ mod typed {
         ///
         /// `GET /api/sys/emailqueueitemattachments`; role `EmailQueueItemAttachment-List` (see
         /// [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &EmailQueueItemAttachmentQuery,
-        ) -> crate::Result<crate::Page<EmailQueueItemAttachmentListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<EmailQueueItemAttachmentListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `EmailQueueItemAttachment` the query matches, page after page.
@@ -756,12 +755,14 @@ mod typed {
         ///
         /// `GET /api/sys/emailqueueitemattachments`; role `EmailQueueItemAttachment-List` (see
         /// [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: EmailQueueItemAttachmentQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<EmailQueueItemAttachmentListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<EmailQueueItemAttachmentListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -772,27 +773,28 @@ mod typed {
         ///
         /// `GET /api/sys/emailqueueitemattachments`; role `EmailQueueItemAttachment-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<
                 Item = impl Into<crate::ids::EmailQueueItemAttachmentId>,
             >,
-        ) -> crate::Result<crate::Page<EmailQueueItemAttachmentListItem>> {
+        ) -> crate::Call<crate::Page<EmailQueueItemAttachmentListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
             self.client
                 .find_by_ids(&super::FIND_BY_IDS, "EmailQueueItemAttachment_Id", &ids)
-                .await
         }
 
         /// Gets one queued email attachment's full record by its Id.
         ///
         /// `GET /api/sys/emailqueueitemattachments/{Id}`; role `EmailQueueItemAttachment-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::EmailQueueItemAttachmentId>,
-        ) -> crate::Result<EmailQueueItemAttachment> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<EmailQueueItemAttachment> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a queued email attachment; the answer carries the new record's Id.
@@ -801,15 +803,12 @@ mod typed {
         ///
         /// `POST /api/sys/emailqueueitemattachments`; role `EmailQueueItemAttachment-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewEmailQueueItemAttachment,
-        ) -> crate::Result<crate::ids::EmailQueueItemAttachmentId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::EmailQueueItemAttachmentId)
+        ) -> crate::Call<crate::ids::EmailQueueItemAttachmentId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a queued email attachment, named by the Id in the body. PUT clears every property it
@@ -817,11 +816,12 @@ mod typed {
         ///
         /// `PUT /api/sys/emailqueueitemattachments`; role `EmailQueueItemAttachment-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &EmailQueueItemAttachmentUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Lists the commands that can run on queued email attachments.
@@ -831,8 +831,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for commands; the List role is assumed, as it only
         /// reads metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more queued email attachments. The API answers 200 even when the
@@ -845,11 +846,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents run command as GET; the spec sends POST with the
         /// run-command body, as spec/README.md decides for every entity.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Downloads the attachment's contents, or null when there are none.
@@ -860,11 +862,12 @@ mod typed {
         /// `EmailQueueItemAttachment-Read` (see [`DOWNLOAD_BINARY`](super::DOWNLOAD_BINARY)).
         ///
         /// Spec decision: No document names a role for binary files; the Read role is assumed.
-        pub async fn binary(
+        #[inline]
+        pub fn binary(
             &self,
             id: impl Into<crate::ids::EmailQueueItemAttachmentId>,
-        ) -> crate::Result<Option<crate::Download>> {
-            self.client.download(&super::DOWNLOAD_BINARY, id.into().0).await
+        ) -> crate::Call<Option<crate::Download>> {
+            self.client.download(&super::DOWNLOAD_BINARY, id.into().0)
         }
 
         /// Reads the full record, lets `change` edit its [`EmailQueueItemAttachmentUpdate`], and writes
@@ -873,15 +876,18 @@ mod typed {
         ///
         /// Needs the roles `EmailQueueItemAttachment-Read` and `EmailQueueItemAttachment-Edit`. Answers
         /// the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::EmailQueueItemAttachmentId>,
             change: impl FnOnce(&mut EmailQueueItemAttachmentUpdate),
-        ) -> crate::Result<EmailQueueItemAttachmentUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<
+            Output = crate::Result<EmailQueueItemAttachmentUpdate>,
+        > {
+            self.client
+                .modify::<
+                    EmailQueueItemAttachment,
+                    EmailQueueItemAttachmentUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

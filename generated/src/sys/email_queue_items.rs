@@ -1225,7 +1225,8 @@ mod typed {
         EmailQueueItemSort,
     >;
     /// The `EmailQueueItem` endpoints. Get one with [`crate::Api::email_queue_items`]
-    /// (`client.email_queue_items()`); it borrows the client.
+    /// (`client.email_queue_items()`); it borrows the client. Each method builds a [`crate::Call`],
+    /// sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct EmailQueueItems<'a> {
         client: &'a crate::Client,
@@ -1244,13 +1245,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/sys/emailqueueitems`; role `EmailQueueItem-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &EmailQueueItemQuery,
-        ) -> crate::Result<crate::Page<EmailQueueItemListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<EmailQueueItemListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `EmailQueueItem` the query matches, page after page.
@@ -1259,12 +1259,14 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/sys/emailqueueitems`; role `EmailQueueItem-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: EmailQueueItemQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<EmailQueueItemListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<EmailQueueItemListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1278,22 +1280,24 @@ mod typed {
         ///
         /// Spec decision: Only sys/emailqueueitem.md documents it; Sys/emailqueueitem.md leaves it out.
         /// The fuller page is followed.
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::EmailQueueItemId>>,
-        ) -> crate::Result<crate::Page<EmailQueueItemListItem>> {
+        ) -> crate::Call<crate::Page<EmailQueueItemListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "EmailQueueItem_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "EmailQueueItem_Id", &ids)
         }
 
         /// Gets one queued email's full record by its Id.
         ///
         /// `GET /api/sys/emailqueueitems/{Id}`; role `EmailQueueItem-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::EmailQueueItemId>,
-        ) -> crate::Result<EmailQueueItem> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<EmailQueueItem> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a queued email; the answer carries the new record's Id.
@@ -1302,26 +1306,24 @@ mod typed {
         ///
         /// `POST /api/sys/emailqueueitems`; role `EmailQueueItem-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewEmailQueueItem,
-        ) -> crate::Result<crate::ids::EmailQueueItemId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::EmailQueueItemId)
+        ) -> crate::Call<crate::ids::EmailQueueItemId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a queued email, named by the Id in the body. PUT clears every property it does not
         /// send, so the body is made from the full record.
         ///
         /// `PUT /api/sys/emailqueueitems`; role `EmailQueueItem-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &EmailQueueItemUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Lists the commands that can run on queued emails.
@@ -1331,8 +1333,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for commands; the List role is assumed, as it only
         /// reads metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more queued emails. The API answers 200 even when the command
@@ -1345,11 +1348,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents run command as GET; the spec sends POST with the
         /// run-command body, as spec/README.md decides for every entity.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`EmailQueueItemUpdate`], and writes it back:
@@ -1357,15 +1361,16 @@ mod typed {
         ///
         /// Needs the roles `EmailQueueItem-Read` and `EmailQueueItem-Edit`. Answers the body that was
         /// sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::EmailQueueItemId>,
             change: impl FnOnce(&mut EmailQueueItemUpdate),
-        ) -> crate::Result<EmailQueueItemUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<EmailQueueItemUpdate>> {
+            self.client
+                .modify::<
+                    EmailQueueItem,
+                    EmailQueueItemUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

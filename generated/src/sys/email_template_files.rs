@@ -867,7 +867,8 @@ mod typed {
         EmailTemplateFileSort,
     >;
     /// The `EmailTemplateFile` endpoints. Get one with [`crate::Api::email_template_files`]
-    /// (`client.email_template_files()`); it borrows the client.
+    /// (`client.email_template_files()`); it borrows the client. Each method builds a
+    /// [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct EmailTemplateFiles<'a> {
         client: &'a crate::Client,
@@ -887,13 +888,12 @@ mod typed {
         ///
         /// `GET /api/sys/emailtemplatefiles`; role `EmailTemplateFile-List` (see
         /// [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &EmailTemplateFileQuery,
-        ) -> crate::Result<crate::Page<EmailTemplateFileListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<EmailTemplateFileListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `EmailTemplateFile` the query matches, page after page.
@@ -903,12 +903,14 @@ mod typed {
         ///
         /// `GET /api/sys/emailtemplatefiles`; role `EmailTemplateFile-List` (see
         /// [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: EmailTemplateFileQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<EmailTemplateFileListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<EmailTemplateFileListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -919,25 +921,25 @@ mod typed {
         ///
         /// `GET /api/sys/emailtemplatefiles`; role `EmailTemplateFile-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::EmailTemplateFileId>>,
-        ) -> crate::Result<crate::Page<EmailTemplateFileListItem>> {
+        ) -> crate::Call<crate::Page<EmailTemplateFileListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client
-                .find_by_ids(&super::FIND_BY_IDS, "EmailTemplateFile_Id", &ids)
-                .await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "EmailTemplateFile_Id", &ids)
         }
 
         /// Gets one email template's full record by its Id.
         ///
         /// `GET /api/sys/emailtemplatefiles/{Id}`; role `EmailTemplateFile-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::EmailTemplateFileId>,
-        ) -> crate::Result<EmailTemplateFile> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<EmailTemplateFile> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a email template; the answer carries the new record's Id.
@@ -946,15 +948,12 @@ mod typed {
         ///
         /// `POST /api/sys/emailtemplatefiles`; role `EmailTemplateFile-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewEmailTemplateFile,
-        ) -> crate::Result<crate::ids::EmailTemplateFileId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::EmailTemplateFileId)
+        ) -> crate::Call<crate::ids::EmailTemplateFileId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a email template, named by the Id in the body. PUT clears every property it does not
@@ -962,22 +961,24 @@ mod typed {
         ///
         /// `PUT /api/sys/emailtemplatefiles`; role `EmailTemplateFile-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &EmailTemplateFileUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a email template by its Id.
         ///
         /// `DELETE /api/sys/emailtemplatefiles/{Id}`; role `EmailTemplateFile-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::EmailTemplateFileId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on email templates.
@@ -987,8 +988,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for commands; the List role is assumed, as it only
         /// reads metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more email templates. The API answers 200 even when the command
@@ -1001,11 +1003,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents run command as GET; the spec sends POST with the
         /// run-command body, as spec/README.md decides for every entity.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`EmailTemplateFileUpdate`], and writes it
@@ -1014,15 +1017,18 @@ mod typed {
         ///
         /// Needs the roles `EmailTemplateFile-Read` and `EmailTemplateFile-Edit`. Answers the body that
         /// was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::EmailTemplateFileId>,
             change: impl FnOnce(&mut EmailTemplateFileUpdate),
-        ) -> crate::Result<EmailTemplateFileUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<
+            Output = crate::Result<EmailTemplateFileUpdate>,
+        > {
+            self.client
+                .modify::<
+                    EmailTemplateFile,
+                    EmailTemplateFileUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -2603,7 +2603,8 @@ mod typed {
         FloorPlanDeskSort,
     >;
     /// The `FloorPlanDesk` endpoints. Get one with [`crate::Api::floor_plan_desks`]
-    /// (`client.floor_plan_desks()`); it borrows the client.
+    /// (`client.floor_plan_desks()`); it borrows the client. Each method builds a [`crate::Call`],
+    /// sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct FloorPlanDesks<'a> {
         client: &'a crate::Client,
@@ -2622,13 +2623,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/sys/floorplandesks`; role `FloorPlanDesk-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &FloorPlanDeskQuery,
-        ) -> crate::Result<crate::Page<FloorPlanDeskListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<FloorPlanDeskListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `FloorPlanDesk` the query matches, page after page.
@@ -2637,12 +2637,14 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/sys/floorplandesks`; role `FloorPlanDesk-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: FloorPlanDeskQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<FloorPlanDeskListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<FloorPlanDeskListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -2656,22 +2658,24 @@ mod typed {
         ///
         /// Spec decision: Only sys/floorplandesk.md documents it; Sys/floorplandesk.md leaves it out.
         /// The fuller page is followed.
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::FloorPlanDeskId>>,
-        ) -> crate::Result<crate::Page<FloorPlanDeskListItem>> {
+        ) -> crate::Call<crate::Page<FloorPlanDeskListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "FloorPlanDesk_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "FloorPlanDesk_Id", &ids)
         }
 
         /// Gets one floor plan unit's full record by its Id.
         ///
         /// `GET /api/sys/floorplandesks/{Id}`; role `FloorPlanDesk-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::FloorPlanDeskId>,
-        ) -> crate::Result<FloorPlanDesk> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<FloorPlanDesk> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a floor plan unit; the answer carries the new record's Id.
@@ -2679,37 +2683,36 @@ mod typed {
         /// Answers the new record's `Id`.
         ///
         /// `POST /api/sys/floorplandesks`; role `FloorPlanDesk-Create` (see [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewFloorPlanDesk,
-        ) -> crate::Result<crate::ids::FloorPlanDeskId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::FloorPlanDeskId)
+        ) -> crate::Call<crate::ids::FloorPlanDeskId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a floor plan unit, named by the Id in the body. PUT clears every property it does
         /// not send, so the body is made from the full record.
         ///
         /// `PUT /api/sys/floorplandesks`; role `FloorPlanDesk-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &FloorPlanDeskUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a floor plan unit by its Id.
         ///
         /// `DELETE /api/sys/floorplandesks/{Id}`; role `FloorPlanDesk-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::FloorPlanDeskId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on floor plan units.
@@ -2719,8 +2722,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for commands; the List role is assumed, as it only
         /// reads metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more floor plan units. The API answers 200 even when the command
@@ -2733,11 +2737,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents run command as GET; the spec sends POST with the
         /// run-command body, as spec/README.md decides for every entity.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`FloorPlanDeskUpdate`], and writes it back:
@@ -2745,15 +2750,16 @@ mod typed {
         ///
         /// Needs the roles `FloorPlanDesk-Read` and `FloorPlanDesk-Edit`. Answers the body that was
         /// sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::FloorPlanDeskId>,
             change: impl FnOnce(&mut FloorPlanDeskUpdate),
-        ) -> crate::Result<FloorPlanDeskUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<FloorPlanDeskUpdate>> {
+            self.client
+                .modify::<
+                    FloorPlanDesk,
+                    FloorPlanDeskUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -1284,7 +1284,8 @@ mod typed {
     /// [`FloorPlanListItem`]s.
     pub type FloorPlanQuery = crate::ListQuery<FloorPlanFilter, FloorPlanSort>;
     /// The `FloorPlan` endpoints. Get one with [`crate::Api::floor_plans`]
-    /// (`client.floor_plans()`); it borrows the client.
+    /// (`client.floor_plans()`); it borrows the client. Each method builds a [`crate::Call`], sent
+    /// when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct FloorPlans<'a> {
         client: &'a crate::Client,
@@ -1303,13 +1304,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/sys/floorplans`; role `FloorPlan-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &FloorPlanQuery,
-        ) -> crate::Result<crate::Page<FloorPlanListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<FloorPlanListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `FloorPlan` the query matches, page after page.
@@ -1318,12 +1318,11 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/sys/floorplans`; role `FloorPlan-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: FloorPlanQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<FloorPlanListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<'static, crate::Result<FloorPlanListItem>> {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1335,22 +1334,24 @@ mod typed {
         ///
         /// Spec decision: Only sys/floorplan.md documents it; Sys/floorplan.md leaves it out. The
         /// fuller page is followed.
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::FloorPlanId>>,
-        ) -> crate::Result<crate::Page<FloorPlanListItem>> {
+        ) -> crate::Call<crate::Page<FloorPlanListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "FloorPlan_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "FloorPlan_Id", &ids)
         }
 
         /// Gets one floor plan's full record by its Id.
         ///
         /// `GET /api/sys/floorplans/{Id}`; role `FloorPlan-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::FloorPlanId>,
-        ) -> crate::Result<FloorPlan> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<FloorPlan> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a floor plan; the answer carries the new record's Id.
@@ -1358,36 +1359,35 @@ mod typed {
         /// Answers the new record's `Id`.
         ///
         /// `POST /api/sys/floorplans`; role `FloorPlan-Create` (see [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewFloorPlan,
-        ) -> crate::Result<crate::ids::FloorPlanId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::FloorPlanId)
+        ) -> crate::Call<crate::ids::FloorPlanId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a floor plan, named by the Id in the body. PUT clears every property it does not
         /// send, so the body is made from the full record.
         ///
         /// `PUT /api/sys/floorplans`; role `FloorPlan-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &FloorPlanUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a floor plan by its Id.
         ///
         /// `DELETE /api/sys/floorplans/{Id}`; role `FloorPlan-Delete` (see [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::FloorPlanId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on floor plans.
@@ -1397,8 +1397,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for commands; the List role is assumed, as it only
         /// reads metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more floor plans. The API answers 200 even when the command failed;
@@ -1411,11 +1412,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents run command as GET; the spec sends POST with the
         /// run-command body, as spec/README.md decides for every entity.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Downloads the floor plan's background image, or null when it has none.
@@ -1427,26 +1429,28 @@ mod typed {
         /// [`DOWNLOAD_BACKGROUND_IMAGE`](super::DOWNLOAD_BACKGROUND_IMAGE)).
         ///
         /// Spec decision: No document names a role for binary files; the Read role is assumed.
-        pub async fn background_image(
+        #[inline]
+        pub fn background_image(
             &self,
             id: impl Into<crate::ids::FloorPlanId>,
-        ) -> crate::Result<Option<crate::Download>> {
-            self.client.download(&super::DOWNLOAD_BACKGROUND_IMAGE, id.into().0).await
+        ) -> crate::Call<Option<crate::Download>> {
+            self.client.download(&super::DOWNLOAD_BACKGROUND_IMAGE, id.into().0)
         }
 
         /// Reads the full record, lets `change` edit its [`FloorPlanUpdate`], and writes it back: the
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `FloorPlan-Read` and `FloorPlan-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::FloorPlanId>,
             change: impl FnOnce(&mut FloorPlanUpdate),
-        ) -> crate::Result<FloorPlanUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<FloorPlanUpdate>> {
+            self.client
+                .modify::<
+                    FloorPlan,
+                    FloorPlanUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

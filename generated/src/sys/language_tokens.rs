@@ -731,7 +731,8 @@ mod typed {
         LanguageTokenSort,
     >;
     /// The `LanguageToken` endpoints. Get one with [`crate::Api::language_tokens`]
-    /// (`client.language_tokens()`); it borrows the client.
+    /// (`client.language_tokens()`); it borrows the client. Each method builds a [`crate::Call`],
+    /// sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct LanguageTokens<'a> {
         client: &'a crate::Client,
@@ -750,13 +751,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/sys/languagetokens`; role `LanguageToken-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &LanguageTokenQuery,
-        ) -> crate::Result<crate::Page<LanguageTokenListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<LanguageTokenListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `LanguageToken` the query matches, page after page.
@@ -765,12 +765,14 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/sys/languagetokens`; role `LanguageToken-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: LanguageTokenQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<LanguageTokenListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<LanguageTokenListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -781,22 +783,24 @@ mod typed {
         ///
         /// `GET /api/sys/languagetokens`; role `LanguageToken-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::LanguageTokenId>>,
-        ) -> crate::Result<crate::Page<LanguageTokenListItem>> {
+        ) -> crate::Call<crate::Page<LanguageTokenListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "LanguageToken_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "LanguageToken_Id", &ids)
         }
 
         /// Gets one language token's full record by its Id.
         ///
         /// `GET /api/sys/languagetokens/{Id}`; role `LanguageToken-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::LanguageTokenId>,
-        ) -> crate::Result<LanguageToken> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<LanguageToken> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a language token; the answer carries the new record's Id.
@@ -804,37 +808,36 @@ mod typed {
         /// Answers the new record's `Id`.
         ///
         /// `POST /api/sys/languagetokens`; role `LanguageToken-Create` (see [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewLanguageToken,
-        ) -> crate::Result<crate::ids::LanguageTokenId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::LanguageTokenId)
+        ) -> crate::Call<crate::ids::LanguageTokenId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a language token, named by the Id in the body. PUT clears every property it does not
         /// send, so the body is made from the full record.
         ///
         /// `PUT /api/sys/languagetokens`; role `LanguageToken-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &LanguageTokenUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a language token by its Id.
         ///
         /// `DELETE /api/sys/languagetokens/{Id}`; role `LanguageToken-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::LanguageTokenId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on language tokens.
@@ -844,8 +847,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for commands; the List role is assumed, as it only
         /// reads metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more language tokens. The API answers 200 even when the command
@@ -858,11 +862,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents run command as GET; the spec sends POST with the
         /// run-command body, as spec/README.md decides for every entity.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`LanguageTokenUpdate`], and writes it back:
@@ -870,15 +875,16 @@ mod typed {
         ///
         /// Needs the roles `LanguageToken-Read` and `LanguageToken-Edit`. Answers the body that was
         /// sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::LanguageTokenId>,
             change: impl FnOnce(&mut LanguageTokenUpdate),
-        ) -> crate::Result<LanguageTokenUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<LanguageTokenUpdate>> {
+            self.client
+                .modify::<
+                    LanguageToken,
+                    LanguageTokenUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -847,7 +847,7 @@ mod typed {
     /// [`LanguageListItem`]s.
     pub type LanguageQuery = crate::ListQuery<LanguageFilter, LanguageSort>;
     /// The `Language` endpoints. Get one with [`crate::Api::languages`] (`client.languages()`); it
-    /// borrows the client.
+    /// borrows the client. Each method builds a [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct Languages<'a> {
         client: &'a crate::Client,
@@ -866,13 +866,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/sys/languages`; role `Language-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &LanguageQuery,
-        ) -> crate::Result<crate::Page<LanguageListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<LanguageListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `Language` the query matches, page after page.
@@ -881,12 +880,11 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/sys/languages`; role `Language-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: LanguageQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<LanguageListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<'static, crate::Result<LanguageListItem>> {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -895,22 +893,24 @@ mod typed {
         /// Sends the ids as `?Language_Id=[1,2]`, with a page size that holds them all (at most 1000).
         ///
         /// `GET /api/sys/languages`; role `Language-List` (see [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::LanguageId>>,
-        ) -> crate::Result<crate::Page<LanguageListItem>> {
+        ) -> crate::Call<crate::Page<LanguageListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "Language_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "Language_Id", &ids)
         }
 
         /// Gets one language's full record by its Id.
         ///
         /// `GET /api/sys/languages/{Id}`; role `Language-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::LanguageId>,
-        ) -> crate::Result<Language> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<Language> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a language; the answer carries the new record's Id.
@@ -918,36 +918,32 @@ mod typed {
         /// Answers the new record's `Id`.
         ///
         /// `POST /api/sys/languages`; role `Language-Create` (see [`CREATE`](super::CREATE)).
-        pub async fn create(
-            &self,
-            body: &NewLanguage,
-        ) -> crate::Result<crate::ids::LanguageId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::LanguageId)
+        #[inline]
+        pub fn create(&self, body: &NewLanguage) -> crate::Call<crate::ids::LanguageId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a language, named by the Id in the body. PUT clears every property it does not send,
         /// so the body is made from the full record.
         ///
         /// `PUT /api/sys/languages`; role `Language-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &LanguageUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a language by its Id.
         ///
         /// `DELETE /api/sys/languages/{Id}`; role `Language-Delete` (see [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::LanguageId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on languages.
@@ -956,8 +952,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for commands; the List role is assumed, as it only
         /// reads metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more languages. The API answers 200 even when the command failed;
@@ -970,26 +967,28 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents run command as GET; the spec sends POST with the
         /// run-command body, as spec/README.md decides for every entity.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`LanguageUpdate`], and writes it back: the
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `Language-Read` and `Language-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::LanguageId>,
             change: impl FnOnce(&mut LanguageUpdate),
-        ) -> crate::Result<LanguageUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<LanguageUpdate>> {
+            self.client
+                .modify::<
+                    Language,
+                    LanguageUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

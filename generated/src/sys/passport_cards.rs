@@ -728,7 +728,8 @@ mod typed {
     /// answers [`PassportCardListItem`]s.
     pub type PassportCardQuery = crate::ListQuery<PassportCardFilter, PassportCardSort>;
     /// The `PassportCard` endpoints. Get one with [`crate::Api::passport_cards`]
-    /// (`client.passport_cards()`); it borrows the client.
+    /// (`client.passport_cards()`); it borrows the client. Each method builds a [`crate::Call`],
+    /// sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct PassportCards<'a> {
         client: &'a crate::Client,
@@ -747,13 +748,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/sys/passportcards`; role `PassportCard-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &PassportCardQuery,
-        ) -> crate::Result<crate::Page<PassportCardListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<PassportCardListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `PassportCard` the query matches, page after page.
@@ -762,12 +762,11 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/sys/passportcards`; role `PassportCard-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: PassportCardQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<PassportCardListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<'static, crate::Result<PassportCardListItem>> {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -778,22 +777,24 @@ mod typed {
         ///
         /// `GET /api/sys/passportcards`; role `PassportCard-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::PassportCardId>>,
-        ) -> crate::Result<crate::Page<PassportCardListItem>> {
+        ) -> crate::Call<crate::Page<PassportCardListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "PassportCard_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "PassportCard_Id", &ids)
         }
 
         /// Gets one Passport card's full record by its Id.
         ///
         /// `GET /api/sys/passportcards/{Id}`; role `PassportCard-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::PassportCardId>,
-        ) -> crate::Result<PassportCard> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<PassportCard> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a Passport card; the answer carries the new record's Id.
@@ -801,37 +802,36 @@ mod typed {
         /// Answers the new record's `Id`.
         ///
         /// `POST /api/sys/passportcards`; role `PassportCard-Create` (see [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewPassportCard,
-        ) -> crate::Result<crate::ids::PassportCardId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::PassportCardId)
+        ) -> crate::Call<crate::ids::PassportCardId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a Passport card, named by the Id in the body. PUT clears every property it does not
         /// send, so the body is made from the full record.
         ///
         /// `PUT /api/sys/passportcards`; role `PassportCard-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &PassportCardUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a Passport card by its Id.
         ///
         /// `DELETE /api/sys/passportcards/{Id}`; role `PassportCard-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::PassportCardId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on Passport cards.
@@ -841,8 +841,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for commands; the List role is assumed, as it only
         /// reads metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more Passport cards. The API answers 200 even when the command
@@ -855,26 +856,28 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents run command as GET; the spec sends POST with the
         /// run-command body, as spec/README.md decides for every entity.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`PassportCardUpdate`], and writes it back:
         /// the safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `PassportCard-Read` and `PassportCard-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::PassportCardId>,
             change: impl FnOnce(&mut PassportCardUpdate),
-        ) -> crate::Result<PassportCardUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<PassportCardUpdate>> {
+            self.client
+                .modify::<
+                    PassportCard,
+                    PassportCardUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

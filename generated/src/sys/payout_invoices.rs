@@ -985,7 +985,8 @@ mod typed {
         PayoutInvoiceSort,
     >;
     /// The `PayoutInvoice` endpoints. Get one with [`crate::Api::payout_invoices`]
-    /// (`client.payout_invoices()`); it borrows the client.
+    /// (`client.payout_invoices()`); it borrows the client. Each method builds a [`crate::Call`],
+    /// sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct PayoutInvoices<'a> {
         client: &'a crate::Client,
@@ -1004,13 +1005,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/sys/payoutinvoices`; role `PayoutInvoice-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &PayoutInvoiceQuery,
-        ) -> crate::Result<crate::Page<PayoutInvoiceListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<PayoutInvoiceListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `PayoutInvoice` the query matches, page after page.
@@ -1019,12 +1019,14 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/sys/payoutinvoices`; role `PayoutInvoice-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: PayoutInvoiceQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<PayoutInvoiceListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<PayoutInvoiceListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1035,22 +1037,24 @@ mod typed {
         ///
         /// `GET /api/sys/payoutinvoices`; role `PayoutInvoice-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::PayoutInvoiceId>>,
-        ) -> crate::Result<crate::Page<PayoutInvoiceListItem>> {
+        ) -> crate::Call<crate::Page<PayoutInvoiceListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "PayoutInvoice_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "PayoutInvoice_Id", &ids)
         }
 
         /// Gets one full PayoutInvoice record by its Id.
         ///
         /// `GET /api/sys/payoutinvoices/{Id}`; role `PayoutInvoice-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::PayoutInvoiceId>,
-        ) -> crate::Result<PayoutInvoice> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<PayoutInvoice> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a PayoutInvoice; the answer carries the new record's Id.
@@ -1062,37 +1066,36 @@ mod typed {
         /// Spec decision: The 2020 page documents create (and update) with no body parameters: every
         /// field is set by Nexudus, so the create body carries only the base fields a client may set.
         /// The endpoint is kept because the page documents it.
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewPayoutInvoice,
-        ) -> crate::Result<crate::ids::PayoutInvoiceId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::PayoutInvoiceId)
+        ) -> crate::Call<crate::ids::PayoutInvoiceId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a PayoutInvoice, named by the Id in the body. PUT clears every property it does not
         /// send, so the body is made from the full record.
         ///
         /// `PUT /api/sys/payoutinvoices`; role `PayoutInvoice-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &PayoutInvoiceUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a PayoutInvoice by its Id.
         ///
         /// `DELETE /api/sys/payoutinvoices/{Id}`; role `PayoutInvoice-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::PayoutInvoiceId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on PayoutInvoice records.
@@ -1102,8 +1105,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more PayoutInvoice records. The API answers 200 even when the
@@ -1116,11 +1120,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; POST with the run-command body, as decided
         /// once in spec/README.md.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`PayoutInvoiceUpdate`], and writes it back:
@@ -1128,15 +1133,16 @@ mod typed {
         ///
         /// Needs the roles `PayoutInvoice-Read` and `PayoutInvoice-Edit`. Answers the body that was
         /// sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::PayoutInvoiceId>,
             change: impl FnOnce(&mut PayoutInvoiceUpdate),
-        ) -> crate::Result<PayoutInvoiceUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<PayoutInvoiceUpdate>> {
+            self.client
+                .modify::<
+                    PayoutInvoice,
+                    PayoutInvoiceUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

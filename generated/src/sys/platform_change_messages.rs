@@ -766,7 +766,8 @@ mod typed {
         PlatformChangeMessageSort,
     >;
     /// The `PlatformChangeMessage` endpoints. Get one with [`crate::Api::platform_change_messages`]
-    /// (`client.platform_change_messages()`); it borrows the client.
+    /// (`client.platform_change_messages()`); it borrows the client. Each method builds a
+    /// [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct PlatformChangeMessages<'a> {
         client: &'a crate::Client,
@@ -786,13 +787,12 @@ mod typed {
         ///
         /// `GET /api/sys/platformchangemessages`; role `PlatformChangeMessage-List` (see
         /// [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &PlatformChangeMessageQuery,
-        ) -> crate::Result<crate::Page<PlatformChangeMessageListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<PlatformChangeMessageListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `PlatformChangeMessage` the query matches, page after page.
@@ -802,12 +802,14 @@ mod typed {
         ///
         /// `GET /api/sys/platformchangemessages`; role `PlatformChangeMessage-List` (see
         /// [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: PlatformChangeMessageQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<PlatformChangeMessageListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<PlatformChangeMessageListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -818,25 +820,26 @@ mod typed {
         ///
         /// `GET /api/sys/platformchangemessages`; role `PlatformChangeMessage-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::PlatformChangeMessageId>>,
-        ) -> crate::Result<crate::Page<PlatformChangeMessageListItem>> {
+        ) -> crate::Call<crate::Page<PlatformChangeMessageListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
             self.client
                 .find_by_ids(&super::FIND_BY_IDS, "PlatformChangeMessage_Id", &ids)
-                .await
         }
 
         /// Gets one full PlatformChangeMessage record by its Id.
         ///
         /// `GET /api/sys/platformchangemessages/{Id}`; role `PlatformChangeMessage-Read` (see
         /// [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::PlatformChangeMessageId>,
-        ) -> crate::Result<PlatformChangeMessage> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<PlatformChangeMessage> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a PlatformChangeMessage; the answer carries the new record's Id.
@@ -845,15 +848,12 @@ mod typed {
         ///
         /// `POST /api/sys/platformchangemessages`; role `PlatformChangeMessage-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewPlatformChangeMessage,
-        ) -> crate::Result<crate::ids::PlatformChangeMessageId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::PlatformChangeMessageId)
+        ) -> crate::Call<crate::ids::PlatformChangeMessageId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a PlatformChangeMessage, named by the Id in the body. PUT clears every property it
@@ -861,22 +861,24 @@ mod typed {
         ///
         /// `PUT /api/sys/platformchangemessages`; role `PlatformChangeMessage-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &PlatformChangeMessageUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a PlatformChangeMessage by its Id.
         ///
         /// `DELETE /api/sys/platformchangemessages/{Id}`; role `PlatformChangeMessage-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::PlatformChangeMessageId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on PlatformChangeMessage records.
@@ -886,8 +888,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more PlatformChangeMessage records. The API answers 200 even when
@@ -900,11 +903,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; POST with the run-command body, as decided
         /// once in spec/README.md.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`PlatformChangeMessageUpdate`], and writes it
@@ -913,15 +917,18 @@ mod typed {
         ///
         /// Needs the roles `PlatformChangeMessage-Read` and `PlatformChangeMessage-Edit`. Answers the
         /// body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::PlatformChangeMessageId>,
             change: impl FnOnce(&mut PlatformChangeMessageUpdate),
-        ) -> crate::Result<PlatformChangeMessageUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<
+            Output = crate::Result<PlatformChangeMessageUpdate>,
+        > {
+            self.client
+                .modify::<
+                    PlatformChangeMessage,
+                    PlatformChangeMessageUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

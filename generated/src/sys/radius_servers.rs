@@ -1097,7 +1097,8 @@ mod typed {
     /// answers [`RadiusServerListItem`]s.
     pub type RadiusServerQuery = crate::ListQuery<RadiusServerFilter, RadiusServerSort>;
     /// The `RadiusServer` endpoints. Get one with [`crate::Api::radius_servers`]
-    /// (`client.radius_servers()`); it borrows the client.
+    /// (`client.radius_servers()`); it borrows the client. Each method builds a [`crate::Call`],
+    /// sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct RadiusServers<'a> {
         client: &'a crate::Client,
@@ -1116,13 +1117,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/sys/radiusservers`; role `RadiusServer-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &RadiusServerQuery,
-        ) -> crate::Result<crate::Page<RadiusServerListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<RadiusServerListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `RadiusServer` the query matches, page after page.
@@ -1131,12 +1131,11 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/sys/radiusservers`; role `RadiusServer-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: RadiusServerQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<RadiusServerListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<'static, crate::Result<RadiusServerListItem>> {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1147,22 +1146,24 @@ mod typed {
         ///
         /// `GET /api/sys/radiusservers`; role `RadiusServer-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::RadiusServerId>>,
-        ) -> crate::Result<crate::Page<RadiusServerListItem>> {
+        ) -> crate::Call<crate::Page<RadiusServerListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "RadiusServer_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "RadiusServer_Id", &ids)
         }
 
         /// Gets one full RadiusServer record by its Id.
         ///
         /// `GET /api/sys/radiusservers/{Id}`; role `RadiusServer-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::RadiusServerId>,
-        ) -> crate::Result<RadiusServer> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<RadiusServer> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a RadiusServer; the answer carries the new record's Id.
@@ -1170,37 +1171,36 @@ mod typed {
         /// Answers the new record's `Id`.
         ///
         /// `POST /api/sys/radiusservers`; role `RadiusServer-Create` (see [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewRadiusServer,
-        ) -> crate::Result<crate::ids::RadiusServerId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::RadiusServerId)
+        ) -> crate::Call<crate::ids::RadiusServerId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a RadiusServer, named by the Id in the body. PUT clears every property it does not
         /// send, so the body is made from the full record.
         ///
         /// `PUT /api/sys/radiusservers`; role `RadiusServer-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &RadiusServerUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a RadiusServer by its Id.
         ///
         /// `DELETE /api/sys/radiusservers/{Id}`; role `RadiusServer-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::RadiusServerId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on RadiusServer records.
@@ -1210,8 +1210,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more RadiusServer records. The API answers 200 even when the
@@ -1224,26 +1225,28 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; POST with the run-command body, as decided
         /// once in spec/README.md.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`RadiusServerUpdate`], and writes it back:
         /// the safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `RadiusServer-Read` and `RadiusServer-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::RadiusServerId>,
             change: impl FnOnce(&mut RadiusServerUpdate),
-        ) -> crate::Result<RadiusServerUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<RadiusServerUpdate>> {
+            self.client
+                .modify::<
+                    RadiusServer,
+                    RadiusServerUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

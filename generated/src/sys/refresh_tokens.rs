@@ -875,7 +875,8 @@ mod typed {
     /// answers [`RefreshTokenListItem`]s.
     pub type RefreshTokenQuery = crate::ListQuery<RefreshTokenFilter, RefreshTokenSort>;
     /// The `RefreshToken` endpoints. Get one with [`crate::Api::refresh_tokens`]
-    /// (`client.refresh_tokens()`); it borrows the client.
+    /// (`client.refresh_tokens()`); it borrows the client. Each method builds a [`crate::Call`],
+    /// sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct RefreshTokens<'a> {
         client: &'a crate::Client,
@@ -894,13 +895,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/sys/refreshtokens`; role `RefreshToken-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &RefreshTokenQuery,
-        ) -> crate::Result<crate::Page<RefreshTokenListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<RefreshTokenListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `RefreshToken` the query matches, page after page.
@@ -909,12 +909,11 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/sys/refreshtokens`; role `RefreshToken-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: RefreshTokenQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<RefreshTokenListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<'static, crate::Result<RefreshTokenListItem>> {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -925,22 +924,24 @@ mod typed {
         ///
         /// `GET /api/sys/refreshtokens`; role `RefreshToken-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::RefreshTokenId>>,
-        ) -> crate::Result<crate::Page<RefreshTokenListItem>> {
+        ) -> crate::Call<crate::Page<RefreshTokenListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "RefreshToken_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "RefreshToken_Id", &ids)
         }
 
         /// Gets one full RefreshToken record by its Id.
         ///
         /// `GET /api/sys/refreshtokens/{Id}`; role `RefreshToken-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::RefreshTokenId>,
-        ) -> crate::Result<RefreshToken> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<RefreshToken> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a RefreshToken; the answer carries the new record's Id.
@@ -948,37 +949,36 @@ mod typed {
         /// Answers the new record's `Id`.
         ///
         /// `POST /api/sys/refreshtokens`; role `RefreshToken-Create` (see [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewRefreshToken,
-        ) -> crate::Result<crate::ids::RefreshTokenId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::RefreshTokenId)
+        ) -> crate::Call<crate::ids::RefreshTokenId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a RefreshToken, named by the Id in the body. PUT clears every property it does not
         /// send, so the body is made from the full record.
         ///
         /// `PUT /api/sys/refreshtokens`; role `RefreshToken-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &RefreshTokenUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a RefreshToken by its Id.
         ///
         /// `DELETE /api/sys/refreshtokens/{Id}`; role `RefreshToken-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::RefreshTokenId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on RefreshToken records.
@@ -988,8 +988,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more RefreshToken records. The API answers 200 even when the
@@ -1002,26 +1003,28 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; POST with the run-command body, as decided
         /// once in spec/README.md.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`RefreshTokenUpdate`], and writes it back:
         /// the safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `RefreshToken-Read` and `RefreshToken-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::RefreshTokenId>,
             change: impl FnOnce(&mut RefreshTokenUpdate),
-        ) -> crate::Result<RefreshTokenUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<RefreshTokenUpdate>> {
+            self.client
+                .modify::<
+                    RefreshToken,
+                    RefreshTokenUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -816,7 +816,7 @@ mod typed {
     /// [`ReportListItem`]s.
     pub type ReportQuery = crate::ListQuery<ReportFilter, ReportSort>;
     /// The `Report` endpoints. Get one with [`crate::Api::reports`] (`client.reports()`); it
-    /// borrows the client.
+    /// borrows the client. Each method builds a [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct Reports<'a> {
         client: &'a crate::Client,
@@ -835,13 +835,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/sys/reports`; role `Report-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &ReportQuery,
-        ) -> crate::Result<crate::Page<ReportListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<ReportListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `Report` the query matches, page after page.
@@ -850,12 +849,11 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/sys/reports`; role `Report-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: ReportQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<ReportListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<'static, crate::Result<ReportListItem>> {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -864,22 +862,21 @@ mod typed {
         /// Sends the ids as `?Report_Id=[1,2]`, with a page size that holds them all (at most 1000).
         ///
         /// `GET /api/sys/reports`; role `Report-List` (see [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::ReportId>>,
-        ) -> crate::Result<crate::Page<ReportListItem>> {
+        ) -> crate::Call<crate::Page<ReportListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "Report_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "Report_Id", &ids)
         }
 
         /// Gets one full Report record by its Id.
         ///
         /// `GET /api/sys/reports/{Id}`; role `Report-Read` (see [`GET`](super::GET)).
-        pub async fn get(
-            &self,
-            id: impl Into<crate::ids::ReportId>,
-        ) -> crate::Result<Report> {
-            self.client.get_record(&super::GET, id.into().0).await
+        #[inline]
+        pub fn get(&self, id: impl Into<crate::ids::ReportId>) -> crate::Call<Report> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a Report; the answer carries the new record's Id.
@@ -887,36 +884,29 @@ mod typed {
         /// Answers the new record's `Id`.
         ///
         /// `POST /api/sys/reports`; role `Report-Create` (see [`CREATE`](super::CREATE)).
-        pub async fn create(
-            &self,
-            body: &NewReport,
-        ) -> crate::Result<crate::ids::ReportId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::ReportId)
+        #[inline]
+        pub fn create(&self, body: &NewReport) -> crate::Call<crate::ids::ReportId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a Report, named by the Id in the body. PUT clears every property it does not send,
         /// so the body is made from the full record.
         ///
         /// `PUT /api/sys/reports`; role `Report-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
-            &self,
-            body: &ReportUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        #[inline]
+        pub fn update(&self, body: &ReportUpdate) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a Report by its Id.
         ///
         /// `DELETE /api/sys/reports/{Id}`; role `Report-Delete` (see [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::ReportId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on Report records.
@@ -925,8 +915,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more Report records. The API answers 200 even when the command
@@ -939,26 +930,28 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; POST with the run-command body, as decided
         /// once in spec/README.md.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`ReportUpdate`], and writes it back: the safe
         /// way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `Report-Read` and `Report-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::ReportId>,
             change: impl FnOnce(&mut ReportUpdate),
-        ) -> crate::Result<ReportUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<ReportUpdate>> {
+            self.client
+                .modify::<
+                    Report,
+                    ReportUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

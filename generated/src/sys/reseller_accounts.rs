@@ -1590,7 +1590,8 @@ mod typed {
         ResellerAccountSort,
     >;
     /// The `ResellerAccount` endpoints. Get one with [`crate::Api::reseller_accounts`]
-    /// (`client.reseller_accounts()`); it borrows the client.
+    /// (`client.reseller_accounts()`); it borrows the client. Each method builds a [`crate::Call`],
+    /// sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct ResellerAccounts<'a> {
         client: &'a crate::Client,
@@ -1609,13 +1610,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/sys/reselleraccounts`; role `ResellerAccount-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &ResellerAccountQuery,
-        ) -> crate::Result<crate::Page<ResellerAccountListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<ResellerAccountListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `ResellerAccount` the query matches, page after page.
@@ -1624,12 +1624,14 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/sys/reselleraccounts`; role `ResellerAccount-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: ResellerAccountQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<ResellerAccountListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<ResellerAccountListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1640,24 +1642,24 @@ mod typed {
         ///
         /// `GET /api/sys/reselleraccounts`; role `ResellerAccount-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::ResellerAccountId>>,
-        ) -> crate::Result<crate::Page<ResellerAccountListItem>> {
+        ) -> crate::Call<crate::Page<ResellerAccountListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client
-                .find_by_ids(&super::FIND_BY_IDS, "ResellerAccount_Id", &ids)
-                .await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "ResellerAccount_Id", &ids)
         }
 
         /// Gets one full ResellerAccount record by its Id.
         ///
         /// `GET /api/sys/reselleraccounts/{Id}`; role `ResellerAccount-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::ResellerAccountId>,
-        ) -> crate::Result<ResellerAccount> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<ResellerAccount> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a ResellerAccount; the answer carries the new record's Id.
@@ -1666,15 +1668,12 @@ mod typed {
         ///
         /// `POST /api/sys/reselleraccounts`; role `ResellerAccount-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewResellerAccount,
-        ) -> crate::Result<crate::ids::ResellerAccountId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::ResellerAccountId)
+        ) -> crate::Call<crate::ids::ResellerAccountId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a ResellerAccount, named by the Id in the body. PUT clears every property it does
@@ -1682,22 +1681,24 @@ mod typed {
         ///
         /// `PUT /api/sys/reselleraccounts`; role `ResellerAccount-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &ResellerAccountUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a ResellerAccount by its Id.
         ///
         /// `DELETE /api/sys/reselleraccounts/{Id}`; role `ResellerAccount-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::ResellerAccountId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on ResellerAccount records.
@@ -1707,8 +1708,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more ResellerAccount records. The API answers 200 even when the
@@ -1721,11 +1723,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; POST with the run-command body, as decided
         /// once in spec/README.md.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`ResellerAccountUpdate`], and writes it back:
@@ -1733,15 +1736,16 @@ mod typed {
         ///
         /// Needs the roles `ResellerAccount-Read` and `ResellerAccount-Edit`. Answers the body that was
         /// sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::ResellerAccountId>,
             change: impl FnOnce(&mut ResellerAccountUpdate),
-        ) -> crate::Result<ResellerAccountUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<ResellerAccountUpdate>> {
+            self.client
+                .modify::<
+                    ResellerAccount,
+                    ResellerAccountUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -1299,7 +1299,8 @@ mod typed {
         ResellerPayoutSort,
     >;
     /// The `ResellerPayout` endpoints. Get one with [`crate::Api::reseller_payouts`]
-    /// (`client.reseller_payouts()`); it borrows the client.
+    /// (`client.reseller_payouts()`); it borrows the client. Each method builds a [`crate::Call`],
+    /// sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct ResellerPayouts<'a> {
         client: &'a crate::Client,
@@ -1318,13 +1319,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/sys/resellerpayouts`; role `ResellerPayout-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &ResellerPayoutQuery,
-        ) -> crate::Result<crate::Page<ResellerPayoutListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<ResellerPayoutListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `ResellerPayout` the query matches, page after page.
@@ -1333,12 +1333,14 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/sys/resellerpayouts`; role `ResellerPayout-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: ResellerPayoutQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<ResellerPayoutListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<ResellerPayoutListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1349,22 +1351,24 @@ mod typed {
         ///
         /// `GET /api/sys/resellerpayouts`; role `ResellerPayout-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::ResellerPayoutId>>,
-        ) -> crate::Result<crate::Page<ResellerPayoutListItem>> {
+        ) -> crate::Call<crate::Page<ResellerPayoutListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "ResellerPayout_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "ResellerPayout_Id", &ids)
         }
 
         /// Gets one full ResellerPayout record by its Id.
         ///
         /// `GET /api/sys/resellerpayouts/{Id}`; role `ResellerPayout-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::ResellerPayoutId>,
-        ) -> crate::Result<ResellerPayout> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<ResellerPayout> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a ResellerPayout; the answer carries the new record's Id.
@@ -1377,37 +1381,36 @@ mod typed {
         /// Spec decision: The 2020 page documents create with no body parameters; the newer page takes
         /// only the invoice file fields (its example error names Amount, which no page lets a client
         /// set).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewResellerPayout,
-        ) -> crate::Result<crate::ids::ResellerPayoutId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::ResellerPayoutId)
+        ) -> crate::Call<crate::ids::ResellerPayoutId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a ResellerPayout, named by the Id in the body. PUT clears every property it does not
         /// send, so the body is made from the full record.
         ///
         /// `PUT /api/sys/resellerpayouts`; role `ResellerPayout-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &ResellerPayoutUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a ResellerPayout by its Id.
         ///
         /// `DELETE /api/sys/resellerpayouts/{Id}`; role `ResellerPayout-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::ResellerPayoutId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on ResellerPayout records.
@@ -1417,8 +1420,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more ResellerPayout records. The API answers 200 even when the
@@ -1431,11 +1435,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; POST with the run-command body, as decided
         /// once in spec/README.md.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Downloads the reseller's invoice file for the payout, or nothing when none is stored.
@@ -1447,13 +1452,12 @@ mod typed {
         /// [`DOWNLOAD_RESELLER_INVOICE_DATA`](super::DOWNLOAD_RESELLER_INVOICE_DATA)).
         ///
         /// Spec decision: No document names a role for binary files; the Read role is assumed.
-        pub async fn reseller_invoice_data(
+        #[inline]
+        pub fn reseller_invoice_data(
             &self,
             id: impl Into<crate::ids::ResellerPayoutId>,
-        ) -> crate::Result<Option<crate::Download>> {
-            self.client
-                .download(&super::DOWNLOAD_RESELLER_INVOICE_DATA, id.into().0)
-                .await
+        ) -> crate::Call<Option<crate::Download>> {
+            self.client.download(&super::DOWNLOAD_RESELLER_INVOICE_DATA, id.into().0)
         }
 
         /// Reads the full record, lets `change` edit its [`ResellerPayoutUpdate`], and writes it back:
@@ -1461,15 +1465,16 @@ mod typed {
         ///
         /// Needs the roles `ResellerPayout-Read` and `ResellerPayout-Edit`. Answers the body that was
         /// sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::ResellerPayoutId>,
             change: impl FnOnce(&mut ResellerPayoutUpdate),
-        ) -> crate::Result<ResellerPayoutUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<ResellerPayoutUpdate>> {
+            self.client
+                .modify::<
+                    ResellerPayout,
+                    ResellerPayoutUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

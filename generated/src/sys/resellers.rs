@@ -1678,7 +1678,7 @@ mod typed {
     /// [`ResellerListItem`]s.
     pub type ResellerQuery = crate::ListQuery<ResellerFilter, ResellerSort>;
     /// The `Reseller` endpoints. Get one with [`crate::Api::resellers`] (`client.resellers()`); it
-    /// borrows the client.
+    /// borrows the client. Each method builds a [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct Resellers<'a> {
         client: &'a crate::Client,
@@ -1697,13 +1697,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/sys/resellers`; role `Reseller-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &ResellerQuery,
-        ) -> crate::Result<crate::Page<ResellerListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<ResellerListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `Reseller` the query matches, page after page.
@@ -1712,12 +1711,11 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/sys/resellers`; role `Reseller-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: ResellerQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<ResellerListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<'static, crate::Result<ResellerListItem>> {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1726,22 +1724,24 @@ mod typed {
         /// Sends the ids as `?Reseller_Id=[1,2]`, with a page size that holds them all (at most 1000).
         ///
         /// `GET /api/sys/resellers`; role `Reseller-List` (see [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::ResellerId>>,
-        ) -> crate::Result<crate::Page<ResellerListItem>> {
+        ) -> crate::Call<crate::Page<ResellerListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "Reseller_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "Reseller_Id", &ids)
         }
 
         /// Gets one full Reseller record by its Id.
         ///
         /// `GET /api/sys/resellers/{Id}`; role `Reseller-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::ResellerId>,
-        ) -> crate::Result<Reseller> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<Reseller> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a Reseller; the answer carries the new record's Id.
@@ -1749,36 +1749,32 @@ mod typed {
         /// Answers the new record's `Id`.
         ///
         /// `POST /api/sys/resellers`; role `Reseller-Create` (see [`CREATE`](super::CREATE)).
-        pub async fn create(
-            &self,
-            body: &NewReseller,
-        ) -> crate::Result<crate::ids::ResellerId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::ResellerId)
+        #[inline]
+        pub fn create(&self, body: &NewReseller) -> crate::Call<crate::ids::ResellerId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a Reseller, named by the Id in the body. PUT clears every property it does not send,
         /// so the body is made from the full record.
         ///
         /// `PUT /api/sys/resellers`; role `Reseller-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &ResellerUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a Reseller by its Id.
         ///
         /// `DELETE /api/sys/resellers/{Id}`; role `Reseller-Delete` (see [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::ResellerId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on Reseller records.
@@ -1787,8 +1783,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more Reseller records. The API answers 200 even when the command
@@ -1801,11 +1798,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; POST with the run-command body, as decided
         /// once in spec/README.md.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Downloads the reseller's avatar image, or nothing when none is set.
@@ -1816,11 +1814,12 @@ mod typed {
         /// [`DOWNLOAD_AVATAR`](super::DOWNLOAD_AVATAR)).
         ///
         /// Spec decision: No document names a role for binary files; the Read role is assumed.
-        pub async fn avatar(
+        #[inline]
+        pub fn avatar(
             &self,
             id: impl Into<crate::ids::ResellerId>,
-        ) -> crate::Result<Option<crate::Download>> {
-            self.client.download(&super::DOWNLOAD_AVATAR, id.into().0).await
+        ) -> crate::Call<Option<crate::Download>> {
+            self.client.download(&super::DOWNLOAD_AVATAR, id.into().0)
         }
 
         /// Downloads the reseller's logo, or nothing when none is set.
@@ -1831,26 +1830,28 @@ mod typed {
         /// [`DOWNLOAD_LOGO`](super::DOWNLOAD_LOGO)).
         ///
         /// Spec decision: No document names a role for binary files; the Read role is assumed.
-        pub async fn logo(
+        #[inline]
+        pub fn logo(
             &self,
             id: impl Into<crate::ids::ResellerId>,
-        ) -> crate::Result<Option<crate::Download>> {
-            self.client.download(&super::DOWNLOAD_LOGO, id.into().0).await
+        ) -> crate::Call<Option<crate::Download>> {
+            self.client.download(&super::DOWNLOAD_LOGO, id.into().0)
         }
 
         /// Reads the full record, lets `change` edit its [`ResellerUpdate`], and writes it back: the
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `Reseller-Read` and `Reseller-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::ResellerId>,
             change: impl FnOnce(&mut ResellerUpdate),
-        ) -> crate::Result<ResellerUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<ResellerUpdate>> {
+            self.client
+                .modify::<
+                    Reseller,
+                    ResellerUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -765,7 +765,8 @@ mod typed {
         SimpleTimeZoneSort,
     >;
     /// The `SimpleTimeZone` endpoints. Get one with [`crate::Api::simple_time_zones`]
-    /// (`client.simple_time_zones()`); it borrows the client.
+    /// (`client.simple_time_zones()`); it borrows the client. Each method builds a [`crate::Call`],
+    /// sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct SimpleTimeZones<'a> {
         client: &'a crate::Client,
@@ -784,13 +785,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/sys/simpletimezones`; role `SimpleTimeZone-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &SimpleTimeZoneQuery,
-        ) -> crate::Result<crate::Page<SimpleTimeZoneListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<SimpleTimeZoneListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `SimpleTimeZone` the query matches, page after page.
@@ -799,12 +799,14 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/sys/simpletimezones`; role `SimpleTimeZone-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: SimpleTimeZoneQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<SimpleTimeZoneListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<SimpleTimeZoneListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -815,22 +817,24 @@ mod typed {
         ///
         /// `GET /api/sys/simpletimezones`; role `SimpleTimeZone-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::SimpleTimeZoneId>>,
-        ) -> crate::Result<crate::Page<SimpleTimeZoneListItem>> {
+        ) -> crate::Call<crate::Page<SimpleTimeZoneListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "SimpleTimeZone_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "SimpleTimeZone_Id", &ids)
         }
 
         /// Gets one full SimpleTimeZone record by its Id.
         ///
         /// `GET /api/sys/simpletimezones/{Id}`; role `SimpleTimeZone-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::SimpleTimeZoneId>,
-        ) -> crate::Result<SimpleTimeZone> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<SimpleTimeZone> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a SimpleTimeZone; the answer carries the new record's Id.
@@ -839,26 +843,24 @@ mod typed {
         ///
         /// `POST /api/sys/simpletimezones`; role `SimpleTimeZone-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewSimpleTimeZone,
-        ) -> crate::Result<crate::ids::SimpleTimeZoneId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::SimpleTimeZoneId)
+        ) -> crate::Call<crate::ids::SimpleTimeZoneId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a SimpleTimeZone, named by the Id in the body. PUT clears every property it does not
         /// send, so the body is made from the full record.
         ///
         /// `PUT /api/sys/simpletimezones`; role `SimpleTimeZone-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &SimpleTimeZoneUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Lists the commands that can run on SimpleTimeZone records.
@@ -868,8 +870,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more SimpleTimeZone records. The API answers 200 even when the
@@ -882,11 +885,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; POST with the run-command body, as decided
         /// once in spec/README.md.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`SimpleTimeZoneUpdate`], and writes it back:
@@ -894,15 +898,16 @@ mod typed {
         ///
         /// Needs the roles `SimpleTimeZone-Read` and `SimpleTimeZone-Edit`. Answers the body that was
         /// sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::SimpleTimeZoneId>,
             change: impl FnOnce(&mut SimpleTimeZoneUpdate),
-        ) -> crate::Result<SimpleTimeZoneUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<SimpleTimeZoneUpdate>> {
+            self.client
+                .modify::<
+                    SimpleTimeZone,
+                    SimpleTimeZoneUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

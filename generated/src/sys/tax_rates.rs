@@ -737,7 +737,7 @@ mod typed {
     /// [`TaxRateListItem`]s.
     pub type TaxRateQuery = crate::ListQuery<TaxRateFilter, TaxRateSort>;
     /// The `TaxRate` endpoints. Get one with [`crate::Api::tax_rates`] (`client.tax_rates()`); it
-    /// borrows the client.
+    /// borrows the client. Each method builds a [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct TaxRates<'a> {
         client: &'a crate::Client,
@@ -756,13 +756,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/sys/taxrates`; role `TaxRate-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &TaxRateQuery,
-        ) -> crate::Result<crate::Page<TaxRateListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<TaxRateListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `TaxRate` the query matches, page after page.
@@ -771,12 +770,11 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/sys/taxrates`; role `TaxRate-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: TaxRateQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<TaxRateListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<'static, crate::Result<TaxRateListItem>> {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -785,22 +783,21 @@ mod typed {
         /// Sends the ids as `?TaxRate_Id=[1,2]`, with a page size that holds them all (at most 1000).
         ///
         /// `GET /api/sys/taxrates`; role `TaxRate-List` (see [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::TaxRateId>>,
-        ) -> crate::Result<crate::Page<TaxRateListItem>> {
+        ) -> crate::Call<crate::Page<TaxRateListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "TaxRate_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "TaxRate_Id", &ids)
         }
 
         /// Gets one full TaxRate record by its Id.
         ///
         /// `GET /api/sys/taxrates/{Id}`; role `TaxRate-Read` (see [`GET`](super::GET)).
-        pub async fn get(
-            &self,
-            id: impl Into<crate::ids::TaxRateId>,
-        ) -> crate::Result<TaxRate> {
-            self.client.get_record(&super::GET, id.into().0).await
+        #[inline]
+        pub fn get(&self, id: impl Into<crate::ids::TaxRateId>) -> crate::Call<TaxRate> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a TaxRate; the answer carries the new record's Id.
@@ -808,36 +805,32 @@ mod typed {
         /// Answers the new record's `Id`.
         ///
         /// `POST /api/sys/taxrates`; role `TaxRate-Create` (see [`CREATE`](super::CREATE)).
-        pub async fn create(
-            &self,
-            body: &NewTaxRate,
-        ) -> crate::Result<crate::ids::TaxRateId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::TaxRateId)
+        #[inline]
+        pub fn create(&self, body: &NewTaxRate) -> crate::Call<crate::ids::TaxRateId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a TaxRate, named by the Id in the body. PUT clears every property it does not send,
         /// so the body is made from the full record.
         ///
         /// `PUT /api/sys/taxrates`; role `TaxRate-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &TaxRateUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a TaxRate by its Id.
         ///
         /// `DELETE /api/sys/taxrates/{Id}`; role `TaxRate-Delete` (see [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::TaxRateId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on TaxRate records.
@@ -846,8 +839,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more TaxRate records. The API answers 200 even when the command
@@ -860,26 +854,28 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; POST with the run-command body, as decided
         /// once in spec/README.md.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`TaxRateUpdate`], and writes it back: the
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `TaxRate-Read` and `TaxRate-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::TaxRateId>,
             change: impl FnOnce(&mut TaxRateUpdate),
-        ) -> crate::Result<TaxRateUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<TaxRateUpdate>> {
+            self.client
+                .modify::<
+                    TaxRate,
+                    TaxRateUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -1245,7 +1245,8 @@ mod typed {
     /// answers [`TemplateFileListItem`]s.
     pub type TemplateFileQuery = crate::ListQuery<TemplateFileFilter, TemplateFileSort>;
     /// The `TemplateFile` endpoints. Get one with [`crate::Api::template_files`]
-    /// (`client.template_files()`); it borrows the client.
+    /// (`client.template_files()`); it borrows the client. Each method builds a [`crate::Call`],
+    /// sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct TemplateFiles<'a> {
         client: &'a crate::Client,
@@ -1264,13 +1265,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/sys/templatefiles`; role `TemplateFile-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &TemplateFileQuery,
-        ) -> crate::Result<crate::Page<TemplateFileListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<TemplateFileListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `TemplateFile` the query matches, page after page.
@@ -1279,12 +1279,11 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/sys/templatefiles`; role `TemplateFile-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: TemplateFileQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<TemplateFileListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<'static, crate::Result<TemplateFileListItem>> {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1295,22 +1294,24 @@ mod typed {
         ///
         /// `GET /api/sys/templatefiles`; role `TemplateFile-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::TemplateFileId>>,
-        ) -> crate::Result<crate::Page<TemplateFileListItem>> {
+        ) -> crate::Call<crate::Page<TemplateFileListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "TemplateFile_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "TemplateFile_Id", &ids)
         }
 
         /// Gets one full TemplateFile record by its Id.
         ///
         /// `GET /api/sys/templatefiles/{Id}`; role `TemplateFile-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::TemplateFileId>,
-        ) -> crate::Result<TemplateFile> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<TemplateFile> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a TemplateFile; the answer carries the new record's Id.
@@ -1318,37 +1319,36 @@ mod typed {
         /// Answers the new record's `Id`.
         ///
         /// `POST /api/sys/templatefiles`; role `TemplateFile-Create` (see [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewTemplateFile,
-        ) -> crate::Result<crate::ids::TemplateFileId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::TemplateFileId)
+        ) -> crate::Call<crate::ids::TemplateFileId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a TemplateFile, named by the Id in the body. PUT clears every property it does not
         /// send, so the body is made from the full record.
         ///
         /// `PUT /api/sys/templatefiles`; role `TemplateFile-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &TemplateFileUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a TemplateFile by its Id.
         ///
         /// `DELETE /api/sys/templatefiles/{Id}`; role `TemplateFile-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::TemplateFileId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on TemplateFile records.
@@ -1358,8 +1358,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more TemplateFile records. The API answers 200 even when the
@@ -1372,11 +1373,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; POST with the run-command body, as decided
         /// once in spec/README.md.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Downloads the file's picture, or nothing when none is set.
@@ -1387,26 +1389,28 @@ mod typed {
         /// [`DOWNLOAD_PICTURE`](super::DOWNLOAD_PICTURE)).
         ///
         /// Spec decision: No document names a role for binary files; the Read role is assumed.
-        pub async fn picture(
+        #[inline]
+        pub fn picture(
             &self,
             id: impl Into<crate::ids::TemplateFileId>,
-        ) -> crate::Result<Option<crate::Download>> {
-            self.client.download(&super::DOWNLOAD_PICTURE, id.into().0).await
+        ) -> crate::Call<Option<crate::Download>> {
+            self.client.download(&super::DOWNLOAD_PICTURE, id.into().0)
         }
 
         /// Reads the full record, lets `change` edit its [`TemplateFileUpdate`], and writes it back:
         /// the safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `TemplateFile-Read` and `TemplateFile-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::TemplateFileId>,
             change: impl FnOnce(&mut TemplateFileUpdate),
-        ) -> crate::Result<TemplateFileUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<TemplateFileUpdate>> {
+            self.client
+                .modify::<
+                    TemplateFile,
+                    TemplateFileUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

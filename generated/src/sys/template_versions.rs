@@ -747,7 +747,8 @@ mod typed {
         TemplateVersionSort,
     >;
     /// The `TemplateVersion` endpoints. Get one with [`crate::Api::template_versions`]
-    /// (`client.template_versions()`); it borrows the client.
+    /// (`client.template_versions()`); it borrows the client. Each method builds a [`crate::Call`],
+    /// sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct TemplateVersions<'a> {
         client: &'a crate::Client,
@@ -766,13 +767,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/sys/templateversions`; role `TemplateVersion-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &TemplateVersionQuery,
-        ) -> crate::Result<crate::Page<TemplateVersionListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<TemplateVersionListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `TemplateVersion` the query matches, page after page.
@@ -781,12 +781,14 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/sys/templateversions`; role `TemplateVersion-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: TemplateVersionQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<TemplateVersionListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<TemplateVersionListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -797,24 +799,24 @@ mod typed {
         ///
         /// `GET /api/sys/templateversions`; role `TemplateVersion-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::TemplateVersionId>>,
-        ) -> crate::Result<crate::Page<TemplateVersionListItem>> {
+        ) -> crate::Call<crate::Page<TemplateVersionListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client
-                .find_by_ids(&super::FIND_BY_IDS, "TemplateVersion_Id", &ids)
-                .await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "TemplateVersion_Id", &ids)
         }
 
         /// Gets one full TemplateVersion record by its Id.
         ///
         /// `GET /api/sys/templateversions/{Id}`; role `TemplateVersion-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::TemplateVersionId>,
-        ) -> crate::Result<TemplateVersion> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<TemplateVersion> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a TemplateVersion; the answer carries the new record's Id.
@@ -823,15 +825,12 @@ mod typed {
         ///
         /// `POST /api/sys/templateversions`; role `TemplateVersion-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewTemplateVersion,
-        ) -> crate::Result<crate::ids::TemplateVersionId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::TemplateVersionId)
+        ) -> crate::Call<crate::ids::TemplateVersionId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a TemplateVersion, named by the Id in the body. PUT clears every property it does
@@ -839,22 +838,24 @@ mod typed {
         ///
         /// `PUT /api/sys/templateversions`; role `TemplateVersion-Edit` (see
         /// [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &TemplateVersionUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a TemplateVersion by its Id.
         ///
         /// `DELETE /api/sys/templateversions/{Id}`; role `TemplateVersion-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::TemplateVersionId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on TemplateVersion records.
@@ -864,8 +865,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more TemplateVersion records. The API answers 200 even when the
@@ -878,11 +880,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; POST with the run-command body, as decided
         /// once in spec/README.md.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`TemplateVersionUpdate`], and writes it back:
@@ -890,15 +893,16 @@ mod typed {
         ///
         /// Needs the roles `TemplateVersion-Read` and `TemplateVersion-Edit`. Answers the body that was
         /// sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::TemplateVersionId>,
             change: impl FnOnce(&mut TemplateVersionUpdate),
-        ) -> crate::Result<TemplateVersionUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<TemplateVersionUpdate>> {
+            self.client
+                .modify::<
+                    TemplateVersion,
+                    TemplateVersionUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

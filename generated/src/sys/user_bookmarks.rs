@@ -776,7 +776,8 @@ mod typed {
     /// answers [`UserBookmarkListItem`]s.
     pub type UserBookmarkQuery = crate::ListQuery<UserBookmarkFilter, UserBookmarkSort>;
     /// The `UserBookmark` endpoints. Get one with [`crate::Api::user_bookmarks`]
-    /// (`client.user_bookmarks()`); it borrows the client.
+    /// (`client.user_bookmarks()`); it borrows the client. Each method builds a [`crate::Call`],
+    /// sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct UserBookmarks<'a> {
         client: &'a crate::Client,
@@ -795,13 +796,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/sys/userbookmarks`; role `UserBookmark-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &UserBookmarkQuery,
-        ) -> crate::Result<crate::Page<UserBookmarkListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<UserBookmarkListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `UserBookmark` the query matches, page after page.
@@ -810,12 +810,11 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/sys/userbookmarks`; role `UserBookmark-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: UserBookmarkQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<UserBookmarkListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<'static, crate::Result<UserBookmarkListItem>> {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -826,22 +825,24 @@ mod typed {
         ///
         /// `GET /api/sys/userbookmarks`; role `UserBookmark-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::UserBookmarkId>>,
-        ) -> crate::Result<crate::Page<UserBookmarkListItem>> {
+        ) -> crate::Call<crate::Page<UserBookmarkListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "UserBookmark_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "UserBookmark_Id", &ids)
         }
 
         /// Gets one full UserBookmark record by its Id.
         ///
         /// `GET /api/sys/userbookmarks/{Id}`; role `UserBookmark-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::UserBookmarkId>,
-        ) -> crate::Result<UserBookmark> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<UserBookmark> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a UserBookmark; the answer carries the new record's Id.
@@ -849,37 +850,36 @@ mod typed {
         /// Answers the new record's `Id`.
         ///
         /// `POST /api/sys/userbookmarks`; role `UserBookmark-Create` (see [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewUserBookmark,
-        ) -> crate::Result<crate::ids::UserBookmarkId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::UserBookmarkId)
+        ) -> crate::Call<crate::ids::UserBookmarkId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a UserBookmark, named by the Id in the body. PUT clears every property it does not
         /// send, so the body is made from the full record.
         ///
         /// `PUT /api/sys/userbookmarks`; role `UserBookmark-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &UserBookmarkUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a UserBookmark by its Id.
         ///
         /// `DELETE /api/sys/userbookmarks/{Id}`; role `UserBookmark-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::UserBookmarkId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on UserBookmark records.
@@ -889,8 +889,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more UserBookmark records. The API answers 200 even when the
@@ -903,26 +904,28 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; POST with the run-command body, as decided
         /// once in spec/README.md.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`UserBookmarkUpdate`], and writes it back:
         /// the safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `UserBookmark-Read` and `UserBookmark-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::UserBookmarkId>,
             change: impl FnOnce(&mut UserBookmarkUpdate),
-        ) -> crate::Result<UserBookmarkUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<UserBookmarkUpdate>> {
+            self.client
+                .modify::<
+                    UserBookmark,
+                    UserBookmarkUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -903,7 +903,8 @@ mod typed {
     /// answers [`UserMessageListItem`]s.
     pub type UserMessageQuery = crate::ListQuery<UserMessageFilter, UserMessageSort>;
     /// The `UserMessage` endpoints. Get one with [`crate::Api::user_messages`]
-    /// (`client.user_messages()`); it borrows the client.
+    /// (`client.user_messages()`); it borrows the client. Each method builds a [`crate::Call`],
+    /// sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct UserMessages<'a> {
         client: &'a crate::Client,
@@ -922,13 +923,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/sys/usermessages`; role `UserMessage-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &UserMessageQuery,
-        ) -> crate::Result<crate::Page<UserMessageListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<UserMessageListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `UserMessage` the query matches, page after page.
@@ -937,12 +937,11 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/sys/usermessages`; role `UserMessage-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: UserMessageQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<UserMessageListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<'static, crate::Result<UserMessageListItem>> {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -953,22 +952,24 @@ mod typed {
         ///
         /// `GET /api/sys/usermessages`; role `UserMessage-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::UserMessageId>>,
-        ) -> crate::Result<crate::Page<UserMessageListItem>> {
+        ) -> crate::Call<crate::Page<UserMessageListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "UserMessage_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "UserMessage_Id", &ids)
         }
 
         /// Gets one full UserMessage record by its Id.
         ///
         /// `GET /api/sys/usermessages/{Id}`; role `UserMessage-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::UserMessageId>,
-        ) -> crate::Result<UserMessage> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<UserMessage> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a UserMessage; the answer carries the new record's Id.
@@ -976,37 +977,36 @@ mod typed {
         /// Answers the new record's `Id`.
         ///
         /// `POST /api/sys/usermessages`; role `UserMessage-Create` (see [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewUserMessage,
-        ) -> crate::Result<crate::ids::UserMessageId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::UserMessageId)
+        ) -> crate::Call<crate::ids::UserMessageId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a UserMessage, named by the Id in the body. PUT clears every property it does not
         /// send, so the body is made from the full record.
         ///
         /// `PUT /api/sys/usermessages`; role `UserMessage-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &UserMessageUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a UserMessage by its Id.
         ///
         /// `DELETE /api/sys/usermessages/{Id}`; role `UserMessage-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::UserMessageId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on UserMessage records.
@@ -1016,8 +1016,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more UserMessage records. The API answers 200 even when the command
@@ -1030,26 +1031,28 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; POST with the run-command body, as decided
         /// once in spec/README.md.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`UserMessageUpdate`], and writes it back: the
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `UserMessage-Read` and `UserMessage-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::UserMessageId>,
             change: impl FnOnce(&mut UserMessageUpdate),
-        ) -> crate::Result<UserMessageUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<UserMessageUpdate>> {
+            self.client
+                .modify::<
+                    UserMessage,
+                    UserMessageUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

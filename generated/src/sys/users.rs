@@ -3098,7 +3098,7 @@ mod typed {
     /// [`UserListItem`]s.
     pub type UserQuery = crate::ListQuery<UserFilter, UserSort>;
     /// The `User` endpoints. Get one with [`crate::Api::users`] (`client.users()`); it borrows the
-    /// client.
+    /// client. Each method builds a [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct Users<'a> {
         client: &'a crate::Client,
@@ -3117,13 +3117,9 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/sys/users`; role `User-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
-            &self,
-            query: &UserQuery,
-        ) -> crate::Result<crate::Page<UserListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        #[inline]
+        pub fn list(&self, query: &UserQuery) -> crate::Call<crate::Page<UserListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `User` the query matches, page after page.
@@ -3132,12 +3128,11 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/sys/users`; role `User-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: UserQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<UserListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<'static, crate::Result<UserListItem>> {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -3151,22 +3146,21 @@ mod typed {
         /// role; dev:sys/get-users-batch documents `?id=[1,2]` answering a bare array of full records
         /// under the Read role. The page form is used, as decided once for every entity in
         /// spec/README.md.
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::UserId>>,
-        ) -> crate::Result<crate::Page<UserListItem>> {
+        ) -> crate::Call<crate::Page<UserListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "User_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "User_Id", &ids)
         }
 
         /// Gets one full User record by its Id.
         ///
         /// `GET /api/sys/users/{Id}`; role `User-Read` (see [`GET`](super::GET)).
-        pub async fn get(
-            &self,
-            id: impl Into<crate::ids::UserId>,
-        ) -> crate::Result<User> {
-            self.client.get_record(&super::GET, id.into().0).await
+        #[inline]
+        pub fn get(&self, id: impl Into<crate::ids::UserId>) -> crate::Call<User> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a User; the answer carries the new record's Id.
@@ -3174,33 +3168,29 @@ mod typed {
         /// Answers the new record's `Id`.
         ///
         /// `POST /api/sys/users`; role `User-Create` (see [`CREATE`](super::CREATE)).
-        pub async fn create(&self, body: &NewUser) -> crate::Result<crate::ids::UserId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::UserId)
+        #[inline]
+        pub fn create(&self, body: &NewUser) -> crate::Call<crate::ids::UserId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a User, named by the Id in the body. PUT clears every property it does not send, so
         /// the body is made from the full record.
         ///
         /// `PUT /api/sys/users`; role `User-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
-            &self,
-            body: &UserUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        #[inline]
+        pub fn update(&self, body: &UserUpdate) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a User by its Id.
         ///
         /// `DELETE /api/sys/users/{Id}`; role `User-Delete` (see [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::UserId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on User records.
@@ -3209,8 +3199,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more User records. The API answers 200 even when the command
@@ -3223,11 +3214,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; POST with the run-command body, as decided
         /// once in spec/README.md.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Downloads the user's avatar image, or nothing when none is set.
@@ -3238,26 +3230,28 @@ mod typed {
         /// [`DOWNLOAD_AVATAR`](super::DOWNLOAD_AVATAR)).
         ///
         /// Spec decision: No document names a role for binary files; the Read role is assumed.
-        pub async fn avatar(
+        #[inline]
+        pub fn avatar(
             &self,
             id: impl Into<crate::ids::UserId>,
-        ) -> crate::Result<Option<crate::Download>> {
-            self.client.download(&super::DOWNLOAD_AVATAR, id.into().0).await
+        ) -> crate::Call<Option<crate::Download>> {
+            self.client.download(&super::DOWNLOAD_AVATAR, id.into().0)
         }
 
         /// Reads the full record, lets `change` edit its [`UserUpdate`], and writes it back: the safe
         /// way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `User-Read` and `User-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::UserId>,
             change: impl FnOnce(&mut UserUpdate),
-        ) -> crate::Result<UserUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<UserUpdate>> {
+            self.client
+                .modify::<
+                    User,
+                    UserUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

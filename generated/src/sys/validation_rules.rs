@@ -907,7 +907,8 @@ mod typed {
         ValidationRuleSort,
     >;
     /// The `ValidationRule` endpoints. Get one with [`crate::Api::validation_rules`]
-    /// (`client.validation_rules()`); it borrows the client.
+    /// (`client.validation_rules()`); it borrows the client. Each method builds a [`crate::Call`],
+    /// sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct ValidationRules<'a> {
         client: &'a crate::Client,
@@ -926,13 +927,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/sys/validationrules`; role `ValidationRule-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &ValidationRuleQuery,
-        ) -> crate::Result<crate::Page<ValidationRuleListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<ValidationRuleListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `ValidationRule` the query matches, page after page.
@@ -941,12 +941,14 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/sys/validationrules`; role `ValidationRule-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: ValidationRuleQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<ValidationRuleListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<
+            'static,
+            crate::Result<ValidationRuleListItem>,
+        > {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -957,22 +959,24 @@ mod typed {
         ///
         /// `GET /api/sys/validationrules`; role `ValidationRule-List` (see
         /// [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::ValidationRuleId>>,
-        ) -> crate::Result<crate::Page<ValidationRuleListItem>> {
+        ) -> crate::Call<crate::Page<ValidationRuleListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "ValidationRule_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "ValidationRule_Id", &ids)
         }
 
         /// Gets one full ValidationRule record by its Id.
         ///
         /// `GET /api/sys/validationrules/{Id}`; role `ValidationRule-Read` (see [`GET`](super::GET)).
-        pub async fn get(
+        #[inline]
+        pub fn get(
             &self,
             id: impl Into<crate::ids::ValidationRuleId>,
-        ) -> crate::Result<ValidationRule> {
-            self.client.get_record(&super::GET, id.into().0).await
+        ) -> crate::Call<ValidationRule> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a ValidationRule; the answer carries the new record's Id.
@@ -981,37 +985,36 @@ mod typed {
         ///
         /// `POST /api/sys/validationrules`; role `ValidationRule-Create` (see
         /// [`CREATE`](super::CREATE)).
-        pub async fn create(
+        #[inline]
+        pub fn create(
             &self,
             body: &NewValidationRule,
-        ) -> crate::Result<crate::ids::ValidationRuleId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::ValidationRuleId)
+        ) -> crate::Call<crate::ids::ValidationRuleId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a ValidationRule, named by the Id in the body. PUT clears every property it does not
         /// send, so the body is made from the full record.
         ///
         /// `PUT /api/sys/validationrules`; role `ValidationRule-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &ValidationRuleUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a ValidationRule by its Id.
         ///
         /// `DELETE /api/sys/validationrules/{Id}`; role `ValidationRule-Delete` (see
         /// [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::ValidationRuleId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on ValidationRule records.
@@ -1021,8 +1024,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more ValidationRule records. The API answers 200 even when the
@@ -1035,11 +1039,12 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; POST with the run-command body, as decided
         /// once in spec/README.md.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`ValidationRuleUpdate`], and writes it back:
@@ -1047,15 +1052,16 @@ mod typed {
         ///
         /// Needs the roles `ValidationRule-Read` and `ValidationRule-Edit`. Answers the body that was
         /// sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::ValidationRuleId>,
             change: impl FnOnce(&mut ValidationRuleUpdate),
-        ) -> crate::Result<ValidationRuleUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<ValidationRuleUpdate>> {
+            self.client
+                .modify::<
+                    ValidationRule,
+                    ValidationRuleUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -994,7 +994,7 @@ mod typed {
     /// [`WebHookListItem`]s.
     pub type WebHookQuery = crate::ListQuery<WebHookFilter, WebHookSort>;
     /// The `WebHook` endpoints. Get one with [`crate::Api::web_hooks`] (`client.web_hooks()`); it
-    /// borrows the client.
+    /// borrows the client. Each method builds a [`crate::Call`], sent when awaited.
     #[derive(Debug, Clone, Copy)]
     pub struct WebHooks<'a> {
         client: &'a crate::Client,
@@ -1013,13 +1013,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/sys/webhooks`; role `WebHook-List` (see [`LIST`](super::LIST)).
-        pub async fn list(
+        #[inline]
+        pub fn list(
             &self,
             query: &WebHookQuery,
-        ) -> crate::Result<crate::Page<WebHookListItem>> {
-            self.client
-                .get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
-                .await
+        ) -> crate::Call<crate::Page<WebHookListItem>> {
+            self.client.get_page(&super::LIST, query.query_pairs(&crate::SERVICE.paging))
         }
 
         /// Every `WebHook` the query matches, page after page.
@@ -1028,12 +1027,11 @@ mod typed {
         /// the current one have been consumed.
         ///
         /// `GET /api/sys/webhooks`; role `WebHook-List` (see [`LIST`](super::LIST)).
+        #[inline]
         pub fn stream(
             &self,
             query: WebHookQuery,
-        ) -> impl ::futures::Stream<
-            Item = crate::Result<WebHookListItem>,
-        > + Send + 'static {
+        ) -> ::futures::stream::BoxStream<'static, crate::Result<WebHookListItem>> {
             self.client.stream_pages(&super::LIST, query)
         }
 
@@ -1042,22 +1040,21 @@ mod typed {
         /// Sends the ids as `?WebHook_Id=[1,2]`, with a page size that holds them all (at most 1000).
         ///
         /// `GET /api/sys/webhooks`; role `WebHook-List` (see [`FIND_BY_IDS`](super::FIND_BY_IDS)).
-        pub async fn find_by_ids(
+        #[inline]
+        pub fn find_by_ids(
             &self,
             ids: impl IntoIterator<Item = impl Into<crate::ids::WebHookId>>,
-        ) -> crate::Result<crate::Page<WebHookListItem>> {
+        ) -> crate::Call<crate::Page<WebHookListItem>> {
             let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-            self.client.find_by_ids(&super::FIND_BY_IDS, "WebHook_Id", &ids).await
+            self.client.find_by_ids(&super::FIND_BY_IDS, "WebHook_Id", &ids)
         }
 
         /// Gets one full WebHook record by its Id.
         ///
         /// `GET /api/sys/webhooks/{Id}`; role `WebHook-Read` (see [`GET`](super::GET)).
-        pub async fn get(
-            &self,
-            id: impl Into<crate::ids::WebHookId>,
-        ) -> crate::Result<WebHook> {
-            self.client.get_record(&super::GET, id.into().0).await
+        #[inline]
+        pub fn get(&self, id: impl Into<crate::ids::WebHookId>) -> crate::Call<WebHook> {
+            self.client.get_record(&super::GET, id.into().0)
         }
 
         /// Creates a WebHook; the answer carries the new record's Id.
@@ -1065,36 +1062,32 @@ mod typed {
         /// Answers the new record's `Id`.
         ///
         /// `POST /api/sys/webhooks`; role `WebHook-Create` (see [`CREATE`](super::CREATE)).
-        pub async fn create(
-            &self,
-            body: &NewWebHook,
-        ) -> crate::Result<crate::ids::WebHookId> {
-            let answer = self
-                .client
-                .send_action(&super::CREATE, None, Some(body))
-                .await?;
-            answer.new_id().map(crate::ids::WebHookId)
+        #[inline]
+        pub fn create(&self, body: &NewWebHook) -> crate::Call<crate::ids::WebHookId> {
+            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a WebHook, named by the Id in the body. PUT clears every property it does not send,
         /// so the body is made from the full record.
         ///
         /// `PUT /api/sys/webhooks`; role `WebHook-Edit` (see [`UPDATE`](super::UPDATE)).
-        pub async fn update(
+        #[inline]
+        pub fn update(
             &self,
             body: &WebHookUpdate,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body)).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action(&super::UPDATE, None, Some(body))
         }
 
         /// Deletes a WebHook by its Id.
         ///
         /// `DELETE /api/sys/webhooks/{Id}`; role `WebHook-Delete` (see [`DELETE`](super::DELETE)).
-        pub async fn delete(
+        #[inline]
+        pub fn delete(
             &self,
             id: impl Into<crate::ids::WebHookId>,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on WebHook records.
@@ -1103,8 +1096,9 @@ mod typed {
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
         /// metadata.
-        pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-            self.client.get_commands(&super::COMMANDS).await
+        #[inline]
+        pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+            self.client.get_commands(&super::COMMANDS)
         }
 
         /// Runs a command on one or more WebHook records. The API answers 200 even when the command
@@ -1117,26 +1111,28 @@ mod typed {
         ///
         /// Spec decision: The 2020 page documents it as GET; POST with the run-command body, as decided
         /// once in spec/README.md.
-        pub async fn run_command(
+        #[inline]
+        pub fn run_command(
             &self,
             command: &crate::RunCommand,
-        ) -> crate::Result<crate::ActionResponse> {
-            self.client.run_command(&super::RUN_COMMAND, command).await
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.run_command(&super::RUN_COMMAND, command)
         }
 
         /// Reads the full record, lets `change` edit its [`WebHookUpdate`], and writes it back: the
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `WebHook-Read` and `WebHook-Edit`. Answers the body that was sent.
-        pub async fn modify(
+        pub fn modify(
             &self,
             id: impl Into<crate::ids::WebHookId>,
             change: impl FnOnce(&mut WebHookUpdate),
-        ) -> crate::Result<WebHookUpdate> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        ) -> impl ::core::future::Future<Output = crate::Result<WebHookUpdate>> {
+            self.client
+                .modify::<
+                    WebHook,
+                    WebHookUpdate,
+                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

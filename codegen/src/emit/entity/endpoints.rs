@@ -41,7 +41,7 @@ pub fn handle(entity: &Entity) -> TokenStream {
     let modify = modify(entity);
     let handle_doc = docs::outer(&format!(
         "The `{name}` endpoints. Get one with [`crate::Api::{module}`] (`client.{module}()`); \
-         it borrows the client."
+         it borrows the client. Each method builds a [`crate::Call`], sent when awaited."
     ));
     quote! {
         #handle_doc
@@ -109,6 +109,11 @@ fn method_docs(e: &Endpoint, extra: &str) -> TokenStream {
     ]))
 }
 
+/// One endpoint's method: a plain function that builds the runtime's `Call`, not an
+/// `async fn`, so the handle type-checks without a future type per endpoint.
+///
+/// `#[inline]` defers its code to the crate that calls it, as an `async fn`'s body would be:
+/// a user's build compiles the decoders of the endpoints it uses, not of all of them.
 fn method(e: &Endpoint, entity: &Entity) -> TokenStream {
     let names = &entity.names;
     let (record, list_item, new_body, update_body, query) = (
@@ -140,12 +145,14 @@ fn method(e: &Endpoint, entity: &Entity) -> TokenStream {
             ]));
             quote! {
                 #doc
-                pub async fn list(&self, query: &#query) -> crate::Result<crate::Page<#list_item>> {
-                    self.client.get_page(&super::#konst, query.query_pairs(&crate::SERVICE.paging)).await
+                #[inline]
+                pub fn list(&self, query: &#query) -> crate::Call<crate::Page<#list_item>> {
+                    self.client.get_page(&super::#konst, query.query_pairs(&crate::SERVICE.paging))
                 }
 
                 #stream_doc
-                pub fn stream(&self, query: #query) -> impl ::futures::Stream<Item = crate::Result<#list_item>> + Send + 'static {
+                #[inline]
+                pub fn stream(&self, query: #query) -> ::futures::stream::BoxStream<'static, crate::Result<#list_item>> {
                     self.client.stream_pages(&super::#konst, query)
                 }
             }
@@ -159,9 +166,10 @@ fn method(e: &Endpoint, entity: &Entity) -> TokenStream {
             );
             quote! {
                 #doc
-                pub async fn find_by_ids(&self, ids: impl IntoIterator<Item = impl Into<crate::ids::#id>>) -> crate::Result<crate::Page<#list_item>> {
+                #[inline]
+                pub fn find_by_ids(&self, ids: impl IntoIterator<Item = impl Into<crate::ids::#id>>) -> crate::Call<crate::Page<#list_item>> {
                     let ids: Vec<i64> = ids.into_iter().map(|id| id.into().0).collect();
-                    self.client.find_by_ids(&super::#konst, #param, &ids).await
+                    self.client.find_by_ids(&super::#konst, #param, &ids)
                 }
             }
         }
@@ -169,8 +177,9 @@ fn method(e: &Endpoint, entity: &Entity) -> TokenStream {
             let doc = method_docs(e, "");
             quote! {
                 #doc
-                pub async fn get(&self, id: impl Into<crate::ids::#id>) -> crate::Result<#record> {
-                    self.client.get_record(&super::#konst, id.into().0).await
+                #[inline]
+                pub fn get(&self, id: impl Into<crate::ids::#id>) -> crate::Call<#record> {
+                    self.client.get_record(&super::#konst, id.into().0)
                 }
             }
         }
@@ -178,9 +187,9 @@ fn method(e: &Endpoint, entity: &Entity) -> TokenStream {
             let doc = method_docs(e, "Answers the new record's `Id`.");
             quote! {
                 #doc
-                pub async fn create(&self, body: &#new_body) -> crate::Result<crate::ids::#id> {
-                    let answer = self.client.send_action(&super::#konst, None, Some(body)).await?;
-                    answer.new_id().map(crate::ids::#id)
+                #[inline]
+                pub fn create(&self, body: &#new_body) -> crate::Call<crate::ids::#id> {
+                    self.client.create_record(&super::#konst, body)
                 }
             }
         }
@@ -188,8 +197,9 @@ fn method(e: &Endpoint, entity: &Entity) -> TokenStream {
             let doc = method_docs(e, "");
             quote! {
                 #doc
-                pub async fn update(&self, body: &#update_body) -> crate::Result<crate::ActionResponse> {
-                    self.client.send_action(&super::#konst, None, Some(body)).await
+                #[inline]
+                pub fn update(&self, body: &#update_body) -> crate::Call<crate::ActionResponse> {
+                    self.client.send_action(&super::#konst, None, Some(body))
                 }
             }
         }
@@ -197,8 +207,9 @@ fn method(e: &Endpoint, entity: &Entity) -> TokenStream {
             let doc = method_docs(e, "");
             quote! {
                 #doc
-                pub async fn delete(&self, id: impl Into<crate::ids::#id>) -> crate::Result<crate::ActionResponse> {
-                    self.client.send_action::<()>(&super::#konst, Some(id.into().0), None).await
+                #[inline]
+                pub fn delete(&self, id: impl Into<crate::ids::#id>) -> crate::Call<crate::ActionResponse> {
+                    self.client.send_action::<()>(&super::#konst, Some(id.into().0), None)
                 }
             }
         }
@@ -206,8 +217,9 @@ fn method(e: &Endpoint, entity: &Entity) -> TokenStream {
             let doc = method_docs(e, "");
             quote! {
                 #doc
-                pub async fn commands(&self) -> crate::Result<Vec<crate::CommandInfo>> {
-                    self.client.get_commands(&super::#konst).await
+                #[inline]
+                pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
+                    self.client.get_commands(&super::#konst)
                 }
             }
         }
@@ -218,8 +230,9 @@ fn method(e: &Endpoint, entity: &Entity) -> TokenStream {
             );
             quote! {
                 #doc
-                pub async fn run_command(&self, command: &crate::RunCommand) -> crate::Result<crate::ActionResponse> {
-                    self.client.run_command(&super::#konst, command).await
+                #[inline]
+                pub fn run_command(&self, command: &crate::RunCommand) -> crate::Call<crate::ActionResponse> {
+                    self.client.run_command(&super::#konst, command)
                 }
             }
         }
@@ -233,8 +246,9 @@ fn method(e: &Endpoint, entity: &Entity) -> TokenStream {
             );
             quote! {
                 #doc
-                pub async fn #method(&self, id: impl Into<crate::ids::#id>) -> crate::Result<Option<crate::Download>> {
-                    self.client.download(&super::#konst, id.into().0).await
+                #[inline]
+                pub fn #method(&self, id: impl Into<crate::ids::#id>) -> crate::Call<Option<crate::Download>> {
+                    self.client.download(&super::#konst, id.into().0)
                 }
             }
         }
@@ -262,13 +276,12 @@ fn modify(entity: &Entity) -> TokenStream {
             get.role, update.role
         ),
     ]));
+    let record = &entity.names.record;
+    let (get, update) = (&get.konst, &update.konst);
     quote! {
         #doc
-        pub async fn modify(&self, id: impl Into<crate::ids::#id>, change: impl FnOnce(&mut #update_body)) -> crate::Result<#update_body> {
-            let mut body = self.get(id).await?.to_update();
-            change(&mut body);
-            self.update(&body).await?;
-            Ok(body)
+        pub fn modify(&self, id: impl Into<crate::ids::#id>, change: impl FnOnce(&mut #update_body)) -> impl ::core::future::Future<Output = crate::Result<#update_body>> {
+            self.client.modify::<#record, #update_body>(&super::#get, &super::#update, id.into().0, change)
         }
     }
 }
