@@ -162,7 +162,7 @@ async fn every_discount_code_endpoint_works_end_to_end() {
 
     // find by ids
     let found = api
-        .find_by_ids(&[second, CoworkerDiscountCodeId(999)])
+        .find_by_ids([second, CoworkerDiscountCodeId(999)])
         .await
         .expect("find by ids");
     assert_eq!(
@@ -262,7 +262,7 @@ async fn every_booking_credit_endpoint_works_end_to_end() {
     assert_eq!(page.records[0].total_credit, Some(money("123.45")));
     assert!(!page.records[0].extra.contains_key("ElegibleProducts"));
 
-    let found = api.find_by_ids(&[id]).await.expect("find by ids");
+    let found = api.find_by_ids([id]).await.expect("find by ids");
     assert_eq!(found.records[0].id, id);
 
     let mut update = record.to_update();
@@ -1505,7 +1505,7 @@ async fn fifty_concurrent_creates_and_reads_lose_and_duplicate_nothing() {
                     .await?;
                 let record = api.get(id).await?;
                 assert_eq!(record.notes, Some(format!("task {i}")));
-                let listed = api.find_by_ids(&[id]).await?;
+                let listed = api.find_by_ids([id]).await?;
                 assert_eq!(listed.records.len(), 1);
                 Ok(id)
             })
@@ -1951,7 +1951,10 @@ async fn find_by_ids_gets_more_ids_than_a_default_page_and_none_without_a_reques
     assert!(!page.has_next_page);
 
     emulator.clear_requests();
-    let none = api.find_by_ids(&[]).await.expect("no ids");
+    let none = api
+        .find_by_ids(Vec::<CoworkerDiscountCodeId>::new())
+        .await
+        .expect("no ids");
     assert!(none.records.is_empty());
     assert!(emulator.requests().is_empty(), "no ids, no request");
 }
