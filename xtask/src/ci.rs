@@ -31,7 +31,22 @@ pub fn run() -> Result<(), String> {
         args.extend(["--", "-D", "warnings"]);
         cargo(&args)?;
     }
-    // Docs are read in review too: broken intra-doc links fail like warnings.
+    // Docs are read in review too: broken intra-doc links fail like warnings, with
+    // `schemas` alone (no typed API to link to) and with every feature (built last, so the
+    // docs left in target/doc are the whole crate's).
+    cargo_with_env(
+        &[
+            "doc",
+            "-p",
+            "nexudus",
+            "--no-deps",
+            "--quiet",
+            "--no-default-features",
+            "--features",
+            "schemas",
+        ],
+        &[("RUSTDOCFLAGS", "-D warnings")],
+    )?;
     cargo_with_env(
         &["doc", "--workspace", "--no-deps", "--quiet"],
         &[("RUSTDOCFLAGS", "-D warnings")],

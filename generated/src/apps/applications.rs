@@ -3,9 +3,8 @@
 //! URL that installs it, whether it is published, and the user roles it needs. Locations
 //! install applications as InstalledApplication records.
 //!
-//! Call the endpoints through [`Applications`](crate::apps::applications::Applications), from
-//! [`crate::Api::applications`] (`client.applications()`). Each needs its role unless the user
-//! is a full unrestricted administrator:
+//! Call the endpoints through `Applications`, from `client.applications()` (with the feature
+//! `applications`). Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

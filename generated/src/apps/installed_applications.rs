@@ -2,10 +2,9 @@
 //! `InstalledApplication`: An application of the marketplace installed at a location, with
 //! whether its use there needs approval.
 //!
-//! Call the endpoints through
-//! [`InstalledApplications`](crate::apps::installed_applications::InstalledApplications), from
-//! [`crate::Api::installed_applications`] (`client.installed_applications()`). Each needs its
-//! role unless the user is a full unrestricted administrator:
+//! Call the endpoints through `InstalledApplications`, from `client.installed_applications()`
+//! (with the feature `installed_applications`). Each needs its role unless the user is a full
+//! unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

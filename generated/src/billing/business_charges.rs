@@ -3,10 +3,9 @@
 //! third-party application, with its amounts, due date, approval by both sides and whether it
 //! has been invoiced yet.
 //!
-//! Call the endpoints through
-//! [`BusinessCharges`](crate::billing::business_charges::BusinessCharges), from
-//! [`crate::Api::business_charges`] (`client.business_charges()`). Each needs its role unless
-//! the user is a full unrestricted administrator:
+//! Call the endpoints through `BusinessCharges`, from `client.business_charges()` (with the
+//! feature `business_charges`). Each needs its role unless the user is a full unrestricted
+//! administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

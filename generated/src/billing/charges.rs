@@ -4,9 +4,8 @@
 //! products, passes, extra services and event tickets, whose unique ids link them back to their
 //! origin.
 //!
-//! Call the endpoints through [`Charges`](crate::billing::charges::Charges), from
-//! [`crate::Api::charges`] (`client.charges()`). Each needs its role unless the user is a full
-//! unrestricted administrator:
+//! Call the endpoints through `Charges`, from `client.charges()` (with the feature `charges`).
+//! Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

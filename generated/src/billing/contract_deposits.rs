@@ -2,10 +2,9 @@
 //! `ContractDeposit`: A deposit (security deposit) taken for a customer's contract, billed as a
 //! product, that may be refundable and is later invoiced or credited back.
 //!
-//! Call the endpoints through
-//! [`ContractDeposits`](crate::billing::contract_deposits::ContractDeposits), from
-//! [`crate::Api::contract_deposits`] (`client.contract_deposits()`). Each needs its role unless
-//! the user is a full unrestricted administrator:
+//! Call the endpoints through `ContractDeposits`, from `client.contract_deposits()` (with the
+//! feature `contract_deposits`). Each needs its role unless the user is a full unrestricted
+//! administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -3,11 +3,10 @@
 //! (CoworkerBookingCredit): how much of the credit was spent, and on which booking or event
 //! ticket.
 //!
-//! Call the endpoints through
-//! [`CoworkerBookingCreditUseHistories`](crate::billing::coworker_booking_credit_use_histories::CoworkerBookingCreditUseHistories),
-//! from [`crate::Api::coworker_booking_credit_use_histories`]
-//! (`client.coworker_booking_credit_use_histories()`). Each needs its role unless the user is a
-//! full unrestricted administrator:
+//! Call the endpoints through `CoworkerBookingCreditUseHistories`, from
+//! `client.coworker_booking_credit_use_histories()` (with the feature
+//! `coworker_booking_credit_use_histories`). Each needs its role unless the user is a full
+//! unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

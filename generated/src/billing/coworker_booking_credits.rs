@@ -10,9 +10,8 @@
 //! `AppliesToCharges`). An empty restriction list means "all". `ValidFrom` and `ExpireDate`
 //! bound its validity.
 //!
-//! Call the endpoints through
-//! [`CoworkerBookingCredits`](crate::billing::coworker_booking_credits::CoworkerBookingCredits),
-//! from [`crate::Api::coworker_booking_credits`] (`client.coworker_booking_credits()`). Each
+//! Call the endpoints through `CoworkerBookingCredits`, from
+//! `client.coworker_booking_credits()` (with the feature `coworker_booking_credits`). Each
 //! needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |

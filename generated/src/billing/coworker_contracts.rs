@@ -4,10 +4,9 @@
 //! dates, the desks it covers, and how and when it is cancelled. A customer with an active
 //! contract is a member.
 //!
-//! Call the endpoints through
-//! [`CoworkerContracts`](crate::billing::coworker_contracts::CoworkerContracts), from
-//! [`crate::Api::coworker_contracts`] (`client.coworker_contracts()`). Each needs its role
-//! unless the user is a full unrestricted administrator:
+//! Call the endpoints through `CoworkerContracts`, from `client.coworker_contracts()` (with the
+//! feature `coworker_contracts`). Each needs its role unless the user is a full unrestricted
+//! administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -3,10 +3,9 @@
 //! (business), optionally within a customer-specific validity window, or as part of the
 //! referral programme.
 //!
-//! Call the endpoints through
-//! [`CoworkerDiscountCodes`](crate::billing::coworker_discount_codes::CoworkerDiscountCodes),
-//! from [`crate::Api::coworker_discount_codes`] (`client.coworker_discount_codes()`). Each
-//! needs its role unless the user is a full unrestricted administrator:
+//! Call the endpoints through `CoworkerDiscountCodes`, from `client.coworker_discount_codes()`
+//! (with the feature `coworker_discount_codes`). Each needs its role unless the user is a full
+//! unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -2,11 +2,10 @@
 //! `CoworkerExtraServiceUseHistory`: One use of a customer's extra service
 //! (CoworkerExtraService) by a booking, and how many of its uses that booking consumed.
 //!
-//! Call the endpoints through
-//! [`CoworkerExtraServiceUseHistories`](crate::billing::coworker_extra_service_use_histories::CoworkerExtraServiceUseHistories),
-//! from [`crate::Api::coworker_extra_service_use_histories`]
-//! (`client.coworker_extra_service_use_histories()`). Each needs its role unless the user is a
-//! full unrestricted administrator:
+//! Call the endpoints through `CoworkerExtraServiceUseHistories`, from
+//! `client.coworker_extra_service_use_histories()` (with the feature
+//! `coworker_extra_service_use_histories`). Each needs its role unless the user is a full
+//! unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -4,10 +4,9 @@
 //! bookings consume, with its price, expiry date and invoicing state. Some are added by plans,
 //! products or bookings.
 //!
-//! Call the endpoints through
-//! [`CoworkerExtraServices`](crate::billing::coworker_extra_services::CoworkerExtraServices),
-//! from [`crate::Api::coworker_extra_services`] (`client.coworker_extra_services()`). Each
-//! needs its role unless the user is a full unrestricted administrator:
+//! Call the endpoints through `CoworkerExtraServices`, from `client.coworker_extra_services()`
+//! (with the feature `coworker_extra_services`). Each needs its role unless the user is a full
+//! unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -2,10 +2,9 @@
 //! `CoworkerInvoiceHistory`: An entry in a customer invoice's history: something that happened
 //! to the invoice (sent, paid, a failed payment, ...), flagged when it is a problem.
 //!
-//! Call the endpoints through
-//! [`CoworkerInvoiceHistories`](crate::billing::coworker_invoice_histories::CoworkerInvoiceHistories),
-//! from [`crate::Api::coworker_invoice_histories`] (`client.coworker_invoice_histories()`).
-//! Each needs its role unless the user is a full unrestricted administrator:
+//! Call the endpoints through `CoworkerInvoiceHistories`, from
+//! `client.coworker_invoice_histories()` (with the feature `coworker_invoice_histories`). Each
+//! needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

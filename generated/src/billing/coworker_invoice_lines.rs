@@ -3,10 +3,9 @@
 //! and tax, the ledger account it is booked to, and the unique id of the contract, booking,
 //! product, pass, charge or ticket it bills.
 //!
-//! Call the endpoints through
-//! [`CoworkerInvoiceLines`](crate::billing::coworker_invoice_lines::CoworkerInvoiceLines), from
-//! [`crate::Api::coworker_invoice_lines`] (`client.coworker_invoice_lines()`). Each needs its
-//! role unless the user is a full unrestricted administrator:
+//! Call the endpoints through `CoworkerInvoiceLines`, from `client.coworker_invoice_lines()`
+//! (with the feature `coworker_invoice_lines`). Each needs its role unless the user is a full
+//! unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -3,10 +3,9 @@
 //! the period it covers, its amounts and currency, and its state (draft, sent, paid, refunded,
 //! credit note, transferred to accounting). Its lines are CoworkerInvoiceLine records.
 //!
-//! Call the endpoints through
-//! [`CoworkerInvoices`](crate::billing::coworker_invoices::CoworkerInvoices), from
-//! [`crate::Api::coworker_invoices`] (`client.coworker_invoices()`). Each needs its role unless
-//! the user is a full unrestricted administrator:
+//! Call the endpoints through `CoworkerInvoices`, from `client.coworker_invoices()` (with the
+//! feature `coworker_invoices`). Each needs its role unless the user is a full unrestricted
+//! administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

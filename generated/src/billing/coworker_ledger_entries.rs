@@ -4,10 +4,9 @@
 //! concerns and the payment provider that processed it. A positive balance means the customer
 //! owes money.
 //!
-//! Call the endpoints through
-//! [`CoworkerLedgerEntries`](crate::billing::coworker_ledger_entries::CoworkerLedgerEntries),
-//! from [`crate::Api::coworker_ledger_entries`] (`client.coworker_ledger_entries()`). Each
-//! needs its role unless the user is a full unrestricted administrator:
+//! Call the endpoints through `CoworkerLedgerEntries`, from `client.coworker_ledger_entries()`
+//! (with the feature `coworker_ledger_entries`). Each needs its role unless the user is a full
+//! unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -4,10 +4,9 @@
 //! released before it is paid. Products that repeat with the customer's contract are better
 //! sold as ContractProduct.
 //!
-//! Call the endpoints through
-//! [`CoworkerProducts`](crate::billing::coworker_products::CoworkerProducts), from
-//! [`crate::Api::coworker_products`] (`client.coworker_products()`). Each needs its role unless
-//! the user is a full unrestricted administrator:
+//! Call the endpoints through `CoworkerProducts`, from `client.coworker_products()` (with the
+//! feature `coworker_products`). Each needs its role unless the user is a full unrestricted
+//! administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -3,10 +3,9 @@
 //! price, expiry date, whether it has been used or checked in with, and whether it has been
 //! invoiced. Some are granted by the customer's plan or by a product.
 //!
-//! Call the endpoints through
-//! [`CoworkerTimePasses`](crate::billing::coworker_time_passes::CoworkerTimePasses), from
-//! [`crate::Api::coworker_time_passes`] (`client.coworker_time_passes()`). Each needs its role
-//! unless the user is a full unrestricted administrator:
+//! Call the endpoints through `CoworkerTimePasses`, from `client.coworker_time_passes()` (with
+//! the feature `coworker_time_passes`). Each needs its role unless the user is a full
+//! unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -4,9 +4,8 @@
 //! dates, with caps on its uses and on who may use it. CoworkerDiscountCode assigns one to a
 //! customer.
 //!
-//! Call the endpoints through [`DiscountCodes`](crate::billing::discount_codes::DiscountCodes),
-//! from [`crate::Api::discount_codes`] (`client.discount_codes()`). Each needs its role unless
-//! the user is a full unrestricted administrator:
+//! Call the endpoints through `DiscountCodes`, from `client.discount_codes()` (with the feature
+//! `discount_codes`). Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

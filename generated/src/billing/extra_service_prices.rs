@@ -2,10 +2,9 @@
 //! `ExtraServicePrice`: A price of an extra service (booking rate) for customers on one plan,
 //! overriding the extra service's own price and maximum.
 //!
-//! Call the endpoints through
-//! [`ExtraServicePrices`](crate::billing::extra_service_prices::ExtraServicePrices), from
-//! [`crate::Api::extra_service_prices`] (`client.extra_service_prices()`). Each needs its role
-//! unless the user is a full unrestricted administrator:
+//! Call the endpoints through `ExtraServicePrices`, from `client.extra_service_prices()` (with
+//! the feature `extra_service_prices`). Each needs its role unless the user is a full
+//! unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -2,10 +2,9 @@
 //! `ExtraServiceTimeSlot`: A weekly time window of an extra service (booking rate): on a day of
 //! the week, between two times, the rate is available, or not.
 //!
-//! Call the endpoints through
-//! [`ExtraServiceTimeSlots`](crate::billing::extra_service_time_slots::ExtraServiceTimeSlots),
-//! from [`crate::Api::extra_service_time_slots`] (`client.extra_service_time_slots()`). Each
-//! needs its role unless the user is a full unrestricted administrator:
+//! Call the endpoints through `ExtraServiceTimeSlots`, from `client.extra_service_time_slots()`
+//! (with the feature `extra_service_time_slots`). Each needs its role unless the user is a full
+//! unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

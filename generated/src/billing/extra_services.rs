@@ -4,9 +4,8 @@
 //! ...), with optional limits on the time of day, booking length, plans and audience. It can
 //! also be sold as booking or printing credit (CoworkerExtraService).
 //!
-//! Call the endpoints through [`ExtraServices`](crate::billing::extra_services::ExtraServices),
-//! from [`crate::Api::extra_services`] (`client.extra_services()`). Each needs its role unless
-//! the user is a full unrestricted administrator:
+//! Call the endpoints through `ExtraServices`, from `client.extra_services()` (with the feature
+//! `extra_services`). Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

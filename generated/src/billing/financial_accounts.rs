@@ -3,10 +3,9 @@
 //! (sales, payments, deposits), to which charges, products and invoice lines are booked for
 //! accounting exports.
 //!
-//! Call the endpoints through
-//! [`FinancialAccounts`](crate::billing::financial_accounts::FinancialAccounts), from
-//! [`crate::Api::financial_accounts`] (`client.financial_accounts()`). Each needs its role
-//! unless the user is a full unrestricted administrator:
+//! Call the endpoints through `FinancialAccounts`, from `client.financial_accounts()` (with the
+//! feature `financial_accounts`). Each needs its role unless the user is a full unrestricted
+//! administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

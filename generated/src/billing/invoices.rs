@@ -4,9 +4,8 @@
 //! the period, the amounts and the payment state. The invoices a location issues to its own
 //! customers are CoworkerInvoice records.
 //!
-//! Call the endpoints through [`Invoices`](crate::billing::invoices::Invoices), from
-//! [`crate::Api::invoices`] (`client.invoices()`). Each needs its role unless the user is a
-//! full unrestricted administrator:
+//! Call the endpoints through `Invoices`, from `client.invoices()` (with the feature
+//! `invoices`). Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -3,9 +3,8 @@
 //! invoices Nexudus issues to the operator (Invoice), with the running balance. The ledger of a
 //! location's own customers is CoworkerLedgerEntry.
 //!
-//! Call the endpoints through [`LedgerEntries`](crate::billing::ledger_entries::LedgerEntries),
-//! from [`crate::Api::ledger_entries`] (`client.ledger_entries()`). Each needs its role unless
-//! the user is a full unrestricted administrator:
+//! Call the endpoints through `LedgerEntries`, from `client.ledger_entries()` (with the feature
+//! `ledger_entries`). Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -3,10 +3,9 @@
 //! Adyen, ...): the provider, its configuration and credentials, whether to attempt 3-D Secure,
 //! and the fee, tax rate and financial account of payments through it.
 //!
-//! Call the endpoints through
-//! [`PaymentGateways`](crate::billing::payment_gateways::PaymentGateways), from
-//! [`crate::Api::payment_gateways`] (`client.payment_gateways()`). Each needs its role unless
-//! the user is a full unrestricted administrator:
+//! Call the endpoints through `PaymentGateways`, from `client.payment_gateways()` (with the
+//! feature `payment_gateways`). Each needs its role unless the user is a full unrestricted
+//! administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

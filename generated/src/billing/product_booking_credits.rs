@@ -6,10 +6,9 @@
 //! restriction list means all. ExpirationType and ExpiresIn set when the released credit
 //! expires.
 //!
-//! Call the endpoints through
-//! [`ProductBookingCredits`](crate::billing::product_booking_credits::ProductBookingCredits),
-//! from [`crate::Api::product_booking_credits`] (`client.product_booking_credits()`). Each
-//! needs its role unless the user is a full unrestricted administrator:
+//! Call the endpoints through `ProductBookingCredits`, from `client.product_booking_credits()`
+//! (with the feature `product_booking_credits`). Each needs its role unless the user is a full
+//! unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

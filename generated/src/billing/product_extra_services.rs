@@ -2,10 +2,9 @@
 //! `ProductExtraService`: An allowance of an extra service (booking time at a rate, or printing
 //! credit) that a product gives the customer who buys it, optionally expiring after a while.
 //!
-//! Call the endpoints through
-//! [`ProductExtraServices`](crate::billing::product_extra_services::ProductExtraServices), from
-//! [`crate::Api::product_extra_services`] (`client.product_extra_services()`). Each needs its
-//! role unless the user is a full unrestricted administrator:
+//! Call the endpoints through `ProductExtraServices`, from `client.product_extra_services()`
+//! (with the feature `product_extra_services`). Each needs its role unless the user is a full
+//! unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -2,10 +2,9 @@
 //! `ProductTimePass`: Time passes (or day passes) that a product gives the customer who buys
 //! it, optionally expiring after a while.
 //!
-//! Call the endpoints through
-//! [`ProductTimePasses`](crate::billing::product_time_passes::ProductTimePasses), from
-//! [`crate::Api::product_time_passes`] (`client.product_time_passes()`). Each needs its role
-//! unless the user is a full unrestricted administrator:
+//! Call the endpoints through `ProductTimePasses`, from `client.product_time_passes()` (with
+//! the feature `product_time_passes`). Each needs its role unless the user is a full
+//! unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -5,9 +5,8 @@
 //! bookings (BookingProduct, ResourceProduct) or bought directly (CoworkerProduct); their
 //! benefits are ProductBookingCredit, ProductExtraService and ProductTimePass records.
 //!
-//! Call the endpoints through [`Products`](crate::billing::products::Products), from
-//! [`crate::Api::products`] (`client.products()`). Each needs its role unless the user is a
-//! full unrestricted administrator:
+//! Call the endpoints through `Products`, from `client.products()` (with the feature
+//! `products`). Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -2,10 +2,9 @@
 //! `ProposalContract`: A contract offered in a proposal: the plan, price, dates, billing day
 //! and desks that become a CoworkerContract when the customer accepts the proposal.
 //!
-//! Call the endpoints through
-//! [`ProposalContracts`](crate::billing::proposal_contracts::ProposalContracts), from
-//! [`crate::Api::proposal_contracts`] (`client.proposal_contracts()`). Each needs its role
-//! unless the user is a full unrestricted administrator:
+//! Call the endpoints through `ProposalContracts`, from `client.proposal_contracts()` (with the
+//! feature `proposal_contracts`). Each needs its role unless the user is a full unrestricted
+//! administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

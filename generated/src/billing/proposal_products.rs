@@ -2,10 +2,9 @@
 //! `ProposalProduct`: A product offered in a proposal, once or as a recurring charge, with its
 //! quantity and price; it is sold to the customer when they accept the proposal.
 //!
-//! Call the endpoints through
-//! [`ProposalProducts`](crate::billing::proposal_products::ProposalProducts), from
-//! [`crate::Api::proposal_products`] (`client.proposal_products()`). Each needs its role unless
-//! the user is a full unrestricted administrator:
+//! Call the endpoints through `ProposalProducts`, from `client.proposal_products()` (with the
+//! feature `proposal_products`). Each needs its role unless the user is a full unrestricted
+//! administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -5,9 +5,8 @@
 //! proposal also creates its first ProposalContract from the contract fields given (TariffId,
 //! Price, StartDate, ...); afterwards those are edited on the ProposalContract.
 //!
-//! Call the endpoints through [`Proposals`](crate::billing::proposals::Proposals), from
-//! [`crate::Api::proposals`] (`client.proposals()`). Each needs its role unless the user is a
-//! full unrestricted administrator:
+//! Call the endpoints through `Proposals`, from `client.proposals()` (with the feature
+//! `proposals`). Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

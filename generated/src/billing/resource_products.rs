@@ -2,10 +2,9 @@
 //! `ResourceProduct`: A product offered as an add-on when a resource is booked (catering,
 //! equipment, room set-up), optionally at a price of its own.
 //!
-//! Call the endpoints through
-//! [`ResourceProducts`](crate::billing::resource_products::ResourceProducts), from
-//! [`crate::Api::resource_products`] (`client.resource_products()`). Each needs its role unless
-//! the user is a full unrestricted administrator:
+//! Call the endpoints through `ResourceProducts`, from `client.resource_products()` (with the
+//! feature `resource_products`). Each needs its role unless the user is a full unrestricted
+//! administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -5,10 +5,9 @@
 //! ElegibleResourceTypes), event sign-ups (restricted to EventCategories) and, as universal
 //! credit, products, passes and charges; an empty restriction list means all.
 //!
-//! Call the endpoints through
-//! [`TariffBookingCredits`](crate::billing::tariff_booking_credits::TariffBookingCredits), from
-//! [`crate::Api::tariff_booking_credits`] (`client.tariff_booking_credits()`). Each needs its
-//! role unless the user is a full unrestricted administrator:
+//! Call the endpoints through `TariffBookingCredits`, from `client.tariff_booking_credits()`
+//! (with the feature `tariff_booking_credits`). Each needs its role unless the user is a full
+//! unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -3,10 +3,9 @@
 //! that a plan (tariff) includes for each of its customers every renewal period, e.g. ten hours
 //! of meeting-room bookings a month.
 //!
-//! Call the endpoints through
-//! [`TariffExtraServices`](crate::billing::tariff_extra_services::TariffExtraServices), from
-//! [`crate::Api::tariff_extra_services`] (`client.tariff_extra_services()`). Each needs its
-//! role unless the user is a full unrestricted administrator:
+//! Call the endpoints through `TariffExtraServices`, from `client.tariff_extra_services()`
+//! (with the feature `tariff_extra_services`). Each needs its role unless the user is a full
+//! unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -2,10 +2,9 @@
 //! `TariffProduct`: A product included in a plan (tariff): customers on the plan get it as part
 //! of what the plan offers.
 //!
-//! Call the endpoints through
-//! [`TariffProducts`](crate::billing::tariff_products::TariffProducts), from
-//! [`crate::Api::tariff_products`] (`client.tariff_products()`). Each needs its role unless the
-//! user is a full unrestricted administrator:
+//! Call the endpoints through `TariffProducts`, from `client.tariff_products()` (with the
+//! feature `tariff_products`). Each needs its role unless the user is a full unrestricted
+//! administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -2,10 +2,9 @@
 //! `TariffSignupProduct`: A product charged once to customers when they sign up to a plan
 //! (tariff), such as a deposit or a key fee; it is added to their first invoice.
 //!
-//! Call the endpoints through
-//! [`TariffSignupProducts`](crate::billing::tariff_signup_products::TariffSignupProducts), from
-//! [`crate::Api::tariff_signup_products`] (`client.tariff_signup_products()`). Each needs its
-//! role unless the user is a full unrestricted administrator:
+//! Call the endpoints through `TariffSignupProducts`, from `client.tariff_signup_products()`
+//! (with the feature `tariff_signup_products`). Each needs its role unless the user is a full
+//! unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

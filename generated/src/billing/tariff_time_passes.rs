@@ -2,10 +2,9 @@
 //! `TariffTimePass`: A number of time passes (or day passes) that a plan (tariff) includes for
 //! each of its customers every renewal period.
 //!
-//! Call the endpoints through
-//! [`TariffTimePasses`](crate::billing::tariff_time_passes::TariffTimePasses), from
-//! [`crate::Api::tariff_time_passes`] (`client.tariff_time_passes()`). Each needs its role
-//! unless the user is a full unrestricted administrator:
+//! Call the endpoints through `TariffTimePasses`, from `client.tariff_time_passes()` (with the
+//! feature `tariff_time_passes`). Each needs its role unless the user is a full unrestricted
+//! administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

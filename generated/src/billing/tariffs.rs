@@ -6,9 +6,8 @@
 //! passes, products) are TariffBookingCredit, TariffExtraService, TariffTimePass and
 //! TariffProduct records. Editing a plan affects every contract on it.
 //!
-//! Call the endpoints through [`Tariffs`](crate::billing::tariffs::Tariffs), from
-//! [`crate::Api::tariffs`] (`client.tariffs()`). Each needs its role unless the user is a full
-//! unrestricted administrator:
+//! Call the endpoints through `Tariffs`, from `client.tariffs()` (with the feature `tariffs`).
+//! Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

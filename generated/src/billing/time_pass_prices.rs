@@ -2,10 +2,9 @@
 //! `TimePassPrice`: The price of a time pass for customers on a given plan (tariff), used
 //! instead of the pass's own price.
 //!
-//! Call the endpoints through
-//! [`TimePassPrices`](crate::billing::time_pass_prices::TimePassPrices), from
-//! [`crate::Api::time_pass_prices`] (`client.time_pass_prices()`). Each needs its role unless
-//! the user is a full unrestricted administrator:
+//! Call the endpoints through `TimePassPrices`, from `client.time_pass_prices()` (with the
+//! feature `time_pass_prices`). Each needs its role unless the user is a full unrestricted
+//! administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -2,10 +2,9 @@
 //! `TimePassTimeSlot`: A weekly window, a day of the week and a time range, within which a time
 //! pass can be used; a pass with no slots can be used at any time.
 //!
-//! Call the endpoints through
-//! [`TimePassTimeSlots`](crate::billing::time_pass_time_slots::TimePassTimeSlots), from
-//! [`crate::Api::time_pass_time_slots`] (`client.time_pass_time_slots()`). Each needs its role
-//! unless the user is a full unrestricted administrator:
+//! Call the endpoints through `TimePassTimeSlots`, from `client.time_pass_time_slots()` (with
+//! the feature `time_pass_time_slots`). Each needs its role unless the user is a full
+//! unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

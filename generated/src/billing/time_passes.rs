@@ -4,9 +4,8 @@
 //! several days. Customers buy passes (CoworkerTimePass), get them with a plan (TariffTimePass)
 //! or a product (ProductTimePass).
 //!
-//! Call the endpoints through [`TimePasses`](crate::billing::time_passes::TimePasses), from
-//! [`crate::Api::time_passes`] (`client.time_passes()`). Each needs its role unless the user is
-//! a full unrestricted administrator:
+//! Call the endpoints through `TimePasses`, from `client.time_passes()` (with the feature
+//! `time_passes`). Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -3,9 +3,8 @@
 //! coordinate work, run by one customer as its administrator; it can be shown in the members'
 //! portal, opened to everyone, or archived.
 //!
-//! Call the endpoints through [`Workspaces`](crate::collaboration::workspaces::Workspaces),
-//! from [`crate::Api::workspaces`] (`client.workspaces()`). Each needs its role unless the user
-//! is a full unrestricted administrator:
+//! Call the endpoints through `Workspaces`, from `client.workspaces()` (with the feature
+//! `workspaces`). Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -4,10 +4,9 @@
 //! post (Restricted), everyone reads and posts (Public), or only members read and post
 //! (Private). Groups are also made automatically for teams and courses that ask for one.
 //!
-//! Call the endpoints through
-//! [`CommunityGroups`](crate::community::community_groups::CommunityGroups), from
-//! [`crate::Api::community_groups`] (`client.community_groups()`). Each needs its role unless
-//! the user is a full unrestricted administrator:
+//! Call the endpoints through `CommunityGroups`, from `client.community_groups()` (with the
+//! feature `community_groups`). Each needs its role unless the user is a full unrestricted
+//! administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

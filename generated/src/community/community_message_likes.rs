@@ -2,10 +2,9 @@
 //! `CommunityMessageLike`: One user's like of one reply (CommunityMessage) in a discussion
 //! board conversation.
 //!
-//! Call the endpoints through
-//! [`CommunityMessageLikes`](crate::community::community_message_likes::CommunityMessageLikes),
-//! from [`crate::Api::community_message_likes`] (`client.community_message_likes()`). Each
-//! needs its role unless the user is a full unrestricted administrator:
+//! Call the endpoints through `CommunityMessageLikes`, from `client.community_message_likes()`
+//! (with the feature `community_message_likes`). Each needs its role unless the user is a full
+//! unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -2,10 +2,9 @@
 //! `CommunityMessage`: A reply in a discussion board conversation (CommunityThread), posted by
 //! a user. Admins may delete any reply; customers only their own.
 //!
-//! Call the endpoints through
-//! [`CommunityMessages`](crate::community::community_messages::CommunityMessages), from
-//! [`crate::Api::community_messages`] (`client.community_messages()`). Each needs its role
-//! unless the user is a full unrestricted administrator:
+//! Call the endpoints through `CommunityMessages`, from `client.community_messages()` (with the
+//! feature `community_messages`). Each needs its role unless the user is a full unrestricted
+//! administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -3,10 +3,9 @@
 //! (CommunityThread) when it was started. Its content is read with the `FileData` download and
 //! replaced by giving `NewFileDataUrl`.
 //!
-//! Call the endpoints through
-//! [`CommunityThreadFiles`](crate::community::community_thread_files::CommunityThreadFiles),
-//! from [`crate::Api::community_thread_files`] (`client.community_thread_files()`). Each needs
-//! its role unless the user is a full unrestricted administrator:
+//! Call the endpoints through `CommunityThreadFiles`, from `client.community_thread_files()`
+//! (with the feature `community_thread_files`). Each needs its role unless the user is a full
+//! unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

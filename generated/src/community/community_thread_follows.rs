@@ -3,9 +3,8 @@
 //! (CommunityThread): followers are notified of new replies. Users mentioned in a conversation
 //! follow it automatically.
 //!
-//! Call the endpoints through
-//! [`CommunityThreadFollows`](crate::community::community_thread_follows::CommunityThreadFollows),
-//! from [`crate::Api::community_thread_follows`] (`client.community_thread_follows()`). Each
+//! Call the endpoints through `CommunityThreadFollows`, from
+//! `client.community_thread_follows()` (with the feature `community_thread_follows`). Each
 //! needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |

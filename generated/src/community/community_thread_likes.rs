@@ -2,10 +2,9 @@
 //! `CommunityThreadLike`: One user's like of one discussion board conversation
 //! (CommunityThread).
 //!
-//! Call the endpoints through
-//! [`CommunityThreadLikes`](crate::community::community_thread_likes::CommunityThreadLikes),
-//! from [`crate::Api::community_thread_likes`] (`client.community_thread_likes()`). Each needs
-//! its role unless the user is a full unrestricted administrator:
+//! Call the endpoints through `CommunityThreadLikes`, from `client.community_thread_likes()`
+//! (with the feature `community_thread_likes`). Each needs its role unless the user is a full
+//! unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

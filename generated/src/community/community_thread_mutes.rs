@@ -2,10 +2,9 @@
 //! `CommunityThreadMute`: One user muting one discussion board conversation (CommunityThread):
 //! the user gets no notifications of its new replies.
 //!
-//! Call the endpoints through
-//! [`CommunityThreadMutes`](crate::community::community_thread_mutes::CommunityThreadMutes),
-//! from [`crate::Api::community_thread_mutes`] (`client.community_thread_mutes()`). Each needs
-//! its role unless the user is a full unrestricted administrator:
+//! Call the endpoints through `CommunityThreadMutes`, from `client.community_thread_mutes()`
+//! (with the feature `community_thread_mutes`). Each needs its role unless the user is a full
+//! unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

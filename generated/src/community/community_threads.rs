@@ -5,10 +5,9 @@
 //! is seen only by the customers mentioned in it, and instant delivery notifies followers at
 //! once instead of in the daily digest.
 //!
-//! Call the endpoints through
-//! [`CommunityThreads`](crate::community::community_threads::CommunityThreads), from
-//! [`crate::Api::community_threads`] (`client.community_threads()`). Each needs its role unless
-//! the user is a full unrestricted administrator:
+//! Call the endpoints through `CommunityThreads`, from `client.community_threads()` (with the
+//! feature `community_threads`). Each needs its role unless the user is a full unrestricted
+//! administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -3,9 +3,8 @@
 //! templates and custom Members Portal or app pages. The file itself is uploaded from a URL
 //! (`NewAudioUrl`) and downloaded with `audio(id)`.
 //!
-//! Call the endpoints through [`AudioFiles`](crate::content::audio_files::AudioFiles), from
-//! [`crate::Api::audio_files`] (`client.audio_files()`). Each needs its role unless the user is
-//! a full unrestricted administrator:
+//! Call the endpoints through `AudioFiles`, from `client.audio_files()` (with the feature
+//! `audio_files`). Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -2,10 +2,9 @@
 //! `BlogCategory`: A heading under which a location files its blog articles, optionally for one
 //! language only. Its `BlogPosts` list says which articles it holds.
 //!
-//! Call the endpoints through
-//! [`BlogCategories`](crate::content::blog_categories::BlogCategories), from
-//! [`crate::Api::blog_categories`] (`client.blog_categories()`). Each needs its role unless the
-//! user is a full unrestricted administrator:
+//! Call the endpoints through `BlogCategories`, from `client.blog_categories()` (with the
+//! feature `blog_categories`). Each needs its role unless the user is a full unrestricted
+//! administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

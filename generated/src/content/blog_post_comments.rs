@@ -2,10 +2,9 @@
 //! `BlogPostComment`: A comment posted on a blog post (article) of a location, with a title, a
 //! text and the user who wrote it. Unpublished comments are hidden from customers.
 //!
-//! Call the endpoints through
-//! [`BlogPostComments`](crate::content::blog_post_comments::BlogPostComments), from
-//! [`crate::Api::blog_post_comments`] (`client.blog_post_comments()`). Each needs its role
-//! unless the user is a full unrestricted administrator:
+//! Call the endpoints through `BlogPostComments`, from `client.blog_post_comments()` (with the
+//! feature `blog_post_comments`). Each needs its role unless the user is a full unrestricted
+//! administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

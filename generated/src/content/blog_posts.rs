@@ -4,9 +4,8 @@
 //! it (a past date publishes at once) and `UnpublishDate` withdraws it; `OnlyForMembers` and
 //! `OnlyForContacts` restrict who sees it.
 //!
-//! Call the endpoints through [`BlogPosts`](crate::content::blog_posts::BlogPosts), from
-//! [`crate::Api::blog_posts`] (`client.blog_posts()`). Each needs its role unless the user is a
-//! full unrestricted administrator:
+//! Call the endpoints through `BlogPosts`, from `client.blog_posts()` (with the feature
+//! `blog_posts`). Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

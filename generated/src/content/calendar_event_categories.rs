@@ -4,9 +4,8 @@
 //! label as related. The link is set from either side (`CalendarEvents` here, `EventCategories`
 //! on the event).
 //!
-//! Call the endpoints through
-//! [`CalendarEventCategories`](crate::content::calendar_event_categories::CalendarEventCategories),
-//! from [`crate::Api::calendar_event_categories`] (`client.calendar_event_categories()`). Each
+//! Call the endpoints through `CalendarEventCategories`, from
+//! `client.calendar_event_categories()` (with the feature `calendar_event_categories`). Each
 //! needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |

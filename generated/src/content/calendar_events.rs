@@ -10,10 +10,9 @@
 //! `RepeatUntil` and the `RepeatOn...` days); later updates and deletes choose which events of
 //! the series they touch with `WhichEventsToUpdate`, and no event can join an existing series.
 //!
-//! Call the endpoints through
-//! [`CalendarEvents`](crate::content::calendar_events::CalendarEvents), from
-//! [`crate::Api::calendar_events`] (`client.calendar_events()`). Each needs its role unless the
-//! user is a full unrestricted administrator:
+//! Call the endpoints through `CalendarEvents`, from `client.calendar_events()` (with the
+//! feature `calendar_events`). Each needs its role unless the user is a full unrestricted
+//! administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -3,9 +3,8 @@
 //! Members Portal pages, invoices, emails and templates. Anyone with its URL can fetch it. The
 //! file itself is uploaded from a URL (`NewFileDataUrl`) and downloaded with `file_data(id)`.
 //!
-//! Call the endpoints through [`DataFiles`](crate::content::data_files::DataFiles), from
-//! [`crate::Api::data_files`] (`client.data_files()`). Each needs its role unless the user is a
-//! full unrestricted administrator:
+//! Call the endpoints through `DataFiles`, from `client.data_files()` (with the feature
+//! `data_files`). Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -4,10 +4,9 @@
 //! records check-in, whether the ticket was invoiced and paid, and the attendee code printed on
 //! the ticket.
 //!
-//! Call the endpoints through
-//! [`EventAttendees`](crate::content::event_attendees::EventAttendees), from
-//! [`crate::Api::event_attendees`] (`client.event_attendees()`). Each needs its role unless the
-//! user is a full unrestricted administrator:
+//! Call the endpoints through `EventAttendees`, from `client.event_attendees()` (with the
+//! feature `event_attendees`). Each needs its role unless the user is a full unrestricted
+//! administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -2,9 +2,8 @@
 //! `EventComment`: A comment posted on an event of a location, with a title, a text and the
 //! user who wrote it. Unpublished comments are hidden from customers.
 //!
-//! Call the endpoints through [`EventComments`](crate::content::event_comments::EventComments),
-//! from [`crate::Api::event_comments`] (`client.event_comments()`). Each needs its role unless
-//! the user is a full unrestricted administrator:
+//! Call the endpoints through `EventComments`, from `client.event_comments()` (with the feature
+//! `event_comments`). Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -4,9 +4,8 @@
 //! buying one of its products, which makes an EventAttendee. `Tariffs` restricts a product to
 //! customers on given plans.
 //!
-//! Call the endpoints through [`EventProducts`](crate::content::event_products::EventProducts),
-//! from [`crate::Api::event_products`] (`client.event_products()`). Each needs its role unless
-//! the user is a full unrestricted administrator:
+//! Call the endpoints through `EventProducts`, from `client.event_products()` (with the feature
+//! `event_products`). Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -3,9 +3,8 @@
 //! Members Portal gallery (`UseInGallery`). The image itself is uploaded from a URL
 //! (`NewImageUrl`) and downloaded with `image(id)`.
 //!
-//! Call the endpoints through [`ImageFiles`](crate::content::image_files::ImageFiles), from
-//! [`crate::Api::image_files`] (`client.image_files()`). Each needs its role unless the user is
-//! a full unrestricted administrator:
+//! Call the endpoints through `ImageFiles`, from `client.image_files()` (with the feature
+//! `image_files`). Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

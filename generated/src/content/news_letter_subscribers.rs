@@ -3,10 +3,9 @@
 //! or anyone else), with a preferred language and the subscriber groups they belong to.
 //! `Active` says whether they still receive newsletters.
 //!
-//! Call the endpoints through
-//! [`NewsLetterSubscribers`](crate::content::news_letter_subscribers::NewsLetterSubscribers),
-//! from [`crate::Api::news_letter_subscribers`] (`client.news_letter_subscribers()`). Each
-//! needs its role unless the user is a full unrestricted administrator:
+//! Call the endpoints through `NewsLetterSubscribers`, from `client.news_letter_subscribers()`
+//! (with the feature `news_letter_subscribers`). Each needs its role unless the user is a full
+//! unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

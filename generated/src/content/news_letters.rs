@@ -3,9 +3,8 @@
 //! when it was last sent, with counts of the opens and clicks it got. Subscribers' interactions
 //! with it are recorded as SubscriberActivity records.
 //!
-//! Call the endpoints through [`NewsLetters`](crate::content::news_letters::NewsLetters), from
-//! [`crate::Api::news_letters`] (`client.news_letters()`). Each needs its role unless the user
-//! is a full unrestricted administrator:
+//! Call the endpoints through `NewsLetters`, from `client.news_letters()` (with the feature
+//! `news_letters`). Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -3,10 +3,9 @@
 //! clicking one of its links or visiting the site, with data about it (such as the link
 //! clicked).
 //!
-//! Call the endpoints through
-//! [`SubscriberActivities`](crate::content::subscriber_activities::SubscriberActivities), from
-//! [`crate::Api::subscriber_activities`] (`client.subscriber_activities()`). Each needs its
-//! role unless the user is a full unrestricted administrator:
+//! Call the endpoints through `SubscriberActivities`, from `client.subscriber_activities()`
+//! (with the feature `subscriber_activities`). Each needs its role unless the user is a full
+//! unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

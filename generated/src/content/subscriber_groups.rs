@@ -4,10 +4,9 @@
 //! `AutoAdd...` flags make the location add new members, contacts, bookers, event attendees,
 //! visitors or paying members to it automatically.
 //!
-//! Call the endpoints through
-//! [`SubscriberGroups`](crate::content::subscriber_groups::SubscriberGroups), from
-//! [`crate::Api::subscriber_groups`] (`client.subscriber_groups()`). Each needs its role unless
-//! the user is a full unrestricted administrator:
+//! Call the endpoints through `SubscriberGroups`, from `client.subscriber_groups()` (with the
+//! feature `subscriber_groups`). Each needs its role unless the user is a full unrestricted
+//! administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

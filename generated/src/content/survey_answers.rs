@@ -2,9 +2,8 @@
 //! `SurveyAnswer`: A customer's answer to one survey question, as part of a survey run (one
 //! sending of the survey).
 //!
-//! Call the endpoints through [`SurveyAnswers`](crate::content::survey_answers::SurveyAnswers),
-//! from [`crate::Api::survey_answers`] (`client.survey_answers()`). Each needs its role unless
-//! the user is a full unrestricted administrator:
+//! Call the endpoints through `SurveyAnswers`, from `client.survey_answers()` (with the feature
+//! `survey_answers`). Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

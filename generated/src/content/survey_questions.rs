@@ -3,10 +3,9 @@
 //! (`QuestionType`: text, yes/no, long text, date, a choice among `AvailableOptions`, or a
 //! file) and its place in the survey.
 //!
-//! Call the endpoints through
-//! [`SurveyQuestions`](crate::content::survey_questions::SurveyQuestions), from
-//! [`crate::Api::survey_questions`] (`client.survey_questions()`). Each needs its role unless
-//! the user is a full unrestricted administrator:
+//! Call the endpoints through `SurveyQuestions`, from `client.survey_questions()` (with the
+//! feature `survey_questions`). Each needs its role unless the user is a full unrestricted
+//! administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

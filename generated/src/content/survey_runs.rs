@@ -2,9 +2,8 @@
 //! `SurveyRun`: One sending of a survey to a customer: when it was mailed and whether the
 //! customer submitted it. The customer's replies are SurveyAnswer records of this run.
 //!
-//! Call the endpoints through [`SurveyRuns`](crate::content::survey_runs::SurveyRuns), from
-//! [`crate::Api::survey_runs`] (`client.survey_runs()`). Each needs its role unless the user is
-//! a full unrestricted administrator:
+//! Call the endpoints through `SurveyRuns`, from `client.survey_runs()` (with the feature
+//! `survey_runs`). Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

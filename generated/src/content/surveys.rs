@@ -5,9 +5,8 @@
 //! SurveyAnswer records. The audience can be narrowed to members, contacts or customers on
 //! given plans.
 //!
-//! Call the endpoints through [`Surveys`](crate::content::surveys::Surveys), from
-//! [`crate::Api::surveys`] (`client.surveys()`). Each needs its role unless the user is a full
-//! unrestricted administrator:
+//! Call the endpoints through `Surveys`, from `client.surveys()` (with the feature `surveys`).
+//! Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

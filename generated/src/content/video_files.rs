@@ -2,9 +2,8 @@
 //! `VideoFile`: A video file stored in a location's account, which pages and templates can
 //! embed. The video itself is downloaded with `video(id)`.
 //!
-//! Call the endpoints through [`VideoFiles`](crate::content::video_files::VideoFiles), from
-//! [`crate::Api::video_files`] (`client.video_files()`). Each needs its role unless the user is
-//! a full unrestricted administrator:
+//! Call the endpoints through `VideoFiles`, from `client.video_files()` (with the feature
+//! `video_files`). Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

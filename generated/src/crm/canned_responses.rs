@@ -4,10 +4,9 @@
 //! CRM stage, and its text may hold placeholders that are filled in with the customer's and
 //! location's data when it is sent.
 //!
-//! Call the endpoints through
-//! [`CannedResponses`](crate::crm::canned_responses::CannedResponses), from
-//! [`crate::Api::canned_responses`] (`client.canned_responses()`). Each needs its role unless
-//! the user is a full unrestricted administrator:
+//! Call the endpoints through `CannedResponses`, from `client.canned_responses()` (with the
+//! feature `canned_responses`). Each needs its role unless the user is a full unrestricted
+//! administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -4,9 +4,8 @@
 //! email the responsible admin when due, and may be shown to every admin rather than only the
 //! responsible one.
 //!
-//! Call the endpoints through [`CoworkerTasks`](crate::crm::coworker_tasks::CoworkerTasks),
-//! from [`crate::Api::coworker_tasks`] (`client.coworker_tasks()`). Each needs its role unless
-//! the user is a full unrestricted administrator:
+//! Call the endpoints through `CoworkerTasks`, from `client.coworker_tasks()` (with the feature
+//! `coworker_tasks`). Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -5,10 +5,9 @@
 //! when an opportunity arrives (send a message template, start a task list, activate,
 //! deactivate or delete the account, confirm a tour, mark the opportunity won or lost).
 //!
-//! Call the endpoints through
-//! [`CrmBoardColumns`](crate::crm::crm_board_columns::CrmBoardColumns), from
-//! [`crate::Api::crm_board_columns`] (`client.crm_board_columns()`). Each needs its role unless
-//! the user is a full unrestricted administrator:
+//! Call the endpoints through `CrmBoardColumns`, from `client.crm_board_columns()` (with the
+//! feature `crm_board_columns`). Each needs its role unless the user is a full unrestricted
+//! administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

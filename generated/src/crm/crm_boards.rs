@@ -3,9 +3,8 @@
 //! onboarding, cancellations), made of ordered stages (CrmBoardColumn) that opportunities move
 //! through.
 //!
-//! Call the endpoints through [`CrmBoards`](crate::crm::crm_boards::CrmBoards), from
-//! [`crate::Api::crm_boards`] (`client.crm_boards()`). Each needs its role unless the user is a
-//! full unrestricted administrator:
+//! Call the endpoints through `CrmBoards`, from `client.crm_boards()` (with the feature
+//! `crm_boards`). Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

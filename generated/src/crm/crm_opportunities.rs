@@ -5,10 +5,9 @@
 //! for it and, when closed, why and when it was won or lost. A location holds at most 5,000
 //! opportunities.
 //!
-//! Call the endpoints through
-//! [`CrmOpportunities`](crate::crm::crm_opportunities::CrmOpportunities), from
-//! [`crate::Api::crm_opportunities`] (`client.crm_opportunities()`). Each needs its role unless
-//! the user is a full unrestricted administrator:
+//! Call the endpoints through `CrmOpportunities`, from `client.crm_opportunities()` (with the
+//! feature `crm_opportunities`). Each needs its role unless the user is a full unrestricted
+//! administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

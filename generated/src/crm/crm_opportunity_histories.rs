@@ -4,9 +4,8 @@
 //! which admin moved it (none when it moved automatically). The opportunity's history tab lists
 //! these records.
 //!
-//! Call the endpoints through
-//! [`CrmOpportunityHistories`](crate::crm::crm_opportunity_histories::CrmOpportunityHistories),
-//! from [`crate::Api::crm_opportunity_histories`] (`client.crm_opportunity_histories()`). Each
+//! Call the endpoints through `CrmOpportunityHistories`, from
+//! `client.crm_opportunity_histories()` (with the feature `crm_opportunity_histories`). Each
 //! needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |

@@ -3,9 +3,8 @@
 //! bulk, with whether its rows have been imported yet. Its content is read with the `FileData`
 //! download and replaced by giving `NewFileDataUrl`.
 //!
-//! Call the endpoints through
-//! [`CrmOpportunityImportFiles`](crate::crm::crm_opportunity_import_files::CrmOpportunityImportFiles),
-//! from [`crate::Api::crm_opportunity_import_files`] (`client.crm_opportunity_import_files()`).
+//! Call the endpoints through `CrmOpportunityImportFiles`, from
+//! `client.crm_opportunity_import_files()` (with the feature `crm_opportunity_import_files`).
 //! Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |

@@ -5,9 +5,8 @@
 //! the values, and where the field is shown: sign-up, profile, tour, event, booking and other
 //! forms, the directory and public profiles.
 //!
-//! Call the endpoints through [`CustomFields`](crate::crm::custom_fields::CustomFields), from
-//! [`crate::Api::custom_fields`] (`client.custom_fields()`). Each needs its role unless the
-//! user is a full unrestricted administrator:
+//! Call the endpoints through `CustomFields`, from `client.custom_fields()` (with the feature
+//! `custom_fields`). Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

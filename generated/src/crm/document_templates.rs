@@ -4,10 +4,9 @@
 //! as HTML or Word) or an uploaded file, read with the `BinaryDocument` download and replaced
 //! by giving `NewBinaryDocumentUrl`.
 //!
-//! Call the endpoints through
-//! [`DocumentTemplates`](crate::crm::document_templates::DocumentTemplates), from
-//! [`crate::Api::document_templates`] (`client.document_templates()`). Each needs its role
-//! unless the user is a full unrestricted administrator:
+//! Call the endpoints through `DocumentTemplates`, from `client.document_templates()` (with the
+//! feature `document_templates`). Each needs its role unless the user is a full unrestricted
+//! administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -3,9 +3,8 @@
 //! servers, their ports, TLS and credentials, what happens to fetched messages on the server,
 //! and who is told of new messages. Incoming mail feeds the help desk and other workflows.
 //!
-//! Call the endpoints through [`EmailAccounts`](crate::crm::email_accounts::EmailAccounts),
-//! from [`crate::Api::email_accounts`] (`client.email_accounts()`). Each needs its role unless
-//! the user is a full unrestricted administrator:
+//! Call the endpoints through `EmailAccounts`, from `client.email_accounts()` (with the feature
+//! `email_accounts`). Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -3,10 +3,9 @@
 //! event...), used to classify and filter the pipeline. Its notes template pre-fills the notes
 //! of new opportunities of the type.
 //!
-//! Call the endpoints through
-//! [`OpportunityTypes`](crate::crm::opportunity_types::OpportunityTypes), from
-//! [`crate::Api::opportunity_types`] (`client.opportunity_types()`). Each needs its role unless
-//! the user is a full unrestricted administrator:
+//! Call the endpoints through `OpportunityTypes`, from `client.opportunity_types()` (with the
+//! feature `opportunity_types`). Each needs its role unless the user is a full unrestricted
+//! administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -4,9 +4,8 @@
 //! invoice...), it sends an email, a message template or a survey to the customers it targets
 //! (contacts, members, one customer, customers on some plans).
 //!
-//! Call the endpoints through [`Reminders`](crate::crm::reminders::Reminders), from
-//! [`crate::Api::reminders`] (`client.reminders()`). Each needs its role unless the user is a
-//! full unrestricted administrator:
+//! Call the endpoints through `Reminders`, from `client.reminders()` (with the feature
+//! `reminders`). Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

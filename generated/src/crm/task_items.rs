@@ -3,9 +3,8 @@
 //! becomes a customer task (CoworkerTask), assigned to the item's responsible admin and due the
 //! item's delay after the start.
 //!
-//! Call the endpoints through [`TaskItems`](crate::crm::task_items::TaskItems), from
-//! [`crate::Api::task_items`] (`client.task_items()`). Each needs its role unless the user is a
-//! full unrestricted administrator:
+//! Call the endpoints through `TaskItems`, from `client.task_items()` (with the feature
+//! `task_items`). Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -3,9 +3,8 @@
 //! keys, welcome tour) that a location starts for a customer, turning each item into a customer
 //! task. It can start by itself for new contacts, new members on some plans, or cancellations.
 //!
-//! Call the endpoints through [`TaskLists`](crate::crm::task_lists::TaskLists), from
-//! [`crate::Api::task_lists`] (`client.task_lists()`). Each needs its role unless the user is a
-//! full unrestricted administrator:
+//! Call the endpoints through `TaskLists`, from `client.task_lists()` (with the feature
+//! `task_lists`). Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -2,9 +2,8 @@
 //! `Role`: One permission of the API and the admin panel, such as `Coworker-List` or
 //! `Tariff-Edit`; roles are granted to users through the UserRole groups that include them.
 //!
-//! Call the endpoints through [`Roles`](crate::security::roles::Roles), from
-//! [`crate::Api::roles`] (`client.roles()`). Each needs its role unless the user is a full
-//! unrestricted administrator:
+//! Call the endpoints through `Roles`, from `client.roles()` (with the feature `roles`). Each
+//! needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -2,9 +2,8 @@
 //! `UserRole`: A named group of roles (permissions) at a location, given to a list of users:
 //! every user in the group holds every role in it there.
 //!
-//! Call the endpoints through [`UserRoles`](crate::security::user_roles::UserRoles), from
-//! [`crate::Api::user_roles`] (`client.user_roles()`). Each needs its role unless the user is a
-//! full unrestricted administrator:
+//! Call the endpoints through `UserRoles`, from `client.user_roles()` (with the feature
+//! `user_roles`). Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -3,9 +3,8 @@
 //! (WiFi) access, optionally within a validity window and for a limited number of users. Codes
 //! can be handed to customers and visitors.
 //!
-//! Call the endpoints through [`AccessTokens`](crate::spaces::access_tokens::AccessTokens),
-//! from [`crate::Api::access_tokens`] (`client.access_tokens()`). Each needs its role unless
-//! the user is a full unrestricted administrator:
+//! Call the endpoints through `AccessTokens`, from `client.access_tokens()` (with the feature
+//! `access_tokens`). Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -2,9 +2,8 @@
 //! `BookingNote`: A free-text note attached to a booking. Unlike the booking's internal notes,
 //! these notes are meant for the customer and go out with booking confirmations.
 //!
-//! Call the endpoints through [`BookingNotes`](crate::spaces::booking_notes::BookingNotes),
-//! from [`crate::Api::booking_notes`] (`client.booking_notes()`). Each needs its role unless
-//! the user is a full unrestricted administrator:
+//! Call the endpoints through `BookingNotes`, from `client.booking_notes()` (with the feature
+//! `booking_notes`). Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

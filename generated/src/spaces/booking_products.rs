@@ -2,10 +2,9 @@
 //! `BookingProduct`: A product added to a booking, such as catering for a meeting room, with
 //! the quantity ordered. The product must be one offered with the booked resource.
 //!
-//! Call the endpoints through
-//! [`BookingProducts`](crate::spaces::booking_products::BookingProducts), from
-//! [`crate::Api::booking_products`] (`client.booking_products()`). Each needs its role unless
-//! the user is a full unrestricted administrator:
+//! Call the endpoints through `BookingProducts`, from `client.booking_products()` (with the
+//! feature `booking_products`). Each needs its role unless the user is a full unrestricted
+//! administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -2,10 +2,9 @@
 //! `BookingVisitor`: Links a visitor to a booking, making the visitor a guest of that booking.
 //! Visitors can only be added to bookings made for a customer.
 //!
-//! Call the endpoints through
-//! [`BookingVisitors`](crate::spaces::booking_visitors::BookingVisitors), from
-//! [`crate::Api::booking_visitors`] (`client.booking_visitors()`). Each needs its role unless
-//! the user is a full unrestricted administrator:
+//! Call the endpoints through `BookingVisitors`, from `client.booking_visitors()` (with the
+//! feature `booking_visitors`). Each needs its role unless the user is a full unrestricted
+//! administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -4,9 +4,8 @@
 //! rate or worked out from the resource type; invoicing that charge invoices the booking. A
 //! booking can start a repeating series when it is created.
 //!
-//! Call the endpoints through [`Bookings`](crate::spaces::bookings::Bookings), from
-//! [`crate::Api::bookings`] (`client.bookings()`). Each needs its role unless the user is a
-//! full unrestricted administrator:
+//! Call the endpoints through `Bookings`, from `client.bookings()` (with the feature
+//! `bookings`). Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

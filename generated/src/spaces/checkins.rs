@@ -3,9 +3,8 @@
 //! (null while still in), and how the check-in was recorded (manually, by door access, network
 //! activity, ...).
 //!
-//! Call the endpoints through [`Checkins`](crate::spaces::checkins::Checkins), from
-//! [`crate::Api::checkins`] (`client.checkins()`). Each needs its role unless the user is a
-//! full unrestricted administrator:
+//! Call the endpoints through `Checkins`, from `client.checkins()` (with the feature
+//! `checkins`). Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

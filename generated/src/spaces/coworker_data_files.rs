@@ -3,10 +3,9 @@
 //! can stay internal or be shared with the customer on the members portal, and a digital
 //! signature can be requested; the file and its signed copy are downloads.
 //!
-//! Call the endpoints through
-//! [`CoworkerDataFiles`](crate::spaces::coworker_data_files::CoworkerDataFiles), from
-//! [`crate::Api::coworker_data_files`] (`client.coworker_data_files()`). Each needs its role
-//! unless the user is a full unrestricted administrator:
+//! Call the endpoints through `CoworkerDataFiles`, from `client.coworker_data_files()` (with
+//! the feature `coworker_data_files`). Each needs its role unless the user is a full
+//! unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

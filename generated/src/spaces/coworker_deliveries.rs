@@ -3,10 +3,9 @@
 //! customer, with where it is kept and whether it has been collected and signed for. A picture
 //! of the item and the collection signature are downloads.
 //!
-//! Call the endpoints through
-//! [`CoworkerDeliveries`](crate::spaces::coworker_deliveries::CoworkerDeliveries), from
-//! [`crate::Api::coworker_deliveries`] (`client.coworker_deliveries()`). Each needs its role
-//! unless the user is a full unrestricted administrator:
+//! Call the endpoints through `CoworkerDeliveries`, from `client.coworker_deliveries()` (with
+//! the feature `coworker_deliveries`). Each needs its role unless the user is a full
+//! unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

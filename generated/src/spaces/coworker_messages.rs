@@ -2,10 +2,9 @@
 //! `CoworkerMessage`: An email message exchanged with a customer through one of the space's
 //! email accounts, either sent to the customer or received from them.
 //!
-//! Call the endpoints through
-//! [`CoworkerMessages`](crate::spaces::coworker_messages::CoworkerMessages), from
-//! [`crate::Api::coworker_messages`] (`client.coworker_messages()`). Each needs its role unless
-//! the user is a full unrestricted administrator:
+//! Call the endpoints through `CoworkerMessages`, from `client.coworker_messages()` (with the
+//! feature `coworker_messages`). Each needs its role unless the user is a full unrestricted
+//! administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

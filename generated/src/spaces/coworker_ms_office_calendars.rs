@@ -3,9 +3,8 @@
 //! change subscription, so that its events and the resource's bookings stay in step; it may
 //! belong to a customer.
 //!
-//! Call the endpoints through
-//! [`CoworkerMsOfficeCalendars`](crate::spaces::coworker_ms_office_calendars::CoworkerMsOfficeCalendars),
-//! from [`crate::Api::coworker_ms_office_calendars`] (`client.coworker_ms_office_calendars()`).
+//! Call the endpoints through `CoworkerMsOfficeCalendars`, from
+//! `client.coworker_ms_office_calendars()` (with the feature `coworker_ms_office_calendars`).
 //! Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |

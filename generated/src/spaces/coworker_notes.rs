@@ -2,9 +2,8 @@
 //! `CoworkerNote`: An internal note on a customer record, written by staff. Customers never see
 //! these notes.
 //!
-//! Call the endpoints through [`CoworkerNotes`](crate::spaces::coworker_notes::CoworkerNotes),
-//! from [`crate::Api::coworker_notes`] (`client.coworker_notes()`). Each needs its role unless
-//! the user is a full unrestricted administrator:
+//! Call the endpoints through `CoworkerNotes`, from `client.coworker_notes()` (with the feature
+//! `coworker_notes`). Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -3,11 +3,9 @@
 //! names, prices and quantities, and whether it was an upgrade. The API documents no delete for
 //! these records.
 //!
-//! Call the endpoints through
-//! [`CoworkerPricePlanHistories`](crate::spaces::coworker_price_plan_histories::CoworkerPricePlanHistories),
-//! from [`crate::Api::coworker_price_plan_histories`]
-//! (`client.coworker_price_plan_histories()`). Each needs its role unless the user is a full
-//! unrestricted administrator:
+//! Call the endpoints through `CoworkerPricePlanHistories`, from
+//! `client.coworker_price_plan_histories()` (with the feature `coworker_price_plan_histories`).
+//! Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

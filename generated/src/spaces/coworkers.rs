@@ -4,9 +4,8 @@
 //! credentials and what the customer may do (book, buy, use the community). The API documents
 //! no delete for customers.
 //!
-//! Call the endpoints through [`Coworkers`](crate::spaces::coworkers::Coworkers), from
-//! [`crate::Api::coworkers`] (`client.coworkers()`). Each needs its role unless the user is a
-//! full unrestricted administrator:
+//! Call the endpoints through `Coworkers`, from `client.coworkers()` (with the feature
+//! `coworkers`). Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

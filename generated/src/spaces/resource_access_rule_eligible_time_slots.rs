@@ -3,11 +3,10 @@
 //! access rule: a day of the week and a start and end time. The windows that scope the rule
 //! itself are ResourceAccessRuleTimeSlot records.
 //!
-//! Call the endpoints through
-//! [`ResourceAccessRuleEligibleTimeSlots`](crate::spaces::resource_access_rule_eligible_time_slots::ResourceAccessRuleEligibleTimeSlots),
-//! from [`crate::Api::resource_access_rule_eligible_time_slots`]
-//! (`client.resource_access_rule_eligible_time_slots()`). Each needs its role unless the user
-//! is a full unrestricted administrator:
+//! Call the endpoints through `ResourceAccessRuleEligibleTimeSlots`, from
+//! `client.resource_access_rule_eligible_time_slots()` (with the feature
+//! `resource_access_rule_eligible_time_slots`). Each needs its role unless the user is a full
+//! unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

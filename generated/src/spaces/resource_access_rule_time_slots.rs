@@ -3,10 +3,9 @@
 //! rule by time: a day of the week and a start and end time. The rule's eligible windows are
 //! ResourceAccessRuleEligibleTimeSlot records.
 //!
-//! Call the endpoints through
-//! [`ResourceAccessRuleTimeSlots`](crate::spaces::resource_access_rule_time_slots::ResourceAccessRuleTimeSlots),
-//! from [`crate::Api::resource_access_rule_time_slots`]
-//! (`client.resource_access_rule_time_slots()`). Each needs its role unless the user is a full
+//! Call the endpoints through `ResourceAccessRuleTimeSlots`, from
+//! `client.resource_access_rule_time_slots()` (with the feature
+//! `resource_access_rule_time_slots`). Each needs its role unless the user is a full
 //! unrestricted administrator:
 //!
 //! | endpoint | request | role |

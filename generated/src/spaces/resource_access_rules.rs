@@ -4,10 +4,9 @@
 //! resource's own, or it rejects the booking with a message; a resource's rules are evaluated
 //! in order.
 //!
-//! Call the endpoints through
-//! [`ResourceAccessRules`](crate::spaces::resource_access_rules::ResourceAccessRules), from
-//! [`crate::Api::resource_access_rules`] (`client.resource_access_rules()`). Each needs its
-//! role unless the user is a full unrestricted administrator:
+//! Call the endpoints through `ResourceAccessRules`, from `client.resource_access_rules()`
+//! (with the feature `resource_access_rules`). Each needs its role unless the user is a full
+//! unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

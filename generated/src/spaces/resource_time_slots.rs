@@ -2,10 +2,9 @@
 //! `ResourceTimeSlot`: A weekly time window in which a resource can be booked: a day of the
 //! week and a start and end time.
 //!
-//! Call the endpoints through
-//! [`ResourceTimeSlots`](crate::spaces::resource_time_slots::ResourceTimeSlots), from
-//! [`crate::Api::resource_time_slots`] (`client.resource_time_slots()`). Each needs its role
-//! unless the user is a full unrestricted administrator:
+//! Call the endpoints through `ResourceTimeSlots`, from `client.resource_time_slots()` (with
+//! the feature `resource_time_slots`). Each needs its role unless the user is a full
+//! unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -3,9 +3,8 @@
 //! desks. Every resource belongs to one type, and booking prices (booking rates) are attached
 //! to the type rather than to the resource.
 //!
-//! Call the endpoints through [`ResourceTypes`](crate::spaces::resource_types::ResourceTypes),
-//! from [`crate::Api::resource_types`] (`client.resource_types()`). Each needs its role unless
-//! the user is a full unrestricted administrator:
+//! Call the endpoints through `ResourceTypes`, from `client.resource_types()` (with the feature
+//! `resource_types`). Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

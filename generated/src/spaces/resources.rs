@@ -4,9 +4,8 @@
 //! resource holds its capacity, amenities, booking policies (notice, length, cancellation,
 //! no-return) and who may book it.
 //!
-//! Call the endpoints through [`Resources`](crate::spaces::resources::Resources), from
-//! [`crate::Api::resources`] (`client.resources()`). Each needs its role unless the user is a
-//! full unrestricted administrator:
+//! Call the endpoints through `Resources`, from `client.resources()` (with the feature
+//! `resources`). Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

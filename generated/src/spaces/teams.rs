@@ -3,9 +3,8 @@
 //! be billed as one (a paying member, a single invoice), share credits, passes and extra
 //! services, get discounts, and have a public profile.
 //!
-//! Call the endpoints through [`Teams`](crate::spaces::teams::Teams), from
-//! [`crate::Api::teams`] (`client.teams()`). Each needs its role unless the user is a full
-//! unrestricted administrator:
+//! Call the endpoints through `Teams`, from `client.teams()` (with the feature `teams`). Each
+//! needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -3,9 +3,8 @@
 //! they are expected, and whether and when they arrived. A visitor may also be booked for a
 //! tour of the space.
 //!
-//! Call the endpoints through [`Visitors`](crate::spaces::visitors::Visitors), from
-//! [`crate::Api::visitors`] (`client.visitors()`). Each needs its role unless the user is a
-//! full unrestricted administrator:
+//! Call the endpoints through `Visitors`, from `client.visitors()` (with the feature
+//! `visitors`). Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -3,9 +3,8 @@
 //! time a help-desk agent last looked at it. Deprecated by Nexudus in favour of community
 //! threads and groups.
 //!
-//! Call the endpoints through [`ChatRooms`](crate::support::chat_rooms::ChatRooms), from
-//! [`crate::Api::chat_rooms`] (`client.chat_rooms()`). Each needs its role unless the user is a
-//! full unrestricted administrator:
+//! Call the endpoints through `ChatRooms`, from `client.chat_rooms()` (with the feature
+//! `chat_rooms`). Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

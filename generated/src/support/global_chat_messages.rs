@@ -2,10 +2,9 @@
 //! `GlobalChatMessage`: A message posted by a user to a location's location-wide chat channel,
 //! which every member of the location can read.
 //!
-//! Call the endpoints through
-//! [`GlobalChatMessages`](crate::support::global_chat_messages::GlobalChatMessages), from
-//! [`crate::Api::global_chat_messages`] (`client.global_chat_messages()`). Each needs its role
-//! unless the user is a full unrestricted administrator:
+//! Call the endpoints through `GlobalChatMessages`, from `client.global_chat_messages()` (with
+//! the feature `global_chat_messages`). Each needs its role unless the user is a full
+//! unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

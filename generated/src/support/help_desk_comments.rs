@@ -2,10 +2,9 @@
 //! `HelpDeskComment`: A reply in the conversation of a help-desk ticket (HelpDeskMessage),
 //! written for a customer; a comment may be marked internal, a note for staff only.
 //!
-//! Call the endpoints through
-//! [`HelpDeskComments`](crate::support::help_desk_comments::HelpDeskComments), from
-//! [`crate::Api::help_desk_comments`] (`client.help_desk_comments()`). Each needs its role
-//! unless the user is a full unrestricted administrator:
+//! Call the endpoints through `HelpDeskComments`, from `client.help_desk_comments()` (with the
+//! feature `help_desk_comments`). Each needs its role unless the user is a full unrestricted
+//! administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

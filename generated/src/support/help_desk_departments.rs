@@ -3,10 +3,9 @@
 //! to which tickets are routed; its managers are the staff who look after its tickets, and it
 //! may name a task list.
 //!
-//! Call the endpoints through
-//! [`HelpDeskDepartments`](crate::support::help_desk_departments::HelpDeskDepartments), from
-//! [`crate::Api::help_desk_departments`] (`client.help_desk_departments()`). Each needs its
-//! role unless the user is a full unrestricted administrator:
+//! Call the endpoints through `HelpDeskDepartments`, from `client.help_desk_departments()`
+//! (with the feature `help_desk_departments`). Each needs its role unless the user is a full
+//! unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

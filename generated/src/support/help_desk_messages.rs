@@ -3,10 +3,9 @@
 //! location, optionally routed to a help-desk department and assigned to a staff owner, with a
 //! priority, and closed once resolved. Replies to it are HelpDeskComment records.
 //!
-//! Call the endpoints through
-//! [`HelpDeskMessages`](crate::support::help_desk_messages::HelpDeskMessages), from
-//! [`crate::Api::help_desk_messages`] (`client.help_desk_messages()`). Each needs its role
-//! unless the user is a full unrestricted administrator:
+//! Call the endpoints through `HelpDeskMessages`, from `client.help_desk_messages()` (with the
+//! feature `help_desk_messages`). Each needs its role unless the user is a full unrestricted
+//! administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

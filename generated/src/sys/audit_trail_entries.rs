@@ -2,10 +2,9 @@
 //! `AuditTrailEntry`: One line of a location's audit trail: a change (creation, update or
 //! deletion) made to one property of some record, with its old and new values and who made it.
 //!
-//! Call the endpoints through
-//! [`AuditTrailEntries`](crate::sys::audit_trail_entries::AuditTrailEntries), from
-//! [`crate::Api::audit_trail_entries`] (`client.audit_trail_entries()`). Each needs its role
-//! unless the user is a full unrestricted administrator:
+//! Call the endpoints through `AuditTrailEntries`, from `client.audit_trail_entries()` (with
+//! the feature `audit_trail_entries`). Each needs its role unless the user is a full
+//! unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -2,10 +2,9 @@
 //! `BusinessDomain`: A custom domain or subdomain that serves a location's members portal
 //! instead of its default Nexudus address, optionally only within a date window.
 //!
-//! Call the endpoints through
-//! [`BusinessDomains`](crate::sys::business_domains::BusinessDomains), from
-//! [`crate::Api::business_domains`] (`client.business_domains()`). Each needs its role unless
-//! the user is a full unrestricted administrator:
+//! Call the endpoints through `BusinessDomains`, from `client.business_domains()` (with the
+//! feature `business_domains`). Each needs its role unless the user is a full unrestricted
+//! administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -2,10 +2,9 @@
 //! `BusinessRedirection`: A redirection of an address of a location's website or portal to
 //! another address, optionally only within a date window.
 //!
-//! Call the endpoints through
-//! [`BusinessRedirections`](crate::sys::business_redirections::BusinessRedirections), from
-//! [`crate::Api::business_redirections`] (`client.business_redirections()`). Each needs its
-//! role unless the user is a full unrestricted administrator:
+//! Call the endpoints through `BusinessRedirections`, from `client.business_redirections()`
+//! (with the feature `business_redirections`). Each needs its role unless the user is a full
+//! unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -3,10 +3,9 @@
 //! apps, communications and more). To read a setting, list the location's settings filtered by
 //! Name; to change one, update its Value.
 //!
-//! Call the endpoints through
-//! [`BusinessSettings`](crate::sys::business_settings::BusinessSettings), from
-//! [`crate::Api::business_settings`] (`client.business_settings()`). Each needs its role unless
-//! the user is a full unrestricted administrator:
+//! Call the endpoints through `BusinessSettings`, from `client.business_settings()` (with the
+//! feature `business_settings`). Each needs its role unless the user is a full unrestricted
+//! administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -2,10 +2,9 @@
 //! `BusinessTimeSlot`: A window of a weekday during which a location is open. A location with
 //! no slots counts as always open; adding slots limits its opening hours to them.
 //!
-//! Call the endpoints through
-//! [`BusinessTimeSlots`](crate::sys::business_time_slots::BusinessTimeSlots), from
-//! [`crate::Api::business_time_slots`] (`client.business_time_slots()`). Each needs its role
-//! unless the user is a full unrestricted administrator:
+//! Call the endpoints through `BusinessTimeSlots`, from `client.business_time_slots()` (with
+//! the feature `business_time_slots`). Each needs its role unless the user is a full
+//! unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

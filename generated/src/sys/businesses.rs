@@ -5,9 +5,8 @@
 //! also decides who can see them. Locations can be grouped under a parent location
 //! (`RootLocationId`).
 //!
-//! Call the endpoints through [`Businesses`](crate::sys::businesses::Businesses), from
-//! [`crate::Api::businesses`] (`client.businesses()`). Each needs its role unless the user is a
-//! full unrestricted administrator:
+//! Call the endpoints through `Businesses`, from `client.businesses()` (with the feature
+//! `businesses`). Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -2,10 +2,9 @@
 //! `ChatUserMessage`: A chat message sent by one user to one or more other users, with whether
 //! it has been delivered.
 //!
-//! Call the endpoints through
-//! [`ChatUserMessages`](crate::sys::chat_user_messages::ChatUserMessages), from
-//! [`crate::Api::chat_user_messages`] (`client.chat_user_messages()`). Each needs its role
-//! unless the user is a full unrestricted administrator:
+//! Call the endpoints through `ChatUserMessages`, from `client.chat_user_messages()` (with the
+//! feature `chat_user_messages`). Each needs its role unless the user is a full unrestricted
+//! administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -2,9 +2,8 @@
 //! `Country`: A country known to the platform, with its two-letter code and culture; locations
 //! and customers' addresses name one.
 //!
-//! Call the endpoints through [`Countries`](crate::sys::countries::Countries), from
-//! [`crate::Api::countries`] (`client.countries()`). Each needs its role unless the user is a
-//! full unrestricted administrator:
+//! Call the endpoints through `Countries`, from `client.countries()` (with the feature
+//! `countries`). Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

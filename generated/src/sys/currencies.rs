@@ -2,9 +2,8 @@
 //! `Currency`: A currency the platform can charge in, with its code and the pattern used to
 //! display amounts; each location names one.
 //!
-//! Call the endpoints through [`Currencies`](crate::sys::currencies::Currencies), from
-//! [`crate::Api::currencies`] (`client.currencies()`). Each needs its role unless the user is a
-//! full unrestricted administrator:
+//! Call the endpoints through `Currencies`, from `client.currencies()` (with the feature
+//! `currencies`). Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -2,9 +2,8 @@
 //! `EmailQueueItemAttachment`: A file attached to a queued email; its contents are downloaded
 //! with the Binary endpoint.
 //!
-//! Call the endpoints through
-//! [`EmailQueueItemAttachments`](crate::sys::email_queue_item_attachments::EmailQueueItemAttachments),
-//! from [`crate::Api::email_queue_item_attachments`] (`client.email_queue_item_attachments()`).
+//! Call the endpoints through `EmailQueueItemAttachments`, from
+//! `client.email_queue_item_attachments()` (with the feature `email_queue_item_attachments`).
 //! Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |

@@ -2,10 +2,9 @@
 //! `EmailQueueItem`: An email waiting in (or sent from) a location's outgoing queue: its
 //! sender, recipients, subject and body, and the state of its delivery attempts.
 //!
-//! Call the endpoints through
-//! [`EmailQueueItems`](crate::sys::email_queue_items::EmailQueueItems), from
-//! [`crate::Api::email_queue_items`] (`client.email_queue_items()`). Each needs its role unless
-//! the user is a full unrestricted administrator:
+//! Call the endpoints through `EmailQueueItems`, from `client.email_queue_items()` (with the
+//! feature `email_queue_items`). Each needs its role unless the user is a full unrestricted
+//! administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -2,10 +2,9 @@
 //! `EmailTemplateFile`: A location's template for an email it sends (subject and contents),
 //! possibly in a given language and as plain text only.
 //!
-//! Call the endpoints through
-//! [`EmailTemplateFiles`](crate::sys::email_template_files::EmailTemplateFiles), from
-//! [`crate::Api::email_template_files`] (`client.email_template_files()`). Each needs its role
-//! unless the user is a full unrestricted administrator:
+//! Call the endpoints through `EmailTemplateFiles`, from `client.email_template_files()` (with
+//! the feature `email_template_files`). Each needs its role unless the user is a full
+//! unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -3,9 +3,9 @@
 //! or another area). It can be assigned to a customer or to contracts to track occupancy,
 //! linked to a bookable resource, and watched by an IoT sensor.
 //!
-//! Call the endpoints through [`FloorPlanDesks`](crate::sys::floor_plan_desks::FloorPlanDesks),
-//! from [`crate::Api::floor_plan_desks`] (`client.floor_plan_desks()`). Each needs its role
-//! unless the user is a full unrestricted administrator:
+//! Call the endpoints through `FloorPlanDesks`, from `client.floor_plan_desks()` (with the
+//! feature `floor_plan_desks`). Each needs its role unless the user is a full unrestricted
+//! administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -3,9 +3,8 @@
 //! records: offices, desks, rooms) are placed. It can carry a background image, positioned and
 //! scaled on the canvas, and a real-world scale.
 //!
-//! Call the endpoints through [`FloorPlans`](crate::sys::floor_plans::FloorPlans), from
-//! [`crate::Api::floor_plans`] (`client.floor_plans()`). Each needs its role unless the user is
-//! a full unrestricted administrator:
+//! Call the endpoints through `FloorPlans`, from `client.floor_plans()` (with the feature
+//! `floor_plans`). Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -2,9 +2,9 @@
 //! `LanguageToken`: One translated text of a language: a named token and its text, used to
 //! localise a location's website and portal.
 //!
-//! Call the endpoints through [`LanguageTokens`](crate::sys::language_tokens::LanguageTokens),
-//! from [`crate::Api::language_tokens`] (`client.language_tokens()`). Each needs its role
-//! unless the user is a full unrestricted administrator:
+//! Call the endpoints through `LanguageTokens`, from `client.language_tokens()` (with the
+//! feature `language_tokens`). Each needs its role unless the user is a full unrestricted
+//! administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -2,9 +2,8 @@
 //! `Language`: A language a location offers on its website and portal, with its culture code
 //! and display order; language tokens hold its translated texts.
 //!
-//! Call the endpoints through [`Languages`](crate::sys::languages::Languages), from
-//! [`crate::Api::languages`] (`client.languages()`). Each needs its role unless the user is a
-//! full unrestricted administrator:
+//! Call the endpoints through `Languages`, from `client.languages()` (with the feature
+//! `languages`). Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -2,9 +2,8 @@
 //! `PassportCard`: A Nexudus Passport card, known by its code, which can be active or not and
 //! carry notes.
 //!
-//! Call the endpoints through [`PassportCards`](crate::sys::passport_cards::PassportCards),
-//! from [`crate::Api::passport_cards`] (`client.passport_cards()`). Each needs its role unless
-//! the user is a full unrestricted administrator:
+//! Call the endpoints through `PassportCards`, from `client.passport_cards()` (with the feature
+//! `passport_cards`). Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -3,9 +3,9 @@
 //! a commission payout (ResellerPayout), with the commission it adds to the payout. Every field
 //! is kept by Nexudus.
 //!
-//! Call the endpoints through [`PayoutInvoices`](crate::sys::payout_invoices::PayoutInvoices),
-//! from [`crate::Api::payout_invoices`] (`client.payout_invoices()`). Each needs its role
-//! unless the user is a full unrestricted administrator:
+//! Call the endpoints through `PayoutInvoices`, from `client.payout_invoices()` (with the
+//! feature `payout_invoices`). Each needs its role unless the user is a full unrestricted
+//! administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -2,9 +2,8 @@
 //! `PlatformChangeMessage`: An announcement of a change to the Nexudus platform (a new feature,
 //! a fix), shown to administrators, with its text in English and Spanish.
 //!
-//! Call the endpoints through
-//! [`PlatformChangeMessages`](crate::sys::platform_change_messages::PlatformChangeMessages),
-//! from [`crate::Api::platform_change_messages`] (`client.platform_change_messages()`). Each
+//! Call the endpoints through `PlatformChangeMessages`, from
+//! `client.platform_change_messages()` (with the feature `platform_change_messages`). Each
 //! needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |

@@ -4,9 +4,8 @@
 //! Wi-Fi controller it works with (`Vendor`); Nexudus fills in the connection details
 //! (addresses, ports, identifiers and the shared secret) to enter in that controller.
 //!
-//! Call the endpoints through [`RadiusServers`](crate::sys::radius_servers::RadiusServers),
-//! from [`crate::Api::radius_servers`] (`client.radius_servers()`). Each needs its role unless
-//! the user is a full unrestricted administrator:
+//! Call the endpoints through `RadiusServers`, from `client.radius_servers()` (with the feature
+//! `radius_servers`). Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

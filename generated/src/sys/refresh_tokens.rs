@@ -4,9 +4,8 @@
 //! security values (`ProtectedTicket`, `TicketHash`, `TicketSalt`): they are transcribed as the
 //! API gives them; never log or display them.
 //!
-//! Call the endpoints through [`RefreshTokens`](crate::sys::refresh_tokens::RefreshTokens),
-//! from [`crate::Api::refresh_tokens`] (`client.refresh_tokens()`). Each needs its role unless
-//! the user is a full unrestricted administrator:
+//! Call the endpoints through `RefreshTokens`, from `client.refresh_tokens()` (with the feature
+//! `refresh_tokens`). Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

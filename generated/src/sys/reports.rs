@@ -3,9 +3,8 @@
 //! (`ReportType`) with the settings chosen for it, filed under a folder name so it can be run
 //! again.
 //!
-//! Call the endpoints through [`Reports`](crate::sys::reports::Reports), from
-//! [`crate::Api::reports`] (`client.reports()`). Each needs its role unless the user is a full
-//! unrestricted administrator:
+//! Call the endpoints through `Reports`, from `client.reports()` (with the feature `reports`).
+//! Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

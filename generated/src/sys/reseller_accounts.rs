@@ -4,10 +4,9 @@
 //! billing state, and notes on the work the reseller does for it. Nexudus keeps every field but
 //! `Notes` and `ScopeOfWork`.
 //!
-//! Call the endpoints through
-//! [`ResellerAccounts`](crate::sys::reseller_accounts::ResellerAccounts), from
-//! [`crate::Api::reseller_accounts`] (`client.reseller_accounts()`). Each needs its role unless
-//! the user is a full unrestricted administrator:
+//! Call the endpoints through `ResellerAccounts`, from `client.reseller_accounts()` (with the
+//! feature `reseller_accounts`). Each needs its role unless the user is a full unrestricted
+//! administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -4,10 +4,9 @@
 //! reseller's invoice for it. The invoices it covers are PayoutInvoice records. Nexudus keeps
 //! every field but the invoice file.
 //!
-//! Call the endpoints through
-//! [`ResellerPayouts`](crate::sys::reseller_payouts::ResellerPayouts), from
-//! [`crate::Api::reseller_payouts`] (`client.reseller_payouts()`). Each needs its role unless
-//! the user is a full unrestricted administrator:
+//! Call the endpoints through `ResellerPayouts`, from `client.reseller_payouts()` (with the
+//! feature `reseller_payouts`). Each needs its role unless the user is a full unrestricted
+//! administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

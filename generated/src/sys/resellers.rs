@@ -3,9 +3,8 @@
 //! commission: its public profile (area, web address, contact details, testimonials, avatar and
 //! logo), the user account behind it, the currency it is paid in and its payout status.
 //!
-//! Call the endpoints through [`Resellers`](crate::sys::resellers::Resellers), from
-//! [`crate::Api::resellers`] (`client.resellers()`). Each needs its role unless the user is a
-//! full unrestricted administrator:
+//! Call the endpoints through `Resellers`, from `client.resellers()` (with the feature
+//! `resellers`). Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

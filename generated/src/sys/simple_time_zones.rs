@@ -2,10 +2,9 @@
 //! `SimpleTimeZone`: A time zone that locations (businesses) and other records can be set to:
 //! its name, a description, its offset from UTC and whether it observes daylight saving time.
 //!
-//! Call the endpoints through
-//! [`SimpleTimeZones`](crate::sys::simple_time_zones::SimpleTimeZones), from
-//! [`crate::Api::simple_time_zones`] (`client.simple_time_zones()`). Each needs its role unless
-//! the user is a full unrestricted administrator:
+//! Call the endpoints through `SimpleTimeZones`, from `client.simple_time_zones()` (with the
+//! feature `simple_time_zones`). Each needs its role unless the user is a full unrestricted
+//! administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -2,9 +2,8 @@
 //! `TaxRate`: A named tax percentage defined by a location (business), which it can apply to
 //! what it sells (products, plans, charges, invoices).
 //!
-//! Call the endpoints through [`TaxRates`](crate::sys::tax_rates::TaxRates), from
-//! [`crate::Api::tax_rates`] (`client.tax_rates()`). Each needs its role unless the user is a
-//! full unrestricted administrator:
+//! Call the endpoints through `TaxRates`, from `client.tax_rates()` (with the feature
+//! `tax_rates`). Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -4,9 +4,8 @@
 //! whether it is published, and its contents. Files can belong to a template version
 //! (TemplateVersion).
 //!
-//! Call the endpoints through [`TemplateFiles`](crate::sys::template_files::TemplateFiles),
-//! from [`crate::Api::template_files`] (`client.template_files()`). Each needs its role unless
-//! the user is a full unrestricted administrator:
+//! Call the endpoints through `TemplateFiles`, from `client.template_files()` (with the feature
+//! `template_files`). Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

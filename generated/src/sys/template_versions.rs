@@ -3,10 +3,9 @@
 //! template files (TemplateFile) that make it up so that a set of changes can be kept apart and
 //! rolled back.
 //!
-//! Call the endpoints through
-//! [`TemplateVersions`](crate::sys::template_versions::TemplateVersions), from
-//! [`crate::Api::template_versions`] (`client.template_versions()`). Each needs its role unless
-//! the user is a full unrestricted administrator:
+//! Call the endpoints through `TemplateVersions`, from `client.template_versions()` (with the
+//! feature `template_versions`). Each needs its role unless the user is a full unrestricted
+//! administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -2,9 +2,8 @@
 //! `UserBookmark`: A shortcut an admin-panel user (User) saved to a record or page, so that it
 //! can be reopened quickly.
 //!
-//! Call the endpoints through [`UserBookmarks`](crate::sys::user_bookmarks::UserBookmarks),
-//! from [`crate::Api::user_bookmarks`] (`client.user_bookmarks()`). Each needs its role unless
-//! the user is a full unrestricted administrator:
+//! Call the endpoints through `UserBookmarks`, from `client.user_bookmarks()` (with the feature
+//! `user_bookmarks`). Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -2,9 +2,8 @@
 //! `UserMessage`: A message shown inside the admin panel to one or more users (User) of a
 //! location, sent by another user or by the system.
 //!
-//! Call the endpoints through [`UserMessages`](crate::sys::user_messages::UserMessages), from
-//! [`crate::Api::user_messages`] (`client.user_messages()`). Each needs its role unless the
-//! user is a full unrestricted administrator:
+//! Call the endpoints through `UserMessages`, from `client.user_messages()` (with the feature
+//! `user_messages`). Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -8,9 +8,8 @@
 //! `NewPassword`, `AccessToken`, `TwoFactorSecret`). They are transcribed as the API gives
 //! them; never log or display them. To change a password, send `NewPassword`.
 //!
-//! Call the endpoints through [`Users`](crate::sys::users::Users), from [`crate::Api::users`]
-//! (`client.users()`). Each needs its role unless the user is a full unrestricted
-//! administrator:
+//! Call the endpoints through `Users`, from `client.users()` (with the feature `users`). Each
+//! needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

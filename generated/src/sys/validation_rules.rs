@@ -3,10 +3,9 @@
 //! (customers, bookings, contracts, visitors, ...): a formula evaluated whenever such a record
 //! is saved, and the error message shown when the record fails it.
 //!
-//! Call the endpoints through
-//! [`ValidationRules`](crate::sys::validation_rules::ValidationRules), from
-//! [`crate::Api::validation_rules`] (`client.validation_rules()`). Each needs its role unless
-//! the user is a full unrestricted administrator:
+//! Call the endpoints through `ValidationRules`, from `client.validation_rules()` (with the
+//! feature `validation_rules`). Each needs its role unless the user is a full unrestricted
+//! administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

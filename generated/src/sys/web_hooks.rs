@@ -5,9 +5,8 @@
 //! keeps failing is switched off. Set `Active` to false to pause it without deleting it. To
 //! react to several events, create one webhook per event.
 //!
-//! Call the endpoints through [`WebHooks`](crate::sys::web_hooks::WebHooks), from
-//! [`crate::Api::web_hooks`] (`client.web_hooks()`). Each needs its role unless the user is a
-//! full unrestricted administrator:
+//! Call the endpoints through `WebHooks`, from `client.web_hooks()` (with the feature
+//! `web_hooks`). Each needs its role unless the user is a full unrestricted administrator:
 //!
 //! | endpoint | request | role |
 //! |---|---|---|

@@ -35,13 +35,14 @@ pub fn entity_rs(entity: &Entity) -> TokenStream {
     let module_doc = docs::inner(&docs::paragraphs([
         format!("`{}`: {}", entity.name, docs::spec(&entity.docs)),
         format!(
-            // A full path: rustdoc resolves a file module's inner docs from its parent.
-            "Call the endpoints through [`{api}`](crate::{area}::{module}::{api}), from \
-             [`crate::Api::{module}`] (`client.{module}()`). Each needs its role unless the user \
-             is a full unrestricted administrator:",
+            // Not links: the handle exists only with the entity's feature, and the docs
+            // must build with `schemas` alone too.
+            "Call the endpoints through `{api}`, from `client.{module}()` (with the feature \
+             `{feature}`). Each needs its role unless the user is a full unrestricted \
+             administrator:",
             api = names.api,
             module = names.module,
-            area = entity.area,
+            feature = entity_feature(entity),
         ),
         format!("| endpoint | request | role |\n|---|---|---|\n{endpoints_table}"),
     ]));
