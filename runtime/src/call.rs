@@ -5,7 +5,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use futures::future::BoxFuture;
+use futures::future::{BoxFuture, FusedFuture};
 
 use crate::client::Answer;
 use crate::endpoint::Endpoint;
@@ -22,7 +22,11 @@ pub(crate) type Decode<T> = fn(&'static Endpoint, Answer) -> Result<T>;
 /// it needs (a clone of the [`Client`](crate::Client), the query, the serialized body), so
 /// it can be stored or spawned: it is `Send` and `'static` whenever its answer type is.
 ///
-/// Nothing is sent until it is first polled; dropping it before then sends nothing.
+/// Its arguments are read when it is built: the ids, the query and the body (serialized
+/// then), so changing a body afterwards changes nothing. Nothing is sent until it is first
+/// polled; dropping it before then sends nothing. Once it has answered, polling it again
+/// answers [`Error::Config`] instead of sending again or panicking
+/// ([`FusedFuture::is_terminated`] says when).
 #[must_use = "a Call sends nothing until it is awaited"]
 pub struct Call<T> {
     endpoint: &'static Endpoint,
@@ -35,7 +39,8 @@ enum State<T> {
         answer: BoxFuture<'static, Result<Answer>>,
         decode: Decode<T>,
     },
-    /// Known without a request: no ids to look up, a body that cannot be serialized.
+    /// Known without a request: no ids to look up, too many, a body that cannot be
+    /// serialized.
     Ready(Result<T>),
     /// Answered already.
     Done,
@@ -94,6 +99,12 @@ impl<T> Future for Call<T> {
                 this.endpoint.method, this.endpoint.path
             )))),
         }
+    }
+}
+
+impl<T> FusedFuture for Call<T> {
+    fn is_terminated(&self) -> bool {
+        matches!(self.state, State::Done)
     }
 }
 

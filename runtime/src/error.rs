@@ -110,7 +110,9 @@ pub enum Error {
         /// The API's description of it.
         description: Option<String>,
     },
-    /// The client is misconfigured, e.g. an invalid base URL.
+    /// The client or the request cannot be used as given, found before anything is sent: an
+    /// invalid base URL, more ids than one call takes, a body that cannot be serialized, a
+    /// [`Call`](crate::Call) polled again after it answered.
     #[error("invalid configuration: {0}")]
     Config(String),
 }

@@ -1550,10 +1550,11 @@ async fn fifty_concurrent_creates_and_reads_lose_and_duplicate_nothing() {
     }
     let (first, other) = (ids[0], client.clone());
     let modified = tokio::spawn(async move {
-        other
+        // The future borrows the client, not the handle made for it.
+        let change = other
             .coworker_discount_codes()
-            .modify(first, |u| u.notes = Some("changed".into()))
-            .await
+            .modify(first, |u| u.notes = Some("changed".into()));
+        change.await
     })
     .await
     .expect("no panic")

@@ -11,6 +11,7 @@ use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderMap, Method as HttpMethod, StatusCode, Uri};
 use axum::response::Response;
+use futures::future::FusedFuture as _;
 use futures::{StreamExt as _, TryStreamExt as _};
 use nexudus::{
     Auth, Client, DateTime, Endpoint, Error, ListQuery, Method, QueryFilter, RetryPolicy,
@@ -1396,7 +1397,9 @@ async fn a_call_is_sent_when_awaited_and_owns_what_it_needs() {
 
     let call = client.get_record::<Code>(&GET, 7);
     assert!(format!("{call:?}").contains("/api/billing/coworkerdiscountcodes/{Id}"));
-    // Built, not sent.
+    // Built, not sent, even given time; and one dropped unpolled is never sent.
+    drop(client.get_record::<Code>(&GET, 8));
+    tokio::time::sleep(Duration::from_millis(50)).await;
     assert!(server.requests().is_empty());
     // It holds its own clone of the client, so it outlives this one and runs on
     // another task.
@@ -1412,13 +1415,49 @@ async fn a_call_polled_after_its_answer_is_an_error_not_a_second_request() {
     let client = server.client(Auth::bearer("t"));
 
     let mut call = client.get_record::<Code>(&GET, 7);
+    assert!(!call.is_terminated());
     assert_eq!((&mut call).await.unwrap().id, 7);
+    assert!(call.is_terminated());
     let again = (&mut call).await.unwrap_err();
     assert!(
         matches!(&again, Error::Config(m) if m.contains("polled after it completed")),
         "{again:?}"
     );
     assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn find_by_ids_takes_at_most_the_largest_page_of_ids_in_one_request() {
+    let server = TestServer::start(|_, _| Reply::json(200, page(vec![record(1)], 1, 1))).await;
+    let client = server.client(Auth::bearer("t"));
+    let paging = &nexudus::SERVICE.paging;
+    let max = i64::from(paging.max_size);
+
+    let too_many: Vec<i64> = (1..=max + 1).collect();
+    let err = client
+        .find_by_ids::<Code>(&LIST, "CoworkerDiscountCode_Id", &too_many)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Config(m) if m.contains(&format!("at most {max} ids"))),
+        "{err:?}"
+    );
+    assert!(server.requests().is_empty());
+
+    let most: Vec<i64> = (1..=max).collect();
+    client
+        .find_by_ids::<Code>(&LIST, "CoworkerDiscountCode_Id", &most)
+        .await
+        .unwrap();
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1);
+    assert!(
+        requests[0]
+            .query
+            .contains(&format!("{}={max}", paging.size)),
+        "{}",
+        requests[0].query
+    );
 }
 
 #[tokio::test]

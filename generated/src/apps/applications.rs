@@ -946,8 +946,9 @@ mod typed {
     /// answers [`ApplicationListItem`]s.
     pub type ApplicationQuery = crate::ListQuery<ApplicationFilter, ApplicationSort>;
     /// The `Application` endpoints. Get one with [`crate::Api::applications`]
-    /// (`client.applications()`); it borrows the client. Each method builds a [`crate::Call`], sent
-    /// when awaited.
+    /// (`client.applications()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct Applications<'a> {
         client: &'a crate::Client,
@@ -1086,8 +1087,9 @@ mod typed {
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `Application-Read` and `Application-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::ApplicationId>,
             change: impl FnOnce(&mut ApplicationUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<ApplicationUpdate>> {

@@ -755,8 +755,9 @@ mod typed {
         InstalledApplicationSort,
     >;
     /// The `InstalledApplication` endpoints. Get one with [`crate::Api::installed_applications`]
-    /// (`client.installed_applications()`); it borrows the client. Each method builds a
-    /// [`crate::Call`], sent when awaited.
+    /// (`client.installed_applications()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct InstalledApplications<'a> {
         client: &'a crate::Client,
@@ -905,8 +906,9 @@ mod typed {
         ///
         /// Needs the roles `InstalledApplication-Read` and `InstalledApplication-Edit`. Answers the
         /// body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::InstalledApplicationId>,
             change: impl FnOnce(&mut InstalledApplicationUpdate),
         ) -> impl ::core::future::Future<

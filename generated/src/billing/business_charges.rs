@@ -1091,8 +1091,9 @@ mod typed {
         BusinessChargeSort,
     >;
     /// The `BusinessCharge` endpoints. Get one with [`crate::Api::business_charges`]
-    /// (`client.business_charges()`); it borrows the client. Each method builds a [`crate::Call`],
-    /// sent when awaited.
+    /// (`client.business_charges()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct BusinessCharges<'a> {
         client: &'a crate::Client,
@@ -1226,8 +1227,9 @@ mod typed {
         ///
         /// Needs the roles `BusinessCharge-Read` and `BusinessCharge-Edit`. Answers the body that was
         /// sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::BusinessChargeId>,
             change: impl FnOnce(&mut BusinessChargeUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<BusinessChargeUpdate>> {

@@ -1928,7 +1928,8 @@ mod typed {
     /// [`ChargeListItem`]s.
     pub type ChargeQuery = crate::ListQuery<ChargeFilter, ChargeSort>;
     /// The `Charge` endpoints. Get one with [`crate::Api::charges`] (`client.charges()`); it
-    /// borrows the client. Each method builds a [`crate::Call`], sent when awaited.
+    /// borrows the client. Each endpoint method builds a [`crate::Call`], sent when awaited;
+    /// `stream` answers a stream of records and `modify` a future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct Charges<'a> {
         client: &'a crate::Client,
@@ -2054,8 +2055,9 @@ mod typed {
         /// way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `Charge-Read` and `Charge-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::ChargeId>,
             change: impl FnOnce(&mut ChargeUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<ChargeUpdate>> {

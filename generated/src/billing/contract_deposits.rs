@@ -1207,8 +1207,9 @@ mod typed {
         ContractDepositSort,
     >;
     /// The `ContractDeposit` endpoints. Get one with [`crate::Api::contract_deposits`]
-    /// (`client.contract_deposits()`); it borrows the client. Each method builds a [`crate::Call`],
-    /// sent when awaited.
+    /// (`client.contract_deposits()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct ContractDeposits<'a> {
         client: &'a crate::Client,
@@ -1356,8 +1357,9 @@ mod typed {
         ///
         /// Needs the roles `ContractDeposit-Read` and `ContractDeposit-Edit`. Answers the body that was
         /// sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::ContractDepositId>,
             change: impl FnOnce(&mut ContractDepositUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<ContractDepositUpdate>> {

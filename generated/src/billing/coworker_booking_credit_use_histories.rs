@@ -1094,8 +1094,9 @@ mod typed {
     >;
     /// The `CoworkerBookingCreditUseHistory` endpoints. Get one with
     /// [`crate::Api::coworker_booking_credit_use_histories`]
-    /// (`client.coworker_booking_credit_use_histories()`); it borrows the client. Each method
-    /// builds a [`crate::Call`], sent when awaited.
+    /// (`client.coworker_booking_credit_use_histories()`); it borrows the client. Each endpoint
+    /// method builds a [`crate::Call`], sent when awaited; `stream` answers a stream of records and
+    /// `modify` a future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct CoworkerBookingCreditUseHistories<'a> {
         client: &'a crate::Client,
@@ -1239,8 +1240,9 @@ mod typed {
         ///
         /// Needs the roles `CoworkerBookingCreditUseHistory-Read` and
         /// `CoworkerBookingCreditUseHistory-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::CoworkerBookingCreditUseHistoryId>,
             change: impl FnOnce(&mut CoworkerBookingCreditUseHistoryUpdate),
         ) -> impl ::core::future::Future<

@@ -1695,8 +1695,9 @@ mod typed {
         CoworkerBookingCreditSort,
     >;
     /// The `CoworkerBookingCredit` endpoints. Get one with [`crate::Api::coworker_booking_credits`]
-    /// (`client.coworker_booking_credits()`); it borrows the client. Each method builds a
-    /// [`crate::Call`], sent when awaited.
+    /// (`client.coworker_booking_credits()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct CoworkerBookingCredits<'a> {
         client: &'a crate::Client,
@@ -1846,8 +1847,9 @@ mod typed {
         ///
         /// Needs the roles `CoworkerBookingCredit-Read` and `CoworkerBookingCredit-Edit`. Answers the
         /// body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::CoworkerBookingCreditId>,
             change: impl FnOnce(&mut CoworkerBookingCreditUpdate),
         ) -> impl ::core::future::Future<

@@ -2487,8 +2487,9 @@ mod typed {
         CoworkerContractSort,
     >;
     /// The `CoworkerContract` endpoints. Get one with [`crate::Api::coworker_contracts`]
-    /// (`client.coworker_contracts()`); it borrows the client. Each method builds a
-    /// [`crate::Call`], sent when awaited.
+    /// (`client.coworker_contracts()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct CoworkerContracts<'a> {
         client: &'a crate::Client,
@@ -2625,8 +2626,9 @@ mod typed {
         ///
         /// Needs the roles `CoworkerContract-Read` and `CoworkerContract-Edit`. Answers the body that
         /// was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::CoworkerContractId>,
             change: impl FnOnce(&mut CoworkerContractUpdate),
         ) -> impl ::core::future::Future<

@@ -1343,8 +1343,9 @@ mod typed {
         CoworkerDiscountCodeSort,
     >;
     /// The `CoworkerDiscountCode` endpoints. Get one with [`crate::Api::coworker_discount_codes`]
-    /// (`client.coworker_discount_codes()`); it borrows the client. Each method builds a
-    /// [`crate::Call`], sent when awaited.
+    /// (`client.coworker_discount_codes()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct CoworkerDiscountCodes<'a> {
         client: &'a crate::Client,
@@ -1497,8 +1498,9 @@ mod typed {
         ///
         /// Needs the roles `CoworkerDiscountCode-Read` and `CoworkerDiscountCode-Edit`. Answers the
         /// body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::CoworkerDiscountCodeId>,
             change: impl FnOnce(&mut CoworkerDiscountCodeUpdate),
         ) -> impl ::core::future::Future<

@@ -876,8 +876,9 @@ mod typed {
     >;
     /// The `CoworkerExtraServiceUseHistory` endpoints. Get one with
     /// [`crate::Api::coworker_extra_service_use_histories`]
-    /// (`client.coworker_extra_service_use_histories()`); it borrows the client. Each method builds
-    /// a [`crate::Call`], sent when awaited.
+    /// (`client.coworker_extra_service_use_histories()`); it borrows the client. Each endpoint
+    /// method builds a [`crate::Call`], sent when awaited; `stream` answers a stream of records and
+    /// `modify` a future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct CoworkerExtraServiceUseHistories<'a> {
         client: &'a crate::Client,
@@ -1033,8 +1034,9 @@ mod typed {
         ///
         /// Needs the roles `CoworkerExtraServiceUseHistory-Read` and
         /// `CoworkerExtraServiceUseHistory-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::CoworkerExtraServiceUseHistoryId>,
             change: impl FnOnce(&mut CoworkerExtraServiceUseHistoryUpdate),
         ) -> impl ::core::future::Future<

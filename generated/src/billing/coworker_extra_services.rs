@@ -1887,8 +1887,9 @@ mod typed {
         CoworkerExtraServiceSort,
     >;
     /// The `CoworkerExtraService` endpoints. Get one with [`crate::Api::coworker_extra_services`]
-    /// (`client.coworker_extra_services()`); it borrows the client. Each method builds a
-    /// [`crate::Call`], sent when awaited.
+    /// (`client.coworker_extra_services()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct CoworkerExtraServices<'a> {
         client: &'a crate::Client,
@@ -2037,8 +2038,9 @@ mod typed {
         ///
         /// Needs the roles `CoworkerExtraService-Read` and `CoworkerExtraService-Edit`. Answers the
         /// body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::CoworkerExtraServiceId>,
             change: impl FnOnce(&mut CoworkerExtraServiceUpdate),
         ) -> impl ::core::future::Future<

@@ -1126,7 +1126,8 @@ mod typed {
     >;
     /// The `CoworkerInvoiceHistory` endpoints. Get one with
     /// [`crate::Api::coworker_invoice_histories`] (`client.coworker_invoice_histories()`); it
-    /// borrows the client. Each method builds a [`crate::Call`], sent when awaited.
+    /// borrows the client. Each endpoint method builds a [`crate::Call`], sent when awaited;
+    /// `stream` answers a stream of records and `modify` a future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct CoworkerInvoiceHistories<'a> {
         client: &'a crate::Client,
@@ -1266,8 +1267,9 @@ mod typed {
         ///
         /// Needs the roles `CoworkerInvoiceHistory-Read` and `CoworkerInvoiceHistory-Edit`. Answers the
         /// body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::CoworkerInvoiceHistoryId>,
             change: impl FnOnce(&mut CoworkerInvoiceHistoryUpdate),
         ) -> impl ::core::future::Future<

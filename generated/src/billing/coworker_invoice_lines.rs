@@ -1812,8 +1812,9 @@ mod typed {
         CoworkerInvoiceLineSort,
     >;
     /// The `CoworkerInvoiceLine` endpoints. Get one with [`crate::Api::coworker_invoice_lines`]
-    /// (`client.coworker_invoice_lines()`); it borrows the client. Each method builds a
-    /// [`crate::Call`], sent when awaited.
+    /// (`client.coworker_invoice_lines()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct CoworkerInvoiceLines<'a> {
         client: &'a crate::Client,
@@ -1950,8 +1951,9 @@ mod typed {
         ///
         /// Needs the roles `CoworkerInvoiceLine-Read` and `CoworkerInvoiceLine-Edit`. Answers the body
         /// that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::CoworkerInvoiceLineId>,
             change: impl FnOnce(&mut CoworkerInvoiceLineUpdate),
         ) -> impl ::core::future::Future<

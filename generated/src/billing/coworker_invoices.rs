@@ -2880,8 +2880,9 @@ mod typed {
         CoworkerInvoiceSort,
     >;
     /// The `CoworkerInvoice` endpoints. Get one with [`crate::Api::coworker_invoices`]
-    /// (`client.coworker_invoices()`); it borrows the client. Each method builds a [`crate::Call`],
-    /// sent when awaited.
+    /// (`client.coworker_invoices()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct CoworkerInvoices<'a> {
         client: &'a crate::Client,
@@ -3021,8 +3022,9 @@ mod typed {
         ///
         /// Needs the roles `CoworkerInvoice-Read` and `CoworkerInvoice-Edit`. Answers the body that was
         /// sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::CoworkerInvoiceId>,
             change: impl FnOnce(&mut CoworkerInvoiceUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<CoworkerInvoiceUpdate>> {

@@ -1581,8 +1581,9 @@ mod typed {
         CoworkerLedgerEntrySort,
     >;
     /// The `CoworkerLedgerEntry` endpoints. Get one with [`crate::Api::coworker_ledger_entries`]
-    /// (`client.coworker_ledger_entries()`); it borrows the client. Each method builds a
-    /// [`crate::Call`], sent when awaited.
+    /// (`client.coworker_ledger_entries()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct CoworkerLedgerEntries<'a> {
         client: &'a crate::Client,
@@ -1731,8 +1732,9 @@ mod typed {
         ///
         /// Needs the roles `CoworkerLedgerEntry-Read` and `CoworkerLedgerEntry-Edit`. Answers the body
         /// that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::CoworkerLedgerEntryId>,
             change: impl FnOnce(&mut CoworkerLedgerEntryUpdate),
         ) -> impl ::core::future::Future<

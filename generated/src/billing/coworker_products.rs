@@ -1898,8 +1898,9 @@ mod typed {
         CoworkerProductSort,
     >;
     /// The `CoworkerProduct` endpoints. Get one with [`crate::Api::coworker_products`]
-    /// (`client.coworker_products()`); it borrows the client. Each method builds a [`crate::Call`],
-    /// sent when awaited.
+    /// (`client.coworker_products()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct CoworkerProducts<'a> {
         client: &'a crate::Client,
@@ -2047,8 +2048,9 @@ mod typed {
         ///
         /// Needs the roles `CoworkerProduct-Read` and `CoworkerProduct-Edit`. Answers the body that was
         /// sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::CoworkerProductId>,
             change: impl FnOnce(&mut CoworkerProductUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<CoworkerProductUpdate>> {

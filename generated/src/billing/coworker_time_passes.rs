@@ -1433,8 +1433,9 @@ mod typed {
         CoworkerTimePassSort,
     >;
     /// The `CoworkerTimePass` endpoints. Get one with [`crate::Api::coworker_time_passes`]
-    /// (`client.coworker_time_passes()`); it borrows the client. Each method builds a
-    /// [`crate::Call`], sent when awaited.
+    /// (`client.coworker_time_passes()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct CoworkerTimePasses<'a> {
         client: &'a crate::Client,
@@ -1583,8 +1584,9 @@ mod typed {
         ///
         /// Needs the roles `CoworkerTimePass-Read` and `CoworkerTimePass-Edit`. Answers the body that
         /// was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::CoworkerTimePassId>,
             change: impl FnOnce(&mut CoworkerTimePassUpdate),
         ) -> impl ::core::future::Future<

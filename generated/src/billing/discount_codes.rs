@@ -2165,8 +2165,9 @@ mod typed {
     /// answers [`DiscountCodeListItem`]s.
     pub type DiscountCodeQuery = crate::ListQuery<DiscountCodeFilter, DiscountCodeSort>;
     /// The `DiscountCode` endpoints. Get one with [`crate::Api::discount_codes`]
-    /// (`client.discount_codes()`); it borrows the client. Each method builds a [`crate::Call`],
-    /// sent when awaited.
+    /// (`client.discount_codes()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct DiscountCodes<'a> {
         client: &'a crate::Client,
@@ -2306,8 +2307,9 @@ mod typed {
         /// the safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `DiscountCode-Read` and `DiscountCode-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::DiscountCodeId>,
             change: impl FnOnce(&mut DiscountCodeUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<DiscountCodeUpdate>> {

@@ -873,8 +873,9 @@ mod typed {
         ExtraServicePriceSort,
     >;
     /// The `ExtraServicePrice` endpoints. Get one with [`crate::Api::extra_service_prices`]
-    /// (`client.extra_service_prices()`); it borrows the client. Each method builds a
-    /// [`crate::Call`], sent when awaited.
+    /// (`client.extra_service_prices()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct ExtraServicePrices<'a> {
         client: &'a crate::Client,
@@ -1023,8 +1024,9 @@ mod typed {
         ///
         /// Needs the roles `ExtraServicePrice-Read` and `ExtraServicePrice-Edit`. Answers the body that
         /// was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::ExtraServicePriceId>,
             change: impl FnOnce(&mut ExtraServicePriceUpdate),
         ) -> impl ::core::future::Future<

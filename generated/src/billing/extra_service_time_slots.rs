@@ -898,8 +898,9 @@ mod typed {
         ExtraServiceTimeSlotSort,
     >;
     /// The `ExtraServiceTimeSlot` endpoints. Get one with [`crate::Api::extra_service_time_slots`]
-    /// (`client.extra_service_time_slots()`); it borrows the client. Each method builds a
-    /// [`crate::Call`], sent when awaited.
+    /// (`client.extra_service_time_slots()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct ExtraServiceTimeSlots<'a> {
         client: &'a crate::Client,
@@ -1048,8 +1049,9 @@ mod typed {
         ///
         /// Needs the roles `ExtraServiceTimeSlot-Read` and `ExtraServiceTimeSlot-Edit`. Answers the
         /// body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::ExtraServiceTimeSlotId>,
             change: impl FnOnce(&mut ExtraServiceTimeSlotUpdate),
         ) -> impl ::core::future::Future<

@@ -2148,8 +2148,9 @@ mod typed {
     /// answers [`ExtraServiceListItem`]s.
     pub type ExtraServiceQuery = crate::ListQuery<ExtraServiceFilter, ExtraServiceSort>;
     /// The `ExtraService` endpoints. Get one with [`crate::Api::extra_services`]
-    /// (`client.extra_services()`); it borrows the client. Each method builds a [`crate::Call`],
-    /// sent when awaited.
+    /// (`client.extra_services()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct ExtraServices<'a> {
         client: &'a crate::Client,
@@ -2289,8 +2290,9 @@ mod typed {
         /// the safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `ExtraService-Read` and `ExtraService-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::ExtraServiceId>,
             change: impl FnOnce(&mut ExtraServiceUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<ExtraServiceUpdate>> {

@@ -824,8 +824,9 @@ mod typed {
         FinancialAccountSort,
     >;
     /// The `FinancialAccount` endpoints. Get one with [`crate::Api::financial_accounts`]
-    /// (`client.financial_accounts()`); it borrows the client. Each method builds a
-    /// [`crate::Call`], sent when awaited.
+    /// (`client.financial_accounts()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct FinancialAccounts<'a> {
         client: &'a crate::Client,
@@ -974,8 +975,9 @@ mod typed {
         ///
         /// Needs the roles `FinancialAccount-Read` and `FinancialAccount-Edit`. Answers the body that
         /// was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::FinancialAccountId>,
             change: impl FnOnce(&mut FinancialAccountUpdate),
         ) -> impl ::core::future::Future<

@@ -1507,7 +1507,8 @@ mod typed {
     /// [`InvoiceListItem`]s.
     pub type InvoiceQuery = crate::ListQuery<InvoiceFilter, InvoiceSort>;
     /// The `Invoice` endpoints. Get one with [`crate::Api::invoices`] (`client.invoices()`); it
-    /// borrows the client. Each method builds a [`crate::Call`], sent when awaited.
+    /// borrows the client. Each endpoint method builds a [`crate::Call`], sent when awaited;
+    /// `stream` answers a stream of records and `modify` a future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct Invoices<'a> {
         client: &'a crate::Client,

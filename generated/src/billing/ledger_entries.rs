@@ -833,8 +833,9 @@ mod typed {
     /// answers [`LedgerEntryListItem`]s.
     pub type LedgerEntryQuery = crate::ListQuery<LedgerEntryFilter, LedgerEntrySort>;
     /// The `LedgerEntry` endpoints. Get one with [`crate::Api::ledger_entries`]
-    /// (`client.ledger_entries()`); it borrows the client. Each method builds a [`crate::Call`],
-    /// sent when awaited.
+    /// (`client.ledger_entries()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct LedgerEntries<'a> {
         client: &'a crate::Client,
@@ -969,8 +970,9 @@ mod typed {
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `LedgerEntry-Read` and `LedgerEntry-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::LedgerEntryId>,
             change: impl FnOnce(&mut LedgerEntryUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<LedgerEntryUpdate>> {

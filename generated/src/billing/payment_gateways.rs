@@ -1067,8 +1067,9 @@ mod typed {
         PaymentGatewaySort,
     >;
     /// The `PaymentGateway` endpoints. Get one with [`crate::Api::payment_gateways`]
-    /// (`client.payment_gateways()`); it borrows the client. Each method builds a [`crate::Call`],
-    /// sent when awaited.
+    /// (`client.payment_gateways()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct PaymentGateways<'a> {
         client: &'a crate::Client,
@@ -1214,8 +1215,9 @@ mod typed {
         ///
         /// Needs the roles `PaymentGateway-Read` and `PaymentGateway-Edit`. Answers the body that was
         /// sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::PaymentGatewayId>,
             change: impl FnOnce(&mut PaymentGatewayUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<PaymentGatewayUpdate>> {

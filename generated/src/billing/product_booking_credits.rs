@@ -1463,8 +1463,9 @@ mod typed {
         ProductBookingCreditSort,
     >;
     /// The `ProductBookingCredit` endpoints. Get one with [`crate::Api::product_booking_credits`]
-    /// (`client.product_booking_credits()`); it borrows the client. Each method builds a
-    /// [`crate::Call`], sent when awaited.
+    /// (`client.product_booking_credits()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct ProductBookingCredits<'a> {
         client: &'a crate::Client,
@@ -1613,8 +1614,9 @@ mod typed {
         ///
         /// Needs the roles `ProductBookingCredit-Read` and `ProductBookingCredit-Edit`. Answers the
         /// body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::ProductBookingCreditId>,
             change: impl FnOnce(&mut ProductBookingCreditUpdate),
         ) -> impl ::core::future::Future<

@@ -1112,8 +1112,9 @@ mod typed {
         ProductExtraServiceSort,
     >;
     /// The `ProductExtraService` endpoints. Get one with [`crate::Api::product_extra_services`]
-    /// (`client.product_extra_services()`); it borrows the client. Each method builds a
-    /// [`crate::Call`], sent when awaited.
+    /// (`client.product_extra_services()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct ProductExtraServices<'a> {
         client: &'a crate::Client,
@@ -1262,8 +1263,9 @@ mod typed {
         ///
         /// Needs the roles `ProductExtraService-Read` and `ProductExtraService-Edit`. Answers the body
         /// that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::ProductExtraServiceId>,
             change: impl FnOnce(&mut ProductExtraServiceUpdate),
         ) -> impl ::core::future::Future<

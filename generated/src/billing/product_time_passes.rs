@@ -990,8 +990,9 @@ mod typed {
         ProductTimePassSort,
     >;
     /// The `ProductTimePass` endpoints. Get one with [`crate::Api::product_time_passes`]
-    /// (`client.product_time_passes()`); it borrows the client. Each method builds a
-    /// [`crate::Call`], sent when awaited.
+    /// (`client.product_time_passes()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct ProductTimePasses<'a> {
         client: &'a crate::Client,
@@ -1139,8 +1140,9 @@ mod typed {
         ///
         /// Needs the roles `ProductTimePass-Read` and `ProductTimePass-Edit`. Answers the body that was
         /// sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::ProductTimePassId>,
             change: impl FnOnce(&mut ProductTimePassUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<ProductTimePassUpdate>> {

@@ -2149,7 +2149,8 @@ mod typed {
     /// [`ProductListItem`]s.
     pub type ProductQuery = crate::ListQuery<ProductFilter, ProductSort>;
     /// The `Product` endpoints. Get one with [`crate::Api::products`] (`client.products()`); it
-    /// borrows the client. Each method builds a [`crate::Call`], sent when awaited.
+    /// borrows the client. Each endpoint method builds a [`crate::Call`], sent when awaited;
+    /// `stream` answers a stream of records and `modify` a future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct Products<'a> {
         client: &'a crate::Client,
@@ -2279,8 +2280,9 @@ mod typed {
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `Product-Read` and `Product-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::ProductId>,
             change: impl FnOnce(&mut ProductUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<ProductUpdate>> {

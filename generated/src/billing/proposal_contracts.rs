@@ -1631,8 +1631,9 @@ mod typed {
         ProposalContractSort,
     >;
     /// The `ProposalContract` endpoints. Get one with [`crate::Api::proposal_contracts`]
-    /// (`client.proposal_contracts()`); it borrows the client. Each method builds a
-    /// [`crate::Call`], sent when awaited.
+    /// (`client.proposal_contracts()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct ProposalContracts<'a> {
         client: &'a crate::Client,
@@ -1781,8 +1782,9 @@ mod typed {
         ///
         /// Needs the roles `ProposalContract-Read` and `ProposalContract-Edit`. Answers the body that
         /// was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::ProposalContractId>,
             change: impl FnOnce(&mut ProposalContractUpdate),
         ) -> impl ::core::future::Future<

@@ -1321,8 +1321,9 @@ mod typed {
         ProposalProductSort,
     >;
     /// The `ProposalProduct` endpoints. Get one with [`crate::Api::proposal_products`]
-    /// (`client.proposal_products()`); it borrows the client. Each method builds a [`crate::Call`],
-    /// sent when awaited.
+    /// (`client.proposal_products()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct ProposalProducts<'a> {
         client: &'a crate::Client,
@@ -1470,8 +1471,9 @@ mod typed {
         ///
         /// Needs the roles `ProposalProduct-Read` and `ProposalProduct-Edit`. Answers the body that was
         /// sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::ProposalProductId>,
             change: impl FnOnce(&mut ProposalProductUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<ProposalProductUpdate>> {

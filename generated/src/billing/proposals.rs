@@ -2577,7 +2577,8 @@ mod typed {
     /// [`ProposalListItem`]s.
     pub type ProposalQuery = crate::ListQuery<ProposalFilter, ProposalSort>;
     /// The `Proposal` endpoints. Get one with [`crate::Api::proposals`] (`client.proposals()`); it
-    /// borrows the client. Each method builds a [`crate::Call`], sent when awaited.
+    /// borrows the client. Each endpoint method builds a [`crate::Call`], sent when awaited;
+    /// `stream` answers a stream of records and `modify` a future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct Proposals<'a> {
         client: &'a crate::Client,
@@ -2768,8 +2769,9 @@ mod typed {
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `Proposal-Read` and `Proposal-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::ProposalId>,
             change: impl FnOnce(&mut ProposalUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<ProposalUpdate>> {

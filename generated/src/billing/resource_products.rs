@@ -938,8 +938,9 @@ mod typed {
         ResourceProductSort,
     >;
     /// The `ResourceProduct` endpoints. Get one with [`crate::Api::resource_products`]
-    /// (`client.resource_products()`); it borrows the client. Each method builds a [`crate::Call`],
-    /// sent when awaited.
+    /// (`client.resource_products()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct ResourceProducts<'a> {
         client: &'a crate::Client,
@@ -1087,8 +1088,9 @@ mod typed {
         ///
         /// Needs the roles `ResourceProduct-Read` and `ResourceProduct-Edit`. Answers the body that was
         /// sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::ResourceProductId>,
             change: impl FnOnce(&mut ResourceProductUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<ResourceProductUpdate>> {

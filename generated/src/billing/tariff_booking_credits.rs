@@ -1336,8 +1336,9 @@ mod typed {
         TariffBookingCreditSort,
     >;
     /// The `TariffBookingCredit` endpoints. Get one with [`crate::Api::tariff_booking_credits`]
-    /// (`client.tariff_booking_credits()`); it borrows the client. Each method builds a
-    /// [`crate::Call`], sent when awaited.
+    /// (`client.tariff_booking_credits()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct TariffBookingCredits<'a> {
         client: &'a crate::Client,
@@ -1486,8 +1487,9 @@ mod typed {
         ///
         /// Needs the roles `TariffBookingCredit-Read` and `TariffBookingCredit-Edit`. Answers the body
         /// that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::TariffBookingCreditId>,
             change: impl FnOnce(&mut TariffBookingCreditUpdate),
         ) -> impl ::core::future::Future<

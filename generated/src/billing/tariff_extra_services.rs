@@ -982,8 +982,9 @@ mod typed {
         TariffExtraServiceSort,
     >;
     /// The `TariffExtraService` endpoints. Get one with [`crate::Api::tariff_extra_services`]
-    /// (`client.tariff_extra_services()`); it borrows the client. Each method builds a
-    /// [`crate::Call`], sent when awaited.
+    /// (`client.tariff_extra_services()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct TariffExtraServices<'a> {
         client: &'a crate::Client,
@@ -1132,8 +1133,9 @@ mod typed {
         ///
         /// Needs the roles `TariffExtraService-Read` and `TariffExtraService-Edit`. Answers the body
         /// that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::TariffExtraServiceId>,
             change: impl FnOnce(&mut TariffExtraServiceUpdate),
         ) -> impl ::core::future::Future<

@@ -822,8 +822,9 @@ mod typed {
         TariffProductSort,
     >;
     /// The `TariffProduct` endpoints. Get one with [`crate::Api::tariff_products`]
-    /// (`client.tariff_products()`); it borrows the client. Each method builds a [`crate::Call`],
-    /// sent when awaited.
+    /// (`client.tariff_products()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct TariffProducts<'a> {
         client: &'a crate::Client,
@@ -968,8 +969,9 @@ mod typed {
         ///
         /// Needs the roles `TariffProduct-Read` and `TariffProduct-Edit`. Answers the body that was
         /// sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::TariffProductId>,
             change: impl FnOnce(&mut TariffProductUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<TariffProductUpdate>> {

@@ -942,8 +942,9 @@ mod typed {
         TariffSignupProductSort,
     >;
     /// The `TariffSignupProduct` endpoints. Get one with [`crate::Api::tariff_signup_products`]
-    /// (`client.tariff_signup_products()`); it borrows the client. Each method builds a
-    /// [`crate::Call`], sent when awaited.
+    /// (`client.tariff_signup_products()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct TariffSignupProducts<'a> {
         client: &'a crate::Client,
@@ -1092,8 +1093,9 @@ mod typed {
         ///
         /// Needs the roles `TariffSignupProduct-Read` and `TariffSignupProduct-Edit`. Answers the body
         /// that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::TariffSignupProductId>,
             change: impl FnOnce(&mut TariffSignupProductUpdate),
         ) -> impl ::core::future::Future<

@@ -863,8 +863,9 @@ mod typed {
         TariffTimePassSort,
     >;
     /// The `TariffTimePass` endpoints. Get one with [`crate::Api::tariff_time_passes`]
-    /// (`client.tariff_time_passes()`); it borrows the client. Each method builds a
-    /// [`crate::Call`], sent when awaited.
+    /// (`client.tariff_time_passes()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct TariffTimePasses<'a> {
         client: &'a crate::Client,
@@ -1010,8 +1011,9 @@ mod typed {
         ///
         /// Needs the roles `TariffTimePass-Read` and `TariffTimePass-Edit`. Answers the body that was
         /// sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::TariffTimePassId>,
             change: impl FnOnce(&mut TariffTimePassUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<TariffTimePassUpdate>> {

@@ -5521,7 +5521,8 @@ mod typed {
     /// [`TariffListItem`]s.
     pub type TariffQuery = crate::ListQuery<TariffFilter, TariffSort>;
     /// The `Tariff` endpoints. Get one with [`crate::Api::tariffs`] (`client.tariffs()`); it
-    /// borrows the client. Each method builds a [`crate::Call`], sent when awaited.
+    /// borrows the client. Each endpoint method builds a [`crate::Call`], sent when awaited;
+    /// `stream` answers a stream of records and `modify` a future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct Tariffs<'a> {
         client: &'a crate::Client,
@@ -5665,8 +5666,9 @@ mod typed {
         /// way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `Tariff-Read` and `Tariff-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::TariffId>,
             change: impl FnOnce(&mut TariffUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<TariffUpdate>> {

@@ -798,8 +798,9 @@ mod typed {
         TimePassPriceSort,
     >;
     /// The `TimePassPrice` endpoints. Get one with [`crate::Api::time_pass_prices`]
-    /// (`client.time_pass_prices()`); it borrows the client. Each method builds a [`crate::Call`],
-    /// sent when awaited.
+    /// (`client.time_pass_prices()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct TimePassPrices<'a> {
         client: &'a crate::Client,
@@ -944,8 +945,9 @@ mod typed {
         ///
         /// Needs the roles `TimePassPrice-Read` and `TimePassPrice-Edit`. Answers the body that was
         /// sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::TimePassPriceId>,
             change: impl FnOnce(&mut TimePassPriceUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<TimePassPriceUpdate>> {

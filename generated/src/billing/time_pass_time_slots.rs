@@ -849,8 +849,9 @@ mod typed {
         TimePassTimeSlotSort,
     >;
     /// The `TimePassTimeSlot` endpoints. Get one with [`crate::Api::time_pass_time_slots`]
-    /// (`client.time_pass_time_slots()`); it borrows the client. Each method builds a
-    /// [`crate::Call`], sent when awaited.
+    /// (`client.time_pass_time_slots()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct TimePassTimeSlots<'a> {
         client: &'a crate::Client,
@@ -999,8 +1000,9 @@ mod typed {
         ///
         /// Needs the roles `TimePassTimeSlot-Read` and `TimePassTimeSlot-Edit`. Answers the body that
         /// was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::TimePassTimeSlotId>,
             change: impl FnOnce(&mut TimePassTimeSlotUpdate),
         ) -> impl ::core::future::Future<

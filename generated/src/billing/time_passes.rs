@@ -1596,7 +1596,8 @@ mod typed {
     /// [`TimePassListItem`]s.
     pub type TimePassQuery = crate::ListQuery<TimePassFilter, TimePassSort>;
     /// The `TimePass` endpoints. Get one with [`crate::Api::time_passes`] (`client.time_passes()`);
-    /// it borrows the client. Each method builds a [`crate::Call`], sent when awaited.
+    /// it borrows the client. Each endpoint method builds a [`crate::Call`], sent when awaited;
+    /// `stream` answers a stream of records and `modify` a future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct TimePasses<'a> {
         client: &'a crate::Client,
@@ -1731,8 +1732,9 @@ mod typed {
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `TimePass-Read` and `TimePass-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::TimePassId>,
             change: impl FnOnce(&mut TimePassUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<TimePassUpdate>> {

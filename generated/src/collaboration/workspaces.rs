@@ -1009,7 +1009,8 @@ mod typed {
     /// [`WorkspaceListItem`]s.
     pub type WorkspaceQuery = crate::ListQuery<WorkspaceFilter, WorkspaceSort>;
     /// The `Workspace` endpoints. Get one with [`crate::Api::workspaces`] (`client.workspaces()`);
-    /// it borrows the client. Each method builds a [`crate::Call`], sent when awaited.
+    /// it borrows the client. Each endpoint method builds a [`crate::Call`], sent when awaited;
+    /// `stream` answers a stream of records and `modify` a future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct Workspaces<'a> {
         client: &'a crate::Client,
@@ -1148,8 +1149,9 @@ mod typed {
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `Workspace-Read` and `Workspace-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::WorkspaceId>,
             change: impl FnOnce(&mut WorkspaceUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<WorkspaceUpdate>> {

@@ -1017,8 +1017,9 @@ mod typed {
         CommunityGroupSort,
     >;
     /// The `CommunityGroup` endpoints. Get one with [`crate::Api::community_groups`]
-    /// (`client.community_groups()`); it borrows the client. Each method builds a [`crate::Call`],
-    /// sent when awaited.
+    /// (`client.community_groups()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct CommunityGroups<'a> {
         client: &'a crate::Client,
@@ -1166,8 +1167,9 @@ mod typed {
         ///
         /// Needs the roles `CommunityGroup-Read` and `CommunityGroup-Edit`. Answers the body that was
         /// sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::CommunityGroupId>,
             change: impl FnOnce(&mut CommunityGroupUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<CommunityGroupUpdate>> {

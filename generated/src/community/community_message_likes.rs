@@ -704,8 +704,9 @@ mod typed {
         CommunityMessageLikeSort,
     >;
     /// The `CommunityMessageLike` endpoints. Get one with [`crate::Api::community_message_likes`]
-    /// (`client.community_message_likes()`); it borrows the client. Each method builds a
-    /// [`crate::Call`], sent when awaited.
+    /// (`client.community_message_likes()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct CommunityMessageLikes<'a> {
         client: &'a crate::Client,
@@ -854,8 +855,9 @@ mod typed {
         ///
         /// Needs the roles `CommunityMessageLike-Read` and `CommunityMessageLike-Edit`. Answers the
         /// body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::CommunityMessageLikeId>,
             change: impl FnOnce(&mut CommunityMessageLikeUpdate),
         ) -> impl ::core::future::Future<

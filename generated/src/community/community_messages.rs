@@ -801,8 +801,9 @@ mod typed {
         CommunityMessageSort,
     >;
     /// The `CommunityMessage` endpoints. Get one with [`crate::Api::community_messages`]
-    /// (`client.community_messages()`); it borrows the client. Each method builds a
-    /// [`crate::Call`], sent when awaited.
+    /// (`client.community_messages()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct CommunityMessages<'a> {
         client: &'a crate::Client,
@@ -951,8 +952,9 @@ mod typed {
         ///
         /// Needs the roles `CommunityMessage-Read` and `CommunityMessage-Edit`. Answers the body that
         /// was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::CommunityMessageId>,
             change: impl FnOnce(&mut CommunityMessageUpdate),
         ) -> impl ::core::future::Future<

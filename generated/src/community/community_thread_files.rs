@@ -903,8 +903,9 @@ mod typed {
         CommunityThreadFileSort,
     >;
     /// The `CommunityThreadFile` endpoints. Get one with [`crate::Api::community_thread_files`]
-    /// (`client.community_thread_files()`); it borrows the client. Each method builds a
-    /// [`crate::Call`], sent when awaited.
+    /// (`client.community_thread_files()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct CommunityThreadFiles<'a> {
         client: &'a crate::Client,
@@ -1069,8 +1070,9 @@ mod typed {
         ///
         /// Needs the roles `CommunityThreadFile-Read` and `CommunityThreadFile-Edit`. Answers the body
         /// that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::CommunityThreadFileId>,
             change: impl FnOnce(&mut CommunityThreadFileUpdate),
         ) -> impl ::core::future::Future<

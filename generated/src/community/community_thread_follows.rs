@@ -710,8 +710,9 @@ mod typed {
         CommunityThreadFollowSort,
     >;
     /// The `CommunityThreadFollow` endpoints. Get one with [`crate::Api::community_thread_follows`]
-    /// (`client.community_thread_follows()`); it borrows the client. Each method builds a
-    /// [`crate::Call`], sent when awaited.
+    /// (`client.community_thread_follows()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct CommunityThreadFollows<'a> {
         client: &'a crate::Client,
@@ -861,8 +862,9 @@ mod typed {
         ///
         /// Needs the roles `CommunityThreadFollow-Read` and `CommunityThreadFollow-Edit`. Answers the
         /// body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::CommunityThreadFollowId>,
             change: impl FnOnce(&mut CommunityThreadFollowUpdate),
         ) -> impl ::core::future::Future<

@@ -699,8 +699,9 @@ mod typed {
         CommunityThreadLikeSort,
     >;
     /// The `CommunityThreadLike` endpoints. Get one with [`crate::Api::community_thread_likes`]
-    /// (`client.community_thread_likes()`); it borrows the client. Each method builds a
-    /// [`crate::Call`], sent when awaited.
+    /// (`client.community_thread_likes()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct CommunityThreadLikes<'a> {
         client: &'a crate::Client,
@@ -849,8 +850,9 @@ mod typed {
         ///
         /// Needs the roles `CommunityThreadLike-Read` and `CommunityThreadLike-Edit`. Answers the body
         /// that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::CommunityThreadLikeId>,
             change: impl FnOnce(&mut CommunityThreadLikeUpdate),
         ) -> impl ::core::future::Future<

@@ -700,8 +700,9 @@ mod typed {
         CommunityThreadMuteSort,
     >;
     /// The `CommunityThreadMute` endpoints. Get one with [`crate::Api::community_thread_mutes`]
-    /// (`client.community_thread_mutes()`); it borrows the client. Each method builds a
-    /// [`crate::Call`], sent when awaited.
+    /// (`client.community_thread_mutes()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct CommunityThreadMutes<'a> {
         client: &'a crate::Client,
@@ -850,8 +851,9 @@ mod typed {
         ///
         /// Needs the roles `CommunityThreadMute-Read` and `CommunityThreadMute-Edit`. Answers the body
         /// that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::CommunityThreadMuteId>,
             change: impl FnOnce(&mut CommunityThreadMuteUpdate),
         ) -> impl ::core::future::Future<

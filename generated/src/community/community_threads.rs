@@ -1218,8 +1218,9 @@ mod typed {
         CommunityThreadSort,
     >;
     /// The `CommunityThread` endpoints. Get one with [`crate::Api::community_threads`]
-    /// (`client.community_threads()`); it borrows the client. Each method builds a [`crate::Call`],
-    /// sent when awaited.
+    /// (`client.community_threads()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct CommunityThreads<'a> {
         client: &'a crate::Client,
@@ -1367,8 +1368,9 @@ mod typed {
         ///
         /// Needs the roles `CommunityThread-Read` and `CommunityThread-Edit`. Answers the body that was
         /// sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::CommunityThreadId>,
             change: impl FnOnce(&mut CommunityThreadUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<CommunityThreadUpdate>> {

@@ -918,8 +918,9 @@ mod typed {
     /// [`AudioFileListItem`]s.
     pub type AudioFileQuery = crate::ListQuery<AudioFileFilter, AudioFileSort>;
     /// The `AudioFile` endpoints. Get one with [`crate::Api::audio_files`]
-    /// (`client.audio_files()`); it borrows the client. Each method builds a [`crate::Call`], sent
-    /// when awaited.
+    /// (`client.audio_files()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct AudioFiles<'a> {
         client: &'a crate::Client,
@@ -1077,8 +1078,9 @@ mod typed {
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `AudioFile-Read` and `AudioFile-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::AudioFileId>,
             change: impl FnOnce(&mut AudioFileUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<AudioFileUpdate>> {

@@ -799,8 +799,9 @@ mod typed {
     /// answers [`BlogCategoryListItem`]s.
     pub type BlogCategoryQuery = crate::ListQuery<BlogCategoryFilter, BlogCategorySort>;
     /// The `BlogCategory` endpoints. Get one with [`crate::Api::blog_categories`]
-    /// (`client.blog_categories()`); it borrows the client. Each method builds a [`crate::Call`],
-    /// sent when awaited.
+    /// (`client.blog_categories()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct BlogCategories<'a> {
         client: &'a crate::Client,
@@ -944,8 +945,9 @@ mod typed {
         /// the safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `BlogCategory-Read` and `BlogCategory-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::BlogCategoryId>,
             change: impl FnOnce(&mut BlogCategoryUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<BlogCategoryUpdate>> {

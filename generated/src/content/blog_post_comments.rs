@@ -881,8 +881,9 @@ mod typed {
         BlogPostCommentSort,
     >;
     /// The `BlogPostComment` endpoints. Get one with [`crate::Api::blog_post_comments`]
-    /// (`client.blog_post_comments()`); it borrows the client. Each method builds a
-    /// [`crate::Call`], sent when awaited.
+    /// (`client.blog_post_comments()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct BlogPostComments<'a> {
         client: &'a crate::Client,
@@ -1034,8 +1035,9 @@ mod typed {
         ///
         /// Needs the roles `BlogPostComment-Read` and `BlogPostComment-Edit`. Answers the body that was
         /// sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::BlogPostCommentId>,
             change: impl FnOnce(&mut BlogPostCommentUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<BlogPostCommentUpdate>> {

@@ -1595,7 +1595,8 @@ mod typed {
     /// [`BlogPostListItem`]s.
     pub type BlogPostQuery = crate::ListQuery<BlogPostFilter, BlogPostSort>;
     /// The `BlogPost` endpoints. Get one with [`crate::Api::blog_posts`] (`client.blog_posts()`);
-    /// it borrows the client. Each method builds a [`crate::Call`], sent when awaited.
+    /// it borrows the client. Each endpoint method builds a [`crate::Call`], sent when awaited;
+    /// `stream` answers a stream of records and `modify` a future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct BlogPosts<'a> {
         client: &'a crate::Client,
@@ -1766,8 +1767,9 @@ mod typed {
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `BlogPost-Read` and `BlogPost-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::BlogPostId>,
             change: impl FnOnce(&mut BlogPostUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<BlogPostUpdate>> {

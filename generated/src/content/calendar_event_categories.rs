@@ -792,7 +792,8 @@ mod typed {
     >;
     /// The `CalendarEventCategory` endpoints. Get one with
     /// [`crate::Api::calendar_event_categories`] (`client.calendar_event_categories()`); it borrows
-    /// the client. Each method builds a [`crate::Call`], sent when awaited.
+    /// the client. Each endpoint method builds a [`crate::Call`], sent when awaited; `stream`
+    /// answers a stream of records and `modify` a future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct CalendarEventCategories<'a> {
         client: &'a crate::Client,
@@ -946,8 +947,9 @@ mod typed {
         ///
         /// Needs the roles `CalendarEventCategory-Read` and `CalendarEventCategory-Edit`. Answers the
         /// body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::CalendarEventCategoryId>,
             change: impl FnOnce(&mut CalendarEventCategoryUpdate),
         ) -> impl ::core::future::Future<

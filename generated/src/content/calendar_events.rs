@@ -3117,8 +3117,9 @@ mod typed {
         CalendarEventSort,
     >;
     /// The `CalendarEvent` endpoints. Get one with [`crate::Api::calendar_events`]
-    /// (`client.calendar_events()`); it borrows the client. Each method builds a [`crate::Call`],
-    /// sent when awaited.
+    /// (`client.calendar_events()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct CalendarEvents<'a> {
         client: &'a crate::Client,
@@ -3299,8 +3300,9 @@ mod typed {
         ///
         /// Needs the roles `CalendarEvent-Read` and `CalendarEvent-Edit`. Answers the body that was
         /// sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::CalendarEventId>,
             change: impl FnOnce(&mut CalendarEventUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<CalendarEventUpdate>> {

@@ -928,7 +928,8 @@ mod typed {
     /// [`DataFileListItem`]s.
     pub type DataFileQuery = crate::ListQuery<DataFileFilter, DataFileSort>;
     /// The `DataFile` endpoints. Get one with [`crate::Api::data_files`] (`client.data_files()`);
-    /// it borrows the client. Each method builds a [`crate::Call`], sent when awaited.
+    /// it borrows the client. Each endpoint method builds a [`crate::Call`], sent when awaited;
+    /// `stream` answers a stream of records and `modify` a future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct DataFiles<'a> {
         client: &'a crate::Client,
@@ -1083,8 +1084,9 @@ mod typed {
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `DataFile-Read` and `DataFile-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::DataFileId>,
             change: impl FnOnce(&mut DataFileUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<DataFileUpdate>> {

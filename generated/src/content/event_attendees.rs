@@ -1797,8 +1797,9 @@ mod typed {
         EventAttendeeSort,
     >;
     /// The `EventAttendee` endpoints. Get one with [`crate::Api::event_attendees`]
-    /// (`client.event_attendees()`); it borrows the client. Each method builds a [`crate::Call`],
-    /// sent when awaited.
+    /// (`client.event_attendees()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct EventAttendees<'a> {
         client: &'a crate::Client,
@@ -1947,8 +1948,9 @@ mod typed {
         ///
         /// Needs the roles `EventAttendee-Read` and `EventAttendee-Edit`. Answers the body that was
         /// sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::EventAttendeeId>,
             change: impl FnOnce(&mut EventAttendeeUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<EventAttendeeUpdate>> {

@@ -875,8 +875,9 @@ mod typed {
     /// answers [`EventCommentListItem`]s.
     pub type EventCommentQuery = crate::ListQuery<EventCommentFilter, EventCommentSort>;
     /// The `EventComment` endpoints. Get one with [`crate::Api::event_comments`]
-    /// (`client.event_comments()`); it borrows the client. Each method builds a [`crate::Call`],
-    /// sent when awaited.
+    /// (`client.event_comments()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct EventComments<'a> {
         client: &'a crate::Client,
@@ -1020,8 +1021,9 @@ mod typed {
         /// the safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `EventComment-Read` and `EventComment-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::EventCommentId>,
             change: impl FnOnce(&mut EventCommentUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<EventCommentUpdate>> {

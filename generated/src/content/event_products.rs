@@ -1537,8 +1537,9 @@ mod typed {
     /// answers [`EventProductListItem`]s.
     pub type EventProductQuery = crate::ListQuery<EventProductFilter, EventProductSort>;
     /// The `EventProduct` endpoints. Get one with [`crate::Api::event_products`]
-    /// (`client.event_products()`); it borrows the client. Each method builds a [`crate::Call`],
-    /// sent when awaited.
+    /// (`client.event_products()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct EventProducts<'a> {
         client: &'a crate::Client,
@@ -1682,8 +1683,9 @@ mod typed {
         /// the safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `EventProduct-Read` and `EventProduct-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::EventProductId>,
             change: impl FnOnce(&mut EventProductUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<EventProductUpdate>> {

@@ -1019,8 +1019,9 @@ mod typed {
     /// [`ImageFileListItem`]s.
     pub type ImageFileQuery = crate::ListQuery<ImageFileFilter, ImageFileSort>;
     /// The `ImageFile` endpoints. Get one with [`crate::Api::image_files`]
-    /// (`client.image_files()`); it borrows the client. Each method builds a [`crate::Call`], sent
-    /// when awaited.
+    /// (`client.image_files()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct ImageFiles<'a> {
         client: &'a crate::Client,
@@ -1178,8 +1179,9 @@ mod typed {
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `ImageFile-Read` and `ImageFile-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::ImageFileId>,
             change: impl FnOnce(&mut ImageFileUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<ImageFileUpdate>> {

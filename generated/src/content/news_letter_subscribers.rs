@@ -1052,8 +1052,9 @@ mod typed {
         NewsLetterSubscriberSort,
     >;
     /// The `NewsLetterSubscriber` endpoints. Get one with [`crate::Api::news_letter_subscribers`]
-    /// (`client.news_letter_subscribers()`); it borrows the client. Each method builds a
-    /// [`crate::Call`], sent when awaited.
+    /// (`client.news_letter_subscribers()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct NewsLetterSubscribers<'a> {
         client: &'a crate::Client,
@@ -1206,8 +1207,9 @@ mod typed {
         ///
         /// Needs the roles `NewsLetterSubscriber-Read` and `NewsLetterSubscriber-Edit`. Answers the
         /// body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::NewsLetterSubscriberId>,
             change: impl FnOnce(&mut NewsLetterSubscriberUpdate),
         ) -> impl ::core::future::Future<

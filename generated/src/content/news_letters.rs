@@ -968,8 +968,9 @@ mod typed {
     /// answers [`NewsLetterListItem`]s.
     pub type NewsLetterQuery = crate::ListQuery<NewsLetterFilter, NewsLetterSort>;
     /// The `NewsLetter` endpoints. Get one with [`crate::Api::news_letters`]
-    /// (`client.news_letters()`); it borrows the client. Each method builds a [`crate::Call`], sent
-    /// when awaited.
+    /// (`client.news_letters()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct NewsLetters<'a> {
         client: &'a crate::Client,
@@ -1112,8 +1113,9 @@ mod typed {
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `NewsLetter-Read` and `NewsLetter-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::NewsLetterId>,
             change: impl FnOnce(&mut NewsLetterUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<NewsLetterUpdate>> {

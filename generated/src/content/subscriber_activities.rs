@@ -811,8 +811,9 @@ mod typed {
         SubscriberActivitySort,
     >;
     /// The `SubscriberActivity` endpoints. Get one with [`crate::Api::subscriber_activities`]
-    /// (`client.subscriber_activities()`); it borrows the client. Each method builds a
-    /// [`crate::Call`], sent when awaited.
+    /// (`client.subscriber_activities()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct SubscriberActivities<'a> {
         client: &'a crate::Client,
@@ -965,8 +966,9 @@ mod typed {
         ///
         /// Needs the roles `SubscriberActivity-Read` and `SubscriberActivity-Edit`. Answers the body
         /// that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::SubscriberActivityId>,
             change: impl FnOnce(&mut SubscriberActivityUpdate),
         ) -> impl ::core::future::Future<

@@ -1176,8 +1176,9 @@ mod typed {
         SubscriberGroupSort,
     >;
     /// The `SubscriberGroup` endpoints. Get one with [`crate::Api::subscriber_groups`]
-    /// (`client.subscriber_groups()`); it borrows the client. Each method builds a [`crate::Call`],
-    /// sent when awaited.
+    /// (`client.subscriber_groups()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct SubscriberGroups<'a> {
         client: &'a crate::Client,
@@ -1330,8 +1331,9 @@ mod typed {
         ///
         /// Needs the roles `SubscriberGroup-Read` and `SubscriberGroup-Edit`. Answers the body that was
         /// sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::SubscriberGroupId>,
             change: impl FnOnce(&mut SubscriberGroupUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<SubscriberGroupUpdate>> {

@@ -797,8 +797,9 @@ mod typed {
     /// answers [`SurveyAnswerListItem`]s.
     pub type SurveyAnswerQuery = crate::ListQuery<SurveyAnswerFilter, SurveyAnswerSort>;
     /// The `SurveyAnswer` endpoints. Get one with [`crate::Api::survey_answers`]
-    /// (`client.survey_answers()`); it borrows the client. Each method builds a [`crate::Call`],
-    /// sent when awaited.
+    /// (`client.survey_answers()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct SurveyAnswers<'a> {
         client: &'a crate::Client,
@@ -942,8 +943,9 @@ mod typed {
         /// the safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `SurveyAnswer-Read` and `SurveyAnswer-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::SurveyAnswerId>,
             change: impl FnOnce(&mut SurveyAnswerUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<SurveyAnswerUpdate>> {

@@ -989,8 +989,9 @@ mod typed {
         SurveyQuestionSort,
     >;
     /// The `SurveyQuestion` endpoints. Get one with [`crate::Api::survey_questions`]
-    /// (`client.survey_questions()`); it borrows the client. Each method builds a [`crate::Call`],
-    /// sent when awaited.
+    /// (`client.survey_questions()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct SurveyQuestions<'a> {
         client: &'a crate::Client,
@@ -1140,8 +1141,9 @@ mod typed {
         ///
         /// Needs the roles `SurveyQuestion-Read` and `SurveyQuestion-Edit`. Answers the body that was
         /// sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::SurveyQuestionId>,
             change: impl FnOnce(&mut SurveyQuestionUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<SurveyQuestionUpdate>> {

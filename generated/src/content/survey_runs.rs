@@ -800,8 +800,9 @@ mod typed {
     /// [`SurveyRunListItem`]s.
     pub type SurveyRunQuery = crate::ListQuery<SurveyRunFilter, SurveyRunSort>;
     /// The `SurveyRun` endpoints. Get one with [`crate::Api::survey_runs`]
-    /// (`client.survey_runs()`); it borrows the client. Each method builds a [`crate::Call`], sent
-    /// when awaited.
+    /// (`client.survey_runs()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct SurveyRuns<'a> {
         client: &'a crate::Client,
@@ -943,8 +944,9 @@ mod typed {
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `SurveyRun-Read` and `SurveyRun-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::SurveyRunId>,
             change: impl FnOnce(&mut SurveyRunUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<SurveyRunUpdate>> {

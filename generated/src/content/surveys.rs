@@ -1250,7 +1250,8 @@ mod typed {
     /// [`SurveyListItem`]s.
     pub type SurveyQuery = crate::ListQuery<SurveyFilter, SurveySort>;
     /// The `Survey` endpoints. Get one with [`crate::Api::surveys`] (`client.surveys()`); it
-    /// borrows the client. Each method builds a [`crate::Call`], sent when awaited.
+    /// borrows the client. Each endpoint method builds a [`crate::Call`], sent when awaited;
+    /// `stream` answers a stream of records and `modify` a future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct Surveys<'a> {
         client: &'a crate::Client,
@@ -1380,8 +1381,9 @@ mod typed {
         /// way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `Survey-Read` and `Survey-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::SurveyId>,
             change: impl FnOnce(&mut SurveyUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<SurveyUpdate>> {

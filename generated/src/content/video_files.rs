@@ -737,8 +737,9 @@ mod typed {
     /// [`VideoFileListItem`]s.
     pub type VideoFileQuery = crate::ListQuery<VideoFileFilter, VideoFileSort>;
     /// The `VideoFile` endpoints. Get one with [`crate::Api::video_files`]
-    /// (`client.video_files()`); it borrows the client. Each method builds a [`crate::Call`], sent
-    /// when awaited.
+    /// (`client.video_files()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct VideoFiles<'a> {
         client: &'a crate::Client,
@@ -896,8 +897,9 @@ mod typed {
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `VideoFile-Read` and `VideoFile-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::VideoFileId>,
             change: impl FnOnce(&mut VideoFileUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<VideoFileUpdate>> {

@@ -793,8 +793,9 @@ mod typed {
         CannedResponseSort,
     >;
     /// The `CannedResponse` endpoints. Get one with [`crate::Api::canned_responses`]
-    /// (`client.canned_responses()`); it borrows the client. Each method builds a [`crate::Call`],
-    /// sent when awaited.
+    /// (`client.canned_responses()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct CannedResponses<'a> {
         client: &'a crate::Client,
@@ -938,8 +939,9 @@ mod typed {
         ///
         /// Needs the roles `CannedResponse-Read` and `CannedResponse-Edit`. Answers the body that was
         /// sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::CannedResponseId>,
             change: impl FnOnce(&mut CannedResponseUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<CannedResponseUpdate>> {

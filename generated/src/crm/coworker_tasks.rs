@@ -1392,8 +1392,9 @@ mod typed {
     /// answers [`CoworkerTaskListItem`]s.
     pub type CoworkerTaskQuery = crate::ListQuery<CoworkerTaskFilter, CoworkerTaskSort>;
     /// The `CoworkerTask` endpoints. Get one with [`crate::Api::coworker_tasks`]
-    /// (`client.coworker_tasks()`); it borrows the client. Each method builds a [`crate::Call`],
-    /// sent when awaited.
+    /// (`client.coworker_tasks()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct CoworkerTasks<'a> {
         client: &'a crate::Client,
@@ -1532,8 +1533,9 @@ mod typed {
         /// the safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `CoworkerTask-Read` and `CoworkerTask-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::CoworkerTaskId>,
             change: impl FnOnce(&mut CoworkerTaskUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<CoworkerTaskUpdate>> {

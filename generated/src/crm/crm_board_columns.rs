@@ -1914,8 +1914,9 @@ mod typed {
         CrmBoardColumnSort,
     >;
     /// The `CrmBoardColumn` endpoints. Get one with [`crate::Api::crm_board_columns`]
-    /// (`client.crm_board_columns()`); it borrows the client. Each method builds a [`crate::Call`],
-    /// sent when awaited.
+    /// (`client.crm_board_columns()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct CrmBoardColumns<'a> {
         client: &'a crate::Client,
@@ -2059,8 +2060,9 @@ mod typed {
         ///
         /// Needs the roles `CrmBoardColumn-Read` and `CrmBoardColumn-Edit`. Answers the body that was
         /// sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::CrmBoardColumnId>,
             change: impl FnOnce(&mut CrmBoardColumnUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<CrmBoardColumnUpdate>> {

@@ -721,7 +721,8 @@ mod typed {
     /// [`CrmBoardListItem`]s.
     pub type CrmBoardQuery = crate::ListQuery<CrmBoardFilter, CrmBoardSort>;
     /// The `CrmBoard` endpoints. Get one with [`crate::Api::crm_boards`] (`client.crm_boards()`);
-    /// it borrows the client. Each method builds a [`crate::Call`], sent when awaited.
+    /// it borrows the client. Each endpoint method builds a [`crate::Call`], sent when awaited;
+    /// `stream` answers a stream of records and `modify` a future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct CrmBoards<'a> {
         client: &'a crate::Client,
@@ -853,8 +854,9 @@ mod typed {
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `CrmBoard-Read` and `CrmBoard-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::CrmBoardId>,
             change: impl FnOnce(&mut CrmBoardUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<CrmBoardUpdate>> {

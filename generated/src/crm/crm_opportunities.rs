@@ -2236,8 +2236,9 @@ mod typed {
         CrmOpportunitySort,
     >;
     /// The `CrmOpportunity` endpoints. Get one with [`crate::Api::crm_opportunities`]
-    /// (`client.crm_opportunities()`); it borrows the client. Each method builds a [`crate::Call`],
-    /// sent when awaited.
+    /// (`client.crm_opportunities()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct CrmOpportunities<'a> {
         client: &'a crate::Client,
@@ -2381,8 +2382,9 @@ mod typed {
         ///
         /// Needs the roles `CrmOpportunity-Read` and `CrmOpportunity-Edit`. Answers the body that was
         /// sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::CrmOpportunityId>,
             change: impl FnOnce(&mut CrmOpportunityUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<CrmOpportunityUpdate>> {

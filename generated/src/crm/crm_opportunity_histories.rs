@@ -1078,7 +1078,8 @@ mod typed {
     >;
     /// The `CrmOpportunityHistory` endpoints. Get one with
     /// [`crate::Api::crm_opportunity_histories`] (`client.crm_opportunity_histories()`); it borrows
-    /// the client. Each method builds a [`crate::Call`], sent when awaited.
+    /// the client. Each endpoint method builds a [`crate::Call`], sent when awaited; `stream`
+    /// answers a stream of records and `modify` a future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct CrmOpportunityHistories<'a> {
         client: &'a crate::Client,
@@ -1228,8 +1229,9 @@ mod typed {
         ///
         /// Needs the roles `CrmOpportunityHistory-Read` and `CrmOpportunityHistory-Edit`. Answers the
         /// body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::CrmOpportunityHistoryId>,
             change: impl FnOnce(&mut CrmOpportunityHistoryUpdate),
         ) -> impl ::core::future::Future<

@@ -863,7 +863,8 @@ mod typed {
     >;
     /// The `CrmOpportunityImportFile` endpoints. Get one with
     /// [`crate::Api::crm_opportunity_import_files`] (`client.crm_opportunity_import_files()`); it
-    /// borrows the client. Each method builds a [`crate::Call`], sent when awaited.
+    /// borrows the client. Each endpoint method builds a [`crate::Call`], sent when awaited;
+    /// `stream` answers a stream of records and `modify` a future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct CrmOpportunityImportFiles<'a> {
         client: &'a crate::Client,
@@ -1031,8 +1032,9 @@ mod typed {
         ///
         /// Needs the roles `CrmOpportunityImportFile-Read` and `CrmOpportunityImportFile-Edit`. Answers
         /// the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::CrmOpportunityImportFileId>,
             change: impl FnOnce(&mut CrmOpportunityImportFileUpdate),
         ) -> impl ::core::future::Future<

@@ -1925,8 +1925,9 @@ mod typed {
     /// answers [`CustomFieldListItem`]s.
     pub type CustomFieldQuery = crate::ListQuery<CustomFieldFilter, CustomFieldSort>;
     /// The `CustomField` endpoints. Get one with [`crate::Api::custom_fields`]
-    /// (`client.custom_fields()`); it borrows the client. Each method builds a [`crate::Call`],
-    /// sent when awaited.
+    /// (`client.custom_fields()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct CustomFields<'a> {
         client: &'a crate::Client,
@@ -2065,8 +2066,9 @@ mod typed {
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `CustomField-Read` and `CustomField-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::CustomFieldId>,
             change: impl FnOnce(&mut CustomFieldUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<CustomFieldUpdate>> {

@@ -969,8 +969,9 @@ mod typed {
         DocumentTemplateSort,
     >;
     /// The `DocumentTemplate` endpoints. Get one with [`crate::Api::document_templates`]
-    /// (`client.document_templates()`); it borrows the client. Each method builds a
-    /// [`crate::Call`], sent when awaited.
+    /// (`client.document_templates()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct DocumentTemplates<'a> {
         client: &'a crate::Client,
@@ -1134,8 +1135,9 @@ mod typed {
         ///
         /// Needs the roles `DocumentTemplate-Read` and `DocumentTemplate-Edit`. Answers the body that
         /// was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::DocumentTemplateId>,
             change: impl FnOnce(&mut DocumentTemplateUpdate),
         ) -> impl ::core::future::Future<

@@ -1734,8 +1734,9 @@ mod typed {
     /// answers [`EmailAccountListItem`]s.
     pub type EmailAccountQuery = crate::ListQuery<EmailAccountFilter, EmailAccountSort>;
     /// The `EmailAccount` endpoints. Get one with [`crate::Api::email_accounts`]
-    /// (`client.email_accounts()`); it borrows the client. Each method builds a [`crate::Call`],
-    /// sent when awaited.
+    /// (`client.email_accounts()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct EmailAccounts<'a> {
         client: &'a crate::Client,
@@ -1874,8 +1875,9 @@ mod typed {
         /// the safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `EmailAccount-Read` and `EmailAccount-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::EmailAccountId>,
             change: impl FnOnce(&mut EmailAccountUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<EmailAccountUpdate>> {

@@ -735,8 +735,9 @@ mod typed {
         OpportunityTypeSort,
     >;
     /// The `OpportunityType` endpoints. Get one with [`crate::Api::opportunity_types`]
-    /// (`client.opportunity_types()`); it borrows the client. Each method builds a [`crate::Call`],
-    /// sent when awaited.
+    /// (`client.opportunity_types()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct OpportunityTypes<'a> {
         client: &'a crate::Client,
@@ -881,8 +882,9 @@ mod typed {
         ///
         /// Needs the roles `OpportunityType-Read` and `OpportunityType-Edit`. Answers the body that was
         /// sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::OpportunityTypeId>,
             change: impl FnOnce(&mut OpportunityTypeUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<OpportunityTypeUpdate>> {

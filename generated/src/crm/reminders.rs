@@ -1896,7 +1896,8 @@ mod typed {
     /// [`ReminderListItem`]s.
     pub type ReminderQuery = crate::ListQuery<ReminderFilter, ReminderSort>;
     /// The `Reminder` endpoints. Get one with [`crate::Api::reminders`] (`client.reminders()`); it
-    /// borrows the client. Each method builds a [`crate::Call`], sent when awaited.
+    /// borrows the client. Each endpoint method builds a [`crate::Call`], sent when awaited;
+    /// `stream` answers a stream of records and `modify` a future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct Reminders<'a> {
         client: &'a crate::Client,
@@ -2028,8 +2029,9 @@ mod typed {
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `Reminder-Read` and `Reminder-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::ReminderId>,
             change: impl FnOnce(&mut ReminderUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<ReminderUpdate>> {

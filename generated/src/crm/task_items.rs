@@ -950,7 +950,8 @@ mod typed {
     /// [`TaskItemListItem`]s.
     pub type TaskItemQuery = crate::ListQuery<TaskItemFilter, TaskItemSort>;
     /// The `TaskItem` endpoints. Get one with [`crate::Api::task_items`] (`client.task_items()`);
-    /// it borrows the client. Each method builds a [`crate::Call`], sent when awaited.
+    /// it borrows the client. Each endpoint method builds a [`crate::Call`], sent when awaited;
+    /// `stream` answers a stream of records and `modify` a future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct TaskItems<'a> {
         client: &'a crate::Client,
@@ -1082,8 +1083,9 @@ mod typed {
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `TaskItem-Read` and `TaskItem-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::TaskItemId>,
             change: impl FnOnce(&mut TaskItemUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<TaskItemUpdate>> {

@@ -977,7 +977,8 @@ mod typed {
     /// [`TaskListListItem`]s.
     pub type TaskListQuery = crate::ListQuery<TaskListFilter, TaskListSort>;
     /// The `TaskList` endpoints. Get one with [`crate::Api::task_lists`] (`client.task_lists()`);
-    /// it borrows the client. Each method builds a [`crate::Call`], sent when awaited.
+    /// it borrows the client. Each endpoint method builds a [`crate::Call`], sent when awaited;
+    /// `stream` answers a stream of records and `modify` a future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct TaskLists<'a> {
         client: &'a crate::Client,
@@ -1109,8 +1110,9 @@ mod typed {
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `TaskList-Read` and `TaskList-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::TaskListId>,
             change: impl FnOnce(&mut TaskListUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<TaskListUpdate>> {

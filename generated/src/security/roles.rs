@@ -727,7 +727,8 @@ mod typed {
     /// [`RoleListItem`]s.
     pub type RoleQuery = crate::ListQuery<RoleFilter, RoleSort>;
     /// The `Role` endpoints. Get one with [`crate::Api::roles`] (`client.roles()`); it borrows the
-    /// client. Each method builds a [`crate::Call`], sent when awaited.
+    /// client. Each endpoint method builds a [`crate::Call`], sent when awaited; `stream` answers a
+    /// stream of records and `modify` a future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct Roles<'a> {
         client: &'a crate::Client,
@@ -839,8 +840,9 @@ mod typed {
         /// way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `Role-Read` and `Role-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::RoleId>,
             change: impl FnOnce(&mut RoleUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<RoleUpdate>> {

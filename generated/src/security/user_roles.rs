@@ -896,7 +896,8 @@ mod typed {
     /// [`UserRoleListItem`]s.
     pub type UserRoleQuery = crate::ListQuery<UserRoleFilter, UserRoleSort>;
     /// The `UserRole` endpoints. Get one with [`crate::Api::user_roles`] (`client.user_roles()`);
-    /// it borrows the client. Each method builds a [`crate::Call`], sent when awaited.
+    /// it borrows the client. Each endpoint method builds a [`crate::Call`], sent when awaited;
+    /// `stream` answers a stream of records and `modify` a future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct UserRoles<'a> {
         client: &'a crate::Client,
@@ -1031,8 +1032,9 @@ mod typed {
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `UserRole-Read` and `UserRole-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::UserRoleId>,
             change: impl FnOnce(&mut UserRoleUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<UserRoleUpdate>> {

@@ -1195,8 +1195,9 @@ mod typed {
     /// answers [`AccessTokenListItem`]s.
     pub type AccessTokenQuery = crate::ListQuery<AccessTokenFilter, AccessTokenSort>;
     /// The `AccessToken` endpoints. Get one with [`crate::Api::access_tokens`]
-    /// (`client.access_tokens()`); it borrows the client. Each method builds a [`crate::Call`],
-    /// sent when awaited.
+    /// (`client.access_tokens()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct AccessTokens<'a> {
         client: &'a crate::Client,
@@ -1338,8 +1339,9 @@ mod typed {
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `AccessToken-Read` and `AccessToken-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::AccessTokenId>,
             change: impl FnOnce(&mut AccessTokenUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<AccessTokenUpdate>> {

@@ -722,8 +722,9 @@ mod typed {
     /// answers [`BookingNoteListItem`]s.
     pub type BookingNoteQuery = crate::ListQuery<BookingNoteFilter, BookingNoteSort>;
     /// The `BookingNote` endpoints. Get one with [`crate::Api::booking_notes`]
-    /// (`client.booking_notes()`); it borrows the client. Each method builds a [`crate::Call`],
-    /// sent when awaited.
+    /// (`client.booking_notes()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct BookingNotes<'a> {
         client: &'a crate::Client,
@@ -865,8 +866,9 @@ mod typed {
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `BookingNote-Read` and `BookingNote-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::BookingNoteId>,
             change: impl FnOnce(&mut BookingNoteUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<BookingNoteUpdate>> {

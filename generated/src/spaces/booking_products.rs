@@ -825,8 +825,9 @@ mod typed {
         BookingProductSort,
     >;
     /// The `BookingProduct` endpoints. Get one with [`crate::Api::booking_products`]
-    /// (`client.booking_products()`); it borrows the client. Each method builds a [`crate::Call`],
-    /// sent when awaited.
+    /// (`client.booking_products()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct BookingProducts<'a> {
         client: &'a crate::Client,
@@ -975,8 +976,9 @@ mod typed {
         ///
         /// Needs the roles `BookingProduct-Read` and `BookingProduct-Edit`. Answers the body that was
         /// sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::BookingProductId>,
             change: impl FnOnce(&mut BookingProductUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<BookingProductUpdate>> {

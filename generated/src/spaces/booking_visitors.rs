@@ -714,8 +714,9 @@ mod typed {
         BookingVisitorSort,
     >;
     /// The `BookingVisitor` endpoints. Get one with [`crate::Api::booking_visitors`]
-    /// (`client.booking_visitors()`); it borrows the client. Each method builds a [`crate::Call`],
-    /// sent when awaited.
+    /// (`client.booking_visitors()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct BookingVisitors<'a> {
         client: &'a crate::Client,
@@ -864,8 +865,9 @@ mod typed {
         ///
         /// Needs the roles `BookingVisitor-Read` and `BookingVisitor-Edit`. Answers the body that was
         /// sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::BookingVisitorId>,
             change: impl FnOnce(&mut BookingVisitorUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<BookingVisitorUpdate>> {

@@ -3090,7 +3090,8 @@ mod typed {
     /// [`BookingListItem`]s.
     pub type BookingQuery = crate::ListQuery<BookingFilter, BookingSort>;
     /// The `Booking` endpoints. Get one with [`crate::Api::bookings`] (`client.bookings()`); it
-    /// borrows the client. Each method builds a [`crate::Call`], sent when awaited.
+    /// borrows the client. Each endpoint method builds a [`crate::Call`], sent when awaited;
+    /// `stream` answers a stream of records and `modify` a future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct Bookings<'a> {
         client: &'a crate::Client,
@@ -3223,8 +3224,9 @@ mod typed {
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `Booking-Read` and `Booking-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::BookingId>,
             change: impl FnOnce(&mut BookingUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<BookingUpdate>> {

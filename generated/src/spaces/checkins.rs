@@ -1252,7 +1252,8 @@ mod typed {
     /// [`CheckinListItem`]s.
     pub type CheckinQuery = crate::ListQuery<CheckinFilter, CheckinSort>;
     /// The `Checkin` endpoints. Get one with [`crate::Api::checkins`] (`client.checkins()`); it
-    /// borrows the client. Each method builds a [`crate::Call`], sent when awaited.
+    /// borrows the client. Each endpoint method builds a [`crate::Call`], sent when awaited;
+    /// `stream` answers a stream of records and `modify` a future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct Checkins<'a> {
         client: &'a crate::Client,
@@ -1385,8 +1386,9 @@ mod typed {
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `Checkin-Read` and `Checkin-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::CheckinId>,
             change: impl FnOnce(&mut CheckinUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<CheckinUpdate>> {

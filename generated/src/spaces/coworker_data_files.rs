@@ -1267,8 +1267,9 @@ mod typed {
         CoworkerDataFileSort,
     >;
     /// The `CoworkerDataFile` endpoints. Get one with [`crate::Api::coworker_data_files`]
-    /// (`client.coworker_data_files()`); it borrows the client. Each method builds a
-    /// [`crate::Call`], sent when awaited.
+    /// (`client.coworker_data_files()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct CoworkerDataFiles<'a> {
         client: &'a crate::Client,
@@ -1455,8 +1456,9 @@ mod typed {
         ///
         /// Needs the roles `CoworkerDataFile-Read` and `CoworkerDataFile-Edit`. Answers the body that
         /// was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::CoworkerDataFileId>,
             change: impl FnOnce(&mut CoworkerDataFileUpdate),
         ) -> impl ::core::future::Future<

@@ -1327,8 +1327,9 @@ mod typed {
         CoworkerDeliverySort,
     >;
     /// The `CoworkerDelivery` endpoints. Get one with [`crate::Api::coworker_deliveries`]
-    /// (`client.coworker_deliveries()`); it borrows the client. Each method builds a
-    /// [`crate::Call`], sent when awaited.
+    /// (`client.coworker_deliveries()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct CoworkerDeliveries<'a> {
         client: &'a crate::Client,
@@ -1514,8 +1515,9 @@ mod typed {
         ///
         /// Needs the roles `CoworkerDelivery-Read` and `CoworkerDelivery-Edit`. Answers the body that
         /// was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::CoworkerDeliveryId>,
             change: impl FnOnce(&mut CoworkerDeliveryUpdate),
         ) -> impl ::core::future::Future<

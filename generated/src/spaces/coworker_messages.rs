@@ -981,8 +981,9 @@ mod typed {
         CoworkerMessageSort,
     >;
     /// The `CoworkerMessage` endpoints. Get one with [`crate::Api::coworker_messages`]
-    /// (`client.coworker_messages()`); it borrows the client. Each method builds a [`crate::Call`],
-    /// sent when awaited.
+    /// (`client.coworker_messages()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct CoworkerMessages<'a> {
         client: &'a crate::Client,
@@ -1131,8 +1132,9 @@ mod typed {
         ///
         /// Needs the roles `CoworkerMessage-Read` and `CoworkerMessage-Edit`. Answers the body that was
         /// sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::CoworkerMessageId>,
             change: impl FnOnce(&mut CoworkerMessageUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<CoworkerMessageUpdate>> {

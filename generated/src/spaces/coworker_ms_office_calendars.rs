@@ -941,7 +941,8 @@ mod typed {
     >;
     /// The `CoworkerMsOfficeCalendar` endpoints. Get one with
     /// [`crate::Api::coworker_ms_office_calendars`] (`client.coworker_ms_office_calendars()`); it
-    /// borrows the client. Each method builds a [`crate::Call`], sent when awaited.
+    /// borrows the client. Each endpoint method builds a [`crate::Call`], sent when awaited;
+    /// `stream` answers a stream of records and `modify` a future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct CoworkerMsOfficeCalendars<'a> {
         client: &'a crate::Client,
@@ -1096,8 +1097,9 @@ mod typed {
         ///
         /// Needs the roles `CoworkerMsOfficeCalendar-Read` and `CoworkerMsOfficeCalendar-Edit`. Answers
         /// the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::CoworkerMsOfficeCalendarId>,
             change: impl FnOnce(&mut CoworkerMsOfficeCalendarUpdate),
         ) -> impl ::core::future::Future<

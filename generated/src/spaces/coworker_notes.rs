@@ -722,8 +722,9 @@ mod typed {
     /// answers [`CoworkerNoteListItem`]s.
     pub type CoworkerNoteQuery = crate::ListQuery<CoworkerNoteFilter, CoworkerNoteSort>;
     /// The `CoworkerNote` endpoints. Get one with [`crate::Api::coworker_notes`]
-    /// (`client.coworker_notes()`); it borrows the client. Each method builds a [`crate::Call`],
-    /// sent when awaited.
+    /// (`client.coworker_notes()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct CoworkerNotes<'a> {
         client: &'a crate::Client,
@@ -866,8 +867,9 @@ mod typed {
         /// the safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `CoworkerNote-Read` and `CoworkerNote-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::CoworkerNoteId>,
             change: impl FnOnce(&mut CoworkerNoteUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<CoworkerNoteUpdate>> {

@@ -1084,7 +1084,8 @@ mod typed {
     >;
     /// The `CoworkerPricePlanHistory` endpoints. Get one with
     /// [`crate::Api::coworker_price_plan_histories`] (`client.coworker_price_plan_histories()`); it
-    /// borrows the client. Each method builds a [`crate::Call`], sent when awaited.
+    /// borrows the client. Each endpoint method builds a [`crate::Call`], sent when awaited;
+    /// `stream` answers a stream of records and `modify` a future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct CoworkerPricePlanHistories<'a> {
         client: &'a crate::Client,
@@ -1227,8 +1228,9 @@ mod typed {
         ///
         /// Needs the roles `CoworkerPricePlanHistory-Read` and `CoworkerPricePlanHistory-Edit`. Answers
         /// the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::CoworkerPricePlanHistoryId>,
             change: impl FnOnce(&mut CoworkerPricePlanHistoryUpdate),
         ) -> impl ::core::future::Future<

@@ -7840,7 +7840,8 @@ mod typed {
     /// [`CoworkerListItem`]s.
     pub type CoworkerQuery = crate::ListQuery<CoworkerFilter, CoworkerSort>;
     /// The `Coworker` endpoints. Get one with [`crate::Api::coworkers`] (`client.coworkers()`); it
-    /// borrows the client. Each method builds a [`crate::Call`], sent when awaited.
+    /// borrows the client. Each endpoint method builds a [`crate::Call`], sent when awaited;
+    /// `stream` answers a stream of records and `modify` a future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct Coworkers<'a> {
         client: &'a crate::Client,
@@ -7999,8 +8000,9 @@ mod typed {
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `Coworker-Read` and `Coworker-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::CoworkerId>,
             change: impl FnOnce(&mut CoworkerUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<CoworkerUpdate>> {

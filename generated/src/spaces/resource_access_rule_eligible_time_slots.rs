@@ -893,8 +893,9 @@ mod typed {
     >;
     /// The `ResourceAccessRuleEligibleTimeSlot` endpoints. Get one with
     /// [`crate::Api::resource_access_rule_eligible_time_slots`]
-    /// (`client.resource_access_rule_eligible_time_slots()`); it borrows the client. Each method
-    /// builds a [`crate::Call`], sent when awaited.
+    /// (`client.resource_access_rule_eligible_time_slots()`); it borrows the client. Each endpoint
+    /// method builds a [`crate::Call`], sent when awaited; `stream` answers a stream of records and
+    /// `modify` a future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct ResourceAccessRuleEligibleTimeSlots<'a> {
         client: &'a crate::Client,
@@ -1053,8 +1054,9 @@ mod typed {
         ///
         /// Needs the roles `ResourceAccessRuleEligibleTimeSlot-Read` and
         /// `ResourceAccessRuleEligibleTimeSlot-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::ResourceAccessRuleEligibleTimeSlotId>,
             change: impl FnOnce(&mut ResourceAccessRuleEligibleTimeSlotUpdate),
         ) -> impl ::core::future::Future<

@@ -880,8 +880,9 @@ mod typed {
     >;
     /// The `ResourceAccessRuleTimeSlot` endpoints. Get one with
     /// [`crate::Api::resource_access_rule_time_slots`]
-    /// (`client.resource_access_rule_time_slots()`); it borrows the client. Each method builds a
-    /// [`crate::Call`], sent when awaited.
+    /// (`client.resource_access_rule_time_slots()`); it borrows the client. Each endpoint method
+    /// builds a [`crate::Call`], sent when awaited; `stream` answers a stream of records and
+    /// `modify` a future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct ResourceAccessRuleTimeSlots<'a> {
         client: &'a crate::Client,
@@ -1036,8 +1037,9 @@ mod typed {
         ///
         /// Needs the roles `ResourceAccessRuleTimeSlot-Read` and `ResourceAccessRuleTimeSlot-Edit`.
         /// Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::ResourceAccessRuleTimeSlotId>,
             change: impl FnOnce(&mut ResourceAccessRuleTimeSlotUpdate),
         ) -> impl ::core::future::Future<

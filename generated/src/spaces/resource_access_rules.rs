@@ -2085,8 +2085,9 @@ mod typed {
         ResourceAccessRuleSort,
     >;
     /// The `ResourceAccessRule` endpoints. Get one with [`crate::Api::resource_access_rules`]
-    /// (`client.resource_access_rules()`); it borrows the client. Each method builds a
-    /// [`crate::Call`], sent when awaited.
+    /// (`client.resource_access_rules()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct ResourceAccessRules<'a> {
         client: &'a crate::Client,
@@ -2238,8 +2239,9 @@ mod typed {
         ///
         /// Needs the roles `ResourceAccessRule-Read` and `ResourceAccessRule-Edit`. Answers the body
         /// that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::ResourceAccessRuleId>,
             change: impl FnOnce(&mut ResourceAccessRuleUpdate),
         ) -> impl ::core::future::Future<

@@ -848,8 +848,9 @@ mod typed {
         ResourceTimeSlotSort,
     >;
     /// The `ResourceTimeSlot` endpoints. Get one with [`crate::Api::resource_time_slots`]
-    /// (`client.resource_time_slots()`); it borrows the client. Each method builds a
-    /// [`crate::Call`], sent when awaited.
+    /// (`client.resource_time_slots()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct ResourceTimeSlots<'a> {
         client: &'a crate::Client,
@@ -1001,8 +1002,9 @@ mod typed {
         ///
         /// Needs the roles `ResourceTimeSlot-Read` and `ResourceTimeSlot-Edit`. Answers the body that
         /// was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::ResourceTimeSlotId>,
             change: impl FnOnce(&mut ResourceTimeSlotUpdate),
         ) -> impl ::core::future::Future<

@@ -686,8 +686,9 @@ mod typed {
     /// answers [`ResourceTypeListItem`]s.
     pub type ResourceTypeQuery = crate::ListQuery<ResourceTypeFilter, ResourceTypeSort>;
     /// The `ResourceType` endpoints. Get one with [`crate::Api::resource_types`]
-    /// (`client.resource_types()`); it borrows the client. Each method builds a [`crate::Call`],
-    /// sent when awaited.
+    /// (`client.resource_types()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct ResourceTypes<'a> {
         client: &'a crate::Client,
@@ -830,8 +831,9 @@ mod typed {
         /// the safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `ResourceType-Read` and `ResourceType-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::ResourceTypeId>,
             change: impl FnOnce(&mut ResourceTypeUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<ResourceTypeUpdate>> {

@@ -4046,7 +4046,8 @@ mod typed {
     /// [`ResourceListItem`]s.
     pub type ResourceQuery = crate::ListQuery<ResourceFilter, ResourceSort>;
     /// The `Resource` endpoints. Get one with [`crate::Api::resources`] (`client.resources()`); it
-    /// borrows the client. Each method builds a [`crate::Call`], sent when awaited.
+    /// borrows the client. Each endpoint method builds a [`crate::Call`], sent when awaited;
+    /// `stream` answers a stream of records and `modify` a future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct Resources<'a> {
         client: &'a crate::Client,
@@ -4198,8 +4199,9 @@ mod typed {
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `Resource-Read` and `Resource-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::ResourceId>,
             change: impl FnOnce(&mut ResourceUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<ResourceUpdate>> {

@@ -3019,7 +3019,8 @@ mod typed {
     /// [`TeamListItem`]s.
     pub type TeamQuery = crate::ListQuery<TeamFilter, TeamSort>;
     /// The `Team` endpoints. Get one with [`crate::Api::teams`] (`client.teams()`); it borrows the
-    /// client. Each method builds a [`crate::Call`], sent when awaited.
+    /// client. Each endpoint method builds a [`crate::Call`], sent when awaited; `stream` answers a
+    /// stream of records and `modify` a future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct Teams<'a> {
         client: &'a crate::Client,
@@ -3212,8 +3213,9 @@ mod typed {
         /// way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `Team-Read` and `Team-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::TeamId>,
             change: impl FnOnce(&mut TeamUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<TeamUpdate>> {

@@ -1498,7 +1498,8 @@ mod typed {
     /// [`VisitorListItem`]s.
     pub type VisitorQuery = crate::ListQuery<VisitorFilter, VisitorSort>;
     /// The `Visitor` endpoints. Get one with [`crate::Api::visitors`] (`client.visitors()`); it
-    /// borrows the client. Each method builds a [`crate::Call`], sent when awaited.
+    /// borrows the client. Each endpoint method builds a [`crate::Call`], sent when awaited;
+    /// `stream` answers a stream of records and `modify` a future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct Visitors<'a> {
         client: &'a crate::Client,
@@ -1631,8 +1632,9 @@ mod typed {
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `Visitor-Read` and `Visitor-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::VisitorId>,
             change: impl FnOnce(&mut VisitorUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<VisitorUpdate>> {

@@ -900,7 +900,8 @@ mod typed {
     /// [`ChatRoomListItem`]s.
     pub type ChatRoomQuery = crate::ListQuery<ChatRoomFilter, ChatRoomSort>;
     /// The `ChatRoom` endpoints. Get one with [`crate::Api::chat_rooms`] (`client.chat_rooms()`);
-    /// it borrows the client. Each method builds a [`crate::Call`], sent when awaited.
+    /// it borrows the client. Each endpoint method builds a [`crate::Call`], sent when awaited;
+    /// `stream` answers a stream of records and `modify` a future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct ChatRooms<'a> {
         client: &'a crate::Client,
@@ -1035,8 +1036,9 @@ mod typed {
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `ChatRoom-Read` and `ChatRoom-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::ChatRoomId>,
             change: impl FnOnce(&mut ChatRoomUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<ChatRoomUpdate>> {

@@ -743,8 +743,9 @@ mod typed {
         GlobalChatMessageSort,
     >;
     /// The `GlobalChatMessage` endpoints. Get one with [`crate::Api::global_chat_messages`]
-    /// (`client.global_chat_messages()`); it borrows the client. Each method builds a
-    /// [`crate::Call`], sent when awaited.
+    /// (`client.global_chat_messages()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct GlobalChatMessages<'a> {
         client: &'a crate::Client,
@@ -893,8 +894,9 @@ mod typed {
         ///
         /// Needs the roles `GlobalChatMessage-Read` and `GlobalChatMessage-Edit`. Answers the body that
         /// was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::GlobalChatMessageId>,
             change: impl FnOnce(&mut GlobalChatMessageUpdate),
         ) -> impl ::core::future::Future<

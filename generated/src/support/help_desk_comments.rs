@@ -821,8 +821,9 @@ mod typed {
         HelpDeskCommentSort,
     >;
     /// The `HelpDeskComment` endpoints. Get one with [`crate::Api::help_desk_comments`]
-    /// (`client.help_desk_comments()`); it borrows the client. Each method builds a
-    /// [`crate::Call`], sent when awaited.
+    /// (`client.help_desk_comments()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct HelpDeskComments<'a> {
         client: &'a crate::Client,
@@ -970,8 +971,9 @@ mod typed {
         ///
         /// Needs the roles `HelpDeskComment-Read` and `HelpDeskComment-Edit`. Answers the body that was
         /// sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::HelpDeskCommentId>,
             change: impl FnOnce(&mut HelpDeskCommentUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<HelpDeskCommentUpdate>> {

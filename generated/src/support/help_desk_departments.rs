@@ -930,8 +930,9 @@ mod typed {
         HelpDeskDepartmentSort,
     >;
     /// The `HelpDeskDepartment` endpoints. Get one with [`crate::Api::help_desk_departments`]
-    /// (`client.help_desk_departments()`); it borrows the client. Each method builds a
-    /// [`crate::Call`], sent when awaited.
+    /// (`client.help_desk_departments()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct HelpDeskDepartments<'a> {
         client: &'a crate::Client,
@@ -1080,8 +1081,9 @@ mod typed {
         ///
         /// Needs the roles `HelpDeskDepartment-Read` and `HelpDeskDepartment-Edit`. Answers the body
         /// that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::HelpDeskDepartmentId>,
             change: impl FnOnce(&mut HelpDeskDepartmentUpdate),
         ) -> impl ::core::future::Future<

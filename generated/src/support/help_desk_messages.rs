@@ -1338,8 +1338,9 @@ mod typed {
         HelpDeskMessageSort,
     >;
     /// The `HelpDeskMessage` endpoints. Get one with [`crate::Api::help_desk_messages`]
-    /// (`client.help_desk_messages()`); it borrows the client. Each method builds a
-    /// [`crate::Call`], sent when awaited.
+    /// (`client.help_desk_messages()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct HelpDeskMessages<'a> {
         client: &'a crate::Client,
@@ -1487,8 +1488,9 @@ mod typed {
         ///
         /// Needs the roles `HelpDeskMessage-Read` and `HelpDeskMessage-Edit`. Answers the body that was
         /// sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::HelpDeskMessageId>,
             change: impl FnOnce(&mut HelpDeskMessageUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<HelpDeskMessageUpdate>> {

@@ -996,8 +996,9 @@ mod typed {
         AuditTrailEntrySort,
     >;
     /// The `AuditTrailEntry` endpoints. Get one with [`crate::Api::audit_trail_entries`]
-    /// (`client.audit_trail_entries()`); it borrows the client. Each method builds a
-    /// [`crate::Call`], sent when awaited.
+    /// (`client.audit_trail_entries()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct AuditTrailEntries<'a> {
         client: &'a crate::Client,
@@ -1131,8 +1132,9 @@ mod typed {
         ///
         /// Needs the roles `AuditTrailEntry-Read` and `AuditTrailEntry-Edit`. Answers the body that was
         /// sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::AuditTrailEntryId>,
             change: impl FnOnce(&mut AuditTrailEntryUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<AuditTrailEntryUpdate>> {

@@ -954,8 +954,9 @@ mod typed {
         BusinessDomainSort,
     >;
     /// The `BusinessDomain` endpoints. Get one with [`crate::Api::business_domains`]
-    /// (`client.business_domains()`); it borrows the client. Each method builds a [`crate::Call`],
-    /// sent when awaited.
+    /// (`client.business_domains()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct BusinessDomains<'a> {
         client: &'a crate::Client,
@@ -1099,8 +1100,9 @@ mod typed {
         ///
         /// Needs the roles `BusinessDomain-Read` and `BusinessDomain-Edit`. Answers the body that was
         /// sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::BusinessDomainId>,
             change: impl FnOnce(&mut BusinessDomainUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<BusinessDomainUpdate>> {

@@ -931,8 +931,9 @@ mod typed {
         BusinessRedirectionSort,
     >;
     /// The `BusinessRedirection` endpoints. Get one with [`crate::Api::business_redirections`]
-    /// (`client.business_redirections()`); it borrows the client. Each method builds a
-    /// [`crate::Call`], sent when awaited.
+    /// (`client.business_redirections()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct BusinessRedirections<'a> {
         client: &'a crate::Client,
@@ -1081,8 +1082,9 @@ mod typed {
         ///
         /// Needs the roles `BusinessRedirection-Read` and `BusinessRedirection-Edit`. Answers the body
         /// that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::BusinessRedirectionId>,
             change: impl FnOnce(&mut BusinessRedirectionUpdate),
         ) -> impl ::core::future::Future<

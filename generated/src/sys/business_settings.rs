@@ -734,8 +734,9 @@ mod typed {
         BusinessSettingSort,
     >;
     /// The `BusinessSetting` endpoints. Get one with [`crate::Api::business_settings`]
-    /// (`client.business_settings()`); it borrows the client. Each method builds a [`crate::Call`],
-    /// sent when awaited.
+    /// (`client.business_settings()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct BusinessSettings<'a> {
         client: &'a crate::Client,
@@ -880,8 +881,9 @@ mod typed {
         ///
         /// Needs the roles `BusinessSetting-Read` and `BusinessSetting-Edit`. Answers the body that was
         /// sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::BusinessSettingId>,
             change: impl FnOnce(&mut BusinessSettingUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<BusinessSettingUpdate>> {

@@ -845,8 +845,9 @@ mod typed {
         BusinessTimeSlotSort,
     >;
     /// The `BusinessTimeSlot` endpoints. Get one with [`crate::Api::business_time_slots`]
-    /// (`client.business_time_slots()`); it borrows the client. Each method builds a
-    /// [`crate::Call`], sent when awaited.
+    /// (`client.business_time_slots()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct BusinessTimeSlots<'a> {
         client: &'a crate::Client,
@@ -993,8 +994,9 @@ mod typed {
         ///
         /// Needs the roles `BusinessTimeSlot-Read` and `BusinessTimeSlot-Edit`. Answers the body that
         /// was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::BusinessTimeSlotId>,
             change: impl FnOnce(&mut BusinessTimeSlotUpdate),
         ) -> impl ::core::future::Future<

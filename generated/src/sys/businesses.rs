@@ -4906,7 +4906,8 @@ mod typed {
     /// [`BusinessListItem`]s.
     pub type BusinessQuery = crate::ListQuery<BusinessFilter, BusinessSort>;
     /// The `Business` endpoints. Get one with [`crate::Api::businesses`] (`client.businesses()`);
-    /// it borrows the client. Each method builds a [`crate::Call`], sent when awaited.
+    /// it borrows the client. Each endpoint method builds a [`crate::Call`], sent when awaited;
+    /// `stream` answers a stream of records and `modify` a future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct Businesses<'a> {
         client: &'a crate::Client,
@@ -5080,8 +5081,9 @@ mod typed {
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `Business-Read` and `Business-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::BusinessId>,
             change: impl FnOnce(&mut BusinessUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<BusinessUpdate>> {

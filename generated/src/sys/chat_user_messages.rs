@@ -832,8 +832,9 @@ mod typed {
         ChatUserMessageSort,
     >;
     /// The `ChatUserMessage` endpoints. Get one with [`crate::Api::chat_user_messages`]
-    /// (`client.chat_user_messages()`); it borrows the client. Each method builds a
-    /// [`crate::Call`], sent when awaited.
+    /// (`client.chat_user_messages()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct ChatUserMessages<'a> {
         client: &'a crate::Client,
@@ -978,8 +979,9 @@ mod typed {
         ///
         /// Needs the roles `ChatUserMessage-Read` and `ChatUserMessage-Edit`. Answers the body that was
         /// sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::ChatUserMessageId>,
             change: impl FnOnce(&mut ChatUserMessageUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<ChatUserMessageUpdate>> {

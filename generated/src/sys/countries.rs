@@ -709,7 +709,8 @@ mod typed {
     /// [`CountryListItem`]s.
     pub type CountryQuery = crate::ListQuery<CountryFilter, CountrySort>;
     /// The `Country` endpoints. Get one with [`crate::Api::countries`] (`client.countries()`); it
-    /// borrows the client. Each method builds a [`crate::Call`], sent when awaited.
+    /// borrows the client. Each endpoint method builds a [`crate::Call`], sent when awaited;
+    /// `stream` answers a stream of records and `modify` a future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct Countries<'a> {
         client: &'a crate::Client,
@@ -827,8 +828,9 @@ mod typed {
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `Country-Read` and `Country-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::CountryId>,
             change: impl FnOnce(&mut CountryUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<CountryUpdate>> {

@@ -705,7 +705,8 @@ mod typed {
     /// [`CurrencyListItem`]s.
     pub type CurrencyQuery = crate::ListQuery<CurrencyFilter, CurrencySort>;
     /// The `Currency` endpoints. Get one with [`crate::Api::currencies`] (`client.currencies()`);
-    /// it borrows the client. Each method builds a [`crate::Call`], sent when awaited.
+    /// it borrows the client. Each endpoint method builds a [`crate::Call`], sent when awaited;
+    /// `stream` answers a stream of records and `modify` a future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct Currencies<'a> {
         client: &'a crate::Client,
@@ -830,8 +831,9 @@ mod typed {
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `Currency-Read` and `Currency-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::CurrencyId>,
             change: impl FnOnce(&mut CurrencyUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<CurrencyUpdate>> {

@@ -719,7 +719,8 @@ mod typed {
     >;
     /// The `EmailQueueItemAttachment` endpoints. Get one with
     /// [`crate::Api::email_queue_item_attachments`] (`client.email_queue_item_attachments()`); it
-    /// borrows the client. Each method builds a [`crate::Call`], sent when awaited.
+    /// borrows the client. Each endpoint method builds a [`crate::Call`], sent when awaited;
+    /// `stream` answers a stream of records and `modify` a future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct EmailQueueItemAttachments<'a> {
         client: &'a crate::Client,
@@ -875,8 +876,9 @@ mod typed {
         ///
         /// Needs the roles `EmailQueueItemAttachment-Read` and `EmailQueueItemAttachment-Edit`. Answers
         /// the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::EmailQueueItemAttachmentId>,
             change: impl FnOnce(&mut EmailQueueItemAttachmentUpdate),
         ) -> impl ::core::future::Future<

@@ -1224,8 +1224,9 @@ mod typed {
         EmailQueueItemSort,
     >;
     /// The `EmailQueueItem` endpoints. Get one with [`crate::Api::email_queue_items`]
-    /// (`client.email_queue_items()`); it borrows the client. Each method builds a [`crate::Call`],
-    /// sent when awaited.
+    /// (`client.email_queue_items()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct EmailQueueItems<'a> {
         client: &'a crate::Client,
@@ -1360,8 +1361,9 @@ mod typed {
         ///
         /// Needs the roles `EmailQueueItem-Read` and `EmailQueueItem-Edit`. Answers the body that was
         /// sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::EmailQueueItemId>,
             change: impl FnOnce(&mut EmailQueueItemUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<EmailQueueItemUpdate>> {

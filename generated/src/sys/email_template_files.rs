@@ -866,8 +866,9 @@ mod typed {
         EmailTemplateFileSort,
     >;
     /// The `EmailTemplateFile` endpoints. Get one with [`crate::Api::email_template_files`]
-    /// (`client.email_template_files()`); it borrows the client. Each method builds a
-    /// [`crate::Call`], sent when awaited.
+    /// (`client.email_template_files()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct EmailTemplateFiles<'a> {
         client: &'a crate::Client,
@@ -1016,8 +1017,9 @@ mod typed {
         ///
         /// Needs the roles `EmailTemplateFile-Read` and `EmailTemplateFile-Edit`. Answers the body that
         /// was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::EmailTemplateFileId>,
             change: impl FnOnce(&mut EmailTemplateFileUpdate),
         ) -> impl ::core::future::Future<

@@ -2603,8 +2603,9 @@ mod typed {
         FloorPlanDeskSort,
     >;
     /// The `FloorPlanDesk` endpoints. Get one with [`crate::Api::floor_plan_desks`]
-    /// (`client.floor_plan_desks()`); it borrows the client. Each method builds a [`crate::Call`],
-    /// sent when awaited.
+    /// (`client.floor_plan_desks()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct FloorPlanDesks<'a> {
         client: &'a crate::Client,
@@ -2750,8 +2751,9 @@ mod typed {
         ///
         /// Needs the roles `FloorPlanDesk-Read` and `FloorPlanDesk-Edit`. Answers the body that was
         /// sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::FloorPlanDeskId>,
             change: impl FnOnce(&mut FloorPlanDeskUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<FloorPlanDeskUpdate>> {

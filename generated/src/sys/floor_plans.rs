@@ -1283,8 +1283,9 @@ mod typed {
     /// [`FloorPlanListItem`]s.
     pub type FloorPlanQuery = crate::ListQuery<FloorPlanFilter, FloorPlanSort>;
     /// The `FloorPlan` endpoints. Get one with [`crate::Api::floor_plans`]
-    /// (`client.floor_plans()`); it borrows the client. Each method builds a [`crate::Call`], sent
-    /// when awaited.
+    /// (`client.floor_plans()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct FloorPlans<'a> {
         client: &'a crate::Client,
@@ -1440,8 +1441,9 @@ mod typed {
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `FloorPlan-Read` and `FloorPlan-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::FloorPlanId>,
             change: impl FnOnce(&mut FloorPlanUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<FloorPlanUpdate>> {

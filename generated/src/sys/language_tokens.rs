@@ -731,8 +731,9 @@ mod typed {
         LanguageTokenSort,
     >;
     /// The `LanguageToken` endpoints. Get one with [`crate::Api::language_tokens`]
-    /// (`client.language_tokens()`); it borrows the client. Each method builds a [`crate::Call`],
-    /// sent when awaited.
+    /// (`client.language_tokens()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct LanguageTokens<'a> {
         client: &'a crate::Client,
@@ -875,8 +876,9 @@ mod typed {
         ///
         /// Needs the roles `LanguageToken-Read` and `LanguageToken-Edit`. Answers the body that was
         /// sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::LanguageTokenId>,
             change: impl FnOnce(&mut LanguageTokenUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<LanguageTokenUpdate>> {

@@ -846,7 +846,8 @@ mod typed {
     /// [`LanguageListItem`]s.
     pub type LanguageQuery = crate::ListQuery<LanguageFilter, LanguageSort>;
     /// The `Language` endpoints. Get one with [`crate::Api::languages`] (`client.languages()`); it
-    /// borrows the client. Each method builds a [`crate::Call`], sent when awaited.
+    /// borrows the client. Each endpoint method builds a [`crate::Call`], sent when awaited;
+    /// `stream` answers a stream of records and `modify` a future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct Languages<'a> {
         client: &'a crate::Client,
@@ -978,8 +979,9 @@ mod typed {
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `Language-Read` and `Language-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::LanguageId>,
             change: impl FnOnce(&mut LanguageUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<LanguageUpdate>> {

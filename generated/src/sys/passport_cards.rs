@@ -727,8 +727,9 @@ mod typed {
     /// answers [`PassportCardListItem`]s.
     pub type PassportCardQuery = crate::ListQuery<PassportCardFilter, PassportCardSort>;
     /// The `PassportCard` endpoints. Get one with [`crate::Api::passport_cards`]
-    /// (`client.passport_cards()`); it borrows the client. Each method builds a [`crate::Call`],
-    /// sent when awaited.
+    /// (`client.passport_cards()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct PassportCards<'a> {
         client: &'a crate::Client,
@@ -867,8 +868,9 @@ mod typed {
         /// the safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `PassportCard-Read` and `PassportCard-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::PassportCardId>,
             change: impl FnOnce(&mut PassportCardUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<PassportCardUpdate>> {

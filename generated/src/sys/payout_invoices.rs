@@ -985,8 +985,9 @@ mod typed {
         PayoutInvoiceSort,
     >;
     /// The `PayoutInvoice` endpoints. Get one with [`crate::Api::payout_invoices`]
-    /// (`client.payout_invoices()`); it borrows the client. Each method builds a [`crate::Call`],
-    /// sent when awaited.
+    /// (`client.payout_invoices()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct PayoutInvoices<'a> {
         client: &'a crate::Client,
@@ -1133,8 +1134,9 @@ mod typed {
         ///
         /// Needs the roles `PayoutInvoice-Read` and `PayoutInvoice-Edit`. Answers the body that was
         /// sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::PayoutInvoiceId>,
             change: impl FnOnce(&mut PayoutInvoiceUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<PayoutInvoiceUpdate>> {

@@ -765,8 +765,9 @@ mod typed {
         PlatformChangeMessageSort,
     >;
     /// The `PlatformChangeMessage` endpoints. Get one with [`crate::Api::platform_change_messages`]
-    /// (`client.platform_change_messages()`); it borrows the client. Each method builds a
-    /// [`crate::Call`], sent when awaited.
+    /// (`client.platform_change_messages()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct PlatformChangeMessages<'a> {
         client: &'a crate::Client,
@@ -916,8 +917,9 @@ mod typed {
         ///
         /// Needs the roles `PlatformChangeMessage-Read` and `PlatformChangeMessage-Edit`. Answers the
         /// body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::PlatformChangeMessageId>,
             change: impl FnOnce(&mut PlatformChangeMessageUpdate),
         ) -> impl ::core::future::Future<

@@ -1096,8 +1096,9 @@ mod typed {
     /// answers [`RadiusServerListItem`]s.
     pub type RadiusServerQuery = crate::ListQuery<RadiusServerFilter, RadiusServerSort>;
     /// The `RadiusServer` endpoints. Get one with [`crate::Api::radius_servers`]
-    /// (`client.radius_servers()`); it borrows the client. Each method builds a [`crate::Call`],
-    /// sent when awaited.
+    /// (`client.radius_servers()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct RadiusServers<'a> {
         client: &'a crate::Client,
@@ -1236,8 +1237,9 @@ mod typed {
         /// the safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `RadiusServer-Read` and `RadiusServer-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::RadiusServerId>,
             change: impl FnOnce(&mut RadiusServerUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<RadiusServerUpdate>> {

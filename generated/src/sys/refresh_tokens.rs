@@ -874,8 +874,9 @@ mod typed {
     /// answers [`RefreshTokenListItem`]s.
     pub type RefreshTokenQuery = crate::ListQuery<RefreshTokenFilter, RefreshTokenSort>;
     /// The `RefreshToken` endpoints. Get one with [`crate::Api::refresh_tokens`]
-    /// (`client.refresh_tokens()`); it borrows the client. Each method builds a [`crate::Call`],
-    /// sent when awaited.
+    /// (`client.refresh_tokens()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct RefreshTokens<'a> {
         client: &'a crate::Client,
@@ -1014,8 +1015,9 @@ mod typed {
         /// the safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `RefreshToken-Read` and `RefreshToken-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::RefreshTokenId>,
             change: impl FnOnce(&mut RefreshTokenUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<RefreshTokenUpdate>> {

@@ -815,7 +815,8 @@ mod typed {
     /// [`ReportListItem`]s.
     pub type ReportQuery = crate::ListQuery<ReportFilter, ReportSort>;
     /// The `Report` endpoints. Get one with [`crate::Api::reports`] (`client.reports()`); it
-    /// borrows the client. Each method builds a [`crate::Call`], sent when awaited.
+    /// borrows the client. Each endpoint method builds a [`crate::Call`], sent when awaited;
+    /// `stream` answers a stream of records and `modify` a future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct Reports<'a> {
         client: &'a crate::Client,
@@ -941,8 +942,9 @@ mod typed {
         /// way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `Report-Read` and `Report-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::ReportId>,
             change: impl FnOnce(&mut ReportUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<ReportUpdate>> {

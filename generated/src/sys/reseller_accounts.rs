@@ -1589,8 +1589,9 @@ mod typed {
         ResellerAccountSort,
     >;
     /// The `ResellerAccount` endpoints. Get one with [`crate::Api::reseller_accounts`]
-    /// (`client.reseller_accounts()`); it borrows the client. Each method builds a [`crate::Call`],
-    /// sent when awaited.
+    /// (`client.reseller_accounts()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct ResellerAccounts<'a> {
         client: &'a crate::Client,
@@ -1735,8 +1736,9 @@ mod typed {
         ///
         /// Needs the roles `ResellerAccount-Read` and `ResellerAccount-Edit`. Answers the body that was
         /// sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::ResellerAccountId>,
             change: impl FnOnce(&mut ResellerAccountUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<ResellerAccountUpdate>> {

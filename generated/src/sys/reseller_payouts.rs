@@ -1298,8 +1298,9 @@ mod typed {
         ResellerPayoutSort,
     >;
     /// The `ResellerPayout` endpoints. Get one with [`crate::Api::reseller_payouts`]
-    /// (`client.reseller_payouts()`); it borrows the client. Each method builds a [`crate::Call`],
-    /// sent when awaited.
+    /// (`client.reseller_payouts()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct ResellerPayouts<'a> {
         client: &'a crate::Client,
@@ -1464,8 +1465,9 @@ mod typed {
         ///
         /// Needs the roles `ResellerPayout-Read` and `ResellerPayout-Edit`. Answers the body that was
         /// sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::ResellerPayoutId>,
             change: impl FnOnce(&mut ResellerPayoutUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<ResellerPayoutUpdate>> {

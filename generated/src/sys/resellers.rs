@@ -1677,7 +1677,8 @@ mod typed {
     /// [`ResellerListItem`]s.
     pub type ResellerQuery = crate::ListQuery<ResellerFilter, ResellerSort>;
     /// The `Reseller` endpoints. Get one with [`crate::Api::resellers`] (`client.resellers()`); it
-    /// borrows the client. Each method builds a [`crate::Call`], sent when awaited.
+    /// borrows the client. Each endpoint method builds a [`crate::Call`], sent when awaited;
+    /// `stream` answers a stream of records and `modify` a future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct Resellers<'a> {
         client: &'a crate::Client,
@@ -1841,8 +1842,9 @@ mod typed {
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `Reseller-Read` and `Reseller-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::ResellerId>,
             change: impl FnOnce(&mut ResellerUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<ResellerUpdate>> {

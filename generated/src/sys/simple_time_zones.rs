@@ -764,8 +764,9 @@ mod typed {
         SimpleTimeZoneSort,
     >;
     /// The `SimpleTimeZone` endpoints. Get one with [`crate::Api::simple_time_zones`]
-    /// (`client.simple_time_zones()`); it borrows the client. Each method builds a [`crate::Call`],
-    /// sent when awaited.
+    /// (`client.simple_time_zones()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct SimpleTimeZones<'a> {
         client: &'a crate::Client,
@@ -897,8 +898,9 @@ mod typed {
         ///
         /// Needs the roles `SimpleTimeZone-Read` and `SimpleTimeZone-Edit`. Answers the body that was
         /// sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::SimpleTimeZoneId>,
             change: impl FnOnce(&mut SimpleTimeZoneUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<SimpleTimeZoneUpdate>> {

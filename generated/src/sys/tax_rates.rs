@@ -736,7 +736,8 @@ mod typed {
     /// [`TaxRateListItem`]s.
     pub type TaxRateQuery = crate::ListQuery<TaxRateFilter, TaxRateSort>;
     /// The `TaxRate` endpoints. Get one with [`crate::Api::tax_rates`] (`client.tax_rates()`); it
-    /// borrows the client. Each method builds a [`crate::Call`], sent when awaited.
+    /// borrows the client. Each endpoint method builds a [`crate::Call`], sent when awaited;
+    /// `stream` answers a stream of records and `modify` a future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct TaxRates<'a> {
         client: &'a crate::Client,
@@ -865,8 +866,9 @@ mod typed {
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `TaxRate-Read` and `TaxRate-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::TaxRateId>,
             change: impl FnOnce(&mut TaxRateUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<TaxRateUpdate>> {

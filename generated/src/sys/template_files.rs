@@ -1244,8 +1244,9 @@ mod typed {
     /// answers [`TemplateFileListItem`]s.
     pub type TemplateFileQuery = crate::ListQuery<TemplateFileFilter, TemplateFileSort>;
     /// The `TemplateFile` endpoints. Get one with [`crate::Api::template_files`]
-    /// (`client.template_files()`); it borrows the client. Each method builds a [`crate::Call`],
-    /// sent when awaited.
+    /// (`client.template_files()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct TemplateFiles<'a> {
         client: &'a crate::Client,
@@ -1400,8 +1401,9 @@ mod typed {
         /// the safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `TemplateFile-Read` and `TemplateFile-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::TemplateFileId>,
             change: impl FnOnce(&mut TemplateFileUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<TemplateFileUpdate>> {

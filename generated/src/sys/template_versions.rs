@@ -746,8 +746,9 @@ mod typed {
         TemplateVersionSort,
     >;
     /// The `TemplateVersion` endpoints. Get one with [`crate::Api::template_versions`]
-    /// (`client.template_versions()`); it borrows the client. Each method builds a [`crate::Call`],
-    /// sent when awaited.
+    /// (`client.template_versions()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct TemplateVersions<'a> {
         client: &'a crate::Client,
@@ -892,8 +893,9 @@ mod typed {
         ///
         /// Needs the roles `TemplateVersion-Read` and `TemplateVersion-Edit`. Answers the body that was
         /// sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::TemplateVersionId>,
             change: impl FnOnce(&mut TemplateVersionUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<TemplateVersionUpdate>> {

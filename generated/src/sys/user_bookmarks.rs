@@ -775,8 +775,9 @@ mod typed {
     /// answers [`UserBookmarkListItem`]s.
     pub type UserBookmarkQuery = crate::ListQuery<UserBookmarkFilter, UserBookmarkSort>;
     /// The `UserBookmark` endpoints. Get one with [`crate::Api::user_bookmarks`]
-    /// (`client.user_bookmarks()`); it borrows the client. Each method builds a [`crate::Call`],
-    /// sent when awaited.
+    /// (`client.user_bookmarks()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct UserBookmarks<'a> {
         client: &'a crate::Client,
@@ -915,8 +916,9 @@ mod typed {
         /// the safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `UserBookmark-Read` and `UserBookmark-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::UserBookmarkId>,
             change: impl FnOnce(&mut UserBookmarkUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<UserBookmarkUpdate>> {

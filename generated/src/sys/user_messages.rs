@@ -902,8 +902,9 @@ mod typed {
     /// answers [`UserMessageListItem`]s.
     pub type UserMessageQuery = crate::ListQuery<UserMessageFilter, UserMessageSort>;
     /// The `UserMessage` endpoints. Get one with [`crate::Api::user_messages`]
-    /// (`client.user_messages()`); it borrows the client. Each method builds a [`crate::Call`],
-    /// sent when awaited.
+    /// (`client.user_messages()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct UserMessages<'a> {
         client: &'a crate::Client,
@@ -1042,8 +1043,9 @@ mod typed {
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `UserMessage-Read` and `UserMessage-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::UserMessageId>,
             change: impl FnOnce(&mut UserMessageUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<UserMessageUpdate>> {

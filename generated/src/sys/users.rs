@@ -3097,7 +3097,8 @@ mod typed {
     /// [`UserListItem`]s.
     pub type UserQuery = crate::ListQuery<UserFilter, UserSort>;
     /// The `User` endpoints. Get one with [`crate::Api::users`] (`client.users()`); it borrows the
-    /// client. Each method builds a [`crate::Call`], sent when awaited.
+    /// client. Each endpoint method builds a [`crate::Call`], sent when awaited; `stream` answers a
+    /// stream of records and `modify` a future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct Users<'a> {
         client: &'a crate::Client,
@@ -3241,8 +3242,9 @@ mod typed {
         /// way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `User-Read` and `User-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::UserId>,
             change: impl FnOnce(&mut UserUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<UserUpdate>> {

@@ -906,8 +906,9 @@ mod typed {
         ValidationRuleSort,
     >;
     /// The `ValidationRule` endpoints. Get one with [`crate::Api::validation_rules`]
-    /// (`client.validation_rules()`); it borrows the client. Each method builds a [`crate::Call`],
-    /// sent when awaited.
+    /// (`client.validation_rules()`); it borrows the client. Each endpoint method builds a
+    /// [`crate::Call`], sent when awaited; `stream` answers a stream of records and `modify` a
+    /// future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct ValidationRules<'a> {
         client: &'a crate::Client,
@@ -1051,8 +1052,9 @@ mod typed {
         ///
         /// Needs the roles `ValidationRule-Read` and `ValidationRule-Edit`. Answers the body that was
         /// sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::ValidationRuleId>,
             change: impl FnOnce(&mut ValidationRuleUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<ValidationRuleUpdate>> {

@@ -993,7 +993,8 @@ mod typed {
     /// [`WebHookListItem`]s.
     pub type WebHookQuery = crate::ListQuery<WebHookFilter, WebHookSort>;
     /// The `WebHook` endpoints. Get one with [`crate::Api::web_hooks`] (`client.web_hooks()`); it
-    /// borrows the client. Each method builds a [`crate::Call`], sent when awaited.
+    /// borrows the client. Each endpoint method builds a [`crate::Call`], sent when awaited;
+    /// `stream` answers a stream of records and `modify` a future that borrows the client.
     #[derive(Debug, Clone, Copy)]
     pub struct WebHooks<'a> {
         client: &'a crate::Client,
@@ -1122,8 +1123,9 @@ mod typed {
         /// safe way to change a few fields, since the PUT then carries every other field as it was.
         ///
         /// Needs the roles `WebHook-Read` and `WebHook-Edit`. Answers the body that was sent.
+        #[inline]
         pub fn modify(
-            &self,
+            self,
             id: impl Into<crate::ids::WebHookId>,
             change: impl FnOnce(&mut WebHookUpdate),
         ) -> impl ::core::future::Future<Output = crate::Result<WebHookUpdate>> {

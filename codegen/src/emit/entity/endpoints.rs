@@ -41,7 +41,8 @@ pub fn handle(entity: &Entity) -> TokenStream {
     let modify = modify(entity);
     let handle_doc = docs::outer(&format!(
         "The `{name}` endpoints. Get one with [`crate::Api::{module}`] (`client.{module}()`); \
-         it borrows the client. Each method builds a [`crate::Call`], sent when awaited."
+         it borrows the client. Each endpoint method builds a [`crate::Call`], sent when awaited; \
+         `stream` answers a stream of records and `modify` a future that borrows the client."
     ));
     quote! {
         #handle_doc
@@ -280,7 +281,8 @@ fn modify(entity: &Entity) -> TokenStream {
     let (get, update) = (&get.konst, &update.konst);
     quote! {
         #doc
-        pub fn modify(&self, id: impl Into<crate::ids::#id>, change: impl FnOnce(&mut #update_body)) -> impl ::core::future::Future<Output = crate::Result<#update_body>> {
+        #[inline]
+        pub fn modify(self, id: impl Into<crate::ids::#id>, change: impl FnOnce(&mut #update_body)) -> impl ::core::future::Future<Output = crate::Result<#update_body>> {
             self.client.modify::<#record, #update_body>(&super::#get, &super::#update, id.into().0, change)
         }
     }
