@@ -113,7 +113,7 @@ pub enum Error {
     /// The client or the request cannot be used as given, found before anything is sent: an
     /// invalid base URL, more ids than one call takes, a body that cannot be serialized, a
     /// [`Call`](crate::Call) polled again after it answered.
-    #[error("invalid configuration: {0}")]
+    #[error("invalid configuration or request: {0}")]
     Config(String),
 }
 
