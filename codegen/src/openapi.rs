@@ -480,8 +480,9 @@ fn entity_schemas(service: &Service, entity: &Entity, names: &Names) -> Map<Stri
     // and the update body must send `Id`.
     let body_property = |f: &Field| {
         let flags = Flags {
-            // A null property is read as one left out, for body-only fields too.
-            nullable: f.nullable,
+            // A null property is read as one left out, for body-only fields too; a required
+            // one must be sent, even where answers may hold null.
+            nullable: f.nullable && !f.required,
             read_only: false,
         };
         (f.wire.clone(), property(f, flags))

@@ -89,7 +89,7 @@ impl FieldSchema {
         }
     }
 
-    /// Required on create (and so never null).
+    /// Required on create, and so never null unless [`nullable`](Self::nullable) follows.
     pub const fn required(mut self) -> Self {
         self.required = true;
         self.nullable = false;
@@ -129,6 +129,13 @@ impl FieldSchema {
     /// Only visible and writable through the API.
     pub const fn api_only(mut self) -> Self {
         self.api_only = true;
+        self
+    }
+
+    /// Required on create, yet answers may send null (records made before it was
+    /// required); call after [`required`](Self::required).
+    pub const fn nullable(mut self) -> Self {
+        self.nullable = true;
         self
     }
 

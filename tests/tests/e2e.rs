@@ -1572,6 +1572,62 @@ async fn fifty_concurrent_creates_and_reads_lose_and_duplicate_nothing() {
     );
 }
 
+#[tokio::test]
+async fn a_field_required_on_create_may_still_be_null_in_answers() {
+    use nexudus::spaces::visitors::{self, NewVisitor};
+    // `Visitor.ExpectedArrival` is `required: true` and `nullable: true` in the spec.
+    let field = visitors::SCHEMA.field("ExpectedArrival").expect("field");
+    assert!(field.required && field.nullable);
+    let emulator = start(config()).await;
+    let client = admin(&emulator);
+    let api = client.visitors();
+
+    // A record made before the field was required answers null, and decodes.
+    let old = emulator
+        .insert(
+            visitors::SCHEMA.name,
+            json!({"BusinessId": 1, "FullName": "Ada", "Email": "ada@example.com",
+                   "ExpectedArrival": null}),
+        )
+        .expect("seed");
+    let record = api.get(old).await.expect("a null in an answer decodes");
+    assert_eq!(record.expected_arrival, None);
+
+    // A create must set it: `NewVisitor::new` takes it, and a body without it is refused.
+    let arrival = dt("2025-03-01T09:30:00Z");
+    let id = api
+        .create(&NewVisitor::new(
+            BusinessId(1),
+            "Bob",
+            "bob@example.com",
+            arrival.clone(),
+        ))
+        .await
+        .expect("create");
+    assert_eq!(
+        api.get(id).await.expect("get").expected_arrival,
+        Some(arrival)
+    );
+    let refused = client
+        .send_action(
+            &visitors::CREATE,
+            None,
+            Some(
+                &json!({"BusinessId": 1, "FullName": "Cy", "Email": "cy@example.com",
+                         "ExpectedArrival": null}),
+            ),
+        )
+        .await
+        .expect_err("null for a required field");
+    assert!(
+        refused
+            .validation_errors()
+            .iter()
+            .any(|e| e.property_name.as_deref() == Some("ExpectedArrival")),
+        "{refused:?}"
+    );
+}
+
 // ---------------------------------------------------------------------------------------
 // Start-up
 // ---------------------------------------------------------------------------------------

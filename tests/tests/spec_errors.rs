@@ -460,21 +460,6 @@ fn required_and_read_only() {
 }
 
 #[test]
-fn required_and_nullable() {
-    let d = Draft::new().entity(
-        "    type: id<Business>\n    required: true\n",
-        "    type: id<Business>\n    required: true\n    nullable: true\n",
-    );
-    assert_error(
-        &d.error(),
-        ENTITY,
-        d.entity_at("true\n    docs: ID of the location"),
-        "field `BusinessId` is required, so it cannot be nullable",
-        None,
-    );
-}
-
-#[test]
 fn empty_docs() {
     let d = Draft::new().entity(
         "docs: How many times the customer has used this discount code.",

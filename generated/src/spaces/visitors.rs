@@ -122,7 +122,8 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("CompanyName", crate::FieldKind::String),
         crate::FieldSchema::new("PhoneNumber", crate::FieldKind::String),
         crate::FieldSchema::new("ExpectedArrival", crate::FieldKind::DateTime)
-            .required(),
+            .required()
+            .nullable(),
         crate::FieldSchema::new("Arrived", crate::FieldKind::Boolean),
         crate::FieldSchema::new("ArrivalDate", crate::FieldKind::DateTime),
         crate::FieldSchema::new("DepartureDate", crate::FieldKind::DateTime),
@@ -448,9 +449,10 @@ mod typed {
         ///
         /// Wire: `ExpectedArrival`, required on create.
         ///
-        /// Spec decision: The 2020 create parameters type it `DateTime?` yet mark it required; it is
-        /// required on create, so not nullable in the spec (a required field cannot be).
-        pub expected_arrival: crate::DateTime,
+        /// Spec decision: The 2020 create parameters type it `DateTime?` yet mark it required: every
+        /// create must set it, and answers may still hold null (the type allows it), so it is required
+        /// and nullable.
+        pub expected_arrival: Option<crate::DateTime>,
         /// Whether the visitor has arrived.
         ///
         /// Wire: `Arrived`.
@@ -605,10 +607,7 @@ mod typed {
                         visit_reason: v_visit_reason,
                         company_name: v_company_name,
                         phone_number: v_phone_number,
-                        expected_arrival: crate::wire::required(
-                            v_expected_arrival,
-                            "ExpectedArrival",
-                        )?,
+                        expected_arrival: v_expected_arrival,
                         arrived: v_arrived,
                         arrival_date: v_arrival_date,
                         departure_date: v_departure_date,
@@ -1128,7 +1127,7 @@ mod typed {
         /// `PhoneNumber`: see [`Visitor::phone_number`].
         pub phone_number: Option<String>,
         /// `ExpectedArrival`: see [`Visitor::expected_arrival`].
-        pub expected_arrival: crate::DateTime,
+        pub expected_arrival: Option<crate::DateTime>,
         /// `Arrived`: see [`Visitor::arrived`].
         pub arrived: Option<bool>,
         /// `ArrivalDate`: see [`Visitor::arrival_date`].

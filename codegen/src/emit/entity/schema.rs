@@ -84,7 +84,7 @@ fn field(f: &Field) -> TokenStream {
         Type::Json => quote!(crate::FieldKind::Json),
     };
     // `new` is optional, written on create and update, read, nullable and listed; only the
-    // differences are written.
+    // differences are written (`required` also makes it not nullable).
     let mut flags = Vec::new();
     if f.required {
         flags.push(quote!(.required()));
@@ -103,6 +103,9 @@ fn field(f: &Field) -> TokenStream {
     }
     if !f.nullable && !f.required {
         flags.push(quote!(.not_null()));
+    }
+    if f.nullable && f.required {
+        flags.push(quote!(.nullable()));
     }
     if !f.in_list {
         flags.push(quote!(.not_in_list()));

@@ -437,16 +437,6 @@ impl Resolver<'_> {
                 Some("drop one of them and record why in `decision:`".into()),
             );
         }
-        if let Some(nullable) = &f.nullable
-            && required
-            && **nullable
-        {
-            self.error(
-                nullable.span(),
-                format!("{what} is required, so it cannot be nullable"),
-                None,
-            );
-        }
         if !read {
             if !create && !update {
                 self.error(
