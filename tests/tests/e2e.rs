@@ -1600,7 +1600,7 @@ async fn a_field_required_on_create_may_still_be_null_in_answers() {
             BusinessId(1),
             "Bob",
             "bob@example.com",
-            arrival.clone(),
+            arrival,
         ))
         .await
         .expect("create");
