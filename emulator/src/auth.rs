@@ -25,7 +25,8 @@ pub(crate) struct Principal {
 #[derive(Debug)]
 struct Issued {
     username: String,
-    expires_at: Instant,
+    /// `None`: never, for a lifetime too long for an `Instant`.
+    expires_at: Option<Instant>,
 }
 
 /// Credentials and tokens. `Debug` shows neither passwords nor tokens.
@@ -107,7 +108,7 @@ impl AuthState {
                 });
             }
             let issued = self.issued.get(credentials)?;
-            if issued.expires_at <= Instant::now() {
+            if issued.expires_at.is_some_and(|at| at <= Instant::now()) {
                 return None;
             }
             let (name, _, roles) = self.users.iter().find(|(u, _, _)| *u == issued.username)?;
@@ -180,8 +181,8 @@ impl AuthState {
         let now = Instant::now();
         // Tokens all last as long, so the oldest expire first.
         self.issued
-            .forget_oldest_while(|issued| issued.expires_at <= now);
-        let expires_at = now.checked_add(self.lifetime).unwrap_or(now);
+            .forget_oldest_while(|issued| issued.expires_at.is_some_and(|at| at <= now));
+        let expires_at = now.checked_add(self.lifetime);
         self.issued.insert(
             access.clone(),
             Issued {

@@ -41,11 +41,12 @@ impl Roles {
         Roles::Only(BTreeSet::new())
     }
 
-    /// Whether an endpoint needing `role` is allowed.
+    /// Whether an endpoint needing `role` is allowed. Roles compare ignoring ASCII case, as
+    /// the API compares them (`coworkerdiscountcode-list` allows `CoworkerDiscountCode-List`).
     pub fn allows(&self, role: &str) -> bool {
         match self {
             Roles::Administrator => true,
-            Roles::Only(roles) => roles.contains(role),
+            Roles::Only(roles) => roles.iter().any(|r| r.eq_ignore_ascii_case(role)),
         }
     }
 }

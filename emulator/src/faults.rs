@@ -134,8 +134,10 @@ impl Fault {
         self
     }
 
-    /// Meets only requests whose path starts with `path` (e.g. an entity's list path,
-    /// which also covers its `/{Id}` paths).
+    /// Meets only requests whose path is `path` or goes on below it after a `/` (e.g. an
+    /// entity's list path, which also covers its `/{Id}` paths but not a longer path such
+    /// as `/api/billing/tariffsignupproducts` for `/api/billing/tariffs`). A `path` ending
+    /// in `/` meets every path that starts with it.
     pub fn path(mut self, path: impl Into<String>) -> Self {
         self.path = Some(path.into());
         self
@@ -149,7 +151,11 @@ impl Fault {
 
     fn matches(&self, method: Option<Method>, path: &str) -> bool {
         self.method.is_none_or(|m| Some(m) == method)
-            && self.path.as_deref().is_none_or(|p| path.starts_with(p))
+            && self.path.as_deref().is_none_or(|p| {
+                path.strip_prefix(p).is_some_and(|rest| {
+                    rest.is_empty() || rest.starts_with('/') || p.ends_with('/')
+                })
+            })
     }
 }
 
@@ -207,6 +213,20 @@ mod tests {
         );
         assert!(take(&mut queue, Some(Method::Post), "/x").is_some());
         assert!(queue.is_empty());
+    }
+
+    #[test]
+    fn a_fault_path_meets_that_path_and_the_paths_below_it_only() {
+        let fault = Fault::status(503).path("/api/billing/tariffs");
+        assert!(fault.matches(None, "/api/billing/tariffs"));
+        assert!(fault.matches(None, "/api/billing/tariffs/12"));
+        assert!(!fault.matches(None, "/api/billing/tariffsignupproducts"));
+        assert!(!fault.matches(None, "/api/billing/tariff"));
+        assert!(
+            Fault::status(503)
+                .path("/api/")
+                .matches(None, "/api/billing")
+        );
     }
 
     #[test]

@@ -37,16 +37,17 @@
 //! - **Update** (PUT, the `Id` in the body) clears every writable field the body leaves
 //!   out, as 003 documents: null, `false` for booleans, `[]` for id lists; read-only
 //!   fields keep their values. 404 when the record does not exist.
-//! - **Delete** removes the record; 404 when there is none.
+//! - **Delete** removes the record and its files; 404 when there is none.
 //! - **Commands** lists the commands of [`EmulatorConfig::command`]; **run command**
 //!   answers 200 with `WasSuccessful: false` for an unknown key or an unknown record id,
 //!   and succeeds (changing nothing) otherwise.
 //! - **Auth**: bearer tokens and HTTP Basic users with [`Roles`]; 401 without valid
 //!   credentials, 403 when the endpoint's role is missing (a full administrator has every
-//!   role). The token path answers the password and refresh-token grants; a refresh
-//!   consumes its refresh token; a bad login is 400 `invalid_grant`. At most
-//!   [`TOKEN_CAPACITY`] access and refresh tokens are kept, and the request log keeps the
-//!   last [`REQUEST_LOG_CAPACITY`] requests, so memory stays flat however long it runs.
+//!   role; roles compare ignoring case, as the API's do). The token path answers the
+//!   password and refresh-token grants; a refresh consumes its refresh token; a bad login
+//!   is 400 `invalid_grant`. At most [`TOKEN_CAPACITY`] access and refresh tokens are
+//!   kept, and the request log keeps the last [`REQUEST_LOG_CAPACITY`] requests, so memory
+//!   stays flat however long it runs.
 //! - **Throttling** (off by default, [`EmulatorConfig::throttle`]) answers 409 with the
 //!   throttle message and `Retry-After`.
 //! - **Faults** ([`Emulator::inject`]): a status, a malformed or truncated body, a delay,
@@ -61,6 +62,9 @@
 //!   without the field matches no filter on it. An id-list field filter matches records
 //!   whose list contains the value. A filter value that does not parse is a 400 envelope
 //!   naming the parameter.
+//! - Query parameter names ignore case, as ASP.NET binds them (003 writes `orderby` and
+//!   `From_..`). A filter or range filter given an empty value (`?X=`) filters nothing, as
+//!   ASP.NET binds it to null.
 //! - `orderBy` must be one of the entity's sort fields (compared ignoring case); any other
 //!   is ignored and the list is ordered by `Id`, which `CurrentOrderField` then reports.
 //!   `dir` is `1` or `-1` (002), or `ascending` / `descending` (003, any case); any other

@@ -250,8 +250,9 @@ fn paging_number(raw: &str) -> Option<u64> {
     (number >= 1).then_some(number)
 }
 
-/// Every parameter of the list that takes one value but was given several: a 400 each,
-/// since which value the API would use is not documented.
+/// Every parameter of the list that takes one value but was given several (names compared
+/// ignoring case, as ASP.NET binds them): a 400 each, since which value the API would use is
+/// not documented.
 fn repeated(
     schema: &EntitySchema,
     pairs: &[(String, String)],
@@ -271,7 +272,7 @@ fn repeated(
     for name in names {
         let values: Vec<Value> = pairs
             .iter()
-            .filter(|(n, _)| n == name)
+            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| Value::String(v.clone()))
             .collect();
         if values.len() > 1 {
@@ -292,13 +293,16 @@ pub(crate) fn list(
     ids_query: Option<&str>,
 ) -> Result<Page<Value>, Vec<ValidationError>> {
     let schema = table.schema;
+    // ASP.NET binds parameter names ignoring case: 003 writes `orderby` and `From_..`.
     let param = |name: &str| {
         pairs
             .iter()
             .rev()
-            .find(|(n, _)| n == name)
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
     };
+    // ASP.NET binds an empty value to null, which filters nothing.
+    let filter_value = |name: &str| param(name).filter(|v| !v.trim().is_empty());
     let mut conditions = Vec::new();
     let mut errors = repeated(schema, pairs, ids_query);
 
@@ -315,7 +319,8 @@ pub(crate) fn list(
         }
     }
     for filter in schema.filters {
-        let (Some(raw), Some(field)) = (param(filter.query), schema.field(filter.field)) else {
+        let (Some(raw), Some(field)) = (filter_value(filter.query), schema.field(filter.field))
+        else {
             continue;
         };
         match query_key(field.kind, raw) {
@@ -332,7 +337,9 @@ pub(crate) fn list(
             continue;
         };
         for (query, is_from) in [(range.from, true), (range.to, false)] {
-            let Some(raw) = param(query) else { continue };
+            let Some(raw) = filter_value(query) else {
+                continue;
+            };
             match query_key(field.kind, raw) {
                 Some(value) if is_from => conditions.push(Condition::AtLeast {
                     field: field.wire,

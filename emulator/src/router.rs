@@ -106,7 +106,13 @@ impl Answer {
     }
 
     fn into_response(self) -> Response {
-        let mut response = response(self.status, self.bytes(), self.retry_after);
+        self.response_with(self.bytes())
+    }
+
+    /// The answer's status, headers and content type with `body`, which a fault may have
+    /// cut short.
+    fn response_with(&self, body: impl Into<Body>) -> Response {
+        let mut response = response(self.status, body, self.retry_after);
         if let Ok(content_type) = HeaderValue::from_str(self.content_type()) {
             response.headers_mut().insert(CONTENT_TYPE, content_type);
         }
@@ -123,7 +129,9 @@ fn response(status: u16, body: impl Into<Body>, retry_after: Option<Duration>) -
         .insert(CONTENT_TYPE, HeaderValue::from_static(JSON));
     if let Some(wait) = retry_after {
         // Whole seconds, rounded up, as HTTP writes them.
-        let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        let seconds = wait
+            .as_secs()
+            .saturating_add(u64::from(wait.subsec_nanos() > 0));
         response
             .headers_mut()
             .insert(RETRY_AFTER, HeaderValue::from(seconds));
@@ -191,9 +199,11 @@ fn routable(path: &str) -> bool {
         })
 }
 
+/// The spec's method of a request; HEAD is a GET without the body, so it reads, and faults
+/// for GET meet it.
 fn method_of(method: &axum::http::Method) -> Option<Method> {
     match method.as_str() {
-        "GET" => Some(Method::Get),
+        "GET" | "HEAD" => Some(Method::Get),
         "POST" => Some(Method::Post),
         "PUT" => Some(Method::Put),
         "DELETE" => Some(Method::Delete),
@@ -213,7 +223,7 @@ async fn serve(shared: Arc<Shared>, target: Target, request: Request) -> Respons
         answer(
             &shared,
             &target,
-            method,
+            &parts.method,
             &path,
             &query,
             &parts.headers,
@@ -237,20 +247,20 @@ async fn serve(shared: Arc<Shared>, target: Target, request: Request) -> Respons
             let answer = answer(Arc::clone(&shared)).await;
             let mut bytes = answer.bytes();
             bytes.truncate(bytes.len() / 2);
-            response(answer.status, bytes, answer.retry_after)
+            answer.response_with(bytes)
         }
         Some(FaultKind::DropMidBody) => {
             let answer = answer(Arc::clone(&shared)).await;
             let mut bytes = answer.bytes();
             bytes.truncate(bytes.len() / 2);
-            response(answer.status, dropped_mid_body(bytes), answer.retry_after)
+            answer.response_with(dropped_mid_body(bytes))
         }
         Some(FaultKind::ExtraField { name, value }) => {
             let mut answer = answer(Arc::clone(&shared)).await;
             if let Some(body) = &mut answer.body {
                 faults::add_field(body, &name, &value);
             }
-            response(answer.status, answer.bytes(), answer.retry_after)
+            answer.into_response()
         }
         Some(FaultKind::Delay(delay)) => {
             tokio::time::sleep(delay).await;
@@ -294,13 +304,13 @@ async fn read_body(body: Body, limit: usize) -> Result<Bytes, Answer> {
 async fn answer(
     shared: &Shared,
     target: &Target,
-    method: Option<Method>,
+    method: &axum::http::Method,
     path: &str,
     query: &str,
     headers: &HeaderMap,
     body: Body,
 ) -> Answer {
-    let write = method != Some(Method::Get);
+    let write = method_of(method) != Some(Method::Get);
     if let Err(wait) = lock(&shared.throttle).check(write) {
         let names = &SERVICE.envelopes.action;
         let mut answer = Answer::json(
@@ -329,7 +339,6 @@ async fn answer(
             );
         }
         Target::MethodNotAllowed => {
-            let method = method.map_or("this", Method::as_str);
             return Answer::message(
                 405,
                 format!("The requested resource does not support http method '{method}'."),
@@ -399,7 +408,7 @@ async fn answer(
                 Err(UpdateError::NotFound) => not_found(schema),
             }
         }
-        EndpointKind::Delete => match path_id(path).and_then(|id| table.records.remove(&id)) {
+        EndpointKind::Delete => match path_id(path).and_then(|id| table.remove(id)) {
             Some(_) => success("The record was deleted successfully.".into(), None),
             None => not_found(schema),
         },
@@ -465,7 +474,8 @@ fn run_command(body: &[u8]) -> Option<RunCommand> {
 /// The endpoint a request on a route is for: find by ids when its query parameter is
 /// present, else the route's other endpoint.
 fn choose_endpoint(route: &Route, pairs: &[(String, String)]) -> Option<&'static EndpointSchema> {
-    let has = |name: &str| pairs.iter().any(|(n, _)| n == name);
+    // Names ignore case, as in `query::list`.
+    let has = |name: &str| pairs.iter().any(|(n, _)| n.eq_ignore_ascii_case(name));
     route
         .endpoints
         .iter()

@@ -280,6 +280,14 @@ impl Table {
         Ok(id)
     }
 
+    /// Deletes a record and its files, so a record stored later with the same id starts
+    /// without them.
+    pub(crate) fn remove(&mut self, id: i64) -> Option<Record> {
+        let record = self.records.remove(&id)?;
+        self.files.retain(|&(_, file_id), _| file_id != id);
+        Some(record)
+    }
+
     /// Whether a stored property survives a PUT whatever the body says: fields an update
     /// cannot write (read-only, create-only) and joined display fields.
     fn keeps_on_update(&self, name: &str) -> bool {

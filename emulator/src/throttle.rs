@@ -72,7 +72,9 @@ fn over(history: &VecDeque<Instant>, limits: &[(u32, Duration)], now: Instant) -
                 .copied()
                 .copied()
                 .unwrap_or(now);
-            Some((oldest_needed + window).saturating_duration_since(now))
+            // `window - age`, not `oldest + window - now`: a window as long as
+            // `Duration::MAX` must not overflow `Instant`.
+            Some(window.saturating_sub(now.saturating_duration_since(oldest_needed)))
         })
         .max()
 }
@@ -112,6 +114,15 @@ mod tests {
         assert!(throttle.check(true).is_ok());
         assert!(throttle.check(false).is_ok());
         assert!(throttle.check(true).is_err());
+    }
+
+    #[test]
+    fn endless_windows_wait_without_overflowing() {
+        let limits = ThrottleLimits::new().requests(1, Duration::MAX);
+        let mut throttle = Throttle::new(Some(limits));
+        assert!(throttle.check(false).is_ok());
+        let wait = throttle.check(false).expect_err("over the limit");
+        assert!(wait > Duration::from_secs(u64::MAX / 2), "{wait:?}");
     }
 
     #[test]

@@ -151,12 +151,17 @@ pub(crate) struct CachedToken {
     /// When it expires and how long it lasted; `None` if the API did not say, in which
     /// case only a 401 replaces it.
     pub(crate) expiry: Option<(Instant, Duration)>,
+    /// After a failed renewal of a still valid token, no new one before this: a throttled
+    /// or failing token endpoint is not asked again on every request.
+    pub(crate) next_refresh: Option<Instant>,
 }
 
 /// Renew a token when less than this is left...
 const MIN_REFRESH_MARGIN: Duration = Duration::from_secs(60);
 /// ...or less than this share of its lifetime, whichever is longer.
 const REFRESH_SHARE: u32 = 10;
+/// How long a failed renewal waits when the token endpoint did not say (`Retry-After`).
+const REFRESH_RETRY_DELAY: Duration = Duration::from_secs(30);
 
 impl CachedToken {
     pub(crate) fn from_response(response: TokenResponse, now: Instant) -> Self {
@@ -169,13 +174,31 @@ impl CachedToken {
             access: Secret(response.access_token),
             refresh: response.refresh_token.map(Secret),
             expiry,
+            next_refresh: None,
         }
+    }
+
+    /// Whether the API still takes it, as far as its expiry says.
+    pub(crate) fn is_valid(&self, now: Instant) -> bool {
+        self.expiry.is_none_or(|(expires_at, _)| expires_at > now)
+    }
+
+    /// After a failed renewal: try again after `wait` (the endpoint's `Retry-After`) or
+    /// [`REFRESH_RETRY_DELAY`]; an expired token is renewed whatever this says.
+    pub(crate) fn postpone_refresh(&mut self, now: Instant, wait: Option<Duration>) {
+        // An unreadable `Retry-After` is `Duration::MAX`: wait the default instead.
+        let wait = wait.unwrap_or(REFRESH_RETRY_DELAY);
+        self.next_refresh = now
+            .checked_add(wait)
+            .or_else(|| now.checked_add(REFRESH_RETRY_DELAY));
     }
 
     /// Whether the token should be renewed before use.
     pub(crate) fn needs_refresh(&self, now: Instant) -> bool {
         match self.expiry {
             None => false,
+            Some((expires_at, _)) if expires_at <= now => true,
+            Some(_) if self.next_refresh.is_some_and(|at| now < at) => false,
             Some((expires_at, lifetime)) => {
                 let margin = MIN_REFRESH_MARGIN.max(lifetime / REFRESH_SHARE);
                 expires_at.saturating_duration_since(now) < margin

@@ -630,7 +630,11 @@ impl Client {
                     }
                     let wait = match retry_after {
                         // The API asks for longer than we are willing to wait.
-                        Some(wait) if wait > policy.max_delay => return Err(error),
+                        // An unreadable Retry-After (`Duration::MAX`) is never waited for, even
+                        // when the policy would wait as long as asked.
+                        Some(wait) if wait > policy.max_delay || wait == Duration::MAX => {
+                            return Err(error);
+                        }
                         _ if attempt >= max_attempts => return Err(error),
                         Some(wait) => wait,
                         None => policy.backoff(attempt),
@@ -764,11 +768,12 @@ impl Client {
     }
 
     /// The cached token, renewed when near expiry; a new one from the password grant if
-    /// there is none or the refresh grant is refused.
+    /// there is none, or the refresh grant is refused, or the token has expired and its
+    /// renewal failed for good.
     async fn token(&self, service: &'static ServiceSchema) -> Result<Secret> {
         let mut cached = self.inner.token.lock().await;
         let now = Instant::now();
-        if let Some(token) = cached.as_ref() {
+        if let Some(token) = cached.as_mut() {
             if !token.needs_refresh(now) {
                 return Ok(token.access.clone());
             }
@@ -784,14 +789,23 @@ impl Client {
                     // Refused (e.g. the refresh token was revoked): log in again below.
                     Err(Error::TokenGrant { .. }) => {}
                     Err(error) => {
-                        // A failed renewal of a still valid token can wait for next time.
-                        let valid = token
-                            .expiry
-                            .is_some_and(|(expires_at, _)| expires_at > Instant::now());
-                        if valid {
+                        // A failed renewal of a still valid token can wait, and is not tried
+                        // again on every request meanwhile.
+                        if token.is_valid(Instant::now()) {
+                            let wait = match &error {
+                                Error::Throttled { retry_after }
+                                | Error::Server { retry_after, .. } => *retry_after,
+                                _ => None,
+                            };
+                            token.postpone_refresh(Instant::now(), wait);
                             return Ok(token.access.clone());
                         }
-                        return Err(error);
+                        // Expired: a passing failure is retried with the request; any other
+                        // (a 401 or 500 without an OAuth body) would fail every request, so
+                        // log in again below.
+                        if grant_retryable(&error) {
+                            return Err(error);
+                        }
                     }
                 }
             }
@@ -902,7 +916,12 @@ impl Client {
                 let answer: TokenResponse = decode(&body, false)?;
                 return Ok(CachedToken::from_response(answer, Instant::now()));
             }
-            if let Ok(refusal) = serde_json::from_slice::<TokenErrorResponse>(&body) {
+            // RFC 6749 §5.2: a refused grant is a 400 (401 for the client) with an `error`
+            // body. Throttling and 5xx are classified by status whatever their body says,
+            // so they are retried and do not count as a refused refresh token.
+            if let (400 | 401, Ok(refusal)) =
+                (status, serde_json::from_slice::<TokenErrorResponse>(&body))
+            {
                 return Err(Error::TokenGrant {
                     error: refusal.error,
                     description: refusal.error_description,
@@ -999,7 +1018,9 @@ fn grant_retryable(error: &Error) -> bool {
     match error {
         Error::Throttled { .. } => true,
         Error::Server { status, .. } => RETRY_STATUSES.contains(status),
-        Error::Transport(e) => e.is_connect() || e.is_timeout() || e.is_request(),
+        Error::Transport(e) => {
+            e.is_connect() || e.is_timeout() || e.is_request() || e.is_body() || e.is_decode()
+        }
         _ => false,
     }
 }
@@ -1063,9 +1084,11 @@ fn classify(
         })
     };
     let throttle = service.throttle_message.as_bytes();
-    let throttle_message = body
-        .windows(throttle.len())
-        .any(|window| window == throttle);
+    // An empty message (a hand-built schema) would match every body; `windows(0)` panics.
+    let throttle_message = !throttle.is_empty()
+        && body
+            .windows(throttle.len())
+            .any(|window| window == throttle);
     match status {
         s if s == service.validation_status => Error::Validation {
             status,

@@ -890,6 +890,21 @@ async fn missing_credentials_and_roles_are_401_and_403_naming_the_role() {
     );
 }
 
+/// The API compares roles without case (spec/README.md's decisions): a token whose roles
+/// are written in lower case may still list.
+#[tokio::test]
+async fn roles_are_compared_ignoring_case() {
+    let lower = codes::LIST.role.to_ascii_lowercase();
+    let emulator = start(config().bearer_token("lower", Roles::of([lower]))).await;
+    let client = client_with(&emulator, Auth::bearer("lower"), fast_retries());
+    let api = client.coworker_discount_codes();
+    api.list(&Default::default())
+        .await
+        .expect("a lower-case role allows the list");
+    let error = api.get(1).await.expect_err("no read role");
+    assert!(matches!(error, Error::Forbidden { .. }), "{error:?}");
+}
+
 #[tokio::test]
 async fn the_password_grant_logs_in_refreshes_and_logs_in_again_after_a_revocation() {
     // A lifetime this short is always within the refresh margin: every call refreshes.
@@ -972,6 +987,29 @@ async fn the_password_grant_logs_in_refreshes_and_logs_in_again_after_a_revocati
         matches!(&error, Error::TokenGrant { error, .. } if error == "invalid_grant"),
         "{error:?}"
     );
+}
+
+/// A token lifetime too long for the clock (`Duration::MAX`) means tokens that never
+/// expire, not tokens that expire at once.
+#[tokio::test]
+async fn a_token_lifetime_beyond_the_clock_never_expires() {
+    let emulator = start(
+        config()
+            .admin("admin@example.com", "secret")
+            .token_lifetime(Duration::MAX),
+    )
+    .await;
+    let client = client_with(
+        &emulator,
+        Auth::password("admin@example.com", "secret"),
+        fast_retries(),
+    );
+    client
+        .coworker_discount_codes()
+        .list(&Default::default())
+        .await
+        .expect("list with the granted token");
+    assert_eq!(statuses(&emulator, "GET", CODES_PATH), [Some(200)]);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1189,6 +1227,65 @@ async fn a_retry_after_of_one_second_is_waited_then_the_request_succeeds() {
         .into_iter()
         .find(|r| r.status == Some(409));
     assert!(throttled.is_some());
+}
+
+/// A throttle window too long for the clock (`Duration::MAX`) throttles the second request
+/// with a 409, rather than panicking the handler and dropping the connection.
+#[tokio::test]
+async fn an_endless_throttle_window_answers_409() {
+    let emulator = start(config().throttle(ThrottleLimits::new().requests(1, Duration::MAX))).await;
+    let client = admin(&emulator);
+    let api = client.coworker_discount_codes();
+    api.list(&Default::default()).await.expect("1st");
+    let error = api.list(&Default::default()).await.expect_err("throttled");
+    assert!(matches!(error, Error::Throttled { .. }), "{error:?}");
+    assert_eq!(
+        statuses(&emulator, "GET", CODES_PATH),
+        [Some(200), Some(409)],
+        "a Retry-After this long is not waited for"
+    );
+}
+
+/// HEAD is a GET without the body: it is not a write for throttling, and faults for GET
+/// meet it.
+#[tokio::test]
+async fn head_requests_count_as_reads() {
+    let emulator =
+        start(config().throttle(ThrottleLimits::new().writes(1, Duration::from_secs(60)))).await;
+    let url = format!("{}{CODES_PATH}", emulator.base_url());
+    let head = || async {
+        reqwest::Client::new()
+            .head(&url)
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .expect("an answer")
+            .status()
+            .as_u16()
+    };
+    assert_eq!((head().await, head().await), (200, 200));
+    emulator.inject(Fault::status(503).method(Method::Get));
+    assert_eq!(head().await, 503);
+    assert_eq!(
+        statuses(&emulator, "HEAD", CODES_PATH),
+        [Some(200), Some(200), Some(503)]
+    );
+}
+
+/// A 405 names the method the request used, whatever it is.
+#[tokio::test]
+async fn a_405_names_the_request_method() {
+    let emulator = start(config()).await;
+    let answer = reqwest::Client::new()
+        .patch(format!("{}{CODES_PATH}", emulator.base_url()))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(answer.status(), 405);
+    let body: Value = answer.json().await.expect("JSON");
+    let message = body["Message"].as_str().unwrap_or_default();
+    assert!(message.contains("'PATCH'"), "{message}");
 }
 
 #[tokio::test]
@@ -1413,6 +1510,69 @@ async fn malformed_and_truncated_bodies_are_decode_errors_never_panics() {
     ));
     // Still serving afterwards.
     assert_eq!(codes_api.get(1).await.expect("get").id.0, 1);
+}
+
+/// A fault's path meets that path and the paths below it, not longer paths that share its
+/// start (`/api/billing/tariffs` is not `/api/billing/tariffsignupproducts`).
+#[tokio::test]
+async fn a_fault_path_does_not_meet_longer_paths_that_share_its_start() {
+    use nexudus::billing::{tariff_signup_products, tariffs};
+    let emulator = start(config()).await;
+    let client = client_with(&emulator, Auth::bearer(TOKEN), RetryPolicy::none());
+    emulator.inject(Fault::status(503).path(tariffs::LIST.path));
+    client
+        .get_page::<Value>(&tariff_signup_products::LIST, Vec::new())
+        .await
+        .expect("not the faulted path");
+    let error = client
+        .get_page::<Value>(&tariffs::LIST, Vec::new())
+        .await
+        .expect_err("the faulted path");
+    assert!(
+        matches!(error, Error::Server { status: 503, .. }),
+        "{error:?}"
+    );
+}
+
+/// A truncated or dropped download keeps the file's content type, not JSON's.
+#[tokio::test]
+async fn a_truncated_download_keeps_its_content_type() {
+    use nexudus::content::image_files as images;
+    let emulator = start(config()).await;
+    let id = emulator
+        .insert(images::SCHEMA.name, json!({"Name": "logo"}))
+        .expect("insert");
+    let bytes: Vec<u8> = (0..=255).collect();
+    emulator
+        .put_file(images::SCHEMA.name, "Image", id, "image/png", bytes.clone())
+        .expect("stored");
+    let client = admin(&emulator);
+    emulator.inject(Fault::truncated_body());
+    let got = client
+        .download(&images::DOWNLOAD_IMAGE, id)
+        .await
+        .expect("a download")
+        .expect("a file");
+    assert_eq!(got.content_type.as_deref(), Some("image/png"));
+    assert_eq!(got.bytes, bytes[..128]);
+
+    // A connection dropped mid-body has sent the file's headers already.
+    emulator.inject(Fault::drop_mid_body());
+    let answer = reqwest::Client::new()
+        .get(format!(
+            "{}{}",
+            emulator.base_url(),
+            images::DOWNLOAD_IMAGE.path.replace("{Id}", &id.to_string())
+        ))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .expect("the headers");
+    assert_eq!(
+        answer.headers().get("content-type").map(|t| t.as_bytes()),
+        Some(&b"image/png"[..])
+    );
+    assert!(answer.bytes().await.is_err(), "the body breaks off");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1926,6 +2086,89 @@ async fn a_list_parameter_given_twice_is_refused() {
     }
 }
 
+/// Parameter names ignore case, as ASP.NET binds them: 003 writes `orderby` and `From_`.
+#[tokio::test]
+async fn list_parameter_names_ignore_case() {
+    let records: Vec<Value> = [
+        "2025-03-01T00:00:00Z",
+        "2025-01-01T00:00:00Z",
+        "2025-02-01T00:00:00Z",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, created)| {
+        json!({"Id": i + 1, "CoworkerId": 1, "BusinessId": 2, "DiscountCodeId": 3,
+               "CreatedOn": created})
+    })
+    .collect();
+    let emulator = start(config().seed_json(json!({ CODE: records }))).await;
+    let client = admin(&emulator);
+    let ids = |query: Vec<(&'static str, String)>| {
+        let client = &client;
+        async move {
+            client
+                .get_page::<Value>(&codes::LIST, query)
+                .await
+                .expect("a page")
+                .records
+                .iter()
+                .map(|r| r["Id"].as_i64().expect("an id"))
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(ids(vec![("orderby", "CreatedOn".into())]).await, [2, 3, 1]);
+    assert_eq!(
+        ids(vec![(
+            "From_CoworkerDiscountCode_CreatedOn",
+            "2025-02-01T00:00".into()
+        )])
+        .await,
+        [1, 3]
+    );
+    assert_eq!(
+        ids(vec![("coworkerdiscountcode_id", "[2]".into())]).await,
+        [2],
+        "a lower-case ids parameter is find by ids"
+    );
+    let error = client
+        .get_page::<Value>(
+            &codes::LIST,
+            vec![("page", "1".into()), ("Page", "2".into())],
+        )
+        .await
+        .expect_err("repeated");
+    assert_eq!(failed_properties(&error), ["page"]);
+    assert_eq!(
+        error.validation_errors()[0].attempted_value,
+        Some(json!(["1", "2"]))
+    );
+}
+
+/// An empty filter value (`?X=`) filters nothing, as ASP.NET binds it to null: it is no 400,
+/// and a string filter does not drop records whose value is null.
+#[tokio::test]
+async fn empty_filter_values_filter_nothing() {
+    let emulator = start(config().seed_json(json!({ CODE: [
+        {"CoworkerId": 1, "BusinessId": 2, "DiscountCodeId": 3, "Notes": "spring"},
+        {"CoworkerId": 4, "BusinessId": 5, "DiscountCodeId": 6}
+    ]})))
+    .await;
+    let client = admin(&emulator);
+    for (name, value) in [
+        ("CoworkerDiscountCode_Coworker", ""),
+        ("CoworkerDiscountCode_Notes", ""),
+        ("CoworkerDiscountCode_CreatedOn", " "),
+        ("from_CoworkerDiscountCode_TimesUsed", ""),
+        ("to_CoworkerDiscountCode_CreatedOn", ""),
+    ] {
+        let page = client
+            .get_page::<Value>(&codes::LIST, vec![(name, value.to_owned())])
+            .await
+            .unwrap_or_else(|e| panic!("{name}={value:?}: {e}"));
+        assert_eq!(page.total_items, 2, "{name}={value:?}");
+    }
+}
+
 /// Find by ids takes the documents' form `[1,2]` (and `[]`, `[-1]`, as the client writes
 /// any `&[i64]`), not a bare `1`; ids beyond `i64` match no record.
 #[tokio::test]
@@ -2046,4 +2289,31 @@ async fn a_retried_delete_that_finds_the_record_gone_succeeds() {
         .expect("the retry's 404 means the delete took effect");
     // Without a lost answer, a 404 is still an error.
     assert!(matches!(api.delete(id).await, Err(Error::NotFound { .. })));
+}
+
+/// A delete takes the record's files with it: a record stored again under the same id has
+/// none.
+#[tokio::test]
+async fn a_deleted_record_takes_its_files_with_it() {
+    use nexudus::content::image_files as images;
+    let emulator = start(config()).await;
+    let id = emulator
+        .insert(images::SCHEMA.name, json!({"Name": "logo"}))
+        .expect("insert");
+    emulator
+        .put_file(images::SCHEMA.name, "Image", id, "image/png", vec![1, 2, 3])
+        .expect("stored");
+    let client = admin(&emulator);
+    client
+        .send_action::<()>(&images::DELETE, Some(id), None)
+        .await
+        .expect("delete");
+    emulator
+        .insert(images::SCHEMA.name, json!({"Id": id, "Name": "another"}))
+        .expect("insert again");
+    let file = client
+        .download(&images::DOWNLOAD_IMAGE, id)
+        .await
+        .expect("a download");
+    assert_eq!(file, None);
 }

@@ -479,6 +479,101 @@ async fn refused_refresh_falls_back_to_the_password_grant() {
     );
 }
 
+/// The grant types the token endpoint saw, in order.
+fn grant_types(server: &TestServer) -> Vec<String> {
+    server
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/api/token")
+        .map(|r| form(&r.body)["grant_type"].clone())
+        .collect()
+}
+
+#[tokio::test]
+async fn an_oauth_error_body_on_a_5xx_token_answer_is_retried_not_a_refusal() {
+    // A 503 with an OAuth-shaped body, then a token: the status decides, so it is retried.
+    let server = TestServer::start(|req, n| match (req.path.as_str(), n) {
+        ("/api/token", 1) => Reply::json(503, json!({"error": "temporarily_unavailable"})),
+        ("/api/token", _) => token("A2", "R2", 3600),
+        _ => Reply::json(200, record(1)),
+    })
+    .await;
+    let client = server.client(Auth::password("admin@example.com", "pa55word"));
+    let _: Code = client.get_record(&GET, 1).await.expect("retried");
+    assert_eq!(grant_types(&server), ["password", "password"]);
+
+    // A refresh answered 500 with an OAuth body keeps the refresh token: the still valid
+    // access token is used, and the password grant is not tried.
+    let server = TestServer::start(|req, n| {
+        if req.path != "/api/token" {
+            return Reply::json(200, record(1));
+        }
+        match form(&req.body)["grant_type"].as_str() {
+            "refresh_token" => Reply::json(500, json!({"error": "server_error"})),
+            _ => token(&format!("A{n}"), "R", 30),
+        }
+    })
+    .await;
+    let client = server.client(Auth::password("admin@example.com", "pa55word"));
+    let _: Code = client.get_record(&GET, 1).await.unwrap();
+    let _: Code = client.get_record(&GET, 2).await.unwrap();
+    assert_eq!(grant_types(&server), ["password", "refresh_token"]);
+    assert!(
+        server
+            .requests()
+            .iter()
+            .filter(|r| r.path != "/api/token")
+            .all(|r| r.header("authorization") == Some("Bearer A1"))
+    );
+}
+
+#[tokio::test]
+async fn a_failed_renewal_of_a_valid_token_is_not_tried_again_on_every_request() {
+    // Tokens of 30 s are always inside the refresh margin; the refresh is throttled.
+    let server = TestServer::start(|req, n| {
+        if req.path != "/api/token" {
+            return Reply::json(200, record(1));
+        }
+        match form(&req.body)["grant_type"].as_str() {
+            "refresh_token" => Reply::raw(429, "").header("retry-after", "60"),
+            _ => token(&format!("A{n}"), "R", 30),
+        }
+    })
+    .await;
+    let client = server.client(Auth::password("admin@example.com", "pa55word"));
+    for id in 1..=4 {
+        let _: Code = client.get_record(&GET, id).await.unwrap();
+    }
+    // One renewal tried; the next waits the endpoint's Retry-After (60 s).
+    assert_eq!(grant_types(&server), ["password", "refresh_token"]);
+    assert_eq!(server.count("GET", &format!("{BASE}/4")), 1);
+}
+
+#[tokio::test]
+async fn an_expired_token_whose_renewal_fails_for_good_logs_in_again() {
+    // Tokens expire at once; the refresh answers a 500 page (no OAuth body).
+    let server = TestServer::start(|req, n| {
+        if req.path != "/api/token" {
+            return Reply::json(200, record(1));
+        }
+        match form(&req.body)["grant_type"].as_str() {
+            "refresh_token" => Reply::raw(500, "<html>error</html>"),
+            _ => token(&format!("A{n}"), "R", 0),
+        }
+    })
+    .await;
+    let client = server.client(Auth::password("admin@example.com", "pa55word"));
+    let _: Code = client.get_record(&GET, 1).await.unwrap();
+    let _: Code = client
+        .get_record(&GET, 2)
+        .await
+        .expect("a new login, not the 500");
+    assert_eq!(
+        grant_types(&server),
+        ["password", "refresh_token", "password"]
+    );
+}
+
 #[tokio::test]
 async fn unauthorized_with_a_cached_token_gets_a_new_token_and_retries_once() {
     let server = TestServer::start(|req, n| match req.path.as_str() {
@@ -814,6 +909,25 @@ async fn decode_errors_name_the_json_path_and_quote_the_body() {
 }
 
 #[tokio::test]
+async fn a_service_with_an_empty_throttle_message_classifies_errors_without_panicking() {
+    static QUIET: nexudus::ServiceSchema = nexudus::ServiceSchema {
+        throttle_message: "",
+        ..nexudus::SERVICE
+    };
+    static QUIET_GET: Endpoint = Endpoint {
+        service: &QUIET,
+        ..GET
+    };
+    let server = TestServer::start(|_, _| Reply::json(409, json!({"Message": "busy"}))).await;
+    let err = server
+        .client(Auth::bearer("t"))
+        .get_record::<Code>(&QUIET_GET, 1)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Conflict { .. }), "{err:?}");
+}
+
+#[tokio::test]
 async fn conflict_without_the_throttle_message_is_not_retried() {
     let server = TestServer::start(|_, _| {
         Reply::json(
@@ -975,6 +1089,16 @@ async fn unreadable_huge_or_infinite_retry_after_gives_up_at_once() {
         assert_eq!(server.requests().len(), 1, "{value}");
         assert!(err.to_string().contains("unreadable or too long"), "{err}");
     }
+    // Even a policy that waits as long as the API asks does not wait for an unreadable
+    // Retry-After.
+    let server = TestServer::start(|_, _| throttled_409("soon")).await;
+    let err = server
+        .client_with(Auth::bearer("t"), fast_retries().max_delay(Duration::MAX))
+        .get_record::<Code>(&GET, 1)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Throttled { .. }), "{err:?}");
+    assert_eq!(server.requests().len(), 1);
 }
 
 #[tokio::test]
