@@ -63,8 +63,8 @@
 //!   whose list contains the value. A filter value that does not parse is a 400 envelope
 //!   naming the parameter.
 //! - Query parameter names ignore case, as ASP.NET binds them (003 writes `orderby` and
-//!   `From_..`). A filter or range filter given an empty value (`?X=`) filters nothing, as
-//!   ASP.NET binds it to null.
+//!   `From_..`). An empty filter value (`?X=`) is a 400 like any other that does not parse,
+//!   as the OpenAPI document's patterns say.
 //! - `orderBy` must be one of the entity's sort fields (compared ignoring case); any other
 //!   is ignored and the list is ordered by `Id`, which `CurrentOrderField` then reports.
 //!   `dir` is `1` or `-1` (002), or `ascending` / `descending` (003, any case); any other

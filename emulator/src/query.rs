@@ -301,8 +301,6 @@ pub(crate) fn list(
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
     };
-    // ASP.NET binds an empty value to null, which filters nothing.
-    let filter_value = |name: &str| param(name).filter(|v| !v.trim().is_empty());
     let mut conditions = Vec::new();
     let mut errors = repeated(schema, pairs, ids_query);
 
@@ -319,8 +317,7 @@ pub(crate) fn list(
         }
     }
     for filter in schema.filters {
-        let (Some(raw), Some(field)) = (filter_value(filter.query), schema.field(filter.field))
-        else {
+        let (Some(raw), Some(field)) = (param(filter.query), schema.field(filter.field)) else {
             continue;
         };
         match query_key(field.kind, raw) {
@@ -337,7 +334,7 @@ pub(crate) fn list(
             continue;
         };
         for (query, is_from) in [(range.from, true), (range.to, false)] {
-            let Some(raw) = filter_value(query) else {
+            let Some(raw) = param(query) else {
                 continue;
             };
             match query_key(field.kind, raw) {

@@ -326,7 +326,11 @@ pub(crate) fn decode_action(names: &EnvelopeNames, body: &[u8]) -> Result<Action
 }
 
 /// One failed validation of a create or update.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// `Debug` shows what kind of value was sent, not the value: the API echoes passwords
+/// (`Password`, `OutgoingServerPassword`) back in `AttemptedValue`, and `Debug` output
+/// ends up in logs. The field itself holds the value as the API sent it.
+#[derive(Clone, PartialEq)]
 pub struct ValidationError {
     /// The property that failed validation.
     pub property_name: Option<String>,
@@ -362,6 +366,24 @@ impl ValidationError {
             self.attempted_value.clone().unwrap_or(Value::Null),
         );
         Value::Object(map)
+    }
+}
+
+impl fmt::Debug for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let attempted = self.attempted_value.as_ref().map(|value| match value {
+            Value::Null => "null".to_owned(),
+            Value::Bool(_) => "a boolean".to_owned(),
+            Value::Number(_) => "a number".to_owned(),
+            Value::String(text) => format!("a string of {} characters", text.chars().count()),
+            Value::Array(items) => format!("an array of {}", items.len()),
+            Value::Object(_) => "an object".to_owned(),
+        });
+        f.debug_struct("ValidationError")
+            .field("property_name", &self.property_name)
+            .field("message", &self.message)
+            .field("attempted_value", &attempted)
+            .finish()
     }
 }
 
@@ -653,11 +675,20 @@ pub struct CommandParameter {
     pub value: Value,
 }
 
-/// A binary file a download endpoint answered.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A binary file a download endpoint answered. `Debug` shows its length, not its bytes.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Download {
     /// The `Content-Type` the API gave, if any.
     pub content_type: Option<String>,
     /// The file's bytes.
     pub bytes: Vec<u8>,
+}
+
+impl fmt::Debug for Download {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Download")
+            .field("content_type", &self.content_type)
+            .field("bytes", &format_args!("{} bytes", self.bytes.len()))
+            .finish()
+    }
 }

@@ -44,6 +44,9 @@ pub use schema::{
 };
 pub use typed::{ParseValueError, UnknownValue};
 
+/// The HTTP client crate the runtime is built on, for [`ClientBuilder::http_client`] and
+/// [`Error::Transport`]: use this one, so its version always matches.
+pub use reqwest;
 /// Money amounts are exact decimals.
 pub use rust_decimal::Decimal;
 /// Globally unique identifiers (`UniqueId` and friends).

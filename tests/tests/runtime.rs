@@ -692,6 +692,45 @@ async fn debug_output_never_shows_secrets() {
     }
 }
 
+#[tokio::test]
+async fn debug_of_a_validation_error_shows_the_kind_of_value_not_a_sent_password() {
+    // The API echoes what was sent, passwords included, in `AttemptedValue`.
+    let server = TestServer::start(|_, _| {
+        Reply::json(
+            400,
+            json!({"Message": "invalid", "WasSuccessful": false, "Errors": [
+                {"PropertyName": "Password", "Message": "too short", "AttemptedValue": "hunter2-secret"},
+                {"PropertyName": "Quantity", "Message": "too big", "AttemptedValue": 12},
+            ]}),
+        )
+    })
+    .await;
+    let err = server
+        .client(Auth::bearer("t"))
+        .send_action(&CREATE, None, Some(&json!({"Password": "hunter2-secret"})))
+        .await
+        .unwrap_err();
+    // The value is there for code that looks for it...
+    assert_eq!(
+        err.validation_errors()[0].attempted_value,
+        Some(json!("hunter2-secret"))
+    );
+    // ...but neither Display nor Debug prints it.
+    for text in [err.to_string(), format!("{err:?}"), format!("{err:#?}")] {
+        assert!(!text.contains("hunter2"), "leaked in {text}");
+    }
+    assert!(format!("{err:?}").contains("a string of 14 characters"));
+
+    let file = nexudus::Download {
+        content_type: Some("image/png".into()),
+        bytes: vec![0x89; 4096],
+    };
+    assert_eq!(
+        format!("{file:?}"),
+        r#"Download { content_type: Some("image/png"), bytes: 4096 bytes }"#
+    );
+}
+
 // ---------------------------------------------------------------------------------------
 // Error kinds
 // ---------------------------------------------------------------------------------------
