@@ -33,7 +33,8 @@ const ANY: &str = "*/*";
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Default timeout of establishing a connection.
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// The largest successful answer read; a page of 1000 full records is far smaller.
+/// The largest successful answer read by default; a page of 1000 full records is far
+/// smaller, a downloaded video may not be ([`ClientBuilder::max_answer_bytes`]).
 const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
 /// The largest error answer read: enough for any envelope, and errors quote only a snippet.
 const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
@@ -60,6 +61,7 @@ struct Inner {
     base_url: Option<String>,
     auth: Auth,
     retry: RetryPolicy,
+    max_answer_bytes: usize,
     /// Set per request only on a caller's `reqwest::Client` (ours has them built in).
     request_timeout: Option<Duration>,
     request_user_agent: Option<HeaderValue>,
@@ -92,6 +94,7 @@ pub struct ClientBuilder {
     http_client: Option<reqwest::Client>,
     auth: Auth,
     retry: RetryPolicy,
+    max_answer_bytes: usize,
 }
 
 impl Default for ClientBuilder {
@@ -104,6 +107,7 @@ impl Default for ClientBuilder {
             http_client: None,
             auth: Auth::None,
             retry: RetryPolicy::default(),
+            max_answer_bytes: MAX_BODY_BYTES,
         }
     }
 }
@@ -156,6 +160,15 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest successful answer the client reads, in bytes (default 64 MiB); a longer
+    /// one is [`Error::Decode`], not retried. Raise it, with the
+    /// [`timeout`](Self::timeout), to download large files (video files, data files): a
+    /// download is held in memory whole.
+    pub fn max_answer_bytes(mut self, bytes: usize) -> Self {
+        self.max_answer_bytes = bytes;
+        self
+    }
+
     /// Builds the client; fails with [`Error::Config`] on a bad base URL or user agent.
     pub fn build(self) -> Result<Client> {
         let base_url = self
@@ -195,6 +208,7 @@ impl ClientBuilder {
                 base_url,
                 auth: self.auth,
                 retry: self.retry,
+                max_answer_bytes: self.max_answer_bytes,
                 request_timeout,
                 request_user_agent,
                 token: tokio::sync::Mutex::new(None),
@@ -689,7 +703,8 @@ impl Client {
                 .get(CONTENT_TYPE)
                 .and_then(|t| t.to_str().ok())
                 .map(str::to_owned);
-            return match read_body(response, MAX_BODY_BYTES).await {
+            let limit = self.inner.max_answer_bytes;
+            return match read_body(response, limit).await {
                 Ok((body, false)) => Outcome::Done(Answer {
                     status,
                     content_type,
@@ -697,7 +712,9 @@ impl Client {
                 }),
                 Ok((body, true)) => Outcome::Failed(Error::Decode {
                     path: String::new(),
-                    message: format!("the answer is larger than {MAX_BODY_BYTES} bytes"),
+                    message: format!(
+                        "the answer is larger than {limit} bytes (see `ClientBuilder::max_answer_bytes`)"
+                    ),
                     snippet: snippet(&body),
                 }),
                 Err(error) => transport_outcome(error),

@@ -1624,6 +1624,34 @@ async fn find_by_ids_takes_at_most_the_largest_page_of_ids_in_one_request() {
 }
 
 #[tokio::test]
+async fn an_answer_longer_than_max_answer_bytes_is_a_decode_error_not_retried() {
+    let notes = "x".repeat(2000);
+    let server =
+        TestServer::start(move |_, _| Reply::json(200, json!({"Id": 1, "Notes": notes}))).await;
+    let small = Client::builder()
+        .base_url(&server.base_url)
+        .auth(Auth::bearer("t"))
+        .retry(fast_retries())
+        .max_answer_bytes(1024)
+        .build()
+        .unwrap();
+    let err = small.get_record::<Code>(&GET, 1).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Decode { message, .. } if message.contains("larger than 1024 bytes")),
+        "{err:?}"
+    );
+    assert_eq!(server.requests().len(), 1, "not retried");
+
+    // The default limit (64 MiB) reads it.
+    let code: Code = server
+        .client(Auth::bearer("t"))
+        .get_record(&GET, 1)
+        .await
+        .unwrap();
+    assert_eq!(code.notes.map(|n| n.len()), Some(2000));
+}
+
+#[tokio::test]
 async fn a_body_that_cannot_be_json_is_an_error_without_a_request() {
     let server = TestServer::start(|_, _| Reply::json(200, ok_action(1))).await;
     let client = server.client(Auth::bearer("t"));
