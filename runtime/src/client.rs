@@ -808,13 +808,9 @@ impl Client {
                     Err(error) => {
                         // A failed renewal of a still valid token can wait, and is not tried
                         // again on every request meanwhile.
-                        if token.is_valid(Instant::now()) {
-                            let wait = match &error {
-                                Error::Throttled { retry_after }
-                                | Error::Server { retry_after, .. } => *retry_after,
-                                _ => None,
-                            };
-                            token.postpone_refresh(Instant::now(), wait);
+                        let after = Instant::now();
+                        if token.is_valid(after) {
+                            token.postpone_refresh(after, error.retry_after());
                             return Ok(token.access.clone());
                         }
                         // Expired: a passing failure is retried with the request; any other
@@ -1019,13 +1015,9 @@ fn grant_outcome(error: Error) -> Outcome {
     if !grant_retryable(&error) {
         return Outcome::Failed(error);
     }
-    let retry_after = match &error {
-        Error::Throttled { retry_after } | Error::Server { retry_after, .. } => *retry_after,
-        _ => None,
-    };
     Outcome::Retry {
+        retry_after: error.retry_after(),
         error,
-        retry_after,
         kind: RetryKind::Refused,
     }
 }

@@ -131,6 +131,15 @@ impl Error {
         }
     }
 
+    /// How long the API asked to wait before another try (`Retry-After`), on
+    /// [`Error::Throttled`] and [`Error::Server`].
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::Throttled { retry_after } | Error::Server { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+
     /// The validation errors carried by [`Error::Validation`] or [`Error::Action`].
     pub fn validation_errors(&self) -> &[ValidationError] {
         match self {

@@ -100,14 +100,19 @@ fn method_docs(e: &Endpoint, extra: &str) -> TokenStream {
     docs::outer(&docs::paragraphs([
         docs::spec(&e.docs),
         extra.to_owned(),
-        format!(
-            "`{}`; role `{}` (see [`{konst}`](super::{konst})).",
-            e.request(),
-            e.role,
-            konst = e.konst
-        ),
+        request_line(e),
         decision,
     ]))
+}
+
+/// The request, its role and a link to its constant (in the module above the handle's).
+fn request_line(e: &Endpoint) -> String {
+    format!(
+        "`{}`; role `{}` (see [`{konst}`](super::{konst})).",
+        e.request(),
+        e.role,
+        konst = e.konst
+    )
 }
 
 /// One endpoint's method: a plain function that builds the runtime's `Call`, not an
@@ -138,11 +143,7 @@ fn method(e: &Endpoint, entity: &Entity) -> TokenStream {
                 "The stream starts at the query's page and asks for the next page only when the \
                  records of the current one have been consumed."
                     .to_owned(),
-                format!(
-                    "`{}`; role `{}` (see [`{konst}`](super::{konst})).",
-                    e.request(),
-                    e.role
-                ),
+                request_line(e),
             ]));
             quote! {
                 #doc
