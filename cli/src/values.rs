@@ -24,6 +24,14 @@ pub fn describe(kind: FieldKind) -> String {
         FieldKind::DateTime => "date-time, as 2025-01-15T10:30 or RFC 3339".into(),
         FieldKind::Guid => "GUID".into(),
         FieldKind::Json => "JSON".into(),
+        FieldKind::Children(child) => {
+            let properties: Vec<&str> = child.properties.iter().map(|p| p.wire).collect();
+            format!(
+                "JSON array of {} objects with {}",
+                child.entity,
+                properties.join(", ")
+            )
+        }
     }
 }
 
@@ -41,6 +49,7 @@ pub fn short(kind: FieldKind) -> String {
         FieldKind::DateTime => "date-time".into(),
         FieldKind::Guid => "GUID".into(),
         FieldKind::Json => "JSON".into(),
+        FieldKind::Children(child) => format!("children<{}>", child.entity),
     }
 }
 
@@ -56,7 +65,7 @@ pub fn value_name(kind: FieldKind) -> &'static str {
         FieldKind::String => "TEXT",
         FieldKind::DateTime => "DATETIME",
         FieldKind::Guid => "GUID",
-        FieldKind::Json => "JSON",
+        FieldKind::Json | FieldKind::Children(_) => "JSON",
     }
 }
 
@@ -160,6 +169,11 @@ pub fn parse(kind: FieldKind, raw: &str) -> Result<Value, String> {
         FieldKind::Json => {
             serde_json::from_str(raw).map_err(|e| format!("{} is not JSON: {e}", quoted(raw)))?
         }
+        FieldKind::Children(_) => {
+            let value: Value = serde_json::from_str(raw)
+                .map_err(|e| format!("{} is not JSON: {e}", quoted(raw)))?;
+            check(kind, &value)?
+        }
     })
 }
 
@@ -209,7 +223,50 @@ pub fn check(kind: FieldKind, value: &Value) -> Result<Value, String> {
         }
         (FieldKind::Guid, _) => return Err(wrong("a GUID string")),
         (FieldKind::Json, _) => ok,
+        (FieldKind::Children(child), Value::Array(elements)) => {
+            let checked: Vec<Value> = elements
+                .iter()
+                .enumerate()
+                .map(|(i, element)| {
+                    check_element(child, element).map_err(|e| format!("element {i}: {e}"))
+                })
+                .collect::<Result<_, _>>()?;
+            checked.into()
+        }
+        (FieldKind::Children(child), _) => {
+            return Err(wrong(&format!("a JSON array of {} objects", child.entity)));
+        }
     })
+}
+
+/// One element of an inline child array: an object of the element's properties, each
+/// checked by its kind.
+fn check_element(child: &nexudus::ChildSchema, element: &Value) -> Result<Value, String> {
+    let Value::Object(object) = element else {
+        return Err(format!("{element} is not an object"));
+    };
+    let mut checked = serde_json::Map::new();
+    for (name, value) in object {
+        let Some(property) = child.properties.iter().find(|p| p.wire == name.as_str()) else {
+            let known: Vec<&str> = child.properties.iter().map(|p| p.wire).collect();
+            return Err(format!(
+                "{} is not a property of {} here ({})",
+                quoted(name),
+                child.entity,
+                known.join(", ")
+            ));
+        };
+        let value = check(property.kind, value).map_err(|e| format!("{}: {e}", property.wire))?;
+        checked.insert(name.clone(), value);
+    }
+    if let Some(missing) = child
+        .properties
+        .iter()
+        .find(|p| p.required && checked.get(p.wire).is_none_or(Value::is_null))
+    {
+        return Err(format!("{} is required", missing.wire));
+    }
+    Ok(Value::Object(checked))
 }
 
 #[cfg(test)]
@@ -302,5 +359,38 @@ mod tests {
         assert_eq!(check(FieldKind::Enum(&WEEK), &json!("Week")), Ok(json!(1)));
         assert!(check(FieldKind::DateTime, &json!("yesterday")).is_err());
         assert!(check(FieldKind::Ids("X"), &json!([1, "2"])).is_err());
+    }
+
+    const PRODUCTS: nexudus::ChildSchema = nexudus::ChildSchema {
+        entity: "BookingProduct",
+        link: "BookingId",
+        properties: &[
+            nexudus::FieldSchema::new("ProductId", FieldKind::Id("Product")).required(),
+            nexudus::FieldSchema::new("Repeats", FieldKind::Enum(&WEEK)),
+        ],
+    };
+
+    #[test]
+    fn inline_children_are_checked_element_by_element() {
+        let kind = FieldKind::Children(&PRODUCTS);
+        assert_eq!(
+            parse(kind, r#"[{"ProductId": 4, "Repeats": "CalendarMonth"}]"#),
+            Ok(json!([{"ProductId": 4, "Repeats": 2}]))
+        );
+        assert_eq!(
+            parse(kind, r#"[{"ProductId": 4}, {"Repeats": 1}]"#),
+            Err("element 1: ProductId is required".into())
+        );
+        assert_eq!(
+            parse(kind, r#"[{"ProductId": 4, "Price": 3}]"#),
+            Err(
+                "element 0: `Price` is not a property of BookingProduct here (ProductId, Repeats)"
+                    .into()
+            )
+        );
+        assert_eq!(
+            parse(kind, r#"{"ProductId": 4}"#),
+            Err(r#"{"ProductId":4} is not a JSON array of BookingProduct objects"#.into())
+        );
     }
 }

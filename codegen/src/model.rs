@@ -370,8 +370,92 @@ pub struct Field {
     pub nullable: bool,
     /// List records carry it.
     pub in_list: bool,
+    /// The category of personal data it holds.
+    pub pii: Option<Pii>,
+    /// The option Nexudus's command line names it by, where that is not the kebab-case of
+    /// the wire name.
+    pub flag: Option<String>,
     pub docs: String,
     pub decision: Option<String>,
+}
+
+/// A category of personal data, as Nexudus's catalogue names them: tools redact fields by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Pii {
+    Name,
+    Email,
+    Phone,
+    Address,
+    /// Free text about a person (notes, biography).
+    Bio,
+    /// Social network profiles and web sites.
+    Social,
+    /// Date of birth.
+    Dob,
+    /// Bank and card details, tax numbers.
+    Financial,
+}
+
+impl Pii {
+    pub const ALL: [Pii; 8] = [
+        Pii::Name,
+        Pii::Email,
+        Pii::Phone,
+        Pii::Address,
+        Pii::Bio,
+        Pii::Social,
+        Pii::Dob,
+        Pii::Financial,
+    ];
+
+    /// As the spec and the catalogue write it (`NAME`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Pii::Name => "NAME",
+            Pii::Email => "EMAIL",
+            Pii::Phone => "PHONE",
+            Pii::Address => "ADDRESS",
+            Pii::Bio => "BIO",
+            Pii::Social => "SOCIAL",
+            Pii::Dob => "DOB",
+            Pii::Financial => "FINANCIAL",
+        }
+    }
+
+    /// The runtime's variant (`Name`).
+    pub fn variant(self) -> &'static str {
+        match self {
+            Pii::Name => "Name",
+            Pii::Email => "Email",
+            Pii::Phone => "Phone",
+            Pii::Address => "Address",
+            Pii::Bio => "Bio",
+            Pii::Social => "Social",
+            Pii::Dob => "Dob",
+            Pii::Financial => "Financial",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Pii> {
+        Pii::ALL.into_iter().find(|p| p.as_str() == text)
+    }
+}
+
+/// The element of an inline child array (`BookingProducts`): a record of another entity,
+/// given with its parent's create or update body and linked to the parent.
+#[derive(Debug, Clone)]
+pub struct Child {
+    /// The element's entity (`BookingProduct`).
+    pub entity: String,
+    /// The element's Rust type, in the parent's module (`InlineBookingProduct`).
+    pub rust: RustIdent,
+    /// The constant of the element's schema, beside `SCHEMA` (`BOOKING_PRODUCTS_ELEMENT`).
+    pub konst: RustIdent,
+    /// The wire name of the element entity's field that names the parent (`BookingId`).
+    pub link: String,
+    /// The writable properties, as the element entity declares them; `required` is the
+    /// element entity's rule on create.
+    pub properties: Vec<Field>,
 }
 
 impl Field {
@@ -402,6 +486,8 @@ pub enum Type {
     Id(Arc<IdType>),
     Ids(Arc<IdType>),
     Enum(Arc<Enum>),
+    /// An inline child array; only bodies carry it.
+    Children(Arc<Child>),
 }
 
 impl Type {
@@ -433,6 +519,7 @@ impl Type {
             Type::Id(id) => format!("id<{}>", id.entity),
             Type::Ids(id) => format!("ids<{}>", id.entity),
             Type::Enum(e) => format!("enum<{}>", e.name),
+            Type::Children(c) => format!("children<{}>", c.entity),
         }
     }
 }

@@ -242,7 +242,8 @@ fn info(service: &Service) -> Value {
          unrestricted administrators need none); `x-nexudus-endpoints` the spec's endpoint \
          kinds it implements; `x-nexudus-type` a property's spec type; `x-nexudus-field` the \
          property a filter compares with; `x-nexudus-write` which bodies may set a property; \
-         `x-enum-varnames` the names of an enumeration's values."
+         `x-nexudus-pii` the category of personal data a property holds; `x-enum-varnames` \
+         the names of an enumeration's values."
             .to_owned(),
     ]);
     json!({
@@ -316,6 +317,34 @@ fn type_schema(ty: &Type) -> Map<String, Value> {
         }),
         // Free JSON: any value, null included.
         Type::Json => json!({}),
+        // Inline: the element has no schema of its own elsewhere.
+        Type::Children(child) => {
+            let properties: Map<String, Value> = child
+                .properties
+                .iter()
+                .map(|p| {
+                    let flags = Flags {
+                        nullable: false,
+                        read_only: false,
+                    };
+                    (p.wire.clone(), property(p, flags))
+                })
+                .collect();
+            let required = child
+                .properties
+                .iter()
+                .filter(|p| p.required)
+                .map(|p| p.wire.clone())
+                .collect();
+            let description = format!(
+                "A `{}` record, created with the parent and linked to it by its `{}`.",
+                child.entity, child.link
+            );
+            json!({
+                "type": "array",
+                "items": object(description, properties, required),
+            })
+        }
     };
     into_map(schema)
 }
@@ -376,6 +405,9 @@ fn property(field: &Field, flags: Flags) -> Value {
         .collect();
     schema.insert("x-nexudus-write".into(), json!(write));
     schema.insert("x-nexudus-type".into(), field.ty.spec_name().into());
+    if let Some(pii) = field.pii {
+        schema.insert("x-nexudus-pii".into(), pii.as_str().into());
+    }
     Value::Object(schema)
 }
 

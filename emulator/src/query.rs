@@ -69,7 +69,7 @@ fn stored_key(kind: FieldKind, value: Option<&Value>) -> Key {
             .as_str()
             .and_then(|s| Uuid::parse_str(s).ok())
             .map(|u| Key::Text(u.to_string())),
-        FieldKind::Ids(_) | FieldKind::Json => None,
+        FieldKind::Ids(_) | FieldKind::Json | FieldKind::Children(_) => None,
     };
     key.unwrap_or(Key::Null)
 }
@@ -120,7 +120,7 @@ fn query_key(kind: FieldKind, raw: &str) -> Option<Key> {
             .or_else(|| DateTime::parse(raw).ok().map(|t| t.naive()))
             .map(|t| Key::Time(to_minute(t))),
         FieldKind::Guid => Uuid::parse_str(raw).ok().map(|u| Key::Text(u.to_string())),
-        FieldKind::Json => None,
+        FieldKind::Json | FieldKind::Children(_) => None,
     }
 }
 

@@ -371,7 +371,8 @@ async fn answer(
     let body = &body[..];
 
     let mut store = lock(&shared.store);
-    let Some(table) = store.at(route.entity) else {
+    let index = route.entity;
+    let Some(table) = store.at(index) else {
         return Answer::message(404, "No such entity.");
     };
     let schema: &EntitySchema = table.schema;
@@ -387,7 +388,7 @@ async fn answer(
             None => not_found(schema),
         },
         EndpointKind::Create => {
-            match body_object(body).and_then(|body| table.create(&body, &principal.name)) {
+            match body_object(body).and_then(|body| store.create(index, &body, &principal.name)) {
                 Ok(id) => success(
                     format!("{} was successfully created.", schema.name),
                     Some(json!({ "Id": id })),
@@ -398,7 +399,7 @@ async fn answer(
         EndpointKind::Update => {
             let updated = body_object(body)
                 .map_err(UpdateError::Invalid)
-                .and_then(|body| table.update(&body, &principal.name));
+                .and_then(|body| store.update(index, &body, &principal.name));
             match updated {
                 Ok(id) => success(
                     format!("{} was successfully updated.", schema.name),

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use nexudus::{DateTime, EntitySchema, FieldKind, FieldSchema, Uuid, ValidationError};
+use nexudus::{ChildSchema, DateTime, EntitySchema, FieldKind, FieldSchema, Uuid, ValidationError};
 
 /// One stored record.
 pub(crate) type Record = Map<String, Value>;
@@ -72,6 +72,63 @@ impl Store {
     pub(crate) fn by_name(&mut self, entity: &str) -> Option<&mut Table> {
         self.tables.iter_mut().find(|t| t.schema.name == entity)
     }
+
+    /// Creates a record of the entity at `index`, and the records of the inline child
+    /// arrays its body carries, linked to it.
+    pub(crate) fn create(
+        &mut self,
+        index: usize,
+        body: &Record,
+        user: &str,
+    ) -> Result<i64, Vec<ValidationError>> {
+        let table = self.tables.get_mut(index).ok_or_else(Vec::new)?;
+        let id = table.create(body, user)?;
+        self.store_children(index, id, body, user);
+        Ok(id)
+    }
+
+    /// Updates a record of the entity at `index`. An inline child array in the body
+    /// replaces the children linked to the record; one the body leaves out leaves them be.
+    pub(crate) fn update(
+        &mut self,
+        index: usize,
+        body: &Record,
+        user: &str,
+    ) -> Result<i64, UpdateError> {
+        let table = self.tables.get_mut(index).ok_or(UpdateError::NotFound)?;
+        let id = table.update(body, user)?;
+        self.store_children(index, id, body, user);
+        Ok(id)
+    }
+
+    /// Stores each inline child array of a valid body as records of its element entity,
+    /// in place of the records linked to `parent` before.
+    fn store_children(&mut self, index: usize, parent: i64, body: &Record, user: &str) {
+        let schema = self.tables[index].schema;
+        for field in schema.fields {
+            let (FieldKind::Children(child), Some(Value::Array(elements))) =
+                (field.kind, body.get(field.wire))
+            else {
+                continue;
+            };
+            // An element entity left out of the build has nowhere to go.
+            let Some(table) = self.by_name(child.entity) else {
+                continue;
+            };
+            table
+                .records
+                .retain(|_, r| r.get(child.link).and_then(Value::as_i64) != Some(parent));
+            for element in elements.iter().filter_map(Value::as_object) {
+                let mut record: Record = child
+                    .properties
+                    .iter()
+                    .filter_map(|p| Some((p.wire.to_owned(), element.get(p.wire)?.clone())))
+                    .collect();
+                record.insert(child.link.to_owned(), parent.into());
+                table.insert_created(record, user);
+            }
+        }
+    }
 }
 
 /// The current time as the API writes it (`2025-01-15T10:30:00Z`).
@@ -111,7 +168,35 @@ fn fits(kind: FieldKind, value: &Value) -> bool {
         FieldKind::DateTime => value.as_str().is_some_and(|s| DateTime::parse(s).is_ok()),
         FieldKind::Guid => value.as_str().is_some_and(|s| Uuid::parse_str(s).is_ok()),
         FieldKind::Json => true,
+        FieldKind::Children(child) => value.as_array().is_some_and(|elements| {
+            elements
+                .iter()
+                .all(|e| child_errors(child, e, "").is_empty())
+        }),
     }
+}
+
+/// What is wrong with one element of an inline child array: not an object, a required
+/// property missing, or a property of the wrong kind. `at` names the element in messages
+/// (`BookingProducts[0]`).
+fn child_errors(child: &ChildSchema, element: &Value, at: &str) -> Vec<ValidationError> {
+    let Some(element) = element.as_object() else {
+        return vec![error(at, "is not an object", Some(element))];
+    };
+    let mut errors = Vec::new();
+    for property in child.properties {
+        let name = format!("{at}.{}", property.wire);
+        match element.get(property.wire).filter(|v| !v.is_null()) {
+            None if property.required => errors.push(error(&name, REQUIRED, None)),
+            Some(value) if !fits(property.kind, value) => errors.push(error(
+                &name,
+                format!("is not {}", kind_name(property.kind)),
+                Some(value),
+            )),
+            _ => {}
+        }
+    }
+    errors
 }
 
 /// What a kind is called in validation messages.
@@ -134,6 +219,7 @@ fn kind_name(kind: FieldKind) -> Cow<'static, str> {
         FieldKind::DateTime => "a date-time such as 2025-01-15T10:30:00Z",
         FieldKind::Guid => "a GUID",
         FieldKind::Json => "JSON",
+        FieldKind::Children(_) => "a list of objects",
     })
 }
 
@@ -164,6 +250,18 @@ fn writable_values(
         match value.filter(|v| !v.is_null()) {
             // Required on update too, where the update may write it (001).
             None if field.required => errors.push(error(field.wire, REQUIRED, None)),
+            // Each element is checked on its own, so a message names the bad property.
+            Some(Value::Array(elements)) if matches!(field.kind, FieldKind::Children(_)) => {
+                if let FieldKind::Children(child) = field.kind {
+                    for (i, element) in elements.iter().enumerate() {
+                        errors.extend(child_errors(
+                            child,
+                            element,
+                            &format!("{}[{i}]", field.wire),
+                        ));
+                    }
+                }
+            }
             None => {}
             // Decimals are stored as the JSON number received, so they come back as sent.
             Some(value) if fits(field.kind, value) && field.read => {
@@ -233,6 +331,21 @@ impl Table {
         record.insert("IsNew".into(), false.into());
         self.records.insert(id, record);
         Ok(id)
+    }
+
+    /// Stores a record the server makes (an inline child); ids left aside, as in `create`.
+    fn insert_created(&mut self, mut record: Record, user: &str) {
+        let Some(id) = self.allocate_id() else {
+            return;
+        };
+        let now = now();
+        record.insert("Id".into(), id.into());
+        record.insert("UniqueId".into(), new_guid());
+        record.insert("CreatedOn".into(), now.clone().into());
+        record.insert("UpdatedOn".into(), now.into());
+        record.insert("UpdatedBy".into(), user.into());
+        record.insert("IsNew".into(), false.into());
+        self.records.insert(id, record);
     }
 
     /// Replaces a record's writable fields and unknown properties with the body's, as PUT

@@ -38,9 +38,10 @@ pub use error::{Error, Result};
 pub use query::{ListQuery, QueryFilter, SortDirection, SortField, id_list};
 pub use retry::RetryPolicy;
 pub use schema::{
-    ActionNames, CommandNames, CommandParameterNames, EndpointKind, EndpointSchema, EntitySchema,
-    EntityVisitor, EnumSchema, EnvelopeNames, FieldKind, FieldSchema, FilterSchema, PageNames,
-    PagingSchema, RangeFilterSchema, RunCommandNames, ServiceSchema, ValidationErrorNames,
+    ActionNames, ChildSchema, CommandNames, CommandParameterNames, EndpointKind, EndpointSchema,
+    EntitySchema, EntityVisitor, EnumSchema, EnvelopeNames, FieldKind, FieldSchema, FilterSchema,
+    PageNames, PagingSchema, Pii, RangeFilterSchema, RunCommandNames, ServiceSchema,
+    ValidationErrorNames,
 };
 pub use typed::{ParseValueError, UnknownValue};
 

@@ -69,6 +69,11 @@ pub struct FieldSchema {
     pub nullable: bool,
     /// List records carry it.
     pub in_list: bool,
+    /// The category of personal data it holds, for tools that redact output.
+    pub pii: Option<Pii>,
+    /// The option Nexudus's command line names it by, where that is not the kebab-case of
+    /// [`wire`](Self::wire).
+    pub flag: Option<&'static str>,
 }
 
 impl FieldSchema {
@@ -86,7 +91,21 @@ impl FieldSchema {
             api_only: false,
             nullable: true,
             in_list: true,
+            pii: None,
+            flag: None,
         }
+    }
+
+    /// Holds personal data of this category.
+    pub const fn pii(mut self, category: Pii) -> Self {
+        self.pii = Some(category);
+        self
+    }
+
+    /// Named `--{flag}` by Nexudus's command line.
+    pub const fn flag(mut self, flag: &'static str) -> Self {
+        self.flag = Some(flag);
+        self
     }
 
     /// Required on create, and so never null unless [`nullable`](Self::nullable) follows.
@@ -177,6 +196,75 @@ pub enum FieldKind {
     Guid,
     /// Free JSON.
     Json,
+    /// An inline child array, which only bodies carry: records of another entity created
+    /// with the parent and linked to it.
+    Children(&'static ChildSchema),
+}
+
+/// The element of an inline child array (`BookingProducts` of a booking).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChildSchema {
+    /// The element's entity (`BookingProduct`).
+    pub entity: &'static str,
+    /// The element entity's field that names the parent (`BookingId`).
+    pub link: &'static str,
+    /// The properties an element may carry, as the element entity declares them.
+    pub properties: &'static [FieldSchema],
+}
+
+/// A category of personal data, as Nexudus's catalogue names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Pii {
+    /// A person's or company's name.
+    Name,
+    /// An email address.
+    Email,
+    /// A phone number.
+    Phone,
+    /// A postal address.
+    Address,
+    /// Free text about a person (notes, biography).
+    Bio,
+    /// Social network profiles and web sites.
+    Social,
+    /// A date of birth.
+    Dob,
+    /// Bank and card details, tax numbers.
+    Financial,
+}
+
+impl Pii {
+    /// Every category.
+    pub const ALL: [Pii; 8] = [
+        Pii::Name,
+        Pii::Email,
+        Pii::Phone,
+        Pii::Address,
+        Pii::Bio,
+        Pii::Social,
+        Pii::Dob,
+        Pii::Financial,
+    ];
+
+    /// As the catalogue writes it (`NAME`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Pii::Name => "NAME",
+            Pii::Email => "EMAIL",
+            Pii::Phone => "PHONE",
+            Pii::Address => "ADDRESS",
+            Pii::Bio => "BIO",
+            Pii::Social => "SOCIAL",
+            Pii::Dob => "DOB",
+            Pii::Financial => "FINANCIAL",
+        }
+    }
+}
+
+impl std::fmt::Display for Pii {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 impl FieldKind {

@@ -30,6 +30,49 @@ fn sample(kind: FieldKind) -> Value {
         FieldKind::DateTime => json!("2025-01-15T10:30:00Z"),
         FieldKind::Guid => json!("1b111175-a839-4170-b894-0f3066ab5d0b"),
         FieldKind::Json => json!({"any": "thing"}),
+        FieldKind::Children(child) => {
+            let element: Map<String, Value> = child
+                .properties
+                .iter()
+                .map(|p| (p.wire.to_owned(), sample(p.kind)))
+                .collect();
+            json!([element])
+        }
+    }
+}
+
+/// The inline child arrays of a create body became records of their element entity,
+/// linked to the new record, with the properties sent.
+fn assert_children_stored(emulator: &Emulator, schema: &EntitySchema, id: i64) {
+    for field in schema.fields {
+        let FieldKind::Children(child) = field.kind else {
+            continue;
+        };
+        let Ok(records) = emulator.records(child.entity) else {
+            // The element entity is not in this build.
+            continue;
+        };
+        let linked: Vec<&Value> = records
+            .iter()
+            .filter(|r| r[child.link] == json!(id))
+            .collect();
+        assert_eq!(
+            linked.len(),
+            1,
+            "{}.{}: one child stored",
+            schema.name,
+            field.wire
+        );
+        for property in child.properties {
+            assert_eq!(
+                linked[0][property.wire],
+                sample(property.kind),
+                "{}.{}: {} stored as sent",
+                schema.name,
+                field.wire,
+                property.wire
+            );
+        }
     }
 }
 
@@ -93,6 +136,10 @@ async fn walk(emulator: &Emulator, client: &Client, schema: &'static EntitySchem
             .insert(name, Value::Object(body(schema, |f| f.read)))
             .expect("seeded"),
     };
+
+    if endpoint(EndpointKind::Create).is_some() {
+        assert_children_stored(emulator, schema, id);
+    }
 
     // Get: every record field sent comes back as sent.
     let stored = emulator.record(name, id).expect("entity").expect("stored");

@@ -1679,3 +1679,191 @@ fn a_role_in_the_references_spelling() {
         Some("the spec writes roles `CoworkerDiscountCode-Read`, whatever the page's spelling"),
     );
 }
+
+// Personal data, command-line option names and inline children.
+
+#[test]
+fn pii_category_that_is_not_one() {
+    let d = Draft::new().entity(
+        "  - wire: Notes\n    type: string",
+        "  - wire: Notes\n    type: string\n    pii: EMIAL",
+    );
+    assert_error(
+        &d.error(),
+        ENTITY,
+        d.entity_at("EMIAL"),
+        "field `Notes`: `EMIAL` is not a personal-data category",
+        Some("did you mean `EMAIL`?"),
+    );
+}
+
+#[test]
+fn flag_that_is_not_kebab_case() {
+    let d = Draft::new().entity(
+        "  - wire: Notes\n    type: string",
+        "  - wire: Notes\n    type: string\n    flag: --Remarks",
+    );
+    assert_error(
+        &d.error(),
+        ENTITY,
+        d.entity_at("--Remarks"),
+        "field `Notes`: flag `--Remarks` is not a kebab-case option name",
+        Some("without `--`"),
+    );
+}
+
+#[test]
+fn flag_that_repeats_the_wire_name() {
+    let d = Draft::new().entity(
+        "  - wire: Notes\n    type: string",
+        "  - wire: Notes\n    type: string\n    flag: notes",
+    );
+    let (line, column) = d.entity_at("flag: notes");
+    assert_error(
+        &d.error(),
+        ENTITY,
+        (line, column + "flag: ".len()),
+        "flag `notes` is the wire name's own option",
+        Some("remove `flag:`"),
+    );
+}
+
+#[test]
+fn flag_that_another_field_has() {
+    let d = Draft::new().entity(
+        "  - wire: Notes\n    type: string",
+        "  - wire: Notes\n    type: string\n    flag: times-used",
+    );
+    let e = d.error();
+    assert_error(
+        &e,
+        ENTITY,
+        d.entity_at("times-used"),
+        "fields `Notes` and `TimesUsed` are both the option `--times-used`",
+        None,
+    );
+}
+
+/// An element entity for the discount code's inline children: it names its code by
+/// `CoworkerDiscountCodeId`.
+const USE: &str = "\
+entity: DiscountUse
+docs: A use of a discount code.
+sources: [\"000\"]
+fields:
+  - wire: CoworkerDiscountCodeId
+    type: id<CoworkerDiscountCode>
+    docs: The code used.
+  - wire: Amount
+    type: money
+    required: true
+    docs: How much it took off.
+endpoints:
+  get: {path: \"/api/billing/discountuses/{Id}\", role: DiscountUse-Read, docs: Gets one.}
+";
+
+fn with_children(children: &str) -> Draft {
+    let mut d = Draft::new().entity(
+        "\nendpoints:",
+        &format!("\nchildren:\n{children}\nendpoints:"),
+    );
+    d.extra
+        .push(("billing/discount_use.yaml".into(), USE.to_owned()));
+    d
+}
+
+#[test]
+fn children_resolve_against_their_element_entity() {
+    let d = with_children(
+        "  - {wire: Uses, entity: DiscountUse, properties: [Amount], docs: Uses made with the code.}",
+    );
+    let spec = d.load().unwrap_or_else(|e| panic!("{e}"));
+    let code = spec
+        .entities
+        .iter()
+        .find(|e| e.name == "CoworkerDiscountCode")
+        .unwrap();
+    let uses = code.fields.iter().find(|f| f.wire == "Uses").unwrap();
+    assert!(!uses.read && uses.create && uses.update);
+    let Type::Children(child) = &uses.ty else {
+        panic!("Uses is a child array");
+    };
+    assert_eq!(child.link, "CoworkerDiscountCodeId");
+    assert_eq!(child.rust.as_str(), "InlineDiscountUse");
+    assert_eq!(child.properties.len(), 1);
+    assert!(
+        child.properties[0].required,
+        "Amount keeps its rule on create"
+    );
+}
+
+#[test]
+fn child_of_an_entity_not_in_the_spec() {
+    let d = with_children(
+        "  - {wire: Uses, entity: DiscountUsage, properties: [Amount], docs: Uses made with the code.}",
+    );
+    assert_error(
+        &d.error(),
+        ENTITY,
+        d.entity_at("DiscountUsage"),
+        "child array `Uses`: no entity `DiscountUsage` is in the spec",
+        Some("did you mean `DiscountUse`?"),
+    );
+}
+
+#[test]
+fn child_property_the_element_lacks() {
+    let d = with_children(
+        "  - {wire: Uses, entity: DiscountUse, properties: [Amont], docs: Uses made with the code.}",
+    );
+    assert_error(
+        &d.error(),
+        ENTITY,
+        d.entity_at("Amont"),
+        "child array `Uses`: `DiscountUse` has no field `Amont`",
+        Some("did you mean `Amount`?"),
+    );
+}
+
+#[test]
+fn child_property_that_names_the_parent() {
+    let d = with_children(
+        "  - {wire: Uses, entity: DiscountUse, properties: [Amount, CoworkerDiscountCodeId], docs: Uses made with the code.}",
+    );
+    assert_error(
+        &d.error(),
+        ENTITY,
+        d.entity_at("CoworkerDiscountCodeId]"),
+        "`CoworkerDiscountCodeId` names the parent, which the parent's body gives",
+        Some("remove it from `properties`"),
+    );
+}
+
+#[test]
+fn child_whose_element_cannot_name_the_parent() {
+    let mut d = with_children(
+        "  - {wire: Uses, entity: DiscountUse, properties: [Amount], docs: Uses made with the code.}",
+    );
+    d.extra[0].1 = USE.replace("id<CoworkerDiscountCode>", "id<DiscountCode>");
+    assert_error(
+        &d.error(),
+        ENTITY,
+        d.entity_at("DiscountUse,"),
+        "`DiscountUse` has no `id<CoworkerDiscountCode>` field to link its records to the parent",
+        Some("add the field to `DiscountUse`"),
+    );
+}
+
+#[test]
+fn child_with_the_name_of_a_field() {
+    let d = with_children(
+        "  - {wire: notes, entity: DiscountUse, properties: [Amount], docs: Uses made with the code.}",
+    );
+    assert_error(
+        &d.error(),
+        ENTITY,
+        d.entity_at("notes,"),
+        "child array `notes` has the name of the field `Notes`",
+        None,
+    );
+}

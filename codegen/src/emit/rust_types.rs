@@ -28,6 +28,11 @@ pub fn value_type(ty: &Type) -> TokenStream {
             let e = &e.rust;
             quote!(crate::enums::#e)
         }
+        // Defined in the parent's module, beside the bodies that carry it.
+        Type::Children(child) => {
+            let element = &child.rust;
+            quote!(Vec<#element>)
+        }
     }
 }
 
@@ -84,6 +89,13 @@ pub fn param(ty: &Type, value: &TokenStream) -> (TokenStream, Option<TokenStream
             (
                 quote!(impl IntoIterator<Item = impl Into<crate::ids::#id>>),
                 Some(quote!(#value.into_iter().map(Into::into).collect())),
+            )
+        }
+        Type::Children(child) => {
+            let element = &child.rust;
+            (
+                quote!(impl IntoIterator<Item = #element>),
+                Some(quote!(#value.into_iter().collect())),
             )
         }
         other => (value_type(other), None),

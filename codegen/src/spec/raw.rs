@@ -224,6 +224,41 @@ pub struct EntityDef {
     pub endpoints: Endpoints,
     #[serde(default)]
     pub commands: Vec<Command>,
+    #[serde(default)]
+    pub children: Vec<Child>,
+}
+
+/// An inline child array that create and update bodies carry (`BookingProducts`): records
+/// of another entity, created with the parent and linked to it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Child {
+    /// The body property (`BookingProducts`).
+    pub wire: Spanned<String>,
+    #[serde(default)]
+    pub rust: Option<Spanned<String>>,
+    /// The entity of each element (`BookingProduct`).
+    pub entity: Spanned<String>,
+    /// The element's writable properties: wire names of fields (record or joined) of `entity`.
+    pub properties: Vec<Spanned<String>>,
+    /// The field of `entity` that names the parent; by default its one `id<Parent>` field.
+    #[serde(default)]
+    pub link: Option<Spanned<String>>,
+    /// The bodies that carry it; default both.
+    #[serde(default)]
+    pub write: Option<Spanned<Vec<Spanned<WriteTarget>>>>,
+    pub docs: Spanned<String>,
+    #[serde(default)]
+    pub sources: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub decision: Option<Spanned<String>>,
+}
+
+impl Child {
+    /// The name case conversion starts from: the Rust override, else the wire name.
+    pub fn rust_source(&self) -> &Spanned<String> {
+        self.rust.as_ref().unwrap_or(&self.wire)
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -258,6 +293,13 @@ pub struct Field {
     pub nullable: Option<Spanned<bool>>,
     #[serde(default)]
     pub in_list: Option<Spanned<bool>>,
+    /// The category of personal data it holds (`NAME`, `EMAIL`, ...), for tools that redact.
+    #[serde(default)]
+    pub pii: Option<Spanned<String>>,
+    /// The option Nexudus's command line and catalogue name it by, where that is not the
+    /// kebab-case of its wire name (`teams-at-booking` for `TeamsAtTheTimeOfBooking`).
+    #[serde(default)]
+    pub flag: Option<Spanned<String>>,
     pub docs: Spanned<String>,
     #[serde(default)]
     pub sources: Vec<Spanned<String>>,

@@ -158,7 +158,7 @@ fn stand_in(kind: FieldKind) -> Value {
     match kind {
         FieldKind::Id(_) | FieldKind::Integer | FieldKind::Enum(_) => Value::from(1),
         FieldKind::Decimal | FieldKind::Money => Value::from(0),
-        FieldKind::Ids(_) => Value::Array(Vec::new()),
+        FieldKind::Ids(_) | FieldKind::Children(_) => Value::Array(Vec::new()),
         FieldKind::Boolean => Value::Bool(false),
         FieldKind::String => Value::from(""),
         FieldKind::DateTime => Value::from("2020-01-01T00:00:00"),

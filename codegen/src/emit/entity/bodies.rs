@@ -8,10 +8,17 @@ use quote::quote;
 use super::records::FieldDocs;
 use crate::docs;
 use crate::emit::rust_types;
-use crate::model::{EndpointKind, Entity, Field};
+use crate::model::{Child, EndpointKind, Entity, Field, Type};
+use crate::names::RustIdent;
 
 pub fn emit(entity: &Entity) -> TokenStream {
     let mut out = TokenStream::new();
+    let written = entity.has(EndpointKind::Create) || entity.has(EndpointKind::Update);
+    for field in entity.fields.iter().filter(|_| written) {
+        if let Type::Children(child) = &field.ty {
+            out.extend(inline_child(entity, field, child));
+        }
+    }
     if entity.has(EndpointKind::Create) {
         out.extend(create_body(entity));
     }
@@ -36,17 +43,59 @@ fn body_field_docs<'a>(entity: &'a Entity, field: &Field, in_update: bool) -> Fi
 fn create_body(entity: &Entity) -> TokenStream {
     let names = &entity.names;
     let (new_body, record) = (&names.new_body, &names.record);
-    let fields: Vec<&Field> = entity.create_fields().collect();
-    let required: Vec<&Field> = fields.iter().copied().filter(|f| f.required).collect();
-    let optional: Vec<&Field> = fields.iter().copied().filter(|f| !f.required).collect();
-
     let doc = docs::outer(&format!(
         "The body that creates a [`{record}`]. Required fields are the arguments of [`{new_body}::new`], \
          so a body without one does not compile; set optional fields with the `with_` methods. \
          Unset optional fields are not sent, and fields the API does not take on create cannot be set."
     ));
-    let field_defs = fields.iter().map(|f| {
-        let doc = body_field_docs(entity, f, false).of(f);
+    let fields: Vec<(&Field, TokenStream)> = entity
+        .create_fields()
+        .map(|f| (f, body_field_docs(entity, f, false).of(f)))
+        .collect();
+    constructed(new_body, doc, &fields)
+}
+
+/// The element type of an inline child array: the writable properties of a record of
+/// another entity, built like a create body. The properties' docs are written here: the
+/// element entity's module may not be compiled (it has its own feature).
+fn inline_child(entity: &Entity, field: &Field, child: &Child) -> TokenStream {
+    let doc = docs::outer(&docs::paragraphs([format!(
+        "One element of `{wire}` in the bodies of `{parent}`: a `{element}` record, created \
+             with the `{parent}` and linked to it by its `{link}`, which the API sets. Required \
+             properties are the arguments of [`{rust}::new`]; set the others with the `with_` \
+             methods.",
+        wire = field.wire,
+        parent = entity.name,
+        element = child.entity,
+        link = child.link,
+        rust = child.rust,
+    )]));
+    let fields: Vec<(&Field, TokenStream)> = child
+        .properties
+        .iter()
+        .map(|f| (f, FieldDocs::Own.of(f)))
+        .collect();
+    constructed(&child.rust, doc, &fields)
+}
+
+/// A body-like struct of `(field, docs)`: required fields are the arguments of `new`,
+/// optional ones have `with_` setters and are sent only when set.
+fn constructed(
+    name: &RustIdent,
+    doc: TokenStream,
+    fields: &[(&Field, TokenStream)],
+) -> TokenStream {
+    let required: Vec<&Field> = fields
+        .iter()
+        .map(|(f, _)| *f)
+        .filter(|f| f.required)
+        .collect();
+    let optional: Vec<&Field> = fields
+        .iter()
+        .map(|(f, _)| *f)
+        .filter(|f| !f.required)
+        .collect();
+    let field_defs = fields.iter().map(|(f, doc)| {
         let name = &f.ident;
         let ty = rust_types::field_type(f, !f.required);
         quote!(#doc pub #name: #ty,)
@@ -54,13 +103,13 @@ fn create_body(entity: &Entity) -> TokenStream {
     // Unset optional fields are not sent: the API then keeps its defaults.
     let writes = fields
         .iter()
-        .map(|f| rust_types::write_field(f, !f.required, true));
+        .map(|(f, _)| rust_types::write_field(f, !f.required, true));
     let params = required.iter().map(|f| {
         let name = &f.ident;
         let (ty, _) = rust_types::param(&f.ty, &quote!(#name));
         quote!(#name: #ty)
     });
-    let inits = fields.iter().map(|f| {
+    let inits = fields.iter().map(|(f, _)| {
         let name = &f.ident;
         if !f.required {
             return quote!(#name: None);
@@ -102,7 +151,7 @@ fn create_body(entity: &Entity) -> TokenStream {
     // A body without required fields also has `Default`, which clippy asks for.
     let default = required.is_empty().then(|| {
         quote! {
-            impl Default for #new_body {
+            impl Default for #name {
                 fn default() -> Self {
                     Self::new()
                 }
@@ -113,11 +162,11 @@ fn create_body(entity: &Entity) -> TokenStream {
         #doc
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
-        pub struct #new_body {
+        pub struct #name {
             #(#field_defs)*
         }
 
-        impl ::serde::Serialize for #new_body {
+        impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 let mut object = crate::wire::Object::start(serializer)?;
                 #(#writes)*
@@ -125,7 +174,7 @@ fn create_body(entity: &Entity) -> TokenStream {
             }
         }
 
-        impl #new_body {
+        impl #name {
             #new_doc
             #allow_many
             pub fn new(#(#params),*) -> Self {

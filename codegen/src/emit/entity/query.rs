@@ -136,5 +136,7 @@ fn example(ty: &Type) -> String {
             .first()
             .map_or_else(|| "1".to_owned(), |v| v.value.to_string()),
         Type::String | Type::Json => "text".into(),
+        // Never filtered: children are not in answers.
+        Type::Children(_) => "[]".into(),
     }
 }

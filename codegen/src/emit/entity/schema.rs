@@ -2,7 +2,7 @@
 //! and for callers that inspect the API at run time.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 
 use crate::docs;
 use crate::model::{EndpointKind, Entity, Field, Operation, Type};
@@ -12,6 +12,25 @@ pub fn emit(entity: &Entity) -> TokenStream {
     let area = entity.area.as_str();
     let fields = entity.fields.iter().map(field);
     let joined = entity.joined.iter().map(field);
+    // Each child array's element schema is a constant of its own, so `FieldKind::Children`
+    // can borrow it for 'static.
+    let children = entity.fields.iter().filter_map(|f| match &f.ty {
+        Type::Children(child) => {
+            let konst = &child.konst;
+            let (element, link) = (&child.entity, &child.link);
+            let properties = child.properties.iter().map(field);
+            let doc = docs::outer(&format!("The elements of `{}`.", f.wire));
+            Some(quote! {
+                #doc
+                pub const #konst: crate::ChildSchema = crate::ChildSchema {
+                    entity: #element,
+                    link: #link,
+                    properties: &[#(#properties),*],
+                };
+            })
+        }
+        _ => None,
+    });
     let filters = entity.filters.iter().map(|f| {
         let (query, field) = (&f.query, &f.field);
         quote!(crate::FilterSchema { query: #query, field: #field })
@@ -45,6 +64,7 @@ pub fn emit(entity: &Entity) -> TokenStream {
         "The `{name}` entity as data: what the spec says of its records, filters and endpoints."
     ));
     quote! {
+        #(#children)*
         #doc
         pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             name: #name,
@@ -82,6 +102,10 @@ fn field(f: &Field) -> TokenStream {
         Type::DateTime => quote!(crate::FieldKind::DateTime),
         Type::Guid => quote!(crate::FieldKind::Guid),
         Type::Json => quote!(crate::FieldKind::Json),
+        Type::Children(child) => {
+            let konst = &child.konst;
+            quote!(crate::FieldKind::Children(&#konst))
+        }
     };
     // `new` is optional, written on create and update, read, nullable and listed; only the
     // differences are written (`required` also makes it not nullable).
@@ -109,6 +133,13 @@ fn field(f: &Field) -> TokenStream {
     }
     if !f.in_list {
         flags.push(quote!(.not_in_list()));
+    }
+    if let Some(pii) = f.pii {
+        let variant = format_ident!("{}", pii.variant());
+        flags.push(quote!(.pii(crate::Pii::#variant)));
+    }
+    if let Some(flag) = &f.flag {
+        flags.push(quote!(.flag(#flag)));
     }
     quote!(crate::FieldSchema::new(#wire, #kind) #(#flags)*)
 }

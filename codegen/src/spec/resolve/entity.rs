@@ -3,12 +3,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use heck::ToSnakeCase;
+use heck::{ToKebabCase, ToSnakeCase};
 use marked_yaml::{Span, Spanned};
 
 use super::{Resolver, line_of};
 use crate::model::{
-    Command, Endpoint, EndpointKind, Entity, EntityNames, Field, Filter, ID_FIELD, Operation,
+    Command, Endpoint, EndpointKind, Entity, EntityNames, Field, Filter, ID_FIELD, Operation, Pii,
     ROLE_ACTIONS, RangeFilter, SortField, Type,
 };
 use crate::names::{self, RustIdent};
@@ -189,6 +189,7 @@ impl Resolver<'_> {
             .as_ref()
             .map(|d| self.docs(d, &format!("the list record of `{name}`")));
         let joined = self.joined(def, name, &raw_fields);
+        self.flags_unique(def, service);
 
         let filters = self.filters(def, service, &fields, &joined);
         let sort = self.sort(def, &fields, &joined);
@@ -388,23 +389,12 @@ impl Resolver<'_> {
 
         let required = f.is_required();
         let read = f.read.as_ref().is_none_or(|r| **r);
-        let (mut create, mut update) = (true, true);
-        if let Some(write) = &f.write {
-            (create, update) = (false, false);
-            for target in write.iter() {
-                let seen = match **target {
-                    WriteTarget::Create => std::mem::replace(&mut create, true),
-                    WriteTarget::Update => std::mem::replace(&mut update, true),
-                };
-                if seen {
-                    self.error(
-                        target.span(),
-                        format!("{what} lists a body twice in `write`"),
-                        None,
-                    );
-                }
-            }
-        }
+        let (mut create, mut update) = self.write_targets(f.write.as_ref(), &what);
+        let pii = f.pii.as_ref().and_then(|p| self.pii(p, &what));
+        let flag = f
+            .flag
+            .as_ref()
+            .and_then(|flag| self.flag(flag, wire, &what));
         if origin == Origin::Joined {
             // Display fields joined from another record are never written.
             if let Some(write) = f.write.as_ref().filter(|w| !w.is_empty()) {
@@ -473,9 +463,118 @@ impl Resolver<'_> {
             api_only: f.api_only,
             nullable: f.nullable.as_ref().map_or(!required, |n| **n),
             in_list: f.in_list.as_ref().is_none_or(|l| **l),
+            pii,
+            flag,
             docs,
             decision: f.decision.as_ref().map(|d| d.to_string()),
         })
+    }
+
+    /// The bodies of a `write:` list, `(create, update)`; both when it is not given.
+    pub(super) fn write_targets(
+        &mut self,
+        write: Option<&Spanned<Vec<Spanned<WriteTarget>>>>,
+        what: &str,
+    ) -> (bool, bool) {
+        let Some(write) = write else {
+            return (true, true);
+        };
+        let (mut create, mut update) = (false, false);
+        for target in write.iter() {
+            let seen = match **target {
+                WriteTarget::Create => std::mem::replace(&mut create, true),
+                WriteTarget::Update => std::mem::replace(&mut update, true),
+            };
+            if seen {
+                self.error(
+                    target.span(),
+                    format!("{what} lists a body twice in `write`"),
+                    None,
+                );
+            }
+        }
+        (create, update)
+    }
+
+    fn pii(&mut self, pii: &Spanned<String>, what: &str) -> Option<Pii> {
+        let found = Pii::parse(pii);
+        if found.is_none() {
+            let names = Pii::ALL.map(Pii::as_str);
+            let help = did_you_mean(&pii.to_ascii_uppercase(), names.iter().copied())
+                .or_else(|| Some(format!("categories are {}", names.join(", "))));
+            self.error(
+                pii.span(),
+                format!("{what}: `{}` is not a personal-data category", pii.as_str()),
+                help,
+            );
+        }
+        found
+    }
+
+    /// A field's command-line option name: kebab-case, and only where it is not the wire
+    /// name's own kebab-case (which every field has without saying).
+    fn flag(&mut self, flag: &Spanned<String>, wire: &str, what: &str) -> Option<String> {
+        let text = flag.as_str();
+        let kebab_ok = !text.is_empty()
+            && text.starts_with(|c: char| c.is_ascii_lowercase())
+            && !text.ends_with('-')
+            && !text.contains("--")
+            && text
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if !kebab_ok {
+            self.error(
+                flag.span(),
+                format!("{what}: flag `{text}` is not a kebab-case option name"),
+                Some("write it as the command line does, without `--`: `teams-at-booking`".into()),
+            );
+            return None;
+        }
+        if text == wire.to_kebab_case() {
+            self.error(
+                flag.span(),
+                format!("{what}: flag `{text}` is the wire name's own option"),
+                Some("remove `flag:`; it is only for options named otherwise".into()),
+            );
+            return None;
+        }
+        Some(text.to_owned())
+    }
+
+    /// Every field's option name (its `flag:`, else its kebab-case wire name) is its own
+    /// within the entity, so the command line can offer each. Two wire names with the same
+    /// kebab-case are a clash of Rust names already; only a `flag:` is reported here.
+    fn flags_unique(&mut self, def: &raw::EntityDef, service: &raw::Service) {
+        let fields: Vec<&raw::Field> = service
+            .base_fields
+            .iter()
+            .chain(&def.fields)
+            .chain(&def.list.joined)
+            .collect();
+        let option = |f: &raw::Field| match &f.flag {
+            Some(flag) => flag.to_string(),
+            None => f.wire.to_kebab_case(),
+        };
+        for f in &fields {
+            let Some(flag) = &f.flag else {
+                continue;
+            };
+            let other = fields
+                .iter()
+                .find(|o| o.wire.as_str() != f.wire.as_str() && option(o) == flag.as_str());
+            if let Some(other) = other {
+                self.error(
+                    flag.span(),
+                    format!(
+                        "fields `{}` and `{}` are both the option `--{}`",
+                        f.wire.as_str(),
+                        other.wire.as_str(),
+                        flag.as_str()
+                    ),
+                    None,
+                );
+            }
+        }
     }
 
     fn field_type(&mut self, ty: &Spanned<TypeExpr>, entity: &str, what: &str) -> Option<Type> {

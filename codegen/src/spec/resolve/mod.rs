@@ -5,6 +5,7 @@
 //! values that passed. [`resolve`] hands out the model only when no problem was found, so the
 //! model holds no invalid value and the emitters check nothing.
 
+mod children;
 pub(crate) mod entity;
 mod enums;
 mod service;
@@ -38,6 +39,7 @@ pub(crate) fn resolve(raw: &RawSpec, files: &mut Files) -> Option<Api> {
             entities.push(entity);
         }
     }
+    r.children(raw, &mut entities);
     r.across_entities(raw);
     let errors_found = !r.files.errors.is_empty();
     let mut enums: Vec<Arc<Enum>> = r.enums.into_values().collect();
