@@ -4,7 +4,9 @@
 //! - `cargo xtask gen --check` writes nothing and fails, listing the files, when `generated/`
 //!   is not what `spec/` produces;
 //! - `cargo xtask ci` runs every check and test (what `.ci/run` runs);
-//! - `cargo xtask draft PAGE.md` drafts a spec entity file from a 2020 reference page.
+//! - `cargo xtask draft PAGE.md` drafts a spec entity file from a 2020 reference page, or
+//!   from a page of Nexudus's catalogue; for a catalogue page of an entity the spec has, it
+//!   prints what differs instead.
 
 mod bench;
 mod ci;
@@ -86,7 +88,9 @@ enum Command {
         #[arg(trailing_var_arg = true, required = true)]
         command: Vec<String>,
     },
-    /// Draft a spec entity file (for review) from a page of the 2020 API reference.
+    /// Draft a spec entity file (for review) from a page of the 2020 API reference or of
+    /// Nexudus's catalogue; for a catalogue page of an entity the spec has, print what
+    /// differs.
     Draft(draft::Options),
     /// Write a valid spec of N entities modelled on the real ones (for benchmarks).
     Synth {

@@ -171,6 +171,10 @@ pub(super) struct Field {
     pub read: bool,
     /// `None`: the default `[create, update]`, left unwritten.
     pub write: Option<Vec<&'static str>>,
+    /// `false`: left out of list records.
+    pub in_list: bool,
+    /// The personal-data category.
+    pub pii: Option<String>,
     pub notes: Notes,
 }
 
@@ -179,7 +183,28 @@ pub(super) struct Field {
 pub(super) struct Joined {
     pub wire: String,
     pub ty: String,
+    pub pii: Option<String>,
     pub notes: Notes,
+}
+
+/// An inline child array of the bodies.
+#[derive(Debug)]
+pub(super) struct Child {
+    pub wire: String,
+    pub entity: String,
+    pub properties: Vec<String>,
+    pub write: Option<Vec<&'static str>>,
+    pub notes: Notes,
+}
+
+/// An enumeration the draft uses that `spec/enums.yaml` may lack, with the values the page
+/// gives.
+#[derive(Debug)]
+pub(super) struct NewEnum {
+    pub name: String,
+    pub values: Vec<(i64, String)>,
+    /// The wire names of the fields that use it.
+    pub users: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -224,6 +249,9 @@ pub struct Draft {
     pub(super) endpoints: Vec<Endpoint>,
     /// Enumeration name → the fields that use it.
     pub(super) enums: BTreeMap<String, Vec<String>>,
+    /// Enumerations with values the page gives (catalogue pages), to declare or check.
+    pub(super) enum_values: Vec<NewEnum>,
+    pub(super) children: Vec<Child>,
     /// How many create body parameters the page lists.
     pub(super) create_params: usize,
     pub(super) unrecognised: Vec<Unrecognised>,
@@ -414,6 +442,8 @@ impl Draft {
             sort,
             endpoints,
             enums,
+            enum_values: Vec::new(),
+            children: Vec::new(),
             create_params,
             unrecognised: d.unrecognised,
             header_notes,
@@ -636,6 +666,7 @@ impl Drafting<'_> {
                 joined.push(Joined {
                     wire,
                     ty: typed.ty,
+                    pii: None,
                     notes,
                 });
             }
@@ -657,6 +688,7 @@ impl Drafting<'_> {
                     joined.push(Joined {
                         wire,
                         ty: ty.ty,
+                        pii: None,
                         notes: vec![
                             (
                                 "wire",
@@ -774,6 +806,8 @@ impl Drafting<'_> {
             nullable: typed.nullable,
             read: !body_only,
             write,
+            in_list: true,
+            pii: None,
             notes,
         }
     }
@@ -968,12 +1002,12 @@ fn entity_name(page: &Page) -> Option<String> {
 
 /// The page names no sortable set: Id, the list record's scalar fields (all readable
 /// scalar fields without a list example), CreatedOn and UpdatedOn.
-fn sort(fields: &[Field], list_fields: Vec<String>) -> Vec<String> {
+pub(super) fn sort(fields: &[Field], list_fields: Vec<String>) -> Vec<String> {
     let scalar = |wire: &str| {
         fields
             .iter()
             .find(|f| f.wire == wire)
-            .is_some_and(|f| f.read && f.ty != "json" && !f.ty.starts_with("ids<"))
+            .is_some_and(|f| f.read && f.in_list && f.ty != "json" && !f.ty.starts_with("ids<"))
     };
     let candidates = if list_fields.is_empty() {
         fields.iter().map(|f| f.wire.clone()).collect()

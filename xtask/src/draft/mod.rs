@@ -18,6 +18,7 @@
 //! - `types`: page types and names to spec types and roles;
 //! - `yaml`: writing the draft.
 
+mod catalogue;
 mod entity;
 mod markup;
 mod types;
@@ -55,6 +56,16 @@ pub struct Options {
     /// Overwrite existing drafts.
     #[arg(long)]
     force: bool,
+    /// Catalogue pages: a file of `Entity area` lines, the areas of entities to draft.
+    #[arg(long, value_name = "FILE", value_parser = absolute_path)]
+    areas: Option<PathBuf>,
+    /// Catalogue pages: the spec to compare with and draft against (default spec/).
+    #[arg(long, value_name = "DIR", value_parser = absolute_path)]
+    spec: Option<PathBuf>,
+    /// Catalogue pages: after each entity's differences, the YAML of what it lacks (fields,
+    /// filters, range filters, children, enumerations), to paste and review.
+    #[arg(long)]
+    yaml: bool,
 }
 
 fn absolute_path(arg: &str) -> Result<PathBuf, String> {
@@ -63,14 +74,119 @@ fn absolute_path(arg: &str) -> Result<PathBuf, String> {
 
 pub fn run(opts: &Options) -> Result<(), String> {
     match (&opts.page, &opts.all) {
-        (Some(page), None) => run_one(page, opts),
+        (Some(page), None) => {
+            let text = fs::read_to_string(page).map_err(|e| format!("{}: {e}", page.display()))?;
+            if catalogue::is_catalogue(&text) {
+                catalogue_one(page, &text, opts)
+            } else {
+                run_one(page, opts)
+            }
+        }
         (None, Some(dir)) => {
             let out_dir = opts.out_dir.as_deref().ok_or("--all needs --out-dir DIR")?;
-            print!("{}", run_all(dir, out_dir, opts.force)?);
-            Ok(())
+            let mut pages = Vec::new();
+            pages_below(dir, &mut pages)?;
+            let first = pages.first().map(fs::read_to_string).transpose();
+            let first = first.map_err(|e| format!("{}: {e}", dir.display()))?;
+            if first.as_deref().is_some_and(catalogue::is_catalogue) {
+                catalogue_all(&pages, out_dir, opts)
+            } else {
+                print!("{}", run_all(dir, out_dir, opts.force)?);
+                Ok(())
+            }
         }
         _ => Err("give either PAGE.md or --all DIR --out-dir DIR".into()),
     }
+}
+
+/// Loads the spec a catalogue run compares with.
+fn load_spec(opts: &Options) -> Result<codegen::model::Api, String> {
+    let dir = opts
+        .spec
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(super::generate::SPEC_DIR));
+    codegen::spec::load(&dir)
+        .map_err(|e| format!("the spec in {} does not load:\n{e}", dir.display()))
+}
+
+fn catalogue_areas(opts: &Options) -> Result<BTreeMap<String, String>, String> {
+    match &opts.areas {
+        Some(file) => catalogue::read_areas(file),
+        None => Ok(BTreeMap::new()),
+    }
+}
+
+/// One catalogue page: its differences from the spec, or a draft of its entity.
+fn catalogue_one(page: &Path, text: &str, opts: &Options) -> Result<(), String> {
+    let spec = load_spec(opts)?;
+    let mut areas = catalogue_areas(opts)?;
+    if let Some(area) = &opts.area {
+        // `--area` names the area of this page's entity, whatever it is called.
+        let name = catalogue::entity_names(&[(page.to_path_buf(), text.to_owned())]);
+        for entity in name {
+            areas.insert(entity, area.clone());
+        }
+    }
+    let run = catalogue::Run {
+        spec: &spec,
+        areas,
+        yaml: opts.yaml,
+    };
+    match run.page(page, text, &[])? {
+        catalogue::Outcome::Compared { report, .. } => print!("{report}"),
+        catalogue::Outcome::Drafted { yaml, .. } => match &opts.out {
+            None => print!("{yaml}"),
+            Some(out) => {
+                write_new(out, &yaml, opts.force)?;
+                eprintln!(
+                    "wrote {} ({} guesses)",
+                    out.display(),
+                    yaml.matches("# guess:").count()
+                );
+            }
+        },
+    }
+    Ok(())
+}
+
+/// Every catalogue page: differences printed, drafts written to
+/// `out_dir/<area>/<entity_snake>.yaml`, then the counts.
+fn catalogue_all(pages: &[PathBuf], out_dir: &Path, opts: &Options) -> Result<(), String> {
+    let spec = load_spec(opts)?;
+    let run = catalogue::Run {
+        spec: &spec,
+        areas: catalogue_areas(opts)?,
+        yaml: opts.yaml,
+    };
+    let mut texts = Vec::new();
+    for page in pages {
+        let text = fs::read_to_string(page).map_err(|e| format!("{}: {e}", page.display()))?;
+        texts.push((page.clone(), text));
+    }
+    let names = catalogue::entity_names(&texts);
+    let mut totals = catalogue::Totals::default();
+    let mut drafts = Vec::new();
+    for (page, text) in &texts {
+        let outcome = run.page(page, text, &names)?;
+        totals.add(&outcome);
+        match outcome {
+            catalogue::Outcome::Compared { report, .. } => print!("{report}"),
+            catalogue::Outcome::Drafted { draft, yaml } => {
+                drafts.push((out_dir.join(&draft.area).join(draft.file_name()), yaml));
+            }
+        }
+    }
+    if let Some((existing, _)) = drafts.iter().find(|(t, _)| t.exists() && !opts.force) {
+        return Err(format!(
+            "{} exists; pass --force to overwrite drafts",
+            existing.display()
+        ));
+    }
+    for (target, yaml) in &drafts {
+        write_new(target, yaml, true)?;
+    }
+    print!("{}", totals.report(out_dir));
+    Ok(())
 }
 
 fn run_one(page: &Path, opts: &Options) -> Result<(), String> {

@@ -56,7 +56,10 @@ impl Draft {
         self.write_fields(&mut y);
         self.write_queries(&mut y);
         self.write_endpoints(&mut y);
-        if !self.enums.is_empty() {
+        self.write_children(&mut y);
+        if !self.enum_values.is_empty() {
+            self.write_enum_values(&mut y);
+        } else if !self.enums.is_empty() {
             y.push_str(
                 "\n# Enumerations this page uses (by their API name); add each one missing from\n",
             );
@@ -70,6 +73,24 @@ impl Draft {
         y
     }
 
+    /// Only the fields, list record, filters, range filters and children, with the
+    /// enumerations' comment block: what to paste into an existing entity file.
+    pub(super) fn parts_yaml(&self) -> String {
+        let mut y = String::new();
+        self.write_fields(&mut y);
+        if !self.filters.is_empty() {
+            y.push_str("\nfilters:\n");
+        }
+        self.write_filters(&mut y);
+        if !self.ranges.is_empty() {
+            y.push_str("\nrange_filters:\n");
+        }
+        self.write_ranges(&mut y);
+        self.write_children(&mut y);
+        self.write_enum_values(&mut y);
+        y
+    }
+
     fn write_header(&self, y: &mut String) {
         let _ = writeln!(
             y,
@@ -80,7 +101,7 @@ impl Draft {
             self.file_name()
         );
         y.push_str("# Review every line against the page: write each `docs:` (TODO is rejected by the loader),\n");
-        y.push_str("# settle each guess comment, and add the `ref` document to service.yaml if it is missing.\n");
+        y.push_str("# settle each guess comment, and name the pages it came from in `sources:`.\n");
         for n in &self.header_notes {
             let _ = writeln!(y, "# Note: {n}");
         }
@@ -122,6 +143,12 @@ impl Draft {
             if !f.read {
                 y.push_str("    read: false\n");
             }
+            if !f.in_list {
+                y.push_str("    in_list: false\n");
+            }
+            if let Some(pii) = &f.pii {
+                let _ = writeln!(y, "    pii: {}", scalar(pii));
+            }
             if let Some(write) = &f.write {
                 let _ = writeln!(
                     y,
@@ -147,7 +174,49 @@ impl Draft {
                     scalar(&j.ty),
                     comment(&j.notes, "type")
                 );
+                if let Some(pii) = &j.pii {
+                    let _ = writeln!(y, "      pii: {}", scalar(pii));
+                }
                 y.push_str("      docs: TODO\n");
+            }
+        }
+    }
+
+    fn write_filters(&self, y: &mut String) {
+        for f in &self.filters {
+            let _ = writeln!(y, "  - query: {}", scalar(&f.query));
+            let _ = writeln!(y, "    field: {}", scalar(&f.field));
+            y.push_str("    docs: TODO\n");
+        }
+    }
+
+    fn write_ranges(&self, y: &mut String) {
+        for r in &self.ranges {
+            let _ = writeln!(y, "  - from: {}", scalar(&r.from));
+            let _ = writeln!(y, "    to: {}", scalar(&r.to));
+            let _ = writeln!(y, "    field: {}", scalar(&r.field));
+            y.push_str("    docs: TODO\n");
+        }
+    }
+
+    fn write_enum_values(&self, y: &mut String) {
+        if self.enum_values.is_empty() {
+            return;
+        }
+        y.push_str(
+            "\n# Enumerations this page gives values for: check each against spec/enums.yaml and add\n",
+        );
+        y.push_str("# the missing ones and values there (the names are guesses where marked):\n");
+        for e in &self.enum_values {
+            let _ = writeln!(
+                y,
+                "#   - name: {}   # used by {}",
+                e.name,
+                e.users.join(", ")
+            );
+            y.push_str("#     docs: TODO\n#     values:\n");
+            for (value, name) in &e.values {
+                let _ = writeln!(y, "#       - {{value: {value}, name: {}}}", scalar(name));
             }
         }
     }
@@ -156,22 +225,34 @@ impl Draft {
         if !self.filters.is_empty() {
             y.push_str("\nfilters:\n");
         }
-        for f in &self.filters {
-            let _ = writeln!(y, "  - query: {}", scalar(&f.query));
-            let _ = writeln!(y, "    field: {}", scalar(&f.field));
-            y.push_str("    docs: TODO\n");
-        }
+        self.write_filters(y);
         if !self.ranges.is_empty() {
             y.push_str("\nrange_filters:\n");
         }
-        for r in &self.ranges {
-            let _ = writeln!(y, "  - from: {}", scalar(&r.from));
-            let _ = writeln!(y, "    to: {}", scalar(&r.to));
-            let _ = writeln!(y, "    field: {}", scalar(&r.field));
-            y.push_str("    docs: TODO\n");
-        }
+        self.write_ranges(y);
         y.push_str("\n# guess: the page names no sortable set: the list record's scalar fields, Id, CreatedOn, UpdatedOn.\n");
         let _ = writeln!(y, "sort: {}", flow(&self.sort));
+    }
+
+    fn write_children(&self, y: &mut String) {
+        if self.children.is_empty() {
+            return;
+        }
+        y.push_str("\nchildren:\n");
+        for c in &self.children {
+            let _ = writeln!(y, "  - wire: {}", scalar(&c.wire));
+            let _ = writeln!(
+                y,
+                "    entity: {}{}",
+                scalar(&c.entity),
+                comment(&c.notes, "entity")
+            );
+            let _ = writeln!(y, "    properties: {}", flow(&c.properties));
+            if let Some(write) = &c.write {
+                let _ = writeln!(y, "    write: {}", flow(write));
+            }
+            y.push_str("    docs: TODO\n");
+        }
     }
 
     fn write_endpoints(&self, y: &mut String) {
