@@ -66,6 +66,11 @@ pub enum Difference {
         wire: String,
         missing: Vec<String>,
     },
+    /// A field of the spec the page does not name, whose `decision:` does not say why it is
+    /// kept (it names neither the catalogue nor `skills:`).
+    OnlyInSpec {
+        wire: String,
+    },
     /// An operation the page says the entity supports and the spec lacks, or the reverse.
     Endpoint {
         kind: &'static str,
@@ -88,6 +93,7 @@ impl Difference {
             Difference::Pii { .. } => "PII category differs",
             Difference::MissingChild { .. } => "missing child array",
             Difference::ChildProperties { .. } => "child properties missing",
+            Difference::OnlyInSpec { .. } => "only in the spec, no decision",
             Difference::Endpoint { .. } => "endpoint differs",
         }
     }
@@ -144,6 +150,10 @@ impl std::fmt::Display for Difference {
             Difference::ChildProperties { wire, missing } => {
                 write!(f, "child array `{wire}` lacks {}", missing.join(", "))
             }
+            Difference::OnlyInSpec { wire } => write!(
+                f,
+                "`{wire}` is not in the catalogue; keep it with a `decision:` that says so, or remove it"
+            ),
             Difference::Endpoint { kind, catalogue } => write!(
                 f,
                 "endpoint `{kind}`: {}",
@@ -298,6 +308,31 @@ pub fn diff(page: &CataloguePage, entity: &Entity) -> Vec<Difference> {
         }
         if cat.range && !entity.range_filters.iter().any(|r| r.field == field.wire) {
             out.push(Difference::MissingRange { wire });
+        }
+    }
+    let cat_fields = page.fields();
+    let named = |field: &Field| {
+        cat_fields.iter().any(|cat| {
+            field.flag.as_deref() == Some(cat.flag.as_str())
+                || squash(&field.wire) == squash(&cat.wire)
+        }) || page
+            .children
+            .iter()
+            .any(|c| squash(&wire_of(&c.flag)) == squash(&field.wire))
+            || page
+                .ranges
+                .iter()
+                .any(|r| squash(&wire_of(r)) == squash(&field.wire))
+    };
+    for field in entity.fields.iter().chain(&entity.joined) {
+        let explained = field.decision.as_deref().is_some_and(|d| {
+            let d = d.to_ascii_lowercase();
+            d.contains("catalogue") || d.contains("skills:")
+        });
+        if !BASE_FIELDS.contains(&field.wire.as_str()) && !named(field) && !explained {
+            out.push(Difference::OnlyInSpec {
+                wire: field.wire.clone(),
+            });
         }
     }
     for child in &page.children {

@@ -357,6 +357,8 @@ fields:
   - {wire: Title, type: string, flag: label, required: true, docs: Its label.}
   - {wire: MadeOn, type: string, write: [], docs: When it was made.}
   - {wire: Size, type: enum<eGadgetSize>, write: [create], docs: Its size.}
+  - {wire: Colour, type: string, docs: Its colour (2020 only).}
+  - {wire: Shade, type: string, docs: Its shade., decision: The catalogue does not name it; kept from 2020.}
 filters:
   - {query: Gadget_Coworker, field: CoworkerId, docs: By owner.}
   - {query: Gadget_Title, field: Title, docs: By label.}
@@ -434,6 +436,15 @@ fn an_entity_the_spec_has_is_compared_not_drafted() {
             .iter()
             .any(|d| matches!(d, Difference::MissingFilter { wire } if wire == "Title" || wire == "CoworkerId")),
         "{found:?}"
+    );
+    assert!(has(&Difference::OnlyInSpec {
+        wire: "Colour".into()
+    }));
+    assert!(
+        !has(&Difference::OnlyInSpec {
+            wire: "Shade".into()
+        }),
+        "its decision says why it is kept"
     );
     // The page's commands sentence says nothing of entities without it: no difference.
     assert!(!found.iter().any(|d| matches!(
