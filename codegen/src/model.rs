@@ -379,7 +379,8 @@ pub struct Field {
     pub decision: Option<String>,
 }
 
-/// A category of personal data, as Nexudus's catalogue names them: tools redact fields by it.
+/// A category of personal data, as Nexudus's catalogue names them (and `SECRET`, this
+/// project's own): tools redact fields by it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Pii {
     Name,
@@ -394,10 +395,13 @@ pub enum Pii {
     Dob,
     /// Bank and card details, tax numbers.
     Financial,
+    /// Credentials the API hands out (access tokens, private keys): not the catalogue's, but
+    /// what a tool that redacts must hide first.
+    Secret,
 }
 
 impl Pii {
-    pub const ALL: [Pii; 8] = [
+    pub const ALL: [Pii; 9] = [
         Pii::Name,
         Pii::Email,
         Pii::Phone,
@@ -406,6 +410,7 @@ impl Pii {
         Pii::Social,
         Pii::Dob,
         Pii::Financial,
+        Pii::Secret,
     ];
 
     /// As the spec and the catalogue write it (`NAME`).
@@ -419,6 +424,7 @@ impl Pii {
             Pii::Social => "SOCIAL",
             Pii::Dob => "DOB",
             Pii::Financial => "FINANCIAL",
+            Pii::Secret => "SECRET",
         }
     }
 
@@ -433,6 +439,7 @@ impl Pii {
             Pii::Social => "Social",
             Pii::Dob => "Dob",
             Pii::Financial => "Financial",
+            Pii::Secret => "Secret",
         }
     }
 

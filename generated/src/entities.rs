@@ -8,12 +8,26 @@ pub const ENTITIES: &[crate::EntitySchema] = &[
     crate::apps::applications::SCHEMA,
     #[cfg(any(feature = "installed_applications", feature = "schemas"))]
     crate::apps::installed_applications::SCHEMA,
+    #[cfg(any(feature = "installed_market_place_applications", feature = "schemas"))]
+    crate::apps::installed_market_place_applications::SCHEMA,
+    #[cfg(any(feature = "market_place_applications", feature = "schemas"))]
+    crate::apps::market_place_applications::SCHEMA,
+    #[cfg(any(feature = "basket_sessions", feature = "schemas"))]
+    crate::billing::basket_sessions::SCHEMA,
     #[cfg(any(feature = "business_charges", feature = "schemas"))]
     crate::billing::business_charges::SCHEMA,
     #[cfg(any(feature = "charges", feature = "schemas"))]
     crate::billing::charges::SCHEMA,
+    #[cfg(any(feature = "contract_contacts", feature = "schemas"))]
+    crate::billing::contract_contacts::SCHEMA,
     #[cfg(any(feature = "contract_deposits", feature = "schemas"))]
     crate::billing::contract_deposits::SCHEMA,
+    #[cfg(any(feature = "contract_paused_periods", feature = "schemas"))]
+    crate::billing::contract_paused_periods::SCHEMA,
+    #[cfg(any(feature = "contract_products", feature = "schemas"))]
+    crate::billing::contract_products::SCHEMA,
+    #[cfg(any(feature = "contract_schedules", feature = "schemas"))]
+    crate::billing::contract_schedules::SCHEMA,
     #[cfg(any(feature = "coworker_booking_credits", feature = "schemas"))]
     crate::billing::coworker_booking_credits::SCHEMA,
     #[cfg(any(feature = "coworker_booking_credit_use_histories", feature = "schemas"))]
@@ -32,8 +46,12 @@ pub const ENTITIES: &[crate::EntitySchema] = &[
     crate::billing::coworker_invoice_histories::SCHEMA,
     #[cfg(any(feature = "coworker_invoice_lines", feature = "schemas"))]
     crate::billing::coworker_invoice_lines::SCHEMA,
+    #[cfg(any(feature = "coworker_invoice_payment_tokens", feature = "schemas"))]
+    crate::billing::coworker_invoice_payment_tokens::SCHEMA,
     #[cfg(any(feature = "coworker_ledger_entries", feature = "schemas"))]
     crate::billing::coworker_ledger_entries::SCHEMA,
+    #[cfg(any(feature = "coworker_payment_methods", feature = "schemas"))]
+    crate::billing::coworker_payment_methods::SCHEMA,
     #[cfg(any(feature = "coworker_products", feature = "schemas"))]
     crate::billing::coworker_products::SCHEMA,
     #[cfg(any(feature = "coworker_time_passes", feature = "schemas"))]
@@ -66,14 +84,20 @@ pub const ENTITIES: &[crate::EntitySchema] = &[
     crate::billing::proposals::SCHEMA,
     #[cfg(any(feature = "proposal_contracts", feature = "schemas"))]
     crate::billing::proposal_contracts::SCHEMA,
+    #[cfg(any(feature = "proposal_contract_schedules", feature = "schemas"))]
+    crate::billing::proposal_contract_schedules::SCHEMA,
     #[cfg(any(feature = "proposal_products", feature = "schemas"))]
     crate::billing::proposal_products::SCHEMA,
+    #[cfg(any(feature = "proposal_schedules", feature = "schemas"))]
+    crate::billing::proposal_schedules::SCHEMA,
     #[cfg(any(feature = "resource_products", feature = "schemas"))]
     crate::billing::resource_products::SCHEMA,
     #[cfg(any(feature = "tariffs", feature = "schemas"))]
     crate::billing::tariffs::SCHEMA,
     #[cfg(any(feature = "tariff_booking_credits", feature = "schemas"))]
     crate::billing::tariff_booking_credits::SCHEMA,
+    #[cfg(any(feature = "tariff_default_due_dates", feature = "schemas"))]
+    crate::billing::tariff_default_due_dates::SCHEMA,
     #[cfg(any(feature = "tariff_extra_services", feature = "schemas"))]
     crate::billing::tariff_extra_services::SCHEMA,
     #[cfg(any(feature = "tariff_products", feature = "schemas"))]
@@ -96,6 +120,8 @@ pub const ENTITIES: &[crate::EntitySchema] = &[
     crate::community::community_messages::SCHEMA,
     #[cfg(any(feature = "community_message_likes", feature = "schemas"))]
     crate::community::community_message_likes::SCHEMA,
+    #[cfg(any(feature = "community_message_reads", feature = "schemas"))]
+    crate::community::community_message_reads::SCHEMA,
     #[cfg(any(feature = "community_threads", feature = "schemas"))]
     crate::community::community_threads::SCHEMA,
     #[cfg(any(feature = "community_thread_files", feature = "schemas"))]
@@ -106,6 +132,10 @@ pub const ENTITIES: &[crate::EntitySchema] = &[
     crate::community::community_thread_likes::SCHEMA,
     #[cfg(any(feature = "community_thread_mutes", feature = "schemas"))]
     crate::community::community_thread_mutes::SCHEMA,
+    #[cfg(any(feature = "community_thread_reads", feature = "schemas"))]
+    crate::community::community_thread_reads::SCHEMA,
+    #[cfg(any(feature = "video_rooms", feature = "schemas"))]
+    crate::community::video_rooms::SCHEMA,
     #[cfg(any(feature = "audio_files", feature = "schemas"))]
     crate::content::audio_files::SCHEMA,
     #[cfg(any(feature = "blog_categories", feature = "schemas"))]
@@ -114,10 +144,24 @@ pub const ENTITIES: &[crate::EntitySchema] = &[
     crate::content::blog_posts::SCHEMA,
     #[cfg(any(feature = "blog_post_comments", feature = "schemas"))]
     crate::content::blog_post_comments::SCHEMA,
+    #[cfg(any(feature = "business_announcements", feature = "schemas"))]
+    crate::content::business_announcements::SCHEMA,
     #[cfg(any(feature = "calendar_events", feature = "schemas"))]
     crate::content::calendar_events::SCHEMA,
     #[cfg(any(feature = "calendar_event_categories", feature = "schemas"))]
     crate::content::calendar_event_categories::SCHEMA,
+    #[cfg(any(feature = "community_perks", feature = "schemas"))]
+    crate::content::community_perks::SCHEMA,
+    #[cfg(any(feature = "courses", feature = "schemas"))]
+    crate::content::courses::SCHEMA,
+    #[cfg(any(feature = "course_completed_lessons", feature = "schemas"))]
+    crate::content::course_completed_lessons::SCHEMA,
+    #[cfg(any(feature = "course_lessons", feature = "schemas"))]
+    crate::content::course_lessons::SCHEMA,
+    #[cfg(any(feature = "course_members", feature = "schemas"))]
+    crate::content::course_members::SCHEMA,
+    #[cfg(any(feature = "course_sections", feature = "schemas"))]
+    crate::content::course_sections::SCHEMA,
     #[cfg(any(feature = "data_files", feature = "schemas"))]
     crate::content::data_files::SCHEMA,
     #[cfg(any(feature = "event_attendees", feature = "schemas"))]
@@ -126,6 +170,18 @@ pub const ENTITIES: &[crate::EntitySchema] = &[
     crate::content::event_comments::SCHEMA,
     #[cfg(any(feature = "event_products", feature = "schemas"))]
     crate::content::event_products::SCHEMA,
+    #[cfg(any(feature = "event_waiting_attendees", feature = "schemas"))]
+    crate::content::event_waiting_attendees::SCHEMA,
+    #[cfg(any(feature = "faq_articles", feature = "schemas"))]
+    crate::content::faq_articles::SCHEMA,
+    #[cfg(any(feature = "form_pages", feature = "schemas"))]
+    crate::content::form_pages::SCHEMA,
+    #[cfg(any(feature = "form_page_answers", feature = "schemas"))]
+    crate::content::form_page_answers::SCHEMA,
+    #[cfg(any(feature = "form_page_questions", feature = "schemas"))]
+    crate::content::form_page_questions::SCHEMA,
+    #[cfg(any(feature = "form_page_requests", feature = "schemas"))]
+    crate::content::form_page_requests::SCHEMA,
     #[cfg(any(feature = "image_files", feature = "schemas"))]
     crate::content::image_files::SCHEMA,
     #[cfg(any(feature = "news_letters", feature = "schemas"))]
@@ -148,6 +204,8 @@ pub const ENTITIES: &[crate::EntitySchema] = &[
     crate::content::video_files::SCHEMA,
     #[cfg(any(feature = "canned_responses", feature = "schemas"))]
     crate::crm::canned_responses::SCHEMA,
+    #[cfg(any(feature = "coworker_reminder_audits", feature = "schemas"))]
+    crate::crm::coworker_reminder_audits::SCHEMA,
     #[cfg(any(feature = "coworker_tasks", feature = "schemas"))]
     crate::crm::coworker_tasks::SCHEMA,
     #[cfg(any(feature = "crm_boards", feature = "schemas"))]
@@ -182,12 +240,16 @@ pub const ENTITIES: &[crate::EntitySchema] = &[
     crate::spaces::access_tokens::SCHEMA,
     #[cfg(any(feature = "bookings", feature = "schemas"))]
     crate::spaces::bookings::SCHEMA,
+    #[cfg(any(feature = "booking_availability_exceptions", feature = "schemas"))]
+    crate::spaces::booking_availability_exceptions::SCHEMA,
     #[cfg(any(feature = "booking_notes", feature = "schemas"))]
     crate::spaces::booking_notes::SCHEMA,
     #[cfg(any(feature = "booking_products", feature = "schemas"))]
     crate::spaces::booking_products::SCHEMA,
     #[cfg(any(feature = "booking_visitors", feature = "schemas"))]
     crate::spaces::booking_visitors::SCHEMA,
+    #[cfg(any(feature = "cancelled_bookings", feature = "schemas"))]
+    crate::spaces::cancelled_bookings::SCHEMA,
     #[cfg(any(feature = "checkins", feature = "schemas"))]
     crate::spaces::checkins::SCHEMA,
     #[cfg(any(feature = "coworkers", feature = "schemas"))]
@@ -196,14 +258,32 @@ pub const ENTITIES: &[crate::EntitySchema] = &[
     crate::spaces::coworker_data_files::SCHEMA,
     #[cfg(any(feature = "coworker_deliveries", feature = "schemas"))]
     crate::spaces::coworker_deliveries::SCHEMA,
+    #[cfg(any(feature = "coworker_google_calendars", feature = "schemas"))]
+    crate::spaces::coworker_google_calendars::SCHEMA,
+    #[cfg(any(feature = "coworker_identity_checks", feature = "schemas"))]
+    crate::spaces::coworker_identity_checks::SCHEMA,
+    #[cfg(any(feature = "coworker_identity_check_documents", feature = "schemas"))]
+    crate::spaces::coworker_identity_check_documents::SCHEMA,
+    #[cfg(any(feature = "coworker_inventory_assets", feature = "schemas"))]
+    crate::spaces::coworker_inventory_assets::SCHEMA,
     #[cfg(any(feature = "coworker_messages", feature = "schemas"))]
     crate::spaces::coworker_messages::SCHEMA,
     #[cfg(any(feature = "coworker_ms_office_calendars", feature = "schemas"))]
     crate::spaces::coworker_ms_office_calendars::SCHEMA,
     #[cfg(any(feature = "coworker_notes", feature = "schemas"))]
     crate::spaces::coworker_notes::SCHEMA,
+    #[cfg(any(feature = "coworker_notifications", feature = "schemas"))]
+    crate::spaces::coworker_notifications::SCHEMA,
     #[cfg(any(feature = "coworker_price_plan_histories", feature = "schemas"))]
     crate::spaces::coworker_price_plan_histories::SCHEMA,
+    #[cfg(any(feature = "coworker_settings", feature = "schemas"))]
+    crate::spaces::coworker_settings::SCHEMA,
+    #[cfg(any(feature = "failed_checkins", feature = "schemas"))]
+    crate::spaces::failed_checkins::SCHEMA,
+    #[cfg(any(feature = "inventory_assets", feature = "schemas"))]
+    crate::spaces::inventory_assets::SCHEMA,
+    #[cfg(any(feature = "ms_office_admin_calendars", feature = "schemas"))]
+    crate::spaces::ms_office_admin_calendars::SCHEMA,
     #[cfg(any(feature = "resources", feature = "schemas"))]
     crate::spaces::resources::SCHEMA,
     #[cfg(any(feature = "resource_access_rules", feature = "schemas"))]
@@ -232,10 +312,18 @@ pub const ENTITIES: &[crate::EntitySchema] = &[
     crate::support::help_desk_departments::SCHEMA,
     #[cfg(any(feature = "help_desk_messages", feature = "schemas"))]
     crate::support::help_desk_messages::SCHEMA,
+    #[cfg(any(feature = "ai_channel_sessions", feature = "schemas"))]
+    crate::sys::ai_channel_sessions::SCHEMA,
     #[cfg(any(feature = "audit_trail_entries", feature = "schemas"))]
     crate::sys::audit_trail_entries::SCHEMA,
+    #[cfg(any(feature = "automation_tiles", feature = "schemas"))]
+    crate::sys::automation_tiles::SCHEMA,
+    #[cfg(any(feature = "automation_tile_audits", feature = "schemas"))]
+    crate::sys::automation_tile_audits::SCHEMA,
     #[cfg(any(feature = "businesses", feature = "schemas"))]
     crate::sys::businesses::SCHEMA,
+    #[cfg(any(feature = "business_background_jobs", feature = "schemas"))]
+    crate::sys::business_background_jobs::SCHEMA,
     #[cfg(any(feature = "business_domains", feature = "schemas"))]
     crate::sys::business_domains::SCHEMA,
     #[cfg(any(feature = "business_redirections", feature = "schemas"))]
@@ -248,8 +336,14 @@ pub const ENTITIES: &[crate::EntitySchema] = &[
     crate::sys::chat_user_messages::SCHEMA,
     #[cfg(any(feature = "countries", feature = "schemas"))]
     crate::sys::countries::SCHEMA,
+    #[cfg(any(feature = "coworker_access_control_audits", feature = "schemas"))]
+    crate::sys::coworker_access_control_audits::SCHEMA,
+    #[cfg(any(feature = "coworker_legal_content_audits", feature = "schemas"))]
+    crate::sys::coworker_legal_content_audits::SCHEMA,
     #[cfg(any(feature = "currencies", feature = "schemas"))]
     crate::sys::currencies::SCHEMA,
+    #[cfg(any(feature = "eloxx_lockers_audits", feature = "schemas"))]
+    crate::sys::eloxx_lockers_audits::SCHEMA,
     #[cfg(any(feature = "email_queue_items", feature = "schemas"))]
     crate::sys::email_queue_items::SCHEMA,
     #[cfg(any(feature = "email_queue_item_attachments", feature = "schemas"))]
@@ -258,22 +352,54 @@ pub const ENTITIES: &[crate::EntitySchema] = &[
     crate::sys::email_template_files::SCHEMA,
     #[cfg(any(feature = "floor_plans", feature = "schemas"))]
     crate::sys::floor_plans::SCHEMA,
+    #[cfg(any(feature = "floor_plan_assets", feature = "schemas"))]
+    crate::sys::floor_plan_assets::SCHEMA,
     #[cfg(any(feature = "floor_plan_desks", feature = "schemas"))]
     crate::sys::floor_plan_desks::SCHEMA,
+    #[cfg(any(feature = "floor_plan_desk_variants", feature = "schemas"))]
+    crate::sys::floor_plan_desk_variants::SCHEMA,
+    #[cfg(any(feature = "floor_plan_layouts", feature = "schemas"))]
+    crate::sys::floor_plan_layouts::SCHEMA,
+    #[cfg(any(feature = "floor_plan_layout_areas", feature = "schemas"))]
+    crate::sys::floor_plan_layout_areas::SCHEMA,
+    #[cfg(any(feature = "floor_plan_layout_assets", feature = "schemas"))]
+    crate::sys::floor_plan_layout_assets::SCHEMA,
+    #[cfg(any(feature = "floor_plan_layout_edges", feature = "schemas"))]
+    crate::sys::floor_plan_layout_edges::SCHEMA,
+    #[cfg(any(feature = "floor_plan_layout_nodes", feature = "schemas"))]
+    crate::sys::floor_plan_layout_nodes::SCHEMA,
+    #[cfg(any(feature = "floor_plan_layout_openings", feature = "schemas"))]
+    crate::sys::floor_plan_layout_openings::SCHEMA,
+    #[cfg(any(feature = "floorplan_layout_transitions", feature = "schemas"))]
+    crate::sys::floorplan_layout_transitions::SCHEMA,
     #[cfg(any(feature = "languages", feature = "schemas"))]
     crate::sys::languages::SCHEMA,
     #[cfg(any(feature = "language_tokens", feature = "schemas"))]
     crate::sys::language_tokens::SCHEMA,
+    #[cfg(any(feature = "legal_content_audits", feature = "schemas"))]
+    crate::sys::legal_content_audits::SCHEMA,
+    #[cfg(any(feature = "log_entries", feature = "schemas"))]
+    crate::sys::log_entries::SCHEMA,
+    #[cfg(any(feature = "open_ai_chat_messages", feature = "schemas"))]
+    crate::sys::open_ai_chat_messages::SCHEMA,
     #[cfg(any(feature = "passport_cards", feature = "schemas"))]
     crate::sys::passport_cards::SCHEMA,
     #[cfg(any(feature = "payout_invoices", feature = "schemas"))]
     crate::sys::payout_invoices::SCHEMA,
     #[cfg(any(feature = "platform_change_messages", feature = "schemas"))]
     crate::sys::platform_change_messages::SCHEMA,
+    #[cfg(any(feature = "proactive_action_configs", feature = "schemas"))]
+    crate::sys::proactive_action_configs::SCHEMA,
     #[cfg(any(feature = "radius_servers", feature = "schemas"))]
     crate::sys::radius_servers::SCHEMA,
+    #[cfg(any(feature = "record_creation_workflows", feature = "schemas"))]
+    crate::sys::record_creation_workflows::SCHEMA,
+    #[cfg(any(feature = "record_creation_workflow_versions", feature = "schemas"))]
+    crate::sys::record_creation_workflow_versions::SCHEMA,
     #[cfg(any(feature = "refresh_tokens", feature = "schemas"))]
     crate::sys::refresh_tokens::SCHEMA,
+    #[cfg(any(feature = "registered_devices", feature = "schemas"))]
+    crate::sys::registered_devices::SCHEMA,
     #[cfg(any(feature = "reports", feature = "schemas"))]
     crate::sys::reports::SCHEMA,
     #[cfg(any(feature = "resellers", feature = "schemas"))]
@@ -282,14 +408,22 @@ pub const ENTITIES: &[crate::EntitySchema] = &[
     crate::sys::reseller_accounts::SCHEMA,
     #[cfg(any(feature = "reseller_payouts", feature = "schemas"))]
     crate::sys::reseller_payouts::SCHEMA,
+    #[cfg(any(feature = "sensors", feature = "schemas"))]
+    crate::sys::sensors::SCHEMA,
+    #[cfg(any(feature = "sensor_histories", feature = "schemas"))]
+    crate::sys::sensor_histories::SCHEMA,
     #[cfg(any(feature = "simple_time_zones", feature = "schemas"))]
     crate::sys::simple_time_zones::SCHEMA,
+    #[cfg(any(feature = "system_notifications", feature = "schemas"))]
+    crate::sys::system_notifications::SCHEMA,
     #[cfg(any(feature = "tax_rates", feature = "schemas"))]
     crate::sys::tax_rates::SCHEMA,
     #[cfg(any(feature = "template_files", feature = "schemas"))]
     crate::sys::template_files::SCHEMA,
     #[cfg(any(feature = "template_versions", feature = "schemas"))]
     crate::sys::template_versions::SCHEMA,
+    #[cfg(any(feature = "ui_modules", feature = "schemas"))]
+    crate::sys::ui_modules::SCHEMA,
     #[cfg(any(feature = "users", feature = "schemas"))]
     crate::sys::users::SCHEMA,
     #[cfg(any(feature = "user_bookmarks", feature = "schemas"))]
@@ -316,6 +450,26 @@ pub trait Api {
     fn installed_applications(
         &self,
     ) -> crate::apps::installed_applications::InstalledApplications<'_>;
+    /// The `InstalledMarketPlaceApplication` endpoints: A marketplace application
+    /// (MarketPlaceApplication) enabled by a location, with what the location shares with it
+    /// (products, resources, events, plans, availability, prices) and what it accepts from it
+    /// (bookings, event sign-ups, payment requests).
+    #[cfg(feature = "installed_market_place_applications")]
+    fn installed_market_place_applications(
+        &self,
+    ) -> crate::apps::installed_market_place_applications::InstalledMarketPlaceApplications<
+        '_,
+    >;
+    /// The `MarketPlaceApplication` endpoints: A service registered in the Nexudus marketplace, for
+    /// example one that reads locations' inventory or takes bookings for them.
+    #[cfg(feature = "market_place_applications")]
+    fn market_place_applications(
+        &self,
+    ) -> crate::apps::market_place_applications::MarketPlaceApplications<'_>;
+    /// The `BasketSession` endpoints: The contents of a customer's basket, kept while they check
+    /// out on the members portal.
+    #[cfg(feature = "basket_sessions")]
+    fn basket_sessions(&self) -> crate::billing::basket_sessions::BasketSessions<'_>;
     /// The `BusinessCharge` endpoints: A charge raised against a location (business), for example
     /// by a third-party application, with its amounts, due date, approval by both sides and whether
     /// it has been invoiced yet.
@@ -325,6 +479,13 @@ pub trait Api {
     /// waiting to be billed on the customer's next invoice.
     #[cfg(feature = "charges")]
     fn charges(&self) -> crate::billing::charges::Charges<'_>;
+    /// The `ContractContact` endpoints: A key contact of a virtual-office contract
+    /// (CoworkerContract): a director, a trading name of the company or a person allowed to receive
+    /// its mail and deliveries.
+    #[cfg(feature = "contract_contacts")]
+    fn contract_contacts(
+        &self,
+    ) -> crate::billing::contract_contacts::ContractContacts<'_>;
     /// The `ContractDeposit` endpoints: A deposit (security deposit) taken for a customer's
     /// contract, billed as a product, that may be refundable and is later invoiced or credited
     /// back.
@@ -332,6 +493,26 @@ pub trait Api {
     fn contract_deposits(
         &self,
     ) -> crate::billing::contract_deposits::ContractDeposits<'_>;
+    /// The `ContractPausedPeriod` endpoints: A freeze of a customer's plan contract
+    /// (CoworkerContract) for one or more billing cycles, without cancelling it.
+    #[cfg(feature = "contract_paused_periods")]
+    fn contract_paused_periods(
+        &self,
+    ) -> crate::billing::contract_paused_periods::ContractPausedPeriods<'_>;
+    /// The `ContractProduct` endpoints: A product attached to a customer's plan contract
+    /// (CoworkerContract) and billed each time the contract is invoiced, next to the plan itself.
+    #[cfg(feature = "contract_products")]
+    fn contract_products(
+        &self,
+    ) -> crate::billing::contract_products::ContractProducts<'_>;
+    /// The `ContractSchedule` endpoints: A price change planned for a customer's plan contract
+    /// (CoworkerContract): on the ApplyOn date Nexudus sets the contract's price to Price by
+    /// itself, which lets staff set up stepped pricing (an introductory rate, then the full one) in
+    /// advance.
+    #[cfg(feature = "contract_schedules")]
+    fn contract_schedules(
+        &self,
+    ) -> crate::billing::contract_schedules::ContractSchedules<'_>;
     /// The `CoworkerBookingCredit` endpoints: An amount of monetary credit assigned to a customer.
     #[cfg(feature = "coworker_booking_credits")]
     fn coworker_booking_credits(
@@ -395,6 +576,15 @@ pub trait Api {
     fn coworker_invoice_lines(
         &self,
     ) -> crate::billing::coworker_invoice_lines::CoworkerInvoiceLines<'_>;
+    /// The `CoworkerInvoicePaymentToken` endpoints: Nexudus's internal record of the payment token
+    /// used to pay a customer invoice: it ties the invoice (CoworkerInvoice) to the payment
+    /// provider and to the provider's token that authorised or captured the payment.
+    #[cfg(feature = "coworker_invoice_payment_tokens")]
+    fn coworker_invoice_payment_tokens(
+        &self,
+    ) -> crate::billing::coworker_invoice_payment_tokens::CoworkerInvoicePaymentTokens<
+        '_,
+    >;
     /// The `CoworkerLedgerEntry` endpoints: One transaction in a customer's ledger at a location: a
     /// debit (such as an invoice) or a credit (such as a payment), the running balance after it,
     /// the invoice it concerns and the payment provider that processed it.
@@ -402,6 +592,12 @@ pub trait Api {
     fn coworker_ledger_entries(
         &self,
     ) -> crate::billing::coworker_ledger_entries::CoworkerLedgerEntries<'_>;
+    /// The `CoworkerPaymentMethod` endpoints: A customer's stored, tokenised means of payment at
+    /// one location, used to charge the invoices that location issues to the customer.
+    #[cfg(feature = "coworker_payment_methods")]
+    fn coworker_payment_methods(
+        &self,
+    ) -> crate::billing::coworker_payment_methods::CoworkerPaymentMethods<'_>;
     /// The `CoworkerProduct` endpoints: A product sold to a customer, once or repeating on a cycle,
     /// with its price and quantity, when it is invoiced, and whether its benefits (credits, passes)
     /// are released before it is paid.
@@ -494,6 +690,12 @@ pub trait Api {
     fn proposal_contracts(
         &self,
     ) -> crate::billing::proposal_contracts::ProposalContracts<'_>;
+    /// The `ProposalContractSchedule` endpoints: A scheduled price of one contract of a proposal
+    /// (ProposalContract): the price to apply from a given date.
+    #[cfg(feature = "proposal_contract_schedules")]
+    fn proposal_contract_schedules(
+        &self,
+    ) -> crate::billing::proposal_contract_schedules::ProposalContractSchedules<'_>;
     /// The `ProposalProduct` endpoints: A product offered in a proposal, once or as a recurring
     /// charge, with its quantity and price; it is sold to the customer when they accept the
     /// proposal.
@@ -501,6 +703,12 @@ pub trait Api {
     fn proposal_products(
         &self,
     ) -> crate::billing::proposal_products::ProposalProducts<'_>;
+    /// The `ProposalSchedule` endpoints: A scheduled price of a proposal (Proposal): the price to
+    /// apply from a given date, as a ContractSchedule does for a contract.
+    #[cfg(feature = "proposal_schedules")]
+    fn proposal_schedules(
+        &self,
+    ) -> crate::billing::proposal_schedules::ProposalSchedules<'_>;
     /// The `ResourceProduct` endpoints: A product offered as an add-on when a resource is booked
     /// (catering, equipment, room set-up), optionally at a price of its own.
     #[cfg(feature = "resource_products")]
@@ -519,6 +727,13 @@ pub trait Api {
     fn tariff_booking_credits(
         &self,
     ) -> crate::billing::tariff_booking_credits::TariffBookingCredits<'_>;
+    /// The `TariffDefaultDueDate` endpoints: A location's default payment collection rule for the
+    /// invoices of a set of plans (Tariffs): payment is collected automatically on a given day of
+    /// the month (AutoCollectOn) or a number of days after the invoice (AutoCollectAfter).
+    #[cfg(feature = "tariff_default_due_dates")]
+    fn tariff_default_due_dates(
+        &self,
+    ) -> crate::billing::tariff_default_due_dates::TariffDefaultDueDates<'_>;
     /// The `TariffExtraService` endpoints: An allowance of an extra service (a booking rate, or
     /// printing credit) that a plan (tariff) includes for each of its customers every renewal
     /// period, e.g.
@@ -580,6 +795,12 @@ pub trait Api {
     fn community_message_likes(
         &self,
     ) -> crate::community::community_message_likes::CommunityMessageLikes<'_>;
+    /// The `CommunityMessageRead` endpoints: A mark that one user has read one reply
+    /// (CommunityMessage) of a private discussion board conversation, with the time it was read.
+    #[cfg(feature = "community_message_reads")]
+    fn community_message_reads(
+        &self,
+    ) -> crate::community::community_message_reads::CommunityMessageReads<'_>;
     /// The `CommunityThread` endpoints: A conversation on a location's discussion board: its
     /// subject and opening message, posted by a user, optionally in a group whose access level
     /// decides who sees and replies.
@@ -611,6 +832,16 @@ pub trait Api {
     fn community_thread_mutes(
         &self,
     ) -> crate::community::community_thread_mutes::CommunityThreadMutes<'_>;
+    /// The `CommunityThreadRead` endpoints: A mark that one user has read the opening post of a
+    /// private discussion board conversation (CommunityThread), with the time it was last read.
+    #[cfg(feature = "community_thread_reads")]
+    fn community_thread_reads(
+        &self,
+    ) -> crate::community::community_thread_reads::CommunityThreadReads<'_>;
+    /// The `VideoRoom` endpoints: A virtual meeting room of a location for video calls between
+    /// members, with a limit on the number of participants.
+    #[cfg(feature = "video_rooms")]
+    fn video_rooms(&self) -> crate::community::video_rooms::VideoRooms<'_>;
     /// The `AudioFile` endpoints: Audio kept in a location's account for embedding in newsletters,
     /// document templates and custom Members Portal or app pages.
     #[cfg(feature = "audio_files")]
@@ -629,6 +860,13 @@ pub trait Api {
     fn blog_post_comments(
         &self,
     ) -> crate::content::blog_post_comments::BlogPostComments<'_>;
+    /// The `BusinessAnnouncement` endpoints: A notice shown to customers on the Members Portal and
+    /// the mobile app: a title and a plain text body (no formatting), with an optional image and an
+    /// optional call-to-action button.
+    #[cfg(feature = "business_announcements")]
+    fn business_announcements(
+        &self,
+    ) -> crate::content::business_announcements::BusinessAnnouncements<'_>;
     /// The `CalendarEvent` endpoints: An event of a location, published on the Members Portal:
     /// physical (optionally held in a bookable `Resource`, which is then blocked for its duration),
     /// virtual through the Zoom integration, or both.
@@ -640,6 +878,32 @@ pub trait Api {
     fn calendar_event_categories(
         &self,
     ) -> crate::content::calendar_event_categories::CalendarEventCategories<'_>;
+    /// The `CommunityPerk` endpoints: A perk a location offers its customers together with another
+    /// business (a discount, a free trial, a free drink nearby...), published on the Members Portal
+    /// where customers can claim it.
+    #[cfg(feature = "community_perks")]
+    fn community_perks(&self) -> crate::content::community_perks::CommunityPerks<'_>;
+    /// The `Course` endpoints: A course published to customers on the Members Portal, for training,
+    /// community building or self-study.
+    #[cfg(feature = "courses")]
+    fn courses(&self) -> crate::content::courses::Courses<'_>;
+    /// The `CourseCompletedLesson` endpoints: A mark that an enrolled member (CourseMember) has
+    /// completed a lesson (CourseLesson).
+    #[cfg(feature = "course_completed_lessons")]
+    fn course_completed_lessons(
+        &self,
+    ) -> crate::content::course_completed_lessons::CourseCompletedLessons<'_>;
+    /// The `CourseLesson` endpoints: A lesson of a course (Course), the unit of content enrolled
+    /// members work through, in a section (CourseSection) or directly in the course.
+    #[cfg(feature = "course_lessons")]
+    fn course_lessons(&self) -> crate::content::course_lessons::CourseLessons<'_>;
+    /// The `CourseMember` endpoints: A customer's enrolment in a course (Course).
+    #[cfg(feature = "course_members")]
+    fn course_members(&self) -> crate::content::course_members::CourseMembers<'_>;
+    /// The `CourseSection` endpoints: A section of a course (Course): a stage that groups lessons
+    /// (CourseLesson) on the way to the course's goal.
+    #[cfg(feature = "course_sections")]
+    fn course_sections(&self) -> crate::content::course_sections::CourseSections<'_>;
     /// The `DataFile` endpoints: A file kept in a location's account for use wherever customers see
     /// content: Members Portal pages, invoices, emails and templates.
     #[cfg(feature = "data_files")]
@@ -657,6 +921,40 @@ pub trait Api {
     /// as catering), with its price, sale window, allocation and audience.
     #[cfg(feature = "event_products")]
     fn event_products(&self) -> crate::content::event_products::EventProducts<'_>;
+    /// The `EventWaitingAttendee` endpoints: A person on the waiting list of an event
+    /// (CalendarEvent): a customer (`CoworkerId`) or anyone named by `FullName` and `Email`.
+    #[cfg(feature = "event_waiting_attendees")]
+    fn event_waiting_attendees(
+        &self,
+    ) -> crate::content::event_waiting_attendees::EventWaitingAttendees<'_>;
+    /// The `FaqArticle` endpoints: A frequently asked question and its answer, published on the
+    /// Members Portal so customers can find information themselves.
+    #[cfg(feature = "faq_articles")]
+    fn faq_articles(&self) -> crate::content::faq_articles::FaqArticles<'_>;
+    /// The `FormPage` endpoints: A custom form shown to customers, for example while they sign up
+    /// or check in.
+    #[cfg(feature = "form_pages")]
+    fn form_pages(&self) -> crate::content::form_pages::FormPages<'_>;
+    /// The `FormPageAnswer` endpoints: One answer to one question (FormPageQuestion) of a form
+    /// page, given as part of one submission of the form (FormPageRequest).
+    #[cfg(feature = "form_page_answers")]
+    fn form_page_answers(
+        &self,
+    ) -> crate::content::form_page_answers::FormPageAnswers<'_>;
+    /// The `FormPageQuestion` endpoints: One question of a form page (FormPage): its text and help
+    /// text, its kind of answer (`QuestionType`: text, yes/no, long text, date, a choice among
+    /// `AvailableOptions`, or a file), whether an answer is required and its place in the form.
+    #[cfg(feature = "form_page_questions")]
+    fn form_page_questions(
+        &self,
+    ) -> crate::content::form_page_questions::FormPageQuestions<'_>;
+    /// The `FormPageRequest` endpoints: One customer's filling-in of a form page (FormPage): when
+    /// it was sent to them, whether they have submitted it, and, where it was asked for one, the
+    /// event sign-up, event or contract it belongs to.
+    #[cfg(feature = "form_page_requests")]
+    fn form_page_requests(
+        &self,
+    ) -> crate::content::form_page_requests::FormPageRequests<'_>;
     /// The `ImageFile` endpoints: An image stored in a location's account, for branding, page
     /// content or the Members Portal gallery (`UseInGallery`).
     #[cfg(feature = "image_files")]
@@ -711,6 +1009,14 @@ pub trait Api {
     /// in the admin panel).
     #[cfg(feature = "canned_responses")]
     fn canned_responses(&self) -> crate::crm::canned_responses::CannedResponses<'_>;
+    /// The `CoworkerReminderAudit` endpoints: A trace that a reminder (Reminder) was sent to a
+    /// customer: Nexudus keeps one per reminder sent, as an audit trail of its automatic messages,
+    /// and uses them to tell which reminders a customer has already had so as not to send them
+    /// twice.
+    #[cfg(feature = "coworker_reminder_audits")]
+    fn coworker_reminder_audits(
+        &self,
+    ) -> crate::crm::coworker_reminder_audits::CoworkerReminderAudits<'_>;
     /// The `CoworkerTask` endpoints: A to-do item about a customer, assigned to an admin user who
     /// is responsible for it (onboarding steps, follow-ups and the like).
     #[cfg(feature = "coworker_tasks")]
@@ -792,6 +1098,14 @@ pub trait Api {
     /// customer.
     #[cfg(feature = "bookings")]
     fn bookings(&self) -> crate::spaces::bookings::Bookings<'_>;
+    /// The `BookingAvailabilityException` endpoints: A period during which some resources cannot be
+    /// booked, for a holiday, maintenance or any other closure.
+    #[cfg(feature = "booking_availability_exceptions")]
+    fn booking_availability_exceptions(
+        &self,
+    ) -> crate::spaces::booking_availability_exceptions::BookingAvailabilityExceptions<
+        '_,
+    >;
     /// The `BookingNote` endpoints: A free-text note attached to a booking.
     #[cfg(feature = "booking_notes")]
     fn booking_notes(&self) -> crate::spaces::booking_notes::BookingNotes<'_>;
@@ -803,6 +1117,12 @@ pub trait Api {
     /// that booking.
     #[cfg(feature = "booking_visitors")]
     fn booking_visitors(&self) -> crate::spaces::booking_visitors::BookingVisitors<'_>;
+    /// The `CancelledBooking` endpoints: A copy of a booking that was taken off the calendar, kept
+    /// for reports and audits.
+    #[cfg(feature = "cancelled_bookings")]
+    fn cancelled_bookings(
+        &self,
+    ) -> crate::spaces::cancelled_bookings::CancelledBookings<'_>;
     /// The `Checkin` endpoints: A customer's presence at a location: when they checked in, when
     /// they checked out (null while still in), and how the check-in was recorded (manually, by door
     /// access, network activity, ...).
@@ -825,6 +1145,35 @@ pub trait Api {
     fn coworker_deliveries(
         &self,
     ) -> crate::spaces::coworker_deliveries::CoworkerDeliveries<'_>;
+    /// The `CoworkerGoogleCalendar` endpoints: A Google Calendar that a customer has connected to
+    /// their Nexudus account, from the members portal or the app, so that they can book a
+    /// location's resources from that calendar.
+    #[cfg(feature = "coworker_google_calendars")]
+    fn coworker_google_calendars(
+        &self,
+    ) -> crate::spaces::coworker_google_calendars::CoworkerGoogleCalendars<'_>;
+    /// The `CoworkerIdentityCheck` endpoints: A check of a customer's identity or address at a
+    /// location, made by staff looking at the documents (Manual) or handed to Stripe Identity
+    /// (StripeIdentity).
+    #[cfg(feature = "coworker_identity_checks")]
+    fn coworker_identity_checks(
+        &self,
+    ) -> crate::spaces::coworker_identity_checks::CoworkerIdentityChecks<'_>;
+    /// The `CoworkerIdentityCheckDocument` endpoints: The evidence a customer submits for an
+    /// identity check (CoworkerIdentityCheck).
+    #[cfg(feature = "coworker_identity_check_documents")]
+    fn coworker_identity_check_documents(
+        &self,
+    ) -> crate::spaces::coworker_identity_check_documents::CoworkerIdentityCheckDocuments<
+        '_,
+    >;
+    /// The `CoworkerInventoryAsset` endpoints: The assignment of an inventory item (InventoryAsset)
+    /// of a location to a customer, from AssignedFrom until AssignedTo; while AssignedTo is empty
+    /// the customer still has the item.
+    #[cfg(feature = "coworker_inventory_assets")]
+    fn coworker_inventory_assets(
+        &self,
+    ) -> crate::spaces::coworker_inventory_assets::CoworkerInventoryAssets<'_>;
     /// The `CoworkerMessage` endpoints: An email message exchanged with a customer through one of
     /// the space's email accounts, either sent to the customer or received from them.
     #[cfg(feature = "coworker_messages")]
@@ -841,18 +1190,47 @@ pub trait Api {
     /// The `CoworkerNote` endpoints: An internal note on a customer record, written by staff.
     #[cfg(feature = "coworker_notes")]
     fn coworker_notes(&self) -> crate::spaces::coworker_notes::CoworkerNotes<'_>;
+    /// The `CoworkerNotification` endpoints: A push notification sent to a customer, which Nexudus
+    /// makes when something happens that concerns them: a new blog post, a community message, an
+    /// invoice, an identity check, and so on.
+    #[cfg(feature = "coworker_notifications")]
+    fn coworker_notifications(
+        &self,
+    ) -> crate::spaces::coworker_notifications::CoworkerNotifications<'_>;
     /// The `CoworkerPricePlanHistory` endpoints: One change of a customer's plan (tariff): the old
     /// and new plan names, prices and quantities, and whether it was an upgrade.
     #[cfg(feature = "coworker_price_plan_histories")]
     fn coworker_price_plan_histories(
         &self,
     ) -> crate::spaces::coworker_price_plan_histories::CoworkerPricePlanHistories<'_>;
+    /// The `CoworkerSetting` endpoints: A named setting of one customer, kept by Nexudus for its
+    /// own use: a key (Name) unique for that customer and a value, either in plain text (Value) or
+    /// encrypted for sensitive data (EncryptedValue).
+    #[cfg(feature = "coworker_settings")]
+    fn coworker_settings(
+        &self,
+    ) -> crate::spaces::coworker_settings::CoworkerSettings<'_>;
+    /// The `FailedCheckin` endpoints: A check-in attempt (see Checkin) that was refused, for
+    /// example because of an access rule, an inactive plan or a device Nexudus did not recognise.
+    #[cfg(feature = "failed_checkins")]
+    fn failed_checkins(&self) -> crate::spaces::failed_checkins::FailedCheckins<'_>;
+    /// The `InventoryAsset` endpoints: A physical item a location keeps track of (a desk, a chair,
+    /// a monitor, a printer, ...), which can also be handed to customers.
+    #[cfg(feature = "inventory_assets")]
+    fn inventory_assets(&self) -> crate::spaces::inventory_assets::InventoryAssets<'_>;
+    /// The `MsOfficeAdminCalendar` endpoints: A Microsoft Office 365 calendar linked to one of a
+    /// location's resources and watched through an Office 365 change subscription.
+    #[cfg(feature = "ms_office_admin_calendars")]
+    fn ms_office_admin_calendars(
+        &self,
+    ) -> crate::spaces::ms_office_admin_calendars::MsOfficeAdminCalendars<'_>;
     /// The `Resource` endpoints: Something bookable at a location: a meeting room, desk, office,
     /// phone booth, event space, ...
     #[cfg(feature = "resources")]
     fn resources(&self) -> crate::spaces::resources::Resources<'_>;
-    /// The `ResourceAccessRule` endpoints: An extra booking policy for a resource that applies to
-    /// some customers (by plan, team, membership, ...) or some dates.
+    /// The `ResourceAccessRule` endpoints: An extra booking policy for one or more resources (or
+    /// all those of a location) that applies to some customers (by plan, team, membership, ...) or
+    /// some dates.
     #[cfg(feature = "resource_access_rules")]
     fn resource_access_rules(
         &self,
@@ -920,6 +1298,12 @@ pub trait Api {
     fn help_desk_messages(
         &self,
     ) -> crate::support::help_desk_messages::HelpDeskMessages<'_>;
+    /// The `AiChannelSession` endpoints: A conversation between a contact and Nexudus's AI agent
+    /// over one channel (email, chat, WhatsApp, voice, ...).
+    #[cfg(feature = "ai_channel_sessions")]
+    fn ai_channel_sessions(
+        &self,
+    ) -> crate::sys::ai_channel_sessions::AiChannelSessions<'_>;
     /// The `AuditTrailEntry` endpoints: One line of a location's audit trail: a change (creation,
     /// update or deletion) made to one property of some record, with its old and new values and who
     /// made it.
@@ -927,11 +1311,29 @@ pub trait Api {
     fn audit_trail_entries(
         &self,
     ) -> crate::sys::audit_trail_entries::AuditTrailEntries<'_>;
+    /// The `AutomationTile` endpoints: A physical tile (an NFC chip with a QR code) placed in a
+    /// location: when a customer scans or taps it, it runs its one configured action, such as a
+    /// check-in, a booking, a door unlock or a web request.
+    #[cfg(feature = "automation_tiles")]
+    fn automation_tiles(&self) -> crate::sys::automation_tiles::AutomationTiles<'_>;
+    /// The `AutomationTileAudit` endpoints: One scan of an AutomationTile: which tile, the action
+    /// it ran, whether that succeeded or failed, and who scanned it.
+    #[cfg(feature = "automation_tile_audits")]
+    fn automation_tile_audits(
+        &self,
+    ) -> crate::sys::automation_tile_audits::AutomationTileAudits<'_>;
     /// The `Business` endpoints: A location (a space) of the operator's account: its name, public
     /// web address, country, currency, time zone, address and contact details, opening hours,
     /// website and Passport profile texts, and branding images.
     #[cfg(feature = "businesses")]
     fn businesses(&self) -> crate::sys::businesses::Businesses<'_>;
+    /// The `BusinessBackgroundJob` endpoints: A job that Nexudus runs in the background for a
+    /// location, such as a bulk edit or an import: who started it, its status, what it does, its
+    /// files and the data it produced.
+    #[cfg(feature = "business_background_jobs")]
+    fn business_background_jobs(
+        &self,
+    ) -> crate::sys::business_background_jobs::BusinessBackgroundJobs<'_>;
     /// The `BusinessDomain` endpoints: A custom domain or subdomain that serves a location's
     /// members portal instead of its default Nexudus address, optionally only within a date window.
     #[cfg(feature = "business_domains")]
@@ -959,10 +1361,32 @@ pub trait Api {
     /// culture; locations and customers' addresses name one.
     #[cfg(feature = "countries")]
     fn countries(&self) -> crate::sys::countries::Countries<'_>;
+    /// The `CoworkerAccessControlAudit` endpoints: A note of a problem met while working with an
+    /// access control system for a customer: connecting to it, granting the customer permissions,
+    /// or updating their profile there.
+    #[cfg(feature = "coworker_access_control_audits")]
+    fn coworker_access_control_audits(
+        &self,
+    ) -> crate::sys::coworker_access_control_audits::CoworkerAccessControlAudits<'_>;
+    /// The `CoworkerLegalContentAudit` endpoints: A record that a customer accepted one version of
+    /// a legal document of a location (general terms, privacy policy, a plan's terms, ...): which
+    /// kind of document, and which version was shown to them, so that it can be proved later what
+    /// the customer agreed to.
+    #[cfg(feature = "coworker_legal_content_audits")]
+    fn coworker_legal_content_audits(
+        &self,
+    ) -> crate::sys::coworker_legal_content_audits::CoworkerLegalContentAudits<'_>;
     /// The `Currency` endpoints: A currency the platform can charge in, with its code and the
     /// pattern used to display amounts; each location names one.
     #[cfg(feature = "currencies")]
     fn currencies(&self) -> crate::sys::currencies::Currencies<'_>;
+    /// The `EloxxLockersAudit` endpoints: One entry of the audit trail of Eloxx smart lockers: an
+    /// operation on a locker (unlock, release or assign) for a customer, whether it succeeded, and
+    /// a description of what happened.
+    #[cfg(feature = "eloxx_lockers_audits")]
+    fn eloxx_lockers_audits(
+        &self,
+    ) -> crate::sys::eloxx_lockers_audits::EloxxLockersAudits<'_>;
     /// The `EmailQueueItem` endpoints: An email waiting in (or sent from) a location's outgoing
     /// queue: its sender, recipients, subject and body, and the state of its delivery attempts.
     #[cfg(feature = "email_queue_items")]
@@ -983,10 +1407,64 @@ pub trait Api {
     /// (FloorPlanDesk records: offices, desks, rooms) are placed.
     #[cfg(feature = "floor_plans")]
     fn floor_plans(&self) -> crate::sys::floor_plans::FloorPlans<'_>;
+    /// The `FloorPlanAsset` endpoints: An item of furniture, equipment or decoration in the library
+    /// that floor plan layouts draw from (FloorPlanLayoutAsset places one on a layout).
+    #[cfg(feature = "floor_plan_assets")]
+    fn floor_plan_assets(&self) -> crate::sys::floor_plan_assets::FloorPlanAssets<'_>;
     /// The `FloorPlanDesk` endpoints: A unit placed on a floor plan (an office, a dedicated or hot
     /// desk, a room or another area).
     #[cfg(feature = "floor_plan_desks")]
     fn floor_plan_desks(&self) -> crate::sys::floor_plan_desks::FloorPlanDesks<'_>;
+    /// The `FloorPlanDeskVariant` endpoints: An alternative configuration of a floor plan unit
+    /// (FloorPlanDesk): its own name, size, capacity, price, occupancy, customer, contracts and
+    /// availability, so that one unit can be shown differently depending on context.
+    #[cfg(feature = "floor_plan_desk_variants")]
+    fn floor_plan_desk_variants(
+        &self,
+    ) -> crate::sys::floor_plan_desk_variants::FloorPlanDeskVariants<'_>;
+    /// The `FloorPlanLayout` endpoints: A floor layout drawn in the floor plan editor for a
+    /// location: its size, floor level and background, tracing and preview images.
+    #[cfg(feature = "floor_plan_layouts")]
+    fn floor_plan_layouts(&self) -> crate::sys::floor_plan_layouts::FloorPlanLayouts<'_>;
+    /// The `FloorPlanLayoutArea` endpoints: A named area of a floor plan layout, outlined by layout
+    /// nodes: its size and colour, and the other areas it contains.
+    #[cfg(feature = "floor_plan_layout_areas")]
+    fn floor_plan_layout_areas(
+        &self,
+    ) -> crate::sys::floor_plan_layout_areas::FloorPlanLayoutAreas<'_>;
+    /// The `FloorPlanLayoutAsset` endpoints: An asset (furniture, equipment or decoration, see
+    /// FloorPlanAsset) placed on a floor plan layout: its kind, position, rotation, dimensions and
+    /// height above the floor, and the layout area it stands in.
+    #[cfg(feature = "floor_plan_layout_assets")]
+    fn floor_plan_layout_assets(
+        &self,
+    ) -> crate::sys::floor_plan_layout_assets::FloorPlanLayoutAssets<'_>;
+    /// The `FloorPlanLayoutEdge` endpoints: A segment of a floor plan layout (a wall or a
+    /// partition) running from one layout node to another, with its angle and dimensions.
+    #[cfg(feature = "floor_plan_layout_edges")]
+    fn floor_plan_layout_edges(
+        &self,
+    ) -> crate::sys::floor_plan_layout_edges::FloorPlanLayoutEdges<'_>;
+    /// The `FloorPlanLayoutNode` endpoints: A point of a floor plan layout, named by a key, where
+    /// layout edges start and end and from which layout areas are outlined.
+    #[cfg(feature = "floor_plan_layout_nodes")]
+    fn floor_plan_layout_nodes(
+        &self,
+    ) -> crate::sys::floor_plan_layout_nodes::FloorPlanLayoutNodes<'_>;
+    /// The `FloorPlanLayoutOpening` endpoints: An opening (such as a door or a window) in an edge
+    /// of a floor plan layout: where along the edge it starts, its size and height above the floor,
+    /// and, for doors and windows, how they are drawn.
+    #[cfg(feature = "floor_plan_layout_openings")]
+    fn floor_plan_layout_openings(
+        &self,
+    ) -> crate::sys::floor_plan_layout_openings::FloorPlanLayoutOpenings<'_>;
+    /// The `FloorplanLayoutTransition` endpoints: A link from a floor plan layout to another layout
+    /// or zone, such as a staircase or an elevator between floors: its kind, where it leads, and
+    /// its position, rotation and size on the layout.
+    #[cfg(feature = "floorplan_layout_transitions")]
+    fn floorplan_layout_transitions(
+        &self,
+    ) -> crate::sys::floorplan_layout_transitions::FloorplanLayoutTransitions<'_>;
     /// The `Language` endpoints: A language a location offers on its website and portal, with its
     /// culture code and display order; language tokens hold its translated texts.
     #[cfg(feature = "languages")]
@@ -995,6 +1473,25 @@ pub trait Api {
     /// text, used to localise a location's website and portal.
     #[cfg(feature = "language_tokens")]
     fn language_tokens(&self) -> crate::sys::language_tokens::LanguageTokens<'_>;
+    /// The `LegalContentAudit` endpoints: A saved version of one of a location's legal documents
+    /// (terms, privacy or cookie policy, a plan's terms): its name, text and author.
+    #[cfg(feature = "legal_content_audits")]
+    fn legal_content_audits(
+        &self,
+    ) -> crate::sys::legal_content_audits::LegalContentAudits<'_>;
+    /// The `LogEntry` endpoints: One entry of a location's log: an error, warning or information
+    /// message (such as an invoicing, payment or integration error), who or what caused it, and the
+    /// record it concerns.
+    #[cfg(feature = "log_entries")]
+    fn log_entries(&self) -> crate::sys::log_entries::LogEntries<'_>;
+    /// The `OpenAiChatMessage` endpoints: One message of a conversation with Nexudus's AI
+    /// assistant: its text, the location and user it belongs to, the AI channel session (the
+    /// conversation) that groups it with the others, and, where the conversation is part of one,
+    /// the customer message or help-desk ticket it relates to.
+    #[cfg(feature = "open_ai_chat_messages")]
+    fn open_ai_chat_messages(
+        &self,
+    ) -> crate::sys::open_ai_chat_messages::OpenAiChatMessages<'_>;
     /// The `PassportCard` endpoints: A Nexudus Passport card, known by its code, which can be
     /// active or not and carry notes.
     #[cfg(feature = "passport_cards")]
@@ -1010,14 +1507,44 @@ pub trait Api {
     fn platform_change_messages(
         &self,
     ) -> crate::sys::platform_change_messages::PlatformChangeMessages<'_>;
+    /// The `ProactiveActionConfig` endpoints: How one kind of proactive AI agent (a criteria
+    /// evaluator, such as overdue invoices or expiring contracts) behaves for a location: whether
+    /// it is on, whether its proposed actions may run without an operator's approval and above
+    /// which confidence, how many actions it may take a day, how long it waits before contacting
+    /// the same customer again, the channel it prefers and the prompts it writes with.
+    #[cfg(feature = "proactive_action_configs")]
+    fn proactive_action_configs(
+        &self,
+    ) -> crate::sys::proactive_action_configs::ProactiveActionConfigs<'_>;
     /// The `RadiusServer` endpoints: The RADIUS service Nexudus provides for a location's Wi-Fi, so
     /// that customers sign in to the network with their Nexudus accounts.
     #[cfg(feature = "radius_servers")]
     fn radius_servers(&self) -> crate::sys::radius_servers::RadiusServers<'_>;
+    /// The `RecordCreationWorkflow` endpoints: A location's workflow for creating records of one
+    /// entity, kept as versions (RecordCreationWorkflowVersion): a mutable draft and an immutable
+    /// published one.
+    #[cfg(feature = "record_creation_workflows")]
+    fn record_creation_workflows(
+        &self,
+    ) -> crate::sys::record_creation_workflows::RecordCreationWorkflows<'_>;
+    /// The `RecordCreationWorkflowVersion` endpoints: One version of a RecordCreationWorkflow: the
+    /// whole workflow document as JSON, with its hash and the version of the document format.
+    #[cfg(feature = "record_creation_workflow_versions")]
+    fn record_creation_workflow_versions(
+        &self,
+    ) -> crate::sys::record_creation_workflow_versions::RecordCreationWorkflowVersions<
+        '_,
+    >;
     /// The `RefreshToken` endpoints: An OAuth refresh token the server issued to a client
     /// application, kept so that the client can get new access tokens without signing in again.
     #[cfg(feature = "refresh_tokens")]
     fn refresh_tokens(&self) -> crate::sys::refresh_tokens::RefreshTokens<'_>;
+    /// The `RegisteredDevice` endpoints: A device (such as a phone, laptop or tablet) that a
+    /// customer has registered, for network access, push notifications or checking in.
+    #[cfg(feature = "registered_devices")]
+    fn registered_devices(
+        &self,
+    ) -> crate::sys::registered_devices::RegisteredDevices<'_>;
     /// The `Report` endpoints: A saved report of a location (business): one of the built-in report
     /// kinds (`ReportType`) with the settings chosen for it, filed under a folder name so it can be
     /// run again.
@@ -1039,11 +1566,27 @@ pub trait Api {
     /// failed), and the reseller's invoice for it.
     #[cfg(feature = "reseller_payouts")]
     fn reseller_payouts(&self) -> crate::sys::reseller_payouts::ResellerPayouts<'_>;
+    /// The `Sensor` endpoints: An IoT sensor registered for a location, such as a presence
+    /// detector, a people counter or a temperature, humidity, noise or CO2 sensor.
+    #[cfg(feature = "sensors")]
+    fn sensors(&self) -> crate::sys::sensors::Sensors<'_>;
+    /// The `SensorHistory` endpoints: One reading of a sensor: the value it reported and when it
+    /// was observed.
+    #[cfg(feature = "sensor_histories")]
+    fn sensor_histories(&self) -> crate::sys::sensor_histories::SensorHistories<'_>;
     /// The `SimpleTimeZone` endpoints: A time zone that locations (businesses) and other records
     /// can be set to: its name, a description, its offset from UTC and whether it observes daylight
     /// saving time.
     #[cfg(feature = "simple_time_zones")]
     fn simple_time_zones(&self) -> crate::sys::simple_time_zones::SimpleTimeZones<'_>;
+    /// The `SystemNotification` endpoints: A platform-wide notice that Nexudus shows to
+    /// administrators, such as an issue (with how it was resolved) or an announcement: its title
+    /// and text, severity, when it is published and withdrawn, where it is displayed, and an
+    /// optional button.
+    #[cfg(feature = "system_notifications")]
+    fn system_notifications(
+        &self,
+    ) -> crate::sys::system_notifications::SystemNotifications<'_>;
     /// The `TaxRate` endpoints: A named tax percentage defined by a location (business), which it
     /// can apply to what it sells (products, plans, charges, invoices).
     #[cfg(feature = "tax_rates")]
@@ -1058,6 +1601,11 @@ pub trait Api {
     /// changes can be kept apart and rolled back.
     #[cfg(feature = "template_versions")]
     fn template_versions(&self) -> crate::sys::template_versions::TemplateVersions<'_>;
+    /// The `UiModule` endpoints: A user interface module of a location: a component, reached at an
+    /// address and shown with an icon, that can be switched on or off in the admin dashboard or the
+    /// members portal.
+    #[cfg(feature = "ui_modules")]
+    fn ui_modules(&self) -> crate::sys::ui_modules::UiModules<'_>;
     /// The `User` endpoints: A login of a person who works in the Nexudus admin panel (an
     /// administrator or staff member, not a customer): the name and email it signs in with, its
     /// credentials, the locations (businesses) and role groups (user roles) that decide what it may
@@ -1097,6 +1645,29 @@ impl Api for crate::Client {
         crate::apps::installed_applications::InstalledApplications::new(self)
     }
 
+    #[cfg(feature = "installed_market_place_applications")]
+    fn installed_market_place_applications(
+        &self,
+    ) -> crate::apps::installed_market_place_applications::InstalledMarketPlaceApplications<
+        '_,
+    > {
+        crate::apps::installed_market_place_applications::InstalledMarketPlaceApplications::new(
+            self,
+        )
+    }
+
+    #[cfg(feature = "market_place_applications")]
+    fn market_place_applications(
+        &self,
+    ) -> crate::apps::market_place_applications::MarketPlaceApplications<'_> {
+        crate::apps::market_place_applications::MarketPlaceApplications::new(self)
+    }
+
+    #[cfg(feature = "basket_sessions")]
+    fn basket_sessions(&self) -> crate::billing::basket_sessions::BasketSessions<'_> {
+        crate::billing::basket_sessions::BasketSessions::new(self)
+    }
+
     #[cfg(feature = "business_charges")]
     fn business_charges(&self) -> crate::billing::business_charges::BusinessCharges<'_> {
         crate::billing::business_charges::BusinessCharges::new(self)
@@ -1107,11 +1678,39 @@ impl Api for crate::Client {
         crate::billing::charges::Charges::new(self)
     }
 
+    #[cfg(feature = "contract_contacts")]
+    fn contract_contacts(
+        &self,
+    ) -> crate::billing::contract_contacts::ContractContacts<'_> {
+        crate::billing::contract_contacts::ContractContacts::new(self)
+    }
+
     #[cfg(feature = "contract_deposits")]
     fn contract_deposits(
         &self,
     ) -> crate::billing::contract_deposits::ContractDeposits<'_> {
         crate::billing::contract_deposits::ContractDeposits::new(self)
+    }
+
+    #[cfg(feature = "contract_paused_periods")]
+    fn contract_paused_periods(
+        &self,
+    ) -> crate::billing::contract_paused_periods::ContractPausedPeriods<'_> {
+        crate::billing::contract_paused_periods::ContractPausedPeriods::new(self)
+    }
+
+    #[cfg(feature = "contract_products")]
+    fn contract_products(
+        &self,
+    ) -> crate::billing::contract_products::ContractProducts<'_> {
+        crate::billing::contract_products::ContractProducts::new(self)
+    }
+
+    #[cfg(feature = "contract_schedules")]
+    fn contract_schedules(
+        &self,
+    ) -> crate::billing::contract_schedules::ContractSchedules<'_> {
+        crate::billing::contract_schedules::ContractSchedules::new(self)
     }
 
     #[cfg(feature = "coworker_booking_credits")]
@@ -1185,11 +1784,29 @@ impl Api for crate::Client {
         crate::billing::coworker_invoice_lines::CoworkerInvoiceLines::new(self)
     }
 
+    #[cfg(feature = "coworker_invoice_payment_tokens")]
+    fn coworker_invoice_payment_tokens(
+        &self,
+    ) -> crate::billing::coworker_invoice_payment_tokens::CoworkerInvoicePaymentTokens<
+        '_,
+    > {
+        crate::billing::coworker_invoice_payment_tokens::CoworkerInvoicePaymentTokens::new(
+            self,
+        )
+    }
+
     #[cfg(feature = "coworker_ledger_entries")]
     fn coworker_ledger_entries(
         &self,
     ) -> crate::billing::coworker_ledger_entries::CoworkerLedgerEntries<'_> {
         crate::billing::coworker_ledger_entries::CoworkerLedgerEntries::new(self)
+    }
+
+    #[cfg(feature = "coworker_payment_methods")]
+    fn coworker_payment_methods(
+        &self,
+    ) -> crate::billing::coworker_payment_methods::CoworkerPaymentMethods<'_> {
+        crate::billing::coworker_payment_methods::CoworkerPaymentMethods::new(self)
     }
 
     #[cfg(feature = "coworker_products")]
@@ -1290,11 +1907,25 @@ impl Api for crate::Client {
         crate::billing::proposal_contracts::ProposalContracts::new(self)
     }
 
+    #[cfg(feature = "proposal_contract_schedules")]
+    fn proposal_contract_schedules(
+        &self,
+    ) -> crate::billing::proposal_contract_schedules::ProposalContractSchedules<'_> {
+        crate::billing::proposal_contract_schedules::ProposalContractSchedules::new(self)
+    }
+
     #[cfg(feature = "proposal_products")]
     fn proposal_products(
         &self,
     ) -> crate::billing::proposal_products::ProposalProducts<'_> {
         crate::billing::proposal_products::ProposalProducts::new(self)
+    }
+
+    #[cfg(feature = "proposal_schedules")]
+    fn proposal_schedules(
+        &self,
+    ) -> crate::billing::proposal_schedules::ProposalSchedules<'_> {
+        crate::billing::proposal_schedules::ProposalSchedules::new(self)
     }
 
     #[cfg(feature = "resource_products")]
@@ -1314,6 +1945,13 @@ impl Api for crate::Client {
         &self,
     ) -> crate::billing::tariff_booking_credits::TariffBookingCredits<'_> {
         crate::billing::tariff_booking_credits::TariffBookingCredits::new(self)
+    }
+
+    #[cfg(feature = "tariff_default_due_dates")]
+    fn tariff_default_due_dates(
+        &self,
+    ) -> crate::billing::tariff_default_due_dates::TariffDefaultDueDates<'_> {
+        crate::billing::tariff_default_due_dates::TariffDefaultDueDates::new(self)
     }
 
     #[cfg(feature = "tariff_extra_services")]
@@ -1385,6 +2023,13 @@ impl Api for crate::Client {
         crate::community::community_message_likes::CommunityMessageLikes::new(self)
     }
 
+    #[cfg(feature = "community_message_reads")]
+    fn community_message_reads(
+        &self,
+    ) -> crate::community::community_message_reads::CommunityMessageReads<'_> {
+        crate::community::community_message_reads::CommunityMessageReads::new(self)
+    }
+
     #[cfg(feature = "community_threads")]
     fn community_threads(
         &self,
@@ -1420,6 +2065,18 @@ impl Api for crate::Client {
         crate::community::community_thread_mutes::CommunityThreadMutes::new(self)
     }
 
+    #[cfg(feature = "community_thread_reads")]
+    fn community_thread_reads(
+        &self,
+    ) -> crate::community::community_thread_reads::CommunityThreadReads<'_> {
+        crate::community::community_thread_reads::CommunityThreadReads::new(self)
+    }
+
+    #[cfg(feature = "video_rooms")]
+    fn video_rooms(&self) -> crate::community::video_rooms::VideoRooms<'_> {
+        crate::community::video_rooms::VideoRooms::new(self)
+    }
+
     #[cfg(feature = "audio_files")]
     fn audio_files(&self) -> crate::content::audio_files::AudioFiles<'_> {
         crate::content::audio_files::AudioFiles::new(self)
@@ -1442,6 +2099,13 @@ impl Api for crate::Client {
         crate::content::blog_post_comments::BlogPostComments::new(self)
     }
 
+    #[cfg(feature = "business_announcements")]
+    fn business_announcements(
+        &self,
+    ) -> crate::content::business_announcements::BusinessAnnouncements<'_> {
+        crate::content::business_announcements::BusinessAnnouncements::new(self)
+    }
+
     #[cfg(feature = "calendar_events")]
     fn calendar_events(&self) -> crate::content::calendar_events::CalendarEvents<'_> {
         crate::content::calendar_events::CalendarEvents::new(self)
@@ -1452,6 +2116,38 @@ impl Api for crate::Client {
         &self,
     ) -> crate::content::calendar_event_categories::CalendarEventCategories<'_> {
         crate::content::calendar_event_categories::CalendarEventCategories::new(self)
+    }
+
+    #[cfg(feature = "community_perks")]
+    fn community_perks(&self) -> crate::content::community_perks::CommunityPerks<'_> {
+        crate::content::community_perks::CommunityPerks::new(self)
+    }
+
+    #[cfg(feature = "courses")]
+    fn courses(&self) -> crate::content::courses::Courses<'_> {
+        crate::content::courses::Courses::new(self)
+    }
+
+    #[cfg(feature = "course_completed_lessons")]
+    fn course_completed_lessons(
+        &self,
+    ) -> crate::content::course_completed_lessons::CourseCompletedLessons<'_> {
+        crate::content::course_completed_lessons::CourseCompletedLessons::new(self)
+    }
+
+    #[cfg(feature = "course_lessons")]
+    fn course_lessons(&self) -> crate::content::course_lessons::CourseLessons<'_> {
+        crate::content::course_lessons::CourseLessons::new(self)
+    }
+
+    #[cfg(feature = "course_members")]
+    fn course_members(&self) -> crate::content::course_members::CourseMembers<'_> {
+        crate::content::course_members::CourseMembers::new(self)
+    }
+
+    #[cfg(feature = "course_sections")]
+    fn course_sections(&self) -> crate::content::course_sections::CourseSections<'_> {
+        crate::content::course_sections::CourseSections::new(self)
     }
 
     #[cfg(feature = "data_files")]
@@ -1472,6 +2168,44 @@ impl Api for crate::Client {
     #[cfg(feature = "event_products")]
     fn event_products(&self) -> crate::content::event_products::EventProducts<'_> {
         crate::content::event_products::EventProducts::new(self)
+    }
+
+    #[cfg(feature = "event_waiting_attendees")]
+    fn event_waiting_attendees(
+        &self,
+    ) -> crate::content::event_waiting_attendees::EventWaitingAttendees<'_> {
+        crate::content::event_waiting_attendees::EventWaitingAttendees::new(self)
+    }
+
+    #[cfg(feature = "faq_articles")]
+    fn faq_articles(&self) -> crate::content::faq_articles::FaqArticles<'_> {
+        crate::content::faq_articles::FaqArticles::new(self)
+    }
+
+    #[cfg(feature = "form_pages")]
+    fn form_pages(&self) -> crate::content::form_pages::FormPages<'_> {
+        crate::content::form_pages::FormPages::new(self)
+    }
+
+    #[cfg(feature = "form_page_answers")]
+    fn form_page_answers(
+        &self,
+    ) -> crate::content::form_page_answers::FormPageAnswers<'_> {
+        crate::content::form_page_answers::FormPageAnswers::new(self)
+    }
+
+    #[cfg(feature = "form_page_questions")]
+    fn form_page_questions(
+        &self,
+    ) -> crate::content::form_page_questions::FormPageQuestions<'_> {
+        crate::content::form_page_questions::FormPageQuestions::new(self)
+    }
+
+    #[cfg(feature = "form_page_requests")]
+    fn form_page_requests(
+        &self,
+    ) -> crate::content::form_page_requests::FormPageRequests<'_> {
+        crate::content::form_page_requests::FormPageRequests::new(self)
     }
 
     #[cfg(feature = "image_files")]
@@ -1533,6 +2267,13 @@ impl Api for crate::Client {
     #[cfg(feature = "canned_responses")]
     fn canned_responses(&self) -> crate::crm::canned_responses::CannedResponses<'_> {
         crate::crm::canned_responses::CannedResponses::new(self)
+    }
+
+    #[cfg(feature = "coworker_reminder_audits")]
+    fn coworker_reminder_audits(
+        &self,
+    ) -> crate::crm::coworker_reminder_audits::CoworkerReminderAudits<'_> {
+        crate::crm::coworker_reminder_audits::CoworkerReminderAudits::new(self)
     }
 
     #[cfg(feature = "coworker_tasks")]
@@ -1626,6 +2367,17 @@ impl Api for crate::Client {
         crate::spaces::bookings::Bookings::new(self)
     }
 
+    #[cfg(feature = "booking_availability_exceptions")]
+    fn booking_availability_exceptions(
+        &self,
+    ) -> crate::spaces::booking_availability_exceptions::BookingAvailabilityExceptions<
+        '_,
+    > {
+        crate::spaces::booking_availability_exceptions::BookingAvailabilityExceptions::new(
+            self,
+        )
+    }
+
     #[cfg(feature = "booking_notes")]
     fn booking_notes(&self) -> crate::spaces::booking_notes::BookingNotes<'_> {
         crate::spaces::booking_notes::BookingNotes::new(self)
@@ -1639,6 +2391,13 @@ impl Api for crate::Client {
     #[cfg(feature = "booking_visitors")]
     fn booking_visitors(&self) -> crate::spaces::booking_visitors::BookingVisitors<'_> {
         crate::spaces::booking_visitors::BookingVisitors::new(self)
+    }
+
+    #[cfg(feature = "cancelled_bookings")]
+    fn cancelled_bookings(
+        &self,
+    ) -> crate::spaces::cancelled_bookings::CancelledBookings<'_> {
+        crate::spaces::cancelled_bookings::CancelledBookings::new(self)
     }
 
     #[cfg(feature = "checkins")]
@@ -1665,6 +2424,38 @@ impl Api for crate::Client {
         crate::spaces::coworker_deliveries::CoworkerDeliveries::new(self)
     }
 
+    #[cfg(feature = "coworker_google_calendars")]
+    fn coworker_google_calendars(
+        &self,
+    ) -> crate::spaces::coworker_google_calendars::CoworkerGoogleCalendars<'_> {
+        crate::spaces::coworker_google_calendars::CoworkerGoogleCalendars::new(self)
+    }
+
+    #[cfg(feature = "coworker_identity_checks")]
+    fn coworker_identity_checks(
+        &self,
+    ) -> crate::spaces::coworker_identity_checks::CoworkerIdentityChecks<'_> {
+        crate::spaces::coworker_identity_checks::CoworkerIdentityChecks::new(self)
+    }
+
+    #[cfg(feature = "coworker_identity_check_documents")]
+    fn coworker_identity_check_documents(
+        &self,
+    ) -> crate::spaces::coworker_identity_check_documents::CoworkerIdentityCheckDocuments<
+        '_,
+    > {
+        crate::spaces::coworker_identity_check_documents::CoworkerIdentityCheckDocuments::new(
+            self,
+        )
+    }
+
+    #[cfg(feature = "coworker_inventory_assets")]
+    fn coworker_inventory_assets(
+        &self,
+    ) -> crate::spaces::coworker_inventory_assets::CoworkerInventoryAssets<'_> {
+        crate::spaces::coworker_inventory_assets::CoworkerInventoryAssets::new(self)
+    }
+
     #[cfg(feature = "coworker_messages")]
     fn coworker_messages(
         &self,
@@ -1684,6 +2475,13 @@ impl Api for crate::Client {
         crate::spaces::coworker_notes::CoworkerNotes::new(self)
     }
 
+    #[cfg(feature = "coworker_notifications")]
+    fn coworker_notifications(
+        &self,
+    ) -> crate::spaces::coworker_notifications::CoworkerNotifications<'_> {
+        crate::spaces::coworker_notifications::CoworkerNotifications::new(self)
+    }
+
     #[cfg(feature = "coworker_price_plan_histories")]
     fn coworker_price_plan_histories(
         &self,
@@ -1691,6 +2489,30 @@ impl Api for crate::Client {
         crate::spaces::coworker_price_plan_histories::CoworkerPricePlanHistories::new(
             self,
         )
+    }
+
+    #[cfg(feature = "coworker_settings")]
+    fn coworker_settings(
+        &self,
+    ) -> crate::spaces::coworker_settings::CoworkerSettings<'_> {
+        crate::spaces::coworker_settings::CoworkerSettings::new(self)
+    }
+
+    #[cfg(feature = "failed_checkins")]
+    fn failed_checkins(&self) -> crate::spaces::failed_checkins::FailedCheckins<'_> {
+        crate::spaces::failed_checkins::FailedCheckins::new(self)
+    }
+
+    #[cfg(feature = "inventory_assets")]
+    fn inventory_assets(&self) -> crate::spaces::inventory_assets::InventoryAssets<'_> {
+        crate::spaces::inventory_assets::InventoryAssets::new(self)
+    }
+
+    #[cfg(feature = "ms_office_admin_calendars")]
+    fn ms_office_admin_calendars(
+        &self,
+    ) -> crate::spaces::ms_office_admin_calendars::MsOfficeAdminCalendars<'_> {
+        crate::spaces::ms_office_admin_calendars::MsOfficeAdminCalendars::new(self)
     }
 
     #[cfg(feature = "resources")]
@@ -1782,6 +2604,13 @@ impl Api for crate::Client {
         crate::support::help_desk_messages::HelpDeskMessages::new(self)
     }
 
+    #[cfg(feature = "ai_channel_sessions")]
+    fn ai_channel_sessions(
+        &self,
+    ) -> crate::sys::ai_channel_sessions::AiChannelSessions<'_> {
+        crate::sys::ai_channel_sessions::AiChannelSessions::new(self)
+    }
+
     #[cfg(feature = "audit_trail_entries")]
     fn audit_trail_entries(
         &self,
@@ -1789,9 +2618,28 @@ impl Api for crate::Client {
         crate::sys::audit_trail_entries::AuditTrailEntries::new(self)
     }
 
+    #[cfg(feature = "automation_tiles")]
+    fn automation_tiles(&self) -> crate::sys::automation_tiles::AutomationTiles<'_> {
+        crate::sys::automation_tiles::AutomationTiles::new(self)
+    }
+
+    #[cfg(feature = "automation_tile_audits")]
+    fn automation_tile_audits(
+        &self,
+    ) -> crate::sys::automation_tile_audits::AutomationTileAudits<'_> {
+        crate::sys::automation_tile_audits::AutomationTileAudits::new(self)
+    }
+
     #[cfg(feature = "businesses")]
     fn businesses(&self) -> crate::sys::businesses::Businesses<'_> {
         crate::sys::businesses::Businesses::new(self)
+    }
+
+    #[cfg(feature = "business_background_jobs")]
+    fn business_background_jobs(
+        &self,
+    ) -> crate::sys::business_background_jobs::BusinessBackgroundJobs<'_> {
+        crate::sys::business_background_jobs::BusinessBackgroundJobs::new(self)
     }
 
     #[cfg(feature = "business_domains")]
@@ -1830,9 +2678,32 @@ impl Api for crate::Client {
         crate::sys::countries::Countries::new(self)
     }
 
+    #[cfg(feature = "coworker_access_control_audits")]
+    fn coworker_access_control_audits(
+        &self,
+    ) -> crate::sys::coworker_access_control_audits::CoworkerAccessControlAudits<'_> {
+        crate::sys::coworker_access_control_audits::CoworkerAccessControlAudits::new(
+            self,
+        )
+    }
+
+    #[cfg(feature = "coworker_legal_content_audits")]
+    fn coworker_legal_content_audits(
+        &self,
+    ) -> crate::sys::coworker_legal_content_audits::CoworkerLegalContentAudits<'_> {
+        crate::sys::coworker_legal_content_audits::CoworkerLegalContentAudits::new(self)
+    }
+
     #[cfg(feature = "currencies")]
     fn currencies(&self) -> crate::sys::currencies::Currencies<'_> {
         crate::sys::currencies::Currencies::new(self)
+    }
+
+    #[cfg(feature = "eloxx_lockers_audits")]
+    fn eloxx_lockers_audits(
+        &self,
+    ) -> crate::sys::eloxx_lockers_audits::EloxxLockersAudits<'_> {
+        crate::sys::eloxx_lockers_audits::EloxxLockersAudits::new(self)
     }
 
     #[cfg(feature = "email_queue_items")]
@@ -1859,9 +2730,70 @@ impl Api for crate::Client {
         crate::sys::floor_plans::FloorPlans::new(self)
     }
 
+    #[cfg(feature = "floor_plan_assets")]
+    fn floor_plan_assets(&self) -> crate::sys::floor_plan_assets::FloorPlanAssets<'_> {
+        crate::sys::floor_plan_assets::FloorPlanAssets::new(self)
+    }
+
     #[cfg(feature = "floor_plan_desks")]
     fn floor_plan_desks(&self) -> crate::sys::floor_plan_desks::FloorPlanDesks<'_> {
         crate::sys::floor_plan_desks::FloorPlanDesks::new(self)
+    }
+
+    #[cfg(feature = "floor_plan_desk_variants")]
+    fn floor_plan_desk_variants(
+        &self,
+    ) -> crate::sys::floor_plan_desk_variants::FloorPlanDeskVariants<'_> {
+        crate::sys::floor_plan_desk_variants::FloorPlanDeskVariants::new(self)
+    }
+
+    #[cfg(feature = "floor_plan_layouts")]
+    fn floor_plan_layouts(
+        &self,
+    ) -> crate::sys::floor_plan_layouts::FloorPlanLayouts<'_> {
+        crate::sys::floor_plan_layouts::FloorPlanLayouts::new(self)
+    }
+
+    #[cfg(feature = "floor_plan_layout_areas")]
+    fn floor_plan_layout_areas(
+        &self,
+    ) -> crate::sys::floor_plan_layout_areas::FloorPlanLayoutAreas<'_> {
+        crate::sys::floor_plan_layout_areas::FloorPlanLayoutAreas::new(self)
+    }
+
+    #[cfg(feature = "floor_plan_layout_assets")]
+    fn floor_plan_layout_assets(
+        &self,
+    ) -> crate::sys::floor_plan_layout_assets::FloorPlanLayoutAssets<'_> {
+        crate::sys::floor_plan_layout_assets::FloorPlanLayoutAssets::new(self)
+    }
+
+    #[cfg(feature = "floor_plan_layout_edges")]
+    fn floor_plan_layout_edges(
+        &self,
+    ) -> crate::sys::floor_plan_layout_edges::FloorPlanLayoutEdges<'_> {
+        crate::sys::floor_plan_layout_edges::FloorPlanLayoutEdges::new(self)
+    }
+
+    #[cfg(feature = "floor_plan_layout_nodes")]
+    fn floor_plan_layout_nodes(
+        &self,
+    ) -> crate::sys::floor_plan_layout_nodes::FloorPlanLayoutNodes<'_> {
+        crate::sys::floor_plan_layout_nodes::FloorPlanLayoutNodes::new(self)
+    }
+
+    #[cfg(feature = "floor_plan_layout_openings")]
+    fn floor_plan_layout_openings(
+        &self,
+    ) -> crate::sys::floor_plan_layout_openings::FloorPlanLayoutOpenings<'_> {
+        crate::sys::floor_plan_layout_openings::FloorPlanLayoutOpenings::new(self)
+    }
+
+    #[cfg(feature = "floorplan_layout_transitions")]
+    fn floorplan_layout_transitions(
+        &self,
+    ) -> crate::sys::floorplan_layout_transitions::FloorplanLayoutTransitions<'_> {
+        crate::sys::floorplan_layout_transitions::FloorplanLayoutTransitions::new(self)
     }
 
     #[cfg(feature = "languages")]
@@ -1872,6 +2804,25 @@ impl Api for crate::Client {
     #[cfg(feature = "language_tokens")]
     fn language_tokens(&self) -> crate::sys::language_tokens::LanguageTokens<'_> {
         crate::sys::language_tokens::LanguageTokens::new(self)
+    }
+
+    #[cfg(feature = "legal_content_audits")]
+    fn legal_content_audits(
+        &self,
+    ) -> crate::sys::legal_content_audits::LegalContentAudits<'_> {
+        crate::sys::legal_content_audits::LegalContentAudits::new(self)
+    }
+
+    #[cfg(feature = "log_entries")]
+    fn log_entries(&self) -> crate::sys::log_entries::LogEntries<'_> {
+        crate::sys::log_entries::LogEntries::new(self)
+    }
+
+    #[cfg(feature = "open_ai_chat_messages")]
+    fn open_ai_chat_messages(
+        &self,
+    ) -> crate::sys::open_ai_chat_messages::OpenAiChatMessages<'_> {
+        crate::sys::open_ai_chat_messages::OpenAiChatMessages::new(self)
     }
 
     #[cfg(feature = "passport_cards")]
@@ -1891,14 +2842,46 @@ impl Api for crate::Client {
         crate::sys::platform_change_messages::PlatformChangeMessages::new(self)
     }
 
+    #[cfg(feature = "proactive_action_configs")]
+    fn proactive_action_configs(
+        &self,
+    ) -> crate::sys::proactive_action_configs::ProactiveActionConfigs<'_> {
+        crate::sys::proactive_action_configs::ProactiveActionConfigs::new(self)
+    }
+
     #[cfg(feature = "radius_servers")]
     fn radius_servers(&self) -> crate::sys::radius_servers::RadiusServers<'_> {
         crate::sys::radius_servers::RadiusServers::new(self)
     }
 
+    #[cfg(feature = "record_creation_workflows")]
+    fn record_creation_workflows(
+        &self,
+    ) -> crate::sys::record_creation_workflows::RecordCreationWorkflows<'_> {
+        crate::sys::record_creation_workflows::RecordCreationWorkflows::new(self)
+    }
+
+    #[cfg(feature = "record_creation_workflow_versions")]
+    fn record_creation_workflow_versions(
+        &self,
+    ) -> crate::sys::record_creation_workflow_versions::RecordCreationWorkflowVersions<
+        '_,
+    > {
+        crate::sys::record_creation_workflow_versions::RecordCreationWorkflowVersions::new(
+            self,
+        )
+    }
+
     #[cfg(feature = "refresh_tokens")]
     fn refresh_tokens(&self) -> crate::sys::refresh_tokens::RefreshTokens<'_> {
         crate::sys::refresh_tokens::RefreshTokens::new(self)
+    }
+
+    #[cfg(feature = "registered_devices")]
+    fn registered_devices(
+        &self,
+    ) -> crate::sys::registered_devices::RegisteredDevices<'_> {
+        crate::sys::registered_devices::RegisteredDevices::new(self)
     }
 
     #[cfg(feature = "reports")]
@@ -1921,9 +2904,26 @@ impl Api for crate::Client {
         crate::sys::reseller_payouts::ResellerPayouts::new(self)
     }
 
+    #[cfg(feature = "sensors")]
+    fn sensors(&self) -> crate::sys::sensors::Sensors<'_> {
+        crate::sys::sensors::Sensors::new(self)
+    }
+
+    #[cfg(feature = "sensor_histories")]
+    fn sensor_histories(&self) -> crate::sys::sensor_histories::SensorHistories<'_> {
+        crate::sys::sensor_histories::SensorHistories::new(self)
+    }
+
     #[cfg(feature = "simple_time_zones")]
     fn simple_time_zones(&self) -> crate::sys::simple_time_zones::SimpleTimeZones<'_> {
         crate::sys::simple_time_zones::SimpleTimeZones::new(self)
+    }
+
+    #[cfg(feature = "system_notifications")]
+    fn system_notifications(
+        &self,
+    ) -> crate::sys::system_notifications::SystemNotifications<'_> {
+        crate::sys::system_notifications::SystemNotifications::new(self)
     }
 
     #[cfg(feature = "tax_rates")]
@@ -1939,6 +2939,11 @@ impl Api for crate::Client {
     #[cfg(feature = "template_versions")]
     fn template_versions(&self) -> crate::sys::template_versions::TemplateVersions<'_> {
         crate::sys::template_versions::TemplateVersions::new(self)
+    }
+
+    #[cfg(feature = "ui_modules")]
+    fn ui_modules(&self) -> crate::sys::ui_modules::UiModules<'_> {
+        crate::sys::ui_modules::UiModules::new(self)
     }
 
     #[cfg(feature = "users")]
@@ -1993,6 +2998,36 @@ pub fn __visit_entities(visitor: &mut impl crate::EntityVisitor) {
         .list_record::<
             crate::apps::installed_applications::InstalledApplicationListItem,
         >(crate::apps::installed_applications::SCHEMA);
+    #[cfg(feature = "installed_market_place_applications")]
+    visitor
+        .record::<
+            crate::apps::installed_market_place_applications::InstalledMarketPlaceApplication,
+        >(crate::apps::installed_market_place_applications::SCHEMA);
+    #[cfg(feature = "installed_market_place_applications")]
+    visitor
+        .list_record::<
+            crate::apps::installed_market_place_applications::InstalledMarketPlaceApplicationListItem,
+        >(crate::apps::installed_market_place_applications::SCHEMA);
+    #[cfg(feature = "market_place_applications")]
+    visitor
+        .record::<
+            crate::apps::market_place_applications::MarketPlaceApplication,
+        >(crate::apps::market_place_applications::SCHEMA);
+    #[cfg(feature = "market_place_applications")]
+    visitor
+        .list_record::<
+            crate::apps::market_place_applications::MarketPlaceApplicationListItem,
+        >(crate::apps::market_place_applications::SCHEMA);
+    #[cfg(feature = "basket_sessions")]
+    visitor
+        .record::<
+            crate::billing::basket_sessions::BasketSession,
+        >(crate::billing::basket_sessions::SCHEMA);
+    #[cfg(feature = "basket_sessions")]
+    visitor
+        .list_record::<
+            crate::billing::basket_sessions::BasketSessionListItem,
+        >(crate::billing::basket_sessions::SCHEMA);
     #[cfg(feature = "business_charges")]
     visitor
         .record::<
@@ -2011,6 +3046,16 @@ pub fn __visit_entities(visitor: &mut impl crate::EntityVisitor) {
         .list_record::<
             crate::billing::charges::ChargeListItem,
         >(crate::billing::charges::SCHEMA);
+    #[cfg(feature = "contract_contacts")]
+    visitor
+        .record::<
+            crate::billing::contract_contacts::ContractContact,
+        >(crate::billing::contract_contacts::SCHEMA);
+    #[cfg(feature = "contract_contacts")]
+    visitor
+        .list_record::<
+            crate::billing::contract_contacts::ContractContactListItem,
+        >(crate::billing::contract_contacts::SCHEMA);
     #[cfg(feature = "contract_deposits")]
     visitor
         .record::<
@@ -2021,6 +3066,36 @@ pub fn __visit_entities(visitor: &mut impl crate::EntityVisitor) {
         .list_record::<
             crate::billing::contract_deposits::ContractDepositListItem,
         >(crate::billing::contract_deposits::SCHEMA);
+    #[cfg(feature = "contract_paused_periods")]
+    visitor
+        .record::<
+            crate::billing::contract_paused_periods::ContractPausedPeriod,
+        >(crate::billing::contract_paused_periods::SCHEMA);
+    #[cfg(feature = "contract_paused_periods")]
+    visitor
+        .list_record::<
+            crate::billing::contract_paused_periods::ContractPausedPeriodListItem,
+        >(crate::billing::contract_paused_periods::SCHEMA);
+    #[cfg(feature = "contract_products")]
+    visitor
+        .record::<
+            crate::billing::contract_products::ContractProduct,
+        >(crate::billing::contract_products::SCHEMA);
+    #[cfg(feature = "contract_products")]
+    visitor
+        .list_record::<
+            crate::billing::contract_products::ContractProductListItem,
+        >(crate::billing::contract_products::SCHEMA);
+    #[cfg(feature = "contract_schedules")]
+    visitor
+        .record::<
+            crate::billing::contract_schedules::ContractSchedule,
+        >(crate::billing::contract_schedules::SCHEMA);
+    #[cfg(feature = "contract_schedules")]
+    visitor
+        .list_record::<
+            crate::billing::contract_schedules::ContractScheduleListItem,
+        >(crate::billing::contract_schedules::SCHEMA);
     #[cfg(feature = "coworker_booking_credits")]
     visitor
         .record::<
@@ -2111,6 +3186,16 @@ pub fn __visit_entities(visitor: &mut impl crate::EntityVisitor) {
         .list_record::<
             crate::billing::coworker_invoice_lines::CoworkerInvoiceLineListItem,
         >(crate::billing::coworker_invoice_lines::SCHEMA);
+    #[cfg(feature = "coworker_invoice_payment_tokens")]
+    visitor
+        .record::<
+            crate::billing::coworker_invoice_payment_tokens::CoworkerInvoicePaymentToken,
+        >(crate::billing::coworker_invoice_payment_tokens::SCHEMA);
+    #[cfg(feature = "coworker_invoice_payment_tokens")]
+    visitor
+        .list_record::<
+            crate::billing::coworker_invoice_payment_tokens::CoworkerInvoicePaymentTokenListItem,
+        >(crate::billing::coworker_invoice_payment_tokens::SCHEMA);
     #[cfg(feature = "coworker_ledger_entries")]
     visitor
         .record::<
@@ -2121,6 +3206,16 @@ pub fn __visit_entities(visitor: &mut impl crate::EntityVisitor) {
         .list_record::<
             crate::billing::coworker_ledger_entries::CoworkerLedgerEntryListItem,
         >(crate::billing::coworker_ledger_entries::SCHEMA);
+    #[cfg(feature = "coworker_payment_methods")]
+    visitor
+        .record::<
+            crate::billing::coworker_payment_methods::CoworkerPaymentMethod,
+        >(crate::billing::coworker_payment_methods::SCHEMA);
+    #[cfg(feature = "coworker_payment_methods")]
+    visitor
+        .list_record::<
+            crate::billing::coworker_payment_methods::CoworkerPaymentMethodListItem,
+        >(crate::billing::coworker_payment_methods::SCHEMA);
     #[cfg(feature = "coworker_products")]
     visitor
         .record::<
@@ -2277,6 +3372,16 @@ pub fn __visit_entities(visitor: &mut impl crate::EntityVisitor) {
         .list_record::<
             crate::billing::proposal_contracts::ProposalContractListItem,
         >(crate::billing::proposal_contracts::SCHEMA);
+    #[cfg(feature = "proposal_contract_schedules")]
+    visitor
+        .record::<
+            crate::billing::proposal_contract_schedules::ProposalContractSchedule,
+        >(crate::billing::proposal_contract_schedules::SCHEMA);
+    #[cfg(feature = "proposal_contract_schedules")]
+    visitor
+        .list_record::<
+            crate::billing::proposal_contract_schedules::ProposalContractScheduleListItem,
+        >(crate::billing::proposal_contract_schedules::SCHEMA);
     #[cfg(feature = "proposal_products")]
     visitor
         .record::<
@@ -2287,6 +3392,16 @@ pub fn __visit_entities(visitor: &mut impl crate::EntityVisitor) {
         .list_record::<
             crate::billing::proposal_products::ProposalProductListItem,
         >(crate::billing::proposal_products::SCHEMA);
+    #[cfg(feature = "proposal_schedules")]
+    visitor
+        .record::<
+            crate::billing::proposal_schedules::ProposalSchedule,
+        >(crate::billing::proposal_schedules::SCHEMA);
+    #[cfg(feature = "proposal_schedules")]
+    visitor
+        .list_record::<
+            crate::billing::proposal_schedules::ProposalScheduleListItem,
+        >(crate::billing::proposal_schedules::SCHEMA);
     #[cfg(feature = "resource_products")]
     visitor
         .record::<
@@ -2315,6 +3430,16 @@ pub fn __visit_entities(visitor: &mut impl crate::EntityVisitor) {
         .list_record::<
             crate::billing::tariff_booking_credits::TariffBookingCreditListItem,
         >(crate::billing::tariff_booking_credits::SCHEMA);
+    #[cfg(feature = "tariff_default_due_dates")]
+    visitor
+        .record::<
+            crate::billing::tariff_default_due_dates::TariffDefaultDueDate,
+        >(crate::billing::tariff_default_due_dates::SCHEMA);
+    #[cfg(feature = "tariff_default_due_dates")]
+    visitor
+        .list_record::<
+            crate::billing::tariff_default_due_dates::TariffDefaultDueDateListItem,
+        >(crate::billing::tariff_default_due_dates::SCHEMA);
     #[cfg(feature = "tariff_extra_services")]
     visitor
         .record::<
@@ -2425,6 +3550,16 @@ pub fn __visit_entities(visitor: &mut impl crate::EntityVisitor) {
         .list_record::<
             crate::community::community_message_likes::CommunityMessageLikeListItem,
         >(crate::community::community_message_likes::SCHEMA);
+    #[cfg(feature = "community_message_reads")]
+    visitor
+        .record::<
+            crate::community::community_message_reads::CommunityMessageRead,
+        >(crate::community::community_message_reads::SCHEMA);
+    #[cfg(feature = "community_message_reads")]
+    visitor
+        .list_record::<
+            crate::community::community_message_reads::CommunityMessageReadListItem,
+        >(crate::community::community_message_reads::SCHEMA);
     #[cfg(feature = "community_threads")]
     visitor
         .record::<
@@ -2475,6 +3610,26 @@ pub fn __visit_entities(visitor: &mut impl crate::EntityVisitor) {
         .list_record::<
             crate::community::community_thread_mutes::CommunityThreadMuteListItem,
         >(crate::community::community_thread_mutes::SCHEMA);
+    #[cfg(feature = "community_thread_reads")]
+    visitor
+        .record::<
+            crate::community::community_thread_reads::CommunityThreadRead,
+        >(crate::community::community_thread_reads::SCHEMA);
+    #[cfg(feature = "community_thread_reads")]
+    visitor
+        .list_record::<
+            crate::community::community_thread_reads::CommunityThreadReadListItem,
+        >(crate::community::community_thread_reads::SCHEMA);
+    #[cfg(feature = "video_rooms")]
+    visitor
+        .record::<
+            crate::community::video_rooms::VideoRoom,
+        >(crate::community::video_rooms::SCHEMA);
+    #[cfg(feature = "video_rooms")]
+    visitor
+        .list_record::<
+            crate::community::video_rooms::VideoRoomListItem,
+        >(crate::community::video_rooms::SCHEMA);
     #[cfg(feature = "audio_files")]
     visitor
         .record::<
@@ -2515,6 +3670,16 @@ pub fn __visit_entities(visitor: &mut impl crate::EntityVisitor) {
         .list_record::<
             crate::content::blog_post_comments::BlogPostCommentListItem,
         >(crate::content::blog_post_comments::SCHEMA);
+    #[cfg(feature = "business_announcements")]
+    visitor
+        .record::<
+            crate::content::business_announcements::BusinessAnnouncement,
+        >(crate::content::business_announcements::SCHEMA);
+    #[cfg(feature = "business_announcements")]
+    visitor
+        .list_record::<
+            crate::content::business_announcements::BusinessAnnouncementListItem,
+        >(crate::content::business_announcements::SCHEMA);
     #[cfg(feature = "calendar_events")]
     visitor
         .record::<
@@ -2535,6 +3700,64 @@ pub fn __visit_entities(visitor: &mut impl crate::EntityVisitor) {
         .list_record::<
             crate::content::calendar_event_categories::CalendarEventCategoryListItem,
         >(crate::content::calendar_event_categories::SCHEMA);
+    #[cfg(feature = "community_perks")]
+    visitor
+        .record::<
+            crate::content::community_perks::CommunityPerk,
+        >(crate::content::community_perks::SCHEMA);
+    #[cfg(feature = "community_perks")]
+    visitor
+        .list_record::<
+            crate::content::community_perks::CommunityPerkListItem,
+        >(crate::content::community_perks::SCHEMA);
+    #[cfg(feature = "courses")]
+    visitor.record::<crate::content::courses::Course>(crate::content::courses::SCHEMA);
+
+    #[cfg(feature = "courses")]
+    visitor
+        .list_record::<
+            crate::content::courses::CourseListItem,
+        >(crate::content::courses::SCHEMA);
+    #[cfg(feature = "course_completed_lessons")]
+    visitor
+        .record::<
+            crate::content::course_completed_lessons::CourseCompletedLesson,
+        >(crate::content::course_completed_lessons::SCHEMA);
+    #[cfg(feature = "course_completed_lessons")]
+    visitor
+        .list_record::<
+            crate::content::course_completed_lessons::CourseCompletedLessonListItem,
+        >(crate::content::course_completed_lessons::SCHEMA);
+    #[cfg(feature = "course_lessons")]
+    visitor
+        .record::<
+            crate::content::course_lessons::CourseLesson,
+        >(crate::content::course_lessons::SCHEMA);
+    #[cfg(feature = "course_lessons")]
+    visitor
+        .list_record::<
+            crate::content::course_lessons::CourseLessonListItem,
+        >(crate::content::course_lessons::SCHEMA);
+    #[cfg(feature = "course_members")]
+    visitor
+        .record::<
+            crate::content::course_members::CourseMember,
+        >(crate::content::course_members::SCHEMA);
+    #[cfg(feature = "course_members")]
+    visitor
+        .list_record::<
+            crate::content::course_members::CourseMemberListItem,
+        >(crate::content::course_members::SCHEMA);
+    #[cfg(feature = "course_sections")]
+    visitor
+        .record::<
+            crate::content::course_sections::CourseSection,
+        >(crate::content::course_sections::SCHEMA);
+    #[cfg(feature = "course_sections")]
+    visitor
+        .list_record::<
+            crate::content::course_sections::CourseSectionListItem,
+        >(crate::content::course_sections::SCHEMA);
     #[cfg(feature = "data_files")]
     visitor
         .record::<
@@ -2575,6 +3798,66 @@ pub fn __visit_entities(visitor: &mut impl crate::EntityVisitor) {
         .list_record::<
             crate::content::event_products::EventProductListItem,
         >(crate::content::event_products::SCHEMA);
+    #[cfg(feature = "event_waiting_attendees")]
+    visitor
+        .record::<
+            crate::content::event_waiting_attendees::EventWaitingAttendee,
+        >(crate::content::event_waiting_attendees::SCHEMA);
+    #[cfg(feature = "event_waiting_attendees")]
+    visitor
+        .list_record::<
+            crate::content::event_waiting_attendees::EventWaitingAttendeeListItem,
+        >(crate::content::event_waiting_attendees::SCHEMA);
+    #[cfg(feature = "faq_articles")]
+    visitor
+        .record::<
+            crate::content::faq_articles::FaqArticle,
+        >(crate::content::faq_articles::SCHEMA);
+    #[cfg(feature = "faq_articles")]
+    visitor
+        .list_record::<
+            crate::content::faq_articles::FaqArticleListItem,
+        >(crate::content::faq_articles::SCHEMA);
+    #[cfg(feature = "form_pages")]
+    visitor
+        .record::<
+            crate::content::form_pages::FormPage,
+        >(crate::content::form_pages::SCHEMA);
+    #[cfg(feature = "form_pages")]
+    visitor
+        .list_record::<
+            crate::content::form_pages::FormPageListItem,
+        >(crate::content::form_pages::SCHEMA);
+    #[cfg(feature = "form_page_answers")]
+    visitor
+        .record::<
+            crate::content::form_page_answers::FormPageAnswer,
+        >(crate::content::form_page_answers::SCHEMA);
+    #[cfg(feature = "form_page_answers")]
+    visitor
+        .list_record::<
+            crate::content::form_page_answers::FormPageAnswerListItem,
+        >(crate::content::form_page_answers::SCHEMA);
+    #[cfg(feature = "form_page_questions")]
+    visitor
+        .record::<
+            crate::content::form_page_questions::FormPageQuestion,
+        >(crate::content::form_page_questions::SCHEMA);
+    #[cfg(feature = "form_page_questions")]
+    visitor
+        .list_record::<
+            crate::content::form_page_questions::FormPageQuestionListItem,
+        >(crate::content::form_page_questions::SCHEMA);
+    #[cfg(feature = "form_page_requests")]
+    visitor
+        .record::<
+            crate::content::form_page_requests::FormPageRequest,
+        >(crate::content::form_page_requests::SCHEMA);
+    #[cfg(feature = "form_page_requests")]
+    visitor
+        .list_record::<
+            crate::content::form_page_requests::FormPageRequestListItem,
+        >(crate::content::form_page_requests::SCHEMA);
     #[cfg(feature = "image_files")]
     visitor
         .record::<
@@ -2683,6 +3966,16 @@ pub fn __visit_entities(visitor: &mut impl crate::EntityVisitor) {
         .list_record::<
             crate::crm::canned_responses::CannedResponseListItem,
         >(crate::crm::canned_responses::SCHEMA);
+    #[cfg(feature = "coworker_reminder_audits")]
+    visitor
+        .record::<
+            crate::crm::coworker_reminder_audits::CoworkerReminderAudit,
+        >(crate::crm::coworker_reminder_audits::SCHEMA);
+    #[cfg(feature = "coworker_reminder_audits")]
+    visitor
+        .list_record::<
+            crate::crm::coworker_reminder_audits::CoworkerReminderAuditListItem,
+        >(crate::crm::coworker_reminder_audits::SCHEMA);
     #[cfg(feature = "coworker_tasks")]
     visitor
         .record::<
@@ -2841,6 +4134,16 @@ pub fn __visit_entities(visitor: &mut impl crate::EntityVisitor) {
         .list_record::<
             crate::spaces::bookings::BookingListItem,
         >(crate::spaces::bookings::SCHEMA);
+    #[cfg(feature = "booking_availability_exceptions")]
+    visitor
+        .record::<
+            crate::spaces::booking_availability_exceptions::BookingAvailabilityException,
+        >(crate::spaces::booking_availability_exceptions::SCHEMA);
+    #[cfg(feature = "booking_availability_exceptions")]
+    visitor
+        .list_record::<
+            crate::spaces::booking_availability_exceptions::BookingAvailabilityExceptionListItem,
+        >(crate::spaces::booking_availability_exceptions::SCHEMA);
     #[cfg(feature = "booking_notes")]
     visitor
         .record::<
@@ -2871,6 +4174,16 @@ pub fn __visit_entities(visitor: &mut impl crate::EntityVisitor) {
         .list_record::<
             crate::spaces::booking_visitors::BookingVisitorListItem,
         >(crate::spaces::booking_visitors::SCHEMA);
+    #[cfg(feature = "cancelled_bookings")]
+    visitor
+        .record::<
+            crate::spaces::cancelled_bookings::CancelledBooking,
+        >(crate::spaces::cancelled_bookings::SCHEMA);
+    #[cfg(feature = "cancelled_bookings")]
+    visitor
+        .list_record::<
+            crate::spaces::cancelled_bookings::CancelledBookingListItem,
+        >(crate::spaces::cancelled_bookings::SCHEMA);
     #[cfg(feature = "checkins")]
     visitor.record::<crate::spaces::checkins::Checkin>(crate::spaces::checkins::SCHEMA);
 
@@ -2907,6 +4220,46 @@ pub fn __visit_entities(visitor: &mut impl crate::EntityVisitor) {
         .list_record::<
             crate::spaces::coworker_deliveries::CoworkerDeliveryListItem,
         >(crate::spaces::coworker_deliveries::SCHEMA);
+    #[cfg(feature = "coworker_google_calendars")]
+    visitor
+        .record::<
+            crate::spaces::coworker_google_calendars::CoworkerGoogleCalendar,
+        >(crate::spaces::coworker_google_calendars::SCHEMA);
+    #[cfg(feature = "coworker_google_calendars")]
+    visitor
+        .list_record::<
+            crate::spaces::coworker_google_calendars::CoworkerGoogleCalendarListItem,
+        >(crate::spaces::coworker_google_calendars::SCHEMA);
+    #[cfg(feature = "coworker_identity_checks")]
+    visitor
+        .record::<
+            crate::spaces::coworker_identity_checks::CoworkerIdentityCheck,
+        >(crate::spaces::coworker_identity_checks::SCHEMA);
+    #[cfg(feature = "coworker_identity_checks")]
+    visitor
+        .list_record::<
+            crate::spaces::coworker_identity_checks::CoworkerIdentityCheckListItem,
+        >(crate::spaces::coworker_identity_checks::SCHEMA);
+    #[cfg(feature = "coworker_identity_check_documents")]
+    visitor
+        .record::<
+            crate::spaces::coworker_identity_check_documents::CoworkerIdentityCheckDocument,
+        >(crate::spaces::coworker_identity_check_documents::SCHEMA);
+    #[cfg(feature = "coworker_identity_check_documents")]
+    visitor
+        .list_record::<
+            crate::spaces::coworker_identity_check_documents::CoworkerIdentityCheckDocumentListItem,
+        >(crate::spaces::coworker_identity_check_documents::SCHEMA);
+    #[cfg(feature = "coworker_inventory_assets")]
+    visitor
+        .record::<
+            crate::spaces::coworker_inventory_assets::CoworkerInventoryAsset,
+        >(crate::spaces::coworker_inventory_assets::SCHEMA);
+    #[cfg(feature = "coworker_inventory_assets")]
+    visitor
+        .list_record::<
+            crate::spaces::coworker_inventory_assets::CoworkerInventoryAssetListItem,
+        >(crate::spaces::coworker_inventory_assets::SCHEMA);
     #[cfg(feature = "coworker_messages")]
     visitor
         .record::<
@@ -2937,6 +4290,16 @@ pub fn __visit_entities(visitor: &mut impl crate::EntityVisitor) {
         .list_record::<
             crate::spaces::coworker_notes::CoworkerNoteListItem,
         >(crate::spaces::coworker_notes::SCHEMA);
+    #[cfg(feature = "coworker_notifications")]
+    visitor
+        .record::<
+            crate::spaces::coworker_notifications::CoworkerNotification,
+        >(crate::spaces::coworker_notifications::SCHEMA);
+    #[cfg(feature = "coworker_notifications")]
+    visitor
+        .list_record::<
+            crate::spaces::coworker_notifications::CoworkerNotificationListItem,
+        >(crate::spaces::coworker_notifications::SCHEMA);
     #[cfg(feature = "coworker_price_plan_histories")]
     visitor
         .record::<
@@ -2947,6 +4310,46 @@ pub fn __visit_entities(visitor: &mut impl crate::EntityVisitor) {
         .list_record::<
             crate::spaces::coworker_price_plan_histories::CoworkerPricePlanHistoryListItem,
         >(crate::spaces::coworker_price_plan_histories::SCHEMA);
+    #[cfg(feature = "coworker_settings")]
+    visitor
+        .record::<
+            crate::spaces::coworker_settings::CoworkerSetting,
+        >(crate::spaces::coworker_settings::SCHEMA);
+    #[cfg(feature = "coworker_settings")]
+    visitor
+        .list_record::<
+            crate::spaces::coworker_settings::CoworkerSettingListItem,
+        >(crate::spaces::coworker_settings::SCHEMA);
+    #[cfg(feature = "failed_checkins")]
+    visitor
+        .record::<
+            crate::spaces::failed_checkins::FailedCheckin,
+        >(crate::spaces::failed_checkins::SCHEMA);
+    #[cfg(feature = "failed_checkins")]
+    visitor
+        .list_record::<
+            crate::spaces::failed_checkins::FailedCheckinListItem,
+        >(crate::spaces::failed_checkins::SCHEMA);
+    #[cfg(feature = "inventory_assets")]
+    visitor
+        .record::<
+            crate::spaces::inventory_assets::InventoryAsset,
+        >(crate::spaces::inventory_assets::SCHEMA);
+    #[cfg(feature = "inventory_assets")]
+    visitor
+        .list_record::<
+            crate::spaces::inventory_assets::InventoryAssetListItem,
+        >(crate::spaces::inventory_assets::SCHEMA);
+    #[cfg(feature = "ms_office_admin_calendars")]
+    visitor
+        .record::<
+            crate::spaces::ms_office_admin_calendars::MsOfficeAdminCalendar,
+        >(crate::spaces::ms_office_admin_calendars::SCHEMA);
+    #[cfg(feature = "ms_office_admin_calendars")]
+    visitor
+        .list_record::<
+            crate::spaces::ms_office_admin_calendars::MsOfficeAdminCalendarListItem,
+        >(crate::spaces::ms_office_admin_calendars::SCHEMA);
     #[cfg(feature = "resources")]
     visitor
         .record::<crate::spaces::resources::Resource>(crate::spaces::resources::SCHEMA);
@@ -3069,6 +4472,16 @@ pub fn __visit_entities(visitor: &mut impl crate::EntityVisitor) {
         .list_record::<
             crate::support::help_desk_messages::HelpDeskMessageListItem,
         >(crate::support::help_desk_messages::SCHEMA);
+    #[cfg(feature = "ai_channel_sessions")]
+    visitor
+        .record::<
+            crate::sys::ai_channel_sessions::AiChannelSession,
+        >(crate::sys::ai_channel_sessions::SCHEMA);
+    #[cfg(feature = "ai_channel_sessions")]
+    visitor
+        .list_record::<
+            crate::sys::ai_channel_sessions::AiChannelSessionListItem,
+        >(crate::sys::ai_channel_sessions::SCHEMA);
     #[cfg(feature = "audit_trail_entries")]
     visitor
         .record::<
@@ -3079,6 +4492,26 @@ pub fn __visit_entities(visitor: &mut impl crate::EntityVisitor) {
         .list_record::<
             crate::sys::audit_trail_entries::AuditTrailEntryListItem,
         >(crate::sys::audit_trail_entries::SCHEMA);
+    #[cfg(feature = "automation_tiles")]
+    visitor
+        .record::<
+            crate::sys::automation_tiles::AutomationTile,
+        >(crate::sys::automation_tiles::SCHEMA);
+    #[cfg(feature = "automation_tiles")]
+    visitor
+        .list_record::<
+            crate::sys::automation_tiles::AutomationTileListItem,
+        >(crate::sys::automation_tiles::SCHEMA);
+    #[cfg(feature = "automation_tile_audits")]
+    visitor
+        .record::<
+            crate::sys::automation_tile_audits::AutomationTileAudit,
+        >(crate::sys::automation_tile_audits::SCHEMA);
+    #[cfg(feature = "automation_tile_audits")]
+    visitor
+        .list_record::<
+            crate::sys::automation_tile_audits::AutomationTileAuditListItem,
+        >(crate::sys::automation_tile_audits::SCHEMA);
     #[cfg(feature = "businesses")]
     visitor.record::<crate::sys::businesses::Business>(crate::sys::businesses::SCHEMA);
 
@@ -3087,6 +4520,16 @@ pub fn __visit_entities(visitor: &mut impl crate::EntityVisitor) {
         .list_record::<
             crate::sys::businesses::BusinessListItem,
         >(crate::sys::businesses::SCHEMA);
+    #[cfg(feature = "business_background_jobs")]
+    visitor
+        .record::<
+            crate::sys::business_background_jobs::BusinessBackgroundJob,
+        >(crate::sys::business_background_jobs::SCHEMA);
+    #[cfg(feature = "business_background_jobs")]
+    visitor
+        .list_record::<
+            crate::sys::business_background_jobs::BusinessBackgroundJobListItem,
+        >(crate::sys::business_background_jobs::SCHEMA);
     #[cfg(feature = "business_domains")]
     visitor
         .record::<
@@ -3145,6 +4588,26 @@ pub fn __visit_entities(visitor: &mut impl crate::EntityVisitor) {
         .list_record::<
             crate::sys::countries::CountryListItem,
         >(crate::sys::countries::SCHEMA);
+    #[cfg(feature = "coworker_access_control_audits")]
+    visitor
+        .record::<
+            crate::sys::coworker_access_control_audits::CoworkerAccessControlAudit,
+        >(crate::sys::coworker_access_control_audits::SCHEMA);
+    #[cfg(feature = "coworker_access_control_audits")]
+    visitor
+        .list_record::<
+            crate::sys::coworker_access_control_audits::CoworkerAccessControlAuditListItem,
+        >(crate::sys::coworker_access_control_audits::SCHEMA);
+    #[cfg(feature = "coworker_legal_content_audits")]
+    visitor
+        .record::<
+            crate::sys::coworker_legal_content_audits::CoworkerLegalContentAudit,
+        >(crate::sys::coworker_legal_content_audits::SCHEMA);
+    #[cfg(feature = "coworker_legal_content_audits")]
+    visitor
+        .list_record::<
+            crate::sys::coworker_legal_content_audits::CoworkerLegalContentAuditListItem,
+        >(crate::sys::coworker_legal_content_audits::SCHEMA);
     #[cfg(feature = "currencies")]
     visitor.record::<crate::sys::currencies::Currency>(crate::sys::currencies::SCHEMA);
 
@@ -3153,6 +4616,16 @@ pub fn __visit_entities(visitor: &mut impl crate::EntityVisitor) {
         .list_record::<
             crate::sys::currencies::CurrencyListItem,
         >(crate::sys::currencies::SCHEMA);
+    #[cfg(feature = "eloxx_lockers_audits")]
+    visitor
+        .record::<
+            crate::sys::eloxx_lockers_audits::EloxxLockersAudit,
+        >(crate::sys::eloxx_lockers_audits::SCHEMA);
+    #[cfg(feature = "eloxx_lockers_audits")]
+    visitor
+        .list_record::<
+            crate::sys::eloxx_lockers_audits::EloxxLockersAuditListItem,
+        >(crate::sys::eloxx_lockers_audits::SCHEMA);
     #[cfg(feature = "email_queue_items")]
     visitor
         .record::<
@@ -3191,6 +4664,16 @@ pub fn __visit_entities(visitor: &mut impl crate::EntityVisitor) {
         .list_record::<
             crate::sys::floor_plans::FloorPlanListItem,
         >(crate::sys::floor_plans::SCHEMA);
+    #[cfg(feature = "floor_plan_assets")]
+    visitor
+        .record::<
+            crate::sys::floor_plan_assets::FloorPlanAsset,
+        >(crate::sys::floor_plan_assets::SCHEMA);
+    #[cfg(feature = "floor_plan_assets")]
+    visitor
+        .list_record::<
+            crate::sys::floor_plan_assets::FloorPlanAssetListItem,
+        >(crate::sys::floor_plan_assets::SCHEMA);
     #[cfg(feature = "floor_plan_desks")]
     visitor
         .record::<
@@ -3201,6 +4684,86 @@ pub fn __visit_entities(visitor: &mut impl crate::EntityVisitor) {
         .list_record::<
             crate::sys::floor_plan_desks::FloorPlanDeskListItem,
         >(crate::sys::floor_plan_desks::SCHEMA);
+    #[cfg(feature = "floor_plan_desk_variants")]
+    visitor
+        .record::<
+            crate::sys::floor_plan_desk_variants::FloorPlanDeskVariant,
+        >(crate::sys::floor_plan_desk_variants::SCHEMA);
+    #[cfg(feature = "floor_plan_desk_variants")]
+    visitor
+        .list_record::<
+            crate::sys::floor_plan_desk_variants::FloorPlanDeskVariantListItem,
+        >(crate::sys::floor_plan_desk_variants::SCHEMA);
+    #[cfg(feature = "floor_plan_layouts")]
+    visitor
+        .record::<
+            crate::sys::floor_plan_layouts::FloorPlanLayout,
+        >(crate::sys::floor_plan_layouts::SCHEMA);
+    #[cfg(feature = "floor_plan_layouts")]
+    visitor
+        .list_record::<
+            crate::sys::floor_plan_layouts::FloorPlanLayoutListItem,
+        >(crate::sys::floor_plan_layouts::SCHEMA);
+    #[cfg(feature = "floor_plan_layout_areas")]
+    visitor
+        .record::<
+            crate::sys::floor_plan_layout_areas::FloorPlanLayoutArea,
+        >(crate::sys::floor_plan_layout_areas::SCHEMA);
+    #[cfg(feature = "floor_plan_layout_areas")]
+    visitor
+        .list_record::<
+            crate::sys::floor_plan_layout_areas::FloorPlanLayoutAreaListItem,
+        >(crate::sys::floor_plan_layout_areas::SCHEMA);
+    #[cfg(feature = "floor_plan_layout_assets")]
+    visitor
+        .record::<
+            crate::sys::floor_plan_layout_assets::FloorPlanLayoutAsset,
+        >(crate::sys::floor_plan_layout_assets::SCHEMA);
+    #[cfg(feature = "floor_plan_layout_assets")]
+    visitor
+        .list_record::<
+            crate::sys::floor_plan_layout_assets::FloorPlanLayoutAssetListItem,
+        >(crate::sys::floor_plan_layout_assets::SCHEMA);
+    #[cfg(feature = "floor_plan_layout_edges")]
+    visitor
+        .record::<
+            crate::sys::floor_plan_layout_edges::FloorPlanLayoutEdge,
+        >(crate::sys::floor_plan_layout_edges::SCHEMA);
+    #[cfg(feature = "floor_plan_layout_edges")]
+    visitor
+        .list_record::<
+            crate::sys::floor_plan_layout_edges::FloorPlanLayoutEdgeListItem,
+        >(crate::sys::floor_plan_layout_edges::SCHEMA);
+    #[cfg(feature = "floor_plan_layout_nodes")]
+    visitor
+        .record::<
+            crate::sys::floor_plan_layout_nodes::FloorPlanLayoutNode,
+        >(crate::sys::floor_plan_layout_nodes::SCHEMA);
+    #[cfg(feature = "floor_plan_layout_nodes")]
+    visitor
+        .list_record::<
+            crate::sys::floor_plan_layout_nodes::FloorPlanLayoutNodeListItem,
+        >(crate::sys::floor_plan_layout_nodes::SCHEMA);
+    #[cfg(feature = "floor_plan_layout_openings")]
+    visitor
+        .record::<
+            crate::sys::floor_plan_layout_openings::FloorPlanLayoutOpening,
+        >(crate::sys::floor_plan_layout_openings::SCHEMA);
+    #[cfg(feature = "floor_plan_layout_openings")]
+    visitor
+        .list_record::<
+            crate::sys::floor_plan_layout_openings::FloorPlanLayoutOpeningListItem,
+        >(crate::sys::floor_plan_layout_openings::SCHEMA);
+    #[cfg(feature = "floorplan_layout_transitions")]
+    visitor
+        .record::<
+            crate::sys::floorplan_layout_transitions::FloorplanLayoutTransition,
+        >(crate::sys::floorplan_layout_transitions::SCHEMA);
+    #[cfg(feature = "floorplan_layout_transitions")]
+    visitor
+        .list_record::<
+            crate::sys::floorplan_layout_transitions::FloorplanLayoutTransitionListItem,
+        >(crate::sys::floorplan_layout_transitions::SCHEMA);
     #[cfg(feature = "languages")]
     visitor.record::<crate::sys::languages::Language>(crate::sys::languages::SCHEMA);
 
@@ -3219,6 +4782,34 @@ pub fn __visit_entities(visitor: &mut impl crate::EntityVisitor) {
         .list_record::<
             crate::sys::language_tokens::LanguageTokenListItem,
         >(crate::sys::language_tokens::SCHEMA);
+    #[cfg(feature = "legal_content_audits")]
+    visitor
+        .record::<
+            crate::sys::legal_content_audits::LegalContentAudit,
+        >(crate::sys::legal_content_audits::SCHEMA);
+    #[cfg(feature = "legal_content_audits")]
+    visitor
+        .list_record::<
+            crate::sys::legal_content_audits::LegalContentAuditListItem,
+        >(crate::sys::legal_content_audits::SCHEMA);
+    #[cfg(feature = "log_entries")]
+    visitor.record::<crate::sys::log_entries::LogEntry>(crate::sys::log_entries::SCHEMA);
+
+    #[cfg(feature = "log_entries")]
+    visitor
+        .list_record::<
+            crate::sys::log_entries::LogEntryListItem,
+        >(crate::sys::log_entries::SCHEMA);
+    #[cfg(feature = "open_ai_chat_messages")]
+    visitor
+        .record::<
+            crate::sys::open_ai_chat_messages::OpenAiChatMessage,
+        >(crate::sys::open_ai_chat_messages::SCHEMA);
+    #[cfg(feature = "open_ai_chat_messages")]
+    visitor
+        .list_record::<
+            crate::sys::open_ai_chat_messages::OpenAiChatMessageListItem,
+        >(crate::sys::open_ai_chat_messages::SCHEMA);
     #[cfg(feature = "passport_cards")]
     visitor
         .record::<
@@ -3249,6 +4840,16 @@ pub fn __visit_entities(visitor: &mut impl crate::EntityVisitor) {
         .list_record::<
             crate::sys::platform_change_messages::PlatformChangeMessageListItem,
         >(crate::sys::platform_change_messages::SCHEMA);
+    #[cfg(feature = "proactive_action_configs")]
+    visitor
+        .record::<
+            crate::sys::proactive_action_configs::ProactiveActionConfig,
+        >(crate::sys::proactive_action_configs::SCHEMA);
+    #[cfg(feature = "proactive_action_configs")]
+    visitor
+        .list_record::<
+            crate::sys::proactive_action_configs::ProactiveActionConfigListItem,
+        >(crate::sys::proactive_action_configs::SCHEMA);
     #[cfg(feature = "radius_servers")]
     visitor
         .record::<
@@ -3259,6 +4860,26 @@ pub fn __visit_entities(visitor: &mut impl crate::EntityVisitor) {
         .list_record::<
             crate::sys::radius_servers::RadiusServerListItem,
         >(crate::sys::radius_servers::SCHEMA);
+    #[cfg(feature = "record_creation_workflows")]
+    visitor
+        .record::<
+            crate::sys::record_creation_workflows::RecordCreationWorkflow,
+        >(crate::sys::record_creation_workflows::SCHEMA);
+    #[cfg(feature = "record_creation_workflows")]
+    visitor
+        .list_record::<
+            crate::sys::record_creation_workflows::RecordCreationWorkflowListItem,
+        >(crate::sys::record_creation_workflows::SCHEMA);
+    #[cfg(feature = "record_creation_workflow_versions")]
+    visitor
+        .record::<
+            crate::sys::record_creation_workflow_versions::RecordCreationWorkflowVersion,
+        >(crate::sys::record_creation_workflow_versions::SCHEMA);
+    #[cfg(feature = "record_creation_workflow_versions")]
+    visitor
+        .list_record::<
+            crate::sys::record_creation_workflow_versions::RecordCreationWorkflowVersionListItem,
+        >(crate::sys::record_creation_workflow_versions::SCHEMA);
     #[cfg(feature = "refresh_tokens")]
     visitor
         .record::<
@@ -3269,6 +4890,16 @@ pub fn __visit_entities(visitor: &mut impl crate::EntityVisitor) {
         .list_record::<
             crate::sys::refresh_tokens::RefreshTokenListItem,
         >(crate::sys::refresh_tokens::SCHEMA);
+    #[cfg(feature = "registered_devices")]
+    visitor
+        .record::<
+            crate::sys::registered_devices::RegisteredDevice,
+        >(crate::sys::registered_devices::SCHEMA);
+    #[cfg(feature = "registered_devices")]
+    visitor
+        .list_record::<
+            crate::sys::registered_devices::RegisteredDeviceListItem,
+        >(crate::sys::registered_devices::SCHEMA);
     #[cfg(feature = "reports")]
     visitor.record::<crate::sys::reports::Report>(crate::sys::reports::SCHEMA);
 
@@ -3303,6 +4934,22 @@ pub fn __visit_entities(visitor: &mut impl crate::EntityVisitor) {
         .list_record::<
             crate::sys::reseller_payouts::ResellerPayoutListItem,
         >(crate::sys::reseller_payouts::SCHEMA);
+    #[cfg(feature = "sensors")]
+    visitor.record::<crate::sys::sensors::Sensor>(crate::sys::sensors::SCHEMA);
+
+    #[cfg(feature = "sensors")]
+    visitor
+        .list_record::<crate::sys::sensors::SensorListItem>(crate::sys::sensors::SCHEMA);
+    #[cfg(feature = "sensor_histories")]
+    visitor
+        .record::<
+            crate::sys::sensor_histories::SensorHistory,
+        >(crate::sys::sensor_histories::SCHEMA);
+    #[cfg(feature = "sensor_histories")]
+    visitor
+        .list_record::<
+            crate::sys::sensor_histories::SensorHistoryListItem,
+        >(crate::sys::sensor_histories::SCHEMA);
     #[cfg(feature = "simple_time_zones")]
     visitor
         .record::<
@@ -3313,6 +4960,16 @@ pub fn __visit_entities(visitor: &mut impl crate::EntityVisitor) {
         .list_record::<
             crate::sys::simple_time_zones::SimpleTimeZoneListItem,
         >(crate::sys::simple_time_zones::SCHEMA);
+    #[cfg(feature = "system_notifications")]
+    visitor
+        .record::<
+            crate::sys::system_notifications::SystemNotification,
+        >(crate::sys::system_notifications::SCHEMA);
+    #[cfg(feature = "system_notifications")]
+    visitor
+        .list_record::<
+            crate::sys::system_notifications::SystemNotificationListItem,
+        >(crate::sys::system_notifications::SCHEMA);
     #[cfg(feature = "tax_rates")]
     visitor.record::<crate::sys::tax_rates::TaxRate>(crate::sys::tax_rates::SCHEMA);
 
@@ -3341,6 +4998,14 @@ pub fn __visit_entities(visitor: &mut impl crate::EntityVisitor) {
         .list_record::<
             crate::sys::template_versions::TemplateVersionListItem,
         >(crate::sys::template_versions::SCHEMA);
+    #[cfg(feature = "ui_modules")]
+    visitor.record::<crate::sys::ui_modules::UiModule>(crate::sys::ui_modules::SCHEMA);
+
+    #[cfg(feature = "ui_modules")]
+    visitor
+        .list_record::<
+            crate::sys::ui_modules::UiModuleListItem,
+        >(crate::sys::ui_modules::SCHEMA);
     #[cfg(feature = "users")]
     visitor.record::<crate::sys::users::User>(crate::sys::users::SCHEMA);
 

@@ -6,11 +6,14 @@
 //! An id of one entity is not an id of another; this does not compile:
 //!
 //! ```compile_fail
-//! let id: nexudus::ids::AccessTokenId = nexudus::ids::ApplicationId(12);
+//! let id: nexudus::ids::AccessTokenId = nexudus::ids::AiChannelSessionId(12);
 //! ```
 
 #[cfg(feature = "access_tokens")]
 crate::typed_id!(AccessTokenId, "AccessToken");
+
+#[cfg(any(feature = "ai_channel_sessions", feature = "open_ai_chat_messages"))]
+crate::typed_id!(AiChannelSessionId, "AiChannelSession");
 
 #[cfg(
     any(feature = "applications", feature = "installed_applications", feature = "users")
@@ -22,6 +25,15 @@ crate::typed_id!(AudioFileId, "AudioFile");
 
 #[cfg(feature = "audit_trail_entries")]
 crate::typed_id!(AuditTrailEntryId, "AuditTrailEntry");
+
+#[cfg(feature = "automation_tile_audits")]
+crate::typed_id!(AutomationTileAuditId, "AutomationTileAudit");
+
+#[cfg(any(feature = "automation_tile_audits", feature = "automation_tiles"))]
+crate::typed_id!(AutomationTileId, "AutomationTile");
+
+#[cfg(feature = "basket_sessions")]
+crate::typed_id!(BasketSessionId, "BasketSession");
 
 #[cfg(any(feature = "blog_categories", feature = "blog_posts"))]
 crate::typed_id!(BlogCategoryId, "BlogCategory");
@@ -38,7 +50,7 @@ crate::typed_id!(BlogPostCommentId, "BlogPostComment");
 )]
 crate::typed_id!(BlogPostId, "BlogPost");
 
-#[cfg(feature = "resources")]
+#[cfg(any(feature = "booking_availability_exceptions", feature = "resources"))]
 crate::typed_id!(BookingAvailabilityExceptionId, "BookingAvailabilityException");
 
 #[cfg(
@@ -63,6 +75,12 @@ crate::typed_id!(BookingProductId, "BookingProduct");
 #[cfg(feature = "booking_visitors")]
 crate::typed_id!(BookingVisitorId, "BookingVisitor");
 
+#[cfg(feature = "business_announcements")]
+crate::typed_id!(BusinessAnnouncementId, "BusinessAnnouncement");
+
+#[cfg(feature = "business_background_jobs")]
+crate::typed_id!(BusinessBackgroundJobId, "BusinessBackgroundJob");
+
 #[cfg(feature = "business_charges")]
 crate::typed_id!(BusinessChargeId, "BusinessCharge");
 
@@ -72,11 +90,17 @@ crate::typed_id!(BusinessDomainId, "BusinessDomain");
 #[cfg(
     any(
         feature = "access_tokens",
+        feature = "ai_channel_sessions",
         feature = "audio_files",
         feature = "audit_trail_entries",
+        feature = "automation_tiles",
+        feature = "basket_sessions",
         feature = "blog_categories",
         feature = "blog_post_comments",
         feature = "blog_posts",
+        feature = "booking_availability_exceptions",
+        feature = "business_announcements",
+        feature = "business_background_jobs",
         feature = "business_charges",
         feature = "business_domains",
         feature = "business_redirections",
@@ -90,15 +114,21 @@ crate::typed_id!(BusinessDomainId, "BusinessDomain");
         feature = "chat_rooms",
         feature = "checkins",
         feature = "community_groups",
+        feature = "community_perks",
         feature = "community_threads",
+        feature = "courses",
         feature = "coworker_booking_credits",
         feature = "coworker_contracts",
         feature = "coworker_data_files",
         feature = "coworker_deliveries",
         feature = "coworker_discount_codes",
         feature = "coworker_extra_services",
+        feature = "coworker_identity_checks",
+        feature = "coworker_inventory_assets",
         feature = "coworker_invoices",
         feature = "coworker_ledger_entries",
+        feature = "coworker_legal_content_audits",
+        feature = "coworker_payment_methods",
         feature = "coworker_products",
         feature = "coworker_tasks",
         feature = "coworker_time_passes",
@@ -111,38 +141,57 @@ crate::typed_id!(BusinessDomainId, "BusinessDomain");
         feature = "data_files",
         feature = "discount_codes",
         feature = "document_templates",
+        feature = "eloxx_lockers_audits",
         feature = "email_accounts",
         feature = "email_queue_items",
         feature = "email_template_files",
         feature = "event_attendees",
         feature = "event_comments",
+        feature = "event_waiting_attendees",
         feature = "extra_services",
+        feature = "failed_checkins",
+        feature = "faq_articles",
         feature = "financial_accounts",
+        feature = "floor_plan_desk_variants",
         feature = "floor_plan_desks",
+        feature = "floor_plan_layouts",
         feature = "floor_plans",
+        feature = "form_pages",
         feature = "global_chat_messages",
         feature = "help_desk_departments",
         feature = "help_desk_messages",
         feature = "image_files",
         feature = "installed_applications",
+        feature = "installed_market_place_applications",
+        feature = "inventory_assets",
         feature = "invoices",
         feature = "languages",
         feature = "ledger_entries",
+        feature = "legal_content_audits",
+        feature = "log_entries",
+        feature = "ms_office_admin_calendars",
         feature = "news_letter_subscribers",
         feature = "news_letters",
+        feature = "open_ai_chat_messages",
         feature = "opportunity_types",
         feature = "payment_gateways",
         feature = "payout_invoices",
+        feature = "proactive_action_configs",
         feature = "products",
         feature = "proposals",
         feature = "radius_servers",
+        feature = "record_creation_workflows",
+        feature = "registered_devices",
         feature = "reminders",
         feature = "reports",
         feature = "reseller_accounts",
+        feature = "resource_access_rules",
         feature = "resource_types",
         feature = "resources",
+        feature = "sensors",
         feature = "subscriber_groups",
         feature = "surveys",
+        feature = "tariff_default_due_dates",
         feature = "tariffs",
         feature = "task_lists",
         feature = "tax_rates",
@@ -150,11 +199,13 @@ crate::typed_id!(BusinessDomainId, "BusinessDomain");
         feature = "template_files",
         feature = "template_versions",
         feature = "time_passes",
+        feature = "ui_modules",
         feature = "user_messages",
         feature = "user_roles",
         feature = "users",
         feature = "validation_rules",
         feature = "video_files",
+        feature = "video_rooms",
         feature = "visitors",
         feature = "web_hooks",
         feature = "workspaces"
@@ -190,16 +241,21 @@ crate::typed_id!(CalendarEventCategoryId, "CalendarEventCategory");
         feature = "calendar_events",
         feature = "event_attendees",
         feature = "event_comments",
-        feature = "event_products"
+        feature = "event_products",
+        feature = "event_waiting_attendees"
     )
 )]
 crate::typed_id!(CalendarEventId, "CalendarEvent");
+
+#[cfg(feature = "cancelled_bookings")]
+crate::typed_id!(CancelledBookingId, "CancelledBooking");
 
 #[cfg(
     any(
         feature = "canned_responses",
         feature = "crm_board_columns",
-        feature = "reminders"
+        feature = "reminders",
+        feature = "sensors"
     )
 )]
 crate::typed_id!(CannedResponseId, "CannedResponse");
@@ -219,11 +275,23 @@ crate::typed_id!(CheckinId, "Checkin");
 #[cfg(any(feature = "community_groups", feature = "community_threads"))]
 crate::typed_id!(CommunityGroupId, "CommunityGroup");
 
-#[cfg(any(feature = "community_message_likes", feature = "community_messages"))]
+#[cfg(
+    any(
+        feature = "community_message_likes",
+        feature = "community_message_reads",
+        feature = "community_messages"
+    )
+)]
 crate::typed_id!(CommunityMessageId, "CommunityMessage");
 
 #[cfg(feature = "community_message_likes")]
 crate::typed_id!(CommunityMessageLikeId, "CommunityMessageLike");
+
+#[cfg(feature = "community_message_reads")]
+crate::typed_id!(CommunityMessageReadId, "CommunityMessageRead");
+
+#[cfg(feature = "community_perks")]
+crate::typed_id!(CommunityPerkId, "CommunityPerk");
 
 #[cfg(feature = "community_thread_files")]
 crate::typed_id!(CommunityThreadFileId, "CommunityThreadFile");
@@ -238,6 +306,7 @@ crate::typed_id!(CommunityThreadFollowId, "CommunityThreadFollow");
         feature = "community_thread_follows",
         feature = "community_thread_likes",
         feature = "community_thread_mutes",
+        feature = "community_thread_reads",
         feature = "community_threads"
     )
 )]
@@ -249,15 +318,28 @@ crate::typed_id!(CommunityThreadLikeId, "CommunityThreadLike");
 #[cfg(feature = "community_thread_mutes")]
 crate::typed_id!(CommunityThreadMuteId, "CommunityThreadMute");
 
-#[cfg(feature = "coworker_deliveries")]
+#[cfg(feature = "community_thread_reads")]
+crate::typed_id!(CommunityThreadReadId, "CommunityThreadRead");
+
+#[cfg(any(feature = "contract_contacts", feature = "coworker_deliveries"))]
 crate::typed_id!(ContractContactId, "ContractContact");
 
 #[cfg(feature = "contract_deposits")]
 crate::typed_id!(ContractDepositId, "ContractDeposit");
 
+#[cfg(feature = "contract_paused_periods")]
+crate::typed_id!(ContractPausedPeriodId, "ContractPausedPeriod");
+
+#[cfg(feature = "contract_products")]
+crate::typed_id!(ContractProductId, "ContractProduct");
+
+#[cfg(feature = "contract_schedules")]
+crate::typed_id!(ContractScheduleId, "ContractSchedule");
+
 #[cfg(
     any(
         feature = "businesses",
+        feature = "contract_contacts",
         feature = "countries",
         feature = "coworker_invoices",
         feature = "coworkers",
@@ -266,8 +348,37 @@ crate::typed_id!(ContractDepositId, "ContractDeposit");
 )]
 crate::typed_id!(CountryId, "Country");
 
-#[cfg(feature = "resource_access_rules")]
+#[cfg(feature = "course_completed_lessons")]
+crate::typed_id!(CourseCompletedLessonId, "CourseCompletedLesson");
+
+#[cfg(
+    any(
+        feature = "course_lessons",
+        feature = "course_members",
+        feature = "course_sections",
+        feature = "courses",
+        feature = "resource_access_rules"
+    )
+)]
 crate::typed_id!(CourseId, "Course");
+
+#[cfg(
+    any(
+        feature = "course_completed_lessons",
+        feature = "course_lessons",
+        feature = "course_members"
+    )
+)]
+crate::typed_id!(CourseLessonId, "CourseLesson");
+
+#[cfg(any(feature = "course_completed_lessons", feature = "course_members"))]
+crate::typed_id!(CourseMemberId, "CourseMember");
+
+#[cfg(any(feature = "course_lessons", feature = "course_sections"))]
+crate::typed_id!(CourseSectionId, "CourseSection");
+
+#[cfg(feature = "coworker_access_control_audits")]
+crate::typed_id!(CoworkerAccessControlAuditId, "CoworkerAccessControlAudit");
 
 #[cfg(
     any(
@@ -280,7 +391,16 @@ crate::typed_id!(CoworkerBookingCreditId, "CoworkerBookingCredit");
 #[cfg(feature = "coworker_booking_credit_use_histories")]
 crate::typed_id!(CoworkerBookingCreditUseHistoryId, "CoworkerBookingCreditUseHistory");
 
-#[cfg(any(feature = "contract_deposits", feature = "coworker_contracts"))]
+#[cfg(
+    any(
+        feature = "contract_contacts",
+        feature = "contract_deposits",
+        feature = "contract_paused_periods",
+        feature = "contract_products",
+        feature = "contract_schedules",
+        feature = "coworker_contracts"
+    )
+)]
 crate::typed_id!(CoworkerContractId, "CoworkerContract");
 
 #[cfg(feature = "coworker_data_files")]
@@ -303,37 +423,65 @@ crate::typed_id!(CoworkerExtraServiceId, "CoworkerExtraService");
 #[cfg(feature = "coworker_extra_service_use_histories")]
 crate::typed_id!(CoworkerExtraServiceUseHistoryId, "CoworkerExtraServiceUseHistory");
 
+#[cfg(feature = "coworker_google_calendars")]
+crate::typed_id!(CoworkerGoogleCalendarId, "CoworkerGoogleCalendar");
+
 #[cfg(
     any(
+        feature = "ai_channel_sessions",
         feature = "bookings",
+        feature = "cancelled_bookings",
         feature = "charges",
         feature = "checkins",
         feature = "community_groups",
         feature = "community_messages",
         feature = "community_threads",
+        feature = "contract_contacts",
         feature = "contract_deposits",
+        feature = "contract_paused_periods",
+        feature = "contract_products",
+        feature = "contract_schedules",
+        feature = "course_lessons",
+        feature = "course_members",
+        feature = "courses",
+        feature = "coworker_access_control_audits",
         feature = "coworker_booking_credits",
         feature = "coworker_contracts",
         feature = "coworker_data_files",
         feature = "coworker_deliveries",
         feature = "coworker_discount_codes",
         feature = "coworker_extra_services",
+        feature = "coworker_google_calendars",
+        feature = "coworker_identity_check_documents",
+        feature = "coworker_identity_checks",
+        feature = "coworker_inventory_assets",
         feature = "coworker_invoice_histories",
         feature = "coworker_invoices",
         feature = "coworker_ledger_entries",
+        feature = "coworker_legal_content_audits",
         feature = "coworker_messages",
         feature = "coworker_ms_office_calendars",
         feature = "coworker_notes",
+        feature = "coworker_notifications",
+        feature = "coworker_payment_methods",
         feature = "coworker_price_plan_histories",
         feature = "coworker_products",
+        feature = "coworker_reminder_audits",
+        feature = "coworker_settings",
         feature = "coworker_tasks",
         feature = "coworker_time_passes",
         feature = "coworkers",
         feature = "crm_opportunities",
+        feature = "eloxx_lockers_audits",
         feature = "event_attendees",
+        feature = "event_waiting_attendees",
+        feature = "failed_checkins",
+        feature = "floor_plan_desk_variants",
         feature = "floor_plan_desks",
+        feature = "form_page_requests",
         feature = "help_desk_comments",
         feature = "help_desk_messages",
+        feature = "open_ai_chat_messages",
         feature = "proposals",
         feature = "reminders",
         feature = "resource_access_rules",
@@ -345,14 +493,30 @@ crate::typed_id!(CoworkerExtraServiceUseHistoryId, "CoworkerExtraServiceUseHisto
 )]
 crate::typed_id!(CoworkerId, "Coworker");
 
+#[cfg(feature = "coworker_identity_check_documents")]
+crate::typed_id!(CoworkerIdentityCheckDocumentId, "CoworkerIdentityCheckDocument");
+
+#[cfg(
+    any(
+        feature = "coworker_identity_check_documents",
+        feature = "coworker_identity_checks"
+    )
+)]
+crate::typed_id!(CoworkerIdentityCheckId, "CoworkerIdentityCheck");
+
+#[cfg(feature = "coworker_inventory_assets")]
+crate::typed_id!(CoworkerInventoryAssetId, "CoworkerInventoryAsset");
+
 #[cfg(feature = "coworker_invoice_histories")]
 crate::typed_id!(CoworkerInvoiceHistoryId, "CoworkerInvoiceHistory");
 
 #[cfg(
     any(
         feature = "bookings",
+        feature = "cancelled_bookings",
         feature = "coworker_invoice_histories",
         feature = "coworker_invoice_lines",
+        feature = "coworker_invoice_payment_tokens",
         feature = "coworker_invoices",
         feature = "coworker_ledger_entries",
         feature = "event_attendees"
@@ -363,10 +527,16 @@ crate::typed_id!(CoworkerInvoiceId, "CoworkerInvoice");
 #[cfg(feature = "coworker_invoice_lines")]
 crate::typed_id!(CoworkerInvoiceLineId, "CoworkerInvoiceLine");
 
+#[cfg(feature = "coworker_invoice_payment_tokens")]
+crate::typed_id!(CoworkerInvoicePaymentTokenId, "CoworkerInvoicePaymentToken");
+
 #[cfg(feature = "coworker_ledger_entries")]
 crate::typed_id!(CoworkerLedgerEntryId, "CoworkerLedgerEntry");
 
-#[cfg(feature = "coworker_messages")]
+#[cfg(feature = "coworker_legal_content_audits")]
+crate::typed_id!(CoworkerLegalContentAuditId, "CoworkerLegalContentAudit");
+
+#[cfg(any(feature = "coworker_messages", feature = "open_ai_chat_messages"))]
 crate::typed_id!(CoworkerMessageId, "CoworkerMessage");
 
 #[cfg(feature = "coworker_ms_office_calendars")]
@@ -375,11 +545,23 @@ crate::typed_id!(CoworkerMsOfficeCalendarId, "CoworkerMsOfficeCalendar");
 #[cfg(feature = "coworker_notes")]
 crate::typed_id!(CoworkerNoteId, "CoworkerNote");
 
+#[cfg(feature = "coworker_notifications")]
+crate::typed_id!(CoworkerNotificationId, "CoworkerNotification");
+
+#[cfg(feature = "coworker_payment_methods")]
+crate::typed_id!(CoworkerPaymentMethodId, "CoworkerPaymentMethod");
+
 #[cfg(feature = "coworker_price_plan_histories")]
 crate::typed_id!(CoworkerPricePlanHistoryId, "CoworkerPricePlanHistory");
 
 #[cfg(feature = "coworker_products")]
 crate::typed_id!(CoworkerProductId, "CoworkerProduct");
+
+#[cfg(feature = "coworker_reminder_audits")]
+crate::typed_id!(CoworkerReminderAuditId, "CoworkerReminderAudit");
+
+#[cfg(feature = "coworker_settings")]
+crate::typed_id!(CoworkerSettingId, "CoworkerSetting");
 
 #[cfg(feature = "coworker_tasks")]
 crate::typed_id!(CoworkerTaskId, "CoworkerTask");
@@ -391,7 +573,8 @@ crate::typed_id!(CoworkerTimePassId, "CoworkerTimePass");
     any(
         feature = "crm_board_columns",
         feature = "crm_opportunities",
-        feature = "crm_opportunity_histories"
+        feature = "crm_opportunity_histories",
+        feature = "form_pages"
     )
 )]
 crate::typed_id!(CrmBoardColumnId, "CrmBoardColumn");
@@ -400,7 +583,8 @@ crate::typed_id!(CrmBoardColumnId, "CrmBoardColumn");
     any(
         feature = "crm_board_columns",
         feature = "crm_boards",
-        feature = "crm_opportunities"
+        feature = "crm_opportunities",
+        feature = "form_pages"
     )
 )]
 crate::typed_id!(CrmBoardId, "CrmBoard");
@@ -453,6 +637,9 @@ crate::typed_id!(DiscountCodeId, "DiscountCode");
 #[cfg(any(feature = "document_templates", feature = "proposals"))]
 crate::typed_id!(DocumentTemplateId, "DocumentTemplate");
 
+#[cfg(feature = "eloxx_lockers_audits")]
+crate::typed_id!(EloxxLockersAuditId, "EloxxLockersAudit");
+
 #[cfg(
     any(
         feature = "coworker_messages",
@@ -482,9 +669,13 @@ crate::typed_id!(EventCommentId, "EventComment");
 #[cfg(any(feature = "event_attendees", feature = "event_products"))]
 crate::typed_id!(EventProductId, "EventProduct");
 
+#[cfg(feature = "event_waiting_attendees")]
+crate::typed_id!(EventWaitingAttendeeId, "EventWaitingAttendee");
+
 #[cfg(
     any(
         feature = "bookings",
+        feature = "cancelled_bookings",
         feature = "coworker_extra_services",
         feature = "extra_service_prices",
         feature = "extra_service_time_slots",
@@ -502,6 +693,12 @@ crate::typed_id!(ExtraServicePriceId, "ExtraServicePrice");
 #[cfg(feature = "extra_service_time_slots")]
 crate::typed_id!(ExtraServiceTimeSlotId, "ExtraServiceTimeSlot");
 
+#[cfg(feature = "failed_checkins")]
+crate::typed_id!(FailedCheckinId, "FailedCheckin");
+
+#[cfg(feature = "faq_articles")]
+crate::typed_id!(FaqArticleId, "FaqArticle");
+
 #[cfg(
     any(
         feature = "charges",
@@ -516,36 +713,112 @@ crate::typed_id!(ExtraServiceTimeSlotId, "ExtraServiceTimeSlot");
 )]
 crate::typed_id!(FinancialAccountId, "FinancialAccount");
 
+#[cfg(feature = "floor_plan_assets")]
+crate::typed_id!(FloorPlanAssetId, "FloorPlanAsset");
+
 #[cfg(
     any(
+        feature = "automation_tiles",
         feature = "bookings",
+        feature = "cancelled_bookings",
         feature = "coworker_contracts",
+        feature = "eloxx_lockers_audits",
+        feature = "floor_plan_desk_variants",
         feature = "floor_plan_desks",
+        feature = "inventory_assets",
         feature = "proposal_contracts",
-        feature = "proposals"
+        feature = "proposals",
+        feature = "sensors"
     )
 )]
 crate::typed_id!(FloorPlanDeskId, "FloorPlanDesk");
 
-#[cfg(any(feature = "floor_plan_desks", feature = "floor_plans"))]
+#[cfg(
+    any(
+        feature = "coworker_contracts",
+        feature = "floor_plan_desk_variants",
+        feature = "proposal_contracts",
+        feature = "proposals"
+    )
+)]
+crate::typed_id!(FloorPlanDeskVariantId, "FloorPlanDeskVariant");
+
+#[cfg(
+    any(
+        feature = "floor_plan_desk_variants",
+        feature = "floor_plan_desks",
+        feature = "floor_plans"
+    )
+)]
 crate::typed_id!(FloorPlanId, "FloorPlan");
 
-#[cfg(feature = "floor_plans")]
+#[cfg(feature = "floor_plan_layout_areas")]
+crate::typed_id!(FloorPlanLayoutAreaId, "FloorPlanLayoutArea");
+
+#[cfg(feature = "floor_plan_layout_assets")]
+crate::typed_id!(FloorPlanLayoutAssetId, "FloorPlanLayoutAsset");
+
+#[cfg(any(feature = "floor_plan_layout_edges", feature = "floor_plan_layout_openings"))]
+crate::typed_id!(FloorPlanLayoutEdgeId, "FloorPlanLayoutEdge");
+
+#[cfg(
+    any(
+        feature = "floor_plan_layout_areas",
+        feature = "floor_plan_layout_assets",
+        feature = "floor_plan_layout_edges",
+        feature = "floor_plan_layout_nodes",
+        feature = "floor_plan_layouts",
+        feature = "floor_plans",
+        feature = "floorplan_layout_transitions"
+    )
+)]
 crate::typed_id!(FloorPlanLayoutId, "FloorPlanLayout");
 
-#[cfg(any(feature = "calendar_events", feature = "tariffs"))]
+#[cfg(feature = "floor_plan_layout_nodes")]
+crate::typed_id!(FloorPlanLayoutNodeId, "FloorPlanLayoutNode");
+
+#[cfg(feature = "floor_plan_layout_openings")]
+crate::typed_id!(FloorPlanLayoutOpeningId, "FloorPlanLayoutOpening");
+
+#[cfg(feature = "floorplan_layout_transitions")]
+crate::typed_id!(FloorplanLayoutTransitionId, "FloorplanLayoutTransition");
+
+#[cfg(feature = "form_page_answers")]
+crate::typed_id!(FormPageAnswerId, "FormPageAnswer");
+
+#[cfg(
+    any(
+        feature = "calendar_events",
+        feature = "form_page_questions",
+        feature = "form_page_requests",
+        feature = "form_pages",
+        feature = "tariffs"
+    )
+)]
 crate::typed_id!(FormPageId, "FormPage");
+
+#[cfg(any(feature = "form_page_answers", feature = "form_page_questions"))]
+crate::typed_id!(FormPageQuestionId, "FormPageQuestion");
+
+#[cfg(any(feature = "form_page_answers", feature = "form_page_requests"))]
+crate::typed_id!(FormPageRequestId, "FormPageRequest");
 
 #[cfg(feature = "global_chat_messages")]
 crate::typed_id!(GlobalChatMessageId, "GlobalChatMessage");
 
-#[cfg(feature = "help_desk_comments")]
+#[cfg(any(feature = "help_desk_comments", feature = "open_ai_chat_messages"))]
 crate::typed_id!(HelpDeskCommentId, "HelpDeskComment");
 
 #[cfg(any(feature = "help_desk_departments", feature = "help_desk_messages"))]
 crate::typed_id!(HelpDeskDepartmentId, "HelpDeskDepartment");
 
-#[cfg(any(feature = "help_desk_comments", feature = "help_desk_messages"))]
+#[cfg(
+    any(
+        feature = "help_desk_comments",
+        feature = "help_desk_messages",
+        feature = "open_ai_chat_messages"
+    )
+)]
 crate::typed_id!(HelpDeskMessageId, "HelpDeskMessage");
 
 #[cfg(feature = "image_files")]
@@ -553,6 +826,12 @@ crate::typed_id!(ImageFileId, "ImageFile");
 
 #[cfg(feature = "installed_applications")]
 crate::typed_id!(InstalledApplicationId, "InstalledApplication");
+
+#[cfg(feature = "installed_market_place_applications")]
+crate::typed_id!(InstalledMarketPlaceApplicationId, "InstalledMarketPlaceApplication");
+
+#[cfg(any(feature = "coworker_inventory_assets", feature = "inventory_assets"))]
+crate::typed_id!(InventoryAssetId, "InventoryAsset");
 
 #[cfg(any(feature = "invoices", feature = "payout_invoices"))]
 crate::typed_id!(InvoiceId, "Invoice");
@@ -577,6 +856,23 @@ crate::typed_id!(LanguageTokenId, "LanguageToken");
 #[cfg(feature = "ledger_entries")]
 crate::typed_id!(LedgerEntryId, "LedgerEntry");
 
+#[cfg(feature = "legal_content_audits")]
+crate::typed_id!(LegalContentAuditId, "LegalContentAudit");
+
+#[cfg(feature = "log_entries")]
+crate::typed_id!(LogEntryId, "LogEntry");
+
+#[cfg(
+    any(
+        feature = "installed_market_place_applications",
+        feature = "market_place_applications"
+    )
+)]
+crate::typed_id!(MarketPlaceApplicationId, "MarketPlaceApplication");
+
+#[cfg(feature = "ms_office_admin_calendars")]
+crate::typed_id!(MsOfficeAdminCalendarId, "MsOfficeAdminCalendar");
+
 #[cfg(any(feature = "news_letters", feature = "subscriber_activities"))]
 crate::typed_id!(NewsLetterId, "NewsLetter");
 
@@ -588,6 +884,9 @@ crate::typed_id!(NewsLetterId, "NewsLetter");
     )
 )]
 crate::typed_id!(NewsLetterSubscriberId, "NewsLetterSubscriber");
+
+#[cfg(feature = "open_ai_chat_messages")]
+crate::typed_id!(OpenAiChatMessageId, "OpenAiChatMessage");
 
 #[cfg(any(feature = "crm_opportunities", feature = "opportunity_types"))]
 crate::typed_id!(OpportunityTypeId, "OpportunityType");
@@ -604,6 +903,9 @@ crate::typed_id!(PayoutInvoiceId, "PayoutInvoice");
 #[cfg(feature = "platform_change_messages")]
 crate::typed_id!(PlatformChangeMessageId, "PlatformChangeMessage");
 
+#[cfg(feature = "proactive_action_configs")]
+crate::typed_id!(ProactiveActionConfigId, "ProactiveActionConfig");
+
 #[cfg(feature = "product_booking_credits")]
 crate::typed_id!(ProductBookingCreditId, "ProductBookingCredit");
 
@@ -614,6 +916,7 @@ crate::typed_id!(ProductExtraServiceId, "ProductExtraService");
     any(
         feature = "booking_products",
         feature = "contract_deposits",
+        feature = "contract_products",
         feature = "coworker_booking_credits",
         feature = "coworker_products",
         feature = "crm_board_columns",
@@ -624,6 +927,7 @@ crate::typed_id!(ProductExtraServiceId, "ProductExtraService");
         feature = "products",
         feature = "proposal_products",
         feature = "reminders",
+        feature = "resource_access_rules",
         feature = "resource_products",
         feature = "resources",
         feature = "tariff_booking_credits",
@@ -637,13 +941,17 @@ crate::typed_id!(ProductId, "Product");
 #[cfg(feature = "product_time_passes")]
 crate::typed_id!(ProductTimePassId, "ProductTimePass");
 
-#[cfg(feature = "proposal_contracts")]
+#[cfg(any(feature = "proposal_contract_schedules", feature = "proposal_contracts"))]
 crate::typed_id!(ProposalContractId, "ProposalContract");
+
+#[cfg(feature = "proposal_contract_schedules")]
+crate::typed_id!(ProposalContractScheduleId, "ProposalContractSchedule");
 
 #[cfg(
     any(
         feature = "proposal_contracts",
         feature = "proposal_products",
+        feature = "proposal_schedules",
         feature = "proposals"
     )
 )]
@@ -652,13 +960,35 @@ crate::typed_id!(ProposalId, "Proposal");
 #[cfg(feature = "proposal_products")]
 crate::typed_id!(ProposalProductId, "ProposalProduct");
 
+#[cfg(feature = "proposal_schedules")]
+crate::typed_id!(ProposalScheduleId, "ProposalSchedule");
+
 #[cfg(feature = "radius_servers")]
 crate::typed_id!(RadiusServerId, "RadiusServer");
+
+#[cfg(
+    any(
+        feature = "record_creation_workflow_versions",
+        feature = "record_creation_workflows"
+    )
+)]
+crate::typed_id!(RecordCreationWorkflowId, "RecordCreationWorkflow");
+
+#[cfg(
+    any(
+        feature = "record_creation_workflow_versions",
+        feature = "record_creation_workflows"
+    )
+)]
+crate::typed_id!(RecordCreationWorkflowVersionId, "RecordCreationWorkflowVersion");
 
 #[cfg(feature = "refresh_tokens")]
 crate::typed_id!(RefreshTokenId, "RefreshToken");
 
-#[cfg(feature = "reminders")]
+#[cfg(feature = "registered_devices")]
+crate::typed_id!(RegisteredDeviceId, "RegisteredDevice");
+
+#[cfg(any(feature = "coworker_reminder_audits", feature = "reminders"))]
 crate::typed_id!(ReminderId, "Reminder");
 
 #[cfg(feature = "reports")]
@@ -698,17 +1028,24 @@ crate::typed_id!(ResourceAccessRuleTimeSlotId, "ResourceAccessRuleTimeSlot");
 
 #[cfg(
     any(
+        feature = "automation_tiles",
+        feature = "booking_availability_exceptions",
         feature = "bookings",
         feature = "calendar_events",
+        feature = "cancelled_bookings",
+        feature = "coworker_google_calendars",
         feature = "coworker_ms_office_calendars",
         feature = "crm_board_columns",
         feature = "custom_fields",
         feature = "floor_plan_desks",
+        feature = "inventory_assets",
+        feature = "ms_office_admin_calendars",
         feature = "reminders",
         feature = "resource_access_rules",
         feature = "resource_products",
         feature = "resource_time_slots",
-        feature = "resources"
+        feature = "resources",
+        feature = "sensors"
     )
 )]
 crate::typed_id!(ResourceId, "Resource");
@@ -722,6 +1059,7 @@ crate::typed_id!(ResourceTimeSlotId, "ResourceTimeSlot");
 #[cfg(
     any(
         feature = "bookings",
+        feature = "cancelled_bookings",
         feature = "coworker_booking_credits",
         feature = "discount_codes",
         feature = "extra_services",
@@ -736,7 +1074,12 @@ crate::typed_id!(ResourceTypeId, "ResourceType");
 #[cfg(any(feature = "applications", feature = "roles", feature = "user_roles"))]
 crate::typed_id!(RoleId, "Role");
 
-#[cfg(feature = "floor_plan_desks")]
+#[cfg(feature = "sensor_histories")]
+crate::typed_id!(SensorHistoryId, "SensorHistory");
+
+#[cfg(
+    any(feature = "floor_plan_desks", feature = "sensor_histories", feature = "sensors")
+)]
 crate::typed_id!(SensorId, "Sensor");
 
 #[cfg(any(feature = "businesses", feature = "coworkers", feature = "simple_time_zones"))]
@@ -767,14 +1110,23 @@ crate::typed_id!(SurveyQuestionId, "SurveyQuestion");
 #[cfg(any(feature = "survey_answers", feature = "survey_runs"))]
 crate::typed_id!(SurveyRunId, "SurveyRun");
 
+#[cfg(feature = "system_notifications")]
+crate::typed_id!(SystemNotificationId, "SystemNotification");
+
 #[cfg(any(feature = "coworker_booking_credits", feature = "tariff_booking_credits"))]
 crate::typed_id!(TariffBookingCreditId, "TariffBookingCredit");
+
+#[cfg(feature = "tariff_default_due_dates")]
+crate::typed_id!(TariffDefaultDueDateId, "TariffDefaultDueDate");
 
 #[cfg(feature = "tariff_extra_services")]
 crate::typed_id!(TariffExtraServiceId, "TariffExtraService");
 
 #[cfg(
     any(
+        feature = "automation_tiles",
+        feature = "community_perks",
+        feature = "courses",
         feature = "coworker_booking_credits",
         feature = "coworker_contracts",
         feature = "coworkers",
@@ -792,6 +1144,7 @@ crate::typed_id!(TariffExtraServiceId, "TariffExtraService");
         feature = "subscriber_groups",
         feature = "surveys",
         feature = "tariff_booking_credits",
+        feature = "tariff_default_due_dates",
         feature = "tariff_extra_services",
         feature = "tariff_products",
         feature = "tariff_signup_products",
@@ -845,6 +1198,7 @@ crate::typed_id!(TaxRateId, "TaxRate");
     any(
         feature = "coworkers",
         feature = "crm_opportunities",
+        feature = "extra_services",
         feature = "resource_access_rules",
         feature = "resources",
         feature = "teams"
@@ -860,6 +1214,7 @@ crate::typed_id!(TemplateVersionId, "TemplateVersion");
 
 #[cfg(
     any(
+        feature = "automation_tiles",
         feature = "coworker_booking_credits",
         feature = "coworker_time_passes",
         feature = "product_booking_credits",
@@ -879,6 +1234,9 @@ crate::typed_id!(TimePassPriceId, "TimePassPrice");
 #[cfg(feature = "time_pass_time_slots")]
 crate::typed_id!(TimePassTimeSlotId, "TimePassTimeSlot");
 
+#[cfg(feature = "ui_modules")]
+crate::typed_id!(UiModuleId, "UiModule");
+
 #[cfg(feature = "user_bookmarks")]
 crate::typed_id!(UserBookmarkId, "UserBookmark");
 
@@ -886,14 +1244,17 @@ crate::typed_id!(UserBookmarkId, "UserBookmark");
     any(
         feature = "blog_post_comments",
         feature = "blog_posts",
+        feature = "business_background_jobs",
         feature = "chat_rooms",
         feature = "chat_user_messages",
         feature = "community_groups",
         feature = "community_message_likes",
+        feature = "community_message_reads",
         feature = "community_messages",
         feature = "community_thread_follows",
         feature = "community_thread_likes",
         feature = "community_thread_mutes",
+        feature = "community_thread_reads",
         feature = "community_threads",
         feature = "coworker_tasks",
         feature = "coworkers",
@@ -901,10 +1262,15 @@ crate::typed_id!(UserBookmarkId, "UserBookmark");
         feature = "crm_opportunity_histories",
         feature = "email_queue_items",
         feature = "event_comments",
+        feature = "form_pages",
         feature = "global_chat_messages",
         feature = "help_desk_departments",
         feature = "help_desk_messages",
+        feature = "open_ai_chat_messages",
         feature = "proposals",
+        feature = "record_creation_workflow_versions",
+        feature = "record_creation_workflows",
+        feature = "registered_devices",
         feature = "reseller_payouts",
         feature = "resellers",
         feature = "task_items",
@@ -927,6 +1293,9 @@ crate::typed_id!(ValidationRuleId, "ValidationRule");
 
 #[cfg(feature = "video_files")]
 crate::typed_id!(VideoFileId, "VideoFile");
+
+#[cfg(feature = "video_rooms")]
+crate::typed_id!(VideoRoomId, "VideoRoom");
 
 #[cfg(any(feature = "booking_visitors", feature = "visitors"))]
 crate::typed_id!(VisitorId, "Visitor");

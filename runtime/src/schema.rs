@@ -212,7 +212,7 @@ pub struct ChildSchema {
     pub properties: &'static [FieldSchema],
 }
 
-/// A category of personal data, as Nexudus's catalogue names them.
+/// A category of personal data, as Nexudus's catalogue names them, and credentials.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Pii {
     /// A person's or company's name.
@@ -231,11 +231,14 @@ pub enum Pii {
     Dob,
     /// Bank and card details, tax numbers.
     Financial,
+    /// A credential the API hands out (an access token, a private key); this project's own
+    /// category, not the catalogue's.
+    Secret,
 }
 
 impl Pii {
     /// Every category.
-    pub const ALL: [Pii; 8] = [
+    pub const ALL: [Pii; 9] = [
         Pii::Name,
         Pii::Email,
         Pii::Phone,
@@ -244,6 +247,7 @@ impl Pii {
         Pii::Social,
         Pii::Dob,
         Pii::Financial,
+        Pii::Secret,
     ];
 
     /// As the catalogue writes it (`NAME`).
@@ -257,6 +261,7 @@ impl Pii {
             Pii::Social => "SOCIAL",
             Pii::Dob => "DOB",
             Pii::Financial => "FINANCIAL",
+            Pii::Secret => "SECRET",
         }
     }
 }

@@ -101,13 +101,16 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("LocalizationDetails", crate::FieldKind::Json)
             .read_only(),
         crate::FieldSchema::new("CustomFields", crate::FieldKind::Json),
+        crate::FieldSchema::new("DeveloperId", crate::FieldKind::Integer).required(),
         crate::FieldSchema::new("Name", crate::FieldKind::String).required(),
         crate::FieldSchema::new("Published", crate::FieldKind::Boolean),
         crate::FieldSchema::new("ApplicationKey", crate::FieldKind::String).read_only(),
+        crate::FieldSchema::new("SecretKey", crate::FieldKind::String),
         crate::FieldSchema::new("ShortDescription", crate::FieldKind::String).required(),
         crate::FieldSchema::new("Description", crate::FieldKind::String),
         crate::FieldSchema::new("InstallUrl", crate::FieldKind::String).required(),
-        crate::FieldSchema::new("RequiredRoles", crate::FieldKind::Ids("Role")),
+        crate::FieldSchema::new("RequiredRoles", crate::FieldKind::Ids("Role"))
+            .not_in_list(),
         crate::FieldSchema::new("AddedRequiredRoles", crate::FieldKind::Ids("Role"))
             .body_only(),
         crate::FieldSchema::new("RemovedRequiredRoles", crate::FieldKind::Ids("Role"))
@@ -115,6 +118,14 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     ],
     joined: &[],
     filters: &[
+        crate::FilterSchema {
+            query: "Application_Developer",
+            field: "DeveloperId",
+        },
+        crate::FilterSchema {
+            query: "Application_SecretKey",
+            field: "SecretKey",
+        },
         crate::FilterSchema {
             query: "Id",
             field: "Id",
@@ -170,6 +181,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     ],
     sort: &[
         "Id",
+        "DeveloperId",
         "Name",
         "Published",
         "ApplicationKey",
@@ -295,6 +307,15 @@ mod typed {
         /// carries it back unchanged: a read-only mark would leave it out of the PUT, which clears what
         /// is missing.
         pub custom_fields: Option<::serde_json::Value>,
+        /// ID of the developer who owns the application.
+        ///
+        /// Wire: `DeveloperId`, required on create.
+        ///
+        /// Spec decision: The 2020 page does not have it; the catalogue (skills:applications.md) and
+        /// the newer pages do, and the catalogue and
+        /// web:nexudus.mintlify.app/rest-api/apps/post-applications mark it required on create. No page
+        /// names an entity for developers, so it stays a plain integer rather than a typed id.
+        pub developer_id: i64,
         /// The application's name.
         ///
         /// Wire: `Name`, required on create.
@@ -308,8 +329,20 @@ mod typed {
         /// Wire: `ApplicationKey`, read-only.
         ///
         /// Spec decision: The page shows it in its filters and example records but in neither the
-        /// create nor the update parameters, so it is read-only.
+        /// create nor the update parameters, so it is read-only. The newer
+        /// dev:apps/get-applications-by-id says Nexudus generates it. The catalogue
+        /// (skills:applications.md) does not name it, as it leaves out read-only fields; the newer
+        /// pages still return and filter it, so it stays.
         pub application_key: Option<String>,
+        /// The secret the application authenticates its API calls with; never share it.
+        ///
+        /// Wire: `SecretKey`.
+        ///
+        /// Spec decision: The 2020 page does not have it; the catalogue (skills:applications.md) and
+        /// the newer pages do, writable on create and update. The catalogue marks no PII on it. It is a
+        /// credential, but this build of the loader does not yet accept spec/README.md's SECRET
+        /// category, so it is left unmarked.
+        pub secret_key: Option<String>,
         /// A one-line summary of the application.
         ///
         /// Wire: `ShortDescription`, required on create.
@@ -328,7 +361,8 @@ mod typed {
         ///
         /// Spec decision: The page's create example and update parameters carry it (the create
         /// parameter list omits it) as a list of ids; its name makes them ids of Role, the API's
-        /// permission records (`/api/security/roles`).
+        /// permission records (`/api/security/roles`). The catalogue (skills:applications.md) says only
+        /// get returns it, so list records leave it out.
         pub required_roles: Option<Vec<crate::ids::RoleId>>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
@@ -362,9 +396,11 @@ mod typed {
                     let mut v_to_string_text = None;
                     let mut v_localization_details = None;
                     let mut v_custom_fields = None;
+                    let mut v_developer_id = None;
                     let mut v_name = None;
                     let mut v_published = None;
                     let mut v_application_key = None;
+                    let mut v_secret_key = None;
                     let mut v_short_description = None;
                     let mut v_description = None;
                     let mut v_install_url = None;
@@ -384,9 +420,11 @@ mod typed {
                                 v_localization_details = map.next_value()?;
                             }
                             "CustomFields" => v_custom_fields = map.next_value()?,
+                            "DeveloperId" => v_developer_id = map.next_value()?,
                             "Name" => v_name = map.next_value()?,
                             "Published" => v_published = map.next_value()?,
                             "ApplicationKey" => v_application_key = map.next_value()?,
+                            "SecretKey" => v_secret_key = map.next_value()?,
                             "ShortDescription" => v_short_description = map.next_value()?,
                             "Description" => v_description = map.next_value()?,
                             "InstallUrl" => v_install_url = map.next_value()?,
@@ -405,9 +443,14 @@ mod typed {
                         to_string_text: v_to_string_text,
                         localization_details: v_localization_details,
                         custom_fields: v_custom_fields,
+                        developer_id: crate::wire::required(
+                            v_developer_id,
+                            "DeveloperId",
+                        )?,
                         name: crate::wire::required(v_name, "Name")?,
                         published: v_published,
                         application_key: v_application_key,
+                        secret_key: v_secret_key,
                         short_description: crate::wire::required(
                             v_short_description,
                             "ShortDescription",
@@ -459,20 +502,22 @@ mod typed {
         pub localization_details: Option<::serde_json::Value>,
         /// `CustomFields`: see [`Application::custom_fields`].
         pub custom_fields: Option<::serde_json::Value>,
+        /// `DeveloperId`: see [`Application::developer_id`].
+        pub developer_id: Option<i64>,
         /// `Name`: see [`Application::name`].
         pub name: Option<String>,
         /// `Published`: see [`Application::published`].
         pub published: Option<bool>,
         /// `ApplicationKey`: see [`Application::application_key`].
         pub application_key: Option<String>,
+        /// `SecretKey`: see [`Application::secret_key`].
+        pub secret_key: Option<String>,
         /// `ShortDescription`: see [`Application::short_description`].
         pub short_description: Option<String>,
         /// `Description`: see [`Application::description`].
         pub description: Option<String>,
         /// `InstallUrl`: see [`Application::install_url`].
         pub install_url: Option<String>,
-        /// `RequiredRoles`: see [`Application::required_roles`].
-        pub required_roles: Option<Vec<crate::ids::RoleId>>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -505,13 +550,14 @@ mod typed {
                     let mut v_to_string_text = None;
                     let mut v_localization_details = None;
                     let mut v_custom_fields = None;
+                    let mut v_developer_id = None;
                     let mut v_name = None;
                     let mut v_published = None;
                     let mut v_application_key = None;
+                    let mut v_secret_key = None;
                     let mut v_short_description = None;
                     let mut v_description = None;
                     let mut v_install_url = None;
-                    let mut v_required_roles = None;
                     let mut extra = ::serde_json::Map::new();
                     while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                         match &*key {
@@ -527,13 +573,14 @@ mod typed {
                                 v_localization_details = map.next_value()?;
                             }
                             "CustomFields" => v_custom_fields = map.next_value()?,
+                            "DeveloperId" => v_developer_id = map.next_value()?,
                             "Name" => v_name = map.next_value()?,
                             "Published" => v_published = map.next_value()?,
                             "ApplicationKey" => v_application_key = map.next_value()?,
+                            "SecretKey" => v_secret_key = map.next_value()?,
                             "ShortDescription" => v_short_description = map.next_value()?,
                             "Description" => v_description = map.next_value()?,
                             "InstallUrl" => v_install_url = map.next_value()?,
-                            "RequiredRoles" => v_required_roles = map.next_value()?,
                             _ => crate::wire::keep(&mut extra, key, &mut map)?,
                         }
                     }
@@ -548,13 +595,14 @@ mod typed {
                         to_string_text: v_to_string_text,
                         localization_details: v_localization_details,
                         custom_fields: v_custom_fields,
+                        developer_id: v_developer_id,
                         name: v_name,
                         published: v_published,
                         application_key: v_application_key,
+                        secret_key: v_secret_key,
                         short_description: v_short_description,
                         description: v_description,
                         install_url: v_install_url,
-                        required_roles: v_required_roles,
                         extra,
                     })
                 }
@@ -574,10 +622,14 @@ mod typed {
         pub system_id: Option<String>,
         /// `CustomFields`: see [`Application::custom_fields`].
         pub custom_fields: Option<::serde_json::Value>,
+        /// `DeveloperId`: see [`Application::developer_id`].
+        pub developer_id: i64,
         /// `Name`: see [`Application::name`].
         pub name: String,
         /// `Published`: see [`Application::published`].
         pub published: Option<bool>,
+        /// `SecretKey`: see [`Application::secret_key`].
+        pub secret_key: Option<String>,
         /// `ShortDescription`: see [`Application::short_description`].
         pub short_description: String,
         /// `Description`: see [`Application::description`].
@@ -610,8 +662,10 @@ mod typed {
             let mut object = crate::wire::Object::start(serializer)?;
             object.field_if_set("SystemId", &self.system_id)?;
             object.field_if_set("CustomFields", &self.custom_fields)?;
+            object.field("DeveloperId", &self.developer_id)?;
             object.field("Name", &self.name)?;
             object.field_if_set("Published", &self.published)?;
+            object.field_if_set("SecretKey", &self.secret_key)?;
             object.field("ShortDescription", &self.short_description)?;
             object.field_if_set("Description", &self.description)?;
             object.field("InstallUrl", &self.install_url)?;
@@ -623,9 +677,10 @@ mod typed {
     }
 
     impl NewApplication {
-        /// A body with the required fields set (`Name`, `ShortDescription`, `InstallUrl`) and no
-        /// optional one.
+        /// A body with the required fields set (`DeveloperId`, `Name`, `ShortDescription`,
+        /// `InstallUrl`) and no optional one.
         pub fn new(
+            developer_id: i64,
             name: impl Into<String>,
             short_description: impl Into<String>,
             install_url: impl Into<String>,
@@ -633,8 +688,10 @@ mod typed {
             Self {
                 system_id: None,
                 custom_fields: None,
+                developer_id,
                 name: name.into(),
                 published: None,
+                secret_key: None,
                 short_description: short_description.into(),
                 description: None,
                 install_url: install_url.into(),
@@ -659,6 +716,12 @@ mod typed {
         /// Sets [`Published`](Self::published).
         pub fn with_published(mut self, value: bool) -> Self {
             self.published = Some(value);
+            self
+        }
+
+        /// Sets [`SecretKey`](Self::secret_key).
+        pub fn with_secret_key(mut self, value: impl Into<String>) -> Self {
+            self.secret_key = Some(value.into());
             self
         }
 
@@ -718,10 +781,14 @@ mod typed {
         pub system_id: Option<String>,
         /// `CustomFields`: see [`Application::custom_fields`].
         pub custom_fields: Option<::serde_json::Value>,
+        /// `DeveloperId`: see [`Application::developer_id`].
+        pub developer_id: i64,
         /// `Name`: see [`Application::name`].
         pub name: String,
         /// `Published`: see [`Application::published`].
         pub published: Option<bool>,
+        /// `SecretKey`: see [`Application::secret_key`].
+        pub secret_key: Option<String>,
         /// `ShortDescription`: see [`Application::short_description`].
         pub short_description: String,
         /// `Description`: see [`Application::description`].
@@ -747,8 +814,10 @@ mod typed {
             object.field("Id", &self.id)?;
             object.field("SystemId", &self.system_id)?;
             object.field("CustomFields", &self.custom_fields)?;
+            object.field("DeveloperId", &self.developer_id)?;
             object.field("Name", &self.name)?;
             object.field("Published", &self.published)?;
+            object.field("SecretKey", &self.secret_key)?;
             object.field("ShortDescription", &self.short_description)?;
             object.field("Description", &self.description)?;
             object.field("InstallUrl", &self.install_url)?;
@@ -772,8 +841,10 @@ mod typed {
                 id: record.id,
                 system_id: record.system_id,
                 custom_fields: record.custom_fields,
+                developer_id: record.developer_id,
                 name: record.name,
                 published: record.published,
+                secret_key: record.secret_key,
                 short_description: record.short_description,
                 description: record.description,
                 install_url: record.install_url,
@@ -798,6 +869,14 @@ mod typed {
     /// AND.
     #[derive(Debug, Clone, PartialEq)]
     pub enum ApplicationFilter {
+        /// Filter by the owning developer's Id.
+        ///
+        /// Query: `Application_Developer=12`.
+        Developer(i64),
+        /// Filter by secret key.
+        ///
+        /// Query: `Application_SecretKey=text`.
+        SecretKey(String),
         /// Filter by the record's Id.
         ///
         /// Query: `Id=12`.
@@ -859,6 +938,8 @@ mod typed {
     impl crate::QueryFilter for ApplicationFilter {
         fn query_pair(&self) -> (&'static str, String) {
             match self {
+                Self::Developer(value) => ("Application_Developer", value.to_string()),
+                Self::SecretKey(value) => ("Application_SecretKey", value.clone()),
                 Self::Id(value) => ("Id", value.to_string()),
                 Self::UniqueId(value) => ("UniqueId", value.to_string()),
                 Self::SystemId(value) => ("Application_SystemId", value.clone()),
@@ -908,6 +989,8 @@ mod typed {
     pub enum ApplicationSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,
+        /// `DeveloperId`: ID of the developer who owns the application.
+        DeveloperId,
         /// `Name`: The application's name.
         Name,
         /// `Published`: Whether the application is published and offered to locations.
@@ -930,6 +1013,7 @@ mod typed {
         fn wire_name(&self) -> &'static str {
             match self {
                 Self::Id => "Id",
+                Self::DeveloperId => "DeveloperId",
                 Self::Name => "Name",
                 Self::Published => "Published",
                 Self::ApplicationKey => "ApplicationKey",

@@ -9,3 +9,13 @@ pub mod applications;
 /// whether its use there needs approval.
 #[cfg(any(feature = "installed_applications", feature = "schemas"))]
 pub mod installed_applications;
+/// `InstalledMarketPlaceApplication`: A marketplace application (MarketPlaceApplication)
+/// enabled by a location, with what the location shares with it (products, resources, events,
+/// plans, availability, prices) and what it accepts from it (bookings, event sign-ups, payment
+/// requests).
+#[cfg(any(feature = "installed_market_place_applications", feature = "schemas"))]
+pub mod installed_market_place_applications;
+/// `MarketPlaceApplication`: A service registered in the Nexudus marketplace, for example one
+/// that reads locations' inventory or takes bookings for them.
+#[cfg(any(feature = "market_place_applications", feature = "schemas"))]
+pub mod market_place_applications;

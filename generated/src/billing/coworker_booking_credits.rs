@@ -141,8 +141,25 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             .body_only(),
         crate::FieldSchema::new("ElegibleProducts", crate::FieldKind::Ids("Product"))
             .not_in_list(),
+        crate::FieldSchema::new(
+                "AddedElegibleProducts",
+                crate::FieldKind::Ids("Product"),
+            )
+            .body_only(),
+        crate::FieldSchema::new(
+                "RemovedElegibleProducts",
+                crate::FieldKind::Ids("Product"),
+            )
+            .body_only(),
         crate::FieldSchema::new("ElegibleTariffs", crate::FieldKind::Ids("Tariff"))
             .not_in_list(),
+        crate::FieldSchema::new("AddedElegibleTariffs", crate::FieldKind::Ids("Tariff"))
+            .body_only(),
+        crate::FieldSchema::new(
+                "RemovedElegibleTariffs",
+                crate::FieldKind::Ids("Tariff"),
+            )
+            .body_only(),
         crate::FieldSchema::new("ValidFrom", crate::FieldKind::DateTime),
         crate::FieldSchema::new("ExpireDate", crate::FieldKind::DateTime),
         crate::FieldSchema::new("CaneBeUsedForBookings", crate::FieldKind::Boolean),
@@ -167,6 +184,13 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("CoworkerContractUniqueId", crate::FieldKind::Guid),
         crate::FieldSchema::new("ElegiblePasses", crate::FieldKind::Ids("TimePass"))
             .not_in_list(),
+        crate::FieldSchema::new("AddedElegiblePasses", crate::FieldKind::Ids("TimePass"))
+            .body_only(),
+        crate::FieldSchema::new(
+                "RemovedElegiblePasses",
+                crate::FieldKind::Ids("TimePass"),
+            )
+            .body_only(),
         crate::FieldSchema::new("AppliesToCharges", crate::FieldKind::Boolean),
         crate::FieldSchema::new("RemainingCredit", crate::FieldKind::Money),
         crate::FieldSchema::new(
@@ -246,6 +270,30 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             query: "CoworkerBookingCredit_EventCategories",
             field: "EventCategories",
         },
+        crate::FilterSchema {
+            query: "CoworkerBookingCredit_ValidFrom",
+            field: "ValidFrom",
+        },
+        crate::FilterSchema {
+            query: "CoworkerBookingCredit_CaneBeUsedForBookings",
+            field: "CaneBeUsedForBookings",
+        },
+        crate::FilterSchema {
+            query: "CoworkerBookingCredit_IsUniversalCredit",
+            field: "IsUniversalCredit",
+        },
+        crate::FilterSchema {
+            query: "CoworkerBookingCredit_UseCreditPrice",
+            field: "UseCreditPrice",
+        },
+        crate::FilterSchema {
+            query: "CoworkerBookingCredit_CoworkerContractUniqueId",
+            field: "CoworkerContractUniqueId",
+        },
+        crate::FilterSchema {
+            query: "CoworkerBookingCredit_AppliesToCharges",
+            field: "AppliesToCharges",
+        },
     ],
     range_filters: &[
         crate::RangeFilterSchema {
@@ -272,6 +320,11 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             from: "from_CoworkerBookingCredit_ExpireDate",
             to: "to_CoworkerBookingCredit_ExpireDate",
             field: "ExpireDate",
+        },
+        crate::RangeFilterSchema {
+            from: "from_CoworkerBookingCredit_ValidFrom",
+            to: "to_CoworkerBookingCredit_ValidFrom",
+            field: "ValidFrom",
         },
     ],
     sort: &[
@@ -488,27 +541,50 @@ mod typed {
         ///
         /// Spec decision: NOTES.md lists it on the full record but not on create, and says nothing of
         /// writes. It is kept writable so that an update sends it back: were it marked read-only, a PUT
-        /// would leave it out, and PUT clears what is missing.
+        /// would leave it out, and PUT clears what is missing. NOTES.md lists it on the full record;
+        /// the catalogue (skills:coworkerbookingcredits.md) does not name it, as it lists only the
+        /// options a body sets. It stays writable as decided for the seed documents (spec/README.md),
+        /// so that an update sends it back.
         pub remaining_credit: Option<crate::Decimal>,
         /// The plan booking credit whose renewal created this credit, if any.
         ///
         /// Wire: `TariffBookingCreditId`.
+        ///
+        /// Spec decision: NOTES.md lists it on the full record; the catalogue
+        /// (skills:coworkerbookingcredits.md) does not name it, as it lists only the options a body
+        /// sets; it is kept as NOTES.md gives it.
         pub tariff_booking_credit_id: Option<crate::ids::TariffBookingCreditId>,
         /// Unique ID of the customer's product that originated this credit, if any.
         ///
         /// Wire: `CoworkerProductUniqueId`.
+        ///
+        /// Spec decision: NOTES.md lists it on the full record; the catalogue
+        /// (skills:coworkerbookingcredits.md) does not name it, as it lists only the options a body
+        /// sets; it is kept as NOTES.md gives it.
         pub coworker_product_unique_id: Option<crate::Uuid>,
         /// The issuing location's name.
         ///
         /// Wire: `BusinessName`, read-only.
+        ///
+        /// Spec decision: NOTES.md lists it on the full record; the catalogue
+        /// (skills:coworkerbookingcredits.md) does not name it, as it lists only the options a body
+        /// sets (it names it among the key fields only); it is kept read-only as NOTES.md gives it.
         pub business_name: Option<String>,
         /// The currency code of the issuing location, in which the credit is counted.
         ///
         /// Wire: `BusinessCurrencyCode`, read-only.
+        ///
+        /// Spec decision: NOTES.md lists it on the full record; the catalogue
+        /// (skills:coworkerbookingcredits.md) does not name it, as it lists only the options a body
+        /// sets; it is kept read-only as NOTES.md gives it.
         pub business_currency_code: Option<String>,
         /// The name of the plan booking credit that created this credit.
         ///
         /// Wire: `TariffBookingCreditName`, read-only.
+        ///
+        /// Spec decision: NOTES.md lists it on the full record; the catalogue
+        /// (skills:coworkerbookingcredits.md) does not name it, as it lists only the options a body
+        /// sets (it names it among the key fields only); it is kept read-only as NOTES.md gives it.
         pub tariff_booking_credit_name: Option<String>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
@@ -929,8 +1005,40 @@ mod typed {
         pub removed_eligible_resource_types: Option<Vec<crate::ids::ResourceTypeId>>,
         /// `ElegibleProducts`: see [`CoworkerBookingCredit::eligible_products`].
         pub eligible_products: Option<Vec<crate::ids::ProductId>>,
+        /// IDs of products to add to `ElegibleProducts`.
+        ///
+        /// Wire: `AddedElegibleProducts`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the catalogue (skills:coworkerbookingcredits.md) names it, as a create
+        /// and update option that adds to ElegibleProducts; its ids are of the same entity as
+        /// ElegibleProducts'. 004 and NOTES.md do not name it.
+        pub added_eligible_products: Option<Vec<crate::ids::ProductId>>,
+        /// IDs of products to remove from `ElegibleProducts`.
+        ///
+        /// Wire: `RemovedElegibleProducts`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the catalogue (skills:coworkerbookingcredits.md) names it, as a create
+        /// and update option that removes from ElegibleProducts; its ids are of the same entity as
+        /// ElegibleProducts'. 004 and NOTES.md do not name it.
+        pub removed_eligible_products: Option<Vec<crate::ids::ProductId>>,
         /// `ElegibleTariffs`: see [`CoworkerBookingCredit::eligible_tariffs`].
         pub eligible_tariffs: Option<Vec<crate::ids::TariffId>>,
+        /// IDs of plans to add to `ElegibleTariffs`.
+        ///
+        /// Wire: `AddedElegibleTariffs`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the catalogue (skills:coworkerbookingcredits.md) names it, as a create
+        /// and update option that adds to ElegibleTariffs; its ids are of the same entity as
+        /// ElegibleTariffs'. 004 and NOTES.md do not name it.
+        pub added_eligible_tariffs: Option<Vec<crate::ids::TariffId>>,
+        /// IDs of plans to remove from `ElegibleTariffs`.
+        ///
+        /// Wire: `RemovedElegibleTariffs`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the catalogue (skills:coworkerbookingcredits.md) names it, as a create
+        /// and update option that removes from ElegibleTariffs; its ids are of the same entity as
+        /// ElegibleTariffs'. 004 and NOTES.md do not name it.
+        pub removed_eligible_tariffs: Option<Vec<crate::ids::TariffId>>,
         /// `ValidFrom`: see [`CoworkerBookingCredit::valid_from`].
         pub valid_from: Option<crate::DateTime>,
         /// `ExpireDate`: see [`CoworkerBookingCredit::expire_date`].
@@ -965,6 +1073,22 @@ mod typed {
         pub coworker_contract_unique_id: Option<crate::Uuid>,
         /// `ElegiblePasses`: see [`CoworkerBookingCredit::eligible_passes`].
         pub eligible_passes: Option<Vec<crate::ids::TimePassId>>,
+        /// IDs of time passes to add to `ElegiblePasses`.
+        ///
+        /// Wire: `AddedElegiblePasses`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the catalogue (skills:coworkerbookingcredits.md) names it, as a create
+        /// and update option that adds to ElegiblePasses; its ids are of the same entity as
+        /// ElegiblePasses'. 004 and NOTES.md do not name it.
+        pub added_eligible_passes: Option<Vec<crate::ids::TimePassId>>,
+        /// IDs of time passes to remove from `ElegiblePasses`.
+        ///
+        /// Wire: `RemovedElegiblePasses`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the catalogue (skills:coworkerbookingcredits.md) names it, as a create
+        /// and update option that removes from ElegiblePasses; its ids are of the same entity as
+        /// ElegiblePasses'. 004 and NOTES.md do not name it.
+        pub removed_eligible_passes: Option<Vec<crate::ids::TimePassId>>,
         /// `AppliesToCharges`: see [`CoworkerBookingCredit::applies_to_charges`].
         pub applies_to_charges: Option<bool>,
         /// `RemainingCredit`: see [`CoworkerBookingCredit::remaining_credit`].
@@ -999,7 +1123,16 @@ mod typed {
                     &self.removed_eligible_resource_types,
                 )?;
             object.field_if_set("ElegibleProducts", &self.eligible_products)?;
+            object.field_if_set("AddedElegibleProducts", &self.added_eligible_products)?;
+            object
+                .field_if_set(
+                    "RemovedElegibleProducts",
+                    &self.removed_eligible_products,
+                )?;
             object.field_if_set("ElegibleTariffs", &self.eligible_tariffs)?;
+            object.field_if_set("AddedElegibleTariffs", &self.added_eligible_tariffs)?;
+            object
+                .field_if_set("RemovedElegibleTariffs", &self.removed_eligible_tariffs)?;
             object.field_if_set("ValidFrom", &self.valid_from)?;
             object.field_if_set("ExpireDate", &self.expire_date)?;
             object
@@ -1017,6 +1150,8 @@ mod typed {
                     &self.coworker_contract_unique_id,
                 )?;
             object.field_if_set("ElegiblePasses", &self.eligible_passes)?;
+            object.field_if_set("AddedElegiblePasses", &self.added_eligible_passes)?;
+            object.field_if_set("RemovedElegiblePasses", &self.removed_eligible_passes)?;
             object.field_if_set("AppliesToCharges", &self.applies_to_charges)?;
             if let Some(value) = &self.remaining_credit {
                 object.field("RemainingCredit", &crate::wire::Number(value))?;
@@ -1051,7 +1186,11 @@ mod typed {
                 added_eligible_resource_types: None,
                 removed_eligible_resource_types: None,
                 eligible_products: None,
+                added_eligible_products: None,
+                removed_eligible_products: None,
                 eligible_tariffs: None,
+                added_eligible_tariffs: None,
+                removed_eligible_tariffs: None,
                 valid_from: None,
                 expire_date: None,
                 can_be_used_for_bookings: None,
@@ -1063,6 +1202,8 @@ mod typed {
                 use_credit_price: None,
                 coworker_contract_unique_id: None,
                 eligible_passes: None,
+                added_eligible_passes: None,
+                removed_eligible_passes: None,
                 applies_to_charges: None,
                 remaining_credit: None,
                 tariff_booking_credit_id: None,
@@ -1130,12 +1271,56 @@ mod typed {
             self
         }
 
+        /// Sets [`AddedElegibleProducts`](Self::added_eligible_products).
+        pub fn with_added_eligible_products(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::ProductId>>,
+        ) -> Self {
+            self.added_eligible_products = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
+            self
+        }
+
+        /// Sets [`RemovedElegibleProducts`](Self::removed_eligible_products).
+        pub fn with_removed_eligible_products(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::ProductId>>,
+        ) -> Self {
+            self.removed_eligible_products = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
+            self
+        }
+
         /// Sets [`ElegibleTariffs`](Self::eligible_tariffs).
         pub fn with_eligible_tariffs(
             mut self,
             value: impl IntoIterator<Item = impl Into<crate::ids::TariffId>>,
         ) -> Self {
             self.eligible_tariffs = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+
+        /// Sets [`AddedElegibleTariffs`](Self::added_eligible_tariffs).
+        pub fn with_added_eligible_tariffs(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::TariffId>>,
+        ) -> Self {
+            self.added_eligible_tariffs = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
+            self
+        }
+
+        /// Sets [`RemovedElegibleTariffs`](Self::removed_eligible_tariffs).
+        pub fn with_removed_eligible_tariffs(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::TariffId>>,
+        ) -> Self {
+            self.removed_eligible_tariffs = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
             self
         }
 
@@ -1227,6 +1412,28 @@ mod typed {
             self
         }
 
+        /// Sets [`AddedElegiblePasses`](Self::added_eligible_passes).
+        pub fn with_added_eligible_passes(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::TimePassId>>,
+        ) -> Self {
+            self.added_eligible_passes = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
+            self
+        }
+
+        /// Sets [`RemovedElegiblePasses`](Self::removed_eligible_passes).
+        pub fn with_removed_eligible_passes(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::TimePassId>>,
+        ) -> Self {
+            self.removed_eligible_passes = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
+            self
+        }
+
         /// Sets [`AppliesToCharges`](Self::applies_to_charges).
         pub fn with_applies_to_charges(mut self, value: bool) -> Self {
             self.applies_to_charges = Some(value);
@@ -1262,8 +1469,10 @@ mod typed {
     /// unchanged), the record's `Id`, and the properties this client does not know (`extra`).
     /// Change the public fields, then send it.
     ///
-    /// `AddedElegibleResourceTypes`, `RemovedElegibleResourceTypes`, `AddedEventCategories`,
-    /// `RemovedEventCategories` only exist in bodies: they start unset and are sent only when set.
+    /// `AddedElegibleResourceTypes`, `RemovedElegibleResourceTypes`, `AddedElegibleProducts`,
+    /// `RemovedElegibleProducts`, `AddedElegibleTariffs`, `RemovedElegibleTariffs`,
+    /// `AddedEventCategories`, `RemovedEventCategories`, `AddedElegiblePasses`,
+    /// `RemovedElegiblePasses` only exist in bodies: they start unset and are sent only when set.
     ///
     /// A [`CoworkerBookingCreditListItem`] cannot become one: list records leave fields out.
     #[derive(Debug, Clone, PartialEq)]
@@ -1292,8 +1501,16 @@ mod typed {
         pub removed_eligible_resource_types: Option<Vec<crate::ids::ResourceTypeId>>,
         /// `ElegibleProducts`: see [`CoworkerBookingCredit::eligible_products`].
         pub eligible_products: Option<Vec<crate::ids::ProductId>>,
+        /// `AddedElegibleProducts`: see [`NewCoworkerBookingCredit::added_eligible_products`].
+        pub added_eligible_products: Option<Vec<crate::ids::ProductId>>,
+        /// `RemovedElegibleProducts`: see [`NewCoworkerBookingCredit::removed_eligible_products`].
+        pub removed_eligible_products: Option<Vec<crate::ids::ProductId>>,
         /// `ElegibleTariffs`: see [`CoworkerBookingCredit::eligible_tariffs`].
         pub eligible_tariffs: Option<Vec<crate::ids::TariffId>>,
+        /// `AddedElegibleTariffs`: see [`NewCoworkerBookingCredit::added_eligible_tariffs`].
+        pub added_eligible_tariffs: Option<Vec<crate::ids::TariffId>>,
+        /// `RemovedElegibleTariffs`: see [`NewCoworkerBookingCredit::removed_eligible_tariffs`].
+        pub removed_eligible_tariffs: Option<Vec<crate::ids::TariffId>>,
         /// `ValidFrom`: see [`CoworkerBookingCredit::valid_from`].
         pub valid_from: Option<crate::DateTime>,
         /// `ExpireDate`: see [`CoworkerBookingCredit::expire_date`].
@@ -1316,6 +1533,10 @@ mod typed {
         pub coworker_contract_unique_id: Option<crate::Uuid>,
         /// `ElegiblePasses`: see [`CoworkerBookingCredit::eligible_passes`].
         pub eligible_passes: Option<Vec<crate::ids::TimePassId>>,
+        /// `AddedElegiblePasses`: see [`NewCoworkerBookingCredit::added_eligible_passes`].
+        pub added_eligible_passes: Option<Vec<crate::ids::TimePassId>>,
+        /// `RemovedElegiblePasses`: see [`NewCoworkerBookingCredit::removed_eligible_passes`].
+        pub removed_eligible_passes: Option<Vec<crate::ids::TimePassId>>,
         /// `AppliesToCharges`: see [`CoworkerBookingCredit::applies_to_charges`].
         pub applies_to_charges: Option<bool>,
         /// `RemainingCredit`: see [`CoworkerBookingCredit::remaining_credit`].
@@ -1353,7 +1574,16 @@ mod typed {
                     &self.removed_eligible_resource_types,
                 )?;
             object.field("ElegibleProducts", &self.eligible_products)?;
+            object.field_if_set("AddedElegibleProducts", &self.added_eligible_products)?;
+            object
+                .field_if_set(
+                    "RemovedElegibleProducts",
+                    &self.removed_eligible_products,
+                )?;
             object.field("ElegibleTariffs", &self.eligible_tariffs)?;
+            object.field_if_set("AddedElegibleTariffs", &self.added_eligible_tariffs)?;
+            object
+                .field_if_set("RemovedElegibleTariffs", &self.removed_eligible_tariffs)?;
             object.field("ValidFrom", &self.valid_from)?;
             object.field("ExpireDate", &self.expire_date)?;
             object.field("CaneBeUsedForBookings", &self.can_be_used_for_bookings)?;
@@ -1366,6 +1596,8 @@ mod typed {
             object.field("UseCreditPrice", &self.use_credit_price)?;
             object.field("CoworkerContractUniqueId", &self.coworker_contract_unique_id)?;
             object.field("ElegiblePasses", &self.eligible_passes)?;
+            object.field_if_set("AddedElegiblePasses", &self.added_eligible_passes)?;
+            object.field_if_set("RemovedElegiblePasses", &self.removed_eligible_passes)?;
             object.field("AppliesToCharges", &self.applies_to_charges)?;
             object
                 .field(
@@ -1399,7 +1631,11 @@ mod typed {
                 added_eligible_resource_types: None,
                 removed_eligible_resource_types: None,
                 eligible_products: record.eligible_products,
+                added_eligible_products: None,
+                removed_eligible_products: None,
                 eligible_tariffs: record.eligible_tariffs,
+                added_eligible_tariffs: None,
+                removed_eligible_tariffs: None,
                 valid_from: record.valid_from,
                 expire_date: record.expire_date,
                 can_be_used_for_bookings: record.can_be_used_for_bookings,
@@ -1411,6 +1647,8 @@ mod typed {
                 use_credit_price: record.use_credit_price,
                 coworker_contract_unique_id: record.coworker_contract_unique_id,
                 eligible_passes: record.eligible_passes,
+                added_eligible_passes: None,
+                removed_eligible_passes: None,
                 applies_to_charges: record.applies_to_charges,
                 remaining_credit: record.remaining_credit,
                 tariff_booking_credit_id: record.tariff_booking_credit_id,
@@ -1497,6 +1735,31 @@ mod typed {
         ///
         /// Query: `CoworkerBookingCredit_EventCategories=12`.
         EventCategories(crate::ids::CalendarEventCategoryId),
+        /// Filter by the date the credit is valid from.
+        ///
+        /// Query: `CoworkerBookingCredit_ValidFrom=2025-01-01T00:00`.
+        ValidFrom(crate::DateTime),
+        /// Filter by whether the credit can be used for bookings.
+        ///
+        /// Query: `CoworkerBookingCredit_CaneBeUsedForBookings=true`.
+        CanBeUsedForBookings(bool),
+        /// Filter by whether the credit is universal.
+        ///
+        /// Query: `CoworkerBookingCredit_IsUniversalCredit=true`.
+        IsUniversalCredit(bool),
+        /// Filter by whether the credit price is used.
+        ///
+        /// Query: `CoworkerBookingCredit_UseCreditPrice=true`.
+        UseCreditPrice(bool),
+        /// Filter by the unique id of the contract that originated the credit.
+        ///
+        /// Query:
+        /// `CoworkerBookingCredit_CoworkerContractUniqueId=a1b2c3d4-e5f6-7890-abcd-ef1234567890`.
+        CoworkerContractUniqueId(crate::Uuid),
+        /// Filter by whether the credit applies to other charges.
+        ///
+        /// Query: `CoworkerBookingCredit_AppliesToCharges=true`.
+        AppliesToCharges(bool),
         /// Records created within a range.
         ///
         /// `CreatedOn` at least this value. Query:
@@ -1545,6 +1808,16 @@ mod typed {
         /// `ExpireDate` at most this value. Query:
         /// `to_CoworkerBookingCredit_ExpireDate=2025-01-01T00:00`.
         ToExpireDate(crate::DateTime),
+        /// Valid-from date, within a range.
+        ///
+        /// `ValidFrom` at least this value. Query:
+        /// `from_CoworkerBookingCredit_ValidFrom=2025-01-01T00:00`.
+        FromValidFrom(crate::DateTime),
+        /// Valid-from date, within a range.
+        ///
+        /// `ValidFrom` at most this value. Query:
+        /// `to_CoworkerBookingCredit_ValidFrom=2025-01-01T00:00`.
+        ToValidFrom(crate::DateTime),
     }
 
     impl crate::QueryFilter for CoworkerBookingCreditFilter {
@@ -1597,6 +1870,27 @@ mod typed {
                 Self::EventCategories(value) => {
                     ("CoworkerBookingCredit_EventCategories", value.to_string())
                 }
+                Self::ValidFrom(value) => {
+                    (
+                        "CoworkerBookingCredit_ValidFrom",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::CanBeUsedForBookings(value) => {
+                    ("CoworkerBookingCredit_CaneBeUsedForBookings", value.to_string())
+                }
+                Self::IsUniversalCredit(value) => {
+                    ("CoworkerBookingCredit_IsUniversalCredit", value.to_string())
+                }
+                Self::UseCreditPrice(value) => {
+                    ("CoworkerBookingCredit_UseCreditPrice", value.to_string())
+                }
+                Self::CoworkerContractUniqueId(value) => {
+                    ("CoworkerBookingCredit_CoworkerContractUniqueId", value.to_string())
+                }
+                Self::AppliesToCharges(value) => {
+                    ("CoworkerBookingCredit_AppliesToCharges", value.to_string())
+                }
                 Self::FromCreatedOn(value) => {
                     (
                         "from_CoworkerBookingCredit_CreatedOn",
@@ -1642,6 +1936,18 @@ mod typed {
                 Self::ToExpireDate(value) => {
                     (
                         "to_CoworkerBookingCredit_ExpireDate",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromValidFrom(value) => {
+                    (
+                        "from_CoworkerBookingCredit_ValidFrom",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToValidFrom(value) => {
+                    (
+                        "to_CoworkerBookingCredit_ValidFrom",
                         value.to_filter_string(crate::SERVICE.filter_datetime_format),
                     )
                 }

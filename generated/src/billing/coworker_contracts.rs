@@ -15,6 +15,7 @@
 //! | [`GET`](crate::billing::coworker_contracts::GET) | `GET /api/billing/coworkercontracts/{Id}` | `CoworkerContract-Read` |
 //! | [`CREATE`](crate::billing::coworker_contracts::CREATE) | `POST /api/billing/coworkercontracts` | `CoworkerContract-Create` |
 //! | [`UPDATE`](crate::billing::coworker_contracts::UPDATE) | `PUT /api/billing/coworkercontracts` | `CoworkerContract-Edit` |
+//! | [`DELETE`](crate::billing::coworker_contracts::DELETE) | `DELETE /api/billing/coworkercontracts/{Id}` | `CoworkerContract-Delete` |
 //! | [`COMMANDS`](crate::billing::coworker_contracts::COMMANDS) | `GET /api/billing/coworkercontracts/commands` | `CoworkerContract-List` |
 //! | [`RUN_COMMAND`](crate::billing::coworker_contracts::RUN_COMMAND) | `POST /api/billing/coworkercontracts/runcommand` | `CoworkerContract-Edit` |
 
@@ -55,6 +56,15 @@ pub const UPDATE: crate::Endpoint = crate::Endpoint {
     method: crate::Method::Put,
     path: "/api/billing/coworkercontracts",
     role: "CoworkerContract-Edit",
+    service: &crate::SERVICE,
+};
+
+/// `DELETE /api/billing/coworkercontracts/{Id}`, which needs the role
+/// `CoworkerContract-Delete`.
+pub const DELETE: crate::Endpoint = crate::Endpoint {
+    method: crate::Method::Delete,
+    path: "/api/billing/coworkercontracts/{Id}",
+    role: "CoworkerContract-Delete",
     service: &crate::SERVICE,
 };
 
@@ -101,30 +111,42 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("CoworkerId", crate::FieldKind::Id("Coworker"))
             .required(),
         crate::FieldSchema::new("TariffId", crate::FieldKind::Id("Tariff")).required(),
-        crate::FieldSchema::new("NextTariffId", crate::FieldKind::Id("Tariff"))
-            .update_only(),
-        crate::FieldSchema::new("Notes", crate::FieldKind::String),
+        crate::FieldSchema::new("NextTariffId", crate::FieldKind::Id("Tariff")),
+        crate::FieldSchema::new("Notes", crate::FieldKind::String).pii(crate::Pii::Bio),
         crate::FieldSchema::new("StartDate", crate::FieldKind::DateTime),
         crate::FieldSchema::new("BillingDay", crate::FieldKind::Integer).required(),
-        crate::FieldSchema::new("RenewalDate", crate::FieldKind::DateTime).update_only(),
-        crate::FieldSchema::new("InvoicedPeriod", crate::FieldKind::DateTime)
-            .update_only(),
-        crate::FieldSchema::new("ContractTerm", crate::FieldKind::DateTime)
-            .update_only(),
+        crate::FieldSchema::new("RenewalDate", crate::FieldKind::DateTime),
+        crate::FieldSchema::new("InvoicedPeriod", crate::FieldKind::DateTime),
+        crate::FieldSchema::new("ContractTerm", crate::FieldKind::DateTime),
         crate::FieldSchema::new("Price", crate::FieldKind::Money),
         crate::FieldSchema::new("Value", crate::FieldKind::Money),
-        crate::FieldSchema::new("Desks", crate::FieldKind::Ids("FloorPlanDesk")),
+        crate::FieldSchema::new("Desks", crate::FieldKind::Ids("FloorPlanDesk"))
+            .not_in_list(),
         crate::FieldSchema::new("AddedDesks", crate::FieldKind::Ids("FloorPlanDesk"))
             .body_only(),
         crate::FieldSchema::new("RemovedDesks", crate::FieldKind::Ids("FloorPlanDesk"))
             .body_only(),
+        crate::FieldSchema::new(
+                "Variants",
+                crate::FieldKind::Ids("FloorPlanDeskVariant"),
+            )
+            .not_in_list(),
+        crate::FieldSchema::new(
+                "AddedVariants",
+                crate::FieldKind::Ids("FloorPlanDeskVariant"),
+            )
+            .body_only(),
+        crate::FieldSchema::new(
+                "RemovedVariants",
+                crate::FieldKind::Ids("FloorPlanDeskVariant"),
+            )
+            .body_only(),
         crate::FieldSchema::new("Quantity", crate::FieldKind::Integer).required(),
-        crate::FieldSchema::new("IncludeSignupFee", crate::FieldKind::Boolean)
-            .update_only(),
+        crate::FieldSchema::new("PurchaseOrder", crate::FieldKind::String),
+        crate::FieldSchema::new("IncludeSignupFee", crate::FieldKind::Boolean),
         crate::FieldSchema::new("InvoiceAdvancedCycles", crate::FieldKind::Boolean),
         crate::FieldSchema::new("ApplyProRating", crate::FieldKind::Boolean),
-        crate::FieldSchema::new("NextAutoInvoice", crate::FieldKind::DateTime)
-            .update_only(),
+        crate::FieldSchema::new("NextAutoInvoice", crate::FieldKind::DateTime),
         crate::FieldSchema::new("PricePlanTermsAccepted", crate::FieldKind::Boolean),
         crate::FieldSchema::new("CancellationDate", crate::FieldKind::DateTime),
         crate::FieldSchema::new("CancellationLimitDays", crate::FieldKind::Integer),
@@ -143,16 +165,51 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("Cancelled", crate::FieldKind::Boolean).read_only(),
         crate::FieldSchema::new("PricePlanTermsAcceptedOn", crate::FieldKind::DateTime)
             .read_only(),
+        crate::FieldSchema::new(
+            "DeliveryPreferenceChecks",
+            crate::FieldKind::Enum(&crate::enums::DeliveryHandlingPreference::SCHEMA),
+        ),
+        crate::FieldSchema::new(
+            "DeliveryPreferenceMail",
+            crate::FieldKind::Enum(&crate::enums::DeliveryHandlingPreference::SCHEMA),
+        ),
+        crate::FieldSchema::new(
+            "DeliveryPreferenceParcels",
+            crate::FieldKind::Enum(&crate::enums::DeliveryHandlingPreference::SCHEMA),
+        ),
+        crate::FieldSchema::new(
+            "DeliveryPreferencePublicity",
+            crate::FieldKind::Enum(&crate::enums::DeliveryHandlingPreference::SCHEMA),
+        ),
+        crate::FieldSchema::new("DeliveryInstructions", crate::FieldKind::String),
+        crate::FieldSchema::new("IdentityChecksDueOn", crate::FieldKind::DateTime),
+        crate::FieldSchema::new("AddressChecksDueOn", crate::FieldKind::DateTime),
+        crate::FieldSchema::new("StartDateLocal", crate::FieldKind::DateTime),
+        crate::FieldSchema::new("RenewalDateLocal", crate::FieldKind::DateTime),
+        crate::FieldSchema::new("NextAutoInvoiceLocal", crate::FieldKind::DateTime),
+        crate::FieldSchema::new(
+            "PricePlanTermsAcceptedOnLocal",
+            crate::FieldKind::DateTime,
+        ),
+        crate::FieldSchema::new("CancellationDateLocal", crate::FieldKind::DateTime),
+        crate::FieldSchema::new("ContractTermLocal", crate::FieldKind::DateTime),
+        crate::FieldSchema::new("InvoicedPeriodLocal", crate::FieldKind::DateTime),
+        crate::FieldSchema::new("PoBoxNumber", crate::FieldKind::String),
     ],
     joined: &[
         crate::FieldSchema::new("IssuedByName", crate::FieldKind::String).read_only(),
         crate::FieldSchema::new("CoworkerFullName", crate::FieldKind::String)
-            .read_only(),
+            .read_only()
+            .pii(crate::Pii::Name),
         crate::FieldSchema::new("CoworkerCompanyName", crate::FieldKind::String)
-            .read_only(),
+            .read_only()
+            .pii(crate::Pii::Name),
         crate::FieldSchema::new("CoworkerBillingName", crate::FieldKind::String)
-            .read_only(),
-        crate::FieldSchema::new("CoworkerEmail", crate::FieldKind::String).read_only(),
+            .read_only()
+            .pii(crate::Pii::Name),
+        crate::FieldSchema::new("CoworkerEmail", crate::FieldKind::String)
+            .read_only()
+            .pii(crate::Pii::Email),
         crate::FieldSchema::new("TariffName", crate::FieldKind::String).read_only(),
         crate::FieldSchema::new("TariffInvoiceEvery", crate::FieldKind::Integer)
             .read_only(),
@@ -348,6 +405,70 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             query: "CoworkerContract_NextTariff_Name",
             field: "NextTariffName",
         },
+        crate::FilterSchema {
+            query: "CoworkerContract_PurchaseOrder",
+            field: "PurchaseOrder",
+        },
+        crate::FilterSchema {
+            query: "CoworkerContract_DeliveryPreferenceChecks",
+            field: "DeliveryPreferenceChecks",
+        },
+        crate::FilterSchema {
+            query: "CoworkerContract_DeliveryPreferenceMail",
+            field: "DeliveryPreferenceMail",
+        },
+        crate::FilterSchema {
+            query: "CoworkerContract_DeliveryPreferenceParcels",
+            field: "DeliveryPreferenceParcels",
+        },
+        crate::FilterSchema {
+            query: "CoworkerContract_DeliveryPreferencePublicity",
+            field: "DeliveryPreferencePublicity",
+        },
+        crate::FilterSchema {
+            query: "CoworkerContract_DeliveryInstructions",
+            field: "DeliveryInstructions",
+        },
+        crate::FilterSchema {
+            query: "CoworkerContract_IdentityChecksDueOn",
+            field: "IdentityChecksDueOn",
+        },
+        crate::FilterSchema {
+            query: "CoworkerContract_AddressChecksDueOn",
+            field: "AddressChecksDueOn",
+        },
+        crate::FilterSchema {
+            query: "CoworkerContract_StartDateLocal",
+            field: "StartDateLocal",
+        },
+        crate::FilterSchema {
+            query: "CoworkerContract_RenewalDateLocal",
+            field: "RenewalDateLocal",
+        },
+        crate::FilterSchema {
+            query: "CoworkerContract_NextAutoInvoiceLocal",
+            field: "NextAutoInvoiceLocal",
+        },
+        crate::FilterSchema {
+            query: "CoworkerContract_PricePlanTermsAcceptedOnLocal",
+            field: "PricePlanTermsAcceptedOnLocal",
+        },
+        crate::FilterSchema {
+            query: "CoworkerContract_CancellationDateLocal",
+            field: "CancellationDateLocal",
+        },
+        crate::FilterSchema {
+            query: "CoworkerContract_ContractTermLocal",
+            field: "ContractTermLocal",
+        },
+        crate::FilterSchema {
+            query: "CoworkerContract_InvoicedPeriodLocal",
+            field: "InvoicedPeriodLocal",
+        },
+        crate::FilterSchema {
+            query: "CoworkerContract_PoBoxNumber",
+            field: "PoBoxNumber",
+        },
     ],
     range_filters: &[
         crate::RangeFilterSchema {
@@ -420,6 +541,51 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             to: "to_CoworkerContract_CancellationLimitDays",
             field: "CancellationLimitDays",
         },
+        crate::RangeFilterSchema {
+            from: "from_CoworkerContract_IdentityChecksDueOn",
+            to: "to_CoworkerContract_IdentityChecksDueOn",
+            field: "IdentityChecksDueOn",
+        },
+        crate::RangeFilterSchema {
+            from: "from_CoworkerContract_AddressChecksDueOn",
+            to: "to_CoworkerContract_AddressChecksDueOn",
+            field: "AddressChecksDueOn",
+        },
+        crate::RangeFilterSchema {
+            from: "from_CoworkerContract_StartDateLocal",
+            to: "to_CoworkerContract_StartDateLocal",
+            field: "StartDateLocal",
+        },
+        crate::RangeFilterSchema {
+            from: "from_CoworkerContract_RenewalDateLocal",
+            to: "to_CoworkerContract_RenewalDateLocal",
+            field: "RenewalDateLocal",
+        },
+        crate::RangeFilterSchema {
+            from: "from_CoworkerContract_NextAutoInvoiceLocal",
+            to: "to_CoworkerContract_NextAutoInvoiceLocal",
+            field: "NextAutoInvoiceLocal",
+        },
+        crate::RangeFilterSchema {
+            from: "from_CoworkerContract_PricePlanTermsAcceptedOnLocal",
+            to: "to_CoworkerContract_PricePlanTermsAcceptedOnLocal",
+            field: "PricePlanTermsAcceptedOnLocal",
+        },
+        crate::RangeFilterSchema {
+            from: "from_CoworkerContract_CancellationDateLocal",
+            to: "to_CoworkerContract_CancellationDateLocal",
+            field: "CancellationDateLocal",
+        },
+        crate::RangeFilterSchema {
+            from: "from_CoworkerContract_ContractTermLocal",
+            to: "to_CoworkerContract_ContractTermLocal",
+            field: "ContractTermLocal",
+        },
+        crate::RangeFilterSchema {
+            from: "from_CoworkerContract_InvoicedPeriodLocal",
+            to: "to_CoworkerContract_InvoicedPeriodLocal",
+            field: "InvoicedPeriodLocal",
+        },
     ],
     sort: &[
         "Id",
@@ -481,6 +647,11 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::EndpointSchema {
             kind: crate::EndpointKind::Update,
             endpoint: UPDATE,
+            detail: None,
+        },
+        crate::EndpointSchema {
+            kind: crate::EndpointKind::Delete,
+            endpoint: DELETE,
             detail: None,
         },
         crate::EndpointSchema {
@@ -582,7 +753,12 @@ mod typed {
         pub tariff_id: crate::ids::TariffId,
         /// ID of the plan the contract changes to at its next renewal, if any.
         ///
-        /// Wire: `NextTariffId`, set on update only.
+        /// Wire: `NextTariffId`.
+        ///
+        /// Spec decision: The 2020 reference takes it on update only. The catalogue
+        /// (skills:coworkercontracts.md), generated from the current API, lists it among the create
+        /// options as well, and the newer pages document a create (dev:billing/post-coworkercontracts);
+        /// the newer source wins, so it is written on create and update.
         pub next_tariff_id: Option<crate::ids::TariffId>,
         /// Free-text notes about the contract.
         ///
@@ -599,16 +775,31 @@ mod typed {
         /// Date on which the contract is next invoiced automatically; it moves on by the plan's period
         /// each time the contract is invoiced.
         ///
-        /// Wire: `RenewalDate`, set on update only.
+        /// Wire: `RenewalDate`.
+        ///
+        /// Spec decision: The 2020 reference takes it on update only. The catalogue
+        /// (skills:coworkercontracts.md), generated from the current API, lists it among the create
+        /// options as well, and the newer pages document a create (dev:billing/post-coworkercontracts);
+        /// the newer source wins, so it is written on create and update.
         pub renewal_date: Option<crate::DateTime>,
         /// The period the next invoice covers; it can run ahead of RenewalDate when several cycles are
         /// invoiced in advance.
         ///
-        /// Wire: `InvoicedPeriod`, set on update only.
+        /// Wire: `InvoicedPeriod`.
+        ///
+        /// Spec decision: The 2020 reference takes it on update only. The catalogue
+        /// (skills:coworkercontracts.md), generated from the current API, lists it among the create
+        /// options as well, and the newer pages document a create (dev:billing/post-coworkercontracts);
+        /// the newer source wins, so it is written on create and update.
         pub invoiced_period: Option<crate::DateTime>,
         /// End of the minimum contract length, the earliest date it can be cancelled without penalty.
         ///
-        /// Wire: `ContractTerm`, set on update only.
+        /// Wire: `ContractTerm`.
+        ///
+        /// Spec decision: The 2020 reference takes it on update only. The catalogue
+        /// (skills:coworkercontracts.md), generated from the current API, lists it among the create
+        /// options as well, and the newer pages document a create (dev:billing/post-coworkercontracts);
+        /// the newer source wins, so it is written on create and update.
         pub contract_term: Option<crate::DateTime>,
         /// Fixed price of the contract; when null, the plan's price applies.
         ///
@@ -631,15 +822,38 @@ mod typed {
         /// Spec decision: The 2020 update parameters and create example carry it (not the create
         /// parameters), and its example records leave it out; the newer record (the C# client's "Get
         /// one" mirror) carries it, as a list of desk ids. It is written by create and update and read
-        /// back.
+        /// back. The catalogue (skills:coworkercontracts.md) lists it among the properties only the
+        /// get-one answer returns, so list records leave it out.
         pub desks: Option<Vec<crate::ids::FloorPlanDeskId>>,
+        /// IDs of the desk variants the contract covers.
+        ///
+        /// Wire: `Variants`.
+        ///
+        /// Spec decision: Only the catalogue (skills:coworkercontracts.md) names it, as a create and
+        /// update option returned by the get-one answer only; it gives no element type, and the ids are
+        /// taken as FloorPlanDeskVariant records, the variants of the desks in Desks (ProposalContract
+        /// names them FloorPlanDeskVariantIds).
+        pub variants: Option<Vec<crate::ids::FloorPlanDeskVariantId>>,
         /// Number of units of the plan the contract is for.
         ///
         /// Wire: `Quantity`, required on create.
         pub quantity: i64,
+        /// Purchase-order reference of the contract.
+        ///
+        /// Wire: `PurchaseOrder`.
+        ///
+        /// Spec decision: Only the catalogue (skills:coworkercontracts.md) names it, as a create and
+        /// update option and a filter; no newer page in hand shows its spelling, so the wire name is
+        /// the catalogue's option in PascalCase.
+        pub purchase_order: Option<String>,
         /// Whether the plan's sign-up fee is charged with the contract.
         ///
-        /// Wire: `IncludeSignupFee`, set on update only.
+        /// Wire: `IncludeSignupFee`.
+        ///
+        /// Spec decision: The 2020 reference takes it on update only. The catalogue
+        /// (skills:coworkercontracts.md), generated from the current API, lists it among the create
+        /// options as well, and the newer pages document a create (dev:billing/post-coworkercontracts);
+        /// the newer source wins, so it is written on create and update.
         pub include_signup_fee: Option<bool>,
         /// Whether the first invoice covers several cycles in advance, as the plan sets.
         ///
@@ -651,7 +865,12 @@ mod typed {
         pub apply_pro_rating: Option<bool>,
         /// When the contract is next due to be invoiced automatically.
         ///
-        /// Wire: `NextAutoInvoice`, set on update only.
+        /// Wire: `NextAutoInvoice`.
+        ///
+        /// Spec decision: The 2020 reference takes it on update only. The catalogue
+        /// (skills:coworkercontracts.md), generated from the current API, lists it among the create
+        /// options as well, and the newer pages document a create (dev:billing/post-coworkercontracts);
+        /// the newer source wins, so it is written on create and update.
         pub next_auto_invoice: Option<crate::DateTime>,
         /// Whether the customer has accepted the plan's terms.
         ///
@@ -684,31 +903,191 @@ mod typed {
         /// Unique id of the proposal the contract came from, if any.
         ///
         /// Wire: `ProposalUniqueId`.
+        ///
+        /// Spec decision: The catalogue (skills:coworkercontracts.md) does not name it; the 2020
+        /// reference returns it, filters by it and takes it in its create and update examples, so it is
+        /// kept as it was.
         pub proposal_unique_id: Option<crate::Uuid>,
         /// IDs of the contract's desks as text (comma-separated), as the records show them.
         ///
         /// Wire: `FloorPlanDeskIds`.
+        ///
+        /// Spec decision: The catalogue (skills:coworkercontracts.md) does not name it; the 2020
+        /// reference returns it and filters by it, so it is kept as it was. Desks is the list the
+        /// catalogue names.
         pub floor_plan_desk_ids: Option<String>,
         /// Names of the contract's desks, comma-separated.
         ///
         /// Wire: `FloorPlanDeskNames`.
+        ///
+        /// Spec decision: The catalogue (skills:coworkercontracts.md) does not name it; the 2020
+        /// reference returns it and filters by it, so it is kept as it was. Desks is the list the
+        /// catalogue names.
         pub floor_plan_desk_names: Option<String>,
         /// Whether the contract is currently active; set by the server.
         ///
         /// Wire: `Active`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkercontracts.md) names it only among its key
+        /// fields and description, not among its options, as the server sets it; the 2020 reference
+        /// returns it and filters by it, so it is kept read-only.
         pub active: Option<bool>,
         /// Whether this is the customer's main contract; set by the server.
         ///
         /// Wire: `MainContract`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkercontracts.md) names it only among its key
+        /// fields and description, not among its options, as the server sets it; the 2020 reference
+        /// returns it and filters by it, so it is kept read-only.
         pub main_contract: Option<bool>,
         /// Whether the contract has been cancelled; set by the server.
         ///
         /// Wire: `Cancelled`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkercontracts.md) names it only among its key
+        /// fields and description, not among its options, as the server sets it; the 2020 reference
+        /// returns it and filters by it, so it is kept read-only.
         pub cancelled: Option<bool>,
         /// When the customer accepted the plan's terms; set by the server.
         ///
         /// Wire: `PricePlanTermsAcceptedOn`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkercontracts.md) does not name it (only
+        /// PricePlanTermsAcceptedOnLocal); the 2020 reference returns it and filters by it, so it is
+        /// kept read-only.
         pub price_plan_terms_accepted_on: Option<crate::DateTime>,
+        /// How cheques for the contract holder are handled by default (virtual office).
+        ///
+        /// Wire: `DeliveryPreferenceChecks`.
+        ///
+        /// Spec decision: The catalogue (skills:coworkercontracts.md) lists it as an enumeration
+        /// without values; dev:billing/put-coworkercontracts declares eDeliveryHandlingPreference,
+        /// which it is taken to be, as the plan's DeliveryPreferences fields are. The wire name is the
+        /// catalogue's option in PascalCase (singular `Preference`, unlike Tariff's
+        /// `DeliveryPreferencesMail`), as no newer page in hand spells it.
+        pub delivery_preference_checks: Option<crate::enums::DeliveryHandlingPreference>,
+        /// How letters for the contract holder are handled by default (virtual office).
+        ///
+        /// Wire: `DeliveryPreferenceMail`.
+        ///
+        /// Spec decision: The catalogue (skills:coworkercontracts.md) lists it as an enumeration
+        /// without values; dev:billing/put-coworkercontracts declares eDeliveryHandlingPreference,
+        /// which it is taken to be, as the plan's DeliveryPreferences fields are. The wire name is the
+        /// catalogue's option in PascalCase (singular `Preference`, unlike Tariff's
+        /// `DeliveryPreferencesMail`), as no newer page in hand spells it.
+        pub delivery_preference_mail: Option<crate::enums::DeliveryHandlingPreference>,
+        /// How parcels for the contract holder are handled by default (virtual office).
+        ///
+        /// Wire: `DeliveryPreferenceParcels`.
+        ///
+        /// Spec decision: The catalogue (skills:coworkercontracts.md) lists it as an enumeration
+        /// without values; dev:billing/put-coworkercontracts declares eDeliveryHandlingPreference,
+        /// which it is taken to be, as the plan's DeliveryPreferences fields are. The wire name is the
+        /// catalogue's option in PascalCase (singular `Preference`, unlike Tariff's
+        /// `DeliveryPreferencesMail`), as no newer page in hand spells it.
+        pub delivery_preference_parcels: Option<
+            crate::enums::DeliveryHandlingPreference,
+        >,
+        /// How advertising mail for the contract holder are handled by default (virtual office).
+        ///
+        /// Wire: `DeliveryPreferencePublicity`.
+        ///
+        /// Spec decision: The catalogue (skills:coworkercontracts.md) lists it as an enumeration
+        /// without values; dev:billing/put-coworkercontracts declares eDeliveryHandlingPreference,
+        /// which it is taken to be, as the plan's DeliveryPreferences fields are. The wire name is the
+        /// catalogue's option in PascalCase (singular `Preference`, unlike Tariff's
+        /// `DeliveryPreferencesMail`), as no newer page in hand spells it.
+        pub delivery_preference_publicity: Option<
+            crate::enums::DeliveryHandlingPreference,
+        >,
+        /// Free-text instructions for handling the contract holder's mail.
+        ///
+        /// Wire: `DeliveryInstructions`.
+        ///
+        /// Spec decision: Only the catalogue (skills:coworkercontracts.md) names it, as a create and
+        /// update option and a filter; no newer page in hand shows its spelling, so the wire name is
+        /// the catalogue's option in PascalCase.
+        pub delivery_instructions: Option<String>,
+        /// Date by which the contract holder's identity checks must be completed.
+        ///
+        /// Wire: `IdentityChecksDueOn`.
+        ///
+        /// Spec decision: Only the catalogue (skills:coworkercontracts.md) names it, as a create and
+        /// update option and a filter; no newer page in hand shows its spelling, so the wire name is
+        /// the catalogue's option in PascalCase.
+        pub identity_checks_due_on: Option<crate::DateTime>,
+        /// Date by which the contract holder's proof-of-address checks must be completed.
+        ///
+        /// Wire: `AddressChecksDueOn`.
+        ///
+        /// Spec decision: Only the catalogue (skills:coworkercontracts.md) names it, as a create and
+        /// update option and a filter; no newer page in hand shows its spelling, so the wire name is
+        /// the catalogue's option in PascalCase.
+        pub address_checks_due_on: Option<crate::DateTime>,
+        /// Date the contract starts, in the location's local time.
+        ///
+        /// Wire: `StartDateLocal`.
+        ///
+        /// Spec decision: Only the catalogue (skills:coworkercontracts.md) names it, as a create and
+        /// update option, a filter and a range, and says nothing more; it is taken as the local-time
+        /// mirror of the field it names, as the other `...Local` fields of the API are.
+        pub start_date_local: Option<crate::DateTime>,
+        /// Date on which the contract is next invoiced automatically, in the location's local time.
+        ///
+        /// Wire: `RenewalDateLocal`.
+        ///
+        /// Spec decision: Only the catalogue (skills:coworkercontracts.md) names it, as a create and
+        /// update option, a filter and a range, and says nothing more; it is taken as the local-time
+        /// mirror of the field it names, as the other `...Local` fields of the API are.
+        pub renewal_date_local: Option<crate::DateTime>,
+        /// When the contract is next due to be invoiced automatically, in the location's local time.
+        ///
+        /// Wire: `NextAutoInvoiceLocal`.
+        ///
+        /// Spec decision: Only the catalogue (skills:coworkercontracts.md) names it, as a create and
+        /// update option, a filter and a range, and says nothing more; it is taken as the local-time
+        /// mirror of the field it names, as the other `...Local` fields of the API are.
+        pub next_auto_invoice_local: Option<crate::DateTime>,
+        /// When the customer accepted the plan's terms, in the location's local time.
+        ///
+        /// Wire: `PricePlanTermsAcceptedOnLocal`.
+        ///
+        /// Spec decision: Only the catalogue (skills:coworkercontracts.md) names it, as a create and
+        /// update option, a filter and a range, and says nothing more; it is taken as the local-time
+        /// mirror of the field it names, as the other `...Local` fields of the API are.
+        pub price_plan_terms_accepted_on_local: Option<crate::DateTime>,
+        /// Date the contract ends, if cancelled, in the location's local time.
+        ///
+        /// Wire: `CancellationDateLocal`.
+        ///
+        /// Spec decision: Only the catalogue (skills:coworkercontracts.md) names it, as a create and
+        /// update option, a filter and a range, and says nothing more; it is taken as the local-time
+        /// mirror of the field it names, as the other `...Local` fields of the API are.
+        pub cancellation_date_local: Option<crate::DateTime>,
+        /// End of the minimum contract length, in the location's local time.
+        ///
+        /// Wire: `ContractTermLocal`.
+        ///
+        /// Spec decision: Only the catalogue (skills:coworkercontracts.md) names it, as a create and
+        /// update option, a filter and a range, and says nothing more; it is taken as the local-time
+        /// mirror of the field it names, as the other `...Local` fields of the API are.
+        pub contract_term_local: Option<crate::DateTime>,
+        /// The period the next invoice covers, in the location's local time.
+        ///
+        /// Wire: `InvoicedPeriodLocal`.
+        ///
+        /// Spec decision: Only the catalogue (skills:coworkercontracts.md) names it, as a create and
+        /// update option, a filter and a range, and says nothing more; it is taken as the local-time
+        /// mirror of the field it names, as the other `...Local` fields of the API are.
+        pub invoiced_period_local: Option<crate::DateTime>,
+        /// PO box number of the contract (virtual office).
+        ///
+        /// Wire: `PoBoxNumber`.
+        ///
+        /// Spec decision: Only the catalogue (skills:coworkercontracts.md) names it, as a create and
+        /// update option and a filter; no newer page in hand shows its spelling, so the wire name is
+        /// the catalogue's option in PascalCase.
+        pub po_box_number: Option<String>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -754,7 +1133,9 @@ mod typed {
                     let mut v_price = None;
                     let mut v_value = None;
                     let mut v_desks = None;
+                    let mut v_variants = None;
                     let mut v_quantity = None;
+                    let mut v_purchase_order = None;
                     let mut v_include_signup_fee = None;
                     let mut v_invoice_advanced_cycles = None;
                     let mut v_apply_pro_rating = None;
@@ -773,6 +1154,21 @@ mod typed {
                     let mut v_main_contract = None;
                     let mut v_cancelled = None;
                     let mut v_price_plan_terms_accepted_on = None;
+                    let mut v_delivery_preference_checks = None;
+                    let mut v_delivery_preference_mail = None;
+                    let mut v_delivery_preference_parcels = None;
+                    let mut v_delivery_preference_publicity = None;
+                    let mut v_delivery_instructions = None;
+                    let mut v_identity_checks_due_on = None;
+                    let mut v_address_checks_due_on = None;
+                    let mut v_start_date_local = None;
+                    let mut v_renewal_date_local = None;
+                    let mut v_next_auto_invoice_local = None;
+                    let mut v_price_plan_terms_accepted_on_local = None;
+                    let mut v_cancellation_date_local = None;
+                    let mut v_contract_term_local = None;
+                    let mut v_invoiced_period_local = None;
+                    let mut v_po_box_number = None;
                     let mut extra = ::serde_json::Map::new();
                     while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                         match &*key {
@@ -801,7 +1197,9 @@ mod typed {
                             "Price" => v_price = crate::wire::decimal(&mut map)?,
                             "Value" => v_value = crate::wire::decimal(&mut map)?,
                             "Desks" => v_desks = map.next_value()?,
+                            "Variants" => v_variants = map.next_value()?,
                             "Quantity" => v_quantity = map.next_value()?,
+                            "PurchaseOrder" => v_purchase_order = map.next_value()?,
                             "IncludeSignupFee" => {
                                 v_include_signup_fee = map.next_value()?;
                             }
@@ -844,6 +1242,47 @@ mod typed {
                             "PricePlanTermsAcceptedOn" => {
                                 v_price_plan_terms_accepted_on = map.next_value()?;
                             }
+                            "DeliveryPreferenceChecks" => {
+                                v_delivery_preference_checks = map.next_value()?;
+                            }
+                            "DeliveryPreferenceMail" => {
+                                v_delivery_preference_mail = map.next_value()?;
+                            }
+                            "DeliveryPreferenceParcels" => {
+                                v_delivery_preference_parcels = map.next_value()?;
+                            }
+                            "DeliveryPreferencePublicity" => {
+                                v_delivery_preference_publicity = map.next_value()?;
+                            }
+                            "DeliveryInstructions" => {
+                                v_delivery_instructions = map.next_value()?;
+                            }
+                            "IdentityChecksDueOn" => {
+                                v_identity_checks_due_on = map.next_value()?;
+                            }
+                            "AddressChecksDueOn" => {
+                                v_address_checks_due_on = map.next_value()?;
+                            }
+                            "StartDateLocal" => v_start_date_local = map.next_value()?,
+                            "RenewalDateLocal" => {
+                                v_renewal_date_local = map.next_value()?;
+                            }
+                            "NextAutoInvoiceLocal" => {
+                                v_next_auto_invoice_local = map.next_value()?;
+                            }
+                            "PricePlanTermsAcceptedOnLocal" => {
+                                v_price_plan_terms_accepted_on_local = map.next_value()?;
+                            }
+                            "CancellationDateLocal" => {
+                                v_cancellation_date_local = map.next_value()?;
+                            }
+                            "ContractTermLocal" => {
+                                v_contract_term_local = map.next_value()?;
+                            }
+                            "InvoicedPeriodLocal" => {
+                                v_invoiced_period_local = map.next_value()?;
+                            }
+                            "PoBoxNumber" => v_po_box_number = map.next_value()?,
                             _ => crate::wire::keep(&mut extra, key, &mut map)?,
                         }
                     }
@@ -874,7 +1313,9 @@ mod typed {
                         price: v_price,
                         value: v_value,
                         desks: v_desks,
+                        variants: v_variants,
                         quantity: crate::wire::required(v_quantity, "Quantity")?,
+                        purchase_order: v_purchase_order,
                         include_signup_fee: v_include_signup_fee,
                         invoice_advanced_cycles: v_invoice_advanced_cycles,
                         apply_pro_rating: v_apply_pro_rating,
@@ -893,6 +1334,21 @@ mod typed {
                         main_contract: v_main_contract,
                         cancelled: v_cancelled,
                         price_plan_terms_accepted_on: v_price_plan_terms_accepted_on,
+                        delivery_preference_checks: v_delivery_preference_checks,
+                        delivery_preference_mail: v_delivery_preference_mail,
+                        delivery_preference_parcels: v_delivery_preference_parcels,
+                        delivery_preference_publicity: v_delivery_preference_publicity,
+                        delivery_instructions: v_delivery_instructions,
+                        identity_checks_due_on: v_identity_checks_due_on,
+                        address_checks_due_on: v_address_checks_due_on,
+                        start_date_local: v_start_date_local,
+                        renewal_date_local: v_renewal_date_local,
+                        next_auto_invoice_local: v_next_auto_invoice_local,
+                        price_plan_terms_accepted_on_local: v_price_plan_terms_accepted_on_local,
+                        cancellation_date_local: v_cancellation_date_local,
+                        contract_term_local: v_contract_term_local,
+                        invoiced_period_local: v_invoiced_period_local,
+                        po_box_number: v_po_box_number,
                         extra,
                     })
                 }
@@ -962,10 +1418,10 @@ mod typed {
         pub price: Option<crate::Decimal>,
         /// `Value`: see [`CoworkerContract::value`].
         pub value: Option<crate::Decimal>,
-        /// `Desks`: see [`CoworkerContract::desks`].
-        pub desks: Option<Vec<crate::ids::FloorPlanDeskId>>,
         /// `Quantity`: see [`CoworkerContract::quantity`].
         pub quantity: Option<i64>,
+        /// `PurchaseOrder`: see [`CoworkerContract::purchase_order`].
+        pub purchase_order: Option<String>,
         /// `IncludeSignupFee`: see [`CoworkerContract::include_signup_fee`].
         pub include_signup_fee: Option<bool>,
         /// `InvoiceAdvancedCycles`: see [`CoworkerContract::invoice_advanced_cycles`].
@@ -1002,9 +1458,47 @@ mod typed {
         pub cancelled: Option<bool>,
         /// `PricePlanTermsAcceptedOn`: see [`CoworkerContract::price_plan_terms_accepted_on`].
         pub price_plan_terms_accepted_on: Option<crate::DateTime>,
+        /// `DeliveryPreferenceChecks`: see [`CoworkerContract::delivery_preference_checks`].
+        pub delivery_preference_checks: Option<crate::enums::DeliveryHandlingPreference>,
+        /// `DeliveryPreferenceMail`: see [`CoworkerContract::delivery_preference_mail`].
+        pub delivery_preference_mail: Option<crate::enums::DeliveryHandlingPreference>,
+        /// `DeliveryPreferenceParcels`: see [`CoworkerContract::delivery_preference_parcels`].
+        pub delivery_preference_parcels: Option<
+            crate::enums::DeliveryHandlingPreference,
+        >,
+        /// `DeliveryPreferencePublicity`: see [`CoworkerContract::delivery_preference_publicity`].
+        pub delivery_preference_publicity: Option<
+            crate::enums::DeliveryHandlingPreference,
+        >,
+        /// `DeliveryInstructions`: see [`CoworkerContract::delivery_instructions`].
+        pub delivery_instructions: Option<String>,
+        /// `IdentityChecksDueOn`: see [`CoworkerContract::identity_checks_due_on`].
+        pub identity_checks_due_on: Option<crate::DateTime>,
+        /// `AddressChecksDueOn`: see [`CoworkerContract::address_checks_due_on`].
+        pub address_checks_due_on: Option<crate::DateTime>,
+        /// `StartDateLocal`: see [`CoworkerContract::start_date_local`].
+        pub start_date_local: Option<crate::DateTime>,
+        /// `RenewalDateLocal`: see [`CoworkerContract::renewal_date_local`].
+        pub renewal_date_local: Option<crate::DateTime>,
+        /// `NextAutoInvoiceLocal`: see [`CoworkerContract::next_auto_invoice_local`].
+        pub next_auto_invoice_local: Option<crate::DateTime>,
+        /// `PricePlanTermsAcceptedOnLocal`: see
+        /// [`CoworkerContract::price_plan_terms_accepted_on_local`].
+        pub price_plan_terms_accepted_on_local: Option<crate::DateTime>,
+        /// `CancellationDateLocal`: see [`CoworkerContract::cancellation_date_local`].
+        pub cancellation_date_local: Option<crate::DateTime>,
+        /// `ContractTermLocal`: see [`CoworkerContract::contract_term_local`].
+        pub contract_term_local: Option<crate::DateTime>,
+        /// `InvoicedPeriodLocal`: see [`CoworkerContract::invoiced_period_local`].
+        pub invoiced_period_local: Option<crate::DateTime>,
+        /// `PoBoxNumber`: see [`CoworkerContract::po_box_number`].
+        pub po_box_number: Option<String>,
         /// The issuing location's name.
         ///
         /// Wire: `IssuedByName`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkercontracts.md) does not name it; the 2020
+        /// reference returns it and filters by it, so it is kept.
         pub issued_by_name: Option<String>,
         /// The customer's full name.
         ///
@@ -1025,26 +1519,34 @@ mod typed {
         /// The plan's name.
         ///
         /// Wire: `TariffName`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkercontracts.md) does not name it; the 2020
+        /// reference returns it and filters by it, so it is kept.
         pub tariff_name: Option<String>,
         /// How many months the plan invoices at a time.
         ///
         /// Wire: `TariffInvoiceEvery`, read-only.
         ///
         /// Spec decision: The 2020 filters type every joined value `string`; the newer record (the C#
-        /// client) types it as an integer, as the plan's field is.
+        /// client) types it as an integer, as the plan's field is. The catalogue
+        /// (skills:coworkercontracts.md) does not name it; the 2020 reference returns it and filters by
+        /// it, so it is kept.
         pub tariff_invoice_every: Option<i64>,
         /// How many weeks the plan invoices at a time.
         ///
         /// Wire: `TariffInvoiceEveryWeeks`, read-only.
         ///
-        /// Spec decision: Typed as TariffInvoiceEvery.
+        /// Spec decision: Typed as TariffInvoiceEvery. The catalogue (skills:coworkercontracts.md) does
+        /// not name it; the 2020 reference returns it and filters by it, so it is kept.
         pub tariff_invoice_every_weeks: Option<i64>,
         /// The plan's price.
         ///
         /// Wire: `TariffPrice`, read-only.
         ///
         /// Spec decision: The 2020 filters type every joined value `string`; the newer record (the C#
-        /// client) types it as a decimal amount, the plan's price.
+        /// client) types it as a decimal amount, the plan's price. The catalogue
+        /// (skills:coworkercontracts.md) does not name it; the 2020 reference returns it and filters by
+        /// it, so it is kept.
         pub tariff_price: Option<crate::Decimal>,
         /// The code of the plan's currency.
         ///
@@ -1052,10 +1554,15 @@ mod typed {
         ///
         /// Spec decision: The 2020 list example writes `CoworkerContractTariffCurrency_Code`; the newer
         /// record (the C# client) names it `TariffCurrencyCode`, as the newer pages name joined fields.
+        /// The catalogue (skills:coworkercontracts.md) does not name it; the 2020 reference returns it
+        /// and filters by it, so it is kept.
         pub tariff_currency_code: Option<String>,
         /// The name of the plan the contract changes to next, if any.
         ///
         /// Wire: `NextTariffName`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkercontracts.md) does not name it; the 2020
+        /// reference returns it and filters by it, so it is kept.
         pub next_tariff_name: Option<String>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
@@ -1101,8 +1608,8 @@ mod typed {
                     let mut v_contract_term = None;
                     let mut v_price = None;
                     let mut v_value = None;
-                    let mut v_desks = None;
                     let mut v_quantity = None;
+                    let mut v_purchase_order = None;
                     let mut v_include_signup_fee = None;
                     let mut v_invoice_advanced_cycles = None;
                     let mut v_apply_pro_rating = None;
@@ -1121,6 +1628,21 @@ mod typed {
                     let mut v_main_contract = None;
                     let mut v_cancelled = None;
                     let mut v_price_plan_terms_accepted_on = None;
+                    let mut v_delivery_preference_checks = None;
+                    let mut v_delivery_preference_mail = None;
+                    let mut v_delivery_preference_parcels = None;
+                    let mut v_delivery_preference_publicity = None;
+                    let mut v_delivery_instructions = None;
+                    let mut v_identity_checks_due_on = None;
+                    let mut v_address_checks_due_on = None;
+                    let mut v_start_date_local = None;
+                    let mut v_renewal_date_local = None;
+                    let mut v_next_auto_invoice_local = None;
+                    let mut v_price_plan_terms_accepted_on_local = None;
+                    let mut v_cancellation_date_local = None;
+                    let mut v_contract_term_local = None;
+                    let mut v_invoiced_period_local = None;
+                    let mut v_po_box_number = None;
                     let mut v_issued_by_name = None;
                     let mut v_coworker_full_name = None;
                     let mut v_coworker_company_name = None;
@@ -1159,8 +1681,8 @@ mod typed {
                             "ContractTerm" => v_contract_term = map.next_value()?,
                             "Price" => v_price = crate::wire::decimal(&mut map)?,
                             "Value" => v_value = crate::wire::decimal(&mut map)?,
-                            "Desks" => v_desks = map.next_value()?,
                             "Quantity" => v_quantity = map.next_value()?,
+                            "PurchaseOrder" => v_purchase_order = map.next_value()?,
                             "IncludeSignupFee" => {
                                 v_include_signup_fee = map.next_value()?;
                             }
@@ -1203,6 +1725,47 @@ mod typed {
                             "PricePlanTermsAcceptedOn" => {
                                 v_price_plan_terms_accepted_on = map.next_value()?;
                             }
+                            "DeliveryPreferenceChecks" => {
+                                v_delivery_preference_checks = map.next_value()?;
+                            }
+                            "DeliveryPreferenceMail" => {
+                                v_delivery_preference_mail = map.next_value()?;
+                            }
+                            "DeliveryPreferenceParcels" => {
+                                v_delivery_preference_parcels = map.next_value()?;
+                            }
+                            "DeliveryPreferencePublicity" => {
+                                v_delivery_preference_publicity = map.next_value()?;
+                            }
+                            "DeliveryInstructions" => {
+                                v_delivery_instructions = map.next_value()?;
+                            }
+                            "IdentityChecksDueOn" => {
+                                v_identity_checks_due_on = map.next_value()?;
+                            }
+                            "AddressChecksDueOn" => {
+                                v_address_checks_due_on = map.next_value()?;
+                            }
+                            "StartDateLocal" => v_start_date_local = map.next_value()?,
+                            "RenewalDateLocal" => {
+                                v_renewal_date_local = map.next_value()?;
+                            }
+                            "NextAutoInvoiceLocal" => {
+                                v_next_auto_invoice_local = map.next_value()?;
+                            }
+                            "PricePlanTermsAcceptedOnLocal" => {
+                                v_price_plan_terms_accepted_on_local = map.next_value()?;
+                            }
+                            "CancellationDateLocal" => {
+                                v_cancellation_date_local = map.next_value()?;
+                            }
+                            "ContractTermLocal" => {
+                                v_contract_term_local = map.next_value()?;
+                            }
+                            "InvoicedPeriodLocal" => {
+                                v_invoiced_period_local = map.next_value()?;
+                            }
+                            "PoBoxNumber" => v_po_box_number = map.next_value()?,
                             "IssuedByName" => v_issued_by_name = map.next_value()?,
                             "CoworkerFullName" => {
                                 v_coworker_full_name = map.next_value()?;
@@ -1254,8 +1817,8 @@ mod typed {
                         contract_term: v_contract_term,
                         price: v_price,
                         value: v_value,
-                        desks: v_desks,
                         quantity: v_quantity,
+                        purchase_order: v_purchase_order,
                         include_signup_fee: v_include_signup_fee,
                         invoice_advanced_cycles: v_invoice_advanced_cycles,
                         apply_pro_rating: v_apply_pro_rating,
@@ -1274,6 +1837,21 @@ mod typed {
                         main_contract: v_main_contract,
                         cancelled: v_cancelled,
                         price_plan_terms_accepted_on: v_price_plan_terms_accepted_on,
+                        delivery_preference_checks: v_delivery_preference_checks,
+                        delivery_preference_mail: v_delivery_preference_mail,
+                        delivery_preference_parcels: v_delivery_preference_parcels,
+                        delivery_preference_publicity: v_delivery_preference_publicity,
+                        delivery_instructions: v_delivery_instructions,
+                        identity_checks_due_on: v_identity_checks_due_on,
+                        address_checks_due_on: v_address_checks_due_on,
+                        start_date_local: v_start_date_local,
+                        renewal_date_local: v_renewal_date_local,
+                        next_auto_invoice_local: v_next_auto_invoice_local,
+                        price_plan_terms_accepted_on_local: v_price_plan_terms_accepted_on_local,
+                        cancellation_date_local: v_cancellation_date_local,
+                        contract_term_local: v_contract_term_local,
+                        invoiced_period_local: v_invoiced_period_local,
+                        po_box_number: v_po_box_number,
                         issued_by_name: v_issued_by_name,
                         coworker_full_name: v_coworker_full_name,
                         coworker_company_name: v_coworker_company_name,
@@ -1310,12 +1888,20 @@ mod typed {
         pub coworker_id: crate::ids::CoworkerId,
         /// `TariffId`: see [`CoworkerContract::tariff_id`].
         pub tariff_id: crate::ids::TariffId,
+        /// `NextTariffId`: see [`CoworkerContract::next_tariff_id`].
+        pub next_tariff_id: Option<crate::ids::TariffId>,
         /// `Notes`: see [`CoworkerContract::notes`].
         pub notes: Option<String>,
         /// `StartDate`: see [`CoworkerContract::start_date`].
         pub start_date: Option<crate::DateTime>,
         /// `BillingDay`: see [`CoworkerContract::billing_day`].
         pub billing_day: i64,
+        /// `RenewalDate`: see [`CoworkerContract::renewal_date`].
+        pub renewal_date: Option<crate::DateTime>,
+        /// `InvoicedPeriod`: see [`CoworkerContract::invoiced_period`].
+        pub invoiced_period: Option<crate::DateTime>,
+        /// `ContractTerm`: see [`CoworkerContract::contract_term`].
+        pub contract_term: Option<crate::DateTime>,
         /// `Price`: see [`CoworkerContract::price`].
         pub price: Option<crate::Decimal>,
         /// `Value`: see [`CoworkerContract::value`].
@@ -1334,12 +1920,34 @@ mod typed {
         ///
         /// Spec decision: The 2020 create example and update parameters carry it ("removes from list").
         pub removed_desks: Option<Vec<crate::ids::FloorPlanDeskId>>,
+        /// `Variants`: see [`CoworkerContract::variants`].
+        pub variants: Option<Vec<crate::ids::FloorPlanDeskVariantId>>,
+        /// IDs of desk variants to add to `Variants`.
+        ///
+        /// Wire: `AddedVariants`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the catalogue (skills:coworkercontracts.md) names it, as a create and
+        /// update option that adds to Variants; its ids are of the same entity as Variants'.
+        pub added_variants: Option<Vec<crate::ids::FloorPlanDeskVariantId>>,
+        /// IDs of desk variants to remove from `Variants`.
+        ///
+        /// Wire: `RemovedVariants`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the catalogue (skills:coworkercontracts.md) names it, as a create and
+        /// update option that removes from Variants; its ids are of the same entity as Variants'.
+        pub removed_variants: Option<Vec<crate::ids::FloorPlanDeskVariantId>>,
         /// `Quantity`: see [`CoworkerContract::quantity`].
         pub quantity: i64,
+        /// `PurchaseOrder`: see [`CoworkerContract::purchase_order`].
+        pub purchase_order: Option<String>,
+        /// `IncludeSignupFee`: see [`CoworkerContract::include_signup_fee`].
+        pub include_signup_fee: Option<bool>,
         /// `InvoiceAdvancedCycles`: see [`CoworkerContract::invoice_advanced_cycles`].
         pub invoice_advanced_cycles: Option<bool>,
         /// `ApplyProRating`: see [`CoworkerContract::apply_pro_rating`].
         pub apply_pro_rating: Option<bool>,
+        /// `NextAutoInvoice`: see [`CoworkerContract::next_auto_invoice`].
+        pub next_auto_invoice: Option<crate::DateTime>,
         /// `PricePlanTermsAccepted`: see [`CoworkerContract::price_plan_terms_accepted`].
         pub price_plan_terms_accepted: Option<bool>,
         /// `CancellationDate`: see [`CoworkerContract::cancellation_date`].
@@ -1360,6 +1968,41 @@ mod typed {
         pub floor_plan_desk_ids: Option<String>,
         /// `FloorPlanDeskNames`: see [`CoworkerContract::floor_plan_desk_names`].
         pub floor_plan_desk_names: Option<String>,
+        /// `DeliveryPreferenceChecks`: see [`CoworkerContract::delivery_preference_checks`].
+        pub delivery_preference_checks: Option<crate::enums::DeliveryHandlingPreference>,
+        /// `DeliveryPreferenceMail`: see [`CoworkerContract::delivery_preference_mail`].
+        pub delivery_preference_mail: Option<crate::enums::DeliveryHandlingPreference>,
+        /// `DeliveryPreferenceParcels`: see [`CoworkerContract::delivery_preference_parcels`].
+        pub delivery_preference_parcels: Option<
+            crate::enums::DeliveryHandlingPreference,
+        >,
+        /// `DeliveryPreferencePublicity`: see [`CoworkerContract::delivery_preference_publicity`].
+        pub delivery_preference_publicity: Option<
+            crate::enums::DeliveryHandlingPreference,
+        >,
+        /// `DeliveryInstructions`: see [`CoworkerContract::delivery_instructions`].
+        pub delivery_instructions: Option<String>,
+        /// `IdentityChecksDueOn`: see [`CoworkerContract::identity_checks_due_on`].
+        pub identity_checks_due_on: Option<crate::DateTime>,
+        /// `AddressChecksDueOn`: see [`CoworkerContract::address_checks_due_on`].
+        pub address_checks_due_on: Option<crate::DateTime>,
+        /// `StartDateLocal`: see [`CoworkerContract::start_date_local`].
+        pub start_date_local: Option<crate::DateTime>,
+        /// `RenewalDateLocal`: see [`CoworkerContract::renewal_date_local`].
+        pub renewal_date_local: Option<crate::DateTime>,
+        /// `NextAutoInvoiceLocal`: see [`CoworkerContract::next_auto_invoice_local`].
+        pub next_auto_invoice_local: Option<crate::DateTime>,
+        /// `PricePlanTermsAcceptedOnLocal`: see
+        /// [`CoworkerContract::price_plan_terms_accepted_on_local`].
+        pub price_plan_terms_accepted_on_local: Option<crate::DateTime>,
+        /// `CancellationDateLocal`: see [`CoworkerContract::cancellation_date_local`].
+        pub cancellation_date_local: Option<crate::DateTime>,
+        /// `ContractTermLocal`: see [`CoworkerContract::contract_term_local`].
+        pub contract_term_local: Option<crate::DateTime>,
+        /// `InvoicedPeriodLocal`: see [`CoworkerContract::invoiced_period_local`].
+        pub invoiced_period_local: Option<crate::DateTime>,
+        /// `PoBoxNumber`: see [`CoworkerContract::po_box_number`].
+        pub po_box_number: Option<String>,
     }
 
     impl ::serde::Serialize for NewCoworkerContract {
@@ -1373,9 +2016,13 @@ mod typed {
             object.field("IssuedById", &self.issued_by_id)?;
             object.field("CoworkerId", &self.coworker_id)?;
             object.field("TariffId", &self.tariff_id)?;
+            object.field_if_set("NextTariffId", &self.next_tariff_id)?;
             object.field_if_set("Notes", &self.notes)?;
             object.field_if_set("StartDate", &self.start_date)?;
             object.field("BillingDay", &self.billing_day)?;
+            object.field_if_set("RenewalDate", &self.renewal_date)?;
+            object.field_if_set("InvoicedPeriod", &self.invoiced_period)?;
+            object.field_if_set("ContractTerm", &self.contract_term)?;
             if let Some(value) = &self.price {
                 object.field("Price", &crate::wire::Number(value))?;
             }
@@ -1385,9 +2032,15 @@ mod typed {
             object.field_if_set("Desks", &self.desks)?;
             object.field_if_set("AddedDesks", &self.added_desks)?;
             object.field_if_set("RemovedDesks", &self.removed_desks)?;
+            object.field_if_set("Variants", &self.variants)?;
+            object.field_if_set("AddedVariants", &self.added_variants)?;
+            object.field_if_set("RemovedVariants", &self.removed_variants)?;
             object.field("Quantity", &self.quantity)?;
+            object.field_if_set("PurchaseOrder", &self.purchase_order)?;
+            object.field_if_set("IncludeSignupFee", &self.include_signup_fee)?;
             object.field_if_set("InvoiceAdvancedCycles", &self.invoice_advanced_cycles)?;
             object.field_if_set("ApplyProRating", &self.apply_pro_rating)?;
+            object.field_if_set("NextAutoInvoice", &self.next_auto_invoice)?;
             object
                 .field_if_set(
                     "PricePlanTermsAccepted",
@@ -1402,6 +2055,38 @@ mod typed {
             object.field_if_set("ProposalUniqueId", &self.proposal_unique_id)?;
             object.field_if_set("FloorPlanDeskIds", &self.floor_plan_desk_ids)?;
             object.field_if_set("FloorPlanDeskNames", &self.floor_plan_desk_names)?;
+            object
+                .field_if_set(
+                    "DeliveryPreferenceChecks",
+                    &self.delivery_preference_checks,
+                )?;
+            object
+                .field_if_set("DeliveryPreferenceMail", &self.delivery_preference_mail)?;
+            object
+                .field_if_set(
+                    "DeliveryPreferenceParcels",
+                    &self.delivery_preference_parcels,
+                )?;
+            object
+                .field_if_set(
+                    "DeliveryPreferencePublicity",
+                    &self.delivery_preference_publicity,
+                )?;
+            object.field_if_set("DeliveryInstructions", &self.delivery_instructions)?;
+            object.field_if_set("IdentityChecksDueOn", &self.identity_checks_due_on)?;
+            object.field_if_set("AddressChecksDueOn", &self.address_checks_due_on)?;
+            object.field_if_set("StartDateLocal", &self.start_date_local)?;
+            object.field_if_set("RenewalDateLocal", &self.renewal_date_local)?;
+            object.field_if_set("NextAutoInvoiceLocal", &self.next_auto_invoice_local)?;
+            object
+                .field_if_set(
+                    "PricePlanTermsAcceptedOnLocal",
+                    &self.price_plan_terms_accepted_on_local,
+                )?;
+            object.field_if_set("CancellationDateLocal", &self.cancellation_date_local)?;
+            object.field_if_set("ContractTermLocal", &self.contract_term_local)?;
+            object.field_if_set("InvoicedPeriodLocal", &self.invoiced_period_local)?;
+            object.field_if_set("PoBoxNumber", &self.po_box_number)?;
             object.end()
         }
     }
@@ -1422,17 +2107,27 @@ mod typed {
                 issued_by_id: issued_by_id.into(),
                 coworker_id: coworker_id.into(),
                 tariff_id: tariff_id.into(),
+                next_tariff_id: None,
                 notes: None,
                 start_date: None,
                 billing_day,
+                renewal_date: None,
+                invoiced_period: None,
+                contract_term: None,
                 price: None,
                 value: None,
                 desks: None,
                 added_desks: None,
                 removed_desks: None,
+                variants: None,
+                added_variants: None,
+                removed_variants: None,
                 quantity,
+                purchase_order: None,
+                include_signup_fee: None,
                 invoice_advanced_cycles: None,
                 apply_pro_rating: None,
+                next_auto_invoice: None,
                 price_plan_terms_accepted: None,
                 cancellation_date: None,
                 cancellation_limit_days: None,
@@ -1443,6 +2138,21 @@ mod typed {
                 proposal_unique_id: None,
                 floor_plan_desk_ids: None,
                 floor_plan_desk_names: None,
+                delivery_preference_checks: None,
+                delivery_preference_mail: None,
+                delivery_preference_parcels: None,
+                delivery_preference_publicity: None,
+                delivery_instructions: None,
+                identity_checks_due_on: None,
+                address_checks_due_on: None,
+                start_date_local: None,
+                renewal_date_local: None,
+                next_auto_invoice_local: None,
+                price_plan_terms_accepted_on_local: None,
+                cancellation_date_local: None,
+                contract_term_local: None,
+                invoiced_period_local: None,
+                po_box_number: None,
             }
         }
 
@@ -1458,6 +2168,15 @@ mod typed {
             self
         }
 
+        /// Sets [`NextTariffId`](Self::next_tariff_id).
+        pub fn with_next_tariff_id(
+            mut self,
+            value: impl Into<crate::ids::TariffId>,
+        ) -> Self {
+            self.next_tariff_id = Some(value.into());
+            self
+        }
+
         /// Sets [`Notes`](Self::notes).
         pub fn with_notes(mut self, value: impl Into<String>) -> Self {
             self.notes = Some(value.into());
@@ -1467,6 +2186,24 @@ mod typed {
         /// Sets [`StartDate`](Self::start_date).
         pub fn with_start_date(mut self, value: crate::DateTime) -> Self {
             self.start_date = Some(value);
+            self
+        }
+
+        /// Sets [`RenewalDate`](Self::renewal_date).
+        pub fn with_renewal_date(mut self, value: crate::DateTime) -> Self {
+            self.renewal_date = Some(value);
+            self
+        }
+
+        /// Sets [`InvoicedPeriod`](Self::invoiced_period).
+        pub fn with_invoiced_period(mut self, value: crate::DateTime) -> Self {
+            self.invoiced_period = Some(value);
+            self
+        }
+
+        /// Sets [`ContractTerm`](Self::contract_term).
+        pub fn with_contract_term(mut self, value: crate::DateTime) -> Self {
+            self.contract_term = Some(value);
             self
         }
 
@@ -1509,6 +2246,51 @@ mod typed {
             self
         }
 
+        /// Sets [`Variants`](Self::variants).
+        pub fn with_variants(
+            mut self,
+            value: impl IntoIterator<
+                Item = impl Into<crate::ids::FloorPlanDeskVariantId>,
+            >,
+        ) -> Self {
+            self.variants = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+
+        /// Sets [`AddedVariants`](Self::added_variants).
+        pub fn with_added_variants(
+            mut self,
+            value: impl IntoIterator<
+                Item = impl Into<crate::ids::FloorPlanDeskVariantId>,
+            >,
+        ) -> Self {
+            self.added_variants = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+
+        /// Sets [`RemovedVariants`](Self::removed_variants).
+        pub fn with_removed_variants(
+            mut self,
+            value: impl IntoIterator<
+                Item = impl Into<crate::ids::FloorPlanDeskVariantId>,
+            >,
+        ) -> Self {
+            self.removed_variants = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+
+        /// Sets [`PurchaseOrder`](Self::purchase_order).
+        pub fn with_purchase_order(mut self, value: impl Into<String>) -> Self {
+            self.purchase_order = Some(value.into());
+            self
+        }
+
+        /// Sets [`IncludeSignupFee`](Self::include_signup_fee).
+        pub fn with_include_signup_fee(mut self, value: bool) -> Self {
+            self.include_signup_fee = Some(value);
+            self
+        }
+
         /// Sets [`InvoiceAdvancedCycles`](Self::invoice_advanced_cycles).
         pub fn with_invoice_advanced_cycles(mut self, value: bool) -> Self {
             self.invoice_advanced_cycles = Some(value);
@@ -1518,6 +2300,12 @@ mod typed {
         /// Sets [`ApplyProRating`](Self::apply_pro_rating).
         pub fn with_apply_pro_rating(mut self, value: bool) -> Self {
             self.apply_pro_rating = Some(value);
+            self
+        }
+
+        /// Sets [`NextAutoInvoice`](Self::next_auto_invoice).
+        pub fn with_next_auto_invoice(mut self, value: crate::DateTime) -> Self {
+            self.next_auto_invoice = Some(value);
             self
         }
 
@@ -1583,6 +2371,111 @@ mod typed {
             self.floor_plan_desk_names = Some(value.into());
             self
         }
+
+        /// Sets [`DeliveryPreferenceChecks`](Self::delivery_preference_checks).
+        pub fn with_delivery_preference_checks(
+            mut self,
+            value: impl Into<crate::enums::DeliveryHandlingPreference>,
+        ) -> Self {
+            self.delivery_preference_checks = Some(value.into());
+            self
+        }
+
+        /// Sets [`DeliveryPreferenceMail`](Self::delivery_preference_mail).
+        pub fn with_delivery_preference_mail(
+            mut self,
+            value: impl Into<crate::enums::DeliveryHandlingPreference>,
+        ) -> Self {
+            self.delivery_preference_mail = Some(value.into());
+            self
+        }
+
+        /// Sets [`DeliveryPreferenceParcels`](Self::delivery_preference_parcels).
+        pub fn with_delivery_preference_parcels(
+            mut self,
+            value: impl Into<crate::enums::DeliveryHandlingPreference>,
+        ) -> Self {
+            self.delivery_preference_parcels = Some(value.into());
+            self
+        }
+
+        /// Sets [`DeliveryPreferencePublicity`](Self::delivery_preference_publicity).
+        pub fn with_delivery_preference_publicity(
+            mut self,
+            value: impl Into<crate::enums::DeliveryHandlingPreference>,
+        ) -> Self {
+            self.delivery_preference_publicity = Some(value.into());
+            self
+        }
+
+        /// Sets [`DeliveryInstructions`](Self::delivery_instructions).
+        pub fn with_delivery_instructions(mut self, value: impl Into<String>) -> Self {
+            self.delivery_instructions = Some(value.into());
+            self
+        }
+
+        /// Sets [`IdentityChecksDueOn`](Self::identity_checks_due_on).
+        pub fn with_identity_checks_due_on(mut self, value: crate::DateTime) -> Self {
+            self.identity_checks_due_on = Some(value);
+            self
+        }
+
+        /// Sets [`AddressChecksDueOn`](Self::address_checks_due_on).
+        pub fn with_address_checks_due_on(mut self, value: crate::DateTime) -> Self {
+            self.address_checks_due_on = Some(value);
+            self
+        }
+
+        /// Sets [`StartDateLocal`](Self::start_date_local).
+        pub fn with_start_date_local(mut self, value: crate::DateTime) -> Self {
+            self.start_date_local = Some(value);
+            self
+        }
+
+        /// Sets [`RenewalDateLocal`](Self::renewal_date_local).
+        pub fn with_renewal_date_local(mut self, value: crate::DateTime) -> Self {
+            self.renewal_date_local = Some(value);
+            self
+        }
+
+        /// Sets [`NextAutoInvoiceLocal`](Self::next_auto_invoice_local).
+        pub fn with_next_auto_invoice_local(mut self, value: crate::DateTime) -> Self {
+            self.next_auto_invoice_local = Some(value);
+            self
+        }
+
+        /// Sets [`PricePlanTermsAcceptedOnLocal`](Self::price_plan_terms_accepted_on_local).
+        pub fn with_price_plan_terms_accepted_on_local(
+            mut self,
+            value: crate::DateTime,
+        ) -> Self {
+            self.price_plan_terms_accepted_on_local = Some(value);
+            self
+        }
+
+        /// Sets [`CancellationDateLocal`](Self::cancellation_date_local).
+        pub fn with_cancellation_date_local(mut self, value: crate::DateTime) -> Self {
+            self.cancellation_date_local = Some(value);
+            self
+        }
+
+        /// Sets [`ContractTermLocal`](Self::contract_term_local).
+        pub fn with_contract_term_local(mut self, value: crate::DateTime) -> Self {
+            self.contract_term_local = Some(value);
+            self
+        }
+
+        /// Sets [`InvoicedPeriodLocal`](Self::invoiced_period_local).
+        pub fn with_invoiced_period_local(mut self, value: crate::DateTime) -> Self {
+            self.invoiced_period_local = Some(value);
+            self
+        }
+
+        /// Sets [`PoBoxNumber`](Self::po_box_number).
+        pub fn with_po_box_number(mut self, value: impl Into<String>) -> Self {
+            self.po_box_number = Some(value.into());
+            self
+        }
     }
 
     /// The body that updates a [`CoworkerContract`]. The API's PUT clears every property it does
@@ -1592,8 +2485,8 @@ mod typed {
     /// record's `Id`, and the properties this client does not know (`extra`). Change the public
     /// fields, then send it.
     ///
-    /// `AddedDesks`, `RemovedDesks` only exist in bodies: they start unset and are sent only when
-    /// set.
+    /// `AddedDesks`, `RemovedDesks`, `AddedVariants`, `RemovedVariants` only exist in bodies: they
+    /// start unset and are sent only when set.
     ///
     /// A [`CoworkerContractListItem`] cannot become one: list records leave fields out.
     #[derive(Debug, Clone, PartialEq)]
@@ -1634,8 +2527,16 @@ mod typed {
         pub added_desks: Option<Vec<crate::ids::FloorPlanDeskId>>,
         /// `RemovedDesks`: see [`NewCoworkerContract::removed_desks`].
         pub removed_desks: Option<Vec<crate::ids::FloorPlanDeskId>>,
+        /// `Variants`: see [`CoworkerContract::variants`].
+        pub variants: Option<Vec<crate::ids::FloorPlanDeskVariantId>>,
+        /// `AddedVariants`: see [`NewCoworkerContract::added_variants`].
+        pub added_variants: Option<Vec<crate::ids::FloorPlanDeskVariantId>>,
+        /// `RemovedVariants`: see [`NewCoworkerContract::removed_variants`].
+        pub removed_variants: Option<Vec<crate::ids::FloorPlanDeskVariantId>>,
         /// `Quantity`: see [`CoworkerContract::quantity`].
         pub quantity: i64,
+        /// `PurchaseOrder`: see [`CoworkerContract::purchase_order`].
+        pub purchase_order: Option<String>,
         /// `IncludeSignupFee`: see [`CoworkerContract::include_signup_fee`].
         pub include_signup_fee: Option<bool>,
         /// `InvoiceAdvancedCycles`: see [`CoworkerContract::invoice_advanced_cycles`].
@@ -1664,6 +2565,41 @@ mod typed {
         pub floor_plan_desk_ids: Option<String>,
         /// `FloorPlanDeskNames`: see [`CoworkerContract::floor_plan_desk_names`].
         pub floor_plan_desk_names: Option<String>,
+        /// `DeliveryPreferenceChecks`: see [`CoworkerContract::delivery_preference_checks`].
+        pub delivery_preference_checks: Option<crate::enums::DeliveryHandlingPreference>,
+        /// `DeliveryPreferenceMail`: see [`CoworkerContract::delivery_preference_mail`].
+        pub delivery_preference_mail: Option<crate::enums::DeliveryHandlingPreference>,
+        /// `DeliveryPreferenceParcels`: see [`CoworkerContract::delivery_preference_parcels`].
+        pub delivery_preference_parcels: Option<
+            crate::enums::DeliveryHandlingPreference,
+        >,
+        /// `DeliveryPreferencePublicity`: see [`CoworkerContract::delivery_preference_publicity`].
+        pub delivery_preference_publicity: Option<
+            crate::enums::DeliveryHandlingPreference,
+        >,
+        /// `DeliveryInstructions`: see [`CoworkerContract::delivery_instructions`].
+        pub delivery_instructions: Option<String>,
+        /// `IdentityChecksDueOn`: see [`CoworkerContract::identity_checks_due_on`].
+        pub identity_checks_due_on: Option<crate::DateTime>,
+        /// `AddressChecksDueOn`: see [`CoworkerContract::address_checks_due_on`].
+        pub address_checks_due_on: Option<crate::DateTime>,
+        /// `StartDateLocal`: see [`CoworkerContract::start_date_local`].
+        pub start_date_local: Option<crate::DateTime>,
+        /// `RenewalDateLocal`: see [`CoworkerContract::renewal_date_local`].
+        pub renewal_date_local: Option<crate::DateTime>,
+        /// `NextAutoInvoiceLocal`: see [`CoworkerContract::next_auto_invoice_local`].
+        pub next_auto_invoice_local: Option<crate::DateTime>,
+        /// `PricePlanTermsAcceptedOnLocal`: see
+        /// [`CoworkerContract::price_plan_terms_accepted_on_local`].
+        pub price_plan_terms_accepted_on_local: Option<crate::DateTime>,
+        /// `CancellationDateLocal`: see [`CoworkerContract::cancellation_date_local`].
+        pub cancellation_date_local: Option<crate::DateTime>,
+        /// `ContractTermLocal`: see [`CoworkerContract::contract_term_local`].
+        pub contract_term_local: Option<crate::DateTime>,
+        /// `InvoicedPeriodLocal`: see [`CoworkerContract::invoiced_period_local`].
+        pub invoiced_period_local: Option<crate::DateTime>,
+        /// `PoBoxNumber`: see [`CoworkerContract::po_box_number`].
+        pub po_box_number: Option<String>,
         /// Properties the spec does not describe, sent back as they were read.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -1692,7 +2628,11 @@ mod typed {
             object.field("Desks", &self.desks)?;
             object.field_if_set("AddedDesks", &self.added_desks)?;
             object.field_if_set("RemovedDesks", &self.removed_desks)?;
+            object.field("Variants", &self.variants)?;
+            object.field_if_set("AddedVariants", &self.added_variants)?;
+            object.field_if_set("RemovedVariants", &self.removed_variants)?;
             object.field("Quantity", &self.quantity)?;
+            object.field("PurchaseOrder", &self.purchase_order)?;
             object.field("IncludeSignupFee", &self.include_signup_fee)?;
             object.field("InvoiceAdvancedCycles", &self.invoice_advanced_cycles)?;
             object.field("ApplyProRating", &self.apply_pro_rating)?;
@@ -1707,6 +2647,30 @@ mod typed {
             object.field("ProposalUniqueId", &self.proposal_unique_id)?;
             object.field("FloorPlanDeskIds", &self.floor_plan_desk_ids)?;
             object.field("FloorPlanDeskNames", &self.floor_plan_desk_names)?;
+            object.field("DeliveryPreferenceChecks", &self.delivery_preference_checks)?;
+            object.field("DeliveryPreferenceMail", &self.delivery_preference_mail)?;
+            object
+                .field("DeliveryPreferenceParcels", &self.delivery_preference_parcels)?;
+            object
+                .field(
+                    "DeliveryPreferencePublicity",
+                    &self.delivery_preference_publicity,
+                )?;
+            object.field("DeliveryInstructions", &self.delivery_instructions)?;
+            object.field("IdentityChecksDueOn", &self.identity_checks_due_on)?;
+            object.field("AddressChecksDueOn", &self.address_checks_due_on)?;
+            object.field("StartDateLocal", &self.start_date_local)?;
+            object.field("RenewalDateLocal", &self.renewal_date_local)?;
+            object.field("NextAutoInvoiceLocal", &self.next_auto_invoice_local)?;
+            object
+                .field(
+                    "PricePlanTermsAcceptedOnLocal",
+                    &self.price_plan_terms_accepted_on_local,
+                )?;
+            object.field("CancellationDateLocal", &self.cancellation_date_local)?;
+            object.field("ContractTermLocal", &self.contract_term_local)?;
+            object.field("InvoicedPeriodLocal", &self.invoiced_period_local)?;
+            object.field("PoBoxNumber", &self.po_box_number)?;
             object.end_with(&self.extra)
         }
     }
@@ -1739,7 +2703,11 @@ mod typed {
                 desks: record.desks,
                 added_desks: None,
                 removed_desks: None,
+                variants: record.variants,
+                added_variants: None,
+                removed_variants: None,
                 quantity: record.quantity,
+                purchase_order: record.purchase_order,
                 include_signup_fee: record.include_signup_fee,
                 invoice_advanced_cycles: record.invoice_advanced_cycles,
                 apply_pro_rating: record.apply_pro_rating,
@@ -1754,6 +2722,22 @@ mod typed {
                 proposal_unique_id: record.proposal_unique_id,
                 floor_plan_desk_ids: record.floor_plan_desk_ids,
                 floor_plan_desk_names: record.floor_plan_desk_names,
+                delivery_preference_checks: record.delivery_preference_checks,
+                delivery_preference_mail: record.delivery_preference_mail,
+                delivery_preference_parcels: record.delivery_preference_parcels,
+                delivery_preference_publicity: record.delivery_preference_publicity,
+                delivery_instructions: record.delivery_instructions,
+                identity_checks_due_on: record.identity_checks_due_on,
+                address_checks_due_on: record.address_checks_due_on,
+                start_date_local: record.start_date_local,
+                renewal_date_local: record.renewal_date_local,
+                next_auto_invoice_local: record.next_auto_invoice_local,
+                price_plan_terms_accepted_on_local: record
+                    .price_plan_terms_accepted_on_local,
+                cancellation_date_local: record.cancellation_date_local,
+                contract_term_local: record.contract_term_local,
+                invoiced_period_local: record.invoiced_period_local,
+                po_box_number: record.po_box_number,
                 extra: record.extra,
             }
         }
@@ -1956,6 +2940,70 @@ mod typed {
         ///
         /// Query: `CoworkerContract_NextTariff_Name=text`.
         NextTariffName(String),
+        /// Filter by the purchase-order reference.
+        ///
+        /// Query: `CoworkerContract_PurchaseOrder=text`.
+        PurchaseOrder(String),
+        /// Filter by the default handling of cheques.
+        ///
+        /// Query: `CoworkerContract_DeliveryPreferenceChecks=1`.
+        DeliveryPreferenceChecks(crate::enums::DeliveryHandlingPreference),
+        /// Filter by the default handling of letters.
+        ///
+        /// Query: `CoworkerContract_DeliveryPreferenceMail=1`.
+        DeliveryPreferenceMail(crate::enums::DeliveryHandlingPreference),
+        /// Filter by the default handling of parcels.
+        ///
+        /// Query: `CoworkerContract_DeliveryPreferenceParcels=1`.
+        DeliveryPreferenceParcels(crate::enums::DeliveryHandlingPreference),
+        /// Filter by the default handling of advertising mail.
+        ///
+        /// Query: `CoworkerContract_DeliveryPreferencePublicity=1`.
+        DeliveryPreferencePublicity(crate::enums::DeliveryHandlingPreference),
+        /// Filter by the mail-handling instructions.
+        ///
+        /// Query: `CoworkerContract_DeliveryInstructions=text`.
+        DeliveryInstructions(String),
+        /// Filter by the identity checks due date.
+        ///
+        /// Query: `CoworkerContract_IdentityChecksDueOn=2025-01-01T00:00`.
+        IdentityChecksDueOn(crate::DateTime),
+        /// Filter by the proof-of-address checks due date.
+        ///
+        /// Query: `CoworkerContract_AddressChecksDueOn=2025-01-01T00:00`.
+        AddressChecksDueOn(crate::DateTime),
+        /// Filter by the local start date.
+        ///
+        /// Query: `CoworkerContract_StartDateLocal=2025-01-01T00:00`.
+        StartDateLocal(crate::DateTime),
+        /// Filter by the local renewal date.
+        ///
+        /// Query: `CoworkerContract_RenewalDateLocal=2025-01-01T00:00`.
+        RenewalDateLocal(crate::DateTime),
+        /// Filter by the local time of the next automatic invoice.
+        ///
+        /// Query: `CoworkerContract_NextAutoInvoiceLocal=2025-01-01T00:00`.
+        NextAutoInvoiceLocal(crate::DateTime),
+        /// Filter by the local time the terms were accepted.
+        ///
+        /// Query: `CoworkerContract_PricePlanTermsAcceptedOnLocal=2025-01-01T00:00`.
+        PricePlanTermsAcceptedOnLocal(crate::DateTime),
+        /// Filter by the local cancellation date.
+        ///
+        /// Query: `CoworkerContract_CancellationDateLocal=2025-01-01T00:00`.
+        CancellationDateLocal(crate::DateTime),
+        /// Filter by the local end of the minimum term.
+        ///
+        /// Query: `CoworkerContract_ContractTermLocal=2025-01-01T00:00`.
+        ContractTermLocal(crate::DateTime),
+        /// Filter by the local invoiced period.
+        ///
+        /// Query: `CoworkerContract_InvoicedPeriodLocal=2025-01-01T00:00`.
+        InvoicedPeriodLocal(crate::DateTime),
+        /// Filter by the PO box number.
+        ///
+        /// Query: `CoworkerContract_PoBoxNumber=text`.
+        PoBoxNumber(String),
         /// Records created within a range.
         ///
         /// `CreatedOn` at least this value. Query: `from_CoworkerContract_CreatedOn=2025-01-01T00:00`.
@@ -2081,6 +3129,96 @@ mod typed {
         /// `CancellationLimitDays` at most this value. Query:
         /// `to_CoworkerContract_CancellationLimitDays=12`.
         ToCancellationLimitDays(i64),
+        /// Identity checks due date, within a range.
+        ///
+        /// `IdentityChecksDueOn` at least this value. Query:
+        /// `from_CoworkerContract_IdentityChecksDueOn=2025-01-01T00:00`.
+        FromIdentityChecksDueOn(crate::DateTime),
+        /// Identity checks due date, within a range.
+        ///
+        /// `IdentityChecksDueOn` at most this value. Query:
+        /// `to_CoworkerContract_IdentityChecksDueOn=2025-01-01T00:00`.
+        ToIdentityChecksDueOn(crate::DateTime),
+        /// Proof-of-address checks due date, within a range.
+        ///
+        /// `AddressChecksDueOn` at least this value. Query:
+        /// `from_CoworkerContract_AddressChecksDueOn=2025-01-01T00:00`.
+        FromAddressChecksDueOn(crate::DateTime),
+        /// Proof-of-address checks due date, within a range.
+        ///
+        /// `AddressChecksDueOn` at most this value. Query:
+        /// `to_CoworkerContract_AddressChecksDueOn=2025-01-01T00:00`.
+        ToAddressChecksDueOn(crate::DateTime),
+        /// Local start date, within a range.
+        ///
+        /// `StartDateLocal` at least this value. Query:
+        /// `from_CoworkerContract_StartDateLocal=2025-01-01T00:00`.
+        FromStartDateLocal(crate::DateTime),
+        /// Local start date, within a range.
+        ///
+        /// `StartDateLocal` at most this value. Query:
+        /// `to_CoworkerContract_StartDateLocal=2025-01-01T00:00`.
+        ToStartDateLocal(crate::DateTime),
+        /// Local renewal date, within a range.
+        ///
+        /// `RenewalDateLocal` at least this value. Query:
+        /// `from_CoworkerContract_RenewalDateLocal=2025-01-01T00:00`.
+        FromRenewalDateLocal(crate::DateTime),
+        /// Local renewal date, within a range.
+        ///
+        /// `RenewalDateLocal` at most this value. Query:
+        /// `to_CoworkerContract_RenewalDateLocal=2025-01-01T00:00`.
+        ToRenewalDateLocal(crate::DateTime),
+        /// Local time of the next automatic invoice, within a range.
+        ///
+        /// `NextAutoInvoiceLocal` at least this value. Query:
+        /// `from_CoworkerContract_NextAutoInvoiceLocal=2025-01-01T00:00`.
+        FromNextAutoInvoiceLocal(crate::DateTime),
+        /// Local time of the next automatic invoice, within a range.
+        ///
+        /// `NextAutoInvoiceLocal` at most this value. Query:
+        /// `to_CoworkerContract_NextAutoInvoiceLocal=2025-01-01T00:00`.
+        ToNextAutoInvoiceLocal(crate::DateTime),
+        /// Local time the terms were accepted, within a range.
+        ///
+        /// `PricePlanTermsAcceptedOnLocal` at least this value. Query:
+        /// `from_CoworkerContract_PricePlanTermsAcceptedOnLocal=2025-01-01T00:00`.
+        FromPricePlanTermsAcceptedOnLocal(crate::DateTime),
+        /// Local time the terms were accepted, within a range.
+        ///
+        /// `PricePlanTermsAcceptedOnLocal` at most this value. Query:
+        /// `to_CoworkerContract_PricePlanTermsAcceptedOnLocal=2025-01-01T00:00`.
+        ToPricePlanTermsAcceptedOnLocal(crate::DateTime),
+        /// Local cancellation date, within a range.
+        ///
+        /// `CancellationDateLocal` at least this value. Query:
+        /// `from_CoworkerContract_CancellationDateLocal=2025-01-01T00:00`.
+        FromCancellationDateLocal(crate::DateTime),
+        /// Local cancellation date, within a range.
+        ///
+        /// `CancellationDateLocal` at most this value. Query:
+        /// `to_CoworkerContract_CancellationDateLocal=2025-01-01T00:00`.
+        ToCancellationDateLocal(crate::DateTime),
+        /// Local end of the minimum term, within a range.
+        ///
+        /// `ContractTermLocal` at least this value. Query:
+        /// `from_CoworkerContract_ContractTermLocal=2025-01-01T00:00`.
+        FromContractTermLocal(crate::DateTime),
+        /// Local end of the minimum term, within a range.
+        ///
+        /// `ContractTermLocal` at most this value. Query:
+        /// `to_CoworkerContract_ContractTermLocal=2025-01-01T00:00`.
+        ToContractTermLocal(crate::DateTime),
+        /// Local invoiced period, within a range.
+        ///
+        /// `InvoicedPeriodLocal` at least this value. Query:
+        /// `from_CoworkerContract_InvoicedPeriodLocal=2025-01-01T00:00`.
+        FromInvoicedPeriodLocal(crate::DateTime),
+        /// Local invoiced period, within a range.
+        ///
+        /// `InvoicedPeriodLocal` at most this value. Query:
+        /// `to_CoworkerContract_InvoicedPeriodLocal=2025-01-01T00:00`.
+        ToInvoicedPeriodLocal(crate::DateTime),
     }
 
     impl crate::QueryFilter for CoworkerContractFilter {
@@ -2221,6 +3359,93 @@ mod typed {
                 Self::NextTariffName(value) => {
                     ("CoworkerContract_NextTariff_Name", value.clone())
                 }
+                Self::PurchaseOrder(value) => {
+                    ("CoworkerContract_PurchaseOrder", value.clone())
+                }
+                Self::DeliveryPreferenceChecks(value) => {
+                    (
+                        "CoworkerContract_DeliveryPreferenceChecks",
+                        value.value().to_string(),
+                    )
+                }
+                Self::DeliveryPreferenceMail(value) => {
+                    (
+                        "CoworkerContract_DeliveryPreferenceMail",
+                        value.value().to_string(),
+                    )
+                }
+                Self::DeliveryPreferenceParcels(value) => {
+                    (
+                        "CoworkerContract_DeliveryPreferenceParcels",
+                        value.value().to_string(),
+                    )
+                }
+                Self::DeliveryPreferencePublicity(value) => {
+                    (
+                        "CoworkerContract_DeliveryPreferencePublicity",
+                        value.value().to_string(),
+                    )
+                }
+                Self::DeliveryInstructions(value) => {
+                    ("CoworkerContract_DeliveryInstructions", value.clone())
+                }
+                Self::IdentityChecksDueOn(value) => {
+                    (
+                        "CoworkerContract_IdentityChecksDueOn",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::AddressChecksDueOn(value) => {
+                    (
+                        "CoworkerContract_AddressChecksDueOn",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::StartDateLocal(value) => {
+                    (
+                        "CoworkerContract_StartDateLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::RenewalDateLocal(value) => {
+                    (
+                        "CoworkerContract_RenewalDateLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::NextAutoInvoiceLocal(value) => {
+                    (
+                        "CoworkerContract_NextAutoInvoiceLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::PricePlanTermsAcceptedOnLocal(value) => {
+                    (
+                        "CoworkerContract_PricePlanTermsAcceptedOnLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::CancellationDateLocal(value) => {
+                    (
+                        "CoworkerContract_CancellationDateLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ContractTermLocal(value) => {
+                    (
+                        "CoworkerContract_ContractTermLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::InvoicedPeriodLocal(value) => {
+                    (
+                        "CoworkerContract_InvoicedPeriodLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::PoBoxNumber(value) => {
+                    ("CoworkerContract_PoBoxNumber", value.clone())
+                }
                 Self::FromCreatedOn(value) => {
                     (
                         "from_CoworkerContract_CreatedOn",
@@ -2354,6 +3579,114 @@ mod typed {
                 }
                 Self::ToCancellationLimitDays(value) => {
                     ("to_CoworkerContract_CancellationLimitDays", value.to_string())
+                }
+                Self::FromIdentityChecksDueOn(value) => {
+                    (
+                        "from_CoworkerContract_IdentityChecksDueOn",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToIdentityChecksDueOn(value) => {
+                    (
+                        "to_CoworkerContract_IdentityChecksDueOn",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromAddressChecksDueOn(value) => {
+                    (
+                        "from_CoworkerContract_AddressChecksDueOn",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToAddressChecksDueOn(value) => {
+                    (
+                        "to_CoworkerContract_AddressChecksDueOn",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromStartDateLocal(value) => {
+                    (
+                        "from_CoworkerContract_StartDateLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToStartDateLocal(value) => {
+                    (
+                        "to_CoworkerContract_StartDateLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromRenewalDateLocal(value) => {
+                    (
+                        "from_CoworkerContract_RenewalDateLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToRenewalDateLocal(value) => {
+                    (
+                        "to_CoworkerContract_RenewalDateLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromNextAutoInvoiceLocal(value) => {
+                    (
+                        "from_CoworkerContract_NextAutoInvoiceLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToNextAutoInvoiceLocal(value) => {
+                    (
+                        "to_CoworkerContract_NextAutoInvoiceLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromPricePlanTermsAcceptedOnLocal(value) => {
+                    (
+                        "from_CoworkerContract_PricePlanTermsAcceptedOnLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToPricePlanTermsAcceptedOnLocal(value) => {
+                    (
+                        "to_CoworkerContract_PricePlanTermsAcceptedOnLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromCancellationDateLocal(value) => {
+                    (
+                        "from_CoworkerContract_CancellationDateLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToCancellationDateLocal(value) => {
+                    (
+                        "to_CoworkerContract_CancellationDateLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromContractTermLocal(value) => {
+                    (
+                        "from_CoworkerContract_ContractTermLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToContractTermLocal(value) => {
+                    (
+                        "to_CoworkerContract_ContractTermLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromInvoicedPeriodLocal(value) => {
+                    (
+                        "from_CoworkerContract_InvoicedPeriodLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToInvoicedPeriodLocal(value) => {
+                    (
+                        "to_CoworkerContract_InvoicedPeriodLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
                 }
             }
         }
@@ -2588,6 +3921,23 @@ mod typed {
             body: &CoworkerContractUpdate,
         ) -> crate::Call<crate::ActionResponse> {
             self.client.send_action(&super::UPDATE, None, Some(body))
+        }
+
+        /// Deletes a CoworkerContract by its Id.
+        ///
+        /// `DELETE /api/billing/coworkercontracts/{Id}`; role `CoworkerContract-Delete` (see
+        /// [`DELETE`](super::DELETE)).
+        ///
+        /// Spec decision: The catalogue (skills:coworkercontracts.md), generated from the current API,
+        /// says contracts support Delete; the 2020 reference and the newer pages in hand document none.
+        /// The catalogue wins on completeness; the path and role follow the API's pattern for every
+        /// other delete (`/{Id}`, `CoworkerContract-Delete`).
+        #[inline]
+        pub fn delete(
+            &self,
+            id: impl Into<crate::ids::CoworkerContractId>,
+        ) -> crate::Call<crate::ActionResponse> {
+            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on CoworkerContract records.

@@ -114,7 +114,9 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             .required(),
         crate::FieldSchema::new("DiscountCodeId", crate::FieldKind::Id("DiscountCode"))
             .required(),
-        crate::FieldSchema::new("Notes", crate::FieldKind::String).not_in_list(),
+        crate::FieldSchema::new("Notes", crate::FieldKind::String)
+            .not_in_list()
+            .pii(crate::Pii::Bio),
         crate::FieldSchema::new("TimesUsed", crate::FieldKind::Integer).read_only(),
         crate::FieldSchema::new("ValidFrom", crate::FieldKind::DateTime),
         crate::FieldSchema::new("ExpiresOn", crate::FieldKind::DateTime),
@@ -125,11 +127,14 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("CoworkerCoworkerType", crate::FieldKind::String)
             .read_only(),
         crate::FieldSchema::new("CoworkerFullName", crate::FieldKind::String)
-            .read_only(),
+            .read_only()
+            .pii(crate::Pii::Name),
         crate::FieldSchema::new("CoworkerBillingName", crate::FieldKind::String)
-            .read_only(),
+            .read_only()
+            .pii(crate::Pii::Name),
         crate::FieldSchema::new("CoworkerCompanyName", crate::FieldKind::String)
-            .read_only(),
+            .read_only()
+            .pii(crate::Pii::Name),
         crate::FieldSchema::new("BusinessName", crate::FieldKind::String).read_only(),
         crate::FieldSchema::new("DiscountCodeCode", crate::FieldKind::String)
             .read_only(),
@@ -420,6 +425,8 @@ mod typed {
         ///
         /// Spec decision: 003 calls it "required read-only". It is set by the server and never sent, so
         /// it is read-only and not required on create. It is nullable: 003's examples elide its value.
+        /// The catalogue (skills:coworkerdiscountcodes.md) does not name it, as it lists only the
+        /// options a body sets; 002 and 003 show it, so it is kept read-only.
         pub times_used: Option<i64>,
         /// Customer-specific date from which this discount code assignment becomes valid.
         ///
@@ -600,6 +607,9 @@ mod typed {
         /// The customer's coworker type.
         ///
         /// Wire: `CoworkerCoworkerType`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerdiscountcodes.md) does not name it, as it names
+        /// display fields only in its PII table; 002 shows it on list records, so it is kept.
         pub coworker_coworker_type: Option<String>,
         /// The customer's full name.
         ///
@@ -619,22 +629,37 @@ mod typed {
         /// The location's name.
         ///
         /// Wire: `BusinessName`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerdiscountcodes.md) does not name it, as it names
+        /// display fields only in its PII table; 002 shows it on list records, so it is kept.
         pub business_name: Option<String>,
         /// The discount code's code.
         ///
         /// Wire: `DiscountCodeCode`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerdiscountcodes.md) does not name it, as it names
+        /// display fields only in its PII table; 002 shows it on list records, so it is kept.
         pub discount_code_code: Option<String>,
         /// Whether the discount code is active.
         ///
         /// Wire: `DiscountCodeActive`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerdiscountcodes.md) does not name it, as it names
+        /// display fields only in its PII table; 002 shows it on list records, so it is kept.
         pub discount_code_active: Option<bool>,
         /// Date from which the discount code itself is valid.
         ///
         /// Wire: `DiscountCodeValidFrom`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerdiscountcodes.md) does not name it, as it names
+        /// display fields only in its PII table; 002 shows it on list records, so it is kept.
         pub discount_code_valid_from: Option<crate::DateTime>,
         /// Date until which the discount code itself is valid.
         ///
         /// Wire: `DiscountCodeValidTo`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerdiscountcodes.md) does not name it, as it names
+        /// display fields only in its PII table; 002 shows it on list records, so it is kept.
         pub discount_code_valid_to: Option<crate::DateTime>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,

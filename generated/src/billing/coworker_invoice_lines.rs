@@ -12,7 +12,6 @@
 //! | [`LIST`](crate::billing::coworker_invoice_lines::LIST) | `GET /api/billing/coworkerinvoicelines` | `CoworkerInvoiceLine-List` |
 //! | [`FIND_BY_IDS`](crate::billing::coworker_invoice_lines::FIND_BY_IDS) | `GET /api/billing/coworkerinvoicelines` | `CoworkerInvoiceLine-List` |
 //! | [`GET`](crate::billing::coworker_invoice_lines::GET) | `GET /api/billing/coworkerinvoicelines/{Id}` | `CoworkerInvoiceLine-Read` |
-//! | [`CREATE`](crate::billing::coworker_invoice_lines::CREATE) | `POST /api/billing/coworkerinvoicelines` | `CoworkerInvoiceLine-Create` |
 //! | [`UPDATE`](crate::billing::coworker_invoice_lines::UPDATE) | `PUT /api/billing/coworkerinvoicelines` | `CoworkerInvoiceLine-Edit` |
 //! | [`COMMANDS`](crate::billing::coworker_invoice_lines::COMMANDS) | `GET /api/billing/coworkerinvoicelines/commands` | `CoworkerInvoiceLine-List` |
 //! | [`RUN_COMMAND`](crate::billing::coworker_invoice_lines::RUN_COMMAND) | `POST /api/billing/coworkerinvoicelines/runcommand` | `CoworkerInvoiceLine-Edit` |
@@ -39,14 +38,6 @@ pub const GET: crate::Endpoint = crate::Endpoint {
     method: crate::Method::Get,
     path: "/api/billing/coworkerinvoicelines/{Id}",
     role: "CoworkerInvoiceLine-Read",
-    service: &crate::SERVICE,
-};
-
-/// `POST /api/billing/coworkerinvoicelines`, which needs the role `CoworkerInvoiceLine-Create`.
-pub const CREATE: crate::Endpoint = crate::Endpoint {
-    method: crate::Method::Post,
-    path: "/api/billing/coworkerinvoicelines",
-    role: "CoworkerInvoiceLine-Create",
     service: &crate::SERVICE,
 };
 
@@ -101,15 +92,30 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
                 "CoworkerInvoiceId",
                 crate::FieldKind::Id("CoworkerInvoice"),
             )
-            .required(),
-        crate::FieldSchema::new("Description", crate::FieldKind::String).required(),
-        crate::FieldSchema::new("TaxCategoryName", crate::FieldKind::String),
-        crate::FieldSchema::new("Quantity", crate::FieldKind::Integer).required(),
-        crate::FieldSchema::new("SubTotal", crate::FieldKind::Money).required(),
-        crate::FieldSchema::new("TaxAmount", crate::FieldKind::Money).required(),
-        crate::FieldSchema::new("TaxRate", crate::FieldKind::Decimal).required(),
-        crate::FieldSchema::new("FinancialAccountCode", crate::FieldKind::String),
-        crate::FieldSchema::new("FinancialAccountName", crate::FieldKind::String),
+            .update_only()
+            .not_null(),
+        crate::FieldSchema::new("Description", crate::FieldKind::String)
+            .update_only()
+            .not_null(),
+        crate::FieldSchema::new("DisplayAs", crate::FieldKind::String).update_only(),
+        crate::FieldSchema::new("TaxCategoryName", crate::FieldKind::String)
+            .update_only(),
+        crate::FieldSchema::new("Quantity", crate::FieldKind::Integer)
+            .update_only()
+            .not_null(),
+        crate::FieldSchema::new("SubTotal", crate::FieldKind::Money)
+            .update_only()
+            .not_null(),
+        crate::FieldSchema::new("TaxAmount", crate::FieldKind::Money)
+            .update_only()
+            .not_null(),
+        crate::FieldSchema::new("TaxRate", crate::FieldKind::Decimal)
+            .update_only()
+            .not_null(),
+        crate::FieldSchema::new("FinancialAccountCode", crate::FieldKind::String)
+            .update_only(),
+        crate::FieldSchema::new("FinancialAccountName", crate::FieldKind::String)
+            .update_only(),
         crate::FieldSchema::new("CoworkerContractUniqueId", crate::FieldKind::Guid)
             .read_only(),
         crate::FieldSchema::new("ContractDepositUniqueId", crate::FieldKind::Guid)
@@ -141,6 +147,21 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             .read_only(),
         crate::FieldSchema::new("TariffName", crate::FieldKind::String).read_only(),
         crate::FieldSchema::new("Position", crate::FieldKind::Integer).read_only(),
+        crate::FieldSchema::new("IssuedByUniqueId", crate::FieldKind::Guid)
+            .update_only(),
+        crate::FieldSchema::new(
+                "CancelledCoworkerInvoiceLineUniqueId",
+                crate::FieldKind::Guid,
+            )
+            .update_only(),
+        crate::FieldSchema::new("CreatedOnLocal", crate::FieldKind::DateTime)
+            .update_only(),
+        crate::FieldSchema::new("RefundedOnLocal", crate::FieldKind::DateTime)
+            .update_only(),
+        crate::FieldSchema::new("SaleDateLocal", crate::FieldKind::DateTime)
+            .update_only(),
+        crate::FieldSchema::new("PurchaseOrder", crate::FieldKind::String).update_only(),
+        crate::FieldSchema::new("CreditAmount", crate::FieldKind::Money).update_only(),
     ],
     joined: &[],
     filters: &[
@@ -272,6 +293,38 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             query: "CoworkerInvoiceLine_Position",
             field: "Position",
         },
+        crate::FilterSchema {
+            query: "CoworkerInvoiceLine_DisplayAs",
+            field: "DisplayAs",
+        },
+        crate::FilterSchema {
+            query: "CoworkerInvoiceLine_IssuedByUniqueId",
+            field: "IssuedByUniqueId",
+        },
+        crate::FilterSchema {
+            query: "CoworkerInvoiceLine_CancelledCoworkerInvoiceLineUniqueId",
+            field: "CancelledCoworkerInvoiceLineUniqueId",
+        },
+        crate::FilterSchema {
+            query: "CoworkerInvoiceLine_CreatedOnLocal",
+            field: "CreatedOnLocal",
+        },
+        crate::FilterSchema {
+            query: "CoworkerInvoiceLine_RefundedOnLocal",
+            field: "RefundedOnLocal",
+        },
+        crate::FilterSchema {
+            query: "CoworkerInvoiceLine_SaleDateLocal",
+            field: "SaleDateLocal",
+        },
+        crate::FilterSchema {
+            query: "CoworkerInvoiceLine_PurchaseOrder",
+            field: "PurchaseOrder",
+        },
+        crate::FilterSchema {
+            query: "CoworkerInvoiceLine_CreditAmount",
+            field: "CreditAmount",
+        },
     ],
     range_filters: &[
         crate::RangeFilterSchema {
@@ -329,6 +382,26 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             to: "to_CoworkerInvoiceLine_Position",
             field: "Position",
         },
+        crate::RangeFilterSchema {
+            from: "from_CoworkerInvoiceLine_CreatedOnLocal",
+            to: "to_CoworkerInvoiceLine_CreatedOnLocal",
+            field: "CreatedOnLocal",
+        },
+        crate::RangeFilterSchema {
+            from: "from_CoworkerInvoiceLine_RefundedOnLocal",
+            to: "to_CoworkerInvoiceLine_RefundedOnLocal",
+            field: "RefundedOnLocal",
+        },
+        crate::RangeFilterSchema {
+            from: "from_CoworkerInvoiceLine_SaleDateLocal",
+            to: "to_CoworkerInvoiceLine_SaleDateLocal",
+            field: "SaleDateLocal",
+        },
+        crate::RangeFilterSchema {
+            from: "from_CoworkerInvoiceLine_CreditAmount",
+            to: "to_CoworkerInvoiceLine_CreditAmount",
+            field: "CreditAmount",
+        },
     ],
     sort: &[
         "Id",
@@ -378,11 +451,6 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::EndpointSchema {
             kind: crate::EndpointKind::Get,
             endpoint: GET,
-            detail: None,
-        },
-        crate::EndpointSchema {
-            kind: crate::EndpointKind::Create,
-            endpoint: CREATE,
             detail: None,
         },
         crate::EndpointSchema {
@@ -477,123 +545,327 @@ mod typed {
         pub custom_fields: Option<::serde_json::Value>,
         /// ID of the invoice the line belongs to.
         ///
-        /// Wire: `CoworkerInvoiceId`, required on create.
-        pub coworker_invoice_id: crate::ids::CoworkerInvoiceId,
-        /// Text of the line, as printed on the invoice.
+        /// Wire: `CoworkerInvoiceId`, set on update only.
         ///
-        /// Wire: `Description`, required on create.
+        /// Spec decision: The 2020 reference takes it on create and marks it required. The catalogue
+        /// (skills:coworkerinvoicelines.md) says invoice lines cannot be created through the API and
+        /// lists it as an update option only, and the newer pages document no POST: so it is written on
+        /// update only. `required` means required on create, so it is not marked, but it stays never
+        /// null, as the 2020 page made it.
+        pub coworker_invoice_id: crate::ids::CoworkerInvoiceId,
+        /// Text of the line, as printed on the invoice unless DisplayAs replaces it.
+        ///
+        /// Wire: `Description`, set on update only.
+        ///
+        /// Spec decision: The 2020 reference takes it on create and marks it required. The catalogue
+        /// (skills:coworkerinvoicelines.md) says invoice lines cannot be created through the API and
+        /// lists it as an update option only, and the newer pages document no POST: so it is written on
+        /// update only. `required` means required on create, so it is not marked, but it stays never
+        /// null, as the 2020 page made it.
         pub description: String,
+        /// Text printed on the invoice for the line instead of its description.
+        ///
+        /// Wire: `DisplayAs`, set on update only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerinvoicelines.md) lists it as an update option
+        /// and a filter, and dev:billing/get-coworkerinvoicelines-by-id returns it; written on update
+        /// only, as invoice lines cannot be created through the API.
+        pub display_as: Option<String>,
         /// Name of the tax category applied to the line.
         ///
-        /// Wire: `TaxCategoryName`.
+        /// Wire: `TaxCategoryName`, set on update only.
+        ///
+        /// Spec decision: The 2020 reference takes it on create and update. The catalogue
+        /// (skills:coworkerinvoicelines.md) says invoice lines cannot be created through the API and
+        /// lists it as an update option only, and the newer pages document no POST: so it is written on
+        /// update only.
         pub tax_category_name: Option<String>,
         /// Number of units billed.
         ///
-        /// Wire: `Quantity`, required on create.
+        /// Wire: `Quantity`, set on update only.
+        ///
+        /// Spec decision: The 2020 reference takes it on create and marks it required. The catalogue
+        /// (skills:coworkerinvoicelines.md) says invoice lines cannot be created through the API and
+        /// lists it as an update option only, and the newer pages document no POST: so it is written on
+        /// update only. `required` means required on create, so it is not marked, but it stays never
+        /// null, as the 2020 page made it.
         pub quantity: i64,
         /// Amount of the line before tax.
         ///
-        /// Wire: `SubTotal`, required on create.
+        /// Wire: `SubTotal`, set on update only.
+        ///
+        /// Spec decision: The 2020 reference takes it on create and marks it required. The catalogue
+        /// (skills:coworkerinvoicelines.md) says invoice lines cannot be created through the API and
+        /// lists it as an update option only, and the newer pages document no POST: so it is written on
+        /// update only. `required` means required on create, so it is not marked, but it stays never
+        /// null, as the 2020 page made it.
         pub sub_total: crate::Decimal,
         /// Tax on the line.
         ///
-        /// Wire: `TaxAmount`, required on create.
+        /// Wire: `TaxAmount`, set on update only.
+        ///
+        /// Spec decision: The 2020 reference takes it on create and marks it required. The catalogue
+        /// (skills:coworkerinvoicelines.md) says invoice lines cannot be created through the API and
+        /// lists it as an update option only, and the newer pages document no POST: so it is written on
+        /// update only. `required` means required on create, so it is not marked, but it stays never
+        /// null, as the 2020 page made it.
         pub tax_amount: crate::Decimal,
         /// Tax rate applied to the line, as a percentage.
         ///
-        /// Wire: `TaxRate`, required on create.
+        /// Wire: `TaxRate`, set on update only.
+        ///
+        /// Spec decision: The 2020 reference takes it on create and marks it required. The catalogue
+        /// (skills:coworkerinvoicelines.md) says invoice lines cannot be created through the API and
+        /// lists it as an update option only, and the newer pages document no POST: so it is written on
+        /// update only. `required` means required on create, so it is not marked, but it stays never
+        /// null, as the 2020 page made it.
         pub tax_rate: crate::Decimal,
         /// Code of the financial (ledger) account the line is booked to.
         ///
-        /// Wire: `FinancialAccountCode`.
+        /// Wire: `FinancialAccountCode`, set on update only.
+        ///
+        /// Spec decision: The 2020 reference takes it on create and update. The catalogue
+        /// (skills:coworkerinvoicelines.md) says invoice lines cannot be created through the API and
+        /// lists it as an update option only, and the newer pages document no POST: so it is written on
+        /// update only.
         pub financial_account_code: Option<String>,
         /// Name of the financial (ledger) account the line is booked to.
         ///
-        /// Wire: `FinancialAccountName`.
+        /// Wire: `FinancialAccountName`, set on update only.
+        ///
+        /// Spec decision: The 2020 reference takes it on create and update. The catalogue
+        /// (skills:coworkerinvoicelines.md) says invoice lines cannot be created through the API and
+        /// lists it as an update option only, and the newer pages document no POST: so it is written on
+        /// update only.
         pub financial_account_name: Option<String>,
         /// Unique id of the contract the line bills, if any.
         ///
         /// Wire: `CoworkerContractUniqueId`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerinvoicelines.md) names it only in its
+        /// description (the table of sale records a line links to), not among its options, as the
+        /// server sets it; the 2020 reference and dev:billing/get-coworkerinvoicelines-by-id return it,
+        /// so it is kept read-only.
         pub coworker_contract_unique_id: Option<crate::Uuid>,
         /// Unique id of the contract deposit the line bills, if any.
         ///
         /// Wire: `ContractDepositUniqueId`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerinvoicelines.md) names it only in its
+        /// description (the table of sale records a line links to), not among its options, as the
+        /// server sets it; the 2020 reference and dev:billing/get-coworkerinvoicelines-by-id return it,
+        /// so it is kept read-only.
         pub contract_deposit_unique_id: Option<crate::Uuid>,
         /// Unique id of the booking the line bills, if any.
         ///
         /// Wire: `BookingUniqueId`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerinvoicelines.md) names it only in its
+        /// description (the table of sale records a line links to), not among its options, as the
+        /// server sets it; the 2020 reference and dev:billing/get-coworkerinvoicelines-by-id return it,
+        /// so it is kept read-only.
         pub booking_unique_id: Option<crate::Uuid>,
         /// Unique id of the customer's extra service the line bills, if any.
         ///
         /// Wire: `CoworkerExtraServiceUniqueId`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerinvoicelines.md) names it only in its
+        /// description (the table of sale records a line links to), not among its options, as the
+        /// server sets it; the 2020 reference and dev:billing/get-coworkerinvoicelines-by-id return it,
+        /// so it is kept read-only.
         pub coworker_extra_service_unique_id: Option<crate::Uuid>,
         /// Unique id of the customer's time pass the line bills, if any.
         ///
         /// Wire: `CoworkerTimePassUniqueId`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerinvoicelines.md) names it only in its
+        /// description (the table of sale records a line links to), not among its options, as the
+        /// server sets it; the 2020 reference and dev:billing/get-coworkerinvoicelines-by-id return it,
+        /// so it is kept read-only.
         pub coworker_time_pass_unique_id: Option<crate::Uuid>,
         /// Unique id of the charge the line bills, if any.
         ///
         /// Wire: `CoworkerChargeUniqueId`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerinvoicelines.md) names it only in its
+        /// description (the table of sale records a line links to), not among its options, as the
+        /// server sets it; the 2020 reference and dev:billing/get-coworkerinvoicelines-by-id return it,
+        /// so it is kept read-only.
         pub coworker_charge_unique_id: Option<crate::Uuid>,
         /// Unique id of the customer's product the line bills, if any.
         ///
         /// Wire: `CoworkerProductUniqueId`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerinvoicelines.md) names it only in its
+        /// description (the table of sale records a line links to), not among its options, as the
+        /// server sets it; the 2020 reference and dev:billing/get-coworkerinvoicelines-by-id return it,
+        /// so it is kept read-only.
         pub coworker_product_unique_id: Option<crate::Uuid>,
         /// Unique id of the event attendee (ticket) the line bills, if any.
         ///
         /// Wire: `EventAttendeeUniqueId`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerinvoicelines.md) names it only in its
+        /// description (the table of sale records a line links to), not among its options, as the
+        /// server sets it; the 2020 reference and dev:billing/get-coworkerinvoicelines-by-id return it,
+        /// so it is kept read-only.
         pub event_attendee_unique_id: Option<crate::Uuid>,
         /// Amount of the line refunded.
         ///
         /// Wire: `RefundedAmount`, read-only.
         ///
         /// Spec decision: The 2020 examples show `false`, an artefact of the page generator; its filter
-        /// types it `decimal?`.
+        /// types it `decimal?`. The catalogue (skills:coworkerinvoicelines.md) does not name it, as the
+        /// server sets it; the 2020 reference and dev:billing/get-coworkerinvoicelines-by-id return it,
+        /// so it is kept read-only.
         pub refunded_amount: Option<crate::Decimal>,
         /// Whether the line has been refunded.
         ///
         /// Wire: `Refunded`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerinvoicelines.md) does not name it, as the
+        /// server sets it; the 2020 reference and dev:billing/get-coworkerinvoicelines-by-id return it,
+        /// so it is kept read-only.
         pub refunded: Option<bool>,
         /// When the line was refunded.
         ///
         /// Wire: `RefundedOn`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerinvoicelines.md) does not name it, as the
+        /// server sets it; the 2020 reference and dev:billing/get-coworkerinvoicelines-by-id return it,
+        /// so it is kept read-only.
         pub refunded_on: Option<crate::DateTime>,
         /// Date of the sale the line bills, for accounting.
         ///
         /// Wire: `SaleDate`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerinvoicelines.md) does not name it, as the
+        /// server sets it; the 2020 reference and dev:billing/get-coworkerinvoicelines-by-id return it,
+        /// so it is kept read-only.
         pub sale_date: Option<crate::DateTime>,
         /// Discount code applied to the line, if any.
         ///
         /// Wire: `DiscountCode`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerinvoicelines.md) does not name it, as the
+        /// server sets it; the 2020 reference and dev:billing/get-coworkerinvoicelines-by-id return it,
+        /// so it is kept read-only.
         pub discount_code: Option<String>,
         /// Discount taken off the line, if any.
         ///
         /// Wire: `DiscountAmount`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerinvoicelines.md) does not name it, as the
+        /// server sets it; the 2020 reference and dev:billing/get-coworkerinvoicelines-by-id return it,
+        /// so it is kept read-only.
         pub discount_amount: Option<crate::Decimal>,
         /// Name of the customer's extra service the line bills, if any.
         ///
         /// Wire: `CoworkerExtraServiceName`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerinvoicelines.md) does not name it, as the
+        /// server sets it; the 2020 reference and dev:billing/get-coworkerinvoicelines-by-id return it,
+        /// so it is kept read-only.
         pub coworker_extra_service_name: Option<String>,
         /// Name of the customer's time pass the line bills, if any.
         ///
         /// Wire: `CoworkerTimePassName`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerinvoicelines.md) does not name it, as the
+        /// server sets it; the 2020 reference and dev:billing/get-coworkerinvoicelines-by-id return it,
+        /// so it is kept read-only.
         pub coworker_time_pass_name: Option<String>,
         /// Name of the customer's product the line bills, if any.
         ///
         /// Wire: `CoworkerProductName`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerinvoicelines.md) does not name it, as the
+        /// server sets it; the 2020 reference and dev:billing/get-coworkerinvoicelines-by-id return it,
+        /// so it is kept read-only.
         pub coworker_product_name: Option<String>,
         /// Name of the event ticket the line bills, if any.
         ///
         /// Wire: `EventAttendeeProductName`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerinvoicelines.md) does not name it, as the
+        /// server sets it; the 2020 reference and dev:billing/get-coworkerinvoicelines-by-id return it,
+        /// so it is kept read-only.
         pub event_attendee_product_name: Option<String>,
         /// Name of the plan the line bills, if any.
         ///
         /// Wire: `TariffName`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerinvoicelines.md) does not name it, as the
+        /// server sets it; the 2020 reference and dev:billing/get-coworkerinvoicelines-by-id return it,
+        /// so it is kept read-only.
         pub tariff_name: Option<String>,
         /// Position of the line on the invoice, from 0.
         ///
         /// Wire: `Position`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerinvoicelines.md) does not name it, as the
+        /// server sets it; the 2020 reference and dev:billing/get-coworkerinvoicelines-by-id return it,
+        /// so it is kept read-only.
         pub position: Option<i64>,
+        /// Unique id of the location that issued the line.
+        ///
+        /// Wire: `IssuedByUniqueId`, set on update only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerinvoicelines.md) lists it as an update option
+        /// and a filter typed string, and dev:billing/get-coworkerinvoicelines-by-id returns it; it
+        /// holds a record's unique id, so it is a guid, as the line's other ...UniqueId fields are.
+        /// Written on update only, as invoice lines cannot be created through the API.
+        pub issued_by_unique_id: Option<crate::Uuid>,
+        /// Unique id of the invoice line this line cancels, if any.
+        ///
+        /// Wire: `CancelledCoworkerInvoiceLineUniqueId`, set on update only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerinvoicelines.md) lists it as an update option
+        /// and a filter typed string, and dev:billing/get-coworkerinvoicelines-by-id returns it; it
+        /// holds a record's unique id, so it is a guid, as the line's other ...UniqueId fields are.
+        /// Written on update only, as invoice lines cannot be created through the API.
+        pub cancelled_coworker_invoice_line_unique_id: Option<crate::Uuid>,
+        /// When the line was created, in the location's local time.
+        ///
+        /// Wire: `CreatedOnLocal`, set on update only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerinvoicelines.md) lists it as an update option,
+        /// a filter and a range, and dev:billing/get-coworkerinvoicelines-by-id returns it; written on
+        /// update only, as invoice lines cannot be created through the API.
+        pub created_on_local: Option<crate::DateTime>,
+        /// When the line was refunded, in the location's local time.
+        ///
+        /// Wire: `RefundedOnLocal`, set on update only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerinvoicelines.md) lists it as an update option,
+        /// a filter and a range, and dev:billing/get-coworkerinvoicelines-by-id returns it; written on
+        /// update only, as invoice lines cannot be created through the API.
+        pub refunded_on_local: Option<crate::DateTime>,
+        /// Date of the sale the line bills, in the location's local time.
+        ///
+        /// Wire: `SaleDateLocal`, set on update only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerinvoicelines.md) lists it as an update option,
+        /// a filter and a range, and dev:billing/get-coworkerinvoicelines-by-id returns it; written on
+        /// update only, as invoice lines cannot be created through the API.
+        pub sale_date_local: Option<crate::DateTime>,
+        /// Purchase-order reference of the line.
+        ///
+        /// Wire: `PurchaseOrder`, set on update only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerinvoicelines.md) lists it as an update option
+        /// and a filter, and dev:billing/get-coworkerinvoicelines-by-id returns it; written on update
+        /// only, as invoice lines cannot be created through the API.
+        pub purchase_order: Option<String>,
+        /// Amount of credit applied to the line.
+        ///
+        /// Wire: `CreditAmount`, set on update only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerinvoicelines.md) lists it as a decimal update
+        /// option, filter and range, and dev:billing/get-coworkerinvoicelines-by-id returns it; it is
+        /// an amount of money. Written on update only, as invoice lines cannot be created through the
+        /// API.
+        pub credit_amount: Option<crate::Decimal>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -628,6 +900,7 @@ mod typed {
                     let mut v_custom_fields = None;
                     let mut v_coworker_invoice_id = None;
                     let mut v_description = None;
+                    let mut v_display_as = None;
                     let mut v_tax_category_name = None;
                     let mut v_quantity = None;
                     let mut v_sub_total = None;
@@ -655,6 +928,13 @@ mod typed {
                     let mut v_event_attendee_product_name = None;
                     let mut v_tariff_name = None;
                     let mut v_position = None;
+                    let mut v_issued_by_unique_id = None;
+                    let mut v_cancelled_coworker_invoice_line_unique_id = None;
+                    let mut v_created_on_local = None;
+                    let mut v_refunded_on_local = None;
+                    let mut v_sale_date_local = None;
+                    let mut v_purchase_order = None;
+                    let mut v_credit_amount = None;
                     let mut extra = ::serde_json::Map::new();
                     while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                         match &*key {
@@ -674,6 +954,7 @@ mod typed {
                                 v_coworker_invoice_id = map.next_value()?;
                             }
                             "Description" => v_description = map.next_value()?,
+                            "DisplayAs" => v_display_as = map.next_value()?,
                             "TaxCategoryName" => v_tax_category_name = map.next_value()?,
                             "Quantity" => v_quantity = map.next_value()?,
                             "SubTotal" => v_sub_total = crate::wire::decimal(&mut map)?,
@@ -731,6 +1012,20 @@ mod typed {
                             }
                             "TariffName" => v_tariff_name = map.next_value()?,
                             "Position" => v_position = map.next_value()?,
+                            "IssuedByUniqueId" => {
+                                v_issued_by_unique_id = map.next_value()?;
+                            }
+                            "CancelledCoworkerInvoiceLineUniqueId" => {
+                                v_cancelled_coworker_invoice_line_unique_id = map
+                                    .next_value()?;
+                            }
+                            "CreatedOnLocal" => v_created_on_local = map.next_value()?,
+                            "RefundedOnLocal" => v_refunded_on_local = map.next_value()?,
+                            "SaleDateLocal" => v_sale_date_local = map.next_value()?,
+                            "PurchaseOrder" => v_purchase_order = map.next_value()?,
+                            "CreditAmount" => {
+                                v_credit_amount = crate::wire::decimal(&mut map)?;
+                            }
                             _ => crate::wire::keep(&mut extra, key, &mut map)?,
                         }
                     }
@@ -753,6 +1048,7 @@ mod typed {
                             v_description,
                             "Description",
                         )?,
+                        display_as: v_display_as,
                         tax_category_name: v_tax_category_name,
                         quantity: crate::wire::required(v_quantity, "Quantity")?,
                         sub_total: crate::wire::required(v_sub_total, "SubTotal")?,
@@ -780,6 +1076,13 @@ mod typed {
                         event_attendee_product_name: v_event_attendee_product_name,
                         tariff_name: v_tariff_name,
                         position: v_position,
+                        issued_by_unique_id: v_issued_by_unique_id,
+                        cancelled_coworker_invoice_line_unique_id: v_cancelled_coworker_invoice_line_unique_id,
+                        created_on_local: v_created_on_local,
+                        refunded_on_local: v_refunded_on_local,
+                        sale_date_local: v_sale_date_local,
+                        purchase_order: v_purchase_order,
+                        credit_amount: v_credit_amount,
                         extra,
                     })
                 }
@@ -825,6 +1128,8 @@ mod typed {
         pub coworker_invoice_id: Option<crate::ids::CoworkerInvoiceId>,
         /// `Description`: see [`CoworkerInvoiceLine::description`].
         pub description: Option<String>,
+        /// `DisplayAs`: see [`CoworkerInvoiceLine::display_as`].
+        pub display_as: Option<String>,
         /// `TaxCategoryName`: see [`CoworkerInvoiceLine::tax_category_name`].
         pub tax_category_name: Option<String>,
         /// `Quantity`: see [`CoworkerInvoiceLine::quantity`].
@@ -880,6 +1185,21 @@ mod typed {
         pub tariff_name: Option<String>,
         /// `Position`: see [`CoworkerInvoiceLine::position`].
         pub position: Option<i64>,
+        /// `IssuedByUniqueId`: see [`CoworkerInvoiceLine::issued_by_unique_id`].
+        pub issued_by_unique_id: Option<crate::Uuid>,
+        /// `CancelledCoworkerInvoiceLineUniqueId`: see
+        /// [`CoworkerInvoiceLine::cancelled_coworker_invoice_line_unique_id`].
+        pub cancelled_coworker_invoice_line_unique_id: Option<crate::Uuid>,
+        /// `CreatedOnLocal`: see [`CoworkerInvoiceLine::created_on_local`].
+        pub created_on_local: Option<crate::DateTime>,
+        /// `RefundedOnLocal`: see [`CoworkerInvoiceLine::refunded_on_local`].
+        pub refunded_on_local: Option<crate::DateTime>,
+        /// `SaleDateLocal`: see [`CoworkerInvoiceLine::sale_date_local`].
+        pub sale_date_local: Option<crate::DateTime>,
+        /// `PurchaseOrder`: see [`CoworkerInvoiceLine::purchase_order`].
+        pub purchase_order: Option<String>,
+        /// `CreditAmount`: see [`CoworkerInvoiceLine::credit_amount`].
+        pub credit_amount: Option<crate::Decimal>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -914,6 +1234,7 @@ mod typed {
                     let mut v_custom_fields = None;
                     let mut v_coworker_invoice_id = None;
                     let mut v_description = None;
+                    let mut v_display_as = None;
                     let mut v_tax_category_name = None;
                     let mut v_quantity = None;
                     let mut v_sub_total = None;
@@ -941,6 +1262,13 @@ mod typed {
                     let mut v_event_attendee_product_name = None;
                     let mut v_tariff_name = None;
                     let mut v_position = None;
+                    let mut v_issued_by_unique_id = None;
+                    let mut v_cancelled_coworker_invoice_line_unique_id = None;
+                    let mut v_created_on_local = None;
+                    let mut v_refunded_on_local = None;
+                    let mut v_sale_date_local = None;
+                    let mut v_purchase_order = None;
+                    let mut v_credit_amount = None;
                     let mut extra = ::serde_json::Map::new();
                     while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                         match &*key {
@@ -960,6 +1288,7 @@ mod typed {
                                 v_coworker_invoice_id = map.next_value()?;
                             }
                             "Description" => v_description = map.next_value()?,
+                            "DisplayAs" => v_display_as = map.next_value()?,
                             "TaxCategoryName" => v_tax_category_name = map.next_value()?,
                             "Quantity" => v_quantity = map.next_value()?,
                             "SubTotal" => v_sub_total = crate::wire::decimal(&mut map)?,
@@ -1017,6 +1346,20 @@ mod typed {
                             }
                             "TariffName" => v_tariff_name = map.next_value()?,
                             "Position" => v_position = map.next_value()?,
+                            "IssuedByUniqueId" => {
+                                v_issued_by_unique_id = map.next_value()?;
+                            }
+                            "CancelledCoworkerInvoiceLineUniqueId" => {
+                                v_cancelled_coworker_invoice_line_unique_id = map
+                                    .next_value()?;
+                            }
+                            "CreatedOnLocal" => v_created_on_local = map.next_value()?,
+                            "RefundedOnLocal" => v_refunded_on_local = map.next_value()?,
+                            "SaleDateLocal" => v_sale_date_local = map.next_value()?,
+                            "PurchaseOrder" => v_purchase_order = map.next_value()?,
+                            "CreditAmount" => {
+                                v_credit_amount = crate::wire::decimal(&mut map)?;
+                            }
                             _ => crate::wire::keep(&mut extra, key, &mut map)?,
                         }
                     }
@@ -1033,6 +1376,7 @@ mod typed {
                         custom_fields: v_custom_fields,
                         coworker_invoice_id: v_coworker_invoice_id,
                         description: v_description,
+                        display_as: v_display_as,
                         tax_category_name: v_tax_category_name,
                         quantity: v_quantity,
                         sub_total: v_sub_total,
@@ -1060,120 +1404,18 @@ mod typed {
                         event_attendee_product_name: v_event_attendee_product_name,
                         tariff_name: v_tariff_name,
                         position: v_position,
+                        issued_by_unique_id: v_issued_by_unique_id,
+                        cancelled_coworker_invoice_line_unique_id: v_cancelled_coworker_invoice_line_unique_id,
+                        created_on_local: v_created_on_local,
+                        refunded_on_local: v_refunded_on_local,
+                        sale_date_local: v_sale_date_local,
+                        purchase_order: v_purchase_order,
+                        credit_amount: v_credit_amount,
                         extra,
                     })
                 }
             }
             deserializer.deserialize_map(__Visitor)
-        }
-    }
-
-    /// The body that creates a [`CoworkerInvoiceLine`]. Required fields are the arguments of
-    /// [`NewCoworkerInvoiceLine::new`], so a body without one does not compile; set optional fields
-    /// with the `with_` methods. Unset optional fields are not sent, and fields the API does not
-    /// take on create cannot be set.
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub struct NewCoworkerInvoiceLine {
-        /// `SystemId`: see [`CoworkerInvoiceLine::system_id`].
-        pub system_id: Option<String>,
-        /// `CustomFields`: see [`CoworkerInvoiceLine::custom_fields`].
-        pub custom_fields: Option<::serde_json::Value>,
-        /// `CoworkerInvoiceId`: see [`CoworkerInvoiceLine::coworker_invoice_id`].
-        pub coworker_invoice_id: crate::ids::CoworkerInvoiceId,
-        /// `Description`: see [`CoworkerInvoiceLine::description`].
-        pub description: String,
-        /// `TaxCategoryName`: see [`CoworkerInvoiceLine::tax_category_name`].
-        pub tax_category_name: Option<String>,
-        /// `Quantity`: see [`CoworkerInvoiceLine::quantity`].
-        pub quantity: i64,
-        /// `SubTotal`: see [`CoworkerInvoiceLine::sub_total`].
-        pub sub_total: crate::Decimal,
-        /// `TaxAmount`: see [`CoworkerInvoiceLine::tax_amount`].
-        pub tax_amount: crate::Decimal,
-        /// `TaxRate`: see [`CoworkerInvoiceLine::tax_rate`].
-        pub tax_rate: crate::Decimal,
-        /// `FinancialAccountCode`: see [`CoworkerInvoiceLine::financial_account_code`].
-        pub financial_account_code: Option<String>,
-        /// `FinancialAccountName`: see [`CoworkerInvoiceLine::financial_account_name`].
-        pub financial_account_name: Option<String>,
-    }
-
-    impl ::serde::Serialize for NewCoworkerInvoiceLine {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            let mut object = crate::wire::Object::start(serializer)?;
-            object.field_if_set("SystemId", &self.system_id)?;
-            object.field_if_set("CustomFields", &self.custom_fields)?;
-            object.field("CoworkerInvoiceId", &self.coworker_invoice_id)?;
-            object.field("Description", &self.description)?;
-            object.field_if_set("TaxCategoryName", &self.tax_category_name)?;
-            object.field("Quantity", &self.quantity)?;
-            object.field("SubTotal", &crate::wire::Number(&self.sub_total))?;
-            object.field("TaxAmount", &crate::wire::Number(&self.tax_amount))?;
-            object.field("TaxRate", &crate::wire::Number(&self.tax_rate))?;
-            object.field_if_set("FinancialAccountCode", &self.financial_account_code)?;
-            object.field_if_set("FinancialAccountName", &self.financial_account_name)?;
-            object.end()
-        }
-    }
-
-    impl NewCoworkerInvoiceLine {
-        /// A body with the required fields set (`CoworkerInvoiceId`, `Description`, `Quantity`,
-        /// `SubTotal`, `TaxAmount`, `TaxRate`) and no optional one.
-        pub fn new(
-            coworker_invoice_id: impl Into<crate::ids::CoworkerInvoiceId>,
-            description: impl Into<String>,
-            quantity: i64,
-            sub_total: crate::Decimal,
-            tax_amount: crate::Decimal,
-            tax_rate: crate::Decimal,
-        ) -> Self {
-            Self {
-                system_id: None,
-                custom_fields: None,
-                coworker_invoice_id: coworker_invoice_id.into(),
-                description: description.into(),
-                tax_category_name: None,
-                quantity,
-                sub_total,
-                tax_amount,
-                tax_rate,
-                financial_account_code: None,
-                financial_account_name: None,
-            }
-        }
-
-        /// Sets [`SystemId`](Self::system_id).
-        pub fn with_system_id(mut self, value: impl Into<String>) -> Self {
-            self.system_id = Some(value.into());
-            self
-        }
-
-        /// Sets [`CustomFields`](Self::custom_fields).
-        pub fn with_custom_fields(mut self, value: ::serde_json::Value) -> Self {
-            self.custom_fields = Some(value);
-            self
-        }
-
-        /// Sets [`TaxCategoryName`](Self::tax_category_name).
-        pub fn with_tax_category_name(mut self, value: impl Into<String>) -> Self {
-            self.tax_category_name = Some(value.into());
-            self
-        }
-
-        /// Sets [`FinancialAccountCode`](Self::financial_account_code).
-        pub fn with_financial_account_code(mut self, value: impl Into<String>) -> Self {
-            self.financial_account_code = Some(value.into());
-            self
-        }
-
-        /// Sets [`FinancialAccountName`](Self::financial_account_name).
-        pub fn with_financial_account_name(mut self, value: impl Into<String>) -> Self {
-            self.financial_account_name = Some(value.into());
-            self
         }
     }
 
@@ -1197,6 +1439,8 @@ mod typed {
         pub coworker_invoice_id: crate::ids::CoworkerInvoiceId,
         /// `Description`: see [`CoworkerInvoiceLine::description`].
         pub description: String,
+        /// `DisplayAs`: see [`CoworkerInvoiceLine::display_as`].
+        pub display_as: Option<String>,
         /// `TaxCategoryName`: see [`CoworkerInvoiceLine::tax_category_name`].
         pub tax_category_name: Option<String>,
         /// `Quantity`: see [`CoworkerInvoiceLine::quantity`].
@@ -1211,6 +1455,21 @@ mod typed {
         pub financial_account_code: Option<String>,
         /// `FinancialAccountName`: see [`CoworkerInvoiceLine::financial_account_name`].
         pub financial_account_name: Option<String>,
+        /// `IssuedByUniqueId`: see [`CoworkerInvoiceLine::issued_by_unique_id`].
+        pub issued_by_unique_id: Option<crate::Uuid>,
+        /// `CancelledCoworkerInvoiceLineUniqueId`: see
+        /// [`CoworkerInvoiceLine::cancelled_coworker_invoice_line_unique_id`].
+        pub cancelled_coworker_invoice_line_unique_id: Option<crate::Uuid>,
+        /// `CreatedOnLocal`: see [`CoworkerInvoiceLine::created_on_local`].
+        pub created_on_local: Option<crate::DateTime>,
+        /// `RefundedOnLocal`: see [`CoworkerInvoiceLine::refunded_on_local`].
+        pub refunded_on_local: Option<crate::DateTime>,
+        /// `SaleDateLocal`: see [`CoworkerInvoiceLine::sale_date_local`].
+        pub sale_date_local: Option<crate::DateTime>,
+        /// `PurchaseOrder`: see [`CoworkerInvoiceLine::purchase_order`].
+        pub purchase_order: Option<String>,
+        /// `CreditAmount`: see [`CoworkerInvoiceLine::credit_amount`].
+        pub credit_amount: Option<crate::Decimal>,
         /// Properties the spec does not describe, sent back as they were read.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -1226,6 +1485,7 @@ mod typed {
             object.field("CustomFields", &self.custom_fields)?;
             object.field("CoworkerInvoiceId", &self.coworker_invoice_id)?;
             object.field("Description", &self.description)?;
+            object.field("DisplayAs", &self.display_as)?;
             object.field("TaxCategoryName", &self.tax_category_name)?;
             object.field("Quantity", &self.quantity)?;
             object.field("SubTotal", &crate::wire::Number(&self.sub_total))?;
@@ -1233,6 +1493,21 @@ mod typed {
             object.field("TaxRate", &crate::wire::Number(&self.tax_rate))?;
             object.field("FinancialAccountCode", &self.financial_account_code)?;
             object.field("FinancialAccountName", &self.financial_account_name)?;
+            object.field("IssuedByUniqueId", &self.issued_by_unique_id)?;
+            object
+                .field(
+                    "CancelledCoworkerInvoiceLineUniqueId",
+                    &self.cancelled_coworker_invoice_line_unique_id,
+                )?;
+            object.field("CreatedOnLocal", &self.created_on_local)?;
+            object.field("RefundedOnLocal", &self.refunded_on_local)?;
+            object.field("SaleDateLocal", &self.sale_date_local)?;
+            object.field("PurchaseOrder", &self.purchase_order)?;
+            object
+                .field(
+                    "CreditAmount",
+                    &crate::wire::OptionalNumber(&self.credit_amount),
+                )?;
             object.end_with(&self.extra)
         }
     }
@@ -1252,6 +1527,7 @@ mod typed {
                 custom_fields: record.custom_fields,
                 coworker_invoice_id: record.coworker_invoice_id,
                 description: record.description,
+                display_as: record.display_as,
                 tax_category_name: record.tax_category_name,
                 quantity: record.quantity,
                 sub_total: record.sub_total,
@@ -1259,6 +1535,14 @@ mod typed {
                 tax_rate: record.tax_rate,
                 financial_account_code: record.financial_account_code,
                 financial_account_name: record.financial_account_name,
+                issued_by_unique_id: record.issued_by_unique_id,
+                cancelled_coworker_invoice_line_unique_id: record
+                    .cancelled_coworker_invoice_line_unique_id,
+                created_on_local: record.created_on_local,
+                refunded_on_local: record.refunded_on_local,
+                sale_date_local: record.sale_date_local,
+                purchase_order: record.purchase_order,
+                credit_amount: record.credit_amount,
                 extra: record.extra,
             }
         }
@@ -1406,6 +1690,39 @@ mod typed {
         ///
         /// Query: `CoworkerInvoiceLine_Position=12`.
         Position(i64),
+        /// Filter by the text printed instead of the description.
+        ///
+        /// Query: `CoworkerInvoiceLine_DisplayAs=text`.
+        DisplayAs(String),
+        /// Filter by the unique id of the issuing location.
+        ///
+        /// Query: `CoworkerInvoiceLine_IssuedByUniqueId=a1b2c3d4-e5f6-7890-abcd-ef1234567890`.
+        IssuedByUniqueId(crate::Uuid),
+        /// Filter by the unique id of the cancelled line.
+        ///
+        /// Query:
+        /// `CoworkerInvoiceLine_CancelledCoworkerInvoiceLineUniqueId=a1b2c3d4-e5f6-7890-abcd-ef1234567890`.
+        CancelledCoworkerInvoiceLineUniqueId(crate::Uuid),
+        /// Filter by the local creation time.
+        ///
+        /// Query: `CoworkerInvoiceLine_CreatedOnLocal=2025-01-01T00:00`.
+        CreatedOnLocal(crate::DateTime),
+        /// Filter by the local refund time.
+        ///
+        /// Query: `CoworkerInvoiceLine_RefundedOnLocal=2025-01-01T00:00`.
+        RefundedOnLocal(crate::DateTime),
+        /// Filter by the local sale date.
+        ///
+        /// Query: `CoworkerInvoiceLine_SaleDateLocal=2025-01-01T00:00`.
+        SaleDateLocal(crate::DateTime),
+        /// Filter by the purchase-order reference.
+        ///
+        /// Query: `CoworkerInvoiceLine_PurchaseOrder=text`.
+        PurchaseOrder(String),
+        /// Filter by the credit applied.
+        ///
+        /// Query: `CoworkerInvoiceLine_CreditAmount=10.5`.
+        CreditAmount(crate::Decimal),
         /// Records created within a range.
         ///
         /// `CreatedOn` at least this value. Query:
@@ -1498,6 +1815,44 @@ mod typed {
         ///
         /// `Position` at most this value. Query: `to_CoworkerInvoiceLine_Position=12`.
         ToPosition(i64),
+        /// Local creation time, within a range.
+        ///
+        /// `CreatedOnLocal` at least this value. Query:
+        /// `from_CoworkerInvoiceLine_CreatedOnLocal=2025-01-01T00:00`.
+        FromCreatedOnLocal(crate::DateTime),
+        /// Local creation time, within a range.
+        ///
+        /// `CreatedOnLocal` at most this value. Query:
+        /// `to_CoworkerInvoiceLine_CreatedOnLocal=2025-01-01T00:00`.
+        ToCreatedOnLocal(crate::DateTime),
+        /// Local refund time, within a range.
+        ///
+        /// `RefundedOnLocal` at least this value. Query:
+        /// `from_CoworkerInvoiceLine_RefundedOnLocal=2025-01-01T00:00`.
+        FromRefundedOnLocal(crate::DateTime),
+        /// Local refund time, within a range.
+        ///
+        /// `RefundedOnLocal` at most this value. Query:
+        /// `to_CoworkerInvoiceLine_RefundedOnLocal=2025-01-01T00:00`.
+        ToRefundedOnLocal(crate::DateTime),
+        /// Local sale date, within a range.
+        ///
+        /// `SaleDateLocal` at least this value. Query:
+        /// `from_CoworkerInvoiceLine_SaleDateLocal=2025-01-01T00:00`.
+        FromSaleDateLocal(crate::DateTime),
+        /// Local sale date, within a range.
+        ///
+        /// `SaleDateLocal` at most this value. Query:
+        /// `to_CoworkerInvoiceLine_SaleDateLocal=2025-01-01T00:00`.
+        ToSaleDateLocal(crate::DateTime),
+        /// Credit applied, within a range.
+        ///
+        /// `CreditAmount` at least this value. Query: `from_CoworkerInvoiceLine_CreditAmount=10.5`.
+        FromCreditAmount(crate::Decimal),
+        /// Credit applied, within a range.
+        ///
+        /// `CreditAmount` at most this value. Query: `to_CoworkerInvoiceLine_CreditAmount=10.5`.
+        ToCreditAmount(crate::Decimal),
     }
 
     impl crate::QueryFilter for CoworkerInvoiceLineFilter {
@@ -1602,6 +1957,42 @@ mod typed {
                 Self::Position(value) => {
                     ("CoworkerInvoiceLine_Position", value.to_string())
                 }
+                Self::DisplayAs(value) => {
+                    ("CoworkerInvoiceLine_DisplayAs", value.clone())
+                }
+                Self::IssuedByUniqueId(value) => {
+                    ("CoworkerInvoiceLine_IssuedByUniqueId", value.to_string())
+                }
+                Self::CancelledCoworkerInvoiceLineUniqueId(value) => {
+                    (
+                        "CoworkerInvoiceLine_CancelledCoworkerInvoiceLineUniqueId",
+                        value.to_string(),
+                    )
+                }
+                Self::CreatedOnLocal(value) => {
+                    (
+                        "CoworkerInvoiceLine_CreatedOnLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::RefundedOnLocal(value) => {
+                    (
+                        "CoworkerInvoiceLine_RefundedOnLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::SaleDateLocal(value) => {
+                    (
+                        "CoworkerInvoiceLine_SaleDateLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::PurchaseOrder(value) => {
+                    ("CoworkerInvoiceLine_PurchaseOrder", value.clone())
+                }
+                Self::CreditAmount(value) => {
+                    ("CoworkerInvoiceLine_CreditAmount", value.to_string())
+                }
                 Self::FromCreatedOn(value) => {
                     (
                         "from_CoworkerInvoiceLine_CreatedOn",
@@ -1692,6 +2083,48 @@ mod typed {
                 Self::ToPosition(value) => {
                     ("to_CoworkerInvoiceLine_Position", value.to_string())
                 }
+                Self::FromCreatedOnLocal(value) => {
+                    (
+                        "from_CoworkerInvoiceLine_CreatedOnLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToCreatedOnLocal(value) => {
+                    (
+                        "to_CoworkerInvoiceLine_CreatedOnLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromRefundedOnLocal(value) => {
+                    (
+                        "from_CoworkerInvoiceLine_RefundedOnLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToRefundedOnLocal(value) => {
+                    (
+                        "to_CoworkerInvoiceLine_RefundedOnLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromSaleDateLocal(value) => {
+                    (
+                        "from_CoworkerInvoiceLine_SaleDateLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToSaleDateLocal(value) => {
+                    (
+                        "to_CoworkerInvoiceLine_SaleDateLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromCreditAmount(value) => {
+                    ("from_CoworkerInvoiceLine_CreditAmount", value.to_string())
+                }
+                Self::ToCreditAmount(value) => {
+                    ("to_CoworkerInvoiceLine_CreditAmount", value.to_string())
+                }
             }
         }
     }
@@ -1703,7 +2136,7 @@ mod typed {
         Id,
         /// `CoworkerInvoiceId`: ID of the invoice the line belongs to.
         CoworkerInvoiceId,
-        /// `Description`: Text of the line, as printed on the invoice.
+        /// `Description`: Text of the line, as printed on the invoice unless DisplayAs replaces it.
         Description,
         /// `TaxCategoryName`: Name of the tax category applied to the line.
         TaxCategoryName,
@@ -1886,20 +2319,6 @@ mod typed {
             id: impl Into<crate::ids::CoworkerInvoiceLineId>,
         ) -> crate::Call<CoworkerInvoiceLine> {
             self.client.get_record(&super::GET, id.into().0)
-        }
-
-        /// Creates a CoworkerInvoiceLine; the answer carries the new record's Id.
-        ///
-        /// Answers the new record's `Id`.
-        ///
-        /// `POST /api/billing/coworkerinvoicelines`; role `CoworkerInvoiceLine-Create` (see
-        /// [`CREATE`](super::CREATE)).
-        #[inline]
-        pub fn create(
-            &self,
-            body: &NewCoworkerInvoiceLine,
-        ) -> crate::Call<crate::ids::CoworkerInvoiceLineId> {
-            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a CoworkerInvoiceLine, named by the Id in the body. PUT clears every property it

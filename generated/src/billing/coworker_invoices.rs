@@ -12,7 +12,6 @@
 //! | [`LIST`](crate::billing::coworker_invoices::LIST) | `GET /api/billing/coworkerinvoices` | `CoworkerInvoice-List` |
 //! | [`FIND_BY_IDS`](crate::billing::coworker_invoices::FIND_BY_IDS) | `GET /api/billing/coworkerinvoices` | `CoworkerInvoice-List` |
 //! | [`GET`](crate::billing::coworker_invoices::GET) | `GET /api/billing/coworkerinvoices/{Id}` | `CoworkerInvoice-Read` |
-//! | [`CREATE`](crate::billing::coworker_invoices::CREATE) | `POST /api/billing/coworkerinvoices` | `CoworkerInvoice-Create` |
 //! | [`UPDATE`](crate::billing::coworker_invoices::UPDATE) | `PUT /api/billing/coworkerinvoices` | `CoworkerInvoice-Edit` |
 //! | [`COMMANDS`](crate::billing::coworker_invoices::COMMANDS) | `GET /api/billing/coworkerinvoices/commands` | `CoworkerInvoice-List` |
 //! | [`RUN_COMMAND`](crate::billing::coworker_invoices::RUN_COMMAND) | `POST /api/billing/coworkerinvoices/runcommand` | `CoworkerInvoice-Edit` |
@@ -38,14 +37,6 @@ pub const GET: crate::Endpoint = crate::Endpoint {
     method: crate::Method::Get,
     path: "/api/billing/coworkerinvoices/{Id}",
     role: "CoworkerInvoice-Read",
-    service: &crate::SERVICE,
-};
-
-/// `POST /api/billing/coworkerinvoices`, which needs the role `CoworkerInvoice-Create`.
-pub const CREATE: crate::Endpoint = crate::Endpoint {
-    method: crate::Method::Post,
-    path: "/api/billing/coworkerinvoices",
-    role: "CoworkerInvoice-Create",
     service: &crate::SERVICE,
 };
 
@@ -96,34 +87,57 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             .read_only(),
         crate::FieldSchema::new("CustomFields", crate::FieldKind::Json),
         crate::FieldSchema::new("CoworkerId", crate::FieldKind::Id("Coworker"))
-            .required(),
+            .update_only()
+            .not_null(),
         crate::FieldSchema::new("BusinessId", crate::FieldKind::Id("Business"))
-            .required(),
-        crate::FieldSchema::new("InvoiceNumber", crate::FieldKind::String).required(),
-        crate::FieldSchema::new("PaymentReference", crate::FieldKind::String),
-        crate::FieldSchema::new("BillToName", crate::FieldKind::String).required(),
-        crate::FieldSchema::new("BillToAddress", crate::FieldKind::String).required(),
-        crate::FieldSchema::new("BillToCity", crate::FieldKind::String).required(),
-        crate::FieldSchema::new("BillToPostCode", crate::FieldKind::String).required(),
-        crate::FieldSchema::new("BillToPhone", crate::FieldKind::String),
-        crate::FieldSchema::new("BillToFax", crate::FieldKind::String),
+            .update_only()
+            .not_null(),
+        crate::FieldSchema::new("InvoiceNumber", crate::FieldKind::String)
+            .update_only()
+            .not_null(),
+        crate::FieldSchema::new("PaymentReference", crate::FieldKind::String)
+            .update_only(),
+        crate::FieldSchema::new("BillToName", crate::FieldKind::String)
+            .update_only()
+            .not_null()
+            .pii(crate::Pii::Name),
+        crate::FieldSchema::new("BillToAddress", crate::FieldKind::String)
+            .update_only()
+            .not_null()
+            .pii(crate::Pii::Address),
+        crate::FieldSchema::new("BillToCity", crate::FieldKind::String)
+            .update_only()
+            .not_null()
+            .pii(crate::Pii::Address),
+        crate::FieldSchema::new("BillToPostCode", crate::FieldKind::String)
+            .update_only()
+            .not_null()
+            .pii(crate::Pii::Address),
+        crate::FieldSchema::new("BillToPhone", crate::FieldKind::String).update_only(),
+        crate::FieldSchema::new("BillToFax", crate::FieldKind::String).update_only(),
         crate::FieldSchema::new("BillToState", crate::FieldKind::String).update_only(),
         crate::FieldSchema::new("BillToCountryId", crate::FieldKind::Id("Country"))
-            .required(),
-        crate::FieldSchema::new("BillToBankAccount", crate::FieldKind::String),
-        crate::FieldSchema::new("BillToTaxIDNumber", crate::FieldKind::String),
-        crate::FieldSchema::new("PurchaseOrder", crate::FieldKind::String),
-        crate::FieldSchema::new("DueDate", crate::FieldKind::DateTime),
-        crate::FieldSchema::new("InvoiceFromDate", crate::FieldKind::DateTime),
-        crate::FieldSchema::new("InvoiceToDate", crate::FieldKind::DateTime),
+            .update_only()
+            .not_null(),
+        crate::FieldSchema::new("BillToBankAccount", crate::FieldKind::String)
+            .update_only(),
+        crate::FieldSchema::new("BillToTaxIDNumber", crate::FieldKind::String)
+            .update_only(),
+        crate::FieldSchema::new("PurchaseOrder", crate::FieldKind::String).update_only(),
+        crate::FieldSchema::new("DueDate", crate::FieldKind::DateTime).update_only(),
+        crate::FieldSchema::new("InvoiceFromDate", crate::FieldKind::DateTime)
+            .update_only(),
+        crate::FieldSchema::new("InvoiceToDate", crate::FieldKind::DateTime)
+            .update_only(),
         crate::FieldSchema::new("CurrencyId", crate::FieldKind::Id("Currency"))
-            .required(),
+            .update_only()
+            .not_null(),
         crate::FieldSchema::new("TransactionTotalAmount", crate::FieldKind::Money)
             .update_only(),
         crate::FieldSchema::new("TransactionExchangeRate", crate::FieldKind::Decimal)
             .update_only(),
-        crate::FieldSchema::new("Draft", crate::FieldKind::Boolean),
-        crate::FieldSchema::new("PaidOn", crate::FieldKind::DateTime),
+        crate::FieldSchema::new("Draft", crate::FieldKind::Boolean).update_only(),
+        crate::FieldSchema::new("PaidOn", crate::FieldKind::DateTime).update_only(),
         crate::FieldSchema::new(
                 "DoNotApplyCreditAutomatically",
                 crate::FieldKind::Boolean,
@@ -131,7 +145,24 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             .update_only(),
         crate::FieldSchema::new("LastPaymentAttemptLocal", crate::FieldKind::DateTime)
             .update_only(),
-        crate::FieldSchema::new("CustomData", crate::FieldKind::String),
+        crate::FieldSchema::new(
+                "StorecoveInvoiceStatus",
+                crate::FieldKind::Enum(&crate::enums::StorecoveInvoiceStatus::SCHEMA),
+            )
+            .update_only(),
+        crate::FieldSchema::new("Billed", crate::FieldKind::Boolean).update_only(),
+        crate::FieldSchema::new("CreatedOnLocal", crate::FieldKind::DateTime)
+            .update_only(),
+        crate::FieldSchema::new("DueDateLocal", crate::FieldKind::DateTime)
+            .update_only(),
+        crate::FieldSchema::new("InvoiceFromDateLocal", crate::FieldKind::DateTime)
+            .update_only(),
+        crate::FieldSchema::new("InvoiceToDateLocal", crate::FieldKind::DateTime)
+            .update_only(),
+        crate::FieldSchema::new("PaidOnLocal", crate::FieldKind::DateTime).update_only(),
+        crate::FieldSchema::new("RefundedOnLocal", crate::FieldKind::DateTime)
+            .update_only(),
+        crate::FieldSchema::new("CustomData", crate::FieldKind::String).update_only(),
         crate::FieldSchema::new("Description", crate::FieldKind::String).read_only(),
         crate::FieldSchema::new("DiscountAmount", crate::FieldKind::Money).read_only(),
         crate::FieldSchema::new("TotalAmount", crate::FieldKind::Money).read_only(),
@@ -140,7 +171,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
                 "TransactionCurrencyId",
                 crate::FieldKind::Id("Currency"),
             )
-            .read_only(),
+            .update_only(),
         crate::FieldSchema::new("TaxAmount", crate::FieldKind::Money).read_only(),
         crate::FieldSchema::new("Paid", crate::FieldKind::Boolean).read_only(),
         crate::FieldSchema::new("Sent", crate::FieldKind::Boolean).read_only(),
@@ -161,7 +192,11 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     ],
     joined: &[
         crate::FieldSchema::new("CoworkerFullName", crate::FieldKind::String)
-            .read_only(),
+            .read_only()
+            .pii(crate::Pii::Name),
+        crate::FieldSchema::new("CoworkerCompanyName", crate::FieldKind::String)
+            .read_only()
+            .pii(crate::Pii::Name),
         crate::FieldSchema::new(
                 "CoworkerRegularPaymentContractNumber",
                 crate::FieldKind::String,
@@ -185,7 +220,8 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             )
             .read_only(),
         crate::FieldSchema::new("CoworkerBillingEmail", crate::FieldKind::String)
-            .read_only(),
+            .read_only()
+            .pii(crate::Pii::Email),
         crate::FieldSchema::new("CoworkerNotifyOnNewInvoice", crate::FieldKind::Boolean)
             .read_only(),
         crate::FieldSchema::new("CoworkerNotifyOnNewPayment", crate::FieldKind::Boolean)
@@ -442,6 +478,62 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             query: "CoworkerInvoice_Currency_Code",
             field: "CurrencyCode",
         },
+        crate::FilterSchema {
+            query: "CoworkerInvoice_BillToState",
+            field: "BillToState",
+        },
+        crate::FilterSchema {
+            query: "CoworkerInvoice_TransactionTotalAmount",
+            field: "TransactionTotalAmount",
+        },
+        crate::FilterSchema {
+            query: "CoworkerInvoice_TransactionCurrency",
+            field: "TransactionCurrencyId",
+        },
+        crate::FilterSchema {
+            query: "CoworkerInvoice_TransactionExchangeRate",
+            field: "TransactionExchangeRate",
+        },
+        crate::FilterSchema {
+            query: "CoworkerInvoice_StorecoveInvoiceStatus",
+            field: "StorecoveInvoiceStatus",
+        },
+        crate::FilterSchema {
+            query: "CoworkerInvoice_Billed",
+            field: "Billed",
+        },
+        crate::FilterSchema {
+            query: "CoworkerInvoice_DoNotApplyCreditAutomatically",
+            field: "DoNotApplyCreditAutomatically",
+        },
+        crate::FilterSchema {
+            query: "CoworkerInvoice_CreatedOnLocal",
+            field: "CreatedOnLocal",
+        },
+        crate::FilterSchema {
+            query: "CoworkerInvoice_DueDateLocal",
+            field: "DueDateLocal",
+        },
+        crate::FilterSchema {
+            query: "CoworkerInvoice_InvoiceFromDateLocal",
+            field: "InvoiceFromDateLocal",
+        },
+        crate::FilterSchema {
+            query: "CoworkerInvoice_InvoiceToDateLocal",
+            field: "InvoiceToDateLocal",
+        },
+        crate::FilterSchema {
+            query: "CoworkerInvoice_PaidOnLocal",
+            field: "PaidOnLocal",
+        },
+        crate::FilterSchema {
+            query: "CoworkerInvoice_RefundedOnLocal",
+            field: "RefundedOnLocal",
+        },
+        crate::FilterSchema {
+            query: "CoworkerInvoice_LastPaymentAttemptLocal",
+            field: "LastPaymentAttemptLocal",
+        },
     ],
     range_filters: &[
         crate::RangeFilterSchema {
@@ -519,6 +611,51 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             to: "to_CoworkerInvoice_RefundedAmount",
             field: "RefundedAmount",
         },
+        crate::RangeFilterSchema {
+            from: "from_CoworkerInvoice_TransactionTotalAmount",
+            to: "to_CoworkerInvoice_TransactionTotalAmount",
+            field: "TransactionTotalAmount",
+        },
+        crate::RangeFilterSchema {
+            from: "from_CoworkerInvoice_TransactionExchangeRate",
+            to: "to_CoworkerInvoice_TransactionExchangeRate",
+            field: "TransactionExchangeRate",
+        },
+        crate::RangeFilterSchema {
+            from: "from_CoworkerInvoice_CreatedOnLocal",
+            to: "to_CoworkerInvoice_CreatedOnLocal",
+            field: "CreatedOnLocal",
+        },
+        crate::RangeFilterSchema {
+            from: "from_CoworkerInvoice_DueDateLocal",
+            to: "to_CoworkerInvoice_DueDateLocal",
+            field: "DueDateLocal",
+        },
+        crate::RangeFilterSchema {
+            from: "from_CoworkerInvoice_InvoiceFromDateLocal",
+            to: "to_CoworkerInvoice_InvoiceFromDateLocal",
+            field: "InvoiceFromDateLocal",
+        },
+        crate::RangeFilterSchema {
+            from: "from_CoworkerInvoice_InvoiceToDateLocal",
+            to: "to_CoworkerInvoice_InvoiceToDateLocal",
+            field: "InvoiceToDateLocal",
+        },
+        crate::RangeFilterSchema {
+            from: "from_CoworkerInvoice_PaidOnLocal",
+            to: "to_CoworkerInvoice_PaidOnLocal",
+            field: "PaidOnLocal",
+        },
+        crate::RangeFilterSchema {
+            from: "from_CoworkerInvoice_RefundedOnLocal",
+            to: "to_CoworkerInvoice_RefundedOnLocal",
+            field: "RefundedOnLocal",
+        },
+        crate::RangeFilterSchema {
+            from: "from_CoworkerInvoice_LastPaymentAttemptLocal",
+            to: "to_CoworkerInvoice_LastPaymentAttemptLocal",
+            field: "LastPaymentAttemptLocal",
+        },
     ],
     sort: &[
         "Id",
@@ -578,11 +715,6 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::EndpointSchema {
             kind: crate::EndpointKind::Get,
             endpoint: GET,
-            detail: None,
-        },
-        crate::EndpointSchema {
-            kind: crate::EndpointKind::Create,
-            endpoint: CREATE,
             detail: None,
         },
         crate::EndpointSchema {
@@ -677,43 +809,100 @@ mod typed {
         pub custom_fields: Option<::serde_json::Value>,
         /// ID of the customer the invoice is issued to.
         ///
-        /// Wire: `CoworkerId`, required on create.
+        /// Wire: `CoworkerId`, set on update only.
+        ///
+        /// Spec decision: The 2020 reference takes it on create and marks it required. The catalogue
+        /// (skills:coworkerinvoices.md) says invoices cannot be created through the API and lists it as
+        /// an update option only, and the newer pages document no POST: so it is written on update
+        /// only. put-coworkerinvoices requires it on update; `required` means required on create, so it
+        /// is not marked, but it stays never null, as the 2020 page made it.
         pub coworker_id: crate::ids::CoworkerId,
         /// ID of the location that issues the invoice.
         ///
-        /// Wire: `BusinessId`, required on create.
+        /// Wire: `BusinessId`, set on update only.
+        ///
+        /// Spec decision: The 2020 reference takes it on create and marks it required. The catalogue
+        /// (skills:coworkerinvoices.md) says invoices cannot be created through the API and lists it as
+        /// an update option only, and the newer pages document no POST: so it is written on update
+        /// only. put-coworkerinvoices requires it on update; `required` means required on create, so it
+        /// is not marked, but it stays never null, as the 2020 page made it.
         pub business_id: crate::ids::BusinessId,
         /// The invoice's number, given when it is finalised.
         ///
-        /// Wire: `InvoiceNumber`, required on create.
+        /// Wire: `InvoiceNumber`, set on update only.
+        ///
+        /// Spec decision: The 2020 reference takes it on create and marks it required. The catalogue
+        /// (skills:coworkerinvoices.md) says invoices cannot be created through the API and lists it as
+        /// an update option only, and the newer pages document no POST: so it is written on update
+        /// only. put-coworkerinvoices requires it on update; `required` means required on create, so it
+        /// is not marked, but it stays never null, as the 2020 page made it.
         pub invoice_number: String,
         /// Reference used to match payments to the invoice.
         ///
-        /// Wire: `PaymentReference`.
+        /// Wire: `PaymentReference`, set on update only.
+        ///
+        /// Spec decision: The 2020 reference takes it on create and update. The catalogue
+        /// (skills:coworkerinvoices.md) says invoices cannot be created through the API and lists it as
+        /// an update option only, and the newer pages document no POST: so it is written on update
+        /// only.
         pub payment_reference: Option<String>,
         /// Name of the person or company billed.
         ///
-        /// Wire: `BillToName`, required on create.
+        /// Wire: `BillToName`, set on update only.
+        ///
+        /// Spec decision: The 2020 reference takes it on create and marks it required. The catalogue
+        /// (skills:coworkerinvoices.md) says invoices cannot be created through the API and lists it as
+        /// an update option only, and the newer pages document no POST: so it is written on update
+        /// only. put-coworkerinvoices requires it on update; `required` means required on create, so it
+        /// is not marked, but it stays never null, as the 2020 page made it.
         pub bill_to_name: String,
         /// Billing address.
         ///
-        /// Wire: `BillToAddress`, required on create.
+        /// Wire: `BillToAddress`, set on update only.
+        ///
+        /// Spec decision: The 2020 reference takes it on create and marks it required. The catalogue
+        /// (skills:coworkerinvoices.md) says invoices cannot be created through the API and lists it as
+        /// an update option only, and the newer pages document no POST: so it is written on update
+        /// only. put-coworkerinvoices requires it on update; `required` means required on create, so it
+        /// is not marked, but it stays never null, as the 2020 page made it.
         pub bill_to_address: String,
         /// Billing city.
         ///
-        /// Wire: `BillToCity`, required on create.
+        /// Wire: `BillToCity`, set on update only.
+        ///
+        /// Spec decision: The 2020 reference takes it on create and marks it required. The catalogue
+        /// (skills:coworkerinvoices.md) says invoices cannot be created through the API and lists it as
+        /// an update option only, and the newer pages document no POST: so it is written on update
+        /// only. put-coworkerinvoices requires it on update; `required` means required on create, so it
+        /// is not marked, but it stays never null, as the 2020 page made it.
         pub bill_to_city: String,
         /// Billing post code.
         ///
-        /// Wire: `BillToPostCode`, required on create.
+        /// Wire: `BillToPostCode`, set on update only.
+        ///
+        /// Spec decision: The 2020 reference takes it on create and marks it required. The catalogue
+        /// (skills:coworkerinvoices.md) says invoices cannot be created through the API and lists it as
+        /// an update option only, and the newer pages document no POST: so it is written on update
+        /// only. put-coworkerinvoices requires it on update; `required` means required on create, so it
+        /// is not marked, but it stays never null, as the 2020 page made it.
         pub bill_to_post_code: String,
         /// Billing phone number.
         ///
-        /// Wire: `BillToPhone`.
+        /// Wire: `BillToPhone`, set on update only.
+        ///
+        /// Spec decision: The 2020 reference takes it on create and update. The catalogue
+        /// (skills:coworkerinvoices.md) says invoices cannot be created through the API and lists it as
+        /// an update option only, and the newer pages document no POST: so it is written on update
+        /// only.
         pub bill_to_phone: Option<String>,
         /// Billing fax number.
         ///
-        /// Wire: `BillToFax`.
+        /// Wire: `BillToFax`, set on update only.
+        ///
+        /// Spec decision: The 2020 reference takes it on create and update. The catalogue
+        /// (skills:coworkerinvoices.md) says invoices cannot be created through the API and lists it as
+        /// an update option only, and the newer pages document no POST: so it is written on update
+        /// only.
         pub bill_to_fax: Option<String>,
         /// Billing state or region.
         ///
@@ -724,35 +913,77 @@ mod typed {
         pub bill_to_state: Option<String>,
         /// ID of the billing country.
         ///
-        /// Wire: `BillToCountryId`, required on create.
+        /// Wire: `BillToCountryId`, set on update only.
+        ///
+        /// Spec decision: The 2020 reference takes it on create and marks it required. The catalogue
+        /// (skills:coworkerinvoices.md) says invoices cannot be created through the API and lists it as
+        /// an update option only, and the newer pages document no POST: so it is written on update
+        /// only. put-coworkerinvoices requires it on update; `required` means required on create, so it
+        /// is not marked, but it stays never null, as the 2020 page made it.
         pub bill_to_country_id: crate::ids::CountryId,
         /// Bank account number shown on the invoice for payment.
         ///
-        /// Wire: `BillToBankAccount`.
+        /// Wire: `BillToBankAccount`, set on update only.
+        ///
+        /// Spec decision: The 2020 reference takes it on create and update. The catalogue
+        /// (skills:coworkerinvoices.md) says invoices cannot be created through the API and lists it as
+        /// an update option only, and the newer pages document no POST: so it is written on update
+        /// only.
         pub bill_to_bank_account: Option<String>,
         /// Tax identification number of the party billed.
         ///
-        /// Wire: `BillToTaxIDNumber`.
+        /// Wire: `BillToTaxIDNumber`, set on update only.
+        ///
+        /// Spec decision: The 2020 reference takes it on create and update. The catalogue
+        /// (skills:coworkerinvoices.md) says invoices cannot be created through the API and lists it as
+        /// an update option only, and the newer pages document no POST: so it is written on update
+        /// only.
         pub bill_to_tax_id_number: Option<String>,
         /// Customer purchase-order reference for the invoice.
         ///
-        /// Wire: `PurchaseOrder`.
+        /// Wire: `PurchaseOrder`, set on update only.
+        ///
+        /// Spec decision: The 2020 reference takes it on create and update. The catalogue
+        /// (skills:coworkerinvoices.md) says invoices cannot be created through the API and lists it as
+        /// an update option only, and the newer pages document no POST: so it is written on update
+        /// only.
         pub purchase_order: Option<String>,
         /// Date by which the invoice must be paid.
         ///
-        /// Wire: `DueDate`.
+        /// Wire: `DueDate`, set on update only.
+        ///
+        /// Spec decision: The 2020 reference takes it on create and update. The catalogue
+        /// (skills:coworkerinvoices.md) says invoices cannot be created through the API and lists it as
+        /// an update option only, and the newer pages document no POST: so it is written on update
+        /// only.
         pub due_date: Option<crate::DateTime>,
         /// Start of the period the invoice covers.
         ///
-        /// Wire: `InvoiceFromDate`.
+        /// Wire: `InvoiceFromDate`, set on update only.
+        ///
+        /// Spec decision: The 2020 reference takes it on create and update. The catalogue
+        /// (skills:coworkerinvoices.md) says invoices cannot be created through the API and lists it as
+        /// an update option only, and the newer pages document no POST: so it is written on update
+        /// only.
         pub invoice_from_date: Option<crate::DateTime>,
         /// End of the period the invoice covers.
         ///
-        /// Wire: `InvoiceToDate`.
+        /// Wire: `InvoiceToDate`, set on update only.
+        ///
+        /// Spec decision: The 2020 reference takes it on create and update. The catalogue
+        /// (skills:coworkerinvoices.md) says invoices cannot be created through the API and lists it as
+        /// an update option only, and the newer pages document no POST: so it is written on update
+        /// only.
         pub invoice_to_date: Option<crate::DateTime>,
         /// ID of the invoice's currency.
         ///
-        /// Wire: `CurrencyId`, required on create.
+        /// Wire: `CurrencyId`, set on update only.
+        ///
+        /// Spec decision: The 2020 reference takes it on create and marks it required. The catalogue
+        /// (skills:coworkerinvoices.md) says invoices cannot be created through the API and lists it as
+        /// an update option only, and the newer pages document no POST: so it is written on update
+        /// only. put-coworkerinvoices requires it on update; `required` means required on create, so it
+        /// is not marked, but it stays never null, as the 2020 page made it.
         pub currency_id: crate::ids::CurrencyId,
         /// Total amount in the transaction currency, when it differs from the invoice's.
         ///
@@ -769,11 +1000,21 @@ mod typed {
         pub transaction_exchange_rate: Option<crate::Decimal>,
         /// Whether the invoice is still a draft, which can be changed before it is finalised.
         ///
-        /// Wire: `Draft`.
+        /// Wire: `Draft`, set on update only.
+        ///
+        /// Spec decision: The 2020 reference takes it on create and update. The catalogue
+        /// (skills:coworkerinvoices.md) says invoices cannot be created through the API and lists it as
+        /// an update option only, and the newer pages document no POST: so it is written on update
+        /// only.
         pub draft: Option<bool>,
         /// When the invoice was fully paid.
         ///
-        /// Wire: `PaidOn`.
+        /// Wire: `PaidOn`, set on update only.
+        ///
+        /// Spec decision: The 2020 reference takes it on create and update. The catalogue
+        /// (skills:coworkerinvoices.md) says invoices cannot be created through the API and lists it as
+        /// an update option only, and the newer pages document no POST: so it is written on update
+        /// only.
         pub paid_on: Option<crate::DateTime>,
         /// Whether the customer's available credit is not applied to the invoice automatically.
         ///
@@ -787,102 +1028,226 @@ mod typed {
         ///
         /// Spec decision: As TransactionTotalAmount.
         pub last_payment_attempt_local: Option<crate::DateTime>,
+        /// State of the invoice's transfer to Storecove for e-invoicing.
+        ///
+        /// Wire: `StorecoveInvoiceStatus`, set on update only.
+        ///
+        /// Spec decision: The catalogue lists it as an update option and a filter, and the newer put
+        /// page requires it on update; invoices cannot be created through the API, so it is written on
+        /// update only and not marked `required` (which means required on create).
+        pub storecove_invoice_status: Option<crate::enums::StorecoveInvoiceStatus>,
+        /// Whether the invoice has been billed.
+        ///
+        /// Wire: `Billed`, set on update only.
+        ///
+        /// Spec decision: Only the catalogue names it, as an update option and a filter, and says
+        /// nothing more of it; written on update only, as invoices cannot be created through the API.
+        pub billed: Option<bool>,
+        /// When the invoice was created, in the location's local time.
+        ///
+        /// Wire: `CreatedOnLocal`, set on update only.
+        ///
+        /// Spec decision: Only the catalogue names it, as an update option, a filter and a range;
+        /// written on update only, as LastPaymentAttemptLocal is.
+        pub created_on_local: Option<crate::DateTime>,
+        /// Date by which the invoice must be paid, in the location's local time.
+        ///
+        /// Wire: `DueDateLocal`, set on update only.
+        ///
+        /// Spec decision: Only the catalogue names it, as an update option, a filter and a range;
+        /// written on update only, as LastPaymentAttemptLocal is.
+        pub due_date_local: Option<crate::DateTime>,
+        /// Start of the period the invoice covers, in the location's local time.
+        ///
+        /// Wire: `InvoiceFromDateLocal`, set on update only.
+        ///
+        /// Spec decision: Only the catalogue names it, as an update option, a filter and a range;
+        /// written on update only, as LastPaymentAttemptLocal is.
+        pub invoice_from_date_local: Option<crate::DateTime>,
+        /// End of the period the invoice covers, in the location's local time.
+        ///
+        /// Wire: `InvoiceToDateLocal`, set on update only.
+        ///
+        /// Spec decision: Only the catalogue names it, as an update option, a filter and a range;
+        /// written on update only, as LastPaymentAttemptLocal is.
+        pub invoice_to_date_local: Option<crate::DateTime>,
+        /// When the invoice was fully paid, in the location's local time.
+        ///
+        /// Wire: `PaidOnLocal`, set on update only.
+        ///
+        /// Spec decision: Only the catalogue names it, as an update option, a filter and a range;
+        /// written on update only, as LastPaymentAttemptLocal is.
+        pub paid_on_local: Option<crate::DateTime>,
+        /// When the invoice was refunded, in the location's local time.
+        ///
+        /// Wire: `RefundedOnLocal`, set on update only.
+        ///
+        /// Spec decision: Only the catalogue names it, as an update option, a filter and a range;
+        /// written on update only, as LastPaymentAttemptLocal is.
+        pub refunded_on_local: Option<crate::DateTime>,
         /// Free data stored with the invoice by integrations.
         ///
-        /// Wire: `CustomData`.
+        /// Wire: `CustomData`, set on update only.
         ///
         /// Spec decision: The 2020 create and update parameters take it; the newer update page does not
         /// list it. It is kept writable so that an update sends it back: marked read-only, it would be
-        /// left out of the PUT, which clears what is missing.
+        /// left out of the PUT, which clears what is missing. The catalogue
+        /// (skills:coworkerinvoices.md) does not name it either; it is kept for the reason above,
+        /// written on update only since invoices cannot be created through the API.
         pub custom_data: Option<String>,
         /// Description of the invoice; set by the server.
         ///
         /// Wire: `Description`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerinvoices.md) does not name it, as the server
+        /// sets it; the 2020 reference and get-coworkerinvoices-by-id return it, so it is kept
+        /// read-only.
         pub description: Option<String>,
         /// Total discount on the invoice; computed from its lines.
         ///
         /// Wire: `DiscountAmount`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerinvoices.md) does not name it, as the server
+        /// sets it; the 2020 reference and get-coworkerinvoices-by-id return it, so it is kept
+        /// read-only.
         pub discount_amount: Option<crate::Decimal>,
         /// Total amount of the invoice, tax included; computed from its lines.
         ///
         /// Wire: `TotalAmount`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerinvoices.md) names it only in its description,
+        /// not among its options, as the server sets it; the 2020 reference and
+        /// get-coworkerinvoices-by-id return it, so it is kept read-only.
         pub total_amount: Option<crate::Decimal>,
         /// Amount paid so far; compare with TotalAmount for what is outstanding.
         ///
         /// Wire: `PaidAmount`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerinvoices.md) names it only in its description,
+        /// not among its options, as the server sets it; the 2020 reference and
+        /// get-coworkerinvoices-by-id return it, so it is kept read-only.
         pub paid_amount: Option<crate::Decimal>,
         /// ID of the transaction currency, when it differs from the invoice's.
         ///
-        /// Wire: `TransactionCurrencyId`, read-only.
+        /// Wire: `TransactionCurrencyId`, set on update only.
         ///
         /// Spec decision: The 2020 page filters by `CoworkerInvoice_TransactionCurrency_Code` but lists
         /// no field for the relation; the C# client's record carries it as `int?`. Neither update page
-        /// takes it, so it is read-only.
+        /// takes it, so it is read-only. The catalogue (skills:coworkerinvoices.md), which wins on
+        /// completeness, lists it as an update option and a filter, and get-coworkerinvoices-by-id
+        /// returns it: it is written on update, so that a PUT sends it back rather than clearing it.
         pub transaction_currency_id: Option<crate::ids::CurrencyId>,
         /// Part of the total that is tax; computed from its lines.
         ///
         /// Wire: `TaxAmount`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerinvoices.md) does not name it, as the server
+        /// sets it; the 2020 reference and get-coworkerinvoices-by-id return it, so it is kept
+        /// read-only.
         pub tax_amount: Option<crate::Decimal>,
         /// Whether the invoice is fully paid; set by the server.
         ///
         /// Wire: `Paid`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerinvoices.md) names it only in its description,
+        /// not among its options, as the server sets it; the 2020 reference and
+        /// get-coworkerinvoices-by-id return it, so it is kept read-only.
         pub paid: Option<bool>,
         /// Whether the invoice has been sent to the customer; set by the server.
         ///
         /// Wire: `Sent`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerinvoices.md) does not name it, as the server
+        /// sets it; the 2020 reference and get-coworkerinvoices-by-id return it, so it is kept
+        /// read-only.
         pub sent: Option<bool>,
         /// When the invoice was sent; set by the server.
         ///
         /// Wire: `SentOn`, read-only.
         ///
         /// Spec decision: The 2020 examples show `false`, an artefact of the page generator; its filter
-        /// types it `DateTime?`.
+        /// types it `DateTime?`. The catalogue (skills:coworkerinvoices.md) does not name it, as the
+        /// server sets it; the 2020 reference and get-coworkerinvoices-by-id return it, so it is kept
+        /// read-only.
         pub sent_on: Option<crate::DateTime>,
         /// Whether the invoice has been refunded; set by the server.
         ///
         /// Wire: `Refunded`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerinvoices.md) names it only in its description,
+        /// not among its options, as the server sets it; the 2020 reference and
+        /// get-coworkerinvoices-by-id return it, so it is kept read-only.
         pub refunded: Option<bool>,
         /// Whether the invoice has been transferred to Xero; set by the server.
         ///
         /// Wire: `XeroInvoiceTransfered`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerinvoices.md) does not name it, as the server
+        /// sets it; the 2020 reference and get-coworkerinvoices-by-id return it, so it is kept
+        /// read-only.
         pub xero_invoice_transferred: Option<bool>,
         /// Whether the invoice's payment has been transferred to Xero; set by the server.
         ///
         /// Wire: `XeroPaymentTransfered`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerinvoices.md) does not name it, as the server
+        /// sets it; the 2020 reference and get-coworkerinvoices-by-id return it, so it is kept
+        /// read-only.
         pub xero_payment_transferred: Option<bool>,
         /// When the invoice was refunded; set by the server.
         ///
         /// Wire: `RefundedOn`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerinvoices.md) names it only in its description,
+        /// not among its options, as the server sets it; the 2020 reference returns it and filters by
+        /// it, so it is kept read-only.
         pub refunded_on: Option<crate::DateTime>,
         /// Whether this is a credit note, reversing or adjusting the original invoice.
         ///
         /// Wire: `CreditNote`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerinvoices.md) names it only in its description,
+        /// not among its options, as the server sets it; the 2020 reference returns it and filters by
+        /// it, so it is kept read-only.
         pub credit_note: Option<bool>,
         /// Unique id of the invoice a credit note refers to.
         ///
         /// Wire: `OriginalInvoiceGuid`, read-only.
         ///
         /// Spec decision: The 2020 examples show `false`, an artefact of the page generator; its filter
-        /// types it `Guid?`.
+        /// types it `Guid?`. The catalogue (skills:coworkerinvoices.md) names it only in its
+        /// description, not among its options, as the server sets it; the 2020 reference returns it and
+        /// filters by it, so it is kept read-only.
         pub original_invoice_guid: Option<crate::Uuid>,
         /// Unique id of the contract the invoice was raised for, if any.
         ///
         /// Wire: `ContractGuid`, read-only.
         ///
         /// Spec decision: The 2020 examples show `false`, an artefact of the page generator; its filter
-        /// types it `Guid?`.
+        /// types it `Guid?`. The catalogue (skills:coworkerinvoices.md) does not name it, as the server
+        /// sets it; the 2020 reference returns it and filters by it, so it is kept read-only.
         pub contract_guid: Option<crate::Uuid>,
         /// Amount received in payments.
         ///
         /// Wire: `ReceivedAmount`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerinvoices.md) does not name it, as the server
+        /// sets it; the 2020 reference returns it and filters by it, so it is kept read-only.
         pub received_amount: Option<crate::Decimal>,
         /// Amount credited back through credit notes.
         ///
         /// Wire: `CreditedAmount`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerinvoices.md) does not name it, as the server
+        /// sets it; the 2020 reference returns it and filters by it, so it is kept read-only.
         pub credited_amount: Option<crate::Decimal>,
         /// Amount refunded.
         ///
         /// Wire: `RefundedAmount`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerinvoices.md) names it only in its description,
+        /// not among its options, as the server sets it; the 2020 reference returns it and filters by
+        /// it, so it is kept read-only.
         pub refunded_amount: Option<crate::Decimal>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
@@ -941,6 +1306,14 @@ mod typed {
                     let mut v_paid_on = None;
                     let mut v_do_not_apply_credit_automatically = None;
                     let mut v_last_payment_attempt_local = None;
+                    let mut v_storecove_invoice_status = None;
+                    let mut v_billed = None;
+                    let mut v_created_on_local = None;
+                    let mut v_due_date_local = None;
+                    let mut v_invoice_from_date_local = None;
+                    let mut v_invoice_to_date_local = None;
+                    let mut v_paid_on_local = None;
+                    let mut v_refunded_on_local = None;
                     let mut v_custom_data = None;
                     let mut v_description = None;
                     let mut v_discount_amount = None;
@@ -1015,6 +1388,20 @@ mod typed {
                             "LastPaymentAttemptLocal" => {
                                 v_last_payment_attempt_local = map.next_value()?;
                             }
+                            "StorecoveInvoiceStatus" => {
+                                v_storecove_invoice_status = map.next_value()?;
+                            }
+                            "Billed" => v_billed = map.next_value()?,
+                            "CreatedOnLocal" => v_created_on_local = map.next_value()?,
+                            "DueDateLocal" => v_due_date_local = map.next_value()?,
+                            "InvoiceFromDateLocal" => {
+                                v_invoice_from_date_local = map.next_value()?;
+                            }
+                            "InvoiceToDateLocal" => {
+                                v_invoice_to_date_local = map.next_value()?;
+                            }
+                            "PaidOnLocal" => v_paid_on_local = map.next_value()?,
+                            "RefundedOnLocal" => v_refunded_on_local = map.next_value()?,
                             "CustomData" => v_custom_data = map.next_value()?,
                             "Description" => v_description = map.next_value()?,
                             "DiscountAmount" => {
@@ -1112,6 +1499,14 @@ mod typed {
                         paid_on: v_paid_on,
                         do_not_apply_credit_automatically: v_do_not_apply_credit_automatically,
                         last_payment_attempt_local: v_last_payment_attempt_local,
+                        storecove_invoice_status: v_storecove_invoice_status,
+                        billed: v_billed,
+                        created_on_local: v_created_on_local,
+                        due_date_local: v_due_date_local,
+                        invoice_from_date_local: v_invoice_from_date_local,
+                        invoice_to_date_local: v_invoice_to_date_local,
+                        paid_on_local: v_paid_on_local,
+                        refunded_on_local: v_refunded_on_local,
                         custom_data: v_custom_data,
                         description: v_description,
                         discount_amount: v_discount_amount,
@@ -1227,6 +1622,22 @@ mod typed {
         pub do_not_apply_credit_automatically: Option<bool>,
         /// `LastPaymentAttemptLocal`: see [`CoworkerInvoice::last_payment_attempt_local`].
         pub last_payment_attempt_local: Option<crate::DateTime>,
+        /// `StorecoveInvoiceStatus`: see [`CoworkerInvoice::storecove_invoice_status`].
+        pub storecove_invoice_status: Option<crate::enums::StorecoveInvoiceStatus>,
+        /// `Billed`: see [`CoworkerInvoice::billed`].
+        pub billed: Option<bool>,
+        /// `CreatedOnLocal`: see [`CoworkerInvoice::created_on_local`].
+        pub created_on_local: Option<crate::DateTime>,
+        /// `DueDateLocal`: see [`CoworkerInvoice::due_date_local`].
+        pub due_date_local: Option<crate::DateTime>,
+        /// `InvoiceFromDateLocal`: see [`CoworkerInvoice::invoice_from_date_local`].
+        pub invoice_from_date_local: Option<crate::DateTime>,
+        /// `InvoiceToDateLocal`: see [`CoworkerInvoice::invoice_to_date_local`].
+        pub invoice_to_date_local: Option<crate::DateTime>,
+        /// `PaidOnLocal`: see [`CoworkerInvoice::paid_on_local`].
+        pub paid_on_local: Option<crate::DateTime>,
+        /// `RefundedOnLocal`: see [`CoworkerInvoice::refunded_on_local`].
+        pub refunded_on_local: Option<crate::DateTime>,
         /// `CustomData`: see [`CoworkerInvoice::custom_data`].
         pub custom_data: Option<String>,
         /// `Description`: see [`CoworkerInvoice::description`].
@@ -1271,31 +1682,54 @@ mod typed {
         ///
         /// Wire: `CoworkerFullName`, read-only.
         pub coworker_full_name: Option<String>,
+        /// The customer's company name.
+        ///
+        /// Wire: `CoworkerCompanyName`, read-only.
+        ///
+        /// Spec decision: The catalogue lists it only as NAME personal data; get-coworkerinvoices-by-id
+        /// returns it with the customer's other display fields, so it is a joined display field.
+        pub coworker_company_name: Option<String>,
         /// The customer's regular-payment (direct debit) contract number.
         ///
         /// Wire: `CoworkerRegularPaymentContractNumber`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerinvoices.md) does not name it; the 2020
+        /// reference and get-coworkerinvoices-by-id return it and get-coworkerinvoices filters by it,
+        /// so it is kept.
         pub coworker_regular_payment_contract_number: Option<String>,
         /// The customer's regular-payment provider, as display text.
         ///
         /// Wire: `CoworkerRegularPaymentProvider`, read-only.
         ///
         /// Spec decision: The C# client's record notes that the newer API answers it as a display
-        /// string, not the `eRegularPaymentProvider` number, so it stays `string`.
+        /// string, not the `eRegularPaymentProvider` number, so it stays `string`. The catalogue
+        /// (skills:coworkerinvoices.md) does not name it; the 2020 reference and
+        /// get-coworkerinvoices-by-id return it and get-coworkerinvoices filters by it, so it is kept.
         pub coworker_regular_payment_provider: Option<String>,
         /// The customer's stored card number (masked).
         ///
         /// Wire: `CoworkerCardNumber`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerinvoices.md) does not name it; the 2020
+        /// reference and get-coworkerinvoices-by-id return it and get-coworkerinvoices filters by it,
+        /// so it is kept.
         pub coworker_card_number: Option<String>,
         /// The customer's GoCardless mandate number.
         ///
         /// Wire: `CoworkerGoCardlessContractNumber`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerinvoices.md) does not name it; the 2020
+        /// reference and get-coworkerinvoices-by-id return it and get-coworkerinvoices filters by it,
+        /// so it is kept.
         pub coworker_go_cardless_contract_number: Option<String>,
         /// Whether the customer pays by GoCardless.
         ///
         /// Wire: `CoworkerEnableGoCardlessPayments`, read-only.
         ///
         /// Spec decision: The 2020 filters type every joined value `string`; the C# client's record
-        /// types the customer's flags as booleans, as the customer's fields are.
+        /// types the customer's flags as booleans, as the customer's fields are. The catalogue
+        /// (skills:coworkerinvoices.md) does not name it; the 2020 reference and
+        /// get-coworkerinvoices-by-id return it and get-coworkerinvoices filters by it, so it is kept.
         pub coworker_enable_go_cardless_payments: Option<bool>,
         /// The customer's billing email address.
         ///
@@ -1305,45 +1739,68 @@ mod typed {
         ///
         /// Wire: `CoworkerNotifyOnNewInvoice`, read-only.
         ///
-        /// Spec decision: Typed as CoworkerEnableGoCardlessPayments.
+        /// Spec decision: Typed as CoworkerEnableGoCardlessPayments. The catalogue
+        /// (skills:coworkerinvoices.md) does not name it; the 2020 reference and
+        /// get-coworkerinvoices-by-id return it, so it is kept.
         pub coworker_notify_on_new_invoice: Option<bool>,
         /// Whether the customer is emailed about new payments.
         ///
         /// Wire: `CoworkerNotifyOnNewPayment`, read-only.
         ///
-        /// Spec decision: Typed as CoworkerEnableGoCardlessPayments.
+        /// Spec decision: Typed as CoworkerEnableGoCardlessPayments. The catalogue
+        /// (skills:coworkerinvoices.md) does not name it; the 2020 reference and
+        /// get-coworkerinvoices-by-id return it, so it is kept.
         pub coworker_notify_on_new_payment: Option<bool>,
         /// Whether the customer is emailed about failed payments.
         ///
         /// Wire: `CoworkerNotifyOnFailedPayment`, read-only.
         ///
-        /// Spec decision: Typed as CoworkerEnableGoCardlessPayments.
+        /// Spec decision: Typed as CoworkerEnableGoCardlessPayments. The catalogue
+        /// (skills:coworkerinvoices.md) does not name it; the 2020 reference and
+        /// get-coworkerinvoices-by-id return it, so it is kept.
         pub coworker_notify_on_failed_payment: Option<bool>,
         /// Whether the customer's invoices are kept out of automatic payment processing.
         ///
         /// Wire: `CoworkerDoNotProcessInvoicesAutomatically`, read-only.
         ///
-        /// Spec decision: Typed as CoworkerEnableGoCardlessPayments.
+        /// Spec decision: Typed as CoworkerEnableGoCardlessPayments. The catalogue
+        /// (skills:coworkerinvoices.md) does not name it; the 2020 reference and
+        /// get-coworkerinvoices-by-id return it, so it is kept.
         pub coworker_do_not_process_invoices_automatically: Option<bool>,
         /// The issuing location's name.
         ///
         /// Wire: `BusinessName`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerinvoices.md) does not name it; the 2020
+        /// reference and get-coworkerinvoices-by-id return it, so it is kept.
         pub business_name: Option<String>,
         /// The billing country's name.
         ///
         /// Wire: `BillToCountryName`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerinvoices.md) does not name it; the 2020
+        /// reference and get-coworkerinvoices-by-id return it, so it is kept.
         pub bill_to_country_name: Option<String>,
         /// The billing country's two-letter code.
         ///
         /// Wire: `BillToCountryTwoDigitsCode`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerinvoices.md) does not name it; the 2020
+        /// reference and get-coworkerinvoices-by-id return it, so it is kept.
         pub bill_to_country_two_digits_code: Option<String>,
         /// The code of the transaction currency.
         ///
         /// Wire: `TransactionCurrencyCode`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerinvoices.md) does not name it; the 2020
+        /// reference and get-coworkerinvoices-by-id return it, so it is kept.
         pub transaction_currency_code: Option<String>,
         /// The code of the invoice's currency.
         ///
         /// Wire: `CurrencyCode`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerinvoices.md) does not name it; the 2020
+        /// reference and get-coworkerinvoices-by-id return it, so it is kept.
         pub currency_code: Option<String>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
@@ -1402,6 +1859,14 @@ mod typed {
                     let mut v_paid_on = None;
                     let mut v_do_not_apply_credit_automatically = None;
                     let mut v_last_payment_attempt_local = None;
+                    let mut v_storecove_invoice_status = None;
+                    let mut v_billed = None;
+                    let mut v_created_on_local = None;
+                    let mut v_due_date_local = None;
+                    let mut v_invoice_from_date_local = None;
+                    let mut v_invoice_to_date_local = None;
+                    let mut v_paid_on_local = None;
+                    let mut v_refunded_on_local = None;
                     let mut v_custom_data = None;
                     let mut v_description = None;
                     let mut v_discount_amount = None;
@@ -1423,6 +1888,7 @@ mod typed {
                     let mut v_credited_amount = None;
                     let mut v_refunded_amount = None;
                     let mut v_coworker_full_name = None;
+                    let mut v_coworker_company_name = None;
                     let mut v_coworker_regular_payment_contract_number = None;
                     let mut v_coworker_regular_payment_provider = None;
                     let mut v_coworker_card_number = None;
@@ -1492,6 +1958,20 @@ mod typed {
                             "LastPaymentAttemptLocal" => {
                                 v_last_payment_attempt_local = map.next_value()?;
                             }
+                            "StorecoveInvoiceStatus" => {
+                                v_storecove_invoice_status = map.next_value()?;
+                            }
+                            "Billed" => v_billed = map.next_value()?,
+                            "CreatedOnLocal" => v_created_on_local = map.next_value()?,
+                            "DueDateLocal" => v_due_date_local = map.next_value()?,
+                            "InvoiceFromDateLocal" => {
+                                v_invoice_from_date_local = map.next_value()?;
+                            }
+                            "InvoiceToDateLocal" => {
+                                v_invoice_to_date_local = map.next_value()?;
+                            }
+                            "PaidOnLocal" => v_paid_on_local = map.next_value()?,
+                            "RefundedOnLocal" => v_refunded_on_local = map.next_value()?,
                             "CustomData" => v_custom_data = map.next_value()?,
                             "Description" => v_description = map.next_value()?,
                             "DiscountAmount" => {
@@ -1534,6 +2014,9 @@ mod typed {
                             }
                             "CoworkerFullName" => {
                                 v_coworker_full_name = map.next_value()?;
+                            }
+                            "CoworkerCompanyName" => {
+                                v_coworker_company_name = map.next_value()?;
                             }
                             "CoworkerRegularPaymentContractNumber" => {
                                 v_coworker_regular_payment_contract_number = map
@@ -1617,6 +2100,14 @@ mod typed {
                         paid_on: v_paid_on,
                         do_not_apply_credit_automatically: v_do_not_apply_credit_automatically,
                         last_payment_attempt_local: v_last_payment_attempt_local,
+                        storecove_invoice_status: v_storecove_invoice_status,
+                        billed: v_billed,
+                        created_on_local: v_created_on_local,
+                        due_date_local: v_due_date_local,
+                        invoice_from_date_local: v_invoice_from_date_local,
+                        invoice_to_date_local: v_invoice_to_date_local,
+                        paid_on_local: v_paid_on_local,
+                        refunded_on_local: v_refunded_on_local,
                         custom_data: v_custom_data,
                         description: v_description,
                         discount_amount: v_discount_amount,
@@ -1638,6 +2129,7 @@ mod typed {
                         credited_amount: v_credited_amount,
                         refunded_amount: v_refunded_amount,
                         coworker_full_name: v_coworker_full_name,
+                        coworker_company_name: v_coworker_company_name,
                         coworker_regular_payment_contract_number: v_coworker_regular_payment_contract_number,
                         coworker_regular_payment_provider: v_coworker_regular_payment_provider,
                         coworker_card_number: v_coworker_card_number,
@@ -1658,222 +2150,6 @@ mod typed {
                 }
             }
             deserializer.deserialize_map(__Visitor)
-        }
-    }
-
-    /// The body that creates a [`CoworkerInvoice`]. Required fields are the arguments of
-    /// [`NewCoworkerInvoice::new`], so a body without one does not compile; set optional fields
-    /// with the `with_` methods. Unset optional fields are not sent, and fields the API does not
-    /// take on create cannot be set.
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub struct NewCoworkerInvoice {
-        /// `SystemId`: see [`CoworkerInvoice::system_id`].
-        pub system_id: Option<String>,
-        /// `CustomFields`: see [`CoworkerInvoice::custom_fields`].
-        pub custom_fields: Option<::serde_json::Value>,
-        /// `CoworkerId`: see [`CoworkerInvoice::coworker_id`].
-        pub coworker_id: crate::ids::CoworkerId,
-        /// `BusinessId`: see [`CoworkerInvoice::business_id`].
-        pub business_id: crate::ids::BusinessId,
-        /// `InvoiceNumber`: see [`CoworkerInvoice::invoice_number`].
-        pub invoice_number: String,
-        /// `PaymentReference`: see [`CoworkerInvoice::payment_reference`].
-        pub payment_reference: Option<String>,
-        /// `BillToName`: see [`CoworkerInvoice::bill_to_name`].
-        pub bill_to_name: String,
-        /// `BillToAddress`: see [`CoworkerInvoice::bill_to_address`].
-        pub bill_to_address: String,
-        /// `BillToCity`: see [`CoworkerInvoice::bill_to_city`].
-        pub bill_to_city: String,
-        /// `BillToPostCode`: see [`CoworkerInvoice::bill_to_post_code`].
-        pub bill_to_post_code: String,
-        /// `BillToPhone`: see [`CoworkerInvoice::bill_to_phone`].
-        pub bill_to_phone: Option<String>,
-        /// `BillToFax`: see [`CoworkerInvoice::bill_to_fax`].
-        pub bill_to_fax: Option<String>,
-        /// `BillToCountryId`: see [`CoworkerInvoice::bill_to_country_id`].
-        pub bill_to_country_id: crate::ids::CountryId,
-        /// `BillToBankAccount`: see [`CoworkerInvoice::bill_to_bank_account`].
-        pub bill_to_bank_account: Option<String>,
-        /// `BillToTaxIDNumber`: see [`CoworkerInvoice::bill_to_tax_id_number`].
-        pub bill_to_tax_id_number: Option<String>,
-        /// `PurchaseOrder`: see [`CoworkerInvoice::purchase_order`].
-        pub purchase_order: Option<String>,
-        /// `DueDate`: see [`CoworkerInvoice::due_date`].
-        pub due_date: Option<crate::DateTime>,
-        /// `InvoiceFromDate`: see [`CoworkerInvoice::invoice_from_date`].
-        pub invoice_from_date: Option<crate::DateTime>,
-        /// `InvoiceToDate`: see [`CoworkerInvoice::invoice_to_date`].
-        pub invoice_to_date: Option<crate::DateTime>,
-        /// `CurrencyId`: see [`CoworkerInvoice::currency_id`].
-        pub currency_id: crate::ids::CurrencyId,
-        /// `Draft`: see [`CoworkerInvoice::draft`].
-        pub draft: Option<bool>,
-        /// `PaidOn`: see [`CoworkerInvoice::paid_on`].
-        pub paid_on: Option<crate::DateTime>,
-        /// `CustomData`: see [`CoworkerInvoice::custom_data`].
-        pub custom_data: Option<String>,
-    }
-
-    impl ::serde::Serialize for NewCoworkerInvoice {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            let mut object = crate::wire::Object::start(serializer)?;
-            object.field_if_set("SystemId", &self.system_id)?;
-            object.field_if_set("CustomFields", &self.custom_fields)?;
-            object.field("CoworkerId", &self.coworker_id)?;
-            object.field("BusinessId", &self.business_id)?;
-            object.field("InvoiceNumber", &self.invoice_number)?;
-            object.field_if_set("PaymentReference", &self.payment_reference)?;
-            object.field("BillToName", &self.bill_to_name)?;
-            object.field("BillToAddress", &self.bill_to_address)?;
-            object.field("BillToCity", &self.bill_to_city)?;
-            object.field("BillToPostCode", &self.bill_to_post_code)?;
-            object.field_if_set("BillToPhone", &self.bill_to_phone)?;
-            object.field_if_set("BillToFax", &self.bill_to_fax)?;
-            object.field("BillToCountryId", &self.bill_to_country_id)?;
-            object.field_if_set("BillToBankAccount", &self.bill_to_bank_account)?;
-            object.field_if_set("BillToTaxIDNumber", &self.bill_to_tax_id_number)?;
-            object.field_if_set("PurchaseOrder", &self.purchase_order)?;
-            object.field_if_set("DueDate", &self.due_date)?;
-            object.field_if_set("InvoiceFromDate", &self.invoice_from_date)?;
-            object.field_if_set("InvoiceToDate", &self.invoice_to_date)?;
-            object.field("CurrencyId", &self.currency_id)?;
-            object.field_if_set("Draft", &self.draft)?;
-            object.field_if_set("PaidOn", &self.paid_on)?;
-            object.field_if_set("CustomData", &self.custom_data)?;
-            object.end()
-        }
-    }
-
-    impl NewCoworkerInvoice {
-        /// A body with the required fields set (`CoworkerId`, `BusinessId`, `InvoiceNumber`,
-        /// `BillToName`, `BillToAddress`, `BillToCity`, `BillToPostCode`, `BillToCountryId`,
-        /// `CurrencyId`) and no optional one.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new(
-            coworker_id: impl Into<crate::ids::CoworkerId>,
-            business_id: impl Into<crate::ids::BusinessId>,
-            invoice_number: impl Into<String>,
-            bill_to_name: impl Into<String>,
-            bill_to_address: impl Into<String>,
-            bill_to_city: impl Into<String>,
-            bill_to_post_code: impl Into<String>,
-            bill_to_country_id: impl Into<crate::ids::CountryId>,
-            currency_id: impl Into<crate::ids::CurrencyId>,
-        ) -> Self {
-            Self {
-                system_id: None,
-                custom_fields: None,
-                coworker_id: coworker_id.into(),
-                business_id: business_id.into(),
-                invoice_number: invoice_number.into(),
-                payment_reference: None,
-                bill_to_name: bill_to_name.into(),
-                bill_to_address: bill_to_address.into(),
-                bill_to_city: bill_to_city.into(),
-                bill_to_post_code: bill_to_post_code.into(),
-                bill_to_phone: None,
-                bill_to_fax: None,
-                bill_to_country_id: bill_to_country_id.into(),
-                bill_to_bank_account: None,
-                bill_to_tax_id_number: None,
-                purchase_order: None,
-                due_date: None,
-                invoice_from_date: None,
-                invoice_to_date: None,
-                currency_id: currency_id.into(),
-                draft: None,
-                paid_on: None,
-                custom_data: None,
-            }
-        }
-
-        /// Sets [`SystemId`](Self::system_id).
-        pub fn with_system_id(mut self, value: impl Into<String>) -> Self {
-            self.system_id = Some(value.into());
-            self
-        }
-
-        /// Sets [`CustomFields`](Self::custom_fields).
-        pub fn with_custom_fields(mut self, value: ::serde_json::Value) -> Self {
-            self.custom_fields = Some(value);
-            self
-        }
-
-        /// Sets [`PaymentReference`](Self::payment_reference).
-        pub fn with_payment_reference(mut self, value: impl Into<String>) -> Self {
-            self.payment_reference = Some(value.into());
-            self
-        }
-
-        /// Sets [`BillToPhone`](Self::bill_to_phone).
-        pub fn with_bill_to_phone(mut self, value: impl Into<String>) -> Self {
-            self.bill_to_phone = Some(value.into());
-            self
-        }
-
-        /// Sets [`BillToFax`](Self::bill_to_fax).
-        pub fn with_bill_to_fax(mut self, value: impl Into<String>) -> Self {
-            self.bill_to_fax = Some(value.into());
-            self
-        }
-
-        /// Sets [`BillToBankAccount`](Self::bill_to_bank_account).
-        pub fn with_bill_to_bank_account(mut self, value: impl Into<String>) -> Self {
-            self.bill_to_bank_account = Some(value.into());
-            self
-        }
-
-        /// Sets [`BillToTaxIDNumber`](Self::bill_to_tax_id_number).
-        pub fn with_bill_to_tax_id_number(mut self, value: impl Into<String>) -> Self {
-            self.bill_to_tax_id_number = Some(value.into());
-            self
-        }
-
-        /// Sets [`PurchaseOrder`](Self::purchase_order).
-        pub fn with_purchase_order(mut self, value: impl Into<String>) -> Self {
-            self.purchase_order = Some(value.into());
-            self
-        }
-
-        /// Sets [`DueDate`](Self::due_date).
-        pub fn with_due_date(mut self, value: crate::DateTime) -> Self {
-            self.due_date = Some(value);
-            self
-        }
-
-        /// Sets [`InvoiceFromDate`](Self::invoice_from_date).
-        pub fn with_invoice_from_date(mut self, value: crate::DateTime) -> Self {
-            self.invoice_from_date = Some(value);
-            self
-        }
-
-        /// Sets [`InvoiceToDate`](Self::invoice_to_date).
-        pub fn with_invoice_to_date(mut self, value: crate::DateTime) -> Self {
-            self.invoice_to_date = Some(value);
-            self
-        }
-
-        /// Sets [`Draft`](Self::draft).
-        pub fn with_draft(mut self, value: bool) -> Self {
-            self.draft = Some(value);
-            self
-        }
-
-        /// Sets [`PaidOn`](Self::paid_on).
-        pub fn with_paid_on(mut self, value: crate::DateTime) -> Self {
-            self.paid_on = Some(value);
-            self
-        }
-
-        /// Sets [`CustomData`](Self::custom_data).
-        pub fn with_custom_data(mut self, value: impl Into<String>) -> Self {
-            self.custom_data = Some(value.into());
-            self
         }
     }
 
@@ -1942,8 +2218,26 @@ mod typed {
         pub do_not_apply_credit_automatically: Option<bool>,
         /// `LastPaymentAttemptLocal`: see [`CoworkerInvoice::last_payment_attempt_local`].
         pub last_payment_attempt_local: Option<crate::DateTime>,
+        /// `StorecoveInvoiceStatus`: see [`CoworkerInvoice::storecove_invoice_status`].
+        pub storecove_invoice_status: Option<crate::enums::StorecoveInvoiceStatus>,
+        /// `Billed`: see [`CoworkerInvoice::billed`].
+        pub billed: Option<bool>,
+        /// `CreatedOnLocal`: see [`CoworkerInvoice::created_on_local`].
+        pub created_on_local: Option<crate::DateTime>,
+        /// `DueDateLocal`: see [`CoworkerInvoice::due_date_local`].
+        pub due_date_local: Option<crate::DateTime>,
+        /// `InvoiceFromDateLocal`: see [`CoworkerInvoice::invoice_from_date_local`].
+        pub invoice_from_date_local: Option<crate::DateTime>,
+        /// `InvoiceToDateLocal`: see [`CoworkerInvoice::invoice_to_date_local`].
+        pub invoice_to_date_local: Option<crate::DateTime>,
+        /// `PaidOnLocal`: see [`CoworkerInvoice::paid_on_local`].
+        pub paid_on_local: Option<crate::DateTime>,
+        /// `RefundedOnLocal`: see [`CoworkerInvoice::refunded_on_local`].
+        pub refunded_on_local: Option<crate::DateTime>,
         /// `CustomData`: see [`CoworkerInvoice::custom_data`].
         pub custom_data: Option<String>,
+        /// `TransactionCurrencyId`: see [`CoworkerInvoice::transaction_currency_id`].
+        pub transaction_currency_id: Option<crate::ids::CurrencyId>,
         /// Properties the spec does not describe, sent back as they were read.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -1994,7 +2288,16 @@ mod typed {
                     &self.do_not_apply_credit_automatically,
                 )?;
             object.field("LastPaymentAttemptLocal", &self.last_payment_attempt_local)?;
+            object.field("StorecoveInvoiceStatus", &self.storecove_invoice_status)?;
+            object.field("Billed", &self.billed)?;
+            object.field("CreatedOnLocal", &self.created_on_local)?;
+            object.field("DueDateLocal", &self.due_date_local)?;
+            object.field("InvoiceFromDateLocal", &self.invoice_from_date_local)?;
+            object.field("InvoiceToDateLocal", &self.invoice_to_date_local)?;
+            object.field("PaidOnLocal", &self.paid_on_local)?;
+            object.field("RefundedOnLocal", &self.refunded_on_local)?;
             object.field("CustomData", &self.custom_data)?;
+            object.field("TransactionCurrencyId", &self.transaction_currency_id)?;
             object.end_with(&self.extra)
         }
     }
@@ -2038,7 +2341,16 @@ mod typed {
                 do_not_apply_credit_automatically: record
                     .do_not_apply_credit_automatically,
                 last_payment_attempt_local: record.last_payment_attempt_local,
+                storecove_invoice_status: record.storecove_invoice_status,
+                billed: record.billed,
+                created_on_local: record.created_on_local,
+                due_date_local: record.due_date_local,
+                invoice_from_date_local: record.invoice_from_date_local,
+                invoice_to_date_local: record.invoice_to_date_local,
+                paid_on_local: record.paid_on_local,
+                refunded_on_local: record.refunded_on_local,
                 custom_data: record.custom_data,
+                transaction_currency_id: record.transaction_currency_id,
                 extra: record.extra,
             }
         }
@@ -2289,6 +2601,62 @@ mod typed {
         ///
         /// Query: `CoworkerInvoice_Currency_Code=text`.
         CurrencyCode(String),
+        /// Filter by the billing state or region.
+        ///
+        /// Query: `CoworkerInvoice_BillToState=text`.
+        BillToState(String),
+        /// Filter by the total in the transaction currency.
+        ///
+        /// Query: `CoworkerInvoice_TransactionTotalAmount=10.5`.
+        TransactionTotalAmount(crate::Decimal),
+        /// Filter by the transaction currency Id.
+        ///
+        /// Query: `CoworkerInvoice_TransactionCurrency=12`.
+        TransactionCurrency(crate::ids::CurrencyId),
+        /// Filter by the exchange rate to the transaction currency.
+        ///
+        /// Query: `CoworkerInvoice_TransactionExchangeRate=10.5`.
+        TransactionExchangeRate(crate::Decimal),
+        /// Filter by the state of the Storecove transfer.
+        ///
+        /// Query: `CoworkerInvoice_StorecoveInvoiceStatus=1`.
+        StorecoveInvoiceStatus(crate::enums::StorecoveInvoiceStatus),
+        /// Filter by whether the invoice has been billed.
+        ///
+        /// Query: `CoworkerInvoice_Billed=true`.
+        Billed(bool),
+        /// Filter by whether credit is kept from being applied automatically.
+        ///
+        /// Query: `CoworkerInvoice_DoNotApplyCreditAutomatically=true`.
+        DoNotApplyCreditAutomatically(bool),
+        /// Filter by the local creation time.
+        ///
+        /// Query: `CoworkerInvoice_CreatedOnLocal=2025-01-01T00:00`.
+        CreatedOnLocal(crate::DateTime),
+        /// Filter by the local due date.
+        ///
+        /// Query: `CoworkerInvoice_DueDateLocal=2025-01-01T00:00`.
+        DueDateLocal(crate::DateTime),
+        /// Filter by the local start of the period covered.
+        ///
+        /// Query: `CoworkerInvoice_InvoiceFromDateLocal=2025-01-01T00:00`.
+        InvoiceFromDateLocal(crate::DateTime),
+        /// Filter by the local end of the period covered.
+        ///
+        /// Query: `CoworkerInvoice_InvoiceToDateLocal=2025-01-01T00:00`.
+        InvoiceToDateLocal(crate::DateTime),
+        /// Filter by the local time of full payment.
+        ///
+        /// Query: `CoworkerInvoice_PaidOnLocal=2025-01-01T00:00`.
+        PaidOnLocal(crate::DateTime),
+        /// Filter by the local time of the refund.
+        ///
+        /// Query: `CoworkerInvoice_RefundedOnLocal=2025-01-01T00:00`.
+        RefundedOnLocal(crate::DateTime),
+        /// Filter by the local time of the last payment attempt.
+        ///
+        /// Query: `CoworkerInvoice_LastPaymentAttemptLocal=2025-01-01T00:00`.
+        LastPaymentAttemptLocal(crate::DateTime),
         /// Records created within a range.
         ///
         /// `CreatedOn` at least this value. Query: `from_CoworkerInvoice_CreatedOn=2025-01-01T00:00`.
@@ -2413,6 +2781,95 @@ mod typed {
         ///
         /// `RefundedAmount` at most this value. Query: `to_CoworkerInvoice_RefundedAmount=10.5`.
         ToRefundedAmount(crate::Decimal),
+        /// Total in the transaction currency, within a range.
+        ///
+        /// `TransactionTotalAmount` at least this value. Query:
+        /// `from_CoworkerInvoice_TransactionTotalAmount=10.5`.
+        FromTransactionTotalAmount(crate::Decimal),
+        /// Total in the transaction currency, within a range.
+        ///
+        /// `TransactionTotalAmount` at most this value. Query:
+        /// `to_CoworkerInvoice_TransactionTotalAmount=10.5`.
+        ToTransactionTotalAmount(crate::Decimal),
+        /// Exchange rate to the transaction currency, within a range.
+        ///
+        /// `TransactionExchangeRate` at least this value. Query:
+        /// `from_CoworkerInvoice_TransactionExchangeRate=10.5`.
+        FromTransactionExchangeRate(crate::Decimal),
+        /// Exchange rate to the transaction currency, within a range.
+        ///
+        /// `TransactionExchangeRate` at most this value. Query:
+        /// `to_CoworkerInvoice_TransactionExchangeRate=10.5`.
+        ToTransactionExchangeRate(crate::Decimal),
+        /// Local creation time, within a range.
+        ///
+        /// `CreatedOnLocal` at least this value. Query:
+        /// `from_CoworkerInvoice_CreatedOnLocal=2025-01-01T00:00`.
+        FromCreatedOnLocal(crate::DateTime),
+        /// Local creation time, within a range.
+        ///
+        /// `CreatedOnLocal` at most this value. Query:
+        /// `to_CoworkerInvoice_CreatedOnLocal=2025-01-01T00:00`.
+        ToCreatedOnLocal(crate::DateTime),
+        /// Local due date, within a range.
+        ///
+        /// `DueDateLocal` at least this value. Query:
+        /// `from_CoworkerInvoice_DueDateLocal=2025-01-01T00:00`.
+        FromDueDateLocal(crate::DateTime),
+        /// Local due date, within a range.
+        ///
+        /// `DueDateLocal` at most this value. Query:
+        /// `to_CoworkerInvoice_DueDateLocal=2025-01-01T00:00`.
+        ToDueDateLocal(crate::DateTime),
+        /// Local start of the period covered, within a range.
+        ///
+        /// `InvoiceFromDateLocal` at least this value. Query:
+        /// `from_CoworkerInvoice_InvoiceFromDateLocal=2025-01-01T00:00`.
+        FromInvoiceFromDateLocal(crate::DateTime),
+        /// Local start of the period covered, within a range.
+        ///
+        /// `InvoiceFromDateLocal` at most this value. Query:
+        /// `to_CoworkerInvoice_InvoiceFromDateLocal=2025-01-01T00:00`.
+        ToInvoiceFromDateLocal(crate::DateTime),
+        /// Local end of the period covered, within a range.
+        ///
+        /// `InvoiceToDateLocal` at least this value. Query:
+        /// `from_CoworkerInvoice_InvoiceToDateLocal=2025-01-01T00:00`.
+        FromInvoiceToDateLocal(crate::DateTime),
+        /// Local end of the period covered, within a range.
+        ///
+        /// `InvoiceToDateLocal` at most this value. Query:
+        /// `to_CoworkerInvoice_InvoiceToDateLocal=2025-01-01T00:00`.
+        ToInvoiceToDateLocal(crate::DateTime),
+        /// Local time of full payment, within a range.
+        ///
+        /// `PaidOnLocal` at least this value. Query:
+        /// `from_CoworkerInvoice_PaidOnLocal=2025-01-01T00:00`.
+        FromPaidOnLocal(crate::DateTime),
+        /// Local time of full payment, within a range.
+        ///
+        /// `PaidOnLocal` at most this value. Query: `to_CoworkerInvoice_PaidOnLocal=2025-01-01T00:00`.
+        ToPaidOnLocal(crate::DateTime),
+        /// Local time of the refund, within a range.
+        ///
+        /// `RefundedOnLocal` at least this value. Query:
+        /// `from_CoworkerInvoice_RefundedOnLocal=2025-01-01T00:00`.
+        FromRefundedOnLocal(crate::DateTime),
+        /// Local time of the refund, within a range.
+        ///
+        /// `RefundedOnLocal` at most this value. Query:
+        /// `to_CoworkerInvoice_RefundedOnLocal=2025-01-01T00:00`.
+        ToRefundedOnLocal(crate::DateTime),
+        /// Local time of the last payment attempt, within a range.
+        ///
+        /// `LastPaymentAttemptLocal` at least this value. Query:
+        /// `from_CoworkerInvoice_LastPaymentAttemptLocal=2025-01-01T00:00`.
+        FromLastPaymentAttemptLocal(crate::DateTime),
+        /// Local time of the last payment attempt, within a range.
+        ///
+        /// `LastPaymentAttemptLocal` at most this value. Query:
+        /// `to_CoworkerInvoice_LastPaymentAttemptLocal=2025-01-01T00:00`.
+        ToLastPaymentAttemptLocal(crate::DateTime),
     }
 
     impl crate::QueryFilter for CoworkerInvoiceFilter {
@@ -2591,6 +3048,67 @@ mod typed {
                 Self::CurrencyCode(value) => {
                     ("CoworkerInvoice_Currency_Code", value.clone())
                 }
+                Self::BillToState(value) => {
+                    ("CoworkerInvoice_BillToState", value.clone())
+                }
+                Self::TransactionTotalAmount(value) => {
+                    ("CoworkerInvoice_TransactionTotalAmount", value.to_string())
+                }
+                Self::TransactionCurrency(value) => {
+                    ("CoworkerInvoice_TransactionCurrency", value.to_string())
+                }
+                Self::TransactionExchangeRate(value) => {
+                    ("CoworkerInvoice_TransactionExchangeRate", value.to_string())
+                }
+                Self::StorecoveInvoiceStatus(value) => {
+                    ("CoworkerInvoice_StorecoveInvoiceStatus", value.value().to_string())
+                }
+                Self::Billed(value) => ("CoworkerInvoice_Billed", value.to_string()),
+                Self::DoNotApplyCreditAutomatically(value) => {
+                    ("CoworkerInvoice_DoNotApplyCreditAutomatically", value.to_string())
+                }
+                Self::CreatedOnLocal(value) => {
+                    (
+                        "CoworkerInvoice_CreatedOnLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::DueDateLocal(value) => {
+                    (
+                        "CoworkerInvoice_DueDateLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::InvoiceFromDateLocal(value) => {
+                    (
+                        "CoworkerInvoice_InvoiceFromDateLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::InvoiceToDateLocal(value) => {
+                    (
+                        "CoworkerInvoice_InvoiceToDateLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::PaidOnLocal(value) => {
+                    (
+                        "CoworkerInvoice_PaidOnLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::RefundedOnLocal(value) => {
+                    (
+                        "CoworkerInvoice_RefundedOnLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::LastPaymentAttemptLocal(value) => {
+                    (
+                        "CoworkerInvoice_LastPaymentAttemptLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
                 Self::FromCreatedOn(value) => {
                     (
                         "from_CoworkerInvoice_CreatedOn",
@@ -2728,6 +3246,102 @@ mod typed {
                 }
                 Self::ToRefundedAmount(value) => {
                     ("to_CoworkerInvoice_RefundedAmount", value.to_string())
+                }
+                Self::FromTransactionTotalAmount(value) => {
+                    ("from_CoworkerInvoice_TransactionTotalAmount", value.to_string())
+                }
+                Self::ToTransactionTotalAmount(value) => {
+                    ("to_CoworkerInvoice_TransactionTotalAmount", value.to_string())
+                }
+                Self::FromTransactionExchangeRate(value) => {
+                    ("from_CoworkerInvoice_TransactionExchangeRate", value.to_string())
+                }
+                Self::ToTransactionExchangeRate(value) => {
+                    ("to_CoworkerInvoice_TransactionExchangeRate", value.to_string())
+                }
+                Self::FromCreatedOnLocal(value) => {
+                    (
+                        "from_CoworkerInvoice_CreatedOnLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToCreatedOnLocal(value) => {
+                    (
+                        "to_CoworkerInvoice_CreatedOnLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromDueDateLocal(value) => {
+                    (
+                        "from_CoworkerInvoice_DueDateLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToDueDateLocal(value) => {
+                    (
+                        "to_CoworkerInvoice_DueDateLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromInvoiceFromDateLocal(value) => {
+                    (
+                        "from_CoworkerInvoice_InvoiceFromDateLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToInvoiceFromDateLocal(value) => {
+                    (
+                        "to_CoworkerInvoice_InvoiceFromDateLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromInvoiceToDateLocal(value) => {
+                    (
+                        "from_CoworkerInvoice_InvoiceToDateLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToInvoiceToDateLocal(value) => {
+                    (
+                        "to_CoworkerInvoice_InvoiceToDateLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromPaidOnLocal(value) => {
+                    (
+                        "from_CoworkerInvoice_PaidOnLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToPaidOnLocal(value) => {
+                    (
+                        "to_CoworkerInvoice_PaidOnLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromRefundedOnLocal(value) => {
+                    (
+                        "from_CoworkerInvoice_RefundedOnLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToRefundedOnLocal(value) => {
+                    (
+                        "to_CoworkerInvoice_RefundedOnLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromLastPaymentAttemptLocal(value) => {
+                    (
+                        "from_CoworkerInvoice_LastPaymentAttemptLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToLastPaymentAttemptLocal(value) => {
+                    (
+                        "to_CoworkerInvoice_LastPaymentAttemptLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
                 }
             }
         }
@@ -2954,24 +3568,6 @@ mod typed {
             id: impl Into<crate::ids::CoworkerInvoiceId>,
         ) -> crate::Call<CoworkerInvoice> {
             self.client.get_record(&super::GET, id.into().0)
-        }
-
-        /// Creates a CoworkerInvoice; the answer carries the new record's Id.
-        ///
-        /// Answers the new record's `Id`.
-        ///
-        /// `POST /api/billing/coworkerinvoices`; role `CoworkerInvoice-Create` (see
-        /// [`CREATE`](super::CREATE)).
-        ///
-        /// Spec decision: The 2020 reference documents it. The C# client, generated from the newer
-        /// pages, says they document search, get and update only; no newer page says create is gone, so
-        /// the documented endpoint is kept.
-        #[inline]
-        pub fn create(
-            &self,
-            body: &NewCoworkerInvoice,
-        ) -> crate::Call<crate::ids::CoworkerInvoiceId> {
-            self.client.create_record(&super::CREATE, body)
         }
 
         /// Updates a CoworkerInvoice, named by the Id in the body. PUT clears every property it does

@@ -127,10 +127,9 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         ),
         crate::FieldSchema::new("PaymentMethodNumber", crate::FieldKind::String),
         crate::FieldSchema::new("TransactionDate", crate::FieldKind::DateTime),
-        crate::FieldSchema::new("TransactionDateLocal", crate::FieldKind::DateTime)
-            .update_only(),
+        crate::FieldSchema::new("TransactionDateLocal", crate::FieldKind::DateTime),
         crate::FieldSchema::new("Balance", crate::FieldKind::Money).required(),
-        crate::FieldSchema::new("Billed", crate::FieldKind::Boolean).update_only(),
+        crate::FieldSchema::new("Billed", crate::FieldKind::Boolean),
         crate::FieldSchema::new("ConnectedTransactionGuid", crate::FieldKind::Guid),
     ],
     joined: &[
@@ -138,7 +137,8 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("BusinessCurrencyCode", crate::FieldKind::String)
             .read_only(),
         crate::FieldSchema::new("CoworkerFullName", crate::FieldKind::String)
-            .read_only(),
+            .read_only()
+            .pii(crate::Pii::Name),
         crate::FieldSchema::new("CoworkerInvoiceInvoiceNumber", crate::FieldKind::String)
             .read_only(),
         crate::FieldSchema::new("CoworkerInvoiceTotalAmount", crate::FieldKind::Money)
@@ -267,6 +267,14 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             query: "CoworkerLedgerEntry_CoworkerInvoice_Draft",
             field: "CoworkerInvoiceDraft",
         },
+        crate::FilterSchema {
+            query: "CoworkerLedgerEntry_Billed",
+            field: "Billed",
+        },
+        crate::FilterSchema {
+            query: "CoworkerLedgerEntry_TransactionDateLocal",
+            field: "TransactionDateLocal",
+        },
     ],
     range_filters: &[
         crate::RangeFilterSchema {
@@ -298,6 +306,11 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             from: "from_CoworkerLedgerEntry_Balance",
             to: "to_CoworkerLedgerEntry_Balance",
             field: "Balance",
+        },
+        crate::RangeFilterSchema {
+            from: "from_CoworkerLedgerEntry_TransactionDateLocal",
+            to: "to_CoworkerLedgerEntry_TransactionDateLocal",
+            field: "TransactionDateLocal",
         },
     ],
     sort: &[
@@ -466,7 +479,10 @@ mod typed {
         /// Wire: `PaymentGatewayName`.
         ///
         /// Spec decision: The 2020 page takes it only on create; the newer update page takes it too (an
-        /// optional field). The newer page wins: create and update write it.
+        /// optional field). The newer page wins: create and update write it. The catalogue
+        /// (skills:coworkerledgerentries.md) lists it among the create options only, as the 2020 page
+        /// does. The spec keeps the newer update page's rule: it documents the field in the update
+        /// body, and an update of a create-only field would send back the value read anyway.
         pub payment_gateway_name: Option<crate::enums::PaymentProvider>,
         /// Number of the payment method used (for example a masked card number).
         ///
@@ -481,10 +497,11 @@ mod typed {
         pub transaction_date: Option<crate::DateTime>,
         /// Date of the transaction in the location's local time.
         ///
-        /// Wire: `TransactionDateLocal`, set on update only.
+        /// Wire: `TransactionDateLocal`.
         ///
-        /// Spec decision: The 2020 reference does not list it; the newer update page takes it. Only an
-        /// update is documented to write it.
+        /// Spec decision: The 2020 reference does not list it; the newer update page takes it. The
+        /// catalogue (skills:coworkerledgerentries.md) lists it among both the create and the update
+        /// options; it is the more complete source, so create writes it too.
         pub transaction_date_local: Option<crate::DateTime>,
         /// The customer's balance after this transaction; positive when the customer owes money.
         ///
@@ -496,10 +513,11 @@ mod typed {
         pub balance: crate::Decimal,
         /// Whether the entry has been billed.
         ///
-        /// Wire: `Billed`, set on update only.
+        /// Wire: `Billed`.
         ///
-        /// Spec decision: The 2020 reference does not list it; the newer update page takes it. Only an
-        /// update is documented to write it.
+        /// Spec decision: The 2020 reference does not list it; the newer update page takes it. The
+        /// catalogue (skills:coworkerledgerentries.md) lists it among both the create and the update
+        /// options; it is the more complete source, so create writes it too.
         pub billed: Option<bool>,
         /// Unique id of a related transaction (for example the payment of a refunded entry).
         ///
@@ -697,6 +715,10 @@ mod typed {
         /// The location's name.
         ///
         /// Wire: `BusinessName`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerledgerentries.md) does not name it, as it names
+        /// display fields only in its PII table; the 2020 page shows it on list records and filters by
+        /// it, so it is kept.
         pub business_name: Option<String>,
         /// The code of the location's currency, in which the amounts are counted.
         ///
@@ -704,7 +726,9 @@ mod typed {
         ///
         /// Spec decision: The 2020 list example writes `CoworkerLedgerEntryBusinessCurrency_Code`;
         /// named as the newer pages name joined fields (002's `CoworkerFullName`: the relation path
-        /// without the entity's prefix or underscores).
+        /// without the entity's prefix or underscores). The catalogue (skills:coworkerledgerentries.md)
+        /// does not name it, as it names display fields only in its PII table; the 2020 page shows it
+        /// on list records and filters by it, so it is kept.
         pub business_currency_code: Option<String>,
         /// The customer's full name.
         ///
@@ -713,6 +737,10 @@ mod typed {
         /// The invoice's number.
         ///
         /// Wire: `CoworkerInvoiceInvoiceNumber`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerledgerentries.md) does not name it, as it names
+        /// display fields only in its PII table; the 2020 page shows it on list records and filters by
+        /// it, so it is kept.
         pub coworker_invoice_invoice_number: Option<String>,
         /// The invoice's total amount.
         ///
@@ -721,47 +749,71 @@ mod typed {
         /// Spec decision: The 2020 filters and the older property table of
         /// web:developers.nexudus.com/reference/coworkerledgerentry type every joined value `string`;
         /// as the newer pages type joined fields (002's DiscountCodeActive is a boolean), it is typed
-        /// as the invoice's field it shows.
+        /// as the invoice's field it shows. The catalogue (skills:coworkerledgerentries.md) does not
+        /// name it, as it names display fields only in its PII table; the 2020 page shows it on list
+        /// records and filters by it, so it is kept.
         pub coworker_invoice_total_amount: Option<crate::Decimal>,
         /// The name the invoice is billed to.
         ///
         /// Wire: `CoworkerInvoiceBillToName`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerledgerentries.md) does not name it, as it names
+        /// display fields only in its PII table; the 2020 page shows it on list records and filters by
+        /// it, so it is kept.
         pub coworker_invoice_bill_to_name: Option<String>,
         /// Whether the invoice is paid.
         ///
         /// Wire: `CoworkerInvoicePaid`, read-only.
         ///
-        /// Spec decision: Typed as the invoice's field it shows, as CoworkerInvoiceTotalAmount.
+        /// Spec decision: Typed as the invoice's field it shows, as CoworkerInvoiceTotalAmount. The
+        /// catalogue (skills:coworkerledgerentries.md) does not name it, as it names display fields
+        /// only in its PII table; the 2020 page shows it on list records and filters by it, so it is
+        /// kept.
         pub coworker_invoice_paid: Option<bool>,
         /// When the invoice was paid.
         ///
         /// Wire: `CoworkerInvoicePaidOn`, read-only.
         ///
-        /// Spec decision: Typed as the invoice's field it shows, as CoworkerInvoiceTotalAmount.
+        /// Spec decision: Typed as the invoice's field it shows, as CoworkerInvoiceTotalAmount. The
+        /// catalogue (skills:coworkerledgerentries.md) does not name it, as it names display fields
+        /// only in its PII table; the 2020 page shows it on list records and filters by it, so it is
+        /// kept.
         pub coworker_invoice_paid_on: Option<crate::DateTime>,
         /// Whether the invoice was refunded.
         ///
         /// Wire: `CoworkerInvoiceRefunded`, read-only.
         ///
-        /// Spec decision: Typed as the invoice's field it shows, as CoworkerInvoiceTotalAmount.
+        /// Spec decision: Typed as the invoice's field it shows, as CoworkerInvoiceTotalAmount. The
+        /// catalogue (skills:coworkerledgerentries.md) does not name it, as it names display fields
+        /// only in its PII table; the 2020 page shows it on list records and filters by it, so it is
+        /// kept.
         pub coworker_invoice_refunded: Option<bool>,
         /// When the invoice was refunded.
         ///
         /// Wire: `CoworkerInvoiceRefundedOn`, read-only.
         ///
-        /// Spec decision: Typed as the invoice's field it shows, as CoworkerInvoiceTotalAmount.
+        /// Spec decision: Typed as the invoice's field it shows, as CoworkerInvoiceTotalAmount. The
+        /// catalogue (skills:coworkerledgerentries.md) does not name it, as it names display fields
+        /// only in its PII table; the 2020 page shows it on list records and filters by it, so it is
+        /// kept.
         pub coworker_invoice_refunded_on: Option<crate::DateTime>,
         /// When the invoice is due.
         ///
         /// Wire: `CoworkerInvoiceDueDate`, read-only.
         ///
-        /// Spec decision: Typed as the invoice's field it shows, as CoworkerInvoiceTotalAmount.
+        /// Spec decision: Typed as the invoice's field it shows, as CoworkerInvoiceTotalAmount. The
+        /// catalogue (skills:coworkerledgerentries.md) does not name it, as it names display fields
+        /// only in its PII table; the 2020 page shows it on list records and filters by it, so it is
+        /// kept.
         pub coworker_invoice_due_date: Option<crate::DateTime>,
         /// Whether the invoice is a draft.
         ///
         /// Wire: `CoworkerInvoiceDraft`, read-only.
         ///
-        /// Spec decision: Typed as the invoice's field it shows, as CoworkerInvoiceTotalAmount.
+        /// Spec decision: Typed as the invoice's field it shows, as CoworkerInvoiceTotalAmount. The
+        /// catalogue (skills:coworkerledgerentries.md) does not name it, as it names display fields
+        /// only in its PII table; the 2020 page shows it on list records and filters by it, so it is
+        /// kept.
         pub coworker_invoice_draft: Option<bool>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
@@ -975,8 +1027,12 @@ mod typed {
         pub payment_method_number: Option<String>,
         /// `TransactionDate`: see [`CoworkerLedgerEntry::transaction_date`].
         pub transaction_date: Option<crate::DateTime>,
+        /// `TransactionDateLocal`: see [`CoworkerLedgerEntry::transaction_date_local`].
+        pub transaction_date_local: Option<crate::DateTime>,
         /// `Balance`: see [`CoworkerLedgerEntry::balance`].
         pub balance: crate::Decimal,
+        /// `Billed`: see [`CoworkerLedgerEntry::billed`].
+        pub billed: Option<bool>,
         /// `ConnectedTransactionGuid`: see [`CoworkerLedgerEntry::connected_transaction_guid`].
         pub connected_transaction_guid: Option<crate::Uuid>,
     }
@@ -999,7 +1055,9 @@ mod typed {
             object.field_if_set("PaymentGatewayName", &self.payment_gateway_name)?;
             object.field_if_set("PaymentMethodNumber", &self.payment_method_number)?;
             object.field_if_set("TransactionDate", &self.transaction_date)?;
+            object.field_if_set("TransactionDateLocal", &self.transaction_date_local)?;
             object.field("Balance", &crate::wire::Number(&self.balance))?;
+            object.field_if_set("Billed", &self.billed)?;
             object
                 .field_if_set(
                     "ConnectedTransactionGuid",
@@ -1034,7 +1092,9 @@ mod typed {
                 payment_gateway_name: None,
                 payment_method_number: None,
                 transaction_date: None,
+                transaction_date_local: None,
                 balance,
+                billed: None,
                 connected_transaction_guid: None,
             }
         }
@@ -1078,6 +1138,18 @@ mod typed {
         /// Sets [`TransactionDate`](Self::transaction_date).
         pub fn with_transaction_date(mut self, value: crate::DateTime) -> Self {
             self.transaction_date = Some(value);
+            self
+        }
+
+        /// Sets [`TransactionDateLocal`](Self::transaction_date_local).
+        pub fn with_transaction_date_local(mut self, value: crate::DateTime) -> Self {
+            self.transaction_date_local = Some(value);
+            self
+        }
+
+        /// Sets [`Billed`](Self::billed).
+        pub fn with_billed(mut self, value: bool) -> Self {
+            self.billed = Some(value);
             self
         }
 
@@ -1316,6 +1388,14 @@ mod typed {
         ///
         /// Query: `CoworkerLedgerEntry_CoworkerInvoice_Draft=true`.
         CoworkerInvoiceDraft(bool),
+        /// Filter by whether the entry has been billed.
+        ///
+        /// Query: `CoworkerLedgerEntry_Billed=true`.
+        Billed(bool),
+        /// Filter by the local transaction date.
+        ///
+        /// Query: `CoworkerLedgerEntry_TransactionDateLocal=2025-01-01T00:00`.
+        TransactionDateLocal(crate::DateTime),
         /// Records created within a range.
         ///
         /// `CreatedOn` at least this value. Query:
@@ -1368,6 +1448,16 @@ mod typed {
         ///
         /// `Balance` at most this value. Query: `to_CoworkerLedgerEntry_Balance=10.5`.
         ToBalance(crate::Decimal),
+        /// Local transaction date, within a range.
+        ///
+        /// `TransactionDateLocal` at least this value. Query:
+        /// `from_CoworkerLedgerEntry_TransactionDateLocal=2025-01-01T00:00`.
+        FromTransactionDateLocal(crate::DateTime),
+        /// Local transaction date, within a range.
+        ///
+        /// `TransactionDateLocal` at most this value. Query:
+        /// `to_CoworkerLedgerEntry_TransactionDateLocal=2025-01-01T00:00`.
+        ToTransactionDateLocal(crate::DateTime),
     }
 
     impl crate::QueryFilter for CoworkerLedgerEntryFilter {
@@ -1457,6 +1547,13 @@ mod typed {
                 Self::CoworkerInvoiceDraft(value) => {
                     ("CoworkerLedgerEntry_CoworkerInvoice_Draft", value.to_string())
                 }
+                Self::Billed(value) => ("CoworkerLedgerEntry_Billed", value.to_string()),
+                Self::TransactionDateLocal(value) => {
+                    (
+                        "CoworkerLedgerEntry_TransactionDateLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
                 Self::FromCreatedOn(value) => {
                     (
                         "from_CoworkerLedgerEntry_CreatedOn",
@@ -1510,6 +1607,18 @@ mod typed {
                 }
                 Self::ToBalance(value) => {
                     ("to_CoworkerLedgerEntry_Balance", value.to_string())
+                }
+                Self::FromTransactionDateLocal(value) => {
+                    (
+                        "from_CoworkerLedgerEntry_TransactionDateLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToTransactionDateLocal(value) => {
+                    (
+                        "to_CoworkerLedgerEntry_TransactionDateLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
                 }
             }
         }

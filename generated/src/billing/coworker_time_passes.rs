@@ -112,12 +112,15 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             .required(),
         crate::FieldSchema::new("TimePassId", crate::FieldKind::Id("TimePass"))
             .required(),
-        crate::FieldSchema::new("Notes", crate::FieldKind::String),
-        crate::FieldSchema::new("Used", crate::FieldKind::Boolean).update_only(),
+        crate::FieldSchema::new("Notes", crate::FieldKind::String).pii(crate::Pii::Bio),
+        crate::FieldSchema::new("PurchaseOrder", crate::FieldKind::String),
+        crate::FieldSchema::new("Used", crate::FieldKind::Boolean),
         crate::FieldSchema::new("Free", crate::FieldKind::Boolean),
         crate::FieldSchema::new("Price", crate::FieldKind::Money),
         crate::FieldSchema::new("ExpireDate", crate::FieldKind::DateTime),
         crate::FieldSchema::new("CoworkerProductUniqueId", crate::FieldKind::Guid),
+        crate::FieldSchema::new("TariffTimePassUniqueId", crate::FieldKind::Guid),
+        crate::FieldSchema::new("CoworkerContractUniqueId", crate::FieldKind::Guid),
         crate::FieldSchema::new("CreateMultiple", crate::FieldKind::Integer)
             .required()
             .create_only(),
@@ -128,6 +131,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("Invoiced", crate::FieldKind::Boolean).read_only(),
         crate::FieldSchema::new("InvoiceDate", crate::FieldKind::DateTime).read_only(),
         crate::FieldSchema::new("IsFromTariff", crate::FieldKind::Boolean).read_only(),
+        crate::FieldSchema::new("IsPayAsYouGo", crate::FieldKind::Boolean).read_only(),
     ],
     joined: &[
         crate::FieldSchema::new("TimePassName", crate::FieldKind::String).read_only(),
@@ -223,6 +227,18 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             query: "CoworkerTimePass_TimePass_Currency_Code",
             field: "TimePassCurrencyCode",
         },
+        crate::FilterSchema {
+            query: "CoworkerTimePass_PurchaseOrder",
+            field: "PurchaseOrder",
+        },
+        crate::FilterSchema {
+            query: "CoworkerTimePass_TariffTimePassUniqueId",
+            field: "TariffTimePassUniqueId",
+        },
+        crate::FilterSchema {
+            query: "CoworkerTimePass_CoworkerContractUniqueId",
+            field: "CoworkerContractUniqueId",
+        },
     ],
     range_filters: &[
         crate::RangeFilterSchema {
@@ -292,6 +308,10 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         "CoworkerProductUniqueId",
         "CreatedOn",
         "UpdatedOn",
+        "PurchaseOrder",
+        "IsPayAsYouGo",
+        "TariffTimePassUniqueId",
+        "CoworkerContractUniqueId",
     ],
     endpoints: &[
         crate::EndpointSchema {
@@ -425,9 +445,21 @@ mod typed {
         ///
         /// Wire: `Notes`.
         pub notes: Option<String>,
+        /// Purchase order reference for the pass.
+        ///
+        /// Wire: `PurchaseOrder`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue
+        /// (skills:coworkertimepasses.md) lists it among the create and update options and
+        /// dev:billing/get-coworkertimepasses-by-id returns it; the 2020 page does not.
+        pub purchase_order: Option<String>,
         /// Whether the pass has been used up.
         ///
-        /// Wire: `Used`, set on update only.
+        /// Wire: `Used`.
+        ///
+        /// Spec decision: The 2020 page takes it on update only; the catalogue
+        /// (skills:coworkertimepasses.md) lists it among both the create and the update options. The
+        /// catalogue is the newer, more complete source: create writes it too.
         pub used: Option<bool>,
         /// Whether the customer is not charged for the pass.
         ///
@@ -445,6 +477,24 @@ mod typed {
         ///
         /// Wire: `CoworkerProductUniqueId`.
         pub coworker_product_unique_id: Option<crate::Uuid>,
+        /// Unique id of the plan time pass (TariffTimePass) that granted the pass, if any.
+        ///
+        /// Wire: `TariffTimePassUniqueId`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue
+        /// (skills:coworkertimepasses.md) lists it among the create and update options and
+        /// dev:billing/get-coworkertimepasses-by-id returns it; the 2020 page does not. The catalogue
+        /// types it string; it holds a unique id, so it is a guid, as CoworkerProductUniqueId is.
+        pub tariff_time_pass_unique_id: Option<crate::Uuid>,
+        /// Unique id of the customer's contract that granted the pass, if any.
+        ///
+        /// Wire: `CoworkerContractUniqueId`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue
+        /// (skills:coworkertimepasses.md) lists it among the create and update options and
+        /// dev:billing/get-coworkertimepasses-by-id returns it; the 2020 page does not. The catalogue
+        /// types it string; it holds a unique id, so it is a guid, as CoworkerProductUniqueId is.
+        pub coworker_contract_unique_id: Option<crate::Uuid>,
         /// How many passes to create at once with the same settings.
         ///
         /// Wire: `CreateMultiple`, required on create, set on create only.
@@ -452,31 +502,67 @@ mod typed {
         /// Whether the customer has checked in with the pass; set by the server.
         ///
         /// Wire: `CheckedIn`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkertimepasses.md) does not name it, as it lists
+        /// only the options a body sets; dev:billing/get-coworkertimepasses-by-id returns it, so it is
+        /// kept read-only.
         pub checked_in: Option<bool>,
         /// When the pass was used; set by the server.
         ///
         /// Wire: `UsedDate`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkertimepasses.md) does not name it, as it lists
+        /// only the options a body sets; dev:billing/get-coworkertimepasses-by-id returns it, so it is
+        /// kept read-only.
         pub used_date: Option<crate::DateTime>,
         /// Number of uses left; set by the server.
         ///
         /// Wire: `RemainingUses`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkertimepasses.md) does not name it, as it lists
+        /// only the options a body sets; dev:billing/get-coworkertimepasses-by-id returns it, so it is
+        /// kept read-only.
         pub remaining_uses: Option<i64>,
         /// Number of uses the pass grants.
         ///
         /// Wire: `TotalUses`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkertimepasses.md) does not name it, as it lists
+        /// only the options a body sets; dev:billing/get-coworkertimepasses-by-id returns it, so it is
+        /// kept read-only.
         pub total_uses: Option<i64>,
         /// Whether the pass has been invoiced; set by the server.
         ///
         /// Wire: `Invoiced`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkertimepasses.md) does not name it, as it lists
+        /// only the options a body sets; dev:billing/get-coworkertimepasses-by-id returns it, so it is
+        /// kept read-only.
         pub invoiced: Option<bool>,
         /// When the pass was invoiced; set by the server.
         ///
         /// Wire: `InvoiceDate`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkertimepasses.md) does not name it, as it lists
+        /// only the options a body sets; dev:billing/get-coworkertimepasses-by-id returns it, so it is
+        /// kept read-only.
         pub invoice_date: Option<crate::DateTime>,
         /// Whether the pass was granted by the customer's plan.
         ///
         /// Wire: `IsFromTariff`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkertimepasses.md) does not name it, as it lists
+        /// only the options a body sets; dev:billing/get-coworkertimepasses-by-id returns it, so it is
+        /// kept read-only.
         pub is_from_tariff: Option<bool>,
+        /// Whether the pass was charged as pay-as-you-go.
+        ///
+        /// Wire: `IsPayAsYouGo`, read-only.
+        ///
+        /// Spec decision: Only dev:billing/get-coworkertimepasses-by-id names it, in the record it
+        /// returns; no body takes it, and the catalogue (skills:coworkertimepasses.md) lists only the
+        /// options a body sets, so it is read-only.
+        pub is_pay_as_you_go: Option<bool>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -513,11 +599,14 @@ mod typed {
                     let mut v_business_id = None;
                     let mut v_time_pass_id = None;
                     let mut v_notes = None;
+                    let mut v_purchase_order = None;
                     let mut v_used = None;
                     let mut v_free = None;
                     let mut v_price = None;
                     let mut v_expire_date = None;
                     let mut v_coworker_product_unique_id = None;
+                    let mut v_tariff_time_pass_unique_id = None;
+                    let mut v_coworker_contract_unique_id = None;
                     let mut v_create_multiple = None;
                     let mut v_checked_in = None;
                     let mut v_used_date = None;
@@ -526,6 +615,7 @@ mod typed {
                     let mut v_invoiced = None;
                     let mut v_invoice_date = None;
                     let mut v_is_from_tariff = None;
+                    let mut v_is_pay_as_you_go = None;
                     let mut extra = ::serde_json::Map::new();
                     while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                         match &*key {
@@ -545,12 +635,19 @@ mod typed {
                             "BusinessId" => v_business_id = map.next_value()?,
                             "TimePassId" => v_time_pass_id = map.next_value()?,
                             "Notes" => v_notes = map.next_value()?,
+                            "PurchaseOrder" => v_purchase_order = map.next_value()?,
                             "Used" => v_used = map.next_value()?,
                             "Free" => v_free = map.next_value()?,
                             "Price" => v_price = crate::wire::decimal(&mut map)?,
                             "ExpireDate" => v_expire_date = map.next_value()?,
                             "CoworkerProductUniqueId" => {
                                 v_coworker_product_unique_id = map.next_value()?;
+                            }
+                            "TariffTimePassUniqueId" => {
+                                v_tariff_time_pass_unique_id = map.next_value()?;
+                            }
+                            "CoworkerContractUniqueId" => {
+                                v_coworker_contract_unique_id = map.next_value()?;
                             }
                             "CreateMultiple" => v_create_multiple = map.next_value()?,
                             "CheckedIn" => v_checked_in = map.next_value()?,
@@ -560,6 +657,7 @@ mod typed {
                             "Invoiced" => v_invoiced = map.next_value()?,
                             "InvoiceDate" => v_invoice_date = map.next_value()?,
                             "IsFromTariff" => v_is_from_tariff = map.next_value()?,
+                            "IsPayAsYouGo" => v_is_pay_as_you_go = map.next_value()?,
                             _ => crate::wire::keep(&mut extra, key, &mut map)?,
                         }
                     }
@@ -581,11 +679,14 @@ mod typed {
                             "TimePassId",
                         )?,
                         notes: v_notes,
+                        purchase_order: v_purchase_order,
                         used: v_used,
                         free: v_free,
                         price: v_price,
                         expire_date: v_expire_date,
                         coworker_product_unique_id: v_coworker_product_unique_id,
+                        tariff_time_pass_unique_id: v_tariff_time_pass_unique_id,
+                        coworker_contract_unique_id: v_coworker_contract_unique_id,
                         create_multiple: crate::wire::required(
                             v_create_multiple,
                             "CreateMultiple",
@@ -597,6 +698,7 @@ mod typed {
                         invoiced: v_invoiced,
                         invoice_date: v_invoice_date,
                         is_from_tariff: v_is_from_tariff,
+                        is_pay_as_you_go: v_is_pay_as_you_go,
                         extra,
                     })
                 }
@@ -649,6 +751,8 @@ mod typed {
         pub time_pass_id: Option<crate::ids::TimePassId>,
         /// `Notes`: see [`CoworkerTimePass::notes`].
         pub notes: Option<String>,
+        /// `PurchaseOrder`: see [`CoworkerTimePass::purchase_order`].
+        pub purchase_order: Option<String>,
         /// `Used`: see [`CoworkerTimePass::used`].
         pub used: Option<bool>,
         /// `Free`: see [`CoworkerTimePass::free`].
@@ -659,6 +763,10 @@ mod typed {
         pub expire_date: Option<crate::DateTime>,
         /// `CoworkerProductUniqueId`: see [`CoworkerTimePass::coworker_product_unique_id`].
         pub coworker_product_unique_id: Option<crate::Uuid>,
+        /// `TariffTimePassUniqueId`: see [`CoworkerTimePass::tariff_time_pass_unique_id`].
+        pub tariff_time_pass_unique_id: Option<crate::Uuid>,
+        /// `CoworkerContractUniqueId`: see [`CoworkerTimePass::coworker_contract_unique_id`].
+        pub coworker_contract_unique_id: Option<crate::Uuid>,
         /// `CreateMultiple`: see [`CoworkerTimePass::create_multiple`].
         pub create_multiple: Option<i64>,
         /// `CheckedIn`: see [`CoworkerTimePass::checked_in`].
@@ -675,9 +783,15 @@ mod typed {
         pub invoice_date: Option<crate::DateTime>,
         /// `IsFromTariff`: see [`CoworkerTimePass::is_from_tariff`].
         pub is_from_tariff: Option<bool>,
+        /// `IsPayAsYouGo`: see [`CoworkerTimePass::is_pay_as_you_go`].
+        pub is_pay_as_you_go: Option<bool>,
         /// The time pass's name.
         ///
         /// Wire: `TimePassName`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkertimepasses.md) does not name it, as it lists
+        /// only the options a body sets; dev:billing/get-coworkertimepasses-by-id returns it and
+        /// dev:billing/get-coworkertimepasses filters by it, so it is kept.
         pub time_pass_name: Option<String>,
         /// The code of the time pass's currency.
         ///
@@ -685,7 +799,9 @@ mod typed {
         ///
         /// Spec decision: The 2020 list example writes `CoworkerTimePassTimePassCurrency_Code`; named
         /// as the newer pages name joined fields (002's `CoworkerFullName`: the relation path without
-        /// the entity's prefix or underscores).
+        /// the entity's prefix or underscores). The catalogue (skills:coworkertimepasses.md) does not
+        /// name it, as it lists only the options a body sets; dev:billing/get-coworkertimepasses-by-id
+        /// returns it and dev:billing/get-coworkertimepasses filters by it, so it is kept.
         pub time_pass_currency_code: Option<String>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
@@ -723,11 +839,14 @@ mod typed {
                     let mut v_business_id = None;
                     let mut v_time_pass_id = None;
                     let mut v_notes = None;
+                    let mut v_purchase_order = None;
                     let mut v_used = None;
                     let mut v_free = None;
                     let mut v_price = None;
                     let mut v_expire_date = None;
                     let mut v_coworker_product_unique_id = None;
+                    let mut v_tariff_time_pass_unique_id = None;
+                    let mut v_coworker_contract_unique_id = None;
                     let mut v_create_multiple = None;
                     let mut v_checked_in = None;
                     let mut v_used_date = None;
@@ -736,6 +855,7 @@ mod typed {
                     let mut v_invoiced = None;
                     let mut v_invoice_date = None;
                     let mut v_is_from_tariff = None;
+                    let mut v_is_pay_as_you_go = None;
                     let mut v_time_pass_name = None;
                     let mut v_time_pass_currency_code = None;
                     let mut extra = ::serde_json::Map::new();
@@ -757,12 +877,19 @@ mod typed {
                             "BusinessId" => v_business_id = map.next_value()?,
                             "TimePassId" => v_time_pass_id = map.next_value()?,
                             "Notes" => v_notes = map.next_value()?,
+                            "PurchaseOrder" => v_purchase_order = map.next_value()?,
                             "Used" => v_used = map.next_value()?,
                             "Free" => v_free = map.next_value()?,
                             "Price" => v_price = crate::wire::decimal(&mut map)?,
                             "ExpireDate" => v_expire_date = map.next_value()?,
                             "CoworkerProductUniqueId" => {
                                 v_coworker_product_unique_id = map.next_value()?;
+                            }
+                            "TariffTimePassUniqueId" => {
+                                v_tariff_time_pass_unique_id = map.next_value()?;
+                            }
+                            "CoworkerContractUniqueId" => {
+                                v_coworker_contract_unique_id = map.next_value()?;
                             }
                             "CreateMultiple" => v_create_multiple = map.next_value()?,
                             "CheckedIn" => v_checked_in = map.next_value()?,
@@ -772,6 +899,7 @@ mod typed {
                             "Invoiced" => v_invoiced = map.next_value()?,
                             "InvoiceDate" => v_invoice_date = map.next_value()?,
                             "IsFromTariff" => v_is_from_tariff = map.next_value()?,
+                            "IsPayAsYouGo" => v_is_pay_as_you_go = map.next_value()?,
                             "TimePassName" => v_time_pass_name = map.next_value()?,
                             "TimePassCurrencyCode" => {
                                 v_time_pass_currency_code = map.next_value()?;
@@ -794,11 +922,14 @@ mod typed {
                         business_id: v_business_id,
                         time_pass_id: v_time_pass_id,
                         notes: v_notes,
+                        purchase_order: v_purchase_order,
                         used: v_used,
                         free: v_free,
                         price: v_price,
                         expire_date: v_expire_date,
                         coworker_product_unique_id: v_coworker_product_unique_id,
+                        tariff_time_pass_unique_id: v_tariff_time_pass_unique_id,
+                        coworker_contract_unique_id: v_coworker_contract_unique_id,
                         create_multiple: v_create_multiple,
                         checked_in: v_checked_in,
                         used_date: v_used_date,
@@ -807,6 +938,7 @@ mod typed {
                         invoiced: v_invoiced,
                         invoice_date: v_invoice_date,
                         is_from_tariff: v_is_from_tariff,
+                        is_pay_as_you_go: v_is_pay_as_you_go,
                         time_pass_name: v_time_pass_name,
                         time_pass_currency_code: v_time_pass_currency_code,
                         extra,
@@ -836,6 +968,10 @@ mod typed {
         pub time_pass_id: crate::ids::TimePassId,
         /// `Notes`: see [`CoworkerTimePass::notes`].
         pub notes: Option<String>,
+        /// `PurchaseOrder`: see [`CoworkerTimePass::purchase_order`].
+        pub purchase_order: Option<String>,
+        /// `Used`: see [`CoworkerTimePass::used`].
+        pub used: Option<bool>,
         /// `Free`: see [`CoworkerTimePass::free`].
         pub free: Option<bool>,
         /// `Price`: see [`CoworkerTimePass::price`].
@@ -844,6 +980,10 @@ mod typed {
         pub expire_date: Option<crate::DateTime>,
         /// `CoworkerProductUniqueId`: see [`CoworkerTimePass::coworker_product_unique_id`].
         pub coworker_product_unique_id: Option<crate::Uuid>,
+        /// `TariffTimePassUniqueId`: see [`CoworkerTimePass::tariff_time_pass_unique_id`].
+        pub tariff_time_pass_unique_id: Option<crate::Uuid>,
+        /// `CoworkerContractUniqueId`: see [`CoworkerTimePass::coworker_contract_unique_id`].
+        pub coworker_contract_unique_id: Option<crate::Uuid>,
         /// `CreateMultiple`: see [`CoworkerTimePass::create_multiple`].
         pub create_multiple: i64,
     }
@@ -860,6 +1000,8 @@ mod typed {
             object.field("BusinessId", &self.business_id)?;
             object.field("TimePassId", &self.time_pass_id)?;
             object.field_if_set("Notes", &self.notes)?;
+            object.field_if_set("PurchaseOrder", &self.purchase_order)?;
+            object.field_if_set("Used", &self.used)?;
             object.field_if_set("Free", &self.free)?;
             if let Some(value) = &self.price {
                 object.field("Price", &crate::wire::Number(value))?;
@@ -869,6 +1011,16 @@ mod typed {
                 .field_if_set(
                     "CoworkerProductUniqueId",
                     &self.coworker_product_unique_id,
+                )?;
+            object
+                .field_if_set(
+                    "TariffTimePassUniqueId",
+                    &self.tariff_time_pass_unique_id,
+                )?;
+            object
+                .field_if_set(
+                    "CoworkerContractUniqueId",
+                    &self.coworker_contract_unique_id,
                 )?;
             object.field("CreateMultiple", &self.create_multiple)?;
             object.end()
@@ -891,10 +1043,14 @@ mod typed {
                 business_id: business_id.into(),
                 time_pass_id: time_pass_id.into(),
                 notes: None,
+                purchase_order: None,
+                used: None,
                 free: None,
                 price: None,
                 expire_date: None,
                 coworker_product_unique_id: None,
+                tariff_time_pass_unique_id: None,
+                coworker_contract_unique_id: None,
                 create_multiple,
             }
         }
@@ -914,6 +1070,18 @@ mod typed {
         /// Sets [`Notes`](Self::notes).
         pub fn with_notes(mut self, value: impl Into<String>) -> Self {
             self.notes = Some(value.into());
+            self
+        }
+
+        /// Sets [`PurchaseOrder`](Self::purchase_order).
+        pub fn with_purchase_order(mut self, value: impl Into<String>) -> Self {
+            self.purchase_order = Some(value.into());
+            self
+        }
+
+        /// Sets [`Used`](Self::used).
+        pub fn with_used(mut self, value: bool) -> Self {
+            self.used = Some(value);
             self
         }
 
@@ -938,6 +1106,18 @@ mod typed {
         /// Sets [`CoworkerProductUniqueId`](Self::coworker_product_unique_id).
         pub fn with_coworker_product_unique_id(mut self, value: crate::Uuid) -> Self {
             self.coworker_product_unique_id = Some(value);
+            self
+        }
+
+        /// Sets [`TariffTimePassUniqueId`](Self::tariff_time_pass_unique_id).
+        pub fn with_tariff_time_pass_unique_id(mut self, value: crate::Uuid) -> Self {
+            self.tariff_time_pass_unique_id = Some(value);
+            self
+        }
+
+        /// Sets [`CoworkerContractUniqueId`](Self::coworker_contract_unique_id).
+        pub fn with_coworker_contract_unique_id(mut self, value: crate::Uuid) -> Self {
+            self.coworker_contract_unique_id = Some(value);
             self
         }
     }
@@ -969,6 +1149,8 @@ mod typed {
         pub time_pass_id: crate::ids::TimePassId,
         /// `Notes`: see [`CoworkerTimePass::notes`].
         pub notes: Option<String>,
+        /// `PurchaseOrder`: see [`CoworkerTimePass::purchase_order`].
+        pub purchase_order: Option<String>,
         /// `Used`: see [`CoworkerTimePass::used`].
         pub used: Option<bool>,
         /// `Free`: see [`CoworkerTimePass::free`].
@@ -979,6 +1161,10 @@ mod typed {
         pub expire_date: Option<crate::DateTime>,
         /// `CoworkerProductUniqueId`: see [`CoworkerTimePass::coworker_product_unique_id`].
         pub coworker_product_unique_id: Option<crate::Uuid>,
+        /// `TariffTimePassUniqueId`: see [`CoworkerTimePass::tariff_time_pass_unique_id`].
+        pub tariff_time_pass_unique_id: Option<crate::Uuid>,
+        /// `CoworkerContractUniqueId`: see [`CoworkerTimePass::coworker_contract_unique_id`].
+        pub coworker_contract_unique_id: Option<crate::Uuid>,
         /// Properties the spec does not describe, sent back as they were read.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -997,11 +1183,14 @@ mod typed {
             object.field("BusinessId", &self.business_id)?;
             object.field("TimePassId", &self.time_pass_id)?;
             object.field("Notes", &self.notes)?;
+            object.field("PurchaseOrder", &self.purchase_order)?;
             object.field("Used", &self.used)?;
             object.field("Free", &self.free)?;
             object.field("Price", &crate::wire::OptionalNumber(&self.price))?;
             object.field("ExpireDate", &self.expire_date)?;
             object.field("CoworkerProductUniqueId", &self.coworker_product_unique_id)?;
+            object.field("TariffTimePassUniqueId", &self.tariff_time_pass_unique_id)?;
+            object.field("CoworkerContractUniqueId", &self.coworker_contract_unique_id)?;
             object.end_with(&self.extra)
         }
     }
@@ -1024,11 +1213,14 @@ mod typed {
                 business_id: record.business_id,
                 time_pass_id: record.time_pass_id,
                 notes: record.notes,
+                purchase_order: record.purchase_order,
                 used: record.used,
                 free: record.free,
                 price: record.price,
                 expire_date: record.expire_date,
                 coworker_product_unique_id: record.coworker_product_unique_id,
+                tariff_time_pass_unique_id: record.tariff_time_pass_unique_id,
+                coworker_contract_unique_id: record.coworker_contract_unique_id,
                 extra: record.extra,
             }
         }
@@ -1135,6 +1327,18 @@ mod typed {
         ///
         /// Query: `CoworkerTimePass_TimePass_Currency_Code=text`.
         TimePassCurrencyCode(String),
+        /// Filter by purchase order reference.
+        ///
+        /// Query: `CoworkerTimePass_PurchaseOrder=text`.
+        PurchaseOrder(String),
+        /// Filter by the unique id of the plan time pass that granted the pass.
+        ///
+        /// Query: `CoworkerTimePass_TariffTimePassUniqueId=a1b2c3d4-e5f6-7890-abcd-ef1234567890`.
+        TariffTimePassUniqueId(crate::Uuid),
+        /// Filter by the unique id of the contract that granted the pass.
+        ///
+        /// Query: `CoworkerTimePass_CoworkerContractUniqueId=a1b2c3d4-e5f6-7890-abcd-ef1234567890`.
+        CoworkerContractUniqueId(crate::Uuid),
         /// Records created within a range.
         ///
         /// `CreatedOn` at least this value. Query: `from_CoworkerTimePass_CreatedOn=2025-01-01T00:00`.
@@ -1267,6 +1471,15 @@ mod typed {
                 Self::TimePassCurrencyCode(value) => {
                     ("CoworkerTimePass_TimePass_Currency_Code", value.clone())
                 }
+                Self::PurchaseOrder(value) => {
+                    ("CoworkerTimePass_PurchaseOrder", value.clone())
+                }
+                Self::TariffTimePassUniqueId(value) => {
+                    ("CoworkerTimePass_TariffTimePassUniqueId", value.to_string())
+                }
+                Self::CoworkerContractUniqueId(value) => {
+                    ("CoworkerTimePass_CoworkerContractUniqueId", value.to_string())
+                }
                 Self::FromCreatedOn(value) => {
                     (
                         "from_CoworkerTimePass_CreatedOn",
@@ -1397,6 +1610,16 @@ mod typed {
         CreatedOn,
         /// `UpdatedOn`: When the record was last updated.
         UpdatedOn,
+        /// `PurchaseOrder`: Purchase order reference for the pass.
+        PurchaseOrder,
+        /// `IsPayAsYouGo`: Whether the pass was charged as pay-as-you-go.
+        IsPayAsYouGo,
+        /// `TariffTimePassUniqueId`: Unique id of the plan time pass (TariffTimePass) that granted the
+        /// pass, if any.
+        TariffTimePassUniqueId,
+        /// `CoworkerContractUniqueId`: Unique id of the customer's contract that granted the pass, if
+        /// any.
+        CoworkerContractUniqueId,
     }
 
     impl crate::SortField for CoworkerTimePassSort {
@@ -1422,6 +1645,10 @@ mod typed {
                 Self::CoworkerProductUniqueId => "CoworkerProductUniqueId",
                 Self::CreatedOn => "CreatedOn",
                 Self::UpdatedOn => "UpdatedOn",
+                Self::PurchaseOrder => "PurchaseOrder",
+                Self::IsPayAsYouGo => "IsPayAsYouGo",
+                Self::TariffTimePassUniqueId => "TariffTimePassUniqueId",
+                Self::CoworkerContractUniqueId => "CoworkerContractUniqueId",
             }
         }
     }

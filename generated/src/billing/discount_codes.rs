@@ -845,13 +845,19 @@ mod typed {
         /// The location's name.
         ///
         /// Wire: `BusinessName`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:discountcodes.md) does not name it, as it lists only
+        /// the options a body sets; the 2020 page filters by it and the C# client has it, so it is
+        /// kept.
         pub business_name: Option<String>,
         /// The code of the location's currency, in which DiscountAmount is counted.
         ///
         /// Wire: `BusinessCurrencyCode`, read-only.
         ///
         /// Spec decision: The 2020 list example writes `DiscountCodeBusinessCurrency_Code`; the C#
-        /// client's record names it `BusinessCurrencyCode`, as the newer pages name joined fields.
+        /// client's record names it `BusinessCurrencyCode`, as the newer pages name joined fields. The
+        /// catalogue (skills:discountcodes.md) does not name it, as it lists only the options a body
+        /// sets; the 2020 page filters by it and the C# client has it, so it is kept.
         pub business_currency_code: Option<String>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,

@@ -449,10 +449,18 @@ mod typed {
         /// The extra service's name.
         ///
         /// Wire: `ExtraServiceName`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:extraserviceprices.md) does not name it, as it lists
+        /// only the options a body sets; dev:billing/get-extraserviceprices filters by it
+        /// (ExtraServicePrice_ExtraService_Name), so it is kept.
         pub extra_service_name: Option<String>,
         /// The plan's name.
         ///
         /// Wire: `TariffName`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:extraserviceprices.md) does not name it, as it lists
+        /// only the options a body sets; dev:billing/get-extraserviceprices filters by it
+        /// (ExtraServicePrice_Tariff_Name), so it is kept.
         pub tariff_name: Option<String>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,

@@ -112,9 +112,10 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("FromTime", crate::FieldKind::DateTime).required(),
         crate::FieldSchema::new("ToTime", crate::FieldKind::DateTime).required(),
         crate::FieldSchema::new(
-            "DayOfWeek",
-            crate::FieldKind::Enum(&crate::enums::DayOfWeek::SCHEMA),
-        ),
+                "DayOfWeek",
+                crate::FieldKind::Enum(&crate::enums::DayOfWeek::SCHEMA),
+            )
+            .required(),
         crate::FieldSchema::new("Available", crate::FieldKind::Boolean),
     ],
     joined: &[],
@@ -316,8 +317,13 @@ mod typed {
         pub to_time: crate::DateTime,
         /// The day of the week the window is on.
         ///
-        /// Wire: `DayOfWeek`.
-        pub day_of_week: Option<crate::enums::DayOfWeek>,
+        /// Wire: `DayOfWeek`, required on create.
+        ///
+        /// Spec decision: The 2020 page leaves it optional; the catalogue
+        /// (skills:extraservicetimeslots.md) marks it required on create, and a weekly window means
+        /// nothing without its day, so it is required. The newer get-one page
+        /// (web:nexudus.mintlify.app) numbers the days from 0 Sunday to 6 Saturday.
+        pub day_of_week: crate::enums::DayOfWeek,
         /// Whether the extra service is available in the window (rather than unavailable).
         ///
         /// Wire: `Available`.
@@ -399,7 +405,7 @@ mod typed {
                         )?,
                         from_time: crate::wire::required(v_from_time, "FromTime")?,
                         to_time: crate::wire::required(v_to_time, "ToTime")?,
-                        day_of_week: v_day_of_week,
+                        day_of_week: crate::wire::required(v_day_of_week, "DayOfWeek")?,
                         available: v_available,
                         extra,
                     })
@@ -554,7 +560,7 @@ mod typed {
         /// `ToTime`: see [`ExtraServiceTimeSlot::to_time`].
         pub to_time: crate::DateTime,
         /// `DayOfWeek`: see [`ExtraServiceTimeSlot::day_of_week`].
-        pub day_of_week: Option<crate::enums::DayOfWeek>,
+        pub day_of_week: crate::enums::DayOfWeek,
         /// `Available`: see [`ExtraServiceTimeSlot::available`].
         pub available: Option<bool>,
     }
@@ -570,19 +576,20 @@ mod typed {
             object.field("ExtraServiceId", &self.extra_service_id)?;
             object.field("FromTime", &self.from_time)?;
             object.field("ToTime", &self.to_time)?;
-            object.field_if_set("DayOfWeek", &self.day_of_week)?;
+            object.field("DayOfWeek", &self.day_of_week)?;
             object.field_if_set("Available", &self.available)?;
             object.end()
         }
     }
 
     impl NewExtraServiceTimeSlot {
-        /// A body with the required fields set (`ExtraServiceId`, `FromTime`, `ToTime`) and no optional
-        /// one.
+        /// A body with the required fields set (`ExtraServiceId`, `FromTime`, `ToTime`, `DayOfWeek`)
+        /// and no optional one.
         pub fn new(
             extra_service_id: impl Into<crate::ids::ExtraServiceId>,
             from_time: crate::DateTime,
             to_time: crate::DateTime,
+            day_of_week: impl Into<crate::enums::DayOfWeek>,
         ) -> Self {
             Self {
                 system_id: None,
@@ -590,7 +597,7 @@ mod typed {
                 extra_service_id: extra_service_id.into(),
                 from_time,
                 to_time,
-                day_of_week: None,
+                day_of_week: day_of_week.into(),
                 available: None,
             }
         }
@@ -604,15 +611,6 @@ mod typed {
         /// Sets [`CustomFields`](Self::custom_fields).
         pub fn with_custom_fields(mut self, value: ::serde_json::Value) -> Self {
             self.custom_fields = Some(value);
-            self
-        }
-
-        /// Sets [`DayOfWeek`](Self::day_of_week).
-        pub fn with_day_of_week(
-            mut self,
-            value: impl Into<crate::enums::DayOfWeek>,
-        ) -> Self {
-            self.day_of_week = Some(value.into());
             self
         }
 
@@ -646,7 +644,7 @@ mod typed {
         /// `ToTime`: see [`ExtraServiceTimeSlot::to_time`].
         pub to_time: crate::DateTime,
         /// `DayOfWeek`: see [`ExtraServiceTimeSlot::day_of_week`].
-        pub day_of_week: Option<crate::enums::DayOfWeek>,
+        pub day_of_week: crate::enums::DayOfWeek,
         /// `Available`: see [`ExtraServiceTimeSlot::available`].
         pub available: Option<bool>,
         /// Properties the spec does not describe, sent back as they were read.

@@ -106,9 +106,12 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             .required(),
         crate::FieldSchema::new("Name", crate::FieldKind::String).required(),
         crate::FieldSchema::new("Description", crate::FieldKind::String),
+        crate::FieldSchema::new("InvoiceLineDisplayAs", crate::FieldKind::String)
+            .flag("invoice-display"),
         crate::FieldSchema::new("Visible", crate::FieldKind::Boolean),
         crate::FieldSchema::new("DisplayOrder", crate::FieldKind::Integer).required(),
-        crate::FieldSchema::new("ResourceTypes", crate::FieldKind::Ids("ResourceType")),
+        crate::FieldSchema::new("ResourceTypes", crate::FieldKind::Ids("ResourceType"))
+            .not_in_list(),
         crate::FieldSchema::new(
                 "AddedResourceTypes",
                 crate::FieldKind::Ids("ResourceType"),
@@ -122,15 +125,20 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("Price", crate::FieldKind::Money).required(),
         crate::FieldSchema::new("CreditPrice", crate::FieldKind::Money),
         crate::FieldSchema::new(
-            "ChargePeriod",
-            crate::FieldKind::Enum(&crate::enums::ChargePeriod::SCHEMA),
-        ),
+                "ChargePeriod",
+                crate::FieldKind::Enum(&crate::enums::ChargePeriod::SCHEMA),
+            )
+            .required(),
         crate::FieldSchema::new("MaximumPrice", crate::FieldKind::Money),
-        crate::FieldSchema::new("IsDefaultPrice", crate::FieldKind::Boolean),
-        crate::FieldSchema::new("UsePerNightPricing", crate::FieldKind::Boolean),
+        crate::FieldSchema::new("IsDefaultPrice", crate::FieldKind::Boolean)
+            .flag("default-price"),
+        crate::FieldSchema::new("UsePerNightPricing", crate::FieldKind::Boolean)
+            .flag("per-night-pricing"),
         crate::FieldSchema::new("CurrencyId", crate::FieldKind::Id("Currency"))
             .required(),
         crate::FieldSchema::new("TaxRateId", crate::FieldKind::Id("TaxRate")),
+        crate::FieldSchema::new("ReducedTaxRateId", crate::FieldKind::Id("TaxRate")),
+        crate::FieldSchema::new("ExemptTaxRateId", crate::FieldKind::Id("TaxRate")),
         crate::FieldSchema::new(
             "FinancialAccountId",
             crate::FieldKind::Id("FinancialAccount"),
@@ -142,16 +150,38 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("OnlyWithinAvailableTimes", crate::FieldKind::Boolean),
         crate::FieldSchema::new("FixedCostLength", crate::FieldKind::Integer),
         crate::FieldSchema::new("FixedCostPrice", crate::FieldKind::Money),
-        crate::FieldSchema::new("Tariffs", crate::FieldKind::Ids("Tariff")),
+        crate::FieldSchema::new("Tariffs", crate::FieldKind::Ids("Tariff"))
+            .not_in_list(),
         crate::FieldSchema::new("AddedTariffs", crate::FieldKind::Ids("Tariff"))
             .body_only(),
         crate::FieldSchema::new("RemovedTariffs", crate::FieldKind::Ids("Tariff"))
             .body_only(),
         crate::FieldSchema::new("OnlyForContacts", crate::FieldKind::Boolean),
         crate::FieldSchema::new("OnlyForMembers", crate::FieldKind::Boolean),
-        crate::FieldSchema::new("IsBookingCredit", crate::FieldKind::Boolean),
-        crate::FieldSchema::new("IsPrintingCredit", crate::FieldKind::Boolean),
+        crate::FieldSchema::new("IsBookingCredit", crate::FieldKind::Boolean)
+            .flag("booking-credit"),
+        crate::FieldSchema::new("IsPrintingCredit", crate::FieldKind::Boolean)
+            .flag("printing-credit"),
+        crate::FieldSchema::new("ApplyChargeToVisitors", crate::FieldKind::Boolean)
+            .flag("apply-to-visitors"),
+        crate::FieldSchema::new("PriceFactorLowDemand", crate::FieldKind::Decimal),
+        crate::FieldSchema::new("PriceFactorAverageDemand", crate::FieldKind::Decimal),
+        crate::FieldSchema::new("PriceFactorHighDemand", crate::FieldKind::Decimal),
+        crate::FieldSchema::new("PriceFactorLastMinute", crate::FieldKind::Decimal),
+        crate::FieldSchema::new("LastMinutePeriodMinutes", crate::FieldKind::Integer)
+            .flag("last-minute-period"),
+        crate::FieldSchema::new(
+                "LastMinuteAdjustmentType",
+                crate::FieldKind::Enum(&crate::enums::LastMinuteDiscountType::SCHEMA),
+            )
+            .required(),
+        crate::FieldSchema::new("ApplyFrom", crate::FieldKind::DateTime),
+        crate::FieldSchema::new("ApplyTo", crate::FieldKind::DateTime),
         crate::FieldSchema::new("ResourceTypeNames", crate::FieldKind::String),
+        crate::FieldSchema::new("Teams", crate::FieldKind::Ids("Team")).not_in_list(),
+        crate::FieldSchema::new("AddedTeams", crate::FieldKind::Ids("Team")).body_only(),
+        crate::FieldSchema::new("RemovedTeams", crate::FieldKind::Ids("Team"))
+            .body_only(),
     ],
     joined: &[
         crate::FieldSchema::new("CurrencyCode", crate::FieldKind::String).read_only(),
@@ -285,6 +315,54 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             query: "ExtraService_Currency_Code",
             field: "CurrencyCode",
         },
+        crate::FilterSchema {
+            query: "ExtraService_InvoiceLineDisplayAs",
+            field: "InvoiceLineDisplayAs",
+        },
+        crate::FilterSchema {
+            query: "ExtraService_ReducedTaxRate",
+            field: "ReducedTaxRateId",
+        },
+        crate::FilterSchema {
+            query: "ExtraService_ExemptTaxRate",
+            field: "ExemptTaxRateId",
+        },
+        crate::FilterSchema {
+            query: "ExtraService_ApplyChargeToVisitors",
+            field: "ApplyChargeToVisitors",
+        },
+        crate::FilterSchema {
+            query: "ExtraService_PriceFactorLowDemand",
+            field: "PriceFactorLowDemand",
+        },
+        crate::FilterSchema {
+            query: "ExtraService_PriceFactorAverageDemand",
+            field: "PriceFactorAverageDemand",
+        },
+        crate::FilterSchema {
+            query: "ExtraService_PriceFactorHighDemand",
+            field: "PriceFactorHighDemand",
+        },
+        crate::FilterSchema {
+            query: "ExtraService_PriceFactorLastMinute",
+            field: "PriceFactorLastMinute",
+        },
+        crate::FilterSchema {
+            query: "ExtraService_LastMinutePeriodMinutes",
+            field: "LastMinutePeriodMinutes",
+        },
+        crate::FilterSchema {
+            query: "ExtraService_LastMinuteAdjustmentType",
+            field: "LastMinuteAdjustmentType",
+        },
+        crate::FilterSchema {
+            query: "ExtraService_ApplyFrom",
+            field: "ApplyFrom",
+        },
+        crate::FilterSchema {
+            query: "ExtraService_ApplyTo",
+            field: "ApplyTo",
+        },
     ],
     range_filters: &[
         crate::RangeFilterSchema {
@@ -347,6 +425,41 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             to: "to_ExtraService_FixedCostPrice",
             field: "FixedCostPrice",
         },
+        crate::RangeFilterSchema {
+            from: "from_ExtraService_PriceFactorLowDemand",
+            to: "to_ExtraService_PriceFactorLowDemand",
+            field: "PriceFactorLowDemand",
+        },
+        crate::RangeFilterSchema {
+            from: "from_ExtraService_PriceFactorAverageDemand",
+            to: "to_ExtraService_PriceFactorAverageDemand",
+            field: "PriceFactorAverageDemand",
+        },
+        crate::RangeFilterSchema {
+            from: "from_ExtraService_PriceFactorHighDemand",
+            to: "to_ExtraService_PriceFactorHighDemand",
+            field: "PriceFactorHighDemand",
+        },
+        crate::RangeFilterSchema {
+            from: "from_ExtraService_PriceFactorLastMinute",
+            to: "to_ExtraService_PriceFactorLastMinute",
+            field: "PriceFactorLastMinute",
+        },
+        crate::RangeFilterSchema {
+            from: "from_ExtraService_LastMinutePeriodMinutes",
+            to: "to_ExtraService_LastMinutePeriodMinutes",
+            field: "LastMinutePeriodMinutes",
+        },
+        crate::RangeFilterSchema {
+            from: "from_ExtraService_ApplyFrom",
+            to: "to_ExtraService_ApplyFrom",
+            field: "ApplyFrom",
+        },
+        crate::RangeFilterSchema {
+            from: "from_ExtraService_ApplyTo",
+            to: "to_ExtraService_ApplyTo",
+            field: "ApplyTo",
+        },
     ],
     sort: &[
         "Id",
@@ -378,6 +491,18 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         "ResourceTypeNames",
         "CreatedOn",
         "UpdatedOn",
+        "InvoiceLineDisplayAs",
+        "ReducedTaxRateId",
+        "ExemptTaxRateId",
+        "ApplyChargeToVisitors",
+        "PriceFactorLowDemand",
+        "PriceFactorAverageDemand",
+        "PriceFactorHighDemand",
+        "PriceFactorLastMinute",
+        "LastMinutePeriodMinutes",
+        "LastMinuteAdjustmentType",
+        "ApplyFrom",
+        "ApplyTo",
     ],
     endpoints: &[
         crate::EndpointSchema {
@@ -508,6 +633,15 @@ mod typed {
         ///
         /// Wire: `Description`.
         pub description: Option<String>,
+        /// Text that stands for the rate on invoice lines, if not its name.
+        ///
+        /// Wire: `InvoiceLineDisplayAs`.
+        ///
+        /// Spec decision: The catalogue (skills:extraservices.md) names the option `--invoice-display`;
+        /// dev:billing/get-extraservices-by-id and dev:billing/put-extraservices spell the property
+        /// InvoiceLineDisplayAs, and the newer pages win on spelling, so the catalogue's option is an
+        /// alias of this field.
+        pub invoice_line_display_as: Option<String>,
         /// Whether customers can see it.
         ///
         /// Wire: `Visible`.
@@ -525,7 +659,9 @@ mod typed {
         ///
         /// Spec decision: The 2020 update parameters and create example carry it (not the create
         /// parameters), and its example records leave it out; the C# client's record carries it as a
-        /// list of ids. It is written by create and update and read back.
+        /// list of ids. It is written by create and update and read back. The catalogue
+        /// (skills:extraservices.md) lists it among the properties only GET one returns, so list
+        /// records leave it out.
         pub resource_types: Option<Vec<crate::ids::ResourceTypeId>>,
         /// Price per charge period.
         ///
@@ -537,8 +673,14 @@ mod typed {
         pub credit_price: Option<crate::Decimal>,
         /// The unit the price is charged per.
         ///
-        /// Wire: `ChargePeriod`.
-        pub charge_period: Option<crate::enums::ChargePeriod>,
+        /// Wire: `ChargePeriod`, required on create.
+        ///
+        /// Spec decision: The 2020 page leaves it optional and dev:billing/put-extraservices lists it
+        /// among the optional fields; the catalogue (skills:extraservices.md) and
+        /// web:learn.nexudus.com/rest-api/billing/put-extraservices mark it required. A rate is priced
+        /// per charge period and means nothing without one, so the two that require it win: it is
+        /// required on create.
+        pub charge_period: crate::enums::ChargePeriod,
         /// Most that one booking is charged, if capped.
         ///
         /// Wire: `MaximumPrice`.
@@ -546,10 +688,20 @@ mod typed {
         /// Whether this is the default rate of its resource types.
         ///
         /// Wire: `IsDefaultPrice`.
+        ///
+        /// Spec decision: The catalogue (skills:extraservices.md) names the option `--default-price`;
+        /// dev:billing/get-extraservices-by-id and dev:billing/put-extraservices spell the property
+        /// IsDefaultPrice, and the newer pages win on spelling, so the catalogue's option is an alias
+        /// of this field.
         pub is_default_price: Option<bool>,
         /// Whether bookings are charged per night rather than per day.
         ///
         /// Wire: `UsePerNightPricing`.
+        ///
+        /// Spec decision: The catalogue (skills:extraservices.md) names the option
+        /// `--per-night-pricing`; dev:billing/get-extraservices-by-id and dev:billing/put-extraservices
+        /// spell the property UsePerNightPricing, and the newer pages win on spelling, so the
+        /// catalogue's option is an alias of this field.
         pub use_per_night_pricing: Option<bool>,
         /// ID of the currency of the prices.
         ///
@@ -559,6 +711,22 @@ mod typed {
         ///
         /// Wire: `TaxRateId`.
         pub tax_rate_id: Option<crate::ids::TaxRateId>,
+        /// ID of the reduced tax rate that can apply instead of the standard one.
+        ///
+        /// Wire: `ReducedTaxRateId`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue (skills:extraservices.md)
+        /// lists it among the create and update options and dev:billing/get-extraservices-by-id returns
+        /// it; the 2020 page does not.
+        pub reduced_tax_rate_id: Option<crate::ids::TaxRateId>,
+        /// ID of the tax rate used when the sale is exempt from tax.
+        ///
+        /// Wire: `ExemptTaxRateId`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue (skills:extraservices.md)
+        /// lists it among the create and update options and dev:billing/get-extraservices-by-id returns
+        /// it; the 2020 page does not.
+        pub exempt_tax_rate_id: Option<crate::ids::TaxRateId>,
         /// ID of the financial (ledger) account sales are booked to.
         ///
         /// Wire: `FinancialAccountId`.
@@ -595,7 +763,8 @@ mod typed {
         ///
         /// Wire: `Tariffs`.
         ///
-        /// Spec decision: As ResourceTypes.
+        /// Spec decision: As ResourceTypes. The catalogue (skills:extraservices.md) lists it among the
+        /// properties only GET one returns, so list records leave it out.
         pub tariffs: Option<Vec<crate::ids::TariffId>>,
         /// Whether the rate applies only to contacts (customers without an active contract).
         ///
@@ -608,11 +777,102 @@ mod typed {
         /// Whether it is sold as credit for bookings.
         ///
         /// Wire: `IsBookingCredit`.
+        ///
+        /// Spec decision: The catalogue (skills:extraservices.md) names the option `--booking-credit`;
+        /// dev:billing/get-extraservices-by-id and dev:billing/put-extraservices spell the property
+        /// IsBookingCredit, and the newer pages win on spelling, so the catalogue's option is an alias
+        /// of this field.
         pub is_booking_credit: Option<bool>,
         /// Whether it is a printing allowance rather than a booking rate.
         ///
         /// Wire: `IsPrintingCredit`.
+        ///
+        /// Spec decision: The catalogue (skills:extraservices.md) names the option `--printing-credit`;
+        /// dev:billing/get-extraservices-by-id and dev:billing/put-extraservices spell the property
+        /// IsPrintingCredit, and the newer pages win on spelling, so the catalogue's option is an alias
+        /// of this field.
         pub is_printing_credit: Option<bool>,
+        /// Whether the rate also charges for the visitors a booking brings.
+        ///
+        /// Wire: `ApplyChargeToVisitors`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue (skills:extraservices.md)
+        /// lists it among the create and update options and dev:billing/get-extraservices-by-id returns
+        /// it; the 2020 page does not. The catalogue names the option `--apply-to-visitors`; the newer
+        /// pages spell the property ApplyChargeToVisitors and win on spelling, so the option is an
+        /// alias of this field.
+        pub apply_charge_to_visitors: Option<bool>,
+        /// Multiplier applied to the price when demand is low (dynamic pricing).
+        ///
+        /// Wire: `PriceFactorLowDemand`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue (skills:extraservices.md)
+        /// lists it among the create and update options and dev:billing/get-extraservices-by-id returns
+        /// it; the 2020 page does not. It multiplies a price rather than being one, so it is a decimal.
+        pub price_factor_low_demand: Option<crate::Decimal>,
+        /// Multiplier applied to the price when demand is average (dynamic pricing).
+        ///
+        /// Wire: `PriceFactorAverageDemand`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue (skills:extraservices.md)
+        /// lists it among the create and update options and dev:billing/get-extraservices-by-id returns
+        /// it; the 2020 page does not. It multiplies a price rather than being one, so it is a decimal.
+        pub price_factor_average_demand: Option<crate::Decimal>,
+        /// Multiplier applied to the price when demand is high (dynamic pricing).
+        ///
+        /// Wire: `PriceFactorHighDemand`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue (skills:extraservices.md)
+        /// lists it among the create and update options and dev:billing/get-extraservices-by-id returns
+        /// it; the 2020 page does not. It multiplies a price rather than being one, so it is a decimal.
+        pub price_factor_high_demand: Option<crate::Decimal>,
+        /// Multiplier applied to the price of bookings made at the last minute.
+        ///
+        /// Wire: `PriceFactorLastMinute`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue (skills:extraservices.md)
+        /// lists it among the create and update options and dev:billing/get-extraservices-by-id returns
+        /// it; the 2020 page does not. It multiplies a price rather than being one, so it is a decimal.
+        pub price_factor_last_minute: Option<crate::Decimal>,
+        /// How many minutes before its start a booking counts as last-minute.
+        ///
+        /// Wire: `LastMinutePeriodMinutes`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue (skills:extraservices.md)
+        /// lists it among the create and update options and dev:billing/get-extraservices-by-id returns
+        /// it; the 2020 page does not. The catalogue names the option `--last-minute-period`; the newer
+        /// pages spell the property LastMinutePeriodMinutes and win on spelling, so the option is an
+        /// alias of this field.
+        pub last_minute_period_minutes: Option<i64>,
+        /// How the last-minute factor is applied: not at all, as a fixed change or gradually.
+        ///
+        /// Wire: `LastMinuteAdjustmentType`, required on create.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue (skills:extraservices.md)
+        /// lists it among the create and update options and dev:billing/get-extraservices-by-id returns
+        /// it; the 2020 page does not. The catalogue and
+        /// web:learn.nexudus.com/rest-api/billing/put-extraservices mark it required;
+        /// dev:billing/put-extraservices lists it among the optional fields. Both sources that require
+        /// it come from the same metadata as the one that does not, and it is required as they say, as
+        /// ChargePeriod is: a create that leaves it out may be refused, and Disabled states the plain
+        /// case.
+        pub last_minute_adjustment_type: crate::enums::LastMinuteDiscountType,
+        /// First date the rate applies on, if limited.
+        ///
+        /// Wire: `ApplyFrom`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue (skills:extraservices.md)
+        /// lists it among the create and update options and dev:billing/get-extraservices-by-id returns
+        /// it; the 2020 page does not.
+        pub apply_from: Option<crate::DateTime>,
+        /// Last date the rate applies on, if limited.
+        ///
+        /// Wire: `ApplyTo`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue (skills:extraservices.md)
+        /// lists it among the create and update options and dev:billing/get-extraservices-by-id returns
+        /// it; the 2020 page does not.
+        pub apply_to: Option<crate::DateTime>,
         /// Names of the rate's resource types, comma-separated.
         ///
         /// Wire: `ResourceTypeNames`.
@@ -621,6 +881,14 @@ mod typed {
         /// it read-only. It is kept writable: sending a value the server ignores is harmless, while a
         /// read-only mark would leave it out of the PUT, which clears what is missing.
         pub resource_type_names: Option<String>,
+        /// IDs of the teams whose members the rate applies to; setting it replaces the whole list.
+        ///
+        /// Wire: `Teams`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue (skills:extraservices.md)
+        /// lists it among the create and update options and among the lists only GET one returns, and
+        /// dev:billing/get-extraservices-by-id returns it; the 2020 page does not.
+        pub teams: Option<Vec<crate::ids::TeamId>>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -656,6 +924,7 @@ mod typed {
                     let mut v_business_id = None;
                     let mut v_name = None;
                     let mut v_description = None;
+                    let mut v_invoice_line_display_as = None;
                     let mut v_visible = None;
                     let mut v_display_order = None;
                     let mut v_resource_types = None;
@@ -667,6 +936,8 @@ mod typed {
                     let mut v_use_per_night_pricing = None;
                     let mut v_currency_id = None;
                     let mut v_tax_rate_id = None;
+                    let mut v_reduced_tax_rate_id = None;
+                    let mut v_exempt_tax_rate_id = None;
                     let mut v_financial_account_id = None;
                     let mut v_from_time = None;
                     let mut v_to_time = None;
@@ -680,7 +951,17 @@ mod typed {
                     let mut v_only_for_members = None;
                     let mut v_is_booking_credit = None;
                     let mut v_is_printing_credit = None;
+                    let mut v_apply_charge_to_visitors = None;
+                    let mut v_price_factor_low_demand = None;
+                    let mut v_price_factor_average_demand = None;
+                    let mut v_price_factor_high_demand = None;
+                    let mut v_price_factor_last_minute = None;
+                    let mut v_last_minute_period_minutes = None;
+                    let mut v_last_minute_adjustment_type = None;
+                    let mut v_apply_from = None;
+                    let mut v_apply_to = None;
                     let mut v_resource_type_names = None;
+                    let mut v_teams = None;
                     let mut extra = ::serde_json::Map::new();
                     while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                         match &*key {
@@ -699,6 +980,9 @@ mod typed {
                             "BusinessId" => v_business_id = map.next_value()?,
                             "Name" => v_name = map.next_value()?,
                             "Description" => v_description = map.next_value()?,
+                            "InvoiceLineDisplayAs" => {
+                                v_invoice_line_display_as = map.next_value()?;
+                            }
                             "Visible" => v_visible = map.next_value()?,
                             "DisplayOrder" => v_display_order = map.next_value()?,
                             "ResourceTypes" => v_resource_types = map.next_value()?,
@@ -716,6 +1000,10 @@ mod typed {
                             }
                             "CurrencyId" => v_currency_id = map.next_value()?,
                             "TaxRateId" => v_tax_rate_id = map.next_value()?,
+                            "ReducedTaxRateId" => {
+                                v_reduced_tax_rate_id = map.next_value()?;
+                            }
+                            "ExemptTaxRateId" => v_exempt_tax_rate_id = map.next_value()?,
                             "FinancialAccountId" => {
                                 v_financial_account_id = map.next_value()?;
                             }
@@ -737,9 +1025,35 @@ mod typed {
                             "IsPrintingCredit" => {
                                 v_is_printing_credit = map.next_value()?;
                             }
+                            "ApplyChargeToVisitors" => {
+                                v_apply_charge_to_visitors = map.next_value()?;
+                            }
+                            "PriceFactorLowDemand" => {
+                                v_price_factor_low_demand = crate::wire::decimal(&mut map)?;
+                            }
+                            "PriceFactorAverageDemand" => {
+                                v_price_factor_average_demand = crate::wire::decimal(
+                                    &mut map,
+                                )?;
+                            }
+                            "PriceFactorHighDemand" => {
+                                v_price_factor_high_demand = crate::wire::decimal(&mut map)?;
+                            }
+                            "PriceFactorLastMinute" => {
+                                v_price_factor_last_minute = crate::wire::decimal(&mut map)?;
+                            }
+                            "LastMinutePeriodMinutes" => {
+                                v_last_minute_period_minutes = map.next_value()?;
+                            }
+                            "LastMinuteAdjustmentType" => {
+                                v_last_minute_adjustment_type = map.next_value()?;
+                            }
+                            "ApplyFrom" => v_apply_from = map.next_value()?,
+                            "ApplyTo" => v_apply_to = map.next_value()?,
                             "ResourceTypeNames" => {
                                 v_resource_type_names = map.next_value()?;
                             }
+                            "Teams" => v_teams = map.next_value()?,
                             _ => crate::wire::keep(&mut extra, key, &mut map)?,
                         }
                     }
@@ -757,6 +1071,7 @@ mod typed {
                         business_id: crate::wire::required(v_business_id, "BusinessId")?,
                         name: crate::wire::required(v_name, "Name")?,
                         description: v_description,
+                        invoice_line_display_as: v_invoice_line_display_as,
                         visible: v_visible,
                         display_order: crate::wire::required(
                             v_display_order,
@@ -765,12 +1080,17 @@ mod typed {
                         resource_types: v_resource_types,
                         price: crate::wire::required(v_price, "Price")?,
                         credit_price: v_credit_price,
-                        charge_period: v_charge_period,
+                        charge_period: crate::wire::required(
+                            v_charge_period,
+                            "ChargePeriod",
+                        )?,
                         maximum_price: v_maximum_price,
                         is_default_price: v_is_default_price,
                         use_per_night_pricing: v_use_per_night_pricing,
                         currency_id: crate::wire::required(v_currency_id, "CurrencyId")?,
                         tax_rate_id: v_tax_rate_id,
+                        reduced_tax_rate_id: v_reduced_tax_rate_id,
+                        exempt_tax_rate_id: v_exempt_tax_rate_id,
                         financial_account_id: v_financial_account_id,
                         from_time: v_from_time,
                         to_time: v_to_time,
@@ -784,7 +1104,20 @@ mod typed {
                         only_for_members: v_only_for_members,
                         is_booking_credit: v_is_booking_credit,
                         is_printing_credit: v_is_printing_credit,
+                        apply_charge_to_visitors: v_apply_charge_to_visitors,
+                        price_factor_low_demand: v_price_factor_low_demand,
+                        price_factor_average_demand: v_price_factor_average_demand,
+                        price_factor_high_demand: v_price_factor_high_demand,
+                        price_factor_last_minute: v_price_factor_last_minute,
+                        last_minute_period_minutes: v_last_minute_period_minutes,
+                        last_minute_adjustment_type: crate::wire::required(
+                            v_last_minute_adjustment_type,
+                            "LastMinuteAdjustmentType",
+                        )?,
+                        apply_from: v_apply_from,
+                        apply_to: v_apply_to,
                         resource_type_names: v_resource_type_names,
+                        teams: v_teams,
                         extra,
                     })
                 }
@@ -835,12 +1168,12 @@ mod typed {
         pub name: Option<String>,
         /// `Description`: see [`ExtraService::description`].
         pub description: Option<String>,
+        /// `InvoiceLineDisplayAs`: see [`ExtraService::invoice_line_display_as`].
+        pub invoice_line_display_as: Option<String>,
         /// `Visible`: see [`ExtraService::visible`].
         pub visible: Option<bool>,
         /// `DisplayOrder`: see [`ExtraService::display_order`].
         pub display_order: Option<i64>,
-        /// `ResourceTypes`: see [`ExtraService::resource_types`].
-        pub resource_types: Option<Vec<crate::ids::ResourceTypeId>>,
         /// `Price`: see [`ExtraService::price`].
         pub price: Option<crate::Decimal>,
         /// `CreditPrice`: see [`ExtraService::credit_price`].
@@ -857,6 +1190,10 @@ mod typed {
         pub currency_id: Option<crate::ids::CurrencyId>,
         /// `TaxRateId`: see [`ExtraService::tax_rate_id`].
         pub tax_rate_id: Option<crate::ids::TaxRateId>,
+        /// `ReducedTaxRateId`: see [`ExtraService::reduced_tax_rate_id`].
+        pub reduced_tax_rate_id: Option<crate::ids::TaxRateId>,
+        /// `ExemptTaxRateId`: see [`ExtraService::exempt_tax_rate_id`].
+        pub exempt_tax_rate_id: Option<crate::ids::TaxRateId>,
         /// `FinancialAccountId`: see [`ExtraService::financial_account_id`].
         pub financial_account_id: Option<crate::ids::FinancialAccountId>,
         /// `FromTime`: see [`ExtraService::from_time`].
@@ -873,8 +1210,6 @@ mod typed {
         pub fixed_cost_length: Option<i64>,
         /// `FixedCostPrice`: see [`ExtraService::fixed_cost_price`].
         pub fixed_cost_price: Option<crate::Decimal>,
-        /// `Tariffs`: see [`ExtraService::tariffs`].
-        pub tariffs: Option<Vec<crate::ids::TariffId>>,
         /// `OnlyForContacts`: see [`ExtraService::only_for_contacts`].
         pub only_for_contacts: Option<bool>,
         /// `OnlyForMembers`: see [`ExtraService::only_for_members`].
@@ -883,11 +1218,32 @@ mod typed {
         pub is_booking_credit: Option<bool>,
         /// `IsPrintingCredit`: see [`ExtraService::is_printing_credit`].
         pub is_printing_credit: Option<bool>,
+        /// `ApplyChargeToVisitors`: see [`ExtraService::apply_charge_to_visitors`].
+        pub apply_charge_to_visitors: Option<bool>,
+        /// `PriceFactorLowDemand`: see [`ExtraService::price_factor_low_demand`].
+        pub price_factor_low_demand: Option<crate::Decimal>,
+        /// `PriceFactorAverageDemand`: see [`ExtraService::price_factor_average_demand`].
+        pub price_factor_average_demand: Option<crate::Decimal>,
+        /// `PriceFactorHighDemand`: see [`ExtraService::price_factor_high_demand`].
+        pub price_factor_high_demand: Option<crate::Decimal>,
+        /// `PriceFactorLastMinute`: see [`ExtraService::price_factor_last_minute`].
+        pub price_factor_last_minute: Option<crate::Decimal>,
+        /// `LastMinutePeriodMinutes`: see [`ExtraService::last_minute_period_minutes`].
+        pub last_minute_period_minutes: Option<i64>,
+        /// `LastMinuteAdjustmentType`: see [`ExtraService::last_minute_adjustment_type`].
+        pub last_minute_adjustment_type: Option<crate::enums::LastMinuteDiscountType>,
+        /// `ApplyFrom`: see [`ExtraService::apply_from`].
+        pub apply_from: Option<crate::DateTime>,
+        /// `ApplyTo`: see [`ExtraService::apply_to`].
+        pub apply_to: Option<crate::DateTime>,
         /// `ResourceTypeNames`: see [`ExtraService::resource_type_names`].
         pub resource_type_names: Option<String>,
         /// The code of the currency of the prices.
         ///
         /// Wire: `CurrencyCode`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:extraservices.md) does not name it, as it lists only
+        /// the options a body sets; dev:billing/get-extraservices-by-id returns it, so it is kept.
         pub currency_code: Option<String>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
@@ -924,9 +1280,9 @@ mod typed {
                     let mut v_business_id = None;
                     let mut v_name = None;
                     let mut v_description = None;
+                    let mut v_invoice_line_display_as = None;
                     let mut v_visible = None;
                     let mut v_display_order = None;
-                    let mut v_resource_types = None;
                     let mut v_price = None;
                     let mut v_credit_price = None;
                     let mut v_charge_period = None;
@@ -935,6 +1291,8 @@ mod typed {
                     let mut v_use_per_night_pricing = None;
                     let mut v_currency_id = None;
                     let mut v_tax_rate_id = None;
+                    let mut v_reduced_tax_rate_id = None;
+                    let mut v_exempt_tax_rate_id = None;
                     let mut v_financial_account_id = None;
                     let mut v_from_time = None;
                     let mut v_to_time = None;
@@ -943,11 +1301,19 @@ mod typed {
                     let mut v_only_within_available_times = None;
                     let mut v_fixed_cost_length = None;
                     let mut v_fixed_cost_price = None;
-                    let mut v_tariffs = None;
                     let mut v_only_for_contacts = None;
                     let mut v_only_for_members = None;
                     let mut v_is_booking_credit = None;
                     let mut v_is_printing_credit = None;
+                    let mut v_apply_charge_to_visitors = None;
+                    let mut v_price_factor_low_demand = None;
+                    let mut v_price_factor_average_demand = None;
+                    let mut v_price_factor_high_demand = None;
+                    let mut v_price_factor_last_minute = None;
+                    let mut v_last_minute_period_minutes = None;
+                    let mut v_last_minute_adjustment_type = None;
+                    let mut v_apply_from = None;
+                    let mut v_apply_to = None;
                     let mut v_resource_type_names = None;
                     let mut v_currency_code = None;
                     let mut extra = ::serde_json::Map::new();
@@ -968,9 +1334,11 @@ mod typed {
                             "BusinessId" => v_business_id = map.next_value()?,
                             "Name" => v_name = map.next_value()?,
                             "Description" => v_description = map.next_value()?,
+                            "InvoiceLineDisplayAs" => {
+                                v_invoice_line_display_as = map.next_value()?;
+                            }
                             "Visible" => v_visible = map.next_value()?,
                             "DisplayOrder" => v_display_order = map.next_value()?,
-                            "ResourceTypes" => v_resource_types = map.next_value()?,
                             "Price" => v_price = crate::wire::decimal(&mut map)?,
                             "CreditPrice" => {
                                 v_credit_price = crate::wire::decimal(&mut map)?;
@@ -985,6 +1353,10 @@ mod typed {
                             }
                             "CurrencyId" => v_currency_id = map.next_value()?,
                             "TaxRateId" => v_tax_rate_id = map.next_value()?,
+                            "ReducedTaxRateId" => {
+                                v_reduced_tax_rate_id = map.next_value()?;
+                            }
+                            "ExemptTaxRateId" => v_exempt_tax_rate_id = map.next_value()?,
                             "FinancialAccountId" => {
                                 v_financial_account_id = map.next_value()?;
                             }
@@ -999,13 +1371,37 @@ mod typed {
                             "FixedCostPrice" => {
                                 v_fixed_cost_price = crate::wire::decimal(&mut map)?;
                             }
-                            "Tariffs" => v_tariffs = map.next_value()?,
                             "OnlyForContacts" => v_only_for_contacts = map.next_value()?,
                             "OnlyForMembers" => v_only_for_members = map.next_value()?,
                             "IsBookingCredit" => v_is_booking_credit = map.next_value()?,
                             "IsPrintingCredit" => {
                                 v_is_printing_credit = map.next_value()?;
                             }
+                            "ApplyChargeToVisitors" => {
+                                v_apply_charge_to_visitors = map.next_value()?;
+                            }
+                            "PriceFactorLowDemand" => {
+                                v_price_factor_low_demand = crate::wire::decimal(&mut map)?;
+                            }
+                            "PriceFactorAverageDemand" => {
+                                v_price_factor_average_demand = crate::wire::decimal(
+                                    &mut map,
+                                )?;
+                            }
+                            "PriceFactorHighDemand" => {
+                                v_price_factor_high_demand = crate::wire::decimal(&mut map)?;
+                            }
+                            "PriceFactorLastMinute" => {
+                                v_price_factor_last_minute = crate::wire::decimal(&mut map)?;
+                            }
+                            "LastMinutePeriodMinutes" => {
+                                v_last_minute_period_minutes = map.next_value()?;
+                            }
+                            "LastMinuteAdjustmentType" => {
+                                v_last_minute_adjustment_type = map.next_value()?;
+                            }
+                            "ApplyFrom" => v_apply_from = map.next_value()?,
+                            "ApplyTo" => v_apply_to = map.next_value()?,
                             "ResourceTypeNames" => {
                                 v_resource_type_names = map.next_value()?;
                             }
@@ -1027,9 +1423,9 @@ mod typed {
                         business_id: v_business_id,
                         name: v_name,
                         description: v_description,
+                        invoice_line_display_as: v_invoice_line_display_as,
                         visible: v_visible,
                         display_order: v_display_order,
-                        resource_types: v_resource_types,
                         price: v_price,
                         credit_price: v_credit_price,
                         charge_period: v_charge_period,
@@ -1038,6 +1434,8 @@ mod typed {
                         use_per_night_pricing: v_use_per_night_pricing,
                         currency_id: v_currency_id,
                         tax_rate_id: v_tax_rate_id,
+                        reduced_tax_rate_id: v_reduced_tax_rate_id,
+                        exempt_tax_rate_id: v_exempt_tax_rate_id,
                         financial_account_id: v_financial_account_id,
                         from_time: v_from_time,
                         to_time: v_to_time,
@@ -1046,11 +1444,19 @@ mod typed {
                         only_within_available_times: v_only_within_available_times,
                         fixed_cost_length: v_fixed_cost_length,
                         fixed_cost_price: v_fixed_cost_price,
-                        tariffs: v_tariffs,
                         only_for_contacts: v_only_for_contacts,
                         only_for_members: v_only_for_members,
                         is_booking_credit: v_is_booking_credit,
                         is_printing_credit: v_is_printing_credit,
+                        apply_charge_to_visitors: v_apply_charge_to_visitors,
+                        price_factor_low_demand: v_price_factor_low_demand,
+                        price_factor_average_demand: v_price_factor_average_demand,
+                        price_factor_high_demand: v_price_factor_high_demand,
+                        price_factor_last_minute: v_price_factor_last_minute,
+                        last_minute_period_minutes: v_last_minute_period_minutes,
+                        last_minute_adjustment_type: v_last_minute_adjustment_type,
+                        apply_from: v_apply_from,
+                        apply_to: v_apply_to,
                         resource_type_names: v_resource_type_names,
                         currency_code: v_currency_code,
                         extra,
@@ -1078,6 +1484,8 @@ mod typed {
         pub name: String,
         /// `Description`: see [`ExtraService::description`].
         pub description: Option<String>,
+        /// `InvoiceLineDisplayAs`: see [`ExtraService::invoice_line_display_as`].
+        pub invoice_line_display_as: Option<String>,
         /// `Visible`: see [`ExtraService::visible`].
         pub visible: Option<bool>,
         /// `DisplayOrder`: see [`ExtraService::display_order`].
@@ -1101,7 +1509,7 @@ mod typed {
         /// `CreditPrice`: see [`ExtraService::credit_price`].
         pub credit_price: Option<crate::Decimal>,
         /// `ChargePeriod`: see [`ExtraService::charge_period`].
-        pub charge_period: Option<crate::enums::ChargePeriod>,
+        pub charge_period: crate::enums::ChargePeriod,
         /// `MaximumPrice`: see [`ExtraService::maximum_price`].
         pub maximum_price: Option<crate::Decimal>,
         /// `IsDefaultPrice`: see [`ExtraService::is_default_price`].
@@ -1112,6 +1520,10 @@ mod typed {
         pub currency_id: crate::ids::CurrencyId,
         /// `TaxRateId`: see [`ExtraService::tax_rate_id`].
         pub tax_rate_id: Option<crate::ids::TaxRateId>,
+        /// `ReducedTaxRateId`: see [`ExtraService::reduced_tax_rate_id`].
+        pub reduced_tax_rate_id: Option<crate::ids::TaxRateId>,
+        /// `ExemptTaxRateId`: see [`ExtraService::exempt_tax_rate_id`].
+        pub exempt_tax_rate_id: Option<crate::ids::TaxRateId>,
         /// `FinancialAccountId`: see [`ExtraService::financial_account_id`].
         pub financial_account_id: Option<crate::ids::FinancialAccountId>,
         /// `FromTime`: see [`ExtraService::from_time`].
@@ -1150,8 +1562,42 @@ mod typed {
         pub is_booking_credit: Option<bool>,
         /// `IsPrintingCredit`: see [`ExtraService::is_printing_credit`].
         pub is_printing_credit: Option<bool>,
+        /// `ApplyChargeToVisitors`: see [`ExtraService::apply_charge_to_visitors`].
+        pub apply_charge_to_visitors: Option<bool>,
+        /// `PriceFactorLowDemand`: see [`ExtraService::price_factor_low_demand`].
+        pub price_factor_low_demand: Option<crate::Decimal>,
+        /// `PriceFactorAverageDemand`: see [`ExtraService::price_factor_average_demand`].
+        pub price_factor_average_demand: Option<crate::Decimal>,
+        /// `PriceFactorHighDemand`: see [`ExtraService::price_factor_high_demand`].
+        pub price_factor_high_demand: Option<crate::Decimal>,
+        /// `PriceFactorLastMinute`: see [`ExtraService::price_factor_last_minute`].
+        pub price_factor_last_minute: Option<crate::Decimal>,
+        /// `LastMinutePeriodMinutes`: see [`ExtraService::last_minute_period_minutes`].
+        pub last_minute_period_minutes: Option<i64>,
+        /// `LastMinuteAdjustmentType`: see [`ExtraService::last_minute_adjustment_type`].
+        pub last_minute_adjustment_type: crate::enums::LastMinuteDiscountType,
+        /// `ApplyFrom`: see [`ExtraService::apply_from`].
+        pub apply_from: Option<crate::DateTime>,
+        /// `ApplyTo`: see [`ExtraService::apply_to`].
+        pub apply_to: Option<crate::DateTime>,
         /// `ResourceTypeNames`: see [`ExtraService::resource_type_names`].
         pub resource_type_names: Option<String>,
+        /// `Teams`: see [`ExtraService::teams`].
+        pub teams: Option<Vec<crate::ids::TeamId>>,
+        /// IDs of teams to add to Teams.
+        ///
+        /// Wire: `AddedTeams`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the catalogue (skills:extraservices.md) names it, as a create and update
+        /// option that adds to Teams; its ids are Teams, as Teams' are.
+        pub added_teams: Option<Vec<crate::ids::TeamId>>,
+        /// IDs of teams to remove from Teams.
+        ///
+        /// Wire: `RemovedTeams`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the catalogue (skills:extraservices.md) names it, as a create and update
+        /// option that removes from Teams; its ids are Teams, as Teams' are.
+        pub removed_teams: Option<Vec<crate::ids::TeamId>>,
     }
 
     impl ::serde::Serialize for NewExtraService {
@@ -1165,6 +1611,7 @@ mod typed {
             object.field("BusinessId", &self.business_id)?;
             object.field("Name", &self.name)?;
             object.field_if_set("Description", &self.description)?;
+            object.field_if_set("InvoiceLineDisplayAs", &self.invoice_line_display_as)?;
             object.field_if_set("Visible", &self.visible)?;
             object.field("DisplayOrder", &self.display_order)?;
             object.field_if_set("ResourceTypes", &self.resource_types)?;
@@ -1174,7 +1621,7 @@ mod typed {
             if let Some(value) = &self.credit_price {
                 object.field("CreditPrice", &crate::wire::Number(value))?;
             }
-            object.field_if_set("ChargePeriod", &self.charge_period)?;
+            object.field("ChargePeriod", &self.charge_period)?;
             if let Some(value) = &self.maximum_price {
                 object.field("MaximumPrice", &crate::wire::Number(value))?;
             }
@@ -1182,6 +1629,8 @@ mod typed {
             object.field_if_set("UsePerNightPricing", &self.use_per_night_pricing)?;
             object.field("CurrencyId", &self.currency_id)?;
             object.field_if_set("TaxRateId", &self.tax_rate_id)?;
+            object.field_if_set("ReducedTaxRateId", &self.reduced_tax_rate_id)?;
+            object.field_if_set("ExemptTaxRateId", &self.exempt_tax_rate_id)?;
             object.field_if_set("FinancialAccountId", &self.financial_account_id)?;
             object.field_if_set("FromTime", &self.from_time)?;
             object.field_if_set("ToTime", &self.to_time)?;
@@ -1203,20 +1652,47 @@ mod typed {
             object.field_if_set("OnlyForMembers", &self.only_for_members)?;
             object.field_if_set("IsBookingCredit", &self.is_booking_credit)?;
             object.field_if_set("IsPrintingCredit", &self.is_printing_credit)?;
+            object
+                .field_if_set("ApplyChargeToVisitors", &self.apply_charge_to_visitors)?;
+            if let Some(value) = &self.price_factor_low_demand {
+                object.field("PriceFactorLowDemand", &crate::wire::Number(value))?;
+            }
+            if let Some(value) = &self.price_factor_average_demand {
+                object.field("PriceFactorAverageDemand", &crate::wire::Number(value))?;
+            }
+            if let Some(value) = &self.price_factor_high_demand {
+                object.field("PriceFactorHighDemand", &crate::wire::Number(value))?;
+            }
+            if let Some(value) = &self.price_factor_last_minute {
+                object.field("PriceFactorLastMinute", &crate::wire::Number(value))?;
+            }
+            object
+                .field_if_set(
+                    "LastMinutePeriodMinutes",
+                    &self.last_minute_period_minutes,
+                )?;
+            object.field("LastMinuteAdjustmentType", &self.last_minute_adjustment_type)?;
+            object.field_if_set("ApplyFrom", &self.apply_from)?;
+            object.field_if_set("ApplyTo", &self.apply_to)?;
             object.field_if_set("ResourceTypeNames", &self.resource_type_names)?;
+            object.field_if_set("Teams", &self.teams)?;
+            object.field_if_set("AddedTeams", &self.added_teams)?;
+            object.field_if_set("RemovedTeams", &self.removed_teams)?;
             object.end()
         }
     }
 
     impl NewExtraService {
         /// A body with the required fields set (`BusinessId`, `Name`, `DisplayOrder`, `Price`,
-        /// `CurrencyId`) and no optional one.
+        /// `ChargePeriod`, `CurrencyId`, `LastMinuteAdjustmentType`) and no optional one.
         pub fn new(
             business_id: impl Into<crate::ids::BusinessId>,
             name: impl Into<String>,
             display_order: i64,
             price: crate::Decimal,
+            charge_period: impl Into<crate::enums::ChargePeriod>,
             currency_id: impl Into<crate::ids::CurrencyId>,
+            last_minute_adjustment_type: impl Into<crate::enums::LastMinuteDiscountType>,
         ) -> Self {
             Self {
                 system_id: None,
@@ -1224,6 +1700,7 @@ mod typed {
                 business_id: business_id.into(),
                 name: name.into(),
                 description: None,
+                invoice_line_display_as: None,
                 visible: None,
                 display_order,
                 resource_types: None,
@@ -1231,12 +1708,14 @@ mod typed {
                 removed_resource_types: None,
                 price,
                 credit_price: None,
-                charge_period: None,
+                charge_period: charge_period.into(),
                 maximum_price: None,
                 is_default_price: None,
                 use_per_night_pricing: None,
                 currency_id: currency_id.into(),
                 tax_rate_id: None,
+                reduced_tax_rate_id: None,
+                exempt_tax_rate_id: None,
                 financial_account_id: None,
                 from_time: None,
                 to_time: None,
@@ -1252,7 +1731,19 @@ mod typed {
                 only_for_members: None,
                 is_booking_credit: None,
                 is_printing_credit: None,
+                apply_charge_to_visitors: None,
+                price_factor_low_demand: None,
+                price_factor_average_demand: None,
+                price_factor_high_demand: None,
+                price_factor_last_minute: None,
+                last_minute_period_minutes: None,
+                last_minute_adjustment_type: last_minute_adjustment_type.into(),
+                apply_from: None,
+                apply_to: None,
                 resource_type_names: None,
+                teams: None,
+                added_teams: None,
+                removed_teams: None,
             }
         }
 
@@ -1271,6 +1762,12 @@ mod typed {
         /// Sets [`Description`](Self::description).
         pub fn with_description(mut self, value: impl Into<String>) -> Self {
             self.description = Some(value.into());
+            self
+        }
+
+        /// Sets [`InvoiceLineDisplayAs`](Self::invoice_line_display_as).
+        pub fn with_invoice_line_display_as(mut self, value: impl Into<String>) -> Self {
+            self.invoice_line_display_as = Some(value.into());
             self
         }
 
@@ -1317,15 +1814,6 @@ mod typed {
             self
         }
 
-        /// Sets [`ChargePeriod`](Self::charge_period).
-        pub fn with_charge_period(
-            mut self,
-            value: impl Into<crate::enums::ChargePeriod>,
-        ) -> Self {
-            self.charge_period = Some(value.into());
-            self
-        }
-
         /// Sets [`MaximumPrice`](Self::maximum_price).
         pub fn with_maximum_price(mut self, value: crate::Decimal) -> Self {
             self.maximum_price = Some(value);
@@ -1350,6 +1838,24 @@ mod typed {
             value: impl Into<crate::ids::TaxRateId>,
         ) -> Self {
             self.tax_rate_id = Some(value.into());
+            self
+        }
+
+        /// Sets [`ReducedTaxRateId`](Self::reduced_tax_rate_id).
+        pub fn with_reduced_tax_rate_id(
+            mut self,
+            value: impl Into<crate::ids::TaxRateId>,
+        ) -> Self {
+            self.reduced_tax_rate_id = Some(value.into());
+            self
+        }
+
+        /// Sets [`ExemptTaxRateId`](Self::exempt_tax_rate_id).
+        pub fn with_exempt_tax_rate_id(
+            mut self,
+            value: impl Into<crate::ids::TaxRateId>,
+        ) -> Self {
+            self.exempt_tax_rate_id = Some(value.into());
             self
         }
 
@@ -1455,9 +1961,87 @@ mod typed {
             self
         }
 
+        /// Sets [`ApplyChargeToVisitors`](Self::apply_charge_to_visitors).
+        pub fn with_apply_charge_to_visitors(mut self, value: bool) -> Self {
+            self.apply_charge_to_visitors = Some(value);
+            self
+        }
+
+        /// Sets [`PriceFactorLowDemand`](Self::price_factor_low_demand).
+        pub fn with_price_factor_low_demand(mut self, value: crate::Decimal) -> Self {
+            self.price_factor_low_demand = Some(value);
+            self
+        }
+
+        /// Sets [`PriceFactorAverageDemand`](Self::price_factor_average_demand).
+        pub fn with_price_factor_average_demand(
+            mut self,
+            value: crate::Decimal,
+        ) -> Self {
+            self.price_factor_average_demand = Some(value);
+            self
+        }
+
+        /// Sets [`PriceFactorHighDemand`](Self::price_factor_high_demand).
+        pub fn with_price_factor_high_demand(mut self, value: crate::Decimal) -> Self {
+            self.price_factor_high_demand = Some(value);
+            self
+        }
+
+        /// Sets [`PriceFactorLastMinute`](Self::price_factor_last_minute).
+        pub fn with_price_factor_last_minute(mut self, value: crate::Decimal) -> Self {
+            self.price_factor_last_minute = Some(value);
+            self
+        }
+
+        /// Sets [`LastMinutePeriodMinutes`](Self::last_minute_period_minutes).
+        pub fn with_last_minute_period_minutes(mut self, value: i64) -> Self {
+            self.last_minute_period_minutes = Some(value);
+            self
+        }
+
+        /// Sets [`ApplyFrom`](Self::apply_from).
+        pub fn with_apply_from(mut self, value: crate::DateTime) -> Self {
+            self.apply_from = Some(value);
+            self
+        }
+
+        /// Sets [`ApplyTo`](Self::apply_to).
+        pub fn with_apply_to(mut self, value: crate::DateTime) -> Self {
+            self.apply_to = Some(value);
+            self
+        }
+
         /// Sets [`ResourceTypeNames`](Self::resource_type_names).
         pub fn with_resource_type_names(mut self, value: impl Into<String>) -> Self {
             self.resource_type_names = Some(value.into());
+            self
+        }
+
+        /// Sets [`Teams`](Self::teams).
+        pub fn with_teams(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::TeamId>>,
+        ) -> Self {
+            self.teams = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+
+        /// Sets [`AddedTeams`](Self::added_teams).
+        pub fn with_added_teams(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::TeamId>>,
+        ) -> Self {
+            self.added_teams = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+
+        /// Sets [`RemovedTeams`](Self::removed_teams).
+        pub fn with_removed_teams(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::TeamId>>,
+        ) -> Self {
+            self.removed_teams = Some(value.into_iter().map(Into::into).collect());
             self
         }
     }
@@ -1468,8 +2052,9 @@ mod typed {
     /// fields set on create only (sent back unchanged), the record's `Id`, and the properties this
     /// client does not know (`extra`). Change the public fields, then send it.
     ///
-    /// `AddedResourceTypes`, `RemovedResourceTypes`, `AddedTariffs`, `RemovedTariffs` only exist in
-    /// bodies: they start unset and are sent only when set.
+    /// `AddedResourceTypes`, `RemovedResourceTypes`, `AddedTariffs`, `RemovedTariffs`,
+    /// `AddedTeams`, `RemovedTeams` only exist in bodies: they start unset and are sent only when
+    /// set.
     ///
     /// A [`ExtraServiceListItem`] cannot become one: list records leave fields out.
     #[derive(Debug, Clone, PartialEq)]
@@ -1486,6 +2071,8 @@ mod typed {
         pub name: String,
         /// `Description`: see [`ExtraService::description`].
         pub description: Option<String>,
+        /// `InvoiceLineDisplayAs`: see [`ExtraService::invoice_line_display_as`].
+        pub invoice_line_display_as: Option<String>,
         /// `Visible`: see [`ExtraService::visible`].
         pub visible: Option<bool>,
         /// `DisplayOrder`: see [`ExtraService::display_order`].
@@ -1501,7 +2088,7 @@ mod typed {
         /// `CreditPrice`: see [`ExtraService::credit_price`].
         pub credit_price: Option<crate::Decimal>,
         /// `ChargePeriod`: see [`ExtraService::charge_period`].
-        pub charge_period: Option<crate::enums::ChargePeriod>,
+        pub charge_period: crate::enums::ChargePeriod,
         /// `MaximumPrice`: see [`ExtraService::maximum_price`].
         pub maximum_price: Option<crate::Decimal>,
         /// `IsDefaultPrice`: see [`ExtraService::is_default_price`].
@@ -1512,6 +2099,10 @@ mod typed {
         pub currency_id: crate::ids::CurrencyId,
         /// `TaxRateId`: see [`ExtraService::tax_rate_id`].
         pub tax_rate_id: Option<crate::ids::TaxRateId>,
+        /// `ReducedTaxRateId`: see [`ExtraService::reduced_tax_rate_id`].
+        pub reduced_tax_rate_id: Option<crate::ids::TaxRateId>,
+        /// `ExemptTaxRateId`: see [`ExtraService::exempt_tax_rate_id`].
+        pub exempt_tax_rate_id: Option<crate::ids::TaxRateId>,
         /// `FinancialAccountId`: see [`ExtraService::financial_account_id`].
         pub financial_account_id: Option<crate::ids::FinancialAccountId>,
         /// `FromTime`: see [`ExtraService::from_time`].
@@ -1542,8 +2133,32 @@ mod typed {
         pub is_booking_credit: Option<bool>,
         /// `IsPrintingCredit`: see [`ExtraService::is_printing_credit`].
         pub is_printing_credit: Option<bool>,
+        /// `ApplyChargeToVisitors`: see [`ExtraService::apply_charge_to_visitors`].
+        pub apply_charge_to_visitors: Option<bool>,
+        /// `PriceFactorLowDemand`: see [`ExtraService::price_factor_low_demand`].
+        pub price_factor_low_demand: Option<crate::Decimal>,
+        /// `PriceFactorAverageDemand`: see [`ExtraService::price_factor_average_demand`].
+        pub price_factor_average_demand: Option<crate::Decimal>,
+        /// `PriceFactorHighDemand`: see [`ExtraService::price_factor_high_demand`].
+        pub price_factor_high_demand: Option<crate::Decimal>,
+        /// `PriceFactorLastMinute`: see [`ExtraService::price_factor_last_minute`].
+        pub price_factor_last_minute: Option<crate::Decimal>,
+        /// `LastMinutePeriodMinutes`: see [`ExtraService::last_minute_period_minutes`].
+        pub last_minute_period_minutes: Option<i64>,
+        /// `LastMinuteAdjustmentType`: see [`ExtraService::last_minute_adjustment_type`].
+        pub last_minute_adjustment_type: crate::enums::LastMinuteDiscountType,
+        /// `ApplyFrom`: see [`ExtraService::apply_from`].
+        pub apply_from: Option<crate::DateTime>,
+        /// `ApplyTo`: see [`ExtraService::apply_to`].
+        pub apply_to: Option<crate::DateTime>,
         /// `ResourceTypeNames`: see [`ExtraService::resource_type_names`].
         pub resource_type_names: Option<String>,
+        /// `Teams`: see [`ExtraService::teams`].
+        pub teams: Option<Vec<crate::ids::TeamId>>,
+        /// `AddedTeams`: see [`NewExtraService::added_teams`].
+        pub added_teams: Option<Vec<crate::ids::TeamId>>,
+        /// `RemovedTeams`: see [`NewExtraService::removed_teams`].
+        pub removed_teams: Option<Vec<crate::ids::TeamId>>,
         /// Properties the spec does not describe, sent back as they were read.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -1560,6 +2175,7 @@ mod typed {
             object.field("BusinessId", &self.business_id)?;
             object.field("Name", &self.name)?;
             object.field("Description", &self.description)?;
+            object.field("InvoiceLineDisplayAs", &self.invoice_line_display_as)?;
             object.field("Visible", &self.visible)?;
             object.field("DisplayOrder", &self.display_order)?;
             object.field("ResourceTypes", &self.resource_types)?;
@@ -1578,6 +2194,8 @@ mod typed {
             object.field("UsePerNightPricing", &self.use_per_night_pricing)?;
             object.field("CurrencyId", &self.currency_id)?;
             object.field("TaxRateId", &self.tax_rate_id)?;
+            object.field("ReducedTaxRateId", &self.reduced_tax_rate_id)?;
+            object.field("ExemptTaxRateId", &self.exempt_tax_rate_id)?;
             object.field("FinancialAccountId", &self.financial_account_id)?;
             object.field("FromTime", &self.from_time)?;
             object.field("ToTime", &self.to_time)?;
@@ -1597,7 +2215,35 @@ mod typed {
             object.field("OnlyForMembers", &self.only_for_members)?;
             object.field("IsBookingCredit", &self.is_booking_credit)?;
             object.field("IsPrintingCredit", &self.is_printing_credit)?;
+            object.field("ApplyChargeToVisitors", &self.apply_charge_to_visitors)?;
+            object
+                .field(
+                    "PriceFactorLowDemand",
+                    &crate::wire::OptionalNumber(&self.price_factor_low_demand),
+                )?;
+            object
+                .field(
+                    "PriceFactorAverageDemand",
+                    &crate::wire::OptionalNumber(&self.price_factor_average_demand),
+                )?;
+            object
+                .field(
+                    "PriceFactorHighDemand",
+                    &crate::wire::OptionalNumber(&self.price_factor_high_demand),
+                )?;
+            object
+                .field(
+                    "PriceFactorLastMinute",
+                    &crate::wire::OptionalNumber(&self.price_factor_last_minute),
+                )?;
+            object.field("LastMinutePeriodMinutes", &self.last_minute_period_minutes)?;
+            object.field("LastMinuteAdjustmentType", &self.last_minute_adjustment_type)?;
+            object.field("ApplyFrom", &self.apply_from)?;
+            object.field("ApplyTo", &self.apply_to)?;
             object.field("ResourceTypeNames", &self.resource_type_names)?;
+            object.field("Teams", &self.teams)?;
+            object.field_if_set("AddedTeams", &self.added_teams)?;
+            object.field_if_set("RemovedTeams", &self.removed_teams)?;
             object.end_with(&self.extra)
         }
     }
@@ -1618,6 +2264,7 @@ mod typed {
                 business_id: record.business_id,
                 name: record.name,
                 description: record.description,
+                invoice_line_display_as: record.invoice_line_display_as,
                 visible: record.visible,
                 display_order: record.display_order,
                 resource_types: record.resource_types,
@@ -1631,6 +2278,8 @@ mod typed {
                 use_per_night_pricing: record.use_per_night_pricing,
                 currency_id: record.currency_id,
                 tax_rate_id: record.tax_rate_id,
+                reduced_tax_rate_id: record.reduced_tax_rate_id,
+                exempt_tax_rate_id: record.exempt_tax_rate_id,
                 financial_account_id: record.financial_account_id,
                 from_time: record.from_time,
                 to_time: record.to_time,
@@ -1646,7 +2295,19 @@ mod typed {
                 only_for_members: record.only_for_members,
                 is_booking_credit: record.is_booking_credit,
                 is_printing_credit: record.is_printing_credit,
+                apply_charge_to_visitors: record.apply_charge_to_visitors,
+                price_factor_low_demand: record.price_factor_low_demand,
+                price_factor_average_demand: record.price_factor_average_demand,
+                price_factor_high_demand: record.price_factor_high_demand,
+                price_factor_last_minute: record.price_factor_last_minute,
+                last_minute_period_minutes: record.last_minute_period_minutes,
+                last_minute_adjustment_type: record.last_minute_adjustment_type,
+                apply_from: record.apply_from,
+                apply_to: record.apply_to,
                 resource_type_names: record.resource_type_names,
+                teams: record.teams,
+                added_teams: None,
+                removed_teams: None,
                 extra: record.extra,
             }
         }
@@ -1793,6 +2454,54 @@ mod typed {
         ///
         /// Query: `ExtraService_Currency_Code=text`.
         CurrencyCode(String),
+        /// Filter by the invoice line text.
+        ///
+        /// Query: `ExtraService_InvoiceLineDisplayAs=text`.
+        InvoiceLineDisplayAs(String),
+        /// Filter by reduced tax rate Id.
+        ///
+        /// Query: `ExtraService_ReducedTaxRate=12`.
+        ReducedTaxRate(crate::ids::TaxRateId),
+        /// Filter by exempt tax rate Id.
+        ///
+        /// Query: `ExtraService_ExemptTaxRate=12`.
+        ExemptTaxRate(crate::ids::TaxRateId),
+        /// Filter by whether visitors are charged.
+        ///
+        /// Query: `ExtraService_ApplyChargeToVisitors=true`.
+        ApplyChargeToVisitors(bool),
+        /// Filter by the low-demand price factor.
+        ///
+        /// Query: `ExtraService_PriceFactorLowDemand=10.5`.
+        PriceFactorLowDemand(crate::Decimal),
+        /// Filter by the average-demand price factor.
+        ///
+        /// Query: `ExtraService_PriceFactorAverageDemand=10.5`.
+        PriceFactorAverageDemand(crate::Decimal),
+        /// Filter by the high-demand price factor.
+        ///
+        /// Query: `ExtraService_PriceFactorHighDemand=10.5`.
+        PriceFactorHighDemand(crate::Decimal),
+        /// Filter by the last-minute price factor.
+        ///
+        /// Query: `ExtraService_PriceFactorLastMinute=10.5`.
+        PriceFactorLastMinute(crate::Decimal),
+        /// Filter by the last-minute period.
+        ///
+        /// Query: `ExtraService_LastMinutePeriodMinutes=12`.
+        LastMinutePeriodMinutes(i64),
+        /// Filter by the last-minute adjustment type.
+        ///
+        /// Query: `ExtraService_LastMinuteAdjustmentType=1`.
+        LastMinuteAdjustmentType(crate::enums::LastMinuteDiscountType),
+        /// Filter by the first date the rate applies on.
+        ///
+        /// Query: `ExtraService_ApplyFrom=2025-01-01T00:00`.
+        ApplyFrom(crate::DateTime),
+        /// Filter by the last date the rate applies on.
+        ///
+        /// Query: `ExtraService_ApplyTo=2025-01-01T00:00`.
+        ApplyTo(crate::DateTime),
         /// Records created within a range.
         ///
         /// `CreatedOn` at least this value. Query: `from_ExtraService_CreatedOn=2025-01-01T00:00`.
@@ -1889,6 +2598,72 @@ mod typed {
         ///
         /// `FixedCostPrice` at most this value. Query: `to_ExtraService_FixedCostPrice=10.5`.
         ToFixedCostPrice(crate::Decimal),
+        /// Low-demand price factor, within a range.
+        ///
+        /// `PriceFactorLowDemand` at least this value. Query:
+        /// `from_ExtraService_PriceFactorLowDemand=10.5`.
+        FromPriceFactorLowDemand(crate::Decimal),
+        /// Low-demand price factor, within a range.
+        ///
+        /// `PriceFactorLowDemand` at most this value. Query:
+        /// `to_ExtraService_PriceFactorLowDemand=10.5`.
+        ToPriceFactorLowDemand(crate::Decimal),
+        /// Average-demand price factor, within a range.
+        ///
+        /// `PriceFactorAverageDemand` at least this value. Query:
+        /// `from_ExtraService_PriceFactorAverageDemand=10.5`.
+        FromPriceFactorAverageDemand(crate::Decimal),
+        /// Average-demand price factor, within a range.
+        ///
+        /// `PriceFactorAverageDemand` at most this value. Query:
+        /// `to_ExtraService_PriceFactorAverageDemand=10.5`.
+        ToPriceFactorAverageDemand(crate::Decimal),
+        /// High-demand price factor, within a range.
+        ///
+        /// `PriceFactorHighDemand` at least this value. Query:
+        /// `from_ExtraService_PriceFactorHighDemand=10.5`.
+        FromPriceFactorHighDemand(crate::Decimal),
+        /// High-demand price factor, within a range.
+        ///
+        /// `PriceFactorHighDemand` at most this value. Query:
+        /// `to_ExtraService_PriceFactorHighDemand=10.5`.
+        ToPriceFactorHighDemand(crate::Decimal),
+        /// Last-minute price factor, within a range.
+        ///
+        /// `PriceFactorLastMinute` at least this value. Query:
+        /// `from_ExtraService_PriceFactorLastMinute=10.5`.
+        FromPriceFactorLastMinute(crate::Decimal),
+        /// Last-minute price factor, within a range.
+        ///
+        /// `PriceFactorLastMinute` at most this value. Query:
+        /// `to_ExtraService_PriceFactorLastMinute=10.5`.
+        ToPriceFactorLastMinute(crate::Decimal),
+        /// Last-minute period, within a range.
+        ///
+        /// `LastMinutePeriodMinutes` at least this value. Query:
+        /// `from_ExtraService_LastMinutePeriodMinutes=12`.
+        FromLastMinutePeriodMinutes(i64),
+        /// Last-minute period, within a range.
+        ///
+        /// `LastMinutePeriodMinutes` at most this value. Query:
+        /// `to_ExtraService_LastMinutePeriodMinutes=12`.
+        ToLastMinutePeriodMinutes(i64),
+        /// First date the rate applies on, within a range.
+        ///
+        /// `ApplyFrom` at least this value. Query: `from_ExtraService_ApplyFrom=2025-01-01T00:00`.
+        FromApplyFrom(crate::DateTime),
+        /// First date the rate applies on, within a range.
+        ///
+        /// `ApplyFrom` at most this value. Query: `to_ExtraService_ApplyFrom=2025-01-01T00:00`.
+        ToApplyFrom(crate::DateTime),
+        /// Last date the rate applies on, within a range.
+        ///
+        /// `ApplyTo` at least this value. Query: `from_ExtraService_ApplyTo=2025-01-01T00:00`.
+        FromApplyTo(crate::DateTime),
+        /// Last date the rate applies on, within a range.
+        ///
+        /// `ApplyTo` at most this value. Query: `to_ExtraService_ApplyTo=2025-01-01T00:00`.
+        ToApplyTo(crate::DateTime),
     }
 
     impl crate::QueryFilter for ExtraServiceFilter {
@@ -1959,6 +2734,48 @@ mod typed {
                 Self::Tariffs(value) => ("ExtraService_Tariffs", value.to_string()),
                 Self::CurrencyCode(value) => {
                     ("ExtraService_Currency_Code", value.clone())
+                }
+                Self::InvoiceLineDisplayAs(value) => {
+                    ("ExtraService_InvoiceLineDisplayAs", value.clone())
+                }
+                Self::ReducedTaxRate(value) => {
+                    ("ExtraService_ReducedTaxRate", value.to_string())
+                }
+                Self::ExemptTaxRate(value) => {
+                    ("ExtraService_ExemptTaxRate", value.to_string())
+                }
+                Self::ApplyChargeToVisitors(value) => {
+                    ("ExtraService_ApplyChargeToVisitors", value.to_string())
+                }
+                Self::PriceFactorLowDemand(value) => {
+                    ("ExtraService_PriceFactorLowDemand", value.to_string())
+                }
+                Self::PriceFactorAverageDemand(value) => {
+                    ("ExtraService_PriceFactorAverageDemand", value.to_string())
+                }
+                Self::PriceFactorHighDemand(value) => {
+                    ("ExtraService_PriceFactorHighDemand", value.to_string())
+                }
+                Self::PriceFactorLastMinute(value) => {
+                    ("ExtraService_PriceFactorLastMinute", value.to_string())
+                }
+                Self::LastMinutePeriodMinutes(value) => {
+                    ("ExtraService_LastMinutePeriodMinutes", value.to_string())
+                }
+                Self::LastMinuteAdjustmentType(value) => {
+                    ("ExtraService_LastMinuteAdjustmentType", value.value().to_string())
+                }
+                Self::ApplyFrom(value) => {
+                    (
+                        "ExtraService_ApplyFrom",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ApplyTo(value) => {
+                    (
+                        "ExtraService_ApplyTo",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
                 }
                 Self::FromCreatedOn(value) => {
                     (
@@ -2038,6 +2855,60 @@ mod typed {
                 Self::ToFixedCostPrice(value) => {
                     ("to_ExtraService_FixedCostPrice", value.to_string())
                 }
+                Self::FromPriceFactorLowDemand(value) => {
+                    ("from_ExtraService_PriceFactorLowDemand", value.to_string())
+                }
+                Self::ToPriceFactorLowDemand(value) => {
+                    ("to_ExtraService_PriceFactorLowDemand", value.to_string())
+                }
+                Self::FromPriceFactorAverageDemand(value) => {
+                    ("from_ExtraService_PriceFactorAverageDemand", value.to_string())
+                }
+                Self::ToPriceFactorAverageDemand(value) => {
+                    ("to_ExtraService_PriceFactorAverageDemand", value.to_string())
+                }
+                Self::FromPriceFactorHighDemand(value) => {
+                    ("from_ExtraService_PriceFactorHighDemand", value.to_string())
+                }
+                Self::ToPriceFactorHighDemand(value) => {
+                    ("to_ExtraService_PriceFactorHighDemand", value.to_string())
+                }
+                Self::FromPriceFactorLastMinute(value) => {
+                    ("from_ExtraService_PriceFactorLastMinute", value.to_string())
+                }
+                Self::ToPriceFactorLastMinute(value) => {
+                    ("to_ExtraService_PriceFactorLastMinute", value.to_string())
+                }
+                Self::FromLastMinutePeriodMinutes(value) => {
+                    ("from_ExtraService_LastMinutePeriodMinutes", value.to_string())
+                }
+                Self::ToLastMinutePeriodMinutes(value) => {
+                    ("to_ExtraService_LastMinutePeriodMinutes", value.to_string())
+                }
+                Self::FromApplyFrom(value) => {
+                    (
+                        "from_ExtraService_ApplyFrom",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToApplyFrom(value) => {
+                    (
+                        "to_ExtraService_ApplyFrom",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromApplyTo(value) => {
+                    (
+                        "from_ExtraService_ApplyTo",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToApplyTo(value) => {
+                    (
+                        "to_ExtraService_ApplyTo",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
             }
         }
     }
@@ -2106,6 +2977,36 @@ mod typed {
         CreatedOn,
         /// `UpdatedOn`: When the record was last updated.
         UpdatedOn,
+        /// `InvoiceLineDisplayAs`: Text that stands for the rate on invoice lines, if not its name.
+        InvoiceLineDisplayAs,
+        /// `ReducedTaxRateId`: ID of the reduced tax rate that can apply instead of the standard one.
+        ReducedTaxRateId,
+        /// `ExemptTaxRateId`: ID of the tax rate used when the sale is exempt from tax.
+        ExemptTaxRateId,
+        /// `ApplyChargeToVisitors`: Whether the rate also charges for the visitors a booking brings.
+        ApplyChargeToVisitors,
+        /// `PriceFactorLowDemand`: Multiplier applied to the price when demand is low (dynamic
+        /// pricing).
+        PriceFactorLowDemand,
+        /// `PriceFactorAverageDemand`: Multiplier applied to the price when demand is average (dynamic
+        /// pricing).
+        PriceFactorAverageDemand,
+        /// `PriceFactorHighDemand`: Multiplier applied to the price when demand is high (dynamic
+        /// pricing).
+        PriceFactorHighDemand,
+        /// `PriceFactorLastMinute`: Multiplier applied to the price of bookings made at the last
+        /// minute.
+        PriceFactorLastMinute,
+        /// `LastMinutePeriodMinutes`: How many minutes before its start a booking counts as
+        /// last-minute.
+        LastMinutePeriodMinutes,
+        /// `LastMinuteAdjustmentType`: How the last-minute factor is applied: not at all, as a fixed
+        /// change or gradually.
+        LastMinuteAdjustmentType,
+        /// `ApplyFrom`: First date the rate applies on, if limited.
+        ApplyFrom,
+        /// `ApplyTo`: Last date the rate applies on, if limited.
+        ApplyTo,
     }
 
     impl crate::SortField for ExtraServiceSort {
@@ -2140,6 +3041,18 @@ mod typed {
                 Self::ResourceTypeNames => "ResourceTypeNames",
                 Self::CreatedOn => "CreatedOn",
                 Self::UpdatedOn => "UpdatedOn",
+                Self::InvoiceLineDisplayAs => "InvoiceLineDisplayAs",
+                Self::ReducedTaxRateId => "ReducedTaxRateId",
+                Self::ExemptTaxRateId => "ExemptTaxRateId",
+                Self::ApplyChargeToVisitors => "ApplyChargeToVisitors",
+                Self::PriceFactorLowDemand => "PriceFactorLowDemand",
+                Self::PriceFactorAverageDemand => "PriceFactorAverageDemand",
+                Self::PriceFactorHighDemand => "PriceFactorHighDemand",
+                Self::PriceFactorLastMinute => "PriceFactorLastMinute",
+                Self::LastMinutePeriodMinutes => "LastMinutePeriodMinutes",
+                Self::LastMinuteAdjustmentType => "LastMinuteAdjustmentType",
+                Self::ApplyFrom => "ApplyFrom",
+                Self::ApplyTo => "ApplyTo",
             }
         }
     }

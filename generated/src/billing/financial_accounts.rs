@@ -111,9 +111,10 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("Code", crate::FieldKind::String).required(),
         crate::FieldSchema::new("Description", crate::FieldKind::String),
         crate::FieldSchema::new(
-            "AccountType",
-            crate::FieldKind::Enum(&crate::enums::FinancialAccountType::SCHEMA),
-        ),
+                "AccountType",
+                crate::FieldKind::Enum(&crate::enums::FinancialAccountType::SCHEMA),
+            )
+            .required(),
     ],
     joined: &[],
     filters: &[
@@ -305,8 +306,12 @@ mod typed {
         pub description: Option<String>,
         /// What the account records (sales, payments or deposits).
         ///
-        /// Wire: `AccountType`.
-        pub account_type: Option<crate::enums::FinancialAccountType>,
+        /// Wire: `AccountType`, required on create.
+        ///
+        /// Spec decision: The 2020 page leaves it optional; the catalogue (skills:financialaccounts.md)
+        /// and the newer web:nexudus.mintlify.app/rest-api/billing/post-financialaccounts list it among
+        /// the required fields, and the newer pages win, so it is required on create.
+        pub account_type: crate::enums::FinancialAccountType,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -382,7 +387,10 @@ mod typed {
                         name: crate::wire::required(v_name, "Name")?,
                         code: crate::wire::required(v_code, "Code")?,
                         description: v_description,
-                        account_type: v_account_type,
+                        account_type: crate::wire::required(
+                            v_account_type,
+                            "AccountType",
+                        )?,
                         extra,
                     })
                 }
@@ -538,7 +546,7 @@ mod typed {
         /// `Description`: see [`FinancialAccount::description`].
         pub description: Option<String>,
         /// `AccountType`: see [`FinancialAccount::account_type`].
-        pub account_type: Option<crate::enums::FinancialAccountType>,
+        pub account_type: crate::enums::FinancialAccountType,
     }
 
     impl ::serde::Serialize for NewFinancialAccount {
@@ -553,17 +561,19 @@ mod typed {
             object.field("Name", &self.name)?;
             object.field("Code", &self.code)?;
             object.field_if_set("Description", &self.description)?;
-            object.field_if_set("AccountType", &self.account_type)?;
+            object.field("AccountType", &self.account_type)?;
             object.end()
         }
     }
 
     impl NewFinancialAccount {
-        /// A body with the required fields set (`BusinessId`, `Name`, `Code`) and no optional one.
+        /// A body with the required fields set (`BusinessId`, `Name`, `Code`, `AccountType`) and no
+        /// optional one.
         pub fn new(
             business_id: impl Into<crate::ids::BusinessId>,
             name: impl Into<String>,
             code: impl Into<String>,
+            account_type: impl Into<crate::enums::FinancialAccountType>,
         ) -> Self {
             Self {
                 system_id: None,
@@ -572,7 +582,7 @@ mod typed {
                 name: name.into(),
                 code: code.into(),
                 description: None,
-                account_type: None,
+                account_type: account_type.into(),
             }
         }
 
@@ -591,15 +601,6 @@ mod typed {
         /// Sets [`Description`](Self::description).
         pub fn with_description(mut self, value: impl Into<String>) -> Self {
             self.description = Some(value.into());
-            self
-        }
-
-        /// Sets [`AccountType`](Self::account_type).
-        pub fn with_account_type(
-            mut self,
-            value: impl Into<crate::enums::FinancialAccountType>,
-        ) -> Self {
-            self.account_type = Some(value.into());
             self
         }
     }
@@ -629,7 +630,7 @@ mod typed {
         /// `Description`: see [`FinancialAccount::description`].
         pub description: Option<String>,
         /// `AccountType`: see [`FinancialAccount::account_type`].
-        pub account_type: Option<crate::enums::FinancialAccountType>,
+        pub account_type: crate::enums::FinancialAccountType,
         /// Properties the spec does not describe, sent back as they were read.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }

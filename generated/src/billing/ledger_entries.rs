@@ -11,8 +11,6 @@
 //! | [`LIST`](crate::billing::ledger_entries::LIST) | `GET /api/billing/ledgerentries` | `LedgerEntry-List` |
 //! | [`FIND_BY_IDS`](crate::billing::ledger_entries::FIND_BY_IDS) | `GET /api/billing/ledgerentries` | `LedgerEntry-List` |
 //! | [`GET`](crate::billing::ledger_entries::GET) | `GET /api/billing/ledgerentries/{Id}` | `LedgerEntry-Read` |
-//! | [`CREATE`](crate::billing::ledger_entries::CREATE) | `POST /api/billing/ledgerentries` | `LedgerEntry-Create` |
-//! | [`UPDATE`](crate::billing::ledger_entries::UPDATE) | `PUT /api/billing/ledgerentries` | `LedgerEntry-Edit` |
 //! | [`COMMANDS`](crate::billing::ledger_entries::COMMANDS) | `GET /api/billing/ledgerentries/commands` | `LedgerEntry-List` |
 //! | [`RUN_COMMAND`](crate::billing::ledger_entries::RUN_COMMAND) | `POST /api/billing/ledgerentries/runcommand` | `LedgerEntry-Edit` |
 
@@ -37,22 +35,6 @@ pub const GET: crate::Endpoint = crate::Endpoint {
     method: crate::Method::Get,
     path: "/api/billing/ledgerentries/{Id}",
     role: "LedgerEntry-Read",
-    service: &crate::SERVICE,
-};
-
-/// `POST /api/billing/ledgerentries`, which needs the role `LedgerEntry-Create`.
-pub const CREATE: crate::Endpoint = crate::Endpoint {
-    method: crate::Method::Post,
-    path: "/api/billing/ledgerentries",
-    role: "LedgerEntry-Create",
-    service: &crate::SERVICE,
-};
-
-/// `PUT /api/billing/ledgerentries`, which needs the role `LedgerEntry-Edit`.
-pub const UPDATE: crate::Endpoint = crate::Endpoint {
-    method: crate::Method::Put,
-    path: "/api/billing/ledgerentries",
-    role: "LedgerEntry-Edit",
     service: &crate::SERVICE,
 };
 
@@ -93,11 +75,11 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             .read_only(),
         crate::FieldSchema::new("CustomFields", crate::FieldKind::Json),
         crate::FieldSchema::new("BusinessId", crate::FieldKind::Id("Business"))
-            .required(),
-        crate::FieldSchema::new("Code", crate::FieldKind::String).required(),
-        crate::FieldSchema::new("Description", crate::FieldKind::String).required(),
-        crate::FieldSchema::new("Debit", crate::FieldKind::Money).required(),
-        crate::FieldSchema::new("Credit", crate::FieldKind::Money).required(),
+            .read_only(),
+        crate::FieldSchema::new("Code", crate::FieldKind::String).read_only(),
+        crate::FieldSchema::new("Description", crate::FieldKind::String).read_only(),
+        crate::FieldSchema::new("Debit", crate::FieldKind::Money).read_only(),
+        crate::FieldSchema::new("Credit", crate::FieldKind::Money).read_only(),
         crate::FieldSchema::new("Balance", crate::FieldKind::Money).read_only(),
     ],
     joined: &[],
@@ -134,6 +116,10 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             query: "LedgerEntry_Credit",
             field: "Credit",
         },
+        crate::FilterSchema {
+            query: "LedgerEntry_Balance",
+            field: "Balance",
+        },
     ],
     range_filters: &[
         crate::RangeFilterSchema {
@@ -156,6 +142,11 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             to: "to_LedgerEntry_Debit",
             field: "Debit",
         },
+        crate::RangeFilterSchema {
+            from: "from_LedgerEntry_Balance",
+            to: "to_LedgerEntry_Balance",
+            field: "Balance",
+        },
     ],
     sort: &[
         "Id",
@@ -166,6 +157,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         "Credit",
         "CreatedOn",
         "UpdatedOn",
+        "Balance",
     ],
     endpoints: &[
         crate::EndpointSchema {
@@ -181,16 +173,6 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::EndpointSchema {
             kind: crate::EndpointKind::Get,
             endpoint: GET,
-            detail: None,
-        },
-        crate::EndpointSchema {
-            kind: crate::EndpointKind::Create,
-            endpoint: CREATE,
-            detail: None,
-        },
-        crate::EndpointSchema {
-            kind: crate::EndpointKind::Update,
-            endpoint: UPDATE,
             detail: None,
         },
         crate::EndpointSchema {
@@ -221,9 +203,8 @@ mod typed {
     /// issues to the operator (Invoice), with the running balance. The ledger of a location's own
     /// customers is CoworkerLedgerEntry.
     ///
-    /// The full record. `GET /api/billing/ledgerentries/{Id}` answers it. Make an update from it
-    /// with [`LedgerEntry::to_update`]: fields this client does not know are kept in `extra` and
-    /// sent back, so an update never clears them.
+    /// The full record. `GET /api/billing/ledgerentries/{Id}` answers it. Fields this client does
+    /// not know are kept in `extra`.
     #[derive(Debug, Clone, PartialEq)]
     pub struct LedgerEntry {
         /// The unique identifier of the record; set by the server.
@@ -280,24 +261,54 @@ mod typed {
         pub custom_fields: Option<::serde_json::Value>,
         /// ID of the location (business) whose account the entry is in.
         ///
-        /// Wire: `BusinessId`, required on create.
-        pub business_id: crate::ids::BusinessId,
+        /// Wire: `BusinessId`, read-only.
+        ///
+        /// Spec decision: The 2020 page takes it on create and update; the catalogue
+        /// (skills:ledgerentries.md) says ledger entries support only search and get through the API,
+        /// the C# client says the same, and the newer pages document only dev:billing/get-ledgerentries
+        /// and dev:billing/get-ledgerentries-by-id. The newer sources win: it is read-only, and not
+        /// required as there is no create.
+        pub business_id: Option<crate::ids::BusinessId>,
         /// Code of the entry.
         ///
-        /// Wire: `Code`, required on create.
-        pub code: String,
+        /// Wire: `Code`, read-only.
+        ///
+        /// Spec decision: The 2020 page takes it on create and update; the catalogue
+        /// (skills:ledgerentries.md) says ledger entries support only search and get through the API,
+        /// the C# client says the same, and the newer pages document only dev:billing/get-ledgerentries
+        /// and dev:billing/get-ledgerentries-by-id. The newer sources win: it is read-only, and not
+        /// required as there is no create.
+        pub code: Option<String>,
         /// Description of the entry.
         ///
-        /// Wire: `Description`, required on create.
-        pub description: String,
+        /// Wire: `Description`, read-only.
+        ///
+        /// Spec decision: The 2020 page takes it on create and update; the catalogue
+        /// (skills:ledgerentries.md) says ledger entries support only search and get through the API,
+        /// the C# client says the same, and the newer pages document only dev:billing/get-ledgerentries
+        /// and dev:billing/get-ledgerentries-by-id. The newer sources win: it is read-only, and not
+        /// required as there is no create.
+        pub description: Option<String>,
         /// Amount debited by the entry.
         ///
-        /// Wire: `Debit`, required on create.
-        pub debit: crate::Decimal,
+        /// Wire: `Debit`, read-only.
+        ///
+        /// Spec decision: The 2020 page takes it on create and update; the catalogue
+        /// (skills:ledgerentries.md) says ledger entries support only search and get through the API,
+        /// the C# client says the same, and the newer pages document only dev:billing/get-ledgerentries
+        /// and dev:billing/get-ledgerentries-by-id. The newer sources win: it is read-only, and not
+        /// required as there is no create.
+        pub debit: Option<crate::Decimal>,
         /// Amount credited by the entry.
         ///
-        /// Wire: `Credit`, required on create.
-        pub credit: crate::Decimal,
+        /// Wire: `Credit`, read-only.
+        ///
+        /// Spec decision: The 2020 page takes it on create and update; the catalogue
+        /// (skills:ledgerentries.md) says ledger entries support only search and get through the API,
+        /// the C# client says the same, and the newer pages document only dev:billing/get-ledgerentries
+        /// and dev:billing/get-ledgerentries-by-id. The newer sources win: it is read-only, and not
+        /// required as there is no create.
+        pub credit: Option<crate::Decimal>,
         /// Balance of the account after the entry, computed by the server.
         ///
         /// Wire: `Balance`, read-only.
@@ -375,14 +386,11 @@ mod typed {
                         to_string_text: v_to_string_text,
                         localization_details: v_localization_details,
                         custom_fields: v_custom_fields,
-                        business_id: crate::wire::required(v_business_id, "BusinessId")?,
-                        code: crate::wire::required(v_code, "Code")?,
-                        description: crate::wire::required(
-                            v_description,
-                            "Description",
-                        )?,
-                        debit: crate::wire::required(v_debit, "Debit")?,
-                        credit: crate::wire::required(v_credit, "Credit")?,
+                        business_id: v_business_id,
+                        code: v_code,
+                        description: v_description,
+                        debit: v_debit,
+                        credit: v_credit,
                         balance: v_balance,
                         extra,
                     })
@@ -397,15 +405,6 @@ mod typed {
     ///
     /// The summary that GET list answers. Never build an update from a list record: a PUT clears
     /// every field it does not send.
-    ///
-    /// There is deliberately no way to turn it into a [`LedgerEntryUpdate`]: fetch the full record
-    /// with `get` first. This does not compile:
-    ///
-    /// ```compile_fail
-    /// fn update_from_summary(item: nexudus::billing::ledger_entries::LedgerEntryListItem) {
-    ///     let _ = nexudus::billing::ledger_entries::LedgerEntryUpdate::from(item);
-    /// }
-    /// ```
     #[derive(Debug, Clone, PartialEq)]
     pub struct LedgerEntryListItem {
         /// `Id`: see [`LedgerEntry::id`].
@@ -527,158 +526,6 @@ mod typed {
         }
     }
 
-    /// The body that creates a [`LedgerEntry`]. Required fields are the arguments of
-    /// [`NewLedgerEntry::new`], so a body without one does not compile; set optional fields with
-    /// the `with_` methods. Unset optional fields are not sent, and fields the API does not take on
-    /// create cannot be set.
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub struct NewLedgerEntry {
-        /// `SystemId`: see [`LedgerEntry::system_id`].
-        pub system_id: Option<String>,
-        /// `CustomFields`: see [`LedgerEntry::custom_fields`].
-        pub custom_fields: Option<::serde_json::Value>,
-        /// `BusinessId`: see [`LedgerEntry::business_id`].
-        pub business_id: crate::ids::BusinessId,
-        /// `Code`: see [`LedgerEntry::code`].
-        pub code: String,
-        /// `Description`: see [`LedgerEntry::description`].
-        pub description: String,
-        /// `Debit`: see [`LedgerEntry::debit`].
-        pub debit: crate::Decimal,
-        /// `Credit`: see [`LedgerEntry::credit`].
-        pub credit: crate::Decimal,
-    }
-
-    impl ::serde::Serialize for NewLedgerEntry {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            let mut object = crate::wire::Object::start(serializer)?;
-            object.field_if_set("SystemId", &self.system_id)?;
-            object.field_if_set("CustomFields", &self.custom_fields)?;
-            object.field("BusinessId", &self.business_id)?;
-            object.field("Code", &self.code)?;
-            object.field("Description", &self.description)?;
-            object.field("Debit", &crate::wire::Number(&self.debit))?;
-            object.field("Credit", &crate::wire::Number(&self.credit))?;
-            object.end()
-        }
-    }
-
-    impl NewLedgerEntry {
-        /// A body with the required fields set (`BusinessId`, `Code`, `Description`, `Debit`, `Credit`)
-        /// and no optional one.
-        pub fn new(
-            business_id: impl Into<crate::ids::BusinessId>,
-            code: impl Into<String>,
-            description: impl Into<String>,
-            debit: crate::Decimal,
-            credit: crate::Decimal,
-        ) -> Self {
-            Self {
-                system_id: None,
-                custom_fields: None,
-                business_id: business_id.into(),
-                code: code.into(),
-                description: description.into(),
-                debit,
-                credit,
-            }
-        }
-
-        /// Sets [`SystemId`](Self::system_id).
-        pub fn with_system_id(mut self, value: impl Into<String>) -> Self {
-            self.system_id = Some(value.into());
-            self
-        }
-
-        /// Sets [`CustomFields`](Self::custom_fields).
-        pub fn with_custom_fields(mut self, value: ::serde_json::Value) -> Self {
-            self.custom_fields = Some(value);
-            self
-        }
-    }
-
-    /// The body that updates a [`LedgerEntry`]. The API's PUT clears every property it does not
-    /// receive, so this body can only be made from a full record ([`LedgerEntry::to_update`] or
-    /// `From<LedgerEntry>`): it carries every field the API lets an update write, as read, the
-    /// fields set on create only (sent back unchanged), the record's `Id`, and the properties this
-    /// client does not know (`extra`). Change the public fields, then send it.
-    ///
-    /// A [`LedgerEntryListItem`] cannot become one: list records leave fields out.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct LedgerEntryUpdate {
-        /// The record to update; fixed by the record the body was made from.
-        id: crate::ids::LedgerEntryId,
-        /// `SystemId`: see [`LedgerEntry::system_id`].
-        pub system_id: Option<String>,
-        /// `CustomFields`: see [`LedgerEntry::custom_fields`].
-        pub custom_fields: Option<::serde_json::Value>,
-        /// `BusinessId`: see [`LedgerEntry::business_id`].
-        pub business_id: crate::ids::BusinessId,
-        /// `Code`: see [`LedgerEntry::code`].
-        pub code: String,
-        /// `Description`: see [`LedgerEntry::description`].
-        pub description: String,
-        /// `Debit`: see [`LedgerEntry::debit`].
-        pub debit: crate::Decimal,
-        /// `Credit`: see [`LedgerEntry::credit`].
-        pub credit: crate::Decimal,
-        /// Properties the spec does not describe, sent back as they were read.
-        pub extra: ::serde_json::Map<String, ::serde_json::Value>,
-    }
-
-    impl ::serde::Serialize for LedgerEntryUpdate {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            let mut object = crate::wire::Object::start(serializer)?;
-            object.field("Id", &self.id)?;
-            object.field("SystemId", &self.system_id)?;
-            object.field("CustomFields", &self.custom_fields)?;
-            object.field("BusinessId", &self.business_id)?;
-            object.field("Code", &self.code)?;
-            object.field("Description", &self.description)?;
-            object.field("Debit", &crate::wire::Number(&self.debit))?;
-            object.field("Credit", &crate::wire::Number(&self.credit))?;
-            object.end_with(&self.extra)
-        }
-    }
-
-    impl LedgerEntryUpdate {
-        /// The `Id` of the record this body updates.
-        pub fn id(&self) -> crate::ids::LedgerEntryId {
-            self.id
-        }
-    }
-
-    impl From<LedgerEntry> for LedgerEntryUpdate {
-        fn from(record: LedgerEntry) -> Self {
-            Self {
-                id: record.id,
-                system_id: record.system_id,
-                custom_fields: record.custom_fields,
-                business_id: record.business_id,
-                code: record.code,
-                description: record.description,
-                debit: record.debit,
-                credit: record.credit,
-                extra: record.extra,
-            }
-        }
-    }
-
-    impl LedgerEntry {
-        /// An update body holding this record's writable fields and unknown properties.
-        /// [`LedgerEntries::modify`] reads, changes and writes back in one call.
-        pub fn to_update(&self) -> LedgerEntryUpdate {
-            LedgerEntryUpdate::from(self.clone())
-        }
-    }
-
     /// A filter of the `LedgerEntry` list: each variant is one query parameter, spelled as the API
     /// spells it. Add several to a [`LedgerEntryQuery`] with `filter`; the API combines them with
     /// AND.
@@ -716,6 +563,10 @@ mod typed {
         ///
         /// Query: `LedgerEntry_Credit=10.5`.
         Credit(crate::Decimal),
+        /// Filter by the balance after the entry.
+        ///
+        /// Query: `LedgerEntry_Balance=10.5`.
+        Balance(crate::Decimal),
         /// Records created within a range.
         ///
         /// `CreatedOn` at least this value. Query: `from_LedgerEntry_CreatedOn=2025-01-01T00:00`.
@@ -748,6 +599,14 @@ mod typed {
         ///
         /// `Debit` at most this value. Query: `to_LedgerEntry_Debit=10.5`.
         ToDebit(crate::Decimal),
+        /// Balance, within a range.
+        ///
+        /// `Balance` at least this value. Query: `from_LedgerEntry_Balance=10.5`.
+        FromBalance(crate::Decimal),
+        /// Balance, within a range.
+        ///
+        /// `Balance` at most this value. Query: `to_LedgerEntry_Balance=10.5`.
+        ToBalance(crate::Decimal),
     }
 
     impl crate::QueryFilter for LedgerEntryFilter {
@@ -761,6 +620,7 @@ mod typed {
                 Self::Description(value) => ("LedgerEntry_Description", value.clone()),
                 Self::Debit(value) => ("LedgerEntry_Debit", value.to_string()),
                 Self::Credit(value) => ("LedgerEntry_Credit", value.to_string()),
+                Self::Balance(value) => ("LedgerEntry_Balance", value.to_string()),
                 Self::FromCreatedOn(value) => {
                     (
                         "from_LedgerEntry_CreatedOn",
@@ -789,6 +649,10 @@ mod typed {
                 Self::ToCredit(value) => ("to_LedgerEntry_Credit", value.to_string()),
                 Self::FromDebit(value) => ("from_LedgerEntry_Debit", value.to_string()),
                 Self::ToDebit(value) => ("to_LedgerEntry_Debit", value.to_string()),
+                Self::FromBalance(value) => {
+                    ("from_LedgerEntry_Balance", value.to_string())
+                }
+                Self::ToBalance(value) => ("to_LedgerEntry_Balance", value.to_string()),
             }
         }
     }
@@ -812,6 +676,8 @@ mod typed {
         CreatedOn,
         /// `UpdatedOn`: When the record was last updated.
         UpdatedOn,
+        /// `Balance`: Balance of the account after the entry, computed by the server.
+        Balance,
     }
 
     impl crate::SortField for LedgerEntrySort {
@@ -825,6 +691,7 @@ mod typed {
                 Self::Credit => "Credit",
                 Self::CreatedOn => "CreatedOn",
                 Self::UpdatedOn => "UpdatedOn",
+                Self::Balance => "Balance",
             }
         }
     }
@@ -854,6 +721,12 @@ mod typed {
         /// Answers one page with its paging metadata.
         ///
         /// `GET /api/billing/ledgerentries`; role `LedgerEntry-List` (see [`LIST`](super::LIST)).
+        ///
+        /// Spec decision: The 2020 page also documents create and update. The catalogue
+        /// (skills:ledgerentries.md) says ledger entries support only search and get through the API,
+        /// the C# client says the same, and the newer pages document only dev:billing/get-ledgerentries
+        /// and dev:billing/get-ledgerentries-by-id; so the spec has no create or update endpoint, and
+        /// every field is read-only.
         #[inline]
         pub fn list(
             &self,
@@ -903,39 +776,6 @@ mod typed {
             self.client.get_record(&super::GET, id.into().0)
         }
 
-        /// Creates a LedgerEntry; the answer carries the new record's Id.
-        ///
-        /// Answers the new record's `Id`.
-        ///
-        /// `POST /api/billing/ledgerentries`; role `LedgerEntry-Create` (see
-        /// [`CREATE`](super::CREATE)).
-        ///
-        /// Spec decision: The 2020 page documents create and update (and no delete); the C# client says
-        /// the API exposes only list and get for ledger entries. No newer page for ledger entries was
-        /// found to settle it, so the 2020 page's endpoints are kept.
-        #[inline]
-        pub fn create(
-            &self,
-            body: &NewLedgerEntry,
-        ) -> crate::Call<crate::ids::LedgerEntryId> {
-            self.client.create_record(&super::CREATE, body)
-        }
-
-        /// Updates a LedgerEntry, named by the Id in the body. PUT clears every property it does not
-        /// send, so the body is made from the full record.
-        ///
-        /// `PUT /api/billing/ledgerentries`; role `LedgerEntry-Edit` (see [`UPDATE`](super::UPDATE)).
-        ///
-        /// Spec decision: As for create: the 2020 page documents it, the C# client says ledger entries
-        /// are read-only; the documented endpoint is kept.
-        #[inline]
-        pub fn update(
-            &self,
-            body: &LedgerEntryUpdate,
-        ) -> crate::Call<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body))
-        }
-
         /// Lists the commands that can run on LedgerEntry records.
         ///
         /// `GET /api/billing/ledgerentries/commands`; role `LedgerEntry-List` (see
@@ -964,23 +804,6 @@ mod typed {
             command: &crate::RunCommand,
         ) -> crate::Call<crate::ActionResponse> {
             self.client.run_command(&super::RUN_COMMAND, command)
-        }
-
-        /// Reads the full record, lets `change` edit its [`LedgerEntryUpdate`], and writes it back: the
-        /// safe way to change a few fields, since the PUT then carries every other field as it was.
-        ///
-        /// Needs the roles `LedgerEntry-Read` and `LedgerEntry-Edit`. Answers the body that was sent.
-        #[inline]
-        pub fn modify(
-            self,
-            id: impl Into<crate::ids::LedgerEntryId>,
-            change: impl FnOnce(&mut LedgerEntryUpdate),
-        ) -> impl ::core::future::Future<Output = crate::Result<LedgerEntryUpdate>> {
-            self.client
-                .modify::<
-                    LedgerEntry,
-                    LedgerEntryUpdate,
-                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

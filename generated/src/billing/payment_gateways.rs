@@ -110,6 +110,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
                 "PaymentGatewayType",
                 crate::FieldKind::Enum(&crate::enums::PaymentGatewayType::SCHEMA),
             )
+            .required()
             .create_only(),
         crate::FieldSchema::new("Attempt3dSecure", crate::FieldKind::Boolean),
         crate::FieldSchema::new("AccessToken", crate::FieldKind::String).read_only(),
@@ -335,11 +336,14 @@ mod typed {
         pub name: String,
         /// The payment provider the connection uses.
         ///
-        /// Wire: `PaymentGatewayType`, set on create only.
+        /// Wire: `PaymentGatewayType`, required on create, set on create only.
         ///
         /// Spec decision: The 2020 create parameters take it; its update parameters and update example
-        /// leave it out, so it is set on create only.
-        pub payment_gateway_type: Option<crate::enums::PaymentGatewayType>,
+        /// leave it out, so it is set on create only. The catalogue (skills:paymentgateways.md) marks
+        /// it required on create and, like the 2020 page, lists it among the create options only. The
+        /// 2020 page leaves it optional, but a connection means nothing without its provider, and the
+        /// catalogue is the newer source, so it is required.
+        pub payment_gateway_type: crate::enums::PaymentGatewayType,
         /// Whether card payments through the gateway attempt 3-D Secure authentication.
         ///
         /// Wire: `Attempt3dSecure`.
@@ -350,7 +354,9 @@ mod typed {
         ///
         /// Spec decision: The 2020 page shows it only in its filters and example records, not in the
         /// create or update parameters; it is read-only here. The C# client lists it without saying
-        /// whether it is written.
+        /// whether it is written. The catalogue (skills:paymentgateways.md) does not name it, as it
+        /// lists only the options a body sets; the 2020 page and the C# client show it, so it is kept
+        /// read-only.
         pub access_token: Option<String>,
         /// Provider-specific configuration of the connection, as XML.
         ///
@@ -359,6 +365,9 @@ mod typed {
         /// Last XML response the provider returned.
         ///
         /// Wire: `XmlResponse`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:paymentgateways.md) does not name it, as it lists only
+        /// the options a body sets; the 2020 page and the C# client show it, so it is kept read-only.
         pub xml_response: Option<String>,
         /// Fee applied to payments through the gateway; no document says whether it is an amount or a
         /// percentage.
@@ -462,7 +471,10 @@ mod typed {
                         custom_fields: v_custom_fields,
                         business_id: crate::wire::required(v_business_id, "BusinessId")?,
                         name: crate::wire::required(v_name, "Name")?,
-                        payment_gateway_type: v_payment_gateway_type,
+                        payment_gateway_type: crate::wire::required(
+                            v_payment_gateway_type,
+                            "PaymentGatewayType",
+                        )?,
                         attempt3d_secure: v_attempt3d_secure,
                         access_token: v_access_token,
                         configuration_xml: v_configuration_xml,
@@ -655,7 +667,7 @@ mod typed {
         /// `Name`: see [`PaymentGateway::name`].
         pub name: String,
         /// `PaymentGatewayType`: see [`PaymentGateway::payment_gateway_type`].
-        pub payment_gateway_type: Option<crate::enums::PaymentGatewayType>,
+        pub payment_gateway_type: crate::enums::PaymentGatewayType,
         /// `Attempt3dSecure`: see [`PaymentGateway::attempt3d_secure`].
         pub attempt3d_secure: Option<bool>,
         /// `ConfigurationXml`: see [`PaymentGateway::configuration_xml`].
@@ -678,7 +690,7 @@ mod typed {
             object.field_if_set("CustomFields", &self.custom_fields)?;
             object.field("BusinessId", &self.business_id)?;
             object.field("Name", &self.name)?;
-            object.field_if_set("PaymentGatewayType", &self.payment_gateway_type)?;
+            object.field("PaymentGatewayType", &self.payment_gateway_type)?;
             object.field_if_set("Attempt3dSecure", &self.attempt3d_secure)?;
             object.field_if_set("ConfigurationXml", &self.configuration_xml)?;
             if let Some(value) = &self.transaction_fee {
@@ -691,17 +703,19 @@ mod typed {
     }
 
     impl NewPaymentGateway {
-        /// A body with the required fields set (`BusinessId`, `Name`) and no optional one.
+        /// A body with the required fields set (`BusinessId`, `Name`, `PaymentGatewayType`) and no
+        /// optional one.
         pub fn new(
             business_id: impl Into<crate::ids::BusinessId>,
             name: impl Into<String>,
+            payment_gateway_type: impl Into<crate::enums::PaymentGatewayType>,
         ) -> Self {
             Self {
                 system_id: None,
                 custom_fields: None,
                 business_id: business_id.into(),
                 name: name.into(),
-                payment_gateway_type: None,
+                payment_gateway_type: payment_gateway_type.into(),
                 attempt3d_secure: None,
                 configuration_xml: None,
                 transaction_fee: None,
@@ -719,15 +733,6 @@ mod typed {
         /// Sets [`CustomFields`](Self::custom_fields).
         pub fn with_custom_fields(mut self, value: ::serde_json::Value) -> Self {
             self.custom_fields = Some(value);
-            self
-        }
-
-        /// Sets [`PaymentGatewayType`](Self::payment_gateway_type).
-        pub fn with_payment_gateway_type(
-            mut self,
-            value: impl Into<crate::enums::PaymentGatewayType>,
-        ) -> Self {
-            self.payment_gateway_type = Some(value.into());
             self
         }
 
@@ -781,7 +786,7 @@ mod typed {
         id: crate::ids::PaymentGatewayId,
         /// `PaymentGatewayType`: set on create only; sent back as read (see
         /// [`PaymentGateway::payment_gateway_type`]).
-        payment_gateway_type: Option<crate::enums::PaymentGatewayType>,
+        payment_gateway_type: crate::enums::PaymentGatewayType,
         /// `SystemId`: see [`PaymentGateway::system_id`].
         pub system_id: Option<String>,
         /// `CustomFields`: see [`PaymentGateway::custom_fields`].

@@ -133,13 +133,32 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             .body_only(),
         crate::FieldSchema::new("ElegibleProducts", crate::FieldKind::Ids("Product"))
             .not_in_list(),
+        crate::FieldSchema::new(
+                "AddedElegibleProducts",
+                crate::FieldKind::Ids("Product"),
+            )
+            .body_only(),
+        crate::FieldSchema::new(
+                "RemovedElegibleProducts",
+                crate::FieldKind::Ids("Product"),
+            )
+            .body_only(),
         crate::FieldSchema::new("ElegibleTariffs", crate::FieldKind::Ids("Tariff"))
             .not_in_list(),
+        crate::FieldSchema::new("AddedElegibleTariffs", crate::FieldKind::Ids("Tariff"))
+            .body_only(),
+        crate::FieldSchema::new(
+                "RemovedElegibleTariffs",
+                crate::FieldKind::Ids("Tariff"),
+            )
+            .body_only(),
         crate::FieldSchema::new("Credit", crate::FieldKind::Money).required(),
         crate::FieldSchema::new("ExpireTimeInMonths", crate::FieldKind::Integer),
         crate::FieldSchema::new("ExpireTimeInWeeks", crate::FieldKind::Integer),
-        crate::FieldSchema::new("CaneBeUsedForBookings", crate::FieldKind::Boolean),
-        crate::FieldSchema::new("CaneBeUsedForEvents", crate::FieldKind::Boolean),
+        crate::FieldSchema::new("CaneBeUsedForBookings", crate::FieldKind::Boolean)
+            .flag("can-be-used-for-bookings"),
+        crate::FieldSchema::new("CaneBeUsedForEvents", crate::FieldKind::Boolean)
+            .flag("can-be-used-for-events"),
         crate::FieldSchema::new(
                 "EventCategories",
                 crate::FieldKind::Ids("CalendarEventCategory"),
@@ -163,6 +182,13 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("IsUniversalCredit", crate::FieldKind::Boolean),
         crate::FieldSchema::new("ElegiblePasses", crate::FieldKind::Ids("TimePass"))
             .not_in_list(),
+        crate::FieldSchema::new("AddedElegiblePasses", crate::FieldKind::Ids("TimePass"))
+            .body_only(),
+        crate::FieldSchema::new(
+                "RemovedElegiblePasses",
+                crate::FieldKind::Ids("TimePass"),
+            )
+            .body_only(),
         crate::FieldSchema::new("AppliesToCharges", crate::FieldKind::Boolean),
     ],
     joined: &[],
@@ -219,6 +245,26 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             query: "ProductBookingCredit_EventCategories",
             field: "EventCategories",
         },
+        crate::FilterSchema {
+            query: "ProductBookingCredit_ExpireTimeInMonths",
+            field: "ExpireTimeInMonths",
+        },
+        crate::FilterSchema {
+            query: "ProductBookingCredit_ExpireTimeInWeeks",
+            field: "ExpireTimeInWeeks",
+        },
+        crate::FilterSchema {
+            query: "ProductBookingCredit_CaneBeUsedForBookings",
+            field: "CaneBeUsedForBookings",
+        },
+        crate::FilterSchema {
+            query: "ProductBookingCredit_IsUniversalCredit",
+            field: "IsUniversalCredit",
+        },
+        crate::FilterSchema {
+            query: "ProductBookingCredit_AppliesToCharges",
+            field: "AppliesToCharges",
+        },
     ],
     range_filters: &[
         crate::RangeFilterSchema {
@@ -240,6 +286,16 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             from: "from_ProductBookingCredit_ExpiresIn",
             to: "to_ProductBookingCredit_ExpiresIn",
             field: "ExpiresIn",
+        },
+        crate::RangeFilterSchema {
+            from: "from_ProductBookingCredit_ExpireTimeInMonths",
+            to: "to_ProductBookingCredit_ExpireTimeInMonths",
+            field: "ExpireTimeInMonths",
+        },
+        crate::RangeFilterSchema {
+            from: "from_ProductBookingCredit_ExpireTimeInWeeks",
+            to: "to_ProductBookingCredit_ExpireTimeInWeeks",
+            field: "ExpireTimeInWeeks",
         },
     ],
     sort: &[
@@ -385,7 +441,9 @@ mod typed {
         ///
         /// Spec decision: The 2020 list example shows it as the joined
         /// `ProductBookingCreditProductName`; the C# client, which mirrors the newer get-one answer,
-        /// has `ProductName` on the record, so it is a read-only record field.
+        /// has `ProductName` on the record, so it is a read-only record field. The catalogue
+        /// (skills:productbookingcredits.md) does not name it, as it lists only the options a body
+        /// sets; dev:billing/get-productbookingcredits-by-id returns it, so it is kept.
         pub product_name: Option<String>,
         /// Currency code of the product's location, in which the credit is counted.
         ///
@@ -393,7 +451,9 @@ mod typed {
         ///
         /// Spec decision: The 2020 list example spells it
         /// `ProductBookingCreditProductBusiness_Currency_Code`; the C# client has
-        /// `ProductBusinessCurrencyCode` on the record.
+        /// `ProductBusinessCurrencyCode` on the record. The catalogue (skills:productbookingcredits.md)
+        /// does not name it, as it lists only the options a body sets;
+        /// dev:billing/get-productbookingcredits-by-id returns it, so it is kept.
         pub product_business_currency_code: Option<String>,
         /// Resource types whose bookings the credit can pay for; empty means all.
         ///
@@ -427,11 +487,20 @@ mod typed {
         /// Wire: `CaneBeUsedForBookings`.
         ///
         /// Spec decision: The 2020 page does not list it; the newer post page and the C# client do. The
-        /// API's spelling `Cane` is kept on the wire and corrected by `rust:`.
+        /// API's spelling `Cane` is kept on the wire and corrected by `rust:`. The catalogue
+        /// (skills:productbookingcredits.md) names the option `--can-be-used-for-bookings`, typo
+        /// corrected; dev:billing/get-productbookingcredits-by-id still spells the property
+        /// CaneBeUsedForBookings, and the newer pages win on spelling, so the field keeps the wire name
+        /// and `flag:` gives the catalogue's option.
         pub can_be_used_for_bookings: Option<bool>,
         /// Whether the credit can pay for event sign-ups.
         ///
         /// Wire: `CaneBeUsedForEvents`.
+        ///
+        /// Spec decision: The catalogue (skills:productbookingcredits.md) names the option
+        /// `--can-be-used-for-events`, typo corrected; dev:billing/get-productbookingcredits-by-id
+        /// still spells the property CaneBeUsedForEvents, and the newer pages win on spelling, so the
+        /// field keeps the wire name and `flag:` gives the catalogue's option.
         pub can_be_used_for_events: Option<bool>,
         /// Event categories whose sign-ups the credit can pay for; empty means all.
         ///
@@ -820,8 +889,40 @@ mod typed {
         pub removed_eligible_resource_types: Option<Vec<crate::ids::ResourceTypeId>>,
         /// `ElegibleProducts`: see [`ProductBookingCredit::eligible_products`].
         pub eligible_products: Option<Vec<crate::ids::ProductId>>,
+        /// IDs of products to add to `ElegibleProducts`.
+        ///
+        /// Wire: `AddedElegibleProducts`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the catalogue (skills:productbookingcredits.md) names it, as a create
+        /// and update option that adds to ElegibleProducts; its ids are of the same entity as
+        /// ElegibleProducts'.
+        pub added_eligible_products: Option<Vec<crate::ids::ProductId>>,
+        /// IDs of products to remove from `ElegibleProducts`.
+        ///
+        /// Wire: `RemovedElegibleProducts`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the catalogue (skills:productbookingcredits.md) names it, as a create
+        /// and update option that removes from ElegibleProducts; its ids are of the same entity as
+        /// ElegibleProducts'.
+        pub removed_eligible_products: Option<Vec<crate::ids::ProductId>>,
         /// `ElegibleTariffs`: see [`ProductBookingCredit::eligible_tariffs`].
         pub eligible_tariffs: Option<Vec<crate::ids::TariffId>>,
+        /// IDs of plans to add to `ElegibleTariffs`.
+        ///
+        /// Wire: `AddedElegibleTariffs`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the catalogue (skills:productbookingcredits.md) names it, as a create
+        /// and update option that adds to ElegibleTariffs; its ids are of the same entity as
+        /// ElegibleTariffs'.
+        pub added_eligible_tariffs: Option<Vec<crate::ids::TariffId>>,
+        /// IDs of plans to remove from `ElegibleTariffs`.
+        ///
+        /// Wire: `RemovedElegibleTariffs`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the catalogue (skills:productbookingcredits.md) names it, as a create
+        /// and update option that removes from ElegibleTariffs; its ids are of the same entity as
+        /// ElegibleTariffs'.
+        pub removed_eligible_tariffs: Option<Vec<crate::ids::TariffId>>,
         /// `Credit`: see [`ProductBookingCredit::credit`].
         pub credit: crate::Decimal,
         /// `ExpireTimeInMonths`: see [`ProductBookingCredit::expire_time_in_months`].
@@ -856,6 +957,22 @@ mod typed {
         pub is_universal_credit: Option<bool>,
         /// `ElegiblePasses`: see [`ProductBookingCredit::eligible_passes`].
         pub eligible_passes: Option<Vec<crate::ids::TimePassId>>,
+        /// IDs of time passes to add to `ElegiblePasses`.
+        ///
+        /// Wire: `AddedElegiblePasses`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the catalogue (skills:productbookingcredits.md) names it, as a create
+        /// and update option that adds to ElegiblePasses; its ids are of the same entity as
+        /// ElegiblePasses'.
+        pub added_eligible_passes: Option<Vec<crate::ids::TimePassId>>,
+        /// IDs of time passes to remove from `ElegiblePasses`.
+        ///
+        /// Wire: `RemovedElegiblePasses`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the catalogue (skills:productbookingcredits.md) names it, as a create
+        /// and update option that removes from ElegiblePasses; its ids are of the same entity as
+        /// ElegiblePasses'.
+        pub removed_eligible_passes: Option<Vec<crate::ids::TimePassId>>,
         /// `AppliesToCharges`: see [`ProductBookingCredit::applies_to_charges`].
         pub applies_to_charges: Option<bool>,
     }
@@ -882,7 +999,16 @@ mod typed {
                     &self.removed_eligible_resource_types,
                 )?;
             object.field_if_set("ElegibleProducts", &self.eligible_products)?;
+            object.field_if_set("AddedElegibleProducts", &self.added_eligible_products)?;
+            object
+                .field_if_set(
+                    "RemovedElegibleProducts",
+                    &self.removed_eligible_products,
+                )?;
             object.field_if_set("ElegibleTariffs", &self.eligible_tariffs)?;
+            object.field_if_set("AddedElegibleTariffs", &self.added_eligible_tariffs)?;
+            object
+                .field_if_set("RemovedElegibleTariffs", &self.removed_eligible_tariffs)?;
             object.field("Credit", &crate::wire::Number(&self.credit))?;
             object.field_if_set("ExpireTimeInMonths", &self.expire_time_in_months)?;
             object.field_if_set("ExpireTimeInWeeks", &self.expire_time_in_weeks)?;
@@ -897,6 +1023,8 @@ mod typed {
             object.field_if_set("ExpiresIn", &self.expires_in)?;
             object.field_if_set("IsUniversalCredit", &self.is_universal_credit)?;
             object.field_if_set("ElegiblePasses", &self.eligible_passes)?;
+            object.field_if_set("AddedElegiblePasses", &self.added_eligible_passes)?;
+            object.field_if_set("RemovedElegiblePasses", &self.removed_eligible_passes)?;
             object.field_if_set("AppliesToCharges", &self.applies_to_charges)?;
             object.end()
         }
@@ -918,7 +1046,11 @@ mod typed {
                 added_eligible_resource_types: None,
                 removed_eligible_resource_types: None,
                 eligible_products: None,
+                added_eligible_products: None,
+                removed_eligible_products: None,
                 eligible_tariffs: None,
+                added_eligible_tariffs: None,
+                removed_eligible_tariffs: None,
                 credit,
                 expire_time_in_months: None,
                 expire_time_in_weeks: None,
@@ -931,6 +1063,8 @@ mod typed {
                 expires_in: None,
                 is_universal_credit: None,
                 eligible_passes: None,
+                added_eligible_passes: None,
+                removed_eligible_passes: None,
                 applies_to_charges: None,
             }
         }
@@ -989,12 +1123,56 @@ mod typed {
             self
         }
 
+        /// Sets [`AddedElegibleProducts`](Self::added_eligible_products).
+        pub fn with_added_eligible_products(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::ProductId>>,
+        ) -> Self {
+            self.added_eligible_products = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
+            self
+        }
+
+        /// Sets [`RemovedElegibleProducts`](Self::removed_eligible_products).
+        pub fn with_removed_eligible_products(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::ProductId>>,
+        ) -> Self {
+            self.removed_eligible_products = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
+            self
+        }
+
         /// Sets [`ElegibleTariffs`](Self::eligible_tariffs).
         pub fn with_eligible_tariffs(
             mut self,
             value: impl IntoIterator<Item = impl Into<crate::ids::TariffId>>,
         ) -> Self {
             self.eligible_tariffs = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+
+        /// Sets [`AddedElegibleTariffs`](Self::added_eligible_tariffs).
+        pub fn with_added_eligible_tariffs(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::TariffId>>,
+        ) -> Self {
+            self.added_eligible_tariffs = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
+            self
+        }
+
+        /// Sets [`RemovedElegibleTariffs`](Self::removed_eligible_tariffs).
+        pub fn with_removed_eligible_tariffs(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::TariffId>>,
+        ) -> Self {
+            self.removed_eligible_tariffs = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
             self
         }
 
@@ -1089,6 +1267,28 @@ mod typed {
             self
         }
 
+        /// Sets [`AddedElegiblePasses`](Self::added_eligible_passes).
+        pub fn with_added_eligible_passes(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::TimePassId>>,
+        ) -> Self {
+            self.added_eligible_passes = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
+            self
+        }
+
+        /// Sets [`RemovedElegiblePasses`](Self::removed_eligible_passes).
+        pub fn with_removed_eligible_passes(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::TimePassId>>,
+        ) -> Self {
+            self.removed_eligible_passes = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
+            self
+        }
+
         /// Sets [`AppliesToCharges`](Self::applies_to_charges).
         pub fn with_applies_to_charges(mut self, value: bool) -> Self {
             self.applies_to_charges = Some(value);
@@ -1103,8 +1303,10 @@ mod typed {
     /// unchanged), the record's `Id`, and the properties this client does not know (`extra`).
     /// Change the public fields, then send it.
     ///
-    /// `AddedElegibleResourceTypes`, `RemovedElegibleResourceTypes`, `AddedEventCategories`,
-    /// `RemovedEventCategories` only exist in bodies: they start unset and are sent only when set.
+    /// `AddedElegibleResourceTypes`, `RemovedElegibleResourceTypes`, `AddedElegibleProducts`,
+    /// `RemovedElegibleProducts`, `AddedElegibleTariffs`, `RemovedElegibleTariffs`,
+    /// `AddedEventCategories`, `RemovedEventCategories`, `AddedElegiblePasses`,
+    /// `RemovedElegiblePasses` only exist in bodies: they start unset and are sent only when set.
     ///
     /// A [`ProductBookingCreditListItem`] cannot become one: list records leave fields out.
     #[derive(Debug, Clone, PartialEq)]
@@ -1129,8 +1331,16 @@ mod typed {
         pub removed_eligible_resource_types: Option<Vec<crate::ids::ResourceTypeId>>,
         /// `ElegibleProducts`: see [`ProductBookingCredit::eligible_products`].
         pub eligible_products: Option<Vec<crate::ids::ProductId>>,
+        /// `AddedElegibleProducts`: see [`NewProductBookingCredit::added_eligible_products`].
+        pub added_eligible_products: Option<Vec<crate::ids::ProductId>>,
+        /// `RemovedElegibleProducts`: see [`NewProductBookingCredit::removed_eligible_products`].
+        pub removed_eligible_products: Option<Vec<crate::ids::ProductId>>,
         /// `ElegibleTariffs`: see [`ProductBookingCredit::eligible_tariffs`].
         pub eligible_tariffs: Option<Vec<crate::ids::TariffId>>,
+        /// `AddedElegibleTariffs`: see [`NewProductBookingCredit::added_eligible_tariffs`].
+        pub added_eligible_tariffs: Option<Vec<crate::ids::TariffId>>,
+        /// `RemovedElegibleTariffs`: see [`NewProductBookingCredit::removed_eligible_tariffs`].
+        pub removed_eligible_tariffs: Option<Vec<crate::ids::TariffId>>,
         /// `Credit`: see [`ProductBookingCredit::credit`].
         pub credit: crate::Decimal,
         /// `ExpireTimeInMonths`: see [`ProductBookingCredit::expire_time_in_months`].
@@ -1155,6 +1365,10 @@ mod typed {
         pub is_universal_credit: Option<bool>,
         /// `ElegiblePasses`: see [`ProductBookingCredit::eligible_passes`].
         pub eligible_passes: Option<Vec<crate::ids::TimePassId>>,
+        /// `AddedElegiblePasses`: see [`NewProductBookingCredit::added_eligible_passes`].
+        pub added_eligible_passes: Option<Vec<crate::ids::TimePassId>>,
+        /// `RemovedElegiblePasses`: see [`NewProductBookingCredit::removed_eligible_passes`].
+        pub removed_eligible_passes: Option<Vec<crate::ids::TimePassId>>,
         /// `AppliesToCharges`: see [`ProductBookingCredit::applies_to_charges`].
         pub applies_to_charges: Option<bool>,
         /// Properties the spec does not describe, sent back as they were read.
@@ -1184,7 +1398,16 @@ mod typed {
                     &self.removed_eligible_resource_types,
                 )?;
             object.field("ElegibleProducts", &self.eligible_products)?;
+            object.field_if_set("AddedElegibleProducts", &self.added_eligible_products)?;
+            object
+                .field_if_set(
+                    "RemovedElegibleProducts",
+                    &self.removed_eligible_products,
+                )?;
             object.field("ElegibleTariffs", &self.eligible_tariffs)?;
+            object.field_if_set("AddedElegibleTariffs", &self.added_eligible_tariffs)?;
+            object
+                .field_if_set("RemovedElegibleTariffs", &self.removed_eligible_tariffs)?;
             object.field("Credit", &crate::wire::Number(&self.credit))?;
             object.field("ExpireTimeInMonths", &self.expire_time_in_months)?;
             object.field("ExpireTimeInWeeks", &self.expire_time_in_weeks)?;
@@ -1198,6 +1421,8 @@ mod typed {
             object.field("ExpiresIn", &self.expires_in)?;
             object.field("IsUniversalCredit", &self.is_universal_credit)?;
             object.field("ElegiblePasses", &self.eligible_passes)?;
+            object.field_if_set("AddedElegiblePasses", &self.added_eligible_passes)?;
+            object.field_if_set("RemovedElegiblePasses", &self.removed_eligible_passes)?;
             object.field("AppliesToCharges", &self.applies_to_charges)?;
             object.end_with(&self.extra)
         }
@@ -1222,7 +1447,11 @@ mod typed {
                 added_eligible_resource_types: None,
                 removed_eligible_resource_types: None,
                 eligible_products: record.eligible_products,
+                added_eligible_products: None,
+                removed_eligible_products: None,
                 eligible_tariffs: record.eligible_tariffs,
+                added_eligible_tariffs: None,
+                removed_eligible_tariffs: None,
                 credit: record.credit,
                 expire_time_in_months: record.expire_time_in_months,
                 expire_time_in_weeks: record.expire_time_in_weeks,
@@ -1235,6 +1464,8 @@ mod typed {
                 expires_in: record.expires_in,
                 is_universal_credit: record.is_universal_credit,
                 eligible_passes: record.eligible_passes,
+                added_eligible_passes: None,
+                removed_eligible_passes: None,
                 applies_to_charges: record.applies_to_charges,
                 extra: record.extra,
             }
@@ -1306,6 +1537,26 @@ mod typed {
         ///
         /// Query: `ProductBookingCredit_EventCategories=12`.
         EventCategories(crate::ids::CalendarEventCategoryId),
+        /// Filter by expiry time in months.
+        ///
+        /// Query: `ProductBookingCredit_ExpireTimeInMonths=12`.
+        ExpireTimeInMonths(i64),
+        /// Filter by expiry time in weeks.
+        ///
+        /// Query: `ProductBookingCredit_ExpireTimeInWeeks=12`.
+        ExpireTimeInWeeks(i64),
+        /// Filter by whether the credit can pay for bookings.
+        ///
+        /// Query: `ProductBookingCredit_CaneBeUsedForBookings=true`.
+        CanBeUsedForBookings(bool),
+        /// Filter by whether the credit is universal.
+        ///
+        /// Query: `ProductBookingCredit_IsUniversalCredit=true`.
+        IsUniversalCredit(bool),
+        /// Filter by whether the credit can pay for other charges.
+        ///
+        /// Query: `ProductBookingCredit_AppliesToCharges=true`.
+        AppliesToCharges(bool),
         /// Records created within a range.
         ///
         /// `CreatedOn` at least this value. Query:
@@ -1340,6 +1591,26 @@ mod typed {
         ///
         /// `ExpiresIn` at most this value. Query: `to_ProductBookingCredit_ExpiresIn=12`.
         ToExpiresIn(i64),
+        /// Expiry time in months, within a range.
+        ///
+        /// `ExpireTimeInMonths` at least this value. Query:
+        /// `from_ProductBookingCredit_ExpireTimeInMonths=12`.
+        FromExpireTimeInMonths(i64),
+        /// Expiry time in months, within a range.
+        ///
+        /// `ExpireTimeInMonths` at most this value. Query:
+        /// `to_ProductBookingCredit_ExpireTimeInMonths=12`.
+        ToExpireTimeInMonths(i64),
+        /// Expiry time in weeks, within a range.
+        ///
+        /// `ExpireTimeInWeeks` at least this value. Query:
+        /// `from_ProductBookingCredit_ExpireTimeInWeeks=12`.
+        FromExpireTimeInWeeks(i64),
+        /// Expiry time in weeks, within a range.
+        ///
+        /// `ExpireTimeInWeeks` at most this value. Query:
+        /// `to_ProductBookingCredit_ExpireTimeInWeeks=12`.
+        ToExpireTimeInWeeks(i64),
     }
 
     impl crate::QueryFilter for ProductBookingCreditFilter {
@@ -1377,6 +1648,21 @@ mod typed {
                 Self::EventCategories(value) => {
                     ("ProductBookingCredit_EventCategories", value.to_string())
                 }
+                Self::ExpireTimeInMonths(value) => {
+                    ("ProductBookingCredit_ExpireTimeInMonths", value.to_string())
+                }
+                Self::ExpireTimeInWeeks(value) => {
+                    ("ProductBookingCredit_ExpireTimeInWeeks", value.to_string())
+                }
+                Self::CanBeUsedForBookings(value) => {
+                    ("ProductBookingCredit_CaneBeUsedForBookings", value.to_string())
+                }
+                Self::IsUniversalCredit(value) => {
+                    ("ProductBookingCredit_IsUniversalCredit", value.to_string())
+                }
+                Self::AppliesToCharges(value) => {
+                    ("ProductBookingCredit_AppliesToCharges", value.to_string())
+                }
                 Self::FromCreatedOn(value) => {
                     (
                         "from_ProductBookingCredit_CreatedOn",
@@ -1412,6 +1698,18 @@ mod typed {
                 }
                 Self::ToExpiresIn(value) => {
                     ("to_ProductBookingCredit_ExpiresIn", value.to_string())
+                }
+                Self::FromExpireTimeInMonths(value) => {
+                    ("from_ProductBookingCredit_ExpireTimeInMonths", value.to_string())
+                }
+                Self::ToExpireTimeInMonths(value) => {
+                    ("to_ProductBookingCredit_ExpireTimeInMonths", value.to_string())
+                }
+                Self::FromExpireTimeInWeeks(value) => {
+                    ("from_ProductBookingCredit_ExpireTimeInWeeks", value.to_string())
+                }
+                Self::ToExpireTimeInWeeks(value) => {
+                    ("to_ProductBookingCredit_ExpireTimeInWeeks", value.to_string())
                 }
             }
         }

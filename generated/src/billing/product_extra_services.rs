@@ -184,6 +184,14 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             query: "ProductExtraService_ExtraService_IsPrintingCredit",
             field: "ExtraServiceIsPrintingCredit",
         },
+        crate::FilterSchema {
+            query: "ProductExtraService_ExpireTimeInMonths",
+            field: "ExpireTimeInMonths",
+        },
+        crate::FilterSchema {
+            query: "ProductExtraService_ExpireTimeInWeeks",
+            field: "ExpireTimeInWeeks",
+        },
     ],
     range_filters: &[
         crate::RangeFilterSchema {
@@ -206,6 +214,16 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             to: "to_ProductExtraService_UsesIncluded",
             field: "UsesIncluded",
         },
+        crate::RangeFilterSchema {
+            from: "from_ProductExtraService_ExpireTimeInMonths",
+            to: "to_ProductExtraService_ExpireTimeInMonths",
+            field: "ExpireTimeInMonths",
+        },
+        crate::RangeFilterSchema {
+            from: "from_ProductExtraService_ExpireTimeInWeeks",
+            to: "to_ProductExtraService_ExpireTimeInWeeks",
+            field: "ExpireTimeInWeeks",
+        },
     ],
     sort: &[
         "Id",
@@ -216,6 +234,8 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         "ExpiresIn",
         "CreatedOn",
         "UpdatedOn",
+        "ExpireTimeInMonths",
+        "ExpireTimeInWeeks",
     ],
     endpoints: &[
         crate::EndpointSchema {
@@ -342,7 +362,9 @@ mod typed {
         ///
         /// Spec decision: The 2020 list example shows it as the joined
         /// `ProductExtraServiceProductName`; the C# client, which mirrors the newer get-one answer, has
-        /// `ProductName` on the record, so it is a read-only record field.
+        /// `ProductName` on the record, so it is a read-only record field. The catalogue
+        /// (skills:productextraservices.md) does not name it, as it lists only the options a body sets;
+        /// dev:billing/get-productextraservices-by-id returns it, so it is kept.
         pub product_name: Option<String>,
         /// ID of the extra service (booking rate) given.
         ///
@@ -354,14 +376,18 @@ mod typed {
         ///
         /// Spec decision: The 2020 list example shows it as the joined
         /// `ProductExtraServiceExtraServiceName`; the C# client, which mirrors the newer get-one
-        /// answer, has `ExtraServiceName` on the record, so it is a read-only record field.
+        /// answer, has `ExtraServiceName` on the record, so it is a read-only record field. The
+        /// catalogue (skills:productextraservices.md) does not name it, as it lists only the options a
+        /// body sets; dev:billing/get-productextraservices-by-id returns it, so it is kept.
         pub extra_service_name: Option<String>,
         /// Charge period of the extra service, as the API writes it.
         ///
         /// Wire: `ExtraServiceChargePeriod`, read-only.
         ///
         /// Spec decision: The C# client notes that the API answers it as a string, and the 2020 filters
-        /// type it string.
+        /// type it string. The catalogue (skills:productextraservices.md) does not name it, as it lists
+        /// only the options a body sets; dev:billing/get-productextraservices-by-id returns it, so it
+        /// is kept.
         pub extra_service_charge_period: Option<String>,
         /// Whether the extra service is a booking credit.
         ///
@@ -369,14 +395,18 @@ mod typed {
         ///
         /// Spec decision: The 2020 filters type it string; the C# client, which mirrors the newer
         /// get-one answer, types it boolean here (while it keeps TariffExtraService's twin a string).
-        /// The newer answer wins.
+        /// The newer answer wins. The catalogue (skills:productextraservices.md) does not name it, as
+        /// it lists only the options a body sets; dev:billing/get-productextraservices-by-id returns
+        /// it, so it is kept.
         pub extra_service_is_booking_credit: Option<bool>,
         /// Whether the extra service is a printing credit.
         ///
         /// Wire: `ExtraServiceIsPrintingCredit`, read-only.
         ///
         /// Spec decision: As for ExtraServiceIsBookingCredit: string in the 2020 filters, boolean in
-        /// the C# client; the newer answer wins.
+        /// the C# client; the newer answer wins. The catalogue (skills:productextraservices.md) does
+        /// not name it, as it lists only the options a body sets;
+        /// dev:billing/get-productextraservices-by-id returns it, so it is kept.
         pub extra_service_is_printing_credit: Option<bool>,
         /// Allowance given, counted in the extra service's charge units (e.g. hours, or printing
         /// credits).
@@ -951,6 +981,14 @@ mod typed {
         ///
         /// Query: `ProductExtraService_ExtraService_IsPrintingCredit=true`.
         ExtraServiceIsPrintingCredit(bool),
+        /// Filter by expiry time in months.
+        ///
+        /// Query: `ProductExtraService_ExpireTimeInMonths=12`.
+        ExpireTimeInMonths(i64),
+        /// Filter by expiry time in weeks.
+        ///
+        /// Query: `ProductExtraService_ExpireTimeInWeeks=12`.
+        ExpireTimeInWeeks(i64),
         /// Records created within a range.
         ///
         /// `CreatedOn` at least this value. Query:
@@ -985,6 +1023,26 @@ mod typed {
         ///
         /// `UsesIncluded` at most this value. Query: `to_ProductExtraService_UsesIncluded=12`.
         ToUsesIncluded(i64),
+        /// Expiry time in months, within a range.
+        ///
+        /// `ExpireTimeInMonths` at least this value. Query:
+        /// `from_ProductExtraService_ExpireTimeInMonths=12`.
+        FromExpireTimeInMonths(i64),
+        /// Expiry time in months, within a range.
+        ///
+        /// `ExpireTimeInMonths` at most this value. Query:
+        /// `to_ProductExtraService_ExpireTimeInMonths=12`.
+        ToExpireTimeInMonths(i64),
+        /// Expiry time in weeks, within a range.
+        ///
+        /// `ExpireTimeInWeeks` at least this value. Query:
+        /// `from_ProductExtraService_ExpireTimeInWeeks=12`.
+        FromExpireTimeInWeeks(i64),
+        /// Expiry time in weeks, within a range.
+        ///
+        /// `ExpireTimeInWeeks` at most this value. Query:
+        /// `to_ProductExtraService_ExpireTimeInWeeks=12`.
+        ToExpireTimeInWeeks(i64),
     }
 
     impl crate::QueryFilter for ProductExtraServiceFilter {
@@ -1029,6 +1087,12 @@ mod typed {
                         value.to_string(),
                     )
                 }
+                Self::ExpireTimeInMonths(value) => {
+                    ("ProductExtraService_ExpireTimeInMonths", value.to_string())
+                }
+                Self::ExpireTimeInWeeks(value) => {
+                    ("ProductExtraService_ExpireTimeInWeeks", value.to_string())
+                }
                 Self::FromCreatedOn(value) => {
                     (
                         "from_ProductExtraService_CreatedOn",
@@ -1065,6 +1129,18 @@ mod typed {
                 Self::ToUsesIncluded(value) => {
                     ("to_ProductExtraService_UsesIncluded", value.to_string())
                 }
+                Self::FromExpireTimeInMonths(value) => {
+                    ("from_ProductExtraService_ExpireTimeInMonths", value.to_string())
+                }
+                Self::ToExpireTimeInMonths(value) => {
+                    ("to_ProductExtraService_ExpireTimeInMonths", value.to_string())
+                }
+                Self::FromExpireTimeInWeeks(value) => {
+                    ("from_ProductExtraService_ExpireTimeInWeeks", value.to_string())
+                }
+                Self::ToExpireTimeInWeeks(value) => {
+                    ("to_ProductExtraService_ExpireTimeInWeeks", value.to_string())
+                }
             }
         }
     }
@@ -1088,6 +1164,10 @@ mod typed {
         CreatedOn,
         /// `UpdatedOn`: When the record was last updated.
         UpdatedOn,
+        /// `ExpireTimeInMonths`: Expiry of the allowance in months, if set.
+        ExpireTimeInMonths,
+        /// `ExpireTimeInWeeks`: Expiry of the allowance in weeks, if set.
+        ExpireTimeInWeeks,
     }
 
     impl crate::SortField for ProductExtraServiceSort {
@@ -1101,6 +1181,8 @@ mod typed {
                 Self::ExpiresIn => "ExpiresIn",
                 Self::CreatedOn => "CreatedOn",
                 Self::UpdatedOn => "UpdatedOn",
+                Self::ExpireTimeInMonths => "ExpireTimeInMonths",
+                Self::ExpireTimeInWeeks => "ExpireTimeInWeeks",
             }
         }
     }

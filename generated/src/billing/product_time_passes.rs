@@ -159,6 +159,14 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             query: "ProductTimePass_TimePass_Name",
             field: "TimePassName",
         },
+        crate::FilterSchema {
+            query: "ProductTimePass_ExpireTimeInMonths",
+            field: "ExpireTimeInMonths",
+        },
+        crate::FilterSchema {
+            query: "ProductTimePass_ExpireTimeInWeeks",
+            field: "ExpireTimeInWeeks",
+        },
     ],
     range_filters: &[
         crate::RangeFilterSchema {
@@ -181,6 +189,16 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             to: "to_ProductTimePass_PassesIncluded",
             field: "PassesIncluded",
         },
+        crate::RangeFilterSchema {
+            from: "from_ProductTimePass_ExpireTimeInMonths",
+            to: "to_ProductTimePass_ExpireTimeInMonths",
+            field: "ExpireTimeInMonths",
+        },
+        crate::RangeFilterSchema {
+            from: "from_ProductTimePass_ExpireTimeInWeeks",
+            to: "to_ProductTimePass_ExpireTimeInWeeks",
+            field: "ExpireTimeInWeeks",
+        },
     ],
     sort: &[
         "Id",
@@ -191,6 +209,8 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         "ExpiresIn",
         "CreatedOn",
         "UpdatedOn",
+        "ExpireTimeInMonths",
+        "ExpireTimeInWeeks",
     ],
     endpoints: &[
         crate::EndpointSchema {
@@ -317,7 +337,9 @@ mod typed {
         ///
         /// Spec decision: The 2020 list example shows it as the joined `ProductTimePassProductName`;
         /// the C# client, which mirrors the newer get-one answer, has `ProductName` on the record, so
-        /// it is a read-only record field.
+        /// it is a read-only record field. The catalogue (skills:producttimepasses.md) does not name
+        /// it, as it lists only the options a body sets; dev:billing/get-producttimepasses-by-id
+        /// returns it, so it is kept.
         pub product_name: Option<String>,
         /// ID of the time pass given.
         ///
@@ -329,7 +351,9 @@ mod typed {
         ///
         /// Spec decision: The 2020 list example shows it as the joined `ProductTimePassTimePassName`;
         /// the C# client, which mirrors the newer get-one answer, has `TimePassName` on the record, so
-        /// it is a read-only record field.
+        /// it is a read-only record field. The catalogue (skills:producttimepasses.md) does not name
+        /// it, as it lists only the options a body sets; dev:billing/get-producttimepasses-by-id
+        /// returns it, so it is kept.
         pub time_pass_name: Option<String>,
         /// Passes given: a number of days for a day pass, of pass instances for a time pass.
         ///
@@ -849,6 +873,14 @@ mod typed {
         ///
         /// Query: `ProductTimePass_TimePass_Name=text`.
         TimePassName(String),
+        /// Filter by expiry time in months.
+        ///
+        /// Query: `ProductTimePass_ExpireTimeInMonths=12`.
+        ExpireTimeInMonths(i64),
+        /// Filter by expiry time in weeks.
+        ///
+        /// Query: `ProductTimePass_ExpireTimeInWeeks=12`.
+        ExpireTimeInWeeks(i64),
         /// Records created within a range.
         ///
         /// `CreatedOn` at least this value. Query: `from_ProductTimePass_CreatedOn=2025-01-01T00:00`.
@@ -881,6 +913,23 @@ mod typed {
         ///
         /// `PassesIncluded` at most this value. Query: `to_ProductTimePass_PassesIncluded=12`.
         ToPassesIncluded(i64),
+        /// Expiry time in months, within a range.
+        ///
+        /// `ExpireTimeInMonths` at least this value. Query:
+        /// `from_ProductTimePass_ExpireTimeInMonths=12`.
+        FromExpireTimeInMonths(i64),
+        /// Expiry time in months, within a range.
+        ///
+        /// `ExpireTimeInMonths` at most this value. Query: `to_ProductTimePass_ExpireTimeInMonths=12`.
+        ToExpireTimeInMonths(i64),
+        /// Expiry time in weeks, within a range.
+        ///
+        /// `ExpireTimeInWeeks` at least this value. Query: `from_ProductTimePass_ExpireTimeInWeeks=12`.
+        FromExpireTimeInWeeks(i64),
+        /// Expiry time in weeks, within a range.
+        ///
+        /// `ExpireTimeInWeeks` at most this value. Query: `to_ProductTimePass_ExpireTimeInWeeks=12`.
+        ToExpireTimeInWeeks(i64),
     }
 
     impl crate::QueryFilter for ProductTimePassFilter {
@@ -905,6 +954,12 @@ mod typed {
                 }
                 Self::TimePassName(value) => {
                     ("ProductTimePass_TimePass_Name", value.clone())
+                }
+                Self::ExpireTimeInMonths(value) => {
+                    ("ProductTimePass_ExpireTimeInMonths", value.to_string())
+                }
+                Self::ExpireTimeInWeeks(value) => {
+                    ("ProductTimePass_ExpireTimeInWeeks", value.to_string())
                 }
                 Self::FromCreatedOn(value) => {
                     (
@@ -942,6 +997,18 @@ mod typed {
                 Self::ToPassesIncluded(value) => {
                     ("to_ProductTimePass_PassesIncluded", value.to_string())
                 }
+                Self::FromExpireTimeInMonths(value) => {
+                    ("from_ProductTimePass_ExpireTimeInMonths", value.to_string())
+                }
+                Self::ToExpireTimeInMonths(value) => {
+                    ("to_ProductTimePass_ExpireTimeInMonths", value.to_string())
+                }
+                Self::FromExpireTimeInWeeks(value) => {
+                    ("from_ProductTimePass_ExpireTimeInWeeks", value.to_string())
+                }
+                Self::ToExpireTimeInWeeks(value) => {
+                    ("to_ProductTimePass_ExpireTimeInWeeks", value.to_string())
+                }
             }
         }
     }
@@ -966,6 +1033,10 @@ mod typed {
         CreatedOn,
         /// `UpdatedOn`: When the record was last updated.
         UpdatedOn,
+        /// `ExpireTimeInMonths`: Expiry of the passes in months, if set.
+        ExpireTimeInMonths,
+        /// `ExpireTimeInWeeks`: Expiry of the passes in weeks, if set.
+        ExpireTimeInWeeks,
     }
 
     impl crate::SortField for ProductTimePassSort {
@@ -979,6 +1050,8 @@ mod typed {
                 Self::ExpiresIn => "ExpiresIn",
                 Self::CreatedOn => "CreatedOn",
                 Self::UpdatedOn => "UpdatedOn",
+                Self::ExpireTimeInMonths => "ExpireTimeInMonths",
+                Self::ExpireTimeInWeeks => "ExpireTimeInWeeks",
             }
         }
     }

@@ -108,11 +108,13 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("BusinessName", crate::FieldKind::String).read_only(),
         crate::FieldSchema::new("Name", crate::FieldKind::String).required(),
         crate::FieldSchema::new(
-            "SystemProductType",
-            crate::FieldKind::Enum(&crate::enums::ProductType::SCHEMA),
-        ),
+                "SystemProductType",
+                crate::FieldKind::Enum(&crate::enums::ProductType::SCHEMA),
+            )
+            .required(),
         crate::FieldSchema::new("Description", crate::FieldKind::String).required(),
-        crate::FieldSchema::new("InvoiceLineDisplayAs", crate::FieldKind::String),
+        crate::FieldSchema::new("InvoiceLineDisplayAs", crate::FieldKind::String)
+            .flag("invoice-display"),
         crate::FieldSchema::new("Sku", crate::FieldKind::String),
         crate::FieldSchema::new("Tags", crate::FieldKind::String),
         crate::FieldSchema::new("DisplayOrder", crate::FieldKind::Integer).required(),
@@ -123,7 +125,8 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("NotesForAi", crate::FieldKind::String),
         crate::FieldSchema::new("ShowPriceForAi", crate::FieldKind::Boolean),
         crate::FieldSchema::new("PriceForAi", crate::FieldKind::Money),
-        crate::FieldSchema::new("SyncToSquare", crate::FieldKind::Boolean),
+        crate::FieldSchema::new("SyncToSquare", crate::FieldKind::Boolean)
+            .flag("sync-square"),
         crate::FieldSchema::new("CurrencyId", crate::FieldKind::Id("Currency"))
             .required(),
         crate::FieldSchema::new("CurrencyCode", crate::FieldKind::String).read_only(),
@@ -135,9 +138,10 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             crate::FieldKind::Id("FinancialAccount"),
         ),
         crate::FieldSchema::new(
-            "AvailableAs",
-            crate::FieldKind::Enum(&crate::enums::RecurrentProductOptions::SCHEMA),
-        ),
+                "AvailableAs",
+                crate::FieldKind::Enum(&crate::enums::RecurrentProductOptions::SCHEMA),
+            )
+            .required(),
         crate::FieldSchema::new("OnlyForContacts", crate::FieldKind::Boolean),
         crate::FieldSchema::new("OnlyForMembers", crate::FieldKind::Boolean),
         crate::FieldSchema::new("Tariffs", crate::FieldKind::Ids("Tariff"))
@@ -157,8 +161,10 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("NewImageUrl", crate::FieldKind::String),
         crate::FieldSchema::new("ClearImageFile", crate::FieldKind::Boolean),
         crate::FieldSchema::new("InvoiceCoworker", crate::FieldKind::Boolean),
-        crate::FieldSchema::new("SyncToNexKiosk", crate::FieldKind::Boolean),
-        crate::FieldSchema::new("CreateDeliveryWhenPurchased", crate::FieldKind::Boolean),
+        crate::FieldSchema::new("SyncToNexKiosk", crate::FieldKind::Boolean)
+            .flag("sync-nex-kiosk"),
+        crate::FieldSchema::new("CreateDeliveryWhenPurchased", crate::FieldKind::Boolean)
+            .flag("create-delivery"),
     ],
     joined: &[],
     filters: &[
@@ -265,6 +271,50 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FilterSchema {
             query: "Product_Tariffs",
             field: "Tariffs",
+        },
+        crate::FilterSchema {
+            query: "Product_SystemProductType",
+            field: "SystemProductType",
+        },
+        crate::FilterSchema {
+            query: "Product_InvoiceLineDisplayAs",
+            field: "InvoiceLineDisplayAs",
+        },
+        crate::FilterSchema {
+            query: "Product_SyncToSquare",
+            field: "SyncToSquare",
+        },
+        crate::FilterSchema {
+            query: "Product_ReducedTaxRate",
+            field: "ReducedTaxRateId",
+        },
+        crate::FilterSchema {
+            query: "Product_ExemptTaxRate",
+            field: "ExemptTaxRateId",
+        },
+        crate::FilterSchema {
+            query: "Product_ApplyProRating",
+            field: "ApplyProRating",
+        },
+        crate::FilterSchema {
+            query: "Product_NewImageUrl",
+            field: "NewImageUrl",
+        },
+        crate::FilterSchema {
+            query: "Product_ClearImageFile",
+            field: "ClearImageFile",
+        },
+        crate::FilterSchema {
+            query: "Product_InvoiceCoworker",
+            field: "InvoiceCoworker",
+        },
+        crate::FilterSchema {
+            query: "Product_SyncToNexKiosk",
+            field: "SyncToNexKiosk",
+        },
+        crate::FilterSchema {
+            query: "Product_CreateDeliveryWhenPurchased",
+            field: "CreateDeliveryWhenPurchased",
         },
     ],
     range_filters: &[
@@ -451,7 +501,9 @@ mod typed {
         /// Wire: `BusinessName`, read-only.
         ///
         /// Spec decision: The 2020 list example shows it as the joined `ProductBusinessName`; the newer
-        /// get-one page returns `BusinessName` on the record, so it is a read-only record field.
+        /// get-one page returns `BusinessName` on the record, so it is a read-only record field. The
+        /// catalogue (skills:products.md) does not name it, as it lists only the options a body sets;
+        /// dev:billing/get-products-by-id returns it, so it is kept.
         pub business_name: Option<String>,
         /// Name of the product.
         ///
@@ -460,12 +512,15 @@ mod typed {
         /// Category of the product (eProductType: 0 None, 1 DayPass, 2 CreditBundle, 3 Stationery, 4
         /// BookingFeature, 5 BookingProducts, 99 Other).
         ///
-        /// Wire: `SystemProductType`.
+        /// Wire: `SystemProductType`, required on create.
         ///
         /// Spec decision: The newer pages type it with the enumeration eProductType (0 None, 1 DayPass,
         /// 2 CreditBundle, 3 Stationery, 4 BookingFeature, 5 BookingProducts, 99 Other). The 2020
-        /// reference does not list the field.
-        pub system_product_type: Option<crate::enums::ProductType>,
+        /// reference does not list the field. The catalogue (skills:products.md) and
+        /// web:nexudus.mintlify.app/rest-api/billing/post-products list it among the required fields;
+        /// dev:billing/post-products lists it among the optional ones. Two newer sources against one:
+        /// it is required on create.
+        pub system_product_type: crate::enums::ProductType,
         /// Description of the product shown to customers.
         ///
         /// Wire: `Description`, required on create.
@@ -473,6 +528,11 @@ mod typed {
         /// Text shown on invoice lines instead of the product's name.
         ///
         /// Wire: `InvoiceLineDisplayAs`.
+        ///
+        /// Spec decision: The catalogue (skills:products.md) names the option `--invoice-display`;
+        /// dev:billing/get-products-by-id and dev:billing/post-products spell the property
+        /// InvoiceLineDisplayAs, and the newer pages win on spelling, so the catalogue's option is an
+        /// alias of this field.
         pub invoice_line_display_as: Option<String>,
         /// Stock-keeping unit code of the product.
         ///
@@ -502,30 +562,49 @@ mod typed {
         /// Wire: `VisibleInKiosk`.
         ///
         /// Spec decision: Only the C# client lists it; the stored copy of get-products-by-id does not.
-        /// It is kept so that an update sends it back.
+        /// It is kept so that an update sends it back. The catalogue (skills:products.md) does not name
+        /// it either; no newer page shows it gone, so it stays.
         pub visible_in_kiosk: Option<bool>,
         /// Whether the platform's AI features may offer the product.
         ///
         /// Wire: `AvailableToAi`.
         ///
         /// Spec decision: Only the C# client lists it (the newer plan pages list the same four AI
-        /// fields for Tariff); it is kept so that an update sends it back.
+        /// fields for Tariff); it is kept so that an update sends it back. The catalogue
+        /// (skills:products.md) lists no such option either; no newer page shows it gone, so it stays.
         pub available_to_ai: Option<bool>,
         /// Notes about the product for the platform's AI features.
         ///
         /// Wire: `NotesForAi`.
+        ///
+        /// Spec decision: Only the C# client names it; the catalogue (skills:products.md) lists no such
+        /// option and the newer pages at hand do not show it. Kept writable as the C# client has it,
+        /// since no newer page shows it gone; a PUT sends it back unchanged.
         pub notes_for_ai: Option<String>,
         /// Whether the AI features may quote the product's price.
         ///
         /// Wire: `ShowPriceForAi`.
+        ///
+        /// Spec decision: Only the C# client names it; the catalogue (skills:products.md) lists no such
+        /// option and the newer pages at hand do not show it. Kept writable as the C# client has it,
+        /// since no newer page shows it gone; a PUT sends it back unchanged.
         pub show_price_for_ai: Option<bool>,
         /// Price the AI features quote for the product.
         ///
         /// Wire: `PriceForAi`.
+        ///
+        /// Spec decision: Only the C# client names it; the catalogue (skills:products.md) lists no such
+        /// option and the newer pages at hand do not show it. Kept writable as the C# client has it,
+        /// since no newer page shows it gone; a PUT sends it back unchanged.
         pub price_for_ai: Option<crate::Decimal>,
         /// Whether the product is synchronised to the Square point of sale.
         ///
         /// Wire: `SyncToSquare`.
+        ///
+        /// Spec decision: The catalogue (skills:products.md) names the option `--sync-square`;
+        /// dev:billing/get-products-by-id and dev:billing/post-products spell the property
+        /// SyncToSquare, and the newer pages win on spelling, so the catalogue's option is an alias of
+        /// this field.
         pub sync_to_square: Option<bool>,
         /// ID of the currency the product is priced in.
         ///
@@ -536,7 +615,9 @@ mod typed {
         /// Wire: `CurrencyCode`, read-only.
         ///
         /// Spec decision: The 2020 list example shows it as the joined `ProductCurrencyCode`; the newer
-        /// get-one page returns `CurrencyCode` on the record, so it is a read-only record field.
+        /// get-one page returns `CurrencyCode` on the record, so it is a read-only record field. The
+        /// catalogue (skills:products.md) does not name it, as it lists only the options a body sets;
+        /// dev:billing/get-products-by-id returns it, so it is kept.
         pub currency_code: Option<String>,
         /// ID of the tax rate applied to sales of the product.
         ///
@@ -556,8 +637,14 @@ mod typed {
         pub financial_account_id: Option<crate::ids::FinancialAccountId>,
         /// Whether the product can be sold once, on a recurring basis, or both.
         ///
-        /// Wire: `AvailableAs`.
-        pub available_as: Option<crate::enums::RecurrentProductOptions>,
+        /// Wire: `AvailableAs`, required on create.
+        ///
+        /// Spec decision: The catalogue (skills:products.md) marks it required on create;
+        /// dev:billing/post-products requires only BusinessId, Name, Description, DisplayOrder, Price
+        /// and CurrencyId. It is required as the catalogue says, as SystemProductType is, which
+        /// web:nexudus.mintlify.app/rest-api/billing/post-products also requires: both are enumerations
+        /// the same metadata marks alike, and the 0 None value means no choice was made.
+        pub available_as: crate::enums::RecurrentProductOptions,
         /// Whether only contacts (customers without a plan) may buy the product.
         ///
         /// Wire: `OnlyForContacts`.
@@ -594,7 +681,9 @@ mod typed {
         /// Wire: `CurrentStock`, read-only.
         ///
         /// Spec decision: The 2020 page shows it only in its filters and example records, not in the
-        /// create or update parameters; it is read-only.
+        /// create or update parameters; it is read-only. The catalogue (skills:products.md) does not
+        /// name it, as it lists only the options a body sets; dev:billing/get-products-by-id returns
+        /// it, so it is kept.
         pub current_stock: Option<i64>,
         /// Stock level at which staff are alerted.
         ///
@@ -610,6 +699,9 @@ mod typed {
         /// File name of the product's image; set a new one with NewImageUrl.
         ///
         /// Wire: `ImageFileName`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:products.md) does not name it, as it lists only the
+        /// options a body sets; dev:billing/get-products-by-id returns it, so it is kept.
         pub image_file_name: Option<String>,
         /// URL of an image for the server to fetch and attach to the product.
         ///
@@ -619,17 +711,28 @@ mod typed {
         ///
         /// Wire: `ClearImageFile`.
         pub clear_image_file: Option<bool>,
-        /// The product's InvoiceCoworker setting; the documents read give only its name and type.
+        /// Whether the product is invoiced to the customer who buys it rather than to their company or
+        /// team.
         ///
         /// Wire: `InvoiceCoworker`.
         pub invoice_coworker: Option<bool>,
         /// Whether the product is synchronised to the NexKiosk app.
         ///
         /// Wire: `SyncToNexKiosk`.
+        ///
+        /// Spec decision: The catalogue (skills:products.md) names the option `--sync-nex-kiosk`;
+        /// dev:billing/get-products-by-id and dev:billing/post-products spell the property
+        /// SyncToNexKiosk, and the newer pages win on spelling, so the catalogue's option is an alias
+        /// of this field.
         pub sync_to_nex_kiosk: Option<bool>,
         /// Whether buying the product creates a delivery record for the customer.
         ///
         /// Wire: `CreateDeliveryWhenPurchased`.
+        ///
+        /// Spec decision: The catalogue (skills:products.md) names the option `--create-delivery`;
+        /// dev:billing/get-products-by-id and dev:billing/post-products spell the property
+        /// CreateDeliveryWhenPurchased, and the newer pages win on spelling, so the catalogue's option
+        /// is an alias of this field.
         pub create_delivery_when_purchased: Option<bool>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
@@ -789,7 +892,10 @@ mod typed {
                         business_id: crate::wire::required(v_business_id, "BusinessId")?,
                         business_name: v_business_name,
                         name: crate::wire::required(v_name, "Name")?,
-                        system_product_type: v_system_product_type,
+                        system_product_type: crate::wire::required(
+                            v_system_product_type,
+                            "SystemProductType",
+                        )?,
                         description: crate::wire::required(
                             v_description,
                             "Description",
@@ -815,7 +921,10 @@ mod typed {
                         reduced_tax_rate_id: v_reduced_tax_rate_id,
                         exempt_tax_rate_id: v_exempt_tax_rate_id,
                         financial_account_id: v_financial_account_id,
-                        available_as: v_available_as,
+                        available_as: crate::wire::required(
+                            v_available_as,
+                            "AvailableAs",
+                        )?,
                         only_for_contacts: v_only_for_contacts,
                         only_for_members: v_only_for_members,
                         tariffs: v_tariffs,
@@ -1172,7 +1281,7 @@ mod typed {
         /// `Name`: see [`Product::name`].
         pub name: String,
         /// `SystemProductType`: see [`Product::system_product_type`].
-        pub system_product_type: Option<crate::enums::ProductType>,
+        pub system_product_type: crate::enums::ProductType,
         /// `Description`: see [`Product::description`].
         pub description: String,
         /// `InvoiceLineDisplayAs`: see [`Product::invoice_line_display_as`].
@@ -1210,7 +1319,7 @@ mod typed {
         /// `FinancialAccountId`: see [`Product::financial_account_id`].
         pub financial_account_id: Option<crate::ids::FinancialAccountId>,
         /// `AvailableAs`: see [`Product::available_as`].
-        pub available_as: Option<crate::enums::RecurrentProductOptions>,
+        pub available_as: crate::enums::RecurrentProductOptions,
         /// `OnlyForContacts`: see [`Product::only_for_contacts`].
         pub only_for_contacts: Option<bool>,
         /// `OnlyForMembers`: see [`Product::only_for_members`].
@@ -1265,7 +1374,7 @@ mod typed {
             object.field_if_set("CustomFields", &self.custom_fields)?;
             object.field("BusinessId", &self.business_id)?;
             object.field("Name", &self.name)?;
-            object.field_if_set("SystemProductType", &self.system_product_type)?;
+            object.field("SystemProductType", &self.system_product_type)?;
             object.field("Description", &self.description)?;
             object.field_if_set("InvoiceLineDisplayAs", &self.invoice_line_display_as)?;
             object.field_if_set("Sku", &self.sku)?;
@@ -1286,7 +1395,7 @@ mod typed {
             object.field_if_set("ReducedTaxRateId", &self.reduced_tax_rate_id)?;
             object.field_if_set("ExemptTaxRateId", &self.exempt_tax_rate_id)?;
             object.field_if_set("FinancialAccountId", &self.financial_account_id)?;
-            object.field_if_set("AvailableAs", &self.available_as)?;
+            object.field("AvailableAs", &self.available_as)?;
             object.field_if_set("OnlyForContacts", &self.only_for_contacts)?;
             object.field_if_set("OnlyForMembers", &self.only_for_members)?;
             object.field_if_set("Tariffs", &self.tariffs)?;
@@ -1312,22 +1421,25 @@ mod typed {
     }
 
     impl NewProduct {
-        /// A body with the required fields set (`BusinessId`, `Name`, `Description`, `DisplayOrder`,
-        /// `Price`, `CurrencyId`) and no optional one.
+        /// A body with the required fields set (`BusinessId`, `Name`, `SystemProductType`,
+        /// `Description`, `DisplayOrder`, `Price`, `CurrencyId`, `AvailableAs`) and no optional one.
+        #[allow(clippy::too_many_arguments)]
         pub fn new(
             business_id: impl Into<crate::ids::BusinessId>,
             name: impl Into<String>,
+            system_product_type: impl Into<crate::enums::ProductType>,
             description: impl Into<String>,
             display_order: i64,
             price: crate::Decimal,
             currency_id: impl Into<crate::ids::CurrencyId>,
+            available_as: impl Into<crate::enums::RecurrentProductOptions>,
         ) -> Self {
             Self {
                 system_id: None,
                 custom_fields: None,
                 business_id: business_id.into(),
                 name: name.into(),
-                system_product_type: None,
+                system_product_type: system_product_type.into(),
                 description: description.into(),
                 invoice_line_display_as: None,
                 sku: None,
@@ -1346,7 +1458,7 @@ mod typed {
                 reduced_tax_rate_id: None,
                 exempt_tax_rate_id: None,
                 financial_account_id: None,
-                available_as: None,
+                available_as: available_as.into(),
                 only_for_contacts: None,
                 only_for_members: None,
                 tariffs: None,
@@ -1375,15 +1487,6 @@ mod typed {
         /// Sets [`CustomFields`](Self::custom_fields).
         pub fn with_custom_fields(mut self, value: ::serde_json::Value) -> Self {
             self.custom_fields = Some(value);
-            self
-        }
-
-        /// Sets [`SystemProductType`](Self::system_product_type).
-        pub fn with_system_product_type(
-            mut self,
-            value: impl Into<crate::enums::ProductType>,
-        ) -> Self {
-            self.system_product_type = Some(value.into());
             self
         }
 
@@ -1480,15 +1583,6 @@ mod typed {
             value: impl Into<crate::ids::FinancialAccountId>,
         ) -> Self {
             self.financial_account_id = Some(value.into());
-            self
-        }
-
-        /// Sets [`AvailableAs`](Self::available_as).
-        pub fn with_available_as(
-            mut self,
-            value: impl Into<crate::enums::RecurrentProductOptions>,
-        ) -> Self {
-            self.available_as = Some(value.into());
             self
         }
 
@@ -1621,7 +1715,7 @@ mod typed {
         /// `Name`: see [`Product::name`].
         pub name: String,
         /// `SystemProductType`: see [`Product::system_product_type`].
-        pub system_product_type: Option<crate::enums::ProductType>,
+        pub system_product_type: crate::enums::ProductType,
         /// `Description`: see [`Product::description`].
         pub description: String,
         /// `InvoiceLineDisplayAs`: see [`Product::invoice_line_display_as`].
@@ -1659,7 +1753,7 @@ mod typed {
         /// `FinancialAccountId`: see [`Product::financial_account_id`].
         pub financial_account_id: Option<crate::ids::FinancialAccountId>,
         /// `AvailableAs`: see [`Product::available_as`].
-        pub available_as: Option<crate::enums::RecurrentProductOptions>,
+        pub available_as: crate::enums::RecurrentProductOptions,
         /// `OnlyForContacts`: see [`Product::only_for_contacts`].
         pub only_for_contacts: Option<bool>,
         /// `OnlyForMembers`: see [`Product::only_for_members`].
@@ -1924,6 +2018,50 @@ mod typed {
         ///
         /// Query: `Product_Tariffs=12`.
         Tariffs(crate::ids::TariffId),
+        /// Filter by the product's category.
+        ///
+        /// Query: `Product_SystemProductType=0`.
+        SystemProductType(crate::enums::ProductType),
+        /// Filter by the invoice line text.
+        ///
+        /// Query: `Product_InvoiceLineDisplayAs=text`.
+        InvoiceLineDisplayAs(String),
+        /// Filter by whether the product is synchronised to Square.
+        ///
+        /// Query: `Product_SyncToSquare=true`.
+        SyncToSquare(bool),
+        /// Filter by reduced tax rate Id.
+        ///
+        /// Query: `Product_ReducedTaxRate=12`.
+        ReducedTaxRate(crate::ids::TaxRateId),
+        /// Filter by exempt tax rate Id.
+        ///
+        /// Query: `Product_ExemptTaxRate=12`.
+        ExemptTaxRate(crate::ids::TaxRateId),
+        /// Filter by whether sales are prorated.
+        ///
+        /// Query: `Product_ApplyProRating=true`.
+        ApplyProRating(bool),
+        /// Filter by the new image URL.
+        ///
+        /// Query: `Product_NewImageUrl=text`.
+        NewImageUrl(String),
+        /// Filter by the clear-image setting.
+        ///
+        /// Query: `Product_ClearImageFile=true`.
+        ClearImageFile(bool),
+        /// Filter by whether the buyer is invoiced directly.
+        ///
+        /// Query: `Product_InvoiceCoworker=true`.
+        InvoiceCoworker(bool),
+        /// Filter by whether the product is synchronised to NexKiosk.
+        ///
+        /// Query: `Product_SyncToNexKiosk=true`.
+        SyncToNexKiosk(bool),
+        /// Filter by whether buying the product creates a delivery.
+        ///
+        /// Query: `Product_CreateDeliveryWhenPurchased=true`.
+        CreateDeliveryWhenPurchased(bool),
         /// Records created within a range.
         ///
         /// `CreatedOn` at least this value. Query: `from_Product_CreatedOn=2025-01-01T00:00`.
@@ -2015,6 +2153,35 @@ mod typed {
                 Self::BusinessName(value) => ("Product_Business_Name", value.clone()),
                 Self::CurrencyCode(value) => ("Product_Currency_Code", value.clone()),
                 Self::Tariffs(value) => ("Product_Tariffs", value.to_string()),
+                Self::SystemProductType(value) => {
+                    ("Product_SystemProductType", value.value().to_string())
+                }
+                Self::InvoiceLineDisplayAs(value) => {
+                    ("Product_InvoiceLineDisplayAs", value.clone())
+                }
+                Self::SyncToSquare(value) => ("Product_SyncToSquare", value.to_string()),
+                Self::ReducedTaxRate(value) => {
+                    ("Product_ReducedTaxRate", value.to_string())
+                }
+                Self::ExemptTaxRate(value) => {
+                    ("Product_ExemptTaxRate", value.to_string())
+                }
+                Self::ApplyProRating(value) => {
+                    ("Product_ApplyProRating", value.to_string())
+                }
+                Self::NewImageUrl(value) => ("Product_NewImageUrl", value.clone()),
+                Self::ClearImageFile(value) => {
+                    ("Product_ClearImageFile", value.to_string())
+                }
+                Self::InvoiceCoworker(value) => {
+                    ("Product_InvoiceCoworker", value.to_string())
+                }
+                Self::SyncToNexKiosk(value) => {
+                    ("Product_SyncToNexKiosk", value.to_string())
+                }
+                Self::CreateDeliveryWhenPurchased(value) => {
+                    ("Product_CreateDeliveryWhenPurchased", value.to_string())
+                }
                 Self::FromCreatedOn(value) => {
                     (
                         "from_Product_CreatedOn",

@@ -109,9 +109,11 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("ProposalCoworkerId", crate::FieldKind::String)
             .read_only(),
         crate::FieldSchema::new("ProposalCoworkerEmail", crate::FieldKind::String)
-            .read_only(),
+            .read_only()
+            .pii(crate::Pii::Email),
         crate::FieldSchema::new("ProposalCoworkerFullName", crate::FieldKind::String)
-            .read_only(),
+            .read_only()
+            .pii(crate::Pii::Name),
         crate::FieldSchema::new("TariffId", crate::FieldKind::Id("Tariff")).required(),
         crate::FieldSchema::new("TariffName", crate::FieldKind::String).read_only(),
         crate::FieldSchema::new("TariffInvoiceEvery", crate::FieldKind::String)
@@ -127,11 +129,25 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             .body_only(),
         crate::FieldSchema::new("RemovedDesks", crate::FieldKind::Ids("FloorPlanDesk"))
             .body_only(),
+        crate::FieldSchema::new(
+                "Variants",
+                crate::FieldKind::Ids("FloorPlanDeskVariant"),
+            )
+            .not_in_list(),
+        crate::FieldSchema::new(
+                "AddedVariants",
+                crate::FieldKind::Ids("FloorPlanDeskVariant"),
+            )
+            .body_only(),
+        crate::FieldSchema::new(
+                "RemovedVariants",
+                crate::FieldKind::Ids("FloorPlanDeskVariant"),
+            )
+            .body_only(),
         crate::FieldSchema::new("Price", crate::FieldKind::Money),
         crate::FieldSchema::new("StartDate", crate::FieldKind::DateTime),
         crate::FieldSchema::new("CancellationLimitDays", crate::FieldKind::Integer),
-        crate::FieldSchema::new("ContractTerm", crate::FieldKind::DateTime)
-            .update_only(),
+        crate::FieldSchema::new("ContractTerm", crate::FieldKind::DateTime),
         crate::FieldSchema::new("CancellationDate", crate::FieldKind::DateTime),
         crate::FieldSchema::new("BillingDay", crate::FieldKind::Integer).required(),
         crate::FieldSchema::new("Quantity", crate::FieldKind::Integer).required(),
@@ -404,15 +420,24 @@ mod typed {
         /// Wire: `ProposalCoworkerId`, read-only.
         ///
         /// Spec decision: The C# client notes that this answer carries the customer's id as a string;
-        /// it is typed string so that it decodes, not id\<Coworker>.
+        /// it is typed string so that it decodes, not id\<Coworker>. The catalogue
+        /// (skills:proposalcontracts.md) does not name it, as it lists only the options a body sets;
+        /// the C# client returns it, so it is kept read-only.
         pub proposal_coworker_id: Option<String>,
         /// Email of the proposal's customer.
         ///
         /// Wire: `ProposalCoworkerEmail`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:proposalcontracts.md) names it only in its PII table,
+        /// as EMAIL; the C# client returns it on the record, so it is a read-only record field.
         pub proposal_coworker_email: Option<String>,
         /// Full name of the proposal's customer.
         ///
         /// Wire: `ProposalCoworkerFullName`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:proposalcontracts.md) names it only in its PII table
+        /// (NAME) and key fields; the C# client returns it on the record, so it is a read-only record
+        /// field.
         pub proposal_coworker_full_name: Option<String>,
         /// ID of the plan of the contract.
         ///
@@ -424,23 +449,31 @@ mod typed {
         ///
         /// Spec decision: The 2020 list example shows it as the joined `ProposalContractTariffName`;
         /// the C# client, which mirrors the newer get-one answer, has `TariffName` on the record, so it
-        /// is a read-only record field.
+        /// is a read-only record field. The catalogue (skills:proposalcontracts.md) names it only among
+        /// its key fields, not among its options, as the server fills it in; kept read-only.
         pub tariff_name: Option<String>,
         /// The plan's billing cycle in months, as the API writes it.
         ///
         /// Wire: `TariffInvoiceEvery`, read-only.
         ///
-        /// Spec decision: The C# client notes that this answer carries it as a string.
+        /// Spec decision: The C# client notes that this answer carries it as a string. The catalogue
+        /// (skills:proposalcontracts.md) does not name it, as it lists only the options a body sets;
+        /// the C# client returns it, so it is kept read-only.
         pub tariff_invoice_every: Option<String>,
         /// The plan's billing cycle in weeks, as the API writes it.
         ///
         /// Wire: `TariffInvoiceEveryWeeks`, read-only.
         ///
-        /// Spec decision: The C# client notes that this answer carries it as a string.
+        /// Spec decision: The C# client notes that this answer carries it as a string. The catalogue
+        /// (skills:proposalcontracts.md) does not name it, as it lists only the options a body sets;
+        /// the C# client returns it, so it is kept read-only.
         pub tariff_invoice_every_weeks: Option<String>,
         /// The plan's price.
         ///
         /// Wire: `TariffPrice`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:proposalcontracts.md) does not name it, as it lists
+        /// only the options a body sets; the C# client returns it, so it is kept read-only.
         pub tariff_price: Option<crate::Decimal>,
         /// Currency code of the plan's location.
         ///
@@ -448,7 +481,9 @@ mod typed {
         ///
         /// Spec decision: The 2020 list example spells it
         /// `ProposalContractTariffBusiness_Currency_Code`; the C# client has
-        /// `TariffBusinessCurrencyCode` on the record.
+        /// `TariffBusinessCurrencyCode` on the record. The catalogue (skills:proposalcontracts.md) does
+        /// not name it, as it lists only the options a body sets; the C# client returns it, so it is
+        /// kept read-only.
         pub tariff_business_currency_code: Option<String>,
         /// Desks or offices (floor plan units) included in the contract.
         ///
@@ -457,6 +492,14 @@ mod typed {
         /// Spec decision: The 2020 page's create example and update parameters carry it, though its
         /// create parameters do not; it is written on both. The 2020 list example leaves it out.
         pub desks: Option<Vec<crate::ids::FloorPlanDeskId>>,
+        /// Desk variants included in the contract.
+        ///
+        /// Wire: `Variants`.
+        ///
+        /// Spec decision: Only the catalogue (skills:proposalcontracts.md) names it, as a create and
+        /// update option returned by the get-one answer only; it gives no element type, and the ids are
+        /// taken as FloorPlanDeskVariant records, as FloorPlanDeskVariantIds names them.
+        pub variants: Option<Vec<crate::ids::FloorPlanDeskVariantId>>,
         /// Price of the contract; when null the plan's price applies.
         ///
         /// Wire: `Price`.
@@ -474,11 +517,12 @@ mod typed {
         pub cancellation_limit_days: Option<i64>,
         /// End of the contract's minimum term.
         ///
-        /// Wire: `ContractTerm`, set on update only.
+        /// Wire: `ContractTerm`.
         ///
         /// Spec decision: The 2020 page takes it in the update parameters and example but not in the
-        /// create ones; the C# client, which uses one model for both, does not settle it. It is written
-        /// on update only, as the page says.
+        /// create ones; the C# client, which uses one model for both, does not settle it. The catalogue
+        /// (skills:proposalcontracts.md), generated from the current API, lists it among both the
+        /// create and the update options and wins: it is written on both.
         pub contract_term: Option<crate::DateTime>,
         /// Date on which the contract is set to be cancelled.
         ///
@@ -499,18 +543,30 @@ mod typed {
         /// Ids of the contract's floor plan desks, as one string.
         ///
         /// Wire: `FloorPlanDeskIds`.
+        ///
+        /// Spec decision: The catalogue (skills:proposalcontracts.md) does not name it (it names
+        /// Desks); the 2020 reference and the C# client return it, so it is kept as it was.
         pub floor_plan_desk_ids: Option<String>,
         /// Names of the contract's floor plan desks, as one string.
         ///
         /// Wire: `FloorPlanDeskNames`.
+        ///
+        /// Spec decision: The catalogue (skills:proposalcontracts.md) does not name it (it names
+        /// Desks); the 2020 reference and the C# client return it, so it is kept as it was.
         pub floor_plan_desk_names: Option<String>,
         /// Ids of the desk variants of the contract, as one string.
         ///
         /// Wire: `FloorPlanDeskVariantIds`.
+        ///
+        /// Spec decision: The catalogue (skills:proposalcontracts.md) does not name it (it names
+        /// Variants); the C# client returns it, so it is kept as it was.
         pub floor_plan_desk_variant_ids: Option<String>,
         /// Names of the desk variants of the contract, as one string.
         ///
         /// Wire: `FloorPlanDeskVariantNames`.
+        ///
+        /// Spec decision: The catalogue (skills:proposalcontracts.md) does not name it (it names
+        /// Variants); the C# client returns it, so it is kept as it was.
         pub floor_plan_desk_variant_names: Option<String>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
@@ -555,6 +611,7 @@ mod typed {
                     let mut v_tariff_price = None;
                     let mut v_tariff_business_currency_code = None;
                     let mut v_desks = None;
+                    let mut v_variants = None;
                     let mut v_price = None;
                     let mut v_start_date = None;
                     let mut v_cancellation_limit_days = None;
@@ -607,6 +664,7 @@ mod typed {
                                 v_tariff_business_currency_code = map.next_value()?;
                             }
                             "Desks" => v_desks = map.next_value()?,
+                            "Variants" => v_variants = map.next_value()?,
                             "Price" => v_price = crate::wire::decimal(&mut map)?,
                             "StartDate" => v_start_date = map.next_value()?,
                             "CancellationLimitDays" => {
@@ -654,6 +712,7 @@ mod typed {
                         tariff_price: v_tariff_price,
                         tariff_business_currency_code: v_tariff_business_currency_code,
                         desks: v_desks,
+                        variants: v_variants,
                         price: v_price,
                         start_date: v_start_date,
                         cancellation_limit_days: v_cancellation_limit_days,
@@ -944,12 +1003,30 @@ mod typed {
         /// Spec decision: The 2020 page shows it ("removes from list") in its create example and update
         /// body.
         pub removed_desks: Option<Vec<crate::ids::FloorPlanDeskId>>,
+        /// `Variants`: see [`ProposalContract::variants`].
+        pub variants: Option<Vec<crate::ids::FloorPlanDeskVariantId>>,
+        /// Desk variants to add to `Variants`.
+        ///
+        /// Wire: `AddedVariants`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the catalogue (skills:proposalcontracts.md) names it, as a create and
+        /// update option that adds to Variants; its ids are of the same entity as Variants'.
+        pub added_variants: Option<Vec<crate::ids::FloorPlanDeskVariantId>>,
+        /// Desk variants to remove from `Variants`.
+        ///
+        /// Wire: `RemovedVariants`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the catalogue (skills:proposalcontracts.md) names it, as a create and
+        /// update option that removes from Variants; its ids are of the same entity as Variants'.
+        pub removed_variants: Option<Vec<crate::ids::FloorPlanDeskVariantId>>,
         /// `Price`: see [`ProposalContract::price`].
         pub price: Option<crate::Decimal>,
         /// `StartDate`: see [`ProposalContract::start_date`].
         pub start_date: Option<crate::DateTime>,
         /// `CancellationLimitDays`: see [`ProposalContract::cancellation_limit_days`].
         pub cancellation_limit_days: Option<i64>,
+        /// `ContractTerm`: see [`ProposalContract::contract_term`].
+        pub contract_term: Option<crate::DateTime>,
         /// `CancellationDate`: see [`ProposalContract::cancellation_date`].
         pub cancellation_date: Option<crate::DateTime>,
         /// `BillingDay`: see [`ProposalContract::billing_day`].
@@ -981,11 +1058,15 @@ mod typed {
             object.field_if_set("Desks", &self.desks)?;
             object.field_if_set("AddedDesks", &self.added_desks)?;
             object.field_if_set("RemovedDesks", &self.removed_desks)?;
+            object.field_if_set("Variants", &self.variants)?;
+            object.field_if_set("AddedVariants", &self.added_variants)?;
+            object.field_if_set("RemovedVariants", &self.removed_variants)?;
             if let Some(value) = &self.price {
                 object.field("Price", &crate::wire::Number(value))?;
             }
             object.field_if_set("StartDate", &self.start_date)?;
             object.field_if_set("CancellationLimitDays", &self.cancellation_limit_days)?;
+            object.field_if_set("ContractTerm", &self.contract_term)?;
             object.field_if_set("CancellationDate", &self.cancellation_date)?;
             object.field("BillingDay", &self.billing_day)?;
             object.field("Quantity", &self.quantity)?;
@@ -1023,9 +1104,13 @@ mod typed {
                 desks: None,
                 added_desks: None,
                 removed_desks: None,
+                variants: None,
+                added_variants: None,
+                removed_variants: None,
                 price: None,
                 start_date: None,
                 cancellation_limit_days: None,
+                contract_term: None,
                 cancellation_date: None,
                 billing_day,
                 quantity,
@@ -1076,6 +1161,39 @@ mod typed {
             self
         }
 
+        /// Sets [`Variants`](Self::variants).
+        pub fn with_variants(
+            mut self,
+            value: impl IntoIterator<
+                Item = impl Into<crate::ids::FloorPlanDeskVariantId>,
+            >,
+        ) -> Self {
+            self.variants = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+
+        /// Sets [`AddedVariants`](Self::added_variants).
+        pub fn with_added_variants(
+            mut self,
+            value: impl IntoIterator<
+                Item = impl Into<crate::ids::FloorPlanDeskVariantId>,
+            >,
+        ) -> Self {
+            self.added_variants = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+
+        /// Sets [`RemovedVariants`](Self::removed_variants).
+        pub fn with_removed_variants(
+            mut self,
+            value: impl IntoIterator<
+                Item = impl Into<crate::ids::FloorPlanDeskVariantId>,
+            >,
+        ) -> Self {
+            self.removed_variants = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+
         /// Sets [`Price`](Self::price).
         pub fn with_price(mut self, value: crate::Decimal) -> Self {
             self.price = Some(value);
@@ -1091,6 +1209,12 @@ mod typed {
         /// Sets [`CancellationLimitDays`](Self::cancellation_limit_days).
         pub fn with_cancellation_limit_days(mut self, value: i64) -> Self {
             self.cancellation_limit_days = Some(value);
+            self
+        }
+
+        /// Sets [`ContractTerm`](Self::contract_term).
+        pub fn with_contract_term(mut self, value: crate::DateTime) -> Self {
+            self.contract_term = Some(value);
             self
         }
 
@@ -1147,8 +1271,8 @@ mod typed {
     /// record's `Id`, and the properties this client does not know (`extra`). Change the public
     /// fields, then send it.
     ///
-    /// `AddedDesks`, `RemovedDesks` only exist in bodies: they start unset and are sent only when
-    /// set.
+    /// `AddedDesks`, `RemovedDesks`, `AddedVariants`, `RemovedVariants` only exist in bodies: they
+    /// start unset and are sent only when set.
     ///
     /// A [`ProposalContractListItem`] cannot become one: list records leave fields out.
     #[derive(Debug, Clone, PartialEq)]
@@ -1169,6 +1293,12 @@ mod typed {
         pub added_desks: Option<Vec<crate::ids::FloorPlanDeskId>>,
         /// `RemovedDesks`: see [`NewProposalContract::removed_desks`].
         pub removed_desks: Option<Vec<crate::ids::FloorPlanDeskId>>,
+        /// `Variants`: see [`ProposalContract::variants`].
+        pub variants: Option<Vec<crate::ids::FloorPlanDeskVariantId>>,
+        /// `AddedVariants`: see [`NewProposalContract::added_variants`].
+        pub added_variants: Option<Vec<crate::ids::FloorPlanDeskVariantId>>,
+        /// `RemovedVariants`: see [`NewProposalContract::removed_variants`].
+        pub removed_variants: Option<Vec<crate::ids::FloorPlanDeskVariantId>>,
         /// `Price`: see [`ProposalContract::price`].
         pub price: Option<crate::Decimal>,
         /// `StartDate`: see [`ProposalContract::start_date`].
@@ -1211,6 +1341,9 @@ mod typed {
             object.field("Desks", &self.desks)?;
             object.field_if_set("AddedDesks", &self.added_desks)?;
             object.field_if_set("RemovedDesks", &self.removed_desks)?;
+            object.field("Variants", &self.variants)?;
+            object.field_if_set("AddedVariants", &self.added_variants)?;
+            object.field_if_set("RemovedVariants", &self.removed_variants)?;
             object.field("Price", &crate::wire::OptionalNumber(&self.price))?;
             object.field("StartDate", &self.start_date)?;
             object.field("CancellationLimitDays", &self.cancellation_limit_days)?;
@@ -1249,6 +1382,9 @@ mod typed {
                 desks: record.desks,
                 added_desks: None,
                 removed_desks: None,
+                variants: record.variants,
+                added_variants: None,
+                removed_variants: None,
                 price: record.price,
                 start_date: record.start_date,
                 cancellation_limit_days: record.cancellation_limit_days,

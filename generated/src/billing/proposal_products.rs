@@ -108,9 +108,11 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("ProposalCoworkerId", crate::FieldKind::String)
             .read_only(),
         crate::FieldSchema::new("ProposalCoworkerEmail", crate::FieldKind::String)
-            .read_only(),
+            .read_only()
+            .pii(crate::Pii::Email),
         crate::FieldSchema::new("ProposalCoworkerFullName", crate::FieldKind::String)
-            .read_only(),
+            .read_only()
+            .pii(crate::Pii::Name),
         crate::FieldSchema::new("ProductId", crate::FieldKind::Id("Product")).required(),
         crate::FieldSchema::new("ProductName", crate::FieldKind::String).read_only(),
         crate::FieldSchema::new("ProductPrice", crate::FieldKind::Money).read_only(),
@@ -132,7 +134,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("RepeatUntil", crate::FieldKind::DateTime),
         crate::FieldSchema::new("RepeatUnit", crate::FieldKind::Integer),
         crate::FieldSchema::new("ApplyProRating", crate::FieldKind::Boolean),
-        crate::FieldSchema::new("Notes", crate::FieldKind::String),
+        crate::FieldSchema::new("Notes", crate::FieldKind::String).pii(crate::Pii::Bio),
     ],
     joined: &[],
     filters: &[
@@ -192,6 +194,30 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             query: "ProposalProduct_Product_Business_Currency_Code",
             field: "ProductBusinessCurrencyCode",
         },
+        crate::FilterSchema {
+            query: "ProposalProduct_IsContractProduct",
+            field: "IsContractProduct",
+        },
+        crate::FilterSchema {
+            query: "ProposalProduct_InvoiceOn",
+            field: "InvoiceOn",
+        },
+        crate::FilterSchema {
+            query: "ProposalProduct_RepeatFrom",
+            field: "RepeatFrom",
+        },
+        crate::FilterSchema {
+            query: "ProposalProduct_RepeatUntil",
+            field: "RepeatUntil",
+        },
+        crate::FilterSchema {
+            query: "ProposalProduct_RepeatUnit",
+            field: "RepeatUnit",
+        },
+        crate::FilterSchema {
+            query: "ProposalProduct_ApplyProRating",
+            field: "ApplyProRating",
+        },
     ],
     range_filters: &[
         crate::RangeFilterSchema {
@@ -213,6 +239,26 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             from: "from_ProposalProduct_Quantity",
             to: "to_ProposalProduct_Quantity",
             field: "Quantity",
+        },
+        crate::RangeFilterSchema {
+            from: "from_ProposalProduct_InvoiceOn",
+            to: "to_ProposalProduct_InvoiceOn",
+            field: "InvoiceOn",
+        },
+        crate::RangeFilterSchema {
+            from: "from_ProposalProduct_RepeatFrom",
+            to: "to_ProposalProduct_RepeatFrom",
+            field: "RepeatFrom",
+        },
+        crate::RangeFilterSchema {
+            from: "from_ProposalProduct_RepeatUntil",
+            to: "to_ProposalProduct_RepeatUntil",
+            field: "RepeatUntil",
+        },
+        crate::RangeFilterSchema {
+            from: "from_ProposalProduct_RepeatUnit",
+            to: "to_ProposalProduct_RepeatUnit",
+            field: "RepeatUnit",
         },
     ],
     sort: &[
@@ -352,15 +398,24 @@ mod typed {
         /// Wire: `ProposalCoworkerId`, read-only.
         ///
         /// Spec decision: The C# client notes that this answer carries the customer's id as a string;
-        /// it is typed string so that it decodes, not id\<Coworker>.
+        /// it is typed string so that it decodes, not id\<Coworker>. The catalogue
+        /// (skills:proposalproducts.md) does not name it, as it lists only the options a body sets; the
+        /// C# client returns it, so it is kept read-only.
         pub proposal_coworker_id: Option<String>,
         /// Email of the proposal's customer.
         ///
         /// Wire: `ProposalCoworkerEmail`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:proposalproducts.md) names it only in its PII table, as
+        /// EMAIL; the C# client returns it on the record, so it is a read-only record field.
         pub proposal_coworker_email: Option<String>,
         /// Full name of the proposal's customer.
         ///
         /// Wire: `ProposalCoworkerFullName`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:proposalproducts.md) names it only in its PII table
+        /// (NAME) and key fields; the C# client returns it on the record, so it is a read-only record
+        /// field.
         pub proposal_coworker_full_name: Option<String>,
         /// ID of the product offered.
         ///
@@ -372,7 +427,8 @@ mod typed {
         ///
         /// Spec decision: The 2020 list example shows it as the joined `ProposalProductProductName`;
         /// the C# client, which mirrors the newer get-one answer, has `ProductName` on the record, so
-        /// it is a read-only record field.
+        /// it is a read-only record field. The catalogue (skills:proposalproducts.md) names it only
+        /// among its key fields, not among its options, as the server fills it in; kept read-only.
         pub product_name: Option<String>,
         /// The product's own price.
         ///
@@ -380,10 +436,16 @@ mod typed {
         ///
         /// Spec decision: The 2020 list example shows it as the joined `ProposalProductProductPrice`
         /// and its filter types it string; the C# client has a decimal `ProductPrice` on the record.
+        /// The catalogue (skills:proposalproducts.md) does not name it, as it lists only the options a
+        /// body sets; the 2020 reference filters by it and the C# client returns it, so it is kept
+        /// read-only.
         pub product_price: Option<crate::Decimal>,
         /// Whether the product prorates recurring charges.
         ///
         /// Wire: `ProductApplyProRating`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:proposalproducts.md) does not name it, as it lists only
+        /// the options a body sets; the C# client returns it, so it is kept read-only.
         pub product_apply_pro_rating: Option<bool>,
         /// Currency code of the product's location.
         ///
@@ -391,7 +453,9 @@ mod typed {
         ///
         /// Spec decision: The 2020 list example spells it
         /// `ProposalProductProductBusiness_Currency_Code`; the C# client has
-        /// `ProductBusinessCurrencyCode` on the record.
+        /// `ProductBusinessCurrencyCode` on the record. The catalogue (skills:proposalproducts.md) does
+        /// not name it, as it lists only the options a body sets; the 2020 reference filters by it and
+        /// the C# client returns it, so it is kept read-only.
         pub product_business_currency_code: Option<String>,
         /// Number of units offered.
         ///
@@ -419,6 +483,10 @@ mod typed {
         /// How often a recurring charge repeats.
         ///
         /// Wire: `RepeatCycle`.
+        ///
+        /// Spec decision: The catalogue (skills:proposalproducts.md) marks it required on create;
+        /// dev:billing/post-proposalproducts lists it among the optional fields, with the server
+        /// defaulting it to PricePlan. The newer page wins: it stays optional.
         pub repeat_cycle: Option<crate::enums::RecurrentChargePattern>,
         /// Date on which a one-off charge is invoiced.
         ///
@@ -1168,6 +1236,30 @@ mod typed {
         ///
         /// Query: `ProposalProduct_Product_Business_Currency_Code=text`.
         ProductBusinessCurrencyCode(String),
+        /// Filter by whether the product is attached to the proposed contract.
+        ///
+        /// Query: `ProposalProduct_IsContractProduct=true`.
+        IsContractProduct(bool),
+        /// Filter by the date a one-off charge is invoiced.
+        ///
+        /// Query: `ProposalProduct_InvoiceOn=2025-01-01T00:00`.
+        InvoiceOn(crate::DateTime),
+        /// Filter by the date a recurring charge starts.
+        ///
+        /// Query: `ProposalProduct_RepeatFrom=2025-01-01T00:00`.
+        RepeatFrom(crate::DateTime),
+        /// Filter by the date a recurring charge ends.
+        ///
+        /// Query: `ProposalProduct_RepeatUntil=2025-01-01T00:00`.
+        RepeatUntil(crate::DateTime),
+        /// Filter by the number of periods between charges.
+        ///
+        /// Query: `ProposalProduct_RepeatUnit=12`.
+        RepeatUnit(i64),
+        /// Filter by whether recurring charges are prorated.
+        ///
+        /// Query: `ProposalProduct_ApplyProRating=true`.
+        ApplyProRating(bool),
         /// Records created within a range.
         ///
         /// `CreatedOn` at least this value. Query: `from_ProposalProduct_CreatedOn=2025-01-01T00:00`.
@@ -1200,6 +1292,39 @@ mod typed {
         ///
         /// `Quantity` at most this value. Query: `to_ProposalProduct_Quantity=12`.
         ToQuantity(i64),
+        /// Invoice date of a one-off charge, within a range.
+        ///
+        /// `InvoiceOn` at least this value. Query: `from_ProposalProduct_InvoiceOn=2025-01-01T00:00`.
+        FromInvoiceOn(crate::DateTime),
+        /// Invoice date of a one-off charge, within a range.
+        ///
+        /// `InvoiceOn` at most this value. Query: `to_ProposalProduct_InvoiceOn=2025-01-01T00:00`.
+        ToInvoiceOn(crate::DateTime),
+        /// Start of a recurring charge, within a range.
+        ///
+        /// `RepeatFrom` at least this value. Query: `from_ProposalProduct_RepeatFrom=2025-01-01T00:00`.
+        FromRepeatFrom(crate::DateTime),
+        /// Start of a recurring charge, within a range.
+        ///
+        /// `RepeatFrom` at most this value. Query: `to_ProposalProduct_RepeatFrom=2025-01-01T00:00`.
+        ToRepeatFrom(crate::DateTime),
+        /// End of a recurring charge, within a range.
+        ///
+        /// `RepeatUntil` at least this value. Query:
+        /// `from_ProposalProduct_RepeatUntil=2025-01-01T00:00`.
+        FromRepeatUntil(crate::DateTime),
+        /// End of a recurring charge, within a range.
+        ///
+        /// `RepeatUntil` at most this value. Query: `to_ProposalProduct_RepeatUntil=2025-01-01T00:00`.
+        ToRepeatUntil(crate::DateTime),
+        /// Periods between charges, within a range.
+        ///
+        /// `RepeatUnit` at least this value. Query: `from_ProposalProduct_RepeatUnit=12`.
+        FromRepeatUnit(i64),
+        /// Periods between charges, within a range.
+        ///
+        /// `RepeatUnit` at most this value. Query: `to_ProposalProduct_RepeatUnit=12`.
+        ToRepeatUnit(i64),
     }
 
     impl crate::QueryFilter for ProposalProductFilter {
@@ -1230,6 +1355,33 @@ mod typed {
                 }
                 Self::ProductBusinessCurrencyCode(value) => {
                     ("ProposalProduct_Product_Business_Currency_Code", value.clone())
+                }
+                Self::IsContractProduct(value) => {
+                    ("ProposalProduct_IsContractProduct", value.to_string())
+                }
+                Self::InvoiceOn(value) => {
+                    (
+                        "ProposalProduct_InvoiceOn",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::RepeatFrom(value) => {
+                    (
+                        "ProposalProduct_RepeatFrom",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::RepeatUntil(value) => {
+                    (
+                        "ProposalProduct_RepeatUntil",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::RepeatUnit(value) => {
+                    ("ProposalProduct_RepeatUnit", value.to_string())
+                }
+                Self::ApplyProRating(value) => {
+                    ("ProposalProduct_ApplyProRating", value.to_string())
                 }
                 Self::FromCreatedOn(value) => {
                     (
@@ -1264,6 +1416,48 @@ mod typed {
                 }
                 Self::ToQuantity(value) => {
                     ("to_ProposalProduct_Quantity", value.to_string())
+                }
+                Self::FromInvoiceOn(value) => {
+                    (
+                        "from_ProposalProduct_InvoiceOn",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToInvoiceOn(value) => {
+                    (
+                        "to_ProposalProduct_InvoiceOn",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromRepeatFrom(value) => {
+                    (
+                        "from_ProposalProduct_RepeatFrom",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToRepeatFrom(value) => {
+                    (
+                        "to_ProposalProduct_RepeatFrom",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromRepeatUntil(value) => {
+                    (
+                        "from_ProposalProduct_RepeatUntil",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToRepeatUntil(value) => {
+                    (
+                        "to_ProposalProduct_RepeatUntil",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromRepeatUnit(value) => {
+                    ("from_ProposalProduct_RepeatUnit", value.to_string())
+                }
+                Self::ToRepeatUnit(value) => {
+                    ("to_ProposalProduct_RepeatUnit", value.to_string())
                 }
             }
         }

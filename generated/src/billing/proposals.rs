@@ -140,19 +140,23 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("ResponsibleId", crate::FieldKind::Id("User"))
             .required(),
         crate::FieldSchema::new("ResponsibleFullName", crate::FieldKind::String)
-            .read_only(),
+            .read_only()
+            .pii(crate::Pii::Name),
         crate::FieldSchema::new("CoworkerId", crate::FieldKind::Id("Coworker"))
             .required(),
         crate::FieldSchema::new("CoworkerCoworkerType", crate::FieldKind::String)
             .read_only(),
         crate::FieldSchema::new("CoworkerFullName", crate::FieldKind::String)
-            .read_only(),
+            .read_only()
+            .pii(crate::Pii::Name),
         crate::FieldSchema::new("CoworkerCompanyName", crate::FieldKind::String)
-            .read_only(),
+            .read_only()
+            .pii(crate::Pii::Name),
         crate::FieldSchema::new("CoworkerBillingName", crate::FieldKind::String)
-            .read_only(),
+            .read_only()
+            .pii(crate::Pii::Name),
         crate::FieldSchema::new("Reference", crate::FieldKind::String).required(),
-        crate::FieldSchema::new("Notes", crate::FieldKind::String),
+        crate::FieldSchema::new("Notes", crate::FieldKind::String).pii(crate::Pii::Bio),
         crate::FieldSchema::new(
             "ProposalStatus",
             crate::FieldKind::Enum(&crate::enums::ProposalStatus::SCHEMA),
@@ -212,10 +216,24 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             .create_only()
             .not_in_list(),
         crate::FieldSchema::new("AddedDesks", crate::FieldKind::Ids("FloorPlanDesk"))
-            .create_only()
             .body_only(),
         crate::FieldSchema::new("RemovedDesks", crate::FieldKind::Ids("FloorPlanDesk"))
+            .body_only(),
+        crate::FieldSchema::new(
+                "Variants",
+                crate::FieldKind::Ids("FloorPlanDeskVariant"),
+            )
             .create_only()
+            .not_in_list(),
+        crate::FieldSchema::new(
+                "AddedVariants",
+                crate::FieldKind::Ids("FloorPlanDeskVariant"),
+            )
+            .body_only(),
+        crate::FieldSchema::new(
+                "RemovedVariants",
+                crate::FieldKind::Ids("FloorPlanDeskVariant"),
+            )
             .body_only(),
         crate::FieldSchema::new("Price", crate::FieldKind::Money).create_only(),
         crate::FieldSchema::new("StartDate", crate::FieldKind::DateTime).create_only(),
@@ -223,8 +241,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("ContractTerm", crate::FieldKind::DateTime),
         crate::FieldSchema::new("CancellationDate", crate::FieldKind::DateTime)
             .create_only(),
-        crate::FieldSchema::new("ExpirationDate", crate::FieldKind::DateTime)
-            .create_only(),
+        crate::FieldSchema::new("ExpirationDate", crate::FieldKind::DateTime),
         crate::FieldSchema::new("BillingDay", crate::FieldKind::Integer)
             .required()
             .create_only(),
@@ -233,13 +250,13 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             .create_only(),
         crate::FieldSchema::new("DiscountCodeId", crate::FieldKind::Id("DiscountCode"))
             .create_only(),
-        crate::FieldSchema::new("StartDateLocal", crate::FieldKind::DateTime)
-            .read_only(),
+        crate::FieldSchema::new("StartDateLocal", crate::FieldKind::DateTime),
         crate::FieldSchema::new("SentOn", crate::FieldKind::DateTime).read_only(),
-        crate::FieldSchema::new("SentOnLocal", crate::FieldKind::DateTime).read_only(),
+        crate::FieldSchema::new("SentOnLocal", crate::FieldKind::DateTime),
         crate::FieldSchema::new("CustomerLastOpenedDate", crate::FieldKind::DateTime)
             .read_only(),
-        crate::FieldSchema::new("DoNotIssueInvoice", crate::FieldKind::Boolean),
+        crate::FieldSchema::new("DoNotIssueInvoice", crate::FieldKind::Boolean)
+            .create_only(),
     ],
     joined: &[],
     filters: &[
@@ -371,6 +388,46 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             query: "Proposal_Desks",
             field: "Desks",
         },
+        crate::FilterSchema {
+            query: "Proposal_NewDocumentToSignBinaryDocumentUrl",
+            field: "NewDocumentToSignBinaryDocumentUrl",
+        },
+        crate::FilterSchema {
+            query: "Proposal_ClearDocumentToSignBinaryDocumentFile",
+            field: "ClearDocumentToSignBinaryDocumentFile",
+        },
+        crate::FilterSchema {
+            query: "Proposal_NewDocumentToSendBinaryDocumentUrl",
+            field: "NewDocumentToSendBinaryDocumentUrl",
+        },
+        crate::FilterSchema {
+            query: "Proposal_ClearDocumentToSendBinaryDocumentFile",
+            field: "ClearDocumentToSendBinaryDocumentFile",
+        },
+        crate::FilterSchema {
+            query: "Proposal_NewProposalFileUrl",
+            field: "NewProposalFileUrl",
+        },
+        crate::FilterSchema {
+            query: "Proposal_ClearProposalFileFile",
+            field: "ClearProposalFileFile",
+        },
+        crate::FilterSchema {
+            query: "Proposal_ExpirationDate",
+            field: "ExpirationDate",
+        },
+        crate::FilterSchema {
+            query: "Proposal_StartDateLocal",
+            field: "StartDateLocal",
+        },
+        crate::FilterSchema {
+            query: "Proposal_SentOnLocal",
+            field: "SentOnLocal",
+        },
+        crate::FilterSchema {
+            query: "Proposal_DoNotIssueInvoice",
+            field: "DoNotIssueInvoice",
+        },
     ],
     range_filters: &[
         crate::RangeFilterSchema {
@@ -422,6 +479,21 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             from: "from_Proposal_StartDate",
             to: "to_Proposal_StartDate",
             field: "StartDate",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Proposal_ExpirationDate",
+            to: "to_Proposal_ExpirationDate",
+            field: "ExpirationDate",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Proposal_StartDateLocal",
+            to: "to_Proposal_StartDateLocal",
+            field: "StartDateLocal",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Proposal_SentOnLocal",
+            to: "to_Proposal_SentOnLocal",
+            field: "SentOnLocal",
         },
     ],
     sort: &[
@@ -592,14 +664,18 @@ mod typed {
         ///
         /// Spec decision: The 2020 list example shows it as the joined `ProposalIssuedByName`; the C#
         /// client, which mirrors the newer get-one answer, has `IssuedByName` on the record, so it is a
-        /// read-only record field.
+        /// read-only record field. The catalogue (skills:proposals.md) does not name it, as it lists
+        /// only the options a body sets; dev:billing/get-proposals-by-id returns it, so it is kept
+        /// read-only.
         pub issued_by_name: Option<String>,
         /// Currency code of the issuing location.
         ///
         /// Wire: `IssuedByCurrencyCode`, read-only.
         ///
         /// Spec decision: The 2020 list example spells it `ProposalIssuedByCurrency_Code`; the C#
-        /// client has `IssuedByCurrencyCode` on the record.
+        /// client has `IssuedByCurrencyCode` on the record. The catalogue (skills:proposals.md) does
+        /// not name it, as it lists only the options a body sets; dev:billing/get-proposals-by-id
+        /// returns it, so it is kept read-only.
         pub issued_by_currency_code: Option<String>,
         /// ID of the staff user responsible for the proposal.
         ///
@@ -623,7 +699,9 @@ mod typed {
         ///
         /// Spec decision: The 2020 list example shows it as the joined `ProposalCoworkerCoworkerType`;
         /// the C# client, which mirrors the newer get-one answer, has `CoworkerCoworkerType` on the
-        /// record, so it is a read-only record field.
+        /// record, so it is a read-only record field. The catalogue (skills:proposals.md) does not name
+        /// it, as it lists only the options a body sets; dev:billing/get-proposals-by-id returns it, so
+        /// it is kept read-only.
         pub coworker_coworker_type: Option<String>,
         /// The customer's full name.
         ///
@@ -660,6 +738,11 @@ mod typed {
         /// Where the proposal is in its life: draft, sent, accepted or rejected.
         ///
         /// Wire: `ProposalStatus`.
+        ///
+        /// Spec decision: The catalogue (skills:proposals.md) marks it required on create, and the
+        /// example body of web:learn.nexudus.com/rest-api/billing/post-proposals carries it; the
+        /// required fields of dev:billing/post-proposals leave it out. The 2020 reference and the spec
+        /// keep it optional, as the developer page's list of required fields says.
         pub proposal_status: Option<crate::enums::ProposalStatus>,
         /// ID of the document template sent to the customer with the proposal.
         ///
@@ -677,6 +760,9 @@ mod typed {
         /// set a new one with the matching New...Url field.
         ///
         /// Wire: `DocumentToSignBinaryDocumentFileName`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:proposals.md) does not name it, as it lists only the
+        /// options a body sets; dev:billing/get-proposals-by-id returns it, so it is kept read-only.
         pub document_to_sign_binary_document_file_name: Option<String>,
         /// URL of a document to sign for the server to fetch and attach.
         ///
@@ -694,6 +780,9 @@ mod typed {
         /// set a new one with the matching New...Url field.
         ///
         /// Wire: `DocumentToSendBinaryDocumentFileName`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:proposals.md) does not name it, as it lists only the
+        /// options a body sets; dev:billing/get-proposals-by-id returns it, so it is kept read-only.
         pub document_to_send_binary_document_file_name: Option<String>,
         /// URL of a document to send for the server to fetch and attach.
         ///
@@ -707,6 +796,9 @@ mod typed {
         /// matching New...Url field.
         ///
         /// Wire: `ProposalFileFileName`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:proposals.md) does not name it, as it lists only the
+        /// options a body sets; dev:billing/get-proposals-by-id returns it, so it is kept read-only.
         pub proposal_file_file_name: Option<String>,
         /// URL of a proposal file for the server to fetch and attach.
         ///
@@ -730,27 +822,39 @@ mod typed {
         ///
         /// Spec decision: The 2020 list example shows it as the joined `ProposalTariffName`; the C#
         /// client, which mirrors the newer get-one answer, has `TariffName` on the record, so it is a
-        /// read-only record field.
+        /// read-only record field. The catalogue (skills:proposals.md) does not name it, as it lists
+        /// only the options a body sets; dev:billing/get-proposals-by-id returns it, so it is kept
+        /// read-only.
         pub tariff_name: Option<String>,
         /// The plan's billing cycle in months, as the API writes it.
         ///
         /// Wire: `TariffInvoiceEvery`, read-only.
         ///
-        /// Spec decision: The C# client types it string, as the API answers it.
+        /// Spec decision: The C# client types it string, as the API answers it. The catalogue
+        /// (skills:proposals.md) does not name it, as it lists only the options a body sets;
+        /// dev:billing/get-proposals-by-id returns it, so it is kept read-only.
         pub tariff_invoice_every: Option<String>,
         /// The plan's billing cycle in weeks, as the API writes it.
         ///
         /// Wire: `TariffInvoiceEveryWeeks`, read-only.
         ///
-        /// Spec decision: The C# client types it string, as the API answers it.
+        /// Spec decision: The C# client types it string, as the API answers it. The catalogue
+        /// (skills:proposals.md) does not name it, as it lists only the options a body sets;
+        /// dev:billing/get-proposals-by-id returns it, so it is kept read-only.
         pub tariff_invoice_every_weeks: Option<String>,
         /// The plan's price.
         ///
         /// Wire: `TariffPrice`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:proposals.md) does not name it, as it lists only the
+        /// options a body sets; dev:billing/get-proposals-by-id returns it, so it is kept read-only.
         pub tariff_price: Option<crate::Decimal>,
         /// Currency code of the plan's location.
         ///
         /// Wire: `TariffBusinessCurrencyCode`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:proposals.md) does not name it, as it lists only the
+        /// options a body sets; dev:billing/get-proposals-by-id returns it, so it is kept read-only.
         pub tariff_business_currency_code: Option<String>,
         /// Desks or offices (floor plan units) offered with the contract.
         ///
@@ -759,6 +863,15 @@ mod typed {
         /// Spec decision: The 2020 page shows it and its Added/Removed lists in the create example
         /// only, not in the update body; the C# client says it is create-only.
         pub desks: Option<Vec<crate::ids::FloorPlanDeskId>>,
+        /// Desk variants offered with the contract.
+        ///
+        /// Wire: `Variants`, set on create only.
+        ///
+        /// Spec decision: The catalogue (skills:proposals.md) lists it as a create-only option returned
+        /// by the get-one answer only, and get-proposals-by-id returns it as a list of ids; the element
+        /// type is taken as FloorPlanDeskVariant, the variants of the desks in Desks (ProposalContract
+        /// names them FloorPlanDeskVariantIds).
+        pub variants: Option<Vec<crate::ids::FloorPlanDeskVariantId>>,
         /// Price of the contract offered; when null the plan's price applies.
         ///
         /// Wire: `Price`, set on create only.
@@ -802,9 +915,13 @@ mod typed {
         pub cancellation_date: Option<crate::DateTime>,
         /// Date after which the proposal can no longer be accepted.
         ///
-        /// Wire: `ExpirationDate`, set on create only.
+        /// Wire: `ExpirationDate`.
         ///
-        /// Spec decision: Only the C# client lists it, among the create-only contract fields.
+        /// Spec decision: The 2020 reference does not list it; the C# client lists it among the
+        /// create-only contract fields. The catalogue (skills:proposals.md) contradicts itself: its
+        /// description calls it create-only, but its update options list it, as they list
+        /// CancellationLimitDays and ContractTerm. It is written on both, as those two are: a value the
+        /// server ignores is harmless, one it reads and misses would be cleared.
         pub expiration_date: Option<crate::DateTime>,
         /// Day of the month on which the contract offered is invoiced.
         ///
@@ -832,26 +949,42 @@ mod typed {
         pub discount_code_id: Option<crate::ids::DiscountCodeId>,
         /// The start date in the location's time zone.
         ///
-        /// Wire: `StartDateLocal`, read-only.
+        /// Wire: `StartDateLocal`.
+        ///
+        /// Spec decision: The catalogue (skills:proposals.md) lists it among the create and update
+        /// options and filters; the spec had it read-only from the C# client. The catalogue wins on
+        /// completeness, and writing it means a PUT sends it back rather than clearing it.
         pub start_date_local: Option<crate::DateTime>,
         /// When the proposal was sent to the customer.
         ///
         /// Wire: `SentOn`, read-only.
         ///
         /// Spec decision: The 2020 page shows it only in its filters and example records (with the
-        /// value `false`); the C# client types it a nullable date. It is set by the server.
+        /// value `false`); the C# client types it a nullable date. It is set by the server. The
+        /// catalogue (skills:proposals.md) does not name it, as it lists only the options a body sets;
+        /// dev:billing/get-proposals-by-id returns it, so it is kept read-only.
         pub sent_on: Option<crate::DateTime>,
         /// When the proposal was sent, in the location's time zone.
         ///
-        /// Wire: `SentOnLocal`, read-only.
+        /// Wire: `SentOnLocal`.
+        ///
+        /// Spec decision: The catalogue (skills:proposals.md) lists it among the create and update
+        /// options and filters; the spec had it read-only from the C# client. The catalogue wins on
+        /// completeness, and writing it means a PUT sends it back rather than clearing it.
         pub sent_on_local: Option<crate::DateTime>,
         /// When the customer last opened the proposal.
         ///
         /// Wire: `CustomerLastOpenedDate`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:proposals.md) does not name it, as it lists only the
+        /// options a body sets; dev:billing/get-proposals-by-id returns it, so it is kept read-only.
         pub customer_last_opened_date: Option<crate::DateTime>,
         /// Whether no invoice is raised when the customer accepts the proposal.
         ///
-        /// Wire: `DoNotIssueInvoice`.
+        /// Wire: `DoNotIssueInvoice`, set on create only.
+        ///
+        /// Spec decision: The catalogue (skills:proposals.md) lists it among the create options but not
+        /// the update ones, so it is set on create only (an update sends it back unchanged).
         pub do_not_issue_invoice: Option<bool>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
@@ -918,6 +1051,7 @@ mod typed {
                     let mut v_tariff_price = None;
                     let mut v_tariff_business_currency_code = None;
                     let mut v_desks = None;
+                    let mut v_variants = None;
                     let mut v_price = None;
                     let mut v_start_date = None;
                     let mut v_cancellation_limit_days = None;
@@ -1032,6 +1166,7 @@ mod typed {
                                 v_tariff_business_currency_code = map.next_value()?;
                             }
                             "Desks" => v_desks = map.next_value()?,
+                            "Variants" => v_variants = map.next_value()?,
                             "Price" => v_price = crate::wire::decimal(&mut map)?,
                             "StartDate" => v_start_date = map.next_value()?,
                             "CancellationLimitDays" => {
@@ -1105,6 +1240,7 @@ mod typed {
                         tariff_price: v_tariff_price,
                         tariff_business_currency_code: v_tariff_business_currency_code,
                         desks: v_desks,
+                        variants: v_variants,
                         price: v_price,
                         start_date: v_start_date,
                         cancellation_limit_days: v_cancellation_limit_days,
@@ -1579,16 +1715,36 @@ mod typed {
         pub desks: Option<Vec<crate::ids::FloorPlanDeskId>>,
         /// Desks to add to Desks, leaving the others in place.
         ///
-        /// Wire: `AddedDesks`, set on create only, sent only, never in answers.
+        /// Wire: `AddedDesks`, sent only, never in answers.
         ///
-        /// Spec decision: The 2020 page shows it ("adds to list") in its create example only.
+        /// Spec decision: The 2020 page shows it ("adds to list") in its create example only. The
+        /// catalogue (skills:proposals.md) lists it among the update options as well as the create
+        /// ones, though Desks itself is create-only; the catalogue wins on completeness.
         pub added_desks: Option<Vec<crate::ids::FloorPlanDeskId>>,
         /// Desks to remove from Desks.
         ///
-        /// Wire: `RemovedDesks`, set on create only, sent only, never in answers.
+        /// Wire: `RemovedDesks`, sent only, never in answers.
         ///
-        /// Spec decision: The 2020 page shows it ("removes from list") in its create example only.
+        /// Spec decision: The 2020 page shows it ("removes from list") in its create example only. The
+        /// catalogue (skills:proposals.md) lists it among the update options as well as the create
+        /// ones, though Desks itself is create-only; the catalogue wins on completeness.
         pub removed_desks: Option<Vec<crate::ids::FloorPlanDeskId>>,
+        /// `Variants`: see [`Proposal::variants`].
+        pub variants: Option<Vec<crate::ids::FloorPlanDeskVariantId>>,
+        /// Desk variants to add to `Variants`.
+        ///
+        /// Wire: `AddedVariants`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the catalogue (skills:proposals.md) names it, as a create and update
+        /// option that adds to Variants; its ids are of the same entity as Variants'.
+        pub added_variants: Option<Vec<crate::ids::FloorPlanDeskVariantId>>,
+        /// Desk variants to remove from `Variants`.
+        ///
+        /// Wire: `RemovedVariants`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the catalogue (skills:proposals.md) names it, as a create and update
+        /// option that removes from Variants; its ids are of the same entity as Variants'.
+        pub removed_variants: Option<Vec<crate::ids::FloorPlanDeskVariantId>>,
         /// `Price`: see [`Proposal::price`].
         pub price: Option<crate::Decimal>,
         /// `StartDate`: see [`Proposal::start_date`].
@@ -1607,6 +1763,10 @@ mod typed {
         pub quantity: i64,
         /// `DiscountCodeId`: see [`Proposal::discount_code_id`].
         pub discount_code_id: Option<crate::ids::DiscountCodeId>,
+        /// `StartDateLocal`: see [`Proposal::start_date_local`].
+        pub start_date_local: Option<crate::DateTime>,
+        /// `SentOnLocal`: see [`Proposal::sent_on_local`].
+        pub sent_on_local: Option<crate::DateTime>,
         /// `DoNotIssueInvoice`: see [`Proposal::do_not_issue_invoice`].
         pub do_not_issue_invoice: Option<bool>,
     }
@@ -1656,6 +1816,9 @@ mod typed {
             object.field_if_set("Desks", &self.desks)?;
             object.field_if_set("AddedDesks", &self.added_desks)?;
             object.field_if_set("RemovedDesks", &self.removed_desks)?;
+            object.field_if_set("Variants", &self.variants)?;
+            object.field_if_set("AddedVariants", &self.added_variants)?;
+            object.field_if_set("RemovedVariants", &self.removed_variants)?;
             if let Some(value) = &self.price {
                 object.field("Price", &crate::wire::Number(value))?;
             }
@@ -1667,6 +1830,8 @@ mod typed {
             object.field("BillingDay", &self.billing_day)?;
             object.field("Quantity", &self.quantity)?;
             object.field_if_set("DiscountCodeId", &self.discount_code_id)?;
+            object.field_if_set("StartDateLocal", &self.start_date_local)?;
+            object.field_if_set("SentOnLocal", &self.sent_on_local)?;
             object.field_if_set("DoNotIssueInvoice", &self.do_not_issue_invoice)?;
             object.end()
         }
@@ -1707,6 +1872,9 @@ mod typed {
                 desks: None,
                 added_desks: None,
                 removed_desks: None,
+                variants: None,
+                added_variants: None,
+                removed_variants: None,
                 price: None,
                 start_date: None,
                 cancellation_limit_days: None,
@@ -1716,6 +1884,8 @@ mod typed {
                 billing_day,
                 quantity,
                 discount_code_id: None,
+                start_date_local: None,
+                sent_on_local: None,
                 do_not_issue_invoice: None,
             }
         }
@@ -1854,6 +2024,39 @@ mod typed {
             self
         }
 
+        /// Sets [`Variants`](Self::variants).
+        pub fn with_variants(
+            mut self,
+            value: impl IntoIterator<
+                Item = impl Into<crate::ids::FloorPlanDeskVariantId>,
+            >,
+        ) -> Self {
+            self.variants = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+
+        /// Sets [`AddedVariants`](Self::added_variants).
+        pub fn with_added_variants(
+            mut self,
+            value: impl IntoIterator<
+                Item = impl Into<crate::ids::FloorPlanDeskVariantId>,
+            >,
+        ) -> Self {
+            self.added_variants = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+
+        /// Sets [`RemovedVariants`](Self::removed_variants).
+        pub fn with_removed_variants(
+            mut self,
+            value: impl IntoIterator<
+                Item = impl Into<crate::ids::FloorPlanDeskVariantId>,
+            >,
+        ) -> Self {
+            self.removed_variants = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+
         /// Sets [`Price`](Self::price).
         pub fn with_price(mut self, value: crate::Decimal) -> Self {
             self.price = Some(value);
@@ -1899,6 +2102,18 @@ mod typed {
             self
         }
 
+        /// Sets [`StartDateLocal`](Self::start_date_local).
+        pub fn with_start_date_local(mut self, value: crate::DateTime) -> Self {
+            self.start_date_local = Some(value);
+            self
+        }
+
+        /// Sets [`SentOnLocal`](Self::sent_on_local).
+        pub fn with_sent_on_local(mut self, value: crate::DateTime) -> Self {
+            self.sent_on_local = Some(value);
+            self
+        }
+
         /// Sets [`DoNotIssueInvoice`](Self::do_not_issue_invoice).
         pub fn with_do_not_issue_invoice(mut self, value: bool) -> Self {
             self.do_not_issue_invoice = Some(value);
@@ -1912,6 +2127,9 @@ mod typed {
     /// set on create only (sent back unchanged), the record's `Id`, and the properties this client
     /// does not know (`extra`). Change the public fields, then send it.
     ///
+    /// `AddedDesks`, `RemovedDesks`, `AddedVariants`, `RemovedVariants` only exist in bodies: they
+    /// start unset and are sent only when set.
+    ///
     /// A [`ProposalListItem`] cannot become one: list records leave fields out.
     #[derive(Debug, Clone, PartialEq)]
     pub struct ProposalUpdate {
@@ -1921,6 +2139,8 @@ mod typed {
         tariff_id: crate::ids::TariffId,
         /// `Desks`: set on create only; sent back as read (see [`Proposal::desks`]).
         desks: Option<Vec<crate::ids::FloorPlanDeskId>>,
+        /// `Variants`: set on create only; sent back as read (see [`Proposal::variants`]).
+        variants: Option<Vec<crate::ids::FloorPlanDeskVariantId>>,
         /// `Price`: set on create only; sent back as read (see [`Proposal::price`]).
         price: Option<crate::Decimal>,
         /// `StartDate`: set on create only; sent back as read (see [`Proposal::start_date`]).
@@ -1928,8 +2148,6 @@ mod typed {
         /// `CancellationDate`: set on create only; sent back as read (see
         /// [`Proposal::cancellation_date`]).
         cancellation_date: Option<crate::DateTime>,
-        /// `ExpirationDate`: set on create only; sent back as read (see [`Proposal::expiration_date`]).
-        expiration_date: Option<crate::DateTime>,
         /// `BillingDay`: set on create only; sent back as read (see [`Proposal::billing_day`]).
         billing_day: i64,
         /// `Quantity`: set on create only; sent back as read (see [`Proposal::quantity`]).
@@ -1937,6 +2155,9 @@ mod typed {
         /// `DiscountCodeId`: set on create only; sent back as read (see
         /// [`Proposal::discount_code_id`]).
         discount_code_id: Option<crate::ids::DiscountCodeId>,
+        /// `DoNotIssueInvoice`: set on create only; sent back as read (see
+        /// [`Proposal::do_not_issue_invoice`]).
+        do_not_issue_invoice: Option<bool>,
         /// `SystemId`: see [`Proposal::system_id`].
         pub system_id: Option<String>,
         /// `CustomFields`: see [`Proposal::custom_fields`].
@@ -1977,12 +2198,24 @@ mod typed {
         pub new_proposal_file_url: Option<String>,
         /// `ClearProposalFileFile`: see [`Proposal::clear_proposal_file_file`].
         pub clear_proposal_file_file: Option<bool>,
+        /// `AddedDesks`: see [`NewProposal::added_desks`].
+        pub added_desks: Option<Vec<crate::ids::FloorPlanDeskId>>,
+        /// `RemovedDesks`: see [`NewProposal::removed_desks`].
+        pub removed_desks: Option<Vec<crate::ids::FloorPlanDeskId>>,
+        /// `AddedVariants`: see [`NewProposal::added_variants`].
+        pub added_variants: Option<Vec<crate::ids::FloorPlanDeskVariantId>>,
+        /// `RemovedVariants`: see [`NewProposal::removed_variants`].
+        pub removed_variants: Option<Vec<crate::ids::FloorPlanDeskVariantId>>,
         /// `CancellationLimitDays`: see [`Proposal::cancellation_limit_days`].
         pub cancellation_limit_days: Option<i64>,
         /// `ContractTerm`: see [`Proposal::contract_term`].
         pub contract_term: Option<crate::DateTime>,
-        /// `DoNotIssueInvoice`: see [`Proposal::do_not_issue_invoice`].
-        pub do_not_issue_invoice: Option<bool>,
+        /// `ExpirationDate`: see [`Proposal::expiration_date`].
+        pub expiration_date: Option<crate::DateTime>,
+        /// `StartDateLocal`: see [`Proposal::start_date_local`].
+        pub start_date_local: Option<crate::DateTime>,
+        /// `SentOnLocal`: see [`Proposal::sent_on_local`].
+        pub sent_on_local: Option<crate::DateTime>,
         /// Properties the spec does not describe, sent back as they were read.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -1996,13 +2229,14 @@ mod typed {
             object.field("Id", &self.id)?;
             object.field("TariffId", &self.tariff_id)?;
             object.field("Desks", &self.desks)?;
+            object.field("Variants", &self.variants)?;
             object.field("Price", &crate::wire::OptionalNumber(&self.price))?;
             object.field("StartDate", &self.start_date)?;
             object.field("CancellationDate", &self.cancellation_date)?;
-            object.field("ExpirationDate", &self.expiration_date)?;
             object.field("BillingDay", &self.billing_day)?;
             object.field("Quantity", &self.quantity)?;
             object.field("DiscountCodeId", &self.discount_code_id)?;
+            object.field("DoNotIssueInvoice", &self.do_not_issue_invoice)?;
             object.field("SystemId", &self.system_id)?;
             object.field("CustomFields", &self.custom_fields)?;
             object.field("IssuedById", &self.issued_by_id)?;
@@ -2037,9 +2271,15 @@ mod typed {
                 )?;
             object.field("NewProposalFileUrl", &self.new_proposal_file_url)?;
             object.field("ClearProposalFileFile", &self.clear_proposal_file_file)?;
+            object.field_if_set("AddedDesks", &self.added_desks)?;
+            object.field_if_set("RemovedDesks", &self.removed_desks)?;
+            object.field_if_set("AddedVariants", &self.added_variants)?;
+            object.field_if_set("RemovedVariants", &self.removed_variants)?;
             object.field("CancellationLimitDays", &self.cancellation_limit_days)?;
             object.field("ContractTerm", &self.contract_term)?;
-            object.field("DoNotIssueInvoice", &self.do_not_issue_invoice)?;
+            object.field("ExpirationDate", &self.expiration_date)?;
+            object.field("StartDateLocal", &self.start_date_local)?;
+            object.field("SentOnLocal", &self.sent_on_local)?;
             object.end_with(&self.extra)
         }
     }
@@ -2057,13 +2297,14 @@ mod typed {
                 id: record.id,
                 tariff_id: record.tariff_id,
                 desks: record.desks,
+                variants: record.variants,
                 price: record.price,
                 start_date: record.start_date,
                 cancellation_date: record.cancellation_date,
-                expiration_date: record.expiration_date,
                 billing_day: record.billing_day,
                 quantity: record.quantity,
                 discount_code_id: record.discount_code_id,
+                do_not_issue_invoice: record.do_not_issue_invoice,
                 system_id: record.system_id,
                 custom_fields: record.custom_fields,
                 issued_by_id: record.issued_by_id,
@@ -2086,9 +2327,15 @@ mod typed {
                     .clear_document_to_send_binary_document_file,
                 new_proposal_file_url: record.new_proposal_file_url,
                 clear_proposal_file_file: record.clear_proposal_file_file,
+                added_desks: None,
+                removed_desks: None,
+                added_variants: None,
+                removed_variants: None,
                 cancellation_limit_days: record.cancellation_limit_days,
                 contract_term: record.contract_term,
-                do_not_issue_invoice: record.do_not_issue_invoice,
+                expiration_date: record.expiration_date,
+                start_date_local: record.start_date_local,
+                sent_on_local: record.sent_on_local,
                 extra: record.extra,
             }
         }
@@ -2234,6 +2481,46 @@ mod typed {
         ///
         /// Query: `Proposal_Desks=12`.
         Desks(crate::ids::FloorPlanDeskId),
+        /// Filter by the URL of a new document to sign.
+        ///
+        /// Query: `Proposal_NewDocumentToSignBinaryDocumentUrl=text`.
+        NewDocumentToSignBinaryDocumentUrl(String),
+        /// Filter by the flag that removes the document to sign.
+        ///
+        /// Query: `Proposal_ClearDocumentToSignBinaryDocumentFile=true`.
+        ClearDocumentToSignBinaryDocumentFile(bool),
+        /// Filter by the URL of a new document to send.
+        ///
+        /// Query: `Proposal_NewDocumentToSendBinaryDocumentUrl=text`.
+        NewDocumentToSendBinaryDocumentUrl(String),
+        /// Filter by the flag that removes the document to send.
+        ///
+        /// Query: `Proposal_ClearDocumentToSendBinaryDocumentFile=true`.
+        ClearDocumentToSendBinaryDocumentFile(bool),
+        /// Filter by the URL of a new proposal file.
+        ///
+        /// Query: `Proposal_NewProposalFileUrl=text`.
+        NewProposalFileUrl(String),
+        /// Filter by the flag that removes the proposal file.
+        ///
+        /// Query: `Proposal_ClearProposalFileFile=true`.
+        ClearProposalFileFile(bool),
+        /// Filter by the expiration date.
+        ///
+        /// Query: `Proposal_ExpirationDate=2025-01-01T00:00`.
+        ExpirationDate(crate::DateTime),
+        /// Filter by the local start date.
+        ///
+        /// Query: `Proposal_StartDateLocal=2025-01-01T00:00`.
+        StartDateLocal(crate::DateTime),
+        /// Filter by the local time the proposal was sent.
+        ///
+        /// Query: `Proposal_SentOnLocal=2025-01-01T00:00`.
+        SentOnLocal(crate::DateTime),
+        /// Filter by whether no invoice is raised on acceptance.
+        ///
+        /// Query: `Proposal_DoNotIssueInvoice=true`.
+        DoNotIssueInvoice(bool),
         /// Records created within a range.
         ///
         /// `CreatedOn` at least this value. Query: `from_Proposal_CreatedOn=2025-01-01T00:00`.
@@ -2317,6 +2604,32 @@ mod typed {
         ///
         /// `StartDate` at most this value. Query: `to_Proposal_StartDate=2025-01-01T00:00`.
         ToStartDate(crate::DateTime),
+        /// Expiration date, within a range.
+        ///
+        /// `ExpirationDate` at least this value. Query:
+        /// `from_Proposal_ExpirationDate=2025-01-01T00:00`.
+        FromExpirationDate(crate::DateTime),
+        /// Expiration date, within a range.
+        ///
+        /// `ExpirationDate` at most this value. Query: `to_Proposal_ExpirationDate=2025-01-01T00:00`.
+        ToExpirationDate(crate::DateTime),
+        /// Local start date, within a range.
+        ///
+        /// `StartDateLocal` at least this value. Query:
+        /// `from_Proposal_StartDateLocal=2025-01-01T00:00`.
+        FromStartDateLocal(crate::DateTime),
+        /// Local start date, within a range.
+        ///
+        /// `StartDateLocal` at most this value. Query: `to_Proposal_StartDateLocal=2025-01-01T00:00`.
+        ToStartDateLocal(crate::DateTime),
+        /// Local time the proposal was sent, within a range.
+        ///
+        /// `SentOnLocal` at least this value. Query: `from_Proposal_SentOnLocal=2025-01-01T00:00`.
+        FromSentOnLocal(crate::DateTime),
+        /// Local time the proposal was sent, within a range.
+        ///
+        /// `SentOnLocal` at most this value. Query: `to_Proposal_SentOnLocal=2025-01-01T00:00`.
+        ToSentOnLocal(crate::DateTime),
     }
 
     impl crate::QueryFilter for ProposalFilter {
@@ -2398,6 +2711,45 @@ mod typed {
                 }
                 Self::TariffName(value) => ("Proposal_Tariff_Name", value.clone()),
                 Self::Desks(value) => ("Proposal_Desks", value.to_string()),
+                Self::NewDocumentToSignBinaryDocumentUrl(value) => {
+                    ("Proposal_NewDocumentToSignBinaryDocumentUrl", value.clone())
+                }
+                Self::ClearDocumentToSignBinaryDocumentFile(value) => {
+                    ("Proposal_ClearDocumentToSignBinaryDocumentFile", value.to_string())
+                }
+                Self::NewDocumentToSendBinaryDocumentUrl(value) => {
+                    ("Proposal_NewDocumentToSendBinaryDocumentUrl", value.clone())
+                }
+                Self::ClearDocumentToSendBinaryDocumentFile(value) => {
+                    ("Proposal_ClearDocumentToSendBinaryDocumentFile", value.to_string())
+                }
+                Self::NewProposalFileUrl(value) => {
+                    ("Proposal_NewProposalFileUrl", value.clone())
+                }
+                Self::ClearProposalFileFile(value) => {
+                    ("Proposal_ClearProposalFileFile", value.to_string())
+                }
+                Self::ExpirationDate(value) => {
+                    (
+                        "Proposal_ExpirationDate",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::StartDateLocal(value) => {
+                    (
+                        "Proposal_StartDateLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::SentOnLocal(value) => {
+                    (
+                        "Proposal_SentOnLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::DoNotIssueInvoice(value) => {
+                    ("Proposal_DoNotIssueInvoice", value.to_string())
+                }
                 Self::FromCreatedOn(value) => {
                     (
                         "from_Proposal_CreatedOn",
@@ -2485,6 +2837,42 @@ mod typed {
                 Self::ToStartDate(value) => {
                     (
                         "to_Proposal_StartDate",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromExpirationDate(value) => {
+                    (
+                        "from_Proposal_ExpirationDate",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToExpirationDate(value) => {
+                    (
+                        "to_Proposal_ExpirationDate",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromStartDateLocal(value) => {
+                    (
+                        "from_Proposal_StartDateLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToStartDateLocal(value) => {
+                    (
+                        "to_Proposal_StartDateLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromSentOnLocal(value) => {
+                    (
+                        "from_Proposal_SentOnLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToSentOnLocal(value) => {
+                    (
+                        "to_Proposal_SentOnLocal",
                         value.to_filter_string(crate::SERVICE.filter_datetime_format),
                     )
                 }

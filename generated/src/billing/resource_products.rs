@@ -154,6 +154,10 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             query: "ResourceProduct_Product_Name",
             field: "ProductName",
         },
+        crate::FilterSchema {
+            query: "ResourceProduct_Price",
+            field: "Price",
+        },
     ],
     range_filters: &[
         crate::RangeFilterSchema {
@@ -166,6 +170,11 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             to: "to_ResourceProduct_UpdatedOn",
             field: "UpdatedOn",
         },
+        crate::RangeFilterSchema {
+            from: "from_ResourceProduct_Price",
+            to: "to_ResourceProduct_Price",
+            field: "Price",
+        },
     ],
     sort: &[
         "Id",
@@ -176,6 +185,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         "Visible",
         "CreatedOn",
         "UpdatedOn",
+        "Price",
     ],
     endpoints: &[
         crate::EndpointSchema {
@@ -299,6 +309,10 @@ mod typed {
         /// Name of the resource.
         ///
         /// Wire: `ResourceName`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:resourceproducts.md) does not name it, as it lists only
+        /// the options a body sets; the C# client, which mirrors the newer get-one answer, has it on
+        /// the record, so it is kept.
         pub resource_name: Option<String>,
         /// ID of the product offered.
         ///
@@ -310,15 +324,24 @@ mod typed {
         ///
         /// Spec decision: The 2020 list example shows it as the joined `ResourceProductProductName`;
         /// the C# client, which mirrors the newer get-one answer, has `ProductName` on the record, so
-        /// it is a read-only record field.
+        /// it is a read-only record field. The catalogue (skills:resourceproducts.md) does not name it,
+        /// as it lists only the options a body sets; it is kept for the reason above.
         pub product_name: Option<String>,
         /// The product's own price.
         ///
         /// Wire: `ProductPrice`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:resourceproducts.md) does not name it, as it lists only
+        /// the options a body sets; the C# client, which mirrors the newer get-one answer, has it on
+        /// the record, so it is kept.
         pub product_price: Option<crate::Decimal>,
         /// Currency code of the product.
         ///
         /// Wire: `ProductCurrencyCode`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:resourceproducts.md) does not name it, as it lists only
+        /// the options a body sets; the C# client, which mirrors the newer get-one answer, has it on
+        /// the record, so it is kept.
         pub product_currency_code: Option<String>,
         /// Whether the product is invoiced by the minute of the booking rather than per unit.
         ///
@@ -829,6 +852,10 @@ mod typed {
         ///
         /// Query: `ResourceProduct_Product_Name=text`.
         ProductName(String),
+        /// Filter by the price override.
+        ///
+        /// Query: `ResourceProduct_Price=10.5`.
+        Price(crate::Decimal),
         /// Records created within a range.
         ///
         /// `CreatedOn` at least this value. Query: `from_ResourceProduct_CreatedOn=2025-01-01T00:00`.
@@ -845,6 +872,14 @@ mod typed {
         ///
         /// `UpdatedOn` at most this value. Query: `to_ResourceProduct_UpdatedOn=2025-01-01T00:00`.
         ToUpdatedOn(crate::DateTime),
+        /// Price override, within a range.
+        ///
+        /// `Price` at least this value. Query: `from_ResourceProduct_Price=10.5`.
+        FromPrice(crate::Decimal),
+        /// Price override, within a range.
+        ///
+        /// `Price` at most this value. Query: `to_ResourceProduct_Price=10.5`.
+        ToPrice(crate::Decimal),
     }
 
     impl crate::QueryFilter for ResourceProductFilter {
@@ -865,6 +900,7 @@ mod typed {
                 Self::ProductName(value) => {
                     ("ResourceProduct_Product_Name", value.clone())
                 }
+                Self::Price(value) => ("ResourceProduct_Price", value.to_string()),
                 Self::FromCreatedOn(value) => {
                     (
                         "from_ResourceProduct_CreatedOn",
@@ -889,6 +925,10 @@ mod typed {
                         value.to_filter_string(crate::SERVICE.filter_datetime_format),
                     )
                 }
+                Self::FromPrice(value) => {
+                    ("from_ResourceProduct_Price", value.to_string())
+                }
+                Self::ToPrice(value) => ("to_ResourceProduct_Price", value.to_string()),
             }
         }
     }
@@ -914,6 +954,9 @@ mod typed {
         CreatedOn,
         /// `UpdatedOn`: When the record was last updated.
         UpdatedOn,
+        /// `Price`: Price of the product with bookings of this resource; when null the product's own
+        /// price applies.
+        Price,
     }
 
     impl crate::SortField for ResourceProductSort {
@@ -927,6 +970,7 @@ mod typed {
                 Self::Visible => "Visible",
                 Self::CreatedOn => "CreatedOn",
                 Self::UpdatedOn => "UpdatedOn",
+                Self::Price => "Price",
             }
         }
     }

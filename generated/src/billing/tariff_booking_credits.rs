@@ -131,11 +131,30 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             .body_only(),
         crate::FieldSchema::new("ElegibleProducts", crate::FieldKind::Ids("Product"))
             .not_in_list(),
+        crate::FieldSchema::new(
+                "AddedElegibleProducts",
+                crate::FieldKind::Ids("Product"),
+            )
+            .body_only(),
+        crate::FieldSchema::new(
+                "RemovedElegibleProducts",
+                crate::FieldKind::Ids("Product"),
+            )
+            .body_only(),
         crate::FieldSchema::new("ElegibleTariffs", crate::FieldKind::Ids("Tariff"))
             .not_in_list(),
+        crate::FieldSchema::new("AddedElegibleTariffs", crate::FieldKind::Ids("Tariff"))
+            .body_only(),
+        crate::FieldSchema::new(
+                "RemovedElegibleTariffs",
+                crate::FieldKind::Ids("Tariff"),
+            )
+            .body_only(),
         crate::FieldSchema::new("Credit", crate::FieldKind::Money).required(),
-        crate::FieldSchema::new("CaneBeUsedForBookings", crate::FieldKind::Boolean),
-        crate::FieldSchema::new("CaneBeUsedForEvents", crate::FieldKind::Boolean),
+        crate::FieldSchema::new("CaneBeUsedForBookings", crate::FieldKind::Boolean)
+            .flag("can-be-used-for-bookings"),
+        crate::FieldSchema::new("CaneBeUsedForEvents", crate::FieldKind::Boolean)
+            .flag("can-be-used-for-events"),
         crate::FieldSchema::new(
                 "EventCategories",
                 crate::FieldKind::Ids("CalendarEventCategory"),
@@ -152,12 +171,20 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             )
             .body_only(),
         crate::FieldSchema::new(
-            "ServiceRenewalTime",
-            crate::FieldKind::Enum(&crate::enums::TimeSpanWeekMonth::SCHEMA),
-        ),
+                "ServiceRenewalTime",
+                crate::FieldKind::Enum(&crate::enums::TimeSpanWeekMonth::SCHEMA),
+            )
+            .required(),
         crate::FieldSchema::new("IsUniversalCredit", crate::FieldKind::Boolean),
         crate::FieldSchema::new("ElegiblePasses", crate::FieldKind::Ids("TimePass"))
             .not_in_list(),
+        crate::FieldSchema::new("AddedElegiblePasses", crate::FieldKind::Ids("TimePass"))
+            .body_only(),
+        crate::FieldSchema::new(
+                "RemovedElegiblePasses",
+                crate::FieldKind::Ids("TimePass"),
+            )
+            .body_only(),
         crate::FieldSchema::new("AppliesToCharges", crate::FieldKind::Boolean),
     ],
     joined: &[],
@@ -209,6 +236,18 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FilterSchema {
             query: "TariffBookingCredit_EventCategories",
             field: "EventCategories",
+        },
+        crate::FilterSchema {
+            query: "TariffBookingCredit_CaneBeUsedForBookings",
+            field: "CaneBeUsedForBookings",
+        },
+        crate::FilterSchema {
+            query: "TariffBookingCredit_IsUniversalCredit",
+            field: "IsUniversalCredit",
+        },
+        crate::FilterSchema {
+            query: "TariffBookingCredit_AppliesToCharges",
+            field: "AppliesToCharges",
         },
     ],
     range_filters: &[
@@ -370,7 +409,9 @@ mod typed {
         ///
         /// Spec decision: The 2020 list example shows it as the joined `TariffBookingCreditTariffName`;
         /// the C# client, which mirrors the newer get-one answer, has `TariffName` on the record, so it
-        /// is a read-only record field.
+        /// is a read-only record field. The catalogue (skills:tariffbookingcredits.md) does not name
+        /// it, as it lists only the options a body sets; dev:billing/get-tariffbookingcredits-by-id
+        /// returns it, so it is kept.
         pub tariff_name: Option<String>,
         /// Currency code of the plan's location, in which the credit is counted.
         ///
@@ -378,7 +419,9 @@ mod typed {
         ///
         /// Spec decision: The 2020 list example spells it
         /// `TariffBookingCreditTariffBusiness_Currency_Code`; the C# client has
-        /// `TariffBusinessCurrencyCode` on the record.
+        /// `TariffBusinessCurrencyCode` on the record. The catalogue (skills:tariffbookingcredits.md)
+        /// does not name it, as it lists only the options a body sets;
+        /// dev:billing/get-tariffbookingcredits-by-id returns it, so it is kept.
         pub tariff_business_currency_code: Option<String>,
         /// Resource types whose bookings the credit can pay for; empty means all.
         ///
@@ -403,12 +446,21 @@ mod typed {
         ///
         /// Wire: `CaneBeUsedForBookings`.
         ///
-        /// Spec decision: Only the C# client lists it; the API's spelling `Cane` is kept on the wire
-        /// and corrected by `rust:`.
+        /// Spec decision: The 2020 page does not list it; the C# client and the newer get-one page do.
+        /// The API's spelling `Cane` is kept on the wire and corrected by `rust:`. The catalogue
+        /// (skills:tariffbookingcredits.md) names the option `--can-be-used-for-bookings`, typo
+        /// corrected; dev:billing/get-tariffbookingcredits-by-id still spells the property
+        /// CaneBeUsedForBookings, and the newer pages win on spelling, so the field keeps the wire name
+        /// and `flag:` gives the catalogue's option.
         pub can_be_used_for_bookings: Option<bool>,
         /// Whether the credit can pay for event sign-ups.
         ///
         /// Wire: `CaneBeUsedForEvents`.
+        ///
+        /// Spec decision: The catalogue (skills:tariffbookingcredits.md) names the option
+        /// `--can-be-used-for-events`, typo corrected; dev:billing/get-tariffbookingcredits-by-id still
+        /// spells the property CaneBeUsedForEvents, and the newer pages win on spelling, so the field
+        /// keeps the wire name and `flag:` gives the catalogue's option.
         pub can_be_used_for_events: Option<bool>,
         /// Event categories whose sign-ups the credit can pay for; empty means all.
         ///
@@ -423,8 +475,13 @@ mod typed {
         pub event_categories: Option<Vec<crate::ids::CalendarEventCategoryId>>,
         /// How often the credit is renewed.
         ///
-        /// Wire: `ServiceRenewalTime`.
-        pub service_renewal_time: Option<crate::enums::TimeSpanWeekMonth>,
+        /// Wire: `ServiceRenewalTime`, required on create.
+        ///
+        /// Spec decision: The 2020 create parameters leave it optional; the catalogue
+        /// (skills:tariffbookingcredits.md) marks it required on create, as it and the newer
+        /// post-tariffextraservices page do for TariffExtraService's ServiceRenewalTime, the same
+        /// setting of a sibling benefit. The catalogue is the newer source: it is required.
+        pub service_renewal_time: crate::enums::TimeSpanWeekMonth,
         /// Whether the credit can also pay for products, time passes and other charges.
         ///
         /// Wire: `IsUniversalCredit`.
@@ -553,7 +610,10 @@ mod typed {
                         can_be_used_for_bookings: v_can_be_used_for_bookings,
                         can_be_used_for_events: v_can_be_used_for_events,
                         event_categories: v_event_categories,
-                        service_renewal_time: v_service_renewal_time,
+                        service_renewal_time: crate::wire::required(
+                            v_service_renewal_time,
+                            "ServiceRenewalTime",
+                        )?,
                         is_universal_credit: v_is_universal_credit,
                         eligible_passes: v_eligible_passes,
                         applies_to_charges: v_applies_to_charges,
@@ -765,8 +825,40 @@ mod typed {
         pub removed_eligible_resource_types: Option<Vec<crate::ids::ResourceTypeId>>,
         /// `ElegibleProducts`: see [`TariffBookingCredit::eligible_products`].
         pub eligible_products: Option<Vec<crate::ids::ProductId>>,
+        /// IDs of products to add to `ElegibleProducts`.
+        ///
+        /// Wire: `AddedElegibleProducts`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the catalogue (skills:tariffbookingcredits.md) names it, as a create and
+        /// update option that adds to ElegibleProducts; its ids are of the same entity as
+        /// ElegibleProducts'.
+        pub added_eligible_products: Option<Vec<crate::ids::ProductId>>,
+        /// IDs of products to remove from `ElegibleProducts`.
+        ///
+        /// Wire: `RemovedElegibleProducts`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the catalogue (skills:tariffbookingcredits.md) names it, as a create and
+        /// update option that removes from ElegibleProducts; its ids are of the same entity as
+        /// ElegibleProducts'.
+        pub removed_eligible_products: Option<Vec<crate::ids::ProductId>>,
         /// `ElegibleTariffs`: see [`TariffBookingCredit::eligible_tariffs`].
         pub eligible_tariffs: Option<Vec<crate::ids::TariffId>>,
+        /// IDs of plans to add to `ElegibleTariffs`.
+        ///
+        /// Wire: `AddedElegibleTariffs`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the catalogue (skills:tariffbookingcredits.md) names it, as a create and
+        /// update option that adds to ElegibleTariffs; its ids are of the same entity as
+        /// ElegibleTariffs'.
+        pub added_eligible_tariffs: Option<Vec<crate::ids::TariffId>>,
+        /// IDs of plans to remove from `ElegibleTariffs`.
+        ///
+        /// Wire: `RemovedElegibleTariffs`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the catalogue (skills:tariffbookingcredits.md) names it, as a create and
+        /// update option that removes from ElegibleTariffs; its ids are of the same entity as
+        /// ElegibleTariffs'.
+        pub removed_eligible_tariffs: Option<Vec<crate::ids::TariffId>>,
         /// `Credit`: see [`TariffBookingCredit::credit`].
         pub credit: crate::Decimal,
         /// `CaneBeUsedForBookings`: see [`TariffBookingCredit::can_be_used_for_bookings`].
@@ -790,11 +882,27 @@ mod typed {
         /// body.
         pub removed_event_categories: Option<Vec<crate::ids::CalendarEventCategoryId>>,
         /// `ServiceRenewalTime`: see [`TariffBookingCredit::service_renewal_time`].
-        pub service_renewal_time: Option<crate::enums::TimeSpanWeekMonth>,
+        pub service_renewal_time: crate::enums::TimeSpanWeekMonth,
         /// `IsUniversalCredit`: see [`TariffBookingCredit::is_universal_credit`].
         pub is_universal_credit: Option<bool>,
         /// `ElegiblePasses`: see [`TariffBookingCredit::eligible_passes`].
         pub eligible_passes: Option<Vec<crate::ids::TimePassId>>,
+        /// IDs of time passes to add to `ElegiblePasses`.
+        ///
+        /// Wire: `AddedElegiblePasses`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the catalogue (skills:tariffbookingcredits.md) names it, as a create and
+        /// update option that adds to ElegiblePasses; its ids are of the same entity as
+        /// ElegiblePasses'.
+        pub added_eligible_passes: Option<Vec<crate::ids::TimePassId>>,
+        /// IDs of time passes to remove from `ElegiblePasses`.
+        ///
+        /// Wire: `RemovedElegiblePasses`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the catalogue (skills:tariffbookingcredits.md) names it, as a create and
+        /// update option that removes from ElegiblePasses; its ids are of the same entity as
+        /// ElegiblePasses'.
+        pub removed_eligible_passes: Option<Vec<crate::ids::TimePassId>>,
         /// `AppliesToCharges`: see [`TariffBookingCredit::applies_to_charges`].
         pub applies_to_charges: Option<bool>,
     }
@@ -821,7 +929,16 @@ mod typed {
                     &self.removed_eligible_resource_types,
                 )?;
             object.field_if_set("ElegibleProducts", &self.eligible_products)?;
+            object.field_if_set("AddedElegibleProducts", &self.added_eligible_products)?;
+            object
+                .field_if_set(
+                    "RemovedElegibleProducts",
+                    &self.removed_eligible_products,
+                )?;
             object.field_if_set("ElegibleTariffs", &self.eligible_tariffs)?;
+            object.field_if_set("AddedElegibleTariffs", &self.added_eligible_tariffs)?;
+            object
+                .field_if_set("RemovedElegibleTariffs", &self.removed_eligible_tariffs)?;
             object.field("Credit", &crate::wire::Number(&self.credit))?;
             object
                 .field_if_set("CaneBeUsedForBookings", &self.can_be_used_for_bookings)?;
@@ -830,20 +947,24 @@ mod typed {
             object.field_if_set("AddedEventCategories", &self.added_event_categories)?;
             object
                 .field_if_set("RemovedEventCategories", &self.removed_event_categories)?;
-            object.field_if_set("ServiceRenewalTime", &self.service_renewal_time)?;
+            object.field("ServiceRenewalTime", &self.service_renewal_time)?;
             object.field_if_set("IsUniversalCredit", &self.is_universal_credit)?;
             object.field_if_set("ElegiblePasses", &self.eligible_passes)?;
+            object.field_if_set("AddedElegiblePasses", &self.added_eligible_passes)?;
+            object.field_if_set("RemovedElegiblePasses", &self.removed_eligible_passes)?;
             object.field_if_set("AppliesToCharges", &self.applies_to_charges)?;
             object.end()
         }
     }
 
     impl NewTariffBookingCredit {
-        /// A body with the required fields set (`Name`, `TariffId`, `Credit`) and no optional one.
+        /// A body with the required fields set (`Name`, `TariffId`, `Credit`, `ServiceRenewalTime`) and
+        /// no optional one.
         pub fn new(
             name: impl Into<String>,
             tariff_id: impl Into<crate::ids::TariffId>,
             credit: crate::Decimal,
+            service_renewal_time: impl Into<crate::enums::TimeSpanWeekMonth>,
         ) -> Self {
             Self {
                 system_id: None,
@@ -854,16 +975,22 @@ mod typed {
                 added_eligible_resource_types: None,
                 removed_eligible_resource_types: None,
                 eligible_products: None,
+                added_eligible_products: None,
+                removed_eligible_products: None,
                 eligible_tariffs: None,
+                added_eligible_tariffs: None,
+                removed_eligible_tariffs: None,
                 credit,
                 can_be_used_for_bookings: None,
                 can_be_used_for_events: None,
                 event_categories: None,
                 added_event_categories: None,
                 removed_event_categories: None,
-                service_renewal_time: None,
+                service_renewal_time: service_renewal_time.into(),
                 is_universal_credit: None,
                 eligible_passes: None,
+                added_eligible_passes: None,
+                removed_eligible_passes: None,
                 applies_to_charges: None,
             }
         }
@@ -922,12 +1049,56 @@ mod typed {
             self
         }
 
+        /// Sets [`AddedElegibleProducts`](Self::added_eligible_products).
+        pub fn with_added_eligible_products(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::ProductId>>,
+        ) -> Self {
+            self.added_eligible_products = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
+            self
+        }
+
+        /// Sets [`RemovedElegibleProducts`](Self::removed_eligible_products).
+        pub fn with_removed_eligible_products(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::ProductId>>,
+        ) -> Self {
+            self.removed_eligible_products = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
+            self
+        }
+
         /// Sets [`ElegibleTariffs`](Self::eligible_tariffs).
         pub fn with_eligible_tariffs(
             mut self,
             value: impl IntoIterator<Item = impl Into<crate::ids::TariffId>>,
         ) -> Self {
             self.eligible_tariffs = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+
+        /// Sets [`AddedElegibleTariffs`](Self::added_eligible_tariffs).
+        pub fn with_added_eligible_tariffs(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::TariffId>>,
+        ) -> Self {
+            self.added_eligible_tariffs = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
+            self
+        }
+
+        /// Sets [`RemovedElegibleTariffs`](Self::removed_eligible_tariffs).
+        pub fn with_removed_eligible_tariffs(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::TariffId>>,
+        ) -> Self {
+            self.removed_eligible_tariffs = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
             self
         }
 
@@ -980,15 +1151,6 @@ mod typed {
             self
         }
 
-        /// Sets [`ServiceRenewalTime`](Self::service_renewal_time).
-        pub fn with_service_renewal_time(
-            mut self,
-            value: impl Into<crate::enums::TimeSpanWeekMonth>,
-        ) -> Self {
-            self.service_renewal_time = Some(value.into());
-            self
-        }
-
         /// Sets [`IsUniversalCredit`](Self::is_universal_credit).
         pub fn with_is_universal_credit(mut self, value: bool) -> Self {
             self.is_universal_credit = Some(value);
@@ -1001,6 +1163,28 @@ mod typed {
             value: impl IntoIterator<Item = impl Into<crate::ids::TimePassId>>,
         ) -> Self {
             self.eligible_passes = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+
+        /// Sets [`AddedElegiblePasses`](Self::added_eligible_passes).
+        pub fn with_added_eligible_passes(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::TimePassId>>,
+        ) -> Self {
+            self.added_eligible_passes = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
+            self
+        }
+
+        /// Sets [`RemovedElegiblePasses`](Self::removed_eligible_passes).
+        pub fn with_removed_eligible_passes(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::TimePassId>>,
+        ) -> Self {
+            self.removed_eligible_passes = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
             self
         }
 
@@ -1018,8 +1202,10 @@ mod typed {
     /// the record's `Id`, and the properties this client does not know (`extra`). Change the public
     /// fields, then send it.
     ///
-    /// `AddedElegibleResourceTypes`, `RemovedElegibleResourceTypes`, `AddedEventCategories`,
-    /// `RemovedEventCategories` only exist in bodies: they start unset and are sent only when set.
+    /// `AddedElegibleResourceTypes`, `RemovedElegibleResourceTypes`, `AddedElegibleProducts`,
+    /// `RemovedElegibleProducts`, `AddedElegibleTariffs`, `RemovedElegibleTariffs`,
+    /// `AddedEventCategories`, `RemovedEventCategories`, `AddedElegiblePasses`,
+    /// `RemovedElegiblePasses` only exist in bodies: they start unset and are sent only when set.
     ///
     /// A [`TariffBookingCreditListItem`] cannot become one: list records leave fields out.
     #[derive(Debug, Clone, PartialEq)]
@@ -1043,8 +1229,16 @@ mod typed {
         pub removed_eligible_resource_types: Option<Vec<crate::ids::ResourceTypeId>>,
         /// `ElegibleProducts`: see [`TariffBookingCredit::eligible_products`].
         pub eligible_products: Option<Vec<crate::ids::ProductId>>,
+        /// `AddedElegibleProducts`: see [`NewTariffBookingCredit::added_eligible_products`].
+        pub added_eligible_products: Option<Vec<crate::ids::ProductId>>,
+        /// `RemovedElegibleProducts`: see [`NewTariffBookingCredit::removed_eligible_products`].
+        pub removed_eligible_products: Option<Vec<crate::ids::ProductId>>,
         /// `ElegibleTariffs`: see [`TariffBookingCredit::eligible_tariffs`].
         pub eligible_tariffs: Option<Vec<crate::ids::TariffId>>,
+        /// `AddedElegibleTariffs`: see [`NewTariffBookingCredit::added_eligible_tariffs`].
+        pub added_eligible_tariffs: Option<Vec<crate::ids::TariffId>>,
+        /// `RemovedElegibleTariffs`: see [`NewTariffBookingCredit::removed_eligible_tariffs`].
+        pub removed_eligible_tariffs: Option<Vec<crate::ids::TariffId>>,
         /// `Credit`: see [`TariffBookingCredit::credit`].
         pub credit: crate::Decimal,
         /// `CaneBeUsedForBookings`: see [`TariffBookingCredit::can_be_used_for_bookings`].
@@ -1058,11 +1252,15 @@ mod typed {
         /// `RemovedEventCategories`: see [`NewTariffBookingCredit::removed_event_categories`].
         pub removed_event_categories: Option<Vec<crate::ids::CalendarEventCategoryId>>,
         /// `ServiceRenewalTime`: see [`TariffBookingCredit::service_renewal_time`].
-        pub service_renewal_time: Option<crate::enums::TimeSpanWeekMonth>,
+        pub service_renewal_time: crate::enums::TimeSpanWeekMonth,
         /// `IsUniversalCredit`: see [`TariffBookingCredit::is_universal_credit`].
         pub is_universal_credit: Option<bool>,
         /// `ElegiblePasses`: see [`TariffBookingCredit::eligible_passes`].
         pub eligible_passes: Option<Vec<crate::ids::TimePassId>>,
+        /// `AddedElegiblePasses`: see [`NewTariffBookingCredit::added_eligible_passes`].
+        pub added_eligible_passes: Option<Vec<crate::ids::TimePassId>>,
+        /// `RemovedElegiblePasses`: see [`NewTariffBookingCredit::removed_eligible_passes`].
+        pub removed_eligible_passes: Option<Vec<crate::ids::TimePassId>>,
         /// `AppliesToCharges`: see [`TariffBookingCredit::applies_to_charges`].
         pub applies_to_charges: Option<bool>,
         /// Properties the spec does not describe, sent back as they were read.
@@ -1092,7 +1290,16 @@ mod typed {
                     &self.removed_eligible_resource_types,
                 )?;
             object.field("ElegibleProducts", &self.eligible_products)?;
+            object.field_if_set("AddedElegibleProducts", &self.added_eligible_products)?;
+            object
+                .field_if_set(
+                    "RemovedElegibleProducts",
+                    &self.removed_eligible_products,
+                )?;
             object.field("ElegibleTariffs", &self.eligible_tariffs)?;
+            object.field_if_set("AddedElegibleTariffs", &self.added_eligible_tariffs)?;
+            object
+                .field_if_set("RemovedElegibleTariffs", &self.removed_eligible_tariffs)?;
             object.field("Credit", &crate::wire::Number(&self.credit))?;
             object.field("CaneBeUsedForBookings", &self.can_be_used_for_bookings)?;
             object.field("CaneBeUsedForEvents", &self.can_be_used_for_events)?;
@@ -1103,6 +1310,8 @@ mod typed {
             object.field("ServiceRenewalTime", &self.service_renewal_time)?;
             object.field("IsUniversalCredit", &self.is_universal_credit)?;
             object.field("ElegiblePasses", &self.eligible_passes)?;
+            object.field_if_set("AddedElegiblePasses", &self.added_eligible_passes)?;
+            object.field_if_set("RemovedElegiblePasses", &self.removed_eligible_passes)?;
             object.field("AppliesToCharges", &self.applies_to_charges)?;
             object.end_with(&self.extra)
         }
@@ -1127,7 +1336,11 @@ mod typed {
                 added_eligible_resource_types: None,
                 removed_eligible_resource_types: None,
                 eligible_products: record.eligible_products,
+                added_eligible_products: None,
+                removed_eligible_products: None,
                 eligible_tariffs: record.eligible_tariffs,
+                added_eligible_tariffs: None,
+                removed_eligible_tariffs: None,
                 credit: record.credit,
                 can_be_used_for_bookings: record.can_be_used_for_bookings,
                 can_be_used_for_events: record.can_be_used_for_events,
@@ -1137,6 +1350,8 @@ mod typed {
                 service_renewal_time: record.service_renewal_time,
                 is_universal_credit: record.is_universal_credit,
                 eligible_passes: record.eligible_passes,
+                added_eligible_passes: None,
+                removed_eligible_passes: None,
                 applies_to_charges: record.applies_to_charges,
                 extra: record.extra,
             }
@@ -1204,6 +1419,18 @@ mod typed {
         ///
         /// Query: `TariffBookingCredit_EventCategories=12`.
         EventCategories(crate::ids::CalendarEventCategoryId),
+        /// Filter by whether the credit can pay for bookings.
+        ///
+        /// Query: `TariffBookingCredit_CaneBeUsedForBookings=true`.
+        CanBeUsedForBookings(bool),
+        /// Filter by whether the credit is universal.
+        ///
+        /// Query: `TariffBookingCredit_IsUniversalCredit=true`.
+        IsUniversalCredit(bool),
+        /// Filter by whether the credit can pay for other charges.
+        ///
+        /// Query: `TariffBookingCredit_AppliesToCharges=true`.
+        AppliesToCharges(bool),
         /// Records created within a range.
         ///
         /// `CreatedOn` at least this value. Query:
@@ -1258,6 +1485,15 @@ mod typed {
                 }
                 Self::EventCategories(value) => {
                     ("TariffBookingCredit_EventCategories", value.to_string())
+                }
+                Self::CanBeUsedForBookings(value) => {
+                    ("TariffBookingCredit_CaneBeUsedForBookings", value.to_string())
+                }
+                Self::IsUniversalCredit(value) => {
+                    ("TariffBookingCredit_IsUniversalCredit", value.to_string())
+                }
+                Self::AppliesToCharges(value) => {
+                    ("TariffBookingCredit_AppliesToCharges", value.to_string())
                 }
                 Self::FromCreatedOn(value) => {
                     (

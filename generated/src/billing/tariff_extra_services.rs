@@ -328,7 +328,10 @@ mod typed {
         ///
         /// Spec decision: The 2020 list example shows it as the joined `TariffExtraServiceTariffName`;
         /// the C# client, which mirrors the newer get-one answer, has `TariffName` on the record, so it
-        /// is a read-only record field.
+        /// is a read-only record field. The catalogue (skills:tariffextraservices.md) does not name it,
+        /// as it lists only the options a body sets; the C# client has it and
+        /// dev:billing/get-tariffextraservices filters by it (TariffExtraService_Tariff_Name), so it is
+        /// kept.
         pub tariff_name: Option<String>,
         /// ID of the extra service (booking rate) included.
         ///
@@ -340,28 +343,40 @@ mod typed {
         ///
         /// Spec decision: The 2020 list example shows it as the joined
         /// `TariffExtraServiceExtraServiceName`; the C# client, which mirrors the newer get-one answer,
-        /// has `ExtraServiceName` on the record, so it is a read-only record field.
+        /// has `ExtraServiceName` on the record, so it is a read-only record field. The catalogue
+        /// (skills:tariffextraservices.md) does not name it, as it lists only the options a body sets;
+        /// the C# client has it and dev:billing/get-tariffextraservices filters by it
+        /// (TariffExtraService_ExtraService_Name), so it is kept.
         pub extra_service_name: Option<String>,
         /// Charge period of the extra service, as the API writes it.
         ///
         /// Wire: `ExtraServiceChargePeriod`, read-only.
         ///
         /// Spec decision: The C# client notes that the API answers this attribute of the extra service
-        /// as a string, and the 2020 filters type it string; it is a string.
+        /// as a string, and the 2020 filters type it string; it is a string. The catalogue
+        /// (skills:tariffextraservices.md) does not name it, as it lists only the options a body sets;
+        /// the C# client has it and dev:billing/get-tariffextraservices filters by it
+        /// (TariffExtraService_ExtraService_ChargePeriod), so it is kept.
         pub extra_service_charge_period: Option<String>,
         /// Whether the extra service is a booking credit, as the API writes it.
         ///
         /// Wire: `ExtraServiceIsBookingCredit`, read-only.
         ///
         /// Spec decision: The C# client notes that the API answers this attribute of the extra service
-        /// as a string, and the 2020 filters type it string; it is a string.
+        /// as a string, and the 2020 filters type it string; it is a string. The catalogue
+        /// (skills:tariffextraservices.md) does not name it, as it lists only the options a body sets;
+        /// the C# client has it and dev:billing/get-tariffextraservices filters by it
+        /// (TariffExtraService_ExtraService_IsBookingCredit), so it is kept.
         pub extra_service_is_booking_credit: Option<String>,
         /// Whether the extra service is a printing credit, as the API writes it.
         ///
         /// Wire: `ExtraServiceIsPrintingCredit`, read-only.
         ///
         /// Spec decision: The C# client notes that the API answers this attribute of the extra service
-        /// as a string, and the 2020 filters type it string; it is a string.
+        /// as a string, and the 2020 filters type it string; it is a string. The catalogue
+        /// (skills:tariffextraservices.md) does not name it, as it lists only the options a body sets;
+        /// the C# client has it and dev:billing/get-tariffextraservices filters by it
+        /// (TariffExtraService_ExtraService_IsPrintingCredit), so it is kept.
         pub extra_service_is_printing_credit: Option<String>,
         /// Allowance included each renewal period, counted in the extra service's charge units (e.g.
         /// hours, or printing credits).

@@ -292,7 +292,8 @@ mod typed {
         ///
         /// Spec decision: The 2020 list example shows it as the joined `TariffProductTariffName`; the
         /// C# client, which mirrors the newer get-one answer, has `TariffName` on the record, so it is
-        /// a read-only record field.
+        /// a read-only record field. The catalogue (skills:tariffproducts.md) does not name it, as it
+        /// lists only the options a body sets; it is kept for the reason above.
         pub tariff_name: Option<String>,
         /// ID of the product included in the plan.
         ///
@@ -304,18 +305,25 @@ mod typed {
         ///
         /// Spec decision: The 2020 list example shows it as the joined `TariffProductProductName`; the
         /// C# client, which mirrors the newer get-one answer, has `ProductName` on the record, so it is
-        /// a read-only record field.
+        /// a read-only record field. The catalogue (skills:tariffproducts.md) does not name it, as it
+        /// lists only the options a body sets; it is kept for the reason above.
         pub product_name: Option<String>,
         /// Price of the product.
         ///
         /// Wire: `ProductPrice`, read-only.
         ///
         /// Spec decision: The 2020 page does not show it; the C# client and the newer page's filters
-        /// (`TariffProduct_Product_Price`) do.
+        /// (`TariffProduct_Product_Price`) do. The catalogue (skills:tariffproducts.md) does not name
+        /// it, as it lists only the options a body sets; the C# client has it and
+        /// dev:billing/get-tariffproducts filters by it, so it is kept.
         pub product_price: Option<crate::Decimal>,
         /// Currency code of the product's location.
         ///
         /// Wire: `ProductBusinessCurrencyCode`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:tariffproducts.md) does not name it, as it lists only
+        /// the options a body sets; the C# client has it and dev:billing/get-tariffproducts filters by
+        /// it, so it is kept.
         pub product_business_currency_code: Option<String>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,

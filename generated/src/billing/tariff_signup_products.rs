@@ -155,6 +155,10 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             query: "TariffSignupProduct_Product_Name",
             field: "ProductName",
         },
+        crate::FilterSchema {
+            query: "TariffSignupProduct_InvoiceDuringOnlineCheckout",
+            field: "InvoiceDuringOnlineCheckout",
+        },
     ],
     range_filters: &[
         crate::RangeFilterSchema {
@@ -307,7 +311,8 @@ mod typed {
         ///
         /// Spec decision: The 2020 list example shows it as the joined `TariffSignupProductTariffName`;
         /// the C# client, which mirrors the newer get-one answer, has `TariffName` on the record, so it
-        /// is a read-only record field.
+        /// is a read-only record field. The catalogue (skills:tariffsignupproducts.md) does not name
+        /// it, as it lists only the options a body sets; it is kept for the reason above.
         pub tariff_name: Option<String>,
         /// ID of the product charged at sign-up.
         ///
@@ -319,15 +324,23 @@ mod typed {
         ///
         /// Spec decision: The 2020 list example shows it as the joined
         /// `TariffSignupProductProductName`; the C# client, which mirrors the newer get-one answer, has
-        /// `ProductName` on the record, so it is a read-only record field.
+        /// `ProductName` on the record, so it is a read-only record field. The catalogue
+        /// (skills:tariffsignupproducts.md) does not name it, as it lists only the options a body sets;
+        /// it is kept for the reason above.
         pub product_name: Option<String>,
         /// The product's own price.
         ///
         /// Wire: `ProductPrice`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:tariffsignupproducts.md) does not name it, as it lists
+        /// only the options a body sets; the C# client has it on the record, so it is kept.
         pub product_price: Option<crate::Decimal>,
         /// Currency code of the product.
         ///
         /// Wire: `ProductCurrencyCode`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:tariffsignupproducts.md) does not name it, as it lists
+        /// only the options a body sets; the C# client has it on the record, so it is kept.
         pub product_currency_code: Option<String>,
         /// Price charged at sign-up; when null the product's own price applies.
         ///
@@ -820,6 +833,10 @@ mod typed {
         ///
         /// Query: `TariffSignupProduct_Product_Name=text`.
         ProductName(String),
+        /// Filter by whether the product is invoiced during online checkout.
+        ///
+        /// Query: `TariffSignupProduct_InvoiceDuringOnlineCheckout=true`.
+        InvoiceDuringOnlineCheckout(bool),
         /// Records created within a range.
         ///
         /// `CreatedOn` at least this value. Query:
@@ -867,6 +884,12 @@ mod typed {
                 }
                 Self::ProductName(value) => {
                     ("TariffSignupProduct_Product_Name", value.clone())
+                }
+                Self::InvoiceDuringOnlineCheckout(value) => {
+                    (
+                        "TariffSignupProduct_InvoiceDuringOnlineCheckout",
+                        value.to_string(),
+                    )
                 }
                 Self::FromCreatedOn(value) => {
                     (

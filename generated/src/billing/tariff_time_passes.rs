@@ -109,9 +109,10 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("TimePassName", crate::FieldKind::String).read_only(),
         crate::FieldSchema::new("PassesIncluded", crate::FieldKind::Integer).required(),
         crate::FieldSchema::new(
-            "PassRenewalTime",
-            crate::FieldKind::Enum(&crate::enums::TimeSpanWeekMonth::SCHEMA),
-        ),
+                "PassRenewalTime",
+                crate::FieldKind::Enum(&crate::enums::TimeSpanWeekMonth::SCHEMA),
+            )
+            .required(),
     ],
     joined: &[],
     filters: &[
@@ -303,7 +304,8 @@ mod typed {
         ///
         /// Spec decision: The 2020 list example shows it as the joined `TariffTimePassTariffName`; the
         /// C# client, which mirrors the newer get-one answer, has `TariffName` on the record, so it is
-        /// a read-only record field.
+        /// a read-only record field. The catalogue (skills:tarifftimepasses.md) does not name it, as it
+        /// lists only the options a body sets; it is kept for the reason above.
         pub tariff_name: Option<String>,
         /// ID of the time pass included.
         ///
@@ -315,7 +317,8 @@ mod typed {
         ///
         /// Spec decision: The 2020 list example shows it as the joined `TariffTimePassTimePassName`;
         /// the C# client, which mirrors the newer get-one answer, has `TimePassName` on the record, so
-        /// it is a read-only record field.
+        /// it is a read-only record field. The catalogue (skills:tarifftimepasses.md) does not name it,
+        /// as it lists only the options a body sets; it is kept for the reason above.
         pub time_pass_name: Option<String>,
         /// Number of passes included each renewal period.
         ///
@@ -323,8 +326,13 @@ mod typed {
         pub passes_included: i64,
         /// How often the included passes are renewed.
         ///
-        /// Wire: `PassRenewalTime`.
-        pub pass_renewal_time: Option<crate::enums::TimeSpanWeekMonth>,
+        /// Wire: `PassRenewalTime`, required on create.
+        ///
+        /// Spec decision: The 2020 create parameters leave it optional; the catalogue
+        /// (skills:tarifftimepasses.md) marks it required on create, as it and the newer
+        /// post-tariffextraservices page do for TariffExtraService's ServiceRenewalTime, the same
+        /// setting of a sibling benefit. The catalogue is the newer source: it is required.
+        pub pass_renewal_time: crate::enums::TimeSpanWeekMonth,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -409,7 +417,10 @@ mod typed {
                             v_passes_included,
                             "PassesIncluded",
                         )?,
-                        pass_renewal_time: v_pass_renewal_time,
+                        pass_renewal_time: crate::wire::required(
+                            v_pass_renewal_time,
+                            "PassRenewalTime",
+                        )?,
                         extra,
                     })
                 }
@@ -571,7 +582,7 @@ mod typed {
         /// `PassesIncluded`: see [`TariffTimePass::passes_included`].
         pub passes_included: i64,
         /// `PassRenewalTime`: see [`TariffTimePass::pass_renewal_time`].
-        pub pass_renewal_time: Option<crate::enums::TimeSpanWeekMonth>,
+        pub pass_renewal_time: crate::enums::TimeSpanWeekMonth,
     }
 
     impl ::serde::Serialize for NewTariffTimePass {
@@ -585,18 +596,19 @@ mod typed {
             object.field("TariffId", &self.tariff_id)?;
             object.field("TimePassId", &self.time_pass_id)?;
             object.field("PassesIncluded", &self.passes_included)?;
-            object.field_if_set("PassRenewalTime", &self.pass_renewal_time)?;
+            object.field("PassRenewalTime", &self.pass_renewal_time)?;
             object.end()
         }
     }
 
     impl NewTariffTimePass {
-        /// A body with the required fields set (`TariffId`, `TimePassId`, `PassesIncluded`) and no
-        /// optional one.
+        /// A body with the required fields set (`TariffId`, `TimePassId`, `PassesIncluded`,
+        /// `PassRenewalTime`) and no optional one.
         pub fn new(
             tariff_id: impl Into<crate::ids::TariffId>,
             time_pass_id: impl Into<crate::ids::TimePassId>,
             passes_included: i64,
+            pass_renewal_time: impl Into<crate::enums::TimeSpanWeekMonth>,
         ) -> Self {
             Self {
                 system_id: None,
@@ -604,7 +616,7 @@ mod typed {
                 tariff_id: tariff_id.into(),
                 time_pass_id: time_pass_id.into(),
                 passes_included,
-                pass_renewal_time: None,
+                pass_renewal_time: pass_renewal_time.into(),
             }
         }
 
@@ -617,15 +629,6 @@ mod typed {
         /// Sets [`CustomFields`](Self::custom_fields).
         pub fn with_custom_fields(mut self, value: ::serde_json::Value) -> Self {
             self.custom_fields = Some(value);
-            self
-        }
-
-        /// Sets [`PassRenewalTime`](Self::pass_renewal_time).
-        pub fn with_pass_renewal_time(
-            mut self,
-            value: impl Into<crate::enums::TimeSpanWeekMonth>,
-        ) -> Self {
-            self.pass_renewal_time = Some(value.into());
             self
         }
     }
@@ -652,7 +655,7 @@ mod typed {
         /// `PassesIncluded`: see [`TariffTimePass::passes_included`].
         pub passes_included: i64,
         /// `PassRenewalTime`: see [`TariffTimePass::pass_renewal_time`].
-        pub pass_renewal_time: Option<crate::enums::TimeSpanWeekMonth>,
+        pub pass_renewal_time: crate::enums::TimeSpanWeekMonth,
         /// Properties the spec does not describe, sent back as they were read.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }

@@ -155,7 +155,8 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("SubscribersLimit", crate::FieldKind::Integer),
         crate::FieldSchema::new("CancellationLimitDays", crate::FieldKind::Integer),
         crate::FieldSchema::new("DefaultContractTerm", crate::FieldKind::Integer),
-        crate::FieldSchema::new("CancelMemeberAccountAfter", crate::FieldKind::Integer),
+        crate::FieldSchema::new("CancelMemeberAccountAfter", crate::FieldKind::Integer)
+            .flag("cancel-member-account-after"),
         crate::FieldSchema::new("CheckinPricePlanLimit", crate::FieldKind::Integer),
         crate::FieldSchema::new("CheckinMonthLimit", crate::FieldKind::Integer),
         crate::FieldSchema::new("CheckinWeekLimit", crate::FieldKind::Integer),
@@ -252,25 +253,74 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             crate::FieldKind::String,
         ),
         crate::FieldSchema::new("AmlCheckScoreThreshold", crate::FieldKind::Decimal),
-        crate::FieldSchema::new("SendOnBoardingFormByEmail", crate::FieldKind::Boolean),
+        crate::FieldSchema::new("SendOnBoardingFormByEmail", crate::FieldKind::Boolean)
+            .pii(crate::Pii::Email)
+            .flag("send-onboarding-form-by-email"),
         crate::FieldSchema::new("FormPageId", crate::FieldKind::Id("FormPage")),
         crate::FieldSchema::new("FormPageName", crate::FieldKind::String).read_only(),
         crate::FieldSchema::new("ProductsStore", crate::FieldKind::Ids("Product"))
             .not_in_list(),
+        crate::FieldSchema::new("AddedProductsStore", crate::FieldKind::Ids("Product"))
+            .body_only(),
+        crate::FieldSchema::new("RemovedProductsStore", crate::FieldKind::Ids("Product"))
+            .body_only(),
         crate::FieldSchema::new("ProductsForward", crate::FieldKind::Ids("Product"))
             .not_in_list(),
+        crate::FieldSchema::new("AddedProductsForward", crate::FieldKind::Ids("Product"))
+            .body_only(),
+        crate::FieldSchema::new(
+                "RemovedProductsForward",
+                crate::FieldKind::Ids("Product"),
+            )
+            .body_only(),
         crate::FieldSchema::new("ProductsRecycle", crate::FieldKind::Ids("Product"))
             .not_in_list(),
+        crate::FieldSchema::new("AddedProductsRecycle", crate::FieldKind::Ids("Product"))
+            .body_only(),
+        crate::FieldSchema::new(
+                "RemovedProductsRecycle",
+                crate::FieldKind::Ids("Product"),
+            )
+            .body_only(),
         crate::FieldSchema::new("ProductsShred", crate::FieldKind::Ids("Product"))
             .not_in_list(),
+        crate::FieldSchema::new("AddedProductsShred", crate::FieldKind::Ids("Product"))
+            .body_only(),
+        crate::FieldSchema::new("RemovedProductsShred", crate::FieldKind::Ids("Product"))
+            .body_only(),
         crate::FieldSchema::new("ProductsScan", crate::FieldKind::Ids("Product"))
             .not_in_list(),
+        crate::FieldSchema::new("AddedProductsScan", crate::FieldKind::Ids("Product"))
+            .body_only(),
+        crate::FieldSchema::new("RemovedProductsScan", crate::FieldKind::Ids("Product"))
+            .body_only(),
         crate::FieldSchema::new("ProductsReturn", crate::FieldKind::Ids("Product"))
             .not_in_list(),
+        crate::FieldSchema::new("AddedProductsReturn", crate::FieldKind::Ids("Product"))
+            .body_only(),
+        crate::FieldSchema::new(
+                "RemovedProductsReturn",
+                crate::FieldKind::Ids("Product"),
+            )
+            .body_only(),
         crate::FieldSchema::new("ProductsDeposit", crate::FieldKind::Ids("Product"))
             .not_in_list(),
+        crate::FieldSchema::new("AddedProductsDeposit", crate::FieldKind::Ids("Product"))
+            .body_only(),
+        crate::FieldSchema::new(
+                "RemovedProductsDeposit",
+                crate::FieldKind::Ids("Product"),
+            )
+            .body_only(),
         crate::FieldSchema::new("ProductsCollect", crate::FieldKind::Ids("Product"))
             .not_in_list(),
+        crate::FieldSchema::new("AddedProductsCollect", crate::FieldKind::Ids("Product"))
+            .body_only(),
+        crate::FieldSchema::new(
+                "RemovedProductsCollect",
+                crate::FieldKind::Ids("Product"),
+            )
+            .body_only(),
         crate::FieldSchema::new(
             "DeliveryPreferencesMail",
             crate::FieldKind::Enum(&crate::enums::DeliveryHandlingPreference::SCHEMA),
@@ -523,6 +573,170 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             query: "Tariff_Currency_Code",
             field: "CurrencyCode",
         },
+        crate::FilterSchema {
+            query: "Tariff_AvailableToAi",
+            field: "AvailableToAi",
+        },
+        crate::FilterSchema {
+            query: "Tariff_NotesForAi",
+            field: "NotesForAi",
+        },
+        crate::FilterSchema {
+            query: "Tariff_ShowPriceForAi",
+            field: "ShowPriceForAi",
+        },
+        crate::FilterSchema {
+            query: "Tariff_PriceForAi",
+            field: "PriceForAi",
+        },
+        crate::FilterSchema {
+            query: "Tariff_VisitorMonthLimit",
+            field: "VisitorMonthLimit",
+        },
+        crate::FilterSchema {
+            query: "Tariff_VisitorWeekLimit",
+            field: "VisitorWeekLimit",
+        },
+        crate::FilterSchema {
+            query: "Tariff_VisitorDayLimit",
+            field: "VisitorDayLimit",
+        },
+        crate::FilterSchema {
+            query: "Tariff_ExcludeFromInvoice",
+            field: "ExcludeFromInvoice",
+        },
+        crate::FilterSchema {
+            query: "Tariff_MinimumPrice",
+            field: "MinimumPrice",
+        },
+        crate::FilterSchema {
+            query: "Tariff_MinimumPriceIncludeTimePasses",
+            field: "MinimumPriceIncludeTimePasses",
+        },
+        crate::FilterSchema {
+            query: "Tariff_MinimumPriceIncludeExtraServices",
+            field: "MinimumPriceIncludeExtraServices",
+        },
+        crate::FilterSchema {
+            query: "Tariff_MinimumPriceIncludeEvents",
+            field: "MinimumPriceIncludeEvents",
+        },
+        crate::FilterSchema {
+            query: "Tariff_KeepNewAccountsOnHold",
+            field: "KeepNewAccountsOnHold",
+        },
+        crate::FilterSchema {
+            query: "Tariff_CanBePaused",
+            field: "CanBePaused",
+        },
+        crate::FilterSchema {
+            query: "Tariff_PauseYearlyLimit",
+            field: "PauseYearlyLimit",
+        },
+        crate::FilterSchema {
+            query: "Tariff_PauseCyclesLimit",
+            field: "PauseCyclesLimit",
+        },
+        crate::FilterSchema {
+            query: "Tariff_BookingDueDateStrategy",
+            field: "BookingDueDateStrategy",
+        },
+        crate::FilterSchema {
+            query: "Tariff_BookingDueDateDayOfMonth",
+            field: "BookingDueDateDayOfMonth",
+        },
+        crate::FilterSchema {
+            query: "Tariff_IsVirtualOffice",
+            field: "IsVirtualOffice",
+        },
+        crate::FilterSchema {
+            query: "Tariff_WaitForIdentityChecksToActivate",
+            field: "WaitForIdentityChecksToActivate",
+        },
+        crate::FilterSchema {
+            query: "Tariff_RequestAddressIdentityCheck",
+            field: "RequestAddressIdentityCheck",
+        },
+        crate::FilterSchema {
+            query: "Tariff_AddressIdentityCheckDescription",
+            field: "AddressIdentityCheckDescription",
+        },
+        crate::FilterSchema {
+            query: "Tariff_AddressIdentityCheckProvider",
+            field: "AddressIdentityCheckProvider",
+        },
+        crate::FilterSchema {
+            query: "Tariff_KeepPausedIfAddressMismatch",
+            field: "KeepPausedIfAddressMismatch",
+        },
+        crate::FilterSchema {
+            query: "Tariff_AddressIdentityCheckRepeatPattern",
+            field: "AddressIdentityCheckRepeatPattern",
+        },
+        crate::FilterSchema {
+            query: "Tariff_RequestIdentityCheck",
+            field: "RequestIdentityCheck",
+        },
+        crate::FilterSchema {
+            query: "Tariff_IdentityCheckProvider",
+            field: "IdentityCheckProvider",
+        },
+        crate::FilterSchema {
+            query: "Tariff_IdentityCheckRepeatPattern",
+            field: "IdentityCheckRepeatPattern",
+        },
+        crate::FilterSchema {
+            query: "Tariff_IdentityCheckDescription",
+            field: "IdentityCheckDescription",
+        },
+        crate::FilterSchema {
+            query: "Tariff_SendOnBoardingFormByEmail",
+            field: "SendOnBoardingFormByEmail",
+        },
+        crate::FilterSchema {
+            query: "Tariff_FormPage",
+            field: "FormPageId",
+        },
+        crate::FilterSchema {
+            query: "Tariff_DeliveryPreferencesMail",
+            field: "DeliveryPreferencesMail",
+        },
+        crate::FilterSchema {
+            query: "Tariff_DeliveryPreferencesParcels",
+            field: "DeliveryPreferencesParcels",
+        },
+        crate::FilterSchema {
+            query: "Tariff_DeliveryPreferencesChecks",
+            field: "DeliveryPreferencesChecks",
+        },
+        crate::FilterSchema {
+            query: "Tariff_DeliveryPreferencesPublicity",
+            field: "DeliveryPreferencesPublicity",
+        },
+        crate::FilterSchema {
+            query: "Tariff_DeliveryPreferencesOther",
+            field: "DeliveryPreferencesOther",
+        },
+        crate::FilterSchema {
+            query: "Tariff_MaximumDeliveryStorageDays",
+            field: "MaximumDeliveryStorageDays",
+        },
+        crate::FilterSchema {
+            query: "Tariff_MaximumCompanyAliases",
+            field: "MaximumCompanyAliases",
+        },
+        crate::FilterSchema {
+            query: "Tariff_MaximumRecipients",
+            field: "MaximumRecipients",
+        },
+        crate::FilterSchema {
+            query: "Tariff_MaximumAddresses",
+            field: "MaximumAddresses",
+        },
+        crate::FilterSchema {
+            query: "Tariff_TransferProductsToContract",
+            field: "TransferProductsToContract",
+        },
     ],
     range_filters: &[
         crate::RangeFilterSchema {
@@ -679,6 +893,66 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             from: "from_Tariff_RaiseInvoiceEveryWeeks",
             to: "to_Tariff_RaiseInvoiceEveryWeeks",
             field: "RaiseInvoiceEveryWeeks",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Tariff_PriceForAi",
+            to: "to_Tariff_PriceForAi",
+            field: "PriceForAi",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Tariff_VisitorMonthLimit",
+            to: "to_Tariff_VisitorMonthLimit",
+            field: "VisitorMonthLimit",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Tariff_VisitorWeekLimit",
+            to: "to_Tariff_VisitorWeekLimit",
+            field: "VisitorWeekLimit",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Tariff_VisitorDayLimit",
+            to: "to_Tariff_VisitorDayLimit",
+            field: "VisitorDayLimit",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Tariff_MinimumPrice",
+            to: "to_Tariff_MinimumPrice",
+            field: "MinimumPrice",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Tariff_PauseYearlyLimit",
+            to: "to_Tariff_PauseYearlyLimit",
+            field: "PauseYearlyLimit",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Tariff_PauseCyclesLimit",
+            to: "to_Tariff_PauseCyclesLimit",
+            field: "PauseCyclesLimit",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Tariff_BookingDueDateDayOfMonth",
+            to: "to_Tariff_BookingDueDateDayOfMonth",
+            field: "BookingDueDateDayOfMonth",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Tariff_MaximumDeliveryStorageDays",
+            to: "to_Tariff_MaximumDeliveryStorageDays",
+            field: "MaximumDeliveryStorageDays",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Tariff_MaximumCompanyAliases",
+            to: "to_Tariff_MaximumCompanyAliases",
+            field: "MaximumCompanyAliases",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Tariff_MaximumRecipients",
+            to: "to_Tariff_MaximumRecipients",
+            field: "MaximumRecipients",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Tariff_MaximumAddresses",
+            to: "to_Tariff_MaximumAddresses",
+            field: "MaximumAddresses",
         },
     ],
     sort: &[
@@ -861,7 +1135,9 @@ mod typed {
         /// Wire: `BusinessName`, read-only.
         ///
         /// Spec decision: The 2020 list example shows it as the joined `TariffBusinessName`; the newer
-        /// get-one page returns `BusinessName` on the record, so it is a read-only record field.
+        /// get-one page returns `BusinessName` on the record, so it is a read-only record field. The
+        /// catalogue (skills:tariffs.md) does not name it, as it lists only the options a body sets;
+        /// the newer get-one page returns it, so it is kept.
         pub business_name: Option<String>,
         /// Name of the plan.
         ///
@@ -875,7 +1151,10 @@ mod typed {
         /// Wire: `SystemTariffType`.
         ///
         /// Spec decision: The newer pages type it with the enumeration eTariffType (0 None in the C#
-        /// client, 1-11 and 99). The 2020 reference does not list the field.
+        /// client, 1-11 and 99). The 2020 reference does not list the field. The catalogue
+        /// (skills:tariffs.md) marks it required on create; dev:billing/post-tariffs lists it among the
+        /// optional fields, with the server defaulting it to FullTimePrivateOffice. The newer page
+        /// wins: it stays optional.
         pub system_tariff_type: Option<crate::enums::TariffType>,
         /// Price of the plan for each billing cycle, in the plan's currency.
         ///
@@ -930,7 +1209,9 @@ mod typed {
         /// Wire: `CurrencyCode`, read-only.
         ///
         /// Spec decision: The 2020 list example shows it as the joined `TariffCurrencyCode`; the newer
-        /// get-one page returns `CurrencyCode` on the record, so it is a read-only record field.
+        /// get-one page returns `CurrencyCode` on the record, so it is a read-only record field. The
+        /// catalogue (skills:tariffs.md) does not name it, as it lists only the options a body sets;
+        /// the newer get-one page returns it, so it is kept.
         pub currency_code: Option<String>,
         /// ID of the tax rate applied to the plan's invoice lines.
         ///
@@ -956,6 +1237,10 @@ mod typed {
         /// with NewContractDocumentUrl.
         ///
         /// Wire: `ContractDocumentFileName`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:tariffs.md) does not name it, as it lists only the
+        /// options a body sets; get-tariffs-by-id returns it and get-tariffs filters by it, so it is
+        /// kept read-only.
         pub contract_document_file_name: Option<String>,
         /// URL of a contract document for the server to fetch and attach to the plan.
         ///
@@ -1001,7 +1286,10 @@ mod typed {
         ///
         /// Wire: `CancelMemeberAccountAfter`.
         ///
-        /// Spec decision: The API spells it `Memeber`; `rust:` corrects it.
+        /// Spec decision: The API spells it `Memeber`; `rust:` corrects it. The catalogue
+        /// (skills:tariffs.md) names its option `--cancel-member-account-after`, typo corrected;
+        /// get-tariffs-by-id and post-tariffs still spell the wire name `Memeber`, so the field keeps
+        /// the wire name and `flag:` gives the catalogue's option.
         pub cancel_member_account_after: Option<i64>,
         /// Maximum number of check-ins per billing cycle of the plan.
         ///
@@ -1154,7 +1442,9 @@ mod typed {
         /// Wire: `BookingDueDateStrategy`.
         ///
         /// Spec decision: The newer pages type it with the enumeration eTariffBookingDueDateStrategy (0
-        /// None in the C# client, 1-4). The 2020 reference does not list the field.
+        /// None in the C# client, 1-4). The 2020 reference does not list the field. The catalogue
+        /// (skills:tariffs.md) marks it required on create; dev:billing/post-tariffs lists it among the
+        /// optional fields, with a server default. The newer page wins: it stays optional.
         pub booking_due_date_strategy: Option<
             crate::enums::TariffBookingDueDateStrategy,
         >,
@@ -1165,10 +1455,16 @@ mod typed {
         /// Total charged at sign-up, computed by the server from the price and the sign-up fee.
         ///
         /// Wire: `TotalSignUpPrice`, read-only.
+        ///
+        /// Spec decision: Only the C# client names it; the catalogue (skills:tariffs.md), which lists
+        /// only the options a body sets, does not. Kept as a read-only value the server fills in.
         pub total_sign_up_price: Option<crate::Decimal>,
         /// Total recurring price per billing cycle, computed by the server.
         ///
         /// Wire: `TotalPrice`, read-only.
+        ///
+        /// Spec decision: Only the C# client names it; the catalogue (skills:tariffs.md), which lists
+        /// only the options a body sets, does not. Kept as a read-only value the server fills in.
         pub total_price: Option<crate::Decimal>,
         /// Whether the plan is a virtual-office plan with mail handling.
         ///
@@ -1192,7 +1488,11 @@ mod typed {
         /// Wire: `AddressIdentityCheckProvider`.
         ///
         /// Spec decision: The newer pages type it with the enumeration eIdentityCheckProvider (1
-        /// Manual, 2 StripeIdentity). The 2020 reference does not list the field.
+        /// Manual, 2 StripeIdentity). The 2020 reference does not list the field. The catalogue
+        /// (skills:tariffs.md) marks it required on create, as it does each enumeration of the plan;
+        /// dev:billing/post-tariffs requires only BusinessId, Name, Price, CurrencyId,
+        /// CancellationPeriod, DisplayOrder, InvoiceEvery and InvoiceEveryWeeks. The newer page wins:
+        /// it stays optional.
         pub address_identity_check_provider: Option<crate::enums::IdentityCheckProvider>,
         /// Whether the account stays paused when the checked address does not match.
         ///
@@ -1205,7 +1505,10 @@ mod typed {
         ///
         /// Spec decision: The newer pages type it with the enumeration eIdentityCheckRepeatPattern (1
         /// Never, 2 Every3Months, 3 Every6Months, 4 Every12Months, 5 Every24Months). The 2020 reference
-        /// does not list the field.
+        /// does not list the field. The catalogue (skills:tariffs.md) marks it required on create, as
+        /// it does each enumeration of the plan; dev:billing/post-tariffs requires only BusinessId,
+        /// Name, Price, CurrencyId, CancellationPeriod, DisplayOrder, InvoiceEvery and
+        /// InvoiceEveryWeeks. The newer page wins: it stays optional.
         pub address_identity_check_repeat_pattern: Option<
             crate::enums::IdentityCheckRepeatPattern,
         >,
@@ -1218,7 +1521,11 @@ mod typed {
         /// Wire: `IdentityCheckProvider`.
         ///
         /// Spec decision: The newer pages type it with the enumeration eIdentityCheckProvider (1
-        /// Manual, 2 StripeIdentity). The 2020 reference does not list the field.
+        /// Manual, 2 StripeIdentity). The 2020 reference does not list the field. The catalogue
+        /// (skills:tariffs.md) marks it required on create, as it does each enumeration of the plan;
+        /// dev:billing/post-tariffs requires only BusinessId, Name, Price, CurrencyId,
+        /// CancellationPeriod, DisplayOrder, InvoiceEvery and InvoiceEveryWeeks. The newer page wins:
+        /// it stays optional.
         pub identity_check_provider: Option<crate::enums::IdentityCheckProvider>,
         /// How often the identity check is repeated (eIdentityCheckRepeatPattern: 1 Never, 2
         /// Every3Months, 3 Every6Months, 4 Every12Months, 5 Every24Months).
@@ -1227,7 +1534,10 @@ mod typed {
         ///
         /// Spec decision: The newer pages type it with the enumeration eIdentityCheckRepeatPattern (1
         /// Never, 2 Every3Months, 3 Every6Months, 4 Every12Months, 5 Every24Months). The 2020 reference
-        /// does not list the field.
+        /// does not list the field. The catalogue (skills:tariffs.md) marks it required on create, as
+        /// it does each enumeration of the plan; dev:billing/post-tariffs requires only BusinessId,
+        /// Name, Price, CurrencyId, CancellationPeriod, DisplayOrder, InvoiceEvery and
+        /// InvoiceEveryWeeks. The newer page wins: it stays optional.
         pub identity_check_repeat_pattern: Option<
             crate::enums::IdentityCheckRepeatPattern,
         >,
@@ -1238,26 +1548,52 @@ mod typed {
         /// Whether customers signing up are screened by an anti-money-laundering check.
         ///
         /// Wire: `RequestAmlCheck`.
+        ///
+        /// Spec decision: Only the C# client names it; the catalogue (skills:tariffs.md) lists no such
+        /// option and the newer pages in hand do not show it. Kept writable as the C# client has it,
+        /// since no newer page shows it gone; a PUT sends it back unchanged.
         pub request_aml_check: Option<bool>,
         /// Whether the AML check screens against OpenSanctions.
         ///
         /// Wire: `AmlCheckOpenSanctionsEnabled`.
+        ///
+        /// Spec decision: Only the C# client names it; the catalogue (skills:tariffs.md) lists no such
+        /// option and the newer pages in hand do not show it. Kept writable as the C# client has it,
+        /// since no newer page shows it gone; a PUT sends it back unchanged.
         pub aml_check_open_sanctions_enabled: Option<bool>,
         /// Whether the AML check screens against Pappers.
         ///
         /// Wire: `AmlCheckPappersEnabled`.
+        ///
+        /// Spec decision: Only the C# client names it; the catalogue (skills:tariffs.md) lists no such
+        /// option and the newer pages in hand do not show it. Kept writable as the C# client has it,
+        /// since no newer page shows it gone; a PUT sends it back unchanged.
         pub aml_check_pappers_enabled: Option<bool>,
         /// The OpenSanctions dataset the AML check uses.
         ///
         /// Wire: `AmlCheckOpenSanctionsDataset`.
+        ///
+        /// Spec decision: Only the C# client names it; the catalogue (skills:tariffs.md) lists no such
+        /// option and the newer pages in hand do not show it. Kept writable as the C# client has it,
+        /// since no newer page shows it gone; a PUT sends it back unchanged.
         pub aml_check_open_sanctions_dataset: Option<String>,
         /// Match score, between 0 and 1, from which the AML check reports a match (0.7 by default).
         ///
         /// Wire: `AmlCheckScoreThreshold`.
+        ///
+        /// Spec decision: Only the C# client names it; the catalogue (skills:tariffs.md) lists no such
+        /// option and the newer pages in hand do not show it. Kept writable as the C# client has it,
+        /// since no newer page shows it gone; a PUT sends it back unchanged.
         pub aml_check_score_threshold: Option<crate::Decimal>,
         /// Whether new customers are emailed the on-boarding form.
         ///
         /// Wire: `SendOnBoardingFormByEmail`.
+        ///
+        /// Spec decision: The catalogue (skills:tariffs.md) names its option
+        /// `--send-onboarding-form-by-email`; the C# client spells the wire name
+        /// `SendOnBoardingFormByEmail`, kept, and `flag:` gives the catalogue's option. The catalogue
+        /// lists it as EMAIL personal data although it is a boolean that holds no address; it is marked
+        /// as the catalogue says, so tools redact it the same way.
         pub send_on_boarding_form_by_email: Option<bool>,
         /// ID of the form page used as the plan's on-boarding form.
         ///
@@ -1266,6 +1602,9 @@ mod typed {
         /// Name of the on-boarding form page.
         ///
         /// Wire: `FormPageName`, read-only.
+        ///
+        /// Spec decision: Only the C# client names it; the catalogue (skills:tariffs.md), which lists
+        /// only the options a body sets, does not. Kept as a read-only value the server fills in.
         pub form_page_name: Option<String>,
         /// Products charged to virtual-office customers when a delivery is stored for collection.
         ///
@@ -1305,29 +1644,53 @@ mod typed {
         ///
         /// Spec decision: The C# client keeps the five DeliveryPreferences fields integers and names no
         /// enumeration; the values match eDeliveryHandlingPreference of the newer put-coworkercontracts
-        /// page (1 StoreForCollection ... 11 Unknown), so the fields use that enumeration.
+        /// page (1 StoreForCollection ... 11 Unknown), so the fields use that enumeration. The
+        /// catalogue (skills:tariffs.md) marks it required on create, as it does each enumeration of
+        /// the plan; dev:billing/post-tariffs requires only BusinessId, Name, Price, CurrencyId,
+        /// CancellationPeriod, DisplayOrder, InvoiceEvery and InvoiceEveryWeeks. The newer page wins:
+        /// it stays optional.
         pub delivery_preferences_mail: Option<crate::enums::DeliveryHandlingPreference>,
         /// Default handling of parcels (eDeliveryHandlingPreference).
         ///
         /// Wire: `DeliveryPreferencesParcels`.
+        ///
+        /// Spec decision: The catalogue (skills:tariffs.md) marks it required on create, as it does
+        /// each enumeration of the plan; dev:billing/post-tariffs requires only BusinessId, Name,
+        /// Price, CurrencyId, CancellationPeriod, DisplayOrder, InvoiceEvery and InvoiceEveryWeeks. The
+        /// newer page wins: it stays optional.
         pub delivery_preferences_parcels: Option<
             crate::enums::DeliveryHandlingPreference,
         >,
         /// Default handling of cheques (eDeliveryHandlingPreference).
         ///
         /// Wire: `DeliveryPreferencesChecks`.
+        ///
+        /// Spec decision: The catalogue (skills:tariffs.md) marks it required on create, as it does
+        /// each enumeration of the plan; dev:billing/post-tariffs requires only BusinessId, Name,
+        /// Price, CurrencyId, CancellationPeriod, DisplayOrder, InvoiceEvery and InvoiceEveryWeeks. The
+        /// newer page wins: it stays optional.
         pub delivery_preferences_checks: Option<
             crate::enums::DeliveryHandlingPreference,
         >,
         /// Default handling of advertising mail (eDeliveryHandlingPreference).
         ///
         /// Wire: `DeliveryPreferencesPublicity`.
+        ///
+        /// Spec decision: The catalogue (skills:tariffs.md) marks it required on create, as it does
+        /// each enumeration of the plan; dev:billing/post-tariffs requires only BusinessId, Name,
+        /// Price, CurrencyId, CancellationPeriod, DisplayOrder, InvoiceEvery and InvoiceEveryWeeks. The
+        /// newer page wins: it stays optional.
         pub delivery_preferences_publicity: Option<
             crate::enums::DeliveryHandlingPreference,
         >,
         /// Default handling of other deliveries (eDeliveryHandlingPreference).
         ///
         /// Wire: `DeliveryPreferencesOther`.
+        ///
+        /// Spec decision: The catalogue (skills:tariffs.md) marks it required on create, as it does
+        /// each enumeration of the plan; dev:billing/post-tariffs requires only BusinessId, Name,
+        /// Price, CurrencyId, CancellationPeriod, DisplayOrder, InvoiceEvery and InvoiceEveryWeeks. The
+        /// newer page wins: it stays optional.
         pub delivery_preferences_other: Option<crate::enums::DeliveryHandlingPreference>,
         /// Maximum number of days a delivery is kept in storage.
         ///
@@ -2867,20 +3230,148 @@ mod typed {
         pub form_page_id: Option<crate::ids::FormPageId>,
         /// `ProductsStore`: see [`Tariff::products_store`].
         pub products_store: Option<Vec<crate::ids::ProductId>>,
+        /// Product IDs to add to `ProductsStore`.
+        ///
+        /// Wire: `AddedProductsStore`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the catalogue (skills:tariffs.md) names it, as a create and update
+        /// option that adds to ProductsStore; it gives no element type, so the ids are Products, as
+        /// ProductsStore's are.
+        pub added_products_store: Option<Vec<crate::ids::ProductId>>,
+        /// Product IDs to remove from `ProductsStore`.
+        ///
+        /// Wire: `RemovedProductsStore`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the catalogue (skills:tariffs.md) names it, as a create and update
+        /// option that removes from ProductsStore; it gives no element type, so the ids are Products,
+        /// as ProductsStore's are.
+        pub removed_products_store: Option<Vec<crate::ids::ProductId>>,
         /// `ProductsForward`: see [`Tariff::products_forward`].
         pub products_forward: Option<Vec<crate::ids::ProductId>>,
+        /// Product IDs to add to `ProductsForward`.
+        ///
+        /// Wire: `AddedProductsForward`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the catalogue (skills:tariffs.md) names it, as a create and update
+        /// option that adds to ProductsForward; it gives no element type, so the ids are Products, as
+        /// ProductsForward's are.
+        pub added_products_forward: Option<Vec<crate::ids::ProductId>>,
+        /// Product IDs to remove from `ProductsForward`.
+        ///
+        /// Wire: `RemovedProductsForward`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the catalogue (skills:tariffs.md) names it, as a create and update
+        /// option that removes from ProductsForward; it gives no element type, so the ids are Products,
+        /// as ProductsForward's are.
+        pub removed_products_forward: Option<Vec<crate::ids::ProductId>>,
         /// `ProductsRecycle`: see [`Tariff::products_recycle`].
         pub products_recycle: Option<Vec<crate::ids::ProductId>>,
+        /// Product IDs to add to `ProductsRecycle`.
+        ///
+        /// Wire: `AddedProductsRecycle`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the catalogue (skills:tariffs.md) names it, as a create and update
+        /// option that adds to ProductsRecycle; it gives no element type, so the ids are Products, as
+        /// ProductsRecycle's are.
+        pub added_products_recycle: Option<Vec<crate::ids::ProductId>>,
+        /// Product IDs to remove from `ProductsRecycle`.
+        ///
+        /// Wire: `RemovedProductsRecycle`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the catalogue (skills:tariffs.md) names it, as a create and update
+        /// option that removes from ProductsRecycle; it gives no element type, so the ids are Products,
+        /// as ProductsRecycle's are.
+        pub removed_products_recycle: Option<Vec<crate::ids::ProductId>>,
         /// `ProductsShred`: see [`Tariff::products_shred`].
         pub products_shred: Option<Vec<crate::ids::ProductId>>,
+        /// Product IDs to add to `ProductsShred`.
+        ///
+        /// Wire: `AddedProductsShred`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the catalogue (skills:tariffs.md) names it, as a create and update
+        /// option that adds to ProductsShred; it gives no element type, so the ids are Products, as
+        /// ProductsShred's are.
+        pub added_products_shred: Option<Vec<crate::ids::ProductId>>,
+        /// Product IDs to remove from `ProductsShred`.
+        ///
+        /// Wire: `RemovedProductsShred`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the catalogue (skills:tariffs.md) names it, as a create and update
+        /// option that removes from ProductsShred; it gives no element type, so the ids are Products,
+        /// as ProductsShred's are.
+        pub removed_products_shred: Option<Vec<crate::ids::ProductId>>,
         /// `ProductsScan`: see [`Tariff::products_scan`].
         pub products_scan: Option<Vec<crate::ids::ProductId>>,
+        /// Product IDs to add to `ProductsScan`.
+        ///
+        /// Wire: `AddedProductsScan`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the catalogue (skills:tariffs.md) names it, as a create and update
+        /// option that adds to ProductsScan; it gives no element type, so the ids are Products, as
+        /// ProductsScan's are.
+        pub added_products_scan: Option<Vec<crate::ids::ProductId>>,
+        /// Product IDs to remove from `ProductsScan`.
+        ///
+        /// Wire: `RemovedProductsScan`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the catalogue (skills:tariffs.md) names it, as a create and update
+        /// option that removes from ProductsScan; it gives no element type, so the ids are Products, as
+        /// ProductsScan's are.
+        pub removed_products_scan: Option<Vec<crate::ids::ProductId>>,
         /// `ProductsReturn`: see [`Tariff::products_return`].
         pub products_return: Option<Vec<crate::ids::ProductId>>,
+        /// Product IDs to add to `ProductsReturn`.
+        ///
+        /// Wire: `AddedProductsReturn`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the catalogue (skills:tariffs.md) names it, as a create and update
+        /// option that adds to ProductsReturn; it gives no element type, so the ids are Products, as
+        /// ProductsReturn's are.
+        pub added_products_return: Option<Vec<crate::ids::ProductId>>,
+        /// Product IDs to remove from `ProductsReturn`.
+        ///
+        /// Wire: `RemovedProductsReturn`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the catalogue (skills:tariffs.md) names it, as a create and update
+        /// option that removes from ProductsReturn; it gives no element type, so the ids are Products,
+        /// as ProductsReturn's are.
+        pub removed_products_return: Option<Vec<crate::ids::ProductId>>,
         /// `ProductsDeposit`: see [`Tariff::products_deposit`].
         pub products_deposit: Option<Vec<crate::ids::ProductId>>,
+        /// Product IDs to add to `ProductsDeposit`.
+        ///
+        /// Wire: `AddedProductsDeposit`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the catalogue (skills:tariffs.md) names it, as a create and update
+        /// option that adds to ProductsDeposit; it gives no element type, so the ids are Products, as
+        /// ProductsDeposit's are.
+        pub added_products_deposit: Option<Vec<crate::ids::ProductId>>,
+        /// Product IDs to remove from `ProductsDeposit`.
+        ///
+        /// Wire: `RemovedProductsDeposit`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the catalogue (skills:tariffs.md) names it, as a create and update
+        /// option that removes from ProductsDeposit; it gives no element type, so the ids are Products,
+        /// as ProductsDeposit's are.
+        pub removed_products_deposit: Option<Vec<crate::ids::ProductId>>,
         /// `ProductsCollect`: see [`Tariff::products_collect`].
         pub products_collect: Option<Vec<crate::ids::ProductId>>,
+        /// Product IDs to add to `ProductsCollect`.
+        ///
+        /// Wire: `AddedProductsCollect`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the catalogue (skills:tariffs.md) names it, as a create and update
+        /// option that adds to ProductsCollect; it gives no element type, so the ids are Products, as
+        /// ProductsCollect's are.
+        pub added_products_collect: Option<Vec<crate::ids::ProductId>>,
+        /// Product IDs to remove from `ProductsCollect`.
+        ///
+        /// Wire: `RemovedProductsCollect`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the catalogue (skills:tariffs.md) names it, as a create and update
+        /// option that removes from ProductsCollect; it gives no element type, so the ids are Products,
+        /// as ProductsCollect's are.
+        pub removed_products_collect: Option<Vec<crate::ids::ProductId>>,
         /// `DeliveryPreferencesMail`: see [`Tariff::delivery_preferences_mail`].
         pub delivery_preferences_mail: Option<crate::enums::DeliveryHandlingPreference>,
         /// `DeliveryPreferencesParcels`: see [`Tariff::delivery_preferences_parcels`].
@@ -3116,13 +3607,33 @@ mod typed {
                 )?;
             object.field_if_set("FormPageId", &self.form_page_id)?;
             object.field_if_set("ProductsStore", &self.products_store)?;
+            object.field_if_set("AddedProductsStore", &self.added_products_store)?;
+            object.field_if_set("RemovedProductsStore", &self.removed_products_store)?;
             object.field_if_set("ProductsForward", &self.products_forward)?;
+            object.field_if_set("AddedProductsForward", &self.added_products_forward)?;
+            object
+                .field_if_set("RemovedProductsForward", &self.removed_products_forward)?;
             object.field_if_set("ProductsRecycle", &self.products_recycle)?;
+            object.field_if_set("AddedProductsRecycle", &self.added_products_recycle)?;
+            object
+                .field_if_set("RemovedProductsRecycle", &self.removed_products_recycle)?;
             object.field_if_set("ProductsShred", &self.products_shred)?;
+            object.field_if_set("AddedProductsShred", &self.added_products_shred)?;
+            object.field_if_set("RemovedProductsShred", &self.removed_products_shred)?;
             object.field_if_set("ProductsScan", &self.products_scan)?;
+            object.field_if_set("AddedProductsScan", &self.added_products_scan)?;
+            object.field_if_set("RemovedProductsScan", &self.removed_products_scan)?;
             object.field_if_set("ProductsReturn", &self.products_return)?;
+            object.field_if_set("AddedProductsReturn", &self.added_products_return)?;
+            object.field_if_set("RemovedProductsReturn", &self.removed_products_return)?;
             object.field_if_set("ProductsDeposit", &self.products_deposit)?;
+            object.field_if_set("AddedProductsDeposit", &self.added_products_deposit)?;
+            object
+                .field_if_set("RemovedProductsDeposit", &self.removed_products_deposit)?;
             object.field_if_set("ProductsCollect", &self.products_collect)?;
+            object.field_if_set("AddedProductsCollect", &self.added_products_collect)?;
+            object
+                .field_if_set("RemovedProductsCollect", &self.removed_products_collect)?;
             object
                 .field_if_set(
                     "DeliveryPreferencesMail",
@@ -3270,13 +3781,29 @@ mod typed {
                 send_on_boarding_form_by_email: None,
                 form_page_id: None,
                 products_store: None,
+                added_products_store: None,
+                removed_products_store: None,
                 products_forward: None,
+                added_products_forward: None,
+                removed_products_forward: None,
                 products_recycle: None,
+                added_products_recycle: None,
+                removed_products_recycle: None,
                 products_shred: None,
+                added_products_shred: None,
+                removed_products_shred: None,
                 products_scan: None,
+                added_products_scan: None,
+                removed_products_scan: None,
                 products_return: None,
+                added_products_return: None,
+                removed_products_return: None,
                 products_deposit: None,
+                added_products_deposit: None,
+                removed_products_deposit: None,
                 products_collect: None,
+                added_products_collect: None,
+                removed_products_collect: None,
                 delivery_preferences_mail: None,
                 delivery_preferences_parcels: None,
                 delivery_preferences_checks: None,
@@ -3824,12 +4351,56 @@ mod typed {
             self
         }
 
+        /// Sets [`AddedProductsStore`](Self::added_products_store).
+        pub fn with_added_products_store(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::ProductId>>,
+        ) -> Self {
+            self.added_products_store = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
+            self
+        }
+
+        /// Sets [`RemovedProductsStore`](Self::removed_products_store).
+        pub fn with_removed_products_store(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::ProductId>>,
+        ) -> Self {
+            self.removed_products_store = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
+            self
+        }
+
         /// Sets [`ProductsForward`](Self::products_forward).
         pub fn with_products_forward(
             mut self,
             value: impl IntoIterator<Item = impl Into<crate::ids::ProductId>>,
         ) -> Self {
             self.products_forward = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+
+        /// Sets [`AddedProductsForward`](Self::added_products_forward).
+        pub fn with_added_products_forward(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::ProductId>>,
+        ) -> Self {
+            self.added_products_forward = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
+            self
+        }
+
+        /// Sets [`RemovedProductsForward`](Self::removed_products_forward).
+        pub fn with_removed_products_forward(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::ProductId>>,
+        ) -> Self {
+            self.removed_products_forward = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
             self
         }
 
@@ -3842,12 +4413,56 @@ mod typed {
             self
         }
 
+        /// Sets [`AddedProductsRecycle`](Self::added_products_recycle).
+        pub fn with_added_products_recycle(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::ProductId>>,
+        ) -> Self {
+            self.added_products_recycle = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
+            self
+        }
+
+        /// Sets [`RemovedProductsRecycle`](Self::removed_products_recycle).
+        pub fn with_removed_products_recycle(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::ProductId>>,
+        ) -> Self {
+            self.removed_products_recycle = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
+            self
+        }
+
         /// Sets [`ProductsShred`](Self::products_shred).
         pub fn with_products_shred(
             mut self,
             value: impl IntoIterator<Item = impl Into<crate::ids::ProductId>>,
         ) -> Self {
             self.products_shred = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+
+        /// Sets [`AddedProductsShred`](Self::added_products_shred).
+        pub fn with_added_products_shred(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::ProductId>>,
+        ) -> Self {
+            self.added_products_shred = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
+            self
+        }
+
+        /// Sets [`RemovedProductsShred`](Self::removed_products_shred).
+        pub fn with_removed_products_shred(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::ProductId>>,
+        ) -> Self {
+            self.removed_products_shred = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
             self
         }
 
@@ -3860,12 +4475,54 @@ mod typed {
             self
         }
 
+        /// Sets [`AddedProductsScan`](Self::added_products_scan).
+        pub fn with_added_products_scan(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::ProductId>>,
+        ) -> Self {
+            self.added_products_scan = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+
+        /// Sets [`RemovedProductsScan`](Self::removed_products_scan).
+        pub fn with_removed_products_scan(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::ProductId>>,
+        ) -> Self {
+            self.removed_products_scan = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
+            self
+        }
+
         /// Sets [`ProductsReturn`](Self::products_return).
         pub fn with_products_return(
             mut self,
             value: impl IntoIterator<Item = impl Into<crate::ids::ProductId>>,
         ) -> Self {
             self.products_return = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+
+        /// Sets [`AddedProductsReturn`](Self::added_products_return).
+        pub fn with_added_products_return(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::ProductId>>,
+        ) -> Self {
+            self.added_products_return = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
+            self
+        }
+
+        /// Sets [`RemovedProductsReturn`](Self::removed_products_return).
+        pub fn with_removed_products_return(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::ProductId>>,
+        ) -> Self {
+            self.removed_products_return = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
             self
         }
 
@@ -3878,12 +4535,56 @@ mod typed {
             self
         }
 
+        /// Sets [`AddedProductsDeposit`](Self::added_products_deposit).
+        pub fn with_added_products_deposit(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::ProductId>>,
+        ) -> Self {
+            self.added_products_deposit = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
+            self
+        }
+
+        /// Sets [`RemovedProductsDeposit`](Self::removed_products_deposit).
+        pub fn with_removed_products_deposit(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::ProductId>>,
+        ) -> Self {
+            self.removed_products_deposit = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
+            self
+        }
+
         /// Sets [`ProductsCollect`](Self::products_collect).
         pub fn with_products_collect(
             mut self,
             value: impl IntoIterator<Item = impl Into<crate::ids::ProductId>>,
         ) -> Self {
             self.products_collect = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+
+        /// Sets [`AddedProductsCollect`](Self::added_products_collect).
+        pub fn with_added_products_collect(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::ProductId>>,
+        ) -> Self {
+            self.added_products_collect = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
+            self
+        }
+
+        /// Sets [`RemovedProductsCollect`](Self::removed_products_collect).
+        pub fn with_removed_products_collect(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::ProductId>>,
+        ) -> Self {
+            self.removed_products_collect = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
             self
         }
 
@@ -3968,6 +4669,13 @@ mod typed {
     /// it carries every field the API lets an update write, as read, the fields set on create only
     /// (sent back unchanged), the record's `Id`, and the properties this client does not know
     /// (`extra`). Change the public fields, then send it.
+    ///
+    /// `AddedProductsStore`, `RemovedProductsStore`, `AddedProductsForward`,
+    /// `RemovedProductsForward`, `AddedProductsRecycle`, `RemovedProductsRecycle`,
+    /// `AddedProductsShred`, `RemovedProductsShred`, `AddedProductsScan`, `RemovedProductsScan`,
+    /// `AddedProductsReturn`, `RemovedProductsReturn`, `AddedProductsDeposit`,
+    /// `RemovedProductsDeposit`, `AddedProductsCollect`, `RemovedProductsCollect` only exist in
+    /// bodies: they start unset and are sent only when set.
     ///
     /// A [`TariffListItem`] cannot become one: list records leave fields out.
     #[derive(Debug, Clone, PartialEq)]
@@ -4158,20 +4866,52 @@ mod typed {
         pub form_page_id: Option<crate::ids::FormPageId>,
         /// `ProductsStore`: see [`Tariff::products_store`].
         pub products_store: Option<Vec<crate::ids::ProductId>>,
+        /// `AddedProductsStore`: see [`NewTariff::added_products_store`].
+        pub added_products_store: Option<Vec<crate::ids::ProductId>>,
+        /// `RemovedProductsStore`: see [`NewTariff::removed_products_store`].
+        pub removed_products_store: Option<Vec<crate::ids::ProductId>>,
         /// `ProductsForward`: see [`Tariff::products_forward`].
         pub products_forward: Option<Vec<crate::ids::ProductId>>,
+        /// `AddedProductsForward`: see [`NewTariff::added_products_forward`].
+        pub added_products_forward: Option<Vec<crate::ids::ProductId>>,
+        /// `RemovedProductsForward`: see [`NewTariff::removed_products_forward`].
+        pub removed_products_forward: Option<Vec<crate::ids::ProductId>>,
         /// `ProductsRecycle`: see [`Tariff::products_recycle`].
         pub products_recycle: Option<Vec<crate::ids::ProductId>>,
+        /// `AddedProductsRecycle`: see [`NewTariff::added_products_recycle`].
+        pub added_products_recycle: Option<Vec<crate::ids::ProductId>>,
+        /// `RemovedProductsRecycle`: see [`NewTariff::removed_products_recycle`].
+        pub removed_products_recycle: Option<Vec<crate::ids::ProductId>>,
         /// `ProductsShred`: see [`Tariff::products_shred`].
         pub products_shred: Option<Vec<crate::ids::ProductId>>,
+        /// `AddedProductsShred`: see [`NewTariff::added_products_shred`].
+        pub added_products_shred: Option<Vec<crate::ids::ProductId>>,
+        /// `RemovedProductsShred`: see [`NewTariff::removed_products_shred`].
+        pub removed_products_shred: Option<Vec<crate::ids::ProductId>>,
         /// `ProductsScan`: see [`Tariff::products_scan`].
         pub products_scan: Option<Vec<crate::ids::ProductId>>,
+        /// `AddedProductsScan`: see [`NewTariff::added_products_scan`].
+        pub added_products_scan: Option<Vec<crate::ids::ProductId>>,
+        /// `RemovedProductsScan`: see [`NewTariff::removed_products_scan`].
+        pub removed_products_scan: Option<Vec<crate::ids::ProductId>>,
         /// `ProductsReturn`: see [`Tariff::products_return`].
         pub products_return: Option<Vec<crate::ids::ProductId>>,
+        /// `AddedProductsReturn`: see [`NewTariff::added_products_return`].
+        pub added_products_return: Option<Vec<crate::ids::ProductId>>,
+        /// `RemovedProductsReturn`: see [`NewTariff::removed_products_return`].
+        pub removed_products_return: Option<Vec<crate::ids::ProductId>>,
         /// `ProductsDeposit`: see [`Tariff::products_deposit`].
         pub products_deposit: Option<Vec<crate::ids::ProductId>>,
+        /// `AddedProductsDeposit`: see [`NewTariff::added_products_deposit`].
+        pub added_products_deposit: Option<Vec<crate::ids::ProductId>>,
+        /// `RemovedProductsDeposit`: see [`NewTariff::removed_products_deposit`].
+        pub removed_products_deposit: Option<Vec<crate::ids::ProductId>>,
         /// `ProductsCollect`: see [`Tariff::products_collect`].
         pub products_collect: Option<Vec<crate::ids::ProductId>>,
+        /// `AddedProductsCollect`: see [`NewTariff::added_products_collect`].
+        pub added_products_collect: Option<Vec<crate::ids::ProductId>>,
+        /// `RemovedProductsCollect`: see [`NewTariff::removed_products_collect`].
+        pub removed_products_collect: Option<Vec<crate::ids::ProductId>>,
         /// `DeliveryPreferencesMail`: see [`Tariff::delivery_preferences_mail`].
         pub delivery_preferences_mail: Option<crate::enums::DeliveryHandlingPreference>,
         /// `DeliveryPreferencesParcels`: see [`Tariff::delivery_preferences_parcels`].
@@ -4375,13 +5115,33 @@ mod typed {
                 )?;
             object.field("FormPageId", &self.form_page_id)?;
             object.field("ProductsStore", &self.products_store)?;
+            object.field_if_set("AddedProductsStore", &self.added_products_store)?;
+            object.field_if_set("RemovedProductsStore", &self.removed_products_store)?;
             object.field("ProductsForward", &self.products_forward)?;
+            object.field_if_set("AddedProductsForward", &self.added_products_forward)?;
+            object
+                .field_if_set("RemovedProductsForward", &self.removed_products_forward)?;
             object.field("ProductsRecycle", &self.products_recycle)?;
+            object.field_if_set("AddedProductsRecycle", &self.added_products_recycle)?;
+            object
+                .field_if_set("RemovedProductsRecycle", &self.removed_products_recycle)?;
             object.field("ProductsShred", &self.products_shred)?;
+            object.field_if_set("AddedProductsShred", &self.added_products_shred)?;
+            object.field_if_set("RemovedProductsShred", &self.removed_products_shred)?;
             object.field("ProductsScan", &self.products_scan)?;
+            object.field_if_set("AddedProductsScan", &self.added_products_scan)?;
+            object.field_if_set("RemovedProductsScan", &self.removed_products_scan)?;
             object.field("ProductsReturn", &self.products_return)?;
+            object.field_if_set("AddedProductsReturn", &self.added_products_return)?;
+            object.field_if_set("RemovedProductsReturn", &self.removed_products_return)?;
             object.field("ProductsDeposit", &self.products_deposit)?;
+            object.field_if_set("AddedProductsDeposit", &self.added_products_deposit)?;
+            object
+                .field_if_set("RemovedProductsDeposit", &self.removed_products_deposit)?;
             object.field("ProductsCollect", &self.products_collect)?;
+            object.field_if_set("AddedProductsCollect", &self.added_products_collect)?;
+            object
+                .field_if_set("RemovedProductsCollect", &self.removed_products_collect)?;
             object.field("DeliveryPreferencesMail", &self.delivery_preferences_mail)?;
             object
                 .field(
@@ -4520,13 +5280,29 @@ mod typed {
                 send_on_boarding_form_by_email: record.send_on_boarding_form_by_email,
                 form_page_id: record.form_page_id,
                 products_store: record.products_store,
+                added_products_store: None,
+                removed_products_store: None,
                 products_forward: record.products_forward,
+                added_products_forward: None,
+                removed_products_forward: None,
                 products_recycle: record.products_recycle,
+                added_products_recycle: None,
+                removed_products_recycle: None,
                 products_shred: record.products_shred,
+                added_products_shred: None,
+                removed_products_shred: None,
                 products_scan: record.products_scan,
+                added_products_scan: None,
+                removed_products_scan: None,
                 products_return: record.products_return,
+                added_products_return: None,
+                removed_products_return: None,
                 products_deposit: record.products_deposit,
+                added_products_deposit: None,
+                removed_products_deposit: None,
                 products_collect: record.products_collect,
+                added_products_collect: None,
+                removed_products_collect: None,
                 delivery_preferences_mail: record.delivery_preferences_mail,
                 delivery_preferences_parcels: record.delivery_preferences_parcels,
                 delivery_preferences_checks: record.delivery_preferences_checks,
@@ -4778,6 +5554,170 @@ mod typed {
         ///
         /// Query: `Tariff_Currency_Code=text`.
         CurrencyCode(String),
+        /// Filter by whether the AI features may offer the plan.
+        ///
+        /// Query: `Tariff_AvailableToAi=true`.
+        AvailableToAi(bool),
+        /// Filter by the notes for the AI features.
+        ///
+        /// Query: `Tariff_NotesForAi=text`.
+        NotesForAi(String),
+        /// Filter by whether the AI features may quote the price.
+        ///
+        /// Query: `Tariff_ShowPriceForAi=true`.
+        ShowPriceForAi(bool),
+        /// Filter by the price the AI features quote.
+        ///
+        /// Query: `Tariff_PriceForAi=10.5`.
+        PriceForAi(crate::Decimal),
+        /// Filter by the monthly visitor limit.
+        ///
+        /// Query: `Tariff_VisitorMonthLimit=12`.
+        VisitorMonthLimit(i64),
+        /// Filter by the weekly visitor limit.
+        ///
+        /// Query: `Tariff_VisitorWeekLimit=12`.
+        VisitorWeekLimit(i64),
+        /// Filter by the daily visitor limit.
+        ///
+        /// Query: `Tariff_VisitorDayLimit=12`.
+        VisitorDayLimit(i64),
+        /// Filter by whether the plan's price is left off invoices.
+        ///
+        /// Query: `Tariff_ExcludeFromInvoice=true`.
+        ExcludeFromInvoice(bool),
+        /// Filter by the minimum amount per billing cycle.
+        ///
+        /// Query: `Tariff_MinimumPrice=10.5`.
+        MinimumPrice(crate::Decimal),
+        /// Filter by whether time passes count towards the minimum price.
+        ///
+        /// Query: `Tariff_MinimumPriceIncludeTimePasses=true`.
+        MinimumPriceIncludeTimePasses(bool),
+        /// Filter by whether extra services count towards the minimum price.
+        ///
+        /// Query: `Tariff_MinimumPriceIncludeExtraServices=true`.
+        MinimumPriceIncludeExtraServices(bool),
+        /// Filter by whether events count towards the minimum price.
+        ///
+        /// Query: `Tariff_MinimumPriceIncludeEvents=true`.
+        MinimumPriceIncludeEvents(bool),
+        /// Filter by whether new accounts stay on hold until approved.
+        ///
+        /// Query: `Tariff_KeepNewAccountsOnHold=true`.
+        KeepNewAccountsOnHold(bool),
+        /// Filter by whether contracts on the plan can be paused.
+        ///
+        /// Query: `Tariff_CanBePaused=true`.
+        CanBePaused(bool),
+        /// Filter by the yearly pause limit.
+        ///
+        /// Query: `Tariff_PauseYearlyLimit=12`.
+        PauseYearlyLimit(i64),
+        /// Filter by the pause limit in billing cycles.
+        ///
+        /// Query: `Tariff_PauseCyclesLimit=12`.
+        PauseCyclesLimit(i64),
+        /// Filter by when booking charges fall due.
+        ///
+        /// Query: `Tariff_BookingDueDateStrategy=0`.
+        BookingDueDateStrategy(crate::enums::TariffBookingDueDateStrategy),
+        /// Filter by the day of the month booking charges fall due.
+        ///
+        /// Query: `Tariff_BookingDueDateDayOfMonth=12`.
+        BookingDueDateDayOfMonth(i64),
+        /// Filter by whether the plan is a virtual-office plan.
+        ///
+        /// Query: `Tariff_IsVirtualOffice=true`.
+        IsVirtualOffice(bool),
+        /// Filter by whether activation waits for the identity checks.
+        ///
+        /// Query: `Tariff_WaitForIdentityChecksToActivate=true`.
+        WaitForIdentityChecksToActivate(bool),
+        /// Filter by whether a proof-of-address check is required.
+        ///
+        /// Query: `Tariff_RequestAddressIdentityCheck=true`.
+        RequestAddressIdentityCheck(bool),
+        /// Filter by the proof-of-address check instructions.
+        ///
+        /// Query: `Tariff_AddressIdentityCheckDescription=text`.
+        AddressIdentityCheckDescription(String),
+        /// Filter by who performs the proof-of-address check.
+        ///
+        /// Query: `Tariff_AddressIdentityCheckProvider=0`.
+        AddressIdentityCheckProvider(crate::enums::IdentityCheckProvider),
+        /// Filter by whether a mismatched address keeps the account paused.
+        ///
+        /// Query: `Tariff_KeepPausedIfAddressMismatch=true`.
+        KeepPausedIfAddressMismatch(bool),
+        /// Filter by how often the proof-of-address check repeats.
+        ///
+        /// Query: `Tariff_AddressIdentityCheckRepeatPattern=1`.
+        AddressIdentityCheckRepeatPattern(crate::enums::IdentityCheckRepeatPattern),
+        /// Filter by whether an identity check is required.
+        ///
+        /// Query: `Tariff_RequestIdentityCheck=true`.
+        RequestIdentityCheck(bool),
+        /// Filter by who performs the identity check.
+        ///
+        /// Query: `Tariff_IdentityCheckProvider=0`.
+        IdentityCheckProvider(crate::enums::IdentityCheckProvider),
+        /// Filter by how often the identity check repeats.
+        ///
+        /// Query: `Tariff_IdentityCheckRepeatPattern=1`.
+        IdentityCheckRepeatPattern(crate::enums::IdentityCheckRepeatPattern),
+        /// Filter by the identity check instructions.
+        ///
+        /// Query: `Tariff_IdentityCheckDescription=text`.
+        IdentityCheckDescription(String),
+        /// Filter by whether new customers are emailed the on-boarding form.
+        ///
+        /// Query: `Tariff_SendOnBoardingFormByEmail=true`.
+        SendOnBoardingFormByEmail(bool),
+        /// Filter by the on-boarding form page Id.
+        ///
+        /// Query: `Tariff_FormPage=12`.
+        FormPage(crate::ids::FormPageId),
+        /// Filter by the default handling of letters.
+        ///
+        /// Query: `Tariff_DeliveryPreferencesMail=1`.
+        DeliveryPreferencesMail(crate::enums::DeliveryHandlingPreference),
+        /// Filter by the default handling of parcels.
+        ///
+        /// Query: `Tariff_DeliveryPreferencesParcels=1`.
+        DeliveryPreferencesParcels(crate::enums::DeliveryHandlingPreference),
+        /// Filter by the default handling of cheques.
+        ///
+        /// Query: `Tariff_DeliveryPreferencesChecks=1`.
+        DeliveryPreferencesChecks(crate::enums::DeliveryHandlingPreference),
+        /// Filter by the default handling of advertising mail.
+        ///
+        /// Query: `Tariff_DeliveryPreferencesPublicity=1`.
+        DeliveryPreferencesPublicity(crate::enums::DeliveryHandlingPreference),
+        /// Filter by the default handling of other deliveries.
+        ///
+        /// Query: `Tariff_DeliveryPreferencesOther=1`.
+        DeliveryPreferencesOther(crate::enums::DeliveryHandlingPreference),
+        /// Filter by the maximum days a delivery is stored.
+        ///
+        /// Query: `Tariff_MaximumDeliveryStorageDays=12`.
+        MaximumDeliveryStorageDays(i64),
+        /// Filter by the maximum number of company aliases.
+        ///
+        /// Query: `Tariff_MaximumCompanyAliases=12`.
+        MaximumCompanyAliases(i64),
+        /// Filter by the maximum number of mail recipients.
+        ///
+        /// Query: `Tariff_MaximumRecipients=12`.
+        MaximumRecipients(i64),
+        /// Filter by the maximum number of forwarding addresses.
+        ///
+        /// Query: `Tariff_MaximumAddresses=12`.
+        MaximumAddresses(i64),
+        /// Filter by whether the plan's products are copied to its contracts.
+        ///
+        /// Query: `Tariff_TransferProductsToContract=true`.
+        TransferProductsToContract(bool),
         /// Records created within a range.
         ///
         /// `CreatedOn` at least this value. Query: `from_Tariff_CreatedOn=2025-01-01T00:00`.
@@ -5032,6 +5972,106 @@ mod typed {
         ///
         /// `RaiseInvoiceEveryWeeks` at most this value. Query: `to_Tariff_RaiseInvoiceEveryWeeks=12`.
         ToRaiseInvoiceEveryWeeks(i64),
+        /// Price quoted by the AI features, within a range.
+        ///
+        /// `PriceForAi` at least this value. Query: `from_Tariff_PriceForAi=10.5`.
+        FromPriceForAi(crate::Decimal),
+        /// Price quoted by the AI features, within a range.
+        ///
+        /// `PriceForAi` at most this value. Query: `to_Tariff_PriceForAi=10.5`.
+        ToPriceForAi(crate::Decimal),
+        /// Monthly visitor limit, within a range.
+        ///
+        /// `VisitorMonthLimit` at least this value. Query: `from_Tariff_VisitorMonthLimit=12`.
+        FromVisitorMonthLimit(i64),
+        /// Monthly visitor limit, within a range.
+        ///
+        /// `VisitorMonthLimit` at most this value. Query: `to_Tariff_VisitorMonthLimit=12`.
+        ToVisitorMonthLimit(i64),
+        /// Weekly visitor limit, within a range.
+        ///
+        /// `VisitorWeekLimit` at least this value. Query: `from_Tariff_VisitorWeekLimit=12`.
+        FromVisitorWeekLimit(i64),
+        /// Weekly visitor limit, within a range.
+        ///
+        /// `VisitorWeekLimit` at most this value. Query: `to_Tariff_VisitorWeekLimit=12`.
+        ToVisitorWeekLimit(i64),
+        /// Daily visitor limit, within a range.
+        ///
+        /// `VisitorDayLimit` at least this value. Query: `from_Tariff_VisitorDayLimit=12`.
+        FromVisitorDayLimit(i64),
+        /// Daily visitor limit, within a range.
+        ///
+        /// `VisitorDayLimit` at most this value. Query: `to_Tariff_VisitorDayLimit=12`.
+        ToVisitorDayLimit(i64),
+        /// Minimum price, within a range.
+        ///
+        /// `MinimumPrice` at least this value. Query: `from_Tariff_MinimumPrice=10.5`.
+        FromMinimumPrice(crate::Decimal),
+        /// Minimum price, within a range.
+        ///
+        /// `MinimumPrice` at most this value. Query: `to_Tariff_MinimumPrice=10.5`.
+        ToMinimumPrice(crate::Decimal),
+        /// Yearly pause limit, within a range.
+        ///
+        /// `PauseYearlyLimit` at least this value. Query: `from_Tariff_PauseYearlyLimit=12`.
+        FromPauseYearlyLimit(i64),
+        /// Yearly pause limit, within a range.
+        ///
+        /// `PauseYearlyLimit` at most this value. Query: `to_Tariff_PauseYearlyLimit=12`.
+        ToPauseYearlyLimit(i64),
+        /// Pause limit in billing cycles, within a range.
+        ///
+        /// `PauseCyclesLimit` at least this value. Query: `from_Tariff_PauseCyclesLimit=12`.
+        FromPauseCyclesLimit(i64),
+        /// Pause limit in billing cycles, within a range.
+        ///
+        /// `PauseCyclesLimit` at most this value. Query: `to_Tariff_PauseCyclesLimit=12`.
+        ToPauseCyclesLimit(i64),
+        /// Day of the month booking charges fall due, within a range.
+        ///
+        /// `BookingDueDateDayOfMonth` at least this value. Query:
+        /// `from_Tariff_BookingDueDateDayOfMonth=12`.
+        FromBookingDueDateDayOfMonth(i64),
+        /// Day of the month booking charges fall due, within a range.
+        ///
+        /// `BookingDueDateDayOfMonth` at most this value. Query:
+        /// `to_Tariff_BookingDueDateDayOfMonth=12`.
+        ToBookingDueDateDayOfMonth(i64),
+        /// Maximum delivery storage days, within a range.
+        ///
+        /// `MaximumDeliveryStorageDays` at least this value. Query:
+        /// `from_Tariff_MaximumDeliveryStorageDays=12`.
+        FromMaximumDeliveryStorageDays(i64),
+        /// Maximum delivery storage days, within a range.
+        ///
+        /// `MaximumDeliveryStorageDays` at most this value. Query:
+        /// `to_Tariff_MaximumDeliveryStorageDays=12`.
+        ToMaximumDeliveryStorageDays(i64),
+        /// Maximum number of company aliases, within a range.
+        ///
+        /// `MaximumCompanyAliases` at least this value. Query: `from_Tariff_MaximumCompanyAliases=12`.
+        FromMaximumCompanyAliases(i64),
+        /// Maximum number of company aliases, within a range.
+        ///
+        /// `MaximumCompanyAliases` at most this value. Query: `to_Tariff_MaximumCompanyAliases=12`.
+        ToMaximumCompanyAliases(i64),
+        /// Maximum number of mail recipients, within a range.
+        ///
+        /// `MaximumRecipients` at least this value. Query: `from_Tariff_MaximumRecipients=12`.
+        FromMaximumRecipients(i64),
+        /// Maximum number of mail recipients, within a range.
+        ///
+        /// `MaximumRecipients` at most this value. Query: `to_Tariff_MaximumRecipients=12`.
+        ToMaximumRecipients(i64),
+        /// Maximum number of forwarding addresses, within a range.
+        ///
+        /// `MaximumAddresses` at least this value. Query: `from_Tariff_MaximumAddresses=12`.
+        FromMaximumAddresses(i64),
+        /// Maximum number of forwarding addresses, within a range.
+        ///
+        /// `MaximumAddresses` at most this value. Query: `to_Tariff_MaximumAddresses=12`.
+        ToMaximumAddresses(i64),
     }
 
     impl crate::QueryFilter for TariffFilter {
@@ -5165,6 +6205,120 @@ mod typed {
                 Self::Starred(value) => ("Tariff_Starred", value.to_string()),
                 Self::BusinessName(value) => ("Tariff_Business_Name", value.clone()),
                 Self::CurrencyCode(value) => ("Tariff_Currency_Code", value.clone()),
+                Self::AvailableToAi(value) => ("Tariff_AvailableToAi", value.to_string()),
+                Self::NotesForAi(value) => ("Tariff_NotesForAi", value.clone()),
+                Self::ShowPriceForAi(value) => {
+                    ("Tariff_ShowPriceForAi", value.to_string())
+                }
+                Self::PriceForAi(value) => ("Tariff_PriceForAi", value.to_string()),
+                Self::VisitorMonthLimit(value) => {
+                    ("Tariff_VisitorMonthLimit", value.to_string())
+                }
+                Self::VisitorWeekLimit(value) => {
+                    ("Tariff_VisitorWeekLimit", value.to_string())
+                }
+                Self::VisitorDayLimit(value) => {
+                    ("Tariff_VisitorDayLimit", value.to_string())
+                }
+                Self::ExcludeFromInvoice(value) => {
+                    ("Tariff_ExcludeFromInvoice", value.to_string())
+                }
+                Self::MinimumPrice(value) => ("Tariff_MinimumPrice", value.to_string()),
+                Self::MinimumPriceIncludeTimePasses(value) => {
+                    ("Tariff_MinimumPriceIncludeTimePasses", value.to_string())
+                }
+                Self::MinimumPriceIncludeExtraServices(value) => {
+                    ("Tariff_MinimumPriceIncludeExtraServices", value.to_string())
+                }
+                Self::MinimumPriceIncludeEvents(value) => {
+                    ("Tariff_MinimumPriceIncludeEvents", value.to_string())
+                }
+                Self::KeepNewAccountsOnHold(value) => {
+                    ("Tariff_KeepNewAccountsOnHold", value.to_string())
+                }
+                Self::CanBePaused(value) => ("Tariff_CanBePaused", value.to_string()),
+                Self::PauseYearlyLimit(value) => {
+                    ("Tariff_PauseYearlyLimit", value.to_string())
+                }
+                Self::PauseCyclesLimit(value) => {
+                    ("Tariff_PauseCyclesLimit", value.to_string())
+                }
+                Self::BookingDueDateStrategy(value) => {
+                    ("Tariff_BookingDueDateStrategy", value.value().to_string())
+                }
+                Self::BookingDueDateDayOfMonth(value) => {
+                    ("Tariff_BookingDueDateDayOfMonth", value.to_string())
+                }
+                Self::IsVirtualOffice(value) => {
+                    ("Tariff_IsVirtualOffice", value.to_string())
+                }
+                Self::WaitForIdentityChecksToActivate(value) => {
+                    ("Tariff_WaitForIdentityChecksToActivate", value.to_string())
+                }
+                Self::RequestAddressIdentityCheck(value) => {
+                    ("Tariff_RequestAddressIdentityCheck", value.to_string())
+                }
+                Self::AddressIdentityCheckDescription(value) => {
+                    ("Tariff_AddressIdentityCheckDescription", value.clone())
+                }
+                Self::AddressIdentityCheckProvider(value) => {
+                    ("Tariff_AddressIdentityCheckProvider", value.value().to_string())
+                }
+                Self::KeepPausedIfAddressMismatch(value) => {
+                    ("Tariff_KeepPausedIfAddressMismatch", value.to_string())
+                }
+                Self::AddressIdentityCheckRepeatPattern(value) => {
+                    (
+                        "Tariff_AddressIdentityCheckRepeatPattern",
+                        value.value().to_string(),
+                    )
+                }
+                Self::RequestIdentityCheck(value) => {
+                    ("Tariff_RequestIdentityCheck", value.to_string())
+                }
+                Self::IdentityCheckProvider(value) => {
+                    ("Tariff_IdentityCheckProvider", value.value().to_string())
+                }
+                Self::IdentityCheckRepeatPattern(value) => {
+                    ("Tariff_IdentityCheckRepeatPattern", value.value().to_string())
+                }
+                Self::IdentityCheckDescription(value) => {
+                    ("Tariff_IdentityCheckDescription", value.clone())
+                }
+                Self::SendOnBoardingFormByEmail(value) => {
+                    ("Tariff_SendOnBoardingFormByEmail", value.to_string())
+                }
+                Self::FormPage(value) => ("Tariff_FormPage", value.to_string()),
+                Self::DeliveryPreferencesMail(value) => {
+                    ("Tariff_DeliveryPreferencesMail", value.value().to_string())
+                }
+                Self::DeliveryPreferencesParcels(value) => {
+                    ("Tariff_DeliveryPreferencesParcels", value.value().to_string())
+                }
+                Self::DeliveryPreferencesChecks(value) => {
+                    ("Tariff_DeliveryPreferencesChecks", value.value().to_string())
+                }
+                Self::DeliveryPreferencesPublicity(value) => {
+                    ("Tariff_DeliveryPreferencesPublicity", value.value().to_string())
+                }
+                Self::DeliveryPreferencesOther(value) => {
+                    ("Tariff_DeliveryPreferencesOther", value.value().to_string())
+                }
+                Self::MaximumDeliveryStorageDays(value) => {
+                    ("Tariff_MaximumDeliveryStorageDays", value.to_string())
+                }
+                Self::MaximumCompanyAliases(value) => {
+                    ("Tariff_MaximumCompanyAliases", value.to_string())
+                }
+                Self::MaximumRecipients(value) => {
+                    ("Tariff_MaximumRecipients", value.to_string())
+                }
+                Self::MaximumAddresses(value) => {
+                    ("Tariff_MaximumAddresses", value.to_string())
+                }
+                Self::TransferProductsToContract(value) => {
+                    ("Tariff_TransferProductsToContract", value.to_string())
+                }
                 Self::FromCreatedOn(value) => {
                     (
                         "from_Tariff_CreatedOn",
@@ -5356,6 +6510,76 @@ mod typed {
                 }
                 Self::ToRaiseInvoiceEveryWeeks(value) => {
                     ("to_Tariff_RaiseInvoiceEveryWeeks", value.to_string())
+                }
+                Self::FromPriceForAi(value) => {
+                    ("from_Tariff_PriceForAi", value.to_string())
+                }
+                Self::ToPriceForAi(value) => ("to_Tariff_PriceForAi", value.to_string()),
+                Self::FromVisitorMonthLimit(value) => {
+                    ("from_Tariff_VisitorMonthLimit", value.to_string())
+                }
+                Self::ToVisitorMonthLimit(value) => {
+                    ("to_Tariff_VisitorMonthLimit", value.to_string())
+                }
+                Self::FromVisitorWeekLimit(value) => {
+                    ("from_Tariff_VisitorWeekLimit", value.to_string())
+                }
+                Self::ToVisitorWeekLimit(value) => {
+                    ("to_Tariff_VisitorWeekLimit", value.to_string())
+                }
+                Self::FromVisitorDayLimit(value) => {
+                    ("from_Tariff_VisitorDayLimit", value.to_string())
+                }
+                Self::ToVisitorDayLimit(value) => {
+                    ("to_Tariff_VisitorDayLimit", value.to_string())
+                }
+                Self::FromMinimumPrice(value) => {
+                    ("from_Tariff_MinimumPrice", value.to_string())
+                }
+                Self::ToMinimumPrice(value) => {
+                    ("to_Tariff_MinimumPrice", value.to_string())
+                }
+                Self::FromPauseYearlyLimit(value) => {
+                    ("from_Tariff_PauseYearlyLimit", value.to_string())
+                }
+                Self::ToPauseYearlyLimit(value) => {
+                    ("to_Tariff_PauseYearlyLimit", value.to_string())
+                }
+                Self::FromPauseCyclesLimit(value) => {
+                    ("from_Tariff_PauseCyclesLimit", value.to_string())
+                }
+                Self::ToPauseCyclesLimit(value) => {
+                    ("to_Tariff_PauseCyclesLimit", value.to_string())
+                }
+                Self::FromBookingDueDateDayOfMonth(value) => {
+                    ("from_Tariff_BookingDueDateDayOfMonth", value.to_string())
+                }
+                Self::ToBookingDueDateDayOfMonth(value) => {
+                    ("to_Tariff_BookingDueDateDayOfMonth", value.to_string())
+                }
+                Self::FromMaximumDeliveryStorageDays(value) => {
+                    ("from_Tariff_MaximumDeliveryStorageDays", value.to_string())
+                }
+                Self::ToMaximumDeliveryStorageDays(value) => {
+                    ("to_Tariff_MaximumDeliveryStorageDays", value.to_string())
+                }
+                Self::FromMaximumCompanyAliases(value) => {
+                    ("from_Tariff_MaximumCompanyAliases", value.to_string())
+                }
+                Self::ToMaximumCompanyAliases(value) => {
+                    ("to_Tariff_MaximumCompanyAliases", value.to_string())
+                }
+                Self::FromMaximumRecipients(value) => {
+                    ("from_Tariff_MaximumRecipients", value.to_string())
+                }
+                Self::ToMaximumRecipients(value) => {
+                    ("to_Tariff_MaximumRecipients", value.to_string())
+                }
+                Self::FromMaximumAddresses(value) => {
+                    ("from_Tariff_MaximumAddresses", value.to_string())
+                }
+                Self::ToMaximumAddresses(value) => {
+                    ("to_Tariff_MaximumAddresses", value.to_string())
                 }
             }
         }

@@ -287,7 +287,8 @@ mod typed {
         ///
         /// Spec decision: The 2020 list example shows it as the joined `TimePassPriceTimePassName`; the
         /// C# client, which mirrors the newer get-one answer, has `TimePassName` on the record, so it
-        /// is a read-only record field.
+        /// is a read-only record field. The catalogue (skills:timepassprices.md) does not name it, as
+        /// it lists only the options a body sets; it is kept for the reason above.
         pub time_pass_name: Option<String>,
         /// ID of the plan whose customers get this price.
         ///
@@ -299,7 +300,8 @@ mod typed {
         ///
         /// Spec decision: The 2020 list example shows it as the joined `TimePassPriceTariffName`; the
         /// C# client, which mirrors the newer get-one answer, has `TariffName` on the record, so it is
-        /// a read-only record field.
+        /// a read-only record field. The catalogue (skills:timepassprices.md) does not name it, as it
+        /// lists only the options a body sets; it is kept for the reason above.
         pub tariff_name: Option<String>,
         /// Price of the pass for customers on the plan, in the pass's currency.
         ///

@@ -109,9 +109,10 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("FromTime", crate::FieldKind::DateTime).required(),
         crate::FieldSchema::new("ToTime", crate::FieldKind::DateTime).required(),
         crate::FieldSchema::new(
-            "DayOfWeek",
-            crate::FieldKind::Enum(&crate::enums::DayOfWeek::SCHEMA),
-        ),
+                "DayOfWeek",
+                crate::FieldKind::Enum(&crate::enums::DayOfWeek::SCHEMA),
+            )
+            .required(),
     ],
     joined: &[],
     filters: &[
@@ -304,8 +305,12 @@ mod typed {
         pub to_time: crate::DateTime,
         /// Day of the week the window applies to.
         ///
-        /// Wire: `DayOfWeek`.
-        pub day_of_week: Option<crate::enums::DayOfWeek>,
+        /// Wire: `DayOfWeek`, required on create.
+        ///
+        /// Spec decision: The 2020 page leaves it optional; the catalogue (skills:timepasstimeslots.md)
+        /// marks it required on create, and a weekly window means nothing without its day, so it is
+        /// required.
+        pub day_of_week: crate::enums::DayOfWeek,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -381,7 +386,7 @@ mod typed {
                         )?,
                         from_time: crate::wire::required(v_from_time, "FromTime")?,
                         to_time: crate::wire::required(v_to_time, "ToTime")?,
-                        day_of_week: v_day_of_week,
+                        day_of_week: crate::wire::required(v_day_of_week, "DayOfWeek")?,
                         extra,
                     })
                 }
@@ -533,7 +538,7 @@ mod typed {
         /// `ToTime`: see [`TimePassTimeSlot::to_time`].
         pub to_time: crate::DateTime,
         /// `DayOfWeek`: see [`TimePassTimeSlot::day_of_week`].
-        pub day_of_week: Option<crate::enums::DayOfWeek>,
+        pub day_of_week: crate::enums::DayOfWeek,
     }
 
     impl ::serde::Serialize for NewTimePassTimeSlot {
@@ -547,18 +552,19 @@ mod typed {
             object.field("TimePassId", &self.time_pass_id)?;
             object.field("FromTime", &self.from_time)?;
             object.field("ToTime", &self.to_time)?;
-            object.field_if_set("DayOfWeek", &self.day_of_week)?;
+            object.field("DayOfWeek", &self.day_of_week)?;
             object.end()
         }
     }
 
     impl NewTimePassTimeSlot {
-        /// A body with the required fields set (`TimePassId`, `FromTime`, `ToTime`) and no optional
-        /// one.
+        /// A body with the required fields set (`TimePassId`, `FromTime`, `ToTime`, `DayOfWeek`) and no
+        /// optional one.
         pub fn new(
             time_pass_id: impl Into<crate::ids::TimePassId>,
             from_time: crate::DateTime,
             to_time: crate::DateTime,
+            day_of_week: impl Into<crate::enums::DayOfWeek>,
         ) -> Self {
             Self {
                 system_id: None,
@@ -566,7 +572,7 @@ mod typed {
                 time_pass_id: time_pass_id.into(),
                 from_time,
                 to_time,
-                day_of_week: None,
+                day_of_week: day_of_week.into(),
             }
         }
 
@@ -579,15 +585,6 @@ mod typed {
         /// Sets [`CustomFields`](Self::custom_fields).
         pub fn with_custom_fields(mut self, value: ::serde_json::Value) -> Self {
             self.custom_fields = Some(value);
-            self
-        }
-
-        /// Sets [`DayOfWeek`](Self::day_of_week).
-        pub fn with_day_of_week(
-            mut self,
-            value: impl Into<crate::enums::DayOfWeek>,
-        ) -> Self {
-            self.day_of_week = Some(value.into());
             self
         }
     }
@@ -615,7 +612,7 @@ mod typed {
         /// `ToTime`: see [`TimePassTimeSlot::to_time`].
         pub to_time: crate::DateTime,
         /// `DayOfWeek`: see [`TimePassTimeSlot::day_of_week`].
-        pub day_of_week: Option<crate::enums::DayOfWeek>,
+        pub day_of_week: crate::enums::DayOfWeek,
         /// Properties the spec does not describe, sent back as they were read.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }

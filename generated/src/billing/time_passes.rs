@@ -106,12 +106,16 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             .required(),
         crate::FieldSchema::new("BusinessName", crate::FieldKind::String).read_only(),
         crate::FieldSchema::new("Name", crate::FieldKind::String).required(),
-        crate::FieldSchema::new("InvoiceLineDisplayAs", crate::FieldKind::String),
+        crate::FieldSchema::new("InvoiceLineDisplayAs", crate::FieldKind::String)
+            .flag("invoice-display"),
         crate::FieldSchema::new("Price", crate::FieldKind::Money).required(),
         crate::FieldSchema::new("MinutesIncluded", crate::FieldKind::Integer),
-        crate::FieldSchema::new("CountsTowardsPlanLimits", crate::FieldKind::Boolean),
-        crate::FieldSchema::new("UseAsPayAsYouGoForMembers", crate::FieldKind::Boolean),
-        crate::FieldSchema::new("UseAsPayAsYouGoForContacts", crate::FieldKind::Boolean),
+        crate::FieldSchema::new("CountsTowardsPlanLimits", crate::FieldKind::Boolean)
+            .flag("counts-towards-plan"),
+        crate::FieldSchema::new("UseAsPayAsYouGoForMembers", crate::FieldKind::Boolean)
+            .flag("payg-members"),
+        crate::FieldSchema::new("UseAsPayAsYouGoForContacts", crate::FieldKind::Boolean)
+            .flag("payg-contacts"),
         crate::FieldSchema::new("UsePriority", crate::FieldKind::Integer),
         crate::FieldSchema::new("CurrencyId", crate::FieldKind::Id("Currency"))
             .required(),
@@ -133,11 +137,16 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("DoorGuardGroupId", crate::FieldKind::String),
         crate::FieldSchema::new("AccessControlGroupId", crate::FieldKind::String),
         crate::FieldSchema::new("AccessControlGroupIds", crate::FieldKind::String),
-        crate::FieldSchema::new("AllowNetworkCheckIn", crate::FieldKind::Boolean),
+        crate::FieldSchema::new("AllowNetworkCheckIn", crate::FieldKind::Boolean)
+            .flag("allow-network-checkin"),
         crate::FieldSchema::new("OnlyForContacts", crate::FieldKind::Boolean),
         crate::FieldSchema::new("OnlyForMembers", crate::FieldKind::Boolean),
         crate::FieldSchema::new("Tariffs", crate::FieldKind::Ids("Tariff"))
             .not_in_list(),
+        crate::FieldSchema::new("AddedTariffs", crate::FieldKind::Ids("Tariff"))
+            .body_only(),
+        crate::FieldSchema::new("RemovedTariffs", crate::FieldKind::Ids("Tariff"))
+            .body_only(),
         crate::FieldSchema::new("Archived", crate::FieldKind::Boolean),
     ],
     joined: &[],
@@ -198,6 +207,58 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             query: "TimePass_Businesses",
             field: "Businesses",
         },
+        crate::FilterSchema {
+            query: "TimePass_InvoiceLineDisplayAs",
+            field: "InvoiceLineDisplayAs",
+        },
+        crate::FilterSchema {
+            query: "TimePass_UseAsPayAsYouGoForMembers",
+            field: "UseAsPayAsYouGoForMembers",
+        },
+        crate::FilterSchema {
+            query: "TimePass_UseAsPayAsYouGoForContacts",
+            field: "UseAsPayAsYouGoForContacts",
+        },
+        crate::FilterSchema {
+            query: "TimePass_UsePriority",
+            field: "UsePriority",
+        },
+        crate::FilterSchema {
+            query: "TimePass_ReducedTaxRate",
+            field: "ReducedTaxRateId",
+        },
+        crate::FilterSchema {
+            query: "TimePass_ExemptTaxRate",
+            field: "ExemptTaxRateId",
+        },
+        crate::FilterSchema {
+            query: "TimePass_KisiGroupId",
+            field: "KisiGroupId",
+        },
+        crate::FilterSchema {
+            query: "TimePass_DoorGuardGroupId",
+            field: "DoorGuardGroupId",
+        },
+        crate::FilterSchema {
+            query: "TimePass_AccessControlGroupId",
+            field: "AccessControlGroupId",
+        },
+        crate::FilterSchema {
+            query: "TimePass_AccessControlGroupIds",
+            field: "AccessControlGroupIds",
+        },
+        crate::FilterSchema {
+            query: "TimePass_AllowNetworkCheckIn",
+            field: "AllowNetworkCheckIn",
+        },
+        crate::FilterSchema {
+            query: "TimePass_OnlyForContacts",
+            field: "OnlyForContacts",
+        },
+        crate::FilterSchema {
+            query: "TimePass_OnlyForMembers",
+            field: "OnlyForMembers",
+        },
     ],
     range_filters: &[
         crate::RangeFilterSchema {
@@ -219,6 +280,11 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             from: "from_TimePass_Price",
             to: "to_TimePass_Price",
             field: "Price",
+        },
+        crate::RangeFilterSchema {
+            from: "from_TimePass_UsePriority",
+            to: "to_TimePass_UsePriority",
+            field: "UsePriority",
         },
     ],
     sort: &[
@@ -359,6 +425,9 @@ mod typed {
         /// Name of the location.
         ///
         /// Wire: `BusinessName`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:timepasses.md) does not name it, as it lists only the
+        /// options a body sets; dev:billing/get-timepasses-by-id returns it, so it is kept.
         pub business_name: Option<String>,
         /// Name of the pass.
         ///
@@ -367,6 +436,10 @@ mod typed {
         /// Text shown on invoice lines instead of the pass's name.
         ///
         /// Wire: `InvoiceLineDisplayAs`.
+        ///
+        /// Spec decision: The catalogue (skills:timepasses.md) names the option `--invoice-display`;
+        /// dev:billing/get-timepasses-by-id spells the property InvoiceLineDisplayAs, and the newer
+        /// pages win on spelling, so the catalogue's option is an alias of this field.
         pub invoice_line_display_as: Option<String>,
         /// Price of the pass, in its currency.
         ///
@@ -379,14 +452,27 @@ mod typed {
         /// Whether check-ins with the pass count towards the customer's plan limits.
         ///
         /// Wire: `CountsTowardsPlanLimits`.
+        ///
+        /// Spec decision: The catalogue (skills:timepasses.md) names the option
+        /// `--counts-towards-plan`; dev:billing/get-timepasses-by-id spells the property
+        /// CountsTowardsPlanLimits, and the newer pages win on spelling, so the catalogue's option is
+        /// an alias of this field.
         pub counts_towards_plan_limits: Option<bool>,
         /// Whether members who check in without a pass are charged this pass automatically.
         ///
         /// Wire: `UseAsPayAsYouGoForMembers`.
+        ///
+        /// Spec decision: The catalogue (skills:timepasses.md) names the option `--payg-members`;
+        /// dev:billing/get-timepasses-by-id spells the property UseAsPayAsYouGoForMembers, and the
+        /// newer pages win on spelling, so the catalogue's option is an alias of this field.
         pub use_as_pay_as_you_go_for_members: Option<bool>,
         /// Whether contacts who check in without a pass are charged this pass automatically.
         ///
         /// Wire: `UseAsPayAsYouGoForContacts`.
+        ///
+        /// Spec decision: The catalogue (skills:timepasses.md) names the option `--payg-contacts`;
+        /// dev:billing/get-timepasses-by-id spells the property UseAsPayAsYouGoForContacts, and the
+        /// newer pages win on spelling, so the catalogue's option is an alias of this field.
         pub use_as_pay_as_you_go_for_contacts: Option<bool>,
         /// Order in which the pass is used when a customer holds several.
         ///
@@ -402,7 +488,8 @@ mod typed {
         ///
         /// Spec decision: The 2020 list example shows it as the joined `TimePassCurrencyCode`; the C#
         /// client, which mirrors the newer get-one answer, has `CurrencyCode` on the record, so it is a
-        /// read-only record field.
+        /// read-only record field. The catalogue (skills:timepasses.md) does not name it, as it lists
+        /// only the options a body sets; dev:billing/get-timepasses-by-id returns it, so it is kept.
         pub currency_code: Option<String>,
         /// ID of the tax rate applied to sales of the pass.
         ///
@@ -442,10 +529,19 @@ mod typed {
         /// Access-control groups the pass grants, as the API writes them in one string.
         ///
         /// Wire: `AccessControlGroupIds`.
+        ///
+        /// Spec decision: The catalogue (skills:timepasses.md) does not name it;
+        /// dev:billing/get-timepasses-by-id returns it and dev:billing/get-timepasses filters by it, so
+        /// it is kept as the C# client has it.
         pub access_control_group_ids: Option<String>,
         /// Whether connecting to the space's network checks the customer in with the pass.
         ///
         /// Wire: `AllowNetworkCheckIn`.
+        ///
+        /// Spec decision: The catalogue (skills:timepasses.md) names the option
+        /// `--allow-network-checkin`; dev:billing/get-timepasses-by-id spells the property
+        /// AllowNetworkCheckIn, and the newer pages win on spelling, so the catalogue's option is an
+        /// alias of this field.
         pub allow_network_check_in: Option<bool>,
         /// Whether only contacts (customers without a plan) may buy the pass.
         ///
@@ -946,6 +1042,20 @@ mod typed {
         pub only_for_members: Option<bool>,
         /// `Tariffs`: see [`TimePass::tariffs`].
         pub tariffs: Option<Vec<crate::ids::TariffId>>,
+        /// Plans to add to Tariffs, leaving the others in place.
+        ///
+        /// Wire: `AddedTariffs`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the catalogue (skills:timepasses.md) names it, as a create and update
+        /// option that adds to Tariffs; its ids are Tariffs, as Tariffs' are.
+        pub added_tariffs: Option<Vec<crate::ids::TariffId>>,
+        /// Plans to remove from Tariffs.
+        ///
+        /// Wire: `RemovedTariffs`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the catalogue (skills:timepasses.md) names it, as a create and update
+        /// option that removes from Tariffs; its ids are Tariffs, as Tariffs' are.
+        pub removed_tariffs: Option<Vec<crate::ids::TariffId>>,
         /// `Archived`: see [`TimePass::archived`].
         pub archived: Option<bool>,
     }
@@ -996,6 +1106,8 @@ mod typed {
             object.field_if_set("OnlyForContacts", &self.only_for_contacts)?;
             object.field_if_set("OnlyForMembers", &self.only_for_members)?;
             object.field_if_set("Tariffs", &self.tariffs)?;
+            object.field_if_set("AddedTariffs", &self.added_tariffs)?;
+            object.field_if_set("RemovedTariffs", &self.removed_tariffs)?;
             object.field_if_set("Archived", &self.archived)?;
             object.end()
         }
@@ -1038,6 +1150,8 @@ mod typed {
                 only_for_contacts: None,
                 only_for_members: None,
                 tariffs: None,
+                added_tariffs: None,
+                removed_tariffs: None,
                 archived: None,
             }
         }
@@ -1207,6 +1321,24 @@ mod typed {
             self
         }
 
+        /// Sets [`AddedTariffs`](Self::added_tariffs).
+        pub fn with_added_tariffs(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::TariffId>>,
+        ) -> Self {
+            self.added_tariffs = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+
+        /// Sets [`RemovedTariffs`](Self::removed_tariffs).
+        pub fn with_removed_tariffs(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::TariffId>>,
+        ) -> Self {
+            self.removed_tariffs = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+
         /// Sets [`Archived`](Self::archived).
         pub fn with_archived(mut self, value: bool) -> Self {
             self.archived = Some(value);
@@ -1220,8 +1352,8 @@ mod typed {
     /// set on create only (sent back unchanged), the record's `Id`, and the properties this client
     /// does not know (`extra`). Change the public fields, then send it.
     ///
-    /// `AddedBusinesses`, `RemovedBusinesses` only exist in bodies: they start unset and are sent
-    /// only when set.
+    /// `AddedBusinesses`, `RemovedBusinesses`, `AddedTariffs`, `RemovedTariffs` only exist in
+    /// bodies: they start unset and are sent only when set.
     ///
     /// A [`TimePassListItem`] cannot become one: list records leave fields out.
     #[derive(Debug, Clone, PartialEq)]
@@ -1282,6 +1414,10 @@ mod typed {
         pub only_for_members: Option<bool>,
         /// `Tariffs`: see [`TimePass::tariffs`].
         pub tariffs: Option<Vec<crate::ids::TariffId>>,
+        /// `AddedTariffs`: see [`NewTimePass::added_tariffs`].
+        pub added_tariffs: Option<Vec<crate::ids::TariffId>>,
+        /// `RemovedTariffs`: see [`NewTimePass::removed_tariffs`].
+        pub removed_tariffs: Option<Vec<crate::ids::TariffId>>,
         /// `Archived`: see [`TimePass::archived`].
         pub archived: Option<bool>,
         /// Properties the spec does not describe, sent back as they were read.
@@ -1330,6 +1466,8 @@ mod typed {
             object.field("OnlyForContacts", &self.only_for_contacts)?;
             object.field("OnlyForMembers", &self.only_for_members)?;
             object.field("Tariffs", &self.tariffs)?;
+            object.field_if_set("AddedTariffs", &self.added_tariffs)?;
+            object.field_if_set("RemovedTariffs", &self.removed_tariffs)?;
             object.field("Archived", &self.archived)?;
             object.end_with(&self.extra)
         }
@@ -1375,6 +1513,8 @@ mod typed {
                 only_for_contacts: record.only_for_contacts,
                 only_for_members: record.only_for_members,
                 tariffs: record.tariffs,
+                added_tariffs: None,
+                removed_tariffs: None,
                 archived: record.archived,
                 extra: record.extra,
             }
@@ -1449,6 +1589,58 @@ mod typed {
         ///
         /// Query: `TimePass_Businesses=12`.
         Businesses(crate::ids::BusinessId),
+        /// Filter by the invoice line text.
+        ///
+        /// Query: `TimePass_InvoiceLineDisplayAs=text`.
+        InvoiceLineDisplayAs(String),
+        /// Filter by whether members are charged the pass as pay-as-you-go.
+        ///
+        /// Query: `TimePass_UseAsPayAsYouGoForMembers=true`.
+        UseAsPayAsYouGoForMembers(bool),
+        /// Filter by whether contacts are charged the pass as pay-as-you-go.
+        ///
+        /// Query: `TimePass_UseAsPayAsYouGoForContacts=true`.
+        UseAsPayAsYouGoForContacts(bool),
+        /// Filter by use priority.
+        ///
+        /// Query: `TimePass_UsePriority=12`.
+        UsePriority(i64),
+        /// Filter by reduced tax rate Id.
+        ///
+        /// Query: `TimePass_ReducedTaxRate=12`.
+        ReducedTaxRate(crate::ids::TaxRateId),
+        /// Filter by exempt tax rate Id.
+        ///
+        /// Query: `TimePass_ExemptTaxRate=12`.
+        ExemptTaxRate(crate::ids::TaxRateId),
+        /// Filter by Kisi group Id.
+        ///
+        /// Query: `TimePass_KisiGroupId=text`.
+        KisiGroupId(String),
+        /// Filter by DoorGuard group Id.
+        ///
+        /// Query: `TimePass_DoorGuardGroupId=text`.
+        DoorGuardGroupId(String),
+        /// Filter by access-control group Id.
+        ///
+        /// Query: `TimePass_AccessControlGroupId=text`.
+        AccessControlGroupId(String),
+        /// Filter by the access-control groups text.
+        ///
+        /// Query: `TimePass_AccessControlGroupIds=text`.
+        AccessControlGroupIds(String),
+        /// Filter by whether network check-in is allowed.
+        ///
+        /// Query: `TimePass_AllowNetworkCheckIn=true`.
+        AllowNetworkCheckIn(bool),
+        /// Filter by whether only contacts may buy the pass.
+        ///
+        /// Query: `TimePass_OnlyForContacts=true`.
+        OnlyForContacts(bool),
+        /// Filter by whether only members may buy the pass.
+        ///
+        /// Query: `TimePass_OnlyForMembers=true`.
+        OnlyForMembers(bool),
         /// Records created within a range.
         ///
         /// `CreatedOn` at least this value. Query: `from_TimePass_CreatedOn=2025-01-01T00:00`.
@@ -1481,6 +1673,14 @@ mod typed {
         ///
         /// `Price` at most this value. Query: `to_TimePass_Price=10.5`.
         ToPrice(crate::Decimal),
+        /// Use priority, within a range.
+        ///
+        /// `UsePriority` at least this value. Query: `from_TimePass_UsePriority=12`.
+        FromUsePriority(i64),
+        /// Use priority, within a range.
+        ///
+        /// `UsePriority` at most this value. Query: `to_TimePass_UsePriority=12`.
+        ToUsePriority(i64),
     }
 
     impl crate::QueryFilter for TimePassFilter {
@@ -1506,6 +1706,41 @@ mod typed {
                 Self::Archived(value) => ("TimePass_Archived", value.to_string()),
                 Self::CurrencyCode(value) => ("TimePass_Currency_Code", value.clone()),
                 Self::Businesses(value) => ("TimePass_Businesses", value.to_string()),
+                Self::InvoiceLineDisplayAs(value) => {
+                    ("TimePass_InvoiceLineDisplayAs", value.clone())
+                }
+                Self::UseAsPayAsYouGoForMembers(value) => {
+                    ("TimePass_UseAsPayAsYouGoForMembers", value.to_string())
+                }
+                Self::UseAsPayAsYouGoForContacts(value) => {
+                    ("TimePass_UseAsPayAsYouGoForContacts", value.to_string())
+                }
+                Self::UsePriority(value) => ("TimePass_UsePriority", value.to_string()),
+                Self::ReducedTaxRate(value) => {
+                    ("TimePass_ReducedTaxRate", value.to_string())
+                }
+                Self::ExemptTaxRate(value) => {
+                    ("TimePass_ExemptTaxRate", value.to_string())
+                }
+                Self::KisiGroupId(value) => ("TimePass_KisiGroupId", value.clone()),
+                Self::DoorGuardGroupId(value) => {
+                    ("TimePass_DoorGuardGroupId", value.clone())
+                }
+                Self::AccessControlGroupId(value) => {
+                    ("TimePass_AccessControlGroupId", value.clone())
+                }
+                Self::AccessControlGroupIds(value) => {
+                    ("TimePass_AccessControlGroupIds", value.clone())
+                }
+                Self::AllowNetworkCheckIn(value) => {
+                    ("TimePass_AllowNetworkCheckIn", value.to_string())
+                }
+                Self::OnlyForContacts(value) => {
+                    ("TimePass_OnlyForContacts", value.to_string())
+                }
+                Self::OnlyForMembers(value) => {
+                    ("TimePass_OnlyForMembers", value.to_string())
+                }
                 Self::FromCreatedOn(value) => {
                     (
                         "from_TimePass_CreatedOn",
@@ -1538,6 +1773,12 @@ mod typed {
                 }
                 Self::FromPrice(value) => ("from_TimePass_Price", value.to_string()),
                 Self::ToPrice(value) => ("to_TimePass_Price", value.to_string()),
+                Self::FromUsePriority(value) => {
+                    ("from_TimePass_UsePriority", value.to_string())
+                }
+                Self::ToUsePriority(value) => {
+                    ("to_TimePass_UsePriority", value.to_string())
+                }
             }
         }
     }

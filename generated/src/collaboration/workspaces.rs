@@ -110,7 +110,8 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("VisibleByEveryone", crate::FieldKind::Boolean),
         crate::FieldSchema::new("Archived", crate::FieldKind::Boolean),
         crate::FieldSchema::new("Description", crate::FieldKind::String),
-        crate::FieldSchema::new("Members", crate::FieldKind::Ids("Coworker")),
+        crate::FieldSchema::new("Members", crate::FieldKind::Ids("Coworker"))
+            .not_in_list(),
         crate::FieldSchema::new("AddedMembers", crate::FieldKind::Ids("Coworker"))
             .body_only(),
         crate::FieldSchema::new("RemovedMembers", crate::FieldKind::Ids("Coworker"))
@@ -342,7 +343,8 @@ mod typed {
         /// Spec decision: No page names the members' entity. The workspace's administrator is a
         /// Coworker and its members are the customers who collaborate in it, so they are Coworker ids.
         /// The 2020 create example and the newer create page take it, though the 2020 create parameter
-        /// list omits it.
+        /// list omits it. The catalogue (skills:workspaces.md) says only get returns it, so list
+        /// records leave it out.
         pub members: Option<Vec<crate::ids::CoworkerId>>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
@@ -494,8 +496,6 @@ mod typed {
         pub archived: Option<bool>,
         /// `Description`: see [`Workspace::description`].
         pub description: Option<String>,
-        /// `Members`: see [`Workspace::members`].
-        pub members: Option<Vec<crate::ids::CoworkerId>>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -535,7 +535,6 @@ mod typed {
                     let mut v_visible_by_everyone = None;
                     let mut v_archived = None;
                     let mut v_description = None;
-                    let mut v_members = None;
                     let mut extra = ::serde_json::Map::new();
                     while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                         match &*key {
@@ -562,7 +561,6 @@ mod typed {
                             }
                             "Archived" => v_archived = map.next_value()?,
                             "Description" => v_description = map.next_value()?,
-                            "Members" => v_members = map.next_value()?,
                             _ => crate::wire::keep(&mut extra, key, &mut map)?,
                         }
                     }
@@ -584,7 +582,6 @@ mod typed {
                         visible_by_everyone: v_visible_by_everyone,
                         archived: v_archived,
                         description: v_description,
-                        members: v_members,
                         extra,
                     })
                 }

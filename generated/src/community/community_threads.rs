@@ -188,6 +188,14 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             query: "CommunityThread_Guests",
             field: "Guests",
         },
+        crate::FilterSchema {
+            query: "CommunityThread_IncludeZoomInvite",
+            field: "IncludeZoomInvite",
+        },
+        crate::FilterSchema {
+            query: "CommunityThread_ZoomEventData",
+            field: "ZoomEventData",
+        },
     ],
     range_filters: &[
         crate::RangeFilterSchema {
@@ -395,7 +403,9 @@ mod typed {
         /// Wire: `LastMessageDate`, read-only.
         ///
         /// Spec decision: The 2020 page shows it only in records and filters; the older support
-        /// reference calls it read-only. It is set by the server.
+        /// reference calls it read-only. It is set by the server. The catalogue
+        /// (skills:communitythreads.md) does not name it; the 2020 page and the newer get-one page do,
+        /// so it is kept.
         pub last_message_date: Option<crate::DateTime>,
         /// Whether a Zoom meeting invitation is attached to the conversation.
         ///
@@ -1061,6 +1071,14 @@ mod typed {
         ///
         /// Query: `CommunityThread_Guests=12`.
         Guests(crate::ids::UserId),
+        /// Filter by whether a Zoom invitation is attached.
+        ///
+        /// Query: `CommunityThread_IncludeZoomInvite=true`.
+        IncludeZoomInvite(bool),
+        /// Filter by the Zoom meeting details text.
+        ///
+        /// Query: `CommunityThread_ZoomEventData=text`.
+        ZoomEventData(String),
         /// Records created within a range.
         ///
         /// `CreatedOn` at least this value. Query: `from_CommunityThread_CreatedOn=2025-01-01T00:00`.
@@ -1115,6 +1133,12 @@ mod typed {
                     )
                 }
                 Self::Guests(value) => ("CommunityThread_Guests", value.to_string()),
+                Self::IncludeZoomInvite(value) => {
+                    ("CommunityThread_IncludeZoomInvite", value.to_string())
+                }
+                Self::ZoomEventData(value) => {
+                    ("CommunityThread_ZoomEventData", value.clone())
+                }
                 Self::FromCreatedOn(value) => {
                     (
                         "from_CommunityThread_CreatedOn",

@@ -13,6 +13,10 @@ pub mod community_messages;
 /// board conversation.
 #[cfg(any(feature = "community_message_likes", feature = "schemas"))]
 pub mod community_message_likes;
+/// `CommunityMessageRead`: A mark that one user has read one reply (CommunityMessage) of a
+/// private discussion board conversation, with the time it was read.
+#[cfg(any(feature = "community_message_reads", feature = "schemas"))]
+pub mod community_message_reads;
 /// `CommunityThread`: A conversation on a location's discussion board: its subject and opening
 /// message, posted by a user, optionally in a group whose access level decides who sees and
 /// replies.
@@ -34,3 +38,11 @@ pub mod community_thread_likes;
 /// the user gets no notifications of its new replies.
 #[cfg(any(feature = "community_thread_mutes", feature = "schemas"))]
 pub mod community_thread_mutes;
+/// `CommunityThreadRead`: A mark that one user has read the opening post of a private
+/// discussion board conversation (CommunityThread), with the time it was last read.
+#[cfg(any(feature = "community_thread_reads", feature = "schemas"))]
+pub mod community_thread_reads;
+/// `VideoRoom`: A virtual meeting room of a location for video calls between members, with a
+/// limit on the number of participants.
+#[cfg(any(feature = "video_rooms", feature = "schemas"))]
+pub mod video_rooms;

@@ -154,7 +154,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             field: "NewAudioUrl",
         },
         crate::FilterSchema {
-            query: "AudioFile_ClearAudioFile",
+            query: "AudioFile_ClearAudio",
             field: "ClearAudioFile",
         },
         crate::FilterSchema {
@@ -327,7 +327,9 @@ mod typed {
         /// Wire: `AudioFileName`, read-only.
         ///
         /// Spec decision: Only the newer pages have it. They list it in the record but not among the
-        /// create parameters, and describe it as read-only (the upload goes through NewAudioUrl).
+        /// create parameters, and describe it as read-only (the upload goes through NewAudioUrl). The
+        /// catalogue (skills:audiofiles.md) does not name it either; the newer get-one page does, so it
+        /// is kept, read-only.
         pub audio_file_name: Option<String>,
         /// Address from which the server fetches a new audio file to store, when set on create or
         /// update.
@@ -795,8 +797,8 @@ mod typed {
         NewAudioUrl(String),
         /// Filter by the clear-file flag.
         ///
-        /// Query: `AudioFile_ClearAudioFile=true`.
-        ClearAudioFile(bool),
+        /// Query: `AudioFile_ClearAudio=true`.
+        ClearAudio(bool),
         /// Filter by file size in bytes.
         ///
         /// Query: `AudioFile_FileSizeBytes=12`.
@@ -838,9 +840,7 @@ mod typed {
                 Self::Description(value) => ("AudioFile_Description", value.clone()),
                 Self::AudioFileName(value) => ("AudioFile_AudioFileName", value.clone()),
                 Self::NewAudioUrl(value) => ("AudioFile_NewAudioUrl", value.clone()),
-                Self::ClearAudioFile(value) => {
-                    ("AudioFile_ClearAudioFile", value.to_string())
-                }
+                Self::ClearAudio(value) => ("AudioFile_ClearAudio", value.to_string()),
                 Self::FileSizeBytes(value) => {
                     ("AudioFile_FileSizeBytes", value.to_string())
                 }

@@ -125,10 +125,12 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("LanguageId", crate::FieldKind::Id("Language")),
         crate::FieldSchema::new("PostedById", crate::FieldKind::Id("User")),
         crate::FieldSchema::new("PostedByFullName", crate::FieldKind::String)
-            .read_only(),
+            .read_only()
+            .pii(crate::Pii::Name)
+            .flag("posted-by-name"),
         crate::FieldSchema::new("Title", crate::FieldKind::String).required(),
-        crate::FieldSchema::new("SummaryText", crate::FieldKind::String),
-        crate::FieldSchema::new("FullText", crate::FieldKind::String),
+        crate::FieldSchema::new("SummaryText", crate::FieldKind::String).flag("summary"),
+        crate::FieldSchema::new("FullText", crate::FieldKind::String).flag("body"),
         crate::FieldSchema::new("ImageFileName", crate::FieldKind::String).read_only(),
         crate::FieldSchema::new("NewImageUrl", crate::FieldKind::String),
         crate::FieldSchema::new("ClearImageFile", crate::FieldKind::Boolean),
@@ -141,18 +143,17 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("ShowInHomeBanner", crate::FieldKind::Boolean),
         crate::FieldSchema::new("ShowInHomePage", crate::FieldKind::Boolean),
         crate::FieldSchema::new("AllowComments", crate::FieldKind::Boolean),
-        crate::FieldSchema::new("BlogCategories", crate::FieldKind::Ids("BlogCategory")),
+        crate::FieldSchema::new("BlogCategories", crate::FieldKind::Ids("BlogCategory"))
+            .not_in_list(),
         crate::FieldSchema::new(
                 "AddedBlogCategories",
                 crate::FieldKind::Ids("BlogCategory"),
             )
-            .update_only()
             .body_only(),
         crate::FieldSchema::new(
                 "RemovedBlogCategories",
                 crate::FieldKind::Ids("BlogCategory"),
             )
-            .update_only()
             .body_only(),
         crate::FieldSchema::new("CommentsCount", crate::FieldKind::Integer).required(),
         crate::FieldSchema::new("OnlyForContacts", crate::FieldKind::Boolean),
@@ -205,8 +206,12 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             field: "ImageFileName",
         },
         crate::FilterSchema {
-            query: "BlogPost_ClearImageFile",
+            query: "BlogPost_ClearImage",
             field: "ClearImageFile",
+        },
+        crate::FilterSchema {
+            query: "BlogPost_NewImageUrl",
+            field: "NewImageUrl",
         },
         crate::FilterSchema {
             query: "BlogPost_LargeImageFileName",
@@ -217,12 +222,16 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             field: "NewLargeImageUrl",
         },
         crate::FilterSchema {
-            query: "BlogPost_ClearLargeImageFile",
+            query: "BlogPost_ClearLargeImage",
             field: "ClearLargeImageFile",
         },
         crate::FilterSchema {
             query: "BlogPost_PublishDate",
             field: "PublishDate",
+        },
+        crate::FilterSchema {
+            query: "BlogPost_UnpublishDate",
+            field: "UnpublishDate",
         },
         crate::FilterSchema {
             query: "BlogPost_ShowInHomeBanner",
@@ -244,6 +253,14 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             query: "BlogPost_BlogCategories",
             field: "BlogCategories",
         },
+        crate::FilterSchema {
+            query: "BlogPost_OnlyForContacts",
+            field: "OnlyForContacts",
+        },
+        crate::FilterSchema {
+            query: "BlogPost_OnlyForMembers",
+            field: "OnlyForMembers",
+        },
     ],
     range_filters: &[
         crate::RangeFilterSchema {
@@ -260,6 +277,11 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             from: "from_BlogPost_PublishDate",
             to: "to_BlogPost_PublishDate",
             field: "PublishDate",
+        },
+        crate::RangeFilterSchema {
+            from: "from_BlogPost_UnpublishDate",
+            to: "to_BlogPost_UnpublishDate",
+            field: "UnpublishDate",
         },
         crate::RangeFilterSchema {
             from: "from_BlogPost_CommentsCount",
@@ -430,7 +452,9 @@ mod typed {
         ///
         /// Spec decision: The 2020 page shows it only in list records (BlogPostPostedByFullName) and as
         /// the filter BlogPost_PostedBy_FullName; the newer get-one page puts it in the full record.
-        /// The newer page wins: a read-only record field, which list records carry too.
+        /// The newer page wins: a read-only record field, which list records carry too. The catalogue
+        /// (skills:blogposts.md) names it only in its PII table, as the NAME option `--posted-by-name`;
+        /// the newer get-one page spells the wire name PostedByFullName, so the option is its alias.
         pub posted_by_full_name: Option<String>,
         /// Title of the article.
         ///
@@ -439,10 +463,16 @@ mod typed {
         /// A short introduction displayed above the article's body.
         ///
         /// Wire: `SummaryText`.
+        ///
+        /// Spec decision: The catalogue (skills:blogposts.md) names its option `--summary`; the 2020
+        /// page and the newer get-one page spell the wire name SummaryText, so the option is its alias.
         pub summary_text: Option<String>,
         /// The article's main body.
         ///
         /// Wire: `FullText`.
+        ///
+        /// Spec decision: The catalogue (skills:blogposts.md) names its option `--body`; the 2020 page
+        /// and the newer get-one page spell the wire name FullText, so the option is its alias.
         pub full_text: Option<String>,
         /// Name of the stored article image; set by the server when an image is uploaded.
         ///
@@ -450,7 +480,8 @@ mod typed {
         ///
         /// Spec decision: Only the newer pages have it. It names the stored file and is set by
         /// uploading through the matching New...Url field, as the newer ImageFile and DataFile pages
-        /// say of their own file- name fields, so it is read-only.
+        /// say of their own file- name fields, so it is read-only. The catalogue (skills:blogposts.md)
+        /// does not name it; it is kept as the newer get-one page shows it.
         pub image_file_name: Option<String>,
         /// URL of an image to fetch and store as the article's image, on create or update.
         ///
@@ -458,7 +489,9 @@ mod typed {
         ///
         /// Spec decision: Only the newer get-one page shows it; the stored copies of the newer create
         /// and update pages were not found. The newer ImageFile and DataFile pages list their matching
-        /// upload fields among the optional create and update fields, so it is writable on both.
+        /// upload fields among the optional create and update fields, so it is writable on both. The
+        /// catalogue (skills:blogposts.md) lists it among both the create and the update options, which
+        /// confirms it.
         pub new_image_url: Option<String>,
         /// Set to true to remove the article's image.
         ///
@@ -466,7 +499,9 @@ mod typed {
         ///
         /// Spec decision: Only the newer get-one page shows it; the stored copies of the newer create
         /// and update pages were not found. The newer ImageFile and DataFile pages list their matching
-        /// upload fields among the optional create and update fields, so it is writable on both.
+        /// upload fields among the optional create and update fields, so it is writable on both. The
+        /// catalogue (skills:blogposts.md) lists it among both the create and the update options, which
+        /// confirms it.
         pub clear_image_file: Option<bool>,
         /// Name of the stored large (banner) image; set by the server when an image is uploaded.
         ///
@@ -474,7 +509,8 @@ mod typed {
         ///
         /// Spec decision: Only the newer pages have it. It names the stored file and is set by
         /// uploading through the matching New...Url field, as the newer ImageFile and DataFile pages
-        /// say of their own file- name fields, so it is read-only.
+        /// say of their own file- name fields, so it is read-only. The catalogue (skills:blogposts.md)
+        /// does not name it; it is kept as the newer get-one page shows it.
         pub large_image_file_name: Option<String>,
         /// URL of an image to fetch and store as the article's large image, on create or update.
         ///
@@ -482,7 +518,9 @@ mod typed {
         ///
         /// Spec decision: Only the newer get-one page shows it; the stored copies of the newer create
         /// and update pages were not found. The newer ImageFile and DataFile pages list their matching
-        /// upload fields among the optional create and update fields, so it is writable on both.
+        /// upload fields among the optional create and update fields, so it is writable on both. The
+        /// catalogue (skills:blogposts.md) lists it among both the create and the update options, which
+        /// confirms it.
         pub new_large_image_url: Option<String>,
         /// Set to true to remove the article's large image.
         ///
@@ -490,7 +528,9 @@ mod typed {
         ///
         /// Spec decision: Only the newer get-one page shows it; the stored copies of the newer create
         /// and update pages were not found. The newer ImageFile and DataFile pages list their matching
-        /// upload fields among the optional create and update fields, so it is writable on both.
+        /// upload fields among the optional create and update fields, so it is writable on both. The
+        /// catalogue (skills:blogposts.md) lists it among both the create and the update options, which
+        /// confirms it.
         pub clear_large_image_file: Option<bool>,
         /// When the article becomes visible; a past date publishes it at once, a future one schedules
         /// it.
@@ -503,7 +543,8 @@ mod typed {
         ///
         /// Spec decision: Only the newer get-one page shows it; the stored copies of the newer create
         /// and update pages were not found. It is a setting an administrator chooses, so it is writable
-        /// on both, which also keeps a PUT from clearing it.
+        /// on both, which also keeps a PUT from clearing it. The catalogue (skills:blogposts.md) lists
+        /// it among both the create and the update options, which confirms it.
         pub unpublish_date: Option<crate::DateTime>,
         /// Whether the article is featured on the Members Portal home page before sign-in.
         ///
@@ -523,7 +564,9 @@ mod typed {
         ///
         /// Spec decision: The 2020 page lists it among the update parameters and shows it in its create
         /// example (not among the create parameters). It is writable on both, as the newer create pages
-        /// of similar lists (CalendarEventCategory, Survey) take the whole list.
+        /// of similar lists (CalendarEventCategory, Survey) take the whole list. The catalogue
+        /// (skills:blogposts.md) lists it among the properties only a get returns, so list records
+        /// leave it out, and takes it on create and update.
         pub blog_categories: Option<Vec<crate::ids::BlogCategoryId>>,
         /// Number of comments on the article.
         ///
@@ -539,7 +582,8 @@ mod typed {
         ///
         /// Spec decision: Only the newer get-one page shows it; the stored copies of the newer create
         /// and update pages were not found. It is a setting an administrator chooses, so it is writable
-        /// on both, which also keeps a PUT from clearing it.
+        /// on both, which also keeps a PUT from clearing it. The catalogue (skills:blogposts.md) lists
+        /// it among both the create and the update options, which confirms it.
         pub only_for_contacts: Option<bool>,
         /// Whether only members (customers with an active contract) can see the article.
         ///
@@ -547,7 +591,8 @@ mod typed {
         ///
         /// Spec decision: Only the newer get-one page shows it; the stored copies of the newer create
         /// and update pages were not found. It is a setting an administrator chooses, so it is writable
-        /// on both, which also keeps a PUT from clearing it.
+        /// on both, which also keeps a PUT from clearing it. The catalogue (skills:blogposts.md) lists
+        /// it among both the create and the update options, which confirms it.
         pub only_for_members: Option<bool>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
@@ -766,8 +811,6 @@ mod typed {
         pub show_in_home_page: Option<bool>,
         /// `AllowComments`: see [`BlogPost::allow_comments`].
         pub allow_comments: Option<bool>,
-        /// `BlogCategories`: see [`BlogPost::blog_categories`].
-        pub blog_categories: Option<Vec<crate::ids::BlogCategoryId>>,
         /// `CommentsCount`: see [`BlogPost::comments_count`].
         pub comments_count: Option<i64>,
         /// `OnlyForContacts`: see [`BlogPost::only_for_contacts`].
@@ -824,7 +867,6 @@ mod typed {
                     let mut v_show_in_home_banner = None;
                     let mut v_show_in_home_page = None;
                     let mut v_allow_comments = None;
-                    let mut v_blog_categories = None;
                     let mut v_comments_count = None;
                     let mut v_only_for_contacts = None;
                     let mut v_only_for_members = None;
@@ -871,7 +913,6 @@ mod typed {
                             }
                             "ShowInHomePage" => v_show_in_home_page = map.next_value()?,
                             "AllowComments" => v_allow_comments = map.next_value()?,
-                            "BlogCategories" => v_blog_categories = map.next_value()?,
                             "CommentsCount" => v_comments_count = map.next_value()?,
                             "OnlyForContacts" => v_only_for_contacts = map.next_value()?,
                             "OnlyForMembers" => v_only_for_members = map.next_value()?,
@@ -907,7 +948,6 @@ mod typed {
                         show_in_home_banner: v_show_in_home_banner,
                         show_in_home_page: v_show_in_home_page,
                         allow_comments: v_allow_comments,
-                        blog_categories: v_blog_categories,
                         comments_count: v_comments_count,
                         only_for_contacts: v_only_for_contacts,
                         only_for_members: v_only_for_members,
@@ -962,6 +1002,26 @@ mod typed {
         pub allow_comments: Option<bool>,
         /// `BlogCategories`: see [`BlogPost::blog_categories`].
         pub blog_categories: Option<Vec<crate::ids::BlogCategoryId>>,
+        /// Categories to add the article to, leaving the others in place.
+        ///
+        /// Wire: `AddedBlogCategories`, sent only, never in answers.
+        ///
+        /// Spec decision: The 2020 page lists it among the update parameters and also shows it in its
+        /// create example. The spec first made it update-only, as the newer create pages of similar
+        /// lists (CalendarEventCategory, Survey) take only the whole list. The catalogue
+        /// (skills:blogposts.md) lists it among the create options as well as the update ones, agreeing
+        /// with the 2020 create example, so it is written on both.
+        pub added_blog_categories: Option<Vec<crate::ids::BlogCategoryId>>,
+        /// Categories to take the article out of, leaving the others in place.
+        ///
+        /// Wire: `RemovedBlogCategories`, sent only, never in answers.
+        ///
+        /// Spec decision: The 2020 page lists it among the update parameters and also shows it in its
+        /// create example. The spec first made it update-only, as the newer create pages of similar
+        /// lists (CalendarEventCategory, Survey) take only the whole list. The catalogue
+        /// (skills:blogposts.md) lists it among the create options as well as the update ones, agreeing
+        /// with the 2020 create example, so it is written on both.
+        pub removed_blog_categories: Option<Vec<crate::ids::BlogCategoryId>>,
         /// `CommentsCount`: see [`BlogPost::comments_count`].
         pub comments_count: i64,
         /// `OnlyForContacts`: see [`BlogPost::only_for_contacts`].
@@ -994,6 +1054,8 @@ mod typed {
             object.field_if_set("ShowInHomePage", &self.show_in_home_page)?;
             object.field_if_set("AllowComments", &self.allow_comments)?;
             object.field_if_set("BlogCategories", &self.blog_categories)?;
+            object.field_if_set("AddedBlogCategories", &self.added_blog_categories)?;
+            object.field_if_set("RemovedBlogCategories", &self.removed_blog_categories)?;
             object.field("CommentsCount", &self.comments_count)?;
             object.field_if_set("OnlyForContacts", &self.only_for_contacts)?;
             object.field_if_set("OnlyForMembers", &self.only_for_members)?;
@@ -1028,6 +1090,8 @@ mod typed {
                 show_in_home_page: None,
                 allow_comments: None,
                 blog_categories: None,
+                added_blog_categories: None,
+                removed_blog_categories: None,
                 comments_count,
                 only_for_contacts: None,
                 only_for_members: None,
@@ -1139,6 +1203,28 @@ mod typed {
             self
         }
 
+        /// Sets [`AddedBlogCategories`](Self::added_blog_categories).
+        pub fn with_added_blog_categories(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::BlogCategoryId>>,
+        ) -> Self {
+            self.added_blog_categories = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
+            self
+        }
+
+        /// Sets [`RemovedBlogCategories`](Self::removed_blog_categories).
+        pub fn with_removed_blog_categories(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::BlogCategoryId>>,
+        ) -> Self {
+            self.removed_blog_categories = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
+            self
+        }
+
         /// Sets [`OnlyForContacts`](Self::only_for_contacts).
         pub fn with_only_for_contacts(mut self, value: bool) -> Self {
             self.only_for_contacts = Some(value);
@@ -1202,21 +1288,9 @@ mod typed {
         pub allow_comments: Option<bool>,
         /// `BlogCategories`: see [`BlogPost::blog_categories`].
         pub blog_categories: Option<Vec<crate::ids::BlogCategoryId>>,
-        /// Categories to add the article to, leaving the others in place.
-        ///
-        /// Wire: `AddedBlogCategories`, set on update only, sent only, never in answers.
-        ///
-        /// Spec decision: The 2020 page lists it among the update parameters and also shows it in its
-        /// create example. The newer create pages of similar lists (CalendarEventCategory, Survey) take
-        /// only the whole list, so it is an update-only field.
+        /// `AddedBlogCategories`: see [`NewBlogPost::added_blog_categories`].
         pub added_blog_categories: Option<Vec<crate::ids::BlogCategoryId>>,
-        /// Categories to take the article out of, leaving the others in place.
-        ///
-        /// Wire: `RemovedBlogCategories`, set on update only, sent only, never in answers.
-        ///
-        /// Spec decision: The 2020 page lists it among the update parameters and also shows it in its
-        /// create example. The newer create pages of similar lists (CalendarEventCategory, Survey) take
-        /// only the whole list, so it is an update-only field.
+        /// `RemovedBlogCategories`: see [`NewBlogPost::removed_blog_categories`].
         pub removed_blog_categories: Option<Vec<crate::ids::BlogCategoryId>>,
         /// `CommentsCount`: see [`BlogPost::comments_count`].
         pub comments_count: i64,
@@ -1359,8 +1433,12 @@ mod typed {
         ImageFileName(String),
         /// Filter by the clear-image flag.
         ///
-        /// Query: `BlogPost_ClearImageFile=true`.
-        ClearImageFile(bool),
+        /// Query: `BlogPost_ClearImage=true`.
+        ClearImage(bool),
+        /// Filter by the image's upload URL.
+        ///
+        /// Query: `BlogPost_NewImageUrl=text`.
+        NewImageUrl(String),
         /// Filter by the stored large image's file name.
         ///
         /// Query: `BlogPost_LargeImageFileName=text`.
@@ -1371,12 +1449,16 @@ mod typed {
         NewLargeImageUrl(String),
         /// Filter by the clear-large-image flag.
         ///
-        /// Query: `BlogPost_ClearLargeImageFile=true`.
-        ClearLargeImageFile(bool),
+        /// Query: `BlogPost_ClearLargeImage=true`.
+        ClearLargeImage(bool),
         /// Filter by publication date.
         ///
         /// Query: `BlogPost_PublishDate=2025-01-01T00:00`.
         PublishDate(crate::DateTime),
+        /// Filter by the date the article is taken down.
+        ///
+        /// Query: `BlogPost_UnpublishDate=2025-01-01T00:00`.
+        UnpublishDate(crate::DateTime),
         /// Filter by whether the article is featured before sign-in.
         ///
         /// Query: `BlogPost_ShowInHomeBanner=true`.
@@ -1397,6 +1479,14 @@ mod typed {
         ///
         /// Query: `BlogPost_BlogCategories=12`.
         BlogCategories(crate::ids::BlogCategoryId),
+        /// Filter by whether only contacts see the article.
+        ///
+        /// Query: `BlogPost_OnlyForContacts=true`.
+        OnlyForContacts(bool),
+        /// Filter by whether only members see the article.
+        ///
+        /// Query: `BlogPost_OnlyForMembers=true`.
+        OnlyForMembers(bool),
         /// Records created within a range.
         ///
         /// `CreatedOn` at least this value. Query: `from_BlogPost_CreatedOn=2025-01-01T00:00`.
@@ -1421,6 +1511,14 @@ mod typed {
         ///
         /// `PublishDate` at most this value. Query: `to_BlogPost_PublishDate=2025-01-01T00:00`.
         ToPublishDate(crate::DateTime),
+        /// Take-down date within a range.
+        ///
+        /// `UnpublishDate` at least this value. Query: `from_BlogPost_UnpublishDate=2025-01-01T00:00`.
+        FromUnpublishDate(crate::DateTime),
+        /// Take-down date within a range.
+        ///
+        /// `UnpublishDate` at most this value. Query: `to_BlogPost_UnpublishDate=2025-01-01T00:00`.
+        ToUnpublishDate(crate::DateTime),
         /// Number of comments within a range.
         ///
         /// `CommentsCount` at least this value. Query: `from_BlogPost_CommentsCount=12`.
@@ -1447,21 +1545,26 @@ mod typed {
                 Self::SummaryText(value) => ("BlogPost_SummaryText", value.clone()),
                 Self::FullText(value) => ("BlogPost_FullText", value.clone()),
                 Self::ImageFileName(value) => ("BlogPost_ImageFileName", value.clone()),
-                Self::ClearImageFile(value) => {
-                    ("BlogPost_ClearImageFile", value.to_string())
-                }
+                Self::ClearImage(value) => ("BlogPost_ClearImage", value.to_string()),
+                Self::NewImageUrl(value) => ("BlogPost_NewImageUrl", value.clone()),
                 Self::LargeImageFileName(value) => {
                     ("BlogPost_LargeImageFileName", value.clone())
                 }
                 Self::NewLargeImageUrl(value) => {
                     ("BlogPost_NewLargeImageUrl", value.clone())
                 }
-                Self::ClearLargeImageFile(value) => {
-                    ("BlogPost_ClearLargeImageFile", value.to_string())
+                Self::ClearLargeImage(value) => {
+                    ("BlogPost_ClearLargeImage", value.to_string())
                 }
                 Self::PublishDate(value) => {
                     (
                         "BlogPost_PublishDate",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::UnpublishDate(value) => {
+                    (
+                        "BlogPost_UnpublishDate",
                         value.to_filter_string(crate::SERVICE.filter_datetime_format),
                     )
                 }
@@ -1479,6 +1582,12 @@ mod typed {
                 }
                 Self::BlogCategories(value) => {
                     ("BlogPost_BlogCategories", value.to_string())
+                }
+                Self::OnlyForContacts(value) => {
+                    ("BlogPost_OnlyForContacts", value.to_string())
+                }
+                Self::OnlyForMembers(value) => {
+                    ("BlogPost_OnlyForMembers", value.to_string())
                 }
                 Self::FromCreatedOn(value) => {
                     (
@@ -1513,6 +1622,18 @@ mod typed {
                 Self::ToPublishDate(value) => {
                     (
                         "to_BlogPost_PublishDate",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromUnpublishDate(value) => {
+                    (
+                        "from_BlogPost_UnpublishDate",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToUnpublishDate(value) => {
+                    (
+                        "to_BlogPost_UnpublishDate",
                         value.to_filter_string(crate::SERVICE.filter_datetime_format),
                     )
                 }

@@ -133,7 +133,8 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("BusinessId", crate::FieldKind::Id("Business"))
             .required(),
         crate::FieldSchema::new("Name", crate::FieldKind::String).required(),
-        crate::FieldSchema::new("HostFullName", crate::FieldKind::String),
+        crate::FieldSchema::new("HostFullName", crate::FieldKind::String)
+            .pii(crate::Pii::Name),
         crate::FieldSchema::new("ShortDescription", crate::FieldKind::String),
         crate::FieldSchema::new("LongDescription", crate::FieldKind::String),
         crate::FieldSchema::new("TicketNotes", crate::FieldKind::String),
@@ -147,20 +148,19 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("EndDate", crate::FieldKind::DateTime).required(),
         crate::FieldSchema::new("Allocation", crate::FieldKind::Integer),
         crate::FieldSchema::new(
-            "EventCategories",
-            crate::FieldKind::Ids("CalendarEventCategory"),
-        ),
+                "EventCategories",
+                crate::FieldKind::Ids("CalendarEventCategory"),
+            )
+            .not_in_list(),
         crate::FieldSchema::new(
                 "AddedEventCategories",
                 crate::FieldKind::Ids("CalendarEventCategory"),
             )
-            .update_only()
             .body_only(),
         crate::FieldSchema::new(
                 "RemovedEventCategories",
                 crate::FieldKind::Ids("CalendarEventCategory"),
             )
-            .update_only()
             .body_only(),
         crate::FieldSchema::new("PublishDate", crate::FieldKind::DateTime),
         crate::FieldSchema::new("ShowInHomeBanner", crate::FieldKind::Boolean),
@@ -169,8 +169,8 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("IncludeZoomInvite", crate::FieldKind::Boolean),
         crate::FieldSchema::new("CreateZoomWebinarInvite", crate::FieldKind::Boolean),
         crate::FieldSchema::new("ZoomWebinarAlternativeHosts", crate::FieldKind::String),
-        crate::FieldSchema::new("ZoomEventData", crate::FieldKind::String).read_only(),
-        crate::FieldSchema::new("ZoomMeetingId", crate::FieldKind::String).read_only(),
+        crate::FieldSchema::new("ZoomEventData", crate::FieldKind::String),
+        crate::FieldSchema::new("ZoomMeetingId", crate::FieldKind::String),
         crate::FieldSchema::new("OnlyForContacts", crate::FieldKind::Boolean),
         crate::FieldSchema::new("OnlyForMembers", crate::FieldKind::Boolean),
         crate::FieldSchema::new("SmallLogoFileName", crate::FieldKind::String)
@@ -187,9 +187,11 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("RepeatSeriesUniqueId", crate::FieldKind::Guid),
         crate::FieldSchema::new("RepeatEvent", crate::FieldKind::Boolean).create_only(),
         crate::FieldSchema::new(
-            "Repeats",
-            crate::FieldKind::Enum(&crate::enums::CalendarEventRepeatCycle::SCHEMA),
-        ),
+                "Repeats",
+                crate::FieldKind::Enum(&crate::enums::CalendarEventRepeatCycle::SCHEMA),
+            )
+            .required()
+            .nullable(),
         crate::FieldSchema::new(
                 "WhichEventsToUpdate",
                 crate::FieldKind::Enum(
@@ -206,13 +208,10 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("RepeatOnFridays", crate::FieldKind::Boolean),
         crate::FieldSchema::new("RepeatOnSaturdays", crate::FieldKind::Boolean),
         crate::FieldSchema::new("RepeatOnSundays", crate::FieldKind::Boolean),
-        crate::FieldSchema::new("StartDateLocal", crate::FieldKind::DateTime)
-            .read_only(),
-        crate::FieldSchema::new("EndDateLocal", crate::FieldKind::DateTime).read_only(),
-        crate::FieldSchema::new("PublishDateLocal", crate::FieldKind::DateTime)
-            .read_only(),
-        crate::FieldSchema::new("AfterEventNotificationJobId", crate::FieldKind::String)
-            .read_only(),
+        crate::FieldSchema::new("StartDateLocal", crate::FieldKind::DateTime),
+        crate::FieldSchema::new("EndDateLocal", crate::FieldKind::DateTime),
+        crate::FieldSchema::new("PublishDateLocal", crate::FieldKind::DateTime),
+        crate::FieldSchema::new("AfterEventNotificationJobId", crate::FieldKind::String),
         crate::FieldSchema::new("SendAfterEventNotification", crate::FieldKind::Boolean),
         crate::FieldSchema::new("AfterEventNotificationText", crate::FieldKind::String),
         crate::FieldSchema::new(
@@ -386,6 +385,86 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             query: "CalendarEvent_EventCategories",
             field: "EventCategories",
         },
+        crate::FilterSchema {
+            query: "CalendarEvent_EnableWaitList",
+            field: "EnableWaitList",
+        },
+        crate::FilterSchema {
+            query: "CalendarEvent_IncludeZoomInvite",
+            field: "IncludeZoomInvite",
+        },
+        crate::FilterSchema {
+            query: "CalendarEvent_CreateZoomWebinarInvite",
+            field: "CreateZoomWebinarInvite",
+        },
+        crate::FilterSchema {
+            query: "CalendarEvent_ZoomWebinarAlternativeHosts",
+            field: "ZoomWebinarAlternativeHosts",
+        },
+        crate::FilterSchema {
+            query: "CalendarEvent_ZoomEventData",
+            field: "ZoomEventData",
+        },
+        crate::FilterSchema {
+            query: "CalendarEvent_ZoomMeetingId",
+            field: "ZoomMeetingId",
+        },
+        crate::FilterSchema {
+            query: "CalendarEvent_NewSmallLogoUrl",
+            field: "NewSmallLogoUrl",
+        },
+        crate::FilterSchema {
+            query: "CalendarEvent_ClearSmallLogo",
+            field: "ClearSmallLogoFile",
+        },
+        crate::FilterSchema {
+            query: "CalendarEvent_NewLargeLogoUrl",
+            field: "NewLargeLogoUrl",
+        },
+        crate::FilterSchema {
+            query: "CalendarEvent_ClearLargeLogo",
+            field: "ClearLargeLogoFile",
+        },
+        crate::FilterSchema {
+            query: "CalendarEvent_StartDateLocal",
+            field: "StartDateLocal",
+        },
+        crate::FilterSchema {
+            query: "CalendarEvent_EndDateLocal",
+            field: "EndDateLocal",
+        },
+        crate::FilterSchema {
+            query: "CalendarEvent_PublishDateLocal",
+            field: "PublishDateLocal",
+        },
+        crate::FilterSchema {
+            query: "CalendarEvent_AfterEventNotificationJobId",
+            field: "AfterEventNotificationJobId",
+        },
+        crate::FilterSchema {
+            query: "CalendarEvent_SendAfterEventNotification",
+            field: "SendAfterEventNotification",
+        },
+        crate::FilterSchema {
+            query: "CalendarEvent_AfterEventNotificationText",
+            field: "AfterEventNotificationText",
+        },
+        crate::FilterSchema {
+            query: "CalendarEvent_SendBeforeEventNotification",
+            field: "SendBeforeEventNotification",
+        },
+        crate::FilterSchema {
+            query: "CalendarEvent_HasEventForm",
+            field: "HasEventForm",
+        },
+        crate::FilterSchema {
+            query: "CalendarEvent_SendEventFormByEmail",
+            field: "SendEventFormByEmail",
+        },
+        crate::FilterSchema {
+            query: "CalendarEvent_FormPage",
+            field: "FormPageId",
+        },
     ],
     range_filters: &[
         crate::RangeFilterSchema {
@@ -427,6 +506,21 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             from: "from_CalendarEvent_RepeatUntil",
             to: "to_CalendarEvent_RepeatUntil",
             field: "RepeatUntil",
+        },
+        crate::RangeFilterSchema {
+            from: "from_CalendarEvent_StartDateLocal",
+            to: "to_CalendarEvent_StartDateLocal",
+            field: "StartDateLocal",
+        },
+        crate::RangeFilterSchema {
+            from: "from_CalendarEvent_EndDateLocal",
+            to: "to_CalendarEvent_EndDateLocal",
+            field: "EndDateLocal",
+        },
+        crate::RangeFilterSchema {
+            from: "from_CalendarEvent_PublishDateLocal",
+            to: "to_CalendarEvent_PublishDateLocal",
+            field: "PublishDateLocal",
         },
     ],
     sort: &[
@@ -601,7 +695,9 @@ mod typed {
         ///
         /// Spec decision: Only the newer pages have it: the get-one page shows it and the update page
         /// lists it as optional. The stored copy of the newer create page was not found; the 2020
-        /// page's create and update parameters otherwise match, so it is writable on both.
+        /// page's create and update parameters otherwise match, so it is writable on both. The
+        /// catalogue (skills:calendarevents.md) lists it among both the create and the update options,
+        /// and tags it as NAME personal data.
         pub host_full_name: Option<String>,
         /// Short summary the Members Portal displays below the event's name.
         ///
@@ -621,7 +717,9 @@ mod typed {
         ///
         /// Spec decision: Only the newer pages have it: the get-one page shows it and the update page
         /// lists it as optional. The stored copy of the newer create page was not found; the 2020
-        /// page's create and update parameters otherwise match, so it is writable on both.
+        /// page's create and update parameters otherwise match, so it is writable on both. The
+        /// catalogue (skills:calendarevents.md) lists it among both the create and the update options,
+        /// which confirms it.
         pub enable_wait_list: Option<bool>,
         /// Whether ticket checkout asks for the buyer's postal address.
         ///
@@ -663,7 +761,8 @@ mod typed {
         /// Spec decision: The 2020 page lists it among the update parameters and shows it in its create
         /// example (not among the create parameters); the newer pages show it in the record and the
         /// update body. Writable on both, as the newer CalendarEventCategory create page takes its own
-        /// list.
+        /// list. The catalogue (skills:calendarevents.md) lists it among the properties only a get
+        /// returns, so list records leave it out.
         pub event_categories: Option<Vec<crate::ids::CalendarEventCategoryId>>,
         /// When the event starts being listed on the Members Portal (UTC).
         ///
@@ -687,7 +786,9 @@ mod typed {
         ///
         /// Spec decision: Only the newer pages have it: the get-one page shows it and the update page
         /// lists it as optional. The stored copy of the newer create page was not found; the 2020
-        /// page's create and update parameters otherwise match, so it is writable on both.
+        /// page's create and update parameters otherwise match, so it is writable on both. The
+        /// catalogue (skills:calendarevents.md) lists it among both the create and the update options,
+        /// which confirms it.
         pub include_zoom_invite: Option<bool>,
         /// Whether the Zoom session is a webinar rather than a meeting.
         ///
@@ -695,7 +796,9 @@ mod typed {
         ///
         /// Spec decision: Only the newer pages have it: the get-one page shows it and the update page
         /// lists it as optional. The stored copy of the newer create page was not found; the 2020
-        /// page's create and update parameters otherwise match, so it is writable on both.
+        /// page's create and update parameters otherwise match, so it is writable on both. The
+        /// catalogue (skills:calendarevents.md) lists it among both the create and the update options,
+        /// which confirms it.
         pub create_zoom_webinar_invite: Option<bool>,
         /// Alternative hosts of the Zoom webinar.
         ///
@@ -703,23 +806,29 @@ mod typed {
         ///
         /// Spec decision: Only the newer pages have it: the get-one page shows it and the update page
         /// lists it as optional. The stored copy of the newer create page was not found; the 2020
-        /// page's create and update parameters otherwise match, so it is writable on both.
+        /// page's create and update parameters otherwise match, so it is writable on both. The
+        /// catalogue (skills:calendarevents.md) lists it among both the create and the update options,
+        /// which confirms it.
         pub zoom_webinar_alternative_hosts: Option<String>,
         /// Data the Zoom integration keeps about the meeting or webinar it created.
         ///
-        /// Wire: `ZoomEventData`, read-only.
+        /// Wire: `ZoomEventData`.
         ///
-        /// Spec decision: Only the newer get-one page shows it; no document lists it among the create
-        /// or update fields. It is state the server keeps (like Survey's ScheduledJobId, which the
-        /// support reference calls read-only), so it is read-only.
+        /// Spec decision: Only the newer get-one page shows it, and the spec first made it read-only,
+        /// as state the server keeps (like Survey's ScheduledJobId). The catalogue
+        /// (skills:calendarevents.md) lists it among both the create and the update options, so it is
+        /// written on both; sending it back also keeps a PUT, which clears what it does not send, from
+        /// dropping it.
         pub zoom_event_data: Option<String>,
         /// Id of the Zoom meeting or webinar created for the event.
         ///
-        /// Wire: `ZoomMeetingId`, read-only.
+        /// Wire: `ZoomMeetingId`.
         ///
-        /// Spec decision: Only the newer get-one page shows it; no document lists it among the create
-        /// or update fields. It is state the server keeps (like Survey's ScheduledJobId, which the
-        /// support reference calls read-only), so it is read-only.
+        /// Spec decision: Only the newer get-one page shows it, and the spec first made it read-only,
+        /// as state the server keeps (like Survey's ScheduledJobId). The catalogue
+        /// (skills:calendarevents.md) lists it among both the create and the update options, so it is
+        /// written on both; sending it back also keeps a PUT, which clears what it does not send, from
+        /// dropping it.
         pub zoom_meeting_id: Option<String>,
         /// Whether only contacts (customers without an active contract) may attend.
         ///
@@ -735,7 +844,8 @@ mod typed {
         ///
         /// Spec decision: Only the newer get-one page shows it. It names the stored file and is set by
         /// uploading through the matching New...Url field, as the newer ImageFile pages say of their
-        /// own file- name field, so it is read-only.
+        /// own file- name field, so it is read-only. The catalogue (skills:calendarevents.md) does not
+        /// name it; it is kept as the newer get-one page shows it.
         pub small_logo_file_name: Option<String>,
         /// URL of an image to fetch and store as the event's small logo, on create or update.
         ///
@@ -743,7 +853,9 @@ mod typed {
         ///
         /// Spec decision: Only the newer get-one page shows it; the stored update page was cut before
         /// it and no create page was found. The newer ImageFile and DataFile pages list their matching
-        /// upload fields among the optional create and update fields, so it is writable on both.
+        /// upload fields among the optional create and update fields, so it is writable on both. The
+        /// catalogue (skills:calendarevents.md) lists it among both the create and the update options,
+        /// which confirms it.
         pub new_small_logo_url: Option<String>,
         /// Set to true to remove the event's small logo.
         ///
@@ -751,7 +863,9 @@ mod typed {
         ///
         /// Spec decision: Only the newer get-one page shows it; the stored update page was cut before
         /// it and no create page was found. The newer ImageFile and DataFile pages list their matching
-        /// upload fields among the optional create and update fields, so it is writable on both.
+        /// upload fields among the optional create and update fields, so it is writable on both. The
+        /// catalogue (skills:calendarevents.md) lists it among both the create and the update options,
+        /// which confirms it.
         pub clear_small_logo_file: Option<bool>,
         /// Name of the stored large logo; set by the server when a logo is uploaded.
         ///
@@ -759,7 +873,8 @@ mod typed {
         ///
         /// Spec decision: Only the newer get-one page shows it. It names the stored file and is set by
         /// uploading through the matching New...Url field, as the newer ImageFile pages say of their
-        /// own file- name field, so it is read-only.
+        /// own file- name field, so it is read-only. The catalogue (skills:calendarevents.md) does not
+        /// name it; it is kept as the newer get-one page shows it.
         pub large_logo_file_name: Option<String>,
         /// URL of an image to fetch and store as the event's large logo, on create or update.
         ///
@@ -767,7 +882,9 @@ mod typed {
         ///
         /// Spec decision: Only the newer get-one page shows it; the stored update page was cut before
         /// it and no create page was found. The newer ImageFile and DataFile pages list their matching
-        /// upload fields among the optional create and update fields, so it is writable on both.
+        /// upload fields among the optional create and update fields, so it is writable on both. The
+        /// catalogue (skills:calendarevents.md) lists it among both the create and the update options,
+        /// which confirms it.
         pub new_large_logo_url: Option<String>,
         /// Set to true to remove the event's large logo.
         ///
@@ -775,7 +892,9 @@ mod typed {
         ///
         /// Spec decision: Only the newer get-one page shows it; the stored update page was cut before
         /// it and no create page was found. The newer ImageFile and DataFile pages list their matching
-        /// upload fields among the optional create and update fields, so it is writable on both.
+        /// upload fields among the optional create and update fields, so it is writable on both. The
+        /// catalogue (skills:calendarevents.md) lists it among both the create and the update options,
+        /// which confirms it.
         pub clear_large_logo_file: Option<bool>,
         /// Web address of the event's own site.
         ///
@@ -802,12 +921,15 @@ mod typed {
         pub repeat_event: Option<bool>,
         /// How often the series repeats.
         ///
-        /// Wire: `Repeats`.
+        /// Wire: `Repeats`, required on create.
         ///
         /// Spec decision: The newer pages' description calls every repeat setting create-only, yet the
-        /// 2020 page takes it on update and learn.nexudus.com's copy of the newer update page marks it
-        /// required. It stays writable on both, so an update sends back what was read rather than risk
-        /// failing validation; changing it after creation has no documented effect.
+        /// 2020 page and the catalogue (skills:calendarevents.md) take it on update, and
+        /// learn.nexudus.com's copy of the newer update page marks it required. It stays writable on
+        /// both, so an update sends back what was read rather than risk failing validation; changing it
+        /// after creation has no documented effect. The catalogue marks it required on create, so it is
+        /// now required there (the developers.nexudus.com update page does not mark it). It stays
+        /// nullable, as before: no page says every answer carries it.
         pub repeats: Option<crate::enums::CalendarEventRepeatCycle>,
         /// On update, which events of the series the change applies to.
         ///
@@ -816,7 +938,10 @@ mod typed {
         /// Spec decision: The 2020 page lists it among the update parameters only, and the newer pages
         /// call it update-only; learn.nexudus.com's copy of the update page marks it required there,
         /// which this spec cannot express (`required` means required on create). The update body sends
-        /// what was read unless the caller sets it.
+        /// what was read unless the caller sets it. The catalogue (skills:calendarevents.md) lists it
+        /// among the create options too, marked required, yet its own description of the option says it
+        /// is for updates only, as the 2020 page and the newer pages do. The spec keeps it update-only
+        /// and not required.
         pub which_events_to_update: Option<
             crate::enums::RepeatedCalendarEventUpdateAction,
         >,
@@ -892,35 +1017,40 @@ mod typed {
         pub repeat_on_sundays: Option<bool>,
         /// The start in the location's time zone.
         ///
-        /// Wire: `StartDateLocal`, read-only.
+        /// Wire: `StartDateLocal`.
         ///
-        /// Spec decision: Only the newer get-one page shows it. It is the UTC value seen in the
-        /// location's time zone, which the server derives; sending a stale copy back could contradict a
-        /// changed UTC value, so it is read-only.
+        /// Spec decision: Only the newer get-one page shows it, and the spec first made it read-only,
+        /// as a value the server derives from the UTC one. The catalogue (skills:calendarevents.md)
+        /// lists it among both the create and the update options, so it is written on both. No page
+        /// says which value wins when it and its UTC counterpart are both sent and disagree.
         pub start_date_local: Option<crate::DateTime>,
         /// The end in the location's time zone.
         ///
-        /// Wire: `EndDateLocal`, read-only.
+        /// Wire: `EndDateLocal`.
         ///
-        /// Spec decision: Only the newer get-one page shows it. It is the UTC value seen in the
-        /// location's time zone, which the server derives; sending a stale copy back could contradict a
-        /// changed UTC value, so it is read-only.
+        /// Spec decision: Only the newer get-one page shows it, and the spec first made it read-only,
+        /// as a value the server derives from the UTC one. The catalogue (skills:calendarevents.md)
+        /// lists it among both the create and the update options, so it is written on both. No page
+        /// says which value wins when it and its UTC counterpart are both sent and disagree.
         pub end_date_local: Option<crate::DateTime>,
         /// The publication date in the location's time zone.
         ///
-        /// Wire: `PublishDateLocal`, read-only.
+        /// Wire: `PublishDateLocal`.
         ///
-        /// Spec decision: Only the newer get-one page shows it. It is the UTC value seen in the
-        /// location's time zone, which the server derives; sending a stale copy back could contradict a
-        /// changed UTC value, so it is read-only.
+        /// Spec decision: Only the newer get-one page shows it, and the spec first made it read-only,
+        /// as a value the server derives from the UTC one. The catalogue (skills:calendarevents.md)
+        /// lists it among both the create and the update options, so it is written on both. No page
+        /// says which value wins when it and its UTC counterpart are both sent and disagree.
         pub publish_date_local: Option<crate::DateTime>,
         /// Id of the scheduled job that sends the after-event notification.
         ///
-        /// Wire: `AfterEventNotificationJobId`, read-only.
+        /// Wire: `AfterEventNotificationJobId`.
         ///
-        /// Spec decision: Only the newer get-one page shows it; no document lists it among the create
-        /// or update fields. It is state the server keeps (like Survey's ScheduledJobId, which the
-        /// support reference calls read-only), so it is read-only.
+        /// Spec decision: Only the newer get-one page shows it, and the spec first made it read-only,
+        /// as state the server keeps (like Survey's ScheduledJobId). The catalogue
+        /// (skills:calendarevents.md) lists it among both the create and the update options, so it is
+        /// written on both; sending it back also keeps a PUT, which clears what it does not send, from
+        /// dropping it.
         pub after_event_notification_job_id: Option<String>,
         /// Whether attendees get a notification after the event.
         ///
@@ -928,7 +1058,8 @@ mod typed {
         ///
         /// Spec decision: Only the newer get-one page shows it; the stored update page was cut before
         /// it and no create page was found. It is a setting an administrator chooses, so it is writable
-        /// on both, which also keeps a PUT from clearing it.
+        /// on both, which also keeps a PUT from clearing it. The catalogue (skills:calendarevents.md)
+        /// lists it among both the create and the update options, which confirms it.
         pub send_after_event_notification: Option<bool>,
         /// Text of the after-event notification.
         ///
@@ -936,7 +1067,8 @@ mod typed {
         ///
         /// Spec decision: Only the newer get-one page shows it; the stored update page was cut before
         /// it and no create page was found. It is a setting an administrator chooses, so it is writable
-        /// on both, which also keeps a PUT from clearing it.
+        /// on both, which also keeps a PUT from clearing it. The catalogue (skills:calendarevents.md)
+        /// lists it among both the create and the update options, which confirms it.
         pub after_event_notification_text: Option<String>,
         /// Whether attendees get a reminder before the event.
         ///
@@ -944,7 +1076,8 @@ mod typed {
         ///
         /// Spec decision: Only the newer get-one page shows it; the stored update page was cut before
         /// it and no create page was found. It is a setting an administrator chooses, so it is writable
-        /// on both, which also keeps a PUT from clearing it.
+        /// on both, which also keeps a PUT from clearing it. The catalogue (skills:calendarevents.md)
+        /// lists it among both the create and the update options, which confirms it.
         pub send_before_event_notification: Option<bool>,
         /// Whether signing up asks attendees to fill in a form.
         ///
@@ -952,7 +1085,8 @@ mod typed {
         ///
         /// Spec decision: Only the newer get-one page shows it; the stored update page was cut before
         /// it and no create page was found. It is a setting an administrator chooses, so it is writable
-        /// on both, which also keeps a PUT from clearing it.
+        /// on both, which also keeps a PUT from clearing it. The catalogue (skills:calendarevents.md)
+        /// lists it among both the create and the update options, which confirms it.
         pub has_event_form: Option<bool>,
         /// Whether the sign-up form is also sent to attendees by email.
         ///
@@ -960,7 +1094,9 @@ mod typed {
         ///
         /// Spec decision: Only the newer get-one page shows it; the stored update page was cut before
         /// it and no create page was found. It is a setting an administrator chooses, so it is writable
-        /// on both, which also keeps a PUT from clearing it.
+        /// on both, which also keeps a PUT from clearing it. The catalogue (skills:calendarevents.md)
+        /// tags it as EMAIL personal data, apparently for the word in its name; it is a switch and
+        /// holds no address, so it is not marked as personal data.
         pub send_event_form_by_email: Option<bool>,
         /// The form page attendees fill in, when `HasEventForm` is set.
         ///
@@ -968,7 +1104,8 @@ mod typed {
         ///
         /// Spec decision: Only the newer get-one page shows it; the stored update page was cut before
         /// it and no create page was found. It is a setting an administrator chooses, so it is writable
-        /// on both, which also keeps a PUT from clearing it.
+        /// on both, which also keeps a PUT from clearing it. The catalogue (skills:calendarevents.md)
+        /// lists it among both the create and the update options, which confirms it.
         pub form_page_id: Option<crate::ids::FormPageId>,
         /// Name of the form page attendees fill in.
         ///
@@ -976,7 +1113,8 @@ mod typed {
         ///
         /// Spec decision: Only the newer get-one page shows it. It is the linked form page's display
         /// name, as the newer pages give every related record's name (FormPageQuestion's FormPageName
-        /// is called read-only there), so it is read-only.
+        /// is called read-only there), so it is read-only. The catalogue (skills:calendarevents.md)
+        /// does not name it; it is kept as the newer get-one page shows it.
         pub form_page_name: Option<String>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
@@ -1332,8 +1470,6 @@ mod typed {
         pub end_date: Option<crate::DateTime>,
         /// `Allocation`: see [`CalendarEvent::allocation`].
         pub allocation: Option<i64>,
-        /// `EventCategories`: see [`CalendarEvent::event_categories`].
-        pub event_categories: Option<Vec<crate::ids::CalendarEventCategoryId>>,
         /// `PublishDate`: see [`CalendarEvent::publish_date`].
         pub publish_date: Option<crate::DateTime>,
         /// `ShowInHomeBanner`: see [`CalendarEvent::show_in_home_banner`].
@@ -1471,7 +1607,6 @@ mod typed {
                     let mut v_start_date = None;
                     let mut v_end_date = None;
                     let mut v_allocation = None;
-                    let mut v_event_categories = None;
                     let mut v_publish_date = None;
                     let mut v_show_in_home_banner = None;
                     let mut v_show_in_home_page = None;
@@ -1548,7 +1683,6 @@ mod typed {
                             "StartDate" => v_start_date = map.next_value()?,
                             "EndDate" => v_end_date = map.next_value()?,
                             "Allocation" => v_allocation = map.next_value()?,
-                            "EventCategories" => v_event_categories = map.next_value()?,
                             "PublishDate" => v_publish_date = map.next_value()?,
                             "ShowInHomeBanner" => {
                                 v_show_in_home_banner = map.next_value()?;
@@ -1662,7 +1796,6 @@ mod typed {
                         start_date: v_start_date,
                         end_date: v_end_date,
                         allocation: v_allocation,
-                        event_categories: v_event_categories,
                         publish_date: v_publish_date,
                         show_in_home_banner: v_show_in_home_banner,
                         show_in_home_page: v_show_in_home_page,
@@ -1758,6 +1891,26 @@ mod typed {
         pub allocation: Option<i64>,
         /// `EventCategories`: see [`CalendarEvent::event_categories`].
         pub event_categories: Option<Vec<crate::ids::CalendarEventCategoryId>>,
+        /// Categories to add to the event, leaving the others in place.
+        ///
+        /// Wire: `AddedEventCategories`, sent only, never in answers.
+        ///
+        /// Spec decision: The 2020 page lists it among the update parameters and also shows it in its
+        /// create example; the newer pages show only the whole list in the record. The spec first made
+        /// it update-only, as the newer create page of the related CalendarEventCategory takes only its
+        /// whole list. The catalogue (skills:calendarevents.md) lists it among the create options as
+        /// well as the update ones, agreeing with the 2020 create example, so it is written on both.
+        pub added_event_categories: Option<Vec<crate::ids::CalendarEventCategoryId>>,
+        /// Categories to take off the event, leaving the others in place.
+        ///
+        /// Wire: `RemovedEventCategories`, sent only, never in answers.
+        ///
+        /// Spec decision: The 2020 page lists it among the update parameters and also shows it in its
+        /// create example; the newer pages show only the whole list in the record. The spec first made
+        /// it update-only, as the newer create page of the related CalendarEventCategory takes only its
+        /// whole list. The catalogue (skills:calendarevents.md) lists it among the create options as
+        /// well as the update ones, agreeing with the 2020 create example, so it is written on both.
+        pub removed_event_categories: Option<Vec<crate::ids::CalendarEventCategoryId>>,
         /// `PublishDate`: see [`CalendarEvent::publish_date`].
         pub publish_date: Option<crate::DateTime>,
         /// `ShowInHomeBanner`: see [`CalendarEvent::show_in_home_banner`].
@@ -1772,6 +1925,10 @@ mod typed {
         pub create_zoom_webinar_invite: Option<bool>,
         /// `ZoomWebinarAlternativeHosts`: see [`CalendarEvent::zoom_webinar_alternative_hosts`].
         pub zoom_webinar_alternative_hosts: Option<String>,
+        /// `ZoomEventData`: see [`CalendarEvent::zoom_event_data`].
+        pub zoom_event_data: Option<String>,
+        /// `ZoomMeetingId`: see [`CalendarEvent::zoom_meeting_id`].
+        pub zoom_meeting_id: Option<String>,
         /// `OnlyForContacts`: see [`CalendarEvent::only_for_contacts`].
         pub only_for_contacts: Option<bool>,
         /// `OnlyForMembers`: see [`CalendarEvent::only_for_members`].
@@ -1795,7 +1952,7 @@ mod typed {
         /// `RepeatEvent`: see [`CalendarEvent::repeat_event`].
         pub repeat_event: Option<bool>,
         /// `Repeats`: see [`CalendarEvent::repeats`].
-        pub repeats: Option<crate::enums::CalendarEventRepeatCycle>,
+        pub repeats: crate::enums::CalendarEventRepeatCycle,
         /// `RepeatEvery`: see [`CalendarEvent::repeat_every`].
         pub repeat_every: Option<i64>,
         /// `RepeatUntil`: see [`CalendarEvent::repeat_until`].
@@ -1814,6 +1971,14 @@ mod typed {
         pub repeat_on_saturdays: Option<bool>,
         /// `RepeatOnSundays`: see [`CalendarEvent::repeat_on_sundays`].
         pub repeat_on_sundays: Option<bool>,
+        /// `StartDateLocal`: see [`CalendarEvent::start_date_local`].
+        pub start_date_local: Option<crate::DateTime>,
+        /// `EndDateLocal`: see [`CalendarEvent::end_date_local`].
+        pub end_date_local: Option<crate::DateTime>,
+        /// `PublishDateLocal`: see [`CalendarEvent::publish_date_local`].
+        pub publish_date_local: Option<crate::DateTime>,
+        /// `AfterEventNotificationJobId`: see [`CalendarEvent::after_event_notification_job_id`].
+        pub after_event_notification_job_id: Option<String>,
         /// `SendAfterEventNotification`: see [`CalendarEvent::send_after_event_notification`].
         pub send_after_event_notification: Option<bool>,
         /// `AfterEventNotificationText`: see [`CalendarEvent::after_event_notification_text`].
@@ -1852,6 +2017,9 @@ mod typed {
             object.field("EndDate", &self.end_date)?;
             object.field_if_set("Allocation", &self.allocation)?;
             object.field_if_set("EventCategories", &self.event_categories)?;
+            object.field_if_set("AddedEventCategories", &self.added_event_categories)?;
+            object
+                .field_if_set("RemovedEventCategories", &self.removed_event_categories)?;
             object.field_if_set("PublishDate", &self.publish_date)?;
             object.field_if_set("ShowInHomeBanner", &self.show_in_home_banner)?;
             object.field_if_set("ShowInHomePage", &self.show_in_home_page)?;
@@ -1867,6 +2035,8 @@ mod typed {
                     "ZoomWebinarAlternativeHosts",
                     &self.zoom_webinar_alternative_hosts,
                 )?;
+            object.field_if_set("ZoomEventData", &self.zoom_event_data)?;
+            object.field_if_set("ZoomMeetingId", &self.zoom_meeting_id)?;
             object.field_if_set("OnlyForContacts", &self.only_for_contacts)?;
             object.field_if_set("OnlyForMembers", &self.only_for_members)?;
             object.field_if_set("NewSmallLogoUrl", &self.new_small_logo_url)?;
@@ -1878,7 +2048,7 @@ mod typed {
             object.field_if_set("TicketsPage", &self.tickets_page)?;
             object.field_if_set("RepeatSeriesUniqueId", &self.repeat_series_unique_id)?;
             object.field_if_set("RepeatEvent", &self.repeat_event)?;
-            object.field_if_set("Repeats", &self.repeats)?;
+            object.field("Repeats", &self.repeats)?;
             object.field_if_set("RepeatEvery", &self.repeat_every)?;
             object.field_if_set("RepeatUntil", &self.repeat_until)?;
             object.field_if_set("RepeatOnMondays", &self.repeat_on_mondays)?;
@@ -1888,6 +2058,14 @@ mod typed {
             object.field_if_set("RepeatOnFridays", &self.repeat_on_fridays)?;
             object.field_if_set("RepeatOnSaturdays", &self.repeat_on_saturdays)?;
             object.field_if_set("RepeatOnSundays", &self.repeat_on_sundays)?;
+            object.field_if_set("StartDateLocal", &self.start_date_local)?;
+            object.field_if_set("EndDateLocal", &self.end_date_local)?;
+            object.field_if_set("PublishDateLocal", &self.publish_date_local)?;
+            object
+                .field_if_set(
+                    "AfterEventNotificationJobId",
+                    &self.after_event_notification_job_id,
+                )?;
             object
                 .field_if_set(
                     "SendAfterEventNotification",
@@ -1911,13 +2089,14 @@ mod typed {
     }
 
     impl NewCalendarEvent {
-        /// A body with the required fields set (`BusinessId`, `Name`, `StartDate`, `EndDate`) and no
-        /// optional one.
+        /// A body with the required fields set (`BusinessId`, `Name`, `StartDate`, `EndDate`,
+        /// `Repeats`) and no optional one.
         pub fn new(
             business_id: impl Into<crate::ids::BusinessId>,
             name: impl Into<String>,
             start_date: crate::DateTime,
             end_date: crate::DateTime,
+            repeats: impl Into<crate::enums::CalendarEventRepeatCycle>,
         ) -> Self {
             Self {
                 system_id: None,
@@ -1938,6 +2117,8 @@ mod typed {
                 end_date,
                 allocation: None,
                 event_categories: None,
+                added_event_categories: None,
+                removed_event_categories: None,
                 publish_date: None,
                 show_in_home_banner: None,
                 show_in_home_page: None,
@@ -1945,6 +2126,8 @@ mod typed {
                 include_zoom_invite: None,
                 create_zoom_webinar_invite: None,
                 zoom_webinar_alternative_hosts: None,
+                zoom_event_data: None,
+                zoom_meeting_id: None,
                 only_for_contacts: None,
                 only_for_members: None,
                 new_small_logo_url: None,
@@ -1956,7 +2139,7 @@ mod typed {
                 tickets_page: None,
                 repeat_series_unique_id: None,
                 repeat_event: None,
-                repeats: None,
+                repeats: repeats.into(),
                 repeat_every: None,
                 repeat_until: None,
                 repeat_on_mondays: None,
@@ -1966,6 +2149,10 @@ mod typed {
                 repeat_on_fridays: None,
                 repeat_on_saturdays: None,
                 repeat_on_sundays: None,
+                start_date_local: None,
+                end_date_local: None,
+                publish_date_local: None,
+                after_event_notification_job_id: None,
                 send_after_event_notification: None,
                 after_event_notification_text: None,
                 send_before_event_notification: None,
@@ -2067,6 +2254,32 @@ mod typed {
             self
         }
 
+        /// Sets [`AddedEventCategories`](Self::added_event_categories).
+        pub fn with_added_event_categories(
+            mut self,
+            value: impl IntoIterator<
+                Item = impl Into<crate::ids::CalendarEventCategoryId>,
+            >,
+        ) -> Self {
+            self.added_event_categories = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
+            self
+        }
+
+        /// Sets [`RemovedEventCategories`](Self::removed_event_categories).
+        pub fn with_removed_event_categories(
+            mut self,
+            value: impl IntoIterator<
+                Item = impl Into<crate::ids::CalendarEventCategoryId>,
+            >,
+        ) -> Self {
+            self.removed_event_categories = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
+            self
+        }
+
         /// Sets [`PublishDate`](Self::publish_date).
         pub fn with_publish_date(mut self, value: crate::DateTime) -> Self {
             self.publish_date = Some(value);
@@ -2109,6 +2322,18 @@ mod typed {
             value: impl Into<String>,
         ) -> Self {
             self.zoom_webinar_alternative_hosts = Some(value.into());
+            self
+        }
+
+        /// Sets [`ZoomEventData`](Self::zoom_event_data).
+        pub fn with_zoom_event_data(mut self, value: impl Into<String>) -> Self {
+            self.zoom_event_data = Some(value.into());
+            self
+        }
+
+        /// Sets [`ZoomMeetingId`](Self::zoom_meeting_id).
+        pub fn with_zoom_meeting_id(mut self, value: impl Into<String>) -> Self {
+            self.zoom_meeting_id = Some(value.into());
             self
         }
 
@@ -2178,15 +2403,6 @@ mod typed {
             self
         }
 
-        /// Sets [`Repeats`](Self::repeats).
-        pub fn with_repeats(
-            mut self,
-            value: impl Into<crate::enums::CalendarEventRepeatCycle>,
-        ) -> Self {
-            self.repeats = Some(value.into());
-            self
-        }
-
         /// Sets [`RepeatEvery`](Self::repeat_every).
         pub fn with_repeat_every(mut self, value: i64) -> Self {
             self.repeat_every = Some(value);
@@ -2238,6 +2454,33 @@ mod typed {
         /// Sets [`RepeatOnSundays`](Self::repeat_on_sundays).
         pub fn with_repeat_on_sundays(mut self, value: bool) -> Self {
             self.repeat_on_sundays = Some(value);
+            self
+        }
+
+        /// Sets [`StartDateLocal`](Self::start_date_local).
+        pub fn with_start_date_local(mut self, value: crate::DateTime) -> Self {
+            self.start_date_local = Some(value);
+            self
+        }
+
+        /// Sets [`EndDateLocal`](Self::end_date_local).
+        pub fn with_end_date_local(mut self, value: crate::DateTime) -> Self {
+            self.end_date_local = Some(value);
+            self
+        }
+
+        /// Sets [`PublishDateLocal`](Self::publish_date_local).
+        pub fn with_publish_date_local(mut self, value: crate::DateTime) -> Self {
+            self.publish_date_local = Some(value);
+            self
+        }
+
+        /// Sets [`AfterEventNotificationJobId`](Self::after_event_notification_job_id).
+        pub fn with_after_event_notification_job_id(
+            mut self,
+            value: impl Into<String>,
+        ) -> Self {
+            self.after_event_notification_job_id = Some(value.into());
             self
         }
 
@@ -2340,23 +2583,9 @@ mod typed {
         pub allocation: Option<i64>,
         /// `EventCategories`: see [`CalendarEvent::event_categories`].
         pub event_categories: Option<Vec<crate::ids::CalendarEventCategoryId>>,
-        /// Categories to add to the event, leaving the others in place.
-        ///
-        /// Wire: `AddedEventCategories`, set on update only, sent only, never in answers.
-        ///
-        /// Spec decision: The 2020 page lists it among the update parameters and also shows it in its
-        /// create example; the newer pages show only the whole list in the record, and the newer create
-        /// page of the related CalendarEventCategory takes only its whole list, so it is an update-only
-        /// field.
+        /// `AddedEventCategories`: see [`NewCalendarEvent::added_event_categories`].
         pub added_event_categories: Option<Vec<crate::ids::CalendarEventCategoryId>>,
-        /// Categories to take off the event, leaving the others in place.
-        ///
-        /// Wire: `RemovedEventCategories`, set on update only, sent only, never in answers.
-        ///
-        /// Spec decision: The 2020 page lists it among the update parameters and also shows it in its
-        /// create example; the newer pages show only the whole list in the record, and the newer create
-        /// page of the related CalendarEventCategory takes only its whole list, so it is an update-only
-        /// field.
+        /// `RemovedEventCategories`: see [`NewCalendarEvent::removed_event_categories`].
         pub removed_event_categories: Option<Vec<crate::ids::CalendarEventCategoryId>>,
         /// `PublishDate`: see [`CalendarEvent::publish_date`].
         pub publish_date: Option<crate::DateTime>,
@@ -2372,6 +2601,10 @@ mod typed {
         pub create_zoom_webinar_invite: Option<bool>,
         /// `ZoomWebinarAlternativeHosts`: see [`CalendarEvent::zoom_webinar_alternative_hosts`].
         pub zoom_webinar_alternative_hosts: Option<String>,
+        /// `ZoomEventData`: see [`CalendarEvent::zoom_event_data`].
+        pub zoom_event_data: Option<String>,
+        /// `ZoomMeetingId`: see [`CalendarEvent::zoom_meeting_id`].
+        pub zoom_meeting_id: Option<String>,
         /// `OnlyForContacts`: see [`CalendarEvent::only_for_contacts`].
         pub only_for_contacts: Option<bool>,
         /// `OnlyForMembers`: see [`CalendarEvent::only_for_members`].
@@ -2412,6 +2645,14 @@ mod typed {
         pub repeat_on_saturdays: Option<bool>,
         /// `RepeatOnSundays`: see [`CalendarEvent::repeat_on_sundays`].
         pub repeat_on_sundays: Option<bool>,
+        /// `StartDateLocal`: see [`CalendarEvent::start_date_local`].
+        pub start_date_local: Option<crate::DateTime>,
+        /// `EndDateLocal`: see [`CalendarEvent::end_date_local`].
+        pub end_date_local: Option<crate::DateTime>,
+        /// `PublishDateLocal`: see [`CalendarEvent::publish_date_local`].
+        pub publish_date_local: Option<crate::DateTime>,
+        /// `AfterEventNotificationJobId`: see [`CalendarEvent::after_event_notification_job_id`].
+        pub after_event_notification_job_id: Option<String>,
         /// `SendAfterEventNotification`: see [`CalendarEvent::send_after_event_notification`].
         pub send_after_event_notification: Option<bool>,
         /// `AfterEventNotificationText`: see [`CalendarEvent::after_event_notification_text`].
@@ -2470,6 +2711,8 @@ mod typed {
                     "ZoomWebinarAlternativeHosts",
                     &self.zoom_webinar_alternative_hosts,
                 )?;
+            object.field("ZoomEventData", &self.zoom_event_data)?;
+            object.field("ZoomMeetingId", &self.zoom_meeting_id)?;
             object.field("OnlyForContacts", &self.only_for_contacts)?;
             object.field("OnlyForMembers", &self.only_for_members)?;
             object.field("NewSmallLogoUrl", &self.new_small_logo_url)?;
@@ -2489,6 +2732,14 @@ mod typed {
             object.field("RepeatOnFridays", &self.repeat_on_fridays)?;
             object.field("RepeatOnSaturdays", &self.repeat_on_saturdays)?;
             object.field("RepeatOnSundays", &self.repeat_on_sundays)?;
+            object.field("StartDateLocal", &self.start_date_local)?;
+            object.field("EndDateLocal", &self.end_date_local)?;
+            object.field("PublishDateLocal", &self.publish_date_local)?;
+            object
+                .field(
+                    "AfterEventNotificationJobId",
+                    &self.after_event_notification_job_id,
+                )?;
             object
                 .field(
                     "SendAfterEventNotification",
@@ -2552,6 +2803,8 @@ mod typed {
                 include_zoom_invite: record.include_zoom_invite,
                 create_zoom_webinar_invite: record.create_zoom_webinar_invite,
                 zoom_webinar_alternative_hosts: record.zoom_webinar_alternative_hosts,
+                zoom_event_data: record.zoom_event_data,
+                zoom_meeting_id: record.zoom_meeting_id,
                 only_for_contacts: record.only_for_contacts,
                 only_for_members: record.only_for_members,
                 new_small_logo_url: record.new_small_logo_url,
@@ -2571,6 +2824,10 @@ mod typed {
                 repeat_on_fridays: record.repeat_on_fridays,
                 repeat_on_saturdays: record.repeat_on_saturdays,
                 repeat_on_sundays: record.repeat_on_sundays,
+                start_date_local: record.start_date_local,
+                end_date_local: record.end_date_local,
+                publish_date_local: record.publish_date_local,
+                after_event_notification_job_id: record.after_event_notification_job_id,
                 send_after_event_notification: record.send_after_event_notification,
                 after_event_notification_text: record.after_event_notification_text,
                 send_before_event_notification: record.send_before_event_notification,
@@ -2755,6 +3012,86 @@ mod typed {
         ///
         /// Query: `CalendarEvent_EventCategories=12`.
         EventCategories(crate::ids::CalendarEventCategoryId),
+        /// Filter by whether a waiting list is open.
+        ///
+        /// Query: `CalendarEvent_EnableWaitList=true`.
+        EnableWaitList(bool),
+        /// Filter by whether the event gets a Zoom meeting link.
+        ///
+        /// Query: `CalendarEvent_IncludeZoomInvite=true`.
+        IncludeZoomInvite(bool),
+        /// Filter by whether the Zoom session is a webinar.
+        ///
+        /// Query: `CalendarEvent_CreateZoomWebinarInvite=true`.
+        CreateZoomWebinarInvite(bool),
+        /// Filter by the webinar's alternative hosts.
+        ///
+        /// Query: `CalendarEvent_ZoomWebinarAlternativeHosts=text`.
+        ZoomWebinarAlternativeHosts(String),
+        /// Filter by the stored Zoom data.
+        ///
+        /// Query: `CalendarEvent_ZoomEventData=text`.
+        ZoomEventData(String),
+        /// Filter by the Zoom meeting or webinar Id.
+        ///
+        /// Query: `CalendarEvent_ZoomMeetingId=text`.
+        ZoomMeetingId(String),
+        /// Filter by the small logo's upload URL.
+        ///
+        /// Query: `CalendarEvent_NewSmallLogoUrl=text`.
+        NewSmallLogoUrl(String),
+        /// Filter by the clear-small-logo flag.
+        ///
+        /// Query: `CalendarEvent_ClearSmallLogo=true`.
+        ClearSmallLogo(bool),
+        /// Filter by the large logo's upload URL.
+        ///
+        /// Query: `CalendarEvent_NewLargeLogoUrl=text`.
+        NewLargeLogoUrl(String),
+        /// Filter by the clear-large-logo flag.
+        ///
+        /// Query: `CalendarEvent_ClearLargeLogo=true`.
+        ClearLargeLogo(bool),
+        /// Filter by the start in the location's time zone.
+        ///
+        /// Query: `CalendarEvent_StartDateLocal=2025-01-01T00:00`.
+        StartDateLocal(crate::DateTime),
+        /// Filter by the end in the location's time zone.
+        ///
+        /// Query: `CalendarEvent_EndDateLocal=2025-01-01T00:00`.
+        EndDateLocal(crate::DateTime),
+        /// Filter by the publication date in the location's time zone.
+        ///
+        /// Query: `CalendarEvent_PublishDateLocal=2025-01-01T00:00`.
+        PublishDateLocal(crate::DateTime),
+        /// Filter by the Id of the after-event notification job.
+        ///
+        /// Query: `CalendarEvent_AfterEventNotificationJobId=text`.
+        AfterEventNotificationJobId(String),
+        /// Filter by whether attendees are notified after the event.
+        ///
+        /// Query: `CalendarEvent_SendAfterEventNotification=true`.
+        SendAfterEventNotification(bool),
+        /// Filter by the after-event notification text.
+        ///
+        /// Query: `CalendarEvent_AfterEventNotificationText=text`.
+        AfterEventNotificationText(String),
+        /// Filter by whether attendees get a reminder before the event.
+        ///
+        /// Query: `CalendarEvent_SendBeforeEventNotification=true`.
+        SendBeforeEventNotification(bool),
+        /// Filter by whether signing up asks for a form.
+        ///
+        /// Query: `CalendarEvent_HasEventForm=true`.
+        HasEventForm(bool),
+        /// Filter by whether the form is also sent by email.
+        ///
+        /// Query: `CalendarEvent_SendEventFormByEmail=true`.
+        SendEventFormByEmail(bool),
+        /// Filter by the form page's Id.
+        ///
+        /// Query: `CalendarEvent_FormPage=12`.
+        FormPage(crate::ids::FormPageId),
         /// Records created within a range.
         ///
         /// `CreatedOn` at least this value. Query: `from_CalendarEvent_CreatedOn=2025-01-01T00:00`.
@@ -2819,6 +3156,35 @@ mod typed {
         ///
         /// `RepeatUntil` at most this value. Query: `to_CalendarEvent_RepeatUntil=2025-01-01T00:00`.
         ToRepeatUntil(crate::DateTime),
+        /// Local start within a range.
+        ///
+        /// `StartDateLocal` at least this value. Query:
+        /// `from_CalendarEvent_StartDateLocal=2025-01-01T00:00`.
+        FromStartDateLocal(crate::DateTime),
+        /// Local start within a range.
+        ///
+        /// `StartDateLocal` at most this value. Query:
+        /// `to_CalendarEvent_StartDateLocal=2025-01-01T00:00`.
+        ToStartDateLocal(crate::DateTime),
+        /// Local end within a range.
+        ///
+        /// `EndDateLocal` at least this value. Query:
+        /// `from_CalendarEvent_EndDateLocal=2025-01-01T00:00`.
+        FromEndDateLocal(crate::DateTime),
+        /// Local end within a range.
+        ///
+        /// `EndDateLocal` at most this value. Query: `to_CalendarEvent_EndDateLocal=2025-01-01T00:00`.
+        ToEndDateLocal(crate::DateTime),
+        /// Local publication date within a range.
+        ///
+        /// `PublishDateLocal` at least this value. Query:
+        /// `from_CalendarEvent_PublishDateLocal=2025-01-01T00:00`.
+        FromPublishDateLocal(crate::DateTime),
+        /// Local publication date within a range.
+        ///
+        /// `PublishDateLocal` at most this value. Query:
+        /// `to_CalendarEvent_PublishDateLocal=2025-01-01T00:00`.
+        ToPublishDateLocal(crate::DateTime),
     }
 
     impl crate::QueryFilter for CalendarEventFilter {
@@ -2936,6 +3302,73 @@ mod typed {
                 Self::EventCategories(value) => {
                     ("CalendarEvent_EventCategories", value.to_string())
                 }
+                Self::EnableWaitList(value) => {
+                    ("CalendarEvent_EnableWaitList", value.to_string())
+                }
+                Self::IncludeZoomInvite(value) => {
+                    ("CalendarEvent_IncludeZoomInvite", value.to_string())
+                }
+                Self::CreateZoomWebinarInvite(value) => {
+                    ("CalendarEvent_CreateZoomWebinarInvite", value.to_string())
+                }
+                Self::ZoomWebinarAlternativeHosts(value) => {
+                    ("CalendarEvent_ZoomWebinarAlternativeHosts", value.clone())
+                }
+                Self::ZoomEventData(value) => {
+                    ("CalendarEvent_ZoomEventData", value.clone())
+                }
+                Self::ZoomMeetingId(value) => {
+                    ("CalendarEvent_ZoomMeetingId", value.clone())
+                }
+                Self::NewSmallLogoUrl(value) => {
+                    ("CalendarEvent_NewSmallLogoUrl", value.clone())
+                }
+                Self::ClearSmallLogo(value) => {
+                    ("CalendarEvent_ClearSmallLogo", value.to_string())
+                }
+                Self::NewLargeLogoUrl(value) => {
+                    ("CalendarEvent_NewLargeLogoUrl", value.clone())
+                }
+                Self::ClearLargeLogo(value) => {
+                    ("CalendarEvent_ClearLargeLogo", value.to_string())
+                }
+                Self::StartDateLocal(value) => {
+                    (
+                        "CalendarEvent_StartDateLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::EndDateLocal(value) => {
+                    (
+                        "CalendarEvent_EndDateLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::PublishDateLocal(value) => {
+                    (
+                        "CalendarEvent_PublishDateLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::AfterEventNotificationJobId(value) => {
+                    ("CalendarEvent_AfterEventNotificationJobId", value.clone())
+                }
+                Self::SendAfterEventNotification(value) => {
+                    ("CalendarEvent_SendAfterEventNotification", value.to_string())
+                }
+                Self::AfterEventNotificationText(value) => {
+                    ("CalendarEvent_AfterEventNotificationText", value.clone())
+                }
+                Self::SendBeforeEventNotification(value) => {
+                    ("CalendarEvent_SendBeforeEventNotification", value.to_string())
+                }
+                Self::HasEventForm(value) => {
+                    ("CalendarEvent_HasEventForm", value.to_string())
+                }
+                Self::SendEventFormByEmail(value) => {
+                    ("CalendarEvent_SendEventFormByEmail", value.to_string())
+                }
+                Self::FormPage(value) => ("CalendarEvent_FormPage", value.to_string()),
                 Self::FromCreatedOn(value) => {
                     (
                         "from_CalendarEvent_CreatedOn",
@@ -3017,6 +3450,42 @@ mod typed {
                 Self::ToRepeatUntil(value) => {
                     (
                         "to_CalendarEvent_RepeatUntil",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromStartDateLocal(value) => {
+                    (
+                        "from_CalendarEvent_StartDateLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToStartDateLocal(value) => {
+                    (
+                        "to_CalendarEvent_StartDateLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromEndDateLocal(value) => {
+                    (
+                        "from_CalendarEvent_EndDateLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToEndDateLocal(value) => {
+                    (
+                        "to_CalendarEvent_EndDateLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromPublishDateLocal(value) => {
+                    (
+                        "from_CalendarEvent_PublishDateLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToPublishDateLocal(value) => {
+                    (
+                        "to_CalendarEvent_PublishDateLocal",
                         value.to_filter_string(crate::SERVICE.filter_datetime_format),
                     )
                 }

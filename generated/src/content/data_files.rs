@@ -155,7 +155,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             field: "NewFileDataUrl",
         },
         crate::FilterSchema {
-            query: "DataFile_ClearFileDataFile",
+            query: "DataFile_ClearFileData",
             field: "ClearFileDataFile",
         },
         crate::FilterSchema {
@@ -328,7 +328,8 @@ mod typed {
         /// Wire: `FileDataFileName`, read-only.
         ///
         /// Spec decision: Only the newer pages have it. They show it in the record but not among the
-        /// create fields: the upload goes through NewFileDataUrl.
+        /// create fields: the upload goes through NewFileDataUrl. The catalogue (skills:datafiles.md)
+        /// does not name it either; the newer get-one page does, so it is kept, read-only.
         pub file_data_file_name: Option<String>,
         /// Address from which the server fetches a new file to store, when set on create or update.
         ///
@@ -802,8 +803,8 @@ mod typed {
         NewFileDataUrl(String),
         /// Filter by the clear-file flag.
         ///
-        /// Query: `DataFile_ClearFileDataFile=true`.
-        ClearFileDataFile(bool),
+        /// Query: `DataFile_ClearFileData=true`.
+        ClearFileData(bool),
         /// Filter by file size in bytes.
         ///
         /// Query: `DataFile_FileSizeBytes=12`.
@@ -847,8 +848,8 @@ mod typed {
                     ("DataFile_FileDataFileName", value.clone())
                 }
                 Self::NewFileDataUrl(value) => ("DataFile_NewFileDataUrl", value.clone()),
-                Self::ClearFileDataFile(value) => {
-                    ("DataFile_ClearFileDataFile", value.to_string())
+                Self::ClearFileData(value) => {
+                    ("DataFile_ClearFileData", value.to_string())
                 }
                 Self::FileSizeBytes(value) => {
                     ("DataFile_FileSizeBytes", value.to_string())

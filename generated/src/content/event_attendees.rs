@@ -120,9 +120,14 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             .read_only(),
         crate::FieldSchema::new("CoworkerId", crate::FieldKind::Id("Coworker")),
         crate::FieldSchema::new("CoworkerFullName", crate::FieldKind::String)
-            .read_only(),
-        crate::FieldSchema::new("FullName", crate::FieldKind::String).required(),
-        crate::FieldSchema::new("Email", crate::FieldKind::String).required(),
+            .read_only()
+            .pii(crate::Pii::Name),
+        crate::FieldSchema::new("FullName", crate::FieldKind::String)
+            .required()
+            .pii(crate::Pii::Name),
+        crate::FieldSchema::new("Email", crate::FieldKind::String)
+            .required()
+            .pii(crate::Pii::Email),
         crate::FieldSchema::new("PurchaseOrder", crate::FieldKind::String),
         crate::FieldSchema::new("AttendeeCode", crate::FieldKind::String).read_only(),
         crate::FieldSchema::new("CheckedIn", crate::FieldKind::Boolean),
@@ -257,6 +262,14 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             query: "EventAttendee_ZoomParticipantId",
             field: "ZoomParticipantId",
         },
+        crate::FilterSchema {
+            query: "EventAttendee_Reminded",
+            field: "Reminded",
+        },
+        crate::FilterSchema {
+            query: "EventAttendee_IsSent",
+            field: "IsSent",
+        },
     ],
     range_filters: &[
         crate::RangeFilterSchema {
@@ -288,6 +301,16 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             from: "from_EventAttendee_CoworkerInvoiceId",
             to: "to_EventAttendee_CoworkerInvoiceId",
             field: "CoworkerInvoiceId",
+        },
+        crate::RangeFilterSchema {
+            from: "from_EventAttendee_CreatedOnLocal",
+            to: "to_EventAttendee_CreatedOnLocal",
+            field: "CreatedOnLocal",
+        },
+        crate::RangeFilterSchema {
+            from: "from_EventAttendee_CheckedInDateLocal",
+            to: "to_EventAttendee_CheckedInDateLocal",
+            field: "CheckedInDateLocal",
         },
     ],
     sort: &[
@@ -444,7 +467,9 @@ mod typed {
         ///
         /// Spec decision: The 2020 page shows it only in list records (with an EventAttendee prefix)
         /// and through a filter on the related record; the newer get-one page puts it in the full
-        /// record. The newer page wins: a read-only record field, which list records carry too.
+        /// record. The newer page wins: a read-only record field, which list records carry too. The
+        /// catalogue (skills:eventattendees.md) does not name it; it is kept as the 2020 list records
+        /// and the newer get-one page show it.
         pub calendar_event_name: Option<String>,
         /// The ticket product the attendee signed up with.
         ///
@@ -456,7 +481,9 @@ mod typed {
         ///
         /// Spec decision: The 2020 page shows it only in list records (with an EventAttendee prefix)
         /// and through a filter on the related record; the newer get-one page puts it in the full
-        /// record. The newer page wins: a read-only record field, which list records carry too.
+        /// record. The newer page wins: a read-only record field, which list records carry too. The
+        /// catalogue (skills:eventattendees.md) does not name it; it is kept as the 2020 list records
+        /// and the newer get-one page show it.
         pub event_product_name: Option<String>,
         /// Price of the ticket product, in its currency.
         ///
@@ -464,7 +491,8 @@ mod typed {
         ///
         /// Spec decision: The 2020 page shows it only in list records, typed as a string (`"..."`); the
         /// newer get-one page puts it in the full record as a number and range-filters it. A read-only
-        /// amount of money.
+        /// amount of money. The catalogue (skills:eventattendees.md) does not name it; it is kept as
+        /// the 2020 list records and the newer get-one page show it.
         pub event_product_price: Option<crate::Decimal>,
         /// Currency code of the ticket product's price.
         ///
@@ -472,7 +500,8 @@ mod typed {
         ///
         /// Spec decision: The 2020 list example spells it `EventAttendeeEventProductCurrency_Code`; the
         /// newer get-one page names it `EventProductCurrencyCode` and puts it in the full record. The
-        /// newer page wins.
+        /// newer page wins. The catalogue (skills:eventattendees.md) does not name it; it is kept as
+        /// the 2020 list records and the newer get-one page show it.
         pub event_product_currency_code: Option<String>,
         /// The customer who signed up, if the attendee is a customer.
         ///
@@ -484,7 +513,9 @@ mod typed {
         ///
         /// Spec decision: The 2020 page shows it only in list records (with an EventAttendee prefix)
         /// and through a filter on the related record; the newer get-one page puts it in the full
-        /// record. The newer page wins: a read-only record field, which list records carry too.
+        /// record. The newer page wins: a read-only record field, which list records carry too. The
+        /// catalogue (skills:eventattendees.md) has no option for it but tags it as NAME personal data
+        /// (`--coworker-full-name`).
         pub coworker_full_name: Option<String>,
         /// The attendee's full name.
         ///
@@ -500,14 +531,16 @@ mod typed {
         ///
         /// Spec decision: Only the newer pages have it; the newer create page lists it as optional. No
         /// newer update page was found; the 2020 page's create and update parameters otherwise match
-        /// (but for Invoiced), so it is writable on both.
+        /// (but for Invoiced), so it is writable on both. The catalogue (skills:eventattendees.md)
+        /// lists it among both the create and the update options, which confirms it.
         pub purchase_order: Option<String>,
         /// Code identifying the attendee's ticket, made by the server.
         ///
         /// Wire: `AttendeeCode`, read-only.
         ///
         /// Spec decision: The 2020 page shows it only in filters and examples; the support reference
-        /// calls it read-only.
+        /// calls it read-only. The catalogue (skills:eventattendees.md) does not name it; it is kept as
+        /// the 2020 page and the support reference show it.
         pub attendee_code: Option<String>,
         /// Whether the attendee has checked in at the event.
         ///
@@ -522,14 +555,17 @@ mod typed {
         /// Wire: `Invoiced`, set on create only.
         ///
         /// Spec decision: The 2020 page lists it among the create parameters and not the update ones;
-        /// the newer create page lists it too, and no newer update page was found. Create only.
+        /// the newer create page lists it too, and no newer update page was found. Create only. The
+        /// catalogue (skills:eventattendees.md) too lists it among the create options and not the
+        /// update ones.
         pub invoiced: Option<bool>,
         /// When payment for the ticket is due.
         ///
         /// Wire: `DueDate`, read-only.
         ///
         /// Spec decision: The 2020 page shows it only in filters and examples; the support reference
-        /// calls it read-only.
+        /// calls it read-only. The catalogue (skills:eventattendees.md) does not name it; it is kept as
+        /// the 2020 page and the support reference show it.
         pub due_date: Option<crate::DateTime>,
         /// Whether the ticket has been billed.
         ///
@@ -537,7 +573,8 @@ mod typed {
         ///
         /// Spec decision: Only the newer pages have it; the newer create page lists it as optional. No
         /// newer update page was found; the 2020 page's create and update parameters otherwise match
-        /// (but for Invoiced), so it is writable on both.
+        /// (but for Invoiced), so it is writable on both. The catalogue (skills:eventattendees.md)
+        /// lists it among both the create and the update options, which confirms it.
         pub billed: Option<bool>,
         /// When the sign-up was made, in the location's time zone.
         ///
@@ -545,7 +582,8 @@ mod typed {
         ///
         /// Spec decision: Only the newer pages have it; the newer create page lists it as optional. No
         /// newer update page was found; the 2020 page's create and update parameters otherwise match
-        /// (but for Invoiced), so it is writable on both.
+        /// (but for Invoiced), so it is writable on both. The catalogue (skills:eventattendees.md)
+        /// lists it among both the create and the update options, which confirms it.
         pub created_on_local: Option<crate::DateTime>,
         /// When the attendee checked in, in the location's time zone.
         ///
@@ -553,7 +591,8 @@ mod typed {
         ///
         /// Spec decision: Only the newer pages have it; the newer create page lists it as optional. No
         /// newer update page was found; the 2020 page's create and update parameters otherwise match
-        /// (but for Invoiced), so it is writable on both.
+        /// (but for Invoiced), so it is writable on both. The catalogue (skills:eventattendees.md)
+        /// lists it among both the create and the update options, which confirms it.
         pub checked_in_date_local: Option<crate::DateTime>,
         /// The invoice that charged for the ticket.
         ///
@@ -573,7 +612,8 @@ mod typed {
         ///
         /// Spec decision: Only the newer pages have it; the newer create page lists it as optional. No
         /// newer update page was found; the 2020 page's create and update parameters otherwise match
-        /// (but for Invoiced), so it is writable on both.
+        /// (but for Invoiced), so it is writable on both. The catalogue (skills:eventattendees.md)
+        /// lists it among both the create and the update options, which confirms it.
         pub reminded: Option<bool>,
         /// Data the Zoom integration keeps about the attendee's registration.
         ///
@@ -581,7 +621,8 @@ mod typed {
         ///
         /// Spec decision: Only the newer pages have it; the newer create page lists it as optional. No
         /// newer update page was found; the 2020 page's create and update parameters otherwise match
-        /// (but for Invoiced), so it is writable on both.
+        /// (but for Invoiced), so it is writable on both. The catalogue (skills:eventattendees.md)
+        /// lists it among both the create and the update options, which confirms it.
         pub zoom_event_data: Option<String>,
         /// The attendee's participant id in the Zoom meeting or webinar.
         ///
@@ -589,7 +630,8 @@ mod typed {
         ///
         /// Spec decision: Only the newer pages have it; the newer create page lists it as optional. No
         /// newer update page was found; the 2020 page's create and update parameters otherwise match
-        /// (but for Invoiced), so it is writable on both.
+        /// (but for Invoiced), so it is writable on both. The catalogue (skills:eventattendees.md)
+        /// lists it among both the create and the update options, which confirms it.
         pub zoom_participant_id: Option<String>,
         /// Whether the ticket has been sent to the attendee.
         ///
@@ -597,7 +639,8 @@ mod typed {
         ///
         /// Spec decision: Only the newer pages have it; the newer create page lists it as optional. No
         /// newer update page was found; the 2020 page's create and update parameters otherwise match
-        /// (but for Invoiced), so it is writable on both.
+        /// (but for Invoiced), so it is writable on both. The catalogue (skills:eventattendees.md)
+        /// lists it among both the create and the update options, which confirms it.
         pub is_sent: Option<bool>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
@@ -1517,6 +1560,14 @@ mod typed {
         ///
         /// Query: `EventAttendee_ZoomParticipantId=text`.
         ZoomParticipantId(String),
+        /// Filter by whether a reminder was sent.
+        ///
+        /// Query: `EventAttendee_Reminded=true`.
+        Reminded(bool),
+        /// Filter by whether the ticket was sent.
+        ///
+        /// Query: `EventAttendee_IsSent=true`.
+        IsSent(bool),
         /// Records created within a range.
         ///
         /// `CreatedOn` at least this value. Query: `from_EventAttendee_CreatedOn=2025-01-01T00:00`.
@@ -1567,6 +1618,26 @@ mod typed {
         ///
         /// `CoworkerInvoiceId` at most this value. Query: `to_EventAttendee_CoworkerInvoiceId=12`.
         ToCoworkerInvoiceId(crate::ids::CoworkerInvoiceId),
+        /// Local sign-up date within a range.
+        ///
+        /// `CreatedOnLocal` at least this value. Query:
+        /// `from_EventAttendee_CreatedOnLocal=2025-01-01T00:00`.
+        FromCreatedOnLocal(crate::DateTime),
+        /// Local sign-up date within a range.
+        ///
+        /// `CreatedOnLocal` at most this value. Query:
+        /// `to_EventAttendee_CreatedOnLocal=2025-01-01T00:00`.
+        ToCreatedOnLocal(crate::DateTime),
+        /// Local check-in date within a range.
+        ///
+        /// `CheckedInDateLocal` at least this value. Query:
+        /// `from_EventAttendee_CheckedInDateLocal=2025-01-01T00:00`.
+        FromCheckedInDateLocal(crate::DateTime),
+        /// Local check-in date within a range.
+        ///
+        /// `CheckedInDateLocal` at most this value. Query:
+        /// `to_EventAttendee_CheckedInDateLocal=2025-01-01T00:00`.
+        ToCheckedInDateLocal(crate::DateTime),
     }
 
     impl crate::QueryFilter for EventAttendeeFilter {
@@ -1648,6 +1719,8 @@ mod typed {
                 Self::ZoomParticipantId(value) => {
                     ("EventAttendee_ZoomParticipantId", value.clone())
                 }
+                Self::Reminded(value) => ("EventAttendee_Reminded", value.to_string()),
+                Self::IsSent(value) => ("EventAttendee_IsSent", value.to_string()),
                 Self::FromCreatedOn(value) => {
                     (
                         "from_EventAttendee_CreatedOn",
@@ -1707,6 +1780,30 @@ mod typed {
                 }
                 Self::ToCoworkerInvoiceId(value) => {
                     ("to_EventAttendee_CoworkerInvoiceId", value.to_string())
+                }
+                Self::FromCreatedOnLocal(value) => {
+                    (
+                        "from_EventAttendee_CreatedOnLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToCreatedOnLocal(value) => {
+                    (
+                        "to_EventAttendee_CreatedOnLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromCheckedInDateLocal(value) => {
+                    (
+                        "from_EventAttendee_CheckedInDateLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToCheckedInDateLocal(value) => {
+                    (
+                        "to_EventAttendee_CheckedInDateLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
                 }
             }
         }

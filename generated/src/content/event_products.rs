@@ -474,7 +474,9 @@ mod typed {
         /// Wire: `Sales`, read-only.
         ///
         /// Spec decision: The 2020 page shows it only in filters and examples, never among the create
-        /// or update parameters: a count the server keeps, so read-only.
+        /// or update parameters: a count the server keeps, so read-only. The catalogue
+        /// (skills:eventproducts.md) does not name it; it is kept as the 2020 page and the newer
+        /// get-one page show it.
         pub sales: Option<i64>,
         /// Price of one ticket, in the product's currency.
         ///
@@ -492,7 +494,8 @@ mod typed {
         ///
         /// Spec decision: The 2020 page shows it only in list records, as `EventProductCurrencyCode`;
         /// the newer get-one page names it `CurrencyCode` and puts it in the full record. The newer
-        /// page wins: a read-only record field, which list records carry too.
+        /// page wins: a read-only record field, which list records carry too. The catalogue
+        /// (skills:eventproducts.md) does not name it; it is kept as the newer get- one page shows it.
         pub currency_code: Option<String>,
         /// The tax rate applied to the price.
         ///

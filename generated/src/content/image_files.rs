@@ -166,7 +166,11 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             field: "ImageFileName",
         },
         crate::FilterSchema {
-            query: "ImageFile_ClearImageFile",
+            query: "ImageFile_NewImageUrl",
+            field: "NewImageUrl",
+        },
+        crate::FilterSchema {
+            query: "ImageFile_ClearImage",
             field: "ClearImageFile",
         },
         crate::FilterSchema {
@@ -335,7 +339,8 @@ mod typed {
         ///
         /// Spec decision: The 2020 page shows it only in list records (`ImageFileBusinessName`); the
         /// newer get-one page puts it in the full record, read-only. The newer page wins: it is a
-        /// record field, which list records carry too.
+        /// record field, which list records carry too. The catalogue (skills:imagefiles.md) does not
+        /// name it; it is kept as the 2020 list records and the newer get-one page show it.
         pub business_name: Option<String>,
         /// The location's web address.
         ///
@@ -343,7 +348,8 @@ mod typed {
         ///
         /// Spec decision: The 2020 page shows it only in list records (`ImageFileBusinessWebAddress`);
         /// the newer get-one page puts it in the full record. The newer page wins. It is not among the
-        /// create or update fields, so it is read-only.
+        /// create or update fields, so it is read-only. The catalogue (skills:imagefiles.md) does not
+        /// name it; it is kept as the 2020 list records and the newer get-one page show it.
         pub business_web_address: Option<String>,
         /// Display name of the image.
         ///
@@ -362,7 +368,8 @@ mod typed {
         /// Wire: `ImageFileName`, read-only.
         ///
         /// Spec decision: Only the newer pages have it; they call it read-only (the upload goes through
-        /// NewImageUrl) and leave it out of the create and update fields.
+        /// NewImageUrl) and leave it out of the create and update fields. The catalogue
+        /// (skills:imagefiles.md) does not name it; it is kept as the newer get-one page shows it.
         pub image_file_name: Option<String>,
         /// URL of an image to fetch and store as this record's file, on create or update.
         ///
@@ -879,10 +886,14 @@ mod typed {
         ///
         /// Query: `ImageFile_ImageFileName=text`.
         ImageFileName(String),
+        /// Filter by the image's upload URL.
+        ///
+        /// Query: `ImageFile_NewImageUrl=text`.
+        NewImageUrl(String),
         /// Filter by the clear-image flag.
         ///
-        /// Query: `ImageFile_ClearImageFile=true`.
-        ClearImageFile(bool),
+        /// Query: `ImageFile_ClearImage=true`.
+        ClearImage(bool),
         /// Filter by file size in bytes.
         ///
         /// Query: `ImageFile_FileSizeBytes=12`.
@@ -930,9 +941,8 @@ mod typed {
                     ("ImageFile_Business_WebAddress", value.clone())
                 }
                 Self::ImageFileName(value) => ("ImageFile_ImageFileName", value.clone()),
-                Self::ClearImageFile(value) => {
-                    ("ImageFile_ClearImageFile", value.to_string())
-                }
+                Self::NewImageUrl(value) => ("ImageFile_NewImageUrl", value.clone()),
+                Self::ClearImage(value) => ("ImageFile_ClearImage", value.to_string()),
                 Self::FileSizeBytes(value) => {
                     ("ImageFile_FileSizeBytes", value.to_string())
                 }

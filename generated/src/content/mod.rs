@@ -17,6 +17,11 @@ pub mod blog_posts;
 /// text and the user who wrote it.
 #[cfg(any(feature = "blog_post_comments", feature = "schemas"))]
 pub mod blog_post_comments;
+/// `BusinessAnnouncement`: A notice shown to customers on the Members Portal and the mobile
+/// app: a title and a plain text body (no formatting), with an optional image and an optional
+/// call-to-action button.
+#[cfg(any(feature = "business_announcements", feature = "schemas"))]
+pub mod business_announcements;
 /// `CalendarEvent`: An event of a location, published on the Members Portal: physical
 /// (optionally held in a bookable `Resource`, which is then blocked for its duration), virtual
 /// through the Zoom integration, or both.
@@ -25,6 +30,30 @@ pub mod calendar_events;
 /// `CalendarEventCategory`: A label for grouping a location's events by kind or topic.
 #[cfg(any(feature = "calendar_event_categories", feature = "schemas"))]
 pub mod calendar_event_categories;
+/// `CommunityPerk`: A perk a location offers its customers together with another business (a
+/// discount, a free trial, a free drink nearby...), published on the Members Portal where
+/// customers can claim it.
+#[cfg(any(feature = "community_perks", feature = "schemas"))]
+pub mod community_perks;
+/// `Course`: A course published to customers on the Members Portal, for training, community
+/// building or self-study.
+#[cfg(any(feature = "courses", feature = "schemas"))]
+pub mod courses;
+/// `CourseCompletedLesson`: A mark that an enrolled member (CourseMember) has completed a
+/// lesson (CourseLesson).
+#[cfg(any(feature = "course_completed_lessons", feature = "schemas"))]
+pub mod course_completed_lessons;
+/// `CourseLesson`: A lesson of a course (Course), the unit of content enrolled members work
+/// through, in a section (CourseSection) or directly in the course.
+#[cfg(any(feature = "course_lessons", feature = "schemas"))]
+pub mod course_lessons;
+/// `CourseMember`: A customer's enrolment in a course (Course).
+#[cfg(any(feature = "course_members", feature = "schemas"))]
+pub mod course_members;
+/// `CourseSection`: A section of a course (Course): a stage that groups lessons (CourseLesson)
+/// on the way to the course's goal.
+#[cfg(any(feature = "course_sections", feature = "schemas"))]
+pub mod course_sections;
 /// `DataFile`: A file kept in a location's account for use wherever customers see content:
 /// Members Portal pages, invoices, emails and templates.
 #[cfg(any(feature = "data_files", feature = "schemas"))]
@@ -41,6 +70,31 @@ pub mod event_comments;
 /// with its price, sale window, allocation and audience.
 #[cfg(any(feature = "event_products", feature = "schemas"))]
 pub mod event_products;
+/// `EventWaitingAttendee`: A person on the waiting list of an event (CalendarEvent): a customer
+/// (`CoworkerId`) or anyone named by `FullName` and `Email`.
+#[cfg(any(feature = "event_waiting_attendees", feature = "schemas"))]
+pub mod event_waiting_attendees;
+/// `FaqArticle`: A frequently asked question and its answer, published on the Members Portal so
+/// customers can find information themselves.
+#[cfg(any(feature = "faq_articles", feature = "schemas"))]
+pub mod faq_articles;
+/// `FormPage`: A custom form shown to customers, for example while they sign up or check in.
+#[cfg(any(feature = "form_pages", feature = "schemas"))]
+pub mod form_pages;
+/// `FormPageAnswer`: One answer to one question (FormPageQuestion) of a form page, given as
+/// part of one submission of the form (FormPageRequest).
+#[cfg(any(feature = "form_page_answers", feature = "schemas"))]
+pub mod form_page_answers;
+/// `FormPageQuestion`: One question of a form page (FormPage): its text and help text, its kind
+/// of answer (`QuestionType`: text, yes/no, long text, date, a choice among `AvailableOptions`,
+/// or a file), whether an answer is required and its place in the form.
+#[cfg(any(feature = "form_page_questions", feature = "schemas"))]
+pub mod form_page_questions;
+/// `FormPageRequest`: One customer's filling-in of a form page (FormPage): when it was sent to
+/// them, whether they have submitted it, and, where it was asked for one, the event sign-up,
+/// event or contract it belongs to.
+#[cfg(any(feature = "form_page_requests", feature = "schemas"))]
+pub mod form_page_requests;
 /// `ImageFile`: An image stored in a location's account, for branding, page content or the
 /// Members Portal gallery (`UseInGallery`).
 #[cfg(any(feature = "image_files", feature = "schemas"))]

@@ -5,6 +5,11 @@
 /// panel).
 #[cfg(any(feature = "canned_responses", feature = "schemas"))]
 pub mod canned_responses;
+/// `CoworkerReminderAudit`: A trace that a reminder (Reminder) was sent to a customer: Nexudus
+/// keeps one per reminder sent, as an audit trail of its automatic messages, and uses them to
+/// tell which reminders a customer has already had so as not to send them twice.
+#[cfg(any(feature = "coworker_reminder_audits", feature = "schemas"))]
+pub mod coworker_reminder_audits;
 /// `CoworkerTask`: A to-do item about a customer, assigned to an admin user who is responsible
 /// for it (onboarding steps, follow-ups and the like).
 #[cfg(any(feature = "coworker_tasks", feature = "schemas"))]

@@ -104,11 +104,11 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             .required(),
         crate::FieldSchema::new("BusinessName", crate::FieldKind::String).read_only(),
         crate::FieldSchema::new("Name", crate::FieldKind::String).required(),
-        crate::FieldSchema::new("Roles", crate::FieldKind::Ids("Role")),
+        crate::FieldSchema::new("Roles", crate::FieldKind::Ids("Role")).not_in_list(),
         crate::FieldSchema::new("AddedRoles", crate::FieldKind::Ids("Role")).body_only(),
         crate::FieldSchema::new("RemovedRoles", crate::FieldKind::Ids("Role"))
             .body_only(),
-        crate::FieldSchema::new("Users", crate::FieldKind::Ids("User")),
+        crate::FieldSchema::new("Users", crate::FieldKind::Ids("User")).not_in_list(),
         crate::FieldSchema::new("AddedUsers", crate::FieldKind::Ids("User")).body_only(),
         crate::FieldSchema::new("RemovedUsers", crate::FieldKind::Ids("User"))
             .body_only(),
@@ -286,7 +286,8 @@ mod typed {
         ///
         /// Spec decision: The 2020 list example shows it as a display field `UserRoleBusinessName` of
         /// list records only; the newer get-one page lists `BusinessName` as a read-only property of
-        /// the full record. The newer page wins: it is a read-only record field.
+        /// the full record. The newer page wins: it is a read-only record field. The catalogue
+        /// (skills:userroles.md) does not name it, as it leaves out read-only fields.
         pub business_name: Option<String>,
         /// The group's name.
         ///
@@ -297,14 +298,16 @@ mod typed {
         /// Wire: `Roles`.
         ///
         /// Spec decision: The 2020 create example and update parameters carry it (the create parameter
-        /// list omits it); the newer get-one page shows it as a list of role ids.
+        /// list omits it); the newer get-one page shows it as a list of role ids. The catalogue
+        /// (skills:userroles.md) says only get returns it, so list records leave it out.
         pub roles: Option<Vec<crate::ids::RoleId>>,
         /// The users in the group; replaces the whole list when sent.
         ///
         /// Wire: `Users`.
         ///
         /// Spec decision: The 2020 create example and update parameters carry it (the create parameter
-        /// list omits it); the newer get-one page shows it as a list of user ids.
+        /// list omits it); the newer get-one page shows it as a list of user ids. The catalogue
+        /// (skills:userroles.md) says only get returns it, so list records leave it out.
         pub users: Option<Vec<crate::ids::UserId>>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
@@ -432,10 +435,6 @@ mod typed {
         pub business_name: Option<String>,
         /// `Name`: see [`UserRole::name`].
         pub name: Option<String>,
-        /// `Roles`: see [`UserRole::roles`].
-        pub roles: Option<Vec<crate::ids::RoleId>>,
-        /// `Users`: see [`UserRole::users`].
-        pub users: Option<Vec<crate::ids::UserId>>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -471,8 +470,6 @@ mod typed {
                     let mut v_business_id = None;
                     let mut v_business_name = None;
                     let mut v_name = None;
-                    let mut v_roles = None;
-                    let mut v_users = None;
                     let mut extra = ::serde_json::Map::new();
                     while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                         match &*key {
@@ -491,8 +488,6 @@ mod typed {
                             "BusinessId" => v_business_id = map.next_value()?,
                             "BusinessName" => v_business_name = map.next_value()?,
                             "Name" => v_name = map.next_value()?,
-                            "Roles" => v_roles = map.next_value()?,
-                            "Users" => v_users = map.next_value()?,
                             _ => crate::wire::keep(&mut extra, key, &mut map)?,
                         }
                     }
@@ -510,8 +505,6 @@ mod typed {
                         business_id: v_business_id,
                         business_name: v_business_name,
                         name: v_name,
-                        roles: v_roles,
-                        users: v_users,
                         extra,
                     })
                 }

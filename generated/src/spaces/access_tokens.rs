@@ -165,6 +165,18 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             query: "AccessToken_LastAccess",
             field: "LastAccess",
         },
+        crate::FilterSchema {
+            query: "AccessToken_MacAddress",
+            field: "MacAddress",
+        },
+        crate::FilterSchema {
+            query: "AccessToken_BookingGuid",
+            field: "BookingGuid",
+        },
+        crate::FilterSchema {
+            query: "AccessToken_VisitorGuid",
+            field: "VisitorGuid",
+        },
     ],
     range_filters: &[
         crate::RangeFilterSchema {
@@ -371,14 +383,18 @@ mod typed {
         /// Wire: `MinutesLeft`, read-only.
         ///
         /// Spec decision: The 2020 page shows it only in the filters and the example records, not in
-        /// the create or update parameters: the server sets it.
+        /// the create or update parameters: the server sets it. The catalogue (skills:accesstokens.md)
+        /// names it only among the key fields, not among its options; dev:spaces/get-accesstokens-by-id
+        /// returns it.
         pub minutes_left: Option<i64>,
         /// When the code was last used.
         ///
         /// Wire: `LastAccess`, read-only.
         ///
         /// Spec decision: The 2020 page shows it only in the filters and the example records, not in
-        /// the create or update parameters: the server sets it.
+        /// the create or update parameters: the server sets it. The catalogue (skills:accesstokens.md)
+        /// does not name it (it lists no read-only field); dev:spaces/get-accesstokens-by-id returns
+        /// it, so it stays.
         pub last_access: Option<crate::DateTime>,
         /// MAC address of the device the code is tied to, if any.
         ///
@@ -961,6 +977,18 @@ mod typed {
         ///
         /// Query: `AccessToken_LastAccess=2025-01-01T00:00`.
         LastAccess(crate::DateTime),
+        /// Filter by device MAC address.
+        ///
+        /// Query: `AccessToken_MacAddress=text`.
+        MacAddress(String),
+        /// Filter by the unique id of the booking the code was issued for.
+        ///
+        /// Query: `AccessToken_BookingGuid=a1b2c3d4-e5f6-7890-abcd-ef1234567890`.
+        BookingGuid(crate::Uuid),
+        /// Filter by the unique id of the visitor the code was issued for.
+        ///
+        /// Query: `AccessToken_VisitorGuid=a1b2c3d4-e5f6-7890-abcd-ef1234567890`.
+        VisitorGuid(crate::Uuid),
         /// Records created within a range.
         ///
         /// `CreatedOn` at least this value. Query: `from_AccessToken_CreatedOn=2025-01-01T00:00`.
@@ -1060,6 +1088,13 @@ mod typed {
                         "AccessToken_LastAccess",
                         value.to_filter_string(crate::SERVICE.filter_datetime_format),
                     )
+                }
+                Self::MacAddress(value) => ("AccessToken_MacAddress", value.clone()),
+                Self::BookingGuid(value) => {
+                    ("AccessToken_BookingGuid", value.to_string())
+                }
+                Self::VisitorGuid(value) => {
+                    ("AccessToken_VisitorGuid", value.to_string())
                 }
                 Self::FromCreatedOn(value) => {
                     (

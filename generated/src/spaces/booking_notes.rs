@@ -102,7 +102,9 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("CustomFields", crate::FieldKind::Json),
         crate::FieldSchema::new("BookingId", crate::FieldKind::Id("Booking")).required(),
         crate::FieldSchema::new("AddedBy", crate::FieldKind::String),
-        crate::FieldSchema::new("Notes", crate::FieldKind::String).required(),
+        crate::FieldSchema::new("Notes", crate::FieldKind::String)
+            .required()
+            .pii(crate::Pii::Bio),
     ],
     joined: &[],
     filters: &[

@@ -106,6 +106,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("ProductId", crate::FieldKind::Id("Product")).required(),
         crate::FieldSchema::new("InvoiceInMinutes", crate::FieldKind::Boolean),
         crate::FieldSchema::new("Quantity", crate::FieldKind::Integer).required(),
+        crate::FieldSchema::new("MrmReminded", crate::FieldKind::Boolean),
     ],
     joined: &[
         crate::FieldSchema::new("ProductName", crate::FieldKind::String).read_only(),
@@ -138,6 +139,10 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FilterSchema {
             query: "BookingProduct_Quantity",
             field: "Quantity",
+        },
+        crate::FilterSchema {
+            query: "BookingProduct_MrmReminded",
+            field: "MrmReminded",
         },
         crate::FilterSchema {
             query: "BookingProduct_Product_Name",
@@ -304,6 +309,13 @@ mod typed {
         /// Spec decision: The 2020 page types it `int` in the parameters but its example record shows
         /// `False`, an artefact of the page generator; an integer is kept.
         pub quantity: i64,
+        /// Whether the MRM reminder for this product of the booking has been sent.
+        ///
+        /// Wire: `MrmReminded`.
+        ///
+        /// Spec decision: Only the catalogue (skills:bookingproducts.md) names it, among the create and
+        /// update options and the filters; the 2020 page does not.
+        pub mrm_reminded: Option<bool>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -340,6 +352,7 @@ mod typed {
                     let mut v_product_id = None;
                     let mut v_invoice_in_minutes = None;
                     let mut v_quantity = None;
+                    let mut v_mrm_reminded = None;
                     let mut extra = ::serde_json::Map::new();
                     while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                         match &*key {
@@ -361,6 +374,7 @@ mod typed {
                                 v_invoice_in_minutes = map.next_value()?;
                             }
                             "Quantity" => v_quantity = map.next_value()?,
+                            "MrmReminded" => v_mrm_reminded = map.next_value()?,
                             _ => crate::wire::keep(&mut extra, key, &mut map)?,
                         }
                     }
@@ -379,6 +393,7 @@ mod typed {
                         product_id: crate::wire::required(v_product_id, "ProductId")?,
                         invoice_in_minutes: v_invoice_in_minutes,
                         quantity: crate::wire::required(v_quantity, "Quantity")?,
+                        mrm_reminded: v_mrm_reminded,
                         extra,
                     })
                 }
@@ -431,12 +446,16 @@ mod typed {
         pub invoice_in_minutes: Option<bool>,
         /// `Quantity`: see [`BookingProduct::quantity`].
         pub quantity: Option<i64>,
+        /// `MrmReminded`: see [`BookingProduct::mrm_reminded`].
+        pub mrm_reminded: Option<bool>,
         /// The product's name.
         ///
         /// Wire: `ProductName`, read-only.
         ///
         /// Spec decision: The 2020 list example spells it `BookingProductProductName`; the spec drops
         /// the entity prefix, as the newer pages do for every joined name (see CoworkerDiscountCode).
+        /// The catalogue (skills:bookingproducts.md) names it only among the key fields, with no type;
+        /// it stays as the 2020 page shows it.
         pub product_name: Option<String>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
@@ -474,6 +493,7 @@ mod typed {
                     let mut v_product_id = None;
                     let mut v_invoice_in_minutes = None;
                     let mut v_quantity = None;
+                    let mut v_mrm_reminded = None;
                     let mut v_product_name = None;
                     let mut extra = ::serde_json::Map::new();
                     while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
@@ -496,6 +516,7 @@ mod typed {
                                 v_invoice_in_minutes = map.next_value()?;
                             }
                             "Quantity" => v_quantity = map.next_value()?,
+                            "MrmReminded" => v_mrm_reminded = map.next_value()?,
                             "ProductName" => v_product_name = map.next_value()?,
                             _ => crate::wire::keep(&mut extra, key, &mut map)?,
                         }
@@ -515,6 +536,7 @@ mod typed {
                         product_id: v_product_id,
                         invoice_in_minutes: v_invoice_in_minutes,
                         quantity: v_quantity,
+                        mrm_reminded: v_mrm_reminded,
                         product_name: v_product_name,
                         extra,
                     })
@@ -543,6 +565,8 @@ mod typed {
         pub invoice_in_minutes: Option<bool>,
         /// `Quantity`: see [`BookingProduct::quantity`].
         pub quantity: i64,
+        /// `MrmReminded`: see [`BookingProduct::mrm_reminded`].
+        pub mrm_reminded: Option<bool>,
     }
 
     impl ::serde::Serialize for NewBookingProduct {
@@ -557,6 +581,7 @@ mod typed {
             object.field("ProductId", &self.product_id)?;
             object.field_if_set("InvoiceInMinutes", &self.invoice_in_minutes)?;
             object.field("Quantity", &self.quantity)?;
+            object.field_if_set("MrmReminded", &self.mrm_reminded)?;
             object.end()
         }
     }
@@ -576,6 +601,7 @@ mod typed {
                 product_id: product_id.into(),
                 invoice_in_minutes: None,
                 quantity,
+                mrm_reminded: None,
             }
         }
 
@@ -594,6 +620,12 @@ mod typed {
         /// Sets [`InvoiceInMinutes`](Self::invoice_in_minutes).
         pub fn with_invoice_in_minutes(mut self, value: bool) -> Self {
             self.invoice_in_minutes = Some(value);
+            self
+        }
+
+        /// Sets [`MrmReminded`](Self::mrm_reminded).
+        pub fn with_mrm_reminded(mut self, value: bool) -> Self {
+            self.mrm_reminded = Some(value);
             self
         }
     }
@@ -621,6 +653,8 @@ mod typed {
         pub invoice_in_minutes: Option<bool>,
         /// `Quantity`: see [`BookingProduct::quantity`].
         pub quantity: i64,
+        /// `MrmReminded`: see [`BookingProduct::mrm_reminded`].
+        pub mrm_reminded: Option<bool>,
         /// Properties the spec does not describe, sent back as they were read.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -638,6 +672,7 @@ mod typed {
             object.field("ProductId", &self.product_id)?;
             object.field("InvoiceInMinutes", &self.invoice_in_minutes)?;
             object.field("Quantity", &self.quantity)?;
+            object.field("MrmReminded", &self.mrm_reminded)?;
             object.end_with(&self.extra)
         }
     }
@@ -659,6 +694,7 @@ mod typed {
                 product_id: record.product_id,
                 invoice_in_minutes: record.invoice_in_minutes,
                 quantity: record.quantity,
+                mrm_reminded: record.mrm_reminded,
                 extra: record.extra,
             }
         }
@@ -705,6 +741,10 @@ mod typed {
         ///
         /// Query: `BookingProduct_Quantity=12`.
         Quantity(i64),
+        /// Filter by whether the MRM reminder was sent.
+        ///
+        /// Query: `BookingProduct_MrmReminded=true`.
+        MrmReminded(bool),
         /// Filter by product name (joined from the related record).
         ///
         /// Query: `BookingProduct_Product_Name=text`.
@@ -747,6 +787,9 @@ mod typed {
                     ("BookingProduct_InvoiceInMinutes", value.to_string())
                 }
                 Self::Quantity(value) => ("BookingProduct_Quantity", value.to_string()),
+                Self::MrmReminded(value) => {
+                    ("BookingProduct_MrmReminded", value.to_string())
+                }
                 Self::ProductName(value) => {
                     ("BookingProduct_Product_Name", value.clone())
                 }

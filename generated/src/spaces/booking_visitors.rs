@@ -106,7 +106,18 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("VisitorId", crate::FieldKind::Id("Visitor")).required(),
     ],
     joined: &[
-        crate::FieldSchema::new("VisitorFullName", crate::FieldKind::String).read_only(),
+        crate::FieldSchema::new("VisitorFullName", crate::FieldKind::String)
+            .read_only()
+            .pii(crate::Pii::Name),
+        crate::FieldSchema::new("VisitorEmail", crate::FieldKind::String)
+            .read_only()
+            .pii(crate::Pii::Email),
+        crate::FieldSchema::new("VisitorPhoneNumber", crate::FieldKind::String)
+            .read_only()
+            .pii(crate::Pii::Phone),
+        crate::FieldSchema::new("VisitorCompanyName", crate::FieldKind::String)
+            .read_only()
+            .pii(crate::Pii::Name),
     ],
     filters: &[
         crate::FilterSchema {
@@ -132,6 +143,18 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FilterSchema {
             query: "BookingVisitor_Visitor_FullName",
             field: "VisitorFullName",
+        },
+        crate::FilterSchema {
+            query: "BookingVisitor_Visitor_Email",
+            field: "VisitorEmail",
+        },
+        crate::FilterSchema {
+            query: "BookingVisitor_Visitor_PhoneNumber",
+            field: "VisitorPhoneNumber",
+        },
+        crate::FilterSchema {
+            query: "BookingVisitor_Visitor_CompanyName",
+            field: "VisitorCompanyName",
         },
     ],
     range_filters: &[
@@ -348,8 +371,8 @@ mod typed {
     /// A `BookingVisitor` as list endpoints answer it: a summary, not the full record. Every field
     /// but `Id` may be missing.
     ///
-    /// The summary that GET list answers: the two links and the visitor's name. Never build an
-    /// update from it: a PUT clears every field it does not send.
+    /// The summary that GET list answers: the two links and the visitor's name and contact details.
+    /// Never build an update from it: a PUT clears every field it does not send.
     ///
     /// There is deliberately no way to turn it into a [`BookingVisitorUpdate`]: fetch the full
     /// record with `get` first. This does not compile:
@@ -392,6 +415,30 @@ mod typed {
         /// Spec decision: The 2020 list example spells it `BookingVisitorVisitorFullName`; the spec
         /// drops the entity prefix, as the newer pages do for every joined name.
         pub visitor_full_name: Option<String>,
+        /// The visitor's email address.
+        ///
+        /// Wire: `VisitorEmail`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:bookingvisitors.md) names it only in its PII table; the
+        /// newer dev:spaces/get-bookingvisitors-by-id shows it as read-only, taken from the linked
+        /// visitor, so it is a joined field. The 2020 page does not have it.
+        pub visitor_email: Option<String>,
+        /// The visitor's phone number.
+        ///
+        /// Wire: `VisitorPhoneNumber`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:bookingvisitors.md) names it only in its PII table; the
+        /// newer dev:spaces/get-bookingvisitors-by-id shows it as read-only, taken from the linked
+        /// visitor, so it is a joined field. The 2020 page does not have it.
+        pub visitor_phone_number: Option<String>,
+        /// The name of the visitor's company.
+        ///
+        /// Wire: `VisitorCompanyName`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:bookingvisitors.md) names it only in its PII table; the
+        /// newer dev:spaces/get-bookingvisitors-by-id shows it as read-only, taken from the linked
+        /// visitor, so it is a joined field. The 2020 page does not have it.
+        pub visitor_company_name: Option<String>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -427,6 +474,9 @@ mod typed {
                     let mut v_booking_id = None;
                     let mut v_visitor_id = None;
                     let mut v_visitor_full_name = None;
+                    let mut v_visitor_email = None;
+                    let mut v_visitor_phone_number = None;
+                    let mut v_visitor_company_name = None;
                     let mut extra = ::serde_json::Map::new();
                     while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                         match &*key {
@@ -445,6 +495,13 @@ mod typed {
                             "BookingId" => v_booking_id = map.next_value()?,
                             "VisitorId" => v_visitor_id = map.next_value()?,
                             "VisitorFullName" => v_visitor_full_name = map.next_value()?,
+                            "VisitorEmail" => v_visitor_email = map.next_value()?,
+                            "VisitorPhoneNumber" => {
+                                v_visitor_phone_number = map.next_value()?;
+                            }
+                            "VisitorCompanyName" => {
+                                v_visitor_company_name = map.next_value()?;
+                            }
                             _ => crate::wire::keep(&mut extra, key, &mut map)?,
                         }
                     }
@@ -462,6 +519,9 @@ mod typed {
                         booking_id: v_booking_id,
                         visitor_id: v_visitor_id,
                         visitor_full_name: v_visitor_full_name,
+                        visitor_email: v_visitor_email,
+                        visitor_phone_number: v_visitor_phone_number,
+                        visitor_company_name: v_visitor_company_name,
                         extra,
                     })
                 }
@@ -623,6 +683,18 @@ mod typed {
         ///
         /// Query: `BookingVisitor_Visitor_FullName=text`.
         VisitorFullName(String),
+        /// Filter by the visitor's email address (joined from the related record).
+        ///
+        /// Query: `BookingVisitor_Visitor_Email=text`.
+        VisitorEmail(String),
+        /// Filter by the visitor's phone number (joined from the related record).
+        ///
+        /// Query: `BookingVisitor_Visitor_PhoneNumber=text`.
+        VisitorPhoneNumber(String),
+        /// Filter by the name of the visitor's company (joined from the related record).
+        ///
+        /// Query: `BookingVisitor_Visitor_CompanyName=text`.
+        VisitorCompanyName(String),
         /// Records created within a range.
         ///
         /// `CreatedOn` at least this value. Query: `from_BookingVisitor_CreatedOn=2025-01-01T00:00`.
@@ -651,6 +723,15 @@ mod typed {
                 Self::Visitor(value) => ("BookingVisitor_Visitor", value.to_string()),
                 Self::VisitorFullName(value) => {
                     ("BookingVisitor_Visitor_FullName", value.clone())
+                }
+                Self::VisitorEmail(value) => {
+                    ("BookingVisitor_Visitor_Email", value.clone())
+                }
+                Self::VisitorPhoneNumber(value) => {
+                    ("BookingVisitor_Visitor_PhoneNumber", value.clone())
+                }
+                Self::VisitorCompanyName(value) => {
+                    ("BookingVisitor_Visitor_CompanyName", value.clone())
                 }
                 Self::FromCreatedOn(value) => {
                     (

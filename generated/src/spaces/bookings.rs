@@ -112,7 +112,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("ExtraServiceId", crate::FieldKind::Id("ExtraService")),
         crate::FieldSchema::new("FromTime", crate::FieldKind::DateTime).required(),
         crate::FieldSchema::new("ToTime", crate::FieldKind::DateTime).required(),
-        crate::FieldSchema::new("Notes", crate::FieldKind::String),
+        crate::FieldSchema::new("Notes", crate::FieldKind::String).pii(crate::Pii::Bio),
         crate::FieldSchema::new("InternalNotes", crate::FieldKind::String).create_only(),
         crate::FieldSchema::new("ChargeNow", crate::FieldKind::Boolean),
         crate::FieldSchema::new("InvoiceNow", crate::FieldKind::Boolean),
@@ -122,9 +122,12 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("DiscountCode", crate::FieldKind::String),
         crate::FieldSchema::new("Tentative", crate::FieldKind::Boolean),
         crate::FieldSchema::new("Online", crate::FieldKind::Boolean).read_only(),
-        crate::FieldSchema::new("TeamsAtTheTimeOfBooking", crate::FieldKind::String),
-        crate::FieldSchema::new("TariffAtTheTimeOfBooking", crate::FieldKind::String),
-        crate::FieldSchema::new("RepeatSeriesUniqueId", crate::FieldKind::Guid),
+        crate::FieldSchema::new("TeamsAtTheTimeOfBooking", crate::FieldKind::String)
+            .flag("teams-at-booking"),
+        crate::FieldSchema::new("TariffAtTheTimeOfBooking", crate::FieldKind::String)
+            .flag("tariff-at-booking"),
+        crate::FieldSchema::new("RepeatSeriesUniqueId", crate::FieldKind::Guid)
+            .create_only(),
         crate::FieldSchema::new("RepeatBooking", crate::FieldKind::Boolean)
             .create_only(),
         crate::FieldSchema::new(
@@ -177,6 +180,22 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             crate::FieldKind::Integer,
         ),
         crate::FieldSchema::new("IncludeZoomInvite", crate::FieldKind::Boolean),
+        crate::FieldSchema::new("LastNotificationTime", crate::FieldKind::DateTime),
+        crate::FieldSchema::new("GoogleCalendarId", crate::FieldKind::String),
+        crate::FieldSchema::new("GoogleEventId", crate::FieldKind::String),
+        crate::FieldSchema::new("Office365EventId", crate::FieldKind::String),
+        crate::FieldSchema::new("PublicGoogleEventId", crate::FieldKind::String),
+        crate::FieldSchema::new("Reminded", crate::FieldKind::Boolean),
+        crate::FieldSchema::new("MrmReminded", crate::FieldKind::Boolean),
+        crate::FieldSchema::new("KisiKeyId", crate::FieldKind::Integer),
+        crate::FieldSchema::new("StartScheduledJobId", crate::FieldKind::String),
+        crate::FieldSchema::new("EndScheduledJobId", crate::FieldKind::String),
+        crate::FieldSchema::new("Billed", crate::FieldKind::Boolean),
+        crate::FieldSchema::new("FromTimeLocal", crate::FieldKind::DateTime),
+        crate::FieldSchema::new("ToTimeLocal", crate::FieldKind::DateTime),
+        crate::FieldSchema::new("InvoiceDateLocal", crate::FieldKind::DateTime),
+        crate::FieldSchema::new("ZoomEventData", crate::FieldKind::String),
+        crate::FieldSchema::new("Office365AdminEventId", crate::FieldKind::String),
         crate::FieldSchema::new("BookingProducts", crate::FieldKind::Json).body_only(),
         crate::FieldSchema::new("BookingVisitors", crate::FieldKind::Json).body_only(),
     ],
@@ -192,8 +211,22 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("ResourceResourceTypeName", crate::FieldKind::String)
             .read_only(),
         crate::FieldSchema::new("CoworkerFullName", crate::FieldKind::String)
+            .read_only()
+            .pii(crate::Pii::Name),
+        crate::FieldSchema::new("ExtraServiceName", crate::FieldKind::String)
             .read_only(),
-        crate::FieldSchema::new("ExtraServiceName", crate::FieldKind::String).read_only(),
+        crate::FieldSchema::new("CoworkerMobilePhone", crate::FieldKind::String)
+            .read_only()
+            .pii(crate::Pii::Phone),
+        crate::FieldSchema::new("CoworkerLandLine", crate::FieldKind::String)
+            .read_only()
+            .pii(crate::Pii::Phone),
+        crate::FieldSchema::new("CoworkerBillingName", crate::FieldKind::String)
+            .read_only()
+            .pii(crate::Pii::Name),
+        crate::FieldSchema::new("CoworkerCompanyName", crate::FieldKind::String)
+            .read_only()
+            .pii(crate::Pii::Name),
     ],
     filters: &[
         crate::FilterSchema {
@@ -369,6 +402,82 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             field: "CoworkerExtraServiceTotalUses",
         },
         crate::FilterSchema {
+            query: "Booking_FloorPlanDesk",
+            field: "FloorPlanDeskId",
+        },
+        crate::FilterSchema {
+            query: "Booking_InvoiceThisCoworker",
+            field: "InvoiceThisCoworker",
+        },
+        crate::FilterSchema {
+            query: "Booking_LastNotificationTime",
+            field: "LastNotificationTime",
+        },
+        crate::FilterSchema {
+            query: "Booking_GoogleCalendarId",
+            field: "GoogleCalendarId",
+        },
+        crate::FilterSchema {
+            query: "Booking_GoogleEventId",
+            field: "GoogleEventId",
+        },
+        crate::FilterSchema {
+            query: "Booking_Office365EventId",
+            field: "Office365EventId",
+        },
+        crate::FilterSchema {
+            query: "Booking_PublicGoogleEventId",
+            field: "PublicGoogleEventId",
+        },
+        crate::FilterSchema {
+            query: "Booking_Reminded",
+            field: "Reminded",
+        },
+        crate::FilterSchema {
+            query: "Booking_MrmReminded",
+            field: "MrmReminded",
+        },
+        crate::FilterSchema {
+            query: "Booking_KisiKeyId",
+            field: "KisiKeyId",
+        },
+        crate::FilterSchema {
+            query: "Booking_StartScheduledJobId",
+            field: "StartScheduledJobId",
+        },
+        crate::FilterSchema {
+            query: "Booking_EndScheduledJobId",
+            field: "EndScheduledJobId",
+        },
+        crate::FilterSchema {
+            query: "Booking_Billed",
+            field: "Billed",
+        },
+        crate::FilterSchema {
+            query: "Booking_FromTimeLocal",
+            field: "FromTimeLocal",
+        },
+        crate::FilterSchema {
+            query: "Booking_ToTimeLocal",
+            field: "ToTimeLocal",
+        },
+        crate::FilterSchema {
+            query: "Booking_InvoiceDateLocal",
+            field: "InvoiceDateLocal",
+        },
+        crate::FilterSchema {
+            query: "Booking_IncludeZoomInvite",
+            field: "IncludeZoomInvite",
+        },
+        crate::FilterSchema {
+            query: "Booking_ZoomEventData",
+            field: "ZoomEventData",
+        },
+        crate::FilterSchema {
+            query: "Booking_Office365AdminEventId",
+            field: "Office365AdminEventId",
+        },
+        crate::FilterSchema {
             query: "Booking_Resource_Name",
             field: "ResourceName",
         },
@@ -453,6 +562,31 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             from: "from_Booking_CoworkerExtraServiceTotalUses",
             to: "to_Booking_CoworkerExtraServiceTotalUses",
             field: "CoworkerExtraServiceTotalUses",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Booking_LastNotificationTime",
+            to: "to_Booking_LastNotificationTime",
+            field: "LastNotificationTime",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Booking_KisiKeyId",
+            to: "to_Booking_KisiKeyId",
+            field: "KisiKeyId",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Booking_FromTimeLocal",
+            to: "to_Booking_FromTimeLocal",
+            field: "FromTimeLocal",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Booking_ToTimeLocal",
+            to: "to_Booking_ToTimeLocal",
+            field: "ToTimeLocal",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Booking_InvoiceDateLocal",
+            to: "to_Booking_InvoiceDateLocal",
+            field: "InvoiceDateLocal",
         },
     ],
     sort: &[
@@ -695,19 +829,36 @@ mod typed {
         /// Wire: `Online`, read-only.
         ///
         /// Spec decision: The 2020 page shows it only in the filters and the example records, not in
-        /// the create or update parameters: the server sets it.
+        /// the create or update parameters: the server sets it. The catalogue (skills:bookings.md) does
+        /// not name it (it lists no read-only field); dev:spaces/get-bookings-by-id still returns it,
+        /// so it stays.
         pub online: Option<bool>,
         /// The teams the customer belonged to when booking, as text.
         ///
         /// Wire: `TeamsAtTheTimeOfBooking`.
+        ///
+        /// Spec decision: The catalogue (skills:bookings.md) names the option `--teams-at-booking`; the
+        /// 2020 page and the newer dev:spaces/get-bookings-by-id spell the property
+        /// TeamsAtTheTimeOfBooking, and the newer pages win on spelling, so the catalogue's option is
+        /// an alias of this field.
         pub teams_at_the_time_of_booking: Option<String>,
         /// The plan the customer was on when booking, as text.
         ///
         /// Wire: `TariffAtTheTimeOfBooking`.
+        ///
+        /// Spec decision: The catalogue (skills:bookings.md) names the option `--tariff-at-booking`;
+        /// the 2020 page and the newer dev:spaces/get-bookings-by-id spell the property
+        /// TariffAtTheTimeOfBooking, and the newer pages win on spelling, so the catalogue's option is
+        /// an alias of this field.
         pub tariff_at_the_time_of_booking: Option<String>,
         /// Unique id shared by the bookings of one repeating series.
         ///
-        /// Wire: `RepeatSeriesUniqueId`.
+        /// Wire: `RepeatSeriesUniqueId`, set on create only.
+        ///
+        /// Spec decision: The 2020 page takes it on create and update; the catalogue
+        /// (skills:bookings.md) lists it among the create options only, in line with the newer pages'
+        /// rule that a series is settled when it is created. The catalogue is the newer source, so it
+        /// is create-only (an update still sends back the value read).
         pub repeat_series_unique_id: Option<crate::Uuid>,
         /// Set on create to make a repeating series from this booking.
         ///
@@ -722,7 +873,10 @@ mod typed {
         ///
         /// Spec decision: The 2020 page takes it on create and update; the newer pages
         /// (dev:spaces/post-bookings, dev:spaces/get-bookings) say every repeat setting is create-only:
-        /// once a series exists only WhichBookingsToUpdate acts on it. The newer pages win.
+        /// once a series exists only WhichBookingsToUpdate acts on it. The newer pages win. The
+        /// catalogue (skills:bookings.md) and web:learn.nexudus.com/rest-api/spaces/put-bookings mark
+        /// it required; the 2020 page, dev:spaces/post-bookings and dev:spaces/put-bookings do not, and
+        /// a cycle means nothing for a booking that does not repeat, so it stays optional.
         pub repeats: Option<crate::enums::BookingRepeatCycle>,
         /// For a booking of a series: which bookings an update or delete applies to (this one, the
         /// following ones, all, ...); by default this one only.
@@ -732,7 +886,10 @@ mod typed {
         /// Spec decision: The 2020 page takes it on update only; the newer page
         /// dev:spaces/post-bookings documents it in the create body too (defaulting to
         /// UpdateThisBookingOnly), and the newer page wins. It is the only setting that acts on an
-        /// existing series.
+        /// existing series. The catalogue (skills:bookings.md) and
+        /// web:learn.nexudus.com/rest-api/spaces/put-bookings mark it required; it stays optional
+        /// because dev:spaces/post-bookings gives it a default and dev:spaces/put-bookings requires
+        /// only the Id.
         pub which_bookings_to_update: Option<crate::enums::RepeatedBookingUpdateAction>,
         /// Interval of the series: it repeats every this many periods (days, weeks, ...).
         ///
@@ -817,61 +974,66 @@ mod typed {
         /// Wire: `Invoiced`, read-only.
         ///
         /// Spec decision: The 2020 page shows it only in the filters and the example records, not in
-        /// the create or update parameters: the server sets it.
+        /// the create or update parameters: the server sets it. The catalogue (skills:bookings.md) does
+        /// not name it (it lists no read-only field); dev:spaces/get-bookings-by-id still returns it,
+        /// so it stays.
         pub invoiced: Option<bool>,
         /// When the booking was charged.
         ///
         /// Wire: `InvoiceDate`, read-only.
         ///
         /// Spec decision: The 2020 page shows it only in the filters and the example records, not in
-        /// the create or update parameters: the server sets it.
+        /// the create or update parameters: the server sets it. The catalogue (skills:bookings.md) does
+        /// not name it (it lists no read-only field); dev:spaces/get-bookings-by-id still returns it,
+        /// so it stays.
         pub invoice_date: Option<crate::DateTime>,
         /// Sequential number of the booking.
         ///
         /// Wire: `BookingNumber`, read-only.
         ///
         /// Spec decision: Only the newer page dev:spaces/get-bookings-by-id shows it; no body of either
-        /// generation takes it, so the server sets it.
+        /// generation takes it, so the server sets it. The catalogue (skills:bookings.md) does not name
+        /// it.
         pub booking_number: Option<i64>,
         /// ID of the invoice that includes the booking's charge, if any.
         ///
         /// Wire: `CoworkerInvoiceId`.
         ///
-        /// Spec decision: Both 2020 bodies take it; the newer reference (coworking-skills bookings.md)
-        /// lists only CoworkerExtraServicePrice of the CoworkerExtraService* and CoworkerInvoice*
-        /// fields among its create and update options. It stays writable: an update sends back what it
-        /// read, which is harmless if the server ignores it, whereas leaving out a field the server
-        /// still takes would clear it.
+        /// Spec decision: Both 2020 bodies take it; the catalogue (skills:bookings.md) does not name
+        /// it: it lists only CoworkerExtraServicePrice of the CoworkerExtraService* and
+        /// CoworkerInvoice* fields among its create and update options. It stays writable: an update
+        /// sends back what it read, which is harmless if the server ignores it, whereas leaving out a
+        /// field the server still takes would clear it.
         pub coworker_invoice_id: Option<crate::ids::CoworkerInvoiceId>,
         /// Number of that invoice.
         ///
         /// Wire: `CoworkerInvoiceNumber`.
         ///
-        /// Spec decision: Both 2020 bodies take it; the newer reference (coworking-skills bookings.md)
-        /// lists only CoworkerExtraServicePrice of the CoworkerExtraService* and CoworkerInvoice*
-        /// fields among its create and update options. It stays writable: an update sends back what it
-        /// read, which is harmless if the server ignores it, whereas leaving out a field the server
-        /// still takes would clear it.
+        /// Spec decision: Both 2020 bodies take it; the catalogue (skills:bookings.md) does not name
+        /// it: it lists only CoworkerExtraServicePrice of the CoworkerExtraService* and
+        /// CoworkerInvoice* fields among its create and update options. It stays writable: an update
+        /// sends back what it read, which is harmless if the server ignores it, whereas leaving out a
+        /// field the server still takes would clear it.
         pub coworker_invoice_number: Option<String>,
         /// Whether that invoice is paid.
         ///
         /// Wire: `CoworkerInvoicePaid`.
         ///
-        /// Spec decision: Both 2020 bodies take it; the newer reference (coworking-skills bookings.md)
-        /// lists only CoworkerExtraServicePrice of the CoworkerExtraService* and CoworkerInvoice*
-        /// fields among its create and update options. It stays writable: an update sends back what it
-        /// read, which is harmless if the server ignores it, whereas leaving out a field the server
-        /// still takes would clear it.
+        /// Spec decision: Both 2020 bodies take it; the catalogue (skills:bookings.md) does not name
+        /// it: it lists only CoworkerExtraServicePrice of the CoworkerExtraService* and
+        /// CoworkerInvoice* fields among its create and update options. It stays writable: an update
+        /// sends back what it read, which is harmless if the server ignores it, whereas leaving out a
+        /// field the server still takes would clear it.
         pub coworker_invoice_paid: Option<bool>,
         /// Ids of the customer charges (CoworkerExtraService records) posted for the booking, as text.
         ///
         /// Wire: `CoworkerExtraServiceIds`.
         ///
-        /// Spec decision: Both 2020 bodies take it; the newer reference (coworking-skills bookings.md)
-        /// lists only CoworkerExtraServicePrice of the CoworkerExtraService* and CoworkerInvoice*
-        /// fields among its create and update options. It stays writable: an update sends back what it
-        /// read, which is harmless if the server ignores it, whereas leaving out a field the server
-        /// still takes would clear it.
+        /// Spec decision: Both 2020 bodies take it; the catalogue (skills:bookings.md) does not name
+        /// it: it lists only CoworkerExtraServicePrice of the CoworkerExtraService* and
+        /// CoworkerInvoice* fields among its create and update options. It stays writable: an update
+        /// sends back what it read, which is harmless if the server ignores it, whereas leaving out a
+        /// field the server still takes would clear it.
         pub coworker_extra_service_ids: Option<String>,
         /// Price of the booking's charge.
         ///
@@ -884,32 +1046,32 @@ mod typed {
         ///
         /// Wire: `CoworkerExtraServiceCurrencyCode`.
         ///
-        /// Spec decision: Both 2020 bodies take it; the newer reference (coworking-skills bookings.md)
-        /// lists only CoworkerExtraServicePrice of the CoworkerExtraService* and CoworkerInvoice*
-        /// fields among its create and update options. It stays writable: an update sends back what it
-        /// read, which is harmless if the server ignores it, whereas leaving out a field the server
-        /// still takes would clear it.
+        /// Spec decision: Both 2020 bodies take it; the catalogue (skills:bookings.md) does not name
+        /// it: it lists only CoworkerExtraServicePrice of the CoworkerExtraService* and
+        /// CoworkerInvoice* fields among its create and update options. It stays writable: an update
+        /// sends back what it read, which is harmless if the server ignores it, whereas leaving out a
+        /// field the server still takes would clear it.
         pub coworker_extra_service_currency_code: Option<String>,
         /// Charge period of the rate used for the booking's charge.
         ///
         /// Wire: `CoworkerExtraServiceChargePeriod`.
         ///
-        /// Spec decision: Both 2020 bodies take it; the newer reference (coworking-skills bookings.md)
-        /// lists only CoworkerExtraServicePrice of the CoworkerExtraService* and CoworkerInvoice*
-        /// fields among its create and update options. It stays writable: an update sends back what it
-        /// read, which is harmless if the server ignores it, whereas leaving out a field the server
-        /// still takes would clear it. The 2020 page types it `int?` and names no enumeration, so it
-        /// stays an integer.
+        /// Spec decision: Both 2020 bodies take it; the catalogue (skills:bookings.md) does not name
+        /// it: it lists only CoworkerExtraServicePrice of the CoworkerExtraService* and
+        /// CoworkerInvoice* fields among its create and update options. It stays writable: an update
+        /// sends back what it read, which is harmless if the server ignores it, whereas leaving out a
+        /// field the server still takes would clear it. The 2020 page types it `int?` and names no
+        /// enumeration, so it stays an integer.
         pub coworker_extra_service_charge_period: Option<i64>,
         /// Number of uses (periods) the booking's charge counts.
         ///
         /// Wire: `CoworkerExtraServiceTotalUses`.
         ///
-        /// Spec decision: Both 2020 bodies take it; the newer reference (coworking-skills bookings.md)
-        /// lists only CoworkerExtraServicePrice of the CoworkerExtraService* and CoworkerInvoice*
-        /// fields among its create and update options. It stays writable: an update sends back what it
-        /// read, which is harmless if the server ignores it, whereas leaving out a field the server
-        /// still takes would clear it.
+        /// Spec decision: Both 2020 bodies take it; the catalogue (skills:bookings.md) does not name
+        /// it: it lists only CoworkerExtraServicePrice of the CoworkerExtraService* and
+        /// CoworkerInvoice* fields among its create and update options. It stays writable: an update
+        /// sends back what it read, which is harmless if the server ignores it, whereas leaving out a
+        /// field the server still takes would clear it.
         pub coworker_extra_service_total_uses: Option<i64>,
         /// Whether a Zoom meeting invitation is added to the booking.
         ///
@@ -919,6 +1081,133 @@ mod typed {
         /// Nexudus-Ltd/nexudus-coworking-skills, generated from the metadata behind the developer
         /// pages, lists it among the create and update options; the 2020 page does not.
         pub include_zoom_invite: Option<bool>,
+        /// When a notification about the booking was last sent.
+        ///
+        /// Wire: `LastNotificationTime`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue (skills:bookings.md) lists
+        /// it among the create and update options and dev:spaces/get-bookings-by-id returns it; the
+        /// 2020 page does not.
+        pub last_notification_time: Option<crate::DateTime>,
+        /// Id of the Google calendar that holds the booking's event.
+        ///
+        /// Wire: `GoogleCalendarId`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue (skills:bookings.md) lists
+        /// it among the create and update options and dev:spaces/get-bookings-by-id returns it; the
+        /// 2020 page does not.
+        pub google_calendar_id: Option<String>,
+        /// Id of the booking's event in Google Calendar.
+        ///
+        /// Wire: `GoogleEventId`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue (skills:bookings.md) lists
+        /// it among the create and update options and dev:spaces/get-bookings-by-id returns it; the
+        /// 2020 page does not.
+        pub google_event_id: Option<String>,
+        /// Id of the booking's event in Microsoft 365 (Office 365).
+        ///
+        /// Wire: `Office365EventId`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue (skills:bookings.md) lists
+        /// it among the create and update options and dev:spaces/get-bookings-by-id returns it; the
+        /// 2020 page does not.
+        pub office365_event_id: Option<String>,
+        /// Id of the booking's event in the public Google calendar.
+        ///
+        /// Wire: `PublicGoogleEventId`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue (skills:bookings.md) lists
+        /// it among the create and update options and dev:spaces/get-bookings-by-id returns it; the
+        /// 2020 page does not.
+        pub public_google_event_id: Option<String>,
+        /// Whether the booking's reminder has been sent.
+        ///
+        /// Wire: `Reminded`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue (skills:bookings.md) lists
+        /// it among the create and update options and dev:spaces/get-bookings-by-id returns it; the
+        /// 2020 page does not.
+        pub reminded: Option<bool>,
+        /// Whether the booking's MRM reminder has been sent.
+        ///
+        /// Wire: `MrmReminded`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue (skills:bookings.md) lists
+        /// it among the create and update options and dev:spaces/get-bookings-by-id returns it; the
+        /// 2020 page does not.
+        pub mrm_reminded: Option<bool>,
+        /// Id of the Kisi access key issued for the booking, if any.
+        ///
+        /// Wire: `KisiKeyId`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue (skills:bookings.md) lists
+        /// it among the create and update options (type int) and dev:spaces/get-bookings-by-id returns
+        /// it; the 2020 page does not. It is a key of the Kisi access-control system, not of a Nexudus
+        /// record, so it is an integer rather than a typed id.
+        pub kisi_key_id: Option<i64>,
+        /// Id of the background job scheduled to run when the booking starts.
+        ///
+        /// Wire: `StartScheduledJobId`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue (skills:bookings.md) lists
+        /// it among the create and update options and dev:spaces/get-bookings-by-id returns it; the
+        /// 2020 page does not.
+        pub start_scheduled_job_id: Option<String>,
+        /// Id of the background job scheduled to run when the booking ends.
+        ///
+        /// Wire: `EndScheduledJobId`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue (skills:bookings.md) lists
+        /// it among the create and update options and dev:spaces/get-bookings-by-id returns it; the
+        /// 2020 page does not.
+        pub end_scheduled_job_id: Option<String>,
+        /// Whether the booking is marked as billed.
+        ///
+        /// Wire: `Billed`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue (skills:bookings.md) lists
+        /// it among the create and update options and dev:spaces/get-bookings-by-id returns it; the
+        /// 2020 page does not.
+        pub billed: Option<bool>,
+        /// FromTime in the location's local time.
+        ///
+        /// Wire: `FromTimeLocal`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue (skills:bookings.md) lists
+        /// it among the create and update options and dev:spaces/get-bookings-by-id returns it; the
+        /// 2020 page does not.
+        pub from_time_local: Option<crate::DateTime>,
+        /// ToTime in the location's local time.
+        ///
+        /// Wire: `ToTimeLocal`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue (skills:bookings.md) lists
+        /// it among the create and update options and dev:spaces/get-bookings-by-id returns it; the
+        /// 2020 page does not.
+        pub to_time_local: Option<crate::DateTime>,
+        /// InvoiceDate in the location's local time.
+        ///
+        /// Wire: `InvoiceDateLocal`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue (skills:bookings.md) lists
+        /// it among the create and update options; the 2020 page does not. It is writable as the
+        /// catalogue says, although InvoiceDate itself is read-only: an update sends back what it read.
+        pub invoice_date_local: Option<crate::DateTime>,
+        /// Data of the Zoom meeting made for the booking, as text.
+        ///
+        /// Wire: `ZoomEventData`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue (skills:bookings.md) lists
+        /// it among the create and update options; the 2020 page does not.
+        pub zoom_event_data: Option<String>,
+        /// Id of the booking's event in the administrators' Microsoft 365 calendar.
+        ///
+        /// Wire: `Office365AdminEventId`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue (skills:bookings.md) lists
+        /// it among the create and update options; the 2020 page does not.
+        pub office365_admin_event_id: Option<String>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -995,6 +1284,22 @@ mod typed {
                     let mut v_coworker_extra_service_charge_period = None;
                     let mut v_coworker_extra_service_total_uses = None;
                     let mut v_include_zoom_invite = None;
+                    let mut v_last_notification_time = None;
+                    let mut v_google_calendar_id = None;
+                    let mut v_google_event_id = None;
+                    let mut v_office365_event_id = None;
+                    let mut v_public_google_event_id = None;
+                    let mut v_reminded = None;
+                    let mut v_mrm_reminded = None;
+                    let mut v_kisi_key_id = None;
+                    let mut v_start_scheduled_job_id = None;
+                    let mut v_end_scheduled_job_id = None;
+                    let mut v_billed = None;
+                    let mut v_from_time_local = None;
+                    let mut v_to_time_local = None;
+                    let mut v_invoice_date_local = None;
+                    let mut v_zoom_event_data = None;
+                    let mut v_office365_admin_event_id = None;
                     let mut extra = ::serde_json::Map::new();
                     while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                         match &*key {
@@ -1096,6 +1401,38 @@ mod typed {
                             "IncludeZoomInvite" => {
                                 v_include_zoom_invite = map.next_value()?;
                             }
+                            "LastNotificationTime" => {
+                                v_last_notification_time = map.next_value()?;
+                            }
+                            "GoogleCalendarId" => {
+                                v_google_calendar_id = map.next_value()?;
+                            }
+                            "GoogleEventId" => v_google_event_id = map.next_value()?,
+                            "Office365EventId" => {
+                                v_office365_event_id = map.next_value()?;
+                            }
+                            "PublicGoogleEventId" => {
+                                v_public_google_event_id = map.next_value()?;
+                            }
+                            "Reminded" => v_reminded = map.next_value()?,
+                            "MrmReminded" => v_mrm_reminded = map.next_value()?,
+                            "KisiKeyId" => v_kisi_key_id = map.next_value()?,
+                            "StartScheduledJobId" => {
+                                v_start_scheduled_job_id = map.next_value()?;
+                            }
+                            "EndScheduledJobId" => {
+                                v_end_scheduled_job_id = map.next_value()?;
+                            }
+                            "Billed" => v_billed = map.next_value()?,
+                            "FromTimeLocal" => v_from_time_local = map.next_value()?,
+                            "ToTimeLocal" => v_to_time_local = map.next_value()?,
+                            "InvoiceDateLocal" => {
+                                v_invoice_date_local = map.next_value()?;
+                            }
+                            "ZoomEventData" => v_zoom_event_data = map.next_value()?,
+                            "Office365AdminEventId" => {
+                                v_office365_admin_event_id = map.next_value()?;
+                            }
                             _ => crate::wire::keep(&mut extra, key, &mut map)?,
                         }
                     }
@@ -1154,6 +1491,22 @@ mod typed {
                         coworker_extra_service_charge_period: v_coworker_extra_service_charge_period,
                         coworker_extra_service_total_uses: v_coworker_extra_service_total_uses,
                         include_zoom_invite: v_include_zoom_invite,
+                        last_notification_time: v_last_notification_time,
+                        google_calendar_id: v_google_calendar_id,
+                        google_event_id: v_google_event_id,
+                        office365_event_id: v_office365_event_id,
+                        public_google_event_id: v_public_google_event_id,
+                        reminded: v_reminded,
+                        mrm_reminded: v_mrm_reminded,
+                        kisi_key_id: v_kisi_key_id,
+                        start_scheduled_job_id: v_start_scheduled_job_id,
+                        end_scheduled_job_id: v_end_scheduled_job_id,
+                        billed: v_billed,
+                        from_time_local: v_from_time_local,
+                        to_time_local: v_to_time_local,
+                        invoice_date_local: v_invoice_date_local,
+                        zoom_event_data: v_zoom_event_data,
+                        office365_admin_event_id: v_office365_admin_event_id,
                         extra,
                     })
                 }
@@ -1287,6 +1640,38 @@ mod typed {
         pub coworker_extra_service_total_uses: Option<i64>,
         /// `IncludeZoomInvite`: see [`Booking::include_zoom_invite`].
         pub include_zoom_invite: Option<bool>,
+        /// `LastNotificationTime`: see [`Booking::last_notification_time`].
+        pub last_notification_time: Option<crate::DateTime>,
+        /// `GoogleCalendarId`: see [`Booking::google_calendar_id`].
+        pub google_calendar_id: Option<String>,
+        /// `GoogleEventId`: see [`Booking::google_event_id`].
+        pub google_event_id: Option<String>,
+        /// `Office365EventId`: see [`Booking::office365_event_id`].
+        pub office365_event_id: Option<String>,
+        /// `PublicGoogleEventId`: see [`Booking::public_google_event_id`].
+        pub public_google_event_id: Option<String>,
+        /// `Reminded`: see [`Booking::reminded`].
+        pub reminded: Option<bool>,
+        /// `MrmReminded`: see [`Booking::mrm_reminded`].
+        pub mrm_reminded: Option<bool>,
+        /// `KisiKeyId`: see [`Booking::kisi_key_id`].
+        pub kisi_key_id: Option<i64>,
+        /// `StartScheduledJobId`: see [`Booking::start_scheduled_job_id`].
+        pub start_scheduled_job_id: Option<String>,
+        /// `EndScheduledJobId`: see [`Booking::end_scheduled_job_id`].
+        pub end_scheduled_job_id: Option<String>,
+        /// `Billed`: see [`Booking::billed`].
+        pub billed: Option<bool>,
+        /// `FromTimeLocal`: see [`Booking::from_time_local`].
+        pub from_time_local: Option<crate::DateTime>,
+        /// `ToTimeLocal`: see [`Booking::to_time_local`].
+        pub to_time_local: Option<crate::DateTime>,
+        /// `InvoiceDateLocal`: see [`Booking::invoice_date_local`].
+        pub invoice_date_local: Option<crate::DateTime>,
+        /// `ZoomEventData`: see [`Booking::zoom_event_data`].
+        pub zoom_event_data: Option<String>,
+        /// `Office365AdminEventId`: see [`Booking::office365_admin_event_id`].
+        pub office365_admin_event_id: Option<String>,
         /// The resource's name.
         ///
         /// Wire: `ResourceName`, read-only.
@@ -1294,14 +1679,17 @@ mod typed {
         /// Spec decision: The 2020 list example spells it `BookingResourceName`; the spec drops the
         /// `Booking` prefix, as the newer pages do for every joined name (see CoworkerDiscountCode).
         /// The newer dev:spaces/get-bookings-by-id names them ResourceName, ResourceHideInCalendar,
-        /// ResourceResourceTypeId, ResourceResourceTypeName, CoworkerFullName and ExtraServiceName.
+        /// ResourceResourceTypeId, ResourceResourceTypeName, CoworkerFullName and ExtraServiceName. The
+        /// catalogue (skills:bookings.md) does not name it: it names display fields only in its PII
+        /// table.
         pub resource_name: Option<String>,
         /// Whether the resource is left out of the calendar view.
         ///
         /// Wire: `ResourceHideInCalendar`, read-only.
         ///
         /// Spec decision: The 2020 filter list types every joined value "string"; the resource field is
-        /// a boolean, as dev:spaces/get-bookings-by-id shows.
+        /// a boolean, as dev:spaces/get-bookings-by-id shows. The catalogue (skills:bookings.md) does
+        /// not name it: it names display fields only in its PII table.
         pub resource_hide_in_calendar: Option<bool>,
         /// ID of the resource's type.
         ///
@@ -1309,14 +1697,16 @@ mod typed {
         ///
         /// Spec decision: The 2020 list example spells it `BookingResourceResourceType_Id` and the
         /// filter list types it "string"; the newer dev:spaces/get-bookings-by-id names it
-        /// ResourceResourceTypeId, a number: the id of the resource's type.
+        /// ResourceResourceTypeId, a number: the id of the resource's type. The catalogue
+        /// (skills:bookings.md) does not name it: it names display fields only in its PII table.
         pub resource_resource_type_id: Option<crate::ids::ResourceTypeId>,
         /// The name of the resource's type.
         ///
         /// Wire: `ResourceResourceTypeName`, read-only.
         ///
         /// Spec decision: The 2020 list example spells it `BookingResourceResourceType_Name`; the newer
-        /// dev:spaces/get-bookings-by-id names it ResourceResourceTypeName.
+        /// dev:spaces/get-bookings-by-id names it ResourceResourceTypeName. The catalogue
+        /// (skills:bookings.md) does not name it: it names display fields only in its PII table.
         pub resource_resource_type_name: Option<String>,
         /// The customer's full name.
         ///
@@ -1325,7 +1715,42 @@ mod typed {
         /// The name of the fixed rate.
         ///
         /// Wire: `ExtraServiceName`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:bookings.md) does not name it: it names display fields
+        /// only in its PII table. The 2020 page and dev:spaces/get-bookings-by-id show it.
         pub extra_service_name: Option<String>,
+        /// The customer's mobile phone number.
+        ///
+        /// Wire: `CoworkerMobilePhone`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:bookings.md) names it only in its PII table; the newer
+        /// dev:spaces/get-bookings-by-id shows it among the customer's display fields, so it is a
+        /// joined field, read and never written.
+        pub coworker_mobile_phone: Option<String>,
+        /// The customer's landline phone number.
+        ///
+        /// Wire: `CoworkerLandLine`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:bookings.md) names it only in its PII table; the newer
+        /// dev:spaces/get-bookings-by-id shows it among the customer's display fields, so it is a
+        /// joined field, read and never written.
+        pub coworker_land_line: Option<String>,
+        /// The name the customer is billed under.
+        ///
+        /// Wire: `CoworkerBillingName`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:bookings.md) names it only in its PII table; the newer
+        /// dev:spaces/get-bookings-by-id shows it among the customer's display fields, so it is a
+        /// joined field, read and never written.
+        pub coworker_billing_name: Option<String>,
+        /// The name of the customer's company.
+        ///
+        /// Wire: `CoworkerCompanyName`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:bookings.md) names it only in its PII table; the newer
+        /// dev:spaces/get-bookings-by-id shows it among the customer's display fields, so it is a
+        /// joined field, read and never written.
+        pub coworker_company_name: Option<String>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -1402,12 +1827,32 @@ mod typed {
                     let mut v_coworker_extra_service_charge_period = None;
                     let mut v_coworker_extra_service_total_uses = None;
                     let mut v_include_zoom_invite = None;
+                    let mut v_last_notification_time = None;
+                    let mut v_google_calendar_id = None;
+                    let mut v_google_event_id = None;
+                    let mut v_office365_event_id = None;
+                    let mut v_public_google_event_id = None;
+                    let mut v_reminded = None;
+                    let mut v_mrm_reminded = None;
+                    let mut v_kisi_key_id = None;
+                    let mut v_start_scheduled_job_id = None;
+                    let mut v_end_scheduled_job_id = None;
+                    let mut v_billed = None;
+                    let mut v_from_time_local = None;
+                    let mut v_to_time_local = None;
+                    let mut v_invoice_date_local = None;
+                    let mut v_zoom_event_data = None;
+                    let mut v_office365_admin_event_id = None;
                     let mut v_resource_name = None;
                     let mut v_resource_hide_in_calendar = None;
                     let mut v_resource_resource_type_id = None;
                     let mut v_resource_resource_type_name = None;
                     let mut v_coworker_full_name = None;
                     let mut v_extra_service_name = None;
+                    let mut v_coworker_mobile_phone = None;
+                    let mut v_coworker_land_line = None;
+                    let mut v_coworker_billing_name = None;
+                    let mut v_coworker_company_name = None;
                     let mut extra = ::serde_json::Map::new();
                     while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                         match &*key {
@@ -1509,6 +1954,38 @@ mod typed {
                             "IncludeZoomInvite" => {
                                 v_include_zoom_invite = map.next_value()?;
                             }
+                            "LastNotificationTime" => {
+                                v_last_notification_time = map.next_value()?;
+                            }
+                            "GoogleCalendarId" => {
+                                v_google_calendar_id = map.next_value()?;
+                            }
+                            "GoogleEventId" => v_google_event_id = map.next_value()?,
+                            "Office365EventId" => {
+                                v_office365_event_id = map.next_value()?;
+                            }
+                            "PublicGoogleEventId" => {
+                                v_public_google_event_id = map.next_value()?;
+                            }
+                            "Reminded" => v_reminded = map.next_value()?,
+                            "MrmReminded" => v_mrm_reminded = map.next_value()?,
+                            "KisiKeyId" => v_kisi_key_id = map.next_value()?,
+                            "StartScheduledJobId" => {
+                                v_start_scheduled_job_id = map.next_value()?;
+                            }
+                            "EndScheduledJobId" => {
+                                v_end_scheduled_job_id = map.next_value()?;
+                            }
+                            "Billed" => v_billed = map.next_value()?,
+                            "FromTimeLocal" => v_from_time_local = map.next_value()?,
+                            "ToTimeLocal" => v_to_time_local = map.next_value()?,
+                            "InvoiceDateLocal" => {
+                                v_invoice_date_local = map.next_value()?;
+                            }
+                            "ZoomEventData" => v_zoom_event_data = map.next_value()?,
+                            "Office365AdminEventId" => {
+                                v_office365_admin_event_id = map.next_value()?;
+                            }
                             "ResourceName" => v_resource_name = map.next_value()?,
                             "ResourceHideInCalendar" => {
                                 v_resource_hide_in_calendar = map.next_value()?;
@@ -1524,6 +2001,18 @@ mod typed {
                             }
                             "ExtraServiceName" => {
                                 v_extra_service_name = map.next_value()?;
+                            }
+                            "CoworkerMobilePhone" => {
+                                v_coworker_mobile_phone = map.next_value()?;
+                            }
+                            "CoworkerLandLine" => {
+                                v_coworker_land_line = map.next_value()?;
+                            }
+                            "CoworkerBillingName" => {
+                                v_coworker_billing_name = map.next_value()?;
+                            }
+                            "CoworkerCompanyName" => {
+                                v_coworker_company_name = map.next_value()?;
                             }
                             _ => crate::wire::keep(&mut extra, key, &mut map)?,
                         }
@@ -1583,12 +2072,32 @@ mod typed {
                         coworker_extra_service_charge_period: v_coworker_extra_service_charge_period,
                         coworker_extra_service_total_uses: v_coworker_extra_service_total_uses,
                         include_zoom_invite: v_include_zoom_invite,
+                        last_notification_time: v_last_notification_time,
+                        google_calendar_id: v_google_calendar_id,
+                        google_event_id: v_google_event_id,
+                        office365_event_id: v_office365_event_id,
+                        public_google_event_id: v_public_google_event_id,
+                        reminded: v_reminded,
+                        mrm_reminded: v_mrm_reminded,
+                        kisi_key_id: v_kisi_key_id,
+                        start_scheduled_job_id: v_start_scheduled_job_id,
+                        end_scheduled_job_id: v_end_scheduled_job_id,
+                        billed: v_billed,
+                        from_time_local: v_from_time_local,
+                        to_time_local: v_to_time_local,
+                        invoice_date_local: v_invoice_date_local,
+                        zoom_event_data: v_zoom_event_data,
+                        office365_admin_event_id: v_office365_admin_event_id,
                         resource_name: v_resource_name,
                         resource_hide_in_calendar: v_resource_hide_in_calendar,
                         resource_resource_type_id: v_resource_resource_type_id,
                         resource_resource_type_name: v_resource_resource_type_name,
                         coworker_full_name: v_coworker_full_name,
                         extra_service_name: v_extra_service_name,
+                        coworker_mobile_phone: v_coworker_mobile_phone,
+                        coworker_land_line: v_coworker_land_line,
+                        coworker_billing_name: v_coworker_billing_name,
+                        coworker_company_name: v_coworker_company_name,
                         extra,
                     })
                 }
@@ -1688,6 +2197,38 @@ mod typed {
         pub coworker_extra_service_total_uses: Option<i64>,
         /// `IncludeZoomInvite`: see [`Booking::include_zoom_invite`].
         pub include_zoom_invite: Option<bool>,
+        /// `LastNotificationTime`: see [`Booking::last_notification_time`].
+        pub last_notification_time: Option<crate::DateTime>,
+        /// `GoogleCalendarId`: see [`Booking::google_calendar_id`].
+        pub google_calendar_id: Option<String>,
+        /// `GoogleEventId`: see [`Booking::google_event_id`].
+        pub google_event_id: Option<String>,
+        /// `Office365EventId`: see [`Booking::office365_event_id`].
+        pub office365_event_id: Option<String>,
+        /// `PublicGoogleEventId`: see [`Booking::public_google_event_id`].
+        pub public_google_event_id: Option<String>,
+        /// `Reminded`: see [`Booking::reminded`].
+        pub reminded: Option<bool>,
+        /// `MrmReminded`: see [`Booking::mrm_reminded`].
+        pub mrm_reminded: Option<bool>,
+        /// `KisiKeyId`: see [`Booking::kisi_key_id`].
+        pub kisi_key_id: Option<i64>,
+        /// `StartScheduledJobId`: see [`Booking::start_scheduled_job_id`].
+        pub start_scheduled_job_id: Option<String>,
+        /// `EndScheduledJobId`: see [`Booking::end_scheduled_job_id`].
+        pub end_scheduled_job_id: Option<String>,
+        /// `Billed`: see [`Booking::billed`].
+        pub billed: Option<bool>,
+        /// `FromTimeLocal`: see [`Booking::from_time_local`].
+        pub from_time_local: Option<crate::DateTime>,
+        /// `ToTimeLocal`: see [`Booking::to_time_local`].
+        pub to_time_local: Option<crate::DateTime>,
+        /// `InvoiceDateLocal`: see [`Booking::invoice_date_local`].
+        pub invoice_date_local: Option<crate::DateTime>,
+        /// `ZoomEventData`: see [`Booking::zoom_event_data`].
+        pub zoom_event_data: Option<String>,
+        /// `Office365AdminEventId`: see [`Booking::office365_admin_event_id`].
+        pub office365_admin_event_id: Option<String>,
         /// Products to add with the booking, as an array of objects with ProductId, Quantity and
         /// InvoiceInMinutes (the fields of BookingProduct).
         ///
@@ -1790,6 +2331,23 @@ mod typed {
                     &self.coworker_extra_service_total_uses,
                 )?;
             object.field_if_set("IncludeZoomInvite", &self.include_zoom_invite)?;
+            object.field_if_set("LastNotificationTime", &self.last_notification_time)?;
+            object.field_if_set("GoogleCalendarId", &self.google_calendar_id)?;
+            object.field_if_set("GoogleEventId", &self.google_event_id)?;
+            object.field_if_set("Office365EventId", &self.office365_event_id)?;
+            object.field_if_set("PublicGoogleEventId", &self.public_google_event_id)?;
+            object.field_if_set("Reminded", &self.reminded)?;
+            object.field_if_set("MrmReminded", &self.mrm_reminded)?;
+            object.field_if_set("KisiKeyId", &self.kisi_key_id)?;
+            object.field_if_set("StartScheduledJobId", &self.start_scheduled_job_id)?;
+            object.field_if_set("EndScheduledJobId", &self.end_scheduled_job_id)?;
+            object.field_if_set("Billed", &self.billed)?;
+            object.field_if_set("FromTimeLocal", &self.from_time_local)?;
+            object.field_if_set("ToTimeLocal", &self.to_time_local)?;
+            object.field_if_set("InvoiceDateLocal", &self.invoice_date_local)?;
+            object.field_if_set("ZoomEventData", &self.zoom_event_data)?;
+            object
+                .field_if_set("Office365AdminEventId", &self.office365_admin_event_id)?;
             object.field_if_set("BookingProducts", &self.booking_products)?;
             object.field_if_set("BookingVisitors", &self.booking_visitors)?;
             object.end()
@@ -1847,6 +2405,22 @@ mod typed {
                 coworker_extra_service_charge_period: None,
                 coworker_extra_service_total_uses: None,
                 include_zoom_invite: None,
+                last_notification_time: None,
+                google_calendar_id: None,
+                google_event_id: None,
+                office365_event_id: None,
+                public_google_event_id: None,
+                reminded: None,
+                mrm_reminded: None,
+                kisi_key_id: None,
+                start_scheduled_job_id: None,
+                end_scheduled_job_id: None,
+                billed: None,
+                from_time_local: None,
+                to_time_local: None,
+                invoice_date_local: None,
+                zoom_event_data: None,
+                office365_admin_event_id: None,
                 booking_products: None,
                 booking_visitors: None,
             }
@@ -2119,6 +2693,105 @@ mod typed {
             self
         }
 
+        /// Sets [`LastNotificationTime`](Self::last_notification_time).
+        pub fn with_last_notification_time(mut self, value: crate::DateTime) -> Self {
+            self.last_notification_time = Some(value);
+            self
+        }
+
+        /// Sets [`GoogleCalendarId`](Self::google_calendar_id).
+        pub fn with_google_calendar_id(mut self, value: impl Into<String>) -> Self {
+            self.google_calendar_id = Some(value.into());
+            self
+        }
+
+        /// Sets [`GoogleEventId`](Self::google_event_id).
+        pub fn with_google_event_id(mut self, value: impl Into<String>) -> Self {
+            self.google_event_id = Some(value.into());
+            self
+        }
+
+        /// Sets [`Office365EventId`](Self::office365_event_id).
+        pub fn with_office365_event_id(mut self, value: impl Into<String>) -> Self {
+            self.office365_event_id = Some(value.into());
+            self
+        }
+
+        /// Sets [`PublicGoogleEventId`](Self::public_google_event_id).
+        pub fn with_public_google_event_id(mut self, value: impl Into<String>) -> Self {
+            self.public_google_event_id = Some(value.into());
+            self
+        }
+
+        /// Sets [`Reminded`](Self::reminded).
+        pub fn with_reminded(mut self, value: bool) -> Self {
+            self.reminded = Some(value);
+            self
+        }
+
+        /// Sets [`MrmReminded`](Self::mrm_reminded).
+        pub fn with_mrm_reminded(mut self, value: bool) -> Self {
+            self.mrm_reminded = Some(value);
+            self
+        }
+
+        /// Sets [`KisiKeyId`](Self::kisi_key_id).
+        pub fn with_kisi_key_id(mut self, value: i64) -> Self {
+            self.kisi_key_id = Some(value);
+            self
+        }
+
+        /// Sets [`StartScheduledJobId`](Self::start_scheduled_job_id).
+        pub fn with_start_scheduled_job_id(mut self, value: impl Into<String>) -> Self {
+            self.start_scheduled_job_id = Some(value.into());
+            self
+        }
+
+        /// Sets [`EndScheduledJobId`](Self::end_scheduled_job_id).
+        pub fn with_end_scheduled_job_id(mut self, value: impl Into<String>) -> Self {
+            self.end_scheduled_job_id = Some(value.into());
+            self
+        }
+
+        /// Sets [`Billed`](Self::billed).
+        pub fn with_billed(mut self, value: bool) -> Self {
+            self.billed = Some(value);
+            self
+        }
+
+        /// Sets [`FromTimeLocal`](Self::from_time_local).
+        pub fn with_from_time_local(mut self, value: crate::DateTime) -> Self {
+            self.from_time_local = Some(value);
+            self
+        }
+
+        /// Sets [`ToTimeLocal`](Self::to_time_local).
+        pub fn with_to_time_local(mut self, value: crate::DateTime) -> Self {
+            self.to_time_local = Some(value);
+            self
+        }
+
+        /// Sets [`InvoiceDateLocal`](Self::invoice_date_local).
+        pub fn with_invoice_date_local(mut self, value: crate::DateTime) -> Self {
+            self.invoice_date_local = Some(value);
+            self
+        }
+
+        /// Sets [`ZoomEventData`](Self::zoom_event_data).
+        pub fn with_zoom_event_data(mut self, value: impl Into<String>) -> Self {
+            self.zoom_event_data = Some(value.into());
+            self
+        }
+
+        /// Sets [`Office365AdminEventId`](Self::office365_admin_event_id).
+        pub fn with_office365_admin_event_id(
+            mut self,
+            value: impl Into<String>,
+        ) -> Self {
+            self.office365_admin_event_id = Some(value.into());
+            self
+        }
+
         /// Sets [`BookingProducts`](Self::booking_products).
         pub fn with_booking_products(mut self, value: ::serde_json::Value) -> Self {
             self.booking_products = Some(value);
@@ -2148,6 +2821,9 @@ mod typed {
         id: crate::ids::BookingId,
         /// `InternalNotes`: set on create only; sent back as read (see [`Booking::internal_notes`]).
         internal_notes: Option<String>,
+        /// `RepeatSeriesUniqueId`: set on create only; sent back as read (see
+        /// [`Booking::repeat_series_unique_id`]).
+        repeat_series_unique_id: Option<crate::Uuid>,
         /// `RepeatBooking`: set on create only; sent back as read (see [`Booking::repeat_booking`]).
         repeat_booking: Option<bool>,
         /// `Repeats`: set on create only; sent back as read (see [`Booking::repeats`]).
@@ -2213,8 +2889,6 @@ mod typed {
         pub teams_at_the_time_of_booking: Option<String>,
         /// `TariffAtTheTimeOfBooking`: see [`Booking::tariff_at_the_time_of_booking`].
         pub tariff_at_the_time_of_booking: Option<String>,
-        /// `RepeatSeriesUniqueId`: see [`Booking::repeat_series_unique_id`].
-        pub repeat_series_unique_id: Option<crate::Uuid>,
         /// `WhichBookingsToUpdate`: see [`Booking::which_bookings_to_update`].
         pub which_bookings_to_update: Option<crate::enums::RepeatedBookingUpdateAction>,
         /// `OverridePrice`: see [`Booking::override_price`].
@@ -2237,6 +2911,38 @@ mod typed {
         pub coworker_extra_service_total_uses: Option<i64>,
         /// `IncludeZoomInvite`: see [`Booking::include_zoom_invite`].
         pub include_zoom_invite: Option<bool>,
+        /// `LastNotificationTime`: see [`Booking::last_notification_time`].
+        pub last_notification_time: Option<crate::DateTime>,
+        /// `GoogleCalendarId`: see [`Booking::google_calendar_id`].
+        pub google_calendar_id: Option<String>,
+        /// `GoogleEventId`: see [`Booking::google_event_id`].
+        pub google_event_id: Option<String>,
+        /// `Office365EventId`: see [`Booking::office365_event_id`].
+        pub office365_event_id: Option<String>,
+        /// `PublicGoogleEventId`: see [`Booking::public_google_event_id`].
+        pub public_google_event_id: Option<String>,
+        /// `Reminded`: see [`Booking::reminded`].
+        pub reminded: Option<bool>,
+        /// `MrmReminded`: see [`Booking::mrm_reminded`].
+        pub mrm_reminded: Option<bool>,
+        /// `KisiKeyId`: see [`Booking::kisi_key_id`].
+        pub kisi_key_id: Option<i64>,
+        /// `StartScheduledJobId`: see [`Booking::start_scheduled_job_id`].
+        pub start_scheduled_job_id: Option<String>,
+        /// `EndScheduledJobId`: see [`Booking::end_scheduled_job_id`].
+        pub end_scheduled_job_id: Option<String>,
+        /// `Billed`: see [`Booking::billed`].
+        pub billed: Option<bool>,
+        /// `FromTimeLocal`: see [`Booking::from_time_local`].
+        pub from_time_local: Option<crate::DateTime>,
+        /// `ToTimeLocal`: see [`Booking::to_time_local`].
+        pub to_time_local: Option<crate::DateTime>,
+        /// `InvoiceDateLocal`: see [`Booking::invoice_date_local`].
+        pub invoice_date_local: Option<crate::DateTime>,
+        /// `ZoomEventData`: see [`Booking::zoom_event_data`].
+        pub zoom_event_data: Option<String>,
+        /// `Office365AdminEventId`: see [`Booking::office365_admin_event_id`].
+        pub office365_admin_event_id: Option<String>,
         /// `BookingProducts`: see [`NewBooking::booking_products`].
         pub booking_products: Option<::serde_json::Value>,
         /// `BookingVisitors`: see [`NewBooking::booking_visitors`].
@@ -2253,6 +2959,7 @@ mod typed {
             let mut object = crate::wire::Object::start(serializer)?;
             object.field("Id", &self.id)?;
             object.field("InternalNotes", &self.internal_notes)?;
+            object.field("RepeatSeriesUniqueId", &self.repeat_series_unique_id)?;
             object.field("RepeatBooking", &self.repeat_booking)?;
             object.field("Repeats", &self.repeats)?;
             object.field("RepeatEvery", &self.repeat_every)?;
@@ -2283,7 +2990,6 @@ mod typed {
             object.field("TeamsAtTheTimeOfBooking", &self.teams_at_the_time_of_booking)?;
             object
                 .field("TariffAtTheTimeOfBooking", &self.tariff_at_the_time_of_booking)?;
-            object.field("RepeatSeriesUniqueId", &self.repeat_series_unique_id)?;
             object.field("WhichBookingsToUpdate", &self.which_bookings_to_update)?;
             object
                 .field(
@@ -2315,6 +3021,22 @@ mod typed {
                     &self.coworker_extra_service_total_uses,
                 )?;
             object.field("IncludeZoomInvite", &self.include_zoom_invite)?;
+            object.field("LastNotificationTime", &self.last_notification_time)?;
+            object.field("GoogleCalendarId", &self.google_calendar_id)?;
+            object.field("GoogleEventId", &self.google_event_id)?;
+            object.field("Office365EventId", &self.office365_event_id)?;
+            object.field("PublicGoogleEventId", &self.public_google_event_id)?;
+            object.field("Reminded", &self.reminded)?;
+            object.field("MrmReminded", &self.mrm_reminded)?;
+            object.field("KisiKeyId", &self.kisi_key_id)?;
+            object.field("StartScheduledJobId", &self.start_scheduled_job_id)?;
+            object.field("EndScheduledJobId", &self.end_scheduled_job_id)?;
+            object.field("Billed", &self.billed)?;
+            object.field("FromTimeLocal", &self.from_time_local)?;
+            object.field("ToTimeLocal", &self.to_time_local)?;
+            object.field("InvoiceDateLocal", &self.invoice_date_local)?;
+            object.field("ZoomEventData", &self.zoom_event_data)?;
+            object.field("Office365AdminEventId", &self.office365_admin_event_id)?;
             object.field_if_set("BookingProducts", &self.booking_products)?;
             object.field_if_set("BookingVisitors", &self.booking_visitors)?;
             object.end_with(&self.extra)
@@ -2333,6 +3055,7 @@ mod typed {
             Self {
                 id: record.id,
                 internal_notes: record.internal_notes,
+                repeat_series_unique_id: record.repeat_series_unique_id,
                 repeat_booking: record.repeat_booking,
                 repeats: record.repeats,
                 repeat_every: record.repeat_every,
@@ -2362,7 +3085,6 @@ mod typed {
                 tentative: record.tentative,
                 teams_at_the_time_of_booking: record.teams_at_the_time_of_booking,
                 tariff_at_the_time_of_booking: record.tariff_at_the_time_of_booking,
-                repeat_series_unique_id: record.repeat_series_unique_id,
                 which_bookings_to_update: record.which_bookings_to_update,
                 override_price: record.override_price,
                 coworker_invoice_id: record.coworker_invoice_id,
@@ -2377,6 +3099,22 @@ mod typed {
                 coworker_extra_service_total_uses: record
                     .coworker_extra_service_total_uses,
                 include_zoom_invite: record.include_zoom_invite,
+                last_notification_time: record.last_notification_time,
+                google_calendar_id: record.google_calendar_id,
+                google_event_id: record.google_event_id,
+                office365_event_id: record.office365_event_id,
+                public_google_event_id: record.public_google_event_id,
+                reminded: record.reminded,
+                mrm_reminded: record.mrm_reminded,
+                kisi_key_id: record.kisi_key_id,
+                start_scheduled_job_id: record.start_scheduled_job_id,
+                end_scheduled_job_id: record.end_scheduled_job_id,
+                billed: record.billed,
+                from_time_local: record.from_time_local,
+                to_time_local: record.to_time_local,
+                invoice_date_local: record.invoice_date_local,
+                zoom_event_data: record.zoom_event_data,
+                office365_admin_event_id: record.office365_admin_event_id,
                 booking_products: None,
                 booking_visitors: None,
                 extra: record.extra,
@@ -2568,6 +3306,82 @@ mod typed {
         ///
         /// Query: `Booking_CoworkerExtraServiceTotalUses=12`.
         CoworkerExtraServiceTotalUses(i64),
+        /// Filter by floor plan desk Id.
+        ///
+        /// Query: `Booking_FloorPlanDesk=12`.
+        FloorPlanDesk(crate::ids::FloorPlanDeskId),
+        /// Filter by whether the booking is charged to the customer who made it.
+        ///
+        /// Query: `Booking_InvoiceThisCoworker=true`.
+        InvoiceThisCoworker(bool),
+        /// Filter by when a notification was last sent.
+        ///
+        /// Query: `Booking_LastNotificationTime=2025-01-01T00:00`.
+        LastNotificationTime(crate::DateTime),
+        /// Filter by Google calendar Id.
+        ///
+        /// Query: `Booking_GoogleCalendarId=text`.
+        GoogleCalendarId(String),
+        /// Filter by Google event Id.
+        ///
+        /// Query: `Booking_GoogleEventId=text`.
+        GoogleEventId(String),
+        /// Filter by Microsoft 365 event Id.
+        ///
+        /// Query: `Booking_Office365EventId=text`.
+        Office365EventId(String),
+        /// Filter by public Google event Id.
+        ///
+        /// Query: `Booking_PublicGoogleEventId=text`.
+        PublicGoogleEventId(String),
+        /// Filter by whether the reminder was sent.
+        ///
+        /// Query: `Booking_Reminded=true`.
+        Reminded(bool),
+        /// Filter by whether the MRM reminder was sent.
+        ///
+        /// Query: `Booking_MrmReminded=true`.
+        MrmReminded(bool),
+        /// Filter by Kisi key Id.
+        ///
+        /// Query: `Booking_KisiKeyId=12`.
+        KisiKeyId(i64),
+        /// Filter by the start job's Id.
+        ///
+        /// Query: `Booking_StartScheduledJobId=text`.
+        StartScheduledJobId(String),
+        /// Filter by the end job's Id.
+        ///
+        /// Query: `Booking_EndScheduledJobId=text`.
+        EndScheduledJobId(String),
+        /// Filter by billed.
+        ///
+        /// Query: `Booking_Billed=true`.
+        Billed(bool),
+        /// Filter by local start time.
+        ///
+        /// Query: `Booking_FromTimeLocal=2025-01-01T00:00`.
+        FromTimeLocal(crate::DateTime),
+        /// Filter by local end time.
+        ///
+        /// Query: `Booking_ToTimeLocal=2025-01-01T00:00`.
+        ToTimeLocal(crate::DateTime),
+        /// Filter by local invoice date.
+        ///
+        /// Query: `Booking_InvoiceDateLocal=2025-01-01T00:00`.
+        InvoiceDateLocal(crate::DateTime),
+        /// Filter by whether a Zoom invitation is included.
+        ///
+        /// Query: `Booking_IncludeZoomInvite=true`.
+        IncludeZoomInvite(bool),
+        /// Filter by Zoom event data.
+        ///
+        /// Query: `Booking_ZoomEventData=text`.
+        ZoomEventData(String),
+        /// Filter by the administrators' Microsoft 365 event Id.
+        ///
+        /// Query: `Booking_Office365AdminEventId=text`.
+        Office365AdminEventId(String),
         /// Filter by resource name (joined from the related record).
         ///
         /// Query: `Booking_Resource_Name=text`.
@@ -2694,6 +3508,50 @@ mod typed {
         /// `CoworkerExtraServiceTotalUses` at most this value. Query:
         /// `to_Booking_CoworkerExtraServiceTotalUses=12`.
         ToCoworkerExtraServiceTotalUses(i64),
+        /// When a notification was last sent, within a range.
+        ///
+        /// `LastNotificationTime` at least this value. Query:
+        /// `from_Booking_LastNotificationTime=2025-01-01T00:00`.
+        FromLastNotificationTime(crate::DateTime),
+        /// When a notification was last sent, within a range.
+        ///
+        /// `LastNotificationTime` at most this value. Query:
+        /// `to_Booking_LastNotificationTime=2025-01-01T00:00`.
+        ToLastNotificationTime(crate::DateTime),
+        /// Kisi key Id within a range.
+        ///
+        /// `KisiKeyId` at least this value. Query: `from_Booking_KisiKeyId=12`.
+        FromKisiKeyId(i64),
+        /// Kisi key Id within a range.
+        ///
+        /// `KisiKeyId` at most this value. Query: `to_Booking_KisiKeyId=12`.
+        ToKisiKeyId(i64),
+        /// Local start time within a range.
+        ///
+        /// `FromTimeLocal` at least this value. Query: `from_Booking_FromTimeLocal=2025-01-01T00:00`.
+        FromFromTimeLocal(crate::DateTime),
+        /// Local start time within a range.
+        ///
+        /// `FromTimeLocal` at most this value. Query: `to_Booking_FromTimeLocal=2025-01-01T00:00`.
+        ToFromTimeLocal(crate::DateTime),
+        /// Local end time within a range.
+        ///
+        /// `ToTimeLocal` at least this value. Query: `from_Booking_ToTimeLocal=2025-01-01T00:00`.
+        FromToTimeLocal(crate::DateTime),
+        /// Local end time within a range.
+        ///
+        /// `ToTimeLocal` at most this value. Query: `to_Booking_ToTimeLocal=2025-01-01T00:00`.
+        ToToTimeLocal(crate::DateTime),
+        /// Local invoice date within a range.
+        ///
+        /// `InvoiceDateLocal` at least this value. Query:
+        /// `from_Booking_InvoiceDateLocal=2025-01-01T00:00`.
+        FromInvoiceDateLocal(crate::DateTime),
+        /// Local invoice date within a range.
+        ///
+        /// `InvoiceDateLocal` at most this value. Query:
+        /// `to_Booking_InvoiceDateLocal=2025-01-01T00:00`.
+        ToInvoiceDateLocal(crate::DateTime),
     }
 
     impl crate::QueryFilter for BookingFilter {
@@ -2805,6 +3663,63 @@ mod typed {
                 }
                 Self::CoworkerExtraServiceTotalUses(value) => {
                     ("Booking_CoworkerExtraServiceTotalUses", value.to_string())
+                }
+                Self::FloorPlanDesk(value) => {
+                    ("Booking_FloorPlanDesk", value.to_string())
+                }
+                Self::InvoiceThisCoworker(value) => {
+                    ("Booking_InvoiceThisCoworker", value.to_string())
+                }
+                Self::LastNotificationTime(value) => {
+                    (
+                        "Booking_LastNotificationTime",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::GoogleCalendarId(value) => {
+                    ("Booking_GoogleCalendarId", value.clone())
+                }
+                Self::GoogleEventId(value) => ("Booking_GoogleEventId", value.clone()),
+                Self::Office365EventId(value) => {
+                    ("Booking_Office365EventId", value.clone())
+                }
+                Self::PublicGoogleEventId(value) => {
+                    ("Booking_PublicGoogleEventId", value.clone())
+                }
+                Self::Reminded(value) => ("Booking_Reminded", value.to_string()),
+                Self::MrmReminded(value) => ("Booking_MrmReminded", value.to_string()),
+                Self::KisiKeyId(value) => ("Booking_KisiKeyId", value.to_string()),
+                Self::StartScheduledJobId(value) => {
+                    ("Booking_StartScheduledJobId", value.clone())
+                }
+                Self::EndScheduledJobId(value) => {
+                    ("Booking_EndScheduledJobId", value.clone())
+                }
+                Self::Billed(value) => ("Booking_Billed", value.to_string()),
+                Self::FromTimeLocal(value) => {
+                    (
+                        "Booking_FromTimeLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToTimeLocal(value) => {
+                    (
+                        "Booking_ToTimeLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::InvoiceDateLocal(value) => {
+                    (
+                        "Booking_InvoiceDateLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::IncludeZoomInvite(value) => {
+                    ("Booking_IncludeZoomInvite", value.to_string())
+                }
+                Self::ZoomEventData(value) => ("Booking_ZoomEventData", value.clone()),
+                Self::Office365AdminEventId(value) => {
+                    ("Booking_Office365AdminEventId", value.clone())
                 }
                 Self::ResourceName(value) => ("Booking_Resource_Name", value.clone()),
                 Self::ResourceHideInCalendar(value) => {
@@ -2929,6 +3844,58 @@ mod typed {
                 }
                 Self::ToCoworkerExtraServiceTotalUses(value) => {
                     ("to_Booking_CoworkerExtraServiceTotalUses", value.to_string())
+                }
+                Self::FromLastNotificationTime(value) => {
+                    (
+                        "from_Booking_LastNotificationTime",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToLastNotificationTime(value) => {
+                    (
+                        "to_Booking_LastNotificationTime",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromKisiKeyId(value) => {
+                    ("from_Booking_KisiKeyId", value.to_string())
+                }
+                Self::ToKisiKeyId(value) => ("to_Booking_KisiKeyId", value.to_string()),
+                Self::FromFromTimeLocal(value) => {
+                    (
+                        "from_Booking_FromTimeLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToFromTimeLocal(value) => {
+                    (
+                        "to_Booking_FromTimeLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromToTimeLocal(value) => {
+                    (
+                        "from_Booking_ToTimeLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToToTimeLocal(value) => {
+                    (
+                        "to_Booking_ToTimeLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromInvoiceDateLocal(value) => {
+                    (
+                        "from_Booking_InvoiceDateLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToInvoiceDateLocal(value) => {
+                    (
+                        "to_Booking_InvoiceDateLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
                 }
             }
         }

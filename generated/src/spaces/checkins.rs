@@ -114,14 +114,20 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("CoworkerTimePassGuid", crate::FieldKind::Guid),
         crate::FieldSchema::new("LastActivity", crate::FieldKind::DateTime),
         crate::FieldSchema::new("MacAddresses", crate::FieldKind::String),
-        crate::FieldSchema::new("TeamsAtTheTimeOfCheckin", crate::FieldKind::String),
-        crate::FieldSchema::new("TariffAtTheTimeOfCheckin", crate::FieldKind::String),
+        crate::FieldSchema::new("TeamsAtTheTimeOfCheckin", crate::FieldKind::String)
+            .flag("teams-at-checkin"),
+        crate::FieldSchema::new("TariffAtTheTimeOfCheckin", crate::FieldKind::String)
+            .flag("tariff-at-checkin"),
         crate::FieldSchema::new("CountsTowardsPlanLimits", crate::FieldKind::Boolean),
         crate::FieldSchema::new("AutoCheckout", crate::FieldKind::Boolean),
+        crate::FieldSchema::new("ValidateCheckinJobId", crate::FieldKind::String),
+        crate::FieldSchema::new("FromTimeLocal", crate::FieldKind::DateTime),
+        crate::FieldSchema::new("ToTimeLocal", crate::FieldKind::DateTime),
     ],
     joined: &[
         crate::FieldSchema::new("CoworkerFullName", crate::FieldKind::String)
-            .read_only(),
+            .read_only()
+            .pii(crate::Pii::Name),
         crate::FieldSchema::new("BusinessName", crate::FieldKind::String).read_only(),
     ],
     filters: &[
@@ -178,6 +184,26 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             field: "TariffAtTheTimeOfCheckin",
         },
         crate::FilterSchema {
+            query: "Checkin_CountsTowardsPlanLimits",
+            field: "CountsTowardsPlanLimits",
+        },
+        crate::FilterSchema {
+            query: "Checkin_AutoCheckout",
+            field: "AutoCheckout",
+        },
+        crate::FilterSchema {
+            query: "Checkin_ValidateCheckinJobId",
+            field: "ValidateCheckinJobId",
+        },
+        crate::FilterSchema {
+            query: "Checkin_FromTimeLocal",
+            field: "FromTimeLocal",
+        },
+        crate::FilterSchema {
+            query: "Checkin_ToTimeLocal",
+            field: "ToTimeLocal",
+        },
+        crate::FilterSchema {
             query: "Checkin_Coworker_FullName",
             field: "CoworkerFullName",
         },
@@ -211,6 +237,16 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             from: "from_Checkin_LastActivity",
             to: "to_Checkin_LastActivity",
             field: "LastActivity",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Checkin_FromTimeLocal",
+            to: "to_Checkin_FromTimeLocal",
+            field: "FromTimeLocal",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Checkin_ToTimeLocal",
+            to: "to_Checkin_ToTimeLocal",
+            field: "ToTimeLocal",
         },
     ],
     sort: &[
@@ -357,8 +393,10 @@ mod typed {
         /// Wire: `Source`, read-only.
         ///
         /// Spec decision: The 2020 page shows it only in the filters and the example records, not in
-        /// the create or update parameters: the server sets it. The newer reference (coworking-skills
-        /// checkins.md) does not list it among the create and update options either.
+        /// the create or update parameters: the server sets it. The catalogue (skills:checkins.md)
+        /// names it only among the key fields, not among the create and update options, and the newer
+        /// create and update pages (dev:spaces/post-checkins, dev:spaces/put-checkins) leave it out
+        /// too.
         pub source: Option<crate::enums::CheckinSource>,
         /// When the customer checked in.
         ///
@@ -383,10 +421,20 @@ mod typed {
         /// The teams the customer belonged to when checking in, as text.
         ///
         /// Wire: `TeamsAtTheTimeOfCheckin`.
+        ///
+        /// Spec decision: The catalogue (skills:checkins.md) names the option `--teams-at-checkin`; the
+        /// 2020 page and the newer dev:spaces/get-checkins (filter Checkin_TeamsAtTheTimeOfCheckin)
+        /// spell the property TeamsAtTheTimeOfCheckin, and the newer pages win on spelling, so the
+        /// catalogue's option is an alias of this field.
         pub teams_at_the_time_of_checkin: Option<String>,
         /// The plan the customer was on when checking in, as text.
         ///
         /// Wire: `TariffAtTheTimeOfCheckin`.
+        ///
+        /// Spec decision: The catalogue (skills:checkins.md) names the option `--tariff-at-checkin`;
+        /// the 2020 page and the newer dev:spaces/get-checkins (filter
+        /// Checkin_TariffAtTheTimeOfCheckin) spell the property TariffAtTheTimeOfCheckin, and the newer
+        /// pages win on spelling, so the catalogue's option is an alias of this field.
         pub tariff_at_the_time_of_checkin: Option<String>,
         /// Whether the check-in counts against the limits of the customer's plan.
         ///
@@ -404,6 +452,27 @@ mod typed {
         /// Nexudus-Ltd/nexudus-coworking-skills, generated from the metadata behind the developer
         /// pages, lists it among the create and update options; the 2020 page does not.
         pub auto_checkout: Option<bool>,
+        /// Id of the background job that validates the check-in.
+        ///
+        /// Wire: `ValidateCheckinJobId`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue (skills:checkins.md) and
+        /// the newer create and update pages list it among the optional fields; the 2020 page does not.
+        pub validate_checkin_job_id: Option<String>,
+        /// FromTime in the location's local time.
+        ///
+        /// Wire: `FromTimeLocal`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue (skills:checkins.md) and
+        /// the newer create and update pages list it among the optional fields; the 2020 page does not.
+        pub from_time_local: Option<crate::DateTime>,
+        /// ToTime in the location's local time.
+        ///
+        /// Wire: `ToTimeLocal`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue (skills:checkins.md) and
+        /// the newer create and update pages list it among the optional fields; the 2020 page does not.
+        pub to_time_local: Option<crate::DateTime>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -448,6 +517,9 @@ mod typed {
                     let mut v_tariff_at_the_time_of_checkin = None;
                     let mut v_counts_towards_plan_limits = None;
                     let mut v_auto_checkout = None;
+                    let mut v_validate_checkin_job_id = None;
+                    let mut v_from_time_local = None;
+                    let mut v_to_time_local = None;
                     let mut extra = ::serde_json::Map::new();
                     while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                         match &*key {
@@ -483,6 +555,11 @@ mod typed {
                                 v_counts_towards_plan_limits = map.next_value()?;
                             }
                             "AutoCheckout" => v_auto_checkout = map.next_value()?,
+                            "ValidateCheckinJobId" => {
+                                v_validate_checkin_job_id = map.next_value()?;
+                            }
+                            "FromTimeLocal" => v_from_time_local = map.next_value()?,
+                            "ToTimeLocal" => v_to_time_local = map.next_value()?,
                             _ => crate::wire::keep(&mut extra, key, &mut map)?,
                         }
                     }
@@ -509,6 +586,9 @@ mod typed {
                         tariff_at_the_time_of_checkin: v_tariff_at_the_time_of_checkin,
                         counts_towards_plan_limits: v_counts_towards_plan_limits,
                         auto_checkout: v_auto_checkout,
+                        validate_checkin_job_id: v_validate_checkin_job_id,
+                        from_time_local: v_from_time_local,
+                        to_time_local: v_to_time_local,
                         extra,
                     })
                 }
@@ -577,6 +657,12 @@ mod typed {
         pub counts_towards_plan_limits: Option<bool>,
         /// `AutoCheckout`: see [`Checkin::auto_checkout`].
         pub auto_checkout: Option<bool>,
+        /// `ValidateCheckinJobId`: see [`Checkin::validate_checkin_job_id`].
+        pub validate_checkin_job_id: Option<String>,
+        /// `FromTimeLocal`: see [`Checkin::from_time_local`].
+        pub from_time_local: Option<crate::DateTime>,
+        /// `ToTimeLocal`: see [`Checkin::to_time_local`].
+        pub to_time_local: Option<crate::DateTime>,
         /// The customer's full name.
         ///
         /// Wire: `CoworkerFullName`, read-only.
@@ -590,6 +676,8 @@ mod typed {
         ///
         /// Spec decision: The 2020 list example spells it `CheckinBusinessName`; the spec drops the
         /// `Checkin` prefix, as the newer pages do for every joined name (see CoworkerDiscountCode).
+        /// The catalogue (skills:checkins.md) names it only among the key fields; the newer
+        /// dev:spaces/get-checkins-by-id shows it.
         pub business_name: Option<String>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
@@ -635,6 +723,9 @@ mod typed {
                     let mut v_tariff_at_the_time_of_checkin = None;
                     let mut v_counts_towards_plan_limits = None;
                     let mut v_auto_checkout = None;
+                    let mut v_validate_checkin_job_id = None;
+                    let mut v_from_time_local = None;
+                    let mut v_to_time_local = None;
                     let mut v_coworker_full_name = None;
                     let mut v_business_name = None;
                     let mut extra = ::serde_json::Map::new();
@@ -672,6 +763,11 @@ mod typed {
                                 v_counts_towards_plan_limits = map.next_value()?;
                             }
                             "AutoCheckout" => v_auto_checkout = map.next_value()?,
+                            "ValidateCheckinJobId" => {
+                                v_validate_checkin_job_id = map.next_value()?;
+                            }
+                            "FromTimeLocal" => v_from_time_local = map.next_value()?,
+                            "ToTimeLocal" => v_to_time_local = map.next_value()?,
                             "CoworkerFullName" => {
                                 v_coworker_full_name = map.next_value()?;
                             }
@@ -702,6 +798,9 @@ mod typed {
                         tariff_at_the_time_of_checkin: v_tariff_at_the_time_of_checkin,
                         counts_towards_plan_limits: v_counts_towards_plan_limits,
                         auto_checkout: v_auto_checkout,
+                        validate_checkin_job_id: v_validate_checkin_job_id,
+                        from_time_local: v_from_time_local,
+                        to_time_local: v_to_time_local,
                         coworker_full_name: v_coworker_full_name,
                         business_name: v_business_name,
                         extra,
@@ -745,6 +844,12 @@ mod typed {
         pub counts_towards_plan_limits: Option<bool>,
         /// `AutoCheckout`: see [`Checkin::auto_checkout`].
         pub auto_checkout: Option<bool>,
+        /// `ValidateCheckinJobId`: see [`Checkin::validate_checkin_job_id`].
+        pub validate_checkin_job_id: Option<String>,
+        /// `FromTimeLocal`: see [`Checkin::from_time_local`].
+        pub from_time_local: Option<crate::DateTime>,
+        /// `ToTimeLocal`: see [`Checkin::to_time_local`].
+        pub to_time_local: Option<crate::DateTime>,
     }
 
     impl ::serde::Serialize for NewCheckin {
@@ -778,6 +883,9 @@ mod typed {
                     &self.counts_towards_plan_limits,
                 )?;
             object.field_if_set("AutoCheckout", &self.auto_checkout)?;
+            object.field_if_set("ValidateCheckinJobId", &self.validate_checkin_job_id)?;
+            object.field_if_set("FromTimeLocal", &self.from_time_local)?;
+            object.field_if_set("ToTimeLocal", &self.to_time_local)?;
             object.end()
         }
     }
@@ -802,6 +910,9 @@ mod typed {
                 tariff_at_the_time_of_checkin: None,
                 counts_towards_plan_limits: None,
                 auto_checkout: None,
+                validate_checkin_job_id: None,
+                from_time_local: None,
+                to_time_local: None,
             }
         }
 
@@ -879,6 +990,24 @@ mod typed {
             self.auto_checkout = Some(value);
             self
         }
+
+        /// Sets [`ValidateCheckinJobId`](Self::validate_checkin_job_id).
+        pub fn with_validate_checkin_job_id(mut self, value: impl Into<String>) -> Self {
+            self.validate_checkin_job_id = Some(value.into());
+            self
+        }
+
+        /// Sets [`FromTimeLocal`](Self::from_time_local).
+        pub fn with_from_time_local(mut self, value: crate::DateTime) -> Self {
+            self.from_time_local = Some(value);
+            self
+        }
+
+        /// Sets [`ToTimeLocal`](Self::to_time_local).
+        pub fn with_to_time_local(mut self, value: crate::DateTime) -> Self {
+            self.to_time_local = Some(value);
+            self
+        }
     }
 
     /// The body that updates a [`Checkin`]. The API's PUT clears every property it does not
@@ -918,6 +1047,12 @@ mod typed {
         pub counts_towards_plan_limits: Option<bool>,
         /// `AutoCheckout`: see [`Checkin::auto_checkout`].
         pub auto_checkout: Option<bool>,
+        /// `ValidateCheckinJobId`: see [`Checkin::validate_checkin_job_id`].
+        pub validate_checkin_job_id: Option<String>,
+        /// `FromTimeLocal`: see [`Checkin::from_time_local`].
+        pub from_time_local: Option<crate::DateTime>,
+        /// `ToTimeLocal`: see [`Checkin::to_time_local`].
+        pub to_time_local: Option<crate::DateTime>,
         /// Properties the spec does not describe, sent back as they were read.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -943,6 +1078,9 @@ mod typed {
                 .field("TariffAtTheTimeOfCheckin", &self.tariff_at_the_time_of_checkin)?;
             object.field("CountsTowardsPlanLimits", &self.counts_towards_plan_limits)?;
             object.field("AutoCheckout", &self.auto_checkout)?;
+            object.field("ValidateCheckinJobId", &self.validate_checkin_job_id)?;
+            object.field("FromTimeLocal", &self.from_time_local)?;
+            object.field("ToTimeLocal", &self.to_time_local)?;
             object.end_with(&self.extra)
         }
     }
@@ -971,6 +1109,9 @@ mod typed {
                 tariff_at_the_time_of_checkin: record.tariff_at_the_time_of_checkin,
                 counts_towards_plan_limits: record.counts_towards_plan_limits,
                 auto_checkout: record.auto_checkout,
+                validate_checkin_job_id: record.validate_checkin_job_id,
+                from_time_local: record.from_time_local,
+                to_time_local: record.to_time_local,
                 extra: record.extra,
             }
         }
@@ -1040,6 +1181,26 @@ mod typed {
         ///
         /// Query: `Checkin_TariffAtTheTimeOfCheckin=text`.
         TariffAtTheTimeOfCheckin(String),
+        /// Filter by whether the check-in counts against plan limits.
+        ///
+        /// Query: `Checkin_CountsTowardsPlanLimits=true`.
+        CountsTowardsPlanLimits(bool),
+        /// Filter by automatic check-out.
+        ///
+        /// Query: `Checkin_AutoCheckout=true`.
+        AutoCheckout(bool),
+        /// Filter by the validation job's Id.
+        ///
+        /// Query: `Checkin_ValidateCheckinJobId=text`.
+        ValidateCheckinJobId(String),
+        /// Filter by local check-in time.
+        ///
+        /// Query: `Checkin_FromTimeLocal=2025-01-01T00:00`.
+        FromTimeLocal(crate::DateTime),
+        /// Filter by local check-out time.
+        ///
+        /// Query: `Checkin_ToTimeLocal=2025-01-01T00:00`.
+        ToTimeLocal(crate::DateTime),
         /// Filter by coworker full name (joined from the related record).
         ///
         /// Query: `Checkin_Coworker_FullName=text`.
@@ -1088,6 +1249,22 @@ mod typed {
         ///
         /// `LastActivity` at most this value. Query: `to_Checkin_LastActivity=2025-01-01T00:00`.
         ToLastActivity(crate::DateTime),
+        /// Local check-in time within a range.
+        ///
+        /// `FromTimeLocal` at least this value. Query: `from_Checkin_FromTimeLocal=2025-01-01T00:00`.
+        FromFromTimeLocal(crate::DateTime),
+        /// Local check-in time within a range.
+        ///
+        /// `FromTimeLocal` at most this value. Query: `to_Checkin_FromTimeLocal=2025-01-01T00:00`.
+        ToFromTimeLocal(crate::DateTime),
+        /// Local check-out time within a range.
+        ///
+        /// `ToTimeLocal` at least this value. Query: `from_Checkin_ToTimeLocal=2025-01-01T00:00`.
+        FromToTimeLocal(crate::DateTime),
+        /// Local check-out time within a range.
+        ///
+        /// `ToTimeLocal` at most this value. Query: `to_Checkin_ToTimeLocal=2025-01-01T00:00`.
+        ToToTimeLocal(crate::DateTime),
     }
 
     impl crate::QueryFilter for CheckinFilter {
@@ -1126,6 +1303,25 @@ mod typed {
                 }
                 Self::TariffAtTheTimeOfCheckin(value) => {
                     ("Checkin_TariffAtTheTimeOfCheckin", value.clone())
+                }
+                Self::CountsTowardsPlanLimits(value) => {
+                    ("Checkin_CountsTowardsPlanLimits", value.to_string())
+                }
+                Self::AutoCheckout(value) => ("Checkin_AutoCheckout", value.to_string()),
+                Self::ValidateCheckinJobId(value) => {
+                    ("Checkin_ValidateCheckinJobId", value.clone())
+                }
+                Self::FromTimeLocal(value) => {
+                    (
+                        "Checkin_FromTimeLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToTimeLocal(value) => {
+                    (
+                        "Checkin_ToTimeLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
                 }
                 Self::CoworkerFullName(value) => {
                     ("Checkin_Coworker_FullName", value.clone())
@@ -1188,6 +1384,30 @@ mod typed {
                 Self::ToLastActivity(value) => {
                     (
                         "to_Checkin_LastActivity",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromFromTimeLocal(value) => {
+                    (
+                        "from_Checkin_FromTimeLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToFromTimeLocal(value) => {
+                    (
+                        "to_Checkin_FromTimeLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromToTimeLocal(value) => {
+                    (
+                        "from_Checkin_ToTimeLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToToTimeLocal(value) => {
+                    (
+                        "to_Checkin_ToTimeLocal",
                         value.to_filter_string(crate::SERVICE.filter_datetime_format),
                     )
                 }

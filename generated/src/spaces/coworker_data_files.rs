@@ -138,12 +138,25 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("NewSignedFileDataUrl", crate::FieldKind::String),
         crate::FieldSchema::new("ClearSignedFileDataFile", crate::FieldKind::Boolean),
         crate::FieldSchema::new("Extension", crate::FieldKind::String),
-        crate::FieldSchema::new("NotifyWhenSignedEmail", crate::FieldKind::String),
+        crate::FieldSchema::new("NotifyWhenSignedEmail", crate::FieldKind::String)
+            .pii(crate::Pii::Email),
         crate::FieldSchema::new("DocumentTemplateGuid", crate::FieldKind::Guid),
         crate::FieldSchema::new("ProposalGuid", crate::FieldKind::Guid),
         crate::FieldSchema::new("CoworkerContractGuid", crate::FieldKind::Guid),
+        crate::FieldSchema::new("Billed", crate::FieldKind::Boolean),
+        crate::FieldSchema::new("EsignIdentifier", crate::FieldKind::String),
     ],
-    joined: &[],
+    joined: &[
+        crate::FieldSchema::new("CoworkerFullName", crate::FieldKind::String)
+            .read_only()
+            .pii(crate::Pii::Name),
+        crate::FieldSchema::new("CoworkerCompanyName", crate::FieldKind::String)
+            .read_only()
+            .pii(crate::Pii::Name),
+        crate::FieldSchema::new("CoworkerBillingName", crate::FieldKind::String)
+            .read_only()
+            .pii(crate::Pii::Name),
+    ],
     filters: &[
         crate::FilterSchema {
             query: "Id",
@@ -184,6 +197,62 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FilterSchema {
             query: "CoworkerDataFile_Signed",
             field: "Signed",
+        },
+        crate::FilterSchema {
+            query: "CoworkerDataFile_NewFileDataUrl",
+            field: "NewFileDataUrl",
+        },
+        crate::FilterSchema {
+            query: "CoworkerDataFile_ClearFileDataFile",
+            field: "ClearFileDataFile",
+        },
+        crate::FilterSchema {
+            query: "CoworkerDataFile_NewSignedFileDataUrl",
+            field: "NewSignedFileDataUrl",
+        },
+        crate::FilterSchema {
+            query: "CoworkerDataFile_ClearSignedFileDataFile",
+            field: "ClearSignedFileDataFile",
+        },
+        crate::FilterSchema {
+            query: "CoworkerDataFile_Extension",
+            field: "Extension",
+        },
+        crate::FilterSchema {
+            query: "CoworkerDataFile_Billed",
+            field: "Billed",
+        },
+        crate::FilterSchema {
+            query: "CoworkerDataFile_EsignIdentifier",
+            field: "EsignIdentifier",
+        },
+        crate::FilterSchema {
+            query: "CoworkerDataFile_DocumentTemplateGuid",
+            field: "DocumentTemplateGuid",
+        },
+        crate::FilterSchema {
+            query: "CoworkerDataFile_NotifyWhenSignedEmail",
+            field: "NotifyWhenSignedEmail",
+        },
+        crate::FilterSchema {
+            query: "CoworkerDataFile_ProposalGuid",
+            field: "ProposalGuid",
+        },
+        crate::FilterSchema {
+            query: "CoworkerDataFile_CoworkerContractGuid",
+            field: "CoworkerContractGuid",
+        },
+        crate::FilterSchema {
+            query: "CoworkerDataFile_Coworker_FullName",
+            field: "CoworkerFullName",
+        },
+        crate::FilterSchema {
+            query: "CoworkerDataFile_Coworker_CompanyName",
+            field: "CoworkerCompanyName",
+        },
+        crate::FilterSchema {
+            query: "CoworkerDataFile_Coworker_BillingName",
+            field: "CoworkerBillingName",
         },
     ],
     range_filters: &[
@@ -448,6 +517,22 @@ mod typed {
         /// behind the developer pages, lists it among the create and update options; the 2020 page does
         /// not. Its type there is "string"; the name makes it a GUID.
         pub coworker_contract_guid: Option<crate::Uuid>,
+        /// Whether the customer has been charged for this file.
+        ///
+        /// Wire: `Billed`.
+        ///
+        /// Spec decision: Only the newer generation documents it: the catalogue
+        /// (skills:coworkerdatafiles.md) and the newer create and update pages list it as optional; the
+        /// 2020 page does not.
+        pub billed: Option<bool>,
+        /// The id under which the digital signature provider tracks this document.
+        ///
+        /// Wire: `EsignIdentifier`.
+        ///
+        /// Spec decision: Only the newer generation documents it: the catalogue
+        /// (skills:coworkerdatafiles.md) and the newer create and update pages list it as optional; the
+        /// 2020 page does not.
+        pub esign_identifier: Option<String>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -496,6 +581,8 @@ mod typed {
                     let mut v_document_template_guid = None;
                     let mut v_proposal_guid = None;
                     let mut v_coworker_contract_guid = None;
+                    let mut v_billed = None;
+                    let mut v_esign_identifier = None;
                     let mut extra = ::serde_json::Map::new();
                     while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                         match &*key {
@@ -541,6 +628,8 @@ mod typed {
                             "CoworkerContractGuid" => {
                                 v_coworker_contract_guid = map.next_value()?;
                             }
+                            "Billed" => v_billed = map.next_value()?,
+                            "EsignIdentifier" => v_esign_identifier = map.next_value()?,
                             _ => crate::wire::keep(&mut extra, key, &mut map)?,
                         }
                     }
@@ -571,6 +660,8 @@ mod typed {
                         document_template_guid: v_document_template_guid,
                         proposal_guid: v_proposal_guid,
                         coworker_contract_guid: v_coworker_contract_guid,
+                        billed: v_billed,
+                        esign_identifier: v_esign_identifier,
                         extra,
                     })
                 }
@@ -581,6 +672,9 @@ mod typed {
 
     /// A `CoworkerDataFile` as list endpoints answer it: a summary, not the full record. Every
     /// field but `Id` may be missing.
+    ///
+    /// The summary that GET list answers: the record's fields and display fields of the customer.
+    /// Never build an update from it: a PUT clears every field it does not send.
     ///
     /// There is deliberately no way to turn it into a [`CoworkerDataFileUpdate`]: fetch the full
     /// record with `get` first. This does not compile:
@@ -644,6 +738,34 @@ mod typed {
         pub proposal_guid: Option<crate::Uuid>,
         /// `CoworkerContractGuid`: see [`CoworkerDataFile::coworker_contract_guid`].
         pub coworker_contract_guid: Option<crate::Uuid>,
+        /// `Billed`: see [`CoworkerDataFile::billed`].
+        pub billed: Option<bool>,
+        /// `EsignIdentifier`: see [`CoworkerDataFile::esign_identifier`].
+        pub esign_identifier: Option<String>,
+        /// The customer's full name.
+        ///
+        /// Wire: `CoworkerFullName`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerdatafiles.md) names it only as a PII field, and
+        /// the newer page dev:spaces/get-coworkerdatafiles-by-id shows it among the customer's display
+        /// fields; it is a display field of the customer, not a field the bodies write.
+        pub coworker_full_name: Option<String>,
+        /// The customer's company name.
+        ///
+        /// Wire: `CoworkerCompanyName`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerdatafiles.md) names it only as a PII field, and
+        /// the newer page dev:spaces/get-coworkerdatafiles-by-id shows it among the customer's display
+        /// fields; it is a display field of the customer, not a field the bodies write.
+        pub coworker_company_name: Option<String>,
+        /// The customer's billing name.
+        ///
+        /// Wire: `CoworkerBillingName`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerdatafiles.md) names it only as a PII field, and
+        /// the newer page dev:spaces/get-coworkerdatafiles-by-id shows it among the customer's display
+        /// fields; it is a display field of the customer, not a field the bodies write.
+        pub coworker_billing_name: Option<String>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -692,6 +814,11 @@ mod typed {
                     let mut v_document_template_guid = None;
                     let mut v_proposal_guid = None;
                     let mut v_coworker_contract_guid = None;
+                    let mut v_billed = None;
+                    let mut v_esign_identifier = None;
+                    let mut v_coworker_full_name = None;
+                    let mut v_coworker_company_name = None;
+                    let mut v_coworker_billing_name = None;
                     let mut extra = ::serde_json::Map::new();
                     while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                         match &*key {
@@ -737,6 +864,17 @@ mod typed {
                             "CoworkerContractGuid" => {
                                 v_coworker_contract_guid = map.next_value()?;
                             }
+                            "Billed" => v_billed = map.next_value()?,
+                            "EsignIdentifier" => v_esign_identifier = map.next_value()?,
+                            "CoworkerFullName" => {
+                                v_coworker_full_name = map.next_value()?;
+                            }
+                            "CoworkerCompanyName" => {
+                                v_coworker_company_name = map.next_value()?;
+                            }
+                            "CoworkerBillingName" => {
+                                v_coworker_billing_name = map.next_value()?;
+                            }
                             _ => crate::wire::keep(&mut extra, key, &mut map)?,
                         }
                     }
@@ -767,6 +905,11 @@ mod typed {
                         document_template_guid: v_document_template_guid,
                         proposal_guid: v_proposal_guid,
                         coworker_contract_guid: v_coworker_contract_guid,
+                        billed: v_billed,
+                        esign_identifier: v_esign_identifier,
+                        coworker_full_name: v_coworker_full_name,
+                        coworker_company_name: v_coworker_company_name,
+                        coworker_billing_name: v_coworker_billing_name,
                         extra,
                     })
                 }
@@ -818,6 +961,10 @@ mod typed {
         pub proposal_guid: Option<crate::Uuid>,
         /// `CoworkerContractGuid`: see [`CoworkerDataFile::coworker_contract_guid`].
         pub coworker_contract_guid: Option<crate::Uuid>,
+        /// `Billed`: see [`CoworkerDataFile::billed`].
+        pub billed: Option<bool>,
+        /// `EsignIdentifier`: see [`CoworkerDataFile::esign_identifier`].
+        pub esign_identifier: Option<String>,
     }
 
     impl ::serde::Serialize for NewCoworkerDataFile {
@@ -853,6 +1000,8 @@ mod typed {
             object.field_if_set("DocumentTemplateGuid", &self.document_template_guid)?;
             object.field_if_set("ProposalGuid", &self.proposal_guid)?;
             object.field_if_set("CoworkerContractGuid", &self.coworker_contract_guid)?;
+            object.field_if_set("Billed", &self.billed)?;
+            object.field_if_set("EsignIdentifier", &self.esign_identifier)?;
             object.end()
         }
     }
@@ -884,6 +1033,8 @@ mod typed {
                 document_template_guid: None,
                 proposal_guid: None,
                 coworker_contract_guid: None,
+                billed: None,
+                esign_identifier: None,
             }
         }
 
@@ -982,6 +1133,18 @@ mod typed {
             self.coworker_contract_guid = Some(value);
             self
         }
+
+        /// Sets [`Billed`](Self::billed).
+        pub fn with_billed(mut self, value: bool) -> Self {
+            self.billed = Some(value);
+            self
+        }
+
+        /// Sets [`EsignIdentifier`](Self::esign_identifier).
+        pub fn with_esign_identifier(mut self, value: impl Into<String>) -> Self {
+            self.esign_identifier = Some(value.into());
+            self
+        }
     }
 
     /// The body that updates a [`CoworkerDataFile`]. The API's PUT clears every property it does
@@ -1032,6 +1195,10 @@ mod typed {
         pub proposal_guid: Option<crate::Uuid>,
         /// `CoworkerContractGuid`: see [`CoworkerDataFile::coworker_contract_guid`].
         pub coworker_contract_guid: Option<crate::Uuid>,
+        /// `Billed`: see [`CoworkerDataFile::billed`].
+        pub billed: Option<bool>,
+        /// `EsignIdentifier`: see [`CoworkerDataFile::esign_identifier`].
+        pub esign_identifier: Option<String>,
         /// Properties the spec does not describe, sent back as they were read.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -1061,6 +1228,8 @@ mod typed {
             object.field("DocumentTemplateGuid", &self.document_template_guid)?;
             object.field("ProposalGuid", &self.proposal_guid)?;
             object.field("CoworkerContractGuid", &self.coworker_contract_guid)?;
+            object.field("Billed", &self.billed)?;
+            object.field("EsignIdentifier", &self.esign_identifier)?;
             object.end_with(&self.extra)
         }
     }
@@ -1094,6 +1263,8 @@ mod typed {
                 document_template_guid: record.document_template_guid,
                 proposal_guid: record.proposal_guid,
                 coworker_contract_guid: record.coworker_contract_guid,
+                billed: record.billed,
+                esign_identifier: record.esign_identifier,
                 extra: record.extra,
             }
         }
@@ -1152,6 +1323,62 @@ mod typed {
         ///
         /// Query: `CoworkerDataFile_Signed=true`.
         Signed(bool),
+        /// Filter by the upload URL.
+        ///
+        /// Query: `CoworkerDataFile_NewFileDataUrl=text`.
+        NewFileDataUrl(String),
+        /// Filter by the remove-file switch.
+        ///
+        /// Query: `CoworkerDataFile_ClearFileDataFile=true`.
+        ClearFileDataFile(bool),
+        /// Filter by the signed-copy upload URL.
+        ///
+        /// Query: `CoworkerDataFile_NewSignedFileDataUrl=text`.
+        NewSignedFileDataUrl(String),
+        /// Filter by the remove-signed-copy switch.
+        ///
+        /// Query: `CoworkerDataFile_ClearSignedFileDataFile=true`.
+        ClearSignedFileDataFile(bool),
+        /// Filter by file extension.
+        ///
+        /// Query: `CoworkerDataFile_Extension=text`.
+        Extension(String),
+        /// Filter by whether the file was charged for.
+        ///
+        /// Query: `CoworkerDataFile_Billed=true`.
+        Billed(bool),
+        /// Filter by the signature provider's id for the document.
+        ///
+        /// Query: `CoworkerDataFile_EsignIdentifier=text`.
+        EsignIdentifier(String),
+        /// Filter by the document template the file was made from.
+        ///
+        /// Query: `CoworkerDataFile_DocumentTemplateGuid=a1b2c3d4-e5f6-7890-abcd-ef1234567890`.
+        DocumentTemplateGuid(crate::Uuid),
+        /// Filter by the address told of the signature.
+        ///
+        /// Query: `CoworkerDataFile_NotifyWhenSignedEmail=text`.
+        NotifyWhenSignedEmail(String),
+        /// Filter by the proposal the file belongs to.
+        ///
+        /// Query: `CoworkerDataFile_ProposalGuid=a1b2c3d4-e5f6-7890-abcd-ef1234567890`.
+        ProposalGuid(crate::Uuid),
+        /// Filter by the contract the file belongs to.
+        ///
+        /// Query: `CoworkerDataFile_CoworkerContractGuid=a1b2c3d4-e5f6-7890-abcd-ef1234567890`.
+        CoworkerContractGuid(crate::Uuid),
+        /// Filter by the customer's full name.
+        ///
+        /// Query: `CoworkerDataFile_Coworker_FullName=text`.
+        CoworkerFullName(String),
+        /// Filter by the customer's company name.
+        ///
+        /// Query: `CoworkerDataFile_Coworker_CompanyName=text`.
+        CoworkerCompanyName(String),
+        /// Filter by the customer's billing name.
+        ///
+        /// Query: `CoworkerDataFile_Coworker_BillingName=text`.
+        CoworkerBillingName(String),
         /// Records created within a range.
         ///
         /// `CreatedOn` at least this value. Query: `from_CoworkerDataFile_CreatedOn=2025-01-01T00:00`.
@@ -1189,6 +1416,44 @@ mod typed {
                     ("CoworkerDataFile_RequestDigitalSignature", value.to_string())
                 }
                 Self::Signed(value) => ("CoworkerDataFile_Signed", value.to_string()),
+                Self::NewFileDataUrl(value) => {
+                    ("CoworkerDataFile_NewFileDataUrl", value.clone())
+                }
+                Self::ClearFileDataFile(value) => {
+                    ("CoworkerDataFile_ClearFileDataFile", value.to_string())
+                }
+                Self::NewSignedFileDataUrl(value) => {
+                    ("CoworkerDataFile_NewSignedFileDataUrl", value.clone())
+                }
+                Self::ClearSignedFileDataFile(value) => {
+                    ("CoworkerDataFile_ClearSignedFileDataFile", value.to_string())
+                }
+                Self::Extension(value) => ("CoworkerDataFile_Extension", value.clone()),
+                Self::Billed(value) => ("CoworkerDataFile_Billed", value.to_string()),
+                Self::EsignIdentifier(value) => {
+                    ("CoworkerDataFile_EsignIdentifier", value.clone())
+                }
+                Self::DocumentTemplateGuid(value) => {
+                    ("CoworkerDataFile_DocumentTemplateGuid", value.to_string())
+                }
+                Self::NotifyWhenSignedEmail(value) => {
+                    ("CoworkerDataFile_NotifyWhenSignedEmail", value.clone())
+                }
+                Self::ProposalGuid(value) => {
+                    ("CoworkerDataFile_ProposalGuid", value.to_string())
+                }
+                Self::CoworkerContractGuid(value) => {
+                    ("CoworkerDataFile_CoworkerContractGuid", value.to_string())
+                }
+                Self::CoworkerFullName(value) => {
+                    ("CoworkerDataFile_Coworker_FullName", value.clone())
+                }
+                Self::CoworkerCompanyName(value) => {
+                    ("CoworkerDataFile_Coworker_CompanyName", value.clone())
+                }
+                Self::CoworkerBillingName(value) => {
+                    ("CoworkerDataFile_Coworker_BillingName", value.clone())
+                }
                 Self::FromCreatedOn(value) => {
                     (
                         "from_CoworkerDataFile_CreatedOn",

@@ -131,7 +131,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("Name", crate::FieldKind::String).required(),
         crate::FieldSchema::new("Location", crate::FieldKind::String).required(),
         crate::FieldSchema::new("ReceivedBy", crate::FieldKind::String),
-        crate::FieldSchema::new("Notes", crate::FieldKind::String),
+        crate::FieldSchema::new("Notes", crate::FieldKind::String).pii(crate::Pii::Bio),
         crate::FieldSchema::new("Processed", crate::FieldKind::Boolean).read_only(),
         crate::FieldSchema::new("Collected", crate::FieldKind::Boolean),
         crate::FieldSchema::new("RequiresSignature", crate::FieldKind::Boolean),
@@ -149,9 +149,65 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("ClearFileDataFile", crate::FieldKind::Boolean),
         crate::FieldSchema::new("NewSignatureUrl", crate::FieldKind::String),
         crate::FieldSchema::new("ClearSignatureFile", crate::FieldKind::Boolean),
+        crate::FieldSchema::new("NewScannedFileDataUrl", crate::FieldKind::String),
+        crate::FieldSchema::new("ClearScannedFileDataFile", crate::FieldKind::Boolean),
+        crate::FieldSchema::new("NewForwardedFileDataUrl", crate::FieldKind::String),
+        crate::FieldSchema::new("ClearForwardedFileDataFile", crate::FieldKind::Boolean),
+        crate::FieldSchema::new("Notified", crate::FieldKind::Boolean),
+        crate::FieldSchema::new("Billed", crate::FieldKind::Boolean),
+        crate::FieldSchema::new(
+            "HandlingPreference",
+            crate::FieldKind::Enum(&crate::enums::DeliveryHandlingPreference::SCHEMA),
+        ),
+        crate::FieldSchema::new("CheckDeposited", crate::FieldKind::Boolean),
+        crate::FieldSchema::new("Forwarded", crate::FieldKind::Boolean),
+        crate::FieldSchema::new("Scanned", crate::FieldKind::Boolean),
+        crate::FieldSchema::new("Recycled", crate::FieldKind::Boolean),
+        crate::FieldSchema::new("Shredded", crate::FieldKind::Boolean),
+        crate::FieldSchema::new("StoredForCollection", crate::FieldKind::Boolean),
+        crate::FieldSchema::new("ReturnedToSender", crate::FieldKind::Boolean),
+        crate::FieldSchema::new("CheckDepositedOn", crate::FieldKind::DateTime),
+        crate::FieldSchema::new("ForwardedOn", crate::FieldKind::DateTime),
+        crate::FieldSchema::new("ScannedOn", crate::FieldKind::DateTime),
+        crate::FieldSchema::new("RecycledOn", crate::FieldKind::DateTime),
+        crate::FieldSchema::new("ShreddedOn", crate::FieldKind::DateTime),
+        crate::FieldSchema::new("StoredForCollectionOn", crate::FieldKind::DateTime),
+        crate::FieldSchema::new("ReturnedToSenderOn", crate::FieldKind::DateTime),
+        crate::FieldSchema::new("ForwardingAddressUniqueId", crate::FieldKind::Guid),
+        crate::FieldSchema::new("CheckDepositedProductUniqueId", crate::FieldKind::Guid),
+        crate::FieldSchema::new("ForwardedProductUniqueId", crate::FieldKind::Guid),
+        crate::FieldSchema::new("ScannedProductUniqueId", crate::FieldKind::Guid),
+        crate::FieldSchema::new("RecycledProductUniqueId", crate::FieldKind::Guid),
+        crate::FieldSchema::new("ShreddedProductUniqueId", crate::FieldKind::Guid),
+        crate::FieldSchema::new(
+            "StoredForCollectionProductUniqueId",
+            crate::FieldKind::Guid,
+        ),
+        crate::FieldSchema::new(
+            "ReturnedToSenderProductUniqueId",
+            crate::FieldKind::Guid,
+        ),
+        crate::FieldSchema::new("CollectedProductUniqueId", crate::FieldKind::Guid),
     ],
     joined: &[
-        crate::FieldSchema::new("CoworkerFullName", crate::FieldKind::String).read_only(),
+        crate::FieldSchema::new("CoworkerFullName", crate::FieldKind::String)
+            .read_only()
+            .pii(crate::Pii::Name),
+        crate::FieldSchema::new("CoworkerEmail", crate::FieldKind::String)
+            .read_only()
+            .pii(crate::Pii::Email),
+        crate::FieldSchema::new("CoworkerBillingName", crate::FieldKind::String)
+            .read_only()
+            .pii(crate::Pii::Name),
+        crate::FieldSchema::new("CoworkerCompanyName", crate::FieldKind::String)
+            .read_only()
+            .pii(crate::Pii::Name),
+        crate::FieldSchema::new("ContractContactFullName", crate::FieldKind::String)
+            .read_only()
+            .pii(crate::Pii::Name),
+        crate::FieldSchema::new("ContractContactEmail", crate::FieldKind::String)
+            .read_only()
+            .pii(crate::Pii::Email),
     ],
     filters: &[
         crate::FilterSchema {
@@ -207,6 +263,154 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             field: "Signed",
         },
         crate::FilterSchema {
+            query: "CoworkerDelivery_ContractContact",
+            field: "ContractContactId",
+        },
+        crate::FilterSchema {
+            query: "CoworkerDelivery_NewFileDataUrl",
+            field: "NewFileDataUrl",
+        },
+        crate::FilterSchema {
+            query: "CoworkerDelivery_ClearFileData",
+            field: "ClearFileDataFile",
+        },
+        crate::FilterSchema {
+            query: "CoworkerDelivery_NewSignatureUrl",
+            field: "NewSignatureUrl",
+        },
+        crate::FilterSchema {
+            query: "CoworkerDelivery_ClearSignature",
+            field: "ClearSignatureFile",
+        },
+        crate::FilterSchema {
+            query: "CoworkerDelivery_NewScannedFileDataUrl",
+            field: "NewScannedFileDataUrl",
+        },
+        crate::FilterSchema {
+            query: "CoworkerDelivery_ClearScannedFileData",
+            field: "ClearScannedFileDataFile",
+        },
+        crate::FilterSchema {
+            query: "CoworkerDelivery_NewForwardedFileDataUrl",
+            field: "NewForwardedFileDataUrl",
+        },
+        crate::FilterSchema {
+            query: "CoworkerDelivery_ClearForwardedFileData",
+            field: "ClearForwardedFileDataFile",
+        },
+        crate::FilterSchema {
+            query: "CoworkerDelivery_Notified",
+            field: "Notified",
+        },
+        crate::FilterSchema {
+            query: "CoworkerDelivery_CollectedOn",
+            field: "CollectedOn",
+        },
+        crate::FilterSchema {
+            query: "CoworkerDelivery_Billed",
+            field: "Billed",
+        },
+        crate::FilterSchema {
+            query: "CoworkerDelivery_DeliveryType",
+            field: "DeliveryType",
+        },
+        crate::FilterSchema {
+            query: "CoworkerDelivery_HandlingPreference",
+            field: "HandlingPreference",
+        },
+        crate::FilterSchema {
+            query: "CoworkerDelivery_CheckDeposited",
+            field: "CheckDeposited",
+        },
+        crate::FilterSchema {
+            query: "CoworkerDelivery_Forwarded",
+            field: "Forwarded",
+        },
+        crate::FilterSchema {
+            query: "CoworkerDelivery_Scanned",
+            field: "Scanned",
+        },
+        crate::FilterSchema {
+            query: "CoworkerDelivery_Recycled",
+            field: "Recycled",
+        },
+        crate::FilterSchema {
+            query: "CoworkerDelivery_Shredded",
+            field: "Shredded",
+        },
+        crate::FilterSchema {
+            query: "CoworkerDelivery_StoredForCollection",
+            field: "StoredForCollection",
+        },
+        crate::FilterSchema {
+            query: "CoworkerDelivery_ReturnedToSender",
+            field: "ReturnedToSender",
+        },
+        crate::FilterSchema {
+            query: "CoworkerDelivery_CheckDepositedOn",
+            field: "CheckDepositedOn",
+        },
+        crate::FilterSchema {
+            query: "CoworkerDelivery_ForwardedOn",
+            field: "ForwardedOn",
+        },
+        crate::FilterSchema {
+            query: "CoworkerDelivery_ScannedOn",
+            field: "ScannedOn",
+        },
+        crate::FilterSchema {
+            query: "CoworkerDelivery_RecycledOn",
+            field: "RecycledOn",
+        },
+        crate::FilterSchema {
+            query: "CoworkerDelivery_ShreddedOn",
+            field: "ShreddedOn",
+        },
+        crate::FilterSchema {
+            query: "CoworkerDelivery_StoredForCollectionOn",
+            field: "StoredForCollectionOn",
+        },
+        crate::FilterSchema {
+            query: "CoworkerDelivery_ReturnedToSenderOn",
+            field: "ReturnedToSenderOn",
+        },
+        crate::FilterSchema {
+            query: "CoworkerDelivery_ForwardingAddressUniqueId",
+            field: "ForwardingAddressUniqueId",
+        },
+        crate::FilterSchema {
+            query: "CoworkerDelivery_CheckDepositedProductUniqueId",
+            field: "CheckDepositedProductUniqueId",
+        },
+        crate::FilterSchema {
+            query: "CoworkerDelivery_ForwardedProductUniqueId",
+            field: "ForwardedProductUniqueId",
+        },
+        crate::FilterSchema {
+            query: "CoworkerDelivery_ScannedProductUniqueId",
+            field: "ScannedProductUniqueId",
+        },
+        crate::FilterSchema {
+            query: "CoworkerDelivery_RecycledProductUniqueId",
+            field: "RecycledProductUniqueId",
+        },
+        crate::FilterSchema {
+            query: "CoworkerDelivery_ShreddedProductUniqueId",
+            field: "ShreddedProductUniqueId",
+        },
+        crate::FilterSchema {
+            query: "CoworkerDelivery_StoredForCollectionProductUniqueId",
+            field: "StoredForCollectionProductUniqueId",
+        },
+        crate::FilterSchema {
+            query: "CoworkerDelivery_ReturnedToSenderProductUniqueId",
+            field: "ReturnedToSenderProductUniqueId",
+        },
+        crate::FilterSchema {
+            query: "CoworkerDelivery_CollectedProductUniqueId",
+            field: "CollectedProductUniqueId",
+        },
+        crate::FilterSchema {
             query: "CoworkerDelivery_Coworker_FullName",
             field: "CoworkerFullName",
         },
@@ -221,6 +425,46 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             from: "from_CoworkerDelivery_UpdatedOn",
             to: "to_CoworkerDelivery_UpdatedOn",
             field: "UpdatedOn",
+        },
+        crate::RangeFilterSchema {
+            from: "from_CoworkerDelivery_CollectedOn",
+            to: "to_CoworkerDelivery_CollectedOn",
+            field: "CollectedOn",
+        },
+        crate::RangeFilterSchema {
+            from: "from_CoworkerDelivery_CheckDepositedOn",
+            to: "to_CoworkerDelivery_CheckDepositedOn",
+            field: "CheckDepositedOn",
+        },
+        crate::RangeFilterSchema {
+            from: "from_CoworkerDelivery_ForwardedOn",
+            to: "to_CoworkerDelivery_ForwardedOn",
+            field: "ForwardedOn",
+        },
+        crate::RangeFilterSchema {
+            from: "from_CoworkerDelivery_ScannedOn",
+            to: "to_CoworkerDelivery_ScannedOn",
+            field: "ScannedOn",
+        },
+        crate::RangeFilterSchema {
+            from: "from_CoworkerDelivery_RecycledOn",
+            to: "to_CoworkerDelivery_RecycledOn",
+            field: "RecycledOn",
+        },
+        crate::RangeFilterSchema {
+            from: "from_CoworkerDelivery_ShreddedOn",
+            to: "to_CoworkerDelivery_ShreddedOn",
+            field: "ShreddedOn",
+        },
+        crate::RangeFilterSchema {
+            from: "from_CoworkerDelivery_StoredForCollectionOn",
+            to: "to_CoworkerDelivery_StoredForCollectionOn",
+            field: "StoredForCollectionOn",
+        },
+        crate::RangeFilterSchema {
+            from: "from_CoworkerDelivery_ReturnedToSenderOn",
+            to: "to_CoworkerDelivery_ReturnedToSenderOn",
+            field: "ReturnedToSenderOn",
         },
     ],
     sort: &[
@@ -393,7 +637,9 @@ mod typed {
         /// Wire: `Processed`, read-only.
         ///
         /// Spec decision: The 2020 page shows it only in the filters and the example records, not in
-        /// the create or update parameters: the server sets it.
+        /// the create or update parameters: the server sets it. The catalogue
+        /// (skills:coworkerdeliveries.md) names it only among the key fields, not among its options;
+        /// dev:spaces/get-coworkerdeliveries-by-id returns it.
         pub processed: Option<bool>,
         /// Whether the customer has collected the item.
         ///
@@ -432,10 +678,11 @@ mod typed {
         /// Spec decision: Only the newer generation documents it: the entity reference
         /// coworkerdeliveries.md of Nexudus-Ltd/nexudus-coworking-skills, generated from the metadata
         /// behind the developer pages, lists it among the create and update options; the 2020 page does
-        /// not. It is an enumeration there (0 None, 1 Mail, 2 Parcel, 3 Check, 4 Publicity, 5 Other)
-        /// whose API name no page found gives, so spec/enums.yaml declares it under a name of the
-        /// project's. That reference marks it required because it is a non-nullable enumeration; as for
-        /// the newer pages' other enumerations with a default, it is not required here.
+        /// not. It is an enumeration there (0 None, 1 Mail, 2 Parcel, 3 Check, 4 Publicity, 5 Other),
+        /// which dev:spaces/get-coworkerdeliveries names eDeliveryType. The catalogue and
+        /// web:learn.nexudus.com/rest-api/spaces/put-coworkerdeliveries mark it required, as they do
+        /// every non-nullable enumeration; dev:spaces/put-coworkerdeliveries lists it among the
+        /// optional fields and 0 (None) is a value of its own, so it is not required here.
         pub delivery_type: Option<crate::enums::DeliveryType>,
         /// URL of a picture or file of the item to upload, replacing the current one.
         ///
@@ -473,6 +720,258 @@ mod typed {
         /// behind the developer pages, lists it among the create and update options; the 2020 page does
         /// not.
         pub clear_signature_file: Option<bool>,
+        /// URL of a scan of the item's contents to upload, replacing the current scan.
+        ///
+        /// Wire: `NewScannedFileDataUrl`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue
+        /// (skills:coworkerdeliveries.md) lists it among the create and update options and
+        /// dev:spaces/get-coworkerdeliveries-by-id returns it; the 2020 page does not.
+        pub new_scanned_file_data_url: Option<String>,
+        /// Set to true to remove the stored scan.
+        ///
+        /// Wire: `ClearScannedFileDataFile`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue
+        /// (skills:coworkerdeliveries.md) lists it among the create and update options and
+        /// dev:spaces/get-coworkerdeliveries-by-id returns it; the 2020 page does not.
+        pub clear_scanned_file_data_file: Option<bool>,
+        /// URL of a forwarding receipt to upload, replacing the current one.
+        ///
+        /// Wire: `NewForwardedFileDataUrl`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue
+        /// (skills:coworkerdeliveries.md) lists it among the create and update options and
+        /// dev:spaces/get-coworkerdeliveries-by-id returns it; the 2020 page does not.
+        pub new_forwarded_file_data_url: Option<String>,
+        /// Set to true to remove the stored forwarding receipt.
+        ///
+        /// Wire: `ClearForwardedFileDataFile`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue
+        /// (skills:coworkerdeliveries.md) lists it among the create and update options and
+        /// dev:spaces/get-coworkerdeliveries-by-id returns it; the 2020 page does not.
+        pub clear_forwarded_file_data_file: Option<bool>,
+        /// Whether the customer has been told about the delivery.
+        ///
+        /// Wire: `Notified`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue
+        /// (skills:coworkerdeliveries.md) lists it among the create and update options and
+        /// dev:spaces/get-coworkerdeliveries-by-id returns it; the 2020 page does not.
+        pub notified: Option<bool>,
+        /// Whether the delivery has been billed.
+        ///
+        /// Wire: `Billed`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue
+        /// (skills:coworkerdeliveries.md) lists it among the create and update options and
+        /// dev:spaces/get-coworkerdeliveries-by-id returns it; the 2020 page does not.
+        pub billed: Option<bool>,
+        /// How the customer wants the item handled (kept for collection, forwarded, scanned, shredded,
+        /// ...); none if null.
+        ///
+        /// Wire: `HandlingPreference`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue
+        /// (skills:coworkerdeliveries.md) lists it among the create and update options as an
+        /// enumeration without values; dev:spaces/put-coworkerdeliveries names the enumeration
+        /// eDeliveryHandlingPreference (nullable) with its values, the one spec/enums.yaml already
+        /// declares for CoworkerContract.
+        pub handling_preference: Option<crate::enums::DeliveryHandlingPreference>,
+        /// Whether the check enclosed in the item has been paid in.
+        ///
+        /// Wire: `CheckDeposited`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue
+        /// (skills:coworkerdeliveries.md) lists it among the create and update options and
+        /// dev:spaces/get-coworkerdeliveries-by-id returns it; the 2020 page does not.
+        pub check_deposited: Option<bool>,
+        /// Whether the item has been sent on to the customer.
+        ///
+        /// Wire: `Forwarded`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue
+        /// (skills:coworkerdeliveries.md) lists it among the create and update options and
+        /// dev:spaces/get-coworkerdeliveries-by-id returns it; the 2020 page does not.
+        pub forwarded: Option<bool>,
+        /// Whether the item's contents have been scanned.
+        ///
+        /// Wire: `Scanned`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue
+        /// (skills:coworkerdeliveries.md) lists it among the create and update options and
+        /// dev:spaces/get-coworkerdeliveries-by-id returns it; the 2020 page does not.
+        pub scanned: Option<bool>,
+        /// Whether the item has been recycled.
+        ///
+        /// Wire: `Recycled`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue
+        /// (skills:coworkerdeliveries.md) lists it among the create and update options and
+        /// dev:spaces/get-coworkerdeliveries-by-id returns it; the 2020 page does not.
+        pub recycled: Option<bool>,
+        /// Whether the item has been shredded.
+        ///
+        /// Wire: `Shredded`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue
+        /// (skills:coworkerdeliveries.md) lists it among the create and update options and
+        /// dev:spaces/get-coworkerdeliveries-by-id returns it; the 2020 page does not.
+        pub shredded: Option<bool>,
+        /// Whether the item is kept for the customer to pick up.
+        ///
+        /// Wire: `StoredForCollection`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue
+        /// (skills:coworkerdeliveries.md) lists it among the create and update options and
+        /// dev:spaces/get-coworkerdeliveries-by-id returns it; the 2020 page does not.
+        pub stored_for_collection: Option<bool>,
+        /// Whether the item has been sent back to its sender.
+        ///
+        /// Wire: `ReturnedToSender`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue
+        /// (skills:coworkerdeliveries.md) lists it among the create and update options and
+        /// dev:spaces/get-coworkerdeliveries-by-id returns it; the 2020 page does not.
+        pub returned_to_sender: Option<bool>,
+        /// When the enclosed check was paid in.
+        ///
+        /// Wire: `CheckDepositedOn`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue
+        /// (skills:coworkerdeliveries.md) lists it among the create and update options and
+        /// dev:spaces/get-coworkerdeliveries-by-id returns it; the 2020 page does not.
+        pub check_deposited_on: Option<crate::DateTime>,
+        /// When the item was sent on.
+        ///
+        /// Wire: `ForwardedOn`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue
+        /// (skills:coworkerdeliveries.md) lists it among the create and update options and
+        /// dev:spaces/get-coworkerdeliveries-by-id returns it; the 2020 page does not.
+        pub forwarded_on: Option<crate::DateTime>,
+        /// When the item's contents were scanned.
+        ///
+        /// Wire: `ScannedOn`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue
+        /// (skills:coworkerdeliveries.md) lists it among the create and update options and
+        /// dev:spaces/get-coworkerdeliveries-by-id returns it; the 2020 page does not.
+        pub scanned_on: Option<crate::DateTime>,
+        /// When the item was recycled.
+        ///
+        /// Wire: `RecycledOn`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue
+        /// (skills:coworkerdeliveries.md) lists it among the create and update options and
+        /// dev:spaces/get-coworkerdeliveries-by-id returns it; the 2020 page does not.
+        pub recycled_on: Option<crate::DateTime>,
+        /// When the item was shredded.
+        ///
+        /// Wire: `ShreddedOn`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue
+        /// (skills:coworkerdeliveries.md) lists it among the create and update options and
+        /// dev:spaces/get-coworkerdeliveries-by-id returns it; the 2020 page does not.
+        pub shredded_on: Option<crate::DateTime>,
+        /// When the item was put aside for collection.
+        ///
+        /// Wire: `StoredForCollectionOn`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue
+        /// (skills:coworkerdeliveries.md) lists it among the create and update options and
+        /// dev:spaces/get-coworkerdeliveries-by-id returns it; the 2020 page does not.
+        pub stored_for_collection_on: Option<crate::DateTime>,
+        /// When the item was sent back to its sender.
+        ///
+        /// Wire: `ReturnedToSenderOn`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue
+        /// (skills:coworkerdeliveries.md) lists it among the create and update options and
+        /// dev:spaces/get-coworkerdeliveries-by-id returns it; the 2020 page does not.
+        pub returned_to_sender_on: Option<crate::DateTime>,
+        /// Unique id of the address the item is forwarded to.
+        ///
+        /// Wire: `ForwardingAddressUniqueId`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue
+        /// (skills:coworkerdeliveries.md) lists it among the create and update options as a string, and
+        /// dev:spaces/get-coworkerdeliveries-by-id returns it; the 2020 page does not. It holds a
+        /// record's UniqueId, so it is a GUID.
+        pub forwarding_address_unique_id: Option<crate::Uuid>,
+        /// Unique id of the product charged for paying in the check.
+        ///
+        /// Wire: `CheckDepositedProductUniqueId`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue
+        /// (skills:coworkerdeliveries.md) lists it among the create and update options as a string, and
+        /// dev:spaces/get-coworkerdeliveries-by-id returns it; the 2020 page does not. It holds a
+        /// record's UniqueId, so it is a GUID.
+        pub check_deposited_product_unique_id: Option<crate::Uuid>,
+        /// Unique id of the product charged for forwarding the item.
+        ///
+        /// Wire: `ForwardedProductUniqueId`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue
+        /// (skills:coworkerdeliveries.md) lists it among the create and update options as a string, and
+        /// dev:spaces/get-coworkerdeliveries-by-id returns it; the 2020 page does not. It holds a
+        /// record's UniqueId, so it is a GUID.
+        pub forwarded_product_unique_id: Option<crate::Uuid>,
+        /// Unique id of the product charged for scanning the item.
+        ///
+        /// Wire: `ScannedProductUniqueId`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue
+        /// (skills:coworkerdeliveries.md) lists it among the create and update options as a string, and
+        /// dev:spaces/get-coworkerdeliveries-by-id returns it; the 2020 page does not. It holds a
+        /// record's UniqueId, so it is a GUID.
+        pub scanned_product_unique_id: Option<crate::Uuid>,
+        /// Unique id of the product charged for recycling the item.
+        ///
+        /// Wire: `RecycledProductUniqueId`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue
+        /// (skills:coworkerdeliveries.md) lists it among the create and update options as a string, and
+        /// dev:spaces/get-coworkerdeliveries-by-id returns it; the 2020 page does not. It holds a
+        /// record's UniqueId, so it is a GUID.
+        pub recycled_product_unique_id: Option<crate::Uuid>,
+        /// Unique id of the product charged for shredding the item.
+        ///
+        /// Wire: `ShreddedProductUniqueId`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue
+        /// (skills:coworkerdeliveries.md) lists it among the create and update options as a string, and
+        /// dev:spaces/get-coworkerdeliveries-by-id returns it; the 2020 page does not. It holds a
+        /// record's UniqueId, so it is a GUID.
+        pub shredded_product_unique_id: Option<crate::Uuid>,
+        /// Unique id of the product charged for keeping the item for collection.
+        ///
+        /// Wire: `StoredForCollectionProductUniqueId`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue
+        /// (skills:coworkerdeliveries.md) lists it among the create and update options as a string, and
+        /// dev:spaces/get-coworkerdeliveries-by-id returns it; the 2020 page does not. It holds a
+        /// record's UniqueId, so it is a GUID.
+        pub stored_for_collection_product_unique_id: Option<crate::Uuid>,
+        /// Unique id of the product charged for returning the item to its sender.
+        ///
+        /// Wire: `ReturnedToSenderProductUniqueId`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue
+        /// (skills:coworkerdeliveries.md) lists it among the create and update options as a string, and
+        /// dev:spaces/get-coworkerdeliveries-by-id returns it; the 2020 page does not. It holds a
+        /// record's UniqueId, so it is a GUID.
+        pub returned_to_sender_product_unique_id: Option<crate::Uuid>,
+        /// Unique id of the product charged when the item is collected.
+        ///
+        /// Wire: `CollectedProductUniqueId`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue
+        /// (skills:coworkerdeliveries.md) lists it among the create and update options as a string, and
+        /// dev:spaces/get-coworkerdeliveries-by-id returns it; the 2020 page does not. It holds a
+        /// record's UniqueId, so it is a GUID.
+        pub collected_product_unique_id: Option<crate::Uuid>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -522,6 +1021,36 @@ mod typed {
                     let mut v_clear_file_data_file = None;
                     let mut v_new_signature_url = None;
                     let mut v_clear_signature_file = None;
+                    let mut v_new_scanned_file_data_url = None;
+                    let mut v_clear_scanned_file_data_file = None;
+                    let mut v_new_forwarded_file_data_url = None;
+                    let mut v_clear_forwarded_file_data_file = None;
+                    let mut v_notified = None;
+                    let mut v_billed = None;
+                    let mut v_handling_preference = None;
+                    let mut v_check_deposited = None;
+                    let mut v_forwarded = None;
+                    let mut v_scanned = None;
+                    let mut v_recycled = None;
+                    let mut v_shredded = None;
+                    let mut v_stored_for_collection = None;
+                    let mut v_returned_to_sender = None;
+                    let mut v_check_deposited_on = None;
+                    let mut v_forwarded_on = None;
+                    let mut v_scanned_on = None;
+                    let mut v_recycled_on = None;
+                    let mut v_shredded_on = None;
+                    let mut v_stored_for_collection_on = None;
+                    let mut v_returned_to_sender_on = None;
+                    let mut v_forwarding_address_unique_id = None;
+                    let mut v_check_deposited_product_unique_id = None;
+                    let mut v_forwarded_product_unique_id = None;
+                    let mut v_scanned_product_unique_id = None;
+                    let mut v_recycled_product_unique_id = None;
+                    let mut v_shredded_product_unique_id = None;
+                    let mut v_stored_for_collection_product_unique_id = None;
+                    let mut v_returned_to_sender_product_unique_id = None;
+                    let mut v_collected_product_unique_id = None;
                     let mut extra = ::serde_json::Map::new();
                     while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                         match &*key {
@@ -562,6 +1091,75 @@ mod typed {
                             "ClearSignatureFile" => {
                                 v_clear_signature_file = map.next_value()?;
                             }
+                            "NewScannedFileDataUrl" => {
+                                v_new_scanned_file_data_url = map.next_value()?;
+                            }
+                            "ClearScannedFileDataFile" => {
+                                v_clear_scanned_file_data_file = map.next_value()?;
+                            }
+                            "NewForwardedFileDataUrl" => {
+                                v_new_forwarded_file_data_url = map.next_value()?;
+                            }
+                            "ClearForwardedFileDataFile" => {
+                                v_clear_forwarded_file_data_file = map.next_value()?;
+                            }
+                            "Notified" => v_notified = map.next_value()?,
+                            "Billed" => v_billed = map.next_value()?,
+                            "HandlingPreference" => {
+                                v_handling_preference = map.next_value()?;
+                            }
+                            "CheckDeposited" => v_check_deposited = map.next_value()?,
+                            "Forwarded" => v_forwarded = map.next_value()?,
+                            "Scanned" => v_scanned = map.next_value()?,
+                            "Recycled" => v_recycled = map.next_value()?,
+                            "Shredded" => v_shredded = map.next_value()?,
+                            "StoredForCollection" => {
+                                v_stored_for_collection = map.next_value()?;
+                            }
+                            "ReturnedToSender" => {
+                                v_returned_to_sender = map.next_value()?;
+                            }
+                            "CheckDepositedOn" => {
+                                v_check_deposited_on = map.next_value()?;
+                            }
+                            "ForwardedOn" => v_forwarded_on = map.next_value()?,
+                            "ScannedOn" => v_scanned_on = map.next_value()?,
+                            "RecycledOn" => v_recycled_on = map.next_value()?,
+                            "ShreddedOn" => v_shredded_on = map.next_value()?,
+                            "StoredForCollectionOn" => {
+                                v_stored_for_collection_on = map.next_value()?;
+                            }
+                            "ReturnedToSenderOn" => {
+                                v_returned_to_sender_on = map.next_value()?;
+                            }
+                            "ForwardingAddressUniqueId" => {
+                                v_forwarding_address_unique_id = map.next_value()?;
+                            }
+                            "CheckDepositedProductUniqueId" => {
+                                v_check_deposited_product_unique_id = map.next_value()?;
+                            }
+                            "ForwardedProductUniqueId" => {
+                                v_forwarded_product_unique_id = map.next_value()?;
+                            }
+                            "ScannedProductUniqueId" => {
+                                v_scanned_product_unique_id = map.next_value()?;
+                            }
+                            "RecycledProductUniqueId" => {
+                                v_recycled_product_unique_id = map.next_value()?;
+                            }
+                            "ShreddedProductUniqueId" => {
+                                v_shredded_product_unique_id = map.next_value()?;
+                            }
+                            "StoredForCollectionProductUniqueId" => {
+                                v_stored_for_collection_product_unique_id = map
+                                    .next_value()?;
+                            }
+                            "ReturnedToSenderProductUniqueId" => {
+                                v_returned_to_sender_product_unique_id = map.next_value()?;
+                            }
+                            "CollectedProductUniqueId" => {
+                                v_collected_product_unique_id = map.next_value()?;
+                            }
                             _ => crate::wire::keep(&mut extra, key, &mut map)?,
                         }
                     }
@@ -593,6 +1191,36 @@ mod typed {
                         clear_file_data_file: v_clear_file_data_file,
                         new_signature_url: v_new_signature_url,
                         clear_signature_file: v_clear_signature_file,
+                        new_scanned_file_data_url: v_new_scanned_file_data_url,
+                        clear_scanned_file_data_file: v_clear_scanned_file_data_file,
+                        new_forwarded_file_data_url: v_new_forwarded_file_data_url,
+                        clear_forwarded_file_data_file: v_clear_forwarded_file_data_file,
+                        notified: v_notified,
+                        billed: v_billed,
+                        handling_preference: v_handling_preference,
+                        check_deposited: v_check_deposited,
+                        forwarded: v_forwarded,
+                        scanned: v_scanned,
+                        recycled: v_recycled,
+                        shredded: v_shredded,
+                        stored_for_collection: v_stored_for_collection,
+                        returned_to_sender: v_returned_to_sender,
+                        check_deposited_on: v_check_deposited_on,
+                        forwarded_on: v_forwarded_on,
+                        scanned_on: v_scanned_on,
+                        recycled_on: v_recycled_on,
+                        shredded_on: v_shredded_on,
+                        stored_for_collection_on: v_stored_for_collection_on,
+                        returned_to_sender_on: v_returned_to_sender_on,
+                        forwarding_address_unique_id: v_forwarding_address_unique_id,
+                        check_deposited_product_unique_id: v_check_deposited_product_unique_id,
+                        forwarded_product_unique_id: v_forwarded_product_unique_id,
+                        scanned_product_unique_id: v_scanned_product_unique_id,
+                        recycled_product_unique_id: v_recycled_product_unique_id,
+                        shredded_product_unique_id: v_shredded_product_unique_id,
+                        stored_for_collection_product_unique_id: v_stored_for_collection_product_unique_id,
+                        returned_to_sender_product_unique_id: v_returned_to_sender_product_unique_id,
+                        collected_product_unique_id: v_collected_product_unique_id,
                         extra,
                     })
                 }
@@ -604,8 +1232,9 @@ mod typed {
     /// A `CoworkerDelivery` as list endpoints answer it: a summary, not the full record. Every
     /// field but `Id` may be missing.
     ///
-    /// The summary that GET list answers: the record's fields and the customer's name. Never build
-    /// an update from it: a PUT clears every field it does not send.
+    /// The summary that GET list answers: the record's fields with the name and contact details of
+    /// the customer or contract contact. Never build an update from it: a PUT clears every field it
+    /// does not send.
     ///
     /// There is deliberately no way to turn it into a [`CoworkerDeliveryUpdate`]: fetch the full
     /// record with `get` first. This does not compile:
@@ -671,6 +1300,69 @@ mod typed {
         pub new_signature_url: Option<String>,
         /// `ClearSignatureFile`: see [`CoworkerDelivery::clear_signature_file`].
         pub clear_signature_file: Option<bool>,
+        /// `NewScannedFileDataUrl`: see [`CoworkerDelivery::new_scanned_file_data_url`].
+        pub new_scanned_file_data_url: Option<String>,
+        /// `ClearScannedFileDataFile`: see [`CoworkerDelivery::clear_scanned_file_data_file`].
+        pub clear_scanned_file_data_file: Option<bool>,
+        /// `NewForwardedFileDataUrl`: see [`CoworkerDelivery::new_forwarded_file_data_url`].
+        pub new_forwarded_file_data_url: Option<String>,
+        /// `ClearForwardedFileDataFile`: see [`CoworkerDelivery::clear_forwarded_file_data_file`].
+        pub clear_forwarded_file_data_file: Option<bool>,
+        /// `Notified`: see [`CoworkerDelivery::notified`].
+        pub notified: Option<bool>,
+        /// `Billed`: see [`CoworkerDelivery::billed`].
+        pub billed: Option<bool>,
+        /// `HandlingPreference`: see [`CoworkerDelivery::handling_preference`].
+        pub handling_preference: Option<crate::enums::DeliveryHandlingPreference>,
+        /// `CheckDeposited`: see [`CoworkerDelivery::check_deposited`].
+        pub check_deposited: Option<bool>,
+        /// `Forwarded`: see [`CoworkerDelivery::forwarded`].
+        pub forwarded: Option<bool>,
+        /// `Scanned`: see [`CoworkerDelivery::scanned`].
+        pub scanned: Option<bool>,
+        /// `Recycled`: see [`CoworkerDelivery::recycled`].
+        pub recycled: Option<bool>,
+        /// `Shredded`: see [`CoworkerDelivery::shredded`].
+        pub shredded: Option<bool>,
+        /// `StoredForCollection`: see [`CoworkerDelivery::stored_for_collection`].
+        pub stored_for_collection: Option<bool>,
+        /// `ReturnedToSender`: see [`CoworkerDelivery::returned_to_sender`].
+        pub returned_to_sender: Option<bool>,
+        /// `CheckDepositedOn`: see [`CoworkerDelivery::check_deposited_on`].
+        pub check_deposited_on: Option<crate::DateTime>,
+        /// `ForwardedOn`: see [`CoworkerDelivery::forwarded_on`].
+        pub forwarded_on: Option<crate::DateTime>,
+        /// `ScannedOn`: see [`CoworkerDelivery::scanned_on`].
+        pub scanned_on: Option<crate::DateTime>,
+        /// `RecycledOn`: see [`CoworkerDelivery::recycled_on`].
+        pub recycled_on: Option<crate::DateTime>,
+        /// `ShreddedOn`: see [`CoworkerDelivery::shredded_on`].
+        pub shredded_on: Option<crate::DateTime>,
+        /// `StoredForCollectionOn`: see [`CoworkerDelivery::stored_for_collection_on`].
+        pub stored_for_collection_on: Option<crate::DateTime>,
+        /// `ReturnedToSenderOn`: see [`CoworkerDelivery::returned_to_sender_on`].
+        pub returned_to_sender_on: Option<crate::DateTime>,
+        /// `ForwardingAddressUniqueId`: see [`CoworkerDelivery::forwarding_address_unique_id`].
+        pub forwarding_address_unique_id: Option<crate::Uuid>,
+        /// `CheckDepositedProductUniqueId`: see
+        /// [`CoworkerDelivery::check_deposited_product_unique_id`].
+        pub check_deposited_product_unique_id: Option<crate::Uuid>,
+        /// `ForwardedProductUniqueId`: see [`CoworkerDelivery::forwarded_product_unique_id`].
+        pub forwarded_product_unique_id: Option<crate::Uuid>,
+        /// `ScannedProductUniqueId`: see [`CoworkerDelivery::scanned_product_unique_id`].
+        pub scanned_product_unique_id: Option<crate::Uuid>,
+        /// `RecycledProductUniqueId`: see [`CoworkerDelivery::recycled_product_unique_id`].
+        pub recycled_product_unique_id: Option<crate::Uuid>,
+        /// `ShreddedProductUniqueId`: see [`CoworkerDelivery::shredded_product_unique_id`].
+        pub shredded_product_unique_id: Option<crate::Uuid>,
+        /// `StoredForCollectionProductUniqueId`: see
+        /// [`CoworkerDelivery::stored_for_collection_product_unique_id`].
+        pub stored_for_collection_product_unique_id: Option<crate::Uuid>,
+        /// `ReturnedToSenderProductUniqueId`: see
+        /// [`CoworkerDelivery::returned_to_sender_product_unique_id`].
+        pub returned_to_sender_product_unique_id: Option<crate::Uuid>,
+        /// `CollectedProductUniqueId`: see [`CoworkerDelivery::collected_product_unique_id`].
+        pub collected_product_unique_id: Option<crate::Uuid>,
         /// The customer's full name.
         ///
         /// Wire: `CoworkerFullName`, read-only.
@@ -679,6 +1371,46 @@ mod typed {
         /// drops the `CoworkerDelivery` prefix, as the newer pages do for every joined name (see
         /// CoworkerDiscountCode).
         pub coworker_full_name: Option<String>,
+        /// The customer's email address.
+        ///
+        /// Wire: `CoworkerEmail`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerdeliveries.md) names it only in its PII table;
+        /// the newer dev:spaces/get-coworkerdeliveries-by-id shows it among the display fields of the
+        /// related record, so it is a joined field, read and never written.
+        pub coworker_email: Option<String>,
+        /// The name the customer is billed under.
+        ///
+        /// Wire: `CoworkerBillingName`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerdeliveries.md) names it only in its PII table;
+        /// the newer dev:spaces/get-coworkerdeliveries-by-id shows it among the display fields of the
+        /// related record, so it is a joined field, read and never written.
+        pub coworker_billing_name: Option<String>,
+        /// The name of the customer's company.
+        ///
+        /// Wire: `CoworkerCompanyName`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerdeliveries.md) names it only in its PII table;
+        /// the newer dev:spaces/get-coworkerdeliveries-by-id shows it among the display fields of the
+        /// related record, so it is a joined field, read and never written.
+        pub coworker_company_name: Option<String>,
+        /// The contract contact's full name.
+        ///
+        /// Wire: `ContractContactFullName`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerdeliveries.md) names it only in its PII table;
+        /// the newer dev:spaces/get-coworkerdeliveries-by-id shows it among the display fields of the
+        /// related record, so it is a joined field, read and never written.
+        pub contract_contact_full_name: Option<String>,
+        /// The contract contact's email address.
+        ///
+        /// Wire: `ContractContactEmail`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerdeliveries.md) names it only in its PII table;
+        /// the newer dev:spaces/get-coworkerdeliveries-by-id shows it among the display fields of the
+        /// related record, so it is a joined field, read and never written.
+        pub contract_contact_email: Option<String>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -728,7 +1460,42 @@ mod typed {
                     let mut v_clear_file_data_file = None;
                     let mut v_new_signature_url = None;
                     let mut v_clear_signature_file = None;
+                    let mut v_new_scanned_file_data_url = None;
+                    let mut v_clear_scanned_file_data_file = None;
+                    let mut v_new_forwarded_file_data_url = None;
+                    let mut v_clear_forwarded_file_data_file = None;
+                    let mut v_notified = None;
+                    let mut v_billed = None;
+                    let mut v_handling_preference = None;
+                    let mut v_check_deposited = None;
+                    let mut v_forwarded = None;
+                    let mut v_scanned = None;
+                    let mut v_recycled = None;
+                    let mut v_shredded = None;
+                    let mut v_stored_for_collection = None;
+                    let mut v_returned_to_sender = None;
+                    let mut v_check_deposited_on = None;
+                    let mut v_forwarded_on = None;
+                    let mut v_scanned_on = None;
+                    let mut v_recycled_on = None;
+                    let mut v_shredded_on = None;
+                    let mut v_stored_for_collection_on = None;
+                    let mut v_returned_to_sender_on = None;
+                    let mut v_forwarding_address_unique_id = None;
+                    let mut v_check_deposited_product_unique_id = None;
+                    let mut v_forwarded_product_unique_id = None;
+                    let mut v_scanned_product_unique_id = None;
+                    let mut v_recycled_product_unique_id = None;
+                    let mut v_shredded_product_unique_id = None;
+                    let mut v_stored_for_collection_product_unique_id = None;
+                    let mut v_returned_to_sender_product_unique_id = None;
+                    let mut v_collected_product_unique_id = None;
                     let mut v_coworker_full_name = None;
+                    let mut v_coworker_email = None;
+                    let mut v_coworker_billing_name = None;
+                    let mut v_coworker_company_name = None;
+                    let mut v_contract_contact_full_name = None;
+                    let mut v_contract_contact_email = None;
                     let mut extra = ::serde_json::Map::new();
                     while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                         match &*key {
@@ -769,8 +1536,90 @@ mod typed {
                             "ClearSignatureFile" => {
                                 v_clear_signature_file = map.next_value()?;
                             }
+                            "NewScannedFileDataUrl" => {
+                                v_new_scanned_file_data_url = map.next_value()?;
+                            }
+                            "ClearScannedFileDataFile" => {
+                                v_clear_scanned_file_data_file = map.next_value()?;
+                            }
+                            "NewForwardedFileDataUrl" => {
+                                v_new_forwarded_file_data_url = map.next_value()?;
+                            }
+                            "ClearForwardedFileDataFile" => {
+                                v_clear_forwarded_file_data_file = map.next_value()?;
+                            }
+                            "Notified" => v_notified = map.next_value()?,
+                            "Billed" => v_billed = map.next_value()?,
+                            "HandlingPreference" => {
+                                v_handling_preference = map.next_value()?;
+                            }
+                            "CheckDeposited" => v_check_deposited = map.next_value()?,
+                            "Forwarded" => v_forwarded = map.next_value()?,
+                            "Scanned" => v_scanned = map.next_value()?,
+                            "Recycled" => v_recycled = map.next_value()?,
+                            "Shredded" => v_shredded = map.next_value()?,
+                            "StoredForCollection" => {
+                                v_stored_for_collection = map.next_value()?;
+                            }
+                            "ReturnedToSender" => {
+                                v_returned_to_sender = map.next_value()?;
+                            }
+                            "CheckDepositedOn" => {
+                                v_check_deposited_on = map.next_value()?;
+                            }
+                            "ForwardedOn" => v_forwarded_on = map.next_value()?,
+                            "ScannedOn" => v_scanned_on = map.next_value()?,
+                            "RecycledOn" => v_recycled_on = map.next_value()?,
+                            "ShreddedOn" => v_shredded_on = map.next_value()?,
+                            "StoredForCollectionOn" => {
+                                v_stored_for_collection_on = map.next_value()?;
+                            }
+                            "ReturnedToSenderOn" => {
+                                v_returned_to_sender_on = map.next_value()?;
+                            }
+                            "ForwardingAddressUniqueId" => {
+                                v_forwarding_address_unique_id = map.next_value()?;
+                            }
+                            "CheckDepositedProductUniqueId" => {
+                                v_check_deposited_product_unique_id = map.next_value()?;
+                            }
+                            "ForwardedProductUniqueId" => {
+                                v_forwarded_product_unique_id = map.next_value()?;
+                            }
+                            "ScannedProductUniqueId" => {
+                                v_scanned_product_unique_id = map.next_value()?;
+                            }
+                            "RecycledProductUniqueId" => {
+                                v_recycled_product_unique_id = map.next_value()?;
+                            }
+                            "ShreddedProductUniqueId" => {
+                                v_shredded_product_unique_id = map.next_value()?;
+                            }
+                            "StoredForCollectionProductUniqueId" => {
+                                v_stored_for_collection_product_unique_id = map
+                                    .next_value()?;
+                            }
+                            "ReturnedToSenderProductUniqueId" => {
+                                v_returned_to_sender_product_unique_id = map.next_value()?;
+                            }
+                            "CollectedProductUniqueId" => {
+                                v_collected_product_unique_id = map.next_value()?;
+                            }
                             "CoworkerFullName" => {
                                 v_coworker_full_name = map.next_value()?;
+                            }
+                            "CoworkerEmail" => v_coworker_email = map.next_value()?,
+                            "CoworkerBillingName" => {
+                                v_coworker_billing_name = map.next_value()?;
+                            }
+                            "CoworkerCompanyName" => {
+                                v_coworker_company_name = map.next_value()?;
+                            }
+                            "ContractContactFullName" => {
+                                v_contract_contact_full_name = map.next_value()?;
+                            }
+                            "ContractContactEmail" => {
+                                v_contract_contact_email = map.next_value()?;
                             }
                             _ => crate::wire::keep(&mut extra, key, &mut map)?,
                         }
@@ -803,7 +1652,42 @@ mod typed {
                         clear_file_data_file: v_clear_file_data_file,
                         new_signature_url: v_new_signature_url,
                         clear_signature_file: v_clear_signature_file,
+                        new_scanned_file_data_url: v_new_scanned_file_data_url,
+                        clear_scanned_file_data_file: v_clear_scanned_file_data_file,
+                        new_forwarded_file_data_url: v_new_forwarded_file_data_url,
+                        clear_forwarded_file_data_file: v_clear_forwarded_file_data_file,
+                        notified: v_notified,
+                        billed: v_billed,
+                        handling_preference: v_handling_preference,
+                        check_deposited: v_check_deposited,
+                        forwarded: v_forwarded,
+                        scanned: v_scanned,
+                        recycled: v_recycled,
+                        shredded: v_shredded,
+                        stored_for_collection: v_stored_for_collection,
+                        returned_to_sender: v_returned_to_sender,
+                        check_deposited_on: v_check_deposited_on,
+                        forwarded_on: v_forwarded_on,
+                        scanned_on: v_scanned_on,
+                        recycled_on: v_recycled_on,
+                        shredded_on: v_shredded_on,
+                        stored_for_collection_on: v_stored_for_collection_on,
+                        returned_to_sender_on: v_returned_to_sender_on,
+                        forwarding_address_unique_id: v_forwarding_address_unique_id,
+                        check_deposited_product_unique_id: v_check_deposited_product_unique_id,
+                        forwarded_product_unique_id: v_forwarded_product_unique_id,
+                        scanned_product_unique_id: v_scanned_product_unique_id,
+                        recycled_product_unique_id: v_recycled_product_unique_id,
+                        shredded_product_unique_id: v_shredded_product_unique_id,
+                        stored_for_collection_product_unique_id: v_stored_for_collection_product_unique_id,
+                        returned_to_sender_product_unique_id: v_returned_to_sender_product_unique_id,
+                        collected_product_unique_id: v_collected_product_unique_id,
                         coworker_full_name: v_coworker_full_name,
+                        coworker_email: v_coworker_email,
+                        coworker_billing_name: v_coworker_billing_name,
+                        coworker_company_name: v_coworker_company_name,
+                        contract_contact_full_name: v_contract_contact_full_name,
+                        contract_contact_email: v_contract_contact_email,
                         extra,
                     })
                 }
@@ -855,6 +1739,69 @@ mod typed {
         pub new_signature_url: Option<String>,
         /// `ClearSignatureFile`: see [`CoworkerDelivery::clear_signature_file`].
         pub clear_signature_file: Option<bool>,
+        /// `NewScannedFileDataUrl`: see [`CoworkerDelivery::new_scanned_file_data_url`].
+        pub new_scanned_file_data_url: Option<String>,
+        /// `ClearScannedFileDataFile`: see [`CoworkerDelivery::clear_scanned_file_data_file`].
+        pub clear_scanned_file_data_file: Option<bool>,
+        /// `NewForwardedFileDataUrl`: see [`CoworkerDelivery::new_forwarded_file_data_url`].
+        pub new_forwarded_file_data_url: Option<String>,
+        /// `ClearForwardedFileDataFile`: see [`CoworkerDelivery::clear_forwarded_file_data_file`].
+        pub clear_forwarded_file_data_file: Option<bool>,
+        /// `Notified`: see [`CoworkerDelivery::notified`].
+        pub notified: Option<bool>,
+        /// `Billed`: see [`CoworkerDelivery::billed`].
+        pub billed: Option<bool>,
+        /// `HandlingPreference`: see [`CoworkerDelivery::handling_preference`].
+        pub handling_preference: Option<crate::enums::DeliveryHandlingPreference>,
+        /// `CheckDeposited`: see [`CoworkerDelivery::check_deposited`].
+        pub check_deposited: Option<bool>,
+        /// `Forwarded`: see [`CoworkerDelivery::forwarded`].
+        pub forwarded: Option<bool>,
+        /// `Scanned`: see [`CoworkerDelivery::scanned`].
+        pub scanned: Option<bool>,
+        /// `Recycled`: see [`CoworkerDelivery::recycled`].
+        pub recycled: Option<bool>,
+        /// `Shredded`: see [`CoworkerDelivery::shredded`].
+        pub shredded: Option<bool>,
+        /// `StoredForCollection`: see [`CoworkerDelivery::stored_for_collection`].
+        pub stored_for_collection: Option<bool>,
+        /// `ReturnedToSender`: see [`CoworkerDelivery::returned_to_sender`].
+        pub returned_to_sender: Option<bool>,
+        /// `CheckDepositedOn`: see [`CoworkerDelivery::check_deposited_on`].
+        pub check_deposited_on: Option<crate::DateTime>,
+        /// `ForwardedOn`: see [`CoworkerDelivery::forwarded_on`].
+        pub forwarded_on: Option<crate::DateTime>,
+        /// `ScannedOn`: see [`CoworkerDelivery::scanned_on`].
+        pub scanned_on: Option<crate::DateTime>,
+        /// `RecycledOn`: see [`CoworkerDelivery::recycled_on`].
+        pub recycled_on: Option<crate::DateTime>,
+        /// `ShreddedOn`: see [`CoworkerDelivery::shredded_on`].
+        pub shredded_on: Option<crate::DateTime>,
+        /// `StoredForCollectionOn`: see [`CoworkerDelivery::stored_for_collection_on`].
+        pub stored_for_collection_on: Option<crate::DateTime>,
+        /// `ReturnedToSenderOn`: see [`CoworkerDelivery::returned_to_sender_on`].
+        pub returned_to_sender_on: Option<crate::DateTime>,
+        /// `ForwardingAddressUniqueId`: see [`CoworkerDelivery::forwarding_address_unique_id`].
+        pub forwarding_address_unique_id: Option<crate::Uuid>,
+        /// `CheckDepositedProductUniqueId`: see
+        /// [`CoworkerDelivery::check_deposited_product_unique_id`].
+        pub check_deposited_product_unique_id: Option<crate::Uuid>,
+        /// `ForwardedProductUniqueId`: see [`CoworkerDelivery::forwarded_product_unique_id`].
+        pub forwarded_product_unique_id: Option<crate::Uuid>,
+        /// `ScannedProductUniqueId`: see [`CoworkerDelivery::scanned_product_unique_id`].
+        pub scanned_product_unique_id: Option<crate::Uuid>,
+        /// `RecycledProductUniqueId`: see [`CoworkerDelivery::recycled_product_unique_id`].
+        pub recycled_product_unique_id: Option<crate::Uuid>,
+        /// `ShreddedProductUniqueId`: see [`CoworkerDelivery::shredded_product_unique_id`].
+        pub shredded_product_unique_id: Option<crate::Uuid>,
+        /// `StoredForCollectionProductUniqueId`: see
+        /// [`CoworkerDelivery::stored_for_collection_product_unique_id`].
+        pub stored_for_collection_product_unique_id: Option<crate::Uuid>,
+        /// `ReturnedToSenderProductUniqueId`: see
+        /// [`CoworkerDelivery::returned_to_sender_product_unique_id`].
+        pub returned_to_sender_product_unique_id: Option<crate::Uuid>,
+        /// `CollectedProductUniqueId`: see [`CoworkerDelivery::collected_product_unique_id`].
+        pub collected_product_unique_id: Option<crate::Uuid>,
     }
 
     impl ::serde::Serialize for NewCoworkerDelivery {
@@ -881,6 +1828,86 @@ mod typed {
             object.field_if_set("ClearFileDataFile", &self.clear_file_data_file)?;
             object.field_if_set("NewSignatureUrl", &self.new_signature_url)?;
             object.field_if_set("ClearSignatureFile", &self.clear_signature_file)?;
+            object
+                .field_if_set("NewScannedFileDataUrl", &self.new_scanned_file_data_url)?;
+            object
+                .field_if_set(
+                    "ClearScannedFileDataFile",
+                    &self.clear_scanned_file_data_file,
+                )?;
+            object
+                .field_if_set(
+                    "NewForwardedFileDataUrl",
+                    &self.new_forwarded_file_data_url,
+                )?;
+            object
+                .field_if_set(
+                    "ClearForwardedFileDataFile",
+                    &self.clear_forwarded_file_data_file,
+                )?;
+            object.field_if_set("Notified", &self.notified)?;
+            object.field_if_set("Billed", &self.billed)?;
+            object.field_if_set("HandlingPreference", &self.handling_preference)?;
+            object.field_if_set("CheckDeposited", &self.check_deposited)?;
+            object.field_if_set("Forwarded", &self.forwarded)?;
+            object.field_if_set("Scanned", &self.scanned)?;
+            object.field_if_set("Recycled", &self.recycled)?;
+            object.field_if_set("Shredded", &self.shredded)?;
+            object.field_if_set("StoredForCollection", &self.stored_for_collection)?;
+            object.field_if_set("ReturnedToSender", &self.returned_to_sender)?;
+            object.field_if_set("CheckDepositedOn", &self.check_deposited_on)?;
+            object.field_if_set("ForwardedOn", &self.forwarded_on)?;
+            object.field_if_set("ScannedOn", &self.scanned_on)?;
+            object.field_if_set("RecycledOn", &self.recycled_on)?;
+            object.field_if_set("ShreddedOn", &self.shredded_on)?;
+            object
+                .field_if_set("StoredForCollectionOn", &self.stored_for_collection_on)?;
+            object.field_if_set("ReturnedToSenderOn", &self.returned_to_sender_on)?;
+            object
+                .field_if_set(
+                    "ForwardingAddressUniqueId",
+                    &self.forwarding_address_unique_id,
+                )?;
+            object
+                .field_if_set(
+                    "CheckDepositedProductUniqueId",
+                    &self.check_deposited_product_unique_id,
+                )?;
+            object
+                .field_if_set(
+                    "ForwardedProductUniqueId",
+                    &self.forwarded_product_unique_id,
+                )?;
+            object
+                .field_if_set(
+                    "ScannedProductUniqueId",
+                    &self.scanned_product_unique_id,
+                )?;
+            object
+                .field_if_set(
+                    "RecycledProductUniqueId",
+                    &self.recycled_product_unique_id,
+                )?;
+            object
+                .field_if_set(
+                    "ShreddedProductUniqueId",
+                    &self.shredded_product_unique_id,
+                )?;
+            object
+                .field_if_set(
+                    "StoredForCollectionProductUniqueId",
+                    &self.stored_for_collection_product_unique_id,
+                )?;
+            object
+                .field_if_set(
+                    "ReturnedToSenderProductUniqueId",
+                    &self.returned_to_sender_product_unique_id,
+                )?;
+            object
+                .field_if_set(
+                    "CollectedProductUniqueId",
+                    &self.collected_product_unique_id,
+                )?;
             object.end()
         }
     }
@@ -911,6 +1938,36 @@ mod typed {
                 clear_file_data_file: None,
                 new_signature_url: None,
                 clear_signature_file: None,
+                new_scanned_file_data_url: None,
+                clear_scanned_file_data_file: None,
+                new_forwarded_file_data_url: None,
+                clear_forwarded_file_data_file: None,
+                notified: None,
+                billed: None,
+                handling_preference: None,
+                check_deposited: None,
+                forwarded: None,
+                scanned: None,
+                recycled: None,
+                shredded: None,
+                stored_for_collection: None,
+                returned_to_sender: None,
+                check_deposited_on: None,
+                forwarded_on: None,
+                scanned_on: None,
+                recycled_on: None,
+                shredded_on: None,
+                stored_for_collection_on: None,
+                returned_to_sender_on: None,
+                forwarding_address_unique_id: None,
+                check_deposited_product_unique_id: None,
+                forwarded_product_unique_id: None,
+                scanned_product_unique_id: None,
+                recycled_product_unique_id: None,
+                shredded_product_unique_id: None,
+                stored_for_collection_product_unique_id: None,
+                returned_to_sender_product_unique_id: None,
+                collected_product_unique_id: None,
             }
         }
 
@@ -1012,6 +2069,204 @@ mod typed {
             self.clear_signature_file = Some(value);
             self
         }
+
+        /// Sets [`NewScannedFileDataUrl`](Self::new_scanned_file_data_url).
+        pub fn with_new_scanned_file_data_url(
+            mut self,
+            value: impl Into<String>,
+        ) -> Self {
+            self.new_scanned_file_data_url = Some(value.into());
+            self
+        }
+
+        /// Sets [`ClearScannedFileDataFile`](Self::clear_scanned_file_data_file).
+        pub fn with_clear_scanned_file_data_file(mut self, value: bool) -> Self {
+            self.clear_scanned_file_data_file = Some(value);
+            self
+        }
+
+        /// Sets [`NewForwardedFileDataUrl`](Self::new_forwarded_file_data_url).
+        pub fn with_new_forwarded_file_data_url(
+            mut self,
+            value: impl Into<String>,
+        ) -> Self {
+            self.new_forwarded_file_data_url = Some(value.into());
+            self
+        }
+
+        /// Sets [`ClearForwardedFileDataFile`](Self::clear_forwarded_file_data_file).
+        pub fn with_clear_forwarded_file_data_file(mut self, value: bool) -> Self {
+            self.clear_forwarded_file_data_file = Some(value);
+            self
+        }
+
+        /// Sets [`Notified`](Self::notified).
+        pub fn with_notified(mut self, value: bool) -> Self {
+            self.notified = Some(value);
+            self
+        }
+
+        /// Sets [`Billed`](Self::billed).
+        pub fn with_billed(mut self, value: bool) -> Self {
+            self.billed = Some(value);
+            self
+        }
+
+        /// Sets [`HandlingPreference`](Self::handling_preference).
+        pub fn with_handling_preference(
+            mut self,
+            value: impl Into<crate::enums::DeliveryHandlingPreference>,
+        ) -> Self {
+            self.handling_preference = Some(value.into());
+            self
+        }
+
+        /// Sets [`CheckDeposited`](Self::check_deposited).
+        pub fn with_check_deposited(mut self, value: bool) -> Self {
+            self.check_deposited = Some(value);
+            self
+        }
+
+        /// Sets [`Forwarded`](Self::forwarded).
+        pub fn with_forwarded(mut self, value: bool) -> Self {
+            self.forwarded = Some(value);
+            self
+        }
+
+        /// Sets [`Scanned`](Self::scanned).
+        pub fn with_scanned(mut self, value: bool) -> Self {
+            self.scanned = Some(value);
+            self
+        }
+
+        /// Sets [`Recycled`](Self::recycled).
+        pub fn with_recycled(mut self, value: bool) -> Self {
+            self.recycled = Some(value);
+            self
+        }
+
+        /// Sets [`Shredded`](Self::shredded).
+        pub fn with_shredded(mut self, value: bool) -> Self {
+            self.shredded = Some(value);
+            self
+        }
+
+        /// Sets [`StoredForCollection`](Self::stored_for_collection).
+        pub fn with_stored_for_collection(mut self, value: bool) -> Self {
+            self.stored_for_collection = Some(value);
+            self
+        }
+
+        /// Sets [`ReturnedToSender`](Self::returned_to_sender).
+        pub fn with_returned_to_sender(mut self, value: bool) -> Self {
+            self.returned_to_sender = Some(value);
+            self
+        }
+
+        /// Sets [`CheckDepositedOn`](Self::check_deposited_on).
+        pub fn with_check_deposited_on(mut self, value: crate::DateTime) -> Self {
+            self.check_deposited_on = Some(value);
+            self
+        }
+
+        /// Sets [`ForwardedOn`](Self::forwarded_on).
+        pub fn with_forwarded_on(mut self, value: crate::DateTime) -> Self {
+            self.forwarded_on = Some(value);
+            self
+        }
+
+        /// Sets [`ScannedOn`](Self::scanned_on).
+        pub fn with_scanned_on(mut self, value: crate::DateTime) -> Self {
+            self.scanned_on = Some(value);
+            self
+        }
+
+        /// Sets [`RecycledOn`](Self::recycled_on).
+        pub fn with_recycled_on(mut self, value: crate::DateTime) -> Self {
+            self.recycled_on = Some(value);
+            self
+        }
+
+        /// Sets [`ShreddedOn`](Self::shredded_on).
+        pub fn with_shredded_on(mut self, value: crate::DateTime) -> Self {
+            self.shredded_on = Some(value);
+            self
+        }
+
+        /// Sets [`StoredForCollectionOn`](Self::stored_for_collection_on).
+        pub fn with_stored_for_collection_on(mut self, value: crate::DateTime) -> Self {
+            self.stored_for_collection_on = Some(value);
+            self
+        }
+
+        /// Sets [`ReturnedToSenderOn`](Self::returned_to_sender_on).
+        pub fn with_returned_to_sender_on(mut self, value: crate::DateTime) -> Self {
+            self.returned_to_sender_on = Some(value);
+            self
+        }
+
+        /// Sets [`ForwardingAddressUniqueId`](Self::forwarding_address_unique_id).
+        pub fn with_forwarding_address_unique_id(mut self, value: crate::Uuid) -> Self {
+            self.forwarding_address_unique_id = Some(value);
+            self
+        }
+
+        /// Sets [`CheckDepositedProductUniqueId`](Self::check_deposited_product_unique_id).
+        pub fn with_check_deposited_product_unique_id(
+            mut self,
+            value: crate::Uuid,
+        ) -> Self {
+            self.check_deposited_product_unique_id = Some(value);
+            self
+        }
+
+        /// Sets [`ForwardedProductUniqueId`](Self::forwarded_product_unique_id).
+        pub fn with_forwarded_product_unique_id(mut self, value: crate::Uuid) -> Self {
+            self.forwarded_product_unique_id = Some(value);
+            self
+        }
+
+        /// Sets [`ScannedProductUniqueId`](Self::scanned_product_unique_id).
+        pub fn with_scanned_product_unique_id(mut self, value: crate::Uuid) -> Self {
+            self.scanned_product_unique_id = Some(value);
+            self
+        }
+
+        /// Sets [`RecycledProductUniqueId`](Self::recycled_product_unique_id).
+        pub fn with_recycled_product_unique_id(mut self, value: crate::Uuid) -> Self {
+            self.recycled_product_unique_id = Some(value);
+            self
+        }
+
+        /// Sets [`ShreddedProductUniqueId`](Self::shredded_product_unique_id).
+        pub fn with_shredded_product_unique_id(mut self, value: crate::Uuid) -> Self {
+            self.shredded_product_unique_id = Some(value);
+            self
+        }
+
+        /// Sets [`StoredForCollectionProductUniqueId`](Self::stored_for_collection_product_unique_id).
+        pub fn with_stored_for_collection_product_unique_id(
+            mut self,
+            value: crate::Uuid,
+        ) -> Self {
+            self.stored_for_collection_product_unique_id = Some(value);
+            self
+        }
+
+        /// Sets [`ReturnedToSenderProductUniqueId`](Self::returned_to_sender_product_unique_id).
+        pub fn with_returned_to_sender_product_unique_id(
+            mut self,
+            value: crate::Uuid,
+        ) -> Self {
+            self.returned_to_sender_product_unique_id = Some(value);
+            self
+        }
+
+        /// Sets [`CollectedProductUniqueId`](Self::collected_product_unique_id).
+        pub fn with_collected_product_unique_id(mut self, value: crate::Uuid) -> Self {
+            self.collected_product_unique_id = Some(value);
+            self
+        }
     }
 
     /// The body that updates a [`CoworkerDelivery`]. The API's PUT clears every property it does
@@ -1062,6 +2317,69 @@ mod typed {
         pub new_signature_url: Option<String>,
         /// `ClearSignatureFile`: see [`CoworkerDelivery::clear_signature_file`].
         pub clear_signature_file: Option<bool>,
+        /// `NewScannedFileDataUrl`: see [`CoworkerDelivery::new_scanned_file_data_url`].
+        pub new_scanned_file_data_url: Option<String>,
+        /// `ClearScannedFileDataFile`: see [`CoworkerDelivery::clear_scanned_file_data_file`].
+        pub clear_scanned_file_data_file: Option<bool>,
+        /// `NewForwardedFileDataUrl`: see [`CoworkerDelivery::new_forwarded_file_data_url`].
+        pub new_forwarded_file_data_url: Option<String>,
+        /// `ClearForwardedFileDataFile`: see [`CoworkerDelivery::clear_forwarded_file_data_file`].
+        pub clear_forwarded_file_data_file: Option<bool>,
+        /// `Notified`: see [`CoworkerDelivery::notified`].
+        pub notified: Option<bool>,
+        /// `Billed`: see [`CoworkerDelivery::billed`].
+        pub billed: Option<bool>,
+        /// `HandlingPreference`: see [`CoworkerDelivery::handling_preference`].
+        pub handling_preference: Option<crate::enums::DeliveryHandlingPreference>,
+        /// `CheckDeposited`: see [`CoworkerDelivery::check_deposited`].
+        pub check_deposited: Option<bool>,
+        /// `Forwarded`: see [`CoworkerDelivery::forwarded`].
+        pub forwarded: Option<bool>,
+        /// `Scanned`: see [`CoworkerDelivery::scanned`].
+        pub scanned: Option<bool>,
+        /// `Recycled`: see [`CoworkerDelivery::recycled`].
+        pub recycled: Option<bool>,
+        /// `Shredded`: see [`CoworkerDelivery::shredded`].
+        pub shredded: Option<bool>,
+        /// `StoredForCollection`: see [`CoworkerDelivery::stored_for_collection`].
+        pub stored_for_collection: Option<bool>,
+        /// `ReturnedToSender`: see [`CoworkerDelivery::returned_to_sender`].
+        pub returned_to_sender: Option<bool>,
+        /// `CheckDepositedOn`: see [`CoworkerDelivery::check_deposited_on`].
+        pub check_deposited_on: Option<crate::DateTime>,
+        /// `ForwardedOn`: see [`CoworkerDelivery::forwarded_on`].
+        pub forwarded_on: Option<crate::DateTime>,
+        /// `ScannedOn`: see [`CoworkerDelivery::scanned_on`].
+        pub scanned_on: Option<crate::DateTime>,
+        /// `RecycledOn`: see [`CoworkerDelivery::recycled_on`].
+        pub recycled_on: Option<crate::DateTime>,
+        /// `ShreddedOn`: see [`CoworkerDelivery::shredded_on`].
+        pub shredded_on: Option<crate::DateTime>,
+        /// `StoredForCollectionOn`: see [`CoworkerDelivery::stored_for_collection_on`].
+        pub stored_for_collection_on: Option<crate::DateTime>,
+        /// `ReturnedToSenderOn`: see [`CoworkerDelivery::returned_to_sender_on`].
+        pub returned_to_sender_on: Option<crate::DateTime>,
+        /// `ForwardingAddressUniqueId`: see [`CoworkerDelivery::forwarding_address_unique_id`].
+        pub forwarding_address_unique_id: Option<crate::Uuid>,
+        /// `CheckDepositedProductUniqueId`: see
+        /// [`CoworkerDelivery::check_deposited_product_unique_id`].
+        pub check_deposited_product_unique_id: Option<crate::Uuid>,
+        /// `ForwardedProductUniqueId`: see [`CoworkerDelivery::forwarded_product_unique_id`].
+        pub forwarded_product_unique_id: Option<crate::Uuid>,
+        /// `ScannedProductUniqueId`: see [`CoworkerDelivery::scanned_product_unique_id`].
+        pub scanned_product_unique_id: Option<crate::Uuid>,
+        /// `RecycledProductUniqueId`: see [`CoworkerDelivery::recycled_product_unique_id`].
+        pub recycled_product_unique_id: Option<crate::Uuid>,
+        /// `ShreddedProductUniqueId`: see [`CoworkerDelivery::shredded_product_unique_id`].
+        pub shredded_product_unique_id: Option<crate::Uuid>,
+        /// `StoredForCollectionProductUniqueId`: see
+        /// [`CoworkerDelivery::stored_for_collection_product_unique_id`].
+        pub stored_for_collection_product_unique_id: Option<crate::Uuid>,
+        /// `ReturnedToSenderProductUniqueId`: see
+        /// [`CoworkerDelivery::returned_to_sender_product_unique_id`].
+        pub returned_to_sender_product_unique_id: Option<crate::Uuid>,
+        /// `CollectedProductUniqueId`: see [`CoworkerDelivery::collected_product_unique_id`].
+        pub collected_product_unique_id: Option<crate::Uuid>,
         /// Properties the spec does not describe, sent back as they were read.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -1091,6 +2409,54 @@ mod typed {
             object.field("ClearFileDataFile", &self.clear_file_data_file)?;
             object.field("NewSignatureUrl", &self.new_signature_url)?;
             object.field("ClearSignatureFile", &self.clear_signature_file)?;
+            object.field("NewScannedFileDataUrl", &self.new_scanned_file_data_url)?;
+            object
+                .field("ClearScannedFileDataFile", &self.clear_scanned_file_data_file)?;
+            object.field("NewForwardedFileDataUrl", &self.new_forwarded_file_data_url)?;
+            object
+                .field(
+                    "ClearForwardedFileDataFile",
+                    &self.clear_forwarded_file_data_file,
+                )?;
+            object.field("Notified", &self.notified)?;
+            object.field("Billed", &self.billed)?;
+            object.field("HandlingPreference", &self.handling_preference)?;
+            object.field("CheckDeposited", &self.check_deposited)?;
+            object.field("Forwarded", &self.forwarded)?;
+            object.field("Scanned", &self.scanned)?;
+            object.field("Recycled", &self.recycled)?;
+            object.field("Shredded", &self.shredded)?;
+            object.field("StoredForCollection", &self.stored_for_collection)?;
+            object.field("ReturnedToSender", &self.returned_to_sender)?;
+            object.field("CheckDepositedOn", &self.check_deposited_on)?;
+            object.field("ForwardedOn", &self.forwarded_on)?;
+            object.field("ScannedOn", &self.scanned_on)?;
+            object.field("RecycledOn", &self.recycled_on)?;
+            object.field("ShreddedOn", &self.shredded_on)?;
+            object.field("StoredForCollectionOn", &self.stored_for_collection_on)?;
+            object.field("ReturnedToSenderOn", &self.returned_to_sender_on)?;
+            object
+                .field("ForwardingAddressUniqueId", &self.forwarding_address_unique_id)?;
+            object
+                .field(
+                    "CheckDepositedProductUniqueId",
+                    &self.check_deposited_product_unique_id,
+                )?;
+            object.field("ForwardedProductUniqueId", &self.forwarded_product_unique_id)?;
+            object.field("ScannedProductUniqueId", &self.scanned_product_unique_id)?;
+            object.field("RecycledProductUniqueId", &self.recycled_product_unique_id)?;
+            object.field("ShreddedProductUniqueId", &self.shredded_product_unique_id)?;
+            object
+                .field(
+                    "StoredForCollectionProductUniqueId",
+                    &self.stored_for_collection_product_unique_id,
+                )?;
+            object
+                .field(
+                    "ReturnedToSenderProductUniqueId",
+                    &self.returned_to_sender_product_unique_id,
+                )?;
+            object.field("CollectedProductUniqueId", &self.collected_product_unique_id)?;
             object.end_with(&self.extra)
         }
     }
@@ -1124,6 +2490,39 @@ mod typed {
                 clear_file_data_file: record.clear_file_data_file,
                 new_signature_url: record.new_signature_url,
                 clear_signature_file: record.clear_signature_file,
+                new_scanned_file_data_url: record.new_scanned_file_data_url,
+                clear_scanned_file_data_file: record.clear_scanned_file_data_file,
+                new_forwarded_file_data_url: record.new_forwarded_file_data_url,
+                clear_forwarded_file_data_file: record.clear_forwarded_file_data_file,
+                notified: record.notified,
+                billed: record.billed,
+                handling_preference: record.handling_preference,
+                check_deposited: record.check_deposited,
+                forwarded: record.forwarded,
+                scanned: record.scanned,
+                recycled: record.recycled,
+                shredded: record.shredded,
+                stored_for_collection: record.stored_for_collection,
+                returned_to_sender: record.returned_to_sender,
+                check_deposited_on: record.check_deposited_on,
+                forwarded_on: record.forwarded_on,
+                scanned_on: record.scanned_on,
+                recycled_on: record.recycled_on,
+                shredded_on: record.shredded_on,
+                stored_for_collection_on: record.stored_for_collection_on,
+                returned_to_sender_on: record.returned_to_sender_on,
+                forwarding_address_unique_id: record.forwarding_address_unique_id,
+                check_deposited_product_unique_id: record
+                    .check_deposited_product_unique_id,
+                forwarded_product_unique_id: record.forwarded_product_unique_id,
+                scanned_product_unique_id: record.scanned_product_unique_id,
+                recycled_product_unique_id: record.recycled_product_unique_id,
+                shredded_product_unique_id: record.shredded_product_unique_id,
+                stored_for_collection_product_unique_id: record
+                    .stored_for_collection_product_unique_id,
+                returned_to_sender_product_unique_id: record
+                    .returned_to_sender_product_unique_id,
+                collected_product_unique_id: record.collected_product_unique_id,
                 extra: record.extra,
             }
         }
@@ -1194,6 +2593,157 @@ mod typed {
         ///
         /// Query: `CoworkerDelivery_Signed=true`.
         Signed(bool),
+        /// Filter by contract contact Id.
+        ///
+        /// Query: `CoworkerDelivery_ContractContact=12`.
+        ContractContact(crate::ids::ContractContactId),
+        /// Filter by the file upload URL.
+        ///
+        /// Query: `CoworkerDelivery_NewFileDataUrl=text`.
+        NewFileDataUrl(String),
+        /// Filter by the clear-file flag.
+        ///
+        /// Query: `CoworkerDelivery_ClearFileData=true`.
+        ClearFileData(bool),
+        /// Filter by the signature upload URL.
+        ///
+        /// Query: `CoworkerDelivery_NewSignatureUrl=text`.
+        NewSignatureUrl(String),
+        /// Filter by the clear-signature flag.
+        ///
+        /// Query: `CoworkerDelivery_ClearSignature=true`.
+        ClearSignature(bool),
+        /// Filter by the scan upload URL.
+        ///
+        /// Query: `CoworkerDelivery_NewScannedFileDataUrl=text`.
+        NewScannedFileDataUrl(String),
+        /// Filter by the clear-scan flag.
+        ///
+        /// Query: `CoworkerDelivery_ClearScannedFileData=true`.
+        ClearScannedFileData(bool),
+        /// Filter by the forwarding receipt upload URL.
+        ///
+        /// Query: `CoworkerDelivery_NewForwardedFileDataUrl=text`.
+        NewForwardedFileDataUrl(String),
+        /// Filter by the clear-receipt flag.
+        ///
+        /// Query: `CoworkerDelivery_ClearForwardedFileData=true`.
+        ClearForwardedFileData(bool),
+        /// Filter by notified.
+        ///
+        /// Query: `CoworkerDelivery_Notified=true`.
+        Notified(bool),
+        /// Filter by collection time.
+        ///
+        /// Query: `CoworkerDelivery_CollectedOn=2025-01-01T00:00`.
+        CollectedOn(crate::DateTime),
+        /// Filter by billed.
+        ///
+        /// Query: `CoworkerDelivery_Billed=true`.
+        Billed(bool),
+        /// Filter by the kind of item.
+        ///
+        /// Query: `CoworkerDelivery_DeliveryType=0`.
+        DeliveryType(crate::enums::DeliveryType),
+        /// Filter by handling preference.
+        ///
+        /// Query: `CoworkerDelivery_HandlingPreference=1`.
+        HandlingPreference(crate::enums::DeliveryHandlingPreference),
+        /// Filter by check deposited.
+        ///
+        /// Query: `CoworkerDelivery_CheckDeposited=true`.
+        CheckDeposited(bool),
+        /// Filter by forwarded.
+        ///
+        /// Query: `CoworkerDelivery_Forwarded=true`.
+        Forwarded(bool),
+        /// Filter by scanned.
+        ///
+        /// Query: `CoworkerDelivery_Scanned=true`.
+        Scanned(bool),
+        /// Filter by recycled.
+        ///
+        /// Query: `CoworkerDelivery_Recycled=true`.
+        Recycled(bool),
+        /// Filter by shredded.
+        ///
+        /// Query: `CoworkerDelivery_Shredded=true`.
+        Shredded(bool),
+        /// Filter by stored for collection.
+        ///
+        /// Query: `CoworkerDelivery_StoredForCollection=true`.
+        StoredForCollection(bool),
+        /// Filter by returned to sender.
+        ///
+        /// Query: `CoworkerDelivery_ReturnedToSender=true`.
+        ReturnedToSender(bool),
+        /// Filter by when the check was paid in.
+        ///
+        /// Query: `CoworkerDelivery_CheckDepositedOn=2025-01-01T00:00`.
+        CheckDepositedOn(crate::DateTime),
+        /// Filter by when the item was forwarded.
+        ///
+        /// Query: `CoworkerDelivery_ForwardedOn=2025-01-01T00:00`.
+        ForwardedOn(crate::DateTime),
+        /// Filter by when the item was scanned.
+        ///
+        /// Query: `CoworkerDelivery_ScannedOn=2025-01-01T00:00`.
+        ScannedOn(crate::DateTime),
+        /// Filter by when the item was recycled.
+        ///
+        /// Query: `CoworkerDelivery_RecycledOn=2025-01-01T00:00`.
+        RecycledOn(crate::DateTime),
+        /// Filter by when the item was shredded.
+        ///
+        /// Query: `CoworkerDelivery_ShreddedOn=2025-01-01T00:00`.
+        ShreddedOn(crate::DateTime),
+        /// Filter by when the item was put aside.
+        ///
+        /// Query: `CoworkerDelivery_StoredForCollectionOn=2025-01-01T00:00`.
+        StoredForCollectionOn(crate::DateTime),
+        /// Filter by when the item was returned.
+        ///
+        /// Query: `CoworkerDelivery_ReturnedToSenderOn=2025-01-01T00:00`.
+        ReturnedToSenderOn(crate::DateTime),
+        /// Filter by forwarding address unique id.
+        ///
+        /// Query: `CoworkerDelivery_ForwardingAddressUniqueId=a1b2c3d4-e5f6-7890-abcd-ef1234567890`.
+        ForwardingAddressUniqueId(crate::Uuid),
+        /// Filter by check deposit product unique id.
+        ///
+        /// Query:
+        /// `CoworkerDelivery_CheckDepositedProductUniqueId=a1b2c3d4-e5f6-7890-abcd-ef1234567890`.
+        CheckDepositedProductUniqueId(crate::Uuid),
+        /// Filter by forwarding product unique id.
+        ///
+        /// Query: `CoworkerDelivery_ForwardedProductUniqueId=a1b2c3d4-e5f6-7890-abcd-ef1234567890`.
+        ForwardedProductUniqueId(crate::Uuid),
+        /// Filter by scanning product unique id.
+        ///
+        /// Query: `CoworkerDelivery_ScannedProductUniqueId=a1b2c3d4-e5f6-7890-abcd-ef1234567890`.
+        ScannedProductUniqueId(crate::Uuid),
+        /// Filter by recycling product unique id.
+        ///
+        /// Query: `CoworkerDelivery_RecycledProductUniqueId=a1b2c3d4-e5f6-7890-abcd-ef1234567890`.
+        RecycledProductUniqueId(crate::Uuid),
+        /// Filter by shredding product unique id.
+        ///
+        /// Query: `CoworkerDelivery_ShreddedProductUniqueId=a1b2c3d4-e5f6-7890-abcd-ef1234567890`.
+        ShreddedProductUniqueId(crate::Uuid),
+        /// Filter by storage product unique id.
+        ///
+        /// Query:
+        /// `CoworkerDelivery_StoredForCollectionProductUniqueId=a1b2c3d4-e5f6-7890-abcd-ef1234567890`.
+        StoredForCollectionProductUniqueId(crate::Uuid),
+        /// Filter by return-to-sender product unique id.
+        ///
+        /// Query:
+        /// `CoworkerDelivery_ReturnedToSenderProductUniqueId=a1b2c3d4-e5f6-7890-abcd-ef1234567890`.
+        ReturnedToSenderProductUniqueId(crate::Uuid),
+        /// Filter by collection product unique id.
+        ///
+        /// Query: `CoworkerDelivery_CollectedProductUniqueId=a1b2c3d4-e5f6-7890-abcd-ef1234567890`.
+        CollectedProductUniqueId(crate::Uuid),
         /// Filter by coworker full name (joined from the related record).
         ///
         /// Query: `CoworkerDelivery_Coworker_FullName=text`.
@@ -1214,6 +2764,80 @@ mod typed {
         ///
         /// `UpdatedOn` at most this value. Query: `to_CoworkerDelivery_UpdatedOn=2025-01-01T00:00`.
         ToUpdatedOn(crate::DateTime),
+        /// Collection time within a range.
+        ///
+        /// `CollectedOn` at least this value. Query:
+        /// `from_CoworkerDelivery_CollectedOn=2025-01-01T00:00`.
+        FromCollectedOn(crate::DateTime),
+        /// Collection time within a range.
+        ///
+        /// `CollectedOn` at most this value. Query: `to_CoworkerDelivery_CollectedOn=2025-01-01T00:00`.
+        ToCollectedOn(crate::DateTime),
+        /// Check deposit time within a range.
+        ///
+        /// `CheckDepositedOn` at least this value. Query:
+        /// `from_CoworkerDelivery_CheckDepositedOn=2025-01-01T00:00`.
+        FromCheckDepositedOn(crate::DateTime),
+        /// Check deposit time within a range.
+        ///
+        /// `CheckDepositedOn` at most this value. Query:
+        /// `to_CoworkerDelivery_CheckDepositedOn=2025-01-01T00:00`.
+        ToCheckDepositedOn(crate::DateTime),
+        /// Forwarding time within a range.
+        ///
+        /// `ForwardedOn` at least this value. Query:
+        /// `from_CoworkerDelivery_ForwardedOn=2025-01-01T00:00`.
+        FromForwardedOn(crate::DateTime),
+        /// Forwarding time within a range.
+        ///
+        /// `ForwardedOn` at most this value. Query: `to_CoworkerDelivery_ForwardedOn=2025-01-01T00:00`.
+        ToForwardedOn(crate::DateTime),
+        /// Scanning time within a range.
+        ///
+        /// `ScannedOn` at least this value. Query: `from_CoworkerDelivery_ScannedOn=2025-01-01T00:00`.
+        FromScannedOn(crate::DateTime),
+        /// Scanning time within a range.
+        ///
+        /// `ScannedOn` at most this value. Query: `to_CoworkerDelivery_ScannedOn=2025-01-01T00:00`.
+        ToScannedOn(crate::DateTime),
+        /// Recycling time within a range.
+        ///
+        /// `RecycledOn` at least this value. Query:
+        /// `from_CoworkerDelivery_RecycledOn=2025-01-01T00:00`.
+        FromRecycledOn(crate::DateTime),
+        /// Recycling time within a range.
+        ///
+        /// `RecycledOn` at most this value. Query: `to_CoworkerDelivery_RecycledOn=2025-01-01T00:00`.
+        ToRecycledOn(crate::DateTime),
+        /// Shredding time within a range.
+        ///
+        /// `ShreddedOn` at least this value. Query:
+        /// `from_CoworkerDelivery_ShreddedOn=2025-01-01T00:00`.
+        FromShreddedOn(crate::DateTime),
+        /// Shredding time within a range.
+        ///
+        /// `ShreddedOn` at most this value. Query: `to_CoworkerDelivery_ShreddedOn=2025-01-01T00:00`.
+        ToShreddedOn(crate::DateTime),
+        /// Time put aside for collection within a range.
+        ///
+        /// `StoredForCollectionOn` at least this value. Query:
+        /// `from_CoworkerDelivery_StoredForCollectionOn=2025-01-01T00:00`.
+        FromStoredForCollectionOn(crate::DateTime),
+        /// Time put aside for collection within a range.
+        ///
+        /// `StoredForCollectionOn` at most this value. Query:
+        /// `to_CoworkerDelivery_StoredForCollectionOn=2025-01-01T00:00`.
+        ToStoredForCollectionOn(crate::DateTime),
+        /// Return-to-sender time within a range.
+        ///
+        /// `ReturnedToSenderOn` at least this value. Query:
+        /// `from_CoworkerDelivery_ReturnedToSenderOn=2025-01-01T00:00`.
+        FromReturnedToSenderOn(crate::DateTime),
+        /// Return-to-sender time within a range.
+        ///
+        /// `ReturnedToSenderOn` at most this value. Query:
+        /// `to_CoworkerDelivery_ReturnedToSenderOn=2025-01-01T00:00`.
+        ToReturnedToSenderOn(crate::DateTime),
     }
 
     impl crate::QueryFilter for CoworkerDeliveryFilter {
@@ -1238,6 +2862,137 @@ mod typed {
                     ("CoworkerDelivery_RequiresSignature", value.to_string())
                 }
                 Self::Signed(value) => ("CoworkerDelivery_Signed", value.to_string()),
+                Self::ContractContact(value) => {
+                    ("CoworkerDelivery_ContractContact", value.to_string())
+                }
+                Self::NewFileDataUrl(value) => {
+                    ("CoworkerDelivery_NewFileDataUrl", value.clone())
+                }
+                Self::ClearFileData(value) => {
+                    ("CoworkerDelivery_ClearFileData", value.to_string())
+                }
+                Self::NewSignatureUrl(value) => {
+                    ("CoworkerDelivery_NewSignatureUrl", value.clone())
+                }
+                Self::ClearSignature(value) => {
+                    ("CoworkerDelivery_ClearSignature", value.to_string())
+                }
+                Self::NewScannedFileDataUrl(value) => {
+                    ("CoworkerDelivery_NewScannedFileDataUrl", value.clone())
+                }
+                Self::ClearScannedFileData(value) => {
+                    ("CoworkerDelivery_ClearScannedFileData", value.to_string())
+                }
+                Self::NewForwardedFileDataUrl(value) => {
+                    ("CoworkerDelivery_NewForwardedFileDataUrl", value.clone())
+                }
+                Self::ClearForwardedFileData(value) => {
+                    ("CoworkerDelivery_ClearForwardedFileData", value.to_string())
+                }
+                Self::Notified(value) => ("CoworkerDelivery_Notified", value.to_string()),
+                Self::CollectedOn(value) => {
+                    (
+                        "CoworkerDelivery_CollectedOn",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::Billed(value) => ("CoworkerDelivery_Billed", value.to_string()),
+                Self::DeliveryType(value) => {
+                    ("CoworkerDelivery_DeliveryType", value.value().to_string())
+                }
+                Self::HandlingPreference(value) => {
+                    ("CoworkerDelivery_HandlingPreference", value.value().to_string())
+                }
+                Self::CheckDeposited(value) => {
+                    ("CoworkerDelivery_CheckDeposited", value.to_string())
+                }
+                Self::Forwarded(value) => {
+                    ("CoworkerDelivery_Forwarded", value.to_string())
+                }
+                Self::Scanned(value) => ("CoworkerDelivery_Scanned", value.to_string()),
+                Self::Recycled(value) => ("CoworkerDelivery_Recycled", value.to_string()),
+                Self::Shredded(value) => ("CoworkerDelivery_Shredded", value.to_string()),
+                Self::StoredForCollection(value) => {
+                    ("CoworkerDelivery_StoredForCollection", value.to_string())
+                }
+                Self::ReturnedToSender(value) => {
+                    ("CoworkerDelivery_ReturnedToSender", value.to_string())
+                }
+                Self::CheckDepositedOn(value) => {
+                    (
+                        "CoworkerDelivery_CheckDepositedOn",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ForwardedOn(value) => {
+                    (
+                        "CoworkerDelivery_ForwardedOn",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ScannedOn(value) => {
+                    (
+                        "CoworkerDelivery_ScannedOn",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::RecycledOn(value) => {
+                    (
+                        "CoworkerDelivery_RecycledOn",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ShreddedOn(value) => {
+                    (
+                        "CoworkerDelivery_ShreddedOn",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::StoredForCollectionOn(value) => {
+                    (
+                        "CoworkerDelivery_StoredForCollectionOn",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ReturnedToSenderOn(value) => {
+                    (
+                        "CoworkerDelivery_ReturnedToSenderOn",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ForwardingAddressUniqueId(value) => {
+                    ("CoworkerDelivery_ForwardingAddressUniqueId", value.to_string())
+                }
+                Self::CheckDepositedProductUniqueId(value) => {
+                    ("CoworkerDelivery_CheckDepositedProductUniqueId", value.to_string())
+                }
+                Self::ForwardedProductUniqueId(value) => {
+                    ("CoworkerDelivery_ForwardedProductUniqueId", value.to_string())
+                }
+                Self::ScannedProductUniqueId(value) => {
+                    ("CoworkerDelivery_ScannedProductUniqueId", value.to_string())
+                }
+                Self::RecycledProductUniqueId(value) => {
+                    ("CoworkerDelivery_RecycledProductUniqueId", value.to_string())
+                }
+                Self::ShreddedProductUniqueId(value) => {
+                    ("CoworkerDelivery_ShreddedProductUniqueId", value.to_string())
+                }
+                Self::StoredForCollectionProductUniqueId(value) => {
+                    (
+                        "CoworkerDelivery_StoredForCollectionProductUniqueId",
+                        value.to_string(),
+                    )
+                }
+                Self::ReturnedToSenderProductUniqueId(value) => {
+                    (
+                        "CoworkerDelivery_ReturnedToSenderProductUniqueId",
+                        value.to_string(),
+                    )
+                }
+                Self::CollectedProductUniqueId(value) => {
+                    ("CoworkerDelivery_CollectedProductUniqueId", value.to_string())
+                }
                 Self::CoworkerFullName(value) => {
                     ("CoworkerDelivery_Coworker_FullName", value.clone())
                 }
@@ -1262,6 +3017,102 @@ mod typed {
                 Self::ToUpdatedOn(value) => {
                     (
                         "to_CoworkerDelivery_UpdatedOn",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromCollectedOn(value) => {
+                    (
+                        "from_CoworkerDelivery_CollectedOn",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToCollectedOn(value) => {
+                    (
+                        "to_CoworkerDelivery_CollectedOn",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromCheckDepositedOn(value) => {
+                    (
+                        "from_CoworkerDelivery_CheckDepositedOn",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToCheckDepositedOn(value) => {
+                    (
+                        "to_CoworkerDelivery_CheckDepositedOn",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromForwardedOn(value) => {
+                    (
+                        "from_CoworkerDelivery_ForwardedOn",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToForwardedOn(value) => {
+                    (
+                        "to_CoworkerDelivery_ForwardedOn",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromScannedOn(value) => {
+                    (
+                        "from_CoworkerDelivery_ScannedOn",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToScannedOn(value) => {
+                    (
+                        "to_CoworkerDelivery_ScannedOn",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromRecycledOn(value) => {
+                    (
+                        "from_CoworkerDelivery_RecycledOn",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToRecycledOn(value) => {
+                    (
+                        "to_CoworkerDelivery_RecycledOn",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromShreddedOn(value) => {
+                    (
+                        "from_CoworkerDelivery_ShreddedOn",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToShreddedOn(value) => {
+                    (
+                        "to_CoworkerDelivery_ShreddedOn",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromStoredForCollectionOn(value) => {
+                    (
+                        "from_CoworkerDelivery_StoredForCollectionOn",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToStoredForCollectionOn(value) => {
+                    (
+                        "to_CoworkerDelivery_StoredForCollectionOn",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromReturnedToSenderOn(value) => {
+                    (
+                        "from_CoworkerDelivery_ReturnedToSenderOn",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToReturnedToSenderOn(value) => {
+                    (
+                        "to_CoworkerDelivery_ReturnedToSenderOn",
                         value.to_filter_string(crate::SERVICE.filter_datetime_format),
                     )
                 }

@@ -121,7 +121,9 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             .required(),
     ],
     joined: &[
-        crate::FieldSchema::new("CoworkerFullName", crate::FieldKind::String).read_only(),
+        crate::FieldSchema::new("CoworkerFullName", crate::FieldKind::String)
+            .read_only()
+            .pii(crate::Pii::Name),
     ],
     filters: &[
         crate::FilterSchema {

@@ -102,7 +102,9 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("CustomFields", crate::FieldKind::Json),
         crate::FieldSchema::new("CoworkerId", crate::FieldKind::Id("Coworker"))
             .required(),
-        crate::FieldSchema::new("Notes", crate::FieldKind::String).required(),
+        crate::FieldSchema::new("Notes", crate::FieldKind::String)
+            .required()
+            .pii(crate::Pii::Bio),
         crate::FieldSchema::new("AddedBy", crate::FieldKind::String),
     ],
     joined: &[],

@@ -118,25 +118,26 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("Businesses", crate::FieldKind::Ids("Business"))
             .not_in_list(),
         crate::FieldSchema::new("AddedBusinesses", crate::FieldKind::Ids("Business"))
-            .update_only()
             .body_only(),
         crate::FieldSchema::new("RemovedBusinesses", crate::FieldKind::Ids("Business"))
-            .update_only()
             .body_only(),
         crate::FieldSchema::new("Teams", crate::FieldKind::Ids("Team")).not_in_list(),
-        crate::FieldSchema::new("AddedTeams", crate::FieldKind::Ids("Team"))
-            .update_only()
-            .body_only(),
+        crate::FieldSchema::new("AddedTeams", crate::FieldKind::Ids("Team")).body_only(),
         crate::FieldSchema::new("RemovedTeams", crate::FieldKind::Ids("Team"))
-            .update_only()
             .body_only(),
-        crate::FieldSchema::new("FullName", crate::FieldKind::String).required(),
-        crate::FieldSchema::new("Salutation", crate::FieldKind::String),
+        crate::FieldSchema::new("FullName", crate::FieldKind::String)
+            .required()
+            .pii(crate::Pii::Name),
+        crate::FieldSchema::new("Salutation", crate::FieldKind::String)
+            .pii(crate::Pii::Name),
         crate::FieldSchema::new(
-            "Gender",
-            crate::FieldKind::Enum(&crate::enums::Gender::SCHEMA),
-        ),
-        crate::FieldSchema::new("Email", crate::FieldKind::String).required(),
+                "Gender",
+                crate::FieldKind::Enum(&crate::enums::Gender::SCHEMA),
+            )
+            .pii(crate::Pii::Bio),
+        crate::FieldSchema::new("Email", crate::FieldKind::String)
+            .required()
+            .pii(crate::Pii::Email),
         crate::FieldSchema::new("CreateUser", crate::FieldKind::Boolean).create_only(),
         crate::FieldSchema::new("AvatarFileName", crate::FieldKind::String).read_only(),
         crate::FieldSchema::new("NewAvatarUrl", crate::FieldKind::String),
@@ -145,10 +146,15 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             .read_only(),
         crate::FieldSchema::new("NewBannerImageUrl", crate::FieldKind::String),
         crate::FieldSchema::new("ClearBannerImageFile", crate::FieldKind::Boolean),
-        crate::FieldSchema::new("Address", crate::FieldKind::String),
-        crate::FieldSchema::new("PostCode", crate::FieldKind::String),
-        crate::FieldSchema::new("CityName", crate::FieldKind::String),
-        crate::FieldSchema::new("State", crate::FieldKind::String),
+        crate::FieldSchema::new("Address", crate::FieldKind::String)
+            .pii(crate::Pii::Address),
+        crate::FieldSchema::new("PostCode", crate::FieldKind::String)
+            .pii(crate::Pii::Address),
+        crate::FieldSchema::new("CityName", crate::FieldKind::String)
+            .pii(crate::Pii::Address)
+            .flag("city"),
+        crate::FieldSchema::new("State", crate::FieldKind::String)
+            .pii(crate::Pii::Address),
         crate::FieldSchema::new("CountryId", crate::FieldKind::Id("Country")).required(),
         crate::FieldSchema::new(
                 "SimpleTimeZoneId",
@@ -157,37 +163,64 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             .required(),
         crate::FieldSchema::new("Latitude", crate::FieldKind::Decimal),
         crate::FieldSchema::new("Longitude", crate::FieldKind::Decimal),
-        crate::FieldSchema::new("MobilePhone", crate::FieldKind::String),
-        crate::FieldSchema::new("LandLine", crate::FieldKind::String),
-        crate::FieldSchema::new("DateOfBirth", crate::FieldKind::DateTime),
-        crate::FieldSchema::new("NickName", crate::FieldKind::String),
+        crate::FieldSchema::new("MobilePhone", crate::FieldKind::String)
+            .pii(crate::Pii::Phone),
+        crate::FieldSchema::new("LandLine", crate::FieldKind::String)
+            .pii(crate::Pii::Phone),
+        crate::FieldSchema::new("DateOfBirth", crate::FieldKind::DateTime)
+            .pii(crate::Pii::Dob),
+        crate::FieldSchema::new("NickName", crate::FieldKind::String)
+            .pii(crate::Pii::Name),
         crate::FieldSchema::new("BusinessArea", crate::FieldKind::String),
         crate::FieldSchema::new("Position", crate::FieldKind::String),
-        crate::FieldSchema::new("CompanyName", crate::FieldKind::String),
-        crate::FieldSchema::new("ProfileWebsite", crate::FieldKind::String),
+        crate::FieldSchema::new("CompanyName", crate::FieldKind::String)
+            .pii(crate::Pii::Name),
+        crate::FieldSchema::new("ProfileWebsite", crate::FieldKind::String)
+            .pii(crate::Pii::Social),
         crate::FieldSchema::new("ProfileTags", crate::FieldKind::String),
-        crate::FieldSchema::new("ProfileSummary", crate::FieldKind::String),
-        crate::FieldSchema::new("Twitter", crate::FieldKind::String),
-        crate::FieldSchema::new("Facebook", crate::FieldKind::String),
-        crate::FieldSchema::new("Google", crate::FieldKind::String),
-        crate::FieldSchema::new("Telegram", crate::FieldKind::String),
-        crate::FieldSchema::new("Linkedin", crate::FieldKind::String),
-        crate::FieldSchema::new("Skype", crate::FieldKind::String),
-        crate::FieldSchema::new("Github", crate::FieldKind::String),
-        crate::FieldSchema::new("Pinterest", crate::FieldKind::String),
-        crate::FieldSchema::new("Flickr", crate::FieldKind::String),
-        crate::FieldSchema::new("Instagram", crate::FieldKind::String),
-        crate::FieldSchema::new("Vimeo", crate::FieldKind::String),
-        crate::FieldSchema::new("Tumblr", crate::FieldKind::String),
-        crate::FieldSchema::new("Blogger", crate::FieldKind::String),
+        crate::FieldSchema::new("ProfileSummary", crate::FieldKind::String)
+            .pii(crate::Pii::Bio),
+        crate::FieldSchema::new("Twitter", crate::FieldKind::String)
+            .pii(crate::Pii::Social),
+        crate::FieldSchema::new("Facebook", crate::FieldKind::String)
+            .pii(crate::Pii::Social),
+        crate::FieldSchema::new("Google", crate::FieldKind::String)
+            .pii(crate::Pii::Social),
+        crate::FieldSchema::new("Telegram", crate::FieldKind::String)
+            .pii(crate::Pii::Social),
+        crate::FieldSchema::new("Linkedin", crate::FieldKind::String)
+            .pii(crate::Pii::Social),
+        crate::FieldSchema::new("Skype", crate::FieldKind::String)
+            .pii(crate::Pii::Social),
+        crate::FieldSchema::new("Github", crate::FieldKind::String)
+            .pii(crate::Pii::Social),
+        crate::FieldSchema::new("Pinterest", crate::FieldKind::String)
+            .pii(crate::Pii::Social),
+        crate::FieldSchema::new("Flickr", crate::FieldKind::String)
+            .pii(crate::Pii::Social),
+        crate::FieldSchema::new("Instagram", crate::FieldKind::String)
+            .pii(crate::Pii::Social),
+        crate::FieldSchema::new("Vimeo", crate::FieldKind::String)
+            .pii(crate::Pii::Social),
+        crate::FieldSchema::new("Tumblr", crate::FieldKind::String)
+            .pii(crate::Pii::Social),
+        crate::FieldSchema::new("Blogger", crate::FieldKind::String)
+            .pii(crate::Pii::Social),
         crate::FieldSchema::new("ProfileIsPublic", crate::FieldKind::Boolean),
         crate::FieldSchema::new("InvoicingBusinessId", crate::FieldKind::Id("Business")),
-        crate::FieldSchema::new("BillingEmail", crate::FieldKind::String),
-        crate::FieldSchema::new("BillingName", crate::FieldKind::String),
-        crate::FieldSchema::new("BillingAddress", crate::FieldKind::String),
-        crate::FieldSchema::new("BillingPostCode", crate::FieldKind::String),
-        crate::FieldSchema::new("BillingCityName", crate::FieldKind::String),
-        crate::FieldSchema::new("BillingState", crate::FieldKind::String),
+        crate::FieldSchema::new("BillingEmail", crate::FieldKind::String)
+            .pii(crate::Pii::Email),
+        crate::FieldSchema::new("BillingName", crate::FieldKind::String)
+            .pii(crate::Pii::Name),
+        crate::FieldSchema::new("BillingAddress", crate::FieldKind::String)
+            .pii(crate::Pii::Address),
+        crate::FieldSchema::new("BillingPostCode", crate::FieldKind::String)
+            .pii(crate::Pii::Address),
+        crate::FieldSchema::new("BillingCityName", crate::FieldKind::String)
+            .pii(crate::Pii::Address)
+            .flag("billing-city"),
+        crate::FieldSchema::new("BillingState", crate::FieldKind::String)
+            .pii(crate::Pii::Address),
         crate::FieldSchema::new("BillingCountryId", crate::FieldKind::Id("Country")),
         crate::FieldSchema::new(
             "BillingSimpleTimeZoneId",
@@ -200,21 +233,31 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             crate::FieldKind::Enum(&crate::enums::CoworkerTaxRateType::SCHEMA),
         ),
         crate::FieldSchema::new("TaxRate", crate::FieldKind::Decimal),
-        crate::FieldSchema::new("TaxIDNumber", crate::FieldKind::String),
-        crate::FieldSchema::new("BankName", crate::FieldKind::String),
-        crate::FieldSchema::new("BankAccount", crate::FieldKind::String),
-        crate::FieldSchema::new("BankBranch", crate::FieldKind::String),
+        crate::FieldSchema::new("TaxIDNumber", crate::FieldKind::String)
+            .pii(crate::Pii::Financial),
+        crate::FieldSchema::new("BankName", crate::FieldKind::String)
+            .pii(crate::Pii::Financial),
+        crate::FieldSchema::new("BankAccount", crate::FieldKind::String)
+            .pii(crate::Pii::Financial),
+        crate::FieldSchema::new("BankBranch", crate::FieldKind::String)
+            .pii(crate::Pii::Financial),
         crate::FieldSchema::new("NotifyOnNewInvoice", crate::FieldKind::Boolean),
         crate::FieldSchema::new("NotifyOnNewPayment", crate::FieldKind::Boolean),
         crate::FieldSchema::new("NotifyOnFailedPayment", crate::FieldKind::Boolean),
         crate::FieldSchema::new("ShowPayingMemberInvoices", crate::FieldKind::Boolean),
-        crate::FieldSchema::new("EnableGoCardlessPayments", crate::FieldKind::Boolean),
+        crate::FieldSchema::new("EnableGoCardlessPayments", crate::FieldKind::Boolean)
+            .flag("enable-gocardless"),
         crate::FieldSchema::new("UseGoCardlessProPayments", crate::FieldKind::Boolean),
-        crate::FieldSchema::new("GoCardlessContractNumber", crate::FieldKind::String),
-        crate::FieldSchema::new("StripeBacsDDEnabled", crate::FieldKind::Boolean),
-        crate::FieldSchema::new("StripeBacsDDPaymentMethodId", crate::FieldKind::String),
-        crate::FieldSchema::new("StripeBacsDDMandateId", crate::FieldKind::String),
-        crate::FieldSchema::new("StripeBacsDDCustomerToken", crate::FieldKind::String),
+        crate::FieldSchema::new("GoCardlessContractNumber", crate::FieldKind::String)
+            .flag("gocardless-contract-number"),
+        crate::FieldSchema::new("StripeBacsDDEnabled", crate::FieldKind::Boolean)
+            .flag("stripe-bacs-d-d-enabled"),
+        crate::FieldSchema::new("StripeBacsDDPaymentMethodId", crate::FieldKind::String)
+            .flag("stripe-bacs-d-d-payment-method-id"),
+        crate::FieldSchema::new("StripeBacsDDMandateId", crate::FieldKind::String)
+            .flag("stripe-bacs-d-d-mandate-id"),
+        crate::FieldSchema::new("StripeBacsDDCustomerToken", crate::FieldKind::String)
+            .flag("stripe-bacs-d-d-customer-token"),
         crate::FieldSchema::new(
             "RegularPaymentProvider",
             crate::FieldKind::Enum(&crate::enums::RegularPaymentProvider::SCHEMA),
@@ -223,11 +266,14 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             "RegularPaymentContractNumber",
             crate::FieldKind::String,
         ),
-        crate::FieldSchema::new("CardNumber", crate::FieldKind::String).read_only(),
+        crate::FieldSchema::new("CardNumber", crate::FieldKind::String)
+            .read_only()
+            .pii(crate::Pii::Financial),
         crate::FieldSchema::new(
-            "DoNotProcessInvoicesAutomatically",
-            crate::FieldKind::Boolean,
-        ),
+                "DoNotProcessInvoicesAutomatically",
+                crate::FieldKind::Boolean,
+            )
+            .flag("do-not-auto-process-invoices"),
         crate::FieldSchema::new("AllowNetworkCheckin", crate::FieldKind::Boolean),
         crate::FieldSchema::new("CheckinSinceLastRenewal", crate::FieldKind::Integer)
             .read_only(),
@@ -237,7 +283,8 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("AccessPincode", crate::FieldKind::String),
         crate::FieldSchema::new("KeyFobNumber", crate::FieldKind::String),
         crate::FieldSchema::new("NotifyOnDelivery", crate::FieldKind::Boolean),
-        crate::FieldSchema::new("NotifyOnDeliveriesEmail", crate::FieldKind::String),
+        crate::FieldSchema::new("NotifyOnDeliveriesEmail", crate::FieldKind::String)
+            .pii(crate::Pii::Email),
         crate::FieldSchema::new("EzeepUserId", crate::FieldKind::Guid),
         crate::FieldSchema::new("EzeepFreePrinting", crate::FieldKind::Boolean),
         crate::FieldSchema::new("EzeepPrintingEnabled", crate::FieldKind::Boolean),
@@ -254,7 +301,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("CanAccessCommunity", crate::FieldKind::Boolean),
         crate::FieldSchema::new("ReferenceNumber", crate::FieldKind::String),
         crate::FieldSchema::new("Tag", crate::FieldKind::String),
-        crate::FieldSchema::new("Notes", crate::FieldKind::String),
+        crate::FieldSchema::new("Notes", crate::FieldKind::String).pii(crate::Pii::Bio),
         crate::FieldSchema::new("ShowAlert", crate::FieldKind::Boolean),
         crate::FieldSchema::new("AlertNote", crate::FieldKind::String),
         crate::FieldSchema::new("UserId", crate::FieldKind::Id("User")),
@@ -295,16 +342,20 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("Custom28", crate::FieldKind::String),
         crate::FieldSchema::new("Custom29", crate::FieldKind::String),
         crate::FieldSchema::new("Custom30", crate::FieldKind::String),
-        crate::FieldSchema::new("StripeACHBankToken", crate::FieldKind::String),
-        crate::FieldSchema::new("StripeACHCustomerToken", crate::FieldKind::String),
+        crate::FieldSchema::new("StripeACHBankToken", crate::FieldKind::String)
+            .flag("stripe-a-c-h-bank-token"),
+        crate::FieldSchema::new("StripeACHCustomerToken", crate::FieldKind::String)
+            .flag("stripe-a-c-h-customer-token"),
         crate::FieldSchema::new(
-            "HasAcceptedStripeACHAgreement",
-            crate::FieldKind::Boolean,
-        ),
+                "HasAcceptedStripeACHAgreement",
+                crate::FieldKind::Boolean,
+            )
+            .flag("has-accepted-stripe-a-c-h-agreement"),
         crate::FieldSchema::new(
-            "HasVerifiedStripeACHDeposits",
-            crate::FieldKind::Boolean,
-        ),
+                "HasVerifiedStripeACHDeposits",
+                crate::FieldKind::Boolean,
+            )
+            .flag("has-verified-stripe-a-c-h-deposits"),
         crate::FieldSchema::new("PurchaseOrder", crate::FieldKind::String),
         crate::FieldSchema::new("RefererGuid", crate::FieldKind::Guid),
         crate::FieldSchema::new("IsDefaultProfile", crate::FieldKind::Boolean),
@@ -343,6 +394,36 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             "SundayAttendance",
             crate::FieldKind::Enum(&crate::enums::CoworkerAttendance::SCHEMA),
         ),
+        crate::FieldSchema::new(
+            "LastOverDueInvoiceReminder",
+            crate::FieldKind::DateTime,
+        ),
+        crate::FieldSchema::new("LastLowCreditReminder", crate::FieldKind::DateTime),
+        crate::FieldSchema::new("LastRenewal", crate::FieldKind::DateTime),
+        crate::FieldSchema::new("LastInvoiceAttempt", crate::FieldKind::DateTime),
+        crate::FieldSchema::new("NextInvoiceLocal", crate::FieldKind::DateTime),
+        crate::FieldSchema::new("NextAutoInvoiceLocal", crate::FieldKind::DateTime),
+        crate::FieldSchema::new("RegistrationDateLocal", crate::FieldKind::DateTime),
+        crate::FieldSchema::new("AccessControlDebounceTime", crate::FieldKind::DateTime),
+        crate::FieldSchema::new("Office365AccessToken", crate::FieldKind::String),
+        crate::FieldSchema::new("Office365RefreshToken", crate::FieldKind::String),
+        crate::FieldSchema::new("Office365SubscriptionId", crate::FieldKind::String),
+        crate::FieldSchema::new("ZoomAccessToken", crate::FieldKind::String),
+        crate::FieldSchema::new("ZoomRefreshToken", crate::FieldKind::String),
+        crate::FieldSchema::new("ZoomUserId", crate::FieldKind::String),
+        crate::FieldSchema::new("DoordeckPrivateKey", crate::FieldKind::String),
+        crate::FieldSchema::new("DoordeckPublicKey", crate::FieldKind::String),
+        crate::FieldSchema::new("DoordeckUserGuid", crate::FieldKind::Guid),
+        crate::FieldSchema::new("SaltoV2AccessToken", crate::FieldKind::String),
+        crate::FieldSchema::new("GoogleApiToken", crate::FieldKind::String),
+        crate::FieldSchema::new("GoogleSubscriptionId", crate::FieldKind::String),
+        crate::FieldSchema::new("SyncToSquare", crate::FieldKind::Boolean),
+        crate::FieldSchema::new(
+            "AccessControlErrorNotificationSent",
+            crate::FieldKind::Boolean,
+        ),
+        crate::FieldSchema::new("SyncToPaperCutDue", crate::FieldKind::Boolean),
+        crate::FieldSchema::new("BrivoUserId", crate::FieldKind::Integer),
         crate::FieldSchema::new("TariffId", crate::FieldKind::Id("Tariff"))
             .create_only()
             .body_only(),
@@ -355,8 +436,11 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     ],
     joined: &[
         crate::FieldSchema::new("InvoicingBusinessName", crate::FieldKind::String)
-            .read_only(),
-        crate::FieldSchema::new("UserFullName", crate::FieldKind::String).read_only(),
+            .read_only()
+            .pii(crate::Pii::Name),
+        crate::FieldSchema::new("UserFullName", crate::FieldKind::String)
+            .read_only()
+            .pii(crate::Pii::Name),
         crate::FieldSchema::new("UserIsAdmin", crate::FieldKind::Boolean).read_only(),
         crate::FieldSchema::new("UserLastAccess", crate::FieldKind::DateTime)
             .read_only(),
@@ -899,6 +983,258 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             query: "Coworker_Teams",
             field: "Teams",
         },
+        crate::FilterSchema {
+            query: "Coworker_NewAvatarUrl",
+            field: "NewAvatarUrl",
+        },
+        crate::FilterSchema {
+            query: "Coworker_ClearAvatarFile",
+            field: "ClearAvatarFile",
+        },
+        crate::FilterSchema {
+            query: "Coworker_NewBannerImageUrl",
+            field: "NewBannerImageUrl",
+        },
+        crate::FilterSchema {
+            query: "Coworker_ClearBannerImageFile",
+            field: "ClearBannerImageFile",
+        },
+        crate::FilterSchema {
+            query: "Coworker_TaxRateType",
+            field: "TaxRateType",
+        },
+        crate::FilterSchema {
+            query: "Coworker_UseGoCardlessProPayments",
+            field: "UseGoCardlessProPayments",
+        },
+        crate::FilterSchema {
+            query: "Coworker_StripeBacsDDPaymentMethodId",
+            field: "StripeBacsDDPaymentMethodId",
+        },
+        crate::FilterSchema {
+            query: "Coworker_StripeBacsDDMandateId",
+            field: "StripeBacsDDMandateId",
+        },
+        crate::FilterSchema {
+            query: "Coworker_StripeBacsDDCustomerToken",
+            field: "StripeBacsDDCustomerToken",
+        },
+        crate::FilterSchema {
+            query: "Coworker_StripeBacsDDEnabled",
+            field: "StripeBacsDDEnabled",
+        },
+        crate::FilterSchema {
+            query: "Coworker_LastOverDueInvoiceReminder",
+            field: "LastOverDueInvoiceReminder",
+        },
+        crate::FilterSchema {
+            query: "Coworker_LastLowCreditReminder",
+            field: "LastLowCreditReminder",
+        },
+        crate::FilterSchema {
+            query: "Coworker_RefererGuid",
+            field: "RefererGuid",
+        },
+        crate::FilterSchema {
+            query: "Coworker_EzeepBlueUserId",
+            field: "EzeepBlueUserId",
+        },
+        crate::FilterSchema {
+            query: "Coworker_EzeepBlueFreePrinting",
+            field: "EzeepBlueFreePrinting",
+        },
+        crate::FilterSchema {
+            query: "Coworker_EzeepBluePrintingEnabled",
+            field: "EzeepBluePrintingEnabled",
+        },
+        crate::FilterSchema {
+            query: "Coworker_PaperCutUserId",
+            field: "PaperCutUserId",
+        },
+        crate::FilterSchema {
+            query: "Coworker_CanBookForTeam",
+            field: "CanBookForTeam",
+        },
+        crate::FilterSchema {
+            query: "Coworker_LastRenewal",
+            field: "LastRenewal",
+        },
+        crate::FilterSchema {
+            query: "Coworker_LastInvoiceAttempt",
+            field: "LastInvoiceAttempt",
+        },
+        crate::FilterSchema {
+            query: "Coworker_NextInvoiceLocal",
+            field: "NextInvoiceLocal",
+        },
+        crate::FilterSchema {
+            query: "Coworker_NextAutoInvoiceLocal",
+            field: "NextAutoInvoiceLocal",
+        },
+        crate::FilterSchema {
+            query: "Coworker_RegistrationDateLocal",
+            field: "RegistrationDateLocal",
+        },
+        crate::FilterSchema {
+            query: "Coworker_AccessControlDebounceTime",
+            field: "AccessControlDebounceTime",
+        },
+        crate::FilterSchema {
+            query: "Coworker_Office365AccessToken",
+            field: "Office365AccessToken",
+        },
+        crate::FilterSchema {
+            query: "Coworker_Office365RefreshToken",
+            field: "Office365RefreshToken",
+        },
+        crate::FilterSchema {
+            query: "Coworker_ZoomAccessToken",
+            field: "ZoomAccessToken",
+        },
+        crate::FilterSchema {
+            query: "Coworker_ZoomRefreshToken",
+            field: "ZoomRefreshToken",
+        },
+        crate::FilterSchema {
+            query: "Coworker_ZoomUserId",
+            field: "ZoomUserId",
+        },
+        crate::FilterSchema {
+            query: "Coworker_DoordeckPrivateKey",
+            field: "DoordeckPrivateKey",
+        },
+        crate::FilterSchema {
+            query: "Coworker_DoordeckPublicKey",
+            field: "DoordeckPublicKey",
+        },
+        crate::FilterSchema {
+            query: "Coworker_DoordeckUserGuid",
+            field: "DoordeckUserGuid",
+        },
+        crate::FilterSchema {
+            query: "Coworker_Office365SubscriptionId",
+            field: "Office365SubscriptionId",
+        },
+        crate::FilterSchema {
+            query: "Coworker_SaltoV2AccessToken",
+            field: "SaltoV2AccessToken",
+        },
+        crate::FilterSchema {
+            query: "Coworker_SyncToSquare",
+            field: "SyncToSquare",
+        },
+        crate::FilterSchema {
+            query: "Coworker_NotifyOnDeliveriesEmail",
+            field: "NotifyOnDeliveriesEmail",
+        },
+        crate::FilterSchema {
+            query: "Coworker_AccessControlErrorNotificationSent",
+            field: "AccessControlErrorNotificationSent",
+        },
+        crate::FilterSchema {
+            query: "Coworker_SyncToPaperCutDue",
+            field: "SyncToPaperCutDue",
+        },
+        crate::FilterSchema {
+            query: "Coworker_GoogleApiToken",
+            field: "GoogleApiToken",
+        },
+        crate::FilterSchema {
+            query: "Coworker_GoogleSubscriptionId",
+            field: "GoogleSubscriptionId",
+        },
+        crate::FilterSchema {
+            query: "Coworker_InvoiceSegregationOverride",
+            field: "InvoiceSegregationOverride",
+        },
+        crate::FilterSchema {
+            query: "Coworker_InvoiceSegregateContracts",
+            field: "InvoiceSegregateContracts",
+        },
+        crate::FilterSchema {
+            query: "Coworker_InvoiceSegregateBookings",
+            field: "InvoiceSegregateBookings",
+        },
+        crate::FilterSchema {
+            query: "Coworker_InvoiceSegregateProducts",
+            field: "InvoiceSegregateProducts",
+        },
+        crate::FilterSchema {
+            query: "Coworker_InvoiceSegregateTimePasses",
+            field: "InvoiceSegregateTimePasses",
+        },
+        crate::FilterSchema {
+            query: "Coworker_InvoiceSegregateTickets",
+            field: "InvoiceSegregateTickets",
+        },
+        crate::FilterSchema {
+            query: "Coworker_IsDefaultProfile",
+            field: "IsDefaultProfile",
+        },
+        crate::FilterSchema {
+            query: "Coworker_InvoiceSegregateCharges",
+            field: "InvoiceSegregateCharges",
+        },
+        crate::FilterSchema {
+            query: "Coworker_BrivoUserId",
+            field: "BrivoUserId",
+        },
+        crate::FilterSchema {
+            query: "Coworker_EzeepPrintingEnabled",
+            field: "EzeepPrintingEnabled",
+        },
+        crate::FilterSchema {
+            query: "Coworker_InvoiceDueDateDay",
+            field: "InvoiceDueDateDay",
+        },
+        crate::FilterSchema {
+            query: "Coworker_MondayAttendance",
+            field: "MondayAttendance",
+        },
+        crate::FilterSchema {
+            query: "Coworker_TuesdayAttendance",
+            field: "TuesdayAttendance",
+        },
+        crate::FilterSchema {
+            query: "Coworker_WednesdayAttendance",
+            field: "WednesdayAttendance",
+        },
+        crate::FilterSchema {
+            query: "Coworker_ThursdayAttendance",
+            field: "ThursdayAttendance",
+        },
+        crate::FilterSchema {
+            query: "Coworker_FridayAttendance",
+            field: "FridayAttendance",
+        },
+        crate::FilterSchema {
+            query: "Coworker_SaturdayAttendance",
+            field: "SaturdayAttendance",
+        },
+        crate::FilterSchema {
+            query: "Coworker_SundayAttendance",
+            field: "SundayAttendance",
+        },
+        crate::FilterSchema {
+            query: "Coworker_Longitude",
+            field: "Longitude",
+        },
+        crate::FilterSchema {
+            query: "Coworker_Latitude",
+            field: "Latitude",
+        },
+        crate::FilterSchema {
+            query: "Coworker_BillingLongitude",
+            field: "BillingLongitude",
+        },
+        crate::FilterSchema {
+            query: "Coworker_BillingLatitude",
+            field: "BillingLatitude",
+        },
+        crate::FilterSchema {
+            query: "Coworker_Archived",
+            field: "Archived",
+        },
     ],
     range_filters: &[
         crate::RangeFilterSchema {
@@ -945,6 +1281,76 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             from: "from_Coworker_RegistrationDate",
             to: "to_Coworker_RegistrationDate",
             field: "RegistrationDate",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Coworker_LastOverDueInvoiceReminder",
+            to: "to_Coworker_LastOverDueInvoiceReminder",
+            field: "LastOverDueInvoiceReminder",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Coworker_LastLowCreditReminder",
+            to: "to_Coworker_LastLowCreditReminder",
+            field: "LastLowCreditReminder",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Coworker_LastRenewal",
+            to: "to_Coworker_LastRenewal",
+            field: "LastRenewal",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Coworker_LastInvoiceAttempt",
+            to: "to_Coworker_LastInvoiceAttempt",
+            field: "LastInvoiceAttempt",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Coworker_NextInvoiceLocal",
+            to: "to_Coworker_NextInvoiceLocal",
+            field: "NextInvoiceLocal",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Coworker_NextAutoInvoiceLocal",
+            to: "to_Coworker_NextAutoInvoiceLocal",
+            field: "NextAutoInvoiceLocal",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Coworker_RegistrationDateLocal",
+            to: "to_Coworker_RegistrationDateLocal",
+            field: "RegistrationDateLocal",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Coworker_AccessControlDebounceTime",
+            to: "to_Coworker_AccessControlDebounceTime",
+            field: "AccessControlDebounceTime",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Coworker_BrivoUserId",
+            to: "to_Coworker_BrivoUserId",
+            field: "BrivoUserId",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Coworker_InvoiceDueDateDay",
+            to: "to_Coworker_InvoiceDueDateDay",
+            field: "InvoiceDueDateDay",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Coworker_Longitude",
+            to: "to_Coworker_Longitude",
+            field: "Longitude",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Coworker_Latitude",
+            to: "to_Coworker_Latitude",
+            field: "Latitude",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Coworker_BillingLongitude",
+            to: "to_Coworker_BillingLongitude",
+            field: "BillingLongitude",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Coworker_BillingLatitude",
+            to: "to_Coworker_BillingLatitude",
+            field: "BillingLatitude",
         },
     ],
     sort: &[
@@ -1198,6 +1604,11 @@ mod typed {
         /// Whether the customer is a person or a company; a person by default.
         ///
         /// Wire: `CoworkerType`.
+        ///
+        /// Spec decision: The catalogue (skills:coworkers.md) marks it required on create;
+        /// dev:spaces/post-coworkers lists it among the optional fields and says the server defaults it
+        /// to Individual, and requires only FullName, Email, CountryId and SimpleTimeZoneId. The newer
+        /// page wins on required fields, so it stays optional.
         pub coworker_type: Option<crate::enums::CoworkerRecordType>,
         /// Locations the customer belongs to.
         ///
@@ -1230,6 +1641,11 @@ mod typed {
         /// The customer's gender; NotSet by default.
         ///
         /// Wire: `Gender`.
+        ///
+        /// Spec decision: The catalogue (skills:coworkers.md) marks it required on create;
+        /// dev:spaces/post-coworkers lists it among the optional fields and says the server defaults it
+        /// to NotSet, and requires only FullName, Email, CountryId and SimpleTimeZoneId. The newer page
+        /// wins on required fields, so it stays optional.
         pub gender: Option<crate::enums::Gender>,
         /// The customer's email address.
         ///
@@ -1245,7 +1661,9 @@ mod typed {
         /// Wire: `AvatarFileName`, read-only.
         ///
         /// Spec decision: Only the newer pages document it (dev:spaces/get-coworkers-batch,
-        /// web:nexudus.mintlify.app/rest-api/spaces/get-coworkers-by-id); the 2020 page does not.
+        /// web:nexudus.mintlify.app/rest-api/spaces/get-coworkers-by-id); the 2020 page does not. The
+        /// catalogue (skills:coworkers.md) does not name it; the newer pages still return it, so it is
+        /// kept.
         pub avatar_file_name: Option<String>,
         /// URL of an image to upload as the customer's avatar.
         ///
@@ -1266,7 +1684,9 @@ mod typed {
         /// Wire: `BannerImageFileName`, read-only.
         ///
         /// Spec decision: Only the newer pages document it (dev:spaces/get-coworkers-batch,
-        /// web:nexudus.mintlify.app/rest-api/spaces/get-coworkers-by-id); the 2020 page does not.
+        /// web:nexudus.mintlify.app/rest-api/spaces/get-coworkers-by-id); the 2020 page does not. The
+        /// catalogue (skills:coworkers.md) does not name it; the newer pages still return it, so it is
+        /// kept.
         pub banner_image_file_name: Option<String>,
         /// URL of an image to upload as the customer's profile banner.
         ///
@@ -1293,6 +1713,11 @@ mod typed {
         /// City of the address.
         ///
         /// Wire: `CityName`.
+        ///
+        /// Spec decision: The catalogue (skills:coworkers.md) has no field City: it names this one by
+        /// the option `--city` ("City name"), and lists it as PII (ADDRESS). The 2020 page spells the
+        /// property CityName and no newer page found spells it otherwise, so the wire name stays and
+        /// the option is its flag.
         pub city_name: Option<String>,
         /// State or province of the address.
         ///
@@ -1447,6 +1872,11 @@ mod typed {
         /// City of the billing address.
         ///
         /// Wire: `BillingCityName`.
+        ///
+        /// Spec decision: The catalogue (skills:coworkers.md) has no field BillingCity: it names this
+        /// one by the option `--billing-city` ("Billing city"), and lists it as PII (ADDRESS). The 2020
+        /// page spells the property BillingCityName and no newer page found spells it otherwise, so the
+        /// wire name stays and the option is its flag.
         pub billing_city_name: Option<String>,
         /// State or province of the billing address.
         ///
@@ -1483,9 +1913,12 @@ mod typed {
         /// Spec decision: Only the newer generation documents it: the entity reference coworkers.md of
         /// Nexudus-Ltd/nexudus-coworking-skills, generated from the metadata behind the developer
         /// pages, lists it among the create and update options; the 2020 page does not. It is an
-        /// enumeration there (1 Default, 2 Reduced, 3 Exempt; also on dev:spaces/get-coworkers) whose
-        /// API name no page found gives, so spec/enums.yaml declares it under a name of the project's.
-        /// It is not required, as for the attendance fields.
+        /// enumeration there (1 Default, 2 Reduced, 3 Exempt; also on dev:spaces/get-coworkers), which
+        /// the newer pages (dev:spaces/post-coworkers,
+        /// web:nexudus.mintlify.app/rest-api/spaces/post-coworkers) name eCoworkerTaxRateType. The
+        /// catalogue (skills:coworkers.md) marks it required on create; dev:spaces/post-coworkers lists
+        /// it as optional and says the server defaults it to Default, so it is not required, as for the
+        /// attendance fields.
         pub tax_rate_type: Option<crate::enums::CoworkerTaxRateType>,
         /// Tax rate, in percent, applied to the customer instead of the location's; the location's
         /// applies if null.
@@ -1527,6 +1960,12 @@ mod typed {
         /// Whether the customer pays by GoCardless direct debit.
         ///
         /// Wire: `EnableGoCardlessPayments`.
+        ///
+        /// Spec decision: The catalogue (skills:coworkers.md) names it by the option
+        /// `--enable-gocardless` ("Enable GoCardless payments") and has no field of that name. The
+        /// newer reference page web:developers.nexudus.com/reference/coworkerinvoice shows the
+        /// customer's copy as CoworkerEnableGoCardlessPayments, so the wire name stays
+        /// EnableGoCardlessPayments and the option is its flag.
         pub enable_go_cardless_payments: Option<bool>,
         /// Whether GoCardless payments go through GoCardless Pro.
         ///
@@ -1539,6 +1978,10 @@ mod typed {
         /// The customer's GoCardless mandate or contract reference.
         ///
         /// Wire: `GoCardlessContractNumber`.
+        ///
+        /// Spec decision: The catalogue (skills:coworkers.md) writes the option
+        /// `--gocardless-contract-number`, with GoCardless as one word; the wire name is the 2020
+        /// page's, and the option is its flag.
         pub go_cardless_contract_number: Option<String>,
         /// Whether the customer pays by Stripe BACS direct debit.
         ///
@@ -1546,7 +1989,9 @@ mod typed {
         ///
         /// Spec decision: Only the newer generation documents it: the entity reference coworkers.md of
         /// Nexudus-Ltd/nexudus-coworking-skills, generated from the metadata behind the developer
-        /// pages, lists it among the create and update options; the 2020 page does not.
+        /// pages, lists it among the create and update options; the 2020 page does not. The catalogue
+        /// (skills:coworkers.md) spells the option `--stripe-bacs-d-d-enabled`, splitting DD letter by
+        /// letter; the wire name is unchanged and the option is its flag.
         pub stripe_bacs_dd_enabled: Option<bool>,
         /// Stripe payment method of the customer's BACS direct debit.
         ///
@@ -1554,7 +1999,9 @@ mod typed {
         ///
         /// Spec decision: Only the newer generation documents it: the entity reference coworkers.md of
         /// Nexudus-Ltd/nexudus-coworking-skills, generated from the metadata behind the developer
-        /// pages, lists it among the create and update options; the 2020 page does not.
+        /// pages, lists it among the create and update options; the 2020 page does not. The catalogue
+        /// (skills:coworkers.md) spells the option `--stripe-bacs-d-d-payment-method-id`, splitting DD
+        /// letter by letter; the wire name is unchanged and the option is its flag.
         pub stripe_bacs_dd_payment_method_id: Option<String>,
         /// Stripe mandate of the customer's BACS direct debit.
         ///
@@ -1562,7 +2009,9 @@ mod typed {
         ///
         /// Spec decision: Only the newer generation documents it: the entity reference coworkers.md of
         /// Nexudus-Ltd/nexudus-coworking-skills, generated from the metadata behind the developer
-        /// pages, lists it among the create and update options; the 2020 page does not.
+        /// pages, lists it among the create and update options; the 2020 page does not. The catalogue
+        /// (skills:coworkers.md) spells the option `--stripe-bacs-d-d-mandate-id`, splitting DD letter
+        /// by letter; the wire name is unchanged and the option is its flag.
         pub stripe_bacs_dd_mandate_id: Option<String>,
         /// Stripe customer token for the BACS direct debit.
         ///
@@ -1570,7 +2019,9 @@ mod typed {
         ///
         /// Spec decision: Only the newer generation documents it: the entity reference coworkers.md of
         /// Nexudus-Ltd/nexudus-coworking-skills, generated from the metadata behind the developer
-        /// pages, lists it among the create and update options; the 2020 page does not.
+        /// pages, lists it among the create and update options; the 2020 page does not. The catalogue
+        /// (skills:coworkers.md) spells the option `--stripe-bacs-d-d-customer-token`, splitting DD
+        /// letter by letter; the wire name is unchanged and the option is its flag.
         pub stripe_bacs_dd_customer_token: Option<String>,
         /// The provider that collects the customer's regular payments.
         ///
@@ -1591,6 +2042,12 @@ mod typed {
         /// Whether the customer's invoices are left out of automatic processing (payment collection).
         ///
         /// Wire: `DoNotProcessInvoicesAutomatically`.
+        ///
+        /// Spec decision: The catalogue (skills:coworkers.md) names it by the option
+        /// `--do-not-auto-process-invoices` ("Do not process invoices automatically") and has no field
+        /// of that name. The newer reference page web:developers.nexudus.com/reference/coworkerinvoice
+        /// shows the customer's copy as CoworkerDoNotProcessInvoicesAutomatically, so the wire name
+        /// stays and the option is its flag.
         pub do_not_process_invoices_automatically: Option<bool>,
         /// Whether the customer is checked in automatically when their devices are seen on the network.
         ///
@@ -1601,14 +2058,18 @@ mod typed {
         /// Wire: `CheckinSinceLastRenewal`, read-only.
         ///
         /// Spec decision: The 2020 page shows it only in the filters and the example records, not in
-        /// the create or update parameters: the server sets it.
+        /// the create or update parameters: the server sets it. Neither the catalogue
+        /// (skills:coworkers.md) nor the newer pages found name it; only the 2020 page does. No newer
+        /// page says it is gone, so it is kept.
         pub checkin_since_last_renewal: Option<i64>,
         /// Minutes checked in since the customer's plan last renewed.
         ///
         /// Wire: `MinutesSinceLastRenewal`, read-only.
         ///
         /// Spec decision: The 2020 page shows it only in the filters and the example records, not in
-        /// the create or update parameters: the server sets it.
+        /// the create or update parameters: the server sets it. Neither the catalogue
+        /// (skills:coworkers.md) nor the newer pages found name it; only the 2020 page does. No newer
+        /// page says it is gone, so it is kept.
         pub minutes_since_last_renewal: Option<i64>,
         /// Id of the customer's access card (door access).
         ///
@@ -1909,20 +2370,34 @@ mod typed {
         /// Stripe token of the customer's bank account for ACH payments.
         ///
         /// Wire: `StripeACHBankToken`.
+        ///
+        /// Spec decision: The catalogue (skills:coworkers.md) spells the option
+        /// `--stripe-a-c-h-bank-token`, splitting ACH letter by letter; the wire name is unchanged and
+        /// the option is its flag.
         pub stripe_ach_bank_token: Option<String>,
         /// Stripe customer token for ACH payments.
         ///
         /// Wire: `StripeACHCustomerToken`.
+        ///
+        /// Spec decision: The catalogue (skills:coworkers.md) spells the option
+        /// `--stripe-a-c-h-customer-token`, splitting ACH letter by letter; the wire name is unchanged
+        /// and the option is its flag.
         pub stripe_ach_customer_token: Option<String>,
         /// Whether the customer has accepted the Stripe ACH debit agreement.
         ///
         /// Wire: `HasAcceptedStripeACHAgreement`.
         ///
-        /// Spec decision: The 2020 example record elides its value; the parameters type it bool.
+        /// Spec decision: The 2020 example record elides its value; the parameters type it bool. The
+        /// catalogue (skills:coworkers.md) spells the option `--has-accepted-stripe-a-c-h-agreement`,
+        /// splitting ACH letter by letter; the wire name is unchanged and the option is its flag.
         pub has_accepted_stripe_ach_agreement: Option<bool>,
         /// Whether the customer has verified the Stripe ACH micro-deposits.
         ///
         /// Wire: `HasVerifiedStripeACHDeposits`.
+        ///
+        /// Spec decision: The catalogue (skills:coworkers.md) spells the option
+        /// `--has-verified-stripe-a-c-h-deposits`, splitting ACH letter by letter; the wire name is
+        /// unchanged and the option is its flag.
         pub has_verified_stripe_ach_deposits: Option<bool>,
         /// Purchase order reference put on the customer's invoices.
         ///
@@ -2012,11 +2487,14 @@ mod typed {
         /// Nexudus-Ltd/nexudus-coworking-skills, generated from the metadata behind the developer
         /// pages, lists it among the create and update options; the 2020 page does not. It is an
         /// enumeration there (1 WorkingFromOffice, 2 WorkingFromHome, 3 WorkingFromAbroad, 4
-        /// NotWorking, 5 Undefined; also on dev:spaces/get-coworkers) whose API name no page found
-        /// gives, so spec/enums.yaml declares it under a name of the project's. The example body of
-        /// web:nexudus.mintlify.app/rest-api/spaces/post-coworkers shows it with the required fields,
-        /// as it does every non-nullable enumeration; dev:spaces/post-coworkers requires only FullName,
-        /// Email, CountryId and SimpleTimeZoneId, so it is not required here.
+        /// NotWorking, 5 Undefined; also on dev:spaces/get-coworkers), which the newer pages name
+        /// eCoworkerAttendance (web:nexudus.mintlify.app/rest-api/spaces/post-coworkers). The example
+        /// body of web:nexudus.mintlify.app/rest-api/spaces/post-coworkers shows it with the required
+        /// fields, as it does every non-nullable enumeration; dev:spaces/post-coworkers requires only
+        /// FullName, Email, CountryId and SimpleTimeZoneId, so it is not required here. The catalogue
+        /// (skills:coworkers.md) marks it required on create too, as it does CoworkerType, Gender and
+        /// TaxRateType, which dev:spaces/post-coworkers makes optional with a default; the newer page
+        /// wins on required fields.
         pub monday_attendance: Option<crate::enums::CoworkerAttendance>,
         /// Where the customer usually works on Tuesdays: 1 office, 2 home, 3 abroad, 4 not working, 5
         /// undefined.
@@ -2027,11 +2505,14 @@ mod typed {
         /// Nexudus-Ltd/nexudus-coworking-skills, generated from the metadata behind the developer
         /// pages, lists it among the create and update options; the 2020 page does not. It is an
         /// enumeration there (1 WorkingFromOffice, 2 WorkingFromHome, 3 WorkingFromAbroad, 4
-        /// NotWorking, 5 Undefined; also on dev:spaces/get-coworkers) whose API name no page found
-        /// gives, so spec/enums.yaml declares it under a name of the project's. The example body of
-        /// web:nexudus.mintlify.app/rest-api/spaces/post-coworkers shows it with the required fields,
-        /// as it does every non-nullable enumeration; dev:spaces/post-coworkers requires only FullName,
-        /// Email, CountryId and SimpleTimeZoneId, so it is not required here.
+        /// NotWorking, 5 Undefined; also on dev:spaces/get-coworkers), which the newer pages name
+        /// eCoworkerAttendance (web:nexudus.mintlify.app/rest-api/spaces/post-coworkers). The example
+        /// body of web:nexudus.mintlify.app/rest-api/spaces/post-coworkers shows it with the required
+        /// fields, as it does every non-nullable enumeration; dev:spaces/post-coworkers requires only
+        /// FullName, Email, CountryId and SimpleTimeZoneId, so it is not required here. The catalogue
+        /// (skills:coworkers.md) marks it required on create too, as it does CoworkerType, Gender and
+        /// TaxRateType, which dev:spaces/post-coworkers makes optional with a default; the newer page
+        /// wins on required fields.
         pub tuesday_attendance: Option<crate::enums::CoworkerAttendance>,
         /// Where the customer usually works on Wednesdays: 1 office, 2 home, 3 abroad, 4 not working, 5
         /// undefined.
@@ -2042,11 +2523,14 @@ mod typed {
         /// Nexudus-Ltd/nexudus-coworking-skills, generated from the metadata behind the developer
         /// pages, lists it among the create and update options; the 2020 page does not. It is an
         /// enumeration there (1 WorkingFromOffice, 2 WorkingFromHome, 3 WorkingFromAbroad, 4
-        /// NotWorking, 5 Undefined; also on dev:spaces/get-coworkers) whose API name no page found
-        /// gives, so spec/enums.yaml declares it under a name of the project's. The example body of
-        /// web:nexudus.mintlify.app/rest-api/spaces/post-coworkers shows it with the required fields,
-        /// as it does every non-nullable enumeration; dev:spaces/post-coworkers requires only FullName,
-        /// Email, CountryId and SimpleTimeZoneId, so it is not required here.
+        /// NotWorking, 5 Undefined; also on dev:spaces/get-coworkers), which the newer pages name
+        /// eCoworkerAttendance (web:nexudus.mintlify.app/rest-api/spaces/post-coworkers). The example
+        /// body of web:nexudus.mintlify.app/rest-api/spaces/post-coworkers shows it with the required
+        /// fields, as it does every non-nullable enumeration; dev:spaces/post-coworkers requires only
+        /// FullName, Email, CountryId and SimpleTimeZoneId, so it is not required here. The catalogue
+        /// (skills:coworkers.md) marks it required on create too, as it does CoworkerType, Gender and
+        /// TaxRateType, which dev:spaces/post-coworkers makes optional with a default; the newer page
+        /// wins on required fields.
         pub wednesday_attendance: Option<crate::enums::CoworkerAttendance>,
         /// Where the customer usually works on Thursdays: 1 office, 2 home, 3 abroad, 4 not working, 5
         /// undefined.
@@ -2057,11 +2541,14 @@ mod typed {
         /// Nexudus-Ltd/nexudus-coworking-skills, generated from the metadata behind the developer
         /// pages, lists it among the create and update options; the 2020 page does not. It is an
         /// enumeration there (1 WorkingFromOffice, 2 WorkingFromHome, 3 WorkingFromAbroad, 4
-        /// NotWorking, 5 Undefined; also on dev:spaces/get-coworkers) whose API name no page found
-        /// gives, so spec/enums.yaml declares it under a name of the project's. The example body of
-        /// web:nexudus.mintlify.app/rest-api/spaces/post-coworkers shows it with the required fields,
-        /// as it does every non-nullable enumeration; dev:spaces/post-coworkers requires only FullName,
-        /// Email, CountryId and SimpleTimeZoneId, so it is not required here.
+        /// NotWorking, 5 Undefined; also on dev:spaces/get-coworkers), which the newer pages name
+        /// eCoworkerAttendance (web:nexudus.mintlify.app/rest-api/spaces/post-coworkers). The example
+        /// body of web:nexudus.mintlify.app/rest-api/spaces/post-coworkers shows it with the required
+        /// fields, as it does every non-nullable enumeration; dev:spaces/post-coworkers requires only
+        /// FullName, Email, CountryId and SimpleTimeZoneId, so it is not required here. The catalogue
+        /// (skills:coworkers.md) marks it required on create too, as it does CoworkerType, Gender and
+        /// TaxRateType, which dev:spaces/post-coworkers makes optional with a default; the newer page
+        /// wins on required fields.
         pub thursday_attendance: Option<crate::enums::CoworkerAttendance>,
         /// Where the customer usually works on Fridays: 1 office, 2 home, 3 abroad, 4 not working, 5
         /// undefined.
@@ -2072,11 +2559,14 @@ mod typed {
         /// Nexudus-Ltd/nexudus-coworking-skills, generated from the metadata behind the developer
         /// pages, lists it among the create and update options; the 2020 page does not. It is an
         /// enumeration there (1 WorkingFromOffice, 2 WorkingFromHome, 3 WorkingFromAbroad, 4
-        /// NotWorking, 5 Undefined; also on dev:spaces/get-coworkers) whose API name no page found
-        /// gives, so spec/enums.yaml declares it under a name of the project's. The example body of
-        /// web:nexudus.mintlify.app/rest-api/spaces/post-coworkers shows it with the required fields,
-        /// as it does every non-nullable enumeration; dev:spaces/post-coworkers requires only FullName,
-        /// Email, CountryId and SimpleTimeZoneId, so it is not required here.
+        /// NotWorking, 5 Undefined; also on dev:spaces/get-coworkers), which the newer pages name
+        /// eCoworkerAttendance (web:nexudus.mintlify.app/rest-api/spaces/post-coworkers). The example
+        /// body of web:nexudus.mintlify.app/rest-api/spaces/post-coworkers shows it with the required
+        /// fields, as it does every non-nullable enumeration; dev:spaces/post-coworkers requires only
+        /// FullName, Email, CountryId and SimpleTimeZoneId, so it is not required here. The catalogue
+        /// (skills:coworkers.md) marks it required on create too, as it does CoworkerType, Gender and
+        /// TaxRateType, which dev:spaces/post-coworkers makes optional with a default; the newer page
+        /// wins on required fields.
         pub friday_attendance: Option<crate::enums::CoworkerAttendance>,
         /// Where the customer usually works on Saturdays: 1 office, 2 home, 3 abroad, 4 not working, 5
         /// undefined.
@@ -2087,11 +2577,14 @@ mod typed {
         /// Nexudus-Ltd/nexudus-coworking-skills, generated from the metadata behind the developer
         /// pages, lists it among the create and update options; the 2020 page does not. It is an
         /// enumeration there (1 WorkingFromOffice, 2 WorkingFromHome, 3 WorkingFromAbroad, 4
-        /// NotWorking, 5 Undefined; also on dev:spaces/get-coworkers) whose API name no page found
-        /// gives, so spec/enums.yaml declares it under a name of the project's. The example body of
-        /// web:nexudus.mintlify.app/rest-api/spaces/post-coworkers shows it with the required fields,
-        /// as it does every non-nullable enumeration; dev:spaces/post-coworkers requires only FullName,
-        /// Email, CountryId and SimpleTimeZoneId, so it is not required here.
+        /// NotWorking, 5 Undefined; also on dev:spaces/get-coworkers), which the newer pages name
+        /// eCoworkerAttendance (web:nexudus.mintlify.app/rest-api/spaces/post-coworkers). The example
+        /// body of web:nexudus.mintlify.app/rest-api/spaces/post-coworkers shows it with the required
+        /// fields, as it does every non-nullable enumeration; dev:spaces/post-coworkers requires only
+        /// FullName, Email, CountryId and SimpleTimeZoneId, so it is not required here. The catalogue
+        /// (skills:coworkers.md) marks it required on create too, as it does CoworkerType, Gender and
+        /// TaxRateType, which dev:spaces/post-coworkers makes optional with a default; the newer page
+        /// wins on required fields.
         pub saturday_attendance: Option<crate::enums::CoworkerAttendance>,
         /// Where the customer usually works on Sundays: 1 office, 2 home, 3 abroad, 4 not working, 5
         /// undefined.
@@ -2102,12 +2595,236 @@ mod typed {
         /// Nexudus-Ltd/nexudus-coworking-skills, generated from the metadata behind the developer
         /// pages, lists it among the create and update options; the 2020 page does not. It is an
         /// enumeration there (1 WorkingFromOffice, 2 WorkingFromHome, 3 WorkingFromAbroad, 4
-        /// NotWorking, 5 Undefined; also on dev:spaces/get-coworkers) whose API name no page found
-        /// gives, so spec/enums.yaml declares it under a name of the project's. The example body of
-        /// web:nexudus.mintlify.app/rest-api/spaces/post-coworkers shows it with the required fields,
-        /// as it does every non-nullable enumeration; dev:spaces/post-coworkers requires only FullName,
-        /// Email, CountryId and SimpleTimeZoneId, so it is not required here.
+        /// NotWorking, 5 Undefined; also on dev:spaces/get-coworkers), which the newer pages name
+        /// eCoworkerAttendance (web:nexudus.mintlify.app/rest-api/spaces/post-coworkers). The example
+        /// body of web:nexudus.mintlify.app/rest-api/spaces/post-coworkers shows it with the required
+        /// fields, as it does every non-nullable enumeration; dev:spaces/post-coworkers requires only
+        /// FullName, Email, CountryId and SimpleTimeZoneId, so it is not required here. The catalogue
+        /// (skills:coworkers.md) marks it required on create too, as it does CoworkerType, Gender and
+        /// TaxRateType, which dev:spaces/post-coworkers makes optional with a default; the newer page
+        /// wins on required fields.
         pub sunday_attendance: Option<crate::enums::CoworkerAttendance>,
+        /// When the customer was last reminded of an overdue invoice.
+        ///
+        /// Wire: `LastOverDueInvoiceReminder`.
+        ///
+        /// Spec decision: Only the catalogue (skills:coworkers.md) names it, among the filters and the
+        /// create and update options, with no description; the 2020 page and the newer pages found do
+        /// not. This spec once left it out (see the header); it is written on create and update, as the
+        /// catalogue says.
+        pub last_over_due_invoice_reminder: Option<crate::DateTime>,
+        /// When the customer was last warned that their credit is running low.
+        ///
+        /// Wire: `LastLowCreditReminder`.
+        ///
+        /// Spec decision: Only the catalogue (skills:coworkers.md) names it, among the filters and the
+        /// create and update options, with no description; the 2020 page and the newer pages found do
+        /// not. This spec once left it out (see the header); it is written on create and update, as the
+        /// catalogue says.
+        pub last_low_credit_reminder: Option<crate::DateTime>,
+        /// When the customer's plan last renewed.
+        ///
+        /// Wire: `LastRenewal`.
+        ///
+        /// Spec decision: Only the catalogue (skills:coworkers.md) names it, among the filters and the
+        /// create and update options, with no description; the 2020 page and the newer pages found do
+        /// not. This spec once left it out (see the header); it is written on create and update, as the
+        /// catalogue says.
+        pub last_renewal: Option<crate::DateTime>,
+        /// When invoicing the customer was last attempted.
+        ///
+        /// Wire: `LastInvoiceAttempt`.
+        ///
+        /// Spec decision: Only the catalogue (skills:coworkers.md) names it, among the filters and the
+        /// create and update options, with no description; the 2020 page and the newer pages found do
+        /// not. This spec once left it out (see the header); it is written on create and update, as the
+        /// catalogue says.
+        pub last_invoice_attempt: Option<crate::DateTime>,
+        /// When the customer is next invoiced, in the location's local time.
+        ///
+        /// Wire: `NextInvoiceLocal`.
+        ///
+        /// Spec decision: Only the catalogue (skills:coworkers.md) names it, among the filters and the
+        /// create and update options, with no description; the 2020 page and the newer pages found do
+        /// not. This spec once left it out (see the header); it is written on create and update, as the
+        /// catalogue says. Like the other local-time mirrors it is sent back as read: the catalogue
+        /// lists it among the update options, and a PUT clears what it does not send.
+        pub next_invoice_local: Option<crate::DateTime>,
+        /// NextAutoInvoice in the location's local time.
+        ///
+        /// Wire: `NextAutoInvoiceLocal`.
+        ///
+        /// Spec decision: Only the catalogue (skills:coworkers.md) names it, among the filters and the
+        /// create and update options, with no description; the 2020 page and the newer pages found do
+        /// not. This spec once left it out (see the header); it is written on create and update, as the
+        /// catalogue says. Like the other local-time mirrors it is sent back as read: the catalogue
+        /// lists it among the update options, and a PUT clears what it does not send.
+        pub next_auto_invoice_local: Option<crate::DateTime>,
+        /// RegistrationDate in the location's local time.
+        ///
+        /// Wire: `RegistrationDateLocal`.
+        ///
+        /// Spec decision: Only the catalogue (skills:coworkers.md) names it, among the filters and the
+        /// create and update options, with no description; the 2020 page and the newer pages found do
+        /// not. This spec once left it out (see the header); it is written on create and update, as the
+        /// catalogue says. Like the other local-time mirrors it is sent back as read: the catalogue
+        /// lists it among the update options, and a PUT clears what it does not send.
+        pub registration_date_local: Option<crate::DateTime>,
+        /// The access-control debounce time kept for the customer.
+        ///
+        /// Wire: `AccessControlDebounceTime`.
+        ///
+        /// Spec decision: Only the catalogue (skills:coworkers.md) names it, among the filters and the
+        /// create and update options, with no description; the 2020 page and the newer pages found do
+        /// not. This spec once left it out (see the header); it is written on create and update, as the
+        /// catalogue says.
+        pub access_control_debounce_time: Option<crate::DateTime>,
+        /// Access token of the customer's Office 365 connection.
+        ///
+        /// Wire: `Office365AccessToken`.
+        ///
+        /// Spec decision: Only the catalogue (skills:coworkers.md) names it, among the filters and the
+        /// create and update options, with no description; the 2020 page and the newer pages found do
+        /// not. This spec once left it out (see the header); it is written on create and update, as the
+        /// catalogue says.
+        pub office365_access_token: Option<String>,
+        /// Refresh token of the customer's Office 365 connection.
+        ///
+        /// Wire: `Office365RefreshToken`.
+        ///
+        /// Spec decision: Only the catalogue (skills:coworkers.md) names it, among the filters and the
+        /// create and update options, with no description; the 2020 page and the newer pages found do
+        /// not. This spec once left it out (see the header); it is written on create and update, as the
+        /// catalogue says.
+        pub office365_refresh_token: Option<String>,
+        /// Id of the customer's Office 365 subscription.
+        ///
+        /// Wire: `Office365SubscriptionId`.
+        ///
+        /// Spec decision: Only the catalogue (skills:coworkers.md) names it, among the filters and the
+        /// create and update options, with no description; the 2020 page and the newer pages found do
+        /// not. This spec once left it out (see the header); it is written on create and update, as the
+        /// catalogue says.
+        pub office365_subscription_id: Option<String>,
+        /// Access token of the customer's Zoom connection.
+        ///
+        /// Wire: `ZoomAccessToken`.
+        ///
+        /// Spec decision: Only the catalogue (skills:coworkers.md) names it, among the filters and the
+        /// create and update options, with no description; the 2020 page and the newer pages found do
+        /// not. This spec once left it out (see the header); it is written on create and update, as the
+        /// catalogue says.
+        pub zoom_access_token: Option<String>,
+        /// Refresh token of the customer's Zoom connection.
+        ///
+        /// Wire: `ZoomRefreshToken`.
+        ///
+        /// Spec decision: Only the catalogue (skills:coworkers.md) names it, among the filters and the
+        /// create and update options, with no description; the 2020 page and the newer pages found do
+        /// not. This spec once left it out (see the header); it is written on create and update, as the
+        /// catalogue says.
+        pub zoom_refresh_token: Option<String>,
+        /// The customer's user id in Zoom.
+        ///
+        /// Wire: `ZoomUserId`.
+        ///
+        /// Spec decision: Only the catalogue (skills:coworkers.md) names it, among the filters and the
+        /// create and update options, with no description; the 2020 page and the newer pages found do
+        /// not. This spec once left it out (see the header); it is written on create and update, as the
+        /// catalogue says.
+        pub zoom_user_id: Option<String>,
+        /// Private key of the customer's Doordeck (door access) account.
+        ///
+        /// Wire: `DoordeckPrivateKey`.
+        ///
+        /// Spec decision: Only the catalogue (skills:coworkers.md) names it, among the filters and the
+        /// create and update options, with no description; the 2020 page and the newer pages found do
+        /// not. This spec once left it out (see the header); it is written on create and update, as the
+        /// catalogue says.
+        pub doordeck_private_key: Option<String>,
+        /// Public key of the customer's Doordeck (door access) account.
+        ///
+        /// Wire: `DoordeckPublicKey`.
+        ///
+        /// Spec decision: Only the catalogue (skills:coworkers.md) names it, among the filters and the
+        /// create and update options, with no description; the 2020 page and the newer pages found do
+        /// not. This spec once left it out (see the header); it is written on create and update, as the
+        /// catalogue says.
+        pub doordeck_public_key: Option<String>,
+        /// The customer's user id in Doordeck.
+        ///
+        /// Wire: `DoordeckUserGuid`.
+        ///
+        /// Spec decision: Only the catalogue (skills:coworkers.md) names it, among the filters and the
+        /// create and update options, with no description; the 2020 page and the newer pages found do
+        /// not. This spec once left it out (see the header); it is written on create and update, as the
+        /// catalogue says. The catalogue types it as a string; it holds a GUID, as its name says, so it
+        /// is a `guid`.
+        pub doordeck_user_guid: Option<crate::Uuid>,
+        /// Access token of the customer's Salto (v2) door-access connection.
+        ///
+        /// Wire: `SaltoV2AccessToken`.
+        ///
+        /// Spec decision: Only the catalogue (skills:coworkers.md) names it, among the filters and the
+        /// create and update options, with no description; the 2020 page and the newer pages found do
+        /// not. This spec once left it out (see the header); it is written on create and update, as the
+        /// catalogue says.
+        pub salto_v2_access_token: Option<String>,
+        /// The customer's Google API token.
+        ///
+        /// Wire: `GoogleApiToken`.
+        ///
+        /// Spec decision: Only the catalogue (skills:coworkers.md) names it, among the filters and the
+        /// create and update options, with no description; the 2020 page and the newer pages found do
+        /// not. This spec once left it out (see the header); it is written on create and update, as the
+        /// catalogue says.
+        pub google_api_token: Option<String>,
+        /// Id of the customer's Google subscription.
+        ///
+        /// Wire: `GoogleSubscriptionId`.
+        ///
+        /// Spec decision: Only the catalogue (skills:coworkers.md) names it, among the filters and the
+        /// create and update options, with no description; the 2020 page and the newer pages found do
+        /// not. This spec once left it out (see the header); it is written on create and update, as the
+        /// catalogue says.
+        pub google_subscription_id: Option<String>,
+        /// Whether the customer is synchronised to Square.
+        ///
+        /// Wire: `SyncToSquare`.
+        ///
+        /// Spec decision: Only the catalogue (skills:coworkers.md) names it, among the filters and the
+        /// create and update options, with no description; the 2020 page and the newer pages found do
+        /// not. This spec once left it out (see the header); it is written on create and update, as the
+        /// catalogue says.
+        pub sync_to_square: Option<bool>,
+        /// Whether a notice of an access-control error has been sent for the customer.
+        ///
+        /// Wire: `AccessControlErrorNotificationSent`.
+        ///
+        /// Spec decision: Only the catalogue (skills:coworkers.md) names it, among the filters and the
+        /// create and update options, with no description; the 2020 page and the newer pages found do
+        /// not. This spec once left it out (see the header); it is written on create and update, as the
+        /// catalogue says.
+        pub access_control_error_notification_sent: Option<bool>,
+        /// Whether the customer is due to be synchronised to PaperCut.
+        ///
+        /// Wire: `SyncToPaperCutDue`.
+        ///
+        /// Spec decision: Only the catalogue (skills:coworkers.md) names it, among the filters and the
+        /// create and update options, with no description; the 2020 page and the newer pages found do
+        /// not. This spec once left it out (see the header); it is written on create and update, as the
+        /// catalogue says.
+        pub sync_to_paper_cut_due: Option<bool>,
+        /// The customer's user id in Brivo (door access).
+        ///
+        /// Wire: `BrivoUserId`.
+        ///
+        /// Spec decision: Only the catalogue (skills:coworkers.md) names it, among the filters and the
+        /// create and update options, with no description; the 2020 page and the newer pages found do
+        /// not. This spec once left it out (see the header); it is written on create and update, as the
+        /// catalogue says. The catalogue types it as an int (with a range filter); it is Brivo's id,
+        /// not a Nexudus record's, so it is an integer.
+        pub brivo_user_id: Option<i64>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -2304,6 +3021,30 @@ mod typed {
                     let mut v_friday_attendance = None;
                     let mut v_saturday_attendance = None;
                     let mut v_sunday_attendance = None;
+                    let mut v_last_over_due_invoice_reminder = None;
+                    let mut v_last_low_credit_reminder = None;
+                    let mut v_last_renewal = None;
+                    let mut v_last_invoice_attempt = None;
+                    let mut v_next_invoice_local = None;
+                    let mut v_next_auto_invoice_local = None;
+                    let mut v_registration_date_local = None;
+                    let mut v_access_control_debounce_time = None;
+                    let mut v_office365_access_token = None;
+                    let mut v_office365_refresh_token = None;
+                    let mut v_office365_subscription_id = None;
+                    let mut v_zoom_access_token = None;
+                    let mut v_zoom_refresh_token = None;
+                    let mut v_zoom_user_id = None;
+                    let mut v_doordeck_private_key = None;
+                    let mut v_doordeck_public_key = None;
+                    let mut v_doordeck_user_guid = None;
+                    let mut v_salto_v2_access_token = None;
+                    let mut v_google_api_token = None;
+                    let mut v_google_subscription_id = None;
+                    let mut v_sync_to_square = None;
+                    let mut v_access_control_error_notification_sent = None;
+                    let mut v_sync_to_paper_cut_due = None;
+                    let mut v_brivo_user_id = None;
                     let mut extra = ::serde_json::Map::new();
                     while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                         match &*key {
@@ -2595,6 +3336,66 @@ mod typed {
                                 v_saturday_attendance = map.next_value()?;
                             }
                             "SundayAttendance" => v_sunday_attendance = map.next_value()?,
+                            "LastOverDueInvoiceReminder" => {
+                                v_last_over_due_invoice_reminder = map.next_value()?;
+                            }
+                            "LastLowCreditReminder" => {
+                                v_last_low_credit_reminder = map.next_value()?;
+                            }
+                            "LastRenewal" => v_last_renewal = map.next_value()?,
+                            "LastInvoiceAttempt" => {
+                                v_last_invoice_attempt = map.next_value()?;
+                            }
+                            "NextInvoiceLocal" => {
+                                v_next_invoice_local = map.next_value()?;
+                            }
+                            "NextAutoInvoiceLocal" => {
+                                v_next_auto_invoice_local = map.next_value()?;
+                            }
+                            "RegistrationDateLocal" => {
+                                v_registration_date_local = map.next_value()?;
+                            }
+                            "AccessControlDebounceTime" => {
+                                v_access_control_debounce_time = map.next_value()?;
+                            }
+                            "Office365AccessToken" => {
+                                v_office365_access_token = map.next_value()?;
+                            }
+                            "Office365RefreshToken" => {
+                                v_office365_refresh_token = map.next_value()?;
+                            }
+                            "Office365SubscriptionId" => {
+                                v_office365_subscription_id = map.next_value()?;
+                            }
+                            "ZoomAccessToken" => v_zoom_access_token = map.next_value()?,
+                            "ZoomRefreshToken" => {
+                                v_zoom_refresh_token = map.next_value()?;
+                            }
+                            "ZoomUserId" => v_zoom_user_id = map.next_value()?,
+                            "DoordeckPrivateKey" => {
+                                v_doordeck_private_key = map.next_value()?;
+                            }
+                            "DoordeckPublicKey" => {
+                                v_doordeck_public_key = map.next_value()?;
+                            }
+                            "DoordeckUserGuid" => {
+                                v_doordeck_user_guid = map.next_value()?;
+                            }
+                            "SaltoV2AccessToken" => {
+                                v_salto_v2_access_token = map.next_value()?;
+                            }
+                            "GoogleApiToken" => v_google_api_token = map.next_value()?,
+                            "GoogleSubscriptionId" => {
+                                v_google_subscription_id = map.next_value()?;
+                            }
+                            "SyncToSquare" => v_sync_to_square = map.next_value()?,
+                            "AccessControlErrorNotificationSent" => {
+                                v_access_control_error_notification_sent = map.next_value()?;
+                            }
+                            "SyncToPaperCutDue" => {
+                                v_sync_to_paper_cut_due = map.next_value()?;
+                            }
+                            "BrivoUserId" => v_brivo_user_id = map.next_value()?,
                             _ => crate::wire::keep(&mut extra, key, &mut map)?,
                         }
                     }
@@ -2776,6 +3577,30 @@ mod typed {
                         friday_attendance: v_friday_attendance,
                         saturday_attendance: v_saturday_attendance,
                         sunday_attendance: v_sunday_attendance,
+                        last_over_due_invoice_reminder: v_last_over_due_invoice_reminder,
+                        last_low_credit_reminder: v_last_low_credit_reminder,
+                        last_renewal: v_last_renewal,
+                        last_invoice_attempt: v_last_invoice_attempt,
+                        next_invoice_local: v_next_invoice_local,
+                        next_auto_invoice_local: v_next_auto_invoice_local,
+                        registration_date_local: v_registration_date_local,
+                        access_control_debounce_time: v_access_control_debounce_time,
+                        office365_access_token: v_office365_access_token,
+                        office365_refresh_token: v_office365_refresh_token,
+                        office365_subscription_id: v_office365_subscription_id,
+                        zoom_access_token: v_zoom_access_token,
+                        zoom_refresh_token: v_zoom_refresh_token,
+                        zoom_user_id: v_zoom_user_id,
+                        doordeck_private_key: v_doordeck_private_key,
+                        doordeck_public_key: v_doordeck_public_key,
+                        doordeck_user_guid: v_doordeck_user_guid,
+                        salto_v2_access_token: v_salto_v2_access_token,
+                        google_api_token: v_google_api_token,
+                        google_subscription_id: v_google_subscription_id,
+                        sync_to_square: v_sync_to_square,
+                        access_control_error_notification_sent: v_access_control_error_notification_sent,
+                        sync_to_paper_cut_due: v_sync_to_paper_cut_due,
+                        brivo_user_id: v_brivo_user_id,
                         extra,
                     })
                 }
@@ -3146,6 +3971,55 @@ mod typed {
         pub saturday_attendance: Option<crate::enums::CoworkerAttendance>,
         /// `SundayAttendance`: see [`Coworker::sunday_attendance`].
         pub sunday_attendance: Option<crate::enums::CoworkerAttendance>,
+        /// `LastOverDueInvoiceReminder`: see [`Coworker::last_over_due_invoice_reminder`].
+        pub last_over_due_invoice_reminder: Option<crate::DateTime>,
+        /// `LastLowCreditReminder`: see [`Coworker::last_low_credit_reminder`].
+        pub last_low_credit_reminder: Option<crate::DateTime>,
+        /// `LastRenewal`: see [`Coworker::last_renewal`].
+        pub last_renewal: Option<crate::DateTime>,
+        /// `LastInvoiceAttempt`: see [`Coworker::last_invoice_attempt`].
+        pub last_invoice_attempt: Option<crate::DateTime>,
+        /// `NextInvoiceLocal`: see [`Coworker::next_invoice_local`].
+        pub next_invoice_local: Option<crate::DateTime>,
+        /// `NextAutoInvoiceLocal`: see [`Coworker::next_auto_invoice_local`].
+        pub next_auto_invoice_local: Option<crate::DateTime>,
+        /// `RegistrationDateLocal`: see [`Coworker::registration_date_local`].
+        pub registration_date_local: Option<crate::DateTime>,
+        /// `AccessControlDebounceTime`: see [`Coworker::access_control_debounce_time`].
+        pub access_control_debounce_time: Option<crate::DateTime>,
+        /// `Office365AccessToken`: see [`Coworker::office365_access_token`].
+        pub office365_access_token: Option<String>,
+        /// `Office365RefreshToken`: see [`Coworker::office365_refresh_token`].
+        pub office365_refresh_token: Option<String>,
+        /// `Office365SubscriptionId`: see [`Coworker::office365_subscription_id`].
+        pub office365_subscription_id: Option<String>,
+        /// `ZoomAccessToken`: see [`Coworker::zoom_access_token`].
+        pub zoom_access_token: Option<String>,
+        /// `ZoomRefreshToken`: see [`Coworker::zoom_refresh_token`].
+        pub zoom_refresh_token: Option<String>,
+        /// `ZoomUserId`: see [`Coworker::zoom_user_id`].
+        pub zoom_user_id: Option<String>,
+        /// `DoordeckPrivateKey`: see [`Coworker::doordeck_private_key`].
+        pub doordeck_private_key: Option<String>,
+        /// `DoordeckPublicKey`: see [`Coworker::doordeck_public_key`].
+        pub doordeck_public_key: Option<String>,
+        /// `DoordeckUserGuid`: see [`Coworker::doordeck_user_guid`].
+        pub doordeck_user_guid: Option<crate::Uuid>,
+        /// `SaltoV2AccessToken`: see [`Coworker::salto_v2_access_token`].
+        pub salto_v2_access_token: Option<String>,
+        /// `GoogleApiToken`: see [`Coworker::google_api_token`].
+        pub google_api_token: Option<String>,
+        /// `GoogleSubscriptionId`: see [`Coworker::google_subscription_id`].
+        pub google_subscription_id: Option<String>,
+        /// `SyncToSquare`: see [`Coworker::sync_to_square`].
+        pub sync_to_square: Option<bool>,
+        /// `AccessControlErrorNotificationSent`: see
+        /// [`Coworker::access_control_error_notification_sent`].
+        pub access_control_error_notification_sent: Option<bool>,
+        /// `SyncToPaperCutDue`: see [`Coworker::sync_to_paper_cut_due`].
+        pub sync_to_paper_cut_due: Option<bool>,
+        /// `BrivoUserId`: see [`Coworker::brivo_user_id`].
+        pub brivo_user_id: Option<i64>,
         /// The name of the invoicing location.
         ///
         /// Wire: `InvoicingBusinessName`, read-only.
@@ -3169,7 +4043,9 @@ mod typed {
         /// Spec decision: The 2020 list example spells it `CoworkerUserIsAdmin`; the spec drops the
         /// `Coworker` prefix, as the newer pages do for every joined name
         /// (dev:spaces/get-coworkers-batch names InvoicingBusinessName so). The 2020 filter list types
-        /// every joined value "string"; it is typed as the user's field is.
+        /// every joined value "string"; it is typed as the user's field is. The catalogue
+        /// (skills:coworkers.md) does not name it (of the user's display fields it lists only
+        /// UserFullName, as PII); the 2020 page does, so it is kept.
         pub user_is_admin: Option<bool>,
         /// When the customer's user last signed in.
         ///
@@ -3178,7 +4054,9 @@ mod typed {
         /// Spec decision: The 2020 list example spells it `CoworkerUserLastAccess`; the spec drops the
         /// `Coworker` prefix, as the newer pages do for every joined name
         /// (dev:spaces/get-coworkers-batch names InvoicingBusinessName so). The 2020 filter list types
-        /// every joined value "string"; it is typed as the user's field is.
+        /// every joined value "string"; it is typed as the user's field is. The catalogue
+        /// (skills:coworkers.md) does not name it (of the user's display fields it lists only
+        /// UserFullName, as PII); the 2020 page does, so it is kept.
         pub user_last_access: Option<crate::DateTime>,
         /// Whether the customer's user account is active.
         ///
@@ -3187,7 +4065,9 @@ mod typed {
         /// Spec decision: The 2020 list example spells it `CoworkerUserActive`; the spec drops the
         /// `Coworker` prefix, as the newer pages do for every joined name
         /// (dev:spaces/get-coworkers-batch names InvoicingBusinessName so). The 2020 filter list types
-        /// every joined value "string"; it is typed as the user's field is.
+        /// every joined value "string"; it is typed as the user's field is. The catalogue
+        /// (skills:coworkers.md) does not name it (of the user's display fields it lists only
+        /// UserFullName, as PII); the 2020 page does, so it is kept.
         pub user_active: Option<bool>,
         /// Whether the customer's user receives the community digest email.
         ///
@@ -3196,7 +4076,9 @@ mod typed {
         /// Spec decision: The 2020 list example spells it `CoworkerUserReceiveCommunityDigest`; the
         /// spec drops the `Coworker` prefix, as the newer pages do for every joined name
         /// (dev:spaces/get-coworkers-batch names InvoicingBusinessName so). The 2020 filter list types
-        /// every joined value "string"; it is typed as the user's field is.
+        /// every joined value "string"; it is typed as the user's field is. The catalogue
+        /// (skills:coworkers.md) does not name it (of the user's display fields it lists only
+        /// UserFullName, as PII); the 2020 page does, so it is kept.
         pub user_receive_community_digest: Option<bool>,
         /// Whether the customer's user receives an email for every community message.
         ///
@@ -3205,7 +4087,9 @@ mod typed {
         /// Spec decision: The 2020 list example spells it `CoworkerUserReceiveEveryMessage`; the spec
         /// drops the `Coworker` prefix, as the newer pages do for every joined name
         /// (dev:spaces/get-coworkers-batch names InvoicingBusinessName so). The 2020 filter list types
-        /// every joined value "string"; it is typed as the user's field is.
+        /// every joined value "string"; it is typed as the user's field is. The catalogue
+        /// (skills:coworkers.md) does not name it (of the user's display fields it lists only
+        /// UserFullName, as PII); the 2020 page does, so it is kept.
         pub user_receive_every_message: Option<bool>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
@@ -3401,6 +4285,30 @@ mod typed {
                     let mut v_friday_attendance = None;
                     let mut v_saturday_attendance = None;
                     let mut v_sunday_attendance = None;
+                    let mut v_last_over_due_invoice_reminder = None;
+                    let mut v_last_low_credit_reminder = None;
+                    let mut v_last_renewal = None;
+                    let mut v_last_invoice_attempt = None;
+                    let mut v_next_invoice_local = None;
+                    let mut v_next_auto_invoice_local = None;
+                    let mut v_registration_date_local = None;
+                    let mut v_access_control_debounce_time = None;
+                    let mut v_office365_access_token = None;
+                    let mut v_office365_refresh_token = None;
+                    let mut v_office365_subscription_id = None;
+                    let mut v_zoom_access_token = None;
+                    let mut v_zoom_refresh_token = None;
+                    let mut v_zoom_user_id = None;
+                    let mut v_doordeck_private_key = None;
+                    let mut v_doordeck_public_key = None;
+                    let mut v_doordeck_user_guid = None;
+                    let mut v_salto_v2_access_token = None;
+                    let mut v_google_api_token = None;
+                    let mut v_google_subscription_id = None;
+                    let mut v_sync_to_square = None;
+                    let mut v_access_control_error_notification_sent = None;
+                    let mut v_sync_to_paper_cut_due = None;
+                    let mut v_brivo_user_id = None;
                     let mut v_invoicing_business_name = None;
                     let mut v_user_full_name = None;
                     let mut v_user_is_admin = None;
@@ -3697,6 +4605,66 @@ mod typed {
                                 v_saturday_attendance = map.next_value()?;
                             }
                             "SundayAttendance" => v_sunday_attendance = map.next_value()?,
+                            "LastOverDueInvoiceReminder" => {
+                                v_last_over_due_invoice_reminder = map.next_value()?;
+                            }
+                            "LastLowCreditReminder" => {
+                                v_last_low_credit_reminder = map.next_value()?;
+                            }
+                            "LastRenewal" => v_last_renewal = map.next_value()?,
+                            "LastInvoiceAttempt" => {
+                                v_last_invoice_attempt = map.next_value()?;
+                            }
+                            "NextInvoiceLocal" => {
+                                v_next_invoice_local = map.next_value()?;
+                            }
+                            "NextAutoInvoiceLocal" => {
+                                v_next_auto_invoice_local = map.next_value()?;
+                            }
+                            "RegistrationDateLocal" => {
+                                v_registration_date_local = map.next_value()?;
+                            }
+                            "AccessControlDebounceTime" => {
+                                v_access_control_debounce_time = map.next_value()?;
+                            }
+                            "Office365AccessToken" => {
+                                v_office365_access_token = map.next_value()?;
+                            }
+                            "Office365RefreshToken" => {
+                                v_office365_refresh_token = map.next_value()?;
+                            }
+                            "Office365SubscriptionId" => {
+                                v_office365_subscription_id = map.next_value()?;
+                            }
+                            "ZoomAccessToken" => v_zoom_access_token = map.next_value()?,
+                            "ZoomRefreshToken" => {
+                                v_zoom_refresh_token = map.next_value()?;
+                            }
+                            "ZoomUserId" => v_zoom_user_id = map.next_value()?,
+                            "DoordeckPrivateKey" => {
+                                v_doordeck_private_key = map.next_value()?;
+                            }
+                            "DoordeckPublicKey" => {
+                                v_doordeck_public_key = map.next_value()?;
+                            }
+                            "DoordeckUserGuid" => {
+                                v_doordeck_user_guid = map.next_value()?;
+                            }
+                            "SaltoV2AccessToken" => {
+                                v_salto_v2_access_token = map.next_value()?;
+                            }
+                            "GoogleApiToken" => v_google_api_token = map.next_value()?,
+                            "GoogleSubscriptionId" => {
+                                v_google_subscription_id = map.next_value()?;
+                            }
+                            "SyncToSquare" => v_sync_to_square = map.next_value()?,
+                            "AccessControlErrorNotificationSent" => {
+                                v_access_control_error_notification_sent = map.next_value()?;
+                            }
+                            "SyncToPaperCutDue" => {
+                                v_sync_to_paper_cut_due = map.next_value()?;
+                            }
+                            "BrivoUserId" => v_brivo_user_id = map.next_value()?,
                             "InvoicingBusinessName" => {
                                 v_invoicing_business_name = map.next_value()?;
                             }
@@ -3886,6 +4854,30 @@ mod typed {
                         friday_attendance: v_friday_attendance,
                         saturday_attendance: v_saturday_attendance,
                         sunday_attendance: v_sunday_attendance,
+                        last_over_due_invoice_reminder: v_last_over_due_invoice_reminder,
+                        last_low_credit_reminder: v_last_low_credit_reminder,
+                        last_renewal: v_last_renewal,
+                        last_invoice_attempt: v_last_invoice_attempt,
+                        next_invoice_local: v_next_invoice_local,
+                        next_auto_invoice_local: v_next_auto_invoice_local,
+                        registration_date_local: v_registration_date_local,
+                        access_control_debounce_time: v_access_control_debounce_time,
+                        office365_access_token: v_office365_access_token,
+                        office365_refresh_token: v_office365_refresh_token,
+                        office365_subscription_id: v_office365_subscription_id,
+                        zoom_access_token: v_zoom_access_token,
+                        zoom_refresh_token: v_zoom_refresh_token,
+                        zoom_user_id: v_zoom_user_id,
+                        doordeck_private_key: v_doordeck_private_key,
+                        doordeck_public_key: v_doordeck_public_key,
+                        doordeck_user_guid: v_doordeck_user_guid,
+                        salto_v2_access_token: v_salto_v2_access_token,
+                        google_api_token: v_google_api_token,
+                        google_subscription_id: v_google_subscription_id,
+                        sync_to_square: v_sync_to_square,
+                        access_control_error_notification_sent: v_access_control_error_notification_sent,
+                        sync_to_paper_cut_due: v_sync_to_paper_cut_due,
+                        brivo_user_id: v_brivo_user_id,
                         invoicing_business_name: v_invoicing_business_name,
                         user_full_name: v_user_full_name,
                         user_is_admin: v_user_is_admin,
@@ -3916,8 +4908,36 @@ mod typed {
         pub coworker_type: Option<crate::enums::CoworkerRecordType>,
         /// `Businesses`: see [`Coworker::businesses`].
         pub businesses: Option<Vec<crate::ids::BusinessId>>,
+        /// Ids to add to the locations without replacing the list.
+        ///
+        /// Wire: `AddedBusinesses`, sent only, never in answers.
+        ///
+        /// Spec decision: The 2020 page takes it on update only; the catalogue (skills:coworkers.md)
+        /// lists it among the create and update options, and the newer source wins.
+        pub added_businesses: Option<Vec<crate::ids::BusinessId>>,
+        /// Ids to remove from the locations without replacing the list.
+        ///
+        /// Wire: `RemovedBusinesses`, sent only, never in answers.
+        ///
+        /// Spec decision: The 2020 page takes it on update only; the catalogue (skills:coworkers.md)
+        /// lists it among the create and update options, and the newer source wins.
+        pub removed_businesses: Option<Vec<crate::ids::BusinessId>>,
         /// `Teams`: see [`Coworker::teams`].
         pub teams: Option<Vec<crate::ids::TeamId>>,
+        /// Ids to add to the teams without replacing the list.
+        ///
+        /// Wire: `AddedTeams`, sent only, never in answers.
+        ///
+        /// Spec decision: The 2020 page takes it on update only; the catalogue (skills:coworkers.md)
+        /// lists it among the create and update options, and the newer source wins.
+        pub added_teams: Option<Vec<crate::ids::TeamId>>,
+        /// Ids to remove from the teams without replacing the list.
+        ///
+        /// Wire: `RemovedTeams`, sent only, never in answers.
+        ///
+        /// Spec decision: The 2020 page takes it on update only; the catalogue (skills:coworkers.md)
+        /// lists it among the create and update options, and the newer source wins.
+        pub removed_teams: Option<Vec<crate::ids::TeamId>>,
         /// `FullName`: see [`Coworker::full_name`].
         pub full_name: String,
         /// `Salutation`: see [`Coworker::salutation`].
@@ -4231,13 +5251,64 @@ mod typed {
         pub saturday_attendance: Option<crate::enums::CoworkerAttendance>,
         /// `SundayAttendance`: see [`Coworker::sunday_attendance`].
         pub sunday_attendance: Option<crate::enums::CoworkerAttendance>,
+        /// `LastOverDueInvoiceReminder`: see [`Coworker::last_over_due_invoice_reminder`].
+        pub last_over_due_invoice_reminder: Option<crate::DateTime>,
+        /// `LastLowCreditReminder`: see [`Coworker::last_low_credit_reminder`].
+        pub last_low_credit_reminder: Option<crate::DateTime>,
+        /// `LastRenewal`: see [`Coworker::last_renewal`].
+        pub last_renewal: Option<crate::DateTime>,
+        /// `LastInvoiceAttempt`: see [`Coworker::last_invoice_attempt`].
+        pub last_invoice_attempt: Option<crate::DateTime>,
+        /// `NextInvoiceLocal`: see [`Coworker::next_invoice_local`].
+        pub next_invoice_local: Option<crate::DateTime>,
+        /// `NextAutoInvoiceLocal`: see [`Coworker::next_auto_invoice_local`].
+        pub next_auto_invoice_local: Option<crate::DateTime>,
+        /// `RegistrationDateLocal`: see [`Coworker::registration_date_local`].
+        pub registration_date_local: Option<crate::DateTime>,
+        /// `AccessControlDebounceTime`: see [`Coworker::access_control_debounce_time`].
+        pub access_control_debounce_time: Option<crate::DateTime>,
+        /// `Office365AccessToken`: see [`Coworker::office365_access_token`].
+        pub office365_access_token: Option<String>,
+        /// `Office365RefreshToken`: see [`Coworker::office365_refresh_token`].
+        pub office365_refresh_token: Option<String>,
+        /// `Office365SubscriptionId`: see [`Coworker::office365_subscription_id`].
+        pub office365_subscription_id: Option<String>,
+        /// `ZoomAccessToken`: see [`Coworker::zoom_access_token`].
+        pub zoom_access_token: Option<String>,
+        /// `ZoomRefreshToken`: see [`Coworker::zoom_refresh_token`].
+        pub zoom_refresh_token: Option<String>,
+        /// `ZoomUserId`: see [`Coworker::zoom_user_id`].
+        pub zoom_user_id: Option<String>,
+        /// `DoordeckPrivateKey`: see [`Coworker::doordeck_private_key`].
+        pub doordeck_private_key: Option<String>,
+        /// `DoordeckPublicKey`: see [`Coworker::doordeck_public_key`].
+        pub doordeck_public_key: Option<String>,
+        /// `DoordeckUserGuid`: see [`Coworker::doordeck_user_guid`].
+        pub doordeck_user_guid: Option<crate::Uuid>,
+        /// `SaltoV2AccessToken`: see [`Coworker::salto_v2_access_token`].
+        pub salto_v2_access_token: Option<String>,
+        /// `GoogleApiToken`: see [`Coworker::google_api_token`].
+        pub google_api_token: Option<String>,
+        /// `GoogleSubscriptionId`: see [`Coworker::google_subscription_id`].
+        pub google_subscription_id: Option<String>,
+        /// `SyncToSquare`: see [`Coworker::sync_to_square`].
+        pub sync_to_square: Option<bool>,
+        /// `AccessControlErrorNotificationSent`: see
+        /// [`Coworker::access_control_error_notification_sent`].
+        pub access_control_error_notification_sent: Option<bool>,
+        /// `SyncToPaperCutDue`: see [`Coworker::sync_to_paper_cut_due`].
+        pub sync_to_paper_cut_due: Option<bool>,
+        /// `BrivoUserId`: see [`Coworker::brivo_user_id`].
+        pub brivo_user_id: Option<i64>,
         /// Set on create to put the customer on this plan at once.
         ///
         /// Wire: `TariffId`, set on create only, sent only, never in answers.
         ///
         /// Spec decision: Only the newer page dev:spaces/post-coworkers documents it, in its
         /// description of the create body; the 2020 page does not. It assigns a plan and is not a
-        /// stored property, so it is a create-body field.
+        /// stored property, so it is a create-body field. The catalogue (skills:coworkers.md) names it
+        /// (`--tariff-id`) only in its account of creating a customer, not among the create options,
+        /// which list record fields; it is kept as the create-body field the newer page documents.
         pub tariff_id: Option<crate::ids::TariffId>,
         /// With TariffId: the day of the month the plan is billed; today or the plan's default billing
         /// day otherwise.
@@ -4245,14 +5316,18 @@ mod typed {
         /// Wire: `BillingDay`, set on create only, sent only, never in answers.
         ///
         /// Spec decision: Only the newer page dev:spaces/post-coworkers documents it, with TariffId;
-        /// the 2020 page does not.
+        /// the 2020 page does not. The catalogue (skills:coworkers.md) names it (`--billing-day`) only
+        /// in its account of creating a customer, not among the create options, which list record
+        /// fields; it is kept as the create-body field the newer page documents.
         pub billing_day: Option<i64>,
         /// With TariffId: when the plan starts and is first invoiced.
         ///
         /// Wire: `RenewalDate`, set on create only, sent only, never in answers.
         ///
         /// Spec decision: Only the newer page dev:spaces/post-coworkers documents it, with TariffId;
-        /// the 2020 page does not.
+        /// the 2020 page does not. The catalogue (skills:coworkers.md) names it (`--renewal-date`) only
+        /// in its account of creating a customer, not among the create options, which list record
+        /// fields; it is kept as the create-body field the newer page documents.
         pub renewal_date: Option<crate::DateTime>,
     }
 
@@ -4266,7 +5341,11 @@ mod typed {
             object.field_if_set("CustomFields", &self.custom_fields)?;
             object.field_if_set("CoworkerType", &self.coworker_type)?;
             object.field_if_set("Businesses", &self.businesses)?;
+            object.field_if_set("AddedBusinesses", &self.added_businesses)?;
+            object.field_if_set("RemovedBusinesses", &self.removed_businesses)?;
             object.field_if_set("Teams", &self.teams)?;
+            object.field_if_set("AddedTeams", &self.added_teams)?;
+            object.field_if_set("RemovedTeams", &self.removed_teams)?;
             object.field("FullName", &self.full_name)?;
             object.field_if_set("Salutation", &self.salutation)?;
             object.field_if_set("Gender", &self.gender)?;
@@ -4525,6 +5604,47 @@ mod typed {
             object.field_if_set("FridayAttendance", &self.friday_attendance)?;
             object.field_if_set("SaturdayAttendance", &self.saturday_attendance)?;
             object.field_if_set("SundayAttendance", &self.sunday_attendance)?;
+            object
+                .field_if_set(
+                    "LastOverDueInvoiceReminder",
+                    &self.last_over_due_invoice_reminder,
+                )?;
+            object
+                .field_if_set("LastLowCreditReminder", &self.last_low_credit_reminder)?;
+            object.field_if_set("LastRenewal", &self.last_renewal)?;
+            object.field_if_set("LastInvoiceAttempt", &self.last_invoice_attempt)?;
+            object.field_if_set("NextInvoiceLocal", &self.next_invoice_local)?;
+            object.field_if_set("NextAutoInvoiceLocal", &self.next_auto_invoice_local)?;
+            object.field_if_set("RegistrationDateLocal", &self.registration_date_local)?;
+            object
+                .field_if_set(
+                    "AccessControlDebounceTime",
+                    &self.access_control_debounce_time,
+                )?;
+            object.field_if_set("Office365AccessToken", &self.office365_access_token)?;
+            object.field_if_set("Office365RefreshToken", &self.office365_refresh_token)?;
+            object
+                .field_if_set(
+                    "Office365SubscriptionId",
+                    &self.office365_subscription_id,
+                )?;
+            object.field_if_set("ZoomAccessToken", &self.zoom_access_token)?;
+            object.field_if_set("ZoomRefreshToken", &self.zoom_refresh_token)?;
+            object.field_if_set("ZoomUserId", &self.zoom_user_id)?;
+            object.field_if_set("DoordeckPrivateKey", &self.doordeck_private_key)?;
+            object.field_if_set("DoordeckPublicKey", &self.doordeck_public_key)?;
+            object.field_if_set("DoordeckUserGuid", &self.doordeck_user_guid)?;
+            object.field_if_set("SaltoV2AccessToken", &self.salto_v2_access_token)?;
+            object.field_if_set("GoogleApiToken", &self.google_api_token)?;
+            object.field_if_set("GoogleSubscriptionId", &self.google_subscription_id)?;
+            object.field_if_set("SyncToSquare", &self.sync_to_square)?;
+            object
+                .field_if_set(
+                    "AccessControlErrorNotificationSent",
+                    &self.access_control_error_notification_sent,
+                )?;
+            object.field_if_set("SyncToPaperCutDue", &self.sync_to_paper_cut_due)?;
+            object.field_if_set("BrivoUserId", &self.brivo_user_id)?;
             object.field_if_set("TariffId", &self.tariff_id)?;
             object.field_if_set("BillingDay", &self.billing_day)?;
             object.field_if_set("RenewalDate", &self.renewal_date)?;
@@ -4546,7 +5666,11 @@ mod typed {
                 custom_fields: None,
                 coworker_type: None,
                 businesses: None,
+                added_businesses: None,
+                removed_businesses: None,
                 teams: None,
+                added_teams: None,
+                removed_teams: None,
                 full_name: full_name.into(),
                 salutation: None,
                 gender: None,
@@ -4703,6 +5827,30 @@ mod typed {
                 friday_attendance: None,
                 saturday_attendance: None,
                 sunday_attendance: None,
+                last_over_due_invoice_reminder: None,
+                last_low_credit_reminder: None,
+                last_renewal: None,
+                last_invoice_attempt: None,
+                next_invoice_local: None,
+                next_auto_invoice_local: None,
+                registration_date_local: None,
+                access_control_debounce_time: None,
+                office365_access_token: None,
+                office365_refresh_token: None,
+                office365_subscription_id: None,
+                zoom_access_token: None,
+                zoom_refresh_token: None,
+                zoom_user_id: None,
+                doordeck_private_key: None,
+                doordeck_public_key: None,
+                doordeck_user_guid: None,
+                salto_v2_access_token: None,
+                google_api_token: None,
+                google_subscription_id: None,
+                sync_to_square: None,
+                access_control_error_notification_sent: None,
+                sync_to_paper_cut_due: None,
+                brivo_user_id: None,
                 tariff_id: None,
                 billing_day: None,
                 renewal_date: None,
@@ -4739,12 +5887,48 @@ mod typed {
             self
         }
 
+        /// Sets [`AddedBusinesses`](Self::added_businesses).
+        pub fn with_added_businesses(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::BusinessId>>,
+        ) -> Self {
+            self.added_businesses = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+
+        /// Sets [`RemovedBusinesses`](Self::removed_businesses).
+        pub fn with_removed_businesses(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::BusinessId>>,
+        ) -> Self {
+            self.removed_businesses = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+
         /// Sets [`Teams`](Self::teams).
         pub fn with_teams(
             mut self,
             value: impl IntoIterator<Item = impl Into<crate::ids::TeamId>>,
         ) -> Self {
             self.teams = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+
+        /// Sets [`AddedTeams`](Self::added_teams).
+        pub fn with_added_teams(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::TeamId>>,
+        ) -> Self {
+            self.added_teams = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+
+        /// Sets [`RemovedTeams`](Self::removed_teams).
+        pub fn with_removed_teams(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::TeamId>>,
+        ) -> Self {
+            self.removed_teams = Some(value.into_iter().map(Into::into).collect());
             self
         }
 
@@ -5720,6 +6904,162 @@ mod typed {
             self
         }
 
+        /// Sets [`LastOverDueInvoiceReminder`](Self::last_over_due_invoice_reminder).
+        pub fn with_last_over_due_invoice_reminder(
+            mut self,
+            value: crate::DateTime,
+        ) -> Self {
+            self.last_over_due_invoice_reminder = Some(value);
+            self
+        }
+
+        /// Sets [`LastLowCreditReminder`](Self::last_low_credit_reminder).
+        pub fn with_last_low_credit_reminder(mut self, value: crate::DateTime) -> Self {
+            self.last_low_credit_reminder = Some(value);
+            self
+        }
+
+        /// Sets [`LastRenewal`](Self::last_renewal).
+        pub fn with_last_renewal(mut self, value: crate::DateTime) -> Self {
+            self.last_renewal = Some(value);
+            self
+        }
+
+        /// Sets [`LastInvoiceAttempt`](Self::last_invoice_attempt).
+        pub fn with_last_invoice_attempt(mut self, value: crate::DateTime) -> Self {
+            self.last_invoice_attempt = Some(value);
+            self
+        }
+
+        /// Sets [`NextInvoiceLocal`](Self::next_invoice_local).
+        pub fn with_next_invoice_local(mut self, value: crate::DateTime) -> Self {
+            self.next_invoice_local = Some(value);
+            self
+        }
+
+        /// Sets [`NextAutoInvoiceLocal`](Self::next_auto_invoice_local).
+        pub fn with_next_auto_invoice_local(mut self, value: crate::DateTime) -> Self {
+            self.next_auto_invoice_local = Some(value);
+            self
+        }
+
+        /// Sets [`RegistrationDateLocal`](Self::registration_date_local).
+        pub fn with_registration_date_local(mut self, value: crate::DateTime) -> Self {
+            self.registration_date_local = Some(value);
+            self
+        }
+
+        /// Sets [`AccessControlDebounceTime`](Self::access_control_debounce_time).
+        pub fn with_access_control_debounce_time(
+            mut self,
+            value: crate::DateTime,
+        ) -> Self {
+            self.access_control_debounce_time = Some(value);
+            self
+        }
+
+        /// Sets [`Office365AccessToken`](Self::office365_access_token).
+        pub fn with_office365_access_token(mut self, value: impl Into<String>) -> Self {
+            self.office365_access_token = Some(value.into());
+            self
+        }
+
+        /// Sets [`Office365RefreshToken`](Self::office365_refresh_token).
+        pub fn with_office365_refresh_token(mut self, value: impl Into<String>) -> Self {
+            self.office365_refresh_token = Some(value.into());
+            self
+        }
+
+        /// Sets [`Office365SubscriptionId`](Self::office365_subscription_id).
+        pub fn with_office365_subscription_id(
+            mut self,
+            value: impl Into<String>,
+        ) -> Self {
+            self.office365_subscription_id = Some(value.into());
+            self
+        }
+
+        /// Sets [`ZoomAccessToken`](Self::zoom_access_token).
+        pub fn with_zoom_access_token(mut self, value: impl Into<String>) -> Self {
+            self.zoom_access_token = Some(value.into());
+            self
+        }
+
+        /// Sets [`ZoomRefreshToken`](Self::zoom_refresh_token).
+        pub fn with_zoom_refresh_token(mut self, value: impl Into<String>) -> Self {
+            self.zoom_refresh_token = Some(value.into());
+            self
+        }
+
+        /// Sets [`ZoomUserId`](Self::zoom_user_id).
+        pub fn with_zoom_user_id(mut self, value: impl Into<String>) -> Self {
+            self.zoom_user_id = Some(value.into());
+            self
+        }
+
+        /// Sets [`DoordeckPrivateKey`](Self::doordeck_private_key).
+        pub fn with_doordeck_private_key(mut self, value: impl Into<String>) -> Self {
+            self.doordeck_private_key = Some(value.into());
+            self
+        }
+
+        /// Sets [`DoordeckPublicKey`](Self::doordeck_public_key).
+        pub fn with_doordeck_public_key(mut self, value: impl Into<String>) -> Self {
+            self.doordeck_public_key = Some(value.into());
+            self
+        }
+
+        /// Sets [`DoordeckUserGuid`](Self::doordeck_user_guid).
+        pub fn with_doordeck_user_guid(mut self, value: crate::Uuid) -> Self {
+            self.doordeck_user_guid = Some(value);
+            self
+        }
+
+        /// Sets [`SaltoV2AccessToken`](Self::salto_v2_access_token).
+        pub fn with_salto_v2_access_token(mut self, value: impl Into<String>) -> Self {
+            self.salto_v2_access_token = Some(value.into());
+            self
+        }
+
+        /// Sets [`GoogleApiToken`](Self::google_api_token).
+        pub fn with_google_api_token(mut self, value: impl Into<String>) -> Self {
+            self.google_api_token = Some(value.into());
+            self
+        }
+
+        /// Sets [`GoogleSubscriptionId`](Self::google_subscription_id).
+        pub fn with_google_subscription_id(mut self, value: impl Into<String>) -> Self {
+            self.google_subscription_id = Some(value.into());
+            self
+        }
+
+        /// Sets [`SyncToSquare`](Self::sync_to_square).
+        pub fn with_sync_to_square(mut self, value: bool) -> Self {
+            self.sync_to_square = Some(value);
+            self
+        }
+
+        /// Sets [`AccessControlErrorNotificationSent`](Self::access_control_error_notification_sent).
+        pub fn with_access_control_error_notification_sent(
+            mut self,
+            value: bool,
+        ) -> Self {
+            self.access_control_error_notification_sent = Some(value);
+            self
+        }
+
+        /// Sets [`SyncToPaperCutDue`](Self::sync_to_paper_cut_due).
+        pub fn with_sync_to_paper_cut_due(mut self, value: bool) -> Self {
+            self.sync_to_paper_cut_due = Some(value);
+            self
+        }
+
+        /// Sets [`BrivoUserId`](Self::brivo_user_id).
+        pub fn with_brivo_user_id(mut self, value: i64) -> Self {
+            self.brivo_user_id = Some(value);
+            self
+        }
+
         /// Sets [`TariffId`](Self::tariff_id).
         pub fn with_tariff_id(mut self, value: impl Into<crate::ids::TariffId>) -> Self {
             self.tariff_id = Some(value.into());
@@ -5763,23 +7103,15 @@ mod typed {
         pub coworker_type: Option<crate::enums::CoworkerRecordType>,
         /// `Businesses`: see [`Coworker::businesses`].
         pub businesses: Option<Vec<crate::ids::BusinessId>>,
-        /// Ids that the update adds to the locations without replacing the list.
-        ///
-        /// Wire: `AddedBusinesses`, set on update only, sent only, never in answers.
+        /// `AddedBusinesses`: see [`NewCoworker::added_businesses`].
         pub added_businesses: Option<Vec<crate::ids::BusinessId>>,
-        /// Ids that the update removes from the locations without replacing the list.
-        ///
-        /// Wire: `RemovedBusinesses`, set on update only, sent only, never in answers.
+        /// `RemovedBusinesses`: see [`NewCoworker::removed_businesses`].
         pub removed_businesses: Option<Vec<crate::ids::BusinessId>>,
         /// `Teams`: see [`Coworker::teams`].
         pub teams: Option<Vec<crate::ids::TeamId>>,
-        /// Ids that the update adds to the teams without replacing the list.
-        ///
-        /// Wire: `AddedTeams`, set on update only, sent only, never in answers.
+        /// `AddedTeams`: see [`NewCoworker::added_teams`].
         pub added_teams: Option<Vec<crate::ids::TeamId>>,
-        /// Ids that the update removes from the teams without replacing the list.
-        ///
-        /// Wire: `RemovedTeams`, set on update only, sent only, never in answers.
+        /// `RemovedTeams`: see [`NewCoworker::removed_teams`].
         pub removed_teams: Option<Vec<crate::ids::TeamId>>,
         /// `FullName`: see [`Coworker::full_name`].
         pub full_name: String,
@@ -6092,6 +7424,55 @@ mod typed {
         pub saturday_attendance: Option<crate::enums::CoworkerAttendance>,
         /// `SundayAttendance`: see [`Coworker::sunday_attendance`].
         pub sunday_attendance: Option<crate::enums::CoworkerAttendance>,
+        /// `LastOverDueInvoiceReminder`: see [`Coworker::last_over_due_invoice_reminder`].
+        pub last_over_due_invoice_reminder: Option<crate::DateTime>,
+        /// `LastLowCreditReminder`: see [`Coworker::last_low_credit_reminder`].
+        pub last_low_credit_reminder: Option<crate::DateTime>,
+        /// `LastRenewal`: see [`Coworker::last_renewal`].
+        pub last_renewal: Option<crate::DateTime>,
+        /// `LastInvoiceAttempt`: see [`Coworker::last_invoice_attempt`].
+        pub last_invoice_attempt: Option<crate::DateTime>,
+        /// `NextInvoiceLocal`: see [`Coworker::next_invoice_local`].
+        pub next_invoice_local: Option<crate::DateTime>,
+        /// `NextAutoInvoiceLocal`: see [`Coworker::next_auto_invoice_local`].
+        pub next_auto_invoice_local: Option<crate::DateTime>,
+        /// `RegistrationDateLocal`: see [`Coworker::registration_date_local`].
+        pub registration_date_local: Option<crate::DateTime>,
+        /// `AccessControlDebounceTime`: see [`Coworker::access_control_debounce_time`].
+        pub access_control_debounce_time: Option<crate::DateTime>,
+        /// `Office365AccessToken`: see [`Coworker::office365_access_token`].
+        pub office365_access_token: Option<String>,
+        /// `Office365RefreshToken`: see [`Coworker::office365_refresh_token`].
+        pub office365_refresh_token: Option<String>,
+        /// `Office365SubscriptionId`: see [`Coworker::office365_subscription_id`].
+        pub office365_subscription_id: Option<String>,
+        /// `ZoomAccessToken`: see [`Coworker::zoom_access_token`].
+        pub zoom_access_token: Option<String>,
+        /// `ZoomRefreshToken`: see [`Coworker::zoom_refresh_token`].
+        pub zoom_refresh_token: Option<String>,
+        /// `ZoomUserId`: see [`Coworker::zoom_user_id`].
+        pub zoom_user_id: Option<String>,
+        /// `DoordeckPrivateKey`: see [`Coworker::doordeck_private_key`].
+        pub doordeck_private_key: Option<String>,
+        /// `DoordeckPublicKey`: see [`Coworker::doordeck_public_key`].
+        pub doordeck_public_key: Option<String>,
+        /// `DoordeckUserGuid`: see [`Coworker::doordeck_user_guid`].
+        pub doordeck_user_guid: Option<crate::Uuid>,
+        /// `SaltoV2AccessToken`: see [`Coworker::salto_v2_access_token`].
+        pub salto_v2_access_token: Option<String>,
+        /// `GoogleApiToken`: see [`Coworker::google_api_token`].
+        pub google_api_token: Option<String>,
+        /// `GoogleSubscriptionId`: see [`Coworker::google_subscription_id`].
+        pub google_subscription_id: Option<String>,
+        /// `SyncToSquare`: see [`Coworker::sync_to_square`].
+        pub sync_to_square: Option<bool>,
+        /// `AccessControlErrorNotificationSent`: see
+        /// [`Coworker::access_control_error_notification_sent`].
+        pub access_control_error_notification_sent: Option<bool>,
+        /// `SyncToPaperCutDue`: see [`Coworker::sync_to_paper_cut_due`].
+        pub sync_to_paper_cut_due: Option<bool>,
+        /// `BrivoUserId`: see [`Coworker::brivo_user_id`].
+        pub brivo_user_id: Option<i64>,
         /// Properties the spec does not describe, sent back as they were read.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -6310,6 +7691,39 @@ mod typed {
             object.field("FridayAttendance", &self.friday_attendance)?;
             object.field("SaturdayAttendance", &self.saturday_attendance)?;
             object.field("SundayAttendance", &self.sunday_attendance)?;
+            object
+                .field(
+                    "LastOverDueInvoiceReminder",
+                    &self.last_over_due_invoice_reminder,
+                )?;
+            object.field("LastLowCreditReminder", &self.last_low_credit_reminder)?;
+            object.field("LastRenewal", &self.last_renewal)?;
+            object.field("LastInvoiceAttempt", &self.last_invoice_attempt)?;
+            object.field("NextInvoiceLocal", &self.next_invoice_local)?;
+            object.field("NextAutoInvoiceLocal", &self.next_auto_invoice_local)?;
+            object.field("RegistrationDateLocal", &self.registration_date_local)?;
+            object
+                .field("AccessControlDebounceTime", &self.access_control_debounce_time)?;
+            object.field("Office365AccessToken", &self.office365_access_token)?;
+            object.field("Office365RefreshToken", &self.office365_refresh_token)?;
+            object.field("Office365SubscriptionId", &self.office365_subscription_id)?;
+            object.field("ZoomAccessToken", &self.zoom_access_token)?;
+            object.field("ZoomRefreshToken", &self.zoom_refresh_token)?;
+            object.field("ZoomUserId", &self.zoom_user_id)?;
+            object.field("DoordeckPrivateKey", &self.doordeck_private_key)?;
+            object.field("DoordeckPublicKey", &self.doordeck_public_key)?;
+            object.field("DoordeckUserGuid", &self.doordeck_user_guid)?;
+            object.field("SaltoV2AccessToken", &self.salto_v2_access_token)?;
+            object.field("GoogleApiToken", &self.google_api_token)?;
+            object.field("GoogleSubscriptionId", &self.google_subscription_id)?;
+            object.field("SyncToSquare", &self.sync_to_square)?;
+            object
+                .field(
+                    "AccessControlErrorNotificationSent",
+                    &self.access_control_error_notification_sent,
+                )?;
+            object.field("SyncToPaperCutDue", &self.sync_to_paper_cut_due)?;
+            object.field("BrivoUserId", &self.brivo_user_id)?;
             object.end_with(&self.extra)
         }
     }
@@ -6494,6 +7908,31 @@ mod typed {
                 friday_attendance: record.friday_attendance,
                 saturday_attendance: record.saturday_attendance,
                 sunday_attendance: record.sunday_attendance,
+                last_over_due_invoice_reminder: record.last_over_due_invoice_reminder,
+                last_low_credit_reminder: record.last_low_credit_reminder,
+                last_renewal: record.last_renewal,
+                last_invoice_attempt: record.last_invoice_attempt,
+                next_invoice_local: record.next_invoice_local,
+                next_auto_invoice_local: record.next_auto_invoice_local,
+                registration_date_local: record.registration_date_local,
+                access_control_debounce_time: record.access_control_debounce_time,
+                office365_access_token: record.office365_access_token,
+                office365_refresh_token: record.office365_refresh_token,
+                office365_subscription_id: record.office365_subscription_id,
+                zoom_access_token: record.zoom_access_token,
+                zoom_refresh_token: record.zoom_refresh_token,
+                zoom_user_id: record.zoom_user_id,
+                doordeck_private_key: record.doordeck_private_key,
+                doordeck_public_key: record.doordeck_public_key,
+                doordeck_user_guid: record.doordeck_user_guid,
+                salto_v2_access_token: record.salto_v2_access_token,
+                google_api_token: record.google_api_token,
+                google_subscription_id: record.google_subscription_id,
+                sync_to_square: record.sync_to_square,
+                access_control_error_notification_sent: record
+                    .access_control_error_notification_sent,
+                sync_to_paper_cut_due: record.sync_to_paper_cut_due,
+                brivo_user_id: record.brivo_user_id,
                 extra: record.extra,
             }
         }
@@ -7043,6 +8482,258 @@ mod typed {
         ///
         /// Query: `Coworker_Teams=12`.
         Teams(crate::ids::TeamId),
+        /// Filter by the avatar upload URL.
+        ///
+        /// Query: `Coworker_NewAvatarUrl=text`.
+        NewAvatarUrl(String),
+        /// Filter by the remove-avatar switch.
+        ///
+        /// Query: `Coworker_ClearAvatarFile=true`.
+        ClearAvatarFile(bool),
+        /// Filter by the banner upload URL.
+        ///
+        /// Query: `Coworker_NewBannerImageUrl=text`.
+        NewBannerImageUrl(String),
+        /// Filter by the remove-banner switch.
+        ///
+        /// Query: `Coworker_ClearBannerImageFile=true`.
+        ClearBannerImageFile(bool),
+        /// Filter by tax rate type.
+        ///
+        /// Query: `Coworker_TaxRateType=1`.
+        TaxRateType(crate::enums::CoworkerTaxRateType),
+        /// Filter by whether GoCardless Pro is used.
+        ///
+        /// Query: `Coworker_UseGoCardlessProPayments=true`.
+        UseGoCardlessProPayments(bool),
+        /// Filter by the Stripe BACS payment method.
+        ///
+        /// Query: `Coworker_StripeBacsDDPaymentMethodId=text`.
+        StripeBacsDdPaymentMethodId(String),
+        /// Filter by the Stripe BACS mandate.
+        ///
+        /// Query: `Coworker_StripeBacsDDMandateId=text`.
+        StripeBacsDdMandateId(String),
+        /// Filter by the Stripe BACS customer token.
+        ///
+        /// Query: `Coworker_StripeBacsDDCustomerToken=text`.
+        StripeBacsDdCustomerToken(String),
+        /// Filter by whether Stripe BACS direct debit is on.
+        ///
+        /// Query: `Coworker_StripeBacsDDEnabled=true`.
+        StripeBacsDdEnabled(bool),
+        /// Filter by when an overdue invoice was last reminded.
+        ///
+        /// Query: `Coworker_LastOverDueInvoiceReminder=2025-01-01T00:00`.
+        LastOverDueInvoiceReminder(crate::DateTime),
+        /// Filter by when low credit was last warned of.
+        ///
+        /// Query: `Coworker_LastLowCreditReminder=2025-01-01T00:00`.
+        LastLowCreditReminder(crate::DateTime),
+        /// Filter by the referring customer.
+        ///
+        /// Query: `Coworker_RefererGuid=a1b2c3d4-e5f6-7890-abcd-ef1234567890`.
+        RefererGuid(crate::Uuid),
+        /// Filter by Ezeep Blue user id.
+        ///
+        /// Query: `Coworker_EzeepBlueUserId=text`.
+        EzeepBlueUserId(String),
+        /// Filter by Ezeep Blue free printing.
+        ///
+        /// Query: `Coworker_EzeepBlueFreePrinting=true`.
+        EzeepBlueFreePrinting(bool),
+        /// Filter by whether Ezeep Blue printing is on.
+        ///
+        /// Query: `Coworker_EzeepBluePrintingEnabled=true`.
+        EzeepBluePrintingEnabled(bool),
+        /// Filter by PaperCut user id.
+        ///
+        /// Query: `Coworker_PaperCutUserId=text`.
+        PaperCutUserId(String),
+        /// Filter by whether the customer may book for their team.
+        ///
+        /// Query: `Coworker_CanBookForTeam=true`.
+        CanBookForTeam(bool),
+        /// Filter by last renewal.
+        ///
+        /// Query: `Coworker_LastRenewal=2025-01-01T00:00`.
+        LastRenewal(crate::DateTime),
+        /// Filter by last invoice attempt.
+        ///
+        /// Query: `Coworker_LastInvoiceAttempt=2025-01-01T00:00`.
+        LastInvoiceAttempt(crate::DateTime),
+        /// Filter by local next invoice time.
+        ///
+        /// Query: `Coworker_NextInvoiceLocal=2025-01-01T00:00`.
+        NextInvoiceLocal(crate::DateTime),
+        /// Filter by local next automatic invoice time.
+        ///
+        /// Query: `Coworker_NextAutoInvoiceLocal=2025-01-01T00:00`.
+        NextAutoInvoiceLocal(crate::DateTime),
+        /// Filter by local registration date.
+        ///
+        /// Query: `Coworker_RegistrationDateLocal=2025-01-01T00:00`.
+        RegistrationDateLocal(crate::DateTime),
+        /// Filter by access-control debounce time.
+        ///
+        /// Query: `Coworker_AccessControlDebounceTime=2025-01-01T00:00`.
+        AccessControlDebounceTime(crate::DateTime),
+        /// Filter by Office 365 access token.
+        ///
+        /// Query: `Coworker_Office365AccessToken=text`.
+        Office365AccessToken(String),
+        /// Filter by Office 365 refresh token.
+        ///
+        /// Query: `Coworker_Office365RefreshToken=text`.
+        Office365RefreshToken(String),
+        /// Filter by Zoom access token.
+        ///
+        /// Query: `Coworker_ZoomAccessToken=text`.
+        ZoomAccessToken(String),
+        /// Filter by Zoom refresh token.
+        ///
+        /// Query: `Coworker_ZoomRefreshToken=text`.
+        ZoomRefreshToken(String),
+        /// Filter by Zoom user id.
+        ///
+        /// Query: `Coworker_ZoomUserId=text`.
+        ZoomUserId(String),
+        /// Filter by Doordeck private key.
+        ///
+        /// Query: `Coworker_DoordeckPrivateKey=text`.
+        DoordeckPrivateKey(String),
+        /// Filter by Doordeck public key.
+        ///
+        /// Query: `Coworker_DoordeckPublicKey=text`.
+        DoordeckPublicKey(String),
+        /// Filter by Doordeck user id.
+        ///
+        /// Query: `Coworker_DoordeckUserGuid=a1b2c3d4-e5f6-7890-abcd-ef1234567890`.
+        DoordeckUserGuid(crate::Uuid),
+        /// Filter by Office 365 subscription id.
+        ///
+        /// Query: `Coworker_Office365SubscriptionId=text`.
+        Office365SubscriptionId(String),
+        /// Filter by Salto v2 access token.
+        ///
+        /// Query: `Coworker_SaltoV2AccessToken=text`.
+        SaltoV2AccessToken(String),
+        /// Filter by whether the customer syncs to Square.
+        ///
+        /// Query: `Coworker_SyncToSquare=true`.
+        SyncToSquare(bool),
+        /// Filter by the delivery notice address.
+        ///
+        /// Query: `Coworker_NotifyOnDeliveriesEmail=text`.
+        NotifyOnDeliveriesEmail(String),
+        /// Filter by whether an access-control error notice was sent.
+        ///
+        /// Query: `Coworker_AccessControlErrorNotificationSent=true`.
+        AccessControlErrorNotificationSent(bool),
+        /// Filter by whether a PaperCut sync is due.
+        ///
+        /// Query: `Coworker_SyncToPaperCutDue=true`.
+        SyncToPaperCutDue(bool),
+        /// Filter by Google API token.
+        ///
+        /// Query: `Coworker_GoogleApiToken=text`.
+        GoogleApiToken(String),
+        /// Filter by Google subscription id.
+        ///
+        /// Query: `Coworker_GoogleSubscriptionId=text`.
+        GoogleSubscriptionId(String),
+        /// Filter by whether own invoice-splitting settings apply.
+        ///
+        /// Query: `Coworker_InvoiceSegregationOverride=true`.
+        InvoiceSegregationOverride(bool),
+        /// Filter by whether contracts are invoiced apart.
+        ///
+        /// Query: `Coworker_InvoiceSegregateContracts=true`.
+        InvoiceSegregateContracts(bool),
+        /// Filter by whether bookings are invoiced apart.
+        ///
+        /// Query: `Coworker_InvoiceSegregateBookings=true`.
+        InvoiceSegregateBookings(bool),
+        /// Filter by whether products are invoiced apart.
+        ///
+        /// Query: `Coworker_InvoiceSegregateProducts=true`.
+        InvoiceSegregateProducts(bool),
+        /// Filter by whether time passes are invoiced apart.
+        ///
+        /// Query: `Coworker_InvoiceSegregateTimePasses=true`.
+        InvoiceSegregateTimePasses(bool),
+        /// Filter by whether tickets are invoiced apart.
+        ///
+        /// Query: `Coworker_InvoiceSegregateTickets=true`.
+        InvoiceSegregateTickets(bool),
+        /// Filter by whether the record is its user's default profile.
+        ///
+        /// Query: `Coworker_IsDefaultProfile=true`.
+        IsDefaultProfile(bool),
+        /// Filter by whether charges are invoiced apart.
+        ///
+        /// Query: `Coworker_InvoiceSegregateCharges=true`.
+        InvoiceSegregateCharges(bool),
+        /// Filter by Brivo user id.
+        ///
+        /// Query: `Coworker_BrivoUserId=12`.
+        BrivoUserId(i64),
+        /// Filter by whether Ezeep printing is on.
+        ///
+        /// Query: `Coworker_EzeepPrintingEnabled=true`.
+        EzeepPrintingEnabled(bool),
+        /// Filter by invoice due day of the month.
+        ///
+        /// Query: `Coworker_InvoiceDueDateDay=12`.
+        InvoiceDueDateDay(i64),
+        /// Filter by where the customer works on Mondays.
+        ///
+        /// Query: `Coworker_MondayAttendance=1`.
+        MondayAttendance(crate::enums::CoworkerAttendance),
+        /// Filter by where the customer works on Tuesdays.
+        ///
+        /// Query: `Coworker_TuesdayAttendance=1`.
+        TuesdayAttendance(crate::enums::CoworkerAttendance),
+        /// Filter by where the customer works on Wednesdays.
+        ///
+        /// Query: `Coworker_WednesdayAttendance=1`.
+        WednesdayAttendance(crate::enums::CoworkerAttendance),
+        /// Filter by where the customer works on Thursdays.
+        ///
+        /// Query: `Coworker_ThursdayAttendance=1`.
+        ThursdayAttendance(crate::enums::CoworkerAttendance),
+        /// Filter by where the customer works on Fridays.
+        ///
+        /// Query: `Coworker_FridayAttendance=1`.
+        FridayAttendance(crate::enums::CoworkerAttendance),
+        /// Filter by where the customer works on Saturdays.
+        ///
+        /// Query: `Coworker_SaturdayAttendance=1`.
+        SaturdayAttendance(crate::enums::CoworkerAttendance),
+        /// Filter by where the customer works on Sundays.
+        ///
+        /// Query: `Coworker_SundayAttendance=1`.
+        SundayAttendance(crate::enums::CoworkerAttendance),
+        /// Filter by longitude.
+        ///
+        /// Query: `Coworker_Longitude=10.5`.
+        Longitude(crate::Decimal),
+        /// Filter by latitude.
+        ///
+        /// Query: `Coworker_Latitude=10.5`.
+        Latitude(crate::Decimal),
+        /// Filter by billing longitude.
+        ///
+        /// Query: `Coworker_BillingLongitude=10.5`.
+        BillingLongitude(crate::Decimal),
+        /// Filter by billing latitude.
+        ///
+        /// Query: `Coworker_BillingLatitude=10.5`.
+        BillingLatitude(crate::Decimal),
+        /// Filter by archived.
+        ///
+        /// Query: `Coworker_Archived=true`.
+        Archived(bool),
         /// Records created within a range.
         ///
         /// `CreatedOn` at least this value. Query: `from_Coworker_CreatedOn=2025-01-01T00:00`.
@@ -7122,6 +8813,132 @@ mod typed {
         /// `RegistrationDate` at most this value. Query:
         /// `to_Coworker_RegistrationDate=2025-01-01T00:00`.
         ToRegistrationDate(crate::DateTime),
+        /// Last overdue-invoice reminder within a range.
+        ///
+        /// `LastOverDueInvoiceReminder` at least this value. Query:
+        /// `from_Coworker_LastOverDueInvoiceReminder=2025-01-01T00:00`.
+        FromLastOverDueInvoiceReminder(crate::DateTime),
+        /// Last overdue-invoice reminder within a range.
+        ///
+        /// `LastOverDueInvoiceReminder` at most this value. Query:
+        /// `to_Coworker_LastOverDueInvoiceReminder=2025-01-01T00:00`.
+        ToLastOverDueInvoiceReminder(crate::DateTime),
+        /// Last low-credit warning within a range.
+        ///
+        /// `LastLowCreditReminder` at least this value. Query:
+        /// `from_Coworker_LastLowCreditReminder=2025-01-01T00:00`.
+        FromLastLowCreditReminder(crate::DateTime),
+        /// Last low-credit warning within a range.
+        ///
+        /// `LastLowCreditReminder` at most this value. Query:
+        /// `to_Coworker_LastLowCreditReminder=2025-01-01T00:00`.
+        ToLastLowCreditReminder(crate::DateTime),
+        /// Last renewal within a range.
+        ///
+        /// `LastRenewal` at least this value. Query: `from_Coworker_LastRenewal=2025-01-01T00:00`.
+        FromLastRenewal(crate::DateTime),
+        /// Last renewal within a range.
+        ///
+        /// `LastRenewal` at most this value. Query: `to_Coworker_LastRenewal=2025-01-01T00:00`.
+        ToLastRenewal(crate::DateTime),
+        /// Last invoice attempt within a range.
+        ///
+        /// `LastInvoiceAttempt` at least this value. Query:
+        /// `from_Coworker_LastInvoiceAttempt=2025-01-01T00:00`.
+        FromLastInvoiceAttempt(crate::DateTime),
+        /// Last invoice attempt within a range.
+        ///
+        /// `LastInvoiceAttempt` at most this value. Query:
+        /// `to_Coworker_LastInvoiceAttempt=2025-01-01T00:00`.
+        ToLastInvoiceAttempt(crate::DateTime),
+        /// Local next invoice time within a range.
+        ///
+        /// `NextInvoiceLocal` at least this value. Query:
+        /// `from_Coworker_NextInvoiceLocal=2025-01-01T00:00`.
+        FromNextInvoiceLocal(crate::DateTime),
+        /// Local next invoice time within a range.
+        ///
+        /// `NextInvoiceLocal` at most this value. Query:
+        /// `to_Coworker_NextInvoiceLocal=2025-01-01T00:00`.
+        ToNextInvoiceLocal(crate::DateTime),
+        /// Local next automatic invoice time within a range.
+        ///
+        /// `NextAutoInvoiceLocal` at least this value. Query:
+        /// `from_Coworker_NextAutoInvoiceLocal=2025-01-01T00:00`.
+        FromNextAutoInvoiceLocal(crate::DateTime),
+        /// Local next automatic invoice time within a range.
+        ///
+        /// `NextAutoInvoiceLocal` at most this value. Query:
+        /// `to_Coworker_NextAutoInvoiceLocal=2025-01-01T00:00`.
+        ToNextAutoInvoiceLocal(crate::DateTime),
+        /// Local registration date within a range.
+        ///
+        /// `RegistrationDateLocal` at least this value. Query:
+        /// `from_Coworker_RegistrationDateLocal=2025-01-01T00:00`.
+        FromRegistrationDateLocal(crate::DateTime),
+        /// Local registration date within a range.
+        ///
+        /// `RegistrationDateLocal` at most this value. Query:
+        /// `to_Coworker_RegistrationDateLocal=2025-01-01T00:00`.
+        ToRegistrationDateLocal(crate::DateTime),
+        /// Access-control debounce time within a range.
+        ///
+        /// `AccessControlDebounceTime` at least this value. Query:
+        /// `from_Coworker_AccessControlDebounceTime=2025-01-01T00:00`.
+        FromAccessControlDebounceTime(crate::DateTime),
+        /// Access-control debounce time within a range.
+        ///
+        /// `AccessControlDebounceTime` at most this value. Query:
+        /// `to_Coworker_AccessControlDebounceTime=2025-01-01T00:00`.
+        ToAccessControlDebounceTime(crate::DateTime),
+        /// Brivo user id within a range.
+        ///
+        /// `BrivoUserId` at least this value. Query: `from_Coworker_BrivoUserId=12`.
+        FromBrivoUserId(i64),
+        /// Brivo user id within a range.
+        ///
+        /// `BrivoUserId` at most this value. Query: `to_Coworker_BrivoUserId=12`.
+        ToBrivoUserId(i64),
+        /// Invoice due day within a range.
+        ///
+        /// `InvoiceDueDateDay` at least this value. Query: `from_Coworker_InvoiceDueDateDay=12`.
+        FromInvoiceDueDateDay(i64),
+        /// Invoice due day within a range.
+        ///
+        /// `InvoiceDueDateDay` at most this value. Query: `to_Coworker_InvoiceDueDateDay=12`.
+        ToInvoiceDueDateDay(i64),
+        /// Longitude within a range.
+        ///
+        /// `Longitude` at least this value. Query: `from_Coworker_Longitude=10.5`.
+        FromLongitude(crate::Decimal),
+        /// Longitude within a range.
+        ///
+        /// `Longitude` at most this value. Query: `to_Coworker_Longitude=10.5`.
+        ToLongitude(crate::Decimal),
+        /// Latitude within a range.
+        ///
+        /// `Latitude` at least this value. Query: `from_Coworker_Latitude=10.5`.
+        FromLatitude(crate::Decimal),
+        /// Latitude within a range.
+        ///
+        /// `Latitude` at most this value. Query: `to_Coworker_Latitude=10.5`.
+        ToLatitude(crate::Decimal),
+        /// Billing longitude within a range.
+        ///
+        /// `BillingLongitude` at least this value. Query: `from_Coworker_BillingLongitude=10.5`.
+        FromBillingLongitude(crate::Decimal),
+        /// Billing longitude within a range.
+        ///
+        /// `BillingLongitude` at most this value. Query: `to_Coworker_BillingLongitude=10.5`.
+        ToBillingLongitude(crate::Decimal),
+        /// Billing latitude within a range.
+        ///
+        /// `BillingLatitude` at least this value. Query: `from_Coworker_BillingLatitude=10.5`.
+        FromBillingLatitude(crate::Decimal),
+        /// Billing latitude within a range.
+        ///
+        /// `BillingLatitude` at most this value. Query: `to_Coworker_BillingLatitude=10.5`.
+        ToBillingLatitude(crate::Decimal),
     }
 
     impl crate::QueryFilter for CoworkerFilter {
@@ -7356,6 +9173,199 @@ mod typed {
                 }
                 Self::Businesses(value) => ("Coworker_Businesses", value.to_string()),
                 Self::Teams(value) => ("Coworker_Teams", value.to_string()),
+                Self::NewAvatarUrl(value) => ("Coworker_NewAvatarUrl", value.clone()),
+                Self::ClearAvatarFile(value) => {
+                    ("Coworker_ClearAvatarFile", value.to_string())
+                }
+                Self::NewBannerImageUrl(value) => {
+                    ("Coworker_NewBannerImageUrl", value.clone())
+                }
+                Self::ClearBannerImageFile(value) => {
+                    ("Coworker_ClearBannerImageFile", value.to_string())
+                }
+                Self::TaxRateType(value) => {
+                    ("Coworker_TaxRateType", value.value().to_string())
+                }
+                Self::UseGoCardlessProPayments(value) => {
+                    ("Coworker_UseGoCardlessProPayments", value.to_string())
+                }
+                Self::StripeBacsDdPaymentMethodId(value) => {
+                    ("Coworker_StripeBacsDDPaymentMethodId", value.clone())
+                }
+                Self::StripeBacsDdMandateId(value) => {
+                    ("Coworker_StripeBacsDDMandateId", value.clone())
+                }
+                Self::StripeBacsDdCustomerToken(value) => {
+                    ("Coworker_StripeBacsDDCustomerToken", value.clone())
+                }
+                Self::StripeBacsDdEnabled(value) => {
+                    ("Coworker_StripeBacsDDEnabled", value.to_string())
+                }
+                Self::LastOverDueInvoiceReminder(value) => {
+                    (
+                        "Coworker_LastOverDueInvoiceReminder",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::LastLowCreditReminder(value) => {
+                    (
+                        "Coworker_LastLowCreditReminder",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::RefererGuid(value) => ("Coworker_RefererGuid", value.to_string()),
+                Self::EzeepBlueUserId(value) => {
+                    ("Coworker_EzeepBlueUserId", value.clone())
+                }
+                Self::EzeepBlueFreePrinting(value) => {
+                    ("Coworker_EzeepBlueFreePrinting", value.to_string())
+                }
+                Self::EzeepBluePrintingEnabled(value) => {
+                    ("Coworker_EzeepBluePrintingEnabled", value.to_string())
+                }
+                Self::PaperCutUserId(value) => ("Coworker_PaperCutUserId", value.clone()),
+                Self::CanBookForTeam(value) => {
+                    ("Coworker_CanBookForTeam", value.to_string())
+                }
+                Self::LastRenewal(value) => {
+                    (
+                        "Coworker_LastRenewal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::LastInvoiceAttempt(value) => {
+                    (
+                        "Coworker_LastInvoiceAttempt",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::NextInvoiceLocal(value) => {
+                    (
+                        "Coworker_NextInvoiceLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::NextAutoInvoiceLocal(value) => {
+                    (
+                        "Coworker_NextAutoInvoiceLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::RegistrationDateLocal(value) => {
+                    (
+                        "Coworker_RegistrationDateLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::AccessControlDebounceTime(value) => {
+                    (
+                        "Coworker_AccessControlDebounceTime",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::Office365AccessToken(value) => {
+                    ("Coworker_Office365AccessToken", value.clone())
+                }
+                Self::Office365RefreshToken(value) => {
+                    ("Coworker_Office365RefreshToken", value.clone())
+                }
+                Self::ZoomAccessToken(value) => {
+                    ("Coworker_ZoomAccessToken", value.clone())
+                }
+                Self::ZoomRefreshToken(value) => {
+                    ("Coworker_ZoomRefreshToken", value.clone())
+                }
+                Self::ZoomUserId(value) => ("Coworker_ZoomUserId", value.clone()),
+                Self::DoordeckPrivateKey(value) => {
+                    ("Coworker_DoordeckPrivateKey", value.clone())
+                }
+                Self::DoordeckPublicKey(value) => {
+                    ("Coworker_DoordeckPublicKey", value.clone())
+                }
+                Self::DoordeckUserGuid(value) => {
+                    ("Coworker_DoordeckUserGuid", value.to_string())
+                }
+                Self::Office365SubscriptionId(value) => {
+                    ("Coworker_Office365SubscriptionId", value.clone())
+                }
+                Self::SaltoV2AccessToken(value) => {
+                    ("Coworker_SaltoV2AccessToken", value.clone())
+                }
+                Self::SyncToSquare(value) => ("Coworker_SyncToSquare", value.to_string()),
+                Self::NotifyOnDeliveriesEmail(value) => {
+                    ("Coworker_NotifyOnDeliveriesEmail", value.clone())
+                }
+                Self::AccessControlErrorNotificationSent(value) => {
+                    ("Coworker_AccessControlErrorNotificationSent", value.to_string())
+                }
+                Self::SyncToPaperCutDue(value) => {
+                    ("Coworker_SyncToPaperCutDue", value.to_string())
+                }
+                Self::GoogleApiToken(value) => ("Coworker_GoogleApiToken", value.clone()),
+                Self::GoogleSubscriptionId(value) => {
+                    ("Coworker_GoogleSubscriptionId", value.clone())
+                }
+                Self::InvoiceSegregationOverride(value) => {
+                    ("Coworker_InvoiceSegregationOverride", value.to_string())
+                }
+                Self::InvoiceSegregateContracts(value) => {
+                    ("Coworker_InvoiceSegregateContracts", value.to_string())
+                }
+                Self::InvoiceSegregateBookings(value) => {
+                    ("Coworker_InvoiceSegregateBookings", value.to_string())
+                }
+                Self::InvoiceSegregateProducts(value) => {
+                    ("Coworker_InvoiceSegregateProducts", value.to_string())
+                }
+                Self::InvoiceSegregateTimePasses(value) => {
+                    ("Coworker_InvoiceSegregateTimePasses", value.to_string())
+                }
+                Self::InvoiceSegregateTickets(value) => {
+                    ("Coworker_InvoiceSegregateTickets", value.to_string())
+                }
+                Self::IsDefaultProfile(value) => {
+                    ("Coworker_IsDefaultProfile", value.to_string())
+                }
+                Self::InvoiceSegregateCharges(value) => {
+                    ("Coworker_InvoiceSegregateCharges", value.to_string())
+                }
+                Self::BrivoUserId(value) => ("Coworker_BrivoUserId", value.to_string()),
+                Self::EzeepPrintingEnabled(value) => {
+                    ("Coworker_EzeepPrintingEnabled", value.to_string())
+                }
+                Self::InvoiceDueDateDay(value) => {
+                    ("Coworker_InvoiceDueDateDay", value.to_string())
+                }
+                Self::MondayAttendance(value) => {
+                    ("Coworker_MondayAttendance", value.value().to_string())
+                }
+                Self::TuesdayAttendance(value) => {
+                    ("Coworker_TuesdayAttendance", value.value().to_string())
+                }
+                Self::WednesdayAttendance(value) => {
+                    ("Coworker_WednesdayAttendance", value.value().to_string())
+                }
+                Self::ThursdayAttendance(value) => {
+                    ("Coworker_ThursdayAttendance", value.value().to_string())
+                }
+                Self::FridayAttendance(value) => {
+                    ("Coworker_FridayAttendance", value.value().to_string())
+                }
+                Self::SaturdayAttendance(value) => {
+                    ("Coworker_SaturdayAttendance", value.value().to_string())
+                }
+                Self::SundayAttendance(value) => {
+                    ("Coworker_SundayAttendance", value.value().to_string())
+                }
+                Self::Longitude(value) => ("Coworker_Longitude", value.to_string()),
+                Self::Latitude(value) => ("Coworker_Latitude", value.to_string()),
+                Self::BillingLongitude(value) => {
+                    ("Coworker_BillingLongitude", value.to_string())
+                }
+                Self::BillingLatitude(value) => {
+                    ("Coworker_BillingLatitude", value.to_string())
+                }
+                Self::Archived(value) => ("Coworker_Archived", value.to_string()),
                 Self::FromCreatedOn(value) => {
                     (
                         "from_Coworker_CreatedOn",
@@ -7435,6 +9445,134 @@ mod typed {
                         "to_Coworker_RegistrationDate",
                         value.to_filter_string(crate::SERVICE.filter_datetime_format),
                     )
+                }
+                Self::FromLastOverDueInvoiceReminder(value) => {
+                    (
+                        "from_Coworker_LastOverDueInvoiceReminder",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToLastOverDueInvoiceReminder(value) => {
+                    (
+                        "to_Coworker_LastOverDueInvoiceReminder",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromLastLowCreditReminder(value) => {
+                    (
+                        "from_Coworker_LastLowCreditReminder",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToLastLowCreditReminder(value) => {
+                    (
+                        "to_Coworker_LastLowCreditReminder",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromLastRenewal(value) => {
+                    (
+                        "from_Coworker_LastRenewal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToLastRenewal(value) => {
+                    (
+                        "to_Coworker_LastRenewal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromLastInvoiceAttempt(value) => {
+                    (
+                        "from_Coworker_LastInvoiceAttempt",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToLastInvoiceAttempt(value) => {
+                    (
+                        "to_Coworker_LastInvoiceAttempt",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromNextInvoiceLocal(value) => {
+                    (
+                        "from_Coworker_NextInvoiceLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToNextInvoiceLocal(value) => {
+                    (
+                        "to_Coworker_NextInvoiceLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromNextAutoInvoiceLocal(value) => {
+                    (
+                        "from_Coworker_NextAutoInvoiceLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToNextAutoInvoiceLocal(value) => {
+                    (
+                        "to_Coworker_NextAutoInvoiceLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromRegistrationDateLocal(value) => {
+                    (
+                        "from_Coworker_RegistrationDateLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToRegistrationDateLocal(value) => {
+                    (
+                        "to_Coworker_RegistrationDateLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromAccessControlDebounceTime(value) => {
+                    (
+                        "from_Coworker_AccessControlDebounceTime",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToAccessControlDebounceTime(value) => {
+                    (
+                        "to_Coworker_AccessControlDebounceTime",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromBrivoUserId(value) => {
+                    ("from_Coworker_BrivoUserId", value.to_string())
+                }
+                Self::ToBrivoUserId(value) => {
+                    ("to_Coworker_BrivoUserId", value.to_string())
+                }
+                Self::FromInvoiceDueDateDay(value) => {
+                    ("from_Coworker_InvoiceDueDateDay", value.to_string())
+                }
+                Self::ToInvoiceDueDateDay(value) => {
+                    ("to_Coworker_InvoiceDueDateDay", value.to_string())
+                }
+                Self::FromLongitude(value) => {
+                    ("from_Coworker_Longitude", value.to_string())
+                }
+                Self::ToLongitude(value) => ("to_Coworker_Longitude", value.to_string()),
+                Self::FromLatitude(value) => {
+                    ("from_Coworker_Latitude", value.to_string())
+                }
+                Self::ToLatitude(value) => ("to_Coworker_Latitude", value.to_string()),
+                Self::FromBillingLongitude(value) => {
+                    ("from_Coworker_BillingLongitude", value.to_string())
+                }
+                Self::ToBillingLongitude(value) => {
+                    ("to_Coworker_BillingLongitude", value.to_string())
+                }
+                Self::FromBillingLatitude(value) => {
+                    ("from_Coworker_BillingLatitude", value.to_string())
+                }
+                Self::ToBillingLatitude(value) => {
+                    ("to_Coworker_BillingLatitude", value.to_string())
                 }
             }
         }

@@ -8,6 +8,10 @@ pub mod access_tokens;
 /// `Booking`: A reservation of a resource for a time span, usually for a customer.
 #[cfg(any(feature = "bookings", feature = "schemas"))]
 pub mod bookings;
+/// `BookingAvailabilityException`: A period during which some resources cannot be booked, for a
+/// holiday, maintenance or any other closure.
+#[cfg(any(feature = "booking_availability_exceptions", feature = "schemas"))]
+pub mod booking_availability_exceptions;
 /// `BookingNote`: A free-text note attached to a booking.
 #[cfg(any(feature = "booking_notes", feature = "schemas"))]
 pub mod booking_notes;
@@ -18,6 +22,10 @@ pub mod booking_products;
 /// `BookingVisitor`: Links a visitor to a booking, making the visitor a guest of that booking.
 #[cfg(any(feature = "booking_visitors", feature = "schemas"))]
 pub mod booking_visitors;
+/// `CancelledBooking`: A copy of a booking that was taken off the calendar, kept for reports
+/// and audits.
+#[cfg(any(feature = "cancelled_bookings", feature = "schemas"))]
+pub mod cancelled_bookings;
 /// `Checkin`: A customer's presence at a location: when they checked in, when they checked out
 /// (null while still in), and how the check-in was recorded (manually, by door access, network
 /// activity, ...).
@@ -33,6 +41,24 @@ pub mod coworker_data_files;
 /// customer, with where it is kept and whether it has been collected and signed for.
 #[cfg(any(feature = "coworker_deliveries", feature = "schemas"))]
 pub mod coworker_deliveries;
+/// `CoworkerGoogleCalendar`: A Google Calendar that a customer has connected to their Nexudus
+/// account, from the members portal or the app, so that they can book a location's resources
+/// from that calendar.
+#[cfg(any(feature = "coworker_google_calendars", feature = "schemas"))]
+pub mod coworker_google_calendars;
+/// `CoworkerIdentityCheck`: A check of a customer's identity or address at a location, made by
+/// staff looking at the documents (Manual) or handed to Stripe Identity (StripeIdentity).
+#[cfg(any(feature = "coworker_identity_checks", feature = "schemas"))]
+pub mod coworker_identity_checks;
+/// `CoworkerIdentityCheckDocument`: The evidence a customer submits for an identity check
+/// (CoworkerIdentityCheck).
+#[cfg(any(feature = "coworker_identity_check_documents", feature = "schemas"))]
+pub mod coworker_identity_check_documents;
+/// `CoworkerInventoryAsset`: The assignment of an inventory item (InventoryAsset) of a location
+/// to a customer, from AssignedFrom until AssignedTo; while AssignedTo is empty the customer
+/// still has the item.
+#[cfg(any(feature = "coworker_inventory_assets", feature = "schemas"))]
+pub mod coworker_inventory_assets;
 /// `CoworkerMessage`: An email message exchanged with a customer through one of the space's
 /// email accounts, either sent to the customer or received from them.
 #[cfg(any(feature = "coworker_messages", feature = "schemas"))]
@@ -45,16 +71,38 @@ pub mod coworker_ms_office_calendars;
 /// `CoworkerNote`: An internal note on a customer record, written by staff.
 #[cfg(any(feature = "coworker_notes", feature = "schemas"))]
 pub mod coworker_notes;
+/// `CoworkerNotification`: A push notification sent to a customer, which Nexudus makes when
+/// something happens that concerns them: a new blog post, a community message, an invoice, an
+/// identity check, and so on.
+#[cfg(any(feature = "coworker_notifications", feature = "schemas"))]
+pub mod coworker_notifications;
 /// `CoworkerPricePlanHistory`: One change of a customer's plan (tariff): the old and new plan
 /// names, prices and quantities, and whether it was an upgrade.
 #[cfg(any(feature = "coworker_price_plan_histories", feature = "schemas"))]
 pub mod coworker_price_plan_histories;
+/// `CoworkerSetting`: A named setting of one customer, kept by Nexudus for its own use: a key
+/// (Name) unique for that customer and a value, either in plain text (Value) or encrypted for
+/// sensitive data (EncryptedValue).
+#[cfg(any(feature = "coworker_settings", feature = "schemas"))]
+pub mod coworker_settings;
+/// `FailedCheckin`: A check-in attempt (see Checkin) that was refused, for example because of
+/// an access rule, an inactive plan or a device Nexudus did not recognise.
+#[cfg(any(feature = "failed_checkins", feature = "schemas"))]
+pub mod failed_checkins;
+/// `InventoryAsset`: A physical item a location keeps track of (a desk, a chair, a monitor, a
+/// printer, ...), which can also be handed to customers.
+#[cfg(any(feature = "inventory_assets", feature = "schemas"))]
+pub mod inventory_assets;
+/// `MsOfficeAdminCalendar`: A Microsoft Office 365 calendar linked to one of a location's
+/// resources and watched through an Office 365 change subscription.
+#[cfg(any(feature = "ms_office_admin_calendars", feature = "schemas"))]
+pub mod ms_office_admin_calendars;
 /// `Resource`: Something bookable at a location: a meeting room, desk, office, phone booth,
 /// event space, ...
 #[cfg(any(feature = "resources", feature = "schemas"))]
 pub mod resources;
-/// `ResourceAccessRule`: An extra booking policy for a resource that applies to some customers
-/// (by plan, team, membership, ...) or some dates.
+/// `ResourceAccessRule`: An extra booking policy for one or more resources (or all those of a
+/// location) that applies to some customers (by plan, team, membership, ...) or some dates.
 #[cfg(any(feature = "resource_access_rules", feature = "schemas"))]
 pub mod resource_access_rules;
 /// `ResourceAccessRuleEligibleTimeSlot`: One of the eligible weekly time windows of a resource

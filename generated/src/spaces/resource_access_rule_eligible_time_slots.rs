@@ -123,9 +123,10 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("FromTime", crate::FieldKind::DateTime).required(),
         crate::FieldSchema::new("ToTime", crate::FieldKind::DateTime).required(),
         crate::FieldSchema::new(
-            "DayOfWeek",
-            crate::FieldKind::Enum(&crate::enums::DayOfWeek::SCHEMA),
-        ),
+                "DayOfWeek",
+                crate::FieldKind::Enum(&crate::enums::DayOfWeek::SCHEMA),
+            )
+            .required(),
     ],
     joined: &[],
     filters: &[
@@ -323,11 +324,13 @@ mod typed {
         pub to_time: crate::DateTime,
         /// Day of the week the slot applies to.
         ///
-        /// Wire: `DayOfWeek`.
+        /// Wire: `DayOfWeek`, required on create.
         ///
         /// Spec decision: The 2020 page gives no value list; DayOfWeek is declared once in
-        /// spec/enums.yaml (Sunday = 0).
-        pub day_of_week: Option<crate::enums::DayOfWeek>,
+        /// spec/enums.yaml (Sunday = 0). The 2020 page marks it optional; the catalogue
+        /// (skills:resourceaccessruleeligibletimeslots.md) and the nexudus.mintlify.app create page
+        /// mark it required. A slot means nothing without its day, so it is required.
+        pub day_of_week: crate::enums::DayOfWeek,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -405,7 +408,7 @@ mod typed {
                         )?,
                         from_time: crate::wire::required(v_from_time, "FromTime")?,
                         to_time: crate::wire::required(v_to_time, "ToTime")?,
-                        day_of_week: v_day_of_week,
+                        day_of_week: crate::wire::required(v_day_of_week, "DayOfWeek")?,
                         extra,
                     })
                 }
@@ -556,7 +559,7 @@ mod typed {
         /// `ToTime`: see [`ResourceAccessRuleEligibleTimeSlot::to_time`].
         pub to_time: crate::DateTime,
         /// `DayOfWeek`: see [`ResourceAccessRuleEligibleTimeSlot::day_of_week`].
-        pub day_of_week: Option<crate::enums::DayOfWeek>,
+        pub day_of_week: crate::enums::DayOfWeek,
     }
 
     impl ::serde::Serialize for NewResourceAccessRuleEligibleTimeSlot {
@@ -570,18 +573,19 @@ mod typed {
             object.field("ResourceAccessRuleId", &self.resource_access_rule_id)?;
             object.field("FromTime", &self.from_time)?;
             object.field("ToTime", &self.to_time)?;
-            object.field_if_set("DayOfWeek", &self.day_of_week)?;
+            object.field("DayOfWeek", &self.day_of_week)?;
             object.end()
         }
     }
 
     impl NewResourceAccessRuleEligibleTimeSlot {
-        /// A body with the required fields set (`ResourceAccessRuleId`, `FromTime`, `ToTime`) and no
-        /// optional one.
+        /// A body with the required fields set (`ResourceAccessRuleId`, `FromTime`, `ToTime`,
+        /// `DayOfWeek`) and no optional one.
         pub fn new(
             resource_access_rule_id: impl Into<crate::ids::ResourceAccessRuleId>,
             from_time: crate::DateTime,
             to_time: crate::DateTime,
+            day_of_week: impl Into<crate::enums::DayOfWeek>,
         ) -> Self {
             Self {
                 system_id: None,
@@ -589,7 +593,7 @@ mod typed {
                 resource_access_rule_id: resource_access_rule_id.into(),
                 from_time,
                 to_time,
-                day_of_week: None,
+                day_of_week: day_of_week.into(),
             }
         }
 
@@ -602,15 +606,6 @@ mod typed {
         /// Sets [`CustomFields`](Self::custom_fields).
         pub fn with_custom_fields(mut self, value: ::serde_json::Value) -> Self {
             self.custom_fields = Some(value);
-            self
-        }
-
-        /// Sets [`DayOfWeek`](Self::day_of_week).
-        pub fn with_day_of_week(
-            mut self,
-            value: impl Into<crate::enums::DayOfWeek>,
-        ) -> Self {
-            self.day_of_week = Some(value.into());
             self
         }
     }
@@ -639,7 +634,7 @@ mod typed {
         /// `ToTime`: see [`ResourceAccessRuleEligibleTimeSlot::to_time`].
         pub to_time: crate::DateTime,
         /// `DayOfWeek`: see [`ResourceAccessRuleEligibleTimeSlot::day_of_week`].
-        pub day_of_week: Option<crate::enums::DayOfWeek>,
+        pub day_of_week: crate::enums::DayOfWeek,
         /// Properties the spec does not describe, sent back as they were read.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }

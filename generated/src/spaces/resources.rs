@@ -174,17 +174,12 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("Tariffs", crate::FieldKind::Ids("Tariff"))
             .not_in_list(),
         crate::FieldSchema::new("AddedTariffs", crate::FieldKind::Ids("Tariff"))
-            .update_only()
             .body_only(),
         crate::FieldSchema::new("RemovedTariffs", crate::FieldKind::Ids("Tariff"))
-            .update_only()
             .body_only(),
         crate::FieldSchema::new("Teams", crate::FieldKind::Ids("Team")).not_in_list(),
-        crate::FieldSchema::new("AddedTeams", crate::FieldKind::Ids("Team"))
-            .update_only()
-            .body_only(),
+        crate::FieldSchema::new("AddedTeams", crate::FieldKind::Ids("Team")).body_only(),
         crate::FieldSchema::new("RemovedTeams", crate::FieldKind::Ids("Team"))
-            .update_only()
             .body_only(),
         crate::FieldSchema::new("OnlyForMembers", crate::FieldKind::Boolean),
         crate::FieldSchema::new("OnlyForContacts", crate::FieldKind::Boolean),
@@ -196,13 +191,11 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
                 "AddedLinkedResources",
                 crate::FieldKind::Ids("Resource"),
             )
-            .update_only()
             .body_only(),
         crate::FieldSchema::new(
                 "RemovedLinkedResources",
                 crate::FieldKind::Ids("Resource"),
             )
-            .update_only()
             .body_only(),
         crate::FieldSchema::new("LinkedResourceIds", crate::FieldKind::String)
             .read_only(),
@@ -215,13 +208,11 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
                 "AddedBookingAvailabilityExceptions",
                 crate::FieldKind::Ids("BookingAvailabilityException"),
             )
-            .update_only()
             .body_only(),
         crate::FieldSchema::new(
                 "RemovedBookingAvailabilityExceptions",
                 crate::FieldKind::Ids("BookingAvailabilityException"),
             )
-            .update_only()
             .body_only(),
         crate::FieldSchema::new("Longitude", crate::FieldKind::Decimal),
         crate::FieldSchema::new("Latitude", crate::FieldKind::Decimal),
@@ -230,6 +221,12 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("LastCleanedAt", crate::FieldKind::DateTime),
         crate::FieldSchema::new("UseSharedZoomAccount", crate::FieldKind::Boolean),
         crate::FieldSchema::new("ZoomUserId", crate::FieldKind::String),
+        crate::FieldSchema::new("GoogleCalendarId", crate::FieldKind::String),
+        crate::FieldSchema::new("KisiGroupId", crate::FieldKind::String),
+        crate::FieldSchema::new("AccessControlGroupId", crate::FieldKind::String),
+        crate::FieldSchema::new("ZoomAccessToken", crate::FieldKind::String),
+        crate::FieldSchema::new("ZoomRefreshToken", crate::FieldKind::String),
+        crate::FieldSchema::new("Office365CalendarId", crate::FieldKind::String),
         crate::FieldSchema::new("ChargeCancellationFee", crate::FieldKind::Boolean),
         crate::FieldSchema::new(
             "CancellationFeeType",
@@ -422,6 +419,154 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             field: "Archived",
         },
         crate::FilterSchema {
+            query: "Resource_SystemResourceType",
+            field: "SystemResourceType",
+        },
+        crate::FilterSchema {
+            query: "Resource_NewPictureUrl",
+            field: "NewPictureUrl",
+        },
+        crate::FilterSchema {
+            query: "Resource_ClearPicture",
+            field: "ClearPictureFile",
+        },
+        crate::FilterSchema {
+            query: "Resource_StandingDesk",
+            field: "StandingDesk",
+        },
+        crate::FilterSchema {
+            query: "Resource_QuietZone",
+            field: "QuietZone",
+        },
+        crate::FilterSchema {
+            query: "Resource_WirelessCharger",
+            field: "WirelessCharger",
+        },
+        crate::FilterSchema {
+            query: "Resource_PrivacyScreen",
+            field: "PrivacyScreen",
+        },
+        crate::FilterSchema {
+            query: "Resource_Soundproof",
+            field: "Soundproof",
+        },
+        crate::FilterSchema {
+            query: "Resource_VideoConferencing",
+            field: "VideoConferencing",
+        },
+        crate::FilterSchema {
+            query: "Resource_DualDisplayScreen",
+            field: "DualDisplayScreen",
+        },
+        crate::FilterSchema {
+            query: "Resource_DisplayScreen",
+            field: "DisplayScreen",
+        },
+        crate::FilterSchema {
+            query: "Resource_WirelessPresentation",
+            field: "WirelessPresentation",
+        },
+        crate::FilterSchema {
+            query: "Resource_PaSystem",
+            field: "PaSystem",
+        },
+        crate::FilterSchema {
+            query: "Resource_DesktopMonitor",
+            field: "DesktopMonitor",
+        },
+        crate::FilterSchema {
+            query: "Resource_FlipChart",
+            field: "FlipChart",
+        },
+        crate::FilterSchema {
+            query: "Resource_SecureStorage",
+            field: "SecureStorage",
+        },
+        crate::FilterSchema {
+            query: "Resource_LimitVisitorsToAllocation",
+            field: "LimitVisitorsToAllocation",
+        },
+        crate::FilterSchema {
+            query: "Resource_GoogleCalendarId",
+            field: "GoogleCalendarId",
+        },
+        crate::FilterSchema {
+            query: "Resource_KisiGroupId",
+            field: "KisiGroupId",
+        },
+        crate::FilterSchema {
+            query: "Resource_AccessControlGroupId",
+            field: "AccessControlGroupId",
+        },
+        crate::FilterSchema {
+            query: "Resource_UseSharedZoomAccount",
+            field: "UseSharedZoomAccount",
+        },
+        crate::FilterSchema {
+            query: "Resource_ZoomAccessToken",
+            field: "ZoomAccessToken",
+        },
+        crate::FilterSchema {
+            query: "Resource_ZoomRefreshToken",
+            field: "ZoomRefreshToken",
+        },
+        crate::FilterSchema {
+            query: "Resource_ZoomUserId",
+            field: "ZoomUserId",
+        },
+        crate::FilterSchema {
+            query: "Resource_LastCleanedAt",
+            field: "LastCleanedAt",
+        },
+        crate::FilterSchema {
+            query: "Resource_Office365CalendarId",
+            field: "Office365CalendarId",
+        },
+        crate::FilterSchema {
+            query: "Resource_LinkedResourceIds",
+            field: "LinkedResourceIds",
+        },
+        crate::FilterSchema {
+            query: "Resource_OnlyForContacts",
+            field: "OnlyForContacts",
+        },
+        crate::FilterSchema {
+            query: "Resource_OnlyForMembers",
+            field: "OnlyForMembers",
+        },
+        crate::FilterSchema {
+            query: "Resource_OnlyForInvoicingBusiness",
+            field: "OnlyForInvoicingBusiness",
+        },
+        crate::FilterSchema {
+            query: "Resource_CancellationFeeProduct",
+            field: "CancellationFeeProductId",
+        },
+        crate::FilterSchema {
+            query: "Resource_ChargeCancellationFee",
+            field: "ChargeCancellationFee",
+        },
+        crate::FilterSchema {
+            query: "Resource_CancellationFeeType",
+            field: "CancellationFeeType",
+        },
+        crate::FilterSchema {
+            query: "Resource_CancellationFeeAmount",
+            field: "CancellationFeeAmount",
+        },
+        crate::FilterSchema {
+            query: "Resource_CancellationFeePercentage",
+            field: "CancellationFeePercentage",
+        },
+        crate::FilterSchema {
+            query: "Resource_RepeatBookingQuantityLimit",
+            field: "RepeatBookingQuantityLimit",
+        },
+        crate::FilterSchema {
+            query: "Resource_RepeatBookingPeriodLimitInMonths",
+            field: "RepeatBookingPeriodLimitInMonths",
+        },
+        crate::FilterSchema {
             query: "Resource_ResourceType_Name",
             field: "ResourceTypeName",
         },
@@ -509,6 +654,31 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             from: "from_Resource_Latitude",
             to: "to_Resource_Latitude",
             field: "Latitude",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Resource_LastCleanedAt",
+            to: "to_Resource_LastCleanedAt",
+            field: "LastCleanedAt",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Resource_CancellationFeeAmount",
+            to: "to_Resource_CancellationFeeAmount",
+            field: "CancellationFeeAmount",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Resource_CancellationFeePercentage",
+            to: "to_Resource_CancellationFeePercentage",
+            field: "CancellationFeePercentage",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Resource_RepeatBookingQuantityLimit",
+            to: "to_Resource_RepeatBookingQuantityLimit",
+            field: "RepeatBookingQuantityLimit",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Resource_RepeatBookingPeriodLimitInMonths",
+            to: "to_Resource_RepeatBookingPeriodLimitInMonths",
+            field: "RepeatBookingPeriodLimitInMonths",
         },
     ],
     sort: &[
@@ -705,7 +875,8 @@ mod typed {
         /// project's. That reference and the example body of
         /// web:learn.nexudus.com/rest-api/spaces/post-resources show it with the required fields, as
         /// they do every non-nullable enumeration (Coworker.CoworkerType, which the developer page says
-        /// defaults); it is not required here.
+        /// defaults); it is not required here. The catalogue (skills:resources.md) marks it required on
+        /// create for the same reason.
         pub system_resource_type: Option<crate::enums::SystemResourceType>,
         /// Description shown to users on the resource's page.
         ///
@@ -1044,7 +1215,10 @@ mod typed {
         /// Wire: `LinkedResourceIds`, read-only.
         ///
         /// Spec decision: Only the newer reference (coworking-skills resources.md) documents it, as a
-        /// read-only view of LinkedResources; the 2020 page does not.
+        /// read-only view of LinkedResources; the 2020 page does not. The catalogue
+        /// (skills:resources.md) lists it among the create and update options, but its own description
+        /// calls it read-only; writing a stale copy back could contradict LinkedResources, so the spec
+        /// never sends it.
         pub linked_resource_ids: Option<String>,
         /// Availability exceptions that apply to the resource.
         ///
@@ -1099,6 +1273,48 @@ mod typed {
         /// (web:support.nexudus.com/hc/en-us/articles/360009846238-Resource) and the newer reference
         /// (coworking-skills resources.md) do.
         pub zoom_user_id: Option<String>,
+        /// Id of the Google calendar the resource's bookings are kept in.
+        ///
+        /// Wire: `GoogleCalendarId`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue (skills:resources.md) lists
+        /// it among the create and update options; the 2020 page does not.
+        pub google_calendar_id: Option<String>,
+        /// Kisi access-control group that the resource's bookings grant access to.
+        ///
+        /// Wire: `KisiGroupId`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue (skills:resources.md) lists
+        /// it among the create and update options; the 2020 page does not.
+        pub kisi_group_id: Option<String>,
+        /// Access-control group that the resource's bookings grant access to.
+        ///
+        /// Wire: `AccessControlGroupId`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue (skills:resources.md) lists
+        /// it among the create and update options; the 2020 page does not.
+        pub access_control_group_id: Option<String>,
+        /// Access token of the resource's Zoom connection.
+        ///
+        /// Wire: `ZoomAccessToken`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue (skills:resources.md) lists
+        /// it among the create and update options; the 2020 page does not.
+        pub zoom_access_token: Option<String>,
+        /// Refresh token of the resource's Zoom connection.
+        ///
+        /// Wire: `ZoomRefreshToken`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue (skills:resources.md) lists
+        /// it among the create and update options; the 2020 page does not.
+        pub zoom_refresh_token: Option<String>,
+        /// Id of the Microsoft 365 (Office 365) calendar the resource's bookings are kept in.
+        ///
+        /// Wire: `Office365CalendarId`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue (skills:resources.md) lists
+        /// it among the create and update options; the 2020 page does not.
+        pub office365_calendar_id: Option<String>,
         /// Whether late cancellations are charged a fee.
         ///
         /// Wire: `ChargeCancellationFee`.
@@ -1115,10 +1331,12 @@ mod typed {
         /// Spec decision: Only the newer generation documents it: the entity reference resources.md of
         /// Nexudus-Ltd/nexudus-coworking-skills, generated from the metadata behind the developer
         /// pages, lists it among the create and update options; the 2020 page does not. It is an
-        /// enumeration there (0 None, 1 Absolute, 2 Percentage) whose API name no page found gives, so
-        /// spec/enums.yaml declares it under a name of the project's. The example body of
-        /// web:learn.nexudus.com/rest-api/spaces/post-resources shows it with the required fields, as
-        /// it does every non-nullable enumeration; it is not required here.
+        /// enumeration there (0 None, 1 Absolute, 2 Percentage), which
+        /// web:learn.nexudus.com/rest-api/spaces/put-resourceaccessrules names eCancellationFeeType for
+        /// the same field of ResourceAccessRule. The catalogue marks it required on create, and the
+        /// example body of web:learn.nexudus.com/rest-api/spaces/post-resources shows it with the
+        /// required fields, as they do every non-nullable enumeration; 0 (None) is a value of its own,
+        /// so it is not required here.
         pub cancellation_fee_type: Option<crate::enums::CancellationFeeType>,
         /// The fixed cancellation fee.
         ///
@@ -1260,6 +1478,12 @@ mod typed {
                     let mut v_last_cleaned_at = None;
                     let mut v_use_shared_zoom_account = None;
                     let mut v_zoom_user_id = None;
+                    let mut v_google_calendar_id = None;
+                    let mut v_kisi_group_id = None;
+                    let mut v_access_control_group_id = None;
+                    let mut v_zoom_access_token = None;
+                    let mut v_zoom_refresh_token = None;
+                    let mut v_office365_calendar_id = None;
                     let mut v_charge_cancellation_fee = None;
                     let mut v_cancellation_fee_type = None;
                     let mut v_cancellation_fee_amount = None;
@@ -1392,6 +1616,20 @@ mod typed {
                                 v_use_shared_zoom_account = map.next_value()?;
                             }
                             "ZoomUserId" => v_zoom_user_id = map.next_value()?,
+                            "GoogleCalendarId" => {
+                                v_google_calendar_id = map.next_value()?;
+                            }
+                            "KisiGroupId" => v_kisi_group_id = map.next_value()?,
+                            "AccessControlGroupId" => {
+                                v_access_control_group_id = map.next_value()?;
+                            }
+                            "ZoomAccessToken" => v_zoom_access_token = map.next_value()?,
+                            "ZoomRefreshToken" => {
+                                v_zoom_refresh_token = map.next_value()?;
+                            }
+                            "Office365CalendarId" => {
+                                v_office365_calendar_id = map.next_value()?;
+                            }
                             "ChargeCancellationFee" => {
                                 v_charge_cancellation_fee = map.next_value()?;
                             }
@@ -1501,6 +1739,12 @@ mod typed {
                         last_cleaned_at: v_last_cleaned_at,
                         use_shared_zoom_account: v_use_shared_zoom_account,
                         zoom_user_id: v_zoom_user_id,
+                        google_calendar_id: v_google_calendar_id,
+                        kisi_group_id: v_kisi_group_id,
+                        access_control_group_id: v_access_control_group_id,
+                        zoom_access_token: v_zoom_access_token,
+                        zoom_refresh_token: v_zoom_refresh_token,
+                        office365_calendar_id: v_office365_calendar_id,
                         charge_cancellation_fee: v_charge_cancellation_fee,
                         cancellation_fee_type: v_cancellation_fee_type,
                         cancellation_fee_amount: v_cancellation_fee_amount,
@@ -1680,6 +1924,18 @@ mod typed {
         pub use_shared_zoom_account: Option<bool>,
         /// `ZoomUserId`: see [`Resource::zoom_user_id`].
         pub zoom_user_id: Option<String>,
+        /// `GoogleCalendarId`: see [`Resource::google_calendar_id`].
+        pub google_calendar_id: Option<String>,
+        /// `KisiGroupId`: see [`Resource::kisi_group_id`].
+        pub kisi_group_id: Option<String>,
+        /// `AccessControlGroupId`: see [`Resource::access_control_group_id`].
+        pub access_control_group_id: Option<String>,
+        /// `ZoomAccessToken`: see [`Resource::zoom_access_token`].
+        pub zoom_access_token: Option<String>,
+        /// `ZoomRefreshToken`: see [`Resource::zoom_refresh_token`].
+        pub zoom_refresh_token: Option<String>,
+        /// `Office365CalendarId`: see [`Resource::office365_calendar_id`].
+        pub office365_calendar_id: Option<String>,
         /// `ChargeCancellationFee`: see [`Resource::charge_cancellation_fee`].
         pub charge_cancellation_fee: Option<bool>,
         /// `CancellationFeeType`: see [`Resource::cancellation_fee_type`].
@@ -1700,7 +1956,8 @@ mod typed {
         ///
         /// Spec decision: The 2020 list example spells it `ResourceResourceTypeName`; the spec drops
         /// the `Resource` prefix, as the newer pages do for every joined name (see
-        /// CoworkerDiscountCode).
+        /// CoworkerDiscountCode). The catalogue (skills:resources.md) does not name it, as it names no
+        /// display field outside a PII table; dev:spaces/get-resources-batch still returns it.
         pub resource_type_name: Option<String>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
@@ -1798,6 +2055,12 @@ mod typed {
                     let mut v_last_cleaned_at = None;
                     let mut v_use_shared_zoom_account = None;
                     let mut v_zoom_user_id = None;
+                    let mut v_google_calendar_id = None;
+                    let mut v_kisi_group_id = None;
+                    let mut v_access_control_group_id = None;
+                    let mut v_zoom_access_token = None;
+                    let mut v_zoom_refresh_token = None;
+                    let mut v_office365_calendar_id = None;
                     let mut v_charge_cancellation_fee = None;
                     let mut v_cancellation_fee_type = None;
                     let mut v_cancellation_fee_amount = None;
@@ -1925,6 +2188,20 @@ mod typed {
                                 v_use_shared_zoom_account = map.next_value()?;
                             }
                             "ZoomUserId" => v_zoom_user_id = map.next_value()?,
+                            "GoogleCalendarId" => {
+                                v_google_calendar_id = map.next_value()?;
+                            }
+                            "KisiGroupId" => v_kisi_group_id = map.next_value()?,
+                            "AccessControlGroupId" => {
+                                v_access_control_group_id = map.next_value()?;
+                            }
+                            "ZoomAccessToken" => v_zoom_access_token = map.next_value()?,
+                            "ZoomRefreshToken" => {
+                                v_zoom_refresh_token = map.next_value()?;
+                            }
+                            "Office365CalendarId" => {
+                                v_office365_calendar_id = map.next_value()?;
+                            }
                             "ChargeCancellationFee" => {
                                 v_charge_cancellation_fee = map.next_value()?;
                             }
@@ -2027,6 +2304,12 @@ mod typed {
                         last_cleaned_at: v_last_cleaned_at,
                         use_shared_zoom_account: v_use_shared_zoom_account,
                         zoom_user_id: v_zoom_user_id,
+                        google_calendar_id: v_google_calendar_id,
+                        kisi_group_id: v_kisi_group_id,
+                        access_control_group_id: v_access_control_group_id,
+                        zoom_access_token: v_zoom_access_token,
+                        zoom_refresh_token: v_zoom_refresh_token,
+                        office365_calendar_id: v_office365_calendar_id,
                         charge_cancellation_fee: v_charge_cancellation_fee,
                         cancellation_fee_type: v_cancellation_fee_type,
                         cancellation_fee_amount: v_cancellation_fee_amount,
@@ -2160,8 +2443,42 @@ mod typed {
         pub repeat_booking_period_limit_in_months: Option<i64>,
         /// `Tariffs`: see [`Resource::tariffs`].
         pub tariffs: Option<Vec<crate::ids::TariffId>>,
+        /// Ids that the body adds to the plans without replacing the list.
+        ///
+        /// Wire: `AddedTariffs`, sent only, never in answers.
+        ///
+        /// Spec decision: The catalogue (skills:resources.md) lists it among the create options as well
+        /// as the update ones, so both bodies carry it.
+        pub added_tariffs: Option<Vec<crate::ids::TariffId>>,
+        /// Ids that the body removes from the plans without replacing the list.
+        ///
+        /// Wire: `RemovedTariffs`, sent only, never in answers.
+        ///
+        /// Spec decision: The catalogue (skills:resources.md) lists it among the create options as well
+        /// as the update ones, so both bodies carry it.
+        pub removed_tariffs: Option<Vec<crate::ids::TariffId>>,
         /// `Teams`: see [`Resource::teams`].
         pub teams: Option<Vec<crate::ids::TeamId>>,
+        /// Ids that the body adds to the teams without replacing the list.
+        ///
+        /// Wire: `AddedTeams`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the newer generation documents it: the entity reference resources.md of
+        /// Nexudus-Ltd/nexudus-coworking-skills, generated from the metadata behind the developer
+        /// pages, lists it among the create and update options; the 2020 page does not. The catalogue
+        /// (skills:resources.md) lists it among the create options as well as the update ones, so both
+        /// bodies carry it.
+        pub added_teams: Option<Vec<crate::ids::TeamId>>,
+        /// Ids that the body removes from the teams without replacing the list.
+        ///
+        /// Wire: `RemovedTeams`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the newer generation documents it: the entity reference resources.md of
+        /// Nexudus-Ltd/nexudus-coworking-skills, generated from the metadata behind the developer
+        /// pages, lists it among the create and update options; the 2020 page does not. The catalogue
+        /// (skills:resources.md) lists it among the create options as well as the update ones, so both
+        /// bodies carry it.
+        pub removed_teams: Option<Vec<crate::ids::TeamId>>,
         /// `OnlyForMembers`: see [`Resource::only_for_members`].
         pub only_for_members: Option<bool>,
         /// `OnlyForContacts`: see [`Resource::only_for_contacts`].
@@ -2172,8 +2489,46 @@ mod typed {
         pub shifts: Option<String>,
         /// `LinkedResources`: see [`Resource::linked_resources`].
         pub linked_resources: Option<Vec<crate::ids::ResourceId>>,
+        /// Ids that the body adds to the linked resources without replacing the list.
+        ///
+        /// Wire: `AddedLinkedResources`, sent only, never in answers.
+        ///
+        /// Spec decision: The catalogue (skills:resources.md) lists it among the create options as well
+        /// as the update ones, so both bodies carry it.
+        pub added_linked_resources: Option<Vec<crate::ids::ResourceId>>,
+        /// Ids that the body removes from the linked resources without replacing the list.
+        ///
+        /// Wire: `RemovedLinkedResources`, sent only, never in answers.
+        ///
+        /// Spec decision: The catalogue (skills:resources.md) lists it among the create options as well
+        /// as the update ones, so both bodies carry it.
+        pub removed_linked_resources: Option<Vec<crate::ids::ResourceId>>,
         /// `BookingAvailabilityExceptions`: see [`Resource::booking_availability_exceptions`].
         pub booking_availability_exceptions: Option<
+            Vec<crate::ids::BookingAvailabilityExceptionId>,
+        >,
+        /// Ids that the body adds to the availability exceptions without replacing the list.
+        ///
+        /// Wire: `AddedBookingAvailabilityExceptions`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the newer generation documents it: the entity reference resources.md of
+        /// Nexudus-Ltd/nexudus-coworking-skills, generated from the metadata behind the developer
+        /// pages, lists it among the create and update options; the 2020 page does not. The catalogue
+        /// (skills:resources.md) lists it among the create options as well as the update ones, so both
+        /// bodies carry it.
+        pub added_booking_availability_exceptions: Option<
+            Vec<crate::ids::BookingAvailabilityExceptionId>,
+        >,
+        /// Ids that the body removes from the availability exceptions without replacing the list.
+        ///
+        /// Wire: `RemovedBookingAvailabilityExceptions`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the newer generation documents it: the entity reference resources.md of
+        /// Nexudus-Ltd/nexudus-coworking-skills, generated from the metadata behind the developer
+        /// pages, lists it among the create and update options; the 2020 page does not. The catalogue
+        /// (skills:resources.md) lists it among the create options as well as the update ones, so both
+        /// bodies carry it.
+        pub removed_booking_availability_exceptions: Option<
             Vec<crate::ids::BookingAvailabilityExceptionId>,
         >,
         /// `Longitude`: see [`Resource::longitude`].
@@ -2190,6 +2545,18 @@ mod typed {
         pub use_shared_zoom_account: Option<bool>,
         /// `ZoomUserId`: see [`Resource::zoom_user_id`].
         pub zoom_user_id: Option<String>,
+        /// `GoogleCalendarId`: see [`Resource::google_calendar_id`].
+        pub google_calendar_id: Option<String>,
+        /// `KisiGroupId`: see [`Resource::kisi_group_id`].
+        pub kisi_group_id: Option<String>,
+        /// `AccessControlGroupId`: see [`Resource::access_control_group_id`].
+        pub access_control_group_id: Option<String>,
+        /// `ZoomAccessToken`: see [`Resource::zoom_access_token`].
+        pub zoom_access_token: Option<String>,
+        /// `ZoomRefreshToken`: see [`Resource::zoom_refresh_token`].
+        pub zoom_refresh_token: Option<String>,
+        /// `Office365CalendarId`: see [`Resource::office365_calendar_id`].
+        pub office365_calendar_id: Option<String>,
         /// `ChargeCancellationFee`: see [`Resource::charge_cancellation_fee`].
         pub charge_cancellation_fee: Option<bool>,
         /// `CancellationFeeType`: see [`Resource::cancellation_fee_type`].
@@ -2307,7 +2674,11 @@ mod typed {
                     &self.repeat_booking_period_limit_in_months,
                 )?;
             object.field_if_set("Tariffs", &self.tariffs)?;
+            object.field_if_set("AddedTariffs", &self.added_tariffs)?;
+            object.field_if_set("RemovedTariffs", &self.removed_tariffs)?;
             object.field_if_set("Teams", &self.teams)?;
+            object.field_if_set("AddedTeams", &self.added_teams)?;
+            object.field_if_set("RemovedTeams", &self.removed_teams)?;
             object.field_if_set("OnlyForMembers", &self.only_for_members)?;
             object.field_if_set("OnlyForContacts", &self.only_for_contacts)?;
             object
@@ -2317,10 +2688,23 @@ mod typed {
                 )?;
             object.field_if_set("Shifts", &self.shifts)?;
             object.field_if_set("LinkedResources", &self.linked_resources)?;
+            object.field_if_set("AddedLinkedResources", &self.added_linked_resources)?;
+            object
+                .field_if_set("RemovedLinkedResources", &self.removed_linked_resources)?;
             object
                 .field_if_set(
                     "BookingAvailabilityExceptions",
                     &self.booking_availability_exceptions,
+                )?;
+            object
+                .field_if_set(
+                    "AddedBookingAvailabilityExceptions",
+                    &self.added_booking_availability_exceptions,
+                )?;
+            object
+                .field_if_set(
+                    "RemovedBookingAvailabilityExceptions",
+                    &self.removed_booking_availability_exceptions,
                 )?;
             if let Some(value) = &self.longitude {
                 object.field("Longitude", &crate::wire::Number(value))?;
@@ -2333,6 +2717,12 @@ mod typed {
             object.field_if_set("LastCleanedAt", &self.last_cleaned_at)?;
             object.field_if_set("UseSharedZoomAccount", &self.use_shared_zoom_account)?;
             object.field_if_set("ZoomUserId", &self.zoom_user_id)?;
+            object.field_if_set("GoogleCalendarId", &self.google_calendar_id)?;
+            object.field_if_set("KisiGroupId", &self.kisi_group_id)?;
+            object.field_if_set("AccessControlGroupId", &self.access_control_group_id)?;
+            object.field_if_set("ZoomAccessToken", &self.zoom_access_token)?;
+            object.field_if_set("ZoomRefreshToken", &self.zoom_refresh_token)?;
+            object.field_if_set("Office365CalendarId", &self.office365_calendar_id)?;
             object.field_if_set("ChargeCancellationFee", &self.charge_cancellation_fee)?;
             object.field_if_set("CancellationFeeType", &self.cancellation_fee_type)?;
             if let Some(value) = &self.cancellation_fee_amount {
@@ -2418,13 +2808,21 @@ mod typed {
                 repeat_booking_quantity_limit: None,
                 repeat_booking_period_limit_in_months: None,
                 tariffs: None,
+                added_tariffs: None,
+                removed_tariffs: None,
                 teams: None,
+                added_teams: None,
+                removed_teams: None,
                 only_for_members: None,
                 only_for_contacts: None,
                 only_for_invoicing_business: None,
                 shifts: None,
                 linked_resources: None,
+                added_linked_resources: None,
+                removed_linked_resources: None,
                 booking_availability_exceptions: None,
+                added_booking_availability_exceptions: None,
+                removed_booking_availability_exceptions: None,
                 longitude: None,
                 latitude: None,
                 hide_in_calendar: None,
@@ -2432,6 +2830,12 @@ mod typed {
                 last_cleaned_at: None,
                 use_shared_zoom_account: None,
                 zoom_user_id: None,
+                google_calendar_id: None,
+                kisi_group_id: None,
+                access_control_group_id: None,
+                zoom_access_token: None,
+                zoom_refresh_token: None,
+                office365_calendar_id: None,
                 charge_cancellation_fee: None,
                 cancellation_fee_type: None,
                 cancellation_fee_amount: None,
@@ -2758,12 +3162,48 @@ mod typed {
             self
         }
 
+        /// Sets [`AddedTariffs`](Self::added_tariffs).
+        pub fn with_added_tariffs(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::TariffId>>,
+        ) -> Self {
+            self.added_tariffs = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+
+        /// Sets [`RemovedTariffs`](Self::removed_tariffs).
+        pub fn with_removed_tariffs(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::TariffId>>,
+        ) -> Self {
+            self.removed_tariffs = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+
         /// Sets [`Teams`](Self::teams).
         pub fn with_teams(
             mut self,
             value: impl IntoIterator<Item = impl Into<crate::ids::TeamId>>,
         ) -> Self {
             self.teams = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+
+        /// Sets [`AddedTeams`](Self::added_teams).
+        pub fn with_added_teams(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::TeamId>>,
+        ) -> Self {
+            self.added_teams = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+
+        /// Sets [`RemovedTeams`](Self::removed_teams).
+        pub fn with_removed_teams(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::TeamId>>,
+        ) -> Self {
+            self.removed_teams = Some(value.into_iter().map(Into::into).collect());
             self
         }
 
@@ -2800,6 +3240,28 @@ mod typed {
             self
         }
 
+        /// Sets [`AddedLinkedResources`](Self::added_linked_resources).
+        pub fn with_added_linked_resources(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::ResourceId>>,
+        ) -> Self {
+            self.added_linked_resources = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
+            self
+        }
+
+        /// Sets [`RemovedLinkedResources`](Self::removed_linked_resources).
+        pub fn with_removed_linked_resources(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::ResourceId>>,
+        ) -> Self {
+            self.removed_linked_resources = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
+            self
+        }
+
         /// Sets [`BookingAvailabilityExceptions`](Self::booking_availability_exceptions).
         pub fn with_booking_availability_exceptions(
             mut self,
@@ -2808,6 +3270,33 @@ mod typed {
             >,
         ) -> Self {
             self.booking_availability_exceptions = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
+            self
+        }
+
+        /// Sets [`AddedBookingAvailabilityExceptions`](Self::added_booking_availability_exceptions).
+        pub fn with_added_booking_availability_exceptions(
+            mut self,
+            value: impl IntoIterator<
+                Item = impl Into<crate::ids::BookingAvailabilityExceptionId>,
+            >,
+        ) -> Self {
+            self.added_booking_availability_exceptions = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
+            self
+        }
+
+        /// Sets
+        /// [`RemovedBookingAvailabilityExceptions`](Self::removed_booking_availability_exceptions).
+        pub fn with_removed_booking_availability_exceptions(
+            mut self,
+            value: impl IntoIterator<
+                Item = impl Into<crate::ids::BookingAvailabilityExceptionId>,
+            >,
+        ) -> Self {
+            self.removed_booking_availability_exceptions = Some(
                 value.into_iter().map(Into::into).collect(),
             );
             self
@@ -2852,6 +3341,42 @@ mod typed {
         /// Sets [`ZoomUserId`](Self::zoom_user_id).
         pub fn with_zoom_user_id(mut self, value: impl Into<String>) -> Self {
             self.zoom_user_id = Some(value.into());
+            self
+        }
+
+        /// Sets [`GoogleCalendarId`](Self::google_calendar_id).
+        pub fn with_google_calendar_id(mut self, value: impl Into<String>) -> Self {
+            self.google_calendar_id = Some(value.into());
+            self
+        }
+
+        /// Sets [`KisiGroupId`](Self::kisi_group_id).
+        pub fn with_kisi_group_id(mut self, value: impl Into<String>) -> Self {
+            self.kisi_group_id = Some(value.into());
+            self
+        }
+
+        /// Sets [`AccessControlGroupId`](Self::access_control_group_id).
+        pub fn with_access_control_group_id(mut self, value: impl Into<String>) -> Self {
+            self.access_control_group_id = Some(value.into());
+            self
+        }
+
+        /// Sets [`ZoomAccessToken`](Self::zoom_access_token).
+        pub fn with_zoom_access_token(mut self, value: impl Into<String>) -> Self {
+            self.zoom_access_token = Some(value.into());
+            self
+        }
+
+        /// Sets [`ZoomRefreshToken`](Self::zoom_refresh_token).
+        pub fn with_zoom_refresh_token(mut self, value: impl Into<String>) -> Self {
+            self.zoom_refresh_token = Some(value.into());
+            self
+        }
+
+        /// Sets [`Office365CalendarId`](Self::office365_calendar_id).
+        pub fn with_office365_calendar_id(mut self, value: impl Into<String>) -> Self {
+            self.office365_calendar_id = Some(value.into());
             self
         }
 
@@ -3039,31 +3564,15 @@ mod typed {
         pub repeat_booking_period_limit_in_months: Option<i64>,
         /// `Tariffs`: see [`Resource::tariffs`].
         pub tariffs: Option<Vec<crate::ids::TariffId>>,
-        /// Ids that the update adds to the plans without replacing the list.
-        ///
-        /// Wire: `AddedTariffs`, set on update only, sent only, never in answers.
+        /// `AddedTariffs`: see [`NewResource::added_tariffs`].
         pub added_tariffs: Option<Vec<crate::ids::TariffId>>,
-        /// Ids that the update removes from the plans without replacing the list.
-        ///
-        /// Wire: `RemovedTariffs`, set on update only, sent only, never in answers.
+        /// `RemovedTariffs`: see [`NewResource::removed_tariffs`].
         pub removed_tariffs: Option<Vec<crate::ids::TariffId>>,
         /// `Teams`: see [`Resource::teams`].
         pub teams: Option<Vec<crate::ids::TeamId>>,
-        /// Ids that the update adds to the teams without replacing the list.
-        ///
-        /// Wire: `AddedTeams`, set on update only, sent only, never in answers.
-        ///
-        /// Spec decision: Only the newer generation documents it: the entity reference resources.md of
-        /// Nexudus-Ltd/nexudus-coworking-skills, generated from the metadata behind the developer
-        /// pages, lists it among the create and update options; the 2020 page does not.
+        /// `AddedTeams`: see [`NewResource::added_teams`].
         pub added_teams: Option<Vec<crate::ids::TeamId>>,
-        /// Ids that the update removes from the teams without replacing the list.
-        ///
-        /// Wire: `RemovedTeams`, set on update only, sent only, never in answers.
-        ///
-        /// Spec decision: Only the newer generation documents it: the entity reference resources.md of
-        /// Nexudus-Ltd/nexudus-coworking-skills, generated from the metadata behind the developer
-        /// pages, lists it among the create and update options; the 2020 page does not.
+        /// `RemovedTeams`: see [`NewResource::removed_teams`].
         pub removed_teams: Option<Vec<crate::ids::TeamId>>,
         /// `OnlyForMembers`: see [`Resource::only_for_members`].
         pub only_for_members: Option<bool>,
@@ -3075,36 +3584,21 @@ mod typed {
         pub shifts: Option<String>,
         /// `LinkedResources`: see [`Resource::linked_resources`].
         pub linked_resources: Option<Vec<crate::ids::ResourceId>>,
-        /// Ids that the update adds to the linked resources without replacing the list.
-        ///
-        /// Wire: `AddedLinkedResources`, set on update only, sent only, never in answers.
+        /// `AddedLinkedResources`: see [`NewResource::added_linked_resources`].
         pub added_linked_resources: Option<Vec<crate::ids::ResourceId>>,
-        /// Ids that the update removes from the linked resources without replacing the list.
-        ///
-        /// Wire: `RemovedLinkedResources`, set on update only, sent only, never in answers.
+        /// `RemovedLinkedResources`: see [`NewResource::removed_linked_resources`].
         pub removed_linked_resources: Option<Vec<crate::ids::ResourceId>>,
         /// `BookingAvailabilityExceptions`: see [`Resource::booking_availability_exceptions`].
         pub booking_availability_exceptions: Option<
             Vec<crate::ids::BookingAvailabilityExceptionId>,
         >,
-        /// Ids that the update adds to the availability exceptions without replacing the list.
-        ///
-        /// Wire: `AddedBookingAvailabilityExceptions`, set on update only, sent only, never in answers.
-        ///
-        /// Spec decision: Only the newer generation documents it: the entity reference resources.md of
-        /// Nexudus-Ltd/nexudus-coworking-skills, generated from the metadata behind the developer
-        /// pages, lists it among the create and update options; the 2020 page does not.
+        /// `AddedBookingAvailabilityExceptions`: see
+        /// [`NewResource::added_booking_availability_exceptions`].
         pub added_booking_availability_exceptions: Option<
             Vec<crate::ids::BookingAvailabilityExceptionId>,
         >,
-        /// Ids that the update removes from the availability exceptions without replacing the list.
-        ///
-        /// Wire: `RemovedBookingAvailabilityExceptions`, set on update only, sent only, never in
-        /// answers.
-        ///
-        /// Spec decision: Only the newer generation documents it: the entity reference resources.md of
-        /// Nexudus-Ltd/nexudus-coworking-skills, generated from the metadata behind the developer
-        /// pages, lists it among the create and update options; the 2020 page does not.
+        /// `RemovedBookingAvailabilityExceptions`: see
+        /// [`NewResource::removed_booking_availability_exceptions`].
         pub removed_booking_availability_exceptions: Option<
             Vec<crate::ids::BookingAvailabilityExceptionId>,
         >,
@@ -3122,6 +3616,18 @@ mod typed {
         pub use_shared_zoom_account: Option<bool>,
         /// `ZoomUserId`: see [`Resource::zoom_user_id`].
         pub zoom_user_id: Option<String>,
+        /// `GoogleCalendarId`: see [`Resource::google_calendar_id`].
+        pub google_calendar_id: Option<String>,
+        /// `KisiGroupId`: see [`Resource::kisi_group_id`].
+        pub kisi_group_id: Option<String>,
+        /// `AccessControlGroupId`: see [`Resource::access_control_group_id`].
+        pub access_control_group_id: Option<String>,
+        /// `ZoomAccessToken`: see [`Resource::zoom_access_token`].
+        pub zoom_access_token: Option<String>,
+        /// `ZoomRefreshToken`: see [`Resource::zoom_refresh_token`].
+        pub zoom_refresh_token: Option<String>,
+        /// `Office365CalendarId`: see [`Resource::office365_calendar_id`].
+        pub office365_calendar_id: Option<String>,
         /// `ChargeCancellationFee`: see [`Resource::charge_cancellation_fee`].
         pub charge_cancellation_fee: Option<bool>,
         /// `CancellationFeeType`: see [`Resource::cancellation_fee_type`].
@@ -3260,6 +3766,12 @@ mod typed {
             object.field("LastCleanedAt", &self.last_cleaned_at)?;
             object.field("UseSharedZoomAccount", &self.use_shared_zoom_account)?;
             object.field("ZoomUserId", &self.zoom_user_id)?;
+            object.field("GoogleCalendarId", &self.google_calendar_id)?;
+            object.field("KisiGroupId", &self.kisi_group_id)?;
+            object.field("AccessControlGroupId", &self.access_control_group_id)?;
+            object.field("ZoomAccessToken", &self.zoom_access_token)?;
+            object.field("ZoomRefreshToken", &self.zoom_refresh_token)?;
+            object.field("Office365CalendarId", &self.office365_calendar_id)?;
             object.field("ChargeCancellationFee", &self.charge_cancellation_fee)?;
             object.field("CancellationFeeType", &self.cancellation_fee_type)?;
             object
@@ -3369,6 +3881,12 @@ mod typed {
                 last_cleaned_at: record.last_cleaned_at,
                 use_shared_zoom_account: record.use_shared_zoom_account,
                 zoom_user_id: record.zoom_user_id,
+                google_calendar_id: record.google_calendar_id,
+                kisi_group_id: record.kisi_group_id,
+                access_control_group_id: record.access_control_group_id,
+                zoom_access_token: record.zoom_access_token,
+                zoom_refresh_token: record.zoom_refresh_token,
+                office365_calendar_id: record.office365_calendar_id,
                 charge_cancellation_fee: record.charge_cancellation_fee,
                 cancellation_fee_type: record.cancellation_fee_type,
                 cancellation_fee_amount: record.cancellation_fee_amount,
@@ -3566,6 +4084,154 @@ mod typed {
         ///
         /// Query: `Resource_Archived=true`.
         Archived(bool),
+        /// Filter by built-in category.
+        ///
+        /// Query: `Resource_SystemResourceType=0`.
+        SystemResourceType(crate::enums::SystemResourceType),
+        /// Filter by the picture upload URL.
+        ///
+        /// Query: `Resource_NewPictureUrl=text`.
+        NewPictureUrl(String),
+        /// Filter by the clear-picture flag.
+        ///
+        /// Query: `Resource_ClearPicture=true`.
+        ClearPicture(bool),
+        /// Filter by standing desk.
+        ///
+        /// Query: `Resource_StandingDesk=true`.
+        StandingDesk(bool),
+        /// Filter by quiet zone.
+        ///
+        /// Query: `Resource_QuietZone=true`.
+        QuietZone(bool),
+        /// Filter by wireless charger.
+        ///
+        /// Query: `Resource_WirelessCharger=true`.
+        WirelessCharger(bool),
+        /// Filter by privacy screen.
+        ///
+        /// Query: `Resource_PrivacyScreen=true`.
+        PrivacyScreen(bool),
+        /// Filter by soundproof.
+        ///
+        /// Query: `Resource_Soundproof=true`.
+        Soundproof(bool),
+        /// Filter by video conferencing.
+        ///
+        /// Query: `Resource_VideoConferencing=true`.
+        VideoConferencing(bool),
+        /// Filter by dual display screen.
+        ///
+        /// Query: `Resource_DualDisplayScreen=true`.
+        DualDisplayScreen(bool),
+        /// Filter by display screen.
+        ///
+        /// Query: `Resource_DisplayScreen=true`.
+        DisplayScreen(bool),
+        /// Filter by wireless presentation.
+        ///
+        /// Query: `Resource_WirelessPresentation=true`.
+        WirelessPresentation(bool),
+        /// Filter by PA system.
+        ///
+        /// Query: `Resource_PaSystem=true`.
+        PaSystem(bool),
+        /// Filter by desktop monitor.
+        ///
+        /// Query: `Resource_DesktopMonitor=true`.
+        DesktopMonitor(bool),
+        /// Filter by flip chart.
+        ///
+        /// Query: `Resource_FlipChart=true`.
+        FlipChart(bool),
+        /// Filter by secure storage.
+        ///
+        /// Query: `Resource_SecureStorage=true`.
+        SecureStorage(bool),
+        /// Filter by limit visitors to allocation.
+        ///
+        /// Query: `Resource_LimitVisitorsToAllocation=true`.
+        LimitVisitorsToAllocation(bool),
+        /// Filter by Google calendar Id.
+        ///
+        /// Query: `Resource_GoogleCalendarId=text`.
+        GoogleCalendarId(String),
+        /// Filter by Kisi group Id.
+        ///
+        /// Query: `Resource_KisiGroupId=text`.
+        KisiGroupId(String),
+        /// Filter by access-control group Id.
+        ///
+        /// Query: `Resource_AccessControlGroupId=text`.
+        AccessControlGroupId(String),
+        /// Filter by use of the shared Zoom account.
+        ///
+        /// Query: `Resource_UseSharedZoomAccount=true`.
+        UseSharedZoomAccount(bool),
+        /// Filter by Zoom access token.
+        ///
+        /// Query: `Resource_ZoomAccessToken=text`.
+        ZoomAccessToken(String),
+        /// Filter by Zoom refresh token.
+        ///
+        /// Query: `Resource_ZoomRefreshToken=text`.
+        ZoomRefreshToken(String),
+        /// Filter by Zoom user Id.
+        ///
+        /// Query: `Resource_ZoomUserId=text`.
+        ZoomUserId(String),
+        /// Filter by when the resource was last cleaned.
+        ///
+        /// Query: `Resource_LastCleanedAt=2025-01-01T00:00`.
+        LastCleanedAt(crate::DateTime),
+        /// Filter by Microsoft 365 calendar Id.
+        ///
+        /// Query: `Resource_Office365CalendarId=text`.
+        Office365CalendarId(String),
+        /// Filter by linked resource Ids text.
+        ///
+        /// Query: `Resource_LinkedResourceIds=text`.
+        LinkedResourceIds(String),
+        /// Filter by only for contacts.
+        ///
+        /// Query: `Resource_OnlyForContacts=true`.
+        OnlyForContacts(bool),
+        /// Filter by only for members.
+        ///
+        /// Query: `Resource_OnlyForMembers=true`.
+        OnlyForMembers(bool),
+        /// Filter by only for customers invoiced by the location.
+        ///
+        /// Query: `Resource_OnlyForInvoicingBusiness=true`.
+        OnlyForInvoicingBusiness(bool),
+        /// Filter by cancellation fee product Id.
+        ///
+        /// Query: `Resource_CancellationFeeProduct=12`.
+        CancellationFeeProduct(crate::ids::ProductId),
+        /// Filter by whether a cancellation fee is charged.
+        ///
+        /// Query: `Resource_ChargeCancellationFee=true`.
+        ChargeCancellationFee(bool),
+        /// Filter by cancellation fee type.
+        ///
+        /// Query: `Resource_CancellationFeeType=0`.
+        CancellationFeeType(crate::enums::CancellationFeeType),
+        /// Filter by cancellation fee amount.
+        ///
+        /// Query: `Resource_CancellationFeeAmount=10.5`.
+        CancellationFeeAmount(crate::Decimal),
+        /// Filter by cancellation fee percentage.
+        ///
+        /// Query: `Resource_CancellationFeePercentage=10.5`.
+        CancellationFeePercentage(crate::Decimal),
+        /// Filter by repeat booking quantity limit.
+        ///
+        /// Query: `Resource_RepeatBookingQuantityLimit=12`.
+        RepeatBookingQuantityLimit(i64),
+        /// Filter by repeat booking period limit.
+        ///
+        /// Query: `Resource_RepeatBookingPeriodLimitInMonths=12`.
+        RepeatBookingPeriodLimitInMonths(i64),
         /// Filter by resource type name (joined from the related record).
         ///
         /// Query: `Resource_ResourceType_Name=text`.
@@ -3702,6 +4368,53 @@ mod typed {
         ///
         /// `Latitude` at most this value. Query: `to_Resource_Latitude=10.5`.
         ToLatitude(crate::Decimal),
+        /// Last cleaning time within a range.
+        ///
+        /// `LastCleanedAt` at least this value. Query: `from_Resource_LastCleanedAt=2025-01-01T00:00`.
+        FromLastCleanedAt(crate::DateTime),
+        /// Last cleaning time within a range.
+        ///
+        /// `LastCleanedAt` at most this value. Query: `to_Resource_LastCleanedAt=2025-01-01T00:00`.
+        ToLastCleanedAt(crate::DateTime),
+        /// Cancellation fee amount within a range.
+        ///
+        /// `CancellationFeeAmount` at least this value. Query:
+        /// `from_Resource_CancellationFeeAmount=10.5`.
+        FromCancellationFeeAmount(crate::Decimal),
+        /// Cancellation fee amount within a range.
+        ///
+        /// `CancellationFeeAmount` at most this value. Query: `to_Resource_CancellationFeeAmount=10.5`.
+        ToCancellationFeeAmount(crate::Decimal),
+        /// Cancellation fee percentage within a range.
+        ///
+        /// `CancellationFeePercentage` at least this value. Query:
+        /// `from_Resource_CancellationFeePercentage=10.5`.
+        FromCancellationFeePercentage(crate::Decimal),
+        /// Cancellation fee percentage within a range.
+        ///
+        /// `CancellationFeePercentage` at most this value. Query:
+        /// `to_Resource_CancellationFeePercentage=10.5`.
+        ToCancellationFeePercentage(crate::Decimal),
+        /// Repeat booking quantity limit within a range.
+        ///
+        /// `RepeatBookingQuantityLimit` at least this value. Query:
+        /// `from_Resource_RepeatBookingQuantityLimit=12`.
+        FromRepeatBookingQuantityLimit(i64),
+        /// Repeat booking quantity limit within a range.
+        ///
+        /// `RepeatBookingQuantityLimit` at most this value. Query:
+        /// `to_Resource_RepeatBookingQuantityLimit=12`.
+        ToRepeatBookingQuantityLimit(i64),
+        /// Repeat booking period limit within a range.
+        ///
+        /// `RepeatBookingPeriodLimitInMonths` at least this value. Query:
+        /// `from_Resource_RepeatBookingPeriodLimitInMonths=12`.
+        FromRepeatBookingPeriodLimitInMonths(i64),
+        /// Repeat booking period limit within a range.
+        ///
+        /// `RepeatBookingPeriodLimitInMonths` at most this value. Query:
+        /// `to_Resource_RepeatBookingPeriodLimitInMonths=12`.
+        ToRepeatBookingPeriodLimitInMonths(i64),
     }
 
     impl crate::QueryFilter for ResourceFilter {
@@ -3784,6 +4497,102 @@ mod typed {
                     ("Resource_HideInCalendar", value.to_string())
                 }
                 Self::Archived(value) => ("Resource_Archived", value.to_string()),
+                Self::SystemResourceType(value) => {
+                    ("Resource_SystemResourceType", value.value().to_string())
+                }
+                Self::NewPictureUrl(value) => ("Resource_NewPictureUrl", value.clone()),
+                Self::ClearPicture(value) => ("Resource_ClearPicture", value.to_string()),
+                Self::StandingDesk(value) => ("Resource_StandingDesk", value.to_string()),
+                Self::QuietZone(value) => ("Resource_QuietZone", value.to_string()),
+                Self::WirelessCharger(value) => {
+                    ("Resource_WirelessCharger", value.to_string())
+                }
+                Self::PrivacyScreen(value) => {
+                    ("Resource_PrivacyScreen", value.to_string())
+                }
+                Self::Soundproof(value) => ("Resource_Soundproof", value.to_string()),
+                Self::VideoConferencing(value) => {
+                    ("Resource_VideoConferencing", value.to_string())
+                }
+                Self::DualDisplayScreen(value) => {
+                    ("Resource_DualDisplayScreen", value.to_string())
+                }
+                Self::DisplayScreen(value) => {
+                    ("Resource_DisplayScreen", value.to_string())
+                }
+                Self::WirelessPresentation(value) => {
+                    ("Resource_WirelessPresentation", value.to_string())
+                }
+                Self::PaSystem(value) => ("Resource_PaSystem", value.to_string()),
+                Self::DesktopMonitor(value) => {
+                    ("Resource_DesktopMonitor", value.to_string())
+                }
+                Self::FlipChart(value) => ("Resource_FlipChart", value.to_string()),
+                Self::SecureStorage(value) => {
+                    ("Resource_SecureStorage", value.to_string())
+                }
+                Self::LimitVisitorsToAllocation(value) => {
+                    ("Resource_LimitVisitorsToAllocation", value.to_string())
+                }
+                Self::GoogleCalendarId(value) => {
+                    ("Resource_GoogleCalendarId", value.clone())
+                }
+                Self::KisiGroupId(value) => ("Resource_KisiGroupId", value.clone()),
+                Self::AccessControlGroupId(value) => {
+                    ("Resource_AccessControlGroupId", value.clone())
+                }
+                Self::UseSharedZoomAccount(value) => {
+                    ("Resource_UseSharedZoomAccount", value.to_string())
+                }
+                Self::ZoomAccessToken(value) => {
+                    ("Resource_ZoomAccessToken", value.clone())
+                }
+                Self::ZoomRefreshToken(value) => {
+                    ("Resource_ZoomRefreshToken", value.clone())
+                }
+                Self::ZoomUserId(value) => ("Resource_ZoomUserId", value.clone()),
+                Self::LastCleanedAt(value) => {
+                    (
+                        "Resource_LastCleanedAt",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::Office365CalendarId(value) => {
+                    ("Resource_Office365CalendarId", value.clone())
+                }
+                Self::LinkedResourceIds(value) => {
+                    ("Resource_LinkedResourceIds", value.clone())
+                }
+                Self::OnlyForContacts(value) => {
+                    ("Resource_OnlyForContacts", value.to_string())
+                }
+                Self::OnlyForMembers(value) => {
+                    ("Resource_OnlyForMembers", value.to_string())
+                }
+                Self::OnlyForInvoicingBusiness(value) => {
+                    ("Resource_OnlyForInvoicingBusiness", value.to_string())
+                }
+                Self::CancellationFeeProduct(value) => {
+                    ("Resource_CancellationFeeProduct", value.to_string())
+                }
+                Self::ChargeCancellationFee(value) => {
+                    ("Resource_ChargeCancellationFee", value.to_string())
+                }
+                Self::CancellationFeeType(value) => {
+                    ("Resource_CancellationFeeType", value.value().to_string())
+                }
+                Self::CancellationFeeAmount(value) => {
+                    ("Resource_CancellationFeeAmount", value.to_string())
+                }
+                Self::CancellationFeePercentage(value) => {
+                    ("Resource_CancellationFeePercentage", value.to_string())
+                }
+                Self::RepeatBookingQuantityLimit(value) => {
+                    ("Resource_RepeatBookingQuantityLimit", value.to_string())
+                }
+                Self::RepeatBookingPeriodLimitInMonths(value) => {
+                    ("Resource_RepeatBookingPeriodLimitInMonths", value.to_string())
+                }
                 Self::ResourceTypeName(value) => {
                     ("Resource_ResourceType_Name", value.clone())
                 }
@@ -3889,6 +4698,42 @@ mod typed {
                     ("from_Resource_Latitude", value.to_string())
                 }
                 Self::ToLatitude(value) => ("to_Resource_Latitude", value.to_string()),
+                Self::FromLastCleanedAt(value) => {
+                    (
+                        "from_Resource_LastCleanedAt",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToLastCleanedAt(value) => {
+                    (
+                        "to_Resource_LastCleanedAt",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromCancellationFeeAmount(value) => {
+                    ("from_Resource_CancellationFeeAmount", value.to_string())
+                }
+                Self::ToCancellationFeeAmount(value) => {
+                    ("to_Resource_CancellationFeeAmount", value.to_string())
+                }
+                Self::FromCancellationFeePercentage(value) => {
+                    ("from_Resource_CancellationFeePercentage", value.to_string())
+                }
+                Self::ToCancellationFeePercentage(value) => {
+                    ("to_Resource_CancellationFeePercentage", value.to_string())
+                }
+                Self::FromRepeatBookingQuantityLimit(value) => {
+                    ("from_Resource_RepeatBookingQuantityLimit", value.to_string())
+                }
+                Self::ToRepeatBookingQuantityLimit(value) => {
+                    ("to_Resource_RepeatBookingQuantityLimit", value.to_string())
+                }
+                Self::FromRepeatBookingPeriodLimitInMonths(value) => {
+                    ("from_Resource_RepeatBookingPeriodLimitInMonths", value.to_string())
+                }
+                Self::ToRepeatBookingPeriodLimitInMonths(value) => {
+                    ("to_Resource_RepeatBookingPeriodLimitInMonths", value.to_string())
+                }
             }
         }
     }

@@ -145,10 +145,8 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("TeamMembers", crate::FieldKind::Ids("Coworker"))
             .not_in_list(),
         crate::FieldSchema::new("AddedTeamMembers", crate::FieldKind::Ids("Coworker"))
-            .update_only()
             .body_only(),
         crate::FieldSchema::new("RemovedTeamMembers", crate::FieldKind::Ids("Coworker"))
-            .update_only()
             .body_only(),
         crate::FieldSchema::new("TeamAdministrators", crate::FieldKind::Ids("Coworker"))
             .not_in_list(),
@@ -156,13 +154,11 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
                 "AddedTeamAdministrators",
                 crate::FieldKind::Ids("Coworker"),
             )
-            .update_only()
             .body_only(),
         crate::FieldSchema::new(
                 "RemovedTeamAdministrators",
                 crate::FieldKind::Ids("Coworker"),
             )
-            .update_only()
             .body_only(),
         crate::FieldSchema::new("CreateSingleInvoiceForTeam", crate::FieldKind::Boolean),
         crate::FieldSchema::new("UseSpecialPrices", crate::FieldKind::Boolean),
@@ -180,24 +176,38 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("DiscountTimePasses", crate::FieldKind::Decimal),
         crate::FieldSchema::new("DiscountCharges", crate::FieldKind::Decimal),
         crate::FieldSchema::new("DiscountTariffs", crate::FieldKind::Decimal),
-        crate::FieldSchema::new("ProfileSummary", crate::FieldKind::String),
+        crate::FieldSchema::new("ProfileSummary", crate::FieldKind::String)
+            .pii(crate::Pii::Bio),
         crate::FieldSchema::new("ProfileTags", crate::FieldKind::String),
-        crate::FieldSchema::new("ProfileWebsite", crate::FieldKind::String),
+        crate::FieldSchema::new("ProfileWebsite", crate::FieldKind::String)
+            .pii(crate::Pii::Social),
         crate::FieldSchema::new("GoogleMapsLink", crate::FieldKind::String),
         crate::FieldSchema::new("ProfileIsPublic", crate::FieldKind::Boolean),
         crate::FieldSchema::new("HasCommunityGroup", crate::FieldKind::Boolean),
-        crate::FieldSchema::new("Twitter", crate::FieldKind::String),
-        crate::FieldSchema::new("Facebook", crate::FieldKind::String),
-        crate::FieldSchema::new("Linkedin", crate::FieldKind::String),
-        crate::FieldSchema::new("Skype", crate::FieldKind::String),
-        crate::FieldSchema::new("Telegram", crate::FieldKind::String),
-        crate::FieldSchema::new("Github", crate::FieldKind::String),
-        crate::FieldSchema::new("Pinterest", crate::FieldKind::String),
-        crate::FieldSchema::new("Flickr", crate::FieldKind::String),
-        crate::FieldSchema::new("Instagram", crate::FieldKind::String),
-        crate::FieldSchema::new("Vimeo", crate::FieldKind::String),
-        crate::FieldSchema::new("Tumblr", crate::FieldKind::String),
-        crate::FieldSchema::new("Blogger", crate::FieldKind::String),
+        crate::FieldSchema::new("Twitter", crate::FieldKind::String)
+            .pii(crate::Pii::Social),
+        crate::FieldSchema::new("Facebook", crate::FieldKind::String)
+            .pii(crate::Pii::Social),
+        crate::FieldSchema::new("Linkedin", crate::FieldKind::String)
+            .pii(crate::Pii::Social),
+        crate::FieldSchema::new("Skype", crate::FieldKind::String)
+            .pii(crate::Pii::Social),
+        crate::FieldSchema::new("Telegram", crate::FieldKind::String)
+            .pii(crate::Pii::Social),
+        crate::FieldSchema::new("Github", crate::FieldKind::String)
+            .pii(crate::Pii::Social),
+        crate::FieldSchema::new("Pinterest", crate::FieldKind::String)
+            .pii(crate::Pii::Social),
+        crate::FieldSchema::new("Flickr", crate::FieldKind::String)
+            .pii(crate::Pii::Social),
+        crate::FieldSchema::new("Instagram", crate::FieldKind::String)
+            .pii(crate::Pii::Social),
+        crate::FieldSchema::new("Vimeo", crate::FieldKind::String)
+            .pii(crate::Pii::Social),
+        crate::FieldSchema::new("Tumblr", crate::FieldKind::String)
+            .pii(crate::Pii::Social),
+        crate::FieldSchema::new("Blogger", crate::FieldKind::String)
+            .pii(crate::Pii::Social),
         crate::FieldSchema::new("DisableAttendanceDashboard", crate::FieldKind::Boolean),
         crate::FieldSchema::new("ExtraServices", crate::FieldKind::Ids("ExtraService"))
             .not_in_list(),
@@ -205,13 +215,11 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
                 "AddedExtraServices",
                 crate::FieldKind::Ids("ExtraService"),
             )
-            .update_only()
             .body_only(),
         crate::FieldSchema::new(
                 "RemovedExtraServices",
                 crate::FieldKind::Ids("ExtraService"),
             )
-            .update_only()
             .body_only(),
         crate::FieldSchema::new("TeamLogoFileName", crate::FieldKind::String)
             .read_only(),
@@ -231,14 +239,23 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("ClearTeamImage3File", crate::FieldKind::Boolean),
         crate::FieldSchema::new("CoworkerIds", crate::FieldKind::String).read_only(),
         crate::FieldSchema::new("CoworkerFullNames", crate::FieldKind::String)
-            .read_only(),
+            .read_only()
+            .pii(crate::Pii::Name),
         crate::FieldSchema::new("CoworkerBillingNames", crate::FieldKind::String)
-            .read_only(),
+            .read_only()
+            .pii(crate::Pii::Name),
         crate::FieldSchema::new("ActiveContracts", crate::FieldKind::Integer).read_only(),
     ],
     joined: &[
         crate::FieldSchema::new("PayingMemberFullName", crate::FieldKind::String)
-            .read_only(),
+            .read_only()
+            .pii(crate::Pii::Name),
+        crate::FieldSchema::new("PayingMemberBillingName", crate::FieldKind::String)
+            .read_only()
+            .pii(crate::Pii::Name),
+        crate::FieldSchema::new("PayingMemberCompanyName", crate::FieldKind::String)
+            .read_only()
+            .pii(crate::Pii::Name),
         crate::FieldSchema::new("DefaultMemberTariffName", crate::FieldKind::String)
             .read_only(),
     ],
@@ -386,6 +403,86 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FilterSchema {
             query: "Team_TeamMembers",
             field: "TeamMembers",
+        },
+        crate::FilterSchema {
+            query: "Team_HasCommunityGroup",
+            field: "HasCommunityGroup",
+        },
+        crate::FilterSchema {
+            query: "Team_NewTeamLogoUrl",
+            field: "NewTeamLogoUrl",
+        },
+        crate::FilterSchema {
+            query: "Team_ClearTeamLogoFile",
+            field: "ClearTeamLogoFile",
+        },
+        crate::FilterSchema {
+            query: "Team_NewTeamImage1Url",
+            field: "NewTeamImage1Url",
+        },
+        crate::FilterSchema {
+            query: "Team_ClearTeamImage1File",
+            field: "ClearTeamImage1File",
+        },
+        crate::FilterSchema {
+            query: "Team_NewTeamImage2Url",
+            field: "NewTeamImage2Url",
+        },
+        crate::FilterSchema {
+            query: "Team_ClearTeamImage2File",
+            field: "ClearTeamImage2File",
+        },
+        crate::FilterSchema {
+            query: "Team_NewTeamImage3Url",
+            field: "NewTeamImage3Url",
+        },
+        crate::FilterSchema {
+            query: "Team_ClearTeamImage3File",
+            field: "ClearTeamImage3File",
+        },
+        crate::FilterSchema {
+            query: "Team_Telegram",
+            field: "Telegram",
+        },
+        crate::FilterSchema {
+            query: "Team_Github",
+            field: "Github",
+        },
+        crate::FilterSchema {
+            query: "Team_Pinterest",
+            field: "Pinterest",
+        },
+        crate::FilterSchema {
+            query: "Team_Flickr",
+            field: "Flickr",
+        },
+        crate::FilterSchema {
+            query: "Team_Instagram",
+            field: "Instagram",
+        },
+        crate::FilterSchema {
+            query: "Team_Vimeo",
+            field: "Vimeo",
+        },
+        crate::FilterSchema {
+            query: "Team_Tumblr",
+            field: "Tumblr",
+        },
+        crate::FilterSchema {
+            query: "Team_Blogger",
+            field: "Blogger",
+        },
+        crate::FilterSchema {
+            query: "Team_DisableAttendanceDashboard",
+            field: "DisableAttendanceDashboard",
+        },
+        crate::FilterSchema {
+            query: "Team_PayingMember_BillingName",
+            field: "PayingMemberBillingName",
+        },
+        crate::FilterSchema {
+            query: "Team_PayingMember_CompanyName",
+            field: "PayingMemberCompanyName",
         },
     ],
     range_filters: &[
@@ -813,7 +910,9 @@ mod typed {
         /// Wire: `TeamLogoFileName`, read-only.
         ///
         /// Spec decision: Only the newer pages document it (dev:spaces/post-teams,
-        /// web:learn.nexudus.com/rest-api/spaces/get-teams-by-id); the 2020 page does not.
+        /// web:learn.nexudus.com/rest-api/spaces/get-teams-by-id); the 2020 page does not. The
+        /// catalogue (skills:teams.md) does not name it; the newer pages still return it and filter by
+        /// it (dev:spaces/get-teams), so it is kept.
         pub team_logo_file_name: Option<String>,
         /// URL of an image to upload as the team's logo.
         ///
@@ -834,7 +933,9 @@ mod typed {
         /// Wire: `TeamImage1FileName`, read-only.
         ///
         /// Spec decision: Only the newer pages document it (dev:spaces/post-teams,
-        /// web:learn.nexudus.com/rest-api/spaces/get-teams-by-id); the 2020 page does not.
+        /// web:learn.nexudus.com/rest-api/spaces/get-teams-by-id); the 2020 page does not. The
+        /// catalogue (skills:teams.md) does not name it; the newer pages still return it and filter by
+        /// it (dev:spaces/get-teams), so it is kept.
         pub team_image1_file_name: Option<String>,
         /// URL of an image to upload as picture 1 of the team.
         ///
@@ -855,7 +956,9 @@ mod typed {
         /// Wire: `TeamImage2FileName`, read-only.
         ///
         /// Spec decision: Only the newer pages document it (dev:spaces/post-teams,
-        /// web:learn.nexudus.com/rest-api/spaces/get-teams-by-id); the 2020 page does not.
+        /// web:learn.nexudus.com/rest-api/spaces/get-teams-by-id); the 2020 page does not. The
+        /// catalogue (skills:teams.md) does not name it; the newer pages still return it and filter by
+        /// it (dev:spaces/get-teams), so it is kept.
         pub team_image2_file_name: Option<String>,
         /// URL of an image to upload as picture 2 of the team.
         ///
@@ -876,7 +979,9 @@ mod typed {
         /// Wire: `TeamImage3FileName`, read-only.
         ///
         /// Spec decision: Only the newer pages document it (dev:spaces/post-teams,
-        /// web:learn.nexudus.com/rest-api/spaces/get-teams-by-id); the 2020 page does not.
+        /// web:learn.nexudus.com/rest-api/spaces/get-teams-by-id); the 2020 page does not. The
+        /// catalogue (skills:teams.md) does not name it; the newer pages still return it and filter by
+        /// it (dev:spaces/get-teams), so it is kept.
         pub team_image3_file_name: Option<String>,
         /// URL of an image to upload as picture 3 of the team.
         ///
@@ -898,7 +1003,9 @@ mod typed {
         ///
         /// Spec decision: The 2020 page takes it on create and update; the newer pages
         /// (dev:spaces/post-teams, coworking-skills teams.md) list it in neither body: the server
-        /// computes it from the members, so it is read-only.
+        /// computes it from the members, so it is read-only. The catalogue (skills:teams.md) does not
+        /// name it; the newer page web:learn.nexudus.com/rest-api/spaces/get-teams-by-id still returns
+        /// it, so it is kept.
         pub coworker_ids: Option<String>,
         /// Full names of the team's members, as text.
         ///
@@ -922,7 +1029,9 @@ mod typed {
         ///
         /// Spec decision: The 2020 create parameters mark it required and both 2020 bodies take it; the
         /// newer page dev:spaces/post-teams requires only BusinessId and Name and lists it in neither
-        /// body. It is a count the server keeps, so it is read-only and not required.
+        /// body. It is a count the server keeps, so it is read-only and not required. The catalogue
+        /// (skills:teams.md) does not name it; the newer page
+        /// web:learn.nexudus.com/rest-api/spaces/get-teams-by-id still returns it, so it is kept.
         pub active_contracts: Option<i64>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
@@ -1364,12 +1473,31 @@ mod typed {
         /// The newer web:learn.nexudus.com/rest-api/spaces/get-teams-by-id names it
         /// PayingMemberFullName.
         pub paying_member_full_name: Option<String>,
+        /// The paying member's billing name.
+        ///
+        /// Wire: `PayingMemberBillingName`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:teams.md) names it only as a PII field; the newer pages
+        /// show it as a display field of the paying member, with the filter
+        /// `Team_PayingMember_BillingName`.
+        pub paying_member_billing_name: Option<String>,
+        /// The paying member's company name.
+        ///
+        /// Wire: `PayingMemberCompanyName`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:teams.md) names it only as a PII field; the newer pages
+        /// show it as a display field of the paying member, with the filter
+        /// `Team_PayingMember_CompanyName`.
+        pub paying_member_company_name: Option<String>,
         /// The name of the default plan of new members.
         ///
         /// Wire: `DefaultMemberTariffName`, read-only.
         ///
         /// Spec decision: The 2020 list example spells it `TeamDefaultMemberTariffName`; the spec drops
         /// the `Team` prefix, as the newer pages do for every joined name (see CoworkerDiscountCode).
+        /// The catalogue (skills:teams.md) does not name it; the newer pages still return it
+        /// (web:learn.nexudus.com/rest-api/spaces/get-teams-by-id) and filter by it
+        /// (`Team_DefaultMemberTariff_Name`, dev:spaces/get-teams), so it is kept.
         pub default_member_tariff_name: Option<String>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
@@ -1456,6 +1584,8 @@ mod typed {
                     let mut v_coworker_billing_names = None;
                     let mut v_active_contracts = None;
                     let mut v_paying_member_full_name = None;
+                    let mut v_paying_member_billing_name = None;
+                    let mut v_paying_member_company_name = None;
                     let mut v_default_member_tariff_name = None;
                     let mut extra = ::serde_json::Map::new();
                     while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
@@ -1581,6 +1711,12 @@ mod typed {
                             "PayingMemberFullName" => {
                                 v_paying_member_full_name = map.next_value()?;
                             }
+                            "PayingMemberBillingName" => {
+                                v_paying_member_billing_name = map.next_value()?;
+                            }
+                            "PayingMemberCompanyName" => {
+                                v_paying_member_company_name = map.next_value()?;
+                            }
                             "DefaultMemberTariffName" => {
                                 v_default_member_tariff_name = map.next_value()?;
                             }
@@ -1651,6 +1787,8 @@ mod typed {
                         coworker_billing_names: v_coworker_billing_names,
                         active_contracts: v_active_contracts,
                         paying_member_full_name: v_paying_member_full_name,
+                        paying_member_billing_name: v_paying_member_billing_name,
+                        paying_member_company_name: v_paying_member_company_name,
                         default_member_tariff_name: v_default_member_tariff_name,
                         extra,
                     })
@@ -1680,8 +1818,40 @@ mod typed {
         pub tunnel_private_group_id: Option<String>,
         /// `TeamMembers`: see [`Team::team_members`].
         pub team_members: Option<Vec<crate::ids::CoworkerId>>,
+        /// Ids to add to the members without replacing the list.
+        ///
+        /// Wire: `AddedTeamMembers`, sent only, never in answers.
+        ///
+        /// Spec decision: The 2020 page takes it on update only; the catalogue (skills:teams.md) lists
+        /// it among the create and update options, and the newer source wins.
+        pub added_team_members: Option<Vec<crate::ids::CoworkerId>>,
+        /// Ids to remove from the members without replacing the list.
+        ///
+        /// Wire: `RemovedTeamMembers`, sent only, never in answers.
+        ///
+        /// Spec decision: The 2020 page takes it on update only; the catalogue (skills:teams.md) lists
+        /// it among the create and update options, and the newer source wins.
+        pub removed_team_members: Option<Vec<crate::ids::CoworkerId>>,
         /// `TeamAdministrators`: see [`Team::team_administrators`].
         pub team_administrators: Option<Vec<crate::ids::CoworkerId>>,
+        /// Ids to add to the administrators without replacing the list.
+        ///
+        /// Wire: `AddedTeamAdministrators`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the newer generation documents it: the entity reference teams.md of
+        /// Nexudus-Ltd/nexudus-coworking-skills, generated from the metadata behind the developer
+        /// pages, lists it among the create and update options; the 2020 page does not. It is written
+        /// on create and update, as the catalogue lists it in both.
+        pub added_team_administrators: Option<Vec<crate::ids::CoworkerId>>,
+        /// Ids to remove from the administrators without replacing the list.
+        ///
+        /// Wire: `RemovedTeamAdministrators`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the newer generation documents it: the entity reference teams.md of
+        /// Nexudus-Ltd/nexudus-coworking-skills, generated from the metadata behind the developer
+        /// pages, lists it among the create and update options; the 2020 page does not. It is written
+        /// on create and update, as the catalogue lists it in both.
+        pub removed_team_administrators: Option<Vec<crate::ids::CoworkerId>>,
         /// `CreateSingleInvoiceForTeam`: see [`Team::create_single_invoice_for_team`].
         pub create_single_invoice_for_team: Option<bool>,
         /// `UseSpecialPrices`: see [`Team::use_special_prices`].
@@ -1748,6 +1918,24 @@ mod typed {
         pub disable_attendance_dashboard: Option<bool>,
         /// `ExtraServices`: see [`Team::extra_services`].
         pub extra_services: Option<Vec<crate::ids::ExtraServiceId>>,
+        /// Ids to add to the extra services without replacing the list.
+        ///
+        /// Wire: `AddedExtraServices`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the newer generation documents it: the entity reference teams.md of
+        /// Nexudus-Ltd/nexudus-coworking-skills, generated from the metadata behind the developer
+        /// pages, lists it among the create and update options; the 2020 page does not. It is written
+        /// on create and update, as the catalogue lists it in both.
+        pub added_extra_services: Option<Vec<crate::ids::ExtraServiceId>>,
+        /// Ids to remove from the extra services without replacing the list.
+        ///
+        /// Wire: `RemovedExtraServices`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the newer generation documents it: the entity reference teams.md of
+        /// Nexudus-Ltd/nexudus-coworking-skills, generated from the metadata behind the developer
+        /// pages, lists it among the create and update options; the 2020 page does not. It is written
+        /// on create and update, as the catalogue lists it in both.
+        pub removed_extra_services: Option<Vec<crate::ids::ExtraServiceId>>,
         /// `NewTeamLogoUrl`: see [`Team::new_team_logo_url`].
         pub new_team_logo_url: Option<String>,
         /// `ClearTeamLogoFile`: see [`Team::clear_team_logo_file`].
@@ -1779,7 +1967,19 @@ mod typed {
             object.field_if_set("Description", &self.description)?;
             object.field_if_set("TunnelPrivateGroupId", &self.tunnel_private_group_id)?;
             object.field_if_set("TeamMembers", &self.team_members)?;
+            object.field_if_set("AddedTeamMembers", &self.added_team_members)?;
+            object.field_if_set("RemovedTeamMembers", &self.removed_team_members)?;
             object.field_if_set("TeamAdministrators", &self.team_administrators)?;
+            object
+                .field_if_set(
+                    "AddedTeamAdministrators",
+                    &self.added_team_administrators,
+                )?;
+            object
+                .field_if_set(
+                    "RemovedTeamAdministrators",
+                    &self.removed_team_administrators,
+                )?;
             object
                 .field_if_set(
                     "CreateSingleInvoiceForTeam",
@@ -1836,6 +2036,8 @@ mod typed {
                     &self.disable_attendance_dashboard,
                 )?;
             object.field_if_set("ExtraServices", &self.extra_services)?;
+            object.field_if_set("AddedExtraServices", &self.added_extra_services)?;
+            object.field_if_set("RemovedExtraServices", &self.removed_extra_services)?;
             object.field_if_set("NewTeamLogoUrl", &self.new_team_logo_url)?;
             object.field_if_set("ClearTeamLogoFile", &self.clear_team_logo_file)?;
             object.field_if_set("NewTeamImage1Url", &self.new_team_image1_url)?;
@@ -1862,7 +2064,11 @@ mod typed {
                 description: None,
                 tunnel_private_group_id: None,
                 team_members: None,
+                added_team_members: None,
+                removed_team_members: None,
                 team_administrators: None,
+                added_team_administrators: None,
+                removed_team_administrators: None,
                 create_single_invoice_for_team: None,
                 use_special_prices: None,
                 paying_member_id: None,
@@ -1896,6 +2102,8 @@ mod typed {
                 blogger: None,
                 disable_attendance_dashboard: None,
                 extra_services: None,
+                added_extra_services: None,
+                removed_extra_services: None,
                 new_team_logo_url: None,
                 clear_team_logo_file: None,
                 new_team_image1_url: None,
@@ -1940,12 +2148,54 @@ mod typed {
             self
         }
 
+        /// Sets [`AddedTeamMembers`](Self::added_team_members).
+        pub fn with_added_team_members(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::CoworkerId>>,
+        ) -> Self {
+            self.added_team_members = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+
+        /// Sets [`RemovedTeamMembers`](Self::removed_team_members).
+        pub fn with_removed_team_members(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::CoworkerId>>,
+        ) -> Self {
+            self.removed_team_members = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
+            self
+        }
+
         /// Sets [`TeamAdministrators`](Self::team_administrators).
         pub fn with_team_administrators(
             mut self,
             value: impl IntoIterator<Item = impl Into<crate::ids::CoworkerId>>,
         ) -> Self {
             self.team_administrators = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+
+        /// Sets [`AddedTeamAdministrators`](Self::added_team_administrators).
+        pub fn with_added_team_administrators(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::CoworkerId>>,
+        ) -> Self {
+            self.added_team_administrators = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
+            self
+        }
+
+        /// Sets [`RemovedTeamAdministrators`](Self::removed_team_administrators).
+        pub fn with_removed_team_administrators(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::CoworkerId>>,
+        ) -> Self {
+            self.removed_team_administrators = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
             self
         }
 
@@ -2156,6 +2406,28 @@ mod typed {
             self
         }
 
+        /// Sets [`AddedExtraServices`](Self::added_extra_services).
+        pub fn with_added_extra_services(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::ExtraServiceId>>,
+        ) -> Self {
+            self.added_extra_services = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
+            self
+        }
+
+        /// Sets [`RemovedExtraServices`](Self::removed_extra_services).
+        pub fn with_removed_extra_services(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::ExtraServiceId>>,
+        ) -> Self {
+            self.removed_extra_services = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
+            self
+        }
+
         /// Sets [`NewTeamLogoUrl`](Self::new_team_logo_url).
         pub fn with_new_team_logo_url(mut self, value: impl Into<String>) -> Self {
             self.new_team_logo_url = Some(value.into());
@@ -2234,31 +2506,15 @@ mod typed {
         pub tunnel_private_group_id: Option<String>,
         /// `TeamMembers`: see [`Team::team_members`].
         pub team_members: Option<Vec<crate::ids::CoworkerId>>,
-        /// Ids that the update adds to the members without replacing the list.
-        ///
-        /// Wire: `AddedTeamMembers`, set on update only, sent only, never in answers.
+        /// `AddedTeamMembers`: see [`NewTeam::added_team_members`].
         pub added_team_members: Option<Vec<crate::ids::CoworkerId>>,
-        /// Ids that the update removes from the members without replacing the list.
-        ///
-        /// Wire: `RemovedTeamMembers`, set on update only, sent only, never in answers.
+        /// `RemovedTeamMembers`: see [`NewTeam::removed_team_members`].
         pub removed_team_members: Option<Vec<crate::ids::CoworkerId>>,
         /// `TeamAdministrators`: see [`Team::team_administrators`].
         pub team_administrators: Option<Vec<crate::ids::CoworkerId>>,
-        /// Ids that the update adds to the administrators without replacing the list.
-        ///
-        /// Wire: `AddedTeamAdministrators`, set on update only, sent only, never in answers.
-        ///
-        /// Spec decision: Only the newer generation documents it: the entity reference teams.md of
-        /// Nexudus-Ltd/nexudus-coworking-skills, generated from the metadata behind the developer
-        /// pages, lists it among the create and update options; the 2020 page does not.
+        /// `AddedTeamAdministrators`: see [`NewTeam::added_team_administrators`].
         pub added_team_administrators: Option<Vec<crate::ids::CoworkerId>>,
-        /// Ids that the update removes from the administrators without replacing the list.
-        ///
-        /// Wire: `RemovedTeamAdministrators`, set on update only, sent only, never in answers.
-        ///
-        /// Spec decision: Only the newer generation documents it: the entity reference teams.md of
-        /// Nexudus-Ltd/nexudus-coworking-skills, generated from the metadata behind the developer
-        /// pages, lists it among the create and update options; the 2020 page does not.
+        /// `RemovedTeamAdministrators`: see [`NewTeam::removed_team_administrators`].
         pub removed_team_administrators: Option<Vec<crate::ids::CoworkerId>>,
         /// `CreateSingleInvoiceForTeam`: see [`Team::create_single_invoice_for_team`].
         pub create_single_invoice_for_team: Option<bool>,
@@ -2326,21 +2582,9 @@ mod typed {
         pub disable_attendance_dashboard: Option<bool>,
         /// `ExtraServices`: see [`Team::extra_services`].
         pub extra_services: Option<Vec<crate::ids::ExtraServiceId>>,
-        /// Ids that the update adds to the extra services without replacing the list.
-        ///
-        /// Wire: `AddedExtraServices`, set on update only, sent only, never in answers.
-        ///
-        /// Spec decision: Only the newer generation documents it: the entity reference teams.md of
-        /// Nexudus-Ltd/nexudus-coworking-skills, generated from the metadata behind the developer
-        /// pages, lists it among the create and update options; the 2020 page does not.
+        /// `AddedExtraServices`: see [`NewTeam::added_extra_services`].
         pub added_extra_services: Option<Vec<crate::ids::ExtraServiceId>>,
-        /// Ids that the update removes from the extra services without replacing the list.
-        ///
-        /// Wire: `RemovedExtraServices`, set on update only, sent only, never in answers.
-        ///
-        /// Spec decision: Only the newer generation documents it: the entity reference teams.md of
-        /// Nexudus-Ltd/nexudus-coworking-skills, generated from the metadata behind the developer
-        /// pages, lists it among the create and update options; the 2020 page does not.
+        /// `RemovedExtraServices`: see [`NewTeam::removed_extra_services`].
         pub removed_extra_services: Option<Vec<crate::ids::ExtraServiceId>>,
         /// `NewTeamLogoUrl`: see [`Team::new_team_logo_url`].
         pub new_team_logo_url: Option<String>,
@@ -2696,6 +2940,86 @@ mod typed {
         ///
         /// Query: `Team_TeamMembers=12`.
         TeamMembers(crate::ids::CoworkerId),
+        /// Filter by whether the team has a community group.
+        ///
+        /// Query: `Team_HasCommunityGroup=true`.
+        HasCommunityGroup(bool),
+        /// Filter by the logo upload URL.
+        ///
+        /// Query: `Team_NewTeamLogoUrl=text`.
+        NewTeamLogoUrl(String),
+        /// Filter by the remove-logo switch.
+        ///
+        /// Query: `Team_ClearTeamLogoFile=true`.
+        ClearTeamLogoFile(bool),
+        /// Filter by the upload URL of picture 1.
+        ///
+        /// Query: `Team_NewTeamImage1Url=text`.
+        NewTeamImage1Url(String),
+        /// Filter by the remove-picture-1 switch.
+        ///
+        /// Query: `Team_ClearTeamImage1File=true`.
+        ClearTeamImage1File(bool),
+        /// Filter by the upload URL of picture 2.
+        ///
+        /// Query: `Team_NewTeamImage2Url=text`.
+        NewTeamImage2Url(String),
+        /// Filter by the remove-picture-2 switch.
+        ///
+        /// Query: `Team_ClearTeamImage2File=true`.
+        ClearTeamImage2File(bool),
+        /// Filter by the upload URL of picture 3.
+        ///
+        /// Query: `Team_NewTeamImage3Url=text`.
+        NewTeamImage3Url(String),
+        /// Filter by the remove-picture-3 switch.
+        ///
+        /// Query: `Team_ClearTeamImage3File=true`.
+        ClearTeamImage3File(bool),
+        /// Filter by Telegram account.
+        ///
+        /// Query: `Team_Telegram=text`.
+        Telegram(String),
+        /// Filter by GitHub page.
+        ///
+        /// Query: `Team_Github=text`.
+        Github(String),
+        /// Filter by Pinterest page.
+        ///
+        /// Query: `Team_Pinterest=text`.
+        Pinterest(String),
+        /// Filter by Flickr page.
+        ///
+        /// Query: `Team_Flickr=text`.
+        Flickr(String),
+        /// Filter by Instagram account.
+        ///
+        /// Query: `Team_Instagram=text`.
+        Instagram(String),
+        /// Filter by Vimeo page.
+        ///
+        /// Query: `Team_Vimeo=text`.
+        Vimeo(String),
+        /// Filter by Tumblr page.
+        ///
+        /// Query: `Team_Tumblr=text`.
+        Tumblr(String),
+        /// Filter by Blogger page.
+        ///
+        /// Query: `Team_Blogger=text`.
+        Blogger(String),
+        /// Filter by whether the attendance dashboard is turned off.
+        ///
+        /// Query: `Team_DisableAttendanceDashboard=true`.
+        DisableAttendanceDashboard(bool),
+        /// Filter by the paying member's billing name.
+        ///
+        /// Query: `Team_PayingMember_BillingName=text`.
+        PayingMemberBillingName(String),
+        /// Filter by the paying member's company name.
+        ///
+        /// Query: `Team_PayingMember_CompanyName=text`.
+        PayingMemberCompanyName(String),
         /// Records created within a range.
         ///
         /// `CreatedOn` at least this value. Query: `from_Team_CreatedOn=2025-01-01T00:00`.
@@ -2839,6 +3163,42 @@ mod typed {
                     ("Team_DefaultMemberTariff_Name", value.clone())
                 }
                 Self::TeamMembers(value) => ("Team_TeamMembers", value.to_string()),
+                Self::HasCommunityGroup(value) => {
+                    ("Team_HasCommunityGroup", value.to_string())
+                }
+                Self::NewTeamLogoUrl(value) => ("Team_NewTeamLogoUrl", value.clone()),
+                Self::ClearTeamLogoFile(value) => {
+                    ("Team_ClearTeamLogoFile", value.to_string())
+                }
+                Self::NewTeamImage1Url(value) => ("Team_NewTeamImage1Url", value.clone()),
+                Self::ClearTeamImage1File(value) => {
+                    ("Team_ClearTeamImage1File", value.to_string())
+                }
+                Self::NewTeamImage2Url(value) => ("Team_NewTeamImage2Url", value.clone()),
+                Self::ClearTeamImage2File(value) => {
+                    ("Team_ClearTeamImage2File", value.to_string())
+                }
+                Self::NewTeamImage3Url(value) => ("Team_NewTeamImage3Url", value.clone()),
+                Self::ClearTeamImage3File(value) => {
+                    ("Team_ClearTeamImage3File", value.to_string())
+                }
+                Self::Telegram(value) => ("Team_Telegram", value.clone()),
+                Self::Github(value) => ("Team_Github", value.clone()),
+                Self::Pinterest(value) => ("Team_Pinterest", value.clone()),
+                Self::Flickr(value) => ("Team_Flickr", value.clone()),
+                Self::Instagram(value) => ("Team_Instagram", value.clone()),
+                Self::Vimeo(value) => ("Team_Vimeo", value.clone()),
+                Self::Tumblr(value) => ("Team_Tumblr", value.clone()),
+                Self::Blogger(value) => ("Team_Blogger", value.clone()),
+                Self::DisableAttendanceDashboard(value) => {
+                    ("Team_DisableAttendanceDashboard", value.to_string())
+                }
+                Self::PayingMemberBillingName(value) => {
+                    ("Team_PayingMember_BillingName", value.clone())
+                }
+                Self::PayingMemberCompanyName(value) => {
+                    ("Team_PayingMember_CompanyName", value.clone())
+                }
                 Self::FromCreatedOn(value) => {
                     (
                         "from_Team_CreatedOn",

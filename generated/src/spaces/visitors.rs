@@ -103,8 +103,12 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("CustomFields", crate::FieldKind::Json),
         crate::FieldSchema::new("BusinessId", crate::FieldKind::Id("Business"))
             .required(),
-        crate::FieldSchema::new("FullName", crate::FieldKind::String).required(),
-        crate::FieldSchema::new("Email", crate::FieldKind::String).required(),
+        crate::FieldSchema::new("FullName", crate::FieldKind::String)
+            .required()
+            .pii(crate::Pii::Name),
+        crate::FieldSchema::new("Email", crate::FieldKind::String)
+            .required()
+            .pii(crate::Pii::Email),
         crate::FieldSchema::new("CoworkerId", crate::FieldKind::Id("Coworker")),
         crate::FieldSchema::new(
             "VisitorSource",
@@ -116,10 +120,11 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         ),
         crate::FieldSchema::new("VisitorCode", crate::FieldKind::String).read_only(),
         crate::FieldSchema::new("CheckedInAt", crate::FieldKind::String),
-        crate::FieldSchema::new("Notes", crate::FieldKind::String),
+        crate::FieldSchema::new("Notes", crate::FieldKind::String).pii(crate::Pii::Bio),
         crate::FieldSchema::new("CustomerNotes", crate::FieldKind::String),
         crate::FieldSchema::new("VisitReason", crate::FieldKind::String),
-        crate::FieldSchema::new("CompanyName", crate::FieldKind::String),
+        crate::FieldSchema::new("CompanyName", crate::FieldKind::String)
+            .pii(crate::Pii::Name),
         crate::FieldSchema::new("PhoneNumber", crate::FieldKind::String),
         crate::FieldSchema::new("ExpectedArrival", crate::FieldKind::DateTime)
             .required()
@@ -130,12 +135,26 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("IsTour", crate::FieldKind::Boolean),
         crate::FieldSchema::new("TourConfirmed", crate::FieldKind::Boolean),
         crate::FieldSchema::new("HasAgreedTerms", crate::FieldKind::Boolean),
+        crate::FieldSchema::new("Notified", crate::FieldKind::Boolean),
+        crate::FieldSchema::new("Internal", crate::FieldKind::Boolean),
+        crate::FieldSchema::new("AccessControlScheduledJobId", crate::FieldKind::String),
         crate::FieldSchema::new("CheckInNow", crate::FieldKind::Boolean)
             .create_only()
             .body_only(),
     ],
     joined: &[
-        crate::FieldSchema::new("CoworkerFullName", crate::FieldKind::String).read_only(),
+        crate::FieldSchema::new("CoworkerFullName", crate::FieldKind::String)
+            .read_only()
+            .pii(crate::Pii::Name),
+        crate::FieldSchema::new("CoworkerCompanyName", crate::FieldKind::String)
+            .read_only()
+            .pii(crate::Pii::Name),
+        crate::FieldSchema::new("CoworkerBillingName", crate::FieldKind::String)
+            .read_only()
+            .pii(crate::Pii::Name),
+        crate::FieldSchema::new("CoworkerEmail", crate::FieldKind::String)
+            .read_only()
+            .pii(crate::Pii::Email),
     ],
     filters: &[
         crate::FilterSchema {
@@ -214,6 +233,50 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             query: "Visitor_Coworker_FullName",
             field: "CoworkerFullName",
         },
+        crate::FilterSchema {
+            query: "Visitor_HostApprovalStatus",
+            field: "HostApprovalStatus",
+        },
+        crate::FilterSchema {
+            query: "Visitor_CustomerNotes",
+            field: "CustomerNotes",
+        },
+        crate::FilterSchema {
+            query: "Visitor_PhoneNumber",
+            field: "PhoneNumber",
+        },
+        crate::FilterSchema {
+            query: "Visitor_DepartureDate",
+            field: "DepartureDate",
+        },
+        crate::FilterSchema {
+            query: "Visitor_Notified",
+            field: "Notified",
+        },
+        crate::FilterSchema {
+            query: "Visitor_Internal",
+            field: "Internal",
+        },
+        crate::FilterSchema {
+            query: "Visitor_HasAgreedTerms",
+            field: "HasAgreedTerms",
+        },
+        crate::FilterSchema {
+            query: "Visitor_AccessControlScheduledJobId",
+            field: "AccessControlScheduledJobId",
+        },
+        crate::FilterSchema {
+            query: "Visitor_Coworker_CompanyName",
+            field: "CoworkerCompanyName",
+        },
+        crate::FilterSchema {
+            query: "Visitor_Coworker_BillingName",
+            field: "CoworkerBillingName",
+        },
+        crate::FilterSchema {
+            query: "Visitor_Coworker_Email",
+            field: "CoworkerEmail",
+        },
     ],
     range_filters: &[
         crate::RangeFilterSchema {
@@ -235,6 +298,11 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             from: "from_Visitor_ArrivalDate",
             to: "to_Visitor_ArrivalDate",
             field: "ArrivalDate",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Visitor_DepartureDate",
+            to: "to_Visitor_DepartureDate",
+            field: "DepartureDate",
         },
     ],
     sort: &[
@@ -392,6 +460,11 @@ mod typed {
         /// Who registered the visitor: an administrator, the NexIO front-desk app or a customer.
         ///
         /// Wire: `VisitorSource`.
+        ///
+        /// Spec decision: The catalogue (skills:visitors.md) and the copy on learn.nexudus.com mark it
+        /// required on create; dev:spaces/post-visitors lists it as optional, and all three say the
+        /// server defaults it to Administrator. It stays optional: leaving it out gets the default, and
+        /// the 2020 page never required it.
         pub visitor_source: Option<crate::enums::VisitorSource>,
         /// Whether the host has to approve the visit and what they decided: 1 not required, 2
         /// requested, 3 rejected, 4 accepted and held, 5 accepted and granted.
@@ -402,16 +475,19 @@ mod typed {
         /// Nexudus-Ltd/nexudus-coworking-skills, generated from the metadata behind the developer
         /// pages, lists it among the create and update options; the 2020 page does not. It is an
         /// enumeration there (1 NotRequired, 2 Requested, 3 Rejected, 4 AcceptedAndHold, 5
-        /// AcceptedAndGrant) whose API name no page found gives, so spec/enums.yaml declares it under a
-        /// name of the project's. That reference marks it required because it is a non-nullable
-        /// enumeration; it is not required here.
+        /// AcceptedAndGrant); the newer pages (dev:spaces/get-visitors, dev:spaces/post-visitors) name
+        /// it eVisitorHostApprovalStatus. The catalogue and the copy on learn.nexudus.com mark it
+        /// required on create; dev:spaces/post-visitors lists it as optional, and all say the server
+        /// defaults it to NotRequired, so it is not required here.
         pub host_approval_status: Option<crate::enums::VisitorHostApprovalStatus>,
         /// Code identifying the visit, e.g. for the front desk.
         ///
         /// Wire: `VisitorCode`, read-only.
         ///
         /// Spec decision: The 2020 page shows it only in the filters and the example records, not in
-        /// the create or update parameters: the server sets it.
+        /// the create or update parameters: the server sets it. The newer pages still return and filter
+        /// it (dev:spaces/get-visitors-by-id, dev:spaces/get-visitors); the catalogue
+        /// (skills:visitors.md) does not name it, so it is kept.
         pub visitor_code: Option<String>,
         /// Where the visitor checked in (e.g. which desk or device).
         ///
@@ -491,6 +567,31 @@ mod typed {
         /// Nexudus-Ltd/nexudus-coworking-skills, generated from the metadata behind the developer
         /// pages, lists it among the create and update options; the 2020 page does not.
         pub has_agreed_terms: Option<bool>,
+        /// Whether the visit has been notified.
+        ///
+        /// Wire: `Notified`.
+        ///
+        /// Spec decision: Only the newer generation documents it: the catalogue (skills:visitors.md)
+        /// and dev:spaces/post-visitors list it among the create and update options, with no
+        /// description; the 2020 page does not.
+        pub notified: Option<bool>,
+        /// Whether the visit is marked as internal.
+        ///
+        /// Wire: `Internal`.
+        ///
+        /// Spec decision: Only the newer generation documents it: the catalogue (skills:visitors.md)
+        /// and dev:spaces/post-visitors list it among the create and update options, with no
+        /// description; the 2020 page does not.
+        pub internal: Option<bool>,
+        /// Id of the access-control job scheduled for the visit, if any.
+        ///
+        /// Wire: `AccessControlScheduledJobId`.
+        ///
+        /// Spec decision: Only the newer generation documents it: the catalogue (skills:visitors.md)
+        /// and dev:spaces/post-visitors list it among the create and update options with no
+        /// description; the 2020 page does not. Both type it as a string, and it names no entity of the
+        /// API, so it stays a string.
+        pub access_control_scheduled_job_id: Option<String>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -543,6 +644,9 @@ mod typed {
                     let mut v_is_tour = None;
                     let mut v_tour_confirmed = None;
                     let mut v_has_agreed_terms = None;
+                    let mut v_notified = None;
+                    let mut v_internal = None;
+                    let mut v_access_control_scheduled_job_id = None;
                     let mut extra = ::serde_json::Map::new();
                     while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                         match &*key {
@@ -580,6 +684,11 @@ mod typed {
                             "IsTour" => v_is_tour = map.next_value()?,
                             "TourConfirmed" => v_tour_confirmed = map.next_value()?,
                             "HasAgreedTerms" => v_has_agreed_terms = map.next_value()?,
+                            "Notified" => v_notified = map.next_value()?,
+                            "Internal" => v_internal = map.next_value()?,
+                            "AccessControlScheduledJobId" => {
+                                v_access_control_scheduled_job_id = map.next_value()?;
+                            }
                             _ => crate::wire::keep(&mut extra, key, &mut map)?,
                         }
                     }
@@ -614,6 +723,9 @@ mod typed {
                         is_tour: v_is_tour,
                         tour_confirmed: v_tour_confirmed,
                         has_agreed_terms: v_has_agreed_terms,
+                        notified: v_notified,
+                        internal: v_internal,
+                        access_control_scheduled_job_id: v_access_control_scheduled_job_id,
                         extra,
                     })
                 }
@@ -698,6 +810,12 @@ mod typed {
         pub tour_confirmed: Option<bool>,
         /// `HasAgreedTerms`: see [`Visitor::has_agreed_terms`].
         pub has_agreed_terms: Option<bool>,
+        /// `Notified`: see [`Visitor::notified`].
+        pub notified: Option<bool>,
+        /// `Internal`: see [`Visitor::internal`].
+        pub internal: Option<bool>,
+        /// `AccessControlScheduledJobId`: see [`Visitor::access_control_scheduled_job_id`].
+        pub access_control_scheduled_job_id: Option<String>,
         /// The hosting customer's full name.
         ///
         /// Wire: `CoworkerFullName`, read-only.
@@ -705,6 +823,30 @@ mod typed {
         /// Spec decision: The 2020 list example spells it `VisitorCoworkerFullName`; the spec drops the
         /// `Visitor` prefix, as the newer pages do for every joined name (see CoworkerDiscountCode).
         pub coworker_full_name: Option<String>,
+        /// The hosting customer's company name.
+        ///
+        /// Wire: `CoworkerCompanyName`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:visitors.md) names it only as a PII field; the newer
+        /// pages show it as a display field of the host (dev:spaces/get-visitors-by-id) with the filter
+        /// `Visitor_Coworker_CompanyName` (dev:spaces/get-visitors).
+        pub coworker_company_name: Option<String>,
+        /// The hosting customer's billing name.
+        ///
+        /// Wire: `CoworkerBillingName`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:visitors.md) names it only as a PII field; the newer
+        /// pages show it as a display field of the host (dev:spaces/get-visitors-by-id) with the filter
+        /// `Visitor_Coworker_BillingName` (dev:spaces/get-visitors).
+        pub coworker_billing_name: Option<String>,
+        /// The hosting customer's email address.
+        ///
+        /// Wire: `CoworkerEmail`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:visitors.md) names it only as a PII field; the newer
+        /// pages show it as a display field of the host (dev:spaces/get-visitors-by-id) with the filter
+        /// `Visitor_Coworker_Email` (dev:spaces/get-visitors).
+        pub coworker_email: Option<String>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -757,7 +899,13 @@ mod typed {
                     let mut v_is_tour = None;
                     let mut v_tour_confirmed = None;
                     let mut v_has_agreed_terms = None;
+                    let mut v_notified = None;
+                    let mut v_internal = None;
+                    let mut v_access_control_scheduled_job_id = None;
                     let mut v_coworker_full_name = None;
+                    let mut v_coworker_company_name = None;
+                    let mut v_coworker_billing_name = None;
+                    let mut v_coworker_email = None;
                     let mut extra = ::serde_json::Map::new();
                     while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                         match &*key {
@@ -795,9 +943,21 @@ mod typed {
                             "IsTour" => v_is_tour = map.next_value()?,
                             "TourConfirmed" => v_tour_confirmed = map.next_value()?,
                             "HasAgreedTerms" => v_has_agreed_terms = map.next_value()?,
+                            "Notified" => v_notified = map.next_value()?,
+                            "Internal" => v_internal = map.next_value()?,
+                            "AccessControlScheduledJobId" => {
+                                v_access_control_scheduled_job_id = map.next_value()?;
+                            }
                             "CoworkerFullName" => {
                                 v_coworker_full_name = map.next_value()?;
                             }
+                            "CoworkerCompanyName" => {
+                                v_coworker_company_name = map.next_value()?;
+                            }
+                            "CoworkerBillingName" => {
+                                v_coworker_billing_name = map.next_value()?;
+                            }
+                            "CoworkerEmail" => v_coworker_email = map.next_value()?,
                             _ => crate::wire::keep(&mut extra, key, &mut map)?,
                         }
                     }
@@ -832,7 +992,13 @@ mod typed {
                         is_tour: v_is_tour,
                         tour_confirmed: v_tour_confirmed,
                         has_agreed_terms: v_has_agreed_terms,
+                        notified: v_notified,
+                        internal: v_internal,
+                        access_control_scheduled_job_id: v_access_control_scheduled_job_id,
                         coworker_full_name: v_coworker_full_name,
+                        coworker_company_name: v_coworker_company_name,
+                        coworker_billing_name: v_coworker_billing_name,
+                        coworker_email: v_coworker_email,
                         extra,
                     })
                 }
@@ -890,6 +1056,12 @@ mod typed {
         pub tour_confirmed: Option<bool>,
         /// `HasAgreedTerms`: see [`Visitor::has_agreed_terms`].
         pub has_agreed_terms: Option<bool>,
+        /// `Notified`: see [`Visitor::notified`].
+        pub notified: Option<bool>,
+        /// `Internal`: see [`Visitor::internal`].
+        pub internal: Option<bool>,
+        /// `AccessControlScheduledJobId`: see [`Visitor::access_control_scheduled_job_id`].
+        pub access_control_scheduled_job_id: Option<String>,
         /// Set on create to check the visitor in at once.
         ///
         /// Wire: `CheckInNow`, set on create only, sent only, never in answers.
@@ -898,7 +1070,10 @@ mod typed {
         /// Nexudus-Ltd/nexudus-coworking-skills, generated from the metadata behind the developer
         /// pages, lists it among the create and update options; the 2020 page does not. It is listed
         /// among the create options only, as an action rather than a stored value, so it is a
-        /// create-body field.
+        /// create-body field. The newer pages show it in the record and as a filter
+        /// (dev:spaces/get-visitors-by-id, dev:spaces/get-visitors), and the catalogue lists the filter
+        /// too, but none takes it on update; were it read back, every update would send it again, so it
+        /// stays a create-body field and the filter is left out.
         pub check_in_now: Option<bool>,
     }
 
@@ -929,6 +1104,13 @@ mod typed {
             object.field_if_set("IsTour", &self.is_tour)?;
             object.field_if_set("TourConfirmed", &self.tour_confirmed)?;
             object.field_if_set("HasAgreedTerms", &self.has_agreed_terms)?;
+            object.field_if_set("Notified", &self.notified)?;
+            object.field_if_set("Internal", &self.internal)?;
+            object
+                .field_if_set(
+                    "AccessControlScheduledJobId",
+                    &self.access_control_scheduled_job_id,
+                )?;
             object.field_if_set("CheckInNow", &self.check_in_now)?;
             object.end()
         }
@@ -965,6 +1147,9 @@ mod typed {
                 is_tour: None,
                 tour_confirmed: None,
                 has_agreed_terms: None,
+                notified: None,
+                internal: None,
+                access_control_scheduled_job_id: None,
                 check_in_now: None,
             }
         }
@@ -1080,6 +1265,27 @@ mod typed {
             self
         }
 
+        /// Sets [`Notified`](Self::notified).
+        pub fn with_notified(mut self, value: bool) -> Self {
+            self.notified = Some(value);
+            self
+        }
+
+        /// Sets [`Internal`](Self::internal).
+        pub fn with_internal(mut self, value: bool) -> Self {
+            self.internal = Some(value);
+            self
+        }
+
+        /// Sets [`AccessControlScheduledJobId`](Self::access_control_scheduled_job_id).
+        pub fn with_access_control_scheduled_job_id(
+            mut self,
+            value: impl Into<String>,
+        ) -> Self {
+            self.access_control_scheduled_job_id = Some(value.into());
+            self
+        }
+
         /// Sets [`CheckInNow`](Self::check_in_now).
         pub fn with_check_in_now(mut self, value: bool) -> Self {
             self.check_in_now = Some(value);
@@ -1140,6 +1346,12 @@ mod typed {
         pub tour_confirmed: Option<bool>,
         /// `HasAgreedTerms`: see [`Visitor::has_agreed_terms`].
         pub has_agreed_terms: Option<bool>,
+        /// `Notified`: see [`Visitor::notified`].
+        pub notified: Option<bool>,
+        /// `Internal`: see [`Visitor::internal`].
+        pub internal: Option<bool>,
+        /// `AccessControlScheduledJobId`: see [`Visitor::access_control_scheduled_job_id`].
+        pub access_control_scheduled_job_id: Option<String>,
         /// Properties the spec does not describe, sent back as they were read.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -1172,6 +1384,13 @@ mod typed {
             object.field("IsTour", &self.is_tour)?;
             object.field("TourConfirmed", &self.tour_confirmed)?;
             object.field("HasAgreedTerms", &self.has_agreed_terms)?;
+            object.field("Notified", &self.notified)?;
+            object.field("Internal", &self.internal)?;
+            object
+                .field(
+                    "AccessControlScheduledJobId",
+                    &self.access_control_scheduled_job_id,
+                )?;
             object.end_with(&self.extra)
         }
     }
@@ -1208,6 +1427,9 @@ mod typed {
                 is_tour: record.is_tour,
                 tour_confirmed: record.tour_confirmed,
                 has_agreed_terms: record.has_agreed_terms,
+                notified: record.notified,
+                internal: record.internal,
+                access_control_scheduled_job_id: record.access_control_scheduled_job_id,
                 extra: record.extra,
             }
         }
@@ -1301,6 +1523,50 @@ mod typed {
         ///
         /// Query: `Visitor_Coworker_FullName=text`.
         CoworkerFullName(String),
+        /// Filter by host approval status.
+        ///
+        /// Query: `Visitor_HostApprovalStatus=1`.
+        HostApprovalStatus(crate::enums::VisitorHostApprovalStatus),
+        /// Filter by the host's notes.
+        ///
+        /// Query: `Visitor_CustomerNotes=text`.
+        CustomerNotes(String),
+        /// Filter by phone number.
+        ///
+        /// Query: `Visitor_PhoneNumber=text`.
+        PhoneNumber(String),
+        /// Filter by departure date.
+        ///
+        /// Query: `Visitor_DepartureDate=2025-01-01T00:00`.
+        DepartureDate(crate::DateTime),
+        /// Filter by whether the visit was notified.
+        ///
+        /// Query: `Visitor_Notified=true`.
+        Notified(bool),
+        /// Filter by whether the visit is internal.
+        ///
+        /// Query: `Visitor_Internal=true`.
+        Internal(bool),
+        /// Filter by whether the visitor agreed to the terms.
+        ///
+        /// Query: `Visitor_HasAgreedTerms=true`.
+        HasAgreedTerms(bool),
+        /// Filter by the access-control job id.
+        ///
+        /// Query: `Visitor_AccessControlScheduledJobId=text`.
+        AccessControlScheduledJobId(String),
+        /// Filter by the host's company name.
+        ///
+        /// Query: `Visitor_Coworker_CompanyName=text`.
+        CoworkerCompanyName(String),
+        /// Filter by the host's billing name.
+        ///
+        /// Query: `Visitor_Coworker_BillingName=text`.
+        CoworkerBillingName(String),
+        /// Filter by the host's email address.
+        ///
+        /// Query: `Visitor_Coworker_Email=text`.
+        CoworkerEmail(String),
         /// Records created within a range.
         ///
         /// `CreatedOn` at least this value. Query: `from_Visitor_CreatedOn=2025-01-01T00:00`.
@@ -1334,6 +1600,14 @@ mod typed {
         ///
         /// `ArrivalDate` at most this value. Query: `to_Visitor_ArrivalDate=2025-01-01T00:00`.
         ToArrivalDate(crate::DateTime),
+        /// Departure date within a range.
+        ///
+        /// `DepartureDate` at least this value. Query: `from_Visitor_DepartureDate=2025-01-01T00:00`.
+        FromDepartureDate(crate::DateTime),
+        /// Departure date within a range.
+        ///
+        /// `DepartureDate` at most this value. Query: `to_Visitor_DepartureDate=2025-01-01T00:00`.
+        ToDepartureDate(crate::DateTime),
     }
 
     impl crate::QueryFilter for VisitorFilter {
@@ -1374,6 +1648,32 @@ mod typed {
                 Self::CoworkerFullName(value) => {
                     ("Visitor_Coworker_FullName", value.clone())
                 }
+                Self::HostApprovalStatus(value) => {
+                    ("Visitor_HostApprovalStatus", value.value().to_string())
+                }
+                Self::CustomerNotes(value) => ("Visitor_CustomerNotes", value.clone()),
+                Self::PhoneNumber(value) => ("Visitor_PhoneNumber", value.clone()),
+                Self::DepartureDate(value) => {
+                    (
+                        "Visitor_DepartureDate",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::Notified(value) => ("Visitor_Notified", value.to_string()),
+                Self::Internal(value) => ("Visitor_Internal", value.to_string()),
+                Self::HasAgreedTerms(value) => {
+                    ("Visitor_HasAgreedTerms", value.to_string())
+                }
+                Self::AccessControlScheduledJobId(value) => {
+                    ("Visitor_AccessControlScheduledJobId", value.clone())
+                }
+                Self::CoworkerCompanyName(value) => {
+                    ("Visitor_Coworker_CompanyName", value.clone())
+                }
+                Self::CoworkerBillingName(value) => {
+                    ("Visitor_Coworker_BillingName", value.clone())
+                }
+                Self::CoworkerEmail(value) => ("Visitor_Coworker_Email", value.clone()),
                 Self::FromCreatedOn(value) => {
                     (
                         "from_Visitor_CreatedOn",
@@ -1419,6 +1719,18 @@ mod typed {
                 Self::ToArrivalDate(value) => {
                     (
                         "to_Visitor_ArrivalDate",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromDepartureDate(value) => {
+                    (
+                        "from_Visitor_DepartureDate",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToDepartureDate(value) => {
+                    (
+                        "to_Visitor_DepartureDate",
                         value.to_filter_string(crate::SERVICE.filter_datetime_format),
                     )
                 }

@@ -107,9 +107,10 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("FromTime", crate::FieldKind::DateTime).required(),
         crate::FieldSchema::new("ToTime", crate::FieldKind::DateTime).required(),
         crate::FieldSchema::new(
-            "DayOfWeek",
-            crate::FieldKind::Enum(&crate::enums::DayOfWeek::SCHEMA),
-        ),
+                "DayOfWeek",
+                crate::FieldKind::Enum(&crate::enums::DayOfWeek::SCHEMA),
+            )
+            .required(),
     ],
     joined: &[],
     filters: &[
@@ -302,8 +303,13 @@ mod typed {
         pub to_time: crate::DateTime,
         /// The weekday the slot applies to.
         ///
-        /// Wire: `DayOfWeek`.
-        pub day_of_week: Option<crate::enums::DayOfWeek>,
+        /// Wire: `DayOfWeek`, required on create.
+        ///
+        /// Spec decision: The 2020 page and dev:sys/post-businesstimeslots make it optional on create;
+        /// the catalogue (skills:businesstimeslots.md) and
+        /// web:learn.nexudus.com/rest-api/sys/post-businesstimeslots, the later rendering of the create
+        /// page, which lists the weekday values, make it required. The newer sources win.
+        pub day_of_week: crate::enums::DayOfWeek,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -376,7 +382,7 @@ mod typed {
                         business_id: crate::wire::required(v_business_id, "BusinessId")?,
                         from_time: crate::wire::required(v_from_time, "FromTime")?,
                         to_time: crate::wire::required(v_to_time, "ToTime")?,
-                        day_of_week: v_day_of_week,
+                        day_of_week: crate::wire::required(v_day_of_week, "DayOfWeek")?,
                         extra,
                     })
                 }
@@ -528,7 +534,7 @@ mod typed {
         /// `ToTime`: see [`BusinessTimeSlot::to_time`].
         pub to_time: crate::DateTime,
         /// `DayOfWeek`: see [`BusinessTimeSlot::day_of_week`].
-        pub day_of_week: Option<crate::enums::DayOfWeek>,
+        pub day_of_week: crate::enums::DayOfWeek,
     }
 
     impl ::serde::Serialize for NewBusinessTimeSlot {
@@ -542,18 +548,19 @@ mod typed {
             object.field("BusinessId", &self.business_id)?;
             object.field("FromTime", &self.from_time)?;
             object.field("ToTime", &self.to_time)?;
-            object.field_if_set("DayOfWeek", &self.day_of_week)?;
+            object.field("DayOfWeek", &self.day_of_week)?;
             object.end()
         }
     }
 
     impl NewBusinessTimeSlot {
-        /// A body with the required fields set (`BusinessId`, `FromTime`, `ToTime`) and no optional
-        /// one.
+        /// A body with the required fields set (`BusinessId`, `FromTime`, `ToTime`, `DayOfWeek`) and no
+        /// optional one.
         pub fn new(
             business_id: impl Into<crate::ids::BusinessId>,
             from_time: crate::DateTime,
             to_time: crate::DateTime,
+            day_of_week: impl Into<crate::enums::DayOfWeek>,
         ) -> Self {
             Self {
                 system_id: None,
@@ -561,7 +568,7 @@ mod typed {
                 business_id: business_id.into(),
                 from_time,
                 to_time,
-                day_of_week: None,
+                day_of_week: day_of_week.into(),
             }
         }
 
@@ -574,15 +581,6 @@ mod typed {
         /// Sets [`CustomFields`](Self::custom_fields).
         pub fn with_custom_fields(mut self, value: ::serde_json::Value) -> Self {
             self.custom_fields = Some(value);
-            self
-        }
-
-        /// Sets [`DayOfWeek`](Self::day_of_week).
-        pub fn with_day_of_week(
-            mut self,
-            value: impl Into<crate::enums::DayOfWeek>,
-        ) -> Self {
-            self.day_of_week = Some(value.into());
             self
         }
     }
@@ -610,7 +608,7 @@ mod typed {
         /// `ToTime`: see [`BusinessTimeSlot::to_time`].
         pub to_time: crate::DateTime,
         /// `DayOfWeek`: see [`BusinessTimeSlot::day_of_week`].
-        pub day_of_week: Option<crate::enums::DayOfWeek>,
+        pub day_of_week: crate::enums::DayOfWeek,
         /// Properties the spec does not describe, sent back as they were read.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }

@@ -13,7 +13,6 @@
 //! | [`LIST`](crate::sys::businesses::LIST) | `GET /api/sys/businesses` | `Business-List` |
 //! | [`FIND_BY_IDS`](crate::sys::businesses::FIND_BY_IDS) | `GET /api/sys/businesses` | `Business-List` |
 //! | [`GET`](crate::sys::businesses::GET) | `GET /api/sys/businesses/{Id}` | `Business-Read` |
-//! | [`CREATE`](crate::sys::businesses::CREATE) | `POST /api/sys/businesses` | `Business-Create` |
 //! | [`UPDATE`](crate::sys::businesses::UPDATE) | `PUT /api/sys/businesses` | `Business-Edit` |
 //! | [`COMMANDS`](crate::sys::businesses::COMMANDS) | `GET /api/sys/businesses/commands` | `Business-List` |
 //! | [`RUN_COMMAND`](crate::sys::businesses::RUN_COMMAND) | `POST /api/sys/businesses/runcommand` | `Business-Edit` |
@@ -42,14 +41,6 @@ pub const GET: crate::Endpoint = crate::Endpoint {
     method: crate::Method::Get,
     path: "/api/sys/businesses/{Id}",
     role: "Business-Read",
-    service: &crate::SERVICE,
-};
-
-/// `POST /api/sys/businesses`, which needs the role `Business-Create`.
-pub const CREATE: crate::Endpoint = crate::Endpoint {
-    method: crate::Method::Post,
-    path: "/api/sys/businesses",
-    role: "Business-Create",
     service: &crate::SERVICE,
 };
 
@@ -126,53 +117,80 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
                 crate::FieldKind::Enum(&crate::enums::HelpItemFlag::SCHEMA),
             )
             .update_only(),
-        crate::FieldSchema::new("Name", crate::FieldKind::String).required(),
+        crate::FieldSchema::new("Name", crate::FieldKind::String).update_only(),
         crate::FieldSchema::new(
-            "DefaultLanguage",
-            crate::FieldKind::Enum(&crate::enums::Language::SCHEMA),
-        ),
+                "DefaultLanguage",
+                crate::FieldKind::Enum(&crate::enums::Language::SCHEMA),
+            )
+            .update_only(),
         crate::FieldSchema::new(
-            "SpaceWebsiteLanguageId",
-            crate::FieldKind::Id("Language"),
-        ),
+                "SpaceWebsiteLanguageId",
+                crate::FieldKind::Id("Language"),
+            )
+            .update_only(),
         crate::FieldSchema::new("SpaceWebsiteLanguageCulture", crate::FieldKind::String)
             .read_only(),
         crate::FieldSchema::new("RootLocationId", crate::FieldKind::Id("Business"))
-            .create_only(),
-        crate::FieldSchema::new("WebAddress", crate::FieldKind::String).required(),
+            .read_only(),
+        crate::FieldSchema::new("WebAddress", crate::FieldKind::String)
+            .update_only()
+            .flag("website"),
         crate::FieldSchema::new(
-            "DefaultPaymentGatewayId",
-            crate::FieldKind::Id("PaymentGateway"),
-        ),
-        crate::FieldSchema::new("NextInvoice", crate::FieldKind::DateTime).create_only(),
-        crate::FieldSchema::new("TermsAndConditions", crate::FieldKind::String),
-        crate::FieldSchema::new("ShortIntroduction", crate::FieldKind::String),
-        crate::FieldSchema::new("AboutUs", crate::FieldKind::String),
-        crate::FieldSchema::new("Quote", crate::FieldKind::String),
-        crate::FieldSchema::new("PrivacyPolicyUrl", crate::FieldKind::String),
-        crate::FieldSchema::new("CookiePolicyUrl", crate::FieldKind::String),
-        crate::FieldSchema::new("WebContact", crate::FieldKind::String),
-        crate::FieldSchema::new("WelcomeEmail", crate::FieldKind::String).update_only(),
-        crate::FieldSchema::new("Address", crate::FieldKind::String),
-        crate::FieldSchema::new("Phone", crate::FieldKind::String),
-        crate::FieldSchema::new("Fax", crate::FieldKind::String),
-        crate::FieldSchema::new("EmailContact", crate::FieldKind::String),
+                "DefaultPaymentGatewayId",
+                crate::FieldKind::Id("PaymentGateway"),
+            )
+            .update_only(),
+        crate::FieldSchema::new("NextInvoice", crate::FieldKind::DateTime).read_only(),
+        crate::FieldSchema::new("TermsAndConditions", crate::FieldKind::String)
+            .update_only()
+            .flag("terms"),
+        crate::FieldSchema::new("ShortIntroduction", crate::FieldKind::String)
+            .update_only()
+            .flag("short-intro"),
+        crate::FieldSchema::new("AboutUs", crate::FieldKind::String)
+            .update_only()
+            .flag("about"),
+        crate::FieldSchema::new("Quote", crate::FieldKind::String).update_only(),
+        crate::FieldSchema::new("PrivacyPolicyUrl", crate::FieldKind::String)
+            .update_only()
+            .flag("privacy-url"),
+        crate::FieldSchema::new("CookiePolicyUrl", crate::FieldKind::String)
+            .update_only()
+            .flag("cookie-url"),
+        crate::FieldSchema::new("WebContact", crate::FieldKind::String).update_only(),
+        crate::FieldSchema::new("WelcomeEmail", crate::FieldKind::String)
+            .update_only()
+            .pii(crate::Pii::Email),
+        crate::FieldSchema::new("Address", crate::FieldKind::String)
+            .update_only()
+            .pii(crate::Pii::Address),
+        crate::FieldSchema::new("Phone", crate::FieldKind::String)
+            .update_only()
+            .pii(crate::Pii::Phone),
+        crate::FieldSchema::new("Fax", crate::FieldKind::String)
+            .update_only()
+            .pii(crate::Pii::Phone),
+        crate::FieldSchema::new("EmailContact", crate::FieldKind::String)
+            .update_only()
+            .pii(crate::Pii::Email)
+            .flag("email"),
         crate::FieldSchema::new("TrialExpireDate", crate::FieldKind::DateTime)
             .update_only(),
         crate::FieldSchema::new("LastOverDueInvoiceReminder", crate::FieldKind::DateTime)
             .update_only(),
         crate::FieldSchema::new("LastWelcomeEmail", crate::FieldKind::DateTime)
             .update_only(),
-        crate::FieldSchema::new("CountryId", crate::FieldKind::Id("Country")).required(),
+        crate::FieldSchema::new("CountryId", crate::FieldKind::Id("Country"))
+            .update_only(),
         crate::FieldSchema::new("CountryName", crate::FieldKind::String).read_only(),
         crate::FieldSchema::new("CurrencyId", crate::FieldKind::Id("Currency"))
-            .required(),
+            .update_only(),
         crate::FieldSchema::new("CurrencyCode", crate::FieldKind::String).read_only(),
         crate::FieldSchema::new(
                 "SimpleTimeZoneId",
                 crate::FieldKind::Id("SimpleTimeZone"),
             )
-            .required(),
+            .update_only(),
         crate::FieldSchema::new("LogoFileName", crate::FieldKind::String).read_only(),
         crate::FieldSchema::new("NewLogoUrl", crate::FieldKind::String).update_only(),
         crate::FieldSchema::new("ClearLogoFile", crate::FieldKind::Boolean)
@@ -207,8 +225,12 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("RemindersProcessedOn", crate::FieldKind::DateTime)
             .update_only(),
         crate::FieldSchema::new("PreAuthId", crate::FieldKind::String).update_only(),
-        crate::FieldSchema::new("Last4Digits", crate::FieldKind::String),
-        crate::FieldSchema::new("PreAuthLastError", crate::FieldKind::String),
+        crate::FieldSchema::new("Last4Digits", crate::FieldKind::String)
+            .update_only()
+            .flag("last4"),
+        crate::FieldSchema::new("PreAuthLastError", crate::FieldKind::String)
+            .update_only()
+            .flag("preauth-error"),
         crate::FieldSchema::new("PreAuthProcessedOn", crate::FieldKind::DateTime)
             .update_only(),
         crate::FieldSchema::new("LastChargedInvoice", crate::FieldKind::Integer)
@@ -217,76 +239,158 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             .update_only(),
         crate::FieldSchema::new("LastChargedAttendee", crate::FieldKind::Integer)
             .update_only(),
-        crate::FieldSchema::new("PassportChannels", crate::FieldKind::String),
+        crate::FieldSchema::new("PassportChannels", crate::FieldKind::String)
+            .update_only(),
         crate::FieldSchema::new("PassportOnly", crate::FieldKind::Boolean).update_only(),
-        crate::FieldSchema::new("PassportPublished", crate::FieldKind::Boolean),
+        crate::FieldSchema::new("PassportPublished", crate::FieldKind::Boolean)
+            .update_only(),
         crate::FieldSchema::new("PassportBannerFileName", crate::FieldKind::String)
             .read_only(),
         crate::FieldSchema::new("NewPassportBannerUrl", crate::FieldKind::String)
             .update_only(),
         crate::FieldSchema::new("ClearPassportBannerFile", crate::FieldKind::Boolean)
             .update_only(),
-        crate::FieldSchema::new("PassportSpaceName", crate::FieldKind::String),
-        crate::FieldSchema::new("PassportTagLine", crate::FieldKind::String),
+        crate::FieldSchema::new("PassportSpaceName", crate::FieldKind::String)
+            .update_only()
+            .flag("passport-name"),
+        crate::FieldSchema::new("PassportTagLine", crate::FieldKind::String)
+            .update_only()
+            .flag("passport-tagline"),
         crate::FieldSchema::new(
-            "VenueType",
-            crate::FieldKind::Enum(&crate::enums::VenueType::SCHEMA),
-        ),
-        crate::FieldSchema::new("Tags", crate::FieldKind::String),
-        crate::FieldSchema::new("NumberOfFloors", crate::FieldKind::Integer),
-        crate::FieldSchema::new("FloorSpace", crate::FieldKind::Integer),
+                "VenueType",
+                crate::FieldKind::Enum(&crate::enums::VenueType::SCHEMA),
+            )
+            .update_only(),
+        crate::FieldSchema::new("Tags", crate::FieldKind::String).update_only(),
+        crate::FieldSchema::new("NumberOfFloors", crate::FieldKind::Integer)
+            .update_only()
+            .flag("floors"),
+        crate::FieldSchema::new("FloorSpace", crate::FieldKind::Integer).update_only(),
         crate::FieldSchema::new(
-            "FloorSpaceUnit",
-            crate::FieldKind::Enum(&crate::enums::FloorUnit::SCHEMA),
-        ),
-        crate::FieldSchema::new("Longitude", crate::FieldKind::Decimal),
-        crate::FieldSchema::new("Latitude", crate::FieldKind::Decimal),
-        crate::FieldSchema::new("PassportDescription", crate::FieldKind::String),
-        crate::FieldSchema::new("TownCity", crate::FieldKind::String),
-        crate::FieldSchema::new("PostalCode", crate::FieldKind::String),
-        crate::FieldSchema::new("StreetName", crate::FieldKind::String),
-        crate::FieldSchema::new("StreetNumber", crate::FieldKind::String),
-        crate::FieldSchema::new("Neighborhood", crate::FieldKind::String),
-        crate::FieldSchema::new("ContactPhoneNumber", crate::FieldKind::String),
-        crate::FieldSchema::new("ContactEmail", crate::FieldKind::String),
+                "FloorSpaceUnit",
+                crate::FieldKind::Enum(&crate::enums::FloorUnit::SCHEMA),
+            )
+            .update_only(),
+        crate::FieldSchema::new("Longitude", crate::FieldKind::Decimal).update_only(),
+        crate::FieldSchema::new("Latitude", crate::FieldKind::Decimal).update_only(),
+        crate::FieldSchema::new("PassportDescription", crate::FieldKind::String)
+            .update_only(),
+        crate::FieldSchema::new("TownCity", crate::FieldKind::String)
+            .update_only()
+            .flag("city"),
+        crate::FieldSchema::new("State", crate::FieldKind::String)
+            .update_only()
+            .pii(crate::Pii::Address),
+        crate::FieldSchema::new("PostalCode", crate::FieldKind::String)
+            .update_only()
+            .flag("postcode"),
+        crate::FieldSchema::new("StreetName", crate::FieldKind::String).update_only(),
+        crate::FieldSchema::new("StreetNumber", crate::FieldKind::String).update_only(),
+        crate::FieldSchema::new("Neighborhood", crate::FieldKind::String).update_only(),
+        crate::FieldSchema::new("ContactPhoneNumber", crate::FieldKind::String)
+            .update_only()
+            .pii(crate::Pii::Phone)
+            .flag("contact-phone"),
+        crate::FieldSchema::new("ContactEmail", crate::FieldKind::String)
+            .update_only()
+            .pii(crate::Pii::Email),
         crate::FieldSchema::new(
-            "PassportMembersAccess",
-            crate::FieldKind::Enum(&crate::enums::PassportAccess::SCHEMA),
-        ),
+                "PassportMembersAccess",
+                crate::FieldKind::Enum(&crate::enums::PassportAccess::SCHEMA),
+            )
+            .update_only()
+            .flag("passport-members"),
         crate::FieldSchema::new(
-            "PassportEventsAccess",
-            crate::FieldKind::Enum(&crate::enums::PassportAccess::SCHEMA),
-        ),
+                "PassportEventsAccess",
+                crate::FieldKind::Enum(&crate::enums::PassportAccess::SCHEMA),
+            )
+            .update_only()
+            .flag("passport-events"),
         crate::FieldSchema::new(
-            "PassportCommunityAccess",
-            crate::FieldKind::Enum(&crate::enums::PassportAccess::SCHEMA),
-        ),
+                "PassportCommunityAccess",
+                crate::FieldKind::Enum(&crate::enums::PassportAccess::SCHEMA),
+            )
+            .update_only()
+            .flag("passport-community"),
         crate::FieldSchema::new(
-            "PassportBlogPostsAccess",
-            crate::FieldKind::Enum(&crate::enums::PassportAccess::SCHEMA),
-        ),
-        crate::FieldSchema::new("MondayOpenTime", crate::FieldKind::Integer),
-        crate::FieldSchema::new("MondayCloseTime", crate::FieldKind::Integer),
-        crate::FieldSchema::new("TuesdayOpenTime", crate::FieldKind::Integer),
-        crate::FieldSchema::new("TuesdayCloseTime", crate::FieldKind::Integer),
-        crate::FieldSchema::new("WednesdayOpenTime", crate::FieldKind::Integer),
-        crate::FieldSchema::new("WednesdayCloseTime", crate::FieldKind::Integer),
-        crate::FieldSchema::new("ThursdayOpenTime", crate::FieldKind::Integer),
-        crate::FieldSchema::new("ThursdayCloseTime", crate::FieldKind::Integer),
-        crate::FieldSchema::new("FridayOpenTime", crate::FieldKind::Integer),
-        crate::FieldSchema::new("FridayCloseTime", crate::FieldKind::Integer),
-        crate::FieldSchema::new("SaturdayOpenTime", crate::FieldKind::Integer),
-        crate::FieldSchema::new("SaturdayCloseTime", crate::FieldKind::Integer),
-        crate::FieldSchema::new("SundayOpenTime", crate::FieldKind::Integer),
-        crate::FieldSchema::new("SundayCloseTime", crate::FieldKind::Integer),
-        crate::FieldSchema::new("MondayClosed", crate::FieldKind::Boolean),
-        crate::FieldSchema::new("TuesdayClosed", crate::FieldKind::Boolean),
-        crate::FieldSchema::new("WednesdayClosed", crate::FieldKind::Boolean),
-        crate::FieldSchema::new("ThursdayClosed", crate::FieldKind::Boolean),
-        crate::FieldSchema::new("FridayClosed", crate::FieldKind::Boolean),
-        crate::FieldSchema::new("SaturdayClosed", crate::FieldKind::Boolean),
-        crate::FieldSchema::new("SundayClosed", crate::FieldKind::Boolean),
-        crate::FieldSchema::new("SameOpeningTimes", crate::FieldKind::Boolean),
+                "PassportBlogPostsAccess",
+                crate::FieldKind::Enum(&crate::enums::PassportAccess::SCHEMA),
+            )
+            .update_only()
+            .flag("passport-blog"),
+        crate::FieldSchema::new("MondayOpenTime", crate::FieldKind::Integer)
+            .update_only()
+            .flag("mon-open"),
+        crate::FieldSchema::new("MondayCloseTime", crate::FieldKind::Integer)
+            .update_only()
+            .flag("mon-close"),
+        crate::FieldSchema::new("TuesdayOpenTime", crate::FieldKind::Integer)
+            .update_only()
+            .flag("tue-open"),
+        crate::FieldSchema::new("TuesdayCloseTime", crate::FieldKind::Integer)
+            .update_only()
+            .flag("tue-close"),
+        crate::FieldSchema::new("WednesdayOpenTime", crate::FieldKind::Integer)
+            .update_only()
+            .flag("wed-open"),
+        crate::FieldSchema::new("WednesdayCloseTime", crate::FieldKind::Integer)
+            .update_only()
+            .flag("wed-close"),
+        crate::FieldSchema::new("ThursdayOpenTime", crate::FieldKind::Integer)
+            .update_only()
+            .flag("thu-open"),
+        crate::FieldSchema::new("ThursdayCloseTime", crate::FieldKind::Integer)
+            .update_only()
+            .flag("thu-close"),
+        crate::FieldSchema::new("FridayOpenTime", crate::FieldKind::Integer)
+            .update_only()
+            .flag("fri-open"),
+        crate::FieldSchema::new("FridayCloseTime", crate::FieldKind::Integer)
+            .update_only()
+            .flag("fri-close"),
+        crate::FieldSchema::new("SaturdayOpenTime", crate::FieldKind::Integer)
+            .update_only()
+            .flag("sat-open"),
+        crate::FieldSchema::new("SaturdayCloseTime", crate::FieldKind::Integer)
+            .update_only()
+            .flag("sat-close"),
+        crate::FieldSchema::new("SundayOpenTime", crate::FieldKind::Integer)
+            .update_only()
+            .flag("sun-open"),
+        crate::FieldSchema::new("SundayCloseTime", crate::FieldKind::Integer)
+            .update_only()
+            .flag("sun-close"),
+        crate::FieldSchema::new("MondayClosed", crate::FieldKind::Boolean)
+            .update_only()
+            .flag("mon-closed"),
+        crate::FieldSchema::new("TuesdayClosed", crate::FieldKind::Boolean)
+            .update_only()
+            .flag("tue-closed"),
+        crate::FieldSchema::new("WednesdayClosed", crate::FieldKind::Boolean)
+            .update_only()
+            .flag("wed-closed"),
+        crate::FieldSchema::new("ThursdayClosed", crate::FieldKind::Boolean)
+            .update_only()
+            .flag("thu-closed"),
+        crate::FieldSchema::new("FridayClosed", crate::FieldKind::Boolean)
+            .update_only()
+            .flag("fri-closed"),
+        crate::FieldSchema::new("SaturdayClosed", crate::FieldKind::Boolean)
+            .update_only()
+            .flag("sat-closed"),
+        crate::FieldSchema::new("SundayClosed", crate::FieldKind::Boolean)
+            .update_only()
+            .flag("sun-closed"),
+        crate::FieldSchema::new("SameOpeningTimes", crate::FieldKind::Boolean)
+            .update_only()
+            .flag("same-opening"),
+        crate::FieldSchema::new("CurrentBackEndVersion", crate::FieldKind::Integer)
+            .update_only(),
+        crate::FieldSchema::new("AuthenticationProvider", crate::FieldKind::String)
+            .update_only(),
+        crate::FieldSchema::new("CreatedBy", crate::FieldKind::String).update_only(),
+        crate::FieldSchema::new("DefaultPaymentTerm", crate::FieldKind::Integer)
+            .update_only(),
     ],
     joined: &[],
     filters: &[
@@ -590,6 +694,130 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             query: "Business_Currency_Code",
             field: "CurrencyCode",
         },
+        crate::FilterSchema {
+            query: "Business_WelcomeEmail",
+            field: "WelcomeEmail",
+        },
+        crate::FilterSchema {
+            query: "Business_TrialExpireDate",
+            field: "TrialExpireDate",
+        },
+        crate::FilterSchema {
+            query: "Business_LastOverDueInvoiceReminder",
+            field: "LastOverDueInvoiceReminder",
+        },
+        crate::FilterSchema {
+            query: "Business_LastWelcomeEmail",
+            field: "LastWelcomeEmail",
+        },
+        crate::FilterSchema {
+            query: "Business_NewLogoUrl",
+            field: "NewLogoUrl",
+        },
+        crate::FilterSchema {
+            query: "Business_ClearLogo",
+            field: "ClearLogoFile",
+        },
+        crate::FilterSchema {
+            query: "Business_NewBannerImageUrl",
+            field: "NewBannerImageUrl",
+        },
+        crate::FilterSchema {
+            query: "Business_ClearBannerImage",
+            field: "ClearBannerImageFile",
+        },
+        crate::FilterSchema {
+            query: "Business_NewNexIoBannerImageUrl",
+            field: "NewNexIoBannerImageUrl",
+        },
+        crate::FilterSchema {
+            query: "Business_ClearNexIoBannerImage",
+            field: "ClearNexIoBannerImageFile",
+        },
+        crate::FilterSchema {
+            query: "Business_DiscountPercentage",
+            field: "DiscountPercentage",
+        },
+        crate::FilterSchema {
+            query: "Business_DiscountAmount",
+            field: "DiscountAmount",
+        },
+        crate::FilterSchema {
+            query: "Business_LastLanguageTokenUpdate",
+            field: "LastLanguageTokenUpdate",
+        },
+        crate::FilterSchema {
+            query: "Business_HasCreatedDefaultFileTemplates",
+            field: "HasCreatedDefaultFileTemplates",
+        },
+        crate::FilterSchema {
+            query: "Business_InvoicingPeriod",
+            field: "InvoicingPeriod",
+        },
+        crate::FilterSchema {
+            query: "Business_Suspended",
+            field: "Suspended",
+        },
+        crate::FilterSchema {
+            query: "Business_CustomPassportApp",
+            field: "CustomPassportApp",
+        },
+        crate::FilterSchema {
+            query: "Business_RemindersProcessedOn",
+            field: "RemindersProcessedOn",
+        },
+        crate::FilterSchema {
+            query: "Business_PreAuthId",
+            field: "PreAuthId",
+        },
+        crate::FilterSchema {
+            query: "Business_PreAuthProcessedOn",
+            field: "PreAuthProcessedOn",
+        },
+        crate::FilterSchema {
+            query: "Business_LastChargedInvoice",
+            field: "LastChargedInvoice",
+        },
+        crate::FilterSchema {
+            query: "Business_LastChargedTransaction",
+            field: "LastChargedTransaction",
+        },
+        crate::FilterSchema {
+            query: "Business_LastChargedAttendee",
+            field: "LastChargedAttendee",
+        },
+        crate::FilterSchema {
+            query: "Business_PassportOnly",
+            field: "PassportOnly",
+        },
+        crate::FilterSchema {
+            query: "Business_NewPassportBannerUrl",
+            field: "NewPassportBannerUrl",
+        },
+        crate::FilterSchema {
+            query: "Business_ClearPassportBanner",
+            field: "ClearPassportBannerFile",
+        },
+        crate::FilterSchema {
+            query: "Business_State",
+            field: "State",
+        },
+        crate::FilterSchema {
+            query: "Business_CurrentBackEndVersion",
+            field: "CurrentBackEndVersion",
+        },
+        crate::FilterSchema {
+            query: "Business_AuthenticationProvider",
+            field: "AuthenticationProvider",
+        },
+        crate::FilterSchema {
+            query: "Business_CreatedBy",
+            field: "CreatedBy",
+        },
+        crate::FilterSchema {
+            query: "Business_DefaultPaymentTerm",
+            field: "DefaultPaymentTerm",
+        },
     ],
     range_filters: &[
         crate::RangeFilterSchema {
@@ -697,6 +925,76 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             to: "to_Business_SundayCloseTime",
             field: "SundayCloseTime",
         },
+        crate::RangeFilterSchema {
+            from: "from_Business_TrialExpireDate",
+            to: "to_Business_TrialExpireDate",
+            field: "TrialExpireDate",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Business_LastOverDueInvoiceReminder",
+            to: "to_Business_LastOverDueInvoiceReminder",
+            field: "LastOverDueInvoiceReminder",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Business_LastWelcomeEmail",
+            to: "to_Business_LastWelcomeEmail",
+            field: "LastWelcomeEmail",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Business_DiscountPercentage",
+            to: "to_Business_DiscountPercentage",
+            field: "DiscountPercentage",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Business_DiscountAmount",
+            to: "to_Business_DiscountAmount",
+            field: "DiscountAmount",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Business_LastLanguageTokenUpdate",
+            to: "to_Business_LastLanguageTokenUpdate",
+            field: "LastLanguageTokenUpdate",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Business_InvoicingPeriod",
+            to: "to_Business_InvoicingPeriod",
+            field: "InvoicingPeriod",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Business_RemindersProcessedOn",
+            to: "to_Business_RemindersProcessedOn",
+            field: "RemindersProcessedOn",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Business_PreAuthProcessedOn",
+            to: "to_Business_PreAuthProcessedOn",
+            field: "PreAuthProcessedOn",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Business_LastChargedInvoice",
+            to: "to_Business_LastChargedInvoice",
+            field: "LastChargedInvoice",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Business_LastChargedTransaction",
+            to: "to_Business_LastChargedTransaction",
+            field: "LastChargedTransaction",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Business_LastChargedAttendee",
+            to: "to_Business_LastChargedAttendee",
+            field: "LastChargedAttendee",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Business_CurrentBackEndVersion",
+            to: "to_Business_CurrentBackEndVersion",
+            field: "CurrentBackEndVersion",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Business_DefaultPaymentTerm",
+            to: "to_Business_DefaultPaymentTerm",
+            field: "DefaultPaymentTerm",
+        },
     ],
     sort: &[
         "Id",
@@ -785,11 +1083,6 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::EndpointSchema {
             kind: crate::EndpointKind::Get,
             endpoint: GET,
-            detail: None,
-        },
-        crate::EndpointSchema {
-            kind: crate::EndpointKind::Create,
-            endpoint: CREATE,
             detail: None,
         },
         crate::EndpointSchema {
@@ -911,15 +1204,28 @@ mod typed {
         pub visited_help_items: Option<crate::enums::HelpItemFlag>,
         /// The location's display name.
         ///
-        /// Wire: `Name`, required on create.
-        pub name: String,
+        /// Wire: `Name`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it. The PUT page marks it required; the spec's `required` is about
+        /// create, so it is not required here, and an update made from a record sends it back.
+        pub name: Option<String>,
         /// The language used by default for the location's communications and interface.
         ///
-        /// Wire: `DefaultLanguage`.
+        /// Wire: `DefaultLanguage`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it.
         pub default_language: Option<crate::enums::Language>,
         /// The language of the location's public website, if one is chosen.
         ///
-        /// Wire: `SpaceWebsiteLanguageId`.
+        /// Wire: `SpaceWebsiteLanguageId`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it.
         pub space_website_language_id: Option<crate::ids::LanguageId>,
         /// The culture code (such as en-GB) of the public website's language.
         ///
@@ -928,59 +1234,114 @@ mod typed {
         /// Spec decision: The 2020 reference has it only as the filter
         /// Business_SpaceWebsiteLanguage_Culture and, in its list example, as a joined
         /// `BusinessSpaceWebsiteLanguageCulture`; the newer GET page puts `SpaceWebsiteLanguageCulture`
-        /// on the full record, so it is a read-only record field.
+        /// on the full record, so it is a read-only record field. The catalogue (skills:businesses.md)
+        /// does not name it; the newer GET page does, so it is kept.
         pub space_website_language_culture: Option<String>,
         /// The parent location this location belongs to; absent for a top-level location.
         ///
-        /// Wire: `RootLocationId`, set on create only.
+        /// Wire: `RootLocationId`, read-only.
         ///
         /// Spec decision: sys/business.md shows it only in filters and examples (read-only);
         /// Sys/business.md lists RootLocationId among the create parameters, and the newer PUT page
-        /// does not take it. So it is set on create and never changed by an update.
+        /// does not take it. So it is set on create and never changed by an update. Sys/business.md's
+        /// create is gone: the catalogue (skills:businesses.md) supports no create and does not name
+        /// this field, and the newer PUT page does not take it, so it is read-only.
         pub root_location_id: Option<crate::ids::BusinessId>,
         /// The short name that forms the location's public web address.
         ///
-        /// Wire: `WebAddress`, required on create.
-        pub web_address: String,
+        /// Wire: `WebAddress`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it. The PUT page marks it required; the spec's `required` is about
+        /// create, so it is not required here, and an update made from a record sends it back. The
+        /// catalogue names its option `--website`; the newer pages (dev:sys/get-businesses- by-id,
+        /// dev:sys/put-businesses) spell the wire name WebAddress, so the field keeps that name and
+        /// takes the option as its flag.
+        pub web_address: Option<String>,
         /// The payment gateway used by default for this location's online payments.
         ///
-        /// Wire: `DefaultPaymentGatewayId`.
+        /// Wire: `DefaultPaymentGatewayId`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it.
         pub default_payment_gateway_id: Option<crate::ids::PaymentGatewayId>,
         /// When the next invoicing run for this location is due.
         ///
-        /// Wire: `NextInvoice`, set on create only.
+        /// Wire: `NextInvoice`, read-only.
         ///
         /// Spec decision: sys/business.md shows it only in filters and examples; Sys/business.md lists
         /// it among the create parameters as `DateTime?`, and the newer PUT page does not take it. So
-        /// it is set on create only.
+        /// it is set on create only. Sys/business.md's create is gone: the catalogue
+        /// (skills:businesses.md) supports no create and does not name this field, and the newer PUT
+        /// page does not take it, so it is read-only.
         pub next_invoice: Option<crate::DateTime>,
         /// The location's general terms and conditions.
         ///
-        /// Wire: `TermsAndConditions`.
+        /// Wire: `TermsAndConditions`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it. The catalogue names its option `--terms`; the newer pages
+        /// (dev:sys/get-businesses- by-id, dev:sys/put-businesses) spell the wire name
+        /// TermsAndConditions, so the field keeps that name and takes the option as its flag.
         pub terms_and_conditions: Option<String>,
         /// A short introduction shown on the location's profile.
         ///
-        /// Wire: `ShortIntroduction`.
+        /// Wire: `ShortIntroduction`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it. The catalogue names its option `--short-intro`; the newer pages
+        /// (dev:sys/get- businesses-by-id, dev:sys/put-businesses) spell the wire name
+        /// ShortIntroduction, so the field keeps that name and takes the option as its flag.
         pub short_introduction: Option<String>,
         /// The longer 'about us' text of the location's profile.
         ///
-        /// Wire: `AboutUs`.
+        /// Wire: `AboutUs`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it. The catalogue names its option `--about`; the newer pages
+        /// (dev:sys/get-businesses- by-id, dev:sys/put-businesses) spell the wire name AboutUs, so the
+        /// field keeps that name and takes the option as its flag.
         pub about_us: Option<String>,
         /// A highlighted quote shown on the location's profile.
         ///
-        /// Wire: `Quote`.
+        /// Wire: `Quote`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it.
         pub quote: Option<String>,
         /// Address of the location's privacy policy page.
         ///
-        /// Wire: `PrivacyPolicyUrl`.
+        /// Wire: `PrivacyPolicyUrl`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it. The catalogue names its option `--privacy-url`; the newer pages
+        /// (dev:sys/get- businesses-by-id, dev:sys/put-businesses) spell the wire name
+        /// PrivacyPolicyUrl, so the field keeps that name and takes the option as its flag.
         pub privacy_policy_url: Option<String>,
         /// Address of the location's cookie policy page.
         ///
-        /// Wire: `CookiePolicyUrl`.
+        /// Wire: `CookiePolicyUrl`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it. The catalogue names its option `--cookie-url`; the newer pages
+        /// (dev:sys/get- businesses-by-id, dev:sys/put-businesses) spell the wire name CookiePolicyUrl,
+        /// so the field keeps that name and takes the option as its flag.
         pub cookie_policy_url: Option<String>,
         /// The public contact web address of the location.
         ///
-        /// Wire: `WebContact`.
+        /// Wire: `WebContact`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it.
         pub web_contact: Option<String>,
         /// The welcome email text of the location.
         ///
@@ -989,23 +1350,42 @@ mod typed {
         /// Spec decision: Only the newer GET page shows it. The available copy of the PUT page is a
         /// lossy rendering (it also drops Fax, CountryId and other fields the PUT takes), so its
         /// absence there proves nothing; it is kept writable on update so that a PUT carries it back
-        /// instead of clearing it.
+        /// instead of clearing it. The catalogue tags it EMAIL among its PII fields, and it is marked
+        /// so.
         pub welcome_email: Option<String>,
         /// The location's street address as one text.
         ///
-        /// Wire: `Address`.
+        /// Wire: `Address`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it.
         pub address: Option<String>,
         /// The location's main phone number.
         ///
-        /// Wire: `Phone`.
+        /// Wire: `Phone`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it.
         pub phone: Option<String>,
         /// The location's fax number.
         ///
-        /// Wire: `Fax`.
+        /// Wire: `Fax`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it.
         pub fax: Option<String>,
         /// The location's main contact email address.
         ///
-        /// Wire: `EmailContact`.
+        /// Wire: `EmailContact`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it. The catalogue names its option `--email`; the newer pages
+        /// (dev:sys/get-businesses- by-id, dev:sys/put-businesses) spell the wire name EmailContact, so
+        /// the field keeps that name and takes the option as its flag.
         pub email_contact: Option<String>,
         /// When the location's trial of the platform ends.
         ///
@@ -1030,42 +1410,65 @@ mod typed {
         /// Spec decision: Only the newer GET page shows it. The available copy of the PUT page is a
         /// lossy rendering (it also drops Fax, CountryId and other fields the PUT takes), so its
         /// absence there proves nothing; it is kept writable on update so that a PUT carries it back
-        /// instead of clearing it.
+        /// instead of clearing it. The catalogue's PII table tags its option `--last-welcome-email` as
+        /// EMAIL, but the field is a date (the catalogue's own option tables type it DateTime): it
+        /// holds when an email was sent, not an address. The tag looks like a match on the word Email
+        /// in its name, so the spec marks no PII here.
         pub last_welcome_email: Option<crate::DateTime>,
         /// The country the location is in.
         ///
-        /// Wire: `CountryId`, required on create.
-        pub country_id: crate::ids::CountryId,
+        /// Wire: `CountryId`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it. The PUT page marks it required; the spec's `required` is about
+        /// create, so it is not required here, and an update made from a record sends it back.
+        pub country_id: Option<crate::ids::CountryId>,
         /// The name of the location's country.
         ///
         /// Wire: `CountryName`, read-only.
         ///
         /// Spec decision: The 2020 reference has it only as the filter Business_Country_Name and a
         /// joined `BusinessCountryName` in its list example; the newer GET page puts `CountryName` on
-        /// the full record, so it is a read-only record field.
+        /// the full record, so it is a read-only record field. The catalogue (skills:businesses.md) has
+        /// no option for it and names it only among its key fields; the newer GET page shows it, so it
+        /// is kept.
         pub country_name: Option<String>,
         /// The currency the location charges in.
         ///
-        /// Wire: `CurrencyId`, required on create.
-        pub currency_id: crate::ids::CurrencyId,
+        /// Wire: `CurrencyId`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it. The PUT page marks it required; the spec's `required` is about
+        /// create, so it is not required here, and an update made from a record sends it back.
+        pub currency_id: Option<crate::ids::CurrencyId>,
         /// The code of the location's currency (such as EUR).
         ///
         /// Wire: `CurrencyCode`, read-only.
         ///
         /// Spec decision: The 2020 reference has it only as the filter Business_Currency_Code and a
         /// joined `BusinessCurrencyCode` in its list example; the newer GET page puts `CurrencyCode` on
-        /// the full record, so it is a read-only record field.
+        /// the full record, so it is a read-only record field. The catalogue (skills:businesses.md) has
+        /// no option for it and names it only among its key fields; the newer GET page shows it, so it
+        /// is kept.
         pub currency_code: Option<String>,
         /// The time zone the location's times are in.
         ///
-        /// Wire: `SimpleTimeZoneId`, required on create.
-        pub simple_time_zone_id: crate::ids::SimpleTimeZoneId,
+        /// Wire: `SimpleTimeZoneId`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it. The PUT page marks it required; the spec's `required` is about
+        /// create, so it is not required here, and an update made from a record sends it back.
+        pub simple_time_zone_id: Option<crate::ids::SimpleTimeZoneId>,
         /// The file name of the location's logo (download it with the Logo endpoint).
         ///
         /// Wire: `LogoFileName`, read-only.
         ///
         /// Spec decision: Only the newer GET page shows it; the newer pages describe the file-name
-        /// fields as read- only, set when an image is uploaded through its New...Url field.
+        /// fields as read- only, set when an image is uploaded through its New...Url field. The
+        /// catalogue (skills:businesses.md) does not name it; the newer GET page does, so it is kept.
         pub logo_file_name: Option<String>,
         /// Address of an image to use as the location's new logo.
         ///
@@ -1088,7 +1491,8 @@ mod typed {
         /// Wire: `BannerImageFileName`, read-only.
         ///
         /// Spec decision: Only the newer GET page shows it; the newer pages describe the file-name
-        /// fields as read- only, set when an image is uploaded through its New...Url field.
+        /// fields as read- only, set when an image is uploaded through its New...Url field. The
+        /// catalogue (skills:businesses.md) does not name it; the newer GET page does, so it is kept.
         pub banner_image_file_name: Option<String>,
         /// Address of an image to use as the location's new banner.
         ///
@@ -1111,7 +1515,8 @@ mod typed {
         /// Wire: `NexIoBannerImageFileName`, read-only.
         ///
         /// Spec decision: Only the newer GET page shows it; the newer pages describe the file-name
-        /// fields as read- only, set when an image is uploaded through its New...Url field.
+        /// fields as read- only, set when an image is uploaded through its New...Url field. The
+        /// catalogue (skills:businesses.md) does not name it; the newer GET page does, so it is kept.
         pub nex_io_banner_image_file_name: Option<String>,
         /// Address of an image to use as the location's new Nexudus Io banner.
         ///
@@ -1206,11 +1611,23 @@ mod typed {
         pub pre_auth_id: Option<String>,
         /// The last four digits of the payment card on file for the location's subscription.
         ///
-        /// Wire: `Last4Digits`.
+        /// Wire: `Last4Digits`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it. The catalogue names its option `--last4`; the newer pages
+        /// (dev:sys/get-businesses- by-id, dev:sys/put-businesses) spell the wire name Last4Digits, so
+        /// the field keeps that name and takes the option as its flag.
         pub last4_digits: Option<String>,
         /// The error of the last failed card pre-authorisation, if any.
         ///
-        /// Wire: `PreAuthLastError`.
+        /// Wire: `PreAuthLastError`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it. The catalogue names its option `--preauth-error`; the newer pages
+        /// (dev:sys/get- businesses-by-id, dev:sys/put-businesses) spell the wire name
+        /// PreAuthLastError, so the field keeps that name and takes the option as its flag.
         pub pre_auth_last_error: Option<String>,
         /// When the card pre-authorisation was last processed.
         ///
@@ -1250,7 +1667,11 @@ mod typed {
         pub last_charged_attendee: Option<i64>,
         /// The Passport channels the location is listed in.
         ///
-        /// Wire: `PassportChannels`.
+        /// Wire: `PassportChannels`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it.
         pub passport_channels: Option<String>,
         /// Whether the location uses only Nexudus Passport.
         ///
@@ -1263,7 +1684,11 @@ mod typed {
         pub passport_only: Option<bool>,
         /// Whether the location is published on Nexudus Passport.
         ///
-        /// Wire: `PassportPublished`.
+        /// Wire: `PassportPublished`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it.
         pub passport_published: Option<bool>,
         /// The file name of the location's Passport banner (download it with the PassportBanner
         /// endpoint).
@@ -1271,7 +1696,8 @@ mod typed {
         /// Wire: `PassportBannerFileName`, read-only.
         ///
         /// Spec decision: Only the newer GET page shows it; the newer pages describe the file-name
-        /// fields as read- only, set when an image is uploaded through its New...Url field.
+        /// fields as read- only, set when an image is uploaded through its New...Url field. The
+        /// catalogue (skills:businesses.md) does not name it; the newer GET page does, so it is kept.
         pub passport_banner_file_name: Option<String>,
         /// Address of an image to use as the location's new Passport banner.
         ///
@@ -1290,196 +1716,520 @@ mod typed {
         pub clear_passport_banner_file: Option<bool>,
         /// The name shown for the location on Passport.
         ///
-        /// Wire: `PassportSpaceName`.
+        /// Wire: `PassportSpaceName`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it. The catalogue names its option `--passport-name`; the newer pages
+        /// (dev:sys/get- businesses-by-id, dev:sys/put-businesses) spell the wire name
+        /// PassportSpaceName, so the field keeps that name and takes the option as its flag.
         pub passport_space_name: Option<String>,
         /// The tag line shown for the location on Passport.
         ///
-        /// Wire: `PassportTagLine`.
+        /// Wire: `PassportTagLine`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it. The catalogue names its option `--passport-tagline`; the newer
+        /// pages (dev:sys/get- businesses-by-id, dev:sys/put-businesses) spell the wire name
+        /// PassportTagLine, so the field keeps that name and takes the option as its flag.
         pub passport_tag_line: Option<String>,
         /// The kind of venue the location is.
         ///
-        /// Wire: `VenueType`.
+        /// Wire: `VenueType`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it.
         pub venue_type: Option<crate::enums::VenueType>,
         /// Comma-separated tags that categorise the location.
         ///
-        /// Wire: `Tags`.
+        /// Wire: `Tags`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it.
         pub tags: Option<String>,
         /// How many floors the premises have.
         ///
-        /// Wire: `NumberOfFloors`.
+        /// Wire: `NumberOfFloors`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it. The catalogue names its option `--floors`; the 2020 reference
+        /// spells the wire name NumberOfFloors; the available copies of the newer pages stop before it,
+        /// and no source spells it as the option does, so the field keeps that name and takes the
+        /// option as its flag.
         pub number_of_floors: Option<i64>,
         /// The total floor space of the premises, in FloorSpaceUnit.
         ///
-        /// Wire: `FloorSpace`.
+        /// Wire: `FloorSpace`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it.
         pub floor_space: Option<i64>,
         /// The unit FloorSpace is measured in.
         ///
-        /// Wire: `FloorSpaceUnit`.
+        /// Wire: `FloorSpaceUnit`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it.
         pub floor_space_unit: Option<crate::enums::FloorUnit>,
         /// The location's longitude, in degrees.
         ///
-        /// Wire: `Longitude`.
+        /// Wire: `Longitude`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it.
         pub longitude: Option<crate::Decimal>,
         /// The location's latitude, in degrees.
         ///
-        /// Wire: `Latitude`.
+        /// Wire: `Latitude`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it.
         pub latitude: Option<crate::Decimal>,
         /// The description shown for the location on Passport.
         ///
-        /// Wire: `PassportDescription`.
+        /// Wire: `PassportDescription`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it.
         pub passport_description: Option<String>,
         /// The town or city of the location's address.
         ///
-        /// Wire: `TownCity`.
+        /// Wire: `TownCity`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it. The catalogue names its option `--city`; the 2020 reference
+        /// spells the wire name TownCity, and the catalogue's own key-field list uses that spelling
+        /// too; the available copies of the newer pages stop before it, so the field keeps that name
+        /// and takes the option as its flag.
         pub town_city: Option<String>,
+        /// The state or province of the location's address.
+        ///
+        /// Wire: `State`, set on update only.
+        ///
+        /// Spec decision: Only the catalogue names it: among its options and its key fields, where it
+        /// is spelled State (the 2020 reference and the available copies of the newer pages do not
+        /// reach it). Written on update, like the other address fields.
+        pub state: Option<String>,
         /// The postal code of the location's address.
         ///
-        /// Wire: `PostalCode`.
+        /// Wire: `PostalCode`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it. The catalogue names its option `--postcode`; the 2020 reference
+        /// spells the wire name PostalCode, and the catalogue's own key-field list uses that spelling
+        /// too; the available copies of the newer pages stop before it, so the field keeps that name
+        /// and takes the option as its flag.
         pub postal_code: Option<String>,
         /// The street name of the location's address.
         ///
-        /// Wire: `StreetName`.
+        /// Wire: `StreetName`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it.
         pub street_name: Option<String>,
         /// The street number of the location's address.
         ///
-        /// Wire: `StreetNumber`.
+        /// Wire: `StreetNumber`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it.
         pub street_number: Option<String>,
         /// The neighbourhood of the location's address.
         ///
-        /// Wire: `Neighborhood`.
+        /// Wire: `Neighborhood`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it.
         pub neighborhood: Option<String>,
         /// The phone number of the location's contact person.
         ///
-        /// Wire: `ContactPhoneNumber`.
+        /// Wire: `ContactPhoneNumber`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it. The catalogue names its option `--contact-phone`; the 2020
+        /// reference spells the wire name ContactPhoneNumber; the available copies of the newer pages
+        /// stop before it, and no source spells it as the option does, so the field keeps that name and
+        /// takes the option as its flag.
         pub contact_phone_number: Option<String>,
         /// The email address of the location's contact person.
         ///
-        /// Wire: `ContactEmail`.
+        /// Wire: `ContactEmail`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it.
         pub contact_email: Option<String>,
         /// Who can see the location's members on Passport.
         ///
-        /// Wire: `PassportMembersAccess`.
+        /// Wire: `PassportMembersAccess`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it. The catalogue names its option `--passport-members`; the newer
+        /// PUT page (web:learn.nexudus.com/rest-api/sys/put-businesses) names the wire field
+        /// PassportMembersAccess, so the field keeps that name and takes the option as its flag.
         pub passport_members_access: Option<crate::enums::PassportAccess>,
         /// Who can see the location's events on Passport.
         ///
-        /// Wire: `PassportEventsAccess`.
+        /// Wire: `PassportEventsAccess`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it. The catalogue names its option `--passport-events`; the 2020
+        /// reference spells the wire name PassportEventsAccess; the available copies of the newer pages
+        /// stop before it, and no source spells it as the option does, so the field keeps that name and
+        /// takes the option as its flag.
         pub passport_events_access: Option<crate::enums::PassportAccess>,
         /// Who can see the location's community board on Passport.
         ///
-        /// Wire: `PassportCommunityAccess`.
+        /// Wire: `PassportCommunityAccess`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it. The catalogue names its option `--passport-community`; the 2020
+        /// reference spells the wire name PassportCommunityAccess; the available copies of the newer
+        /// pages stop before it, and no source spells it as the option does, so the field keeps that
+        /// name and takes the option as its flag.
         pub passport_community_access: Option<crate::enums::PassportAccess>,
         /// Who can see the location's articles on Passport.
         ///
-        /// Wire: `PassportBlogPostsAccess`.
-        pub passport_blog_posts_access: Option<crate::enums::PassportAccess>,
-        /// The time of day the location opens on Mondays, as a whole number; the documents do not give
-        /// its unit.
+        /// Wire: `PassportBlogPostsAccess`, set on update only.
         ///
-        /// Wire: `MondayOpenTime`.
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it. The catalogue names its option `--passport-blog`; the 2020
+        /// reference spells the wire name PassportBlogPostsAccess; the available copies of the newer
+        /// pages stop before it, and no source spells it as the option does, so the field keeps that
+        /// name and takes the option as its flag.
+        pub passport_blog_posts_access: Option<crate::enums::PassportAccess>,
+        /// The time of day the location opens on Mondays, in minutes from midnight.
+        ///
+        /// Wire: `MondayOpenTime`, set on update only.
         ///
         /// Spec decision: The 2020 reference takes the opening times on create and update. The newer
-        /// GET page's introduction calls opening hours read-only (set in the admin UI), but the part of
-        /// the PUT page available does not reach these fields. They stay writable: if the server
-        /// ignores them, sending them back is harmless, while leaving them out of a PUT could clear
-        /// them.
+        /// GET page's introduction calls opening hours read-only (set in the admin UI), as does the
+        /// catalogue's description, but the part of the PUT page available does not reach these fields,
+        /// and the catalogue's update options list them all. They stay writable on update: if the
+        /// server ignores them, sending them back is harmless, while leaving them out of a PUT could
+        /// clear them. Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it. The catalogue names its option `--mon-open`, a hand-made alias
+        /// (shared/api-docs/README.md names the `--mon-open` family among them); the 2020 reference
+        /// spells the wire name MondayOpenTime; the available copies of the newer pages stop before it,
+        /// and no source spells it as the option does, so the field keeps that name and takes the
+        /// option as its flag. The unit, minutes from midnight, is the catalogue's
+        /// (skills:businesses.md); the 2020 reference gives none.
         pub monday_open_time: Option<i64>,
-        /// The time of day the location closes on Mondays, as a whole number; the documents do not give
-        /// its unit.
+        /// The time of day the location closes on Mondays, in minutes from midnight.
         ///
-        /// Wire: `MondayCloseTime`.
+        /// Wire: `MondayCloseTime`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it. The catalogue names its option `--mon-close`, a hand-made alias
+        /// (shared/api-docs/README.md names the `--mon-open` family among them); the 2020 reference
+        /// spells the wire name MondayCloseTime; the available copies of the newer pages stop before
+        /// it, and no source spells it as the option does, so the field keeps that name and takes the
+        /// option as its flag. The unit, minutes from midnight, is the catalogue's
+        /// (skills:businesses.md); the 2020 reference gives none.
         pub monday_close_time: Option<i64>,
-        /// The time of day the location opens on Tuesdays, as a whole number; the documents do not give
-        /// its unit.
+        /// The time of day the location opens on Tuesdays, in minutes from midnight.
         ///
-        /// Wire: `TuesdayOpenTime`.
+        /// Wire: `TuesdayOpenTime`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it. The catalogue names its option `--tue-open`, a hand-made alias
+        /// (shared/api-docs/README.md names the `--mon-open` family among them); the 2020 reference
+        /// spells the wire name TuesdayOpenTime; the available copies of the newer pages stop before
+        /// it, and no source spells it as the option does, so the field keeps that name and takes the
+        /// option as its flag. The unit, minutes from midnight, is the catalogue's
+        /// (skills:businesses.md); the 2020 reference gives none.
         pub tuesday_open_time: Option<i64>,
-        /// The time of day the location closes on Tuesdays, as a whole number; the documents do not
-        /// give its unit.
+        /// The time of day the location closes on Tuesdays, in minutes from midnight.
         ///
-        /// Wire: `TuesdayCloseTime`.
+        /// Wire: `TuesdayCloseTime`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it. The catalogue names its option `--tue-close`, a hand-made alias
+        /// (shared/api-docs/README.md names the `--mon-open` family among them); the 2020 reference
+        /// spells the wire name TuesdayCloseTime; the available copies of the newer pages stop before
+        /// it, and no source spells it as the option does, so the field keeps that name and takes the
+        /// option as its flag. The unit, minutes from midnight, is the catalogue's
+        /// (skills:businesses.md); the 2020 reference gives none.
         pub tuesday_close_time: Option<i64>,
-        /// The time of day the location opens on Wednesdays, as a whole number; the documents do not
-        /// give its unit.
+        /// The time of day the location opens on Wednesdays, in minutes from midnight.
         ///
-        /// Wire: `WednesdayOpenTime`.
+        /// Wire: `WednesdayOpenTime`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it. The catalogue names its option `--wed-open`, a hand-made alias
+        /// (shared/api-docs/README.md names the `--mon-open` family among them); the 2020 reference
+        /// spells the wire name WednesdayOpenTime; the available copies of the newer pages stop before
+        /// it, and no source spells it as the option does, so the field keeps that name and takes the
+        /// option as its flag. The unit, minutes from midnight, is the catalogue's
+        /// (skills:businesses.md); the 2020 reference gives none.
         pub wednesday_open_time: Option<i64>,
-        /// The time of day the location closes on Wednesdays, as a whole number; the documents do not
-        /// give its unit.
+        /// The time of day the location closes on Wednesdays, in minutes from midnight.
         ///
-        /// Wire: `WednesdayCloseTime`.
+        /// Wire: `WednesdayCloseTime`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it. The catalogue names its option `--wed-close`, a hand-made alias
+        /// (shared/api-docs/README.md names the `--mon-open` family among them); the 2020 reference
+        /// spells the wire name WednesdayCloseTime; the available copies of the newer pages stop before
+        /// it, and no source spells it as the option does, so the field keeps that name and takes the
+        /// option as its flag. The unit, minutes from midnight, is the catalogue's
+        /// (skills:businesses.md); the 2020 reference gives none.
         pub wednesday_close_time: Option<i64>,
-        /// The time of day the location opens on Thursdays, as a whole number; the documents do not
-        /// give its unit.
+        /// The time of day the location opens on Thursdays, in minutes from midnight.
         ///
-        /// Wire: `ThursdayOpenTime`.
+        /// Wire: `ThursdayOpenTime`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it. The catalogue names its option `--thu-open`, a hand-made alias
+        /// (shared/api-docs/README.md names the `--mon-open` family among them); the 2020 reference
+        /// spells the wire name ThursdayOpenTime; the available copies of the newer pages stop before
+        /// it, and no source spells it as the option does, so the field keeps that name and takes the
+        /// option as its flag. The unit, minutes from midnight, is the catalogue's
+        /// (skills:businesses.md); the 2020 reference gives none.
         pub thursday_open_time: Option<i64>,
-        /// The time of day the location closes on Thursdays, as a whole number; the documents do not
-        /// give its unit.
+        /// The time of day the location closes on Thursdays, in minutes from midnight.
         ///
-        /// Wire: `ThursdayCloseTime`.
+        /// Wire: `ThursdayCloseTime`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it. The catalogue names its option `--thu-close`, a hand-made alias
+        /// (shared/api-docs/README.md names the `--mon-open` family among them); the 2020 reference
+        /// spells the wire name ThursdayCloseTime; the available copies of the newer pages stop before
+        /// it, and no source spells it as the option does, so the field keeps that name and takes the
+        /// option as its flag. The unit, minutes from midnight, is the catalogue's
+        /// (skills:businesses.md); the 2020 reference gives none.
         pub thursday_close_time: Option<i64>,
-        /// The time of day the location opens on Fridays, as a whole number; the documents do not give
-        /// its unit.
+        /// The time of day the location opens on Fridays, in minutes from midnight.
         ///
-        /// Wire: `FridayOpenTime`.
+        /// Wire: `FridayOpenTime`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it. The catalogue names its option `--fri-open`, a hand-made alias
+        /// (shared/api-docs/README.md names the `--mon-open` family among them); the 2020 reference
+        /// spells the wire name FridayOpenTime; the available copies of the newer pages stop before it,
+        /// and no source spells it as the option does, so the field keeps that name and takes the
+        /// option as its flag. The unit, minutes from midnight, is the catalogue's
+        /// (skills:businesses.md); the 2020 reference gives none.
         pub friday_open_time: Option<i64>,
-        /// The time of day the location closes on Fridays, as a whole number; the documents do not give
-        /// its unit.
+        /// The time of day the location closes on Fridays, in minutes from midnight.
         ///
-        /// Wire: `FridayCloseTime`.
+        /// Wire: `FridayCloseTime`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it. The catalogue names its option `--fri-close`, a hand-made alias
+        /// (shared/api-docs/README.md names the `--mon-open` family among them); the 2020 reference
+        /// spells the wire name FridayCloseTime; the available copies of the newer pages stop before
+        /// it, and no source spells it as the option does, so the field keeps that name and takes the
+        /// option as its flag. The unit, minutes from midnight, is the catalogue's
+        /// (skills:businesses.md); the 2020 reference gives none.
         pub friday_close_time: Option<i64>,
-        /// The time of day the location opens on Saturdays, as a whole number; the documents do not
-        /// give its unit.
+        /// The time of day the location opens on Saturdays, in minutes from midnight.
         ///
-        /// Wire: `SaturdayOpenTime`.
+        /// Wire: `SaturdayOpenTime`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it. The catalogue names its option `--sat-open`, a hand-made alias
+        /// (shared/api-docs/README.md names the `--mon-open` family among them); the 2020 reference
+        /// spells the wire name SaturdayOpenTime; the available copies of the newer pages stop before
+        /// it, and no source spells it as the option does, so the field keeps that name and takes the
+        /// option as its flag. The unit, minutes from midnight, is the catalogue's
+        /// (skills:businesses.md); the 2020 reference gives none.
         pub saturday_open_time: Option<i64>,
-        /// The time of day the location closes on Saturdays, as a whole number; the documents do not
-        /// give its unit.
+        /// The time of day the location closes on Saturdays, in minutes from midnight.
         ///
-        /// Wire: `SaturdayCloseTime`.
+        /// Wire: `SaturdayCloseTime`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it. The catalogue names its option `--sat-close`, a hand-made alias
+        /// (shared/api-docs/README.md names the `--mon-open` family among them); the 2020 reference
+        /// spells the wire name SaturdayCloseTime; the available copies of the newer pages stop before
+        /// it, and no source spells it as the option does, so the field keeps that name and takes the
+        /// option as its flag. The unit, minutes from midnight, is the catalogue's
+        /// (skills:businesses.md); the 2020 reference gives none.
         pub saturday_close_time: Option<i64>,
-        /// The time of day the location opens on Sundays, as a whole number; the documents do not give
-        /// its unit.
+        /// The time of day the location opens on Sundays, in minutes from midnight.
         ///
-        /// Wire: `SundayOpenTime`.
+        /// Wire: `SundayOpenTime`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it. The catalogue names its option `--sun-open`, a hand-made alias
+        /// (shared/api-docs/README.md names the `--mon-open` family among them); the 2020 reference
+        /// spells the wire name SundayOpenTime; the available copies of the newer pages stop before it,
+        /// and no source spells it as the option does, so the field keeps that name and takes the
+        /// option as its flag. The unit, minutes from midnight, is the catalogue's
+        /// (skills:businesses.md); the 2020 reference gives none.
         pub sunday_open_time: Option<i64>,
-        /// The time of day the location closes on Sundays, as a whole number; the documents do not give
-        /// its unit.
+        /// The time of day the location closes on Sundays, in minutes from midnight.
         ///
-        /// Wire: `SundayCloseTime`.
+        /// Wire: `SundayCloseTime`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it. The catalogue names its option `--sun-close`, a hand-made alias
+        /// (shared/api-docs/README.md names the `--mon-open` family among them); the 2020 reference
+        /// spells the wire name SundayCloseTime; the available copies of the newer pages stop before
+        /// it, and no source spells it as the option does, so the field keeps that name and takes the
+        /// option as its flag. The unit, minutes from midnight, is the catalogue's
+        /// (skills:businesses.md); the 2020 reference gives none.
         pub sunday_close_time: Option<i64>,
         /// Whether the location is closed on Mondays.
         ///
-        /// Wire: `MondayClosed`.
+        /// Wire: `MondayClosed`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it. The catalogue names its option `--mon-closed`, a hand-made alias
+        /// (shared/api-docs/README.md names the `--mon-open` family among them); the 2020 reference
+        /// spells the wire name MondayClosed; the available copies of the newer pages stop before it,
+        /// and no source spells it as the option does, so the field keeps that name and takes the
+        /// option as its flag.
         pub monday_closed: Option<bool>,
         /// Whether the location is closed on Tuesdays.
         ///
-        /// Wire: `TuesdayClosed`.
+        /// Wire: `TuesdayClosed`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it. The catalogue names its option `--tue-closed`, a hand-made alias
+        /// (shared/api-docs/README.md names the `--mon-open` family among them); the 2020 reference
+        /// spells the wire name TuesdayClosed; the available copies of the newer pages stop before it,
+        /// and no source spells it as the option does, so the field keeps that name and takes the
+        /// option as its flag.
         pub tuesday_closed: Option<bool>,
         /// Whether the location is closed on Wednesdays.
         ///
-        /// Wire: `WednesdayClosed`.
+        /// Wire: `WednesdayClosed`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it. The catalogue names its option `--wed-closed`, a hand-made alias
+        /// (shared/api-docs/README.md names the `--mon-open` family among them); the 2020 reference
+        /// spells the wire name WednesdayClosed; the available copies of the newer pages stop before
+        /// it, and no source spells it as the option does, so the field keeps that name and takes the
+        /// option as its flag.
         pub wednesday_closed: Option<bool>,
         /// Whether the location is closed on Thursdays.
         ///
-        /// Wire: `ThursdayClosed`.
+        /// Wire: `ThursdayClosed`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it. The catalogue names its option `--thu-closed`, a hand-made alias
+        /// (shared/api-docs/README.md names the `--mon-open` family among them); the 2020 reference
+        /// spells the wire name ThursdayClosed; the available copies of the newer pages stop before it,
+        /// and no source spells it as the option does, so the field keeps that name and takes the
+        /// option as its flag.
         pub thursday_closed: Option<bool>,
         /// Whether the location is closed on Fridays.
         ///
-        /// Wire: `FridayClosed`.
+        /// Wire: `FridayClosed`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it. The catalogue names its option `--fri-closed`, a hand-made alias
+        /// (shared/api-docs/README.md names the `--mon-open` family among them); the 2020 reference
+        /// spells the wire name FridayClosed; the available copies of the newer pages stop before it,
+        /// and no source spells it as the option does, so the field keeps that name and takes the
+        /// option as its flag.
         pub friday_closed: Option<bool>,
         /// Whether the location is closed on Saturdays.
         ///
-        /// Wire: `SaturdayClosed`.
+        /// Wire: `SaturdayClosed`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it. The catalogue names its option `--sat-closed`, a hand-made alias
+        /// (shared/api-docs/README.md names the `--mon-open` family among them); the 2020 reference
+        /// spells the wire name SaturdayClosed; the available copies of the newer pages stop before it,
+        /// and no source spells it as the option does, so the field keeps that name and takes the
+        /// option as its flag.
         pub saturday_closed: Option<bool>,
         /// Whether the location is closed on Sundays.
         ///
-        /// Wire: `SundayClosed`.
+        /// Wire: `SundayClosed`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it. The catalogue names its option `--sun-closed`, a hand-made alias
+        /// (shared/api-docs/README.md names the `--mon-open` family among them); the 2020 reference
+        /// spells the wire name SundayClosed; the available copies of the newer pages stop before it,
+        /// and no source spells it as the option does, so the field keeps that name and takes the
+        /// option as its flag.
         pub sunday_closed: Option<bool>,
         /// Whether every open day uses Monday's opening times.
         ///
-        /// Wire: `SameOpeningTimes`.
+        /// Wire: `SameOpeningTimes`, set on update only.
+        ///
+        /// Spec decision: Update only: the 2020 reference also takes it on create, but the catalogue
+        /// supports no create (search, get and update only) and no newer create page exists, so no body
+        /// but the update carries it. The catalogue names its option `--same-opening`, a hand-made
+        /// alias (shared/api-docs/README.md names the `--mon-open` family among them); the 2020
+        /// reference spells the wire name SameOpeningTimes; the available copies of the newer pages
+        /// stop before it, and no source spells it as the option does, so the field keeps that name and
+        /// takes the option as its flag.
         pub same_opening_times: Option<bool>,
+        /// The version of the platform's back end the location runs on.
+        ///
+        /// Wire: `CurrentBackEndVersion`, set on update only.
+        ///
+        /// Spec decision: Only the catalogue names it (option `--current-back-end-version`, an int, on
+        /// update); no page spells the wire name, so it is the option's words in PascalCase. Nullable,
+        /// as the catalogue does not say it is always set.
+        pub current_back_end_version: Option<i64>,
+        /// The sign-in provider the location uses, as text.
+        ///
+        /// Wire: `AuthenticationProvider`, set on update only.
+        ///
+        /// Spec decision: Only the catalogue names it (option `--authentication-provider`, on update);
+        /// no page spells the wire name, so it is the option's words in PascalCase.
+        pub authentication_provider: Option<String>,
+        /// Who created the location, as text.
+        ///
+        /// Wire: `CreatedBy`, set on update only.
+        ///
+        /// Spec decision: Only the catalogue names it (option `--created-by`, among the update options
+        /// too); no page spells the wire name, so it is the option's words in PascalCase.
+        pub created_by: Option<String>,
+        /// The location's default payment term for invoices, as a number the sources do not explain.
+        ///
+        /// Wire: `DefaultPaymentTerm`, set on update only.
+        ///
+        /// Spec decision: Only the catalogue names it (option `--default-payment-term`, an int, on
+        /// update); no page spells the wire name, so it is the option's words in PascalCase. Nullable,
+        /// as the catalogue does not say it is always set.
+        pub default_payment_term: Option<i64>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -1582,6 +2332,7 @@ mod typed {
                     let mut v_latitude = None;
                     let mut v_passport_description = None;
                     let mut v_town_city = None;
+                    let mut v_state = None;
                     let mut v_postal_code = None;
                     let mut v_street_name = None;
                     let mut v_street_number = None;
@@ -1614,6 +2365,10 @@ mod typed {
                     let mut v_saturday_closed = None;
                     let mut v_sunday_closed = None;
                     let mut v_same_opening_times = None;
+                    let mut v_current_back_end_version = None;
+                    let mut v_authentication_provider = None;
+                    let mut v_created_by = None;
+                    let mut v_default_payment_term = None;
                     let mut extra = ::serde_json::Map::new();
                     while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                         match &*key {
@@ -1765,6 +2520,7 @@ mod typed {
                                 v_passport_description = map.next_value()?;
                             }
                             "TownCity" => v_town_city = map.next_value()?,
+                            "State" => v_state = map.next_value()?,
                             "PostalCode" => v_postal_code = map.next_value()?,
                             "StreetName" => v_street_name = map.next_value()?,
                             "StreetNumber" => v_street_number = map.next_value()?,
@@ -1823,6 +2579,16 @@ mod typed {
                             "SameOpeningTimes" => {
                                 v_same_opening_times = map.next_value()?;
                             }
+                            "CurrentBackEndVersion" => {
+                                v_current_back_end_version = map.next_value()?;
+                            }
+                            "AuthenticationProvider" => {
+                                v_authentication_provider = map.next_value()?;
+                            }
+                            "CreatedBy" => v_created_by = map.next_value()?,
+                            "DefaultPaymentTerm" => {
+                                v_default_payment_term = map.next_value()?;
+                            }
                             _ => crate::wire::keep(&mut extra, key, &mut map)?,
                         }
                     }
@@ -1838,12 +2604,12 @@ mod typed {
                         localization_details: v_localization_details,
                         custom_fields: v_custom_fields,
                         visited_help_items: v_visited_help_items,
-                        name: crate::wire::required(v_name, "Name")?,
+                        name: v_name,
                         default_language: v_default_language,
                         space_website_language_id: v_space_website_language_id,
                         space_website_language_culture: v_space_website_language_culture,
                         root_location_id: v_root_location_id,
-                        web_address: crate::wire::required(v_web_address, "WebAddress")?,
+                        web_address: v_web_address,
                         default_payment_gateway_id: v_default_payment_gateway_id,
                         next_invoice: v_next_invoice,
                         terms_and_conditions: v_terms_and_conditions,
@@ -1861,14 +2627,11 @@ mod typed {
                         trial_expire_date: v_trial_expire_date,
                         last_over_due_invoice_reminder: v_last_over_due_invoice_reminder,
                         last_welcome_email: v_last_welcome_email,
-                        country_id: crate::wire::required(v_country_id, "CountryId")?,
+                        country_id: v_country_id,
                         country_name: v_country_name,
-                        currency_id: crate::wire::required(v_currency_id, "CurrencyId")?,
+                        currency_id: v_currency_id,
                         currency_code: v_currency_code,
-                        simple_time_zone_id: crate::wire::required(
-                            v_simple_time_zone_id,
-                            "SimpleTimeZoneId",
-                        )?,
+                        simple_time_zone_id: v_simple_time_zone_id,
                         logo_file_name: v_logo_file_name,
                         new_logo_url: v_new_logo_url,
                         clear_logo_file: v_clear_logo_file,
@@ -1910,6 +2673,7 @@ mod typed {
                         latitude: v_latitude,
                         passport_description: v_passport_description,
                         town_city: v_town_city,
+                        state: v_state,
                         postal_code: v_postal_code,
                         street_name: v_street_name,
                         street_number: v_street_number,
@@ -1942,6 +2706,10 @@ mod typed {
                         saturday_closed: v_saturday_closed,
                         sunday_closed: v_sunday_closed,
                         same_opening_times: v_same_opening_times,
+                        current_back_end_version: v_current_back_end_version,
+                        authentication_provider: v_authentication_provider,
+                        created_by: v_created_by,
+                        default_payment_term: v_default_payment_term,
                         extra,
                     })
                 }
@@ -2127,6 +2895,8 @@ mod typed {
         pub passport_description: Option<String>,
         /// `TownCity`: see [`Business::town_city`].
         pub town_city: Option<String>,
+        /// `State`: see [`Business::state`].
+        pub state: Option<String>,
         /// `PostalCode`: see [`Business::postal_code`].
         pub postal_code: Option<String>,
         /// `StreetName`: see [`Business::street_name`].
@@ -2191,6 +2961,14 @@ mod typed {
         pub sunday_closed: Option<bool>,
         /// `SameOpeningTimes`: see [`Business::same_opening_times`].
         pub same_opening_times: Option<bool>,
+        /// `CurrentBackEndVersion`: see [`Business::current_back_end_version`].
+        pub current_back_end_version: Option<i64>,
+        /// `AuthenticationProvider`: see [`Business::authentication_provider`].
+        pub authentication_provider: Option<String>,
+        /// `CreatedBy`: see [`Business::created_by`].
+        pub created_by: Option<String>,
+        /// `DefaultPaymentTerm`: see [`Business::default_payment_term`].
+        pub default_payment_term: Option<i64>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -2293,6 +3071,7 @@ mod typed {
                     let mut v_latitude = None;
                     let mut v_passport_description = None;
                     let mut v_town_city = None;
+                    let mut v_state = None;
                     let mut v_postal_code = None;
                     let mut v_street_name = None;
                     let mut v_street_number = None;
@@ -2325,6 +3104,10 @@ mod typed {
                     let mut v_saturday_closed = None;
                     let mut v_sunday_closed = None;
                     let mut v_same_opening_times = None;
+                    let mut v_current_back_end_version = None;
+                    let mut v_authentication_provider = None;
+                    let mut v_created_by = None;
+                    let mut v_default_payment_term = None;
                     let mut extra = ::serde_json::Map::new();
                     while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                         match &*key {
@@ -2476,6 +3259,7 @@ mod typed {
                                 v_passport_description = map.next_value()?;
                             }
                             "TownCity" => v_town_city = map.next_value()?,
+                            "State" => v_state = map.next_value()?,
                             "PostalCode" => v_postal_code = map.next_value()?,
                             "StreetName" => v_street_name = map.next_value()?,
                             "StreetNumber" => v_street_number = map.next_value()?,
@@ -2533,6 +3317,16 @@ mod typed {
                             "SundayClosed" => v_sunday_closed = map.next_value()?,
                             "SameOpeningTimes" => {
                                 v_same_opening_times = map.next_value()?;
+                            }
+                            "CurrentBackEndVersion" => {
+                                v_current_back_end_version = map.next_value()?;
+                            }
+                            "AuthenticationProvider" => {
+                                v_authentication_provider = map.next_value()?;
+                            }
+                            "CreatedBy" => v_created_by = map.next_value()?,
+                            "DefaultPaymentTerm" => {
+                                v_default_payment_term = map.next_value()?;
                             }
                             _ => crate::wire::keep(&mut extra, key, &mut map)?,
                         }
@@ -2618,6 +3412,7 @@ mod typed {
                         latitude: v_latitude,
                         passport_description: v_passport_description,
                         town_city: v_town_city,
+                        state: v_state,
                         postal_code: v_postal_code,
                         street_name: v_street_name,
                         street_number: v_street_number,
@@ -2650,765 +3445,15 @@ mod typed {
                         saturday_closed: v_saturday_closed,
                         sunday_closed: v_sunday_closed,
                         same_opening_times: v_same_opening_times,
+                        current_back_end_version: v_current_back_end_version,
+                        authentication_provider: v_authentication_provider,
+                        created_by: v_created_by,
+                        default_payment_term: v_default_payment_term,
                         extra,
                     })
                 }
             }
             deserializer.deserialize_map(__Visitor)
-        }
-    }
-
-    /// The body that creates a [`Business`]. Required fields are the arguments of
-    /// [`NewBusiness::new`], so a body without one does not compile; set optional fields with the
-    /// `with_` methods. Unset optional fields are not sent, and fields the API does not take on
-    /// create cannot be set.
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub struct NewBusiness {
-        /// `SystemId`: see [`Business::system_id`].
-        pub system_id: Option<String>,
-        /// `CustomFields`: see [`Business::custom_fields`].
-        pub custom_fields: Option<::serde_json::Value>,
-        /// `Name`: see [`Business::name`].
-        pub name: String,
-        /// `DefaultLanguage`: see [`Business::default_language`].
-        pub default_language: Option<crate::enums::Language>,
-        /// `SpaceWebsiteLanguageId`: see [`Business::space_website_language_id`].
-        pub space_website_language_id: Option<crate::ids::LanguageId>,
-        /// `RootLocationId`: see [`Business::root_location_id`].
-        pub root_location_id: Option<crate::ids::BusinessId>,
-        /// `WebAddress`: see [`Business::web_address`].
-        pub web_address: String,
-        /// `DefaultPaymentGatewayId`: see [`Business::default_payment_gateway_id`].
-        pub default_payment_gateway_id: Option<crate::ids::PaymentGatewayId>,
-        /// `NextInvoice`: see [`Business::next_invoice`].
-        pub next_invoice: Option<crate::DateTime>,
-        /// `TermsAndConditions`: see [`Business::terms_and_conditions`].
-        pub terms_and_conditions: Option<String>,
-        /// `ShortIntroduction`: see [`Business::short_introduction`].
-        pub short_introduction: Option<String>,
-        /// `AboutUs`: see [`Business::about_us`].
-        pub about_us: Option<String>,
-        /// `Quote`: see [`Business::quote`].
-        pub quote: Option<String>,
-        /// `PrivacyPolicyUrl`: see [`Business::privacy_policy_url`].
-        pub privacy_policy_url: Option<String>,
-        /// `CookiePolicyUrl`: see [`Business::cookie_policy_url`].
-        pub cookie_policy_url: Option<String>,
-        /// `WebContact`: see [`Business::web_contact`].
-        pub web_contact: Option<String>,
-        /// `Address`: see [`Business::address`].
-        pub address: Option<String>,
-        /// `Phone`: see [`Business::phone`].
-        pub phone: Option<String>,
-        /// `Fax`: see [`Business::fax`].
-        pub fax: Option<String>,
-        /// `EmailContact`: see [`Business::email_contact`].
-        pub email_contact: Option<String>,
-        /// `CountryId`: see [`Business::country_id`].
-        pub country_id: crate::ids::CountryId,
-        /// `CurrencyId`: see [`Business::currency_id`].
-        pub currency_id: crate::ids::CurrencyId,
-        /// `SimpleTimeZoneId`: see [`Business::simple_time_zone_id`].
-        pub simple_time_zone_id: crate::ids::SimpleTimeZoneId,
-        /// `Last4Digits`: see [`Business::last4_digits`].
-        pub last4_digits: Option<String>,
-        /// `PreAuthLastError`: see [`Business::pre_auth_last_error`].
-        pub pre_auth_last_error: Option<String>,
-        /// `PassportChannels`: see [`Business::passport_channels`].
-        pub passport_channels: Option<String>,
-        /// `PassportPublished`: see [`Business::passport_published`].
-        pub passport_published: Option<bool>,
-        /// `PassportSpaceName`: see [`Business::passport_space_name`].
-        pub passport_space_name: Option<String>,
-        /// `PassportTagLine`: see [`Business::passport_tag_line`].
-        pub passport_tag_line: Option<String>,
-        /// `VenueType`: see [`Business::venue_type`].
-        pub venue_type: Option<crate::enums::VenueType>,
-        /// `Tags`: see [`Business::tags`].
-        pub tags: Option<String>,
-        /// `NumberOfFloors`: see [`Business::number_of_floors`].
-        pub number_of_floors: Option<i64>,
-        /// `FloorSpace`: see [`Business::floor_space`].
-        pub floor_space: Option<i64>,
-        /// `FloorSpaceUnit`: see [`Business::floor_space_unit`].
-        pub floor_space_unit: Option<crate::enums::FloorUnit>,
-        /// `Longitude`: see [`Business::longitude`].
-        pub longitude: Option<crate::Decimal>,
-        /// `Latitude`: see [`Business::latitude`].
-        pub latitude: Option<crate::Decimal>,
-        /// `PassportDescription`: see [`Business::passport_description`].
-        pub passport_description: Option<String>,
-        /// `TownCity`: see [`Business::town_city`].
-        pub town_city: Option<String>,
-        /// `PostalCode`: see [`Business::postal_code`].
-        pub postal_code: Option<String>,
-        /// `StreetName`: see [`Business::street_name`].
-        pub street_name: Option<String>,
-        /// `StreetNumber`: see [`Business::street_number`].
-        pub street_number: Option<String>,
-        /// `Neighborhood`: see [`Business::neighborhood`].
-        pub neighborhood: Option<String>,
-        /// `ContactPhoneNumber`: see [`Business::contact_phone_number`].
-        pub contact_phone_number: Option<String>,
-        /// `ContactEmail`: see [`Business::contact_email`].
-        pub contact_email: Option<String>,
-        /// `PassportMembersAccess`: see [`Business::passport_members_access`].
-        pub passport_members_access: Option<crate::enums::PassportAccess>,
-        /// `PassportEventsAccess`: see [`Business::passport_events_access`].
-        pub passport_events_access: Option<crate::enums::PassportAccess>,
-        /// `PassportCommunityAccess`: see [`Business::passport_community_access`].
-        pub passport_community_access: Option<crate::enums::PassportAccess>,
-        /// `PassportBlogPostsAccess`: see [`Business::passport_blog_posts_access`].
-        pub passport_blog_posts_access: Option<crate::enums::PassportAccess>,
-        /// `MondayOpenTime`: see [`Business::monday_open_time`].
-        pub monday_open_time: Option<i64>,
-        /// `MondayCloseTime`: see [`Business::monday_close_time`].
-        pub monday_close_time: Option<i64>,
-        /// `TuesdayOpenTime`: see [`Business::tuesday_open_time`].
-        pub tuesday_open_time: Option<i64>,
-        /// `TuesdayCloseTime`: see [`Business::tuesday_close_time`].
-        pub tuesday_close_time: Option<i64>,
-        /// `WednesdayOpenTime`: see [`Business::wednesday_open_time`].
-        pub wednesday_open_time: Option<i64>,
-        /// `WednesdayCloseTime`: see [`Business::wednesday_close_time`].
-        pub wednesday_close_time: Option<i64>,
-        /// `ThursdayOpenTime`: see [`Business::thursday_open_time`].
-        pub thursday_open_time: Option<i64>,
-        /// `ThursdayCloseTime`: see [`Business::thursday_close_time`].
-        pub thursday_close_time: Option<i64>,
-        /// `FridayOpenTime`: see [`Business::friday_open_time`].
-        pub friday_open_time: Option<i64>,
-        /// `FridayCloseTime`: see [`Business::friday_close_time`].
-        pub friday_close_time: Option<i64>,
-        /// `SaturdayOpenTime`: see [`Business::saturday_open_time`].
-        pub saturday_open_time: Option<i64>,
-        /// `SaturdayCloseTime`: see [`Business::saturday_close_time`].
-        pub saturday_close_time: Option<i64>,
-        /// `SundayOpenTime`: see [`Business::sunday_open_time`].
-        pub sunday_open_time: Option<i64>,
-        /// `SundayCloseTime`: see [`Business::sunday_close_time`].
-        pub sunday_close_time: Option<i64>,
-        /// `MondayClosed`: see [`Business::monday_closed`].
-        pub monday_closed: Option<bool>,
-        /// `TuesdayClosed`: see [`Business::tuesday_closed`].
-        pub tuesday_closed: Option<bool>,
-        /// `WednesdayClosed`: see [`Business::wednesday_closed`].
-        pub wednesday_closed: Option<bool>,
-        /// `ThursdayClosed`: see [`Business::thursday_closed`].
-        pub thursday_closed: Option<bool>,
-        /// `FridayClosed`: see [`Business::friday_closed`].
-        pub friday_closed: Option<bool>,
-        /// `SaturdayClosed`: see [`Business::saturday_closed`].
-        pub saturday_closed: Option<bool>,
-        /// `SundayClosed`: see [`Business::sunday_closed`].
-        pub sunday_closed: Option<bool>,
-        /// `SameOpeningTimes`: see [`Business::same_opening_times`].
-        pub same_opening_times: Option<bool>,
-    }
-
-    impl ::serde::Serialize for NewBusiness {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            let mut object = crate::wire::Object::start(serializer)?;
-            object.field_if_set("SystemId", &self.system_id)?;
-            object.field_if_set("CustomFields", &self.custom_fields)?;
-            object.field("Name", &self.name)?;
-            object.field_if_set("DefaultLanguage", &self.default_language)?;
-            object
-                .field_if_set(
-                    "SpaceWebsiteLanguageId",
-                    &self.space_website_language_id,
-                )?;
-            object.field_if_set("RootLocationId", &self.root_location_id)?;
-            object.field("WebAddress", &self.web_address)?;
-            object
-                .field_if_set(
-                    "DefaultPaymentGatewayId",
-                    &self.default_payment_gateway_id,
-                )?;
-            object.field_if_set("NextInvoice", &self.next_invoice)?;
-            object.field_if_set("TermsAndConditions", &self.terms_and_conditions)?;
-            object.field_if_set("ShortIntroduction", &self.short_introduction)?;
-            object.field_if_set("AboutUs", &self.about_us)?;
-            object.field_if_set("Quote", &self.quote)?;
-            object.field_if_set("PrivacyPolicyUrl", &self.privacy_policy_url)?;
-            object.field_if_set("CookiePolicyUrl", &self.cookie_policy_url)?;
-            object.field_if_set("WebContact", &self.web_contact)?;
-            object.field_if_set("Address", &self.address)?;
-            object.field_if_set("Phone", &self.phone)?;
-            object.field_if_set("Fax", &self.fax)?;
-            object.field_if_set("EmailContact", &self.email_contact)?;
-            object.field("CountryId", &self.country_id)?;
-            object.field("CurrencyId", &self.currency_id)?;
-            object.field("SimpleTimeZoneId", &self.simple_time_zone_id)?;
-            object.field_if_set("Last4Digits", &self.last4_digits)?;
-            object.field_if_set("PreAuthLastError", &self.pre_auth_last_error)?;
-            object.field_if_set("PassportChannels", &self.passport_channels)?;
-            object.field_if_set("PassportPublished", &self.passport_published)?;
-            object.field_if_set("PassportSpaceName", &self.passport_space_name)?;
-            object.field_if_set("PassportTagLine", &self.passport_tag_line)?;
-            object.field_if_set("VenueType", &self.venue_type)?;
-            object.field_if_set("Tags", &self.tags)?;
-            object.field_if_set("NumberOfFloors", &self.number_of_floors)?;
-            object.field_if_set("FloorSpace", &self.floor_space)?;
-            object.field_if_set("FloorSpaceUnit", &self.floor_space_unit)?;
-            if let Some(value) = &self.longitude {
-                object.field("Longitude", &crate::wire::Number(value))?;
-            }
-            if let Some(value) = &self.latitude {
-                object.field("Latitude", &crate::wire::Number(value))?;
-            }
-            object.field_if_set("PassportDescription", &self.passport_description)?;
-            object.field_if_set("TownCity", &self.town_city)?;
-            object.field_if_set("PostalCode", &self.postal_code)?;
-            object.field_if_set("StreetName", &self.street_name)?;
-            object.field_if_set("StreetNumber", &self.street_number)?;
-            object.field_if_set("Neighborhood", &self.neighborhood)?;
-            object.field_if_set("ContactPhoneNumber", &self.contact_phone_number)?;
-            object.field_if_set("ContactEmail", &self.contact_email)?;
-            object.field_if_set("PassportMembersAccess", &self.passport_members_access)?;
-            object.field_if_set("PassportEventsAccess", &self.passport_events_access)?;
-            object
-                .field_if_set(
-                    "PassportCommunityAccess",
-                    &self.passport_community_access,
-                )?;
-            object
-                .field_if_set(
-                    "PassportBlogPostsAccess",
-                    &self.passport_blog_posts_access,
-                )?;
-            object.field_if_set("MondayOpenTime", &self.monday_open_time)?;
-            object.field_if_set("MondayCloseTime", &self.monday_close_time)?;
-            object.field_if_set("TuesdayOpenTime", &self.tuesday_open_time)?;
-            object.field_if_set("TuesdayCloseTime", &self.tuesday_close_time)?;
-            object.field_if_set("WednesdayOpenTime", &self.wednesday_open_time)?;
-            object.field_if_set("WednesdayCloseTime", &self.wednesday_close_time)?;
-            object.field_if_set("ThursdayOpenTime", &self.thursday_open_time)?;
-            object.field_if_set("ThursdayCloseTime", &self.thursday_close_time)?;
-            object.field_if_set("FridayOpenTime", &self.friday_open_time)?;
-            object.field_if_set("FridayCloseTime", &self.friday_close_time)?;
-            object.field_if_set("SaturdayOpenTime", &self.saturday_open_time)?;
-            object.field_if_set("SaturdayCloseTime", &self.saturday_close_time)?;
-            object.field_if_set("SundayOpenTime", &self.sunday_open_time)?;
-            object.field_if_set("SundayCloseTime", &self.sunday_close_time)?;
-            object.field_if_set("MondayClosed", &self.monday_closed)?;
-            object.field_if_set("TuesdayClosed", &self.tuesday_closed)?;
-            object.field_if_set("WednesdayClosed", &self.wednesday_closed)?;
-            object.field_if_set("ThursdayClosed", &self.thursday_closed)?;
-            object.field_if_set("FridayClosed", &self.friday_closed)?;
-            object.field_if_set("SaturdayClosed", &self.saturday_closed)?;
-            object.field_if_set("SundayClosed", &self.sunday_closed)?;
-            object.field_if_set("SameOpeningTimes", &self.same_opening_times)?;
-            object.end()
-        }
-    }
-
-    impl NewBusiness {
-        /// A body with the required fields set (`Name`, `WebAddress`, `CountryId`, `CurrencyId`,
-        /// `SimpleTimeZoneId`) and no optional one.
-        pub fn new(
-            name: impl Into<String>,
-            web_address: impl Into<String>,
-            country_id: impl Into<crate::ids::CountryId>,
-            currency_id: impl Into<crate::ids::CurrencyId>,
-            simple_time_zone_id: impl Into<crate::ids::SimpleTimeZoneId>,
-        ) -> Self {
-            Self {
-                system_id: None,
-                custom_fields: None,
-                name: name.into(),
-                default_language: None,
-                space_website_language_id: None,
-                root_location_id: None,
-                web_address: web_address.into(),
-                default_payment_gateway_id: None,
-                next_invoice: None,
-                terms_and_conditions: None,
-                short_introduction: None,
-                about_us: None,
-                quote: None,
-                privacy_policy_url: None,
-                cookie_policy_url: None,
-                web_contact: None,
-                address: None,
-                phone: None,
-                fax: None,
-                email_contact: None,
-                country_id: country_id.into(),
-                currency_id: currency_id.into(),
-                simple_time_zone_id: simple_time_zone_id.into(),
-                last4_digits: None,
-                pre_auth_last_error: None,
-                passport_channels: None,
-                passport_published: None,
-                passport_space_name: None,
-                passport_tag_line: None,
-                venue_type: None,
-                tags: None,
-                number_of_floors: None,
-                floor_space: None,
-                floor_space_unit: None,
-                longitude: None,
-                latitude: None,
-                passport_description: None,
-                town_city: None,
-                postal_code: None,
-                street_name: None,
-                street_number: None,
-                neighborhood: None,
-                contact_phone_number: None,
-                contact_email: None,
-                passport_members_access: None,
-                passport_events_access: None,
-                passport_community_access: None,
-                passport_blog_posts_access: None,
-                monday_open_time: None,
-                monday_close_time: None,
-                tuesday_open_time: None,
-                tuesday_close_time: None,
-                wednesday_open_time: None,
-                wednesday_close_time: None,
-                thursday_open_time: None,
-                thursday_close_time: None,
-                friday_open_time: None,
-                friday_close_time: None,
-                saturday_open_time: None,
-                saturday_close_time: None,
-                sunday_open_time: None,
-                sunday_close_time: None,
-                monday_closed: None,
-                tuesday_closed: None,
-                wednesday_closed: None,
-                thursday_closed: None,
-                friday_closed: None,
-                saturday_closed: None,
-                sunday_closed: None,
-                same_opening_times: None,
-            }
-        }
-
-        /// Sets [`SystemId`](Self::system_id).
-        pub fn with_system_id(mut self, value: impl Into<String>) -> Self {
-            self.system_id = Some(value.into());
-            self
-        }
-
-        /// Sets [`CustomFields`](Self::custom_fields).
-        pub fn with_custom_fields(mut self, value: ::serde_json::Value) -> Self {
-            self.custom_fields = Some(value);
-            self
-        }
-
-        /// Sets [`DefaultLanguage`](Self::default_language).
-        pub fn with_default_language(
-            mut self,
-            value: impl Into<crate::enums::Language>,
-        ) -> Self {
-            self.default_language = Some(value.into());
-            self
-        }
-
-        /// Sets [`SpaceWebsiteLanguageId`](Self::space_website_language_id).
-        pub fn with_space_website_language_id(
-            mut self,
-            value: impl Into<crate::ids::LanguageId>,
-        ) -> Self {
-            self.space_website_language_id = Some(value.into());
-            self
-        }
-
-        /// Sets [`RootLocationId`](Self::root_location_id).
-        pub fn with_root_location_id(
-            mut self,
-            value: impl Into<crate::ids::BusinessId>,
-        ) -> Self {
-            self.root_location_id = Some(value.into());
-            self
-        }
-
-        /// Sets [`DefaultPaymentGatewayId`](Self::default_payment_gateway_id).
-        pub fn with_default_payment_gateway_id(
-            mut self,
-            value: impl Into<crate::ids::PaymentGatewayId>,
-        ) -> Self {
-            self.default_payment_gateway_id = Some(value.into());
-            self
-        }
-
-        /// Sets [`NextInvoice`](Self::next_invoice).
-        pub fn with_next_invoice(mut self, value: crate::DateTime) -> Self {
-            self.next_invoice = Some(value);
-            self
-        }
-
-        /// Sets [`TermsAndConditions`](Self::terms_and_conditions).
-        pub fn with_terms_and_conditions(mut self, value: impl Into<String>) -> Self {
-            self.terms_and_conditions = Some(value.into());
-            self
-        }
-
-        /// Sets [`ShortIntroduction`](Self::short_introduction).
-        pub fn with_short_introduction(mut self, value: impl Into<String>) -> Self {
-            self.short_introduction = Some(value.into());
-            self
-        }
-
-        /// Sets [`AboutUs`](Self::about_us).
-        pub fn with_about_us(mut self, value: impl Into<String>) -> Self {
-            self.about_us = Some(value.into());
-            self
-        }
-
-        /// Sets [`Quote`](Self::quote).
-        pub fn with_quote(mut self, value: impl Into<String>) -> Self {
-            self.quote = Some(value.into());
-            self
-        }
-
-        /// Sets [`PrivacyPolicyUrl`](Self::privacy_policy_url).
-        pub fn with_privacy_policy_url(mut self, value: impl Into<String>) -> Self {
-            self.privacy_policy_url = Some(value.into());
-            self
-        }
-
-        /// Sets [`CookiePolicyUrl`](Self::cookie_policy_url).
-        pub fn with_cookie_policy_url(mut self, value: impl Into<String>) -> Self {
-            self.cookie_policy_url = Some(value.into());
-            self
-        }
-
-        /// Sets [`WebContact`](Self::web_contact).
-        pub fn with_web_contact(mut self, value: impl Into<String>) -> Self {
-            self.web_contact = Some(value.into());
-            self
-        }
-
-        /// Sets [`Address`](Self::address).
-        pub fn with_address(mut self, value: impl Into<String>) -> Self {
-            self.address = Some(value.into());
-            self
-        }
-
-        /// Sets [`Phone`](Self::phone).
-        pub fn with_phone(mut self, value: impl Into<String>) -> Self {
-            self.phone = Some(value.into());
-            self
-        }
-
-        /// Sets [`Fax`](Self::fax).
-        pub fn with_fax(mut self, value: impl Into<String>) -> Self {
-            self.fax = Some(value.into());
-            self
-        }
-
-        /// Sets [`EmailContact`](Self::email_contact).
-        pub fn with_email_contact(mut self, value: impl Into<String>) -> Self {
-            self.email_contact = Some(value.into());
-            self
-        }
-
-        /// Sets [`Last4Digits`](Self::last4_digits).
-        pub fn with_last4_digits(mut self, value: impl Into<String>) -> Self {
-            self.last4_digits = Some(value.into());
-            self
-        }
-
-        /// Sets [`PreAuthLastError`](Self::pre_auth_last_error).
-        pub fn with_pre_auth_last_error(mut self, value: impl Into<String>) -> Self {
-            self.pre_auth_last_error = Some(value.into());
-            self
-        }
-
-        /// Sets [`PassportChannels`](Self::passport_channels).
-        pub fn with_passport_channels(mut self, value: impl Into<String>) -> Self {
-            self.passport_channels = Some(value.into());
-            self
-        }
-
-        /// Sets [`PassportPublished`](Self::passport_published).
-        pub fn with_passport_published(mut self, value: bool) -> Self {
-            self.passport_published = Some(value);
-            self
-        }
-
-        /// Sets [`PassportSpaceName`](Self::passport_space_name).
-        pub fn with_passport_space_name(mut self, value: impl Into<String>) -> Self {
-            self.passport_space_name = Some(value.into());
-            self
-        }
-
-        /// Sets [`PassportTagLine`](Self::passport_tag_line).
-        pub fn with_passport_tag_line(mut self, value: impl Into<String>) -> Self {
-            self.passport_tag_line = Some(value.into());
-            self
-        }
-
-        /// Sets [`VenueType`](Self::venue_type).
-        pub fn with_venue_type(
-            mut self,
-            value: impl Into<crate::enums::VenueType>,
-        ) -> Self {
-            self.venue_type = Some(value.into());
-            self
-        }
-
-        /// Sets [`Tags`](Self::tags).
-        pub fn with_tags(mut self, value: impl Into<String>) -> Self {
-            self.tags = Some(value.into());
-            self
-        }
-
-        /// Sets [`NumberOfFloors`](Self::number_of_floors).
-        pub fn with_number_of_floors(mut self, value: i64) -> Self {
-            self.number_of_floors = Some(value);
-            self
-        }
-
-        /// Sets [`FloorSpace`](Self::floor_space).
-        pub fn with_floor_space(mut self, value: i64) -> Self {
-            self.floor_space = Some(value);
-            self
-        }
-
-        /// Sets [`FloorSpaceUnit`](Self::floor_space_unit).
-        pub fn with_floor_space_unit(
-            mut self,
-            value: impl Into<crate::enums::FloorUnit>,
-        ) -> Self {
-            self.floor_space_unit = Some(value.into());
-            self
-        }
-
-        /// Sets [`Longitude`](Self::longitude).
-        pub fn with_longitude(mut self, value: crate::Decimal) -> Self {
-            self.longitude = Some(value);
-            self
-        }
-
-        /// Sets [`Latitude`](Self::latitude).
-        pub fn with_latitude(mut self, value: crate::Decimal) -> Self {
-            self.latitude = Some(value);
-            self
-        }
-
-        /// Sets [`PassportDescription`](Self::passport_description).
-        pub fn with_passport_description(mut self, value: impl Into<String>) -> Self {
-            self.passport_description = Some(value.into());
-            self
-        }
-
-        /// Sets [`TownCity`](Self::town_city).
-        pub fn with_town_city(mut self, value: impl Into<String>) -> Self {
-            self.town_city = Some(value.into());
-            self
-        }
-
-        /// Sets [`PostalCode`](Self::postal_code).
-        pub fn with_postal_code(mut self, value: impl Into<String>) -> Self {
-            self.postal_code = Some(value.into());
-            self
-        }
-
-        /// Sets [`StreetName`](Self::street_name).
-        pub fn with_street_name(mut self, value: impl Into<String>) -> Self {
-            self.street_name = Some(value.into());
-            self
-        }
-
-        /// Sets [`StreetNumber`](Self::street_number).
-        pub fn with_street_number(mut self, value: impl Into<String>) -> Self {
-            self.street_number = Some(value.into());
-            self
-        }
-
-        /// Sets [`Neighborhood`](Self::neighborhood).
-        pub fn with_neighborhood(mut self, value: impl Into<String>) -> Self {
-            self.neighborhood = Some(value.into());
-            self
-        }
-
-        /// Sets [`ContactPhoneNumber`](Self::contact_phone_number).
-        pub fn with_contact_phone_number(mut self, value: impl Into<String>) -> Self {
-            self.contact_phone_number = Some(value.into());
-            self
-        }
-
-        /// Sets [`ContactEmail`](Self::contact_email).
-        pub fn with_contact_email(mut self, value: impl Into<String>) -> Self {
-            self.contact_email = Some(value.into());
-            self
-        }
-
-        /// Sets [`PassportMembersAccess`](Self::passport_members_access).
-        pub fn with_passport_members_access(
-            mut self,
-            value: impl Into<crate::enums::PassportAccess>,
-        ) -> Self {
-            self.passport_members_access = Some(value.into());
-            self
-        }
-
-        /// Sets [`PassportEventsAccess`](Self::passport_events_access).
-        pub fn with_passport_events_access(
-            mut self,
-            value: impl Into<crate::enums::PassportAccess>,
-        ) -> Self {
-            self.passport_events_access = Some(value.into());
-            self
-        }
-
-        /// Sets [`PassportCommunityAccess`](Self::passport_community_access).
-        pub fn with_passport_community_access(
-            mut self,
-            value: impl Into<crate::enums::PassportAccess>,
-        ) -> Self {
-            self.passport_community_access = Some(value.into());
-            self
-        }
-
-        /// Sets [`PassportBlogPostsAccess`](Self::passport_blog_posts_access).
-        pub fn with_passport_blog_posts_access(
-            mut self,
-            value: impl Into<crate::enums::PassportAccess>,
-        ) -> Self {
-            self.passport_blog_posts_access = Some(value.into());
-            self
-        }
-
-        /// Sets [`MondayOpenTime`](Self::monday_open_time).
-        pub fn with_monday_open_time(mut self, value: i64) -> Self {
-            self.monday_open_time = Some(value);
-            self
-        }
-
-        /// Sets [`MondayCloseTime`](Self::monday_close_time).
-        pub fn with_monday_close_time(mut self, value: i64) -> Self {
-            self.monday_close_time = Some(value);
-            self
-        }
-
-        /// Sets [`TuesdayOpenTime`](Self::tuesday_open_time).
-        pub fn with_tuesday_open_time(mut self, value: i64) -> Self {
-            self.tuesday_open_time = Some(value);
-            self
-        }
-
-        /// Sets [`TuesdayCloseTime`](Self::tuesday_close_time).
-        pub fn with_tuesday_close_time(mut self, value: i64) -> Self {
-            self.tuesday_close_time = Some(value);
-            self
-        }
-
-        /// Sets [`WednesdayOpenTime`](Self::wednesday_open_time).
-        pub fn with_wednesday_open_time(mut self, value: i64) -> Self {
-            self.wednesday_open_time = Some(value);
-            self
-        }
-
-        /// Sets [`WednesdayCloseTime`](Self::wednesday_close_time).
-        pub fn with_wednesday_close_time(mut self, value: i64) -> Self {
-            self.wednesday_close_time = Some(value);
-            self
-        }
-
-        /// Sets [`ThursdayOpenTime`](Self::thursday_open_time).
-        pub fn with_thursday_open_time(mut self, value: i64) -> Self {
-            self.thursday_open_time = Some(value);
-            self
-        }
-
-        /// Sets [`ThursdayCloseTime`](Self::thursday_close_time).
-        pub fn with_thursday_close_time(mut self, value: i64) -> Self {
-            self.thursday_close_time = Some(value);
-            self
-        }
-
-        /// Sets [`FridayOpenTime`](Self::friday_open_time).
-        pub fn with_friday_open_time(mut self, value: i64) -> Self {
-            self.friday_open_time = Some(value);
-            self
-        }
-
-        /// Sets [`FridayCloseTime`](Self::friday_close_time).
-        pub fn with_friday_close_time(mut self, value: i64) -> Self {
-            self.friday_close_time = Some(value);
-            self
-        }
-
-        /// Sets [`SaturdayOpenTime`](Self::saturday_open_time).
-        pub fn with_saturday_open_time(mut self, value: i64) -> Self {
-            self.saturday_open_time = Some(value);
-            self
-        }
-
-        /// Sets [`SaturdayCloseTime`](Self::saturday_close_time).
-        pub fn with_saturday_close_time(mut self, value: i64) -> Self {
-            self.saturday_close_time = Some(value);
-            self
-        }
-
-        /// Sets [`SundayOpenTime`](Self::sunday_open_time).
-        pub fn with_sunday_open_time(mut self, value: i64) -> Self {
-            self.sunday_open_time = Some(value);
-            self
-        }
-
-        /// Sets [`SundayCloseTime`](Self::sunday_close_time).
-        pub fn with_sunday_close_time(mut self, value: i64) -> Self {
-            self.sunday_close_time = Some(value);
-            self
-        }
-
-        /// Sets [`MondayClosed`](Self::monday_closed).
-        pub fn with_monday_closed(mut self, value: bool) -> Self {
-            self.monday_closed = Some(value);
-            self
-        }
-
-        /// Sets [`TuesdayClosed`](Self::tuesday_closed).
-        pub fn with_tuesday_closed(mut self, value: bool) -> Self {
-            self.tuesday_closed = Some(value);
-            self
-        }
-
-        /// Sets [`WednesdayClosed`](Self::wednesday_closed).
-        pub fn with_wednesday_closed(mut self, value: bool) -> Self {
-            self.wednesday_closed = Some(value);
-            self
-        }
-
-        /// Sets [`ThursdayClosed`](Self::thursday_closed).
-        pub fn with_thursday_closed(mut self, value: bool) -> Self {
-            self.thursday_closed = Some(value);
-            self
-        }
-
-        /// Sets [`FridayClosed`](Self::friday_closed).
-        pub fn with_friday_closed(mut self, value: bool) -> Self {
-            self.friday_closed = Some(value);
-            self
-        }
-
-        /// Sets [`SaturdayClosed`](Self::saturday_closed).
-        pub fn with_saturday_closed(mut self, value: bool) -> Self {
-            self.saturday_closed = Some(value);
-            self
-        }
-
-        /// Sets [`SundayClosed`](Self::sunday_closed).
-        pub fn with_sunday_closed(mut self, value: bool) -> Self {
-            self.sunday_closed = Some(value);
-            self
-        }
-
-        /// Sets [`SameOpeningTimes`](Self::same_opening_times).
-        pub fn with_same_opening_times(mut self, value: bool) -> Self {
-            self.same_opening_times = Some(value);
-            self
         }
     }
 
@@ -3423,11 +3468,6 @@ mod typed {
     pub struct BusinessUpdate {
         /// The record to update; fixed by the record the body was made from.
         id: crate::ids::BusinessId,
-        /// `RootLocationId`: set on create only; sent back as read (see
-        /// [`Business::root_location_id`]).
-        root_location_id: Option<crate::ids::BusinessId>,
-        /// `NextInvoice`: set on create only; sent back as read (see [`Business::next_invoice`]).
-        next_invoice: Option<crate::DateTime>,
         /// `SystemId`: see [`Business::system_id`].
         pub system_id: Option<String>,
         /// `CustomFields`: see [`Business::custom_fields`].
@@ -3435,13 +3475,13 @@ mod typed {
         /// `VisitedHelpItems`: see [`Business::visited_help_items`].
         pub visited_help_items: Option<crate::enums::HelpItemFlag>,
         /// `Name`: see [`Business::name`].
-        pub name: String,
+        pub name: Option<String>,
         /// `DefaultLanguage`: see [`Business::default_language`].
         pub default_language: Option<crate::enums::Language>,
         /// `SpaceWebsiteLanguageId`: see [`Business::space_website_language_id`].
         pub space_website_language_id: Option<crate::ids::LanguageId>,
         /// `WebAddress`: see [`Business::web_address`].
-        pub web_address: String,
+        pub web_address: Option<String>,
         /// `DefaultPaymentGatewayId`: see [`Business::default_payment_gateway_id`].
         pub default_payment_gateway_id: Option<crate::ids::PaymentGatewayId>,
         /// `TermsAndConditions`: see [`Business::terms_and_conditions`].
@@ -3475,11 +3515,11 @@ mod typed {
         /// `LastWelcomeEmail`: see [`Business::last_welcome_email`].
         pub last_welcome_email: Option<crate::DateTime>,
         /// `CountryId`: see [`Business::country_id`].
-        pub country_id: crate::ids::CountryId,
+        pub country_id: Option<crate::ids::CountryId>,
         /// `CurrencyId`: see [`Business::currency_id`].
-        pub currency_id: crate::ids::CurrencyId,
+        pub currency_id: Option<crate::ids::CurrencyId>,
         /// `SimpleTimeZoneId`: see [`Business::simple_time_zone_id`].
-        pub simple_time_zone_id: crate::ids::SimpleTimeZoneId,
+        pub simple_time_zone_id: Option<crate::ids::SimpleTimeZoneId>,
         /// `NewLogoUrl`: see [`Business::new_logo_url`].
         pub new_logo_url: Option<String>,
         /// `ClearLogoFile`: see [`Business::clear_logo_file`].
@@ -3554,6 +3594,8 @@ mod typed {
         pub passport_description: Option<String>,
         /// `TownCity`: see [`Business::town_city`].
         pub town_city: Option<String>,
+        /// `State`: see [`Business::state`].
+        pub state: Option<String>,
         /// `PostalCode`: see [`Business::postal_code`].
         pub postal_code: Option<String>,
         /// `StreetName`: see [`Business::street_name`].
@@ -3618,6 +3660,14 @@ mod typed {
         pub sunday_closed: Option<bool>,
         /// `SameOpeningTimes`: see [`Business::same_opening_times`].
         pub same_opening_times: Option<bool>,
+        /// `CurrentBackEndVersion`: see [`Business::current_back_end_version`].
+        pub current_back_end_version: Option<i64>,
+        /// `AuthenticationProvider`: see [`Business::authentication_provider`].
+        pub authentication_provider: Option<String>,
+        /// `CreatedBy`: see [`Business::created_by`].
+        pub created_by: Option<String>,
+        /// `DefaultPaymentTerm`: see [`Business::default_payment_term`].
+        pub default_payment_term: Option<i64>,
         /// Properties the spec does not describe, sent back as they were read.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -3629,8 +3679,6 @@ mod typed {
         ) -> Result<S::Ok, S::Error> {
             let mut object = crate::wire::Object::start(serializer)?;
             object.field("Id", &self.id)?;
-            object.field("RootLocationId", &self.root_location_id)?;
-            object.field("NextInvoice", &self.next_invoice)?;
             object.field("SystemId", &self.system_id)?;
             object.field("CustomFields", &self.custom_fields)?;
             object.field("VisitedHelpItems", &self.visited_help_items)?;
@@ -3714,6 +3762,7 @@ mod typed {
             object.field("Latitude", &crate::wire::OptionalNumber(&self.latitude))?;
             object.field("PassportDescription", &self.passport_description)?;
             object.field("TownCity", &self.town_city)?;
+            object.field("State", &self.state)?;
             object.field("PostalCode", &self.postal_code)?;
             object.field("StreetName", &self.street_name)?;
             object.field("StreetNumber", &self.street_number)?;
@@ -3746,6 +3795,10 @@ mod typed {
             object.field("SaturdayClosed", &self.saturday_closed)?;
             object.field("SundayClosed", &self.sunday_closed)?;
             object.field("SameOpeningTimes", &self.same_opening_times)?;
+            object.field("CurrentBackEndVersion", &self.current_back_end_version)?;
+            object.field("AuthenticationProvider", &self.authentication_provider)?;
+            object.field("CreatedBy", &self.created_by)?;
+            object.field("DefaultPaymentTerm", &self.default_payment_term)?;
             object.end_with(&self.extra)
         }
     }
@@ -3761,8 +3814,6 @@ mod typed {
         fn from(record: Business) -> Self {
             Self {
                 id: record.id,
-                root_location_id: record.root_location_id,
-                next_invoice: record.next_invoice,
                 system_id: record.system_id,
                 custom_fields: record.custom_fields,
                 visited_help_items: record.visited_help_items,
@@ -3827,6 +3878,7 @@ mod typed {
                 latitude: record.latitude,
                 passport_description: record.passport_description,
                 town_city: record.town_city,
+                state: record.state,
                 postal_code: record.postal_code,
                 street_name: record.street_name,
                 street_number: record.street_number,
@@ -3859,6 +3911,10 @@ mod typed {
                 saturday_closed: record.saturday_closed,
                 sunday_closed: record.sunday_closed,
                 same_opening_times: record.same_opening_times,
+                current_back_end_version: record.current_back_end_version,
+                authentication_provider: record.authentication_provider,
+                created_by: record.created_by,
+                default_payment_term: record.default_payment_term,
                 extra: record.extra,
             }
         }
@@ -4176,6 +4232,130 @@ mod typed {
         ///
         /// Query: `Business_Currency_Code=text`.
         CurrencyCode(String),
+        /// Filter by welcome email text.
+        ///
+        /// Query: `Business_WelcomeEmail=text`.
+        WelcomeEmail(String),
+        /// Filter by trial end date.
+        ///
+        /// Query: `Business_TrialExpireDate=2025-01-01T00:00`.
+        TrialExpireDate(crate::DateTime),
+        /// Filter by when the last overdue-invoice reminder was sent.
+        ///
+        /// Query: `Business_LastOverDueInvoiceReminder=2025-01-01T00:00`.
+        LastOverDueInvoiceReminder(crate::DateTime),
+        /// Filter by when the last welcome email was sent.
+        ///
+        /// Query: `Business_LastWelcomeEmail=2025-01-01T00:00`.
+        LastWelcomeEmail(crate::DateTime),
+        /// Filter by the address of the new logo.
+        ///
+        /// Query: `Business_NewLogoUrl=text`.
+        NewLogoUrl(String),
+        /// Filter by whether the logo is to be removed.
+        ///
+        /// Query: `Business_ClearLogo=true`.
+        ClearLogo(bool),
+        /// Filter by the address of the new banner.
+        ///
+        /// Query: `Business_NewBannerImageUrl=text`.
+        NewBannerImageUrl(String),
+        /// Filter by whether the banner is to be removed.
+        ///
+        /// Query: `Business_ClearBannerImage=true`.
+        ClearBannerImage(bool),
+        /// Filter by the address of the new Nexudus Io banner.
+        ///
+        /// Query: `Business_NewNexIoBannerImageUrl=text`.
+        NewNexIoBannerImageUrl(String),
+        /// Filter by whether the Nexudus Io banner is to be removed.
+        ///
+        /// Query: `Business_ClearNexIoBannerImage=true`.
+        ClearNexIoBannerImage(bool),
+        /// Filter by subscription discount percentage.
+        ///
+        /// Query: `Business_DiscountPercentage=10.5`.
+        DiscountPercentage(crate::Decimal),
+        /// Filter by subscription discount amount.
+        ///
+        /// Query: `Business_DiscountAmount=10.5`.
+        DiscountAmount(crate::Decimal),
+        /// Filter by when the language texts were last updated.
+        ///
+        /// Query: `Business_LastLanguageTokenUpdate=2025-01-01T00:00`.
+        LastLanguageTokenUpdate(crate::DateTime),
+        /// Filter by whether the default file templates exist.
+        ///
+        /// Query: `Business_HasCreatedDefaultFileTemplates=true`.
+        HasCreatedDefaultFileTemplates(bool),
+        /// Filter by subscription invoicing period.
+        ///
+        /// Query: `Business_InvoicingPeriod=12`.
+        InvoicingPeriod(i64),
+        /// Filter by whether the account is suspended.
+        ///
+        /// Query: `Business_Suspended=true`.
+        Suspended(bool),
+        /// Filter by whether the location has its own Passport app.
+        ///
+        /// Query: `Business_CustomPassportApp=true`.
+        CustomPassportApp(bool),
+        /// Filter by when reminders were last processed.
+        ///
+        /// Query: `Business_RemindersProcessedOn=2025-01-01T00:00`.
+        RemindersProcessedOn(crate::DateTime),
+        /// Filter by card pre-authorisation identifier.
+        ///
+        /// Query: `Business_PreAuthId=text`.
+        PreAuthId(String),
+        /// Filter by when the card pre-authorisation was processed.
+        ///
+        /// Query: `Business_PreAuthProcessedOn=2025-01-01T00:00`.
+        PreAuthProcessedOn(crate::DateTime),
+        /// Filter by the last charged invoice marker.
+        ///
+        /// Query: `Business_LastChargedInvoice=12`.
+        LastChargedInvoice(i64),
+        /// Filter by the last charged transaction marker.
+        ///
+        /// Query: `Business_LastChargedTransaction=12`.
+        LastChargedTransaction(i64),
+        /// Filter by the last charged attendee marker.
+        ///
+        /// Query: `Business_LastChargedAttendee=12`.
+        LastChargedAttendee(i64),
+        /// Filter by whether the location uses only Passport.
+        ///
+        /// Query: `Business_PassportOnly=true`.
+        PassportOnly(bool),
+        /// Filter by the address of the new Passport banner.
+        ///
+        /// Query: `Business_NewPassportBannerUrl=text`.
+        NewPassportBannerUrl(String),
+        /// Filter by whether the Passport banner is to be removed.
+        ///
+        /// Query: `Business_ClearPassportBanner=true`.
+        ClearPassportBanner(bool),
+        /// Filter by state or province.
+        ///
+        /// Query: `Business_State=text`.
+        State(String),
+        /// Filter by back-end version.
+        ///
+        /// Query: `Business_CurrentBackEndVersion=12`.
+        CurrentBackEndVersion(i64),
+        /// Filter by sign-in provider.
+        ///
+        /// Query: `Business_AuthenticationProvider=text`.
+        AuthenticationProvider(String),
+        /// Filter by who created the location.
+        ///
+        /// Query: `Business_CreatedBy=text`.
+        CreatedBy(String),
+        /// Filter by default payment term.
+        ///
+        /// Query: `Business_DefaultPaymentTerm=12`.
+        DefaultPaymentTerm(i64),
         /// Records created within a range.
         ///
         /// `CreatedOn` at least this value. Query: `from_Business_CreatedOn=2025-01-01T00:00`.
@@ -4344,6 +4524,131 @@ mod typed {
         ///
         /// `SundayCloseTime` at most this value. Query: `to_Business_SundayCloseTime=12`.
         ToSundayCloseTime(i64),
+        /// Trial end date within a range.
+        ///
+        /// `TrialExpireDate` at least this value. Query:
+        /// `from_Business_TrialExpireDate=2025-01-01T00:00`.
+        FromTrialExpireDate(crate::DateTime),
+        /// Trial end date within a range.
+        ///
+        /// `TrialExpireDate` at most this value. Query: `to_Business_TrialExpireDate=2025-01-01T00:00`.
+        ToTrialExpireDate(crate::DateTime),
+        /// Last overdue-invoice reminder within a range.
+        ///
+        /// `LastOverDueInvoiceReminder` at least this value. Query:
+        /// `from_Business_LastOverDueInvoiceReminder=2025-01-01T00:00`.
+        FromLastOverDueInvoiceReminder(crate::DateTime),
+        /// Last overdue-invoice reminder within a range.
+        ///
+        /// `LastOverDueInvoiceReminder` at most this value. Query:
+        /// `to_Business_LastOverDueInvoiceReminder=2025-01-01T00:00`.
+        ToLastOverDueInvoiceReminder(crate::DateTime),
+        /// Last welcome email within a range.
+        ///
+        /// `LastWelcomeEmail` at least this value. Query:
+        /// `from_Business_LastWelcomeEmail=2025-01-01T00:00`.
+        FromLastWelcomeEmail(crate::DateTime),
+        /// Last welcome email within a range.
+        ///
+        /// `LastWelcomeEmail` at most this value. Query:
+        /// `to_Business_LastWelcomeEmail=2025-01-01T00:00`.
+        ToLastWelcomeEmail(crate::DateTime),
+        /// Discount percentage within a range.
+        ///
+        /// `DiscountPercentage` at least this value. Query: `from_Business_DiscountPercentage=10.5`.
+        FromDiscountPercentage(crate::Decimal),
+        /// Discount percentage within a range.
+        ///
+        /// `DiscountPercentage` at most this value. Query: `to_Business_DiscountPercentage=10.5`.
+        ToDiscountPercentage(crate::Decimal),
+        /// Discount amount within a range.
+        ///
+        /// `DiscountAmount` at least this value. Query: `from_Business_DiscountAmount=10.5`.
+        FromDiscountAmount(crate::Decimal),
+        /// Discount amount within a range.
+        ///
+        /// `DiscountAmount` at most this value. Query: `to_Business_DiscountAmount=10.5`.
+        ToDiscountAmount(crate::Decimal),
+        /// Last language-text update within a range.
+        ///
+        /// `LastLanguageTokenUpdate` at least this value. Query:
+        /// `from_Business_LastLanguageTokenUpdate=2025-01-01T00:00`.
+        FromLastLanguageTokenUpdate(crate::DateTime),
+        /// Last language-text update within a range.
+        ///
+        /// `LastLanguageTokenUpdate` at most this value. Query:
+        /// `to_Business_LastLanguageTokenUpdate=2025-01-01T00:00`.
+        ToLastLanguageTokenUpdate(crate::DateTime),
+        /// Invoicing period within a range.
+        ///
+        /// `InvoicingPeriod` at least this value. Query: `from_Business_InvoicingPeriod=12`.
+        FromInvoicingPeriod(i64),
+        /// Invoicing period within a range.
+        ///
+        /// `InvoicingPeriod` at most this value. Query: `to_Business_InvoicingPeriod=12`.
+        ToInvoicingPeriod(i64),
+        /// Reminder processing time within a range.
+        ///
+        /// `RemindersProcessedOn` at least this value. Query:
+        /// `from_Business_RemindersProcessedOn=2025-01-01T00:00`.
+        FromRemindersProcessedOn(crate::DateTime),
+        /// Reminder processing time within a range.
+        ///
+        /// `RemindersProcessedOn` at most this value. Query:
+        /// `to_Business_RemindersProcessedOn=2025-01-01T00:00`.
+        ToRemindersProcessedOn(crate::DateTime),
+        /// Pre-authorisation processing time within a range.
+        ///
+        /// `PreAuthProcessedOn` at least this value. Query:
+        /// `from_Business_PreAuthProcessedOn=2025-01-01T00:00`.
+        FromPreAuthProcessedOn(crate::DateTime),
+        /// Pre-authorisation processing time within a range.
+        ///
+        /// `PreAuthProcessedOn` at most this value. Query:
+        /// `to_Business_PreAuthProcessedOn=2025-01-01T00:00`.
+        ToPreAuthProcessedOn(crate::DateTime),
+        /// Last charged invoice marker within a range.
+        ///
+        /// `LastChargedInvoice` at least this value. Query: `from_Business_LastChargedInvoice=12`.
+        FromLastChargedInvoice(i64),
+        /// Last charged invoice marker within a range.
+        ///
+        /// `LastChargedInvoice` at most this value. Query: `to_Business_LastChargedInvoice=12`.
+        ToLastChargedInvoice(i64),
+        /// Last charged transaction marker within a range.
+        ///
+        /// `LastChargedTransaction` at least this value. Query:
+        /// `from_Business_LastChargedTransaction=12`.
+        FromLastChargedTransaction(i64),
+        /// Last charged transaction marker within a range.
+        ///
+        /// `LastChargedTransaction` at most this value. Query: `to_Business_LastChargedTransaction=12`.
+        ToLastChargedTransaction(i64),
+        /// Last charged attendee marker within a range.
+        ///
+        /// `LastChargedAttendee` at least this value. Query: `from_Business_LastChargedAttendee=12`.
+        FromLastChargedAttendee(i64),
+        /// Last charged attendee marker within a range.
+        ///
+        /// `LastChargedAttendee` at most this value. Query: `to_Business_LastChargedAttendee=12`.
+        ToLastChargedAttendee(i64),
+        /// Back-end version within a range.
+        ///
+        /// `CurrentBackEndVersion` at least this value. Query:
+        /// `from_Business_CurrentBackEndVersion=12`.
+        FromCurrentBackEndVersion(i64),
+        /// Back-end version within a range.
+        ///
+        /// `CurrentBackEndVersion` at most this value. Query: `to_Business_CurrentBackEndVersion=12`.
+        ToCurrentBackEndVersion(i64),
+        /// Default payment term within a range.
+        ///
+        /// `DefaultPaymentTerm` at least this value. Query: `from_Business_DefaultPaymentTerm=12`.
+        FromDefaultPaymentTerm(i64),
+        /// Default payment term within a range.
+        ///
+        /// `DefaultPaymentTerm` at most this value. Query: `to_Business_DefaultPaymentTerm=12`.
+        ToDefaultPaymentTerm(i64),
     }
 
     impl crate::QueryFilter for BusinessFilter {
@@ -4515,6 +4820,101 @@ mod typed {
                 }
                 Self::CountryName(value) => ("Business_Country_Name", value.clone()),
                 Self::CurrencyCode(value) => ("Business_Currency_Code", value.clone()),
+                Self::WelcomeEmail(value) => ("Business_WelcomeEmail", value.clone()),
+                Self::TrialExpireDate(value) => {
+                    (
+                        "Business_TrialExpireDate",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::LastOverDueInvoiceReminder(value) => {
+                    (
+                        "Business_LastOverDueInvoiceReminder",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::LastWelcomeEmail(value) => {
+                    (
+                        "Business_LastWelcomeEmail",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::NewLogoUrl(value) => ("Business_NewLogoUrl", value.clone()),
+                Self::ClearLogo(value) => ("Business_ClearLogo", value.to_string()),
+                Self::NewBannerImageUrl(value) => {
+                    ("Business_NewBannerImageUrl", value.clone())
+                }
+                Self::ClearBannerImage(value) => {
+                    ("Business_ClearBannerImage", value.to_string())
+                }
+                Self::NewNexIoBannerImageUrl(value) => {
+                    ("Business_NewNexIoBannerImageUrl", value.clone())
+                }
+                Self::ClearNexIoBannerImage(value) => {
+                    ("Business_ClearNexIoBannerImage", value.to_string())
+                }
+                Self::DiscountPercentage(value) => {
+                    ("Business_DiscountPercentage", value.to_string())
+                }
+                Self::DiscountAmount(value) => {
+                    ("Business_DiscountAmount", value.to_string())
+                }
+                Self::LastLanguageTokenUpdate(value) => {
+                    (
+                        "Business_LastLanguageTokenUpdate",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::HasCreatedDefaultFileTemplates(value) => {
+                    ("Business_HasCreatedDefaultFileTemplates", value.to_string())
+                }
+                Self::InvoicingPeriod(value) => {
+                    ("Business_InvoicingPeriod", value.to_string())
+                }
+                Self::Suspended(value) => ("Business_Suspended", value.to_string()),
+                Self::CustomPassportApp(value) => {
+                    ("Business_CustomPassportApp", value.to_string())
+                }
+                Self::RemindersProcessedOn(value) => {
+                    (
+                        "Business_RemindersProcessedOn",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::PreAuthId(value) => ("Business_PreAuthId", value.clone()),
+                Self::PreAuthProcessedOn(value) => {
+                    (
+                        "Business_PreAuthProcessedOn",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::LastChargedInvoice(value) => {
+                    ("Business_LastChargedInvoice", value.to_string())
+                }
+                Self::LastChargedTransaction(value) => {
+                    ("Business_LastChargedTransaction", value.to_string())
+                }
+                Self::LastChargedAttendee(value) => {
+                    ("Business_LastChargedAttendee", value.to_string())
+                }
+                Self::PassportOnly(value) => ("Business_PassportOnly", value.to_string()),
+                Self::NewPassportBannerUrl(value) => {
+                    ("Business_NewPassportBannerUrl", value.clone())
+                }
+                Self::ClearPassportBanner(value) => {
+                    ("Business_ClearPassportBanner", value.to_string())
+                }
+                Self::State(value) => ("Business_State", value.clone()),
+                Self::CurrentBackEndVersion(value) => {
+                    ("Business_CurrentBackEndVersion", value.to_string())
+                }
+                Self::AuthenticationProvider(value) => {
+                    ("Business_AuthenticationProvider", value.clone())
+                }
+                Self::CreatedBy(value) => ("Business_CreatedBy", value.clone()),
+                Self::DefaultPaymentTerm(value) => {
+                    ("Business_DefaultPaymentTerm", value.to_string())
+                }
                 Self::FromCreatedOn(value) => {
                     (
                         "from_Business_CreatedOn",
@@ -4655,6 +5055,126 @@ mod typed {
                 Self::ToSundayCloseTime(value) => {
                     ("to_Business_SundayCloseTime", value.to_string())
                 }
+                Self::FromTrialExpireDate(value) => {
+                    (
+                        "from_Business_TrialExpireDate",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToTrialExpireDate(value) => {
+                    (
+                        "to_Business_TrialExpireDate",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromLastOverDueInvoiceReminder(value) => {
+                    (
+                        "from_Business_LastOverDueInvoiceReminder",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToLastOverDueInvoiceReminder(value) => {
+                    (
+                        "to_Business_LastOverDueInvoiceReminder",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromLastWelcomeEmail(value) => {
+                    (
+                        "from_Business_LastWelcomeEmail",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToLastWelcomeEmail(value) => {
+                    (
+                        "to_Business_LastWelcomeEmail",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromDiscountPercentage(value) => {
+                    ("from_Business_DiscountPercentage", value.to_string())
+                }
+                Self::ToDiscountPercentage(value) => {
+                    ("to_Business_DiscountPercentage", value.to_string())
+                }
+                Self::FromDiscountAmount(value) => {
+                    ("from_Business_DiscountAmount", value.to_string())
+                }
+                Self::ToDiscountAmount(value) => {
+                    ("to_Business_DiscountAmount", value.to_string())
+                }
+                Self::FromLastLanguageTokenUpdate(value) => {
+                    (
+                        "from_Business_LastLanguageTokenUpdate",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToLastLanguageTokenUpdate(value) => {
+                    (
+                        "to_Business_LastLanguageTokenUpdate",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromInvoicingPeriod(value) => {
+                    ("from_Business_InvoicingPeriod", value.to_string())
+                }
+                Self::ToInvoicingPeriod(value) => {
+                    ("to_Business_InvoicingPeriod", value.to_string())
+                }
+                Self::FromRemindersProcessedOn(value) => {
+                    (
+                        "from_Business_RemindersProcessedOn",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToRemindersProcessedOn(value) => {
+                    (
+                        "to_Business_RemindersProcessedOn",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromPreAuthProcessedOn(value) => {
+                    (
+                        "from_Business_PreAuthProcessedOn",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToPreAuthProcessedOn(value) => {
+                    (
+                        "to_Business_PreAuthProcessedOn",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromLastChargedInvoice(value) => {
+                    ("from_Business_LastChargedInvoice", value.to_string())
+                }
+                Self::ToLastChargedInvoice(value) => {
+                    ("to_Business_LastChargedInvoice", value.to_string())
+                }
+                Self::FromLastChargedTransaction(value) => {
+                    ("from_Business_LastChargedTransaction", value.to_string())
+                }
+                Self::ToLastChargedTransaction(value) => {
+                    ("to_Business_LastChargedTransaction", value.to_string())
+                }
+                Self::FromLastChargedAttendee(value) => {
+                    ("from_Business_LastChargedAttendee", value.to_string())
+                }
+                Self::ToLastChargedAttendee(value) => {
+                    ("to_Business_LastChargedAttendee", value.to_string())
+                }
+                Self::FromCurrentBackEndVersion(value) => {
+                    ("from_Business_CurrentBackEndVersion", value.to_string())
+                }
+                Self::ToCurrentBackEndVersion(value) => {
+                    ("to_Business_CurrentBackEndVersion", value.to_string())
+                }
+                Self::FromDefaultPaymentTerm(value) => {
+                    ("from_Business_DefaultPaymentTerm", value.to_string())
+                }
+                Self::ToDefaultPaymentTerm(value) => {
+                    ("to_Business_DefaultPaymentTerm", value.to_string())
+                }
             }
         }
     }
@@ -4760,47 +5280,40 @@ mod typed {
         PassportCommunityAccess,
         /// `PassportBlogPostsAccess`: Who can see the location's articles on Passport.
         PassportBlogPostsAccess,
-        /// `MondayOpenTime`: The time of day the location opens on Mondays, as a whole number; the
-        /// documents do not give its unit.
+        /// `MondayOpenTime`: The time of day the location opens on Mondays, in minutes from midnight.
         MondayOpenTime,
-        /// `MondayCloseTime`: The time of day the location closes on Mondays, as a whole number; the
-        /// documents do not give its unit.
+        /// `MondayCloseTime`: The time of day the location closes on Mondays, in minutes from midnight.
         MondayCloseTime,
-        /// `TuesdayOpenTime`: The time of day the location opens on Tuesdays, as a whole number; the
-        /// documents do not give its unit.
+        /// `TuesdayOpenTime`: The time of day the location opens on Tuesdays, in minutes from midnight.
         TuesdayOpenTime,
-        /// `TuesdayCloseTime`: The time of day the location closes on Tuesdays, as a whole number; the
-        /// documents do not give its unit.
+        /// `TuesdayCloseTime`: The time of day the location closes on Tuesdays, in minutes from
+        /// midnight.
         TuesdayCloseTime,
-        /// `WednesdayOpenTime`: The time of day the location opens on Wednesdays, as a whole number;
-        /// the documents do not give its unit.
+        /// `WednesdayOpenTime`: The time of day the location opens on Wednesdays, in minutes from
+        /// midnight.
         WednesdayOpenTime,
-        /// `WednesdayCloseTime`: The time of day the location closes on Wednesdays, as a whole number;
-        /// the documents do not give its unit.
+        /// `WednesdayCloseTime`: The time of day the location closes on Wednesdays, in minutes from
+        /// midnight.
         WednesdayCloseTime,
-        /// `ThursdayOpenTime`: The time of day the location opens on Thursdays, as a whole number; the
-        /// documents do not give its unit.
+        /// `ThursdayOpenTime`: The time of day the location opens on Thursdays, in minutes from
+        /// midnight.
         ThursdayOpenTime,
-        /// `ThursdayCloseTime`: The time of day the location closes on Thursdays, as a whole number;
-        /// the documents do not give its unit.
+        /// `ThursdayCloseTime`: The time of day the location closes on Thursdays, in minutes from
+        /// midnight.
         ThursdayCloseTime,
-        /// `FridayOpenTime`: The time of day the location opens on Fridays, as a whole number; the
-        /// documents do not give its unit.
+        /// `FridayOpenTime`: The time of day the location opens on Fridays, in minutes from midnight.
         FridayOpenTime,
-        /// `FridayCloseTime`: The time of day the location closes on Fridays, as a whole number; the
-        /// documents do not give its unit.
+        /// `FridayCloseTime`: The time of day the location closes on Fridays, in minutes from midnight.
         FridayCloseTime,
-        /// `SaturdayOpenTime`: The time of day the location opens on Saturdays, as a whole number; the
-        /// documents do not give its unit.
+        /// `SaturdayOpenTime`: The time of day the location opens on Saturdays, in minutes from
+        /// midnight.
         SaturdayOpenTime,
-        /// `SaturdayCloseTime`: The time of day the location closes on Saturdays, as a whole number;
-        /// the documents do not give its unit.
+        /// `SaturdayCloseTime`: The time of day the location closes on Saturdays, in minutes from
+        /// midnight.
         SaturdayCloseTime,
-        /// `SundayOpenTime`: The time of day the location opens on Sundays, as a whole number; the
-        /// documents do not give its unit.
+        /// `SundayOpenTime`: The time of day the location opens on Sundays, in minutes from midnight.
         SundayOpenTime,
-        /// `SundayCloseTime`: The time of day the location closes on Sundays, as a whole number; the
-        /// documents do not give its unit.
+        /// `SundayCloseTime`: The time of day the location closes on Sundays, in minutes from midnight.
         SundayCloseTime,
         /// `MondayClosed`: Whether the location is closed on Mondays.
         MondayClosed,
@@ -4976,20 +5489,14 @@ mod typed {
             self.client.get_record(&super::GET, id.into().0)
         }
 
-        /// Creates a location; the answer carries the new record's Id.
-        ///
-        /// Answers the new record's `Id`.
-        ///
-        /// `POST /api/sys/businesses`; role `Business-Create` (see [`CREATE`](super::CREATE)).
-        #[inline]
-        pub fn create(&self, body: &NewBusiness) -> crate::Call<crate::ids::BusinessId> {
-            self.client.create_record(&super::CREATE, body)
-        }
-
         /// Updates a location, named by the Id in the body. PUT clears every property it does not send,
         /// so the body is made from the full record.
         ///
         /// `PUT /api/sys/businesses`; role `Business-Edit` (see [`UPDATE`](super::UPDATE)).
+        ///
+        /// Spec decision: The 2020 reference also documents create; the catalogue
+        /// (skills:businesses.md) supports search, get and update only (no create or delete), and the
+        /// newer pages have a PUT page but no POST one, so the spec has no create.
         #[inline]
         pub fn update(
             &self,

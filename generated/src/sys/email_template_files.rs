@@ -105,11 +105,24 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("CustomFields", crate::FieldKind::Json),
         crate::FieldSchema::new("BusinessId", crate::FieldKind::Id("Business"))
             .required(),
+        crate::FieldSchema::new(
+            "Language",
+            crate::FieldKind::Enum(&crate::enums::Language::SCHEMA),
+        ),
         crate::FieldSchema::new("FileLanguageId", crate::FieldKind::Id("Language")),
         crate::FieldSchema::new("Name", crate::FieldKind::String).required(),
         crate::FieldSchema::new("Subject", crate::FieldKind::String).required(),
         crate::FieldSchema::new("FileContents", crate::FieldKind::String),
         crate::FieldSchema::new("IsTextOnly", crate::FieldKind::Boolean),
+        crate::FieldSchema::new("FromName", crate::FieldKind::String),
+        crate::FieldSchema::new("FromEmail", crate::FieldKind::String)
+            .pii(crate::Pii::Email),
+        crate::FieldSchema::new("CCEmail", crate::FieldKind::String)
+            .pii(crate::Pii::Email)
+            .flag("c-c-email"),
+        crate::FieldSchema::new("CCOEmail", crate::FieldKind::String)
+            .pii(crate::Pii::Email)
+            .flag("c-c-o-email"),
     ],
     joined: &[],
     filters: &[
@@ -149,6 +162,26 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             query: "EmailTemplateFile_IsTextOnly",
             field: "IsTextOnly",
         },
+        crate::FilterSchema {
+            query: "EmailTemplateFile_Language",
+            field: "Language",
+        },
+        crate::FilterSchema {
+            query: "EmailTemplateFile_FromName",
+            field: "FromName",
+        },
+        crate::FilterSchema {
+            query: "EmailTemplateFile_FromEmail",
+            field: "FromEmail",
+        },
+        crate::FilterSchema {
+            query: "EmailTemplateFile_CCEmail",
+            field: "CCEmail",
+        },
+        crate::FilterSchema {
+            query: "EmailTemplateFile_CCOEmail",
+            field: "CCOEmail",
+        },
     ],
     range_filters: &[
         crate::RangeFilterSchema {
@@ -165,11 +198,16 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     sort: &[
         "Id",
         "BusinessId",
+        "Language",
         "FileLanguageId",
         "Name",
         "Subject",
         "FileContents",
         "IsTextOnly",
+        "FromName",
+        "FromEmail",
+        "CCEmail",
+        "CCOEmail",
         "CreatedOn",
         "UpdatedOn",
     ],
@@ -292,6 +330,15 @@ mod typed {
         ///
         /// Wire: `BusinessId`, required on create.
         pub business_id: crate::ids::BusinessId,
+        /// The language the template is written in.
+        ///
+        /// Wire: `Language`.
+        ///
+        /// Spec decision: The 2020 pages name the eLanguage enumeration but show no such field; the
+        /// catalogue and the newer pages do. The catalogue marks it required on create, but the newer
+        /// POST page (dev:sys/post-emailtemplatefiles) lists it among the optional fields, and the
+        /// newer pages win on required fields.
+        pub language: Option<crate::enums::Language>,
         /// The language of the template, if it is for one language only.
         ///
         /// Wire: `FileLanguageId`.
@@ -312,6 +359,32 @@ mod typed {
         ///
         /// Wire: `IsTextOnly`.
         pub is_text_only: Option<bool>,
+        /// The sender name the emails made from the template show.
+        ///
+        /// Wire: `FromName`.
+        ///
+        /// Spec decision: Only the catalogue and the newer pages name it; the 2020 reference does not.
+        pub from_name: Option<String>,
+        /// The sender address the emails made from the template show.
+        ///
+        /// Wire: `FromEmail`.
+        ///
+        /// Spec decision: Only the catalogue and the newer pages name it; the 2020 reference does not.
+        pub from_email: Option<String>,
+        /// Address that gets a carbon copy of each email made from the template.
+        ///
+        /// Wire: `CCEmail`.
+        ///
+        /// Spec decision: Only the catalogue and the newer pages name it; the 2020 reference does not.
+        /// The catalogue's option is `--c-c-email`; the newer pages spell the wire name CCEmail.
+        pub cc_email: Option<String>,
+        /// Address that gets a blind carbon copy of each email made from the template.
+        ///
+        /// Wire: `CCOEmail`.
+        ///
+        /// Spec decision: Only the catalogue and the newer pages name it; the 2020 reference does not.
+        /// The catalogue's option is `--c-c-o-email`; the newer pages spell the wire name CCOEmail.
+        pub cco_email: Option<String>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -345,11 +418,16 @@ mod typed {
                     let mut v_localization_details = None;
                     let mut v_custom_fields = None;
                     let mut v_business_id = None;
+                    let mut v_language = None;
                     let mut v_file_language_id = None;
                     let mut v_name = None;
                     let mut v_subject = None;
                     let mut v_file_contents = None;
                     let mut v_is_text_only = None;
+                    let mut v_from_name = None;
+                    let mut v_from_email = None;
+                    let mut v_cc_email = None;
+                    let mut v_cco_email = None;
                     let mut extra = ::serde_json::Map::new();
                     while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                         match &*key {
@@ -366,11 +444,16 @@ mod typed {
                             }
                             "CustomFields" => v_custom_fields = map.next_value()?,
                             "BusinessId" => v_business_id = map.next_value()?,
+                            "Language" => v_language = map.next_value()?,
                             "FileLanguageId" => v_file_language_id = map.next_value()?,
                             "Name" => v_name = map.next_value()?,
                             "Subject" => v_subject = map.next_value()?,
                             "FileContents" => v_file_contents = map.next_value()?,
                             "IsTextOnly" => v_is_text_only = map.next_value()?,
+                            "FromName" => v_from_name = map.next_value()?,
+                            "FromEmail" => v_from_email = map.next_value()?,
+                            "CCEmail" => v_cc_email = map.next_value()?,
+                            "CCOEmail" => v_cco_email = map.next_value()?,
                             _ => crate::wire::keep(&mut extra, key, &mut map)?,
                         }
                     }
@@ -386,11 +469,16 @@ mod typed {
                         localization_details: v_localization_details,
                         custom_fields: v_custom_fields,
                         business_id: crate::wire::required(v_business_id, "BusinessId")?,
+                        language: v_language,
                         file_language_id: v_file_language_id,
                         name: crate::wire::required(v_name, "Name")?,
                         subject: crate::wire::required(v_subject, "Subject")?,
                         file_contents: v_file_contents,
                         is_text_only: v_is_text_only,
+                        from_name: v_from_name,
+                        from_email: v_from_email,
+                        cc_email: v_cc_email,
+                        cco_email: v_cco_email,
                         extra,
                     })
                 }
@@ -437,6 +525,8 @@ mod typed {
         pub custom_fields: Option<::serde_json::Value>,
         /// `BusinessId`: see [`EmailTemplateFile::business_id`].
         pub business_id: Option<crate::ids::BusinessId>,
+        /// `Language`: see [`EmailTemplateFile::language`].
+        pub language: Option<crate::enums::Language>,
         /// `FileLanguageId`: see [`EmailTemplateFile::file_language_id`].
         pub file_language_id: Option<crate::ids::LanguageId>,
         /// `Name`: see [`EmailTemplateFile::name`].
@@ -447,6 +537,14 @@ mod typed {
         pub file_contents: Option<String>,
         /// `IsTextOnly`: see [`EmailTemplateFile::is_text_only`].
         pub is_text_only: Option<bool>,
+        /// `FromName`: see [`EmailTemplateFile::from_name`].
+        pub from_name: Option<String>,
+        /// `FromEmail`: see [`EmailTemplateFile::from_email`].
+        pub from_email: Option<String>,
+        /// `CCEmail`: see [`EmailTemplateFile::cc_email`].
+        pub cc_email: Option<String>,
+        /// `CCOEmail`: see [`EmailTemplateFile::cco_email`].
+        pub cco_email: Option<String>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -480,11 +578,16 @@ mod typed {
                     let mut v_localization_details = None;
                     let mut v_custom_fields = None;
                     let mut v_business_id = None;
+                    let mut v_language = None;
                     let mut v_file_language_id = None;
                     let mut v_name = None;
                     let mut v_subject = None;
                     let mut v_file_contents = None;
                     let mut v_is_text_only = None;
+                    let mut v_from_name = None;
+                    let mut v_from_email = None;
+                    let mut v_cc_email = None;
+                    let mut v_cco_email = None;
                     let mut extra = ::serde_json::Map::new();
                     while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                         match &*key {
@@ -501,11 +604,16 @@ mod typed {
                             }
                             "CustomFields" => v_custom_fields = map.next_value()?,
                             "BusinessId" => v_business_id = map.next_value()?,
+                            "Language" => v_language = map.next_value()?,
                             "FileLanguageId" => v_file_language_id = map.next_value()?,
                             "Name" => v_name = map.next_value()?,
                             "Subject" => v_subject = map.next_value()?,
                             "FileContents" => v_file_contents = map.next_value()?,
                             "IsTextOnly" => v_is_text_only = map.next_value()?,
+                            "FromName" => v_from_name = map.next_value()?,
+                            "FromEmail" => v_from_email = map.next_value()?,
+                            "CCEmail" => v_cc_email = map.next_value()?,
+                            "CCOEmail" => v_cco_email = map.next_value()?,
                             _ => crate::wire::keep(&mut extra, key, &mut map)?,
                         }
                     }
@@ -521,11 +629,16 @@ mod typed {
                         localization_details: v_localization_details,
                         custom_fields: v_custom_fields,
                         business_id: v_business_id,
+                        language: v_language,
                         file_language_id: v_file_language_id,
                         name: v_name,
                         subject: v_subject,
                         file_contents: v_file_contents,
                         is_text_only: v_is_text_only,
+                        from_name: v_from_name,
+                        from_email: v_from_email,
+                        cc_email: v_cc_email,
+                        cco_email: v_cco_email,
                         extra,
                     })
                 }
@@ -547,6 +660,8 @@ mod typed {
         pub custom_fields: Option<::serde_json::Value>,
         /// `BusinessId`: see [`EmailTemplateFile::business_id`].
         pub business_id: crate::ids::BusinessId,
+        /// `Language`: see [`EmailTemplateFile::language`].
+        pub language: Option<crate::enums::Language>,
         /// `FileLanguageId`: see [`EmailTemplateFile::file_language_id`].
         pub file_language_id: Option<crate::ids::LanguageId>,
         /// `Name`: see [`EmailTemplateFile::name`].
@@ -557,6 +672,14 @@ mod typed {
         pub file_contents: Option<String>,
         /// `IsTextOnly`: see [`EmailTemplateFile::is_text_only`].
         pub is_text_only: Option<bool>,
+        /// `FromName`: see [`EmailTemplateFile::from_name`].
+        pub from_name: Option<String>,
+        /// `FromEmail`: see [`EmailTemplateFile::from_email`].
+        pub from_email: Option<String>,
+        /// `CCEmail`: see [`EmailTemplateFile::cc_email`].
+        pub cc_email: Option<String>,
+        /// `CCOEmail`: see [`EmailTemplateFile::cco_email`].
+        pub cco_email: Option<String>,
     }
 
     impl ::serde::Serialize for NewEmailTemplateFile {
@@ -568,11 +691,16 @@ mod typed {
             object.field_if_set("SystemId", &self.system_id)?;
             object.field_if_set("CustomFields", &self.custom_fields)?;
             object.field("BusinessId", &self.business_id)?;
+            object.field_if_set("Language", &self.language)?;
             object.field_if_set("FileLanguageId", &self.file_language_id)?;
             object.field("Name", &self.name)?;
             object.field("Subject", &self.subject)?;
             object.field_if_set("FileContents", &self.file_contents)?;
             object.field_if_set("IsTextOnly", &self.is_text_only)?;
+            object.field_if_set("FromName", &self.from_name)?;
+            object.field_if_set("FromEmail", &self.from_email)?;
+            object.field_if_set("CCEmail", &self.cc_email)?;
+            object.field_if_set("CCOEmail", &self.cco_email)?;
             object.end()
         }
     }
@@ -588,11 +716,16 @@ mod typed {
                 system_id: None,
                 custom_fields: None,
                 business_id: business_id.into(),
+                language: None,
                 file_language_id: None,
                 name: name.into(),
                 subject: subject.into(),
                 file_contents: None,
                 is_text_only: None,
+                from_name: None,
+                from_email: None,
+                cc_email: None,
+                cco_email: None,
             }
         }
 
@@ -605,6 +738,15 @@ mod typed {
         /// Sets [`CustomFields`](Self::custom_fields).
         pub fn with_custom_fields(mut self, value: ::serde_json::Value) -> Self {
             self.custom_fields = Some(value);
+            self
+        }
+
+        /// Sets [`Language`](Self::language).
+        pub fn with_language(
+            mut self,
+            value: impl Into<crate::enums::Language>,
+        ) -> Self {
+            self.language = Some(value.into());
             self
         }
 
@@ -628,6 +770,30 @@ mod typed {
             self.is_text_only = Some(value);
             self
         }
+
+        /// Sets [`FromName`](Self::from_name).
+        pub fn with_from_name(mut self, value: impl Into<String>) -> Self {
+            self.from_name = Some(value.into());
+            self
+        }
+
+        /// Sets [`FromEmail`](Self::from_email).
+        pub fn with_from_email(mut self, value: impl Into<String>) -> Self {
+            self.from_email = Some(value.into());
+            self
+        }
+
+        /// Sets [`CCEmail`](Self::cc_email).
+        pub fn with_cc_email(mut self, value: impl Into<String>) -> Self {
+            self.cc_email = Some(value.into());
+            self
+        }
+
+        /// Sets [`CCOEmail`](Self::cco_email).
+        pub fn with_cco_email(mut self, value: impl Into<String>) -> Self {
+            self.cco_email = Some(value.into());
+            self
+        }
     }
 
     /// The body that updates a [`EmailTemplateFile`]. The API's PUT clears every property it does
@@ -648,6 +814,8 @@ mod typed {
         pub custom_fields: Option<::serde_json::Value>,
         /// `BusinessId`: see [`EmailTemplateFile::business_id`].
         pub business_id: crate::ids::BusinessId,
+        /// `Language`: see [`EmailTemplateFile::language`].
+        pub language: Option<crate::enums::Language>,
         /// `FileLanguageId`: see [`EmailTemplateFile::file_language_id`].
         pub file_language_id: Option<crate::ids::LanguageId>,
         /// `Name`: see [`EmailTemplateFile::name`].
@@ -658,6 +826,14 @@ mod typed {
         pub file_contents: Option<String>,
         /// `IsTextOnly`: see [`EmailTemplateFile::is_text_only`].
         pub is_text_only: Option<bool>,
+        /// `FromName`: see [`EmailTemplateFile::from_name`].
+        pub from_name: Option<String>,
+        /// `FromEmail`: see [`EmailTemplateFile::from_email`].
+        pub from_email: Option<String>,
+        /// `CCEmail`: see [`EmailTemplateFile::cc_email`].
+        pub cc_email: Option<String>,
+        /// `CCOEmail`: see [`EmailTemplateFile::cco_email`].
+        pub cco_email: Option<String>,
         /// Properties the spec does not describe, sent back as they were read.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -672,11 +848,16 @@ mod typed {
             object.field("SystemId", &self.system_id)?;
             object.field("CustomFields", &self.custom_fields)?;
             object.field("BusinessId", &self.business_id)?;
+            object.field("Language", &self.language)?;
             object.field("FileLanguageId", &self.file_language_id)?;
             object.field("Name", &self.name)?;
             object.field("Subject", &self.subject)?;
             object.field("FileContents", &self.file_contents)?;
             object.field("IsTextOnly", &self.is_text_only)?;
+            object.field("FromName", &self.from_name)?;
+            object.field("FromEmail", &self.from_email)?;
+            object.field("CCEmail", &self.cc_email)?;
+            object.field("CCOEmail", &self.cco_email)?;
             object.end_with(&self.extra)
         }
     }
@@ -695,11 +876,16 @@ mod typed {
                 system_id: record.system_id,
                 custom_fields: record.custom_fields,
                 business_id: record.business_id,
+                language: record.language,
                 file_language_id: record.file_language_id,
                 name: record.name,
                 subject: record.subject,
                 file_contents: record.file_contents,
                 is_text_only: record.is_text_only,
+                from_name: record.from_name,
+                from_email: record.from_email,
+                cc_email: record.cc_email,
+                cco_email: record.cco_email,
                 extra: record.extra,
             }
         }
@@ -754,6 +940,26 @@ mod typed {
         ///
         /// Query: `EmailTemplateFile_IsTextOnly=true`.
         IsTextOnly(bool),
+        /// Filter by the template's language.
+        ///
+        /// Query: `EmailTemplateFile_Language=1`.
+        Language(crate::enums::Language),
+        /// Filter by sender name.
+        ///
+        /// Query: `EmailTemplateFile_FromName=text`.
+        FromName(String),
+        /// Filter by sender address.
+        ///
+        /// Query: `EmailTemplateFile_FromEmail=text`.
+        FromEmail(String),
+        /// Filter by carbon-copy address.
+        ///
+        /// Query: `EmailTemplateFile_CCEmail=text`.
+        CcEmail(String),
+        /// Filter by blind carbon-copy address.
+        ///
+        /// Query: `EmailTemplateFile_CCOEmail=text`.
+        CcoEmail(String),
         /// Records created within a range.
         ///
         /// `CreatedOn` at least this value. Query: `from_EmailTemplateFile_CreatedOn=2025-01-01T00:00`.
@@ -792,6 +998,13 @@ mod typed {
                 Self::IsTextOnly(value) => {
                     ("EmailTemplateFile_IsTextOnly", value.to_string())
                 }
+                Self::Language(value) => {
+                    ("EmailTemplateFile_Language", value.value().to_string())
+                }
+                Self::FromName(value) => ("EmailTemplateFile_FromName", value.clone()),
+                Self::FromEmail(value) => ("EmailTemplateFile_FromEmail", value.clone()),
+                Self::CcEmail(value) => ("EmailTemplateFile_CCEmail", value.clone()),
+                Self::CcoEmail(value) => ("EmailTemplateFile_CCOEmail", value.clone()),
                 Self::FromCreatedOn(value) => {
                     (
                         "from_EmailTemplateFile_CreatedOn",
@@ -827,6 +1040,8 @@ mod typed {
         Id,
         /// `BusinessId`: The location the template belongs to.
         BusinessId,
+        /// `Language`: The language the template is written in.
+        Language,
         /// `FileLanguageId`: The language of the template, if it is for one language only.
         FileLanguageId,
         /// `Name`: The template's name, which identifies the email it is for.
@@ -837,6 +1052,14 @@ mod typed {
         FileContents,
         /// `IsTextOnly`: Whether the template makes plain-text emails rather than HTML.
         IsTextOnly,
+        /// `FromName`: The sender name the emails made from the template show.
+        FromName,
+        /// `FromEmail`: The sender address the emails made from the template show.
+        FromEmail,
+        /// `CCEmail`: Address that gets a carbon copy of each email made from the template.
+        CcEmail,
+        /// `CCOEmail`: Address that gets a blind carbon copy of each email made from the template.
+        CcoEmail,
         /// `CreatedOn`: When the record was created.
         CreatedOn,
         /// `UpdatedOn`: When the record was last updated.
@@ -848,11 +1071,16 @@ mod typed {
             match self {
                 Self::Id => "Id",
                 Self::BusinessId => "BusinessId",
+                Self::Language => "Language",
                 Self::FileLanguageId => "FileLanguageId",
                 Self::Name => "Name",
                 Self::Subject => "Subject",
                 Self::FileContents => "FileContents",
                 Self::IsTextOnly => "IsTextOnly",
+                Self::FromName => "FromName",
+                Self::FromEmail => "FromEmail",
+                Self::CcEmail => "CCEmail",
+                Self::CcoEmail => "CCOEmail",
                 Self::CreatedOn => "CreatedOn",
                 Self::UpdatedOn => "UpdatedOn",
             }

@@ -119,12 +119,16 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             .read_only(),
         crate::FieldSchema::new("CoworkerId", crate::FieldKind::Id("Coworker")),
         crate::FieldSchema::new("CoworkerFullName", crate::FieldKind::String)
-            .read_only(),
+            .read_only()
+            .pii(crate::Pii::Name),
         crate::FieldSchema::new("CoworkerCompanyName", crate::FieldKind::String)
-            .read_only(),
+            .read_only()
+            .pii(crate::Pii::Name),
         crate::FieldSchema::new("CoworkerCoworkerType", crate::FieldKind::String)
             .read_only(),
-        crate::FieldSchema::new("CoworkerEmail", crate::FieldKind::String).read_only(),
+        crate::FieldSchema::new("CoworkerEmail", crate::FieldKind::String)
+            .read_only()
+            .pii(crate::Pii::Email),
         crate::FieldSchema::new("CoworkerTeamNames", crate::FieldKind::String)
             .read_only(),
         crate::FieldSchema::new("SensorId", crate::FieldKind::Id("Sensor")),
@@ -141,9 +145,10 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             .read_only(),
         crate::FieldSchema::new("Name", crate::FieldKind::String).required(),
         crate::FieldSchema::new(
-            "ItemType",
-            crate::FieldKind::Enum(&crate::enums::FloorPlanItemType::SCHEMA),
-        ),
+                "ItemType",
+                crate::FieldKind::Enum(&crate::enums::FloorPlanItemType::SCHEMA),
+            )
+            .required(),
         crate::FieldSchema::new("ResourceId", crate::FieldKind::Id("Resource")),
         crate::FieldSchema::new("ResourceName", crate::FieldKind::String).read_only(),
         crate::FieldSchema::new("ResourceResourceTypeName", crate::FieldKind::String)
@@ -197,7 +202,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("SensorLastValue", crate::FieldKind::String).read_only(),
         crate::FieldSchema::new("IsSensorOccupied", crate::FieldKind::Boolean)
             .read_only(),
-        crate::FieldSchema::new("Notes", crate::FieldKind::String),
+        crate::FieldSchema::new("Notes", crate::FieldKind::String).pii(crate::Pii::Bio),
         crate::FieldSchema::new("Available", crate::FieldKind::Boolean),
         crate::FieldSchema::new("PositionX", crate::FieldKind::Integer).required(),
         crate::FieldSchema::new("PositionY", crate::FieldKind::Integer).required(),
@@ -205,7 +210,8 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("AccessControlGroupId", crate::FieldKind::String),
         crate::FieldSchema::new("TunnelPrivateGroupId", crate::FieldKind::String),
         crate::FieldSchema::new("CoworkerContractIds", crate::FieldKind::String),
-        crate::FieldSchema::new("CoworkerContractFullNames", crate::FieldKind::String),
+        crate::FieldSchema::new("CoworkerContractFullNames", crate::FieldKind::String)
+            .pii(crate::Pii::Name),
         crate::FieldSchema::new("CoworkerContractStartDates", crate::FieldKind::String),
         crate::FieldSchema::new("AvailableFromTime", crate::FieldKind::DateTime),
         crate::FieldSchema::new("AvailableToTime", crate::FieldKind::DateTime),
@@ -312,6 +318,46 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             query: "FloorPlanDesk_Coworker_FullName",
             field: "CoworkerFullName",
         },
+        crate::FilterSchema {
+            query: "FloorPlanDesk_Sensor",
+            field: "SensorId",
+        },
+        crate::FilterSchema {
+            query: "FloorPlanDesk_Resource",
+            field: "ResourceId",
+        },
+        crate::FilterSchema {
+            query: "FloorPlanDesk_SizeIsLinkedToArea",
+            field: "SizeIsLinkedToArea",
+        },
+        crate::FilterSchema {
+            query: "FloorPlanDesk_AccessControlGroupId",
+            field: "AccessControlGroupId",
+        },
+        crate::FilterSchema {
+            query: "FloorPlanDesk_AvailableFromTime",
+            field: "AvailableFromTime",
+        },
+        crate::FilterSchema {
+            query: "FloorPlanDesk_AvailableToTime",
+            field: "AvailableToTime",
+        },
+        crate::FilterSchema {
+            query: "FloorPlanDesk_AvailableFromTimeLocal",
+            field: "AvailableFromTimeLocal",
+        },
+        crate::FilterSchema {
+            query: "FloorPlanDesk_AvailableToTimeLocal",
+            field: "AvailableToTimeLocal",
+        },
+        crate::FilterSchema {
+            query: "FloorPlanDesk_ArchilogicUniqueId",
+            field: "ArchilogicUniqueId",
+        },
+        crate::FilterSchema {
+            query: "FloorPlanDesk_FloorPlanLayoutAssetUniqueId",
+            field: "FloorPlanLayoutAssetUniqueId",
+        },
     ],
     range_filters: &[
         crate::RangeFilterSchema {
@@ -353,6 +399,26 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             from: "from_FloorPlanDesk_PositionZ",
             to: "to_FloorPlanDesk_PositionZ",
             field: "PositionZ",
+        },
+        crate::RangeFilterSchema {
+            from: "from_FloorPlanDesk_AvailableFromTime",
+            to: "to_FloorPlanDesk_AvailableFromTime",
+            field: "AvailableFromTime",
+        },
+        crate::RangeFilterSchema {
+            from: "from_FloorPlanDesk_AvailableToTime",
+            to: "to_FloorPlanDesk_AvailableToTime",
+            field: "AvailableToTime",
+        },
+        crate::RangeFilterSchema {
+            from: "from_FloorPlanDesk_AvailableFromTimeLocal",
+            to: "to_FloorPlanDesk_AvailableFromTimeLocal",
+            field: "AvailableFromTimeLocal",
+        },
+        crate::RangeFilterSchema {
+            from: "from_FloorPlanDesk_AvailableToTimeLocal",
+            to: "to_FloorPlanDesk_AvailableToTimeLocal",
+            field: "AvailableToTimeLocal",
         },
     ],
     sort: &[
@@ -503,14 +569,16 @@ mod typed {
         ///
         /// Spec decision: The 2020 reference has it only as a filter through a related record (and a
         /// joined name in its list example); the newer GET page puts it on the full record, so it is a
-        /// read- only record field.
+        /// read- only record field. The catalogue (skills:floorplandesks.md) has no option for it and
+        /// names it only among its key fields; the newer GET page shows it, so it is kept.
         pub floor_plan_name: Option<String>,
         /// The location of the unit's floor plan.
         ///
         /// Wire: `FloorPlanBusinessId`, read-only.
         ///
         /// Spec decision: Only the newer GET page shows it: a value mirrored from a related record, so
-        /// read-only.
+        /// read-only. The catalogue (skills:floorplandesks.md) does not name it; the newer GET page
+        /// dev:sys/get-floorplandesks-by-id does, so it is kept.
         pub floor_plan_business_id: Option<crate::ids::BusinessId>,
         /// The currency code of the floor plan's location.
         ///
@@ -518,7 +586,8 @@ mod typed {
         ///
         /// Spec decision: The 2020 reference has it only as a filter through a related record (and a
         /// joined name in its list example); the newer GET page puts it on the full record, so it is a
-        /// read- only record field.
+        /// read- only record field. The catalogue (skills:floorplandesks.md) does not name it; the
+        /// newer GET page dev:sys/get-floorplandesks-by-id does, so it is kept.
         pub floor_plan_business_currency_code: Option<String>,
         /// The name of the floor plan's location.
         ///
@@ -526,14 +595,16 @@ mod typed {
         ///
         /// Spec decision: The 2020 reference has it only as a filter through a related record (and a
         /// joined name in its list example); the newer GET page puts it on the full record, so it is a
-        /// read- only record field.
+        /// read- only record field. The catalogue (skills:floorplandesks.md) does not name it; the
+        /// newer GET page dev:sys/get-floorplandesks-by-id does, so it is kept.
         pub floor_plan_business_name: Option<String>,
         /// The capacity of the unit's floor plan.
         ///
         /// Wire: `FloorPlanCapacity`, read-only.
         ///
         /// Spec decision: Only the newer GET page shows it: a value mirrored from a related record, so
-        /// read-only.
+        /// read-only. The catalogue (skills:floorplandesks.md) does not name it; the newer GET page
+        /// dev:sys/get-floorplandesks-by-id does, so it is kept.
         pub floor_plan_capacity: Option<i64>,
         /// The customer the unit is assigned to (for offices and dedicated desks).
         ///
@@ -559,7 +630,8 @@ mod typed {
         /// Wire: `CoworkerCoworkerType`, read-only.
         ///
         /// Spec decision: Only the newer GET page shows it: a value mirrored from a related record, so
-        /// read-only.
+        /// read-only. The catalogue (skills:floorplandesks.md) does not name it; the newer GET page
+        /// dev:sys/get-floorplandesks-by-id does, so it is kept.
         pub coworker_coworker_type: Option<String>,
         /// The email address of the assigned customer.
         ///
@@ -573,7 +645,8 @@ mod typed {
         /// Wire: `CoworkerTeamNames`, read-only.
         ///
         /// Spec decision: Only the newer GET page shows it: a value mirrored from a related record, so
-        /// read-only.
+        /// read-only. The catalogue (skills:floorplandesks.md) does not name it; the newer GET page
+        /// dev:sys/get-floorplandesks-by-id does, so it is kept.
         pub coworker_team_names: Option<String>,
         /// The IoT sensor that monitors the unit, if any.
         ///
@@ -587,35 +660,40 @@ mod typed {
         /// Wire: `SensorName`, read-only.
         ///
         /// Spec decision: Only the newer GET page shows it: a value mirrored from a related record, so
-        /// read-only.
+        /// read-only. The catalogue (skills:floorplandesks.md) has no option for it and names it only
+        /// among its key fields; the newer GET page shows it, so it is kept.
         pub sensor_name: Option<String>,
         /// The unit of the sensor's readings.
         ///
         /// Wire: `SensorUnit`, read-only.
         ///
         /// Spec decision: Only the newer GET page shows it: a value mirrored from a related record, so
-        /// read-only.
+        /// read-only. The catalogue (skills:floorplandesks.md) does not name it; the newer GET page
+        /// dev:sys/get-floorplandesks-by-id does, so it is kept.
         pub sensor_unit: Option<String>,
         /// The kind of sensor, as text.
         ///
         /// Wire: `SensorSensorType`, read-only.
         ///
         /// Spec decision: Only the newer GET page shows it: a value mirrored from a related record, so
-        /// read-only.
+        /// read-only. The catalogue (skills:floorplandesks.md) does not name it; the newer GET page
+        /// dev:sys/get-floorplandesks-by-id does, so it is kept.
         pub sensor_sensor_type: Option<String>,
         /// The last value the sensor sent.
         ///
         /// Wire: `SensorLastReceivedValue`, read-only.
         ///
         /// Spec decision: Only the newer GET page shows it: a value mirrored from a related record, so
-        /// read-only.
+        /// read-only. The catalogue (skills:floorplandesks.md) does not name it; the newer GET page
+        /// dev:sys/get-floorplandesks-by-id does, so it is kept.
         pub sensor_last_received_value: Option<String>,
         /// Whether the sensor's last value triggered an action.
         ///
         /// Wire: `SensorLastValueTriggeredAction`, read-only.
         ///
         /// Spec decision: Only the newer GET page shows it: a value mirrored from a related record, so
-        /// read-only.
+        /// read-only. The catalogue (skills:floorplandesks.md) does not name it; the newer GET page
+        /// dev:sys/get-floorplandesks-by-id does, so it is kept.
         pub sensor_last_value_triggered_action: Option<bool>,
         /// The unit's display name (such as 'Office 3').
         ///
@@ -623,13 +701,13 @@ mod typed {
         pub name: String,
         /// What kind of area the unit is: office, dedicated desk, hot desk, room or other.
         ///
-        /// Wire: `ItemType`.
+        /// Wire: `ItemType`, required on create.
         ///
         /// Spec decision: The 2020 create parameters and the developers.nexudus.com POST page make it
-        /// optional; the PUT page and the POST page's request example list it as required. It stays
-        /// optional on create, as the parameter lists of both generations say; an update made from a
-        /// record always carries it.
-        pub item_type: Option<crate::enums::FloorPlanItemType>,
+        /// optional; the PUT page and the POST page's request example list it as required, and the
+        /// catalogue's create options (skills:floorplandesks.md) mark it required too. With the
+        /// catalogue siding with the PUT page and the example, it is required on create.
+        pub item_type: crate::enums::FloorPlanItemType,
         /// The bookable resource linked to the unit, so customers can book it from the floor plan.
         ///
         /// Wire: `ResourceId`.
@@ -641,111 +719,173 @@ mod typed {
         /// Wire: `ResourceName`, read-only.
         ///
         /// Spec decision: Only the newer GET page shows it: a value mirrored from a related record, so
-        /// read-only.
+        /// read-only. The catalogue (skills:floorplandesks.md) has no option for it and names it only
+        /// among its key fields; the newer GET page shows it, so it is kept.
         pub resource_name: Option<String>,
         /// The resource type name of the linked resource.
         ///
         /// Wire: `ResourceResourceTypeName`, read-only.
         ///
         /// Spec decision: Only the newer GET page shows it: a value mirrored from a related record, so
-        /// read-only.
+        /// read-only. The catalogue (skills:floorplandesks.md) does not name it; the newer GET page
+        /// dev:sys/get-floorplandesks-by-id does, so it is kept.
         pub resource_resource_type_name: Option<String>,
         /// The allocation of the linked resource.
         ///
         /// Wire: `ResourceAllocation`, read-only.
         ///
         /// Spec decision: Only the newer GET page shows it: a value mirrored from a related record, so
-        /// read-only.
+        /// read-only. The catalogue (skills:floorplandesks.md) does not name it; the newer GET page
+        /// dev:sys/get-floorplandesks-by-id does, so it is kept.
         pub resource_allocation: Option<i64>,
         /// Whether the linked resource has a projector.
         ///
         /// Wire: `ResourceProjector`, read-only.
         ///
         /// Spec decision: Only the newer GET page shows it: a value mirrored from a related record, so
-        /// read-only.
+        /// read-only. The catalogue (skills:floorplandesks.md) does not name it; the newer GET page
+        /// dev:sys/get-floorplandesks-by-id does, so it is kept.
         pub resource_projector: Option<bool>,
         /// Whether the linked resource has internet access.
         ///
         /// Wire: `ResourceInternet`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:floorplandesks.md) does not name it; the newer GET page
+        /// dev:sys/get-floorplandesks-by-id does, so it is kept.
         pub resource_internet: Option<bool>,
         /// Whether the linked resource has a conference phone.
         ///
         /// Wire: `ResourceConferencePhone`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:floorplandesks.md) does not name it; the newer GET page
+        /// dev:sys/get-floorplandesks-by-id does, so it is kept.
         pub resource_conference_phone: Option<bool>,
         /// Whether the linked resource has a standard phone.
         ///
         /// Wire: `ResourceStandardPhone`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:floorplandesks.md) does not name it; the newer GET page
+        /// dev:sys/get-floorplandesks-by-id does, so it is kept.
         pub resource_standard_phone: Option<bool>,
         /// Whether the linked resource has a whiteboard.
         ///
         /// Wire: `ResourceWhiteBoard`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:floorplandesks.md) does not name it; the newer GET page
+        /// dev:sys/get-floorplandesks-by-id does, so it is kept.
         pub resource_white_board: Option<bool>,
         /// Whether the linked resource has a large display.
         ///
         /// Wire: `ResourceLargeDisplay`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:floorplandesks.md) does not name it; the newer GET page
+        /// dev:sys/get-floorplandesks-by-id does, so it is kept.
         pub resource_large_display: Option<bool>,
         /// Whether the linked resource has catering.
         ///
         /// Wire: `ResourceCatering`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:floorplandesks.md) does not name it; the newer GET page
+        /// dev:sys/get-floorplandesks-by-id does, so it is kept.
         pub resource_catering: Option<bool>,
         /// Whether the linked resource has tea and coffee.
         ///
         /// Wire: `ResourceTeaAndCoffee`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:floorplandesks.md) does not name it; the newer GET page
+        /// dev:sys/get-floorplandesks-by-id does, so it is kept.
         pub resource_tea_and_coffee: Option<bool>,
         /// Whether the linked resource has drinks.
         ///
         /// Wire: `ResourceDrinks`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:floorplandesks.md) does not name it; the newer GET page
+        /// dev:sys/get-floorplandesks-by-id does, so it is kept.
         pub resource_drinks: Option<bool>,
         /// Whether the linked resource has a security lock.
         ///
         /// Wire: `ResourceSecurityLock`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:floorplandesks.md) does not name it; the newer GET page
+        /// dev:sys/get-floorplandesks-by-id does, so it is kept.
         pub resource_security_lock: Option<bool>,
         /// Whether the linked resource has CCTV.
         ///
         /// Wire: `ResourceCCTV`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:floorplandesks.md) does not name it; the newer GET page
+        /// dev:sys/get-floorplandesks-by-id does, so it is kept.
         pub resource_cctv: Option<bool>,
         /// Whether the linked resource has a voice recorder.
         ///
         /// Wire: `ResourceVoiceRecorder`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:floorplandesks.md) does not name it; the newer GET page
+        /// dev:sys/get-floorplandesks-by-id does, so it is kept.
         pub resource_voice_recorder: Option<bool>,
         /// Whether the linked resource has air conditioning.
         ///
         /// Wire: `ResourceAirConditioning`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:floorplandesks.md) does not name it; the newer GET page
+        /// dev:sys/get-floorplandesks-by-id does, so it is kept.
         pub resource_air_conditioning: Option<bool>,
         /// Whether the linked resource has heating.
         ///
         /// Wire: `ResourceHeating`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:floorplandesks.md) does not name it; the newer GET page
+        /// dev:sys/get-floorplandesks-by-id does, so it is kept.
         pub resource_heating: Option<bool>,
         /// Whether the linked resource has natural light.
         ///
         /// Wire: `ResourceNaturalLight`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:floorplandesks.md) does not name it; the newer GET page
+        /// dev:sys/get-floorplandesks-by-id does, so it is kept.
         pub resource_natural_light: Option<bool>,
         /// Whether the linked resource has a standing desk.
         ///
         /// Wire: `ResourceStandingDesk`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:floorplandesks.md) does not name it; the newer GET page
+        /// dev:sys/get-floorplandesks-by-id does, so it is kept.
         pub resource_standing_desk: Option<bool>,
         /// Whether the linked resource has a quiet zone.
         ///
         /// Wire: `ResourceQuietZone`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:floorplandesks.md) does not name it; the newer GET page
+        /// dev:sys/get-floorplandesks-by-id does, so it is kept.
         pub resource_quiet_zone: Option<bool>,
         /// Whether the linked resource has a wireless charger.
         ///
         /// Wire: `ResourceWirelessCharger`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:floorplandesks.md) does not name it; the newer GET page
+        /// dev:sys/get-floorplandesks-by-id does, so it is kept.
         pub resource_wireless_charger: Option<bool>,
         /// Whether the linked resource has a privacy screen.
         ///
         /// Wire: `ResourcePrivacyScreen`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:floorplandesks.md) does not name it; the newer GET page
+        /// dev:sys/get-floorplandesks-by-id does, so it is kept.
         pub resource_privacy_screen: Option<bool>,
         /// Whether the linked resource has soundproofing.
         ///
         /// Wire: `ResourceSoundproof`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:floorplandesks.md) does not name it; the newer GET page
+        /// dev:sys/get-floorplandesks-by-id does, so it is kept.
         pub resource_soundproof: Option<bool>,
         /// The shifts of the linked resource, as text.
         ///
         /// Wire: `ResourceShifts`, read-only.
         ///
         /// Spec decision: Only the newer GET page shows it: a value mirrored from a related record, so
-        /// read-only.
+        /// read-only. The catalogue (skills:floorplandesks.md) does not name it; the newer GET page
+        /// dev:sys/get-floorplandesks-by-id does, so it is kept.
         pub resource_shifts: Option<String>,
         /// The unit's floor area, in the location's floor space unit.
         ///
@@ -781,14 +921,16 @@ mod typed {
         /// Wire: `SensorLastValue`, read-only.
         ///
         /// Spec decision: Only the newer GET page shows it; it is described as exposed from the sensor,
-        /// so read- only.
+        /// so read- only. The catalogue (skills:floorplandesks.md) has no option for it, though its
+        /// description names it; the newer GET page shows it, so it is kept.
         pub sensor_last_value: Option<String>,
         /// Whether the unit's sensor last reported it occupied.
         ///
         /// Wire: `IsSensorOccupied`, read-only.
         ///
         /// Spec decision: Only the newer GET page shows it; it is described as exposed from the sensor,
-        /// so read- only.
+        /// so read- only. The catalogue (skills:floorplandesks.md) has no option for it, though its
+        /// description names it; the newer GET page shows it, so it is kept.
         pub is_sensor_occupied: Option<bool>,
         /// Internal notes about the unit.
         ///
@@ -816,7 +958,8 @@ mod typed {
         ///
         /// Spec decision: Only the newer pages show it: the POST page takes it. The PUT page's
         /// available part stops before it; as on every 2020 page, PUT takes what POST takes, so it is
-        /// written on update too.
+        /// written on update too. The catalogue's create and update options both list it, which
+        /// confirms it is written on both.
         pub access_control_group_id: Option<String>,
         /// Identifier of the network group for the unit's occupants.
         ///
@@ -843,7 +986,8 @@ mod typed {
         ///
         /// Spec decision: Only the newer pages show it: the POST page takes it. The PUT page's
         /// available part stops before it; as on every 2020 page, PUT takes what POST takes, so it is
-        /// written on update too. The pages type it as a string; it is a date and time.
+        /// written on update too. The pages type it as a string; it is a date and time. The catalogue's
+        /// create and update options both list it, which confirms it is written on both.
         pub available_from_time: Option<crate::DateTime>,
         /// End of the window in which the unit is available.
         ///
@@ -851,28 +995,32 @@ mod typed {
         ///
         /// Spec decision: Only the newer pages show it: the POST page takes it. The PUT page's
         /// available part stops before it; as on every 2020 page, PUT takes what POST takes, so it is
-        /// written on update too. The pages type it as a string; it is a date and time.
+        /// written on update too. The pages type it as a string; it is a date and time. The catalogue's
+        /// create and update options both list it, which confirms it is written on both.
         pub available_to_time: Option<crate::DateTime>,
         /// AvailableFromTime in the location's time zone.
         ///
         /// Wire: `AvailableFromTimeLocal`.
         ///
         /// Spec decision: Only the newer POST page shows it (the GET page's available part stops before
-        /// it); written on create and update like the other POST fields.
+        /// it); written on create and update like the other POST fields. The catalogue's create and
+        /// update options both list it, which confirms it is written on both.
         pub available_from_time_local: Option<crate::DateTime>,
         /// AvailableToTime in the location's time zone.
         ///
         /// Wire: `AvailableToTimeLocal`.
         ///
         /// Spec decision: Only the newer POST page shows it (the GET page's available part stops before
-        /// it); written on create and update like the other POST fields.
+        /// it); written on create and update like the other POST fields. The catalogue's create and
+        /// update options both list it, which confirms it is written on both.
         pub available_to_time_local: Option<crate::DateTime>,
         /// Identifier of the matching element of an Archilogic floor model, if linked.
         ///
         /// Wire: `ArchilogicUniqueId`.
         ///
         /// Spec decision: Only the newer POST page shows it; written on create and update like the
-        /// other POST fields.
+        /// other POST fields. The catalogue's create and update options both list it, which confirms it
+        /// is written on both.
         pub archilogic_unique_id: Option<String>,
         /// Unique identifier of the floor plan layout asset the unit is drawn from, if any.
         ///
@@ -880,7 +1028,9 @@ mod typed {
         ///
         /// Spec decision: Only the newer POST page shows it, typed string; the name makes it the
         /// UniqueId of a FloorPlanLayoutAsset, so a GUID. Written on create and update like the other
-        /// POST fields.
+        /// POST fields. The catalogue's create and update options both list it, which confirms it is
+        /// written on both. The catalogue types it as a string too; it stays a GUID for the reason
+        /// above.
         pub floor_plan_layout_asset_unique_id: Option<crate::Uuid>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
@@ -1181,7 +1331,7 @@ mod typed {
                         sensor_last_received_value: v_sensor_last_received_value,
                         sensor_last_value_triggered_action: v_sensor_last_value_triggered_action,
                         name: crate::wire::required(v_name, "Name")?,
-                        item_type: v_item_type,
+                        item_type: crate::wire::required(v_item_type, "ItemType")?,
                         resource_id: v_resource_id,
                         resource_name: v_resource_name,
                         resource_resource_type_name: v_resource_resource_type_name,
@@ -1783,7 +1933,7 @@ mod typed {
         /// `Name`: see [`FloorPlanDesk::name`].
         pub name: String,
         /// `ItemType`: see [`FloorPlanDesk::item_type`].
-        pub item_type: Option<crate::enums::FloorPlanItemType>,
+        pub item_type: crate::enums::FloorPlanItemType,
         /// `ResourceId`: see [`FloorPlanDesk::resource_id`].
         pub resource_id: Option<crate::ids::ResourceId>,
         /// `Size`: see [`FloorPlanDesk::size`].
@@ -1842,7 +1992,7 @@ mod typed {
             object.field_if_set("CoworkerId", &self.coworker_id)?;
             object.field_if_set("SensorId", &self.sensor_id)?;
             object.field("Name", &self.name)?;
-            object.field_if_set("ItemType", &self.item_type)?;
+            object.field("ItemType", &self.item_type)?;
             object.field_if_set("ResourceId", &self.resource_id)?;
             object.field("Size", &crate::wire::Number(&self.size))?;
             object.field_if_set("SizeIsLinkedToArea", &self.size_is_linked_to_area)?;
@@ -1886,12 +2036,13 @@ mod typed {
     }
 
     impl NewFloorPlanDesk {
-        /// A body with the required fields set (`FloorPlanId`, `Name`, `Size`, `Capacity`, `Price`,
-        /// `PositionX`, `PositionY`, `PositionZ`) and no optional one.
+        /// A body with the required fields set (`FloorPlanId`, `Name`, `ItemType`, `Size`, `Capacity`,
+        /// `Price`, `PositionX`, `PositionY`, `PositionZ`) and no optional one.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             floor_plan_id: impl Into<crate::ids::FloorPlanId>,
             name: impl Into<String>,
+            item_type: impl Into<crate::enums::FloorPlanItemType>,
             size: crate::Decimal,
             capacity: crate::Decimal,
             price: crate::Decimal,
@@ -1906,7 +2057,7 @@ mod typed {
                 coworker_id: None,
                 sensor_id: None,
                 name: name.into(),
-                item_type: None,
+                item_type: item_type.into(),
                 resource_id: None,
                 size,
                 size_is_linked_to_area: None,
@@ -1956,15 +2107,6 @@ mod typed {
         /// Sets [`SensorId`](Self::sensor_id).
         pub fn with_sensor_id(mut self, value: impl Into<crate::ids::SensorId>) -> Self {
             self.sensor_id = Some(value.into());
-            self
-        }
-
-        /// Sets [`ItemType`](Self::item_type).
-        pub fn with_item_type(
-            mut self,
-            value: impl Into<crate::enums::FloorPlanItemType>,
-        ) -> Self {
-            self.item_type = Some(value.into());
             self
         }
 
@@ -2101,7 +2243,7 @@ mod typed {
         /// `Name`: see [`FloorPlanDesk::name`].
         pub name: String,
         /// `ItemType`: see [`FloorPlanDesk::item_type`].
-        pub item_type: Option<crate::enums::FloorPlanItemType>,
+        pub item_type: crate::enums::FloorPlanItemType,
         /// `ResourceId`: see [`FloorPlanDesk::resource_id`].
         pub resource_id: Option<crate::ids::ResourceId>,
         /// `Size`: see [`FloorPlanDesk::size`].
@@ -2354,6 +2496,46 @@ mod typed {
         ///
         /// Query: `FloorPlanDesk_Coworker_FullName=text`.
         CoworkerFullName(String),
+        /// Filter by sensor.
+        ///
+        /// Query: `FloorPlanDesk_Sensor=12`.
+        Sensor(crate::ids::SensorId),
+        /// Filter by linked resource.
+        ///
+        /// Query: `FloorPlanDesk_Resource=12`.
+        Resource(crate::ids::ResourceId),
+        /// Filter by whether the size follows the drawn area.
+        ///
+        /// Query: `FloorPlanDesk_SizeIsLinkedToArea=true`.
+        SizeIsLinkedToArea(bool),
+        /// Filter by access-control group.
+        ///
+        /// Query: `FloorPlanDesk_AccessControlGroupId=text`.
+        AccessControlGroupId(String),
+        /// Filter by the start of the availability window.
+        ///
+        /// Query: `FloorPlanDesk_AvailableFromTime=2025-01-01T00:00`.
+        AvailableFromTime(crate::DateTime),
+        /// Filter by the end of the availability window.
+        ///
+        /// Query: `FloorPlanDesk_AvailableToTime=2025-01-01T00:00`.
+        AvailableToTime(crate::DateTime),
+        /// Filter by the local start of the availability window.
+        ///
+        /// Query: `FloorPlanDesk_AvailableFromTimeLocal=2025-01-01T00:00`.
+        AvailableFromTimeLocal(crate::DateTime),
+        /// Filter by the local end of the availability window.
+        ///
+        /// Query: `FloorPlanDesk_AvailableToTimeLocal=2025-01-01T00:00`.
+        AvailableToTimeLocal(crate::DateTime),
+        /// Filter by Archilogic element identifier.
+        ///
+        /// Query: `FloorPlanDesk_ArchilogicUniqueId=text`.
+        ArchilogicUniqueId(String),
+        /// Filter by layout asset unique identifier.
+        ///
+        /// Query: `FloorPlanDesk_FloorPlanLayoutAssetUniqueId=a1b2c3d4-e5f6-7890-abcd-ef1234567890`.
+        FloorPlanLayoutAssetUniqueId(crate::Uuid),
         /// Records created within a range.
         ///
         /// `CreatedOn` at least this value. Query: `from_FloorPlanDesk_CreatedOn=2025-01-01T00:00`.
@@ -2418,6 +2600,46 @@ mod typed {
         ///
         /// `PositionZ` at most this value. Query: `to_FloorPlanDesk_PositionZ=12`.
         ToPositionZ(i64),
+        /// Start of the availability window within a range.
+        ///
+        /// `AvailableFromTime` at least this value. Query:
+        /// `from_FloorPlanDesk_AvailableFromTime=2025-01-01T00:00`.
+        FromAvailableFromTime(crate::DateTime),
+        /// Start of the availability window within a range.
+        ///
+        /// `AvailableFromTime` at most this value. Query:
+        /// `to_FloorPlanDesk_AvailableFromTime=2025-01-01T00:00`.
+        ToAvailableFromTime(crate::DateTime),
+        /// End of the availability window within a range.
+        ///
+        /// `AvailableToTime` at least this value. Query:
+        /// `from_FloorPlanDesk_AvailableToTime=2025-01-01T00:00`.
+        FromAvailableToTime(crate::DateTime),
+        /// End of the availability window within a range.
+        ///
+        /// `AvailableToTime` at most this value. Query:
+        /// `to_FloorPlanDesk_AvailableToTime=2025-01-01T00:00`.
+        ToAvailableToTime(crate::DateTime),
+        /// Local start of the availability window within a range.
+        ///
+        /// `AvailableFromTimeLocal` at least this value. Query:
+        /// `from_FloorPlanDesk_AvailableFromTimeLocal=2025-01-01T00:00`.
+        FromAvailableFromTimeLocal(crate::DateTime),
+        /// Local start of the availability window within a range.
+        ///
+        /// `AvailableFromTimeLocal` at most this value. Query:
+        /// `to_FloorPlanDesk_AvailableFromTimeLocal=2025-01-01T00:00`.
+        ToAvailableFromTimeLocal(crate::DateTime),
+        /// Local end of the availability window within a range.
+        ///
+        /// `AvailableToTimeLocal` at least this value. Query:
+        /// `from_FloorPlanDesk_AvailableToTimeLocal=2025-01-01T00:00`.
+        FromAvailableToTimeLocal(crate::DateTime),
+        /// Local end of the availability window within a range.
+        ///
+        /// `AvailableToTimeLocal` at most this value. Query:
+        /// `to_FloorPlanDesk_AvailableToTimeLocal=2025-01-01T00:00`.
+        ToAvailableToTimeLocal(crate::DateTime),
     }
 
     impl crate::QueryFilter for FloorPlanDeskFilter {
@@ -2464,6 +2686,44 @@ mod typed {
                 }
                 Self::CoworkerFullName(value) => {
                     ("FloorPlanDesk_Coworker_FullName", value.clone())
+                }
+                Self::Sensor(value) => ("FloorPlanDesk_Sensor", value.to_string()),
+                Self::Resource(value) => ("FloorPlanDesk_Resource", value.to_string()),
+                Self::SizeIsLinkedToArea(value) => {
+                    ("FloorPlanDesk_SizeIsLinkedToArea", value.to_string())
+                }
+                Self::AccessControlGroupId(value) => {
+                    ("FloorPlanDesk_AccessControlGroupId", value.clone())
+                }
+                Self::AvailableFromTime(value) => {
+                    (
+                        "FloorPlanDesk_AvailableFromTime",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::AvailableToTime(value) => {
+                    (
+                        "FloorPlanDesk_AvailableToTime",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::AvailableFromTimeLocal(value) => {
+                    (
+                        "FloorPlanDesk_AvailableFromTimeLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::AvailableToTimeLocal(value) => {
+                    (
+                        "FloorPlanDesk_AvailableToTimeLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ArchilogicUniqueId(value) => {
+                    ("FloorPlanDesk_ArchilogicUniqueId", value.clone())
+                }
+                Self::FloorPlanLayoutAssetUniqueId(value) => {
+                    ("FloorPlanDesk_FloorPlanLayoutAssetUniqueId", value.to_string())
                 }
                 Self::FromCreatedOn(value) => {
                     (
@@ -2516,6 +2776,54 @@ mod typed {
                 }
                 Self::ToPositionZ(value) => {
                     ("to_FloorPlanDesk_PositionZ", value.to_string())
+                }
+                Self::FromAvailableFromTime(value) => {
+                    (
+                        "from_FloorPlanDesk_AvailableFromTime",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToAvailableFromTime(value) => {
+                    (
+                        "to_FloorPlanDesk_AvailableFromTime",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromAvailableToTime(value) => {
+                    (
+                        "from_FloorPlanDesk_AvailableToTime",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToAvailableToTime(value) => {
+                    (
+                        "to_FloorPlanDesk_AvailableToTime",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromAvailableFromTimeLocal(value) => {
+                    (
+                        "from_FloorPlanDesk_AvailableFromTimeLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToAvailableFromTimeLocal(value) => {
+                    (
+                        "to_FloorPlanDesk_AvailableFromTimeLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromAvailableToTimeLocal(value) => {
+                    (
+                        "from_FloorPlanDesk_AvailableToTimeLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToAvailableToTimeLocal(value) => {
+                    (
+                        "to_FloorPlanDesk_AvailableToTimeLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
                 }
             }
         }

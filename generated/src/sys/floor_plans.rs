@@ -185,6 +185,30 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             query: "FloorPlan_Business_Currency_Code",
             field: "BusinessCurrencyCode",
         },
+        crate::FilterSchema {
+            query: "FloorPlan_FloorPlanLayout",
+            field: "FloorPlanLayoutId",
+        },
+        crate::FilterSchema {
+            query: "FloorPlan_NewBackgroundImageUrl",
+            field: "NewBackgroundImageUrl",
+        },
+        crate::FilterSchema {
+            query: "FloorPlan_ClearBackgroundImage",
+            field: "ClearBackgroundImageFile",
+        },
+        crate::FilterSchema {
+            query: "FloorPlan_FloorLevel",
+            field: "FloorLevel",
+        },
+        crate::FilterSchema {
+            query: "FloorPlan_Capacity",
+            field: "Capacity",
+        },
+        crate::FilterSchema {
+            query: "FloorPlan_ArchilogicUniqueId",
+            field: "ArchilogicUniqueId",
+        },
     ],
     range_filters: &[
         crate::RangeFilterSchema {
@@ -216,6 +240,16 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             from: "from_FloorPlan_Scale",
             to: "to_FloorPlan_Scale",
             field: "Scale",
+        },
+        crate::RangeFilterSchema {
+            from: "from_FloorPlan_FloorLevel",
+            to: "to_FloorPlan_FloorLevel",
+            field: "FloorLevel",
+        },
+        crate::RangeFilterSchema {
+            from: "from_FloorPlan_Capacity",
+            to: "to_FloorPlan_Capacity",
+            field: "Capacity",
         },
     ],
     sort: &[
@@ -361,7 +395,8 @@ mod typed {
         ///
         /// Spec decision: The 2020 reference has it only as a filter through the location and a joined
         /// name in its list example; the newer GET page puts it on the full record, so it is a
-        /// read-only record field.
+        /// read-only record field. The catalogue (skills:floorplans.md) has no option for it and names
+        /// it only among its key fields; the newer GET page shows it, so it is kept.
         pub business_name: Option<String>,
         /// The currency code of the floor plan's location.
         ///
@@ -369,7 +404,8 @@ mod typed {
         ///
         /// Spec decision: The 2020 reference has it only as a filter through the location and a joined
         /// name in its list example; the newer GET page puts it on the full record, so it is a
-        /// read-only record field.
+        /// read-only record field. The catalogue (skills:floorplans.md) has no option for it; the newer
+        /// GET page shows it, so it is kept.
         pub business_currency_code: Option<String>,
         /// The layout template the floor plan uses, if any.
         ///
@@ -377,14 +413,16 @@ mod typed {
         ///
         /// Spec decision: Only the newer pages show it: the POST page takes it. The PUT page was not
         /// available here; as on every 2020 page, PUT takes what POST takes, so it is written on update
-        /// too.
+        /// too. The catalogue's create and update options both list it, which confirms it is written on
+        /// both.
         pub floor_plan_layout_id: Option<crate::ids::FloorPlanLayoutId>,
         /// The name of the floor plan's layout template.
         ///
         /// Wire: `FloorPlanLayoutName`, read-only.
         ///
         /// Spec decision: Only the newer GET page shows it; a display name of a related record, so
-        /// read-only.
+        /// read-only. The catalogue (skills:floorplans.md) has no option for it and names it only among
+        /// its key fields; the newer GET page shows it, so it is kept.
         pub floor_plan_layout_name: Option<String>,
         /// The floor plan's display name (such as a floor's name).
         ///
@@ -395,7 +433,8 @@ mod typed {
         /// Wire: `BackgroundImageFileName`, read-only.
         ///
         /// Spec decision: Only the newer GET page shows it; the newer pages call such file-name fields
-        /// read-only, set by uploading through the New...Url field.
+        /// read-only, set by uploading through the New...Url field. The catalogue
+        /// (skills:floorplans.md) does not name it; the newer GET page does, so it is kept.
         pub background_image_file_name: Option<String>,
         /// Address of an image to fetch and store as the new background image.
         ///
@@ -403,7 +442,8 @@ mod typed {
         ///
         /// Spec decision: Only the newer pages show it: the POST page takes it. The PUT page was not
         /// available here; as on every 2020 page, PUT takes what POST takes, so it is written on update
-        /// too.
+        /// too. The catalogue's create and update options both list it, which confirms it is written on
+        /// both.
         pub new_background_image_url: Option<String>,
         /// Whether to remove the current background image.
         ///
@@ -411,7 +451,8 @@ mod typed {
         ///
         /// Spec decision: Only the newer pages show it: the POST page takes it. The PUT page was not
         /// available here; as on every 2020 page, PUT takes what POST takes, so it is written on update
-        /// too.
+        /// too. The catalogue's create and update options both list it, which confirms it is written on
+        /// both.
         pub clear_background_image_file: Option<bool>,
         /// Whether the background image is shown when the plan is drawn.
         ///
@@ -449,7 +490,8 @@ mod typed {
         ///
         /// Spec decision: Only the newer pages show it: the POST page takes it. The PUT page was not
         /// available here; as on every 2020 page, PUT takes what POST takes, so it is written on update
-        /// too.
+        /// too. The catalogue's create and update options both list it, which confirms it is written on
+        /// both.
         pub capacity: Option<i64>,
         /// Identifier of the matching floor model in Archilogic, if linked.
         ///
@@ -457,7 +499,8 @@ mod typed {
         ///
         /// Spec decision: Only the newer GET page shows it; the part of the POST page available stops
         /// before it. FloorPlanDesk's POST page takes the same field, so it is taken to be writable
-        /// here too (an update then carries it back instead of clearing it).
+        /// here too (an update then carries it back instead of clearing it). The catalogue's create and
+        /// update options both list it, which confirms it is written on both.
         pub archilogic_unique_id: Option<String>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
@@ -1122,6 +1165,30 @@ mod typed {
         ///
         /// Query: `FloorPlan_Business_Currency_Code=text`.
         BusinessCurrencyCode(String),
+        /// Filter by layout template.
+        ///
+        /// Query: `FloorPlan_FloorPlanLayout=12`.
+        FloorPlanLayout(crate::ids::FloorPlanLayoutId),
+        /// Filter by the address of the new background image.
+        ///
+        /// Query: `FloorPlan_NewBackgroundImageUrl=text`.
+        NewBackgroundImageUrl(String),
+        /// Filter by whether the background image is to be removed.
+        ///
+        /// Query: `FloorPlan_ClearBackgroundImage=true`.
+        ClearBackgroundImage(bool),
+        /// Filter by floor number.
+        ///
+        /// Query: `FloorPlan_FloorLevel=12`.
+        FloorLevel(i64),
+        /// Filter by capacity.
+        ///
+        /// Query: `FloorPlan_Capacity=12`.
+        Capacity(i64),
+        /// Filter by Archilogic model identifier.
+        ///
+        /// Query: `FloorPlan_ArchilogicUniqueId=text`.
+        ArchilogicUniqueId(String),
         /// Records created within a range.
         ///
         /// `CreatedOn` at least this value. Query: `from_FloorPlan_CreatedOn=2025-01-01T00:00`.
@@ -1170,6 +1237,22 @@ mod typed {
         ///
         /// `Scale` at most this value. Query: `to_FloorPlan_Scale=10.5`.
         ToScale(crate::Decimal),
+        /// Floor number within a range.
+        ///
+        /// `FloorLevel` at least this value. Query: `from_FloorPlan_FloorLevel=12`.
+        FromFloorLevel(i64),
+        /// Floor number within a range.
+        ///
+        /// `FloorLevel` at most this value. Query: `to_FloorPlan_FloorLevel=12`.
+        ToFloorLevel(i64),
+        /// Capacity within a range.
+        ///
+        /// `Capacity` at least this value. Query: `from_FloorPlan_Capacity=12`.
+        FromCapacity(i64),
+        /// Capacity within a range.
+        ///
+        /// `Capacity` at most this value. Query: `to_FloorPlan_Capacity=12`.
+        ToCapacity(i64),
     }
 
     impl crate::QueryFilter for FloorPlanFilter {
@@ -1192,6 +1275,20 @@ mod typed {
                 Self::BusinessName(value) => ("FloorPlan_Business_Name", value.clone()),
                 Self::BusinessCurrencyCode(value) => {
                     ("FloorPlan_Business_Currency_Code", value.clone())
+                }
+                Self::FloorPlanLayout(value) => {
+                    ("FloorPlan_FloorPlanLayout", value.to_string())
+                }
+                Self::NewBackgroundImageUrl(value) => {
+                    ("FloorPlan_NewBackgroundImageUrl", value.clone())
+                }
+                Self::ClearBackgroundImage(value) => {
+                    ("FloorPlan_ClearBackgroundImage", value.to_string())
+                }
+                Self::FloorLevel(value) => ("FloorPlan_FloorLevel", value.to_string()),
+                Self::Capacity(value) => ("FloorPlan_Capacity", value.to_string()),
+                Self::ArchilogicUniqueId(value) => {
+                    ("FloorPlan_ArchilogicUniqueId", value.clone())
                 }
                 Self::FromCreatedOn(value) => {
                     (
@@ -1233,6 +1330,16 @@ mod typed {
                 Self::ToPositionY(value) => ("to_FloorPlan_PositionY", value.to_string()),
                 Self::FromScale(value) => ("from_FloorPlan_Scale", value.to_string()),
                 Self::ToScale(value) => ("to_FloorPlan_Scale", value.to_string()),
+                Self::FromFloorLevel(value) => {
+                    ("from_FloorPlan_FloorLevel", value.to_string())
+                }
+                Self::ToFloorLevel(value) => {
+                    ("to_FloorPlan_FloorLevel", value.to_string())
+                }
+                Self::FromCapacity(value) => {
+                    ("from_FloorPlan_Capacity", value.to_string())
+                }
+                Self::ToCapacity(value) => ("to_FloorPlan_Capacity", value.to_string()),
             }
         }
     }

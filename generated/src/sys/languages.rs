@@ -448,7 +448,8 @@ mod typed {
         /// Wire: `BusinessName`, read-only.
         ///
         /// Spec decision: The page's list example does not show it; the name follows its filter
-        /// Language_Business_Name, as the newer pages name joined fields.
+        /// Language_Business_Name, as the newer pages name joined fields. The catalogue
+        /// (skills:languages.md) does not name it, as it lists no joined field.
         pub business_name: Option<String>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,

@@ -102,7 +102,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("CustomFields", crate::FieldKind::Json),
         crate::FieldSchema::new("Code", crate::FieldKind::String).required(),
         crate::FieldSchema::new("Active", crate::FieldKind::Boolean),
-        crate::FieldSchema::new("Notes", crate::FieldKind::String),
+        crate::FieldSchema::new("Notes", crate::FieldKind::String).pii(crate::Pii::Bio),
     ],
     joined: &[],
     filters: &[

@@ -337,7 +337,9 @@ mod typed {
         /// Wire: `InvoiceId`, read-only.
         ///
         /// Spec decision: The 2020 page shows it only in filters and records (its create and update
-        /// take nothing), and the support reference calls it read-only. Nexudus sets it.
+        /// take nothing), and the support reference calls it read-only. Nexudus sets it. The catalogue
+        /// (skills:payoutinvoices.md) names no field of payout invoices (its option tables hold only
+        /// the date ranges); the newer pages still return this one.
         pub invoice_id: Option<crate::ids::InvoiceId>,
         /// The number of the invoice.
         ///
@@ -345,28 +347,36 @@ mod typed {
         ///
         /// Spec decision: The 2020 page shows it only as a display field of list records
         /// (`PayoutInvoiceInvoiceInvoiceNumber`) and in filters; the newer full record carries it under
-        /// this name, so it is a read-only record field.
+        /// this name, so it is a read-only record field. The catalogue (skills:payoutinvoices.md) names
+        /// no field of payout invoices (its option tables hold only the date ranges); the newer pages
+        /// still return this one.
         pub invoice_invoice_number: Option<String>,
         /// The reseller's share of the invoice.
         ///
         /// Wire: `InvoiceResellerAmount`, read-only.
         ///
         /// Spec decision: Only the newer pages list it, in the full record but not in create or update.
-        /// Read-only; no document shows it in list records.
+        /// Read-only; no document shows it in list records. The catalogue (skills:payoutinvoices.md)
+        /// names no field of payout invoices (its option tables hold only the date ranges); the newer
+        /// pages still return this one.
         pub invoice_reseller_amount: Option<crate::Decimal>,
         /// When the invoice was issued.
         ///
         /// Wire: `InvoiceCreatedOn`, read-only.
         ///
         /// Spec decision: Only the newer pages list it, in the full record but not in create or update.
-        /// Read-only; no document shows it in list records.
+        /// Read-only; no document shows it in list records. The catalogue (skills:payoutinvoices.md)
+        /// names no field of payout invoices (its option tables hold only the date ranges); the newer
+        /// pages still return this one.
         pub invoice_created_on: Option<crate::DateTime>,
         /// The code of the currency of the invoice.
         ///
         /// Wire: `InvoiceCurrencyCode`, read-only.
         ///
         /// Spec decision: Only the newer pages list it, in the full record but not in create or update.
-        /// Read-only; no document shows it in list records.
+        /// Read-only; no document shows it in list records. The catalogue (skills:payoutinvoices.md)
+        /// names no field of payout invoices (its option tables hold only the date ranges); the newer
+        /// pages still return this one.
         pub invoice_currency_code: Option<String>,
         /// The location the invoice was issued to.
         ///
@@ -375,7 +385,9 @@ mod typed {
         /// Spec decision: The 2020 page shows it only as a display field of list records
         /// (`PayoutInvoiceInvoiceBusiness_Id`) and in filters; the newer full record carries it under
         /// this name, so it is a read-only record field. The 2020 filter is typed string; it names a
-        /// Business record, so it is a typed id.
+        /// Business record, so it is a typed id. The catalogue (skills:payoutinvoices.md) names no
+        /// field of payout invoices (its option tables hold only the date ranges); the newer pages
+        /// still return this one.
         pub invoice_business_id: Option<crate::ids::BusinessId>,
         /// The name of the location the invoice was issued to.
         ///
@@ -383,21 +395,27 @@ mod typed {
         ///
         /// Spec decision: The 2020 page shows it only as a display field of list records
         /// (`PayoutInvoiceInvoiceBusiness_Name`) and in filters; the newer full record carries it under
-        /// this name, so it is a read-only record field.
+        /// this name, so it is a read-only record field. The catalogue (skills:payoutinvoices.md) names
+        /// no field of payout invoices (its option tables hold only the date ranges); the newer pages
+        /// still return this one.
         pub invoice_business_name: Option<String>,
         /// The payout that includes this invoice, once there is one.
         ///
         /// Wire: `ResellerPayoutId`, read-only.
         ///
         /// Spec decision: The 2020 page shows it only in filters and records (its create and update
-        /// take nothing), and the support reference calls it read-only. Nexudus sets it.
+        /// take nothing), and the support reference calls it read-only. Nexudus sets it. The catalogue
+        /// (skills:payoutinvoices.md) names no field of payout invoices (its option tables hold only
+        /// the date ranges); the newer pages still return this one.
         pub reseller_payout_id: Option<crate::ids::ResellerPayoutId>,
         /// The commission this invoice adds to the payout.
         ///
         /// Wire: `Amount`, read-only.
         ///
         /// Spec decision: The 2020 page shows it only in filters and records (its create and update
-        /// take nothing), and the support reference calls it read-only. Nexudus sets it.
+        /// take nothing), and the support reference calls it read-only. Nexudus sets it. The catalogue
+        /// (skills:payoutinvoices.md) names no field of payout invoices (its option tables hold only
+        /// the date ranges); the newer pages still return this one.
         pub amount: Option<crate::Decimal>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,

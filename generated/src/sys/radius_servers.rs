@@ -106,9 +106,10 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             .required(),
         crate::FieldSchema::new("Name", crate::FieldKind::String).required(),
         crate::FieldSchema::new(
-            "Vendor",
-            crate::FieldKind::Enum(&crate::enums::RadiusServerVendor::SCHEMA),
-        ),
+                "Vendor",
+                crate::FieldKind::Enum(&crate::enums::RadiusServerVendor::SCHEMA),
+            )
+            .required(),
         crate::FieldSchema::new("Active", crate::FieldKind::Boolean),
         crate::FieldSchema::new("Description", crate::FieldKind::String),
         crate::FieldSchema::new("CustomerId", crate::FieldKind::String).read_only(),
@@ -350,12 +351,12 @@ mod typed {
         pub name: String,
         /// The make of Wi-Fi controller the configuration is for.
         ///
-        /// Wire: `Vendor`.
+        /// Wire: `Vendor`, required on create.
         ///
         /// Spec decision: The 2020 page and the support reference make it optional; learn.nexudus.com
-        /// marks it required on update. No dev page copy was found; as for every enumeration only
-        /// learn.nexudus.com marks required, it stays optional.
-        pub vendor: Option<crate::enums::RadiusServerVendor>,
+        /// marks it required on update, and the catalogue (skills:radiusservers.md) marks it required
+        /// on create. No dev page copy was found. The two newer sources agree, so it is required.
+        pub vendor: crate::enums::RadiusServerVendor,
         /// Whether the RADIUS service is on.
         ///
         /// Wire: `Active`.
@@ -371,7 +372,8 @@ mod typed {
         /// Spec decision: The 2020 page shows it only in filters and records; the older support
         /// reference calls it read-only and the newer update page leaves it out. Set by Nexudus. It
         /// ends in Id but every page types it string: an identifier for the Wi-Fi controller, not the
-        /// Id of a Nexudus record.
+        /// Id of a Nexudus record. The catalogue (skills:radiusservers.md) does not name it, as it
+        /// lists only writable options.
         pub customer_id: Option<String>,
         /// The network identifier to enter in the Wi-Fi controller.
         ///
@@ -380,7 +382,8 @@ mod typed {
         /// Spec decision: The 2020 page shows it only in filters and records; the older support
         /// reference calls it read-only and the newer update page leaves it out. Set by Nexudus. It
         /// ends in Id but every page types it string: an identifier for the Wi-Fi controller, not the
-        /// Id of a Nexudus record.
+        /// Id of a Nexudus record. The catalogue (skills:radiusservers.md) does not name it, as it
+        /// lists only writable options.
         pub network_id: Option<String>,
         /// The captive-portal identifier to enter in the Wi-Fi controller.
         ///
@@ -389,7 +392,8 @@ mod typed {
         /// Spec decision: The 2020 page shows it only in filters and records; the older support
         /// reference calls it read-only and the newer update page leaves it out. Set by Nexudus. It
         /// ends in Id but every page types it string: an identifier for the Wi-Fi controller, not the
-        /// Id of a Nexudus record.
+        /// Id of a Nexudus record. The catalogue (skills:radiusservers.md) does not name it, as it
+        /// lists only writable options.
         pub captive_portal_id: Option<String>,
         /// The splash-page identifier to enter in the Wi-Fi controller.
         ///
@@ -398,35 +402,40 @@ mod typed {
         /// Spec decision: The 2020 page shows it only in filters and records; the older support
         /// reference calls it read-only and the newer update page leaves it out. Set by Nexudus. It
         /// ends in Id but every page types it string: an identifier for the Wi-Fi controller, not the
-        /// Id of a Nexudus record.
+        /// Id of a Nexudus record. The catalogue (skills:radiusservers.md) does not name it, as it
+        /// lists only writable options.
         pub splash_page_id: Option<String>,
         /// The address of the primary RADIUS server.
         ///
         /// Wire: `RadiusIp1`, read-only.
         ///
         /// Spec decision: The 2020 page shows it only in filters and records; the older support
-        /// reference calls it read-only and the newer update page leaves it out. Set by Nexudus.
+        /// reference calls it read-only and the newer update page leaves it out. Set by Nexudus. The
+        /// catalogue (skills:radiusservers.md) does not name it, as it lists only writable options.
         pub radius_ip1: Option<String>,
         /// The address of the secondary RADIUS server.
         ///
         /// Wire: `RadiusIp2`, read-only.
         ///
         /// Spec decision: The 2020 page shows it only in filters and records; the older support
-        /// reference calls it read-only and the newer update page leaves it out. Set by Nexudus.
+        /// reference calls it read-only and the newer update page leaves it out. Set by Nexudus. The
+        /// catalogue (skills:radiusservers.md) does not name it, as it lists only writable options.
         pub radius_ip2: Option<String>,
         /// The RADIUS accounting port, as text.
         ///
         /// Wire: `AccountPort`, read-only.
         ///
         /// Spec decision: The 2020 page shows it only in filters and records; the older support
-        /// reference calls it read-only and the newer update page leaves it out. Set by Nexudus.
+        /// reference calls it read-only and the newer update page leaves it out. Set by Nexudus. The
+        /// catalogue (skills:radiusservers.md) does not name it, as it lists only writable options.
         pub account_port: Option<String>,
         /// The RADIUS authentication port, as text.
         ///
         /// Wire: `AuthPort`, read-only.
         ///
         /// Spec decision: The 2020 page shows it only in filters and records; the older support
-        /// reference calls it read-only and the newer update page leaves it out. Set by Nexudus.
+        /// reference calls it read-only and the newer update page leaves it out. Set by Nexudus. The
+        /// catalogue (skills:radiusservers.md) does not name it, as it lists only writable options.
         pub auth_port: Option<String>,
         /// The secret shared between the Wi-Fi controller and the RADIUS server. A credential: never
         /// log or display it.
@@ -434,7 +443,8 @@ mod typed {
         /// Wire: `SharedSecret`, read-only.
         ///
         /// Spec decision: The 2020 page shows it only in filters and records; the older support
-        /// reference calls it read-only and the newer update page leaves it out. Set by Nexudus.
+        /// reference calls it read-only and the newer update page leaves it out. Set by Nexudus. The
+        /// catalogue (skills:radiusservers.md) does not name it, as it lists only writable options.
         pub shared_secret: Option<String>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
@@ -527,7 +537,7 @@ mod typed {
                         custom_fields: v_custom_fields,
                         business_id: crate::wire::required(v_business_id, "BusinessId")?,
                         name: crate::wire::required(v_name, "Name")?,
-                        vendor: v_vendor,
+                        vendor: crate::wire::required(v_vendor, "Vendor")?,
                         active: v_active,
                         description: v_description,
                         customer_id: v_customer_id,
@@ -735,7 +745,7 @@ mod typed {
         /// `Name`: see [`RadiusServer::name`].
         pub name: String,
         /// `Vendor`: see [`RadiusServer::vendor`].
-        pub vendor: Option<crate::enums::RadiusServerVendor>,
+        pub vendor: crate::enums::RadiusServerVendor,
         /// `Active`: see [`RadiusServer::active`].
         pub active: Option<bool>,
         /// `Description`: see [`RadiusServer::description`].
@@ -752,7 +762,7 @@ mod typed {
             object.field_if_set("CustomFields", &self.custom_fields)?;
             object.field("BusinessId", &self.business_id)?;
             object.field("Name", &self.name)?;
-            object.field_if_set("Vendor", &self.vendor)?;
+            object.field("Vendor", &self.vendor)?;
             object.field_if_set("Active", &self.active)?;
             object.field_if_set("Description", &self.description)?;
             object.end()
@@ -760,17 +770,18 @@ mod typed {
     }
 
     impl NewRadiusServer {
-        /// A body with the required fields set (`BusinessId`, `Name`) and no optional one.
+        /// A body with the required fields set (`BusinessId`, `Name`, `Vendor`) and no optional one.
         pub fn new(
             business_id: impl Into<crate::ids::BusinessId>,
             name: impl Into<String>,
+            vendor: impl Into<crate::enums::RadiusServerVendor>,
         ) -> Self {
             Self {
                 system_id: None,
                 custom_fields: None,
                 business_id: business_id.into(),
                 name: name.into(),
-                vendor: None,
+                vendor: vendor.into(),
                 active: None,
                 description: None,
             }
@@ -785,15 +796,6 @@ mod typed {
         /// Sets [`CustomFields`](Self::custom_fields).
         pub fn with_custom_fields(mut self, value: ::serde_json::Value) -> Self {
             self.custom_fields = Some(value);
-            self
-        }
-
-        /// Sets [`Vendor`](Self::vendor).
-        pub fn with_vendor(
-            mut self,
-            value: impl Into<crate::enums::RadiusServerVendor>,
-        ) -> Self {
-            self.vendor = Some(value.into());
             self
         }
 
@@ -830,7 +832,7 @@ mod typed {
         /// `Name`: see [`RadiusServer::name`].
         pub name: String,
         /// `Vendor`: see [`RadiusServer::vendor`].
-        pub vendor: Option<crate::enums::RadiusServerVendor>,
+        pub vendor: crate::enums::RadiusServerVendor,
         /// `Active`: see [`RadiusServer::active`].
         pub active: Option<bool>,
         /// `Description`: see [`RadiusServer::description`].

@@ -106,9 +106,10 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("Name", crate::FieldKind::String).required(),
         crate::FieldSchema::new("Folder", crate::FieldKind::String).required(),
         crate::FieldSchema::new(
-            "ReportType",
-            crate::FieldKind::Enum(&crate::enums::ReportType::SCHEMA),
-        ),
+                "ReportType",
+                crate::FieldKind::Enum(&crate::enums::ReportType::SCHEMA),
+            )
+            .required(),
         crate::FieldSchema::new("ReportXml", crate::FieldKind::String),
     ],
     joined: &[],
@@ -296,12 +297,12 @@ mod typed {
         pub folder: String,
         /// Which built-in report this saved report runs.
         ///
-        /// Wire: `ReportType`.
+        /// Wire: `ReportType`, required on create.
         ///
         /// Spec decision: The 2020 page and dev:sys/post-reports and dev:sys/put-reports make it
-        /// optional; learn.nexudus.com marks it required. The dev pages are followed, as for every
-        /// enumeration only learn.nexudus.com marks required: optional.
-        pub report_type: Option<crate::enums::ReportType>,
+        /// optional; learn.nexudus.com, the later rendering of the same pages, marks it required, and
+        /// so does the catalogue (skills:reports.md) on create. The two newest sources agree: required.
+        pub report_type: crate::enums::ReportType,
         /// The settings of the saved report, as XML.
         ///
         /// Wire: `ReportXml`.
@@ -380,7 +381,7 @@ mod typed {
                         business_id: crate::wire::required(v_business_id, "BusinessId")?,
                         name: crate::wire::required(v_name, "Name")?,
                         folder: crate::wire::required(v_folder, "Folder")?,
-                        report_type: v_report_type,
+                        report_type: crate::wire::required(v_report_type, "ReportType")?,
                         report_xml: v_report_xml,
                         extra,
                     })
@@ -534,7 +535,7 @@ mod typed {
         /// `Folder`: see [`Report::folder`].
         pub folder: String,
         /// `ReportType`: see [`Report::report_type`].
-        pub report_type: Option<crate::enums::ReportType>,
+        pub report_type: crate::enums::ReportType,
         /// `ReportXml`: see [`Report::report_xml`].
         pub report_xml: Option<String>,
     }
@@ -550,18 +551,20 @@ mod typed {
             object.field("BusinessId", &self.business_id)?;
             object.field("Name", &self.name)?;
             object.field("Folder", &self.folder)?;
-            object.field_if_set("ReportType", &self.report_type)?;
+            object.field("ReportType", &self.report_type)?;
             object.field_if_set("ReportXml", &self.report_xml)?;
             object.end()
         }
     }
 
     impl NewReport {
-        /// A body with the required fields set (`BusinessId`, `Name`, `Folder`) and no optional one.
+        /// A body with the required fields set (`BusinessId`, `Name`, `Folder`, `ReportType`) and no
+        /// optional one.
         pub fn new(
             business_id: impl Into<crate::ids::BusinessId>,
             name: impl Into<String>,
             folder: impl Into<String>,
+            report_type: impl Into<crate::enums::ReportType>,
         ) -> Self {
             Self {
                 system_id: None,
@@ -569,7 +572,7 @@ mod typed {
                 business_id: business_id.into(),
                 name: name.into(),
                 folder: folder.into(),
-                report_type: None,
+                report_type: report_type.into(),
                 report_xml: None,
             }
         }
@@ -583,15 +586,6 @@ mod typed {
         /// Sets [`CustomFields`](Self::custom_fields).
         pub fn with_custom_fields(mut self, value: ::serde_json::Value) -> Self {
             self.custom_fields = Some(value);
-            self
-        }
-
-        /// Sets [`ReportType`](Self::report_type).
-        pub fn with_report_type(
-            mut self,
-            value: impl Into<crate::enums::ReportType>,
-        ) -> Self {
-            self.report_type = Some(value.into());
             self
         }
 
@@ -624,7 +618,7 @@ mod typed {
         /// `Folder`: see [`Report::folder`].
         pub folder: String,
         /// `ReportType`: see [`Report::report_type`].
-        pub report_type: Option<crate::enums::ReportType>,
+        pub report_type: crate::enums::ReportType,
         /// `ReportXml`: see [`Report::report_xml`].
         pub report_xml: Option<String>,
         /// Properties the spec does not describe, sent back as they were read.

@@ -148,7 +148,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("ProvidesFirstLineSupport", crate::FieldKind::Boolean)
             .read_only()
             .not_in_list(),
-        crate::FieldSchema::new("Notes", crate::FieldKind::String),
+        crate::FieldSchema::new("Notes", crate::FieldKind::String).pii(crate::Pii::Bio),
         crate::FieldSchema::new("ScopeOfWork", crate::FieldKind::String),
     ],
     joined: &[],
@@ -441,6 +441,8 @@ mod typed {
         ///
         /// Spec decision: The 2020 page shows it only in filters and records and takes only Notes and
         /// ScopeOfWork; the newer update page also takes only those two. Read-only: Nexudus sets it.
+        /// The catalogue (skills:reselleraccounts.md) does not name it, as it lists only the writable
+        /// Notes and ScopeOfWork; the newer get-one page still returns it.
         pub reseller_id: Option<crate::ids::ResellerId>,
         /// The currency the reseller is paid in.
         ///
@@ -449,7 +451,9 @@ mod typed {
         /// Spec decision: The 2020 page shows it only as a display field of list records
         /// (`ResellerAccountResellerCurrency_Id`) and in filters; the newer full record carries it
         /// under this name, so it is a read-only record field. The pages type it string; it names a
-        /// Currency record, so it is a typed id.
+        /// Currency record, so it is a typed id. The catalogue (skills:reselleraccounts.md) does not
+        /// name it, as it lists only the writable Notes and ScopeOfWork; the newer get-one page still
+        /// returns it.
         pub reseller_currency_id: Option<crate::ids::CurrencyId>,
         /// The code of the currency the reseller is paid in.
         ///
@@ -457,7 +461,9 @@ mod typed {
         ///
         /// Spec decision: The 2020 page shows it only as a display field of list records
         /// (`ResellerAccountResellerCurrency_Code`) and in filters; the newer full record carries it
-        /// under this name, so it is a read-only record field.
+        /// under this name, so it is a read-only record field. The catalogue
+        /// (skills:reselleraccounts.md) does not name it, as it lists only the writable Notes and
+        /// ScopeOfWork; the newer get-one page still returns it.
         pub reseller_currency_code: Option<String>,
         /// The customer location the reseller looks after.
         ///
@@ -465,6 +471,8 @@ mod typed {
         ///
         /// Spec decision: The 2020 page shows it only in filters and records and takes only Notes and
         /// ScopeOfWork; the newer update page also takes only those two. Read-only: Nexudus sets it.
+        /// The catalogue (skills:reselleraccounts.md) does not name it, as it lists only the writable
+        /// Notes and ScopeOfWork; the newer get-one page still returns it.
         pub business_id: Option<crate::ids::BusinessId>,
         /// The name of the location.
         ///
@@ -472,7 +480,9 @@ mod typed {
         ///
         /// Spec decision: The 2020 page shows it only as a display field of list records
         /// (`ResellerAccountBusinessName`) and in filters; the newer full record carries it under this
-        /// name, so it is a read-only record field.
+        /// name, so it is a read-only record field. The catalogue (skills:reselleraccounts.md) does not
+        /// name it, as it lists only the writable Notes and ScopeOfWork; the newer get-one page still
+        /// returns it.
         pub business_name: Option<String>,
         /// The identifier of the location's payment pre-authorisation with the payment provider, if
         /// any.
@@ -482,7 +492,8 @@ mod typed {
         /// Spec decision: The 2020 page shows it only as a display field of list records
         /// (`ResellerAccountBusinessPreAuthId`) and in filters; the newer full record carries it under
         /// this name, so it is a read-only record field. It ends in Id but names no Nexudus record; it
-        /// stays text.
+        /// stays text. The catalogue (skills:reselleraccounts.md) does not name it, as it lists only
+        /// the writable Notes and ScopeOfWork; the newer get-one page still returns it.
         pub business_pre_auth_id: Option<String>,
         /// The last four digits of the location's payment card.
         ///
@@ -490,7 +501,9 @@ mod typed {
         ///
         /// Spec decision: The 2020 page shows it only as a display field of list records
         /// (`ResellerAccountBusinessLast4Digits`) and in filters; the newer full record carries it
-        /// under this name, so it is a read-only record field.
+        /// under this name, so it is a read-only record field. The catalogue
+        /// (skills:reselleraccounts.md) does not name it, as it lists only the writable Notes and
+        /// ScopeOfWork; the newer get-one page still returns it.
         pub business_last4_digits: Option<String>,
         /// The last error from the location's payment pre-authorisation, if any.
         ///
@@ -498,7 +511,9 @@ mod typed {
         ///
         /// Spec decision: The 2020 page shows it only as a display field of list records
         /// (`ResellerAccountBusinessPreAuthLastError`) and in filters; the newer full record carries it
-        /// under this name, so it is a read-only record field.
+        /// under this name, so it is a read-only record field. The catalogue
+        /// (skills:reselleraccounts.md) does not name it, as it lists only the writable Notes and
+        /// ScopeOfWork; the newer get-one page still returns it.
         pub business_pre_auth_last_error: Option<String>,
         /// Whether the location is suspended.
         ///
@@ -507,7 +522,8 @@ mod typed {
         /// Spec decision: The 2020 page shows it only as a display field of list records
         /// (`ResellerAccountBusinessSuspended`) and in filters; the newer full record carries it under
         /// this name, so it is a read-only record field. The 2020 filter is typed string; the newer
-        /// record gives a boolean.
+        /// record gives a boolean. The catalogue (skills:reselleraccounts.md) does not name it, as it
+        /// lists only the writable Notes and ScopeOfWork; the newer get-one page still returns it.
         pub business_suspended: Option<bool>,
         /// When the location is next invoiced.
         ///
@@ -516,7 +532,9 @@ mod typed {
         /// Spec decision: The 2020 page shows it only as a display field of list records
         /// (`ResellerAccountBusinessNextInvoice`) and in filters; the newer full record carries it
         /// under this name, so it is a read-only record field. The 2020 filter is typed string; the
-        /// newer record describes a date and time.
+        /// newer record describes a date and time. The catalogue (skills:reselleraccounts.md) does not
+        /// name it, as it lists only the writable Notes and ScopeOfWork; the newer get-one page still
+        /// returns it.
         pub business_next_invoice: Option<crate::DateTime>,
         /// When the location's trial ends.
         ///
@@ -525,21 +543,27 @@ mod typed {
         /// Spec decision: The 2020 page shows it only as a display field of list records
         /// (`ResellerAccountBusinessTrialExpireDate`) and in filters; the newer full record carries it
         /// under this name, so it is a read-only record field. The 2020 filter is typed string; the
-        /// newer record describes a date and time.
+        /// newer record describes a date and time. The catalogue (skills:reselleraccounts.md) does not
+        /// name it, as it lists only the writable Notes and ScopeOfWork; the newer get-one page still
+        /// returns it.
         pub business_trial_expire_date: Option<crate::DateTime>,
         /// The support tier of the location.
         ///
         /// Wire: `BusinessSupportTier`, read-only.
         ///
         /// Spec decision: Only the newer pages list it, in the full record but not in create or update.
-        /// Read-only; no document shows it in list records.
+        /// Read-only; no document shows it in list records. The catalogue (skills:reselleraccounts.md)
+        /// does not name it, as it lists only the writable Notes and ScopeOfWork; the newer get-one
+        /// page still returns it.
         pub business_support_tier: Option<String>,
         /// The onboarding tier of the location.
         ///
         /// Wire: `BusinessOnBoardingTier`, read-only.
         ///
         /// Spec decision: Only the newer pages list it, in the full record but not in create or update.
-        /// Read-only; no document shows it in list records.
+        /// Read-only; no document shows it in list records. The catalogue (skills:reselleraccounts.md)
+        /// does not name it, as it lists only the writable Notes and ScopeOfWork; the newer get-one
+        /// page still returns it.
         pub business_on_boarding_tier: Option<String>,
         /// Whether Nexudus has approved the link.
         ///
@@ -547,6 +571,8 @@ mod typed {
         ///
         /// Spec decision: The 2020 page shows it only in filters and records and takes only Notes and
         /// ScopeOfWork; the newer update page also takes only those two. Read-only: Nexudus sets it.
+        /// The catalogue (skills:reselleraccounts.md) does not name it, as it lists only the writable
+        /// Notes and ScopeOfWork; the newer get-one page still returns it.
         pub approved: Option<bool>,
         /// The reseller's commission, as a percentage of the location's invoices.
         ///
@@ -554,7 +580,9 @@ mod typed {
         ///
         /// Spec decision: The 2020 page shows it only in filters and records and takes only Notes and
         /// ScopeOfWork; the newer update page also takes only those two. Read-only: Nexudus sets it.
-        /// The wire name is misspelt; `rust:` corrects it.
+        /// The wire name is misspelt; `rust:` corrects it. The catalogue (skills:reselleraccounts.md)
+        /// does not name it, as it lists only the writable Notes and ScopeOfWork; the newer get-one
+        /// page still returns it.
         pub commission_percentage: Option<crate::Decimal>,
         /// When the next commission payout is due, if one is.
         ///
@@ -562,6 +590,8 @@ mod typed {
         ///
         /// Spec decision: The 2020 page shows it only in filters and records and takes only Notes and
         /// ScopeOfWork; the newer update page also takes only those two. Read-only: Nexudus sets it.
+        /// The catalogue (skills:reselleraccounts.md) does not name it, as it lists only the writable
+        /// Notes and ScopeOfWork; the newer get-one page still returns it.
         pub next_payout_date: Option<crate::DateTime>,
         /// When the link (and the commission) ends, if it does.
         ///
@@ -569,6 +599,8 @@ mod typed {
         ///
         /// Spec decision: The 2020 page shows it only in filters and records and takes only Notes and
         /// ScopeOfWork; the newer update page also takes only those two. Read-only: Nexudus sets it.
+        /// The catalogue (skills:reselleraccounts.md) does not name it, as it lists only the writable
+        /// Notes and ScopeOfWork; the newer get-one page still returns it.
         pub expiration_date: Option<crate::DateTime>,
         /// When the reseller last accessed the location's account, if ever.
         ///
@@ -576,6 +608,8 @@ mod typed {
         ///
         /// Spec decision: The 2020 page shows it only in filters and records and takes only Notes and
         /// ScopeOfWork; the newer update page also takes only those two. Read-only: Nexudus sets it.
+        /// The catalogue (skills:reselleraccounts.md) does not name it, as it lists only the writable
+        /// Notes and ScopeOfWork; the newer get-one page still returns it.
         pub last_access: Option<crate::DateTime>,
         /// The amount of the location's last Nexudus invoice.
         ///
@@ -583,6 +617,8 @@ mod typed {
         ///
         /// Spec decision: The 2020 page shows it only in filters and records and takes only Notes and
         /// ScopeOfWork; the newer update page also takes only those two. Read-only: Nexudus sets it.
+        /// The catalogue (skills:reselleraccounts.md) does not name it, as it lists only the writable
+        /// Notes and ScopeOfWork; the newer get-one page still returns it.
         pub last_invoice_amount: Option<crate::Decimal>,
         /// The average amount of the location's Nexudus invoices.
         ///
@@ -590,6 +626,8 @@ mod typed {
         ///
         /// Spec decision: The 2020 page shows it only in filters and records and takes only Notes and
         /// ScopeOfWork; the newer update page also takes only those two. Read-only: Nexudus sets it.
+        /// The catalogue (skills:reselleraccounts.md) does not name it, as it lists only the writable
+        /// Notes and ScopeOfWork; the newer get-one page still returns it.
         pub average_invoice_amount: Option<crate::Decimal>,
         /// Whether the reseller may manage the location's account.
         ///
@@ -597,13 +635,17 @@ mod typed {
         ///
         /// Spec decision: The 2020 page shows it only in filters and records and takes only Notes and
         /// ScopeOfWork; the newer update page also takes only those two. Read-only: Nexudus sets it.
+        /// The catalogue (skills:reselleraccounts.md) does not name it, as it lists only the writable
+        /// Notes and ScopeOfWork; the newer get-one page still returns it.
         pub can_manage_account: Option<bool>,
         /// Whether the reseller gives the location its first-line support.
         ///
         /// Wire: `ProvidesFirstLineSupport`, read-only.
         ///
         /// Spec decision: Only the newer pages list it, in the full record but not in create or update.
-        /// Read-only; no document shows it in list records.
+        /// Read-only; no document shows it in list records. The catalogue (skills:reselleraccounts.md)
+        /// does not name it, as it lists only the writable Notes and ScopeOfWork; the newer get-one
+        /// page still returns it.
         pub provides_first_line_support: Option<bool>,
         /// Notes about the link.
         ///

@@ -119,7 +119,8 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("ResellerUserId", crate::FieldKind::Id("User"))
             .read_only(),
         crate::FieldSchema::new("ResellerUserFullName", crate::FieldKind::String)
-            .read_only(),
+            .read_only()
+            .pii(crate::Pii::Name),
         crate::FieldSchema::new("ResellerCurrencyId", crate::FieldKind::Id("Currency"))
             .read_only(),
         crate::FieldSchema::new("ResellerCurrencyCode", crate::FieldKind::String)
@@ -401,7 +402,9 @@ mod typed {
         /// Wire: `ResellerId`, read-only.
         ///
         /// Spec decision: The 2020 page shows it only in filters and records (its create and update
-        /// take nothing), and the newer create page leaves it out. Read-only: Nexudus sets it.
+        /// take nothing), and the newer create page leaves it out. Read-only: Nexudus sets it. The
+        /// catalogue (skills:resellerpayouts.md) does not name it, as it lists only the invoice file
+        /// options; the newer get-one page still returns it.
         pub reseller_id: Option<crate::ids::ResellerId>,
         /// The reseller's user account.
         ///
@@ -410,7 +413,8 @@ mod typed {
         /// Spec decision: The 2020 page shows it only as a display field of list records
         /// (`ResellerPayoutResellerUser_Id`) and in filters; the newer full record carries it under
         /// this name, so it is a read-only record field. The 2020 filter is typed string; it names a
-        /// User record, so it is a typed id.
+        /// User record, so it is a typed id. The catalogue (skills:resellerpayouts.md) does not name
+        /// it, as it lists only the invoice file options; the newer get-one page still returns it.
         pub reseller_user_id: Option<crate::ids::UserId>,
         /// The full name of the reseller's user.
         ///
@@ -427,7 +431,8 @@ mod typed {
         /// Spec decision: The 2020 page shows it only as a display field of list records
         /// (`ResellerPayoutResellerCurrency_Id`) and in filters; the newer full record carries it under
         /// this name, so it is a read-only record field. The 2020 filter is typed string; it names a
-        /// Currency record, so it is a typed id.
+        /// Currency record, so it is a typed id. The catalogue (skills:resellerpayouts.md) does not
+        /// name it, as it lists only the invoice file options; the newer get-one page still returns it.
         pub reseller_currency_id: Option<crate::ids::CurrencyId>,
         /// The code of the currency of the payout.
         ///
@@ -435,56 +440,72 @@ mod typed {
         ///
         /// Spec decision: The 2020 page shows it only as a display field of list records
         /// (`ResellerPayoutResellerCurrency_Code`) and in filters; the newer full record carries it
-        /// under this name, so it is a read-only record field.
+        /// under this name, so it is a read-only record field. The catalogue
+        /// (skills:resellerpayouts.md) does not name it, as it lists only the invoice file options; the
+        /// newer get-one page still returns it.
         pub reseller_currency_code: Option<String>,
         /// Whether the payout was approved.
         ///
         /// Wire: `Approved`, read-only.
         ///
         /// Spec decision: The 2020 page shows it only in filters and records (its create and update
-        /// take nothing), and the newer create page leaves it out. Read-only: Nexudus sets it.
+        /// take nothing), and the newer create page leaves it out. Read-only: Nexudus sets it. The
+        /// catalogue (skills:resellerpayouts.md) does not name it, as it lists only the invoice file
+        /// options; the newer get-one page still returns it.
         pub approved: Option<bool>,
         /// Whether the payout was paid.
         ///
         /// Wire: `PaidOut`, read-only.
         ///
         /// Spec decision: The 2020 page shows it only in filters and records (its create and update
-        /// take nothing), and the newer create page leaves it out. Read-only: Nexudus sets it.
+        /// take nothing), and the newer create page leaves it out. Read-only: Nexudus sets it. The
+        /// catalogue (skills:resellerpayouts.md) does not name it, as it lists only the invoice file
+        /// options; the newer get-one page still returns it.
         pub paid_out: Option<bool>,
         /// When the payout was paid, if it was.
         ///
         /// Wire: `PaidOutDate`, read-only.
         ///
         /// Spec decision: The 2020 page shows it only in filters and records (its create and update
-        /// take nothing), and the newer create page leaves it out. Read-only: Nexudus sets it.
+        /// take nothing), and the newer create page leaves it out. Read-only: Nexudus sets it. The
+        /// catalogue (skills:resellerpayouts.md) does not name it, as it lists only the invoice file
+        /// options; the newer get-one page still returns it.
         pub paid_out_date: Option<crate::DateTime>,
         /// The reference of the payment.
         ///
         /// Wire: `PaidOutReference`, read-only.
         ///
         /// Spec decision: The 2020 page shows it only in filters and records (its create and update
-        /// take nothing), and the newer create page leaves it out. Read-only: Nexudus sets it.
+        /// take nothing), and the newer create page leaves it out. Read-only: Nexudus sets it. The
+        /// catalogue (skills:resellerpayouts.md) does not name it, as it lists only the invoice file
+        /// options; the newer get-one page still returns it.
         pub paid_out_reference: Option<String>,
         /// The amount paid to the reseller, in the reseller's currency.
         ///
         /// Wire: `Amount`, read-only.
         ///
         /// Spec decision: The 2020 page shows it only in filters and records (its create and update
-        /// take nothing), and the newer create page leaves it out. Read-only: Nexudus sets it.
+        /// take nothing), and the newer create page leaves it out. Read-only: Nexudus sets it. The
+        /// catalogue (skills:resellerpayouts.md) does not name it, as it lists only the invoice file
+        /// options; the newer get-one page still returns it.
         pub amount: Option<crate::Decimal>,
         /// Why the last payment attempt failed, if it did.
         ///
         /// Wire: `ErrorDescription`, read-only.
         ///
         /// Spec decision: The 2020 page shows it only in filters and records (its create and update
-        /// take nothing), and the newer create page leaves it out. Read-only: Nexudus sets it.
+        /// take nothing), and the newer create page leaves it out. Read-only: Nexudus sets it. The
+        /// catalogue (skills:resellerpayouts.md) does not name it, as it lists only the invoice file
+        /// options; the newer get-one page still returns it.
         pub error_description: Option<String>,
         /// When payment was last attempted, if ever.
         ///
         /// Wire: `LastPaymentAttempt`, read-only.
         ///
         /// Spec decision: The 2020 page shows it only in filters and records (its create and update
-        /// take nothing), and the newer create page leaves it out. Read-only: Nexudus sets it.
+        /// take nothing), and the newer create page leaves it out. Read-only: Nexudus sets it. The
+        /// catalogue (skills:resellerpayouts.md) does not name it, as it lists only the invoice file
+        /// options; the newer get-one page still returns it.
         pub last_payment_attempt: Option<crate::DateTime>,
         /// The file name of the reseller's invoice for the payout; upload one with
         /// `NewResellerInvoiceDataUrl`.
@@ -492,7 +513,9 @@ mod typed {
         /// Wire: `ResellerInvoiceDataFileName`, read-only.
         ///
         /// Spec decision: Only the newer pages list it, in the full record but not in create or update.
-        /// Read-only; no document shows it in list records.
+        /// Read-only; no document shows it in list records. The catalogue (skills:resellerpayouts.md)
+        /// does not name it, as it lists only the invoice file options; the newer get-one page still
+        /// returns it.
         pub reseller_invoice_data_file_name: Option<String>,
         /// URL of a file for the server to fetch and store as the reseller's invoice.
         ///
@@ -500,7 +523,8 @@ mod typed {
         ///
         /// Spec decision: Only the newer pages list it: the create page takes it (optional); no stored
         /// copy of the update page was found, so update is assumed to take it too, as it does every
-        /// such upload field elsewhere.
+        /// such upload field elsewhere. The catalogue (skills:resellerpayouts.md) lists it among both
+        /// the create and the update options, which confirms this.
         pub new_reseller_invoice_data_url: Option<String>,
         /// Set to true to remove the reseller's invoice file.
         ///
@@ -508,7 +532,8 @@ mod typed {
         ///
         /// Spec decision: Only the newer pages list it: the create page takes it (optional); no stored
         /// copy of the update page was found, so update is assumed to take it too, as it does every
-        /// such upload field elsewhere.
+        /// such upload field elsewhere. The catalogue (skills:resellerpayouts.md) lists it among both
+        /// the create and the update options, which confirms this.
         pub clear_reseller_invoice_data_file: Option<bool>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,

@@ -121,8 +121,12 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("CustomFields", crate::FieldKind::Json),
         crate::FieldSchema::new("Name", crate::FieldKind::String).required(),
         crate::FieldSchema::new("UserId", crate::FieldKind::Id("User")).read_only(),
-        crate::FieldSchema::new("UserFullName", crate::FieldKind::String).read_only(),
-        crate::FieldSchema::new("UserEmail", crate::FieldKind::String).read_only(),
+        crate::FieldSchema::new("UserFullName", crate::FieldKind::String)
+            .read_only()
+            .pii(crate::Pii::Name),
+        crate::FieldSchema::new("UserEmail", crate::FieldKind::String)
+            .read_only()
+            .pii(crate::Pii::Email),
         crate::FieldSchema::new("CurrencyId", crate::FieldKind::Id("Currency"))
             .read_only(),
         crate::FieldSchema::new("CurrencyCode", crate::FieldKind::String).read_only(),
@@ -149,8 +153,10 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("Area", crate::FieldKind::String),
         crate::FieldSchema::new("OperatesIn", crate::FieldKind::String),
         crate::FieldSchema::new("WebAddress", crate::FieldKind::String),
-        crate::FieldSchema::new("Email", crate::FieldKind::String),
-        crate::FieldSchema::new("ProfileSummary", crate::FieldKind::String),
+        crate::FieldSchema::new("Email", crate::FieldKind::String)
+            .pii(crate::Pii::Email),
+        crate::FieldSchema::new("ProfileSummary", crate::FieldKind::String)
+            .pii(crate::Pii::Bio),
         crate::FieldSchema::new("PhoneNumber", crate::FieldKind::String),
         crate::FieldSchema::new("Testimonial1", crate::FieldKind::String),
         crate::FieldSchema::new("Testimonial1Author", crate::FieldKind::String),
@@ -468,7 +474,9 @@ mod typed {
         /// Wire: `UserId`, read-only.
         ///
         /// Spec decision: The 2020 page shows it only in filters and records, and the newer create and
-        /// update pages leave it out. Read-only: Nexudus sets it.
+        /// update pages leave it out. Read-only: Nexudus sets it. The catalogue (skills:resellers.md)
+        /// does not name it, as it lists only writable options; the newer get-one page still returns
+        /// it.
         pub user_id: Option<crate::ids::UserId>,
         /// The full name of the reseller's user.
         ///
@@ -491,7 +499,9 @@ mod typed {
         /// Wire: `CurrencyId`, read-only.
         ///
         /// Spec decision: The 2020 page shows it only in filters and records, and the newer create and
-        /// update pages leave it out. Read-only: Nexudus sets it.
+        /// update pages leave it out. Read-only: Nexudus sets it. The catalogue (skills:resellers.md)
+        /// does not name it, as it lists only writable options; the newer get-one page still returns
+        /// it.
         pub currency_id: Option<crate::ids::CurrencyId>,
         /// The code of the currency the reseller is paid in.
         ///
@@ -499,35 +509,43 @@ mod typed {
         ///
         /// Spec decision: The 2020 page shows it only as a display field of list records
         /// (`ResellerCurrencyCode`) and in filters; the newer full record carries it under this name,
-        /// so it is a read-only record field.
+        /// so it is a read-only record field. The catalogue (skills:resellers.md) does not name it, as
+        /// it lists only writable options; the newer get-one page still returns it.
         pub currency_code: Option<String>,
         /// When the reseller accepted the partner terms, if it has.
         ///
         /// Wire: `AgreedTermsOn`, read-only.
         ///
         /// Spec decision: The 2020 page shows it only in filters and records, and the newer create and
-        /// update pages leave it out. Read-only: Nexudus sets it.
+        /// update pages leave it out. Read-only: Nexudus sets it. The catalogue (skills:resellers.md)
+        /// does not name it, as it lists only writable options; the newer get-one page still returns
+        /// it.
         pub agreed_terms_on: Option<crate::DateTime>,
         /// Whether Nexudus has approved the reseller.
         ///
         /// Wire: `Approved`, read-only.
         ///
         /// Spec decision: The 2020 page shows it only in filters and records, and the newer create and
-        /// update pages leave it out. Read-only: Nexudus sets it.
+        /// update pages leave it out. Read-only: Nexudus sets it. The catalogue (skills:resellers.md)
+        /// does not name it, as it lists only writable options; the newer get-one page still returns
+        /// it.
         pub approved: Option<bool>,
         /// Whether the reseller's payouts are approved without review.
         ///
         /// Wire: `AutoApprovePayouts`, read-only.
         ///
         /// Spec decision: Only the newer pages list it, in the full record but not in create or update.
-        /// Read-only; no document shows it in list records.
+        /// Read-only; no document shows it in list records. The catalogue (skills:resellers.md) does
+        /// not name it, as it lists only writable options; the newer get-one page still returns it.
         pub auto_approve_payouts: Option<bool>,
         /// When the next payout to the reseller is due, if one is.
         ///
         /// Wire: `NextPayoutDate`, read-only.
         ///
         /// Spec decision: The 2020 page shows it only in filters and records, and the newer create and
-        /// update pages leave it out. Read-only: Nexudus sets it.
+        /// update pages leave it out. Read-only: Nexudus sets it. The catalogue (skills:resellers.md)
+        /// does not name it, as it lists only writable options; the newer get-one page still returns
+        /// it.
         pub next_payout_date: Option<crate::DateTime>,
         /// Whether the reseller's profile is shown publicly.
         ///
@@ -538,7 +556,8 @@ mod typed {
         /// Wire: `AvatarFileName`, read-only.
         ///
         /// Spec decision: Only the newer pages list it, in the full record but not in create or update.
-        /// Read-only; no document shows it in list records.
+        /// Read-only; no document shows it in list records. The catalogue (skills:resellers.md) does
+        /// not name it, as it lists only writable options; the newer get-one page still returns it.
         pub avatar_file_name: Option<String>,
         /// URL of an image for the server to fetch and store as the new avatar.
         ///
@@ -557,7 +576,8 @@ mod typed {
         /// Wire: `LogoFileName`, read-only.
         ///
         /// Spec decision: Only the newer pages list it, in the full record but not in create or update.
-        /// Read-only; no document shows it in list records.
+        /// Read-only; no document shows it in list records. The catalogue (skills:resellers.md) does
+        /// not name it, as it lists only writable options; the newer get-one page still returns it.
         pub logo_file_name: Option<String>,
         /// URL of an image for the server to fetch and store as the new logo.
         ///
@@ -617,7 +637,8 @@ mod typed {
         ///
         /// Spec decision: The 2020 page shows it only in filters and records, and the newer create and
         /// update pages leave it out. Read-only: Nexudus sets it. It ends in Id but is a Stripe
-        /// identifier (text), not the Id of a Nexudus record.
+        /// identifier (text), not the Id of a Nexudus record. The catalogue (skills:resellers.md) does
+        /// not name it, as it lists only writable options; the newer get-one page still returns it.
         pub stripe_account_id: Option<String>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,

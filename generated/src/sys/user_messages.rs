@@ -10,9 +10,6 @@
 //! | [`LIST`](crate::sys::user_messages::LIST) | `GET /api/sys/usermessages` | `UserMessage-List` |
 //! | [`FIND_BY_IDS`](crate::sys::user_messages::FIND_BY_IDS) | `GET /api/sys/usermessages` | `UserMessage-List` |
 //! | [`GET`](crate::sys::user_messages::GET) | `GET /api/sys/usermessages/{Id}` | `UserMessage-Read` |
-//! | [`CREATE`](crate::sys::user_messages::CREATE) | `POST /api/sys/usermessages` | `UserMessage-Create` |
-//! | [`UPDATE`](crate::sys::user_messages::UPDATE) | `PUT /api/sys/usermessages` | `UserMessage-Edit` |
-//! | [`DELETE`](crate::sys::user_messages::DELETE) | `DELETE /api/sys/usermessages/{Id}` | `UserMessage-Delete` |
 //! | [`COMMANDS`](crate::sys::user_messages::COMMANDS) | `GET /api/sys/usermessages/commands` | `UserMessage-List` |
 //! | [`RUN_COMMAND`](crate::sys::user_messages::RUN_COMMAND) | `POST /api/sys/usermessages/runcommand` | `UserMessage-Edit` |
 
@@ -37,30 +34,6 @@ pub const GET: crate::Endpoint = crate::Endpoint {
     method: crate::Method::Get,
     path: "/api/sys/usermessages/{Id}",
     role: "UserMessage-Read",
-    service: &crate::SERVICE,
-};
-
-/// `POST /api/sys/usermessages`, which needs the role `UserMessage-Create`.
-pub const CREATE: crate::Endpoint = crate::Endpoint {
-    method: crate::Method::Post,
-    path: "/api/sys/usermessages",
-    role: "UserMessage-Create",
-    service: &crate::SERVICE,
-};
-
-/// `PUT /api/sys/usermessages`, which needs the role `UserMessage-Edit`.
-pub const UPDATE: crate::Endpoint = crate::Endpoint {
-    method: crate::Method::Put,
-    path: "/api/sys/usermessages",
-    role: "UserMessage-Edit",
-    service: &crate::SERVICE,
-};
-
-/// `DELETE /api/sys/usermessages/{Id}`, which needs the role `UserMessage-Delete`.
-pub const DELETE: crate::Endpoint = crate::Endpoint {
-    method: crate::Method::Delete,
-    path: "/api/sys/usermessages/{Id}",
-    role: "UserMessage-Delete",
     service: &crate::SERVICE,
 };
 
@@ -101,8 +74,10 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             .read_only(),
         crate::FieldSchema::new("CustomFields", crate::FieldKind::Json),
         crate::FieldSchema::new("BusinessId", crate::FieldKind::Id("Business"))
-            .required(),
-        crate::FieldSchema::new("ToUsers", crate::FieldKind::Ids("User")).not_in_list(),
+            .read_only(),
+        crate::FieldSchema::new("ToUsers", crate::FieldKind::Ids("User"))
+            .read_only()
+            .not_in_list(),
         crate::FieldSchema::new("AddedToUsers", crate::FieldKind::Ids("User"))
             .create_only()
             .body_only(),
@@ -111,8 +86,8 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             .body_only(),
         crate::FieldSchema::new("FromName", crate::FieldKind::String).read_only(),
         crate::FieldSchema::new("FromUserId", crate::FieldKind::Id("User")).read_only(),
-        crate::FieldSchema::new("Header", crate::FieldKind::String),
-        crate::FieldSchema::new("Body", crate::FieldKind::String),
+        crate::FieldSchema::new("Header", crate::FieldKind::String).read_only(),
+        crate::FieldSchema::new("Body", crate::FieldKind::String).read_only(),
         crate::FieldSchema::new("IsRead", crate::FieldKind::Boolean).read_only(),
     ],
     joined: &[],
@@ -198,21 +173,6 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             detail: None,
         },
         crate::EndpointSchema {
-            kind: crate::EndpointKind::Create,
-            endpoint: CREATE,
-            detail: None,
-        },
-        crate::EndpointSchema {
-            kind: crate::EndpointKind::Update,
-            endpoint: UPDATE,
-            detail: None,
-        },
-        crate::EndpointSchema {
-            kind: crate::EndpointKind::Delete,
-            endpoint: DELETE,
-            detail: None,
-        },
-        crate::EndpointSchema {
             kind: crate::EndpointKind::Commands,
             endpoint: COMMANDS,
             detail: None,
@@ -239,9 +199,8 @@ mod typed {
     /// A message shown inside the admin panel to one or more users (User) of a location, sent by
     /// another user or by the system.
     ///
-    /// The full record. `GET /api/sys/usermessages/{Id}` answers it. Make an update from it with
-    /// [`UserMessage::to_update`]: fields this client does not know are kept in `extra` and sent
-    /// back, so an update never clears them.
+    /// The full record. `GET /api/sys/usermessages/{Id}` answers it. Fields this client does not
+    /// know are kept in `extra`.
     #[derive(Debug, Clone, PartialEq)]
     pub struct UserMessage {
         /// The unique identifier of the record; set by the server.
@@ -298,45 +257,60 @@ mod typed {
         pub custom_fields: Option<::serde_json::Value>,
         /// The location the message belongs to.
         ///
-        /// Wire: `BusinessId`, required on create.
-        pub business_id: crate::ids::BusinessId,
-        /// The users the message is for. Sending the list replaces it.
+        /// Wire: `BusinessId`, read-only.
         ///
-        /// Wire: `ToUsers`.
+        /// Spec decision: Read-only: the 2020 reference takes it on create and update, but the
+        /// catalogue (skills:usermessages.md) supports search and get only and the newer pages document
+        /// only GET; the newer sources win.
+        pub business_id: Option<crate::ids::BusinessId>,
+        /// The users the message is for.
+        ///
+        /// Wire: `ToUsers`, read-only.
         ///
         /// Spec decision: The 2020 page shows it in its create example (not in its create parameters)
-        /// and as a filter typed int; the newer record shows a list of User ids. It is kept on update
-        /// too, so that an update sends back what it read (a PUT clears what it does not send). The
-        /// 2020 list example leaves it out.
+        /// and as a filter typed int; the newer record shows a list of User ids. The 2020 list example
+        /// leaves it out, and the catalogue names it among the properties only get returns. It is
+        /// read-only: the catalogue and the newer pages have no create or update.
         pub to_users: Option<Vec<crate::ids::UserId>>,
         /// The display name of the sender.
         ///
         /// Wire: `FromName`, read-only.
         ///
         /// Spec decision: The 2020 page shows it only in filters and records; the support reference
-        /// calls it read-only.
+        /// calls it read-only. The catalogue (skills:usermessages.md) does not name it; the 2020
+        /// reference and the newer page dev:sys/get-usermessages-by-id do, so it is kept.
         pub from_name: Option<String>,
         /// The user who sent the message, if a user sent it.
         ///
         /// Wire: `FromUserId`, read-only.
         ///
         /// Spec decision: The 2020 page shows it only in filters and records; the support reference
-        /// calls it read-only.
+        /// calls it read-only. The catalogue (skills:usermessages.md) does not name it; the 2020
+        /// reference and the newer page dev:sys/get-usermessages-by-id do, so it is kept.
         pub from_user_id: Option<crate::ids::UserId>,
         /// The subject line of the message.
         ///
-        /// Wire: `Header`.
+        /// Wire: `Header`, read-only.
+        ///
+        /// Spec decision: Read-only: the 2020 reference takes it on create and update, but the
+        /// catalogue (skills:usermessages.md) supports search and get only and the newer pages document
+        /// only GET; the newer sources win.
         pub header: Option<String>,
         /// The text of the message.
         ///
-        /// Wire: `Body`.
+        /// Wire: `Body`, read-only.
+        ///
+        /// Spec decision: Read-only: the 2020 reference takes it on create and update, but the
+        /// catalogue (skills:usermessages.md) supports search and get only and the newer pages document
+        /// only GET; the newer sources win.
         pub body: Option<String>,
         /// Whether the message has been read.
         ///
         /// Wire: `IsRead`, read-only.
         ///
         /// Spec decision: The 2020 page shows it only in filters and records; the support reference
-        /// calls it read-only.
+        /// calls it read-only. The catalogue (skills:usermessages.md) does not name it; the 2020
+        /// reference and the newer page dev:sys/get-usermessages-by-id do, so it is kept.
         pub is_read: Option<bool>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
@@ -413,7 +387,7 @@ mod typed {
                         to_string_text: v_to_string_text,
                         localization_details: v_localization_details,
                         custom_fields: v_custom_fields,
-                        business_id: crate::wire::required(v_business_id, "BusinessId")?,
+                        business_id: v_business_id,
                         to_users: v_to_users,
                         from_name: v_from_name,
                         from_user_id: v_from_user_id,
@@ -431,17 +405,8 @@ mod typed {
     /// A `UserMessage` as list endpoints answer it: a summary, not the full record. Every field but
     /// `Id` may be missing.
     ///
-    /// The summary that GET list answers: it leaves out `ToUsers` (the 2020 list example). Never
-    /// build an update from it: a PUT clears every field it does not send.
-    ///
-    /// There is deliberately no way to turn it into a [`UserMessageUpdate`]: fetch the full record
-    /// with `get` first. This does not compile:
-    ///
-    /// ```compile_fail
-    /// fn update_from_summary(item: nexudus::sys::user_messages::UserMessageListItem) {
-    ///     let _ = nexudus::sys::user_messages::UserMessageUpdate::from(item);
-    /// }
-    /// ```
+    /// The summary that GET list answers: it leaves out `ToUsers` (the 2020 list example; the
+    /// catalogue says only get returns it).
     #[derive(Debug, Clone, PartialEq)]
     pub struct UserMessageListItem {
         /// `Id`: see [`UserMessage::id`].
@@ -560,198 +525,6 @@ mod typed {
                 }
             }
             deserializer.deserialize_map(__Visitor)
-        }
-    }
-
-    /// The body that creates a [`UserMessage`]. Required fields are the arguments of
-    /// [`NewUserMessage::new`], so a body without one does not compile; set optional fields with
-    /// the `with_` methods. Unset optional fields are not sent, and fields the API does not take on
-    /// create cannot be set.
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub struct NewUserMessage {
-        /// `SystemId`: see [`UserMessage::system_id`].
-        pub system_id: Option<String>,
-        /// `CustomFields`: see [`UserMessage::custom_fields`].
-        pub custom_fields: Option<::serde_json::Value>,
-        /// `BusinessId`: see [`UserMessage::business_id`].
-        pub business_id: crate::ids::BusinessId,
-        /// `ToUsers`: see [`UserMessage::to_users`].
-        pub to_users: Option<Vec<crate::ids::UserId>>,
-        /// Users to add to `ToUsers`, leaving the others in place.
-        ///
-        /// Wire: `AddedToUsers`, set on create only, sent only, never in answers.
-        ///
-        /// Spec decision: The 2020 page shows it in its create example only.
-        pub added_to_users: Option<Vec<crate::ids::UserId>>,
-        /// Users to remove from `ToUsers`, leaving the others in place.
-        ///
-        /// Wire: `RemovedToUsers`, set on create only, sent only, never in answers.
-        ///
-        /// Spec decision: The 2020 page shows it in its create example only.
-        pub removed_to_users: Option<Vec<crate::ids::UserId>>,
-        /// `Header`: see [`UserMessage::header`].
-        pub header: Option<String>,
-        /// `Body`: see [`UserMessage::body`].
-        pub body: Option<String>,
-    }
-
-    impl ::serde::Serialize for NewUserMessage {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            let mut object = crate::wire::Object::start(serializer)?;
-            object.field_if_set("SystemId", &self.system_id)?;
-            object.field_if_set("CustomFields", &self.custom_fields)?;
-            object.field("BusinessId", &self.business_id)?;
-            object.field_if_set("ToUsers", &self.to_users)?;
-            object.field_if_set("AddedToUsers", &self.added_to_users)?;
-            object.field_if_set("RemovedToUsers", &self.removed_to_users)?;
-            object.field_if_set("Header", &self.header)?;
-            object.field_if_set("Body", &self.body)?;
-            object.end()
-        }
-    }
-
-    impl NewUserMessage {
-        /// A body with the required fields set (`BusinessId`) and no optional one.
-        pub fn new(business_id: impl Into<crate::ids::BusinessId>) -> Self {
-            Self {
-                system_id: None,
-                custom_fields: None,
-                business_id: business_id.into(),
-                to_users: None,
-                added_to_users: None,
-                removed_to_users: None,
-                header: None,
-                body: None,
-            }
-        }
-
-        /// Sets [`SystemId`](Self::system_id).
-        pub fn with_system_id(mut self, value: impl Into<String>) -> Self {
-            self.system_id = Some(value.into());
-            self
-        }
-
-        /// Sets [`CustomFields`](Self::custom_fields).
-        pub fn with_custom_fields(mut self, value: ::serde_json::Value) -> Self {
-            self.custom_fields = Some(value);
-            self
-        }
-
-        /// Sets [`ToUsers`](Self::to_users).
-        pub fn with_to_users(
-            mut self,
-            value: impl IntoIterator<Item = impl Into<crate::ids::UserId>>,
-        ) -> Self {
-            self.to_users = Some(value.into_iter().map(Into::into).collect());
-            self
-        }
-
-        /// Sets [`AddedToUsers`](Self::added_to_users).
-        pub fn with_added_to_users(
-            mut self,
-            value: impl IntoIterator<Item = impl Into<crate::ids::UserId>>,
-        ) -> Self {
-            self.added_to_users = Some(value.into_iter().map(Into::into).collect());
-            self
-        }
-
-        /// Sets [`RemovedToUsers`](Self::removed_to_users).
-        pub fn with_removed_to_users(
-            mut self,
-            value: impl IntoIterator<Item = impl Into<crate::ids::UserId>>,
-        ) -> Self {
-            self.removed_to_users = Some(value.into_iter().map(Into::into).collect());
-            self
-        }
-
-        /// Sets [`Header`](Self::header).
-        pub fn with_header(mut self, value: impl Into<String>) -> Self {
-            self.header = Some(value.into());
-            self
-        }
-
-        /// Sets [`Body`](Self::body).
-        pub fn with_body(mut self, value: impl Into<String>) -> Self {
-            self.body = Some(value.into());
-            self
-        }
-    }
-
-    /// The body that updates a [`UserMessage`]. The API's PUT clears every property it does not
-    /// receive, so this body can only be made from a full record ([`UserMessage::to_update`] or
-    /// `From<UserMessage>`): it carries every field the API lets an update write, as read, the
-    /// fields set on create only (sent back unchanged), the record's `Id`, and the properties this
-    /// client does not know (`extra`). Change the public fields, then send it.
-    ///
-    /// A [`UserMessageListItem`] cannot become one: list records leave fields out.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct UserMessageUpdate {
-        /// The record to update; fixed by the record the body was made from.
-        id: crate::ids::UserMessageId,
-        /// `SystemId`: see [`UserMessage::system_id`].
-        pub system_id: Option<String>,
-        /// `CustomFields`: see [`UserMessage::custom_fields`].
-        pub custom_fields: Option<::serde_json::Value>,
-        /// `BusinessId`: see [`UserMessage::business_id`].
-        pub business_id: crate::ids::BusinessId,
-        /// `ToUsers`: see [`UserMessage::to_users`].
-        pub to_users: Option<Vec<crate::ids::UserId>>,
-        /// `Header`: see [`UserMessage::header`].
-        pub header: Option<String>,
-        /// `Body`: see [`UserMessage::body`].
-        pub body: Option<String>,
-        /// Properties the spec does not describe, sent back as they were read.
-        pub extra: ::serde_json::Map<String, ::serde_json::Value>,
-    }
-
-    impl ::serde::Serialize for UserMessageUpdate {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            let mut object = crate::wire::Object::start(serializer)?;
-            object.field("Id", &self.id)?;
-            object.field("SystemId", &self.system_id)?;
-            object.field("CustomFields", &self.custom_fields)?;
-            object.field("BusinessId", &self.business_id)?;
-            object.field("ToUsers", &self.to_users)?;
-            object.field("Header", &self.header)?;
-            object.field("Body", &self.body)?;
-            object.end_with(&self.extra)
-        }
-    }
-
-    impl UserMessageUpdate {
-        /// The `Id` of the record this body updates.
-        pub fn id(&self) -> crate::ids::UserMessageId {
-            self.id
-        }
-    }
-
-    impl From<UserMessage> for UserMessageUpdate {
-        fn from(record: UserMessage) -> Self {
-            Self {
-                id: record.id,
-                system_id: record.system_id,
-                custom_fields: record.custom_fields,
-                business_id: record.business_id,
-                to_users: record.to_users,
-                header: record.header,
-                body: record.body,
-                extra: record.extra,
-            }
-        }
-    }
-
-    impl UserMessage {
-        /// An update body holding this record's writable fields and unknown properties.
-        /// [`UserMessages::modify`] reads, changes and writes back in one call.
-        pub fn to_update(&self) -> UserMessageUpdate {
-            UserMessageUpdate::from(self.clone())
         }
     }
 
@@ -964,49 +737,16 @@ mod typed {
         /// Gets one full UserMessage record by its Id.
         ///
         /// `GET /api/sys/usermessages/{Id}`; role `UserMessage-Read` (see [`GET`](super::GET)).
+        ///
+        /// Spec decision: The 2020 reference also documents create, update and delete; the catalogue
+        /// (skills:usermessages.md) supports search and get only, and the newer pages document only
+        /// GET. The server writes these messages, so the spec has none of the three.
         #[inline]
         pub fn get(
             &self,
             id: impl Into<crate::ids::UserMessageId>,
         ) -> crate::Call<UserMessage> {
             self.client.get_record(&super::GET, id.into().0)
-        }
-
-        /// Creates a UserMessage; the answer carries the new record's Id.
-        ///
-        /// Answers the new record's `Id`.
-        ///
-        /// `POST /api/sys/usermessages`; role `UserMessage-Create` (see [`CREATE`](super::CREATE)).
-        #[inline]
-        pub fn create(
-            &self,
-            body: &NewUserMessage,
-        ) -> crate::Call<crate::ids::UserMessageId> {
-            self.client.create_record(&super::CREATE, body)
-        }
-
-        /// Updates a UserMessage, named by the Id in the body. PUT clears every property it does not
-        /// send, so the body is made from the full record.
-        ///
-        /// `PUT /api/sys/usermessages`; role `UserMessage-Edit` (see [`UPDATE`](super::UPDATE)).
-        #[inline]
-        pub fn update(
-            &self,
-            body: &UserMessageUpdate,
-        ) -> crate::Call<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body))
-        }
-
-        /// Deletes a UserMessage by its Id.
-        ///
-        /// `DELETE /api/sys/usermessages/{Id}`; role `UserMessage-Delete` (see
-        /// [`DELETE`](super::DELETE)).
-        #[inline]
-        pub fn delete(
-            &self,
-            id: impl Into<crate::ids::UserMessageId>,
-        ) -> crate::Call<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
         }
 
         /// Lists the commands that can run on UserMessage records.
@@ -1037,23 +777,6 @@ mod typed {
             command: &crate::RunCommand,
         ) -> crate::Call<crate::ActionResponse> {
             self.client.run_command(&super::RUN_COMMAND, command)
-        }
-
-        /// Reads the full record, lets `change` edit its [`UserMessageUpdate`], and writes it back: the
-        /// safe way to change a few fields, since the PUT then carries every other field as it was.
-        ///
-        /// Needs the roles `UserMessage-Read` and `UserMessage-Edit`. Answers the body that was sent.
-        #[inline]
-        pub fn modify(
-            self,
-            id: impl Into<crate::ids::UserMessageId>,
-            change: impl FnOnce(&mut UserMessageUpdate),
-        ) -> impl ::core::future::Future<Output = crate::Result<UserMessageUpdate>> {
-            self.client
-                .modify::<
-                    UserMessage,
-                    UserMessageUpdate,
-                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

@@ -115,13 +115,18 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("LocalizationDetails", crate::FieldKind::Json)
             .read_only(),
         crate::FieldSchema::new("CustomFields", crate::FieldKind::Json),
-        crate::FieldSchema::new("FullName", crate::FieldKind::String).required(),
-        crate::FieldSchema::new("Email", crate::FieldKind::String).required(),
+        crate::FieldSchema::new("FullName", crate::FieldKind::String)
+            .required()
+            .pii(crate::Pii::Name),
+        crate::FieldSchema::new("Email", crate::FieldKind::String)
+            .required()
+            .pii(crate::Pii::Email),
         crate::FieldSchema::new("AccessToken", crate::FieldKind::String),
         crate::FieldSchema::new(
                 "Language",
                 crate::FieldKind::Enum(&crate::enums::Language::SCHEMA),
             )
+            .required()
             .not_in_list(),
         crate::FieldSchema::new("PreferredLanguageId", crate::FieldKind::Id("Language")),
         crate::FieldSchema::new("NewPassword", crate::FieldKind::String).not_in_list(),
@@ -144,7 +149,8 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             .read_only(),
         crate::FieldSchema::new("Active", crate::FieldKind::Boolean),
         crate::FieldSchema::new("IsAdmin", crate::FieldKind::Boolean),
-        crate::FieldSchema::new("APIAccess", crate::FieldKind::Boolean),
+        crate::FieldSchema::new("APIAccess", crate::FieldKind::Boolean)
+            .flag("a-p-i-access"),
         crate::FieldSchema::new("Validated", crate::FieldKind::Boolean),
         crate::FieldSchema::new("MustResetPassword", crate::FieldKind::Boolean),
         crate::FieldSchema::new("LastAccess", crate::FieldKind::DateTime),
@@ -186,6 +192,10 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             .body_only(),
         crate::FieldSchema::new("ChatRooms", crate::FieldKind::Ids("ChatRoom"))
             .not_in_list(),
+        crate::FieldSchema::new("AddedChatRooms", crate::FieldKind::Ids("ChatRoom"))
+            .body_only(),
+        crate::FieldSchema::new("RemovedChatRooms", crate::FieldKind::Ids("ChatRoom"))
+            .body_only(),
         crate::FieldSchema::new("DefaultBusinessId", crate::FieldKind::Id("Business"))
             .not_in_list(),
         crate::FieldSchema::new("LastHelpVisited", crate::FieldKind::Integer)
@@ -204,7 +214,8 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("NextCommunityDigest", crate::FieldKind::DateTime)
             .not_in_list(),
         crate::FieldSchema::new("SupportTeamUserEmail", crate::FieldKind::String)
-            .not_in_list(),
+            .not_in_list()
+            .pii(crate::Pii::Email),
         crate::FieldSchema::new("InvalidLoginAttempts", crate::FieldKind::Integer)
             .required()
             .not_in_list(),
@@ -488,6 +499,41 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             to: "to_User_LastAccess",
             field: "LastAccess",
         },
+        crate::RangeFilterSchema {
+            from: "from_User_LastHelpVisited",
+            to: "to_User_LastHelpVisited",
+            field: "LastHelpVisited",
+        },
+        crate::RangeFilterSchema {
+            from: "from_User_LastReceivedCommunityThreadDate",
+            to: "to_User_LastReceivedCommunityThreadDate",
+            field: "LastReceivedCommunityThreadDate",
+        },
+        crate::RangeFilterSchema {
+            from: "from_User_LastReceivedCommunityMessageDate",
+            to: "to_User_LastReceivedCommunityMessageDate",
+            field: "LastReceivedCommunityMessageDate",
+        },
+        crate::RangeFilterSchema {
+            from: "from_User_NextCommunityDigest",
+            to: "to_User_NextCommunityDigest",
+            field: "NextCommunityDigest",
+        },
+        crate::RangeFilterSchema {
+            from: "from_User_InvalidLoginAttempts",
+            to: "to_User_InvalidLoginAttempts",
+            field: "InvalidLoginAttempts",
+        },
+        crate::RangeFilterSchema {
+            from: "from_User_LastLoginAttempt",
+            to: "to_User_LastLoginAttempt",
+            field: "LastLoginAttempt",
+        },
+        crate::RangeFilterSchema {
+            from: "from_User_NextHelpDeskMessageReminder",
+            to: "to_User_NextHelpDeskMessageReminder",
+            field: "NextHelpDeskMessageReminder",
+        },
     ],
     sort: &[
         "Id",
@@ -662,14 +708,15 @@ mod typed {
         pub access_token: Option<String>,
         /// The language of the admin panel for this login.
         ///
-        /// Wire: `Language`.
+        /// Wire: `Language`, required on create.
         ///
         /// Spec decision: The 2020 page names the eLanguage enumeration but no field carries it in its
         /// bodies; the newer pages add `Language`. learn.nexudus.com marks it required on create and
         /// update, dev:sys/post-users and dev:sys/put-users list it as optional (the same pages mark
         /// other enumerations required on learn.nexudus.com only, e.g. WebHook's Action). The spec
-        /// follows the dev pages: optional.
-        pub language: Option<crate::enums::Language>,
+        /// followed the dev pages (optional) until the catalogue (skills:users.md), whose create
+        /// options mark it required, sided with learn.nexudus.com: it is now required on create.
+        pub language: crate::enums::Language,
         /// The language record (sys Language) preferred by this login, if one is set.
         ///
         /// Wire: `PreferredLanguageId`.
@@ -704,7 +751,9 @@ mod typed {
         ///
         /// Wire: `AvatarFileName`, read-only.
         ///
-        /// Spec decision: Only the newer pages list it; they call it read-only.
+        /// Spec decision: Only the newer pages list it; they call it read-only. The catalogue
+        /// (skills:users.md) does not name it (it has only the NewAvatarUrl and ClearAvatarFile
+        /// options); the newer GET page does, so it is kept.
         pub avatar_file_name: Option<String>,
         /// URL of an image for the server to fetch and store as the new avatar.
         ///
@@ -726,21 +775,27 @@ mod typed {
         /// Wire: `PassportNumber`, read-only.
         ///
         /// Spec decision: ref:Sys/user.md takes it on create; ref:sys/user.md shows it only in filters
-        /// and records, and the newer create and update lists leave it out. Read-only.
+        /// and records, and the newer create and update lists leave it out. Read-only. The catalogue
+        /// (skills:users.md) does not name it; the 2020 reference and dev:sys/get-users do, so it is
+        /// kept, read-only.
         pub passport_number: Option<String>,
         /// The number of the person's Nexudus Passport card, if any.
         ///
         /// Wire: `PassportCardNumber`, read-only.
         ///
         /// Spec decision: ref:Sys/user.md takes it on create; ref:sys/user.md shows it only in filters
-        /// and records, and the newer create and update lists leave it out. Read-only.
+        /// and records, and the newer create and update lists leave it out. Read-only. The catalogue
+        /// (skills:users.md) does not name it; the 2020 reference and dev:sys/get-users do, so it is
+        /// kept, read-only.
         pub passport_card_number: Option<String>,
         /// Whether the person may use Nexudus Passport.
         ///
         /// Wire: `EnablePassportAccess`, read-only.
         ///
         /// Spec decision: ref:Sys/user.md takes it on create; ref:sys/user.md shows it only in filters
-        /// and records, and the newer create and update lists leave it out. Read-only.
+        /// and records, and the newer create and update lists leave it out. Read-only. The catalogue
+        /// (skills:users.md) does not name it; the 2020 reference and dev:sys/get-users do, so it is
+        /// kept, read-only.
         pub enable_passport_access: Option<bool>,
         /// Whether the login is enabled; an inactive user cannot sign in.
         ///
@@ -753,6 +808,9 @@ mod typed {
         /// Whether the login may call the REST API.
         ///
         /// Wire: `APIAccess`.
+        ///
+        /// Spec decision: The catalogue names its option `--a-p-i-access`, splitting every capital of
+        /// the wire name APIAccess, which the newer pages spell as here.
         pub api_access: Option<bool>,
         /// Whether the email address of the login has been confirmed.
         ///
@@ -773,6 +831,11 @@ mod typed {
         /// Whether to email the user when a new email message arrives.
         ///
         /// Wire: `OnNewEmail`.
+        ///
+        /// Spec decision: The catalogue's PII table tags its option `--on-new-email` as EMAIL, but
+        /// every source, the catalogue's own option tables included, types it bool: it holds a
+        /// notification setting, not an address. The tag looks like a match on the word Email in its
+        /// name, so the spec marks no PII here.
         pub on_new_email: Option<bool>,
         /// Whether to email the user about new help-desk messages.
         ///
@@ -837,7 +900,8 @@ mod typed {
         /// Wire: `TwoFactorEnabled`, read-only.
         ///
         /// Spec decision: Only the newer pages list it; their create and update lists go from
-        /// ReceiveEveryMessage straight to TwoFactorSecret, leaving it out, so it is read-only.
+        /// ReceiveEveryMessage straight to TwoFactorSecret, leaving it out, so it is read-only. The
+        /// catalogue (skills:users.md) does not name it either; the newer GET page does, so it is kept.
         pub two_factor_enabled: Option<bool>,
         /// The shared secret of the login's two-factor authenticator. It is a credential: never log or
         /// display it.
@@ -876,7 +940,8 @@ mod typed {
         /// Spec decision: The 2020 page has only the filter `User_ChatRooms` (typed int); the newer
         /// record shows a list of ids. Whether create and update take it is cut from every stored copy
         /// of the newer pages; it is kept writable so that an update sends back what it read (a PUT
-        /// clears what it does not send).
+        /// clears what it does not send). The catalogue's create and update options both list it, which
+        /// confirms it is writable; it names it among the properties only get returns.
         pub chat_rooms: Option<Vec<crate::ids::ChatRoomId>>,
         /// The location the admin panel opens on for this login.
         ///
@@ -884,7 +949,9 @@ mod typed {
         ///
         /// Spec decision: Only the newer pages list it; whether create and update take it is cut from
         /// the stored copies, and the property table of web:developers.nexudus.com/reference/user does
-        /// not mark it read-only. Writable, so that an update sends back what it read.
+        /// not mark it read-only. Writable, so that an update sends back what it read. The catalogue
+        /// (skills:users.md) does not name it; the newer GET page and the property table do, so it is
+        /// kept.
         pub default_business_id: Option<crate::ids::BusinessId>,
         /// A marker the admin panel keeps of the last help content the user looked at.
         ///
@@ -917,7 +984,8 @@ mod typed {
         /// Wire: `SupportTeamUserEmail`.
         ///
         /// Spec decision: Only the newer pages list it; whether create and update take it is cut from
-        /// the stored copies. Writable, so that an update sends back what it read.
+        /// the stored copies. Writable, so that an update sends back what it read. The catalogue's
+        /// create and update options both list it, which confirms it is writable.
         pub support_team_user_email: Option<String>,
         /// How many failed sign-in attempts were made since the last successful one.
         ///
@@ -1202,7 +1270,7 @@ mod typed {
                         full_name: crate::wire::required(v_full_name, "FullName")?,
                         email: crate::wire::required(v_email, "Email")?,
                         access_token: v_access_token,
-                        language: v_language,
+                        language: crate::wire::required(v_language, "Language")?,
                         preferred_language_id: v_preferred_language_id,
                         new_password: v_new_password,
                         password: v_password,
@@ -1279,7 +1347,7 @@ mod typed {
     /// The summary that GET list answers. Only the 2020 list example shows which fields it carries
     /// (the newer pages show an empty record), so the fields it does not show are left out of the
     /// list record, the id lists among them; a value that arrives anyway is kept with the record's
-    /// unknown fields. That example also shows `NewPassword`, left out here too. Three fields the
+    /// unknown fields. That example also shows `NewPassword`, left out here too. Four fields the
     /// newer pages add are required (never null), which a list record without them could not
     /// decode. Never build an update from a list record: a PUT clears every field it does not send.
     ///
@@ -1561,7 +1629,7 @@ mod typed {
         /// `AccessToken`: see [`User::access_token`].
         pub access_token: Option<String>,
         /// `Language`: see [`User::language`].
-        pub language: Option<crate::enums::Language>,
+        pub language: crate::enums::Language,
         /// `PreferredLanguageId`: see [`User::preferred_language_id`].
         pub preferred_language_id: Option<crate::ids::LanguageId>,
         /// `NewPassword`: see [`User::new_password`].
@@ -1658,6 +1726,22 @@ mod typed {
         pub removed_user_roles: Option<Vec<crate::ids::UserRoleId>>,
         /// `ChatRooms`: see [`User::chat_rooms`].
         pub chat_rooms: Option<Vec<crate::ids::ChatRoomId>>,
+        /// Chat rooms to add to `ChatRooms`, leaving the others in place.
+        ///
+        /// Wire: `AddedChatRooms`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the catalogue names it, among its create and update options and the
+        /// properties only get returns, like AddedBusinesses; a body-only field as for the other id
+        /// lists.
+        pub added_chat_rooms: Option<Vec<crate::ids::ChatRoomId>>,
+        /// Chat rooms to remove from `ChatRooms`, leaving the others in place.
+        ///
+        /// Wire: `RemovedChatRooms`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the catalogue names it, among its create and update options and the
+        /// properties only get returns, like RemovedBusinesses; a body-only field as for the other id
+        /// lists.
+        pub removed_chat_rooms: Option<Vec<crate::ids::ChatRoomId>>,
         /// `DefaultBusinessId`: see [`User::default_business_id`].
         pub default_business_id: Option<crate::ids::BusinessId>,
         /// `LastHelpVisited`: see [`User::last_help_visited`].
@@ -1700,7 +1784,7 @@ mod typed {
             object.field("FullName", &self.full_name)?;
             object.field("Email", &self.email)?;
             object.field_if_set("AccessToken", &self.access_token)?;
-            object.field_if_set("Language", &self.language)?;
+            object.field("Language", &self.language)?;
             object.field_if_set("PreferredLanguageId", &self.preferred_language_id)?;
             object.field_if_set("NewPassword", &self.new_password)?;
             object.field_if_set("Password", &self.password)?;
@@ -1744,6 +1828,8 @@ mod typed {
             object.field_if_set("AddedUserRoles", &self.added_user_roles)?;
             object.field_if_set("RemovedUserRoles", &self.removed_user_roles)?;
             object.field_if_set("ChatRooms", &self.chat_rooms)?;
+            object.field_if_set("AddedChatRooms", &self.added_chat_rooms)?;
+            object.field_if_set("RemovedChatRooms", &self.removed_chat_rooms)?;
             object.field_if_set("DefaultBusinessId", &self.default_business_id)?;
             object.field("LastHelpVisited", &self.last_help_visited)?;
             object
@@ -1789,11 +1875,12 @@ mod typed {
     }
 
     impl NewUser {
-        /// A body with the required fields set (`FullName`, `Email`, `PasswordSalt`, `LastHelpVisited`,
-        /// `InvalidLoginAttempts`) and no optional one.
+        /// A body with the required fields set (`FullName`, `Email`, `Language`, `PasswordSalt`,
+        /// `LastHelpVisited`, `InvalidLoginAttempts`) and no optional one.
         pub fn new(
             full_name: impl Into<String>,
             email: impl Into<String>,
+            language: impl Into<crate::enums::Language>,
             password_salt: impl Into<String>,
             last_help_visited: i64,
             invalid_login_attempts: i64,
@@ -1804,7 +1891,7 @@ mod typed {
                 full_name: full_name.into(),
                 email: email.into(),
                 access_token: None,
-                language: None,
+                language: language.into(),
                 preferred_language_id: None,
                 new_password: None,
                 password: None,
@@ -1843,6 +1930,8 @@ mod typed {
                 added_user_roles: None,
                 removed_user_roles: None,
                 chat_rooms: None,
+                added_chat_rooms: None,
+                removed_chat_rooms: None,
                 default_business_id: None,
                 last_help_visited,
                 last_received_community_thread_date: None,
@@ -1875,15 +1964,6 @@ mod typed {
         /// Sets [`AccessToken`](Self::access_token).
         pub fn with_access_token(mut self, value: impl Into<String>) -> Self {
             self.access_token = Some(value.into());
-            self
-        }
-
-        /// Sets [`Language`](Self::language).
-        pub fn with_language(
-            mut self,
-            value: impl Into<crate::enums::Language>,
-        ) -> Self {
-            self.language = Some(value.into());
             self
         }
 
@@ -2136,6 +2216,24 @@ mod typed {
             self
         }
 
+        /// Sets [`AddedChatRooms`](Self::added_chat_rooms).
+        pub fn with_added_chat_rooms(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::ChatRoomId>>,
+        ) -> Self {
+            self.added_chat_rooms = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+
+        /// Sets [`RemovedChatRooms`](Self::removed_chat_rooms).
+        pub fn with_removed_chat_rooms(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::ChatRoomId>>,
+        ) -> Self {
+            self.removed_chat_rooms = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+
         /// Sets [`DefaultBusinessId`](Self::default_business_id).
         pub fn with_default_business_id(
             mut self,
@@ -2231,8 +2329,9 @@ mod typed {
     /// (sent back unchanged), the record's `Id`, and the properties this client does not know
     /// (`extra`). Change the public fields, then send it.
     ///
-    /// `AddedBusinesses`, `RemovedBusinesses`, `AddedUserRoles`, `RemovedUserRoles` only exist in
-    /// bodies: they start unset and are sent only when set.
+    /// `AddedBusinesses`, `RemovedBusinesses`, `AddedUserRoles`, `RemovedUserRoles`,
+    /// `AddedChatRooms`, `RemovedChatRooms` only exist in bodies: they start unset and are sent
+    /// only when set.
     ///
     /// A [`UserListItem`] cannot become one: list records leave fields out.
     #[derive(Debug, Clone, PartialEq)]
@@ -2250,7 +2349,7 @@ mod typed {
         /// `AccessToken`: see [`User::access_token`].
         pub access_token: Option<String>,
         /// `Language`: see [`User::language`].
-        pub language: Option<crate::enums::Language>,
+        pub language: crate::enums::Language,
         /// `PreferredLanguageId`: see [`User::preferred_language_id`].
         pub preferred_language_id: Option<crate::ids::LanguageId>,
         /// `NewPassword`: see [`User::new_password`].
@@ -2327,6 +2426,10 @@ mod typed {
         pub removed_user_roles: Option<Vec<crate::ids::UserRoleId>>,
         /// `ChatRooms`: see [`User::chat_rooms`].
         pub chat_rooms: Option<Vec<crate::ids::ChatRoomId>>,
+        /// `AddedChatRooms`: see [`NewUser::added_chat_rooms`].
+        pub added_chat_rooms: Option<Vec<crate::ids::ChatRoomId>>,
+        /// `RemovedChatRooms`: see [`NewUser::removed_chat_rooms`].
+        pub removed_chat_rooms: Option<Vec<crate::ids::ChatRoomId>>,
         /// `DefaultBusinessId`: see [`User::default_business_id`].
         pub default_business_id: Option<crate::ids::BusinessId>,
         /// `LastHelpVisited`: see [`User::last_help_visited`].
@@ -2411,6 +2514,8 @@ mod typed {
             object.field_if_set("AddedUserRoles", &self.added_user_roles)?;
             object.field_if_set("RemovedUserRoles", &self.removed_user_roles)?;
             object.field("ChatRooms", &self.chat_rooms)?;
+            object.field_if_set("AddedChatRooms", &self.added_chat_rooms)?;
+            object.field_if_set("RemovedChatRooms", &self.removed_chat_rooms)?;
             object.field("DefaultBusinessId", &self.default_business_id)?;
             object.field("LastHelpVisited", &self.last_help_visited)?;
             object
@@ -2504,6 +2609,8 @@ mod typed {
                 added_user_roles: None,
                 removed_user_roles: None,
                 chat_rooms: record.chat_rooms,
+                added_chat_rooms: None,
+                removed_chat_rooms: None,
                 default_business_id: record.default_business_id,
                 last_help_visited: record.last_help_visited,
                 last_received_community_thread_date: record
@@ -2802,6 +2909,71 @@ mod typed {
         ///
         /// `LastAccess` at most this value. Query: `to_User_LastAccess=2025-01-01T00:00`.
         ToLastAccess(crate::DateTime),
+        /// Last help content marker within a range.
+        ///
+        /// `LastHelpVisited` at least this value. Query: `from_User_LastHelpVisited=12`.
+        FromLastHelpVisited(i64),
+        /// Last help content marker within a range.
+        ///
+        /// `LastHelpVisited` at most this value. Query: `to_User_LastHelpVisited=12`.
+        ToLastHelpVisited(i64),
+        /// Last community thread sent within a range.
+        ///
+        /// `LastReceivedCommunityThreadDate` at least this value. Query:
+        /// `from_User_LastReceivedCommunityThreadDate=2025-01-01T00:00`.
+        FromLastReceivedCommunityThreadDate(crate::DateTime),
+        /// Last community thread sent within a range.
+        ///
+        /// `LastReceivedCommunityThreadDate` at most this value. Query:
+        /// `to_User_LastReceivedCommunityThreadDate=2025-01-01T00:00`.
+        ToLastReceivedCommunityThreadDate(crate::DateTime),
+        /// Last community message sent within a range.
+        ///
+        /// `LastReceivedCommunityMessageDate` at least this value. Query:
+        /// `from_User_LastReceivedCommunityMessageDate=2025-01-01T00:00`.
+        FromLastReceivedCommunityMessageDate(crate::DateTime),
+        /// Last community message sent within a range.
+        ///
+        /// `LastReceivedCommunityMessageDate` at most this value. Query:
+        /// `to_User_LastReceivedCommunityMessageDate=2025-01-01T00:00`.
+        ToLastReceivedCommunityMessageDate(crate::DateTime),
+        /// Next community digest within a range.
+        ///
+        /// `NextCommunityDigest` at least this value. Query:
+        /// `from_User_NextCommunityDigest=2025-01-01T00:00`.
+        FromNextCommunityDigest(crate::DateTime),
+        /// Next community digest within a range.
+        ///
+        /// `NextCommunityDigest` at most this value. Query:
+        /// `to_User_NextCommunityDigest=2025-01-01T00:00`.
+        ToNextCommunityDigest(crate::DateTime),
+        /// Failed sign-in count within a range.
+        ///
+        /// `InvalidLoginAttempts` at least this value. Query: `from_User_InvalidLoginAttempts=12`.
+        FromInvalidLoginAttempts(i64),
+        /// Failed sign-in count within a range.
+        ///
+        /// `InvalidLoginAttempts` at most this value. Query: `to_User_InvalidLoginAttempts=12`.
+        ToInvalidLoginAttempts(i64),
+        /// Last sign-in attempt within a range.
+        ///
+        /// `LastLoginAttempt` at least this value. Query:
+        /// `from_User_LastLoginAttempt=2025-01-01T00:00`.
+        FromLastLoginAttempt(crate::DateTime),
+        /// Last sign-in attempt within a range.
+        ///
+        /// `LastLoginAttempt` at most this value. Query: `to_User_LastLoginAttempt=2025-01-01T00:00`.
+        ToLastLoginAttempt(crate::DateTime),
+        /// Next help-desk reminder within a range.
+        ///
+        /// `NextHelpDeskMessageReminder` at least this value. Query:
+        /// `from_User_NextHelpDeskMessageReminder=2025-01-01T00:00`.
+        FromNextHelpDeskMessageReminder(crate::DateTime),
+        /// Next help-desk reminder within a range.
+        ///
+        /// `NextHelpDeskMessageReminder` at most this value. Query:
+        /// `to_User_NextHelpDeskMessageReminder=2025-01-01T00:00`.
+        ToNextHelpDeskMessageReminder(crate::DateTime),
     }
 
     impl crate::QueryFilter for UserFilter {
@@ -2978,6 +3150,78 @@ mod typed {
                 Self::ToLastAccess(value) => {
                     (
                         "to_User_LastAccess",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromLastHelpVisited(value) => {
+                    ("from_User_LastHelpVisited", value.to_string())
+                }
+                Self::ToLastHelpVisited(value) => {
+                    ("to_User_LastHelpVisited", value.to_string())
+                }
+                Self::FromLastReceivedCommunityThreadDate(value) => {
+                    (
+                        "from_User_LastReceivedCommunityThreadDate",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToLastReceivedCommunityThreadDate(value) => {
+                    (
+                        "to_User_LastReceivedCommunityThreadDate",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromLastReceivedCommunityMessageDate(value) => {
+                    (
+                        "from_User_LastReceivedCommunityMessageDate",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToLastReceivedCommunityMessageDate(value) => {
+                    (
+                        "to_User_LastReceivedCommunityMessageDate",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromNextCommunityDigest(value) => {
+                    (
+                        "from_User_NextCommunityDigest",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToNextCommunityDigest(value) => {
+                    (
+                        "to_User_NextCommunityDigest",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromInvalidLoginAttempts(value) => {
+                    ("from_User_InvalidLoginAttempts", value.to_string())
+                }
+                Self::ToInvalidLoginAttempts(value) => {
+                    ("to_User_InvalidLoginAttempts", value.to_string())
+                }
+                Self::FromLastLoginAttempt(value) => {
+                    (
+                        "from_User_LastLoginAttempt",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToLastLoginAttempt(value) => {
+                    (
+                        "to_User_LastLoginAttempt",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromNextHelpDeskMessageReminder(value) => {
+                    (
+                        "from_User_NextHelpDeskMessageReminder",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToNextHelpDeskMessageReminder(value) => {
+                    (
+                        "to_User_NextHelpDeskMessageReminder",
                         value.to_filter_string(crate::SERVICE.filter_datetime_format),
                     )
                 }
