@@ -1212,7 +1212,15 @@ fn entity_help_lists_fields_filters_sort_fields_and_roles() {
         .ok();
     insta::assert_snapshot!("discount_code_help", help);
     let top = server.bare().run(&["--help"]).ok();
-    assert!(top.contains("  billing: business-charge, charge,"), "{top}");
+    // Every entity is listed, under its area.
+    assert!(top.contains("\n  billing: "), "{top}");
+    for schema in nexudus::ENTITIES {
+        let name = schema.name.to_kebab_case();
+        assert!(
+            top.contains(&format!(" {name},")) || top.contains(&format!(" {name}\n")),
+            "{name}: {top}"
+        );
+    }
     let create = server
         .bare()
         .run(&["CoworkerDiscountCode", "create", "-h"])

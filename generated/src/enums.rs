@@ -2430,6 +2430,55 @@ impl EloxxLockerAction {
 #[cfg(any(feature = "eloxx_lockers_audits", feature = "schemas"))]
 crate::api_enum!(EloxxLockerAction);
 
+/// Whether the locker operation an Eloxx lockers audit entry records succeeded.
+///
+/// The API's `eEloxxLockerAuditType`.
+///
+/// Spec decision: The newer EloxxLockersAudit pages name it, with the same two values as
+/// eTileAuditType; the catalogue gives neither name nor values. It is declared on its own,
+/// under the API's name, rather than shared with eTileAuditType.
+#[cfg(any(feature = "eloxx_lockers_audits", feature = "schemas"))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EloxxLockerAuditType {
+    /// `1` (`Success`).
+    Success,
+    /// `2` (`Failure`).
+    Failure,
+    /// A value the spec does not name, kept as the API sent it.
+    Unknown(crate::UnknownValue),
+}
+
+#[cfg(any(feature = "eloxx_lockers_audits", feature = "schemas"))]
+impl EloxxLockerAuditType {
+    /// The enumeration as data: its API name and known values.
+    pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
+        name: "eEloxxLockerAuditType",
+        values: &[(1, "Success"), (2, "Failure")],
+    };
+
+    /// The number the API uses for this value.
+    pub const fn value(self) -> i64 {
+        match self {
+            Self::Success => 1,
+            Self::Failure => 2,
+            Self::Unknown(value) => value.get(),
+        }
+    }
+
+    /// The value of a number: a variant when the spec names it, else `Unknown`.
+    pub const fn from_value(value: i64) -> Self {
+        match value {
+            1 => Self::Success,
+            2 => Self::Failure,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+#[cfg(any(feature = "eloxx_lockers_audits", feature = "schemas"))]
+crate::api_enum!(EloxxLockerAuditType);
+
 /// Protocol of an email account's incoming server.
 ///
 /// The API's `eEmailServerType`.
@@ -2832,12 +2881,11 @@ crate::api_enum!(Gender);
 /// How near to an automation tile's position a user has to be; the higher the precision, the
 /// nearer.
 ///
-/// The API's `eGeofencePrecision`.
+/// The API's `eAutomationTileGeofencePrecission`.
 ///
-/// Spec decision: No document names this enumeration: the catalogue (skills:automationtiles.md)
-/// gives only the values of AutomationTile.GeofencePrecission. eGeofencePrecision is a name the
-/// project made up, spelled the usual way; the field keeps the API's spelling
-/// GeofencePrecission on the wire.
+/// Spec decision: The catalogue gives only the values; the newer update pages name the
+/// enumeration eAutomationTileGeofencePrecission, typo included, which stays its API name.
+/// `rust:` spells the type GeofencePrecision.
 #[cfg(any(feature = "automation_tiles", feature = "schemas"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2858,7 +2906,7 @@ pub enum GeofencePrecision {
 impl GeofencePrecision {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
-        name: "eGeofencePrecision",
+        name: "eAutomationTileGeofencePrecission",
         values: &[(1, "Low"), (2, "Medium"), (3, "High"), (4, "VeryHigh")],
     };
 
@@ -7278,6 +7326,7 @@ crate::api_enum!(TariffType);
 /// only the values of TaxRate.ExemptionReason. eTaxExemptionReason is a name the project made
 /// up; only the number travels on the wire. The catalogue does not say what each code means, so
 /// the values carry no docs; note that the number is not the code (2 is M01).
+#[cfg(any(feature = "schemas", feature = "tax_rates"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TaxExemptionReason {
@@ -7345,6 +7394,7 @@ pub enum TaxExemptionReason {
     Unknown(crate::UnknownValue),
 }
 
+#[cfg(any(feature = "schemas", feature = "tax_rates"))]
 impl TaxExemptionReason {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -7458,6 +7508,7 @@ impl TaxExemptionReason {
     }
 }
 
+#[cfg(any(feature = "schemas", feature = "tax_rates"))]
 crate::api_enum!(TaxExemptionReason);
 
 /// Who can open a website template file.
@@ -7518,22 +7569,10 @@ impl TemplateFileVisibility {
 #[cfg(any(feature = "schemas", feature = "template_files"))]
 crate::api_enum!(TemplateFileVisibility);
 
-/// Whether the action an audit entry records succeeded.
+/// Whether the action an automation tile audit entry records succeeded.
 ///
 /// The API's `eTileAuditType`.
-///
-/// Spec decision: The AutomationTileAudit pages name it eTileAuditType. The EloxxLockersAudit
-/// pages (web:learn.nexudus.com/rest-api/sys/post-eloxxlockersaudits, put-eloxxlockersaudits)
-/// name the enumeration of their own TileAuditType field eEloxxLockerAuditType, with the same
-/// two values. One enumeration is declared for both fields, under the name enums.tsv assigns:
-/// the numbers and names agree and only the number travels on the wire.
-#[cfg(
-    any(
-        feature = "automation_tile_audits",
-        feature = "eloxx_lockers_audits",
-        feature = "schemas"
-    )
-)]
+#[cfg(any(feature = "automation_tile_audits", feature = "schemas"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TileAuditType {
@@ -7545,13 +7584,7 @@ pub enum TileAuditType {
     Unknown(crate::UnknownValue),
 }
 
-#[cfg(
-    any(
-        feature = "automation_tile_audits",
-        feature = "eloxx_lockers_audits",
-        feature = "schemas"
-    )
-)]
+#[cfg(any(feature = "automation_tile_audits", feature = "schemas"))]
 impl TileAuditType {
     /// The enumeration as data: its API name and known values.
     pub const SCHEMA: crate::EnumSchema = crate::EnumSchema {
@@ -7578,13 +7611,7 @@ impl TileAuditType {
     }
 }
 
-#[cfg(
-    any(
-        feature = "automation_tile_audits",
-        feature = "eloxx_lockers_audits",
-        feature = "schemas"
-    )
-)]
+#[cfg(any(feature = "automation_tile_audits", feature = "schemas"))]
 crate::api_enum!(TileAuditType);
 
 /// Period after which a plan benefit (booking credit, extra service or pass) is renewed.

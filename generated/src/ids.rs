@@ -16,7 +16,12 @@ crate::typed_id!(AccessTokenId, "AccessToken");
 crate::typed_id!(AiChannelSessionId, "AiChannelSession");
 
 #[cfg(
-    any(feature = "applications", feature = "installed_applications", feature = "users")
+    any(
+        feature = "applications",
+        feature = "business_charges",
+        feature = "installed_applications",
+        feature = "users"
+    )
 )]
 crate::typed_id!(ApplicationId, "Application");
 
@@ -125,6 +130,7 @@ crate::typed_id!(BusinessDomainId, "BusinessDomain");
         feature = "coworker_extra_services",
         feature = "coworker_identity_checks",
         feature = "coworker_inventory_assets",
+        feature = "coworker_invoice_histories",
         feature = "coworker_invoices",
         feature = "coworker_ledger_entries",
         feature = "coworker_legal_content_audits",
@@ -519,12 +525,18 @@ crate::typed_id!(CoworkerInvoiceHistoryId, "CoworkerInvoiceHistory");
         feature = "coworker_invoice_payment_tokens",
         feature = "coworker_invoices",
         feature = "coworker_ledger_entries",
+        feature = "coworker_products",
         feature = "event_attendees"
     )
 )]
 crate::typed_id!(CoworkerInvoiceId, "CoworkerInvoice");
 
-#[cfg(feature = "coworker_invoice_lines")]
+#[cfg(
+    any(
+        feature = "coworker_booking_credit_use_histories",
+        feature = "coworker_invoice_lines"
+    )
+)]
 crate::typed_id!(CoworkerInvoiceLineId, "CoworkerInvoiceLine");
 
 #[cfg(feature = "coworker_invoice_payment_tokens")]

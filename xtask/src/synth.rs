@@ -106,11 +106,21 @@ fn prepare(out: &Path) -> Result<(), String> {
 /// The entity file with its entity name, path segment and area replaced. Line by line,
 /// by key: `type:` lines keep their names (enums and typed ids are the spec's, not the
 /// entity's: `eSystemResourceType` stays), paths get the lowercase name and the new area,
-/// and every other line the entity's name (so its filters' query names follow).
+/// and every other line the entity's name (so its filters' query names follow). Inline
+/// child arrays are left out: they name another entity, which is renamed on its own (and
+/// only 5 of the real spec's entities have them).
 fn rename(text: &str, name: &str, new_name: &str, area: &str, new_area: &str) -> String {
     let (lower, new_lower) = (name.to_ascii_lowercase(), new_name.to_ascii_lowercase());
     let mut out = String::with_capacity(text.len() + 1024);
+    let mut in_children = false;
     for line in text.lines() {
+        // A top-level key starts and ends the `children:` block.
+        if line.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            in_children = line.starts_with("children:");
+        }
+        if in_children {
+            continue;
+        }
         let key = line.trim_start().trim_start_matches("- ").split(':').next();
         let renamed = match key {
             Some("type") => line.to_owned(),

@@ -105,7 +105,8 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("Name", crate::FieldKind::String).required(),
         crate::FieldSchema::new("Published", crate::FieldKind::Boolean),
         crate::FieldSchema::new("ApplicationKey", crate::FieldKind::String).read_only(),
-        crate::FieldSchema::new("SecretKey", crate::FieldKind::String),
+        crate::FieldSchema::new("SecretKey", crate::FieldKind::String)
+            .pii(crate::Pii::Secret),
         crate::FieldSchema::new("ShortDescription", crate::FieldKind::String).required(),
         crate::FieldSchema::new("Description", crate::FieldKind::String),
         crate::FieldSchema::new("InstallUrl", crate::FieldKind::String).required(),
@@ -339,9 +340,8 @@ mod typed {
         /// Wire: `SecretKey`.
         ///
         /// Spec decision: The 2020 page does not have it; the catalogue (skills:applications.md) and
-        /// the newer pages do, writable on create and update. The catalogue marks no PII on it. It is a
-        /// credential, but this build of the loader does not yet accept spec/README.md's SECRET
-        /// category, so it is left unmarked.
+        /// the newer pages do, writable on create and update. The catalogue marks no PII on it; it is a
+        /// credential, so it takes the spec's own SECRET category.
         pub secret_key: Option<String>,
         /// A one-line summary of the application.
         ///

@@ -98,7 +98,8 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             .pii(crate::Pii::Email),
         crate::FieldSchema::new("DeveloperName", crate::FieldKind::String).required(),
         crate::FieldSchema::new("Published", crate::FieldKind::Boolean),
-        crate::FieldSchema::new("SecretKey", crate::FieldKind::String),
+        crate::FieldSchema::new("SecretKey", crate::FieldKind::String)
+            .pii(crate::Pii::Secret),
         crate::FieldSchema::new("ShortDescription", crate::FieldKind::String).required(),
         crate::FieldSchema::new("Description", crate::FieldKind::String),
         crate::FieldSchema::new("NotificationEmail", crate::FieldKind::String)

@@ -112,6 +112,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("RegularCharge", crate::FieldKind::Boolean),
         crate::FieldSchema::new("DiscountAmount", crate::FieldKind::Money).required(),
         crate::FieldSchema::new("CreditAmount", crate::FieldKind::Money).required(),
+        crate::FieldSchema::new("DiscountCode", crate::FieldKind::String).read_only(),
         crate::FieldSchema::new("DueDate", crate::FieldKind::DateTime),
         crate::FieldSchema::new("TotalAmount", crate::FieldKind::Money).required(),
         crate::FieldSchema::new("PurchaseOrder", crate::FieldKind::String),
@@ -137,11 +138,15 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             .read_only(),
         crate::FieldSchema::new("CoworkerExtraServiceUniqueId", crate::FieldKind::Guid)
             .read_only(),
+        crate::FieldSchema::new("ExtraServiceUniqueId", crate::FieldKind::Guid)
+            .read_only(),
         crate::FieldSchema::new("CoworkerTimePassUniqueId", crate::FieldKind::Guid)
             .read_only(),
         crate::FieldSchema::new("CoworkerChargeUniqueId", crate::FieldKind::Guid)
             .read_only(),
         crate::FieldSchema::new("EventAttendeeUniqueId", crate::FieldKind::Guid)
+            .read_only(),
+        crate::FieldSchema::new("CoworkerDiscountCodeUniqueId", crate::FieldKind::Guid)
             .read_only(),
         crate::FieldSchema::new("InvoiceFromDate", crate::FieldKind::DateTime)
             .read_only(),
@@ -249,6 +254,62 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             query: "Charge_Business_Currency_Code",
             field: "BusinessCurrencyCode",
         },
+        crate::FilterSchema {
+            query: "Charge_Quantity",
+            field: "Quantity",
+        },
+        crate::FilterSchema {
+            query: "Charge_InvoiceLineDisplayAs",
+            field: "InvoiceLineDisplayAs",
+        },
+        crate::FilterSchema {
+            query: "Charge_CreditAmount",
+            field: "CreditAmount",
+        },
+        crate::FilterSchema {
+            query: "Charge_PurchaseOrder",
+            field: "PurchaseOrder",
+        },
+        crate::FilterSchema {
+            query: "Charge_SaleDate",
+            field: "SaleDate",
+        },
+        crate::FilterSchema {
+            query: "Charge_FromTeamMember",
+            field: "FromTeamMember",
+        },
+        crate::FilterSchema {
+            query: "Charge_CoworkerExtraServiceName",
+            field: "CoworkerExtraServiceName",
+        },
+        crate::FilterSchema {
+            query: "Charge_CoworkerTimePassName",
+            field: "CoworkerTimePassName",
+        },
+        crate::FilterSchema {
+            query: "Charge_CoworkerProductName",
+            field: "CoworkerProductName",
+        },
+        crate::FilterSchema {
+            query: "Charge_TariffName",
+            field: "TariffName",
+        },
+        crate::FilterSchema {
+            query: "Charge_CoworkerProductUniqueId",
+            field: "CoworkerProductUniqueId",
+        },
+        crate::FilterSchema {
+            query: "Charge_BookingUniqueId",
+            field: "BookingUniqueId",
+        },
+        crate::FilterSchema {
+            query: "Charge_RepeatFrom",
+            field: "RepeatFrom",
+        },
+        crate::FilterSchema {
+            query: "Charge_RepeatUntil",
+            field: "RepeatUntil",
+        },
     ],
     range_filters: &[
         crate::RangeFilterSchema {
@@ -291,6 +352,31 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             to: "to_Charge_InvoiceToDate",
             field: "InvoiceToDate",
         },
+        crate::RangeFilterSchema {
+            from: "from_Charge_Quantity",
+            to: "to_Charge_Quantity",
+            field: "Quantity",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Charge_CreditAmount",
+            to: "to_Charge_CreditAmount",
+            field: "CreditAmount",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Charge_SaleDate",
+            to: "to_Charge_SaleDate",
+            field: "SaleDate",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Charge_RepeatFrom",
+            to: "to_Charge_RepeatFrom",
+            field: "RepeatFrom",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Charge_RepeatUntil",
+            to: "to_Charge_RepeatUntil",
+            field: "RepeatUntil",
+        },
     ],
     sort: &[
         "Id",
@@ -315,6 +401,23 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         "InvoiceToDate",
         "CreatedOn",
         "UpdatedOn",
+        "Quantity",
+        "InvoiceLineDisplayAs",
+        "CreditAmount",
+        "PurchaseOrder",
+        "SaleDate",
+        "FromTeamMember",
+        "CoworkerExtraServiceName",
+        "CoworkerTimePassName",
+        "CoworkerProductName",
+        "TariffName",
+        "CoworkerProductUniqueId",
+        "BookingUniqueId",
+        "RepeatFrom",
+        "RepeatUntil",
+        "DiscountCode",
+        "ExtraServiceUniqueId",
+        "CoworkerDiscountCodeUniqueId",
     ],
     endpoints: &[
         crate::EndpointSchema {
@@ -469,6 +572,14 @@ mod typed {
         /// Spec decision: The 2020 reference does not list it; the newer update page requires it. The
         /// newer page wins, and create is assumed to require it too.
         pub credit_amount: crate::Decimal,
+        /// Discount code applied to the charge, if any.
+        ///
+        /// Wire: `DiscountCode`, read-only.
+        ///
+        /// Spec decision: Only dev:billing/get-charges-by-id names it, in the record it returns; no
+        /// body takes it and the catalogue (skills:charges.md) lists only the options a body sets, so
+        /// it is read-only.
+        pub discount_code: Option<String>,
         /// Date from which the charge is due to be invoiced, if any.
         ///
         /// Wire: `DueDate`.
@@ -536,38 +647,81 @@ mod typed {
         /// Sequential number of the charge; set by the server.
         ///
         /// Wire: `ChargeNumber`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:charges.md) does not name it, as it lists only the
+        /// options a body sets; dev:billing/get-charges-by-id returns it, so it is kept read-only.
         pub charge_number: Option<String>,
         /// When the charge was invoiced; set by the server.
         ///
         /// Wire: `InvoicedOn`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:charges.md) does not name it, as it lists only the
+        /// options a body sets; dev:billing/get-charges-by-id returns it, so it is kept read-only.
         pub invoiced_on: Option<crate::DateTime>,
         /// Unique id of the contract that created this charge, if any.
         ///
         /// Wire: `CoworkerContractUniqueId`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:charges.md) does not name it, as it lists only the
+        /// options a body sets; dev:billing/get-charges-by-id returns it, so it is kept read-only.
         pub coworker_contract_unique_id: Option<crate::Uuid>,
         /// Unique id of the customer's extra service that created this charge, if any.
         ///
         /// Wire: `CoworkerExtraServiceUniqueId`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:charges.md) does not name it, as it lists only the
+        /// options a body sets; dev:billing/get-charges-by-id returns it, so it is kept read-only.
         pub coworker_extra_service_unique_id: Option<crate::Uuid>,
+        /// Unique id of the extra service (booking rate) behind the charge, if any.
+        ///
+        /// Wire: `ExtraServiceUniqueId`, read-only.
+        ///
+        /// Spec decision: Only dev:billing/get-charges-by-id names it, in the record it returns; no
+        /// body takes it and the catalogue (skills:charges.md) lists only the options a body sets, so
+        /// it is read-only.
+        pub extra_service_unique_id: Option<crate::Uuid>,
         /// Unique id of the customer's time pass that created this charge, if any.
         ///
         /// Wire: `CoworkerTimePassUniqueId`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:charges.md) does not name it, as it lists only the
+        /// options a body sets; dev:billing/get-charges-by-id returns it, so it is kept read-only.
         pub coworker_time_pass_unique_id: Option<crate::Uuid>,
         /// Unique id of the customer charge this charge was made from, if any.
         ///
         /// Wire: `CoworkerChargeUniqueId`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:charges.md) does not name it, as it lists only the
+        /// options a body sets; dev:billing/get-charges-by-id returns it, so it is kept read-only.
         pub coworker_charge_unique_id: Option<crate::Uuid>,
         /// Unique id of the event attendee (ticket) that created this charge, if any.
         ///
         /// Wire: `EventAttendeeUniqueId`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:charges.md) does not name it, as it lists only the
+        /// options a body sets; dev:billing/get-charges-by-id returns it, so it is kept read-only.
         pub event_attendee_unique_id: Option<crate::Uuid>,
+        /// Unique id of the customer discount code behind the charge, if any.
+        ///
+        /// Wire: `CoworkerDiscountCodeUniqueId`, read-only.
+        ///
+        /// Spec decision: Only dev:billing/get-charges-by-id names it, in the record it returns; no
+        /// body takes it and the catalogue (skills:charges.md) lists only the options a body sets, so
+        /// it is read-only.
+        pub coworker_discount_code_unique_id: Option<crate::Uuid>,
         /// Start of the period the charge covers on its invoice.
         ///
         /// Wire: `InvoiceFromDate`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:charges.md) does not name it, as it lists only the
+        /// options a body sets; dev:billing/get-charges-by-id returns it, so it is kept read-only.
         pub invoice_from_date: Option<crate::DateTime>,
         /// End of the period the charge covers on its invoice.
         ///
         /// Wire: `InvoiceToDate`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:charges.md) does not name it, as it lists only the
+        /// options a body sets; dev:billing/get-charges-by-id returns it, so it is kept read-only.
         pub invoice_to_date: Option<crate::DateTime>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
@@ -609,6 +763,7 @@ mod typed {
                     let mut v_regular_charge = None;
                     let mut v_discount_amount = None;
                     let mut v_credit_amount = None;
+                    let mut v_discount_code = None;
                     let mut v_due_date = None;
                     let mut v_total_amount = None;
                     let mut v_purchase_order = None;
@@ -629,9 +784,11 @@ mod typed {
                     let mut v_invoiced_on = None;
                     let mut v_coworker_contract_unique_id = None;
                     let mut v_coworker_extra_service_unique_id = None;
+                    let mut v_extra_service_unique_id = None;
                     let mut v_coworker_time_pass_unique_id = None;
                     let mut v_coworker_charge_unique_id = None;
                     let mut v_event_attendee_unique_id = None;
+                    let mut v_coworker_discount_code_unique_id = None;
                     let mut v_invoice_from_date = None;
                     let mut v_invoice_to_date = None;
                     let mut extra = ::serde_json::Map::new();
@@ -663,6 +820,7 @@ mod typed {
                             "CreditAmount" => {
                                 v_credit_amount = crate::wire::decimal(&mut map)?;
                             }
+                            "DiscountCode" => v_discount_code = map.next_value()?,
                             "DueDate" => v_due_date = map.next_value()?,
                             "TotalAmount" => {
                                 v_total_amount = crate::wire::decimal(&mut map)?;
@@ -699,6 +857,9 @@ mod typed {
                             "CoworkerExtraServiceUniqueId" => {
                                 v_coworker_extra_service_unique_id = map.next_value()?;
                             }
+                            "ExtraServiceUniqueId" => {
+                                v_extra_service_unique_id = map.next_value()?;
+                            }
                             "CoworkerTimePassUniqueId" => {
                                 v_coworker_time_pass_unique_id = map.next_value()?;
                             }
@@ -707,6 +868,9 @@ mod typed {
                             }
                             "EventAttendeeUniqueId" => {
                                 v_event_attendee_unique_id = map.next_value()?;
+                            }
+                            "CoworkerDiscountCodeUniqueId" => {
+                                v_coworker_discount_code_unique_id = map.next_value()?;
                             }
                             "InvoiceFromDate" => v_invoice_from_date = map.next_value()?,
                             "InvoiceToDate" => v_invoice_to_date = map.next_value()?,
@@ -738,6 +902,7 @@ mod typed {
                             v_credit_amount,
                             "CreditAmount",
                         )?,
+                        discount_code: v_discount_code,
                         due_date: v_due_date,
                         total_amount: crate::wire::required(
                             v_total_amount,
@@ -761,9 +926,11 @@ mod typed {
                         invoiced_on: v_invoiced_on,
                         coworker_contract_unique_id: v_coworker_contract_unique_id,
                         coworker_extra_service_unique_id: v_coworker_extra_service_unique_id,
+                        extra_service_unique_id: v_extra_service_unique_id,
                         coworker_time_pass_unique_id: v_coworker_time_pass_unique_id,
                         coworker_charge_unique_id: v_coworker_charge_unique_id,
                         event_attendee_unique_id: v_event_attendee_unique_id,
+                        coworker_discount_code_unique_id: v_coworker_discount_code_unique_id,
                         invoice_from_date: v_invoice_from_date,
                         invoice_to_date: v_invoice_to_date,
                         extra,
@@ -826,6 +993,8 @@ mod typed {
         pub discount_amount: Option<crate::Decimal>,
         /// `CreditAmount`: see [`Charge::credit_amount`].
         pub credit_amount: Option<crate::Decimal>,
+        /// `DiscountCode`: see [`Charge::discount_code`].
+        pub discount_code: Option<String>,
         /// `DueDate`: see [`Charge::due_date`].
         pub due_date: Option<crate::DateTime>,
         /// `TotalAmount`: see [`Charge::total_amount`].
@@ -866,12 +1035,16 @@ mod typed {
         pub coworker_contract_unique_id: Option<crate::Uuid>,
         /// `CoworkerExtraServiceUniqueId`: see [`Charge::coworker_extra_service_unique_id`].
         pub coworker_extra_service_unique_id: Option<crate::Uuid>,
+        /// `ExtraServiceUniqueId`: see [`Charge::extra_service_unique_id`].
+        pub extra_service_unique_id: Option<crate::Uuid>,
         /// `CoworkerTimePassUniqueId`: see [`Charge::coworker_time_pass_unique_id`].
         pub coworker_time_pass_unique_id: Option<crate::Uuid>,
         /// `CoworkerChargeUniqueId`: see [`Charge::coworker_charge_unique_id`].
         pub coworker_charge_unique_id: Option<crate::Uuid>,
         /// `EventAttendeeUniqueId`: see [`Charge::event_attendee_unique_id`].
         pub event_attendee_unique_id: Option<crate::Uuid>,
+        /// `CoworkerDiscountCodeUniqueId`: see [`Charge::coworker_discount_code_unique_id`].
+        pub coworker_discount_code_unique_id: Option<crate::Uuid>,
         /// `InvoiceFromDate`: see [`Charge::invoice_from_date`].
         pub invoice_from_date: Option<crate::DateTime>,
         /// `InvoiceToDate`: see [`Charge::invoice_to_date`].
@@ -882,14 +1055,18 @@ mod typed {
         ///
         /// Spec decision: The 2020 list example writes `ChargeBusinessName`; named as the newer pages
         /// name joined fields (002's `CoworkerFullName`): the relation path without the entity's prefix
-        /// or underscores.
+        /// or underscores. The catalogue (skills:charges.md) does not name it, as it lists only the
+        /// options a body sets; dev:billing/get-charges-by-id returns it and dev:billing/get-charges
+        /// filters by it, so it is kept.
         pub business_name: Option<String>,
         /// The code of the location's currency, in which the amounts are counted.
         ///
         /// Wire: `BusinessCurrencyCode`, read-only.
         ///
         /// Spec decision: The 2020 list example writes `ChargeBusinessCurrency_Code`; named as the
-        /// newer pages name joined fields, as for BusinessName.
+        /// newer pages name joined fields, as for BusinessName. The catalogue (skills:charges.md) does
+        /// not name it, as it lists only the options a body sets; dev:billing/get-charges-by-id returns
+        /// it and dev:billing/get-charges filters by it, so it is kept.
         pub business_currency_code: Option<String>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
@@ -931,6 +1108,7 @@ mod typed {
                     let mut v_regular_charge = None;
                     let mut v_discount_amount = None;
                     let mut v_credit_amount = None;
+                    let mut v_discount_code = None;
                     let mut v_due_date = None;
                     let mut v_total_amount = None;
                     let mut v_purchase_order = None;
@@ -951,9 +1129,11 @@ mod typed {
                     let mut v_invoiced_on = None;
                     let mut v_coworker_contract_unique_id = None;
                     let mut v_coworker_extra_service_unique_id = None;
+                    let mut v_extra_service_unique_id = None;
                     let mut v_coworker_time_pass_unique_id = None;
                     let mut v_coworker_charge_unique_id = None;
                     let mut v_event_attendee_unique_id = None;
+                    let mut v_coworker_discount_code_unique_id = None;
                     let mut v_invoice_from_date = None;
                     let mut v_invoice_to_date = None;
                     let mut v_business_name = None;
@@ -987,6 +1167,7 @@ mod typed {
                             "CreditAmount" => {
                                 v_credit_amount = crate::wire::decimal(&mut map)?;
                             }
+                            "DiscountCode" => v_discount_code = map.next_value()?,
                             "DueDate" => v_due_date = map.next_value()?,
                             "TotalAmount" => {
                                 v_total_amount = crate::wire::decimal(&mut map)?;
@@ -1023,6 +1204,9 @@ mod typed {
                             "CoworkerExtraServiceUniqueId" => {
                                 v_coworker_extra_service_unique_id = map.next_value()?;
                             }
+                            "ExtraServiceUniqueId" => {
+                                v_extra_service_unique_id = map.next_value()?;
+                            }
                             "CoworkerTimePassUniqueId" => {
                                 v_coworker_time_pass_unique_id = map.next_value()?;
                             }
@@ -1031,6 +1215,9 @@ mod typed {
                             }
                             "EventAttendeeUniqueId" => {
                                 v_event_attendee_unique_id = map.next_value()?;
+                            }
+                            "CoworkerDiscountCodeUniqueId" => {
+                                v_coworker_discount_code_unique_id = map.next_value()?;
                             }
                             "InvoiceFromDate" => v_invoice_from_date = map.next_value()?,
                             "InvoiceToDate" => v_invoice_to_date = map.next_value()?,
@@ -1060,6 +1247,7 @@ mod typed {
                         regular_charge: v_regular_charge,
                         discount_amount: v_discount_amount,
                         credit_amount: v_credit_amount,
+                        discount_code: v_discount_code,
                         due_date: v_due_date,
                         total_amount: v_total_amount,
                         purchase_order: v_purchase_order,
@@ -1080,9 +1268,11 @@ mod typed {
                         invoiced_on: v_invoiced_on,
                         coworker_contract_unique_id: v_coworker_contract_unique_id,
                         coworker_extra_service_unique_id: v_coworker_extra_service_unique_id,
+                        extra_service_unique_id: v_extra_service_unique_id,
                         coworker_time_pass_unique_id: v_coworker_time_pass_unique_id,
                         coworker_charge_unique_id: v_coworker_charge_unique_id,
                         event_attendee_unique_id: v_event_attendee_unique_id,
+                        coworker_discount_code_unique_id: v_coworker_discount_code_unique_id,
                         invoice_from_date: v_invoice_from_date,
                         invoice_to_date: v_invoice_to_date,
                         business_name: v_business_name,
@@ -1624,6 +1814,62 @@ mod typed {
         ///
         /// Query: `Charge_Business_Currency_Code=text`.
         BusinessCurrencyCode(String),
+        /// Filter by quantity.
+        ///
+        /// Query: `Charge_Quantity=12`.
+        Quantity(i64),
+        /// Filter by the invoice line text.
+        ///
+        /// Query: `Charge_InvoiceLineDisplayAs=text`.
+        InvoiceLineDisplayAs(String),
+        /// Filter by credit amount.
+        ///
+        /// Query: `Charge_CreditAmount=10.5`.
+        CreditAmount(crate::Decimal),
+        /// Filter by purchase order.
+        ///
+        /// Query: `Charge_PurchaseOrder=text`.
+        PurchaseOrder(String),
+        /// Filter by sale date.
+        ///
+        /// Query: `Charge_SaleDate=2025-01-01T00:00`.
+        SaleDate(crate::DateTime),
+        /// Filter by whether a team member incurred the charge.
+        ///
+        /// Query: `Charge_FromTeamMember=true`.
+        FromTeamMember(bool),
+        /// Filter by the customer extra service's name.
+        ///
+        /// Query: `Charge_CoworkerExtraServiceName=text`.
+        CoworkerExtraServiceName(String),
+        /// Filter by the customer time pass's name.
+        ///
+        /// Query: `Charge_CoworkerTimePassName=text`.
+        CoworkerTimePassName(String),
+        /// Filter by the customer product's name.
+        ///
+        /// Query: `Charge_CoworkerProductName=text`.
+        CoworkerProductName(String),
+        /// Filter by the plan's name.
+        ///
+        /// Query: `Charge_TariffName=text`.
+        TariffName(String),
+        /// Filter by the unique id of the customer product.
+        ///
+        /// Query: `Charge_CoworkerProductUniqueId=a1b2c3d4-e5f6-7890-abcd-ef1234567890`.
+        CoworkerProductUniqueId(crate::Uuid),
+        /// Filter by the unique id of the booking.
+        ///
+        /// Query: `Charge_BookingUniqueId=a1b2c3d4-e5f6-7890-abcd-ef1234567890`.
+        BookingUniqueId(crate::Uuid),
+        /// Filter by the first date a regular charge is billed.
+        ///
+        /// Query: `Charge_RepeatFrom=2025-01-01T00:00`.
+        RepeatFrom(crate::DateTime),
+        /// Filter by the last date a regular charge is billed.
+        ///
+        /// Query: `Charge_RepeatUntil=2025-01-01T00:00`.
+        RepeatUntil(crate::DateTime),
         /// Records created within a range.
         ///
         /// `CreatedOn` at least this value. Query: `from_Charge_CreatedOn=2025-01-01T00:00`.
@@ -1689,6 +1935,46 @@ mod typed {
         ///
         /// `InvoiceToDate` at most this value. Query: `to_Charge_InvoiceToDate=2025-01-01T00:00`.
         ToInvoiceToDate(crate::DateTime),
+        /// Quantity, within a range.
+        ///
+        /// `Quantity` at least this value. Query: `from_Charge_Quantity=12`.
+        FromQuantity(i64),
+        /// Quantity, within a range.
+        ///
+        /// `Quantity` at most this value. Query: `to_Charge_Quantity=12`.
+        ToQuantity(i64),
+        /// Credit amount, within a range.
+        ///
+        /// `CreditAmount` at least this value. Query: `from_Charge_CreditAmount=10.5`.
+        FromCreditAmount(crate::Decimal),
+        /// Credit amount, within a range.
+        ///
+        /// `CreditAmount` at most this value. Query: `to_Charge_CreditAmount=10.5`.
+        ToCreditAmount(crate::Decimal),
+        /// Sale date, within a range.
+        ///
+        /// `SaleDate` at least this value. Query: `from_Charge_SaleDate=2025-01-01T00:00`.
+        FromSaleDate(crate::DateTime),
+        /// Sale date, within a range.
+        ///
+        /// `SaleDate` at most this value. Query: `to_Charge_SaleDate=2025-01-01T00:00`.
+        ToSaleDate(crate::DateTime),
+        /// First billing date, within a range.
+        ///
+        /// `RepeatFrom` at least this value. Query: `from_Charge_RepeatFrom=2025-01-01T00:00`.
+        FromRepeatFrom(crate::DateTime),
+        /// First billing date, within a range.
+        ///
+        /// `RepeatFrom` at most this value. Query: `to_Charge_RepeatFrom=2025-01-01T00:00`.
+        ToRepeatFrom(crate::DateTime),
+        /// Last billing date, within a range.
+        ///
+        /// `RepeatUntil` at least this value. Query: `from_Charge_RepeatUntil=2025-01-01T00:00`.
+        FromRepeatUntil(crate::DateTime),
+        /// Last billing date, within a range.
+        ///
+        /// `RepeatUntil` at most this value. Query: `to_Charge_RepeatUntil=2025-01-01T00:00`.
+        ToRepeatUntil(crate::DateTime),
     }
 
     impl crate::QueryFilter for ChargeFilter {
@@ -1753,6 +2039,49 @@ mod typed {
                 Self::BusinessName(value) => ("Charge_Business_Name", value.clone()),
                 Self::BusinessCurrencyCode(value) => {
                     ("Charge_Business_Currency_Code", value.clone())
+                }
+                Self::Quantity(value) => ("Charge_Quantity", value.to_string()),
+                Self::InvoiceLineDisplayAs(value) => {
+                    ("Charge_InvoiceLineDisplayAs", value.clone())
+                }
+                Self::CreditAmount(value) => ("Charge_CreditAmount", value.to_string()),
+                Self::PurchaseOrder(value) => ("Charge_PurchaseOrder", value.clone()),
+                Self::SaleDate(value) => {
+                    (
+                        "Charge_SaleDate",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromTeamMember(value) => {
+                    ("Charge_FromTeamMember", value.to_string())
+                }
+                Self::CoworkerExtraServiceName(value) => {
+                    ("Charge_CoworkerExtraServiceName", value.clone())
+                }
+                Self::CoworkerTimePassName(value) => {
+                    ("Charge_CoworkerTimePassName", value.clone())
+                }
+                Self::CoworkerProductName(value) => {
+                    ("Charge_CoworkerProductName", value.clone())
+                }
+                Self::TariffName(value) => ("Charge_TariffName", value.clone()),
+                Self::CoworkerProductUniqueId(value) => {
+                    ("Charge_CoworkerProductUniqueId", value.to_string())
+                }
+                Self::BookingUniqueId(value) => {
+                    ("Charge_BookingUniqueId", value.to_string())
+                }
+                Self::RepeatFrom(value) => {
+                    (
+                        "Charge_RepeatFrom",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::RepeatUntil(value) => {
+                    (
+                        "Charge_RepeatUntil",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
                 }
                 Self::FromCreatedOn(value) => {
                     (
@@ -1838,6 +2167,50 @@ mod typed {
                         value.to_filter_string(crate::SERVICE.filter_datetime_format),
                     )
                 }
+                Self::FromQuantity(value) => ("from_Charge_Quantity", value.to_string()),
+                Self::ToQuantity(value) => ("to_Charge_Quantity", value.to_string()),
+                Self::FromCreditAmount(value) => {
+                    ("from_Charge_CreditAmount", value.to_string())
+                }
+                Self::ToCreditAmount(value) => {
+                    ("to_Charge_CreditAmount", value.to_string())
+                }
+                Self::FromSaleDate(value) => {
+                    (
+                        "from_Charge_SaleDate",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToSaleDate(value) => {
+                    (
+                        "to_Charge_SaleDate",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromRepeatFrom(value) => {
+                    (
+                        "from_Charge_RepeatFrom",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToRepeatFrom(value) => {
+                    (
+                        "to_Charge_RepeatFrom",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromRepeatUntil(value) => {
+                    (
+                        "from_Charge_RepeatUntil",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToRepeatUntil(value) => {
+                    (
+                        "to_Charge_RepeatUntil",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
             }
         }
     }
@@ -1893,6 +2266,43 @@ mod typed {
         CreatedOn,
         /// `UpdatedOn`: When the record was last updated.
         UpdatedOn,
+        /// `Quantity`: Number of units charged.
+        Quantity,
+        /// `InvoiceLineDisplayAs`: Text shown on the invoice line instead of the description, if set.
+        InvoiceLineDisplayAs,
+        /// `CreditAmount`: Credit applied to the charge.
+        CreditAmount,
+        /// `PurchaseOrder`: Customer purchase-order reference for the charge.
+        PurchaseOrder,
+        /// `SaleDate`: Date of the sale, for accounting.
+        SaleDate,
+        /// `FromTeamMember`: Whether the charge was incurred by a member of the customer's team.
+        FromTeamMember,
+        /// `CoworkerExtraServiceName`: Name of the customer's extra service this charge is for, if any.
+        CoworkerExtraServiceName,
+        /// `CoworkerTimePassName`: Name of the customer's time pass this charge is for, if any.
+        CoworkerTimePassName,
+        /// `CoworkerProductName`: Name of the customer's product this charge is for, if any.
+        CoworkerProductName,
+        /// `TariffName`: Name of the plan this charge is for, if any.
+        TariffName,
+        /// `CoworkerProductUniqueId`: Unique id of the customer's product that created this charge, if
+        /// any.
+        CoworkerProductUniqueId,
+        /// `BookingUniqueId`: Unique id of the booking that created this charge, if any.
+        BookingUniqueId,
+        /// `RepeatFrom`: First date on which a regular charge is billed.
+        RepeatFrom,
+        /// `RepeatUntil`: Last date on which a regular charge is billed.
+        RepeatUntil,
+        /// `DiscountCode`: Discount code applied to the charge, if any.
+        DiscountCode,
+        /// `ExtraServiceUniqueId`: Unique id of the extra service (booking rate) behind the charge, if
+        /// any.
+        ExtraServiceUniqueId,
+        /// `CoworkerDiscountCodeUniqueId`: Unique id of the customer discount code behind the charge,
+        /// if any.
+        CoworkerDiscountCodeUniqueId,
     }
 
     impl crate::SortField for ChargeSort {
@@ -1920,6 +2330,23 @@ mod typed {
                 Self::InvoiceToDate => "InvoiceToDate",
                 Self::CreatedOn => "CreatedOn",
                 Self::UpdatedOn => "UpdatedOn",
+                Self::Quantity => "Quantity",
+                Self::InvoiceLineDisplayAs => "InvoiceLineDisplayAs",
+                Self::CreditAmount => "CreditAmount",
+                Self::PurchaseOrder => "PurchaseOrder",
+                Self::SaleDate => "SaleDate",
+                Self::FromTeamMember => "FromTeamMember",
+                Self::CoworkerExtraServiceName => "CoworkerExtraServiceName",
+                Self::CoworkerTimePassName => "CoworkerTimePassName",
+                Self::CoworkerProductName => "CoworkerProductName",
+                Self::TariffName => "TariffName",
+                Self::CoworkerProductUniqueId => "CoworkerProductUniqueId",
+                Self::BookingUniqueId => "BookingUniqueId",
+                Self::RepeatFrom => "RepeatFrom",
+                Self::RepeatUntil => "RepeatUntil",
+                Self::DiscountCode => "DiscountCode",
+                Self::ExtraServiceUniqueId => "ExtraServiceUniqueId",
+                Self::CoworkerDiscountCodeUniqueId => "CoworkerDiscountCodeUniqueId",
             }
         }
     }

@@ -109,9 +109,13 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             )
             .required(),
         crate::FieldSchema::new("ProductId", crate::FieldKind::Id("Product")).required(),
-        crate::FieldSchema::new("Notes", crate::FieldKind::String),
+        crate::FieldSchema::new("Notes", crate::FieldKind::String).pii(crate::Pii::Bio),
         crate::FieldSchema::new("Price", crate::FieldKind::Money),
         crate::FieldSchema::new("Refundable", crate::FieldKind::Boolean),
+        crate::FieldSchema::new(
+            "InvoiceDuringOnlineCheckout",
+            crate::FieldKind::Boolean,
+        ),
         crate::FieldSchema::new("Invoiced", crate::FieldKind::Boolean).read_only(),
         crate::FieldSchema::new("Credited", crate::FieldKind::Boolean).read_only(),
         crate::FieldSchema::new("InvoicedOn", crate::FieldKind::DateTime).read_only(),
@@ -140,12 +144,14 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
                 "CoworkerContractCoworkerFullName",
                 crate::FieldKind::String,
             )
-            .read_only(),
+            .read_only()
+            .pii(crate::Pii::Name),
         crate::FieldSchema::new(
                 "CoworkerContractCoworkerBillingName",
                 crate::FieldKind::String,
             )
-            .read_only(),
+            .read_only()
+            .pii(crate::Pii::Name),
         crate::FieldSchema::new("ProductName", crate::FieldKind::String).read_only(),
         crate::FieldSchema::new("ProductCurrencyCode", crate::FieldKind::String)
             .read_only(),
@@ -231,6 +237,10 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             query: "ContractDeposit_Product_Currency_Code",
             field: "ProductCurrencyCode",
         },
+        crate::FilterSchema {
+            query: "ContractDeposit_InvoiceDuringOnlineCheckout",
+            field: "InvoiceDuringOnlineCheckout",
+        },
     ],
     range_filters: &[
         crate::RangeFilterSchema {
@@ -266,6 +276,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         "InvoicedOn",
         "CreatedOn",
         "UpdatedOn",
+        "InvoiceDuringOnlineCheckout",
     ],
     endpoints: &[
         crate::EndpointSchema {
@@ -405,17 +416,34 @@ mod typed {
         ///
         /// Wire: `Refundable`.
         pub refundable: Option<bool>,
+        /// Whether the deposit is invoiced while the customer signs up online, at checkout.
+        ///
+        /// Wire: `InvoiceDuringOnlineCheckout`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue
+        /// (skills:contractdeposits.md) lists it among the create and update options, with no
+        /// description; the 2020 page does not. The docs say only what its name means.
+        pub invoice_during_online_checkout: Option<bool>,
         /// Whether the deposit has been invoiced; set by the server.
         ///
         /// Wire: `Invoiced`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:contractdeposits.md) names it only among the key
+        /// fields, not among the options a body sets; the 2020 page shows it, so it is kept read-only.
         pub invoiced: Option<bool>,
         /// Whether the deposit has been credited back to the customer; set by the server.
         ///
         /// Wire: `Credited`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:contractdeposits.md) does not name it, as it lists only
+        /// the options a body sets; the 2020 page shows it, so it is kept read-only.
         pub credited: Option<bool>,
         /// When the deposit was invoiced; set by the server.
         ///
         /// Wire: `InvoicedOn`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:contractdeposits.md) does not name it, as it lists only
+        /// the options a body sets; the 2020 page shows it, so it is kept read-only.
         pub invoiced_on: Option<crate::DateTime>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
@@ -454,6 +482,7 @@ mod typed {
                     let mut v_notes = None;
                     let mut v_price = None;
                     let mut v_refundable = None;
+                    let mut v_invoice_during_online_checkout = None;
                     let mut v_invoiced = None;
                     let mut v_credited = None;
                     let mut v_invoiced_on = None;
@@ -479,6 +508,9 @@ mod typed {
                             "Notes" => v_notes = map.next_value()?,
                             "Price" => v_price = crate::wire::decimal(&mut map)?,
                             "Refundable" => v_refundable = map.next_value()?,
+                            "InvoiceDuringOnlineCheckout" => {
+                                v_invoice_during_online_checkout = map.next_value()?;
+                            }
                             "Invoiced" => v_invoiced = map.next_value()?,
                             "Credited" => v_credited = map.next_value()?,
                             "InvoicedOn" => v_invoiced_on = map.next_value()?,
@@ -504,6 +536,7 @@ mod typed {
                         notes: v_notes,
                         price: v_price,
                         refundable: v_refundable,
+                        invoice_during_online_checkout: v_invoice_during_online_checkout,
                         invoiced: v_invoiced,
                         credited: v_credited,
                         invoiced_on: v_invoiced_on,
@@ -562,6 +595,8 @@ mod typed {
         pub price: Option<crate::Decimal>,
         /// `Refundable`: see [`ContractDeposit::refundable`].
         pub refundable: Option<bool>,
+        /// `InvoiceDuringOnlineCheckout`: see [`ContractDeposit::invoice_during_online_checkout`].
+        pub invoice_during_online_checkout: Option<bool>,
         /// `Invoiced`: see [`ContractDeposit::invoiced`].
         pub invoiced: Option<bool>,
         /// `Credited`: see [`ContractDeposit::credited`].
@@ -575,15 +610,22 @@ mod typed {
         /// Spec decision: Named and typed as the newer pages name joined fields (002's
         /// `CoworkerFullName`): the 2020 list example writes `ContractDepositCoworkerContractQuantity`,
         /// and its filters type every joined value `string`; the value is the contract's integer
-        /// quantity.
+        /// quantity. The catalogue (skills:contractdeposits.md) does not name it, as it names display
+        /// fields only in its PII table; the 2020 list example shows it, so it is kept.
         pub coworker_contract_quantity: Option<i64>,
         /// The contract's desk ids, as the contract stores them (comma-separated text).
         ///
         /// Wire: `CoworkerContractFloorPlanDeskIds`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:contractdeposits.md) does not name it, as it names
+        /// display fields only in its PII table; the 2020 list example shows it, so it is kept.
         pub coworker_contract_floor_plan_desk_ids: Option<String>,
         /// The names of the contract's desks, comma-separated.
         ///
         /// Wire: `CoworkerContractFloorPlanDeskNames`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:contractdeposits.md) does not name it, as it names
+        /// display fields only in its PII table; the 2020 list example shows it, so it is kept.
         pub coworker_contract_floor_plan_desk_names: Option<String>,
         /// The name of the contract's plan.
         ///
@@ -591,7 +633,8 @@ mod typed {
         ///
         /// Spec decision: The 2020 list example writes `ContractDepositCoworkerContractTariff_Name`;
         /// named as the newer pages name joined fields: the relation path without the entity's prefix
-        /// or underscores.
+        /// or underscores. The catalogue (skills:contractdeposits.md) does not name it, as it names
+        /// display fields only in its PII table; the 2020 list example shows it, so it is kept.
         pub coworker_contract_tariff_name: Option<String>,
         /// ID of the contract's customer.
         ///
@@ -599,7 +642,8 @@ mod typed {
         ///
         /// Spec decision: The 2020 list example writes `ContractDepositCoworkerContractCoworker_Id` and
         /// the filter types it `string`; named as the newer pages name joined fields, and typed as the
-        /// customer's id it is.
+        /// customer's id it is. The catalogue (skills:contractdeposits.md) does not name it, as it
+        /// names display fields only in its PII table; the 2020 list example shows it, so it is kept.
         pub coworker_contract_coworker_id: Option<crate::ids::CoworkerId>,
         /// The full name of the contract's customer.
         ///
@@ -620,13 +664,18 @@ mod typed {
         /// The name of the product the deposit is billed as.
         ///
         /// Wire: `ProductName`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:contractdeposits.md) names it only among the key
+        /// fields; the 2020 list example shows it, so it is kept.
         pub product_name: Option<String>,
         /// The code of the product's currency.
         ///
         /// Wire: `ProductCurrencyCode`, read-only.
         ///
         /// Spec decision: The 2020 list example writes `ContractDepositProductCurrency_Code`; named as
-        /// the newer pages name joined fields.
+        /// the newer pages name joined fields. The catalogue (skills:contractdeposits.md) does not name
+        /// it, as it names display fields only in its PII table; the 2020 list example shows it, so it
+        /// is kept.
         pub product_currency_code: Option<String>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
@@ -665,6 +714,7 @@ mod typed {
                     let mut v_notes = None;
                     let mut v_price = None;
                     let mut v_refundable = None;
+                    let mut v_invoice_during_online_checkout = None;
                     let mut v_invoiced = None;
                     let mut v_credited = None;
                     let mut v_invoiced_on = None;
@@ -699,6 +749,9 @@ mod typed {
                             "Notes" => v_notes = map.next_value()?,
                             "Price" => v_price = crate::wire::decimal(&mut map)?,
                             "Refundable" => v_refundable = map.next_value()?,
+                            "InvoiceDuringOnlineCheckout" => {
+                                v_invoice_during_online_checkout = map.next_value()?;
+                            }
                             "Invoiced" => v_invoiced = map.next_value()?,
                             "Credited" => v_credited = map.next_value()?,
                             "InvoicedOn" => v_invoiced_on = map.next_value()?,
@@ -748,6 +801,7 @@ mod typed {
                         notes: v_notes,
                         price: v_price,
                         refundable: v_refundable,
+                        invoice_during_online_checkout: v_invoice_during_online_checkout,
                         invoiced: v_invoiced,
                         credited: v_credited,
                         invoiced_on: v_invoiced_on,
@@ -789,6 +843,8 @@ mod typed {
         pub price: Option<crate::Decimal>,
         /// `Refundable`: see [`ContractDeposit::refundable`].
         pub refundable: Option<bool>,
+        /// `InvoiceDuringOnlineCheckout`: see [`ContractDeposit::invoice_during_online_checkout`].
+        pub invoice_during_online_checkout: Option<bool>,
     }
 
     impl ::serde::Serialize for NewContractDeposit {
@@ -806,6 +862,11 @@ mod typed {
                 object.field("Price", &crate::wire::Number(value))?;
             }
             object.field_if_set("Refundable", &self.refundable)?;
+            object
+                .field_if_set(
+                    "InvoiceDuringOnlineCheckout",
+                    &self.invoice_during_online_checkout,
+                )?;
             object.end()
         }
     }
@@ -824,6 +885,7 @@ mod typed {
                 notes: None,
                 price: None,
                 refundable: None,
+                invoice_during_online_checkout: None,
             }
         }
 
@@ -856,6 +918,12 @@ mod typed {
             self.refundable = Some(value);
             self
         }
+
+        /// Sets [`InvoiceDuringOnlineCheckout`](Self::invoice_during_online_checkout).
+        pub fn with_invoice_during_online_checkout(mut self, value: bool) -> Self {
+            self.invoice_during_online_checkout = Some(value);
+            self
+        }
     }
 
     /// The body that updates a [`ContractDeposit`]. The API's PUT clears every property it does not
@@ -883,6 +951,8 @@ mod typed {
         pub price: Option<crate::Decimal>,
         /// `Refundable`: see [`ContractDeposit::refundable`].
         pub refundable: Option<bool>,
+        /// `InvoiceDuringOnlineCheckout`: see [`ContractDeposit::invoice_during_online_checkout`].
+        pub invoice_during_online_checkout: Option<bool>,
         /// Properties the spec does not describe, sent back as they were read.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -901,6 +971,11 @@ mod typed {
             object.field("Notes", &self.notes)?;
             object.field("Price", &crate::wire::OptionalNumber(&self.price))?;
             object.field("Refundable", &self.refundable)?;
+            object
+                .field(
+                    "InvoiceDuringOnlineCheckout",
+                    &self.invoice_during_online_checkout,
+                )?;
             object.end_with(&self.extra)
         }
     }
@@ -923,6 +998,7 @@ mod typed {
                 notes: record.notes,
                 price: record.price,
                 refundable: record.refundable,
+                invoice_during_online_checkout: record.invoice_during_online_checkout,
                 extra: record.extra,
             }
         }
@@ -1021,6 +1097,10 @@ mod typed {
         ///
         /// Query: `ContractDeposit_Product_Currency_Code=text`.
         ProductCurrencyCode(String),
+        /// Filter by whether the deposit is invoiced at online checkout.
+        ///
+        /// Query: `ContractDeposit_InvoiceDuringOnlineCheckout=true`.
+        InvoiceDuringOnlineCheckout(bool),
         /// Records created within a range.
         ///
         /// `CreatedOn` at least this value. Query: `from_ContractDeposit_CreatedOn=2025-01-01T00:00`.
@@ -1111,6 +1191,9 @@ mod typed {
                 Self::ProductCurrencyCode(value) => {
                     ("ContractDeposit_Product_Currency_Code", value.clone())
                 }
+                Self::InvoiceDuringOnlineCheckout(value) => {
+                    ("ContractDeposit_InvoiceDuringOnlineCheckout", value.to_string())
+                }
                 Self::FromCreatedOn(value) => {
                     (
                         "from_ContractDeposit_CreatedOn",
@@ -1180,6 +1263,9 @@ mod typed {
         CreatedOn,
         /// `UpdatedOn`: When the record was last updated.
         UpdatedOn,
+        /// `InvoiceDuringOnlineCheckout`: Whether the deposit is invoiced while the customer signs up
+        /// online, at checkout.
+        InvoiceDuringOnlineCheckout,
     }
 
     impl crate::SortField for ContractDepositSort {
@@ -1196,6 +1282,7 @@ mod typed {
                 Self::InvoicedOn => "InvoicedOn",
                 Self::CreatedOn => "CreatedOn",
                 Self::UpdatedOn => "UpdatedOn",
+                Self::InvoiceDuringOnlineCheckout => "InvoiceDuringOnlineCheckout",
             }
         }
     }

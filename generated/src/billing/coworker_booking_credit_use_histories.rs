@@ -113,6 +113,10 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             .required(),
         crate::FieldSchema::new("BookingId", crate::FieldKind::Id("Booking")),
         crate::FieldSchema::new(
+            "CoworkerInvoiceLineId",
+            crate::FieldKind::Id("CoworkerInvoiceLine"),
+        ),
+        crate::FieldSchema::new(
             "EventAttendeeId",
             crate::FieldKind::Id("EventAttendee"),
         ),
@@ -136,10 +140,17 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
                 crate::FieldKind::String,
             )
             .read_only(),
+        crate::FieldSchema::new(
+                "CoworkerInvoiceLineCoworkerInvoiceInvoiceNumber",
+                crate::FieldKind::String,
+            )
+            .read_only(),
         crate::FieldSchema::new("EventAttendeeFullName", crate::FieldKind::String)
-            .read_only(),
+            .read_only()
+            .pii(crate::Pii::Name),
         crate::FieldSchema::new("EventAttendeeEmail", crate::FieldKind::String)
-            .read_only(),
+            .read_only()
+            .pii(crate::Pii::Email),
     ],
     filters: &[
         crate::FilterSchema {
@@ -202,6 +213,10 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             query: "CoworkerBookingCreditUseHistory_EventAttendee_Email",
             field: "EventAttendeeEmail",
         },
+        crate::FilterSchema {
+            query: "CoworkerBookingCreditUseHistory_CoworkerInvoiceLine",
+            field: "CoworkerInvoiceLineId",
+        },
     ],
     range_filters: &[
         crate::RangeFilterSchema {
@@ -229,6 +244,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         "CreditUsed",
         "CreatedOn",
         "UpdatedOn",
+        "CoworkerInvoiceLineId",
     ],
     endpoints: &[
         crate::EndpointSchema {
@@ -352,6 +368,15 @@ mod typed {
         ///
         /// Wire: `BookingId`.
         pub booking_id: Option<crate::ids::BookingId>,
+        /// ID of the invoice line the credit paid for, if any.
+        ///
+        /// Wire: `CoworkerInvoiceLineId`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue
+        /// (skills:coworkerbookingcreditusehistories.md) lists it among the create and update options;
+        /// the 2020 page does not. The catalogue types it long; it names an invoice line record, so it
+        /// is a typed id.
+        pub coworker_invoice_line_id: Option<crate::ids::CoworkerInvoiceLineId>,
         /// ID of the event attendee (ticket) the credit paid for, if any.
         ///
         /// Wire: `EventAttendeeId`.
@@ -398,6 +423,7 @@ mod typed {
                     let mut v_description = None;
                     let mut v_coworker_booking_credit_id = None;
                     let mut v_booking_id = None;
+                    let mut v_coworker_invoice_line_id = None;
                     let mut v_event_attendee_id = None;
                     let mut v_credit_used = None;
                     let mut extra = ::serde_json::Map::new();
@@ -420,6 +446,9 @@ mod typed {
                                 v_coworker_booking_credit_id = map.next_value()?;
                             }
                             "BookingId" => v_booking_id = map.next_value()?,
+                            "CoworkerInvoiceLineId" => {
+                                v_coworker_invoice_line_id = map.next_value()?;
+                            }
                             "EventAttendeeId" => v_event_attendee_id = map.next_value()?,
                             "CreditUsed" => {
                                 v_credit_used = crate::wire::decimal(&mut map)?;
@@ -444,6 +473,7 @@ mod typed {
                             "CoworkerBookingCreditId",
                         )?,
                         booking_id: v_booking_id,
+                        coworker_invoice_line_id: v_coworker_invoice_line_id,
                         event_attendee_id: v_event_attendee_id,
                         credit_used: crate::wire::required(v_credit_used, "CreditUsed")?,
                         extra,
@@ -457,8 +487,9 @@ mod typed {
     /// A `CoworkerBookingCreditUseHistory` as list endpoints answer it: a summary, not the full
     /// record. Every field but `Id` may be missing.
     ///
-    /// The summary that GET list answers, with display fields joined from the booking and the event
-    /// attendee. Never build an update from it: a PUT clears every field it does not send.
+    /// The summary that GET list answers, with display fields joined from the booking, the event
+    /// attendee and the invoice line. Never build an update from it: a PUT clears every field it
+    /// does not send.
     ///
     /// There is deliberately no way to turn it into a [`CoworkerBookingCreditUseHistoryUpdate`]:
     /// fetch the full record with `get` first. This does not compile:
@@ -497,6 +528,8 @@ mod typed {
         pub coworker_booking_credit_id: Option<crate::ids::CoworkerBookingCreditId>,
         /// `BookingId`: see [`CoworkerBookingCreditUseHistory::booking_id`].
         pub booking_id: Option<crate::ids::BookingId>,
+        /// `CoworkerInvoiceLineId`: see [`CoworkerBookingCreditUseHistory::coworker_invoice_line_id`].
+        pub coworker_invoice_line_id: Option<crate::ids::CoworkerInvoiceLineId>,
         /// `EventAttendeeId`: see [`CoworkerBookingCreditUseHistory::event_attendee_id`].
         pub event_attendee_id: Option<crate::ids::EventAttendeeId>,
         /// `CreditUsed`: see [`CoworkerBookingCreditUseHistory::credit_used`].
@@ -509,13 +542,17 @@ mod typed {
         /// `CoworkerBookingCreditUseHistoryBookingFromTime`, and the filters type every joined value
         /// `string`; named as the newer pages name joined fields (002's `CoworkerFullName`: the
         /// relation path without the entity's prefix or underscores), and typed as the booking's
-        /// date-time it is.
+        /// date-time it is. The catalogue (skills:coworkerbookingcreditusehistories.md) does not name
+        /// it, as it names display fields only in its PII table and key fields; the 2020 list example
+        /// shows it, so it is kept.
         pub booking_from_time: Option<crate::DateTime>,
         /// When the booking ends.
         ///
         /// Wire: `BookingToTime`, read-only.
         ///
-        /// Spec decision: Named and typed as BookingFromTime.
+        /// Spec decision: Named and typed as BookingFromTime. The catalogue
+        /// (skills:coworkerbookingcreditusehistories.md) does not name it, as it names display fields
+        /// only in its PII table and key fields; the 2020 list example shows it, so it is kept.
         pub booking_to_time: Option<crate::DateTime>,
         /// The name of the booked resource.
         ///
@@ -523,7 +560,8 @@ mod typed {
         ///
         /// Spec decision: The 2020 list example writes
         /// `CoworkerBookingCreditUseHistoryBookingResource_Name`; named as the newer pages name joined
-        /// fields.
+        /// fields. The catalogue (skills:coworkerbookingcreditusehistories.md) names it only among the
+        /// key fields; the 2020 list example shows it, so it is kept.
         pub booking_resource_name: Option<String>,
         /// The name of the event the attendee signed up for.
         ///
@@ -531,7 +569,8 @@ mod typed {
         ///
         /// Spec decision: The 2020 list example writes
         /// `CoworkerBookingCreditUseHistoryEventAttendeeCalendarEvent_Name`; named as the newer pages
-        /// name joined fields.
+        /// name joined fields. The catalogue (skills:coworkerbookingcreditusehistories.md) names it
+        /// only among the key fields; the 2020 list example shows it, so it is kept.
         pub event_attendee_calendar_event_name: Option<String>,
         /// The name of the event ticket (product) the attendee bought.
         ///
@@ -539,8 +578,19 @@ mod typed {
         ///
         /// Spec decision: The 2020 list example writes
         /// `CoworkerBookingCreditUseHistoryEventAttendeeEventProduct_Name`; named as the newer pages
-        /// name joined fields.
+        /// name joined fields. The catalogue (skills:coworkerbookingcreditusehistories.md) does not
+        /// name it, as it names display fields only in its PII table and key fields; the 2020 list
+        /// example shows it, so it is kept.
         pub event_attendee_event_product_name: Option<String>,
+        /// The number of the invoice whose line the credit paid for.
+        ///
+        /// Wire: `CoworkerInvoiceLineCoworkerInvoiceInvoiceNumber`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerbookingcreditusehistories.md) names it among
+        /// the key fields, the display fields of list records; no other page at hand shows it. Its name
+        /// is the relation path to the invoice's number, as the newer pages name joined fields, so it
+        /// is a joined string.
+        pub coworker_invoice_line_coworker_invoice_invoice_number: Option<String>,
         /// The attendee's full name.
         ///
         /// Wire: `EventAttendeeFullName`, read-only.
@@ -584,6 +634,7 @@ mod typed {
                     let mut v_description = None;
                     let mut v_coworker_booking_credit_id = None;
                     let mut v_booking_id = None;
+                    let mut v_coworker_invoice_line_id = None;
                     let mut v_event_attendee_id = None;
                     let mut v_credit_used = None;
                     let mut v_booking_from_time = None;
@@ -591,6 +642,7 @@ mod typed {
                     let mut v_booking_resource_name = None;
                     let mut v_event_attendee_calendar_event_name = None;
                     let mut v_event_attendee_event_product_name = None;
+                    let mut v_coworker_invoice_line_coworker_invoice_invoice_number = None;
                     let mut v_event_attendee_full_name = None;
                     let mut v_event_attendee_email = None;
                     let mut extra = ::serde_json::Map::new();
@@ -613,6 +665,9 @@ mod typed {
                                 v_coworker_booking_credit_id = map.next_value()?;
                             }
                             "BookingId" => v_booking_id = map.next_value()?,
+                            "CoworkerInvoiceLineId" => {
+                                v_coworker_invoice_line_id = map.next_value()?;
+                            }
                             "EventAttendeeId" => v_event_attendee_id = map.next_value()?,
                             "CreditUsed" => {
                                 v_credit_used = crate::wire::decimal(&mut map)?;
@@ -627,6 +682,10 @@ mod typed {
                             }
                             "EventAttendeeEventProductName" => {
                                 v_event_attendee_event_product_name = map.next_value()?;
+                            }
+                            "CoworkerInvoiceLineCoworkerInvoiceInvoiceNumber" => {
+                                v_coworker_invoice_line_coworker_invoice_invoice_number = map
+                                    .next_value()?;
                             }
                             "EventAttendeeFullName" => {
                                 v_event_attendee_full_name = map.next_value()?;
@@ -651,6 +710,7 @@ mod typed {
                         description: v_description,
                         coworker_booking_credit_id: v_coworker_booking_credit_id,
                         booking_id: v_booking_id,
+                        coworker_invoice_line_id: v_coworker_invoice_line_id,
                         event_attendee_id: v_event_attendee_id,
                         credit_used: v_credit_used,
                         booking_from_time: v_booking_from_time,
@@ -658,6 +718,7 @@ mod typed {
                         booking_resource_name: v_booking_resource_name,
                         event_attendee_calendar_event_name: v_event_attendee_calendar_event_name,
                         event_attendee_event_product_name: v_event_attendee_event_product_name,
+                        coworker_invoice_line_coworker_invoice_invoice_number: v_coworker_invoice_line_coworker_invoice_invoice_number,
                         event_attendee_full_name: v_event_attendee_full_name,
                         event_attendee_email: v_event_attendee_email,
                         extra,
@@ -686,6 +747,8 @@ mod typed {
         pub coworker_booking_credit_id: crate::ids::CoworkerBookingCreditId,
         /// `BookingId`: see [`CoworkerBookingCreditUseHistory::booking_id`].
         pub booking_id: Option<crate::ids::BookingId>,
+        /// `CoworkerInvoiceLineId`: see [`CoworkerBookingCreditUseHistory::coworker_invoice_line_id`].
+        pub coworker_invoice_line_id: Option<crate::ids::CoworkerInvoiceLineId>,
         /// `EventAttendeeId`: see [`CoworkerBookingCreditUseHistory::event_attendee_id`].
         pub event_attendee_id: Option<crate::ids::EventAttendeeId>,
         /// `CreditUsed`: see [`CoworkerBookingCreditUseHistory::credit_used`].
@@ -703,6 +766,8 @@ mod typed {
             object.field_if_set("Description", &self.description)?;
             object.field("CoworkerBookingCreditId", &self.coworker_booking_credit_id)?;
             object.field_if_set("BookingId", &self.booking_id)?;
+            object
+                .field_if_set("CoworkerInvoiceLineId", &self.coworker_invoice_line_id)?;
             object.field_if_set("EventAttendeeId", &self.event_attendee_id)?;
             object.field("CreditUsed", &crate::wire::Number(&self.credit_used))?;
             object.end()
@@ -722,6 +787,7 @@ mod typed {
                 description: None,
                 coworker_booking_credit_id: coworker_booking_credit_id.into(),
                 booking_id: None,
+                coworker_invoice_line_id: None,
                 event_attendee_id: None,
                 credit_used,
             }
@@ -751,6 +817,15 @@ mod typed {
             value: impl Into<crate::ids::BookingId>,
         ) -> Self {
             self.booking_id = Some(value.into());
+            self
+        }
+
+        /// Sets [`CoworkerInvoiceLineId`](Self::coworker_invoice_line_id).
+        pub fn with_coworker_invoice_line_id(
+            mut self,
+            value: impl Into<crate::ids::CoworkerInvoiceLineId>,
+        ) -> Self {
+            self.coworker_invoice_line_id = Some(value.into());
             self
         }
 
@@ -791,6 +866,8 @@ mod typed {
         pub coworker_booking_credit_id: crate::ids::CoworkerBookingCreditId,
         /// `BookingId`: see [`CoworkerBookingCreditUseHistory::booking_id`].
         pub booking_id: Option<crate::ids::BookingId>,
+        /// `CoworkerInvoiceLineId`: see [`CoworkerBookingCreditUseHistory::coworker_invoice_line_id`].
+        pub coworker_invoice_line_id: Option<crate::ids::CoworkerInvoiceLineId>,
         /// `EventAttendeeId`: see [`CoworkerBookingCreditUseHistory::event_attendee_id`].
         pub event_attendee_id: Option<crate::ids::EventAttendeeId>,
         /// Properties the spec does not describe, sent back as they were read.
@@ -810,6 +887,7 @@ mod typed {
             object.field("Description", &self.description)?;
             object.field("CoworkerBookingCreditId", &self.coworker_booking_credit_id)?;
             object.field("BookingId", &self.booking_id)?;
+            object.field("CoworkerInvoiceLineId", &self.coworker_invoice_line_id)?;
             object.field("EventAttendeeId", &self.event_attendee_id)?;
             object.end_with(&self.extra)
         }
@@ -833,6 +911,7 @@ mod typed {
                 description: record.description,
                 coworker_booking_credit_id: record.coworker_booking_credit_id,
                 booking_id: record.booking_id,
+                coworker_invoice_line_id: record.coworker_invoice_line_id,
                 event_attendee_id: record.event_attendee_id,
                 extra: record.extra,
             }
@@ -912,6 +991,10 @@ mod typed {
         ///
         /// Query: `CoworkerBookingCreditUseHistory_EventAttendee_Email=text`.
         EventAttendeeEmail(String),
+        /// Filter by invoice line Id.
+        ///
+        /// Query: `CoworkerBookingCreditUseHistory_CoworkerInvoiceLine=12`.
+        CoworkerInvoiceLine(crate::ids::CoworkerInvoiceLineId),
         /// Records created within a range.
         ///
         /// `CreatedOn` at least this value. Query:
@@ -1012,6 +1095,12 @@ mod typed {
                         value.clone(),
                     )
                 }
+                Self::CoworkerInvoiceLine(value) => {
+                    (
+                        "CoworkerBookingCreditUseHistory_CoworkerInvoiceLine",
+                        value.to_string(),
+                    )
+                }
                 Self::FromCreatedOn(value) => {
                     (
                         "from_CoworkerBookingCreditUseHistory_CreatedOn",
@@ -1068,6 +1157,8 @@ mod typed {
         CreatedOn,
         /// `UpdatedOn`: When the record was last updated.
         UpdatedOn,
+        /// `CoworkerInvoiceLineId`: ID of the invoice line the credit paid for, if any.
+        CoworkerInvoiceLineId,
     }
 
     impl crate::SortField for CoworkerBookingCreditUseHistorySort {
@@ -1081,6 +1172,7 @@ mod typed {
                 Self::CreditUsed => "CreditUsed",
                 Self::CreatedOn => "CreatedOn",
                 Self::UpdatedOn => "UpdatedOn",
+                Self::CoworkerInvoiceLineId => "CoworkerInvoiceLineId",
             }
         }
     }

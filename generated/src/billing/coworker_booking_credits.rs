@@ -461,40 +461,39 @@ mod typed {
         /// carries it back unchanged: a read-only mark would leave it out of the PUT, which clears what
         /// is missing.
         pub custom_fields: Option<::serde_json::Value>,
-        /// ID of the customer this credit is assigned to.
+        /// ID of the customer who holds the credit.
         ///
         /// Wire: `CoworkerId`, required on create.
         pub coworker_id: crate::ids::CoworkerId,
-        /// ID of the location issuing the credit.
+        /// ID of the location (business) that grants the credit.
         ///
         /// Wire: `BusinessId`, required on create.
         pub business_id: crate::ids::BusinessId,
-        /// Total credit amount originally assigned.
+        /// The amount of credit granted at first, before any use.
         ///
         /// Wire: `TotalCredit`, required on create.
         pub total_credit: crate::Decimal,
-        /// Optional description or label for this credit.
+        /// A label for the credit, shown with it.
         ///
         /// Wire: `Description`.
         pub description: Option<String>,
-        /// Resource types this credit can be used for. If empty, the credit is valid for all resource
-        /// types.
+        /// The resource types whose bookings the credit may pay for; empty means any resource type.
         ///
         /// Wire: `ElegibleResourceTypes`.
         pub eligible_resource_types: Option<Vec<crate::ids::ResourceTypeId>>,
-        /// Products this credit can be used for. If empty, applies to all products.
+        /// The products the credit may pay for; empty means any product.
         ///
         /// Wire: `ElegibleProducts`.
         pub eligible_products: Option<Vec<crate::ids::ProductId>>,
-        /// Plans (tariffs) this credit is restricted to. If empty, applies to customers on any plan.
+        /// The plans (tariffs) a customer must be on to use the credit; empty means any plan.
         ///
         /// Wire: `ElegibleTariffs`.
         pub eligible_tariffs: Option<Vec<crate::ids::TariffId>>,
-        /// Date from which this credit is valid.
+        /// When the credit starts to be usable.
         ///
         /// Wire: `ValidFrom`.
         pub valid_from: Option<crate::DateTime>,
-        /// Date on which this credit expires.
+        /// When the credit stops being usable.
         ///
         /// Wire: `ExpireDate`.
         pub expire_date: Option<crate::DateTime>,
@@ -508,7 +507,7 @@ mod typed {
         ///
         /// Wire: `CaneBeUsedForEvents`.
         pub can_be_used_for_events: Option<bool>,
-        /// Event categories this credit can be used for. If empty, applies to all event categories.
+        /// The event categories whose tickets the credit may pay for; empty means any category.
         ///
         /// Wire: `EventCategories`.
         pub event_categories: Option<Vec<crate::ids::CalendarEventCategoryId>>,
@@ -518,20 +517,20 @@ mod typed {
         ///
         /// Wire: `IsUniversalCredit`.
         pub is_universal_credit: Option<bool>,
-        /// Whether to use the credit price instead of the standard booking price when this credit is
-        /// applied.
+        /// Whether bookings paid with the credit are priced at the credit price rather than the usual
+        /// booking price.
         ///
         /// Wire: `UseCreditPrice`.
         pub use_credit_price: Option<bool>,
-        /// Unique ID of the contract that originated this credit.
+        /// Unique id of the plan contract the credit came with, if any.
         ///
         /// Wire: `CoworkerContractUniqueId`.
         pub coworker_contract_unique_id: Option<crate::Uuid>,
-        /// Time passes this credit can be used for. If empty, applies to all passes.
+        /// The time passes the credit may pay for; empty means any pass.
         ///
         /// Wire: `ElegiblePasses`.
         pub eligible_passes: Option<Vec<crate::ids::TimePassId>>,
-        /// Whether this universal credit applies to other charges.
+        /// For a universal credit: whether it may also pay for charges other than bookings.
         ///
         /// Wire: `AppliesToCharges`.
         pub applies_to_charges: Option<bool>,
@@ -1964,17 +1963,17 @@ mod typed {
         CreatedOn,
         /// `UpdatedOn`: When the record was last updated.
         UpdatedOn,
-        /// `CoworkerId`: ID of the customer this credit is assigned to.
+        /// `CoworkerId`: ID of the customer who holds the credit.
         CoworkerId,
-        /// `BusinessId`: ID of the location issuing the credit.
+        /// `BusinessId`: ID of the location (business) that grants the credit.
         BusinessId,
-        /// `TotalCredit`: Total credit amount originally assigned.
+        /// `TotalCredit`: The amount of credit granted at first, before any use.
         TotalCredit,
         /// `RemainingCredit`: The credit amount not yet spent.
         RemainingCredit,
-        /// `ValidFrom`: Date from which this credit is valid.
+        /// `ValidFrom`: When the credit starts to be usable.
         ValidFrom,
-        /// `ExpireDate`: Date on which this credit expires.
+        /// `ExpireDate`: When the credit stops being usable.
         ExpireDate,
     }
 

@@ -85,6 +85,16 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
     service: &crate::SERVICE,
 };
 
+/// The elements of `ContractSchedules`.
+pub const CONTRACT_SCHEDULES_ELEMENT: crate::ChildSchema = crate::ChildSchema {
+    entity: "ContractSchedule",
+    link: "CoworkerContractId",
+    properties: &[
+        crate::FieldSchema::new("Price", crate::FieldKind::Money),
+        crate::FieldSchema::new("ApplyOn", crate::FieldKind::DateTime).required(),
+    ],
+};
+
 /// The `CoworkerContract` entity as data: what the spec says of its records, filters and
 /// endpoints.
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
@@ -195,6 +205,11 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("ContractTermLocal", crate::FieldKind::DateTime),
         crate::FieldSchema::new("InvoicedPeriodLocal", crate::FieldKind::DateTime),
         crate::FieldSchema::new("PoBoxNumber", crate::FieldKind::String),
+        crate::FieldSchema::new(
+                "ContractSchedules",
+                crate::FieldKind::Children(&CONTRACT_SCHEDULES_ELEMENT),
+            )
+            .body_only(),
     ],
     joined: &[
         crate::FieldSchema::new("IssuedByName", crate::FieldKind::String).read_only(),
@@ -896,7 +911,7 @@ mod typed {
         ///
         /// Wire: `CancellationReason`.
         pub cancellation_reason: Option<crate::enums::CancellationReason>,
-        /// Free-text notes about the cancellation.
+        /// Notes staff wrote when the contract was cancelled.
         ///
         /// Wire: `CancellationNotes`.
         pub cancellation_notes: Option<String>,
@@ -1871,6 +1886,53 @@ mod typed {
         }
     }
 
+    /// One element of `ContractSchedules` in the bodies of `CoworkerContract`: a `ContractSchedule`
+    /// record, created with the `CoworkerContract` and linked to it by its `CoworkerContractId`,
+    /// which the API sets. Required properties are the arguments of
+    /// [`InlineContractSchedule::new`]; set the others with the `with_` methods.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct InlineContractSchedule {
+        /// The contract's new price from the ApplyOn date.
+        ///
+        /// Wire: `Price`.
+        ///
+        /// Spec decision: The catalogue types it decimal and dev:billing/post-contractschedules number;
+        /// it is a price, so money.
+        pub price: Option<crate::Decimal>,
+        /// The date on which the new price is applied to the contract.
+        ///
+        /// Wire: `ApplyOn`, required on create.
+        pub apply_on: crate::DateTime,
+    }
+
+    impl ::serde::Serialize for InlineContractSchedule {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            let mut object = crate::wire::Object::start(serializer)?;
+            if let Some(value) = &self.price {
+                object.field("Price", &crate::wire::Number(value))?;
+            }
+            object.field("ApplyOn", &self.apply_on)?;
+            object.end()
+        }
+    }
+
+    impl InlineContractSchedule {
+        /// A body with the required fields set (`ApplyOn`) and no optional one.
+        pub fn new(apply_on: crate::DateTime) -> Self {
+            Self { price: None, apply_on }
+        }
+
+        /// Sets [`Price`](Self::price).
+        pub fn with_price(mut self, value: crate::Decimal) -> Self {
+            self.price = Some(value);
+            self
+        }
+    }
+
     /// The body that creates a [`CoworkerContract`]. Required fields are the arguments of
     /// [`NewCoworkerContract::new`], so a body without one does not compile; set optional fields
     /// with the `with_` methods. Unset optional fields are not sent, and fields the API does not
@@ -2003,6 +2065,15 @@ mod typed {
         pub invoiced_period_local: Option<crate::DateTime>,
         /// `PoBoxNumber`: see [`CoworkerContract::po_box_number`].
         pub po_box_number: Option<String>,
+        /// Price changes planned for the contract, each made a ContractSchedule record of this
+        /// contract: from ApplyOn the contract's price becomes Price.
+        ///
+        /// Wire: `ContractSchedules`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the catalogue (skills:coworkercontracts.md) names it, as an inline array
+        /// of the create and update options with the writable properties Price and ApplyOn; the 2020
+        /// page does not.
+        pub contract_schedules: Option<Vec<InlineContractSchedule>>,
     }
 
     impl ::serde::Serialize for NewCoworkerContract {
@@ -2087,6 +2158,7 @@ mod typed {
             object.field_if_set("ContractTermLocal", &self.contract_term_local)?;
             object.field_if_set("InvoicedPeriodLocal", &self.invoiced_period_local)?;
             object.field_if_set("PoBoxNumber", &self.po_box_number)?;
+            object.field_if_set("ContractSchedules", &self.contract_schedules)?;
             object.end()
         }
     }
@@ -2153,6 +2225,7 @@ mod typed {
                 contract_term_local: None,
                 invoiced_period_local: None,
                 po_box_number: None,
+                contract_schedules: None,
             }
         }
 
@@ -2476,6 +2549,15 @@ mod typed {
             self.po_box_number = Some(value.into());
             self
         }
+
+        /// Sets [`ContractSchedules`](Self::contract_schedules).
+        pub fn with_contract_schedules(
+            mut self,
+            value: impl IntoIterator<Item = InlineContractSchedule>,
+        ) -> Self {
+            self.contract_schedules = Some(value.into_iter().collect());
+            self
+        }
     }
 
     /// The body that updates a [`CoworkerContract`]. The API's PUT clears every property it does
@@ -2485,8 +2567,8 @@ mod typed {
     /// record's `Id`, and the properties this client does not know (`extra`). Change the public
     /// fields, then send it.
     ///
-    /// `AddedDesks`, `RemovedDesks`, `AddedVariants`, `RemovedVariants` only exist in bodies: they
-    /// start unset and are sent only when set.
+    /// `AddedDesks`, `RemovedDesks`, `AddedVariants`, `RemovedVariants`, `ContractSchedules` only
+    /// exist in bodies: they start unset and are sent only when set.
     ///
     /// A [`CoworkerContractListItem`] cannot become one: list records leave fields out.
     #[derive(Debug, Clone, PartialEq)]
@@ -2600,6 +2682,8 @@ mod typed {
         pub invoiced_period_local: Option<crate::DateTime>,
         /// `PoBoxNumber`: see [`CoworkerContract::po_box_number`].
         pub po_box_number: Option<String>,
+        /// `ContractSchedules`: see [`NewCoworkerContract::contract_schedules`].
+        pub contract_schedules: Option<Vec<InlineContractSchedule>>,
         /// Properties the spec does not describe, sent back as they were read.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -2671,6 +2755,7 @@ mod typed {
             object.field("ContractTermLocal", &self.contract_term_local)?;
             object.field("InvoicedPeriodLocal", &self.invoiced_period_local)?;
             object.field("PoBoxNumber", &self.po_box_number)?;
+            object.field_if_set("ContractSchedules", &self.contract_schedules)?;
             object.end_with(&self.extra)
         }
     }
@@ -2738,6 +2823,7 @@ mod typed {
                 contract_term_local: record.contract_term_local,
                 invoiced_period_local: record.invoiced_period_local,
                 po_box_number: record.po_box_number,
+                contract_schedules: None,
                 extra: record.extra,
             }
         }
@@ -3757,7 +3843,7 @@ mod typed {
         CancelTeamContracts,
         /// `CancellationReason`: Why the contract was cancelled.
         CancellationReason,
-        /// `CancellationNotes`: Free-text notes about the cancellation.
+        /// `CancellationNotes`: Notes staff wrote when the contract was cancelled.
         CancellationNotes,
         /// `ProposalUniqueId`: Unique id of the proposal the contract came from, if any.
         ProposalUniqueId,

@@ -399,19 +399,19 @@ mod typed {
         /// carries it back unchanged: a read-only mark would leave it out of the PUT, which clears what
         /// is missing.
         pub custom_fields: Option<::serde_json::Value>,
-        /// ID of the customer this discount code is assigned to.
+        /// ID of the customer who may use the discount code.
         ///
         /// Wire: `CoworkerId`, required on create.
         pub coworker_id: crate::ids::CoworkerId,
-        /// ID of the location this assignment belongs to.
+        /// ID of the location (business) where the assignment holds.
         ///
         /// Wire: `BusinessId`, required on create.
         pub business_id: crate::ids::BusinessId,
-        /// ID of the discount code assigned to this customer.
+        /// ID of the discount code the customer is given.
         ///
         /// Wire: `DiscountCodeId`, required on create.
         pub discount_code_id: crate::ids::DiscountCodeId,
-        /// Optional notes about this discount code assignment.
+        /// Notes about why or how the code was given to the customer.
         ///
         /// Wire: `Notes`.
         ///
@@ -428,14 +428,14 @@ mod typed {
         /// The catalogue (skills:coworkerdiscountcodes.md) does not name it, as it lists only the
         /// options a body sets; 002 and 003 show it, so it is kept read-only.
         pub times_used: Option<i64>,
-        /// Customer-specific date from which this discount code assignment becomes valid.
+        /// For this customer only: when the code starts to be usable.
         ///
         /// Wire: `ValidFrom`.
         ///
         /// Spec decision: 000 and 001 type it "string", but describe a date and 002 filters it with
         /// `YYYY-MM-DDTHH:mm` dates; it is a date-time. 003 does not list it; the newer pages win.
         pub valid_from: Option<crate::DateTime>,
-        /// Customer-specific date after which this discount code assignment expires.
+        /// For this customer only: when the code stops being usable.
         ///
         /// Wire: `ExpiresOn`.
         pub expires_on: Option<crate::DateTime>,
@@ -446,7 +446,7 @@ mod typed {
         ///
         /// Spec decision: 000 types it "string"; its name and 001's text make it a GUID.
         pub referer_guid: Option<crate::Uuid>,
-        /// Unique identifier of the booking to which this discount code was applied.
+        /// Unique id of the booking the code was used on, once used.
         ///
         /// Wire: `BookingUniqueId`.
         ///
@@ -1330,17 +1330,17 @@ mod typed {
         UpdatedOn,
         /// `UpdatedBy`: Who last updated the record (an email address or `System`).
         UpdatedBy,
-        /// `CoworkerId`: ID of the customer this discount code is assigned to.
+        /// `CoworkerId`: ID of the customer who may use the discount code.
         CoworkerId,
-        /// `BusinessId`: ID of the location this assignment belongs to.
+        /// `BusinessId`: ID of the location (business) where the assignment holds.
         BusinessId,
-        /// `DiscountCodeId`: ID of the discount code assigned to this customer.
+        /// `DiscountCodeId`: ID of the discount code the customer is given.
         DiscountCodeId,
         /// `TimesUsed`: How many times the customer has used this discount code.
         TimesUsed,
-        /// `ValidFrom`: Customer-specific date from which this discount code assignment becomes valid.
+        /// `ValidFrom`: For this customer only: when the code starts to be usable.
         ValidFrom,
-        /// `ExpiresOn`: Customer-specific date after which this discount code assignment expires.
+        /// `ExpiresOn`: For this customer only: when the code stops being usable.
         ExpiresOn,
     }
 

@@ -318,6 +318,10 @@ mod typed {
         /// Number of uses consumed, in the extra service's charge period unit; set by the server.
         ///
         /// Wire: `CreditUsed`, read-only.
+        ///
+        /// Spec decision: The 2020 reference names it; the catalogue
+        /// (skills:coworkerextraserviceusehistories.md) lists only the two ids and no read-only field,
+        /// so it is kept as the 2020 page gives it.
         pub credit_used: Option<i64>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
@@ -451,13 +455,15 @@ mod typed {
         /// Spec decision: The 2020 list example writes `CoworkerExtraServiceUseHistoryBookingFromTime`,
         /// and the filters type every joined value `string`; named as the newer pages name joined
         /// fields (002's `CoworkerFullName`: the relation path without the entity's prefix or
-        /// underscores), and typed as the booking's date-time it is.
+        /// underscores), and typed as the booking's date-time it is. The catalogue
+        /// (skills:coworkerextraserviceusehistories.md) names no display field; kept from 2020.
         pub booking_from_time: Option<crate::DateTime>,
         /// When the booking ends.
         ///
         /// Wire: `BookingToTime`, read-only.
         ///
-        /// Spec decision: Named and typed as BookingFromTime.
+        /// Spec decision: Named and typed as BookingFromTime, and kept from 2020 as it is (the
+        /// catalogue names no display field).
         pub booking_to_time: Option<crate::DateTime>,
         /// The name of the booked resource.
         ///
@@ -465,7 +471,7 @@ mod typed {
         ///
         /// Spec decision: The 2020 list example writes
         /// `CoworkerExtraServiceUseHistoryBookingResource_Name`; named as the newer pages name joined
-        /// fields.
+        /// fields. The catalogue names no display field; kept from 2020.
         pub booking_resource_name: Option<String>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,

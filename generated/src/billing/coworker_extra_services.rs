@@ -115,10 +115,11 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             .required(),
         crate::FieldSchema::new("ExtraServiceId", crate::FieldKind::Id("ExtraService"))
             .required(),
-        crate::FieldSchema::new("Notes", crate::FieldKind::String),
+        crate::FieldSchema::new("Notes", crate::FieldKind::String).pii(crate::Pii::Bio),
         crate::FieldSchema::new("TotalUses", crate::FieldKind::Integer).required(),
         crate::FieldSchema::new("Free", crate::FieldKind::Boolean),
         crate::FieldSchema::new("Price", crate::FieldKind::Money),
+        crate::FieldSchema::new("ValidFrom", crate::FieldKind::DateTime),
         crate::FieldSchema::new("ExpireDate", crate::FieldKind::DateTime),
         crate::FieldSchema::new("DueDate", crate::FieldKind::DateTime),
         crate::FieldSchema::new("PurchaseOrder", crate::FieldKind::String),
@@ -127,10 +128,12 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
                 crate::FieldKind::Enum(&crate::enums::ChargePeriod::SCHEMA),
             )
             .required(),
+        crate::FieldSchema::new("InvoiceThisCoworker", crate::FieldKind::Boolean),
         crate::FieldSchema::new("BookingId", crate::FieldKind::Id("Booking")),
         crate::FieldSchema::new("BookingFromTime", crate::FieldKind::DateTime),
         crate::FieldSchema::new("BookingToTime", crate::FieldKind::DateTime),
         crate::FieldSchema::new("BookingResourceName", crate::FieldKind::String),
+        crate::FieldSchema::new("CoworkerContractUniqueId", crate::FieldKind::Guid),
         crate::FieldSchema::new("Description", crate::FieldKind::String).read_only(),
         crate::FieldSchema::new("RemainingUses", crate::FieldKind::Integer).read_only(),
         crate::FieldSchema::new("Invoiced", crate::FieldKind::Boolean).read_only(),
@@ -277,6 +280,18 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             query: "CoworkerExtraService_ExtraService_Currency_Code",
             field: "ExtraServiceCurrencyCode",
         },
+        crate::FilterSchema {
+            query: "CoworkerExtraService_ValidFrom",
+            field: "ValidFrom",
+        },
+        crate::FilterSchema {
+            query: "CoworkerExtraService_InvoiceThisCoworker",
+            field: "InvoiceThisCoworker",
+        },
+        crate::FilterSchema {
+            query: "CoworkerExtraService_CoworkerContractUniqueId",
+            field: "CoworkerContractUniqueId",
+        },
     ],
     range_filters: &[
         crate::RangeFilterSchema {
@@ -339,6 +354,11 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             to: "to_CoworkerExtraService_BookingToTime",
             field: "BookingToTime",
         },
+        crate::RangeFilterSchema {
+            from: "from_CoworkerExtraService_ValidFrom",
+            to: "to_CoworkerExtraService_ValidFrom",
+            field: "ValidFrom",
+        },
     ],
     sort: &[
         "Id",
@@ -370,6 +390,9 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         "BookingResourceName",
         "CreatedOn",
         "UpdatedOn",
+        "ValidFrom",
+        "InvoiceThisCoworker",
+        "CoworkerContractUniqueId",
     ],
     endpoints: &[
         crate::EndpointSchema {
@@ -518,6 +541,14 @@ mod typed {
         ///
         /// Wire: `Price`.
         pub price: Option<crate::Decimal>,
+        /// Date from which the uses can be spent.
+        ///
+        /// Wire: `ValidFrom`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue
+        /// (skills:coworkerextraservices.md) lists it among the create and update options; the 2020
+        /// page does not.
+        pub valid_from: Option<crate::DateTime>,
         /// Date after which the remaining uses can no longer be used.
         ///
         /// Wire: `ExpireDate`.
@@ -537,6 +568,15 @@ mod typed {
         /// Spec decision: The 2020 create parameters make it optional; the newer update page lists it
         /// among the required fields. The newer page wins, and create is assumed to require it too.
         pub charge_period: crate::enums::ChargePeriod,
+        /// Whether the charge is invoiced to the customer rather than to the team or company member who
+        /// pays for them.
+        ///
+        /// Wire: `InvoiceThisCoworker`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue
+        /// (skills:coworkerextraservices.md) lists it among the create and update options; the 2020
+        /// page does not.
+        pub invoice_this_coworker: Option<bool>,
         /// ID of the booking the extra service was added to, if any.
         ///
         /// Wire: `BookingId`.
@@ -553,49 +593,95 @@ mod typed {
         ///
         /// Wire: `BookingResourceName`.
         pub booking_resource_name: Option<String>,
+        /// Unique id of the customer's contract that granted it, if any.
+        ///
+        /// Wire: `CoworkerContractUniqueId`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue
+        /// (skills:coworkerextraservices.md) lists it among the create and update options; the 2020
+        /// page does not. The catalogue types it string; it holds a unique id, so it is a guid, as
+        /// CoworkerProductUniqueId is.
+        pub coworker_contract_unique_id: Option<crate::Uuid>,
         /// Description of the extra service held; set by the server.
         ///
         /// Wire: `Description`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerextraservices.md) does not name it, as it lists
+        /// only the options a body sets; the 2020 page shows it, so it is kept read-only.
         pub description: Option<String>,
         /// Number of uses left; set by the server as bookings consume them.
         ///
         /// Wire: `RemainingUses`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerextraservices.md) does not name it, as it lists
+        /// only the options a body sets; the 2020 page shows it and the newer
+        /// web:learn.nexudus.com/rest-api/billing/post-coworkerextraservices describes it, so it is
+        /// kept read-only.
         pub remaining_uses: Option<i64>,
         /// Whether it has been invoiced; set by the server.
         ///
         /// Wire: `Invoiced`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerextraservices.md) does not name it, as it lists
+        /// only the options a body sets; the 2020 page shows it, so it is kept read-only.
         pub invoiced: Option<bool>,
         /// When it was invoiced; set by the server.
         ///
         /// Wire: `InvoiceDate`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerextraservices.md) does not name it, as it lists
+        /// only the options a body sets; the 2020 page shows it, so it is kept read-only.
         pub invoice_date: Option<crate::DateTime>,
         /// Whether it was granted by the customer's plan.
         ///
         /// Wire: `IsFromTariff`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerextraservices.md) does not name it, as it lists
+        /// only the options a body sets; the 2020 page shows it and the newer
+        /// web:learn.nexudus.com/rest-api/billing/post-coworkerextraservices describes it, so it is
+        /// kept read-only.
         pub is_from_tariff: Option<bool>,
         /// Unique id of the plan benefit that granted it, if any.
         ///
         /// Wire: `TariffTimePassUniqueId`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerextraservices.md) does not name it, as it lists
+        /// only the options a body sets; the 2020 page shows it, so it is kept read-only.
         pub tariff_time_pass_unique_id: Option<crate::Uuid>,
         /// Unique id of the customer's product that granted it, if any.
         ///
         /// Wire: `CoworkerProductUniqueId`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerextraservices.md) does not name it, as it lists
+        /// only the options a body sets; the 2020 page shows it, so it is kept read-only.
         pub coworker_product_unique_id: Option<crate::Uuid>,
         /// Unique id of the booking that added it, if any.
         ///
         /// Wire: `BookingUniqueId`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerextraservices.md) does not name it, as it lists
+        /// only the options a body sets; the 2020 page shows it, so it is kept read-only.
         pub booking_unique_id: Option<crate::Uuid>,
         /// Whether the system added it automatically (for example with a booking).
         ///
         /// Wire: `AutomaticallyAdded`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerextraservices.md) does not name it, as it lists
+        /// only the options a body sets; the 2020 page shows it, so it is kept read-only.
         pub automatically_added: Option<bool>,
         /// Discount code applied to the sale, if any.
         ///
         /// Wire: `DiscountCode`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerextraservices.md) does not name it, as it lists
+        /// only the options a body sets; the 2020 page shows it, so it is kept read-only.
         pub discount_code: Option<String>,
         /// Discount taken off the price, if any.
         ///
         /// Wire: `DiscountAmount`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerextraservices.md) does not name it, as it lists
+        /// only the options a body sets; the 2020 page shows it, so it is kept read-only.
         pub discount_amount: Option<crate::Decimal>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
@@ -636,14 +722,17 @@ mod typed {
                     let mut v_total_uses = None;
                     let mut v_free = None;
                     let mut v_price = None;
+                    let mut v_valid_from = None;
                     let mut v_expire_date = None;
                     let mut v_due_date = None;
                     let mut v_purchase_order = None;
                     let mut v_charge_period = None;
+                    let mut v_invoice_this_coworker = None;
                     let mut v_booking_id = None;
                     let mut v_booking_from_time = None;
                     let mut v_booking_to_time = None;
                     let mut v_booking_resource_name = None;
+                    let mut v_coworker_contract_unique_id = None;
                     let mut v_description = None;
                     let mut v_remaining_uses = None;
                     let mut v_invoiced = None;
@@ -677,15 +766,22 @@ mod typed {
                             "TotalUses" => v_total_uses = map.next_value()?,
                             "Free" => v_free = map.next_value()?,
                             "Price" => v_price = crate::wire::decimal(&mut map)?,
+                            "ValidFrom" => v_valid_from = map.next_value()?,
                             "ExpireDate" => v_expire_date = map.next_value()?,
                             "DueDate" => v_due_date = map.next_value()?,
                             "PurchaseOrder" => v_purchase_order = map.next_value()?,
                             "ChargePeriod" => v_charge_period = map.next_value()?,
+                            "InvoiceThisCoworker" => {
+                                v_invoice_this_coworker = map.next_value()?;
+                            }
                             "BookingId" => v_booking_id = map.next_value()?,
                             "BookingFromTime" => v_booking_from_time = map.next_value()?,
                             "BookingToTime" => v_booking_to_time = map.next_value()?,
                             "BookingResourceName" => {
                                 v_booking_resource_name = map.next_value()?;
+                            }
+                            "CoworkerContractUniqueId" => {
+                                v_coworker_contract_unique_id = map.next_value()?;
                             }
                             "Description" => v_description = map.next_value()?,
                             "RemainingUses" => v_remaining_uses = map.next_value()?,
@@ -730,6 +826,7 @@ mod typed {
                         total_uses: crate::wire::required(v_total_uses, "TotalUses")?,
                         free: v_free,
                         price: v_price,
+                        valid_from: v_valid_from,
                         expire_date: v_expire_date,
                         due_date: v_due_date,
                         purchase_order: v_purchase_order,
@@ -737,10 +834,12 @@ mod typed {
                             v_charge_period,
                             "ChargePeriod",
                         )?,
+                        invoice_this_coworker: v_invoice_this_coworker,
                         booking_id: v_booking_id,
                         booking_from_time: v_booking_from_time,
                         booking_to_time: v_booking_to_time,
                         booking_resource_name: v_booking_resource_name,
+                        coworker_contract_unique_id: v_coworker_contract_unique_id,
                         description: v_description,
                         remaining_uses: v_remaining_uses,
                         invoiced: v_invoiced,
@@ -810,6 +909,8 @@ mod typed {
         pub free: Option<bool>,
         /// `Price`: see [`CoworkerExtraService::price`].
         pub price: Option<crate::Decimal>,
+        /// `ValidFrom`: see [`CoworkerExtraService::valid_from`].
+        pub valid_from: Option<crate::DateTime>,
         /// `ExpireDate`: see [`CoworkerExtraService::expire_date`].
         pub expire_date: Option<crate::DateTime>,
         /// `DueDate`: see [`CoworkerExtraService::due_date`].
@@ -818,6 +919,8 @@ mod typed {
         pub purchase_order: Option<String>,
         /// `ChargePeriod`: see [`CoworkerExtraService::charge_period`].
         pub charge_period: Option<crate::enums::ChargePeriod>,
+        /// `InvoiceThisCoworker`: see [`CoworkerExtraService::invoice_this_coworker`].
+        pub invoice_this_coworker: Option<bool>,
         /// `BookingId`: see [`CoworkerExtraService::booking_id`].
         pub booking_id: Option<crate::ids::BookingId>,
         /// `BookingFromTime`: see [`CoworkerExtraService::booking_from_time`].
@@ -826,6 +929,8 @@ mod typed {
         pub booking_to_time: Option<crate::DateTime>,
         /// `BookingResourceName`: see [`CoworkerExtraService::booking_resource_name`].
         pub booking_resource_name: Option<String>,
+        /// `CoworkerContractUniqueId`: see [`CoworkerExtraService::coworker_contract_unique_id`].
+        pub coworker_contract_unique_id: Option<crate::Uuid>,
         /// `Description`: see [`CoworkerExtraService::description`].
         pub description: Option<String>,
         /// `RemainingUses`: see [`CoworkerExtraService::remaining_uses`].
@@ -851,6 +956,9 @@ mod typed {
         /// The extra service's name.
         ///
         /// Wire: `ExtraServiceName`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerextraservices.md) does not name it, as it lists
+        /// only the options a body sets; the 2020 page shows it on list records, so it is kept.
         pub extra_service_name: Option<String>,
         /// The code of the extra service's currency.
         ///
@@ -858,7 +966,9 @@ mod typed {
         ///
         /// Spec decision: The 2020 list example writes `CoworkerExtraServiceExtraServiceCurrency_Code`;
         /// named as the newer pages name joined fields (002's `CoworkerFullName`): the relation path
-        /// without the entity's prefix or underscores.
+        /// without the entity's prefix or underscores. The catalogue (skills:coworkerextraservices.md)
+        /// does not name it, as it lists only the options a body sets; the 2020 page shows it on list
+        /// records, so it is kept.
         pub extra_service_currency_code: Option<String>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
@@ -899,14 +1009,17 @@ mod typed {
                     let mut v_total_uses = None;
                     let mut v_free = None;
                     let mut v_price = None;
+                    let mut v_valid_from = None;
                     let mut v_expire_date = None;
                     let mut v_due_date = None;
                     let mut v_purchase_order = None;
                     let mut v_charge_period = None;
+                    let mut v_invoice_this_coworker = None;
                     let mut v_booking_id = None;
                     let mut v_booking_from_time = None;
                     let mut v_booking_to_time = None;
                     let mut v_booking_resource_name = None;
+                    let mut v_coworker_contract_unique_id = None;
                     let mut v_description = None;
                     let mut v_remaining_uses = None;
                     let mut v_invoiced = None;
@@ -942,15 +1055,22 @@ mod typed {
                             "TotalUses" => v_total_uses = map.next_value()?,
                             "Free" => v_free = map.next_value()?,
                             "Price" => v_price = crate::wire::decimal(&mut map)?,
+                            "ValidFrom" => v_valid_from = map.next_value()?,
                             "ExpireDate" => v_expire_date = map.next_value()?,
                             "DueDate" => v_due_date = map.next_value()?,
                             "PurchaseOrder" => v_purchase_order = map.next_value()?,
                             "ChargePeriod" => v_charge_period = map.next_value()?,
+                            "InvoiceThisCoworker" => {
+                                v_invoice_this_coworker = map.next_value()?;
+                            }
                             "BookingId" => v_booking_id = map.next_value()?,
                             "BookingFromTime" => v_booking_from_time = map.next_value()?,
                             "BookingToTime" => v_booking_to_time = map.next_value()?,
                             "BookingResourceName" => {
                                 v_booking_resource_name = map.next_value()?;
+                            }
+                            "CoworkerContractUniqueId" => {
+                                v_coworker_contract_unique_id = map.next_value()?;
                             }
                             "Description" => v_description = map.next_value()?,
                             "RemainingUses" => v_remaining_uses = map.next_value()?,
@@ -998,14 +1118,17 @@ mod typed {
                         total_uses: v_total_uses,
                         free: v_free,
                         price: v_price,
+                        valid_from: v_valid_from,
                         expire_date: v_expire_date,
                         due_date: v_due_date,
                         purchase_order: v_purchase_order,
                         charge_period: v_charge_period,
+                        invoice_this_coworker: v_invoice_this_coworker,
                         booking_id: v_booking_id,
                         booking_from_time: v_booking_from_time,
                         booking_to_time: v_booking_to_time,
                         booking_resource_name: v_booking_resource_name,
+                        coworker_contract_unique_id: v_coworker_contract_unique_id,
                         description: v_description,
                         remaining_uses: v_remaining_uses,
                         invoiced: v_invoiced,
@@ -1052,6 +1175,8 @@ mod typed {
         pub free: Option<bool>,
         /// `Price`: see [`CoworkerExtraService::price`].
         pub price: Option<crate::Decimal>,
+        /// `ValidFrom`: see [`CoworkerExtraService::valid_from`].
+        pub valid_from: Option<crate::DateTime>,
         /// `ExpireDate`: see [`CoworkerExtraService::expire_date`].
         pub expire_date: Option<crate::DateTime>,
         /// `DueDate`: see [`CoworkerExtraService::due_date`].
@@ -1060,6 +1185,8 @@ mod typed {
         pub purchase_order: Option<String>,
         /// `ChargePeriod`: see [`CoworkerExtraService::charge_period`].
         pub charge_period: crate::enums::ChargePeriod,
+        /// `InvoiceThisCoworker`: see [`CoworkerExtraService::invoice_this_coworker`].
+        pub invoice_this_coworker: Option<bool>,
         /// `BookingId`: see [`CoworkerExtraService::booking_id`].
         pub booking_id: Option<crate::ids::BookingId>,
         /// `BookingFromTime`: see [`CoworkerExtraService::booking_from_time`].
@@ -1068,6 +1195,8 @@ mod typed {
         pub booking_to_time: Option<crate::DateTime>,
         /// `BookingResourceName`: see [`CoworkerExtraService::booking_resource_name`].
         pub booking_resource_name: Option<String>,
+        /// `CoworkerContractUniqueId`: see [`CoworkerExtraService::coworker_contract_unique_id`].
+        pub coworker_contract_unique_id: Option<crate::Uuid>,
     }
 
     impl ::serde::Serialize for NewCoworkerExtraService {
@@ -1087,14 +1216,21 @@ mod typed {
             if let Some(value) = &self.price {
                 object.field("Price", &crate::wire::Number(value))?;
             }
+            object.field_if_set("ValidFrom", &self.valid_from)?;
             object.field_if_set("ExpireDate", &self.expire_date)?;
             object.field_if_set("DueDate", &self.due_date)?;
             object.field_if_set("PurchaseOrder", &self.purchase_order)?;
             object.field("ChargePeriod", &self.charge_period)?;
+            object.field_if_set("InvoiceThisCoworker", &self.invoice_this_coworker)?;
             object.field_if_set("BookingId", &self.booking_id)?;
             object.field_if_set("BookingFromTime", &self.booking_from_time)?;
             object.field_if_set("BookingToTime", &self.booking_to_time)?;
             object.field_if_set("BookingResourceName", &self.booking_resource_name)?;
+            object
+                .field_if_set(
+                    "CoworkerContractUniqueId",
+                    &self.coworker_contract_unique_id,
+                )?;
             object.end()
         }
     }
@@ -1119,14 +1255,17 @@ mod typed {
                 total_uses,
                 free: None,
                 price: None,
+                valid_from: None,
                 expire_date: None,
                 due_date: None,
                 purchase_order: None,
                 charge_period: charge_period.into(),
+                invoice_this_coworker: None,
                 booking_id: None,
                 booking_from_time: None,
                 booking_to_time: None,
                 booking_resource_name: None,
+                coworker_contract_unique_id: None,
             }
         }
 
@@ -1160,6 +1299,12 @@ mod typed {
             self
         }
 
+        /// Sets [`ValidFrom`](Self::valid_from).
+        pub fn with_valid_from(mut self, value: crate::DateTime) -> Self {
+            self.valid_from = Some(value);
+            self
+        }
+
         /// Sets [`ExpireDate`](Self::expire_date).
         pub fn with_expire_date(mut self, value: crate::DateTime) -> Self {
             self.expire_date = Some(value);
@@ -1175,6 +1320,12 @@ mod typed {
         /// Sets [`PurchaseOrder`](Self::purchase_order).
         pub fn with_purchase_order(mut self, value: impl Into<String>) -> Self {
             self.purchase_order = Some(value.into());
+            self
+        }
+
+        /// Sets [`InvoiceThisCoworker`](Self::invoice_this_coworker).
+        pub fn with_invoice_this_coworker(mut self, value: bool) -> Self {
+            self.invoice_this_coworker = Some(value);
             self
         }
 
@@ -1202,6 +1353,12 @@ mod typed {
         /// Sets [`BookingResourceName`](Self::booking_resource_name).
         pub fn with_booking_resource_name(mut self, value: impl Into<String>) -> Self {
             self.booking_resource_name = Some(value.into());
+            self
+        }
+
+        /// Sets [`CoworkerContractUniqueId`](Self::coworker_contract_unique_id).
+        pub fn with_coworker_contract_unique_id(mut self, value: crate::Uuid) -> Self {
+            self.coworker_contract_unique_id = Some(value);
             self
         }
     }
@@ -1236,6 +1393,8 @@ mod typed {
         pub free: Option<bool>,
         /// `Price`: see [`CoworkerExtraService::price`].
         pub price: Option<crate::Decimal>,
+        /// `ValidFrom`: see [`CoworkerExtraService::valid_from`].
+        pub valid_from: Option<crate::DateTime>,
         /// `ExpireDate`: see [`CoworkerExtraService::expire_date`].
         pub expire_date: Option<crate::DateTime>,
         /// `DueDate`: see [`CoworkerExtraService::due_date`].
@@ -1244,6 +1403,8 @@ mod typed {
         pub purchase_order: Option<String>,
         /// `ChargePeriod`: see [`CoworkerExtraService::charge_period`].
         pub charge_period: crate::enums::ChargePeriod,
+        /// `InvoiceThisCoworker`: see [`CoworkerExtraService::invoice_this_coworker`].
+        pub invoice_this_coworker: Option<bool>,
         /// `BookingId`: see [`CoworkerExtraService::booking_id`].
         pub booking_id: Option<crate::ids::BookingId>,
         /// `BookingFromTime`: see [`CoworkerExtraService::booking_from_time`].
@@ -1252,6 +1413,8 @@ mod typed {
         pub booking_to_time: Option<crate::DateTime>,
         /// `BookingResourceName`: see [`CoworkerExtraService::booking_resource_name`].
         pub booking_resource_name: Option<String>,
+        /// `CoworkerContractUniqueId`: see [`CoworkerExtraService::coworker_contract_unique_id`].
+        pub coworker_contract_unique_id: Option<crate::Uuid>,
         /// Properties the spec does not describe, sent back as they were read.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -1272,14 +1435,17 @@ mod typed {
             object.field("TotalUses", &self.total_uses)?;
             object.field("Free", &self.free)?;
             object.field("Price", &crate::wire::OptionalNumber(&self.price))?;
+            object.field("ValidFrom", &self.valid_from)?;
             object.field("ExpireDate", &self.expire_date)?;
             object.field("DueDate", &self.due_date)?;
             object.field("PurchaseOrder", &self.purchase_order)?;
             object.field("ChargePeriod", &self.charge_period)?;
+            object.field("InvoiceThisCoworker", &self.invoice_this_coworker)?;
             object.field("BookingId", &self.booking_id)?;
             object.field("BookingFromTime", &self.booking_from_time)?;
             object.field("BookingToTime", &self.booking_to_time)?;
             object.field("BookingResourceName", &self.booking_resource_name)?;
+            object.field("CoworkerContractUniqueId", &self.coworker_contract_unique_id)?;
             object.end_with(&self.extra)
         }
     }
@@ -1304,14 +1470,17 @@ mod typed {
                 total_uses: record.total_uses,
                 free: record.free,
                 price: record.price,
+                valid_from: record.valid_from,
                 expire_date: record.expire_date,
                 due_date: record.due_date,
                 purchase_order: record.purchase_order,
                 charge_period: record.charge_period,
+                invoice_this_coworker: record.invoice_this_coworker,
                 booking_id: record.booking_id,
                 booking_from_time: record.booking_from_time,
                 booking_to_time: record.booking_to_time,
                 booking_resource_name: record.booking_resource_name,
+                coworker_contract_unique_id: record.coworker_contract_unique_id,
                 extra: record.extra,
             }
         }
@@ -1454,6 +1623,18 @@ mod typed {
         ///
         /// Query: `CoworkerExtraService_ExtraService_Currency_Code=text`.
         ExtraServiceCurrencyCode(String),
+        /// Filter by the date the uses can be spent from.
+        ///
+        /// Query: `CoworkerExtraService_ValidFrom=2025-01-01T00:00`.
+        ValidFrom(crate::DateTime),
+        /// Filter by whether the customer is invoiced directly.
+        ///
+        /// Query: `CoworkerExtraService_InvoiceThisCoworker=true`.
+        InvoiceThisCoworker(bool),
+        /// Filter by the unique id of the contract that granted it.
+        ///
+        /// Query: `CoworkerExtraService_CoworkerContractUniqueId=a1b2c3d4-e5f6-7890-abcd-ef1234567890`.
+        CoworkerContractUniqueId(crate::Uuid),
         /// Records created within a range.
         ///
         /// `CreatedOn` at least this value. Query:
@@ -1561,6 +1742,15 @@ mod typed {
         /// `BookingToTime` at most this value. Query:
         /// `to_CoworkerExtraService_BookingToTime=2025-01-01T00:00`.
         ToBookingToTime(crate::DateTime),
+        /// Valid-from date, within a range.
+        ///
+        /// `ValidFrom` at least this value. Query:
+        /// `from_CoworkerExtraService_ValidFrom=2025-01-01T00:00`.
+        FromValidFrom(crate::DateTime),
+        /// Valid-from date, within a range.
+        ///
+        /// `ValidFrom` at most this value. Query: `to_CoworkerExtraService_ValidFrom=2025-01-01T00:00`.
+        ToValidFrom(crate::DateTime),
     }
 
     impl crate::QueryFilter for CoworkerExtraServiceFilter {
@@ -1661,6 +1851,18 @@ mod typed {
                 }
                 Self::ExtraServiceCurrencyCode(value) => {
                     ("CoworkerExtraService_ExtraService_Currency_Code", value.clone())
+                }
+                Self::ValidFrom(value) => {
+                    (
+                        "CoworkerExtraService_ValidFrom",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::InvoiceThisCoworker(value) => {
+                    ("CoworkerExtraService_InvoiceThisCoworker", value.to_string())
+                }
+                Self::CoworkerContractUniqueId(value) => {
+                    ("CoworkerExtraService_CoworkerContractUniqueId", value.to_string())
                 }
                 Self::FromCreatedOn(value) => {
                     (
@@ -1776,6 +1978,18 @@ mod typed {
                         value.to_filter_string(crate::SERVICE.filter_datetime_format),
                     )
                 }
+                Self::FromValidFrom(value) => {
+                    (
+                        "from_CoworkerExtraService_ValidFrom",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToValidFrom(value) => {
+                    (
+                        "to_CoworkerExtraService_ValidFrom",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
             }
         }
     }
@@ -1842,6 +2056,13 @@ mod typed {
         CreatedOn,
         /// `UpdatedOn`: When the record was last updated.
         UpdatedOn,
+        /// `ValidFrom`: Date from which the uses can be spent.
+        ValidFrom,
+        /// `InvoiceThisCoworker`: Whether the charge is invoiced to the customer rather than to the
+        /// team or company member who pays for them.
+        InvoiceThisCoworker,
+        /// `CoworkerContractUniqueId`: Unique id of the customer's contract that granted it, if any.
+        CoworkerContractUniqueId,
     }
 
     impl crate::SortField for CoworkerExtraServiceSort {
@@ -1876,6 +2097,9 @@ mod typed {
                 Self::BookingResourceName => "BookingResourceName",
                 Self::CreatedOn => "CreatedOn",
                 Self::UpdatedOn => "UpdatedOn",
+                Self::ValidFrom => "ValidFrom",
+                Self::InvoiceThisCoworker => "InvoiceThisCoworker",
+                Self::CoworkerContractUniqueId => "CoworkerContractUniqueId",
             }
         }
     }

@@ -104,7 +104,8 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             "RegularPaymentProvider",
             crate::FieldKind::Enum(&crate::enums::RegularPaymentProvider::SCHEMA),
         ),
-        crate::FieldSchema::new("Token", crate::FieldKind::String),
+        crate::FieldSchema::new("Token", crate::FieldKind::String)
+            .pii(crate::Pii::Secret),
         crate::FieldSchema::new("Notes", crate::FieldKind::String).pii(crate::Pii::Bio),
     ],
     joined: &[],

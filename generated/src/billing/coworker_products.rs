@@ -110,7 +110,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("BusinessId", crate::FieldKind::Id("Business"))
             .required(),
         crate::FieldSchema::new("ProductId", crate::FieldKind::Id("Product")).required(),
-        crate::FieldSchema::new("Notes", crate::FieldKind::String),
+        crate::FieldSchema::new("Notes", crate::FieldKind::String).pii(crate::Pii::Bio),
         crate::FieldSchema::new("PurchaseOrder", crate::FieldKind::String),
         crate::FieldSchema::new("ActivateNow", crate::FieldKind::Boolean),
         crate::FieldSchema::new("InvoiceThisCoworker", crate::FieldKind::Boolean),
@@ -131,6 +131,13 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("DueDate", crate::FieldKind::DateTime),
         crate::FieldSchema::new("Invoiced", crate::FieldKind::Boolean),
         crate::FieldSchema::new("ApplyProRating", crate::FieldKind::Boolean),
+        crate::FieldSchema::new("MrmReminded", crate::FieldKind::Boolean),
+        crate::FieldSchema::new(
+            "CoworkerInvoiceId",
+            crate::FieldKind::Id("CoworkerInvoice"),
+        ),
+        crate::FieldSchema::new("CoworkerInvoiceNumber", crate::FieldKind::String),
+        crate::FieldSchema::new("CoworkerInvoicePaid", crate::FieldKind::Boolean),
         crate::FieldSchema::new("ProposalUniqueId", crate::FieldKind::Guid),
         crate::FieldSchema::new("OrderNumber", crate::FieldKind::String).read_only(),
         crate::FieldSchema::new("Activated", crate::FieldKind::Boolean).read_only(),
@@ -138,12 +145,37 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("FromTariff", crate::FieldKind::Boolean).read_only(),
         crate::FieldSchema::new("ContractDepositUniqueId", crate::FieldKind::Guid)
             .read_only(),
+        crate::FieldSchema::new("CoworkerContractUniqueId", crate::FieldKind::Guid)
+            .read_only(),
+        crate::FieldSchema::new("ContractProductUniqueId", crate::FieldKind::Guid)
+            .read_only(),
+        crate::FieldSchema::new("BookingUniqueId", crate::FieldKind::Guid).read_only(),
+        crate::FieldSchema::new("CoworkerDeliveryUniqueId", crate::FieldKind::Guid)
+            .read_only(),
+        crate::FieldSchema::new("TeamsAtTheTimeOfPurchase", crate::FieldKind::String)
+            .read_only(),
     ],
     joined: &[
         crate::FieldSchema::new("ProductName", crate::FieldKind::String).read_only(),
         crate::FieldSchema::new("ProductPrice", crate::FieldKind::Money).read_only(),
         crate::FieldSchema::new("ProductCurrencyCode", crate::FieldKind::String)
             .read_only(),
+        crate::FieldSchema::new("ProductApplyProRating", crate::FieldKind::String)
+            .read_only(),
+        crate::FieldSchema::new("CoworkerCoworkerType", crate::FieldKind::String)
+            .read_only(),
+        crate::FieldSchema::new("CoworkerFullName", crate::FieldKind::String)
+            .read_only()
+            .pii(crate::Pii::Name),
+        crate::FieldSchema::new("CoworkerCompanyName", crate::FieldKind::String)
+            .read_only()
+            .pii(crate::Pii::Name),
+        crate::FieldSchema::new("CoworkerBillingName", crate::FieldKind::String)
+            .read_only()
+            .pii(crate::Pii::Name),
+        crate::FieldSchema::new("CoworkerEmail", crate::FieldKind::String)
+            .read_only()
+            .pii(crate::Pii::Email),
     ],
     filters: &[
         crate::FilterSchema {
@@ -254,6 +286,58 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             query: "CoworkerProduct_Product_Currency_Code",
             field: "ProductCurrencyCode",
         },
+        crate::FilterSchema {
+            query: "CoworkerProduct_PurchaseOrder",
+            field: "PurchaseOrder",
+        },
+        crate::FilterSchema {
+            query: "CoworkerProduct_SaleDate",
+            field: "SaleDate",
+        },
+        crate::FilterSchema {
+            query: "CoworkerProduct_ApplyProRating",
+            field: "ApplyProRating",
+        },
+        crate::FilterSchema {
+            query: "CoworkerProduct_ProposalUniqueId",
+            field: "ProposalUniqueId",
+        },
+        crate::FilterSchema {
+            query: "CoworkerProduct_MrmReminded",
+            field: "MrmReminded",
+        },
+        crate::FilterSchema {
+            query: "CoworkerProduct_CoworkerInvoice",
+            field: "CoworkerInvoiceId",
+        },
+        crate::FilterSchema {
+            query: "CoworkerProduct_CoworkerInvoiceNumber",
+            field: "CoworkerInvoiceNumber",
+        },
+        crate::FilterSchema {
+            query: "CoworkerProduct_CoworkerInvoicePaid",
+            field: "CoworkerInvoicePaid",
+        },
+        crate::FilterSchema {
+            query: "CoworkerProduct_CreditAmount",
+            field: "CreditAmount",
+        },
+        crate::FilterSchema {
+            query: "CoworkerProduct_DiscountAmount",
+            field: "DiscountAmount",
+        },
+        crate::FilterSchema {
+            query: "CoworkerProduct_Coworker_CoworkerType",
+            field: "CoworkerCoworkerType",
+        },
+        crate::FilterSchema {
+            query: "CoworkerProduct_Coworker_FullName",
+            field: "CoworkerFullName",
+        },
+        crate::FilterSchema {
+            query: "CoworkerProduct_Coworker_CompanyName",
+            field: "CoworkerCompanyName",
+        },
     ],
     range_filters: &[
         crate::RangeFilterSchema {
@@ -306,6 +390,26 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             to: "to_CoworkerProduct_InvoicedOn",
             field: "InvoicedOn",
         },
+        crate::RangeFilterSchema {
+            from: "from_CoworkerProduct_SaleDate",
+            to: "to_CoworkerProduct_SaleDate",
+            field: "SaleDate",
+        },
+        crate::RangeFilterSchema {
+            from: "from_CoworkerProduct_CoworkerInvoice",
+            to: "to_CoworkerProduct_CoworkerInvoice",
+            field: "CoworkerInvoiceId",
+        },
+        crate::RangeFilterSchema {
+            from: "from_CoworkerProduct_CreditAmount",
+            to: "to_CoworkerProduct_CreditAmount",
+            field: "CreditAmount",
+        },
+        crate::RangeFilterSchema {
+            from: "from_CoworkerProduct_DiscountAmount",
+            to: "to_CoworkerProduct_DiscountAmount",
+            field: "DiscountAmount",
+        },
     ],
     sort: &[
         "Id",
@@ -332,6 +436,16 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         "ContractDepositUniqueId",
         "CreatedOn",
         "UpdatedOn",
+        "PurchaseOrder",
+        "SaleDate",
+        "ApplyProRating",
+        "ProposalUniqueId",
+        "MrmReminded",
+        "CoworkerInvoiceId",
+        "CoworkerInvoiceNumber",
+        "CoworkerInvoicePaid",
+        "CreditAmount",
+        "DiscountAmount",
     ],
     endpoints: &[
         crate::EndpointSchema {
@@ -478,7 +592,10 @@ mod typed {
         /// Wire: `ActivateNow`.
         ///
         /// Spec decision: The 2020 page takes it only on create; the newer update page takes it too.
-        /// The newer page wins: create and update write it.
+        /// The newer page wins: create and update write it. The catalogue (skills:coworkerproducts.md)
+        /// lists it among the create options only, as the 2020 page does. The spec keeps the newer
+        /// update page's rule: it documents the field in the update body, and an update of a
+        /// create-only field would send back the value read anyway.
         pub activate_now: Option<bool>,
         /// Whether this customer is invoiced rather than the paying member of their team.
         ///
@@ -519,7 +636,9 @@ mod typed {
         ///
         /// Spec decision: One copy of the newer update page lists it as required, another as optional,
         /// and the newer create page gives it a default (PricePlan); the 2020 page makes it optional.
-        /// It stays optional.
+        /// It stays optional. The catalogue (skills:coworkerproducts.md) marks it required on create;
+        /// it stays optional for the reasons above: dev:billing/post-coworkerproducts gives it a
+        /// default, so a create may leave it out.
         pub repeat_cycle: Option<crate::enums::RecurrentChargePattern>,
         /// Number of cycle units between repeats (for example 2 with Month for every two months).
         ///
@@ -559,6 +678,39 @@ mod typed {
         /// Spec decision: The 2020 reference does not list it; the newer update page takes it, and
         /// create is assumed to as well.
         pub apply_pro_rating: Option<bool>,
+        /// Whether the MRM reminder about the sale has been sent.
+        ///
+        /// Wire: `MrmReminded`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue
+        /// (skills:coworkerproducts.md) lists it among the create and update options and
+        /// dev:billing/get-coworkerproducts-by-id returns it; the 2020 page does not.
+        pub mrm_reminded: Option<bool>,
+        /// ID of the invoice that bills the sale, if any.
+        ///
+        /// Wire: `CoworkerInvoiceId`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue
+        /// (skills:coworkerproducts.md) lists it among the create and update options and
+        /// dev:billing/get-coworkerproducts-by-id returns it; the 2020 page does not. The catalogue
+        /// types it int; it names an invoice record, so it is a typed id.
+        pub coworker_invoice_id: Option<crate::ids::CoworkerInvoiceId>,
+        /// Number of that invoice.
+        ///
+        /// Wire: `CoworkerInvoiceNumber`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue
+        /// (skills:coworkerproducts.md) lists it among the create and update options and
+        /// dev:billing/get-coworkerproducts-by-id returns it; the 2020 page does not.
+        pub coworker_invoice_number: Option<String>,
+        /// Whether that invoice is paid.
+        ///
+        /// Wire: `CoworkerInvoicePaid`.
+        ///
+        /// Spec decision: Only the newer generation names it: the catalogue
+        /// (skills:coworkerproducts.md) lists it among the create and update options and
+        /// dev:billing/get-coworkerproducts-by-id returns it; the 2020 page does not.
+        pub coworker_invoice_paid: Option<bool>,
         /// Unique id of the proposal the sale came from, if any.
         ///
         /// Wire: `ProposalUniqueId`.
@@ -569,23 +721,82 @@ mod typed {
         /// Number of the order the sale belongs to; set by the server.
         ///
         /// Wire: `OrderNumber`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerproducts.md) does not name it among the options
+        /// a body sets; dev:billing/get-coworkerproducts-by-id returns it, so it is kept read-only.
         pub order_number: Option<String>,
         /// Whether the product's benefits have been released; set by the server.
         ///
         /// Wire: `Activated`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerproducts.md) does not name it among the options
+        /// a body sets; dev:billing/get-coworkerproducts-by-id returns it, so it is kept read-only.
         pub activated: Option<bool>,
         /// When the sale was invoiced; set by the server.
         ///
         /// Wire: `InvoicedOn`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerproducts.md) does not name it among the options
+        /// a body sets; dev:billing/get-coworkerproducts-by-id returns it, so it is kept read-only.
         pub invoiced_on: Option<crate::DateTime>,
         /// Whether the sale was made by the customer's plan.
         ///
         /// Wire: `FromTariff`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerproducts.md) does not name it among the options
+        /// a body sets; dev:billing/get-coworkerproducts-by-id returns it, so it is kept read-only.
         pub from_tariff: Option<bool>,
         /// Unique id of the contract deposit the sale bills, if any.
         ///
         /// Wire: `ContractDepositUniqueId`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerproducts.md) does not name it among the options
+        /// a body sets; dev:billing/get-coworkerproducts-by-id returns it, so it is kept read-only.
         pub contract_deposit_unique_id: Option<crate::Uuid>,
+        /// Unique id of the customer's contract the sale came from, if any.
+        ///
+        /// Wire: `CoworkerContractUniqueId`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerproducts.md) names it only in its description,
+        /// among the unique ids that link a sale to the record it came from, and not among the options
+        /// a body sets; dev:billing/get-coworkerproducts-by-id returns it. It is read-only, as
+        /// ContractDepositUniqueId is.
+        pub coworker_contract_unique_id: Option<crate::Uuid>,
+        /// Unique id of the contract product the sale came from, if any.
+        ///
+        /// Wire: `ContractProductUniqueId`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerproducts.md) names it only in its description,
+        /// among the unique ids that link a sale to the record it came from, and not among the options
+        /// a body sets; dev:billing/get-coworkerproducts-by-id returns it. It is read-only, as
+        /// ContractDepositUniqueId is.
+        pub contract_product_unique_id: Option<crate::Uuid>,
+        /// Unique id of the booking the sale came from, if any.
+        ///
+        /// Wire: `BookingUniqueId`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerproducts.md) names it only in its description,
+        /// among the unique ids that link a sale to the record it came from, and not among the options
+        /// a body sets; dev:billing/get-coworkerproducts-by-id returns it. It is read-only, as
+        /// ContractDepositUniqueId is.
+        pub booking_unique_id: Option<crate::Uuid>,
+        /// Unique id of the customer delivery the sale came from, if any.
+        ///
+        /// Wire: `CoworkerDeliveryUniqueId`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerproducts.md) names it only in its description,
+        /// among the unique ids that link a sale to the record it came from, and not among the options
+        /// a body sets; dev:billing/get-coworkerproducts-by-id returns it. It is read-only, as
+        /// ContractDepositUniqueId is.
+        pub coworker_delivery_unique_id: Option<crate::Uuid>,
+        /// The teams the customer belonged to at the time of the sale, as text.
+        ///
+        /// Wire: `TeamsAtTheTimeOfPurchase`, read-only.
+        ///
+        /// Spec decision: Only dev:billing/get-coworkerproducts-by-id names it, in the record it
+        /// returns; no body takes it and the catalogue (skills:coworkerproducts.md) lists only the
+        /// options a body sets, so it is read-only.
+        pub teams_at_the_time_of_purchase: Option<String>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -639,12 +850,21 @@ mod typed {
                     let mut v_due_date = None;
                     let mut v_invoiced = None;
                     let mut v_apply_pro_rating = None;
+                    let mut v_mrm_reminded = None;
+                    let mut v_coworker_invoice_id = None;
+                    let mut v_coworker_invoice_number = None;
+                    let mut v_coworker_invoice_paid = None;
                     let mut v_proposal_unique_id = None;
                     let mut v_order_number = None;
                     let mut v_activated = None;
                     let mut v_invoiced_on = None;
                     let mut v_from_tariff = None;
                     let mut v_contract_deposit_unique_id = None;
+                    let mut v_coworker_contract_unique_id = None;
+                    let mut v_contract_product_unique_id = None;
+                    let mut v_booking_unique_id = None;
+                    let mut v_coworker_delivery_unique_id = None;
+                    let mut v_teams_at_the_time_of_purchase = None;
                     let mut extra = ::serde_json::Map::new();
                     while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                         match &*key {
@@ -687,6 +907,16 @@ mod typed {
                             "DueDate" => v_due_date = map.next_value()?,
                             "Invoiced" => v_invoiced = map.next_value()?,
                             "ApplyProRating" => v_apply_pro_rating = map.next_value()?,
+                            "MrmReminded" => v_mrm_reminded = map.next_value()?,
+                            "CoworkerInvoiceId" => {
+                                v_coworker_invoice_id = map.next_value()?;
+                            }
+                            "CoworkerInvoiceNumber" => {
+                                v_coworker_invoice_number = map.next_value()?;
+                            }
+                            "CoworkerInvoicePaid" => {
+                                v_coworker_invoice_paid = map.next_value()?;
+                            }
                             "ProposalUniqueId" => {
                                 v_proposal_unique_id = map.next_value()?;
                             }
@@ -696,6 +926,19 @@ mod typed {
                             "FromTariff" => v_from_tariff = map.next_value()?,
                             "ContractDepositUniqueId" => {
                                 v_contract_deposit_unique_id = map.next_value()?;
+                            }
+                            "CoworkerContractUniqueId" => {
+                                v_coworker_contract_unique_id = map.next_value()?;
+                            }
+                            "ContractProductUniqueId" => {
+                                v_contract_product_unique_id = map.next_value()?;
+                            }
+                            "BookingUniqueId" => v_booking_unique_id = map.next_value()?,
+                            "CoworkerDeliveryUniqueId" => {
+                                v_coworker_delivery_unique_id = map.next_value()?;
+                            }
+                            "TeamsAtTheTimeOfPurchase" => {
+                                v_teams_at_the_time_of_purchase = map.next_value()?;
                             }
                             _ => crate::wire::keep(&mut extra, key, &mut map)?,
                         }
@@ -738,12 +981,21 @@ mod typed {
                         due_date: v_due_date,
                         invoiced: v_invoiced,
                         apply_pro_rating: v_apply_pro_rating,
+                        mrm_reminded: v_mrm_reminded,
+                        coworker_invoice_id: v_coworker_invoice_id,
+                        coworker_invoice_number: v_coworker_invoice_number,
+                        coworker_invoice_paid: v_coworker_invoice_paid,
                         proposal_unique_id: v_proposal_unique_id,
                         order_number: v_order_number,
                         activated: v_activated,
                         invoiced_on: v_invoiced_on,
                         from_tariff: v_from_tariff,
                         contract_deposit_unique_id: v_contract_deposit_unique_id,
+                        coworker_contract_unique_id: v_coworker_contract_unique_id,
+                        contract_product_unique_id: v_contract_product_unique_id,
+                        booking_unique_id: v_booking_unique_id,
+                        coworker_delivery_unique_id: v_coworker_delivery_unique_id,
+                        teams_at_the_time_of_purchase: v_teams_at_the_time_of_purchase,
                         extra,
                     })
                 }
@@ -755,8 +1007,9 @@ mod typed {
     /// A `CoworkerProduct` as list endpoints answer it: a summary, not the full record. Every field
     /// but `Id` may be missing.
     ///
-    /// The summary that GET list answers, with the product's name, price and currency joined. Never
-    /// build an update from it: a PUT clears every field it does not send.
+    /// The summary that GET list answers, with the product's name, price and currency joined, and
+    /// display fields of the customer. Never build an update from it: a PUT clears every field it
+    /// does not send.
     ///
     /// There is deliberately no way to turn it into a [`CoworkerProductUpdate`]: fetch the full
     /// record with `get` first. This does not compile:
@@ -830,6 +1083,14 @@ mod typed {
         pub invoiced: Option<bool>,
         /// `ApplyProRating`: see [`CoworkerProduct::apply_pro_rating`].
         pub apply_pro_rating: Option<bool>,
+        /// `MrmReminded`: see [`CoworkerProduct::mrm_reminded`].
+        pub mrm_reminded: Option<bool>,
+        /// `CoworkerInvoiceId`: see [`CoworkerProduct::coworker_invoice_id`].
+        pub coworker_invoice_id: Option<crate::ids::CoworkerInvoiceId>,
+        /// `CoworkerInvoiceNumber`: see [`CoworkerProduct::coworker_invoice_number`].
+        pub coworker_invoice_number: Option<String>,
+        /// `CoworkerInvoicePaid`: see [`CoworkerProduct::coworker_invoice_paid`].
+        pub coworker_invoice_paid: Option<bool>,
         /// `ProposalUniqueId`: see [`CoworkerProduct::proposal_unique_id`].
         pub proposal_unique_id: Option<crate::Uuid>,
         /// `OrderNumber`: see [`CoworkerProduct::order_number`].
@@ -842,9 +1103,22 @@ mod typed {
         pub from_tariff: Option<bool>,
         /// `ContractDepositUniqueId`: see [`CoworkerProduct::contract_deposit_unique_id`].
         pub contract_deposit_unique_id: Option<crate::Uuid>,
+        /// `CoworkerContractUniqueId`: see [`CoworkerProduct::coworker_contract_unique_id`].
+        pub coworker_contract_unique_id: Option<crate::Uuid>,
+        /// `ContractProductUniqueId`: see [`CoworkerProduct::contract_product_unique_id`].
+        pub contract_product_unique_id: Option<crate::Uuid>,
+        /// `BookingUniqueId`: see [`CoworkerProduct::booking_unique_id`].
+        pub booking_unique_id: Option<crate::Uuid>,
+        /// `CoworkerDeliveryUniqueId`: see [`CoworkerProduct::coworker_delivery_unique_id`].
+        pub coworker_delivery_unique_id: Option<crate::Uuid>,
+        /// `TeamsAtTheTimeOfPurchase`: see [`CoworkerProduct::teams_at_the_time_of_purchase`].
+        pub teams_at_the_time_of_purchase: Option<String>,
         /// The product's name.
         ///
         /// Wire: `ProductName`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerproducts.md) does not name it among the options
+        /// a body sets; dev:billing/get-coworkerproducts-by-id returns it, so it is kept.
         pub product_name: Option<String>,
         /// The product's own price.
         ///
@@ -852,7 +1126,8 @@ mod typed {
         ///
         /// Spec decision: The 2020 filters type every joined value `string`; as the newer pages type
         /// joined fields (002's DiscountCodeActive is a boolean), it is typed as the product's price it
-        /// shows.
+        /// shows. The catalogue (skills:coworkerproducts.md) does not name it among the options a body
+        /// sets; dev:billing/get-coworkerproducts-by-id returns it, so it is kept.
         pub product_price: Option<crate::Decimal>,
         /// The code of the product's currency.
         ///
@@ -860,8 +1135,59 @@ mod typed {
         ///
         /// Spec decision: The 2020 list example writes `CoworkerProductProductCurrency_Code`; named as
         /// the newer pages name joined fields (002's `CoworkerFullName`: the relation path without the
-        /// entity's prefix or underscores).
+        /// entity's prefix or underscores). The catalogue (skills:coworkerproducts.md) does not name it
+        /// among the options a body sets; dev:billing/get-coworkerproducts-by-id returns it, so it is
+        /// kept.
         pub product_currency_code: Option<String>,
+        /// The product's pro-rating setting, as the API writes it.
+        ///
+        /// Wire: `ProductApplyProRating`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerproducts.md) names it only in its description;
+        /// dev:billing/get-coworkerproducts-by-id returns it and types it string, as the API answers
+        /// some attributes of a related record as text (see TariffExtraService's
+        /// ExtraServiceIsBookingCredit), so it is a joined string.
+        pub product_apply_pro_rating: Option<String>,
+        /// The customer's coworker type.
+        ///
+        /// Wire: `CoworkerCoworkerType`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerproducts.md) does not name it;
+        /// dev:billing/get-coworkerproducts-by-id returns it among the customer's display fields and
+        /// dev:billing/get-coworkerproducts filters by it.
+        pub coworker_coworker_type: Option<String>,
+        /// The customer's full name.
+        ///
+        /// Wire: `CoworkerFullName`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerproducts.md) names it only in its PII table;
+        /// dev:billing/get-coworkerproducts-by-id returns it among the customer's display fields, so it
+        /// is a joined field, read and never written.
+        pub coworker_full_name: Option<String>,
+        /// The name of the customer's company.
+        ///
+        /// Wire: `CoworkerCompanyName`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerproducts.md) names it only in its PII table;
+        /// dev:billing/get-coworkerproducts-by-id returns it among the customer's display fields, so it
+        /// is a joined field, read and never written.
+        pub coworker_company_name: Option<String>,
+        /// The name the customer is billed under.
+        ///
+        /// Wire: `CoworkerBillingName`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerproducts.md) names it only in its PII table;
+        /// dev:billing/get-coworkerproducts-by-id returns it among the customer's display fields, so it
+        /// is a joined field, read and never written.
+        pub coworker_billing_name: Option<String>,
+        /// The customer's email address.
+        ///
+        /// Wire: `CoworkerEmail`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:coworkerproducts.md) names it only in its PII table;
+        /// dev:billing/get-coworkerproducts-by-id returns it among the customer's display fields, so it
+        /// is a joined field, read and never written.
+        pub coworker_email: Option<String>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -915,15 +1241,30 @@ mod typed {
                     let mut v_due_date = None;
                     let mut v_invoiced = None;
                     let mut v_apply_pro_rating = None;
+                    let mut v_mrm_reminded = None;
+                    let mut v_coworker_invoice_id = None;
+                    let mut v_coworker_invoice_number = None;
+                    let mut v_coworker_invoice_paid = None;
                     let mut v_proposal_unique_id = None;
                     let mut v_order_number = None;
                     let mut v_activated = None;
                     let mut v_invoiced_on = None;
                     let mut v_from_tariff = None;
                     let mut v_contract_deposit_unique_id = None;
+                    let mut v_coworker_contract_unique_id = None;
+                    let mut v_contract_product_unique_id = None;
+                    let mut v_booking_unique_id = None;
+                    let mut v_coworker_delivery_unique_id = None;
+                    let mut v_teams_at_the_time_of_purchase = None;
                     let mut v_product_name = None;
                     let mut v_product_price = None;
                     let mut v_product_currency_code = None;
+                    let mut v_product_apply_pro_rating = None;
+                    let mut v_coworker_coworker_type = None;
+                    let mut v_coworker_full_name = None;
+                    let mut v_coworker_company_name = None;
+                    let mut v_coworker_billing_name = None;
+                    let mut v_coworker_email = None;
                     let mut extra = ::serde_json::Map::new();
                     while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                         match &*key {
@@ -966,6 +1307,16 @@ mod typed {
                             "DueDate" => v_due_date = map.next_value()?,
                             "Invoiced" => v_invoiced = map.next_value()?,
                             "ApplyProRating" => v_apply_pro_rating = map.next_value()?,
+                            "MrmReminded" => v_mrm_reminded = map.next_value()?,
+                            "CoworkerInvoiceId" => {
+                                v_coworker_invoice_id = map.next_value()?;
+                            }
+                            "CoworkerInvoiceNumber" => {
+                                v_coworker_invoice_number = map.next_value()?;
+                            }
+                            "CoworkerInvoicePaid" => {
+                                v_coworker_invoice_paid = map.next_value()?;
+                            }
                             "ProposalUniqueId" => {
                                 v_proposal_unique_id = map.next_value()?;
                             }
@@ -976,6 +1327,19 @@ mod typed {
                             "ContractDepositUniqueId" => {
                                 v_contract_deposit_unique_id = map.next_value()?;
                             }
+                            "CoworkerContractUniqueId" => {
+                                v_coworker_contract_unique_id = map.next_value()?;
+                            }
+                            "ContractProductUniqueId" => {
+                                v_contract_product_unique_id = map.next_value()?;
+                            }
+                            "BookingUniqueId" => v_booking_unique_id = map.next_value()?,
+                            "CoworkerDeliveryUniqueId" => {
+                                v_coworker_delivery_unique_id = map.next_value()?;
+                            }
+                            "TeamsAtTheTimeOfPurchase" => {
+                                v_teams_at_the_time_of_purchase = map.next_value()?;
+                            }
                             "ProductName" => v_product_name = map.next_value()?,
                             "ProductPrice" => {
                                 v_product_price = crate::wire::decimal(&mut map)?;
@@ -983,6 +1347,22 @@ mod typed {
                             "ProductCurrencyCode" => {
                                 v_product_currency_code = map.next_value()?;
                             }
+                            "ProductApplyProRating" => {
+                                v_product_apply_pro_rating = map.next_value()?;
+                            }
+                            "CoworkerCoworkerType" => {
+                                v_coworker_coworker_type = map.next_value()?;
+                            }
+                            "CoworkerFullName" => {
+                                v_coworker_full_name = map.next_value()?;
+                            }
+                            "CoworkerCompanyName" => {
+                                v_coworker_company_name = map.next_value()?;
+                            }
+                            "CoworkerBillingName" => {
+                                v_coworker_billing_name = map.next_value()?;
+                            }
+                            "CoworkerEmail" => v_coworker_email = map.next_value()?,
                             _ => crate::wire::keep(&mut extra, key, &mut map)?,
                         }
                     }
@@ -1018,15 +1398,30 @@ mod typed {
                         due_date: v_due_date,
                         invoiced: v_invoiced,
                         apply_pro_rating: v_apply_pro_rating,
+                        mrm_reminded: v_mrm_reminded,
+                        coworker_invoice_id: v_coworker_invoice_id,
+                        coworker_invoice_number: v_coworker_invoice_number,
+                        coworker_invoice_paid: v_coworker_invoice_paid,
                         proposal_unique_id: v_proposal_unique_id,
                         order_number: v_order_number,
                         activated: v_activated,
                         invoiced_on: v_invoiced_on,
                         from_tariff: v_from_tariff,
                         contract_deposit_unique_id: v_contract_deposit_unique_id,
+                        coworker_contract_unique_id: v_coworker_contract_unique_id,
+                        contract_product_unique_id: v_contract_product_unique_id,
+                        booking_unique_id: v_booking_unique_id,
+                        coworker_delivery_unique_id: v_coworker_delivery_unique_id,
+                        teams_at_the_time_of_purchase: v_teams_at_the_time_of_purchase,
                         product_name: v_product_name,
                         product_price: v_product_price,
                         product_currency_code: v_product_currency_code,
+                        product_apply_pro_rating: v_product_apply_pro_rating,
+                        coworker_coworker_type: v_coworker_coworker_type,
+                        coworker_full_name: v_coworker_full_name,
+                        coworker_company_name: v_coworker_company_name,
+                        coworker_billing_name: v_coworker_billing_name,
+                        coworker_email: v_coworker_email,
                         extra,
                     })
                 }
@@ -1088,6 +1483,14 @@ mod typed {
         pub invoiced: Option<bool>,
         /// `ApplyProRating`: see [`CoworkerProduct::apply_pro_rating`].
         pub apply_pro_rating: Option<bool>,
+        /// `MrmReminded`: see [`CoworkerProduct::mrm_reminded`].
+        pub mrm_reminded: Option<bool>,
+        /// `CoworkerInvoiceId`: see [`CoworkerProduct::coworker_invoice_id`].
+        pub coworker_invoice_id: Option<crate::ids::CoworkerInvoiceId>,
+        /// `CoworkerInvoiceNumber`: see [`CoworkerProduct::coworker_invoice_number`].
+        pub coworker_invoice_number: Option<String>,
+        /// `CoworkerInvoicePaid`: see [`CoworkerProduct::coworker_invoice_paid`].
+        pub coworker_invoice_paid: Option<bool>,
         /// `ProposalUniqueId`: see [`CoworkerProduct::proposal_unique_id`].
         pub proposal_unique_id: Option<crate::Uuid>,
     }
@@ -1123,6 +1526,10 @@ mod typed {
             object.field_if_set("DueDate", &self.due_date)?;
             object.field_if_set("Invoiced", &self.invoiced)?;
             object.field_if_set("ApplyProRating", &self.apply_pro_rating)?;
+            object.field_if_set("MrmReminded", &self.mrm_reminded)?;
+            object.field_if_set("CoworkerInvoiceId", &self.coworker_invoice_id)?;
+            object.field_if_set("CoworkerInvoiceNumber", &self.coworker_invoice_number)?;
+            object.field_if_set("CoworkerInvoicePaid", &self.coworker_invoice_paid)?;
             object.field_if_set("ProposalUniqueId", &self.proposal_unique_id)?;
             object.end()
         }
@@ -1163,6 +1570,10 @@ mod typed {
                 due_date: None,
                 invoiced: None,
                 apply_pro_rating: None,
+                mrm_reminded: None,
+                coworker_invoice_id: None,
+                coworker_invoice_number: None,
+                coworker_invoice_paid: None,
                 proposal_unique_id: None,
             }
         }
@@ -1272,6 +1683,33 @@ mod typed {
             self
         }
 
+        /// Sets [`MrmReminded`](Self::mrm_reminded).
+        pub fn with_mrm_reminded(mut self, value: bool) -> Self {
+            self.mrm_reminded = Some(value);
+            self
+        }
+
+        /// Sets [`CoworkerInvoiceId`](Self::coworker_invoice_id).
+        pub fn with_coworker_invoice_id(
+            mut self,
+            value: impl Into<crate::ids::CoworkerInvoiceId>,
+        ) -> Self {
+            self.coworker_invoice_id = Some(value.into());
+            self
+        }
+
+        /// Sets [`CoworkerInvoiceNumber`](Self::coworker_invoice_number).
+        pub fn with_coworker_invoice_number(mut self, value: impl Into<String>) -> Self {
+            self.coworker_invoice_number = Some(value.into());
+            self
+        }
+
+        /// Sets [`CoworkerInvoicePaid`](Self::coworker_invoice_paid).
+        pub fn with_coworker_invoice_paid(mut self, value: bool) -> Self {
+            self.coworker_invoice_paid = Some(value);
+            self
+        }
+
         /// Sets [`ProposalUniqueId`](Self::proposal_unique_id).
         pub fn with_proposal_unique_id(mut self, value: crate::Uuid) -> Self {
             self.proposal_unique_id = Some(value);
@@ -1336,6 +1774,14 @@ mod typed {
         pub invoiced: Option<bool>,
         /// `ApplyProRating`: see [`CoworkerProduct::apply_pro_rating`].
         pub apply_pro_rating: Option<bool>,
+        /// `MrmReminded`: see [`CoworkerProduct::mrm_reminded`].
+        pub mrm_reminded: Option<bool>,
+        /// `CoworkerInvoiceId`: see [`CoworkerProduct::coworker_invoice_id`].
+        pub coworker_invoice_id: Option<crate::ids::CoworkerInvoiceId>,
+        /// `CoworkerInvoiceNumber`: see [`CoworkerProduct::coworker_invoice_number`].
+        pub coworker_invoice_number: Option<String>,
+        /// `CoworkerInvoicePaid`: see [`CoworkerProduct::coworker_invoice_paid`].
+        pub coworker_invoice_paid: Option<bool>,
         /// `ProposalUniqueId`: see [`CoworkerProduct::proposal_unique_id`].
         pub proposal_unique_id: Option<crate::Uuid>,
         /// Properties the spec does not describe, sent back as they were read.
@@ -1372,6 +1818,10 @@ mod typed {
             object.field("DueDate", &self.due_date)?;
             object.field("Invoiced", &self.invoiced)?;
             object.field("ApplyProRating", &self.apply_pro_rating)?;
+            object.field("MrmReminded", &self.mrm_reminded)?;
+            object.field("CoworkerInvoiceId", &self.coworker_invoice_id)?;
+            object.field("CoworkerInvoiceNumber", &self.coworker_invoice_number)?;
+            object.field("CoworkerInvoicePaid", &self.coworker_invoice_paid)?;
             object.field("ProposalUniqueId", &self.proposal_unique_id)?;
             object.end_with(&self.extra)
         }
@@ -1411,6 +1861,10 @@ mod typed {
                 due_date: record.due_date,
                 invoiced: record.invoiced,
                 apply_pro_rating: record.apply_pro_rating,
+                mrm_reminded: record.mrm_reminded,
+                coworker_invoice_id: record.coworker_invoice_id,
+                coworker_invoice_number: record.coworker_invoice_number,
+                coworker_invoice_paid: record.coworker_invoice_paid,
                 proposal_unique_id: record.proposal_unique_id,
                 extra: record.extra,
             }
@@ -1538,6 +1992,58 @@ mod typed {
         ///
         /// Query: `CoworkerProduct_Product_Currency_Code=text`.
         ProductCurrencyCode(String),
+        /// Filter by purchase order.
+        ///
+        /// Query: `CoworkerProduct_PurchaseOrder=text`.
+        PurchaseOrder(String),
+        /// Filter by sale date.
+        ///
+        /// Query: `CoworkerProduct_SaleDate=2025-01-01T00:00`.
+        SaleDate(crate::DateTime),
+        /// Filter by whether the price is pro-rated.
+        ///
+        /// Query: `CoworkerProduct_ApplyProRating=true`.
+        ApplyProRating(bool),
+        /// Filter by the unique id of the proposal the sale came from.
+        ///
+        /// Query: `CoworkerProduct_ProposalUniqueId=a1b2c3d4-e5f6-7890-abcd-ef1234567890`.
+        ProposalUniqueId(crate::Uuid),
+        /// Filter by whether the MRM reminder was sent.
+        ///
+        /// Query: `CoworkerProduct_MrmReminded=true`.
+        MrmReminded(bool),
+        /// Filter by invoice Id.
+        ///
+        /// Query: `CoworkerProduct_CoworkerInvoice=12`.
+        CoworkerInvoice(crate::ids::CoworkerInvoiceId),
+        /// Filter by invoice number.
+        ///
+        /// Query: `CoworkerProduct_CoworkerInvoiceNumber=text`.
+        CoworkerInvoiceNumber(String),
+        /// Filter by whether the invoice is paid.
+        ///
+        /// Query: `CoworkerProduct_CoworkerInvoicePaid=true`.
+        CoworkerInvoicePaid(bool),
+        /// Filter by credit amount.
+        ///
+        /// Query: `CoworkerProduct_CreditAmount=10.5`.
+        CreditAmount(crate::Decimal),
+        /// Filter by discount amount.
+        ///
+        /// Query: `CoworkerProduct_DiscountAmount=10.5`.
+        DiscountAmount(crate::Decimal),
+        /// Filter by the customer's coworker type.
+        ///
+        /// Query: `CoworkerProduct_Coworker_CoworkerType=text`.
+        CoworkerCoworkerType(String),
+        /// Filter by the customer's full name.
+        ///
+        /// Query: `CoworkerProduct_Coworker_FullName=text`.
+        CoworkerFullName(String),
+        /// Filter by the customer's company name.
+        ///
+        /// Query: `CoworkerProduct_Coworker_CompanyName=text`.
+        CoworkerCompanyName(String),
         /// Records created within a range.
         ///
         /// `CreatedOn` at least this value. Query: `from_CoworkerProduct_CreatedOn=2025-01-01T00:00`.
@@ -1619,6 +2125,38 @@ mod typed {
         ///
         /// `InvoicedOn` at most this value. Query: `to_CoworkerProduct_InvoicedOn=2025-01-01T00:00`.
         ToInvoicedOn(crate::DateTime),
+        /// Sale date, within a range.
+        ///
+        /// `SaleDate` at least this value. Query: `from_CoworkerProduct_SaleDate=2025-01-01T00:00`.
+        FromSaleDate(crate::DateTime),
+        /// Sale date, within a range.
+        ///
+        /// `SaleDate` at most this value. Query: `to_CoworkerProduct_SaleDate=2025-01-01T00:00`.
+        ToSaleDate(crate::DateTime),
+        /// Invoice Id, within a range.
+        ///
+        /// `CoworkerInvoiceId` at least this value. Query: `from_CoworkerProduct_CoworkerInvoice=12`.
+        FromCoworkerInvoiceId(crate::ids::CoworkerInvoiceId),
+        /// Invoice Id, within a range.
+        ///
+        /// `CoworkerInvoiceId` at most this value. Query: `to_CoworkerProduct_CoworkerInvoice=12`.
+        ToCoworkerInvoiceId(crate::ids::CoworkerInvoiceId),
+        /// Credit amount, within a range.
+        ///
+        /// `CreditAmount` at least this value. Query: `from_CoworkerProduct_CreditAmount=10.5`.
+        FromCreditAmount(crate::Decimal),
+        /// Credit amount, within a range.
+        ///
+        /// `CreditAmount` at most this value. Query: `to_CoworkerProduct_CreditAmount=10.5`.
+        ToCreditAmount(crate::Decimal),
+        /// Discount amount, within a range.
+        ///
+        /// `DiscountAmount` at least this value. Query: `from_CoworkerProduct_DiscountAmount=10.5`.
+        FromDiscountAmount(crate::Decimal),
+        /// Discount amount, within a range.
+        ///
+        /// `DiscountAmount` at most this value. Query: `to_CoworkerProduct_DiscountAmount=10.5`.
+        ToDiscountAmount(crate::Decimal),
     }
 
     impl crate::QueryFilter for CoworkerProductFilter {
@@ -1699,6 +2237,48 @@ mod typed {
                 }
                 Self::ProductCurrencyCode(value) => {
                     ("CoworkerProduct_Product_Currency_Code", value.clone())
+                }
+                Self::PurchaseOrder(value) => {
+                    ("CoworkerProduct_PurchaseOrder", value.clone())
+                }
+                Self::SaleDate(value) => {
+                    (
+                        "CoworkerProduct_SaleDate",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ApplyProRating(value) => {
+                    ("CoworkerProduct_ApplyProRating", value.to_string())
+                }
+                Self::ProposalUniqueId(value) => {
+                    ("CoworkerProduct_ProposalUniqueId", value.to_string())
+                }
+                Self::MrmReminded(value) => {
+                    ("CoworkerProduct_MrmReminded", value.to_string())
+                }
+                Self::CoworkerInvoice(value) => {
+                    ("CoworkerProduct_CoworkerInvoice", value.to_string())
+                }
+                Self::CoworkerInvoiceNumber(value) => {
+                    ("CoworkerProduct_CoworkerInvoiceNumber", value.clone())
+                }
+                Self::CoworkerInvoicePaid(value) => {
+                    ("CoworkerProduct_CoworkerInvoicePaid", value.to_string())
+                }
+                Self::CreditAmount(value) => {
+                    ("CoworkerProduct_CreditAmount", value.to_string())
+                }
+                Self::DiscountAmount(value) => {
+                    ("CoworkerProduct_DiscountAmount", value.to_string())
+                }
+                Self::CoworkerCoworkerType(value) => {
+                    ("CoworkerProduct_Coworker_CoworkerType", value.clone())
+                }
+                Self::CoworkerFullName(value) => {
+                    ("CoworkerProduct_Coworker_FullName", value.clone())
+                }
+                Self::CoworkerCompanyName(value) => {
+                    ("CoworkerProduct_Coworker_CompanyName", value.clone())
                 }
                 Self::FromCreatedOn(value) => {
                     (
@@ -1800,6 +2380,36 @@ mod typed {
                         value.to_filter_string(crate::SERVICE.filter_datetime_format),
                     )
                 }
+                Self::FromSaleDate(value) => {
+                    (
+                        "from_CoworkerProduct_SaleDate",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToSaleDate(value) => {
+                    (
+                        "to_CoworkerProduct_SaleDate",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromCoworkerInvoiceId(value) => {
+                    ("from_CoworkerProduct_CoworkerInvoice", value.to_string())
+                }
+                Self::ToCoworkerInvoiceId(value) => {
+                    ("to_CoworkerProduct_CoworkerInvoice", value.to_string())
+                }
+                Self::FromCreditAmount(value) => {
+                    ("from_CoworkerProduct_CreditAmount", value.to_string())
+                }
+                Self::ToCreditAmount(value) => {
+                    ("to_CoworkerProduct_CreditAmount", value.to_string())
+                }
+                Self::FromDiscountAmount(value) => {
+                    ("from_CoworkerProduct_DiscountAmount", value.to_string())
+                }
+                Self::ToDiscountAmount(value) => {
+                    ("to_CoworkerProduct_DiscountAmount", value.to_string())
+                }
             }
         }
     }
@@ -1858,6 +2468,27 @@ mod typed {
         CreatedOn,
         /// `UpdatedOn`: When the record was last updated.
         UpdatedOn,
+        /// `PurchaseOrder`: Customer purchase-order reference for the sale.
+        PurchaseOrder,
+        /// `SaleDate`: Date of the sale, for accounting.
+        SaleDate,
+        /// `ApplyProRating`: Whether the price is pro-rated to the next invoice date of the customer's
+        /// main contract.
+        ApplyProRating,
+        /// `ProposalUniqueId`: Unique id of the proposal the sale came from, if any.
+        ProposalUniqueId,
+        /// `MrmReminded`: Whether the MRM reminder about the sale has been sent.
+        MrmReminded,
+        /// `CoworkerInvoiceId`: ID of the invoice that bills the sale, if any.
+        CoworkerInvoiceId,
+        /// `CoworkerInvoiceNumber`: Number of that invoice.
+        CoworkerInvoiceNumber,
+        /// `CoworkerInvoicePaid`: Whether that invoice is paid.
+        CoworkerInvoicePaid,
+        /// `CreditAmount`: Credit applied to the sale.
+        CreditAmount,
+        /// `DiscountAmount`: Discount taken off the sale.
+        DiscountAmount,
     }
 
     impl crate::SortField for CoworkerProductSort {
@@ -1887,6 +2518,16 @@ mod typed {
                 Self::ContractDepositUniqueId => "ContractDepositUniqueId",
                 Self::CreatedOn => "CreatedOn",
                 Self::UpdatedOn => "UpdatedOn",
+                Self::PurchaseOrder => "PurchaseOrder",
+                Self::SaleDate => "SaleDate",
+                Self::ApplyProRating => "ApplyProRating",
+                Self::ProposalUniqueId => "ProposalUniqueId",
+                Self::MrmReminded => "MrmReminded",
+                Self::CoworkerInvoiceId => "CoworkerInvoiceId",
+                Self::CoworkerInvoiceNumber => "CoworkerInvoiceNumber",
+                Self::CoworkerInvoicePaid => "CoworkerInvoicePaid",
+                Self::CreditAmount => "CreditAmount",
+                Self::DiscountAmount => "DiscountAmount",
             }
         }
     }

@@ -1327,7 +1327,7 @@ mod typed {
         ///
         /// Query: `CoworkerTimePass_TimePass_Currency_Code=text`.
         TimePassCurrencyCode(String),
-        /// Filter by purchase order reference.
+        /// Filter by purchase order.
         ///
         /// Query: `CoworkerTimePass_PurchaseOrder=text`.
         PurchaseOrder(String),

@@ -115,7 +115,8 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
                 "DayOfWeek",
                 crate::FieldKind::Enum(&crate::enums::DayOfWeek::SCHEMA),
             )
-            .required(),
+            .required()
+            .nullable(),
         crate::FieldSchema::new("Available", crate::FieldKind::Boolean),
     ],
     joined: &[],
@@ -323,7 +324,7 @@ mod typed {
         /// (skills:extraservicetimeslots.md) marks it required on create, and a weekly window means
         /// nothing without its day, so it is required. The newer get-one page
         /// (web:nexudus.mintlify.app) numbers the days from 0 Sunday to 6 Saturday.
-        pub day_of_week: crate::enums::DayOfWeek,
+        pub day_of_week: Option<crate::enums::DayOfWeek>,
         /// Whether the extra service is available in the window (rather than unavailable).
         ///
         /// Wire: `Available`.
@@ -405,7 +406,7 @@ mod typed {
                         )?,
                         from_time: crate::wire::required(v_from_time, "FromTime")?,
                         to_time: crate::wire::required(v_to_time, "ToTime")?,
-                        day_of_week: crate::wire::required(v_day_of_week, "DayOfWeek")?,
+                        day_of_week: v_day_of_week,
                         available: v_available,
                         extra,
                     })
@@ -644,7 +645,7 @@ mod typed {
         /// `ToTime`: see [`ExtraServiceTimeSlot::to_time`].
         pub to_time: crate::DateTime,
         /// `DayOfWeek`: see [`ExtraServiceTimeSlot::day_of_week`].
-        pub day_of_week: crate::enums::DayOfWeek,
+        pub day_of_week: Option<crate::enums::DayOfWeek>,
         /// `Available`: see [`ExtraServiceTimeSlot::available`].
         pub available: Option<bool>,
         /// Properties the spec does not describe, sent back as they were read.

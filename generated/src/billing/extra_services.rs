@@ -82,6 +82,22 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
     service: &crate::SERVICE,
 };
 
+/// The elements of `TimeSlots`.
+pub const TIME_SLOTS_ELEMENT: crate::ChildSchema = crate::ChildSchema {
+    entity: "ExtraServiceTimeSlot",
+    link: "ExtraServiceId",
+    properties: &[
+        crate::FieldSchema::new(
+                "DayOfWeek",
+                crate::FieldKind::Enum(&crate::enums::DayOfWeek::SCHEMA),
+            )
+            .required(),
+        crate::FieldSchema::new("FromTime", crate::FieldKind::DateTime).required(),
+        crate::FieldSchema::new("ToTime", crate::FieldKind::DateTime).required(),
+        crate::FieldSchema::new("Available", crate::FieldKind::Boolean),
+    ],
+};
+
 /// The `ExtraService` entity as data: what the spec says of its records, filters and endpoints.
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "ExtraService",
@@ -128,7 +144,8 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
                 "ChargePeriod",
                 crate::FieldKind::Enum(&crate::enums::ChargePeriod::SCHEMA),
             )
-            .required(),
+            .required()
+            .nullable(),
         crate::FieldSchema::new("MaximumPrice", crate::FieldKind::Money),
         crate::FieldSchema::new("IsDefaultPrice", crate::FieldKind::Boolean)
             .flag("default-price"),
@@ -181,6 +198,11 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("Teams", crate::FieldKind::Ids("Team")).not_in_list(),
         crate::FieldSchema::new("AddedTeams", crate::FieldKind::Ids("Team")).body_only(),
         crate::FieldSchema::new("RemovedTeams", crate::FieldKind::Ids("Team"))
+            .body_only(),
+        crate::FieldSchema::new(
+                "TimeSlots",
+                crate::FieldKind::Children(&TIME_SLOTS_ELEMENT),
+            )
             .body_only(),
     ],
     joined: &[
@@ -680,7 +702,7 @@ mod typed {
         /// web:learn.nexudus.com/rest-api/billing/put-extraservices mark it required. A rate is priced
         /// per charge period and means nothing without one, so the two that require it win: it is
         /// required on create.
-        pub charge_period: crate::enums::ChargePeriod,
+        pub charge_period: Option<crate::enums::ChargePeriod>,
         /// Most that one booking is charged, if capped.
         ///
         /// Wire: `MaximumPrice`.
@@ -1080,10 +1102,7 @@ mod typed {
                         resource_types: v_resource_types,
                         price: crate::wire::required(v_price, "Price")?,
                         credit_price: v_credit_price,
-                        charge_period: crate::wire::required(
-                            v_charge_period,
-                            "ChargePeriod",
-                        )?,
+                        charge_period: v_charge_period,
                         maximum_price: v_maximum_price,
                         is_default_price: v_is_default_price,
                         use_per_night_pricing: v_use_per_night_pricing,
@@ -1467,6 +1486,75 @@ mod typed {
         }
     }
 
+    /// One element of `TimeSlots` in the bodies of `ExtraService`: a `ExtraServiceTimeSlot` record,
+    /// created with the `ExtraService` and linked to it by its `ExtraServiceId`, which the API
+    /// sets. Required properties are the arguments of [`InlineExtraServiceTimeSlot::new`]; set the
+    /// others with the `with_` methods.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct InlineExtraServiceTimeSlot {
+        /// The day of the week the window is on.
+        ///
+        /// Wire: `DayOfWeek`, required on create.
+        ///
+        /// Spec decision: The 2020 page leaves it optional; the catalogue
+        /// (skills:extraservicetimeslots.md) marks it required on create, and a weekly window means
+        /// nothing without its day, so it is required. The newer get-one page
+        /// (web:nexudus.mintlify.app) numbers the days from 0 Sunday to 6 Saturday.
+        pub day_of_week: crate::enums::DayOfWeek,
+        /// Start of the window; only its time of day counts.
+        ///
+        /// Wire: `FromTime`, required on create.
+        ///
+        /// Spec decision: The 2020 page types it `DateTime`, and its example is a fixed date
+        /// (`DateTime.Parse("2013-01-01 ...")`) carrying the time of day.
+        pub from_time: crate::DateTime,
+        /// End of the window; only its time of day counts.
+        ///
+        /// Wire: `ToTime`, required on create.
+        pub to_time: crate::DateTime,
+        /// Whether the extra service is available in the window (rather than unavailable).
+        ///
+        /// Wire: `Available`.
+        pub available: Option<bool>,
+    }
+
+    impl ::serde::Serialize for InlineExtraServiceTimeSlot {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            let mut object = crate::wire::Object::start(serializer)?;
+            object.field("DayOfWeek", &self.day_of_week)?;
+            object.field("FromTime", &self.from_time)?;
+            object.field("ToTime", &self.to_time)?;
+            object.field_if_set("Available", &self.available)?;
+            object.end()
+        }
+    }
+
+    impl InlineExtraServiceTimeSlot {
+        /// A body with the required fields set (`DayOfWeek`, `FromTime`, `ToTime`) and no optional one.
+        pub fn new(
+            day_of_week: impl Into<crate::enums::DayOfWeek>,
+            from_time: crate::DateTime,
+            to_time: crate::DateTime,
+        ) -> Self {
+            Self {
+                day_of_week: day_of_week.into(),
+                from_time,
+                to_time,
+                available: None,
+            }
+        }
+
+        /// Sets [`Available`](Self::available).
+        pub fn with_available(mut self, value: bool) -> Self {
+            self.available = Some(value);
+            self
+        }
+    }
+
     /// The body that creates a [`ExtraService`]. Required fields are the arguments of
     /// [`NewExtraService::new`], so a body without one does not compile; set optional fields with
     /// the `with_` methods. Unset optional fields are not sent, and fields the API does not take on
@@ -1598,6 +1686,15 @@ mod typed {
         /// Spec decision: Only the catalogue (skills:extraservices.md) names it, as a create and update
         /// option that removes from Teams; its ids are Teams, as Teams' are.
         pub removed_teams: Option<Vec<crate::ids::TeamId>>,
+        /// The weekly times at which this price applies to bookings, each made an ExtraServiceTimeSlot
+        /// record of this price. Only the time of day of FromTime and ToTime counts (their date is
+        /// 1976-01-01).
+        ///
+        /// Wire: `TimeSlots`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the catalogue (skills:extraservices.md) names it, as an inline array of
+        /// the create and update options; the 2020 page does not.
+        pub time_slots: Option<Vec<InlineExtraServiceTimeSlot>>,
     }
 
     impl ::serde::Serialize for NewExtraService {
@@ -1678,6 +1775,7 @@ mod typed {
             object.field_if_set("Teams", &self.teams)?;
             object.field_if_set("AddedTeams", &self.added_teams)?;
             object.field_if_set("RemovedTeams", &self.removed_teams)?;
+            object.field_if_set("TimeSlots", &self.time_slots)?;
             object.end()
         }
     }
@@ -1744,6 +1842,7 @@ mod typed {
                 teams: None,
                 added_teams: None,
                 removed_teams: None,
+                time_slots: None,
             }
         }
 
@@ -2044,6 +2143,15 @@ mod typed {
             self.removed_teams = Some(value.into_iter().map(Into::into).collect());
             self
         }
+
+        /// Sets [`TimeSlots`](Self::time_slots).
+        pub fn with_time_slots(
+            mut self,
+            value: impl IntoIterator<Item = InlineExtraServiceTimeSlot>,
+        ) -> Self {
+            self.time_slots = Some(value.into_iter().collect());
+            self
+        }
     }
 
     /// The body that updates a [`ExtraService`]. The API's PUT clears every property it does not
@@ -2053,8 +2161,8 @@ mod typed {
     /// client does not know (`extra`). Change the public fields, then send it.
     ///
     /// `AddedResourceTypes`, `RemovedResourceTypes`, `AddedTariffs`, `RemovedTariffs`,
-    /// `AddedTeams`, `RemovedTeams` only exist in bodies: they start unset and are sent only when
-    /// set.
+    /// `AddedTeams`, `RemovedTeams`, `TimeSlots` only exist in bodies: they start unset and are
+    /// sent only when set.
     ///
     /// A [`ExtraServiceListItem`] cannot become one: list records leave fields out.
     #[derive(Debug, Clone, PartialEq)]
@@ -2088,7 +2196,7 @@ mod typed {
         /// `CreditPrice`: see [`ExtraService::credit_price`].
         pub credit_price: Option<crate::Decimal>,
         /// `ChargePeriod`: see [`ExtraService::charge_period`].
-        pub charge_period: crate::enums::ChargePeriod,
+        pub charge_period: Option<crate::enums::ChargePeriod>,
         /// `MaximumPrice`: see [`ExtraService::maximum_price`].
         pub maximum_price: Option<crate::Decimal>,
         /// `IsDefaultPrice`: see [`ExtraService::is_default_price`].
@@ -2159,6 +2267,8 @@ mod typed {
         pub added_teams: Option<Vec<crate::ids::TeamId>>,
         /// `RemovedTeams`: see [`NewExtraService::removed_teams`].
         pub removed_teams: Option<Vec<crate::ids::TeamId>>,
+        /// `TimeSlots`: see [`NewExtraService::time_slots`].
+        pub time_slots: Option<Vec<InlineExtraServiceTimeSlot>>,
         /// Properties the spec does not describe, sent back as they were read.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -2244,6 +2354,7 @@ mod typed {
             object.field("Teams", &self.teams)?;
             object.field_if_set("AddedTeams", &self.added_teams)?;
             object.field_if_set("RemovedTeams", &self.removed_teams)?;
+            object.field_if_set("TimeSlots", &self.time_slots)?;
             object.end_with(&self.extra)
         }
     }
@@ -2308,6 +2419,7 @@ mod typed {
                 teams: record.teams,
                 added_teams: None,
                 removed_teams: None,
+                time_slots: None,
                 extra: record.extra,
             }
         }

@@ -114,7 +114,8 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
                 "AccountType",
                 crate::FieldKind::Enum(&crate::enums::FinancialAccountType::SCHEMA),
             )
-            .required(),
+            .required()
+            .nullable(),
     ],
     joined: &[],
     filters: &[
@@ -311,7 +312,7 @@ mod typed {
         /// Spec decision: The 2020 page leaves it optional; the catalogue (skills:financialaccounts.md)
         /// and the newer web:nexudus.mintlify.app/rest-api/billing/post-financialaccounts list it among
         /// the required fields, and the newer pages win, so it is required on create.
-        pub account_type: crate::enums::FinancialAccountType,
+        pub account_type: Option<crate::enums::FinancialAccountType>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -387,10 +388,7 @@ mod typed {
                         name: crate::wire::required(v_name, "Name")?,
                         code: crate::wire::required(v_code, "Code")?,
                         description: v_description,
-                        account_type: crate::wire::required(
-                            v_account_type,
-                            "AccountType",
-                        )?,
+                        account_type: v_account_type,
                         extra,
                     })
                 }
@@ -630,7 +628,7 @@ mod typed {
         /// `Description`: see [`FinancialAccount::description`].
         pub description: Option<String>,
         /// `AccountType`: see [`FinancialAccount::account_type`].
-        pub account_type: crate::enums::FinancialAccountType,
+        pub account_type: Option<crate::enums::FinancialAccountType>,
         /// Properties the spec does not describe, sent back as they were read.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }

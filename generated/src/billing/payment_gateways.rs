@@ -111,7 +111,8 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
                 crate::FieldKind::Enum(&crate::enums::PaymentGatewayType::SCHEMA),
             )
             .required()
-            .create_only(),
+            .create_only()
+            .nullable(),
         crate::FieldSchema::new("Attempt3dSecure", crate::FieldKind::Boolean),
         crate::FieldSchema::new("AccessToken", crate::FieldKind::String).read_only(),
         crate::FieldSchema::new("ConfigurationXml", crate::FieldKind::String),
@@ -343,7 +344,7 @@ mod typed {
         /// it required on create and, like the 2020 page, lists it among the create options only. The
         /// 2020 page leaves it optional, but a connection means nothing without its provider, and the
         /// catalogue is the newer source, so it is required.
-        pub payment_gateway_type: crate::enums::PaymentGatewayType,
+        pub payment_gateway_type: Option<crate::enums::PaymentGatewayType>,
         /// Whether card payments through the gateway attempt 3-D Secure authentication.
         ///
         /// Wire: `Attempt3dSecure`.
@@ -471,10 +472,7 @@ mod typed {
                         custom_fields: v_custom_fields,
                         business_id: crate::wire::required(v_business_id, "BusinessId")?,
                         name: crate::wire::required(v_name, "Name")?,
-                        payment_gateway_type: crate::wire::required(
-                            v_payment_gateway_type,
-                            "PaymentGatewayType",
-                        )?,
+                        payment_gateway_type: v_payment_gateway_type,
                         attempt3d_secure: v_attempt3d_secure,
                         access_token: v_access_token,
                         configuration_xml: v_configuration_xml,
@@ -786,7 +784,7 @@ mod typed {
         id: crate::ids::PaymentGatewayId,
         /// `PaymentGatewayType`: set on create only; sent back as read (see
         /// [`PaymentGateway::payment_gateway_type`]).
-        payment_gateway_type: crate::enums::PaymentGatewayType,
+        payment_gateway_type: Option<crate::enums::PaymentGatewayType>,
         /// `SystemId`: see [`PaymentGateway::system_id`].
         pub system_id: Option<String>,
         /// `CustomFields`: see [`PaymentGateway::custom_fields`].

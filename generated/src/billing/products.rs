@@ -111,7 +111,8 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
                 "SystemProductType",
                 crate::FieldKind::Enum(&crate::enums::ProductType::SCHEMA),
             )
-            .required(),
+            .required()
+            .nullable(),
         crate::FieldSchema::new("Description", crate::FieldKind::String).required(),
         crate::FieldSchema::new("InvoiceLineDisplayAs", crate::FieldKind::String)
             .flag("invoice-display"),
@@ -141,7 +142,8 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
                 "AvailableAs",
                 crate::FieldKind::Enum(&crate::enums::RecurrentProductOptions::SCHEMA),
             )
-            .required(),
+            .required()
+            .nullable(),
         crate::FieldSchema::new("OnlyForContacts", crate::FieldKind::Boolean),
         crate::FieldSchema::new("OnlyForMembers", crate::FieldKind::Boolean),
         crate::FieldSchema::new("Tariffs", crate::FieldKind::Ids("Tariff"))
@@ -301,7 +303,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             field: "NewImageUrl",
         },
         crate::FilterSchema {
-            query: "Product_ClearImageFile",
+            query: "Product_ClearImage",
             field: "ClearImageFile",
         },
         crate::FilterSchema {
@@ -520,7 +522,7 @@ mod typed {
         /// web:nexudus.mintlify.app/rest-api/billing/post-products list it among the required fields;
         /// dev:billing/post-products lists it among the optional ones. Two newer sources against one:
         /// it is required on create.
-        pub system_product_type: crate::enums::ProductType,
+        pub system_product_type: Option<crate::enums::ProductType>,
         /// Description of the product shown to customers.
         ///
         /// Wire: `Description`, required on create.
@@ -644,7 +646,7 @@ mod typed {
         /// and CurrencyId. It is required as the catalogue says, as SystemProductType is, which
         /// web:nexudus.mintlify.app/rest-api/billing/post-products also requires: both are enumerations
         /// the same metadata marks alike, and the 0 None value means no choice was made.
-        pub available_as: crate::enums::RecurrentProductOptions,
+        pub available_as: Option<crate::enums::RecurrentProductOptions>,
         /// Whether only contacts (customers without a plan) may buy the product.
         ///
         /// Wire: `OnlyForContacts`.
@@ -892,10 +894,7 @@ mod typed {
                         business_id: crate::wire::required(v_business_id, "BusinessId")?,
                         business_name: v_business_name,
                         name: crate::wire::required(v_name, "Name")?,
-                        system_product_type: crate::wire::required(
-                            v_system_product_type,
-                            "SystemProductType",
-                        )?,
+                        system_product_type: v_system_product_type,
                         description: crate::wire::required(
                             v_description,
                             "Description",
@@ -921,10 +920,7 @@ mod typed {
                         reduced_tax_rate_id: v_reduced_tax_rate_id,
                         exempt_tax_rate_id: v_exempt_tax_rate_id,
                         financial_account_id: v_financial_account_id,
-                        available_as: crate::wire::required(
-                            v_available_as,
-                            "AvailableAs",
-                        )?,
+                        available_as: v_available_as,
                         only_for_contacts: v_only_for_contacts,
                         only_for_members: v_only_for_members,
                         tariffs: v_tariffs,
@@ -1715,7 +1711,7 @@ mod typed {
         /// `Name`: see [`Product::name`].
         pub name: String,
         /// `SystemProductType`: see [`Product::system_product_type`].
-        pub system_product_type: crate::enums::ProductType,
+        pub system_product_type: Option<crate::enums::ProductType>,
         /// `Description`: see [`Product::description`].
         pub description: String,
         /// `InvoiceLineDisplayAs`: see [`Product::invoice_line_display_as`].
@@ -1753,7 +1749,7 @@ mod typed {
         /// `FinancialAccountId`: see [`Product::financial_account_id`].
         pub financial_account_id: Option<crate::ids::FinancialAccountId>,
         /// `AvailableAs`: see [`Product::available_as`].
-        pub available_as: crate::enums::RecurrentProductOptions,
+        pub available_as: Option<crate::enums::RecurrentProductOptions>,
         /// `OnlyForContacts`: see [`Product::only_for_contacts`].
         pub only_for_contacts: Option<bool>,
         /// `OnlyForMembers`: see [`Product::only_for_members`].
@@ -2048,8 +2044,8 @@ mod typed {
         NewImageUrl(String),
         /// Filter by the clear-image setting.
         ///
-        /// Query: `Product_ClearImageFile=true`.
-        ClearImageFile(bool),
+        /// Query: `Product_ClearImage=true`.
+        ClearImage(bool),
         /// Filter by whether the buyer is invoiced directly.
         ///
         /// Query: `Product_InvoiceCoworker=true`.
@@ -2170,9 +2166,7 @@ mod typed {
                     ("Product_ApplyProRating", value.to_string())
                 }
                 Self::NewImageUrl(value) => ("Product_NewImageUrl", value.clone()),
-                Self::ClearImageFile(value) => {
-                    ("Product_ClearImageFile", value.to_string())
-                }
+                Self::ClearImage(value) => ("Product_ClearImage", value.to_string()),
                 Self::InvoiceCoworker(value) => {
                     ("Product_InvoiceCoworker", value.to_string())
                 }

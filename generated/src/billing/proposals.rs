@@ -393,7 +393,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             field: "NewDocumentToSignBinaryDocumentUrl",
         },
         crate::FilterSchema {
-            query: "Proposal_ClearDocumentToSignBinaryDocumentFile",
+            query: "Proposal_ClearDocumentToSignBinaryDocument",
             field: "ClearDocumentToSignBinaryDocumentFile",
         },
         crate::FilterSchema {
@@ -401,7 +401,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             field: "NewDocumentToSendBinaryDocumentUrl",
         },
         crate::FilterSchema {
-            query: "Proposal_ClearDocumentToSendBinaryDocumentFile",
+            query: "Proposal_ClearDocumentToSendBinaryDocument",
             field: "ClearDocumentToSendBinaryDocumentFile",
         },
         crate::FilterSchema {
@@ -409,7 +409,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             field: "NewProposalFileUrl",
         },
         crate::FilterSchema {
-            query: "Proposal_ClearProposalFileFile",
+            query: "Proposal_ClearProposalFile",
             field: "ClearProposalFileFile",
         },
         crate::FilterSchema {
@@ -2487,24 +2487,24 @@ mod typed {
         NewDocumentToSignBinaryDocumentUrl(String),
         /// Filter by the flag that removes the document to sign.
         ///
-        /// Query: `Proposal_ClearDocumentToSignBinaryDocumentFile=true`.
-        ClearDocumentToSignBinaryDocumentFile(bool),
+        /// Query: `Proposal_ClearDocumentToSignBinaryDocument=true`.
+        ClearDocumentToSignBinaryDocument(bool),
         /// Filter by the URL of a new document to send.
         ///
         /// Query: `Proposal_NewDocumentToSendBinaryDocumentUrl=text`.
         NewDocumentToSendBinaryDocumentUrl(String),
         /// Filter by the flag that removes the document to send.
         ///
-        /// Query: `Proposal_ClearDocumentToSendBinaryDocumentFile=true`.
-        ClearDocumentToSendBinaryDocumentFile(bool),
+        /// Query: `Proposal_ClearDocumentToSendBinaryDocument=true`.
+        ClearDocumentToSendBinaryDocument(bool),
         /// Filter by the URL of a new proposal file.
         ///
         /// Query: `Proposal_NewProposalFileUrl=text`.
         NewProposalFileUrl(String),
         /// Filter by the flag that removes the proposal file.
         ///
-        /// Query: `Proposal_ClearProposalFileFile=true`.
-        ClearProposalFileFile(bool),
+        /// Query: `Proposal_ClearProposalFile=true`.
+        ClearProposalFile(bool),
         /// Filter by the expiration date.
         ///
         /// Query: `Proposal_ExpirationDate=2025-01-01T00:00`.
@@ -2714,20 +2714,20 @@ mod typed {
                 Self::NewDocumentToSignBinaryDocumentUrl(value) => {
                     ("Proposal_NewDocumentToSignBinaryDocumentUrl", value.clone())
                 }
-                Self::ClearDocumentToSignBinaryDocumentFile(value) => {
-                    ("Proposal_ClearDocumentToSignBinaryDocumentFile", value.to_string())
+                Self::ClearDocumentToSignBinaryDocument(value) => {
+                    ("Proposal_ClearDocumentToSignBinaryDocument", value.to_string())
                 }
                 Self::NewDocumentToSendBinaryDocumentUrl(value) => {
                     ("Proposal_NewDocumentToSendBinaryDocumentUrl", value.clone())
                 }
-                Self::ClearDocumentToSendBinaryDocumentFile(value) => {
-                    ("Proposal_ClearDocumentToSendBinaryDocumentFile", value.to_string())
+                Self::ClearDocumentToSendBinaryDocument(value) => {
+                    ("Proposal_ClearDocumentToSendBinaryDocument", value.to_string())
                 }
                 Self::NewProposalFileUrl(value) => {
                     ("Proposal_NewProposalFileUrl", value.clone())
                 }
-                Self::ClearProposalFileFile(value) => {
-                    ("Proposal_ClearProposalFileFile", value.to_string())
+                Self::ClearProposalFile(value) => {
+                    ("Proposal_ClearProposalFile", value.to_string())
                 }
                 Self::ExpirationDate(value) => {
                     (

@@ -174,7 +174,8 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
                 "ServiceRenewalTime",
                 crate::FieldKind::Enum(&crate::enums::TimeSpanWeekMonth::SCHEMA),
             )
-            .required(),
+            .required()
+            .nullable(),
         crate::FieldSchema::new("IsUniversalCredit", crate::FieldKind::Boolean),
         crate::FieldSchema::new("ElegiblePasses", crate::FieldKind::Ids("TimePass"))
             .not_in_list(),
@@ -481,7 +482,7 @@ mod typed {
         /// (skills:tariffbookingcredits.md) marks it required on create, as it and the newer
         /// post-tariffextraservices page do for TariffExtraService's ServiceRenewalTime, the same
         /// setting of a sibling benefit. The catalogue is the newer source: it is required.
-        pub service_renewal_time: crate::enums::TimeSpanWeekMonth,
+        pub service_renewal_time: Option<crate::enums::TimeSpanWeekMonth>,
         /// Whether the credit can also pay for products, time passes and other charges.
         ///
         /// Wire: `IsUniversalCredit`.
@@ -610,10 +611,7 @@ mod typed {
                         can_be_used_for_bookings: v_can_be_used_for_bookings,
                         can_be_used_for_events: v_can_be_used_for_events,
                         event_categories: v_event_categories,
-                        service_renewal_time: crate::wire::required(
-                            v_service_renewal_time,
-                            "ServiceRenewalTime",
-                        )?,
+                        service_renewal_time: v_service_renewal_time,
                         is_universal_credit: v_is_universal_credit,
                         eligible_passes: v_eligible_passes,
                         applies_to_charges: v_applies_to_charges,
@@ -1252,7 +1250,7 @@ mod typed {
         /// `RemovedEventCategories`: see [`NewTariffBookingCredit::removed_event_categories`].
         pub removed_event_categories: Option<Vec<crate::ids::CalendarEventCategoryId>>,
         /// `ServiceRenewalTime`: see [`TariffBookingCredit::service_renewal_time`].
-        pub service_renewal_time: crate::enums::TimeSpanWeekMonth,
+        pub service_renewal_time: Option<crate::enums::TimeSpanWeekMonth>,
         /// `IsUniversalCredit`: see [`TariffBookingCredit::is_universal_credit`].
         pub is_universal_credit: Option<bool>,
         /// `ElegiblePasses`: see [`TariffBookingCredit::eligible_passes`].

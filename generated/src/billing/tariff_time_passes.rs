@@ -112,7 +112,8 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
                 "PassRenewalTime",
                 crate::FieldKind::Enum(&crate::enums::TimeSpanWeekMonth::SCHEMA),
             )
-            .required(),
+            .required()
+            .nullable(),
     ],
     joined: &[],
     filters: &[
@@ -332,7 +333,7 @@ mod typed {
         /// (skills:tarifftimepasses.md) marks it required on create, as it and the newer
         /// post-tariffextraservices page do for TariffExtraService's ServiceRenewalTime, the same
         /// setting of a sibling benefit. The catalogue is the newer source: it is required.
-        pub pass_renewal_time: crate::enums::TimeSpanWeekMonth,
+        pub pass_renewal_time: Option<crate::enums::TimeSpanWeekMonth>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -417,10 +418,7 @@ mod typed {
                             v_passes_included,
                             "PassesIncluded",
                         )?,
-                        pass_renewal_time: crate::wire::required(
-                            v_pass_renewal_time,
-                            "PassRenewalTime",
-                        )?,
+                        pass_renewal_time: v_pass_renewal_time,
                         extra,
                     })
                 }
@@ -655,7 +653,7 @@ mod typed {
         /// `PassesIncluded`: see [`TariffTimePass::passes_included`].
         pub passes_included: i64,
         /// `PassRenewalTime`: see [`TariffTimePass::pass_renewal_time`].
-        pub pass_renewal_time: crate::enums::TimeSpanWeekMonth,
+        pub pass_renewal_time: Option<crate::enums::TimeSpanWeekMonth>,
         /// Properties the spec does not describe, sent back as they were read.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }

@@ -112,7 +112,8 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
                 "DayOfWeek",
                 crate::FieldKind::Enum(&crate::enums::DayOfWeek::SCHEMA),
             )
-            .required(),
+            .required()
+            .nullable(),
     ],
     joined: &[],
     filters: &[
@@ -310,7 +311,7 @@ mod typed {
         /// Spec decision: The 2020 page leaves it optional; the catalogue (skills:timepasstimeslots.md)
         /// marks it required on create, and a weekly window means nothing without its day, so it is
         /// required.
-        pub day_of_week: crate::enums::DayOfWeek,
+        pub day_of_week: Option<crate::enums::DayOfWeek>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -386,7 +387,7 @@ mod typed {
                         )?,
                         from_time: crate::wire::required(v_from_time, "FromTime")?,
                         to_time: crate::wire::required(v_to_time, "ToTime")?,
-                        day_of_week: crate::wire::required(v_day_of_week, "DayOfWeek")?,
+                        day_of_week: v_day_of_week,
                         extra,
                     })
                 }
@@ -612,7 +613,7 @@ mod typed {
         /// `ToTime`: see [`TimePassTimeSlot::to_time`].
         pub to_time: crate::DateTime,
         /// `DayOfWeek`: see [`TimePassTimeSlot::day_of_week`].
-        pub day_of_week: crate::enums::DayOfWeek,
+        pub day_of_week: Option<crate::enums::DayOfWeek>,
         /// Properties the spec does not describe, sent back as they were read.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }

@@ -115,7 +115,8 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
                 "GroupAccess",
                 crate::FieldKind::Enum(&crate::enums::CommunityThreadVisibility::SCHEMA),
             )
-            .required(),
+            .required()
+            .nullable(),
         crate::FieldSchema::new("Members", crate::FieldKind::Ids("Coworker"))
             .not_in_list(),
         crate::FieldSchema::new("AddedMembers", crate::FieldKind::Ids("Coworker"))
@@ -350,7 +351,7 @@ mod typed {
         /// pages and the 2020 page mark it optional. The spec first followed the latter; the catalogue,
         /// Nexudus's current list, and the learn.nexudus.com create page now agree that a create must
         /// set it, so it is required.
-        pub group_access: crate::enums::CommunityThreadVisibility,
+        pub group_access: Option<crate::enums::CommunityThreadVisibility>,
         /// IDs of the customers who are members of the group.
         ///
         /// Wire: `Members`.
@@ -459,10 +460,7 @@ mod typed {
                         user_id: crate::wire::required(v_user_id, "UserId")?,
                         name: crate::wire::required(v_name, "Name")?,
                         description: v_description,
-                        group_access: crate::wire::required(
-                            v_group_access,
-                            "GroupAccess",
-                        )?,
+                        group_access: v_group_access,
                         members: v_members,
                         team_guid: v_team_guid,
                         course_guid: v_course_guid,
@@ -792,7 +790,7 @@ mod typed {
         /// `Description`: see [`CommunityGroup::description`].
         pub description: Option<String>,
         /// `GroupAccess`: see [`CommunityGroup::group_access`].
-        pub group_access: crate::enums::CommunityThreadVisibility,
+        pub group_access: Option<crate::enums::CommunityThreadVisibility>,
         /// `Members`: see [`CommunityGroup::members`].
         pub members: Option<Vec<crate::ids::CoworkerId>>,
         /// `AddedMembers`: see [`NewCommunityGroup::added_members`].

@@ -329,7 +329,7 @@ mod typed {
         ///
         /// Spec decision: Only the newer pages have it, on the record and as a filter; they leave it
         /// out of the create body. It is read-only. The catalogue (skills:communitythreadfiles.md) does
-        /// not name it either; the newer get- one page does, so it is kept, read-only.
+        /// not name it either; the newer get-one page does, so it is kept, read-only.
         pub file_data_file_name: Option<String>,
         /// URL of a file to upload as the new content.
         ///

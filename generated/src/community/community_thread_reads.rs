@@ -251,7 +251,7 @@ mod typed {
         ///
         /// Wire: `UserId`, required on create.
         pub user_id: crate::ids::UserId,
-        /// When the user last read the conversation.
+        /// Last time the user read the conversation.
         ///
         /// Wire: `ReadOn`, required on create.
         pub read_on: crate::DateTime,
@@ -702,7 +702,7 @@ mod typed {
         ThreadId,
         /// `UserId`: ID of the user who read it.
         UserId,
-        /// `ReadOn`: When the user last read the conversation.
+        /// `ReadOn`: Last time the user read the conversation.
         ReadOn,
         /// `CreatedOn`: When the record was created.
         CreatedOn,

@@ -386,7 +386,7 @@ mod typed {
         ///
         /// Wire: `ShowButton`.
         pub show_button: Option<bool>,
-        /// Text on the call-to-action button.
+        /// Label of the call-to-action button.
         ///
         /// Wire: `ButtonLabel`.
         pub button_label: Option<String>,
@@ -394,7 +394,7 @@ mod typed {
         ///
         /// Wire: `ButtonUrl`.
         pub button_url: Option<String>,
-        /// Whether customers get a push notification when the announcement is published.
+        /// Whether publishing the announcement sends customers a push notification.
         ///
         /// Wire: `SendPushNotification`.
         pub send_push_notification: Option<bool>,
@@ -1296,12 +1296,12 @@ mod typed {
         Body,
         /// `ShowButton`: Whether the announcement shows a call-to-action button.
         ShowButton,
-        /// `ButtonLabel`: Text on the call-to-action button.
+        /// `ButtonLabel`: Label of the call-to-action button.
         ButtonLabel,
         /// `ButtonUrl`: Where the call-to-action button leads; an https:// URL.
         ButtonUrl,
-        /// `SendPushNotification`: Whether customers get a push notification when the announcement is
-        /// published.
+        /// `SendPushNotification`: Whether publishing the announcement sends customers a push
+        /// notification.
         SendPushNotification,
         /// `PushNotificationText`: Text of the push notification.
         PushNotificationText,

@@ -409,7 +409,7 @@ mod typed {
         ///
         /// Wire: `DisplayOrder`, required on create.
         pub display_order: i64,
-        /// Whether the perk is featured on the Members Portal's home page.
+        /// Whether the Members Portal's home page highlights the perk.
         ///
         /// Wire: `ShowInHomePage`.
         pub show_in_home_page: Option<bool>,
@@ -1377,7 +1377,7 @@ mod typed {
         GroupName,
         /// `DisplayOrder`: Position of the perk among the others (lower first).
         DisplayOrder,
-        /// `ShowInHomePage`: Whether the perk is featured on the Members Portal's home page.
+        /// `ShowInHomePage`: Whether the Members Portal's home page highlights the perk.
         ShowInHomePage,
         /// `ClickCount`: How many times customers have clicked the perk.
         ClickCount,

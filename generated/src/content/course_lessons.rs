@@ -340,7 +340,7 @@ mod typed {
         /// carries it back unchanged: a read-only mark would leave it out of the PUT, which clears what
         /// is missing.
         pub custom_fields: Option<::serde_json::Value>,
-        /// ID of the course the lesson belongs to.
+        /// ID of the course that contains the lesson.
         ///
         /// Wire: `CourseId`, required on create.
         pub course_id: crate::ids::CourseId,
@@ -351,7 +351,7 @@ mod typed {
         /// Spec decision: Only the newer pages have it (the catalogue does not name it): on the full
         /// record and as a filter, in no body. It is read-only.
         pub course_title: Option<String>,
-        /// ID of the section the lesson belongs to; lessons without one are listed ungrouped.
+        /// ID of the section that groups the lesson, if any; lessons without one are listed ungrouped.
         ///
         /// Wire: `SectionId`.
         ///
@@ -1257,12 +1257,12 @@ mod typed {
     pub enum CourseLessonSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,
-        /// `CourseId`: ID of the course the lesson belongs to.
+        /// `CourseId`: ID of the course that contains the lesson.
         CourseId,
         /// `CourseTitle`: The course's title.
         CourseTitle,
-        /// `SectionId`: ID of the section the lesson belongs to; lessons without one are listed
-        /// ungrouped.
+        /// `SectionId`: ID of the section that groups the lesson, if any; lessons without one are
+        /// listed ungrouped.
         SectionId,
         /// `SectionDisplayOrder`: The section's position in the course.
         SectionDisplayOrder,

@@ -297,7 +297,7 @@ mod typed {
         /// carries it back unchanged: a read-only mark would leave it out of the PUT, which clears what
         /// is missing.
         pub custom_fields: Option<::serde_json::Value>,
-        /// ID of the course the section belongs to.
+        /// ID of the course that contains the section.
         ///
         /// Wire: `CourseId`, required on create.
         pub course_id: crate::ids::CourseId,
@@ -989,7 +989,7 @@ mod typed {
     pub enum CourseSectionSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,
-        /// `CourseId`: ID of the course the section belongs to.
+        /// `CourseId`: ID of the course that contains the section.
         CourseId,
         /// `CourseTitle`: The course's title.
         CourseTitle,

@@ -508,7 +508,7 @@ mod typed {
         ///
         /// Wire: `DisplayOrder`, required on create.
         pub display_order: i64,
-        /// Whether the course is featured on the Members Portal's home page.
+        /// Whether the Members Portal's home page highlights the course.
         ///
         /// Wire: `ShowInHomePage`.
         pub show_in_home_page: Option<bool>,
@@ -1606,7 +1606,7 @@ mod typed {
         GroupName,
         /// `DisplayOrder`: Position of the course in lists (lower first).
         DisplayOrder,
-        /// `ShowInHomePage`: Whether the course is featured on the Members Portal's home page.
+        /// `ShowInHomePage`: Whether the Members Portal's home page highlights the course.
         ShowInHomePage,
         /// `Visibility`: Who can reach the course.
         Visibility,

@@ -495,7 +495,7 @@ mod typed {
         /// Spec decision: The 2020 page shows it only in list records, as `EventProductCurrencyCode`;
         /// the newer get-one page names it `CurrencyCode` and puts it in the full record. The newer
         /// page wins: a read-only record field, which list records carry too. The catalogue
-        /// (skills:eventproducts.md) does not name it; it is kept as the newer get- one page shows it.
+        /// (skills:eventproducts.md) does not name it; it is kept as the newer get-one page shows it.
         pub currency_code: Option<String>,
         /// The tax rate applied to the price.
         ///

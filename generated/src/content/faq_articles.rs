@@ -371,7 +371,7 @@ mod typed {
         ///
         /// Wire: `DisplayOrder`, required on create.
         pub display_order: i64,
-        /// Whether the article is featured on the Members Portal's home page.
+        /// Whether the Members Portal's home page highlights the article.
         ///
         /// Wire: `ShowInHomePage`.
         pub show_in_home_page: Option<bool>,
@@ -1173,7 +1173,7 @@ mod typed {
         GroupName,
         /// `DisplayOrder`: Position of the article in lists (lower first).
         DisplayOrder,
-        /// `ShowInHomePage`: Whether the article is featured on the Members Portal's home page.
+        /// `ShowInHomePage`: Whether the Members Portal's home page highlights the article.
         ShowInHomePage,
         /// `OnlyForContacts`: Whether only contacts (customers without an active contract) see the
         /// article.

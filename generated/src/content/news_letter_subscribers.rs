@@ -111,25 +111,29 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("BusinessId", crate::FieldKind::Id("Business"))
             .required(),
         crate::FieldSchema::new("Name", crate::FieldKind::String).required(),
-        crate::FieldSchema::new("CompanyName", crate::FieldKind::String),
+        crate::FieldSchema::new("CompanyName", crate::FieldKind::String)
+            .pii(crate::Pii::Name),
         crate::FieldSchema::new(
-            "Language",
-            crate::FieldKind::Enum(&crate::enums::Language::SCHEMA),
-        ),
-        crate::FieldSchema::new("Email", crate::FieldKind::String).required(),
+                "Language",
+                crate::FieldKind::Enum(&crate::enums::Language::SCHEMA),
+            )
+            .required()
+            .nullable(),
+        crate::FieldSchema::new("Email", crate::FieldKind::String)
+            .required()
+            .pii(crate::Pii::Email),
         crate::FieldSchema::new("VisitReason", crate::FieldKind::String),
         crate::FieldSchema::new("Active", crate::FieldKind::Boolean),
         crate::FieldSchema::new("Viewed", crate::FieldKind::Boolean).read_only(),
         crate::FieldSchema::new("Clicked", crate::FieldKind::Boolean).read_only(),
-        crate::FieldSchema::new("Groups", crate::FieldKind::Ids("SubscriberGroup")),
+        crate::FieldSchema::new("Groups", crate::FieldKind::Ids("SubscriberGroup"))
+            .not_in_list(),
         crate::FieldSchema::new("AddedGroups", crate::FieldKind::Ids("SubscriberGroup"))
-            .update_only()
             .body_only(),
         crate::FieldSchema::new(
                 "RemovedGroups",
                 crate::FieldKind::Ids("SubscriberGroup"),
             )
-            .update_only()
             .body_only(),
     ],
     joined: &[],
@@ -343,7 +347,13 @@ mod typed {
         pub company_name: Option<String>,
         /// The language the subscriber prefers.
         ///
-        /// Wire: `Language`.
+        /// Wire: `Language`, required on create.
+        ///
+        /// Spec decision: The 2020 page marks it optional on create; The catalogue
+        /// (skills:newslettersubscribers.md) and the newer create and update pages
+        /// (nexudus.mintlify.app) mark it required, while the developers.nexudus.com update page does
+        /// not. The newer create page and the catalogue win: a create must set it. It stays nullable,
+        /// as records made while it was optional may lack it.
         pub language: Option<crate::enums::Language>,
         /// The subscriber's email address.
         ///
@@ -363,7 +373,8 @@ mod typed {
         ///
         /// Spec decision: The 2020 page shows it only in filters and examples, never among the create
         /// or update parameters, and the newer pages likewise; it records what the subscriber did, so
-        /// it is read-only.
+        /// it is read-only. The catalogue (skills:newslettersubscribers.md) does not name it; it is
+        /// kept as the 2020 page and the newer get-one and list pages show it.
         pub viewed: Option<bool>,
         /// Whether the subscriber has clicked a link in a newsletter.
         ///
@@ -371,7 +382,8 @@ mod typed {
         ///
         /// Spec decision: The 2020 page shows it only in filters and examples, never among the create
         /// or update parameters, and the newer pages likewise; it records what the subscriber did, so
-        /// it is read-only.
+        /// it is read-only. The catalogue (skills:newslettersubscribers.md) does not name it; it is
+        /// kept as the 2020 page and the newer get-one and list pages show it.
         pub clicked: Option<bool>,
         /// The subscriber groups the subscriber belongs to; writing it replaces the whole list.
         ///
@@ -380,7 +392,8 @@ mod typed {
         /// Spec decision: No document names the entity; the groups of newsletter subscribers are
         /// SubscriberGroup records, whose NewsLetterSubscribers list is the other side of this one. The
         /// 2020 page lists it among the update parameters and shows it in its create example; writable
-        /// on both.
+        /// on both. The catalogue (skills:newslettersubscribers.md) lists it among the properties only
+        /// a get returns, so list records leave it out.
         pub groups: Option<Vec<crate::ids::SubscriberGroupId>>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
@@ -532,8 +545,6 @@ mod typed {
         pub viewed: Option<bool>,
         /// `Clicked`: see [`NewsLetterSubscriber::clicked`].
         pub clicked: Option<bool>,
-        /// `Groups`: see [`NewsLetterSubscriber::groups`].
-        pub groups: Option<Vec<crate::ids::SubscriberGroupId>>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -575,7 +586,6 @@ mod typed {
                     let mut v_active = None;
                     let mut v_viewed = None;
                     let mut v_clicked = None;
-                    let mut v_groups = None;
                     let mut extra = ::serde_json::Map::new();
                     while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                         match &*key {
@@ -600,7 +610,6 @@ mod typed {
                             "Active" => v_active = map.next_value()?,
                             "Viewed" => v_viewed = map.next_value()?,
                             "Clicked" => v_clicked = map.next_value()?,
-                            "Groups" => v_groups = map.next_value()?,
                             _ => crate::wire::keep(&mut extra, key, &mut map)?,
                         }
                     }
@@ -624,7 +633,6 @@ mod typed {
                         active: v_active,
                         viewed: v_viewed,
                         clicked: v_clicked,
-                        groups: v_groups,
                         extra,
                     })
                 }
@@ -651,7 +659,7 @@ mod typed {
         /// `CompanyName`: see [`NewsLetterSubscriber::company_name`].
         pub company_name: Option<String>,
         /// `Language`: see [`NewsLetterSubscriber::language`].
-        pub language: Option<crate::enums::Language>,
+        pub language: crate::enums::Language,
         /// `Email`: see [`NewsLetterSubscriber::email`].
         pub email: String,
         /// `VisitReason`: see [`NewsLetterSubscriber::visit_reason`].
@@ -660,6 +668,28 @@ mod typed {
         pub active: Option<bool>,
         /// `Groups`: see [`NewsLetterSubscriber::groups`].
         pub groups: Option<Vec<crate::ids::SubscriberGroupId>>,
+        /// Subscriber groups to add the subscriber to, leaving the others in place.
+        ///
+        /// Wire: `AddedGroups`, sent only, never in answers.
+        ///
+        /// Spec decision: The 2020 page lists it among the update parameters and also shows it in its
+        /// create example; the newer update page (nexudus.mintlify.app) lists it and the newer create
+        /// page only the whole list. The spec first made it update-only, as the newer create pages of
+        /// similar lists (CalendarEventCategory, Survey) take only the whole list. The catalogue
+        /// (skills:newslettersubscribers.md) lists it among the create options as well as the update
+        /// ones, agreeing with the 2020 create example, so it is written on both.
+        pub added_groups: Option<Vec<crate::ids::SubscriberGroupId>>,
+        /// Subscriber groups to take the subscriber out of, leaving the others in place.
+        ///
+        /// Wire: `RemovedGroups`, sent only, never in answers.
+        ///
+        /// Spec decision: The 2020 page lists it among the update parameters and also shows it in its
+        /// create example; the newer update page (nexudus.mintlify.app) lists it and the newer create
+        /// page only the whole list. The spec first made it update-only, as the newer create pages of
+        /// similar lists (CalendarEventCategory, Survey) take only the whole list. The catalogue
+        /// (skills:newslettersubscribers.md) lists it among the create options as well as the update
+        /// ones, agreeing with the 2020 create example, so it is written on both.
+        pub removed_groups: Option<Vec<crate::ids::SubscriberGroupId>>,
     }
 
     impl ::serde::Serialize for NewNewsLetterSubscriber {
@@ -673,20 +703,24 @@ mod typed {
             object.field("BusinessId", &self.business_id)?;
             object.field("Name", &self.name)?;
             object.field_if_set("CompanyName", &self.company_name)?;
-            object.field_if_set("Language", &self.language)?;
+            object.field("Language", &self.language)?;
             object.field("Email", &self.email)?;
             object.field_if_set("VisitReason", &self.visit_reason)?;
             object.field_if_set("Active", &self.active)?;
             object.field_if_set("Groups", &self.groups)?;
+            object.field_if_set("AddedGroups", &self.added_groups)?;
+            object.field_if_set("RemovedGroups", &self.removed_groups)?;
             object.end()
         }
     }
 
     impl NewNewsLetterSubscriber {
-        /// A body with the required fields set (`BusinessId`, `Name`, `Email`) and no optional one.
+        /// A body with the required fields set (`BusinessId`, `Name`, `Language`, `Email`) and no
+        /// optional one.
         pub fn new(
             business_id: impl Into<crate::ids::BusinessId>,
             name: impl Into<String>,
+            language: impl Into<crate::enums::Language>,
             email: impl Into<String>,
         ) -> Self {
             Self {
@@ -695,11 +729,13 @@ mod typed {
                 business_id: business_id.into(),
                 name: name.into(),
                 company_name: None,
-                language: None,
+                language: language.into(),
                 email: email.into(),
                 visit_reason: None,
                 active: None,
                 groups: None,
+                added_groups: None,
+                removed_groups: None,
             }
         }
 
@@ -721,15 +757,6 @@ mod typed {
             self
         }
 
-        /// Sets [`Language`](Self::language).
-        pub fn with_language(
-            mut self,
-            value: impl Into<crate::enums::Language>,
-        ) -> Self {
-            self.language = Some(value.into());
-            self
-        }
-
         /// Sets [`VisitReason`](Self::visit_reason).
         pub fn with_visit_reason(mut self, value: impl Into<String>) -> Self {
             self.visit_reason = Some(value.into());
@@ -748,6 +775,24 @@ mod typed {
             value: impl IntoIterator<Item = impl Into<crate::ids::SubscriberGroupId>>,
         ) -> Self {
             self.groups = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+
+        /// Sets [`AddedGroups`](Self::added_groups).
+        pub fn with_added_groups(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::SubscriberGroupId>>,
+        ) -> Self {
+            self.added_groups = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+
+        /// Sets [`RemovedGroups`](Self::removed_groups).
+        pub fn with_removed_groups(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::SubscriberGroupId>>,
+        ) -> Self {
+            self.removed_groups = Some(value.into_iter().map(Into::into).collect());
             self
         }
     }
@@ -787,21 +832,9 @@ mod typed {
         pub active: Option<bool>,
         /// `Groups`: see [`NewsLetterSubscriber::groups`].
         pub groups: Option<Vec<crate::ids::SubscriberGroupId>>,
-        /// Subscriber groups to add the subscriber to, leaving the others in place.
-        ///
-        /// Wire: `AddedGroups`, set on update only, sent only, never in answers.
-        ///
-        /// Spec decision: The 2020 page lists it among the update parameters and also shows it in its
-        /// create example. The newer create pages of similar lists (CalendarEventCategory, Survey) take
-        /// only the whole list, so it is an update-only field.
+        /// `AddedGroups`: see [`NewNewsLetterSubscriber::added_groups`].
         pub added_groups: Option<Vec<crate::ids::SubscriberGroupId>>,
-        /// Subscriber groups to take the subscriber out of, leaving the others in place.
-        ///
-        /// Wire: `RemovedGroups`, set on update only, sent only, never in answers.
-        ///
-        /// Spec decision: The 2020 page lists it among the update parameters and also shows it in its
-        /// create example. The newer create pages of similar lists (CalendarEventCategory, Survey) take
-        /// only the whole list, so it is an update-only field.
+        /// `RemovedGroups`: see [`NewNewsLetterSubscriber::removed_groups`].
         pub removed_groups: Option<Vec<crate::ids::SubscriberGroupId>>,
         /// Properties the spec does not describe, sent back as they were read.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,

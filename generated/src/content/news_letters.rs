@@ -106,9 +106,11 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("Name", crate::FieldKind::String).required(),
         crate::FieldSchema::new("LastSent", crate::FieldKind::DateTime),
         crate::FieldSchema::new(
-            "Language",
-            crate::FieldKind::Enum(&crate::enums::Language::SCHEMA),
-        ),
+                "Language",
+                crate::FieldKind::Enum(&crate::enums::Language::SCHEMA),
+            )
+            .required()
+            .nullable(),
         crate::FieldSchema::new("NewsLetterContents", crate::FieldKind::String),
         crate::FieldSchema::new("NewsLetterDesign", crate::FieldKind::String),
         crate::FieldSchema::new("Clicks", crate::FieldKind::Integer).read_only(),
@@ -321,7 +323,12 @@ mod typed {
         pub last_sent: Option<crate::DateTime>,
         /// Language of the newsletter.
         ///
-        /// Wire: `Language`.
+        /// Wire: `Language`, required on create.
+        ///
+        /// Spec decision: The 2020 page and the support reference mark it optional on create; the
+        /// catalogue (skills:newsletters.md) and the newer create page (nexudus.mintlify.app) mark it
+        /// required. The newer sources win: a create must set it. It stays nullable, as records made
+        /// while it was optional may lack it.
         pub language: Option<crate::enums::Language>,
         /// The newsletter's content (its HTML body).
         ///
@@ -340,14 +347,18 @@ mod typed {
         /// Wire: `Clicks`, read-only.
         ///
         /// Spec decision: Only the newer get-one page shows it, and no document lists it among the
-        /// create or update fields. A count the server keeps as subscribers interact, so read-only.
+        /// create or update fields. A count the server keeps as subscribers interact, so read-only. The
+        /// catalogue (skills:newsletters.md) does not name it; it is kept as the newer get-one page
+        /// shows it and the newer list page range-filters it.
         pub clicks: Option<i64>,
         /// Number of times the newsletter has been opened.
         ///
         /// Wire: `Opens`, read-only.
         ///
         /// Spec decision: Only the newer get-one page shows it, and no document lists it among the
-        /// create or update fields. A count the server keeps as subscribers interact, so read-only.
+        /// create or update fields. A count the server keeps as subscribers interact, so read-only. The
+        /// catalogue (skills:newsletters.md) does not name it; it is kept as the newer get-one page
+        /// shows it and the newer list page range-filters it.
         pub opens: Option<i64>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
@@ -610,7 +621,7 @@ mod typed {
         /// `LastSent`: see [`NewsLetter::last_sent`].
         pub last_sent: Option<crate::DateTime>,
         /// `Language`: see [`NewsLetter::language`].
-        pub language: Option<crate::enums::Language>,
+        pub language: crate::enums::Language,
         /// `NewsLetterContents`: see [`NewsLetter::news_letter_contents`].
         pub news_letter_contents: Option<String>,
         /// `NewsLetterDesign`: see [`NewsLetter::news_letter_design`].
@@ -628,7 +639,7 @@ mod typed {
             object.field("BusinessId", &self.business_id)?;
             object.field("Name", &self.name)?;
             object.field_if_set("LastSent", &self.last_sent)?;
-            object.field_if_set("Language", &self.language)?;
+            object.field("Language", &self.language)?;
             object.field_if_set("NewsLetterContents", &self.news_letter_contents)?;
             object.field_if_set("NewsLetterDesign", &self.news_letter_design)?;
             object.end()
@@ -636,10 +647,11 @@ mod typed {
     }
 
     impl NewNewsLetter {
-        /// A body with the required fields set (`BusinessId`, `Name`) and no optional one.
+        /// A body with the required fields set (`BusinessId`, `Name`, `Language`) and no optional one.
         pub fn new(
             business_id: impl Into<crate::ids::BusinessId>,
             name: impl Into<String>,
+            language: impl Into<crate::enums::Language>,
         ) -> Self {
             Self {
                 system_id: None,
@@ -647,7 +659,7 @@ mod typed {
                 business_id: business_id.into(),
                 name: name.into(),
                 last_sent: None,
-                language: None,
+                language: language.into(),
                 news_letter_contents: None,
                 news_letter_design: None,
             }
@@ -668,15 +680,6 @@ mod typed {
         /// Sets [`LastSent`](Self::last_sent).
         pub fn with_last_sent(mut self, value: crate::DateTime) -> Self {
             self.last_sent = Some(value);
-            self
-        }
-
-        /// Sets [`Language`](Self::language).
-        pub fn with_language(
-            mut self,
-            value: impl Into<crate::enums::Language>,
-        ) -> Self {
-            self.language = Some(value.into());
             self
         }
 

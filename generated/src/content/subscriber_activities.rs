@@ -12,9 +12,6 @@
 //! | [`LIST`](crate::content::subscriber_activities::LIST) | `GET /api/content/subscriberactivities` | `SubscriberActivity-List` |
 //! | [`FIND_BY_IDS`](crate::content::subscriber_activities::FIND_BY_IDS) | `GET /api/content/subscriberactivities` | `SubscriberActivity-List` |
 //! | [`GET`](crate::content::subscriber_activities::GET) | `GET /api/content/subscriberactivities/{Id}` | `SubscriberActivity-Read` |
-//! | [`CREATE`](crate::content::subscriber_activities::CREATE) | `POST /api/content/subscriberactivities` | `SubscriberActivity-Create` |
-//! | [`UPDATE`](crate::content::subscriber_activities::UPDATE) | `PUT /api/content/subscriberactivities` | `SubscriberActivity-Edit` |
-//! | [`DELETE`](crate::content::subscriber_activities::DELETE) | `DELETE /api/content/subscriberactivities/{Id}` | `SubscriberActivity-Delete` |
 //! | [`COMMANDS`](crate::content::subscriber_activities::COMMANDS) | `GET /api/content/subscriberactivities/commands` | `SubscriberActivity-List` |
 //! | [`RUN_COMMAND`](crate::content::subscriber_activities::RUN_COMMAND) | `POST /api/content/subscriberactivities/runcommand` | `SubscriberActivity-Edit` |
 
@@ -40,31 +37,6 @@ pub const GET: crate::Endpoint = crate::Endpoint {
     method: crate::Method::Get,
     path: "/api/content/subscriberactivities/{Id}",
     role: "SubscriberActivity-Read",
-    service: &crate::SERVICE,
-};
-
-/// `POST /api/content/subscriberactivities`, which needs the role `SubscriberActivity-Create`.
-pub const CREATE: crate::Endpoint = crate::Endpoint {
-    method: crate::Method::Post,
-    path: "/api/content/subscriberactivities",
-    role: "SubscriberActivity-Create",
-    service: &crate::SERVICE,
-};
-
-/// `PUT /api/content/subscriberactivities`, which needs the role `SubscriberActivity-Edit`.
-pub const UPDATE: crate::Endpoint = crate::Endpoint {
-    method: crate::Method::Put,
-    path: "/api/content/subscriberactivities",
-    role: "SubscriberActivity-Edit",
-    service: &crate::SERVICE,
-};
-
-/// `DELETE /api/content/subscriberactivities/{Id}`, which needs the role
-/// `SubscriberActivity-Delete`.
-pub const DELETE: crate::Endpoint = crate::Endpoint {
-    method: crate::Method::Delete,
-    path: "/api/content/subscriberactivities/{Id}",
-    role: "SubscriberActivity-Delete",
     service: &crate::SERVICE,
 };
 
@@ -111,13 +83,17 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
                 "NewsLetterSubscriberId",
                 crate::FieldKind::Id("NewsLetterSubscriber"),
             )
-            .required(),
-        crate::FieldSchema::new("NewsLetterId", crate::FieldKind::Id("NewsLetter")),
+            .read_only()
+            .not_null(),
+        crate::FieldSchema::new("NewsLetterId", crate::FieldKind::Id("NewsLetter"))
+            .read_only(),
         crate::FieldSchema::new(
-            "ActiviyType",
-            crate::FieldKind::Enum(&crate::enums::ActivityType::SCHEMA),
-        ),
-        crate::FieldSchema::new("Data", crate::FieldKind::String).required(),
+                "ActiviyType",
+                crate::FieldKind::Enum(&crate::enums::ActivityType::SCHEMA),
+            )
+            .read_only(),
+        crate::FieldSchema::new("Data", crate::FieldKind::String).read_only().not_null(),
+        crate::FieldSchema::new("CreatedOnLocal", crate::FieldKind::DateTime).read_only(),
     ],
     joined: &[],
     filters: &[
@@ -149,6 +125,10 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             query: "SubscriberActivity_Data",
             field: "Data",
         },
+        crate::FilterSchema {
+            query: "SubscriberActivity_CreatedOnLocal",
+            field: "CreatedOnLocal",
+        },
     ],
     range_filters: &[
         crate::RangeFilterSchema {
@@ -161,6 +141,11 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             to: "to_SubscriberActivity_UpdatedOn",
             field: "UpdatedOn",
         },
+        crate::RangeFilterSchema {
+            from: "from_SubscriberActivity_CreatedOnLocal",
+            to: "to_SubscriberActivity_CreatedOnLocal",
+            field: "CreatedOnLocal",
+        },
     ],
     sort: &[
         "Id",
@@ -170,6 +155,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         "NewsLetterId",
         "ActiviyType",
         "Data",
+        "CreatedOnLocal",
     ],
     endpoints: &[
         crate::EndpointSchema {
@@ -185,21 +171,6 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::EndpointSchema {
             kind: crate::EndpointKind::Get,
             endpoint: GET,
-            detail: None,
-        },
-        crate::EndpointSchema {
-            kind: crate::EndpointKind::Create,
-            endpoint: CREATE,
-            detail: None,
-        },
-        crate::EndpointSchema {
-            kind: crate::EndpointKind::Update,
-            endpoint: UPDATE,
-            detail: None,
-        },
-        crate::EndpointSchema {
-            kind: crate::EndpointKind::Delete,
-            endpoint: DELETE,
             detail: None,
         },
         crate::EndpointSchema {
@@ -229,9 +200,8 @@ mod typed {
     /// One interaction of a newsletter subscriber: opening a newsletter, clicking one of its links
     /// or visiting the site, with data about it (such as the link clicked).
     ///
-    /// The full record. `GET /api/content/subscriberactivities/{Id}` answers it. Make an update
-    /// from it with [`SubscriberActivity::to_update`]: fields this client does not know are kept in
-    /// `extra` and sent back, so an update never clears them.
+    /// The full record. `GET /api/content/subscriberactivities/{Id}` answers it. Fields this client
+    /// does not know are kept in `extra`.
     #[derive(Debug, Clone, PartialEq)]
     pub struct SubscriberActivity {
         /// The unique identifier of the record; set by the server.
@@ -288,23 +258,50 @@ mod typed {
         pub custom_fields: Option<::serde_json::Value>,
         /// The subscriber who acted.
         ///
-        /// Wire: `NewsLetterSubscriberId`, required on create.
+        /// Wire: `NewsLetterSubscriberId`, read-only.
+        ///
+        /// Spec decision: The 2020 page lists it among the create and update parameters; the catalogue
+        /// (skills:subscriberactivities.md) says the entity supports only search and get, and the newer
+        /// pages document only the list and get-one endpoints. With no create or update endpoint left,
+        /// the field is read-only. The 2020 page and the support reference call it required, so answers
+        /// are typed as always carrying it, as before.
         pub news_letter_subscriber_id: crate::ids::NewsLetterSubscriberId,
         /// The newsletter acted on, if any.
         ///
-        /// Wire: `NewsLetterId`.
+        /// Wire: `NewsLetterId`, read-only.
+        ///
+        /// Spec decision: The 2020 page lists it among the create and update parameters; the catalogue
+        /// (skills:subscriberactivities.md) says the entity supports only search and get, and the newer
+        /// pages document only the list and get-one endpoints. With no create or update endpoint left,
+        /// the field is read-only.
         pub news_letter_id: Option<crate::ids::NewsLetterId>,
         /// What the subscriber did.
         ///
-        /// Wire: `ActiviyType`.
+        /// Wire: `ActiviyType`, read-only.
         ///
         /// Spec decision: The API spells the property (and its enumeration) without the second "t"; the
-        /// wire keeps it, Rust corrects it.
+        /// wire keeps it, Rust corrects it. The 2020 page lists it among the create and update
+        /// parameters; the catalogue (skills:subscriberactivities.md) says the entity supports only
+        /// search and get, and the newer pages document only the list and get-one endpoints. With no
+        /// create or update endpoint left, the field is read-only.
         pub activity_type: Option<crate::enums::ActivityType>,
         /// Details of the interaction, such as the link clicked.
         ///
-        /// Wire: `Data`, required on create.
+        /// Wire: `Data`, read-only.
+        ///
+        /// Spec decision: The 2020 page lists it among the create and update parameters; the catalogue
+        /// (skills:subscriberactivities.md) says the entity supports only search and get, and the newer
+        /// pages document only the list and get-one endpoints. With no create or update endpoint left,
+        /// the field is read-only. The 2020 page and the support reference call it required, so answers
+        /// are typed as always carrying it, as before.
         pub data: String,
+        /// When the interaction was recorded, in the location's time zone.
+        ///
+        /// Wire: `CreatedOnLocal`, read-only.
+        ///
+        /// Spec decision: The 2020 page does not have it; the catalogue lists it as a filter and the
+        /// newer get-one page shows it in the record. Like every field of this entity, it is read-only.
+        pub created_on_local: Option<crate::DateTime>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -341,6 +338,7 @@ mod typed {
                     let mut v_news_letter_id = None;
                     let mut v_activity_type = None;
                     let mut v_data = None;
+                    let mut v_created_on_local = None;
                     let mut extra = ::serde_json::Map::new();
                     while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                         match &*key {
@@ -362,6 +360,7 @@ mod typed {
                             "NewsLetterId" => v_news_letter_id = map.next_value()?,
                             "ActiviyType" => v_activity_type = map.next_value()?,
                             "Data" => v_data = map.next_value()?,
+                            "CreatedOnLocal" => v_created_on_local = map.next_value()?,
                             _ => crate::wire::keep(&mut extra, key, &mut map)?,
                         }
                     }
@@ -383,6 +382,7 @@ mod typed {
                         news_letter_id: v_news_letter_id,
                         activity_type: v_activity_type,
                         data: crate::wire::required(v_data, "Data")?,
+                        created_on_local: v_created_on_local,
                         extra,
                     })
                 }
@@ -393,15 +393,6 @@ mod typed {
 
     /// A `SubscriberActivity` as list endpoints answer it: a summary, not the full record. Every
     /// field but `Id` may be missing.
-    ///
-    /// There is deliberately no way to turn it into a [`SubscriberActivityUpdate`]: fetch the full
-    /// record with `get` first. This does not compile:
-    ///
-    /// ```compile_fail
-    /// fn update_from_summary(item: nexudus::content::subscriber_activities::SubscriberActivityListItem) {
-    ///     let _ = nexudus::content::subscriber_activities::SubscriberActivityUpdate::from(item);
-    /// }
-    /// ```
     #[derive(Debug, Clone, PartialEq)]
     pub struct SubscriberActivityListItem {
         /// `Id`: see [`SubscriberActivity::id`].
@@ -432,6 +423,8 @@ mod typed {
         pub activity_type: Option<crate::enums::ActivityType>,
         /// `Data`: see [`SubscriberActivity::data`].
         pub data: Option<String>,
+        /// `CreatedOnLocal`: see [`SubscriberActivity::created_on_local`].
+        pub created_on_local: Option<crate::DateTime>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -468,6 +461,7 @@ mod typed {
                     let mut v_news_letter_id = None;
                     let mut v_activity_type = None;
                     let mut v_data = None;
+                    let mut v_created_on_local = None;
                     let mut extra = ::serde_json::Map::new();
                     while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                         match &*key {
@@ -489,6 +483,7 @@ mod typed {
                             "NewsLetterId" => v_news_letter_id = map.next_value()?,
                             "ActiviyType" => v_activity_type = map.next_value()?,
                             "Data" => v_data = map.next_value()?,
+                            "CreatedOnLocal" => v_created_on_local = map.next_value()?,
                             _ => crate::wire::keep(&mut extra, key, &mut map)?,
                         }
                     }
@@ -507,170 +502,12 @@ mod typed {
                         news_letter_id: v_news_letter_id,
                         activity_type: v_activity_type,
                         data: v_data,
+                        created_on_local: v_created_on_local,
                         extra,
                     })
                 }
             }
             deserializer.deserialize_map(__Visitor)
-        }
-    }
-
-    /// The body that creates a [`SubscriberActivity`]. Required fields are the arguments of
-    /// [`NewSubscriberActivity::new`], so a body without one does not compile; set optional fields
-    /// with the `with_` methods. Unset optional fields are not sent, and fields the API does not
-    /// take on create cannot be set.
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub struct NewSubscriberActivity {
-        /// `SystemId`: see [`SubscriberActivity::system_id`].
-        pub system_id: Option<String>,
-        /// `CustomFields`: see [`SubscriberActivity::custom_fields`].
-        pub custom_fields: Option<::serde_json::Value>,
-        /// `NewsLetterSubscriberId`: see [`SubscriberActivity::news_letter_subscriber_id`].
-        pub news_letter_subscriber_id: crate::ids::NewsLetterSubscriberId,
-        /// `NewsLetterId`: see [`SubscriberActivity::news_letter_id`].
-        pub news_letter_id: Option<crate::ids::NewsLetterId>,
-        /// `ActiviyType`: see [`SubscriberActivity::activity_type`].
-        pub activity_type: Option<crate::enums::ActivityType>,
-        /// `Data`: see [`SubscriberActivity::data`].
-        pub data: String,
-    }
-
-    impl ::serde::Serialize for NewSubscriberActivity {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            let mut object = crate::wire::Object::start(serializer)?;
-            object.field_if_set("SystemId", &self.system_id)?;
-            object.field_if_set("CustomFields", &self.custom_fields)?;
-            object.field("NewsLetterSubscriberId", &self.news_letter_subscriber_id)?;
-            object.field_if_set("NewsLetterId", &self.news_letter_id)?;
-            object.field_if_set("ActiviyType", &self.activity_type)?;
-            object.field("Data", &self.data)?;
-            object.end()
-        }
-    }
-
-    impl NewSubscriberActivity {
-        /// A body with the required fields set (`NewsLetterSubscriberId`, `Data`) and no optional one.
-        pub fn new(
-            news_letter_subscriber_id: impl Into<crate::ids::NewsLetterSubscriberId>,
-            data: impl Into<String>,
-        ) -> Self {
-            Self {
-                system_id: None,
-                custom_fields: None,
-                news_letter_subscriber_id: news_letter_subscriber_id.into(),
-                news_letter_id: None,
-                activity_type: None,
-                data: data.into(),
-            }
-        }
-
-        /// Sets [`SystemId`](Self::system_id).
-        pub fn with_system_id(mut self, value: impl Into<String>) -> Self {
-            self.system_id = Some(value.into());
-            self
-        }
-
-        /// Sets [`CustomFields`](Self::custom_fields).
-        pub fn with_custom_fields(mut self, value: ::serde_json::Value) -> Self {
-            self.custom_fields = Some(value);
-            self
-        }
-
-        /// Sets [`NewsLetterId`](Self::news_letter_id).
-        pub fn with_news_letter_id(
-            mut self,
-            value: impl Into<crate::ids::NewsLetterId>,
-        ) -> Self {
-            self.news_letter_id = Some(value.into());
-            self
-        }
-
-        /// Sets [`ActiviyType`](Self::activity_type).
-        pub fn with_activity_type(
-            mut self,
-            value: impl Into<crate::enums::ActivityType>,
-        ) -> Self {
-            self.activity_type = Some(value.into());
-            self
-        }
-    }
-
-    /// The body that updates a [`SubscriberActivity`]. The API's PUT clears every property it does
-    /// not receive, so this body can only be made from a full record
-    /// ([`SubscriberActivity::to_update`] or `From<SubscriberActivity>`): it carries every field
-    /// the API lets an update write, as read, the fields set on create only (sent back unchanged),
-    /// the record's `Id`, and the properties this client does not know (`extra`). Change the public
-    /// fields, then send it.
-    ///
-    /// A [`SubscriberActivityListItem`] cannot become one: list records leave fields out.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct SubscriberActivityUpdate {
-        /// The record to update; fixed by the record the body was made from.
-        id: crate::ids::SubscriberActivityId,
-        /// `SystemId`: see [`SubscriberActivity::system_id`].
-        pub system_id: Option<String>,
-        /// `CustomFields`: see [`SubscriberActivity::custom_fields`].
-        pub custom_fields: Option<::serde_json::Value>,
-        /// `NewsLetterSubscriberId`: see [`SubscriberActivity::news_letter_subscriber_id`].
-        pub news_letter_subscriber_id: crate::ids::NewsLetterSubscriberId,
-        /// `NewsLetterId`: see [`SubscriberActivity::news_letter_id`].
-        pub news_letter_id: Option<crate::ids::NewsLetterId>,
-        /// `ActiviyType`: see [`SubscriberActivity::activity_type`].
-        pub activity_type: Option<crate::enums::ActivityType>,
-        /// `Data`: see [`SubscriberActivity::data`].
-        pub data: String,
-        /// Properties the spec does not describe, sent back as they were read.
-        pub extra: ::serde_json::Map<String, ::serde_json::Value>,
-    }
-
-    impl ::serde::Serialize for SubscriberActivityUpdate {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            let mut object = crate::wire::Object::start(serializer)?;
-            object.field("Id", &self.id)?;
-            object.field("SystemId", &self.system_id)?;
-            object.field("CustomFields", &self.custom_fields)?;
-            object.field("NewsLetterSubscriberId", &self.news_letter_subscriber_id)?;
-            object.field("NewsLetterId", &self.news_letter_id)?;
-            object.field("ActiviyType", &self.activity_type)?;
-            object.field("Data", &self.data)?;
-            object.end_with(&self.extra)
-        }
-    }
-
-    impl SubscriberActivityUpdate {
-        /// The `Id` of the record this body updates.
-        pub fn id(&self) -> crate::ids::SubscriberActivityId {
-            self.id
-        }
-    }
-
-    impl From<SubscriberActivity> for SubscriberActivityUpdate {
-        fn from(record: SubscriberActivity) -> Self {
-            Self {
-                id: record.id,
-                system_id: record.system_id,
-                custom_fields: record.custom_fields,
-                news_letter_subscriber_id: record.news_letter_subscriber_id,
-                news_letter_id: record.news_letter_id,
-                activity_type: record.activity_type,
-                data: record.data,
-                extra: record.extra,
-            }
-        }
-    }
-
-    impl SubscriberActivity {
-        /// An update body holding this record's writable fields and unknown properties.
-        /// [`SubscriberActivities::modify`] reads, changes and writes back in one call.
-        pub fn to_update(&self) -> SubscriberActivityUpdate {
-            SubscriberActivityUpdate::from(self.clone())
         }
     }
 
@@ -707,6 +544,10 @@ mod typed {
         ///
         /// Query: `SubscriberActivity_Data=text`.
         Data(String),
+        /// Filter by the local time the interaction was recorded.
+        ///
+        /// Query: `SubscriberActivity_CreatedOnLocal=2025-01-01T00:00`.
+        CreatedOnLocal(crate::DateTime),
         /// Records created within a range.
         ///
         /// `CreatedOn` at least this value. Query:
@@ -725,6 +566,16 @@ mod typed {
         ///
         /// `UpdatedOn` at most this value. Query: `to_SubscriberActivity_UpdatedOn=2025-01-01T00:00`.
         ToUpdatedOn(crate::DateTime),
+        /// Local time of the interaction within a range.
+        ///
+        /// `CreatedOnLocal` at least this value. Query:
+        /// `from_SubscriberActivity_CreatedOnLocal=2025-01-01T00:00`.
+        FromCreatedOnLocal(crate::DateTime),
+        /// Local time of the interaction within a range.
+        ///
+        /// `CreatedOnLocal` at most this value. Query:
+        /// `to_SubscriberActivity_CreatedOnLocal=2025-01-01T00:00`.
+        ToCreatedOnLocal(crate::DateTime),
     }
 
     impl crate::QueryFilter for SubscriberActivityFilter {
@@ -743,6 +594,12 @@ mod typed {
                     ("SubscriberActivity_ActiviyType", value.value().to_string())
                 }
                 Self::Data(value) => ("SubscriberActivity_Data", value.clone()),
+                Self::CreatedOnLocal(value) => {
+                    (
+                        "SubscriberActivity_CreatedOnLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
                 Self::FromCreatedOn(value) => {
                     (
                         "from_SubscriberActivity_CreatedOn",
@@ -767,6 +624,18 @@ mod typed {
                         value.to_filter_string(crate::SERVICE.filter_datetime_format),
                     )
                 }
+                Self::FromCreatedOnLocal(value) => {
+                    (
+                        "from_SubscriberActivity_CreatedOnLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToCreatedOnLocal(value) => {
+                    (
+                        "to_SubscriberActivity_CreatedOnLocal",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
             }
         }
     }
@@ -788,6 +657,8 @@ mod typed {
         ActivityType,
         /// `Data`: Details of the interaction, such as the link clicked.
         Data,
+        /// `CreatedOnLocal`: When the interaction was recorded, in the location's time zone.
+        CreatedOnLocal,
     }
 
     impl crate::SortField for SubscriberActivitySort {
@@ -800,6 +671,7 @@ mod typed {
                 Self::NewsLetterId => "NewsLetterId",
                 Self::ActivityType => "ActiviyType",
                 Self::Data => "Data",
+                Self::CreatedOnLocal => "CreatedOnLocal",
             }
         }
     }
@@ -833,6 +705,12 @@ mod typed {
         ///
         /// `GET /api/content/subscriberactivities`; role `SubscriberActivity-List` (see
         /// [`LIST`](super::LIST)).
+        ///
+        /// Spec decision: The entity has no create, update or delete endpoint. The 2020 page documents
+        /// all three; the catalogue (skills:subscriberactivities.md) says it supports only search and
+        /// get, with no create or delete through the API, and the newer pages found document only the
+        /// list and get-one endpoints (developers.nexudus.com and nexudus.mintlify.app). The newer
+        /// sources win, so the three were removed.
         #[inline]
         pub fn list(
             &self,
@@ -891,45 +769,6 @@ mod typed {
             self.client.get_record(&super::GET, id.into().0)
         }
 
-        /// Creates a subscriber activity; the answer carries the new record's Id.
-        ///
-        /// Answers the new record's `Id`.
-        ///
-        /// `POST /api/content/subscriberactivities`; role `SubscriberActivity-Create` (see
-        /// [`CREATE`](super::CREATE)).
-        #[inline]
-        pub fn create(
-            &self,
-            body: &NewSubscriberActivity,
-        ) -> crate::Call<crate::ids::SubscriberActivityId> {
-            self.client.create_record(&super::CREATE, body)
-        }
-
-        /// Updates a subscriber activity, named by the Id in the body. A PUT clears every property it
-        /// does not send, so the body is built from the full record.
-        ///
-        /// `PUT /api/content/subscriberactivities`; role `SubscriberActivity-Edit` (see
-        /// [`UPDATE`](super::UPDATE)).
-        #[inline]
-        pub fn update(
-            &self,
-            body: &SubscriberActivityUpdate,
-        ) -> crate::Call<crate::ActionResponse> {
-            self.client.send_action(&super::UPDATE, None, Some(body))
-        }
-
-        /// Deletes a subscriber activity by its Id.
-        ///
-        /// `DELETE /api/content/subscriberactivities/{Id}`; role `SubscriberActivity-Delete` (see
-        /// [`DELETE`](super::DELETE)).
-        #[inline]
-        pub fn delete(
-            &self,
-            id: impl Into<crate::ids::SubscriberActivityId>,
-        ) -> crate::Call<crate::ActionResponse> {
-            self.client.send_action::<()>(&super::DELETE, Some(id.into().0), None)
-        }
-
         /// Lists the commands that can run on subscriber activity records.
         ///
         /// `GET /api/content/subscriberactivities/commands`; role `SubscriberActivity-List` (see
@@ -958,27 +797,6 @@ mod typed {
             command: &crate::RunCommand,
         ) -> crate::Call<crate::ActionResponse> {
             self.client.run_command(&super::RUN_COMMAND, command)
-        }
-
-        /// Reads the full record, lets `change` edit its [`SubscriberActivityUpdate`], and writes it
-        /// back: the safe way to change a few fields, since the PUT then carries every other field as
-        /// it was.
-        ///
-        /// Needs the roles `SubscriberActivity-Read` and `SubscriberActivity-Edit`. Answers the body
-        /// that was sent.
-        #[inline]
-        pub fn modify(
-            self,
-            id: impl Into<crate::ids::SubscriberActivityId>,
-            change: impl FnOnce(&mut SubscriberActivityUpdate),
-        ) -> impl ::core::future::Future<
-            Output = crate::Result<SubscriberActivityUpdate>,
-        > {
-            self.client
-                .modify::<
-                    SubscriberActivity,
-                    SubscriberActivityUpdate,
-                >(&super::GET, &super::UPDATE, id.into().0, change)
         }
     }
 }

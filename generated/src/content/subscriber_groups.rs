@@ -110,20 +110,19 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("BusinessName", crate::FieldKind::String).read_only(),
         crate::FieldSchema::new("Name", crate::FieldKind::String).required(),
         crate::FieldSchema::new(
-            "NewsLetterSubscribers",
-            crate::FieldKind::Ids("NewsLetterSubscriber"),
-        ),
+                "NewsLetterSubscribers",
+                crate::FieldKind::Ids("NewsLetterSubscriber"),
+            )
+            .not_in_list(),
         crate::FieldSchema::new(
                 "AddedNewsLetterSubscribers",
                 crate::FieldKind::Ids("NewsLetterSubscriber"),
             )
-            .update_only()
             .body_only(),
         crate::FieldSchema::new(
                 "RemovedNewsLetterSubscribers",
                 crate::FieldKind::Ids("NewsLetterSubscriber"),
             )
-            .update_only()
             .body_only(),
         crate::FieldSchema::new("AutoAddMembers", crate::FieldKind::Boolean),
         crate::FieldSchema::new("AutoAddContacts", crate::FieldKind::Boolean),
@@ -131,7 +130,12 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("AutoAddEvents", crate::FieldKind::Boolean),
         crate::FieldSchema::new("AutoAddVisitors", crate::FieldKind::Boolean),
         crate::FieldSchema::new("AutoAddPayingMembers", crate::FieldKind::Boolean),
-        crate::FieldSchema::new("Tariffs", crate::FieldKind::Ids("Tariff")),
+        crate::FieldSchema::new("Tariffs", crate::FieldKind::Ids("Tariff"))
+            .not_in_list(),
+        crate::FieldSchema::new("AddedTariffs", crate::FieldKind::Ids("Tariff"))
+            .body_only(),
+        crate::FieldSchema::new("RemovedTariffs", crate::FieldKind::Ids("Tariff"))
+            .body_only(),
         crate::FieldSchema::new("AutoMembership", crate::FieldKind::Boolean),
     ],
     joined: &[],
@@ -348,7 +352,8 @@ mod typed {
         /// Spec decision: The 2020 content page shows it only in list records
         /// (`SubscriberGroupBusinessName`) and the filter SubscriberGroup_Business_Name; the newer
         /// get-one page puts it in the full record and calls it read-only. The newer page wins: a
-        /// read-only record field.
+        /// read-only record field. The catalogue (skills:subscribergroups.md) does not name it; it is
+        /// kept as the 2020 list records and the newer get-one page show it.
         pub business_name: Option<String>,
         /// Name of the group.
         ///
@@ -361,7 +366,8 @@ mod typed {
         /// Spec decision: The content page lists it among the update parameters and shows it in its
         /// create example; the older community page has neither. The fuller content page wins: writable
         /// on both, as the newer create pages of similar lists (CalendarEventCategory, Survey) take the
-        /// whole list.
+        /// whole list. The catalogue (skills:subscribergroups.md) lists it among the properties only a
+        /// get returns, so list records leave it out, and takes it on create and update.
         pub news_letter_subscribers: Option<Vec<crate::ids::NewsLetterSubscriberId>>,
         /// Whether new members (customers with a contract) are added automatically.
         ///
@@ -394,7 +400,9 @@ mod typed {
         /// Spec decision: Only the newer pages have it (the get-one page; AutoMembership is also a
         /// filter of the list page), and they say no more of its meaning. No stored create or update
         /// page was found; it is a setting an administrator chooses, so it is writable on both, which
-        /// also keeps a PUT from clearing it.
+        /// also keeps a PUT from clearing it. The catalogue (skills:subscribergroups.md) lists it among
+        /// the properties only a get returns, so list records leave it out, and takes it on create and
+        /// update.
         pub tariffs: Option<Vec<crate::ids::TariffId>>,
         /// Whether the group's membership is kept automatically.
         ///
@@ -403,7 +411,8 @@ mod typed {
         /// Spec decision: Only the newer pages have it (the get-one page; AutoMembership is also a
         /// filter of the list page), and they say no more of its meaning. No stored create or update
         /// page was found; it is a setting an administrator chooses, so it is writable on both, which
-        /// also keeps a PUT from clearing it.
+        /// also keeps a PUT from clearing it. The catalogue (skills:subscribergroups.md) does not name
+        /// it; it is kept as the newer get-one and list pages show it.
         pub auto_membership: Option<bool>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
@@ -553,8 +562,6 @@ mod typed {
         pub business_name: Option<String>,
         /// `Name`: see [`SubscriberGroup::name`].
         pub name: Option<String>,
-        /// `NewsLetterSubscribers`: see [`SubscriberGroup::news_letter_subscribers`].
-        pub news_letter_subscribers: Option<Vec<crate::ids::NewsLetterSubscriberId>>,
         /// `AutoAddMembers`: see [`SubscriberGroup::auto_add_members`].
         pub auto_add_members: Option<bool>,
         /// `AutoAddContacts`: see [`SubscriberGroup::auto_add_contacts`].
@@ -567,8 +574,6 @@ mod typed {
         pub auto_add_visitors: Option<bool>,
         /// `AutoAddPayingMembers`: see [`SubscriberGroup::auto_add_paying_members`].
         pub auto_add_paying_members: Option<bool>,
-        /// `Tariffs`: see [`SubscriberGroup::tariffs`].
-        pub tariffs: Option<Vec<crate::ids::TariffId>>,
         /// `AutoMembership`: see [`SubscriberGroup::auto_membership`].
         pub auto_membership: Option<bool>,
         /// Properties the spec does not describe, kept as the API sent them.
@@ -606,14 +611,12 @@ mod typed {
                     let mut v_business_id = None;
                     let mut v_business_name = None;
                     let mut v_name = None;
-                    let mut v_news_letter_subscribers = None;
                     let mut v_auto_add_members = None;
                     let mut v_auto_add_contacts = None;
                     let mut v_auto_add_bookings = None;
                     let mut v_auto_add_events = None;
                     let mut v_auto_add_visitors = None;
                     let mut v_auto_add_paying_members = None;
-                    let mut v_tariffs = None;
                     let mut v_auto_membership = None;
                     let mut extra = ::serde_json::Map::new();
                     while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
@@ -633,9 +636,6 @@ mod typed {
                             "BusinessId" => v_business_id = map.next_value()?,
                             "BusinessName" => v_business_name = map.next_value()?,
                             "Name" => v_name = map.next_value()?,
-                            "NewsLetterSubscribers" => {
-                                v_news_letter_subscribers = map.next_value()?;
-                            }
                             "AutoAddMembers" => v_auto_add_members = map.next_value()?,
                             "AutoAddContacts" => v_auto_add_contacts = map.next_value()?,
                             "AutoAddBookings" => v_auto_add_bookings = map.next_value()?,
@@ -644,7 +644,6 @@ mod typed {
                             "AutoAddPayingMembers" => {
                                 v_auto_add_paying_members = map.next_value()?;
                             }
-                            "Tariffs" => v_tariffs = map.next_value()?,
                             "AutoMembership" => v_auto_membership = map.next_value()?,
                             _ => crate::wire::keep(&mut extra, key, &mut map)?,
                         }
@@ -663,14 +662,12 @@ mod typed {
                         business_id: v_business_id,
                         business_name: v_business_name,
                         name: v_name,
-                        news_letter_subscribers: v_news_letter_subscribers,
                         auto_add_members: v_auto_add_members,
                         auto_add_contacts: v_auto_add_contacts,
                         auto_add_bookings: v_auto_add_bookings,
                         auto_add_events: v_auto_add_events,
                         auto_add_visitors: v_auto_add_visitors,
                         auto_add_paying_members: v_auto_add_paying_members,
-                        tariffs: v_tariffs,
                         auto_membership: v_auto_membership,
                         extra,
                     })
@@ -697,6 +694,32 @@ mod typed {
         pub name: String,
         /// `NewsLetterSubscribers`: see [`SubscriberGroup::news_letter_subscribers`].
         pub news_letter_subscribers: Option<Vec<crate::ids::NewsLetterSubscriberId>>,
+        /// Subscribers to add to the group, leaving the others in place.
+        ///
+        /// Wire: `AddedNewsLetterSubscribers`, sent only, never in answers.
+        ///
+        /// Spec decision: The content page lists it among the update parameters and also shows it in
+        /// its create example (the community page has neither). The spec first made it update-only, as
+        /// the newer create pages of similar lists (CalendarEventCategory, Survey) take only the whole
+        /// list. The catalogue (skills:subscribergroups.md) lists it among the create options as well
+        /// as the update ones, agreeing with the content page's create example, so it is written on
+        /// both.
+        pub added_news_letter_subscribers: Option<
+            Vec<crate::ids::NewsLetterSubscriberId>,
+        >,
+        /// Subscribers to take out of the group, leaving the others in place.
+        ///
+        /// Wire: `RemovedNewsLetterSubscribers`, sent only, never in answers.
+        ///
+        /// Spec decision: The content page lists it among the update parameters and also shows it in
+        /// its create example (the community page has neither). The spec first made it update-only, as
+        /// the newer create pages of similar lists (CalendarEventCategory, Survey) take only the whole
+        /// list. The catalogue (skills:subscribergroups.md) lists it among the create options as well
+        /// as the update ones, agreeing with the content page's create example, so it is written on
+        /// both.
+        pub removed_news_letter_subscribers: Option<
+            Vec<crate::ids::NewsLetterSubscriberId>,
+        >,
         /// `AutoAddMembers`: see [`SubscriberGroup::auto_add_members`].
         pub auto_add_members: Option<bool>,
         /// `AutoAddContacts`: see [`SubscriberGroup::auto_add_contacts`].
@@ -711,6 +734,20 @@ mod typed {
         pub auto_add_paying_members: Option<bool>,
         /// `Tariffs`: see [`SubscriberGroup::tariffs`].
         pub tariffs: Option<Vec<crate::ids::TariffId>>,
+        /// Plans to add to `Tariffs`, leaving the others in place.
+        ///
+        /// Wire: `AddedTariffs`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the catalogue has it, among both the create and the update options; like
+        /// every `Added...` list companion it is sent, never read.
+        pub added_tariffs: Option<Vec<crate::ids::TariffId>>,
+        /// Plans to remove from `Tariffs`, leaving the others in place.
+        ///
+        /// Wire: `RemovedTariffs`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the catalogue has it, among both the create and the update options; like
+        /// every `Removed...` list companion it is sent, never read.
+        pub removed_tariffs: Option<Vec<crate::ids::TariffId>>,
         /// `AutoMembership`: see [`SubscriberGroup::auto_membership`].
         pub auto_membership: Option<bool>,
     }
@@ -726,6 +763,16 @@ mod typed {
             object.field("BusinessId", &self.business_id)?;
             object.field("Name", &self.name)?;
             object.field_if_set("NewsLetterSubscribers", &self.news_letter_subscribers)?;
+            object
+                .field_if_set(
+                    "AddedNewsLetterSubscribers",
+                    &self.added_news_letter_subscribers,
+                )?;
+            object
+                .field_if_set(
+                    "RemovedNewsLetterSubscribers",
+                    &self.removed_news_letter_subscribers,
+                )?;
             object.field_if_set("AutoAddMembers", &self.auto_add_members)?;
             object.field_if_set("AutoAddContacts", &self.auto_add_contacts)?;
             object.field_if_set("AutoAddBookings", &self.auto_add_bookings)?;
@@ -733,6 +780,8 @@ mod typed {
             object.field_if_set("AutoAddVisitors", &self.auto_add_visitors)?;
             object.field_if_set("AutoAddPayingMembers", &self.auto_add_paying_members)?;
             object.field_if_set("Tariffs", &self.tariffs)?;
+            object.field_if_set("AddedTariffs", &self.added_tariffs)?;
+            object.field_if_set("RemovedTariffs", &self.removed_tariffs)?;
             object.field_if_set("AutoMembership", &self.auto_membership)?;
             object.end()
         }
@@ -750,6 +799,8 @@ mod typed {
                 business_id: business_id.into(),
                 name: name.into(),
                 news_letter_subscribers: None,
+                added_news_letter_subscribers: None,
+                removed_news_letter_subscribers: None,
                 auto_add_members: None,
                 auto_add_contacts: None,
                 auto_add_bookings: None,
@@ -757,6 +808,8 @@ mod typed {
                 auto_add_visitors: None,
                 auto_add_paying_members: None,
                 tariffs: None,
+                added_tariffs: None,
+                removed_tariffs: None,
                 auto_membership: None,
             }
         }
@@ -781,6 +834,32 @@ mod typed {
             >,
         ) -> Self {
             self.news_letter_subscribers = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
+            self
+        }
+
+        /// Sets [`AddedNewsLetterSubscribers`](Self::added_news_letter_subscribers).
+        pub fn with_added_news_letter_subscribers(
+            mut self,
+            value: impl IntoIterator<
+                Item = impl Into<crate::ids::NewsLetterSubscriberId>,
+            >,
+        ) -> Self {
+            self.added_news_letter_subscribers = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
+            self
+        }
+
+        /// Sets [`RemovedNewsLetterSubscribers`](Self::removed_news_letter_subscribers).
+        pub fn with_removed_news_letter_subscribers(
+            mut self,
+            value: impl IntoIterator<
+                Item = impl Into<crate::ids::NewsLetterSubscriberId>,
+            >,
+        ) -> Self {
+            self.removed_news_letter_subscribers = Some(
                 value.into_iter().map(Into::into).collect(),
             );
             self
@@ -831,6 +910,24 @@ mod typed {
             self
         }
 
+        /// Sets [`AddedTariffs`](Self::added_tariffs).
+        pub fn with_added_tariffs(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::TariffId>>,
+        ) -> Self {
+            self.added_tariffs = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+
+        /// Sets [`RemovedTariffs`](Self::removed_tariffs).
+        pub fn with_removed_tariffs(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::TariffId>>,
+        ) -> Self {
+            self.removed_tariffs = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+
         /// Sets [`AutoMembership`](Self::auto_membership).
         pub fn with_auto_membership(mut self, value: bool) -> Self {
             self.auto_membership = Some(value);
@@ -844,8 +941,8 @@ mod typed {
     /// fields set on create only (sent back unchanged), the record's `Id`, and the properties this
     /// client does not know (`extra`). Change the public fields, then send it.
     ///
-    /// `AddedNewsLetterSubscribers`, `RemovedNewsLetterSubscribers` only exist in bodies: they
-    /// start unset and are sent only when set.
+    /// `AddedNewsLetterSubscribers`, `RemovedNewsLetterSubscribers`, `AddedTariffs`,
+    /// `RemovedTariffs` only exist in bodies: they start unset and are sent only when set.
     ///
     /// A [`SubscriberGroupListItem`] cannot become one: list records leave fields out.
     #[derive(Debug, Clone, PartialEq)]
@@ -862,23 +959,11 @@ mod typed {
         pub name: String,
         /// `NewsLetterSubscribers`: see [`SubscriberGroup::news_letter_subscribers`].
         pub news_letter_subscribers: Option<Vec<crate::ids::NewsLetterSubscriberId>>,
-        /// Subscribers to add to the group, leaving the others in place.
-        ///
-        /// Wire: `AddedNewsLetterSubscribers`, set on update only, sent only, never in answers.
-        ///
-        /// Spec decision: The content page lists it among the update parameters and also shows it in
-        /// its create example (the community page has neither). The newer create pages of similar lists
-        /// (CalendarEventCategory, Survey) take only the whole list, so it is an update-only field.
+        /// `AddedNewsLetterSubscribers`: see [`NewSubscriberGroup::added_news_letter_subscribers`].
         pub added_news_letter_subscribers: Option<
             Vec<crate::ids::NewsLetterSubscriberId>,
         >,
-        /// Subscribers to take out of the group, leaving the others in place.
-        ///
-        /// Wire: `RemovedNewsLetterSubscribers`, set on update only, sent only, never in answers.
-        ///
-        /// Spec decision: The content page lists it among the update parameters and also shows it in
-        /// its create example (the community page has neither). The newer create pages of similar lists
-        /// (CalendarEventCategory, Survey) take only the whole list, so it is an update-only field.
+        /// `RemovedNewsLetterSubscribers`: see [`NewSubscriberGroup::removed_news_letter_subscribers`].
         pub removed_news_letter_subscribers: Option<
             Vec<crate::ids::NewsLetterSubscriberId>,
         >,
@@ -896,6 +981,10 @@ mod typed {
         pub auto_add_paying_members: Option<bool>,
         /// `Tariffs`: see [`SubscriberGroup::tariffs`].
         pub tariffs: Option<Vec<crate::ids::TariffId>>,
+        /// `AddedTariffs`: see [`NewSubscriberGroup::added_tariffs`].
+        pub added_tariffs: Option<Vec<crate::ids::TariffId>>,
+        /// `RemovedTariffs`: see [`NewSubscriberGroup::removed_tariffs`].
+        pub removed_tariffs: Option<Vec<crate::ids::TariffId>>,
         /// `AutoMembership`: see [`SubscriberGroup::auto_membership`].
         pub auto_membership: Option<bool>,
         /// Properties the spec does not describe, sent back as they were read.
@@ -931,6 +1020,8 @@ mod typed {
             object.field("AutoAddVisitors", &self.auto_add_visitors)?;
             object.field("AutoAddPayingMembers", &self.auto_add_paying_members)?;
             object.field("Tariffs", &self.tariffs)?;
+            object.field_if_set("AddedTariffs", &self.added_tariffs)?;
+            object.field_if_set("RemovedTariffs", &self.removed_tariffs)?;
             object.field("AutoMembership", &self.auto_membership)?;
             object.end_with(&self.extra)
         }
@@ -961,6 +1052,8 @@ mod typed {
                 auto_add_visitors: record.auto_add_visitors,
                 auto_add_paying_members: record.auto_add_paying_members,
                 tariffs: record.tariffs,
+                added_tariffs: None,
+                removed_tariffs: None,
                 auto_membership: record.auto_membership,
                 extra: record.extra,
             }

@@ -513,7 +513,8 @@ mod typed {
         ///
         /// Spec decision: The page's list example spells it `SurveyQuestionSurveyName`, the 2020
         /// pattern of prefixing the entity; the newer pages drop that prefix everywhere, so the spec
-        /// does too.
+        /// does too. The catalogue (skills:surveyquestions.md) does not name it; it is kept as the 2020
+        /// list records show it.
         pub survey_name: Option<String>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,

@@ -113,25 +113,28 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             .required(),
         crate::FieldSchema::new("DeliveryRate", crate::FieldKind::Integer).required(),
         crate::FieldSchema::new(
-            "DeliveryFrequency",
-            crate::FieldKind::Enum(&crate::enums::SurveyDeliveryFrequency::SCHEMA),
-        ),
+                "DeliveryFrequency",
+                crate::FieldKind::Enum(&crate::enums::SurveyDeliveryFrequency::SCHEMA),
+            )
+            .required()
+            .nullable(),
         crate::FieldSchema::new("DeliveryRateMaximum", crate::FieldKind::Integer)
             .required(),
         crate::FieldSchema::new(
-            "DeliveryFrequencyMaximum",
-            crate::FieldKind::Enum(&crate::enums::SurveyDeliveryFrequency::SCHEMA),
-        ),
+                "DeliveryFrequencyMaximum",
+                crate::FieldKind::Enum(&crate::enums::SurveyDeliveryFrequency::SCHEMA),
+            )
+            .required()
+            .nullable(),
         crate::FieldSchema::new("StartDate", crate::FieldKind::DateTime),
         crate::FieldSchema::new("ScheduledJobId", crate::FieldKind::String).read_only(),
         crate::FieldSchema::new("OnlyForContacts", crate::FieldKind::Boolean),
         crate::FieldSchema::new("OnlyForMembers", crate::FieldKind::Boolean),
-        crate::FieldSchema::new("Tariffs", crate::FieldKind::Ids("Tariff")),
+        crate::FieldSchema::new("Tariffs", crate::FieldKind::Ids("Tariff"))
+            .not_in_list(),
         crate::FieldSchema::new("AddedTariffs", crate::FieldKind::Ids("Tariff"))
-            .update_only()
             .body_only(),
         crate::FieldSchema::new("RemovedTariffs", crate::FieldKind::Ids("Tariff"))
-            .update_only()
             .body_only(),
     ],
     joined: &[],
@@ -177,6 +180,26 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             field: "DeliveryFrequency",
         },
         crate::FilterSchema {
+            query: "Survey_DeliveryRateMaximum",
+            field: "DeliveryRateMaximum",
+        },
+        crate::FilterSchema {
+            query: "Survey_DeliveryFrequencyMaximum",
+            field: "DeliveryFrequencyMaximum",
+        },
+        crate::FilterSchema {
+            query: "Survey_StartDate",
+            field: "StartDate",
+        },
+        crate::FilterSchema {
+            query: "Survey_OnlyForContacts",
+            field: "OnlyForContacts",
+        },
+        crate::FilterSchema {
+            query: "Survey_OnlyForMembers",
+            field: "OnlyForMembers",
+        },
+        crate::FilterSchema {
             query: "Survey_ScheduledJobId",
             field: "ScheduledJobId",
         },
@@ -201,6 +224,16 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             from: "from_Survey_DeliveryRate",
             to: "to_Survey_DeliveryRate",
             field: "DeliveryRate",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Survey_DeliveryRateMaximum",
+            to: "to_Survey_DeliveryRateMaximum",
+            field: "DeliveryRateMaximum",
+        },
+        crate::RangeFilterSchema {
+            from: "from_Survey_StartDate",
+            to: "to_Survey_StartDate",
+            field: "StartDate",
         },
     ],
     sort: &[
@@ -344,7 +377,8 @@ mod typed {
         ///
         /// Wire: `BusinessName`, read-only.
         ///
-        /// Spec decision: Only the newer get-one page shows it, and calls it read-only.
+        /// Spec decision: Only the newer get-one page shows it, and calls it read-only. The catalogue
+        /// (skills:surveys.md) does not name it; it is kept as the newer get-one page shows it.
         pub business_name: Option<String>,
         /// Name of the survey.
         ///
@@ -368,11 +402,13 @@ mod typed {
         pub delivery_rate: i64,
         /// Unit of `DeliveryRate` (weeks, months or years).
         ///
-        /// Wire: `DeliveryFrequency`.
+        /// Wire: `DeliveryFrequency`, required on create.
         ///
         /// Spec decision: developers.nexudus.com's create and update pages list it as optional,
         /// nexudus.mintlify.app's copies as required (the 2020 page, for DeliveryFrequency, optional).
-        /// The developers.nexudus.com pages, the project's dev document, win: optional.
+        /// The spec first followed developers.nexudus.com. The catalogue (skills:surveys.md) marks it
+        /// required on create too, siding with nexudus.mintlify.app: it is now required, like
+        /// DeliveryRate. It stays nullable, as records made while it was optional may lack it.
         pub delivery_frequency: Option<crate::enums::SurveyDeliveryFrequency>,
         /// Upper bound of the interval between two sendings, in `DeliveryFrequencyMaximum` periods.
         ///
@@ -380,50 +416,58 @@ mod typed {
         ///
         /// Spec decision: Only the newer pages have it; both copies of the create page mark it
         /// required, so the newer pages win over the 2020 page, which predates it. Neither says more of
-        /// its meaning than its name.
+        /// its meaning than its name. The catalogue (skills:surveys.md) marks it required on create
+        /// too.
         pub delivery_rate_maximum: i64,
         /// Unit of `DeliveryRateMaximum`.
         ///
-        /// Wire: `DeliveryFrequencyMaximum`.
+        /// Wire: `DeliveryFrequencyMaximum`, required on create.
         ///
         /// Spec decision: developers.nexudus.com's create and update pages list it as optional,
         /// nexudus.mintlify.app's copies as required (the 2020 page, for DeliveryFrequency, optional).
-        /// The developers.nexudus.com pages, the project's dev document, win: optional.
+        /// The spec first followed developers.nexudus.com. The catalogue (skills:surveys.md) marks it
+        /// required on create too, siding with nexudus.mintlify.app: it is now required, like
+        /// DeliveryRateMaximum. It stays nullable, as records made while it was optional may lack it.
         pub delivery_frequency_maximum: Option<crate::enums::SurveyDeliveryFrequency>,
         /// When the survey starts being sent.
         ///
         /// Wire: `StartDate`.
         ///
         /// Spec decision: Only the newer pages have it; the create and update pages list it as
-        /// optional.
+        /// optional. The catalogue (skills:surveys.md) lists it among both the create and the update
+        /// options, which confirms it.
         pub start_date: Option<crate::DateTime>,
         /// Id of the server's scheduled job that sends the survey.
         ///
         /// Wire: `ScheduledJobId`, read-only.
         ///
         /// Spec decision: The 2020 page shows it only in filters and examples; the support reference
-        /// calls it read-only.
+        /// calls it read-only. The catalogue (skills:surveys.md) does not name it; it is kept as the
+        /// 2020 page and the support reference show it.
         pub scheduled_job_id: Option<String>,
         /// Whether the survey is sent only to contacts (customers without an active contract).
         ///
         /// Wire: `OnlyForContacts`.
         ///
         /// Spec decision: Only the newer pages have it; the create and update pages list it as
-        /// optional.
+        /// optional. The catalogue (skills:surveys.md) lists it among both the create and the update
+        /// options, which confirms it.
         pub only_for_contacts: Option<bool>,
         /// Whether the survey is sent only to members (customers with an active contract).
         ///
         /// Wire: `OnlyForMembers`.
         ///
         /// Spec decision: Only the newer pages have it; the create and update pages list it as
-        /// optional.
+        /// optional. The catalogue (skills:surveys.md) lists it among both the create and the update
+        /// options, which confirms it.
         pub only_for_members: Option<bool>,
         /// Plans whose customers receive the survey; writing it replaces the whole list.
         ///
         /// Wire: `Tariffs`.
         ///
         /// Spec decision: Only the newer pages have it; the create and update pages list it as
-        /// optional.
+        /// optional. The catalogue (skills:surveys.md) lists it among the properties only a get
+        /// returns, so list records leave it out.
         pub tariffs: Option<Vec<crate::ids::TariffId>>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
@@ -620,8 +664,6 @@ mod typed {
         pub only_for_contacts: Option<bool>,
         /// `OnlyForMembers`: see [`Survey::only_for_members`].
         pub only_for_members: Option<bool>,
-        /// `Tariffs`: see [`Survey::tariffs`].
-        pub tariffs: Option<Vec<crate::ids::TariffId>>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -668,7 +710,6 @@ mod typed {
                     let mut v_scheduled_job_id = None;
                     let mut v_only_for_contacts = None;
                     let mut v_only_for_members = None;
-                    let mut v_tariffs = None;
                     let mut extra = ::serde_json::Map::new();
                     while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                         match &*key {
@@ -706,7 +747,6 @@ mod typed {
                             "ScheduledJobId" => v_scheduled_job_id = map.next_value()?,
                             "OnlyForContacts" => v_only_for_contacts = map.next_value()?,
                             "OnlyForMembers" => v_only_for_members = map.next_value()?,
-                            "Tariffs" => v_tariffs = map.next_value()?,
                             _ => crate::wire::keep(&mut extra, key, &mut map)?,
                         }
                     }
@@ -735,7 +775,6 @@ mod typed {
                         scheduled_job_id: v_scheduled_job_id,
                         only_for_contacts: v_only_for_contacts,
                         only_for_members: v_only_for_members,
-                        tariffs: v_tariffs,
                         extra,
                     })
                 }
@@ -767,11 +806,11 @@ mod typed {
         /// `DeliveryRate`: see [`Survey::delivery_rate`].
         pub delivery_rate: i64,
         /// `DeliveryFrequency`: see [`Survey::delivery_frequency`].
-        pub delivery_frequency: Option<crate::enums::SurveyDeliveryFrequency>,
+        pub delivery_frequency: crate::enums::SurveyDeliveryFrequency,
         /// `DeliveryRateMaximum`: see [`Survey::delivery_rate_maximum`].
         pub delivery_rate_maximum: i64,
         /// `DeliveryFrequencyMaximum`: see [`Survey::delivery_frequency_maximum`].
-        pub delivery_frequency_maximum: Option<crate::enums::SurveyDeliveryFrequency>,
+        pub delivery_frequency_maximum: crate::enums::SurveyDeliveryFrequency,
         /// `StartDate`: see [`Survey::start_date`].
         pub start_date: Option<crate::DateTime>,
         /// `OnlyForContacts`: see [`Survey::only_for_contacts`].
@@ -780,6 +819,24 @@ mod typed {
         pub only_for_members: Option<bool>,
         /// `Tariffs`: see [`Survey::tariffs`].
         pub tariffs: Option<Vec<crate::ids::TariffId>>,
+        /// Plans to add to the survey's audience, leaving the others in place.
+        ///
+        /// Wire: `AddedTariffs`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the newer update page lists it; the newer create page takes only the
+        /// whole Tariffs list, so the spec first made it update-only. The catalogue (skills:surveys.md)
+        /// lists it among the create options as well as the update ones, so it is written on both, like
+        /// the `Added...` and `Removed...` lists of other entities.
+        pub added_tariffs: Option<Vec<crate::ids::TariffId>>,
+        /// Plans to take off the survey's audience, leaving the others in place.
+        ///
+        /// Wire: `RemovedTariffs`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the newer update page lists it; the newer create page takes only the
+        /// whole Tariffs list, so the spec first made it update-only. The catalogue (skills:surveys.md)
+        /// lists it among the create options as well as the update ones, so it is written on both, like
+        /// the `Added...` and `Removed...` lists of other entities.
+        pub removed_tariffs: Option<Vec<crate::ids::TariffId>>,
     }
 
     impl ::serde::Serialize for NewSurvey {
@@ -796,31 +853,33 @@ mod typed {
             object.field_if_set("Active", &self.active)?;
             object.field("NextDeliveryDate", &self.next_delivery_date)?;
             object.field("DeliveryRate", &self.delivery_rate)?;
-            object.field_if_set("DeliveryFrequency", &self.delivery_frequency)?;
+            object.field("DeliveryFrequency", &self.delivery_frequency)?;
             object.field("DeliveryRateMaximum", &self.delivery_rate_maximum)?;
-            object
-                .field_if_set(
-                    "DeliveryFrequencyMaximum",
-                    &self.delivery_frequency_maximum,
-                )?;
+            object.field("DeliveryFrequencyMaximum", &self.delivery_frequency_maximum)?;
             object.field_if_set("StartDate", &self.start_date)?;
             object.field_if_set("OnlyForContacts", &self.only_for_contacts)?;
             object.field_if_set("OnlyForMembers", &self.only_for_members)?;
             object.field_if_set("Tariffs", &self.tariffs)?;
+            object.field_if_set("AddedTariffs", &self.added_tariffs)?;
+            object.field_if_set("RemovedTariffs", &self.removed_tariffs)?;
             object.end()
         }
     }
 
     impl NewSurvey {
         /// A body with the required fields set (`BusinessId`, `Name`, `Description`,
-        /// `NextDeliveryDate`, `DeliveryRate`, `DeliveryRateMaximum`) and no optional one.
+        /// `NextDeliveryDate`, `DeliveryRate`, `DeliveryFrequency`, `DeliveryRateMaximum`,
+        /// `DeliveryFrequencyMaximum`) and no optional one.
+        #[allow(clippy::too_many_arguments)]
         pub fn new(
             business_id: impl Into<crate::ids::BusinessId>,
             name: impl Into<String>,
             description: impl Into<String>,
             next_delivery_date: crate::DateTime,
             delivery_rate: i64,
+            delivery_frequency: impl Into<crate::enums::SurveyDeliveryFrequency>,
             delivery_rate_maximum: i64,
+            delivery_frequency_maximum: impl Into<crate::enums::SurveyDeliveryFrequency>,
         ) -> Self {
             Self {
                 system_id: None,
@@ -831,13 +890,15 @@ mod typed {
                 active: None,
                 next_delivery_date,
                 delivery_rate,
-                delivery_frequency: None,
+                delivery_frequency: delivery_frequency.into(),
                 delivery_rate_maximum,
-                delivery_frequency_maximum: None,
+                delivery_frequency_maximum: delivery_frequency_maximum.into(),
                 start_date: None,
                 only_for_contacts: None,
                 only_for_members: None,
                 tariffs: None,
+                added_tariffs: None,
+                removed_tariffs: None,
             }
         }
 
@@ -856,24 +917,6 @@ mod typed {
         /// Sets [`Active`](Self::active).
         pub fn with_active(mut self, value: bool) -> Self {
             self.active = Some(value);
-            self
-        }
-
-        /// Sets [`DeliveryFrequency`](Self::delivery_frequency).
-        pub fn with_delivery_frequency(
-            mut self,
-            value: impl Into<crate::enums::SurveyDeliveryFrequency>,
-        ) -> Self {
-            self.delivery_frequency = Some(value.into());
-            self
-        }
-
-        /// Sets [`DeliveryFrequencyMaximum`](Self::delivery_frequency_maximum).
-        pub fn with_delivery_frequency_maximum(
-            mut self,
-            value: impl Into<crate::enums::SurveyDeliveryFrequency>,
-        ) -> Self {
-            self.delivery_frequency_maximum = Some(value.into());
             self
         }
 
@@ -901,6 +944,24 @@ mod typed {
             value: impl IntoIterator<Item = impl Into<crate::ids::TariffId>>,
         ) -> Self {
             self.tariffs = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+
+        /// Sets [`AddedTariffs`](Self::added_tariffs).
+        pub fn with_added_tariffs(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::TariffId>>,
+        ) -> Self {
+            self.added_tariffs = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+
+        /// Sets [`RemovedTariffs`](Self::removed_tariffs).
+        pub fn with_removed_tariffs(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::TariffId>>,
+        ) -> Self {
+            self.removed_tariffs = Some(value.into_iter().map(Into::into).collect());
             self
         }
     }
@@ -949,19 +1010,9 @@ mod typed {
         pub only_for_members: Option<bool>,
         /// `Tariffs`: see [`Survey::tariffs`].
         pub tariffs: Option<Vec<crate::ids::TariffId>>,
-        /// Plans to add to the survey's audience, leaving the others in place.
-        ///
-        /// Wire: `AddedTariffs`, set on update only, sent only, never in answers.
-        ///
-        /// Spec decision: Only the newer update page lists it; its create page takes only the whole
-        /// Tariffs list. Update only.
+        /// `AddedTariffs`: see [`NewSurvey::added_tariffs`].
         pub added_tariffs: Option<Vec<crate::ids::TariffId>>,
-        /// Plans to take off the survey's audience, leaving the others in place.
-        ///
-        /// Wire: `RemovedTariffs`, set on update only, sent only, never in answers.
-        ///
-        /// Spec decision: Only the newer update page lists it; its create page takes only the whole
-        /// Tariffs list. Update only.
+        /// `RemovedTariffs`: see [`NewSurvey::removed_tariffs`].
         pub removed_tariffs: Option<Vec<crate::ids::TariffId>>,
         /// Properties the spec does not describe, sent back as they were read.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
@@ -1080,6 +1131,26 @@ mod typed {
         ///
         /// Query: `Survey_DeliveryFrequency=1`.
         DeliveryFrequency(crate::enums::SurveyDeliveryFrequency),
+        /// Filter by the maximum delivery interval.
+        ///
+        /// Query: `Survey_DeliveryRateMaximum=12`.
+        DeliveryRateMaximum(i64),
+        /// Filter by the unit of the maximum delivery interval.
+        ///
+        /// Query: `Survey_DeliveryFrequencyMaximum=1`.
+        DeliveryFrequencyMaximum(crate::enums::SurveyDeliveryFrequency),
+        /// Filter by start date.
+        ///
+        /// Query: `Survey_StartDate=2025-01-01T00:00`.
+        StartDate(crate::DateTime),
+        /// Filter by whether only contacts receive the survey.
+        ///
+        /// Query: `Survey_OnlyForContacts=true`.
+        OnlyForContacts(bool),
+        /// Filter by whether only members receive the survey.
+        ///
+        /// Query: `Survey_OnlyForMembers=true`.
+        OnlyForMembers(bool),
         /// Filter by the scheduled job's id.
         ///
         /// Query: `Survey_ScheduledJobId=text`.
@@ -1117,6 +1188,22 @@ mod typed {
         ///
         /// `DeliveryRate` at most this value. Query: `to_Survey_DeliveryRate=12`.
         ToDeliveryRate(i64),
+        /// Maximum delivery interval within a range.
+        ///
+        /// `DeliveryRateMaximum` at least this value. Query: `from_Survey_DeliveryRateMaximum=12`.
+        FromDeliveryRateMaximum(i64),
+        /// Maximum delivery interval within a range.
+        ///
+        /// `DeliveryRateMaximum` at most this value. Query: `to_Survey_DeliveryRateMaximum=12`.
+        ToDeliveryRateMaximum(i64),
+        /// Start date within a range.
+        ///
+        /// `StartDate` at least this value. Query: `from_Survey_StartDate=2025-01-01T00:00`.
+        FromStartDate(crate::DateTime),
+        /// Start date within a range.
+        ///
+        /// `StartDate` at most this value. Query: `to_Survey_StartDate=2025-01-01T00:00`.
+        ToStartDate(crate::DateTime),
     }
 
     impl crate::QueryFilter for SurveyFilter {
@@ -1138,6 +1225,24 @@ mod typed {
                 Self::DeliveryRate(value) => ("Survey_DeliveryRate", value.to_string()),
                 Self::DeliveryFrequency(value) => {
                     ("Survey_DeliveryFrequency", value.value().to_string())
+                }
+                Self::DeliveryRateMaximum(value) => {
+                    ("Survey_DeliveryRateMaximum", value.to_string())
+                }
+                Self::DeliveryFrequencyMaximum(value) => {
+                    ("Survey_DeliveryFrequencyMaximum", value.value().to_string())
+                }
+                Self::StartDate(value) => {
+                    (
+                        "Survey_StartDate",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::OnlyForContacts(value) => {
+                    ("Survey_OnlyForContacts", value.to_string())
+                }
+                Self::OnlyForMembers(value) => {
+                    ("Survey_OnlyForMembers", value.to_string())
                 }
                 Self::ScheduledJobId(value) => ("Survey_ScheduledJobId", value.clone()),
                 Self::FromCreatedOn(value) => {
@@ -1181,6 +1286,24 @@ mod typed {
                 }
                 Self::ToDeliveryRate(value) => {
                     ("to_Survey_DeliveryRate", value.to_string())
+                }
+                Self::FromDeliveryRateMaximum(value) => {
+                    ("from_Survey_DeliveryRateMaximum", value.to_string())
+                }
+                Self::ToDeliveryRateMaximum(value) => {
+                    ("to_Survey_DeliveryRateMaximum", value.to_string())
+                }
+                Self::FromStartDate(value) => {
+                    (
+                        "from_Survey_StartDate",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToStartDate(value) => {
+                    (
+                        "to_Survey_StartDate",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
                 }
             }
         }

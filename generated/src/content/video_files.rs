@@ -113,6 +113,9 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             .required(),
         crate::FieldSchema::new("Name", crate::FieldKind::String).required(),
         crate::FieldSchema::new("Description", crate::FieldKind::String),
+        crate::FieldSchema::new("NewVideoUrl", crate::FieldKind::String),
+        crate::FieldSchema::new("ClearVideoFile", crate::FieldKind::Boolean),
+        crate::FieldSchema::new("FileSizeBytes", crate::FieldKind::Integer),
     ],
     joined: &[],
     filters: &[
@@ -140,6 +143,18 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             query: "VideoFile_Description",
             field: "Description",
         },
+        crate::FilterSchema {
+            query: "VideoFile_NewVideoUrl",
+            field: "NewVideoUrl",
+        },
+        crate::FilterSchema {
+            query: "VideoFile_ClearVideo",
+            field: "ClearVideoFile",
+        },
+        crate::FilterSchema {
+            query: "VideoFile_FileSizeBytes",
+            field: "FileSizeBytes",
+        },
     ],
     range_filters: &[
         crate::RangeFilterSchema {
@@ -152,8 +167,21 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             to: "to_VideoFile_UpdatedOn",
             field: "UpdatedOn",
         },
+        crate::RangeFilterSchema {
+            from: "from_VideoFile_FileSizeBytes",
+            to: "to_VideoFile_FileSizeBytes",
+            field: "FileSizeBytes",
+        },
     ],
-    sort: &["Id", "CreatedOn", "UpdatedOn", "BusinessId", "Name", "Description"],
+    sort: &[
+        "Id",
+        "CreatedOn",
+        "UpdatedOn",
+        "BusinessId",
+        "Name",
+        "Description",
+        "FileSizeBytes",
+    ],
     endpoints: &[
         crate::EndpointSchema {
             kind: crate::EndpointKind::List,
@@ -286,6 +314,29 @@ mod typed {
         ///
         /// Wire: `Description`.
         pub description: Option<String>,
+        /// URL of a video to fetch and store as this record's file, on create or update.
+        ///
+        /// Wire: `NewVideoUrl`.
+        ///
+        /// Spec decision: Only the catalogue has it, as the option `--new-video-url` among both the
+        /// create and the update options; the wire name is its UpperCamelCase, as AudioFile's
+        /// NewAudioUrl is on the newer pages.
+        pub new_video_url: Option<String>,
+        /// Set to true to remove the stored video.
+        ///
+        /// Wire: `ClearVideoFile`.
+        ///
+        /// Spec decision: Only the catalogue has it, as the option `--clear-video-file` among both the
+        /// create and the update options; the wire name is its UpperCamelCase, as AudioFile's
+        /// ClearAudioFile is on the newer pages.
+        pub clear_video_file: Option<bool>,
+        /// Size of the stored video, in bytes.
+        ///
+        /// Wire: `FileSizeBytes`.
+        ///
+        /// Spec decision: Only the catalogue has it, among both the create and the update options and
+        /// as a filter, so it is writable; an update sends back what was read, as for AudioFile.
+        pub file_size_bytes: Option<i64>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -321,6 +372,9 @@ mod typed {
                     let mut v_business_id = None;
                     let mut v_name = None;
                     let mut v_description = None;
+                    let mut v_new_video_url = None;
+                    let mut v_clear_video_file = None;
+                    let mut v_file_size_bytes = None;
                     let mut extra = ::serde_json::Map::new();
                     while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                         match &*key {
@@ -339,6 +393,9 @@ mod typed {
                             "BusinessId" => v_business_id = map.next_value()?,
                             "Name" => v_name = map.next_value()?,
                             "Description" => v_description = map.next_value()?,
+                            "NewVideoUrl" => v_new_video_url = map.next_value()?,
+                            "ClearVideoFile" => v_clear_video_file = map.next_value()?,
+                            "FileSizeBytes" => v_file_size_bytes = map.next_value()?,
                             _ => crate::wire::keep(&mut extra, key, &mut map)?,
                         }
                     }
@@ -356,6 +413,9 @@ mod typed {
                         business_id: crate::wire::required(v_business_id, "BusinessId")?,
                         name: crate::wire::required(v_name, "Name")?,
                         description: v_description,
+                        new_video_url: v_new_video_url,
+                        clear_video_file: v_clear_video_file,
+                        file_size_bytes: v_file_size_bytes,
                         extra,
                     })
                 }
@@ -403,6 +463,12 @@ mod typed {
         pub name: Option<String>,
         /// `Description`: see [`VideoFile::description`].
         pub description: Option<String>,
+        /// `NewVideoUrl`: see [`VideoFile::new_video_url`].
+        pub new_video_url: Option<String>,
+        /// `ClearVideoFile`: see [`VideoFile::clear_video_file`].
+        pub clear_video_file: Option<bool>,
+        /// `FileSizeBytes`: see [`VideoFile::file_size_bytes`].
+        pub file_size_bytes: Option<i64>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -438,6 +504,9 @@ mod typed {
                     let mut v_business_id = None;
                     let mut v_name = None;
                     let mut v_description = None;
+                    let mut v_new_video_url = None;
+                    let mut v_clear_video_file = None;
+                    let mut v_file_size_bytes = None;
                     let mut extra = ::serde_json::Map::new();
                     while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                         match &*key {
@@ -456,6 +525,9 @@ mod typed {
                             "BusinessId" => v_business_id = map.next_value()?,
                             "Name" => v_name = map.next_value()?,
                             "Description" => v_description = map.next_value()?,
+                            "NewVideoUrl" => v_new_video_url = map.next_value()?,
+                            "ClearVideoFile" => v_clear_video_file = map.next_value()?,
+                            "FileSizeBytes" => v_file_size_bytes = map.next_value()?,
                             _ => crate::wire::keep(&mut extra, key, &mut map)?,
                         }
                     }
@@ -473,6 +545,9 @@ mod typed {
                         business_id: v_business_id,
                         name: v_name,
                         description: v_description,
+                        new_video_url: v_new_video_url,
+                        clear_video_file: v_clear_video_file,
+                        file_size_bytes: v_file_size_bytes,
                         extra,
                     })
                 }
@@ -498,6 +573,12 @@ mod typed {
         pub name: String,
         /// `Description`: see [`VideoFile::description`].
         pub description: Option<String>,
+        /// `NewVideoUrl`: see [`VideoFile::new_video_url`].
+        pub new_video_url: Option<String>,
+        /// `ClearVideoFile`: see [`VideoFile::clear_video_file`].
+        pub clear_video_file: Option<bool>,
+        /// `FileSizeBytes`: see [`VideoFile::file_size_bytes`].
+        pub file_size_bytes: Option<i64>,
     }
 
     impl ::serde::Serialize for NewVideoFile {
@@ -511,6 +592,9 @@ mod typed {
             object.field("BusinessId", &self.business_id)?;
             object.field("Name", &self.name)?;
             object.field_if_set("Description", &self.description)?;
+            object.field_if_set("NewVideoUrl", &self.new_video_url)?;
+            object.field_if_set("ClearVideoFile", &self.clear_video_file)?;
+            object.field_if_set("FileSizeBytes", &self.file_size_bytes)?;
             object.end()
         }
     }
@@ -527,6 +611,9 @@ mod typed {
                 business_id: business_id.into(),
                 name: name.into(),
                 description: None,
+                new_video_url: None,
+                clear_video_file: None,
+                file_size_bytes: None,
             }
         }
 
@@ -545,6 +632,24 @@ mod typed {
         /// Sets [`Description`](Self::description).
         pub fn with_description(mut self, value: impl Into<String>) -> Self {
             self.description = Some(value.into());
+            self
+        }
+
+        /// Sets [`NewVideoUrl`](Self::new_video_url).
+        pub fn with_new_video_url(mut self, value: impl Into<String>) -> Self {
+            self.new_video_url = Some(value.into());
+            self
+        }
+
+        /// Sets [`ClearVideoFile`](Self::clear_video_file).
+        pub fn with_clear_video_file(mut self, value: bool) -> Self {
+            self.clear_video_file = Some(value);
+            self
+        }
+
+        /// Sets [`FileSizeBytes`](Self::file_size_bytes).
+        pub fn with_file_size_bytes(mut self, value: i64) -> Self {
+            self.file_size_bytes = Some(value);
             self
         }
     }
@@ -570,6 +675,12 @@ mod typed {
         pub name: String,
         /// `Description`: see [`VideoFile::description`].
         pub description: Option<String>,
+        /// `NewVideoUrl`: see [`VideoFile::new_video_url`].
+        pub new_video_url: Option<String>,
+        /// `ClearVideoFile`: see [`VideoFile::clear_video_file`].
+        pub clear_video_file: Option<bool>,
+        /// `FileSizeBytes`: see [`VideoFile::file_size_bytes`].
+        pub file_size_bytes: Option<i64>,
         /// Properties the spec does not describe, sent back as they were read.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -586,6 +697,9 @@ mod typed {
             object.field("BusinessId", &self.business_id)?;
             object.field("Name", &self.name)?;
             object.field("Description", &self.description)?;
+            object.field("NewVideoUrl", &self.new_video_url)?;
+            object.field("ClearVideoFile", &self.clear_video_file)?;
+            object.field("FileSizeBytes", &self.file_size_bytes)?;
             object.end_with(&self.extra)
         }
     }
@@ -606,6 +720,9 @@ mod typed {
                 business_id: record.business_id,
                 name: record.name,
                 description: record.description,
+                new_video_url: record.new_video_url,
+                clear_video_file: record.clear_video_file,
+                file_size_bytes: record.file_size_bytes,
                 extra: record.extra,
             }
         }
@@ -648,6 +765,18 @@ mod typed {
         ///
         /// Query: `VideoFile_Description=text`.
         Description(String),
+        /// Filter by the video's upload URL.
+        ///
+        /// Query: `VideoFile_NewVideoUrl=text`.
+        NewVideoUrl(String),
+        /// Filter by the clear-video flag.
+        ///
+        /// Query: `VideoFile_ClearVideo=true`.
+        ClearVideo(bool),
+        /// Filter by file size in bytes.
+        ///
+        /// Query: `VideoFile_FileSizeBytes=12`.
+        FileSizeBytes(i64),
         /// Records created within a range.
         ///
         /// `CreatedOn` at least this value. Query: `from_VideoFile_CreatedOn=2025-01-01T00:00`.
@@ -664,6 +793,14 @@ mod typed {
         ///
         /// `UpdatedOn` at most this value. Query: `to_VideoFile_UpdatedOn=2025-01-01T00:00`.
         ToUpdatedOn(crate::DateTime),
+        /// File size within a range.
+        ///
+        /// `FileSizeBytes` at least this value. Query: `from_VideoFile_FileSizeBytes=12`.
+        FromFileSizeBytes(i64),
+        /// File size within a range.
+        ///
+        /// `FileSizeBytes` at most this value. Query: `to_VideoFile_FileSizeBytes=12`.
+        ToFileSizeBytes(i64),
     }
 
     impl crate::QueryFilter for VideoFileFilter {
@@ -675,6 +812,11 @@ mod typed {
                 Self::Business(value) => ("VideoFile_Business", value.to_string()),
                 Self::Name(value) => ("VideoFile_Name", value.clone()),
                 Self::Description(value) => ("VideoFile_Description", value.clone()),
+                Self::NewVideoUrl(value) => ("VideoFile_NewVideoUrl", value.clone()),
+                Self::ClearVideo(value) => ("VideoFile_ClearVideo", value.to_string()),
+                Self::FileSizeBytes(value) => {
+                    ("VideoFile_FileSizeBytes", value.to_string())
+                }
                 Self::FromCreatedOn(value) => {
                     (
                         "from_VideoFile_CreatedOn",
@@ -699,6 +841,12 @@ mod typed {
                         value.to_filter_string(crate::SERVICE.filter_datetime_format),
                     )
                 }
+                Self::FromFileSizeBytes(value) => {
+                    ("from_VideoFile_FileSizeBytes", value.to_string())
+                }
+                Self::ToFileSizeBytes(value) => {
+                    ("to_VideoFile_FileSizeBytes", value.to_string())
+                }
             }
         }
     }
@@ -718,6 +866,8 @@ mod typed {
         Name,
         /// `Description`: Optional free-text description of the video.
         Description,
+        /// `FileSizeBytes`: Size of the stored video, in bytes.
+        FileSizeBytes,
     }
 
     impl crate::SortField for VideoFileSort {
@@ -729,6 +879,7 @@ mod typed {
                 Self::BusinessId => "BusinessId",
                 Self::Name => "Name",
                 Self::Description => "Description",
+                Self::FileSizeBytes => "FileSizeBytes",
             }
         }
     }

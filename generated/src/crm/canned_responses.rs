@@ -134,6 +134,10 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             field: "Name",
         },
         crate::FilterSchema {
+            query: "CannedResponse_Subject",
+            field: "Subject",
+        },
+        crate::FilterSchema {
             query: "CannedResponse_MessageText",
             field: "MessageText",
         },
@@ -285,7 +289,8 @@ mod typed {
         /// Wire: `BusinessName`, read-only.
         ///
         /// Spec decision: Only the newer get-one page shows it, on the full record and without a body
-        /// that sets it; it is read-only.
+        /// that sets it; it is read-only. The catalogue (skills:cannedresponses.md) does not name it;
+        /// it is kept as the newer get-one page shows it.
         pub business_name: Option<String>,
         /// The template's name, as admins see it.
         ///
@@ -297,7 +302,8 @@ mod typed {
         ///
         /// Spec decision: The 2020 page does not have it; the newer pages show it on the record and in
         /// the update body, so it is kept and written on create and update (the newer pages' bodies
-        /// match for every other field).
+        /// match for every other field). The catalogue (skills:cannedresponses.md) lists it among both
+        /// the create and the update options, which confirms it.
         pub subject: Option<String>,
         /// Body of the message; placeholders in braces are replaced when it is sent.
         ///
@@ -694,6 +700,10 @@ mod typed {
         ///
         /// Query: `CannedResponse_Name=text`.
         Name(String),
+        /// Filter by subject line.
+        ///
+        /// Query: `CannedResponse_Subject=text`.
+        Subject(String),
         /// Filter by message text.
         ///
         /// Query: `CannedResponse_MessageText=text`.
@@ -724,6 +734,7 @@ mod typed {
                 Self::SystemId(value) => ("CannedResponse_SystemId", value.clone()),
                 Self::Business(value) => ("CannedResponse_Business", value.to_string()),
                 Self::Name(value) => ("CannedResponse_Name", value.clone()),
+                Self::Subject(value) => ("CannedResponse_Subject", value.clone()),
                 Self::MessageText(value) => ("CannedResponse_MessageText", value.clone()),
                 Self::FromCreatedOn(value) => {
                     (

@@ -242,7 +242,7 @@ mod typed {
         /// carries it back unchanged: a read-only mark would leave it out of the PUT, which clears what
         /// is missing.
         pub custom_fields: Option<::serde_json::Value>,
-        /// ID of the customer the reminder was sent to.
+        /// ID of the customer who received the reminder.
         ///
         /// Wire: `CoworkerId`, required on create.
         pub coworker_id: crate::ids::CoworkerId,
@@ -254,7 +254,7 @@ mod typed {
         /// (dev:crm/get-coworkerreminderaudits-by-id) carries it, so it is a read-only field of the
         /// record rather than a display field of list records only.
         pub coworker_full_name: Option<String>,
-        /// ID of the reminder that was sent.
+        /// ID of the reminder this entry records a sending of.
         ///
         /// Wire: `ReminderId`, required on create.
         pub reminder_id: crate::ids::ReminderId,
@@ -699,9 +699,9 @@ mod typed {
     pub enum CoworkerReminderAuditSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,
-        /// `CoworkerId`: ID of the customer the reminder was sent to.
+        /// `CoworkerId`: ID of the customer who received the reminder.
         CoworkerId,
-        /// `ReminderId`: ID of the reminder that was sent.
+        /// `ReminderId`: ID of the reminder this entry records a sending of.
         ReminderId,
         /// `CreatedOn`: When the record was created.
         CreatedOn,

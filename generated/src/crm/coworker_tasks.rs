@@ -108,13 +108,15 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("CoworkerId", crate::FieldKind::Id("Coworker"))
             .required(),
         crate::FieldSchema::new("CoworkerFullName", crate::FieldKind::String)
-            .read_only(),
+            .read_only()
+            .pii(crate::Pii::Name),
         crate::FieldSchema::new("CoworkerCompanyName", crate::FieldKind::String)
-            .read_only(),
+            .read_only()
+            .pii(crate::Pii::Name),
         crate::FieldSchema::new("CoworkerTeamNames", crate::FieldKind::String)
             .read_only(),
         crate::FieldSchema::new("Name", crate::FieldKind::String).required(),
-        crate::FieldSchema::new("Notes", crate::FieldKind::String),
+        crate::FieldSchema::new("Notes", crate::FieldKind::String).pii(crate::Pii::Bio),
         crate::FieldSchema::new("TaskListName", crate::FieldKind::String).read_only(),
         crate::FieldSchema::new("TaskItemUniqueId", crate::FieldKind::Guid),
         crate::FieldSchema::new("FormPageRequestUniqueId", crate::FieldKind::Guid)
@@ -126,7 +128,8 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("ResponsibleId", crate::FieldKind::Id("User"))
             .required(),
         crate::FieldSchema::new("ResponsibleFullName", crate::FieldKind::String)
-            .read_only(),
+            .read_only()
+            .pii(crate::Pii::Name),
         crate::FieldSchema::new("NotifyByEmail", crate::FieldKind::Boolean),
         crate::FieldSchema::new("DisplayToEveryone", crate::FieldKind::Boolean),
     ],
@@ -386,7 +389,8 @@ mod typed {
         /// Wire: `BusinessName`, read-only.
         ///
         /// Spec decision: Only the newer pages show it: on the full record, with a list filter, and in
-        /// no body. It is read-only.
+        /// no body. It is read-only. The catalogue (skills:coworkertasks.md) has no option for it and
+        /// names it only among the key fields; it is kept as the newer pages show it.
         pub business_name: Option<String>,
         /// ID of the customer the task is about.
         ///
@@ -412,7 +416,8 @@ mod typed {
         /// Wire: `CoworkerTeamNames`, read-only.
         ///
         /// Spec decision: Only the newer pages show it, on the full record and as a filter; it is
-        /// read-only.
+        /// read-only. The catalogue (skills:coworkertasks.md) does not name it; it is kept as the newer
+        /// pages show it.
         pub coworker_team_names: Option<String>,
         /// What is to be done.
         ///
@@ -427,7 +432,8 @@ mod typed {
         /// Wire: `TaskListName`, read-only.
         ///
         /// Spec decision: Both generations show it in records and filters but in no create or update
-        /// body; it is set by the server.
+        /// body; it is set by the server. The catalogue (skills:coworkertasks.md) has no option for it
+        /// and names it only among the key fields; it is kept as both generations of pages show it.
         pub task_list_name: Option<String>,
         /// Unique identifier of the task list item the task was made from, if any.
         ///
@@ -441,7 +447,8 @@ mod typed {
         /// Wire: `FormPageRequestUniqueId`, read-only.
         ///
         /// Spec decision: Only the newer pages have it, on the record and as a filter but in no body:
-        /// read-only. They type it "string"; its name makes it a GUID.
+        /// read-only. They type it "string"; its name makes it a GUID. The catalogue
+        /// (skills:coworkertasks.md) does not name it; it is kept as the newer pages show it.
         pub form_page_request_unique_id: Option<crate::Uuid>,
         /// Whether the task has been done.
         ///
@@ -479,6 +486,10 @@ mod typed {
         /// Whether the responsible admin gets an email when the task is due.
         ///
         /// Wire: `NotifyByEmail`.
+        ///
+        /// Spec decision: The catalogue (skills:coworkertasks.md) tags it as EMAIL personal data,
+        /// apparently for the word in its name; it is a switch and holds no address, so it is not
+        /// marked as personal data.
         pub notify_by_email: Option<bool>,
         /// Whether every admin user sees the task, not only the responsible one.
         ///

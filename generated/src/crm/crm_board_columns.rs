@@ -147,9 +147,17 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("ProductPurchased", crate::FieldKind::Boolean),
         crate::FieldSchema::new("Products", crate::FieldKind::Ids("Product"))
             .not_in_list(),
+        crate::FieldSchema::new("AddedProducts", crate::FieldKind::Ids("Product"))
+            .body_only(),
+        crate::FieldSchema::new("RemovedProducts", crate::FieldKind::Ids("Product"))
+            .body_only(),
         crate::FieldSchema::new("ResourceBooked", crate::FieldKind::Boolean),
         crate::FieldSchema::new("Resources", crate::FieldKind::Ids("Resource"))
             .not_in_list(),
+        crate::FieldSchema::new("AddedResources", crate::FieldKind::Ids("Resource"))
+            .body_only(),
+        crate::FieldSchema::new("RemovedResources", crate::FieldKind::Ids("Resource"))
+            .body_only(),
         crate::FieldSchema::new("EventCheckins", crate::FieldKind::Boolean),
     ],
     joined: &[],
@@ -241,6 +249,34 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FilterSchema {
             query: "CrmBoardColumn_ConfirmTour",
             field: "ConfirmTour",
+        },
+        crate::FilterSchema {
+            query: "CrmBoardColumn_WinOpportunity",
+            field: "WinOpportunity",
+        },
+        crate::FilterSchema {
+            query: "CrmBoardColumn_LoseOpportunity",
+            field: "LoseOpportunity",
+        },
+        crate::FilterSchema {
+            query: "CrmBoardColumn_UseTaskListAsResponsible",
+            field: "UseTaskListAsResponsible",
+        },
+        crate::FilterSchema {
+            query: "CrmBoardColumn_DeleteAccount",
+            field: "DeleteAccount",
+        },
+        crate::FilterSchema {
+            query: "CrmBoardColumn_ProductPurchased",
+            field: "ProductPurchased",
+        },
+        crate::FilterSchema {
+            query: "CrmBoardColumn_ResourceBooked",
+            field: "ResourceBooked",
+        },
+        crate::FilterSchema {
+            query: "CrmBoardColumn_EventCheckins",
+            field: "EventCheckins",
         },
         crate::FilterSchema {
             query: "CrmBoardColumn_CrmBoard_Name",
@@ -441,33 +477,40 @@ mod typed {
         /// with the entity name and with underscores left in (`CrmBoardColumnCrmBoardBusiness_Id`); the
         /// newer get-one page shows them on the full record with no prefix and no underscores
         /// (`CrmBoardBusinessId`). The newer page wins: read-only fields of the record, which list
-        /// records carry too.
+        /// records carry too. The catalogue (skills:crmboardcolumns.md) has no option for it and names
+        /// it only among the key fields; it is kept as the newer get-one page shows it.
         pub crm_board_name: Option<String>,
         /// ID of the board's location.
         ///
         /// Wire: `CrmBoardBusinessId`, read-only.
         ///
         /// Spec decision: See CrmBoardName for the name. The 2020 filter types it "string"; the newer
-        /// page an integer, and it names a location: a typed id.
+        /// page an integer, and it names a location: a typed id. The catalogue
+        /// (skills:crmboardcolumns.md) does not name it; it is kept as the 2020 list records and the
+        /// newer get-one page show it.
         pub crm_board_business_id: Option<crate::ids::BusinessId>,
         /// The name of the board's location.
         ///
         /// Wire: `CrmBoardBusinessName`, read-only.
         ///
-        /// Spec decision: See CrmBoardName.
+        /// Spec decision: See CrmBoardName. The catalogue (skills:crmboardcolumns.md) has no option for
+        /// it and names it only among the key fields; it is kept as the newer get-one page shows it.
         pub crm_board_business_name: Option<String>,
         /// ID of the currency of the board's location.
         ///
         /// Wire: `CrmBoardBusinessCurrencyId`, read-only.
         ///
         /// Spec decision: See CrmBoardName for the name. The 2020 filter types it "string"; the newer
-        /// page an integer, and it names a currency: a typed id.
+        /// page an integer, and it names a currency: a typed id. The catalogue
+        /// (skills:crmboardcolumns.md) does not name it; it is kept as the 2020 list records and the
+        /// newer get-one page show it.
         pub crm_board_business_currency_id: Option<crate::ids::CurrencyId>,
         /// The currency code of the board's location.
         ///
         /// Wire: `CrmBoardBusinessCurrencyCode`, read-only.
         ///
-        /// Spec decision: See CrmBoardName.
+        /// Spec decision: See CrmBoardName. The catalogue (skills:crmboardcolumns.md) has no option for
+        /// it and names it only among the key fields; it is kept as the newer get-one page shows it.
         pub crm_board_business_currency_code: Option<String>,
         /// The stage's name (e.g. Office tour, Contract signature).
         ///
@@ -580,7 +623,8 @@ mod typed {
         /// Spec decision: Only the newer pages have it (an integer list on the record and in the create
         /// body); it is written on create and update. No list example shows it, and list answers leave
         /// id lists out (as NOTES.md reports for CoworkerBookingCredit), so list records are typed
-        /// without it.
+        /// without it. The catalogue (skills:crmboardcolumns.md) lists it among the properties only a
+        /// get returns, as assumed, and takes it on create and update.
         pub products: Option<Vec<crate::ids::ProductId>>,
         /// Auto-assign to this stage whoever books one of `Resources`.
         ///
@@ -592,7 +636,8 @@ mod typed {
         ///
         /// Wire: `Resources`.
         ///
-        /// Spec decision: See Products.
+        /// Spec decision: See Products. The catalogue (skills:crmboardcolumns.md) lists it among the
+        /// properties only a get returns, as assumed, and takes it on create and update.
         pub resources: Option<Vec<crate::ids::ResourceId>>,
         /// Auto-assign to this stage whoever checks in to an event.
         ///
@@ -1128,10 +1173,38 @@ mod typed {
         pub product_purchased: Option<bool>,
         /// `Products`: see [`CrmBoardColumn::products`].
         pub products: Option<Vec<crate::ids::ProductId>>,
+        /// Products to add to `Products`, leaving the others in place.
+        ///
+        /// Wire: `AddedProducts`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the catalogue has it, among both the create and the update options; like
+        /// every `Added...` list companion it is sent, never read.
+        pub added_products: Option<Vec<crate::ids::ProductId>>,
+        /// Products to remove from `Products`, leaving the others in place.
+        ///
+        /// Wire: `RemovedProducts`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the catalogue has it, among both the create and the update options; like
+        /// every `Removed...` list companion it is sent, never read.
+        pub removed_products: Option<Vec<crate::ids::ProductId>>,
         /// `ResourceBooked`: see [`CrmBoardColumn::resource_booked`].
         pub resource_booked: Option<bool>,
         /// `Resources`: see [`CrmBoardColumn::resources`].
         pub resources: Option<Vec<crate::ids::ResourceId>>,
+        /// Resources to add to `Resources`, leaving the others in place.
+        ///
+        /// Wire: `AddedResources`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the catalogue has it, among both the create and the update options; like
+        /// every `Added...` list companion it is sent, never read.
+        pub added_resources: Option<Vec<crate::ids::ResourceId>>,
+        /// Resources to remove from `Resources`, leaving the others in place.
+        ///
+        /// Wire: `RemovedResources`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the catalogue has it, among both the create and the update options; like
+        /// every `Removed...` list companion it is sent, never read.
+        pub removed_resources: Option<Vec<crate::ids::ResourceId>>,
         /// `EventCheckins`: see [`CrmBoardColumn::event_checkins`].
         pub event_checkins: Option<bool>,
     }
@@ -1173,8 +1246,12 @@ mod typed {
             object.field_if_set("ConfirmTour", &self.confirm_tour)?;
             object.field_if_set("ProductPurchased", &self.product_purchased)?;
             object.field_if_set("Products", &self.products)?;
+            object.field_if_set("AddedProducts", &self.added_products)?;
+            object.field_if_set("RemovedProducts", &self.removed_products)?;
             object.field_if_set("ResourceBooked", &self.resource_booked)?;
             object.field_if_set("Resources", &self.resources)?;
+            object.field_if_set("AddedResources", &self.added_resources)?;
+            object.field_if_set("RemovedResources", &self.removed_resources)?;
             object.field_if_set("EventCheckins", &self.event_checkins)?;
             object.end()
         }
@@ -1215,8 +1292,12 @@ mod typed {
                 confirm_tour: None,
                 product_purchased: None,
                 products: None,
+                added_products: None,
+                removed_products: None,
                 resource_booked: None,
                 resources: None,
+                added_resources: None,
+                removed_resources: None,
                 event_checkins: None,
             }
         }
@@ -1374,6 +1455,24 @@ mod typed {
             self
         }
 
+        /// Sets [`AddedProducts`](Self::added_products).
+        pub fn with_added_products(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::ProductId>>,
+        ) -> Self {
+            self.added_products = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+
+        /// Sets [`RemovedProducts`](Self::removed_products).
+        pub fn with_removed_products(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::ProductId>>,
+        ) -> Self {
+            self.removed_products = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+
         /// Sets [`ResourceBooked`](Self::resource_booked).
         pub fn with_resource_booked(mut self, value: bool) -> Self {
             self.resource_booked = Some(value);
@@ -1389,6 +1488,24 @@ mod typed {
             self
         }
 
+        /// Sets [`AddedResources`](Self::added_resources).
+        pub fn with_added_resources(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::ResourceId>>,
+        ) -> Self {
+            self.added_resources = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+
+        /// Sets [`RemovedResources`](Self::removed_resources).
+        pub fn with_removed_resources(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::ResourceId>>,
+        ) -> Self {
+            self.removed_resources = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+
         /// Sets [`EventCheckins`](Self::event_checkins).
         pub fn with_event_checkins(mut self, value: bool) -> Self {
             self.event_checkins = Some(value);
@@ -1401,6 +1518,9 @@ mod typed {
     /// `From<CrmBoardColumn>`): it carries every field the API lets an update write, as read, the
     /// fields set on create only (sent back unchanged), the record's `Id`, and the properties this
     /// client does not know (`extra`). Change the public fields, then send it.
+    ///
+    /// `AddedProducts`, `RemovedProducts`, `AddedResources`, `RemovedResources` only exist in
+    /// bodies: they start unset and are sent only when set.
     ///
     /// A [`CrmBoardColumnListItem`] cannot become one: list records leave fields out.
     #[derive(Debug, Clone, PartialEq)]
@@ -1461,10 +1581,18 @@ mod typed {
         pub product_purchased: Option<bool>,
         /// `Products`: see [`CrmBoardColumn::products`].
         pub products: Option<Vec<crate::ids::ProductId>>,
+        /// `AddedProducts`: see [`NewCrmBoardColumn::added_products`].
+        pub added_products: Option<Vec<crate::ids::ProductId>>,
+        /// `RemovedProducts`: see [`NewCrmBoardColumn::removed_products`].
+        pub removed_products: Option<Vec<crate::ids::ProductId>>,
         /// `ResourceBooked`: see [`CrmBoardColumn::resource_booked`].
         pub resource_booked: Option<bool>,
         /// `Resources`: see [`CrmBoardColumn::resources`].
         pub resources: Option<Vec<crate::ids::ResourceId>>,
+        /// `AddedResources`: see [`NewCrmBoardColumn::added_resources`].
+        pub added_resources: Option<Vec<crate::ids::ResourceId>>,
+        /// `RemovedResources`: see [`NewCrmBoardColumn::removed_resources`].
+        pub removed_resources: Option<Vec<crate::ids::ResourceId>>,
         /// `EventCheckins`: see [`CrmBoardColumn::event_checkins`].
         pub event_checkins: Option<bool>,
         /// Properties the spec does not describe, sent back as they were read.
@@ -1506,8 +1634,12 @@ mod typed {
             object.field("ConfirmTour", &self.confirm_tour)?;
             object.field("ProductPurchased", &self.product_purchased)?;
             object.field("Products", &self.products)?;
+            object.field_if_set("AddedProducts", &self.added_products)?;
+            object.field_if_set("RemovedProducts", &self.removed_products)?;
             object.field("ResourceBooked", &self.resource_booked)?;
             object.field("Resources", &self.resources)?;
+            object.field_if_set("AddedResources", &self.added_resources)?;
+            object.field_if_set("RemovedResources", &self.removed_resources)?;
             object.field("EventCheckins", &self.event_checkins)?;
             object.end_with(&self.extra)
         }
@@ -1551,8 +1683,12 @@ mod typed {
                 confirm_tour: record.confirm_tour,
                 product_purchased: record.product_purchased,
                 products: record.products,
+                added_products: None,
+                removed_products: None,
                 resource_booked: record.resource_booked,
                 resources: record.resources,
+                added_resources: None,
+                removed_resources: None,
                 event_checkins: record.event_checkins,
                 extra: record.extra,
             }
@@ -1660,6 +1796,34 @@ mod typed {
         ///
         /// Query: `CrmBoardColumn_ConfirmTour=true`.
         ConfirmTour(bool),
+        /// Filter by the mark-as-won action.
+        ///
+        /// Query: `CrmBoardColumn_WinOpportunity=true`.
+        WinOpportunity(bool),
+        /// Filter by the mark-as-lost action.
+        ///
+        /// Query: `CrmBoardColumn_LoseOpportunity=true`.
+        LoseOpportunity(bool),
+        /// Filter by whether the task list's admins become responsible.
+        ///
+        /// Query: `CrmBoardColumn_UseTaskListAsResponsible=true`.
+        UseTaskListAsResponsible(bool),
+        /// Filter by the delete-account action.
+        ///
+        /// Query: `CrmBoardColumn_DeleteAccount=true`.
+        DeleteAccount(bool),
+        /// Filter by the product-purchase trigger.
+        ///
+        /// Query: `CrmBoardColumn_ProductPurchased=true`.
+        ProductPurchased(bool),
+        /// Filter by the resource-booking trigger.
+        ///
+        /// Query: `CrmBoardColumn_ResourceBooked=true`.
+        ResourceBooked(bool),
+        /// Filter by the event check-in trigger.
+        ///
+        /// Query: `CrmBoardColumn_EventCheckins=true`.
+        EventCheckins(bool),
         /// Filter by board name.
         ///
         /// Query: `CrmBoardColumn_CrmBoard_Name=text`.
@@ -1756,6 +1920,27 @@ mod typed {
                 }
                 Self::ConfirmTour(value) => {
                     ("CrmBoardColumn_ConfirmTour", value.to_string())
+                }
+                Self::WinOpportunity(value) => {
+                    ("CrmBoardColumn_WinOpportunity", value.to_string())
+                }
+                Self::LoseOpportunity(value) => {
+                    ("CrmBoardColumn_LoseOpportunity", value.to_string())
+                }
+                Self::UseTaskListAsResponsible(value) => {
+                    ("CrmBoardColumn_UseTaskListAsResponsible", value.to_string())
+                }
+                Self::DeleteAccount(value) => {
+                    ("CrmBoardColumn_DeleteAccount", value.to_string())
+                }
+                Self::ProductPurchased(value) => {
+                    ("CrmBoardColumn_ProductPurchased", value.to_string())
+                }
+                Self::ResourceBooked(value) => {
+                    ("CrmBoardColumn_ResourceBooked", value.to_string())
+                }
+                Self::EventCheckins(value) => {
+                    ("CrmBoardColumn_EventCheckins", value.to_string())
                 }
                 Self::CrmBoardName(value) => {
                     ("CrmBoardColumn_CrmBoard_Name", value.clone())

@@ -128,6 +128,10 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             query: "CrmBoard_Name",
             field: "Name",
         },
+        crate::FilterSchema {
+            query: "CrmBoard_Archived",
+            field: "Archived",
+        },
     ],
     range_filters: &[
         crate::RangeFilterSchema {
@@ -271,7 +275,8 @@ mod typed {
         ///
         /// Spec decision: The 2020 page does not have it; the newer pages show it on the record and as
         /// an optional create field. It is written on create and update, as every other create field
-        /// is.
+        /// is. The catalogue (skills:crmboards.md) lists it among both the create and the update
+        /// options, which confirms it.
         pub archived: Option<bool>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
@@ -633,6 +638,10 @@ mod typed {
         ///
         /// Query: `CrmBoard_Name=text`.
         Name(String),
+        /// Filter by whether the board is archived.
+        ///
+        /// Query: `CrmBoard_Archived=true`.
+        Archived(bool),
         /// Records created within a range.
         ///
         /// `CreatedOn` at least this value. Query: `from_CrmBoard_CreatedOn=2025-01-01T00:00`.
@@ -659,6 +668,7 @@ mod typed {
                 Self::SystemId(value) => ("CrmBoard_SystemId", value.clone()),
                 Self::Business(value) => ("CrmBoard_Business", value.to_string()),
                 Self::Name(value) => ("CrmBoard_Name", value.clone()),
+                Self::Archived(value) => ("CrmBoard_Archived", value.to_string()),
                 Self::FromCreatedOn(value) => {
                     (
                         "from_CrmBoard_CreatedOn",

@@ -143,12 +143,16 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("CoworkerId", crate::FieldKind::Id("Coworker"))
             .required(),
         crate::FieldSchema::new("CoworkerFullName", crate::FieldKind::String)
-            .read_only(),
+            .read_only()
+            .pii(crate::Pii::Name),
         crate::FieldSchema::new("CoworkerCoworkerType", crate::FieldKind::String)
             .read_only(),
         crate::FieldSchema::new("CoworkerCompanyName", crate::FieldKind::String)
-            .read_only(),
-        crate::FieldSchema::new("CoworkerEmail", crate::FieldKind::String).read_only(),
+            .read_only()
+            .pii(crate::Pii::Name),
+        crate::FieldSchema::new("CoworkerEmail", crate::FieldKind::String)
+            .read_only()
+            .pii(crate::Pii::Email),
         crate::FieldSchema::new("TeamId", crate::FieldKind::Id("Team")),
         crate::FieldSchema::new("TeamName", crate::FieldKind::String).read_only(),
         crate::FieldSchema::new("TeamDescription", crate::FieldKind::String).read_only(),
@@ -162,10 +166,11 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             .read_only(),
         crate::FieldSchema::new("ResponsibleId", crate::FieldKind::Id("User")),
         crate::FieldSchema::new("ResponsibleFullName", crate::FieldKind::String)
-            .read_only(),
+            .read_only()
+            .pii(crate::Pii::Name),
         crate::FieldSchema::new("ReferrerId", crate::FieldKind::Id("Coworker")),
         crate::FieldSchema::new("AgentId", crate::FieldKind::Id("Coworker")),
-        crate::FieldSchema::new("Notes", crate::FieldKind::String),
+        crate::FieldSchema::new("Notes", crate::FieldKind::String).pii(crate::Pii::Bio),
         crate::FieldSchema::new("Completed", crate::FieldKind::Boolean),
         crate::FieldSchema::new("DueDate", crate::FieldKind::DateTime),
         crate::FieldSchema::new("Value", crate::FieldKind::Money),
@@ -179,9 +184,11 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             crate::FieldKind::Enum(&crate::enums::CrmOpportunityLossReason::SCHEMA),
         ),
         crate::FieldSchema::new(
-            "Status",
-            crate::FieldKind::Enum(&crate::enums::CrmOpportunityStatus::SCHEMA),
-        ),
+                "Status",
+                crate::FieldKind::Enum(&crate::enums::CrmOpportunityStatus::SCHEMA),
+            )
+            .required()
+            .nullable(),
         crate::FieldSchema::new("WonOn", crate::FieldKind::DateTime),
         crate::FieldSchema::new("LostOn", crate::FieldKind::DateTime),
         crate::FieldSchema::new("CrmUpdatedOn", crate::FieldKind::DateTime).read_only(),
@@ -205,6 +212,10 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FilterSchema {
             query: "CrmOpportunity_SystemId",
             field: "SystemId",
+        },
+        crate::FilterSchema {
+            query: "CrmOpportunity_Name",
+            field: "Name",
         },
         crate::FilterSchema {
             query: "CrmOpportunity_CrmBoardColumn",
@@ -251,6 +262,10 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             field: "Value",
         },
         crate::FilterSchema {
+            query: "CrmOpportunity_Reminded",
+            field: "Reminded",
+        },
+        crate::FilterSchema {
             query: "CrmOpportunity_LeadSource",
             field: "LeadSource",
         },
@@ -273,6 +288,26 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FilterSchema {
             query: "CrmOpportunity_Position",
             field: "Position",
+        },
+        crate::FilterSchema {
+            query: "CrmOpportunity_UtmSource",
+            field: "UtmSource",
+        },
+        crate::FilterSchema {
+            query: "CrmOpportunity_UtmMedium",
+            field: "UtmMedium",
+        },
+        crate::FilterSchema {
+            query: "CrmOpportunity_UtmCampaign",
+            field: "UtmCampaign",
+        },
+        crate::FilterSchema {
+            query: "CrmOpportunity_UtmContent",
+            field: "UtmContent",
+        },
+        crate::FilterSchema {
+            query: "CrmOpportunity_UtmTerm",
+            field: "UtmTerm",
         },
         crate::FilterSchema {
             query: "CrmOpportunity_CrmBoardColumn_Name",
@@ -524,7 +559,8 @@ mod typed {
         ///
         /// Spec decision: The 2020 page does not have it; the newer pages show it on the record and as
         /// an optional create field. It is written on create and update, as every other create field
-        /// is.
+        /// is. The catalogue (skills:crmopportunities.md) lists it among both the create and the update
+        /// options, which confirms it.
         pub name: Option<String>,
         /// ID of the stage the opportunity is in.
         ///
@@ -539,42 +575,62 @@ mod typed {
         /// (`CrmOpportunityCrmBoardColumnCrmBoard_Business_Id`); the newer get-one page shows them on
         /// the full record with no prefix and no underscores (`CrmBoardColumnCrmBoardBusinessId`). The
         /// newer page wins for this field and every other display field below: read-only fields of the
-        /// record, which list records carry too.
+        /// record, which list records carry too. The catalogue (skills:crmopportunities.md) has no
+        /// option for it and names it only among the key fields; it is kept as the 2020 list records
+        /// and the newer get-one page show it.
         pub crm_board_column_name: Option<String>,
         /// ID of the board the stage belongs to.
         ///
         /// Wire: `CrmBoardColumnCrmBoardId`, read-only.
         ///
         /// Spec decision: See CrmBoardColumnName for the name. The 2020 filter types it "string"; the
-        /// newer page an integer, and it names a board: a typed id.
+        /// newer page an integer, and it names a board: a typed id. The catalogue
+        /// (skills:crmopportunities.md) does not name it; it is kept as the 2020 list records and the
+        /// newer get-one page show it.
         pub crm_board_column_crm_board_id: Option<crate::ids::CrmBoardId>,
         /// The board's name.
         ///
         /// Wire: `CrmBoardColumnCrmBoardName`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:crmopportunities.md) has no option for it and names it
+        /// only among the key fields; it is kept as the 2020 list records and the newer get-one page
+        /// show it.
         pub crm_board_column_crm_board_name: Option<String>,
         /// ID of the board's location.
         ///
         /// Wire: `CrmBoardColumnCrmBoardBusinessId`, read-only.
         ///
         /// Spec decision: See CrmBoardColumnName for the name. The 2020 filter types it "string"; the
-        /// newer page an integer, and it names a location: a typed id.
+        /// newer page an integer, and it names a location: a typed id. The catalogue
+        /// (skills:crmopportunities.md) does not name it; it is kept as the 2020 list records and the
+        /// newer get-one page show it.
         pub crm_board_column_crm_board_business_id: Option<crate::ids::BusinessId>,
         /// The name of the board's location.
         ///
         /// Wire: `CrmBoardColumnCrmBoardBusinessName`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:crmopportunities.md) has no option for it and names it
+        /// only among the key fields; it is kept as the 2020 list records and the newer get-one page
+        /// show it.
         pub crm_board_column_crm_board_business_name: Option<String>,
         /// ID of the currency of the board's location.
         ///
         /// Wire: `CrmBoardColumnCrmBoardBusinessCurrencyId`, read-only.
         ///
         /// Spec decision: See CrmBoardColumnName for the name. The 2020 filter types it "string"; the
-        /// newer page an integer, and it names a currency: a typed id.
+        /// newer page an integer, and it names a currency: a typed id. The catalogue
+        /// (skills:crmopportunities.md) does not name it; it is kept as the 2020 list records and the
+        /// newer get-one page show it.
         pub crm_board_column_crm_board_business_currency_id: Option<
             crate::ids::CurrencyId,
         >,
         /// The currency code of the board's location, in which `Value` is counted.
         ///
         /// Wire: `CrmBoardColumnCrmBoardBusinessCurrencyCode`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:crmopportunities.md) has no option for it and names it
+        /// only among the key fields; it is kept as the 2020 list records and the newer get-one page
+        /// show it.
         pub crm_board_column_crm_board_business_currency_code: Option<String>,
         /// ID of the customer (or contact) the opportunity is about.
         ///
@@ -589,7 +645,9 @@ mod typed {
         /// Wire: `CoworkerCoworkerType`, read-only.
         ///
         /// Spec decision: Both generations type it "string", though it names the customer's record
-        /// type; it is kept a string, as CoworkerDiscountCode's `CoworkerCoworkerType` is.
+        /// type; it is kept a string, as CoworkerDiscountCode's `CoworkerCoworkerType` is. The
+        /// catalogue (skills:crmopportunities.md) does not name it; it is kept as the 2020 list records
+        /// and the newer get-one page show it.
         pub coworker_coworker_type: Option<String>,
         /// The customer's company name.
         ///
@@ -606,14 +664,24 @@ mod typed {
         /// The team's name.
         ///
         /// Wire: `TeamName`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:crmopportunities.md) has no option for it and names it
+        /// only among the key fields; it is kept as the 2020 list records and the newer get-one page
+        /// show it.
         pub team_name: Option<String>,
         /// The team's description.
         ///
         /// Wire: `TeamDescription`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:crmopportunities.md) does not name it; it is kept as
+        /// the 2020 list records and the newer get-one page show it.
         pub team_description: Option<String>,
         /// The team's website.
         ///
         /// Wire: `TeamProfileWebsite`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:crmopportunities.md) does not name it; it is kept as
+        /// the 2020 list records and the newer get-one page show it.
         pub team_profile_website: Option<String>,
         /// ID of the opportunity's type, if any.
         ///
@@ -622,6 +690,10 @@ mod typed {
         /// The opportunity type's name.
         ///
         /// Wire: `OpportunityTypeName`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:crmopportunities.md) has no option for it and names it
+        /// only among the key fields; it is kept as the 2020 list records and the newer get-one page
+        /// show it.
         pub opportunity_type_name: Option<String>,
         /// ID of the admin user responsible for the opportunity, if any.
         ///
@@ -677,10 +749,14 @@ mod typed {
         pub loss_reason: Option<crate::enums::CrmOpportunityLossReason>,
         /// Whether the opportunity is in progress, won or lost.
         ///
-        /// Wire: `Status`.
+        /// Wire: `Status`, required on create.
         ///
-        /// Spec decision: The developers.nexudus.com create page lists it among the optional fields, as
-        /// the 2020 page does, though one copy's request example sends it; it is optional.
+        /// Spec decision: The 2020 page and one developers.nexudus.com copy of the create page list it
+        /// among the optional fields; the other copy of that page sends it in its minimal request
+        /// example, next to the required fields, and the catalogue (skills:crmopportunities.md) marks
+        /// it required on create. The spec first made it optional; the catalogue, Nexudus's current
+        /// list, settles it: a create must set it. It stays nullable, as before: no page says every
+        /// answer carries it.
         pub status: Option<crate::enums::CrmOpportunityStatus>,
         /// When the opportunity was won.
         ///
@@ -695,7 +771,8 @@ mod typed {
         /// Wire: `CrmUpdatedOn`, read-only.
         ///
         /// Spec decision: Only the newer get-one page shows it, with no body that sets it; it is
-        /// read-only.
+        /// read-only. The catalogue (skills:crmopportunities.md) does not name it; it is kept as the
+        /// newer get-one page shows it.
         pub crm_updated_on: Option<crate::DateTime>,
         /// Order of the opportunity within its stage.
         ///
@@ -1350,7 +1427,7 @@ mod typed {
         /// `LossReason`: see [`CrmOpportunity::loss_reason`].
         pub loss_reason: Option<crate::enums::CrmOpportunityLossReason>,
         /// `Status`: see [`CrmOpportunity::status`].
-        pub status: Option<crate::enums::CrmOpportunityStatus>,
+        pub status: crate::enums::CrmOpportunityStatus,
         /// `WonOn`: see [`CrmOpportunity::won_on`].
         pub won_on: Option<crate::DateTime>,
         /// `LostOn`: see [`CrmOpportunity::lost_on`].
@@ -1394,7 +1471,7 @@ mod typed {
             object.field_if_set("Reminded", &self.reminded)?;
             object.field_if_set("LeadSource", &self.lead_source)?;
             object.field_if_set("LossReason", &self.loss_reason)?;
-            object.field_if_set("Status", &self.status)?;
+            object.field("Status", &self.status)?;
             object.field_if_set("WonOn", &self.won_on)?;
             object.field_if_set("LostOn", &self.lost_on)?;
             object.field("Position", &self.position)?;
@@ -1408,11 +1485,12 @@ mod typed {
     }
 
     impl NewCrmOpportunity {
-        /// A body with the required fields set (`CrmBoardColumnId`, `CoworkerId`, `Position`) and no
-        /// optional one.
+        /// A body with the required fields set (`CrmBoardColumnId`, `CoworkerId`, `Status`, `Position`)
+        /// and no optional one.
         pub fn new(
             crm_board_column_id: impl Into<crate::ids::CrmBoardColumnId>,
             coworker_id: impl Into<crate::ids::CoworkerId>,
+            status: impl Into<crate::enums::CrmOpportunityStatus>,
             position: i64,
         ) -> Self {
             Self {
@@ -1433,7 +1511,7 @@ mod typed {
                 reminded: None,
                 lead_source: None,
                 loss_reason: None,
-                status: None,
+                status: status.into(),
                 won_on: None,
                 lost_on: None,
                 position,
@@ -1550,15 +1628,6 @@ mod typed {
             value: impl Into<crate::enums::CrmOpportunityLossReason>,
         ) -> Self {
             self.loss_reason = Some(value.into());
-            self
-        }
-
-        /// Sets [`Status`](Self::status).
-        pub fn with_status(
-            mut self,
-            value: impl Into<crate::enums::CrmOpportunityStatus>,
-        ) -> Self {
-            self.status = Some(value.into());
             self
         }
 
@@ -1776,6 +1845,10 @@ mod typed {
         ///
         /// Query: `CrmOpportunity_SystemId=text`.
         SystemId(String),
+        /// Filter by the opportunity's label.
+        ///
+        /// Query: `CrmOpportunity_Name=text`.
+        Name(String),
         /// Filter by stage Id.
         ///
         /// Query: `CrmOpportunity_CrmBoardColumn=12`.
@@ -1820,6 +1893,10 @@ mod typed {
         ///
         /// Query: `CrmOpportunity_Value=10.5`.
         Value(crate::Decimal),
+        /// Filter by whether the reminder was sent.
+        ///
+        /// Query: `CrmOpportunity_Reminded=true`.
+        Reminded(bool),
         /// Filter by lead source.
         ///
         /// Query: `CrmOpportunity_LeadSource=1`.
@@ -1844,6 +1921,26 @@ mod typed {
         ///
         /// Query: `CrmOpportunity_Position=12`.
         Position(i64),
+        /// Filter by UTM source.
+        ///
+        /// Query: `CrmOpportunity_UtmSource=text`.
+        UtmSource(String),
+        /// Filter by UTM medium.
+        ///
+        /// Query: `CrmOpportunity_UtmMedium=text`.
+        UtmMedium(String),
+        /// Filter by UTM campaign.
+        ///
+        /// Query: `CrmOpportunity_UtmCampaign=text`.
+        UtmCampaign(String),
+        /// Filter by UTM content.
+        ///
+        /// Query: `CrmOpportunity_UtmContent=text`.
+        UtmContent(String),
+        /// Filter by UTM term.
+        ///
+        /// Query: `CrmOpportunity_UtmTerm=text`.
+        UtmTerm(String),
         /// Filter by stage name.
         ///
         /// Query: `CrmOpportunity_CrmBoardColumn_Name=text`.
@@ -1972,6 +2069,7 @@ mod typed {
                 Self::Id(value) => ("Id", value.to_string()),
                 Self::UniqueId(value) => ("UniqueId", value.to_string()),
                 Self::SystemId(value) => ("CrmOpportunity_SystemId", value.clone()),
+                Self::Name(value) => ("CrmOpportunity_Name", value.clone()),
                 Self::CrmBoardColumn(value) => {
                     ("CrmOpportunity_CrmBoardColumn", value.to_string())
                 }
@@ -1994,6 +2092,7 @@ mod typed {
                     )
                 }
                 Self::Value(value) => ("CrmOpportunity_Value", value.to_string()),
+                Self::Reminded(value) => ("CrmOpportunity_Reminded", value.to_string()),
                 Self::LeadSource(value) => {
                     ("CrmOpportunity_LeadSource", value.value().to_string())
                 }
@@ -2016,6 +2115,11 @@ mod typed {
                     )
                 }
                 Self::Position(value) => ("CrmOpportunity_Position", value.to_string()),
+                Self::UtmSource(value) => ("CrmOpportunity_UtmSource", value.clone()),
+                Self::UtmMedium(value) => ("CrmOpportunity_UtmMedium", value.clone()),
+                Self::UtmCampaign(value) => ("CrmOpportunity_UtmCampaign", value.clone()),
+                Self::UtmContent(value) => ("CrmOpportunity_UtmContent", value.clone()),
+                Self::UtmTerm(value) => ("CrmOpportunity_UtmTerm", value.clone()),
                 Self::CrmBoardColumnName(value) => {
                     ("CrmOpportunity_CrmBoardColumn_Name", value.clone())
                 }

@@ -129,7 +129,9 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("NewCrmBoardColumnName", crate::FieldKind::String)
             .read_only(),
         crate::FieldSchema::new("UserId", crate::FieldKind::Id("User")),
-        crate::FieldSchema::new("UserFullName", crate::FieldKind::String).read_only(),
+        crate::FieldSchema::new("UserFullName", crate::FieldKind::String)
+            .read_only()
+            .pii(crate::Pii::Name),
     ],
     joined: &[],
     filters: &[
@@ -351,6 +353,9 @@ mod typed {
         /// `CrmOpportunityHistoryOldCrmBoardColumnName`; the newer get-one page shows
         /// `OldCrmBoardColumnName` on the full record. The newer page wins, for this field and the
         /// other two display names below: read-only fields of the record, which list records carry too.
+        /// The catalogue (skills:crmopportunityhistories.md) has no option for it and names it only
+        /// among the key fields; it is kept as the 2020 list records and the newer get-one page show
+        /// it.
         pub old_crm_board_column_name: Option<String>,
         /// When the opportunity had entered the stage it left.
         ///
@@ -368,7 +373,9 @@ mod typed {
         ///
         /// Wire: `NewCrmBoardColumnName`, read-only.
         ///
-        /// Spec decision: See OldCrmBoardColumnName.
+        /// Spec decision: See OldCrmBoardColumnName. The catalogue (skills:crmopportunityhistories.md)
+        /// has no option for it and names it only among the key fields; it is kept as the 2020 list
+        /// records and the newer get-one page show it.
         pub new_crm_board_column_name: Option<String>,
         /// ID of the admin user who moved the opportunity; none when it moved automatically.
         ///

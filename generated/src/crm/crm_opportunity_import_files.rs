@@ -156,6 +156,14 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             query: "CrmOpportunityImportFile_Imported",
             field: "Imported",
         },
+        crate::FilterSchema {
+            query: "CrmOpportunityImportFile_NewFileDataUrl",
+            field: "NewFileDataUrl",
+        },
+        crate::FilterSchema {
+            query: "CrmOpportunityImportFile_ClearFileData",
+            field: "ClearFileDataFile",
+        },
     ],
     range_filters: &[
         crate::RangeFilterSchema {
@@ -316,7 +324,8 @@ mod typed {
         /// Wire: `FileDataFileName`, read-only.
         ///
         /// Spec decision: Only the newer pages have it; they show it on the record, call it read-only
-        /// and leave it out of the create body.
+        /// and leave it out of the create body. The catalogue (skills:crmopportunityimportfiles.md)
+        /// does not name it; it is kept, read-only, as the newer get-one page shows it.
         pub file_data_file_name: Option<String>,
         /// URL of a file to upload as the new content.
         ///
@@ -757,6 +766,14 @@ mod typed {
         ///
         /// Query: `CrmOpportunityImportFile_Imported=true`.
         Imported(bool),
+        /// Filter by the URL of a new file.
+        ///
+        /// Query: `CrmOpportunityImportFile_NewFileDataUrl=text`.
+        NewFileDataUrl(String),
+        /// Filter by the clear-file flag.
+        ///
+        /// Query: `CrmOpportunityImportFile_ClearFileData=true`.
+        ClearFileData(bool),
         /// Records created within a range.
         ///
         /// `CreatedOn` at least this value. Query:
@@ -793,6 +810,12 @@ mod typed {
                 Self::Name(value) => ("CrmOpportunityImportFile_Name", value.clone()),
                 Self::Imported(value) => {
                     ("CrmOpportunityImportFile_Imported", value.to_string())
+                }
+                Self::NewFileDataUrl(value) => {
+                    ("CrmOpportunityImportFile_NewFileDataUrl", value.clone())
+                }
+                Self::ClearFileData(value) => {
+                    ("CrmOpportunityImportFile_ClearFileData", value.to_string())
                 }
                 Self::FromCreatedOn(value) => {
                     (

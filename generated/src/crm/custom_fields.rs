@@ -108,26 +108,34 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("Name", crate::FieldKind::String).required(),
         crate::FieldSchema::new("DisplayOrder", crate::FieldKind::Integer).required(),
         crate::FieldSchema::new(
-            "RecordType",
-            crate::FieldKind::Enum(&crate::enums::CustomFieldRecordType::SCHEMA),
-        ),
+                "RecordType",
+                crate::FieldKind::Enum(&crate::enums::CustomFieldRecordType::SCHEMA),
+            )
+            .required()
+            .nullable(),
         crate::FieldSchema::new(
-            "FieldType",
-            crate::FieldKind::Enum(&crate::enums::FieldType::SCHEMA),
-        ),
+                "FieldType",
+                crate::FieldKind::Enum(&crate::enums::FieldType::SCHEMA),
+            )
+            .required()
+            .nullable(),
         crate::FieldSchema::new(
-            "CoworkerFieldPosition",
-            crate::FieldKind::Enum(&crate::enums::CoworkerFieldPosition::SCHEMA),
-        ),
+                "CoworkerFieldPosition",
+                crate::FieldKind::Enum(&crate::enums::CoworkerFieldPosition::SCHEMA),
+            )
+            .required()
+            .nullable(),
         crate::FieldSchema::new("AvailableOptions", crate::FieldKind::String),
         crate::FieldSchema::new("AllowMultipleOptions", crate::FieldKind::Boolean),
         crate::FieldSchema::new("CustomFieldIndex", crate::FieldKind::Integer)
             .required(),
         crate::FieldSchema::new("Required", crate::FieldKind::Boolean),
         crate::FieldSchema::new(
-            "Visibility",
-            crate::FieldKind::Enum(&crate::enums::FieldVisibility::SCHEMA),
-        ),
+                "Visibility",
+                crate::FieldKind::Enum(&crate::enums::FieldVisibility::SCHEMA),
+            )
+            .required()
+            .nullable(),
         crate::FieldSchema::new("DisplayInSignUpForm", crate::FieldKind::Boolean),
         crate::FieldSchema::new("DisplayInProfileForm", crate::FieldKind::Boolean),
         crate::FieldSchema::new("DisplayInTourForm", crate::FieldKind::Boolean),
@@ -145,6 +153,10 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("NameInSearch", crate::FieldKind::String),
         crate::FieldSchema::new("Resources", crate::FieldKind::Ids("Resource"))
             .not_in_list(),
+        crate::FieldSchema::new("AddedResources", crate::FieldKind::Ids("Resource"))
+            .body_only(),
+        crate::FieldSchema::new("RemovedResources", crate::FieldKind::Ids("Resource"))
+            .body_only(),
     ],
     joined: &[],
     filters: &[
@@ -199,6 +211,10 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FilterSchema {
             query: "CustomField_Required",
             field: "Required",
+        },
+        crate::FilterSchema {
+            query: "CustomField_Visibility",
+            field: "Visibility",
         },
         crate::FilterSchema {
             query: "CustomField_DisplayInSignUpForm",
@@ -446,15 +462,33 @@ mod typed {
         pub display_order: i64,
         /// The kind of record the field belongs to.
         ///
-        /// Wire: `RecordType`.
+        /// Wire: `RecordType`, required on create.
+        ///
+        /// Spec decision: The 2020 page and one developers.nexudus.com copy of the create page list it
+        /// as optional; the other copy of that page sends it in its minimal request example, with the
+        /// required fields, and the catalogue (skills:customfields.md) marks it required on create. The
+        /// spec first made it optional; the catalogue, Nexudus's current list, settles it: a create
+        /// must set it. It stays nullable, as before: no page says every answer carries it.
         pub record_type: Option<crate::enums::CustomFieldRecordType>,
         /// The type of the field's value (text, long text, yes/no, dropdown, date, integer, decimal).
         ///
-        /// Wire: `FieldType`.
+        /// Wire: `FieldType`, required on create.
+        ///
+        /// Spec decision: The 2020 page and one developers.nexudus.com copy of the create page list it
+        /// as optional; the other copy of that page sends it in its minimal request example, with the
+        /// required fields, and the catalogue (skills:customfields.md) marks it required on create. The
+        /// spec first made it optional; the catalogue, Nexudus's current list, settles it: a create
+        /// must set it. It stays nullable, as before: no page says every answer carries it.
         pub field_type: Option<crate::enums::FieldType>,
         /// For customer fields, the tab of the customer record that shows it.
         ///
-        /// Wire: `CoworkerFieldPosition`.
+        /// Wire: `CoworkerFieldPosition`, required on create.
+        ///
+        /// Spec decision: The 2020 page and one developers.nexudus.com copy of the create page list it
+        /// as optional; the other copy of that page sends it in its minimal request example, with the
+        /// required fields, and the catalogue (skills:customfields.md) marks it required on create. The
+        /// spec first made it optional; the catalogue, Nexudus's current list, settles it: a create
+        /// must set it. It stays nullable, as before: no page says every answer carries it.
         pub coworker_field_position: Option<crate::enums::CoworkerFieldPosition>,
         /// For dropdown fields, the choices, separated by commas.
         ///
@@ -476,11 +510,16 @@ mod typed {
         /// Whether the field is visible, read-only, or internal (admins only), as an `eFieldVisibility`
         /// number.
         ///
-        /// Wire: `Visibility`.
+        /// Wire: `Visibility`, required on create.
         ///
         /// Spec decision: Only the newer pages have it, on the record and as an optional create field
         /// typed by the enumeration `eFieldVisibility` (Visible, ReadOnly, Internal), whose numbers the
-        /// newer put-customfields page gives (1 Visible, 2 ReadOnly, 3 Internal).
+        /// newer put-customfields page gives (1 Visible, 2 ReadOnly, 3 Internal). One
+        /// developers.nexudus.com copy of the create page lists it as optional; the other copy of that
+        /// page sends it in its minimal request example, with the required fields, and the catalogue
+        /// (skills:customfields.md) marks it required on create. The spec first made it optional; the
+        /// catalogue, Nexudus's current list, settles it: a create must set it. It stays nullable, as
+        /// before: no page says every answer carries it.
         pub visibility: Option<crate::enums::FieldVisibility>,
         /// Whether the sign-up form shows the field.
         ///
@@ -567,7 +606,9 @@ mod typed {
         /// Spec decision: Only the newer pages have it, as an integer list on the record. It is kept
         /// writable so that an update sends it back (a PUT clears what it does not send). No list
         /// example shows it, and list answers leave id lists out (as NOTES.md reports for
-        /// CoworkerBookingCredit), so list records are typed without it.
+        /// CoworkerBookingCredit), so list records are typed without it. The catalogue
+        /// (skills:customfields.md) lists it among the properties only a get returns, as assumed, and
+        /// among both the create and the update options.
         pub resources: Option<Vec<crate::ids::ResourceId>>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
@@ -1042,11 +1083,11 @@ mod typed {
         /// `DisplayOrder`: see [`CustomField::display_order`].
         pub display_order: i64,
         /// `RecordType`: see [`CustomField::record_type`].
-        pub record_type: Option<crate::enums::CustomFieldRecordType>,
+        pub record_type: crate::enums::CustomFieldRecordType,
         /// `FieldType`: see [`CustomField::field_type`].
-        pub field_type: Option<crate::enums::FieldType>,
+        pub field_type: crate::enums::FieldType,
         /// `CoworkerFieldPosition`: see [`CustomField::coworker_field_position`].
-        pub coworker_field_position: Option<crate::enums::CoworkerFieldPosition>,
+        pub coworker_field_position: crate::enums::CoworkerFieldPosition,
         /// `AvailableOptions`: see [`CustomField::available_options`].
         pub available_options: Option<String>,
         /// `AllowMultipleOptions`: see [`CustomField::allow_multiple_options`].
@@ -1056,7 +1097,7 @@ mod typed {
         /// `Required`: see [`CustomField::required`].
         pub required: Option<bool>,
         /// `Visibility`: see [`CustomField::visibility`].
-        pub visibility: Option<crate::enums::FieldVisibility>,
+        pub visibility: crate::enums::FieldVisibility,
         /// `DisplayInSignUpForm`: see [`CustomField::display_in_sign_up_form`].
         pub display_in_sign_up_form: Option<bool>,
         /// `DisplayInProfileForm`: see [`CustomField::display_in_profile_form`].
@@ -1089,6 +1130,20 @@ mod typed {
         pub name_in_search: Option<String>,
         /// `Resources`: see [`CustomField::resources`].
         pub resources: Option<Vec<crate::ids::ResourceId>>,
+        /// Resources to add to `Resources`, leaving the others in place.
+        ///
+        /// Wire: `AddedResources`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the catalogue has it, among both the create and the update options; like
+        /// every `Added...` list companion it is sent, never read.
+        pub added_resources: Option<Vec<crate::ids::ResourceId>>,
+        /// Resources to remove from `Resources`, leaving the others in place.
+        ///
+        /// Wire: `RemovedResources`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the catalogue has it, among both the create and the update options; like
+        /// every `Removed...` list companion it is sent, never read.
+        pub removed_resources: Option<Vec<crate::ids::ResourceId>>,
     }
 
     impl ::serde::Serialize for NewCustomField {
@@ -1102,14 +1157,14 @@ mod typed {
             object.field("BusinessId", &self.business_id)?;
             object.field("Name", &self.name)?;
             object.field("DisplayOrder", &self.display_order)?;
-            object.field_if_set("RecordType", &self.record_type)?;
-            object.field_if_set("FieldType", &self.field_type)?;
-            object.field_if_set("CoworkerFieldPosition", &self.coworker_field_position)?;
+            object.field("RecordType", &self.record_type)?;
+            object.field("FieldType", &self.field_type)?;
+            object.field("CoworkerFieldPosition", &self.coworker_field_position)?;
             object.field_if_set("AvailableOptions", &self.available_options)?;
             object.field_if_set("AllowMultipleOptions", &self.allow_multiple_options)?;
             object.field("CustomFieldIndex", &self.custom_field_index)?;
             object.field_if_set("Required", &self.required)?;
-            object.field_if_set("Visibility", &self.visibility)?;
+            object.field("Visibility", &self.visibility)?;
             object.field_if_set("DisplayInSignUpForm", &self.display_in_sign_up_form)?;
             object.field_if_set("DisplayInProfileForm", &self.display_in_profile_form)?;
             object.field_if_set("DisplayInTourForm", &self.display_in_tour_form)?;
@@ -1162,18 +1217,25 @@ mod typed {
                 )?;
             object.field_if_set("NameInSearch", &self.name_in_search)?;
             object.field_if_set("Resources", &self.resources)?;
+            object.field_if_set("AddedResources", &self.added_resources)?;
+            object.field_if_set("RemovedResources", &self.removed_resources)?;
             object.end()
         }
     }
 
     impl NewCustomField {
-        /// A body with the required fields set (`BusinessId`, `Name`, `DisplayOrder`,
-        /// `CustomFieldIndex`) and no optional one.
+        /// A body with the required fields set (`BusinessId`, `Name`, `DisplayOrder`, `RecordType`,
+        /// `FieldType`, `CoworkerFieldPosition`, `CustomFieldIndex`, `Visibility`) and no optional one.
+        #[allow(clippy::too_many_arguments)]
         pub fn new(
             business_id: impl Into<crate::ids::BusinessId>,
             name: impl Into<String>,
             display_order: i64,
+            record_type: impl Into<crate::enums::CustomFieldRecordType>,
+            field_type: impl Into<crate::enums::FieldType>,
+            coworker_field_position: impl Into<crate::enums::CoworkerFieldPosition>,
             custom_field_index: i64,
+            visibility: impl Into<crate::enums::FieldVisibility>,
         ) -> Self {
             Self {
                 system_id: None,
@@ -1181,14 +1243,14 @@ mod typed {
                 business_id: business_id.into(),
                 name: name.into(),
                 display_order,
-                record_type: None,
-                field_type: None,
-                coworker_field_position: None,
+                record_type: record_type.into(),
+                field_type: field_type.into(),
+                coworker_field_position: coworker_field_position.into(),
                 available_options: None,
                 allow_multiple_options: None,
                 custom_field_index,
                 required: None,
-                visibility: None,
+                visibility: visibility.into(),
                 display_in_sign_up_form: None,
                 display_in_profile_form: None,
                 display_in_tour_form: None,
@@ -1205,6 +1267,8 @@ mod typed {
                 display_in_directory_search: None,
                 name_in_search: None,
                 resources: None,
+                added_resources: None,
+                removed_resources: None,
             }
         }
 
@@ -1217,33 +1281,6 @@ mod typed {
         /// Sets [`CustomFields`](Self::custom_fields).
         pub fn with_custom_fields(mut self, value: ::serde_json::Value) -> Self {
             self.custom_fields = Some(value);
-            self
-        }
-
-        /// Sets [`RecordType`](Self::record_type).
-        pub fn with_record_type(
-            mut self,
-            value: impl Into<crate::enums::CustomFieldRecordType>,
-        ) -> Self {
-            self.record_type = Some(value.into());
-            self
-        }
-
-        /// Sets [`FieldType`](Self::field_type).
-        pub fn with_field_type(
-            mut self,
-            value: impl Into<crate::enums::FieldType>,
-        ) -> Self {
-            self.field_type = Some(value.into());
-            self
-        }
-
-        /// Sets [`CoworkerFieldPosition`](Self::coworker_field_position).
-        pub fn with_coworker_field_position(
-            mut self,
-            value: impl Into<crate::enums::CoworkerFieldPosition>,
-        ) -> Self {
-            self.coworker_field_position = Some(value.into());
             self
         }
 
@@ -1262,15 +1299,6 @@ mod typed {
         /// Sets [`Required`](Self::required).
         pub fn with_required(mut self, value: bool) -> Self {
             self.required = Some(value);
-            self
-        }
-
-        /// Sets [`Visibility`](Self::visibility).
-        pub fn with_visibility(
-            mut self,
-            value: impl Into<crate::enums::FieldVisibility>,
-        ) -> Self {
-            self.visibility = Some(value.into());
             self
         }
 
@@ -1372,6 +1400,24 @@ mod typed {
             self.resources = Some(value.into_iter().map(Into::into).collect());
             self
         }
+
+        /// Sets [`AddedResources`](Self::added_resources).
+        pub fn with_added_resources(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::ResourceId>>,
+        ) -> Self {
+            self.added_resources = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+
+        /// Sets [`RemovedResources`](Self::removed_resources).
+        pub fn with_removed_resources(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::ResourceId>>,
+        ) -> Self {
+            self.removed_resources = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
     }
 
     /// The body that updates a [`CustomField`]. The API's PUT clears every property it does not
@@ -1379,6 +1425,9 @@ mod typed {
     /// `From<CustomField>`): it carries every field the API lets an update write, as read, the
     /// fields set on create only (sent back unchanged), the record's `Id`, and the properties this
     /// client does not know (`extra`). Change the public fields, then send it.
+    ///
+    /// `AddedResources`, `RemovedResources` only exist in bodies: they start unset and are sent
+    /// only when set.
     ///
     /// A [`CustomFieldListItem`] cannot become one: list records leave fields out.
     #[derive(Debug, Clone, PartialEq)]
@@ -1443,6 +1492,10 @@ mod typed {
         pub name_in_search: Option<String>,
         /// `Resources`: see [`CustomField::resources`].
         pub resources: Option<Vec<crate::ids::ResourceId>>,
+        /// `AddedResources`: see [`NewCustomField::added_resources`].
+        pub added_resources: Option<Vec<crate::ids::ResourceId>>,
+        /// `RemovedResources`: see [`NewCustomField::removed_resources`].
+        pub removed_resources: Option<Vec<crate::ids::ResourceId>>,
         /// Properties the spec does not describe, sent back as they were read.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -1500,6 +1553,8 @@ mod typed {
             object.field("DisplayInDirectorySearch", &self.display_in_directory_search)?;
             object.field("NameInSearch", &self.name_in_search)?;
             object.field("Resources", &self.resources)?;
+            object.field_if_set("AddedResources", &self.added_resources)?;
+            object.field_if_set("RemovedResources", &self.removed_resources)?;
             object.end_with(&self.extra)
         }
     }
@@ -1544,6 +1599,8 @@ mod typed {
                 display_in_directory_search: record.display_in_directory_search,
                 name_in_search: record.name_in_search,
                 resources: record.resources,
+                added_resources: None,
+                removed_resources: None,
                 extra: record.extra,
             }
         }
@@ -1614,6 +1671,10 @@ mod typed {
         ///
         /// Query: `CustomField_Required=true`.
         Required(bool),
+        /// Filter by visibility level.
+        ///
+        /// Query: `CustomField_Visibility=1`.
+        Visibility(crate::enums::FieldVisibility),
         /// Filter by whether the sign-up form shows it.
         ///
         /// Query: `CustomField_DisplayInSignUpForm=true`.
@@ -1738,6 +1799,9 @@ mod typed {
                     ("CustomField_CustomFieldIndex", value.to_string())
                 }
                 Self::Required(value) => ("CustomField_Required", value.to_string()),
+                Self::Visibility(value) => {
+                    ("CustomField_Visibility", value.value().to_string())
+                }
                 Self::DisplayInSignUpForm(value) => {
                     ("CustomField_DisplayInSignUpForm", value.to_string())
                 }

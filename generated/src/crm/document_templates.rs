@@ -329,7 +329,8 @@ mod typed {
         /// Wire: `BusinessName`, read-only.
         ///
         /// Spec decision: Only the newer pages have it; they show it on the record, call it read-only,
-        /// and filter by it.
+        /// and filter by it. The catalogue (skills:documenttemplates.md) does not name it; it is kept,
+        /// read-only, as the newer get-one and list pages show it.
         pub business_name: Option<String>,
         /// The template's name.
         ///
@@ -344,7 +345,8 @@ mod typed {
         /// Wire: `BinaryDocumentFileName`, read-only.
         ///
         /// Spec decision: Only the newer pages have it; they show it on the record, call it read-only
-        /// and leave it out of the update body.
+        /// and leave it out of the update body. The catalogue (skills:documenttemplates.md) does not
+        /// name it; it is kept, read-only, as the newer get-one page shows it.
         pub binary_document_file_name: Option<String>,
         /// URL of a file to upload as the new template file.
         ///

@@ -113,32 +113,43 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("NotificationEmailAddress", crate::FieldKind::String),
         crate::FieldSchema::new("IncomingServer", crate::FieldKind::String).required(),
         crate::FieldSchema::new(
-            "IncomingServerType",
-            crate::FieldKind::Enum(&crate::enums::EmailServerType::SCHEMA),
-        ),
+                "IncomingServerType",
+                crate::FieldKind::Enum(&crate::enums::EmailServerType::SCHEMA),
+            )
+            .required()
+            .nullable(),
         crate::FieldSchema::new("IncomingServerPort", crate::FieldKind::Integer)
             .required(),
-        crate::FieldSchema::new("IncomingServerSSL", crate::FieldKind::Boolean),
+        crate::FieldSchema::new("IncomingServerSSL", crate::FieldKind::Boolean)
+            .flag("incoming-server-s-s-l"),
         crate::FieldSchema::new("IncomingServerUsername", crate::FieldKind::String)
             .required(),
-        crate::FieldSchema::new("IncomingServerPassword", crate::FieldKind::String),
+        crate::FieldSchema::new("IncomingServerPassword", crate::FieldKind::String)
+            .pii(crate::Pii::Secret),
         crate::FieldSchema::new(
-            "DeleteMessageSettings",
-            crate::FieldKind::Enum(&crate::enums::MessageDeletionPolicy::SCHEMA),
-        ),
+                "DeleteMessageSettings",
+                crate::FieldKind::Enum(&crate::enums::MessageDeletionPolicy::SCHEMA),
+            )
+            .required()
+            .nullable(),
         crate::FieldSchema::new("OutgoingServer", crate::FieldKind::String).required(),
         crate::FieldSchema::new("OutgoingServerPort", crate::FieldKind::Integer)
             .required(),
-        crate::FieldSchema::new("OutgoingServerSSL", crate::FieldKind::Boolean),
+        crate::FieldSchema::new("OutgoingServerSSL", crate::FieldKind::Boolean)
+            .flag("outgoing-server-s-s-l"),
         crate::FieldSchema::new("OutgoingServerUsername", crate::FieldKind::String)
             .required(),
-        crate::FieldSchema::new("OutgoingServerPassword", crate::FieldKind::String),
-        crate::FieldSchema::new("ReplyToEmail", crate::FieldKind::String),
+        crate::FieldSchema::new("OutgoingServerPassword", crate::FieldKind::String)
+            .pii(crate::Pii::Secret),
+        crate::FieldSchema::new("ReplyToEmail", crate::FieldKind::String)
+            .pii(crate::Pii::Email),
         crate::FieldSchema::new("LastCheckTime", crate::FieldKind::DateTime),
         crate::FieldSchema::new("LastMessageId", crate::FieldKind::Integer).required(),
         crate::FieldSchema::new("ErrorCount", crate::FieldKind::Integer).required(),
-        crate::FieldSchema::new("GoogleAccessToken", crate::FieldKind::String),
-        crate::FieldSchema::new("Office365AccessToken", crate::FieldKind::String),
+        crate::FieldSchema::new("GoogleAccessToken", crate::FieldKind::String)
+            .pii(crate::Pii::Secret),
+        crate::FieldSchema::new("Office365AccessToken", crate::FieldKind::String)
+            .pii(crate::Pii::Secret),
     ],
     joined: &[],
     filters: &[
@@ -239,6 +250,10 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             field: "LastMessageId",
         },
         crate::FilterSchema {
+            query: "EmailAccount_ErrorCount",
+            field: "ErrorCount",
+        },
+        crate::FilterSchema {
             query: "EmailAccount_GoogleAccessToken",
             field: "GoogleAccessToken",
         },
@@ -267,6 +282,21 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             from: "from_EmailAccount_OutgoingServerPort",
             to: "to_EmailAccount_OutgoingServerPort",
             field: "OutgoingServerPort",
+        },
+        crate::RangeFilterSchema {
+            from: "from_EmailAccount_LastCheckTime",
+            to: "to_EmailAccount_LastCheckTime",
+            field: "LastCheckTime",
+        },
+        crate::RangeFilterSchema {
+            from: "from_EmailAccount_LastMessageId",
+            to: "to_EmailAccount_LastMessageId",
+            field: "LastMessageId",
+        },
+        crate::RangeFilterSchema {
+            from: "from_EmailAccount_ErrorCount",
+            to: "to_EmailAccount_ErrorCount",
+            field: "ErrorCount",
         },
     ],
     sort: &[
@@ -440,7 +470,13 @@ mod typed {
         pub incoming_server: String,
         /// Protocol of the incoming mail server.
         ///
-        /// Wire: `IncomingServerType`.
+        /// Wire: `IncomingServerType`, required on create.
+        ///
+        /// Spec decision: The 2020 page, the support reference and the developers.nexudus.com create
+        /// page list it as optional; the nexudus.mintlify.app copy of the create page and the catalogue
+        /// (skills:emailaccounts.md) mark it required. The spec first made it optional; the catalogue,
+        /// Nexudus's current list, settles it: a create must set it. It stays nullable, as before: no
+        /// page says every answer carries it.
         pub incoming_server_type: Option<crate::enums::EmailServerType>,
         /// Port of the incoming mail server.
         ///
@@ -449,6 +485,10 @@ mod typed {
         /// Whether the incoming connection uses SSL/TLS.
         ///
         /// Wire: `IncomingServerSSL`.
+        ///
+        /// Spec decision: The catalogue (skills:emailaccounts.md) names its option
+        /// `--incoming-server-s-s-l`, splitting every capital of the wire name IncomingServerSSL, which
+        /// the newer pages spell as here.
         pub incoming_server_ssl: Option<bool>,
         /// User name on the incoming mail server.
         ///
@@ -461,11 +501,20 @@ mod typed {
         /// Spec decision: The 2020 page has it in both bodies, in its example records and as a filter.
         /// The newer pages show it neither on the record nor in the create body, most likely because
         /// the API no longer answers with secrets. It is kept writable, since only the 2020 page speaks
-        /// of writing it; answers that leave it out read as none.
+        /// of writing it; answers that leave it out read as none. The catalogue
+        /// (skills:emailaccounts.md) does not name it either; it is kept because the 2020 page and the
+        /// support reference do. It holds a credential, so it is marked SECRET (the catalogue marks no
+        /// credential).
         pub incoming_server_password: Option<String>,
         /// When fetched messages are deleted from the server.
         ///
-        /// Wire: `DeleteMessageSettings`.
+        /// Wire: `DeleteMessageSettings`, required on create.
+        ///
+        /// Spec decision: The 2020 page, the support reference and the developers.nexudus.com create
+        /// page list it as optional; the nexudus.mintlify.app copy of the create page and the catalogue
+        /// (skills:emailaccounts.md) mark it required. The spec first made it optional; the catalogue,
+        /// Nexudus's current list, settles it: a create must set it. It stays nullable, as before: no
+        /// page says every answer carries it.
         pub delete_message_settings: Option<crate::enums::MessageDeletionPolicy>,
         /// Host name of the outgoing (SMTP) server.
         ///
@@ -478,6 +527,10 @@ mod typed {
         /// Whether the outgoing connection uses SSL/TLS.
         ///
         /// Wire: `OutgoingServerSSL`.
+        ///
+        /// Spec decision: The catalogue (skills:emailaccounts.md) names its option
+        /// `--outgoing-server-s-s-l`, splitting every capital of the wire name OutgoingServerSSL, which
+        /// the newer pages spell as here.
         pub outgoing_server_ssl: Option<bool>,
         /// User name on the outgoing server.
         ///
@@ -487,7 +540,9 @@ mod typed {
         ///
         /// Wire: `OutgoingServerPassword`.
         ///
-        /// Spec decision: See IncomingServerPassword.
+        /// Spec decision: See IncomingServerPassword. The catalogue (skills:emailaccounts.md) does not
+        /// name it either; it is kept because the 2020 page and the support reference do. It holds a
+        /// credential, so it is marked SECRET (the catalogue marks no credential).
         pub outgoing_server_password: Option<String>,
         /// Reply-to address of messages sent from the mailbox.
         ///
@@ -519,13 +574,17 @@ mod typed {
         ///
         /// Wire: `GoogleAccessToken`.
         ///
-        /// Spec decision: See LastCheckTime.
+        /// Spec decision: See LastCheckTime. The catalogue (skills:emailaccounts.md) lists it among
+        /// both the create and the update options but tags no personal data on it; it is an access
+        /// token the API hands out in answers, so the spec marks it SECRET.
         pub google_access_token: Option<String>,
         /// OAuth token when the mailbox is a Microsoft 365 account.
         ///
         /// Wire: `Office365AccessToken`.
         ///
-        /// Spec decision: See LastCheckTime.
+        /// Spec decision: See LastCheckTime. The catalogue (skills:emailaccounts.md) lists it among
+        /// both the create and the update options but tags no personal data on it; it is an access
+        /// token the API hands out in answers, so the spec marks it SECRET.
         pub office365_access_token: Option<String>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
@@ -1002,7 +1061,7 @@ mod typed {
         /// `IncomingServer`: see [`EmailAccount::incoming_server`].
         pub incoming_server: String,
         /// `IncomingServerType`: see [`EmailAccount::incoming_server_type`].
-        pub incoming_server_type: Option<crate::enums::EmailServerType>,
+        pub incoming_server_type: crate::enums::EmailServerType,
         /// `IncomingServerPort`: see [`EmailAccount::incoming_server_port`].
         pub incoming_server_port: i64,
         /// `IncomingServerSSL`: see [`EmailAccount::incoming_server_ssl`].
@@ -1012,7 +1071,7 @@ mod typed {
         /// `IncomingServerPassword`: see [`EmailAccount::incoming_server_password`].
         pub incoming_server_password: Option<String>,
         /// `DeleteMessageSettings`: see [`EmailAccount::delete_message_settings`].
-        pub delete_message_settings: Option<crate::enums::MessageDeletionPolicy>,
+        pub delete_message_settings: crate::enums::MessageDeletionPolicy,
         /// `OutgoingServer`: see [`EmailAccount::outgoing_server`].
         pub outgoing_server: String,
         /// `OutgoingServerPort`: see [`EmailAccount::outgoing_server_port`].
@@ -1060,13 +1119,13 @@ mod typed {
                     &self.notification_email_address,
                 )?;
             object.field("IncomingServer", &self.incoming_server)?;
-            object.field_if_set("IncomingServerType", &self.incoming_server_type)?;
+            object.field("IncomingServerType", &self.incoming_server_type)?;
             object.field("IncomingServerPort", &self.incoming_server_port)?;
             object.field_if_set("IncomingServerSSL", &self.incoming_server_ssl)?;
             object.field("IncomingServerUsername", &self.incoming_server_username)?;
             object
                 .field_if_set("IncomingServerPassword", &self.incoming_server_password)?;
-            object.field_if_set("DeleteMessageSettings", &self.delete_message_settings)?;
+            object.field("DeleteMessageSettings", &self.delete_message_settings)?;
             object.field("OutgoingServer", &self.outgoing_server)?;
             object.field("OutgoingServerPort", &self.outgoing_server_port)?;
             object.field_if_set("OutgoingServerSSL", &self.outgoing_server_ssl)?;
@@ -1085,17 +1144,19 @@ mod typed {
 
     impl NewEmailAccount {
         /// A body with the required fields set (`BusinessId`, `DisplayName`, `EmailAddress`,
-        /// `IncomingServer`, `IncomingServerPort`, `IncomingServerUsername`, `OutgoingServer`,
-        /// `OutgoingServerPort`, `OutgoingServerUsername`, `LastMessageId`, `ErrorCount`) and no
-        /// optional one.
+        /// `IncomingServer`, `IncomingServerType`, `IncomingServerPort`, `IncomingServerUsername`,
+        /// `DeleteMessageSettings`, `OutgoingServer`, `OutgoingServerPort`, `OutgoingServerUsername`,
+        /// `LastMessageId`, `ErrorCount`) and no optional one.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             business_id: impl Into<crate::ids::BusinessId>,
             display_name: impl Into<String>,
             email_address: impl Into<String>,
             incoming_server: impl Into<String>,
+            incoming_server_type: impl Into<crate::enums::EmailServerType>,
             incoming_server_port: i64,
             incoming_server_username: impl Into<String>,
+            delete_message_settings: impl Into<crate::enums::MessageDeletionPolicy>,
             outgoing_server: impl Into<String>,
             outgoing_server_port: i64,
             outgoing_server_username: impl Into<String>,
@@ -1112,12 +1173,12 @@ mod typed {
                 send_notification_on_new_messages: None,
                 notification_email_address: None,
                 incoming_server: incoming_server.into(),
-                incoming_server_type: None,
+                incoming_server_type: incoming_server_type.into(),
                 incoming_server_port,
                 incoming_server_ssl: None,
                 incoming_server_username: incoming_server_username.into(),
                 incoming_server_password: None,
-                delete_message_settings: None,
+                delete_message_settings: delete_message_settings.into(),
                 outgoing_server: outgoing_server.into(),
                 outgoing_server_port,
                 outgoing_server_ssl: None,
@@ -1165,15 +1226,6 @@ mod typed {
             self
         }
 
-        /// Sets [`IncomingServerType`](Self::incoming_server_type).
-        pub fn with_incoming_server_type(
-            mut self,
-            value: impl Into<crate::enums::EmailServerType>,
-        ) -> Self {
-            self.incoming_server_type = Some(value.into());
-            self
-        }
-
         /// Sets [`IncomingServerSSL`](Self::incoming_server_ssl).
         pub fn with_incoming_server_ssl(mut self, value: bool) -> Self {
             self.incoming_server_ssl = Some(value);
@@ -1186,15 +1238,6 @@ mod typed {
             value: impl Into<String>,
         ) -> Self {
             self.incoming_server_password = Some(value.into());
-            self
-        }
-
-        /// Sets [`DeleteMessageSettings`](Self::delete_message_settings).
-        pub fn with_delete_message_settings(
-            mut self,
-            value: impl Into<crate::enums::MessageDeletionPolicy>,
-        ) -> Self {
-            self.delete_message_settings = Some(value.into());
             self
         }
 
@@ -1498,6 +1541,10 @@ mod typed {
         ///
         /// Query: `EmailAccount_LastMessageId=12`.
         LastMessageId(i64),
+        /// Filter by the number of failed checks in a row.
+        ///
+        /// Query: `EmailAccount_ErrorCount=12`.
+        ErrorCount(i64),
         /// Filter by Google token.
         ///
         /// Query: `EmailAccount_GoogleAccessToken=text`.
@@ -1538,6 +1585,31 @@ mod typed {
         ///
         /// `OutgoingServerPort` at most this value. Query: `to_EmailAccount_OutgoingServerPort=12`.
         ToOutgoingServerPort(i64),
+        /// Last check time within a range.
+        ///
+        /// `LastCheckTime` at least this value. Query:
+        /// `from_EmailAccount_LastCheckTime=2025-01-01T00:00`.
+        FromLastCheckTime(crate::DateTime),
+        /// Last check time within a range.
+        ///
+        /// `LastCheckTime` at most this value. Query: `to_EmailAccount_LastCheckTime=2025-01-01T00:00`.
+        ToLastCheckTime(crate::DateTime),
+        /// Last message number within a range.
+        ///
+        /// `LastMessageId` at least this value. Query: `from_EmailAccount_LastMessageId=12`.
+        FromLastMessageId(i64),
+        /// Last message number within a range.
+        ///
+        /// `LastMessageId` at most this value. Query: `to_EmailAccount_LastMessageId=12`.
+        ToLastMessageId(i64),
+        /// Number of failed checks within a range.
+        ///
+        /// `ErrorCount` at least this value. Query: `from_EmailAccount_ErrorCount=12`.
+        FromErrorCount(i64),
+        /// Number of failed checks within a range.
+        ///
+        /// `ErrorCount` at most this value. Query: `to_EmailAccount_ErrorCount=12`.
+        ToErrorCount(i64),
     }
 
     impl crate::QueryFilter for EmailAccountFilter {
@@ -1602,6 +1674,7 @@ mod typed {
                 Self::LastMessageId(value) => {
                     ("EmailAccount_LastMessageId", value.to_string())
                 }
+                Self::ErrorCount(value) => ("EmailAccount_ErrorCount", value.to_string()),
                 Self::GoogleAccessToken(value) => {
                     ("EmailAccount_GoogleAccessToken", value.clone())
                 }
@@ -1643,6 +1716,30 @@ mod typed {
                 }
                 Self::ToOutgoingServerPort(value) => {
                     ("to_EmailAccount_OutgoingServerPort", value.to_string())
+                }
+                Self::FromLastCheckTime(value) => {
+                    (
+                        "from_EmailAccount_LastCheckTime",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::ToLastCheckTime(value) => {
+                    (
+                        "to_EmailAccount_LastCheckTime",
+                        value.to_filter_string(crate::SERVICE.filter_datetime_format),
+                    )
+                }
+                Self::FromLastMessageId(value) => {
+                    ("from_EmailAccount_LastMessageId", value.to_string())
+                }
+                Self::ToLastMessageId(value) => {
+                    ("to_EmailAccount_LastMessageId", value.to_string())
+                }
+                Self::FromErrorCount(value) => {
+                    ("from_EmailAccount_ErrorCount", value.to_string())
+                }
+                Self::ToErrorCount(value) => {
+                    ("to_EmailAccount_ErrorCount", value.to_string())
                 }
             }
         }

@@ -117,9 +117,11 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("RemovedTariffs", crate::FieldKind::Ids("Tariff"))
             .body_only(),
         crate::FieldSchema::new(
-            "ReminderType",
-            crate::FieldKind::Enum(&crate::enums::ReminderType::SCHEMA),
-        ),
+                "ReminderType",
+                crate::FieldKind::Enum(&crate::enums::ReminderType::SCHEMA),
+            )
+            .required()
+            .nullable(),
         crate::FieldSchema::new("ReminderDate", crate::FieldKind::DateTime),
         crate::FieldSchema::new("DaysAfterSignup", crate::FieldKind::Integer),
         crate::FieldSchema::new("ProductId", crate::FieldKind::Id("Product")),
@@ -129,10 +131,13 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("DaysAfterRenewal", crate::FieldKind::Integer),
         crate::FieldSchema::new("DaysBeforeRenewal", crate::FieldKind::Integer),
         crate::FieldSchema::new(
-            "ReminderAction",
-            crate::FieldKind::Enum(&crate::enums::ReminderAction::SCHEMA),
-        ),
-        crate::FieldSchema::new("Email", crate::FieldKind::String),
+                "ReminderAction",
+                crate::FieldKind::Enum(&crate::enums::ReminderAction::SCHEMA),
+            )
+            .required()
+            .nullable(),
+        crate::FieldSchema::new("Email", crate::FieldKind::String)
+            .pii(crate::Pii::Email),
         crate::FieldSchema::new(
             "CannedResponseId",
             crate::FieldKind::Id("CannedResponse"),
@@ -143,10 +148,8 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("Resources", crate::FieldKind::Ids("Resource"))
             .not_in_list(),
         crate::FieldSchema::new("AddedResources", crate::FieldKind::Ids("Resource"))
-            .update_only()
             .body_only(),
         crate::FieldSchema::new("RemovedResources", crate::FieldKind::Ids("Resource"))
-            .update_only()
             .body_only(),
         crate::FieldSchema::new(
             "OnlySendToTeamPayingMembers",
@@ -306,6 +309,11 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             to: "to_Reminder_NextProcessTime",
             field: "NextProcessTime",
         },
+        crate::RangeFilterSchema {
+            from: "from_Reminder_BlockingPeriodMinutes",
+            to: "to_Reminder_BlockingPeriodMinutes",
+            field: "BlockingPeriodMinutes",
+        },
     ],
     sort: &[
         "Id",
@@ -458,7 +466,9 @@ mod typed {
         /// Wire: `BusinessName`, read-only.
         ///
         /// Spec decision: Only the newer pages have it: on the record, as a filter, called read-only,
-        /// and in no body. The same holds for ProductName, SurveyName and CannedResponseName.
+        /// and in no body. The same holds for ProductName, SurveyName and CannedResponseName. The
+        /// catalogue (skills:reminders.md) does not name it; it is kept, read-only, as the newer
+        /// get-one and list pages show it.
         pub business_name: Option<String>,
         /// The reminder's name.
         ///
@@ -491,15 +501,18 @@ mod typed {
         /// Spec decision: The 2020 create parameters leave it out, but its create example and both
         /// newer bodies carry it: written on create and update. No list example shows it, and list
         /// answers leave id lists out (as NOTES.md reports for CoworkerBookingCredit), so list records
-        /// are typed without it.
+        /// are typed without it. The catalogue (skills:reminders.md) lists it among the properties only
+        /// a get returns, as assumed.
         pub tariffs: Option<Vec<crate::ids::TariffId>>,
         /// What triggers the reminder.
         ///
-        /// Wire: `ReminderType`.
+        /// Wire: `ReminderType`, required on create.
         ///
         /// Spec decision: The learn.nexudus.com create page marks it required; the
-        /// developers.nexudus.com create and update pages and the 2020 page mark it optional. Two newer
-        /// pages against one: it is optional.
+        /// developers.nexudus.com create and update pages and the 2020 page mark it optional. The spec
+        /// first made it optional, two newer pages against one. The catalogue (skills:reminders.md)
+        /// marks it required on create too, so it is now required. It stays nullable, as before: no
+        /// page says every answer carries it.
         pub reminder_type: Option<crate::enums::ReminderType>,
         /// The date a fixed-date reminder fires.
         ///
@@ -517,7 +530,8 @@ mod typed {
         ///
         /// Wire: `ProductName`, read-only.
         ///
-        /// Spec decision: See BusinessName.
+        /// Spec decision: See BusinessName. The catalogue (skills:reminders.md) does not name it; it is
+        /// kept, read-only, as the newer get-one and list pages show it.
         pub product_name: Option<String>,
         /// ID of the survey the reminder sends, if any.
         ///
@@ -529,7 +543,8 @@ mod typed {
         ///
         /// Wire: `SurveyName`, read-only.
         ///
-        /// Spec decision: See BusinessName.
+        /// Spec decision: See BusinessName. The catalogue (skills:reminders.md) does not name it; it is
+        /// kept, read-only, as the newer get-one and list pages show it.
         pub survey_name: Option<String>,
         /// For renewal reminders, how many days after the renewal it fires.
         ///
@@ -541,9 +556,10 @@ mod typed {
         pub days_before_renewal: Option<i64>,
         /// What the reminder sends.
         ///
-        /// Wire: `ReminderAction`.
+        /// Wire: `ReminderAction`, required on create.
         ///
-        /// Spec decision: See ReminderType.
+        /// Spec decision: See ReminderType. Like ReminderType, it is now required on create, as the
+        /// catalogue and the learn.nexudus.com create page mark it.
         pub reminder_action: Option<crate::enums::ReminderAction>,
         /// The email the reminder sends, when it sends one.
         ///
@@ -557,7 +573,8 @@ mod typed {
         ///
         /// Wire: `CannedResponseName`, read-only.
         ///
-        /// Spec decision: See BusinessName.
+        /// Spec decision: See BusinessName. The catalogue (skills:reminders.md) does not name it; it is
+        /// kept, read-only, as the newer get-one and list pages show it.
         pub canned_response_name: Option<String>,
         /// When the reminder is next processed.
         ///
@@ -570,7 +587,8 @@ mod typed {
         /// Wire: `Resources`.
         ///
         /// Spec decision: See ForAllChildLocations. No list example shows it, and list answers leave id
-        /// lists out, so list records are typed without it.
+        /// lists out, so list records are typed without it. The catalogue (skills:reminders.md) lists
+        /// it among the properties only a get returns, as assumed.
         pub resources: Option<Vec<crate::ids::ResourceId>>,
         /// Whether only the paying members of teams receive the reminder.
         ///
@@ -1032,7 +1050,7 @@ mod typed {
         /// Spec decision: See AddedTariffs.
         pub removed_tariffs: Option<Vec<crate::ids::TariffId>>,
         /// `ReminderType`: see [`Reminder::reminder_type`].
-        pub reminder_type: Option<crate::enums::ReminderType>,
+        pub reminder_type: crate::enums::ReminderType,
         /// `ReminderDate`: see [`Reminder::reminder_date`].
         pub reminder_date: Option<crate::DateTime>,
         /// `DaysAfterSignup`: see [`Reminder::days_after_signup`].
@@ -1046,7 +1064,7 @@ mod typed {
         /// `DaysBeforeRenewal`: see [`Reminder::days_before_renewal`].
         pub days_before_renewal: Option<i64>,
         /// `ReminderAction`: see [`Reminder::reminder_action`].
-        pub reminder_action: Option<crate::enums::ReminderAction>,
+        pub reminder_action: crate::enums::ReminderAction,
         /// `Email`: see [`Reminder::email`].
         pub email: Option<String>,
         /// `CannedResponseId`: see [`Reminder::canned_response_id`].
@@ -1055,6 +1073,20 @@ mod typed {
         pub next_process_time: Option<crate::DateTime>,
         /// `Resources`: see [`Reminder::resources`].
         pub resources: Option<Vec<crate::ids::ResourceId>>,
+        /// Resources to add to `Resources`, leaving the others.
+        ///
+        /// Wire: `AddedResources`, sent only, never in answers.
+        ///
+        /// Spec decision: Only the newer update page shows it, so the spec first made it update-only.
+        /// The catalogue (skills:reminders.md) lists it among the create options as well as the update
+        /// ones, as it does AddedTariffs, so it is written on both.
+        pub added_resources: Option<Vec<crate::ids::ResourceId>>,
+        /// Resources to remove from `Resources`, leaving the others.
+        ///
+        /// Wire: `RemovedResources`, sent only, never in answers.
+        ///
+        /// Spec decision: See AddedResources.
+        pub removed_resources: Option<Vec<crate::ids::ResourceId>>,
         /// `OnlySendToTeamPayingMembers`: see [`Reminder::only_send_to_team_paying_members`].
         pub only_send_to_team_paying_members: Option<bool>,
         /// `OnlySendToActiveCoworkers`: see [`Reminder::only_send_to_active_coworkers`].
@@ -1080,18 +1112,20 @@ mod typed {
             object.field_if_set("Tariffs", &self.tariffs)?;
             object.field_if_set("AddedTariffs", &self.added_tariffs)?;
             object.field_if_set("RemovedTariffs", &self.removed_tariffs)?;
-            object.field_if_set("ReminderType", &self.reminder_type)?;
+            object.field("ReminderType", &self.reminder_type)?;
             object.field_if_set("ReminderDate", &self.reminder_date)?;
             object.field_if_set("DaysAfterSignup", &self.days_after_signup)?;
             object.field_if_set("ProductId", &self.product_id)?;
             object.field_if_set("SurveyId", &self.survey_id)?;
             object.field_if_set("DaysAfterRenewal", &self.days_after_renewal)?;
             object.field_if_set("DaysBeforeRenewal", &self.days_before_renewal)?;
-            object.field_if_set("ReminderAction", &self.reminder_action)?;
+            object.field("ReminderAction", &self.reminder_action)?;
             object.field_if_set("Email", &self.email)?;
             object.field_if_set("CannedResponseId", &self.canned_response_id)?;
             object.field_if_set("NextProcessTime", &self.next_process_time)?;
             object.field_if_set("Resources", &self.resources)?;
+            object.field_if_set("AddedResources", &self.added_resources)?;
+            object.field_if_set("RemovedResources", &self.removed_resources)?;
             object
                 .field_if_set(
                     "OnlySendToTeamPayingMembers",
@@ -1108,10 +1142,13 @@ mod typed {
     }
 
     impl NewReminder {
-        /// A body with the required fields set (`BusinessId`, `Name`) and no optional one.
+        /// A body with the required fields set (`BusinessId`, `Name`, `ReminderType`, `ReminderAction`)
+        /// and no optional one.
         pub fn new(
             business_id: impl Into<crate::ids::BusinessId>,
             name: impl Into<String>,
+            reminder_type: impl Into<crate::enums::ReminderType>,
+            reminder_action: impl Into<crate::enums::ReminderAction>,
         ) -> Self {
             Self {
                 system_id: None,
@@ -1125,18 +1162,20 @@ mod typed {
                 tariffs: None,
                 added_tariffs: None,
                 removed_tariffs: None,
-                reminder_type: None,
+                reminder_type: reminder_type.into(),
                 reminder_date: None,
                 days_after_signup: None,
                 product_id: None,
                 survey_id: None,
                 days_after_renewal: None,
                 days_before_renewal: None,
-                reminder_action: None,
+                reminder_action: reminder_action.into(),
                 email: None,
                 canned_response_id: None,
                 next_process_time: None,
                 resources: None,
+                added_resources: None,
+                removed_resources: None,
                 only_send_to_team_paying_members: None,
                 only_send_to_active_coworkers: None,
                 blocking_period_minutes: None,
@@ -1209,15 +1248,6 @@ mod typed {
             self
         }
 
-        /// Sets [`ReminderType`](Self::reminder_type).
-        pub fn with_reminder_type(
-            mut self,
-            value: impl Into<crate::enums::ReminderType>,
-        ) -> Self {
-            self.reminder_type = Some(value.into());
-            self
-        }
-
         /// Sets [`ReminderDate`](Self::reminder_date).
         pub fn with_reminder_date(mut self, value: crate::DateTime) -> Self {
             self.reminder_date = Some(value);
@@ -1257,15 +1287,6 @@ mod typed {
             self
         }
 
-        /// Sets [`ReminderAction`](Self::reminder_action).
-        pub fn with_reminder_action(
-            mut self,
-            value: impl Into<crate::enums::ReminderAction>,
-        ) -> Self {
-            self.reminder_action = Some(value.into());
-            self
-        }
-
         /// Sets [`Email`](Self::email).
         pub fn with_email(mut self, value: impl Into<String>) -> Self {
             self.email = Some(value.into());
@@ -1293,6 +1314,24 @@ mod typed {
             value: impl IntoIterator<Item = impl Into<crate::ids::ResourceId>>,
         ) -> Self {
             self.resources = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+
+        /// Sets [`AddedResources`](Self::added_resources).
+        pub fn with_added_resources(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::ResourceId>>,
+        ) -> Self {
+            self.added_resources = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+
+        /// Sets [`RemovedResources`](Self::removed_resources).
+        pub fn with_removed_resources(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::ids::ResourceId>>,
+        ) -> Self {
+            self.removed_resources = Some(value.into_iter().map(Into::into).collect());
             self
         }
 
@@ -1375,17 +1414,9 @@ mod typed {
         pub next_process_time: Option<crate::DateTime>,
         /// `Resources`: see [`Reminder::resources`].
         pub resources: Option<Vec<crate::ids::ResourceId>>,
-        /// Resources to add to `Resources`, leaving the others.
-        ///
-        /// Wire: `AddedResources`, set on update only, sent only, never in answers.
-        ///
-        /// Spec decision: Only the newer update page shows it; no page found shows it in a create body.
+        /// `AddedResources`: see [`NewReminder::added_resources`].
         pub added_resources: Option<Vec<crate::ids::ResourceId>>,
-        /// Resources to remove from `Resources`, leaving the others.
-        ///
-        /// Wire: `RemovedResources`, set on update only, sent only, never in answers.
-        ///
-        /// Spec decision: See AddedResources.
+        /// `RemovedResources`: see [`NewReminder::removed_resources`].
         pub removed_resources: Option<Vec<crate::ids::ResourceId>>,
         /// `OnlySendToTeamPayingMembers`: see [`Reminder::only_send_to_team_paying_members`].
         pub only_send_to_team_paying_members: Option<bool>,
@@ -1670,6 +1701,15 @@ mod typed {
         ///
         /// `NextProcessTime` at most this value. Query: `to_Reminder_NextProcessTime=2025-01-01T00:00`.
         ToNextProcessTime(crate::DateTime),
+        /// Blocking period within a range.
+        ///
+        /// `BlockingPeriodMinutes` at least this value. Query:
+        /// `from_Reminder_BlockingPeriodMinutes=12`.
+        FromBlockingPeriodMinutes(i64),
+        /// Blocking period within a range.
+        ///
+        /// `BlockingPeriodMinutes` at most this value. Query: `to_Reminder_BlockingPeriodMinutes=12`.
+        ToBlockingPeriodMinutes(i64),
     }
 
     impl crate::QueryFilter for ReminderFilter {
@@ -1804,6 +1844,12 @@ mod typed {
                         "to_Reminder_NextProcessTime",
                         value.to_filter_string(crate::SERVICE.filter_datetime_format),
                     )
+                }
+                Self::FromBlockingPeriodMinutes(value) => {
+                    ("from_Reminder_BlockingPeriodMinutes", value.to_string())
+                }
+                Self::ToBlockingPeriodMinutes(value) => {
+                    ("to_Reminder_BlockingPeriodMinutes", value.to_string())
                 }
             }
         }

@@ -113,7 +113,8 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     ],
     joined: &[
         crate::FieldSchema::new("ResponsibleFullName", crate::FieldKind::String)
-            .read_only(),
+            .read_only()
+            .pii(crate::Pii::Name),
     ],
     filters: &[
         crate::FilterSchema {
@@ -325,6 +326,10 @@ mod typed {
         /// Whether the responsible admin gets an email when the task is due.
         ///
         /// Wire: `NotifyByEmail`.
+        ///
+        /// Spec decision: The catalogue (skills:taskitems.md) tags it as EMAIL personal data,
+        /// apparently for the word in its name; it is a switch and holds no address, so it is not
+        /// marked as personal data.
         pub notify_by_email: Option<bool>,
         /// Whether every admin user sees the task, not only the responsible one.
         ///

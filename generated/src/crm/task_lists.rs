@@ -306,7 +306,9 @@ mod typed {
         ///
         /// Wire: `BusinessName`, read-only.
         ///
-        /// Spec decision: Only the newer get-one page has it, on the record and called read-only.
+        /// Spec decision: Only the newer get-one page has it, on the record and called read-only. The
+        /// catalogue (skills:tasklists.md) does not name it; it is kept, read-only, as the newer
+        /// get-one page shows it.
         pub business_name: Option<String>,
         /// The task list's name.
         ///

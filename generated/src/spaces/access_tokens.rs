@@ -103,7 +103,9 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("CustomFields", crate::FieldKind::Json),
         crate::FieldSchema::new("BusinessId", crate::FieldKind::Id("Business"))
             .required(),
-        crate::FieldSchema::new("AccessCode", crate::FieldKind::String).required(),
+        crate::FieldSchema::new("AccessCode", crate::FieldKind::String)
+            .required()
+            .pii(crate::Pii::Secret),
         crate::FieldSchema::new("Description", crate::FieldKind::String),
         crate::FieldSchema::new("MinutesIncluded", crate::FieldKind::Integer).required(),
         crate::FieldSchema::new("ValidFrom", crate::FieldKind::DateTime),

@@ -82,6 +82,29 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
     service: &crate::SERVICE,
 };
 
+/// The elements of `BookingProducts`.
+pub const BOOKING_PRODUCTS_ELEMENT: crate::ChildSchema = crate::ChildSchema {
+    entity: "BookingProduct",
+    link: "BookingId",
+    properties: &[
+        crate::FieldSchema::new("ProductId", crate::FieldKind::Id("Product")).required(),
+        crate::FieldSchema::new("Quantity", crate::FieldKind::Integer).required(),
+        crate::FieldSchema::new("InvoiceInMinutes", crate::FieldKind::Boolean),
+    ],
+};
+
+/// The elements of `BookingVisitors`.
+pub const BOOKING_VISITORS_ELEMENT: crate::ChildSchema = crate::ChildSchema {
+    entity: "BookingVisitor",
+    link: "BookingId",
+    properties: &[
+        crate::FieldSchema::new("VisitorFullName", crate::FieldKind::String)
+            .pii(crate::Pii::Name),
+        crate::FieldSchema::new("VisitorEmail", crate::FieldKind::String)
+            .pii(crate::Pii::Email),
+    ],
+};
+
 /// The `Booking` entity as data: what the spec says of its records, filters and endpoints.
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "Booking",
@@ -196,8 +219,16 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("InvoiceDateLocal", crate::FieldKind::DateTime),
         crate::FieldSchema::new("ZoomEventData", crate::FieldKind::String),
         crate::FieldSchema::new("Office365AdminEventId", crate::FieldKind::String),
-        crate::FieldSchema::new("BookingProducts", crate::FieldKind::Json).body_only(),
-        crate::FieldSchema::new("BookingVisitors", crate::FieldKind::Json).body_only(),
+        crate::FieldSchema::new(
+                "BookingProducts",
+                crate::FieldKind::Children(&BOOKING_PRODUCTS_ELEMENT),
+            )
+            .body_only(),
+        crate::FieldSchema::new(
+                "BookingVisitors",
+                crate::FieldKind::Children(&BOOKING_VISITORS_ELEMENT),
+            )
+            .body_only(),
     ],
     joined: &[
         crate::FieldSchema::new("ResourceName", crate::FieldKind::String).read_only(),
@@ -2106,6 +2137,124 @@ mod typed {
         }
     }
 
+    /// One element of `BookingProducts` in the bodies of `Booking`: a `BookingProduct` record,
+    /// created with the `Booking` and linked to it by its `BookingId`, which the API sets. Required
+    /// properties are the arguments of [`InlineBookingProduct::new`]; set the others with the
+    /// `with_` methods.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct InlineBookingProduct {
+        /// ID of the product added to the booking.
+        ///
+        /// Wire: `ProductId`, required on create.
+        pub product_id: crate::ids::ProductId,
+        /// How many units of the product are ordered.
+        ///
+        /// Wire: `Quantity`, required on create.
+        ///
+        /// Spec decision: The 2020 page types it `int` in the parameters but its example record shows
+        /// `False`, an artefact of the page generator; an integer is kept.
+        pub quantity: i64,
+        /// Whether the product is charged per minute of the booking's length rather than per unit.
+        ///
+        /// Wire: `InvoiceInMinutes`.
+        pub invoice_in_minutes: Option<bool>,
+    }
+
+    impl ::serde::Serialize for InlineBookingProduct {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            let mut object = crate::wire::Object::start(serializer)?;
+            object.field("ProductId", &self.product_id)?;
+            object.field("Quantity", &self.quantity)?;
+            object.field_if_set("InvoiceInMinutes", &self.invoice_in_minutes)?;
+            object.end()
+        }
+    }
+
+    impl InlineBookingProduct {
+        /// A body with the required fields set (`ProductId`, `Quantity`) and no optional one.
+        pub fn new(product_id: impl Into<crate::ids::ProductId>, quantity: i64) -> Self {
+            Self {
+                product_id: product_id.into(),
+                quantity,
+                invoice_in_minutes: None,
+            }
+        }
+
+        /// Sets [`InvoiceInMinutes`](Self::invoice_in_minutes).
+        pub fn with_invoice_in_minutes(mut self, value: bool) -> Self {
+            self.invoice_in_minutes = Some(value);
+            self
+        }
+    }
+
+    /// One element of `BookingVisitors` in the bodies of `Booking`: a `BookingVisitor` record,
+    /// created with the `Booking` and linked to it by its `BookingId`, which the API sets. Required
+    /// properties are the arguments of [`InlineBookingVisitor::new`]; set the others with the
+    /// `with_` methods.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct InlineBookingVisitor {
+        /// The visitor's full name.
+        ///
+        /// Wire: `VisitorFullName`.
+        ///
+        /// Spec decision: The 2020 list example spells it `BookingVisitorVisitorFullName`; the spec
+        /// drops the entity prefix, as the newer pages do for every joined name.
+        pub visitor_full_name: Option<String>,
+        /// The visitor's email address.
+        ///
+        /// Wire: `VisitorEmail`.
+        ///
+        /// Spec decision: The catalogue (skills:bookingvisitors.md) names it only in its PII table; the
+        /// newer dev:spaces/get-bookingvisitors-by-id shows it as read-only, taken from the linked
+        /// visitor, so it is a joined field. The 2020 page does not have it.
+        pub visitor_email: Option<String>,
+    }
+
+    impl ::serde::Serialize for InlineBookingVisitor {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            let mut object = crate::wire::Object::start(serializer)?;
+            object.field_if_set("VisitorFullName", &self.visitor_full_name)?;
+            object.field_if_set("VisitorEmail", &self.visitor_email)?;
+            object.end()
+        }
+    }
+
+    impl InlineBookingVisitor {
+        /// A body with no field set.
+        pub fn new() -> Self {
+            Self {
+                visitor_full_name: None,
+                visitor_email: None,
+            }
+        }
+
+        /// Sets [`VisitorFullName`](Self::visitor_full_name).
+        pub fn with_visitor_full_name(mut self, value: impl Into<String>) -> Self {
+            self.visitor_full_name = Some(value.into());
+            self
+        }
+
+        /// Sets [`VisitorEmail`](Self::visitor_email).
+        pub fn with_visitor_email(mut self, value: impl Into<String>) -> Self {
+            self.visitor_email = Some(value.into());
+            self
+        }
+    }
+
+    impl Default for InlineBookingVisitor {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+
     /// The body that creates a [`Booking`]. Required fields are the arguments of
     /// [`NewBooking::new`], so a body without one does not compile; set optional fields with the
     /// `with_` methods. Unset optional fields are not sent, and fields the API does not take on
@@ -2229,28 +2378,26 @@ mod typed {
         pub zoom_event_data: Option<String>,
         /// `Office365AdminEventId`: see [`Booking::office365_admin_event_id`].
         pub office365_admin_event_id: Option<String>,
-        /// Products to add with the booking, as an array of objects with ProductId, Quantity and
-        /// InvoiceInMinutes (the fields of BookingProduct).
+        /// Products added to the booking (catering, equipment, ...), each made a BookingProduct record
+        /// of this booking. Only products linked to the booked resource can be added.
         ///
         /// Wire: `BookingProducts`, sent only, never in answers.
         ///
-        /// Spec decision: Only the newer generation documents it: the entity reference bookings.md of
-        /// Nexudus-Ltd/nexudus-coworking-skills, generated from the metadata behind the developer
-        /// pages, lists it among the create and update options; the 2020 page does not. It is an inline
-        /// list of child records taken on create and update; the spec has no type for an array of
-        /// objects, so it is free JSON. BookingProduct records can also be managed on their own.
-        pub booking_products: Option<::serde_json::Value>,
-        /// Visitors to invite to the booking, as an array of objects with VisitorFullName and
-        /// VisitorEmail.
+        /// Spec decision: Only the catalogue (skills:bookings.md) names it, as an inline array of the
+        /// create and update options with these writable properties; the 2020 page does not. Before the
+        /// spec had inline children it was free JSON; it is now typed by BookingProduct's fields.
+        pub booking_products: Option<Vec<InlineBookingProduct>>,
+        /// Visitors invited to the booking, each made a BookingVisitor record of this booking. The
+        /// booking needs a customer for visitors to be added.
         ///
         /// Wire: `BookingVisitors`, sent only, never in answers.
         ///
-        /// Spec decision: Only the newer generation documents it: the entity reference bookings.md of
-        /// Nexudus-Ltd/nexudus-coworking-skills, generated from the metadata behind the developer
-        /// pages, lists it among the create and update options; the 2020 page does not. It is an inline
-        /// list of child records taken on create and update; the spec has no type for an array of
-        /// objects, so it is free JSON.
-        pub booking_visitors: Option<::serde_json::Value>,
+        /// Spec decision: Only the catalogue (skills:bookings.md) names it, as an inline array with the
+        /// writable properties VisitorFullName and VisitorEmail; the 2020 page does not. On a
+        /// BookingVisitor record those two are display values copied from the linked Visitor
+        /// (dev:spaces/get-bookingvisitors-by-id), so the API presumably finds or makes the visitor
+        /// from them; the spec follows the catalogue's list.
+        pub booking_visitors: Option<Vec<InlineBookingVisitor>>,
     }
 
     impl ::serde::Serialize for NewBooking {
@@ -2793,14 +2940,20 @@ mod typed {
         }
 
         /// Sets [`BookingProducts`](Self::booking_products).
-        pub fn with_booking_products(mut self, value: ::serde_json::Value) -> Self {
-            self.booking_products = Some(value);
+        pub fn with_booking_products(
+            mut self,
+            value: impl IntoIterator<Item = InlineBookingProduct>,
+        ) -> Self {
+            self.booking_products = Some(value.into_iter().collect());
             self
         }
 
         /// Sets [`BookingVisitors`](Self::booking_visitors).
-        pub fn with_booking_visitors(mut self, value: ::serde_json::Value) -> Self {
-            self.booking_visitors = Some(value);
+        pub fn with_booking_visitors(
+            mut self,
+            value: impl IntoIterator<Item = InlineBookingVisitor>,
+        ) -> Self {
+            self.booking_visitors = Some(value.into_iter().collect());
             self
         }
     }
@@ -2944,9 +3097,9 @@ mod typed {
         /// `Office365AdminEventId`: see [`Booking::office365_admin_event_id`].
         pub office365_admin_event_id: Option<String>,
         /// `BookingProducts`: see [`NewBooking::booking_products`].
-        pub booking_products: Option<::serde_json::Value>,
+        pub booking_products: Option<Vec<InlineBookingProduct>>,
         /// `BookingVisitors`: see [`NewBooking::booking_visitors`].
-        pub booking_visitors: Option<::serde_json::Value>,
+        pub booking_visitors: Option<Vec<InlineBookingVisitor>>,
         /// Properties the spec does not describe, sent back as they were read.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }

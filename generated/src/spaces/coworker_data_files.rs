@@ -203,7 +203,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             field: "NewFileDataUrl",
         },
         crate::FilterSchema {
-            query: "CoworkerDataFile_ClearFileDataFile",
+            query: "CoworkerDataFile_ClearFileData",
             field: "ClearFileDataFile",
         },
         crate::FilterSchema {
@@ -211,7 +211,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             field: "NewSignedFileDataUrl",
         },
         crate::FilterSchema {
-            query: "CoworkerDataFile_ClearSignedFileDataFile",
+            query: "CoworkerDataFile_ClearSignedFileData",
             field: "ClearSignedFileDataFile",
         },
         crate::FilterSchema {
@@ -1329,16 +1329,16 @@ mod typed {
         NewFileDataUrl(String),
         /// Filter by the remove-file switch.
         ///
-        /// Query: `CoworkerDataFile_ClearFileDataFile=true`.
-        ClearFileDataFile(bool),
+        /// Query: `CoworkerDataFile_ClearFileData=true`.
+        ClearFileData(bool),
         /// Filter by the signed-copy upload URL.
         ///
         /// Query: `CoworkerDataFile_NewSignedFileDataUrl=text`.
         NewSignedFileDataUrl(String),
         /// Filter by the remove-signed-copy switch.
         ///
-        /// Query: `CoworkerDataFile_ClearSignedFileDataFile=true`.
-        ClearSignedFileDataFile(bool),
+        /// Query: `CoworkerDataFile_ClearSignedFileData=true`.
+        ClearSignedFileData(bool),
         /// Filter by file extension.
         ///
         /// Query: `CoworkerDataFile_Extension=text`.
@@ -1419,14 +1419,14 @@ mod typed {
                 Self::NewFileDataUrl(value) => {
                     ("CoworkerDataFile_NewFileDataUrl", value.clone())
                 }
-                Self::ClearFileDataFile(value) => {
-                    ("CoworkerDataFile_ClearFileDataFile", value.to_string())
+                Self::ClearFileData(value) => {
+                    ("CoworkerDataFile_ClearFileData", value.to_string())
                 }
                 Self::NewSignedFileDataUrl(value) => {
                     ("CoworkerDataFile_NewSignedFileDataUrl", value.clone())
                 }
-                Self::ClearSignedFileDataFile(value) => {
-                    ("CoworkerDataFile_ClearSignedFileDataFile", value.to_string())
+                Self::ClearSignedFileData(value) => {
+                    ("CoworkerDataFile_ClearSignedFileData", value.to_string())
                 }
                 Self::Extension(value) => ("CoworkerDataFile_Extension", value.clone()),
                 Self::Billed(value) => ("CoworkerDataFile_Billed", value.to_string()),

@@ -628,7 +628,7 @@ mod typed {
         ///
         /// Wire: `ReceivedBy`.
         pub received_by: Option<String>,
-        /// Free-text notes about the delivery.
+        /// Notes staff keep about the delivery.
         ///
         /// Wire: `Notes`.
         pub notes: Option<String>,
@@ -3135,7 +3135,7 @@ mod typed {
         Location,
         /// `ReceivedBy`: Name of the staff member who received it.
         ReceivedBy,
-        /// `Notes`: Free-text notes about the delivery.
+        /// `Notes`: Notes staff keep about the delivery.
         Notes,
         /// `Processed`: Whether the delivery has been processed (the customer notified).
         Processed,

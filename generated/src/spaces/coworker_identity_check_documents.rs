@@ -243,7 +243,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             field: "NewPhotoUrl",
         },
         crate::FilterSchema {
-            query: "CoworkerIdentityCheckDocument_ClearPhotoFile",
+            query: "CoworkerIdentityCheckDocument_ClearPhoto",
             field: "ClearPhotoFile",
         },
         crate::FilterSchema {
@@ -251,7 +251,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             field: "NewDocumentUrl",
         },
         crate::FilterSchema {
-            query: "CoworkerIdentityCheckDocument_ClearDocumentFile",
+            query: "CoworkerIdentityCheckDocument_ClearDocument",
             field: "ClearDocumentFile",
         },
         crate::FilterSchema {
@@ -259,7 +259,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             field: "NewAdditionalDocumentUrl",
         },
         crate::FilterSchema {
-            query: "CoworkerIdentityCheckDocument_ClearAdditionalDocumentFile",
+            query: "CoworkerIdentityCheckDocument_ClearAdditionalDocument",
             field: "ClearAdditionalDocumentFile",
         },
         crate::FilterSchema {
@@ -1382,24 +1382,24 @@ mod typed {
         NewPhotoUrl(String),
         /// Filter by the clear-photo flag.
         ///
-        /// Query: `CoworkerIdentityCheckDocument_ClearPhotoFile=true`.
-        ClearPhotoFile(bool),
+        /// Query: `CoworkerIdentityCheckDocument_ClearPhoto=true`.
+        ClearPhoto(bool),
         /// Filter by the document upload URL.
         ///
         /// Query: `CoworkerIdentityCheckDocument_NewDocumentUrl=text`.
         NewDocumentUrl(String),
         /// Filter by the clear-document flag.
         ///
-        /// Query: `CoworkerIdentityCheckDocument_ClearDocumentFile=true`.
-        ClearDocumentFile(bool),
+        /// Query: `CoworkerIdentityCheckDocument_ClearDocument=true`.
+        ClearDocument(bool),
         /// Filter by the additional document upload URL.
         ///
         /// Query: `CoworkerIdentityCheckDocument_NewAdditionalDocumentUrl=text`.
         NewAdditionalDocumentUrl(String),
         /// Filter by the clear-additional-document flag.
         ///
-        /// Query: `CoworkerIdentityCheckDocument_ClearAdditionalDocumentFile=true`.
-        ClearAdditionalDocumentFile(bool),
+        /// Query: `CoworkerIdentityCheckDocument_ClearAdditionalDocument=true`.
+        ClearAdditionalDocument(bool),
         /// Filter by notes.
         ///
         /// Query: `CoworkerIdentityCheckDocument_Notes=text`.
@@ -1467,17 +1467,14 @@ mod typed {
                 Self::NewPhotoUrl(value) => {
                     ("CoworkerIdentityCheckDocument_NewPhotoUrl", value.clone())
                 }
-                Self::ClearPhotoFile(value) => {
-                    ("CoworkerIdentityCheckDocument_ClearPhotoFile", value.to_string())
+                Self::ClearPhoto(value) => {
+                    ("CoworkerIdentityCheckDocument_ClearPhoto", value.to_string())
                 }
                 Self::NewDocumentUrl(value) => {
                     ("CoworkerIdentityCheckDocument_NewDocumentUrl", value.clone())
                 }
-                Self::ClearDocumentFile(value) => {
-                    (
-                        "CoworkerIdentityCheckDocument_ClearDocumentFile",
-                        value.to_string(),
-                    )
+                Self::ClearDocument(value) => {
+                    ("CoworkerIdentityCheckDocument_ClearDocument", value.to_string())
                 }
                 Self::NewAdditionalDocumentUrl(value) => {
                     (
@@ -1485,9 +1482,9 @@ mod typed {
                         value.clone(),
                     )
                 }
-                Self::ClearAdditionalDocumentFile(value) => {
+                Self::ClearAdditionalDocument(value) => {
                     (
-                        "CoworkerIdentityCheckDocument_ClearAdditionalDocumentFile",
+                        "CoworkerIdentityCheckDocument_ClearAdditionalDocument",
                         value.to_string(),
                     )
                 }

@@ -257,6 +257,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("StripeBacsDDMandateId", crate::FieldKind::String)
             .flag("stripe-bacs-d-d-mandate-id"),
         crate::FieldSchema::new("StripeBacsDDCustomerToken", crate::FieldKind::String)
+            .pii(crate::Pii::Secret)
             .flag("stripe-bacs-d-d-customer-token"),
         crate::FieldSchema::new(
             "RegularPaymentProvider",
@@ -343,8 +344,10 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("Custom29", crate::FieldKind::String),
         crate::FieldSchema::new("Custom30", crate::FieldKind::String),
         crate::FieldSchema::new("StripeACHBankToken", crate::FieldKind::String)
+            .pii(crate::Pii::Secret)
             .flag("stripe-a-c-h-bank-token"),
         crate::FieldSchema::new("StripeACHCustomerToken", crate::FieldKind::String)
+            .pii(crate::Pii::Secret)
             .flag("stripe-a-c-h-customer-token"),
         crate::FieldSchema::new(
                 "HasAcceptedStripeACHAgreement",
@@ -405,17 +408,24 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("NextAutoInvoiceLocal", crate::FieldKind::DateTime),
         crate::FieldSchema::new("RegistrationDateLocal", crate::FieldKind::DateTime),
         crate::FieldSchema::new("AccessControlDebounceTime", crate::FieldKind::DateTime),
-        crate::FieldSchema::new("Office365AccessToken", crate::FieldKind::String),
-        crate::FieldSchema::new("Office365RefreshToken", crate::FieldKind::String),
+        crate::FieldSchema::new("Office365AccessToken", crate::FieldKind::String)
+            .pii(crate::Pii::Secret),
+        crate::FieldSchema::new("Office365RefreshToken", crate::FieldKind::String)
+            .pii(crate::Pii::Secret),
         crate::FieldSchema::new("Office365SubscriptionId", crate::FieldKind::String),
-        crate::FieldSchema::new("ZoomAccessToken", crate::FieldKind::String),
-        crate::FieldSchema::new("ZoomRefreshToken", crate::FieldKind::String),
+        crate::FieldSchema::new("ZoomAccessToken", crate::FieldKind::String)
+            .pii(crate::Pii::Secret),
+        crate::FieldSchema::new("ZoomRefreshToken", crate::FieldKind::String)
+            .pii(crate::Pii::Secret),
         crate::FieldSchema::new("ZoomUserId", crate::FieldKind::String),
-        crate::FieldSchema::new("DoordeckPrivateKey", crate::FieldKind::String),
+        crate::FieldSchema::new("DoordeckPrivateKey", crate::FieldKind::String)
+            .pii(crate::Pii::Secret),
         crate::FieldSchema::new("DoordeckPublicKey", crate::FieldKind::String),
         crate::FieldSchema::new("DoordeckUserGuid", crate::FieldKind::Guid),
-        crate::FieldSchema::new("SaltoV2AccessToken", crate::FieldKind::String),
-        crate::FieldSchema::new("GoogleApiToken", crate::FieldKind::String),
+        crate::FieldSchema::new("SaltoV2AccessToken", crate::FieldKind::String)
+            .pii(crate::Pii::Secret),
+        crate::FieldSchema::new("GoogleApiToken", crate::FieldKind::String)
+            .pii(crate::Pii::Secret),
         crate::FieldSchema::new("GoogleSubscriptionId", crate::FieldKind::String),
         crate::FieldSchema::new("SyncToSquare", crate::FieldKind::Boolean),
         crate::FieldSchema::new(
@@ -988,7 +998,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             field: "NewAvatarUrl",
         },
         crate::FilterSchema {
-            query: "Coworker_ClearAvatarFile",
+            query: "Coworker_ClearAvatar",
             field: "ClearAvatarFile",
         },
         crate::FilterSchema {
@@ -996,7 +1006,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             field: "NewBannerImageUrl",
         },
         crate::FilterSchema {
-            query: "Coworker_ClearBannerImageFile",
+            query: "Coworker_ClearBannerImage",
             field: "ClearBannerImageFile",
         },
         crate::FilterSchema {
@@ -8488,16 +8498,16 @@ mod typed {
         NewAvatarUrl(String),
         /// Filter by the remove-avatar switch.
         ///
-        /// Query: `Coworker_ClearAvatarFile=true`.
-        ClearAvatarFile(bool),
+        /// Query: `Coworker_ClearAvatar=true`.
+        ClearAvatar(bool),
         /// Filter by the banner upload URL.
         ///
         /// Query: `Coworker_NewBannerImageUrl=text`.
         NewBannerImageUrl(String),
         /// Filter by the remove-banner switch.
         ///
-        /// Query: `Coworker_ClearBannerImageFile=true`.
-        ClearBannerImageFile(bool),
+        /// Query: `Coworker_ClearBannerImage=true`.
+        ClearBannerImage(bool),
         /// Filter by tax rate type.
         ///
         /// Query: `Coworker_TaxRateType=1`.
@@ -9174,14 +9184,12 @@ mod typed {
                 Self::Businesses(value) => ("Coworker_Businesses", value.to_string()),
                 Self::Teams(value) => ("Coworker_Teams", value.to_string()),
                 Self::NewAvatarUrl(value) => ("Coworker_NewAvatarUrl", value.clone()),
-                Self::ClearAvatarFile(value) => {
-                    ("Coworker_ClearAvatarFile", value.to_string())
-                }
+                Self::ClearAvatar(value) => ("Coworker_ClearAvatar", value.to_string()),
                 Self::NewBannerImageUrl(value) => {
                     ("Coworker_NewBannerImageUrl", value.clone())
                 }
-                Self::ClearBannerImageFile(value) => {
-                    ("Coworker_ClearBannerImageFile", value.to_string())
+                Self::ClearBannerImage(value) => {
+                    ("Coworker_ClearBannerImage", value.to_string())
                 }
                 Self::TaxRateType(value) => {
                     ("Coworker_TaxRateType", value.value().to_string())

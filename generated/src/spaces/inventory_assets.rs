@@ -171,7 +171,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             field: "NewImageUrl",
         },
         crate::FilterSchema {
-            query: "InventoryAsset_ClearImageFile",
+            query: "InventoryAsset_ClearImage",
             field: "ClearImageFile",
         },
         crate::FilterSchema {
@@ -1064,8 +1064,8 @@ mod typed {
         NewImageUrl(String),
         /// Filter by the clear-image flag.
         ///
-        /// Query: `InventoryAsset_ClearImageFile=true`.
-        ClearImageFile(bool),
+        /// Query: `InventoryAsset_ClearImage=true`.
+        ClearImage(bool),
         /// Filter by value.
         ///
         /// Query: `InventoryAsset_Value=10.5`.
@@ -1121,8 +1121,8 @@ mod typed {
                 Self::Description(value) => ("InventoryAsset_Description", value.clone()),
                 Self::Sku(value) => ("InventoryAsset_Sku", value.clone()),
                 Self::NewImageUrl(value) => ("InventoryAsset_NewImageUrl", value.clone()),
-                Self::ClearImageFile(value) => {
-                    ("InventoryAsset_ClearImageFile", value.to_string())
+                Self::ClearImage(value) => {
+                    ("InventoryAsset_ClearImage", value.to_string())
                 }
                 Self::Value(value) => ("InventoryAsset_Value", value.to_string()),
                 Self::FloorPlanDesk(value) => {

@@ -123,7 +123,8 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
                 "DayOfWeek",
                 crate::FieldKind::Enum(&crate::enums::DayOfWeek::SCHEMA),
             )
-            .required(),
+            .required()
+            .nullable(),
     ],
     joined: &[],
     filters: &[
@@ -328,7 +329,7 @@ mod typed {
         /// dev:spaces/post-resourceaccessruletimeslots lists it as optional; the catalogue
         /// (skills:resourceaccessruletimeslots.md) and the learn.nexudus.com create page mark it
         /// required. A slot means nothing without its day, so it is required.
-        pub day_of_week: crate::enums::DayOfWeek,
+        pub day_of_week: Option<crate::enums::DayOfWeek>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -406,7 +407,7 @@ mod typed {
                         )?,
                         from_time: crate::wire::required(v_from_time, "FromTime")?,
                         to_time: crate::wire::required(v_to_time, "ToTime")?,
-                        day_of_week: crate::wire::required(v_day_of_week, "DayOfWeek")?,
+                        day_of_week: v_day_of_week,
                         extra,
                     })
                 }
@@ -631,7 +632,7 @@ mod typed {
         /// `ToTime`: see [`ResourceAccessRuleTimeSlot::to_time`].
         pub to_time: crate::DateTime,
         /// `DayOfWeek`: see [`ResourceAccessRuleTimeSlot::day_of_week`].
-        pub day_of_week: crate::enums::DayOfWeek,
+        pub day_of_week: Option<crate::enums::DayOfWeek>,
         /// Properties the spec does not describe, sent back as they were read.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }

@@ -111,7 +111,8 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
                 "DayOfWeek",
                 crate::FieldKind::Enum(&crate::enums::DayOfWeek::SCHEMA),
             )
-            .required(),
+            .required()
+            .nullable(),
     ],
     joined: &[],
     filters: &[
@@ -315,7 +316,7 @@ mod typed {
         /// dev:spaces/post-resourcetimeslots lists it as optional; the catalogue
         /// (skills:resourcetimeslots.md) and the learn.nexudus.com create page mark it required. A slot
         /// means nothing without its day, so it is required.
-        pub day_of_week: crate::enums::DayOfWeek,
+        pub day_of_week: Option<crate::enums::DayOfWeek>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -388,7 +389,7 @@ mod typed {
                         resource_id: crate::wire::required(v_resource_id, "ResourceId")?,
                         from_time: crate::wire::required(v_from_time, "FromTime")?,
                         to_time: crate::wire::required(v_to_time, "ToTime")?,
-                        day_of_week: crate::wire::required(v_day_of_week, "DayOfWeek")?,
+                        day_of_week: v_day_of_week,
                         extra,
                     })
                 }
@@ -611,7 +612,7 @@ mod typed {
         /// `ToTime`: see [`ResourceTimeSlot::to_time`].
         pub to_time: crate::DateTime,
         /// `DayOfWeek`: see [`ResourceTimeSlot::day_of_week`].
-        pub day_of_week: crate::enums::DayOfWeek,
+        pub day_of_week: Option<crate::enums::DayOfWeek>,
         /// Properties the spec does not describe, sent back as they were read.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }

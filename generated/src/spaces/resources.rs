@@ -91,6 +91,21 @@ pub const DOWNLOAD_PICTURE: crate::Endpoint = crate::Endpoint {
     service: &crate::SERVICE,
 };
 
+/// The elements of `TimeSlots`.
+pub const TIME_SLOTS_ELEMENT: crate::ChildSchema = crate::ChildSchema {
+    entity: "ResourceTimeSlot",
+    link: "ResourceId",
+    properties: &[
+        crate::FieldSchema::new(
+                "DayOfWeek",
+                crate::FieldKind::Enum(&crate::enums::DayOfWeek::SCHEMA),
+            )
+            .required(),
+        crate::FieldSchema::new("FromTime", crate::FieldKind::DateTime).required(),
+        crate::FieldSchema::new("ToTime", crate::FieldKind::DateTime).required(),
+    ],
+};
+
 /// The `Resource` entity as data: what the spec says of its records, filters and endpoints.
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "Resource",
@@ -224,8 +239,10 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("GoogleCalendarId", crate::FieldKind::String),
         crate::FieldSchema::new("KisiGroupId", crate::FieldKind::String),
         crate::FieldSchema::new("AccessControlGroupId", crate::FieldKind::String),
-        crate::FieldSchema::new("ZoomAccessToken", crate::FieldKind::String),
-        crate::FieldSchema::new("ZoomRefreshToken", crate::FieldKind::String),
+        crate::FieldSchema::new("ZoomAccessToken", crate::FieldKind::String)
+            .pii(crate::Pii::Secret),
+        crate::FieldSchema::new("ZoomRefreshToken", crate::FieldKind::String)
+            .pii(crate::Pii::Secret),
         crate::FieldSchema::new("Office365CalendarId", crate::FieldKind::String),
         crate::FieldSchema::new("ChargeCancellationFee", crate::FieldKind::Boolean),
         crate::FieldSchema::new(
@@ -240,7 +257,11 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         ),
         crate::FieldSchema::new("NewPictureUrl", crate::FieldKind::String),
         crate::FieldSchema::new("ClearPictureFile", crate::FieldKind::Boolean),
-        crate::FieldSchema::new("TimeSlots", crate::FieldKind::Json).body_only(),
+        crate::FieldSchema::new(
+                "TimeSlots",
+                crate::FieldKind::Children(&TIME_SLOTS_ELEMENT),
+            )
+            .body_only(),
     ],
     joined: &[
         crate::FieldSchema::new("ResourceTypeName", crate::FieldKind::String).read_only(),
@@ -2326,6 +2347,65 @@ mod typed {
         }
     }
 
+    /// One element of `TimeSlots` in the bodies of `Resource`: a `ResourceTimeSlot` record, created
+    /// with the `Resource` and linked to it by its `ResourceId`, which the API sets. Required
+    /// properties are the arguments of [`InlineResourceTimeSlot::new`]; set the others with the
+    /// `with_` methods.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct InlineResourceTimeSlot {
+        /// Day of the week the slot applies to.
+        ///
+        /// Wire: `DayOfWeek`, required on create.
+        ///
+        /// Spec decision: The 2020 page gives no value list; DayOfWeek is declared once in
+        /// spec/enums.yaml (Sunday = 0). The 2020 page marks it optional, and
+        /// dev:spaces/post-resourcetimeslots lists it as optional; the catalogue
+        /// (skills:resourcetimeslots.md) and the learn.nexudus.com create page mark it required. A slot
+        /// means nothing without its day, so it is required.
+        pub day_of_week: crate::enums::DayOfWeek,
+        /// Start time of the slot on its day.
+        ///
+        /// Wire: `FromTime`, required on create.
+        ///
+        /// Spec decision: Only the time of day counts: the newer reference of resources
+        /// (coworking-skills resources.md, inline time slots) says the date part of FromTime and ToTime
+        /// is always 1976-01-01.
+        pub from_time: crate::DateTime,
+        /// End time of the slot on its day.
+        ///
+        /// Wire: `ToTime`, required on create.
+        pub to_time: crate::DateTime,
+    }
+
+    impl ::serde::Serialize for InlineResourceTimeSlot {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            let mut object = crate::wire::Object::start(serializer)?;
+            object.field("DayOfWeek", &self.day_of_week)?;
+            object.field("FromTime", &self.from_time)?;
+            object.field("ToTime", &self.to_time)?;
+            object.end()
+        }
+    }
+
+    impl InlineResourceTimeSlot {
+        /// A body with the required fields set (`DayOfWeek`, `FromTime`, `ToTime`) and no optional one.
+        pub fn new(
+            day_of_week: impl Into<crate::enums::DayOfWeek>,
+            from_time: crate::DateTime,
+            to_time: crate::DateTime,
+        ) -> Self {
+            Self {
+                day_of_week: day_of_week.into(),
+                from_time,
+                to_time,
+            }
+        }
+    }
+
     /// The body that creates a [`Resource`]. Required fields are the arguments of
     /// [`NewResource::new`], so a body without one does not compile; set optional fields with the
     /// `with_` methods. Unset optional fields are not sent, and fields the API does not take on
@@ -2571,18 +2651,15 @@ mod typed {
         pub new_picture_url: Option<String>,
         /// `ClearPictureFile`: see [`Resource::clear_picture_file`].
         pub clear_picture_file: Option<bool>,
-        /// The weekly times the resource can be booked, as an array of objects with DayOfWeek, FromTime
-        /// and ToTime (only the time of day counts; the date part is 1976-01-01). The same data as
-        /// ResourceTimeSlot records.
+        /// The weekly times the resource can be booked, each made a ResourceTimeSlot record of this
+        /// resource. Only the time of day of FromTime and ToTime counts (their date is 1976-01-01).
         ///
         /// Wire: `TimeSlots`, sent only, never in answers.
         ///
-        /// Spec decision: Only the newer generation documents it: the entity reference resources.md of
-        /// Nexudus-Ltd/nexudus-coworking-skills, generated from the metadata behind the developer
-        /// pages, lists it among the create and update options; the 2020 page does not. It is an inline
-        /// list of child records on create and update; the spec has no type for an array of objects, so
-        /// it is free JSON.
-        pub time_slots: Option<::serde_json::Value>,
+        /// Spec decision: Only the catalogue (skills:resources.md) names it, as an inline array of the
+        /// create and update options; the 2020 page does not. Before the spec had inline children it
+        /// was free JSON; it is now typed by ResourceTimeSlot's fields.
+        pub time_slots: Option<Vec<InlineResourceTimeSlot>>,
     }
 
     impl ::serde::Serialize for NewResource {
@@ -3432,8 +3509,11 @@ mod typed {
         }
 
         /// Sets [`TimeSlots`](Self::time_slots).
-        pub fn with_time_slots(mut self, value: ::serde_json::Value) -> Self {
-            self.time_slots = Some(value);
+        pub fn with_time_slots(
+            mut self,
+            value: impl IntoIterator<Item = InlineResourceTimeSlot>,
+        ) -> Self {
+            self.time_slots = Some(value.into_iter().collect());
             self
         }
     }
@@ -3643,7 +3723,7 @@ mod typed {
         /// `ClearPictureFile`: see [`Resource::clear_picture_file`].
         pub clear_picture_file: Option<bool>,
         /// `TimeSlots`: see [`NewResource::time_slots`].
-        pub time_slots: Option<::serde_json::Value>,
+        pub time_slots: Option<Vec<InlineResourceTimeSlot>>,
         /// Properties the spec does not describe, sent back as they were read.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }

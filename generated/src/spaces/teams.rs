@@ -413,7 +413,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             field: "NewTeamLogoUrl",
         },
         crate::FilterSchema {
-            query: "Team_ClearTeamLogoFile",
+            query: "Team_ClearTeamLogo",
             field: "ClearTeamLogoFile",
         },
         crate::FilterSchema {
@@ -421,7 +421,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             field: "NewTeamImage1Url",
         },
         crate::FilterSchema {
-            query: "Team_ClearTeamImage1File",
+            query: "Team_ClearTeamImage1",
             field: "ClearTeamImage1File",
         },
         crate::FilterSchema {
@@ -429,7 +429,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             field: "NewTeamImage2Url",
         },
         crate::FilterSchema {
-            query: "Team_ClearTeamImage2File",
+            query: "Team_ClearTeamImage2",
             field: "ClearTeamImage2File",
         },
         crate::FilterSchema {
@@ -437,7 +437,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             field: "NewTeamImage3Url",
         },
         crate::FilterSchema {
-            query: "Team_ClearTeamImage3File",
+            query: "Team_ClearTeamImage3",
             field: "ClearTeamImage3File",
         },
         crate::FilterSchema {
@@ -2950,32 +2950,32 @@ mod typed {
         NewTeamLogoUrl(String),
         /// Filter by the remove-logo switch.
         ///
-        /// Query: `Team_ClearTeamLogoFile=true`.
-        ClearTeamLogoFile(bool),
+        /// Query: `Team_ClearTeamLogo=true`.
+        ClearTeamLogo(bool),
         /// Filter by the upload URL of picture 1.
         ///
         /// Query: `Team_NewTeamImage1Url=text`.
         NewTeamImage1Url(String),
         /// Filter by the remove-picture-1 switch.
         ///
-        /// Query: `Team_ClearTeamImage1File=true`.
-        ClearTeamImage1File(bool),
+        /// Query: `Team_ClearTeamImage1=true`.
+        ClearTeamImage1(bool),
         /// Filter by the upload URL of picture 2.
         ///
         /// Query: `Team_NewTeamImage2Url=text`.
         NewTeamImage2Url(String),
         /// Filter by the remove-picture-2 switch.
         ///
-        /// Query: `Team_ClearTeamImage2File=true`.
-        ClearTeamImage2File(bool),
+        /// Query: `Team_ClearTeamImage2=true`.
+        ClearTeamImage2(bool),
         /// Filter by the upload URL of picture 3.
         ///
         /// Query: `Team_NewTeamImage3Url=text`.
         NewTeamImage3Url(String),
         /// Filter by the remove-picture-3 switch.
         ///
-        /// Query: `Team_ClearTeamImage3File=true`.
-        ClearTeamImage3File(bool),
+        /// Query: `Team_ClearTeamImage3=true`.
+        ClearTeamImage3(bool),
         /// Filter by Telegram account.
         ///
         /// Query: `Team_Telegram=text`.
@@ -3167,20 +3167,18 @@ mod typed {
                     ("Team_HasCommunityGroup", value.to_string())
                 }
                 Self::NewTeamLogoUrl(value) => ("Team_NewTeamLogoUrl", value.clone()),
-                Self::ClearTeamLogoFile(value) => {
-                    ("Team_ClearTeamLogoFile", value.to_string())
-                }
+                Self::ClearTeamLogo(value) => ("Team_ClearTeamLogo", value.to_string()),
                 Self::NewTeamImage1Url(value) => ("Team_NewTeamImage1Url", value.clone()),
-                Self::ClearTeamImage1File(value) => {
-                    ("Team_ClearTeamImage1File", value.to_string())
+                Self::ClearTeamImage1(value) => {
+                    ("Team_ClearTeamImage1", value.to_string())
                 }
                 Self::NewTeamImage2Url(value) => ("Team_NewTeamImage2Url", value.clone()),
-                Self::ClearTeamImage2File(value) => {
-                    ("Team_ClearTeamImage2File", value.to_string())
+                Self::ClearTeamImage2(value) => {
+                    ("Team_ClearTeamImage2", value.to_string())
                 }
                 Self::NewTeamImage3Url(value) => ("Team_NewTeamImage3Url", value.clone()),
-                Self::ClearTeamImage3File(value) => {
-                    ("Team_ClearTeamImage3File", value.to_string())
+                Self::ClearTeamImage3(value) => {
+                    ("Team_ClearTeamImage3", value.to_string())
                 }
                 Self::Telegram(value) => ("Team_Telegram", value.clone()),
                 Self::Github(value) => ("Team_Github", value.clone()),

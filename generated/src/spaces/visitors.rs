@@ -529,7 +529,7 @@ mod typed {
         /// create must set it, and answers may still hold null (the type allows it), so it is required
         /// and nullable.
         pub expected_arrival: Option<crate::DateTime>,
-        /// Whether the visitor has arrived.
+        /// Whether the visitor has been recorded as arrived.
         ///
         /// Wire: `Arrived`.
         ///
@@ -1766,7 +1766,7 @@ mod typed {
         CompanyName,
         /// `ExpectedArrival`: When the visitor is expected.
         ExpectedArrival,
-        /// `Arrived`: Whether the visitor has arrived.
+        /// `Arrived`: Whether the visitor has been recorded as arrived.
         Arrived,
         /// `ArrivalDate`: When the visitor arrived.
         ArrivalDate,

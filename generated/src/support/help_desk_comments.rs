@@ -112,9 +112,13 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             .required(),
         crate::FieldSchema::new("MessageText", crate::FieldKind::String).required(),
         crate::FieldSchema::new("Internal", crate::FieldKind::Boolean),
+        crate::FieldSchema::new("NewImageUrl", crate::FieldKind::String),
+        crate::FieldSchema::new("ClearImageFile", crate::FieldKind::Boolean),
     ],
     joined: &[
-        crate::FieldSchema::new("CoworkerFullName", crate::FieldKind::String).read_only(),
+        crate::FieldSchema::new("CoworkerFullName", crate::FieldKind::String)
+            .read_only()
+            .pii(crate::Pii::Name),
     ],
     filters: &[
         crate::FilterSchema {
@@ -144,6 +148,14 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FilterSchema {
             query: "HelpDeskComment_Internal",
             field: "Internal",
+        },
+        crate::FilterSchema {
+            query: "HelpDeskComment_NewImageUrl",
+            field: "NewImageUrl",
+        },
+        crate::FilterSchema {
+            query: "HelpDeskComment_ClearImage",
+            field: "ClearImageFile",
         },
         crate::FilterSchema {
             query: "HelpDeskComment_Coworker_FullName",
@@ -305,6 +317,22 @@ mod typed {
         /// Spec decision: Only the lowercase support/ page has it (create, update, filter and
         /// examples); the Support/ copy leaves it out. The lowercase page is the more complete one.
         pub internal: Option<bool>,
+        /// URL of an image to fetch and attach to the comment, on create or update.
+        ///
+        /// Wire: `NewImageUrl`.
+        ///
+        /// Spec decision: Only the catalogue has it, as the option `--new-image-url` among both the
+        /// create and the update options; the wire name is its UpperCamelCase, the `New<X>Url` pattern
+        /// the newer pages use for uploads.
+        pub new_image_url: Option<String>,
+        /// Set to true to remove the attached image.
+        ///
+        /// Wire: `ClearImageFile`.
+        ///
+        /// Spec decision: Only the catalogue has it, as the option `--clear-image-file` among both the
+        /// create and the update options; the wire name is its UpperCamelCase, the `Clear<X>File`
+        /// pattern of the newer pages.
+        pub clear_image_file: Option<bool>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -341,6 +369,8 @@ mod typed {
                     let mut v_coworker_id = None;
                     let mut v_message_text = None;
                     let mut v_internal = None;
+                    let mut v_new_image_url = None;
+                    let mut v_clear_image_file = None;
                     let mut extra = ::serde_json::Map::new();
                     while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                         match &*key {
@@ -362,6 +392,8 @@ mod typed {
                             "CoworkerId" => v_coworker_id = map.next_value()?,
                             "MessageText" => v_message_text = map.next_value()?,
                             "Internal" => v_internal = map.next_value()?,
+                            "NewImageUrl" => v_new_image_url = map.next_value()?,
+                            "ClearImageFile" => v_clear_image_file = map.next_value()?,
                             _ => crate::wire::keep(&mut extra, key, &mut map)?,
                         }
                     }
@@ -386,6 +418,8 @@ mod typed {
                             "MessageText",
                         )?,
                         internal: v_internal,
+                        new_image_url: v_new_image_url,
+                        clear_image_file: v_clear_image_file,
                         extra,
                     })
                 }
@@ -438,6 +472,10 @@ mod typed {
         pub message_text: Option<String>,
         /// `Internal`: see [`HelpDeskComment::internal`].
         pub internal: Option<bool>,
+        /// `NewImageUrl`: see [`HelpDeskComment::new_image_url`].
+        pub new_image_url: Option<String>,
+        /// `ClearImageFile`: see [`HelpDeskComment::clear_image_file`].
+        pub clear_image_file: Option<bool>,
         /// The customer's full name.
         ///
         /// Wire: `CoworkerFullName`, read-only.
@@ -481,6 +519,8 @@ mod typed {
                     let mut v_coworker_id = None;
                     let mut v_message_text = None;
                     let mut v_internal = None;
+                    let mut v_new_image_url = None;
+                    let mut v_clear_image_file = None;
                     let mut v_coworker_full_name = None;
                     let mut extra = ::serde_json::Map::new();
                     while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
@@ -503,6 +543,8 @@ mod typed {
                             "CoworkerId" => v_coworker_id = map.next_value()?,
                             "MessageText" => v_message_text = map.next_value()?,
                             "Internal" => v_internal = map.next_value()?,
+                            "NewImageUrl" => v_new_image_url = map.next_value()?,
+                            "ClearImageFile" => v_clear_image_file = map.next_value()?,
                             "CoworkerFullName" => {
                                 v_coworker_full_name = map.next_value()?;
                             }
@@ -524,6 +566,8 @@ mod typed {
                         coworker_id: v_coworker_id,
                         message_text: v_message_text,
                         internal: v_internal,
+                        new_image_url: v_new_image_url,
+                        clear_image_file: v_clear_image_file,
                         coworker_full_name: v_coworker_full_name,
                         extra,
                     })
@@ -552,6 +596,10 @@ mod typed {
         pub message_text: String,
         /// `Internal`: see [`HelpDeskComment::internal`].
         pub internal: Option<bool>,
+        /// `NewImageUrl`: see [`HelpDeskComment::new_image_url`].
+        pub new_image_url: Option<String>,
+        /// `ClearImageFile`: see [`HelpDeskComment::clear_image_file`].
+        pub clear_image_file: Option<bool>,
     }
 
     impl ::serde::Serialize for NewHelpDeskComment {
@@ -566,6 +614,8 @@ mod typed {
             object.field("CoworkerId", &self.coworker_id)?;
             object.field("MessageText", &self.message_text)?;
             object.field_if_set("Internal", &self.internal)?;
+            object.field_if_set("NewImageUrl", &self.new_image_url)?;
+            object.field_if_set("ClearImageFile", &self.clear_image_file)?;
             object.end()
         }
     }
@@ -585,6 +635,8 @@ mod typed {
                 coworker_id: coworker_id.into(),
                 message_text: message_text.into(),
                 internal: None,
+                new_image_url: None,
+                clear_image_file: None,
             }
         }
 
@@ -603,6 +655,18 @@ mod typed {
         /// Sets [`Internal`](Self::internal).
         pub fn with_internal(mut self, value: bool) -> Self {
             self.internal = Some(value);
+            self
+        }
+
+        /// Sets [`NewImageUrl`](Self::new_image_url).
+        pub fn with_new_image_url(mut self, value: impl Into<String>) -> Self {
+            self.new_image_url = Some(value.into());
+            self
+        }
+
+        /// Sets [`ClearImageFile`](Self::clear_image_file).
+        pub fn with_clear_image_file(mut self, value: bool) -> Self {
+            self.clear_image_file = Some(value);
             self
         }
     }
@@ -630,6 +694,10 @@ mod typed {
         pub message_text: String,
         /// `Internal`: see [`HelpDeskComment::internal`].
         pub internal: Option<bool>,
+        /// `NewImageUrl`: see [`HelpDeskComment::new_image_url`].
+        pub new_image_url: Option<String>,
+        /// `ClearImageFile`: see [`HelpDeskComment::clear_image_file`].
+        pub clear_image_file: Option<bool>,
         /// Properties the spec does not describe, sent back as they were read.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -647,6 +715,8 @@ mod typed {
             object.field("CoworkerId", &self.coworker_id)?;
             object.field("MessageText", &self.message_text)?;
             object.field("Internal", &self.internal)?;
+            object.field("NewImageUrl", &self.new_image_url)?;
+            object.field("ClearImageFile", &self.clear_image_file)?;
             object.end_with(&self.extra)
         }
     }
@@ -668,6 +738,8 @@ mod typed {
                 coworker_id: record.coworker_id,
                 message_text: record.message_text,
                 internal: record.internal,
+                new_image_url: record.new_image_url,
+                clear_image_file: record.clear_image_file,
                 extra: record.extra,
             }
         }
@@ -714,6 +786,14 @@ mod typed {
         ///
         /// Query: `HelpDeskComment_Internal=true`.
         Internal(bool),
+        /// Filter by the image's upload URL.
+        ///
+        /// Query: `HelpDeskComment_NewImageUrl=text`.
+        NewImageUrl(String),
+        /// Filter by the clear-image flag.
+        ///
+        /// Query: `HelpDeskComment_ClearImage=true`.
+        ClearImage(bool),
         /// Filter by the customer's full name.
         ///
         /// Query: `HelpDeskComment_Coworker_FullName=text`.
@@ -750,6 +830,12 @@ mod typed {
                     ("HelpDeskComment_MessageText", value.clone())
                 }
                 Self::Internal(value) => ("HelpDeskComment_Internal", value.to_string()),
+                Self::NewImageUrl(value) => {
+                    ("HelpDeskComment_NewImageUrl", value.clone())
+                }
+                Self::ClearImage(value) => {
+                    ("HelpDeskComment_ClearImage", value.to_string())
+                }
                 Self::CoworkerFullName(value) => {
                     ("HelpDeskComment_Coworker_FullName", value.clone())
                 }

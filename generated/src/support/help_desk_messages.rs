@@ -109,7 +109,8 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("CoworkerId", crate::FieldKind::Id("Coworker"))
             .required(),
         crate::FieldSchema::new("CoworkerFullName", crate::FieldKind::String)
-            .read_only(),
+            .read_only()
+            .pii(crate::Pii::Name),
         crate::FieldSchema::new(
             "HelpDeskDepartmentId",
             crate::FieldKind::Id("HelpDeskDepartment"),
@@ -119,17 +120,23 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("Subject", crate::FieldKind::String).required(),
         crate::FieldSchema::new("MessageText", crate::FieldKind::String).required(),
         crate::FieldSchema::new(
-            "Priority",
-            crate::FieldKind::Enum(&crate::enums::HelpDeskMessagePriority::SCHEMA),
-        ),
+                "Priority",
+                crate::FieldKind::Enum(&crate::enums::HelpDeskMessagePriority::SCHEMA),
+            )
+            .required()
+            .nullable(),
         crate::FieldSchema::new(
-            "AiProcessingResult",
-            crate::FieldKind::Enum(&crate::enums::HelpDeskAiResult::SCHEMA),
-        ),
+                "AiProcessingResult",
+                crate::FieldKind::Enum(&crate::enums::HelpDeskAiResult::SCHEMA),
+            )
+            .required()
+            .nullable(),
         crate::FieldSchema::new("Closed", crate::FieldKind::Boolean),
         crate::FieldSchema::new("ClosedOn", crate::FieldKind::DateTime).read_only(),
         crate::FieldSchema::new("OwnerId", crate::FieldKind::Id("User")),
-        crate::FieldSchema::new("OwnerFullName", crate::FieldKind::String).read_only(),
+        crate::FieldSchema::new("OwnerFullName", crate::FieldKind::String)
+            .read_only()
+            .pii(crate::Pii::Name),
         crate::FieldSchema::new("ImageFileName", crate::FieldKind::String).read_only(),
         crate::FieldSchema::new("NewImageUrl", crate::FieldKind::String),
         crate::FieldSchema::new("ClearImageFile", crate::FieldKind::Boolean),
@@ -193,6 +200,10 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FilterSchema {
             query: "HelpDeskMessage_AiProcessingResult",
             field: "AiProcessingResult",
+        },
+        crate::FilterSchema {
+            query: "HelpDeskMessage_Owner",
+            field: "OwnerId",
         },
         crate::FilterSchema {
             query: "HelpDeskMessage_Owner_FullName",
@@ -399,7 +410,8 @@ mod typed {
         ///
         /// Spec decision: The 2020 list example shows it as `HelpDeskMessageHelpDeskDepartmentName` in
         /// list records only; the newer get-one page lists it as a read-only record property, which
-        /// wins.
+        /// wins. The catalogue (skills:helpdeskmessages.md) does not name it; it is kept, read-only, as
+        /// the newer get-one page shows it.
         pub help_desk_department_name: Option<String>,
         /// The ticket's subject line.
         ///
@@ -411,22 +423,25 @@ mod typed {
         pub message_text: String,
         /// How urgent the ticket is.
         ///
-        /// Wire: `Priority`.
+        /// Wire: `Priority`, required on create.
         ///
         /// Spec decision: The 2020 page, the support.nexudus.com reference and developers.nexudus.com
         /// make it optional on create; the learn.nexudus.com copy lists it under required fields while
-        /// its own example body is the same. Three documents, the primary newer one among them, against
-        /// one copy: optional.
+        /// its own example body is the same. The spec first made it optional, three documents against
+        /// one copy. The catalogue (skills:helpdeskmessages.md), Nexudus's current list, marks it
+        /// required on create, siding with learn.nexudus.com, so it is now required. It stays nullable,
+        /// as before: no page says every answer carries it.
         pub priority: Option<crate::enums::HelpDeskMessagePriority>,
         /// The outcome of the AI assistant's processing of the ticket, a value of the API's
         /// `eHelpDeskAiResult` enumeration (1 not processed, 2 responded, 3 not responded).
         ///
-        /// Wire: `AiProcessingResult`.
+        /// Wire: `AiProcessingResult`, required on create.
         ///
-        /// Spec decision: Only the newer pages have it (the 2020 page predates it). They name its
+        /// Spec decision: Only the newer pages have it (the 2020 page does not). They name its
         /// enumeration `eHelpDeskAiResult` (1 NotProcessed, 2 Responded, 3 NotResponded), declared in
-        /// spec/enums.yaml. Optional on create as developers.nexudus.com says; the learn.nexudus.com
-        /// copy lists it as required (see Priority).
+        /// spec/enums.yaml. developers.nexudus.com makes it optional on create, the learn.nexudus.com
+        /// copy and the catalogue (skills:helpdeskmessages.md) required; as for Priority, the catalogue
+        /// settles it: required on create, still nullable in answers.
         pub ai_processing_result: Option<crate::enums::HelpDeskAiResult>,
         /// Whether the ticket has been resolved and closed.
         ///
@@ -438,7 +453,9 @@ mod typed {
         ///
         /// Spec decision: The 2020 page takes it in the create and update bodies (`DateTime?`); the
         /// newer POST and PUT pages no longer list it, and only the get-one page shows it. The newer
-        /// pages win: it is read-only, set by the server when the ticket is closed.
+        /// pages win: it is read-only, set by the server when the ticket is closed. The catalogue
+        /// (skills:helpdeskmessages.md) does not name it either; it is kept, read-only, as the newer
+        /// get-one page shows it.
         pub closed_on: Option<crate::DateTime>,
         /// The staff member the ticket is assigned to, if any.
         ///
@@ -455,6 +472,9 @@ mod typed {
         /// The file name of the image attached to the ticket, if any.
         ///
         /// Wire: `ImageFileName`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:helpdeskmessages.md) does not name it; it is kept,
+        /// read-only, as the newer get-one page shows it.
         pub image_file_name: Option<String>,
         /// The URL of an image file for the server to fetch and attach to the ticket.
         ///
@@ -467,6 +487,9 @@ mod typed {
         /// Minutes between the ticket being raised and its first reply, once there is one.
         ///
         /// Wire: `FirstResponseTimeInMinutes`, read-only.
+        ///
+        /// Spec decision: The catalogue (skills:helpdeskmessages.md) does not name it; it is kept,
+        /// read-only, as the newer get-one page shows it.
         pub first_response_time_in_minutes: Option<i64>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
@@ -823,9 +846,9 @@ mod typed {
         /// `MessageText`: see [`HelpDeskMessage::message_text`].
         pub message_text: String,
         /// `Priority`: see [`HelpDeskMessage::priority`].
-        pub priority: Option<crate::enums::HelpDeskMessagePriority>,
+        pub priority: crate::enums::HelpDeskMessagePriority,
         /// `AiProcessingResult`: see [`HelpDeskMessage::ai_processing_result`].
-        pub ai_processing_result: Option<crate::enums::HelpDeskAiResult>,
+        pub ai_processing_result: crate::enums::HelpDeskAiResult,
         /// `Closed`: see [`HelpDeskMessage::closed`].
         pub closed: Option<bool>,
         /// `OwnerId`: see [`HelpDeskMessage::owner_id`].
@@ -849,8 +872,8 @@ mod typed {
             object.field_if_set("HelpDeskDepartmentId", &self.help_desk_department_id)?;
             object.field("Subject", &self.subject)?;
             object.field("MessageText", &self.message_text)?;
-            object.field_if_set("Priority", &self.priority)?;
-            object.field_if_set("AiProcessingResult", &self.ai_processing_result)?;
+            object.field("Priority", &self.priority)?;
+            object.field("AiProcessingResult", &self.ai_processing_result)?;
             object.field_if_set("Closed", &self.closed)?;
             object.field_if_set("OwnerId", &self.owner_id)?;
             object.field_if_set("NewImageUrl", &self.new_image_url)?;
@@ -860,13 +883,15 @@ mod typed {
     }
 
     impl NewHelpDeskMessage {
-        /// A body with the required fields set (`BusinessId`, `CoworkerId`, `Subject`, `MessageText`)
-        /// and no optional one.
+        /// A body with the required fields set (`BusinessId`, `CoworkerId`, `Subject`, `MessageText`,
+        /// `Priority`, `AiProcessingResult`) and no optional one.
         pub fn new(
             business_id: impl Into<crate::ids::BusinessId>,
             coworker_id: impl Into<crate::ids::CoworkerId>,
             subject: impl Into<String>,
             message_text: impl Into<String>,
+            priority: impl Into<crate::enums::HelpDeskMessagePriority>,
+            ai_processing_result: impl Into<crate::enums::HelpDeskAiResult>,
         ) -> Self {
             Self {
                 system_id: None,
@@ -876,8 +901,8 @@ mod typed {
                 help_desk_department_id: None,
                 subject: subject.into(),
                 message_text: message_text.into(),
-                priority: None,
-                ai_processing_result: None,
+                priority: priority.into(),
+                ai_processing_result: ai_processing_result.into(),
                 closed: None,
                 owner_id: None,
                 new_image_url: None,
@@ -903,24 +928,6 @@ mod typed {
             value: impl Into<crate::ids::HelpDeskDepartmentId>,
         ) -> Self {
             self.help_desk_department_id = Some(value.into());
-            self
-        }
-
-        /// Sets [`Priority`](Self::priority).
-        pub fn with_priority(
-            mut self,
-            value: impl Into<crate::enums::HelpDeskMessagePriority>,
-        ) -> Self {
-            self.priority = Some(value.into());
-            self
-        }
-
-        /// Sets [`AiProcessingResult`](Self::ai_processing_result).
-        pub fn with_ai_processing_result(
-            mut self,
-            value: impl Into<crate::enums::HelpDeskAiResult>,
-        ) -> Self {
-            self.ai_processing_result = Some(value.into());
             self
         }
 
@@ -1112,6 +1119,10 @@ mod typed {
         ///
         /// Query: `HelpDeskMessage_AiProcessingResult=1`.
         AiProcessingResult(crate::enums::HelpDeskAiResult),
+        /// Filter by the Id of the staff member the ticket is assigned to.
+        ///
+        /// Query: `HelpDeskMessage_Owner=12`.
+        Owner(crate::ids::UserId),
         /// Filter by the owner's full name.
         ///
         /// Query: `HelpDeskMessage_Owner_FullName=text`.
@@ -1202,6 +1213,7 @@ mod typed {
                 Self::AiProcessingResult(value) => {
                     ("HelpDeskMessage_AiProcessingResult", value.value().to_string())
                 }
+                Self::Owner(value) => ("HelpDeskMessage_Owner", value.to_string()),
                 Self::OwnerFullName(value) => {
                     ("HelpDeskMessage_Owner_FullName", value.clone())
                 }

@@ -413,10 +413,9 @@ mod typed {
         /// Wire: `GeofencePrecission`, required on create.
         ///
         /// Spec decision: The wire name keeps the API's spelling (double s); `rust:` corrects it. The
-        /// newer pages call its enumeration `eAutomationTileGeofencePrecission`; the spec uses the name
-        /// of the team's enumeration list (/tmp/cat/enums.tsv), `eGeofencePrecision`. The catalogue and
-        /// the learn.nexudus.com update page make it required; the older developers.nexudus.com update
-        /// page lists it as optional.
+        /// newer pages name its enumeration `eAutomationTileGeofencePrecission`. The catalogue and the
+        /// learn.nexudus.com update page make it required; the older developers.nexudus.com update page
+        /// lists it as optional.
         pub geofence_precision: crate::enums::GeofencePrecision,
         /// A custom geofence radius in metres; when set it replaces the precision's preset.
         ///

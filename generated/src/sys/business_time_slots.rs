@@ -110,7 +110,8 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
                 "DayOfWeek",
                 crate::FieldKind::Enum(&crate::enums::DayOfWeek::SCHEMA),
             )
-            .required(),
+            .required()
+            .nullable(),
     ],
     joined: &[],
     filters: &[
@@ -309,7 +310,7 @@ mod typed {
         /// the catalogue (skills:businesstimeslots.md) and
         /// web:learn.nexudus.com/rest-api/sys/post-businesstimeslots, the later rendering of the create
         /// page, which lists the weekday values, make it required. The newer sources win.
-        pub day_of_week: crate::enums::DayOfWeek,
+        pub day_of_week: Option<crate::enums::DayOfWeek>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -382,7 +383,7 @@ mod typed {
                         business_id: crate::wire::required(v_business_id, "BusinessId")?,
                         from_time: crate::wire::required(v_from_time, "FromTime")?,
                         to_time: crate::wire::required(v_to_time, "ToTime")?,
-                        day_of_week: crate::wire::required(v_day_of_week, "DayOfWeek")?,
+                        day_of_week: v_day_of_week,
                         extra,
                     })
                 }
@@ -608,7 +609,7 @@ mod typed {
         /// `ToTime`: see [`BusinessTimeSlot::to_time`].
         pub to_time: crate::DateTime,
         /// `DayOfWeek`: see [`BusinessTimeSlot::day_of_week`].
-        pub day_of_week: crate::enums::DayOfWeek,
+        pub day_of_week: Option<crate::enums::DayOfWeek>,
         /// Properties the spec does not describe, sent back as they were read.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }

@@ -116,7 +116,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             .required(),
         crate::FieldSchema::new(
                 "TileAuditType",
-                crate::FieldKind::Enum(&crate::enums::TileAuditType::SCHEMA),
+                crate::FieldKind::Enum(&crate::enums::EloxxLockerAuditType::SCHEMA),
             )
             .required(),
     ],
@@ -379,10 +379,9 @@ mod typed {
         /// Wire: `TileAuditType`, required on create.
         ///
         /// Spec decision: The catalogue types it enum without values or name. The newer pages name its
-        /// enumeration `eEloxxLockerAuditType` (1 Success, 2 Failure); the spec uses the name of the
-        /// team's enumeration list (/tmp/cat/enums.tsv), `eTileAuditType`, the enumeration of
-        /// AutomationTileAudit's field of the same name, with the same values.
-        pub tile_audit_type: crate::enums::TileAuditType,
+        /// enumeration `eEloxxLockerAuditType` (1 Success, 2 Failure), the values of
+        /// AutomationTileAudit's eTileAuditType under a name of its own.
+        pub tile_audit_type: crate::enums::EloxxLockerAuditType,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -578,7 +577,7 @@ mod typed {
         /// `Action`: see [`EloxxLockersAudit::action`].
         pub action: Option<crate::enums::EloxxLockerAction>,
         /// `TileAuditType`: see [`EloxxLockersAudit::tile_audit_type`].
-        pub tile_audit_type: Option<crate::enums::TileAuditType>,
+        pub tile_audit_type: Option<crate::enums::EloxxLockerAuditType>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -726,7 +725,7 @@ mod typed {
         /// `Action`: see [`EloxxLockersAudit::action`].
         pub action: crate::enums::EloxxLockerAction,
         /// `TileAuditType`: see [`EloxxLockersAudit::tile_audit_type`].
-        pub tile_audit_type: crate::enums::TileAuditType,
+        pub tile_audit_type: crate::enums::EloxxLockerAuditType,
     }
 
     impl ::serde::Serialize for NewEloxxLockersAudit {
@@ -757,7 +756,7 @@ mod typed {
             coworker_id: impl Into<crate::ids::CoworkerId>,
             description: impl Into<String>,
             action: impl Into<crate::enums::EloxxLockerAction>,
-            tile_audit_type: impl Into<crate::enums::TileAuditType>,
+            tile_audit_type: impl Into<crate::enums::EloxxLockerAuditType>,
         ) -> Self {
             Self {
                 system_id: None,
@@ -820,7 +819,7 @@ mod typed {
         /// `Action`: see [`EloxxLockersAudit::action`].
         pub action: crate::enums::EloxxLockerAction,
         /// `TileAuditType`: see [`EloxxLockersAudit::tile_audit_type`].
-        pub tile_audit_type: crate::enums::TileAuditType,
+        pub tile_audit_type: crate::enums::EloxxLockerAuditType,
         /// Properties the spec does not describe, sent back as they were read.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -922,7 +921,7 @@ mod typed {
         /// Filter by outcome (success or failure).
         ///
         /// Query: `EloxxLockersAudit_TileAuditType=1`.
-        TileAuditType(crate::enums::TileAuditType),
+        TileAuditType(crate::enums::EloxxLockerAuditType),
         /// Records created within a range.
         ///
         /// `CreatedOn` at least this value. Query: `from_EloxxLockersAudit_CreatedOn=2025-01-01T00:00`.

@@ -148,7 +148,8 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
                 "ItemType",
                 crate::FieldKind::Enum(&crate::enums::FloorPlanItemType::SCHEMA),
             )
-            .required(),
+            .required()
+            .nullable(),
         crate::FieldSchema::new("ResourceId", crate::FieldKind::Id("Resource")),
         crate::FieldSchema::new("ResourceName", crate::FieldKind::String).read_only(),
         crate::FieldSchema::new("ResourceResourceTypeName", crate::FieldKind::String)
@@ -707,7 +708,7 @@ mod typed {
         /// optional; the PUT page and the POST page's request example list it as required, and the
         /// catalogue's create options (skills:floorplandesks.md) mark it required too. With the
         /// catalogue siding with the PUT page and the example, it is required on create.
-        pub item_type: crate::enums::FloorPlanItemType,
+        pub item_type: Option<crate::enums::FloorPlanItemType>,
         /// The bookable resource linked to the unit, so customers can book it from the floor plan.
         ///
         /// Wire: `ResourceId`.
@@ -1331,7 +1332,7 @@ mod typed {
                         sensor_last_received_value: v_sensor_last_received_value,
                         sensor_last_value_triggered_action: v_sensor_last_value_triggered_action,
                         name: crate::wire::required(v_name, "Name")?,
-                        item_type: crate::wire::required(v_item_type, "ItemType")?,
+                        item_type: v_item_type,
                         resource_id: v_resource_id,
                         resource_name: v_resource_name,
                         resource_resource_type_name: v_resource_resource_type_name,
@@ -2243,7 +2244,7 @@ mod typed {
         /// `Name`: see [`FloorPlanDesk::name`].
         pub name: String,
         /// `ItemType`: see [`FloorPlanDesk::item_type`].
-        pub item_type: crate::enums::FloorPlanItemType,
+        pub item_type: Option<crate::enums::FloorPlanItemType>,
         /// `ResourceId`: see [`FloorPlanDesk::resource_id`].
         pub resource_id: Option<crate::ids::ResourceId>,
         /// `Size`: see [`FloorPlanDesk::size`].

@@ -351,8 +351,7 @@ mod typed {
         ///
         /// Spec decision: The catalogue types it enum and names its values (Email, Voice,
         /// CoworkerMessage, HelpDesk, WhatsApp) but gives neither their numbers nor the enumeration's
-        /// name, and the team's enumeration list (/tmp/cat/enums.tsv) has none for it; it stays a plain
-        /// integer until one is documented.
+        /// name, and no other source does; it stays a plain integer until one is documented.
         pub channel_preference: Option<i64>,
         /// The location's own instructions for writing messages: appended to the evaluator's template,
         /// or replacing it when the text starts with "OVERRIDE:" (in any case).

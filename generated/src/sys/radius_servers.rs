@@ -109,7 +109,8 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
                 "Vendor",
                 crate::FieldKind::Enum(&crate::enums::RadiusServerVendor::SCHEMA),
             )
-            .required(),
+            .required()
+            .nullable(),
         crate::FieldSchema::new("Active", crate::FieldKind::Boolean),
         crate::FieldSchema::new("Description", crate::FieldKind::String),
         crate::FieldSchema::new("CustomerId", crate::FieldKind::String).read_only(),
@@ -120,7 +121,9 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("RadiusIp2", crate::FieldKind::String).read_only(),
         crate::FieldSchema::new("AccountPort", crate::FieldKind::String).read_only(),
         crate::FieldSchema::new("AuthPort", crate::FieldKind::String).read_only(),
-        crate::FieldSchema::new("SharedSecret", crate::FieldKind::String).read_only(),
+        crate::FieldSchema::new("SharedSecret", crate::FieldKind::String)
+            .read_only()
+            .pii(crate::Pii::Secret),
     ],
     joined: &[],
     filters: &[
@@ -356,7 +359,7 @@ mod typed {
         /// Spec decision: The 2020 page and the support reference make it optional; learn.nexudus.com
         /// marks it required on update, and the catalogue (skills:radiusservers.md) marks it required
         /// on create. No dev page copy was found. The two newer sources agree, so it is required.
-        pub vendor: crate::enums::RadiusServerVendor,
+        pub vendor: Option<crate::enums::RadiusServerVendor>,
         /// Whether the RADIUS service is on.
         ///
         /// Wire: `Active`.
@@ -537,7 +540,7 @@ mod typed {
                         custom_fields: v_custom_fields,
                         business_id: crate::wire::required(v_business_id, "BusinessId")?,
                         name: crate::wire::required(v_name, "Name")?,
-                        vendor: crate::wire::required(v_vendor, "Vendor")?,
+                        vendor: v_vendor,
                         active: v_active,
                         description: v_description,
                         customer_id: v_customer_id,
@@ -832,7 +835,7 @@ mod typed {
         /// `Name`: see [`RadiusServer::name`].
         pub name: String,
         /// `Vendor`: see [`RadiusServer::vendor`].
-        pub vendor: crate::enums::RadiusServerVendor,
+        pub vendor: Option<crate::enums::RadiusServerVendor>,
         /// `Active`: see [`RadiusServer::active`].
         pub active: Option<bool>,
         /// `Description`: see [`RadiusServer::description`].

@@ -105,9 +105,15 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("Subject", crate::FieldKind::String).required(),
         crate::FieldSchema::new("ClientId", crate::FieldKind::String).required(),
         crate::FieldSchema::new("ExpiresOn", crate::FieldKind::DateTime).required(),
-        crate::FieldSchema::new("ProtectedTicket", crate::FieldKind::String).required(),
-        crate::FieldSchema::new("TicketHash", crate::FieldKind::String).required(),
-        crate::FieldSchema::new("TicketSalt", crate::FieldKind::String).required(),
+        crate::FieldSchema::new("ProtectedTicket", crate::FieldKind::String)
+            .required()
+            .pii(crate::Pii::Secret),
+        crate::FieldSchema::new("TicketHash", crate::FieldKind::String)
+            .required()
+            .pii(crate::Pii::Secret),
+        crate::FieldSchema::new("TicketSalt", crate::FieldKind::String)
+            .required()
+            .pii(crate::Pii::Secret),
     ],
     joined: &[],
     filters: &[

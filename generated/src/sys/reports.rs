@@ -109,7 +109,8 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
                 "ReportType",
                 crate::FieldKind::Enum(&crate::enums::ReportType::SCHEMA),
             )
-            .required(),
+            .required()
+            .nullable(),
         crate::FieldSchema::new("ReportXml", crate::FieldKind::String),
     ],
     joined: &[],
@@ -302,7 +303,7 @@ mod typed {
         /// Spec decision: The 2020 page and dev:sys/post-reports and dev:sys/put-reports make it
         /// optional; learn.nexudus.com, the later rendering of the same pages, marks it required, and
         /// so does the catalogue (skills:reports.md) on create. The two newest sources agree: required.
-        pub report_type: crate::enums::ReportType,
+        pub report_type: Option<crate::enums::ReportType>,
         /// The settings of the saved report, as XML.
         ///
         /// Wire: `ReportXml`.
@@ -381,7 +382,7 @@ mod typed {
                         business_id: crate::wire::required(v_business_id, "BusinessId")?,
                         name: crate::wire::required(v_name, "Name")?,
                         folder: crate::wire::required(v_folder, "Folder")?,
-                        report_type: crate::wire::required(v_report_type, "ReportType")?,
+                        report_type: v_report_type,
                         report_xml: v_report_xml,
                         extra,
                     })
@@ -618,7 +619,7 @@ mod typed {
         /// `Folder`: see [`Report::folder`].
         pub folder: String,
         /// `ReportType`: see [`Report::report_type`].
-        pub report_type: crate::enums::ReportType,
+        pub report_type: Option<crate::enums::ReportType>,
         /// `ReportXml`: see [`Report::report_xml`].
         pub report_xml: Option<String>,
         /// Properties the spec does not describe, sent back as they were read.

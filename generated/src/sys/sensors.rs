@@ -148,10 +148,13 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("ActionMakeHttpRequest", crate::FieldKind::Boolean),
         crate::FieldSchema::new("ShowInNowDashboard", crate::FieldKind::Boolean),
         crate::FieldSchema::new("ShowInPortal", crate::FieldKind::Boolean),
-        crate::FieldSchema::new("SharedSecret", crate::FieldKind::String),
-        crate::FieldSchema::new("ApiKey", crate::FieldKind::String),
+        crate::FieldSchema::new("SharedSecret", crate::FieldKind::String)
+            .pii(crate::Pii::Secret),
+        crate::FieldSchema::new("ApiKey", crate::FieldKind::String)
+            .pii(crate::Pii::Secret),
         crate::FieldSchema::new("Username", crate::FieldKind::String),
-        crate::FieldSchema::new("Password", crate::FieldKind::String),
+        crate::FieldSchema::new("Password", crate::FieldKind::String)
+            .pii(crate::Pii::Secret),
         crate::FieldSchema::new("ReceivedDataOn", crate::FieldKind::DateTime)
             .read_only(),
         crate::FieldSchema::new("LastReceivedValue", crate::FieldKind::String)

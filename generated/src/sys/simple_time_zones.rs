@@ -11,7 +11,6 @@
 //! | [`LIST`](crate::sys::simple_time_zones::LIST) | `GET /api/sys/simpletimezones` | `SimpleTimeZone-List` |
 //! | [`FIND_BY_IDS`](crate::sys::simple_time_zones::FIND_BY_IDS) | `GET /api/sys/simpletimezones` | `SimpleTimeZone-List` |
 //! | [`GET`](crate::sys::simple_time_zones::GET) | `GET /api/sys/simpletimezones/{Id}` | `SimpleTimeZone-Read` |
-//! | [`CREATE`](crate::sys::simple_time_zones::CREATE) | `POST /api/sys/simpletimezones` | `SimpleTimeZone-Create` |
 //! | [`UPDATE`](crate::sys::simple_time_zones::UPDATE) | `PUT /api/sys/simpletimezones` | `SimpleTimeZone-Edit` |
 //! | [`COMMANDS`](crate::sys::simple_time_zones::COMMANDS) | `GET /api/sys/simpletimezones/commands` | `SimpleTimeZone-List` |
 //! | [`RUN_COMMAND`](crate::sys::simple_time_zones::RUN_COMMAND) | `POST /api/sys/simpletimezones/runcommand` | `SimpleTimeZone-Edit` |
@@ -37,14 +36,6 @@ pub const GET: crate::Endpoint = crate::Endpoint {
     method: crate::Method::Get,
     path: "/api/sys/simpletimezones/{Id}",
     role: "SimpleTimeZone-Read",
-    service: &crate::SERVICE,
-};
-
-/// `POST /api/sys/simpletimezones`, which needs the role `SimpleTimeZone-Create`.
-pub const CREATE: crate::Endpoint = crate::Endpoint {
-    method: crate::Method::Post,
-    path: "/api/sys/simpletimezones",
-    role: "SimpleTimeZone-Create",
     service: &crate::SERVICE,
 };
 
@@ -93,10 +84,11 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("LocalizationDetails", crate::FieldKind::Json)
             .read_only(),
         crate::FieldSchema::new("CustomFields", crate::FieldKind::Json),
-        crate::FieldSchema::new("Name", crate::FieldKind::String).required(),
-        crate::FieldSchema::new("Description", crate::FieldKind::String).required(),
-        crate::FieldSchema::new("TimeOffset", crate::FieldKind::String).required(),
-        crate::FieldSchema::new("UsesSummerTime", crate::FieldKind::Boolean),
+        crate::FieldSchema::new("Name", crate::FieldKind::String).update_only(),
+        crate::FieldSchema::new("Description", crate::FieldKind::String).update_only(),
+        crate::FieldSchema::new("TimeOffset", crate::FieldKind::String).update_only(),
+        crate::FieldSchema::new("UsesSummerTime", crate::FieldKind::Boolean)
+            .update_only(),
     ],
     joined: &[],
     filters: &[
@@ -164,11 +156,6 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::EndpointSchema {
             kind: crate::EndpointKind::Get,
             endpoint: GET,
-            detail: None,
-        },
-        crate::EndpointSchema {
-            kind: crate::EndpointKind::Create,
-            endpoint: CREATE,
             detail: None,
         },
         crate::EndpointSchema {
@@ -262,22 +249,41 @@ mod typed {
         pub custom_fields: Option<::serde_json::Value>,
         /// The name of the time zone, such as "GMT Standard Time".
         ///
-        /// Wire: `Name`, required on create.
-        pub name: String,
+        /// Wire: `Name`, set on update only.
+        ///
+        /// Spec decision: The 2020 page takes it on create and update. The catalogue
+        /// (skills:simpletimezones.md) supports no create and lists it among the update options only,
+        /// and no newer create page was found, so it is written on update only.
+        /// dev:sys/put-simpletimezones requires it on update; the update body sends back the value
+        /// read.
+        pub name: Option<String>,
         /// A readable description, such as "(UTC) Dublin, Edinburgh, Lisbon, London".
         ///
-        /// Wire: `Description`, required on create.
-        pub description: String,
+        /// Wire: `Description`, set on update only.
+        ///
+        /// Spec decision: The 2020 page takes it on create and update. The catalogue
+        /// (skills:simpletimezones.md) supports no create and lists it among the update options only,
+        /// and no newer create page was found, so it is written on update only.
+        /// dev:sys/put-simpletimezones requires it on update; the update body sends back the value
+        /// read.
+        pub description: Option<String>,
         /// The offset from UTC as text in hours and minutes, such as "0:00".
         ///
-        /// Wire: `TimeOffset`, required on create.
+        /// Wire: `TimeOffset`, set on update only.
         ///
         /// Spec decision: Both pages type it string and their example is "0:00"; it is kept as text
-        /// rather than parsed into a number.
-        pub time_offset: String,
+        /// rather than parsed into a number. The 2020 page takes it on create and update; the catalogue
+        /// (skills:simpletimezones.md) supports no create and lists it among the update options only,
+        /// so it is written on update only. dev:sys/put-simpletimezones requires it on update; the
+        /// update body sends back the value read.
+        pub time_offset: Option<String>,
         /// Whether the zone observes daylight saving (summer) time.
         ///
-        /// Wire: `UsesSummerTime`.
+        /// Wire: `UsesSummerTime`, set on update only.
+        ///
+        /// Spec decision: The 2020 page takes it on create and update; the catalogue
+        /// (skills:simpletimezones.md) supports no create and lists it among the update options only,
+        /// so it is written on update only.
         pub uses_summer_time: Option<bool>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
@@ -348,12 +354,9 @@ mod typed {
                         to_string_text: v_to_string_text,
                         localization_details: v_localization_details,
                         custom_fields: v_custom_fields,
-                        name: crate::wire::required(v_name, "Name")?,
-                        description: crate::wire::required(
-                            v_description,
-                            "Description",
-                        )?,
-                        time_offset: crate::wire::required(v_time_offset, "TimeOffset")?,
+                        name: v_name,
+                        description: v_description,
+                        time_offset: v_time_offset,
                         uses_summer_time: v_uses_summer_time,
                         extra,
                     })
@@ -485,80 +488,6 @@ mod typed {
         }
     }
 
-    /// The body that creates a [`SimpleTimeZone`]. Required fields are the arguments of
-    /// [`NewSimpleTimeZone::new`], so a body without one does not compile; set optional fields with
-    /// the `with_` methods. Unset optional fields are not sent, and fields the API does not take on
-    /// create cannot be set.
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub struct NewSimpleTimeZone {
-        /// `SystemId`: see [`SimpleTimeZone::system_id`].
-        pub system_id: Option<String>,
-        /// `CustomFields`: see [`SimpleTimeZone::custom_fields`].
-        pub custom_fields: Option<::serde_json::Value>,
-        /// `Name`: see [`SimpleTimeZone::name`].
-        pub name: String,
-        /// `Description`: see [`SimpleTimeZone::description`].
-        pub description: String,
-        /// `TimeOffset`: see [`SimpleTimeZone::time_offset`].
-        pub time_offset: String,
-        /// `UsesSummerTime`: see [`SimpleTimeZone::uses_summer_time`].
-        pub uses_summer_time: Option<bool>,
-    }
-
-    impl ::serde::Serialize for NewSimpleTimeZone {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            let mut object = crate::wire::Object::start(serializer)?;
-            object.field_if_set("SystemId", &self.system_id)?;
-            object.field_if_set("CustomFields", &self.custom_fields)?;
-            object.field("Name", &self.name)?;
-            object.field("Description", &self.description)?;
-            object.field("TimeOffset", &self.time_offset)?;
-            object.field_if_set("UsesSummerTime", &self.uses_summer_time)?;
-            object.end()
-        }
-    }
-
-    impl NewSimpleTimeZone {
-        /// A body with the required fields set (`Name`, `Description`, `TimeOffset`) and no optional
-        /// one.
-        pub fn new(
-            name: impl Into<String>,
-            description: impl Into<String>,
-            time_offset: impl Into<String>,
-        ) -> Self {
-            Self {
-                system_id: None,
-                custom_fields: None,
-                name: name.into(),
-                description: description.into(),
-                time_offset: time_offset.into(),
-                uses_summer_time: None,
-            }
-        }
-
-        /// Sets [`SystemId`](Self::system_id).
-        pub fn with_system_id(mut self, value: impl Into<String>) -> Self {
-            self.system_id = Some(value.into());
-            self
-        }
-
-        /// Sets [`CustomFields`](Self::custom_fields).
-        pub fn with_custom_fields(mut self, value: ::serde_json::Value) -> Self {
-            self.custom_fields = Some(value);
-            self
-        }
-
-        /// Sets [`UsesSummerTime`](Self::uses_summer_time).
-        pub fn with_uses_summer_time(mut self, value: bool) -> Self {
-            self.uses_summer_time = Some(value);
-            self
-        }
-    }
-
     /// The body that updates a [`SimpleTimeZone`]. The API's PUT clears every property it does not
     /// receive, so this body can only be made from a full record ([`SimpleTimeZone::to_update`] or
     /// `From<SimpleTimeZone>`): it carries every field the API lets an update write, as read, the
@@ -575,11 +504,11 @@ mod typed {
         /// `CustomFields`: see [`SimpleTimeZone::custom_fields`].
         pub custom_fields: Option<::serde_json::Value>,
         /// `Name`: see [`SimpleTimeZone::name`].
-        pub name: String,
+        pub name: Option<String>,
         /// `Description`: see [`SimpleTimeZone::description`].
-        pub description: String,
+        pub description: Option<String>,
         /// `TimeOffset`: see [`SimpleTimeZone::time_offset`].
-        pub time_offset: String,
+        pub time_offset: Option<String>,
         /// `UsesSummerTime`: see [`SimpleTimeZone::uses_summer_time`].
         pub uses_summer_time: Option<bool>,
         /// Properties the spec does not describe, sent back as they were read.
@@ -837,24 +766,15 @@ mod typed {
             self.client.get_record(&super::GET, id.into().0)
         }
 
-        /// Creates a SimpleTimeZone; the answer carries the new record's Id.
-        ///
-        /// Answers the new record's `Id`.
-        ///
-        /// `POST /api/sys/simpletimezones`; role `SimpleTimeZone-Create` (see
-        /// [`CREATE`](super::CREATE)).
-        #[inline]
-        pub fn create(
-            &self,
-            body: &NewSimpleTimeZone,
-        ) -> crate::Call<crate::ids::SimpleTimeZoneId> {
-            self.client.create_record(&super::CREATE, body)
-        }
-
         /// Updates a SimpleTimeZone, named by the Id in the body. PUT clears every property it does not
         /// send, so the body is made from the full record.
         ///
         /// `PUT /api/sys/simpletimezones`; role `SimpleTimeZone-Edit` (see [`UPDATE`](super::UPDATE)).
+        ///
+        /// Spec decision: The 2020 page also documents create. The catalogue
+        /// (skills:simpletimezones.md) says time zones support Search, Get and Update only, and the
+        /// newer pages show an update page but no create page; the newer sources win, so the spec has
+        /// no create.
         #[inline]
         pub fn update(
             &self,

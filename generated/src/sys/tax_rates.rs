@@ -104,6 +104,10 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             .required(),
         crate::FieldSchema::new("Name", crate::FieldKind::String).required(),
         crate::FieldSchema::new("Rate", crate::FieldKind::Decimal).required(),
+        crate::FieldSchema::new(
+            "ExemptionReason",
+            crate::FieldKind::Enum(&crate::enums::TaxExemptionReason::SCHEMA),
+        ),
     ],
     joined: &[],
     filters: &[
@@ -131,6 +135,10 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             query: "TaxRate_Rate",
             field: "Rate",
         },
+        crate::FilterSchema {
+            query: "TaxRate_ExemptionReason",
+            field: "ExemptionReason",
+        },
     ],
     range_filters: &[
         crate::RangeFilterSchema {
@@ -149,7 +157,15 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             field: "Rate",
         },
     ],
-    sort: &["Id", "CreatedOn", "UpdatedOn", "BusinessId", "Name", "Rate"],
+    sort: &[
+        "Id",
+        "CreatedOn",
+        "UpdatedOn",
+        "BusinessId",
+        "Name",
+        "Rate",
+        "ExemptionReason",
+    ],
     endpoints: &[
         crate::EndpointSchema {
             kind: crate::EndpointKind::List,
@@ -281,6 +297,16 @@ mod typed {
         /// `decimal`. Neither page states the scale; the percentage reading follows the newer page
         /// calling it the tax percentage.
         pub rate: crate::Decimal,
+        /// The tax exemption code that applies to the rate (an M-numbered code), or None when the rate
+        /// grants no exemption.
+        ///
+        /// Wire: `ExemptionReason`.
+        ///
+        /// Spec decision: Only the catalogue (skills:taxrates.md) names it, writable on create and
+        /// update, and it marks it required on create. The newer create pages (dev:sys/post-taxrates,
+        /// web:learn.nexudus.com/rest-api/sys/post-taxrates) require only BusinessId, Name and Rate and
+        /// do not list it; they win on required fields, so it is optional.
+        pub exemption_reason: Option<crate::enums::TaxExemptionReason>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -316,6 +342,7 @@ mod typed {
                     let mut v_business_id = None;
                     let mut v_name = None;
                     let mut v_rate = None;
+                    let mut v_exemption_reason = None;
                     let mut extra = ::serde_json::Map::new();
                     while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                         match &*key {
@@ -334,6 +361,7 @@ mod typed {
                             "BusinessId" => v_business_id = map.next_value()?,
                             "Name" => v_name = map.next_value()?,
                             "Rate" => v_rate = crate::wire::decimal(&mut map)?,
+                            "ExemptionReason" => v_exemption_reason = map.next_value()?,
                             _ => crate::wire::keep(&mut extra, key, &mut map)?,
                         }
                     }
@@ -351,6 +379,7 @@ mod typed {
                         business_id: crate::wire::required(v_business_id, "BusinessId")?,
                         name: crate::wire::required(v_name, "Name")?,
                         rate: crate::wire::required(v_rate, "Rate")?,
+                        exemption_reason: v_exemption_reason,
                         extra,
                     })
                 }
@@ -398,6 +427,8 @@ mod typed {
         pub name: Option<String>,
         /// `Rate`: see [`TaxRate::rate`].
         pub rate: Option<crate::Decimal>,
+        /// `ExemptionReason`: see [`TaxRate::exemption_reason`].
+        pub exemption_reason: Option<crate::enums::TaxExemptionReason>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -433,6 +464,7 @@ mod typed {
                     let mut v_business_id = None;
                     let mut v_name = None;
                     let mut v_rate = None;
+                    let mut v_exemption_reason = None;
                     let mut extra = ::serde_json::Map::new();
                     while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                         match &*key {
@@ -451,6 +483,7 @@ mod typed {
                             "BusinessId" => v_business_id = map.next_value()?,
                             "Name" => v_name = map.next_value()?,
                             "Rate" => v_rate = crate::wire::decimal(&mut map)?,
+                            "ExemptionReason" => v_exemption_reason = map.next_value()?,
                             _ => crate::wire::keep(&mut extra, key, &mut map)?,
                         }
                     }
@@ -468,6 +501,7 @@ mod typed {
                         business_id: v_business_id,
                         name: v_name,
                         rate: v_rate,
+                        exemption_reason: v_exemption_reason,
                         extra,
                     })
                 }
@@ -493,6 +527,8 @@ mod typed {
         pub name: String,
         /// `Rate`: see [`TaxRate::rate`].
         pub rate: crate::Decimal,
+        /// `ExemptionReason`: see [`TaxRate::exemption_reason`].
+        pub exemption_reason: Option<crate::enums::TaxExemptionReason>,
     }
 
     impl ::serde::Serialize for NewTaxRate {
@@ -506,6 +542,7 @@ mod typed {
             object.field("BusinessId", &self.business_id)?;
             object.field("Name", &self.name)?;
             object.field("Rate", &crate::wire::Number(&self.rate))?;
+            object.field_if_set("ExemptionReason", &self.exemption_reason)?;
             object.end()
         }
     }
@@ -523,6 +560,7 @@ mod typed {
                 business_id: business_id.into(),
                 name: name.into(),
                 rate,
+                exemption_reason: None,
             }
         }
 
@@ -535,6 +573,15 @@ mod typed {
         /// Sets [`CustomFields`](Self::custom_fields).
         pub fn with_custom_fields(mut self, value: ::serde_json::Value) -> Self {
             self.custom_fields = Some(value);
+            self
+        }
+
+        /// Sets [`ExemptionReason`](Self::exemption_reason).
+        pub fn with_exemption_reason(
+            mut self,
+            value: impl Into<crate::enums::TaxExemptionReason>,
+        ) -> Self {
+            self.exemption_reason = Some(value.into());
             self
         }
     }
@@ -560,6 +607,8 @@ mod typed {
         pub name: String,
         /// `Rate`: see [`TaxRate::rate`].
         pub rate: crate::Decimal,
+        /// `ExemptionReason`: see [`TaxRate::exemption_reason`].
+        pub exemption_reason: Option<crate::enums::TaxExemptionReason>,
         /// Properties the spec does not describe, sent back as they were read.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
@@ -576,6 +625,7 @@ mod typed {
             object.field("BusinessId", &self.business_id)?;
             object.field("Name", &self.name)?;
             object.field("Rate", &crate::wire::Number(&self.rate))?;
+            object.field("ExemptionReason", &self.exemption_reason)?;
             object.end_with(&self.extra)
         }
     }
@@ -596,6 +646,7 @@ mod typed {
                 business_id: record.business_id,
                 name: record.name,
                 rate: record.rate,
+                exemption_reason: record.exemption_reason,
                 extra: record.extra,
             }
         }
@@ -637,6 +688,10 @@ mod typed {
         ///
         /// Query: `TaxRate_Rate=10.5`.
         Rate(crate::Decimal),
+        /// Filter by exemption code.
+        ///
+        /// Query: `TaxRate_ExemptionReason=1`.
+        ExemptionReason(crate::enums::TaxExemptionReason),
         /// Records created within a range.
         ///
         /// `CreatedOn` at least this value. Query: `from_TaxRate_CreatedOn=2025-01-01T00:00`.
@@ -672,6 +727,9 @@ mod typed {
                 Self::Business(value) => ("TaxRate_Business", value.to_string()),
                 Self::Name(value) => ("TaxRate_Name", value.clone()),
                 Self::Rate(value) => ("TaxRate_Rate", value.to_string()),
+                Self::ExemptionReason(value) => {
+                    ("TaxRate_ExemptionReason", value.value().to_string())
+                }
                 Self::FromCreatedOn(value) => {
                     (
                         "from_TaxRate_CreatedOn",
@@ -717,6 +775,9 @@ mod typed {
         Name,
         /// `Rate`: The tax rate as a percentage (20 means 20%).
         Rate,
+        /// `ExemptionReason`: The tax exemption code that applies to the rate (an M-numbered code), or
+        /// None when the rate grants no exemption.
+        ExemptionReason,
     }
 
     impl crate::SortField for TaxRateSort {
@@ -728,6 +789,7 @@ mod typed {
                 Self::BusinessId => "BusinessId",
                 Self::Name => "Name",
                 Self::Rate => "Rate",
+                Self::ExemptionReason => "ExemptionReason",
             }
         }
     }

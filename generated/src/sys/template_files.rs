@@ -130,10 +130,13 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("FileLanguageId", crate::FieldKind::Id("Language")),
         crate::FieldSchema::new("Published", crate::FieldKind::Boolean),
         crate::FieldSchema::new(
-            "Visibility",
-            crate::FieldKind::Enum(&crate::enums::TemplateFileVisibility::SCHEMA),
-        ),
-        crate::FieldSchema::new("Password", crate::FieldKind::String),
+                "Visibility",
+                crate::FieldKind::Enum(&crate::enums::TemplateFileVisibility::SCHEMA),
+            )
+            .required()
+            .nullable(),
+        crate::FieldSchema::new("Password", crate::FieldKind::String)
+            .pii(crate::Pii::Secret),
         crate::FieldSchema::new("IsCustom", crate::FieldKind::Boolean).read_only(),
         crate::FieldSchema::new("ThemeName", crate::FieldKind::String)
             .read_only()
@@ -393,7 +396,8 @@ mod typed {
         ///
         /// Wire: `PictureFileName`, read-only.
         ///
-        /// Spec decision: Only the newer pages list it; they call it read-only.
+        /// Spec decision: Only the newer pages list it; they call it read-only. The catalogue
+        /// (skills:templatefiles.md) does not name it, as it lists only writable options.
         pub picture_file_name: Option<String>,
         /// URL of an image for the server to fetch and store as the new picture.
         ///
@@ -421,11 +425,11 @@ mod typed {
         pub published: Option<bool>,
         /// Who may open the file.
         ///
-        /// Wire: `Visibility`.
+        /// Wire: `Visibility`, required on create.
         ///
         /// Spec decision: The 2020 page and dev:sys/post-templatefiles make it optional;
-        /// learn.nexudus.com marks it required. The dev pages are followed, as for every enumeration
-        /// only learn.nexudus.com marks required: optional.
+        /// learn.nexudus.com, the later rendering of the same pages, marks it required, and so does the
+        /// catalogue (skills:templatefiles.md) on create. The two newest sources agree: required.
         pub visibility: Option<crate::enums::TemplateFileVisibility>,
         /// The password visitors must give when `Visibility` is password-protected. A credential: never
         /// log or display it.
@@ -437,14 +441,16 @@ mod typed {
         /// Wire: `IsCustom`, read-only.
         ///
         /// Spec decision: The 2020 page shows it only in filters and records, and the newer create and
-        /// update lists leave it out. Read-only.
+        /// update lists leave it out. Read-only. The catalogue (skills:templatefiles.md) does not name
+        /// it, as it lists only writable options.
         pub is_custom: Option<bool>,
         /// The name of the theme the file comes from.
         ///
         /// Wire: `ThemeName`, read-only.
         ///
         /// Spec decision: Only the newer pages list it, in records and filters but not in create or
-        /// update. Read-only.
+        /// update. Read-only. The catalogue (skills:templatefiles.md) does not name it, as it lists
+        /// only writable options.
         pub theme_name: Option<String>,
         /// The contents of the file.
         ///
@@ -771,7 +777,7 @@ mod typed {
         /// `Published`: see [`TemplateFile::published`].
         pub published: Option<bool>,
         /// `Visibility`: see [`TemplateFile::visibility`].
-        pub visibility: Option<crate::enums::TemplateFileVisibility>,
+        pub visibility: crate::enums::TemplateFileVisibility,
         /// `Password`: see [`TemplateFile::password`].
         pub password: Option<String>,
         /// `FileContents`: see [`TemplateFile::file_contents`].
@@ -796,7 +802,7 @@ mod typed {
             object.field("Permalink", &self.permalink)?;
             object.field_if_set("FileLanguageId", &self.file_language_id)?;
             object.field_if_set("Published", &self.published)?;
-            object.field_if_set("Visibility", &self.visibility)?;
+            object.field("Visibility", &self.visibility)?;
             object.field_if_set("Password", &self.password)?;
             object.field_if_set("FileContents", &self.file_contents)?;
             object.end()
@@ -804,11 +810,13 @@ mod typed {
     }
 
     impl NewTemplateFile {
-        /// A body with the required fields set (`BusinessId`, `Name`, `Permalink`) and no optional one.
+        /// A body with the required fields set (`BusinessId`, `Name`, `Permalink`, `Visibility`) and no
+        /// optional one.
         pub fn new(
             business_id: impl Into<crate::ids::BusinessId>,
             name: impl Into<String>,
             permalink: impl Into<String>,
+            visibility: impl Into<crate::enums::TemplateFileVisibility>,
         ) -> Self {
             Self {
                 system_id: None,
@@ -823,7 +831,7 @@ mod typed {
                 permalink: permalink.into(),
                 file_language_id: None,
                 published: None,
-                visibility: None,
+                visibility: visibility.into(),
                 password: None,
                 file_contents: None,
             }
@@ -886,15 +894,6 @@ mod typed {
         /// Sets [`Published`](Self::published).
         pub fn with_published(mut self, value: bool) -> Self {
             self.published = Some(value);
-            self
-        }
-
-        /// Sets [`Visibility`](Self::visibility).
-        pub fn with_visibility(
-            mut self,
-            value: impl Into<crate::enums::TemplateFileVisibility>,
-        ) -> Self {
-            self.visibility = Some(value.into());
             self
         }
 

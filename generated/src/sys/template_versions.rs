@@ -283,7 +283,8 @@ mod typed {
         /// Wire: `CurrentThemeName`, read-only.
         ///
         /// Spec decision: Only the newer page lists it, as read-only; no document shows it in list
-        /// records, so they are typed without it.
+        /// records, so they are typed without it. The catalogue (skills:templateversions.md) does not
+        /// name it, as it lists only writable options.
         pub current_theme_name: Option<String>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,

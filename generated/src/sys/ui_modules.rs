@@ -89,7 +89,8 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("AccessUrl", crate::FieldKind::String).required(),
         crate::FieldSchema::new("Icon", crate::FieldKind::String).required(),
         crate::FieldSchema::new("Active", crate::FieldKind::Boolean),
-        crate::FieldSchema::new("SharedSecret", crate::FieldKind::String),
+        crate::FieldSchema::new("SharedSecret", crate::FieldKind::String)
+            .pii(crate::Pii::Secret),
     ],
     joined: &[],
     filters: &[

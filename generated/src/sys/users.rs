@@ -121,19 +121,26 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("Email", crate::FieldKind::String)
             .required()
             .pii(crate::Pii::Email),
-        crate::FieldSchema::new("AccessToken", crate::FieldKind::String),
+        crate::FieldSchema::new("AccessToken", crate::FieldKind::String)
+            .pii(crate::Pii::Secret),
         crate::FieldSchema::new(
                 "Language",
                 crate::FieldKind::Enum(&crate::enums::Language::SCHEMA),
             )
             .required()
+            .nullable()
             .not_in_list(),
         crate::FieldSchema::new("PreferredLanguageId", crate::FieldKind::Id("Language")),
-        crate::FieldSchema::new("NewPassword", crate::FieldKind::String).not_in_list(),
-        crate::FieldSchema::new("Password", crate::FieldKind::String).not_in_list(),
+        crate::FieldSchema::new("NewPassword", crate::FieldKind::String)
+            .not_in_list()
+            .pii(crate::Pii::Secret),
+        crate::FieldSchema::new("Password", crate::FieldKind::String)
+            .not_in_list()
+            .pii(crate::Pii::Secret),
         crate::FieldSchema::new("PasswordSalt", crate::FieldKind::String)
             .required()
-            .not_in_list(),
+            .not_in_list()
+            .pii(crate::Pii::Secret),
         crate::FieldSchema::new("AvatarFileName", crate::FieldKind::String)
             .read_only()
             .not_in_list(),
@@ -175,7 +182,8 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             .read_only()
             .not_in_list(),
         crate::FieldSchema::new("TwoFactorSecret", crate::FieldKind::String)
-            .not_in_list(),
+            .not_in_list()
+            .pii(crate::Pii::Secret),
         crate::FieldSchema::new("EmailCallBackGuid", crate::FieldKind::Guid)
             .not_in_list(),
         crate::FieldSchema::new("Businesses", crate::FieldKind::Ids("Business"))
@@ -716,7 +724,7 @@ mod typed {
         /// other enumerations required on learn.nexudus.com only, e.g. WebHook's Action). The spec
         /// followed the dev pages (optional) until the catalogue (skills:users.md), whose create
         /// options mark it required, sided with learn.nexudus.com: it is now required on create.
-        pub language: crate::enums::Language,
+        pub language: Option<crate::enums::Language>,
         /// The language record (sys Language) preferred by this login, if one is set.
         ///
         /// Wire: `PreferredLanguageId`.
@@ -1270,7 +1278,7 @@ mod typed {
                         full_name: crate::wire::required(v_full_name, "FullName")?,
                         email: crate::wire::required(v_email, "Email")?,
                         access_token: v_access_token,
-                        language: crate::wire::required(v_language, "Language")?,
+                        language: v_language,
                         preferred_language_id: v_preferred_language_id,
                         new_password: v_new_password,
                         password: v_password,
@@ -2349,7 +2357,7 @@ mod typed {
         /// `AccessToken`: see [`User::access_token`].
         pub access_token: Option<String>,
         /// `Language`: see [`User::language`].
-        pub language: crate::enums::Language,
+        pub language: Option<crate::enums::Language>,
         /// `PreferredLanguageId`: see [`User::preferred_language_id`].
         pub preferred_language_id: Option<crate::ids::LanguageId>,
         /// `NewPassword`: see [`User::new_password`].

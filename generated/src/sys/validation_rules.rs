@@ -107,9 +107,11 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             .required(),
         crate::FieldSchema::new("Name", crate::FieldKind::String).required(),
         crate::FieldSchema::new(
-            "RecordType",
-            crate::FieldKind::Enum(&crate::enums::ValidationRuleEntity::SCHEMA),
-        ),
+                "RecordType",
+                crate::FieldKind::Enum(&crate::enums::ValidationRuleEntity::SCHEMA),
+            )
+            .required()
+            .nullable(),
         crate::FieldSchema::new("Active", crate::FieldKind::Boolean),
         crate::FieldSchema::new("Formula", crate::FieldKind::String).required(),
         crate::FieldSchema::new("Description", crate::FieldKind::String),
@@ -308,11 +310,11 @@ mod typed {
         pub name: String,
         /// The kind of record the rule checks.
         ///
-        /// Wire: `RecordType`.
+        /// Wire: `RecordType`, required on create.
         ///
         /// Spec decision: The 2020 page and dev:sys/post-validationrules make it optional;
-        /// learn.nexudus.com marks it required. The dev pages are followed, as for every enumeration
-        /// only learn.nexudus.com marks required: optional.
+        /// learn.nexudus.com, the later rendering of the same pages, marks it required, and so does the
+        /// catalogue (skills:validationrules.md) on create. The two newest sources agree: required.
         pub record_type: Option<crate::enums::ValidationRuleEntity>,
         /// Whether the rule is checked.
         ///
@@ -573,7 +575,7 @@ mod typed {
         /// `Name`: see [`ValidationRule::name`].
         pub name: String,
         /// `RecordType`: see [`ValidationRule::record_type`].
-        pub record_type: Option<crate::enums::ValidationRuleEntity>,
+        pub record_type: crate::enums::ValidationRuleEntity,
         /// `Active`: see [`ValidationRule::active`].
         pub active: Option<bool>,
         /// `Formula`: see [`ValidationRule::formula`].
@@ -594,7 +596,7 @@ mod typed {
             object.field_if_set("CustomFields", &self.custom_fields)?;
             object.field("BusinessId", &self.business_id)?;
             object.field("Name", &self.name)?;
-            object.field_if_set("RecordType", &self.record_type)?;
+            object.field("RecordType", &self.record_type)?;
             object.field_if_set("Active", &self.active)?;
             object.field("Formula", &self.formula)?;
             object.field_if_set("Description", &self.description)?;
@@ -604,10 +606,12 @@ mod typed {
     }
 
     impl NewValidationRule {
-        /// A body with the required fields set (`BusinessId`, `Name`, `Formula`) and no optional one.
+        /// A body with the required fields set (`BusinessId`, `Name`, `RecordType`, `Formula`) and no
+        /// optional one.
         pub fn new(
             business_id: impl Into<crate::ids::BusinessId>,
             name: impl Into<String>,
+            record_type: impl Into<crate::enums::ValidationRuleEntity>,
             formula: impl Into<String>,
         ) -> Self {
             Self {
@@ -615,7 +619,7 @@ mod typed {
                 custom_fields: None,
                 business_id: business_id.into(),
                 name: name.into(),
-                record_type: None,
+                record_type: record_type.into(),
                 active: None,
                 formula: formula.into(),
                 description: None,
@@ -632,15 +636,6 @@ mod typed {
         /// Sets [`CustomFields`](Self::custom_fields).
         pub fn with_custom_fields(mut self, value: ::serde_json::Value) -> Self {
             self.custom_fields = Some(value);
-            self
-        }
-
-        /// Sets [`RecordType`](Self::record_type).
-        pub fn with_record_type(
-            mut self,
-            value: impl Into<crate::enums::ValidationRuleEntity>,
-        ) -> Self {
-            self.record_type = Some(value.into());
             self
         }
 

@@ -107,9 +107,11 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             .required(),
         crate::FieldSchema::new("Name", crate::FieldKind::String).required(),
         crate::FieldSchema::new(
-            "Action",
-            crate::FieldKind::Enum(&crate::enums::WebhookAction::SCHEMA),
-        ),
+                "Action",
+                crate::FieldKind::Enum(&crate::enums::WebhookAction::SCHEMA),
+            )
+            .required()
+            .nullable(),
         crate::FieldSchema::new("Description", crate::FieldKind::String).not_in_list(),
         crate::FieldSchema::new("URL", crate::FieldKind::String).required(),
         crate::FieldSchema::new("Active", crate::FieldKind::Boolean),
@@ -331,11 +333,11 @@ mod typed {
         pub name: String,
         /// The event that triggers a call.
         ///
-        /// Wire: `Action`.
+        /// Wire: `Action`, required on create.
         ///
         /// Spec decision: The 2020 pages and dev:sys/put-webhooks make it optional; learn.nexudus.com's
-        /// create page marks it required. The dev pages are followed (as for every enumeration that
-        /// only learn.nexudus.com marks required): optional. A webhook without an action never fires.
+        /// create page marks it required, and so does the catalogue (skills:webhooks.md) on create. The
+        /// two newest sources agree, and a webhook without an action never fires: required.
         pub action: Option<crate::enums::WebhookAction>,
         /// Free text describing the webhook.
         ///
@@ -358,7 +360,8 @@ mod typed {
         ///
         /// Spec decision: ref:Sys/webhook.md takes it on create; ref:sys/webhook.md and the newer
         /// create and update pages do not, and the newer pages describe it as kept by the server.
-        /// Read-only.
+        /// Read-only. The catalogue (skills:webhooks.md) does not name it, as it lists only writable
+        /// options; the newer get-one page still returns it.
         pub last_error: Option<String>,
         /// How many deliveries have failed.
         ///
@@ -366,14 +369,16 @@ mod typed {
         ///
         /// Spec decision: ref:Sys/webhook.md takes it on create (required) and types its range filter
         /// decimal; ref:sys/webhook.md and the newer pages type it int and leave it out of create and
-        /// update. Read-only integer.
+        /// update. Read-only integer. The catalogue (skills:webhooks.md) does not name it, as it lists
+        /// only writable options; the newer get-one page still returns it.
         pub error_count: Option<i64>,
         /// When the webhook last fired, if ever.
         ///
         /// Wire: `LastTrigger`, read-only.
         ///
         /// Spec decision: ref:Sys/webhook.md takes it on create; ref:sys/webhook.md and the newer
-        /// create and update pages do not. Read-only.
+        /// create and update pages do not. Read-only. The catalogue (skills:webhooks.md) does not name
+        /// it, as it lists only writable options; the newer get-one page still returns it.
         pub last_trigger: Option<crate::DateTime>,
         /// Properties the spec does not describe, kept as the API sent them.
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
@@ -632,7 +637,7 @@ mod typed {
         /// `Name`: see [`WebHook::name`].
         pub name: String,
         /// `Action`: see [`WebHook::action`].
-        pub action: Option<crate::enums::WebhookAction>,
+        pub action: crate::enums::WebhookAction,
         /// `Description`: see [`WebHook::description`].
         pub description: Option<String>,
         /// `URL`: see [`WebHook::url`].
@@ -651,7 +656,7 @@ mod typed {
             object.field_if_set("CustomFields", &self.custom_fields)?;
             object.field("BusinessId", &self.business_id)?;
             object.field("Name", &self.name)?;
-            object.field_if_set("Action", &self.action)?;
+            object.field("Action", &self.action)?;
             object.field_if_set("Description", &self.description)?;
             object.field("URL", &self.url)?;
             object.field_if_set("Active", &self.active)?;
@@ -660,10 +665,12 @@ mod typed {
     }
 
     impl NewWebHook {
-        /// A body with the required fields set (`BusinessId`, `Name`, `URL`) and no optional one.
+        /// A body with the required fields set (`BusinessId`, `Name`, `Action`, `URL`) and no optional
+        /// one.
         pub fn new(
             business_id: impl Into<crate::ids::BusinessId>,
             name: impl Into<String>,
+            action: impl Into<crate::enums::WebhookAction>,
             url: impl Into<String>,
         ) -> Self {
             Self {
@@ -671,7 +678,7 @@ mod typed {
                 custom_fields: None,
                 business_id: business_id.into(),
                 name: name.into(),
-                action: None,
+                action: action.into(),
                 description: None,
                 url: url.into(),
                 active: None,
@@ -687,15 +694,6 @@ mod typed {
         /// Sets [`CustomFields`](Self::custom_fields).
         pub fn with_custom_fields(mut self, value: ::serde_json::Value) -> Self {
             self.custom_fields = Some(value);
-            self
-        }
-
-        /// Sets [`Action`](Self::action).
-        pub fn with_action(
-            mut self,
-            value: impl Into<crate::enums::WebhookAction>,
-        ) -> Self {
-            self.action = Some(value.into());
             self
         }
 
