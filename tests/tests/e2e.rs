@@ -2292,3 +2292,96 @@ async fn a_deleted_record_takes_its_files_with_it() {
         .expect("a download");
     assert_eq!(file, None);
 }
+
+// ---------------------------------------------------------------------------------------
+// Inline children: a booking's products, created with it.
+// ---------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_bookings_inline_products_become_linked_records_and_an_update_replaces_them() {
+    use nexudus::spaces::booking_products::{BookingProductFilter, BookingProductQuery};
+    use nexudus::spaces::bookings::{InlineBookingProduct, InlineBookingVisitor, NewBooking};
+
+    let emulator = start(config()).await;
+    let client = admin(&emulator);
+    let products_of = |booking: i64| {
+        let records = emulator.records("BookingProduct").expect("a table");
+        let mut linked: Vec<(i64, i64)> = records
+            .iter()
+            .filter(|r| r["BookingId"] == json!(booking))
+            .map(|r| {
+                (
+                    r["ProductId"].as_i64().unwrap(),
+                    r["Quantity"].as_i64().unwrap(),
+                )
+            })
+            .collect();
+        linked.sort_unstable();
+        linked
+    };
+
+    let body = NewBooking::new(7, dt("2025-03-01T09:00:00Z"), dt("2025-03-01T10:00:00Z"))
+        .with_booking_products([
+            InlineBookingProduct::new(ProductId(21), 2).with_invoice_in_minutes(true),
+            InlineBookingProduct::new(ProductId(22), 1),
+        ])
+        .with_booking_visitors([InlineBookingVisitor::new()
+            .with_visitor_full_name("Ada Lovelace")
+            .with_visitor_email("ada@example.com")]);
+    // On the wire: an array of objects with only the properties set.
+    let sent = serde_json::to_value(&body).expect("serializes");
+    assert_eq!(
+        sent["BookingProducts"],
+        json!([{"ProductId": 21, "Quantity": 2, "InvoiceInMinutes": true}, {"ProductId": 22, "Quantity": 1}])
+    );
+    let booking = client.bookings().create(&body).await.expect("created");
+    assert_eq!(products_of(booking.0), [(21, 2), (22, 1)]);
+    let visitors = emulator.records("BookingVisitor").expect("a table");
+    assert_eq!(visitors.len(), 1);
+    assert_eq!(visitors[0]["BookingId"], json!(booking.0));
+    assert_eq!(visitors[0]["VisitorEmail"], json!("ada@example.com"));
+
+    // The element entity serves them like any record, filtered by the parent.
+    let page = client
+        .booking_products()
+        .list(&BookingProductQuery::new().filter(BookingProductFilter::Booking(booking)))
+        .await
+        .expect("listed");
+    assert_eq!(page.total_items, 2);
+
+    // Answers never carry the array, so an update made from the record leaves it out and
+    // the products stay; one that sets it replaces them.
+    let kept = client
+        .bookings()
+        .modify(booking, |b| b.notes = Some("moved".into()))
+        .await
+        .expect("updated");
+    assert!(kept.booking_products.is_none());
+    assert_eq!(products_of(booking.0), [(21, 2), (22, 1)]);
+    client
+        .bookings()
+        .modify(booking, |b| {
+            b.booking_products = Some(vec![InlineBookingProduct::new(ProductId(23), 5)])
+        })
+        .await
+        .expect("updated");
+    assert_eq!(products_of(booking.0), [(23, 5)]);
+
+    // An element without a required property is refused, naming it.
+    let bad = json!({
+        "ResourceId": 7, "FromTime": "2025-03-01T09:00:00Z", "ToTime": "2025-03-01T10:00:00Z",
+        "BookingProducts": [{"ProductId": 21}]
+    });
+    let error = client
+        .send_action(&nexudus::spaces::bookings::CREATE, None, Some(&bad))
+        .await
+        .expect_err("refused");
+    let Error::Validation { errors, .. } = error else {
+        panic!("{error:?}");
+    };
+    assert_eq!(
+        errors[0].property_name.as_deref(),
+        Some("BookingProducts[0].Quantity")
+    );
+    emulator.shutdown().await;
+}
