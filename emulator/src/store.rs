@@ -125,7 +125,8 @@ impl Store {
                     .filter_map(|p| Some((p.wire.to_owned(), element.get(p.wire)?.clone())))
                     .collect();
                 record.insert(child.link.to_owned(), parent.into());
-                table.insert_created(record, user);
+                // Ids running out leaves the element unstored, as a create would refuse it.
+                let _ = table.insert_created(record, user);
             }
         }
     }
@@ -315,29 +316,18 @@ impl Table {
         user: &str,
     ) -> Result<i64, Vec<ValidationError>> {
         let mut errors = Vec::new();
-        let mut record = writable_values(self.schema, body, Write::Create, &mut errors);
+        let record = writable_values(self.schema, body, Write::Create, &mut errors);
         if !errors.is_empty() {
             return Err(errors);
         }
-        let Some(id) = self.allocate_id() else {
-            return Err(vec![error("Id", "no record ids are left", None)]);
-        };
-        let now = now();
-        record.insert("Id".into(), id.into());
-        record.insert("UniqueId".into(), new_guid());
-        record.insert("CreatedOn".into(), now.clone().into());
-        record.insert("UpdatedOn".into(), now.into());
-        record.insert("UpdatedBy".into(), user.into());
-        record.insert("IsNew".into(), false.into());
-        self.records.insert(id, record);
-        Ok(id)
+        self.insert_created(record, user)
+            .ok_or_else(|| vec![error("Id", "no record ids are left", None)])
     }
 
-    /// Stores a record the server makes (an inline child); ids left aside, as in `create`.
-    fn insert_created(&mut self, mut record: Record, user: &str) {
-        let Some(id) = self.allocate_id() else {
-            return;
-        };
+    /// Stores a new record with what the server sets (`Id`, `UniqueId`, the dates, the
+    /// user); answers its id, or `None` once ids run out.
+    fn insert_created(&mut self, mut record: Record, user: &str) -> Option<i64> {
+        let id = self.allocate_id()?;
         let now = now();
         record.insert("Id".into(), id.into());
         record.insert("UniqueId".into(), new_guid());
@@ -346,6 +336,7 @@ impl Table {
         record.insert("UpdatedBy".into(), user.into());
         record.insert("IsNew".into(), false.into());
         self.records.insert(id, record);
+        Some(id)
     }
 
     /// Replaces a record's writable fields and unknown properties with the body's, as PUT
