@@ -125,6 +125,19 @@ pub struct RangeNaming {
 pub struct Throttling {
     pub statuses: Vec<u16>,
     pub message: String,
+    /// The documented limits; a client keeps to them all.
+    pub limits: Vec<RateLimit>,
+    pub docs: String,
+}
+
+/// At most `count` requests (every one, or writes only) in any sliding window of
+/// `window_ms` milliseconds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RateLimit {
+    pub count: u32,
+    pub window_ms: u64,
+    /// Counts only POST, PUT and DELETE.
+    pub writes_only: bool,
     pub docs: String,
 }
 

@@ -237,7 +237,17 @@ fn info(service: &Service) -> Value {
             service.envelopes.validation_status,
             decision(service.envelopes.decision.as_deref())
         ),
-        format!("**Throttling.** {}", flat(&service.throttling.docs)),
+        format!(
+            "**Throttling.** {} Limits: {}",
+            flat(&service.throttling.docs),
+            service
+                .throttling
+                .limits
+                .iter()
+                .map(|l| flat(&l.docs))
+                .collect::<Vec<_>>()
+                .join(" ")
+        ),
         "**Extensions.** `x-nexudus-role` names the role an operation needs (full \
          unrestricted administrators need none); `x-nexudus-endpoints` the spec's endpoint \
          kinds it implements; `x-nexudus-type` a property's spec type; `x-nexudus-field` the \

@@ -19,6 +19,19 @@ const TOKEN_USER: &str = "api@emulator.local";
 pub(crate) struct Principal {
     pub(crate) name: String,
     pub(crate) roles: Roles,
+    /// What the rate limits count this caller's requests against: its token, its user, or
+    /// both (a token the token path issued belongs to a user).
+    pub(crate) limited_as: Vec<String>,
+}
+
+/// The key of a user's rate limits.
+pub(crate) fn user_key(name: &str) -> String {
+    format!("user:{name}")
+}
+
+/// The key of a token's rate limits.
+fn token_key(token: &str) -> String {
+    format!("token:{token}")
 }
 
 /// An access token the token path issued.
@@ -105,6 +118,7 @@ impl AuthState {
                 return Some(Principal {
                     name: TOKEN_USER.to_owned(),
                     roles: roles.clone(),
+                    limited_as: vec![token_key(credentials)],
                 });
             }
             let issued = self.issued.get(credentials)?;
@@ -115,6 +129,7 @@ impl AuthState {
             return Some(Principal {
                 name: name.clone(),
                 roles: roles.clone(),
+                limited_as: vec![token_key(credentials), user_key(name)],
             });
         }
         if scheme.eq_ignore_ascii_case("basic") {
@@ -124,6 +139,7 @@ impl AuthState {
             return Some(Principal {
                 name: name.clone(),
                 roles: roles.clone(),
+                limited_as: vec![user_key(name)],
             });
         }
         None

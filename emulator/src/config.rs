@@ -81,14 +81,33 @@ impl ThrottleLimits {
         Self::default()
     }
 
-    /// The limits the API documents: all requests 1 per 100 ms, 120 a minute and 5,000 an
-    /// hour; writes (POST, PUT, DELETE) 60 a minute.
+    /// The limits the spec documents (`spec/service.yaml`, [`nexudus::SERVICE`]'s
+    /// `rate_limits`): all requests 1 per 100 ms, 120 a minute and 5,000 an hour; writes
+    /// (POST, PUT, DELETE) 60 a minute.
     pub fn documented() -> Self {
-        Self::new()
-            .requests(1, Duration::from_millis(100))
-            .requests(120, Duration::from_secs(60))
-            .requests(5_000, Duration::from_secs(3_600))
-            .writes(60, Duration::from_secs(60))
+        nexudus::SERVICE
+            .rate_limits
+            .iter()
+            .fold(Self::new(), |limits, l| match l.writes_only {
+                true => limits.writes(l.count, l.window),
+                false => limits.requests(l.count, l.window),
+            })
+    }
+
+    /// The limits as the client's pacing takes them.
+    pub(crate) fn rate_limits(&self) -> Vec<nexudus::RateLimit> {
+        let limit = |writes_only| {
+            move |&(count, window): &(u32, Duration)| nexudus::RateLimit {
+                count,
+                window,
+                writes_only,
+            }
+        };
+        self.requests
+            .iter()
+            .map(limit(false))
+            .chain(self.writes.iter().map(limit(true)))
+            .collect()
     }
 
     /// At most `limit` requests of any kind in any `window`.

@@ -242,9 +242,16 @@ impl Emulator {
         self.addr
     }
 
-    /// A client builder with the emulator's base URL; add the credentials.
+    /// A client builder with the emulator's base URL, paced to the emulator's limits (not
+    /// at all while throttling is off); add the credentials.
     pub fn client_builder(&self) -> nexudus::ClientBuilder {
-        nexudus::Client::builder().base_url(&self.base_url)
+        let pacing = match lock(&self.shared.throttle).limits() {
+            Some(limits) => nexudus::Pacing::default().limits(limits.rate_limits()),
+            None => nexudus::Pacing::off(),
+        };
+        nexudus::Client::builder()
+            .base_url(&self.base_url)
+            .pacing(pacing)
     }
 
     /// Stores a record of `entity` (its name, e.g. `CoworkerDiscountCode`) as given,

@@ -17,6 +17,7 @@ use futures::StreamExt;
 use percent_encoding::percent_decode_str;
 use serde_json::{Value, json};
 
+use super::auth::user_key;
 use super::faults::{self, FaultKind};
 use super::query;
 use super::state::{Shared, lock};
@@ -311,15 +312,17 @@ async fn answer(
     body: Body,
 ) -> Answer {
     let write = method_of(method) != Some(Method::Get);
-    if let Err(wait) = lock(&shared.throttle).check(write) {
+    // Limits hold per token and per user, so they are checked once the caller is known.
+    let throttled = |keys: &[String]| {
+        let wait = lock(&shared.throttle).check(keys, write).err()?;
         let names = &SERVICE.envelopes.action;
         let mut answer = Answer::json(
             409,
             json!({ names.message: SERVICE.throttle_message, names.was_successful: false }),
         );
         answer.retry_after = Some(wait);
-        return answer;
-    }
+        Some(answer)
+    };
     let route = match target {
         Target::Token => {
             let body = match read_body(body, MAX_TOKEN_BODY_BYTES).await {
@@ -327,6 +330,14 @@ async fn answer(
                 Err(answer) => return answer,
             };
             let form = query::parse_pairs(&String::from_utf8_lossy(&body));
+            // A grant counts against the user it names.
+            let user = form
+                .iter()
+                .find(|(name, _)| name == "username")
+                .map_or("", |(_, value)| value.as_str());
+            if let Some(answer) = throttled(&[user_key(user)]) {
+                return answer;
+            }
             return match lock(&shared.auth).grant(&form) {
                 Ok(token) => Answer::json(200, token),
                 Err((status, refusal)) => Answer::json(status, refusal),
@@ -356,6 +367,9 @@ async fn answer(
     let Some(principal) = lock(&shared.auth).authenticate(authorization) else {
         return Answer::message(401, "Authorization has been denied for this request.");
     };
+    if let Some(answer) = throttled(&principal.limited_as) {
+        return answer;
+    }
     let role = endpoint.endpoint.role;
     if !principal.roles.allows(role) {
         return Answer::message(

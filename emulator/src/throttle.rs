@@ -1,18 +1,30 @@
-//! Throttling as the API documents it: limits over sliding windows; a request over a limit
-//! is answered 409 with the throttle message and `Retry-After`.
+//! Throttling as the API documents it: limits over sliding windows, per token and per user;
+//! a request over a limit is answered 409 with the throttle message and `Retry-After`.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
 
 use super::config::ThrottleLimits;
 
-/// The recent requests that count against the limits.
+/// The recent requests of one token or user.
 #[derive(Debug, Default)]
-pub(crate) struct Throttle {
-    limits: Option<ThrottleLimits>,
+struct Usage {
     requests: VecDeque<Instant>,
     writes: VecDeque<Instant>,
 }
+
+/// The recent requests that count against the limits, by what they count against
+/// (`token:...`, `user:...`).
+#[derive(Debug, Default)]
+pub(crate) struct Throttle {
+    limits: Option<ThrottleLimits>,
+    usage: HashMap<String, Usage>,
+    /// Checks since idle keys were last dropped.
+    checks: usize,
+}
+
+/// How many checks pass between drops of keys whose windows are empty.
+const DROP_IDLE_EVERY: usize = 1024;
 
 impl Throttle {
     pub(crate) fn new(limits: Option<ThrottleLimits>) -> Self {
@@ -27,27 +39,53 @@ impl Throttle {
         *self = Self::new(limits);
     }
 
-    /// Counts a request, or answers how long to wait if it is over a limit (then it does
-    /// not count).
-    pub(crate) fn check(&mut self, write: bool) -> Result<(), Duration> {
+    /// The limits in force.
+    pub(crate) fn limits(&self) -> Option<&ThrottleLimits> {
+        self.limits.as_ref()
+    }
+
+    /// Counts a request against every key it is made as, or answers how long to wait if one
+    /// of them is over a limit (then it counts against none).
+    pub(crate) fn check(&mut self, keys: &[String], write: bool) -> Result<(), Duration> {
         let Some(limits) = &self.limits else {
             return Ok(());
         };
         let now = Instant::now();
-        let mut wait = over(&self.requests, &limits.requests, now);
-        if write {
-            wait = wait.max(over(&self.writes, &limits.writes, now));
+        let mut wait: Option<Duration> = None;
+        for key in keys {
+            let Some(usage) = self.usage.get(key) else {
+                continue;
+            };
+            let mut over_here = over(&usage.requests, &limits.requests, now);
+            if write {
+                over_here = over_here.max(over(&usage.writes, &limits.writes, now));
+            }
+            wait = wait.max(over_here);
         }
         if let Some(wait) = wait {
             return Err(limits.retry_after.unwrap_or(wait));
         }
         // Keep only what the longest window still needs.
         let longest = |limits: &[(u32, Duration)]| limits.iter().map(|(_, w)| *w).max();
-        self.requests.push_back(now);
-        prune(&mut self.requests, longest(&limits.requests), now);
-        if write {
-            self.writes.push_back(now);
-            prune(&mut self.writes, longest(&limits.writes), now);
+        let (longest_requests, longest_writes) =
+            (longest(&limits.requests), longest(&limits.writes));
+        for key in keys {
+            let usage = self.usage.entry(key.clone()).or_default();
+            usage.requests.push_back(now);
+            prune(&mut usage.requests, longest_requests, now);
+            if write {
+                usage.writes.push_back(now);
+                prune(&mut usage.writes, longest_writes, now);
+            }
+        }
+        self.checks += 1;
+        if self.checks >= DROP_IDLE_EVERY {
+            self.checks = 0;
+            self.usage.retain(|_, usage| {
+                prune(&mut usage.requests, longest_requests, now);
+                prune(&mut usage.writes, longest_writes, now);
+                !usage.requests.is_empty() || !usage.writes.is_empty()
+            });
         }
         Ok(())
     }
@@ -96,38 +134,59 @@ fn prune(history: &mut VecDeque<Instant>, longest: Option<Duration>, now: Instan
 mod tests {
     use super::*;
 
+    fn keys() -> Vec<String> {
+        vec!["user:a".to_owned()]
+    }
+
+    #[test]
+    fn tokens_and_users_have_their_own_windows() {
+        let limits = ThrottleLimits::new().requests(1, Duration::from_secs(60));
+        let mut throttle = Throttle::new(Some(limits));
+        let (token_a, token_b) = ("token:a".to_owned(), "token:b".to_owned());
+        let (ada, bob) = ("user:ada".to_owned(), "user:bob".to_owned());
+        assert!(
+            throttle
+                .check(&[token_a.clone(), ada.clone()], false)
+                .is_ok()
+        );
+        // Another token of another user has room; another token of the same user has not.
+        assert!(throttle.check(&[token_b.clone(), bob], false).is_ok());
+        assert!(throttle.check(&["token:c".to_owned(), ada], false).is_err());
+        assert!(throttle.check(&[token_a], false).is_err());
+    }
+
     #[test]
     fn the_request_over_the_limit_waits_and_does_not_count() {
         let limits = ThrottleLimits::new().requests(2, Duration::from_secs(60));
         let mut throttle = Throttle::new(Some(limits));
-        assert!(throttle.check(false).is_ok());
-        assert!(throttle.check(true).is_ok());
-        let wait = throttle.check(false).expect_err("over the limit");
+        assert!(throttle.check(&keys(), false).is_ok());
+        assert!(throttle.check(&keys(), true).is_ok());
+        let wait = throttle.check(&keys(), false).expect_err("over the limit");
         assert!(wait > Duration::from_secs(59) && wait <= Duration::from_secs(60));
-        assert_eq!(throttle.requests.len(), 2);
+        assert_eq!(throttle.usage["user:a"].requests.len(), 2);
     }
 
     #[test]
     fn writes_have_their_own_limit() {
         let limits = ThrottleLimits::new().writes(1, Duration::from_secs(60));
         let mut throttle = Throttle::new(Some(limits));
-        assert!(throttle.check(true).is_ok());
-        assert!(throttle.check(false).is_ok());
-        assert!(throttle.check(true).is_err());
+        assert!(throttle.check(&keys(), true).is_ok());
+        assert!(throttle.check(&keys(), false).is_ok());
+        assert!(throttle.check(&keys(), true).is_err());
     }
 
     #[test]
     fn endless_windows_wait_without_overflowing() {
         let limits = ThrottleLimits::new().requests(1, Duration::MAX);
         let mut throttle = Throttle::new(Some(limits));
-        assert!(throttle.check(false).is_ok());
-        let wait = throttle.check(false).expect_err("over the limit");
+        assert!(throttle.check(&keys(), false).is_ok());
+        let wait = throttle.check(&keys(), false).expect_err("over the limit");
         assert!(wait > Duration::from_secs(u64::MAX / 2), "{wait:?}");
     }
 
     #[test]
     fn off_by_default() {
         let mut throttle = Throttle::new(None);
-        assert!((0..1000).all(|_| throttle.check(true).is_ok()));
+        assert!((0..1000).all(|_| throttle.check(&keys(), true).is_ok()));
     }
 }

@@ -23,6 +23,28 @@ pub const SERVICE: crate::ServiceSchema = crate::ServiceSchema {
     filter_datetime_format: "%Y-%m-%dT%H:%M",
     throttle_statuses: &[409u16, 429u16],
     throttle_message: "You must wait before accessing this url again.",
+    rate_limits: &[
+        crate::RateLimit {
+            count: 1u32,
+            window: ::core::time::Duration::from_millis(100u64),
+            writes_only: false,
+        },
+        crate::RateLimit {
+            count: 120u32,
+            window: ::core::time::Duration::from_millis(60000u64),
+            writes_only: false,
+        },
+        crate::RateLimit {
+            count: 5000u32,
+            window: ::core::time::Duration::from_millis(3600000u64),
+            writes_only: false,
+        },
+        crate::RateLimit {
+            count: 60u32,
+            window: ::core::time::Duration::from_millis(60000u64),
+            writes_only: true,
+        },
+    ],
     validation_status: 400u16,
     envelopes: crate::EnvelopeNames {
         action: crate::ActionNames {

@@ -20,6 +20,7 @@ use crate::envelope::{
     decode_page, error_parts,
 };
 use crate::error::{Error, Result, snippet};
+use crate::pacing::{Pacer, Pacing, PacingStats};
 use crate::query::{ListQuery, QueryFilter, SortField, encode_query, id_list};
 use crate::retry::RetryPolicy;
 use crate::schema::ServiceSchema;
@@ -61,6 +62,8 @@ struct Inner {
     base_url: Option<String>,
     auth: Auth,
     retry: RetryPolicy,
+    /// The schedule every clone and task shares, so together they keep to the limits.
+    pacer: Pacer,
     max_answer_bytes: usize,
     /// Set per request only on a caller's `reqwest::Client` (ours has them built in).
     request_timeout: Option<Duration>,
@@ -80,6 +83,7 @@ impl fmt::Debug for Client {
             .field("base_url", &self.inner.base_url)
             .field("auth", &self.inner.auth)
             .field("retry", &self.inner.retry)
+            .field("pacing", self.inner.pacer.config())
             .finish_non_exhaustive()
     }
 }
@@ -94,6 +98,7 @@ pub struct ClientBuilder {
     http_client: Option<reqwest::Client>,
     auth: Auth,
     retry: RetryPolicy,
+    pacing: Pacing,
     max_answer_bytes: usize,
 }
 
@@ -107,6 +112,7 @@ impl Default for ClientBuilder {
             http_client: None,
             auth: Auth::None,
             retry: RetryPolicy::default(),
+            pacing: Pacing::default(),
             max_answer_bytes: MAX_BODY_BYTES,
         }
     }
@@ -160,6 +166,14 @@ impl ClientBuilder {
         self
     }
 
+    /// How requests are paced to keep to the API's limits (default [`Pacing::default`]: the
+    /// documented limits, with a margin, adapting to throttled answers). Clones of the
+    /// client share one schedule.
+    pub fn pacing(mut self, pacing: Pacing) -> Self {
+        self.pacing = pacing;
+        self
+    }
+
     /// The largest successful answer the client reads, in bytes (default 64 MiB); a longer
     /// one is [`Error::Decode`], not retried. Raise it, with the
     /// [`timeout`](Self::timeout), to download large files (video files, data files): a
@@ -208,6 +222,7 @@ impl ClientBuilder {
                 base_url,
                 auth: self.auth,
                 retry: self.retry,
+                pacer: Pacer::new(self.pacing),
                 max_answer_bytes: self.max_answer_bytes,
                 request_timeout,
                 request_user_agent,
@@ -306,6 +321,12 @@ impl Client {
         self.inner.base_url.as_deref()
     }
 
+    /// What pacing did since the client was built, over every clone: requests paced, those
+    /// that waited and for how long, throttled answers received.
+    pub fn pacing_stats(&self) -> PacingStats {
+        self.inner.pacer.stats()
+    }
+
     /// Fetches one page of a list endpoint; `query` comes from [`ListQuery::query_pairs`]
     /// or is built by generated code.
     pub fn get_page<T: DeserializeOwned>(
@@ -320,9 +341,9 @@ impl Client {
 
     /// All records of all pages of a list query, from its page (default 1) on.
     ///
-    /// Lazy: page N+1 is fetched only once the records of page N are consumed, so taking
-    /// a few records costs one request. Pages end as [`pages`](Self::pages) says. Any error
-    /// ends the stream after it is yielded.
+    /// The next page is fetched while the records of this one are consumed (see
+    /// [`pages`](Self::pages)), so taking a few records costs up to two requests. Pages end as
+    /// [`pages`](Self::pages) says. Any error ends the stream after it is yielded.
     pub fn stream_pages<T, F, S>(
         &self,
         endpoint: &'static Endpoint,
@@ -346,11 +367,13 @@ impl Client {
     /// envelope (`TotalItems`, `TotalPages`, ...), for callers that report progress or
     /// work a page at a time.
     ///
-    /// Lazy: page N+1 is fetched only when asked for. Stops after the first page that has
-    /// `HasNextPage` false, is page `TotalPages` (or beyond), or has no records. A page
-    /// whose `CurrentPage` is not the one asked for (a server that ignores `page`) is not
-    /// yielded: the stream ends with [`Error::Decode`] at path `CurrentPage`. Any error
-    /// ends the stream after it is yielded.
+    /// Nothing is fetched until the stream is first polled. From then on, when a page is
+    /// yielded, the next one is already being fetched (on a tokio task, paced like every
+    /// request), so the caller's work on a page and the next request overlap; dropping the
+    /// stream cancels that fetch. Stops after the first page that has `HasNextPage` false,
+    /// is page `TotalPages` (or beyond), or has no records. A page whose `CurrentPage` is not
+    /// the one asked for (a server that ignores `page`) is not yielded: the stream ends with
+    /// [`Error::Decode`] at path `CurrentPage`. Any error ends the stream after it is yielded.
     pub fn pages<T, F, S>(
         &self,
         endpoint: &'static Endpoint,
@@ -363,16 +386,19 @@ impl Client {
     {
         let paging = &endpoint.service.paging;
         let first = query.current_page().unwrap_or(paging.default_page);
+        // The request of one page, running on its own task from now on.
+        let fetch = move |client: &Client, query: &ListQuery<F, S>, number: u32| {
+            let pairs = query.page_pairs(number, &endpoint.service.paging);
+            Prefetch(tokio::spawn(client.get_page::<T>(endpoint, pairs)))
+        };
         let pages = futures::stream::try_unfold(
-            (self.clone(), query, Some(first)),
+            (self.clone(), query, Some((first, None))),
             move |(client, query, next)| async move {
-                let Some(number) = next else {
+                let Some((number, running)) = next else {
                     return Ok(None);
                 };
-                let query = query.page(number);
-                let page: Page<T> = client
-                    .get_page(endpoint, query.query_pairs(&endpoint.service.paging))
-                    .await?;
+                let running = running.unwrap_or_else(|| fetch(&client, &query, number));
+                let page: Page<T> = running.join().await?;
                 // Another page than the one asked for (a server that ignores `page`) would
                 // repeat or skip records.
                 if page.current_page != i64::from(number) {
@@ -390,7 +416,11 @@ impl Client {
                 let more = page.has_next_page
                     && !page.records.is_empty()
                     && i64::from(number) < page.total_pages;
-                let next = if more { number.checked_add(1) } else { None };
+                // Fetched while the caller works on this page.
+                let next = number
+                    .checked_add(1)
+                    .filter(|_| more)
+                    .map(|n| (n, Some(fetch(&client, &query, n))));
                 Ok(Some((page, (client, query, next))))
             },
         );
@@ -606,6 +636,11 @@ impl Client {
                 attempt,
                 status = tracing::field::Empty,
             );
+            // Every attempt waits its turn, retries included.
+            self.inner
+                .pacer
+                .acquire(endpoint.service, endpoint.method != Method::Get)
+                .await;
             let outcome = self
                 .attempt(endpoint, &path, &url, body.as_deref(), accept)
                 .instrument(span.clone())
@@ -638,6 +673,7 @@ impl Client {
                     kind,
                 } => {
                     maybe_processed |= kind == RetryKind::MaybeProcessed;
+                    let throttled = matches!(error, Error::Throttled { .. });
                     // What was refused unprocessed is safe to send again, whatever the method.
                     if kind != RetryKind::Refused && !policy.retries(endpoint.method) {
                         return Err(error);
@@ -646,15 +682,21 @@ impl Client {
                         // The API asks for longer than we are willing to wait.
                         // An unreadable Retry-After (`Duration::MAX`) is never waited for, even
                         // when the policy would wait as long as asked.
-                        Some(wait) if wait > policy.max_delay || wait == Duration::MAX => {
-                            return Err(error);
-                        }
-                        _ if attempt >= max_attempts => return Err(error),
-                        Some(wait) => wait,
-                        None => policy.backoff(attempt),
+                        Some(wait) if wait > policy.max_delay || wait == Duration::MAX => None,
+                        _ if attempt >= max_attempts => None,
+                        Some(wait) => Some(wait),
+                        None => Some(policy.backoff(attempt)),
                     };
-                    span.in_scope(|| tracing::debug!(?wait, "retrying"));
-                    tokio::time::sleep(wait).await;
+                    // A throttled answer slows every clone down; the pacer then holds every
+                    // request, this retry included, for the wait.
+                    let paced = throttled && self.inner.pacer.throttled(wait);
+                    let Some(wait) = wait else {
+                        return Err(error);
+                    };
+                    span.in_scope(|| tracing::debug!(?wait, paced, "retrying"));
+                    if !paced {
+                        tokio::time::sleep(wait).await;
+                    }
                 }
             }
         }
@@ -903,6 +945,8 @@ impl Client {
         );
         async {
             let url = self.url(service, service.token_path)?;
+            // A grant is a request like any other for the limits (a POST: a write).
+            self.inner.pacer.acquire(service, true).await;
             let request = self
                 .inner
                 .http
@@ -963,6 +1007,27 @@ impl Client {
         }
         .instrument(span)
         .await
+    }
+}
+
+/// A page being fetched ahead on its own task; dropping it (the stream dropped) cancels the
+/// request.
+struct Prefetch<T>(tokio::task::JoinHandle<Result<T>>);
+
+impl<T> Prefetch<T> {
+    async fn join(mut self) -> Result<T> {
+        match (&mut self.0).await {
+            Ok(result) => result,
+            // Decoding a page does not panic; if it did, the panic goes on here.
+            Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
+            Err(_) => Err(Error::Config("a page fetch was cancelled".into())),
+        }
+    }
+}
+
+impl<T> Drop for Prefetch<T> {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 

@@ -18,6 +18,7 @@ mod datetime;
 mod endpoint;
 mod envelope;
 mod error;
+mod pacing;
 mod query;
 mod retry;
 mod schema;
@@ -35,12 +36,13 @@ pub use envelope::{
     RunCommand, ValidationError,
 };
 pub use error::{Error, Result};
+pub use pacing::{Pacing, PacingStats};
 pub use query::{ListQuery, QueryFilter, SortDirection, SortField, id_list};
 pub use retry::RetryPolicy;
 pub use schema::{
     ActionNames, ChildSchema, CommandNames, CommandParameterNames, EndpointKind, EndpointSchema,
     EntitySchema, EntityVisitor, EnumSchema, EnvelopeNames, FieldKind, FieldSchema, FilterSchema,
-    PageNames, PagingSchema, Pii, RangeFilterSchema, RunCommandNames, ServiceSchema,
+    PageNames, PagingSchema, Pii, RangeFilterSchema, RateLimit, RunCommandNames, ServiceSchema,
     ValidationErrorNames,
 };
 pub use typed::{ParseValueError, UnknownValue};

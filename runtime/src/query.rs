@@ -120,8 +120,21 @@ impl<F: QueryFilter, S: SortField> ListQuery<F, S> {
     /// API serves), order and direction (each only if set), named as `paging` names them,
     /// then the filters in the order they were added.
     pub fn query_pairs(&self, paging: &PagingSchema) -> Vec<(&'static str, String)> {
+        self.pairs(self.page, paging)
+    }
+
+    /// The query parameters of another page of this query.
+    pub(crate) fn page_pairs(
+        &self,
+        page: u32,
+        paging: &PagingSchema,
+    ) -> Vec<(&'static str, String)> {
+        self.pairs(Some(page), paging)
+    }
+
+    fn pairs(&self, page: Option<u32>, paging: &PagingSchema) -> Vec<(&'static str, String)> {
         let mut pairs = Vec::with_capacity(4 + self.filters.len());
-        if let Some(page) = self.page {
+        if let Some(page) = page {
             pairs.push((paging.page, page.to_string()));
         }
         if let Some(size) = self.size {

@@ -407,10 +407,24 @@ pub struct ServiceSchema {
     pub throttle_statuses: &'static [u16],
     /// The message of a throttled answer (a 409 without it is a real conflict).
     pub throttle_message: &'static str,
+    /// The documented limits, each over a sliding window; the client paces its requests to
+    /// keep to all of them ([`crate::Pacing`]).
+    pub rate_limits: &'static [RateLimit],
     /// HTTP status of a validation failure.
     pub validation_status: u16,
     /// The envelopes' wire names.
     pub envelopes: EnvelopeNames,
+}
+
+/// At most `count` requests (every one, or writes only) in any sliding window of `window`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RateLimit {
+    /// Requests allowed in any window.
+    pub count: u32,
+    /// The window's length.
+    pub window: std::time::Duration,
+    /// Counts only writes (POST, PUT, DELETE).
+    pub writes_only: bool,
 }
 
 /// The paging and sorting query parameters of every list endpoint.

@@ -34,7 +34,7 @@ async fn example() -> nexudus::Result<()> {
     let page = codes.list(&query).await?;
     println!("{} of {} codes", page.records.len(), page.total_items);
 
-    // Stream every page; the next page is fetched only when needed.
+    // Stream every page; the next page is fetched while this one is consumed.
     let all: Vec<_> = codes.stream(query).try_collect().await?;
     println!("{} codes in all", all.len());
 

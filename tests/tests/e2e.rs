@@ -22,7 +22,8 @@ use nexudus::billing::coworker_discount_codes::{
 };
 use nexudus::ids::{BusinessId, CoworkerDiscountCodeId, CoworkerId, DiscountCodeId, ProductId};
 use nexudus::{
-    Auth, Client, DateTime, Decimal, Error, Method, RetryPolicy, RunCommand, SortDirection, Uuid,
+    Auth, Client, DateTime, Decimal, Error, Method, Pacing, RetryPolicy, RunCommand, SortDirection,
+    Uuid,
 };
 use nexudus_emulator::{Emulator, EmulatorConfig, EmulatorError, Fault, Roles, ThrottleLimits};
 use serde_json::{Value, json};
@@ -64,6 +65,19 @@ fn client_with(emulator: &Emulator, auth: Auth, retry: RetryPolicy) -> Client {
 
 fn admin(emulator: &Emulator) -> Client {
     client_with(emulator, Auth::bearer(TOKEN), fast_retries())
+}
+
+/// An administrator's client that does not pace its requests, for tests of what a throttled
+/// answer does.
+fn unpaced_admin(emulator: &Emulator) -> Client {
+    emulator
+        .client_builder()
+        .auth(Auth::bearer(TOKEN))
+        .retry(fast_retries())
+        .pacing(Pacing::off())
+        .timeout(Duration::from_secs(5))
+        .build()
+        .expect("a client")
 }
 
 fn dt(text: &str) -> DateTime {
@@ -1201,7 +1215,7 @@ async fn a_retry_after_of_one_second_is_waited_then_the_request_succeeds() {
     let emulator =
         start(config().throttle(ThrottleLimits::new().requests(1, Duration::from_millis(900))))
             .await;
-    let client = admin(&emulator);
+    let client = unpaced_admin(&emulator);
     client
         .coworker_discount_codes()
         .list(&Default::default())
@@ -1234,7 +1248,7 @@ async fn a_retry_after_of_one_second_is_waited_then_the_request_succeeds() {
 #[tokio::test]
 async fn an_endless_throttle_window_answers_409() {
     let emulator = start(config().throttle(ThrottleLimits::new().requests(1, Duration::MAX))).await;
-    let client = admin(&emulator);
+    let client = unpaced_admin(&emulator);
     let api = client.coworker_discount_codes();
     api.list(&Default::default()).await.expect("1st");
     let error = api.list(&Default::default()).await.expect_err("throttled");
@@ -2382,6 +2396,156 @@ async fn a_bookings_inline_products_become_linked_records_and_an_update_replaces
     assert_eq!(
         errors[0].property_name.as_deref(),
         Some("BookingProducts[0].Quantity")
+    );
+    emulator.shutdown().await;
+}
+
+// ---------------------------------------------------------------------------------------
+// Pacing: a client that knows the limits does not meet them.
+// ---------------------------------------------------------------------------------------
+
+/// How many answers of the emulator were throttled.
+fn throttled_answers(emulator: &Emulator) -> usize {
+    emulator
+        .requests()
+        .iter()
+        .filter(|r| r.status == Some(409))
+        .count()
+}
+
+#[tokio::test]
+async fn clones_and_tasks_share_one_pace_and_meet_no_limit() {
+    // The documented limits, and clients paced to them by `client_builder`.
+    let emulator = start(config().throttle(ThrottleLimits::documented())).await;
+    let client = admin(&emulator);
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..3)
+        .map(|_| {
+            // Each task its own clone, as a user would pass them around.
+            let client = client.clone();
+            tokio::spawn(async move {
+                for _ in 0..4 {
+                    client
+                        .coworker_discount_codes()
+                        .list(&Default::default())
+                        .await
+                        .expect("never an error");
+                }
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.expect("the task ends");
+    }
+    // 12 requests at most one per 100 ms: at least 1.1 s, and none throttled.
+    assert!(
+        started.elapsed() >= Duration::from_millis(1100),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(throttled_answers(&emulator), 0);
+    let stats = client.pacing_stats();
+    assert_eq!((stats.requests, stats.throttled), (12, 0));
+    assert!(stats.delayed >= 11, "{stats:?}");
+
+    // Separate clients do not share a pace: together they meet the limit.
+    emulator.clear_requests();
+    let (a, b) = (admin(&emulator), admin(&emulator));
+    let (ra, rb) = tokio::join!(
+        a.coworker_discount_codes().list(&Default::default()),
+        b.coworker_discount_codes().list(&Default::default()),
+    );
+    ra.expect("retried within the budget");
+    rb.expect("retried within the budget");
+    assert!(
+        throttled_answers(&emulator) >= 1,
+        "{:?}",
+        emulator.requests()
+    );
+    emulator.shutdown().await;
+}
+
+/// Limits stricter than the client was told (another integration on the account): each
+/// throttled answer slows the client, so fewer are throttled than without adapting, and
+/// no request fails.
+#[tokio::test]
+async fn a_throttled_answer_slows_the_client_and_no_request_fails() {
+    let strict = ThrottleLimits::new()
+        .requests(1, Duration::from_millis(260))
+        .retry_after(Duration::ZERO);
+    let run = |adaptive: bool| {
+        let strict = strict.clone();
+        async move {
+            let emulator = start(config().throttle(strict)).await;
+            let client = emulator
+                .client_builder()
+                .auth(Auth::bearer(TOKEN))
+                .retry(fast_retries().max_attempts(8))
+                // The client thinks the limit is the documented one per 100 ms.
+                .pacing(Pacing::default().adaptive(adaptive))
+                .build()
+                .expect("a client");
+            for n in 0..12 {
+                client
+                    .coworker_discount_codes()
+                    .list(&Default::default())
+                    .await
+                    .unwrap_or_else(|e| panic!("request {n}: {e}"));
+            }
+            let throttled = throttled_answers(&emulator);
+            assert_eq!(client.pacing_stats().throttled, throttled as u64);
+            emulator.shutdown().await;
+            throttled
+        }
+    };
+    let fixed = run(false).await;
+    let adaptive = run(true).await;
+    eprintln!("throttled answers: fixed pace {fixed}, adaptive {adaptive}");
+    assert!(
+        adaptive * 2 <= fixed,
+        "adaptive pacing was throttled {adaptive} times, fixed {fixed}"
+    );
+}
+
+#[tokio::test]
+async fn concurrent_creates_at_the_write_limit_all_succeed_without_a_throttled_answer() {
+    // Writes limited to 5 a second here (60 a minute in the documented limits), so the
+    // test is quick; the client is paced to the emulator's limits.
+    let limits = ThrottleLimits::new()
+        .requests(1, Duration::from_millis(20))
+        .writes(5, Duration::from_secs(1));
+    let emulator = start(config().throttle(limits)).await;
+    let client = admin(&emulator);
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..4)
+        .map(|task| {
+            let client = client.clone();
+            tokio::spawn(async move {
+                for n in 0..3 {
+                    let body = NewCoworkerDiscountCode::new(
+                        CoworkerId(100 + task),
+                        BusinessId(1),
+                        DiscountCodeId(n + 1),
+                    );
+                    client
+                        .coworker_discount_codes()
+                        .create(&body)
+                        .await
+                        .expect("created");
+                }
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.expect("the task ends");
+    }
+    assert_eq!(emulator.records(CODE).expect("a table").len(), 12);
+    assert_eq!(throttled_answers(&emulator), 0);
+    // 12 writes at 5 a second: the last waits for two windows to pass.
+    assert!(
+        started.elapsed() >= Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
     );
     emulator.shutdown().await;
 }

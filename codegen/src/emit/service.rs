@@ -20,6 +20,16 @@ pub fn service_rs(s: &Service) -> TokenStream {
     let (from_prefix, to_prefix) = (&s.range.from_prefix, &s.range.to_prefix);
     let filter_format = &s.range.chrono_format;
     let statuses = &s.throttling.statuses;
+    let limits = s.throttling.limits.iter().map(|l| {
+        let (count, window_ms, writes_only) = (l.count, l.window_ms, l.writes_only);
+        quote! {
+            crate::RateLimit {
+                count: #count,
+                window: ::core::time::Duration::from_millis(#window_ms),
+                writes_only: #writes_only,
+            }
+        }
+    });
     let throttle_message = &s.throttling.message;
     let e = &s.envelopes;
     let validation_status = e.validation_status;
@@ -59,6 +69,7 @@ pub fn service_rs(s: &Service) -> TokenStream {
             filter_datetime_format: #filter_format,
             throttle_statuses: &[#(#statuses),*],
             throttle_message: #throttle_message,
+            rate_limits: &[#(#limits),*],
             validation_status: #validation_status,
             envelopes: crate::EnvelopeNames {
                 action: #action,

@@ -159,8 +159,33 @@ pub struct Slot {
 pub struct Throttling {
     pub statuses: Vec<Spanned<u16>>,
     pub message: Spanned<String>,
+    /// The documented limits, each over a sliding window.
+    #[serde(default)]
+    pub limits: Vec<RateLimit>,
     pub docs: Spanned<String>,
     pub sources: Vec<Spanned<String>>,
+}
+
+/// At most `count` requests of a kind in any window of `window_ms` milliseconds.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimit {
+    pub applies_to: Spanned<LimitedRequests>,
+    pub count: Spanned<u32>,
+    pub window_ms: Spanned<u64>,
+    pub docs: Spanned<String>,
+    #[serde(default)]
+    pub sources: Vec<Spanned<String>>,
+}
+
+/// The requests a limit counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LimitedRequests {
+    /// Every request.
+    All,
+    /// Writes: POST, PUT and DELETE.
+    Writes,
 }
 
 /// `spec/enums.yaml`.

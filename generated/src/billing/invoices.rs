@@ -1640,8 +1640,8 @@ mod typed {
 
         /// Every `Invoice` the query matches, page after page.
         ///
-        /// The stream starts at the query's page and asks for the next page only when the records of
-        /// the current one have been consumed.
+        /// The stream starts at the query's page when first polled; while the records of a page are
+        /// consumed, the next page is already being fetched (paced like every request).
         ///
         /// `GET /api/billing/invoices`; role `Invoice-List` (see [`LIST`](super::LIST)).
         #[inline]

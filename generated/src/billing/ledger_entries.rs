@@ -737,8 +737,8 @@ mod typed {
 
         /// Every `LedgerEntry` the query matches, page after page.
         ///
-        /// The stream starts at the query's page and asks for the next page only when the records of
-        /// the current one have been consumed.
+        /// The stream starts at the query's page when first polled; while the records of a page are
+        /// consumed, the next page is already being fetched (paced like every request).
         ///
         /// `GET /api/billing/ledgerentries`; role `LedgerEntry-List` (see [`LIST`](super::LIST)).
         #[inline]

@@ -1152,8 +1152,8 @@ mod typed {
 
         /// Every `FailedCheckin` the query matches, page after page.
         ///
-        /// The stream starts at the query's page and asks for the next page only when the records of
-        /// the current one have been consumed.
+        /// The stream starts at the query's page when first polled; while the records of a page are
+        /// consumed, the next page is already being fetched (paced like every request).
         ///
         /// `GET /api/spaces/failedcheckins`; role `FailedCheckin-List` (see [`LIST`](super::LIST)).
         #[inline]

@@ -1132,8 +1132,8 @@ mod typed {
 
         /// Every `RadiusServer` the query matches, page after page.
         ///
-        /// The stream starts at the query's page and asks for the next page only when the records of
-        /// the current one have been consumed.
+        /// The stream starts at the query's page when first polled; while the records of a page are
+        /// consumed, the next page is already being fetched (paced like every request).
         ///
         /// `GET /api/sys/radiusservers`; role `RadiusServer-List` (see [`LIST`](super::LIST)).
         #[inline]

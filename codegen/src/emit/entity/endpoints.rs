@@ -140,8 +140,9 @@ fn method(e: &Endpoint, entity: &Entity) -> TokenStream {
                     "Every `{}` the query matches, page after page.",
                     entity.name
                 ),
-                "The stream starts at the query's page and asks for the next page only when the \
-                 records of the current one have been consumed."
+                "The stream starts at the query's page when first polled; while the records of \
+                 a page are consumed, the next page is already being fetched (paced like every \
+                 request)."
                     .to_owned(),
                 request_line(e),
             ]));

@@ -6,9 +6,10 @@ use marked_yaml::Spanned;
 
 use super::{DocumentKind, Resolver, line_of};
 use crate::model::{
-    Auth, Document, Envelopes, Location, Paging, Param, RangeNaming, Service, Slot, Throttling,
+    Auth, Document, Envelopes, Location, Paging, Param, RangeNaming, RateLimit, Service, Slot,
+    Throttling,
 };
-use crate::spec::raw;
+use crate::spec::raw::{self, LimitedRequests};
 
 /// Statuses the runtime can read as a validation failure and nothing else.
 const VALIDATION_STATUSES: &[u16] = &[400, 422];
@@ -381,9 +382,47 @@ impl Resolver<'_> {
                 Some("the client tells a throttled 409 from a real conflict by this text".into()),
             );
         }
+        let mut limits: Vec<RateLimit> = Vec::new();
+        for limit in &t.limits {
+            self.sources(&limit.sources);
+            let docs = self.docs(&limit.docs, "a rate limit");
+            if *limit.count == 0 {
+                self.error(
+                    limit.count.span(),
+                    "a rate limit allows at least one request",
+                    None,
+                );
+            }
+            if *limit.window_ms == 0 {
+                self.error(
+                    limit.window_ms.span(),
+                    "a rate limit's window is at least 1 ms",
+                    None,
+                );
+            }
+            let writes_only = *limit.applies_to == LimitedRequests::Writes;
+            let same = limits.iter().any(|l| {
+                (l.count, l.window_ms, l.writes_only)
+                    == (*limit.count, *limit.window_ms, writes_only)
+            });
+            if same {
+                self.error(
+                    limit.count.span(),
+                    "this rate limit is declared twice",
+                    None,
+                );
+            }
+            limits.push(RateLimit {
+                count: *limit.count,
+                window_ms: *limit.window_ms,
+                writes_only,
+                docs,
+            });
+        }
         Throttling {
             statuses: t.statuses.iter().map(|s| **s).collect(),
             message: t.message.to_string(),
+            limits,
             docs: self.docs(&t.docs, "throttling"),
         }
     }
