@@ -92,6 +92,10 @@ pub fn commands(schema: &EntitySchema) -> Vec<&'static str> {
         if usable {
             names.push(name);
         }
+        // Imports create records (and update those with an Id, where the entity can).
+        if kind == EndpointKind::Delete && has(EndpointKind::Create) {
+            names.push("import");
+        }
     }
     names
 }
@@ -140,7 +144,7 @@ fn root_template() -> String {
         "{about-with-newline}\n{usage-heading} {usage}\n\n\
          Commands:\n\
          \x20 <ENTITY> <COMMAND>  What the entity has of list, get, find, create, update, delete,\n\
-         \x20                     commands, run-command and download (`nexudus <ENTITY> --help`)\n\
+         \x20                     import, commands, run-command and download (`nexudus <ENTITY> --help`)\n\
          \x20 entities            List every entity with its area and commands\n\
          \x20 completions         Print a shell completion script (bash, zsh, fish, ...)\n\
          \x20 help                Print this message or the help of a command\n\n",
@@ -266,6 +270,7 @@ fn entity_command(schema: &'static EntitySchema, full: bool) -> Command {
             "delete" => Command::new("delete")
                 .about(format!("Delete a record (role {})", role(EndpointKind::Delete)))
                 .arg(id_arg()),
+            "import" => import_command(schema),
             "commands" => Command::new("commands").about(format!(
                 "List the commands that can run on records (role {})",
                 role(EndpointKind::Commands)
@@ -452,6 +457,66 @@ fn create_command(schema: &'static EntitySchema, role: &str) -> Command {
         command = command.arg(arg);
     }
     command
+}
+
+fn import_command(schema: &'static EntitySchema) -> Command {
+    let role = |kind| {
+        schema
+            .endpoint(kind)
+            .map_or("-", |e| e.endpoint.role)
+            .to_owned()
+    };
+    Command::new("import")
+        .about(format!(
+            "Create records from a JSON Lines or CSV file, or update those with an Id; paced \
+             and resumable (role {}; {} and {} for updates)",
+            role(EndpointKind::Create),
+            role(EndpointKind::Get),
+            role(EndpointKind::Update)
+        ))
+        .after_help(
+            "Every line is checked before anything is sent. Lines the API refuses go to the \
+             rejects file and the import goes on. The journal records each line sent and its \
+             outcome: run the same command again to resume, without creating a line twice. \
+             A line whose answer was lost is looked up by --match-on before it is sent again.",
+        )
+        .arg(
+            Arg::new("file")
+                .value_name("FILE")
+                .required(true)
+                .value_parser(value_parser!(std::path::PathBuf))
+                .help("JSON Lines (an object per line) or CSV (a header row of fields)"),
+        )
+        .arg(
+            Arg::new("format")
+                .long("format")
+                .value_name("FORMAT")
+                .value_parser(["jsonl", "csv"])
+                .help("The file's format [default: from its extension: .jsonl, .ndjson, .json or .csv]"),
+        )
+        .arg(
+            Arg::new("rejects")
+                .long("rejects")
+                .value_name("FILE")
+                .value_parser(value_parser!(std::path::PathBuf))
+                .help("Where refused lines go, as JSON lines [default: FILE.rejects.jsonl]"),
+        )
+        .arg(
+            Arg::new("journal")
+                .long("journal")
+                .value_name("FILE")
+                .value_parser(value_parser!(std::path::PathBuf))
+                .help("The journal that lets a run resume [default: FILE.journal]"),
+        )
+        .arg(
+            Arg::new("match-on")
+                .long("match-on")
+                .value_name("FIELD")
+                .help(
+                    "A field with a filter and a value unique per line (e.g. Email): on resume, \
+                     finds the record of a create whose answer was lost",
+                ),
+        )
 }
 
 fn download_command(schema: &'static EntitySchema) -> Command {

@@ -69,6 +69,22 @@ impl CliError {
         Self::new(Kind::Local, message)
     }
 
+    /// The same error, its message led by `context` (`line 7`); a silent one stays silent.
+    pub fn context(self, context: impl fmt::Display) -> Self {
+        if self.is_silent() {
+            return self;
+        }
+        Self::new(self.kind, format!("{context}: {}", self.message))
+    }
+
+    /// The same error, `hint` after its message; a silent one stays silent.
+    pub fn hint(self, hint: impl fmt::Display) -> Self {
+        if self.is_silent() {
+            return self;
+        }
+        Self::new(self.kind, format!("{}; {hint}", self.message))
+    }
+
     pub fn exit_code(&self) -> ExitCode {
         ExitCode::from(self.kind.exit_code())
     }

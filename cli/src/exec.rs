@@ -18,12 +18,13 @@ use serde_json::{Map, Value};
 use crate::app::{self, Global};
 use crate::config;
 use crate::error::{CliError, Kind};
+use crate::import;
 use crate::names::{self, kebab, normalize};
 use crate::output::{self, Format, Progress, Records};
 use crate::values;
 
 /// One filter or range-filter parameter, as the runtime's [`ListQuery`] takes it.
-struct QueryPair(&'static str, String);
+pub(crate) struct QueryPair(pub(crate) &'static str, pub(crate) String);
 
 impl QueryFilter for QueryPair {
     fn query_pair(&self) -> (&'static str, String) {
@@ -32,7 +33,7 @@ impl QueryFilter for QueryPair {
 }
 
 /// A sort field by its wire name.
-struct SortBy(&'static str);
+pub(crate) struct SortBy(&'static str);
 
 impl SortField for SortBy {
     fn wire_name(&self) -> &'static str {
@@ -184,13 +185,13 @@ fn completions(m: &ArgMatches) -> Result<(), CliError> {
 }
 
 /// The API client and a runtime to drive it.
-struct Api {
-    client: Client,
-    runtime: tokio::runtime::Runtime,
+pub(crate) struct Api {
+    pub(crate) client: Client,
+    pub(crate) runtime: tokio::runtime::Runtime,
 }
 
 impl Api {
-    fn connect(global: &Global) -> Result<Api, CliError> {
+    pub(crate) fn connect(global: &Global) -> Result<Api, CliError> {
         let connection = config::connection(global.base_url.as_deref(), global.profile.as_deref())?;
         if global.verbose {
             init_verbose();
@@ -245,7 +246,7 @@ fn verbose(line: &str) {
 }
 
 /// The endpoint of a kind; the command tree offers only commands whose endpoint exists.
-fn endpoint(
+pub(crate) fn endpoint(
     schema: &'static EntitySchema,
     kind: EndpointKind,
 ) -> Result<&'static nexudus::EndpointSchema, CliError> {
@@ -276,6 +277,7 @@ fn entity_command(
         "commands" => commands(schema, global, format),
         "run-command" => run_command(schema, m, global, format),
         "download" => download(schema, m, global, format),
+        "import" => import::run(schema, m, global, format),
         other => Err(CliError::usage(format!("unknown command `{other}`"))),
     }
 }
@@ -348,7 +350,7 @@ fn table_order<'a>(fields: impl Iterator<Item = &'a str>, format: Format) -> Vec
         .collect()
 }
 
-fn record_name(schema: &EntitySchema, id: i64) -> String {
+pub(crate) fn record_name(schema: &EntitySchema, id: i64) -> String {
     format!("{} {id}", schema.name)
 }
 
@@ -415,18 +417,23 @@ fn list(
     );
     if m.get_flag("all") {
         let progress = Progress::new();
-        api.runtime.block_on(async {
+        let first = i64::from(query.current_page().unwrap_or(paging.default_page));
+        let listed = api.runtime.block_on(async {
             let mut pages = api.client.pages::<Value, _, _>(endpoint, query);
             while let Some(page) = pages.next().await {
                 let page = page.map_err(|e| CliError::api(e, &what, None))?;
                 let (number, pages, total) =
                     (page.current_page, page.total_pages, page.total_items);
-                records.batch(page.records).map_err(io_error)?;
-                progress.page(number, pages, records.count(), total);
+                progress
+                    .suspend(|| records.batch(page.records))
+                    .map_err(io_error)?;
+                progress.page(first, number, pages, records.count(), total);
             }
             Ok::<_, CliError>(())
-        })?;
+        });
+        // Cleared on failure too, so the error line is not drawn over the bar.
         progress.done();
+        listed?;
     } else {
         let page = api
             .runtime
@@ -556,7 +563,7 @@ fn json_body(schema: &'static EntitySchema, path: &Path) -> Result<Map<String, V
 }
 
 /// A field `--set` (or a flag) may write in a create (`create`) or an update.
-fn writable(
+pub(crate) fn writable(
     schema: &'static EntitySchema,
     name: &str,
     create: bool,
@@ -612,10 +619,7 @@ fn create(
             parsed(&format!("--set {name}"), field, value)?,
         );
     }
-    let missing: Vec<String> = schema
-        .fields
-        .iter()
-        .filter(|f| f.required && f.create && body.get(f.wire).is_none_or(Value::is_null))
+    let missing: Vec<String> = missing_required(schema, &body)
         .map(|f| format!("--{} ({})", kebab(f.wire), f.wire))
         .collect();
     if !missing.is_empty() {
@@ -639,8 +643,36 @@ fn create(
     )
 }
 
+/// The fields a create must set that `body` leaves out or sets to null.
+pub(crate) fn missing_required<'a>(
+    schema: &'static EntitySchema,
+    body: &'a Map<String, Value>,
+) -> impl Iterator<Item = &'static FieldSchema> + 'a {
+    schema
+        .fields
+        .iter()
+        .filter(|f| f.required && f.create && body.get(f.wire).is_none_or(Value::is_null))
+}
+
+/// Refuses an update's change that clears a required field.
+pub(crate) fn check_not_cleared(
+    schema: &'static EntitySchema,
+    changes: &[(String, Value)],
+) -> Result<(), CliError> {
+    for (key, value) in changes {
+        let required = schema.fields.iter().any(|f| f.wire == key && f.required);
+        if required && value.is_null() {
+            return Err(CliError::usage(format!(
+                "{}.{key} is required; it cannot be cleared",
+                schema.name
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// The result of a change: a sentence on a terminal table, an object otherwise.
-fn done(format: Format, sentence: &str, result: Value) -> Result<(), CliError> {
+pub(crate) fn done(format: Format, sentence: &str, result: Value) -> Result<(), CliError> {
     let mut out = io::stdout().lock();
     if format == Format::Table {
         writeln!(out, "{sentence}.").map_err(io_error)
@@ -684,15 +716,7 @@ fn update(
         let field = writable(schema, name, false)?;
         changes.push((field.wire.to_owned(), Value::Null));
     }
-    for (key, value) in &changes {
-        let required = schema.fields.iter().any(|f| f.wire == key && f.required);
-        if required && value.is_null() {
-            return Err(CliError::usage(format!(
-                "{}.{key} is required; it cannot be cleared",
-                schema.name
-            )));
-        }
-    }
+    check_not_cleared(schema, &changes)?;
     if changes.is_empty() {
         return Err(CliError::usage(
             "nothing to change: give --set FIELD=VALUE, --unset FIELD or --json FILE",
@@ -700,15 +724,58 @@ fn update(
     }
     let name = record_name(schema, id);
     let api = Api::connect(global)?;
-    let record: Value = api
-        .runtime
-        .block_on(api.client.get_record(get, id))
-        .map_err(|e| CliError::api(e, &format!("read {name}"), Some(&name)))?;
+    api.runtime
+        .block_on(read_and_update(
+            &api.client,
+            schema,
+            (get, put),
+            id,
+            changes,
+        ))
+        .map_err(|e| e.into_cli(&name))?;
+    done(
+        format,
+        &format!("Updated {name}"),
+        serde_json::json!({"Id": id}),
+    )
+}
+
+/// What failed in [`read_and_update`].
+pub(crate) enum UpdateError {
+    /// The API's error, and what was being done (`read CoworkerDiscountCode 5`).
+    Api(nexudus::Error, String),
+    /// The read answered something that is not a record; the message says so.
+    NotARecord(String),
+}
+
+impl UpdateError {
+    /// As the one-line error of a command about `record` (`CoworkerDiscountCode 5`).
+    pub(crate) fn into_cli(self, record: &str) -> CliError {
+        match self {
+            UpdateError::Api(error, what) => CliError::api(error, &what, Some(record)),
+            UpdateError::NotARecord(message) => CliError::new(Kind::Network, message),
+        }
+    }
+}
+
+/// Reads the record `id` through `get`, applies `changes` and writes it all back through
+/// `put`: the API's PUT clears what it is not sent, so the body is the full record.
+pub(crate) async fn read_and_update(
+    client: &Client,
+    schema: &'static EntitySchema,
+    (get, put): (&'static nexudus::Endpoint, &'static nexudus::Endpoint),
+    id: i64,
+    changes: Vec<(String, Value)>,
+) -> Result<(), UpdateError> {
+    let name = record_name(schema, id);
+    let record: Value = client
+        .get_record(get, id)
+        .await
+        .map_err(|e| UpdateError::Api(e, format!("read {name}")))?;
     let Value::Object(mut body) = record else {
-        return Err(CliError::new(
-            Kind::Network,
-            format!("read {name}: the API's answer is not a JSON object"),
-        ));
+        return Err(UpdateError::NotARecord(format!(
+            "read {name}: the API's answer is not a JSON object"
+        )));
     };
     // As the typed update body: no field the API sets, but the Id and every property the
     // CLI does not know, since a PUT clears what it does not send.
@@ -716,14 +783,11 @@ fn update(
         key == "Id" || schema.field(key).is_none_or(|field| !field.is_read_only())
     });
     body.extend(changes);
-    api.runtime
-        .block_on(api.client.send_action(put, None, Some(&body)))
-        .map_err(|e| CliError::api(e, &format!("update {name}"), Some(&name)))?;
-    done(
-        format,
-        &format!("Updated {name}"),
-        serde_json::json!({"Id": id}),
-    )
+    client
+        .send_action(put, None, Some(&body))
+        .await
+        .map_err(|e| UpdateError::Api(e, format!("update {name}")))?;
+    Ok(())
 }
 
 fn delete(

@@ -1,13 +1,14 @@
 //! `nexudus`: every entity of the Nexudus API from the command line.
 //!
 //! The commands are built at run time from the generated crate's `ENTITIES`, as the
-//! emulator serves them: `nexudus <entity> list|get|find|create|update|delete|commands|
-//! run-command|download`. See the README's "Command line" section.
+//! emulator serves them: `nexudus <entity> list|get|find|create|update|delete|import|
+//! commands|run-command|download`. See the README's "Command line" section.
 
 mod app;
 mod config;
 mod error;
 mod exec;
+mod import;
 mod names;
 mod output;
 mod values;

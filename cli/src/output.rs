@@ -6,6 +6,7 @@ use std::io::{self, IsTerminal as _, Write};
 
 use clap::ValueEnum;
 use comfy_table::{ContentArrangement, Table, presets};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::ser::{Serialize, SerializeMap as _, Serializer};
 use serde_json::{Map, Value};
 
@@ -354,39 +355,56 @@ pub fn record<W: Write>(
     out.flush()
 }
 
-/// The progress of `--all` on standard error, on one line rewritten in place; silent
-/// unless standard error is a terminal.
+/// Progress of long work (`list --all`, `import`) on standard error: a line of text, a bar
+/// and an ETA, redrawn in place. Hidden unless standard error is a terminal, so nothing of
+/// it reaches a file or a pipe.
 pub struct Progress {
-    enabled: bool,
+    bar: ProgressBar,
 }
 
 impl Progress {
+    /// A bar whose length is set by [`set`](Self::set), once it is known.
     pub fn new() -> Self {
-        Self {
-            enabled: io::stderr().is_terminal(),
+        if !io::stderr().is_terminal() {
+            return Self {
+                bar: ProgressBar::hidden(),
+            };
         }
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        // The template is fixed text; were it refused, the default style still shows the bar.
+        if let Ok(style) = ProgressStyle::with_template("{msg} [{bar:30}] ETA {eta}") {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        Self { bar }
     }
 
-    /// After each page.
-    pub fn page(&self, page: i64, pages: i64, records: usize, total: i64) {
-        if self.enabled {
-            let mut err = io::stderr().lock();
-            // Errors writing progress are not worth failing the command for.
-            let _ = write!(
-                err,
-                "\r\x1b[Kpage {page} of {pages}, {records} of {total} records"
-            );
-            let _ = err.flush();
-        }
+    /// `done` steps of `total`, and what to say about them; the ETA follows the rate of
+    /// the steps so far.
+    pub fn set(&self, done: u64, total: u64, message: String) {
+        self.bar.set_length(total);
+        self.bar.set_position(done);
+        self.bar.set_message(message);
+    }
+
+    /// After each page of `--all`, from page `first` on.
+    pub fn page(&self, first: i64, page: i64, pages: i64, records: usize, total: i64) {
+        let steps = |n: i64| u64::try_from(n.saturating_sub(first).saturating_add(1)).unwrap_or(0);
+        self.set(
+            steps(page),
+            steps(pages.max(page)),
+            format!("page {page} of {pages}, {records} of {total} records"),
+        );
+    }
+
+    /// Runs `write` with the bar taken off the screen, so that output to the same terminal
+    /// (records on standard output) does not mix with it.
+    pub fn suspend<R>(&self, write: impl FnOnce() -> R) -> R {
+        self.bar.suspend(write)
     }
 
     /// Clears the line.
     pub fn done(&self) {
-        if self.enabled {
-            let mut err = io::stderr().lock();
-            let _ = write!(err, "\r\x1b[K");
-            let _ = err.flush();
-        }
+        self.bar.finish_and_clear();
     }
 }
 

@@ -2,7 +2,9 @@
 //! download on a third), each output format (tables as snapshots), `--all` over several
 //! pages, an update that keeps what the CLI does not know, each kind of bad input with its
 //! message and exit code, credentials from the environment and from a profile file (never
-//! printed), and the completion scripts.
+//! printed), the completion scripts, and `import`: JSON Lines and CSV, bad lines refused
+//! before any request, the rejects file, and resuming from the journal after a kill or a
+//! lost answer.
 //!
 //! Each test starts its own emulator in this process, on 127.0.0.1 port 0, served by one
 //! shared tokio runtime on a background thread, and runs the binary with
@@ -142,6 +144,18 @@ impl Cli {
     fn stdin(mut self, input: &str) -> Self {
         self.stdin = Some(input.as_bytes().to_vec());
         self
+    }
+
+    /// Starts the binary without waiting for it; its standard output is dropped, its
+    /// standard error (at most the one line of an error) kept.
+    fn spawn(mut self, args: &[&str]) -> std::process::Child {
+        self.command
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the binary runs")
     }
 
     fn run(mut self, args: &[&str]) -> Run {
@@ -644,7 +658,7 @@ fn entities_are_listed() {
     assert!(
         csv.contains(
             "\nCoworkerDiscountCode,coworker-discount-code,billing,list get find create update \
-             delete commands run-command\n"
+             delete import commands run-command\n"
         ),
         "{csv}"
     );
@@ -1197,6 +1211,554 @@ fn credentials_come_from_a_profile_file() {
         )
     );
     assert!(Path::new(&path).parent().is_some());
+}
+
+// ---------------------------------------------------------------------------------------
+// Import: create and update from JSON Lines or CSV, rejects, journal and resume.
+// ---------------------------------------------------------------------------------------
+
+/// A discount code line of an import, with the fields a create needs.
+fn code_line(code: &str) -> Value {
+    json!({"BusinessId": 1, "Code": code, "Description": format!("{code} off")})
+}
+
+/// Writes `text` to the file `name` in the server's home folder; answers its path.
+fn write_file(server: &Server, name: &str, text: &str) -> String {
+    let path = server.home.path().join(name);
+    std::fs::write(&path, text).expect("written");
+    path.to_str().expect("UTF-8").to_owned()
+}
+
+fn jsonl(records: &[Value]) -> String {
+    records.iter().map(|r| format!("{r}\n")).collect()
+}
+
+/// The JSON lines of a file.
+fn json_lines(path: &str) -> Vec<Value> {
+    std::fs::read_to_string(path)
+        .expect("the file exists")
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("a JSON line"))
+        .collect()
+}
+
+/// The stored discount codes' `Code`s, sorted.
+fn stored_codes(server: &Server) -> Vec<String> {
+    let mut codes: Vec<String> = server
+        .emulator
+        .records("DiscountCode")
+        .expect("entity")
+        .iter()
+        .filter_map(|r| r["Code"].as_str().map(str::to_owned))
+        .collect();
+    codes.sort();
+    codes
+}
+
+/// The last state the journal gives each line.
+fn journal_states(path: &str) -> std::collections::BTreeMap<i64, String> {
+    json_lines(path)
+        .iter()
+        .skip(1)
+        .map(|e| {
+            let line = e["line"].as_i64().expect("a line");
+            (line, e["state"].as_str().expect("a state").to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn import_creates_every_line_of_jsonl_and_csv() {
+    let server = Server::start();
+    let mut first = code_line("SPRING");
+    first["DiscountPercentage"] = json!(12.5);
+    first["ExpirationType"] = json!("Week");
+    let file = write_file(
+        &server,
+        "codes.jsonl",
+        &format!(
+            "{}\n{}",
+            jsonl(&[first, code_line("SUMMER")]),
+            code_line("AUTUMN")
+        ),
+    );
+    let run = server
+        .cli()
+        .run(&["discount-code", "import", &file, "-o", "json"]);
+    // No progress bar when standard error is not a terminal.
+    assert_eq!(run.stderr, "", "{run:?}");
+    let summary = run.json();
+    assert_eq!(
+        summary,
+        json!({
+            "Entity": "DiscountCode", "Created": 3, "Updated": 0, "Rejected": 0, "Skipped": 0,
+            "Rejects": null, "Journal": format!("{file}.journal"),
+        })
+    );
+    let records = server.emulator.records("DiscountCode").expect("entity");
+    assert_eq!(records.len(), 3);
+    assert_eq!(
+        (
+            &records[0]["Code"],
+            &records[0]["Description"],
+            &records[0]["DiscountPercentage"],
+            &records[0]["ExpirationType"]
+        ),
+        (
+            &json!("SPRING"),
+            &json!("SPRING off"),
+            &json!(12.5),
+            &json!(2)
+        )
+    );
+    let journal = json_lines(&format!("{file}.journal"));
+    assert_eq!(journal[0], json!({"import": "DiscountCode", "records": 3}));
+    assert_eq!(journal[1], json!({"line": 1, "state": "sent"}));
+    assert_eq!(journal[2], json!({"line": 1, "state": "done", "id": 1}));
+    assert_eq!(journal.len(), 7);
+    assert!(!Path::new(&format!("{file}.rejects.jsonl")).exists());
+
+    // CSV: kebab-case or wire names, an empty cell sets nothing, a quoted cell spans lines.
+    let file = write_file(
+        &server,
+        "codes.csv",
+        "business-id,Code,description,max-uses,Active\n\
+         2,WINTER,\"two\nlines\",10,true\n\
+         2,NEW-YEAR,new year,,\n",
+    );
+    let journal = server.home.path().join("elsewhere.journal");
+    let summary = server
+        .cli()
+        .run(&[
+            "discount-code",
+            "import",
+            &file,
+            "--journal",
+            journal.to_str().expect("UTF-8"),
+            "-o",
+            "jsonl",
+        ])
+        .lines();
+    assert_eq!(summary[0]["Created"], 2);
+    let winter = server
+        .emulator
+        .record("DiscountCode", 4)
+        .expect("entity")
+        .expect("stored");
+    assert_eq!(
+        (
+            &winter["Code"],
+            &winter["Description"],
+            &winter["MaxUses"],
+            &winter["Active"]
+        ),
+        (
+            &json!("WINTER"),
+            &json!("two\nlines"),
+            &json!(10),
+            &json!(true)
+        )
+    );
+    let new_year = server
+        .emulator
+        .record("DiscountCode", 5)
+        .expect("entity")
+        .expect("stored");
+    assert_eq!(new_year["Code"], "NEW-YEAR");
+    assert!(new_year["MaxUses"].is_null(), "{new_year}");
+    assert_eq!(
+        journal_states(journal.to_str().expect("UTF-8")),
+        [(2, "done".to_owned()), (4, "done".to_owned())].into()
+    );
+
+    // Run again, the journal says everything is done: nothing is sent.
+    server.emulator.clear_requests();
+    let again = server
+        .cli()
+        .run(&[
+            "discount-code",
+            "import",
+            &file,
+            "--journal",
+            journal.to_str().expect("UTF-8"),
+        ])
+        .lines();
+    assert_eq!(
+        (&again[0]["Created"], &again[0]["Skipped"]),
+        (&json!(0), &json!(2))
+    );
+    assert_eq!(server.requests(), 0);
+    assert_eq!(stored_codes(&server).len(), 5);
+}
+
+#[test]
+fn a_bad_line_is_named_with_its_field_and_nothing_is_sent() {
+    let server = Server::start();
+    server
+        .emulator
+        .insert("DiscountCode", code_line("KEPT"))
+        .expect("seeded");
+    server.emulator.clear_requests();
+    let good = jsonl(&[code_line("A"), code_line("B")]);
+    let cases: &[(&str, String, &[&str], &str)] = &[
+        (
+            "wrong-type.jsonl",
+            format!(
+                "{good}\n{}\n",
+                json!({"BusinessId": "x", "Code": "C", "Description": "c"})
+            ),
+            &[],
+            r#"error: line 4: BusinessId: "x" is not an id (a whole number)"#,
+        ),
+        (
+            "unknown.jsonl",
+            format!(
+                "{good}{}\n",
+                json!({"BusinessId": 1, "Codee": "C", "Description": "c"})
+            ),
+            &[],
+            "error: line 3: DiscountCode has no field `Codee` (did you mean `code`?); `nexudus \
+             discount-code --help` lists its fields",
+        ),
+        (
+            "missing.csv",
+            "BusinessId,Code,Description\n1,A,a\n1,B,\n".to_owned(),
+            &[],
+            "error: line 3: Description is required to create a DiscountCode",
+        ),
+        (
+            "bad-cell.csv",
+            "BusinessId,Code,Description,MaxUses\n1,A,a,3\n1,B,b,many\n".to_owned(),
+            &[],
+            "error: line 3: MaxUses: `many` is not a whole number",
+        ),
+        (
+            "read-only.jsonl",
+            format!(
+                "{good}{}\n",
+                json!({"Id": 1, "UpdatedOn": "2025-01-01T00:00:00Z"})
+            ),
+            &[],
+            "error: line 3: DiscountCode.UpdatedOn is read-only: the API sets it",
+        ),
+        (
+            "not-json.jsonl",
+            format!("{good}{{\"Code\": \n"),
+            &[],
+            "error: line 3: not JSON: EOF while parsing a value at line 1 column 9",
+        ),
+        (
+            "same-key.jsonl",
+            format!("{good}{}\n", code_line("A")),
+            &["--match-on", "code"],
+            "error: line 3: Code \"A\" is also on line 1; --match-on needs a value unique per \
+             line",
+        ),
+        (
+            "no-filter.jsonl",
+            good.clone(),
+            &["--match-on", "custom-fields"],
+            "error: --match-on CustomFields: a list or JSON field cannot identify a record",
+        ),
+        (
+            "codes.txt",
+            good.clone(),
+            &[],
+            "error: cannot tell the format of {dir}/codes.txt from its name; give --format \
+             jsonl or --format csv",
+        ),
+    ];
+    let dir = server.home.path().to_str().expect("UTF-8");
+    for (name, text, extra, message) in cases {
+        let file = write_file(&server, name, text);
+        let error = server
+            .cli()
+            .run(&[&["discount-code", "import", &file][..], extra].concat())
+            .fails(2);
+        assert_eq!(error, message.replace("{dir}", dir), "{name}");
+        assert!(!Path::new(&format!("{file}.journal")).exists(), "{name}");
+    }
+    // A key must have a filter to look records up by.
+    let file = write_file(&server, "products.jsonl", "{}\n");
+    let error = server
+        .cli()
+        .run(&["product", "import", &file, "--match-on", "notes-for-ai"])
+        .fails(2);
+    assert!(
+        error.starts_with(
+            "error: --match-on NotesForAi: Product has no filter on NotesForAi, so records \
+             cannot be looked up by it; fields with one: "
+        ),
+        "{error}"
+    );
+    assert_eq!(server.requests(), 0, "nothing was sent");
+    assert_eq!(stored_codes(&server), ["KEPT"]);
+}
+
+#[test]
+fn refused_lines_go_to_the_rejects_file_and_the_others_are_imported() {
+    let server = Server::start();
+    let mut old = code_line("OLD");
+    old["MaxUses"] = json!(5);
+    old["AddedByANewerApi"] = json!("kept");
+    let id = server.emulator.insert("DiscountCode", old).expect("seeded");
+    let mut refused = code_line("BAD");
+    // A number the spec does not name passes the CLI (the API may know it); the emulator
+    // refuses it.
+    refused["ExpirationType"] = json!(99);
+    let lines = [
+        code_line("NEW-1"),
+        json!({"Id": 999, "Description": "nobody"}),
+        refused,
+        json!({"Id": id, "Description": "changed", "Active": true}),
+        code_line("NEW-2"),
+    ];
+    let file = write_file(&server, "codes.jsonl", &jsonl(&lines));
+    let rejects = format!("{file}.rejects.jsonl");
+    let out = server
+        .cli()
+        .run(&["discount-code", "import", &file, "-o", "table"])
+        .ok();
+    assert_eq!(
+        out,
+        format!(
+            "Imported {file} into DiscountCode: 2 created, 1 updated, 2 rejected, 0 skipped \
+             (already done); the rejected lines are in {rejects}.\n"
+        )
+    );
+
+    let rejected = json_lines(&rejects);
+    assert_eq!(rejected.len(), 2, "{rejected:?}");
+    assert_eq!(
+        rejected[0],
+        json!({
+            "line": 2, "record": {"Id": 999, "Description": "nobody"},
+            "error": "DiscountCode 999 not found", "errors": [],
+        })
+    );
+    assert_eq!(rejected[1]["line"], 3);
+    assert_eq!(rejected[1]["record"]["Code"], "BAD");
+    let message = "is not one of 1 (Day), 2 (Week), 3 (Month), 4 (Year)";
+    assert_eq!(
+        rejected[1]["error"],
+        format!("ExpirationType: {message}"),
+        "the API's message"
+    );
+    assert_eq!(
+        rejected[1]["errors"],
+        json!([{"property": "ExpirationType", "message": message}])
+    );
+
+    // The other lines are in; the update kept what its line did not name.
+    assert_eq!(stored_codes(&server), ["NEW-1", "NEW-2", "OLD"]);
+    let updated = server
+        .emulator
+        .record("DiscountCode", id)
+        .expect("entity")
+        .expect("stored");
+    assert_eq!(
+        (
+            &updated["Description"],
+            &updated["Active"],
+            &updated["Code"],
+            &updated["MaxUses"],
+            &updated["AddedByANewerApi"]
+        ),
+        (
+            &json!("changed"),
+            &json!(true),
+            &json!("OLD"),
+            &json!(5),
+            &json!("kept")
+        )
+    );
+    let states = journal_states(&format!("{file}.journal"));
+    let states: Vec<&str> = states.values().map(String::as_str).collect();
+    assert_eq!(states, ["done", "rejected", "rejected", "done", "done"]);
+
+    // Resumed, refused lines are not sent again.
+    server.emulator.clear_requests();
+    let again = server
+        .cli()
+        .run(&["discount-code", "import", &file])
+        .lines();
+    assert_eq!(
+        (&again[0]["Skipped"], &again[0]["Rejected"]),
+        (&json!(5), &json!(0))
+    );
+    assert_eq!(again[0]["Rejects"], json!(rejects));
+    assert_eq!(server.requests(), 0);
+}
+
+#[test]
+fn an_import_killed_midway_resumes_creating_every_line_once() {
+    // The documented limits (one request per 100 ms, 60 writes a minute): the client paces
+    // to them, so an import of 20 lines takes about 2 s.
+    let server = Server::with(
+        EmulatorConfig::new().throttle(nexudus_emulator::ThrottleLimits::documented()),
+    );
+    // CODE-1 is within CODE-10 to CODE-19: a text filter matches them all.
+    let codes: Vec<String> = (1..=20).map(|n| format!("CODE-{n}")).collect();
+    let lines: Vec<Value> = codes.iter().map(|c| code_line(c)).collect();
+    let file = write_file(&server, "codes.jsonl", &jsonl(&lines));
+    let journal = format!("{file}.journal");
+    let done = || {
+        std::fs::read_to_string(&journal)
+            .unwrap_or_default()
+            .matches("\"done\"")
+            .count()
+    };
+
+    // Retried as by default: a loaded machine may delay one request more than the pacing's
+    // margin, and the emulator then throttles the next.
+    let import = ["discount-code", "import", &file, "--retries", "3"];
+    let mut child = server.cli().spawn(&import);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while done() < 3 {
+        if child.try_wait().expect("the child").is_some() {
+            let output = child.wait_with_output().expect("ended");
+            panic!(
+                "the import ended before it was killed: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        assert!(std::time::Instant::now() < deadline, "no progress");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    child.kill().expect("killed");
+    child.wait().expect("ended");
+    let before = server
+        .emulator
+        .records("DiscountCode")
+        .expect("entity")
+        .len();
+    assert!((3..20).contains(&before), "killed midway: {before} created");
+
+    // Past the emulator's 100 ms window of the killed run's last request.
+    std::thread::sleep(std::time::Duration::from_millis(150));
+    let summary = server
+        .cli()
+        .run(&[&import[..], &["--match-on", "Code"]].concat())
+        .lines();
+    let mut expected = codes.clone();
+    expected.sort();
+    assert_eq!(stored_codes(&server), expected, "every line exactly once");
+    let created = summary[0]["Created"].as_u64().expect("a count");
+    let skipped = summary[0]["Skipped"].as_u64().expect("a count");
+    assert_eq!(
+        (created + skipped, summary[0]["Rejected"].clone()),
+        (20, json!(0))
+    );
+    assert!(created > 0 && skipped >= 3, "{summary:?}");
+    assert!(journal_states(&journal).values().all(|s| s == "done"));
+}
+
+#[test]
+fn a_create_whose_answer_was_lost_is_looked_up_not_sent_twice() {
+    let server = Server::start();
+    let lines: Vec<Value> = (1..=5).map(|n| code_line(&format!("LOST-{n}"))).collect();
+    let file = write_file(&server, "codes.jsonl", &jsonl(&lines));
+    let journal = format!("{file}.journal");
+    // The third create is made, but its answer is cut off.
+    let post = || Fault::delay(std::time::Duration::ZERO).method(nexudus::Method::Post);
+    server.emulator.inject(post().times(2));
+    server
+        .emulator
+        .inject(Fault::drop_mid_body().method(nexudus::Method::Post));
+    let error = server
+        .cli()
+        .run(&["discount-code", "import", &file])
+        .fails(5);
+    assert!(
+        error.starts_with("error: line 3: create DiscountCode: "),
+        "{error}"
+    );
+    assert!(
+        error.ends_with(&format!(
+            "; run the same command again to resume ({journal} records what was done)"
+        )),
+        "{error}"
+    );
+    assert_eq!(stored_codes(&server), ["LOST-1", "LOST-2", "LOST-3"]);
+    assert_eq!(journal_states(&journal)[&3], "sent");
+
+    // Without a key to look it up by, the resume refuses before sending anything.
+    server.emulator.clear_requests();
+    let error = server
+        .cli()
+        .run(&["discount-code", "import", &file])
+        .fails(2);
+    assert!(
+        error.starts_with("error: line 3: its create was sent but the answer was lost")
+            && error.contains("give --match-on FIELD"),
+        "{error}"
+    );
+    assert_eq!(server.requests(), 0);
+    let error = server
+        .cli()
+        .run(&[
+            "discount-code",
+            "import",
+            &file,
+            "--match-on",
+            "referral-discount",
+        ])
+        .fails(2);
+    assert!(
+        error.starts_with("error: line 1: ReferralDiscount is not set, and --match-on"),
+        "{error}"
+    );
+
+    // Two records with its key: which is the line's cannot be told.
+    let twin = server
+        .emulator
+        .insert("DiscountCode", code_line("LOST-3"))
+        .expect("seeded");
+    let error = server
+        .cli()
+        .run(&["discount-code", "import", &file, "--match-on", "Code"])
+        .fails(3);
+    assert_eq!(
+        error,
+        format!(
+            "error: line 3: its answer was lost and 2 DiscountCode records have Code \"LOST-3\" \
+             (Ids 3, {twin}): cannot tell which, if any, it created; --match-on needs a value \
+             unique to each record"
+        )
+    );
+    server
+        .cli()
+        .run(&["discount-code", "delete", &twin.to_string()])
+        .ok();
+
+    // Found by its key: recorded as done with the record's id, not created again. (A text
+    // filter matches what contains the value: only the exact value is the line's.)
+    server
+        .emulator
+        .insert("DiscountCode", code_line("LOST-30"))
+        .expect("seeded");
+    server.emulator.clear_requests();
+    let summary = server
+        .cli()
+        .run(&["discount-code", "import", &file, "--match-on", "Code"])
+        .lines();
+    assert_eq!(
+        (&summary[0]["Created"], &summary[0]["Skipped"]),
+        (&json!(2), &json!(3))
+    );
+    assert_eq!(
+        stored_codes(&server),
+        ["LOST-1", "LOST-2", "LOST-3", "LOST-30", "LOST-4", "LOST-5"]
+    );
+    assert_eq!(
+        server.emulator.count("POST", "/api/billing/discountcodes"),
+        2
+    );
+    let entries = json_lines(&journal);
+    assert!(
+        entries.contains(&json!({"line": 3, "state": "done", "id": 3})),
+        "{entries:?}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------

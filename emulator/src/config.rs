@@ -257,7 +257,8 @@ impl EmulatorConfig {
         self
     }
 
-    /// Turns throttling on with `limits` (it is off by default).
+    /// Turns throttling on with `limits` (it is off by default): each request counts
+    /// against its token and its user, and one over a limit of either is answered 409.
     pub fn throttle(mut self, limits: ThrottleLimits) -> Self {
         self.throttle = Some(limits);
         self

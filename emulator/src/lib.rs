@@ -48,8 +48,11 @@
 //!   is 400 `invalid_grant`. At most [`TOKEN_CAPACITY`] access and refresh tokens are
 //!   kept, and the request log keeps the last [`REQUEST_LOG_CAPACITY`] requests, so memory
 //!   stays flat however long it runs.
-//! - **Throttling** (off by default, [`EmulatorConfig::throttle`]) answers 409 with the
-//!   throttle message and `Retry-After`.
+//! - **Throttling** (off by default, [`EmulatorConfig::throttle`];
+//!   [`ThrottleLimits::documented`] are the spec's limits) counts each request against its
+//!   token and its user (a grant against the user it names) over sliding windows, and
+//!   answers one over a limit 409 with the throttle message and `Retry-After`.
+//!   [`Emulator::client_builder`] paces clients to the limits in force.
 //! - **Faults** ([`Emulator::inject`]): a status, a malformed or truncated body, a delay,
 //!   an unknown extra field in records, a dropped connection.
 //!

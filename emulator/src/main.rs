@@ -1,9 +1,12 @@
 //! Runs the API emulator on 127.0.0.1 until Ctrl-C, for trying the client by hand.
 //!
 //! ```sh
-//! cargo run -p nexudus --features emulator --bin nexudus-emulator -- \
-//!     --port 8080 [--seed records.json] [--token TOKEN] [--user EMAIL:PASSWORD]
+//! cargo run -p nexudus-emulator -- \
+//!     --port 8080 [--seed records.json] [--token TOKEN] [--user EMAIL:PASSWORD] [--throttle]
 //! ```
+//!
+//! `--throttle` enforces the API's documented rate limits (`ThrottleLimits::documented`), to
+//! watch the client's pacing by hand.
 //!
 //! The token and the user are full administrators; without `--token` and `--user` the
 //! token `emulator-token` and the user `admin@example.com:secret` are configured.
@@ -14,10 +17,10 @@
 
 use std::process::ExitCode;
 
-use nexudus_emulator::{Emulator, EmulatorConfig};
+use nexudus_emulator::{Emulator, EmulatorConfig, ThrottleLimits};
 
 const USAGE: &str = "usage: nexudus-emulator [--port N] [--seed FILE.json] [--token TOKEN] \
-                     [--user EMAIL:PASSWORD]";
+                     [--user EMAIL:PASSWORD] [--throttle]";
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -50,6 +53,9 @@ async fn main() -> ExitCode {
     for (user, password) in &config.users {
         println!("  user (administrator, Basic or password grant): {user} / {password}");
     }
+    if config.throttled {
+        println!("  rate limits: the documented ones, per token and per user");
+    }
     println!("Press Ctrl-C to stop.");
     if let Err(error) = tokio::signal::ctrl_c().await {
         eprintln!("error: cannot wait for Ctrl-C: {error}");
@@ -63,6 +69,8 @@ struct Parsed {
     emulator: EmulatorConfig,
     tokens: Vec<String>,
     users: Vec<(String, String)>,
+    /// Whether the documented rate limits are enforced.
+    throttled: bool,
 }
 
 /// The parsed arguments; `None` for `--help`.
@@ -70,6 +78,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<Parsed>, Strin
     let mut emulator = EmulatorConfig::new();
     let mut tokens = Vec::new();
     let mut users = Vec::new();
+    let mut throttled = false;
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value"));
         match arg.as_str() {
@@ -79,6 +88,10 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<Parsed>, Strin
                     emulator.port(port.parse().map_err(|_| format!("invalid port `{port}`"))?);
             }
             "--seed" => emulator = emulator.seed_file(value()?),
+            "--throttle" => {
+                emulator = emulator.throttle(ThrottleLimits::documented());
+                throttled = true;
+            }
             "--token" => tokens.push(value()?),
             "--user" => {
                 let user = value()?;
@@ -105,5 +118,6 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<Parsed>, Strin
         emulator,
         tokens,
         users,
+        throttled,
     }))
 }
