@@ -7,10 +7,10 @@ use std::fmt::Write as _;
 
 use clap::builder::PossibleValue;
 use clap::{Arg, ArgAction, Args as _, Command, value_parser};
-use nexudus::{ENTITIES, EndpointKind, EntitySchema, FieldSchema, SERVICE};
+use nexudus::{ENTITIES, EndpointKind, EntitySchema, FieldKind, FieldSchema, SERVICE};
 
 use crate::config;
-use crate::names::{filter_short_name, kebab};
+use crate::names::{self, filter_short_name, kebab};
 use crate::output::Format;
 use crate::values;
 
@@ -50,6 +50,17 @@ pub struct Global {
     #[arg(long, global = true, value_name = "SECONDS", default_value_t = 30,
           value_parser = value_parser!(u64).range(1..))]
     pub timeout: u64,
+    /// Nexudus's JSON envelope {ok, data, summary, breadcrumbs, meta}, errors too.
+    #[arg(long, global = true)]
+    pub agent: bool,
+    /// Personal data as tokens «PII:NAME:a3f2b1c9» in any output.
+    ///
+    /// Names, emails, phones and the other categories of the spec are replaced by tokens,
+    /// the same value by the same token; tokens given back as input (flags, --set, --json
+    /// files, import lines) are resolved until `logout` ends the session.
+    #[arg(long, global = true, env = "NEXUDUS_REDACT_PII", hide_env_values = true,
+          value_parser = clap::builder::FalseyValueParser::new())]
+    pub redact_pii: bool,
 }
 
 /// The global options that take a value, as the pre-scan of the arguments must skip them.
@@ -62,15 +73,33 @@ pub const GLOBAL_VALUE_FLAGS: &[&str] = &[
     "--timeout",
 ];
 
-/// Flag names commands use themselves: a field with one of these names is set with
-/// `--set` instead of a flag of its own.
+/// Flag names every command has (the global ones): a field or filter with one of these
+/// names is set with `--set` or `--filter` instead of a flag of its own.
 const RESERVED: &[&str] = &[
-    "help", "version", "base-url", "profile", "output", "verbose", "retries", "timeout", "json",
-    "set",
+    "help",
+    "version",
+    "base-url",
+    "profile",
+    "output",
+    "verbose",
+    "retries",
+    "timeout",
+    "agent",
+    "redact-pii",
 ];
 
 /// Commands besides the entities.
-pub const BUILTINS: &[&str] = &["entities", "completions", "help"];
+pub const BUILTINS: &[&str] = &[
+    "entities",
+    "completions",
+    "login",
+    "logout",
+    "whoami",
+    "doctor",
+    "config",
+    "mcp",
+    "help",
+];
 
 /// The commands an entity has, in the order help lists them.
 pub fn commands(schema: &EntitySchema) -> Vec<&'static str> {
@@ -112,6 +141,10 @@ pub fn build(full: Option<&'static EntitySchema>, build_all: bool) -> Command {
         .help_template(root_template())
         .after_help(root_after_help());
     root = Global::augment_args(root);
+    root = root.subcommand(crate::mcp::command());
+    root = root
+        .subcommands(crate::account::commands())
+        .subcommand(crate::doctor::command());
     root = root
         .subcommand(
             Command::new("entities")
@@ -147,11 +180,18 @@ fn root_template() -> String {
          \x20                     import, commands, run-command and download (`nexudus <ENTITY> --help`)\n\
          \x20 entities            List every entity with its area and commands\n\
          \x20 completions         Print a shell completion script (bash, zsh, fish, ...)\n\
+         \x20 login               Store credentials in the OS keyring (else the profile file)\n\
+         \x20 logout              Remove them, and end the session of --redact-pii tokens\n\
+         \x20 whoami              Show who the credentials belong to\n\
+         \x20 doctor              Check the config, credentials, the API and the clock\n\
+         \x20 config              Read or set a profile's base-url\n\
+         \x20 mcp                 Serve the API to an AI assistant: an MCP server over stdio\n\
          \x20 help                Print this message or the help of a command\n\n",
     );
     let _ = writeln!(
         text,
-        "Entities ({}, in kebab-case or as the API spells them; by area):",
+        "Entities ({}, by area), in kebab-case; also as the API spells them\n\
+         (CoworkerDiscountCode) and as Nexudus's CLI does (coworkerdiscountcodes):",
         ENTITIES.len()
     );
     let mut areas: Vec<(&str, Vec<String>)> = Vec::new();
@@ -192,7 +232,7 @@ fn root_after_help() -> String {
     );
     format!(
         "Credentials: {token}, or {user} and {password} (the password grant, with {totp} for \
-         a two-factor code), or a profile in {path}.\n\
+         a two-factor code), or a profile in {path} (`nexudus login` writes one).\n\
          Exit codes: 0 ok, 1 local I/O error, 2 bad usage or input, 3 refused by the API, \
          4 not found, 5 network or API failure.",
         token = config::ENV_TOKEN,
@@ -205,9 +245,11 @@ fn root_after_help() -> String {
 /// The subcommand of one entity.
 fn entity_command(schema: &'static EntitySchema, full: bool) -> Command {
     let name = kebab(schema.name);
+    // Nexudus's name is visible, so that completions offer it.
     let mut command = Command::new(name.clone())
         .about(format!("{} ({})", schema.name, schema.area))
         .alias(schema.name)
+        .visible_alias(names::nexudus_name(schema))
         .hide(false);
     if !full {
         return command;
@@ -248,28 +290,41 @@ fn entity_command(schema: &'static EntitySchema, full: bool) -> Command {
                 )
                 .arg(columns_arg()),
             "create" => create_command(schema, &role(EndpointKind::Create)),
-            "update" => Command::new("update")
+            "update" => {
+                let command = Command::new("update")
+                    .about(format!(
+                        "Change fields of a record: reads it, changes them, writes it all back \
+                         (roles {} and {})",
+                        role(EndpointKind::Get),
+                        role(EndpointKind::Update)
+                    ))
+                    .arg(id_arg())
+                    .arg(set_arg())
+                    .arg(
+                        Arg::new("unset")
+                            .long("unset")
+                            .value_name("FIELD")
+                            .action(ArgAction::Append)
+                            .help("Clear a field (send null)"),
+                    )
+                    .arg(json_arg(
+                        "Properties to change, from a JSON object file (`-` for standard input)",
+                    ));
+                field_flags(command, schema.fields.iter().filter(|f| f.update))
+            }
+            "delete" => Command::new("delete")
                 .about(format!(
-                    "Change fields of a record: reads it, changes them, writes it all back \
-                     (roles {} and {})",
-                    role(EndpointKind::Get),
-                    role(EndpointKind::Update)
+                    "Delete a record (role {})",
+                    role(EndpointKind::Delete)
                 ))
                 .arg(id_arg())
-                .arg(set_arg())
                 .arg(
-                    Arg::new("unset")
-                        .long("unset")
-                        .value_name("FIELD")
-                        .action(ArgAction::Append)
-                        .help("Clear a field (send null)"),
-                )
-                .arg(json_arg(
-                    "Properties to change, from a JSON object file (`-` for standard input)",
-                )),
-            "delete" => Command::new("delete")
-                .about(format!("Delete a record (role {})", role(EndpointKind::Delete)))
-                .arg(id_arg()),
+                    Arg::new("yes")
+                        .long("yes")
+                        .short('y')
+                        .action(ArgAction::SetTrue)
+                        .help("Do not ask (as Nexudus's CLI takes it; this one never asks)"),
+                ),
             "import" => import_command(schema),
             "commands" => Command::new("commands").about(format!(
                 "List the commands that can run on records (role {})",
@@ -288,20 +343,32 @@ fn entity_command(schema: &'static EntitySchema, full: bool) -> Command {
                 )
                 .arg(
                     Arg::new("ids")
+                        .value_name("IDS")
+                        .required_unless_present("ids-flag")
+                        .num_args(1..)
+                        .value_delimiter(',')
+                        .value_parser(value_parser!(i64))
+                        .help("The records to run it on, as 42,43"),
+                )
+                .arg(
+                    Arg::new("ids-flag")
                         .long("ids")
                         .value_name("ID,...")
-                        .required(true)
                         .value_delimiter(',')
                         .action(ArgAction::Append)
                         .value_parser(value_parser!(i64))
-                        .help("The records to run it on"),
+                        .help("The records to run it on, as a flag"),
                 )
                 .arg(
                     Arg::new("parameter")
+                        .short('p')
                         .long("parameter")
-                        .value_name("TYPE=VALUE")
+                        .value_name("NAME=VALUE")
                         .action(ArgAction::Append)
-                        .help("A parameter, in the order the command lists them; VALUE is JSON or text"),
+                        .help(
+                            "A parameter by its name (or type) as `commands` lists it; repeat \
+                             for more. VALUE is JSON or text",
+                        ),
                 ),
             _ => download_command(schema),
         };
@@ -357,25 +424,6 @@ fn list_command(schema: &'static EntitySchema) -> Command {
                 .action(ArgAction::Append)
                 .help("Keep records whose field matches; repeat to combine (AND)"),
         );
-    for range in schema.range_filters {
-        let Some(field) = schema.field(range.field) else {
-            continue;
-        };
-        let field_name = kebab(range.field);
-        for (end, query, word) in [
-            ("from", range.from, "at least"),
-            ("to", range.to, "at most"),
-        ] {
-            command = command.arg(
-                Arg::new(format!("{end}-{field_name}"))
-                    .long(format!("{end}-{field_name}"))
-                    .alias(query)
-                    .value_name(values::value_name(field.kind))
-                    .help(format!("Keep records whose {} is {word} this", range.field))
-                    .help_heading("Range filters"),
-            );
-        }
-    }
     let sort: Vec<PossibleValue> = schema
         .sort
         .iter()
@@ -398,10 +446,12 @@ fn list_command(schema: &'static EntitySchema) -> Command {
                     .help("Sort largest first"),
             );
     }
-    command
+    command = command
         .arg(
             Arg::new("page")
                 .long("page")
+                // As Nexudus's catalogue pages write them.
+                .alias("page-number")
                 .value_name("N")
                 .value_parser(value_parser!(u32).range(i64::from(paging.default_page)..))
                 .help("The page to get (with --all: to start from)"),
@@ -409,6 +459,7 @@ fn list_command(schema: &'static EntitySchema) -> Command {
         .arg(
             Arg::new("size")
                 .long("size")
+                .alias("page-size")
                 .value_name("N")
                 .value_parser(value_parser!(u32).range(1..=i64::from(paging.max_size)))
                 .help(format!(
@@ -422,41 +473,128 @@ fn list_command(schema: &'static EntitySchema) -> Command {
                 .action(ArgAction::SetTrue)
                 .help("Every page, written as each arrives"),
         )
-        .arg(columns_arg())
+        .arg(columns_arg());
+    // After the built-in flags, so that a filter named like one of them is skipped.
+    for filter in schema.filters {
+        let Some(field) = schema.field(filter.field) else {
+            continue;
+        };
+        let arg = Arg::new(filter_id(filter))
+            .value_name(values::value_name(field.kind))
+            .help(format!("Keep records whose {} is this", filter.field))
+            .help_heading("Filters");
+        command = flag(command, arg, &field_option(field), &[&kebab(field.wire)]);
+    }
+    for range in schema.range_filters {
+        let Some(field) = schema.field(range.field) else {
+            continue;
+        };
+        let option = field_option(field);
+        for (end, query, word) in [
+            ("from", range.from, "at least"),
+            ("to", range.to, "at most"),
+        ] {
+            let arg = Arg::new(range_id(query))
+                .value_name(values::value_name(field.kind))
+                .help(format!("Keep records whose {} is {word} this", range.field))
+                .help_heading("Range filters");
+            let aliases = [format!("{end}-{}", kebab(range.field)), query.to_owned()];
+            let aliases: Vec<&str> = aliases.iter().map(String::as_str).collect();
+            command = flag(command, arg, &format!("{end}-{option}"), &aliases);
+        }
+    }
+    command
 }
 
-/// The flag of a field in `create`, unless its name is taken by a flag of the command.
-pub fn field_flag(field: &FieldSchema) -> Option<String> {
-    let flag = kebab(field.wire);
-    (!RESERVED.contains(&flag.as_str())).then_some(flag)
+/// The option Nexudus's CLI names a field by: its `flag`, else the kebab-case of its wire
+/// name (`--coworker-id`).
+pub fn field_option(field: &FieldSchema) -> String {
+    field.flag.map_or_else(|| kebab(field.wire), str::to_owned)
+}
+
+/// The argument ids of the flags made from the spec, which `exec` reads them by; their
+/// names may differ, or be skipped where a built-in flag has the name.
+pub fn field_id(field: &FieldSchema) -> String {
+    format!("field:{}", field.wire)
+}
+
+pub fn filter_id(filter: &nexudus::FilterSchema) -> String {
+    format!("filter:{}", filter.query)
+}
+
+/// Of a range filter's `from` or `to` query parameter.
+pub fn range_id(query: &str) -> String {
+    format!("range:{query}")
+}
+
+/// Whether `name` is a flag of `command` already, or a global one.
+fn taken(command: &Command, name: &str) -> bool {
+    RESERVED.contains(&name)
+        || command.get_arguments().any(|arg| {
+            arg.get_long() == Some(name)
+                || arg
+                    .get_all_aliases()
+                    .is_some_and(|aliases| aliases.contains(&name))
+        })
+}
+
+/// Adds `arg` as `--name`, with those of `aliases` that are free; nothing if `name` is
+/// taken (it stays reachable through `--set` or `--filter`).
+fn flag(command: Command, arg: Arg, name: &str, aliases: &[&str]) -> Command {
+    if taken(&command, name) {
+        return command;
+    }
+    let mut arg = arg.long(name.to_owned());
+    let mut added: Vec<&str> = vec![name];
+    for alias in aliases {
+        if !added.contains(alias) && !taken(&command, alias) {
+            arg = arg.alias(alias.to_string());
+            added.push(alias);
+        }
+    }
+    command.arg(arg)
+}
+
+/// A flag per field of `fields`, for create and update. Fields of JSON (inline children
+/// among them) take `@FILE` too.
+fn field_flags<'a>(mut command: Command, fields: impl Iterator<Item = &'a FieldSchema>) -> Command {
+    for field in fields {
+        let json = matches!(field.kind, FieldKind::Json | FieldKind::Children(_));
+        let arg = Arg::new(field_id(field))
+            .value_name(values::value_name(field.kind))
+            .help(format!(
+                "{}{}{}",
+                values::describe(field.kind),
+                if json {
+                    "; @FILE reads it from a file"
+                } else {
+                    ""
+                },
+                if field.required && command.get_name() == "create" {
+                    " (required)"
+                } else {
+                    ""
+                }
+            ))
+            .help_heading("Fields");
+        command = flag(
+            command,
+            arg,
+            &field_option(field),
+            &[&kebab(field.wire), field.wire],
+        );
+    }
+    command
 }
 
 fn create_command(schema: &'static EntitySchema, role: &str) -> Command {
-    let mut command = Command::new("create")
+    let command = Command::new("create")
         .about(format!("Create a record; prints its id (role {role})"))
         .arg(json_arg(
             "Start from a JSON object file (`-` for standard input); flags override it",
         ))
         .arg(set_arg());
-    for field in schema.fields.iter().filter(|f| f.create) {
-        let Some(flag) = field_flag(field) else {
-            continue;
-        };
-        let mut arg = Arg::new(flag.clone())
-            .long(flag)
-            .value_name(values::value_name(field.kind))
-            .help(format!(
-                "{}{}",
-                values::describe(field.kind),
-                if field.required { " (required)" } else { "" }
-            ))
-            .help_heading("Fields");
-        if kebab(field.wire) != field.wire {
-            arg = arg.alias(field.wire);
-        }
-        command = command.arg(arg);
-    }
-    command
+    field_flags(command, schema.fields.iter().filter(|f| f.create))
 }
 
 fn import_command(schema: &'static EntitySchema) -> Command {
@@ -621,19 +759,22 @@ fn entity_help(schema: &'static EntitySchema) -> String {
             .unwrap_or(&schema.filters[0]);
         let _ = writeln!(
             text,
-            "\nFilters (list --filter NAME=VALUE; NAME may also be the query parameter, as\n\
-             {}, or the field, as {}):",
+            "\nFilters (list --filter NAME=VALUE, or the flag; NAME may also be the query\n\
+             parameter, as {}, or the field, as {}):",
             example.query, example.field
         );
         let filters = schema
             .filters
             .iter()
             .map(|f| {
-                let kind = schema
-                    .field(f.field)
-                    .map(|field| values::short(field.kind))
-                    .unwrap_or_default();
-                [kebab(filter_short_name(schema, f)), kind, String::new()]
+                let field = schema.field(f.field);
+                let kind = field.map(|field| values::short(field.kind));
+                let option = field.map(|field| format!("--{}", field_option(field)));
+                [
+                    kebab(filter_short_name(schema, f)),
+                    kind.unwrap_or_default(),
+                    option.unwrap_or_default(),
+                ]
             })
             .collect();
         rows(filters, &mut text);
@@ -647,11 +788,10 @@ fn entity_help(schema: &'static EntitySchema) -> String {
             .range_filters
             .iter()
             .map(|r| {
-                let kind = schema
-                    .field(r.field)
-                    .map(|field| values::short(field.kind))
-                    .unwrap_or_default();
-                [kebab(r.field), kind, String::new()]
+                let field = schema.field(r.field);
+                let kind = field.map(|field| values::short(field.kind));
+                let option = field.map_or_else(|| kebab(r.field), field_option);
+                [option, kind.unwrap_or_default(), String::new()]
             })
             .collect();
         rows(ranges, &mut text);
@@ -699,6 +839,50 @@ mod tests {
     #[test]
     fn the_whole_command_tree_is_valid() {
         build(None, true).debug_assert();
+    }
+
+    /// Each filter and range filter of every entity is a flag of `list`, named by the
+    /// field's option, unless another flag (a built-in one, or another filter's) has the
+    /// name.
+    #[test]
+    fn every_filter_is_a_flag_of_list() {
+        let root = build(None, true);
+        for schema in ENTITIES {
+            let Some(list) = root
+                .find_subcommand(kebab(schema.name))
+                .and_then(|c| c.find_subcommand("list"))
+            else {
+                continue;
+            };
+            let long = |id: &str| {
+                list.get_arguments()
+                    .find(|a| a.get_id() == id)
+                    .and_then(|a| a.get_long().map(str::to_owned))
+            };
+            for filter in schema.filters {
+                let Some(field) = schema.field(filter.field) else {
+                    continue;
+                };
+                let option = field_option(field);
+                match long(&filter_id(filter)) {
+                    Some(name) => assert_eq!(name, option, "{}", schema.name),
+                    None => assert!(
+                        taken(list, &option),
+                        "{}: --{option} has no flag",
+                        schema.name
+                    ),
+                }
+            }
+            for range in schema.range_filters {
+                if let Some(field) = schema.field(range.field) {
+                    let from = long(&range_id(range.from));
+                    let to = long(&range_id(range.to));
+                    let option = field_option(field);
+                    assert_eq!(from, Some(format!("from-{option}")), "{}", schema.name);
+                    assert_eq!(to, Some(format!("to-{option}")), "{}", schema.name);
+                }
+            }
+        }
     }
 
     #[test]

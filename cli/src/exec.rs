@@ -10,18 +10,17 @@ use std::time::Duration;
 use clap::{ArgMatches, FromArgMatches as _};
 use futures::StreamExt as _;
 use nexudus::{
-    Client, EndpointKind, EntitySchema, FieldSchema, ListQuery, QueryFilter, RetryPolicy,
-    RunCommand, SERVICE, SortDirection, SortField,
+    Client, EndpointKind, EntitySchema, FieldKind, FieldSchema, ListQuery, QueryFilter,
+    RetryPolicy, RunCommand, SERVICE, SortDirection, SortField,
 };
 use serde_json::{Map, Value};
 
 use crate::app::{self, Global};
 use crate::config;
 use crate::error::{CliError, Kind};
-use crate::import;
 use crate::names::{self, kebab, normalize};
 use crate::output::{self, Format, Progress, Records};
-use crate::values;
+use crate::{account, doctor, import, session, values};
 
 /// One filter or range-filter parameter, as the runtime's [`ListQuery`] takes it.
 pub(crate) struct QueryPair(pub(crate) &'static str, pub(crate) String);
@@ -41,18 +40,58 @@ impl SortField for SortBy {
     }
 }
 
-/// Parses and runs the command line `args` (the program name first).
-pub fn run(mut args: Vec<OsString>) -> Result<(), CliError> {
+/// Parses and runs the command line `args` (the program name first). With `--agent`, a
+/// failure is also written as an envelope on standard output; the tokens `--redact-pii`
+/// made are kept for later runs, and no error shows a value they hide.
+pub fn run(args: Vec<OsString>) -> Result<(), CliError> {
+    let agent = args
+        .iter()
+        .skip(1)
+        .take_while(|arg| *arg != "--")
+        .any(|arg| arg == "--agent");
+    let result = dispatch(args);
+    let result = result.and(session::save());
+    result.map_err(|error| {
+        if error.is_silent() {
+            return error;
+        }
+        let error = CliError::new(error.kind, session::scrub(&error.to_string()));
+        if agent {
+            let summary = error.to_string();
+            let _ = output::envelope(io::stdout().lock(), false, &Value::Null, &summary, None);
+        }
+        error
+    })
+}
+
+fn dispatch(mut args: Vec<OsString>) -> Result<(), CliError> {
     let entity = prescan(&mut args)?;
+    let crumbs = entity.map(|e| names::nexudus_name(e).to_owned());
+    output::set_breadcrumbs(crumbs.into_iter().collect());
+    resolve_tokens(&mut args)?;
     let matches = match app::build(entity, false).try_get_matches_from(args) {
         Ok(matches) => matches,
         Err(error) => return clap_error(&error),
     };
     let global = Global::from_arg_matches(&matches).map_err(|e| clap_message(&e))?;
-    let format = Format::or_default(global.output);
+    if global.redact_pii {
+        session::redact_output();
+    }
+    output::set_breadcrumbs(breadcrumbs(&matches, entity));
+    let format = if global.agent {
+        Format::Agent
+    } else {
+        Format::or_default(global.output)
+    };
     match matches.subcommand() {
         Some(("entities", _)) => entities(format),
         Some(("completions", m)) => completions(m),
+        Some(("login", m)) => account::login(m, &global, format),
+        Some(("logout", _)) => account::logout(&global, format),
+        Some(("whoami", m)) => account::whoami(m, &global, format),
+        Some(("config", m)) => account::config(m, &global, format),
+        Some(("doctor", _)) => doctor::run(&global, format),
+        Some(("mcp", m)) => crate::mcp::run(m, &global),
         Some((_, m)) => match entity {
             Some(schema) => entity_command(schema, m, &global, format),
             None => Err(CliError::usage(
@@ -107,6 +146,37 @@ fn prescan(args: &mut [OsString]) -> Result<Option<&'static EntitySchema>, CliEr
     Ok(None)
 }
 
+/// Resolves the PII tokens of the arguments (flags, `--set`, `--filter`, `-p`) to their
+/// values, before anything reads them; an unknown token is refused, naming it.
+fn resolve_tokens(args: &mut [OsString]) -> Result<(), CliError> {
+    for arg in args.iter_mut().skip(1) {
+        if let Some(text) = arg.to_str() {
+            let resolved = session::resolve_text(text)?;
+            if resolved != text {
+                *arg = resolved.into();
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The command path of the envelope: the entity by its Nexudus name, then the commands
+/// (`["coworkerdiscountcodes", "list"]`).
+fn breadcrumbs(matches: &ArgMatches, entity: Option<&'static EntitySchema>) -> Vec<String> {
+    let mut crumbs = Vec::new();
+    let mut current = matches.subcommand();
+    while let Some((name, m)) = current {
+        match entity {
+            Some(schema) if crumbs.is_empty() && name == kebab(schema.name) => {
+                crumbs.push(names::nexudus_name(schema).to_owned());
+            }
+            _ => crumbs.push(name.to_owned()),
+        }
+        current = m.subcommand();
+    }
+    crumbs
+}
+
 /// Help and version are printed as clap prints them; usage errors become one line.
 fn clap_error(error: &clap::Error) -> Result<(), CliError> {
     use clap::error::ErrorKind;
@@ -154,16 +224,18 @@ fn io_error(error: io::Error) -> CliError {
 }
 
 fn entities(format: Format) -> Result<(), CliError> {
-    let columns = ["Entity", "Command", "Area", "Commands"]
+    let columns = ["Entity", "Command", "Nexudus", "Area", "Commands"]
         .map(String::from)
         .to_vec();
     let mut records = Records::new(io::stdout().lock(), format, columns, None);
+    records.describe(format!("{} entities", nexudus::ENTITIES.len()), None);
     let rows = nexudus::ENTITIES
         .iter()
         .map(|schema| {
             serde_json::json!({
                 "Entity": schema.name,
                 "Command": kebab(schema.name),
+                "Nexudus": names::nexudus_name(schema),
                 "Area": schema.area,
                 "Commands": app::commands(schema).join(" "),
             })
@@ -193,6 +265,11 @@ pub(crate) struct Api {
 impl Api {
     pub(crate) fn connect(global: &Global) -> Result<Api, CliError> {
         let connection = config::connection(global.base_url.as_deref(), global.profile.as_deref())?;
+        Api::with(global, connection)
+    }
+
+    /// A client of the given connection, with the options of `global`.
+    pub(crate) fn with(global: &Global, connection: config::Connection) -> Result<Api, CliError> {
         if global.verbose {
             init_verbose();
             let url = connection
@@ -294,6 +371,23 @@ fn strings<'a>(m: &'a ArgMatches, id: &str) -> impl Iterator<Item = &'a String> 
     m.get_many::<String>(id).into_iter().flatten()
 }
 
+/// The value of a flag made from the spec, if given; `None` too where the command has no
+/// such flag (its name was taken by a built-in one).
+fn given<'a>(m: &'a ArgMatches, id: &str) -> Option<&'a str> {
+    m.try_get_one::<String>(id)
+        .ok()
+        .flatten()
+        .map(String::as_str)
+}
+
+/// `--OPTION` of a field, for errors about its flag (`prefix` is `from-` or `to-`).
+fn option_of(schema: &EntitySchema, wire: &str, prefix: &str) -> String {
+    let option = schema
+        .field(wire)
+        .map_or_else(|| kebab(wire), app::field_option);
+    format!("--{prefix}{option}")
+}
+
 /// `--columns`, each resolved to its wire name.
 fn chosen_columns(
     schema: &'static EntitySchema,
@@ -363,29 +457,40 @@ fn list(
     let endpoint = &endpoint(schema, EndpointKind::List)?.endpoint;
     let paging = &endpoint.service.paging;
     let mut query: ListQuery<QueryPair, SortBy> = ListQuery::new();
+    // Each filter: its query parameter, its field, the value as typed, and how an error
+    // names it. `--filter` first, then the flags of filters and of range filters.
+    let mut filters: Vec<(&'static str, &'static str, &str, String)> = Vec::new();
     for raw in strings(m, "filter") {
         let (name, value) = assignment("--filter", raw)?;
         let filter = names::filter(schema, name)?;
-        let field = schema
-            .field(filter.field)
-            .ok_or_else(|| CliError::usage(format!("the filter `{name}` has no field")))?;
-        let value = values::filter(field.kind, value, endpoint.service.filter_datetime_format)
-            .map_err(|e| CliError::usage(format!("--filter {name}: {e}")))?;
-        query = query.filter(QueryPair(filter.query, value));
+        filters.push((
+            filter.query,
+            filter.field,
+            value,
+            format!("--filter {name}"),
+        ));
+    }
+    for filter in schema.filters {
+        if let Some(raw) = given(m, &app::filter_id(filter)) {
+            let shown = option_of(schema, filter.field, "");
+            filters.push((filter.query, filter.field, raw, shown));
+        }
     }
     for range in schema.range_filters {
-        let Some(field) = schema.field(range.field) else {
-            continue;
-        };
         for (end, parameter) in [("from", range.from), ("to", range.to)] {
-            let flag = format!("{end}-{}", kebab(range.field));
-            if let Some(raw) = m.get_one::<String>(&flag) {
-                let value =
-                    values::filter(field.kind, raw, endpoint.service.filter_datetime_format)
-                        .map_err(|e| CliError::usage(format!("--{flag}: {e}")))?;
-                query = query.filter(QueryPair(parameter, value));
+            if let Some(raw) = given(m, &app::range_id(parameter)) {
+                let shown = option_of(schema, range.field, &format!("{end}-"));
+                filters.push((parameter, range.field, raw, shown));
             }
         }
+    }
+    for (parameter, field, raw, shown) in filters {
+        let field = schema
+            .field(field)
+            .ok_or_else(|| CliError::usage(format!("{shown}: the filter has no field")))?;
+        let value = values::filter(field.kind, raw, endpoint.service.filter_datetime_format)
+            .map_err(|e| CliError::usage(format!("{shown}: {e}")))?;
+        query = query.filter(QueryPair(parameter, value));
     }
     if let Some(order) = m.get_one::<String>("order-by") {
         let wire = schema
@@ -418,12 +523,19 @@ fn list(
     if m.get_flag("all") {
         let progress = Progress::new();
         let first = i64::from(query.current_page().unwrap_or(paging.default_page));
+        let size = m
+            .get_one::<u32>("size")
+            .copied()
+            .unwrap_or(paging.default_size);
+        let mut total_pages = 0;
         let listed = api.runtime.block_on(async {
             let mut pages = api.client.pages::<Value, _, _>(endpoint, query);
             while let Some(page) = pages.next().await {
-                let page = page.map_err(|e| CliError::api(e, &what, None))?;
+                let mut page = page.map_err(|e| CliError::api(e, &what, None))?;
+                session::redact(schema, &mut page.records)?;
                 let (number, pages, total) =
                     (page.current_page, page.total_pages, page.total_items);
+                total_pages = pages;
                 progress
                     .suspend(|| records.batch(page.records))
                     .map_err(io_error)?;
@@ -434,14 +546,43 @@ fn list(
         // Cleared on failure too, so the error line is not drawn over the bar.
         progress.done();
         listed?;
+        let count = records.count();
+        records.describe(
+            format!(
+                "Found {count} {} (every page from {first})",
+                names::nexudus_name(schema)
+            ),
+            Some(output::Meta {
+                total: i64::try_from(count).unwrap_or(i64::MAX),
+                page: first,
+                page_size: i64::from(size),
+                total_pages,
+            }),
+        );
     } else {
-        let page = api
+        let mut page = api
             .runtime
             .block_on(
                 api.client
                     .get_page::<Value>(endpoint, query.query_pairs(paging)),
             )
             .map_err(|e| CliError::api(e, &what, None))?;
+        session::redact(schema, &mut page.records)?;
+        records.describe(
+            format!(
+                "Found {} {} (page {}/{})",
+                page.total_items,
+                names::nexudus_name(schema),
+                page.current_page,
+                page.total_pages
+            ),
+            Some(output::Meta {
+                total: page.total_items,
+                page: page.current_page,
+                page_size: page.current_page_size,
+                total_pages: page.total_pages,
+            }),
+        );
         let more = page.has_next_page.then(|| {
             format!(
                 "page {} of {}, {} records in all: --page {} for the next, --all for every page",
@@ -471,7 +612,7 @@ fn get(
     let id = required_id(m)?;
     let chosen = chosen_columns(schema, m, false)?;
     let api = Api::connect(global)?;
-    let record: Value = api
+    let mut record: Value = api
         .runtime
         .block_on(api.client.get_record(endpoint, id))
         .map_err(|e| {
@@ -481,12 +622,14 @@ fn get(
                 Some(&record_name(schema, id)),
             )
         })?;
+    session::redact(schema, std::slice::from_mut(&mut record))?;
     output::record(
         io::stdout().lock(),
         format,
         record,
         record_columns(schema, format),
         chosen,
+        &record_name(schema, id),
     )
     .map_err(io_error)
 }
@@ -515,33 +658,48 @@ fn find(
         .collect();
     let chosen = chosen_columns(schema, m, true)?;
     let api = Api::connect(global)?;
-    let page = api
+    let mut page = api
         .runtime
         .block_on(api.client.find_by_ids::<Value>(&find.endpoint, query, &ids))
         .map_err(|e| CliError::api(e, &format!("find {}", schema.name), None))?;
+    session::redact(schema, &mut page.records)?;
     let mut records = Records::new(
         io::stdout().lock(),
         format,
         list_columns(schema, format),
         chosen,
     );
+    records.describe(
+        format!(
+            "Found {} of {} {}",
+            page.records.len(),
+            ids.len(),
+            names::nexudus_name(schema)
+        ),
+        None,
+    );
     records.batch(page.records).map_err(io_error)?;
     records.finish().map_err(io_error)
+}
+
+/// The text of a file given as input (`-` for standard input).
+fn read_text(path: &Path) -> Result<String, CliError> {
+    if path == Path::new("-") {
+        let mut text = String::new();
+        io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| CliError::usage(format!("cannot read standard input: {e}")))?;
+        Ok(text)
+    } else {
+        std::fs::read_to_string(path)
+            .map_err(|e| CliError::usage(format!("cannot read {}: {e}", path.display())))
+    }
 }
 
 /// The JSON object of `--json FILE` (`-` for standard input).
 fn read_object(path: &Path) -> Result<Map<String, Value>, CliError> {
     let shown = path.display();
-    let text = if path == Path::new("-") {
-        let mut text = String::new();
-        io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| CliError::usage(format!("cannot read standard input: {e}")))?;
-        text
-    } else {
-        std::fs::read_to_string(path)
-            .map_err(|e| CliError::usage(format!("cannot read {shown}: {e}")))?
-    };
+    let text = read_text(path)?;
     match serde_json::from_str(&text) {
         Ok(Value::Object(object)) => Ok(object),
         Ok(_) => Err(CliError::usage(format!("{shown}: not a JSON object"))),
@@ -554,7 +712,10 @@ fn read_object(path: &Path) -> Result<Map<String, Value>, CliError> {
 fn json_body(schema: &'static EntitySchema, path: &Path) -> Result<Map<String, Value>, CliError> {
     let mut object = read_object(path)?;
     for (key, value) in &mut object {
-        if let Some(field) = schema.fields.iter().find(|f| f.wire == key) {
+        let field = schema.fields.iter().find(|f| f.wire == key);
+        let at = |e: CliError| e.context(format!("{}: {key}", path.display()));
+        *value = session::resolve_json(field, value).map_err(at)?;
+        if let Some(field) = field {
             *value = values::check(field.kind, value)
                 .map_err(|e| CliError::usage(format!("{}: {key}: {e}", path.display())))?;
         }
@@ -586,7 +747,18 @@ pub(crate) fn writable(
     )))
 }
 
+/// A value typed for `field` (by `flag`); a JSON one (inline children among them) may be
+/// `@FILE`, the file's JSON (`@-` for standard input), its PII tokens resolved.
 fn parsed(flag: &str, field: &FieldSchema, raw: &str) -> Result<Value, CliError> {
+    let json = matches!(field.kind, FieldKind::Json | FieldKind::Children(_));
+    if let Some(file) = raw.strip_prefix('@').filter(|_| json) {
+        let text = read_text(Path::new(file)).map_err(|e| e.context(flag))?;
+        let value: Value = serde_json::from_str(&text)
+            .map_err(|e| CliError::usage(format!("{flag}: {file} is not JSON: {e}")))?;
+        let value = session::resolve_json(Some(field), &value).map_err(|e| e.context(flag))?;
+        return values::check(field.kind, &value)
+            .map_err(|e| CliError::usage(format!("{flag}: {file}: {e}")));
+    }
     values::parse(field.kind, raw).map_err(|e| CliError::usage(format!("{flag}: {e}")))
 }
 
@@ -602,13 +774,9 @@ fn create(
         None => Map::new(),
     };
     for field in schema.fields.iter().filter(|f| f.create) {
-        if let Some(flag) = app::field_flag(field)
-            && let Some(raw) = m.get_one::<String>(&flag)
-        {
-            body.insert(
-                field.wire.to_owned(),
-                parsed(&format!("--{flag}"), field, raw)?,
-            );
+        if let Some(raw) = given(m, &app::field_id(field)) {
+            let flag = format!("--{}", app::field_option(field));
+            body.insert(field.wire.to_owned(), parsed(&flag, field, raw)?);
         }
     }
     for raw in strings(m, "set") {
@@ -620,7 +788,7 @@ fn create(
         );
     }
     let missing: Vec<String> = missing_required(schema, &body)
-        .map(|f| format!("--{} ({})", kebab(f.wire), f.wire))
+        .map(|f| format!("--{} ({})", app::field_option(f), f.wire))
         .collect();
     if !missing.is_empty() {
         return Err(CliError::usage(format!(
@@ -681,7 +849,7 @@ pub(crate) fn done(format: Format, sentence: &str, result: Value) -> Result<(), 
             .as_object()
             .map(|o| o.keys().cloned().collect())
             .unwrap_or_default();
-        output::record(out, format, result, columns, None).map_err(io_error)
+        output::record(out, format, result, columns, None, sentence).map_err(io_error)
     }
 }
 
@@ -704,6 +872,12 @@ fn update(
             changes.push((key, value));
         }
     }
+    for field in schema.fields.iter().filter(|f| f.update) {
+        if let Some(raw) = given(m, &app::field_id(field)) {
+            let flag = format!("--{}", app::field_option(field));
+            changes.push((field.wire.to_owned(), parsed(&flag, field, raw)?));
+        }
+    }
     for raw in strings(m, "set") {
         let (name, value) = assignment("--set", raw)?;
         let field = writable(schema, name, false)?;
@@ -719,7 +893,8 @@ fn update(
     check_not_cleared(schema, &changes)?;
     if changes.is_empty() {
         return Err(CliError::usage(
-            "nothing to change: give --set FIELD=VALUE, --unset FIELD or --json FILE",
+            "nothing to change: give --FIELD VALUE, --set FIELD=VALUE, --unset FIELD or \
+             --json FILE",
         ));
     }
     let name = record_name(schema, id);
@@ -851,27 +1026,35 @@ fn run_command(
     let key = m
         .get_one::<String>("key")
         .ok_or_else(|| CliError::usage("no command key given"))?;
-    let ids: Vec<i64> = m
-        .get_many::<i64>("ids")
+    // IDS, as Nexudus's CLI takes them, or --ids.
+    let ids: Vec<i64> = ["ids", "ids-flag"]
         .into_iter()
-        .flatten()
+        .flat_map(|id| m.get_many::<i64>(id).into_iter().flatten())
         .copied()
         .collect();
-    let mut command = RunCommand::new(key.as_str(), ids.iter().copied());
-    for raw in strings(m, "parameter") {
-        let (kind, value) = assignment("--parameter", raw)?;
-        // JSON when it reads as JSON (numbers, booleans), else the text itself.
-        let value = serde_json::from_str(value).unwrap_or_else(|_| Value::from(value));
-        command = command.parameter(kind, value);
-    }
+    let given = strings(m, "parameter")
+        .map(|raw| assignment("-p", raw))
+        .collect::<Result<Vec<_>, _>>()?;
     let listed: Vec<String> = ids.iter().map(ToString::to_string).collect();
     let what = format!("run {key} on {} {}", schema.name, listed.join(", "));
     let api = Api::connect(global)?;
+    let parameters = if given.is_empty() {
+        Vec::new()
+    } else {
+        command_parameters(&api, schema, key, &given)?
+    };
+    let mut command = RunCommand::new(key.as_str(), ids.iter().copied());
+    command.parameters.clone_from(&parameters);
     let answer = api
         .runtime
         .block_on(api.client.run_command(endpoint, &command))
         .map_err(|e| CliError::api(e, &what, None))?;
-    let message = answer.message.clone().filter(|m| !m.is_empty());
+    // The API's message may quote a value that redaction hides.
+    let message = answer
+        .message
+        .as_deref()
+        .filter(|m| !m.is_empty())
+        .map(session::scrub);
     let sentence = match &message {
         Some(message) => format!(
             "Ran {key} on {} {}: {message}",
@@ -880,11 +1063,111 @@ fn run_command(
         ),
         None => format!("Ran {key} on {} {}", schema.name, listed.join(", ")),
     };
+    // A value may have come from a PII token: shown as the token again.
+    let sent: Vec<Value> = parameters
+        .iter()
+        .map(|p| {
+            let value = match &p.value {
+                Value::String(text) => Value::from(session::scrub(text)),
+                other => other.clone(),
+            };
+            serde_json::json!({"Name": p.name, "Type": p.r#type, "Value": value})
+        })
+        .collect();
     done(
         format,
         &sentence,
-        serde_json::json!({"Key": key, "Ids": ids, "Message": message}),
+        serde_json::json!({"Key": key, "Ids": ids, "Parameters": sent, "Message": message}),
     )
+}
+
+/// The parameters of `-p NAME=VALUE`, as the run-command body lists them: each matched by
+/// name (or type) to a parameter the command lists, in the command's order, with its type.
+/// Where the command's parameters are not known (no `commands` endpoint, not allowed, a
+/// command it does not list), each is sent as given, NAME as its type.
+fn command_parameters(
+    api: &Api,
+    schema: &'static EntitySchema,
+    key: &str,
+    given: &[(&str, &str)],
+) -> Result<Vec<nexudus::CommandParameter>, CliError> {
+    // JSON when it reads as JSON (numbers, booleans), else the text itself; text always
+    // for a parameter of type string.
+    let value = |r#type: &str, raw: &str| {
+        if r#type.eq_ignore_ascii_case("string") {
+            Value::from(raw)
+        } else {
+            serde_json::from_str(raw).unwrap_or_else(|_| Value::from(raw))
+        }
+    };
+    let as_given = || {
+        given
+            .iter()
+            .map(|(name, raw)| nexudus::CommandParameter {
+                name: None,
+                r#type: (*name).to_owned(),
+                value: value(name, raw),
+            })
+            .collect()
+    };
+    let Some(list) = schema.endpoint(EndpointKind::Commands) else {
+        return Ok(as_given());
+    };
+    let Ok(commands) = api
+        .runtime
+        .block_on(api.client.get_commands(&list.endpoint))
+    else {
+        return Ok(as_given());
+    };
+    let Some(command) = commands.iter().find(|c| c.key == key) else {
+        return Ok(as_given());
+    };
+    let wanted = &command.requires_parameters;
+    if wanted.is_empty() {
+        return Ok(as_given());
+    }
+    let described: Vec<String> = wanted
+        .iter()
+        .map(|p| {
+            format!(
+                "{} ({})",
+                p.name.as_deref().unwrap_or("?"),
+                p.r#type.as_deref().unwrap_or("?")
+            )
+        })
+        .collect();
+    let same = |a: Option<&str>, b: &str| a.is_some_and(|a| normalize(a) == normalize(b));
+    let mut values: Vec<Option<&str>> = vec![None; wanted.len()];
+    for (name, raw) in given {
+        let at = wanted
+            .iter()
+            .position(|p| same(p.name.as_deref(), name))
+            .or_else(|| wanted.iter().position(|p| same(p.r#type.as_deref(), name)))
+            .ok_or_else(|| {
+                CliError::usage(format!("-p {name}: {key} takes {}", described.join(", ")))
+            })?;
+        values[at] = Some(raw);
+    }
+    wanted
+        .iter()
+        .zip(values)
+        .zip(&described)
+        .map(|((parameter, raw), shown)| {
+            let raw = raw.ok_or_else(|| {
+                CliError::usage(format!(
+                    "{key} needs -p {}=VALUE too; it takes {}",
+                    parameter.name.as_deref().unwrap_or(shown),
+                    described.join(", ")
+                ))
+            })?;
+            let r#type = parameter.r#type.clone().unwrap_or_default();
+            Ok(nexudus::CommandParameter {
+                name: parameter.name.clone(),
+                value: value(&r#type, raw),
+                r#type,
+            })
+        })
+        .collect()
 }
 
 fn download(
@@ -913,6 +1196,11 @@ fn download(
     let out = m
         .get_one::<PathBuf>("out")
         .ok_or_else(|| CliError::usage("give --out FILE (`-` for standard output)"))?;
+    if format == Format::Agent && out == Path::new("-") {
+        return Err(CliError::usage(
+            "--agent answers an envelope on standard output; give --out FILE",
+        ));
+    }
     let name = record_name(schema, id);
     let api = Api::connect(global)?;
     let download = api

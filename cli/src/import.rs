@@ -25,7 +25,7 @@ use crate::error::{CliError, Kind};
 use crate::exec::{self, Api, QueryPair, SortBy, UpdateError};
 use crate::names::{self, normalize};
 use crate::output::{Format, Progress};
-use crate::values;
+use crate::{session, values};
 
 /// How the input file is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,6 +65,14 @@ enum Cell {
 }
 
 impl Cell {
+    /// The cell with its PII tokens resolved to their values.
+    fn resolved(self, field: &FieldSchema) -> Result<Cell, CliError> {
+        Ok(match self {
+            Cell::Json(value) => Cell::Json(session::resolve_json(Some(field), &value)?),
+            Cell::Text(text) => Cell::Text(session::resolve_text(&text)?),
+        })
+    }
+
     /// The value as a body carries it, checked against the field's kind.
     fn value(&self, kind: FieldKind) -> Result<Value, String> {
         match self {
@@ -376,6 +384,8 @@ fn check_record(
     for (name, cell) in rest {
         let field = exec::writable(schema, &name, create).map_err(at)?;
         let value = cell
+            .resolved(field)
+            .map_err(at)?
             .value(field.kind)
             .map_err(|e| refused(format!("{}: {e}", field.wire)))?;
         if fields.insert(field.wire.to_owned(), value).is_some() {

@@ -4,13 +4,19 @@
 //! emulator serves them: `nexudus <entity> list|get|find|create|update|delete|import|
 //! commands|run-command|download`. See the README's "Command line" section.
 
+mod account;
 mod app;
 mod config;
+mod doctor;
 mod error;
 mod exec;
 mod import;
+mod mcp;
 mod names;
 mod output;
+mod pii;
+mod session;
+mod store;
 mod values;
 
 use std::io::Write as _;

@@ -1,9 +1,11 @@
 //! Names as a person types them: every entity, field, filter and sort field is accepted as
 //! the API spells it (`CoworkerDiscountCode`, `CoworkerId`) and in kebab-case
 //! (`coworker-discount-code`, `coworker-id`), and matched ignoring case, `-` and `_`.
+//! Entities also answer to the lowercase plural Nexudus's own CLI names them by
+//! (`coworkerdiscountcodes`).
 
 use heck::ToKebabCase as _;
-use nexudus::{ENTITIES, EntitySchema, FieldSchema, FilterSchema};
+use nexudus::{ENTITIES, EndpointKind, EntitySchema, FieldSchema, FilterSchema};
 
 use crate::error::CliError;
 
@@ -20,10 +22,25 @@ pub fn normalize(name: &str) -> String {
         .collect()
 }
 
-/// The entity named `name` in any accepted spelling.
+/// The entity named `name` in any accepted spelling, or by its Nexudus name.
 pub fn entity(name: &str) -> Option<&'static EntitySchema> {
     let wanted = normalize(name);
-    ENTITIES.iter().find(|e| normalize(e.name) == wanted)
+    ENTITIES
+        .iter()
+        .find(|e| normalize(e.name) == wanted)
+        .or_else(|| ENTITIES.iter().find(|e| nexudus_name(e) == wanted))
+}
+
+/// The name Nexudus's CLI and catalogue give an entity (`coworkerdiscountcodes`): the last
+/// segment of its list path, which is also its catalogue page's name.
+pub fn nexudus_name(schema: &EntitySchema) -> &'static str {
+    let path = schema
+        .endpoint(EndpointKind::List)
+        .or_else(|| schema.endpoints.first())
+        .map_or("", |e| e.endpoint.path);
+    path.split('/')
+        .rfind(|segment| !segment.is_empty() && !segment.contains('{'))
+        .unwrap_or_default()
 }
 
 /// " (did you mean `x`?)" for the candidate closest to `input`, if one is close enough.
@@ -127,6 +144,22 @@ mod tests {
             );
         }
         assert!(entity("coworker-discount").is_none());
+        assert_eq!(
+            entity("coworkerdiscountcodes").map(|e| e.name),
+            Some("CoworkerDiscountCode")
+        );
+        assert_eq!(entity("Bookings").map(|e| e.name), Some("Booking"));
+    }
+
+    /// Each Nexudus name is lowercase, names one entity, and is no other entity's name in
+    /// any spelling.
+    #[test]
+    fn nexudus_names_are_unique_and_lead_to_their_entity() {
+        for schema in ENTITIES {
+            let name = nexudus_name(schema);
+            assert!(!name.is_empty() && name == name.to_lowercase(), "{name}");
+            assert_eq!(entity(name).map(|e| e.name), Some(schema.name), "{name}");
+        }
     }
 
     #[test]

@@ -1,8 +1,10 @@
-//! Records out: a table for people, JSON, JSON lines or CSV for scripts. Every format but
-//! the table writes each batch (page) as it comes; a table needs every row to size its
-//! columns, so it is drawn at the end.
+//! Records out: a table for people, JSON, JSON lines or CSV for scripts, and Nexudus's
+//! `--agent` envelope. Every format but the table and the envelope writes each batch (page)
+//! as it comes; a table needs every row to size its columns, and the envelope wraps them
+//! all, so they are written at the end.
 
 use std::io::{self, IsTerminal as _, Write};
+use std::sync::Mutex;
 
 use clap::ValueEnum;
 use comfy_table::{ContentArrangement, Table, presets};
@@ -21,6 +23,10 @@ pub enum Format {
     Jsonl,
     /// CSV with a header row.
     Csv,
+    /// Nexudus's JSON envelope `{ok, data, summary, breadcrumbs, meta}` (`--agent`, not an
+    /// `--output` value, as in Nexudus's CLI).
+    #[value(skip)]
+    Agent,
 }
 
 impl Format {
@@ -34,6 +40,72 @@ impl Format {
             }
         })
     }
+}
+
+/// The command path an envelope names (`["coworkerdiscountcodes", "list"]`), set once the
+/// command line is read.
+static BREADCRUMBS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+pub fn set_breadcrumbs(breadcrumbs: Vec<String>) {
+    *BREADCRUMBS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = breadcrumbs;
+}
+
+/// The paging of a list, as an envelope's `meta` says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Meta {
+    pub total: i64,
+    pub page: i64,
+    pub page_size: i64,
+    pub total_pages: i64,
+}
+
+/// `{ok, data, summary, breadcrumbs, meta}`, with `meta` only when given (lists), as
+/// Nexudus's CLI writes it.
+struct Envelope<'a, D: Serialize> {
+    ok: bool,
+    data: &'a D,
+    summary: &'a str,
+    meta: Option<&'a Meta>,
+}
+
+impl<D: Serialize> Serialize for Envelope<'_, D> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let breadcrumbs = BREADCRUMBS
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("ok", &self.ok)?;
+        map.serialize_entry("data", self.data)?;
+        map.serialize_entry("summary", self.summary)?;
+        map.serialize_entry("breadcrumbs", &breadcrumbs)?;
+        if let Some(meta) = self.meta {
+            map.serialize_entry("meta", meta)?;
+        }
+        map.end()
+    }
+}
+
+/// Writes one envelope: `data` is what the command answers (null on a failure).
+pub fn envelope<W: Write, D: Serialize>(
+    mut out: W,
+    ok: bool,
+    data: &D,
+    summary: &str,
+    meta: Option<&Meta>,
+) -> io::Result<()> {
+    let envelope = Envelope {
+        ok,
+        data,
+        summary,
+        meta,
+    };
+    serde_json::to_writer_pretty(&mut out, &envelope)?;
+    out.write_all(b"\n")?;
+    out.flush()
 }
 
 /// A value as one cell of a table or CSV: text as is, null empty, lists and objects as
@@ -138,6 +210,9 @@ pub struct Records<W: Write> {
     rows: Vec<Map<String, Value>>,
     written: usize,
     started: bool,
+    /// The envelope's summary and meta (`--agent`).
+    summary: Option<String>,
+    meta: Option<Meta>,
 }
 
 impl<W: Write> Records<W> {
@@ -154,7 +229,16 @@ impl<W: Write> Records<W> {
             rows: Vec::new(),
             written: 0,
             started: false,
+            summary: None,
+            meta: None,
         }
+    }
+
+    /// What the `--agent` envelope says of the records [default: how many there are], and
+    /// its `meta` (paging).
+    pub fn describe(&mut self, summary: String, meta: Option<Meta>) {
+        self.summary = Some(summary);
+        self.meta = meta;
     }
 
     /// How many records were written (or are waiting to be drawn).
@@ -183,7 +267,7 @@ impl<W: Write> Records<W> {
         let first = !self.started;
         self.started = true;
         match self.format {
-            Format::Table => self.rows.extend(records),
+            Format::Table | Format::Agent => self.rows.extend(records),
             Format::Jsonl => {
                 for record in &records {
                     let ordered = Ordered {
@@ -288,6 +372,22 @@ impl<W: Write> Records<W> {
                     );
                 }
             }
+            Format::Agent => {
+                let rows: Vec<Ordered> = self
+                    .rows
+                    .iter()
+                    .map(|record| Ordered {
+                        record,
+                        order: &self.columns,
+                        only: self.fixed,
+                    })
+                    .collect();
+                let summary = self
+                    .summary
+                    .clone()
+                    .unwrap_or_else(|| format!("{} records", rows.len()));
+                envelope(&mut self.out, true, &rows, &summary, self.meta.as_ref())?;
+            }
             Format::Jsonl | Format::Csv => {}
         }
         self.out.flush()
@@ -295,15 +395,35 @@ impl<W: Write> Records<W> {
 }
 
 /// Writes one record: a two-column table of field and value, or the record in the other
-/// formats. `columns` orders the fields (the schema's first, then the rest).
+/// formats. `columns` orders the fields (the schema's first, then the rest); `summary` is
+/// what an `--agent` envelope says of it.
 pub fn record<W: Write>(
     mut out: W,
     format: Format,
     record: Value,
     columns: Vec<String>,
     chosen: Option<Vec<String>>,
+    summary: &str,
 ) -> io::Result<()> {
     match format {
+        Format::Agent => {
+            let only = chosen.is_some();
+            let order = chosen.unwrap_or(columns);
+            return match &record {
+                Value::Object(record) => envelope(
+                    out,
+                    true,
+                    &Ordered {
+                        record,
+                        order: &order,
+                        only,
+                    },
+                    summary,
+                    None,
+                ),
+                other => envelope(out, true, other, summary, None),
+            };
+        }
         Format::Table => {
             let Value::Object(map) = &record else {
                 return writeln!(out, "{}", cell(&record));
@@ -460,6 +580,47 @@ mod tests {
             Some(vec!["Zeta".into(), "Gone".into()]),
         );
         assert_eq!(text, "{\"Zeta\":1,\"Gone\":null}\n");
+    }
+
+    #[test]
+    fn the_agent_envelope_wraps_every_batch() {
+        let mut out = Vec::new();
+        let mut records = Records::new(&mut out, Format::Agent, vec!["Id".into()], None);
+        records.batch(vec![json!({"Id": 1})]).expect("written");
+        records.batch(vec![json!({"Id": 2})]).expect("written");
+        let meta = Meta {
+            total: 2,
+            page: 1,
+            page_size: 25,
+            total_pages: 1,
+        };
+        records.describe("Found 2".into(), Some(meta));
+        records.finish().expect("written");
+        let parsed: Value = serde_json::from_slice(&out).expect("valid JSON");
+        assert_eq!(parsed["ok"], true);
+        assert_eq!(parsed["data"], json!([{"Id": 1}, {"Id": 2}]));
+        assert_eq!(parsed["summary"], "Found 2");
+        assert_eq!(
+            parsed["meta"],
+            json!({"total": 2, "page": 1, "pageSize": 25, "totalPages": 1})
+        );
+        assert!(parsed["breadcrumbs"].is_array());
+        let mut out = Vec::new();
+        record(
+            &mut out,
+            Format::Agent,
+            json!({"B": 1, "A": 2}),
+            vec!["A".into()],
+            None,
+            "one",
+        )
+        .expect("written");
+        let text = String::from_utf8(out).expect("UTF-8");
+        assert!(
+            text.find("\"A\"") < text.find("\"B\""),
+            "schema order: {text}"
+        );
+        assert!(!text.contains("meta"), "{text}");
     }
 
     #[test]

@@ -654,11 +654,14 @@ fn json_jsonl_and_csv() {
 fn entities_are_listed() {
     let server = Server::start();
     let csv = server.bare().run(&["entities", "-o", "csv"]).ok();
-    assert!(csv.starts_with("Entity,Command,Area,Commands\n"), "{csv}");
+    assert!(
+        csv.starts_with("Entity,Command,Nexudus,Area,Commands\n"),
+        "{csv}"
+    );
     assert!(
         csv.contains(
-            "\nCoworkerDiscountCode,coworker-discount-code,billing,list get find create update \
-             delete import commands run-command\n"
+            "\nCoworkerDiscountCode,coworker-discount-code,coworkerdiscountcodes,billing,list \
+             get find create update delete import commands run-command\n"
         ),
         "{csv}"
     );
@@ -914,7 +917,8 @@ fn bad_input_is_refused_before_any_request() {
         ),
         (
             &["coworker-discount-code", "update", "1"],
-            "error: nothing to change: give --set FIELD=VALUE, --unset FIELD or --json FILE",
+            "error: nothing to change: give --FIELD VALUE, --set FIELD=VALUE, --unset FIELD or \
+             --json FILE",
         ),
         (
             &["coworker-discount-code", "update", "1", "--set", "notes"],
@@ -1194,7 +1198,9 @@ fn credentials_come_from_a_profile_file() {
         .run(&[&get[..], &["--profile", "broken"]].concat())
         .fails(2);
     assert!(
-        error.ends_with("has no `token`, nor `username` and `password`"),
+        error.ends_with(
+            "has no `token`, nor `username` and `password`; `nexudus login` stores them"
+        ),
         "{error}"
     );
 
@@ -1205,8 +1211,8 @@ fn credentials_come_from_a_profile_file() {
     assert_eq!(
         error,
         format!(
-            "error: no credentials: set NEXUDUS_TOKEN, or NEXUDUS_USERNAME and NEXUDUS_PASSWORD, \
-             or write a profile in {}",
+            "error: no credentials: run `nexudus login`, set NEXUDUS_TOKEN, or NEXUDUS_USERNAME \
+             and NEXUDUS_PASSWORD, or write a profile in {}",
             path.display()
         )
     );
@@ -1804,5 +1810,830 @@ fn completion_scripts_know_every_entity() {
             assert!(script.contains(&name), "{shell}: {name}");
         }
         assert!(script.contains("discount-code-id"), "{shell}");
+        // Nexudus's entity names, and the flags of filters (this one is no create flag).
+        assert!(script.contains("coworkerdiscountcodes"), "{shell}");
+        assert!(script.contains("coworker-full-name"), "{shell}");
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// Parity with Nexudus's CLI: its entity names, a flag per filter, run-command -p, children
+// from files, login, logout, whoami, doctor, config, --redact-pii and --agent.
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn entities_answer_to_nexudus_names() {
+    let server = seeded_server();
+    let listed = server.cli().run(&["coworkerdiscountcodes", "list"]).lines();
+    assert_eq!(listed.len(), 2);
+    let record = server
+        .cli()
+        .run(&["coworkerbookingcredits", "get", "1", "-o", "json"])
+        .json();
+    assert_eq!(record["Description"], "ten hours");
+    let help = server.bare().run(&["coworkerdiscountcodes", "--help"]).ok();
+    assert!(help.contains("Filters (list --filter NAME=VALUE"), "{help}");
+    // A near miss is refused, with a suggestion.
+    let error = server
+        .cli()
+        .run(&["coworkerdiscountcodez", "list"])
+        .fails(2);
+    assert!(error.contains("did you mean"), "{error}");
+}
+
+#[test]
+fn filter_and_range_flags_go_on_the_query() {
+    let server = seeded_server();
+    server.emulator.clear_requests();
+    let lines = server
+        .cli()
+        .run(&[
+            "coworkerdiscountcodes",
+            "list",
+            "--business-id",
+            "34",
+            "--coworker-full-name",
+            "ada",
+            "--from-created-on",
+            "2025-01-15T10:30:45Z",
+            "--to-times-used",
+            "5",
+        ])
+        .lines();
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["Id"], 2);
+    let query = server.emulator.requests().pop().expect("a request").query;
+    assert_eq!(
+        query,
+        "CoworkerDiscountCode_Coworker_FullName=ada&CoworkerDiscountCode_Business=34\
+         &to_CoworkerDiscountCode_TimesUsed=5\
+         &from_CoworkerDiscountCode_CreatedOn=2025-01-15T10:30"
+    );
+
+    // Values are read by the field's kind, before any request.
+    server.emulator.clear_requests();
+    let error = server
+        .cli()
+        .run(&["coworkerdiscountcodes", "list", "--coworker-id", "x"])
+        .fails(2);
+    assert_eq!(
+        error,
+        "error: --coworker-id: `x` is not an id (a whole number)"
+    );
+    let error = server
+        .cli()
+        .run(&[
+            "coworkerdiscountcodes",
+            "list",
+            "--to-valid-from",
+            "2025-02-30",
+        ])
+        .fails(2);
+    assert!(error.starts_with("error: --to-valid-from: "), "{error}");
+    assert_eq!(server.requests(), 0);
+
+    // A field named otherwise by Nexudus's CLI takes its option; --help lists the flags
+    // under their headings.
+    server.emulator.clear_requests();
+    server
+        .cli()
+        .run(&["blogposts", "list", "--summary", "news", "--body", "long"])
+        .ok();
+    let query = server.emulator.requests().pop().expect("a request").query;
+    assert_eq!(query, "BlogPost_SummaryText=news&BlogPost_FullText=long");
+    let help = server
+        .bare()
+        .run(&["coworkerdiscountcodes", "list", "--help"])
+        .ok();
+    let filters = help.find("\nFilters:\n").expect("a Filters heading");
+    let ranges = help
+        .find("\nRange filters:\n")
+        .expect("a Range filters heading");
+    assert!(
+        help[filters..ranges].contains("--coworker-id <ID>"),
+        "{help}"
+    );
+    assert!(
+        help[ranges..].contains("--from-created-on <DATETIME>"),
+        "{help}"
+    );
+}
+
+#[test]
+fn run_command_takes_ids_and_repeated_parameters() {
+    let server =
+        Server::with(EmulatorConfig::new().command("CoworkerDiscountCode", "DO_IT", "Does it"));
+    for coworker in [1, 2] {
+        let record = json!({"CoworkerId": coworker, "BusinessId": 1, "DiscountCodeId": 2});
+        server
+            .emulator
+            .insert("CoworkerDiscountCode", record)
+            .expect("seeded");
+    }
+    // The command as the API lists it, with two parameters.
+    let commands = "/api/billing/coworkerdiscountcodes/commands";
+    let listed = json!([{"Key": "DO_IT", "Name": "Does it", "RequiresParameters": [
+        {"Name": "Notify", "Type": "Boolean"}, {"Name": "Note", "Type": "string"}]}]);
+    let inject = || {
+        server.emulator.inject(
+            Fault::status_with_body(200, listed.to_string())
+                .method(nexudus::Method::Get)
+                .path(commands),
+        );
+    };
+    inject();
+    server.emulator.clear_requests();
+    let ran = server
+        .cli()
+        .run(&[
+            "coworkerdiscountcodes",
+            "run-command",
+            "DO_IT",
+            "1,2",
+            "-p",
+            "Note=123",
+            "-p",
+            "notify=true",
+            "-o",
+            "json",
+        ])
+        .json();
+    assert_eq!(ran["Ids"], json!([1, 2]));
+    // In the command's order, each with its type; a string stays text.
+    assert_eq!(
+        ran["Parameters"],
+        json!([{"Name": "Notify", "Type": "Boolean", "Value": true},
+               {"Name": "Note", "Type": "string", "Value": "123"}])
+    );
+    assert_eq!(ran["Message"], "DO_IT ran on 2 record(s).");
+    let sent: Vec<(String, String)> = server
+        .emulator
+        .requests()
+        .into_iter()
+        .map(|r| (r.method, r.path))
+        .collect();
+    assert_eq!(
+        sent,
+        [
+            ("GET".to_owned(), commands.to_owned()),
+            (
+                "POST".to_owned(),
+                "/api/billing/coworkerdiscountcodes/runcommand".to_owned()
+            )
+        ]
+    );
+
+    // A parameter the command does not take, or one left out: refused, nothing run.
+    for (args, message) in [
+        (
+            &["-p", "Colour=red"][..],
+            "error: -p Colour: DO_IT takes Notify (Boolean), Note (string)",
+        ),
+        (
+            &["-p", "Notify=false"][..],
+            "error: DO_IT needs -p Note=VALUE too; it takes Notify (Boolean), Note (string)",
+        ),
+        (
+            &["-p", "Notify"][..],
+            "error: -p takes NAME=VALUE, not `Notify`",
+        ),
+    ] {
+        inject();
+        let run = server.cli().run(
+            &[
+                &["coworkerdiscountcodes", "run-command", "DO_IT", "1"],
+                args,
+            ]
+            .concat(),
+        );
+        assert_eq!(run.fails(2), message);
+    }
+    server.emulator.clear_faults();
+    assert_eq!(
+        server
+            .emulator
+            .count("POST", "/api/billing/coworkerdiscountcodes/runcommand"),
+        1
+    );
+}
+
+#[test]
+fn inline_children_come_from_a_file() {
+    let server = Server::start();
+    let products = write_file(
+        &server,
+        "products.json",
+        r#"[{"ProductId": 7, "Quantity": 2}, {"ProductId": 8, "Quantity": 1}]"#,
+    );
+    let booking = [
+        "bookings",
+        "create",
+        "--resource-id",
+        "3",
+        "--from-time",
+        "2025-03-01T09:00",
+        "--to-time",
+        "2025-03-01T10:00",
+    ];
+    let created = server
+        .cli()
+        .run(
+            &[
+                &booking[..],
+                &["--booking-products", &format!("@{products}")],
+            ]
+            .concat(),
+        )
+        .lines();
+    let id = created[0]["Id"].as_i64().expect("an id");
+    let children = |server: &Server| -> Vec<(i64, i64)> {
+        server
+            .emulator
+            .records("BookingProduct")
+            .expect("entity")
+            .iter()
+            .filter(|r| r["BookingId"] == id)
+            .map(|r| {
+                (
+                    r["ProductId"].as_i64().unwrap_or(0),
+                    r["Quantity"].as_i64().unwrap_or(0),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(children(&server), [(7, 2), (8, 1)]);
+
+    // On update too, through the flag or --set.
+    let one = write_file(&server, "one.json", r#"[{"ProductId": 9, "Quantity": 4}]"#);
+    server
+        .cli()
+        .run(&[
+            "bookings",
+            "update",
+            &id.to_string(),
+            "--booking-products",
+            &format!("@{one}"),
+        ])
+        .ok();
+    assert_eq!(children(&server), [(9, 4)]);
+    server
+        .cli()
+        .run(&[
+            "bookings",
+            "update",
+            &id.to_string(),
+            "--set",
+            r#"BookingProducts=[{"ProductId": 5, "Quantity": 1}]"#,
+        ])
+        .ok();
+    assert_eq!(children(&server), [(5, 1)]);
+
+    // A missing file or a bad element is refused, naming it.
+    server.emulator.clear_requests();
+    let error = server
+        .cli()
+        .run(&[&booking[..], &["--booking-products", "@nowhere.json"]].concat())
+        .fails(2);
+    assert!(
+        error.starts_with("error: --booking-products: cannot read nowhere.json"),
+        "{error}"
+    );
+    let bad = write_file(&server, "bad.json", r#"[{"Quantity": 2}]"#);
+    let error = server
+        .cli()
+        .run(&[&booking[..], &["--booking-products", &format!("@{bad}")]].concat())
+        .fails(2);
+    assert_eq!(
+        error,
+        format!("error: --booking-products: {bad}: element 0: ProductId is required")
+    );
+    assert_eq!(server.requests(), 0);
+}
+
+/// The profile file of the server's home folder.
+fn profile_file(server: &Server) -> PathBuf {
+    server.config_dir().join("config.toml")
+}
+
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::metadata(path)
+        .expect("exists")
+        .permissions()
+        .mode()
+        & 0o777
+}
+
+#[test]
+fn login_stores_credentials_in_the_profile_file_without_a_keyring_and_logout_removes_them() {
+    let server = seeded_server();
+    let cli = || server.bare().env("NEXUDUS_KEYRING", "off");
+    let get = ["coworker-discount-code", "get", "1", "--columns", "Id"];
+
+    // A wrong password is refused, and nothing is stored.
+    let error = cli()
+        .stdin("not-the-password\n")
+        .run(&["login", "--username", USER, "--password-stdin"])
+        .fails(3);
+    assert!(error.contains("login refused"), "{error}");
+    assert!(!profile_file(&server).exists());
+
+    let run = cli().stdin(&format!("{PASSWORD}\n")).run(&[
+        "login",
+        "--username",
+        USER,
+        "--password-stdin",
+        "-o",
+        "table",
+    ]);
+    assert!(
+        !run.stdout.contains(PASSWORD) && !run.stderr.contains(PASSWORD),
+        "{run:?}"
+    );
+    let out = run.ok();
+    assert!(
+        out.starts_with("Logged in: profile `default`, credentials in the profile file "),
+        "{out}"
+    );
+    let path = profile_file(&server);
+    #[cfg(unix)]
+    assert_eq!(mode(&path), 0o600);
+    let text = std::fs::read_to_string(&path).expect("written");
+    assert_eq!(
+        text,
+        format!(
+            "[profiles.default]\nbase_url = \"{}\"\nusername = \"{USER}\"\npassword = \"{PASSWORD}\"\n",
+            server.emulator.base_url()
+        )
+    );
+    // The credentials work, from the file alone.
+    let run = cli().run(&[&get[..], &["-v"]].concat());
+    assert!(
+        run.stderr.contains("password grant of profile `default`"),
+        "{run:?}"
+    );
+    assert_eq!(run.lines(), [json!({"Id": 1})]);
+
+    // A token, for another profile; the first one is kept.
+    cli()
+        .stdin(TOKEN)
+        .run(&["login", "--token-stdin", "--profile", "ci"])
+        .ok();
+    let text = std::fs::read_to_string(&path).expect("written");
+    assert!(
+        text.contains(&format!(
+            "[profiles.ci]\nbase_url = \"{}\"\ntoken = \"{TOKEN}\"\n",
+            server.emulator.base_url()
+        )),
+        "{text}"
+    );
+    assert!(text.contains(PASSWORD), "{text}");
+    assert_eq!(
+        cli()
+            .run(&[&get[..], &["--profile", "ci"]].concat())
+            .lines(),
+        [json!({"Id": 1})]
+    );
+
+    // A PII session to end.
+    cli()
+        .run(&["coworker-discount-code", "list", "--redact-pii"])
+        .ok();
+    let vault = server.config_dir().join("pii-session.json");
+    assert!(vault.exists());
+
+    let out = cli().run(&["logout", "-o", "json"]).json();
+    assert_eq!(out["Profile"], "default");
+    assert_eq!(out["PiiSessionEnded"], true);
+    assert!(!vault.exists());
+    let text = std::fs::read_to_string(&path).expect("kept");
+    assert!(!text.contains(PASSWORD) && !text.contains(USER), "{text}");
+    assert!(text.contains(TOKEN), "the other profile stays: {text}");
+    #[cfg(unix)]
+    assert_eq!(mode(&path), 0o600);
+    let error = cli().run(&get).fails(2);
+    assert!(error.contains("has no `token`"), "{error}");
+    let out = cli().run(&["logout", "-o", "table"]).ok();
+    assert_eq!(out, "No credentials were stored for profile `default`.\n");
+
+    // Nothing to read a secret from but standard input.
+    let error = cli().run(&["login", "--username", USER]).fails(2);
+    assert!(error.contains("--password-stdin"), "{error}");
+}
+
+#[test]
+fn whoami_shows_the_user_and_never_a_secret() {
+    let server = Server::start();
+    let user = || {
+        server
+            .bare()
+            .env("NEXUDUS_USERNAME", USER)
+            .env("NEXUDUS_PASSWORD", PASSWORD)
+    };
+    let me = user().run(&["whoami", "-o", "json"]).json();
+    assert_eq!(me["FullName"], USER);
+    assert_eq!(me["Email"], USER);
+    assert_eq!(me["DefaultBusinessId"], 0);
+    let table = user().run(&["whoami", "-o", "table"]).ok();
+    assert!(table.contains("DefaultBusinessId"), "{table}");
+
+    // Tokens the answer may carry are left out.
+    let answer = json!({"FullName": "Ada", "Email": "ada@example.com",
+                        "AccessToken": "tok-sekret-1", "RefreshToken": "tok-sekret-2",
+                        "TwoFactorSecret": "tok-sekret-3", "DefaultBusinessId": 5});
+    server
+        .emulator
+        .inject(Fault::status_with_body(200, answer.to_string()).path("/en/user/me"));
+    let run = server.cli().run(&["whoami", "-o", "json"]);
+    assert!(!run.stdout.contains("sekret"), "{run:?}");
+    let me = run.json();
+    assert_eq!(
+        me,
+        json!({"FullName": "Ada", "Email": "ada@example.com", "DefaultBusinessId": 5})
+    );
+
+    // Redacted, as any output.
+    let me = user().run(&["whoami", "--redact-pii", "-o", "json"]).json();
+    let email = me["Email"].as_str().expect("text");
+    assert!(email.starts_with("«PII:EMAIL:"), "{me}");
+    assert!(!me.to_string().contains(USER), "{me}");
+}
+
+/// A base URL where nothing listens.
+fn dead_url() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+    let port = listener.local_addr().expect("an address").port();
+    drop(listener);
+    format!("http://127.0.0.1:{port}")
+}
+
+#[test]
+fn doctor_checks_config_credentials_reachability_and_clock() {
+    let server = Server::start();
+    let run = server.cli().run(&["doctor", "-o", "table"]);
+    assert!(!run.stdout.contains(TOKEN), "{run:?}");
+    let out = run.ok();
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 4, "{out}");
+    for (line, check) in lines
+        .iter()
+        .zip(["config", "credentials", "reachability", "clock"])
+    {
+        assert!(line.starts_with(&format!("ok    {check}")), "{out}");
+    }
+    assert!(
+        lines[1].ends_with("bearer token from NEXUDUS_TOKEN"),
+        "{out}"
+    );
+    let checks = server.cli().run(&["doctor"]).lines();
+    assert_eq!(checks.len(), 4);
+    assert!(checks.iter().all(|c| c["Status"] == "ok"), "{checks:?}");
+
+    // Nothing listening: every check that needs the server fails, one line each.
+    let dead = || server.cli().env("NEXUDUS_BASE_URL", &dead_url());
+    let run = dead().run(&["doctor"]);
+    assert_eq!(run.code, 5, "{run:?}");
+    let checks: Vec<Value> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    let statuses: Vec<&str> = checks.iter().filter_map(|c| c["Status"].as_str()).collect();
+    assert_eq!(statuses, ["ok", "ok", "FAIL", "FAIL"], "{checks:?}");
+    assert!(
+        checks[2]["Detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("cannot connect")),
+        "{checks:?}"
+    );
+    let run = dead().run(&["doctor", "--agent"]);
+    assert_eq!(run.code, 5);
+    let envelope: Value = serde_json::from_str(&run.stdout).expect("an envelope");
+    assert_eq!(envelope["ok"], false);
+    assert_eq!(
+        envelope["summary"],
+        "2 of 4 checks failed: reachability, clock"
+    );
+    assert_eq!(envelope["data"]["CredentialsStored"], true);
+    assert_eq!(envelope["data"]["ApiStatus"], "Unreachable");
+
+    // No credentials and a broken profile file fail their checks.
+    std::fs::create_dir_all(server.config_dir()).expect("a config folder");
+    std::fs::write(profile_file(&server), "[profiles.default]\ntokn = 1\n").expect("written");
+    let run = server.bare().run(&["doctor", "-o", "table"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert!(
+        lines[0].starts_with("FAIL  config        cannot read the profile file"),
+        "{lines:?}"
+    );
+    assert!(lines[1].starts_with("FAIL  credentials"), "{lines:?}");
+    assert!(lines[2].starts_with("skip  reachability"), "{lines:?}");
+}
+
+#[test]
+fn config_gets_and_sets_the_base_url_of_a_profile() {
+    let server = seeded_server();
+    let cli = || {
+        let cli = server.bare();
+        let mut command = cli.command;
+        command.env_remove("NEXUDUS_BASE_URL");
+        Cli {
+            command,
+            stdin: None,
+        }
+        .env("NEXUDUS_TOKEN", TOKEN)
+    };
+    assert_eq!(
+        cli()
+            .run(&["config", "get", "base-url", "-o", "table"])
+            .ok(),
+        format!("{}\n", nexudus::SERVICE.base_url)
+    );
+    let url = server.emulator.base_url().to_owned();
+    cli()
+        .run(&["config", "set", "base-url", &format!("{url}/")])
+        .ok();
+    assert_eq!(
+        cli()
+            .run(&["config", "get", "base-url", "-o", "table"])
+            .ok(),
+        format!("{url}\n")
+    );
+    #[cfg(unix)]
+    assert_eq!(mode(&profile_file(&server)), 0o600);
+    // Commands use it.
+    assert_eq!(
+        cli()
+            .run(&["coworker-discount-code", "get", "1", "--columns", "Id"])
+            .lines(),
+        [json!({"Id": 1})]
+    );
+    let error = cli()
+        .run(&["config", "set", "base-url", "not a url"])
+        .fails(2);
+    assert_eq!(
+        error,
+        "error: base-url: `not a url` is not an http or https URL"
+    );
+    let error = cli().run(&["config", "get", "colour"]).fails(2);
+    assert!(error.contains("invalid value 'colour'"), "{error}");
+}
+
+/// A token of `category` in a redacted text.
+fn token_in(text: &str, category: &str) -> String {
+    let start = text
+        .find(&format!("«PII:{category}:"))
+        .unwrap_or_else(|| panic!("a {category} token in {text}"));
+    let end = text[start..].find('»').expect("its end") + start + '»'.len_utf8();
+    text[start..end].to_owned()
+}
+
+#[test]
+fn redact_pii_tokenises_every_format_and_resolves_tokens_given_back() {
+    let server = seeded_server();
+    let run = |args: &[&str]| {
+        server
+            .cli()
+            .run(&[&["coworkerdiscountcodes"], args, &["--redact-pii"]].concat())
+    };
+    let table = run(&["list", "-o", "table"]).ok();
+    let json = run(&["list", "-o", "json"]).ok();
+    let csv = run(&["list", "-o", "csv"]).ok();
+    let agent = run(&["list", "--agent"]).ok();
+    let by_env = server
+        .cli()
+        .env("NEXUDUS_REDACT_PII", "1")
+        .run(&["coworkerdiscountcodes", "list"])
+        .ok();
+    // Ada's name, in the second record.
+    let listed: Value = serde_json::from_str(&json).expect("JSON");
+    let name = listed[1]["CoworkerFullName"]
+        .as_str()
+        .expect("text")
+        .to_owned();
+    assert_eq!(token_in(&name, "NAME"), name);
+    for out in [&table, &json, &csv, &agent, &by_env] {
+        assert!(!out.contains("Ada Lovelace"), "{out}");
+        // The same value, the same token, in every format.
+        assert!(out.contains(&name), "{out}");
+    }
+    // Not redacted unless asked.
+    let plain = server.cli().run(&["coworkerdiscountcodes", "list"]).ok();
+    assert!(plain.contains("Ada Lovelace"), "{plain}");
+    let vault = server.config_dir().join("pii-session.json");
+    #[cfg(unix)]
+    assert_eq!(mode(&vault), 0o600);
+
+    // A token given back is its value again: a flag, --set, a --json file, an import line.
+    let record = run(&["get", "1", "-o", "json"]).json();
+    let notes = record["Notes"].as_str().expect("a token").to_owned();
+    assert!(notes.starts_with("«PII:BIO:"), "{notes}");
+    let stored = |id: i64, field: &str| {
+        server
+            .emulator
+            .record("CoworkerDiscountCode", id)
+            .expect("entity")
+            .expect("stored")[field]
+            .clone()
+    };
+    server
+        .cli()
+        .run(&[
+            "coworkerdiscountcodes",
+            "update",
+            "1",
+            "--notes",
+            &format!("{notes} again"),
+        ])
+        .ok();
+    assert_eq!(stored(1, "Notes"), "spring again");
+    server
+        .cli()
+        .run(&[
+            "coworkerdiscountcodes",
+            "update",
+            "2",
+            "--set",
+            &format!("notes={name}"),
+        ])
+        .ok();
+    assert_eq!(stored(2, "Notes"), "Ada Lovelace");
+    let body = write_file(&server, "body.json", &json!({"Notes": notes}).to_string());
+    server
+        .cli()
+        .run(&["coworkerdiscountcodes", "update", "2", "--json", &body])
+        .ok();
+    assert_eq!(stored(2, "Notes"), "spring");
+    let lines = write_file(
+        &server,
+        "codes.jsonl",
+        &jsonl(&[json!({"BusinessId": 1, "Code": "SPRING", "Description": name})]),
+    );
+    server.cli().run(&["discountcodes", "import", &lines]).ok();
+    let codes = server.emulator.records("DiscountCode").expect("entity");
+    assert_eq!(codes[0]["Description"], "Ada Lovelace");
+
+    // An unknown token is refused, naming it, before any request.
+    server.emulator.clear_requests();
+    let error = server
+        .cli()
+        .run(&[
+            "coworkerdiscountcodes",
+            "update",
+            "1",
+            "--notes",
+            "«PII:BIO:00000000»",
+        ])
+        .fails(2);
+    assert!(
+        error.contains("the token «PII:BIO:00000000» is not one of this PII session's"),
+        "{error}"
+    );
+    assert_eq!(server.requests(), 0);
+    // An error about a resolved value shows its token, not the value.
+    let error = server
+        .cli()
+        .run(&[
+            "coworkerdiscountcodes",
+            "update",
+            "1",
+            "--coworker-id",
+            &name,
+        ])
+        .fails(2);
+    assert!(error.contains(&name) && !error.contains("Ada"), "{error}");
+}
+
+#[test]
+fn the_agent_envelope_wraps_answers_and_errors() {
+    let server = seeded_server();
+    let run = server
+        .cli()
+        .run(&["coworkerdiscountcodes", "list", "--size", "1", "--agent"]);
+    let envelope: Value = serde_json::from_str(&run.ok()).expect("an envelope");
+    assert_eq!(envelope["ok"], true);
+    assert_eq!(envelope["data"].as_array().map(Vec::len), Some(1));
+    assert_eq!(envelope["data"][0]["Id"], 1);
+    assert_eq!(
+        envelope["summary"],
+        "Found 2 coworkerdiscountcodes (page 1/2)"
+    );
+    assert_eq!(
+        envelope["breadcrumbs"],
+        json!(["coworkerdiscountcodes", "list"])
+    );
+    assert_eq!(
+        envelope["meta"],
+        json!({"total": 2, "page": 1, "pageSize": 1, "totalPages": 2})
+    );
+    let envelope: Value = serde_json::from_str(
+        &server
+            .cli()
+            .run(&["coworker-discount-code", "get", "2", "--agent"])
+            .ok(),
+    )
+    .expect("an envelope");
+    assert_eq!(envelope["data"]["CoworkerId"], 13);
+    assert_eq!(envelope["summary"], "CoworkerDiscountCode 2");
+    assert!(envelope.get("meta").is_none(), "{envelope}");
+
+    // Errors: the envelope on standard output, the line on standard error, the exit code.
+    for (args, code, summary) in [
+        (
+            &["coworkerdiscountcodes", "get", "9"][..],
+            4,
+            "CoworkerDiscountCode 9 not found",
+        ),
+        (
+            &["coworkerdiscountcodes", "list", "--coworker-id", "x"][..],
+            2,
+            "--coworker-id: `x` is not an id (a whole number)",
+        ),
+    ] {
+        let run = server.cli().run(&[args, &["--agent"]].concat());
+        assert_eq!(run.code, code, "{run:?}");
+        assert_eq!(run.stderr, format!("error: {summary}\n"));
+        let envelope: Value = serde_json::from_str(&run.stdout).expect("an envelope");
+        assert_eq!(
+            envelope,
+            json!({"ok": false, "data": null, "summary": summary,
+                   "breadcrumbs": ["coworkerdiscountcodes", args[1]]})
+        );
+    }
+
+    // delete --yes / -y, as Nexudus's CLI takes it.
+    let envelope: Value = serde_json::from_str(
+        &server
+            .cli()
+            .run(&["coworkerdiscountcodes", "delete", "1", "--yes", "--agent"])
+            .ok(),
+    )
+    .expect("an envelope");
+    assert_eq!(envelope["summary"], "Deleted CoworkerDiscountCode 1");
+    assert_eq!(envelope["data"], json!({"Id": 1}));
+    server
+        .cli()
+        .run(&["coworkerdiscountcodes", "delete", "2", "-y"])
+        .ok();
+    assert!(
+        server
+            .emulator
+            .records("CoworkerDiscountCode")
+            .expect("entity")
+            .is_empty()
+    );
+}
+
+/// Whether a program is on the PATH.
+fn installed(program: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(program).is_file()))
+}
+
+/// `login` with a real keyring: a Secret Service (gnome-keyring) on a D-Bus session of its
+/// own. Machines without them (CI) skip it; the file fallback is tested above.
+#[test]
+fn login_uses_the_os_keyring_where_there_is_one() {
+    if !installed("dbus-run-session") || !installed("gnome-keyring-daemon") {
+        eprintln!("skipped: no dbus-run-session and gnome-keyring-daemon");
+        return;
+    }
+    let server = seeded_server();
+    let script = format!(
+        "set -e\n\
+         printf unlock | gnome-keyring-daemon --unlock --components=secrets >/dev/null\n\
+         printf %s '{TOKEN}' | '{bin}' login --token-stdin -o table\n\
+         '{bin}' coworker-discount-code get 1 --columns Id -v\n\
+         '{bin}' logout -o table\n",
+        bin = env!("CARGO_BIN_EXE_nexudus"),
+    );
+    let output = Command::new("dbus-run-session")
+        .args(["--", "sh", "-c", &script])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", server.home.path())
+        .env("XDG_CONFIG_HOME", server.home.path().join("config"))
+        .env("XDG_DATA_HOME", server.home.path().join("data"))
+        .env("NEXUDUS_BASE_URL", server.emulator.base_url())
+        .output()
+        .expect("dbus-run-session runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    assert!(
+        stdout.starts_with("Logged in: profile `default`, credentials in the OS keyring.\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("{\"Id\":1}\n"), "{stdout}");
+    assert!(
+        stderr.contains("credentials: bearer token of profile `default` in the OS keyring"),
+        "{stderr}"
+    );
+    assert!(stdout.contains("and the OS keyring."), "{stdout}");
+    assert!(!stdout.contains(TOKEN) && !stderr.contains(TOKEN));
+    // Only the marker was in the file, and logout took it out.
+    let text = std::fs::read_to_string(profile_file(&server)).expect("written");
+    assert!(!text.contains(TOKEN) && !text.contains("keyring"), "{text}");
 }

@@ -82,6 +82,8 @@ pub struct Auth {
     /// The password and refresh-token grants' path (`/api/token`).
     pub token_path: String,
     pub password_grant_docs: String,
+    /// The path that answers who the credentials belong to, with its docs.
+    pub current_user: Option<(String, String)>,
 }
 
 #[derive(Debug, Clone)]
@@ -337,6 +339,11 @@ impl Entity {
         self.fields.iter().filter(|f| f.read)
     }
 
+    /// List records hold every field but `Id` as `Option<T>`: they are read leniently.
+    pub fn optional_in_list(&self, field: &Field) -> bool {
+        field.wire != self.id_field().wire
+    }
+
     /// The fields of a list record: the record's listed fields, then the joined ones.
     pub fn list_fields(&self) -> impl Iterator<Item = &Field> + Clone {
         self.record_fields()
@@ -487,6 +494,23 @@ impl Field {
     /// Whether an update body carries it as read (a record field it may write).
     pub fn copied_into_update(&self) -> bool {
         self.update && self.read
+    }
+
+    /// The full record holds it as `Option<T>`: answers may leave it out.
+    pub fn optional_in_record(&self) -> bool {
+        self.nullable
+    }
+
+    /// A create body (or an inline element) holds it as `Option<T>`, set by a `with_`
+    /// setter; otherwise it is an argument of `new`.
+    pub fn optional_in_create(&self) -> bool {
+        !self.required
+    }
+
+    /// The update body holds it as `Option<T>`: a body-only field starts unset, a record
+    /// field is as read.
+    pub fn optional_in_update(&self) -> bool {
+        !self.read || self.nullable
     }
 }
 

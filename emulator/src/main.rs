@@ -2,8 +2,13 @@
 //!
 //! ```sh
 //! cargo run -p nexudus-emulator -- \
-//!     --port 8080 [--seed records.json] [--token TOKEN] [--user EMAIL:PASSWORD] [--throttle]
+//!     --port 8080 [--seed records.json] [--token TOKEN[=ROLE,ROLE]] [--user EMAIL:PASSWORD] \
+//!     [--command ENTITY=KEY] [--throttle]
 //! ```
+//!
+//! `--token TOKEN=ROLE,ROLE` makes a token with only those roles (for a 403 that names the
+//! role); `--command ENTITY=KEY` adds a command the entity's `commands` endpoint lists and
+//! `runcommand` runs.
 //!
 //! `--throttle` enforces the API's documented rate limits (`ThrottleLimits::documented`), to
 //! watch the client's pacing by hand.
@@ -17,10 +22,11 @@
 
 use std::process::ExitCode;
 
-use nexudus_emulator::{Emulator, EmulatorConfig, ThrottleLimits};
+use nexudus_emulator::{Emulator, EmulatorConfig, Roles, ThrottleLimits};
 
-const USAGE: &str = "usage: nexudus-emulator [--port N] [--seed FILE.json] [--token TOKEN] \
-                     [--user EMAIL:PASSWORD] [--throttle]";
+const USAGE: &str = "usage: nexudus-emulator [--port N] [--seed FILE.json] \
+                     [--token TOKEN[=ROLE,ROLE]] [--user EMAIL:PASSWORD] [--command ENTITY=KEY] \
+                     [--throttle]";
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -53,6 +59,9 @@ async fn main() -> ExitCode {
     for (user, password) in &config.users {
         println!("  user (administrator, Basic or password grant): {user} / {password}");
     }
+    for (token, roles) in &config.limited {
+        println!("  bearer token with the roles {roles}: {token}");
+    }
     if config.throttled {
         println!("  rate limits: the documented ones, per token and per user");
     }
@@ -69,6 +78,8 @@ struct Parsed {
     emulator: EmulatorConfig,
     tokens: Vec<String>,
     users: Vec<(String, String)>,
+    /// Tokens with only some roles: (token, roles).
+    limited: Vec<(String, String)>,
     /// Whether the documented rate limits are enforced.
     throttled: bool,
 }
@@ -78,6 +89,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<Parsed>, Strin
     let mut emulator = EmulatorConfig::new();
     let mut tokens = Vec::new();
     let mut users = Vec::new();
+    let mut limited = Vec::new();
     let mut throttled = false;
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value"));
@@ -92,7 +104,24 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<Parsed>, Strin
                 emulator = emulator.throttle(ThrottleLimits::documented());
                 throttled = true;
             }
-            "--token" => tokens.push(value()?),
+            "--token" => {
+                let token = value()?;
+                match token.split_once('=') {
+                    Some((token, roles)) => {
+                        emulator =
+                            emulator.bearer_token(token.to_owned(), Roles::of(roles.split(',')));
+                        limited.push((token.to_owned(), roles.to_owned()));
+                    }
+                    None => tokens.push(token),
+                }
+            }
+            "--command" => {
+                let command = value()?;
+                let (entity, key) = command
+                    .split_once('=')
+                    .ok_or_else(|| format!("--command takes ENTITY=KEY, not `{command}`"))?;
+                emulator = emulator.command(entity, key, format!("The {key} command"));
+            }
             "--user" => {
                 let user = value()?;
                 let (name, password) = user
@@ -104,7 +133,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<Parsed>, Strin
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
-    if tokens.is_empty() && users.is_empty() {
+    if tokens.is_empty() && users.is_empty() && limited.is_empty() {
         tokens.push("emulator-token".into());
         users.push(("admin@example.com".into(), "secret".into()));
     }
@@ -118,6 +147,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<Parsed>, Strin
         emulator,
         tokens,
         users,
+        limited,
         throttled,
     }))
 }

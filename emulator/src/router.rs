@@ -46,6 +46,8 @@ struct Route {
 enum Target {
     Token,
     Entity(Arc<Route>),
+    /// Who the credentials belong to (`SERVICE.current_user_path`).
+    CurrentUser,
     /// A known path with another method.
     MethodNotAllowed,
     Unknown,
@@ -174,6 +176,13 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         SERVICE.token_path,
         post(handler(&shared, Target::Token)).fallback(handler(&shared, Target::MethodNotAllowed)),
     );
+    if let Some(path) = SERVICE.current_user_path.filter(|p| routable(p)) {
+        router = router.route(
+            path,
+            axum::routing::get(handler(&shared, Target::CurrentUser))
+                .fallback(handler(&shared, Target::MethodNotAllowed)),
+        );
+    }
     for (path, methods) in paths {
         let mut method_router = MethodRouter::new();
         for (method, route) in methods {
@@ -353,6 +362,29 @@ async fn answer(
             return Answer::message(
                 405,
                 format!("The requested resource does not support http method '{method}'."),
+            );
+        }
+        Target::CurrentUser => {
+            let authorization = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok());
+            let Some(principal) = lock(&shared.auth).authenticate(authorization) else {
+                return Answer::message(401, "Authorization has been denied for this request.");
+            };
+            if let Some(answer) = throttled(&principal.limited_as) {
+                return answer;
+            }
+            // The support article's fields the emulator can know; no location is configured.
+            return Answer::json(
+                200,
+                json!({
+                    "FullName": principal.name,
+                    "Email": principal.name,
+                    "DefaultBusinessId": 0,
+                    "DefaultBusinessName": null,
+                    "DefaultCurrencyId": 0,
+                    "DefaultCurrencyCode": null,
+                    "DefaultCountryId": 0,
+                    "DefaultSimpleTimeZoneId": 0,
+                }),
             );
         }
         Target::Entity(route) => route,

@@ -438,7 +438,14 @@ pub const ENTITIES: &[crate::EntitySchema] = &[
 /// The endpoints of every entity, as methods of the [`Client`](crate::Client):
 /// `client.coworkers()` answers the handle whose methods call the coworker endpoints.
 /// Bring it into scope with `use nexudus::prelude::*;` (or `use nexudus::Api as _;`).
-pub trait Api {
+///
+/// Only the client implements it, so an entity the spec adds is not a breaking change.
+pub trait Api: sealed::Sealed {
+    /// Who the credentials belong to (`GET /en/user/me`), as the API answers it:
+    /// [`CURRENT_USER`](crate::service::CURRENT_USER) says more.
+    fn current_user(
+        &self,
+    ) -> crate::Call<::serde_json::Map<String, ::serde_json::Value>>;
     /// The `Application` endpoints: An application of the Nexudus apps marketplace: its name,
     /// descriptions, the URL that installs it, whether it is published, and the user roles it
     /// needs.
@@ -1633,6 +1640,12 @@ pub trait Api {
 }
 
 impl Api for crate::Client {
+    fn current_user(
+        &self,
+    ) -> crate::Call<::serde_json::Map<String, ::serde_json::Value>> {
+        self.get_json(&crate::service::CURRENT_USER, None, Vec::new())
+    }
+
     #[cfg(feature = "applications")]
     fn applications(&self) -> crate::apps::applications::Applications<'_> {
         crate::apps::applications::Applications::new(self)
@@ -2970,6 +2983,12 @@ impl Api for crate::Client {
     fn web_hooks(&self) -> crate::sys::web_hooks::WebHooks<'_> {
         crate::sys::web_hooks::WebHooks::new(self)
     }
+}
+
+mod sealed {
+    pub trait Sealed {}
+
+    impl Sealed for crate::Client {}
 }
 
 /// Calls `visitor.record::<Record>(SCHEMA)`, then `visitor.list_record::<ListItem>(SCHEMA)`

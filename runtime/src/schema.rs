@@ -395,6 +395,9 @@ pub struct ServiceSchema {
     pub base_url: &'static str,
     /// The path of the password and refresh-token grants.
     pub token_path: &'static str,
+    /// The path that answers who the credentials belong to, if the spec has one (the
+    /// generated crate's `Api::current_user`).
+    pub current_user_path: Option<&'static str>,
     /// Paging and sorting query parameters.
     pub paging: PagingSchema,
     /// How range filter parameters start (`from_`).

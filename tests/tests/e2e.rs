@@ -2549,3 +2549,20 @@ async fn concurrent_creates_at_the_write_limit_all_succeed_without_a_throttled_a
     );
     emulator.shutdown().await;
 }
+
+#[tokio::test]
+async fn the_current_user_is_who_the_credentials_belong_to() {
+    let emulator = start(config().admin("ada@example.com", "secret")).await;
+    let client = client_with(
+        &emulator,
+        Auth::password("ada@example.com", "secret"),
+        fast_retries(),
+    );
+    let me = client.current_user().await.expect("signed in");
+    assert_eq!(me["FullName"], "ada@example.com");
+    assert!(me.contains_key("DefaultBusinessId"));
+    let nobody = client_with(&emulator, Auth::bearer("wrong"), fast_retries());
+    let error = nobody.current_user().await.expect_err("refused");
+    assert!(matches!(error, Error::Unauthorized { .. }), "{error:?}");
+    emulator.shutdown().await;
+}

@@ -52,9 +52,11 @@ pub fn run() -> Result<(), String> {
         &[("RUSTDOCFLAGS", "-D warnings")],
     )?;
     // Independent tools (PyPI, installed under target/ by the scripts): the OpenAPI document
-    // is valid OpenAPI 3.1, and schemathesis finds no difference between it and the emulator.
+    // is valid OpenAPI 3.1, schemathesis finds no difference between it and the emulator, and
+    // the official Python MCP SDK drives `nexudus mcp` against the emulator.
     script(".ci/validate-openapi.sh")?;
     script(".ci/schemathesis.sh")?;
+    script(".ci/mcp.sh")?;
     let totals = cargo_test(&["test", "--workspace"])?;
     println!("xtask ci: all checks passed");
     // One closing line for the whole run: cargo prints a `test result` per test binary, the

@@ -347,24 +347,7 @@ fn remove_empty_dirs(dir: &Path) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A fresh folder under the system temp dir, removed when dropped.
-    struct TempDir(PathBuf);
-
-    impl TempDir {
-        fn new(name: &str) -> TempDir {
-            let dir = std::env::temp_dir().join(format!("xtask-{name}-{}", std::process::id()));
-            let _ = fs::remove_dir_all(&dir);
-            fs::create_dir_all(&dir).expect("temp dir");
-            TempDir(dir)
-        }
-    }
-
-    impl Drop for TempDir {
-        fn drop(&mut self) {
-            let _ = fs::remove_dir_all(&self.0);
-        }
-    }
+    use crate::temp::TempDir;
 
     fn real_spec() -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec")
@@ -372,7 +355,7 @@ mod tests {
 
     #[test]
     fn writes_then_checks_clean_then_reports_and_repairs_every_kind_of_staleness() {
-        let out = TempDir::new("gen");
+        let out = TempDir::new("gen").expect("temp dir");
         run(&real_spec(), &out.0, false).expect("generates");
         run(&real_spec(), &out.0, true).expect("fresh output is up to date");
 
@@ -432,8 +415,8 @@ mod tests {
     fn links_are_not_followed_when_looking_for_obsolete_files() {
         use std::os::unix::fs::symlink;
 
-        let out = TempDir::new("links");
-        let outside = TempDir::new("links-outside");
+        let out = TempDir::new("links").expect("temp dir");
+        let outside = TempDir::new("links-outside").expect("temp dir");
         run(&real_spec(), &out.0, false).expect("generates");
         // Files an earlier run could have written, but outside the crate.
         let foreign = outside.0.join("old_entities.rs");
@@ -455,7 +438,7 @@ mod tests {
 
     #[test]
     fn temporary_files_of_an_interrupted_run_are_removed() {
-        let out = TempDir::new("temporaries");
+        let out = TempDir::new("temporaries").expect("temp dir");
         run(&real_spec(), &out.0, false).expect("generates");
         let leftovers = [
             out.0
@@ -484,7 +467,7 @@ mod tests {
 
     #[test]
     fn manages_only_the_generated_features_of_the_manifest() {
-        let out = TempDir::new("manifest");
+        let out = TempDir::new("manifest").expect("temp dir");
         let manifest = out.0.join(MANIFEST);
         fs::write(
             &manifest,
@@ -531,8 +514,8 @@ mod tests {
 
     #[test]
     fn a_broken_spec_writes_nothing() {
-        let spec = TempDir::new("broken-spec");
-        let out = TempDir::new("broken-out");
+        let spec = TempDir::new("broken-spec").expect("temp dir");
+        let out = TempDir::new("broken-out").expect("temp dir");
         fs::create_dir_all(spec.0.join("billing")).expect("dir");
         fs::copy(
             real_spec().join("service.yaml"),

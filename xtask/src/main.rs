@@ -4,17 +4,25 @@
 //! - `cargo xtask gen --check` writes nothing and fails, listing the files, when `generated/`
 //!   is not what `spec/` produces;
 //! - `cargo xtask ci` runs every check and test (what `.ci/run` runs);
+//! - `cargo xtask changelog [--since GIT_REF] [--write]` prints what a spec change changed for
+//!   the generated crate's users, breaking or not, as Markdown, and can prepend it to
+//!   `generated/CHANGELOG.md`;
+//! - `cargo xtask semver [--since GIT_REF]` checks the changelog's verdict with
+//!   cargo-semver-checks (`.ci/semver-checks.sh` installs it and runs this);
 //! - `cargo xtask draft PAGE.md` drafts a spec entity file from a 2020 reference page, or
 //!   from a page of Nexudus's catalogue; for a catalogue page of an entity the spec has, it
 //!   prints what differs instead.
 
 mod bench;
+mod changelog;
 mod ci;
 mod draft;
 mod generate;
 mod openapi;
+mod semver;
 mod standalone;
 mod synth;
+mod temp;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -50,6 +58,18 @@ enum Command {
         /// Read the spec from this folder instead of spec/ (relative to the current folder).
         #[arg(long, value_name = "DIR")]
         spec: Option<PathBuf>,
+    },
+    /// Print what the spec changed since a commit for the generated crate's users, each
+    /// change breaking or not, as Markdown; with --write, prepend it to
+    /// generated/CHANGELOG.md under the version it implies.
+    Changelog(changelog::Options),
+    /// Check the changelog's verdict with cargo-semver-checks (installed by
+    /// .ci/semver-checks.sh): fail when it finds a break the changelog calls non-breaking.
+    Semver {
+        /// The commit whose spec/ to compare the working tree's with (default: the last
+        /// commit that changed spec/).
+        #[arg(long, value_name = "GIT_REF")]
+        since: Option<String>,
     },
     /// Run every check and test, as CI does: gen --check, fmt, clippy, rustdoc, the OpenAPI
     /// validator, schemathesis against the emulator, and every test.
@@ -137,6 +157,8 @@ fn main() -> ExitCode {
                 .unwrap_or(generate::CRATE_DIR.as_ref()),
             check,
         ),
+        Command::Changelog(options) => changelog::run(&options),
+        Command::Semver { since } => semver::run(since.as_deref()),
         Command::Ci => ci::run(),
         Command::Openapi { check, spec, out } => openapi::run(
             typed(spec)

@@ -103,6 +103,27 @@ pub fn entities_rs(api: &Api) -> TokenStream {
         }
     });
     let visit = visit_entities(api);
+    // Who the credentials belong to: one request of the service, not of an entity.
+    let (current_user, current_user_impl) = match &api.service.auth.current_user {
+        Some((path, _)) => {
+            let doc = docs::outer(&format!(
+                "Who the credentials belong to (`GET {path}`), as the API answers it: \
+                 [`CURRENT_USER`](crate::service::CURRENT_USER) says more."
+            ));
+            (
+                quote! {
+                    #doc
+                    fn current_user(&self) -> crate::Call<::serde_json::Map<String, ::serde_json::Value>>;
+                },
+                quote! {
+                    fn current_user(&self) -> crate::Call<::serde_json::Map<String, ::serde_json::Value>> {
+                        self.get_json(&crate::service::CURRENT_USER, None, Vec::new())
+                    }
+                },
+            )
+        }
+        None => (TokenStream::new(), TokenStream::new()),
+    };
     let doc = docs::inner("Every entity of the spec, as data and as methods of the client.");
     quote! {
         #doc
@@ -114,12 +135,24 @@ pub fn entities_rs(api: &Api) -> TokenStream {
         /// The endpoints of every entity, as methods of the [`Client`](crate::Client):
         /// `client.coworkers()` answers the handle whose methods call the coworker endpoints.
         /// Bring it into scope with `use nexudus::prelude::*;` (or `use nexudus::Api as _;`).
-        pub trait Api {
+        ///
+        /// Only the client implements it, so an entity the spec adds is not a breaking change.
+        pub trait Api: sealed::Sealed {
+            #current_user
             #(#accessors)*
         }
 
         impl Api for crate::Client {
+            #current_user_impl
             #(#impls)*
+        }
+
+        // A supertrait no other crate can name, so no other crate can implement `Api` and a
+        // method added to it breaks nobody.
+        mod sealed {
+            pub trait Sealed {}
+
+            impl Sealed for crate::Client {}
         }
 
         #visit

@@ -9,7 +9,7 @@ mod entity;
 mod enums;
 pub mod features;
 mod ids;
-mod rust_types;
+pub mod rust_types;
 mod service;
 
 use std::collections::BTreeMap;

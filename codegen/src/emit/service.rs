@@ -12,6 +12,23 @@ use crate::names;
 pub fn service_rs(s: &Service) -> TokenStream {
     let doc = docs::inner("Service-wide facts from `spec/service.yaml`, read by the runtime.");
     let (name, base_url, token_path) = (&s.name, &s.base_url, &s.auth.token_path);
+    let current_user = match &s.auth.current_user {
+        Some((path, _)) => quote!(Some(#path)),
+        None => quote!(None),
+    };
+    // The current user's endpoint, for `Api::current_user`; any signed-in user may call it.
+    let current_user_endpoint = s.auth.current_user.as_ref().map(|(path, docs_text)| {
+        let doc = docs::outer(&docs::spec(docs_text));
+        quote! {
+            #doc
+            pub const CURRENT_USER: crate::Endpoint = crate::Endpoint {
+                method: crate::Method::Get,
+                path: #path,
+                role: "(any signed-in user)",
+                service: &SERVICE,
+            };
+        }
+    });
     let p = &s.paging;
     let (page, default_page) = (&p.page.query, p.default_page);
     let (size, default_size, max_size) = (&p.size.query, p.default_size, p.max_size);
@@ -48,11 +65,14 @@ pub fn service_rs(s: &Service) -> TokenStream {
     quote! {
         #doc
 
+        #current_user_endpoint
+
         #service_doc
         pub const SERVICE: crate::ServiceSchema = crate::ServiceSchema {
             name: #name,
             base_url: #base_url,
             token_path: #token_path,
+            current_user_path: #current_user,
             paging: crate::PagingSchema {
                 page: #page,
                 default_page: #default_page,

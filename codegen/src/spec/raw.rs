@@ -66,6 +66,19 @@ pub struct Auth {
     pub bearer: AuthScheme,
     pub basic: AuthScheme,
     pub password_grant: PasswordGrant,
+    /// Who the credentials belong to; optional.
+    #[serde(default)]
+    pub current_user: Option<CurrentUser>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CurrentUser {
+    pub path: Spanned<String>,
+    pub docs: Spanned<String>,
+    pub sources: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub decision: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

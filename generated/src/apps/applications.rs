@@ -255,6 +255,7 @@ mod typed {
     /// [`Application::to_update`]: fields this client does not know are kept in `extra` and sent
     /// back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct Application {
         /// The unique identifier of the record; set by the server.
         ///
@@ -481,6 +482,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ApplicationListItem {
         /// `Id`: see [`Application::id`].
         pub id: crate::ids::ApplicationId,
@@ -868,6 +870,7 @@ mod typed {
     /// spells it. Add several to a [`ApplicationQuery`] with `filter`; the API combines them with
     /// AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum ApplicationFilter {
         /// Filter by the owning developer's Id.
         ///
@@ -984,8 +987,10 @@ mod typed {
         }
     }
 
-    /// A field the `Application` list can be ordered by.
+    /// A field the `Application` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum ApplicationSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

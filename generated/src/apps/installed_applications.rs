@@ -221,6 +221,7 @@ mod typed {
     /// it with [`InstalledApplication::to_update`]: fields this client does not know are kept in
     /// `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct InstalledApplication {
         /// The unique identifier of the record; set by the server.
         ///
@@ -382,6 +383,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct InstalledApplicationListItem {
         /// `Id`: see [`InstalledApplication::id`].
         pub id: crate::ids::InstalledApplicationId,
@@ -630,6 +632,7 @@ mod typed {
     /// the API spells it. Add several to a [`InstalledApplicationQuery`] with `filter`; the API
     /// combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum InstalledApplicationFilter {
         /// Filter by the record's Id.
         ///
@@ -718,8 +721,11 @@ mod typed {
         }
     }
 
-    /// A field the `InstalledApplication` list can be ordered by.
+    /// A field the `InstalledApplication` list can be ordered by. The variants follow the spec's
+    /// order, which a new field may change: their discriminants (`as` casts) are not part of the
+    /// API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum InstalledApplicationSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -252,6 +252,7 @@ mod typed {
     /// update from it with [`InstalledMarketPlaceApplication::to_update`]: fields this client does
     /// not know are kept in `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct InstalledMarketPlaceApplication {
         /// The unique identifier of the record; set by the server.
         ///
@@ -479,6 +480,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct InstalledMarketPlaceApplicationListItem {
         /// `Id`: see [`InstalledMarketPlaceApplication::id`].
         pub id: crate::ids::InstalledMarketPlaceApplicationId,
@@ -906,6 +908,7 @@ mod typed {
     /// spelled as the API spells it. Add several to a [`InstalledMarketPlaceApplicationQuery`] with
     /// `filter`; the API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum InstalledMarketPlaceApplicationFilter {
         /// Filter by the record's Id.
         ///
@@ -1068,8 +1071,11 @@ mod typed {
         }
     }
 
-    /// A field the `InstalledMarketPlaceApplication` list can be ordered by.
+    /// A field the `InstalledMarketPlaceApplication` list can be ordered by. The variants follow
+    /// the spec's order, which a new field may change: their discriminants (`as` casts) are not
+    /// part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum InstalledMarketPlaceApplicationSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

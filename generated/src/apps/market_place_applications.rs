@@ -261,6 +261,7 @@ mod typed {
     /// from it with [`MarketPlaceApplication::to_update`]: fields this client does not know are
     /// kept in `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct MarketPlaceApplication {
         /// The unique identifier of the record; set by the server.
         ///
@@ -533,6 +534,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct MarketPlaceApplicationListItem {
         /// `Id`: see [`MarketPlaceApplication::id`].
         pub id: crate::ids::MarketPlaceApplicationId,
@@ -956,6 +958,7 @@ mod typed {
     /// as the API spells it. Add several to a [`MarketPlaceApplicationQuery`] with `filter`; the
     /// API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum MarketPlaceApplicationFilter {
         /// Filter by the record's Id.
         ///
@@ -1116,8 +1119,11 @@ mod typed {
         }
     }
 
-    /// A field the `MarketPlaceApplication` list can be ordered by.
+    /// A field the `MarketPlaceApplication` list can be ordered by. The variants follow the spec's
+    /// order, which a new field may change: their discriminants (`as` casts) are not part of the
+    /// API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum MarketPlaceApplicationSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -177,6 +177,7 @@ mod typed {
     /// with [`BasketSession::to_update`]: fields this client does not know are kept in `extra` and
     /// sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct BasketSession {
         /// The unique identifier of the record; set by the server.
         ///
@@ -335,6 +336,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct BasketSessionListItem {
         /// `Id`: see [`BasketSession::id`].
         pub id: crate::ids::BasketSessionId,
@@ -582,6 +584,7 @@ mod typed {
     /// API spells it. Add several to a [`BasketSessionQuery`] with `filter`; the API combines them
     /// with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum BasketSessionFilter {
         /// Filter by the record's Id.
         ///
@@ -659,8 +662,10 @@ mod typed {
         }
     }
 
-    /// A field the `BasketSession` list can be ordered by.
+    /// A field the `BasketSession` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum BasketSessionSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

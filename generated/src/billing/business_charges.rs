@@ -318,6 +318,7 @@ mod typed {
     /// with [`BusinessCharge::to_update`]: fields this client does not know are kept in `extra` and
     /// sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct BusinessCharge {
         /// The unique identifier of the record; set by the server.
         ///
@@ -625,6 +626,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct BusinessChargeListItem {
         /// `Id`: see [`BusinessCharge::id`].
         pub id: crate::ids::BusinessChargeId,
@@ -1003,6 +1005,7 @@ mod typed {
     /// API spells it. Add several to a [`BusinessChargeQuery`] with `filter`; the API combines them
     /// with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum BusinessChargeFilter {
         /// Filter by the record's Id.
         ///
@@ -1236,8 +1239,10 @@ mod typed {
         }
     }
 
-    /// A field the `BusinessCharge` list can be ordered by.
+    /// A field the `BusinessCharge` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum BusinessChargeSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -481,6 +481,7 @@ mod typed {
     /// [`Charge::to_update`]: fields this client does not know are kept in `extra` and sent back,
     /// so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct Charge {
         /// The unique identifier of the record; set by the server.
         ///
@@ -956,6 +957,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ChargeListItem {
         /// `Id`: see [`Charge::id`].
         pub id: crate::ids::ChargeId,
@@ -1717,6 +1719,7 @@ mod typed {
     /// A filter of the `Charge` list: each variant is one query parameter, spelled as the API
     /// spells it. Add several to a [`ChargeQuery`] with `filter`; the API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum ChargeFilter {
         /// Filter by the record's Id.
         ///
@@ -2215,8 +2218,10 @@ mod typed {
         }
     }
 
-    /// A field the `Charge` list can be ordered by.
+    /// A field the `Charge` list can be ordered by. The variants follow the spec's order, which a
+    /// new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum ChargeSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -318,6 +318,7 @@ mod typed {
     /// with [`ContractContact::to_update`]: fields this client does not know are kept in `extra`
     /// and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ContractContact {
         /// The unique identifier of the record; set by the server.
         ///
@@ -716,6 +717,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ContractContactListItem {
         /// `Id`: see [`ContractContact::id`].
         pub id: crate::ids::ContractContactId,
@@ -1215,6 +1217,7 @@ mod typed {
     /// API spells it. Add several to a [`ContractContactQuery`] with `filter`; the API combines
     /// them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum ContractContactFilter {
         /// Filter by the record's Id.
         ///
@@ -1396,8 +1399,10 @@ mod typed {
         }
     }
 
-    /// A field the `ContractContact` list can be ordered by.
+    /// A field the `ContractContact` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum ContractContactSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

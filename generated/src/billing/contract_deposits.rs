@@ -340,6 +340,7 @@ mod typed {
     /// with [`ContractDeposit::to_update`]: fields this client does not know are kept in `extra`
     /// and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ContractDeposit {
         /// The unique identifier of the record; set by the server.
         ///
@@ -564,6 +565,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ContractDepositListItem {
         /// `Id`: see [`ContractDeposit::id`].
         pub id: crate::ids::ContractDepositId,
@@ -1016,6 +1018,7 @@ mod typed {
     /// API spells it. Add several to a [`ContractDepositQuery`] with `filter`; the API combines
     /// them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum ContractDepositFilter {
         /// Filter by the record's Id.
         ///
@@ -1238,8 +1241,10 @@ mod typed {
         }
     }
 
-    /// A field the `ContractDeposit` list can be ordered by.
+    /// A field the `ContractDeposit` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum ContractDepositSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -282,6 +282,7 @@ mod typed {
     /// from it with [`ContractPausedPeriod::to_update`]: fields this client does not know are kept
     /// in `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ContractPausedPeriod {
         /// The unique identifier of the record; set by the server.
         ///
@@ -568,6 +569,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ContractPausedPeriodListItem {
         /// `Id`: see [`ContractPausedPeriod::id`].
         pub id: crate::ids::ContractPausedPeriodId,
@@ -926,6 +928,7 @@ mod typed {
     /// the API spells it. Add several to a [`ContractPausedPeriodQuery`] with `filter`; the API
     /// combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum ContractPausedPeriodFilter {
         /// Filter by the record's Id.
         ///
@@ -1161,8 +1164,11 @@ mod typed {
         }
     }
 
-    /// A field the `ContractPausedPeriod` list can be ordered by.
+    /// A field the `ContractPausedPeriod` list can be ordered by. The variants follow the spec's
+    /// order, which a new field may change: their discriminants (`as` casts) are not part of the
+    /// API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum ContractPausedPeriodSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -302,6 +302,7 @@ mod typed {
     /// with [`ContractProduct::to_update`]: fields this client does not know are kept in `extra`
     /// and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ContractProduct {
         /// The unique identifier of the record; set by the server.
         ///
@@ -645,6 +646,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ContractProductListItem {
         /// `Id`: see [`ContractProduct::id`].
         pub id: crate::ids::ContractProductId,
@@ -1068,6 +1070,7 @@ mod typed {
     /// API spells it. Add several to a [`ContractProductQuery`] with `filter`; the API combines
     /// them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum ContractProductFilter {
         /// Filter by the record's Id.
         ///
@@ -1294,8 +1297,10 @@ mod typed {
         }
     }
 
-    /// A field the `ContractProduct` list can be ordered by.
+    /// A field the `ContractProduct` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum ContractProductSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -284,6 +284,7 @@ mod typed {
     /// it with [`ContractSchedule::to_update`]: fields this client does not know are kept in
     /// `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ContractSchedule {
         /// The unique identifier of the record; set by the server.
         ///
@@ -569,6 +570,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ContractScheduleListItem {
         /// `Id`: see [`ContractSchedule::id`].
         pub id: crate::ids::ContractScheduleId,
@@ -919,6 +921,7 @@ mod typed {
     /// API spells it. Add several to a [`ContractScheduleQuery`] with `filter`; the API combines
     /// them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum ContractScheduleFilter {
         /// Filter by the record's Id.
         ///
@@ -1133,8 +1136,10 @@ mod typed {
         }
     }
 
-    /// A field the `ContractSchedule` list can be ordered by.
+    /// A field the `ContractSchedule` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum ContractScheduleSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -303,6 +303,7 @@ mod typed {
     /// an update from it with [`CoworkerBookingCreditUseHistory::to_update`]: fields this client
     /// does not know are kept in `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerBookingCreditUseHistory {
         /// The unique identifier of the record; set by the server.
         ///
@@ -500,6 +501,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerBookingCreditUseHistoryListItem {
         /// `Id`: see [`CoworkerBookingCreditUseHistory::id`].
         pub id: crate::ids::CoworkerBookingCreditUseHistoryId,
@@ -930,6 +932,7 @@ mod typed {
     /// spelled as the API spells it. Add several to a [`CoworkerBookingCreditUseHistoryQuery`] with
     /// `filter`; the API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CoworkerBookingCreditUseHistoryFilter {
         /// Filter by the record's Id.
         ///
@@ -1138,8 +1141,11 @@ mod typed {
         }
     }
 
-    /// A field the `CoworkerBookingCreditUseHistory` list can be ordered by.
+    /// A field the `CoworkerBookingCreditUseHistory` list can be ordered by. The variants follow
+    /// the spec's order, which a new field may change: their discriminants (`as` casts) are not
+    /// part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CoworkerBookingCreditUseHistorySort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

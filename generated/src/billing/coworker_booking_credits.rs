@@ -408,6 +408,7 @@ mod typed {
     /// from it with [`CoworkerBookingCredit::to_update`]: fields this client does not know are kept
     /// in `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerBookingCredit {
         /// The unique identifier of the record; set by the server.
         ///
@@ -765,6 +766,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerBookingCreditListItem {
         /// `Id`: see [`CoworkerBookingCredit::id`].
         pub id: crate::ids::CoworkerBookingCreditId,
@@ -1669,6 +1671,7 @@ mod typed {
     /// as the API spells it. Add several to a [`CoworkerBookingCreditQuery`] with `filter`; the API
     /// combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CoworkerBookingCreditFilter {
         /// Filter by Coworker Id.
         ///
@@ -1954,8 +1957,11 @@ mod typed {
         }
     }
 
-    /// A field the `CoworkerBookingCredit` list can be ordered by.
+    /// A field the `CoworkerBookingCredit` list can be ordered by. The variants follow the spec's
+    /// order, which a new field may change: their discriminants (`as` casts) are not part of the
+    /// API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CoworkerBookingCreditSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

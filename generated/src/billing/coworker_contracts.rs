@@ -701,6 +701,7 @@ mod typed {
     /// it with [`CoworkerContract::to_update`]: fields this client does not know are kept in
     /// `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerContract {
         /// The unique identifier of the record; set by the server.
         ///
@@ -1388,6 +1389,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerContractListItem {
         /// `Id`: see [`CoworkerContract::id`].
         pub id: crate::ids::CoworkerContractId,
@@ -2841,6 +2843,7 @@ mod typed {
     /// API spells it. Add several to a [`CoworkerContractQuery`] with `filter`; the API combines
     /// them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CoworkerContractFilter {
         /// Filter by the record's Id.
         ///
@@ -3778,8 +3781,10 @@ mod typed {
         }
     }
 
-    /// A field the `CoworkerContract` list can be ordered by.
+    /// A field the `CoworkerContract` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CoworkerContractSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

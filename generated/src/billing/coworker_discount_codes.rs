@@ -346,6 +346,7 @@ mod typed {
     /// from it with [`CoworkerDiscountCode::to_update`]: fields this client does not know are kept
     /// in `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerDiscountCode {
         /// The unique identifier of the record; set by the server.
         ///
@@ -567,6 +568,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerDiscountCodeListItem {
         /// `Id`: see [`CoworkerDiscountCode::id`].
         pub id: crate::ids::CoworkerDiscountCodeId,
@@ -1006,6 +1008,7 @@ mod typed {
     /// the API spells it. Add several to a [`CoworkerDiscountCodeQuery`] with `filter`; the API
     /// combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CoworkerDiscountCodeFilter {
         /// Filter by the record's Id.
         ///
@@ -1319,8 +1322,11 @@ mod typed {
         }
     }
 
-    /// A field the `CoworkerDiscountCode` list can be ordered by.
+    /// A field the `CoworkerDiscountCode` list can be ordered by. The variants follow the spec's
+    /// order, which a new field may change: their discriminants (`as` casts) are not part of the
+    /// API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CoworkerDiscountCodeSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

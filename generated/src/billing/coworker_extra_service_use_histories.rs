@@ -254,6 +254,7 @@ mod typed {
     /// an update from it with [`CoworkerExtraServiceUseHistory::to_update`]: fields this client
     /// does not know are kept in `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerExtraServiceUseHistory {
         /// The unique identifier of the record; set by the server.
         ///
@@ -421,6 +422,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerExtraServiceUseHistoryListItem {
         /// `Id`: see [`CoworkerExtraServiceUseHistory::id`].
         pub id: crate::ids::CoworkerExtraServiceUseHistoryId,
@@ -702,6 +704,7 @@ mod typed {
     /// spelled as the API spells it. Add several to a [`CoworkerExtraServiceUseHistoryQuery`] with
     /// `filter`; the API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CoworkerExtraServiceUseHistoryFilter {
         /// Filter by the record's Id.
         ///
@@ -842,8 +845,11 @@ mod typed {
         }
     }
 
-    /// A field the `CoworkerExtraServiceUseHistory` list can be ordered by.
+    /// A field the `CoworkerExtraServiceUseHistory` list can be ordered by. The variants follow the
+    /// spec's order, which a new field may change: their discriminants (`as` casts) are not part of
+    /// the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CoworkerExtraServiceUseHistorySort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

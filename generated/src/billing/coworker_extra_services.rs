@@ -457,6 +457,7 @@ mod typed {
     /// from it with [`CoworkerExtraService::to_update`]: fields this client does not know are kept
     /// in `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerExtraService {
         /// The unique identifier of the record; set by the server.
         ///
@@ -874,6 +875,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerExtraServiceListItem {
         /// `Id`: see [`CoworkerExtraService::id`].
         pub id: crate::ids::CoworkerExtraServiceId,
@@ -1498,6 +1500,7 @@ mod typed {
     /// the API spells it. Add several to a [`CoworkerExtraServiceQuery`] with `filter`; the API
     /// combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CoworkerExtraServiceFilter {
         /// Filter by the record's Id.
         ///
@@ -1994,8 +1997,11 @@ mod typed {
         }
     }
 
-    /// A field the `CoworkerExtraService` list can be ordered by.
+    /// A field the `CoworkerExtraService` list can be ordered by. The variants follow the spec's
+    /// order, which a new field may change: their discriminants (`as` casts) are not part of the
+    /// API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CoworkerExtraServiceSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

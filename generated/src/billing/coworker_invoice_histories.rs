@@ -332,6 +332,7 @@ mod typed {
     /// from it with [`CoworkerInvoiceHistory::to_update`]: fields this client does not know are
     /// kept in `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerInvoiceHistory {
         /// The unique identifier of the record; set by the server.
         ///
@@ -516,6 +517,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerInvoiceHistoryListItem {
         /// `Id`: see [`CoworkerInvoiceHistory::id`].
         pub id: crate::ids::CoworkerInvoiceHistoryId,
@@ -994,6 +996,7 @@ mod typed {
     /// as the API spells it. Add several to a [`CoworkerInvoiceHistoryQuery`] with `filter`; the
     /// API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CoworkerInvoiceHistoryFilter {
         /// Filter by the record's Id.
         ///
@@ -1216,8 +1219,11 @@ mod typed {
         }
     }
 
-    /// A field the `CoworkerInvoiceHistory` list can be ordered by.
+    /// A field the `CoworkerInvoiceHistory` list can be ordered by. The variants follow the spec's
+    /// order, which a new field may change: their discriminants (`as` casts) are not part of the
+    /// API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CoworkerInvoiceHistorySort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -490,6 +490,7 @@ mod typed {
     /// from it with [`CoworkerInvoiceLine::to_update`]: fields this client does not know are kept
     /// in `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerInvoiceLine {
         /// The unique identifier of the record; set by the server.
         ///
@@ -1103,6 +1104,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerInvoiceLineListItem {
         /// `Id`: see [`CoworkerInvoiceLine::id`].
         pub id: crate::ids::CoworkerInvoiceLineId,
@@ -1560,6 +1562,7 @@ mod typed {
     /// the API spells it. Add several to a [`CoworkerInvoiceLineQuery`] with `filter`; the API
     /// combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CoworkerInvoiceLineFilter {
         /// Filter by the record's Id.
         ///
@@ -2129,8 +2132,11 @@ mod typed {
         }
     }
 
-    /// A field the `CoworkerInvoiceLine` list can be ordered by.
+    /// A field the `CoworkerInvoiceLine` list can be ordered by. The variants follow the spec's
+    /// order, which a new field may change: their discriminants (`as` casts) are not part of the
+    /// API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CoworkerInvoiceLineSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

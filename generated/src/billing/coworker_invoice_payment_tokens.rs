@@ -209,6 +209,7 @@ mod typed {
     /// update from it with [`CoworkerInvoicePaymentToken::to_update`]: fields this client does not
     /// know are kept in `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerInvoicePaymentToken {
         /// The unique identifier of the record; set by the server.
         ///
@@ -381,6 +382,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerInvoicePaymentTokenListItem {
         /// `Id`: see [`CoworkerInvoicePaymentToken::id`].
         pub id: crate::ids::CoworkerInvoicePaymentTokenId,
@@ -661,6 +663,7 @@ mod typed {
     /// spelled as the API spells it. Add several to a [`CoworkerInvoicePaymentTokenQuery`] with
     /// `filter`; the API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CoworkerInvoicePaymentTokenFilter {
         /// Filter by the record's Id.
         ///
@@ -756,8 +759,11 @@ mod typed {
         }
     }
 
-    /// A field the `CoworkerInvoicePaymentToken` list can be ordered by.
+    /// A field the `CoworkerInvoicePaymentToken` list can be ordered by. The variants follow the
+    /// spec's order, which a new field may change: their discriminants (`as` casts) are not part of
+    /// the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CoworkerInvoicePaymentTokenSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -754,6 +754,7 @@ mod typed {
     /// with [`CoworkerInvoice::to_update`]: fields this client does not know are kept in `extra`
     /// and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerInvoice {
         /// The unique identifier of the record; set by the server.
         ///
@@ -1551,6 +1552,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerInvoiceListItem {
         /// `Id`: see [`CoworkerInvoice::id`].
         pub id: crate::ids::CoworkerInvoiceId,
@@ -2368,6 +2370,7 @@ mod typed {
     /// API spells it. Add several to a [`CoworkerInvoiceQuery`] with `filter`; the API combines
     /// them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CoworkerInvoiceFilter {
         /// Filter by the record's Id.
         ///
@@ -3347,8 +3350,10 @@ mod typed {
         }
     }
 
-    /// A field the `CoworkerInvoice` list can be ordered by.
+    /// A field the `CoworkerInvoice` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CoworkerInvoiceSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

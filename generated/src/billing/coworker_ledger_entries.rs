@@ -393,6 +393,7 @@ mod typed {
     /// from it with [`CoworkerLedgerEntry::to_update`]: fields this client does not know are kept
     /// in `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerLedgerEntry {
         /// The unique identifier of the record; set by the server.
         ///
@@ -663,6 +664,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerLedgerEntryListItem {
         /// `Id`: see [`CoworkerLedgerEntry::id`].
         pub id: crate::ids::CoworkerLedgerEntryId,
@@ -1279,6 +1281,7 @@ mod typed {
     /// the API spells it. Add several to a [`CoworkerLedgerEntryQuery`] with `filter`; the API
     /// combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CoworkerLedgerEntryFilter {
         /// Filter by the record's Id.
         ///
@@ -1624,8 +1627,11 @@ mod typed {
         }
     }
 
-    /// A field the `CoworkerLedgerEntry` list can be ordered by.
+    /// A field the `CoworkerLedgerEntry` list can be ordered by. The variants follow the spec's
+    /// order, which a new field may change: their discriminants (`as` casts) are not part of the
+    /// API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CoworkerLedgerEntrySort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

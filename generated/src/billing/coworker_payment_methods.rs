@@ -242,6 +242,7 @@ mod typed {
     /// from it with [`CoworkerPaymentMethod::to_update`]: fields this client does not know are kept
     /// in `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerPaymentMethod {
         /// The unique identifier of the record; set by the server.
         ///
@@ -463,6 +464,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerPaymentMethodListItem {
         /// `Id`: see [`CoworkerPaymentMethod::id`].
         pub id: crate::ids::CoworkerPaymentMethodId,
@@ -824,6 +826,7 @@ mod typed {
     /// as the API spells it. Add several to a [`CoworkerPaymentMethodQuery`] with `filter`; the API
     /// combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CoworkerPaymentMethodFilter {
         /// Filter by the record's Id.
         ///
@@ -959,8 +962,11 @@ mod typed {
         }
     }
 
-    /// A field the `CoworkerPaymentMethod` list can be ordered by.
+    /// A field the `CoworkerPaymentMethod` list can be ordered by. The variants follow the spec's
+    /// order, which a new field may change: their discriminants (`as` casts) are not part of the
+    /// API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CoworkerPaymentMethodSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -510,6 +510,7 @@ mod typed {
     /// with [`CoworkerProduct::to_update`]: fields this client does not know are kept in `extra`
     /// and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerProduct {
         /// The unique identifier of the record; set by the server.
         ///
@@ -1020,6 +1021,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerProductListItem {
         /// `Id`: see [`CoworkerProduct::id`].
         pub id: crate::ids::CoworkerProductId,
@@ -1883,6 +1885,7 @@ mod typed {
     /// API spells it. Add several to a [`CoworkerProductQuery`] with `filter`; the API combines
     /// them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CoworkerProductFilter {
         /// Filter by the record's Id.
         ///
@@ -2414,8 +2417,10 @@ mod typed {
         }
     }
 
-    /// A field the `CoworkerProduct` list can be ordered by.
+    /// A field the `CoworkerProduct` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CoworkerProductSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

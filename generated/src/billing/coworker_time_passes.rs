@@ -376,6 +376,7 @@ mod typed {
     /// it with [`CoworkerTimePass::to_update`]: fields this client does not know are kept in
     /// `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerTimePass {
         /// The unique identifier of the record; set by the server.
         ///
@@ -722,6 +723,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerTimePassListItem {
         /// `Id`: see [`CoworkerTimePass::id`].
         pub id: crate::ids::CoworkerTimePassId,
@@ -1238,6 +1240,7 @@ mod typed {
     /// API spells it. Add several to a [`CoworkerTimePassQuery`] with `filter`; the API combines
     /// them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CoworkerTimePassFilter {
         /// Filter by the record's Id.
         ///
@@ -1566,8 +1569,10 @@ mod typed {
         }
     }
 
-    /// A field the `CoworkerTimePass` list can be ordered by.
+    /// A field the `CoworkerTimePass` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CoworkerTimePassSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -436,6 +436,7 @@ mod typed {
     /// with [`DiscountCode::to_update`]: fields this client does not know are kept in `extra` and
     /// sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct DiscountCode {
         /// The unique identifier of the record; set by the server.
         ///
@@ -771,6 +772,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct DiscountCodeListItem {
         /// `Id`: see [`DiscountCode::id`].
         pub id: crate::ids::DiscountCodeId,
@@ -1678,6 +1680,7 @@ mod typed {
     /// spells it. Add several to a [`DiscountCodeQuery`] with `filter`; the API combines them with
     /// AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum DiscountCodeFilter {
         /// Filter by the record's Id.
         ///
@@ -2077,8 +2080,10 @@ mod typed {
         }
     }
 
-    /// A field the `DiscountCode` list can be ordered by.
+    /// A field the `DiscountCode` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum DiscountCodeSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -247,6 +247,7 @@ mod typed {
     /// it with [`ExtraServicePrice::to_update`]: fields this client does not know are kept in
     /// `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ExtraServicePrice {
         /// The unique identifier of the record; set by the server.
         ///
@@ -417,6 +418,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ExtraServicePriceListItem {
         /// `Id`: see [`ExtraServicePrice::id`].
         pub id: crate::ids::ExtraServicePriceId,
@@ -712,6 +714,7 @@ mod typed {
     /// the API spells it. Add several to a [`ExtraServicePriceQuery`] with `filter`; the API
     /// combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum ExtraServicePriceFilter {
         /// Filter by the record's Id.
         ///
@@ -841,8 +844,11 @@ mod typed {
         }
     }
 
-    /// A field the `ExtraServicePrice` list can be ordered by.
+    /// A field the `ExtraServicePrice` list can be ordered by. The variants follow the spec's
+    /// order, which a new field may change: their discriminants (`as` casts) are not part of the
+    /// API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum ExtraServicePriceSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -248,6 +248,7 @@ mod typed {
     /// from it with [`ExtraServiceTimeSlot::to_update`]: fields this client does not know are kept
     /// in `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ExtraServiceTimeSlot {
         /// The unique identifier of the record; set by the server.
         ///
@@ -428,6 +429,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ExtraServiceTimeSlotListItem {
         /// `Id`: see [`ExtraServiceTimeSlot::id`].
         pub id: crate::ids::ExtraServiceTimeSlotId,
@@ -705,6 +707,7 @@ mod typed {
     /// the API spells it. Add several to a [`ExtraServiceTimeSlotQuery`] with `filter`; the API
     /// combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum ExtraServiceTimeSlotFilter {
         /// Filter by the record's Id.
         ///
@@ -854,8 +857,11 @@ mod typed {
         }
     }
 
-    /// A field the `ExtraServiceTimeSlot` list can be ordered by.
+    /// A field the `ExtraServiceTimeSlot` list can be ordered by. The variants follow the spec's
+    /// order, which a new field may change: their discriminants (`as` casts) are not part of the
+    /// API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum ExtraServiceTimeSlotSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

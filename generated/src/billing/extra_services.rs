@@ -590,6 +590,7 @@ mod typed {
     /// with [`ExtraService::to_update`]: fields this client does not know are kept in `extra` and
     /// sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ExtraService {
         /// The unique identifier of the record; set by the server.
         ///
@@ -1160,6 +1161,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ExtraServiceListItem {
         /// `Id`: see [`ExtraService::id`].
         pub id: crate::ids::ExtraServiceId,
@@ -2437,6 +2439,7 @@ mod typed {
     /// spells it. Add several to a [`ExtraServiceQuery`] with `filter`; the API combines them with
     /// AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum ExtraServiceFilter {
         /// Filter by the record's Id.
         ///
@@ -3025,8 +3028,10 @@ mod typed {
         }
     }
 
-    /// A field the `ExtraService` list can be ordered by.
+    /// A field the `ExtraService` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum ExtraServiceSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

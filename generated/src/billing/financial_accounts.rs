@@ -236,6 +236,7 @@ mod typed {
     /// it with [`FinancialAccount::to_update`]: fields this client does not know are kept in
     /// `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct FinancialAccount {
         /// The unique identifier of the record; set by the server.
         ///
@@ -409,6 +410,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct FinancialAccountListItem {
         /// `Id`: see [`FinancialAccount::id`].
         pub id: crate::ids::FinancialAccountId,
@@ -686,6 +688,7 @@ mod typed {
     /// API spells it. Add several to a [`FinancialAccountQuery`] with `filter`; the API combines
     /// them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum FinancialAccountFilter {
         /// Filter by the record's Id.
         ///
@@ -780,8 +783,10 @@ mod typed {
         }
     }
 
-    /// A field the `FinancialAccount` list can be ordered by.
+    /// A field the `FinancialAccount` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum FinancialAccountSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -377,6 +377,7 @@ mod typed {
     /// [`Invoice::to_update`]: fields this client does not know are kept in `extra` and sent back,
     /// so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct Invoice {
         /// The unique identifier of the record; set by the server.
         ///
@@ -838,6 +839,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct InvoiceListItem {
         /// `Id`: see [`Invoice::id`].
         pub id: crate::ids::InvoiceId,
@@ -1169,6 +1171,7 @@ mod typed {
     /// A filter of the `Invoice` list: each variant is one query parameter, spelled as the API
     /// spells it. Add several to a [`InvoiceQuery`] with `filter`; the API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum InvoiceFilter {
         /// Filter by the record's Id.
         ///
@@ -1519,8 +1522,10 @@ mod typed {
         }
     }
 
-    /// A field the `Invoice` list can be ordered by.
+    /// A field the `Invoice` list can be ordered by. The variants follow the spec's order, which a
+    /// new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum InvoiceSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

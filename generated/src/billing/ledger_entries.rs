@@ -206,6 +206,7 @@ mod typed {
     /// The full record. `GET /api/billing/ledgerentries/{Id}` answers it. Fields this client does
     /// not know are kept in `extra`.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct LedgerEntry {
         /// The unique identifier of the record; set by the server.
         ///
@@ -406,6 +407,7 @@ mod typed {
     /// The summary that GET list answers. Never build an update from a list record: a PUT clears
     /// every field it does not send.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct LedgerEntryListItem {
         /// `Id`: see [`LedgerEntry::id`].
         pub id: crate::ids::LedgerEntryId,
@@ -530,6 +532,7 @@ mod typed {
     /// spells it. Add several to a [`LedgerEntryQuery`] with `filter`; the API combines them with
     /// AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum LedgerEntryFilter {
         /// Filter by the record's Id.
         ///
@@ -657,8 +660,10 @@ mod typed {
         }
     }
 
-    /// A field the `LedgerEntry` list can be ordered by.
+    /// A field the `LedgerEntry` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum LedgerEntrySort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

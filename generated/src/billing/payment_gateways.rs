@@ -274,6 +274,7 @@ mod typed {
     /// with [`PaymentGateway::to_update`]: fields this client does not know are kept in `extra` and
     /// sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct PaymentGateway {
         /// The unique identifier of the record; set by the server.
         ///
@@ -503,6 +504,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct PaymentGatewayListItem {
         /// `Id`: see [`PaymentGateway::id`].
         pub id: crate::ids::PaymentGatewayId,
@@ -870,6 +872,7 @@ mod typed {
     /// API spells it. Add several to a [`PaymentGatewayQuery`] with `filter`; the API combines them
     /// with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum PaymentGatewayFilter {
         /// Filter by the record's Id.
         ///
@@ -1009,8 +1012,10 @@ mod typed {
         }
     }
 
-    /// A field the `PaymentGateway` list can be ordered by.
+    /// A field the `PaymentGateway` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum PaymentGatewaySort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -374,6 +374,7 @@ mod typed {
     /// from it with [`ProductBookingCredit::to_update`]: fields this client does not know are kept
     /// in `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ProductBookingCredit {
         /// The unique identifier of the record; set by the server.
         ///
@@ -687,6 +688,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ProductBookingCreditListItem {
         /// `Id`: see [`ProductBookingCredit::id`].
         pub id: crate::ids::ProductBookingCreditId,
@@ -1484,6 +1486,7 @@ mod typed {
     /// the API spells it. Add several to a [`ProductBookingCreditQuery`] with `filter`; the API
     /// combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum ProductBookingCreditFilter {
         /// Filter by the record's Id.
         ///
@@ -1715,8 +1718,11 @@ mod typed {
         }
     }
 
-    /// A field the `ProductBookingCredit` list can be ordered by.
+    /// A field the `ProductBookingCredit` list can be ordered by. The variants follow the spec's
+    /// order, which a new field may change: their discriminants (`as` casts) are not part of the
+    /// API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum ProductBookingCreditSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

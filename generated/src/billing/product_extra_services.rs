@@ -299,6 +299,7 @@ mod typed {
     /// from it with [`ProductExtraService::to_update`]: fields this client does not know are kept
     /// in `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ProductExtraService {
         /// The unique identifier of the record; set by the server.
         ///
@@ -567,6 +568,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ProductExtraServiceListItem {
         /// `Id`: see [`ProductExtraService::id`].
         pub id: crate::ids::ProductExtraServiceId,
@@ -928,6 +930,7 @@ mod typed {
     /// the API spells it. Add several to a [`ProductExtraServiceQuery`] with `filter`; the API
     /// combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum ProductExtraServiceFilter {
         /// Filter by the record's Id.
         ///
@@ -1145,8 +1148,11 @@ mod typed {
         }
     }
 
-    /// A field the `ProductExtraService` list can be ordered by.
+    /// A field the `ProductExtraService` list can be ordered by. The variants follow the spec's
+    /// order, which a new field may change: their discriminants (`as` casts) are not part of the
+    /// API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum ProductExtraServiceSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

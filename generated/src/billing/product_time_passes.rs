@@ -274,6 +274,7 @@ mod typed {
     /// it with [`ProductTimePass::to_update`]: fields this client does not know are kept in `extra`
     /// and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ProductTimePass {
         /// The unique identifier of the record; set by the server.
         ///
@@ -496,6 +497,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ProductTimePassListItem {
         /// `Id`: see [`ProductTimePass::id`].
         pub id: crate::ids::ProductTimePassId,
@@ -832,6 +834,7 @@ mod typed {
     /// API spells it. Add several to a [`ProductTimePassQuery`] with `filter`; the API combines
     /// them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum ProductTimePassFilter {
         /// Filter by the record's Id.
         ///
@@ -1013,8 +1016,10 @@ mod typed {
         }
     }
 
-    /// A field the `ProductTimePass` list can be ordered by.
+    /// A field the `ProductTimePass` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum ProductTimePassSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

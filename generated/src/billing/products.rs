@@ -441,6 +441,7 @@ mod typed {
     /// [`Product::to_update`]: fields this client does not know are kept in `extra` and sent back,
     /// so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct Product {
         /// The unique identifier of the record; set by the server.
         ///
@@ -962,6 +963,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ProductListItem {
         /// `Id`: see [`Product::id`].
         pub id: crate::ids::ProductId,
@@ -1909,6 +1911,7 @@ mod typed {
     /// A filter of the `Product` list: each variant is one query parameter, spelled as the API
     /// spells it. Add several to a [`ProductQuery`] with `filter`; the API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum ProductFilter {
         /// Filter by the record's Id.
         ///
@@ -2224,8 +2227,10 @@ mod typed {
         }
     }
 
-    /// A field the `Product` list can be ordered by.
+    /// A field the `Product` list can be ordered by. The variants follow the spec's order, which a
+    /// new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum ProductSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

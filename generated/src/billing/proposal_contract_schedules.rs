@@ -259,6 +259,7 @@ mod typed {
     /// update from it with [`ProposalContractSchedule::to_update`]: fields this client does not
     /// know are kept in `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ProposalContractSchedule {
         /// The unique identifier of the record; set by the server.
         ///
@@ -519,6 +520,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ProposalContractScheduleListItem {
         /// `Id`: see [`ProposalContractSchedule::id`].
         pub id: crate::ids::ProposalContractScheduleId,
@@ -836,6 +838,7 @@ mod typed {
     /// spelled as the API spells it. Add several to a [`ProposalContractScheduleQuery`] with
     /// `filter`; the API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum ProposalContractScheduleFilter {
         /// Filter by the record's Id.
         ///
@@ -1018,8 +1021,11 @@ mod typed {
         }
     }
 
-    /// A field the `ProposalContractSchedule` list can be ordered by.
+    /// A field the `ProposalContractSchedule` list can be ordered by. The variants follow the
+    /// spec's order, which a new field may change: their discriminants (`as` casts) are not part of
+    /// the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum ProposalContractScheduleSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

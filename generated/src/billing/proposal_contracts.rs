@@ -358,6 +358,7 @@ mod typed {
     /// it with [`ProposalContract::to_update`]: fields this client does not know are kept in
     /// `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ProposalContract {
         /// The unique identifier of the record; set by the server.
         ///
@@ -748,6 +749,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ProposalContractListItem {
         /// `Id`: see [`ProposalContract::id`].
         pub id: crate::ids::ProposalContractId,
@@ -1414,6 +1416,7 @@ mod typed {
     /// API spells it. Add several to a [`ProposalContractQuery`] with `filter`; the API combines
     /// them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum ProposalContractFilter {
         /// Filter by the record's Id.
         ///
@@ -1703,8 +1706,10 @@ mod typed {
         }
     }
 
-    /// A field the `ProposalContract` list can be ordered by.
+    /// A field the `ProposalContract` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum ProposalContractSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -336,6 +336,7 @@ mod typed {
     /// with [`ProposalProduct::to_update`]: fields this client does not know are kept in `extra`
     /// and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ProposalProduct {
         /// The unique identifier of the record; set by the server.
         ///
@@ -673,6 +674,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ProposalProductListItem {
         /// `Id`: see [`ProposalProduct::id`].
         pub id: crate::ids::ProposalProductId,
@@ -1179,6 +1181,7 @@ mod typed {
     /// API spells it. Add several to a [`ProposalProductQuery`] with `filter`; the API combines
     /// them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum ProposalProductFilter {
         /// Filter by the record's Id.
         ///
@@ -1463,8 +1466,10 @@ mod typed {
         }
     }
 
-    /// A field the `ProposalProduct` list can be ordered by.
+    /// A field the `ProposalProduct` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum ProposalProductSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

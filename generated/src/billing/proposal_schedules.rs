@@ -240,6 +240,7 @@ mod typed {
     /// it with [`ProposalSchedule::to_update`]: fields this client does not know are kept in
     /// `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ProposalSchedule {
         /// The unique identifier of the record; set by the server.
         ///
@@ -482,6 +483,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ProposalScheduleListItem {
         /// `Id`: see [`ProposalSchedule::id`].
         pub id: crate::ids::ProposalScheduleId,
@@ -789,6 +791,7 @@ mod typed {
     /// API spells it. Add several to a [`ProposalScheduleQuery`] with `filter`; the API combines
     /// them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum ProposalScheduleFilter {
         /// Filter by the record's Id.
         ///
@@ -946,8 +949,10 @@ mod typed {
         }
     }
 
-    /// A field the `ProposalSchedule` list can be ordered by.
+    /// A field the `ProposalSchedule` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum ProposalScheduleSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -601,6 +601,7 @@ mod typed {
     /// [`Proposal::to_update`]: fields this client does not know are kept in `extra` and sent back,
     /// so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct Proposal {
         /// The unique identifier of the record; set by the server.
         ///
@@ -1278,6 +1279,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ProposalListItem {
         /// `Id`: see [`Proposal::id`].
         pub id: crate::ids::ProposalId,
@@ -2352,6 +2354,7 @@ mod typed {
     /// A filter of the `Proposal` list: each variant is one query parameter, spelled as the API
     /// spells it. Add several to a [`ProposalQuery`] with `filter`; the API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum ProposalFilter {
         /// Filter by the record's Id.
         ///
@@ -2880,8 +2883,10 @@ mod typed {
         }
     }
 
-    /// A field the `Proposal` list can be ordered by.
+    /// A field the `Proposal` list can be ordered by. The variants follow the spec's order, which a
+    /// new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum ProposalSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

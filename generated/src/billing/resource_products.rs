@@ -249,6 +249,7 @@ mod typed {
     /// with [`ResourceProduct::to_update`]: fields this client does not know are kept in `extra`
     /// and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ResourceProduct {
         /// The unique identifier of the record; set by the server.
         ///
@@ -483,6 +484,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ResourceProductListItem {
         /// `Id`: see [`ResourceProduct::id`].
         pub id: crate::ids::ResourceProductId,
@@ -815,6 +817,7 @@ mod typed {
     /// API spells it. Add several to a [`ResourceProductQuery`] with `filter`; the API combines
     /// them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum ResourceProductFilter {
         /// Filter by the record's Id.
         ///
@@ -933,8 +936,10 @@ mod typed {
         }
     }
 
-    /// A field the `ResourceProduct` list can be ordered by.
+    /// A field the `ResourceProduct` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum ResourceProductSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -343,6 +343,7 @@ mod typed {
     /// from it with [`TariffBookingCredit::to_update`]: fields this client does not know are kept
     /// in `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct TariffBookingCredit {
         /// The unique identifier of the record; set by the server.
         ///
@@ -638,6 +639,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct TariffBookingCreditListItem {
         /// `Id`: see [`TariffBookingCredit::id`].
         pub id: crate::ids::TariffBookingCreditId,
@@ -1368,6 +1370,7 @@ mod typed {
     /// the API spells it. Add several to a [`TariffBookingCreditQuery`] with `filter`; the API
     /// combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum TariffBookingCreditFilter {
         /// Filter by the record's Id.
         ///
@@ -1527,8 +1530,11 @@ mod typed {
         }
     }
 
-    /// A field the `TariffBookingCredit` list can be ordered by.
+    /// A field the `TariffBookingCredit` list can be ordered by. The variants follow the spec's
+    /// order, which a new field may change: their discriminants (`as` casts) are not part of the
+    /// API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum TariffBookingCreditSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

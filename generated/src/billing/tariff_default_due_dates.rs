@@ -205,6 +205,7 @@ mod typed {
     /// from it with [`TariffDefaultDueDate::to_update`]: fields this client does not know are kept
     /// in `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct TariffDefaultDueDate {
         /// The unique identifier of the record; set by the server.
         ///
@@ -372,6 +373,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct TariffDefaultDueDateListItem {
         /// `Id`: see [`TariffDefaultDueDate::id`].
         pub id: crate::ids::TariffDefaultDueDateId,
@@ -683,6 +685,7 @@ mod typed {
     /// the API spells it. Add several to a [`TariffDefaultDueDateQuery`] with `filter`; the API
     /// combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum TariffDefaultDueDateFilter {
         /// Filter by the record's Id.
         ///
@@ -795,8 +798,11 @@ mod typed {
         }
     }
 
-    /// A field the `TariffDefaultDueDate` list can be ordered by.
+    /// A field the `TariffDefaultDueDate` list can be ordered by. The variants follow the spec's
+    /// order, which a new field may change: their discriminants (`as` casts) are not part of the
+    /// API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum TariffDefaultDueDateSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

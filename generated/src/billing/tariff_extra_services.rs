@@ -265,6 +265,7 @@ mod typed {
     /// it with [`TariffExtraService::to_update`]: fields this client does not know are kept in
     /// `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct TariffExtraService {
         /// The unique identifier of the record; set by the server.
         ///
@@ -520,6 +521,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct TariffExtraServiceListItem {
         /// `Id`: see [`TariffExtraService::id`].
         pub id: crate::ids::TariffExtraServiceId,
@@ -814,6 +816,7 @@ mod typed {
     /// the API spells it. Add several to a [`TariffExtraServiceQuery`] with `filter`; the API
     /// combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum TariffExtraServiceFilter {
         /// Filter by the record's Id.
         ///
@@ -956,8 +959,11 @@ mod typed {
         }
     }
 
-    /// A field the `TariffExtraService` list can be ordered by.
+    /// A field the `TariffExtraService` list can be ordered by. The variants follow the spec's
+    /// order, which a new field may change: their discriminants (`as` casts) are not part of the
+    /// API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum TariffExtraServiceSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

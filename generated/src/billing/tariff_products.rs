@@ -229,6 +229,7 @@ mod typed {
     /// with [`TariffProduct::to_update`]: fields this client does not know are kept in `extra` and
     /// sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct TariffProduct {
         /// The unique identifier of the record; set by the server.
         ///
@@ -431,6 +432,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct TariffProductListItem {
         /// `Id`: see [`TariffProduct::id`].
         pub id: crate::ids::TariffProductId,
@@ -683,6 +685,7 @@ mod typed {
     /// API spells it. Add several to a [`TariffProductQuery`] with `filter`; the API combines them
     /// with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum TariffProductFilter {
         /// Filter by the record's Id.
         ///
@@ -796,8 +799,10 @@ mod typed {
         }
     }
 
-    /// A field the `TariffProduct` list can be ordered by.
+    /// A field the `TariffProduct` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum TariffProductSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

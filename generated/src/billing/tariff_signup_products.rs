@@ -248,6 +248,7 @@ mod typed {
     /// from it with [`TariffSignupProduct::to_update`]: fields this client does not know are kept
     /// in `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct TariffSignupProduct {
         /// The unique identifier of the record; set by the server.
         ///
@@ -474,6 +475,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct TariffSignupProductListItem {
         /// `Id`: see [`TariffSignupProduct::id`].
         pub id: crate::ids::TariffSignupProductId,
@@ -796,6 +798,7 @@ mod typed {
     /// the API spells it. Add several to a [`TariffSignupProductQuery`] with `filter`; the API
     /// combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum TariffSignupProductFilter {
         /// Filter by the record's Id.
         ///
@@ -925,8 +928,11 @@ mod typed {
         }
     }
 
-    /// A field the `TariffSignupProduct` list can be ordered by.
+    /// A field the `TariffSignupProduct` list can be ordered by. The variants follow the spec's
+    /// order, which a new field may change: their discriminants (`as` casts) are not part of the
+    /// API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum TariffSignupProductSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -242,6 +242,7 @@ mod typed {
     /// with [`TariffTimePass::to_update`]: fields this client does not know are kept in `extra` and
     /// sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct TariffTimePass {
         /// The unique identifier of the record; set by the server.
         ///
@@ -442,6 +443,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct TariffTimePassListItem {
         /// `Id`: see [`TariffTimePass::id`].
         pub id: crate::ids::TariffTimePassId,
@@ -709,6 +711,7 @@ mod typed {
     /// API spells it. Add several to a [`TariffTimePassQuery`] with `filter`; the API combines them
     /// with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum TariffTimePassFilter {
         /// Filter by the record's Id.
         ///
@@ -824,8 +827,10 @@ mod typed {
         }
     }
 
-    /// A field the `TariffTimePass` list can be ordered by.
+    /// A field the `TariffTimePass` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum TariffTimePassSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

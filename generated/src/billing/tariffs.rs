@@ -1073,6 +1073,7 @@ mod typed {
     /// [`Tariff::to_update`]: fields this client does not know are kept in `extra` and sent back,
     /// so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct Tariff {
         /// The unique identifier of the record; set by the server.
         ///
@@ -2284,6 +2285,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct TariffListItem {
         /// `Id`: see [`Tariff::id`].
         pub id: crate::ids::TariffId,
@@ -5329,6 +5331,7 @@ mod typed {
     /// A filter of the `Tariff` list: each variant is one query parameter, spelled as the API
     /// spells it. Add several to a [`TariffQuery`] with `filter`; the API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum TariffFilter {
         /// Filter by the record's Id.
         ///
@@ -6585,8 +6588,10 @@ mod typed {
         }
     }
 
-    /// A field the `Tariff` list can be ordered by.
+    /// A field the `Tariff` list can be ordered by. The variants follow the spec's order, which a
+    /// new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum TariffSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -224,6 +224,7 @@ mod typed {
     /// with [`TimePassPrice::to_update`]: fields this client does not know are kept in `extra` and
     /// sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct TimePassPrice {
         /// The unique identifier of the record; set by the server.
         ///
@@ -409,6 +410,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct TimePassPriceListItem {
         /// `Id`: see [`TimePassPrice::id`].
         pub id: crate::ids::TimePassPriceId,
@@ -661,6 +663,7 @@ mod typed {
     /// API spells it. Add several to a [`TimePassPriceQuery`] with `filter`; the API combines them
     /// with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum TimePassPriceFilter {
         /// Filter by the record's Id.
         ///
@@ -763,8 +766,10 @@ mod typed {
         }
     }
 
-    /// A field the `TimePassPrice` list can be ordered by.
+    /// A field the `TimePassPrice` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum TimePassPriceSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

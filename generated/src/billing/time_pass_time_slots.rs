@@ -239,6 +239,7 @@ mod typed {
     /// it with [`TimePassTimeSlot::to_update`]: fields this client does not know are kept in
     /// `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct TimePassTimeSlot {
         /// The unique identifier of the record; set by the server.
         ///
@@ -411,6 +412,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct TimePassTimeSlotListItem {
         /// `Id`: see [`TimePassTimeSlot::id`].
         pub id: crate::ids::TimePassTimeSlotId,
@@ -669,6 +671,7 @@ mod typed {
     /// API spells it. Add several to a [`TimePassTimeSlotQuery`] with `filter`; the API combines
     /// them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum TimePassTimeSlotFilter {
         /// Filter by the record's Id.
         ///
@@ -806,8 +809,10 @@ mod typed {
         }
     }
 
-    /// A field the `TimePassTimeSlot` list can be ordered by.
+    /// A field the `TimePassTimeSlot` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum TimePassTimeSlotSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -365,6 +365,7 @@ mod typed {
     /// [`TimePass::to_update`]: fields this client does not know are kept in `extra` and sent back,
     /// so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct TimePass {
         /// The unique identifier of the record; set by the server.
         ///
@@ -741,6 +742,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct TimePassListItem {
         /// `Id`: see [`TimePass::id`].
         pub id: crate::ids::TimePassId,
@@ -1532,6 +1534,7 @@ mod typed {
     /// A filter of the `TimePass` list: each variant is one query parameter, spelled as the API
     /// spells it. Add several to a [`TimePassQuery`] with `filter`; the API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum TimePassFilter {
         /// Filter by the record's Id.
         ///
@@ -1783,8 +1786,10 @@ mod typed {
         }
     }
 
-    /// A field the `TimePass` list can be ordered by.
+    /// A field the `TimePass` list can be ordered by. The variants follow the spec's order, which a
+    /// new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum TimePassSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -251,6 +251,7 @@ mod typed {
     /// with [`Workspace::to_update`]: fields this client does not know are kept in `extra` and sent
     /// back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct Workspace {
         /// The unique identifier of the record; set by the server.
         ///
@@ -461,6 +462,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct WorkspaceListItem {
         /// `Id`: see [`Workspace::id`].
         pub id: crate::ids::WorkspaceId,
@@ -848,6 +850,7 @@ mod typed {
     /// spells it. Add several to a [`WorkspaceQuery`] with `filter`; the API combines them with
     /// AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum WorkspaceFilter {
         /// Filter by the record's Id.
         ///
@@ -959,8 +962,10 @@ mod typed {
         }
     }
 
-    /// A field the `Workspace` list can be ordered by.
+    /// A field the `Workspace` list can be ordered by. The variants follow the spec's order, which
+    /// a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum WorkspaceSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

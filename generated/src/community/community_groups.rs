@@ -265,6 +265,7 @@ mod typed {
     /// it with [`CommunityGroup::to_update`]: fields this client does not know are kept in `extra`
     /// and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CommunityGroup {
         /// The unique identifier of the record; set by the server.
         ///
@@ -487,6 +488,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CommunityGroupListItem {
         /// `Id`: see [`CommunityGroup::id`].
         pub id: crate::ids::CommunityGroupId,
@@ -868,6 +870,7 @@ mod typed {
     /// API spells it. Add several to a [`CommunityGroupQuery`] with `filter`; the API combines them
     /// with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CommunityGroupFilter {
         /// Filter by the record's Id.
         ///
@@ -984,8 +987,10 @@ mod typed {
         }
     }
 
-    /// A field the `CommunityGroup` list can be ordered by.
+    /// A field the `CommunityGroup` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CommunityGroupSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

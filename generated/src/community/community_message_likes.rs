@@ -211,6 +211,7 @@ mod typed {
     /// from it with [`CommunityMessageLike::to_update`]: fields this client does not know are kept
     /// in `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CommunityMessageLike {
         /// The unique identifier of the record; set by the server.
         ///
@@ -362,6 +363,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CommunityMessageLikeListItem {
         /// `Id`: see [`CommunityMessageLike::id`].
         pub id: crate::ids::CommunityMessageLikeId,
@@ -591,6 +593,7 @@ mod typed {
     /// the API spells it. Add several to a [`CommunityMessageLikeQuery`] with `filter`; the API
     /// combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CommunityMessageLikeFilter {
         /// Filter by the record's Id.
         ///
@@ -670,8 +673,11 @@ mod typed {
         }
     }
 
-    /// A field the `CommunityMessageLike` list can be ordered by.
+    /// A field the `CommunityMessageLike` list can be ordered by. The variants follow the spec's
+    /// order, which a new field may change: their discriminants (`as` casts) are not part of the
+    /// API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CommunityMessageLikeSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -188,6 +188,7 @@ mod typed {
     /// from it with [`CommunityMessageRead::to_update`]: fields this client does not know are kept
     /// in `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CommunityMessageRead {
         /// The unique identifier of the record; set by the server.
         ///
@@ -350,6 +351,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CommunityMessageReadListItem {
         /// `Id`: see [`CommunityMessageRead::id`].
         pub id: crate::ids::CommunityMessageReadId,
@@ -593,6 +595,7 @@ mod typed {
     /// the API spells it. Add several to a [`CommunityMessageReadQuery`] with `filter`; the API
     /// combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CommunityMessageReadFilter {
         /// Filter by the record's Id.
         ///
@@ -697,8 +700,11 @@ mod typed {
         }
     }
 
-    /// A field the `CommunityMessageRead` list can be ordered by.
+    /// A field the `CommunityMessageRead` list can be ordered by. The variants follow the spec's
+    /// order, which a new field may change: their discriminants (`as` casts) are not part of the
+    /// API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CommunityMessageReadSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

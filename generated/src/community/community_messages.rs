@@ -228,6 +228,7 @@ mod typed {
     /// it with [`CommunityMessage::to_update`]: fields this client does not know are kept in
     /// `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CommunityMessage {
         /// The unique identifier of the record; set by the server.
         ///
@@ -402,6 +403,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CommunityMessageListItem {
         /// `Id`: see [`CommunityMessage::id`].
         pub id: crate::ids::CommunityMessageId,
@@ -674,6 +676,7 @@ mod typed {
     /// API spells it. Add several to a [`CommunityMessageQuery`] with `filter`; the API combines
     /// them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CommunityMessageFilter {
         /// Filter by the record's Id.
         ///
@@ -761,8 +764,10 @@ mod typed {
         }
     }
 
-    /// A field the `CommunityMessage` list can be ordered by.
+    /// A field the `CommunityMessage` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CommunityMessageSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -258,6 +258,7 @@ mod typed {
     /// from it with [`CommunityThreadFile::to_update`]: fields this client does not know are kept
     /// in `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CommunityThreadFile {
         /// The unique identifier of the record; set by the server.
         ///
@@ -455,6 +456,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CommunityThreadFileListItem {
         /// `Id`: see [`CommunityThreadFile::id`].
         pub id: crate::ids::CommunityThreadFileId,
@@ -757,6 +759,7 @@ mod typed {
     /// the API spells it. Add several to a [`CommunityThreadFileQuery`] with `filter`; the API
     /// combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CommunityThreadFileFilter {
         /// Filter by the record's Id.
         ///
@@ -864,8 +867,11 @@ mod typed {
         }
     }
 
-    /// A field the `CommunityThreadFile` list can be ordered by.
+    /// A field the `CommunityThreadFile` list can be ordered by. The variants follow the spec's
+    /// order, which a new field may change: their discriminants (`as` casts) are not part of the
+    /// API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CommunityThreadFileSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

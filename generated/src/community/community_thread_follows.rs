@@ -213,6 +213,7 @@ mod typed {
     /// from it with [`CommunityThreadFollow::to_update`]: fields this client does not know are kept
     /// in `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CommunityThreadFollow {
         /// The unique identifier of the record; set by the server.
         ///
@@ -364,6 +365,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CommunityThreadFollowListItem {
         /// `Id`: see [`CommunityThreadFollow::id`].
         pub id: crate::ids::CommunityThreadFollowId,
@@ -593,6 +595,7 @@ mod typed {
     /// as the API spells it. Add several to a [`CommunityThreadFollowQuery`] with `filter`; the API
     /// combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CommunityThreadFollowFilter {
         /// Filter by the record's Id.
         ///
@@ -676,8 +679,11 @@ mod typed {
         }
     }
 
-    /// A field the `CommunityThreadFollow` list can be ordered by.
+    /// A field the `CommunityThreadFollow` list can be ordered by. The variants follow the spec's
+    /// order, which a new field may change: their discriminants (`as` casts) are not part of the
+    /// API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CommunityThreadFollowSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -208,6 +208,7 @@ mod typed {
     /// from it with [`CommunityThreadLike::to_update`]: fields this client does not know are kept
     /// in `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CommunityThreadLike {
         /// The unique identifier of the record; set by the server.
         ///
@@ -359,6 +360,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CommunityThreadLikeListItem {
         /// `Id`: see [`CommunityThreadLike::id`].
         pub id: crate::ids::CommunityThreadLikeId,
@@ -588,6 +590,7 @@ mod typed {
     /// the API spells it. Add several to a [`CommunityThreadLikeQuery`] with `filter`; the API
     /// combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CommunityThreadLikeFilter {
         /// Filter by the record's Id.
         ///
@@ -665,8 +668,11 @@ mod typed {
         }
     }
 
-    /// A field the `CommunityThreadLike` list can be ordered by.
+    /// A field the `CommunityThreadLike` list can be ordered by. The variants follow the spec's
+    /// order, which a new field may change: their discriminants (`as` casts) are not part of the
+    /// API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CommunityThreadLikeSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -209,6 +209,7 @@ mod typed {
     /// from it with [`CommunityThreadMute::to_update`]: fields this client does not know are kept
     /// in `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CommunityThreadMute {
         /// The unique identifier of the record; set by the server.
         ///
@@ -360,6 +361,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CommunityThreadMuteListItem {
         /// `Id`: see [`CommunityThreadMute::id`].
         pub id: crate::ids::CommunityThreadMuteId,
@@ -589,6 +591,7 @@ mod typed {
     /// the API spells it. Add several to a [`CommunityThreadMuteQuery`] with `filter`; the API
     /// combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CommunityThreadMuteFilter {
         /// Filter by the record's Id.
         ///
@@ -666,8 +669,11 @@ mod typed {
         }
     }
 
-    /// A field the `CommunityThreadMute` list can be ordered by.
+    /// A field the `CommunityThreadMute` list can be ordered by. The variants follow the spec's
+    /// order, which a new field may change: their discriminants (`as` casts) are not part of the
+    /// API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CommunityThreadMuteSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -186,6 +186,7 @@ mod typed {
     /// from it with [`CommunityThreadRead::to_update`]: fields this client does not know are kept
     /// in `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CommunityThreadRead {
         /// The unique identifier of the record; set by the server.
         ///
@@ -348,6 +349,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CommunityThreadReadListItem {
         /// `Id`: see [`CommunityThreadRead::id`].
         pub id: crate::ids::CommunityThreadReadId,
@@ -591,6 +593,7 @@ mod typed {
     /// the API spells it. Add several to a [`CommunityThreadReadQuery`] with `filter`; the API
     /// combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CommunityThreadReadFilter {
         /// Filter by the record's Id.
         ///
@@ -693,8 +696,11 @@ mod typed {
         }
     }
 
-    /// A field the `CommunityThreadRead` list can be ordered by.
+    /// A field the `CommunityThreadRead` list can be ordered by. The variants follow the spec's
+    /// order, which a new field may change: their discriminants (`as` casts) are not part of the
+    /// API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CommunityThreadReadSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -295,6 +295,7 @@ mod typed {
     /// it with [`CommunityThread::to_update`]: fields this client does not know are kept in `extra`
     /// and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CommunityThread {
         /// The unique identifier of the record; set by the server.
         ///
@@ -547,6 +548,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CommunityThreadListItem {
         /// `Id`: see [`CommunityThread::id`].
         pub id: crate::ids::CommunityThreadId,
@@ -1014,6 +1016,7 @@ mod typed {
     /// API spells it. Add several to a [`CommunityThreadQuery`] with `filter`; the API combines
     /// them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CommunityThreadFilter {
         /// Filter by the record's Id.
         ///
@@ -1179,8 +1182,10 @@ mod typed {
         }
     }
 
-    /// A field the `CommunityThread` list can be ordered by.
+    /// A field the `CommunityThread` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CommunityThreadSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

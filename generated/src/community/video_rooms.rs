@@ -223,6 +223,7 @@ mod typed {
     /// with [`VideoRoom::to_update`]: fields this client does not know are kept in `extra` and sent
     /// back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct VideoRoom {
         /// The unique identifier of the record; set by the server.
         ///
@@ -428,6 +429,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct VideoRoomListItem {
         /// `Id`: see [`VideoRoom::id`].
         pub id: crate::ids::VideoRoomId,
@@ -787,6 +789,7 @@ mod typed {
     /// spells it. Add several to a [`VideoRoomQuery`] with `filter`; the API combines them with
     /// AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum VideoRoomFilter {
         /// Filter by the record's Id.
         ///
@@ -912,8 +915,10 @@ mod typed {
         }
     }
 
-    /// A field the `VideoRoom` list can be ordered by.
+    /// A field the `VideoRoom` list can be ordered by. The variants follow the spec's order, which
+    /// a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum VideoRoomSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

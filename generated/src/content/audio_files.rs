@@ -257,6 +257,7 @@ mod typed {
     /// [`AudioFile::to_update`]: fields this client does not know are kept in `extra` and sent
     /// back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct AudioFile {
         /// The unique identifier of the record; set by the server.
         ///
@@ -453,6 +454,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct AudioFileListItem {
         /// `Id`: see [`AudioFile::id`].
         pub id: crate::ids::AudioFileId,
@@ -762,6 +764,7 @@ mod typed {
     /// spells it. Add several to a [`AudioFileQuery`] with `filter`; the API combines them with
     /// AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum AudioFileFilter {
         /// Filter by the record's Id.
         ///
@@ -878,8 +881,10 @@ mod typed {
         }
     }
 
-    /// A field the `AudioFile` list can be ordered by.
+    /// A field the `AudioFile` list can be ordered by. The variants follow the spec's order, which
+    /// a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum AudioFileSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

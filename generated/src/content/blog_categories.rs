@@ -219,6 +219,7 @@ mod typed {
     /// with [`BlogCategory::to_update`]: fields this client does not know are kept in `extra` and
     /// sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct BlogCategory {
         /// The unique identifier of the record; set by the server.
         ///
@@ -385,6 +386,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct BlogCategoryListItem {
         /// `Id`: see [`BlogCategory::id`].
         pub id: crate::ids::BlogCategoryId,
@@ -680,6 +682,7 @@ mod typed {
     /// spells it. Add several to a [`BlogCategoryQuery`] with `filter`; the API combines them with
     /// AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum BlogCategoryFilter {
         /// Filter by the record's Id.
         ///
@@ -765,8 +768,10 @@ mod typed {
         }
     }
 
-    /// A field the `BlogCategory` list can be ordered by.
+    /// A field the `BlogCategory` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum BlogCategorySort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -255,6 +255,7 @@ mod typed {
     /// with [`BlogPostComment::to_update`]: fields this client does not know are kept in `extra`
     /// and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct BlogPostComment {
         /// The unique identifier of the record; set by the server.
         ///
@@ -448,6 +449,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct BlogPostCommentListItem {
         /// `Id`: see [`BlogPostComment::id`].
         pub id: crate::ids::BlogPostCommentId,
@@ -780,6 +782,7 @@ mod typed {
     /// API spells it. Add several to a [`BlogPostCommentQuery`] with `filter`; the API combines
     /// them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum BlogPostCommentFilter {
         /// Filter by the record's Id.
         ///
@@ -901,8 +904,10 @@ mod typed {
         }
     }
 
-    /// A field the `BlogPostComment` list can be ordered by.
+    /// A field the `BlogPostComment` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum BlogPostCommentSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -381,6 +381,7 @@ mod typed {
     /// [`BlogPost::to_update`]: fields this client does not know are kept in `extra` and sent back,
     /// so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct BlogPost {
         /// The unique identifier of the record; set by the server.
         ///
@@ -754,6 +755,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct BlogPostListItem {
         /// `Id`: see [`BlogPost::id`].
         pub id: crate::ids::BlogPostId,
@@ -1386,6 +1388,7 @@ mod typed {
     /// A filter of the `BlogPost` list: each variant is one query parameter, spelled as the API
     /// spells it. Add several to a [`BlogPostQuery`] with `filter`; the API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum BlogPostFilter {
         /// Filter by the record's Id.
         ///
@@ -1647,8 +1650,10 @@ mod typed {
         }
     }
 
-    /// A field the `BlogPost` list can be ordered by.
+    /// A field the `BlogPost` list can be ordered by. The variants follow the spec's order, which a
+    /// new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum BlogPostSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

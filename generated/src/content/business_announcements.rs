@@ -286,6 +286,7 @@ mod typed {
     /// from it with [`BusinessAnnouncement::to_update`]: fields this client does not know are kept
     /// in `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct BusinessAnnouncement {
         /// The unique identifier of the record; set by the server.
         ///
@@ -563,6 +564,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct BusinessAnnouncementListItem {
         /// `Id`: see [`BusinessAnnouncement::id`].
         pub id: crate::ids::BusinessAnnouncementId,
@@ -1053,6 +1055,7 @@ mod typed {
     /// the API spells it. Add several to a [`BusinessAnnouncementQuery`] with `filter`; the API
     /// combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum BusinessAnnouncementFilter {
         /// Filter by the record's Id.
         ///
@@ -1277,8 +1280,11 @@ mod typed {
         }
     }
 
-    /// A field the `BusinessAnnouncement` list can be ordered by.
+    /// A field the `BusinessAnnouncement` list can be ordered by. The variants follow the spec's
+    /// order, which a new field may change: their discriminants (`as` casts) are not part of the
+    /// API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum BusinessAnnouncementSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -235,6 +235,7 @@ mod typed {
     /// from it with [`CalendarEventCategory::to_update`]: fields this client does not know are kept
     /// in `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CalendarEventCategory {
         /// The unique identifier of the record; set by the server.
         ///
@@ -393,6 +394,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CalendarEventCategoryListItem {
         /// `Id`: see [`CalendarEventCategory::id`].
         pub id: crate::ids::CalendarEventCategoryId,
@@ -667,6 +669,7 @@ mod typed {
     /// as the API spells it. Add several to a [`CalendarEventCategoryQuery`] with `filter`; the API
     /// combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CalendarEventCategoryFilter {
         /// Filter by the record's Id.
         ///
@@ -757,8 +760,11 @@ mod typed {
         }
     }
 
-    /// A field the `CalendarEventCategory` list can be ordered by.
+    /// A field the `CalendarEventCategory` list can be ordered by. The variants follow the spec's
+    /// order, which a new field may change: their discriminants (`as` casts) are not part of the
+    /// API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CalendarEventCategorySort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

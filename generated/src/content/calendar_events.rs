@@ -628,6 +628,7 @@ mod typed {
     /// with [`CalendarEvent::to_update`]: fields this client does not know are kept in `extra` and
     /// sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CalendarEvent {
         /// The unique identifier of the record; set by the server.
         ///
@@ -1419,6 +1420,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CalendarEventListItem {
         /// `Id`: see [`CalendarEvent::id`].
         pub id: crate::ids::CalendarEventId,
@@ -2851,6 +2853,7 @@ mod typed {
     /// API spells it. Add several to a [`CalendarEventQuery`] with `filter`; the API combines them
     /// with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CalendarEventFilter {
         /// Filter by the record's Id.
         ///
@@ -3493,8 +3496,10 @@ mod typed {
         }
     }
 
-    /// A field the `CalendarEvent` list can be ordered by.
+    /// A field the `CalendarEvent` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CalendarEventSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -287,6 +287,7 @@ mod typed {
     /// with [`CommunityPerk::to_update`]: fields this client does not know are kept in `extra` and
     /// sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CommunityPerk {
         /// The unique identifier of the record; set by the server.
         ///
@@ -592,6 +593,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CommunityPerkListItem {
         /// `Id`: see [`CommunityPerk::id`].
         pub id: crate::ids::CommunityPerkId,
@@ -1162,6 +1164,7 @@ mod typed {
     /// API spells it. Add several to a [`CommunityPerkQuery`] with `filter`; the API combines them
     /// with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CommunityPerkFilter {
         /// Filter by the record's Id.
         ///
@@ -1346,8 +1349,10 @@ mod typed {
         }
     }
 
-    /// A field the `CommunityPerk` list can be ordered by.
+    /// A field the `CommunityPerk` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CommunityPerkSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -223,6 +223,7 @@ mod typed {
     /// from it with [`CourseCompletedLesson::to_update`]: fields this client does not know are kept
     /// in `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CourseCompletedLesson {
         /// The unique identifier of the record; set by the server.
         ///
@@ -428,6 +429,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CourseCompletedLessonListItem {
         /// `Id`: see [`CourseCompletedLesson::id`].
         pub id: crate::ids::CourseCompletedLessonId,
@@ -689,6 +691,7 @@ mod typed {
     /// as the API spells it. Add several to a [`CourseCompletedLessonQuery`] with `filter`; the API
     /// combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CourseCompletedLessonFilter {
         /// Filter by the record's Id.
         ///
@@ -804,8 +807,11 @@ mod typed {
         }
     }
 
-    /// A field the `CourseCompletedLesson` list can be ordered by.
+    /// A field the `CourseCompletedLesson` list can be ordered by. The variants follow the spec's
+    /// order, which a new field may change: their discriminants (`as` casts) are not part of the
+    /// API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CourseCompletedLessonSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

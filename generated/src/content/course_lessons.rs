@@ -287,6 +287,7 @@ mod typed {
     /// with [`CourseLesson::to_update`]: fields this client does not know are kept in `extra` and
     /// sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CourseLesson {
         /// The unique identifier of the record; set by the server.
         ///
@@ -617,6 +618,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CourseLessonListItem {
         /// `Id`: see [`CourseLesson::id`].
         pub id: crate::ids::CourseLessonId,
@@ -1084,6 +1086,7 @@ mod typed {
     /// spells it. Add several to a [`CourseLessonQuery`] with `filter`; the API combines them with
     /// AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CourseLessonFilter {
         /// Filter by the record's Id.
         ///
@@ -1252,8 +1255,10 @@ mod typed {
         }
     }
 
-    /// A field the `CourseLesson` list can be ordered by.
+    /// A field the `CourseLesson` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CourseLessonSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -261,6 +261,7 @@ mod typed {
     /// with [`CourseMember::to_update`]: fields this client does not know are kept in `extra` and
     /// sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CourseMember {
         /// The unique identifier of the record; set by the server.
         ///
@@ -533,6 +534,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CourseMemberListItem {
         /// `Id`: see [`CourseMember::id`].
         pub id: crate::ids::CourseMemberId,
@@ -858,6 +860,7 @@ mod typed {
     /// spells it. Add several to a [`CourseMemberQuery`] with `filter`; the API combines them with
     /// AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CourseMemberFilter {
         /// Filter by the record's Id.
         ///
@@ -1002,8 +1005,10 @@ mod typed {
         }
     }
 
-    /// A field the `CourseMember` list can be ordered by.
+    /// A field the `CourseMember` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CourseMemberSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -244,6 +244,7 @@ mod typed {
     /// with [`CourseSection::to_update`]: fields this client does not know are kept in `extra` and
     /// sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CourseSection {
         /// The unique identifier of the record; set by the server.
         ///
@@ -479,6 +480,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CourseSectionListItem {
         /// `Id`: see [`CourseSection::id`].
         pub id: crate::ids::CourseSectionId,
@@ -836,6 +838,7 @@ mod typed {
     /// API spells it. Add several to a [`CourseSectionQuery`] with `filter`; the API combines them
     /// with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CourseSectionFilter {
         /// Filter by the record's Id.
         ///
@@ -984,8 +987,10 @@ mod typed {
         }
     }
 
-    /// A field the `CourseSection` list can be ordered by.
+    /// A field the `CourseSection` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CourseSectionSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

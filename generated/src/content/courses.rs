@@ -328,6 +328,7 @@ mod typed {
     /// [`Course::to_update`]: fields this client does not know are kept in `extra` and sent back,
     /// so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct Course {
         /// The unique identifier of the record; set by the server.
         ///
@@ -764,6 +765,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CourseListItem {
         /// `Id`: see [`Course::id`].
         pub id: crate::ids::CourseId,
@@ -1370,6 +1372,7 @@ mod typed {
     /// A filter of the `Course` list: each variant is one query parameter, spelled as the API
     /// spells it. Add several to a [`CourseQuery`] with `filter`; the API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CourseFilter {
         /// Filter by the record's Id.
         ///
@@ -1556,8 +1559,10 @@ mod typed {
         }
     }
 
-    /// A field the `Course` list can be ordered by.
+    /// A field the `Course` list can be ordered by. The variants follow the spec's order, which a
+    /// new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CourseSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -258,6 +258,7 @@ mod typed {
     /// [`DataFile::to_update`]: fields this client does not know are kept in `extra` and sent back,
     /// so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct DataFile {
         /// The unique identifier of the record; set by the server.
         ///
@@ -456,6 +457,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct DataFileListItem {
         /// `Id`: see [`DataFile::id`].
         pub id: crate::ids::DataFileId,
@@ -768,6 +770,7 @@ mod typed {
     /// A filter of the `DataFile` list: each variant is one query parameter, spelled as the API
     /// spells it. Add several to a [`DataFileQuery`] with `filter`; the API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum DataFileFilter {
         /// Filter by the record's Id.
         ///
@@ -888,8 +891,10 @@ mod typed {
         }
     }
 
-    /// A field the `DataFile` list can be ordered by.
+    /// A field the `DataFile` list can be ordered by. The variants follow the spec's order, which a
+    /// new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum DataFileSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -400,6 +400,7 @@ mod typed {
     /// with [`EventAttendee::to_update`]: fields this client does not know are kept in `extra` and
     /// sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct EventAttendee {
         /// The unique identifier of the record; set by the server.
         ///
@@ -830,6 +831,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct EventAttendeeListItem {
         /// `Id`: see [`EventAttendee::id`].
         pub id: crate::ids::EventAttendeeId,
@@ -1447,6 +1449,7 @@ mod typed {
     /// API spells it. Add several to a [`EventAttendeeQuery`] with `filter`; the API combines them
     /// with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum EventAttendeeFilter {
         /// Filter by the record's Id.
         ///
@@ -1809,8 +1812,10 @@ mod typed {
         }
     }
 
-    /// A field the `EventAttendee` list can be ordered by.
+    /// A field the `EventAttendee` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum EventAttendeeSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -251,6 +251,7 @@ mod typed {
     /// with [`EventComment::to_update`]: fields this client does not know are kept in `extra` and
     /// sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct EventComment {
         /// The unique identifier of the record; set by the server.
         ///
@@ -444,6 +445,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct EventCommentListItem {
         /// `Id`: see [`EventComment::id`].
         pub id: crate::ids::EventCommentId,
@@ -776,6 +778,7 @@ mod typed {
     /// spells it. Add several to a [`EventCommentQuery`] with `filter`; the API combines them with
     /// AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum EventCommentFilter {
         /// Filter by the record's Id.
         ///
@@ -897,8 +900,10 @@ mod typed {
         }
     }
 
-    /// A field the `EventComment` list can be ordered by.
+    /// A field the `EventComment` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum EventCommentSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

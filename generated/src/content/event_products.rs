@@ -356,6 +356,7 @@ mod typed {
     /// with [`EventProduct::to_update`]: fields this client does not know are kept in `extra` and
     /// sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct EventProduct {
         /// The unique identifier of the record; set by the server.
         ///
@@ -684,6 +685,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct EventProductListItem {
         /// `Id`: see [`EventProduct::id`].
         pub id: crate::ids::EventProductId,
@@ -1190,6 +1192,7 @@ mod typed {
     /// spells it. Add several to a [`EventProductQuery`] with `filter`; the API combines them with
     /// AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum EventProductFilter {
         /// Filter by the record's Id.
         ///
@@ -1478,8 +1481,10 @@ mod typed {
         }
     }
 
-    /// A field the `EventProduct` list can be ordered by.
+    /// A field the `EventProduct` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum EventProductSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

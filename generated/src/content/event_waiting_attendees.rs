@@ -219,6 +219,7 @@ mod typed {
     /// from it with [`EventWaitingAttendee::to_update`]: fields this client does not know are kept
     /// in `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct EventWaitingAttendee {
         /// The unique identifier of the record; set by the server.
         ///
@@ -418,6 +419,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct EventWaitingAttendeeListItem {
         /// `Id`: see [`EventWaitingAttendee::id`].
         pub id: crate::ids::EventWaitingAttendeeId,
@@ -712,6 +714,7 @@ mod typed {
     /// the API spells it. Add several to a [`EventWaitingAttendeeQuery`] with `filter`; the API
     /// combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum EventWaitingAttendeeFilter {
         /// Filter by the record's Id.
         ///
@@ -819,8 +822,11 @@ mod typed {
         }
     }
 
-    /// A field the `EventWaitingAttendee` list can be ordered by.
+    /// A field the `EventWaitingAttendee` list can be ordered by. The variants follow the spec's
+    /// order, which a new field may change: their discriminants (`as` casts) are not part of the
+    /// API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum EventWaitingAttendeeSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

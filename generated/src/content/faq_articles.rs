@@ -260,6 +260,7 @@ mod typed {
     /// [`FaqArticle::to_update`]: fields this client does not know are kept in `extra` and sent
     /// back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct FaqArticle {
         /// The unique identifier of the record; set by the server.
         ///
@@ -524,6 +525,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct FaqArticleListItem {
         /// `Id`: see [`FaqArticle::id`].
         pub id: crate::ids::FaqArticleId,
@@ -992,6 +994,7 @@ mod typed {
     /// spells it. Add several to a [`FaqArticleQuery`] with `filter`; the API combines them with
     /// AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum FaqArticleFilter {
         /// Filter by the record's Id.
         ///
@@ -1148,8 +1151,10 @@ mod typed {
         }
     }
 
-    /// A field the `FaqArticle` list can be ordered by.
+    /// A field the `FaqArticle` list can be ordered by. The variants follow the spec's order, which
+    /// a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum FaqArticleSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

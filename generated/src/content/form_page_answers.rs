@@ -199,6 +199,7 @@ mod typed {
     /// with [`FormPageAnswer::to_update`]: fields this client does not know are kept in `extra` and
     /// sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct FormPageAnswer {
         /// The unique identifier of the record; set by the server.
         ///
@@ -388,6 +389,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct FormPageAnswerListItem {
         /// `Id`: see [`FormPageAnswer::id`].
         pub id: crate::ids::FormPageAnswerId,
@@ -714,6 +716,7 @@ mod typed {
     /// API spells it. Add several to a [`FormPageAnswerQuery`] with `filter`; the API combines them
     /// with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum FormPageAnswerFilter {
         /// Filter by the record's Id.
         ///
@@ -807,8 +810,10 @@ mod typed {
         }
     }
 
-    /// A field the `FormPageAnswer` list can be ordered by.
+    /// A field the `FormPageAnswer` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum FormPageAnswerSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -238,6 +238,7 @@ mod typed {
     /// it with [`FormPageQuestion::to_update`]: fields this client does not know are kept in
     /// `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct FormPageQuestion {
         /// The unique identifier of the record; set by the server.
         ///
@@ -467,6 +468,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct FormPageQuestionListItem {
         /// `Id`: see [`FormPageQuestion::id`].
         pub id: crate::ids::FormPageQuestionId,
@@ -822,6 +824,7 @@ mod typed {
     /// API spells it. Add several to a [`FormPageQuestionQuery`] with `filter`; the API combines
     /// them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum FormPageQuestionFilter {
         /// Filter by the record's Id.
         ///
@@ -960,8 +963,10 @@ mod typed {
         }
     }
 
-    /// A field the `FormPageQuestion` list can be ordered by.
+    /// A field the `FormPageQuestion` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum FormPageQuestionSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

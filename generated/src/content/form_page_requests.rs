@@ -271,6 +271,7 @@ mod typed {
     /// with [`FormPageRequest::to_update`]: fields this client does not know are kept in `extra`
     /// and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct FormPageRequest {
         /// The unique identifier of the record; set by the server.
         ///
@@ -558,6 +559,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct FormPageRequestListItem {
         /// `Id`: see [`FormPageRequest::id`].
         pub id: crate::ids::FormPageRequestId,
@@ -890,6 +892,7 @@ mod typed {
     /// API spells it. Add several to a [`FormPageRequestQuery`] with `filter`; the API combines
     /// them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum FormPageRequestFilter {
         /// Filter by the record's Id.
         ///
@@ -1067,8 +1070,10 @@ mod typed {
         }
     }
 
-    /// A field the `FormPageRequest` list can be ordered by.
+    /// A field the `FormPageRequest` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum FormPageRequestSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

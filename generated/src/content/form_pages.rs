@@ -246,6 +246,7 @@ mod typed {
     /// [`FormPage::to_update`]: fields this client does not know are kept in `extra` and sent back,
     /// so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct FormPage {
         /// The unique identifier of the record; set by the server.
         ///
@@ -493,6 +494,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct FormPageListItem {
         /// `Id`: see [`FormPage::id`].
         pub id: crate::ids::FormPageId,
@@ -833,6 +835,7 @@ mod typed {
     /// A filter of the `FormPage` list: each variant is one query parameter, spelled as the API
     /// spells it. Add several to a [`FormPageQuery`] with `filter`; the API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum FormPageFilter {
         /// Filter by the record's Id.
         ///
@@ -969,8 +972,10 @@ mod typed {
         }
     }
 
-    /// A field the `FormPage` list can be ordered by.
+    /// A field the `FormPage` list can be ordered by. The variants follow the spec's order, which a
+    /// new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum FormPageSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -276,6 +276,7 @@ mod typed {
     /// [`ImageFile::to_update`]: fields this client does not know are kept in `extra` and sent
     /// back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ImageFile {
         /// The unique identifier of the record; set by the server.
         ///
@@ -505,6 +506,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ImageFileListItem {
         /// `Id`: see [`ImageFile::id`].
         pub id: crate::ids::ImageFileId,
@@ -845,6 +847,7 @@ mod typed {
     /// spells it. Add several to a [`ImageFileQuery`] with `filter`; the API combines them with
     /// AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum ImageFileFilter {
         /// Filter by the record's Id.
         ///
@@ -980,8 +983,10 @@ mod typed {
         }
     }
 
-    /// A field the `ImageFile` list can be ordered by.
+    /// A field the `ImageFile` list can be ordered by. The variants follow the spec's order, which
+    /// a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum ImageFileSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -280,6 +280,7 @@ mod typed {
     /// from it with [`NewsLetterSubscriber::to_update`]: fields this client does not know are kept
     /// in `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct NewsLetterSubscriber {
         /// The unique identifier of the record; set by the server.
         ///
@@ -506,6 +507,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct NewsLetterSubscriberListItem {
         /// `Id`: see [`NewsLetterSubscriber::id`].
         pub id: crate::ids::NewsLetterSubscriberId,
@@ -903,6 +905,7 @@ mod typed {
     /// the API spells it. Add several to a [`NewsLetterSubscriberQuery`] with `filter`; the API
     /// combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum NewsLetterSubscriberFilter {
         /// Filter by the record's Id.
         ///
@@ -1030,8 +1033,11 @@ mod typed {
         }
     }
 
-    /// A field the `NewsLetterSubscriber` list can be ordered by.
+    /// A field the `NewsLetterSubscriber` list can be ordered by. The variants follow the spec's
+    /// order, which a new field may change: their discriminants (`as` casts) are not part of the
+    /// API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum NewsLetterSubscriberSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

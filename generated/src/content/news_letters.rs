@@ -256,6 +256,7 @@ mod typed {
     /// [`NewsLetter::to_update`]: fields this client does not know are kept in `extra` and sent
     /// back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct NewsLetter {
         /// The unique identifier of the record; set by the server.
         ///
@@ -469,6 +470,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct NewsLetterListItem {
         /// `Id`: see [`NewsLetter::id`].
         pub id: crate::ids::NewsLetterId,
@@ -782,6 +784,7 @@ mod typed {
     /// spells it. Add several to a [`NewsLetterQuery`] with `filter`; the API combines them with
     /// AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum NewsLetterFilter {
         /// Filter by the record's Id.
         ///
@@ -928,8 +931,10 @@ mod typed {
         }
     }
 
-    /// A field the `NewsLetter` list can be ordered by.
+    /// A field the `NewsLetter` list can be ordered by. The variants follow the spec's order, which
+    /// a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum NewsLetterSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

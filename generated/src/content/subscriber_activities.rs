@@ -203,6 +203,7 @@ mod typed {
     /// The full record. `GET /api/content/subscriberactivities/{Id}` answers it. Fields this client
     /// does not know are kept in `extra`.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct SubscriberActivity {
         /// The unique identifier of the record; set by the server.
         ///
@@ -394,6 +395,7 @@ mod typed {
     /// A `SubscriberActivity` as list endpoints answer it: a summary, not the full record. Every
     /// field but `Id` may be missing.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct SubscriberActivityListItem {
         /// `Id`: see [`SubscriberActivity::id`].
         pub id: crate::ids::SubscriberActivityId,
@@ -515,6 +517,7 @@ mod typed {
     /// the API spells it. Add several to a [`SubscriberActivityQuery`] with `filter`; the API
     /// combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum SubscriberActivityFilter {
         /// Filter by the record's Id.
         ///
@@ -640,8 +643,11 @@ mod typed {
         }
     }
 
-    /// A field the `SubscriberActivity` list can be ordered by.
+    /// A field the `SubscriberActivity` list can be ordered by. The variants follow the spec's
+    /// order, which a new field may change: their discriminants (`as` casts) are not part of the
+    /// API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum SubscriberActivitySort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -288,6 +288,7 @@ mod typed {
     /// with [`SubscriberGroup::to_update`]: fields this client does not know are kept in `extra`
     /// and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct SubscriberGroup {
         /// The unique identifier of the record; set by the server.
         ///
@@ -535,6 +536,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct SubscriberGroupListItem {
         /// `Id`: see [`SubscriberGroup::id`].
         pub id: crate::ids::SubscriberGroupId,
@@ -1072,6 +1074,7 @@ mod typed {
     /// API spells it. Add several to a [`SubscriberGroupQuery`] with `filter`; the API combines
     /// them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum SubscriberGroupFilter {
         /// Filter by the record's Id.
         ///
@@ -1210,8 +1213,10 @@ mod typed {
         }
     }
 
-    /// A field the `SubscriberGroup` list can be ordered by.
+    /// A field the `SubscriberGroup` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum SubscriberGroupSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

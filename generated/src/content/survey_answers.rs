@@ -233,6 +233,7 @@ mod typed {
     /// with [`SurveyAnswer::to_update`]: fields this client does not know are kept in `extra` and
     /// sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct SurveyAnswer {
         /// The unique identifier of the record; set by the server.
         ///
@@ -420,6 +421,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct SurveyAnswerListItem {
         /// `Id`: see [`SurveyAnswer::id`].
         pub id: crate::ids::SurveyAnswerId,
@@ -744,6 +746,7 @@ mod typed {
     /// spells it. Add several to a [`SurveyAnswerQuery`] with `filter`; the API combines them with
     /// AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum SurveyAnswerFilter {
         /// Filter by the record's Id.
         ///
@@ -854,8 +857,10 @@ mod typed {
         }
     }
 
-    /// A field the `SurveyAnswer` list can be ordered by.
+    /// A field the `SurveyAnswer` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum SurveyAnswerSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

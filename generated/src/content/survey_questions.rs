@@ -260,6 +260,7 @@ mod typed {
     /// with [`SurveyQuestion::to_update`]: fields this client does not know are kept in `extra` and
     /// sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct SurveyQuestion {
         /// The unique identifier of the record; set by the server.
         ///
@@ -470,6 +471,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct SurveyQuestionListItem {
         /// `Id`: see [`SurveyQuestion::id`].
         pub id: crate::ids::SurveyQuestionId,
@@ -812,6 +814,7 @@ mod typed {
     /// API spells it. Add several to a [`SurveyQuestionQuery`] with `filter`; the API combines them
     /// with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum SurveyQuestionFilter {
         /// Filter by the record's Id.
         ///
@@ -944,8 +947,10 @@ mod typed {
         }
     }
 
-    /// A field the `SurveyQuestion` list can be ordered by.
+    /// A field the `SurveyQuestion` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum SurveyQuestionSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -225,6 +225,7 @@ mod typed {
     /// [`SurveyRun::to_update`]: fields this client does not know are kept in `extra` and sent
     /// back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct SurveyRun {
         /// The unique identifier of the record; set by the server.
         ///
@@ -387,6 +388,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct SurveyRunListItem {
         /// `Id`: see [`SurveyRun::id`].
         pub id: crate::ids::SurveyRunId,
@@ -653,6 +655,7 @@ mod typed {
     /// spells it. Add several to a [`SurveyRunQuery`] with `filter`; the API combines them with
     /// AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum SurveyRunFilter {
         /// Filter by the record's Id.
         ///
@@ -763,8 +766,10 @@ mod typed {
         }
     }
 
-    /// A field the `SurveyRun` list can be ordered by.
+    /// A field the `SurveyRun` list can be ordered by. The variants follow the spec's order, which
+    /// a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum SurveyRunSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -316,6 +316,7 @@ mod typed {
     /// [`Survey::to_update`]: fields this client does not know are kept in `extra` and sent back,
     /// so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct Survey {
         /// The unique identifier of the record; set by the server.
         ///
@@ -615,6 +616,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct SurveyListItem {
         /// `Id`: see [`Survey::id`].
         pub id: crate::ids::SurveyId,
@@ -1090,6 +1092,7 @@ mod typed {
     /// A filter of the `Survey` list: each variant is one query parameter, spelled as the API
     /// spells it. Add several to a [`SurveyQuery`] with `filter`; the API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum SurveyFilter {
         /// Filter by the record's Id.
         ///
@@ -1309,8 +1312,10 @@ mod typed {
         }
     }
 
-    /// A field the `Survey` list can be ordered by.
+    /// A field the `Survey` list can be ordered by. The variants follow the spec's order, which a
+    /// new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum SurveySort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

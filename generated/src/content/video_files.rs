@@ -249,6 +249,7 @@ mod typed {
     /// [`VideoFile::to_update`]: fields this client does not know are kept in `extra` and sent
     /// back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct VideoFile {
         /// The unique identifier of the record; set by the server.
         ///
@@ -436,6 +437,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct VideoFileListItem {
         /// `Id`: see [`VideoFile::id`].
         pub id: crate::ids::VideoFileId,
@@ -740,6 +742,7 @@ mod typed {
     /// spells it. Add several to a [`VideoFileQuery`] with `filter`; the API combines them with
     /// AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum VideoFileFilter {
         /// Filter by the record's Id.
         ///
@@ -851,8 +854,10 @@ mod typed {
         }
     }
 
-    /// A field the `VideoFile` list can be ordered by.
+    /// A field the `VideoFile` list can be ordered by. The variants follow the spec's order, which
+    /// a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum VideoFileSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -227,6 +227,7 @@ mod typed {
     /// [`CannedResponse::to_update`]: fields this client does not know are kept in `extra` and sent
     /// back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CannedResponse {
         /// The unique identifier of the record; set by the server.
         ///
@@ -408,6 +409,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CannedResponseListItem {
         /// `Id`: see [`CannedResponse::id`].
         pub id: crate::ids::CannedResponseId,
@@ -679,6 +681,7 @@ mod typed {
     /// API spells it. Add several to a [`CannedResponseQuery`] with `filter`; the API combines them
     /// with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CannedResponseFilter {
         /// Filter by the record's Id.
         ///
@@ -764,8 +767,10 @@ mod typed {
         }
     }
 
-    /// A field the `CannedResponse` list can be ordered by.
+    /// A field the `CannedResponse` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CannedResponseSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -189,6 +189,7 @@ mod typed {
     /// it with [`CoworkerReminderAudit::to_update`]: fields this client does not know are kept in
     /// `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerReminderAudit {
         /// The unique identifier of the record; set by the server.
         ///
@@ -361,6 +362,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerReminderAuditListItem {
         /// `Id`: see [`CoworkerReminderAudit::id`].
         pub id: crate::ids::CoworkerReminderAuditId,
@@ -602,6 +604,7 @@ mod typed {
     /// as the API spells it. Add several to a [`CoworkerReminderAuditQuery`] with `filter`; the API
     /// combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CoworkerReminderAuditFilter {
         /// Filter by the record's Id.
         ///
@@ -694,8 +697,11 @@ mod typed {
         }
     }
 
-    /// A field the `CoworkerReminderAudit` list can be ordered by.
+    /// A field the `CoworkerReminderAudit` list can be ordered by. The variants follow the spec's
+    /// order, which a new field may change: their discriminants (`as` casts) are not part of the
+    /// API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CoworkerReminderAuditSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -327,6 +327,7 @@ mod typed {
     /// [`CoworkerTask::to_update`]: fields this client does not know are kept in `extra` and sent
     /// back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerTask {
         /// The unique identifier of the record; set by the server.
         ///
@@ -653,6 +654,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerTaskListItem {
         /// `Id`: see [`CoworkerTask::id`].
         pub id: crate::ids::CoworkerTaskId,
@@ -1111,6 +1113,7 @@ mod typed {
     /// spells it. Add several to a [`CoworkerTaskQuery`] with `filter`; the API combines them with
     /// AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CoworkerTaskFilter {
         /// Filter by the record's Id.
         ///
@@ -1342,8 +1345,10 @@ mod typed {
         }
     }
 
-    /// A field the `CoworkerTask` list can be ordered by.
+    /// A field the `CoworkerTask` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CoworkerTaskSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

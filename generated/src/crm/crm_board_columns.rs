@@ -412,6 +412,7 @@ mod typed {
     /// [`CrmBoardColumn::to_update`]: fields this client does not know are kept in `extra` and sent
     /// back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CrmBoardColumn {
         /// The unique identifier of the record; set by the server.
         ///
@@ -849,6 +850,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CrmBoardColumnListItem {
         /// `Id`: see [`CrmBoardColumn::id`].
         pub id: crate::ids::CrmBoardColumnId,
@@ -1707,6 +1709,7 @@ mod typed {
     /// API spells it. Add several to a [`CrmBoardColumnQuery`] with `filter`; the API combines them
     /// with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CrmBoardColumnFilter {
         /// Filter by the record's Id.
         ///
@@ -1991,8 +1994,10 @@ mod typed {
         }
     }
 
-    /// A field the `CrmBoardColumn` list can be ordered by.
+    /// A field the `CrmBoardColumn` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CrmBoardColumnSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -208,6 +208,7 @@ mod typed {
     /// [`CrmBoard::to_update`]: fields this client does not know are kept in `extra` and sent back,
     /// so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CrmBoard {
         /// The unique identifier of the record; set by the server.
         ///
@@ -371,6 +372,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CrmBoardListItem {
         /// `Id`: see [`CrmBoard::id`].
         pub id: crate::ids::CrmBoardId,
@@ -617,6 +619,7 @@ mod typed {
     /// A filter of the `CrmBoard` list: each variant is one query parameter, spelled as the API
     /// spells it. Add several to a [`CrmBoardQuery`] with `filter`; the API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CrmBoardFilter {
         /// Filter by the record's Id.
         ///
@@ -697,8 +700,10 @@ mod typed {
         }
     }
 
-    /// A field the `CrmBoard` list can be ordered by.
+    /// A field the `CrmBoard` list can be ordered by. The variants follow the spec's order, which a
+    /// new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CrmBoardSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -500,6 +500,7 @@ mod typed {
     /// with [`CrmOpportunity::to_update`]: fields this client does not know are kept in `extra` and
     /// sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CrmOpportunity {
         /// The unique identifier of the record; set by the server.
         ///
@@ -1051,6 +1052,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CrmOpportunityListItem {
         /// `Id`: see [`CrmOpportunity::id`].
         pub id: crate::ids::CrmOpportunityId,
@@ -1832,6 +1834,7 @@ mod typed {
     /// API spells it. Add several to a [`CrmOpportunityQuery`] with `filter`; the API combines them
     /// with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CrmOpportunityFilter {
         /// Filter by the record's Id.
         ///
@@ -2252,8 +2255,10 @@ mod typed {
         }
     }
 
-    /// A field the `CrmOpportunity` list can be ordered by.
+    /// A field the `CrmOpportunity` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CrmOpportunitySort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -284,6 +284,7 @@ mod typed {
     /// it with [`CrmOpportunityHistory::to_update`]: fields this client does not know are kept in
     /// `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CrmOpportunityHistory {
         /// The unique identifier of the record; set by the server.
         ///
@@ -511,6 +512,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CrmOpportunityHistoryListItem {
         /// `Id`: see [`CrmOpportunityHistory::id`].
         pub id: crate::ids::CrmOpportunityHistoryId,
@@ -852,6 +854,7 @@ mod typed {
     /// as the API spells it. Add several to a [`CrmOpportunityHistoryQuery`] with `filter`; the API
     /// combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CrmOpportunityHistoryFilter {
         /// Filter by the record's Id.
         ///
@@ -1038,8 +1041,11 @@ mod typed {
         }
     }
 
-    /// A field the `CrmOpportunityHistory` list can be ordered by.
+    /// A field the `CrmOpportunityHistory` list can be ordered by. The variants follow the spec's
+    /// order, which a new field may change: their discriminants (`as` casts) are not part of the
+    /// API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CrmOpportunityHistorySort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

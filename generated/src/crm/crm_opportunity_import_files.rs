@@ -254,6 +254,7 @@ mod typed {
     /// from it with [`CrmOpportunityImportFile::to_update`]: fields this client does not know are
     /// kept in `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CrmOpportunityImportFile {
         /// The unique identifier of the record; set by the server.
         ///
@@ -446,6 +447,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CrmOpportunityImportFileListItem {
         /// `Id`: see [`CrmOpportunityImportFile::id`].
         pub id: crate::ids::CrmOpportunityImportFileId,
@@ -741,6 +743,7 @@ mod typed {
     /// spelled as the API spells it. Add several to a [`CrmOpportunityImportFileQuery`] with
     /// `filter`; the API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CrmOpportunityImportFileFilter {
         /// Filter by the record's Id.
         ///
@@ -845,8 +848,11 @@ mod typed {
         }
     }
 
-    /// A field the `CrmOpportunityImportFile` list can be ordered by.
+    /// A field the `CrmOpportunityImportFile` list can be ordered by. The variants follow the
+    /// spec's order, which a new field may change: their discriminants (`as` casts) are not part of
+    /// the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CrmOpportunityImportFileSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -395,6 +395,7 @@ mod typed {
     /// [`CustomField::to_update`]: fields this client does not know are kept in `extra` and sent
     /// back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CustomField {
         /// The unique identifier of the record; set by the server.
         ///
@@ -813,6 +814,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CustomFieldListItem {
         /// `Id`: see [`CustomField::id`].
         pub id: crate::ids::CustomFieldId,
@@ -1618,6 +1620,7 @@ mod typed {
     /// spells it. Add several to a [`CustomFieldQuery`] with `filter`; the API combines them with
     /// AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CustomFieldFilter {
         /// Filter by the record's Id.
         ///
@@ -1883,8 +1886,10 @@ mod typed {
         }
     }
 
-    /// A field the `CustomField` list can be ordered by.
+    /// A field the `CustomField` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CustomFieldSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

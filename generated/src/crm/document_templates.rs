@@ -267,6 +267,7 @@ mod typed {
     /// with [`DocumentTemplate::to_update`]: fields this client does not know are kept in `extra`
     /// and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct DocumentTemplate {
         /// The unique identifier of the record; set by the server.
         ///
@@ -488,6 +489,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct DocumentTemplateListItem {
         /// `Id`: see [`DocumentTemplate::id`].
         pub id: crate::ids::DocumentTemplateId,
@@ -811,6 +813,7 @@ mod typed {
     /// API spells it. Add several to a [`DocumentTemplateQuery`] with `filter`; the API combines
     /// them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum DocumentTemplateFilter {
         /// Filter by the record's Id.
         ///
@@ -926,8 +929,10 @@ mod typed {
         }
     }
 
-    /// A field the `DocumentTemplate` list can be ordered by.
+    /// A field the `DocumentTemplate` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum DocumentTemplateSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

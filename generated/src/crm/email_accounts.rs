@@ -387,6 +387,7 @@ mod typed {
     /// [`EmailAccount::to_update`]: fields this client does not know are kept in `extra` and sent
     /// back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct EmailAccount {
         /// The unique identifier of the record; set by the server.
         ///
@@ -797,6 +798,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct EmailAccountListItem {
         /// `Id`: see [`EmailAccount::id`].
         pub id: crate::ids::EmailAccountId,
@@ -1444,6 +1446,7 @@ mod typed {
     /// spells it. Add several to a [`EmailAccountQuery`] with `filter`; the API combines them with
     /// AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum EmailAccountFilter {
         /// Filter by the record's Id.
         ///
@@ -1745,8 +1748,10 @@ mod typed {
         }
     }
 
-    /// A field the `EmailAccount` list can be ordered by.
+    /// A field the `EmailAccount` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum EmailAccountSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -211,6 +211,7 @@ mod typed {
     /// with [`OpportunityType::to_update`]: fields this client does not know are kept in `extra`
     /// and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct OpportunityType {
         /// The unique identifier of the record; set by the server.
         ///
@@ -369,6 +370,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct OpportunityTypeListItem {
         /// `Id`: see [`OpportunityType::id`].
         pub id: crate::ids::OpportunityTypeId,
@@ -616,6 +618,7 @@ mod typed {
     /// API spells it. Add several to a [`OpportunityTypeQuery`] with `filter`; the API combines
     /// them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum OpportunityTypeFilter {
         /// Filter by the record's Id.
         ///
@@ -698,8 +701,10 @@ mod typed {
         }
     }
 
-    /// A field the `OpportunityType` list can be ordered by.
+    /// A field the `OpportunityType` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum OpportunityTypeSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

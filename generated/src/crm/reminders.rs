@@ -404,6 +404,7 @@ mod typed {
     /// [`Reminder::to_update`]: fields this client does not know are kept in `extra` and sent back,
     /// so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct Reminder {
         /// The unique identifier of the record; set by the server.
         ///
@@ -786,6 +787,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ReminderListItem {
         /// `Id`: see [`Reminder::id`].
         pub id: crate::ids::ReminderId,
@@ -1531,6 +1533,7 @@ mod typed {
     /// A filter of the `Reminder` list: each variant is one query parameter, spelled as the API
     /// spells it. Add several to a [`ReminderQuery`] with `filter`; the API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum ReminderFilter {
         /// Filter by the record's Id.
         ///
@@ -1855,8 +1858,10 @@ mod typed {
         }
     }
 
-    /// A field the `Reminder` list can be ordered by.
+    /// A field the `Reminder` list can be ordered by. The variants follow the spec's order, which a
+    /// new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum ReminderSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

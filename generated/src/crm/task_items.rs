@@ -254,6 +254,7 @@ mod typed {
     /// [`TaskItem::to_update`]: fields this client does not know are kept in `extra` and sent back,
     /// so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct TaskItem {
         /// The unique identifier of the record; set by the server.
         ///
@@ -455,6 +456,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct TaskItemListItem {
         /// `Id`: see [`TaskItem::id`].
         pub id: crate::ids::TaskItemId,
@@ -784,6 +786,7 @@ mod typed {
     /// A filter of the `TaskItem` list: each variant is one query parameter, spelled as the API
     /// spells it. Add several to a [`TaskItemQuery`] with `filter`; the API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum TaskItemFilter {
         /// Filter by the record's Id.
         ///
@@ -909,8 +912,10 @@ mod typed {
         }
     }
 
-    /// A field the `TaskItem` list can be ordered by.
+    /// A field the `TaskItem` list can be ordered by. The variants follow the spec's order, which a
+    /// new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum TaskItemSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

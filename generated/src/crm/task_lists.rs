@@ -245,6 +245,7 @@ mod typed {
     /// [`TaskList::to_update`]: fields this client does not know are kept in `extra` and sent back,
     /// so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct TaskList {
         /// The unique identifier of the record; set by the server.
         ///
@@ -453,6 +454,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct TaskListListItem {
         /// `Id`: see [`TaskList::id`].
         pub id: crate::ids::TaskListId,
@@ -829,6 +831,7 @@ mod typed {
     /// A filter of the `TaskList` list: each variant is one query parameter, spelled as the API
     /// spells it. Add several to a [`TaskListQuery`] with `filter`; the API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum TaskListFilter {
         /// Filter by the record's Id.
         ///
@@ -935,8 +938,10 @@ mod typed {
         }
     }
 
-    /// A field the `TaskList` list can be ordered by.
+    /// A field the `TaskList` list can be ordered by. The variants follow the spec's order, which a
+    /// new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum TaskListSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

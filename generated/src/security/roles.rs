@@ -162,6 +162,7 @@ mod typed {
     /// The full record. `GET /api/security/roles/{Id}` answers it. Fields this client does not know
     /// are kept in `extra`.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct Role {
         /// The unique identifier of the record; set by the server.
         ///
@@ -317,6 +318,7 @@ mod typed {
     ///
     /// The summary that GET list answers; it leaves out `UserRoles`, which only get returns.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct RoleListItem {
         /// `Id`: see [`Role::id`].
         pub id: crate::ids::RoleId,
@@ -415,6 +417,7 @@ mod typed {
     /// A filter of the `Role` list: each variant is one query parameter, spelled as the API spells
     /// it. Add several to a [`RoleQuery`] with `filter`; the API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum RoleFilter {
         /// Filter by the record's Id.
         ///
@@ -490,8 +493,10 @@ mod typed {
         }
     }
 
-    /// A field the `Role` list can be ordered by.
+    /// A field the `Role` list can be ordered by. The variants follow the spec's order, which a new
+    /// field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum RoleSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -223,6 +223,7 @@ mod typed {
     /// [`UserRole::to_update`]: fields this client does not know are kept in `extra` and sent back,
     /// so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct UserRole {
         /// The unique identifier of the record; set by the server.
         ///
@@ -408,6 +409,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct UserRoleListItem {
         /// `Id`: see [`UserRole::id`].
         pub id: crate::ids::UserRoleId,
@@ -765,6 +767,7 @@ mod typed {
     /// A filter of the `UserRole` list: each variant is one query parameter, spelled as the API
     /// spells it. Add several to a [`UserRoleQuery`] with `filter`; the API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum UserRoleFilter {
         /// Filter by the record's Id.
         ///
@@ -855,8 +858,10 @@ mod typed {
         }
     }
 
-    /// A field the `UserRole` list can be ordered by.
+    /// A field the `UserRole` list can be ordered by. The variants follow the spec's order, which a
+    /// new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum UserRoleSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -299,6 +299,7 @@ mod typed {
     /// [`AccessToken::to_update`]: fields this client does not know are kept in `extra` and sent
     /// back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct AccessToken {
         /// The unique identifier of the record; set by the server.
         ///
@@ -544,6 +545,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct AccessTokenListItem {
         /// `Id`: see [`AccessToken::id`].
         pub id: crate::ids::AccessTokenId,
@@ -930,6 +932,7 @@ mod typed {
     /// spells it. Add several to a [`AccessTokenQuery`] with `filter`; the API combines them with
     /// AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum AccessTokenFilter {
         /// Filter by the record's Id.
         ///
@@ -1180,8 +1183,10 @@ mod typed {
         }
     }
 
-    /// A field the `AccessToken` list can be ordered by.
+    /// A field the `AccessToken` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum AccessTokenSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -277,6 +277,7 @@ mod typed {
     /// update from it with [`BookingAvailabilityException::to_update`]: fields this client does not
     /// know are kept in `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct BookingAvailabilityException {
         /// The unique identifier of the record; set by the server.
         ///
@@ -498,6 +499,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct BookingAvailabilityExceptionListItem {
         /// `Id`: see [`BookingAvailabilityException::id`].
         pub id: crate::ids::BookingAvailabilityExceptionId,
@@ -867,6 +869,7 @@ mod typed {
     /// spelled as the API spells it. Add several to a [`BookingAvailabilityExceptionQuery`] with
     /// `filter`; the API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum BookingAvailabilityExceptionFilter {
         /// Filter by the record's Id.
         ///
@@ -1044,8 +1047,11 @@ mod typed {
         }
     }
 
-    /// A field the `BookingAvailabilityException` list can be ordered by.
+    /// A field the `BookingAvailabilityException` list can be ordered by. The variants follow the
+    /// spec's order, which a new field may change: their discriminants (`as` casts) are not part of
+    /// the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum BookingAvailabilityExceptionSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

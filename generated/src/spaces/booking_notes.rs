@@ -208,6 +208,7 @@ mod typed {
     /// [`BookingNote::to_update`]: fields this client does not know are kept in `extra` and sent
     /// back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct BookingNote {
         /// The unique identifier of the record; set by the server.
         ///
@@ -363,6 +364,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct BookingNoteListItem {
         /// `Id`: see [`BookingNote::id`].
         pub id: crate::ids::BookingNoteId,
@@ -610,6 +612,7 @@ mod typed {
     /// spells it. Add several to a [`BookingNoteQuery`] with `filter`; the API combines them with
     /// AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum BookingNoteFilter {
         /// Filter by the record's Id.
         ///
@@ -690,8 +693,10 @@ mod typed {
         }
     }
 
-    /// A field the `BookingNote` list can be ordered by.
+    /// A field the `BookingNote` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum BookingNoteSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -237,6 +237,7 @@ mod typed {
     /// with [`BookingProduct::to_update`]: fields this client does not know are kept in `extra` and
     /// sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct BookingProduct {
         /// The unique identifier of the record; set by the server.
         ///
@@ -417,6 +418,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct BookingProductListItem {
         /// `Id`: see [`BookingProduct::id`].
         pub id: crate::ids::BookingProductId,
@@ -712,6 +714,7 @@ mod typed {
     /// API spells it. Add several to a [`BookingProductQuery`] with `filter`; the API combines them
     /// with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum BookingProductFilter {
         /// Filter by the record's Id.
         ///
@@ -827,8 +830,10 @@ mod typed {
         }
     }
 
-    /// A field the `BookingProduct` list can be ordered by.
+    /// A field the `BookingProduct` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum BookingProductSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -232,6 +232,7 @@ mod typed {
     /// with [`BookingVisitor::to_update`]: fields this client does not know are kept in `extra` and
     /// sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct BookingVisitor {
         /// The unique identifier of the record; set by the server.
         ///
@@ -383,6 +384,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct BookingVisitorListItem {
         /// `Id`: see [`BookingVisitor::id`].
         pub id: crate::ids::BookingVisitorId,
@@ -658,6 +660,7 @@ mod typed {
     /// API spells it. Add several to a [`BookingVisitorQuery`] with `filter`; the API combines them
     /// with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum BookingVisitorFilter {
         /// Filter by the record's Id.
         ///
@@ -761,8 +764,10 @@ mod typed {
         }
     }
 
-    /// A field the `BookingVisitor` list can be ordered by.
+    /// A field the `BookingVisitor` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum BookingVisitorSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -729,6 +729,7 @@ mod typed {
     /// [`Booking::to_update`]: fields this client does not know are kept in `extra` and sent back,
     /// so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct Booking {
         /// The unique identifier of the record; set by the server.
         ///
@@ -1562,6 +1563,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct BookingListItem {
         /// `Id`: see [`Booking::id`].
         pub id: crate::ids::BookingId,
@@ -3286,6 +3288,7 @@ mod typed {
     /// A filter of the `Booking` list: each variant is one query parameter, spelled as the API
     /// spells it. Add several to a [`BookingQuery`] with `filter`; the API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum BookingFilter {
         /// Filter by the record's Id.
         ///
@@ -4054,8 +4057,10 @@ mod typed {
         }
     }
 
-    /// A field the `Booking` list can be ordered by.
+    /// A field the `Booking` list can be ordered by. The variants follow the spec's order, which a
+    /// new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum BookingSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -855,6 +855,7 @@ mod typed {
     /// with [`CancelledBooking::to_update`]: fields this client does not know are kept in `extra`
     /// and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CancelledBooking {
         /// The unique identifier of the record; set by the server.
         ///
@@ -2253,6 +2254,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CancelledBookingListItem {
         /// `Id`: see [`CancelledBooking::id`].
         pub id: crate::ids::CancelledBookingId,
@@ -4216,6 +4218,7 @@ mod typed {
     /// API spells it. Add several to a [`CancelledBookingQuery`] with `filter`; the API combines
     /// them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CancelledBookingFilter {
         /// Filter by the record's Id.
         ///
@@ -5324,8 +5327,10 @@ mod typed {
         }
     }
 
-    /// A field the `CancelledBooking` list can be ordered by.
+    /// A field the `CancelledBooking` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CancelledBookingSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

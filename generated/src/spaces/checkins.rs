@@ -327,6 +327,7 @@ mod typed {
     /// [`Checkin::to_update`]: fields this client does not know are kept in `extra` and sent back,
     /// so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct Checkin {
         /// The unique identifier of the record; set by the server.
         ///
@@ -612,6 +613,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CheckinListItem {
         /// `Id`: see [`Checkin::id`].
         pub id: crate::ids::CheckinId,
@@ -1128,6 +1130,7 @@ mod typed {
     /// A filter of the `Checkin` list: each variant is one query parameter, spelled as the API
     /// spells it. Add several to a [`CheckinQuery`] with `filter`; the API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CheckinFilter {
         /// Filter by the record's Id.
         ///
@@ -1415,8 +1418,10 @@ mod typed {
         }
     }
 
-    /// A field the `Checkin` list can be ordered by.
+    /// A field the `Checkin` list can be ordered by. The variants follow the spec's order, which a
+    /// new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CheckinSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

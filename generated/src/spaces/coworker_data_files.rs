@@ -352,6 +352,7 @@ mod typed {
     /// with [`CoworkerDataFile::to_update`]: fields this client does not know are kept in `extra`
     /// and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerDataFile {
         /// The unique identifier of the record; set by the server.
         ///
@@ -685,6 +686,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerDataFileListItem {
         /// `Id`: see [`CoworkerDataFile::id`].
         pub id: crate::ids::CoworkerDataFileId,
@@ -1282,6 +1284,7 @@ mod typed {
     /// API spells it. Add several to a [`CoworkerDataFileQuery`] with `filter`; the API combines
     /// them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CoworkerDataFileFilter {
         /// Filter by the record's Id.
         ///
@@ -1482,8 +1485,10 @@ mod typed {
         }
     }
 
-    /// A field the `CoworkerDataFile` list can be ordered by.
+    /// A field the `CoworkerDataFile` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CoworkerDataFileSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -555,6 +555,7 @@ mod typed {
     /// it with [`CoworkerDelivery::to_update`]: fields this client does not know are kept in
     /// `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerDelivery {
         /// The unique identifier of the record; set by the server.
         ///
@@ -1245,6 +1246,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerDeliveryListItem {
         /// `Id`: see [`CoworkerDelivery::id`].
         pub id: crate::ids::CoworkerDeliveryId,
@@ -2540,6 +2542,7 @@ mod typed {
     /// API spells it. Add several to a [`CoworkerDeliveryQuery`] with `filter`; the API combines
     /// them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CoworkerDeliveryFilter {
         /// Filter by the record's Id.
         ///
@@ -3120,8 +3123,10 @@ mod typed {
         }
     }
 
-    /// A field the `CoworkerDelivery` list can be ordered by.
+    /// A field the `CoworkerDelivery` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CoworkerDeliverySort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

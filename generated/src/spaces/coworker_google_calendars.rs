@@ -239,6 +239,7 @@ mod typed {
     /// from it with [`CoworkerGoogleCalendar::to_update`]: fields this client does not know are
     /// kept in `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerGoogleCalendar {
         /// The unique identifier of the record; set by the server.
         ///
@@ -454,6 +455,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerGoogleCalendarListItem {
         /// `Id`: see [`CoworkerGoogleCalendar::id`].
         pub id: crate::ids::CoworkerGoogleCalendarId,
@@ -790,6 +792,7 @@ mod typed {
     /// as the API spells it. Add several to a [`CoworkerGoogleCalendarQuery`] with `filter`; the
     /// API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CoworkerGoogleCalendarFilter {
         /// Filter by the record's Id.
         ///
@@ -940,8 +943,11 @@ mod typed {
         }
     }
 
-    /// A field the `CoworkerGoogleCalendar` list can be ordered by.
+    /// A field the `CoworkerGoogleCalendar` list can be ordered by. The variants follow the spec's
+    /// order, which a new field may change: their discriminants (`as` casts) are not part of the
+    /// API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CoworkerGoogleCalendarSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

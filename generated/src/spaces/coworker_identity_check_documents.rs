@@ -355,6 +355,7 @@ mod typed {
     /// update from it with [`CoworkerIdentityCheckDocument::to_update`]: fields this client does
     /// not know are kept in `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerIdentityCheckDocument {
         /// The unique identifier of the record; set by the server.
         ///
@@ -800,6 +801,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerIdentityCheckDocumentListItem {
         /// `Id`: see [`CoworkerIdentityCheckDocument::id`].
         pub id: crate::ids::CoworkerIdentityCheckDocumentId,
@@ -1335,6 +1337,7 @@ mod typed {
     /// spelled as the API spells it. Add several to a [`CoworkerIdentityCheckDocumentQuery`] with
     /// `filter`; the API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CoworkerIdentityCheckDocumentFilter {
         /// Filter by the record's Id.
         ///
@@ -1519,8 +1522,11 @@ mod typed {
         }
     }
 
-    /// A field the `CoworkerIdentityCheckDocument` list can be ordered by.
+    /// A field the `CoworkerIdentityCheckDocument` list can be ordered by. The variants follow the
+    /// spec's order, which a new field may change: their discriminants (`as` casts) are not part of
+    /// the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CoworkerIdentityCheckDocumentSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

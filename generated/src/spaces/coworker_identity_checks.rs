@@ -379,6 +379,7 @@ mod typed {
     /// from it with [`CoworkerIdentityCheck::to_update`]: fields this client does not know are kept
     /// in `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerIdentityCheck {
         /// The unique identifier of the record; set by the server.
         ///
@@ -860,6 +861,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerIdentityCheckListItem {
         /// `Id`: see [`CoworkerIdentityCheck::id`].
         pub id: crate::ids::CoworkerIdentityCheckId,
@@ -1532,6 +1534,7 @@ mod typed {
     /// as the API spells it. Add several to a [`CoworkerIdentityCheckQuery`] with `filter`; the API
     /// combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CoworkerIdentityCheckFilter {
         /// Filter by the record's Id.
         ///
@@ -1766,8 +1769,11 @@ mod typed {
         }
     }
 
-    /// A field the `CoworkerIdentityCheck` list can be ordered by.
+    /// A field the `CoworkerIdentityCheck` list can be ordered by. The variants follow the spec's
+    /// order, which a new field may change: their discriminants (`as` casts) are not part of the
+    /// API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CoworkerIdentityCheckSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -314,6 +314,7 @@ mod typed {
     /// from it with [`CoworkerInventoryAsset::to_update`]: fields this client does not know are
     /// kept in `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerInventoryAsset {
         /// The unique identifier of the record; set by the server.
         ///
@@ -617,6 +618,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerInventoryAssetListItem {
         /// `Id`: see [`CoworkerInventoryAsset::id`].
         pub id: crate::ids::CoworkerInventoryAssetId,
@@ -978,6 +980,7 @@ mod typed {
     /// as the API spells it. Add several to a [`CoworkerInventoryAssetQuery`] with `filter`; the
     /// API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CoworkerInventoryAssetFilter {
         /// Filter by the record's Id.
         ///
@@ -1196,8 +1199,11 @@ mod typed {
         }
     }
 
-    /// A field the `CoworkerInventoryAsset` list can be ordered by.
+    /// A field the `CoworkerInventoryAsset` list can be ordered by. The variants follow the spec's
+    /// order, which a new field may change: their discriminants (`as` casts) are not part of the
+    /// API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CoworkerInventoryAssetSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -248,6 +248,7 @@ mod typed {
     /// The full record. `GET /api/spaces/coworkermessages/{Id}` answers it. Fields this client does
     /// not know are kept in `extra`.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerMessage {
         /// The unique identifier of the record; set by the server.
         ///
@@ -472,6 +473,7 @@ mod typed {
     /// The summary that GET list answers: the record's fields and display fields of the customer
     /// and the email account.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerMessageListItem {
         /// `Id`: see [`CoworkerMessage::id`].
         pub id: crate::ids::CoworkerMessageId,
@@ -672,6 +674,7 @@ mod typed {
     /// API spells it. Add several to a [`CoworkerMessageQuery`] with `filter`; the API combines
     /// them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CoworkerMessageFilter {
         /// Filter by the record's Id.
         ///
@@ -841,8 +844,10 @@ mod typed {
         }
     }
 
-    /// A field the `CoworkerMessage` list can be ordered by.
+    /// A field the `CoworkerMessage` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CoworkerMessageSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

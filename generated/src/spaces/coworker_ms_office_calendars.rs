@@ -257,6 +257,7 @@ mod typed {
     /// from it with [`CoworkerMsOfficeCalendar::to_update`]: fields this client does not know are
     /// kept in `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerMsOfficeCalendar {
         /// The unique identifier of the record; set by the server.
         ///
@@ -444,6 +445,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerMsOfficeCalendarListItem {
         /// `Id`: see [`CoworkerMsOfficeCalendar::id`].
         pub id: crate::ids::CoworkerMsOfficeCalendarId,
@@ -753,6 +755,7 @@ mod typed {
     /// spelled as the API spells it. Add several to a [`CoworkerMsOfficeCalendarQuery`] with
     /// `filter`; the API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CoworkerMsOfficeCalendarFilter {
         /// Filter by the record's Id.
         ///
@@ -896,8 +899,11 @@ mod typed {
         }
     }
 
-    /// A field the `CoworkerMsOfficeCalendar` list can be ordered by.
+    /// A field the `CoworkerMsOfficeCalendar` list can be ordered by. The variants follow the
+    /// spec's order, which a new field may change: their discriminants (`as` casts) are not part of
+    /// the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CoworkerMsOfficeCalendarSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

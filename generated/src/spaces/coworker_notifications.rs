@@ -210,6 +210,7 @@ mod typed {
     /// from it with [`CoworkerNotification::to_update`]: fields this client does not know are kept
     /// in `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerNotification {
         /// The unique identifier of the record; set by the server.
         ///
@@ -393,6 +394,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerNotificationListItem {
         /// `Id`: see [`CoworkerNotification::id`].
         pub id: crate::ids::CoworkerNotificationId,
@@ -670,6 +672,7 @@ mod typed {
     /// the API spells it. Add several to a [`CoworkerNotificationQuery`] with `filter`; the API
     /// combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CoworkerNotificationFilter {
         /// Filter by the record's Id.
         ///
@@ -779,8 +782,11 @@ mod typed {
         }
     }
 
-    /// A field the `CoworkerNotification` list can be ordered by.
+    /// A field the `CoworkerNotification` list can be ordered by. The variants follow the spec's
+    /// order, which a new field may change: their discriminants (`as` casts) are not part of the
+    /// API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CoworkerNotificationSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -270,6 +270,7 @@ mod typed {
     /// The full record. `GET /api/spaces/coworkerpriceplanhistories/{Id}` answers it. Fields this
     /// client does not know are kept in `extra`.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerPricePlanHistory {
         /// The unique identifier of the record; set by the server.
         ///
@@ -560,6 +561,7 @@ mod typed {
     /// A `CoworkerPricePlanHistory` as list endpoints answer it: a summary, not the full record.
     /// Every field but `Id` may be missing.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerPricePlanHistoryListItem {
         /// `Id`: see [`CoworkerPricePlanHistory::id`].
         pub id: crate::ids::CoworkerPricePlanHistoryId,
@@ -732,6 +734,7 @@ mod typed {
     /// spelled as the API spells it. Add several to a [`CoworkerPricePlanHistoryQuery`] with
     /// `filter`; the API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CoworkerPricePlanHistoryFilter {
         /// Filter by the record's Id.
         ///
@@ -980,8 +983,11 @@ mod typed {
         }
     }
 
-    /// A field the `CoworkerPricePlanHistory` list can be ordered by.
+    /// A field the `CoworkerPricePlanHistory` list can be ordered by. The variants follow the
+    /// spec's order, which a new field may change: their discriminants (`as` casts) are not part of
+    /// the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CoworkerPricePlanHistorySort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

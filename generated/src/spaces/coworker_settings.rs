@@ -194,6 +194,7 @@ mod typed {
     /// with [`CoworkerSetting::to_update`]: fields this client does not know are kept in `extra`
     /// and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerSetting {
         /// The unique identifier of the record; set by the server.
         ///
@@ -356,6 +357,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerSettingListItem {
         /// `Id`: see [`CoworkerSetting::id`].
         pub id: crate::ids::CoworkerSettingId,
@@ -622,6 +624,7 @@ mod typed {
     /// API spells it. Add several to a [`CoworkerSettingQuery`] with `filter`; the API combines
     /// them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CoworkerSettingFilter {
         /// Filter by the record's Id.
         ///
@@ -704,8 +707,10 @@ mod typed {
         }
     }
 
-    /// A field the `CoworkerSetting` list can be ordered by.
+    /// A field the `CoworkerSetting` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CoworkerSettingSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -1558,6 +1558,7 @@ mod typed {
     /// [`Coworker::to_update`]: fields this client does not know are kept in `extra` and sent back,
     /// so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct Coworker {
         /// The unique identifier of the record; set by the server.
         ///
@@ -3635,6 +3636,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerListItem {
         /// `Id`: see [`Coworker::id`].
         pub id: crate::ids::CoworkerId,
@@ -7959,6 +7961,7 @@ mod typed {
     /// A filter of the `Coworker` list: each variant is one query parameter, spelled as the API
     /// spells it. Add several to a [`CoworkerQuery`] with `filter`; the API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CoworkerFilter {
         /// Filter by the record's Id.
         ///
@@ -9586,8 +9589,10 @@ mod typed {
         }
     }
 
-    /// A field the `Coworker` list can be ordered by.
+    /// A field the `Coworker` list can be ordered by. The variants follow the spec's order, which a
+    /// new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CoworkerSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -254,6 +254,7 @@ mod typed {
     /// with [`FailedCheckin::to_update`]: fields this client does not know are kept in `extra` and
     /// sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct FailedCheckin {
         /// The unique identifier of the record; set by the server.
         ///
@@ -490,6 +491,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct FailedCheckinListItem {
         /// `Id`: see [`FailedCheckin::id`].
         pub id: crate::ids::FailedCheckinId,
@@ -883,6 +885,7 @@ mod typed {
     /// API spells it. Add several to a [`FailedCheckinQuery`] with `filter`; the API combines them
     /// with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum FailedCheckinFilter {
         /// Filter by the record's Id.
         ///
@@ -1064,8 +1067,10 @@ mod typed {
         }
     }
 
-    /// A field the `FailedCheckin` list can be ordered by.
+    /// A field the `FailedCheckin` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum FailedCheckinSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

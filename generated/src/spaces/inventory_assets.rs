@@ -286,6 +286,7 @@ mod typed {
     /// with [`InventoryAsset::to_update`]: fields this client does not know are kept in `extra` and
     /// sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct InventoryAsset {
         /// The unique identifier of the record; set by the server.
         ///
@@ -597,6 +598,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct InventoryAssetListItem {
         /// `Id`: see [`InventoryAsset::id`].
         pub id: crate::ids::InventoryAssetId,
@@ -1029,6 +1031,7 @@ mod typed {
     /// API spells it. Add several to a [`InventoryAssetQuery`] with `filter`; the API combines them
     /// with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum InventoryAssetFilter {
         /// Filter by the record's Id.
         ///
@@ -1164,8 +1167,10 @@ mod typed {
         }
     }
 
-    /// A field the `InventoryAsset` list can be ordered by.
+    /// A field the `InventoryAsset` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum InventoryAssetSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

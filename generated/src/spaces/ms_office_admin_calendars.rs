@@ -244,6 +244,7 @@ mod typed {
     /// from it with [`MsOfficeAdminCalendar::to_update`]: fields this client does not know are kept
     /// in `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct MsOfficeAdminCalendar {
         /// The unique identifier of the record; set by the server.
         ///
@@ -428,6 +429,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct MsOfficeAdminCalendarListItem {
         /// `Id`: see [`MsOfficeAdminCalendar::id`].
         pub id: crate::ids::MsOfficeAdminCalendarId,
@@ -716,6 +718,7 @@ mod typed {
     /// as the API spells it. Add several to a [`MsOfficeAdminCalendarQuery`] with `filter`; the API
     /// combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum MsOfficeAdminCalendarFilter {
         /// Filter by the record's Id.
         ///
@@ -845,8 +848,11 @@ mod typed {
         }
     }
 
-    /// A field the `MsOfficeAdminCalendar` list can be ordered by.
+    /// A field the `MsOfficeAdminCalendar` list can be ordered by. The variants follow the spec's
+    /// order, which a new field may change: their discriminants (`as` casts) are not part of the
+    /// API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum MsOfficeAdminCalendarSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

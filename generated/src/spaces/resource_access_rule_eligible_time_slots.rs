@@ -254,6 +254,7 @@ mod typed {
     /// an update from it with [`ResourceAccessRuleEligibleTimeSlot::to_update`]: fields this client
     /// does not know are kept in `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ResourceAccessRuleEligibleTimeSlot {
         /// The unique identifier of the record; set by the server.
         ///
@@ -430,6 +431,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ResourceAccessRuleEligibleTimeSlotListItem {
         /// `Id`: see [`ResourceAccessRuleEligibleTimeSlot::id`].
         pub id: crate::ids::ResourceAccessRuleEligibleTimeSlotId,
@@ -692,6 +694,7 @@ mod typed {
     /// parameter, spelled as the API spells it. Add several to a
     /// [`ResourceAccessRuleEligibleTimeSlotQuery`] with `filter`; the API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum ResourceAccessRuleEligibleTimeSlotFilter {
         /// Filter by the record's Id.
         ///
@@ -847,8 +850,11 @@ mod typed {
         }
     }
 
-    /// A field the `ResourceAccessRuleEligibleTimeSlot` list can be ordered by.
+    /// A field the `ResourceAccessRuleEligibleTimeSlot` list can be ordered by. The variants follow
+    /// the spec's order, which a new field may change: their discriminants (`as` casts) are not
+    /// part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum ResourceAccessRuleEligibleTimeSlotSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -251,6 +251,7 @@ mod typed {
     /// update from it with [`ResourceAccessRuleTimeSlot::to_update`]: fields this client does not
     /// know are kept in `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ResourceAccessRuleTimeSlot {
         /// The unique identifier of the record; set by the server.
         ///
@@ -428,6 +429,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ResourceAccessRuleTimeSlotListItem {
         /// `Id`: see [`ResourceAccessRuleTimeSlot::id`].
         pub id: crate::ids::ResourceAccessRuleTimeSlotId,
@@ -688,6 +690,7 @@ mod typed {
     /// spelled as the API spells it. Add several to a [`ResourceAccessRuleTimeSlotQuery`] with
     /// `filter`; the API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum ResourceAccessRuleTimeSlotFilter {
         /// Filter by the record's Id.
         ///
@@ -836,8 +839,11 @@ mod typed {
         }
     }
 
-    /// A field the `ResourceAccessRuleTimeSlot` list can be ordered by.
+    /// A field the `ResourceAccessRuleTimeSlot` list can be ordered by. The variants follow the
+    /// spec's order, which a new field may change: their discriminants (`as` casts) are not part of
+    /// the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum ResourceAccessRuleTimeSlotSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -606,6 +606,7 @@ mod typed {
     /// it with [`ResourceAccessRule::to_update`]: fields this client does not know are kept in
     /// `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ResourceAccessRule {
         /// The unique identifier of the record; set by the server.
         ///
@@ -1192,6 +1193,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ResourceAccessRuleListItem {
         /// `Id`: see [`ResourceAccessRule::id`].
         pub id: crate::ids::ResourceAccessRuleId,
@@ -2837,6 +2839,7 @@ mod typed {
     /// the API spells it. Add several to a [`ResourceAccessRuleQuery`] with `filter`; the API
     /// combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum ResourceAccessRuleFilter {
         /// Filter by the record's Id.
         ///
@@ -3519,8 +3522,11 @@ mod typed {
         }
     }
 
-    /// A field the `ResourceAccessRule` list can be ordered by.
+    /// A field the `ResourceAccessRule` list can be ordered by. The variants follow the spec's
+    /// order, which a new field may change: their discriminants (`as` casts) are not part of the
+    /// API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum ResourceAccessRuleSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

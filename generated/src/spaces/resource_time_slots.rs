@@ -238,6 +238,7 @@ mod typed {
     /// with [`ResourceTimeSlot::to_update`]: fields this client does not know are kept in `extra`
     /// and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ResourceTimeSlot {
         /// The unique identifier of the record; set by the server.
         ///
@@ -410,6 +411,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ResourceTimeSlotListItem {
         /// `Id`: see [`ResourceTimeSlot::id`].
         pub id: crate::ids::ResourceTimeSlotId,
@@ -668,6 +670,7 @@ mod typed {
     /// API spells it. Add several to a [`ResourceTimeSlotQuery`] with `filter`; the API combines
     /// them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum ResourceTimeSlotFilter {
         /// Filter by the record's Id.
         ///
@@ -805,8 +808,10 @@ mod typed {
         }
     }
 
-    /// A field the `ResourceTimeSlot` list can be ordered by.
+    /// A field the `ResourceTimeSlot` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum ResourceTimeSlotSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

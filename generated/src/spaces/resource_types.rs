@@ -204,6 +204,7 @@ mod typed {
     /// with [`ResourceType::to_update`]: fields this client does not know are kept in `extra` and
     /// sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ResourceType {
         /// The unique identifier of the record; set by the server.
         ///
@@ -352,6 +353,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ResourceTypeListItem {
         /// `Id`: see [`ResourceType::id`].
         pub id: crate::ids::ResourceTypeId,
@@ -580,6 +582,7 @@ mod typed {
     /// spells it. Add several to a [`ResourceTypeQuery`] with `filter`; the API combines them with
     /// AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum ResourceTypeFilter {
         /// Filter by the record's Id.
         ///
@@ -655,8 +658,10 @@ mod typed {
         }
     }
 
-    /// A field the `ResourceType` list can be ordered by.
+    /// A field the `ResourceType` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum ResourceTypeSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

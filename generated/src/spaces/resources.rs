@@ -816,6 +816,7 @@ mod typed {
     /// [`Resource::to_update`]: fields this client does not know are kept in `extra` and sent back,
     /// so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct Resource {
         /// The unique identifier of the record; set by the server.
         ///
@@ -1796,6 +1797,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ResourceListItem {
         /// `Id`: see [`Resource::id`].
         pub id: crate::ids::ResourceId,
@@ -3991,6 +3993,7 @@ mod typed {
     /// A filter of the `Resource` list: each variant is one query parameter, spelled as the API
     /// spells it. Add several to a [`ResourceQuery`] with `filter`; the API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum ResourceFilter {
         /// Filter by the record's Id.
         ///
@@ -4818,8 +4821,10 @@ mod typed {
         }
     }
 
-    /// A field the `Resource` list can be ordered by.
+    /// A field the `Resource` list can be ordered by. The variants follow the spec's order, which a
+    /// new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum ResourceSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -644,6 +644,7 @@ mod typed {
     /// [`Team::to_update`]: fields this client does not know are kept in `extra` and sent back, so
     /// an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct Team {
         /// The unique identifier of the record; set by the server.
         ///
@@ -1339,6 +1340,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct TeamListItem {
         /// `Id`: see [`Team::id`].
         pub id: crate::ids::TeamId,
@@ -2795,6 +2797,7 @@ mod typed {
     /// A filter of the `Team` list: each variant is one query parameter, spelled as the API spells
     /// it. Add several to a [`TeamQuery`] with `filter`; the API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum TeamFilter {
         /// Filter by the record's Id.
         ///
@@ -3261,8 +3264,10 @@ mod typed {
         }
     }
 
-    /// A field the `Team` list can be ordered by.
+    /// A field the `Team` list can be ordered by. The variants follow the spec's order, which a new
+    /// field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum TeamSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -388,6 +388,7 @@ mod typed {
     /// [`Visitor::to_update`]: fields this client does not know are kept in `extra` and sent back,
     /// so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct Visitor {
         /// The unique identifier of the record; set by the server.
         ///
@@ -749,6 +750,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct VisitorListItem {
         /// `Id`: see [`Visitor::id`].
         pub id: crate::ids::VisitorId,
@@ -1446,6 +1448,7 @@ mod typed {
     /// A filter of the `Visitor` list: each variant is one query parameter, spelled as the API
     /// spells it. Add several to a [`VisitorQuery`] with `filter`; the API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum VisitorFilter {
         /// Filter by the record's Id.
         ///
@@ -1738,8 +1741,10 @@ mod typed {
         }
     }
 
-    /// A field the `Visitor` list can be ordered by.
+    /// A field the `Visitor` list can be ordered by. The variants follow the spec's order, which a
+    /// new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum VisitorSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -235,6 +235,7 @@ mod typed {
     /// [`ChatRoom::to_update`]: fields this client does not know are kept in `extra` and sent back,
     /// so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ChatRoom {
         /// The unique identifier of the record; set by the server.
         ///
@@ -410,6 +411,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ChatRoomListItem {
         /// `Id`: see [`ChatRoom::id`].
         pub id: crate::ids::ChatRoomId,
@@ -747,6 +749,7 @@ mod typed {
     /// A filter of the `ChatRoom` list: each variant is one query parameter, spelled as the API
     /// spells it. Add several to a [`ChatRoomQuery`] with `filter`; the API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum ChatRoomFilter {
         /// Filter by the record's Id.
         ///
@@ -863,8 +866,10 @@ mod typed {
         }
     }
 
-    /// A field the `ChatRoom` list can be ordered by.
+    /// A field the `ChatRoom` list can be ordered by. The variants follow the spec's order, which a
+    /// new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum ChatRoomSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -212,6 +212,7 @@ mod typed {
     /// it with [`GlobalChatMessage::to_update`]: fields this client does not know are kept in
     /// `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct GlobalChatMessage {
         /// The unique identifier of the record; set by the server.
         ///
@@ -376,6 +377,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct GlobalChatMessageListItem {
         /// `Id`: see [`GlobalChatMessage::id`].
         pub id: crate::ids::GlobalChatMessageId,
@@ -620,6 +622,7 @@ mod typed {
     /// the API spells it. Add several to a [`GlobalChatMessageQuery`] with `filter`; the API
     /// combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum GlobalChatMessageFilter {
         /// Filter by the record's Id.
         ///
@@ -706,8 +709,11 @@ mod typed {
         }
     }
 
-    /// A field the `GlobalChatMessage` list can be ordered by.
+    /// A field the `GlobalChatMessage` list can be ordered by. The variants follow the spec's
+    /// order, which a new field may change: their discriminants (`as` casts) are not part of the
+    /// API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum GlobalChatMessageSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -245,6 +245,7 @@ mod typed {
     /// with [`HelpDeskComment::to_update`]: fields this client does not know are kept in `extra`
     /// and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct HelpDeskComment {
         /// The unique identifier of the record; set by the server.
         ///
@@ -443,6 +444,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct HelpDeskCommentListItem {
         /// `Id`: see [`HelpDeskComment::id`].
         pub id: crate::ids::HelpDeskCommentId,
@@ -757,6 +759,7 @@ mod typed {
     /// API spells it. Add several to a [`HelpDeskCommentQuery`] with `filter`; the API combines
     /// them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum HelpDeskCommentFilter {
         /// Filter by the record's Id.
         ///
@@ -867,8 +870,10 @@ mod typed {
         }
     }
 
-    /// A field the `HelpDeskComment` list can be ordered by.
+    /// A field the `HelpDeskComment` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum HelpDeskCommentSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

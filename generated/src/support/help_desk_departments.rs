@@ -241,6 +241,7 @@ mod typed {
     /// it with [`HelpDeskDepartment::to_update`]: fields this client does not know are kept in
     /// `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct HelpDeskDepartment {
         /// The unique identifier of the record; set by the server.
         ///
@@ -428,6 +429,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct HelpDeskDepartmentListItem {
         /// `Id`: see [`HelpDeskDepartment::id`].
         pub id: crate::ids::HelpDeskDepartmentId,
@@ -782,6 +784,7 @@ mod typed {
     /// the API spells it. Add several to a [`HelpDeskDepartmentQuery`] with `filter`; the API
     /// combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum HelpDeskDepartmentFilter {
         /// Filter by the record's Id.
         ///
@@ -887,8 +890,11 @@ mod typed {
         }
     }
 
-    /// A field the `HelpDeskDepartment` list can be ordered by.
+    /// A field the `HelpDeskDepartment` list can be ordered by. The variants follow the spec's
+    /// order, which a new field may change: their discriminants (`as` casts) are not part of the
+    /// API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum HelpDeskDepartmentSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -330,6 +330,7 @@ mod typed {
     /// with [`HelpDeskMessage::to_update`]: fields this client does not know are kept in `extra`
     /// and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct HelpDeskMessage {
         /// The unique identifier of the record; set by the server.
         ///
@@ -639,6 +640,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct HelpDeskMessageListItem {
         /// `Id`: see [`HelpDeskMessage::id`].
         pub id: crate::ids::HelpDeskMessageId,
@@ -1062,6 +1064,7 @@ mod typed {
     /// API spells it. Add several to a [`HelpDeskMessageQuery`] with `filter`; the API combines
     /// them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum HelpDeskMessageFilter {
         /// Filter by the record's Id.
         ///
@@ -1278,8 +1281,10 @@ mod typed {
         }
     }
 
-    /// A field the `HelpDeskMessage` list can be ordered by.
+    /// A field the `HelpDeskMessage` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum HelpDeskMessageSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

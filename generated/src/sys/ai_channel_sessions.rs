@@ -251,6 +251,7 @@ mod typed {
     /// with [`AiChannelSession::to_update`]: fields this client does not know are kept in `extra`
     /// and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct AiChannelSession {
         /// The unique identifier of the record; set by the server.
         ///
@@ -465,6 +466,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct AiChannelSessionListItem {
         /// `Id`: see [`AiChannelSession::id`].
         pub id: crate::ids::AiChannelSessionId,
@@ -890,6 +892,7 @@ mod typed {
     /// API spells it. Add several to a [`AiChannelSessionQuery`] with `filter`; the API combines
     /// them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum AiChannelSessionFilter {
         /// Filter by the record's Id.
         ///
@@ -1030,8 +1033,10 @@ mod typed {
         }
     }
 
-    /// A field the `AiChannelSession` list can be ordered by.
+    /// A field the `AiChannelSession` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum AiChannelSessionSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

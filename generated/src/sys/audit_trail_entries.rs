@@ -220,6 +220,7 @@ mod typed {
     /// The full record. `GET /api/sys/audittrailentries/{Id}` answers it. Fields this client does
     /// not know are kept in `extra`.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct AuditTrailEntry {
         /// The unique identifier of the record; set by the server.
         ///
@@ -450,6 +451,7 @@ mod typed {
     /// The summary that GET list answers: the full record without OldValue and EntityId, which the
     /// newer page dev:sys/get-audittrailentries says list records leave out.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct AuditTrailEntryListItem {
         /// `Id`: see [`AuditTrailEntry::id`].
         pub id: crate::ids::AuditTrailEntryId,
@@ -579,6 +581,7 @@ mod typed {
     /// API spells it. Add several to a [`AuditTrailEntryQuery`] with `filter`; the API combines
     /// them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum AuditTrailEntryFilter {
         /// Filter by the record's Id.
         ///
@@ -711,8 +714,10 @@ mod typed {
         }
     }
 
-    /// A field the `AuditTrailEntry` list can be ordered by.
+    /// A field the `AuditTrailEntry` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum AuditTrailEntrySort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -209,6 +209,7 @@ mod typed {
     /// with [`AutomationTileAudit::to_update`]: fields this client does not know are kept in
     /// `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct AutomationTileAudit {
         /// The unique identifier of the record; set by the server.
         ///
@@ -392,6 +393,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct AutomationTileAuditListItem {
         /// `Id`: see [`AutomationTileAudit::id`].
         pub id: crate::ids::AutomationTileAuditId,
@@ -671,6 +673,7 @@ mod typed {
     /// the API spells it. Add several to a [`AutomationTileAuditQuery`] with `filter`; the API
     /// combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum AutomationTileAuditFilter {
         /// Filter by the record's Id.
         ///
@@ -766,8 +769,11 @@ mod typed {
         }
     }
 
-    /// A field the `AutomationTileAudit` list can be ordered by.
+    /// A field the `AutomationTileAudit` list can be ordered by. The variants follow the spec's
+    /// order, which a new field may change: their discriminants (`as` casts) are not part of the
+    /// API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum AutomationTileAuditSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -300,6 +300,7 @@ mod typed {
     /// [`AutomationTile::to_update`]: fields this client does not know are kept in `extra` and sent
     /// back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct AutomationTile {
         /// The unique identifier of the record; set by the server.
         ///
@@ -588,6 +589,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct AutomationTileListItem {
         /// `Id`: see [`AutomationTile::id`].
         pub id: crate::ids::AutomationTileId,
@@ -1254,6 +1256,7 @@ mod typed {
     /// API spells it. Add several to a [`AutomationTileQuery`] with `filter`; the API combines them
     /// with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum AutomationTileFilter {
         /// Filter by the record's Id.
         ///
@@ -1437,8 +1440,10 @@ mod typed {
         }
     }
 
-    /// A field the `AutomationTile` list can be ordered by.
+    /// A field the `AutomationTile` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum AutomationTileSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

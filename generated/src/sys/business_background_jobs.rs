@@ -190,6 +190,7 @@ mod typed {
     /// The full record. `GET /api/sys/businessbackgroundjobs/{Id}` answers it. Fields this client
     /// does not know are kept in `extra`.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct BusinessBackgroundJob {
         /// The unique identifier of the record; set by the server.
         ///
@@ -403,6 +404,7 @@ mod typed {
     ///
     /// The summary that GET list answers; no document says it leaves anything out.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct BusinessBackgroundJobListItem {
         /// `Id`: see [`BusinessBackgroundJob::id`].
         pub id: crate::ids::BusinessBackgroundJobId,
@@ -547,6 +549,7 @@ mod typed {
     /// as the API spells it. Add several to a [`BusinessBackgroundJobQuery`] with `filter`; the API
     /// combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum BusinessBackgroundJobFilter {
         /// Filter by the record's Id.
         ///
@@ -673,8 +676,11 @@ mod typed {
         }
     }
 
-    /// A field the `BusinessBackgroundJob` list can be ordered by.
+    /// A field the `BusinessBackgroundJob` list can be ordered by. The variants follow the spec's
+    /// order, which a new field may change: their discriminants (`as` casts) are not part of the
+    /// API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum BusinessBackgroundJobSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

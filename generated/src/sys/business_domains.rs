@@ -250,6 +250,7 @@ mod typed {
     /// [`BusinessDomain::to_update`]: fields this client does not know are kept in `extra` and sent
     /// back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct BusinessDomain {
         /// The unique identifier of the record; set by the server.
         ///
@@ -436,6 +437,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct BusinessDomainListItem {
         /// `Id`: see [`BusinessDomain::id`].
         pub id: crate::ids::BusinessDomainId,
@@ -754,6 +756,7 @@ mod typed {
     /// API spells it. Add several to a [`BusinessDomainQuery`] with `filter`; the API combines them
     /// with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum BusinessDomainFilter {
         /// Filter by the record's Id.
         ///
@@ -904,8 +907,10 @@ mod typed {
         }
     }
 
-    /// A field the `BusinessDomain` list can be ordered by.
+    /// A field the `BusinessDomain` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum BusinessDomainSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

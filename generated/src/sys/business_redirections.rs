@@ -247,6 +247,7 @@ mod typed {
     /// with [`BusinessRedirection::to_update`]: fields this client does not know are kept in
     /// `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct BusinessRedirection {
         /// The unique identifier of the record; set by the server.
         ///
@@ -429,6 +430,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct BusinessRedirectionListItem {
         /// `Id`: see [`BusinessRedirection::id`].
         pub id: crate::ids::BusinessRedirectionId,
@@ -730,6 +732,7 @@ mod typed {
     /// the API spells it. Add several to a [`BusinessRedirectionQuery`] with `filter`; the API
     /// combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum BusinessRedirectionFilter {
         /// Filter by the record's Id.
         ///
@@ -885,8 +888,11 @@ mod typed {
         }
     }
 
-    /// A field the `BusinessRedirection` list can be ordered by.
+    /// A field the `BusinessRedirection` list can be ordered by. The variants follow the spec's
+    /// order, which a new field may change: their discriminants (`as` casts) are not part of the
+    /// API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum BusinessRedirectionSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

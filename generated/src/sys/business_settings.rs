@@ -211,6 +211,7 @@ mod typed {
     /// with [`BusinessSetting::to_update`]: fields this client does not know are kept in `extra`
     /// and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct BusinessSetting {
         /// The unique identifier of the record; set by the server.
         ///
@@ -369,6 +370,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct BusinessSettingListItem {
         /// `Id`: see [`BusinessSetting::id`].
         pub id: crate::ids::BusinessSettingId,
@@ -616,6 +618,7 @@ mod typed {
     /// API spells it. Add several to a [`BusinessSettingQuery`] with `filter`; the API combines
     /// them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum BusinessSettingFilter {
         /// Filter by the record's Id.
         ///
@@ -696,8 +699,10 @@ mod typed {
         }
     }
 
-    /// A field the `BusinessSetting` list can be ordered by.
+    /// A field the `BusinessSetting` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum BusinessSettingSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

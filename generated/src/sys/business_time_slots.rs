@@ -237,6 +237,7 @@ mod typed {
     /// with [`BusinessTimeSlot::to_update`]: fields this client does not know are kept in `extra`
     /// and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct BusinessTimeSlot {
         /// The unique identifier of the record; set by the server.
         ///
@@ -407,6 +408,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct BusinessTimeSlotListItem {
         /// `Id`: see [`BusinessTimeSlot::id`].
         pub id: crate::ids::BusinessTimeSlotId,
@@ -665,6 +667,7 @@ mod typed {
     /// API spells it. Add several to a [`BusinessTimeSlotQuery`] with `filter`; the API combines
     /// them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum BusinessTimeSlotFilter {
         /// Filter by the record's Id.
         ///
@@ -802,8 +805,10 @@ mod typed {
         }
     }
 
-    /// A field the `BusinessTimeSlot` list can be ordered by.
+    /// A field the `BusinessTimeSlot` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum BusinessTimeSlotSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

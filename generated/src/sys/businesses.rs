@@ -1139,6 +1139,7 @@ mod typed {
     /// [`Business::to_update`]: fields this client does not know are kept in `extra` and sent back,
     /// so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct Business {
         /// The unique identifier of the record; set by the server.
         ///
@@ -2734,6 +2735,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct BusinessListItem {
         /// `Id`: see [`Business::id`].
         pub id: crate::ids::BusinessId,
@@ -3931,6 +3933,7 @@ mod typed {
     /// A filter of the `Business` list: each variant is one query parameter, spelled as the API
     /// spells it. Add several to a [`BusinessQuery`] with `filter`; the API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum BusinessFilter {
         /// Filter by the record's Id.
         ///
@@ -5179,8 +5182,10 @@ mod typed {
         }
     }
 
-    /// A field the `Business` list can be ordered by.
+    /// A field the `Business` list can be ordered by. The variants follow the spec's order, which a
+    /// new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum BusinessSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -217,6 +217,7 @@ mod typed {
     /// with [`ChatUserMessage::to_update`]: fields this client does not know are kept in `extra`
     /// and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ChatUserMessage {
         /// The unique identifier of the record; set by the server.
         ///
@@ -394,6 +395,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ChatUserMessageListItem {
         /// `Id`: see [`ChatUserMessage::id`].
         pub id: crate::ids::ChatUserMessageId,
@@ -708,6 +710,7 @@ mod typed {
     /// API spells it. Add several to a [`ChatUserMessageQuery`] with `filter`; the API combines
     /// them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum ChatUserMessageFilter {
         /// Filter by the record's Id.
         ///
@@ -795,8 +798,10 @@ mod typed {
         }
     }
 
-    /// A field the `ChatUserMessage` list can be ordered by.
+    /// A field the `ChatUserMessage` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum ChatUserMessageSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

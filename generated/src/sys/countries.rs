@@ -163,6 +163,7 @@ mod typed {
     /// The full record. `GET /api/sys/countries/{Id}` answers it. Fields this client does not know
     /// are kept in `extra`.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct Country {
         /// The unique identifier of the record; set by the server.
         ///
@@ -324,6 +325,7 @@ mod typed {
     /// The summary that GET list answers; the 2020 list example shows the same properties as the
     /// full record.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CountryListItem {
         /// `Id`: see [`Country::id`].
         pub id: crate::ids::CountryId,
@@ -432,6 +434,7 @@ mod typed {
     /// A filter of the `Country` list: each variant is one query parameter, spelled as the API
     /// spells it. Add several to a [`CountryQuery`] with `filter`; the API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CountryFilter {
         /// Filter by the record's Id.
         ///
@@ -512,8 +515,10 @@ mod typed {
         }
     }
 
-    /// A field the `Country` list can be ordered by.
+    /// A field the `Country` list can be ordered by. The variants follow the spec's order, which a
+    /// new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CountrySort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

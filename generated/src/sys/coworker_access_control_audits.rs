@@ -186,6 +186,7 @@ mod typed {
     /// from it with [`CoworkerAccessControlAudit::to_update`]: fields this client does not know are
     /// kept in `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerAccessControlAudit {
         /// The unique identifier of the record; set by the server.
         ///
@@ -344,6 +345,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerAccessControlAuditListItem {
         /// `Id`: see [`CoworkerAccessControlAudit::id`].
         pub id: crate::ids::CoworkerAccessControlAuditId,
@@ -595,6 +597,7 @@ mod typed {
     /// spelled as the API spells it. Add several to a [`CoworkerAccessControlAuditQuery`] with
     /// `filter`; the API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CoworkerAccessControlAuditFilter {
         /// Filter by the record's Id.
         ///
@@ -680,8 +683,11 @@ mod typed {
         }
     }
 
-    /// A field the `CoworkerAccessControlAudit` list can be ordered by.
+    /// A field the `CoworkerAccessControlAudit` list can be ordered by. The variants follow the
+    /// spec's order, which a new field may change: their discriminants (`as` casts) are not part of
+    /// the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CoworkerAccessControlAuditSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -214,6 +214,7 @@ mod typed {
     /// from it with [`CoworkerLegalContentAudit::to_update`]: fields this client does not know are
     /// kept in `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerLegalContentAudit {
         /// The unique identifier of the record; set by the server.
         ///
@@ -422,6 +423,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CoworkerLegalContentAuditListItem {
         /// `Id`: see [`CoworkerLegalContentAudit::id`].
         pub id: crate::ids::CoworkerLegalContentAuditId,
@@ -748,6 +750,7 @@ mod typed {
     /// spelled as the API spells it. Add several to a [`CoworkerLegalContentAuditQuery`] with
     /// `filter`; the API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CoworkerLegalContentAuditFilter {
         /// Filter by the record's Id.
         ///
@@ -859,8 +862,11 @@ mod typed {
         }
     }
 
-    /// A field the `CoworkerLegalContentAudit` list can be ordered by.
+    /// A field the `CoworkerLegalContentAudit` list can be ordered by. The variants follow the
+    /// spec's order, which a new field may change: their discriminants (`as` casts) are not part of
+    /// the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CoworkerLegalContentAuditSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -164,6 +164,7 @@ mod typed {
     /// The full record. `GET /api/sys/currencies/{Id}` answers it. Fields this client does not know
     /// are kept in `extra`.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct Currency {
         /// The unique identifier of the record; set by the server.
         ///
@@ -325,6 +326,7 @@ mod typed {
     /// The summary that GET list answers; the 2020 list example shows the same properties as the
     /// full record.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CurrencyListItem {
         /// `Id`: see [`Currency::id`].
         pub id: crate::ids::CurrencyId,
@@ -433,6 +435,7 @@ mod typed {
     /// A filter of the `Currency` list: each variant is one query parameter, spelled as the API
     /// spells it. Add several to a [`CurrencyQuery`] with `filter`; the API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum CurrencyFilter {
         /// Filter by the record's Id.
         ///
@@ -513,8 +516,10 @@ mod typed {
         }
     }
 
-    /// A field the `Currency` list can be ordered by.
+    /// A field the `Currency` list can be ordered by. The variants follow the spec's order, which a
+    /// new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CurrencySort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

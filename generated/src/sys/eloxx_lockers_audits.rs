@@ -242,6 +242,7 @@ mod typed {
     /// with [`EloxxLockersAudit::to_update`]: fields this client does not know are kept in `extra`
     /// and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct EloxxLockersAudit {
         /// The unique identifier of the record; set by the server.
         ///
@@ -529,6 +530,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct EloxxLockersAuditListItem {
         /// `Id`: see [`EloxxLockersAudit::id`].
         pub id: crate::ids::EloxxLockersAuditId,
@@ -881,6 +883,7 @@ mod typed {
     /// the API spells it. Add several to a [`EloxxLockersAuditQuery`] with `filter`; the API
     /// combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum EloxxLockersAuditFilter {
         /// Filter by the record's Id.
         ///
@@ -995,8 +998,11 @@ mod typed {
         }
     }
 
-    /// A field the `EloxxLockersAudit` list can be ordered by.
+    /// A field the `EloxxLockersAudit` list can be ordered by. The variants follow the spec's
+    /// order, which a new field may change: their discriminants (`as` casts) are not part of the
+    /// API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum EloxxLockersAuditSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -224,6 +224,7 @@ mod typed {
     /// from it with [`EmailQueueItemAttachment::to_update`]: fields this client does not know are
     /// kept in `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct EmailQueueItemAttachment {
         /// The unique identifier of the record; set by the server.
         ///
@@ -428,6 +429,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct EmailQueueItemAttachmentListItem {
         /// `Id`: see [`EmailQueueItemAttachment::id`].
         pub id: crate::ids::EmailQueueItemAttachmentId,
@@ -633,6 +635,7 @@ mod typed {
     /// spelled as the API spells it. Add several to a [`EmailQueueItemAttachmentQuery`] with
     /// `filter`; the API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum EmailQueueItemAttachmentFilter {
         /// Filter by the record's Id.
         ///
@@ -737,8 +740,11 @@ mod typed {
         }
     }
 
-    /// A field the `EmailQueueItemAttachment` list can be ordered by.
+    /// A field the `EmailQueueItemAttachment` list can be ordered by. The variants follow the
+    /// spec's order, which a new field may change: their discriminants (`as` casts) are not part of
+    /// the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum EmailQueueItemAttachmentSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

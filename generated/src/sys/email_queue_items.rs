@@ -268,6 +268,7 @@ mod typed {
     /// The full record. `GET /api/sys/emailqueueitems/{Id}` answers it. Fields this client does not
     /// know are kept in `extra`.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct EmailQueueItem {
         /// The unique identifier of the record; set by the server.
         ///
@@ -574,6 +575,7 @@ mod typed {
     /// The summary that GET list answers; the 2020 list example shows the same properties as the
     /// full record. Never build an update from it: a PUT clears every field it does not send.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct EmailQueueItemListItem {
         /// `Id`: see [`EmailQueueItem::id`].
         pub id: crate::ids::EmailQueueItemId,
@@ -748,6 +750,7 @@ mod typed {
     /// API spells it. Add several to a [`EmailQueueItemQuery`] with `filter`; the API combines them
     /// with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum EmailQueueItemFilter {
         /// Filter by the record's Id.
         ///
@@ -938,8 +941,10 @@ mod typed {
         }
     }
 
-    /// A field the `EmailQueueItem` list can be ordered by.
+    /// A field the `EmailQueueItem` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum EmailQueueItemSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -273,6 +273,7 @@ mod typed {
     /// with [`EmailTemplateFile::to_update`]: fields this client does not know are kept in `extra`
     /// and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct EmailTemplateFile {
         /// The unique identifier of the record; set by the server.
         ///
@@ -502,6 +503,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct EmailTemplateFileListItem {
         /// `Id`: see [`EmailTemplateFile::id`].
         pub id: crate::ids::EmailTemplateFileId,
@@ -903,6 +905,7 @@ mod typed {
     /// the API spells it. Add several to a [`EmailTemplateFileQuery`] with `filter`; the API
     /// combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum EmailTemplateFileFilter {
         /// Filter by the record's Id.
         ///
@@ -1033,8 +1036,11 @@ mod typed {
         }
     }
 
-    /// A field the `EmailTemplateFile` list can be ordered by.
+    /// A field the `EmailTemplateFile` list can be ordered by. The variants follow the spec's
+    /// order, which a new field may change: their discriminants (`as` casts) are not part of the
+    /// API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum EmailTemplateFileSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -190,6 +190,7 @@ mod typed {
     /// The full record. `GET /api/sys/floorplanassets/{Id}` answers it. Fields this client does not
     /// know are kept in `extra`.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct FloorPlanAsset {
         /// The unique identifier of the record; set by the server.
         ///
@@ -403,6 +404,7 @@ mod typed {
     /// The records that GET list answers; the newer list page refers to the GET one page for their
     /// properties (dev:sys/get-floorplanassets), so they carry the same fields as the full record.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct FloorPlanAssetListItem {
         /// `Id`: see [`FloorPlanAsset::id`].
         pub id: crate::ids::FloorPlanAssetId,
@@ -552,6 +554,7 @@ mod typed {
     /// API spells it. Add several to a [`FloorPlanAssetQuery`] with `filter`; the API combines them
     /// with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum FloorPlanAssetFilter {
         /// Filter by the record's Id.
         ///
@@ -671,8 +674,10 @@ mod typed {
         }
     }
 
-    /// A field the `FloorPlanAsset` list can be ordered by.
+    /// A field the `FloorPlanAsset` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum FloorPlanAssetSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -436,6 +436,7 @@ mod typed {
     /// it with [`FloorPlanDeskVariant::to_update`]: fields this client does not know are kept in
     /// `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct FloorPlanDeskVariant {
         /// The unique identifier of the record; set by the server.
         ///
@@ -923,6 +924,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct FloorPlanDeskVariantListItem {
         /// `Id`: see [`FloorPlanDeskVariant::id`].
         pub id: crate::ids::FloorPlanDeskVariantId,
@@ -1696,6 +1698,7 @@ mod typed {
     /// the API spells it. Add several to a [`FloorPlanDeskVariantQuery`] with `filter`; the API
     /// combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum FloorPlanDeskVariantFilter {
         /// Filter by the record's Id.
         ///
@@ -2165,8 +2168,11 @@ mod typed {
         }
     }
 
-    /// A field the `FloorPlanDeskVariant` list can be ordered by.
+    /// A field the `FloorPlanDeskVariant` list can be ordered by. The variants follow the spec's
+    /// order, which a new field may change: their discriminants (`as` casts) are not part of the
+    /// API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum FloorPlanDeskVariantSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

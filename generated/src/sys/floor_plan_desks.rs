@@ -507,6 +507,7 @@ mod typed {
     /// [`FloorPlanDesk::to_update`]: fields this client does not know are kept in `extra` and sent
     /// back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct FloorPlanDesk {
         /// The unique identifier of the record; set by the server.
         ///
@@ -1404,6 +1405,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct FloorPlanDeskListItem {
         /// `Id`: see [`FloorPlanDesk::id`].
         pub id: crate::ids::FloorPlanDeskId,
@@ -2400,6 +2402,7 @@ mod typed {
     /// API spells it. Add several to a [`FloorPlanDeskQuery`] with `filter`; the API combines them
     /// with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum FloorPlanDeskFilter {
         /// Filter by the record's Id.
         ///
@@ -2830,8 +2833,10 @@ mod typed {
         }
     }
 
-    /// A field the `FloorPlanDesk` list can be ordered by.
+    /// A field the `FloorPlanDesk` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum FloorPlanDeskSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

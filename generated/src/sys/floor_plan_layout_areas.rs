@@ -217,6 +217,7 @@ mod typed {
     /// with [`FloorPlanLayoutArea::to_update`]: fields this client does not know are kept in
     /// `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct FloorPlanLayoutArea {
         /// The unique identifier of the record; set by the server.
         ///
@@ -421,6 +422,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct FloorPlanLayoutAreaListItem {
         /// `Id`: see [`FloorPlanLayoutArea::id`].
         pub id: crate::ids::FloorPlanLayoutAreaId,
@@ -731,6 +733,7 @@ mod typed {
     /// the API spells it. Add several to a [`FloorPlanLayoutAreaQuery`] with `filter`; the API
     /// combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum FloorPlanLayoutAreaFilter {
         /// Filter by the record's Id.
         ///
@@ -846,8 +849,11 @@ mod typed {
         }
     }
 
-    /// A field the `FloorPlanLayoutArea` list can be ordered by.
+    /// A field the `FloorPlanLayoutArea` list can be ordered by. The variants follow the spec's
+    /// order, which a new field may change: their discriminants (`as` casts) are not part of the
+    /// API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum FloorPlanLayoutAreaSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -273,6 +273,7 @@ mod typed {
     /// it with [`FloorPlanLayoutAsset::to_update`]: fields this client does not know are kept in
     /// `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct FloorPlanLayoutAsset {
         /// The unique identifier of the record; set by the server.
         ///
@@ -517,6 +518,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct FloorPlanLayoutAssetListItem {
         /// `Id`: see [`FloorPlanLayoutAsset::id`].
         pub id: crate::ids::FloorPlanLayoutAssetId,
@@ -879,6 +881,7 @@ mod typed {
     /// the API spells it. Add several to a [`FloorPlanLayoutAssetQuery`] with `filter`; the API
     /// combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum FloorPlanLayoutAssetFilter {
         /// Filter by the record's Id.
         ///
@@ -1096,8 +1099,11 @@ mod typed {
         }
     }
 
-    /// A field the `FloorPlanLayoutAsset` list can be ordered by.
+    /// A field the `FloorPlanLayoutAsset` list can be ordered by. The variants follow the spec's
+    /// order, which a new field may change: their discriminants (`as` casts) are not part of the
+    /// API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum FloorPlanLayoutAssetSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -250,6 +250,7 @@ mod typed {
     /// with [`FloorPlanLayoutEdge::to_update`]: fields this client does not know are kept in
     /// `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct FloorPlanLayoutEdge {
         /// The unique identifier of the record; set by the server.
         ///
@@ -475,6 +476,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct FloorPlanLayoutEdgeListItem {
         /// `Id`: see [`FloorPlanLayoutEdge::id`].
         pub id: crate::ids::FloorPlanLayoutEdgeId,
@@ -832,6 +834,7 @@ mod typed {
     /// the API spells it. Add several to a [`FloorPlanLayoutEdgeQuery`] with `filter`; the API
     /// combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum FloorPlanLayoutEdgeFilter {
         /// Filter by the record's Id.
         ///
@@ -1006,8 +1009,11 @@ mod typed {
         }
     }
 
-    /// A field the `FloorPlanLayoutEdge` list can be ordered by.
+    /// A field the `FloorPlanLayoutEdge` list can be ordered by. The variants follow the spec's
+    /// order, which a new field may change: their discriminants (`as` casts) are not part of the
+    /// API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum FloorPlanLayoutEdgeSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -202,6 +202,7 @@ mod typed {
     /// with [`FloorPlanLayoutNode::to_update`]: fields this client does not know are kept in
     /// `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct FloorPlanLayoutNode {
         /// The unique identifier of the record; set by the server.
         ///
@@ -396,6 +397,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct FloorPlanLayoutNodeListItem {
         /// `Id`: see [`FloorPlanLayoutNode::id`].
         pub id: crate::ids::FloorPlanLayoutNodeId,
@@ -667,6 +669,7 @@ mod typed {
     /// the API spells it. Add several to a [`FloorPlanLayoutNodeQuery`] with `filter`; the API
     /// combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum FloorPlanLayoutNodeFilter {
         /// Filter by the record's Id.
         ///
@@ -778,8 +781,11 @@ mod typed {
         }
     }
 
-    /// A field the `FloorPlanLayoutNode` list can be ordered by.
+    /// A field the `FloorPlanLayoutNode` list can be ordered by. The variants follow the spec's
+    /// order, which a new field may change: their discriminants (`as` casts) are not part of the
+    /// API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum FloorPlanLayoutNodeSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

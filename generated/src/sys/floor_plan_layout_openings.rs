@@ -282,6 +282,7 @@ mod typed {
     /// it with [`FloorPlanLayoutOpening::to_update`]: fields this client does not know are kept in
     /// `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct FloorPlanLayoutOpening {
         /// The unique identifier of the record; set by the server.
         ///
@@ -563,6 +564,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct FloorPlanLayoutOpeningListItem {
         /// `Id`: see [`FloorPlanLayoutOpening::id`].
         pub id: crate::ids::FloorPlanLayoutOpeningId,
@@ -972,6 +974,7 @@ mod typed {
     /// as the API spells it. Add several to a [`FloorPlanLayoutOpeningQuery`] with `filter`; the
     /// API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum FloorPlanLayoutOpeningFilter {
         /// Filter by the record's Id.
         ///
@@ -1208,8 +1211,11 @@ mod typed {
         }
     }
 
-    /// A field the `FloorPlanLayoutOpening` list can be ordered by.
+    /// A field the `FloorPlanLayoutOpening` list can be ordered by. The variants follow the spec's
+    /// order, which a new field may change: their discriminants (`as` casts) are not part of the
+    /// API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum FloorPlanLayoutOpeningSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

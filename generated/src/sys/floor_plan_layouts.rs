@@ -292,6 +292,7 @@ mod typed {
     /// with [`FloorPlanLayout::to_update`]: fields this client does not know are kept in `extra`
     /// and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct FloorPlanLayout {
         /// The unique identifier of the record; set by the server.
         ///
@@ -597,6 +598,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct FloorPlanLayoutListItem {
         /// `Id`: see [`FloorPlanLayout::id`].
         pub id: crate::ids::FloorPlanLayoutId,
@@ -1055,6 +1057,7 @@ mod typed {
     /// API spells it. Add several to a [`FloorPlanLayoutQuery`] with `filter`; the API combines
     /// them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum FloorPlanLayoutFilter {
         /// Filter by the record's Id.
         ///
@@ -1282,8 +1285,10 @@ mod typed {
         }
     }
 
-    /// A field the `FloorPlanLayout` list can be ordered by.
+    /// A field the `FloorPlanLayout` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum FloorPlanLayoutSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

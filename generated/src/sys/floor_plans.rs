@@ -332,6 +332,7 @@ mod typed {
     /// [`FloorPlan::to_update`]: fields this client does not know are kept in `extra` and sent
     /// back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct FloorPlan {
         /// The unique identifier of the record; set by the server.
         ///
@@ -656,6 +657,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct FloorPlanListItem {
         /// `Id`: see [`FloorPlan::id`].
         pub id: crate::ids::FloorPlanId,
@@ -1116,6 +1118,7 @@ mod typed {
     /// spells it. Add several to a [`FloorPlanQuery`] with `filter`; the API combines them with
     /// AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum FloorPlanFilter {
         /// Filter by the record's Id.
         ///
@@ -1344,8 +1347,10 @@ mod typed {
         }
     }
 
-    /// A field the `FloorPlan` list can be ordered by.
+    /// A field the `FloorPlan` list can be ordered by. The variants follow the spec's order, which
+    /// a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum FloorPlanSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

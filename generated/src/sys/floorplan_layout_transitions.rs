@@ -296,6 +296,7 @@ mod typed {
     /// from it with [`FloorplanLayoutTransition::to_update`]: fields this client does not know are
     /// kept in `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct FloorplanLayoutTransition {
         /// The unique identifier of the record; set by the server.
         ///
@@ -578,6 +579,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct FloorplanLayoutTransitionListItem {
         /// `Id`: see [`FloorplanLayoutTransition::id`].
         pub id: crate::ids::FloorplanLayoutTransitionId,
@@ -974,6 +976,7 @@ mod typed {
     /// spelled as the API spells it. Add several to a [`FloorplanLayoutTransitionQuery`] with
     /// `filter`; the API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum FloorplanLayoutTransitionFilter {
         /// Filter by the record's Id.
         ///
@@ -1239,8 +1242,11 @@ mod typed {
         }
     }
 
-    /// A field the `FloorplanLayoutTransition` list can be ordered by.
+    /// A field the `FloorplanLayoutTransition` list can be ordered by. The variants follow the
+    /// spec's order, which a new field may change: their discriminants (`as` casts) are not part of
+    /// the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum FloorplanLayoutTransitionSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -209,6 +209,7 @@ mod typed {
     /// [`LanguageToken::to_update`]: fields this client does not know are kept in `extra` and sent
     /// back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct LanguageToken {
         /// The unique identifier of the record; set by the server.
         ///
@@ -367,6 +368,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct LanguageTokenListItem {
         /// `Id`: see [`LanguageToken::id`].
         pub id: crate::ids::LanguageTokenId,
@@ -614,6 +616,7 @@ mod typed {
     /// API spells it. Add several to a [`LanguageTokenQuery`] with `filter`; the API combines them
     /// with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum LanguageTokenFilter {
         /// Filter by the record's Id.
         ///
@@ -694,8 +697,10 @@ mod typed {
         }
     }
 
-    /// A field the `LanguageToken` list can be ordered by.
+    /// A field the `LanguageToken` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum LanguageTokenSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

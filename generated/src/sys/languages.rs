@@ -237,6 +237,7 @@ mod typed {
     /// [`Language::to_update`]: fields this client does not know are kept in `extra` and sent back,
     /// so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct Language {
         /// The unique identifier of the record; set by the server.
         ///
@@ -412,6 +413,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct LanguageListItem {
         /// `Id`: see [`Language::id`].
         pub id: crate::ids::LanguageId,
@@ -698,6 +700,7 @@ mod typed {
     /// A filter of the `Language` list: each variant is one query parameter, spelled as the API
     /// spells it. Add several to a [`LanguageQuery`] with `filter`; the API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum LanguageFilter {
         /// Filter by the record's Id.
         ///
@@ -807,8 +810,10 @@ mod typed {
         }
     }
 
-    /// A field the `Language` list can be ordered by.
+    /// A field the `Language` list can be ordered by. The variants follow the spec's order, which a
+    /// new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum LanguageSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

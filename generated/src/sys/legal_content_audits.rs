@@ -170,6 +170,7 @@ mod typed {
     /// The full record. `GET /api/sys/legalcontentaudits/{Id}` answers it. Fields this client does
     /// not know are kept in `extra`.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct LegalContentAudit {
         /// The unique identifier of the record; set by the server.
         ///
@@ -378,6 +379,7 @@ mod typed {
     ///
     /// The summary that GET list answers; no document says it leaves anything out.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct LegalContentAuditListItem {
         /// `Id`: see [`LegalContentAudit::id`].
         pub id: crate::ids::LegalContentAuditId,
@@ -509,6 +511,7 @@ mod typed {
     /// the API spells it. Add several to a [`LegalContentAuditQuery`] with `filter`; the API
     /// combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum LegalContentAuditFilter {
         /// Filter by the record's Id.
         ///
@@ -612,8 +615,11 @@ mod typed {
         }
     }
 
-    /// A field the `LegalContentAudit` list can be ordered by.
+    /// A field the `LegalContentAudit` list can be ordered by. The variants follow the spec's
+    /// order, which a new field may change: their discriminants (`as` casts) are not part of the
+    /// API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum LegalContentAuditSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -177,6 +177,7 @@ mod typed {
     /// The full record. `GET /api/sys/logentries/{Id}` answers it. Fields this client does not know
     /// are kept in `extra`.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct LogEntry {
         /// The unique identifier of the record; set by the server.
         ///
@@ -368,6 +369,7 @@ mod typed {
     /// The summary that GET list answers: it leaves out EntityName, EntityId and Obsolete (the
     /// newer list page); GET one returns them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct LogEntryListItem {
         /// `Id`: see [`LogEntry::id`].
         pub id: crate::ids::LogEntryId,
@@ -481,6 +483,7 @@ mod typed {
     /// A filter of the `LogEntry` list: each variant is one query parameter, spelled as the API
     /// spells it. Add several to a [`LogEntryQuery`] with `filter`; the API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum LogEntryFilter {
         /// Filter by the record's Id.
         ///
@@ -590,8 +593,10 @@ mod typed {
         }
     }
 
-    /// A field the `LogEntry` list can be ordered by.
+    /// A field the `LogEntry` list can be ordered by. The variants follow the spec's order, which a
+    /// new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum LogEntrySort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

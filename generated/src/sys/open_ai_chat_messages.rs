@@ -327,6 +327,7 @@ mod typed {
     /// with [`OpenAiChatMessage::to_update`]: fields this client does not know are kept in `extra`
     /// and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct OpenAiChatMessage {
         /// The unique identifier of the record; set by the server.
         ///
@@ -718,6 +719,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct OpenAiChatMessageListItem {
         /// `Id`: see [`OpenAiChatMessage::id`].
         pub id: crate::ids::OpenAiChatMessageId,
@@ -1176,6 +1178,7 @@ mod typed {
     /// the API spells it. Add several to a [`OpenAiChatMessageQuery`] with `filter`; the API
     /// combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum OpenAiChatMessageFilter {
         /// Filter by the record's Id.
         ///
@@ -1355,8 +1358,11 @@ mod typed {
         }
     }
 
-    /// A field the `OpenAiChatMessage` list can be ordered by.
+    /// A field the `OpenAiChatMessage` list can be ordered by. The variants follow the spec's
+    /// order, which a new field may change: their discriminants (`as` casts) are not part of the
+    /// API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum OpenAiChatMessageSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

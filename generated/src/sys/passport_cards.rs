@@ -205,6 +205,7 @@ mod typed {
     /// [`PassportCard::to_update`]: fields this client does not know are kept in `extra` and sent
     /// back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct PassportCard {
         /// The unique identifier of the record; set by the server.
         ///
@@ -363,6 +364,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct PassportCardListItem {
         /// `Id`: see [`PassportCard::id`].
         pub id: crate::ids::PassportCardId,
@@ -613,6 +615,7 @@ mod typed {
     /// spells it. Add several to a [`PassportCardQuery`] with `filter`; the API combines them with
     /// AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum PassportCardFilter {
         /// Filter by the record's Id.
         ///
@@ -693,8 +696,10 @@ mod typed {
         }
     }
 
-    /// A field the `PassportCard` list can be ordered by.
+    /// A field the `PassportCard` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum PassportCardSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -279,6 +279,7 @@ mod typed {
     /// [`PayoutInvoice::to_update`]: fields this client does not know are kept in `extra` and sent
     /// back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct PayoutInvoice {
         /// The unique identifier of the record; set by the server.
         ///
@@ -545,6 +546,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct PayoutInvoiceListItem {
         /// `Id`: see [`PayoutInvoice::id`].
         pub id: crate::ids::PayoutInvoiceId,
@@ -788,6 +790,7 @@ mod typed {
     /// API spells it. Add several to a [`PayoutInvoiceQuery`] with `filter`; the API combines them
     /// with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum PayoutInvoiceFilter {
         /// Filter by the record's Id.
         ///
@@ -957,8 +960,10 @@ mod typed {
         }
     }
 
-    /// A field the `PayoutInvoice` list can be ordered by.
+    /// A field the `PayoutInvoice` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum PayoutInvoiceSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -219,6 +219,7 @@ mod typed {
     /// it with [`PlatformChangeMessage::to_update`]: fields this client does not know are kept in
     /// `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct PlatformChangeMessage {
         /// The unique identifier of the record; set by the server.
         ///
@@ -383,6 +384,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct PlatformChangeMessageListItem {
         /// `Id`: see [`PlatformChangeMessage::id`].
         pub id: crate::ids::PlatformChangeMessageId,
@@ -638,6 +640,7 @@ mod typed {
     /// as the API spells it. Add several to a [`PlatformChangeMessageQuery`] with `filter`; the API
     /// combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum PlatformChangeMessageFilter {
         /// Filter by the record's Id.
         ///
@@ -728,8 +731,11 @@ mod typed {
         }
     }
 
-    /// A field the `PlatformChangeMessage` list can be ordered by.
+    /// A field the `PlatformChangeMessage` list can be ordered by. The variants follow the spec's
+    /// order, which a new field may change: their discriminants (`as` casts) are not part of the
+    /// API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum PlatformChangeMessageSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -260,6 +260,7 @@ mod typed {
     /// it with [`ProactiveActionConfig::to_update`]: fields this client does not know are kept in
     /// `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ProactiveActionConfig {
         /// The unique identifier of the record; set by the server.
         ///
@@ -515,6 +516,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ProactiveActionConfigListItem {
         /// `Id`: see [`ProactiveActionConfig::id`].
         pub id: crate::ids::ProactiveActionConfigId,
@@ -945,6 +947,7 @@ mod typed {
     /// as the API spells it. Add several to a [`ProactiveActionConfigQuery`] with `filter`; the API
     /// combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum ProactiveActionConfigFilter {
         /// Filter by the record's Id.
         ///
@@ -1145,8 +1148,11 @@ mod typed {
         }
     }
 
-    /// A field the `ProactiveActionConfig` list can be ordered by.
+    /// A field the `ProactiveActionConfig` list can be ordered by. The variants follow the spec's
+    /// order, which a new field may change: their discriminants (`as` casts) are not part of the
+    /// API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum ProactiveActionConfigSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -291,6 +291,7 @@ mod typed {
     /// [`RadiusServer::to_update`]: fields this client does not know are kept in `extra` and sent
     /// back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct RadiusServer {
         /// The unique identifier of the record; set by the server.
         ///
@@ -572,6 +573,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct RadiusServerListItem {
         /// `Id`: see [`RadiusServer::id`].
         pub id: crate::ids::RadiusServerId,
@@ -897,6 +899,7 @@ mod typed {
     /// spells it. Add several to a [`RadiusServerQuery`] with `filter`; the API combines them with
     /// AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum RadiusServerFilter {
         /// Filter by the record's Id.
         ///
@@ -1034,8 +1037,10 @@ mod typed {
         }
     }
 
-    /// A field the `RadiusServer` list can be ordered by.
+    /// A field the `RadiusServer` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum RadiusServerSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

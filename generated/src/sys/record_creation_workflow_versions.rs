@@ -272,6 +272,7 @@ mod typed {
     /// update from it with [`RecordCreationWorkflowVersion::to_update`]: fields this client does
     /// not know are kept in `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct RecordCreationWorkflowVersion {
         /// The unique identifier of the record; set by the server.
         ///
@@ -526,6 +527,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct RecordCreationWorkflowVersionListItem {
         /// `Id`: see [`RecordCreationWorkflowVersion::id`].
         pub id: crate::ids::RecordCreationWorkflowVersionId,
@@ -914,6 +916,7 @@ mod typed {
     /// spelled as the API spells it. Add several to a [`RecordCreationWorkflowVersionQuery`] with
     /// `filter`; the API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum RecordCreationWorkflowVersionFilter {
         /// Filter by the record's Id.
         ///
@@ -1131,8 +1134,11 @@ mod typed {
         }
     }
 
-    /// A field the `RecordCreationWorkflowVersion` list can be ordered by.
+    /// A field the `RecordCreationWorkflowVersion` list can be ordered by. The variants follow the
+    /// spec's order, which a new field may change: their discriminants (`as` casts) are not part of
+    /// the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum RecordCreationWorkflowVersionSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

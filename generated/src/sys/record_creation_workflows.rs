@@ -329,6 +329,7 @@ mod typed {
     /// it with [`RecordCreationWorkflow::to_update`]: fields this client does not know are kept in
     /// `extra` and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct RecordCreationWorkflow {
         /// The unique identifier of the record; set by the server.
         ///
@@ -660,6 +661,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct RecordCreationWorkflowListItem {
         /// `Id`: see [`RecordCreationWorkflow::id`].
         pub id: crate::ids::RecordCreationWorkflowId,
@@ -1182,6 +1184,7 @@ mod typed {
     /// as the API spells it. Add several to a [`RecordCreationWorkflowQuery`] with `filter`; the
     /// API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum RecordCreationWorkflowFilter {
         /// Filter by the record's Id.
         ///
@@ -1391,8 +1394,11 @@ mod typed {
         }
     }
 
-    /// A field the `RecordCreationWorkflow` list can be ordered by.
+    /// A field the `RecordCreationWorkflow` list can be ordered by. The variants follow the spec's
+    /// order, which a new field may change: their discriminants (`as` casts) are not part of the
+    /// API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum RecordCreationWorkflowSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

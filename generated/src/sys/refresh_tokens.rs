@@ -246,6 +246,7 @@ mod typed {
     /// [`RefreshToken::to_update`]: fields this client does not know are kept in `extra` and sent
     /// back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct RefreshToken {
         /// The unique identifier of the record; set by the server.
         ///
@@ -430,6 +431,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct RefreshTokenListItem {
         /// `Id`: see [`RefreshToken::id`].
         pub id: crate::ids::RefreshTokenId,
@@ -715,6 +717,7 @@ mod typed {
     /// spells it. Add several to a [`RefreshTokenQuery`] with `filter`; the API combines them with
     /// AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum RefreshTokenFilter {
         /// Filter by the record's Id.
         ///
@@ -837,8 +840,10 @@ mod typed {
         }
     }
 
-    /// A field the `RefreshToken` list can be ordered by.
+    /// A field the `RefreshToken` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum RefreshTokenSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

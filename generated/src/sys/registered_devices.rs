@@ -194,6 +194,7 @@ mod typed {
     /// with [`RegisteredDevice::to_update`]: fields this client does not know are kept in `extra`
     /// and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct RegisteredDevice {
         /// The unique identifier of the record; set by the server.
         ///
@@ -414,6 +415,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct RegisteredDeviceListItem {
         /// `Id`: see [`RegisteredDevice::id`].
         pub id: crate::ids::RegisteredDeviceId,
@@ -621,6 +623,7 @@ mod typed {
     /// API spells it. Add several to a [`RegisteredDeviceQuery`] with `filter`; the API combines
     /// them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum RegisteredDeviceFilter {
         /// Filter by the record's Id.
         ///
@@ -750,8 +753,10 @@ mod typed {
         }
     }
 
-    /// A field the `RegisteredDevice` list can be ordered by.
+    /// A field the `RegisteredDevice` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum RegisteredDeviceSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

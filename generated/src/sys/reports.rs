@@ -231,6 +231,7 @@ mod typed {
     /// [`Report::to_update`]: fields this client does not know are kept in `extra` and sent back,
     /// so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct Report {
         /// The unique identifier of the record; set by the server.
         ///
@@ -404,6 +405,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ReportListItem {
         /// `Id`: see [`Report::id`].
         pub id: crate::ids::ReportId,
@@ -678,6 +680,7 @@ mod typed {
     /// A filter of the `Report` list: each variant is one query parameter, spelled as the API
     /// spells it. Add several to a [`ReportQuery`] with `filter`; the API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum ReportFilter {
         /// Filter by the record's Id.
         ///
@@ -770,8 +773,10 @@ mod typed {
         }
     }
 
-    /// A field the `Report` list can be ordered by.
+    /// A field the `Report` list can be ordered by. The variants follow the spec's order, which a
+    /// new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum ReportSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

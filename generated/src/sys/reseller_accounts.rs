@@ -382,6 +382,7 @@ mod typed {
     /// with [`ResellerAccount::to_update`]: fields this client does not know are kept in `extra`
     /// and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ResellerAccount {
         /// The unique identifier of the record; set by the server.
         ///
@@ -845,6 +846,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ResellerAccountListItem {
         /// `Id`: see [`ResellerAccount::id`].
         pub id: crate::ids::ResellerAccountId,
@@ -1207,6 +1209,7 @@ mod typed {
     /// API spells it. Add several to a [`ResellerAccountQuery`] with `filter`; the API combines
     /// them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum ResellerAccountFilter {
         /// Filter by the record's Id.
         ///
@@ -1537,8 +1540,10 @@ mod typed {
         }
     }
 
-    /// A field the `ResellerAccount` list can be ordered by.
+    /// A field the `ResellerAccount` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum ResellerAccountSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -344,6 +344,7 @@ mod typed {
     /// [`ResellerPayout::to_update`]: fields this client does not know are kept in `extra` and sent
     /// back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ResellerPayout {
         /// The unique identifier of the record; set by the server.
         ///
@@ -684,6 +685,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ResellerPayoutListItem {
         /// `Id`: see [`ResellerPayout::id`].
         pub id: crate::ids::ResellerPayoutId,
@@ -1007,6 +1009,7 @@ mod typed {
     /// API spells it. Add several to a [`ResellerPayoutQuery`] with `filter`; the API combines them
     /// with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum ResellerPayoutFilter {
         /// Filter by the record's Id.
         ///
@@ -1259,8 +1262,10 @@ mod typed {
         }
     }
 
-    /// A field the `ResellerPayout` list can be ordered by.
+    /// A field the `ResellerPayout` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum ResellerPayoutSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -412,6 +412,7 @@ mod typed {
     /// [`Reseller::to_update`]: fields this client does not know are kept in `extra` and sent back,
     /// so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct Reseller {
         /// The unique identifier of the record; set by the server.
         ///
@@ -818,6 +819,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ResellerListItem {
         /// `Id`: see [`Reseller::id`].
         pub id: crate::ids::ResellerId,
@@ -1343,6 +1345,7 @@ mod typed {
     /// A filter of the `Reseller` list: each variant is one query parameter, spelled as the API
     /// spells it. Add several to a [`ResellerQuery`] with `filter`; the API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum ResellerFilter {
         /// Filter by the record's Id.
         ///
@@ -1609,8 +1612,10 @@ mod typed {
         }
     }
 
-    /// A field the `Reseller` list can be ordered by.
+    /// A field the `Reseller` list can be ordered by. The variants follow the spec's order, which a
+    /// new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum ResellerSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

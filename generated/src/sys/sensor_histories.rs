@@ -209,6 +209,7 @@ mod typed {
     /// [`SensorHistory::to_update`]: fields this client does not know are kept in `extra` and sent
     /// back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct SensorHistory {
         /// The unique identifier of the record; set by the server.
         ///
@@ -368,6 +369,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct SensorHistoryListItem {
         /// `Id`: see [`SensorHistory::id`].
         pub id: crate::ids::SensorHistoryId,
@@ -615,6 +617,7 @@ mod typed {
     /// API spells it. Add several to a [`SensorHistoryQuery`] with `filter`; the API combines them
     /// with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum SensorHistoryFilter {
         /// Filter by the record's Id.
         ///
@@ -715,8 +718,10 @@ mod typed {
         }
     }
 
-    /// A field the `SensorHistory` list can be ordered by.
+    /// A field the `SensorHistory` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum SensorHistorySort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -409,6 +409,7 @@ mod typed {
     /// [`Sensor::to_update`]: fields this client does not know are kept in `extra` and sent back,
     /// so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct Sensor {
         /// The unique identifier of the record; set by the server.
         ///
@@ -883,6 +884,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct SensorListItem {
         /// `Id`: see [`Sensor::id`].
         pub id: crate::ids::SensorId,
@@ -1821,6 +1823,7 @@ mod typed {
     /// A filter of the `Sensor` list: each variant is one query parameter, spelled as the API
     /// spells it. Add several to a [`SensorQuery`] with `filter`; the API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum SensorFilter {
         /// Filter by the record's Id.
         ///
@@ -2137,8 +2140,10 @@ mod typed {
         }
     }
 
-    /// A field the `Sensor` list can be ordered by.
+    /// A field the `Sensor` list can be ordered by. The variants follow the spec's order, which a
+    /// new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum SensorSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

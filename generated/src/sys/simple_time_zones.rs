@@ -194,6 +194,7 @@ mod typed {
     /// [`SimpleTimeZone::to_update`]: fields this client does not know are kept in `extra` and sent
     /// back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct SimpleTimeZone {
         /// The unique identifier of the record; set by the server.
         ///
@@ -378,6 +379,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct SimpleTimeZoneListItem {
         /// `Id`: see [`SimpleTimeZone::id`].
         pub id: crate::ids::SimpleTimeZoneId,
@@ -566,6 +568,7 @@ mod typed {
     /// API spells it. Add several to a [`SimpleTimeZoneQuery`] with `filter`; the API combines them
     /// with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum SimpleTimeZoneFilter {
         /// Filter by the record's Id.
         ///
@@ -653,8 +656,10 @@ mod typed {
         }
     }
 
-    /// A field the `SimpleTimeZone` list can be ordered by.
+    /// A field the `SimpleTimeZone` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum SimpleTimeZoneSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -314,6 +314,7 @@ mod typed {
     /// with [`SystemNotification::to_update`]: fields this client does not know are kept in `extra`
     /// and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct SystemNotification {
         /// The unique identifier of the record; set by the server.
         ///
@@ -631,6 +632,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct SystemNotificationListItem {
         /// `Id`: see [`SystemNotification::id`].
         pub id: crate::ids::SystemNotificationId,
@@ -1188,6 +1190,7 @@ mod typed {
     /// the API spells it. Add several to a [`SystemNotificationQuery`] with `filter`; the API
     /// combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum SystemNotificationFilter {
         /// Filter by the record's Id.
         ///
@@ -1486,8 +1489,11 @@ mod typed {
         }
     }
 
-    /// A field the `SystemNotification` list can be ordered by.
+    /// A field the `SystemNotification` list can be ordered by. The variants follow the spec's
+    /// order, which a new field may change: their discriminants (`as` casts) are not part of the
+    /// API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum SystemNotificationSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -228,6 +228,7 @@ mod typed {
     /// [`TaxRate::to_update`]: fields this client does not know are kept in `extra` and sent back,
     /// so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct TaxRate {
         /// The unique identifier of the record; set by the server.
         ///
@@ -400,6 +401,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct TaxRateListItem {
         /// `Id`: see [`TaxRate::id`].
         pub id: crate::ids::TaxRateId,
@@ -663,6 +665,7 @@ mod typed {
     /// A filter of the `TaxRate` list: each variant is one query parameter, spelled as the API
     /// spells it. Add several to a [`TaxRateQuery`] with `filter`; the API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum TaxRateFilter {
         /// Filter by the record's Id.
         ///
@@ -760,8 +763,10 @@ mod typed {
         }
     }
 
-    /// A field the `TaxRate` list can be ordered by.
+    /// A field the `TaxRate` list can be ordered by. The variants follow the spec's order, which a
+    /// new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum TaxRateSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -319,6 +319,7 @@ mod typed {
     /// [`TemplateFile::to_update`]: fields this client does not know are kept in `extra` and sent
     /// back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct TemplateFile {
         /// The unique identifier of the record; set by the server.
         ///
@@ -593,6 +594,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct TemplateFileListItem {
         /// `Id`: see [`TemplateFile::id`].
         pub id: crate::ids::TemplateFileId,
@@ -1024,6 +1026,7 @@ mod typed {
     /// spells it. Add several to a [`TemplateFileQuery`] with `filter`; the API combines them with
     /// AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum TemplateFileFilter {
         /// Filter by the record's Id.
         ///
@@ -1181,8 +1184,10 @@ mod typed {
         }
     }
 
-    /// A field the `TemplateFile` list can be ordered by.
+    /// A field the `TemplateFile` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum TemplateFileSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

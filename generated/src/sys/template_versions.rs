@@ -213,6 +213,7 @@ mod typed {
     /// with [`TemplateVersion::to_update`]: fields this client does not know are kept in `extra`
     /// and sent back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct TemplateVersion {
         /// The unique identifier of the record; set by the server.
         ///
@@ -381,6 +382,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct TemplateVersionListItem {
         /// `Id`: see [`TemplateVersion::id`].
         pub id: crate::ids::TemplateVersionId,
@@ -628,6 +630,7 @@ mod typed {
     /// API spells it. Add several to a [`TemplateVersionQuery`] with `filter`; the API combines
     /// them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum TemplateVersionFilter {
         /// Filter by the record's Id.
         ///
@@ -710,8 +713,10 @@ mod typed {
         }
     }
 
-    /// A field the `TemplateVersion` list can be ordered by.
+    /// A field the `TemplateVersion` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum TemplateVersionSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

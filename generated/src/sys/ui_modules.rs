@@ -201,6 +201,7 @@ mod typed {
     /// [`UiModule::to_update`]: fields this client does not know are kept in `extra` and sent back,
     /// so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct UiModule {
         /// The unique identifier of the record; set by the server.
         ///
@@ -381,6 +382,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct UiModuleListItem {
         /// `Id`: see [`UiModule::id`].
         pub id: crate::ids::UiModuleId,
@@ -675,6 +677,7 @@ mod typed {
     /// A filter of the `UiModule` list: each variant is one query parameter, spelled as the API
     /// spells it. Add several to a [`UiModuleQuery`] with `filter`; the API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum UiModuleFilter {
         /// Filter by the record's Id.
         ///
@@ -765,8 +768,10 @@ mod typed {
         }
     }
 
-    /// A field the `UiModule` list can be ordered by.
+    /// A field the `UiModule` list can be ordered by. The variants follow the spec's order, which a
+    /// new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum UiModuleSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -216,6 +216,7 @@ mod typed {
     /// [`UserBookmark::to_update`]: fields this client does not know are kept in `extra` and sent
     /// back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct UserBookmark {
         /// The unique identifier of the record; set by the server.
         ///
@@ -381,6 +382,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct UserBookmarkListItem {
         /// `Id`: see [`UserBookmark::id`].
         pub id: crate::ids::UserBookmarkId,
@@ -638,6 +640,7 @@ mod typed {
     /// spells it. Add several to a [`UserBookmarkQuery`] with `filter`; the API combines them with
     /// AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum UserBookmarkFilter {
         /// Filter by the record's Id.
         ///
@@ -737,8 +740,10 @@ mod typed {
         }
     }
 
-    /// A field the `UserBookmark` list can be ordered by.
+    /// A field the `UserBookmark` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum UserBookmarkSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -202,6 +202,7 @@ mod typed {
     /// The full record. `GET /api/sys/usermessages/{Id}` answers it. Fields this client does not
     /// know are kept in `extra`.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct UserMessage {
         /// The unique identifier of the record; set by the server.
         ///
@@ -408,6 +409,7 @@ mod typed {
     /// The summary that GET list answers: it leaves out `ToUsers` (the 2020 list example; the
     /// catalogue says only get returns it).
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct UserMessageListItem {
         /// `Id`: see [`UserMessage::id`].
         pub id: crate::ids::UserMessageId,
@@ -532,6 +534,7 @@ mod typed {
     /// spells it. Add several to a [`UserMessageQuery`] with `filter`; the API combines them with
     /// AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum UserMessageFilter {
         /// Filter by the record's Id.
         ///
@@ -632,8 +635,10 @@ mod typed {
         }
     }
 
-    /// A field the `UserMessage` list can be ordered by.
+    /// A field the `UserMessage` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum UserMessageSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -648,6 +648,7 @@ mod typed {
     /// [`User::to_update`]: fields this client does not know are kept in `extra` and sent back, so
     /// an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct User {
         /// The unique identifier of the record; set by the server.
         ///
@@ -1368,6 +1369,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct UserListItem {
         /// `Id`: see [`User::id`].
         pub id: crate::ids::UserId,
@@ -2652,6 +2654,7 @@ mod typed {
     /// A filter of the `User` list: each variant is one query parameter, spelled as the API spells
     /// it. Add several to a [`UserQuery`] with `filter`; the API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum UserFilter {
         /// Filter by the record's Id.
         ///
@@ -3237,8 +3240,10 @@ mod typed {
         }
     }
 
-    /// A field the `User` list can be ordered by.
+    /// A field the `User` list can be ordered by. The variants follow the spec's order, which a new
+    /// field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum UserSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

@@ -247,6 +247,7 @@ mod typed {
     /// [`ValidationRule::to_update`]: fields this client does not know are kept in `extra` and sent
     /// back, so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ValidationRule {
         /// The unique identifier of the record; set by the server.
         ///
@@ -434,6 +435,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ValidationRuleListItem {
         /// `Id`: see [`ValidationRule::id`].
         pub id: crate::ids::ValidationRuleId,
@@ -748,6 +750,7 @@ mod typed {
     /// API spells it. Add several to a [`ValidationRuleQuery`] with `filter`; the API combines them
     /// with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum ValidationRuleFilter {
         /// Filter by the record's Id.
         ///
@@ -852,8 +855,10 @@ mod typed {
         }
     }
 
-    /// A field the `ValidationRule` list can be ordered by.
+    /// A field the `ValidationRule` list can be ordered by. The variants follow the spec's order,
+    /// which a new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum ValidationRuleSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

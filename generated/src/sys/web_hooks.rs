@@ -270,6 +270,7 @@ mod typed {
     /// [`WebHook::to_update`]: fields this client does not know are kept in `extra` and sent back,
     /// so an update never clears them.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct WebHook {
         /// The unique identifier of the record; set by the server.
         ///
@@ -491,6 +492,7 @@ mod typed {
     /// }
     /// ```
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct WebHookListItem {
         /// `Id`: see [`WebHook::id`].
         pub id: crate::ids::WebHookId,
@@ -795,6 +797,7 @@ mod typed {
     /// A filter of the `WebHook` list: each variant is one query parameter, spelled as the API
     /// spells it. Add several to a [`WebHookQuery`] with `filter`; the API combines them with AND.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum WebHookFilter {
         /// Filter by the record's Id.
         ///
@@ -942,8 +945,10 @@ mod typed {
         }
     }
 
-    /// A field the `WebHook` list can be ordered by.
+    /// A field the `WebHook` list can be ordered by. The variants follow the spec's order, which a
+    /// new field may change: their discriminants (`as` casts) are not part of the API.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum WebHookSort {
         /// `Id`: The unique identifier of the record; set by the server.
         Id,

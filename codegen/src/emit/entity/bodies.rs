@@ -88,22 +88,22 @@ fn constructed(
     let required: Vec<&Field> = fields
         .iter()
         .map(|(f, _)| *f)
-        .filter(|f| f.required)
+        .filter(|f| !f.optional_in_create())
         .collect();
     let optional: Vec<&Field> = fields
         .iter()
         .map(|(f, _)| *f)
-        .filter(|f| !f.required)
+        .filter(|f| f.optional_in_create())
         .collect();
     let field_defs = fields.iter().map(|(f, doc)| {
         let name = &f.ident;
-        let ty = rust_types::field_type(f, !f.required);
+        let ty = rust_types::field_type(f, f.optional_in_create());
         quote!(#doc pub #name: #ty,)
     });
     // Unset optional fields are not sent: the API then keeps its defaults.
     let writes = fields
         .iter()
-        .map(|(f, _)| rust_types::write_field(f, !f.required, true));
+        .map(|(f, _)| rust_types::write_field(f, f.optional_in_create(), true));
     let params = required.iter().map(|f| {
         let name = &f.ident;
         let (ty, _) = rust_types::param(&f.ty, &quote!(#name));
@@ -111,7 +111,7 @@ fn constructed(
     });
     let inits = fields.iter().map(|(f, _)| {
         let name = &f.ident;
-        if !f.required {
+        if f.optional_in_create() {
             return quote!(#name: None);
         }
         match rust_types::param(&f.ty, &quote!(#name)) {
@@ -248,14 +248,14 @@ fn update_body(entity: &Entity) -> TokenStream {
     let field_defs = fields.iter().map(|f| {
         let doc = body_field_docs(entity, f, true).of(f);
         let name = &f.ident;
-        let ty = rust_types::field_type(f, !f.read || f.nullable);
+        let ty = rust_types::field_type(f, f.optional_in_update());
         quote!(#doc pub #name: #ty,)
     });
     // Record fields are sent even when `None`: null clears exactly what the record had as
     // null. Body-only fields are sent only when set.
     let writes = fields
         .iter()
-        .map(|f| rust_types::write_field(f, !f.read || f.nullable, !f.read));
+        .map(|f| rust_types::write_field(f, f.optional_in_update(), !f.read));
     let copies = fields.iter().map(|f| {
         let name = &f.ident;
         if f.read {

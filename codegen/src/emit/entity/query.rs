@@ -62,9 +62,12 @@ pub fn emit(entity: &Entity) -> TokenStream {
     } else {
         quote!(self)
     };
+    // `non_exhaustive` on both enums: a filter or sort field the spec adds is then not a
+    // breaking change (a `match` outside the crate needs a wildcard arm).
     let filter_enum = quote! {
         #filter_doc
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum #filter {
             #(#variant_defs)*
         }
@@ -91,7 +94,12 @@ pub fn emit(entity: &Entity) -> TokenStream {
         let (variant, wire) = (&s.variant, &s.wire);
         quote!(Self::#variant => #wire,)
     });
-    let sort_doc = docs::outer(&format!("A field the `{name}` list can be ordered by."));
+    // A unit-only enum can be cast with `as`, and a sort field the spec adds in the middle
+    // shifts the later variants' discriminants: say they are not part of the API.
+    let sort_doc = docs::outer(&format!(
+        "A field the `{name}` list can be ordered by. The variants follow the spec's order, \
+         which a new field may change: their discriminants (`as` casts) are not part of the API."
+    ));
     let scrutinee = if entity.sort.is_empty() {
         quote!(*self)
     } else {
@@ -100,6 +108,7 @@ pub fn emit(entity: &Entity) -> TokenStream {
     let sort_enum = quote! {
         #sort_doc
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         pub enum #sort {
             #(#sort_variants)*
         }

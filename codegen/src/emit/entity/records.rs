@@ -31,7 +31,7 @@ pub fn emit(entity: &Entity) -> TokenStream {
         &record_doc,
         entity
             .record_fields()
-            .map(|f| (f, f.nullable, FieldDocs::Own)),
+            .map(|f| (f, f.optional_in_record(), FieldDocs::Own)),
     );
     if !entity.has_list_records() {
         return record;
@@ -65,7 +65,6 @@ pub fn emit(entity: &Entity) -> TokenStream {
     ]);
     // List records are decoded leniently: their shape differs between the documents (002
     // and 003 name the same ids `CoworkerId` and `Coworker`), so only `Id` is required.
-    let id_wire = &entity.id_field().wire;
     let list_item = record_struct(
         &names.list_item,
         &list_doc,
@@ -75,7 +74,7 @@ pub fn emit(entity: &Entity) -> TokenStream {
             } else {
                 FieldDocs::Link(&names.record)
             };
-            (f, f.wire != *id_wire, link)
+            (f, entity.optional_in_list(f), link)
         }),
     );
     quote! {
@@ -148,9 +147,12 @@ fn record_struct<'a>(
         }
     });
     let expecting = format!("a `{ident}` record");
+    // `non_exhaustive`: records come from the API, never from a struct literal, so a field
+    // the spec adds is not a breaking change (the visitor below builds them in this crate).
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub struct #ident {
             #(#definitions)*
             /// Properties the spec does not describe, kept as the API sent them.

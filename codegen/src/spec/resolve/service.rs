@@ -184,11 +184,27 @@ impl Resolver<'_> {
                 None,
             );
         }
+        let current_user = a.current_user.as_ref().map(|c| {
+            self.sources(&c.sources);
+            let docs = self.docs(&c.docs, "the current user endpoint");
+            let path_ok = c.path.starts_with('/')
+                && !c.path.contains(['?', '#', '%', ' ', '{', '}'])
+                && c.path.as_str() != a.password_grant.path.as_str();
+            if !path_ok {
+                self.error(
+                    c.path.span(),
+                    "the current user path must be an absolute path without a query, placeholder or spaces, other than the token path",
+                    None,
+                );
+            }
+            (c.path.to_string(), docs)
+        });
         Auth {
             bearer_docs,
             basic_docs,
             token_path: a.password_grant.path.to_string(),
             password_grant_docs,
+            current_user,
         }
     }
 
