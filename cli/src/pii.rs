@@ -325,6 +325,7 @@ mod tests {
     const SCHEMA: EntitySchema = EntitySchema {
         name: "Visitor",
         area: "spaces",
+        docs: "A visitor.",
         fields: &[
             FieldSchema::new("FullName", FieldKind::String).pii(Pii::Name),
             FieldSchema::new("DateOfBirth", FieldKind::DateTime).pii(Pii::Dob),

@@ -11,6 +11,8 @@ pub struct EntitySchema {
     pub name: &'static str,
     /// The API area (`billing`).
     pub area: &'static str,
+    /// What the entity is, from the spec's docs (Markdown), for tools that describe the API.
+    pub docs: &'static str,
     /// The full record's fields, as GET one answers them.
     pub fields: &'static [FieldSchema],
     /// Display fields that list records add, joined from related entities.

@@ -42,6 +42,7 @@ pub fn entity(schema: &'static EntitySchema) -> Value {
     let mut answer = Map::new();
     answer.insert("entity".into(), json!(schema.name));
     answer.insert("area".into(), json!(schema.area));
+    answer.insert("docs".into(), json!(schema.docs));
     answer.insert("operations".into(), operations(schema));
     answer.insert(
         "fields".into(),
@@ -217,6 +218,12 @@ mod tests {
     #[test]
     fn an_entity_is_described_with_fields_filters_sort_and_roles() {
         let d = entity(schema("CoworkerDiscountCode"));
+        // The entity's docs, from the spec.
+        assert!(
+            d["docs"].as_str().unwrap().contains("discount code"),
+            "{}",
+            d["docs"]
+        );
         let fields = d["fields"].as_array().unwrap();
         let coworker = fields.iter().find(|f| f["name"] == "CoworkerId").unwrap();
         assert_eq!(coworker["type"], "id<Coworker>");

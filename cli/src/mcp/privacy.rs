@@ -188,6 +188,7 @@ mod tests {
     const SCHEMA: EntitySchema = EntitySchema {
         name: "Visitor",
         area: "spaces",
+        docs: "A visitor.",
         fields: &[
             FieldSchema::new("FullName", FieldKind::String).pii(Pii::Name),
             FieldSchema::new("AccessToken", FieldKind::String).pii(Pii::Secret),

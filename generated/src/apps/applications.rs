@@ -85,6 +85,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "Application",
     area: "apps",
+    docs: "An application of the Nexudus apps marketplace: its name, descriptions, the URL that\ninstalls it, whether it is published, and the user roles it needs. Locations install\napplications as InstalledApplication records.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("Application"))
             .read_only()

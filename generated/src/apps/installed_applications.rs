@@ -90,6 +90,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "InstalledApplication",
     area: "apps",
+    docs: "An application of the marketplace installed at a location, with whether its use there needs\napproval.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("InstalledApplication"))
             .read_only()

@@ -77,6 +77,7 @@ pub const DELETE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "InstalledMarketPlaceApplication",
     area: "apps",
+    docs: "A marketplace application (MarketPlaceApplication) enabled by a location, with what the\nlocation shares with it (products, resources, events, plans, availability, prices) and what\nit accepts from it (bookings, event sign-ups, payment requests).",
     fields: &[
         crate::FieldSchema::new(
                 "Id",

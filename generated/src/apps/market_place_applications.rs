@@ -74,6 +74,7 @@ pub const DELETE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "MarketPlaceApplication",
     area: "apps",
+    docs: "A service registered in the Nexudus marketplace, for example one that reads locations'\ninventory or takes bookings for them. Once published, locations can enable it\n(InstalledMarketPlaceApplication). It names an address locations can write to for support\n(`SupportEmail`), one for technical questions (`NotificationEmail`) and the webhook URL\nthat receives real-time notifications (`NotificationUrl`).",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("MarketPlaceApplication"))
             .read_only()

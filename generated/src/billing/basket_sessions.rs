@@ -68,6 +68,7 @@ pub const DELETE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "BasketSession",
     area: "billing",
+    docs: "The contents of a customer's basket, kept while they check out on the members portal.\nNexudus uses it internally: it is not meant to be managed through the API.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("BasketSession"))
             .read_only()

@@ -87,6 +87,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "BusinessCharge",
     area: "billing",
+    docs: "A charge raised against a location (business), for example by a third-party application,\nwith its amounts, due date, approval by both sides and whether it has been invoiced yet.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("BusinessCharge"))
             .read_only()

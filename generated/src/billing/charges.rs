@@ -86,6 +86,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "Charge",
     area: "billing",
+    docs: "A one-off or regular debit on a customer's account (a \"charge\"), waiting to be billed on the\ncustomer's next invoice. Charges are also created by the system for contracts, products,\npasses, extra services and event tickets, whose unique ids link them back to their origin.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("Charge"))
             .read_only()

@@ -71,6 +71,7 @@ pub const DELETE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "ContractContact",
     area: "billing",
+    docs: "A key contact of a virtual-office contract (CoworkerContract): a director, a trading name of\nthe company or a person allowed to receive its mail and deliveries. Staff use these entries\nto recognise post addressed to anyone connected with the contract. A contact either points to\nan existing customer (whose name and email then come from that record) or carries its own\nname and email.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("ContractContact"))
             .read_only()

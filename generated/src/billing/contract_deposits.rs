@@ -87,6 +87,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "ContractDeposit",
     area: "billing",
+    docs: "A deposit (security deposit) taken for a customer's contract, billed as a product, that may\nbe refundable and is later invoiced or credited back.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("ContractDeposit"))
             .read_only()

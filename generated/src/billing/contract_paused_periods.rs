@@ -75,6 +75,7 @@ pub const DELETE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "ContractPausedPeriod",
     area: "billing",
+    docs: "A freeze of a customer's plan contract (CoworkerContract) for one or more billing cycles,\nwithout cancelling it. The freeze starts on the first day of a billing cycle and ends on the\nfirst day of the cycle in which the plan restarts. While it lasts the contract generates no\ncharges and grants none of its benefits, and a customer with no other active contract goes\nback to being a contact; purchases linked to the contract are still invoiced as usual.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("ContractPausedPeriod"))
             .read_only()

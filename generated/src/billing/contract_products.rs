@@ -70,6 +70,7 @@ pub const DELETE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "ContractProduct",
     area: "billing",
+    docs: "A product attached to a customer's plan contract (CoworkerContract) and billed each time the\ncontract is invoiced, next to the plan itself. Its price overrides the product's own price\nwhen set; RepeatFrom and RepeatUntil limit the invoices that include it (none set: every\ninvoice); pro-rating applies only when the plan has pro-rating enabled.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("ContractProduct"))
             .read_only()

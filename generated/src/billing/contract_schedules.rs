@@ -71,6 +71,7 @@ pub const DELETE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "ContractSchedule",
     area: "billing",
+    docs: "A price change planned for a customer's plan contract (CoworkerContract): on the ApplyOn\ndate Nexudus sets the contract's price to Price by itself, which lets staff set up stepped\npricing (an introductory rate, then the full one) in advance. Once processed the schedule is\nmarked Applied and can no longer be changed.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("ContractSchedule"))
             .read_only()

@@ -86,6 +86,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "CoworkerBookingCreditUseHistory",
     area: "billing",
+    docs: "One use of a customer's booking credit (CoworkerBookingCredit): how much of the credit was\nspent, and on which booking or event ticket.",
     fields: &[
         crate::FieldSchema::new(
                 "Id",

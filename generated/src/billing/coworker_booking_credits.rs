@@ -102,6 +102,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "CoworkerBookingCredit",
     area: "billing",
+    docs: "An amount of monetary credit assigned to a customer. Credits are typically created\nautomatically when a customer's contract on a plan that includes a TariffBookingCredit\nrenews, but can also be created manually.\n\nCredit can pay for bookings (`CaneBeUsedForBookings`, restricted by\n`ElegibleResourceTypes`), for event sign-ups (`CaneBeUsedForEvents`, restricted by\n`EventCategories`), and, as universal credit (`IsUniversalCredit`), for products, time\npasses and other charges (restricted by `ElegibleProducts`, `ElegiblePasses` and\n`AppliesToCharges`). An empty restriction list means \"all\". `ValidFrom` and `ExpireDate`\nbound its validity.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("CoworkerBookingCredit"))
             .read_only()

@@ -100,6 +100,7 @@ pub const CONTRACT_SCHEDULES_ELEMENT: crate::ChildSchema = crate::ChildSchema {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "CoworkerContract",
     area: "billing",
+    docs: "A customer's contract on a plan (tariff) at a location: what drives automatic billing. It\nsets the price (fixed, or the plan's), the billing day and renewal dates, the desks it\ncovers, and how and when it is cancelled. A customer with an active contract is a member.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("CoworkerContract"))
             .read_only()

@@ -92,6 +92,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "CoworkerDiscountCode",
     area: "billing",
+    docs: "A discount code assigned to a customer (coworker) at a location (business), optionally\nwithin a customer-specific validity window, or as part of the referral programme.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("CoworkerDiscountCode"))
             .read_only()

@@ -95,6 +95,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "CoworkerExtraServiceUseHistory",
     area: "billing",
+    docs: "One use of a customer's extra service (CoworkerExtraService) by a booking, and how many of\nits uses that booking consumed.",
     fields: &[
         crate::FieldSchema::new(
                 "Id",

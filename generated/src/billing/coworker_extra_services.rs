@@ -93,6 +93,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "CoworkerExtraService",
     area: "billing",
+    docs: "An extra service (ExtraService) sold or given to a customer: a number of uses, counted in\nthe service's charge period (minutes, days, uses, ...), that bookings consume, with its\nprice, expiry date and invoicing state. Some are added by plans, products or bookings.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("CoworkerExtraService"))
             .read_only()

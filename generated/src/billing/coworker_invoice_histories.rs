@@ -94,6 +94,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "CoworkerInvoiceHistory",
     area: "billing",
+    docs: "An entry in a customer invoice's history: something that happened to the invoice (sent,\npaid, a failed payment, ...), flagged when it is a problem.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("CoworkerInvoiceHistory"))
             .read_only()

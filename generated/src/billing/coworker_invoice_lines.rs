@@ -72,6 +72,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "CoworkerInvoiceLine",
     area: "billing",
+    docs: "One line of a customer invoice: what is billed, how many, its amounts and tax, the ledger\naccount it is booked to, and the unique id of the contract, booking, product, pass, charge\nor ticket it bills.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("CoworkerInvoiceLine"))
             .read_only()

@@ -76,6 +76,7 @@ pub const DELETE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "CoworkerInvoicePaymentToken",
     area: "billing",
+    docs: "Nexudus's internal record of the payment token used to pay a customer invoice: it ties the\ninvoice (CoworkerInvoice) to the payment provider and to the provider's token that\nauthorised or captured the payment.",
     fields: &[
         crate::FieldSchema::new(
                 "Id",

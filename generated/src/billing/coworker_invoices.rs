@@ -70,6 +70,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "CoworkerInvoice",
     area: "billing",
+    docs: "An invoice issued to a customer by a location: who is billed and where, the period it\ncovers, its amounts and currency, and its state (draft, sent, paid, refunded, credit note,\ntransferred to accounting). Its lines are CoworkerInvoiceLine records.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("CoworkerInvoice"))
             .read_only()

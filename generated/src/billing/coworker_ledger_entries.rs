@@ -93,6 +93,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "CoworkerLedgerEntry",
     area: "billing",
+    docs: "One transaction in a customer's ledger at a location: a debit (such as an invoice) or a\ncredit (such as a payment), the running balance after it, the invoice it concerns and the\npayment provider that processed it. A positive balance means the customer owes money.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("CoworkerLedgerEntry"))
             .read_only()

@@ -77,6 +77,7 @@ pub const DELETE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "CoworkerPaymentMethod",
     area: "billing",
+    docs: "A customer's stored, tokenised means of payment at one location, used to charge the invoices\nthat location issues to the customer. The providers supported are Stripe (cards, ACH and\nBACS) and GoCardless (direct-debit mandates). For Stripe, MethodId holds Stripe's payment\nmethod id; for GoCardless, MandateId holds the mandate id; CustomerId is the provider's own\ncustomer id in both cases.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("CoworkerPaymentMethod"))
             .read_only()

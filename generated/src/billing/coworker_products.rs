@@ -89,6 +89,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "CoworkerProduct",
     area: "billing",
+    docs: "A product sold to a customer, once or repeating on a cycle, with its price and quantity,\nwhen it is invoiced, and whether its benefits (credits, passes) are released before it is\npaid. Products that repeat with the customer's contract are better sold as ContractProduct.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("CoworkerProduct"))
             .read_only()

@@ -90,6 +90,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "CoworkerTimePass",
     area: "billing",
+    docs: "A time pass (TimePass) held by a customer, such as a day pass: its uses, price, expiry date,\nwhether it has been used or checked in with, and whether it has been invoiced. Some are\ngranted by the customer's plan or by a product.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("CoworkerTimePass"))
             .read_only()

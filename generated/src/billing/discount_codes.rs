@@ -86,6 +86,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "DiscountCode",
     area: "billing",
+    docs: "A discount code a location offers: a percentage or a fixed amount off plans, bookings,\nproducts or events (optionally only some of each), within publish and validity dates, with\ncaps on its uses and on who may use it. CoworkerDiscountCode assigns one to a customer.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("DiscountCode"))
             .read_only()

@@ -89,6 +89,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "ExtraServicePrice",
     area: "billing",
+    docs: "A price of an extra service (booking rate) for customers on one plan, overriding the extra\nservice's own price and maximum.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("ExtraServicePrice"))
             .read_only()

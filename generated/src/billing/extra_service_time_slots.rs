@@ -91,6 +91,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "ExtraServiceTimeSlot",
     area: "billing",
+    docs: "A weekly time window of an extra service (booking rate): on a day of the week, between two\ntimes, the rate is available, or not.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("ExtraServiceTimeSlot"))
             .read_only()

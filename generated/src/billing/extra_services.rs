@@ -102,6 +102,7 @@ pub const TIME_SLOTS_ELEMENT: crate::ChildSchema = crate::ChildSchema {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "ExtraService",
     area: "billing",
+    docs: "A charge rule for time or uses at a location, the newer pages' \"booking rate\": what booking\nresources of some types costs per charge period (minutes, days, uses, ...), with optional\nlimits on the time of day, booking length, plans and audience. It can also be sold as\nbooking or printing credit (CoworkerExtraService).",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("ExtraService"))
             .read_only()

@@ -89,6 +89,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "FinancialAccount",
     area: "billing",
+    docs: "A bookkeeping (ledger) account of a location, with its code and type (sales, payments,\ndeposits), to which charges, products and invoice lines are booked for accounting exports.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("FinancialAccount"))
             .read_only()

@@ -68,6 +68,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "Invoice",
     area: "billing",
+    docs: "An invoice that Nexudus issues to the operator (the business running the space) for its use\nof the platform: a snapshot, taken when it is issued, of the bill-to details, the period, the\namounts and the payment state. The invoices a location issues to its own customers are\nCoworkerInvoice records.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("Invoice"))
             .read_only()

@@ -58,6 +58,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "LedgerEntry",
     area: "billing",
+    docs: "A debit or credit in the operator's account with Nexudus, next to the invoices Nexudus issues\nto the operator (Invoice), with the running balance. The ledger of a location's own customers\nis CoworkerLedgerEntry.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("LedgerEntry"))
             .read_only()

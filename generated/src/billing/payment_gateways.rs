@@ -87,6 +87,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "PaymentGateway",
     area: "billing",
+    docs: "A location's connection to a card payment provider (Stripe, Braintree, Adyen, ...): the\nprovider, its configuration and credentials, whether to attempt 3-D Secure, and the fee, tax\nrate and financial account of payments through it.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("PaymentGateway"))
             .read_only()

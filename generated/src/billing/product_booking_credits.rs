@@ -95,6 +95,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "ProductBookingCredit",
     area: "billing",
+    docs: "An amount of money credit attached to a product: when a customer buys the product it is\nreleased to them as a CoworkerBookingCredit. The credit can pay for bookings (restricted to\nElegibleResourceTypes), event sign-ups (restricted to EventCategories) and, as universal\ncredit, products, passes and charges; an empty restriction list means all. ExpirationType and\nExpiresIn set when the released credit expires.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("ProductBookingCredit"))
             .read_only()

@@ -90,6 +90,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "ProductExtraService",
     area: "billing",
+    docs: "An allowance of an extra service (booking time at a rate, or printing credit) that a product\ngives the customer who buys it, optionally expiring after a while.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("ProductExtraService"))
             .read_only()

@@ -87,6 +87,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "ProductTimePass",
     area: "billing",
+    docs: "Time passes (or day passes) that a product gives the customer who buys it, optionally expiring\nafter a while.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("ProductTimePass"))
             .read_only()

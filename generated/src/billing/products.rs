@@ -87,6 +87,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "Product",
     area: "billing",
+    docs: "An item or service sold to customers, once or on a recurring basis: its price, tax and\naccounting settings, optional stock tracking, and who may buy it (members, contacts, customers\non given plans). Products are sold through contracts (ContractProduct), added to bookings\n(BookingProduct, ResourceProduct) or bought directly (CoworkerProduct); their benefits are\nProductBookingCredit, ProductExtraService and ProductTimePass records.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("Product"))
             .read_only()

@@ -75,6 +75,7 @@ pub const DELETE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "ProposalContractSchedule",
     area: "billing",
+    docs: "A scheduled price of one contract of a proposal (ProposalContract): the price to apply from\na given date. Applied tells whether it has been applied.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("ProposalContractSchedule"))
             .read_only()

@@ -88,6 +88,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "ProposalContract",
     area: "billing",
+    docs: "A contract offered in a proposal: the plan, price, dates, billing day and desks that become a\nCoworkerContract when the customer accepts the proposal.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("ProposalContract"))
             .read_only()

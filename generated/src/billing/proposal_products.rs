@@ -87,6 +87,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "ProposalProduct",
     area: "billing",
+    docs: "A product offered in a proposal, once or as a recurring charge, with its quantity and price;\nit is sold to the customer when they accept the proposal.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("ProposalProduct"))
             .read_only()

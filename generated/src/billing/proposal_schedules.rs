@@ -70,6 +70,7 @@ pub const DELETE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "ProposalSchedule",
     area: "billing",
+    docs: "A scheduled price of a proposal (Proposal): the price to apply from a given date, as a\nContractSchedule does for a contract. Applied tells whether it has been applied.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("ProposalSchedule"))
             .read_only()

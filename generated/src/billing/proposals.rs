@@ -116,6 +116,7 @@ pub const DOWNLOAD_PROPOSAL_FILE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "Proposal",
     area: "billing",
+    docs: "A commercial offer made to a customer: one or more contracts (ProposalContract) and products\n(ProposalProduct), with the documents sent to and signed by the customer. When the customer\naccepts it, each proposed contract becomes a CoworkerContract. Creating a proposal also creates\nits first ProposalContract from the contract fields given (TariffId, Price, StartDate, ...);\nafterwards those are edited on the ProposalContract.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("Proposal"))
             .read_only()

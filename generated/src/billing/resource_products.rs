@@ -87,6 +87,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "ResourceProduct",
     area: "billing",
+    docs: "A product offered as an add-on when a resource is booked (catering, equipment, room set-up),\noptionally at a price of its own.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("ResourceProduct"))
             .read_only()

@@ -93,6 +93,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "TariffBookingCredit",
     area: "billing",
+    docs: "An amount of money credit that a plan (tariff) gives each of its customers every renewal\nperiod; on each renewal it is released to the customer as a CoworkerBookingCredit. The credit\ncan pay for bookings (restricted to ElegibleResourceTypes), event sign-ups (restricted to\nEventCategories) and, as universal credit, products, passes and charges; an empty restriction\nlist means all.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("TariffBookingCredit"))
             .read_only()

@@ -72,6 +72,7 @@ pub const DELETE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "TariffDefaultDueDate",
     area: "billing",
+    docs: "A location's default payment collection rule for the invoices of a set of plans (Tariffs):\npayment is collected automatically on a given day of the month (AutoCollectOn) or a number of\ndays after the invoice (AutoCollectAfter).",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("TariffDefaultDueDate"))
             .read_only()

@@ -90,6 +90,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "TariffExtraService",
     area: "billing",
+    docs: "An allowance of an extra service (a booking rate, or printing credit) that a plan (tariff)\nincludes for each of its customers every renewal period, e.g. ten hours of meeting-room\nbookings a month.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("TariffExtraService"))
             .read_only()

@@ -86,6 +86,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "TariffProduct",
     area: "billing",
+    docs: "A product included in a plan (tariff): customers on the plan get it as part of what the plan\noffers.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("TariffProduct"))
             .read_only()

@@ -90,6 +90,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "TariffSignupProduct",
     area: "billing",
+    docs: "A product charged once to customers when they sign up to a plan (tariff), such as a deposit\nor a key fee; it is added to their first invoice.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("TariffSignupProduct"))
             .read_only()

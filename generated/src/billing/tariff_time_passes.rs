@@ -86,6 +86,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "TariffTimePass",
     area: "billing",
+    docs: "A number of time passes (or day passes) that a plan (tariff) includes for each of its customers\nevery renewal period.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("TariffTimePass"))
             .read_only()

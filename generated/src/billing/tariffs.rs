@@ -97,6 +97,7 @@ pub const DOWNLOAD_CONTRACT_DOCUMENT: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "Tariff",
     area: "billing",
+    docs: "A plan (tariff) that customers sign up to: its price and billing cycle, sign-up fee, tax\nand accounting settings, cancellation and proration rules, and usage limits (check-ins,\nhours, booking minutes, visitors). Each customer on a plan has a CoworkerContract made from\nit; a plan's benefits (booking credits, extra services, time passes, products) are\nTariffBookingCredit, TariffExtraService, TariffTimePass and TariffProduct records. Editing a\nplan affects every contract on it.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("Tariff"))
             .read_only()

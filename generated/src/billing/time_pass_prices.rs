@@ -86,6 +86,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "TimePassPrice",
     area: "billing",
+    docs: "The price of a time pass for customers on a given plan (tariff), used instead of the pass's own\nprice.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("TimePassPrice"))
             .read_only()

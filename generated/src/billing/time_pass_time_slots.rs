@@ -88,6 +88,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "TimePassTimeSlot",
     area: "billing",
+    docs: "A weekly window, a day of the week and a time range, within which a time pass can be used; a\npass with no slots can be used at any time.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("TimePassTimeSlot"))
             .read_only()

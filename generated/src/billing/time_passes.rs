@@ -86,6 +86,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "TimePass",
     area: "billing",
+    docs: "A pass that lets a customer check in to the space: a day pass (no MinutesIncluded) is valid for\none day, a time pass for a number of minutes spread over several days. Customers buy passes\n(CoworkerTimePass), get them with a plan (TariffTimePass) or a product (ProductTimePass).",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("TimePass"))
             .read_only()

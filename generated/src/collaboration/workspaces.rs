@@ -85,6 +85,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "Workspace",
     area: "collaboration",
+    docs: "A collaboration area of a location where a group of customers share files and coordinate\nwork, run by one customer as its administrator; it can be shown in the members' portal,\nopened to everyone, or archived.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("Workspace"))
             .read_only()

@@ -89,6 +89,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "CommunityGroup",
     area: "community",
+    docs: "A group of customers on a location's discussion board, run by an admin user. Conversations\nassigned to it follow its access level: everyone reads and only members post (Restricted),\neveryone reads and posts (Public), or only members read and post (Private). Groups are also\nmade automatically for teams and courses that ask for one.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("CommunityGroup"))
             .read_only()

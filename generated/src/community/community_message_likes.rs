@@ -94,6 +94,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "CommunityMessageLike",
     area: "community",
+    docs: "One user's like of one reply (CommunityMessage) in a discussion board conversation.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("CommunityMessageLike"))
             .read_only()

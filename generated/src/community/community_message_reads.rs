@@ -74,6 +74,7 @@ pub const DELETE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "CommunityMessageRead",
     area: "community",
+    docs: "A mark that one user has read one reply (CommunityMessage) of a private discussion board\nconversation, with the time it was read.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("CommunityMessageRead"))
             .read_only()

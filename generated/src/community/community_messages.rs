@@ -89,6 +89,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "CommunityMessage",
     area: "community",
+    docs: "A reply in a discussion board conversation (CommunityThread), posted by a user. Admins may\ndelete any reply; customers only their own.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("CommunityMessage"))
             .read_only()

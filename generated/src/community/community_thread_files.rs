@@ -102,6 +102,7 @@ pub const DOWNLOAD_FILE_DATA: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "CommunityThreadFile",
     area: "community",
+    docs: "A picture or file attached to a discussion board conversation (CommunityThread) when it was\nstarted. Its content is read with the `FileData` download and replaced by giving\n`NewFileDataUrl`.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("CommunityThreadFile"))
             .read_only()

@@ -95,6 +95,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "CommunityThreadFollow",
     area: "community",
+    docs: "One user following one discussion board conversation (CommunityThread): followers are\nnotified of new replies. Users mentioned in a conversation follow it automatically.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("CommunityThreadFollow"))
             .read_only()

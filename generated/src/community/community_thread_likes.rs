@@ -91,6 +91,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "CommunityThreadLike",
     area: "community",
+    docs: "One user's like of one discussion board conversation (CommunityThread).",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("CommunityThreadLike"))
             .read_only()

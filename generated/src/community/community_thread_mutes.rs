@@ -91,6 +91,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "CommunityThreadMute",
     area: "community",
+    docs: "One user muting one discussion board conversation (CommunityThread): the user gets no\nnotifications of its new replies.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("CommunityThreadMute"))
             .read_only()

@@ -72,6 +72,7 @@ pub const DELETE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "CommunityThreadRead",
     area: "community",
+    docs: "A mark that one user has read the opening post of a private discussion board conversation\n(CommunityThread), with the time it was last read. CommunityMessageRead marks the replies.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("CommunityThreadRead"))
             .read_only()

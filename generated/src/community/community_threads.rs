@@ -91,6 +91,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "CommunityThread",
     area: "community",
+    docs: "A conversation on a location's discussion board: its subject and opening message, posted by\na user, optionally in a group whose access level decides who sees and replies. Customers\nfollow, like and reply to it (CommunityMessage); a private conversation is seen only by the\ncustomers mentioned in it, and instant delivery notifies followers at once instead of in the\ndaily digest.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("CommunityThread"))
             .read_only()

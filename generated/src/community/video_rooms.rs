@@ -67,6 +67,7 @@ pub const DELETE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "VideoRoom",
     area: "community",
+    docs: "A virtual meeting room of a location for video calls between members, with a limit on the\nnumber of participants. `OnlyForContacts` and `OnlyForMembers` narrow who can use it.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("VideoRoom"))
             .read_only()

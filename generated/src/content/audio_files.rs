@@ -94,6 +94,7 @@ pub const DOWNLOAD_AUDIO: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "AudioFile",
     area: "content",
+    docs: "Audio kept in a location's account for embedding in newsletters, document templates and\ncustom Members Portal or app pages. The file itself is uploaded from a URL (`NewAudioUrl`) and\ndownloaded with `audio(id)`.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("AudioFile"))
             .read_only()

@@ -85,6 +85,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "BlogCategory",
     area: "content",
+    docs: "A heading under which a location files its blog articles, optionally for one language only.\nIts `BlogPosts` list says which articles it holds.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("BlogCategory"))
             .read_only()

@@ -87,6 +87,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "BlogPostComment",
     area: "content",
+    docs: "A comment posted on a blog post (article) of a location, with a title, a text and the user who wrote\nit. Unpublished comments are hidden from customers.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("BlogPostComment"))
             .read_only()

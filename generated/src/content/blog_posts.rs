@@ -104,6 +104,7 @@ pub const DOWNLOAD_LARGE_IMAGE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "BlogPost",
     area: "content",
+    docs: "An article published on a location's Members Portal blog, with a short summary and a full\nbody, optional images, categories and customer comments. `PublishDate` schedules it (a past\ndate publishes at once) and `UnpublishDate` withdraws it; `OnlyForMembers` and\n`OnlyForContacts` restrict who sees it.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("BlogPost"))
             .read_only()

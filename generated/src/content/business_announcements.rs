@@ -75,6 +75,7 @@ pub const DELETE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "BusinessAnnouncement",
     area: "content",
+    docs: "A notice shown to customers on the Members Portal and the mobile app: a title and a plain\ntext body (no formatting), with an optional image and an optional call-to-action button.\n`ActiveFrom` and `ActiveTo` bound when it shows. `OnlyForContacts` and `OnlyForMembers`\nnarrow the audience to customers without or with an active contract; with both false every\ncustomer sees it. The image is uploaded from a URL (`NewImageUrl`, ideally 600x350 pixels).",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("BusinessAnnouncement"))
             .read_only()

@@ -96,6 +96,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "CalendarEventCategory",
     area: "content",
+    docs: "A label for grouping a location's events by kind or topic. The Members Portal's events page\nlets customers filter by it and suggests events with the same label as related. The link is\nset from either side (`CalendarEvents` here, `EventCategories` on the event).",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("CalendarEventCategory"))
             .read_only()

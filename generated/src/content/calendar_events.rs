@@ -114,6 +114,7 @@ pub const DOWNLOAD_LARGE_LOGO: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "CalendarEvent",
     area: "content",
+    docs: "An event of a location, published on the Members Portal: physical (optionally held in a\nbookable `Resource`, which is then blocked for its duration), virtual through the Zoom\nintegration, or both. It is free or sold through ticket products (EventProduct); customers\nwho sign up become EventAttendee records. `Allocation` caps attendance and `EnableWaitList`\ntakes sign-ups beyond it; `OnlyForMembers`/`OnlyForContacts` restrict who may attend.\n\nA repeating series is made only at creation (`RepeatEvent` with `Repeats`, `RepeatEvery`,\n`RepeatUntil` and the `RepeatOn...` days); later updates and deletes choose which events of\nthe series they touch with `WhichEventsToUpdate`, and no event can join an existing series.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("CalendarEvent"))
             .read_only()

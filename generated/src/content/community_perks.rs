@@ -71,6 +71,7 @@ pub const DELETE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "CommunityPerk",
     area: "content",
+    docs: "A perk a location offers its customers together with another business (a discount, a free\ntrial, a free drink nearby...), published on the Members Portal where customers can claim\nit. An inactive perk shows only on the Admin Panel. `OnlyForContacts`, `OnlyForMembers` and\n`Tariffs` narrow who can see it; which locations' perks a customer sees also depends on the\nlocation's `Access.Data.Perks` setting (BusinessSetting).",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("CommunityPerk"))
             .read_only()

@@ -75,6 +75,7 @@ pub const DELETE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "CourseCompletedLesson",
     area: "content",
+    docs: "A mark that an enrolled member (CourseMember) has completed a lesson (CourseLesson). The\nMembers Portal records one when the member satisfies the lesson's CompletionType; API\ncallers can add or remove them to adjust a member's progress.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("CourseCompletedLesson"))
             .read_only()

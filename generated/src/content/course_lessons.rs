@@ -69,6 +69,7 @@ pub const DELETE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "CourseLesson",
     area: "content",
+    docs: "A lesson of a course (Course), the unit of content enrolled members work through, in a\nsection (CourseSection) or directly in the course. `UnlockType` decides when it becomes\navailable (at once, after the previous lesson, or `UnlockAfterDays` days after enrolment);\n`CompletionType` decides what marks it done (nothing, opening it, a button, or watching its\nYouTube video). Completions are CourseCompletedLesson records.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("CourseLesson"))
             .read_only()

@@ -69,6 +69,7 @@ pub const DELETE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "CourseMember",
     area: "content",
+    docs: "A customer's enrolment in a course (Course). Customers who sign up on the Members Portal\nare enrolled automatically; administrators can add them too. The record follows the\nmember's progress (`LastCompletedLessonId`, `LastAccess`) and access: `Approved` (set on\nsign-up for public courses, by an administrator for private or paid ones) and `Blocked`.\nThe lessons the member completed are CourseCompletedLesson records.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("CourseMember"))
             .read_only()

@@ -71,6 +71,7 @@ pub const DELETE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "CourseSection",
     area: "content",
+    docs: "A section of a course (Course): a stage that groups lessons (CourseLesson) on the way to\nthe course's goal. Sections are ordered by `DisplayOrder` and unlock for an enrolled member\nat once, after the previous section is done, or a number of days after enrolment\n(`UnlockType`, `UnlockAfterDays`), as lessons do. Lessons need not belong to a section.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("CourseSection"))
             .read_only()

@@ -69,6 +69,7 @@ pub const DELETE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "Course",
     area: "content",
+    docs: "A course published to customers on the Members Portal, for training, community building or\nself-study. Its content is organised into sections (CourseSection) and lessons\n(CourseLesson); enrolled customers are CourseMember records. A course belongs to a location\nand has a host responsible for it. `Visibility` decides who can reach it: everyone, only\nthose with a direct link, only members added to it, or those who buy the plan in\n`TariffId`.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("Course"))
             .read_only()

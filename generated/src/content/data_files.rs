@@ -94,6 +94,7 @@ pub const DOWNLOAD_FILE_DATA: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "DataFile",
     area: "content",
+    docs: "A file kept in a location's account for use wherever customers see content: Members Portal\npages, invoices, emails and templates. Anyone with its URL can fetch it. The file itself is\nuploaded from a URL (`NewFileDataUrl`) and downloaded with `file_data(id)`.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("DataFile"))
             .read_only()

@@ -88,6 +88,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "EventAttendee",
     area: "content",
+    docs: "A person signed up for an event with one of its ticket products (EventProduct): a customer\n(`CoworkerId`) or anyone named by `FullName` and `Email`. It records check-in, whether the\nticket was invoiced and paid, and the attendee code printed on the ticket.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("EventAttendee"))
             .read_only()

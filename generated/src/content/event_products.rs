@@ -86,6 +86,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "EventProduct",
     area: "content",
+    docs: "A ticket type of an event (standard, early-bird, add-ons such as catering), with its price,\nsale window, allocation and audience. Customers sign up for an event by buying one of its\nproducts, which makes an EventAttendee. `Tariffs` restricts a product to customers on given\nplans.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("EventProduct"))
             .read_only()

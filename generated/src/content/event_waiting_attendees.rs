@@ -71,6 +71,7 @@ pub const DELETE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "EventWaitingAttendee",
     area: "content",
+    docs: "A person on the waiting list of an event (CalendarEvent): a customer (`CoworkerId`) or\nanyone named by `FullName` and `Email`.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("EventWaitingAttendee"))
             .read_only()

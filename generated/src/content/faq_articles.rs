@@ -69,6 +69,7 @@ pub const DELETE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "FaqArticle",
     area: "content",
+    docs: "A frequently asked question and its answer, published on the Members Portal so customers\ncan find information themselves. Articles are ordered by `DisplayOrder`, can be grouped\n(`GroupName`) and featured on the portal's home page, and can carry a small and a large\nimage, each uploaded from a URL. `OnlyForContacts` and `OnlyForMembers` narrow who sees\nthem.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("FaqArticle"))
             .read_only()

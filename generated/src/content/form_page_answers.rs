@@ -61,6 +61,7 @@ pub const UPDATE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "FormPageAnswer",
     area: "content",
+    docs: "One answer to one question (FormPageQuestion) of a form page, given as part of one\nsubmission of the form (FormPageRequest). The answer is text (`Value`) or, for a file\nquestion, a file fetched from a URL (`NewFileValueUrl`). The API does not delete answers.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("FormPageAnswer"))
             .read_only()

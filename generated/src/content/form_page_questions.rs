@@ -70,6 +70,7 @@ pub const DELETE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "FormPageQuestion",
     area: "content",
+    docs: "One question of a form page (FormPage): its text and help text, its kind of answer\n(`QuestionType`: text, yes/no, long text, date, a choice among `AvailableOptions`, or a\nfile), whether an answer is required and its place in the form.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("FormPageQuestion"))
             .read_only()

@@ -69,6 +69,7 @@ pub const DELETE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "FormPageRequest",
     area: "content",
+    docs: "One customer's filling-in of a form page (FormPage): when it was sent to them, whether they\nhave submitted it, and, where it was asked for one, the event sign-up, event or contract it\nbelongs to. Its answers are FormPageAnswer records.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("FormPageRequest"))
             .read_only()

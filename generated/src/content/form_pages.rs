@@ -68,6 +68,7 @@ pub const DELETE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "FormPage",
     area: "content",
+    docs: "A custom form shown to customers, for example while they sign up or check in. Its questions\nare FormPageQuestion records; each time a customer is asked to fill it in is a\nFormPageRequest, holding FormPageAnswer records. A form can name a CRM stage\n(CrmBoardColumn) and an admin user responsible for it.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("FormPage"))
             .read_only()

@@ -94,6 +94,7 @@ pub const DOWNLOAD_IMAGE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "ImageFile",
     area: "content",
+    docs: "An image stored in a location's account, for branding, page content or the Members Portal\ngallery (`UseInGallery`). The image itself is uploaded from a URL (`NewImageUrl`) and\ndownloaded with `image(id)`.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("ImageFile"))
             .read_only()

@@ -92,6 +92,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "NewsLetterSubscriber",
     area: "content",
+    docs: "A person on a location's newsletter mailing list (a customer, a lead or anyone else), with\na preferred language and the subscriber groups they belong to. `Active` says whether they\nstill receive newsletters.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("NewsLetterSubscriber"))
             .read_only()

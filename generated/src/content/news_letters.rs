@@ -85,6 +85,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "NewsLetter",
     area: "content",
+    docs: "An email newsletter of a location: its content (and design), its language, and when it was\nlast sent, with counts of the opens and clicks it got. Subscribers' interactions with it are\nrecorded as SubscriberActivity records.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("NewsLetter"))
             .read_only()

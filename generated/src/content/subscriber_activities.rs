@@ -63,6 +63,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "SubscriberActivity",
     area: "content",
+    docs: "One interaction of a newsletter subscriber: opening a newsletter, clicking one of its links\nor visiting the site, with data about it (such as the link clicked).",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("SubscriberActivity"))
             .read_only()

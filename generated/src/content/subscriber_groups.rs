@@ -89,6 +89,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "SubscriberGroup",
     area: "content",
+    docs: "A set of a location's newsletter subscribers, used to address a newsletter to part of the\nlist. Besides its explicit `NewsLetterSubscribers` list, the `AutoAdd...` flags make the\nlocation add new members, contacts, bookers, event attendees, visitors or paying members to\nit automatically.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("SubscriberGroup"))
             .read_only()

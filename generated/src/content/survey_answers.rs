@@ -84,6 +84,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "SurveyAnswer",
     area: "content",
+    docs: "A customer's answer to one survey question, as part of a survey run (one sending of the\nsurvey).",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("SurveyAnswer"))
             .read_only()

@@ -87,6 +87,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "SurveyQuestion",
     area: "content",
+    docs: "One question of a survey: its text and help text, its kind of answer (`QuestionType`: text,\nyes/no, long text, date, a choice among `AvailableOptions`, or a file) and its place in the\nsurvey.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("SurveyQuestion"))
             .read_only()

@@ -84,6 +84,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "SurveyRun",
     area: "content",
+    docs: "One sending of a survey to a customer: when it was mailed and whether the customer submitted\nit. The customer's replies are SurveyAnswer records of this run.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("SurveyRun"))
             .read_only()

@@ -87,6 +87,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "Survey",
     area: "content",
+    docs: "A questionnaire of a location (its questions are SurveyQuestion records) sent to customers\non a schedule: every `DeliveryRate` periods of `DeliveryFrequency`, from `NextDeliveryDate`.\nEach sending to a customer is a SurveyRun, and the replies are SurveyAnswer records. The\naudience can be narrowed to members, contacts or customers on given plans.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("Survey"))
             .read_only()

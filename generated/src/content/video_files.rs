@@ -93,6 +93,7 @@ pub const DOWNLOAD_VIDEO: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "VideoFile",
     area: "content",
+    docs: "A video file stored in a location's account, which pages and templates can embed. The video\nitself is downloaded with `video(id)`.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("VideoFile"))
             .read_only()

@@ -88,6 +88,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "CannedResponse",
     area: "crm",
+    docs: "A reusable message template of a location (\"message macro\" in the admin panel). It can be\nsent to customers by hand, by a reminder or when an opportunity reaches a CRM stage, and\nits text may hold placeholders that are filled in with the customer's and location's data\nwhen it is sent.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("CannedResponse"))
             .read_only()

@@ -71,6 +71,7 @@ pub const DELETE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "CoworkerReminderAudit",
     area: "crm",
+    docs: "A trace that a reminder (Reminder) was sent to a customer: Nexudus keeps one per reminder\nsent, as an audit trail of its automatic messages, and uses them to tell which reminders a\ncustomer has already had so as not to send them twice.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("CoworkerReminderAudit"))
             .read_only()

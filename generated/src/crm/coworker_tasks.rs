@@ -86,6 +86,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "CoworkerTask",
     area: "crm",
+    docs: "A to-do item about a customer, assigned to an admin user who is responsible for it\n(onboarding steps, follow-ups and the like). Tasks may come from a task list, may email the\nresponsible admin when due, and may be shown to every admin rather than only the\nresponsible one.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("CoworkerTask"))
             .read_only()

@@ -89,6 +89,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "CrmBoardColumn",
     area: "crm",
+    docs: "A stage of a CRM board (\"CRM stage\" in the admin panel), ordered by `Position`. Its\nauto-assignment switches put an opportunity into the stage when an event happens (a tour\nrequest, a sign-up, a cancellation, a purchase...); its auto-actions run when an\nopportunity arrives (send a message template, start a task list, activate, deactivate or\ndelete the account, confirm a tour, mark the opportunity won or lost).",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("CrmBoardColumn"))
             .read_only()

@@ -85,6 +85,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "CrmBoard",
     area: "crm",
+    docs: "A CRM board of a location: one sales or operations process (a sales pipeline, onboarding,\ncancellations), made of ordered stages (CrmBoardColumn) that opportunities move through.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("CrmBoard"))
             .read_only()

@@ -89,6 +89,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "CrmOpportunity",
     area: "crm",
+    docs: "A potential or current deal with a customer, placed in one stage (CrmBoardColumn) of a CRM\nboard and moved from stage to stage until it is won or lost. It records where the lead came\nfrom, its expected value, its follow-up date, who is responsible for it and, when closed,\nwhy and when it was won or lost. A location holds at most 5,000 opportunities.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("CrmOpportunity"))
             .read_only()

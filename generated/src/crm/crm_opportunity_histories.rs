@@ -93,6 +93,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "CrmOpportunityHistory",
     area: "crm",
+    docs: "One move of a CRM opportunity from one stage to another: the stage it left, the stage it\nentered, when it had entered the old stage and when it moved, and which admin moved it\n(none when it moved automatically). The opportunity's history tab lists these records.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("CrmOpportunityHistory"))
             .read_only()

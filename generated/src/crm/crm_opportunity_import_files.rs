@@ -105,6 +105,7 @@ pub const DOWNLOAD_FILE_DATA: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "CrmOpportunityImportFile",
     area: "crm",
+    docs: "A file uploaded to a location to import CRM opportunities in bulk, with whether its rows\nhave been imported yet. Its content is read with the `FileData` download and replaced by\ngiving `NewFileDataUrl`.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("CrmOpportunityImportFile"))
             .read_only()

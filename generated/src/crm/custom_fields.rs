@@ -87,6 +87,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "CustomField",
     area: "crm",
+    docs: "An extra field a location defines for one kind of record (customers, teams, bookings,\nproducts, resources...), whose values travel in those records' `CustomFields`. It sets the\nvalue's type, the choices of a dropdown, the slot (`CustomFieldIndex`) that maps the values,\nand where the field is shown: sign-up, profile, tour, event, booking and other forms, the\ndirectory and public profiles.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("CustomField"))
             .read_only()

@@ -98,6 +98,7 @@ pub const DOWNLOAD_BINARY_DOCUMENT: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "DocumentTemplate",
     area: "crm",
+    docs: "A location's template for generated documents such as contracts and proposals, filled in\nwith customer and location data. It is either text (`Document`, output as HTML or Word) or\nan uploaded file, read with the `BinaryDocument` download and replaced by giving\n`NewBinaryDocumentUrl`.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("DocumentTemplate"))
             .read_only()

@@ -85,6 +85,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "EmailAccount",
     area: "crm",
+    docs: "A mailbox a location connects to Nexudus: the incoming (IMAP) and outgoing servers, their\nports, TLS and credentials, what happens to fetched messages on the server, and who is told\nof new messages. Incoming mail feeds the help desk and other workflows.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("EmailAccount"))
             .read_only()

@@ -87,6 +87,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "OpportunityType",
     area: "crm",
+    docs: "A category of CRM opportunities of a location (new member, office rental, event...), used\nto classify and filter the pipeline. Its notes template pre-fills the notes of new\nopportunities of the type.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("OpportunityType"))
             .read_only()

@@ -86,6 +86,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "Reminder",
     area: "crm",
+    docs: "An automated message of a location: when its trigger fires (a fixed date, some days after\nsign-up or before a renewal, a birthday, a booking, a purchase, a due invoice...), it sends\nan email, a message template or a survey to the customers it targets (contacts, members,\none customer, customers on some plans).",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("Reminder"))
             .read_only()

@@ -85,6 +85,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "TaskItem",
     area: "crm",
+    docs: "One step of a task list: when the list is started for a customer, each item becomes a\ncustomer task (CoworkerTask), assigned to the item's responsible admin and due the item's\ndelay after the start.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("TaskItem"))
             .read_only()

@@ -85,6 +85,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "TaskList",
     area: "crm",
+    docs: "A named series of task items (e.g. the onboarding steps: access card, locker keys, welcome\ntour) that a location starts for a customer, turning each item into a customer task. It can\nstart by itself for new contacts, new members on some plans, or cancellations.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("TaskList"))
             .read_only()

@@ -59,6 +59,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "Role",
     area: "security",
+    docs: "One permission of the API and the admin panel, such as `Coworker-List` or `Tariff-Edit`;\nroles are granted to users through the UserRole groups that include them. Nexudus makes\nfive roles for every entity (List, Read, Edit, Create, Delete); the API only reads them.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("Role"))
             .read_only()

@@ -84,6 +84,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "UserRole",
     area: "security",
+    docs: "A named group of roles (permissions) at a location, given to a list of users: every user in\nthe group holds every role in it there.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("UserRole"))
             .read_only()

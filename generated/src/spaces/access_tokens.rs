@@ -85,6 +85,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "AccessToken",
     area: "spaces",
+    docs: "A network access code issued by a location: it grants a number of minutes of (WiFi) access,\noptionally within a validity window and for a limited number of users. Codes can be handed to\ncustomers and visitors.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("AccessToken"))
             .read_only()

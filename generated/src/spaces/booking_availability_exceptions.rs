@@ -97,6 +97,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "BookingAvailabilityException",
     area: "spaces",
+    docs: "A period during which some resources cannot be booked, for a holiday, maintenance or any\nother closure. Someone trying to book one of those resources then sees the exception's\nMessage rather than free time slots. EveryYear makes the closure repeat on the same dates\neach year.",
     fields: &[
         crate::FieldSchema::new(
                 "Id",

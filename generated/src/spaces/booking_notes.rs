@@ -84,6 +84,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "BookingNote",
     area: "spaces",
+    docs: "A free-text note attached to a booking. Unlike the booking's internal notes, these notes are\nmeant for the customer and go out with booking confirmations.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("BookingNote"))
             .read_only()

@@ -86,6 +86,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "BookingProduct",
     area: "spaces",
+    docs: "A product added to a booking, such as catering for a meeting room, with the quantity ordered.\nThe product must be one offered with the booked resource.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("BookingProduct"))
             .read_only()

@@ -86,6 +86,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "BookingVisitor",
     area: "spaces",
+    docs: "Links a visitor to a booking, making the visitor a guest of that booking. Visitors can only be\nadded to bookings made for a customer.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("BookingVisitor"))
             .read_only()

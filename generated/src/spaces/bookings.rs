@@ -109,6 +109,7 @@ pub const BOOKING_VISITORS_ELEMENT: crate::ChildSchema = crate::ChildSchema {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "Booking",
     area: "spaces",
+    docs: "A reservation of a resource for a time span, usually for a customer. Charging a booking posts\na charge (a CoworkerExtraService) to the customer's account, priced by a fixed rate or worked\nout from the resource type; invoicing that charge invoices the booking. A booking can start a\nrepeating series when it is created.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("Booking"))
             .read_only()

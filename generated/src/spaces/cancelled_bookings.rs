@@ -72,6 +72,7 @@ pub const DELETE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "CancelledBooking",
     area: "spaces",
+    docs: "A copy of a booking that was taken off the calendar, kept for reports and audits. Nexudus\nmakes one whenever a Booking is cancelled, with the booking's details (resource, customer,\ntimes, prices, charges) and the cancellation's own: when (CancelledOn), by whom\n(CancelledBy) and why (CancellationReason and CancellationReasonDetails). The entity's\ndescription calls these records read-only, though the API documents create and update\noperations for them.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("CancelledBooking"))
             .read_only()

@@ -85,6 +85,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "Checkin",
     area: "spaces",
+    docs: "A customer's presence at a location: when they checked in, when they checked out (null while\nstill in), and how the check-in was recorded (manually, by door access, network activity,\n...).",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("Checkin"))
             .read_only()

@@ -108,6 +108,7 @@ pub const DOWNLOAD_SIGNED_FILE_DATA: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "CoworkerDataFile",
     area: "spaces",
+    docs: "A document stored on a customer's record, such as a signed agreement. It can stay internal or\nbe shared with the customer on the members portal, and a digital signature can be requested;\nthe file and its signed copy are downloads.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("CoworkerDataFile"))
             .read_only()

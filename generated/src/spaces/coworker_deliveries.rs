@@ -109,6 +109,7 @@ pub const DOWNLOAD_SIGNATURE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "CoworkerDelivery",
     area: "spaces",
+    docs: "A delivery (a letter, a parcel, ...) received at a location for a customer, with where it is\nkept and whether it has been collected and signed for. A picture of the item and the\ncollection signature are downloads.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("CoworkerDelivery"))
             .read_only()

@@ -77,6 +77,7 @@ pub const DELETE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "CoworkerGoogleCalendar",
     area: "spaces",
+    docs: "A Google Calendar that a customer has connected to their Nexudus account, from the members\nportal or the app, so that they can book a location's resources from that calendar. Nexudus\ncreates these records itself when the customer connects. Each keeps the Google\npush-notification channel that keeps the calendar in sync, and the token for fetching only\nthe events changed since the last sync.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("CoworkerGoogleCalendar"))
             .read_only()

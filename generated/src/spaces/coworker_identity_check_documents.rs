@@ -100,6 +100,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "CoworkerIdentityCheckDocument",
     area: "spaces",
+    docs: "The evidence a customer submits for an identity check (CoworkerIdentityCheck). A record holds\nup to three files: a photo of the customer's face (Photo), the front of the document\n(Document) and its back or an extra page (AdditionalDocument); which are needed depends on\nthe check's verification and document types. Each file is uploaded from a URL (New...Url) and\nremoved with the matching Clear...File flag. VerificationStatus tracks the review of this\ndocument, through the same stages as the check.",
     fields: &[
         crate::FieldSchema::new(
                 "Id",

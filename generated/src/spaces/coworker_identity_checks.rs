@@ -96,6 +96,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "CoworkerIdentityCheck",
     area: "spaces",
+    docs: "A check of a customer's identity or address at a location, made by staff looking at the\ndocuments (Manual) or handed to Stripe Identity (StripeIdentity). VerificationType says which\nkind it is: an identity check uses an official document (IdentityDocumentType and its\nnumber, issuer and expiry), an address check a supporting document (AddressDocumentType).\nVerificationStatus follows the check from Pending to Submitted, then Successful, Failed or\nCancelled. The files examined are CoworkerIdentityCheckDocument records.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("CoworkerIdentityCheck"))
             .read_only()

@@ -96,6 +96,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "CoworkerInventoryAsset",
     area: "spaces",
+    docs: "The assignment of an inventory item (InventoryAsset) of a location to a customer, from\nAssignedFrom until AssignedTo; while AssignedTo is empty the customer still has the item. The\nread-only Coworker* and InventoryAsset* fields repeat values of the customer and the item,\nfor listing and filtering.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("CoworkerInventoryAsset"))
             .read_only()

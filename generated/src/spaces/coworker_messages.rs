@@ -59,6 +59,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "CoworkerMessage",
     area: "spaces",
+    docs: "An email message exchanged with a customer through one of the space's email accounts, either\nsent to the customer or received from them.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("CoworkerMessage"))
             .read_only()

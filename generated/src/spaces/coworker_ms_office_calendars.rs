@@ -95,6 +95,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "CoworkerMsOfficeCalendar",
     area: "spaces",
+    docs: "A Microsoft Office 365 calendar linked to a resource, through a change subscription, so that\nits events and the resource's bookings stay in step; it may belong to a customer.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("CoworkerMsOfficeCalendar"))
             .read_only()

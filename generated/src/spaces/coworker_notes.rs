@@ -84,6 +84,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "CoworkerNote",
     area: "spaces",
+    docs: "An internal note on a customer record, written by staff. Customers never see these notes.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("CoworkerNote"))
             .read_only()

@@ -74,6 +74,7 @@ pub const DELETE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "CoworkerNotification",
     area: "spaces",
+    docs: "A push notification sent to a customer, which Nexudus makes when something happens that\nconcerns them: a new blog post, a community message, an invoice, an identity check, and so\non. NotificationType tells which kind of event it was and EntityId which record it is about.\nThe entity's description calls these records read-only, though the API documents create and\nupdate operations for them.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("CoworkerNotification"))
             .read_only()

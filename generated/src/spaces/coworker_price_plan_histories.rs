@@ -65,6 +65,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "CoworkerPricePlanHistory",
     area: "spaces",
+    docs: "One change of a customer's plan (tariff): the old and new plan names, prices and quantities,\nand whether it was an upgrade. The system records one whenever a customer's plan changes;\nthe API only lists and reads them.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("CoworkerPricePlanHistory"))
             .read_only()

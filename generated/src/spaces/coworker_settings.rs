@@ -70,6 +70,7 @@ pub const DELETE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "CoworkerSetting",
     area: "spaces",
+    docs: "A named setting of one customer, kept by Nexudus for its own use: a key (Name) unique for\nthat customer and a value, either in plain text (Value) or encrypted for sensitive data\n(EncryptedValue). The members portal and the app's public API also read and write these\nsettings for the customer who is signed in.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("CoworkerSetting"))
             .read_only()

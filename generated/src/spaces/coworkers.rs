@@ -95,6 +95,7 @@ pub const DOWNLOAD_BANNER_IMAGE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "Coworker",
     area: "spaces",
+    docs: "A customer of the space: a person or a company, with or without a plan. The record holds\ncontact and profile details, billing and payment settings, door-access credentials and what\nthe customer may do (book, buy, use the community). The API documents no delete for customers.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("Coworker"))
             .read_only()

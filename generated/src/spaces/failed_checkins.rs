@@ -72,6 +72,7 @@ pub const DELETE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "FailedCheckin",
     area: "spaces",
+    docs: "A check-in attempt (see Checkin) that was refused, for example because of an access rule, an\ninactive plan or a device Nexudus did not recognise. It keeps the customer, the location, why\nthe attempt failed (Description) and the customer's teams and plan at that moment. Nexudus\nrecords these itself when it rejects a check-in; the entity's description calls them\nread-only, though the API documents create and update operations for them.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("FailedCheckin"))
             .read_only()

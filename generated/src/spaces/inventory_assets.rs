@@ -89,6 +89,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "InventoryAsset",
     area: "spaces",
+    docs: "A physical item a location keeps track of (a desk, a chair, a monitor, a printer, ...), which\ncan also be handed to customers. AssignToType says what it is attached to: the location as a\nwhole, a resource (ResourceId) or a floor-plan desk (FloorPlanDeskId). Its current holders\nshow in the read-only Coworker* fields; hand an asset to a customer with\nCoworkerInventoryAsset.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("InventoryAsset"))
             .read_only()

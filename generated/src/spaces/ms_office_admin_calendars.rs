@@ -92,6 +92,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "MsOfficeAdminCalendar",
     area: "spaces",
+    docs: "A Microsoft Office 365 calendar linked to one of a location's resources and watched through\nan Office 365 change subscription. Unlike CoworkerMsOfficeCalendar, it names a location\n(BusinessId) rather than a customer.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("MsOfficeAdminCalendar"))
             .read_only()

@@ -96,6 +96,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "ResourceAccessRuleEligibleTimeSlot",
     area: "spaces",
+    docs: "One of the eligible weekly time windows of a resource access rule: a day of the week and a\nstart and end time. The windows that scope the rule itself are ResourceAccessRuleTimeSlot\nrecords.",
     fields: &[
         crate::FieldSchema::new(
                 "Id",

@@ -96,6 +96,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "ResourceAccessRuleTimeSlot",
     area: "spaces",
+    docs: "One of the weekly time windows that scope a resource access rule by time: a day of the week\nand a start and end time. The rule's eligible windows are ResourceAccessRuleEligibleTimeSlot\nrecords.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("ResourceAccessRuleTimeSlot"))
             .read_only()

@@ -121,6 +121,7 @@ pub const TIME_SLOTS_ELEMENT: crate::ChildSchema = crate::ChildSchema {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "ResourceAccessRule",
     area: "spaces",
+    docs: "An extra booking policy for one or more resources (or all those of a location) that applies to\nsome customers (by plan, team, membership, ...) or some dates. When it matches, its limits\noverride the resource's own, or it rejects the booking with a message; a resource's rules are\nevaluated in order.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("ResourceAccessRule"))
             .read_only()

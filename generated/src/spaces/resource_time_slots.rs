@@ -87,6 +87,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "ResourceTimeSlot",
     area: "spaces",
+    docs: "A weekly time window in which a resource can be booked: a day of the week and a start and end\ntime.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("ResourceTimeSlot"))
             .read_only()

@@ -85,6 +85,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "ResourceType",
     area: "spaces",
+    docs: "A category of bookable resources at a location, such as meeting rooms or hot desks. Every\nresource belongs to one type, and booking prices (booking rates) are attached to the type\nrather than to the resource.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("ResourceType"))
             .read_only()

@@ -110,6 +110,7 @@ pub const TIME_SLOTS_ELEMENT: crate::ChildSchema = crate::ChildSchema {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "Resource",
     area: "spaces",
+    docs: "Something bookable at a location: a meeting room, desk, office, phone booth, event space, ...\nEach resource has one ResourceType, which carries its booking rates; the resource holds its\ncapacity, amenities, booking policies (notice, length, cancellation, no-return) and who may\nbook it.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("Resource"))
             .read_only()

@@ -121,6 +121,7 @@ pub const DOWNLOAD_TEAM_IMAGE3: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "Team",
     area: "spaces",
+    docs: "A group of customers at a location, typically the staff of one company. A team can be billed\nas one (a paying member, a single invoice), share credits, passes and extra services, get\ndiscounts, and have a public profile.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("Team"))
             .read_only()

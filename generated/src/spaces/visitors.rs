@@ -85,6 +85,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "Visitor",
     area: "spaces",
+    docs: "A guest expected at a location, usually invited by a customer: who they are, when they are\nexpected, and whether and when they arrived. A visitor may also be booked for a tour of the\nspace.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("Visitor"))
             .read_only()

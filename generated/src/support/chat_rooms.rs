@@ -85,6 +85,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "ChatRoom",
     area: "support",
+    docs: "A chat room of a location: a named conversation among a list of users, with the time a\nhelp-desk agent last looked at it. Deprecated by Nexudus in favour of community threads and groups.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("ChatRoom"))
             .read_only()

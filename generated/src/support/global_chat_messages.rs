@@ -89,6 +89,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "GlobalChatMessage",
     area: "support",
+    docs: "A message posted by a user to a location's location-wide chat channel, which every member\nof the location can read.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("GlobalChatMessage"))
             .read_only()

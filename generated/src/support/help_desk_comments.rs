@@ -87,6 +87,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "HelpDeskComment",
     area: "support",
+    docs: "A reply in the conversation of a help-desk ticket (HelpDeskMessage), written for a customer;\na comment may be marked internal, a note for staff only.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("HelpDeskComment"))
             .read_only()

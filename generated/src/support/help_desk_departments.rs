@@ -90,6 +90,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "HelpDeskDepartment",
     area: "support",
+    docs: "A department of a location's help desk (billing, facilities, IT, ...) to which tickets are\nrouted; its managers are the staff who look after its tickets, and it may name a task list.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("HelpDeskDepartment"))
             .read_only()

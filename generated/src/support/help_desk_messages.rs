@@ -88,6 +88,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "HelpDeskMessage",
     area: "support",
+    docs: "A help-desk ticket: a subject and text raised by or for a customer at a location, optionally\nrouted to a help-desk department and assigned to a staff owner, with a priority, and closed\nonce resolved. Replies to it are HelpDeskComment records.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("HelpDeskMessage"))
             .read_only()

@@ -71,6 +71,7 @@ pub const DELETE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "AiChannelSession",
     area: "sys",
+    docs: "A conversation between a contact and Nexudus's AI agent over one channel (email, chat,\nWhatsApp, voice, ...). It groups the conversation's messages (OpenAiChatMessage) and names\nthe contact: a customer when the contact is one, otherwise an external identifier such as\nan email address or phone number, which is also used to follow up dormant leads.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("AiChannelSession"))
             .read_only()

@@ -59,6 +59,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "AuditTrailEntry",
     area: "sys",
+    docs: "One line of a location's audit trail: a change (creation, update or deletion) made to one\nproperty of some record, with its old and new values and who made it.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("AuditTrailEntry"))
             .read_only()

@@ -70,6 +70,7 @@ pub const DELETE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "AutomationTileAudit",
     area: "sys",
+    docs: "One scan of an AutomationTile: which tile, the action it ran, whether that succeeded or\nfailed, and who scanned it. The entries show how tiles are used and why scans fail.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("AutomationTileAudit"))
             .read_only()

@@ -70,6 +70,7 @@ pub const DELETE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "AutomationTile",
     area: "sys",
+    docs: "A physical tile (an NFC chip with a QR code) placed in a location: when a customer scans or\ntaps it, it runs its one configured action, such as a check-in, a booking, a door unlock or\na web request. A tile can be geofenced, so that it works only near where it is installed.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("AutomationTile"))
             .read_only()

@@ -43,6 +43,7 @@ pub const GET: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "BusinessBackgroundJob",
     area: "sys",
+    docs: "A job that Nexudus runs in the background for a location, such as a bulk edit or an import:\nwho started it, its status, what it does, its files and the data it produced. An internal\nrecord, read-only through the API.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("BusinessBackgroundJob"))
             .read_only()

@@ -86,6 +86,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "BusinessDomain",
     area: "sys",
+    docs: "A custom domain or subdomain that serves a location's members portal instead of its default\nNexudus address, optionally only within a date window.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("BusinessDomain"))
             .read_only()

@@ -89,6 +89,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "BusinessRedirection",
     area: "sys",
+    docs: "A redirection of an address of a location's website or portal to another address, optionally\nonly within a date window.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("BusinessRedirection"))
             .read_only()

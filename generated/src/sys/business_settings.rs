@@ -87,6 +87,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "BusinessSetting",
     area: "sys",
+    docs: "One named configuration value of a location (billing, portal, check-in, apps, communications\nand more). To read a setting, list the location's settings filtered by Name; to change one,\nupdate its Value.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("BusinessSetting"))
             .read_only()

@@ -86,6 +86,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "BusinessTimeSlot",
     area: "sys",
+    docs: "A window of a weekday during which a location is open. A location with no slots counts as\nalways open; adding slots limits its opening hours to them.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("BusinessTimeSlot"))
             .read_only()

@@ -96,6 +96,7 @@ pub const DOWNLOAD_PASSPORT_BANNER: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "Business",
     area: "sys",
+    docs: "A location (a space) of the operator's account: its name, public web address, country,\ncurrency, time zone, address and contact details, opening hours, website and Passport\nprofile texts, and branding images. Most other records belong to a location, which also\ndecides who can see them. Locations can be grouped under a parent location\n(`RootLocationId`).",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("Business"))
             .read_only()

@@ -86,6 +86,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "ChatUserMessage",
     area: "sys",
+    docs: "A chat message sent by one user to one or more other users, with whether it has been\ndelivered.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("ChatUserMessage"))
             .read_only()

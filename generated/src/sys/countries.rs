@@ -57,6 +57,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "Country",
     area: "sys",
+    docs: "A country known to the platform, with its two-letter code and culture; locations and\ncustomers' addresses name one. The platform keeps the list; the API only reads it.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("Country"))
             .read_only()

@@ -76,6 +76,7 @@ pub const DELETE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "CoworkerAccessControlAudit",
     area: "sys",
+    docs: "A note of a problem met while working with an access control system for a customer:\nconnecting to it, granting the customer permissions, or updating their profile there.\nIsProblem marks the entries where the operation failed.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("CoworkerAccessControlAudit"))
             .read_only()

@@ -76,6 +76,7 @@ pub const DELETE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "CoworkerLegalContentAudit",
     area: "sys",
+    docs: "A record that a customer accepted one version of a legal document of a location (general\nterms, privacy policy, a plan's terms, ...): which kind of document, and which version was\nshown to them, so that it can be proved later what the customer agreed to.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("CoworkerLegalContentAudit"))
             .read_only()

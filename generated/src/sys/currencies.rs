@@ -58,6 +58,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "Currency",
     area: "sys",
+    docs: "A currency the platform can charge in, with its code and the pattern used to display\namounts; each location names one. The platform keeps the list; the API only reads it.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("Currency"))
             .read_only()

@@ -69,6 +69,7 @@ pub const DELETE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "EloxxLockersAudit",
     area: "sys",
+    docs: "One entry of the audit trail of Eloxx smart lockers: an operation on a locker (unlock,\nrelease or assign) for a customer, whether it succeeded, and a description of what happened.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("EloxxLockersAudit"))
             .read_only()

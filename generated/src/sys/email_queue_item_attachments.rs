@@ -84,6 +84,7 @@ pub const DOWNLOAD_BINARY: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "EmailQueueItemAttachment",
     area: "sys",
+    docs: "A file attached to a queued email; its contents are downloaded with the Binary endpoint.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("EmailQueueItemAttachment"))
             .read_only()

@@ -59,6 +59,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "EmailQueueItem",
     area: "sys",
+    docs: "An email waiting in (or sent from) a location's outgoing queue: its sender, recipients,\nsubject and body, and the state of its delivery attempts.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("EmailQueueItem"))
             .read_only()

@@ -87,6 +87,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "EmailTemplateFile",
     area: "sys",
+    docs: "A location's template for an email it sends (subject and contents), possibly in a given\nlanguage and as plain text only.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("EmailTemplateFile"))
             .read_only()

@@ -42,6 +42,7 @@ pub const GET: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "FloorPlanAsset",
     area: "sys",
+    docs: "An item of furniture, equipment or decoration in the library that floor plan layouts draw\nfrom (FloorPlanLayoutAsset places one on a layout). The record names no location. The API\nonly reads these records.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("FloorPlanAsset"))
             .read_only()

@@ -70,6 +70,7 @@ pub const DELETE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "FloorPlanDeskVariant",
     area: "sys",
+    docs: "An alternative configuration of a floor plan unit (FloorPlanDesk): its own name, size,\ncapacity, price, occupancy, customer, contracts and availability, so that one unit can be\nshown differently depending on context.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("FloorPlanDeskVariant"))
             .read_only()

@@ -87,6 +87,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "FloorPlanDesk",
     area: "sys",
+    docs: "A unit placed on a floor plan (an office, a dedicated or hot desk, a room or another area).\nIt can be assigned to a customer or to contracts to track occupancy, linked to a bookable\nresource, and watched by an IoT sensor.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("FloorPlanDesk"))
             .read_only()

@@ -69,6 +69,7 @@ pub const DELETE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "FloorPlanLayoutArea",
     area: "sys",
+    docs: "A named area of a floor plan layout, outlined by layout nodes: its size and colour, and the\nother areas it contains.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("FloorPlanLayoutArea"))
             .read_only()

@@ -70,6 +70,7 @@ pub const DELETE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "FloorPlanLayoutAsset",
     area: "sys",
+    docs: "An asset (furniture, equipment or decoration, see FloorPlanAsset) placed on a floor plan\nlayout: its kind, position, rotation, dimensions and height above the floor, and the layout\narea it stands in.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("FloorPlanLayoutAsset"))
             .read_only()

@@ -69,6 +69,7 @@ pub const DELETE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "FloorPlanLayoutEdge",
     area: "sys",
+    docs: "A segment of a floor plan layout (a wall or a partition) running from one layout node to\nanother, with its angle and dimensions.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("FloorPlanLayoutEdge"))
             .read_only()

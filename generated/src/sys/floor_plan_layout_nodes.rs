@@ -69,6 +69,7 @@ pub const DELETE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "FloorPlanLayoutNode",
     area: "sys",
+    docs: "A point of a floor plan layout, named by a key, where layout edges start and end and from\nwhich layout areas are outlined.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("FloorPlanLayoutNode"))
             .read_only()

@@ -72,6 +72,7 @@ pub const DELETE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "FloorPlanLayoutOpening",
     area: "sys",
+    docs: "An opening (such as a door or a window) in an edge of a floor plan layout: where along the\nedge it starts, its size and height above the floor, and, for doors and windows, how they\nare drawn.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("FloorPlanLayoutOpening"))
             .read_only()

@@ -71,6 +71,7 @@ pub const DELETE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "FloorPlanLayout",
     area: "sys",
+    docs: "A floor layout drawn in the floor plan editor for a location: its size, floor level and\nbackground, tracing and preview images. Its walls, areas, openings, transitions and placed\nassets are records of their own (FloorPlanLayoutNode, FloorPlanLayoutEdge,\nFloorPlanLayoutArea, FloorPlanLayoutOpening, FloorplanLayoutTransition,\nFloorPlanLayoutAsset) that name it; a FloorPlan can be based on it.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("FloorPlanLayout"))
             .read_only()

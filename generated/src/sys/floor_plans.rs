@@ -94,6 +94,7 @@ pub const DOWNLOAD_BACKGROUND_IMAGE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "FloorPlan",
     area: "sys",
+    docs: "A drawing of one floor of a location, on which floor plan units (FloorPlanDesk records:\noffices, desks, rooms) are placed. It can carry a background image, positioned and scaled on\nthe canvas, and a real-world scale.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("FloorPlan"))
             .read_only()

@@ -75,6 +75,7 @@ pub const DELETE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "FloorplanLayoutTransition",
     area: "sys",
+    docs: "A link from a floor plan layout to another layout or zone, such as a staircase or an\nelevator between floors: its kind, where it leads, and its position, rotation and size on\nthe layout.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("FloorplanLayoutTransition"))
             .read_only()

@@ -86,6 +86,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "LanguageToken",
     area: "sys",
+    docs: "One translated text of a language: a named token and its text, used to localise a location's\nwebsite and portal.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("LanguageToken"))
             .read_only()

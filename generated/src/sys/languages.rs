@@ -84,6 +84,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "Language",
     area: "sys",
+    docs: "A language a location offers on its website and portal, with its culture code and display\norder; language tokens hold its translated texts.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("Language"))
             .read_only()

@@ -42,6 +42,7 @@ pub const GET: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "LegalContentAudit",
     area: "sys",
+    docs: "A saved version of one of a location's legal documents (terms, privacy or cookie policy, a\nplan's terms): its name, text and author. A customer's acceptance\n(CoworkerLegalContentAudit) names the version accepted by this record's unique id.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("LegalContentAudit"))
             .read_only()

@@ -40,6 +40,7 @@ pub const GET: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "LogEntry",
     area: "sys",
+    docs: "One entry of a location's log: an error, warning or information message (such as an\ninvoicing, payment or integration error), who or what caused it, and the record it concerns.\nRead-only through the API.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("LogEntry"))
             .read_only()

@@ -70,6 +70,7 @@ pub const DELETE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "OpenAiChatMessage",
     area: "sys",
+    docs: "One message of a conversation with Nexudus's AI assistant: its text, the location and user\nit belongs to, the AI channel session (the conversation) that groups it with the others,\nand, where the conversation is part of one, the customer message or help-desk ticket it\nrelates to.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("OpenAiChatMessage"))
             .read_only()

@@ -84,6 +84,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "PassportCard",
     area: "sys",
+    docs: "A Nexudus Passport card, known by its code, which can be active or not and carry notes.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("PassportCard"))
             .read_only()

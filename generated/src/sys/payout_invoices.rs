@@ -87,6 +87,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "PayoutInvoice",
     area: "sys",
+    docs: "One Nexudus invoice (Invoice) of a reseller's customer location counted in a commission\npayout (ResellerPayout), with the commission it adds to the payout. Every field is kept by\nNexudus.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("PayoutInvoice"))
             .read_only()

@@ -90,6 +90,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "PlatformChangeMessage",
     area: "sys",
+    docs: "An announcement of a change to the Nexudus platform (a new feature, a fix), shown to\nadministrators, with its text in English and Spanish.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("PlatformChangeMessage"))
             .read_only()

@@ -74,6 +74,7 @@ pub const DELETE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "ProactiveActionConfig",
     area: "sys",
+    docs: "How one kind of proactive AI agent (a criteria evaluator, such as overdue invoices or\nexpiring contracts) behaves for a location: whether it is on, whether its proposed actions\nmay run without an operator's approval and above which confidence, how many actions it may\ntake a day, how long it waits before contacting the same customer again, the channel it\nprefers and the prompts it writes with. By default every proposed action waits for an\noperator's review in the AI inbox.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("ProactiveActionConfig"))
             .read_only()

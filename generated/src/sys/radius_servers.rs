@@ -86,6 +86,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "RadiusServer",
     area: "sys",
+    docs: "The RADIUS service Nexudus provides for a location's Wi-Fi, so that customers sign in to\nthe network with their Nexudus accounts. The record names the make of Wi-Fi controller it\nworks with (`Vendor`); Nexudus fills in the connection details (addresses, ports,\nidentifiers and the shared secret) to enter in that controller.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("RadiusServer"))
             .read_only()

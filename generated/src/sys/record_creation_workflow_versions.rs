@@ -77,6 +77,7 @@ pub const DELETE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "RecordCreationWorkflowVersion",
     area: "sys",
+    docs: "One version of a RecordCreationWorkflow: the whole workflow document as JSON, with its hash\nand the version of the document format. A draft version can still change (each save changes\nits concurrency token); a published one cannot, and records when and by whom it was\npublished.",
     fields: &[
         crate::FieldSchema::new(
                 "Id",

@@ -74,6 +74,7 @@ pub const DELETE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "RecordCreationWorkflow",
     area: "sys",
+    docs: "A location's workflow for creating records of one entity, kept as versions\n(RecordCreationWorkflowVersion): a mutable draft and an immutable published one. It says\nwhich entity it creates, where users may launch it (the entity's creation form, the chat or\nits own URL), whether it is the entity's default, and where it came from (blank, built in,\ngenerated or duplicated).",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("RecordCreationWorkflow"))
             .read_only()

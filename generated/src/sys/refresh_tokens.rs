@@ -86,6 +86,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "RefreshToken",
     area: "sys",
+    docs: "An OAuth refresh token the server issued to a client application, kept so that the client\ncan get new access tokens without signing in again. Several fields are security values\n(`ProtectedTicket`, `TicketHash`, `TicketSalt`): they are transcribed as the API gives\nthem; never log or display them.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("RefreshToken"))
             .read_only()

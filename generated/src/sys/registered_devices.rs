@@ -52,6 +52,7 @@ pub const UPDATE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "RegisteredDevice",
     area: "sys",
+    docs: "A device (such as a phone, laptop or tablet) that a customer has registered, for network\naccess, push notifications or checking in. The API reads these records and can rename,\nreconfigure, activate or deactivate them; it cannot create or delete them.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("RegisteredDevice"))
             .read_only()

@@ -85,6 +85,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "Report",
     area: "sys",
+    docs: "A saved report of a location (business): one of the built-in report kinds (`ReportType`)\nwith the settings chosen for it, filed under a folder name so it can be run again.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("Report"))
             .read_only()

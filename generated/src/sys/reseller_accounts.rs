@@ -88,6 +88,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "ResellerAccount",
     area: "sys",
+    docs: "The link between a reseller (Reseller) and a customer location (Business) it looks after:\nthe commission it earns on the location's Nexudus invoices, the location's billing state,\nand notes on the work the reseller does for it. Nexudus keeps every field but `Notes` and\n`ScopeOfWork`.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("ResellerAccount"))
             .read_only()

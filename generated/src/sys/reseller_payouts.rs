@@ -98,6 +98,7 @@ pub const DOWNLOAD_RESELLER_INVOICE_DATA: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "ResellerPayout",
     area: "sys",
+    docs: "A commission payment Nexudus makes to a reseller (Reseller): its amount, whether it was\napproved and paid out (when, with what reference, or why it failed), and the reseller's\ninvoice for it. The invoices it covers are PayoutInvoice records. Nexudus keeps every\nfield but the invoice file.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("ResellerPayout"))
             .read_only()

@@ -103,6 +103,7 @@ pub const DOWNLOAD_LOGO: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "Reseller",
     area: "sys",
+    docs: "A Nexudus partner who brings in and looks after customer locations in return for\ncommission: its public profile (area, web address, contact details, testimonials, avatar\nand logo), the user account behind it, the currency it is paid in and its payout status.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("Reseller"))
             .read_only()

@@ -86,6 +86,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "SensorHistory",
     area: "sys",
+    docs: "One reading of a sensor: the value it reported and when it was observed. The history of a\nsensor's readings serves trend analysis and reports.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("SensorHistory"))
             .read_only()

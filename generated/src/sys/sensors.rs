@@ -70,6 +70,7 @@ pub const DELETE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "Sensor",
     area: "sys",
+    docs: "An IoT sensor registered for a location, such as a presence detector, a people counter or a\ntemperature, humidity, noise or CO2 sensor. Nexudus either polls an external endpoint for\nits readings or receives them at an endpoint of its own (DataStrategy), and on each reading\ncan run actions: email alerts, updating the availability of floor plan units or resources,\nupdating booking occupancy, starting or ending bookings, checking customers in or out, or\ncalling a webhook. It can be linked to floor plan units (Desks) and resources.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("Sensor"))
             .read_only()

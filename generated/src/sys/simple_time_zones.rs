@@ -68,6 +68,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "SimpleTimeZone",
     area: "sys",
+    docs: "A time zone that locations (businesses) and other records can be set to: its name, a\ndescription, its offset from UTC and whether it observes daylight saving time.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("SimpleTimeZone"))
             .read_only()

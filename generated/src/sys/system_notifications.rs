@@ -70,6 +70,7 @@ pub const DELETE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "SystemNotification",
     area: "sys",
+    docs: "A platform-wide notice that Nexudus shows to administrators, such as an issue (with how it\nwas resolved) or an announcement: its title and text, severity, when it is published and\nwithdrawn, where it is displayed, and an optional button.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("SystemNotification"))
             .read_only()

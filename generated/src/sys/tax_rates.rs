@@ -84,6 +84,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "TaxRate",
     area: "sys",
+    docs: "A named tax percentage defined by a location (business), which it can apply to what it\nsells (products, plans, charges, invoices).",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("TaxRate"))
             .read_only()

@@ -95,6 +95,7 @@ pub const DOWNLOAD_PICTURE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "TemplateFile",
     area: "sys",
+    docs: "A file of a location's website or email templates (a page, stylesheet, script or image):\nits address (`Permalink`), language, who may open it (`Visibility`), whether it is\npublished, and its contents. Files can belong to a template version (TemplateVersion).",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("TemplateFile"))
             .read_only()

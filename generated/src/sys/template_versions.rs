@@ -87,6 +87,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "TemplateVersion",
     area: "sys",
+    docs: "A named version of a location's website and email templates, grouping the template files\n(TemplateFile) that make it up so that a set of changes can be kept apart and rolled back.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("TemplateVersion"))
             .read_only()

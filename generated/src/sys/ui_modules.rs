@@ -67,6 +67,7 @@ pub const DELETE: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "UiModule",
     area: "sys",
+    docs: "A user interface module of a location: a component, reached at an address and shown with an\nicon, that can be switched on or off in the admin dashboard or the members portal.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("UiModule"))
             .read_only()

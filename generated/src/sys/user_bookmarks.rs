@@ -84,6 +84,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "UserBookmark",
     area: "sys",
+    docs: "A shortcut an admin-panel user (User) saved to a record or page, so that it can be\nreopened quickly.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("UserBookmark"))
             .read_only()

@@ -57,6 +57,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "UserMessage",
     area: "sys",
+    docs: "A message shown inside the admin panel to one or more users (User) of a location, sent by\nanother user or by the system.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("UserMessage"))
             .read_only()

@@ -99,6 +99,7 @@ pub const DOWNLOAD_AVATAR: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "User",
     area: "sys",
+    docs: "A login of a person who works in the Nexudus admin panel (an administrator or staff\nmember, not a customer): the name and email it signs in with, its credentials, the\nlocations (businesses) and role groups (user roles) that decide what it may see and do,\nand its email notification preferences.\n\nSeveral fields hold credentials or security values (`Password`, `PasswordSalt`,\n`NewPassword`, `AccessToken`, `TwoFactorSecret`). They are transcribed as the API gives\nthem; never log or display them. To change a password, send `NewPassword`.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("User"))
             .read_only()

@@ -87,6 +87,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "ValidationRule",
     area: "sys",
+    docs: "A custom check a location (business) adds to one kind of record (customers, bookings,\ncontracts, visitors, ...): a formula evaluated whenever such a record is saved, and the\nerror message shown when the record fails it.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("ValidationRule"))
             .read_only()

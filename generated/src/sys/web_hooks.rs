@@ -87,6 +87,7 @@ pub const RUN_COMMAND: crate::Endpoint = crate::Endpoint {
 pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
     name: "WebHook",
     area: "sys",
+    docs: "A subscription of one location (business) to one kind of event: whenever the event\n(`Action`) happens, Nexudus sends an HTTP POST with the affected record to `URL`. Delivery\nfailures are counted in `ErrorCount` and described in `LastError`; a webhook that keeps\nfailing is switched off. Set `Active` to false to pause it without deleting it. To react to\nseveral events, create one webhook per event.",
     fields: &[
         crate::FieldSchema::new("Id", crate::FieldKind::Id("WebHook"))
             .read_only()

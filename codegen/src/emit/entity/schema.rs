@@ -10,6 +10,7 @@ use crate::model::{EndpointKind, Entity, Field, Operation, Type};
 pub fn emit(entity: &Entity) -> TokenStream {
     let name = &entity.name;
     let area = entity.area.as_str();
+    let entity_docs = entity.docs.trim();
     let fields = entity.fields.iter().map(field);
     let joined = entity.joined.iter().map(field);
     // Each child array's element schema is a constant of its own, so `FieldKind::Children`
@@ -69,6 +70,7 @@ pub fn emit(entity: &Entity) -> TokenStream {
         pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
             name: #name,
             area: #area,
+            docs: #entity_docs,
             fields: &[#(#fields),*],
             joined: &[#(#joined),*],
             filters: &[#(#filters),*],
