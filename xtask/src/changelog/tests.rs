@@ -1150,3 +1150,39 @@ fn a_spec_that_does_not_load_is_reported_with_its_commit_and_files() {
         "no temporary path: {message}"
     );
 }
+
+#[test]
+fn service_values_change_behaviour_and_the_current_user_endpoint_is_an_item() {
+    let slower = Spec::fixture().edit(
+        SERVICE,
+        "{applies_to: all, count: 120, window_ms: 60000,",
+        "{applies_to: all, count: 100, window_ms: 60000,",
+    );
+    let changes = compare(&Spec::fixture(), &slower);
+    let change = only(&changes);
+    assert_eq!(
+        (change.section, change.subject.as_str(), change.kind),
+        (Section::Service, "rate limits", Kind::Changed)
+    );
+    assert!(change.what.contains("120 per 60000 ms") && change.what.contains("100 per 60000 ms"));
+    assert_not_breaking(change);
+
+    let service = Spec::fixture().0[SERVICE].clone();
+    let start = service.find("  current_user:").expect("the spec has one");
+    let end = start + service[start..].find("\npaging:").expect("paging follows");
+    let without = Spec::fixture().with(
+        SERVICE,
+        &format!("{}\n{}", &service[..start], &service[end..]),
+    );
+    let changes = compare(&Spec::fixture(), &without);
+    let removed = only(&changes);
+    assert_eq!(
+        (removed.section, removed.kind),
+        (Section::Service, Kind::Removed)
+    );
+    assert_breaks(
+        removed,
+        &["`Api::current_user` and `service::CURRENT_USER` are gone"],
+    );
+    assert_not_breaking(only(&compare(&without, &Spec::fixture())));
+}

@@ -6,12 +6,14 @@ mod enums;
 mod fields;
 mod pairs;
 mod query;
+mod service;
 
 use codegen::model::Api;
 
 /// The kinds of change, in the order the changelog shows them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Section {
+    Service,
     Entities,
     Endpoints,
     Roles,
@@ -27,7 +29,8 @@ pub enum Section {
 }
 
 impl Section {
-    pub const ALL: [Section; 12] = [
+    pub const ALL: [Section; 13] = [
+        Section::Service,
         Section::Entities,
         Section::Endpoints,
         Section::Roles,
@@ -44,6 +47,7 @@ impl Section {
 
     pub fn title(self) -> &'static str {
         match self {
+            Section::Service => "Service",
             Section::Entities => "Entities",
             Section::Endpoints => "Endpoints",
             Section::Roles => "Roles",
@@ -62,6 +66,7 @@ impl Section {
     /// What its changes belong to, in the plural, for the counts of their groups.
     pub fn owners(self) -> &'static str {
         match self {
+            Section::Service => "service files",
             Section::Enums => "enumerations",
             Section::Ids => "ids",
             _ => "entities",
@@ -128,6 +133,7 @@ impl Changes {
 /// owner.
 pub fn compare(old: &Api, new: &Api) -> Vec<Change> {
     let mut changes = Changes::default();
+    service::compare(old, new, &mut changes);
     entities::compare(old, new, &mut changes);
     enums::compare(old, new, &mut changes);
     let mut changes = changes.0;
