@@ -57,6 +57,11 @@ pub fn run() -> Result<(), String> {
     script(".ci/validate-openapi.sh")?;
     script(".ci/schemathesis.sh")?;
     script(".ci/mcp.sh")?;
+    // The crates published to crates.io, packaged and each built from its `.crate` as a user
+    // of crates.io would build it, their sizes against crates.io's limits, and the binaries
+    // installed with `cargo install --path`. After the scripts, which built the binaries'
+    // dependencies as the packaged crates need them (docs/performance.md, "Packaging").
+    crate::packaging::run()?;
     let totals = cargo_test(&["test", "--workspace"])?;
     println!("xtask ci: all checks passed");
     // One closing line for the whole run: cargo prints a `test result` per test binary, the

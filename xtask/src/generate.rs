@@ -22,13 +22,13 @@ enum Change {
 
 pub fn run(spec_dir: &Path, crate_dir: &Path, check: bool) -> Result<(), String> {
     let spec = codegen::spec::load(spec_dir).map_err(|e| e.to_string())?;
-    let mut output = emit::generate(&spec).map_err(|e| e.to_string())?;
+    let output = emit::generate(&spec).map_err(|e| e.to_string())?;
     let features = emit::features::cargo_features(&spec);
-    if let Some(manifest) = manifest_with_features(crate_dir, &features)? {
-        output.files.insert(PathBuf::from(MANIFEST), manifest);
-    }
+    let manifest = manifest_expected(crate_dir, &features)?;
     // Every expected file by its path: the crate's, and for the workspace's own crate (not an
-    // `--out` folder) the OpenAPI document, which describes the same spec.
+    // `--out` folder) the OpenAPI document, which describes the same spec, the workspace
+    // README's table of entities, and the crate's README, which shows the workspace README's
+    // example.
     let mut expected: BTreeMap<PathBuf, String> = output
         .files
         .into_iter()
@@ -38,7 +38,16 @@ pub fn run(spec_dir: &Path, crate_dir: &Path, check: bool) -> Result<(), String>
         let (path, text) = crate::openapi::expected(&spec);
         expected.insert(path, text);
         let (path, text) = readme_expected(&spec)?;
+        let version = manifest
+            .as_ref()
+            .and_then(|m| package_version(m))
+            .ok_or_else(|| format!("{CRATE_DIR}/{MANIFEST} has no package.version"))?;
+        let crate_readme = crate::crate_readme::text(&spec, &version, &text)?;
+        expected.insert(crate_dir.join(crate::crate_readme::README), crate_readme);
         expected.insert(path, text);
+    }
+    if let Some(manifest) = manifest {
+        expected.insert(crate_dir.join(MANIFEST), manifest);
     }
     let changes = compare(crate_dir, &expected)?;
     if check {
@@ -85,14 +94,23 @@ pub fn run(spec_dir: &Path, crate_dir: &Path, check: bool) -> Result<(), String>
     Ok(())
 }
 
-/// The generated crate's manifest: hand-written, except for the features `gen` manages.
+/// The generated crate's manifest: hand-written (its description, keywords, categories,
+/// dependencies, ...), except for the keys `gen` manages: the features, the `readme` it
+/// writes, and the docs.rs settings the features call for.
 const MANIFEST: &str = "Cargo.toml";
+
+/// The target docs.rs builds the crate's documentation for: the code is the same on every
+/// platform, and the default would build the whole crate (every feature) five times.
+const DOCS_RS_TARGET: &str = "x86_64-unknown-linux-gnu";
 
 /// The manifest with the generated features set. The names `gen` owns are listed under
 /// `[package.metadata.codegen]`, so that features it made and no longer makes are removed,
-/// while hand-written ones (like `emulator`) are never touched. `None` when the folder has no
+/// while hand-written ones (like `emulator`) are never touched. It also sets `readme` (the
+/// README `gen` writes for the workspace's crate) and, under `[package.metadata.docs.rs]`,
+/// `all-features` (docs.rs documents every entity whatever the default features are) and `targets`
+/// (one build, not five); other docs.rs keys are left alone. `None` when the folder has no
 /// manifest (a bare `--out` folder).
-pub(crate) fn manifest_with_features(
+pub(crate) fn manifest_expected(
     crate_dir: &Path,
     features: &BTreeMap<String, Vec<String>>,
 ) -> Result<Option<String>, String> {
@@ -132,24 +150,60 @@ pub(crate) fn manifest_with_features(
             value(Array::from_iter(enables.iter().map(String::as_str))),
         );
     }
-    let metadata = doc["package"]
+    let package = doc["package"]
         .as_table_mut()
-        .ok_or_else(|| format!("{}: [package] is not a table", path.display()))?
+        .ok_or_else(|| format!("{}: [package] is not a table", path.display()))?;
+    if package.get("readme").and_then(Item::as_str) != Some(crate::crate_readme::README) {
+        package.insert("readme", value(crate::crate_readme::README));
+    }
+    let metadata = package
         .entry("metadata")
-        .or_insert_with(|| Item::Table(implicit_table()));
-    let codegen = metadata
+        .or_insert_with(|| Item::Table(implicit_table()))
         .as_table_mut()
-        .ok_or_else(|| format!("{}: [package.metadata] is not a table", path.display()))?
-        .entry("codegen")
-        .or_insert_with(|| Item::Table(Table::new()));
+        .ok_or_else(|| format!("{}: [package.metadata] is not a table", path.display()))?;
     fn implicit_table() -> Table {
         // Written only as the `[package.metadata.codegen]` header, not an empty `[package.metadata]`.
         let mut table = Table::new();
         table.set_implicit(true);
         table
     }
+    let docs_rs = metadata
+        .entry("docs")
+        .or_insert_with(|| Item::Table(implicit_table()))
+        .as_table_mut()
+        .ok_or_else(|| format!("{}: [package.metadata.docs] is not a table", path.display()))?
+        .entry("rs")
+        .or_insert_with(|| Item::Table(Table::new()))
+        .as_table_mut()
+        .ok_or_else(|| {
+            format!(
+                "{}: [package.metadata.docs.rs] is not a table",
+                path.display()
+            )
+        })?;
+    if docs_rs.get("all-features").and_then(Item::as_bool) != Some(true) {
+        docs_rs.insert("all-features", value(true));
+    }
+    let targets = docs_rs.get("targets").and_then(Item::as_array);
+    if targets
+        .is_none_or(|t| t.len() != 1 || t.get(0).and_then(|v| v.as_str()) != Some(DOCS_RS_TARGET))
+    {
+        docs_rs.insert("targets", value(Array::from_iter([DOCS_RS_TARGET])));
+    }
+    let codegen = metadata
+        .entry("codegen")
+        .or_insert_with(|| Item::Table(Table::new()));
     codegen["features"] = value(Array::from_iter(features.keys().map(String::as_str)));
     Ok(Some(doc.to_string()))
+}
+
+/// The manifest's `package.version`.
+fn package_version(manifest: &str) -> Option<String> {
+    let doc: toml_edit::DocumentMut = manifest.parse().ok()?;
+    doc.get("package")?
+        .get("version")?
+        .as_str()
+        .map(str::to_owned)
 }
 
 fn describe(change: Change) -> &'static str {

@@ -4,6 +4,9 @@
 //! - `cargo xtask gen --check` writes nothing and fails, listing the files, when `generated/`
 //!   is not what `spec/` produces;
 //! - `cargo xtask ci` runs every check and test (what `.ci/run` runs);
+//! - `cargo xtask package` packages the crates published to crates.io as crates.io would
+//!   receive them, builds each `.crate` by itself, and reports their sizes against
+//!   crates.io's limits (`ci` runs it);
 //! - `cargo xtask changelog [--since GIT_REF] [--write]` prints what a spec change changed for
 //!   the generated crate's users, breaking or not, as Markdown, and can prepend it to
 //!   `generated/CHANGELOG.md`;
@@ -16,9 +19,11 @@
 mod bench;
 mod changelog;
 mod ci;
+mod crate_readme;
 mod draft;
 mod generate;
 mod openapi;
+mod packaging;
 mod semver;
 mod standalone;
 mod synth;
@@ -72,8 +77,12 @@ enum Command {
         since: Option<String>,
     },
     /// Run every check and test, as CI does: gen --check, fmt, clippy, rustdoc, the OpenAPI
-    /// validator, schemathesis against the emulator, and every test.
+    /// validator, schemathesis against the emulator, packaging, and every test.
     Ci,
+    /// Package the crates published to crates.io (nexudus-runtime, nexudus, nexudus-emulator,
+    /// nexudus-cli), build each .crate by itself, and report their sizes against crates.io's
+    /// limits.
+    Package,
     /// Write the OpenAPI 3.1 document of spec/ (docs/openapi.json; `gen` writes it too).
     Openapi {
         /// Write nothing; fail when the document differs from what spec/ produces.
@@ -160,6 +169,7 @@ fn main() -> ExitCode {
         Command::Changelog(options) => changelog::run(&options),
         Command::Semver { since } => semver::run(since.as_deref()),
         Command::Ci => ci::run(),
+        Command::Package => packaging::run(),
         Command::Openapi { check, spec, out } => openapi::run(
             typed(spec)
                 .as_deref()

@@ -44,10 +44,16 @@ fn manifest(root: &Path) -> Result<String, String> {
         .as_table()
         .ok_or("no [workspace.package]")?;
     let package = manifest["package"].as_table_mut().ok_or("no [package]")?;
-    for key in ["edition", "rust-version", "license", "publish"] {
-        if let Some(item) = workspace_package.get(key) {
-            package.insert(key, item.clone());
-        }
+    let inherited: Vec<String> = package
+        .iter()
+        .filter(|(_, item)| item.get("workspace").and_then(Item::as_bool) == Some(true))
+        .map(|(key, _)| key.to_owned())
+        .collect();
+    for key in inherited {
+        let item = workspace_package
+            .get(&key)
+            .ok_or_else(|| format!("package.{key} is not in [workspace.package]"))?;
+        package.insert(&key, item.clone());
     }
     let crate_dir = fs::canonicalize(root.join(generate::CRATE_DIR))
         .map_err(|e| format!("{}: {e}", generate::CRATE_DIR))?;
