@@ -3,7 +3,7 @@
 use std::fmt;
 use std::process::ExitCode;
 
-/// What went wrong, which decides the exit code (documented in the README).
+/// What went wrong, which decides the exit code (documented in docs/cli.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     /// A local failure: an output or input file could not be written or read.

@@ -2,7 +2,7 @@
 //!
 //! The commands are built at run time from the generated crate's `ENTITIES`, as the
 //! emulator serves them: `nexudus <entity> list|get|find|create|update|delete|import|
-//! commands|run-command|download`. See the README's "Command line" section.
+//! commands|run-command|download`. See docs/cli.md.
 
 mod account;
 mod app;

@@ -3,6 +3,7 @@
 
 pub mod docs;
 pub mod emit;
+pub mod entity_index;
 pub mod model;
 pub mod names;
 pub mod openapi;

@@ -265,6 +265,8 @@ pub struct Entity {
     /// The spec file, for messages.
     pub file: PathBuf,
     pub docs: String,
+    /// The documents it was transcribed from, as the spec names them (`ref:billing/tariff.md`).
+    pub sources: Vec<String>,
     pub names: EntityNames,
     /// Its own id type.
     pub id: Arc<IdType>,

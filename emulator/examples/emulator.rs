@@ -1,6 +1,6 @@
-//! The README's emulator example: a test of your own code against the emulator.
-//! `cargo run -p nexudus-emulator --example emulator` runs it; `cargo test`
-//! compiles it, and `tests/tests/readme.rs` checks the README shows exactly this code (the
+//! The emulator example of docs/client.md and emulator/README.md: a test of your own code
+//! against the emulator. `cargo run -p nexudus-emulator --example emulator` runs it;
+//! `cargo test` compiles it, and `tests/tests/readme.rs` checks those pages show exactly this code (the
 //! part below this header, up to `main`).
 
 use nexudus::billing::coworker_discount_codes::NewCoworkerDiscountCode;

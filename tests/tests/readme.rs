@@ -1,8 +1,8 @@
 //! The READMEs' Rust examples are files (`tests/examples/quickstart.rs`,
-//! `emulator/examples/emulator.rs`), which `cargo test`
-//! compiles; this keeps each README block identical to its file, so a README never shows
-//! code that does not build. The workspace README and the published crates' READMEs (the
-//! pages crates.io shows) are checked alike.
+//! `emulator/examples/emulator.rs`), which `cargo test` compiles; this keeps each README
+//! block identical to its file, so a README never shows code that does not build. The
+//! workspace README, the pages of `docs/` it links and the published crates' READMEs (the
+//! pages crates.io shows) are checked alike, and so are their links.
 //!
 //! A block is tied to its file by an HTML comment on the line before its fence:
 //! `<!-- example: tests/examples/quickstart.rs -->`. Every `rust` block must have one.
@@ -13,15 +13,13 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// The READMEs, with the example files their `rust` blocks show, in order.
-const READMES: [(&str, &[&str]); 5] = [
-    (
-        "README.md",
-        &[
-            "tests/examples/quickstart.rs",
-            "emulator/examples/emulator.rs",
-        ],
-    ),
+/// The READMEs and the documentation pages they link, with the example files their `rust`
+/// blocks show, in order.
+const READMES: [(&str, &[&str]); 8] = [
+    ("README.md", &["tests/examples/quickstart.rs"]),
+    ("docs/client.md", &["emulator/examples/emulator.rs"]),
+    ("docs/cli.md", &[]),
+    ("docs/development.md", &[]),
     ("generated/README.md", &["tests/examples/quickstart.rs"]),
     ("runtime/README.md", &[]),
     ("emulator/README.md", &["emulator/examples/emulator.rs"]),
@@ -577,4 +575,107 @@ fn every_test_the_reliability_table_names_exists() {
             }
         }
     }
+}
+
+/// Every relative link of the READMEs, of `docs/` and of `spec/README.md` leads to a file of
+/// the repository, and an anchor (`page.md#heading`, `#heading`) to a heading of its page,
+/// as GitHub makes anchors: pages moved or sections renamed leave no dead link.
+#[test]
+fn every_relative_link_of_the_documentation_leads_somewhere() {
+    let mut pages: Vec<String> = READMES.iter().map(|(path, _)| path.to_string()).collect();
+    pages.push("spec/README.md".to_owned());
+    for entry in std::fs::read_dir(root().join("docs")).expect("docs/") {
+        let name = entry.expect("an entry of docs/").file_name();
+        let name = name.to_string_lossy();
+        if name.ends_with(".md") && !pages.contains(&format!("docs/{name}")) {
+            pages.push(format!("docs/{name}"));
+        }
+    }
+    let mut checked = 0;
+    for page in &pages {
+        for link in links(&read(page)) {
+            if link.contains("://") || link.starts_with("mailto:") {
+                continue;
+            }
+            let (file, anchor) = link.split_once('#').unwrap_or((&link, ""));
+            let target = if file.is_empty() {
+                PathBuf::from(page)
+            } else {
+                Path::new(page).parent().unwrap_or(Path::new("")).join(file)
+            };
+            let path = root().join(&target);
+            assert!(path.exists(), "{page}: the link `{link}` leads to no file");
+            if !anchor.is_empty() {
+                let text = std::fs::read_to_string(&path)
+                    .unwrap_or_else(|e| panic!("{page}: `{link}`: {e}"));
+                assert!(
+                    anchors(&text).iter().any(|a| a == anchor),
+                    "{page}: the link `{link}` names no heading of {}",
+                    target.display()
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 20, "only {checked} relative links found");
+}
+
+/// The destinations of a Markdown page's links.
+fn links(markdown: &str) -> Vec<String> {
+    use pulldown_cmark::{Event, Options, Parser, Tag};
+    Parser::new_ext(markdown, Options::ENABLE_TABLES)
+        .filter_map(|event| match event {
+            Event::Start(Tag::Link { dest_url, .. }) => Some(dest_url.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The anchors GitHub gives a page's headings: the heading's text in lowercase, spaces as
+/// `-`, punctuation other than `-` and `_` dropped.
+fn anchors(markdown: &str) -> Vec<String> {
+    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+    let mut anchors = Vec::new();
+    let mut heading: Option<String> = None;
+    for event in Parser::new_ext(markdown, Options::ENABLE_TABLES) {
+        match event {
+            Event::Start(Tag::Heading { .. }) => heading = Some(String::new()),
+            Event::Text(text) | Event::Code(text) => {
+                if let Some(h) = heading.as_mut() {
+                    h.push_str(&text);
+                }
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some(h) = heading.take() {
+                    anchors.push(
+                        h.to_lowercase()
+                            .chars()
+                            .filter(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_'))
+                            .map(|c| if c == ' ' { '-' } else { c })
+                            .collect(),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    anchors
+}
+
+#[test]
+fn anchors_are_made_as_github_makes_them() {
+    assert_eq!(
+        anchors(
+            "# A first example\n\n## What `cargo xtask ci` runs\n\n### Publishing to crates.io\n"
+        ),
+        [
+            "a-first-example",
+            "what-cargo-xtask-ci-runs",
+            "publishing-to-cratesio"
+        ]
+    );
+    assert_eq!(
+        links("[a](docs/a.md#x) and [`b`](https://b.example) `[c](d)`\n"),
+        ["docs/a.md#x", "https://b.example"]
+    );
 }

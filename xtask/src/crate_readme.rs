@@ -130,9 +130,10 @@ data.
   emulator of the API over HTTP, to test code that uses this crate offline.
 - [`nexudus-cli`](https://crates.io/crates/nexudus-cli): the `nexudus` command line and MCP
   server, for every entity of the API.
-- The README at the root of the nexudus-rust repository, where this crate is generated: the
-  client's errors, retries and rate limits, the emulator, the command line, and how the
-  crate is generated from the API's description and reviewed.
+- The nexudus-rust repository, where this crate is generated from the API's description:
+  `docs/client.md` (errors, retries, rate limits, the emulator), `docs/entities.md` (every
+  entity, its feature and endpoints), `docs/cli.md` (the command line), and how a change
+  of the API is reviewed (`docs/development.md`).
 
 ## License
 

@@ -34,7 +34,7 @@ pub fn command() -> Command {
             "Serve the API to an AI assistant: an MCP server over standard input and output, \
              with the tools list_entities, describe_entity, list, get, create, update, \
              delete, list_commands and run_command over every entity. An MCP client starts \
-             it; see the README's \"MCP server\" section for its configuration.",
+             it; see docs/cli.md, \"MCP server\", for its configuration.",
         )
         .arg(
             Arg::new("allow-writes")

@@ -101,34 +101,3 @@ pub fn cargo_features(api: &Api) -> BTreeMap<String, Vec<String>> {
     }
     features
 }
-
-/// The README's list of areas and entities with their cargo features, as markdown: one table
-/// row per entity, kept in step with the spec by `cargo xtask gen`.
-pub fn readme_table(api: &Api) -> String {
-    let mut out =
-        String::from("| area (feature) | entity | feature | endpoints |\n|---|---|---|---|\n");
-    for (area, entities) in api.areas() {
-        for (i, entity) in entities.iter().enumerate() {
-            let area_cell = if i == 0 {
-                format!("`{area}` ({} entities)", entities.len())
-            } else {
-                String::new()
-            };
-            let endpoints: Vec<String> = entity
-                .endpoints
-                .iter()
-                .map(|e| match &e.operation {
-                    crate::model::Operation::Download { method, .. } => method.to_string(),
-                    _ => e.kind().key().to_owned(),
-                })
-                .collect();
-            out.push_str(&format!(
-                "| {area_cell} | `{}` | `{}` | {} |\n",
-                entity.name,
-                entity_feature(entity),
-                endpoints.join(", ")
-            ));
-        }
-    }
-    out
-}

@@ -202,6 +202,7 @@ impl Resolver<'_> {
             area: area?,
             file: entity.file.clone(),
             docs,
+            sources: def.sources.iter().map(|s| s.as_str().to_owned()).collect(),
             names: names?,
             id: id?,
             fields,
