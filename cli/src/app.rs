@@ -50,6 +50,13 @@ pub struct Global {
     #[arg(long, global = true, value_name = "SECONDS", default_value_t = 30,
           value_parser = value_parser!(u64).range(1..))]
     pub timeout: u64,
+    /// The share of the API's rate limits to take, above 0 and at most 1 [default: 1].
+    ///
+    /// Requests are paced to keep within the documented limits (spec/service.yaml); an
+    /// account that other integrations use at the same time takes a share, as 0.5.
+    #[arg(long, global = true, env = "NEXUDUS_RATE_SHARE", value_name = "FRACTION",
+          value_parser = rate_share)]
+    pub rate_share: Option<f64>,
     /// Nexudus's JSON envelope {ok, data, summary, breadcrumbs, meta}, errors too.
     #[arg(long, global = true)]
     pub agent: bool,
@@ -63,6 +70,16 @@ pub struct Global {
     pub redact_pii: bool,
 }
 
+/// `--rate-share`: a fraction above 0 and at most 1.
+fn rate_share(value: &str) -> Result<f64, String> {
+    match value.parse::<f64>() {
+        Ok(share) if share > 0.0 && share <= 1.0 => Ok(share),
+        _ => Err(format!(
+            "`{value}` is not a fraction above 0 and at most 1, such as 0.5"
+        )),
+    }
+}
+
 /// The global options that take a value, as the pre-scan of the arguments must skip them.
 pub const GLOBAL_VALUE_FLAGS: &[&str] = &[
     "--base-url",
@@ -71,6 +88,7 @@ pub const GLOBAL_VALUE_FLAGS: &[&str] = &[
     "-o",
     "--retries",
     "--timeout",
+    "--rate-share",
 ];
 
 /// Flag names every command has (the global ones): a field or filter with one of these
@@ -84,6 +102,7 @@ const RESERVED: &[&str] = &[
     "verbose",
     "retries",
     "timeout",
+    "rate-share",
     "agent",
     "redact-pii",
 ];

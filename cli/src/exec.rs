@@ -10,7 +10,7 @@ use std::time::Duration;
 use clap::{ArgMatches, FromArgMatches as _};
 use futures::StreamExt as _;
 use nexudus::{
-    Client, EndpointKind, EntitySchema, FieldKind, FieldSchema, ListQuery, QueryFilter,
+    Client, EndpointKind, EntitySchema, FieldKind, FieldSchema, ListQuery, Pacing, QueryFilter,
     RetryPolicy, RunCommand, SERVICE, SortDirection, SortField,
 };
 use serde_json::{Map, Value};
@@ -286,6 +286,7 @@ impl Api {
             .auth(connection.auth)
             .retry(RetryPolicy::default().max_attempts(global.retries.saturating_add(1)))
             .timeout(Duration::from_secs(global.timeout))
+            .pacing(Pacing::default().share(global.rate_share.unwrap_or(1.0)))
             .user_agent(concat!("nexudus-cli/", env!("CARGO_PKG_VERSION")));
         if let Some(url) = connection.base_url {
             builder = builder.base_url(url);

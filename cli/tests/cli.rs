@@ -672,6 +672,51 @@ fn entities_are_listed() {
 // Lists: paging, filters, sorting.
 // ---------------------------------------------------------------------------------------
 
+/// `--rate-share` paces requests to that share of the documented limits: against a server
+/// that allows one request per 300 ms (three times the documented 100 ms), a quarter share
+/// (one per 400 ms) is never throttled, while the whole share is at once (no retries here).
+#[test]
+fn rate_share_paces_to_a_share_of_the_limits() {
+    let server = Server::with(EmulatorConfig::new().throttle(
+        nexudus_emulator::ThrottleLimits::new().requests(1, std::time::Duration::from_millis(300)),
+    ));
+    for n in 0..3 {
+        let record = json!({"CoworkerId": 100 + n, "BusinessId": 1, "DiscountCodeId": 2});
+        server
+            .emulator
+            .insert("CoworkerDiscountCode", record)
+            .expect("seeded");
+    }
+    let list = ["coworker-discount-code", "list", "--size", "1", "--all"];
+    let lines = server
+        .cli()
+        .run(&[&list[..], &["--rate-share", "0.25"]].concat())
+        .lines();
+    assert_eq!(lines.len(), 3);
+    let statuses: Vec<Option<u16>> = server
+        .emulator
+        .requests()
+        .iter()
+        .map(|r| r.status)
+        .collect();
+    assert_eq!(statuses, [Some(200); 3], "no request throttled");
+
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    // The first page is written before the second is refused.
+    let run = server.cli().run(&list);
+    assert_eq!(run.code, 5, "{run:?}");
+    assert!(run.stderr.contains("kept throttling"), "{run:?}");
+
+    let error = server
+        .cli()
+        .run(&[&list[..], &["--rate-share", "0"]].concat())
+        .fails(2);
+    assert!(
+        error.contains("`0` is not a fraction above 0 and at most 1"),
+        "{error}"
+    );
+}
+
 #[test]
 fn all_streams_every_page() {
     let server = Server::start();
