@@ -7,7 +7,7 @@
 #
 # Not part of `cargo xtask ci`: on 2 cores the install takes about 6.5 minutes and a run on
 # the whole crate about 3.5 more (two rustdoc JSON builds), against a CI budget of ~3 minutes
-# (README: "Reviewing spec changes").
+# (docs/development.md: "Reviewing spec changes").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
