@@ -4037,8 +4037,10 @@ mod typed {
         /// `GET /api/billing/coworkercontracts/commands`; role `CoworkerContract-List` (see
         /// [`COMMANDS`](super::COMMANDS)).
         ///
-        /// Spec decision: No document names its role; the list role is assumed, as it only reads
-        /// metadata.
+        /// Spec decision: The catalogue (skills:coworkercontracts.md) does not say contracts support
+        /// entity commands; the 2020 reference documents this endpoint and runcommand. Kept, as decided
+        /// for every entity (spec/README.md, "entity commands"). No document names its role; the list
+        /// role is assumed, as it only reads metadata.
         #[inline]
         pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
             self.client.get_commands(&super::COMMANDS)
@@ -4053,7 +4055,8 @@ mod typed {
         /// [`RUN_COMMAND`](super::RUN_COMMAND)).
         ///
         /// Spec decision: The 2020 page documents it as GET; it is POST, as 003, NOTES.md and the newer
-        /// pages say (spec/README.md).
+        /// pages say (spec/README.md). Kept although the catalogue lists no commands for contracts
+        /// (spec/README.md, "entity commands").
         #[inline]
         pub fn run_command(
             &self,

@@ -6850,7 +6850,9 @@ mod typed {
         /// `GET /api/billing/tariffs/commands`; role `Tariff-List` (see [`COMMANDS`](super::COMMANDS)).
         ///
         /// Spec decision: The page names no role for it; the List role is assumed, as it only reads
-        /// metadata (spec/README.md).
+        /// metadata (spec/README.md). The catalogue (skills:tariffs.md) does not say tariffs support
+        /// entity commands; the 2020 reference documents this endpoint and runcommand: kept, as decided
+        /// for every entity (spec/README.md, "entity commands").
         #[inline]
         pub fn commands(&self) -> crate::Call<Vec<crate::CommandInfo>> {
             self.client.get_commands(&super::COMMANDS)
@@ -6865,7 +6867,8 @@ mod typed {
         /// [`RUN_COMMAND`](super::RUN_COMMAND)).
         ///
         /// Spec decision: The 2020 page documents it as GET; POST with the run-command body, as decided
-        /// for every entity in spec/README.md.
+        /// for every entity in spec/README.md. Kept although the catalogue lists no commands for
+        /// tariffs (spec/README.md, "entity commands").
         #[inline]
         pub fn run_command(
             &self,

@@ -891,7 +891,9 @@ mod typed {
         /// Spec decision: The 2020 page takes it on create and update; the catalogue
         /// (skills:bookings.md) lists it among the create options only, in line with the newer pages'
         /// rule that a series is settled when it is created. The catalogue is the newer source, so it
-        /// is create-only (an update still sends back the value read).
+        /// is create-only (an update still sends back the value read). The catalogue types it `string`;
+        /// the 2020 page types it `Guid`, and its name makes it one (the UniqueId of the series' first
+        /// booking): a GUID, written as the same text.
         pub repeat_series_unique_id: Option<crate::Uuid>,
         /// Set on create to make a repeating series from this booking.
         ///

@@ -1522,7 +1522,8 @@ mod typed {
         /// CancellationReason, CancelledOn and CancelledBy; the newer update page
         /// (dev:spaces/put-cancelledbookings) takes the create fields as well (its excerpts run through
         /// them in the catalogue's order, from FloorPlanDeskId to CancellationReasonDetails). The
-        /// operation's own newer page wins: it is writable on update.
+        /// operation's own newer page wins: it is writable on update. The catalogue types it `int`; it
+        /// is the Id of a CoworkerInvoice, so a typed id (the same number on the wire).
         pub coworker_invoice_id: Option<crate::ids::CoworkerInvoiceId>,
         /// Number of that invoice.
         ///

@@ -287,7 +287,7 @@ pub const SCHEMA: crate::EntitySchema = crate::EntitySchema {
         crate::FieldSchema::new("NotifyOnDelivery", crate::FieldKind::Boolean),
         crate::FieldSchema::new("NotifyOnDeliveriesEmail", crate::FieldKind::String)
             .pii(crate::Pii::Email),
-        crate::FieldSchema::new("EzeepUserId", crate::FieldKind::Guid),
+        crate::FieldSchema::new("EzeepUserId", crate::FieldKind::String),
         crate::FieldSchema::new("EzeepFreePrinting", crate::FieldKind::Boolean),
         crate::FieldSchema::new("EzeepPrintingEnabled", crate::FieldKind::Boolean),
         crate::FieldSchema::new("EzeepBlueUserId", crate::FieldKind::String),
@@ -2113,7 +2113,11 @@ mod typed {
         /// The customer's user id in the Ezeep printing service.
         ///
         /// Wire: `EzeepUserId`.
-        pub ezeep_user_id: Option<crate::Uuid>,
+        ///
+        /// Spec decision: The 2020 reference types it `Guid?`, the catalogue (skills:coworkers.md)
+        /// `string`. It is another service's id, which nothing says is a GUID, and a record holding one
+        /// that is not would fail to read as a whole: text, as the newer source says.
+        pub ezeep_user_id: Option<String>,
         /// Whether the customer prints for free through Ezeep.
         ///
         /// Wire: `EzeepFreePrinting`.
@@ -3829,7 +3833,7 @@ mod typed {
         /// `NotifyOnDeliveriesEmail`: see [`Coworker::notify_on_deliveries_email`].
         pub notify_on_deliveries_email: Option<String>,
         /// `EzeepUserId`: see [`Coworker::ezeep_user_id`].
-        pub ezeep_user_id: Option<crate::Uuid>,
+        pub ezeep_user_id: Option<String>,
         /// `EzeepFreePrinting`: see [`Coworker::ezeep_free_printing`].
         pub ezeep_free_printing: Option<bool>,
         /// `EzeepPrintingEnabled`: see [`Coworker::ezeep_printing_enabled`].
@@ -5109,7 +5113,7 @@ mod typed {
         /// `NotifyOnDeliveriesEmail`: see [`Coworker::notify_on_deliveries_email`].
         pub notify_on_deliveries_email: Option<String>,
         /// `EzeepUserId`: see [`Coworker::ezeep_user_id`].
-        pub ezeep_user_id: Option<crate::Uuid>,
+        pub ezeep_user_id: Option<String>,
         /// `EzeepFreePrinting`: see [`Coworker::ezeep_free_printing`].
         pub ezeep_free_printing: Option<bool>,
         /// `EzeepPrintingEnabled`: see [`Coworker::ezeep_printing_enabled`].
@@ -6426,8 +6430,8 @@ mod typed {
         }
 
         /// Sets [`EzeepUserId`](Self::ezeep_user_id).
-        pub fn with_ezeep_user_id(mut self, value: crate::Uuid) -> Self {
-            self.ezeep_user_id = Some(value);
+        pub fn with_ezeep_user_id(mut self, value: impl Into<String>) -> Self {
+            self.ezeep_user_id = Some(value.into());
             self
         }
 
@@ -7282,7 +7286,7 @@ mod typed {
         /// `NotifyOnDeliveriesEmail`: see [`Coworker::notify_on_deliveries_email`].
         pub notify_on_deliveries_email: Option<String>,
         /// `EzeepUserId`: see [`Coworker::ezeep_user_id`].
-        pub ezeep_user_id: Option<crate::Uuid>,
+        pub ezeep_user_id: Option<String>,
         /// `EzeepFreePrinting`: see [`Coworker::ezeep_free_printing`].
         pub ezeep_free_printing: Option<bool>,
         /// `EzeepPrintingEnabled`: see [`Coworker::ezeep_printing_enabled`].
@@ -8246,8 +8250,8 @@ mod typed {
         NotifyOnDelivery(bool),
         /// Filter by ezeep user Id.
         ///
-        /// Query: `Coworker_EzeepUserId=a1b2c3d4-e5f6-7890-abcd-ef1234567890`.
-        EzeepUserId(crate::Uuid),
+        /// Query: `Coworker_EzeepUserId=text`.
+        EzeepUserId(String),
         /// Filter by ezeep free printing.
         ///
         /// Query: `Coworker_EzeepFreePrinting=true`.
@@ -9075,7 +9079,7 @@ mod typed {
                 Self::NotifyOnDelivery(value) => {
                     ("Coworker_NotifyOnDelivery", value.to_string())
                 }
-                Self::EzeepUserId(value) => ("Coworker_EzeepUserId", value.to_string()),
+                Self::EzeepUserId(value) => ("Coworker_EzeepUserId", value.clone()),
                 Self::EzeepFreePrinting(value) => {
                     ("Coworker_EzeepFreePrinting", value.to_string())
                 }

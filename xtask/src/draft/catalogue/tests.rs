@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use codegen::model::{Api, Type};
 use codegen::spec::{SourceFile, load_sources};
 
-use super::diff::{Difference, diff};
+use super::diff::{Difference, diff, type_fits};
 use super::page::{CataloguePage, ChildOpt, Supports};
 use super::*;
 
@@ -489,4 +489,35 @@ fn areas_are_read_from_a_file() {
             .contains(":1: expected `Entity area`")
     );
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The catalogue types every GUID `string`: a spec GUID fits when its name is one the API
+/// gives GUIDs, or its decision speaks of the catalogue; any other is a difference.
+#[test]
+fn text_read_as_a_guid_needs_a_guid_name_or_a_decision() {
+    let spec = load(&[(
+        "inventory/gadget.yaml",
+        "\
+entity: Gadget
+docs: A gadget.
+sources: [\"000\"]
+fields:
+  - {wire: BatchGuid, type: guid, docs: A.}
+  - {wire: SeriesUniqueId, type: guid, docs: B.}
+  - {wire: PrinterUserId, type: guid, docs: C.}
+  - {wire: ScannerUserId, type: guid, docs: D., decision: The catalogue says string; it is a GUID.}
+  - {wire: Label, type: string, docs: E.}
+endpoints:
+  list: {path: /api/inventory/gadgets, role: Gadget-List, docs: Lists.}
+"
+        .into(),
+    )]);
+    let gadget = &spec.entities[0];
+    let fits = |wire: &str| {
+        let field = gadget.fields.iter().find(|f| f.wire == wire).unwrap();
+        type_fits("string", field)
+    };
+    assert!(fits("BatchGuid") && fits("SeriesUniqueId") && fits("ScannerUserId"));
+    assert!(fits("Label"));
+    assert!(!fits("PrinterUserId"));
 }
