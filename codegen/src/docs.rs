@@ -2,7 +2,7 @@
 //! Text always becomes `#[doc = "..."]` string literals, never tokens, so no spec text can
 //! turn into code.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use crate::model::Field;
@@ -10,17 +10,46 @@ use crate::model::Field;
 /// Outer doc attributes (`///`), one per line so the output reads like hand-written rustdoc.
 pub fn outer(text: &str) -> TokenStream {
     lines(text)
-        .into_iter()
-        .map(|line| quote!(#[doc = #line]))
+        .iter()
+        .map(|line| {
+            let line = literal(line);
+            quote!(#[doc = #line])
+        })
         .collect()
 }
 
 /// Inner doc attributes (`//!`) for a module or crate.
 pub fn inner(text: &str) -> TokenStream {
     lines(text)
-        .into_iter()
-        .map(|line| quote!(#![doc = #line]))
+        .iter()
+        .map(|line| {
+            let line = literal(line);
+            quote!(#![doc = #line])
+        })
         .collect()
+}
+
+/// A doc line as a raw string literal where the output is the same: syn (twice) and
+/// prettyplease read a raw literal by slicing, while they unescape a plain one char by char,
+/// which was a tenth of generation time. prettyplease prints the literal's spelling, not
+/// `///`, for a line that starts with `/` or holds a line break, and a raw literal cannot
+/// hold a lone `\r`: those stay plain.
+fn literal(line: &str) -> Literal {
+    if line.starts_with('/') || line.contains(['\r', '\n']) {
+        return Literal::string(line);
+    }
+    // More `#`s than follow any `"` in the line, so that none ends the literal.
+    let hashes = line
+        .split('"')
+        .skip(1)
+        .map(|after| after.len() - after.trim_start_matches('#').len() + 1)
+        .max()
+        .unwrap_or(0);
+    let hashes = "#".repeat(hashes);
+    ["r", &hashes, "\"", line, "\"", &hashes]
+        .concat()
+        .parse()
+        .unwrap_or_else(|_| Literal::string(line))
 }
 
 /// Prose is reflowed to lines of at most this many characters.
@@ -152,4 +181,25 @@ pub fn field(field: &Field) -> String {
         format!("Wire: {}.", flags.join(", ")),
         decision,
     ])
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::ToTokens;
+
+    use super::*;
+
+    #[test]
+    fn doc_lines_keep_their_text_whatever_quotes_they_hold() {
+        for line in [
+            "",
+            " plain",
+            r###" a "quote" and "# and "## and \ and \n"###,
+            " a \r in the middle",
+            "/ a slash first",
+        ] {
+            let lit: syn::LitStr = syn::parse2(literal(line).into_token_stream()).unwrap();
+            assert_eq!(lit.value(), line);
+        }
+    }
 }
