@@ -2,31 +2,39 @@
 //! Text always becomes `#[doc = "..."]` string literals, never tokens, so no spec text can
 //! turn into code.
 
-use proc_macro2::{Literal, TokenStream};
-use quote::quote;
+use proc_macro2::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenStream, TokenTree};
+use quote::TokenStreamExt;
 
 use crate::model::Field;
 
 /// Outer doc attributes (`///`), one per line so the output reads like hand-written rustdoc.
 pub fn outer(text: &str) -> TokenStream {
-    lines(text)
-        .iter()
-        .map(|line| {
-            let line = literal(line);
-            quote!(#[doc = #line])
-        })
-        .collect()
+    attributes(text, false)
 }
 
 /// Inner doc attributes (`//!`) for a module or crate.
 pub fn inner(text: &str) -> TokenStream {
-    lines(text)
-        .iter()
-        .map(|line| {
-            let line = literal(line);
-            quote!(#![doc = #line])
-        })
-        .collect()
+    attributes(text, true)
+}
+
+/// `#[doc = ...]` (`#![doc = ...]` when `inner`) per line: the tokens `quote!` would make,
+/// appended to one stream rather than a stream per line that is then copied.
+fn attributes(text: &str, inner: bool) -> TokenStream {
+    let doc = Ident::new("doc", Span::call_site());
+    let mut out = TokenStream::new();
+    for line in lines(text) {
+        out.append(Punct::new('#', Spacing::Alone));
+        if inner {
+            out.append(Punct::new('!', Spacing::Alone));
+        }
+        let meta = [
+            TokenTree::from(doc.clone()),
+            Punct::new('=', Spacing::Alone).into(),
+            literal(&line).into(),
+        ];
+        out.append(Group::new(Delimiter::Bracket, meta.into_iter().collect()));
+    }
+    out
 }
 
 /// A doc line as a raw string literal where the output is the same: syn (twice) and
@@ -95,19 +103,19 @@ fn lines(text: &str) -> Vec<String> {
 
 fn wrap(text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    let mut current = String::new();
+    // Each line starts with its leading space, so it is pushed as it is.
+    let mut current = String::from(" ");
     for word in text.split_whitespace() {
-        if !current.is_empty() && current.len() + 1 + word.len() > WIDTH {
-            out.push(format!(" {current}"));
-            current.clear();
+        if current.len() > 1 && current.len() + word.len() > WIDTH {
+            out.push(std::mem::replace(&mut current, String::from(" ")));
         }
-        if !current.is_empty() {
+        if current.len() > 1 {
             current.push(' ');
         }
         current.push_str(word);
     }
-    if !current.is_empty() {
-        out.push(format!(" {current}"));
+    if current.len() > 1 {
+        out.push(current);
     }
     out
 }
