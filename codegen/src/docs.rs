@@ -103,11 +103,17 @@ fn lines(text: &str) -> Vec<String> {
 
 fn wrap(text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    // Each line starts with its leading space, so it is pushed as it is.
-    let mut current = String::from(" ");
+    // Each line starts with its leading space, so it is pushed as it is; sized for a full
+    // line, so that it is allocated once.
+    let new_line = || {
+        let mut line = String::with_capacity(WIDTH + 1);
+        line.push(' ');
+        line
+    };
+    let mut current = new_line();
     for word in text.split_whitespace() {
         if current.len() > 1 && current.len() + word.len() > WIDTH {
-            out.push(std::mem::replace(&mut current, String::from(" ")));
+            out.push(std::mem::replace(&mut current, new_line()));
         }
         if current.len() > 1 {
             current.push(' ');
