@@ -15,6 +15,13 @@ pub fn on_all_cores<T: Sync, R: Send>(items: &[T], work: impl Fn(&[T]) -> R + Sy
     items.par_chunks(chunk).map(&work).collect()
 }
 
+/// Runs `work` on each item on rayon's pool, an idle core taking the next one, and answers
+/// the results in the items' order: for few items of very uneven cost, sorted largest first.
+/// A panic in `work` is re-raised here.
+pub fn each_on_all_cores<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    items.par_iter().map(&work).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -31,5 +38,7 @@ mod tests {
                 .iter()
                 .all(|&n| n == 0)
         );
+        let doubled: Vec<u32> = each_on_all_cores(&items, |&n| 2 * n);
+        assert_eq!(doubled, items.iter().map(|n| 2 * n).collect::<Vec<_>>());
     }
 }

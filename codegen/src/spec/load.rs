@@ -128,15 +128,11 @@ pub fn load_sources_timed(
         }
     }
     // Files parse independently, so on all cores; each thread collects its own errors.
-    let paths = &ctx.paths;
     let parsed = timings.time(
         |t| &mut t.yaml,
         || {
             crate::parallel::on_all_cores(&jobs, |jobs| {
-                let mut local = Files {
-                    paths: paths.clone(),
-                    errors: Vec::new(),
-                };
+                let mut local = ctx.for_thread();
                 let mut parsed = Vec::new();
                 for (index, job) in jobs {
                     let file = &files[*index];
@@ -227,6 +223,14 @@ pub struct Files {
 }
 
 impl Files {
+    /// No errors yet, for the same files: one thread's share of the work.
+    pub(crate) fn for_thread(&self) -> Files {
+        Files {
+            paths: self.paths.clone(),
+            errors: Vec::new(),
+        }
+    }
+
     /// Records a problem at `span` (the start of the offending value).
     pub fn error(&mut self, span: &Span, message: impl Into<String>, help: Option<String>) {
         let (file, line, column) = match span.start() {

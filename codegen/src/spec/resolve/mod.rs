@@ -33,11 +33,32 @@ pub(crate) fn resolve(raw: &RawSpec, files: &mut Files) -> Option<Api> {
     };
     let service = r.service(&raw.service);
     r.enums(&raw.enums);
+    // Entities resolve independently once documents and enums are known, so on all cores;
+    // each chunk's errors come back in entity order, as one pass would report them.
+    let chunks = crate::parallel::on_all_cores(&raw.entities, |chunk| {
+        let mut files = r.files.for_thread();
+        let mut local = Resolver {
+            files: &mut files,
+            documents: r.documents.clone(),
+            enums: r.enums.clone(),
+            ids: r.ids.clone(),
+            broken: BTreeSet::new(),
+            area_ok: true,
+        };
+        let entities: Vec<_> = chunk
+            .iter()
+            .filter_map(|entity| local.entity(&raw.service, entity))
+            .collect();
+        let ids = local.ids;
+        (entities, ids, files.errors)
+    });
     let mut entities = Vec::new();
-    for entity in &raw.entities {
-        if let Some(entity) = r.entity(&raw.service, entity) {
-            entities.push(entity);
+    for (chunk, ids, errors) in chunks {
+        entities.extend(chunk);
+        for (name, id) in ids {
+            r.ids.entry(name).or_insert(id);
         }
+        r.files.errors.extend(errors);
     }
     r.children(raw, &mut entities);
     r.across_entities(raw);
