@@ -2682,3 +2682,16 @@ fn login_uses_the_os_keyring_where_there_is_one() {
     let text = std::fs::read_to_string(profile_file(&server)).expect("written");
     assert!(!text.contains(TOKEN) && !text.contains("keyring"), "{text}");
 }
+
+/// The MCP server answers in MCP messages: the command line's output options are refused,
+/// before the server starts (it would otherwise wait on standard input).
+#[test]
+fn mcp_refuses_the_command_lines_output_options() {
+    let server = Server::start();
+    let error = server.cli().run(&["mcp", "-o", "json"]).fails(2);
+    assert!(error.contains("--output does not apply"), "{error}");
+    let run = server.cli().run(&["mcp", "--agent"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("--agent does not apply"), "{run:?}");
+    assert_eq!(server.requests(), 0);
+}

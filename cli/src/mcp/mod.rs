@@ -70,6 +70,18 @@ pub fn command() -> Command {
 
 /// Runs the server until the client closes standard input.
 pub fn run(m: &ArgMatches, global: &Global) -> Result<(), CliError> {
+    // The server answers in MCP's own messages, which it redacts unless --no-redact: the
+    // command line's output options would change nothing, so they are refused, not ignored.
+    for (given, flag) in [
+        (global.output.is_some(), "--output"),
+        (global.agent, "--agent"),
+    ] {
+        if given {
+            return Err(CliError::usage(format!(
+                "`nexudus mcp` answers in MCP messages; {flag} does not apply to it"
+            )));
+        }
+    }
     let allow_writes = m.get_flag("allow-writes");
     let redact = !m.get_flag("no-redact");
     let redactor = match m.get_one::<PathBuf>("pii-vault") {
