@@ -72,7 +72,8 @@ enum Command {
     /// .ci/semver-checks.sh): fail when it finds a break the changelog calls non-breaking.
     Semver {
         /// The commit whose spec/ to compare the working tree's with (default: the last
-        /// commit that changed spec/).
+        /// commit that changed spec/, or once the working tree's spec/ is that commit's, the
+        /// one before).
         #[arg(long, value_name = "GIT_REF")]
         since: Option<String>,
     },

@@ -19,7 +19,9 @@ pub struct Revision {
 }
 
 /// `reference`, or by default the last commit that changed `spec/`, in the repository of
-/// the folder `repo`.
+/// the folder `repo`; once the working tree's `spec/` is that commit's (the change is
+/// committed), the one before it, so that the changelog shows the last change rather than
+/// nothing.
 pub fn resolve(repo: &Path, reference: Option<&str>) -> Result<Revision, String> {
     let commit = match reference {
         Some(name) => git(
@@ -39,7 +41,26 @@ pub fn resolve(repo: &Path, reference: Option<&str>) -> Result<Revision, String>
                     "no commit has changed {SPEC_DIR}/ yet; name one with --since"
                 ));
             }
-            last
+            let committed = git(repo, &["status", "--porcelain", "--", SPEC_DIR])
+                .is_ok_and(|status| status.is_empty());
+            // The first commit of the spec has none before it: compared with itself.
+            let before = git(
+                repo,
+                &[
+                    "log",
+                    "-1",
+                    "--format=%H",
+                    &format!("{last}^"),
+                    "--",
+                    SPEC_DIR,
+                ],
+            )
+            .unwrap_or_default();
+            if committed && !before.is_empty() {
+                before
+            } else {
+                last
+            }
         }
     };
     let short = git(repo, &["rev-parse", "--short", &commit])?;

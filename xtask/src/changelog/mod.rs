@@ -30,7 +30,7 @@ use version::Verdict;
 #[derive(Debug, clap::Args)]
 pub struct Options {
     /// The commit whose spec/ to compare the working tree's with (default: the last commit
-    /// that changed spec/).
+    /// that changed spec/, or once the working tree's spec/ is that commit's, the one before).
     #[arg(long, value_name = "GIT_REF")]
     since: Option<String>,
     /// Prepend the Markdown to generated/CHANGELOG.md, under the version it implies.
@@ -65,7 +65,7 @@ pub struct Comparison {
 }
 
 impl Comparison {
-    /// The spec at `since` (default: the last commit that changed spec/) of the repository
+    /// The spec at `since` (default: [`git::resolve`]'s) of the repository
     /// of `repo`, against the spec in `spec_dir`.
     pub fn between(
         repo: &Path,

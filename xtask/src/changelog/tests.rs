@@ -1080,7 +1080,7 @@ impl Repo {
 }
 
 #[test]
-fn loads_the_spec_of_the_last_commit_that_changed_it_or_of_a_named_one() {
+fn loads_the_spec_of_the_last_change_or_of_a_named_commit() {
     let repo = Repo::new("changelog-git");
     fs::write(repo.path().join("README.md"), "no spec yet\n").expect("write");
     let without_spec = repo.commit("no spec");
@@ -1090,7 +1090,8 @@ fn loads_the_spec_of_the_last_commit_that_changed_it_or_of_a_named_one() {
     fs::write(repo.path().join("README.md"), "a spec\n").expect("write");
     repo.commit("not the spec");
 
-    // The default: the last commit that changed spec/, against the working tree.
+    // The default: the last commit that changed spec/ (the only one, so even with the
+    // working tree's spec/ the same), against the working tree.
     let revision = git::resolve(repo.path(), None).expect("resolves");
     assert_eq!(revision.commit, with_spec);
     assert!(with_spec.starts_with(&revision.label), "{}", revision.label);
@@ -1110,6 +1111,18 @@ fn loads_the_spec_of_the_last_commit_that_changed_it_or_of_a_named_one() {
     let revision = git::resolve(repo.path(), Some(&without_spec)).expect("resolves");
     let message = git::load(repo.path(), &revision).expect_err("no spec there");
     assert!(message.starts_with("cannot read spec/ at "), "{message}");
+
+    // Once the change is committed, the default is the spec change before it: the
+    // changelog shows the last change rather than nothing.
+    let changed = repo.commit("remove the discount");
+    let revision = git::resolve(repo.path(), None).expect("resolves");
+    assert_eq!(revision.commit, with_spec);
+    let comparison = Comparison::between(repo.path(), None, &spec).expect("compares");
+    assert_eq!(only(&comparison.changes).subject, "Discount");
+    // An edit not committed yet is compared with the last commit again.
+    Spec::fixture().write_to(&spec);
+    let revision = git::resolve(repo.path(), None).expect("resolves");
+    assert_eq!(revision.commit, changed);
 }
 
 #[test]
