@@ -234,7 +234,7 @@ struct Build {
 /// Rebuilds only the generated crate (its dependencies stay built) and measures it in a
 /// child `xtask measure`, so that peak memory is this build's alone.
 fn timed_crate_build(krate: &Path, args: &[&str]) -> Result<Build, String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let cargo = crate::ci::cargo_program();
     let target = fs::canonicalize(BENCH_DIR)
         .map_err(|e| e.to_string())?
         .join("target");

@@ -86,7 +86,7 @@ fn cargo_test(args: &[&str]) -> Result<Totals, String> {
     use std::io::{BufRead, BufReader};
     use std::process::Stdio;
 
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let cargo = cargo_program();
     println!("xtask ci: cargo {}", args.join(" "));
     let mut child = Command::new(&cargo)
         .args(args)
@@ -153,9 +153,15 @@ fn cargo(args: &[&str]) -> Result<(), String> {
     cargo_with_env(args, &[])
 }
 
-fn cargo_with_env(args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    println!("xtask ci: cargo {}", args.join(" "));
+/// The cargo that runs xtask (`CARGO`), so every step uses the same toolchain.
+pub(crate) fn cargo_program() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
+}
+
+/// Runs `cargo args` with `env` set, showing the command; fails with it when it fails.
+pub(crate) fn cargo_with_env(args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
+    let cargo = cargo_program();
+    println!("xtask: cargo {}", args.join(" "));
     let status = Command::new(&cargo)
         .args(args)
         .envs(env.iter().copied())

@@ -14,6 +14,8 @@
 
 use std::process::{Command, Stdio};
 
+use crate::ci::{cargo_program, cargo_with_env};
+
 /// The crates published to crates.io, in dependency order.
 pub const PUBLISHED: [&str; 4] = [
     "nexudus-runtime",
@@ -32,25 +34,21 @@ const UPLOAD_LIMIT: u64 = 10 * 1024 * 1024;
 const UNPACK_LIMIT: u64 = 512 * 1024 * 1024;
 const FEATURE_LIMIT: usize = 300;
 
+/// The first cargo that packages crates depending on each other, none of them published, in
+/// one `cargo package` (cargo 1.90 stabilised packaging a workspace's crates together).
+const FIRST_CARGO: (u64, u64) = (1, 90);
+
 pub fn run() -> Result<(), String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    check_cargo()?;
     let mut args = vec!["package", "--allow-dirty"];
     for name in PUBLISHED {
         args.extend(["-p", name]);
     }
-    println!("xtask package: cargo {}", args.join(" "));
-    let status = Command::new(&cargo)
-        .args(&args)
-        // The verification builds every crate again, in a workspace of its own, without this
-        // workspace's profile: without debug info for dependencies, as the workspace builds
-        // them, so that those it already built with the same features are reused, and none
-        // for the crates themselves, which are only compiled.
-        .env("CARGO_PROFILE_DEV_DEBUG", "false")
-        .status()
-        .map_err(|e| format!("cannot run {cargo}: {e}"))?;
-    if !status.success() {
-        return Err(format!("`cargo {}` failed ({status})", args.join(" ")));
-    }
+    // The verification builds every crate again, in a workspace of its own, without this
+    // workspace's profile: without debug info for dependencies, as the workspace builds
+    // them, so that those it already built with the same features are reused, and none for
+    // the crates themselves, which are only compiled.
+    cargo_with_env(&args, &[("CARGO_PROFILE_DEV_DEBUG", "false")])?;
     let metadata = metadata()?;
     report(&metadata)?;
     install(&metadata)
@@ -59,26 +57,47 @@ pub fn run() -> Result<(), String> {
 /// The binaries, by the folder of their crate.
 const BINARIES: [(&str, &str); 2] = [("cli", "nexudus"), ("emulator", "nexudus-emulator")];
 
+/// Fails, saying why, when the cargo running xtask is older than [`FIRST_CARGO`].
+fn check_cargo() -> Result<(), String> {
+    let cargo = cargo_program();
+    let output = Command::new(&cargo)
+        .arg("--version")
+        .output()
+        .map_err(|e| format!("cannot run {cargo}: {e}"))?;
+    let version = String::from_utf8_lossy(&output.stdout);
+    // `cargo 1.95.0 (f2d3ce0bd 2026-03-21)`.
+    let mut numbers = version
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or_default()
+        .split('.')
+        .map(|n| n.parse::<u64>().ok());
+    match (numbers.next().flatten(), numbers.next().flatten()) {
+        (Some(major), Some(minor)) if (major, minor) >= FIRST_CARGO => Ok(()),
+        _ => Err(format!(
+            "packaging needs cargo {}.{} or newer, to package crates that depend on each other              before any is published; this is `{}`",
+            FIRST_CARGO.0,
+            FIRST_CARGO.1,
+            version.trim()
+        )),
+    }
+}
+
 /// `cargo install --path` of each binary, then the installed binary's `--help`.
 fn install(metadata: &serde_json::Value) -> Result<(), String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let target = metadata["target_directory"]
         .as_str()
         .ok_or("cargo metadata has no target_directory")?;
     let root = format!("{target}/ci-install");
     for (dir, binary) in BINARIES {
-        let args = [
-            "install", "--quiet", "--path", dir, "--root", &root, "--debug", "--locked", "--force",
-        ];
-        println!("xtask package: cargo {}", args.join(" "));
-        let status = Command::new(&cargo)
-            .args(args)
-            .status()
-            .map_err(|e| format!("cannot run {cargo}: {e}"))?;
-        if !status.success() {
-            return Err(format!("`cargo {}` failed ({status})", args.join(" ")));
-        }
-        let path = format!("{root}/bin/{binary}");
+        cargo_with_env(
+            &[
+                "install", "--quiet", "--path", dir, "--root", &root, "--debug", "--locked",
+                "--force",
+            ],
+            &[],
+        )?;
+        let path = format!("{root}/bin/{binary}{}", std::env::consts::EXE_SUFFIX);
         let output = Command::new(&path)
             .arg("--help")
             .output()
@@ -167,7 +186,7 @@ fn report(metadata: &serde_json::Value) -> Result<(), String> {
 }
 
 fn metadata() -> Result<serde_json::Value, String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let cargo = cargo_program();
     let output = Command::new(&cargo)
         .args(["metadata", "--no-deps", "--format-version", "1"])
         .stderr(Stdio::inherit())
@@ -179,23 +198,15 @@ fn metadata() -> Result<serde_json::Value, String> {
     serde_json::from_slice(&output.stdout).map_err(|e| format!("cargo metadata: {e}"))
 }
 
-/// The size of the tar stream a `.crate` unpacks to, which crates.io limits: `gzip -dc`'s
-/// output, counted.
+/// The size of the tar stream a `.crate` (a gzipped tar) unpacks to, which crates.io
+/// limits.
 fn unpacked_size(path: &str) -> Result<u64, String> {
-    let mut child = Command::new("gzip")
-        .args(["-dc", path])
-        .stdout(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot run gzip: {e}"))?;
-    let mut stdout = child.stdout.take().ok_or("no output from gzip")?;
-    let size = std::io::copy(&mut stdout, &mut std::io::sink())
-        .map_err(|e| format!("cannot read gzip's output: {e}"))?;
-    let status = child.wait().map_err(|e| e.to_string())?;
-    if status.success() {
-        Ok(size)
-    } else {
-        Err(format!("`gzip -dc {path}` failed ({status})"))
-    }
+    let file = std::fs::File::open(path).map_err(|e| format!("{path}: {e}"))?;
+    std::io::copy(
+        &mut flate2::read::GzDecoder::new(file),
+        &mut std::io::sink(),
+    )
+    .map_err(|e| format!("{path} does not unpack: {e}"))
 }
 
 fn percent(part: u64, whole: u64) -> f64 {

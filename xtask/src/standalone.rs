@@ -98,7 +98,7 @@ fn manifest(root: &Path) -> Result<String, String> {
 /// `cargo <subcommand> --manifest-path <krate>/Cargo.toml`, building into `target` (shared
 /// between runs, so the dependencies are built once); add further arguments to it.
 pub fn cargo(krate: &Path, target: &Path, subcommand: &str) -> Command {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let cargo = crate::ci::cargo_program();
     let mut command = Command::new(cargo);
     command
         .arg(subcommand)
