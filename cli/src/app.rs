@@ -50,12 +50,12 @@ pub struct Global {
     #[arg(long, global = true, value_name = "SECONDS", default_value_t = 30,
           value_parser = value_parser!(u64).range(1..))]
     pub timeout: u64,
-    /// The share of the API's rate limits to take, above 0 and at most 1 [default: 1].
+    /// The share of the API's rate limits to take, from 0.01 to 1 [default: 1].
     ///
     /// Requests are paced to keep within the documented limits (spec/service.yaml); an
     /// account that other integrations use at the same time takes a share, as 0.5.
-    #[arg(long, global = true, env = "NEXUDUS_RATE_SHARE", value_name = "FRACTION",
-          value_parser = rate_share)]
+    #[arg(long, global = true, env = "NEXUDUS_RATE_SHARE", hide_env_values = true,
+          value_name = "FRACTION", value_parser = rate_share)]
     pub rate_share: Option<f64>,
     /// Nexudus's JSON envelope {ok, data, summary, breadcrumbs, meta}, errors too.
     #[arg(long, global = true)]
@@ -70,12 +70,13 @@ pub struct Global {
     pub redact_pii: bool,
 }
 
-/// `--rate-share`: a fraction above 0 and at most 1.
+/// `--rate-share`: a fraction from 0.01 to 1; less would make a request wait minutes for
+/// its turn, which is never what was meant.
 fn rate_share(value: &str) -> Result<f64, String> {
     match value.parse::<f64>() {
-        Ok(share) if share > 0.0 && share <= 1.0 => Ok(share),
+        Ok(share) if (0.01..=1.0).contains(&share) => Ok(share),
         _ => Err(format!(
-            "`{value}` is not a fraction above 0 and at most 1, such as 0.5"
+            "`{value}` is not a fraction from 0.01 to 1, such as 0.5"
         )),
     }
 }

@@ -712,7 +712,7 @@ fn rate_share_paces_to_a_share_of_the_limits() {
         .run(&[&list[..], &["--rate-share", "0"]].concat())
         .fails(2);
     assert!(
-        error.contains("`0` is not a fraction above 0 and at most 1"),
+        error.contains("`0` is not a fraction from 0.01 to 1"),
         "{error}"
     );
 }

@@ -1,6 +1,7 @@
 //! Documentation from spec text, for the Rust emitters and the OpenAPI document alike.
-//! Text always becomes `#[doc = "..."]` string literals, never tokens, so no spec text can
-//! turn into code.
+//! Text always becomes `#[doc = "..."]` string literals (raw ones where the output is the
+//! same), never tokens, so no spec text can turn into code. The loader refuses control
+//! characters in docs, which rustdoc would refuse on a `///` line.
 
 use proc_macro2::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenStream, TokenTree};
 use quote::TokenStreamExt;
@@ -136,13 +137,43 @@ pub fn paragraphs<I: IntoIterator<Item = S>, S: AsRef<str>>(parts: I) -> String 
         .join("\n\n")
 }
 
-/// The first sentence of a text, for one-line summaries.
+/// The first sentence of a text's first paragraph, on one line, for one-line summaries: up
+/// to the first full stop followed by a space that is not inside brackets or a code span,
+/// nor the end of an abbreviation (`e.g.`, `i.e.`, and `etc.` before a lowercase word).
 pub fn first_sentence(text: &str) -> String {
-    let flat = flat(text);
-    match flat.find(". ") {
-        Some(end) => flat[..=end].to_owned(),
-        None => flat,
+    let paragraph = text.trim_start().split("\n\n").next().unwrap_or_default();
+    let flat = flat(paragraph);
+    let mut depth = 0usize;
+    let mut in_code = false;
+    for (i, c) in flat.char_indices() {
+        match c {
+            '`' => in_code = !in_code,
+            '(' | '[' if !in_code => depth += 1,
+            ')' | ']' if !in_code => depth = depth.saturating_sub(1),
+            '.' if !in_code && depth == 0 => {
+                if let Some(next) = flat[i + 1..].strip_prefix(' ')
+                    && !abbreviation(&flat[..i], next)
+                {
+                    return flat[..=i].to_owned();
+                }
+            }
+            _ => {}
+        }
     }
+    flat
+}
+
+/// Whether the full stop after `before` ends an abbreviation rather than a sentence, given
+/// the text after it.
+fn abbreviation(before: &str, next: &str) -> bool {
+    let word = before
+        .rsplit(' ')
+        .next()
+        .unwrap_or_default()
+        .trim_start_matches(['(', '[', '"'])
+        .to_ascii_lowercase();
+    let lowercase_next = next.starts_with(|c: char| c.is_lowercase());
+    matches!(word.as_str(), "e.g" | "i.e" | "cf" | "vs") || (word == "etc" && lowercase_next)
 }
 
 /// The text on one line: for docs that embed spec text in a sentence.
@@ -202,6 +233,35 @@ mod tests {
     use quote::ToTokens;
 
     use super::*;
+
+    #[test]
+    fn first_sentences_end_at_a_full_stop_not_an_abbreviation_or_a_bracket() {
+        assert_eq!(
+            first_sentence("A code given to a\ncustomer. More here.\n\nAnother."),
+            "A code given to a customer."
+        );
+        assert_eq!(
+            first_sentence("No full stop\nat all"),
+            "No full stop at all"
+        );
+        assert_eq!(
+            first_sentence("No full stop here\n\nbut in the next. Paragraph."),
+            "No full stop here"
+        );
+        assert_eq!(
+            first_sentence("A series (e.g. daily. Or weekly) of items, e.g. tasks. Then more."),
+            "A series (e.g. daily. Or weekly) of items, e.g. tasks."
+        );
+        assert_eq!(
+            first_sentence("Tokens, keys, etc. are kept. Etc. Then"),
+            "Tokens, keys, etc. are kept."
+        );
+        assert_eq!(first_sentence("Names, etc. Then more."), "Names, etc.");
+        assert_eq!(
+            first_sentence("Reads `a. b` first. Then"),
+            "Reads `a. b` first."
+        );
+    }
 
     #[test]
     fn doc_lines_keep_their_text_whatever_quotes_they_hold() {

@@ -3,6 +3,7 @@
 //! are public pages). Markdown, not Rust: the README links it, and `cargo xtask gen` keeps
 //! it in step with the spec as it does the generated crate.
 
+use crate::docs;
 use crate::emit::features::entity_feature;
 use crate::model::{Api, Document, Entity, Location, Operation};
 
@@ -35,7 +36,7 @@ pub fn markdown(api: &Api) -> String {
             out.push_str(&format!(
                 "| `{}` | {} | `{}` | {} | {} |\n",
                 entity.name,
-                cell(first_sentence(&entity.docs)),
+                cell(docs::first_sentence(&docs::spec(&entity.docs))),
                 entity_feature(entity),
                 endpoints(entity).join(", "),
                 entity
@@ -62,18 +63,9 @@ fn endpoints(entity: &Entity) -> Vec<String> {
         .collect()
 }
 
-/// The docs' first sentence, on one line: up to the first `. ` (or the end of the first
-/// paragraph).
-fn first_sentence(docs: &str) -> String {
-    let paragraph = docs.split("\n\n").next().unwrap_or_default();
-    let line = paragraph.split_whitespace().collect::<Vec<_>>().join(" ");
-    match line.find(". ") {
-        Some(end) => line[..=end].to_owned(),
-        None => line,
-    }
-}
-
-/// Text made safe for one table cell: a `|` would end it.
+/// Text made safe for one table cell, which a `|` would end (in code spans too: GitHub
+/// ends the cell there all the same). `<` and brackets are escaped by [`docs::spec`], as
+/// for rustdoc.
 fn cell(text: String) -> String {
     text.replace('|', "\\|")
 }
@@ -107,16 +99,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn first_sentences_are_one_line() {
-        assert_eq!(
-            first_sentence("A code given to a\ncustomer. More here.\n\nAnother."),
-            "A code given to a customer."
-        );
-        assert_eq!(
-            first_sentence("No full stop\nat all"),
-            "No full stop at all"
-        );
-        assert_eq!(cell("a | b".into()), "a \\| b");
+    fn cells_escape_what_would_end_them() {
+        assert_eq!(cell("a | b `c|d`".into()), "a \\| b `c\\|d`");
     }
 
     #[test]

@@ -743,7 +743,7 @@ pub trait Api: sealed::Sealed {
     ) -> crate::billing::tariff_default_due_dates::TariffDefaultDueDates<'_>;
     /// The `TariffExtraService` endpoints: An allowance of an extra service (a booking rate, or
     /// printing credit) that a plan (tariff) includes for each of its customers every renewal
-    /// period, e.g.
+    /// period, e.g. ten hours of meeting-room bookings a month.
     #[cfg(feature = "tariff_extra_services")]
     fn tariff_extra_services(
         &self,
@@ -1085,7 +1085,9 @@ pub trait Api: sealed::Sealed {
     /// and due the item's delay after the start.
     #[cfg(feature = "task_items")]
     fn task_items(&self) -> crate::crm::task_items::TaskItems<'_>;
-    /// The `TaskList` endpoints: A named series of task items (e.g.
+    /// The `TaskList` endpoints: A named series of task items (e.g. the onboarding steps: access
+    /// card, locker keys, welcome tour) that a location starts for a customer, turning each item
+    /// into a customer task.
     #[cfg(feature = "task_lists")]
     fn task_lists(&self) -> crate::crm::task_lists::TaskLists<'_>;
     /// The `Role` endpoints: One permission of the API and the admin panel, such as `Coworker-List`

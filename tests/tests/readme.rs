@@ -220,41 +220,16 @@ fn manifest(dir: &str) -> Manifest {
     }
 }
 
-/// The numbers of a version or requirement, `0.1` as `[0, 1]`.
-fn numbers(text: &str) -> Option<Vec<u64>> {
-    text.split(['-', '+'])
-        .next()?
-        .split('.')
-        .map(|n| n.parse().ok())
-        .collect()
-}
-
-/// Whether `version` meets the requirement `requirement` as Cargo reads it: a bare or `^`
-/// requirement allows changes that keep the left-most non-zero number (`0.1` is `>=0.1.0,
-/// <0.2.0`), `=` only that version.
+/// Whether `version` meets the requirement `requirement` as Cargo reads it (the `semver`
+/// crate Cargo uses: `0.1` is `>=0.1.0, <0.2.0`, and no pre-release unless asked for).
 fn meets(version: &str, requirement: &str) -> bool {
-    let (exact, requirement) = match requirement.strip_prefix('=') {
-        Some(rest) => (true, rest),
-        None => (false, requirement.strip_prefix('^').unwrap_or(requirement)),
-    };
-    let (Some(version), Some(required)) = (numbers(version), numbers(requirement.trim())) else {
-        return false;
-    };
-    if version.len() != 3 || required.is_empty() || required.len() > 3 {
-        return false;
+    match (
+        semver::Version::parse(version),
+        semver::VersionReq::parse(requirement),
+    ) {
+        (Ok(version), Ok(requirement)) => requirement.matches(&version),
+        _ => false,
     }
-    let padded: Vec<u64> = (0..3)
-        .map(|i| required.get(i).copied().unwrap_or(0))
-        .collect();
-    if exact {
-        return version[..required.len()] == required[..];
-    }
-    // The numbers that must stay: up to the first non-zero one, or all that are given.
-    let kept = required
-        .iter()
-        .position(|&n| n != 0)
-        .map_or(required.len(), |i| i + 1);
-    version[..kept] == required[..kept] && version >= padded
 }
 
 /// The versions of each package of the workspace's `Cargo.lock`.
@@ -419,6 +394,9 @@ fn requirements_are_read_as_cargo_reads_them() {
     assert!(!meets("0.1.1", "=0.1.0"));
     assert!(meets("0.1.0", "^0.1"));
     assert!(!meets("0.1.0", "latest"));
+    // A pre-release only when the requirement names one of the same version.
+    assert!(!meets("1.0.0-beta.1", "1"));
+    assert!(meets("1.0.0-beta.2", "1.0.0-beta.1"));
 }
 
 /// The published crates' manifests carry what crates.io shows and needs: a description, the

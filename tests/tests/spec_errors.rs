@@ -1565,6 +1565,22 @@ fn fenced_code_in_docs() {
 }
 
 #[test]
+fn control_characters_in_docs() {
+    // A lone carriage return would reach a `///` line, which rustdoc refuses.
+    let d = Draft::new().entity(
+        "docs: How many times the customer has used this discount code.",
+        "docs: \"Uses\\r of the code\"",
+    );
+    assert_error(
+        &d.error(),
+        ENTITY,
+        d.entity_at("\"Uses"),
+        "field `TimesUsed` has the control character U+000D in its `docs`",
+        Some("rustdoc refuses a bare carriage return"),
+    );
+}
+
+#[test]
 fn docs_left_as_the_drafts_todo() {
     let d = Draft::new().entity(
         "docs: How many times the customer has used this discount code.",

@@ -50,22 +50,20 @@ pub fn text(api: &Api, version: &str, workspace_readme: &str) -> Result<String, 
 }
 
 /// The requirement a user writes for `version`, as Cargo reads it (a caret requirement):
-/// `0.1` for 0.1.x, `2` for 2.x.y, `0.0.3` for 0.0.3.
+/// `0.1` for 0.1.x, `2` for 2.x.y, `0.0.3` for 0.0.3, and a pre-release as it is.
 fn requirement(version: &str) -> Result<String, String> {
-    let core = version.split(['-', '+']).next().unwrap_or_default();
-    let parts: Vec<u64> = core
-        .split('.')
-        .map(str::parse)
-        .collect::<Result<_, _>>()
-        .map_err(|_| format!("the crate's version `{version}` is not a semver version"))?;
-    match parts.as_slice() {
-        [0, 0, patch] => Ok(format!("0.0.{patch}")),
-        [0, minor, _] => Ok(format!("0.{minor}")),
-        [major, _, _] => Ok(major.to_string()),
-        _ => Err(format!(
-            "the crate's version `{version}` is not a semver version"
-        )),
-    }
+    let parsed = semver::Version::parse(version)
+        .map_err(|e| format!("the crate's version `{version}` is not a semver version: {e}"))?;
+    Ok(if !parsed.pre.is_empty() {
+        // Cargo picks a pre-release only for a requirement that names one.
+        version.to_owned()
+    } else if parsed.major > 0 {
+        parsed.major.to_string()
+    } else if parsed.minor > 0 {
+        format!("0.{}", parsed.minor)
+    } else {
+        format!("0.0.{}", parsed.patch)
+    })
 }
 
 /// The code block after the example marker, fences included.
@@ -151,7 +149,7 @@ mod tests {
         assert_eq!(requirement("0.12.3").as_deref(), Ok("0.12"));
         assert_eq!(requirement("2.4.1").as_deref(), Ok("2"));
         assert_eq!(requirement("0.0.3").as_deref(), Ok("0.0.3"));
-        assert_eq!(requirement("1.0.0-beta.1").as_deref(), Ok("1"));
+        assert_eq!(requirement("1.0.0-beta.1").as_deref(), Ok("1.0.0-beta.1"));
         assert!(requirement("0.1").is_err());
         assert!(requirement("x").is_err());
     }

@@ -24,7 +24,9 @@ pub fn run(spec_dir: &Path, crate_dir: &Path, check: bool) -> Result<(), String>
     let spec = codegen::spec::load(spec_dir).map_err(|e| e.to_string())?;
     let output = emit::generate(&spec).map_err(|e| e.to_string())?;
     let features = emit::features::cargo_features(&spec);
-    let manifest = manifest_expected(crate_dir, &features)?;
+    // Only the workspace's own crate gets a README from `gen`, not an `--out` folder.
+    let workspace_crate = crate_dir == Path::new(CRATE_DIR);
+    let manifest = manifest_expected(crate_dir, &features, workspace_crate)?;
     // Every expected file by its path: the crate's, and for the workspace's own crate (not an
     // `--out` folder) the OpenAPI document, which describes the same spec, the index of
     // entities (docs/entities.md), and the crate's README, which shows the workspace README's
@@ -34,7 +36,7 @@ pub fn run(spec_dir: &Path, crate_dir: &Path, check: bool) -> Result<(), String>
         .into_iter()
         .map(|(relative, text)| (crate_dir.join(relative), text))
         .collect();
-    if crate_dir == Path::new(CRATE_DIR) {
+    if workspace_crate {
         let (path, text) = crate::openapi::expected(&spec);
         expected.insert(path, text);
         expected.insert(
@@ -108,14 +110,15 @@ const DOCS_RS_TARGET: &str = "x86_64-unknown-linux-gnu";
 
 /// The manifest with the generated features set. The names `gen` owns are listed under
 /// `[package.metadata.codegen]`, so that features it made and no longer makes are removed,
-/// while hand-written ones (like `emulator`) are never touched. It also sets `readme` (the
-/// README `gen` writes for the workspace's crate) and, under `[package.metadata.docs.rs]`,
+/// while hand-written ones (like `emulator`) are never touched. It also sets `readme` when
+/// `with_readme` (the README `gen` writes for the workspace's crate) and, under `[package.metadata.docs.rs]`,
 /// `all-features` (docs.rs documents every entity whatever the default features are) and `targets`
 /// (one build, not five); other docs.rs keys are left alone. `None` when the folder has no
 /// manifest (a bare `--out` folder).
 pub(crate) fn manifest_expected(
     crate_dir: &Path,
     features: &BTreeMap<String, Vec<String>>,
+    with_readme: bool,
 ) -> Result<Option<String>, String> {
     use toml_edit::{Array, DocumentMut, Item, Table, value};
 
@@ -156,7 +159,9 @@ pub(crate) fn manifest_expected(
     let package = doc["package"]
         .as_table_mut()
         .ok_or_else(|| format!("{}: [package] is not a table", path.display()))?;
-    if package.get("readme").and_then(Item::as_str) != Some(crate::crate_readme::README) {
+    if with_readme
+        && package.get("readme").and_then(Item::as_str) != Some(crate::crate_readme::README)
+    {
         package.insert("readme", value(crate::crate_readme::README));
     }
     let metadata = package

@@ -195,7 +195,8 @@ pub mod tariff_booking_credits;
 #[cfg(any(feature = "tariff_default_due_dates", feature = "schemas"))]
 pub mod tariff_default_due_dates;
 /// `TariffExtraService`: An allowance of an extra service (a booking rate, or printing credit)
-/// that a plan (tariff) includes for each of its customers every renewal period, e.g.
+/// that a plan (tariff) includes for each of its customers every renewal period, e.g. ten hours
+/// of meeting-room bookings a month.
 #[cfg(any(feature = "tariff_extra_services", feature = "schemas"))]
 pub mod tariff_extra_services;
 /// `TariffProduct`: A product included in a plan (tariff): customers on the plan get it as part

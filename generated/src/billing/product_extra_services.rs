@@ -1161,7 +1161,8 @@ mod typed {
         ProductId,
         /// `ExtraServiceId`: ID of the extra service (booking rate) given.
         ExtraServiceId,
-        /// `UsesIncluded`: Allowance given, counted in the extra service's charge units (e.g.
+        /// `UsesIncluded`: Allowance given, counted in the extra service's charge units (e.g. hours, or
+        /// printing credits).
         UsesIncluded,
         /// `ExpirationType`: Unit in which ExpiresIn counts the life of the allowance.
         ExpirationType,

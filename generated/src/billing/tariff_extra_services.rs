@@ -973,7 +973,7 @@ mod typed {
         /// `ExtraServiceId`: ID of the extra service (booking rate) included.
         ExtraServiceId,
         /// `UsesIncluded`: Allowance included each renewal period, counted in the extra service's
-        /// charge units (e.g.
+        /// charge units (e.g. hours, or printing credits).
         UsesIncluded,
         /// `ServiceRenewalTime`: How often the allowance is renewed.
         ServiceRenewalTime,

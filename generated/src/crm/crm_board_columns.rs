@@ -2008,7 +2008,7 @@ mod typed {
         UpdatedOn,
         /// `CrmBoardId`: ID of the board the stage belongs to.
         CrmBoardId,
-        /// `Name`: The stage's name (e.g.
+        /// `Name`: The stage's name (e.g. Office tour, Contract signature).
         Name,
         /// `Position`: Order of the stage within its board, from 0.
         Position,

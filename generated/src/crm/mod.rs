@@ -64,6 +64,8 @@ pub mod reminders;
 /// item's delay after the start.
 #[cfg(any(feature = "task_items", feature = "schemas"))]
 pub mod task_items;
-/// `TaskList`: A named series of task items (e.g.
+/// `TaskList`: A named series of task items (e.g. the onboarding steps: access card, locker
+/// keys, welcome tour) that a location starts for a customer, turning each item into a customer
+/// task.
 #[cfg(any(feature = "task_lists", feature = "schemas"))]
 pub mod task_lists;

@@ -4133,7 +4133,8 @@ mod typed {
         /// `OverridePrice`: Fixed price set by an administrator, used instead of the rate's price; none
         /// if null.
         OverridePrice,
-        /// `Invoiced`: Whether the booking has been charged, i.e.
+        /// `Invoiced`: Whether the booking has been charged, i.e. its charge posted to the customer's
+        /// account (the API's name is misleading: invoicing happens when that charge is invoiced).
         Invoiced,
         /// `InvoiceDate`: When the booking was charged.
         InvoiceDate,

@@ -1439,7 +1439,8 @@ mod typed {
         /// `CoworkerTimePassGuid`: Unique id of the customer's time pass used for this check-in, if
         /// any.
         CoworkerTimePassGuid,
-        /// `LastActivity`: When activity of the customer was last seen during the check-in (e.g.
+        /// `LastActivity`: When activity of the customer was last seen during the check-in (e.g. on the
+        /// network).
         LastActivity,
         /// `MacAddresses`: MAC addresses of the devices seen, for check-ins recorded from network
         /// activity.

@@ -3137,7 +3137,7 @@ mod typed {
         CoworkerId,
         /// `Name`: Short label describing the item.
         Name,
-        /// `Location`: Where the item is kept until collected, e.g.
+        /// `Location`: Where the item is kept until collected, e.g. a mailroom shelf.
         Location,
         /// `ReceivedBy`: Name of the staff member who received it.
         ReceivedBy,

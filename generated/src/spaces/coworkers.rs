@@ -9605,7 +9605,7 @@ mod typed {
         CoworkerType,
         /// `FullName`: The customer's full name (a company's name for a company).
         FullName,
-        /// `Salutation`: Title or salutation, e.g.
+        /// `Salutation`: Title or salutation, e.g. Dr.
         Salutation,
         /// `Gender`: The customer's gender; NotSet by default.
         Gender,
@@ -9695,7 +9695,7 @@ mod typed {
         /// `TaxRate`: Tax rate, in percent, applied to the customer instead of the location's; the
         /// location's applies if null.
         TaxRate,
-        /// `TaxIDNumber`: The customer's tax identification (e.g.
+        /// `TaxIDNumber`: The customer's tax identification (e.g. VAT) number.
         TaxIdNumber,
         /// `BankName`: Name of the customer's bank.
         BankName,
@@ -9758,7 +9758,7 @@ mod typed {
         CanPurchaseEvents,
         /// `CanAccessCommunity`: Whether the customer may use the community features.
         CanAccessCommunity,
-        /// `ReferenceNumber`: The customer's reference, e.g.
+        /// `ReferenceNumber`: The customer's reference, e.g. their id in another system.
         ReferenceNumber,
         /// `Tag`: Free-text tag for grouping customers.
         Tag,

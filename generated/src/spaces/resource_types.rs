@@ -668,7 +668,7 @@ mod typed {
         Id,
         /// `BusinessId`: ID of the location the type belongs to.
         BusinessId,
-        /// `Name`: The name of the type, e.g.
+        /// `Name`: The name of the type, e.g. Meeting Room.
         Name,
         /// `CreatedOn`: When the record was created.
         CreatedOn,

@@ -4831,7 +4831,7 @@ mod typed {
         Id,
         /// `BusinessId`: ID of the location the resource belongs to.
         BusinessId,
-        /// `Name`: The resource's display name, e.g.
+        /// `Name`: The resource's display name, e.g. Board Room A.
         Name,
         /// `ResourceTypeId`: ID of the resource's type, which sets its booking rates.
         ResourceTypeId,
@@ -4848,7 +4848,7 @@ mod typed {
         RequiresConfirmation,
         /// `DisplayOrder`: Position of the resource in lists; lower comes first.
         DisplayOrder,
-        /// `GroupName`: Label grouping related resources together in lists, e.g.
+        /// `GroupName`: Label grouping related resources together in lists, e.g. Floor 2.
         GroupName,
         /// `Projector`: Amenity: a projector.
         Projector,
@@ -4892,7 +4892,7 @@ mod typed {
         /// `LateCancellationLimit`: Minutes before the start after which a cancellation counts as late
         /// (and may be charged).
         LateCancellationLimit,
-        /// `IntervalLimit`: Minutes to keep free between consecutive bookings, e.g.
+        /// `IntervalLimit`: Minutes to keep free between consecutive bookings, e.g. for cleaning.
         IntervalLimit,
         /// `NoReturnPolicy`: Minutes after a booking ends before the same customer may book this
         /// resource again.

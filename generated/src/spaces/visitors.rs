@@ -1760,9 +1760,9 @@ mod typed {
         /// `VisitorSource`: Who registered the visitor: an administrator, the NexIO front-desk app or a
         /// customer.
         VisitorSource,
-        /// `VisitorCode`: Code identifying the visit, e.g.
+        /// `VisitorCode`: Code identifying the visit, e.g. for the front desk.
         VisitorCode,
-        /// `CheckedInAt`: Where the visitor checked in (e.g.
+        /// `CheckedInAt`: Where the visitor checked in (e.g. which desk or device).
         CheckedInAt,
         /// `Notes`: Staff notes about the visit.
         Notes,

@@ -1145,7 +1145,7 @@ fn a_spec_that_does_not_load_is_reported_with_its_commit_and_files() {
     );
 
     repo.commit("a broken spec");
-    let revision = git::resolve(repo.path(), None).expect("resolves");
+    let revision = git::resolve(repo.path(), Some("HEAD")).expect("resolves");
     let message = git::load(repo.path(), &revision).expect_err("does not load");
     assert!(
         message.starts_with(&format!(

@@ -122,6 +122,21 @@ impl Resolver<'_> {
                 Some("write what it is, in the project's own words".into()),
             );
         }
+        if let Some(c) = text
+            .chars()
+            .find(|c| c.is_control() && !matches!(c, '\n' | '\t'))
+        {
+            self.error(
+                docs.span(),
+                format!(
+                    "{what} has the control character U+{:04X} in its `docs`",
+                    u32::from(c)
+                ),
+                Some(
+                    "rustdoc refuses a bare carriage return and the like; write plain lines".into(),
+                ),
+            );
+        }
         if text
             .lines()
             .any(|l| l.trim_start().starts_with("```") || l.trim_start().starts_with("~~~"))

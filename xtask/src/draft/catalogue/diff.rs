@@ -204,7 +204,7 @@ pub(super) fn type_fits(catalogue: &str, field: &Field) -> bool {
                 || (matches!(spec, Type::Guid)
                     && (field.wire.ends_with("Guid")
                         || field.wire.ends_with("UniqueId")
-                        || explains(field.decision.as_deref())))
+                        || explains_guid(field.decision.as_deref())))
         }
         "bool" => matches!(spec, Type::Boolean),
         "DateTime" => matches!(spec, Type::DateTime),
@@ -231,6 +231,16 @@ fn explains(decision: Option<&str>) -> bool {
         let d = d.to_ascii_lowercase();
         d.contains("catalogue") || d.contains("skills:")
     })
+}
+
+/// Whether a `decision:` explains reading the catalogue's text as a GUID: it speaks of the
+/// catalogue and of the type, not only of something else (a required flag, a write rule).
+fn explains_guid(decision: Option<&str>) -> bool {
+    explains(decision)
+        && decision.is_some_and(|d| {
+            let d = d.to_ascii_lowercase();
+            d.contains("guid") || d.contains("string")
+        })
 }
 
 /// Every difference between the page and the spec's entity.

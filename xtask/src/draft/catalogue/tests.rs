@@ -506,6 +506,7 @@ fields:
   - {wire: SeriesUniqueId, type: guid, docs: B.}
   - {wire: PrinterUserId, type: guid, docs: C.}
   - {wire: ScannerUserId, type: guid, docs: D., decision: The catalogue says string; it is a GUID.}
+  - {wire: CopierUserId, type: guid, docs: F., decision: The catalogue marks it required; not here.}
   - {wire: Label, type: string, docs: E.}
 endpoints:
   list: {path: /api/inventory/gadgets, role: Gadget-List, docs: Lists.}
@@ -520,4 +521,8 @@ endpoints:
     assert!(fits("BatchGuid") && fits("SeriesUniqueId") && fits("ScannerUserId"));
     assert!(fits("Label"));
     assert!(!fits("PrinterUserId"));
+    assert!(
+        !fits("CopierUserId"),
+        "its decision is about something else"
+    );
 }
