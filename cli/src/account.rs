@@ -2,7 +2,7 @@
 //! to the OS keyring (else the profile file, mode 0600), the profile file keeps the rest.
 //! No secret is ever printed, echoed or put in an error.
 
-use std::io::{self, BufRead as _, IsTerminal as _, Read as _, Write as _};
+use std::io::{self, BufRead as _, IsTerminal as _, Write as _};
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use nexudus::Api as _;
@@ -170,7 +170,7 @@ pub fn login(m: &ArgMatches, global: &Global, format: Format) -> Result<(), CliE
 /// others could read in the process list.
 fn read_credentials(m: &ArgMatches) -> Result<Credentials, CliError> {
     if m.get_flag("token-stdin") {
-        let token = read_stdin()?;
+        let token = crate::exec::read_text(std::path::Path::new("-"))?;
         if token.trim().is_empty() {
             return Err(CliError::usage("--token-stdin: standard input is empty"));
         }
@@ -190,7 +190,7 @@ fn read_credentials(m: &ArgMatches) -> Result<Credentials, CliError> {
         return Err(CliError::usage("no username given"));
     }
     let password = if m.get_flag("password-stdin") {
-        let text = read_stdin()?;
+        let text = crate::exec::read_text(std::path::Path::new("-"))?;
         // The line's end is not part of it; spaces may be.
         text.trim_end_matches(['\n', '\r']).to_owned()
     } else if interactive {
@@ -208,14 +208,6 @@ fn read_credentials(m: &ArgMatches) -> Result<Credentials, CliError> {
         username: username.trim().to_owned(),
         password: Secret::new(password),
     })
-}
-
-fn read_stdin() -> Result<String, CliError> {
-    let mut text = String::new();
-    io::stdin()
-        .read_to_string(&mut text)
-        .map_err(|e| CliError::usage(format!("cannot read standard input: {e}")))?;
-    Ok(text)
 }
 
 /// Asks for a line on the terminal (standard error, so that output stays clean).
@@ -242,12 +234,7 @@ fn verify(
     credentials: &Credentials,
     base_url: Option<String>,
 ) -> Result<bool, CliError> {
-    let auth = match credentials {
-        Credentials::Token(token) => nexudus::Auth::bearer(token.clone()),
-        Credentials::Password { username, password } => {
-            nexudus::Auth::password(username.as_str(), password.clone())
-        }
-    };
+    let auth = nexudus::Auth::from(credentials);
     let api = Api::with(
         global,
         Connection {

@@ -155,15 +155,9 @@ fn reachability(api: &Api, base_url: &str) -> Check {
 /// The server's `Date` against the local clock, through a plain request (the client keeps
 /// answers' headers to itself).
 fn clock(base_url: &str, timeout: u64) -> Check {
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match crate::exec::runtime() {
         Ok(runtime) => runtime,
-        Err(e) => {
-            let error = CliError::local(format!("cannot start the async runtime: {e}"));
-            return Check::failed("clock", &error);
-        }
+        Err(error) => return Check::failed("clock", &error),
     };
     let http = match nexudus::reqwest::Client::builder()
         .timeout(Duration::from_secs(timeout))

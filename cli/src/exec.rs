@@ -294,12 +294,19 @@ impl Api {
         let client = builder
             .build()
             .map_err(|e| CliError::api(e, "connect", None))?;
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| CliError::local(format!("cannot start the async runtime: {e}")))?;
-        Ok(Api { client, runtime })
+        Ok(Api {
+            client,
+            runtime: runtime()?,
+        })
     }
+}
+
+/// The async runtime a command's requests run on: one thread, as a command waits for each.
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::local(format!("cannot start the async runtime: {e}")))
 }
 
 /// `--verbose`: the runtime's request spans (method, path template, attempt, status) on
@@ -684,7 +691,7 @@ fn find(
 }
 
 /// The text of a file given as input (`-` for standard input).
-fn read_text(path: &Path) -> Result<String, CliError> {
+pub(crate) fn read_text(path: &Path) -> Result<String, CliError> {
     if path == Path::new("-") {
         let mut text = String::new();
         io::stdin()

@@ -20,6 +20,17 @@ pub enum Credentials {
     Password { username: String, password: Secret },
 }
 
+impl From<&Credentials> for nexudus::Auth {
+    fn from(credentials: &Credentials) -> Self {
+        match credentials {
+            Credentials::Token(token) => nexudus::Auth::bearer(token.clone()),
+            Credentials::Password { username, password } => {
+                nexudus::Auth::password(username.as_str(), password.clone())
+            }
+        }
+    }
+}
+
 impl std::fmt::Debug for Credentials {
     // Never the secret.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -2557,7 +2557,7 @@ fn the_agent_envelope_wraps_answers_and_errors() {
     let run = server
         .cli()
         .run(&["coworkerdiscountcodes", "list", "--size", "1", "--agent"]);
-    let envelope: Value = serde_json::from_str(&run.ok()).expect("an envelope");
+    let envelope = run.json();
     assert_eq!(envelope["ok"], true);
     assert_eq!(envelope["data"].as_array().map(Vec::len), Some(1));
     assert_eq!(envelope["data"][0]["Id"], 1);
@@ -2573,13 +2573,10 @@ fn the_agent_envelope_wraps_answers_and_errors() {
         envelope["meta"],
         json!({"total": 2, "page": 1, "pageSize": 1, "totalPages": 2})
     );
-    let envelope: Value = serde_json::from_str(
-        &server
-            .cli()
-            .run(&["coworker-discount-code", "get", "2", "--agent"])
-            .ok(),
-    )
-    .expect("an envelope");
+    let envelope = server
+        .cli()
+        .run(&["coworker-discount-code", "get", "2", "--agent"])
+        .json();
     assert_eq!(envelope["data"]["CoworkerId"], 13);
     assert_eq!(envelope["summary"], "CoworkerDiscountCode 2");
     assert!(envelope.get("meta").is_none(), "{envelope}");
@@ -2609,13 +2606,10 @@ fn the_agent_envelope_wraps_answers_and_errors() {
     }
 
     // delete --yes / -y, as Nexudus's CLI takes it.
-    let envelope: Value = serde_json::from_str(
-        &server
-            .cli()
-            .run(&["coworkerdiscountcodes", "delete", "1", "--yes", "--agent"])
-            .ok(),
-    )
-    .expect("an envelope");
+    let envelope = server
+        .cli()
+        .run(&["coworkerdiscountcodes", "delete", "1", "--yes", "--agent"])
+        .json();
     assert_eq!(envelope["summary"], "Deleted CoworkerDiscountCode 1");
     assert_eq!(envelope["data"], json!({"Id": 1}));
     server

@@ -404,15 +404,11 @@ mod tests {
 
     #[test]
     fn an_endless_window_is_kept_as_a_year_without_overflowing() {
-        let p = pacer(vec![limit(1, 0, false)]);
-        let p = Pacer::new(Pacing {
-            limits: Some(vec![RateLimit {
-                count: 1,
-                window: Duration::MAX,
-                writes_only: false,
-            }]),
-            ..p.config().clone()
-        });
+        let p = pacer(vec![RateLimit {
+            count: 1,
+            window: Duration::MAX,
+            writes_only: false,
+        }]);
         let start = Instant::now();
         assert_eq!(p.reserve(DOCUMENTED, false, start), Some(start));
         let next = p.reserve(DOCUMENTED, false, start).expect("paced");
@@ -456,12 +452,7 @@ mod tests {
 
     #[test]
     fn a_retry_after_holds_every_request() {
-        let p = Pacer::new(
-            Pacing::default()
-                .limits([limit(1, 100, false)])
-                .margin(Duration::ZERO, 0.0)
-                .adaptive(false),
-        );
+        let p = pacer(vec![limit(1, 100, false)]);
         let start = Instant::now();
         assert_eq!(p.reserve(DOCUMENTED, false, start), Some(start));
         assert!(p.throttled(Some(Duration::from_secs(1))));

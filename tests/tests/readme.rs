@@ -414,7 +414,6 @@ fn published_crates_have_what_crates_io_needs() {
             (m.name, m.version)
         })
         .collect();
-    let license_text = |name: &str| read(name);
     for dir in PUBLISHED {
         let path = format!("{dir}/Cargo.toml");
         let doc: toml_edit::DocumentMut = read(&path).parse().expect(&path);
@@ -434,7 +433,7 @@ fn published_crates_have_what_crates_io_needs() {
         for file in ["LICENSE-MIT", "LICENSE-APACHE"] {
             assert_eq!(
                 read(&format!("{dir}/{file}")),
-                license_text(file),
+                read(file),
                 "{dir}/{file} is the workspace's (a link to it)"
             );
         }
@@ -513,7 +512,6 @@ fn published_crates_have_what_crates_io_needs() {
 /// ``runtime `a`, `b`; e2e `c` ``: each must be a test function of the file that names.
 #[test]
 fn every_test_the_reliability_table_names_exists() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     // Where each name of the tables' last column points.
     let files = [
         ("runtime unit", "runtime/src/pacing.rs"),
@@ -521,7 +519,7 @@ fn every_test_the_reliability_table_names_exists() {
         ("e2e", "tests/tests/e2e.rs"),
         ("cli", "cli/tests/cli.rs"),
     ];
-    let doc = std::fs::read_to_string(root.join("docs/reliability.md")).expect("the doc");
+    let doc = read("docs/reliability.md");
     // Table rows, not the header rows (`| Fault | ...`, `| Situation | ...`).
     let rows: Vec<&str> = doc
         .lines()
@@ -540,7 +538,7 @@ fn every_test_the_reliability_table_names_exists() {
                 .iter()
                 .find(|(name, _)| part.starts_with(&format!("{name} `")))
                 .unwrap_or_else(|| panic!("`{part}` in `{row}` names no test file"));
-            let source = std::fs::read_to_string(root.join(path)).expect(path);
+            let source = read(path);
             let names: Vec<&str> = part[name.len()..].split('`').skip(1).step_by(2).collect();
             assert!(!names.is_empty(), "no test named in `{row}`");
             for test in names {

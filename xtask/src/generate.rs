@@ -44,10 +44,7 @@ pub fn run(spec_dir: &Path, crate_dir: &Path, check: bool) -> Result<(), String>
             codegen::entity_index::markdown(&spec),
         );
         let workspace_readme = fs::read_to_string(README).map_err(|e| format!("{README}: {e}"))?;
-        let version = manifest
-            .as_ref()
-            .and_then(|m| package_version(m))
-            .ok_or_else(|| format!("{CRATE_DIR}/{MANIFEST} has no package.version"))?;
+        let version = crate::changelog::version::current(crate_dir, Path::new("."))?;
         let crate_readme = crate::crate_readme::text(&spec, &version, &workspace_readme)?;
         expected.insert(crate_dir.join(crate::crate_readme::README), crate_readme);
     }
@@ -203,15 +200,6 @@ pub(crate) fn manifest_expected(
         .or_insert_with(|| Item::Table(Table::new()));
     codegen["features"] = value(Array::from_iter(features.keys().map(String::as_str)));
     Ok(Some(doc.to_string()))
-}
-
-/// The manifest's `package.version`.
-fn package_version(manifest: &str) -> Option<String> {
-    let doc: toml_edit::DocumentMut = manifest.parse().ok()?;
-    doc.get("package")?
-        .get("version")?
-        .as_str()
-        .map(str::to_owned)
 }
 
 fn describe(change: Change) -> &'static str {

@@ -14,7 +14,7 @@
 
 use std::process::{Command, Stdio};
 
-use crate::ci::{cargo_program, cargo_with_env};
+use crate::ci::{cargo, cargo_program, cargo_with_env};
 
 /// The crates published to crates.io, in dependency order.
 pub const PUBLISHED: [&str; 4] = [
@@ -50,8 +50,11 @@ pub fn run() -> Result<(), String> {
     // the crates themselves, which are only compiled.
     cargo_with_env(&args, &[("CARGO_PROFILE_DEV_DEBUG", "false")])?;
     let metadata = metadata()?;
-    report(&metadata)?;
-    install(&metadata)
+    let target = metadata["target_directory"]
+        .as_str()
+        .ok_or("cargo metadata has no target_directory")?;
+    report(&metadata, target)?;
+    install(target)
 }
 
 /// The binaries, by the folder of their crate.
@@ -84,19 +87,12 @@ fn check_cargo() -> Result<(), String> {
 }
 
 /// `cargo install --path` of each binary, then the installed binary's `--help`.
-fn install(metadata: &serde_json::Value) -> Result<(), String> {
-    let target = metadata["target_directory"]
-        .as_str()
-        .ok_or("cargo metadata has no target_directory")?;
+fn install(target: &str) -> Result<(), String> {
     let root = format!("{target}/ci-install");
     for (dir, binary) in BINARIES {
-        cargo_with_env(
-            &[
-                "install", "--quiet", "--path", dir, "--root", &root, "--debug", "--locked",
-                "--force",
-            ],
-            &[],
-        )?;
+        cargo(&[
+            "install", "--quiet", "--path", dir, "--root", &root, "--debug", "--locked", "--force",
+        ])?;
         let path = format!("{root}/bin/{binary}{}", std::env::consts::EXE_SUFFIX);
         let output = Command::new(&path)
             .arg("--help")
@@ -117,10 +113,8 @@ fn install(metadata: &serde_json::Value) -> Result<(), String> {
 }
 
 /// Prints each `.crate`'s size, and fails when one passes a crates.io limit.
-fn report(metadata: &serde_json::Value) -> Result<(), String> {
-    let target = metadata["target_directory"]
-        .as_str()
-        .ok_or("cargo metadata has no target_directory")?;
+/// `target` is the target folder, where `cargo package` wrote them.
+fn report(metadata: &serde_json::Value, target: &str) -> Result<(), String> {
     let packages = metadata["packages"]
         .as_array()
         .ok_or("cargo metadata has no packages")?;

@@ -94,11 +94,7 @@ pub fn run(m: &ArgMatches, global: &Global) -> Result<(), CliError> {
             log(&format!(
                 "{error}; the tools that call the API will answer this"
             ));
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .map_err(|e| CliError::local(format!("cannot start the async runtime: {e}")))?;
-            (Err(error.to_string()), runtime)
+            (Err(error.to_string()), crate::exec::runtime()?)
         }
     };
     log(&format!(

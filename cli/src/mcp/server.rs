@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use futures::FutureExt as _;
 use nexudus::{
-    Client, EndpointKind, EntitySchema, ListQuery, RunCommand, SERVICE, SortDirection, SortField,
+    Client, EndpointKind, EntitySchema, FieldSchema, ListQuery, RunCommand, SERVICE, SortDirection,
+    SortField,
 };
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
@@ -139,7 +140,7 @@ impl Server {
                     ),
                 )
             })?;
-            let field = args::field(schema, filter.field, &argument, true)?;
+            let field = filter_field(schema, filter.field, &argument)?;
             let value = self.filter_value(field, value, &argument, &mut scrub)?;
             query = query.filter(QueryPair(filter.query, value));
         }
@@ -160,7 +161,7 @@ impl Server {
                         ),
                     )
                 })?;
-            let field = args::field(schema, range.field, &argument, true)?;
+            let field = filter_field(schema, range.field, &argument)?;
             let ends = match ends {
                 Value::Object(ends) if !ends.is_empty() => ends,
                 _ => {
@@ -707,6 +708,21 @@ impl ServerHandler for Server {
         };
         Ok(result.into())
     }
+}
+
+/// The field a filter or range filter compares with: named by its exact wire name, among
+/// the record's fields and the joined ones.
+fn filter_field(
+    schema: &'static EntitySchema,
+    wire: &str,
+    argument: &str,
+) -> Result<&'static FieldSchema, ToolError> {
+    schema.field(wire).ok_or_else(|| {
+        ToolError::invalid(
+            argument,
+            format!("the filter's field `{wire}` is not in the schema"),
+        )
+    })
 }
 
 #[cfg(test)]

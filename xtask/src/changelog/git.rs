@@ -73,7 +73,7 @@ pub fn resolve(repo: &Path, reference: Option<&str>) -> Result<Revision, String>
 
 /// `spec/` of `revision` (of the repository of `repo`), written into a temporary folder
 /// (`<folder>/spec`).
-pub fn extract(repo: &Path, revision: &Revision) -> Result<TempDir, String> {
+fn extract(repo: &Path, revision: &Revision) -> Result<TempDir, String> {
     let dir = TempDir::new(&format!(
         "spec-{}",
         &revision.commit[..12.min(revision.commit.len())]

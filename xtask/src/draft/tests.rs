@@ -6,6 +6,7 @@ use super::markup::example_pairs;
 use super::types::type_of_value;
 use super::yaml::scalar;
 use super::*;
+use crate::temp::TempDir;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -939,27 +940,14 @@ fn sources_name_the_page_below_rest_api() {
     assert_eq!(source_of(Path::new("/tmp/kit/a.md"), None), "ref:kit/a.md");
 }
 
-/// A fresh folder under the system's temporary folder, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(format!("xtask-draft-{name}-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
+/// A fresh folder, removed when dropped: the draft's tests' own (`xtask-draft-<name>-<pid>`).
+fn temp_dir(name: &str) -> TempDir {
+    TempDir::new(&format!("draft-{name}")).unwrap()
 }
 
 #[test]
 fn all_drafts_a_folder_keeps_case_twins_apart_and_overwrites_only_with_force() {
-    let tmp = TempDir::new("all");
+    let tmp = temp_dir("all");
     let pages = tmp.0.join("rest-api");
     for (path, text) in [
         ("kit/widgetlink.md", full_page()),
