@@ -25,6 +25,30 @@ const OPEN: char = '«';
 const CLOSE: char = '»';
 const PREFIX: &str = "PII:";
 
+/// Whether any string in `value` holds a token's opening mark: without one there is
+/// nothing to resolve, and the vault need not be opened.
+pub fn contains_token(value: &Value) -> bool {
+    match value {
+        Value::String(text) => text.contains(OPEN),
+        Value::Array(items) => items.iter().any(contains_token),
+        Value::Object(object) => object.values().any(contains_token),
+        _ => false,
+    }
+}
+
+/// Each token (`«PII:NAME:a3f2b1c9»`) in `text`, in order.
+pub fn tokens(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        let start = rest.find(OPEN)?;
+        let after = &rest[start..];
+        let len = after.find(CLOSE)? + CLOSE.len_utf8();
+        rest = &after[len..];
+        Some(&after[..len])
+    })
+    .filter(|candidate| candidate[OPEN.len_utf8()..].starts_with(PREFIX))
+}
+
 /// What a session keeps on disk.
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct VaultFile {
@@ -337,6 +361,19 @@ mod tests {
         sort: &[],
         endpoints: &[],
     };
+
+    #[test]
+    fn tokens_are_found_in_text_and_json() {
+        let text = "a «PII:NAME:1» b «other» «PII:EMAIL:2» «PII:unclosed";
+        assert_eq!(
+            tokens(text).collect::<Vec<_>>(),
+            ["«PII:NAME:1»", "«PII:EMAIL:2»"]
+        );
+        assert!(contains_token(
+            &serde_json::json!({"a": [1, "x «PII:NAME:1»"]})
+        ));
+        assert!(!contains_token(&serde_json::json!({"a": [1, "plain"]})));
+    }
 
     #[test]
     fn marked_fields_become_stable_tokens_and_others_stay() {

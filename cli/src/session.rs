@@ -28,10 +28,6 @@ fn session() -> MutexGuard<'static, Session> {
     SESSION.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Every token opens with this mark; text without it has nothing to resolve, and the vault
-/// stays closed.
-const TOKEN_MARK: char = '«';
-
 /// The session's redactor, opened on first use: the vault beside the profile file, or one
 /// in memory where there is no config folder (its tokens then last for this run only).
 fn redactor(session: &mut Session) -> Result<&mut Redactor, CliError> {
@@ -65,7 +61,7 @@ pub fn redact(schema: &EntitySchema, records: &mut [Value]) -> Result<(), CliErr
 
 /// `text` with its tokens resolved; an unknown token is a usage error naming it.
 pub fn resolve_text(text: &str) -> Result<String, CliError> {
-    if !text.contains(TOKEN_MARK) {
+    if pii::tokens(text).next().is_none() {
         return Ok(text.to_owned());
     }
     redactor(&mut session())?.resolve_text(text)
@@ -73,7 +69,7 @@ pub fn resolve_text(text: &str) -> Result<String, CliError> {
 
 /// A JSON value of `field` with its tokens resolved.
 pub fn resolve_json(field: Option<&FieldSchema>, value: &Value) -> Result<Value, CliError> {
-    if !value.to_string().contains(TOKEN_MARK) {
+    if !pii::contains_token(value) {
         return Ok(value.clone());
     }
     redactor(&mut session())?.resolve_json(field, value)

@@ -11,11 +11,7 @@ use nexudus::{EntitySchema, FieldSchema, Pii};
 use serde_json::Value;
 
 use super::error::ToolError;
-use crate::pii::Redactor;
-
-/// How tokens start: `«PII:`, as [`Redactor`] writes them.
-const TOKEN_START: &str = "«PII:";
-const TOKEN_END: char = '»';
+use crate::pii::{self, Redactor};
 
 pub struct Privacy {
     redactor: Mutex<Redactor>,
@@ -105,7 +101,7 @@ impl Privacy {
         scrub: &mut Scrub,
         argument: &str,
     ) -> Result<Value, ToolError> {
-        if !contains_token(value) {
+        if !pii::contains_token(value) {
             return Ok(value.clone());
         }
         let redactor = self.lock();
@@ -149,30 +145,10 @@ impl Privacy {
     }
 }
 
-fn contains_token(value: &Value) -> bool {
-    match value {
-        Value::String(text) => text.contains(TOKEN_START),
-        Value::Array(items) => items.iter().any(contains_token),
-        Value::Object(object) => object.values().any(contains_token),
-        _ => false,
-    }
-}
-
-/// Calls `found` with each token-shaped substring of the strings in `value`.
+/// Calls `found` with each token in the strings of `value`.
 fn collect_tokens(value: &Value, found: &mut impl FnMut(&str)) {
     match value {
-        Value::String(text) => {
-            let mut rest = text.as_str();
-            while let Some(start) = rest.find(TOKEN_START) {
-                let after = &rest[start..];
-                let Some(end) = after.find(TOKEN_END) else {
-                    break;
-                };
-                let len = end + TOKEN_END.len_utf8();
-                found(&after[..len]);
-                rest = &after[len..];
-            }
-        }
+        Value::String(text) => pii::tokens(text).for_each(found),
         Value::Array(items) => items.iter().for_each(|item| collect_tokens(item, found)),
         Value::Object(object) => object.values().for_each(|item| collect_tokens(item, found)),
         _ => {}
