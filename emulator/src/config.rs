@@ -69,8 +69,8 @@ impl Roles {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ThrottleLimits {
-    pub(crate) requests: Vec<(u32, Duration)>,
-    pub(crate) writes: Vec<(u32, Duration)>,
+    /// As the spec and the client's pacing write them.
+    pub(crate) limits: Vec<nexudus::RateLimit>,
     pub(crate) retry_after: Option<Duration>,
 }
 
@@ -85,41 +85,36 @@ impl ThrottleLimits {
     /// `rate_limits`): all requests 1 per 100 ms, 120 a minute and 5,000 an hour; writes
     /// (POST, PUT, DELETE) 60 a minute.
     pub fn documented() -> Self {
-        nexudus::SERVICE
-            .rate_limits
-            .iter()
-            .fold(Self::new(), |limits, l| match l.writes_only {
-                true => limits.writes(l.count, l.window),
-                false => limits.requests(l.count, l.window),
-            })
-    }
-
-    /// The limits as the client's pacing takes them.
-    pub(crate) fn rate_limits(&self) -> Vec<nexudus::RateLimit> {
-        let limit = |writes_only| {
-            move |&(count, window): &(u32, Duration)| nexudus::RateLimit {
-                count,
-                window,
-                writes_only,
-            }
-        };
-        self.requests
-            .iter()
-            .map(limit(false))
-            .chain(self.writes.iter().map(limit(true)))
-            .collect()
+        Self {
+            limits: nexudus::SERVICE.rate_limits.to_vec(),
+            ..Self::new()
+        }
     }
 
     /// At most `limit` requests of any kind in any `window`.
-    pub fn requests(mut self, limit: u32, window: Duration) -> Self {
-        self.requests.push((limit, window));
-        self
+    pub fn requests(self, limit: u32, window: Duration) -> Self {
+        self.limit(limit, window, false)
     }
 
     /// At most `limit` writes (POST, PUT, DELETE; the token endpoint included) in any
     /// `window`.
-    pub fn writes(mut self, limit: u32, window: Duration) -> Self {
-        self.writes.push((limit, window));
+    pub fn writes(self, limit: u32, window: Duration) -> Self {
+        self.limit(limit, window, true)
+    }
+
+    /// The limits on every request (`writes_only` false) or on writes alone (true).
+    pub(crate) fn of(&self, writes_only: bool) -> impl Iterator<Item = &nexudus::RateLimit> {
+        self.limits
+            .iter()
+            .filter(move |l| l.writes_only == writes_only)
+    }
+
+    fn limit(mut self, count: u32, window: Duration, writes_only: bool) -> Self {
+        self.limits.push(nexudus::RateLimit {
+            count,
+            window,
+            writes_only,
+        });
         self
     }
 

@@ -249,7 +249,7 @@ impl Emulator {
     /// at all while throttling is off); add the credentials.
     pub fn client_builder(&self) -> nexudus::ClientBuilder {
         let pacing = match lock(&self.shared.throttle).limits() {
-            Some(limits) => nexudus::Pacing::default().limits(limits.rate_limits()),
+            Some(limits) => nexudus::Pacing::default().limits(limits.limits.clone()),
             None => nexudus::Pacing::off(),
         };
         nexudus::Client::builder()

@@ -332,6 +332,20 @@ async fn answer(
         answer.retry_after = Some(wait);
         Some(answer)
     };
+    // The caller of an authenticated route, or the answer that refuses it (401, 409).
+    let caller = || {
+        let authorization = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok());
+        let Some(principal) = lock(&shared.auth).authenticate(authorization) else {
+            return Err(Answer::message(
+                401,
+                "Authorization has been denied for this request.",
+            ));
+        };
+        match throttled(&principal.limited_as) {
+            Some(answer) => Err(answer),
+            None => Ok(principal),
+        }
+    };
     let route = match target {
         Target::Token => {
             let body = match read_body(body, MAX_TOKEN_BODY_BYTES).await {
@@ -365,13 +379,10 @@ async fn answer(
             );
         }
         Target::CurrentUser => {
-            let authorization = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok());
-            let Some(principal) = lock(&shared.auth).authenticate(authorization) else {
-                return Answer::message(401, "Authorization has been denied for this request.");
+            let principal = match caller() {
+                Ok(principal) => principal,
+                Err(answer) => return answer,
             };
-            if let Some(answer) = throttled(&principal.limited_as) {
-                return answer;
-            }
             // The support article's fields the emulator can know; no location is configured.
             return Answer::json(
                 200,
@@ -395,13 +406,10 @@ async fn answer(
         return Answer::message(404, "No such endpoint.");
     };
 
-    let authorization = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok());
-    let Some(principal) = lock(&shared.auth).authenticate(authorization) else {
-        return Answer::message(401, "Authorization has been denied for this request.");
+    let principal = match caller() {
+        Ok(principal) => principal,
+        Err(answer) => return answer,
     };
-    if let Some(answer) = throttled(&principal.limited_as) {
-        return answer;
-    }
     let role = endpoint.endpoint.role;
     if !principal.roles.allows(role) {
         return Answer::message(

@@ -4,6 +4,8 @@
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
 
+use nexudus::RateLimit;
+
 use super::config::ThrottleLimits;
 
 /// The recent requests of one token or user.
@@ -56,9 +58,9 @@ impl Throttle {
             let Some(usage) = self.usage.get(key) else {
                 continue;
             };
-            let mut over_here = over(&usage.requests, &limits.requests, now);
+            let mut over_here = over(&usage.requests, limits.of(false), now);
             if write {
-                over_here = over_here.max(over(&usage.writes, &limits.writes, now));
+                over_here = over_here.max(over(&usage.writes, limits.of(true), now));
             }
             wait = wait.max(over_here);
         }
@@ -66,9 +68,8 @@ impl Throttle {
             return Err(limits.retry_after.unwrap_or(wait));
         }
         // Keep only what the longest window still needs.
-        let longest = |limits: &[(u32, Duration)]| limits.iter().map(|(_, w)| *w).max();
-        let (longest_requests, longest_writes) =
-            (longest(&limits.requests), longest(&limits.writes));
+        let longest = |writes_only| limits.of(writes_only).map(|l| l.window).max();
+        let (longest_requests, longest_writes) = (longest(false), longest(true));
         for key in keys {
             let usage = self.usage.entry(key.clone()).or_default();
             usage.requests.push_back(now);
@@ -92,28 +93,37 @@ impl Throttle {
 }
 
 /// How long until every limit has room again, if one has none now.
-fn over(history: &VecDeque<Instant>, limits: &[(u32, Duration)], now: Instant) -> Option<Duration> {
+fn over<'a>(
+    history: &VecDeque<Instant>,
+    limits: impl Iterator<Item = &'a RateLimit>,
+    now: Instant,
+) -> Option<Duration> {
     limits
-        .iter()
-        .filter_map(|&(limit, window)| {
-            let recent: Vec<&Instant> = history
-                .iter()
-                .filter(|t| now.saturating_duration_since(**t) < window)
-                .collect();
-            let limit = usize::try_from(limit).unwrap_or(usize::MAX);
-            if recent.len() < limit {
-                return None;
-            }
-            // The slot frees when the request `limit` places back leaves the window.
-            let oldest_needed = recent
-                .get(recent.len() - limit)
-                .copied()
-                .copied()
-                .unwrap_or(now);
-            // `window - age`, not `oldest + window - now`: a window as long as
-            // `Duration::MAX` must not overflow `Instant`.
-            Some(window.saturating_sub(now.saturating_duration_since(oldest_needed)))
-        })
+        .filter_map(
+            |&RateLimit {
+                 count: limit,
+                 window,
+                 ..
+             }| {
+                let recent: Vec<&Instant> = history
+                    .iter()
+                    .filter(|t| now.saturating_duration_since(**t) < window)
+                    .collect();
+                let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+                if recent.len() < limit {
+                    return None;
+                }
+                // The slot frees when the request `limit` places back leaves the window.
+                let oldest_needed = recent
+                    .get(recent.len() - limit)
+                    .copied()
+                    .copied()
+                    .unwrap_or(now);
+                // `window - age`, not `oldest + window - now`: a window as long as
+                // `Duration::MAX` must not overflow `Instant`.
+                Some(window.saturating_sub(now.saturating_duration_since(oldest_needed)))
+            },
+        )
         .max()
 }
 
