@@ -5,7 +5,7 @@
 
 use crate::docs;
 use crate::emit::features::entity_feature;
-use crate::model::{Api, Document, Entity, Location, Operation};
+use crate::model::{Api, Document, Location};
 
 /// The page's path in the workspace.
 pub const PATH: &str = "docs/entities.md";
@@ -38,7 +38,12 @@ pub fn markdown(api: &Api) -> String {
                 entity.name,
                 cell(docs::first_sentence(&docs::spec(&entity.docs))),
                 entity_feature(entity),
-                endpoints(entity).join(", "),
+                entity
+                    .endpoints
+                    .iter()
+                    .map(|e| e.handle_method())
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 entity
                     .sources
                     .iter()
@@ -49,18 +54,6 @@ pub fn markdown(api: &Api) -> String {
         }
     }
     out
-}
-
-/// The handle's methods: the endpoint kinds, and downloads by their method.
-fn endpoints(entity: &Entity) -> Vec<String> {
-    entity
-        .endpoints
-        .iter()
-        .map(|e| match &e.operation {
-            Operation::Download { method, .. } => method.to_string(),
-            _ => e.kind().key().to_owned(),
-        })
-        .collect()
 }
 
 /// Text made safe for one table cell, which a `|` would end (in code spans too: GitHub

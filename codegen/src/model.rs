@@ -736,6 +736,14 @@ impl Endpoint {
     pub fn request(&self) -> String {
         format!("{} {}", self.method().as_str(), self.path)
     }
+
+    /// The handle's method that calls it: its kind's key, or a download's own method.
+    pub fn handle_method(&self) -> String {
+        match &self.operation {
+            Operation::Download { method, .. } => method.to_string(),
+            _ => self.kind().key().to_owned(),
+        }
+    }
 }
 
 /// A command key the documents name.

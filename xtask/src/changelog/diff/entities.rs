@@ -224,8 +224,7 @@ fn methods(endpoint: &Endpoint, entity: &Entity) -> Vec<String> {
     let modify = entity.has(EndpointKind::Get) && entity.has(EndpointKind::Update);
     let mut names: Vec<String> = match &endpoint.operation {
         Operation::List => vec!["list".into(), "stream".into()],
-        Operation::Download { method, .. } => vec![method.to_string()],
-        _ => vec![endpoint.kind().key().to_owned()],
+        _ => vec![endpoint.handle_method()],
     };
     if modify && matches!(endpoint.operation, Operation::Get | Operation::Update) {
         names.push("modify".into());
